@@ -1,0 +1,6 @@
+"""The cleaner's version, recorded in every record's ``cleaning`` object.
+
+Bump it whenever a change alters what text comes out for the same input.
+"""
+
+CLEANER_VERSION = "1.0.0"
