@@ -1,0 +1,222 @@
+"""The ``newsclean`` command line.
+
+Exit codes: 0 ok; 1 the run was degraded or failed (one line says why); 2 usage or
+configuration error; 3 another run holds the output directory's lock; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class UsageError(Exception):
+    """A usage or configuration error: printed as one line, exit code 2."""
+
+
+def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"bad -s {pair!r}: use -s NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def _project_settings(overrides: dict[str, Any]) -> Any:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
+              *, quiet: bool = False) -> tuple[int, Any]:
+    """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
+
+    Returns the exit code and the manifest.
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.extensions import build_manifest
+    from crawler.sites import load_registry
+    from output import cleanup_orphans, new_run_id
+
+    load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
+    out.mkdir(parents=True, exist_ok=True)
+    run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
+    settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
+                                  "NEWSCLEAN_WRITE_MANIFEST": False})
+    if quiet and "LOG_LEVEL" not in overrides:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    removed = cleanup_orphans(out)
+    started = datetime.now(timezone.utc)
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for spider, kwargs in jobs:
+        crawler = process.create_crawler(spider)
+        crawlers.append(crawler)
+        process.crawl(crawler, **kwargs)
+    process.start()
+    per_site = {}
+    for crawler in crawlers:
+        stats = dict(crawler.stats.get_stats())
+        if removed:
+            stats["newsclean/output/orphans_removed"] = removed
+        name = crawler.spider.name if crawler.spider else str(crawler.spidercls.name)
+        per_site[name] = stats
+    manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
+    manifest.write(out)
+    return manifest.exit_code, manifest
+
+
+def _summary(manifest: Any, out: Path, seconds: float) -> str:
+    c = manifest.counts
+    lines = [
+        f"run {manifest.run_id}: {manifest.status} - {manifest.reason}",
+        f"  articles written: {c.get('newsclean/output/records_written', c.get('newsclean/clean/articles', 0))}",
+        f"  pages rejected:   {sum(manifest.dropped.values())}"
+        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(manifest.dropped.items())) + ")" if manifest.dropped else ""),
+        f"  fetch failures:   {sum(v for k, v in c.items() if k.startswith('newsclean/fetch/failed/'))}",
+        f"  output:           {out}/articles/ (records), {out}/rejects/, {out}/manifests/{manifest.run_id}.json",
+        f"  time:             {seconds:.1f}s",
+    ]
+    return "\n".join(lines)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.demo import DemoServer
+
+    out = Path(args.out)
+    t0 = time.monotonic()
+    with DemoServer() as server:
+        print(f"serving the demo site at {server.base_url}/ and crawling it ...", flush=True)
+        # A local server needs no throttling: the demo runs at full speed unless told otherwise.
+        overrides = {"AUTOTHROTTLE_ENABLED": False, **_settings_overrides(args.set)}
+        code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out,
+                                   overrides, quiet=not args.verbose)
+    print(_summary(manifest, out, time.monotonic() - t0))
+    return code
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler.sites import load_registry, adhoc_site
+    from crawler.spiders.news import NewsSpider, parse_since
+
+    registry = load_registry()
+    if args.since:
+        try:
+            parse_since(args.since)
+        except ValueError as exc:
+            raise UsageError(f"--since: {exc}") from None
+    names = sorted(registry) if args.all else list(args.sites)
+    if not names and not args.url:
+        raise UsageError("name a site, --all, or --url URL (see `newsclean sites`)")
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise UsageError(f"unknown site {unknown[0]!r}; known sites: {', '.join(sorted(registry))}")
+    kwargs = {"since": args.since, "max_articles": args.max_articles}
+    jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
+    if args.url:
+        jobs.append((NewsSpider, {**kwargs, "site": adhoc_site(args.url)}))
+    out = Path(args.out)
+    t0 = time.monotonic()
+    code, manifest = run_crawl(jobs, out, _settings_overrides(args.set))
+    print(_summary(manifest, out, time.monotonic() - t0))
+    if code:
+        print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
+    return code
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    from crawler.sites import load_registry
+
+    for site in load_registry().values():
+        print(f"{site.name:16} {', '.join(site.domains):36} {site.source}")
+    return EXIT_OK
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from crawler.clean_cmd import clean_command
+
+    return clean_command(args)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from crawler.stats_cmd import stats_command
+
+    return stats_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_settings(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy/newsclean setting (repeatable)")
+
+    d = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and crawl it")
+    d.add_argument("--out", default="demo-out", help="output directory (default: %(default)s)")
+    d.add_argument("-v", "--verbose", action="store_true", help="show the crawl log")
+    add_settings(d)
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("crawl", help="crawl registered sites (or --url ad-hoc sites)")
+    c.add_argument("sites", nargs="*", metavar="SITE")
+    c.add_argument("--all", action="store_true", help="every registered site")
+    c.add_argument("--url", action="append", default=[], metavar="URL",
+                   help="an ad-hoc site: a root, sitemap, feed or section URL (repeatable)")
+    c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
+    c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
+    c.add_argument("--max-articles", type=int, help="stop scheduling articles after N per site")
+    add_settings(c)
+    c.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("sites", help="list the registered sites")
+    s.set_defaults(func=cmd_sites)
+
+    cl = sub.add_parser("clean", help="clean HTML (files/JSONL) or extracted text (--text) into records")
+    cl.add_argument("input", nargs="+", help="HTML files or directories, or JSONL with an html (or, with --text, text) field")
+    cl.add_argument("-o", "--output", required=True, help="output JSONL file")
+    cl.add_argument("--text", action="store_true", help="input JSONL holds extracted text: strip its boilerplate")
+    cl.add_argument("--site", help="registered site whose rules apply (default: by the URL's domain)")
+    cl.set_defaults(func=cmd_clean)
+
+    st = sub.add_parser("stats", help="counts by site, language and month of JSONL records")
+    st.add_argument("files", nargs="+")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from crawler.sites import SiteConfigError, UnknownSiteError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (UsageError, SiteConfigError, UnknownSiteError) as exc:
+        print(f"newsclean: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("newsclean: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""A small static HTTP server for the bundled demo site (and for tests and benchmarks).
+
+Serves a directory on 127.0.0.1: ``/x/`` from ``x/index.html`` (or ``x/index.xml``), other
+paths from the file of that name. The token ``__BASE__`` in text files becomes the server's
+origin, so sitemaps and feeds carry absolute URLs for whatever port it got. It answers
+conditional requests (ETag / Last-Modified -> 304) like a real web server, and keeps a log
+of the requests it served so tests can assert what a crawl fetched.
+
+``python -m crawler.demo [--root DIR] [--port N]`` serves in the foreground.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import hashlib
+import mimetypes
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+DEMO_SITE = Path(__file__).parent / "demo_site"
+_TEXT_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".rss", ".atom", ".json"}
+_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+          ".txt": "text/plain; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
+          ".atom": "application/atom+xml; charset=utf-8"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
+        pass
+
+    def _resolve(self, path: str) -> Path | None:
+        root = self.server.root
+        rel = unquote(urlsplit(path).path).lstrip("/")
+        target = (root / rel).resolve()
+        if root not in target.parents and target != root:
+            return None   # no escaping the root with ../
+        if target.is_dir():
+            for index in ("index.html", "index.xml"):
+                if (target / index).is_file():
+                    return target / index
+            return None
+        return target if target.is_file() else None
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(body=False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._serve(body=True)
+
+    def _serve(self, body: bool) -> None:
+        status, headers, payload = self._answer()
+        self.server.record(Hit(self.command, self.path, status, dict(self.headers.items())))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if body and payload:
+            self.wfile.write(payload)
+
+    def _answer(self) -> tuple[int, dict[str, str], bytes]:
+        forced = self.server.forced_status.get(urlsplit(self.path).path)
+        if forced:
+            return forced, {"Content-Type": "text/plain"}, f"error {forced}\n".encode()
+        file = self._resolve(self.path)
+        if file is None:
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body><h1>Not found</h1></body></html>"
+        data = file.read_bytes()
+        if file.suffix in _TEXT_SUFFIXES:
+            data = data.replace(b"__BASE__", self.server.base_url.encode())
+        ctype = _TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        mtime = int(file.stat().st_mtime)
+        headers = {"Content-Type": ctype, "ETag": etag,
+                   "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
+        if self.headers.get("If-None-Match") == etag:
+            return 304, headers, b""
+        since = self.headers.get("If-Modified-Since")
+        if since and not self.headers.get("If-None-Match"):
+            try:
+                if email.utils.parsedate_to_datetime(since).timestamp() >= mtime:
+                    return 304, headers, b""
+            except (TypeError, ValueError):
+                pass
+        return 200, headers, data
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    root: Path
+    base_url: str
+
+    def __init__(self, root: Path, host: str, port: int) -> None:
+        super().__init__((host, port), _Handler)
+        self.root = root.resolve()
+        self.base_url = f"http://{host}:{self.server_address[1]}"
+        self.hits: list[Hit] = []
+        self.forced_status: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def record(self, hit: Hit) -> None:
+        with self._lock:
+            self.hits.append(hit)
+
+
+class DemoServer:
+    """Serve ``root`` on ``host`` in a background thread; a context manager.
+
+    >>> with DemoServer() as server:
+    ...     server.base_url  # doctest: +SKIP
+    'http://127.0.0.1:43125'
+    """
+
+    def __init__(self, root: Path | str = DEMO_SITE, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = _Server(Path(root), host, port)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="demo-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return self._server.base_url
+
+    @property
+    def hits(self) -> list[Hit]:
+        with self._server._lock:
+            return list(self._server.hits)
+
+    def force_status(self, path: str, status: int) -> None:
+        """Answer ``path`` with ``status`` from now on (tests of failing sites)."""
+        self._server.forced_status[path] = status
+
+    def start(self) -> DemoServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m crawler.demo", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", default=str(DEMO_SITE), help="directory to serve (default: the demo site)")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    server = DemoServer(args.root, port=args.port)
+    print(f"serving {args.root} at {server.base_url}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server._server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Extensions: the run manifest written when a crawl ends."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler import health
+from output import RunManifest, config_hash, versions
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def build_manifest(run_id: str, started_at: datetime, per_site: dict[str, dict[str, Any]],
+                   settings: dict[str, Any]) -> RunManifest:
+    """One manifest for a run of one or more spiders, from their final stats."""
+    counts: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    files: list[str] = []
+    checks: list[dict[str, Any]] = []
+    statuses: list[tuple[str, str, str]] = []
+    for site, stats in sorted(per_site.items()):
+        status, reason, site_checks = health.assess(stats)
+        statuses.append((site, status, reason))
+        checks += [{"site": site, **c.to_dict()} for c in site_checks]
+        files += stats.get("newsclean/output/files", [])
+        for key, value in stats.items():
+            if key.startswith("newsclean/") and isinstance(value, int):
+                counts[key] = counts.get(key, 0) + value
+                if key.startswith("newsclean/clean/dropped/"):
+                    r = key.rsplit("/", 1)[1]
+                    dropped[r] = dropped.get(r, 0) + value
+    order = ["ok", "degraded", "interrupted", "failed"]
+    worst = max(statuses, key=lambda s: order.index(s[1]), default=("", "failed", "no spider ran"))
+    status = worst[1]
+    reason = worst[2] if status != "ok" else "; ".join(f"{s}: {r}" for s, _, r in statuses)
+    if status != "ok" and len(statuses) > 1:
+        reason = f"{worst[0]}: {reason}"
+    exit_code = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}[status]
+    return RunManifest(
+        run_id=run_id, started_at=started_at.isoformat(), finished_at=datetime.now(timezone.utc).isoformat(),
+        status=status, exit_code=exit_code, reason=reason, sites=sorted(per_site), versions=versions(),
+        config_hash=config_hash({k: _jsonable(v) for k, v in settings.items() if k.startswith("NEWSCLEAN_")
+                                 and k not in ("NEWSCLEAN_RUN_ID",)}),
+        counts=counts, dropped=dropped, files=sorted(files), checks=checks,
+    )
+
+
+class RunManifestExtension:
+    """Write ``manifests/<run_id>.json`` when a plain ``scrapy crawl`` with an output directory
+    ends. The ``newsclean`` command writes one manifest for all its spiders instead."""
+
+    def __init__(self, crawler: Crawler, root: Path) -> None:
+        self.crawler = crawler
+        self.root = root
+        self.started_at = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunManifestExtension:
+        s = crawler.settings
+        if not s.get("NEWSCLEAN_OUTPUT_DIR") or not s.getbool("NEWSCLEAN_WRITE_MANIFEST"):
+            raise NotConfigured("no NEWSCLEAN_OUTPUT_DIR, or the newsclean command writes the manifest")
+        o = cls(crawler, Path(s["NEWSCLEAN_OUTPUT_DIR"]))
+        crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
+        return o
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        stats = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        manifest = build_manifest(self.crawler.settings["NEWSCLEAN_RUN_ID"], self.started_at,
+                                  {spider.name: stats}, self.crawler.settings.copy_to_dict())
+        path = manifest.write(self.root)
+        logger.info("run %s: %s (%s); manifest %s", manifest.run_id, manifest.status, manifest.reason, path)

@@ -1,0 +1,164 @@
+"""Item pipelines: adapt Scrapy to ``cleaners`` (clean) and ``output`` (write).
+
+``PageItem`` --CleanPipeline--> record ``dict`` (schema v1) or ``RejectItem``
+             --OutputPipeline--> JSONL part files + rejects (when an output directory is set);
+records go on to Scrapy's feed exports (``-O out.jsonl``), rejects never do.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from cleaners import Article, SiteTemplates, clean_html
+from crawler.items import PageItem, RejectItem
+from output import OutputError, PartWriter, build_record, build_reject, canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+
+class CleanPipeline:
+    """Run the cleaners over each fetched page and turn it into a v1 record or a reject.
+
+    Per-site template learning: the site's learned boilerplate is loaded from
+    ``<NEWSCLEAN_STATE_DIR>/templates/<site>.json`` at start, every page is observed as it
+    arrives, and what was learned is saved back at the end for the next run.
+    """
+
+    STATS = "newsclean/clean"
+
+    def __init__(self, crawler: Crawler, run_id: str, state_dir: Path | None, timeout: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.run_id = run_id
+        self.state_dir = state_dir
+        self.timeout = timeout
+        self.templates: SiteTemplates | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        s = crawler.settings
+        state = s.get("NEWSCLEAN_STATE_DIR") or (
+            str(Path(s["NEWSCLEAN_OUTPUT_DIR"]) / "state") if s.get("NEWSCLEAN_OUTPUT_DIR") else None)
+        return cls(crawler, s["NEWSCLEAN_RUN_ID"], Path(state) if state else None,
+                   s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"))
+
+    @property
+    def _templates_path(self) -> Path | None:
+        site = self.crawler.spider.site
+        return self.state_dir / "templates" / f"{site.name}.json" if self.state_dir else None
+
+    def open_spider(self) -> None:
+        site = self.crawler.spider.site
+        path = self._templates_path
+        self.templates = SiteTemplates.load(path) if path and path.exists() else SiteTemplates(site.name)
+
+    def close_spider(self) -> None:
+        path = self._templates_path
+        if path and self.templates is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.templates.save(path)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        site = self.crawler.spider.site
+        assert self.templates is not None
+        self.templates.observe(item.html, item.url)
+        result = clean_html(item.html, item.url, site.rules, templates=self.templates, timeout=self.timeout)
+        for step, chars in result.removed.items():
+            self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
+        if not isinstance(result, Article):
+            self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")
+            logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")
+            return RejectItem(url=item.url, site=item.site, reason=result.reason,
+                              detail=result.detail, fetched_at=item.fetched_at)
+        self.stats.inc_value(f"{self.STATS}/articles")
+        canonical = canonicalize_url(item.url, result.canonical_url)
+        return build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
+                            run_id=self.run_id, canonical_url=canonical)
+
+
+class OutputPipeline:
+    """Write records and rejects to atomic JSONL part files under ``NEWSCLEAN_OUTPUT_DIR``.
+
+    Without an output directory (plain ``scrapy crawl site -O out.jsonl``) records only go
+    to the feed exports; rejects are dropped either way, after being counted.
+    """
+
+    STATS = "newsclean/output"
+
+    def __init__(self, crawler: Crawler, root: Path | None, run_id: str, max_records: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.root = root
+        self.run_id = run_id
+        self.max_records = max_records
+        self.articles: PartWriter | None = None
+        self.rejects: PartWriter | None = None
+        self.files: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OutputPipeline:
+        s = crawler.settings
+        root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
+        return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"))
+
+    def open_spider(self) -> None:
+        if self.root is None:
+            return
+        self.articles = PartWriter(self.root, self.run_id, kind="articles", max_records=self.max_records)
+        self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records)
+
+    def close_spider(self) -> None:
+        for writer in (self.articles, self.rejects):
+            if writer is not None:
+                try:
+                    self._committed(writer.close())
+                except OutputError as exc:
+                    self._fail(exc)
+
+    def _committed(self, parts: list[Any]) -> None:
+        for part in parts:
+            self.stats.inc_value(f"{self.STATS}/parts_committed")
+            if self.root is not None:
+                self.files.append(str(Path(part.path).relative_to(self.root)))
+        self.crawler.stats.set_value(f"{self.STATS}/files", list(self.files))
+
+    def _fail(self, exc: OutputError) -> None:
+        """The output cannot be written (disk full...): stop the crawl, keep what is committed."""
+        self.stats.set_value(f"{self.STATS}/error", str(exc))
+        logger.error("output failed, stopping the crawl: %s", exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.running:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="output_error"))
+
+    def _partition(self, site: str, fetched_at: str) -> dict[str, str]:
+        return {"site": site, "date": fetched_at[:10]}
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, RejectItem):
+            if self.rejects is not None:
+                reject = build_reject(url=item.url, site=item.site, reason=item.reason, detail=item.detail,
+                                      fetched_at=item.fetched_at, run_id=self.run_id)
+                self._write(self.rejects, reject, self._partition(item.site, reject["fetched_at"]))
+                self.stats.inc_value(f"{self.STATS}/rejects_written")
+            raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")
+        if isinstance(item, dict) and "schema_version" in item and self.articles is not None:
+            self._write(self.articles, item, self._partition(item["site"], item["fetched_at"]))
+            self.stats.inc_value(f"{self.STATS}/records_written")
+        return item
+
+    def _write(self, writer: PartWriter, record: dict[str, Any], partition: dict[str, str]) -> None:
+        try:
+            writer.write(record, partition)
+            self._committed(writer.drain_committed())
+        except OutputError as exc:
+            self._fail(exc)
+            raise DropItem(f"not written: {exc}") from None

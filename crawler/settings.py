@@ -1,0 +1,55 @@
+"""Scrapy settings of the newsclean project.
+
+Every newsclean setting is prefixed ``NEWSCLEAN_`` and documented in ``docs/settings.md``;
+override any of them with ``-s NAME=VALUE`` (``scrapy crawl`` and ``newsclean crawl`` alike).
+"""
+
+BOT_NAME = "newsclean"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- newsclean -------------------------------------------------------------------------------
+NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you
+NEWSCLEAN_OUTPUT_DIR = None          # set: write part files, rejects, manifest and state there
+NEWSCLEAN_STATE_DIR = None           # default: <NEWSCLEAN_OUTPUT_DIR>/state
+NEWSCLEAN_RUN_ID = None              # default: a new id per run (output.manifest.new_run_id)
+NEWSCLEAN_PART_MAX_RECORDS = 500     # a part file is committed (renamed) after this many records
+NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejected("timeout")
+NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
+NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest for all its spiders instead
+
+# -- politeness ------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = None                    # built from NEWSCLEAN_CONTACT_URL by UserAgentFromContact
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news page is < 2 MB; a 10 MB body is not an article
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
+    "crawler.middlewares.UserAgentFromContact": 500,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 300,
+    "crawler.pipelines.OutputPipeline": 900,
+}
+EXTENSIONS = {
+    "crawler.extensions.RunManifestExtension": 500,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

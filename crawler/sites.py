@@ -1,0 +1,382 @@
+"""The site registry: one TOML file per site, validated into a typed :class:`Site`.
+
+Adding a site is writing one file in ``crawler/sites/`` (or in a directory named by the
+``NEWSCLEAN_SITES_DIR`` environment variable). A bad file fails with a :class:`SiteConfigError`
+whose message names the file and the field. See ``docs/sites.md`` for every field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from cleaners import SiteRules
+
+BUILTIN_SITES_DIR = Path(__file__).parent / "sites"
+SITES_DIR_ENV = "NEWSCLEAN_SITES_DIR"
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+#: Paths that are never articles on any news site (listings, archives, utility pages).
+GENERIC_DENY = (
+    r"/(tag|tags|topic|topics|category|categories|author|authors|writer|search|page)/",
+    r"[?&](s|q|query|search|page|replytocom)=",
+    r"/(feed|rss|atom)(/|\.xml)?$",
+    r"/wp-(content|admin|json|login)",
+    r"/(about|about-us|contact|contact-us|privacy|privacy-policy|terms|login|register|subscribe|newsletter)/?$",
+    r"\.(jpe?g|png|gif|webp|svg|pdf|zip|mp3|mp4|css|js|xml|json|txt)$",
+)
+
+#: Without site-specific allow patterns, a link found on a section page is an article
+#: when its path carries a date, a long slug or a numeric id.
+GENERIC_ARTICLE = (
+    r"/(19|20)\d{2}/\d{1,2}/",
+    r"/[^/]*[a-z0-9]+(-[a-z0-9]+){3,}[^/]*/?$",
+    r"/[^/]*\d{5,}[^/]*/?$",
+)
+
+
+class SiteConfigError(ValueError):
+    """A site file is malformed; the message names the file and the field."""
+
+    def __init__(self, source: str, field_name: str, problem: str) -> None:
+        self.source, self.field_name, self.problem = source, field_name, problem
+        super().__init__(f"{source}: field '{field_name}': {problem}")
+
+
+class UnknownSiteError(KeyError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        super().__init__(f"unknown site {name!r}; known sites: {', '.join(known) or '(none)'}")
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return str(self.args[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    robots: bool = True                    # read Sitemap: lines from robots.txt
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    #: Start URLs whose kind is sniffed from the response (ad-hoc sites).
+    sniff: tuple[str, ...] = ()
+    section_pages: int = 5                 # pagination depth followed per section
+    pagination: tuple[str, ...] = (r"/page/\d+/?$", r"[?&]page=\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_articles: int = 0                  # 0 = unlimited
+    concurrency: int = 4                   # per domain
+    download_delay: float = 0.25           # seconds, AutoThrottle's floor
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One news site: where its articles are found and how its pages are cleaned."""
+
+    name: str
+    base_url: str
+    domains: tuple[str, ...]
+    title: str = ""
+    discovery: Discovery = field(default_factory=Discovery)
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    rules: SiteRules = field(default_factory=SiteRules)
+    source: str = "<builtin>"
+
+    # -- URLs -------------------------------------------------------------------------------
+    def absolute(self, url_or_path: str) -> str:
+        """Resolve a path from the site file against ``base_url``."""
+        return urljoin(self.base_url, url_or_path)
+
+    def start_urls(self) -> dict[str, list[str]]:
+        """Discovery URLs by kind: robots, sitemap, feed, section, sniff."""
+        d = self.discovery
+        return {
+            "robots": [self.absolute("/robots.txt")] if d.robots else [],
+            "sitemap": [self.absolute(u) for u in d.sitemaps],
+            "feed": [self.absolute(u) for u in d.feeds],
+            "section": [self.absolute(u) for u in d.sections],
+            "sniff": [self.absolute(u) for u in d.sniff],
+        }
+
+    def hosts(self) -> set[str]:
+        """Hosts this site's crawl may reach (its domains and its start URLs' hosts)."""
+        hosts = {d.lower() for d in self.domains}
+        for urls in self.start_urls().values():
+            hosts.update((urlsplit(u).hostname or "").lower() for u in urls)
+        hosts.discard("")
+        return hosts
+
+    def is_article_url(self, url: str, *, listed: bool = False) -> bool:
+        """Whether ``url`` is an article of this site.
+
+        ``listed`` is True for URLs that a sitemap or feed lists: those are presumed articles
+        unless denied, while links found on section pages must also look like articles.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = (parts.hostname or "").lower()
+        if not any(host == d or host.endswith("." + d) for d in self.domains):
+            return False
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        if any(p.search(target) for p in self.deny):
+            return False
+        if self.allow:
+            return any(p.search(target) for p in self.allow)
+        if any(re.search(p, target, re.I) for p in GENERIC_DENY):
+            return False
+        return listed or any(re.search(p, parts.path, re.I) for p in GENERIC_ARTICLE)
+
+    def is_pagination_url(self, url: str) -> bool:
+        target = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+        return any(re.search(p, target) for p in self.discovery.pagination)
+
+    def rebased(self, base_url: str) -> Site:
+        """The same site served from another origin (a mirror, a staging copy, the demo server).
+
+        Its domains become the new origin's host: nothing of the old origin is crawled.
+        """
+        base_url = _check_url(base_url, self.source, "base_url")
+        host = (urlsplit(base_url).hostname or "").lower()
+        return replace(self, base_url=base_url, domains=(host,))
+
+
+# -- loading ------------------------------------------------------------------------------
+
+_TOP = {"name", "title", "base_url", "domains", "discovery", "articles", "limits", "cleaning"}
+_DISCOVERY = {"robots", "sitemaps", "feeds", "sections", "section_pages", "pagination"}
+_ARTICLES = {"allow", "deny"}
+_LIMITS = {"max_articles", "concurrency", "download_delay"}
+_CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
+
+
+def load_site_file(path: Path | str) -> Site:
+    """Read and validate one site file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteConfigError(source, "(file)", f"not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteConfigError(source, "(file)", f"cannot read: {exc}") from None
+    site = site_from_dict(raw, source)
+    if site.name != path.stem:
+        raise SiteConfigError(source, "name", f"must match the file name {path.stem!r}, got {site.name!r}")
+    return site
+
+
+def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
+    """Validate a parsed site file into a :class:`Site`."""
+    v = _Validator(source)
+    v.keys(raw, _TOP, "")
+    name = v.string(raw, "name", required=True)
+    if not _NAME_RE.match(name):
+        raise SiteConfigError(source, "name", "use 2-41 lowercase letters, digits or _ , starting with a letter")
+    base_url = _check_url(v.string(raw, "base_url", required=True), source, "base_url")
+    domains = v.strings(raw, "domains") or (urlsplit(base_url).hostname or "",)
+    # "www." is dropped: a domain covers its subdomains, www included.
+    domains = tuple(dict.fromkeys(d.lower().removeprefix("www.") for d in domains))
+
+    disc = v.table(raw, "discovery", _DISCOVERY)
+    discovery = Discovery(
+        robots=v.boolean(disc, "discovery.robots", default=True),
+        sitemaps=v.strings(disc, "discovery.sitemaps"),
+        feeds=v.strings(disc, "discovery.feeds"),
+        sections=v.strings(disc, "discovery.sections"),
+        section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0),
+        pagination=tuple(p.pattern for p in v.patterns(disc, "discovery.pagination"))
+        or Discovery().pagination,
+    )
+    arts = v.table(raw, "articles", _ARTICLES)
+    lim = v.table(raw, "limits", _LIMITS)
+    limits = Limits(
+        max_articles=v.integer(lim, "limits.max_articles", default=0, minimum=0),
+        concurrency=v.integer(lim, "limits.concurrency", default=4, minimum=1),
+        download_delay=v.number(lim, "limits.download_delay", default=0.25, minimum=0.0),
+    )
+    cln = v.table(raw, "cleaning", _CLEANING)
+    for i, sel in enumerate(v.strings(cln, "cleaning.drop_selectors")):
+        _check_css(sel, source, f"cleaning.drop_selectors[{i}]")
+    for i, xp in enumerate(v.strings(cln, "cleaning.drop_xpaths")):
+        _check_xpath(xp, source, f"cleaning.drop_xpaths[{i}]")
+    body = v.string(cln, "cleaning.body_selector") or None
+    if body:
+        _check_css(body, source, "cleaning.body_selector")
+    rules = SiteRules(
+        name=name,
+        drop_selectors=v.strings(cln, "cleaning.drop_selectors"),
+        drop_xpaths=v.strings(cln, "cleaning.drop_xpaths"),
+        drop_line_patterns=tuple(p.pattern for p in v.patterns(cln, "cleaning.drop_line_patterns")),
+        body_selector=body,
+        min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0),
+    )
+    site = Site(
+        name=name,
+        title=v.string(raw, "title") or name,
+        base_url=base_url,
+        domains=domains,
+        discovery=discovery,
+        allow=v.patterns(arts, "articles.allow"),
+        deny=v.patterns(arts, "articles.deny"),
+        limits=limits,
+        rules=rules,
+        source=source,
+    )
+    for kind, urls in site.start_urls().items():
+        for url in urls:
+            _check_url(url, source, f"discovery.{kind}s")
+    return site
+
+
+def adhoc_site(urls: list[str], name: str = "adhoc") -> Site:
+    """A site from start URLs given on the command line, with no registry file.
+
+    Each URL may be a site root, a sitemap, a feed or a section page: the spider tells them
+    apart by what the server answers. The URLs' hosts bound the crawl.
+    """
+    if not urls:
+        raise SiteConfigError("--url", "url", "give at least one URL")
+    checked = [_check_url(u, "--url", "url") for u in urls]
+    hosts = tuple(dict.fromkeys((urlsplit(u).hostname or "").lower().removeprefix("www.") for u in checked))
+    roots = [u for u in checked if urlsplit(u).path in ("", "/")]
+    discovery = Discovery(robots=bool(roots), sniff=tuple(checked))
+    base = roots[0] if roots else f"{urlsplit(checked[0]).scheme}://{urlsplit(checked[0]).netloc}/"
+    return Site(name=name, title="ad-hoc: " + ", ".join(hosts), base_url=base, domains=hosts,
+                discovery=discovery, rules=SiteRules(name=name), source="--url")
+
+
+def sites_dirs() -> list[Path]:
+    dirs = [BUILTIN_SITES_DIR]
+    extra = os.environ.get(SITES_DIR_ENV, "")
+    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    return dirs
+
+
+def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
+    """All sites of the registry directories, by name. Raises on the first bad file."""
+    sites: dict[str, Site] = {}
+    for d in dirs if dirs is not None else sites_dirs():
+        if not d.is_dir():
+            raise SiteConfigError(str(d), "(directory)", "no such directory")
+        for path in sorted(d.glob("*.toml")):
+            site = load_site_file(path)
+            if site.name in sites:
+                raise SiteConfigError(str(path), "name",
+                                      f"site {site.name!r} is already defined in {sites[site.name].source}")
+            sites[site.name] = site
+    return sites
+
+
+def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
+    registry = load_registry() if registry is None else registry
+    try:
+        return registry[name]
+    except KeyError:
+        raise UnknownSiteError(name, sorted(registry)) from None
+
+
+# -- validation helpers -------------------------------------------------------------------
+
+def _check_url(url: str, source: str, field_name: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteConfigError(source, field_name, f"{url!r} is not an absolute http(s) URL")
+    return url.strip()
+
+
+def _check_css(selector: str, source: str, field_name: str) -> None:
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise SiteConfigError(source, field_name, f"bad CSS selector {selector!r}: {exc}") from None
+
+
+def _check_xpath(expr: str, source: str, field_name: str) -> None:
+    from lxml import etree
+
+    try:
+        etree.XPath(expr)
+    except etree.XPathSyntaxError as exc:
+        raise SiteConfigError(source, field_name, f"bad XPath {expr!r}: {exc}") from None
+
+
+class _Validator:
+    """Typed getters over a parsed TOML table that raise errors naming the field."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, field_name: str, problem: str) -> SiteConfigError:
+        return SiteConfigError(self.source, field_name, problem)
+
+    def keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail(prefix + key, f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+    def table(self, raw: dict[str, Any], key: str, allowed: set[str]) -> dict[str, Any]:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, f"must be a table ([{key}]), got {type(value).__name__}")
+        self.keys(value, allowed, key + ".")
+        return value
+
+    @staticmethod
+    def _leaf(dotted: str) -> str:
+        return dotted.rsplit(".", 1)[-1]
+
+    def string(self, t: dict[str, Any], dotted: str, required: bool = False) -> str:
+        value = t.get(self._leaf(dotted))
+        if value is None:
+            if required:
+                raise self.fail(dotted, "is required")
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(dotted, f"must be a string, got {type(value).__name__}")
+        return value
+
+    def strings(self, t: dict[str, Any], dotted: str) -> tuple[str, ...]:
+        value = t.get(self._leaf(dotted), [])
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise self.fail(dotted, "must be a list of strings")
+        return tuple(value)
+
+    def patterns(self, t: dict[str, Any], dotted: str) -> tuple[re.Pattern[str], ...]:
+        out = []
+        for i, p in enumerate(self.strings(t, dotted)):
+            try:
+                out.append(re.compile(p))
+            except re.error as exc:
+                raise self.fail(f"{dotted}[{i}]", f"bad regular expression {p!r}: {exc}") from None
+        return tuple(out)
+
+    def boolean(self, t: dict[str, Any], dotted: str, default: bool) -> bool:
+        value = t.get(self._leaf(dotted), default)
+        if not isinstance(value, bool):
+            raise self.fail(dotted, f"must be true or false, got {value!r}")
+        return value
+
+    def integer(self, t: dict[str, Any], dotted: str, default: int, minimum: int) -> int:
+        value = t.get(self._leaf(dotted), default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(dotted, f"must be an integer >= {minimum}, got {value!r}")
+        return value
+
+    def number(self, t: dict[str, Any], dotted: str, default: float, minimum: float) -> float:
+        value = t.get(self._leaf(dotted), default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise self.fail(dotted, f"must be a number >= {minimum}, got {value!r}")
+        return float(value)

@@ -1,0 +1,235 @@
+"""The generic news spider: one class, driven by a :class:`~crawler.sites.Site`.
+
+Discovery: robots.txt sitemaps, sitemap indexes, (news) sitemaps, RSS/Atom feeds and section
+pages with pagination. Only URLs that the site's article filter accepts become article
+requests; article pages are handed to the item pipelines as :class:`~crawler.items.PageItem`.
+Links found on article pages are not followed: discovery documents bound the crawl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.items import PageItem
+from crawler.sites import Site, adhoc_site, get_site
+
+STATS = "newsclean/discovery"
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_HTML_TYPES = (b"text/html", b"application/xhtml")
+
+
+def parse_since(value: str | timedelta | None) -> timedelta | None:
+    """``"2d"``, ``"12h"``, ``"30m"``, ``"1w"`` as a timedelta (None for none)."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    m = _DURATION.match(str(value))
+    if not m:
+        raise ValueError(f"bad duration {value!r}: use a number and a unit s/m/h/d/w, e.g. 2d")
+    n, unit = int(m.group(1)), m.group(2)
+    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+
+
+def date_from_url(url: str) -> datetime | None:
+    m = _URL_DATE.search(urlsplit(url).path)
+    if not m:
+        return None
+    try:
+        return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one site's articles. Registered sites get a subclass each (``scrapy list``)."""
+
+    name = "adhoc"
+    site_name: str | None = None   # set on the per-site subclasses
+
+    def __init__(
+        self,
+        site: Site | str | None = None,
+        urls: str | list[str] | None = None,
+        base_url: str | None = None,
+        since: str | timedelta | None = None,
+        max_articles: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(site, Site):
+            resolved = site
+        elif site or self.site_name:
+            resolved = get_site(str(site or self.site_name))
+        elif urls:
+            resolved = adhoc_site(urls.split(",") if isinstance(urls, str) else list(urls))
+        else:
+            raise ValueError("the adhoc spider needs -a urls=URL[,URL...] (or use a site's own spider)")
+        if base_url:
+            resolved = resolved.rebased(base_url)
+        self.site: Site = resolved
+        self.allowed_domains = list(resolved.domains)
+        self.since: timedelta | None = parse_since(since)
+        limit = int(max_articles) if max_articles not in (None, "") else resolved.limits.max_articles
+        self.max_articles: int = limit
+        self._articles_scheduled = 0
+        self._started = datetime.now(timezone.utc)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        if cls.site_name:
+            limits = get_site(cls.site_name).limits
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", limits.concurrency, priority="spider")
+            settings.set("DOWNLOAD_DELAY", limits.download_delay, priority="spider")
+        if not settings.get("NEWSCLEAN_RUN_ID"):
+            from output.manifest import new_run_id
+
+            settings.set("NEWSCLEAN_RUN_ID", new_run_id(), priority="spider")
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _inc(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"{STATS}/{key}", n)
+
+    def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
+        callback = {
+            "robots": self.parse_robots,
+            "sitemap": self.parse_sitemap,
+            "feed": self.parse_feed,
+            "section": self.parse_section,
+            "sniff": self.parse_sniff,
+        }[kind]
+        self._inc(f"requests/{kind}")
+        # Discovery documents are fetched every run: the dupefilter must not drop a
+        # sitemap that robots.txt and the site file both name, hence no dont_filter here.
+        return Request(url, callback=callback, errback=self.on_error, priority=10,
+                       meta={"newsclean_kind": kind, "newsclean_depth": depth})
+
+    def too_old(self, date: datetime | None) -> bool:
+        return bool(self.since and date and date < self._started - self.since)
+
+    def article_request(self, url: str, source: str, listed_date: datetime | None = None) -> Request | None:
+        """A request for an article URL, or None when the site filter, --since or the
+        article limit says no. The one place that decides what article is fetched."""
+        if not self.site.is_article_url(url, listed=source in ("sitemap", "feed")):
+            self._inc("not_article_url")
+            return None
+        if self.too_old(listed_date or date_from_url(url)):
+            self._inc("skipped_old")
+            return None
+        if self.max_articles and self._articles_scheduled >= self.max_articles:
+            self._inc("skipped_limit")
+            return None
+        self._articles_scheduled += 1
+        self._inc(f"articles_from/{source}")
+        return Request(url, callback=self.parse_article, errback=self.on_error,
+                       meta={"newsclean_kind": "article", "newsclean_source": source,
+                             "newsclean_listed_date": listed_date.isoformat() if listed_date else None})
+
+    def _articles(self, entries: Iterable[discovery.Entry], source: str) -> Iterable[Request]:
+        for entry in entries:
+            if (req := self.article_request(entry.url, source, entry.date)) is not None:
+                yield req
+
+    # -- callbacks --------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for kind, urls in self.site.start_urls().items():
+            for url in urls:
+                yield self._discovery_request(url, kind)
+
+    def parse_robots(self, response: Response) -> Iterable[Request]:
+        for url in discovery.sitemaps_from_robots(response.body, response.url):
+            yield self._discovery_request(url, "sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        try:
+            kind, entries = discovery.parse_sitemap(response.body, response.url)
+        except discovery.DiscoveryError as exc:
+            return self._bad_document(response, "sitemap", exc)
+        self._inc("sitemap_entries", len(entries))
+        if kind == "sitemapindex":
+            return [self._discovery_request(e.url, "sitemap") for e in entries if not self.too_old(e.date)]
+        return list(self._articles(entries, "sitemap"))
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        try:
+            entries = discovery.parse_feed(response.body, response.url)
+        except discovery.DiscoveryError as exc:
+            return self._bad_document(response, "feed", exc)
+        self._inc("feed_entries", len(entries))
+        return list(self._articles(entries, "feed"))
+
+    def parse_section(self, response: Response) -> Iterable[Request]:
+        if not isinstance(response, TextResponse):
+            return self._bad_document(response, "section", discovery.DiscoveryError("not an HTML page"))
+        depth = response.meta.get("newsclean_depth", 0)
+        out: list[Request] = []
+        for href in dict.fromkeys(response.css("a::attr(href)").getall()):
+            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if self.site.is_pagination_url(url):
+                if depth < self.site.discovery.section_pages and urlsplit(url).hostname in self.site.hosts():
+                    out.append(self._discovery_request(url, "section", depth + 1))
+            elif (req := self.article_request(url, "section")) is not None:
+                out.append(req)
+        return out
+
+    def parse_sniff(self, response: Response) -> Iterable[Request]:
+        """An ad-hoc start URL: decide from the answer whether it is a sitemap, feed or page."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        kind = discovery.sniff(response.body, ctype)
+        self._inc(f"sniffed/{kind}")
+        if kind in ("sitemapindex", "urlset"):
+            return self.parse_sitemap(response)
+        if kind == "feed":
+            return self.parse_feed(response)
+        if kind == "robots":
+            return self.parse_robots(response)
+        if kind == "html":
+            if self.site.is_article_url(response.url, listed=True) and not urlsplit(response.url).path in ("", "/"):
+                # A start URL that is itself an article page: clean it as well as reading its links.
+                return [*self.parse_section(response), *self.parse_article(response)]
+            return self.parse_section(response)
+        return self._bad_document(response, "start", discovery.DiscoveryError("not a sitemap, feed or HTML page"))
+
+    def parse_article(self, response: Response) -> Iterable[PageItem]:
+        ctype = response.headers.get(b"Content-Type", b"").lower()
+        if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
+            self.crawler.stats.inc_value("newsclean/fetch/skipped_not_html")
+            self.logger.info("skipped %s: not an HTML page (%s)", response.url, ctype.decode("latin-1") or "no type")
+            return []
+        return [PageItem(
+            url=response.url,
+            html=response.text,
+            site=self.site.name,
+            status=response.status,
+            fetched_at=datetime.now(timezone.utc),
+            source=response.meta.get("newsclean_source", "start"),
+            listed_date=response.meta.get("newsclean_listed_date"),
+            etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
+            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
+        )]
+
+    # -- failures ---------------------------------------------------------------------------
+    def _bad_document(self, response: Response, kind: str, exc: Exception) -> list[Request]:
+        self._inc(f"invalid/{kind}")
+        self.logger.warning("skipped %s %s: %s", kind, response.url, exc)
+        return []
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("newsclean_kind", "unknown")
+        reason = type(failure.value).__name__
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        if status:
+            reason = f"http_{status}"
+        self.crawler.stats.inc_value(f"newsclean/fetch/failed/{kind}")
+        self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
+        self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)

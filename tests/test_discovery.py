@@ -1,0 +1,86 @@
+"""Parsers of robots.txt, sitemaps and feeds, on good and broken documents."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime, timezone
+
+import pytest
+
+from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
+
+BASE = "https://example.com/"
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>https://example.com/news/a-1/</loc>
+    <news:news><news:publication><news:name>Ex</news:name><news:language>en</news:language></news:publication>
+      <news:publication_date>2026-03-04T10:00:00+05:00</news:publication_date><news:title>A</news:title></news:news>
+  </url>
+  <url><loc>https://example.com/b/</loc><lastmod>2026-01-02</lastmod></url>
+</urlset>"""
+
+INDEX = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>/sitemaps/posts.xml</loc><lastmod>2026-02-01T00:00:00Z</lastmod></sitemap>
+</sitemapindex>"""
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+<item><title>One</title><link>https://example.com/one/</link><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate></item>
+<item><title>Two</title><guid>https://example.com/two/</guid></item>
+</channel></rss>"""
+
+ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>
+<entry><title>A</title><link rel="alternate" href="https://example.com/a/"/><link rel="edit" href="https://example.com/edit"/>
+<updated>2026-03-01T00:00:00Z</updated></entry></feed>"""
+
+
+def test_news_sitemap_gives_publication_dates() -> None:
+    kind, entries = parse_sitemap(NEWS_SITEMAP, BASE)
+    assert kind == "urlset"
+    assert [e.url for e in entries] == ["https://example.com/news/a-1/", "https://example.com/b/"]
+    assert entries[0].date == datetime(2026, 3, 4, 5, 0, tzinfo=timezone.utc)
+    assert entries[1].date == datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+
+def test_sitemap_index_resolves_relative_locs_and_gzip() -> None:
+    kind, entries = parse_sitemap(gzip.compress(INDEX), BASE)
+    assert kind == "sitemapindex"
+    assert entries[0].url == "https://example.com/sitemaps/posts.xml"
+
+
+def test_rss_and_atom_feeds() -> None:
+    assert [(e.url, e.title) for e in parse_feed(RSS, BASE)] == [
+        ("https://example.com/one/", "One"), ("https://example.com/two/", "Two")]
+    atom = parse_feed(ATOM, BASE)
+    assert [e.url for e in atom] == ["https://example.com/a/"]
+    assert atom[0].date == datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("body", [b"", b"\x1f\x8b\x08garbage", b"<html><body>oops</body></html>", b"\x00\x01\x02"])
+def test_broken_sitemaps_raise_a_discovery_error(body: bytes) -> None:
+    with pytest.raises(DiscoveryError):
+        parse_sitemap(body, BASE)
+
+
+def test_truncated_sitemap_keeps_what_it_can() -> None:
+    kind, entries = parse_sitemap(NEWS_SITEMAP[: NEWS_SITEMAP.index(b"<url><loc>https://example.com/b/")], BASE)
+    assert kind == "urlset" and [e.url for e in entries] == ["https://example.com/news/a-1/"]
+
+
+def test_entities_are_never_resolved() -> None:
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           b'<urlset><url><loc>https://example.com/&x;</loc></url></urlset>')
+    _, entries = parse_sitemap(xxe, BASE)
+    assert all("root:" not in e.url for e in entries)
+
+
+def test_robots_and_sniff() -> None:
+    robots = b"User-agent: *\nDisallow: /search/\nSitemap: https://example.com/sitemap_index.xml\nsitemap: /news.xml\n"
+    assert sitemaps_from_robots(robots, BASE) == ["https://example.com/sitemap_index.xml", "https://example.com/news.xml"]
+    assert sniff(INDEX) == "sitemapindex"
+    assert sniff(gzip.compress(NEWS_SITEMAP)) == "urlset"
+    assert sniff(RSS) == "feed" and sniff(ATOM) == "feed"
+    assert sniff(b"<!DOCTYPE html><html></html>") == "html"
+    assert sniff(robots) == "robots"
+    assert sniff(b"\x89PNG\r\n") == "unknown"
