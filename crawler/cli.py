@@ -47,14 +47,22 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
 
     Returns the exit code and the manifest.
     """
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.extensions import build_manifest
+    from crawler.lock import RunLock
     from crawler.sites import load_registry
-    from output import cleanup_orphans, new_run_id
 
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
     out.mkdir(parents=True, exist_ok=True)
+    with RunLock(out):   # LockedError -> exit 3 (main)
+        return _run_locked(jobs, out, overrides, quiet=quiet)
+
+
+def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
+                *, quiet: bool) -> tuple[int, Any]:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.extensions import build_manifest
+    from output import cleanup_orphans, new_run_id
+
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
                                   "NEWSCLEAN_WRITE_MANIFEST": False})
@@ -204,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from crawler.lock import LockedError
     from crawler.sites import SiteConfigError, UnknownSiteError
 
     parser = build_parser()
@@ -213,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SiteConfigError, UnknownSiteError) as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LockedError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -1,9 +1,19 @@
-"""Is a finished run healthy? Checks over the run's stats, recorded in the manifest."""
+"""Is a finished run healthy? The verdict over one spider's final stats.
+
+The checks themselves run in spidermon (:mod:`crawler.monitors`) and leave their outcome in
+the stats as ``newsclean/health/<check>``; this module turns those into a status, a one-line
+reason and the list recorded in the manifest.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from crawler.monitors import HEALTH_STATS
+
+#: When several checks fail, the reason names the most telling one.
+PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,38 +26,32 @@ class Check:
         return asdict(self)
 
 
-def _sum(stats: dict[str, Any], prefix: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+def checks_from_stats(stats: dict[str, Any]) -> list[Check]:
+    out = []
+    for key, value in sorted(stats.items()):
+        if key.startswith(HEALTH_STATS + "/"):
+            name = key[len(HEALTH_STATS) + 1:]
+            passed = value == "OK"
+            out.append(Check(name, passed, "ok" if passed else str(value).removeprefix("FAIL: ")))
+    return out
 
 
 def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
-    """``(status, one-line reason, checks)`` for one spider's final stats.
-
-    status: ``ok`` | ``degraded`` | ``interrupted`` | ``failed``.
-    """
-    reason = str(stats.get("finish_reason", "unknown"))
-    written = stats.get("newsclean/clean/articles", 0)
-    candidates = _sum(stats, "newsclean/discovery/articles_from/")
-    fetch_failed = _sum(stats, "newsclean/fetch/failed/")
-    responses = stats.get("downloader/response_count", 0)
-    checks = [
-        Check("finish_reason", reason == "finished", f"finish reason: {reason}"),
-        Check("output", "newsclean/output/error" not in stats,
-              str(stats.get("newsclean/output/error", "output written"))),
-        Check("articles_written", written > 0 or candidates == 0,
-              f"{written} articles written of {candidates} article URLs discovered"),
-        Check("discovery", candidates > 0 or fetch_failed == 0,
-              f"{candidates} article URLs discovered, {fetch_failed} fetches failed"),
-    ]
-    if not checks[1].passed:
+    """``(status, one-line reason, checks)``; status is ``ok`` | ``degraded`` |
+    ``interrupted`` | ``failed``."""
+    checks = checks_from_stats(stats)
+    finish = str(stats.get("finish_reason", "unknown"))
+    if "newsclean/output/error" in stats:
         return "failed", f"output failed: {stats['newsclean/output/error']}", checks
-    if reason in ("shutdown", "cancelled", "interrupted"):
-        return "interrupted", f"run interrupted ({reason})", checks
-    if not checks[3].passed:
-        return "degraded", (f"discovery failed: no article URL found, {fetch_failed} of {responses + fetch_failed}"
-                            " discovery fetches failed"), checks
-    if not checks[2].passed:
-        return "degraded", f"no article written although {candidates} article URLs were discovered", checks
-    if not checks[0].passed:
-        return "degraded", f"run ended early: {reason}", checks
+    if finish in ("shutdown", "cancelled", "interrupted"):
+        return "interrupted", f"run interrupted ({finish})", checks
+    failed = sorted((c for c in checks if not c.passed),
+                    key=lambda c: PRIORITY.index(c.name) if c.name in PRIORITY else len(PRIORITY))
+    if failed:
+        return "degraded", failed[0].detail, checks
+    if not checks:
+        checks = [Check("health_checks", False, "no health check ran (is spidermon enabled?)")]
+        if finish != "finished":
+            return "degraded", f"run ended early: {finish}", checks
+    written = stats.get("newsclean/output/records_written", stats.get("newsclean/clean/articles", 0))
     return "ok", f"{written} articles written", checks

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from crawler.store import Fetched
 
 
 @dataclass(slots=True)
@@ -14,11 +17,12 @@ class PageItem:
     html: str
     site: str
     status: int
-    fetched_at: datetime
     source: str                      # sitemap | feed | section | start
-    listed_date: str | None = None   # date the sitemap/feed gave for it, ISO 8601
-    etag: str | None = None
-    last_modified: str | None = None
+    fetched: Fetched                 # store key, fetch time, validators, listed date
+
+    @property
+    def fetched_at(self) -> datetime:
+        return self.fetched.fetched_at
 
 
 @dataclass(slots=True)
@@ -29,4 +33,14 @@ class RejectItem:
     site: str
     reason: str
     detail: str
-    fetched_at: datetime
+    fetched: Fetched
+
+
+@dataclass(slots=True)
+class ArticleItem:
+    """A cleaned article: its v1 record, and what the store must learn once it is written.
+
+    The output pipeline unwraps it, so feed exports (``-O``) receive the plain record."""
+
+    record: dict[str, Any]
+    fetched: Fetched

@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from cleaners import Article, SiteTemplates, clean_html
-from crawler.items import PageItem, RejectItem
+from crawler.items import ArticleItem, PageItem, RejectItem
 from output import OutputError, PartWriter, build_record, build_reject, canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -72,25 +72,43 @@ class CleanPipeline:
         result = clean_html(item.html, item.url, site.rules, templates=self.templates, timeout=self.timeout)
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
+        store = self.crawler.spider.store
         if not isinstance(result, Article):
             self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")
             logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")
+            if store is not None:
+                store.record_fetch(item.fetched, unchanged=False)
             return RejectItem(url=item.url, site=item.site, reason=result.reason,
-                              detail=result.detail, fetched_at=item.fetched_at)
+                              detail=result.detail, fetched=item.fetched)
         self.stats.inc_value(f"{self.STATS}/articles")
+        for name in ("title", "text", "published", "authors", "language"):
+            if getattr(result, name):
+                self.stats.inc_value(f"{self.STATS}/field/{name}")
         canonical = canonicalize_url(item.url, result.canonical_url)
-        return build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                            run_id=self.run_id, canonical_url=canonical)
+        record = build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
+                              run_id=self.run_id, canonical_url=canonical)
+        if store is not None:
+            unchanged = store.content_hash(item.fetched.url) == record["content_hash"]
+            store.record_fetch(item.fetched, unchanged=unchanged)
+            if unchanged:
+                self.stats.inc_value("newsclean/store/unchanged_content")
+                raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
+        return ArticleItem(record=record, fetched=item.fetched)
 
 
 class OutputPipeline:
-    """Write records and rejects to atomic JSONL part files under ``NEWSCLEAN_OUTPUT_DIR``.
+    """Write records and rejects to atomic JSONL part files under ``NEWSCLEAN_OUTPUT_DIR``,
+    and tell the article store what became durable.
 
-    Without an output directory (plain ``scrapy crawl site -O out.jsonl``) records only go
-    to the feed exports; rejects are dropped either way, after being counted.
+    Each record is staged in the store with the part file it lands in *before* it is
+    written; the store promotes it when the part is committed (renamed into view). Without
+    an output directory (plain ``scrapy crawl site -O out.jsonl``) records only go to the
+    feed exports. Rejects are never exported.
     """
 
     STATS = "newsclean/output"
+    #: Rejects for these reasons are retried next run; the others are remembered as settled.
+    TRANSIENT = frozenset({"timeout", "error"})
 
     def __init__(self, crawler: Crawler, root: Path | None, run_id: str, max_records: int) -> None:
         self.crawler = crawler
@@ -108,6 +126,10 @@ class OutputPipeline:
         root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
         return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"))
 
+    @property
+    def store(self) -> Any:
+        return getattr(self.crawler.spider, "store", None)
+
     def open_spider(self) -> None:
         if self.root is None:
             return
@@ -122,12 +144,47 @@ class OutputPipeline:
                 except OutputError as exc:
                     self._fail(exc)
 
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, RejectItem):
+            if self.rejects is not None:
+                reject = build_reject(url=item.url, site=item.site, reason=item.reason, detail=item.detail,
+                                      fetched_at=item.fetched.fetched_at, run_id=self.run_id)
+                settled = None if item.reason in self.TRANSIENT else f"reject:{item.reason}"
+                self._write(self.rejects, reject, item, settled)
+                self.stats.inc_value(f"{self.STATS}/rejects_written")
+            raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")
+        if isinstance(item, ArticleItem):
+            if self.articles is not None:
+                self._write(self.articles, item.record, item, item.record["content_hash"])
+                self.stats.inc_value(f"{self.STATS}/records_written")
+            return item.record
+        return item
+
+    def _write(self, writer: PartWriter, record: dict[str, Any], item: Any, settled_hash: str | None) -> None:
+        partition = {"site": item.site if isinstance(item, RejectItem) else record["site"],
+                     "date": record["fetched_at"][:10]}
+        try:
+            if self.store is not None and settled_hash is not None:
+                part = writer.target(partition)
+                self.store.stage(self._rel(part), record.get("id", ""), settled_hash, item.fetched)
+            writer.write(record, partition)
+            self._committed(writer.drain_committed())
+        except OutputError as exc:
+            self._fail(exc)
+            raise DropItem(f"not written: {exc}") from None
+
+    def _rel(self, path: Path | str) -> str:
+        assert self.root is not None
+        return str(Path(path).relative_to(self.root))
+
     def _committed(self, parts: list[Any]) -> None:
         for part in parts:
+            rel = self._rel(part.path)
             self.stats.inc_value(f"{self.STATS}/parts_committed")
-            if self.root is not None:
-                self.files.append(str(Path(part.path).relative_to(self.root)))
-        self.crawler.stats.set_value(f"{self.STATS}/files", list(self.files))
+            self.files.append(rel)
+            if self.store is not None:
+                self.store.commit_part(rel)
+        self.stats.set_value(f"{self.STATS}/files", list(self.files))
 
     def _fail(self, exc: OutputError) -> None:
         """The output cannot be written (disk full...): stop the crawl, keep what is committed."""
@@ -138,27 +195,3 @@ class OutputPipeline:
             from scrapy.utils.defer import deferred_from_coro
 
             deferred_from_coro(engine.close_spider_async(reason="output_error"))
-
-    def _partition(self, site: str, fetched_at: str) -> dict[str, str]:
-        return {"site": site, "date": fetched_at[:10]}
-
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, RejectItem):
-            if self.rejects is not None:
-                reject = build_reject(url=item.url, site=item.site, reason=item.reason, detail=item.detail,
-                                      fetched_at=item.fetched_at, run_id=self.run_id)
-                self._write(self.rejects, reject, self._partition(item.site, reject["fetched_at"]))
-                self.stats.inc_value(f"{self.STATS}/rejects_written")
-            raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")
-        if isinstance(item, dict) and "schema_version" in item and self.articles is not None:
-            self._write(self.articles, item, self._partition(item["site"], item["fetched_at"]))
-            self.stats.inc_value(f"{self.STATS}/records_written")
-        return item
-
-    def _write(self, writer: PartWriter, record: dict[str, Any], partition: dict[str, str]) -> None:
-        try:
-            writer.write(record, partition)
-            self._committed(writer.drain_committed())
-        except OutputError as exc:
-            self._fail(exc)
-            raise DropItem(f"not written: {exc}") from None

@@ -12,10 +12,12 @@ NEWSPIDER_MODULE = "crawler.spiders"
 NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you
 NEWSCLEAN_OUTPUT_DIR = None          # set: write part files, rejects, manifest and state there
 NEWSCLEAN_STATE_DIR = None           # default: <NEWSCLEAN_OUTPUT_DIR>/state
+NEWSCLEAN_STORE_ENABLED = True       # the article store: fetch only what is new or changed
 NEWSCLEAN_RUN_ID = None              # default: a new id per run (output.manifest.new_run_id)
 NEWSCLEAN_PART_MAX_RECORDS = 500     # a part file is committed (renamed) after this many records
 NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejected("timeout")
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
+NEWSCLEAN_PROGRESS_INTERVAL = 0      # seconds; 0 = 1 on a terminal, 60 under cron; < 0 = off
 NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest for all its spiders instead
 
 # -- politeness ------------------------------------------------------------------------------
@@ -46,8 +48,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.OutputPipeline": 900,
 }
 EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
     "crawler.extensions.RunManifestExtension": 500,
+    "crawler.progress.Progress": 600,
 }
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.HealthSuite",)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

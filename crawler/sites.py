@@ -78,6 +78,16 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Health:
+    """Thresholds below which a run of this site is degraded (see crawler/monitors.py)."""
+
+    max_error_rate: float = 0.5            # failed fetches / all fetches
+    max_reject_rate: float = 0.6           # rejected pages / cleaned pages
+    min_pages_for_rates: int = 5           # rates are judged only over at least this many pages
+    coverage: tuple[tuple[str, float], ...] = (("title", 0.9), ("text", 1.0), ("published", 0.7))
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """One news site: where its articles are found and how its pages are cleaned."""
 
@@ -89,6 +99,7 @@ class Site:
     allow: tuple[re.Pattern[str], ...] = ()
     deny: tuple[re.Pattern[str], ...] = ()
     limits: Limits = field(default_factory=Limits)
+    health: Health = field(default_factory=Health)
     rules: SiteRules = field(default_factory=SiteRules)
     source: str = "<builtin>"
 
@@ -153,7 +164,8 @@ class Site:
 
 # -- loading ------------------------------------------------------------------------------
 
-_TOP = {"name", "title", "base_url", "domains", "discovery", "articles", "limits", "cleaning"}
+_TOP = {"name", "title", "base_url", "domains", "discovery", "articles", "limits", "cleaning", "health"}
+_HEALTH = {"max_error_rate", "max_reject_rate", "min_pages_for_rates", "coverage"}
 _DISCOVERY = {"robots", "sitemaps", "feeds", "sections", "section_pages", "pagination"}
 _ARTICLES = {"allow", "deny"}
 _LIMITS = {"max_articles", "concurrency", "download_delay"}
@@ -205,6 +217,18 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         concurrency=v.integer(lim, "limits.concurrency", default=4, minimum=1),
         download_delay=v.number(lim, "limits.download_delay", default=0.25, minimum=0.0),
     )
+    hl = v.table(raw, "health", _HEALTH)
+    cov = hl.get("coverage", dict(Health().coverage))
+    if not isinstance(cov, dict) or not all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in cov.values()):
+        raise SiteConfigError(source, "health.coverage", "must be a table of field = share between 0 and 1")
+    health = Health(
+        max_error_rate=v.number(hl, "health.max_error_rate", default=Health().max_error_rate, minimum=0.0),
+        max_reject_rate=v.number(hl, "health.max_reject_rate", default=Health().max_reject_rate, minimum=0.0),
+        min_pages_for_rates=v.integer(hl, "health.min_pages_for_rates", default=Health().min_pages_for_rates,
+                                      minimum=0),
+        coverage=tuple((str(k), float(x)) for k, x in cov.items()),
+    )
     cln = v.table(raw, "cleaning", _CLEANING)
     for i, sel in enumerate(v.strings(cln, "cleaning.drop_selectors")):
         _check_css(sel, source, f"cleaning.drop_selectors[{i}]")
@@ -230,6 +254,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         allow=v.patterns(arts, "articles.allow"),
         deny=v.patterns(arts, "articles.deny"),
         limits=limits,
+        health=health,
         rules=rules,
         source=source,
     )

@@ -21,6 +21,9 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.items import PageItem
 from crawler.sites import Site, adhoc_site, get_site
+from crawler.state import open_store
+from crawler.store import ArticleStore, Fetched
+from output import canonicalize_url
 
 STATS = "newsclean/discovery"
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
@@ -82,6 +85,22 @@ class NewsSpider(scrapy.Spider):
         self.max_articles: int = limit
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
+        self.store: ArticleStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.store = open_store(crawler.settings)
+        if spider.store is not None:
+            promoted, dropped = spider.store.recover(exclude_run=crawler.settings["NEWSCLEAN_RUN_ID"])
+            crawler.stats.set_value("newsclean/store/recovered_records", promoted)
+            crawler.stats.set_value("newsclean/store/dropped_uncommitted", dropped)
+        return spider
+
+    def closed(self, reason: str) -> None:
+        if self.store is not None:
+            self.crawler.stats.set_value("newsclean/store/articles", self.store.count())
+            self.store.close()
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -128,10 +147,26 @@ class NewsSpider(scrapy.Spider):
         if self.max_articles and self._articles_scheduled >= self.max_articles:
             self._inc("skipped_limit")
             return None
+        key = canonicalize_url(url)
+        headers: dict[str, str] = {}
+        meta: dict[str, Any] = {}
+        if self.store is not None:
+            decision = self.store.should_fetch(key, self.site.name, listed_date,
+                                               self.settings["NEWSCLEAN_RUN_ID"])
+            if not decision.fetch:
+                self.crawler.stats.inc_value(f"newsclean/store/skipped_{decision.reason}")
+                return None
+            self.crawler.stats.inc_value(f"newsclean/store/fetch_{decision.reason}")
+            headers = decision.headers()
+            if headers:
+                meta["handle_httpstatus_list"] = [304]
         self._articles_scheduled += 1
         self._inc(f"articles_from/{source}")
-        return Request(url, callback=self.parse_article, errback=self.on_error,
-                       meta={"newsclean_kind": "article", "newsclean_source": source,
+        # The store dedups article URLs within and across runs, so Scrapy's dupefilter does
+        # not have to remember every article fingerprint of a long crawl.
+        return Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
+                       dont_filter=self.store is not None,
+                       meta={**meta, "newsclean_kind": "article", "newsclean_source": source, "newsclean_key": key,
                              "newsclean_listed_date": listed_date.isoformat() if listed_date else None})
 
     def _articles(self, entries: Iterable[discovery.Entry], source: str) -> Iterable[Request]:
@@ -200,6 +235,11 @@ class NewsSpider(scrapy.Spider):
         return self._bad_document(response, "start", discovery.DiscoveryError("not a sitemap, feed or HTML page"))
 
     def parse_article(self, response: Response) -> Iterable[PageItem]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("newsclean/store/not_modified")
+            if self.store is not None:
+                self.store.record_fetch(self.fetched(response), unchanged=True)
+            return []
         ctype = response.headers.get(b"Content-Type", b"").lower()
         if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
             self.crawler.stats.inc_value("newsclean/fetch/skipped_not_html")
@@ -210,12 +250,20 @@ class NewsSpider(scrapy.Spider):
             html=response.text,
             site=self.site.name,
             status=response.status,
-            fetched_at=datetime.now(timezone.utc),
             source=response.meta.get("newsclean_source", "start"),
-            listed_date=response.meta.get("newsclean_listed_date"),
+            fetched=self.fetched(response),
+        )]
+
+    def fetched(self, response: Response) -> Fetched:
+        """What this fetch tells the article store about the article."""
+        return Fetched(
+            url=response.meta.get("newsclean_key") or canonicalize_url(response.url),
+            site=self.site.name,
+            fetched_at=datetime.now(timezone.utc),
             etag=(response.headers.get(b"ETag") or b"").decode("latin-1") or None,
             last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None,
-        )]
+            listed_date=response.meta.get("newsclean_listed_date"),
+        )
 
     # -- failures ---------------------------------------------------------------------------
     def _bad_document(self, response: Response, kind: str, exc: Exception) -> list[Request]:

@@ -1,0 +1,50 @@
+"""One run at a time per output directory: a kernel-held ``flock``.
+
+The kernel releases the lock when the holding process dies, however it dies (``kill -9``
+included), so a stale lock never blocks the next run — unlike a PID file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class LockedError(RuntimeError):
+    """Another run holds the lock; the message says which."""
+
+
+class RunLock:
+    def __init__(self, directory: Path | str) -> None:
+        self.path = Path(directory) / ".newsclean.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown process"
+            os.close(fd)
+            raise LockedError(f"another newsclean run holds {self.path} ({holder})") from None
+        os.ftruncate(fd, 0)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()} since {started}: {' '.join(sys.argv)[:300]}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,123 @@
+"""Health checks of a finished crawl, run by spidermon when the spider closes.
+
+Each check reads the run's stats and the site's ``[health]`` thresholds. The
+:class:`RecordChecks` action writes every result to the stats
+(``newsclean/health/<check>`` = ``"OK"`` or ``"FAIL: why"``), from where they reach the run
+manifest and decide the exit code (:mod:`crawler.health`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
+from spidermon.core.actions import Action
+
+from crawler.sites import Health
+
+HEALTH_STATS = "newsclean/health"
+
+
+def _sum(stats: dict[str, Any], prefix: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, (int, float)))
+
+
+class _SiteMonitor(BaseScrapyMonitor):
+    @property
+    def health(self) -> Health:
+        site = getattr(self.data.spider, "site", None)
+        return site.health if site is not None else Health()
+
+    @property
+    def run_stats(self) -> dict[str, Any]:
+        return self.data.stats
+
+
+@monitors.name("crawl")
+class CrawlMonitor(_SiteMonitor):
+    """Did the crawl finish, find articles and write them?"""
+
+    @monitors.name("finish_reason")
+    def test_finish_reason(self) -> None:
+        reason = self.run_stats.get("finish_reason")
+        self.assertEqual(reason, "finished", msg=f"the crawl ended with {reason!r}")
+
+    @monitors.name("discovery")
+    def test_discovery(self) -> None:
+        s = self.run_stats
+        found = _sum(s, "newsclean/discovery/articles_from/") + _sum(s, "newsclean/store/skipped_")
+        failed = _sum(s, "newsclean/fetch/failed/")
+        self.assertTrue(found > 0 or failed == 0,
+                        msg=f"discovery failed: no article URL found, {failed} discovery fetches failed")
+
+    @monitors.name("articles_written")
+    def test_articles_written(self) -> None:
+        s = self.run_stats
+        fetched = _sum(s, "newsclean/discovery/articles_from/")
+        settled = (s.get("newsclean/clean/articles", 0) + s.get("newsclean/store/not_modified", 0))
+        self.assertTrue(fetched == 0 or settled > 0,
+                        msg=f"no article written although {fetched} article pages were scheduled")
+
+
+@monitors.name("rates")
+class RateMonitor(_SiteMonitor):
+    """Are failures and rejections within the site's thresholds?"""
+
+    @monitors.name("error_rate")
+    def test_error_rate(self) -> None:
+        s = self.run_stats
+        failed = _sum(s, "newsclean/fetch/failed/")
+        total = failed + s.get("downloader/response_status_count/200", 0) + s.get(
+            "downloader/response_status_count/304", 0)
+        if total < self.health.min_pages_for_rates:
+            return
+        rate = failed / total
+        self.assertLessEqual(rate, self.health.max_error_rate,
+                             msg=f"{failed} of {total} fetches failed ({rate:.0%} > {self.health.max_error_rate:.0%})")
+
+    @monitors.name("reject_rate")
+    def test_reject_rate(self) -> None:
+        s = self.run_stats
+        rejected = _sum(s, "newsclean/clean/dropped/")
+        total = rejected + s.get("newsclean/clean/articles", 0)
+        if total < self.health.min_pages_for_rates:
+            return
+        rate = rejected / total
+        self.assertLessEqual(rate, self.health.max_reject_rate,
+                             msg=f"{rejected} of {total} pages rejected ({rate:.0%} > {self.health.max_reject_rate:.0%})")
+
+    @monitors.name("field_coverage")
+    def test_field_coverage(self) -> None:
+        s = self.run_stats
+        articles = s.get("newsclean/clean/articles", 0)
+        if articles < self.health.min_pages_for_rates:
+            return
+        short = []
+        for name, minimum in self.health.coverage:
+            share = s.get(f"newsclean/clean/field/{name}", 0) / articles
+            if share < minimum:
+                short.append(f"{name} {share:.0%} < {minimum:.0%}")
+        self.assertFalse(short, msg="field coverage too low: " + ", ".join(short))
+
+
+class RecordChecks(Action):
+    """Write each check's outcome to the stats, for the manifest and the exit code."""
+
+    def run_action(self) -> None:
+        stats = self.data.crawler.stats
+        for result in self.result.monitor_results:
+            name = result.monitor.method_name.removeprefix("test_")
+            status = result.status
+            if status == "OK":
+                stats.set_value(f"{HEALTH_STATS}/{name}", "OK")
+            elif status in ("FAIL", "ERROR"):
+                reason = str(result.reason or "").strip().splitlines()
+                msg = reason[-1] if reason else status
+                msg = msg.removeprefix("AssertionError: ").split(" : ", 1)[-1]
+                stats.set_value(f"{HEALTH_STATS}/{name}", f"FAIL: {msg}")
+
+
+class HealthSuite(MonitorSuite):
+    monitors = [CrawlMonitor, RateMonitor]
+    monitors_finished_actions = [RecordChecks]

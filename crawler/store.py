@@ -1,0 +1,238 @@
+"""The article store: what earlier runs fetched and wrote, so a run fetches only what is new
+or changed, and a killed run is completed without duplicates.
+
+Plain Python over SQLite (WAL mode), one file per output directory. :class:`ArticleStore`
+is the interface a Redis implementation fills for several workers (``crawler.redis_store``).
+
+Per canonical URL it keeps first-seen and last-fetched times, the HTTP validators (ETag,
+Last-Modified), the date the sitemap/feed listed, the content hash and the record id.
+
+A record counts as written only once its part file is committed. The writer's commit is
+two-phase: :meth:`ArticleStore.stage` notes which part file a record will land in *before*
+the rename, :meth:`ArticleStore.commit_part` promotes those notes *after* it, and
+:meth:`ArticleStore.recover` (run start) promotes notes whose part file exists and drops
+those whose part never appeared. So a kill at any moment neither loses nor duplicates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url            TEXT PRIMARY KEY,   -- canonical URL
+    site           TEXT NOT NULL,
+    record_id      TEXT,
+    first_seen     TEXT NOT NULL,
+    last_fetched   TEXT,
+    etag           TEXT,
+    last_modified  TEXT,
+    listed_date    TEXT,               -- sitemap lastmod / news / feed date at the last fetch
+    content_hash   TEXT,               -- of the last version committed to the output
+    scheduled_run  TEXT                -- the run that last scheduled a fetch (in-run dedup)
+);
+-- Validators and the listed date are promoted with the record, never before: a change
+-- fetched by a killed run must look unfetched to the next one, not "304 Not Modified".
+CREATE TABLE IF NOT EXISTS staged (
+    url            TEXT NOT NULL,
+    part           TEXT NOT NULL,      -- path (relative to the output dir) of the part file
+    record_id      TEXT NOT NULL,
+    content_hash   TEXT NOT NULL,
+    etag           TEXT,
+    last_modified  TEXT,
+    listed_date    TEXT,
+    PRIMARY KEY (url, part)
+);
+CREATE INDEX IF NOT EXISTS staged_part ON staged(part);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchDecision:
+    """Whether to fetch an article URL, and the validators for a conditional request."""
+
+    fetch: bool
+    reason: str                      # new | changed | retry | unchanged | scheduled
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        h = {}
+        if self.etag:
+            h["If-None-Match"] = self.etag
+        if self.last_modified:
+            h["If-Modified-Since"] = self.last_modified
+        return h
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What one fetch of an article told us, recorded whatever came of it."""
+
+    url: str
+    site: str
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    listed_date: str | None = None
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(timezone.utc).isoformat() if dt else None
+
+
+def _newer(listed: str | None, stored: str | None) -> bool:
+    if not listed or not stored:
+        return False
+    try:
+        a = datetime.fromisoformat(listed.replace("Z", "+00:00"))
+        b = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if a.tzinfo is None:
+        a = a.replace(tzinfo=timezone.utc)
+    if b.tzinfo is None:
+        b = b.replace(tzinfo=timezone.utc)
+    return a > b
+
+
+class ArticleStore(ABC):
+    """Decides skip / fetch / refetch per canonical URL and remembers what was written."""
+
+    @abstractmethod
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
+        """Decide for one article URL; marks it scheduled for ``run_id`` when the answer is yes."""
+
+    @abstractmethod
+    def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
+        """Note a fetch. ``unchanged`` (a 304, or the same content hash): nothing will be
+        written, so the validators and listed date are current now; otherwise they wait
+        for the record's commit (:meth:`stage`)."""
+
+    @abstractmethod
+    def content_hash(self, url: str) -> str | None:
+        """Hash of the last committed version of ``url``."""
+
+    @abstractmethod
+    def stage(self, part: str, record_id: str, content_hash: str, fetched: Fetched) -> None:
+        """Before a part file is renamed into view: note a record it will hold."""
+
+    @abstractmethod
+    def commit_part(self, part: str) -> int:
+        """After the rename: the part's records are written. Returns how many."""
+
+    @abstractmethod
+    def recover(self, exclude_run: str | None = None) -> tuple[int, int]:
+        """At run start: promote staged records whose part exists, drop the others —
+        except the parts of ``exclude_run`` (the current run's, still being written).
+        Returns (promoted, dropped)."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SqliteArticleStore(ArticleStore):
+    """The embedded store: ``<output>/state/articles.sqlite3`` in WAL mode."""
+
+    def __init__(self, path: Path | str, *, root: Path | str | None = None) -> None:
+        self.path = Path(path)
+        self.root = Path(root) if root is not None else self.path.parent.parent
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: durable at checkpoints, never corrupt
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(SCHEMA)
+
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
+        listed = _iso(listed_date)
+        row = self.db.execute(
+            "SELECT content_hash, listed_date, last_fetched, etag, last_modified, scheduled_run"
+            " FROM articles WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            now = _iso(datetime.now(timezone.utc))
+            self.db.execute("INSERT INTO articles (url, site, first_seen, scheduled_run) VALUES (?, ?, ?, ?)",
+                            (url, site, now, run_id))
+            return FetchDecision(True, "new")
+        content_hash, stored_listed, last_fetched, etag, last_modified, scheduled = row
+        if scheduled == run_id:
+            return FetchDecision(False, "scheduled")
+        if content_hash is None:
+            decision = FetchDecision(True, "retry")        # seen before, never committed
+        elif _newer(listed, stored_listed or last_fetched):
+            decision = FetchDecision(True, "changed", etag, last_modified)
+        else:
+            return FetchDecision(False, "unchanged")
+        self.db.execute("UPDATE articles SET scheduled_run = ? WHERE url = ?", (run_id, url))
+        return decision
+
+    def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
+        params = {"url": fetched.url, "site": fetched.site, "now": _iso(fetched.fetched_at),
+                  "etag": fetched.etag, "lm": fetched.last_modified, "listed": fetched.listed_date}
+        self.db.execute("INSERT INTO articles (url, site, first_seen, last_fetched) VALUES (:url, :site, :now, :now)"
+                        " ON CONFLICT(url) DO UPDATE SET last_fetched = :now", params)
+        if unchanged:
+            self.db.execute("UPDATE articles SET etag = COALESCE(:etag, etag),"
+                            " last_modified = COALESCE(:lm, last_modified),"
+                            " listed_date = COALESCE(:listed, listed_date) WHERE url = :url", params)
+
+    def content_hash(self, url: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM articles WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def stage(self, part: str, record_id: str, content_hash: str, fetched: Fetched) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO staged (url, part, record_id, content_hash, etag, last_modified, listed_date)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (fetched.url, part, record_id, content_hash, fetched.etag, fetched.last_modified, fetched.listed_date))
+
+    def commit_part(self, part: str) -> int:
+        with self._tx():
+            n = self.db.execute(
+                "UPDATE articles SET content_hash = s.content_hash, record_id = s.record_id,"
+                " etag = s.etag, last_modified = s.last_modified,"
+                " listed_date = COALESCE(s.listed_date, articles.listed_date)"
+                " FROM staged AS s WHERE s.part = ? AND articles.url = s.url", (part,)).rowcount
+            self.db.execute("DELETE FROM staged WHERE part = ?", (part,))
+        return n
+
+    def recover(self, exclude_run: str | None = None) -> tuple[int, int]:
+        promoted = dropped = 0
+        parts = [r[0] for r in self.db.execute("SELECT DISTINCT part FROM staged").fetchall()]
+        for part in parts:
+            if exclude_run and f"part-{exclude_run}-" in part:
+                continue
+            if (self.root / part).exists():
+                promoted += self.commit_part(part)
+            else:
+                with self._tx():
+                    dropped += self.db.execute("DELETE FROM staged WHERE part = ?", (part,)).rowcount
+        return promoted, dropped
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

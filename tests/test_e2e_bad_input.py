@@ -1,0 +1,109 @@
+"""Bad input through the real command line: clear one-line errors or counted skips, never a
+traceback, never a torn output file."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import orjson
+
+from .conftest import read_parts, run_newsclean
+
+ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><header><nav><a href="/">Home</a></nav></header><article><h1>{title}</h1>
+<p class="byline">By Test Writer</p>
+<p>The harbour authority said on Tuesday that the new container berth would open in the spring, two
+months later than planned, after engineers found soft clay beneath the quay wall.</p>
+<p>Shipping lines had been told to expect the delay, a spokesperson said, and the older berths
+would stay open around the clock until the new one was ready for the larger vessels.</p>
+<p>Local traders welcomed the news that the project would not be abandoned, but warned that the
+extra months of congestion would raise their costs once again this winter.</p>
+</article></body></html>"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manifest_of(out: Path) -> dict:
+    (path,) = (out / "manifests").glob("*.json")
+    return orjson.loads(path.read_bytes())
+
+
+def test_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
+    proc = run_newsclean("crawl", "nosuchsite", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        proc.stderr.strip().splitlines()[0]] and "unknown site 'nosuchsite'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_malformed_site_file_names_file_and_field(tmp_path: Path) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "broken.toml").write_text('name = "broken"\nbase_url = "https://example.com/"\n[limits]\nconcurrency = "many"\n')
+    proc = run_newsclean("crawl", "broken", "--out", str(tmp_path / "out"), env={"NEWSCLEAN_SITES_DIR": str(sites)})
+    assert proc.returncode == 2
+    assert "broken.toml" in proc.stderr and "field 'limits.concurrency'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreachable_start_url_is_a_degraded_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", f"http://127.0.0.1:{free_port()}/", "--out", str(out),
+                         "-s", "RETRY_TIMES=0")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsclean: degraded:") and "discovery failed" in last
+    assert manifest_of(out)["status"] == "degraded"
+
+
+def test_bad_pages_are_counted_skips_and_good_ones_still_land(site_server, tmp_path: Path) -> None:
+    server, root = site_server
+    base = server.base_url
+
+    def page(path: str, content: bytes) -> None:
+        target = root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+    page("/2026/01/05/harbour-berth-delayed/index.html", ARTICLE.format(title="Harbour berth delayed").encode())
+    # declared utf-8, actually cp1252: must still come out as an article or a reasoned reject
+    page("/2026/01/06/charset-mixup-story/index.html",
+         ARTICLE.format(title="Caf\u00e9 owners \u2013 a charset mix-up").encode("cp1252"))
+    page("/2026/01/07/empty-page/index.html", b"")
+    page("/2026/01/08/binary-blob.bin", bytes(range(256)) * 64)
+    page("/sitemap.xml", f"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>{base}/2026/01/05/harbour-berth-delayed/</loc></url>
+      <url><loc>{base}/2026/01/06/charset-mixup-story/</loc></url>
+      <url><loc>{base}/2026/01/07/empty-page/</loc></url>
+      <url><loc>{base}/2026/01/08/binary-blob.bin</loc></url>
+      <url><loc>{base}/2026/01/09/gone-missing/</loc></url>
+      <url><loc>http://169.254.169.254/latest/meta-data/</loc></url>
+      <url><loc>{base}/2026/01/10/server-error/</loc></url>
+    </urlset>""".encode())
+    page("/broken-sitemap.xml", b"this is not a sitemap at all")
+    page("/robots.txt", f"User-agent: *\nSitemap: {base}/sitemap.xml\nSitemap: {base}/broken-sitemap.xml\n".encode())
+    server.force_status("/2026/01/10/server-error/", 500)
+
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "RETRY_TIMES=0",
+                         "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = read_parts(out)
+    urls = {r["url"] for r in records}
+    assert f"{base}/2026/01/05/harbour-berth-delayed/" in urls
+    counts = manifest_of(out)["counts"]
+    assert counts.get("newsclean/fetch/skipped_not_html", 0) == 1          # the binary body
+    assert counts.get("newsclean/guard/refused_private", 0) == 1           # 169.254.169.254
+    assert counts.get("newsclean/fetch/failed/article", 0) == 2            # 404 and 500
+    assert counts.get("newsclean/discovery/invalid/sitemap", 0) == 1       # the broken sitemap
+    rejects = {r["url"]: r["reason"] for r in read_parts(out, "rejects")}
+    assert rejects.get(f"{base}/2026/01/07/empty-page/") == "empty"
+    charset_url = f"{base}/2026/01/06/charset-mixup-story/"
+    assert charset_url in urls or charset_url in rejects

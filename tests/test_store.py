@@ -1,0 +1,105 @@
+"""The SQLite article store (real SQLite, WAL) and the run lock (real processes)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from crawler.lock import LockedError, RunLock
+from crawler.store import Fetched, SqliteArticleStore
+
+URL = "https://example.com/2026/01/02/story/"
+T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+
+def fetched(listed: datetime | None = T0, etag: str | None = '"v1"') -> Fetched:
+    return Fetched(URL, "ex", datetime.now(timezone.utc), etag=etag, last_modified=None,
+                   listed_date=listed.isoformat() if listed else None)
+
+
+def write_committed(store: SqliteArticleStore, root: Path, part: str, content_hash: str, f: Fetched) -> None:
+    store.stage(part, "id1", content_hash, f)
+    (root / part).parent.mkdir(parents=True, exist_ok=True)
+    (root / part).write_text("{}\n")
+    store.commit_part(part)
+
+
+def test_new_then_unchanged_then_changed(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "state" / "a.sqlite3", root=tmp_path)
+    d = store.should_fetch(URL, "ex", T0, "run1")
+    assert (d.fetch, d.reason) == (True, "new")
+    assert store.should_fetch(URL, "ex", T0, "run1").reason == "scheduled"   # twice in one run: once
+    store.record_fetch(fetched(), unchanged=False)
+    write_committed(store, tmp_path, "articles/p1.jsonl", "sha256:a", fetched())
+    assert store.content_hash(URL) == "sha256:a"
+    assert store.should_fetch(URL, "ex", T0, "run2").fetch is False          # nothing new
+    d = store.should_fetch(URL, "ex", T0 + timedelta(days=1), "run3")        # newer lastmod
+    assert (d.fetch, d.reason, d.headers()) == (True, "changed", {"If-None-Match": '"v1"'})
+
+
+def test_fetched_but_never_committed_is_fetched_again(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    store.should_fetch(URL, "ex", T0, "run1")
+    store.record_fetch(fetched(), unchanged=False)
+    store.stage("articles/never-renamed.jsonl", "id1", "sha256:a", fetched())
+    # run killed before the rename: recovery drops the staged record, the next run retries
+    assert store.recover() == (0, 1)
+    d = store.should_fetch(URL, "ex", T0, "run2")
+    assert (d.fetch, d.reason) == (True, "retry")
+
+
+def test_killed_after_rename_is_recovered_not_duplicated(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    store.should_fetch(URL, "ex", T0, "run1")
+    part = "articles/part-run1-00001.jsonl"
+    store.stage(part, "id1", "sha256:a", fetched())
+    (tmp_path / "articles").mkdir()
+    (tmp_path / part).write_text("{}\n")              # renamed, then killed before commit_part
+    assert store.recover(exclude_run="run2") == (1, 0)
+    assert store.should_fetch(URL, "ex", T0, "run2").fetch is False
+
+
+def test_validators_of_an_uncommitted_change_are_not_kept(tmp_path: Path) -> None:
+    """A changed article fetched by a killed run must not look 'not modified' next time."""
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    store.should_fetch(URL, "ex", T0, "run1")
+    write_committed(store, tmp_path, "articles/p1.jsonl", "sha256:a", fetched(etag='"v1"'))
+    later = T0 + timedelta(days=1)
+    assert store.should_fetch(URL, "ex", later, "run2").fetch
+    store.record_fetch(fetched(later, etag='"v2"'), unchanged=False)   # killed before the write
+    d = store.should_fetch(URL, "ex", later, "run3")
+    assert (d.fetch, d.etag) == (True, '"v1"')
+
+
+def test_current_run_parts_are_left_alone_by_recovery(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    store.stage("articles/part-run9-00001.jsonl", "id1", "sha256:a", fetched())
+    assert store.recover(exclude_run="run9") == (0, 0)
+
+
+def test_store_size_tracks_articles_not_fetches(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    for run in range(20):
+        store.should_fetch(URL, "ex", T0 + timedelta(days=run), f"run{run}")
+        store.record_fetch(fetched(T0 + timedelta(days=run)), unchanged=True)
+    assert store.count() == 1
+
+
+def test_second_lock_fails_and_a_killed_holder_releases_it(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys,time; from crawler.lock import RunLock; "
+         f"RunLock({str(tmp_path)!r}).acquire(); print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(LockedError, match=r"another newsclean run holds .* \(pid \d+"):
+            RunLock(tmp_path).acquire()
+    finally:
+        holder.kill()
+        holder.wait()
+    with RunLock(tmp_path):   # kill -9 left the file, but not the lock
+        pass
