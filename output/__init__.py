@@ -1,0 +1,31 @@
+"""Output: the v1 record schema, crash-safe JSONL part files, rejects, run manifests, readers.
+
+Plain Python: never imports Scrapy or ``crawler``.
+"""
+
+from output.manifest import RUN_STATUSES, RunManifest, config_hash, new_run_id, versions
+from output.reader import JsonlReader, find_parts, iter_records
+from output.schema import (
+    RECORD_SCHEMA,
+    REJECT_SCHEMA,
+    SCHEMA_VERSION,
+    RecordInvalid,
+    build_record,
+    build_reject,
+    canonicalize_url,
+    content_hash,
+    iso_utc,
+    normalize_text,
+    record_id,
+    validate_record,
+    validate_reject,
+)
+from output.writer import CommittedPart, OutputError, PartWriter, cleanup_orphans, write_json_atomic
+
+__all__ = [
+    "RECORD_SCHEMA", "REJECT_SCHEMA", "RUN_STATUSES", "SCHEMA_VERSION", "CommittedPart", "JsonlReader",
+    "OutputError", "PartWriter", "RecordInvalid", "RunManifest", "build_record", "build_reject",
+    "canonicalize_url", "cleanup_orphans", "config_hash", "content_hash", "find_parts", "iso_utc",
+    "iter_records", "new_run_id", "normalize_text", "record_id", "validate_record", "validate_reject",
+    "versions", "write_json_atomic",
+]

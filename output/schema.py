@@ -1,0 +1,191 @@
+"""The v1 output record: JSON Schema, canonical URLs, ids, content hashes, record builders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from datetime import datetime, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import jsonschema
+
+from cleaners.types import Article
+from cleaners.version import CLEANER_VERSION
+
+SCHEMA_VERSION = 1
+
+_HERE = Path(__file__).parent
+RECORD_SCHEMA: dict[str, Any] = json.loads((_HERE / "record.schema.json").read_text("utf-8"))
+REJECT_SCHEMA: dict[str, Any] = json.loads((_HERE / "reject.schema.json").read_text("utf-8"))
+
+_DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
+# Exact names; any key starting with utm_ is dropped too.
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid",
+    "_ga", "_gl", "ref_src", "cmpid", "ocid", "ncid", "sr_share", "amp", "outputtype",
+})
+
+
+class RecordInvalid(ValueError):
+    """A record does not match its JSON Schema; the message names the field path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+# ---------------------------------------------------------------- URLs
+
+def _is_tracking(key: str) -> bool:
+    k = key.lower()
+    return k.startswith("utm_") or k in _TRACKING_PARAMS
+
+
+def _normalize(url: str) -> str:
+    """Normalize an absolute http(s) URL; raise ValueError when it cannot be parsed."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.lower().rstrip(".")
+    port = parts.port  # raises ValueError on a bad port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _strip_amp(url: str) -> str:
+    """Map an AMP variant (amp. host, /amp/ suffix, ?amp=1) to its plain page."""
+    parts = urlsplit(url)
+    netloc = parts.netloc[4:] if parts.netloc.startswith("amp.") else parts.netloc
+    path = re.sub(r"/amp/?$", "/", parts.path) if parts.path not in ("/amp", "/amp/") else parts.path
+    path = re.sub(r"\.amp(\.html?)?$", r"\1", path) if path.endswith((".amp", ".amp.html")) else path
+    return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+def _site_host(host: str) -> str:
+    for prefix in ("www.", "amp.", "m."):
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
+def _same_site(a: str, b: str) -> bool:
+    return _site_host(urlsplit(a).hostname or "") == _site_host(urlsplit(b).hostname or "")
+
+
+def canonicalize_url(url: str, page_canonical: str | None = None) -> str:
+    """Return the normalized canonical form of ``url``.
+
+    Prefers ``page_canonical`` (the page's rel=canonical / og:url, absolute or relative) when it
+    is http(s) and on the same site (hosts equal up to a ``www.``/``amp.``/``m.`` prefix).
+    Never raises: returns ``url.strip()`` when nothing can be parsed.
+    """
+    try:
+        base = _strip_amp(_normalize(url))
+    except (ValueError, TypeError, AttributeError):
+        return url.strip() if isinstance(url, str) else ""
+    if page_canonical and isinstance(page_canonical, str) and page_canonical.strip():
+        try:
+            cand = _strip_amp(_normalize(urljoin(base, page_canonical.strip())))
+            if _same_site(base, cand):
+                return cand
+        except (ValueError, TypeError):
+            pass  # a broken canonical tag is common; fall back to the fetched URL
+    return base
+
+
+def record_id(canonical_url: str) -> str:
+    """Stable record id: first 32 hex chars of sha256 of the canonical URL."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- text
+
+def normalize_text(text: str) -> str:
+    """NFC, runs of spaces/tabs collapsed to one, each line stripped, blank lines dropped."""
+    text = unicodedata.normalize("NFC", text or "")
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def content_hash(text: str) -> str:
+    """``sha256:<hex>`` over :func:`normalize_text` of ``text``."""
+    return "sha256:" + hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- records
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 UTC with a trailing ``Z`` (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def build_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
+                 canonical_url: str | None = None, duplicate_of: str | None = None) -> dict[str, Any]:
+    """Build the v1 record (key order as in DESIGN.md) from a cleaned article.
+
+    ``canonical_url`` defaults to ``canonicalize_url(url, article.canonical_url)``.
+    """
+    canonical = canonical_url or canonicalize_url(url, article.canonical_url)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": record_id(canonical),
+        "url": url,
+        "canonical_url": canonical,
+        "site": site,
+        "domain": (urlsplit(canonical).hostname or ""),
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": article.published,
+        "modified": article.modified,
+        "language": article.language,
+        "section": article.section,
+        "tags": list(article.tags),
+        "description": article.description,
+        "text": article.text,
+        "word_count": article.word_count,
+        "content_hash": content_hash(article.text),
+        "duplicate_of": duplicate_of,
+        "fetched_at": iso_utc(fetched_at),
+        "run_id": run_id,
+        "cleaning": {
+            "cleaner_version": CLEANER_VERSION,
+            "method": article.method,
+            "removed": dict(article.removed),
+            "date_sources": dict(article.date_sources),
+        },
+    }
+
+
+def build_reject(*, url: str, site: str, reason: str, detail: str, fetched_at: datetime,
+                 run_id: str) -> dict[str, Any]:
+    """Build one rejects-file record (a dropped page and its stable reason)."""
+    return {"url": url, "site": site, "reason": reason, "detail": detail,
+            "fetched_at": iso_utc(fetched_at), "run_id": run_id, "schema_version": SCHEMA_VERSION}
+
+
+def _validate(record: Mapping[str, Any], schema: dict[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(record))
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path) or "<record>"
+        raise RecordInvalid(path, error.message)
+
+
+def validate_record(record: Mapping[str, Any]) -> None:
+    """Raise :class:`RecordInvalid` (naming the field path) unless ``record`` is a valid v1 record."""
+    _validate(record, RECORD_SCHEMA)
+
+
+def validate_reject(record: Mapping[str, Any]) -> None:
+    """Raise :class:`RecordInvalid` unless ``record`` is a valid rejects-file record."""
+    _validate(record, REJECT_SCHEMA)

@@ -1,0 +1,243 @@
+"""Crash-safe JSONL part files: write to a dot-prefixed temp file, fsync, rename when complete."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CAUSES = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EIO: "I/O error",
+}
+
+
+class OutputError(OSError):
+    """Output cannot be written (disk full, read-only...). One-line message: path and cause."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedPart:
+    """A part file renamed to its final name: every line in it is complete and durable."""
+
+    path: Path
+    count: int
+    ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _OpenPart:
+    tmp: Path
+    final: Path
+    fh: BinaryIO
+    count: int = 0
+    ids: list[str] = field(default_factory=list)
+
+
+def _sanitize(value: str) -> str:
+    return _SAFE.sub("_", str(value)).strip(".") or "_"
+
+
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    cause = _CAUSES.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return OutputError(exc.errno or 0, f"cannot write {path}: {cause}")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class PartWriter:
+    """Append records to hive-partitioned part files, committed atomically by rename.
+
+    Layout: ``<root>/<kind>/site=<site>/date=<YYYY-MM-DD>/part-<run_id>-<seq:05d>.jsonl``;
+    the open part is ``.part-<run_id>-<seq:05d>.jsonl.tmp`` in the same directory, so readers
+    (and :func:`find_parts`) never see a torn line.
+    """
+
+    def __init__(self, root: Path | str, run_id: str, *, kind: str = "articles",
+                 max_records: int = 1000, compress: None = None) -> None:
+        if compress is not None:
+            raise ValueError("compression is not supported yet")
+        if max_records < 1:
+            raise ValueError("max_records must be >= 1")
+        self.root = Path(root)
+        self.run_id = _sanitize(run_id)
+        self.kind = _sanitize(kind)
+        self.max_records = max_records
+        self._open: dict[Path, _OpenPart] = {}
+        self._seq: dict[Path, int] = {}
+        self._committed: list[CommittedPart] = []
+
+    # ------------------------------------------------------------ paths
+    def _dir(self, partition: dict[str, str] | None) -> Path:
+        d = self.root / self.kind
+        for key, value in (partition or {}).items():
+            d = d / f"{_sanitize(key)}={_sanitize(value)}"
+        return d
+
+    def _names(self, directory: Path, seq: int) -> tuple[Path, Path]:
+        stem = f"part-{self.run_id}-{seq:05d}.jsonl"
+        return directory / f".{stem}.tmp", directory / stem
+
+    def _next_seq(self, directory: Path) -> int:
+        # Skip sequence numbers already on disk so a rerun with the same run id never overwrites.
+        seq = self._seq.get(directory, 0)
+        while any(p.exists() for p in self._names(directory, seq)):
+            seq += 1
+        return seq
+
+    def target(self, partition: dict[str, str] | None = None) -> Path:
+        """Final path of the part the next ``write(..., partition)`` goes into."""
+        directory = self._dir(partition)
+        part = self._open.get(directory)
+        if part is not None:
+            return part.final
+        return self._names(directory, self._next_seq(directory))[1]
+
+    # ------------------------------------------------------------ writing
+    def _open_part(self, directory: Path) -> _OpenPart:
+        seq = self._next_seq(directory)
+        tmp, final = self._names(directory, seq)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "xb")
+        except OSError as exc:
+            raise _output_error(tmp, exc) from exc
+        self._seq[directory] = seq + 1
+        part = _OpenPart(tmp=tmp, final=final, fh=fh)
+        self._open[directory] = part
+        return part
+
+    def write(self, record: dict[str, Any], partition: dict[str, str] | None = None) -> None:
+        """Append one JSON line to the open part of ``partition``; rotate at ``max_records``.
+
+        Raises :class:`OutputError` on any OSError; the torn temp part is then removed.
+        """
+        directory = self._dir(partition)
+        part = self._open.get(directory) or self._open_part(directory)
+        line = orjson.dumps(record) + b"\n"
+        try:
+            part.fh.write(line)
+            # Flush per record: a full disk must surface here, at the record that did not fit.
+            part.fh.flush()
+        except OSError as exc:
+            self._discard(directory)
+            raise _output_error(part.tmp, exc) from exc
+        part.count += 1
+        if isinstance(record.get("id"), str):
+            part.ids.append(record["id"])
+        if part.count >= self.max_records:
+            self._committed.append(self._commit_one(directory))
+
+    def _discard(self, directory: Path) -> None:
+        part = self._open.pop(directory)
+        try:
+            part.fh.close()
+        except OSError:
+            pass  # the data is being thrown away; a failing close changes nothing
+        part.tmp.unlink(missing_ok=True)
+
+    def _commit_one(self, directory: Path) -> CommittedPart:
+        part = self._open[directory]
+        try:
+            part.fh.flush()
+            os.fsync(part.fh.fileno())
+            part.fh.close()
+            os.replace(part.tmp, part.final)
+            _fsync_dir(directory)
+        except OSError as exc:
+            self._discard(directory)
+            raise _output_error(part.tmp, exc) from exc
+        del self._open[directory]
+        return CommittedPart(path=part.final, count=part.count, ids=part.ids)
+
+    # ------------------------------------------------------------ lifecycle
+    def commit(self) -> list[CommittedPart]:
+        """Commit every open part; return them (auto-rotated parts stay in :meth:`drain_committed`)."""
+        done: list[CommittedPart] = []
+        error: OutputError | None = None
+        for directory in list(self._open):
+            try:
+                done.append(self._commit_one(directory))
+            except OutputError as exc:
+                error = error or exc  # commit the others anyway, then report the first failure
+        if error is not None:
+            self._committed.extend(done)
+            raise error
+        return done
+
+    def drain_committed(self) -> list[CommittedPart]:
+        """Return and forget the parts committed automatically by rotation since the last drain."""
+        done, self._committed = self._committed, []
+        return done
+
+    def close(self) -> list[CommittedPart]:
+        """Commit all open parts; returns those plus any not yet drained."""
+        done = self.commit()
+        return self.drain_committed() + done
+
+    def abort(self) -> None:
+        """Remove every open temp part without committing it."""
+        for directory in list(self._open):
+            self._discard(directory)
+
+    @property
+    def open_parts(self) -> int:
+        """Number of temp parts currently open."""
+        return len(self._open)
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def cleanup_orphans(root: Path | str) -> int:
+    """Remove leftover ``.part-*.tmp`` files (from killed runs) under ``root``; return how many.
+
+    Call only while holding the run lock: it would delete a live writer's temp parts.
+    """
+    removed = 0
+    for tmp in Path(root).rglob(".part-*.tmp"):
+        try:
+            tmp.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def write_json_atomic(path: Path | str, obj: Any) -> Path:
+    """Write ``obj`` as indented JSON to ``path`` via temp file + fsync + rename."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _output_error(path, exc) from exc
+    return path
