@@ -1,0 +1,138 @@
+"""The v1 record: schema validation, canonical URLs, ids and hashes."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from cleaners.types import Article
+from cleaners.version import CLEANER_VERSION
+from output import (
+    RECORD_SCHEMA,
+    RecordInvalid,
+    build_record,
+    build_reject,
+    canonicalize_url,
+    content_hash,
+    normalize_text,
+    record_id,
+    validate_record,
+    validate_reject,
+)
+
+FETCHED = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+
+
+def _article() -> Article:
+    return Article(
+        url="https://www.example.test/news/2026/03/harbour-bridge-reopens?utm_source=feed",
+        text="The harbour bridge reopened on Tuesday.\nEngineers said  the repairs took  six weeks.",
+        title="Harbour bridge reopens", authors=["A. Writer"], published="2026-03-03T10:00:00+05:00",
+        modified=None, language="en", description="Repairs done.", section="City", tags=["transport"],
+        canonical_url="/news/2026/03/harbour-bridge-reopens", method="trafilatura",
+        date_sources={"published": "json-ld"}, removed={"prune": 120, "lines": 14},
+    )
+
+
+def _record() -> dict:
+    art = _article()
+    return build_record(art, url=art.url, site="example", fetched_at=FETCHED, run_id="20260304T050607Z-abc123")
+
+
+def test_build_record_validates_and_has_contract_shape() -> None:
+    rec = _record()
+    validate_record(rec)
+    assert list(rec) == list(RECORD_SCHEMA["properties"])  # key order as in the contract table
+    assert rec["canonical_url"] == "https://www.example.test/news/2026/03/harbour-bridge-reopens"
+    assert rec["id"] == record_id(rec["canonical_url"]) and len(rec["id"]) == 32
+    assert rec["domain"] == "www.example.test"
+    assert rec["fetched_at"] == "2026-03-04T05:06:07Z"
+    assert rec["word_count"] == 13
+    assert rec["cleaning"] == {"cleaner_version": CLEANER_VERSION, "method": "trafilatura",
+                               "removed": {"prune": 120, "lines": 14}, "date_sources": {"published": "json-ld"}}
+
+
+def test_fetched_at_is_converted_to_utc() -> None:
+    art = _article()
+    rec = build_record(art, url=art.url, site="s", run_id="r",
+                       fetched_at=datetime(2026, 3, 4, 10, 6, 7, tzinfo=timezone(timedelta(hours=5))))
+    assert rec["fetched_at"] == "2026-03-04T05:06:07Z"
+
+
+@pytest.mark.parametrize("mutate, path", [
+    (lambda r: r.pop("text"), "<record>"),
+    (lambda r: r.__setitem__("extra", 1), "<record>"),
+    (lambda r: r.__setitem__("word_count", "13"), "word_count"),
+    (lambda r: r.__setitem__("authors", "A. Writer"), "authors"),
+    (lambda r: r.__setitem__("id", "XYZ"), "id"),
+    (lambda r: r.__setitem__("content_hash", "md5:abc"), "content_hash"),
+    (lambda r: r.__setitem__("published", "3rd of March"), "published"),
+    (lambda r: r.__setitem__("fetched_at", "2026-03-04T05:06:07+05:00"), "fetched_at"),
+    (lambda r: r.__setitem__("schema_version", 2), "schema_version"),
+    (lambda r: r["cleaning"].__setitem__("removed", {"prune": -1}), "cleaning/removed/prune"),
+    (lambda r: r["cleaning"].pop("method"), "cleaning"),
+])
+def test_invalid_records_fail_with_field_path(mutate, path: str) -> None:
+    rec = copy.deepcopy(_record())
+    mutate(rec)
+    with pytest.raises(RecordInvalid) as info:
+        validate_record(rec)
+    assert info.value.path == path
+    assert str(info.value).startswith(path)
+
+
+def test_reject_record_validates() -> None:
+    rej = build_reject(url="https://example.test/x", site="example", reason="too_short", detail="42 chars",
+                       fetched_at=FETCHED, run_id="r1")
+    validate_reject(rej)
+    rej["surprise"] = True
+    with pytest.raises(RecordInvalid):
+        validate_reject(rej)
+
+
+@pytest.mark.parametrize("url, canonical, expected", [
+    # tracking params dropped, query sorted, host lowercased, path case kept, fragment dropped
+    ("HTTPS://News.Example.TEST/World/Story?utm_source=x&b=2&fbclid=1&a=1&gclid=z#comments", None,
+     "https://news.example.test/World/Story?a=1&b=2"),
+    ("http://example.test:80/a", None, "http://example.test/a"),
+    ("https://example.test:443/a", None, "https://example.test/a"),
+    ("https://example.test:8443/a", None, "https://example.test:8443/a"),
+    ("https://example.test", None, "https://example.test/"),
+    # same-site canonical preferred across www / amp variants
+    ("https://example.test/story/amp/", "https://www.example.test/story/", "https://www.example.test/story/"),
+    ("https://amp.example.test/story", "https://www.example.test/story", "https://www.example.test/story"),
+    ("https://example.test/story?amp=1", None, "https://example.test/story"),
+    ("https://example.test/a/b", "../c?mc_cid=9", "https://example.test/c"),
+    # cross-site or non-http canonical is ignored
+    ("https://example.test/story", "https://aggregator.test/story", "https://example.test/story"),
+    ("https://example.test/story", "javascript:alert(1)", "https://example.test/story"),
+    ("https://example.test/story", "http://[broken", "https://example.test/story"),
+    # garbage in, stripped garbage out, no exception
+    ("  not a url  ", None, "not a url"),
+    ("ftp://example.test/file", None, "ftp://example.test/file"),
+    ("http://example.test:99999/", None, "http://example.test:99999/"),
+    ("", None, ""),
+])
+def test_canonicalize_url(url: str, canonical: str | None, expected: str) -> None:
+    assert canonicalize_url(url, canonical) == expected
+
+
+def test_canonical_form_is_idempotent() -> None:
+    once = canonicalize_url("https://Example.test/a?z=1&utm_medium=m&a=2#x")
+    assert canonicalize_url(once) == once
+
+
+def test_content_hash_ignores_spacing_and_unicode_form() -> None:
+    composed = "Caf\u00e9 opens\nsecond  line"
+    decomposed = "  Cafe\u0301   opens \n\n second line  "
+    assert normalize_text(decomposed) == "Caf\u00e9 opens\nsecond line"
+    assert content_hash(composed) == content_hash(decomposed)
+    assert content_hash(composed) != content_hash("Caf\u00e9 closes\nsecond line")
+    assert content_hash("x").startswith("sha256:") and len(content_hash("x")) == 7 + 64
+
+
+def test_record_id_is_stable_and_distinct() -> None:
+    assert record_id("https://example.test/a") == record_id("https://example.test/a")
+    assert record_id("https://example.test/a") != record_id("https://example.test/b")
