@@ -110,7 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     t0 = time.monotonic()
-    with DemoServer() as server:
+    with DemoServer(port=args.port) as server:
         print(f"serving the demo site at {server.base_url}/ and crawling it ...", flush=True)
         # A local server needs no throttling: the demo runs at full speed unless told otherwise.
         overrides = {"AUTOTHROTTLE_ENABLED": False, **_settings_overrides(args.set)}
@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and crawl it")
     d.add_argument("--out", default="demo-out", help="output directory (default: %(default)s)")
+    d.add_argument("--port", type=int, default=0,
+                   help="serve on this port (default: a free one; fix it to crawl incrementally across runs)")
     d.add_argument("-v", "--verbose", action="store_true", help="show the crawl log")
     add_settings(d)
     d.set_defaults(func=cmd_demo)

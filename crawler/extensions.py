@@ -69,7 +69,8 @@ class RunManifestExtension:
     def from_crawler(cls, crawler: Crawler) -> RunManifestExtension:
         s = crawler.settings
         if not s.get("NEWSCLEAN_OUTPUT_DIR") or not s.getbool("NEWSCLEAN_WRITE_MANIFEST"):
-            raise NotConfigured("no NEWSCLEAN_OUTPUT_DIR, or the newsclean command writes the manifest")
+            # No output directory, or the newsclean command writes the manifest itself.
+            raise NotConfigured
         o = cls(crawler, Path(s["NEWSCLEAN_OUTPUT_DIR"]))
         crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
         return o

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
-from cleaners import Article, SiteTemplates, clean_html
+from cleaners import Article
+from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook
 from crawler.items import ArticleItem, PageItem, RejectItem
+from crawler.state import state_dir
 from output import OutputError, PartWriter, build_record, build_reject, canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -24,52 +26,35 @@ logger = logging.getLogger(__name__)
 class CleanPipeline:
     """Run the cleaners over each fetched page and turn it into a v1 record or a reject.
 
-    Per-site template learning: the site's learned boilerplate is loaded from
-    ``<NEWSCLEAN_STATE_DIR>/templates/<site>.json`` at start, every page is observed as it
-    arrives, and what was learned is saved back at the end for the next run.
+    The cleaning itself is done by a :class:`~crawler.cleaning.Cleaner` (inline by default),
+    which also keeps each site's learned templates, loaded from and saved to the state dir.
+    A page whose content hash equals the stored one is dropped here: nothing changed.
     """
 
     STATS = "newsclean/clean"
+    FIELDS = ("title", "text", "published", "authors", "language")
 
-    def __init__(self, crawler: Crawler, run_id: str, state_dir: Path | None, timeout: float) -> None:
+    def __init__(self, crawler: Crawler, run_id: str, cleaner: Cleaner) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.run_id = run_id
-        self.state_dir = state_dir
-        self.timeout = timeout
-        self.templates: SiteTemplates | None = None
+        self.cleaner = cleaner
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         s = crawler.settings
-        state = s.get("NEWSCLEAN_STATE_DIR") or (
-            str(Path(s["NEWSCLEAN_OUTPUT_DIR"]) / "state") if s.get("NEWSCLEAN_OUTPUT_DIR") else None)
-        return cls(crawler, s["NEWSCLEAN_RUN_ID"], Path(state) if state else None,
-                   s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"))
-
-    @property
-    def _templates_path(self) -> Path | None:
-        site = self.crawler.spider.site
-        return self.state_dir / "templates" / f"{site.name}.json" if self.state_dir else None
-
-    def open_spider(self) -> None:
-        site = self.crawler.spider.site
-        path = self._templates_path
-        self.templates = SiteTemplates.load(path) if path and path.exists() else SiteTemplates(site.name)
+        book = TemplateBook(state_dir(s))
+        cleaner = InlineCleaner(book, s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"))
+        return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner)
 
     def close_spider(self) -> None:
-        path = self._templates_path
-        if path and self.templates is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.templates.save(path)
+        self.cleaner.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
         site = self.crawler.spider.site
-        assert self.templates is not None
-        self.templates.observe(item.html, item.url)
-        result = clean_html(item.html, item.url, site.rules, templates=self.templates, timeout=self.timeout)
+        result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
         store = self.crawler.spider.store
@@ -81,7 +66,7 @@ class CleanPipeline:
             return RejectItem(url=item.url, site=item.site, reason=result.reason,
                               detail=result.detail, fetched=item.fetched)
         self.stats.inc_value(f"{self.STATS}/articles")
-        for name in ("title", "text", "published", "authors", "language"):
+        for name in self.FIELDS:
             if getattr(result, name):
                 self.stats.inc_value(f"{self.STATS}/field/{name}")
         canonical = canonicalize_url(item.url, result.canonical_url)

@@ -4,6 +4,13 @@ Every newsclean setting is prefixed ``NEWSCLEAN_`` and documented in ``docs/sett
 override any of them with ``-s NAME=VALUE`` (``scrapy crawl`` and ``newsclean crawl`` alike).
 """
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+
+# spidermon 1.27 still calls Spider.log(); the warning says nothing an operator can act on.
+warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"spidermon\.")
+
 BOT_NAME = "newsclean"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -23,6 +30,7 @@ NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest f
 # -- politeness ------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 USER_AGENT = None                    # built from NEWSCLEAN_CONTACT_URL by UserAgentFromContact
+ROBOTSTXT_USER_AGENT = "newsclean"   # the product token robots.txt groups are matched against
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
@@ -48,6 +56,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.OutputPipeline": 900,
 }
 EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,   # no listening ports on a cron crawler
+    "crawler.logs.OneLineLogs": 100,
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
     "crawler.extensions.RunManifestExtension": 500,
     "crawler.progress.Progress": 600,

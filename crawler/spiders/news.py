@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -91,11 +92,15 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.store = open_store(crawler.settings)
-        if spider.store is not None:
-            promoted, dropped = spider.store.recover(exclude_run=crawler.settings["NEWSCLEAN_RUN_ID"])
-            crawler.stats.set_value("newsclean/store/recovered_records", promoted)
-            crawler.stats.set_value("newsclean/store/dropped_uncommitted", dropped)
+        crawler.signals.connect(spider._recover_store, signal=signals.spider_opened)
         return spider
+
+    def _recover_store(self) -> None:
+        """Settle what a killed earlier run left staged (see crawler.store)."""
+        if self.store is not None:
+            promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])
+            self.crawler.stats.set_value("newsclean/store/recovered_records", promoted)
+            self.crawler.stats.set_value("newsclean/store/dropped_uncommitted", dropped)
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
@@ -281,3 +286,4 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsclean/fetch/failed/{kind}")
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
         self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)
+        self.logger.debug("%s", failure.getTraceback())

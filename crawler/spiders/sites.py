@@ -23,3 +23,4 @@ def _spider_class(site_name: str) -> type[NewsSpider]:
 for _name in load_registry():
     _cls = _spider_class(_name)
     globals()[_cls.__name__] = _cls
+del _name, _cls  # the loader lists every spider class in the module: no aliases

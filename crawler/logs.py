@@ -1,0 +1,65 @@
+"""One line per problem in the operator's log.
+
+Network failures that newsclean already counts and reports (connection refused, DNS,
+timeouts) are logged by Scrapy's components with full tracebacks, and spidermon prints each
+failed check as a unittest traceback. Under cron that buries the one line that matters;
+this filter folds such records into their last line. Real bugs keep their tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+#: Exception class names whose tracebacks say nothing the message does not.
+EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "TimeoutError", "TCPTimedOutError",
+            "ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "IgnoreRequest", "HttpError",
+            "ResponseFailed", "DownloadTimeoutError", "DownloadConnectionRefusedError", "CannotResolveHostError",
+            "DownloadFailedError"}
+
+
+def _chain_is_expected(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__name__ in EXPECTED:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+class OneLineErrors(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None and _chain_is_expected(record.exc_info[1]):
+            record.exc_info = None
+            record.exc_text = None
+        elif record.name.startswith("spidermon") or "[Spidermon]" in str(record.msg):
+            msg = record.getMessage()
+            if "Traceback (most recent call last)" in msg:
+                lines = [ln for ln in msg.strip().splitlines() if ln.strip()]
+                header = next((ln for ln in lines if ln.startswith(("FAIL:", "ERROR:"))), "")
+                record.msg = f"[Spidermon] {header} {lines[-1].strip()}".strip()
+                record.args = ()
+        return True
+
+
+def install() -> None:
+    """Add the filter to every handler of the root logger (after Scrapy configured logging)."""
+    for handler in logging.root.handlers:
+        if not any(isinstance(f, OneLineErrors) for f in handler.filters):
+            handler.addFilter(OneLineErrors())
+
+
+class OneLineLogs:
+    """Extension: install :class:`OneLineErrors` once Scrapy has set up its log handler
+    (it replaces the root handler when a crawl starts)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        from scrapy import signals
+
+        o = cls()
+        crawler.signals.connect(o.engine_started, signal=signals.engine_started)
+        return o
+
+    def engine_started(self) -> None:
+        install()
