@@ -75,7 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def _answer(self) -> tuple[int, dict[str, str], bytes]:
-        forced = self.server.forced_status.get(urlsplit(self.path).path)
+        path = urlsplit(self.path).path
+        if path in self.server.redirects:
+            return 302, {"Location": self.server.redirects[path], "Content-Type": "text/plain"}, b""
+        forced = self.server.forced_status.get(path)
         if forced:
             return forced, {"Content-Type": "text/plain"}, f"error {forced}\n".encode()
         file = self._resolve(self.path)
@@ -113,6 +116,7 @@ class _Server(ThreadingHTTPServer):
         self.base_url = f"http://{host}:{self.server_address[1]}"
         self.hits: list[Hit] = []
         self.forced_status: dict[str, int] = {}
+        self.redirects: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def record(self, hit: Hit) -> None:
@@ -144,6 +148,10 @@ class DemoServer:
     def force_status(self, path: str, status: int) -> None:
         """Answer ``path`` with ``status`` from now on (tests of failing sites)."""
         self._server.forced_status[path] = status
+
+    def redirect(self, path: str, location: str) -> None:
+        """Answer ``path`` with a 302 to ``location`` (tests of redirects)."""
+        self._server.redirects[path] = location
 
     def start(self) -> DemoServer:
         self._thread.start()

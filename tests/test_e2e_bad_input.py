@@ -83,12 +83,13 @@ def test_bad_pages_are_counted_skips_and_good_ones_still_land(site_server, tmp_p
       <url><loc>{base}/2026/01/07/empty-page/</loc></url>
       <url><loc>{base}/2026/01/08/binary-blob.bin</loc></url>
       <url><loc>{base}/2026/01/09/gone-missing/</loc></url>
-      <url><loc>http://169.254.169.254/latest/meta-data/</loc></url>
+      <url><loc>{base}/2026/01/11/moved-to-metadata/</loc></url>
       <url><loc>{base}/2026/01/10/server-error/</loc></url>
     </urlset>""".encode())
     page("/broken-sitemap.xml", b"this is not a sitemap at all")
     page("/robots.txt", f"User-agent: *\nSitemap: {base}/sitemap.xml\nSitemap: {base}/broken-sitemap.xml\n".encode())
     server.force_status("/2026/01/10/server-error/", 500)
+    server.redirect("/2026/01/11/moved-to-metadata/", "http://169.254.169.254/latest/meta-data/")
 
     out = tmp_path / "out"
     proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "RETRY_TIMES=0",
@@ -100,7 +101,8 @@ def test_bad_pages_are_counted_skips_and_good_ones_still_land(site_server, tmp_p
     assert f"{base}/2026/01/05/harbour-berth-delayed/" in urls
     counts = manifest_of(out)["counts"]
     assert counts.get("newsclean/fetch/skipped_not_html", 0) == 1          # the binary body
-    assert counts.get("newsclean/guard/refused_private", 0) == 1           # 169.254.169.254
+    assert counts.get("newsclean/guard/refused_private", 0) == 1           # the redirect to 169.254.169.254
+    assert not any(h.path.startswith("/latest/") for h in server.hits)
     assert counts.get("newsclean/fetch/failed/article", 0) == 2            # 404 and 500
     assert counts.get("newsclean/discovery/invalid/sitemap", 0) == 1       # the broken sitemap
     rejects = {r["url"]: r["reason"] for r in read_parts(out, "rejects")}

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -279,6 +281,11 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("newsclean_kind", "unknown")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # Refused on purpose (robots.txt, the address guard, offsite): counted by whoever
+            # refused it, and not a failure of the site.
+            self.crawler.stats.inc_value(f"newsclean/fetch/ignored/{kind}")
+            return
         reason = type(failure.value).__name__
         status = getattr(getattr(failure.value, "response", None), "status", None)
         if status:
