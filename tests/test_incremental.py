@@ -217,3 +217,22 @@ def test_pages_losing_their_body_is_a_degraded_run(site: LocalNewsSite, tmp_path
     assert "degraded" in proc.stderr.strip().splitlines()[-1]
     checks = {c["name"]: c for c in manifests(out)[-1]["checks"]}
     assert not checks["reject_rate"]["passed"]
+
+
+def test_since_skips_articles_dated_outside_the_window(site: LocalNewsSite, tmp_path: Path) -> None:
+    site.lastmod[1] = "2099-01-01T00:00:00+00:00"     # in the future: inside any window
+    site.write_sitemap()
+    out = tmp_path / "out"
+    proc = crawl(site, out, "--since", "2d", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=0.2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert site.article_hits() == [site.path(1)]
+    assert manifests(out)[-1]["counts"]["newsclean/discovery/skipped_old"] == site.n - 1
+    # without a terminal, progress comes as periodic one-line log entries
+    assert "progress adhoc: discovered" in proc.stderr
+
+
+def test_max_articles_bounds_a_run(site: LocalNewsSite, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = crawl(site, out, "--max-articles", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(site.article_hits()) == 2 and len(read_parts(out)) == 2
