@@ -136,6 +136,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise UsageError(f"unknown site {unknown[0]!r}; known sites: {', '.join(sorted(registry))}")
+    if args.redis:
+        from crawler.redis_state import URL_ENV, connect
+
+        os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
+        connect(args.redis)                # RedisUnavailable -> one line, exit 1
     kwargs = {"since": args.since, "max_articles": args.max_articles}
     jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
     if args.url:
@@ -169,6 +174,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return stats_command(args)
 
 
+def cmd_merge_manifests(args: argparse.Namespace) -> int:
+    """One manifest for a crawl that several workers ran, from their own manifests."""
+    import orjson
+
+    from output import write_json_atomic
+
+    manifests = [orjson.loads(Path(f).read_bytes()) for f in args.manifests]
+    order = ["ok", "degraded", "interrupted", "failed"]
+    worst = max(manifests, key=lambda m: order.index(m["status"]))
+    counts: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for m in manifests:
+        for k, v in m["counts"].items():
+            counts[k] = counts.get(k, 0) + v
+        for k, v in m["dropped"].items():
+            dropped[k] = dropped.get(k, 0) + v
+    merged = {
+        "run_id": "+".join(m["run_id"] for m in manifests), "workers": [m["run_id"] for m in manifests],
+        "started_at": min(m["started_at"] for m in manifests), "finished_at": max(m["finished_at"] for m in manifests),
+        "status": worst["status"], "exit_code": worst["exit_code"], "reason": worst["reason"],
+        "sites": sorted({s for m in manifests for s in m["sites"]}), "counts": counts, "dropped": dropped,
+        "files": sorted(f for m in manifests for f in m["files"]),
+        "checks": [dict(c, worker=m["run_id"]) for m in manifests for c in m["checks"]],
+    }
+    write_json_atomic(args.output, merged)
+    print(f"{len(manifests)} manifests merged -> {args.output}: {merged['status']}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -193,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
     c.add_argument("--max-articles", type=int, help="stop scheduling articles after N per site")
+    c.add_argument("--redis", metavar="URL",
+                   help="share the queue, dupefilter and article store with other workers on Redis "
+                        "(redis://[:password@]host:port/db, rediss:// for TLS); also NEWSCLEAN_REDIS_URL")
     add_settings(c)
     c.set_defaults(func=cmd_crawl)
 
@@ -206,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--site", help="registered site whose rules apply (default: by the URL's domain)")
     cl.set_defaults(func=cmd_clean)
 
+    mm = sub.add_parser("merge-manifests", help="merge the manifests of several workers of one crawl")
+    mm.add_argument("manifests", nargs="+")
+    mm.add_argument("-o", "--output", required=True)
+    mm.set_defaults(func=cmd_merge_manifests)
+
     st = sub.add_parser("stats", help="counts by site, language and month of JSONL records")
     st.add_argument("files", nargs="+")
     st.add_argument("--json", action="store_true", help="machine-readable output")
@@ -215,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from crawler.lock import LockedError
+    from crawler.redis_state import RedisUnavailable
     from crawler.sites import SiteConfigError, UnknownSiteError
 
     parser = build_parser()
@@ -224,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SiteConfigError, UnknownSiteError) as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RedisUnavailable as exc:
+        print(f"newsclean: failed: {exc}", file=sys.stderr)
+        return EXIT_DEGRADED
     except LockedError as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return EXIT_LOCKED

@@ -43,6 +43,8 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
     finish = str(stats.get("finish_reason", "unknown"))
     if "newsclean/output/error" in stats:
         return "failed", f"output failed: {stats['newsclean/output/error']}", checks
+    if "newsclean/redis/error" in stats:
+        return "failed", str(stats["newsclean/redis/error"]), checks
     if finish in ("shutdown", "cancelled", "interrupted"):
         return "interrupted", f"run interrupted ({finish})", checks
     failed = sorted((c for c in checks if not c.passed),

@@ -14,7 +14,7 @@ import logging
 EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "TimeoutError", "TCPTimedOutError",
             "ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "IgnoreRequest", "HttpError",
             "ResponseFailed", "DownloadTimeoutError", "DownloadConnectionRefusedError", "CannotResolveHostError",
-            "DownloadFailedError"}
+            "DownloadFailedError", "RedisUnavailable", "ConnectionError", "BusyLoadingError"}
 
 
 def _chain_is_expected(exc: BaseException | None) -> bool:
@@ -43,10 +43,13 @@ class OneLineErrors(logging.Filter):
 
 
 def install() -> None:
-    """Add the filter to every handler of the root logger (after Scrapy configured logging)."""
+    """Add the filters to every handler of the root logger (after Scrapy configured logging)."""
+    from crawler.redis_state import RedactSecrets
+
     for handler in logging.root.handlers:
-        if not any(isinstance(f, OneLineErrors) for f in handler.filters):
-            handler.addFilter(OneLineErrors())
+        for cls in (RedactSecrets, OneLineErrors):
+            if not any(isinstance(f, cls) for f in handler.filters):
+                handler.addFilter(cls())
 
 
 class OneLineLogs:

@@ -122,12 +122,18 @@ class OutputPipeline:
         self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records)
 
     def close_spider(self) -> None:
-        for writer in (self.articles, self.rejects):
+        parts = []
+        for writer in (self.articles, self.rejects):   # files first: the output must be whole
             if writer is not None:
                 try:
-                    self._committed(writer.close())
+                    parts += writer.close()
                 except OutputError as exc:
                     self._fail(exc)
+        try:
+            self._committed(parts)
+        except Exception as exc:  # noqa: BLE001 - the store is gone (e.g. Redis): recovery settles it next run
+            self.stats.set_value("newsclean/store/error", str(exc).splitlines()[0][:300])
+            logger.error("article store not updated for the last parts: %s", str(exc).splitlines()[0][:300])
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RejectItem):
@@ -136,6 +142,8 @@ class OutputPipeline:
                                       fetched_at=item.fetched.fetched_at, run_id=self.run_id)
                 settled = None if item.reason in self.TRANSIENT else f"reject:{item.reason}"
                 self._write(self.rejects, reject, item, settled)
+                if settled is None and self.store is not None:
+                    self.store.settled(item.fetched.url)
                 self.stats.inc_value(f"{self.STATS}/rejects_written")
             raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")
         if isinstance(item, ArticleItem):

@@ -4,12 +4,19 @@ Every newsclean setting is prefixed ``NEWSCLEAN_`` and documented in ``docs/sett
 override any of them with ``-s NAME=VALUE`` (``scrapy crawl`` and ``newsclean crawl`` alike).
 """
 
+import logging
 import warnings
 
 from scrapy.exceptions import ScrapyDeprecationWarning
 
-# spidermon 1.27 still calls Spider.log(); the warning says nothing an operator can act on.
-warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"spidermon\.")
+# spidermon 1.27 and scrapy-redis 0.9.1 still use APIs Scrapy deprecated; the warnings say
+# nothing an operator can act on.
+warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"(spidermon|scrapy_redis)\.")
+
+# Scrapy logs every overridden setting at start: keep a Redis password out of that line.
+from crawler.redis_state import RedactSecrets  # noqa: E402
+
+logging.getLogger("scrapy.crawler").addFilter(RedactSecrets())
 
 BOT_NAME = "newsclean"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -46,10 +53,21 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+ADDONS = {
+    "crawler.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter
+}
+NEWSCLEAN_REDIS_URL = None           # redis://[user:password@]host:port/db or rediss:// (TLS); or the env var
+NEWSCLEAN_REDIS_NAMESPACE = "newsclean"   # key prefix: one namespace per crawl deployment
+NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.redis_state.InflightMiddleware": 45,         # Redis only: note what this worker holds
     "crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
     "crawler.middlewares.UserAgentFromContact": 500,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
@@ -58,6 +76,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,   # no listening ports on a cron crawler
     "crawler.logs.OneLineLogs": 100,
+    "crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
     "crawler.extensions.RunManifestExtension": 500,
     "crawler.progress.Progress": 600,

@@ -26,4 +26,8 @@ def open_store(settings: Any) -> ArticleStore | None:
     if directory is None:
         return None
     root = Path(settings["NEWSCLEAN_OUTPUT_DIR"]) if settings.get("NEWSCLEAN_OUTPUT_DIR") else directory.parent
+    from crawler.redis_state import open_redis_store, redis_url
+
+    if redis_url(settings):
+        return open_redis_store(settings, str(root))
     return SqliteArticleStore(directory / "articles.sqlite3", root=root)

@@ -100,6 +100,22 @@ def _newer(listed: str | None, stored: str | None) -> bool:
     return a > b
 
 
+def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str) -> FetchDecision:
+    """Skip / fetch / refetch for one article, from what the store holds about it.
+
+    The one place this policy lives; every store implementation calls it.
+    """
+    if row is None:
+        return FetchDecision(True, "new")
+    if row.get("scheduled_run") == run_id:
+        return FetchDecision(False, "scheduled")        # twice in one crawl: once
+    if row.get("content_hash") is None:
+        return FetchDecision(True, "retry")             # seen before, never committed
+    if _newer(listed, row.get("listed_date") or row.get("last_fetched")):
+        return FetchDecision(True, "changed", row.get("etag"), row.get("last_modified"))
+    return FetchDecision(False, "unchanged")
+
+
 class ArticleStore(ABC):
     """Decides skip / fetch / refetch per canonical URL and remembers what was written."""
 
@@ -131,6 +147,10 @@ class ArticleStore(ABC):
         except the parts of ``exclude_run`` (the current run's, still being written).
         Returns (promoted, dropped)."""
 
+    def settled(self, url: str) -> None:
+        """The fetch of ``url`` is over with nothing to commit (failed, or a transient reject).
+        Only shared stores that track in-flight work across workers need it."""
+
     @abstractmethod
     def count(self) -> int: ...
 
@@ -151,26 +171,16 @@ class SqliteArticleStore(ArticleStore):
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
 
+    _COLUMNS = ("content_hash", "listed_date", "last_fetched", "etag", "last_modified", "scheduled_run")
+
     def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
-        listed = _iso(listed_date)
-        row = self.db.execute(
-            "SELECT content_hash, listed_date, last_fetched, etag, last_modified, scheduled_run"
-            " FROM articles WHERE url = ?", (url,)).fetchone()
-        if row is None:
-            now = _iso(datetime.now(timezone.utc))
+        found = self.db.execute(f"SELECT {', '.join(self._COLUMNS)} FROM articles WHERE url = ?", (url,)).fetchone()
+        decision = decide(dict(zip(self._COLUMNS, found)) if found else None, _iso(listed_date), run_id)
+        if found is None:
             self.db.execute("INSERT INTO articles (url, site, first_seen, scheduled_run) VALUES (?, ?, ?, ?)",
-                            (url, site, now, run_id))
-            return FetchDecision(True, "new")
-        content_hash, stored_listed, last_fetched, etag, last_modified, scheduled = row
-        if scheduled == run_id:
-            return FetchDecision(False, "scheduled")
-        if content_hash is None:
-            decision = FetchDecision(True, "retry")        # seen before, never committed
-        elif _newer(listed, stored_listed or last_fetched):
-            decision = FetchDecision(True, "changed", etag, last_modified)
-        else:
-            return FetchDecision(False, "unchanged")
-        self.db.execute("UPDATE articles SET scheduled_run = ? WHERE url = ?", (run_id, url))
+                            (url, site, _iso(datetime.now(timezone.utc)), run_id))
+        elif decision.fetch:
+            self.db.execute("UPDATE articles SET scheduled_run = ? WHERE url = ?", (run_id, url))
         return decision
 
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:

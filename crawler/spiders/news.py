@@ -250,6 +250,8 @@ class NewsSpider(scrapy.Spider):
         ctype = response.headers.get(b"Content-Type", b"").lower()
         if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
             self.crawler.stats.inc_value("newsclean/fetch/skipped_not_html")
+            if self.store is not None:
+                self.store.settled(response.meta.get("newsclean_key") or response.url)
             self.logger.info("skipped %s: not an HTML page (%s)", response.url, ctype.decode("latin-1") or "no type")
             return []
         return [PageItem(
@@ -281,6 +283,9 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("newsclean_kind", "unknown")
+        if self.store is not None:   # nothing of this fetch will be committed
+            self.store.settled(request.meta.get("newsclean_key") or request.url if kind == "article"
+                               else "discovery:" + request.url)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # Refused on purpose (robots.txt, the address guard, offsite): counted by whoever
             # refused it, and not a failure of the site.
@@ -291,6 +296,7 @@ class NewsSpider(scrapy.Spider):
         if status:
             reason = f"http_{status}"
         self.crawler.stats.inc_value(f"newsclean/fetch/failed/{kind}")
+
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
         self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)
         self.logger.debug("%s", failure.getTraceback())

@@ -1,0 +1,504 @@
+"""Scale-out on Redis: several newsclean workers share one request queue, one dupefilter
+(both scrapy-redis) and one article store (:class:`RedisArticleStore`).
+
+How a crawl over several workers works (see docs/scale-out.md):
+
+- The first worker creates the crawl id (``<ns>:crawl``); workers that join later read it.
+  The store's "scheduled in this crawl" mark uses it, so an article listed by two feeds that
+  two workers read is fetched once, whichever worker gets it.
+- Each worker keeps a heartbeat key (``<ns>:worker:<id>``, short TTL) saying whether it is busy.
+- A worker notes each article request it starts downloading in ``<ns>:inflight`` and removes
+  it once the outcome is settled (written and committed, unchanged, rejected, or failed).
+- A worker that runs out of requests does not stop while another worker is busy. It first
+  re-queues the in-flight articles of workers whose heartbeat has expired (killed, crashed):
+  that is how requests held by a SIGKILLed worker are recovered. The crawl ends when the
+  queue is empty, nothing is in flight and every worker is idle; the last worker clears the
+  queue, the dupefilter and the crawl id, so the next crawl starts with fresh discovery.
+- Passwords never reach logs, manifests or error messages: URLs are shown redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+from hashlib import sha1
+from typing import Any
+
+import orjson
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Request
+from scrapy_redis.scheduler import Scheduler as _RedisScheduler
+from twisted.internet import task
+
+from crawler.store import ArticleStore, FetchDecision, Fetched, _iso, decide
+
+logger = logging.getLogger(__name__)
+
+URL_ENV = "NEWSCLEAN_REDIS_URL"
+HEARTBEAT_TTL_MS = 5_000
+HEARTBEAT_EVERY_S = 1.0
+STARTUP_GRACE_S = 10.0
+_SECRET = re.compile(r"(?P<scheme>rediss?|redis\+\w+)://(?P<user>[^:@/]*):(?P<pw>[^@/]+)@")
+
+
+def redact(text: str) -> str:
+    """``redis://user:secret@host`` -> ``redis://user:***@host`` anywhere in ``text``."""
+    return _SECRET.sub(lambda m: f"{m['scheme']}://{m['user']}:***@", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Keep Redis passwords out of every log line (Scrapy logs its overridden settings)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        if "://" in msg and "@" in msg:
+            clean = redact(msg)
+            if clean != msg:
+                record.msg, record.args = clean, ()
+        return True
+
+
+def redis_url(settings: Any) -> str | None:
+    """The Redis URL from ``NEWSCLEAN_REDIS_URL`` (setting, else environment)."""
+    return settings.get("NEWSCLEAN_REDIS_URL") or os.environ.get(URL_ENV) or None
+
+
+class RedisUnavailable(RuntimeError):
+    """Redis cannot be reached; the message names the redacted URL and the cause."""
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for ``url`` (``redis://``, ``rediss://`` for TLS, with user/password), checked
+    with a PING. Raises :class:`RedisUnavailable` with a redacted one-line message."""
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
+                                      health_check_interval=30, retry_on_timeout=True)
+        client.ping()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        raise RedisUnavailable(f"cannot use Redis at {redact(url)}: {redact(str(exc))}") from None
+    return client
+
+
+def namespace(settings: Any) -> str:
+    return settings.get("NEWSCLEAN_REDIS_NAMESPACE") or "newsclean"
+
+
+# -- the article store ----------------------------------------------------------------------
+
+class RedisArticleStore(ArticleStore):
+    """The article store on Redis, behind the same interface as the SQLite one.
+
+    One hash per canonical URL (``<ns>:a:<sha1>``); staged records per part file. The
+    ``run_id`` given to :meth:`should_fetch` is replaced by the crawl id all workers share.
+    """
+
+    def __init__(self, client: redis.Redis, ns: str, crawl_id: str, worker: str, root: str) -> None:
+        self.r = client
+        self.ns = ns
+        self.crawl_id = crawl_id
+        self.worker = worker
+        self.root = root
+
+    def _key(self, url: str) -> str:
+        return f"{self.ns}:a:{sha1(url.encode()).hexdigest()}"
+
+    @staticmethod
+    def _row(raw: dict[bytes, bytes]) -> dict[str, str | None]:
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
+        key = self._key(url)
+        with self.r.pipeline() as pipe:
+            while True:   # optimistic transaction: two workers deciding on one URL fetch it once
+                try:
+                    pipe.watch(key)
+                    raw = pipe.hgetall(key)
+                    decision = decide(self._row(raw) if raw else None, _iso(listed_date), self.crawl_id)
+                    pipe.multi()
+                    if not raw:
+                        pipe.hset(key, mapping={"url": url, "site": site, "first_seen": _iso(datetime.now(timezone.utc)),
+                                                "scheduled_run": self.crawl_id})
+                        pipe.sadd(f"{self.ns}:articles", key)
+                    elif decision.fetch:
+                        pipe.hset(key, "scheduled_run", self.crawl_id)
+                    pipe.execute()
+                    return decision
+                except redis.WatchError:
+                    continue
+
+    def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
+        key = self._key(fetched.url)
+        fields = {"url": fetched.url, "site": fetched.site, "last_fetched": _iso(fetched.fetched_at) or ""}
+        if unchanged:
+            fields.update({k: v for k, v in (("etag", fetched.etag), ("last_modified", fetched.last_modified),
+                                             ("listed_date", fetched.listed_date)) if v})
+        self.r.hset(key, mapping=fields)
+        self.r.hsetnx(key, "first_seen", fields["last_fetched"])
+        if unchanged:
+            self.settled(fetched.url)
+
+    def content_hash(self, url: str) -> str | None:
+        value = self.r.hget(self._key(url), "content_hash")
+        return value.decode() if value else None
+
+    def stage(self, part: str, record_id: str, content_hash: str, fetched: Fetched) -> None:
+        entry = {"record_id": record_id, "content_hash": content_hash, "etag": fetched.etag,
+                 "last_modified": fetched.last_modified, "listed_date": fetched.listed_date}
+        owner = orjson.dumps({"worker": self.worker, "host": socket.gethostname(), "root": os.path.abspath(self.root)})
+        with self.r.pipeline() as pipe:
+            pipe.hset(f"{self.ns}:staged:{part}", fetched.url, orjson.dumps(entry))
+            pipe.hset(f"{self.ns}:staged_parts", part, owner)
+            pipe.hset(f"{self.ns}:inflight", fetched.url,
+                      orjson.dumps({"worker": self.worker, "part": part, "request": {"url": fetched.url}}))
+            pipe.execute()
+
+    def commit_part(self, part: str) -> int:
+        staged = self.r.hgetall(f"{self.ns}:staged:{part}")
+        with self.r.pipeline() as pipe:
+            for url_b, raw in staged.items():
+                url, entry = url_b.decode(), orjson.loads(raw)
+                key = self._key(url)
+                pipe.hset(key, mapping={"content_hash": entry["content_hash"], "record_id": entry["record_id"]})
+                for name in ("etag", "last_modified"):
+                    if entry[name]:
+                        pipe.hset(key, name, entry[name])
+                    else:
+                        pipe.hdel(key, name)
+                if entry["listed_date"]:
+                    pipe.hset(key, "listed_date", entry["listed_date"])
+                pipe.hdel(f"{self.ns}:inflight", url)
+            pipe.delete(f"{self.ns}:staged:{part}")
+            pipe.hdel(f"{self.ns}:staged_parts", part)
+            pipe.execute()
+        return len(staged)
+
+    def recover(self, exclude_run: str | None = None) -> tuple[int, int]:
+        """Settle parts staged by this machine's earlier runs (their files are local) and by
+        dead workers (whose files cannot be seen from here: their records are refetched)."""
+        promoted = dropped = 0
+        live = live_workers(self.r, self.ns)
+        for part_b, owner_b in self.r.hgetall(f"{self.ns}:staged_parts").items():
+            part, owner = part_b.decode(), orjson.loads(owner_b)
+            if exclude_run and f"part-{exclude_run}-" in part or owner["worker"] in live:
+                continue
+            outcome = self.resolve_part(part, owner)
+            promoted += outcome if outcome > 0 else 0
+            dropped += -outcome if outcome < 0 else 0
+        return promoted, dropped
+
+    def resolve_part(self, part: str, owner: dict[str, str]) -> int:
+        """Settle a part a dead worker staged, if this machine can see where it would be:
+        promote its records if the file exists (+n), drop them if it does not (-n).
+        0: the part lives on another machine; a worker there settles it when it starts."""
+        if owner["host"] != socket.gethostname():
+            return 0
+        if os.path.exists(os.path.join(owner["root"], part)):
+            return self.commit_part(part)
+        urls = self.r.hkeys(f"{self.ns}:staged:{part}")
+        with self.r.pipeline() as pipe:
+            pipe.delete(f"{self.ns}:staged:{part}")
+            pipe.hdel(f"{self.ns}:staged_parts", part)
+            pipe.execute()
+        return -len(urls)
+
+    # in-flight articles of this worker (see the module docstring)
+    def started(self, url: str, request: dict[str, Any]) -> None:
+        self.r.hset(f"{self.ns}:inflight", url, orjson.dumps({"worker": self.worker, "request": request}))
+
+    def settled(self, url: str) -> None:
+        self.r.hdel(f"{self.ns}:inflight", url)
+
+    def count(self) -> int:
+        return int(self.r.scard(f"{self.ns}:articles"))
+
+    def close(self) -> None:
+        self.r.close()
+
+
+def live_workers(client: redis.Redis, ns: str) -> set[str]:
+    return {k.decode().rsplit(":", 1)[1] for k in client.scan_iter(f"{ns}:worker:*")}
+
+
+# -- scheduler and coordination --------------------------------------------------------------
+
+class Scheduler(_RedisScheduler):
+    """scrapy-redis's scheduler, connected through :func:`connect` (redacted errors), that
+    stops the crawl cleanly when Redis goes away instead of failing on every request."""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Scheduler:  # type: ignore[override]
+        url = redis_url(settings)
+        if not url:
+            raise NotConfigured("no NEWSCLEAN_REDIS_URL")
+        ns = namespace(settings)
+        return cls(
+            server=connect(url),                     # one place makes clients: ours (redacted errors)
+            persist=True,                            # the last worker clears the queue, not the first
+            queue_key=f"{ns}:%(spider)s:requests",
+            dupefilter_key=f"{ns}:%(spider)s:dupefilter",
+            dupefilter_cls="scrapy_redis.dupefilter.RFPDupeFilter",
+            queue_cls="scrapy_redis.queue.PriorityQueue",
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Scheduler:  # type: ignore[override]
+        instance = cls.from_settings(crawler.settings)
+        instance.stats = crawler.stats
+        instance.crawler = crawler
+        return instance
+
+    def open(self, spider: Any) -> None:
+        from scrapy_redis.dupefilter import RFPDupeFilter
+
+        # scrapy-redis would build its own client from REDIS_URL; share ours instead.
+        self.df = RFPDupeFilter(self.server, key=self.dupefilter_key % {"spider": spider.name})
+        super().open(spider)
+
+    def _gone(self, exc: Exception) -> None:
+        msg = f"Redis went away: {redact(str(exc))}"
+        if self.stats is not None and not self.stats.get_value("newsclean/redis/error"):
+            self.stats.set_value("newsclean/redis/error", msg)
+            logger.error("%s; stopping this worker", msg)
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_error"))
+
+    def enqueue_request(self, request: Request) -> bool:
+        try:
+            return super().enqueue_request(request)
+        except redis.RedisError as exc:
+            self._gone(exc)
+            return False
+
+    def next_request(self) -> Request | None:
+        try:
+            return super().next_request()
+        except redis.RedisError as exc:
+            self._gone(exc)
+            return None
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return super().has_pending_requests()
+        except redis.RedisError:
+            return False
+
+    def close(self, reason: str) -> None:
+        try:
+            super().close(reason)
+        except redis.RedisError:
+            pass
+
+
+class Coordinator:
+    """Extension: heartbeat, in-flight recovery and the crawl's end across workers."""
+
+    def __init__(self, crawler: Crawler, client: redis.Redis, ns: str, worker: str) -> None:
+        self.crawler = crawler
+        self.r = client
+        self.ns = ns
+        self.worker = worker
+        self._beat: task.LoopingCall | None = None
+        self._opened = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Coordinator:
+        url = redis_url(crawler.settings)
+        if not url:
+            raise NotConfigured
+        o = cls(crawler, connect(url), namespace(crawler.settings), worker_id(crawler.settings))
+        crawler.signals.connect(o.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(o.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
+        return o
+
+    def _busy(self) -> bool:
+        engine = self.crawler.engine
+        if engine is None:
+            return False
+        slot = getattr(engine, "_slot", None)
+        inprogress = len(getattr(slot, "inprogress", ())) if slot else 0
+        scraper = getattr(engine, "scraper", None)
+        active = len(getattr(getattr(scraper, "slot", None), "active", ())) if scraper else 0
+        return bool(len(engine.downloader.active) or inprogress or active)
+
+    def heartbeat(self) -> None:
+        # A worker counts as busy in its first seconds: its discovery may not have queued
+        # anything yet, and others must not take an empty queue for the end of the crawl.
+        busy = self._busy() or time.monotonic() - self._opened < STARTUP_GRACE_S
+        try:
+            self.r.set(f"{self.ns}:worker:{self.worker}", "busy" if busy else "idle", px=HEARTBEAT_TTL_MS)
+        except redis.RedisError:
+            pass   # the scheduler reports Redis failures; a missed beat only delays recovery
+
+    def spider_opened(self, spider: Any) -> None:
+        self._opened = time.monotonic()
+        self.heartbeat()
+        self._beat = task.LoopingCall(self.heartbeat)
+        self._beat.start(HEARTBEAT_EVERY_S, now=False)
+
+    def reclaim(self, spider: Any) -> int:
+        """Re-queue the in-flight articles of workers whose heartbeat has expired."""
+        live = live_workers(self.r, self.ns)
+        store = getattr(spider, "store", None)
+        n = 0
+        for url_b, raw in self.r.hgetall(f"{self.ns}:inflight").items():
+            entry = orjson.loads(raw)
+            if entry["worker"] in live:
+                continue
+            if entry.get("part") and isinstance(store, RedisArticleStore):
+                # Cleaned and staged in a part file of the dead worker: written if that part
+                # was renamed into view before it died, lost if not. Only a look at the file
+                # can tell; a worker on another machine leaves it to one on that machine.
+                owner_raw = self.r.hget(f"{self.ns}:staged_parts", entry["part"])
+                if owner_raw is not None and store.resolve_part(entry["part"], orjson.loads(owner_raw)) >= 0:
+                    continue   # promoted (written) or not ours to judge
+            if self.r.hdel(f"{self.ns}:inflight", url_b):   # one reclaimer wins
+                req = entry["request"]
+                if req.get("kind", "article") == "article":
+                    request = Request(
+                        req["url"], callback=spider.parse_article, errback=spider.on_error, dont_filter=True,
+                        meta={"newsclean_kind": "article", "newsclean_source": req.get("source") or "reclaimed",
+                              "newsclean_key": url_b.decode(), "newsclean_listed_date": req.get("listed_date")})
+                else:
+                    request = spider._discovery_request(req["url"], req["kind"], req.get("depth") or 0)
+                    request = request.replace(dont_filter=True)
+                spider.crawler.engine.crawl(request)
+                n += 1
+        if n:
+            self.crawler.stats.inc_value("newsclean/redis/reclaimed", n)
+            logger.info("re-queued %d in-flight articles of workers that stopped", n)
+        return n
+
+    def spider_idle(self, spider: Any) -> None:
+        if self.crawler.stats.get_value("newsclean/redis/error"):
+            return   # Redis is gone: let this worker close
+        try:
+            self.heartbeat()
+            if self.reclaim(spider):
+                raise DontCloseSpider
+            others_busy = any(self.r.get(f"{self.ns}:worker:{w}") == b"busy"
+                              for w in live_workers(self.r, self.ns) if w != self.worker)
+            queued = sum(self.r.zcard(k) for k in self.r.scan_iter(f"{self.ns}:*:requests"))
+        except redis.RedisError as exc:
+            self.crawler.stats.set_value("newsclean/redis/error", f"Redis went away: {redact(str(exc))}")
+            return
+        # In-flight entries of live, idle workers do not count: they are records waiting in
+        # open part files, committed when their worker closes. Dead workers' entries were
+        # re-queued above.
+        if others_busy or queued:
+            raise DontCloseSpider
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._beat is not None and self._beat.running:
+            self._beat.stop()
+        try:
+            self.r.delete(f"{self.ns}:worker:{self.worker}")
+            if reason == "finished" and not live_workers(self.r, self.ns):
+                # The last worker out: the next crawl starts with fresh discovery.
+                for key in self.r.scan_iter(f"{self.ns}:*:requests"):
+                    self.r.delete(key)
+                for key in self.r.scan_iter(f"{self.ns}:*:dupefilter"):
+                    self.r.delete(key)
+                self.r.delete(f"{self.ns}:crawl")
+        except redis.RedisError:
+            pass
+
+
+class RedisAddon:
+    """Scrapy add-on: with ``NEWSCLEAN_REDIS_URL`` set (setting or environment), use the
+    scrapy-redis scheduler and dupefilter. Without it, nothing changes."""
+
+    def update_settings(self, settings: Any) -> None:
+        if redis_url(settings):
+            settings.set("SCHEDULER", "crawler.redis_state.Scheduler", priority="addon")
+            settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
+
+
+def worker_id(settings: Any) -> str:
+    return settings.get("NEWSCLEAN_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}"
+
+
+def crawl_id(client: redis.Redis, ns: str, proposal: str) -> str:
+    """The id of the crawl this worker joins (created by the first worker)."""
+    client.set(f"{ns}:crawl", proposal, nx=True)
+    value = client.get(f"{ns}:crawl")
+    return value.decode() if value else proposal
+
+
+def open_redis_store(settings: Any, root: str) -> RedisArticleStore:
+    url = redis_url(settings)
+    assert url
+    client = connect(url)
+    ns = namespace(settings)
+    cid = crawl_id(client, ns, settings.get("NEWSCLEAN_RUN_ID") or uuid.uuid4().hex)
+    return RedisArticleStore(client, ns, cid, worker_id(settings), root)
+
+
+class InflightMiddleware:
+    """Downloader middleware: note each article request this worker starts downloading, so
+    that if the worker dies another one re-queues it (Redis mode only)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> InflightMiddleware:
+        if not redis_url(crawler.settings):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        store = getattr(self.crawler.spider, "store", None)
+        kind = request.meta.get("newsclean_kind")
+        if isinstance(store, RedisArticleStore) and kind:
+            store.started(inflight_key(request),
+                          {"url": request.url, "kind": kind, "source": request.meta.get("newsclean_source"),
+                           "depth": request.meta.get("newsclean_depth", 0),
+                           "listed_date": request.meta.get("newsclean_listed_date")})
+        return None
+
+
+def inflight_key(request: Request) -> str:
+    """Articles by their store key (settled when committed); discovery documents by URL."""
+    if request.meta.get("newsclean_kind") == "article":
+        return request.meta.get("newsclean_key") or request.url
+    return "discovery:" + request.url
+
+
+class InflightSpiderMiddleware:
+    """Spider middleware: a discovery document is settled once everything its callback
+    produced has been scheduled (Redis mode only)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> InflightSpiderMiddleware:
+        if not redis_url(crawler.settings):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _settle(self, response: Any) -> None:
+        store = getattr(self.crawler.spider, "store", None)
+        request = getattr(response, "request", None)
+        if isinstance(store, RedisArticleStore) and request is not None \
+                and request.meta.get("newsclean_kind") not in (None, "article"):
+            store.settled(inflight_key(request))
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        yield from result
+        self._settle(response)
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        async for item in result:
+            yield item
+        self._settle(response)
