@@ -46,7 +46,9 @@ class CrawlMonitor(_SiteMonitor):
     @monitors.name("discovery")
     def test_discovery(self) -> None:
         s = self.run_stats
-        found = _sum(s, "newsclean/discovery/articles_from/") + _sum(s, "newsclean/store/skipped_")
+        # Found: article URLs scheduled or known already, or listings unchanged since the last run.
+        found = (_sum(s, "newsclean/discovery/articles_from/") + _sum(s, "newsclean/store/skipped_")
+                 + _sum(s, "newsclean/discovery/not_modified/"))
         failed = _sum(s, "newsclean/fetch/failed/")
         self.assertTrue(found > 0 or failed == 0,
                         msg=f"discovery failed: no article URL found, {failed} discovery fetches failed")

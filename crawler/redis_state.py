@@ -216,6 +216,17 @@ class RedisArticleStore(ArticleStore):
     def settled(self, url: str) -> None:
         self.r.hdel(f"{self.ns}:inflight", url)
 
+    def document_validators(self, url: str) -> tuple[str | None, str | None]:
+        raw = self.r.hget(f"{self.ns}:documents", url)
+        if not raw:
+            return None, None
+        etag, last_modified = orjson.loads(raw)
+        return etag, last_modified
+
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        if validators:
+            self.r.hset(f"{self.ns}:documents", mapping={u: orjson.dumps(list(v)) for u, v in validators.items()})
+
     def count(self) -> int:
         return int(self.r.scard(f"{self.ns}:articles"))
 

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS staged (
     PRIMARY KEY (url, part)
 );
 CREATE INDEX IF NOT EXISTS staged_part ON staged(part);
+-- HTTP validators of discovery documents (sitemaps, feeds, sections), from finished runs.
+CREATE TABLE IF NOT EXISTS documents (
+    url            TEXT PRIMARY KEY,
+    etag           TEXT,
+    last_modified  TEXT
+);
 """
 
 
@@ -147,6 +153,13 @@ class ArticleStore(ABC):
         except the parts of ``exclude_run`` (the current run's, still being written).
         Returns (promoted, dropped)."""
 
+    @abstractmethod
+    def document_validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) of a discovery document, from the last finished run."""
+
+    @abstractmethod
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None: ...
+
     def settled(self, url: str) -> None:
         """The fetch of ``url`` is over with nothing to commit (failed, or a transient reject).
         Only shared stores that track in-flight work across workers need it."""
@@ -225,6 +238,15 @@ class SqliteArticleStore(ArticleStore):
                 with self._tx():
                     dropped += self.db.execute("DELETE FROM staged WHERE part = ?", (part,)).rowcount
         return promoted, dropped
+
+    def document_validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM documents WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        with self._tx():
+            self.db.executemany("INSERT OR REPLACE INTO documents (url, etag, last_modified) VALUES (?, ?, ?)",
+                                [(u, e, lm) for u, (e, lm) in validators.items()])
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

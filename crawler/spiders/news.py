@@ -89,6 +89,9 @@ class NewsSpider(scrapy.Spider):
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
         self.store: ArticleStore | None = None
+        # Validators of the discovery documents read this run, saved only when the run
+        # finishes: a killed run must read its sitemaps again, not get a 304 for them.
+        self._validators: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -106,6 +109,8 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
+            if reason == "finished" and not self.crawler.stats.get_value("newsclean/output/error"):
+                self.store.save_document_validators(self._validators)
             self.crawler.stats.set_value("newsclean/store/articles", self.store.count())
             self.store.close()
 
@@ -126,18 +131,35 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"{STATS}/{key}", n)
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
-        callback = {
-            "robots": self.parse_robots,
-            "sitemap": self.parse_sitemap,
-            "feed": self.parse_feed,
-            "section": self.parse_section,
-            "sniff": self.parse_sniff,
-        }[kind]
         self._inc(f"requests/{kind}")
-        # Discovery documents are fetched every run: the dupefilter must not drop a
-        # sitemap that robots.txt and the site file both name, hence no dont_filter here.
-        return Request(url, callback=callback, errback=self.on_error, priority=10,
-                       meta={"newsclean_kind": kind, "newsclean_depth": depth})
+        meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth}
+        headers: dict[str, str] = {}
+        if self.store is not None:
+            etag, last_modified = self.store.document_validators(url)
+            headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+            if headers:
+                meta["handle_httpstatus_list"] = [304]
+        # Discovery documents are fetched every run (conditionally when validators are known).
+        return Request(url, callback=self.parse_discovery, errback=self.on_error, priority=10,
+                       headers=headers, meta=meta)
+
+    def _remember_validators(self, response: Response) -> None:
+        """Only for leaf documents (urlsets, feeds), which list articles themselves: an
+        unchanged robots.txt or sitemap index may still point to changed sitemaps."""
+        etag = (response.headers.get(b"ETag") or b"").decode("latin-1") or None
+        last_modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None
+        if etag or last_modified:
+            self._validators[response.request.url] = (etag, last_modified)
+
+    def parse_discovery(self, response: Response) -> Iterable[Request | PageItem]:
+        """Every discovery document passes here: a 304 means nothing new is listed there."""
+        kind = response.meta["newsclean_kind"]
+        if response.status == 304:
+            self._inc(f"not_modified/{kind}")
+            return []
+        parser = {"robots": self.parse_robots, "sitemap": self.parse_sitemap, "feed": self.parse_feed,
+                  "section": self.parse_section, "sniff": self.parse_sniff}[kind]
+        return parser(response)
 
     def too_old(self, date: datetime | None) -> bool:
         return bool(self.since and date and date < self._started - self.since)
@@ -199,6 +221,7 @@ class NewsSpider(scrapy.Spider):
         self._inc("sitemap_entries", len(entries))
         if kind == "sitemapindex":
             return [self._discovery_request(e.url, "sitemap") for e in entries if not self.too_old(e.date)]
+        self._remember_validators(response)
         return list(self._articles(entries, "sitemap"))
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
@@ -207,6 +230,7 @@ class NewsSpider(scrapy.Spider):
         except discovery.DiscoveryError as exc:
             return self._bad_document(response, "feed", exc)
         self._inc("feed_entries", len(entries))
+        self._remember_validators(response)
         return list(self._articles(entries, "feed"))
 
     def parse_section(self, response: Response) -> Iterable[Request]:
