@@ -1,20 +1,510 @@
-"""Per-site template learning (stub; being written)."""
+"""Per-site template learning: blocks that repeat across many pages of one site are boilerplate.
+
+A *block* is a run of text between block-level boundaries (``<p>``, ``<div>``, ``<li>``, ``<br>``,
+...), normalized (NFKC, case-folded, reduced to its ``\\w+`` tokens) and stored as a 64-bit hash.
+:class:`SiteTemplates` counts, for each block, how many *distinct pages* of a site contain it
+(a page is a set of blocks, so a sentence repeated inside one article counts once). Blocks seen on
+at least :meth:`SiteTemplates.threshold` pages are learned boilerplate: sidebar headlines, teaser
+excerpts, e-paper links, a standard correction note, an archive's banner.
+
+The learned set depends only on the set of pages observed, never on their order (counts are exact
+until ``max_blocks`` distinct blocks are held; see :meth:`SiteTemplates.observe`).
+
+``clean_html(..., templates=t)`` calls :meth:`SiteTemplates.prune_tree` before extraction and
+:meth:`SiteTemplates.filter_lines` after it. :func:`clean_many` learns each site's blocks from a
+whole batch, optionally persisted per site in a state directory, then cleans every page.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from hashlib import blake2b
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.etree as etree
+from courlan import extract_domain
+import lxml.html
+
+from cleaners.types import Article, CleanResult, Rejected, SiteRules
+
+#: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
+STATE_VERSION = 1
+
+#: Elements whose start and end delimit text blocks (as a browser or trafilatura would break lines).
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+#: Void elements that only separate blocks.
+SEPARATOR_TAGS = frozenset({"br", "hr"})
+#: Elements whose text is never page text.
+SKIP_TAGS = frozenset({"head", "script", "style", "noscript", "template", "svg", "math", "select",
+                       "option", "iframe", "object", "embed", "textarea"})
+#: Never pruned: the page's own headline is evidence for its title even when other pages tease it.
+PROTECTED_TAGS = frozenset({"html", "body", "h1"})
+
+#: Longer blocks are article paragraphs, not template (and are not stored: bounds memory).
+MAX_BLOCK_CHARS = 2000
+#: Larger documents are not observed (clean_html rejects them as too_large anyway).
+MAX_HTML_CHARS = 8_000_000
+
+_TOKEN = re.compile(r"\w+")
+
+
+def normalize_block(text: str) -> str:
+    """The comparable form of a block or line: NFKC, case-folded, its word tokens joined by spaces.
+
+    Markup-dependent spacing and punctuation (list bullets, table bars, ``Read more:`` vs
+    ``Read more``) vanish, so a DOM block and the extractor's line for it compare equal.
+    """
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def block_hash(normalized: str) -> int:
+    """Stable 64-bit hash of a normalized block (stable across processes, unlike ``hash``)."""
+    return int.from_bytes(blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _learnable(normalized: str) -> bool:
+    # Digits-only lines (dates, counters, table numbers) are not site furniture worth learning.
+    return bool(normalized) and len(normalized) <= MAX_BLOCK_CHARS and not normalized.replace(" ", "").isdigit()
+
+
+def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
+    """Parse a document for learning; ``None`` when it is empty, too large or unparseable."""
+    if not html or len(html) > MAX_HTML_CHARS:
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except ValueError:
+        # A str with an XML encoding declaration: lxml wants bytes for that.
+        if isinstance(html, str):
+            try:
+                return lxml.html.document_fromstring(html.encode("utf-8"),
+                                                     parser=lxml.html.HTMLParser(encoding="utf-8"))
+            except (ValueError, etree.ParserError):
+                return None
+        return None
+    except etree.ParserError:
+        return None
+
+
+class _BlockScan:
+    """One pass over a tree: the page's block hashes, and (given learned hashes) the elements
+    whose every block is learned (topmost only), with the characters they hold."""
+
+    def __init__(self, learned: frozenset[int] | None = None) -> None:
+        self.learned = learned
+        self.blocks: set[int] = set()
+        self.removable: list[tuple[etree._Element, int]] = []
+        self._buf: list[str] = []
+        # Per open block element: [all blocks learned, number of blocks, learned chars, first removable index]
+        self._frames: list[list] = [[True, 0, 0, 0]]
+
+    def _flush(self) -> None:
+        if not self._buf:
+            return
+        text = "".join(self._buf)
+        self._buf.clear()
+        norm = normalize_block(text)
+        if not norm:
+            return
+        frame = self._frames[-1]
+        frame[1] += 1
+        if not _learnable(norm):
+            frame[0] = False
+            return
+        h = block_hash(norm)
+        self.blocks.add(h)
+        if self.learned is not None:
+            if h in self.learned:
+                frame[2] += len(text.strip())
+            else:
+                frame[0] = False
+
+    def run(self, root: etree._Element) -> _BlockScan:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag
+            if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
+                if event == "end" and el.tail:
+                    self._buf.append(el.tail)
+                continue
+            tag = tag.lower()
+            if event == "start":
+                if tag in SKIP_TAGS:
+                    walker.skip_subtree()
+                    continue
+                if tag in SEPARATOR_TAGS:
+                    self._flush()
+                elif tag in BLOCK_TAGS:
+                    self._flush()
+                    self._frames.append([True, 0, 0, len(self.removable)])
+                if el.text:
+                    self._buf.append(el.text)
+                continue
+            if tag in BLOCK_TAGS:
+                self._flush()
+                all_learned, n, chars, first = self._frames.pop()
+                parent = self._frames[-1]
+                parent[0] = parent[0] and all_learned
+                parent[1] += n
+                parent[2] += chars
+                if self.learned is not None and n and all_learned and tag not in PROTECTED_TAGS:
+                    del self.removable[first:]  # its descendants go with it
+                    self.removable.append((el, chars))
+            if el.tail:
+                self._buf.append(el.tail)
+        self._flush()
+        return self
+
+
+def page_blocks(html_or_tree: str | bytes | etree._Element) -> frozenset[int]:
+    """The set of learnable block hashes of one page (empty for an unparseable page)."""
+    tree = html_or_tree if isinstance(html_or_tree, etree._Element) else parse_html(html_or_tree)
+    if tree is None:
+        return frozenset()
+    return frozenset(_BlockScan().run(tree).blocks)
+
+
+def page_key(url: str, blocks: Iterable[int] = ()) -> int:
+    """Identity of a page for counting: its URL without fragment; its content when the URL has
+    no host (a placeholder such as ``-`` is no identity: distinct pages must not merge)."""
+    url = (url or "").split("#", 1)[0].strip()
+    if "://" in url and urlsplit(url).netloc:
+        return block_hash(url)
+    return block_hash("content:" + ",".join(f"{h:x}" for h in sorted(blocks)))
+
+
+def _drop_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
 
 class SiteTemplates:
-    def __init__(self, site: str = "generic", **kwargs) -> None:
-        self.site = site
+    """What one site's pages repeat: per-block counts of distinct pages, and the learned set.
 
-    def prune_tree(self, tree) -> int:
-        return 0
+    ``min_pages``: a block must be on at least this many distinct pages (two articles sharing a
+    quote never qualify). ``min_share``: and on at least this share of the pages seen, so a small
+    batch needs real repetition. ``saturation``: the page threshold never exceeds this, so on a
+    long crawl a sidebar shown for a day is still learned. ``max_blocks`` bounds memory.
+    """
+
+    def __init__(self, site: str = "generic", *, min_pages: int = 3, min_share: float = 0.2,
+                 saturation: int = 25, max_blocks: int = 100_000, max_seen_pages: int = 200_000) -> None:
+        if min_pages < 2:
+            raise ValueError("min_pages must be >= 2: a block on one page is that page's own text")
+        if not 0.0 <= min_share <= 1.0:
+            raise ValueError("min_share must be within [0, 1]")
+        self.site = site
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.saturation = max(saturation, min_pages)
+        self.max_blocks = max_blocks
+        self.max_seen_pages = max_seen_pages
+        self._counts: dict[int, int] = {}
+        self._seen: set[int] = set()   # page keys (URL hashes) already counted
+        self._pages = 0
+        self._learned: frozenset[int] | None = None  # cache, reset whenever counts change
+
+    # -- learning -----------------------------------------------------------------------------
+    @property
+    def pages(self) -> int:
+        """Distinct pages counted so far."""
+        return self._pages
+
+    def threshold(self) -> int:
+        """Distinct pages a block must be on to be learned, for the pages seen so far."""
+        by_share = math.ceil(self.min_share * self._pages - 1e-9)
+        return max(self.min_pages, min(by_share, self.saturation))
+
+    def observe(self, html_or_tree: str | bytes | etree._Element, url: str) -> None:
+        """Count one page's blocks (as a set). A URL already counted changes nothing.
+
+        Streaming use: once more than ``2 * max_blocks`` blocks are held, the rarest are evicted
+        (by count, then hash); from then on counts are approximate. :func:`clean_many` adds a
+        whole batch before evicting, so a batch's result never depends on page order.
+        """
+        if self.add_page(url, page_blocks(html_or_tree)) and len(self._counts) > 2 * self.max_blocks:
+            self.evict()
+
+    def add_page(self, url: str, blocks: Iterable[int]) -> bool:
+        """Count a page given its block hashes (see :func:`page_blocks`); False if already counted."""
+        blocks = frozenset(blocks)
+        key = page_key(url, blocks)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        if len(self._seen) > self.max_seen_pages:
+            # Deterministic: keep the smallest keys. A forgotten URL seen again counts again.
+            self._seen = set(sorted(self._seen)[: self.max_seen_pages // 2])
+        counts = self._counts
+        for h in blocks:
+            counts[h] = counts.get(h, 0) + 1
+        self._pages += 1
+        self._learned = None
+        return True
+
+    def evict(self) -> None:
+        """Keep at most ``max_blocks`` blocks: the most frequent, ties broken by hash."""
+        if len(self._counts) <= self.max_blocks:
+            return
+        keep = sorted(self._counts.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_blocks]
+        self._counts = dict(keep)
+        self._learned = None
+
+    def learned(self) -> frozenset[int]:
+        """Hashes of the blocks seen on at least :meth:`threshold` distinct pages."""
+        if self._learned is None:
+            t = self.threshold()
+            self._learned = frozenset(h for h, c in self._counts.items() if c >= t) if self._pages >= t else frozenset()
+        return self._learned
+
+    def is_boilerplate(self, text: str) -> bool:
+        """Whether a block or line of text is learned boilerplate for this site."""
+        norm = normalize_block(text)
+        return _learnable(norm) and block_hash(norm) in self.learned()
+
+    # -- cleaning hooks (called by clean_html) --------------------------------------------------
+    def prune_tree(self, tree: etree._Element) -> int:
+        """Remove elements all of whose blocks are learned; return the characters removed.
+
+        One pass; ``<html>``, ``<body>`` and ``<h1>`` stay (a page's own headline may be another
+        page's teaser). Tails of removed elements are kept.
+        """
+        learned = self.learned()
+        if not learned:
+            return 0
+        scan = _BlockScan(learned).run(tree)
+        removed = 0
+        for el, chars in scan.removable:
+            _drop_keep_tail(el)
+            removed += chars
+        return removed
 
     def filter_lines(self, lines: list[str]) -> tuple[list[str], int]:
-        return lines, 0
+        """Drop extracted lines that are learned blocks; return kept lines and characters removed."""
+        learned = self.learned()
+        if not learned:
+            return list(lines), 0
+        kept: list[str] = []
+        removed = 0
+        for line in lines:
+            norm = normalize_block(line)
+            if _learnable(norm) and block_hash(norm) in learned:
+                removed += len(line)
+            else:
+                kept.append(line)
+        return kept, removed
+
+    # -- combining and persistence --------------------------------------------------------------
+    def merge(self, other: SiteTemplates) -> None:
+        """Add another state's counts (learned from other pages, e.g. another worker).
+
+        Pages both states counted are counted twice: merge states over disjoint page sets.
+        """
+        for h, c in other._counts.items():
+            self._counts[h] = self._counts.get(h, 0) + c
+        self._seen |= other._seen
+        self._pages += other._pages
+        self._learned = None
+        self.evict()
+
+    def to_dict(self) -> dict:
+        """A JSON-ready snapshot (hashes as hex strings, sorted: equal states give equal files)."""
+        return {
+            "version": STATE_VERSION,
+            "site": self.site,
+            "min_pages": self.min_pages,
+            "min_share": self.min_share,
+            "saturation": self.saturation,
+            "max_blocks": self.max_blocks,
+            "pages": self._pages,
+            "seen": [f"{k:016x}" for k in sorted(self._seen)],
+            "blocks": {f"{h:016x}": c for h, c in sorted(self._counts.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> SiteTemplates:
+        """Rebuild a state written by :meth:`to_dict`; ValueError on another format version."""
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported templates state version {data.get('version')!r}")
+        t = cls(str(data.get("site", "generic")), min_pages=int(data["min_pages"]),
+                min_share=float(data["min_share"]), saturation=int(data["saturation"]),
+                max_blocks=int(data["max_blocks"]))
+        t._pages = int(data["pages"])
+        t._seen = {int(k, 16) for k in data["seen"]}
+        t._counts = {int(h, 16): int(c) for h, c in data["blocks"].items()}
+        return t
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the state as JSON atomically (temporary file in the same directory, then rename)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_dict(), fh, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> SiteTemplates:
+        """Read a state written by :meth:`save`."""
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_dict(json.load(fh))
+
+    def __repr__(self) -> str:
+        return (f"SiteTemplates({self.site!r}, pages={self._pages}, blocks={len(self._counts)}, "
+                f"learned={len(self.learned())})")
 
 
-def clean_many(pages, **kwargs):
-    from cleaners.core import clean_html
+# -- batches -------------------------------------------------------------------------------------
+_ARCHIVE_PATH = re.compile(r"^/web/[0-9a-z_*]+/(.+)$", re.I)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
-    return [clean_html(html, url) for html, url in pages]
+
+def site_key(url: str) -> str:
+    """The site a URL belongs to when no site rules say: its registered domain
+    (``money.cnn.com`` and ``edition.cnn.com`` are ``cnn.com``; public suffixes such as
+    ``blogspot.com`` keep the subdomain), which for ``www.`` hosts is the host without ``www.``.
+
+    A Wayback Machine capture (``web.archive.org/web/<time>/<original>``) belongs to the
+    original's site. URLs without a host share the key ``"generic"``.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        if (parts.hostname or "").lower().endswith("archive.org"):
+            m = _ARCHIVE_PATH.match(parts.path)
+            if m:
+                orig = m.group(1)
+                url = orig if "://" in orig else "http://" + orig.lstrip("/")
+                parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "generic"
+    if not host:
+        return "generic"
+    domain = extract_domain(url) if "." in host else None
+    host = domain or host
+    return host[4:] if host.startswith("www.") else host
+
+
+def state_path(state_dir: str | os.PathLike, site: str) -> Path:
+    """Where a site's learned state lives inside a state directory."""
+    return Path(state_dir) / f"{_SAFE_NAME.sub('_', site) or 'generic'}.templates.json"
+
+
+RulesArg = SiteRules | Callable[[str], SiteRules | None] | None
+
+
+def _rules_for(site_rules: RulesArg, url: str) -> SiteRules | None:
+    if site_rules is None or isinstance(site_rules, SiteRules):
+        return site_rules
+    return site_rules(url)
+
+
+def clean_many(pages: Iterable[tuple[str | bytes, str]], *, site_rules: RulesArg = None,
+               templates: SiteTemplates | dict[str, SiteTemplates] | None = None,
+               state_dir: str | os.PathLike | None = None) -> list[CleanResult]:
+    """Clean a batch of ``(html, url)`` pages, learning each site's repeated blocks from all of them.
+
+    Pages are grouped by site: ``site_rules.name`` when rules are given (a :class:`SiteRules` for
+    every page, or a function ``url -> SiteRules | None``), else the host without ``www.``.
+    ``templates``: one :class:`SiteTemplates` used for every page, or a dict by site that is
+    filled in (the caller gets the learned states back), or ``None`` (fresh per site). With
+    ``state_dir``, a site without a state in memory starts from ``<state_dir>/<site>.templates.json``
+    and every site's state is saved back. Each page is parsed once for learning (only its block
+    hashes are kept), then cleaned by ``clean_html(..., templates=...)``. Results come in input
+    order; the learned blocks, hence the texts, do not depend on that order.
+    """
+    from cleaners.core import clean_html  # late: core imports this module's users, not vice versa
+
+    batch = list(pages)
+    sites: list[str] = []
+    rules: list[SiteRules | None] = []
+    for _, url in batch:
+        r = _rules_for(site_rules, url)
+        rules.append(r)
+        sites.append(templates.site if isinstance(templates, SiteTemplates) else (r.name if r else site_key(url)))
+
+    states = _states_for(set(sites), templates, state_dir)
+    _learn_batch(batch, sites, states)
+    if state_dir is not None:
+        for site, state in states.items():
+            state.save(state_path(state_dir, site))
+
+    results: list[CleanResult] = []
+    for (html, url), site, r in zip(batch, sites, rules):
+        try:
+            results.append(clean_html(html, url, r, templates=states[site]))
+        except Exception as exc:  # noqa: BLE001 — one bad page must not lose the batch
+            results.append(Rejected(url or "", "error", detail=f"{type(exc).__name__}: {exc}"[:300]))
+    return results
+
+
+def _states_for(sites: set[str], templates: SiteTemplates | dict[str, SiteTemplates] | None,
+                state_dir: str | os.PathLike | None) -> dict[str, SiteTemplates]:
+    """The state each site starts from: in memory if the caller gave one, else persisted, else new."""
+    states: dict[str, SiteTemplates] = {}
+    for site in sorted(sites):
+        if isinstance(templates, SiteTemplates):
+            states[site] = templates
+            continue
+        state = templates.get(site) if isinstance(templates, dict) else None
+        if state is None and state_dir is not None and state_path(state_dir, site).exists():
+            state = SiteTemplates.load(state_path(state_dir, site))
+        if state is None:
+            state = SiteTemplates(site)
+        if isinstance(templates, dict):
+            templates[site] = state
+        states[site] = state
+    return states
+
+
+def _learn_batch(batch: list[tuple[str | bytes, str]], sites: list[str],
+                 states: dict[str, SiteTemplates]) -> None:
+    """Count every page of the batch so that the result depends only on the set of pages.
+
+    Versions of one URL are united; pages with identical block sets (one article under two URLs)
+    count once; pages are added in a canonical order and eviction runs only at the end.
+    """
+    by_url: dict[tuple[str, int], set[int]] = defaultdict(set)
+    urls: dict[tuple[str, int], str] = {}
+    for (html, url), site in zip(batch, sites):
+        blocks = page_blocks(html)
+        key = (site, page_key(url or "", blocks))
+        by_url[key] |= blocks
+        urls[key] = url or ""
+    distinct: dict[tuple[str, frozenset[int]], tuple[str, int]] = {}
+    for (site, key), blocks in by_url.items():
+        ident = (site, frozenset(blocks))
+        # Among URLs with the same content, the smallest key stands for them (order-free choice).
+        if ident not in distinct or key < distinct[ident][1]:
+            distinct[ident] = (urls[(site, key)], key)
+    for (site, blocks), (url, _) in sorted(distinct.items(), key=lambda kv: (kv[0][0], kv[1][1])):
+        states[site].add_page(url, blocks)  # a URL's united versions count as one page
+    for state in states.values():
+        state.evict()
