@@ -208,7 +208,7 @@ class SiteTemplates:
     long crawl a sidebar shown for a day is still learned. ``max_blocks`` bounds memory.
     """
 
-    def __init__(self, site: str = "generic", *, min_pages: int = 3, min_share: float = 0.2,
+    def __init__(self, site: str = "generic", *, min_pages: int = 3, min_share: float = 0.15,
                  saturation: int = 25, max_blocks: int = 100_000, max_seen_pages: int = 200_000) -> None:
         if min_pages < 2:
             raise ValueError("min_pages must be >= 2: a block on one page is that page's own text")
@@ -308,12 +308,23 @@ class SiteTemplates:
         kept: list[str] = []
         removed = 0
         for line in lines:
-            norm = normalize_block(line)
-            if _learnable(norm) and block_hash(norm) in learned:
+            if self._is_learned_line(line, learned):
                 removed += len(line)
             else:
                 kept.append(line)
         return kept, removed
+
+    @staticmethod
+    def _is_learned_line(line: str, learned: frozenset[int]) -> bool:
+        norm = normalize_block(line)
+        if _learnable(norm) and block_hash(norm) in learned:
+            return True
+        # A table row comes out as "| cell | cell |": template when every non-empty cell is.
+        if line.lstrip().startswith("|"):
+            cells = [normalize_block(c) for c in line.split("|")]
+            cells = [c for c in cells if c]
+            return bool(cells) and all(_learnable(c) and block_hash(c) in learned for c in cells)
+        return False
 
     # -- combining and persistence --------------------------------------------------------------
     def merge(self, other: SiteTemplates) -> None:
