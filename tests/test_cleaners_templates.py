@@ -246,3 +246,38 @@ def test_site_rules_name_the_site() -> None:
 ])
 def test_site_key(url: str, key: str) -> None:
     assert site_key(url) == key
+
+
+# -- properties ------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.frozensets(st.integers(0, 30), max_size=12), min_size=1, max_size=25), st.randoms())
+def test_learned_set_is_a_function_of_the_page_set(pages: list[frozenset[int]], rnd: random.Random) -> None:
+    def learn(order: list[int]) -> frozenset[int]:
+        t = SiteTemplates("x")
+        for i in order:
+            t.add_page(f"https://x.test/{i}", pages[i])
+        return t.learned()
+
+    order = list(range(len(pages)))
+    shuffled = order[:]
+    rnd.shuffle(shuffled)
+    assert learn(order) == learn(shuffled)
+    expected_threshold = max(3, min(-(-len(pages) * 15 // 100), 25))
+    counts = {h: sum(h in p for p in pages) for p in pages for h in p}
+    assert learn(order) == frozenset(h for h, c in counts.items() if c >= expected_threshold and len(pages) >= expected_threshold)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_prune_and_filter_never_raise_on_odd_markup(markup: str) -> None:
+    t = SiteTemplates("x", min_pages=2, min_share=0.0)
+    t.observe(markup, "https://x.test/1")
+    t.observe(markup, "https://x.test/2")
+    tree = lxml.html.document_fromstring("<html><body>" + markup.replace("\x00", "") + " </body></html>")
+    assert t.prune_tree(tree) >= 0
+    kept, removed = t.filter_lines(markup.splitlines())
+    assert removed >= 0 and len(kept) <= len(markup.splitlines())
