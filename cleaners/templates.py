@@ -133,11 +133,12 @@ class _BlockScan:
                 frame[0] = False
 
     def run(self, root: etree._Element) -> _BlockScan:
-        walker = etree.iterwalk(root, events=("start", "end"))
+        # Comments and PIs only come as their own events; their tails are page text.
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             tag = el.tag
-            if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
-                if event == "end" and el.tail:
+            if not isinstance(tag, str):
+                if el.tail:
                     self._buf.append(el.tail)
                 continue
             tag = tag.lower()

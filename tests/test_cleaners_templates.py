@@ -281,3 +281,10 @@ def test_prune_and_filter_never_raise_on_odd_markup(markup: str) -> None:
     assert t.prune_tree(tree) >= 0
     kept, removed = t.filter_lines(markup.splitlines())
     assert removed >= 0 and len(kept) <= len(markup.splitlines())
+
+
+def test_text_after_a_comment_is_part_of_its_block() -> None:
+    # Parsers that keep or drop comments (trafilatura drops them) must see the same blocks.
+    with_comment = page_blocks("<html><body><div>Trade<!-- c --> war</div><p>x y</p></body></html>")
+    without = page_blocks("<html><body><div>Trade war</div><p>x y</p></body></html>")
+    assert with_comment == without
