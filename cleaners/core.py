@@ -1,16 +1,292 @@
-"""clean_html (stub; being written)."""
+"""``clean_html``: one page of HTML in, an :class:`Article` or a :class:`Rejected` out.
+
+Pipeline (each step small and named; :class:`_Run` counts what each step removed)::
+
+    decode -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
+    widgets, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
+    on the shared tree, JSON-LD articleBody and body_selector as evidence) -> line rules ->
+    trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
+
+Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
+and depth before any heuristic walks it (``max_nodes``, ``max_depth``: over the bound ->
+``too_large``), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
+not interrupted: a hard, kill-based bound is the crawler's worker pool's job.
+"""
 
 from __future__ import annotations
 
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import lxml.etree as etree
+import lxml.html
 import trafilatura
+from trafilatura.settings import Extractor
+from w3lib.encoding import html_to_unicode
 
-from cleaners.types import Article, Rejected, SiteRules
+from cleaners import dom, lines as line_rules
+from cleaners.metadata import Metadata, extract_metadata, fill_dates
+from cleaners.types import Article, CleanResult, Rejected, SiteRules
+
+if TYPE_CHECKING:
+    from cleaners.templates import SiteTemplates
 
 
-def clean_html(html, url=None, site_rules: SiteRules | None = None, *, templates=None, timeout: float = 10.0):
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not doc.text:
-        return Rejected(url or "", "extract_failed")
-    return Article(url=url or "", text=doc.text, title=doc.title, authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()], published=doc.date)
+@dataclass(frozen=True, slots=True)
+class CleanOptions:
+    """Bounds and switches of ``clean_html`` (plain values; one shared default instance)."""
+
+    max_bytes: int = 8_000_000
+    max_nodes: int = 150_000
+    max_depth: int = 400
+    use_htmldate: bool = True
+    detect_language: bool = True
+
+
+DEFAULT_OPTIONS = CleanOptions()
+
+# One trafilatura options object, built once; read-only. dedup off: its LRU is global state.
+_EXTRACTOR = Extractor(output_format="python", comments=False, tables=True, dedup=False, with_metadata=False)
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _Run:
+    """Per-call state: the deadline and the characters removed per step."""
+
+    def __init__(self, timeout: float) -> None:
+        self.deadline = time.monotonic() + timeout
+        self.removed: dict[str, int] = {}
+
+    def count(self, step: str, chars: int) -> None:
+        if chars:
+            self.removed[step] = self.removed.get(step, 0) + chars
+
+    def check(self, step: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise _Timeout(step)
+
+
+def decode(html: str | bytes) -> str:
+    """Bytes to text: BOM, then HTTP-less meta charset, fallback utf-8 / cp1252 (w3lib)."""
+    if isinstance(html, str):
+        return html
+    _, text = html_to_unicode(None, html)
+    return text
+
+
+def looks_binary(text: str) -> bool:
+    """NULs or mostly control characters in the first KB, and no tag at all."""
+    head = text[:2048]
+    if "\x00" in head:
+        return "<" not in head or head.count("\x00") > 16
+    ctrl = sum(1 for c in head if ord(c) < 32 and c not in "\r\n\t\f")
+    return ctrl > len(head) * 0.1 or "<" not in text[:65536] and ctrl > 0
+
+
+def parse(text: str) -> etree._Element | None:
+    """Parse once with lxml; ``None`` when there is no document."""
+    text = text.replace("\x00", "")
+    if text.lstrip().startswith("<?xml"):
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
+    """Conservative: the page calls itself a website (not an article), has no article JSON-LD,
+    many links, and what was extracted is short teaser lines rather than prose."""
+    if md.has_article_ld or (md.og_type or "").lower() != "website":
+        return False
+    if sum(1 for _ in tree.iter("a")) < 40:
+        return False
+    prose = sum(1 for s in body if len(s) >= 200)
+    return prose < 2
+
+
+def _extract(tree: etree._Element) -> str:
+    doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
+    return (doc.text or "") if doc is not None else ""
+
+
+def _baseline(tree: etree._Element) -> str:
+    # trafilatura's own fallback for pages its main extractor rejects (e.g. very short articles).
+    try:
+        _, text, _ = trafilatura.baseline(tree)
+    except Exception:  # noqa: BLE001
+        return ""
+    return text or ""
+
+
+def _tokens(s: str) -> set[str]:
+    return set(re.findall(r"\w+", s.lower()))
+
+
+def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
+    """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
+    if not ld_body or len(ld_body) < 400:
+        return text, "trafilatura"
+    ld = _tokens(ld_body)
+    got = _tokens(text)
+    if ld and len(ld & got) < 0.5 * len(ld):
+        return ld_body, "trafilatura+jsonld-body"
+    return text, "trafilatura"
+
+
+def _body_selector_text(tree: etree._Element, selector: str | None) -> str:
+    if not selector:
+        return ""
+    try:
+        from lxml.cssselect import CSSSelector
+        found = CSSSelector(selector)(tree)
+    except Exception:  # noqa: BLE001 — a bad selector must not fail the page
+        return ""
+    return "\n".join(_block_lines(el) for el in found)
+
+
+def _block_lines(el: etree._Element) -> str:
+    """Text of an element with one line per block element (the baseline's rendering)."""
+    out: list[str] = []
+    for p in el.iter("p", "h2", "h3", "h4", "li", "blockquote"):
+        t = " ".join("".join(p.itertext()).split())
+        if t:
+            out.append(t)
+    if not out:
+        out.append(" ".join("".join(el.itertext()).split()))
+    return "\n".join(out)
+
+
+def normalize_lines(text: str) -> list[str]:
+    """NFC, collapsed spaces, one paragraph a line, no empty lines."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for line in text.splitlines():
+        line = _WS.sub(" ", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def _title_line_drop(body: list[str], title: str | None) -> list[str]:
+    # trafilatura sometimes repeats the headline as the first line; it is metadata, not body.
+    if body and title:
+        first, t = body[0].strip(), title.strip()
+        if first.lower() == t.lower():
+            return body[1:]
+        if len(first) > len(t) + 40 and first.lower().startswith(t.lower() + " "):
+            # A baseline rendering glued the headline to the first paragraph.
+            return [first[len(t):].strip()] + body[1:]
+    return body
+
+
+def _language(text: str, html_lang: str | None) -> str | None:
+    declared = (html_lang or "").split("-")[0].split("_")[0].lower() or None
+    try:
+        import py3langid
+        lang, score = py3langid.classify(text[:3000])
+    except Exception:  # noqa: BLE001
+        return declared
+    if declared and declared != lang and len(text) < 400:
+        return declared  # short text: trust the page's declaration over a weak guess
+    return lang
+
+
+def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules | None = None, *,
+               templates: SiteTemplates | None = None, timeout: float = 10.0,
+               options: CleanOptions = DEFAULT_OPTIONS) -> CleanResult:
+    """Extract the article of one page; never raises.
+
+    Returns an :class:`Article` (text one paragraph a line, metadata, ``removed`` chars per step,
+    ``method``, ``date_sources``) or a :class:`Rejected` with a reason from ``REJECT_REASONS``.
+    """
+    url_s = url or ""
+    run = _Run(timeout)
+    try:
+        return _clean(html, url_s, site_rules or SiteRules(), templates, run, options)
+    except _Timeout as exc:
+        return Rejected(url_s, "timeout", detail=f"time bound {timeout}s passed after step {exc}", removed=run.removed)
+    except RecursionError:
+        return Rejected(url_s, "too_large", detail="markup nested too deeply", removed=run.removed)
+    except Exception as exc:  # noqa: BLE001 — contract: never raises
+        return Rejected(url_s, "error", detail=f"{type(exc).__name__}: {exc}"[:300], removed=run.removed)
+
+
+def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplates | None,
+           run: _Run, opts: CleanOptions) -> CleanResult:
+    if html is None or len(html) == 0:
+        return Rejected(url, "empty", detail="no bytes")
+    if len(html) > opts.max_bytes:
+        return Rejected(url, "too_large", detail=f"{len(html)} > {opts.max_bytes} bytes")
+    text = decode(html)
+    if not text.strip():
+        return Rejected(url, "empty", detail="only whitespace")
+    if looks_binary(text):
+        return Rejected(url, "not_html", detail="binary payload")
+    tree = parse(text)
+    if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
+        return Rejected(url, "extract_failed", detail="no document body")
+    nodes, depth, over = dom.tree_stats(tree, opts.max_nodes, opts.max_depth)
+    if over:
+        return Rejected(url, "too_large", detail=f"tree over bound ({nodes} elements, depth {depth})")
+    run.check("parse")
+
+    md = extract_metadata(tree, url)
+    run.check("metadata")
+
+    run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
+    selector_text = _body_selector_text(tree, rules.body_selector)
+    run.count("prune_widgets", dom.prune_widgets(tree))
+    run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
+    run.count("prune_link_dense", dom.prune_link_dense(tree))
+    run.check("prune")
+    if templates is not None:
+        run.count("templates", templates.prune_tree(tree))
+        run.check("templates")
+
+    extracted = _extract(tree)
+    method = "trafilatura"
+    if not extracted.strip() and selector_text.strip():
+        extracted, method = selector_text, "body_selector"
+    if not extracted.strip():
+        extracted, method = _baseline(tree), "baseline"
+    extracted, m2 = _reconcile_jsonld(extracted, md.article_body)
+    if m2 != "trafilatura":
+        method = m2
+    run.check("extract")
+    body = normalize_lines(extracted)
+    if not body:
+        return Rejected(url, "extract_failed", detail="extractor found no body", removed=run.removed)
+    body = _title_line_drop(body, md.title)
+
+    body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns)
+    run.count("line_rules", n)
+    body, n = line_rules.trim_trailing(body)
+    run.count("trailing_trim", n)
+    if templates is not None:
+        body, n = templates.filter_lines(body)
+        run.count("templates", n)
+
+    if _is_listing(md, tree, body):
+        return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
+    final = "\n".join(body)
+    if len(final) < rules.min_chars:
+        return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)
+
+    fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
+    run.check("dates")
+    language = _language(final, md.html_lang) if opts.detect_language else md.html_lang
+    return Article(
+        url=url, text=final, title=md.title, authors=md.authors, published=md.published,
+        modified=md.modified, language=language, description=md.description, section=md.section,
+        tags=md.tags, canonical_url=md.canonical_url, method=method, date_sources=md.date_sources,
+        removed=run.removed,
+    )

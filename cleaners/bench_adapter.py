@@ -1,0 +1,12 @@
+"""``score.py`` plug-in: ``py:cleaners.bench_adapter:extract`` returns newsclean's body text."""
+
+from __future__ import annotations
+
+from cleaners.core import clean_html
+from cleaners.types import Article
+
+
+def extract(html: str, url: str | None = None) -> str:
+    """The cleaned body of one page, or ``""`` when the page is rejected."""
+    result = clean_html(html, url)
+    return result.text if isinstance(result, Article) else ""

@@ -1,0 +1,198 @@
+"""Generic DOM pruning before extraction: site rules, widget containers, titled teaser blocks,
+link-dense blocks. Structure, class/id tokens and block titles only — no per-page rules.
+
+Every function returns the characters it removed, so the pipeline can count per step.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree as etree
+from lxml.cssselect import CSSSelector
+
+from cleaners.lines import is_boilerplate_heading
+
+#: class/id tokens of widget containers that never hold the article body.
+WIDGET_TOKENS = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
+    r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
+    r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
+    r"td-a-rec|breadcrumbs?|read-?more|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|paywall)(?:$|[\s_-])",
+    re.I,
+)
+#: Never dropped as widgets: they are or hold the document / the article itself.
+PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
+#: Containers considered for link density and widget tokens.
+BLOCK_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "nav", "footer", "header", "form", "table", "figure", "p", "span"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TITLE_CLASS = re.compile(r"title|heading|header|label", re.I)
+
+
+def text_len(el: etree._Element) -> int:
+    """Characters of text inside an element (no tail)."""
+    return len("".join(el.itertext()).strip())
+
+
+def _link_len(el: etree._Element) -> int:
+    return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+
+
+def _drop(el: etree._Element) -> int:
+    """Remove an element, keeping its tail text; return its text length."""
+    parent = el.getparent()
+    if parent is None:
+        return 0
+    n = text_len(el)
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+    return n
+
+
+def _is_body_like(el: etree._Element) -> bool:
+    """Holds article prose: an h1, or two long paragraphs that are not links."""
+    if el.find(".//h1") is not None:
+        return True
+    long_paras = 0
+    for p in el.iter("p"):
+        n = text_len(p)
+        if n >= 200 and _link_len(p) < 0.2 * n:
+            long_paras += 1
+            if long_paras >= 2:
+                return True
+    return False
+
+
+def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tuple[str, ...]) -> int:
+    """Remove what the site's rules name (CSS selectors and XPaths)."""
+    removed = 0
+    for sel in selectors:
+        try:
+            found = CSSSelector(sel)(tree)
+        except Exception:  # noqa: BLE001 — a bad selector in a site file must not fail the page
+            continue
+        for el in found:
+            if el.tag not in ("html", "body"):
+                removed += _drop(el)
+    for xp in xpaths:
+        try:
+            found = tree.xpath(xp)
+        except etree.XPathError:
+            continue
+        for el in found:
+            if isinstance(el, etree._Element) and el.tag not in ("html", "body"):
+                removed += _drop(el)
+    return removed
+
+
+def _classid(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def prune_widgets(tree: etree._Element) -> int:
+    """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
+    victims = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
+            continue
+        ci = _classid(el)
+        if ci and WIDGET_TOKENS.search(ci) and not _is_body_like(el):
+            victims.append(el)
+    return _drop_topmost(victims)
+
+
+def _drop_topmost(victims: list[etree._Element]) -> int:
+    chosen = set(victims)
+    removed = 0
+    for el in victims:
+        if any(a in chosen for a in el.iterancestors()):
+            continue
+        removed += _drop(el)
+    return removed
+
+
+def _heading_candidates(tree: etree._Element) -> list[etree._Element]:
+    out = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in HEADINGS or (el.tag in ("div", "span", "p", "strong", "b") and _TITLE_CLASS.search(el.get("class") or "")):
+            txt = "".join(el.itertext()).strip()
+            if txt and len(txt) <= 80 and is_boilerplate_heading(txt) and el.tag != "h1":
+                out.append(el)
+    return out
+
+
+def _teaser_like(el: etree._Element) -> bool:
+    """Short headlines, excerpts and links rather than prose."""
+    n = text_len(el)
+    if n == 0:
+        return True
+    return not _is_body_like(el) and (_link_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
+
+
+def prune_titled_blocks(tree: etree._Element) -> int:
+    """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
+    and filled with teasers. Inside the article column, only the heading and the teaser siblings
+    right after it go."""
+    victims: list[etree._Element] = []
+    for h in _heading_candidates(tree):
+        # Climb while the ancestor holds nothing but the heading.
+        head = h
+        own = text_len(h)
+        while head.getparent() is not None and text_len(head.getparent()) <= own + 5 \
+                and head.getparent().tag not in PROTECTED_TAGS:
+            head = head.getparent()
+        block = head.getparent()
+        if block is None:
+            continue
+        if block.tag not in PROTECTED_TAGS and not _is_body_like(block) and _teaser_like(block):
+            victims.append(block)
+            continue
+        # Heading inside the article column: drop it and the teaser siblings that follow.
+        victims.append(head)
+        sib = head.getnext()
+        while sib is not None and isinstance(sib.tag, str) and sib.tag not in HEADINGS and _teaser_like(sib) \
+                and (_link_len(sib) > 0 or text_len(sib) < 200):
+            victims.append(sib)
+            sib = sib.getnext()
+    return _drop_topmost(victims)
+
+
+def prune_link_dense(tree: etree._Element, *, min_links: int = 3, ratio: float = 0.7) -> int:
+    """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds)."""
+    victims = []
+    for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
+        if el.tag in PROTECTED_TAGS:
+            continue
+        n = text_len(el)
+        if n == 0 or n > 3000:
+            continue
+        links = el.findall(".//a")
+        if len(links) >= min_links and _link_len(el) >= ratio * n and not _is_body_like(el):
+            victims.append(el)
+    return _drop_topmost(victims)
+
+
+def tree_stats(tree: etree._Element, max_nodes: int, max_depth: int) -> tuple[int, int, bool]:
+    """(elements, depth, over_bound): stops counting at the bounds so the check itself is bounded."""
+    count = 0
+    depth = 0
+    for el in tree.iter():
+        count += 1
+        if count > max_nodes:
+            return count, depth, True
+    # Depth: walk events, bounded by the node count already checked.
+    d = 0
+    for ev, _ in etree.iterwalk(tree, events=("start", "end")):
+        d = d + 1 if ev == "start" else d - 1
+        if d > depth:
+            depth = d
+            if depth > max_depth:
+                return count, depth, True
+    return count, depth, False

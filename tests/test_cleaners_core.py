@@ -1,0 +1,171 @@
+"""clean_html on fixture pages written for this project: must / must-not snippets, metadata,
+reject reasons, and the per-step removal counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners import Article, Rejected, SiteRules, clean_html, clean_text
+from cleaners.bench import shingle_prf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
+PT_URL = "https://www.pakistantoday.com.pk/2024/12/15/orchard-drip-irrigation/"
+
+# page -> (must appear, must not appear)
+CASES = {
+    "tagdiv_sidebar.html": (
+        ["Citrus and guava growers", "only larger farms."],
+        ["Must Read", "The budget nobody asked for", "salaried households", "Trade war", "Epaper_",
+         "Share on", "All rights reserved", "agriculture"],
+    ),
+    "tagdiv_incontent.html": (
+        ["backlog of nearly three thousand", "Traders had complained", "rather than waiting at the quay."],
+        ["Must Read", "The budget nobody asked for", "salaried households", "Trade war", "Epaper_"],
+    ),
+    "tagdiv_short.html": (
+        ["A twelve-kilometre stretch of the M-2"],
+        ["Must Read", "budget nobody", "finance ministry", "Epaper_"],
+    ),
+    "jsonld_alsoread.html": (
+        ["The city council voted twenty-one to six", "replace a row of trees."],
+        ["Also Read", "Bus fares", "Advertisement", "Read more", "bottleneck", "All rights reserved", "Home"],
+    ),
+    "widgets_related.html": (
+        ["retired engineers and students", "two small rooms at its base."],
+        ["Sign up", "newsletter", "Subscribe", "Related Stories", "Harbour ferry", "Trending",
+         "Mayor announces", "writes about coastal", "Facebook"],
+    ),
+}
+
+
+def _clean(name: str, **kw) -> Article | Rejected:
+    return clean_html((FIXTURES / name).read_bytes(), PT_URL, **kw)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_snippets(name: str) -> None:
+    must, must_not = CASES[name]
+    result = _clean(name, site_rules=SiteRules(min_chars=40))
+    assert isinstance(result, Article), result
+    for s in must:
+        assert s in result.text, (name, s)
+    for s in must_not:
+        assert s not in result.text, (name, s)
+    assert "\n\n" not in result.text
+
+
+def test_short_tagdiv_article_has_no_headline_or_teasers() -> None:
+    result = _clean("tagdiv_short.html", site_rules=SiteRules(min_chars=40))
+    assert isinstance(result, Article)
+    assert result.text.startswith("A twelve-kilometre")
+    assert len(result.text) < 250
+
+
+def test_removed_counts_name_the_steps() -> None:
+    result = _clean("tagdiv_sidebar.html")
+    assert isinstance(result, Article)
+    assert result.removed.get("prune_titled_blocks", 0) > 100
+    assert set(result.removed) <= {"site_rules", "prune_widgets", "prune_titled_blocks", "prune_link_dense",
+                                   "templates", "line_rules", "trailing_trim"}
+    assert result.method == "trafilatura"
+
+
+def test_jsonld_metadata_first() -> None:
+    result = _clean("jsonld_alsoread.html")
+    assert isinstance(result, Article)
+    assert result.title == "City council approves new bicycle lanes"
+    assert result.authors == ["Marta Lindqvist", "Omar Haddad"]
+    assert result.published == "2025-03-04T07:15:00+01:00"
+    assert result.date_sources == {"published": "json-ld", "modified": "json-ld"}
+    assert result.section == "Local"
+    assert result.tags == ["transport", "cycling", "council"]
+    assert result.language == "en"
+
+
+def test_meta_dates_and_url_fallback() -> None:
+    result = _clean("tagdiv_sidebar.html")
+    assert result.date_sources["published"] == "meta"
+    assert result.authors == ["Staff Report"]
+    html = "<html><body><article><p>" + "A plain paragraph without any date markup at all. " * 8 + "</p></article></body></html>"
+    r2 = clean_html(html, "https://example.org/2023/07/09/story/")
+    assert isinstance(r2, Article)
+    assert r2.published is not None and r2.published.startswith("2023-07-09")
+    assert r2.date_sources["published"] in {"htmldate", "url"}
+
+
+def test_site_rules_refine() -> None:
+    rules = SiteRules(name="x", drop_selectors=("p:nth-of-type(2)",), drop_line_patterns=(r"Supporters said.*",))
+    result = _clean("jsonld_alsoread.html", site_rules=rules)
+    assert isinstance(result, Article)
+    assert "Supporters said" not in result.text
+    assert result.removed.get("site_rules", 0) > 0 or result.removed.get("line_rules", 0) > 0
+
+
+@pytest.mark.parametrize("payload,reason", [
+    (b"", "empty"),
+    ("   \n ", "empty"),
+    (b"\x00\x01\x02\x03" * 300, "not_html"),
+    ("<html><body><p>Too short.</p></body></html>", "too_short"),
+    ("<html><head><title>x</title></head></html>", "extract_failed"),
+])
+def test_reject_reasons(payload, reason) -> None:
+    result = clean_html(payload, "https://example.org/a")
+    assert isinstance(result, Rejected)
+    assert result.reason == reason
+
+
+def test_listing_is_not_article() -> None:
+    result = _clean("listing.html")
+    assert isinstance(result, Rejected) and result.reason == "not_article"
+
+
+def test_too_large_and_timeout() -> None:
+    from cleaners.core import CleanOptions
+    html = "<html><body>" + "<p>paragraph text</p>" * 100 + "</body></html>"
+    r = clean_html(html, options=CleanOptions(max_bytes=100))
+    assert isinstance(r, Rejected) and r.reason == "too_large"
+    r = clean_html((FIXTURES / "tagdiv_sidebar.html").read_text(), timeout=-1.0)
+    assert isinstance(r, Rejected) and r.reason == "timeout"
+
+
+def test_declared_charset_bytes() -> None:
+    body = "<p>" + "Ein Straßenbahnfahrer erzählt über die Änderungen im Fahrplan der Stadt. " * 5 + "</p>"
+    html = f'<html><head><meta charset="iso-8859-1"></head><body><article>{body}</article></body></html>'
+    result = clean_html(html.encode("iso-8859-1"))
+    assert isinstance(result, Article)
+    assert "Straßenbahnfahrer" in result.text
+
+
+def test_clean_text_founding_example() -> None:
+    article = ["The provincial cabinet approved the new wheat procurement price on Tuesday after a long meeting.",
+               "Farmers' groups said the increase did not cover the rise in fertiliser costs this year."]
+    tail = ["Must Read", "The budget nobody asked for",
+            "When the finance ministry unveiled its mid-year revisions, few observers expected...",
+            "Trade war", "Epaper_24-12-15 LHR", "Epaper_24-12-15 KHI"]
+    assert clean_text("\n".join(article + tail), site="pakistantoday") == "\n".join(article)
+
+
+def test_clean_text_keeps_article_after_inline_related_heading() -> None:
+    para = ("The committee met again on Thursday and heard evidence from engineers who had inspected the bridge "
+            "piers, and they agreed that repairs should begin before the monsoon season arrives this year.")
+    text = "\n".join([para, "Related", para.replace("Thursday", "Friday"), para.replace("bridge", "tunnel")])
+    assert clean_text(text) == "\n".join([para, para.replace("Thursday", "Friday"), para.replace("bridge", "tunnel")])
+
+
+def test_quality_floor_on_fixtures() -> None:
+    """Mean F1 (Scrapinghub shingle metric) of the fixtures against their hand-written truth."""
+    truths = {
+        "tagdiv_sidebar.html": "tagdiv_sidebar.truth.txt",
+        "tagdiv_incontent.html": "tagdiv_incontent.truth.txt",
+        "jsonld_alsoread.html": "jsonld_alsoread.truth.txt",
+        "widgets_related.html": "widgets_related.truth.txt",
+    }
+    scores = []
+    for page, truth in truths.items():
+        result = _clean(page)
+        assert isinstance(result, Article)
+        p, r, f = shingle_prf((FIXTURES / truth).read_text(encoding="utf-8"), result.text)
+        scores.append(f)
+    assert sum(scores) / len(scores) >= 0.97, scores
