@@ -288,3 +288,10 @@ def test_text_after_a_comment_is_part_of_its_block() -> None:
     with_comment = page_blocks("<html><body><div>Trade<!-- c --> war</div><p>x y</p></body></html>")
     without = page_blocks("<html><body><div>Trade war</div><p>x y</p></body></html>")
     assert with_comment == without
+
+
+def test_merge_of_disjoint_halves_equals_learning_all() -> None:
+    left, right = learned_from(PAGES[:5]), learned_from(PAGES[5:])
+    left.merge(right)
+    whole = learned_from(PAGES)
+    assert left.pages == whole.pages and left.learned() == whole.learned()
