@@ -51,6 +51,10 @@ DEFAULT_OPTIONS = CleanOptions()
 # One trafilatura options object, built once; read-only. dedup off: its LRU is global state.
 _EXTRACTOR = Extractor(output_format="python", comments=False, tables=True, dedup=False, with_metadata=False)
 
+# Like trafilatura's own parser: comments and PIs dropped at parse time (a comment inside a link
+# would otherwise cut the link's text out of the extracted paragraph).
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -97,7 +101,7 @@ def parse(text: str) -> etree._Element | None:
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 PROMO_LINE = re.compile(
     r"""^\W*(?:
         (?:also\s+read|read\s+also|read\s+more|see\s+also|related|recommended|must\s+read|more\s+from|
-           don'?t\s+miss|watch|listen|trending|also\s+see|more\s+on\s+this(?:\s+story)?)\s*[:\-–—|»>]\s*.{0,200}
+           don'?t\s+miss|watch|listen|trending|also\s+see|more|more\s+on\s+this(?:\s+story)?)(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
       | advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?
       | (?:sign\s+up|subscribe)\b.{0,160}
-      | (?:follow\s+us|like\s+us|join\s+us)\s+on\b.{0,160}
+      | (?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}
+      | (?:photo|foto|bild|image|picture)s?\s*(?:credit)?\s*:\s*.{0,60}
       | click\s+here\b.{0,160}
       | share\s+(?:this|on)\b.{0,120}
       | (?:copyright\s*(?:©|\(c\)|\d{4}|by\b)|©|\(c\)\s*\d{4}).{0,200}
