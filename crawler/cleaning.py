@@ -46,6 +46,21 @@ class TemplateBook:
             self._sites[site] = SiteTemplates.load(path) if path and path.exists() else SiteTemplates(site)
         return self._sites[site]
 
+    def sites(self) -> dict[str, SiteTemplates]:
+        """The sites seen so far and their state."""
+        return dict(self._sites)
+
+    def observe_blocks(self, site: str, url: str, blocks: frozenset[int]) -> None:
+        """Count one page of ``site`` given its block hashes (computed where it was cleaned)."""
+        self.get(site).add_page(url, blocks)
+
+    def bound(self) -> None:
+        """Keep every site's counters within their ``max_blocks`` (memory flat on long crawls)."""
+        for templates in self._sites.values():
+            # SiteTemplates.observe evicts at the same size; add_page leaves that to its caller.
+            if len(getattr(templates, "_counts", ())) > 2 * templates.max_blocks:
+                templates.evict()
+
     def save(self) -> None:
         for site, templates in self._sites.items():
             path = self._path(site)
@@ -54,17 +69,102 @@ class TemplateBook:
                 templates.save(path)
 
 
-class InlineCleaner:
-    """Clean on the calling thread. Simple and deterministic; blocks the reactor per page."""
+class LearningWindow:
+    """When a page's observation becomes learned state, independent of how pages are cleaned.
 
-    def __init__(self, book: TemplateBook, timeout: float) -> None:
+    Pages are numbered in the order they reach the cleaner. Page ``i`` is cleaned with each
+    site's learned blocks as they stood after exactly the pages numbered below
+    ``max(0, i // epoch - 1) * epoch`` were counted (pages are counted in number order, whatever
+    order their cleaning finishes in). So the inline cleaner and a pool of any size give the same
+    text for the same arrival order, at most ``2 * epoch`` pages are in flight, and the learned
+    set is recomputed once per epoch, not per page.
+    """
+
+    def __init__(self, book: TemplateBook, epoch: int = 16) -> None:
+        if epoch < 1:
+            raise ValueError("epoch must be >= 1")
+        self.book = book
+        self.epoch = epoch
+        self._next = 0
+        self._counted = 0                                  # pages < this are counted
+        self._done: dict[int, tuple[str, str, frozenset[int] | None]] = {}
+        self._snapshots: dict[int, dict[str, frozenset[int]]] = {0: {}}
+        self._waiters: dict[int, list] = {}
+        self._baseline: dict[str, frozenset[int]] = {}     # learned set of a site when first seen
+
+    def next_seq(self) -> int:
+        seq, self._next = self._next, self._next + 1
+        return seq
+
+    def barrier(self, seq: int) -> int:
+        """Pages numbered below this must be counted before page ``seq`` is cleaned."""
+        return max(0, seq // self.epoch - 1) * self.epoch
+
+    async def wait_turn(self, seq: int) -> None:
+        """Wait until page ``seq`` may be cleaned (its barrier is counted)."""
+        import asyncio
+
+        b = self.barrier(seq)
+        if self._counted >= b:
+            return
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(b, []).append(fut)
+        await fut
+
+    def snapshot(self, site: str, seq: int) -> tuple[int, frozenset[int]]:
+        """(version, learned hashes) of ``site`` for page ``seq``; its barrier must be counted."""
+        b = self.barrier(seq)
+        snap = self._snapshots[b]
+        if site not in snap:
+            # Not in the book when snapshot b was taken: at b the site had its loaded state.
+            if site not in self._baseline:
+                self._baseline[site] = self.book.get(site).learned()
+            snap[site] = self._baseline[site]
+        return b, snap[site]
+
+    def finish(self, seq: int, site: str, url: str, blocks: frozenset[int] | None) -> None:
+        """Page ``seq`` is done (``blocks`` None: nothing to count, e.g. a timeout)."""
+        self._done[seq] = (site, url, blocks)
+        while self._counted in self._done:
+            site_, url_, blocks_ = self._done.pop(self._counted)
+            if blocks_ is not None:
+                self.book.observe_blocks(site_, url_, blocks_)
+            self._counted += 1
+            if self._counted % self.epoch == 0:
+                self._take_snapshot(self._counted)
+
+    def _take_snapshot(self, b: int) -> None:
+        self.book.bound()
+        self._snapshots[b] = {site: t.learned() for site, t in self.book.sites().items()}
+        for old in [k for k in self._snapshots if k < b - 2 * self.epoch]:
+            del self._snapshots[old]
+        for fut in self._waiters.pop(b, []):
+            if not fut.done():
+                fut.set_result(None)
+
+
+class InlineCleaner:
+    """Clean on the calling thread. Simple and deterministic; blocks the reactor per page.
+
+    Learning follows the same :class:`LearningWindow` as the pool, so both give equal results.
+    """
+
+    def __init__(self, book: TemplateBook, timeout: float, window: LearningWindow | None = None) -> None:
         self.book = book
         self.timeout = timeout
+        self.window = window or LearningWindow(book)
 
     async def clean(self, job: CleanJob) -> CleanResult:
-        templates = self.book.get(job.site)
-        templates.observe(job.html, job.url)
-        return clean_html(job.html, job.url, job.rules, templates=templates, timeout=self.timeout)
+        from crawler.pool import clean_with_blocks
+
+        seq = self.window.next_seq()
+        blocks = None
+        try:
+            version, learned = self.window.snapshot(job.site, seq)  # inline: the barrier is always met
+            result, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout)
+        finally:
+            self.window.finish(seq, job.site, job.url, blocks)
+        return result
 
     def close(self) -> None:
         self.book.save()

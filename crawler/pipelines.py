@@ -42,9 +42,18 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        from crawler.pool import NoCleaner, StallProbe, make_cleaner
+
         s = crawler.settings
-        book = TemplateBook(state_dir(s))
-        cleaner = InlineCleaner(book, s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"))
+        if s.getbool("NEWSCLEAN_STALL_PROBE", False):
+            StallProbe.from_crawler(crawler)
+        cleaner: Cleaner
+        if not s.getbool("NEWSCLEAN_CLEAN_ENABLED", True):
+            cleaner = NoCleaner(crawler.stats)
+        else:
+            workers = s.get("NEWSCLEAN_CLEAN_WORKERS")   # None: one per core; 0: inline
+            cleaner = make_cleaner(TemplateBook(state_dir(s)), s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"),
+                                   None if workers in (None, "") else int(workers), stats=crawler.stats)
         return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner)
 
     def close_spider(self) -> None:

@@ -1,0 +1,343 @@
+"""Throughput benchmark: ``python -m crawler.bench [--pages N | --pages-dir DIR] [--workers K]``.
+
+Serves a local news site on 127.0.0.1 from a separate process and measures, in one run:
+
+(a) a fetch-only crawl (``NEWSCLEAN_CLEAN_ENABLED=False``): the crawl's own limit;
+(b) plain trafilatura over the same pages in this process: pages/s on one core;
+(c) the full newsclean crawl (cleaning in the worker pool).
+
+and prints pages/s of each, the ratios c/a and c/(cores x b), CPU utilisation of the crawl
+process tree, the peak RSS of its largest process (main or a worker) and the reactor's worst
+stall. Generated pages are ~150 KB of invented text: a heavy shared chrome (mega menus,
+sidebars, footers, an inline state blob) around a per-URL article whose text is generated
+from the URL's number, so no two articles are alike and nothing is written per URL. With
+``--pages-dir``, real pages (``*.html`` or ``*.html.gz``) are served round-robin under N URLs
+(their article text then repeats across URLs, which template learning rightly removes).
+Each crawl writes to a fresh temporary directory (the article store would skip a re-crawl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+# Invented vocabulary: article text and chrome are assembled from it, never from real pages.
+WORDS = ("council harbour budget river school transit clinic market farmers winter bridge rail "
+         "museum league coach startup tariff drought festival library ferry energy grid water "
+         "report minister union survey housing tenants rent festival orchestra vaccine nurses "
+         "storm coast police court judge appeal election ballot candidate district mayor policy "
+         "exports factory workers wages inflation bank loans savings pension airport runway "
+         "tourism hotel museum gallery archive scientists study climate forest wildlife park "
+         "volunteers charity donors hospital patients doctors emergency ambulance village road").split()
+SECTIONS = ("News", "Politics", "Business", "Markets", "World", "Sport", "Culture", "Science",
+            "Health", "Opinion", "Travel", "Technology", "Climate", "Education", "Cities")
+
+
+def _sentence(rng: random.Random, lo: int = 8, hi: int = 22) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(lo, hi))]
+    return " ".join(words).capitalize() + "."
+
+
+def make_chrome(seed: int = 7) -> tuple[str, str]:
+    """The shared page chrome (before and after the article), about 140 KB."""
+    rng = random.Random(seed)
+    menu = []
+    for s in SECTIONS:
+        items = "".join(f'<li class="menu-item"><a href="/{s.lower()}/{rng.choice(WORDS)}-{j}/">'
+                        f'{rng.choice(WORDS).title()} {rng.choice(WORDS)}</a></li>' for j in range(40))
+        menu.append(f'<li class="menu-item has-children"><a href="/{s.lower()}/">{s}</a>'
+                    f'<div class="mega"><ul class="sub-menu">{items}</ul>'
+                    f'<div class="mega-posts">' + "".join(
+                        f'<div class="mega-post"><a href="/{s.lower()}/post-{j}/">{_sentence(rng, 5, 9)}</a>'
+                        f'<span class="date">2 hours ago</span></div>' for j in range(6)) + '</div></div></li>')
+    nav = f'<header id="masthead"><div class="top-bar">{_sentence(rng)}</div><nav class="main-nav"><ul>{"".join(menu)}</ul></nav></header>'
+    state = orjson.dumps({"menu": [[rng.choice(WORDS) for _ in range(30)] for _ in range(150)]}).decode()
+    head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>@@TITLE@@ | The Bench Gazette</title>'
+            f'<meta property="og:title" content="@@TITLE@@"><meta name="author" content="@@AUTHOR@@">'
+            f'<meta property="article:published_time" content="@@DATE@@">'
+            f'<script>window.__STATE__ = {state};</script><style>' + ".c{color:#333}" * 400 + '</style></head>'
+            f'<body class="post-template">{nav}<div class="wrap"><main id="content">')
+    teasers = "".join(f'<div class="td-block"><h3><a href="/news/teaser-{j}/">{_sentence(rng, 5, 10)}</a></h3>'
+                      f'<div class="excerpt">{_sentence(rng, 20, 30)[:-1]}...</div></div>' for j in range(60))
+    links = "".join(f'<li><a href="/tag/{w}/">{w.title()}</a></li>' for w in WORDS)
+    tail = (f'</main><aside class="sidebar"><div class="widget">{teasers}</div>'
+            f'<div class="widget tags"><ul>{links * 3}</ul></div></aside></div>'
+            f'<footer><div class="footer-cols">' + "".join(
+                f'<div class="col"><h4>{s}</h4><ul>' + "".join(
+                    f'<li><a href="/{s.lower()}/f{j}/">{rng.choice(WORDS).title()}</a></li>' for j in range(25)) +
+                '</ul></div>' for s in SECTIONS) + f'<p class="copy">{_sentence(rng)}</p></div></footer></body></html>')
+    return head, tail
+
+
+def make_article(i: int, head: str, tail: str) -> str:
+    """Page ``i``: the chrome around an article generated from ``i`` (deterministic)."""
+    rng = random.Random(i * 7919 + 13)
+    title = _sentence(rng, 6, 11)[:-1]
+    paras = "".join(f"<p>{' '.join(_sentence(rng) for _ in range(rng.randint(3, 6)))}</p>"
+                    for _ in range(rng.randint(8, 14)))
+    date = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00Z"
+    author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}"
+    body = (f'<article class="post"><h1 class="entry-title">{title}</h1>'
+            f'<div class="byline">By {author}</div><div class="entry-content">{paras}</div></article>')
+    page = head.replace("@@TITLE@@", title).replace("@@AUTHOR@@", author).replace("@@DATE@@", date)
+    return page + body + tail
+
+
+def article_path(i: int) -> str:
+    return f"/news/2026/{1 + i % 12:02d}/story-{i}.html"
+
+
+# -- the server (a separate process) --------------------------------------------------------------
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 — http.server's name
+        srv: Any = self.server
+        base = f"http://127.0.0.1:{srv.server_address[1]}"
+        path = self.path.split("?", 1)[0]
+        ctype = "text/html; charset=utf-8"
+        if path == "/robots.txt":
+            body, ctype = f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n".encode(), "text/plain"
+        elif path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>{base}{article_path(i)}</loc></url>" for i in range(srv.n_pages))
+            body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f'{urls}</urlset>').encode()
+            ctype = "application/xml"
+        elif path == "/":
+            body = b"<!doctype html><html><head><title>The Bench Gazette</title></head><body><h1>Home</h1></body></html>"
+        elif path.startswith("/news/") and "story-" in path:
+            try:
+                i = int(path.rsplit("story-", 1)[1].split(".", 1)[0])
+            except ValueError:
+                i = -1
+            if not 0 <= i < srv.n_pages:
+                self.send_error(404)
+                return
+            if srv.real:
+                body = srv.real[i % len(srv.real)]
+            else:
+                body = make_article(i, srv.head, srv.tail).encode()
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def load_real_pages(directory: Path, limit: int = 2000) -> list[bytes]:
+    """Real pages (``*.html``, ``*.html.gz``) under ``directory``, sorted by path."""
+    out = []
+    for path in sorted(directory.rglob("*.htm*")):
+        if path.name.endswith(".gz"):
+            out.append(gzip.decompress(path.read_bytes()))
+        elif path.suffix in (".html", ".htm"):
+            out.append(path.read_bytes())
+        if len(out) >= limit:
+            break
+    return out
+
+
+def serve(port: int, n_pages: int, pages_dir: str | None) -> None:
+    """Run the benchmark site in the foreground (the bench starts this in a subprocess)."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+    server.daemon_threads = True
+    server.n_pages = n_pages  # type: ignore[attr-defined]
+    server.head, server.tail = make_chrome()  # type: ignore[attr-defined]
+    server.real = load_real_pages(Path(pages_dir)) if pages_dir else []  # type: ignore[attr-defined]
+    print("ready", flush=True)
+    server.serve_forever()
+
+
+# -- measuring ------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _proc_sample(pid: int) -> tuple[float, int] | None:
+    """(user+sys CPU seconds, peak RSS bytes) of one process, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            hwm = next((int(line.split()[1]) * 1024 for line in fh if line.startswith(b"VmHWM:")), 0)
+    except (OSError, ValueError, StopIteration):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, hwm
+
+
+def run_crawl(base: str, extra: list[str], workers: int | None) -> dict[str, Any]:
+    """One crawl as a subprocess; its pages/s, CPU and memory, and its final stats."""
+    out = Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
+    sets = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES": "True",
+            "NEWSCLEAN_STALL_PROBE": "True", "NEWSCLEAN_PROGRESS_INTERVAL": "-1", "LOG_LEVEL": "WARNING",
+            "NEWSCLEAN_PART_MAX_RECORDS": "5000"}
+    if workers is not None:
+        sets["NEWSCLEAN_CLEAN_WORKERS"] = str(workers)
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
+    for k, v in sets.items():
+        cmd += ["-s", f"{k}={v}"]
+    for item in extra:
+        cmd += ["-s", item]
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cpu: dict[int, float] = {}
+    hwm: dict[int, int] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for pid in _tree(proc.pid):
+                s = _proc_sample(pid)
+                if s:
+                    cpu[pid] = s[0]
+                    hwm[pid] = max(hwm.get(pid, 0), s[1])
+            stop.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    wall = time.monotonic() - t0
+    stop.set()
+    sampler.join()
+    stats = _manifest_stats(out)
+    pages = stats.get("newsclean/clean/articles", 0) + sum(
+        v for k, v in stats.items() if k.startswith("newsclean/clean/dropped/")) + stats.get("newsclean/clean/skipped", 0)
+    return {"rc": proc.returncode, "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
+            "cpu": sum(cpu.values()), "peak_rss_main": hwm.get(proc.pid, 0),
+            "peak_rss_max": max(hwm.values(), default=0), "stats": stats, "out": str(out),
+            "stderr": stderr[-2000:]}
+
+
+def _manifest_stats(out: Path) -> dict[str, Any]:
+    """The crawl's final stats as the run manifest recorded them."""
+    for path in sorted((out / "manifests").glob("*.json")):
+        data = orjson.loads(path.read_bytes())
+        found: dict[str, Any] = {}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if isinstance(k, str) and k.startswith("newsclean/") and isinstance(v, (int, float)):
+                        found[k] = max(found.get(k, v), v)
+                    else:
+                        walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+        walk(data)
+        return found
+    return {}
+
+
+def trafilatura_rate(pages: list[str], seconds: float = 20.0) -> float:
+    """Plain trafilatura (``extract``) over the pages in this process: pages/s on one core."""
+    import trafilatura
+
+    t0 = time.process_time()
+    n = 0
+    for html in pages:
+        trafilatura.extract(html, with_metadata=True)
+        n += 1
+        if time.process_time() - t0 > seconds:
+            break
+    return n / (time.process_time() - t0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=2000, help="URLs to crawl (default: %(default)s)")
+    ap.add_argument("--pages-dir", help="serve these real pages (*.html, *.html.gz) round-robin instead")
+    ap.add_argument("--workers", type=int, default=None, help="cleaning workers (default: one per core)")
+    ap.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.serve:
+        serve(args.serve, args.pages, args.pages_dir)
+        return 0
+
+    cores = os.cpu_count() or 1
+    port = _free_port()
+    cmd = [sys.executable, "-m", "crawler.bench", "--serve", str(port), "--pages", str(args.pages)]
+    if args.pages_dir:
+        cmd += ["--pages-dir", args.pages_dir]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        base = f"http://127.0.0.1:{port}"
+        print(f"site: {base}  pages: {args.pages}  source: {args.pages_dir or 'generated'}  cores: {cores}")
+        a = run_crawl(base, ["NEWSCLEAN_CLEAN_ENABLED=False"], args.workers)
+        _report("(a) fetch only", a, cores)
+        if args.pages_dir:
+            sample = [p.decode("utf-8", "replace") for p in load_real_pages(Path(args.pages_dir), 300)]
+        else:
+            head, tail = make_chrome()
+            sample = [make_article(i, head, tail) for i in range(min(args.pages, 300))]
+        avg_kb = sum(len(p.encode()) for p in sample) / len(sample) / 1024
+        b = trafilatura_rate(sample)
+        print(f"(b) trafilatura, one process: {b:.1f} pages/s per core  (avg page {avg_kb:.0f} KB)")
+        c = run_crawl(base, [], args.workers)
+        _report("(c) newsclean crawl", c, cores)
+        print(f"c/a = {c['pps'] / a['pps']:.2f}   c/(cores x b) = {c['pps'] / (cores * b):.2f}   "
+              f"target c >= 0.85 x min(a, cores x b) = {0.85 * min(a['pps'], cores * b):.1f} pages/s: "
+              f"{'met' if c['pps'] >= 0.85 * min(a['pps'], cores * b) else 'NOT met'}")
+        return 0 if a["rc"] in (0, 1) and c["rc"] in (0, 1) else 1
+    finally:
+        server.terminate()
+        server.wait(5)
+
+
+def _report(label: str, r: dict[str, Any], cores: int) -> None:
+    st = r["stats"]
+    print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pps']:.1f} pages/s  "
+          f"cpu {100 * r['cpu'] / r['wall'] / cores:.0f}% of {cores} cores  "
+          f"peak RSS main {r['peak_rss_main'] / 2**20:.0f} MB, max process {r['peak_rss_max'] / 2**20:.0f} MB  "
+          f"reactor max stall {st.get('newsclean/reactor/max_stall_ms', '?')} ms  "
+          f"articles {st.get('newsclean/clean/articles', 0)}  "
+          f"timeouts {st.get('newsclean/pool/timeouts', 0)} crashes {st.get('newsclean/pool/crashes', 0)}  rc {r['rc']}")
+    if r["rc"] not in (0, 1):
+        print(r["stderr"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""Clean pages in worker processes, off the reactor thread: :class:`PoolCleaner`.
+
+The parent (the crawl process) owns every site's learned templates (a
+:class:`~crawler.cleaning.TemplateBook` behind a :class:`~crawler.cleaning.LearningWindow`).
+A job carries the page and the learned block set its window position allows; a worker caches
+that set per site and version, so it travels once per epoch, not once per page. The worker
+cleans the page with it and sends back the result plus the page's block hashes, which the
+parent counts (in arrival order, so results do not depend on which worker got which page:
+they equal :class:`~crawler.cleaning.InlineCleaner`'s for the same arrival order).
+
+One thread per worker feeds its process through a pipe and waits for the answer with a hard
+wall-clock deadline: a page over it kills and replaces the worker (``Rejected("timeout")``),
+a worker that dies mid-page (segfault, ``os._exit``, OOM kill) is replaced
+(``Rejected("error", "worker crashed")``). The threads only block on pipes; results go back
+to the event loop with ``call_soon_threadsafe``.
+
+Workers start from a ``forkserver`` (never a fork of the running reactor) that preloads
+``cleaners``, ignore SIGINT/SIGTERM (the parent shuts them down: Scrapy's graceful shutdown
+calls ``close()``), and exit when the parent's end of the pipe closes, so a killed crawl
+leaves no orphans.
+
+This module imports no Scrapy at module level: workers import it to find their entry point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cleaners import CleanResult, Rejected, SiteTemplates, clean_html
+from cleaners.templates import page_blocks
+from crawler.cleaning import CleanJob, LearningWindow, TemplateBook
+
+logger = logging.getLogger(__name__)
+
+#: Stats keys (stable strings).
+STAT_TIMEOUTS = "newsclean/pool/timeouts"
+STAT_CRASHES = "newsclean/pool/crashes"
+STAT_RESTARTS = "newsclean/pool/restarts"
+STAT_WORKERS = "newsclean/pool/workers"
+
+#: Seconds a worker gets beyond the cleaning timeout before it is killed: clean_html's own
+#: (cooperative) timeout should answer first; the kill is for code that never yields.
+KILL_GRACE = 1.0
+#: Seconds a new worker may take to import the cleaners before it counts as crashed.
+STARTUP_WAIT = 120.0
+#: Seconds close() waits for a worker to exit after asking it to.
+EXIT_WAIT = 3.0
+
+#: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK"`` makes a worker
+#: sleep forever / ``os._exit`` on a page whose HTML contains MARK. Read from the crawl's
+#: environment when a worker starts (a forkserver may predate the variable).
+FAULTS_ENV = "NEWSCLEAN_TEST_FAULTS"
+
+
+class FixedTemplates(SiteTemplates):
+    """A site's learned blocks frozen at one version: what a page is cleaned with.
+
+    It only answers :meth:`learned` (hence ``prune_tree``/``filter_lines``); learning happens
+    in the parent. ``prune_tree`` also records the block hashes of the tree ``clean_html``
+    hands it (already parsed, after the generic pruning), so the page is not parsed a second
+    time for learning: those are the blocks template pruning can act on.
+    """
+
+    def __init__(self, site: str, learned: frozenset[int]) -> None:
+        super().__init__(site)
+        self._fixed = learned
+        self.last_blocks: frozenset[int] | None = None
+
+    def learned(self) -> frozenset[int]:
+        return self._fixed
+
+    def prune_tree(self, tree: Any) -> int:
+        self.last_blocks = page_blocks(tree)
+        return super().prune_tree(tree)
+
+
+def clean_with_blocks(html: str, url: str, rules: Any, learned: frozenset[int], site: str,
+                      timeout: float) -> tuple[CleanResult, frozenset[int] | None]:
+    """Clean one page with a site's learned blocks; also return the page's block hashes for
+    the parent to count (None when the cleaner rejected the page before pruning).
+
+    Shared by the inline cleaner and the workers so both give the same answer.
+    """
+    templates = FixedTemplates(site, learned)
+    try:
+        result = clean_html(html, url, rules, templates=templates, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 — one bad page must not stop a worker
+        result = Rejected(url, "error", detail=f"{type(exc).__name__}: {exc}"[:300])
+    return result, templates.last_blocks
+
+
+def _parse_faults(spec: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in (spec or "").split(","):
+        kind, _, mark = part.partition("=")
+        if kind.strip() in ("hang", "crash") and mark.strip():
+            out[kind.strip()] = mark.strip()
+    return out
+
+
+def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
+    """A worker process: clean jobs from the pipe until it closes or says stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    faults = _parse_faults(fault_spec)
+    conn.send("ready")   # imports are done: the parent's clock for a page starts after this
+    cache: dict[str, tuple[int, frozenset[int]]] = {}
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if msg is None:
+            return
+        html, url, rules, site, version, learned, timeout = msg
+        if learned is not None:
+            cache[site] = (version, learned)
+        # The parent sends a site's set whenever this process lacks that version.
+        current = cache[site][1] if site in cache and cache[site][0] == version else frozenset()
+        if faults.get("hang") and faults["hang"] in html:
+            time.sleep(10**6)
+        if faults.get("crash") and faults["crash"] in html:
+            os._exit(70)
+        result, blocks = clean_with_blocks(html, url, rules, current, site, timeout)
+        try:
+            conn.send((result, blocks))
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass(slots=True)
+class _Task:
+    job: CleanJob
+    version: int
+    learned: frozenset[int]
+    future: asyncio.Future
+
+
+class _Slot:
+    """One worker process and the thread that feeds it; replaces the process when it dies."""
+
+    def __init__(self, pool: PoolCleaner, index: int) -> None:
+        self.pool = pool
+        self.index = index
+        self.proc: Any = None
+        self.conn: Any = None
+        self.sent: dict[str, int] = {}   # site -> learned version this process holds
+        self.thread = threading.Thread(target=self._run, name=f"newsclean-clean-{index}", daemon=True)
+
+    def start_process(self) -> None:
+        parent, child = self.pool.ctx.Pipe(duplex=True)
+        proc = self.pool.ctx.Process(target=_worker_main,
+                                     args=(child, os.environ.get(FAULTS_ENV)), name=f"newsclean-worker-{self.index}",
+                                     daemon=True)
+        proc.start()
+        child.close()
+        self.proc, self.conn, self.sent = proc, parent, {}
+        # Wait for the worker's imports here, so they never count against a page's timeout.
+        if not (parent.poll(STARTUP_WAIT) and parent.recv() == "ready"):
+            raise OSError("cleaning worker did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.kill()
+        if self.proc is not None:
+            self.proc.join(EXIT_WAIT)
+            self.proc.close()
+        if self.conn is not None:
+            self.conn.close()
+        self.proc = self.conn = None
+
+    def stop(self) -> None:
+        """Ask the process to exit; kill it if it does not."""
+        if self.proc is None:
+            return
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(EXIT_WAIT)
+        self.kill()
+
+    def _run(self) -> None:
+        try:
+            self.start_process()   # now: the first pages should not wait for imports
+        except (EOFError, OSError):
+            self.kill()            # retried with the first job
+        while True:
+            task = self.pool.tasks.get()
+            if task is None:
+                self.stop()
+                return
+            if task.future.cancelled():
+                continue
+            self.pool.deliver(task, self._do(task))
+
+    def _do(self, task: _Task) -> tuple[CleanResult, frozenset[int] | None]:
+        job = task.job
+        if self.proc is None:
+            try:
+                self.start_process()
+            except (EOFError, OSError):
+                self.kill()
+                self.pool.count(STAT_CRASHES)
+                return Rejected(job.url, "error", detail="worker failed to start"), None
+        send_learned = task.learned if self.sent.get(job.site) != task.version else None
+        try:
+            self.conn.send((job.html, job.url, job.rules, job.site, task.version, send_learned,
+                            self.pool.timeout))
+            self.sent[job.site] = task.version
+            if self.conn.poll(self.pool.timeout + KILL_GRACE):
+                return self.conn.recv()
+        except (EOFError, OSError):
+            self.pool.count(STAT_CRASHES)
+            self.pool.count(STAT_RESTARTS)
+            code = self.proc.exitcode if self.proc is not None else None
+            self.kill()
+            logger.warning("cleaning worker %d crashed on %s (exit code %s); replaced", self.index, job.url, code)
+            return Rejected(job.url, "error", detail="worker crashed"), None
+        self.pool.count(STAT_TIMEOUTS)
+        self.pool.count(STAT_RESTARTS)
+        self.kill()
+        logger.warning("cleaning %s took over %.1f s; worker %d replaced", job.url, self.pool.timeout, self.index)
+        return Rejected(job.url, "timeout", detail=f"over {self.pool.timeout:g} s (worker killed)"), None
+
+
+class PoolCleaner:
+    """A :class:`~crawler.cleaning.Cleaner` that cleans in ``workers`` processes.
+
+    ``clean(job)`` must be awaited on the event loop that runs the crawl (Twisted's asyncio
+    reactor). In-flight jobs are bounded by the learning window (at most two epochs), so an
+    awaiting pipeline holds Scrapy's scraper slot and fetching slows down to cleaning speed.
+    ``stats``: anything with ``inc_value(key, n=1)`` / ``set_value`` (Scrapy's stats), or None.
+    """
+
+    def __init__(self, book: TemplateBook, timeout: float, workers: int, *, stats: Any = None,
+                 window: LearningWindow | None = None, start_method: str = "forkserver") -> None:
+        if workers < 1:
+            raise ValueError("a pool needs at least one worker (use InlineCleaner for none)")
+        self.book = book
+        self.timeout = timeout
+        self.stats = stats
+        self.window = window or LearningWindow(book)
+        self.ctx = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self.ctx.set_forkserver_preload(["crawler.pool"])
+        self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
+        self.slots = [_Slot(self, i) for i in range(workers)]
+        for slot in self.slots:
+            slot.thread.start()   # each thread starts its process now, off the event loop
+        if stats is not None:
+            stats.set_value(STAT_WORKERS, workers)
+
+    def count(self, key: str) -> None:
+        """Count an event from any thread (the stats object is only touched on the loop)."""
+        if self.stats is None:
+            return
+        if self.loop is not None and threading.current_thread() is not threading.main_thread():
+            self.loop.call_soon_threadsafe(self.stats.inc_value, key)
+        else:
+            self.stats.inc_value(key)
+
+    def deliver(self, task: _Task, outcome: tuple[CleanResult, frozenset[int] | None]) -> None:
+        def settle() -> None:
+            if not task.future.done():
+                task.future.set_result(outcome)
+        assert self.loop is not None
+        try:
+            self.loop.call_soon_threadsafe(settle)
+        except RuntimeError:
+            pass  # the loop is closed: nobody waits any more
+
+    async def clean(self, job: CleanJob) -> CleanResult:
+        if self.closed:
+            raise RuntimeError("PoolCleaner is closed")
+        self.loop = asyncio.get_running_loop()
+        seq = self.window.next_seq()
+        blocks: frozenset[int] | None = None
+        try:
+            await self.window.wait_turn(seq)
+            version, learned = self.window.snapshot(job.site, seq)
+            future = self.loop.create_future()
+            self.tasks.put(_Task(job, version, learned, future))
+            result, blocks = await future
+        finally:
+            self.window.finish(seq, job.site, job.url, blocks)
+        return result
+
+    def close(self) -> None:
+        """Stop the workers (each finishes its page), join them, and save the learned templates."""
+        if self.closed:
+            return
+        self.closed = True
+        for _ in self.slots:
+            self.tasks.put(None)
+        deadline = time.monotonic() + self.timeout + KILL_GRACE + EXIT_WAIT + 1
+        for slot in self.slots:
+            slot.thread.join(max(0.1, deadline - time.monotonic()))
+        for slot in self.slots:
+            if slot.thread.is_alive():
+                slot.kill()
+        self.book.save()
+
+
+def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
+                 stats: Any = None) -> Any:
+    """The cleaner for a crawl: a pool of ``workers`` processes (None: one per core), inline for 0."""
+    from crawler.cleaning import InlineCleaner
+
+    n = (os.cpu_count() or 1) if workers is None else workers
+    if n <= 0:
+        return InlineCleaner(book, timeout)
+    return PoolCleaner(book, timeout, n, stats=stats)
+
+
+class StallProbe:
+    """Measure how late the reactor runs a 50 ms timer: the worst lateness is the longest time
+    the reactor thread was blocked. Stat ``newsclean/reactor/max_stall_ms``."""
+
+    STAT = "newsclean/reactor/max_stall_ms"
+    INTERVAL = 0.05
+
+    def __init__(self, stats: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        from twisted.internet.task import LoopingCall
+
+        self.stats = stats
+        self.clock = clock
+        self.worst = 0.0
+        self.last: float | None = None
+        self.call = LoopingCall(self._tick)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StallProbe:
+        from scrapy import signals
+
+        probe = cls(crawler.stats)
+        crawler.signals.connect(probe.start, signal=signals.spider_opened)
+        crawler.signals.connect(probe.stop, signal=signals.spider_closed)
+        return probe
+
+    def _tick(self) -> None:
+        now = self.clock()
+        if self.last is not None:
+            late = max(0.0, now - self.last - self.INTERVAL)
+            if late > self.worst:
+                self.worst = late
+                self.stats.set_value(self.STAT, round(late * 1000))
+        self.last = now
+
+    def start(self) -> None:
+        self.stats.set_value(self.STAT, 0)
+        self.call.start(self.INTERVAL, now=True)
+
+    def stop(self) -> None:
+        if self.call.running:
+            self.call.stop()
+
+
+class NoCleaner:
+    """``NEWSCLEAN_CLEAN_ENABLED=False``: drop every page uncleaned (counted as
+    ``newsclean/clean/skipped``). For measuring the crawl's own speed (fetch only)."""
+
+    STAT = "newsclean/clean/skipped"
+
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    async def clean(self, job: CleanJob) -> CleanResult:
+        from scrapy.exceptions import DropItem
+
+        if self.stats is not None:
+            self.stats.inc_value(self.STAT)
+        raise DropItem(f"cleaning disabled: {job.url}", log_level="DEBUG")
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,167 @@
+"""Cleaning in worker processes: same results as inline, hangs and crashes become rejects,
+the crawl completes (issue 6)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+
+import pytest
+
+from cleaners import Article, Rejected, SiteRules
+from cleaners.templates import page_blocks
+from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook
+from crawler.pool import FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_TIMEOUTS, PoolCleaner, StallProbe
+
+from .conftest import read_parts, run_newsclean
+
+# Invented site: a sidebar of teaser headlines that repeats on every page (template), around
+# articles of invented text.
+SIDEBAR = "".join(f"<li><a href='/t/{i}'>Teaser headline number {i} about the harbour</a></li>" for i in range(8))
+WORDS = "harbour council river budget school ferry winter market bridge library orchard".split()
+
+
+def article(i: int, extra: str = "") -> str:
+    rng = random.Random(i)
+    paras = "".join("<p>" + " ".join(rng.choice(WORDS) for _ in range(40)).capitalize() + ".</p>" for _ in range(5))
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story {i} of the harbour</title></head>"
+            f"<body><header><nav><a href='/'>Home</a></nav></header><div class='main'><article><h1>Story {i} of the harbour</h1>"
+            f"{paras}{extra}</article><div class='side'><ul>{SIDEBAR}</ul>"
+            "<p>Teaser paragraph that every page shows in its sidebar and no article owns at all...</p></div></div>"
+            "</body></html>")
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, n: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + n
+
+    def set_value(self, key: str, v: int) -> None:
+        self.values[key] = v
+
+
+def run_all(cleaner, jobs: list[CleanJob]) -> list:
+    async def go() -> list:
+        try:
+            return await asyncio.gather(*(cleaner.clean(j) for j in jobs))
+        finally:
+            cleaner.close()
+    return asyncio.run(go())
+
+
+def jobs_for(n: int) -> list[CleanJob]:
+    rules = SiteRules(name="t")
+    return [CleanJob(article(i), f"http://t.test/news/{i}.html", "t", rules) for i in range(n)]
+
+
+def as_tuple(r) -> tuple:
+    return (type(r).__name__, getattr(r, "text", None), getattr(r, "reason", None))
+
+
+def test_pool_results_equal_inline_and_learning_is_the_same(tmp_path: Path) -> None:
+    jobs = jobs_for(60)
+    inline_book, pool_book = TemplateBook(tmp_path / "a"), TemplateBook(tmp_path / "b")
+    inline = run_all(InlineCleaner(inline_book, 10.0), jobs)
+    pool = run_all(PoolCleaner(pool_book, 10.0, 2, stats=Stats()), jobs)
+    assert [as_tuple(r) for r in pool] == [as_tuple(r) for r in inline]
+    assert all(isinstance(r, Article) for r in pool)
+    # Both learned the same state, and saved it on close.
+    assert pool_book.get("t").to_dict() == inline_book.get("t").to_dict()
+    assert (tmp_path / "b" / "templates" / "t.json").exists()
+
+
+def test_later_pages_lose_the_learned_sidebar() -> None:
+    jobs = jobs_for(70)
+    results = run_all(PoolCleaner(TemplateBook(None), 10.0, 2), jobs)
+    # Pages cleaned before anything was learned may keep the teaser; after two epochs none does.
+    late = [r for r in results[40:] if isinstance(r, Article)]
+    assert late and not any("every page shows in its sidebar" in r.text for r in late)
+    # Article text is kept.
+    assert all("Harbour" in r.text or "harbour" in r.text for r in late)
+
+
+def test_window_counts_pages_in_arrival_order_whatever_finishes_first() -> None:
+    book_a, book_b = TemplateBook(None), TemplateBook(None)
+    wa, wb = LearningWindow(book_a, epoch=4), LearningWindow(book_b, epoch=4)
+    pages = [(f"http://t.test/{i}", page_blocks(article(i))) for i in range(20)]
+    seqs = [wa.next_seq() for _ in pages]
+    for s in seqs:
+        wa.finish(s, "t", *pages[s])
+    seqs = [wb.next_seq() for _ in pages]
+    for s in reversed(seqs):        # finished in the opposite order
+        wb.finish(s, "t", *pages[s])
+    assert book_a.get("t").to_dict() == book_b.get("t").to_dict()
+    assert wa.snapshot("t", 19) == wb.snapshot("t", 19)
+    assert wa.barrier(19) == 12 and wa.barrier(5) == 0
+
+
+def test_hang_and_crash_become_rejects_and_workers_are_replaced(monkeypatch) -> None:
+    monkeypatch.setenv(FAULTS_ENV, "hang=HANG-ME-PLEASE,crash=CRASH-ME-PLEASE")
+    jobs = jobs_for(6)
+    rules = SiteRules(name="t")
+    jobs[2] = CleanJob(article(2, "<p>HANG-ME-PLEASE</p>"), "http://t.test/news/2.html", "t", rules)
+    jobs[4] = CleanJob(article(4, "<p>CRASH-ME-PLEASE</p>"), "http://t.test/news/4.html", "t", rules)
+    stats = Stats()
+    results = run_all(PoolCleaner(TemplateBook(None), 3.0, 2, stats=stats), jobs)
+    assert isinstance(results[2], Rejected) and results[2].reason == "timeout"
+    assert isinstance(results[4], Rejected) and results[4].reason == "error"
+    assert results[4].detail == "worker crashed"
+    assert all(isinstance(results[i], Article) for i in (0, 1, 3, 5))
+    assert stats.values[STAT_TIMEOUTS] == 1 and stats.values[STAT_CRASHES] == 1
+    assert stats.values[STAT_RESTARTS] == 2
+
+
+def test_stall_probe_records_the_worst_lateness() -> None:
+    stats = Stats()
+    now = [0.0]
+    probe = StallProbe(stats, clock=lambda: now[0])
+    for t in (0.0, 0.05, 0.10, 0.40, 0.45):
+        now[0] = t
+        probe._tick()
+    assert stats.values[StallProbe.STAT] == 250
+
+
+def test_crawl_with_a_hanging_and_a_crashing_page_completes(site_server, tmp_path: Path) -> None:
+    server, root = site_server
+    base = server.base_url
+    good = [f"/2026/02/{d:02d}/story-{d}/" for d in range(1, 6)]
+    hang, crash = "/2026/02/10/hangs-the-cleaner/", "/2026/02/11/crashes-the-worker/"
+    for n, path in enumerate(good):
+        (root / path.strip("/")).mkdir(parents=True)
+        (root / path.strip("/") / "index.html").write_text(article(n))
+    for path, mark in ((hang, "HANG-ME-PLEASE"), (crash, "CRASH-ME-PLEASE")):
+        (root / path.strip("/")).mkdir(parents=True)
+        (root / path.strip("/") / "index.html").write_text(article(50, f"<p>{mark}</p>"))
+    locs = "".join(f"<url><loc>{base}{p}</loc></url>" for p in good + [hang, crash])
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap.xml\n")
+
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                         "-s", "NEWSCLEAN_CLEAN_WORKERS=2", "-s", "NEWSCLEAN_CLEAN_TIMEOUT=2",
+                         env={FAULTS_ENV: "hang=HANG-ME-PLEASE,crash=CRASH-ME-PLEASE"}, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    rejects = {r["url"]: r["reason"] for r in read_parts(out, "rejects")}
+    assert rejects.get(base + hang) == "timeout"
+    assert rejects.get(base + crash) == "error"
+    assert {r["url"] for r in read_parts(out)} == {base + p for p in good}
+
+
+@pytest.mark.parametrize("workers", ["0"])
+def test_inline_setting_still_crawls(site_server, tmp_path: Path, workers: str) -> None:
+    server, root = site_server
+    base = server.base_url
+    (root / "2026/03/01/one-story").mkdir(parents=True)
+    (root / "2026/03/01/one-story/index.html").write_text(article(1))
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                      f"<url><loc>{base}/2026/03/01/one-story/</loc></url></urlset>")
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap.xml\n")
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                         "-s", f"NEWSCLEAN_CLEAN_WORKERS={workers}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [r["url"] for r in read_parts(out)] == [base + "/2026/03/01/one-story/"]
