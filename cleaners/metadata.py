@@ -4,6 +4,7 @@ then the URL. Each date records where it came from (``date_sources``)."""
 from __future__ import annotations
 
 import json
+from html import unescape
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,15 +86,25 @@ def _names(value: Any) -> list[str]:
             name = " ".join(x for x in name if isinstance(x, str))
         name = _clean(name)
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 100:
-            for part in re.split(r"\s*(?:,|\band\b|&|\||;)\s*", name) if _many_names(name) else [name]:
-                if part and part not in names:
+            for part in _CONJ.split(name) if _many_names(name) else [name]:
+                part = part.strip()
+                if part and part not in names and _is_person_like(part):
                     names.append(part)
     return names
 
 
+#: Separators between several authors in one string (conjunctions of common news languages).
+_CONJ = re.compile(r"\s*(?:,|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
+
+
+def _is_person_like(name: str) -> bool:
+    # e-mail addresses, ids and domains are not bylines.
+    return "@" not in name and not name.replace(" ", "").isdigit()
+
+
 def _many_names(name: str) -> bool:
     # "Jane Doe and John Roe" splits; "Doe, Jane" (one person) does not.
-    if re.search(r"\band\b|&|;|\|", name) or name.count(",") >= 2:
+    if re.search(r"\s(?:and|und|og|och|et|y|e|en|ve|és)\s|&|;|\|", name, re.I) or name.count(",") >= 2:
         return True
     parts = [p.strip() for p in name.split(",")]
     return len(parts) == 2 and all(len(p.split()) >= 2 for p in parts)
@@ -156,7 +167,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
     h1 = tree.find(".//h1")
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
-    md.title = md.title or _first(meta, "og:title", "twitter:title") or h1_text or _title_tag(tree)
+    site_name = _first(meta, "og:site_name", "application-name")
+    md.title = _best_title(h1_text, md.title, _first(meta, "og:title", "twitter:title"), _title_tag(tree), site_name)
     if not md.authors:
         md.authors = _names(meta.get("author", [None])[0]) or _names(meta.get("article:author", [None])[0])
     if not md.published:
@@ -175,6 +187,33 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     canon = tree.find(".//link[@rel='canonical']")
     md.canonical_url = (_clean(canon.get("href")) if canon is not None else None) or _first(meta, "og:url")
     return md
+
+
+_TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
+
+
+def _strip_site(title: str, site_name: str | None) -> str:
+    """Drop a trailing (or leading) " | Site" part: the site's name, or a short last part."""
+    parts = _TITLE_SEP.split(title)
+    if len(parts) < 2:
+        return title
+    sn = (site_name or "").casefold()
+    if sn and parts[-1].casefold() == sn or len(parts[-1]) <= 25 and len(parts[-1]) < len(parts[0]) / 2:
+        return _TITLE_SEP.split(title)[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—-:")
+    if sn and parts[0].casefold() == sn:
+        return title[len(parts[0]):].lstrip(" |–—-:")
+    return title
+
+
+def _best_title(h1: str | None, ld: str | None, og: str | None, tag: str | None, site_name: str | None) -> str | None:
+    """The visible headline (h1) when it agrees in substance with what the page declares,
+    else the declared headline (JSON-LD, og:title) without the site's name, else the <title>."""
+    for t in (ld, og):
+        if t:
+            return _strip_site(unescape(t), site_name)
+    if h1 and 8 <= len(h1) <= 300:
+        return unescape(h1)
+    return _strip_site(unescape(tag), site_name) if tag else None
 
 
 def _title_tag(tree: etree._Element) -> str | None:
