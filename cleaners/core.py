@@ -114,7 +114,8 @@ def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
     if sum(1 for _ in tree.iter("a")) < 40:
         return False
     prose = sum(1 for s in body if len(s) >= 200)
-    return prose < 2
+    mean_len = sum(len(s) for s in body) / max(1, len(body))
+    return prose == 0 and mean_len < 80
 
 
 def _extract(tree: etree._Element) -> str:

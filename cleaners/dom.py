@@ -90,8 +90,18 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
     return removed
 
 
+_BEM_MODIFIER = re.compile(r"--[\w-]+")
+
+
 def _classid(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    # BEM modifiers ("Section--Ads": a section that carries ads) do not say what the block is.
+    return _BEM_MODIFIER.sub("", f"{el.get('class') or ''} {el.get('id') or ''}").strip()
+
+
+def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
+    """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
+    n = text_len(el)
+    return n >= min_chars and _link_len(el) < 0.3 * n
 
 
 def prune_widgets(tree: etree._Element) -> int:
@@ -101,7 +111,7 @@ def prune_widgets(tree: etree._Element) -> int:
         if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         ci = _classid(el)
-        if ci and WIDGET_TOKENS.search(ci) and not _is_body_like(el):
+        if ci and WIDGET_TOKENS.search(ci) and not _is_body_like(el) and not _prose_heavy(el):
             victims.append(el)
     return _drop_topmost(victims)
 
