@@ -1,0 +1,43 @@
+"""The ported benchmark metric and the bench command on a tiny Scrapinghub-layout dataset."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from cleaners.bench import boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf, string_shingle_matching
+from cleaners.bench_adapter import extract
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
+
+
+def test_metric_basics() -> None:
+    text = "one two three four five six seven"
+    assert shingle_prf(text, text) == (1.0, 1.0, 1.0)
+    assert shingle_prf(text, "alpha beta gamma delta epsilon")[2] == 0.0
+    tp, fp, fn = string_shingle_matching(text, text + " eight")
+    assert tp > fp > 0 and fn == 0
+    m = metrics_from_tp_fp_fns([(1.0, 0.0, 0.0), (0.5, 0.5, 0.0)])
+    assert m["precision"] == 0.75 and m["recall"] == 1.0
+
+
+def test_boilerplate_lines_ignore_truth() -> None:
+    text = "Body line.\nRead more: other story\nAdvertisement"
+    assert boilerplate_lines(text) == ["Read more: other story", "Advertisement"]
+    assert boilerplate_lines(text, truth="advertisement is part of this story") == ["Read more: other story"]
+
+
+def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
+    (tmp_path / "html").mkdir()
+    gt = {}
+    for name in ("tagdiv_sidebar", "widgets_related"):
+        (tmp_path / "html" / f"{name}.html.gz").write_bytes(gzip.compress((FIXTURES / f"{name}.html").read_bytes()))
+        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"), "url": None}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    assert len(load_dataset(tmp_path)) == 2
+    assert main([str(tmp_path), "--boilerplate-report"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("newsclean", "trafilatura"))}
+    assert float(rows["newsclean"][3]) >= 0.97  # F1 column
+    assert extract((FIXTURES / "tagdiv_sidebar.html").read_text("utf-8"), None).startswith("Citrus")
