@@ -8,8 +8,8 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
-and depth before any heuristic walks it (``max_nodes``, ``max_depth``: over the bound ->
-``too_large``), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
+before any heuristic walks it (``max_nodes``: over the bound -> ``too_large``; libxml2 caps the
+nesting depth at 256), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
 not interrupted: a hard, kill-based bound is the crawler's worker pool's job.
 """
 
@@ -41,7 +41,6 @@ class CleanOptions:
 
     max_bytes: int = 8_000_000
     max_nodes: int = 150_000
-    max_depth: int = 400
     use_htmldate: bool = True
     detect_language: bool = True
 
@@ -195,9 +194,11 @@ def _title_line_drop(body: list[str], title: str | None) -> list[str]:
 
 def _language(text: str, html_lang: str | None) -> str | None:
     declared = (html_lang or "").split("-")[0].split("_")[0].lower() or None
+    if declared and len(declared) == 2:
+        return declared  # the page's own declaration; identification only when it is missing
     try:
         import py3langid
-        lang, score = py3langid.classify(text[:3000])
+        lang, score = py3langid.classify(text[:1500])
     except Exception:  # noqa: BLE001
         return declared
     if declared and declared != lang and len(text) < 400:
@@ -239,9 +240,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     tree = parse(text)
     if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")
-    nodes, depth, over = dom.tree_stats(tree, opts.max_nodes, opts.max_depth)
-    if over:
-        return Rejected(url, "too_large", detail=f"tree over bound ({nodes} elements, depth {depth})")
+    nodes = dom.tree_size(tree)
+    if nodes > opts.max_nodes:
+        return Rejected(url, "too_large", detail=f"tree over bound ({nodes} > {opts.max_nodes} elements)")
     run.check("parse")
 
     md = extract_metadata(tree, url)
@@ -249,9 +250,12 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
     selector_text = _body_selector_text(tree, rules.body_selector)
-    run.count("prune_widgets", dom.prune_widgets(tree))
+    # One measuring pass serves both structural steps (after widget removal, ancestors' counts
+    # are slightly stale: they still include the removed widgets; cheaper than a second pass).
+    measures = dom.Measures(tree)
+    run.count("prune_widgets", dom.prune_widgets(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
-    run.count("prune_link_dense", dom.prune_link_dense(tree))
+    run.count("prune_link_dense", dom.prune_link_dense(tree, measures))
     run.check("prune")
     if templates is not None:
         run.count("templates", templates.prune_tree(tree))

@@ -34,6 +34,58 @@ def text_len(el: etree._Element) -> int:
     return len("".join(el.itertext()).strip())
 
 
+class Measures:
+    """Per-element text length, link text length, link count, long prose paragraphs and h1
+    presence, computed for the whole tree in one post-order pass (linear, not per element)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, tree: etree._Element) -> None:
+        data: dict[etree._Element, list[int]] = {}
+        for event, el in etree.iterwalk(tree, events=("end",)):
+            if not isinstance(el.tag, str):
+                continue
+            total = len(el.text.strip()) if el.text else 0
+            link = n_links = paras = h1 = 0
+            for child in el:
+                if child.tail:
+                    total += len(child.tail.strip())
+                m = data.get(child)
+                if m is not None:
+                    total += m[0]
+                    link += m[1]
+                    n_links += m[2]
+                    paras += m[3]
+                    h1 |= m[4]
+            if el.tag == "a":
+                link, n_links = total, n_links + 1
+            elif el.tag == "p" and total >= 200 and link < 0.2 * total:
+                paras += 1
+            elif el.tag == "h1":
+                h1 = 1
+            data[el] = [total, link, n_links, paras, h1]
+        self.data = data
+
+    def text(self, el: etree._Element) -> int:
+        return self.data.get(el, (0,))[0]
+
+    def links(self, el: etree._Element) -> int:
+        return self.data.get(el, (0, 0))[1]
+
+    def n_links(self, el: etree._Element) -> int:
+        return self.data.get(el, (0, 0, 0))[2]
+
+    def body_like(self, el: etree._Element) -> bool:
+        """Holds article prose: an h1, or two long paragraphs that are not links."""
+        m = self.data.get(el)
+        return bool(m) and (m[4] == 1 or m[3] >= 2)
+
+    def prose_heavy(self, el: etree._Element, min_chars: int = 1500) -> bool:
+        """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
+        n = self.text(el)
+        return n >= min_chars and self.links(el) < 0.3 * n
+
+
 def _link_len(el: etree._Element) -> int:
     return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
 
@@ -104,14 +156,15 @@ def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
     return n >= min_chars and _link_len(el) < 0.3 * n
 
 
-def prune_widgets(tree: etree._Element) -> int:
+def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
+    m = m or Measures(tree)
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         ci = _classid(el)
-        if ci and WIDGET_TOKENS.search(ci) and not _is_body_like(el) and not _prose_heavy(el):
+        if ci and WIDGET_TOKENS.search(ci) and not m.body_like(el) and not m.prose_heavy(el):
             victims.append(el)
     return _drop_topmost(victims)
 
@@ -174,35 +227,20 @@ def prune_titled_blocks(tree: etree._Element) -> int:
     return _drop_topmost(victims)
 
 
-def prune_link_dense(tree: etree._Element, *, min_links: int = 3, ratio: float = 0.7) -> int:
+def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
     """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds)."""
     victims = []
+    m = m or Measures(tree)
     for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
-        if el.tag in PROTECTED_TAGS:
-            continue
-        n = text_len(el)
+        n = m.text(el)
         if n == 0 or n > 3000:
             continue
-        links = el.findall(".//a")
-        if len(links) >= min_links and _link_len(el) >= ratio * n and not _is_body_like(el):
+        if m.n_links(el) >= min_links and m.links(el) >= ratio * n and not m.body_like(el):
             victims.append(el)
     return _drop_topmost(victims)
 
 
-def tree_stats(tree: etree._Element, max_nodes: int, max_depth: int) -> tuple[int, int, bool]:
-    """(elements, depth, over_bound): stops counting at the bounds so the check itself is bounded."""
-    count = 0
-    depth = 0
-    for el in tree.iter():
-        count += 1
-        if count > max_nodes:
-            return count, depth, True
-    # Depth: walk events, bounded by the node count already checked.
-    d = 0
-    for ev, _ in etree.iterwalk(tree, events=("start", "end")):
-        d = d + 1 if ev == "start" else d - 1
-        if d > depth:
-            depth = d
-            if depth > max_depth:
-                return count, depth, True
-    return count, depth, False
+def tree_size(tree: etree._Element) -> int:
+    """Number of elements, counted in C (libxml2 already caps nesting depth at 256 when parsing
+    HTML without the huge-tree option, so depth needs no check of its own)."""
+    return int(tree.xpath("count(//*)"))
