@@ -18,14 +18,14 @@ from collections.abc import Iterable
 PROMO_LINE = re.compile(
     r"""^\W*(?:
         (?:also\s+read|read\s+also|read\s+more|see\s+also|related|recommended|must\s+read|more\s+from|
-           don'?t\s+miss|watch|listen|trending|also\s+see|more|more\s+on\s+this(?:\s+story)?)(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
+           don'?t\s+miss|watch|listen|trending|also\s+see|newsletter|more|more\s+on\s+this(?:\s+story)?)(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
       | advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?
       | (?:sign\s+up|subscribe)\b.{0,160}
       | (?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}
       | (?:photo|foto|bild|image|picture)s?\s*(?:credit)?\s*:\s*.{0,60}
       | click\s+here\b.{0,160}
       | share\s+(?:this|on)\b.{0,120}
-      | (?:copyright\s*(?:©|\(c\)|\d{4}|by\b)|©|\(c\)\s*\d{4}).{0,200}
+      | (?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:)|©|\(c\)\s*\d{4}).{0,200}
       | .{0,200}\ball\s+rights\s+reserved\.?
       | the\s+post\s+.{1,300}\s+appeared\s+first\s+on\s+.{1,120}
       | e-?paper(?:[_\s-]\S.{0,200}|s?)
