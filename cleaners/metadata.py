@@ -198,7 +198,7 @@ def _strip_site(title: str, site_name: str | None) -> str:
     if len(parts) < 2:
         return title
     sn = (site_name or "").casefold()
-    if sn and parts[-1].casefold() == sn or len(parts[-1]) <= 25 and len(parts[-1]) < len(parts[0]) / 2:
+    if sn and (parts[-1].casefold() == sn or sn.startswith(parts[-1].casefold()) or parts[-1].casefold().startswith(sn)):
         return _TITLE_SEP.split(title)[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—-:")
     if sn and parts[0].casefold() == sn:
         return title[len(parts[0]):].lstrip(" |–—-:")
