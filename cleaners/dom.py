@@ -18,9 +18,13 @@ WIDGET_TOKENS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
     r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
     r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
-    r"td-a-rec|breadcrumbs?|read-?more|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|paywall)(?:$|[\s_-])",
+    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|paywall)(?:$|[\s_-])",
     re.I,
 )
+#: class/id tokens that name the article body itself: such an element is never a widget.
+CONTENT_TOKENS = re.compile(
+    r"(?:^|\s)(?:entry-content|post-content|article-body|article-content|articlebody|story-body|story-content|"
+    r"main-content|post-body|td-post-content)(?:$|\s|[_-])", re.I)
 #: Never dropped as widgets: they are or hold the document / the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
 #: Containers considered for link density and widget tokens.
@@ -164,7 +168,8 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
         if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         ci = _classid(el)
-        if ci and WIDGET_TOKENS.search(ci) and not m.body_like(el) and not m.prose_heavy(el):
+        if ci and WIDGET_TOKENS.search(ci) and not CONTENT_TOKENS.search(ci) and not m.body_like(el) \
+                and not m.prose_heavy(el):
             victims.append(el)
     return _drop_topmost(victims)
 
