@@ -33,6 +33,11 @@ class Cleaner(Protocol):
 class TemplateBook:
     """The learned templates of every site a crawl sees, persisted under ``state/templates``."""
 
+    #: Distinct blocks a site keeps counts for (the most frequent win). A crawl sees ~10 new
+    #: blocks per article; boilerplate is among the most frequent, so this bounds memory
+    #: (~4 MB per site) without losing what is learned.
+    MAX_BLOCKS = 20_000
+
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._sites: dict[str, SiteTemplates] = {}
@@ -43,7 +48,8 @@ class TemplateBook:
     def get(self, site: str) -> SiteTemplates:
         if site not in self._sites:
             path = self._path(site)
-            self._sites[site] = SiteTemplates.load(path) if path and path.exists() else SiteTemplates(site)
+            self._sites[site] = (SiteTemplates.load(path) if path and path.exists()
+                                 else SiteTemplates(site, max_blocks=self.MAX_BLOCKS))
         return self._sites[site]
 
     def sites(self) -> dict[str, SiteTemplates]:

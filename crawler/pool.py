@@ -346,8 +346,9 @@ class StallProbe:
         from scrapy import signals
 
         probe = cls(crawler.stats)
-        crawler.signals.connect(probe.start, signal=signals.spider_opened)
-        crawler.signals.connect(probe.stop, signal=signals.spider_closed)
+        # Strong references: nothing else holds the probe (signals are weak by default).
+        crawler.signals.connect(probe.start, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(probe.stop, signal=signals.spider_closed, weak=False)
         return probe
 
     def _tick(self) -> None:
