@@ -10,9 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import jsonschema
+from courlan.clean import TRACKERS_RE
+from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
 from cleaners.types import Article
 from cleaners.version import CLEANER_VERSION
@@ -24,11 +26,13 @@ RECORD_SCHEMA: dict[str, Any] = json.loads((_HERE / "record.schema.json").read_t
 REJECT_SCHEMA: dict[str, Any] = json.loads((_HERE / "reject.schema.json").read_text("utf-8"))
 
 _DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
-# Exact names; any key starting with utm_ is dropped too.
+# Exact names courlan's tracker list misses (news-site campaign ids, AMP switches); the rest
+# comes from courlan (see _is_tracking).
 _TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid",
     "_ga", "_gl", "ref_src", "cmpid", "ocid", "ncid", "sr_share", "amp", "outputtype",
 })
+_SLASHES = re.compile(r"/{2,}")
 
 
 class RecordInvalid(ValueError):
@@ -42,30 +46,51 @@ class RecordInvalid(ValueError):
 # ---------------------------------------------------------------- URLs
 
 def _is_tracking(key: str) -> bool:
-    k = key.lower()
-    return k.startswith("utm_") or k in _TRACKING_PARAMS
+    """A query key that only tracks the visit. courlan's list (AdGuard/ClearURLs) is taken for
+    prefix families (``utm_``, ``mc_``, ``pk_``...) and whole names (``fbclid``, ``ref``,
+    ``source``...), not for its unanchored substrings (``ga`` would drop ``gallery``)."""
+    k = unquote_plus(key).lower()
+    if k.startswith("utm_") or k in _TRACKING_PARAMS or TRACKERS_RE.fullmatch(k):
+        return True
+    prefix = TRACKERS_RE.match(k)
+    return prefix is not None and prefix.group().endswith("_")
 
 
 def _normalize(url: str) -> str:
-    """Normalize an absolute http(s) URL; raise ValueError when it cannot be parsed."""
+    """Normalize an absolute http(s) URL; raise ValueError when it cannot be parsed.
+
+    w3lib's canonicalize_url does the encoding work (IDNA hosts, percent-encoding, dot
+    segments, sorted query, no fragment); here: no userinfo, no default port, no trailing dot
+    on the host, repeated slashes collapsed, tracking keys dropped. A trailing slash is kept
+    as served: ``/story`` and ``/story/`` may be different resources, and changing it would
+    change the id of every record already written (the page's rel=canonical, or the dedup
+    index, joins the two when they are the same article).
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
-    host = parts.hostname.lower().rstrip(".")
-    port = parts.port  # raises ValueError on a bad port
+    parts.port  # noqa: B018 - raises ValueError on a bad port before w3lib sees it
+    parts = urlsplit(w3lib_canonicalize_url(url.strip()))
+    host = (parts.hostname or "").rstrip(".")
+    host = f"[{host}]" if ":" in host else host   # IPv6 literal
+    port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = parts.path or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    path = _SLASHES.sub("/", parts.path) or "/"
+    # Filter the pairs as w3lib encoded them: decoding and re-encoding could alter odd bytes.
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0]))
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def _strip_amp(url: str) -> str:
-    """Map an AMP variant (amp. host, /amp/ suffix, ?amp=1) to its plain page."""
+    """Map an AMP variant (amp. host, /amp/ prefix or suffix, .amp page, ?amp=1) to its plain page."""
     parts = urlsplit(url)
     netloc = parts.netloc[4:] if parts.netloc.startswith("amp.") else parts.netloc
-    path = re.sub(r"/amp/?$", "/", parts.path) if parts.path not in ("/amp", "/amp/") else parts.path
-    path = re.sub(r"\.amp(\.html?)?$", r"\1", path) if path.endswith((".amp", ".amp.html")) else path
+    path = parts.path
+    if path not in ("/amp", "/amp/"):
+        path = re.sub(r"/amp/?$", "/", path)
+        path = re.sub(r"^/amp/", "/", path)
+    path = re.sub(r"\.amp(\.html?)?$", r"\1", path) if path.endswith((".amp", ".amp.html", ".amp.htm")) else path
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
 
 
