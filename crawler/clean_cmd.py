@@ -1,116 +1,356 @@
-"""``newsclean clean``: run the current cleaners over stored pages or extracted text.
+"""``newsclean clean``: run the current cleaners over stored pages, without fetching anything.
 
-Inputs: HTML files or directories of them (``*.html``, ``*.htm``, optionally ``.gz``), or JSONL
-whose lines carry ``html`` (and ``url``), or — with ``--text`` — JSONL whose lines carry
-``text``. Bad lines are counted, reported with file and line number, and skipped.
+Inputs (any mix, files or directories of them):
+
+- WARC files (``*.warc``, ``*.warc.gz``, and the ``*.warc.gz.open`` a killed crawl leaves):
+  every HTTP 2xx HTML response; for WARCs newsclean wrote, only the responses the crawl cleaned
+  (``Newsclean-Kind: article``), under the crawl's site (``Newsclean-Site``). ``url`` is the
+  WARC-Target-URI, ``fetched_at`` the WARC-Date; the body is decoded as Scrapy decoded it.
+- HTML files (``*.html``, ``*.htm``, optionally ``.gz``);
+- JSONL whose lines carry ``html`` (and optionally ``url``, ``site``, ``fetched_at``);
+- with ``--text``: JSONL whose lines carry ``text`` (extracted elsewhere): boilerplate lines go.
+
+Site rules come from the registry by the page's domain (or ``--site``). Records are built by
+:func:`crawler.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
+crawl's own cleaners: inline for ``--workers 1``, else a :class:`~crawler.pool.PoolCleaner`
+(one worker process per core by default), both behind one
+:class:`~crawler.cleaning.LearningWindow`, so per-site template learning — and so every record —
+is the same whatever the worker count. Records are written in input order to one JSONL file
+(written under a hidden temporary name and renamed when complete); rejects optionally to a
+second one (``--rejects``).
+
+Bad input (unreadable files, damaged WARC records, cut gzip members, lines that are not JSON)
+is counted, reported on stderr with file and offset (WARC) or line number (JSONL) and skipped;
+the rest is processed. The exit code is 1 when anything was skipped, unless ``--allow-skips``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
+import io
+import os
 import sys
+import time
+import zlib
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import orjson
 
-from cleaners import Article, SiteRules, clean_html, clean_text
+from cleaners import Article, SiteRules, clean_text
+from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
 from crawler.sites import Site, load_registry
-from output import build_record, build_reject, canonicalize_url, new_run_id
+from output import build_reject, new_run_id
+
+#: Skip lines printed on stderr before the rest are only counted.
+MAX_REPORTED = 50
+_HTML_TYPES = ("text/html", "application/xhtml")
 
 
-def _rules_for(url: str | None, site_name: str | None, registry: dict[str, Site]) -> tuple[str, SiteRules]:
-    if site_name:
-        site = registry[site_name]
-        return site.name, site.rules
-    host = (urlsplit(url or "").hostname or "").lower()
-    for site in registry.values():
-        if any(host == d or host.endswith("." + d) for d in site.domains):
-            return site.name, site.rules
-    return (host.removeprefix("www.") or "generic"), SiteRules(name="generic")
+@dataclass(slots=True)
+class Doc:
+    """One page to clean, and where it came from (``file``, ``file@offset`` or ``file:line``)."""
+
+    where: str
+    html: str | bytes
+    url: str | None
+    site: str | None = None
+    fetched_at: datetime | None = None
 
 
-def _read(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+@dataclass
+class Tally:
+    written: int = 0
+    rejected: int = 0
+    ignored: int = 0           # well-formed input that is not an article page (robots.txt, feeds...)
+    skips: list[str] = field(default_factory=list)
+
+    def skip(self, where: str, why: str) -> None:
+        self.skips.append(f"{where}: {why}")
 
 
-def _inputs(paths: list[str], skipped: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(where, {"html"|"text": ..., "url": ...}) for every input document."""
-    for name in paths:
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if ".warc" in name:
+        return "warc"
+    if name.endswith((".jsonl", ".jsonl.gz", ".json", ".json.gz")):
+        return "jsonl"
+    if name.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
+        return "html"
+    return None
+
+
+def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
+    for name in inputs:
         p = Path(name)
-        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-        for f in files:
-            if ".jsonl" in f.suffixes or f.suffix == ".json":
-                try:
-                    lines = _read(f).splitlines()
-                except (OSError, EOFError) as exc:
-                    skipped.append(f"{f}: cannot read: {exc}")
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
+                if (kind := _kind(f)) is not None:
+                    yield f, kind
+        elif not p.exists():
+            tally.skip(name, "cannot read: no such file or directory")
+        elif (kind := _kind(p)) is None:
+            tally.skip(name, "not a WARC (.warc/.warc.gz), HTML (.html/.htm) or JSONL (.jsonl) file")
+        else:
+            yield p, kind
+
+
+def _open(path: Path) -> BinaryIO:
+    fh = open(path, "rb")
+    if fh.read(2) == b"\x1f\x8b":
+        fh.seek(0)
+        return gzip.GzipFile(fileobj=fh)   # type: ignore[return-value]
+    fh.seek(0)
+    return fh
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def _jsonl(path: Path, tally: Tally, field_name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    line_no = 0
+    try:
+        with _open(path) as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
                     continue
-                for i, line in enumerate(lines, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = orjson.loads(line)
-                        if not isinstance(obj, dict):
-                            raise ValueError("not a JSON object")
-                    except ValueError as exc:
-                        skipped.append(f"{f}:{i}: not a JSON object: {exc}")
-                        continue
-                    yield f"{f}:{i}", obj
-            elif any(s in (".html", ".htm") for s in f.suffixes):
                 try:
-                    yield str(f), {"html": _read(f), "url": None}
-                except (OSError, EOFError) as exc:
-                    skipped.append(f"{f}: cannot read: {exc}")
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    tally.skip(f"{path}:{line_no}", f"not JSON: {exc}")
+                    continue
+                if not isinstance(obj, dict):
+                    tally.skip(f"{path}:{line_no}", "not a JSON object")
+                elif not isinstance(obj.get(field_name), (str, bytes)):
+                    tally.skip(f"{path}:{line_no}", f"no {field_name!r} field")
+                else:
+                    yield f"{path}:{line_no}", obj
+    except (OSError, EOFError, zlib.error) as exc:
+        where = f"{path}:{line_no + 1}" if line_no else str(path)
+        tally.skip(where, f"cannot read further: {exc}")
+
+
+def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
+    from scrapy.http import Headers, TextResponse
+    from scrapy.responsetypes import responsetypes
+
+    from crawler.warc import WarcProblem, iter_warc
+
+    for item in iter_warc(path):
+        if isinstance(item, WarcProblem):
+            tally.skip(f"{path}@{item.offset}", item.message)
+            continue
+        if item.kind is not None and item.kind != "article":
+            tally.ignored += 1   # the crawl read it for discovery (robots.txt, sitemap, feed, section)
+            continue
+        if not 200 <= item.status < 300:
+            tally.ignored += 1   # redirects, errors, 304s: the crawl cleaned none of them
+            continue
+        # Decode the body exactly as the crawl's spider did (Scrapy's response.text): same
+        # response class from the headers, same charset rules. The body is already decoded.
+        headers = Headers([(k, v) for k, v in item.headers
+                           if k.lower() not in ("content-encoding", "transfer-encoding")])
+        cls = responsetypes.from_args(headers=headers, url=item.url, body=item.body)
+        response = cls(url=item.url, status=item.status, headers=headers, body=item.body)
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
+            tally.ignored += 1
+            continue
+        yield Doc(f"{path}@{item.offset}", response.text, item.url, item.site, item.fetched_at)
+
+
+def _docs(inputs: list[str], tally: Tally) -> Iterator[Doc]:
+    for path, kind in _files(inputs, tally):
+        if kind == "warc":
+            try:
+                yield from _warc_docs(path, tally)
+            except OSError as exc:
+                tally.skip(str(path), f"cannot read: {exc}")
+        elif kind == "jsonl":
+            for where, obj in _jsonl(path, tally, "html"):
+                yield Doc(where, obj["html"], obj.get("url") or None,
+                          obj.get("site") if isinstance(obj.get("site"), str) else None,
+                          _parse_time(obj.get("fetched_at")))
+        else:
+            try:
+                with _open(path) as fh:
+                    html = fh.read()
+            except (OSError, EOFError, zlib.error) as exc:
+                tally.skip(str(path), f"cannot read: {exc}")
+                continue
+            yield Doc(str(path), html, None)
+
+
+class SiteResolver:
+    """A page's site name and cleaning rules: ``--site``, else the site the crawl named, else
+    the registry site whose domain the URL is on, else generic rules named after the host."""
+
+    def __init__(self, registry: dict[str, Site], forced: str | None = None) -> None:
+        self.registry = registry
+        self.forced = forced
+
+    def __call__(self, url: str | None, site: str | None) -> tuple[str, SiteRules]:
+        name = self.forced or site
+        if name:
+            if name in self.registry:
+                return name, self.registry[name].rules
+            return name, SiteRules(name=name)   # an ad-hoc crawl's site: generic rules, as it had
+        host = (urlsplit(url or "").hostname or "").lower()
+        for s in self.registry.values():
+            if any(host == d or host.endswith("." + d) for d in s.domains):
+                return s.name, s.rules
+        name = host.removeprefix("www.") or "generic"
+        return name, SiteRules(name=name)
+
+
+class _Progress:
+    """tqdm on a terminal (stderr), nothing otherwise."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" pages", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+    def step(self) -> None:
+        if self.bar is not None:
+            t = self.tally
+            self.bar.set_postfix(written=t.written, rejected=t.rejected, skipped=len(t.skips), refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, emit: Any,
+                     max_inflight: int) -> None:
+    """Clean ``docs`` with ``cleaner`` and ``emit(doc, site, result)`` them in input order."""
+    pending: deque[tuple[Doc, str, asyncio.Future]] = deque()
+    for doc in docs:
+        site, rules = resolve(doc.url, doc.site)
+        doc.url = doc.url or Path(doc.where).resolve().as_uri()   # an HTML file: its own address
+        # Tasks start in creation order, so pages are numbered (LearningWindow) in input order.
+        task = asyncio.ensure_future(cleaner.clean(CleanJob(doc.html, doc.url, site, rules)))  # type: ignore[arg-type]
+        pending.append((doc, site, task))
+        await asyncio.sleep(0)   # let the task take its number now
+        while pending and (len(pending) >= max_inflight or pending[0][2].done()):
+            d, s, t = pending.popleft()
+            emit(d, s, await t)
+    while pending:
+        d, s, t = pending.popleft()
+        emit(d, s, await t)
+
+
+def _text_command(args: argparse.Namespace, resolve: SiteResolver, out: BinaryIO, tally: Tally) -> None:
+    for path, kind in _files(args.input, tally):
+        if kind != "jsonl":
+            tally.skip(str(path), "--text reads JSONL with a text field")
+            continue
+        for _where, obj in _jsonl(path, tally, "text"):
+            site, rules = resolve(obj.get("url"), obj.get("site") if isinstance(obj.get("site"), str) else None)
+            out.write(orjson.dumps({**obj, "text": clean_text(obj["text"], site, rules=rules)}) + b"\n")
+            tally.written += 1
 
 
 def clean_command(args: argparse.Namespace) -> int:
+    from crawler.cli import EXIT_DEGRADED, EXIT_OK, UsageError
+
     registry = load_registry()
     if args.site and args.site not in registry:
-        from crawler.cli import UsageError
-
         raise UsageError(f"unknown site {args.site!r}; known sites: {', '.join(sorted(registry))}")
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
+    resolve = SiteResolver(registry, args.site)
     run_id = new_run_id()
-    skipped: list[str] = []
-    written = rejected = 0
+    tally = Tally()
     out_path = Path(args.output)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    with tmp.open("wb") as out:
-        for where, doc in _inputs(args.input, skipped):
-            url = doc.get("url") or None
-            site_name, rules = _rules_for(url, args.site, registry)
-            if args.text:
-                if not isinstance(doc.get("text"), str):
-                    skipped.append(f"{where}: no text field")
-                    continue
-                out.write(orjson.dumps({**doc, "text": clean_text(doc["text"], site_name, rules=rules)}) + b"\n")
-                written += 1
-                continue
-            html = doc.get("html")
-            if not isinstance(html, (str, bytes)):
-                skipped.append(f"{where}: no html field")
-                continue
-            now = datetime.now(timezone.utc)
-            result = clean_html(html, url, rules)
-            page_url = url or result.url or Path(where).as_uri()
-            if isinstance(result, Article):
-                record = build_record(result, url=page_url, site=site_name, fetched_at=now, run_id=run_id,
-                                      canonical_url=canonicalize_url(page_url, result.canonical_url))
-                written += 1
+    rejects_path = Path(args.rejects) if args.rejects else None
+    targets = [p for p in (out_path, rejects_path) if p is not None]
+    for p in targets:
+        if not p.parent.is_dir():
+            raise UsageError(f"{p}: directory {p.parent} does not exist")
+    tmps = {p: p.with_name(f".{p.name}.tmp") for p in targets}
+    t0 = time.monotonic()
+    out = open(tmps[out_path], "wb")
+    rej: BinaryIO = open(tmps[rejects_path], "wb") if rejects_path else io.BytesIO()
+    progress = _Progress(tally)
+    try:
+        if args.text:
+            _text_command(args, resolve, out, tally)
+        else:
+            def emit(doc: Doc, site: str, result: Any) -> None:
+                fetched_at = doc.fetched_at or datetime.now(timezone.utc)
+                url = doc.url or result.url
+                if isinstance(result, Article):
+                    record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id)
+                    out.write(orjson.dumps(record) + b"\n")
+                    tally.written += 1
+                else:
+                    rej.write(orjson.dumps(build_reject(url=url, site=site, reason=result.reason,
+                                                        detail=result.detail, fetched_at=fetched_at,
+                                                        run_id=run_id)) + b"\n")
+                    tally.rejected += 1
+                progress.step()
+
+            book = TemplateBook(None)   # learned fresh from these pages, as a first crawl learns
+            window = LearningWindow(book)
+            cleaner: Any
+            if workers == 1:
+                cleaner = InlineCleaner(book, args.timeout, window)
             else:
-                record = build_reject(url=page_url, site=site_name, reason=result.reason, detail=result.detail,
-                                      fetched_at=now, run_id=run_id)
-                rejected += 1
-                continue
-            out.write(orjson.dumps(record) + b"\n")
-        out.flush()
-    tmp.replace(out_path)
-    for line in skipped:
-        print(f"skipped {line}", file=sys.stderr)
-    print(f"{written} written, {rejected} rejected, {len(skipped)} skipped -> {out_path}")
-    return 1 if skipped else 0
+                from crawler.pool import PoolCleaner
+
+                cleaner = PoolCleaner(book, args.timeout, workers, window=window)
+            try:
+                asyncio.run(_clean_all(_docs(args.input, tally), cleaner, resolve, emit,
+                                       max_inflight=2 * window.epoch + workers))
+            finally:
+                cleaner.close()
+        for fh in (out, rej):
+            fh.flush()
+            if fh is not rej or rejects_path:
+                os.fsync(fh.fileno())
+    except BaseException:
+        for fh in (out, rej):
+            fh.close()
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        progress.close()
+    out.close()
+    rej.close()
+    for final, tmp in tmps.items():
+        os.replace(tmp, final)
+    seconds = time.monotonic() - t0
+    for line in tally.skips[:MAX_REPORTED]:
+        print(f"newsclean: skipped {line}", file=sys.stderr)
+    if len(tally.skips) > MAX_REPORTED:
+        print(f"newsclean: ... and {len(tally.skips) - MAX_REPORTED} more skipped", file=sys.stderr)
+    pages = tally.written + tally.rejected
+    print(f"{tally.written} written, {tally.rejected} rejected, {len(tally.skips)} skipped"
+          + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
+          + f"; {pages} pages in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
+          f" {workers} worker{'s' if workers != 1 else ''}) -> {out_path}")
+    if tally.skips and not args.allow_skips:
+        print(f"newsclean: {len(tally.skips)} input(s) skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
+        return EXIT_DEGRADED
+    return EXIT_OK

@@ -10,10 +10,12 @@ crawls). Per-site template learning lives here, with the caller: one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from cleaners import CleanResult, SiteRules, SiteTemplates, clean_html
+from cleaners import Article, CleanResult, SiteRules, SiteTemplates, clean_html
+from output import build_record, canonicalize_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,13 @@ class CleanJob:
     url: str
     site: str
     rules: SiteRules
+
+
+def article_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str) -> dict[str, Any]:
+    """The v1 record of a cleaned page: one function, so a crawl and ``newsclean clean`` over
+    its WARC archive build records the same way."""
+    return build_record(article, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
+                        canonical_url=canonicalize_url(url, article.canonical_url))
 
 
 class Cleaner(Protocol):

@@ -147,7 +147,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         jobs.append((NewsSpider, {**kwargs, "site": adhoc_site(args.url)}))
     out = Path(args.out)
     t0 = time.monotonic()
-    code, manifest = run_crawl(jobs, out, _settings_overrides(args.set))
+    overrides = _settings_overrides(args.set)
+    if args.warc:
+        overrides["NEWSCLEAN_WARC_ENABLED"] = True
+    code, manifest = run_crawl(jobs, out, overrides)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
@@ -227,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
     c.add_argument("--max-articles", type=int, help="stop scheduling articles after N per site")
+    c.add_argument("--warc", action="store_true",
+                   help="archive every fetched response and its request in OUT/warc/ (NEWSCLEAN_WARC_ENABLED)")
     c.add_argument("--redis", metavar="URL",
                    help="share the queue, dupefilter and article store with other workers on Redis "
                         "(redis://[:password@]host:port/db, rediss:// for TLS); also NEWSCLEAN_REDIS_URL")
@@ -236,9 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sites", help="list the registered sites")
     s.set_defaults(func=cmd_sites)
 
-    cl = sub.add_parser("clean", help="clean HTML (files/JSONL) or extracted text (--text) into records")
-    cl.add_argument("input", nargs="+", help="HTML files or directories, or JSONL with an html (or, with --text, text) field")
-    cl.add_argument("-o", "--output", required=True, help="output JSONL file")
+    cl = sub.add_parser("clean", help="re-clean WARC archives, HTML files or JSONL (or extracted text, --text) into records")
+    cl.add_argument("input", nargs="+",
+                    help="WARC files (.warc, .warc.gz), HTML files or directories, or JSONL with an html "
+                         "(or, with --text, text) field")
+    cl.add_argument("-o", "--output", required=True, help="output JSONL file (written whole, then renamed into place)")
+    cl.add_argument("--rejects", metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
+    cl.add_argument("--workers", type=int, metavar="N",
+                    help="cleaning processes (default: one per core; 1 = clean in this process)")
+    cl.add_argument("--timeout", type=float, default=10.0, help="seconds of cleaning per page (default: %(default)s)")
+    cl.add_argument("--allow-skips", action="store_true",
+                    help="exit 0 even when unreadable or damaged input was skipped")
     cl.add_argument("--text", action="store_true", help="input JSONL holds extracted text: strip its boilerplate")
     cl.add_argument("--site", help="registered site whose rules apply (default: by the URL's domain)")
     cl.set_defaults(func=cmd_clean)

@@ -33,7 +33,7 @@ def build_manifest(run_id: str, started_at: datetime, per_site: dict[str, dict[s
         status, reason, site_checks = health.assess(stats)
         statuses.append((site, status, reason))
         checks += [{"site": site, **c.to_dict()} for c in site_checks]
-        files += stats.get("newsclean/output/files", [])
+        files += stats.get("newsclean/output/files", []) + stats.get("newsclean/warc/files", [])
         for key, value in stats.items():
             if key.startswith("newsclean/") and isinstance(value, int):
                 counts[key] = counts.get(key, 0) + value

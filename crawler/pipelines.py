@@ -15,10 +15,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from cleaners import Article
-from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook
+from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook, article_record
 from crawler.items import ArticleItem, PageItem, RejectItem
 from crawler.state import state_dir
-from output import OutputError, PartWriter, build_record, build_reject, canonicalize_url
+from output import OutputError, PartWriter, build_reject
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +78,8 @@ class CleanPipeline:
         for name in self.FIELDS:
             if getattr(result, name):
                 self.stats.inc_value(f"{self.STATS}/field/{name}")
-        canonical = canonicalize_url(item.url, result.canonical_url)
-        record = build_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                              run_id=self.run_id, canonical_url=canonical)
+        record = article_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
+                                run_id=self.run_id)
         if store is not None:
             unchanged = store.content_hash(item.fetched.url) == record["content_hash"]
             store.record_fetch(item.fetched, unchanged=unchanged)

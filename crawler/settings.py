@@ -33,6 +33,7 @@ NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejec
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
 NEWSCLEAN_PROGRESS_INTERVAL = 0      # seconds; 0 = 1 on a terminal, 60 under cron; < 0 = off
 NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest for all its spiders instead
+NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
 
 # -- politeness ------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -65,6 +66,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
     "crawler.middlewares.UserAgentFromContact": 500,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "crawler.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }
 SPIDER_MIDDLEWARES = {
     "crawler.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
