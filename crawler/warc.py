@@ -294,6 +294,9 @@ def _resync(data: Any, start: int, gz: bool) -> int:
 
 def _read_record(record: Any, offset: int) -> WarcResponse | None:
     """The response in ``record`` (None for other records), after reading the record whole."""
+    if record.format == "warc" and record.rec_headers.get_header("Content-Length") is None:
+        # warcio takes a header block cut by the end of the file as a whole one.
+        raise EOFError("record truncated: its WARC headers end without a Content-Length")
     is_response = record.rec_type == "response" and record.http_headers is not None
     body = record.content_stream().read() if is_response else b""
     while record.raw_stream.read(1 << 16):
