@@ -51,6 +51,12 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
     from crawler.sites import load_registry
 
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
+    from crawler.dedup import dedup_options
+
+    try:   # refused here as one line, not as a traceback from inside Scrapy
+        dedup_options(overrides)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
     with RunLock(out):   # LockedError -> exit 3 (main)
         return _run_locked(jobs, out, overrides, quiet=quiet)

@@ -33,6 +33,9 @@ NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejec
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
 NEWSCLEAN_PROGRESS_INTERVAL = 0      # seconds; 0 = 1 on a terminal, 60 under cron; < 0 = off
 NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest for all its spiders instead
+NEWSCLEAN_DEDUP_ENABLED = True       # mark copies of earlier records (exact and near) across runs
+NEWSCLEAN_DUPLICATES = "keep"        # keep: write with duplicate_of set; drop: reject with reason duplicate
+NEWSCLEAN_DEDUP_THRESHOLD = 0.5      # MinHash Jaccard of 5-word shingles from which a text is a copy
 NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
 
 # -- politeness ------------------------------------------------------------------------------
@@ -73,6 +76,7 @@ SPIDER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
+    "crawler.dedup.DedupPipeline": 500,
     "crawler.pipelines.OutputPipeline": 900,
 }
 EXTENSIONS = {

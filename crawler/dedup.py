@@ -1,0 +1,134 @@
+"""The dedup step of the crawl: between cleaning and output, mark (or drop) copies of records
+written before, in this run or any earlier one (see :mod:`output.dedup`).
+
+``NEWSCLEAN_DUPLICATES = "keep"`` (default) writes a copy with ``duplicate_of`` set to the
+earliest record's id; ``"drop"`` turns it into a reject with reason ``duplicate``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import ArticleItem, RejectItem
+from crawler.state import state_dir
+from output import iter_records
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature, written_in_run
+
+logger = logging.getLogger(__name__)
+
+MODES = ("keep", "drop")
+
+
+def dedup_options(settings: Any) -> tuple[str, float]:
+    """(mode, threshold) from ``NEWSCLEAN_DUPLICATES`` / ``NEWSCLEAN_DEDUP_THRESHOLD`` (a
+    Settings object or a plain dict of overrides); ValueError naming the setting if bad."""
+    raw_mode = settings.get("NEWSCLEAN_DUPLICATES") or "keep"
+    mode = str(raw_mode).strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"NEWSCLEAN_DUPLICATES must be one of {', '.join(MODES)}, got {raw_mode!r}")
+    raw = settings.get("NEWSCLEAN_DEDUP_THRESHOLD")
+    try:
+        threshold = DEFAULT_THRESHOLD if raw in (None, "") else float(raw)
+    except (TypeError, ValueError):
+        threshold = float("nan")
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"NEWSCLEAN_DEDUP_THRESHOLD must be a number between 0 and 1, got {raw!r}")
+    return mode, threshold
+
+
+class DedupPipeline:
+    """Find each article's earliest copy in the persisted index; keep it marked or drop it.
+
+    Every record that goes on is indexed as pending; once the crawl is closed (its part files
+    committed) the entries whose records are in this crawl's committed parts are kept and the
+    rest forgotten. A killed run's entries are settled the same way when the next run opens,
+    from that run's committed parts.
+    """
+
+    STATS = "newsclean/dedup"
+
+    def __init__(self, crawler: Crawler, index_path: Path | None, root: Path | None, run_id: str,
+                 mode: str = "keep", threshold: float = DEFAULT_THRESHOLD) -> None:
+        if mode not in MODES:
+            raise ValueError(f"NEWSCLEAN_DUPLICATES must be one of {', '.join(MODES)}, got {mode!r}")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.index_path = index_path
+        self.root = root
+        self.run_id = run_id
+        self.mode = mode
+        self.threshold = threshold
+        self.index: DedupIndex | None = None
+        self.site = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        s = crawler.settings
+        if not s.getbool("NEWSCLEAN_DEDUP_ENABLED", True):
+            raise NotConfigured("NEWSCLEAN_DEDUP_ENABLED is off")
+        directory = state_dir(s)
+        root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
+        mode, threshold = dedup_options(s)
+        o = cls(crawler, directory / "dedup.sqlite3" if directory is not None else None, root,
+                s["NEWSCLEAN_RUN_ID"] or "", mode, threshold)
+        crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
+        return o
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.site = getattr(getattr(spider, "site", None), "name", None) or getattr(spider, "name", "") or ""
+        self.index = DedupIndex(self.index_path, threshold=self.threshold)
+        # Entries a killed run left pending: keep what reached its committed parts.
+        for run in self.index.pending_runs():
+            if run == self.run_id:
+                continue   # another crawl of this very run (newsclean crawl --all) is writing them
+            written = written_in_run(self.root, run) if self.root is not None else set()
+            kept, forgotten = self.index.settle(run, written)
+            self.stats.inc_value(f"{self.STATS}/recovered", kept)
+            self.stats.inc_value(f"{self.STATS}/forgotten_uncommitted", forgotten)
+            logger.info("dedup index: run %s left %d pending entries, %d written", run, kept + forgotten, kept)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem) or self.index is None:
+            return item
+        record = item.record
+        sig = signature(record["text"])
+        match = self.index.find(record["id"], record["content_hash"], sig)
+        if match is not None:
+            self.stats.inc_value(f"{self.STATS}/{match.kind}")
+            if self.mode == "drop":
+                self.stats.inc_value(f"{self.STATS}/dropped")
+                logger.info("duplicate dropped: %s (%s copy of %s)", record["url"], match.kind, match.duplicate_of)
+                return RejectItem(url=record["url"], site=record["site"], reason="duplicate",
+                                  detail=f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})",
+                                  fetched=item.fetched)
+            record["duplicate_of"] = match.duplicate_of
+        self.index.add(record["id"], record["content_hash"], sig,
+                       root=match.duplicate_of if match else None, run_id=self.run_id, site=self.site)
+        return item
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """After the output pipeline committed its parts: settle this crawl's entries."""
+        if self.index is None:
+            return
+        try:
+            if self.root is None:
+                kept, forgotten = self.index.settle(self.run_id, lambda _id, _hash: True, site=self.site)
+            else:   # only what this crawl committed: other crawls of the run may still be writing
+                files = self.stats.get_value("newsclean/output/files") or []
+                parts = [self.root / f for f in files if Path(f).parts[:1] == ("articles",)]
+                written = {(r.get("id", ""), r.get("content_hash", "")) for r in iter_records(parts)}
+                kept, forgotten = self.index.settle(self.run_id, written, site=self.site)
+            self.stats.set_value(f"{self.STATS}/indexed", kept)
+            if forgotten:
+                self.stats.set_value(f"{self.STATS}/forgotten_unwritten", forgotten)
+            self.stats.set_value(f"{self.STATS}/index_size", self.index.count())
+        finally:
+            self.index.close()
+            self.index = None

@@ -1,0 +1,154 @@
+"""output.dedup: exact and near duplicates, the earliest record wins, persisted, crash-safe."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from output import PartWriter, content_hash
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexError, find_duplicates, signature, written_in_run
+
+from .dedup_fixtures import distinct, measure, syndicated
+
+
+def _entry(name: str, text: str) -> tuple[str, str, str]:
+    return (f"{name:0>32}"[:32], content_hash(text), text)
+
+
+def _add(index: DedupIndex, rid: str, text: str, run_id: str = "r1") -> str | None:
+    """Find and index like the pipeline does; returns duplicate_of."""
+    sig = signature(text)
+    match = index.find(rid, content_hash(text), sig)
+    index.add(rid, content_hash(text), sig, root=match.duplicate_of if match else None, run_id=run_id)
+    return match.duplicate_of if match else None
+
+
+STORY = syndicated()[0][0].text
+OTHER = syndicated()[1][0].text
+
+
+def test_exact_copy_points_at_the_first() -> None:
+    first, second, third = _entry("a", STORY), _entry("b", "  " + STORY.replace("\n", "\n\n")), _entry("c", STORY)
+    matches = find_duplicates([first, second, third])
+    assert matches[0] is None
+    assert [(m.duplicate_of, m.kind) for m in matches[1:]] == [(first[0], "exact"), (first[0], "exact")]
+
+
+def test_every_syndicated_copy_is_found_as_a_copy_of_its_story() -> None:
+    records, expected = [], []
+    for wire, copies in syndicated():
+        original = _entry(wire.name, wire.text)
+        records.append(original)
+        expected.append(None)
+        for copy in copies:
+            records.append(_entry(copy.name, copy.text))
+            expected.append(original[0])
+    matches = find_duplicates(records)
+    assert [m.duplicate_of if m else None for m in matches] == expected
+    assert {m.kind for m in matches if m} == {"near"}
+
+
+def test_distinct_articles_on_the_same_event_are_never_merged() -> None:
+    texts = [w for w, _ in syndicated()] + distinct()
+    assert len({t.key for t in distinct()}) == 3 and len(distinct()) == 9
+    matches = find_duplicates([_entry(t.name, t.text) for t in texts])
+    assert matches == [None] * len(texts)
+
+
+def test_fixture_figures_at_the_default_threshold() -> None:
+    figures = measure(DEFAULT_THRESHOLD)
+    print(f"\nsyndicated copies found: {figures.copies_found}/{figures.copies}; "
+          f"false merges: {figures.false_merges}/{figures.distinct_pairs} distinct pairs")
+    assert figures.copies_found == figures.copies == 16
+    assert figures.false_merges == 0 and figures.distinct_pairs == 78
+    assert measure(0.8).copies_found < figures.copies   # why the default is not the usual 0.8
+
+
+def test_a_record_never_points_at_itself_and_copies_point_at_the_original() -> None:
+    index = DedupIndex(None)
+    a, b, c = "a" * 32, "b" * 32, "c" * 32
+    wire, copies = syndicated()[0]
+    assert _add(index, a, wire.text) is None
+    assert _add(index, b, copies[0].text) == a
+    # a refetched, changed version of a keeps its own id and is nobody's copy
+    assert _add(index, a, wire.text + "\nUpdate: the port authority later confirmed the figures.") is None
+    # a copy of the copy b names the original, not b
+    assert _add(index, c, copies[0].text + "\nThis story was shared by a reader.") == a
+    # b changed: still a copy of a
+    assert _add(index, b, copies[0].text.replace("Thursday", "Friday")) == a
+    assert index.count() == 5
+
+
+def test_the_index_persists_across_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "dedup.sqlite3"
+    wire, copies = syndicated()[2]
+    index = DedupIndex(path)
+    _add(index, "a" * 32, wire.text, run_id="run1")
+    _add(index, "d" * 32, OTHER, run_id="run1")
+    assert index.settle("run1", {("a" * 32, content_hash(wire.text)), ("d" * 32, content_hash(OTHER))}) == (2, 0)
+    index.close()
+    again = DedupIndex(path)
+    assert again.count() == 2 and again.pending_runs() == []
+    assert _add(again, "b" * 32, copies[1].text, run_id="run2") == "a" * 32
+    assert _add(again, "e" * 32, OTHER, run_id="run2") == "d" * 32
+    again.close()
+
+
+def test_an_entry_whose_record_was_never_written_is_forgotten(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite3"
+    wire, copies = syndicated()[1]
+    index = DedupIndex(path)
+    _add(index, "a" * 32, wire.text, run_id="killed")     # indexed, then the run was killed
+    index.close()
+    index = DedupIndex(path)
+    assert index.pending_runs() == ["killed"]
+    assert index.settle("killed", set()) == (0, 1)
+    assert _add(index, "b" * 32, copies[0].text, run_id="next") is None
+    index.close()
+
+
+def test_copies_of_a_lost_record_are_rerooted_at_the_earliest_kept_copy(tmp_path: Path) -> None:
+    # Records land in different part files; a kill can commit the copy's part and not the original's.
+    index = DedupIndex(tmp_path / "dedup.sqlite3")
+    wire, copies = syndicated()[3]
+    a, b, c = "a" * 32, "b" * 32, "c" * 32
+    _add(index, a, wire.text, run_id="killed")
+    assert _add(index, b, copies[0].text, run_id="killed") == a
+    assert index.settle("killed", lambda rid, h: rid == b) == (1, 1)
+    assert _add(index, c, copies[2].text, run_id="next") == b
+    # the lost original, refetched, is a copy of the copy that survived: nothing points at a ghost
+    assert _add(index, a, wire.text, run_id="next") == b
+    index.close()
+
+
+def test_written_in_run_reads_only_that_runs_committed_parts(tmp_path: Path) -> None:
+    for run, ids in (("run1", ["1" * 32, "2" * 32]), ("run2", ["3" * 32])):
+        with PartWriter(tmp_path, run, kind="articles", max_records=1) as writer:
+            for rid in ids:
+                writer.write({"id": rid, "content_hash": "sha256:" + rid}, {"site": "s", "date": "2026-02-01"})
+    assert written_in_run(tmp_path, "run1") == {("1" * 32, "sha256:" + "1" * 32), ("2" * 32, "sha256:" + "2" * 32)}
+    assert written_in_run(tmp_path, "run3") == set()
+
+
+def test_an_index_with_other_parameters_or_no_index_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite3"
+    DedupIndex(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '64' WHERE key = 'num_perm'")
+    with pytest.raises(DedupIndexError, match="num_perm"):
+        DedupIndex(path)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DedupIndexError, match="not a dedup index"):
+        DedupIndex(junk)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        DedupIndex(None, threshold=1.5)
+
+
+def test_empty_and_short_texts_do_not_crash() -> None:
+    matches = find_duplicates([_entry("a", ""), _entry("b", "Short."), _entry("c", "Short."), _entry("d", "")])
+    assert matches[0] is None and matches[1] is None
+    assert matches[2] is not None and matches[2].kind == "exact"
+    assert matches[3] is not None and matches[3].kind == "exact"
