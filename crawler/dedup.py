@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem, RejectItem
+from crawler.redis_state import redis_url
 from crawler.state import state_dir
 from output import iter_records
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature, written_in_run
@@ -84,6 +85,9 @@ class DedupPipeline:
         spider = self.crawler.spider
         self.site = getattr(getattr(spider, "site", None), "name", None) or getattr(spider, "name", "") or ""
         self.index = DedupIndex(self.index_path, threshold=self.threshold)
+        if redis_url(self.crawler.settings):
+            logger.warning("dedup: the index (%s) is this worker's own; copies written by other Redis "
+                           "workers are not seen (docs/scale-out.md)", self.index_path or "in memory")
         # Entries a killed run left pending: keep what reached its committed parts.
         for run in self.index.pending_runs():
             if run == self.run_id:

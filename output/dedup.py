@@ -172,6 +172,9 @@ class DedupIndex:
             site: str = "") -> None:
         """Index a record as pending for ``run_id`` (and ``site``); ``root`` is what it is a copy
         of (None: an original)."""
+        if self.db.execute("SELECT 1 FROM entries WHERE id = ? AND content_hash = ? LIMIT 1",
+                           (record_id, content_hash)).fetchone():
+            return   # the same version again (a run without the article store refetches all)
         blob = np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
         seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
                               " VALUES (?, ?, ?, ?, ?, ?)",

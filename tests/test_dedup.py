@@ -17,11 +17,11 @@ def _entry(name: str, text: str) -> tuple[str, str, str]:
     return (f"{name:0>32}"[:32], content_hash(text), text)
 
 
-def _add(index: DedupIndex, rid: str, text: str, run_id: str = "r1") -> str | None:
+def _add(index: DedupIndex, rid: str, text: str, run_id: str = "r1", site: str = "") -> str | None:
     """Find and index like the pipeline does; returns duplicate_of."""
     sig = signature(text)
     match = index.find(rid, content_hash(text), sig)
-    index.add(rid, content_hash(text), sig, root=match.duplicate_of if match else None, run_id=run_id)
+    index.add(rid, content_hash(text), sig, root=match.duplicate_of if match else None, run_id=run_id, site=site)
     return match.duplicate_of if match else None
 
 
@@ -152,3 +152,22 @@ def test_empty_and_short_texts_do_not_crash() -> None:
     assert matches[0] is None and matches[1] is None
     assert matches[2] is not None and matches[2].kind == "exact"
     assert matches[3] is not None and matches[3].kind == "exact"
+
+
+def test_crawls_of_one_run_share_the_file_and_settle_only_their_own_site(tmp_path: Path) -> None:
+    # newsclean crawl --all: one index connection per site crawl, the same run id.
+    path = tmp_path / "dedup.sqlite3"
+    first, second = DedupIndex(path), DedupIndex(path)
+    wire, copies = syndicated()[0]
+    a, b = "a" * 32, "b" * 32
+    second.find("0" * 32, "x", signature(OTHER))           # second's buckets are loaded before a exists
+    _add(first, a, wire.text, run_id="run", site="site-a")
+    assert _add(second, b, copies[1].text, run_id="run") == a  # caught up with first's row
+    assert second.settle("run", {(b, content_hash(copies[1].text))}, site="") == (1, 0)
+    assert first.pending_runs() == ["run"]                     # site-a's entry still pending
+    assert first.settle("run", {(a, content_hash(wire.text))}, site="site-a") == (1, 0)
+    # the same version of a record indexed again is not a second entry
+    _add(first, a, wire.text, run_id="run2")
+    assert first.count() == 2
+    first.close()
+    second.close()

@@ -26,13 +26,15 @@ class StorySite:
     def __init__(self, root: Path, server: DemoServer) -> None:
         self.root, self.server = root, server
         self.pages: dict[str, Text] = {}
+        self.lastmod: dict[str, str] = {}
         (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {server.base_url}/sitemap.xml\n")
 
     def url(self, path: str) -> str:
         return self.server.base_url + path
 
-    def publish(self, path: str, text: Text) -> None:
+    def publish(self, path: str, text: Text, lastmod: str = "2026-02-01T08:00:00+00:00") -> None:
         self.pages[path] = text
+        self.lastmod[path] = lastmod
         body = "".join(f"<p>{html.escape(p)}</p>" for p in text.paragraphs)
         page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(text.title)}</title>"
                 f"<meta property='article:published_time' content='2026-02-01T08:00:00+00:00'></head><body>"
@@ -40,7 +42,7 @@ class StorySite:
         target = self.root / path.lstrip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page, encoding="utf-8")
-        urls = "".join(f"<url><loc>{self.url(p)}</loc><lastmod>2026-02-01T08:00:00+00:00</lastmod></url>"
+        urls = "".join(f"<url><loc>{self.url(p)}</loc><lastmod>{self.lastmod[p]}</lastmod></url>"
                        for p in self.pages)
         (self.root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
 
@@ -93,6 +95,16 @@ def test_second_run_marks_copies_of_a_first_run_article(site: StorySite, tmp_pat
     assert counts["newsclean/dedup/near"] == 1 and counts["newsclean/dedup/exact"] == 1
     assert "newsclean/dedup/dropped" not in counts
     assert (out / "state" / "dedup.sqlite3").is_file()
+
+    # The original changes and is refetched: same id, its own record, nobody's copy.
+    wire, _ = syndicated()[0]
+    changed = Text(wire.key, "changed", wire.title, (*wire.paragraphs, "Update: ships began unloading on Friday."))
+    site.publish("/2026/02/01/dock-strike-ends/", changed, lastmod="2026-02-05T08:00:00+00:00")
+    third = crawl(site, out)
+    assert third.returncode == 0, third.stderr[-2000:]
+    versions = [r for r in read_parts(out) if r["url"] == original["url"]]
+    assert len(versions) == 2 and versions[1]["id"] == original["id"]
+    assert versions[1]["duplicate_of"] is None and versions[1]["content_hash"] != original["content_hash"]
 
 
 def test_drop_setting_writes_duplicate_rejects(site: StorySite, tmp_path: Path) -> None:
