@@ -10,7 +10,9 @@ Inputs (any mix, files or directories of them):
 - JSONL whose lines carry ``html`` (and optionally ``url``, ``site``, ``fetched_at``);
 - with ``--text``: JSONL whose lines carry ``text`` (extracted elsewhere): boilerplate lines go.
 
-Site rules come from the registry by the page's domain (or ``--site``). Records are built by
+Site rules come from the registry by the page's domain (or ``--site``). Copies among the
+input are marked with ``duplicate_of`` (``--duplicates keep``, the crawl's default), dropped to the
+rejects (``drop``) or left alone (``off``), by the crawl's dedup index, in memory. Records are built by
 :func:`crawler.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
 crawl's own cleaners: inline for ``--workers 1``, else a :class:`~crawler.pool.PoolCleaner`
 (one worker process per core by default), both behind one
@@ -48,6 +50,7 @@ from cleaners import Article, SiteRules, clean_text
 from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
 from crawler.sites import Site, load_registry
 from output import build_reject, new_run_id
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -278,6 +281,9 @@ def clean_command(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold
+    if not 0.0 < threshold < 1.0:
+        raise UsageError("--dedup-threshold must be between 0 and 1")
     resolve = SiteResolver(registry, args.site)
     run_id = new_run_id()
     tally = Tally()
@@ -296,17 +302,33 @@ def clean_command(args: argparse.Namespace) -> int:
         if args.text:
             _text_command(args, resolve, out, tally)
         else:
+            # Copies are marked (or dropped) as a first crawl of these pages would: an index of
+            # this input alone, in input order (the earliest record wins).
+            index = DedupIndex(None, threshold=threshold) if args.duplicates != "off" else None
+
             def emit(doc: Doc, site: str, result: Any) -> None:
                 fetched_at = doc.fetched_at or datetime.now(timezone.utc)
                 url = doc.url or result.url
-                if isinstance(result, Article):
+                reason, detail = (None, "") if isinstance(result, Article) else (result.reason, result.detail)
+                if reason is None:
                     record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id)
+                    match = None
+                    if index is not None:
+                        sig = signature(record["text"])
+                        match = index.find(record["id"], record["content_hash"], sig)
+                        if match is not None and args.duplicates == "drop":
+                            reason = "duplicate"
+                            detail = f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})"
+                        else:
+                            index.add(record["id"], record["content_hash"], sig,
+                                      root=match.duplicate_of if match else None, run_id=run_id)
+                            record["duplicate_of"] = match.duplicate_of if match else None
+                if reason is None:
                     out.write(orjson.dumps(record) + b"\n")
                     tally.written += 1
                 else:
-                    rej.write(orjson.dumps(build_reject(url=url, site=site, reason=result.reason,
-                                                        detail=result.detail, fetched_at=fetched_at,
-                                                        run_id=run_id)) + b"\n")
+                    rej.write(orjson.dumps(build_reject(url=url, site=site, reason=reason, detail=detail,
+                                                        fetched_at=fetched_at, run_id=run_id)) + b"\n")
                     tally.rejected += 1
                 progress.step()
 
@@ -324,6 +346,8 @@ def clean_command(args: argparse.Namespace) -> int:
                                        max_inflight=2 * window.epoch + workers))
             finally:
                 cleaner.close()
+                if index is not None:
+                    index.close()
         for fh in (out, rej):
             fh.flush()
             if fh is not rej or rejects_path:

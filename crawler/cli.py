@@ -258,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--timeout", type=float, default=10.0, help="seconds of cleaning per page (default: %(default)s)")
     cl.add_argument("--allow-skips", action="store_true",
                     help="exit 0 even when unreadable or damaged input was skipped")
+    cl.add_argument("--duplicates", choices=("keep", "drop", "off"), default="keep",
+                    help="copies among the input: keep them with duplicate_of set (default), drop them "
+                         "to the rejects, or do not look")
+    cl.add_argument("--dedup-threshold", type=float, metavar="J",
+                    help="MinHash Jaccard similarity from which a text is a near copy (default: the crawl's, 0.5)")
     cl.add_argument("--text", action="store_true", help="input JSONL holds extracted text: strip its boilerplate")
     cl.add_argument("--site", help="registered site whose rules apply (default: by the URL's domain)")
     cl.set_defaults(func=cmd_clean)

@@ -139,13 +139,14 @@ def article(i: int) -> bytes:
             f"<body><article><h1>Harbour story {i}</h1>{paras}</article></body></html>").encode()
 
 
-def good_warc(path: Path, n: int = 4, *, site: str | None = None) -> Path:
-    """A WARC of ``n`` article pages, written the way a crawl writes it."""
+def good_warc(path: Path, n: int = 4, *, site: str | None = None, bodies: list[bytes] | None = None) -> Path:
+    """A WARC of ``n`` article pages (or of ``bodies``), written the way a crawl writes it."""
     writer = WarcFileWriter(path, software="newsclean/test", run_id="test")
-    for i in range(n):
+    bodies = bodies or [article(i) for i in range(n)]
+    for i, body in enumerate(bodies):
         writer.add(Exchange(url=f"http://news.test/story-{i}/", method="GET", request_headers=[("User-Agent", "t")],
                             request_body=b"", protocol="HTTP/1.1", status=200,
-                            response_headers=[("Content-Type", "text/html; charset=utf-8")], body=article(i),
+                            response_headers=[("Content-Type", "text/html; charset=utf-8")], body=body,
                             fetched_at=datetime(2026, 1, 2, 3, 4, i, tzinfo=timezone.utc), site=site, kind="article"))
     writer.close()
     return path
@@ -257,3 +258,20 @@ def test_output_is_replaced_only_when_complete(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert dest.read_bytes() == b""             # a complete (empty) run replaced it
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_copies_in_the_input_are_marked_or_dropped(tmp_path: Path) -> None:
+    copy = article(1).replace(b"Harbour story 1</h1>", b"Harbour story 1</h1><p>From our wire partners.</p>")
+    warc = good_warc(tmp_path / "dup.warc.gz", bodies=[article(0), article(1), copy, article(1)])
+    proc, records = clean(warc, "-o", tmp_path / "keep.jsonl", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    ids = [r["id"] for r in records]
+    assert [r["duplicate_of"] for r in records] == [None, None, ids[1], ids[1]]   # near, then exact copy
+    proc, records = clean(warc, "-o", tmp_path / "drop.jsonl", "--rejects", tmp_path / "rej.jsonl",
+                          "--workers", "1", "--duplicates", "drop")
+    assert proc.returncode == 0, proc.stderr
+    assert [r["url"] for r in records] == ["http://news.test/story-0/", "http://news.test/story-1/"]
+    rejects = load(tmp_path / "rej.jsonl")
+    assert [(r["url"], r["reason"]) for r in rejects] == [("http://news.test/story-2/", "duplicate"),
+                                                          ("http://news.test/story-3/", "duplicate")]
+    assert "near copy of" in rejects[0]["detail"] and "exact copy of" in rejects[1]["detail"]
