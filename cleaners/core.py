@@ -15,11 +15,13 @@ not interrupted: a hard, kill-based bound is the crawler's worker pool's job.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import lxml.etree as etree
 import lxml.html
@@ -192,18 +194,68 @@ def _title_line_drop(body: list[str], title: str | None) -> list[str]:
     return body
 
 
+#: Deprecated ISO 639-1 codes pages still declare, and their current form.
+_LANG_ALIASES = MappingProxyType({"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"})
+#: Languages close enough that the identifier confuses them even on long text: a declaration
+#: naming another member of the group is kept.
+_CLOSE_LANGUAGES = (frozenset({"no", "nb", "nn", "da"}), frozenset({"ms", "id"}),
+                    frozenset({"hr", "sr", "bs"}), frozenset({"cs", "sk"}), frozenset({"gl", "pt"}))
+#: Below this many characters the text is too thin to identify: the declaration (or nothing) stands.
+LANG_MIN_CHARS = 20
+#: A declaration that the text contradicts is overruled only on this much text, at this confidence
+#: (templates often hard-code lang="en" on every page, whatever the article's language).
+LANG_OVERRULE_CHARS = 200
+LANG_OVERRULE_CONFIDENCE = 0.95
+
+
+def declared_language(html_lang: str | None) -> str | None:
+    """ISO 639-1 code of a declared language (``en-US`` -> ``en``, ``iw`` -> ``he``), or None."""
+    code = (html_lang or "").strip().split("-")[0].split("_")[0].lower()
+    code = _LANG_ALIASES.get(code, code)
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier() -> Any:
+    """py3langid's model with normalized probabilities, limited to two-letter (ISO 639-1) labels
+    so a record's language always fits the schema (the model also knows arz, yue, zxx...).
+    Loaded once per process and only read afterwards."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages([code for code in identifier.labels if len(code) == 2])
+    return identifier
+
+
+def identify_language(text: str) -> tuple[str, float] | None:
+    """``(ISO 639-1 code, probability)`` of ``text`` by py3langid, or None on too little text."""
+    if len(text.strip()) < LANG_MIN_CHARS:
+        return None
+    code, probability = _identifier().classify(text[:2000])
+    return code, probability
+
+
+def _close(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in _CLOSE_LANGUAGES)
+
+
 def _language(text: str, html_lang: str | None) -> str | None:
-    declared = (html_lang or "").split("-")[0].split("_")[0].lower() or None
-    if declared and len(declared) == 2:
-        return declared  # the page's own declaration; identification only when it is missing
+    """The article's language: identified from the text and cross-checked with the page's
+    declaration. The declaration wins on short text, on low confidence and between close
+    languages; the text wins when it is long and clearly in another language."""
+    declared = declared_language(html_lang)
     try:
-        import py3langid
-        lang, score = py3langid.classify(text[:1500])
-    except Exception:  # noqa: BLE001
+        found = identify_language(text)
+    except Exception:  # noqa: BLE001 - a broken model must not cost the article
+        found = None
+    if found is None:
         return declared
-    if declared and declared != lang and len(text) < 400:
-        return declared  # short text: trust the page's declaration over a weak guess
-    return lang
+    detected, probability = found
+    if declared is None or declared == detected or _close(declared, detected):
+        return declared or detected
+    if len(text) >= LANG_OVERRULE_CHARS and probability >= LANG_OVERRULE_CONFIDENCE:
+        return detected
+    return declared
 
 
 def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules | None = None, *,
@@ -292,7 +344,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
     run.check("dates")
-    language = _language(final, md.html_lang) if opts.detect_language else md.html_lang
+    language = _language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
     return Article(
         url=url, text=final, title=md.title, authors=md.authors, published=md.published,
         modified=md.modified, language=language, description=md.description, section=md.section,
