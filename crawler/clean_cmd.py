@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
 import io
 import os
 import sys
@@ -51,6 +50,7 @@ from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBo
 from crawler.sites import Site, load_registry
 from output import build_reject, new_run_id
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature
+from output.reader import open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -83,7 +83,7 @@ def _kind(path: Path) -> str | None:
     name = path.name.lower()
     if ".warc" in name:
         return "warc"
-    if name.endswith((".jsonl", ".jsonl.gz", ".json", ".json.gz")):
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json", ".json.gz")):
         return "jsonl"
     if name.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
         return "html"
@@ -106,12 +106,7 @@ def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
 
 
 def _open(path: Path) -> BinaryIO:
-    fh = open(path, "rb")
-    if fh.read(2) == b"\x1f\x8b":
-        fh.seek(0)
-        return gzip.GzipFile(fileobj=fh)   # type: ignore[return-value]
-    fh.seek(0)
-    return fh
+    return open_jsonl(path)   # type: ignore[return-value]  # plain, gzip or zstd by magic bytes
 
 
 def _parse_time(value: Any) -> datetime | None:

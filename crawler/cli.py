@@ -183,6 +183,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return stats_command(args)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from crawler.export_cmd import export_command
+
+    return export_command(args)
+
+
 def cmd_merge_manifests(args: argparse.Namespace) -> int:
     """One manifest for a crawl that several workers ran, from their own manifests."""
     import orjson
@@ -272,10 +278,18 @@ def build_parser() -> argparse.ArgumentParser:
     mm.add_argument("-o", "--output", required=True)
     mm.set_defaults(func=cmd_merge_manifests)
 
-    st = sub.add_parser("stats", help="counts by site, language and month of JSONL records")
-    st.add_argument("files", nargs="+")
+    st = sub.add_parser("stats", help="counts by site, language and month, lengths, duplicates, rejects, field coverage")
+    st.add_argument("files", nargs="+", metavar="FILE",
+                    help="JSONL record/reject files (.jsonl, .gz, .zst) or directories (an output directory: its parts)")
     st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")
     st.set_defaults(func=cmd_stats)
+
+    ex = sub.add_parser("export", help="export JSONL records to Parquet")
+    ex.add_argument("input", nargs="+", metavar="INPUT", help="JSONL record files or directories (an output directory: its articles)")
+    ex.add_argument("--parquet", required=True, metavar="OUT", help="Parquet file to write (written whole, then renamed into place)")
+    ex.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")
+    ex.set_defaults(func=cmd_export)
     return p
 
 

@@ -14,11 +14,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from cleaners import Article
+from cleaners import Article, Rejected
 from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook, article_record
 from crawler.items import ArticleItem, PageItem, RejectItem
 from crawler.state import state_dir
 from output import OutputError, PartWriter, build_reject
+from output.writer import COMPRESSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,13 @@ class CleanPipeline:
     STATS = "newsclean/clean"
     FIELDS = ("title", "text", "published", "authors", "language")
 
-    def __init__(self, crawler: Crawler, run_id: str, cleaner: Cleaner) -> None:
+    def __init__(self, crawler: Crawler, run_id: str, cleaner: Cleaner,
+                 languages: frozenset[str] = frozenset()) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.run_id = run_id
         self.cleaner = cleaner
+        self.languages = languages   # NEWSCLEAN_LANGUAGES; empty: every language is kept
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
@@ -54,7 +57,8 @@ class CleanPipeline:
             workers = s.get("NEWSCLEAN_CLEAN_WORKERS")   # None: one per core; 0: inline
             cleaner = make_cleaner(TemplateBook(state_dir(s)), s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"),
                                    None if workers in (None, "") else int(workers), stats=crawler.stats)
-        return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner)
+        languages = frozenset(code.strip().lower() for code in s.getlist("NEWSCLEAN_LANGUAGES") if code.strip())
+        return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner, languages)
 
     def close_spider(self) -> None:
         self.cleaner.close()
@@ -66,6 +70,10 @@ class CleanPipeline:
         result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
+        if isinstance(result, Article) and self.languages and result.language not in self.languages:
+            # An article, just not in a wanted language: a reject like any other, with its reason.
+            result = Rejected(item.url, "language", detail=f"{result.language or 'unknown'} not in "
+                                                          f"NEWSCLEAN_LANGUAGES {sorted(self.languages)}")
         store = self.crawler.spider.store
         if not isinstance(result, Article):
             self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")
@@ -103,12 +111,17 @@ class OutputPipeline:
     #: Rejects for these reasons are retried next run; the others are remembered as settled.
     TRANSIENT = frozenset({"timeout", "error"})
 
-    def __init__(self, crawler: Crawler, root: Path | None, run_id: str, max_records: int) -> None:
+    def __init__(self, crawler: Crawler, root: Path | None, run_id: str, max_records: int,
+                 compress: str = "") -> None:
+        if compress not in COMPRESSIONS:
+            # Not NotConfigured: that would switch the output off silently.
+            raise ValueError(f"NEWSCLEAN_OUTPUT_COMPRESSION must be one of {sorted(COMPRESSIONS)}, not {compress!r}")
         self.crawler = crawler
         self.stats = crawler.stats
         self.root = root
         self.run_id = run_id
         self.max_records = max_records
+        self.compress = compress
         self.articles: PartWriter | None = None
         self.rejects: PartWriter | None = None
         self.files: list[str] = []
@@ -117,7 +130,8 @@ class OutputPipeline:
     def from_crawler(cls, crawler: Crawler) -> OutputPipeline:
         s = crawler.settings
         root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
-        return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"))
+        return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"),
+                   (s.get("NEWSCLEAN_OUTPUT_COMPRESSION") or "").strip().lower())
 
     @property
     def store(self) -> Any:
@@ -126,8 +140,10 @@ class OutputPipeline:
     def open_spider(self) -> None:
         if self.root is None:
             return
-        self.articles = PartWriter(self.root, self.run_id, kind="articles", max_records=self.max_records)
-        self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records)
+        self.articles = PartWriter(self.root, self.run_id, kind="articles", max_records=self.max_records,
+                                   compress=self.compress)
+        self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records,
+                                  compress=self.compress)
 
     def close_spider(self) -> None:
         parts = []

@@ -28,6 +28,8 @@ NEWSCLEAN_OUTPUT_DIR = None          # set: write part files, rejects, manifest 
 NEWSCLEAN_STATE_DIR = None           # default: <NEWSCLEAN_OUTPUT_DIR>/state
 NEWSCLEAN_STORE_ENABLED = True       # the article store: fetch only what is new or changed
 NEWSCLEAN_RUN_ID = None              # default: a new id per run (output.manifest.new_run_id)
+NEWSCLEAN_OUTPUT_COMPRESSION = ""    # part files: "" (.jsonl), "gzip" (.jsonl.gz) or "zstd" (.jsonl.zst)
+NEWSCLEAN_LANGUAGES = []             # ISO 639-1 codes to keep (e.g. ["en", "ur"]); others -> rejects (language); [] = all
 NEWSCLEAN_PART_MAX_RECORDS = 500     # a part file is committed (renamed) after this many records
 NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejected("timeout")
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site

@@ -4,7 +4,7 @@ Plain Python: never imports Scrapy or ``crawler``.
 """
 
 from output.manifest import RUN_STATUSES, RunManifest, config_hash, new_run_id, versions
-from output.reader import JsonlReader, find_parts, iter_records
+from output.reader import JsonlReader, find_parts, iter_records, open_jsonl
 from output.schema import (
     RECORD_SCHEMA,
     REJECT_SCHEMA,
@@ -26,6 +26,6 @@ __all__ = [
     "RECORD_SCHEMA", "REJECT_SCHEMA", "RUN_STATUSES", "SCHEMA_VERSION", "CommittedPart", "JsonlReader",
     "OutputError", "PartWriter", "RecordInvalid", "RunManifest", "build_record", "build_reject",
     "canonicalize_url", "cleanup_orphans", "config_hash", "content_hash", "find_parts", "iso_utc",
-    "iter_records", "new_run_id", "normalize_text", "record_id", "validate_record", "validate_reject",
+    "iter_records", "new_run_id", "open_jsonl", "normalize_text", "record_id", "validate_record", "validate_reject",
     "versions", "write_json_atomic",
 ]

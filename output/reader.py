@@ -3,39 +3,124 @@
 from __future__ import annotations
 
 import gzip
+import io
+import zlib
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 import orjson
+import zstandard
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+# A cut gzip member or zstd frame raises EOFError, damaged gzip zlib.error or OSError("Not a
+# gzipped file"), damaged zstd OSError (see _ZstdReader).
+_READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def open_jsonl(path: Path | str) -> IO[bytes]:
+    """Open a JSONL file for binary reading, decompressing gzip or zstd by its magic bytes
+    (not by its name: a renamed or suffix-less file still reads)."""
+    with open(path, "rb") as probe:
+        magic = probe.read(4)
+    if magic[:2] == _GZIP_MAGIC:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if magic == _ZSTD_MAGIC:
+        return io.BufferedReader(_ZstdReader(open(path, "rb")))
+    return open(path, "rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """Decompress zstd frames one after another, and raise ``EOFError`` when the input ends
+    inside a frame: zstandard's own ``stream_reader`` ends silently on a cut file, which would
+    lose the tail of a part without a word."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._dobj = zstandard.ZstdDecompressor().decompressobj()
+        self._in_frame = False
+        self._out = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        while not self._out:
+            if self._dobj.eof:   # frame complete: whatever follows starts the next one
+                rest = self._dobj.unused_data
+                self._dobj = zstandard.ZstdDecompressor().decompressobj()
+                self._in_frame = bool(rest)
+                if rest:
+                    self._out = self._decompress(rest)
+                continue
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("zstd frame cut short (the file ends inside it)")
+                return
+            self._in_frame = True
+            self._out = self._decompress(chunk)
+
+    def _decompress(self, data: bytes) -> bytes:
+        try:
+            return self._dobj.decompress(data)
+        except zstandard.ZstdError as exc:   # as OSError: callers already handle damaged gzip so
+            raise OSError(f"damaged zstd data: {exc}") from exc
+
+    def readinto(self, buffer: Any) -> int:
+        self._fill()
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 class JsonlReader:
-    """Iterate JSON objects over JSONL files (``.gz`` too); bad lines are skipped and listed."""
+    """Iterate JSON objects over JSONL files (gzip and zstd too); bad lines are skipped and listed."""
 
     def __init__(self) -> None:
         self.skipped: list[tuple[str, int, str]] = []   # (path, line number, error)
 
-    @staticmethod
-    def _open(path: Path) -> IO[bytes]:
-        return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
-
     def iter_records(self, paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
-        """Yield each JSON object line of each path in order."""
+        """Yield each JSON object line of each path in order (plain, gzip or zstd).
+
+        A file that cannot be opened, or whose compressed stream is cut short or damaged, is
+        listed in :attr:`skipped` at the line where reading stopped; the other files go on.
+        """
+        return (obj for _path, _line, obj in self.iter_located(paths))
+
+    def skip(self, path: Path | str, line_no: int, why: str) -> None:
+        """Note a line the caller could not use (e.g. valid JSON that is not a record)."""
+        self.skipped.append((str(path), line_no, why))
+
+    def iter_located(self, paths: Iterable[Path | str]) -> Iterator[tuple[Path, int, dict[str, Any]]]:
+        """Like :meth:`iter_records`, with each object's file and line number."""
         for p in paths:
             path = Path(p)
-            with self._open(path) as fh:
-                for line_no, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = orjson.loads(line)
-                    except orjson.JSONDecodeError as exc:
-                        self.skipped.append((str(path), line_no, f"bad JSON: {exc}"))
-                        continue
-                    if not isinstance(obj, dict):
-                        self.skipped.append((str(path), line_no, f"not an object: {type(obj).__name__}"))
-                        continue
-                    yield obj
+            line_no = 0
+            try:
+                with open_jsonl(path) as fh:
+                    for line_no, line in enumerate(fh, 1):
+                        if not line.strip():
+                            continue
+                        try:
+                            obj = orjson.loads(line)
+                        except orjson.JSONDecodeError as exc:
+                            self.skipped.append((str(path), line_no, f"bad JSON: {exc}"))
+                            continue
+                        if not isinstance(obj, dict):
+                            self.skipped.append((str(path), line_no, f"not an object: {type(obj).__name__}"))
+                            continue
+                        yield path, line_no, obj
+            except _READ_ERRORS as exc:
+                self.skipped.append((str(path), line_no + 1, f"cannot read further: {type(exc).__name__}: {exc}"))
 
     __call__ = iter_records
 
@@ -51,3 +136,35 @@ def find_parts(root: Path | str, kind: str = "articles") -> list[Path]:
     if not base.is_dir():
         return []
     return sorted(p for p in base.rglob("part-*.jsonl*") if p.is_file() and not p.name.startswith("."))
+
+
+#: Names of JSONL files (plain and compressed) that directory inputs are searched for.
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
+
+
+def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path], list[str]]:
+    """``(article files, reject files, missing inputs)`` of command-line inputs.
+
+    An output directory (one with ``articles/`` or ``rejects/``) gives its committed parts of
+    each kind; another directory gives every JSONL file under it (hidden temp parts never),
+    rejects being those under a ``rejects`` folder; a file is taken as articles.
+    """
+    articles: list[Path] = []
+    rejects: list[Path] = []
+    missing: list[str] = []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            if (path / "articles").is_dir() or (path / "rejects").is_dir():
+                articles += find_parts(path, "articles")
+                rejects += find_parts(path, "rejects")
+                continue
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not f.name.startswith(".") and f.name.endswith(JSONL_SUFFIXES):
+                    (rejects if "rejects" in f.relative_to(path).parts[:-1] or path.name == "rejects"
+                     else articles).append(f)
+        elif path.is_file():
+            articles.append(path)
+        else:
+            missing.append(str(name))
+    return articles, rejects, missing

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import errno
+import gzip
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO
 
 import orjson
+import zstandard
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CAUSES = {
@@ -38,9 +41,24 @@ class CommittedPart:
 class _OpenPart:
     tmp: Path
     final: Path
-    fh: BinaryIO
+    fh: BinaryIO                  # the raw temp file (flushed, fsynced, renamed)
+    out: Any = None               # what records are written to: fh itself, or a compressor over it
     count: int = 0
     ids: list[str] = field(default_factory=list)
+
+
+#: Part file compressions (``NEWSCLEAN_OUTPUT_COMPRESSION``) and the suffix each adds to ``.jsonl``.
+COMPRESSIONS = MappingProxyType({"": "", "gzip": ".gz", "zstd": ".zst"})
+
+
+def _compressor(fh: BinaryIO, compress: str) -> Any:
+    """A writable stream over ``fh`` that compresses; closing it leaves ``fh`` open for the fsync."""
+    if compress == "gzip":
+        # mtime=0: the same records give the same bytes (no timestamp in the header).
+        return gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0)
+    if compress == "zstd":
+        return zstandard.ZstdCompressor(level=3).stream_writer(fh, closefd=False)
+    return fh
 
 
 def _sanitize(value: str) -> str:
@@ -65,19 +83,23 @@ class PartWriter:
 
     Layout: ``<root>/<kind>/site=<site>/date=<YYYY-MM-DD>/part-<run_id>-<seq:05d>.jsonl``;
     the open part is ``.part-<run_id>-<seq:05d>.jsonl.tmp`` in the same directory, so readers
-    (and :func:`find_parts`) never see a torn line.
+    (and :func:`find_parts`) never see a torn line. ``compress="gzip"``/``"zstd"`` writes
+    ``.jsonl.gz``/``.jsonl.zst`` parts the same way: the compressed stream is ended, fsynced,
+    then renamed, so a visible part is always a complete gzip member / zstd frame.
     """
 
     def __init__(self, root: Path | str, run_id: str, *, kind: str = "articles",
-                 max_records: int = 1000, compress: None = None) -> None:
-        if compress is not None:
-            raise ValueError("compression is not supported yet")
+                 max_records: int = 1000, compress: str | None = None) -> None:
+        compress = compress or ""
+        if compress not in COMPRESSIONS:
+            raise ValueError(f"unknown compression {compress!r}: use one of {', '.join(repr(c) for c in COMPRESSIONS)}")
         if max_records < 1:
             raise ValueError("max_records must be >= 1")
         self.root = Path(root)
         self.run_id = _sanitize(run_id)
         self.kind = _sanitize(kind)
         self.max_records = max_records
+        self.compress = compress
         self._open: dict[Path, _OpenPart] = {}
         self._seq: dict[Path, int] = {}
         self._committed: list[CommittedPart] = []
@@ -90,7 +112,7 @@ class PartWriter:
         return d
 
     def _names(self, directory: Path, seq: int) -> tuple[Path, Path]:
-        stem = f"part-{self.run_id}-{seq:05d}.jsonl"
+        stem = f"part-{self.run_id}-{seq:05d}.jsonl{COMPRESSIONS[self.compress]}"
         return directory / f".{stem}.tmp", directory / stem
 
     def _next_seq(self, directory: Path) -> int:
@@ -118,7 +140,7 @@ class PartWriter:
         except OSError as exc:
             raise _output_error(tmp, exc) from exc
         self._seq[directory] = seq + 1
-        part = _OpenPart(tmp=tmp, final=final, fh=fh)
+        part = _OpenPart(tmp=tmp, final=final, fh=fh, out=_compressor(fh, self.compress))
         self._open[directory] = part
         return part
 
@@ -131,9 +153,12 @@ class PartWriter:
         part = self._open.get(directory) or self._open_part(directory)
         line = orjson.dumps(record) + b"\n"
         try:
-            part.fh.write(line)
+            part.out.write(line)
             # Flush per record: a full disk must surface here, at the record that did not fit.
-            part.fh.flush()
+            # A compressor is not flushed (a flush per line would ruin the ratio): a full disk
+            # then surfaces at a later record or at the commit, still before the rename.
+            if part.out is part.fh:
+                part.fh.flush()
         except OSError as exc:
             self._discard(directory)
             raise _output_error(part.tmp, exc) from exc
@@ -146,6 +171,8 @@ class PartWriter:
     def _discard(self, directory: Path) -> None:
         part = self._open.pop(directory)
         try:
+            if part.out is not part.fh:
+                part.out.close()
             part.fh.close()
         except OSError:
             pass  # the data is being thrown away; a failing close changes nothing
@@ -154,6 +181,8 @@ class PartWriter:
     def _commit_one(self, directory: Path) -> CommittedPart:
         part = self._open[directory]
         try:
+            if part.out is not part.fh:
+                part.out.close()   # ends the gzip member / zstd frame; the raw file stays open
             part.fh.flush()
             os.fsync(part.fh.fileno())
             part.fh.close()

@@ -1,0 +1,183 @@
+"""What is in a corpus: counts by site, language and month, lengths, duplicates, rejects, coverage.
+
+Plain Python over the record and reject files (``newsclean stats`` is the command line over it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from output.reader import JsonlReader
+
+#: Record fields whose coverage is reported: the share of records where they are not empty.
+COVERAGE_FIELDS = ("title", "authors", "published", "modified", "language", "section", "tags", "description")
+#: Upper bounds (exclusive) of the word-count histogram bins; the last bin is open.
+WORD_BINS = (100, 250, 500, 1000, 2000)
+QUANTILES = {"min": 0.0, "p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9, "max": 1.0}
+_MONTH = re.compile(r"^\d{4}-\d{2}")
+UNKNOWN = "unknown"
+
+
+def _quantile(ordered: list[int], q: float) -> int:
+    """Nearest-rank quantile of a sorted list (a value that occurs in the data)."""
+    if not ordered:
+        return 0
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _bin_label(i: int) -> str:
+    low = 0 if i == 0 else WORD_BINS[i - 1]
+    return f"{low}-{WORD_BINS[i] - 1}" if i < len(WORD_BINS) else f"{low}+"
+
+
+@dataclass
+class CorpusStats:
+    """Counters filled record by record; :meth:`to_dict` gives the report."""
+
+    records: int = 0
+    rejects: int = 0
+    duplicates: int = 0
+    sites: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    months: Counter[str] = field(default_factory=Counter)
+    month_source: Counter[str] = field(default_factory=Counter)
+    reject_reasons: Counter[str] = field(default_factory=Counter)
+    reject_sites: Counter[str] = field(default_factory=Counter)
+    filled: Counter[str] = field(default_factory=Counter)
+    words: list[int] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=lambda: {"articles": 0, "rejects": 0})
+
+    def add_record(self, rec: dict[str, Any]) -> None:
+        self.records += 1
+        self.sites[str(rec.get("site") or UNKNOWN)] += 1
+        self.languages[str(rec.get("language") or UNKNOWN)] += 1
+        # Month of publication; pages without a date fall back to the fetch month (counted apart).
+        published, fetched = rec.get("published"), rec.get("fetched_at")
+        if isinstance(published, str) and _MONTH.match(published):
+            self.months[published[:7]] += 1
+            self.month_source["published"] += 1
+        elif isinstance(fetched, str) and _MONTH.match(fetched):
+            self.months[fetched[:7]] += 1
+            self.month_source["fetched_at"] += 1
+        else:
+            self.months[UNKNOWN] += 1
+            self.month_source[UNKNOWN] += 1
+        wc = rec.get("word_count")
+        self.words.append(wc if isinstance(wc, int) and wc >= 0 else len(str(rec.get("text") or "").split()))
+        self.duplicates += bool(rec.get("duplicate_of"))
+        for name in COVERAGE_FIELDS:
+            if rec.get(name) not in (None, "", []):
+                self.filled[name] += 1
+
+    def add_reject(self, rec: dict[str, Any]) -> None:
+        self.rejects += 1
+        self.reject_reasons[str(rec.get("reason") or UNKNOWN)] += 1
+        self.reject_sites[str(rec.get("site") or UNKNOWN)] += 1
+
+    def to_dict(self, skipped: list[tuple[str, int, str]] | None = None) -> dict[str, Any]:
+        ordered = sorted(self.words)
+        hist = [0] * (len(WORD_BINS) + 1)
+        for n in ordered:
+            hist[next((i for i, bound in enumerate(WORD_BINS) if n < bound), len(WORD_BINS))] += 1
+        pages = self.records + self.rejects
+        skipped = skipped or []
+        return {
+            "files": dict(self.files),
+            "records": self.records,
+            "sites": dict(self.sites.most_common()),
+            "languages": dict(self.languages.most_common()),
+            "months": dict(sorted(self.months.items())),
+            "month_source": dict(self.month_source.most_common()),
+            "word_count": {
+                **{name: _quantile(ordered, q) for name, q in QUANTILES.items()},
+                "mean": round(sum(ordered) / len(ordered), 1) if ordered else 0.0,
+                "histogram": {_bin_label(i): n for i, n in enumerate(hist)},
+            },
+            "duplicates": self.duplicates,
+            "duplicate_rate": round(self.duplicates / self.records, 4) if self.records else 0.0,
+            "rejects": self.rejects,
+            "reject_rate": round(self.rejects / pages, 4) if pages else 0.0,
+            "reject_reasons": dict(self.reject_reasons.most_common()),
+            "reject_sites": dict(self.reject_sites.most_common()),
+            "coverage": {name: round(self.filled[name] / self.records, 4) if self.records else 0.0
+                         for name in COVERAGE_FIELDS},
+            "skipped": len(skipped),
+            "skipped_lines": [f"{path}:{line}: {why}" for path, line, why in skipped],
+        }
+
+
+def _is_reject(rec: dict[str, Any]) -> bool:
+    return "reason" in rec and "text" not in rec
+
+
+def corpus_stats(articles: Iterable[Path], rejects: Iterable[Path] = (),
+                 reader: JsonlReader | None = None) -> dict[str, Any]:
+    """Stats over record files and reject files.
+
+    A line is counted by what it holds (a reject has a ``reason`` and no ``text``), so a file of
+    either kind may be passed in either list; JSON objects that are neither are skipped and
+    listed, as are lines that are not JSON (``skipped_lines``: ``file:line: why``).
+    """
+    reader = reader or JsonlReader()
+    stats = CorpusStats()
+    articles, rejects = list(articles), list(rejects)
+    stats.files = {"articles": len(articles), "rejects": len(rejects)}
+    for path, line_no, rec in reader.iter_located([*articles, *rejects]):
+        if _is_reject(rec):
+            stats.add_reject(rec)
+        elif isinstance(rec.get("text"), str) or "id" in rec:
+            stats.add_record(rec)
+        else:
+            reader.skip(path, line_no, "neither an article record (text, id) nor a reject (reason)")
+    return stats.to_dict(reader.skipped)
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:5.1f}%"
+
+
+def format_stats(stats: dict[str, Any], *, top: int = 20) -> str:
+    """The report as a readable text table (``top`` rows per breakdown, the rest summed)."""
+    out: list[str] = []
+    n = stats["records"]
+
+    def table(title: str, counts: dict[str, int], total: int) -> None:
+        out.append(f"\n{title}")
+        items = list(counts.items())
+        for key, value in items[:top]:
+            out.append(f"  {key:<28} {value:>9}  {_pct(value / total) if total else '':>6}")
+        if len(items) > top:
+            rest = sum(v for _, v in items[top:])
+            out.append(f"  {f'({len(items) - top} more)':<28} {rest:>9}  {_pct(rest / total) if total else '':>6}")
+
+    files = stats["files"]
+    out.append(f"files: {files['articles']} record, {files['rejects']} reject")
+    out.append(f"records: {n}   duplicates: {stats['duplicates']} ({_pct(stats['duplicate_rate']).strip()})   "
+               f"rejects: {stats['rejects']} ({_pct(stats['reject_rate']).strip()} of pages)")
+    table("sites", stats["sites"], n)
+    table("languages", stats["languages"], n)
+    src = stats["month_source"]
+    table(f"months (by published; by fetched_at for {src.get('fetched_at', 0)} records without a date)",
+          stats["months"], n)
+    wc = stats["word_count"]
+    out.append("\nword count")
+    out.append("  " + "  ".join(f"{k} {wc[k]}" for k in (*QUANTILES, "mean")))
+    peak = max(wc["histogram"].values(), default=0)
+    for label, count in wc["histogram"].items():
+        bar = "#" * (round(30 * count / peak) if peak else 0)
+        out.append(f"  {label:>10} {count:>9}  {bar}")
+    out.append("\nfield coverage")
+    for name, share in stats["coverage"].items():
+        out.append(f"  {name:<28} {_pct(share):>16}")
+    if stats["rejects"]:
+        table("rejects by reason", stats["reject_reasons"], stats["rejects"])
+    if stats["skipped"]:
+        out.append(f"\nskipped: {stats['skipped']} (unreadable or not records)")
+        out.extend(f"  {line}" for line in stats["skipped_lines"][:top])
+        if stats["skipped"] > top:
+            out.append(f"  ... {stats['skipped'] - top} more (all of them with --json)")
+    return "\n".join(out)
