@@ -53,8 +53,12 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
     from crawler.dedup import dedup_options
 
+    from crawler.pipelines import language_filter, output_compression
+
     try:   # refused here as one line, not as a traceback from inside Scrapy
         dedup_options(overrides)
+        output_compression(overrides)
+        language_filter(overrides)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,24 @@ from output.writer import COMPRESSIONS
 logger = logging.getLogger(__name__)
 
 
+def output_compression(settings: Any) -> str:
+    """``NEWSCLEAN_OUTPUT_COMPRESSION`` checked: "", "gzip" or "zstd" (else ValueError)."""
+    value = str(settings.get("NEWSCLEAN_OUTPUT_COMPRESSION") or "").strip().lower()
+    if value not in COMPRESSIONS:
+        raise ValueError(f"NEWSCLEAN_OUTPUT_COMPRESSION must be one of \"\", \"gzip\", \"zstd\", got {value!r}")
+    return value
+
+
+def language_filter(settings: Any) -> frozenset[str]:
+    """``NEWSCLEAN_LANGUAGES`` (a list, or ``en,ur`` from ``-s``) as ISO 639-1 codes (else ValueError)."""
+    raw = settings.get("NEWSCLEAN_LANGUAGES") or []
+    codes = frozenset(str(c).strip().lower() for c in (raw.split(",") if isinstance(raw, str) else raw) if str(c).strip())
+    bad = sorted(c for c in codes if not (len(c) == 2 and c.isascii() and c.isalpha()))
+    if bad:
+        raise ValueError(f"NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got {', '.join(map(repr, bad))}")
+    return codes
+
+
 class CleanPipeline:
     """Run the cleaners over each fetched page and turn it into a v1 record or a reject.
 
@@ -57,8 +75,7 @@ class CleanPipeline:
             workers = s.get("NEWSCLEAN_CLEAN_WORKERS")   # None: one per core; 0: inline
             cleaner = make_cleaner(TemplateBook(state_dir(s)), s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"),
                                    None if workers in (None, "") else int(workers), stats=crawler.stats)
-        languages = frozenset(code.strip().lower() for code in s.getlist("NEWSCLEAN_LANGUAGES") if code.strip())
-        return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner, languages)
+        return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner, language_filter(s))
 
     def close_spider(self) -> None:
         self.cleaner.close()
@@ -113,9 +130,7 @@ class OutputPipeline:
 
     def __init__(self, crawler: Crawler, root: Path | None, run_id: str, max_records: int,
                  compress: str = "") -> None:
-        if compress not in COMPRESSIONS:
-            # Not NotConfigured: that would switch the output off silently.
-            raise ValueError(f"NEWSCLEAN_OUTPUT_COMPRESSION must be one of {sorted(COMPRESSIONS)}, not {compress!r}")
+        output_compression({"NEWSCLEAN_OUTPUT_COMPRESSION": compress})   # a bad value: ValueError, not a silent off
         self.crawler = crawler
         self.stats = crawler.stats
         self.root = root
@@ -131,7 +146,7 @@ class OutputPipeline:
         s = crawler.settings
         root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
         return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"),
-                   (s.get("NEWSCLEAN_OUTPUT_COMPRESSION") or "").strip().lower())
+                   output_compression(s))
 
     @property
     def store(self) -> Any:

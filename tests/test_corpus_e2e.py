@@ -205,3 +205,14 @@ def test_language_filter_rejects_other_languages_end_to_end(site_server, tmp_pat
     assert (stats["records"], stats["rejects"]) == (2, 3)
     assert stats["reject_reasons"] == {"language": 2, "too_short": 1}
     assert stats["reject_rate"] == 0.6 and stats["languages"] == {"en": 2}
+
+
+@pytest.mark.parametrize("setting,message", [
+    ("NEWSCLEAN_OUTPUT_COMPRESSION=bz2", 'NEWSCLEAN_OUTPUT_COMPRESSION must be one of "", "gzip", "zstd", got \'bz2\''),
+    ("NEWSCLEAN_LANGUAGES=en,english", "NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got 'english'"),
+])
+def test_bad_output_settings_are_one_line_usage_errors(tmp_path: Path, setting: str, message: str) -> None:
+    proc = run_newsclean("crawl", "--url", f"http://127.0.0.1:{free_port()}/", "--out", str(tmp_path / "out"),
+                         "-s", setting)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"newsclean: error: {message}"
