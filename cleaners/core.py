@@ -202,6 +202,7 @@ _CLOSE_LANGUAGES = (frozenset({"no", "nb", "nn", "da"}), frozenset({"ms", "id"})
                     frozenset({"hr", "sr", "bs"}), frozenset({"cs", "sk"}), frozenset({"gl", "pt"}))
 #: Below this many characters the text is too thin to identify: the declaration (or nothing) stands.
 LANG_MIN_CHARS = 20
+LANG_SAMPLE_CHARS = 1000
 #: A declaration that the text contradicts is overruled only on this much text, at this confidence
 #: (templates often hard-code lang="en" on every page, whatever the article's language).
 LANG_OVERRULE_CHARS = 200
@@ -220,10 +221,13 @@ def _identifier() -> Any:
     """py3langid's model with normalized probabilities, limited to two-letter (ISO 639-1) labels
     so a record's language always fits the schema (the model also knows arz, yue, zxx...).
     Loaded once per process and only read afterwards."""
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages([code for code in identifier.labels if len(code) == 2])
+    # set_languages leaves a strided column view: a contiguous copy makes the row lookups faster.
+    identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc)
     return identifier
 
 
@@ -231,7 +235,8 @@ def identify_language(text: str) -> tuple[str, float] | None:
     """``(ISO 639-1 code, probability)`` of ``text`` by py3langid, or None on too little text."""
     if len(text.strip()) < LANG_MIN_CHARS:
         return None
-    code, probability = _identifier().classify(text[:2000])
+    # The first 1,000 characters decide: as sure as the whole article, at a fraction of the cost.
+    code, probability = _identifier().classify(text[:LANG_SAMPLE_CHARS])
     return code, probability
 
 
