@@ -8,6 +8,8 @@ earliest record's id; ``"drop"`` turns it into a reject with reason ``duplicate`
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem, RejectItem
-from crawler.redis_state import redis_url
+from crawler.redis_state import connect, live_workers, namespace, redis_url, worker_id
 from crawler.state import state_dir
 from output import iter_records
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature, written_in_run
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, signature, written_in_run
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class DedupPipeline:
         self.mode = mode
         self.threshold = threshold
         self.index: DedupIndex | None = None
+        self._redis: Any = None
         self.site = ""
 
     @classmethod
@@ -81,18 +84,41 @@ class DedupPipeline:
         crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
         return o
 
+    def _open_index(self) -> DedupIndex:
+        settings = self.crawler.settings
+        url = redis_url(settings)
+        if not url:
+            return DedupIndex(self.index_path, threshold=self.threshold)
+        # On Redis the index is shared by every worker (see docs/scale-out.md).
+        self._redis = connect(url)
+        owner = {"worker": worker_id(settings), "host": socket.gethostname(),
+                 "root": os.path.abspath(self.root) if self.root is not None else ""}
+        return DedupIndex(threshold=self.threshold, entries=RedisEntries(self._redis, namespace(settings), owner))
+
+    def _settle_root(self, run: str) -> Path | None:
+        """Where a run's committed parts are, if this worker may settle its entries now."""
+        owner = self.index.run_owner(run) if self.index is not None else None
+        if owner is None:
+            return self.root   # SQLite: the index lives in this output directory's state
+        if owner["host"] != socket.gethostname() or not owner["root"]:
+            return None        # another machine's files: a worker there settles them
+        me = worker_id(self.crawler.settings)
+        if owner["worker"] != me and owner["worker"] in live_workers(self._redis, namespace(self.crawler.settings)):
+            return None        # still running (a worker runs one run: our own id is an earlier life)
+        return Path(owner["root"])
+
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.site = getattr(getattr(spider, "site", None), "name", None) or getattr(spider, "name", "") or ""
-        self.index = DedupIndex(self.index_path, threshold=self.threshold)
-        if redis_url(self.crawler.settings):
-            logger.warning("dedup: the index (%s) is this worker's own; copies written by other Redis "
-                           "workers are not seen (docs/scale-out.md)", self.index_path or "in memory")
+        self.index = self._open_index()
         # Entries a killed run left pending: keep what reached its committed parts.
         for run in self.index.pending_runs():
             if run == self.run_id:
                 continue   # another crawl of this very run (newsclean crawl --all) is writing them
-            written = written_in_run(self.root, run) if self.root is not None else set()
+            root = self._settle_root(run)
+            if root is None and self.index.run_owner(run) is not None:
+                continue
+            written = written_in_run(root, run) if root is not None else set()
             kept, forgotten = self.index.settle(run, written)
             self.stats.inc_value(f"{self.STATS}/recovered", kept)
             self.stats.inc_value(f"{self.STATS}/forgotten_uncommitted", forgotten)
@@ -103,7 +129,7 @@ class DedupPipeline:
             return item
         record = item.record
         sig = signature(record["text"])
-        match = self.index.find(record["id"], record["content_hash"], sig)
+        match = self.index.find(record["id"], record["content_hash"], sig, run_id=self.run_id)
         if match is not None:
             self.stats.inc_value(f"{self.STATS}/{match.kind}")
             if self.mode == "drop":
@@ -136,3 +162,5 @@ class DedupPipeline:
         finally:
             self.index.close()
             self.index = None
+            if self._redis is not None:
+                self._redis.close()

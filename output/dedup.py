@@ -3,7 +3,8 @@ stories, lightly edited reposts) by MinHash LSH over word shingles (datasketch).
 
 Plain Python: never imports Scrapy or ``crawler``.
 
-The index persists in SQLite (``<state>/dedup.sqlite3``): per indexed record its id, content
+The index persists in SQLite (``<state>/dedup.sqlite3``, :class:`SqliteEntries`) or, for
+workers sharing a Redis, on Redis (:class:`RedisEntries`): per indexed record its id, content
 hash, MinHash signature, the id it counts as a copy of (``root``: itself for an original) and
 the order it was indexed in. The LSH buckets live in memory, rebuilt from the file when the
 index opens (so a run compares against everything earlier runs wrote) and caught up with
@@ -19,15 +20,19 @@ Crash safety follows the article store's staging. :meth:`DedupIndex.add` indexes
 *pending* for its run (visible at once, so copies within the run are found);
 :meth:`DedupIndex.settle` later keeps the pending entries whose records were written and
 forgets the others, so no later copy can point at a record that never reached the output.
+Lookups for a run (``find(..., run_id=)``) never take another run's pending entries.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -102,13 +107,65 @@ def _from_blob(blob: bytes) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint64))
 
 
-class DedupIndex:
-    """The persisted duplicate index. ``path=None``: in memory, for runs without a state dir."""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One indexed record version."""
 
-    def __init__(self, path: Path | str | None, *, threshold: float = DEFAULT_THRESHOLD) -> None:
-        if not 0.0 < threshold < 1.0:
-            raise ValueError(f"dedup threshold must be between 0 and 1 (exclusive), got {threshold!r}")
-        self.threshold = threshold
+    seq: int
+    id: str
+    root: str
+    run_id: str
+    pending: bool
+    minhash: bytes
+
+
+class Entries(ABC):
+    """Where the index entries live; the LSH buckets over them are :class:`DedupIndex`'s."""
+
+    @abstractmethod
+    def after(self, seq: int) -> Iterator[tuple[int, bytes]]:
+        """(seq, minhash) of the entries indexed after ``seq``, in order."""
+
+    @abstractmethod
+    def rows(self, seqs: Iterable[int]) -> list[Entry]:
+        """The entries among ``seqs`` that still exist, in indexing order."""
+
+    @abstractmethod
+    def with_hash(self, content_hash: str) -> list[Entry]:
+        """Entries with this content hash, in indexing order."""
+
+    @abstractmethod
+    def has_version(self, record_id: str, content_hash: str) -> bool: ...
+
+    @abstractmethod
+    def insert(self, record_id: str, content_hash: str, minhash: bytes, root: str, run_id: str, site: str) -> int:
+        """Add a pending entry; returns its seq (higher than every earlier one)."""
+
+    @abstractmethod
+    def pending(self, run_id: str, site: str | None) -> list[tuple[int, str, str]]:
+        """(seq, id, content_hash) of ``run_id``'s pending entries (``site``'s only, if given)."""
+
+    @abstractmethod
+    def resolve(self, run_id: str, keep: list[int], forget: list[tuple[int, str]]) -> None:
+        """Mark ``keep`` written; delete ``forget`` and re-root the copies of what it deleted:
+        their new root is the earliest remaining copy (unless another version of the lost
+        record is still indexed, which means that record exists)."""
+
+    @abstractmethod
+    def pending_runs(self) -> dict[str, dict[str, str] | None]:
+        """Runs with pending entries, each with its owner (worker, host, root) when known."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SqliteEntries(Entries):
+    """Entries in a SQLite file (WAL), or in memory with ``path=None``."""
+
+    def __init__(self, path: Path | str | None) -> None:
         self.path = Path(path) if path is not None else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,103 +178,64 @@ class DedupIndex:
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise DedupIndexError(f"{self.path}: not a dedup index ({exc})") from None
-        self._check_params()
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-        self._loaded = 0
-        self._catch_up()
-
-    def _catch_up(self) -> None:
-        """Load the rows added since the last look (all of them at open)."""
-        for seq, blob in self.db.execute("SELECT seq, minhash FROM entries WHERE seq > ? ORDER BY seq", (self._loaded,)):
-            if seq not in self.lsh:
-                self.lsh.insert(seq, _from_blob(blob), check_duplication=False)
-            self._loaded = seq
-
-    def _check_params(self) -> None:
-        want = {"num_perm": str(NUM_PERM), "shingle_words": str(SHINGLE_WORDS), "seed": str(SEED)}
+        want = _params()
         have = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         if not have:
             self.db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", want.items())
         elif have != want:
+            self.db.close()
             raise DedupIndexError(f"{self.path}: built with {have}, this version uses {want}; "
                                   "move the file away to start a new index")
 
-    # -- lookups ------------------------------------------------------------------------------
+    _ROW = "seq, id, root, run_id, pending, minhash"
 
-    def find(self, record_id: str, content_hash: str, sig: LeanMinHash) -> Match | None:
-        """The earliest indexed record ``record_id`` is a copy of, or None."""
-        row = self.db.execute("SELECT root FROM entries WHERE content_hash = ? AND id != ? ORDER BY seq LIMIT 1",
-                              (content_hash, record_id)).fetchone()
-        if row is not None:
-            return Match(row[0], "exact", 1.0) if row[0] != record_id else None
-        self._catch_up()
-        candidates = self.lsh.query(sig)
-        if not candidates:
-            return None
-        marks = ",".join("?" * len(candidates))
-        rows = self.db.execute(f"SELECT id, root, minhash FROM entries WHERE seq IN ({marks}) ORDER BY seq",
-                               list(candidates)).fetchall()
-        for other_id, root, blob in rows:
-            # LSH buckets only suggest; the signature estimate decides.
-            if other_id == record_id:
-                continue
-            similarity = sig.jaccard(_from_blob(blob))
-            if similarity >= self.threshold:
-                return Match(root, "near", similarity) if root != record_id else None
-        return None
+    def after(self, seq: int) -> Iterator[tuple[int, bytes]]:
+        yield from self.db.execute("SELECT seq, minhash FROM entries WHERE seq > ? ORDER BY seq", (seq,))
 
-    # -- updates ------------------------------------------------------------------------------
+    def rows(self, seqs: Iterable[int]) -> list[Entry]:
+        wanted = list(seqs)
+        marks = ",".join("?" * len(wanted))
+        return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
+            f"SELECT {self._ROW} FROM entries WHERE seq IN ({marks}) ORDER BY seq", wanted)]
 
-    def add(self, record_id: str, content_hash: str, sig: LeanMinHash, *, root: str | None, run_id: str,
-            site: str = "") -> None:
-        """Index a record as pending for ``run_id`` (and ``site``); ``root`` is what it is a copy
-        of (None: an original)."""
-        if self.db.execute("SELECT 1 FROM entries WHERE id = ? AND content_hash = ? LIMIT 1",
-                           (record_id, content_hash)).fetchone():
-            return   # the same version again (a run without the article store refetches all)
-        blob = np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
+    def with_hash(self, content_hash: str) -> list[Entry]:
+        return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
+            f"SELECT {self._ROW} FROM entries WHERE content_hash = ? ORDER BY seq", (content_hash,))]
+
+    def has_version(self, record_id: str, content_hash: str) -> bool:
+        return self.db.execute("SELECT 1 FROM entries WHERE id = ? AND content_hash = ? LIMIT 1",
+                               (record_id, content_hash)).fetchone() is not None
+
+    def insert(self, record_id: str, content_hash: str, minhash: bytes, root: str, run_id: str, site: str) -> int:
         seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
-                              " VALUES (?, ?, ?, ?, ?, ?)",
-                              (record_id, content_hash, blob, root or record_id, run_id, site)).lastrowid
+                              " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
         assert seq is not None
-        self.lsh.insert(seq, sig, check_duplication=False)
+        return seq
 
-    def pending_runs(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM entries WHERE pending = 1")]
-
-    def settle(self, run_id: str, written: Callable[[str, str], bool] | Collection[tuple[str, str]],
-               site: str | None = None) -> tuple[int, int]:
-        """Keep ``run_id``'s pending entries (only ``site``'s, if given) whose (id, content_hash)
-        was written, forget the others. Copies that pointed at a forgotten record now point at
-        the earliest kept copy, so no later match names a record that is not in the output.
-        Returns (kept, forgotten)."""
-        is_written = written if callable(written) else (lambda i, h, _w=set(written): (i, h) in _w)
+    def pending(self, run_id: str, site: str | None) -> list[tuple[int, str, str]]:
         sql = "SELECT seq, id, content_hash FROM entries WHERE pending = 1 AND run_id = ?"
-        rows = self.db.execute(sql + (" AND site = ?" if site is not None else ""),
-                               (run_id, site) if site is not None else (run_id,)).fetchall()
-        keep = [seq for seq, rid, h in rows if is_written(rid, h)]
-        forget = [(seq, rid) for seq, rid, h in rows if not is_written(rid, h)]
+        if site is None:
+            return self.db.execute(sql, (run_id,)).fetchall()
+        return self.db.execute(sql + " AND site = ?", (run_id, site)).fetchall()
+
+    def resolve(self, run_id: str, keep: list[int], forget: list[tuple[int, str]]) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("UPDATE entries SET pending = 0 WHERE seq = ?", [(s,) for s in keep])
             self.db.executemany("DELETE FROM entries WHERE seq = ?", [(s,) for s, _ in forget])
-            for rid in {rid for _, rid in forget}:
-                self._reroot(rid)
+            for lost in {rid for _, rid in forget}:
+                if self.db.execute("SELECT 1 FROM entries WHERE id = ? LIMIT 1", (lost,)).fetchone():
+                    continue
+                first = self.db.execute("SELECT id FROM entries WHERE root = ? ORDER BY seq LIMIT 1", (lost,)).fetchone()
+                if first is not None:
+                    self.db.execute("UPDATE entries SET root = ? WHERE root = ?", (first[0], lost))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        for seq, _ in forget:
-            if seq in self.lsh:
-                self.lsh.remove(seq)
-        return len(keep), len(forget)
 
-    def _reroot(self, lost: str) -> None:
-        if self.db.execute("SELECT 1 FROM entries WHERE id = ? LIMIT 1", (lost,)).fetchone():
-            return   # an earlier version of that record is still indexed: it exists
-        first = self.db.execute("SELECT id FROM entries WHERE root = ? ORDER BY seq LIMIT 1", (lost,)).fetchone()
-        if first is not None:
-            self.db.execute("UPDATE entries SET root = ? WHERE root = ?", (first[0], lost))
+    def pending_runs(self) -> dict[str, dict[str, str] | None]:
+        return {r[0]: None for r in self.db.execute("SELECT DISTINCT run_id FROM entries WHERE pending = 1")}
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
@@ -226,6 +244,224 @@ class DedupIndex:
         if self.path is not None:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
+
+
+# One atomic step, so a reader never sees the counter ahead of the entry it numbers.
+_INSERT_LUA = """
+local ns = KEYS[1]
+local seq = redis.call('INCR', ns .. ':seq')
+redis.call('HSET', ns .. ':e:' .. seq, 'id', ARGV[1], 'h', ARGV[2], 'mh', ARGV[3], 'root', ARGV[4],
+           'run', ARGV[5], 'site', ARGV[6], 'pending', '1')
+redis.call('ZADD', ns .. ':h:' .. ARGV[2], seq, seq)
+redis.call('SADD', ns .. ':v:' .. ARGV[1], ARGV[2])
+redis.call('ZADD', ns .. ':root:' .. ARGV[4], seq, seq)
+redis.call('SADD', ns .. ':pending:' .. ARGV[5], seq)
+redis.call('HSETNX', ns .. ':runs', ARGV[5], ARGV[7])
+redis.call('INCR', ns .. ':n')
+return seq
+"""
+
+
+class RedisEntries(Entries):
+    """Entries on Redis under ``<ns>:dedup:*``, shared by every worker of a deployment.
+
+    ``owner`` (worker id, host, output root) is recorded per run, so a worker can settle the
+    pending entries of a dead worker whose part files it can see.
+    """
+
+    BATCH = 500
+
+    def __init__(self, client: Any, ns: str, owner: dict[str, str]) -> None:
+        self.r = client
+        self.ns = f"{ns}:dedup"
+        self.owner = json.dumps(owner, sort_keys=True)
+        want = _params()
+        self.r.hsetnx(f"{self.ns}:meta", "params", json.dumps(want, sort_keys=True))
+        have = json.loads(self.r.hget(f"{self.ns}:meta", "params"))
+        if have != want:
+            raise DedupIndexError(f"Redis {self.ns}: built with {have}, this version uses {want}; "
+                                  "use another NEWSCLEAN_REDIS_NAMESPACE to start a new index")
+        self._insert = self.r.register_script(_INSERT_LUA)
+
+    def _entry(self, seq: int, raw: dict[bytes, bytes]) -> Entry:
+        return Entry(seq, raw[b"id"].decode(), raw[b"root"].decode(), raw[b"run"].decode(),
+                     raw[b"pending"] == b"1", raw[b"mh"])
+
+    def after(self, seq: int) -> Iterator[tuple[int, bytes]]:
+        last = int(self.r.get(f"{self.ns}:seq") or 0)
+        for start in range(seq + 1, last + 1, self.BATCH):
+            batch = range(start, min(start + self.BATCH, last + 1))
+            with self.r.pipeline(transaction=False) as pipe:
+                for s in batch:
+                    pipe.hget(f"{self.ns}:e:{s}", "mh")
+                blobs = pipe.execute()
+            yield from ((s, b) for s, b in zip(batch, blobs) if b is not None)   # None: forgotten
+
+    def rows(self, seqs: Iterable[int]) -> list[Entry]:
+        ordered = sorted(seqs)
+        with self.r.pipeline(transaction=False) as pipe:
+            for s in ordered:
+                pipe.hgetall(f"{self.ns}:e:{s}")
+            raws = pipe.execute()
+        return [self._entry(s, raw) for s, raw in zip(ordered, raws) if raw]
+
+    def with_hash(self, content_hash: str) -> list[Entry]:
+        return self.rows(int(s) for s in self.r.zrange(f"{self.ns}:h:{content_hash}", 0, -1))
+
+    def has_version(self, record_id: str, content_hash: str) -> bool:
+        return bool(self.r.sismember(f"{self.ns}:v:{record_id}", content_hash))
+
+    def insert(self, record_id: str, content_hash: str, minhash: bytes, root: str, run_id: str, site: str) -> int:
+        return int(self._insert(keys=[self.ns], args=[record_id, content_hash, minhash, root, run_id, site, self.owner]))
+
+    def pending(self, run_id: str, site: str | None) -> list[tuple[int, str, str]]:
+        seqs = sorted(int(s) for s in self.r.smembers(f"{self.ns}:pending:{run_id}"))
+        with self.r.pipeline(transaction=False) as pipe:
+            for s in seqs:
+                pipe.hmget(f"{self.ns}:e:{s}", "id", "h", "site")
+            found = pipe.execute()
+        return [(s, rid.decode(), h.decode()) for s, (rid, h, st) in zip(seqs, found)
+                if rid is not None and (site is None or st.decode() == site)]
+
+    def resolve(self, run_id: str, keep: list[int], forget: list[tuple[int, str]]) -> None:
+        with self.r.pipeline() as pipe:
+            for s in keep:
+                pipe.hset(f"{self.ns}:e:{s}", "pending", "0")
+                pipe.srem(f"{self.ns}:pending:{run_id}", s)
+            pipe.execute()
+        lost_ids = set()
+        for s, rid in forget:
+            h, root = self.r.hmget(f"{self.ns}:e:{s}", "h", "root")
+            with self.r.pipeline() as pipe:
+                pipe.delete(f"{self.ns}:e:{s}")
+                pipe.srem(f"{self.ns}:pending:{run_id}", s)
+                if h is not None:
+                    pipe.zrem(f"{self.ns}:h:{h.decode()}", s)
+                    pipe.srem(f"{self.ns}:v:{rid}", h.decode())
+                    pipe.zrem(f"{self.ns}:root:{root.decode()}", s)
+                    pipe.decr(f"{self.ns}:n")
+                pipe.execute()
+            lost_ids.add(rid)
+        for lost in lost_ids:
+            if self.r.scard(f"{self.ns}:v:{lost}"):
+                continue
+            copies = [int(s) for s in self.r.zrange(f"{self.ns}:root:{lost}", 0, -1)]
+            rows = self.rows(copies)
+            if not rows:
+                continue
+            new_root = rows[0].id
+            with self.r.pipeline() as pipe:
+                for row in rows:
+                    pipe.hset(f"{self.ns}:e:{row.seq}", "root", new_root)
+                    pipe.zadd(f"{self.ns}:root:{new_root}", {str(row.seq): row.seq})
+                pipe.delete(f"{self.ns}:root:{lost}")
+                pipe.execute()
+        if not self.r.scard(f"{self.ns}:pending:{run_id}"):
+            self.r.hdel(f"{self.ns}:runs", run_id)
+
+    def pending_runs(self) -> dict[str, dict[str, str] | None]:
+        runs = {k.decode(): json.loads(v) for k, v in self.r.hgetall(f"{self.ns}:runs").items()}
+        return {run: owner for run, owner in runs.items() if self.r.scard(f"{self.ns}:pending:{run}")}
+
+    def count(self) -> int:
+        return int(self.r.get(f"{self.ns}:n") or 0)
+
+    def close(self) -> None:
+        """The client belongs to the caller."""
+
+
+def _params() -> dict[str, str]:
+    return {"num_perm": str(NUM_PERM), "shingle_words": str(SHINGLE_WORDS), "seed": str(SEED)}
+
+
+class DedupIndex:
+    """The duplicate index: entries in ``entries`` (SQLite file by default; ``path=None``: in
+    memory, for runs without a state dir), LSH buckets in memory."""
+
+    def __init__(self, path: Path | str | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+                 entries: Entries | None = None) -> None:
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"dedup threshold must be between 0 and 1 (exclusive), got {threshold!r}")
+        self.threshold = threshold
+        self.entries = entries if entries is not None else SqliteEntries(path)
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+        self._loaded = 0
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Load the entries added since the last look (all of them at open)."""
+        for seq, blob in self.entries.after(self._loaded):
+            if seq not in self.lsh:
+                self.lsh.insert(seq, _from_blob(blob), check_duplication=False)
+            self._loaded = seq
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def find(self, record_id: str, content_hash: str, sig: LeanMinHash, *, run_id: str | None = None) -> Match | None:
+        """The earliest indexed record ``record_id`` is a copy of, or None.
+
+        With ``run_id``, pending entries of other runs are not candidates: their records may
+        never be written (a killed run, a worker on another machine still writing).
+        """
+        def candidate(e: Entry) -> bool:
+            return e.id != record_id and (run_id is None or not e.pending or e.run_id == run_id)
+
+        exact = next((e for e in self.entries.with_hash(content_hash) if candidate(e)), None)
+        if exact is not None:
+            return Match(exact.root, "exact", 1.0) if exact.root != record_id else None
+        self._catch_up()
+        seqs = self.lsh.query(sig)
+        if not seqs:
+            return None
+        for e in self.entries.rows(seqs):
+            # LSH buckets only suggest; the signature estimate decides.
+            if not candidate(e):
+                continue
+            similarity = sig.jaccard(_from_blob(e.minhash))
+            if similarity >= self.threshold:
+                return Match(e.root, "near", similarity) if e.root != record_id else None
+        return None
+
+    # -- updates ------------------------------------------------------------------------------
+
+    def add(self, record_id: str, content_hash: str, sig: LeanMinHash, *, root: str | None, run_id: str,
+            site: str = "") -> None:
+        """Index a record as pending for ``run_id`` (and ``site``); ``root`` is what it is a copy
+        of (None: an original)."""
+        if self.entries.has_version(record_id, content_hash):
+            return   # the same version again (a run without the article store refetches all)
+        blob = np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
+        seq = self.entries.insert(record_id, content_hash, blob, root or record_id, run_id, site)
+        self.lsh.insert(seq, sig, check_duplication=False)
+
+    def pending_runs(self) -> list[str]:
+        return sorted(self.entries.pending_runs())
+
+    def run_owner(self, run_id: str) -> dict[str, str] | None:
+        """Who indexed ``run_id`` (worker, host, root), when the entries know (Redis)."""
+        return self.entries.pending_runs().get(run_id)
+
+    def settle(self, run_id: str, written: Callable[[str, str], bool] | Collection[tuple[str, str]],
+               site: str | None = None) -> tuple[int, int]:
+        """Keep ``run_id``'s pending entries (only ``site``'s, if given) whose (id, content_hash)
+        was written, forget the others. Copies that pointed at a forgotten record now point at
+        the earliest kept copy, so no later match names a record that is not in the output.
+        Returns (kept, forgotten)."""
+        is_written = written if callable(written) else (lambda i, h, _w=set(written): (i, h) in _w)
+        rows = self.entries.pending(run_id, site)
+        keep = [seq for seq, rid, h in rows if is_written(rid, h)]
+        forget = [(seq, rid) for seq, rid, h in rows if not is_written(rid, h)]
+        self.entries.resolve(run_id, keep, forget)
+        for seq, _ in forget:
+            if seq in self.lsh:
+                self.lsh.remove(seq)
+        return len(keep), len(forget)
+
+    def count(self) -> int:
+        return self.entries.count()
+
+    def close(self) -> None:
+        self.entries.close()
 
 
 def written_in_run(root: Path | str, run_id: str) -> set[tuple[str, str]]:
