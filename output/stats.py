@@ -145,7 +145,7 @@ def format_stats(stats: dict[str, Any], *, top: int = 20) -> str:
     out: list[str] = []
     n = stats["records"]
 
-    def table(title: str, counts: dict[str, int], total: int) -> None:
+    def table(title: str, counts: dict[str, int], total: int, top: int = top) -> None:
         out.append(f"\n{title}")
         items = list(counts.items())
         for key, value in items[:top]:
@@ -162,7 +162,7 @@ def format_stats(stats: dict[str, Any], *, top: int = 20) -> str:
     table("languages", stats["languages"], n)
     src = stats["month_source"]
     table(f"months (by published; by fetched_at for {src.get('fetched_at', 0)} records without a date)",
-          stats["months"], n)
+          stats["months"], n, top=len(stats["months"]))   # every month: a gap is news
     wc = stats["word_count"]
     out.append("\nword count")
     out.append("  " + "  ".join(f"{k} {wc[k]}" for k in (*QUANTILES, "mean")))

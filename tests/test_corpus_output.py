@@ -230,3 +230,16 @@ def test_jsonl_with_nulls_and_unicode_loads_in_pandas_and_pyarrow(tmp_path: Path
         table = pa_json.read_json(part)
         assert table.column("authors").to_pylist()[1] == []
         assert table.column("title").to_pylist()[1] is None
+
+
+def test_text_table_lists_every_month_but_only_the_top_sites() -> None:
+    from output.stats import CorpusStats
+
+    stats = CorpusStats()
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            stats.add_record({"site": f"site-{year}-{month}", "published": f"{year}-{month:02d}-01", "text": "a b",
+                              "word_count": 2})
+    text = format_stats(stats.to_dict(), top=20)
+    assert all(f"{y}-{m:02d}" in text for y in (2024, 2025) for m in range(1, 13))
+    assert "(4 more)" in text and "site-2025-12" not in text
