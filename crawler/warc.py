@@ -128,8 +128,11 @@ class WarcFileWriter:
 
     def _write(self, record: Any) -> None:
         self._writer.write_record(record)
-        self._fh.flush()   # the member is complete on disk (in the page cache) before the next
-        self.records += 1
+        self._flushed(1)
+
+    def _flushed(self, records: int) -> None:
+        self._fh.flush()   # each member is complete in the file before the next one starts
+        self.records += records
         self.bytes = self._fh.tell()
         if self.stats is not None:
             self.stats.set_value(STAT_RECORDS, self.records)
@@ -144,8 +147,8 @@ class WarcFileWriter:
                 continue   # drain: the producer must never block on a dead writer
             try:
                 self._write_exchange(exchange)
-            except (OSError, ValueError) as exc:
-                self.error = f"{self.open_path}: {exc}"
+            except Exception as exc:  # noqa: BLE001 — a dead writer thread would block the crawl
+                self.error = f"{self.open_path}: {type(exc).__name__}: {exc}"
                 logger.error("WARC archive not written any further: %s", self.error)
                 if self.stats is not None:
                     self.stats.set_value(STAT_ERROR, self.error)
@@ -179,12 +182,7 @@ class WarcFileWriter:
                                                   warc_headers_dict={"WARC-Date": date})
         # The pair shares Target-URI and Date; the request names its response (Concurrent-To).
         self._writer.write_request_response_pair(request, response)
-        self._fh.flush()
-        self.records += 2
-        self.bytes = self._fh.tell()
-        if self.stats is not None:
-            self.stats.set_value(STAT_RECORDS, self.records)
-            self.stats.set_value(STAT_BYTES, self.bytes)
+        self._flushed(2)
 
     def close(self) -> Path:
         """Write what is queued, fsync, and rename the file to its final name."""
