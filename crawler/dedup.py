@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem, RejectItem
-from crawler.redis_state import connect, live_workers, namespace, redis_url, worker_id
+from crawler.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
 from crawler.state import state_dir
 from output import iter_records
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, signature, written_in_run
@@ -26,6 +28,7 @@ from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, signature,
 logger = logging.getLogger(__name__)
 
 MODES = ("keep", "drop")
+INDEX_ERRORS = (sqlite3.Error, redis.RedisError)
 
 
 def dedup_options(settings: Any) -> tuple[str, float]:
@@ -129,7 +132,12 @@ class DedupPipeline:
             return item
         record = item.record
         sig = signature(record["text"])
-        match = self.index.find(record["id"], record["content_hash"], sig, run_id=self.run_id)
+        try:
+            match = self.index.find(record["id"], record["content_hash"], sig, run_id=self.run_id)
+        except INDEX_ERRORS as exc:
+            # The index is gone (Redis down, disk full): the record still goes out, unmarked.
+            self._index_error(exc)
+            return item
         if match is not None:
             self.stats.inc_value(f"{self.STATS}/{match.kind}")
             if self.mode == "drop":
@@ -139,9 +147,17 @@ class DedupPipeline:
                                   detail=f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})",
                                   fetched=item.fetched)
             record["duplicate_of"] = match.duplicate_of
-        self.index.add(record["id"], record["content_hash"], sig,
-                       root=match.duplicate_of if match else None, run_id=self.run_id, site=self.site)
+        try:
+            self.index.add(record["id"], record["content_hash"], sig,
+                           root=match.duplicate_of if match else None, run_id=self.run_id, site=self.site)
+        except INDEX_ERRORS as exc:
+            self._index_error(exc)
         return item
+
+    def _index_error(self, exc: Exception) -> None:
+        if not self.stats.get_value(f"{self.STATS}/errors"):
+            logger.error("dedup index unavailable, records go out unmarked: %s", redact(str(exc).splitlines()[0][:300]))
+        self.stats.inc_value(f"{self.STATS}/errors")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """After the output pipeline committed its parts: settle this crawl's entries."""
@@ -159,6 +175,8 @@ class DedupPipeline:
             if forgotten:
                 self.stats.set_value(f"{self.STATS}/forgotten_unwritten", forgotten)
             self.stats.set_value(f"{self.STATS}/index_size", self.index.count())
+        except INDEX_ERRORS as exc:   # the entries stay pending: the next run settles them
+            self._index_error(exc)
         finally:
             self.index.close()
             self.index = None

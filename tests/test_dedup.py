@@ -171,3 +171,28 @@ def test_crawls_of_one_run_share_the_file_and_settle_only_their_own_site(tmp_pat
     assert first.count() == 2
     first.close()
     second.close()
+
+
+def test_pipeline_lets_records_through_unmarked_when_the_index_fails(caplog: pytest.LogCaptureFixture) -> None:
+    from datetime import datetime, timezone
+
+    from scrapy.utils.test import get_crawler
+
+    from crawler.dedup import DedupPipeline
+    from crawler.items import ArticleItem
+    from crawler.store import Fetched
+
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_RUN_ID": "r1"})
+    crawler.stats.open_spider()
+    pipeline = DedupPipeline(crawler, None, None, "r1")
+    pipeline.index = DedupIndex(None)
+    _add(pipeline.index, "a" * 32, STORY)
+    pipeline.index.entries.db.close()          # the index goes away mid-crawl
+    fetched = Fetched("https://example.test/a", "s", datetime(2026, 2, 1, tzinfo=timezone.utc))
+    items = [ArticleItem({"id": rid, "url": "https://example.test/a", "site": "s", "text": STORY,
+                          "content_hash": content_hash(STORY), "duplicate_of": None}, fetched) for rid in ("b" * 32, "c" * 32)]
+    assert [pipeline.process_item(item) for item in items] == items
+    assert all(item.record["duplicate_of"] is None for item in items)
+    assert crawler.stats.get_value("newsclean/dedup/errors") == 2
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == [
+        "dedup index unavailable, records go out unmarked: Cannot operate on a closed database."]
