@@ -247,7 +247,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None) -> dict[str, Any
     return {"rc": proc.returncode, "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
             "cpu": sum(cpu.values()), "peak_rss_main": hwm.get(proc.pid, 0),
             "peak_rss_max": max(hwm.values(), default=0), "stats": stats, "out": str(out),
-            "stderr": stderr[-2000:]}
+            "stderr": stderr[-6000:]}
 
 
 def _manifest_stats(out: Path) -> dict[str, Any]:
@@ -332,11 +332,14 @@ def _report(label: str, r: dict[str, Any], cores: int) -> None:
     print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pps']:.1f} pages/s  "
           f"cpu {100 * r['cpu'] / r['wall'] / cores:.0f}% of {cores} cores  "
           f"peak RSS main {r['peak_rss_main'] / 2**20:.0f} MB, max process {r['peak_rss_max'] / 2**20:.0f} MB  "
-          f"reactor max stall {st.get('newsclean/reactor/max_stall_ms', '?')} ms  "
+          f"reactor max stall {st.get('newsclean/reactor/max_stall_ms', '?')} ms "
+          f"({st.get('newsclean/reactor/stalls', 0)} over 200 ms)  "
           f"articles {st.get('newsclean/clean/articles', 0)}  "
           f"timeouts {st.get('newsclean/pool/timeouts', 0)} crashes {st.get('newsclean/pool/crashes', 0)}  rc {r['rc']}")
     if r["rc"] not in (0, 1):
         print(r["stderr"])
+    elif "reactor blocked" in r["stderr"]:   # the watchdog's report: where the worst stall was
+        print(r["stderr"][r["stderr"].index("reactor blocked"):].rstrip())
 
 
 if __name__ == "__main__":

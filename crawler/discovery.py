@@ -10,6 +10,7 @@ import gzip
 import io
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -107,11 +108,21 @@ def sniff(body: bytes, content_type: str = "") -> Kind:
 
 def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], list[Entry]]:
     """Entries of a sitemap index (child sitemaps) or a urlset (pages, news sitemaps included)."""
+    kind, entries = iter_sitemap(body, base_url)
+    return kind, list(entries)
+
+
+def iter_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], Iterator[Entry]]:
+    """Like :func:`parse_sitemap`, but the entries are read as they are taken: the document
+    is parsed (and checked) at once, each of up to 50,000 entries only when needed."""
     root = _parse_xml(body)
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         raise DiscoveryError(f"not a sitemap (root element <{kind}>)")
-    entries: list[Entry] = []
+    return kind, _sitemap_entries(root, base_url)  # type: ignore[return-value]
+
+
+def _sitemap_entries(root: etree._Element, base_url: str) -> Iterator[Entry]:
     for node in root:
         if _local(node.tag) not in ("sitemap", "url"):
             continue
@@ -127,8 +138,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "
             elif name == "title" and child.text:
                 title = child.text.strip()
         if loc:
-            entries.append(Entry(urljoin(base_url, loc), parse_date(news_date) or parse_date(lastmod), title))
-    return kind, entries  # type: ignore[return-value]
+            yield Entry(urljoin(base_url, loc), parse_date(news_date) or parse_date(lastmod), title)
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Entry]:

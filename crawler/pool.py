@@ -25,11 +25,13 @@ This module imports no Scrapy at module level: workers import it to find their e
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -327,12 +329,18 @@ def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
 
 class StallProbe:
     """Measure how late the reactor runs a 50 ms timer: the worst lateness is the longest time
-    the reactor thread was blocked. Stat ``newsclean/reactor/max_stall_ms``."""
+    the reactor thread was blocked. Stat ``newsclean/reactor/max_stall_ms``.
+
+    A watchdog thread also looks at the reactor thread while it is blocked for longer than
+    ``NEWSCLEAN_STALL_REPORT_MS``: stalls are counted (``newsclean/reactor/stalls``) and the
+    stack of the worst one is logged at the end, so a stall names the code that caused it.
+    """
 
     STAT = "newsclean/reactor/max_stall_ms"
     INTERVAL = 0.05
 
-    def __init__(self, stats: Any, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, stats: Any, clock: Callable[[], float] = time.monotonic,
+                 report_after: float = 0.2) -> None:
         from twisted.internet.task import LoopingCall
 
         self.stats = stats
@@ -340,12 +348,20 @@ class StallProbe:
         self.worst = 0.0
         self.last: float | None = None
         self.call = LoopingCall(self._tick)
+        self.report_after = report_after
+        self.stalls = 0
+        self.worst_stack: tuple[float, str] | None = None
+        self._reactor_thread = threading.get_ident()
+        self._done = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self._gc_start = 0.0
+        self.gc_worst = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StallProbe:
         from scrapy import signals
 
-        probe = cls(crawler.stats)
+        probe = cls(crawler.stats, report_after=crawler.settings.getfloat("NEWSCLEAN_STALL_REPORT_MS", 200) / 1000)
         # Strong references: nothing else holds the probe (signals are weak by default).
         crawler.signals.connect(probe.start, signal=signals.spider_opened, weak=False)
         crawler.signals.connect(probe.stop, signal=signals.spider_closed, weak=False)
@@ -360,13 +376,59 @@ class StallProbe:
                 self.stats.set_value(self.STAT, round(late * 1000))
         self.last = now
 
+    def _watch(self) -> None:
+        """While the reactor thread is blocked, note where (once per stall, at its longest)."""
+        import traceback
+
+        stall_seen: float | None = None
+        while not self._done.wait(0.025):
+            last = self.last
+            if last is None:
+                continue
+            blocked = self.clock() - last - self.INTERVAL
+            if blocked < self.report_after:
+                stall_seen = None
+                continue
+            if stall_seen != last:
+                stall_seen = last
+                self.stalls += 1
+                self.stats.set_value("newsclean/reactor/stalls", self.stalls)
+            if self.worst_stack is None or blocked > self.worst_stack[0]:
+                frame = sys._current_frames().get(self._reactor_thread)
+                if frame is not None:
+                    stack = "".join(traceback.format_stack(frame, limit=12))
+                    self.worst_stack = (blocked, stack)
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        """Time the full (generation 2) collections: with a large heap they stall too."""
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+            return
+        took = time.perf_counter() - self._gc_start
+        self.stats.inc_value("newsclean/reactor/gc_full_collections")
+        if took > self.gc_worst:
+            self.gc_worst = took
+            self.stats.set_value("newsclean/reactor/gc_max_ms", round(took * 1000))
+
     def start(self) -> None:
         self.stats.set_value(self.STAT, 0)
         self.call.start(self.INTERVAL, now=True)
+        gc.callbacks.append(self._gc)
+        self._watchdog = threading.Thread(target=self._watch, name="newsclean-stall-watchdog", daemon=True)
+        self._watchdog.start()
 
     def stop(self) -> None:
         if self.call.running:
             self.call.stop()
+        self._done.set()
+        if self._gc in gc.callbacks:
+            gc.callbacks.remove(self._gc)
+        if self.worst_stack is not None:
+            blocked, stack = self.worst_stack
+            logger.warning("reactor blocked %d times over %d ms; the longest (%d ms or more) was in:\n%s",
+                           self.stalls, self.report_after * 1000, blocked * 1000, stack)
 
 
 class NoCleaner:

@@ -34,6 +34,7 @@ NEWSCLEAN_PART_MAX_RECORDS = 500     # a part file is committed (renamed) after 
 NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejected("timeout")
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
 NEWSCLEAN_PROGRESS_INTERVAL = 0      # seconds; 0 = 1 on a terminal, 60 under cron; < 0 = off
+NEWSCLEAN_GC_FREEZE = True          # freeze start-up objects out of the garbage collector (shorter pauses)
 NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest for all its spiders instead
 NEWSCLEAN_DEDUP_ENABLED = True       # mark copies of earlier records (exact and near) across runs
 NEWSCLEAN_DUPLICATES = "keep"        # keep: write with duplicate_of set; drop: reject with reason duplicate
@@ -87,6 +88,7 @@ EXTENSIONS = {
     "crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
     "crawler.extensions.RunManifestExtension": 500,
+    "crawler.extensions.GcFreeze": 550,
     "crawler.progress.Progress": 600,
 }
 SPIDERMON_ENABLED = True
