@@ -48,7 +48,7 @@ import orjson
 from cleaners import Article, SiteRules, clean_text
 from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
 from crawler.sites import Site, load_registry
-from output import build_reject, new_run_id
+from output import JsonlReader, build_reject, new_run_id
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature
 from output.reader import open_jsonl
 
@@ -120,26 +120,15 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _jsonl(path: Path, tally: Tally, field_name: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    line_no = 0
-    try:
-        with _open(path) as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    tally.skip(f"{path}:{line_no}", f"not JSON: {exc}")
-                    continue
-                if not isinstance(obj, dict):
-                    tally.skip(f"{path}:{line_no}", "not a JSON object")
-                elif not isinstance(obj.get(field_name), (str, bytes)):
-                    tally.skip(f"{path}:{line_no}", f"no {field_name!r} field")
-                else:
-                    yield f"{path}:{line_no}", obj
-    except (OSError, EOFError, zlib.error) as exc:
-        where = f"{path}:{line_no + 1}" if line_no else str(path)
-        tally.skip(where, f"cannot read further: {exc}")
+    """(``file:line``, object) for each JSON object of ``path`` that has ``field_name``."""
+    reader = JsonlReader()   # plain, gzip or zstd; bad lines and read errors noted with their line
+    for _path, line_no, obj in reader.iter_located([path]):
+        if isinstance(obj.get(field_name), (str, bytes)):
+            yield f"{path}:{line_no}", obj
+        else:
+            tally.skip(f"{path}:{line_no}", f"no {field_name!r} field")
+    for name, line_no, why in reader.skipped:
+        tally.skip(f"{name}:{line_no}", why)
 
 
 def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:

@@ -242,8 +242,8 @@ def test_jsonl_lines_that_are_not_json_and_unreadable_files(tmp_path: Path) -> N
     missing = tmp_path / "missing.warc.gz"
     proc, records = clean(jsonl, bad_gz, missing, "-o", tmp_path / "o.jsonl", "--workers", "1")
     assert proc.returncode == 1
-    assert f"skipped {jsonl}:2: not JSON" in proc.stderr
-    assert f"skipped {jsonl}:3: not a JSON object" in proc.stderr
+    assert f"skipped {jsonl}:2: bad JSON" in proc.stderr
+    assert f"skipped {jsonl}:3: not an object" in proc.stderr
     assert f"skipped {bad_gz}: cannot read" in proc.stderr
     assert f"skipped {missing}: cannot read" in proc.stderr
     assert "2 written, 0 rejected, 4 skipped" in proc.stdout
