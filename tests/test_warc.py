@@ -7,9 +7,15 @@ that the tests write themselves.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
+import os
+import pty
 import re
+import struct
 import subprocess
+import sys
+import termios
 import zlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -23,7 +29,7 @@ from crawler.demo import DEMO_SITE, DemoServer
 from crawler.warc import Exchange, WarcFileWriter, WarcProblem, WarcResponse, iter_warc
 from output import validate_record
 
-from .conftest import read_parts, run_newsclean
+from .conftest import REPO, read_parts, run_newsclean
 
 # Fields a re-clean may change: it is another run, and it takes the time of the fetch from
 # WARC-Date (when the request went out) where the crawl took it when the page was parsed.
@@ -275,3 +281,26 @@ def test_copies_in_the_input_are_marked_or_dropped(tmp_path: Path) -> None:
     assert [(r["url"], r["reason"]) for r in rejects] == [("http://news.test/story-2/", "duplicate"),
                                                           ("http://news.test/story-3/", "duplicate")]
     assert "near copy of" in rejects[0]["detail"] and "exact copy of" in rejects[1]["detail"]
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    warc = good_warc(tmp_path / "g.warc.gz")
+    proc, _ = clean(warc, "-o", tmp_path / "piped.jsonl", "--workers", "1")
+    assert proc.returncode == 0 and "\r" not in proc.stderr and "pages/s]" not in proc.stderr
+    primary, secondary = pty.openpty()      # stderr on a terminal, as when run by hand
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))   # 120 columns
+    child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "clean", str(warc), "-o", str(tmp_path / "tty.jsonl"),
+                              "--workers", "1"], cwd=REPO, stdout=subprocess.PIPE, stderr=secondary)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:        # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert child.wait(timeout=120) == 0
+    assert b"4 pages" in shown and b"written=4" in shown, shown
