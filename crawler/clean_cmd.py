@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import io
 import os
+import signal
 import sys
 import time
 import zlib
@@ -278,6 +279,8 @@ def clean_command(args: argparse.Namespace) -> int:
         if not p.parent.is_dir():
             raise UsageError(f"{p}: directory {p.parent} does not exist")
     tmps = {p: p.with_name(f".{p.name}.tmp") for p in targets}
+    # SIGTERM ends the run like Ctrl-C: workers stopped, temporary files removed, exit 130.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     t0 = time.monotonic()
     out = open(tmps[out_path], "wb")
     rej: BinaryIO = open(tmps[rejects_path], "wb") if rejects_path else io.BytesIO()

@@ -16,6 +16,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 import zlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -153,7 +154,7 @@ def good_warc(path: Path, n: int = 4, *, site: str | None = None, bodies: list[b
         writer.add(Exchange(url=f"http://news.test/story-{i}/", method="GET", request_headers=[("User-Agent", "t")],
                             request_body=b"", protocol="HTTP/1.1", status=200,
                             response_headers=[("Content-Type", "text/html; charset=utf-8")], body=body,
-                            fetched_at=datetime(2026, 1, 2, 3, 4, i, tzinfo=timezone.utc), site=site, kind="article"))
+                            fetched_at=datetime(2026, 1, 2, 3, 4, i % 60, tzinfo=timezone.utc), site=site, kind="article"))
     writer.close()
     return path
 
@@ -304,3 +305,20 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(primary)
     assert child.wait(timeout=120) == 0
     assert b"4 pages" in shown and b"written=4" in shown, shown
+
+
+def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
+    warc = good_warc(tmp_path / "g.warc.gz", bodies=[article(i % 4) for i in range(400)])
+    dest = tmp_path / "o.jsonl"
+    child = subprocess.Popen([sys.executable, "-m", "crawler.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tmp = tmp_path / ".o.jsonl.tmp"
+    for _ in range(600):                    # until it is writing
+        if tmp.exists() and tmp.stat().st_size:
+            break
+        time.sleep(0.05)
+    child.terminate()
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "interrupted" in err
+    assert not tmp.exists() and not dest.exists()
