@@ -1,4 +1,4 @@
-"""Throughput benchmark: ``python -m crawler.bench [--pages N | --pages-dir DIR] [--workers K]``.
+"""Throughput benchmark: ``python -m crawler.bench [--pages N | --pages-dir DIR] [--workers K] [--redis URL]``.
 
 Serves a local news site on 127.0.0.1 from a separate process and measures, in one run:
 
@@ -13,6 +13,8 @@ sidebars, footers, an inline state blob) around a per-URL article whose text is 
 from the URL's number, so no two articles are alike and nothing is written per URL. With
 ``--pages-dir``, real pages (``*.html`` or ``*.html.gz``) are served round-robin under N URLs
 (their article text then repeats across URLs, which template learning rightly removes).
+With ``--redis URL`` (or ``local``) it measures scale-out instead: one crawler process against
+two sharing one Redis (scrapy-redis queue and article store), fetch-only and full.
 Each crawl writes to a fresh temporary directory (the article store would skip a re-crawl).
 """
 
@@ -206,48 +208,63 @@ def _proc_sample(pid: int) -> tuple[float, int] | None:
     return (int(fields[11]) + int(fields[12])) / tick, hwm
 
 
-def run_crawl(base: str, extra: list[str], workers: int | None) -> dict[str, Any]:
-    """One crawl as a subprocess; its pages/s, CPU and memory, and its final stats."""
-    out = Path(tempfile.mkdtemp(prefix="newsclean-bench-"))
+def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 1,
+              redis: str | None = None) -> dict[str, Any]:
+    """One crawl (``procs`` crawler processes sharing ``redis``, or one process alone) as
+    subprocesses; its pages/s, CPU and memory, and its final stats (summed over processes)."""
     sets = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
             "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES": "True",
             "NEWSCLEAN_STALL_PROBE": "True", "NEWSCLEAN_PROGRESS_INTERVAL": "-1", "LOG_LEVEL": "WARNING",
             "NEWSCLEAN_PART_MAX_RECORDS": "5000"}
     if workers is not None:
         sets["NEWSCLEAN_CLEAN_WORKERS"] = str(workers)
-    cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
-    for k, v in sets.items():
-        cmd += ["-s", f"{k}={v}"]
-    for item in extra:
-        cmd += ["-s", item]
+    if redis:   # a namespace of its own: nothing left from another crawl is shared
+        sets["NEWSCLEAN_REDIS_NAMESPACE"] = f"bench-{os.getpid()}-{time.monotonic_ns()}"
+    outs = [Path(tempfile.mkdtemp(prefix="newsclean-bench-")) for _ in range(procs)]
+    cmds = []
+    for out in outs:
+        cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
+        if redis:
+            cmd += ["--redis", redis]
+        for k, v in [*sets.items(), *(item.split("=", 1) for item in extra)]:
+            cmd += ["-s", f"{k}={v}"]
+        cmds.append(cmd)
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    running = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for cmd in cmds]
     cpu: dict[int, float] = {}
     hwm: dict[int, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            for pid in _tree(proc.pid):
-                s = _proc_sample(pid)
-                if s:
-                    cpu[pid] = s[0]
-                    hwm[pid] = max(hwm.get(pid, 0), s[1])
+            for proc in running:
+                for pid in _tree(proc.pid):
+                    s = _proc_sample(pid)
+                    if s:
+                        cpu[pid] = s[0]
+                        hwm[pid] = max(hwm.get(pid, 0), s[1])
             stop.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = proc.communicate()
+    outputs = [proc.communicate() for proc in running]
     wall = time.monotonic() - t0
     stop.set()
     sampler.join()
-    stats = _manifest_stats(out)
+    stats: dict[str, Any] = {}
+    per_proc = []
+    for out in outs:
+        one = _manifest_stats(out)
+        per_proc.append(one.get("newsclean/clean/articles", 0) + one.get("newsclean/clean/skipped", 0))
+        for k, v in one.items():
+            stats[k] = max(stats.get(k, 0), v) if "max" in k else stats.get(k, 0) + v
     pages = stats.get("newsclean/clean/articles", 0) + sum(
         v for k, v in stats.items() if k.startswith("newsclean/clean/dropped/")) + stats.get("newsclean/clean/skipped", 0)
-    return {"rc": proc.returncode, "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
-            "cpu": sum(cpu.values()), "peak_rss_main": hwm.get(proc.pid, 0),
-            "peak_rss_max": max(hwm.values(), default=0), "stats": stats, "out": str(out),
-            "stderr": stderr[-6000:]}
+    rcs = [proc.returncode for proc in running]
+    return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
+            "cpu": sum(cpu.values()), "peak_rss_main": max((hwm.get(p.pid, 0) for p in running), default=0),
+            "peak_rss_max": max(hwm.values(), default=0), "stats": stats, "out": str(outs[0]),
+            "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
 
 
 def _manifest_stats(out: Path) -> dict[str, Any]:
@@ -290,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=2000, help="URLs to crawl (default: %(default)s)")
     ap.add_argument("--pages-dir", help="serve these real pages (*.html, *.html.gz) round-robin instead")
     ap.add_argument("--workers", type=int, default=None, help="cleaning workers (default: one per core)")
+    ap.add_argument("--redis", metavar="URL", help="instead: one vs two crawler processes sharing this Redis "
+                    "(scale-out); 'local' starts a redis-server from PATH on a free port")
     ap.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.serve:
@@ -306,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         base = f"http://127.0.0.1:{port}"
         print(f"site: {base}  pages: {args.pages}  source: {args.pages_dir or 'generated'}  cores: {cores}")
+        if args.redis:
+            return scale_out(base, args.redis, cores)
         a = run_crawl(base, ["NEWSCLEAN_CLEAN_ENABLED=False"], args.workers)
         _report("(a) fetch only", a, cores)
         if args.pages_dir:
@@ -325,6 +346,47 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(5)
+
+
+def _local_redis() -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", tempfile.mkdtemp(prefix="newsclean-bench-redis-")],
+                              stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return server, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    server.terminate()
+    raise SystemExit("redis-server did not start")
+
+
+def scale_out(base: str, redis_url: str, cores: int) -> int:
+    """One crawler process vs two sharing one Redis, fetch-only and full, on the same site.
+    With two processes each gets half the cores for cleaning, so both runs use them all."""
+    server = None
+    if redis_url == "local":
+        server, redis_url = _local_redis()
+    try:
+        rcs = []
+        for label, extra in (("fetch only", ["NEWSCLEAN_CLEAN_ENABLED=False"]), ("full crawl", [])):
+            one = run_crawl(base, extra, None, redis=redis_url)
+            _report(f"{label}, 1 process ", one, cores)
+            two = run_crawl(base, extra, max(1, cores // 2), procs=2, redis=redis_url)
+            _report(f"{label}, 2 processes", two, cores)
+            print(f"{label}: 2 processes / 1 process = {two['pps'] / one['pps']:.2f}x  "
+                  f"(pages per process {two['per_process']})")
+            rcs += [one["rc"], two["rc"]]
+        return 0 if all(rc in (0, 1) for rc in rcs) else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(5)
 
 
 def _report(label: str, r: dict[str, Any], cores: int) -> None:
