@@ -36,7 +36,7 @@ class Progress:
         live = sys.stderr.isatty()
         interval = crawler.settings.getfloat("NEWSCLEAN_PROGRESS_INTERVAL") or (1.0 if live else 60.0)
         if interval < 0:
-            raise NotConfigured("NEWSCLEAN_PROGRESS_INTERVAL < 0")
+            raise NotConfigured  # off by setting: nothing to warn about
         o = cls(crawler, interval, sys.stderr, live)
         crawler.signals.connect(o.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)

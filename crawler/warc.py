@@ -214,7 +214,7 @@ class WarcMiddleware:
 
         s = crawler.settings
         if not s.getbool("NEWSCLEAN_WARC_ENABLED"):
-            raise NotConfigured("NEWSCLEAN_WARC_ENABLED is off")
+            raise NotConfigured  # off by setting: nothing to warn about
         if not s.get("NEWSCLEAN_OUTPUT_DIR"):
             raise NotConfigured("the WARC archive needs an output directory (NEWSCLEAN_OUTPUT_DIR)")
         run_id = s.get("NEWSCLEAN_RUN_ID") or new_run_id()
