@@ -18,6 +18,11 @@ ARTICLE_TYPES = frozenset({
     "techarticle", "scholarlyarticle", "report", "webpage-article",
 })
 
+#: Invisible format characters that pages put into headlines and bylines (soft hyphen, zero-width
+#: space, word joiner, BOM, direction marks). ZWJ/ZWNJ stay: they change how Indic, Persian
+#: and emoji text is read.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f"))
+
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|$|[-_])")
 _WS = re.compile(r"\s+")
 
@@ -44,7 +49,7 @@ class Metadata:
 def _clean(s: Any) -> str | None:
     if not isinstance(s, str):
         return None
-    s = _WS.sub(" ", s).strip()
+    s = _WS.sub(" ", s.translate(_INVISIBLE)).strip()
     return s or None
 
 
@@ -76,21 +81,52 @@ def _ld_nodes(tree: etree._Element) -> list[dict]:
     return out
 
 
-def _names(value: Any) -> list[str]:
-    """Person names from an author value (string, object, or list of them)."""
-    items = value if isinstance(value, list) else [value]
+def _flat(value: Any) -> list[Any]:
+    """An author value as a flat list (pages nest lists: ``[{..}, [{..}]]``)."""
+    out: list[Any] = []
+    stack = [value]
+    while stack and len(out) < 100:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(reversed(v))
+        elif v is not None:
+            out.append(v)
+    return out
+
+
+def _person_name(it: Any, by_id: dict[str, dict]) -> Any:
+    if not isinstance(it, dict):
+        return it
+    if "name" not in it and isinstance(it.get("@id"), str) and it["@id"] in by_id:
+        it = by_id[it["@id"]]  # a reference into the page's @graph
+    name = it.get("name")
+    if not name and (it.get("givenName") or it.get("familyName")):
+        name = " ".join(x for x in (it.get("givenName"), it.get("familyName")) if isinstance(x, str))
+    return name
+
+
+def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
+    """Person names from an author value (string, object, @id reference, or list of them)."""
     names: list[str] = []
-    for it in items:
-        name = it.get("name") if isinstance(it, dict) else it
+    for it in _flat(value):
+        name = _person_name(it, by_id or {})
         if isinstance(name, list):
             name = " ".join(x for x in name if isinstance(x, str))
         name = _clean(name)
-        if name and not name.lower().startswith(("http://", "https://")) and len(name) < 100:
+        if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             for part in _CONJ.split(name) if _many_names(name) else [name]:
-                part = part.strip()
+                part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", part.strip()))
+                if len(part) >= 80 or len(part.split()) > 6:
+                    break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
     return names
+
+
+#: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|door|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
+#: A newsroom's short code after a name: "Jane Doe (jdo)", "Jane Doe (jd.)".
+_KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 
 
 #: Separators between several authors in one string (conjunctions of common news languages).
@@ -98,7 +134,7 @@ _CONJ = re.compile(r"\s*(?:,|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*"
 
 
 def _is_person_like(name: str) -> bool:
-    # e-mail addresses, ids and domains are not bylines.
+    # e-mail addresses and ids are not bylines.
     return "@" not in name and not name.replace(" ", "").isdigit()
 
 
@@ -142,14 +178,17 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.og_type = _first(meta, "og:type")
 
     article = None
-    for node in _ld_nodes(tree):
+    nodes = _ld_nodes(tree)
+    for node in nodes:
         if _types(node) & ARTICLE_TYPES:
             article = node
             break
     if article is not None:
         md.has_article_ld = True
         md.title = _clean(article.get("headline")) or _clean(article.get("name"))
-        md.authors = _names(article.get("author"))
+        by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+        md.authors = _names(article.get("author"), by_id)
+
         if _clean(article.get("datePublished")):
             md.published, md.date_sources["published"] = _clean(article["datePublished"]), "json-ld"
         if _clean(article.get("dateModified")):
@@ -168,9 +207,13 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     h1 = tree.find(".//h1")
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
-    md.title = _best_title(h1_text, md.title, _first(meta, "og:title", "twitter:title"), _title_tag(tree), site_name)
+    og_title = _first(meta, "og:title", "twitter:title")
+    md.title = _best_title(h1_text, md.title, og_title, _title_tag(tree), site_name)
+    md.title = _confirmed_cut(md.title, (h1_text, og_title, _first(meta, "twitter:title")))
     if not md.authors:
         md.authors = _names(meta.get("author", [None])[0]) or _names(meta.get("article:author", [None])[0])
+    if not md.authors:
+        md.authors = _visible_authors(tree)
     if not md.published:
         pub = _first(meta, "article:published_time", "og:published_time", "datepublished",
                      "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
@@ -190,6 +233,33 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
 
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
+#: What may follow a headline in a declared title: a separator, then a site or section name of
+#: at most four words (a colon is left alone: "Topic: headline" is one headline).
+_SUFFIX = re.compile(r"\s*(?:[|–—*·•]|\s-)\s*\S+(?:\s+\S+){0,3}\s*")
+
+
+def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | None:
+    """``title`` without a trailing " | Section" part when another source of the page (h1,
+    og:title, twitter:title) gives exactly the part before it."""
+    if not title:
+        return title
+    for other in others:
+        if other and len(other) >= 8 and len(other) < len(title):
+            o = unescape(other)
+            if title.startswith(o) and _SUFFIX.fullmatch(title[len(o):]):
+                return o
+    return title
+
+
+def _visible_authors(tree: etree._Element) -> list[str]:
+    """The byline printed on the page (rel=author, itemprop=author, author/byline classes), read
+    with trafilatura's author XPaths; only asked when JSON-LD and meta name nobody."""
+    try:
+        from trafilatura.metadata import extract_author
+        found = extract_author(tree)
+    except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
+        return []
+    return _names([a for a in (found or "").split("; ") if a])
 
 
 def _strip_site(title: str, site_name: str | None) -> str:

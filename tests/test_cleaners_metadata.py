@@ -1,0 +1,93 @@
+"""Title and author rules of cleaners.metadata, each on a small page written for the rule."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+
+from cleaners.metadata import extract_metadata
+
+URL = "https://news.example.org/2024/05/03/harbour-bridge-vote/"
+
+
+def _page(*, ld: object | None = None, head: str = "", body: str = "") -> str:
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld is not None else ""
+    return f"<html><head>{head}{script}</head><body>{body}<p>Text of the article.</p></body></html>"
+
+
+def _md(html: str):
+    return extract_metadata(lxml.html.document_fromstring(html), URL)
+
+
+def test_author_given_and_family_name_without_name() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+          "author": [{"@type": "Person", "givenName": "Ada Maria", "familyName": "Lindqvist"},
+                     {"@type": "Person", "givenName": "Tom", "familyName": "Okafor"}]}
+    assert _md(_page(ld=ld)).authors == ["Ada Maria Lindqvist", "Tom Okafor"]
+
+
+def test_author_reference_into_graph_is_resolved() -> None:
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Article", "headline": "Harbour bridge vote", "author": {"@id": "https://news.example.org/#/person/7"}},
+        {"@type": "Person", "@id": "https://news.example.org/#/person/7", "name": "Rosa Delacroix"},
+        {"@type": "Person", "@id": "https://news.example.org/#/person/8", "name": "Someone Else"}]}
+    assert _md(_page(ld=ld)).authors == ["Rosa Delacroix"]
+
+
+def test_nested_author_lists_are_flattened() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+          "author": [{"@type": "Person", "name": "Rosa Delacroix"}, [{"@type": "Person", "name": "City Desk"}]]}
+    assert _md(_page(ld=ld)).authors == ["Rosa Delacroix", "City Desk"]
+
+
+def test_newsroom_short_code_after_name_is_dropped() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+          "author": [{"@type": "Person", "name": "Rosa Delacroix (rde)"}, {"@type": "Person", "name": "Tom Okafor (tok.)"}]}
+    assert _md(_page(ld=ld)).authors == ["Rosa Delacroix", "Tom Okafor"]
+
+
+def test_role_after_name_in_one_byline_is_dropped() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+          "author": {"@type": "Person", "name": "Rosa Delacroix, professor of maritime history at the "
+                                                "Northern Institute of Coastal Studies, example.org"}}
+    assert _md(_page(ld=ld)).authors == ["Rosa Delacroix"]
+    # two people in one string still become two authors
+    ld["author"] = {"@type": "Person", "name": "Rosa Delacroix, Tom Okafor, Ada Lindqvist"}
+    assert _md(_page(ld=ld)).authors == ["Rosa Delacroix", "Tom Okafor", "Ada Lindqvist"]
+
+
+def test_visible_byline_when_nothing_is_declared() -> None:
+    body = '<div class="byline"><a rel="author" href="/people/rosa">Rosa Delacroix</a></div><h1>Harbour bridge vote</h1>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # a declared author wins over the page's byline markup
+    head = '<meta name="author" content="Tom Okafor">'
+    assert _md(_page(head=head, body=body)).authors == ["Tom Okafor"]
+
+
+def test_byline_lead_word_is_dropped() -> None:
+    body = '<span class="author-name">Von Rosa Delacroix</span><h1>Harbour bridge vote</h1>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "By Tom Okafor"}}
+    assert _md(_page(ld=ld)).authors == ["Tom Okafor"]
+    # a one-word name after "Von" is a surname, not a lead word
+    ld["author"]["name"] = "Von Hagen"
+    assert _md(_page(ld=ld)).authors == ["Von Hagen"]
+
+
+def test_section_suffix_cut_when_another_source_gives_the_headline() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Council approves harbour bridge | Politics"}
+    head = '<meta property="og:title" content="Council approves harbour bridge">'
+    assert _md(_page(ld=ld, head=head)).title == "Council approves harbour bridge"
+    # without confirmation a colon or dash inside the headline stays
+    ld["headline"] = "Harbour bridge: council approves the plan"
+    head = '<meta property="og:title" content="Harbour bridge">'
+    assert _md(_page(ld=ld, head=head)).title == "Harbour bridge: council approves the plan"
+
+
+def test_invisible_characters_are_removed_from_title() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Council ap\u00adproves harbour\u200b bridge\u2060"}
+    assert _md(_page(ld=ld)).title == "Council approves harbour bridge"
+    # ZWNJ is part of Persian spelling and stays
+    ld["headline"] = "می\u200cخواهم"
+    assert _md(_page(ld=ld)).title == "می\u200cخواهم"
