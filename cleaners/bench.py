@@ -22,6 +22,7 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,12 +171,19 @@ EXTRACTORS: dict[str, Callable[[], Callable[[str, str | None], Any]]] = {
     "newsclean": _newsclean, "trafilatura": _trafilatura}
 
 
+#: Invisible format characters (soft hyphen, zero-width space, word joiner, BOM, direction marks):
+#: a title that differs from the truth only in these reads the same.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f"))
+
+
 def _norm_title(s: str | None) -> str:
-    return " ".join((s or "").split()).casefold()
+    # "Exact" up to Unicode composition (NFC), whitespace runs and invisible characters; case,
+    # quotes and punctuation must match.
+    return " ".join(unicodedata.normalize("NFC", (s or "").translate(_INVISIBLE)).split())
 
 
 def _norm_authors(a: list[str] | None) -> list[str]:
-    return sorted(" ".join(x.split()).casefold() for x in (a or []))
+    return sorted(_norm_title(x) for x in (a or []))
 
 
 def run(docs: list[Doc], name: str) -> dict[str, Any]:

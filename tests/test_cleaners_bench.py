@@ -41,3 +41,15 @@ def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("newsclean", "trafilatura"))}
     assert float(rows["newsclean"][3]) >= 0.97  # F1 column
     assert extract((FIXTURES / "tagdiv_sidebar.html").read_text("utf-8"), None).startswith("Citrus")
+
+
+def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
+    from cleaners.bench import _norm_authors, _norm_title
+    # NFC, whitespace runs and invisible characters do not count ...
+    assert _norm_title("Ein  bisschen Fort\u00adschritt\u200b") == _norm_title("Ein bisschen Fortschritt")
+    assert _norm_title("Caf\u0065\u0301 owners\u00a0protest") == _norm_title("Caf\u00e9 owners protest")
+    assert _norm_authors(["Tom  Okafor", "Ada Lindqvist"]) == _norm_authors(["Ada Lindqvist", "Tom Okafor"])
+    # ... but case, quotes and words do
+    assert _norm_title("Every Outfit Ranked") != _norm_title("Every outfit ranked")
+    assert _norm_title("Swift\u2019s album") != _norm_title("Swift's album")
+    assert _norm_authors(["Tom Okafor"]) != _norm_authors(["Tom Okafor", "Ada Lindqvist"])
