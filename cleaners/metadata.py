@@ -112,7 +112,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
         name = _person_name(it, by_id or {})
         if isinstance(name, list):
             name = " ".join(x for x in name if isinstance(x, str))
-        name = _clean(name)
+        name = _clean(unescape(name) if isinstance(name, str) and "&" in name else name)  # "O&#039;Neil"
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             for part in _CONJ.split(name) if _many_names(name) else [name]:
                 part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", part.strip()))

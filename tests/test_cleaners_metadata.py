@@ -91,3 +91,11 @@ def test_invisible_characters_are_removed_from_title() -> None:
     # ZWNJ is part of Persian spelling and stays
     ld["headline"] = "می\u200cخواهم"
     assert _md(_page(ld=ld)).title == "می\u200cخواهم"
+
+
+def test_html_entities_in_declared_author_and_headline() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Caf&eacute; owners &#8216;relieved&#8217;",
+          "author": {"@type": "Person", "name": "Siobh&aacute;n O&#039;Neil"}}
+    md = _md(_page(ld=ld))
+    assert md.title == "Café owners ‘relieved’"
+    assert md.authors == ["Siobhán O'Neil"]
