@@ -211,7 +211,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _best_title(h1_text, md.title, og_title, _title_tag(tree), site_name)
     md.title = _confirmed_cut(md.title, (h1_text, og_title, _first(meta, "twitter:title")))
     if not md.authors:
-        md.authors = _names(meta.get("author", [None])[0]) or _names(meta.get("article:author", [None])[0])
+        # every <meta name="author"> tag: co-authors often get one each
+        md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
     if not md.authors:
         md.authors = _visible_authors(tree)
     if not md.published:

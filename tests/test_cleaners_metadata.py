@@ -99,3 +99,11 @@ def test_html_entities_in_declared_author_and_headline() -> None:
     md = _md(_page(ld=ld))
     assert md.title == "Café owners ‘relieved’"
     assert md.authors == ["Siobhán O'Neil"]
+
+
+def test_every_meta_author_tag_counts() -> None:
+    head = ('<meta name="author" content="Rosa Delacroix"><meta name="author" content="Tom Okafor">'
+            '<meta name="author" content="Rosa Delacroix">')
+    assert _md(_page(head=head)).authors == ["Rosa Delacroix", "Tom Okafor"]
+    head = '<meta property="article:author" content="https://news.example.org/people/rosa">'
+    assert _md(_page(head=head)).authors == []
