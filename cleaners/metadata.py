@@ -260,7 +260,36 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         found = extract_author(tree)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _names([a for a in (found or "").split("; ") if a])
+    return _names([a for a in (found or "").split("; ") if a]) or _text_byline(tree)
+
+
+#: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe".
+_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s*:?\s')]",
+                           namespaces={"re": "http://exslt.org/regular-expressions"})
+_BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
+
+
+def _name_shaped(name: str) -> bool:
+    # "Rosa de la Cruz" yes, "the end of the year" no: a capital first, lower-case words only as
+    # short particles (scripts without case pass).
+    words = name.split()
+    return not words[0][0].islower() and all(len(w) <= 3 for w in words if w[0].islower())
+
+
+def _text_byline(tree: etree._Element) -> list[str]:
+    """Names from a short plain-text byline ("By Jane Doe and Tom Roe, in News · 3 May"), only
+    asked when nothing else names the author."""
+    for node in _BYLINE_NODE(tree)[:20]:
+        el = node.getparent()
+        if el is not None and node.is_tail:
+            el = el.getparent()
+        # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>")
+        for text in (" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""):
+            m = _BYLINE_TEXT.match(text) if len(text) < 160 else None
+            names = _names(m.group(1).rstrip(" ,;")) if m else []
+            if names and all(_name_shaped(n) for n in names):
+                return names
+    return []
 
 
 def _strip_site(title: str, site_name: str | None) -> str:

@@ -107,3 +107,18 @@ def test_every_meta_author_tag_counts() -> None:
     assert _md(_page(head=head)).authors == ["Rosa Delacroix", "Tom Okafor"]
     head = '<meta property="article:author" content="https://news.example.org/people/rosa">'
     assert _md(_page(head=head)).authors == []
+
+
+def test_plain_text_byline_when_nothing_else_names_the_author() -> None:
+    body = '<h1>Harbour bridge vote</h1><p class="meta">By Rosa Delacroix and Tom Okafor, in Politics · 3 May 2024</p>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+    # a sentence that merely starts with "By" is not a byline
+    body = "<h1>Harbour bridge vote</h1><p>By the end of the year the council expects a decision.</p>"
+    assert _md(_page(body=body)).authors == []
+    body = "<h1>Harbour bridge vote</h1><p>By 2030 the bridge should carry trams.</p>"
+    assert _md(_page(body=body)).authors == []
+    # a byline after other inline text, and one whose names are links
+    body = "<h1>Harbour bridge vote</h1><p><span>Photo</span> By Rosa de la Cruz, in <a href=\"/local\">Local</a></p>"
+    assert _md(_page(body=body)).authors == ["Rosa de la Cruz"]
+    body = '<h1>Harbour bridge vote</h1><ul><li>Von: <a href="/p/rd">Rosa Delacroix</a>, <a href="/p/to">Tom Okafor</a></li></ul>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
