@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from datasketch import LeanMinHash, MinHashLSH
 
 from output import PartWriter, content_hash
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexError, find_duplicates, signature, written_in_run
+from output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, find_duplicates,
+                          lsh_params, signature, written_in_run)
 
 from .dedup_fixtures import distinct, measure, syndicated
 
@@ -196,3 +201,105 @@ def test_pipeline_lets_records_through_unmarked_when_the_index_fails(caplog: pyt
     assert crawler.stats.get_value("newsclean/dedup/errors") == 2
     assert [r.message for r in caplog.records if r.levelname == "ERROR"] == [
         "dedup index unavailable, records go out unmarked: Cannot operate on a closed database."]
+
+
+# -- the stored LSH buckets ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("threshold", [DEFAULT_THRESHOLD, 0.3, 0.8])
+def test_stored_buckets_give_the_candidates_of_datasketchs_minhashlsh(threshold: float) -> None:
+    texts = [t for wire, copies in syndicated() for t in (wire, *copies)] + distinct()
+    ours, theirs = DedupIndex(None, threshold=threshold), MinHashLSH(threshold, NUM_PERM, weights=LSH_WEIGHTS)
+    assert ours.entries.bands == (theirs.b, theirs.r) == lsh_params(threshold)
+    hits = 0
+    for t in texts:
+        sig = signature(t.text)
+        expected = set(theirs.query(sig))
+        assert {e.id for e in ours.candidates(sig)} == expected, t.name
+        hits += len(expected)
+        theirs.insert(t.name, sig)
+        ours.add(t.name, t.name, sig, root=None, run_id="r")
+    assert hits >= 16          # the copies share buckets with their stories: not a vacuous match
+    ours.close()
+
+
+def _random_sig(rng: np.random.Generator) -> LeanMinHash:
+    return LeanMinHash(seed=SEED, hashvalues=rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint64))
+
+
+def reopen_loads_nothing(open_index: Callable[[], DedupIndex], n: int = 5000) -> None:
+    """Index ``n`` entries, reopen: open + one lookup allocate far less than the entries take."""
+    wire, copies = syndicated()[0]
+    index = open_index()
+    rng = np.random.default_rng(1)
+    index.add("a" * 32, content_hash(wire.text), signature(wire.text), root=None, run_id="r1")
+    for i in range(n):
+        index.add(f"{i:032d}", f"h{i}", _random_sig(rng), root=None, run_id="r1")
+    assert index.settle("r1", lambda _id, _h: True) == (n + 1, 0)
+    index.close()
+    sig = signature(copies[0].text)     # outside: hashing a text takes its own few hundred KB
+    tracemalloc.start()
+    try:
+        again = open_index()
+        match = again.find("b" * 32, content_hash(copies[0].text), sig, run_id="r2")
+        peak = tracemalloc.get_traced_memory()[1]
+        print(f"\nopen + one lookup in {n} entries: tracemalloc peak {peak} bytes")
+    finally:
+        tracemalloc.stop()
+    assert match is not None and match.duplicate_of == "a" * 32
+    assert again.count() == n + 1
+    again.close()
+    # A signature alone is NUM_PERM * 8 = 1 KiB per entry; loading the index took ~10 KiB each.
+    assert peak < n * NUM_PERM * 8 / 20, f"open + one lookup allocated {peak} bytes for {n} entries"
+
+
+def test_reopening_a_large_index_loads_none_of_it(tmp_path: Path) -> None:
+    reopen_loads_nothing(lambda: DedupIndex(tmp_path / "dedup.sqlite3"))
+
+
+def test_a_lookup_reads_its_buckets_not_the_whole_table(tmp_path: Path) -> None:
+    index = DedupIndex(tmp_path / "dedup.sqlite3")
+    rng = np.random.default_rng(2)
+    for i in range(2000):
+        index.add(f"{i:032d}", f"h{i}", _random_sig(rng), root=None, run_id="r1")
+    rows = index.entries.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+    assert rows == 2000 * index.entries.bands[0]
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    index.entries.db.set_progress_handler(count, 100)   # called every 100 SQLite VM instructions
+    assert index.find("x" * 32, "nohash", _random_sig(rng)) is None
+    index.entries.db.set_progress_handler(None, 100)
+    assert 0 < steps * 100 < rows, f"{steps * 100} VM steps for a lookup among {rows} bucket rows"
+    index.close()
+
+
+def test_buckets_follow_settle_and_are_rebuilt_for_another_threshold_or_an_older_index(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite3"
+    (wire, copies), (lost, _) = syndicated()[0], syndicated()[1]
+    index = DedupIndex(path)
+    _add(index, "a" * 32, wire.text, run_id="r1")
+    _add(index, "d" * 32, lost.text, run_id="r1")
+    assert index.settle("r1", lambda rid, _h: rid == "a" * 32) == (1, 1)
+
+    def bucket_rows(ix: DedupIndex) -> int:
+        return ix.entries.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+
+    assert bucket_rows(index) == lsh_params(DEFAULT_THRESHOLD)[0]      # the forgotten entry's went with it
+    index.close()
+    other = DedupIndex(path, threshold=0.3)                             # 32 x 2 instead of 32 x 4
+    assert bucket_rows(other) == lsh_params(0.3)[0]
+    assert _add(other, "b" * 32, copies[0].text, run_id="r2") == "a" * 32
+    other.close()
+    # An index written before buckets were stored: no bands rows, no lsh_bands in meta.
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM bands")
+        db.execute("DELETE FROM meta WHERE key = 'lsh_bands'")
+    older = DedupIndex(path)
+    assert bucket_rows(older) == 2 * lsh_params(DEFAULT_THRESHOLD)[0]
+    assert _add(older, "c" * 32, copies[1].text, run_id="r3") == "a" * 32
+    older.close()

@@ -9,9 +9,10 @@ import pytest
 import redis
 
 from output import content_hash
-from output.dedup import DedupIndex, DedupIndexError, RedisEntries, signature
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexError, RedisEntries, lsh_params, signature
 
-from .dedup_fixtures import syndicated
+from .dedup_fixtures import distinct, syndicated
+from .test_dedup import reopen_loads_nothing
 from .test_dedup_crawl import StorySite, crawl
 from .test_redis import redis_url  # noqa: F401 - the real redis-server fixture
 from .conftest import read_parts
@@ -49,6 +50,42 @@ def test_workers_share_one_index_and_see_only_written_entries(redis_url: str) ->
     assert _add(reopened, g, other_copies[2].text, "r4") == f
     assert reopened.count() == one.count() == 6      # a, b, c, d, f, g: e was forgotten
     assert reopened.pending_runs() == ["r2", "r4"]
+
+
+def test_reopening_a_large_index_on_redis_loads_none_of_it(redis_url: str) -> None:  # noqa: F811
+    client = redis.Redis.from_url(redis_url)
+    client.ping()     # the connection is the caller's (the pipeline's), not the index's
+    owner = {"worker": "w1", "host": socket.gethostname(), "root": "/nowhere"}
+    reopen_loads_nothing(lambda: DedupIndex(entries=RedisEntries(client, "test", owner)))
+
+
+def test_redis_buckets_match_sqlites_follow_settle_and_are_rebuilt_for_another_threshold(redis_url: str) -> None:  # noqa: F811
+    client = redis.Redis.from_url(redis_url)
+
+    def bucket_seqs() -> int:
+        b = lsh_params(DEFAULT_THRESHOLD)[0]
+        return sum(len(v.split(b",")) for i in range(b) for v in client.hvals(f"test:dedup:b:{i}"))
+
+    on_redis, on_sqlite = _index(redis_url, "w1"), DedupIndex(None)
+    texts = [t for wire, copies in syndicated() for t in (wire, *copies)] + distinct()
+    for t in texts:
+        sig = signature(t.text)
+        assert [e.id for e in on_redis.candidates(sig)] == [e.id for e in on_sqlite.candidates(sig)], t.name
+        for index in (on_redis, on_sqlite):
+            index.add(t.name, content_hash(t.text), sig, root=None, run_id="r1")
+    assert bucket_seqs() == len(texts) * lsh_params(DEFAULT_THRESHOLD)[0]
+    wire, copies = syndicated()[0]
+    gone = {wire.name, *(c.name for c in copies)}      # a story and copies that share its buckets
+    assert on_redis.settle("r1", lambda rid, _h: rid not in gone) == (len(texts) - len(gone), len(gone))
+    assert bucket_seqs() == (len(texts) - len(gone)) * lsh_params(DEFAULT_THRESHOLD)[0]
+    assert _add(on_redis, "a" * 32, copies[0].text, "r2") is None
+    # another threshold: the buckets are cut again from the stored signatures
+    other = DedupIndex(threshold=0.3, entries=RedisEntries(client, "test", {"worker": "w2", "host": "h", "root": ""}))
+    assert client.hget("test:dedup:meta", "lsh_bands") == b"%dx%d" % lsh_params(0.3)
+    story, story_copies = syndicated()[1]
+    reworded = story_copies[0].text + "\nThe desk added this closing line."
+    assert _add(other, "b" * 32, reworded, "r3") == story.name    # a near match, found in the new buckets
+    on_sqlite.close()
 
 
 def test_an_index_with_other_parameters_is_refused(redis_url: str) -> None:  # noqa: F811
