@@ -137,6 +137,21 @@ def _tokens(s: str) -> set[str]:
     return set(re.findall(r"\w+", s.lower()))
 
 
+# Markup some CMSs leave in articleBody: markdown links and emphasis, attribute lists
+# ("{: .small}"), block markers ("+++dropcap").
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:https?://|/)[^)\s]{0,500}\)")
+_MD_ATTRS = re.compile(r"\{:[^}\n]{0,120}\}")
+_MD_EMPH = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]{1,200})[*_]{1,2}(?!\w)")
+_MD_MARKER = re.compile(r"^\s*\+{3}[\w-]*\s*$", re.M)
+
+
+def _plain_ld_body(ld_body: str) -> str:
+    text = _MD_MARKER.sub("", ld_body)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_ATTRS.sub("", text)
+    return _MD_EMPH.sub(r"\1", text)
+
+
 def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
     if not ld_body or len(ld_body) < 400:
@@ -144,7 +159,7 @@ def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     ld = _tokens(ld_body)
     got = _tokens(text)
     if ld and len(ld & got) < 0.5 * len(ld):
-        return ld_body, "trafilatura+jsonld-body"
+        return _plain_ld_body(ld_body), "trafilatura+jsonld-body"
     return text, "trafilatura"
 
 
@@ -313,6 +328,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("prune_widgets", dom.prune_widgets(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
     run.count("prune_link_dense", dom.prune_link_dense(tree, measures))
+    dom.merge_split_bodies(tree, measures)
     run.check("prune")
     if templates is not None:
         run.count("templates", templates.prune_tree(tree))
@@ -325,6 +341,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if not extracted.strip():
         extracted, method = _baseline(tree), "baseline"
     extracted, m2 = _reconcile_jsonld(extracted, md.article_body)
+    if md.article_body and _MD_LINK.search(extracted) and _MD_LINK.search(md.article_body):
+        # trafilatura's own fallback returned the articleBody with its markup
+        extracted = _plain_ld_body(extracted)
     if m2 != "trafilatura":
         method = m2
     run.check("extract")

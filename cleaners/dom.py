@@ -18,7 +18,7 @@ WIDGET_TOKENS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
     r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
     r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
-    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|paywall)(?:$|[\s_-])",
+    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*)(?:$|[\s_-])",
     re.I,
 )
 #: class/id tokens that name the article body itself: such an element is never a widget.
@@ -160,6 +160,13 @@ def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
     return n >= min_chars and _link_len(el) < 0.3 * n
 
 
+def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
+    # Publishers mark paragraphs of the article itself ("paywall", "ad-break-after", "related-
+    # paragraph"): one paragraph of unlinked prose is article text whatever its class says.
+    n = m.text(el)
+    return n >= 100 and m.links(el) < 0.3 * n
+
+
 def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
@@ -169,7 +176,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
             continue
         ci = _classid(el)
         if ci and WIDGET_TOKENS.search(ci) and not CONTENT_TOKENS.search(ci) and not m.body_like(el) \
-                and not m.prose_heavy(el):
+                and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)):
             victims.append(el)
     return _drop_topmost(victims)
 
@@ -204,6 +211,17 @@ def _teaser_like(el: etree._Element) -> bool:
     return not _is_body_like(el) and (_link_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
 
 
+_SENTENCE_END = re.compile(r"[.!?\"'”’»)]\s*$")
+
+
+def _unlinked_sentence(el: etree._Element) -> bool:
+    """A short paragraph of prose without links (an article's standfirst), not a teaser excerpt
+    (those end in an ellipsis or sit beside their headline link)."""
+    txt = "".join(el.itertext()).strip()
+    return len(txt) >= 60 and el.find(".//a") is None and bool(_SENTENCE_END.search(txt)) \
+        and not txt.endswith(("...", "…"))
+
+
 def prune_titled_blocks(tree: etree._Element) -> int:
     """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
     and filled with teasers. Inside the article column, only the heading and the teaser siblings
@@ -226,7 +244,7 @@ def prune_titled_blocks(tree: etree._Element) -> int:
         victims.append(head)
         sib = head.getnext()
         while sib is not None and isinstance(sib.tag, str) and sib.tag not in HEADINGS and _teaser_like(sib) \
-                and (_link_len(sib) > 0 or text_len(sib) < 200):
+                and (_link_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
             victims.append(sib)
             sib = sib.getnext()
     return _drop_topmost(victims)
@@ -243,6 +261,63 @@ def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_lin
         if m.n_links(el) >= min_links and m.links(el) >= ratio * n and not m.body_like(el):
             victims.append(el)
     return _drop_topmost(victims)
+
+
+def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
+    """Join an article body that the page splits over sibling containers of one class (between
+    them: subheadings, ads, figures, embeds). Extractors pick one container and lose the rest;
+    the run from the first container to the last (with what lies between, in order) is moved
+    into the first. Returns the containers merged."""
+    merged = 0
+    for parent in list(tree.iter("div", "section", "article", "main")):
+        children = [c for c in parent if isinstance(c.tag, str)]
+        prose = [_prose_container(c, m) for c in children]
+        i = 0
+        while i < len(children):
+            child = children[i]
+            if not prose[i]:
+                i += 1
+                continue
+            key = (child.tag, (child.get("class") or "").strip())
+            # the last same-class prose sibling reachable over short in-between blocks
+            end = i
+            for j in range(i + 1, len(children)):
+                c = children[j]
+                if prose[j] and (c.tag, (c.get("class") or "").strip()) == key:
+                    end = j
+                elif m.text(c) > 500 and c.tag not in HEADINGS:
+                    break
+            if end == i:
+                i += 1
+                continue
+            for j in range(i + 1, end + 1):
+                c = children[j]
+                if prose[j] and (c.tag, (c.get("class") or "").strip()) == key:
+                    _append_text(child, c.text)
+                    for grand in list(c):
+                        child.append(grand)
+                    _append_text(child, c.tail)
+                    parent.remove(c)
+                    merged += 1
+                else:
+                    child.append(c)  # keeps its tail
+            i = end + 1
+    return merged
+
+
+def _prose_container(el: etree._Element, m: Measures) -> bool:
+    data = m.data.get(el)
+    return el.tag in ("div", "section") and bool((el.get("class") or "").strip()) and bool(data) \
+        and data[3] >= 2 and data[1] < 0.3 * data[0]
+
+
+def _append_text(el: etree._Element, text: str | None) -> None:
+    if not text or not text.strip():
+        return
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
 
 
 def tree_size(tree: etree._Element) -> int:

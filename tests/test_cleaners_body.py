@@ -1,0 +1,121 @@
+"""Body extraction: structural rules that keep article text the widget and block rules could
+take for boilerplate (pages written for this test)."""
+
+from __future__ import annotations
+
+import json
+
+from cleaners import Article, clean_html
+from cleaners.core import _plain_ld_body
+
+URL = "https://news.example.org/2025/03/harbour-lights/"
+
+PARAS = [
+    "The harbour authority switched on the restored lighthouse lamp on Tuesday evening, ending a "
+    "repair that had kept the tower dark for most of the winter and worried the fishing crews.",
+    "Engineers replaced the rotating mechanism, which had seized after a storm flooded the lamp "
+    "room in November, and rebuilt the brass frame from drawings kept in the town archive.",
+    "Crews returning after dark said the beam could be seen from the outer banks again, a relief "
+    "for the smaller boats that have no radar and still steer by the light on the headland.",
+    "The authority said the total cost came in under the estimate, thanks mostly to volunteers "
+    "from the maritime museum who cleaned and catalogued every part before it was refitted.",
+]
+
+
+def _page(body: str, head: str = "") -> str:
+    return (f"<html><head><title>Harbour light returns</title>{head}</head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav></header>"
+            f"<main><h1>Harbour light returns</h1>{body}</main>"
+            "<footer><p>Harbour Daily, 1 Quay Street</p></footer></body></html>")
+
+
+def _text(html: str) -> str:
+    result = clean_html(html, URL)
+    assert isinstance(result, Article), result
+    return result.text
+
+
+def test_paragraphs_marked_paywall_are_article_text() -> None:
+    # Publishers mark the metered part of the article itself with class="paywall".
+    body = "<article><div class='body'>" + "".join(f"<p class='paywall'>{p}</p>" for p in PARAS) + \
+        "</div><div class='paywall-offer'><a href='/subscribe'>Subscribe</a> <a href='/login'>Log in</a> " \
+        "<a href='/plans'>Plans</a></div></article>"
+    text = _text(_page(body))
+    for p in PARAS:
+        assert p[:60] in text
+
+
+def test_standfirst_after_share_popup_title_is_kept() -> None:
+    # A share popup's title ("Share this article") is a boilerplate heading; the unlinked
+    # sentence after it is the article's standfirst, not a teaser.
+    standfirst = "The lamp had been dark since a November storm flooded the lamp room at the top."
+    body = ("<article><div class='popup-overlay'><div class='popup__header'>Share this article</div></div>"
+            f"<p class='summary'>{standfirst}</p><div class='content'>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    text = _text(_page(body))
+    assert standfirst in text
+    assert "Share this article" not in text
+
+
+def test_body_split_over_sibling_containers_is_joined_in_order() -> None:
+    # The body comes in chunks: sibling grids of one class, each with a column of paragraphs and
+    # an ad rail, a subheading between them. The extractor used to keep one chunk only.
+    sub = "Volunteers from the museum"
+
+    def chunk(paras: list[str]) -> str:
+        return ("<div class='chunk-grid wide'><div class='grid-item'><div class='body body__container'>"
+                + "".join(f"<p>{p}</p>" for p in paras) + "</div></div><div class='grid-rail'></div></div>")
+
+    body = ("<div class='article-page'>" + chunk(PARAS[:2]) + f"<h2>{sub}</h2>" + chunk(PARAS[2:]) + "</div>"
+            "<aside class='teasers'><div><a href='/a'>Ferry timetable changes for spring</a></div></aside>")
+    text = _text(_page(body))
+    positions = [text.find(p[:50]) for p in PARAS]
+    assert all(pos >= 0 for pos in positions), text
+    assert positions == sorted(positions)
+    assert positions[1] < text.find(sub) < positions[2]
+
+
+def test_caption_blocks_are_not_merged_with_the_paragraphs_between_them() -> None:
+    caption = ("The restored lamp photographed from the quay by a volunteer on the evening it was lit "
+               "again, with the fishing fleet in the foreground and the old customs house behind. " * 2)
+    body = "<article><div class='story'>" + "".join(
+        f"<p>{p}</p><div class='wp-caption'><img src='x.jpg'><p class='caption'>{caption}</p>"
+        f"<p class='caption'>{caption}</p></div>" for p in PARAS) + "</div></article>"
+    text = _text(_page(body))
+    for p in PARAS:
+        assert p[:60] in text
+
+
+def test_jsonld_article_body_markup_is_plain_text() -> None:
+    ld = ("+++dropcap\nThe lamp was lit at dusk after a [five-month repair](https://news.example.org/repair) "
+          "by *NASA*{: .small} trained engineers.\n+++\nMore text follows here.")
+    assert _plain_ld_body(ld).split() == ("The lamp was lit at dusk after a five-month repair by NASA "
+                                          "trained engineers. More text follows here.").split()
+    # Used when the page's HTML holds another text than articleBody (the body was elsewhere).
+    long_ld = "\n".join(["[Lamp](https://news.example.org/l) " + p for p in PARAS] * 2)
+    head = "<script type='application/ld+json'>" + json.dumps(
+        {"@type": "NewsArticle", "headline": "Harbour light returns", "articleBody": long_ld}) + "</script>"
+    other = ("A different intro about the town's clock tower, repainted in spring by the same volunteers, "
+             "which now chimes again every hour and can be heard across the bay on quiet mornings.")
+    text = _text(_page(f"<div class='teaser'><p>{other}</p></div>", head))
+    assert PARAS[3][:60] in text
+    assert "](" not in text and "https://" not in text
+
+
+def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
+    from cleaners import dom
+    from cleaners.core import parse
+
+    long = [p + " " + p for p in PARAS]  # long paragraphs: what marks a chunk as prose
+    html = ("<html><body><div id='page'>"
+            + "<div class='chunk'>" + "".join(f"<p>{p}</p>" for p in long[:2]) + "</div>"
+            + "<h2>Between</h2><div class='ad'></div>"
+            + "<div class='chunk'>" + "".join(f"<p>{p}</p>" for p in long[2:]) + "</div>"
+            + "<div class='comments'>" + "".join(f"<p>{p}</p>" for p in long) + "</div>"
+            + "</div></body></html>")
+    tree = parse(html)
+    assert dom.merge_split_bodies(tree, dom.Measures(tree)) == 1
+    chunks = tree.xpath("//div[@class='chunk']")
+    assert len(chunks) == 1
+    assert [el.tag for el in chunks[0]] == ["p", "p", "h2", "div", "p", "p"]
+    assert tree.xpath("//div[@class='comments']")[0].getparent().get("id") == "page"
