@@ -78,7 +78,7 @@ class DedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         s = crawler.settings
         if not s.getbool("NEWSCLEAN_DEDUP_ENABLED", True):
-            raise NotConfigured("NEWSCLEAN_DEDUP_ENABLED is off")
+            raise NotConfigured  # off by setting: nothing to warn about
         directory = state_dir(s)
         root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
         mode, threshold = dedup_options(s)
