@@ -320,6 +320,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     md = extract_metadata(tree, url)
     run.check("metadata")
 
+    # the page's own headline(s), before pruning can move or drop them
+    headlines = [" ".join("".join(h.itertext()).split()) for h in tree.iter("h1")][:3]
     run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
     selector_text = _body_selector_text(tree, rules.body_selector)
     # One measuring pass serves both structural steps (after widget removal, ancestors' counts
@@ -351,6 +353,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if not body:
         return Rejected(url, "extract_failed", detail="extractor found no body", removed=run.removed)
     body = _title_line_drop(body, md.title)
+    body, n = line_rules.drop_leading_heads(body, [md.title or "", *headlines], md.authors or ())
+    run.count("leading_heads", n)
 
     body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns)
     run.count("line_rules", n)

@@ -14,11 +14,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+#: "Read more" / "Read also" labels in the languages of the news the crawler meets.
+READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
+             r"auch\s+interessant|weiterlesen|(?:à\s+)?lire\s+(?:aussi|plus|également)|leer\s+más|"
+             r"lea\s+también|leia\s+(?:mais|também)|leggi\s+anche|lees\s+ook|läs\s+(?:också|mer)|"
+             r"les\s+også|læs\s+(?:også|mere)|čtěte\s+(?:také|více)|olvassa\s+el|devamını\s+oku|"
+             r"ayrıca\s+okuyun|baca\s+juga")
+
 #: Lines that are never article text when they stand alone (a whole line matches).
 PROMO_LINE = re.compile(
     r"""^\W*(?:
         (?:also\s+read|read\s+also|read\s+more|see\s+also|related|recommended|must\s+read|more\s+from|
-           don'?t\s+miss|watch|listen|trending|also\s+see|newsletter|more|more\s+on\s+this(?:\s+story)?)(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
+           don'?t\s+miss|watch|listen|trending|also\s+see|newsletter|more|more\s+on\s+this(?:\s+story)?|
+           {READ_MORE})(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
+      | (?:{READ_MORE})
+      | .{0,160}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|registr\w+|inscr\w+|suscr\w+)\b.{0,80}\bnewsletters?\b.{0,100}
+      | .{0,160}\bnewsletters?\b.{0,80}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|inscr\w+|suscr\w+|here|hier)\b.{0,100}
+      | .{0,120}\b(?:whatsapp|telegram)[-\s](?:kanal|channel|canal|kanaal)\b.{0,160}
       | advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?
       | (?:sign\s+up|subscribe)\b.{0,160}
       | (?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}
@@ -31,7 +43,7 @@ PROMO_LINE = re.compile(
       | e-?paper(?:[_\s-]\S.{0,200}|s?)
       | download\s+(?:our|the)\s+app\b.{0,160}
       | get\s+the\s+app\b.{0,120}
-    )\W*$""",
+    )\W*$""".replace("{READ_MORE}", READ_MORE),
     re.I | re.X,
 )
 
@@ -43,7 +55,10 @@ TRAILING_HEADING = re.compile(
         you\s+might\s+also\s+like|trending(?:\s+now)?|most\s+(?:read|popular|viewed|shared)|
         latest\s+(?:news|stories|posts)|popular\s+(?:posts|stories|now)|read\s+next|what\s+to\s+read\s+next|
         also\s+read|read\s+more|top\s+stories|editor'?s\s+picks?|related\s+reading|
-        leave\s+a\s+(?:reply|comment)|comments?|share\s+this(?:\s+article)?)\W*$""",
+        leave\s+a\s+(?:reply|comment)|comments?|share\s+this(?:\s+article)?|
+        ähnliche(?:\s+artikel)?|meistgelesen|das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|
+        sur\s+le\s+même\s+sujet|noticias\s+relacionadas|te\s+puede\s+interesar|articoli\s+correlati|
+        関連(?:記事|キーワード|ニュース)|おすすめ(?:情報|記事)?|相关(?:新闻|阅读)|관련\s*기사)\W*$""",
     re.I | re.X,
 )
 
@@ -98,5 +113,69 @@ def trim_trailing(lines: list[str], *, min_keep: int = 1) -> tuple[list[str], in
                 return kept, removed + sum(len(s.strip()) for s in lines[i:])
             removed += len(line.strip())
             continue
+        kept.append(line)
+    return kept, removed
+
+
+_WORD = re.compile(r"\w+")
+#: A line that is only a date / time stamp ("18.05.2026", "10.11.2025 17:59", "17:41 JST, Oct 13, 2024").
+_DIGITS = re.compile(r"\d")
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s.lower())
+
+
+def _is_headline(words: list[str], heads: list[list[str]]) -> bool:
+    """The line is a headline: equal to one, or one with a short kicker / label glued in front
+    (``Premier League Rückschlag im Titelkampf``), or nearly all its words are one's words."""
+    for h in heads:
+        if not h:
+            continue
+        if words == h:
+            return True
+        n = len(h)
+        if len(words) > n and len(words) <= n + 8 and (words[-n:] == h or words[:n] == h):
+            return True
+        if len(words) >= 4 and len(words) <= 40:
+            hs = set(h)
+            if sum(1 for w in words if w in hs) >= 0.8 * len(words) and len(set(words) & hs) >= 0.6 * len(hs):
+                return True
+    return False
+
+
+def _is_byline(line: str, words: list[str], authors: list[list[str]]) -> bool:
+    if len(line) > 60 or _SENTENCE_END.search(line) and line.endswith("."):
+        return False
+    for a in authors:
+        if a and len(a) <= len(words) <= len(a) + 3 and all(w in words for w in a):
+            return True
+    return False
+
+
+def _is_stamp(line: str) -> bool:
+    compact = line.replace(" ", "")
+    return 0 < len(line) <= 60 and len(_DIGITS.findall(compact)) >= 0.4 * len(compact)
+
+
+def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iterable[str], *,
+                       window: int = 3) -> tuple[list[str], int]:
+    """Drop the headline (title, the page's h1, with or without a kicker), bylines naming the
+    article's authors and bare date stamps from the first ``window`` lines: metadata the
+    extractor left at the top of the body. Return kept lines, chars removed."""
+    heads = [_words(h) for h in headlines if h and h.strip()]
+    names = [_words(a) for a in authors if a and a.strip()]
+    names = [n for n in names if 1 <= len(n) <= 5]
+    kept: list[str] = []
+    removed = 0
+    prose_seen = False  # below the first paragraph a heading is the article's own
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if i < window and not prose_seen and len(lines) > window and len(s) < 250:
+            words = _words(s)
+            if _is_headline(words, heads) or _is_byline(s, words, names) or _is_stamp(s):
+                removed += len(s)
+                continue
+        prose_seen = prose_seen or len(s) >= 100
         kept.append(line)
     return kept, removed
