@@ -18,7 +18,7 @@ WIDGET_TOKENS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
     r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
     r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
-    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*)(?:$|[\s_-])",
+    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|twitter-tweet|instagram-media|tiktok-embed)(?:$|[\s_-])",
     re.I,
 )
 #: class/id tokens that name the article body itself: such an element is never a widget.
@@ -62,7 +62,8 @@ class Measures:
                     paras += m[3]
                     h1 |= m[4]
             if el.tag == "a":
-                link, n_links = total, n_links + 1
+                # a headline or paragraph inside a link is a teaser card, not article prose
+                link, n_links, paras, h1 = total, n_links + 1, 0, 0
             elif el.tag == "p" and total >= 200 and link < 0.2 * total:
                 paras += 1
             elif el.tag == "h1":
@@ -258,7 +259,9 @@ def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_lin
         n = m.text(el)
         if n == 0 or n > 3000:
             continue
-        if m.n_links(el) >= min_links and m.links(el) >= ratio * n and not m.body_like(el):
+        links = m.links(el)
+        if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
+                and not m.body_like(el):
             victims.append(el)
     return _drop_topmost(victims)
 

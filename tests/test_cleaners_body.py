@@ -119,3 +119,72 @@ def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
     assert len(chunks) == 1
     assert [el.tag for el in chunks[0]] == ["p", "p", "h2", "div", "p", "p"]
     assert tree.xpath("//div[@class='comments']")[0].getparent().get("id") == "page"
+
+
+def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
+    from cleaners.lines import drop_leading_heads
+
+    lines = ["Harbour works Harbour light returns after winter repair", "By Jane Doe", "18.05.2026 17:59",
+             PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
+    kept, removed = drop_leading_heads(lines, ["Harbour light returns after winter repair"], ["Jane Doe"])
+    # the headline again below the first paragraph is the article's own subheading: kept
+    assert kept == [PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
+    assert removed == sum(len(s) for s in lines[:3])
+
+
+def test_leading_sentence_naming_the_author_is_kept() -> None:
+    from cleaners.lines import drop_leading_heads
+
+    lines = ["Jane Doe spent the winter on the quay.", PARAS[0], PARAS[1], PARAS[2]]
+    assert drop_leading_heads(lines, ["Harbour light returns"], ["Jane Doe"])[0] == lines
+
+
+def test_page_headline_in_body_is_not_repeated() -> None:
+    body = ("<article><div class='kicker-wrap'><span class='kicker'>Harbour works</span> "
+            "<h2 class='headline'>The lamp is lit again</h2></div><p class='byline'>By Jane Doe</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>")
+    head = "<meta property='og:title' content='The lamp is lit again'><meta name='author' content='Jane Doe'>"
+    text = _text(_page(body, head).replace("<h1>Harbour light returns</h1>", ""))
+    assert text.startswith(PARAS[0][:40]), text[:200]
+
+
+def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
+    from cleaners.lines import apply_line_rules, is_boilerplate_heading
+
+    promos = ["Czytaj więcej", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
+              "Get more stories like this by signing up to our free weekly newsletter",
+              "Folge uns jetzt auf dem WhatsApp-Kanal der Hafenzeitung"]
+    article = ["The newsletter the harbour master sends to skippers now carries the lamp schedule.",
+               PARAS[0], "Read more widely, the archive tells a longer story of the light."]
+    kept, _ = apply_line_rules(article[:1] + promos + article[1:])
+    assert kept == article
+    assert all(is_boilerplate_heading(h) for h in ["関連キーワード", "おすすめ情報", "Ähnliche:", "Meistgelesen"])
+    assert not is_boilerplate_heading("Ähnliche Fälle in anderen Häfen")
+
+
+def test_teaser_cards_with_headline_and_excerpt_inside_links_are_pruned() -> None:
+    # Two cards only, each a link around a headline and a long excerpt: not article prose.
+    excerpt = ("FERRY STRIKE: Crews walked out on Monday over the new rota, and the council said talks "
+               "would resume next week while replacement buses run every half hour from the quay. " * 2)
+    cards = "".join(f"<li><a href='/story/{i}'><div><h1>Ferry strike day {i}</h1><p>{excerpt}</p></div></a></li>"
+                    for i in (1, 2))
+    body = "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + f"<ul>{cards}</ul></div></article>"
+    text = _text(_page(body))
+    assert PARAS[3][:60] in text
+    assert "FERRY STRIKE" not in text and "Ferry strike day" not in text
+
+
+def test_embedded_posts_and_subscriber_notices_are_not_body() -> None:
+    tweet = ("<blockquote class='twitter-tweet'><p>Lamp is back on at the headland tonight!</p>"
+             "&mdash; Harbour Watch (@harbourwatch) <a href='https://x.example/s/1'>March 4, 2025</a></blockquote>")
+    body = ("<article><div class='story'>" + f"<p>{PARAS[0]}</p>{tweet}<p>{PARAS[1]}</p><p>{PARAS[2]}</p>"
+            "<p>Get the latest harbour news in your inbox.</p>"
+            "<p>Il vous reste 40% de cet article à lire. La suite est réservée aux abonnés.</p></div></article>")
+    text = _text(_page(body))
+    assert PARAS[2][:60] in text
+    for s in ("Lamp is back on", "@harbourwatch", "in your inbox", "réservée aux abonnés"):
+        assert s not in text
+    from cleaners.lines import is_promo_line
+    assert is_promo_line("— Harbour Watch (@harbourwatch) March 4, 2025")
+    assert is_promo_line("We independently select what we recommend. Buying through us may earn us a commission.")
+    assert not is_promo_line("She said the memo was reserved for members of the board, who met on Tuesday.")
