@@ -31,6 +31,11 @@ PROMO_LINE = re.compile(
       | .{0,160}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|registr\w+|inscr\w+|suscr\w+)\b.{0,80}\bnewsletters?\b.{0,100}
       | .{0,160}\bnewsletters?\b.{0,80}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|inscr\w+|suscr\w+|here|hier)\b.{0,100}
       | .{0,120}\b(?:whatsapp|telegram)[-\s](?:kanal|channel|canal|kanaal)\b.{0,160}
+      | .{0,200}\b(?:may|might|could)\s+earn\s+(?:us\s+)?(?:a\s+|an\s+)?(?:small\s+)?(?:affiliate\s+)?commission\b.{0,200}
+      | (?:get|receive|sign\s+up\s+for)\b.{0,100}\b(?:in|to)\s+your\s+inbox\b.{0,60}
+      | .{0,80}(?:réservée?s?\s+aux\s+abonnés|(?:is|are)\s+reserved\s+for\s+subscribers|
+           nur\s+für\s+abonnenten|exclusiv[oa]\s+para\s+(?:suscriptores|assinantes)|会員限定).{0,40}
+      | [—–]\s*.{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}
       | advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?
       | (?:sign\s+up|subscribe)\b.{0,160}
       | (?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}
