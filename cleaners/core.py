@@ -186,6 +186,11 @@ def _block_lines(el: etree._Element) -> str:
     return "\n".join(out)
 
 
+def _contains(lines: list[str], text: str) -> bool:
+    words = " ".join(re.findall(r"\w+", text.lower()))
+    return words in " ".join(re.findall(r"\w+", "\n".join(lines).lower()))
+
+
 def normalize_lines(text: str) -> list[str]:
     """NFC, collapsed spaces, one paragraph a line, no empty lines."""
     text = unicodedata.normalize("NFC", text)
@@ -355,6 +360,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body = _title_line_drop(body, md.title)
     body, n = line_rules.drop_leading_heads(body, [md.title or "", *headlines], md.authors or ())
     run.count("leading_heads", n)
+    lead = dom.visible_lead(tree, md.description)
+    if lead and method == "trafilatura" and not _contains(body, lead):
+        body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 
     body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns)
     run.count("line_rules", n)

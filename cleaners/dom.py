@@ -21,6 +21,8 @@ WIDGET_TOKENS = re.compile(
     r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|twitter-tweet|instagram-media|tiktok-embed)(?:$|[\s_-])",
     re.I,
 )
+#: class/id parts of image blocks (a picture with its caption and credit).
+IMAGE_TOKENS = re.compile(r"image|img|photo|picture|bild|foto|caption|figure|gallery", re.I)
 #: class/id tokens that name the article body itself: such an element is never a widget.
 CONTENT_TOKENS = re.compile(
     r"(?:^|\s)(?:entry-content|post-content|article-body|article-content|articlebody|story-body|story-content|"
@@ -179,6 +181,10 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
         if ci and WIDGET_TOKENS.search(ci) and not CONTENT_TOKENS.search(ci) and not m.body_like(el) \
                 and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)):
             victims.append(el)
+        elif ci and el.tag in ("div", "section") and IMAGE_TOKENS.search(ci) \
+                and m.text(el) <= 400 and not m.body_like(el) and not CONTENT_TOKENS.search(ci) \
+                and el.find(".//img") is not None:
+            victims.append(el)  # an image block: the picture and its caption / credit
     return _drop_topmost(victims)
 
 
@@ -327,3 +333,26 @@ def tree_size(tree: etree._Element) -> int:
     """Number of elements, counted in C (libxml2 already caps nesting depth at 256 when parsing
     HTML without the huge-tree option, so depth needs no check of its own)."""
     return int(tree.xpath("count(//*)"))
+
+
+_NOT_LEAD_ANCESTORS = frozenset({"figure", "figcaption", "a", "head", "script", "style", "noscript", "title"})
+
+
+def visible_lead(tree: etree._Element, description: str | None, min_chars: int = 40) -> str | None:
+    """The page's meta description when the page also shows it as a block of its own (a
+    standfirst), not inside a figure caption or a link; extractors often skip that block."""
+    if not description:
+        return None
+    want = " ".join(description.split())
+    if len(want) < min_chars:
+        return None
+    head = want[:20]
+    for el in tree.iter("p", "div", "h2", "span", "strong", "section"):
+        if not el.text or head not in " ".join(el.text.split()):
+            continue
+        if " ".join("".join(el.itertext()).split()) != want:
+            continue
+        if any(a.tag in _NOT_LEAD_ANCESTORS for a in el.iterancestors()):
+            continue
+        return want
+    return None

@@ -19,7 +19,7 @@ READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|
              r"auch\s+interessant|weiterlesen|(?:à\s+)?lire\s+(?:aussi|plus|également)|leer\s+más|"
              r"lea\s+también|leia\s+(?:mais|também)|leggi\s+anche|lees\s+ook|läs\s+(?:också|mer)|"
              r"les\s+også|læs\s+(?:også|mere)|čtěte\s+(?:také|více)|olvassa\s+el|devamını\s+oku|"
-             r"ayrıca\s+okuyun|baca\s+juga")
+             r"ayrıca\s+okuyun|baca\s+juga|funda\s+olunye\s+udaba(?:\s+lapha)?|zum\s+artikel")
 
 #: Lines that are never article text when they stand alone (a whole line matches).
 PROMO_LINE = re.compile(
@@ -178,8 +178,13 @@ def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iter
         s = line.strip()
         if i < window and not prose_seen and len(lines) > window and len(s) < 250:
             words = _words(s)
-            if _is_headline(words, heads) or _is_byline(s, words, names) or _is_stamp(s):
+            headline = _is_headline(words, heads)
+            if headline or _is_byline(s, words, names) or _is_stamp(s):
                 removed += len(s)
+                if headline:
+                    # short labels above the headline are its kicker / section name
+                    while kept and len(kept[-1].strip()) <= 40 and not _SENTENCE_END.search(kept[-1].strip()):
+                        removed += len(kept.pop().strip())
                 continue
         prose_seen = prose_seen or len(s) >= 100
         kept.append(line)

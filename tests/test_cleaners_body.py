@@ -124,12 +124,12 @@ def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
 def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
     from cleaners.lines import drop_leading_heads
 
-    lines = ["Harbour works Harbour light returns after winter repair", "By Jane Doe", "18.05.2026 17:59",
-             PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
-    kept, removed = drop_leading_heads(lines, ["Harbour light returns after winter repair"], ["Jane Doe"])
+    lines = ["COASTAL AFFAIRS", "Harbour works Harbour light returns after winter repair", "By Jane Doe",
+             "18.05.2026 17:59", PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
+    kept, removed = drop_leading_heads(lines, ["Harbour light returns after winter repair"], ["Jane Doe"], window=4)
     # the headline again below the first paragraph is the article's own subheading: kept
     assert kept == [PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
-    assert removed == sum(len(s) for s in lines[:3])
+    assert removed == sum(len(s) for s in lines[:4])
 
 
 def test_leading_sentence_naming_the_author_is_kept() -> None:
@@ -151,7 +151,7 @@ def test_page_headline_in_body_is_not_repeated() -> None:
 def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
     from cleaners.lines import apply_line_rules, is_boilerplate_heading
 
-    promos = ["Czytaj więcej", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
+    promos = ["Czytaj więcej", "FUNDA OLUNYE UDABA LAPHA | Amaphoyisa abopha abasolwa", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
               "Get more stories like this by signing up to our free weekly newsletter",
               "Folge uns jetzt auf dem WhatsApp-Kanal der Hafenzeitung"]
     article = ["The newsletter the harbour master sends to skippers now carries the lamp schedule.",
@@ -188,3 +188,36 @@ def test_embedded_posts_and_subscriber_notices_are_not_body() -> None:
     assert is_promo_line("— Harbour Watch (@harbourwatch) March 4, 2025")
     assert is_promo_line("We independently select what we recommend. Buying through us may earn us a commission.")
     assert not is_promo_line("She said the memo was reserved for members of the board, who met on Tuesday.")
+
+
+def test_standfirst_shown_on_the_page_and_in_meta_description_leads_the_body() -> None:
+    lead = "After five dark months the headland light shines again, thanks to museum volunteers."
+    head = f"<meta name='description' content='{lead}'>"
+    # the standfirst sits in the header block, apart from the body container
+    body = (f"<div class='article-header'><div class='intro'><strong>{lead}</strong></div></div>"
+            "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    text = _text(_page(body, head))
+    assert text.count(lead) == 1
+    assert text.index(lead) < text.index(PARAS[0][:40])
+
+
+def test_meta_description_only_in_a_caption_or_nowhere_is_not_added() -> None:
+    lead = "The restored lamp photographed from the quay on the evening it was lit again."
+    head = f"<meta name='description' content='{lead}'>"
+    body = ("<article><div class='story'>" + f"<figure><img src='l.jpg'><figcaption>{lead}</figcaption></figure>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    assert lead not in _text(_page(body, head))
+    other = "A summary written for search engines that the page never shows to its readers at all."
+    assert other not in _text(_page("<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>",
+                                    f"<meta name='description' content='{other}'>"))
+
+
+def test_image_block_caption_and_credit_are_not_body() -> None:
+    caption = "Volunteers polish the brass frame of the lamp in the museum workshop."
+    block = (f"<div class='paragraph-image image--large'><img src='lamp.jpg'><p class='image__text'>{caption}</p>"
+             "<p class='image__credit'>Photo agency</p></div>")
+    body = "<article><div class='story'>" + f"<p>{PARAS[0]}</p>{block}" + "".join(
+        f"<p>{p}</p>" for p in PARAS[1:]) + "</div></article>"
+    text = _text(_page(body))
+    assert PARAS[1][:60] in text and PARAS[3][:60] in text
+    assert caption not in text and "Photo agency" not in text
