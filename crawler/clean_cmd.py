@@ -50,7 +50,7 @@ from cleaners import Article, SiteRules, clean_text
 from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
 from crawler.sites import Site, load_registry
 from output import JsonlReader, build_reject, new_run_id
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, signature
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex
 from output.reader import open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
@@ -301,14 +301,12 @@ def clean_command(args: argparse.Namespace) -> int:
                     record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id)
                     match = None
                     if index is not None:
-                        sig = signature(record["text"])
-                        match = index.find(record["id"], record["content_hash"], sig)
+                        match = index.observe(record["id"], record["content_hash"], record["text"],
+                                              run_id=run_id, keep=args.duplicates != "drop")
                         if match is not None and args.duplicates == "drop":
                             reason = "duplicate"
                             detail = f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})"
                         else:
-                            index.add(record["id"], record["content_hash"], sig,
-                                      root=match.duplicate_of if match else None, run_id=run_id)
                             record["duplicate_of"] = match.duplicate_of if match else None
                 if reason is None:
                     out.write(orjson.dumps(record) + b"\n")

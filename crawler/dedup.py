@@ -23,7 +23,7 @@ from crawler.items import ArticleItem, RejectItem
 from crawler.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
 from crawler.state import state_dir
 from output import iter_records
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, signature, written_in_run
+from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
 
 logger = logging.getLogger(__name__)
 
@@ -131,27 +131,23 @@ class DedupPipeline:
         if not isinstance(item, ArticleItem) or self.index is None:
             return item
         record = item.record
-        sig = signature(record["text"])
         try:
-            match = self.index.find(record["id"], record["content_hash"], sig, run_id=self.run_id)
+            match = self.index.observe(record["id"], record["content_hash"], record["text"],
+                                       run_id=self.run_id, site=self.site, keep=self.mode == "keep")
         except INDEX_ERRORS as exc:
             # The index is gone (Redis down, disk full): the record still goes out, unmarked.
             self._index_error(exc)
             return item
-        if match is not None:
-            self.stats.inc_value(f"{self.STATS}/{match.kind}")
-            if self.mode == "drop":
-                self.stats.inc_value(f"{self.STATS}/dropped")
-                logger.info("duplicate dropped: %s (%s copy of %s)", record["url"], match.kind, match.duplicate_of)
-                return RejectItem(url=record["url"], site=record["site"], reason="duplicate",
-                                  detail=f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})",
-                                  fetched=item.fetched)
-            record["duplicate_of"] = match.duplicate_of
-        try:
-            self.index.add(record["id"], record["content_hash"], sig,
-                           root=match.duplicate_of if match else None, run_id=self.run_id, site=self.site)
-        except INDEX_ERRORS as exc:
-            self._index_error(exc)
+        if match is None:
+            return item
+        self.stats.inc_value(f"{self.STATS}/{match.kind}")
+        if self.mode == "drop":
+            self.stats.inc_value(f"{self.STATS}/dropped")
+            logger.info("duplicate dropped: %s (%s copy of %s)", record["url"], match.kind, match.duplicate_of)
+            return RejectItem(url=record["url"], site=record["site"], reason="duplicate",
+                              detail=f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})",
+                              fetched=item.fetched)
+        record["duplicate_of"] = match.duplicate_of
         return item
 
     def _index_error(self, exc: Exception) -> None:

@@ -579,6 +579,18 @@ class DedupIndex:
 
     # -- updates ------------------------------------------------------------------------------
 
+    def observe(self, record_id: str, content_hash: str, text: str, *, run_id: str, site: str = "",
+                keep: bool = True) -> Match | None:
+        """What ``text`` is a copy of (see :meth:`find`), then index it for ``run_id`` — unless it
+        is a copy that will not be kept (``keep=False``: dropped copies are not in the output).
+        The one sequence the crawl, ``newsclean clean`` and :func:`find_duplicates` all follow."""
+        sig = signature(text)
+        match = self.find(record_id, content_hash, sig, run_id=run_id)
+        if match is None or keep:
+            self.add(record_id, content_hash, sig, root=match.duplicate_of if match else None,
+                     run_id=run_id, site=site)
+        return match
+
     def add(self, record_id: str, content_hash: str, sig: LeanMinHash, *, root: str | None, run_id: str,
             site: str = "") -> None:
         """Index a record as pending for ``run_id`` (and ``site``); ``root`` is what it is a copy
@@ -624,17 +636,14 @@ def written_in_run(root: Path | str, run_id: str) -> set[tuple[str, str]]:
 def find_duplicates(records: Iterable[tuple[str, str, str]], *, threshold: float = DEFAULT_THRESHOLD,
                     index: DedupIndex | None = None, run_id: str = "batch") -> list[Match | None]:
     """Match each (id, content_hash, text) against the ones before it (and ``index``'s
-    contents); returns one Match or None per record, in order. Entries added here stay pending
+    settled contents); returns one Match or None per record, in order. Entries added here stay pending
     in ``index`` for ``run_id`` until settled."""
     own = index is None
     idx = index or DedupIndex(None, threshold=threshold)
     out: list[Match | None] = []
     try:
         for rid, chash, text in records:
-            sig = signature(text)
-            match = idx.find(rid, chash, sig)
-            idx.add(rid, chash, sig, root=match.duplicate_of if match else None, run_id=run_id)
-            out.append(match)
+            out.append(idx.observe(rid, chash, text, run_id=run_id))
     finally:
         if own:
             idx.close()
