@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from cleaners import Article, SiteRules, clean_text
-from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
+from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
 from crawler.sites import Site, load_registry
 from output import JsonlReader, build_reject, new_run_id
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex
@@ -267,6 +267,10 @@ def clean_command(args: argparse.Namespace) -> int:
     if workers < 1:
         raise UsageError("--workers must be at least 1")
     threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold
+    try:
+        languages = language_filter({"NEWSCLEAN_LANGUAGES": getattr(args, "languages", "")})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if not 0.0 < threshold < 1.0:
         raise UsageError("--dedup-threshold must be between 0 and 1")
     resolve = SiteResolver(registry, args.site)
@@ -294,6 +298,7 @@ def clean_command(args: argparse.Namespace) -> int:
             index = DedupIndex(None, threshold=threshold) if args.duplicates != "off" else None
 
             def emit(doc: Doc, site: str, result: Any) -> None:
+                result = language_gate(result, languages)
                 fetched_at = doc.fetched_at or datetime.now(timezone.utc)
                 url = doc.url or result.url
                 reason, detail = (None, "") if isinstance(result, Article) else (result.reason, result.detail)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import Article, CleanResult, SiteRules, SiteTemplates, clean_html
+from cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates, clean_html
 from output import build_record, canonicalize_url
 
 
@@ -183,3 +183,22 @@ class InlineCleaner:
 
     def close(self) -> None:
         self.book.save()
+
+
+def language_gate(result: CleanResult, languages: frozenset[str]) -> CleanResult:
+    """An article not in one of ``languages`` (empty: all are kept) becomes a reject with
+    reason ``language`` — in the crawl and in ``newsclean clean`` alike."""
+    if isinstance(result, Article) and languages and result.language not in languages:
+        return Rejected(result.url, "language",
+                        detail=f"{result.language or 'unknown'} not in NEWSCLEAN_LANGUAGES {sorted(languages)}")
+    return result
+
+
+def language_filter(settings: Any) -> frozenset[str]:
+    """``NEWSCLEAN_LANGUAGES`` (a list, or ``en,ur`` from ``-s``) as ISO 639-1 codes (else ValueError)."""
+    raw = settings.get("NEWSCLEAN_LANGUAGES") or []
+    codes = frozenset(str(c).strip().lower() for c in (raw.split(",") if isinstance(raw, str) else raw) if str(c).strip())
+    bad = sorted(c for c in codes if not (len(c) == 2 and c.isascii() and c.isalpha()))
+    if bad:
+        raise ValueError(f"NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got {', '.join(map(repr, bad))}")
+    return codes

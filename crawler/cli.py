@@ -53,7 +53,8 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
     from crawler.dedup import dedup_options
 
-    from crawler.pipelines import language_filter, output_compression
+    from crawler.cleaning import language_filter
+    from crawler.pipelines import output_compression
 
     try:   # refused here as one line, not as a traceback from inside Scrapy
         dedup_options(overrides)
@@ -273,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "to the rejects, or do not look")
     cl.add_argument("--dedup-threshold", type=float, metavar="J",
                     help="MinHash Jaccard similarity from which a text is a near copy (default: the crawl's, 0.5)")
+    cl.add_argument("--languages", metavar="CODES", default="",
+                    help="keep only articles in these ISO 639-1 languages, e.g. en,ur (others: rejects, "
+                         "reason language), as NEWSCLEAN_LANGUAGES does in a crawl")
     cl.add_argument("--text", action="store_true", help="input JSONL holds extracted text: strip its boilerplate")
     cl.add_argument("--site", help="registered site whose rules apply (default: by the URL's domain)")
     cl.set_defaults(func=cmd_clean)

@@ -14,8 +14,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from cleaners import Article, Rejected
-from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook, article_record
+from cleaners import Article
+from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook, article_record, language_filter, language_gate
 from crawler.items import ArticleItem, PageItem, RejectItem
 from crawler.state import state_dir
 from output import OutputError, PartWriter, build_reject
@@ -30,16 +30,6 @@ def output_compression(settings: Any) -> str:
     if value not in COMPRESSIONS:
         raise ValueError(f"NEWSCLEAN_OUTPUT_COMPRESSION must be one of \"\", \"gzip\", \"zstd\", got {value!r}")
     return value
-
-
-def language_filter(settings: Any) -> frozenset[str]:
-    """``NEWSCLEAN_LANGUAGES`` (a list, or ``en,ur`` from ``-s``) as ISO 639-1 codes (else ValueError)."""
-    raw = settings.get("NEWSCLEAN_LANGUAGES") or []
-    codes = frozenset(str(c).strip().lower() for c in (raw.split(",") if isinstance(raw, str) else raw) if str(c).strip())
-    bad = sorted(c for c in codes if not (len(c) == 2 and c.isascii() and c.isalpha()))
-    if bad:
-        raise ValueError(f"NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got {', '.join(map(repr, bad))}")
-    return codes
 
 
 class CleanPipeline:
@@ -87,10 +77,7 @@ class CleanPipeline:
         result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
-        if isinstance(result, Article) and self.languages and result.language not in self.languages:
-            # An article, just not in a wanted language: a reject like any other, with its reason.
-            result = Rejected(item.url, "language", detail=f"{result.language or 'unknown'} not in "
-                                                          f"NEWSCLEAN_LANGUAGES {sorted(self.languages)}")
+        result = language_gate(result, self.languages)
         store = self.crawler.spider.store
         if not isinstance(result, Article):
             self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
 import pytest
 
 from cleaners import Article, clean_html
@@ -97,3 +100,20 @@ def test_identifier_only_answers_two_letter_codes() -> None:
     for text in [*TEXTS.values(), "1234 5678 ---- ++++ 99 00 11 22 33 44", "ok ok ok ok ok ok ok ok"]:
         found = identify_language(text)
         assert found is None or len(found[0]) == 2, (text, found)
+
+
+def test_clean_command_applies_the_language_filter_like_the_crawl(tmp_path: Path) -> None:
+    """`newsclean clean --languages` goes through the crawl's own gate (crawler.cleaning.language_gate)."""
+    from .conftest import run_newsclean
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "en.html").write_text(page(TEXTS["en"], "en"), encoding="utf-8")
+    (pages / "de.html").write_text(page(TEXTS["de"], "de"), encoding="utf-8")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    proc = run_newsclean("clean", str(pages), "-o", str(out), "--rejects", str(rejects), "--languages", "de")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    kept = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    dropped = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
+    assert [r["language"] for r in kept] == ["de"]
+    assert [(r["reason"], r["detail"].split()[0]) for r in dropped] == [("language", "en")]
