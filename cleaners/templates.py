@@ -33,7 +33,7 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
-from cleaners.types import Article, CleanResult, Rejected, SiteRules
+from cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
 STATE_VERSION = 1

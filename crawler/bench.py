@@ -263,7 +263,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     rcs = [proc.returncode for proc in running]
     return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
             "cpu": sum(cpu.values()), "peak_rss_main": max((hwm.get(p.pid, 0) for p in running), default=0),
-            "peak_rss_max": max(hwm.values(), default=0), "stats": stats, "out": str(outs[0]),
+            "peak_rss_max": max(hwm.values(), default=0), "stats": stats,
             "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates, clean_html
+from cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates
 from output import build_record, canonicalize_url
 
 

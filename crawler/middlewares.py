@@ -7,7 +7,6 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response

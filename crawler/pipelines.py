@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from cleaners import Article
-from crawler.cleaning import Cleaner, CleanJob, InlineCleaner, TemplateBook, article_record, language_filter, language_gate
+from crawler.cleaning import Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate
 from crawler.items import ArticleItem, PageItem, RejectItem
 from crawler.state import state_dir
 from output import OutputError, PartWriter, build_reject
