@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from output import PartWriter, content_hash
 from output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, find_duplicates,
-                          lsh_params, signature, written_in_run)
+                          lsh_params, shingles, signature, written_in_run)
 
 from .dedup_fixtures import distinct, measure, syndicated
 
@@ -32,6 +32,15 @@ def _add(index: DedupIndex, rid: str, text: str, run_id: str = "r1", site: str =
 
 STORY = syndicated()[0][0].text
 OTHER = syndicated()[1][0].text
+
+
+def test_signature_is_datasketchs_minhash() -> None:
+    # Signatures are stored in persisted indexes: a faster way of computing them (reused
+    # permutations) must give exactly what a fresh datasketch MinHash gives.
+    for text in (STORY, OTHER, "one two", ""):
+        fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
+        fresh.update_batch([s.encode("utf-8") for s in shingles(text)])
+        assert np.array_equal(signature(text).hashvalues, fresh.hashvalues)
 
 
 def test_exact_copy_points_at_the_first() -> None:
