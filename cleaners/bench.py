@@ -2,7 +2,7 @@
 the Scrapinghub article-extraction benchmark.
 
     python -m cleaners.bench DATASET [--limit N] [--extractor newsclean --extractor trafilatura]
-                                     [--boilerplate-report] [--metadata]
+                                     [--boilerplate-report] [--metadata-report]
 
 Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``) and Fundus
 (``<cc>/<Publisher>_<date>.html.gz`` + ``<cc>/<Publisher>.json`` + ``<cc>/meta.info``).
@@ -190,6 +190,7 @@ def run(docs: list[Doc], name: str) -> dict[str, Any]:
     """Score one extractor: P/R/F1, docs/s (CPU time), boilerplate pages, metadata exactness."""
     fn = EXTRACTORS[name]()
     rows, boiler, meta_ok, meta_n = [], [], Counter(), 0
+    meta_miss: list[tuple[str, str, Any, Any]] = []  # (doc id, field, expected, got)
     cpu = 0.0
     for d in docs:
         t0 = time.process_time()
@@ -203,13 +204,20 @@ def run(docs: list[Doc], name: str) -> dict[str, Any]:
         if d.expected and not isinstance(res, str):
             meta_n += 1
             exp = d.expected
-            meta_ok["title"] += _norm_title(getattr(res, "title", None)) == _norm_title(exp.get("title"))
-            meta_ok["authors"] += _norm_authors(getattr(res, "authors", None)) == _norm_authors(exp.get("authors"))
+            title, authors = getattr(res, "title", None), getattr(res, "authors", None)
             pub = (getattr(res, "published", None) or "")[:10]
-            meta_ok["day"] += bool(exp.get("publishing_date")) and pub == str(exp["publishing_date"])[:10]
+            ok = {"title": _norm_title(title) == _norm_title(exp.get("title")),
+                  "authors": _norm_authors(authors) == _norm_authors(exp.get("authors")),
+                  "day": bool(exp.get("publishing_date")) and pub == str(exp["publishing_date"])[:10]}
+            got = {"title": title, "authors": authors, "day": pub or None}
+            want = {"title": exp.get("title"), "authors": exp.get("authors"), "day": exp.get("publishing_date")}
+            for key, good in ok.items():
+                meta_ok[key] += good
+                if not good:
+                    meta_miss.append((d.id, key, want[key], got[key]))
     out = metrics_from_tp_fp_fns(rows)
     out.update(name=name, docs=len(docs), cpu=cpu, docs_per_s=len(docs) / cpu if cpu else 0.0,
-               boilerplate_pages=len(boiler), boilerplate_examples=boiler[:20])
+               boilerplate_pages=len(boiler), boilerplate_examples=boiler[:20], metadata_mismatches=meta_miss)
     if meta_n:
         out.update({f"{k}_exact": meta_ok[k] / meta_n for k in ("title", "day", "authors")})
     return out
@@ -222,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--extractor", action="append", choices=sorted(EXTRACTORS))
     ap.add_argument("--boilerplate-report", action="store_true", help="list pages keeping a boilerplate line")
+    ap.add_argument("--metadata-report", action="store_true",
+                    help="list each page whose title, publication day or authors differ from the truth")
     args = ap.parse_args(argv)
     docs = load_dataset(args.dataset)
     if args.limit:
@@ -231,13 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'extractor':<12} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>7} {'cpu×':>5} {'boiler':>6}  meta(title/day/authors)")
     for r in results:
         ratio = r["cpu"] / base_cpu if base_cpu else float("nan")
-        meta = " / ".join(f"{r[k]:.2f}" for k in ("title_exact", "day_exact", "authors_exact") if k in r)
+        meta = " / ".join(f"{r[k]:.3f}" for k in ("title_exact", "day_exact", "authors_exact") if k in r)
         print(f"{r['name']:<12} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['docs_per_s']:7.1f} "
               f"{ratio:5.2f} {r['boilerplate_pages'] / max(1, r['docs']):6.1%}  {meta}")
     if args.boilerplate_report:
         for r in results:
             for doc_id, lines in r["boilerplate_examples"]:
                 print(f"  {r['name']}: {doc_id}: {lines}")
+    if args.metadata_report:
+        for r in results:
+            for doc_id, key, want, got in r.get("metadata_mismatches", []):
+                print(f"  {r['name']}: {doc_id}: {key}: expected {want!r}, got {got!r}")
     return 0
 
 
