@@ -163,6 +163,43 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+#: A value that already starts as ISO 8601 ("2024-05-03", "2024-05-03T19:20:36+02:00") is kept as written.
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+#: Zone abbreviations of declared dates (dateutil knows only UTC/GMT); ambiguous ones (CST, IST) left out.
+_TZ_ABBR = {name: hours * 3600 for name, hours in {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2,
+    "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}.items()}
+
+
+def _iso(value: Any) -> str | None:
+    """A declared date as ISO 8601: kept when it is, else parsed ("Fri May 03 19:20:36 CEST 2024",
+    RFC 2822); None when it is no date, so the next source is asked."""
+    s = _clean(value)
+    if not s or _ISO_START.match(s):
+        return s
+    if not _YEAR.search(s):
+        return None  # dateutil fills a missing year (or month) from today: "Monday" is no date
+    import warnings
+    from dateutil import parser as du
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an unknown zone name: the time stays without offset
+            dt = du.parse(s, tzinfos=_TZ_ABBR)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return dt.isoformat()
+
+
+def _first_date(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for k in keys:
+        for v in meta.get(k, []):
+            if _iso(v):
+                return _iso(v)
+    return None
+
+
 def date_from_url(url: str | None) -> str | None:
     """A ``YYYY-MM-DD`` date written in the URL path, if any."""
     m = _URL_DATE.search(url or "")
@@ -189,10 +226,10 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
         md.authors = _names(article.get("author"), by_id)
 
-        if _clean(article.get("datePublished")):
-            md.published, md.date_sources["published"] = _clean(article["datePublished"]), "json-ld"
-        if _clean(article.get("dateModified")):
-            md.modified, md.date_sources["modified"] = _clean(article["dateModified"]), "json-ld"
+        if _iso(article.get("datePublished")):
+            md.published, md.date_sources["published"] = _iso(article["datePublished"]), "json-ld"
+        if _iso(article.get("dateModified")):
+            md.modified, md.date_sources["modified"] = _iso(article["dateModified"]), "json-ld"
         md.description = _clean(article.get("description"))
         sec = article.get("articleSection")
         md.section = _clean(sec[0] if isinstance(sec, list) and sec else sec)
@@ -216,12 +253,12 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if not md.authors:
         md.authors = _visible_authors(tree)
     if not md.published:
-        pub = _first(meta, "article:published_time", "og:published_time", "datepublished",
-                     "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
+        pub = _first_date(meta, "article:published_time", "og:published_time", "datepublished",
+                          "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
         if pub:
             md.published, md.date_sources["published"] = pub, "meta"
     if not md.modified:
-        mod = _first(meta, "article:modified_time", "og:updated_time", "datemodified")
+        mod = _first_date(meta, "article:modified_time", "og:updated_time", "datemodified")
         if mod:
             md.modified, md.date_sources["modified"] = mod, "meta"
     md.description = md.description or _first(meta, "description", "og:description")

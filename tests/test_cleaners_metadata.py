@@ -122,3 +122,22 @@ def test_plain_text_byline_when_nothing_else_names_the_author() -> None:
     assert _md(_page(body=body)).authors == ["Rosa de la Cruz"]
     body = '<h1>Harbour bridge vote</h1><ul><li>Von: <a href="/p/rd">Rosa Delacroix</a>, <a href="/p/to">Tom Okafor</a></li></ul>'
     assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+
+
+def test_declared_dates_in_other_formats_become_iso() -> None:
+    # a Java Date.toString() in JSON-LD, an RFC 2822 date in a meta tag
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "datePublished": "Fri May 03 19:20:36 CEST 2024",
+          "dateModified": "Sat May 04 08:00:00 UTC 2024"}
+    md = _md(_page(ld=ld))
+    assert (md.published, md.modified) == ("2024-05-03T19:20:36+02:00", "2024-05-04T08:00:00+00:00")
+    head = '<meta property="article:published_time" content="Fri, 03 May 2024 17:20:36 GMT">'
+    assert _md(_page(head=head)).published == "2024-05-03T17:20:36+00:00"
+    # ISO 8601 is kept as written
+    ld["datePublished"] = "2024-05-03T19:20:36+02:00"
+    assert _md(_page(ld=ld)).published == "2024-05-03T19:20:36+02:00"
+    # what is not a date gives way to the next source
+    ld["datePublished"] = "just now"
+    md = _md(_page(ld=ld, head='<meta property="article:published_time" content="2024-05-03T10:00:00Z">'))
+    assert md.published == "2024-05-03T10:00:00Z" and md.date_sources["published"] == "meta"
+    ld["datePublished"] = "Friday"  # no year: dateutil would make it this week's Friday
+    assert _md(_page(ld=ld)).published is None
