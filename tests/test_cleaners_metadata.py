@@ -141,3 +141,37 @@ def test_declared_dates_in_other_formats_become_iso() -> None:
     assert md.published == "2024-05-03T10:00:00Z" and md.date_sources["published"] == "meta"
     ld["datePublished"] = "Friday"  # no year: dateutil would make it this week's Friday
     assert _md(_page(ld=ld)).published is None
+
+
+def test_title_the_page_displays_wins_over_other_declared_titles() -> None:
+    # JSON-LD carries the search headline, og:title the one the article shows in its header
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge: what the vote means for commuters"}
+    head = '<meta property="og:title" content="Council approves harbour bridge after long night">'
+    body = ('<nav class="crumbs"><h1>Harbour bridge: what the vote means for commuters</h1></nav>'
+            '<article><header><h2><span class="kicker">Local politics</span>'
+            '<span class="headline">Council approves harbour bridge after long night</span></h2></header></article>')
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Council approves harbour bridge after long night"
+    # when the article's h1 shows the JSON-LD headline, that one
+    body = '<article><h1>Harbour bridge: what the vote means for commuters</h1></article>'
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Harbour bridge: what the vote means for commuters"
+    # a teaser link elsewhere on the page is no support
+    body = '<ul class="related"><li><a href="/x"><h2>Council approves harbour bridge after long night</h2></a></li></ul>'
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Harbour bridge: what the vote means for commuters"
+
+
+def test_title_most_sources_agree_on_when_none_is_displayed() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge: what the vote means for commuters"}
+    head = ('<title>Council approves harbour bridge | Harbour Daily</title>'
+            '<meta property="og:site_name" content="Harbour Daily">'
+            '<meta property="og:title" content="Council approves harbour bridge">'
+            '<meta name="twitter:title" content="Council approves harbour bridge">')
+    assert _md(_page(ld=ld, head=head)).title == "Council approves harbour bridge"
+    # one source against one: the JSON-LD headline
+    head = '<meta property="og:title" content="Council approves harbour bridge">'
+    assert _md(_page(ld=ld, head=head)).title == "Harbour bridge: what the vote means for commuters"
+    # sources that repeat a headline with a section and site name after it support it
+    head = ('<title>Council approves harbour bridge-PoliticsㅣHarbour Daily</title>'
+            '<meta property="og:title" content="Council approves harbour bridge-PoliticsㅣHarbour Daily">'
+            '<meta name="twitter:title" content="Council approves harbour bridge-PoliticsㅣHarbour Daily">')
+    ld = {"@type": "NewsArticle", "headline": "Council approves harbour bridge"}
+    assert _md(_page(ld=ld, head=head)).title == "Council approves harbour bridge"
