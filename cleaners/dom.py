@@ -6,6 +6,7 @@ Every function returns the characters it removed, so the pipeline can count per 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree as etree
@@ -47,30 +48,36 @@ class Measures:
     __slots__ = ("data",)
 
     def __init__(self, tree: etree._Element) -> None:
+        # One iterwalk with a stack of per-element sums: each element is visited once, its
+        # children never re-iterated (lxml creates a Python proxy per element visit: on pages
+        # with heavy navigation that cost dominated the cleaner's own CPU).
         data: dict[etree._Element, list[int]] = {}
-        for event, el in etree.iterwalk(tree, events=("end",)):
-            if not isinstance(el.tag, str):
+        stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
+        for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
+            if event == "start":
+                stack.append([0, 0, 0, 0, 0])   # its children's total, link, n_links, paras, h1
                 continue
-            total = len(el.text.strip()) if el.text else 0
-            link = n_links = paras = h1 = 0
-            for child in el:
-                if child.tail:
-                    total += len(child.tail.strip())
-                m = data.get(child)
-                if m is not None:
-                    total += m[0]
-                    link += m[1]
-                    n_links += m[2]
-                    paras += m[3]
-                    h1 |= m[4]
-            if el.tag == "a":
-                # a headline or paragraph inside a link is a teaser card, not article prose
-                link, n_links, paras, h1 = total, n_links + 1, 0, 0
-            elif el.tag == "p" and total >= 200 and link < 0.2 * total:
-                paras += 1
-            elif el.tag == "h1":
-                h1 = 1
-            data[el] = [total, link, n_links, paras, h1]
+            if event == "end":
+                total, link, n_links, paras, h1 = stack.pop()
+                if el.text:
+                    total += len(el.text.strip())
+                tag = el.tag
+                if tag == "a":
+                    # a headline or paragraph inside a link is a teaser card, not article prose
+                    link, n_links, paras, h1 = total, n_links + 1, 0, 0
+                elif tag == "p" and total >= 200 and link < 0.2 * total:
+                    paras += 1
+                elif tag == "h1":
+                    h1 = 1
+                data[el] = [total, link, n_links, paras, h1]
+                parent = stack[-1]
+                parent[0] += total
+                parent[1] += link
+                parent[2] += n_links
+                parent[3] += paras
+                parent[4] |= h1
+            if el.tail:   # a comment's or PI's tail is text of the parent too
+                stack[-1][0] += len(el.tail.strip())
         self.data = data
 
     def text(self, el: etree._Element) -> int:
@@ -152,9 +159,26 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
 _BEM_MODIFIER = re.compile(r"--[\w-]+")
 
 
-def _classid(el: etree._Element) -> str:
+@functools.lru_cache(maxsize=8192)
+def _name_kinds(name: str) -> tuple[bool, bool, bool]:
+    """Whether one class or id value names a widget, the article body, an image block. Cached:
+    pages repeat their class lists hundreds of times, and these searches were most of the
+    widget pass's CPU. (No token spans the space between class and id, so each value is
+    looked at on its own.)"""
     # BEM modifiers ("Section--Ads": a section that carries ads) do not say what the block is.
-    return _BEM_MODIFIER.sub("", f"{el.get('class') or ''} {el.get('id') or ''}").strip()
+    name = _BEM_MODIFIER.sub("", name)
+    return bool(WIDGET_TOKENS.search(name)), bool(CONTENT_TOKENS.search(name)), bool(IMAGE_TOKENS.search(name))
+
+
+def _classid_kinds(el: etree._Element) -> tuple[bool, bool, bool] | None:
+    """(widget, content, image) for an element's class and id; None when it has neither."""
+    cls, eid = el.get("class"), el.get("id")
+    if not cls:
+        return _name_kinds(eid) if eid else None
+    if not eid:
+        return _name_kinds(cls)
+    a, b = _name_kinds(cls), _name_kinds(eid)
+    return a[0] or b[0], a[1] or b[1], a[2] or b[2]
 
 
 def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
@@ -177,12 +201,15 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
-        ci = _classid(el)
-        if ci and WIDGET_TOKENS.search(ci) and not CONTENT_TOKENS.search(ci) and not m.body_like(el) \
+        kinds = _classid_kinds(el)
+        if kinds is None:
+            continue
+        widget, content, image = kinds
+        if widget and not content and not m.body_like(el) \
                 and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)):
             victims.append(el)
-        elif ci and el.tag in ("div", "section") and IMAGE_TOKENS.search(ci) \
-                and m.text(el) <= 400 and not m.body_like(el) and not CONTENT_TOKENS.search(ci) \
+        elif image and el.tag in ("div", "section") \
+                and m.text(el) <= 400 and not m.body_like(el) and not content \
                 and el.find(".//img") is not None:
             victims.append(el)  # an image block: the picture and its caption / credit
     return _drop_topmost(victims)
