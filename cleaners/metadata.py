@@ -272,6 +272,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
 
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
+#: A separator at the end of a title before the site's name, spaced or not.
+_UNSPACED_SEP = re.compile(r"\s*[|｜ㅣ：:]\s*$")
 #: What may follow a headline in a declared title: a separator, then a site or section name of
 #: at most four words (a colon is left alone: "Topic: headline" is one headline).
 _SUFFIX = re.compile(r"\s*(?:[|–—*·•]|\s-)\s*\S+(?:\s+\S+){0,3}\s*")
@@ -332,6 +334,12 @@ def _text_byline(tree: etree._Element) -> list[str]:
 
 def _strip_site(title: str, site_name: str | None) -> str:
     """Drop a trailing (or leading) " | Site" part: the site's name, or a short last part."""
+    sn = (site_name or "").strip()
+    if sn and len(title) > len(sn) + 8 and title.casefold().endswith(sn.casefold()):
+        # "Headline｜Site", "Headline：Site", "HeadlineㅣSite": separators written without spaces
+        head = title[: len(title) - len(sn)]
+        if _UNSPACED_SEP.search(head):
+            return _UNSPACED_SEP.sub("", head)
     parts = _TITLE_SEP.split(title)
     if len(parts) < 2:
         return title

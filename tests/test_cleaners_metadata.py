@@ -175,3 +175,15 @@ def test_title_most_sources_agree_on_when_none_is_displayed() -> None:
             '<meta name="twitter:title" content="Council approves harbour bridge-PoliticsㅣHarbour Daily">')
     ld = {"@type": "NewsArticle", "headline": "Council approves harbour bridge"}
     assert _md(_page(ld=ld, head=head)).title == "Council approves harbour bridge"
+
+
+def test_site_name_after_an_unspaced_separator_is_stripped() -> None:
+    # CJK sites join the site name with full-width bars and colons, without spaces
+    for sep in ("｜", "：", "ㅣ", "|"):
+        head = (f'<meta property="og:site_name" content="Harbour Daily">'
+                f'<meta property="og:title" content="Council approves harbour bridge{sep}Harbour Daily">')
+        assert _md(_page(head=head)).title == "Council approves harbour bridge", sep
+    # a word merely ending like the site's name stays
+    head = ('<meta property="og:site_name" content="Daily">'
+            '<meta property="og:title" content="Council approves harbour bridge, daily">')
+    assert _md(_page(head=head)).title == "Council approves harbour bridge, daily"
