@@ -4,7 +4,8 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
 
     decode -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
-    on the shared tree, JSON-LD articleBody and body_selector as evidence) -> line rules ->
+    on the shared tree, JSON-LD articleBody and body_selector as evidence; a short result is
+    checked against trafilatura on a fresh, unpruned parse) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
@@ -136,6 +137,30 @@ def _baseline(tree: etree._Element) -> str:
     except Exception:  # noqa: BLE001
         return ""
     return text or ""
+
+
+#: A pruned extraction under this many characters is checked against trafilatura on the page as
+#: it came (a link-roundup post, a slideshow whose captions sit in links, a body in a container
+#: named like a widget: pruning took the article and left its labels).
+UNPRUNED_CHECK_CHARS = 500
+#: ... and replaced when that gives this many times the text (and at least UNPRUNED_MIN_CHARS).
+UNPRUNED_GAIN = 2.5
+UNPRUNED_MIN_CHARS = 400
+
+
+def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
+    """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
+    extraction is short and the unpruned one is several times longer; else None. Only short
+    results pay for the second parse and extraction."""
+    got = sum(len(s) for s in body)
+    if got >= UNPRUNED_CHECK_CHARS:
+        return None
+    tree = parse(text)
+    if tree is None:
+        return None
+    alt = normalize_lines(_extract(tree))
+    n = sum(len(s) for s in alt)
+    return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
 
 
 def _tokens(s: str) -> set[str]:
@@ -360,6 +385,11 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         method = m2
     run.check("extract")
     body = normalize_lines(extracted)
+    if method in ("trafilatura", "baseline"):
+        unpruned = _unpruned_fallback(text, body)
+        if unpruned is not None:
+            body, method = unpruned, "trafilatura-unpruned"
+            run.check("extract_unpruned")
     if not body:
         return Rejected(url, "extract_failed", detail="extractor found no body", removed=run.removed)
     body = _title_line_drop(body, md.title)

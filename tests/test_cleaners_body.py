@@ -221,3 +221,31 @@ def test_image_block_caption_and_credit_are_not_body() -> None:
     text = _text(_page(body))
     assert PARAS[1][:60] in text and PARAS[3][:60] in text
     assert caption not in text and "Photo agency" not in text
+
+
+def test_link_roundup_post_the_pruning_took_is_extracted_from_the_unpruned_page() -> None:
+    # A post that is a list of links with a word on each source: link-dense, so the pruning
+    # takes it and leaves nothing; trafilatura on the page as it came finds it.
+    items = [("The harbour authority publishes its full report on the lighthouse lamp repair", "Harbour Daily"),
+             ("Why the fishing crews kept asking when the light on the headland would return", "Coast Weekly"),
+             ("Museum volunteers catalogued every brass part before the frame was refitted", "Museum Notes"),
+             ("A short history of the lamp room and the storms that flooded it over a century", "Local History"),
+             ("Small boats without radar still steer by the beam: a skipper explains how", "Sea Radio"),
+             ("The rotating mechanism, drawn from plans kept in the town archive since 1890", "Archive Blog")]
+    lis = "".join(f"<li><a href='https://links.example.com/{i}'>{t}</a> via {s}</li>" for i, (t, s) in enumerate(items))
+    html = _page(f"<article><div class='entry'><ul>{lis}</ul></div></article>").replace("Harbour light returns", "Links of the week")
+    result = clean_html(html, URL)
+    assert isinstance(result, Article), result
+    assert result.method == "trafilatura-unpruned"
+    for title, source in items:
+        assert f"{title} via {source}" in result.text
+    assert "Home" not in result.text and "Harbour Daily, 1 Quay Street" not in result.text
+
+
+def test_short_article_the_pruning_kept_is_not_replaced_by_the_unpruned_page() -> None:
+    body = ("<article><div class='story'>" + f"<p>{PARAS[0]}</p>" + "</div></article>"
+            "<aside><ul class='more'>" + "".join(f"<li><a href='/s/{i}'>Another story about the quay number {i} "
+                                                   f"and its long-running dispute</a></li>" for i in range(12)) + "</ul></aside>")
+    result = clean_html(_page(body), URL)
+    assert isinstance(result, Article), result
+    assert result.method == "trafilatura" and result.text == PARAS[0]
