@@ -20,6 +20,13 @@ READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|
              r"lea\s+también|leia\s+(?:mais|também)|leggi\s+anche|lees\s+ook|läs\s+(?:också|mer)|"
              r"les\s+også|læs\s+(?:også|mere)|čtěte\s+(?:také|více)|olvassa\s+el|devamını\s+oku|"
              r"ayrıca\s+okuyun|baca\s+juga|funda\s+olunye\s+udaba(?:\s+lapha)?|zum\s+artikel")
+#: Labels that open a link to another article only when a colon follows ("Lea más: ...", "Mire: ...",
+#: "Auch lesen: ..."): without one, some are ordinary words. (Names that are also labels, Lea,
+#: Mira, Lee, are left out: "Name: ..." is how interviews are written.)
+READ_MORE_COLON = (r"lea\s+más|mire|vea(?:\s+también)?|(?:le|te)\s+puede\s+interesar|puedes\s+ver|"
+                   r"auch\s+lesen|zum\s+weiterlesen|lesen\s+sie\s+auch\s+(?:die|den|das)\s+\w+(?:\s+\w+)?|"
+                   r"das\s+(?:thema\s+)?könnte\s+(?:dich|sie)\s+(?:auch\s+)?interessieren|mehr\s+themen|"
+                   r"weitere\s+(?:artikel|beiträge|themen)(?:\s+\w+){0,3}")
 
 #: Lines that are never article text when they stand alone (a whole line matches).
 PROMO_LINE = re.compile(
@@ -27,6 +34,7 @@ PROMO_LINE = re.compile(
         (?:also\s+read|read\s+also|read\s+more|see\s+also|related|recommended|must\s+read|more\s+from|
            don'?t\s+miss|watch|listen|trending|also\s+see|newsletter|more|more\s+on\s+this(?:\s+story)?|
            {READ_MORE})(?:\s*[:|»>]|\s+[-–—])\s*.{0,200}
+      | (?:{READ_MORE_COLON})\s*:\s*.{0,200}
       | (?:{READ_MORE})
       | .{0,160}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|registr\w+|inscr\w+|suscr\w+)\b.{0,80}\bnewsletters?\b.{0,100}
       | .{0,160}\bnewsletters?\b.{0,80}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|inscr\w+|suscr\w+|here|hier)\b.{0,100}
@@ -37,18 +45,38 @@ PROMO_LINE = re.compile(
            nur\s+für\s+abonnenten|exclusiv[oa]\s+para\s+(?:suscriptores|assinantes)|会員限定).{0,40}
       | [—–]\s*.{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}
       | advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?
+      | (?:lesedauer|lesezeit|reading\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura|leestijd|czas\s+czytania)
+           \s*:?\s*(?:ca\.?\s*)?\d{1,3}\s*(?:min\w*|minut\w*)?\.?
+      | \d{1,3}\s*(?:min|mins|minutes?|minuten)\.?\s+(?:read|lesezeit|lesen|de\s+lecture|de\s+lectura)
+      | empfohlener\s+redaktioneller\s+inhalt|ein\s+klick\s+für\s+den\s+datenschutz|embed|link\s+zum\s+[\w-]+[-\s]inhalt
+      | an\s+dieser\s+stelle\s+(?:finden|ist|befindet)\b.{0,160}\bexterne[nr]?\s+inhalt.{0,300}
+      | .{0,40}(?:ich\s+bin\s+(?:damit\s+)?einverstanden|ich\s+stimme\s+zu|i\s+agree|i\s+consent)\b.{0,200}
+           \b(?:externe[nr]?\s+inhalt\w*|external\s+content|third[-\s]party\s+content|inhalte?\s+von\s+drittanbietern)\b.{0,200}
+      | (?:wie\s+)?hat\s+ihnen\s+(?:dieser|der)\s+(?:artikel|beitrag|text)\s+gefallen\?.{0,300}
+      | wie\s+hat\s+ihnen\s+(?:dieser|der)\s+(?:artikel|beitrag|text)\s+gefallen
+      | durchschnittliche\s+bewertung\s*:?.{0,20}
+      | (?:was\s+this\s+(?:article|post|story)\s+(?:helpful|useful)|how\s+(?:useful|helpful)\s+was\s+this\s+(?:article|post|story))
+      | (?:unabhängiger\s+)?journalismus\s+braucht\s+(?:deine|ihre|eure)\s+unterstützung.{0,160}
+      | (?:einen\s+)?fehler\s+(?:gefunden|entdeckt)\s*\?.{0,80}
+      | .{0,40}(?:url|링크|주소)(?:이|가)?\s*복사되었습니다|link\s+(?:copied|kopiert)(?:\s+to\s+(?:the\s+)?clipboard)?
+      | .{0,120}무단\s*전재.{0,80}
+      | (?:folgst\s+du|folge\s+uns|folgt\s+uns|folgen\s+sie\s+uns)\b.{0,60}\bauf\s+
+           (?:twitter|x|facebook|instagram|whatsapp|telegram|tiktok|youtube|linkedin|threads|bluesky|mastodon)\b.{0,100}
+      | s[ií]guenos\s+en\b.{0,160}
+      | .{0,120}\b(?:tenemos|nuestro|únete\s+a(?:l|\s+nuestro)?)\s+canal\s+de\s+(?:whatsapp|telegram)\b.{0,160}
+      | .{0,120}\bdownload\s+(?:our|the)\s+.{0,40}\bapps?\s+(?:for|on)\s+(?:ios|android|iphone)\b.{0,80}
       | (?:sign\s+up|subscribe)\b.{0,160}
       | (?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}
       | (?:photo|foto|bild|image|picture)s?\s*(?:credit)?\s*:\s*.{0,60}
       | click\s+here\b.{0,160}
       | share\s+(?:this|on)\b.{0,120}
-      | (?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:)|©|\(c\)\s*\d{4}).{0,200}
+      | (?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}
       | .{0,200}\ball\s+rights\s+reserved\.?
       | the\s+post\s+.{1,300}\s+appeared\s+first\s+on\s+.{1,120}
       | e-?paper(?:[_\s-]\S.{0,200}|s?)
       | download\s+(?:our|the)\s+app\b.{0,160}
       | get\s+the\s+app\b.{0,120}
-    )\W*$""".replace("{READ_MORE}", READ_MORE),
+    )\W*$""".replace("{READ_MORE_COLON}", READ_MORE_COLON).replace("{READ_MORE}", READ_MORE),
     re.I | re.X,
 )
 
@@ -56,13 +84,15 @@ PROMO_LINE = re.compile(
 TRAILING_HEADING = re.compile(
     r"""^\W*(?:must\s+read|related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics))?|
         more\s+(?:stories|news|articles|from\s+.{1,60}|on\s+this\s+topic|in\s+.{1,40})|
-        recommended(?:\s+(?:for\s+you|stories|articles|reading))?|you\s+may\s+also\s+like|
+        recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?|you\s+may\s+also\s+like|
         you\s+might\s+also\s+like|trending(?:\s+now)?|most\s+(?:read|popular|viewed|shared)|
         latest\s+(?:news|stories|posts)|popular\s+(?:posts|stories|now)|read\s+next|what\s+to\s+read\s+next|
         also\s+read|read\s+more|top\s+stories|editor'?s\s+picks?|related\s+reading|
         leave\s+a\s+(?:reply|comment)|comments?|share\s+this(?:\s+article)?|
         ähnliche(?:\s+artikel)?|meistgelesen|das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|
-        sur\s+le\s+même\s+sujet|noticias\s+relacionadas|te\s+puede\s+interesar|articoli\s+correlati|
+        sur\s+le\s+même\s+sujet|(?:noticias|notas)\s+relacionadas|contenido\s+relacionado|(?:te|le)\s+puede\s+interesar|
+        articoli\s+correlati|schon\s+gelesen|lust\s+auf\s+mehr|weitere\s+artikel(?:\s+zum\s+thema)?|kommentierte\s+artikel|
+        meist[-\s]?(?:diskutiert|kommentiert)|keine\s+kommentare|view\s+comments|
         関連(?:記事|キーワード|ニュース)|おすすめ(?:情報|記事)?|相关(?:新闻|阅读)|관련\s*기사)\W*$""",
     re.I | re.X,
 )
@@ -102,7 +132,10 @@ def _looks_like_teasers(tail: list[str]) -> bool:
     A tail holding several long sentence-ending paragraphs is the article continuing after an
     in-text "Related" box, so it is kept.
     """
-    body_like = sum(1 for s in tail if len(s) >= 150 and _SENTENCE_END.search(s) and not s.endswith(("...", "…")))
+    # A line of a thousand characters is no teaser, however it ends (table layouts glue a whole
+    # article into one line that ends in a cell's label).
+    body_like = sum(1 for s in tail if len(s) >= 1000 or len(s) >= 150 and _SENTENCE_END.search(s)
+                    and not s.endswith(("...", "…")))
     return body_like <= max(0, len(tail) // 4) and body_like < 2
 
 

@@ -249,3 +249,34 @@ def test_short_article_the_pruning_kept_is_not_replaced_by_the_unpruned_page() -
     result = clean_html(_page(body), URL)
     assert isinstance(result, Article), result
     assert result.method == "trafilatura" and result.text == PARAS[0]
+
+
+def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -> None:
+    from cleaners.lines import apply_line_rules, is_boilerplate_heading
+
+    promos = ["Lea más: El faro vuelve a encenderse en el puerto", "VEA TAMBIÉN: Los pescadores celebran",
+              "Auch lesen: Der Leuchtturm im Wandel der Zeit", "Lesedauer: 4 Minuten", "6 min read", "Embed",
+              "Empfohlener redaktioneller Inhalt", "Link zum YouTube-Inhalt",
+              "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird.",
+              "Wie hat Ihnen dieser Artikel gefallen?", "Durchschnittliche Bewertung: 4,5",
+              "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
+              "Fehler gefunden? Jetzt melden.", "기사 URL이 복사되었습니다.", "<Copyright ⓒ 항구일보. 무단 전재 및 재배포 금지>",
+              "Folgst du schon der Hafenzeitung auf Whatsapp?", "Síguenos en Telegram, Instagram y Facebook",
+              "For the latest stories download the Harbour Daily apps for iOS and Android."]
+    # prose that shares words with those labels stays
+    article = [PARAS[0], "Lee: We kept the lamp burning for forty years, and nobody asked us how.",
+               "Platforms must label external content and remove it when users do not agree with it.",
+               "Folgt man dem Wärter auf Instagram, sieht man vor allem Boote und Wolken.",
+               "The crew ran a channel on Telegram where it posted the tide tables every morning.", PARAS[1]]
+    kept, _ = apply_line_rules(article[:2] + promos + article[2:])
+    assert kept == article
+    assert all(is_boilerplate_heading(h) for h in ["NOTAS RELACIONADAS", "Contenido relacionado", "Schon gelesen?",
+                                                   "Weitere Artikel zum Thema", "Keine Kommentare", "Recommended Videos"])
+
+
+def test_trailing_trim_keeps_a_glued_body_after_a_heading() -> None:
+    from cleaners.lines import trim_trailing
+
+    glued = " ".join(PARAS * 3) + " Kommentieren"  # a table layout's whole article on one line
+    kept, _ = trim_trailing(["Harbour", "Comments", glued, "Share"])
+    assert glued in kept
