@@ -4,6 +4,7 @@ then the URL. Each date records where it came from (``date_sources``)."""
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from html import unescape
 import re
 from dataclasses import dataclass, field
@@ -293,14 +294,22 @@ def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | N
 
 
 def _visible_authors(tree: etree._Element) -> list[str]:
-    """The byline printed on the page (rel=author, itemprop=author, author/byline classes), read
-    with trafilatura's author XPaths; only asked when JSON-LD and meta name nobody."""
+    """The byline printed on the page (rel=author, itemprop=author, author/byline classes), found
+    with trafilatura's author XPaths and read as written (trafilatura's own normalisation
+    title-cases newsroom codes and agencies, "dpa" -> "Dpa", and splits "srf/abc"); only asked
+    when JSON-LD and meta name nobody."""
     try:
-        from trafilatura.metadata import extract_author
-        found = extract_author(tree)
+        from trafilatura.htmlprocessing import prune_unwanted_nodes
+        from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo
+        found = extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS,
+                                 len_limit=120)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _names([a for a in (found or "").split("; ") if a]) or _text_byline(tree)
+    return _names(_DATE_TIME.sub(" ", found)) if found else _text_byline(tree)
+
+
+#: A date or time printed in a byline ("Jane Doe 05.01.2025, 15:23"): no part of a name.
+_DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe".

@@ -187,3 +187,14 @@ def test_site_name_after_an_unspaced_separator_is_stripped() -> None:
     head = ('<meta property="og:site_name" content="Daily">'
             '<meta property="og:title" content="Council approves harbour bridge, daily">')
     assert _md(_page(head=head)).title == "Council approves harbour bridge, daily"
+
+
+def test_byline_markup_names_kept_as_written() -> None:
+    # newsroom codes and agency names are lower case on purpose: no re-casing, no split at "/"
+    body = '<h1>Harbour bridge vote</h1><span class="author">news/rde; tok</span>'
+    assert _md(_page(body=body)).authors == ["news/rde", "tok"]
+    body = '<h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix und dpa</div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "dpa"]
+    # a date and time printed inside the byline are no names
+    body = '<h1>Harbour bridge vote</h1><div class="author">Autor: Rosa Delacroix und Tom Okafor 05.01.2025, 15:23</div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
