@@ -201,6 +201,14 @@ def _first_date(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
+def _microdata_date(tree: etree._Element, prop: str) -> str | None:
+    for el in tree.iterfind(f".//*[@itemprop='{prop}']"):
+        value = _iso(el.get("datetime") or el.get("content"))
+        if value:
+            return value
+    return None
+
+
 def date_from_url(url: str | None) -> str | None:
     """A ``YYYY-MM-DD`` date written in the URL path, if any."""
     m = _URL_DATE.search(url or "")
@@ -263,6 +271,13 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         mod = _first_date(meta, "article:modified_time", "og:updated_time", "datemodified")
         if mod:
             md.modified, md.date_sources["modified"] = mod, "meta"
+    for key, prop in (("published", "datePublished"), ("modified", "dateModified")):
+        if not getattr(md, key):
+            # schema.org microdata on the printed date: <time itemprop="datePublished" datetime="...">
+            value = _microdata_date(tree, prop)
+            if value:
+                setattr(md, key, value)
+                md.date_sources[key] = "microdata"
     md.description = md.description or _first(meta, "description", "og:description")
     md.section = md.section or _first(meta, "article:section")
     if not md.tags:

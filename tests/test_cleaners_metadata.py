@@ -198,3 +198,16 @@ def test_byline_markup_names_kept_as_written() -> None:
     # a date and time printed inside the byline are no names
     body = '<h1>Harbour bridge vote</h1><div class="author">Autor: Rosa Delacroix und Tom Okafor 05.01.2025, 15:23</div>'
     assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+
+
+def test_microdata_publication_date_before_guessing() -> None:
+    # schema.org microdata on the visible date, no JSON-LD or meta date; an older date elsewhere
+    body = ('<h1>Harbour bridge vote</h1><time itemprop="datePublished" datetime="2024-05-03T16:45+0100">3 May 2024</time>'
+            '<time itemprop="dateModified" datetime="2024-05-04T08:00:00+01:00">4 May</time>')
+    head = '<meta name="DCSext.articleFirstPublished" content="2019-02-05 16:07">'
+    md = _md(_page(head=head, body=body))
+    assert (md.published, md.date_sources["published"]) == ("2024-05-03T16:45+0100", "microdata")
+    assert md.modified == "2024-05-04T08:00:00+01:00"
+    # a declared meta date still comes first
+    head = '<meta property="article:published_time" content="2024-05-02T09:00:00Z">'
+    assert _md(_page(head=head, body=body)).published == "2024-05-02T09:00:00Z"
