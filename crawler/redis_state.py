@@ -25,6 +25,7 @@ import re
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from hashlib import sha1
 from typing import Any
@@ -106,6 +107,7 @@ class RedisArticleStore(ArticleStore):
         self.crawl_id = crawl_id
         self.worker = worker
         self.root = root
+        self._claim = client.register_script(self._CLAIM)
 
     def _key(self, url: str) -> str:
         return f"{self.ns}:a:{sha1(url.encode()).hexdigest()}"
@@ -114,25 +116,51 @@ class RedisArticleStore(ArticleStore):
     def _row(raw: dict[bytes, bytes]) -> dict[str, str | None]:
         return {k.decode(): v.decode() for k, v in raw.items()}
 
+    #: Claims article URLs for the crawl (ARGV[1]) unless it already holds them: two workers
+    #: deciding on one URL fetch it once. KEYS: article hashes; ARGV[2]: the article set; then
+    #: per key: "1" to claim ("0": leave it), url, site, first_seen.
+    _CLAIM = """
+    local out = {}
+    for i, key in ipairs(KEYS) do
+      local at = 3 + (i - 1) * 4
+      out[i] = 0
+      if ARGV[at] == '1' and redis.call('HGET', key, 'scheduled_run') ~= ARGV[1] then
+        if redis.call('EXISTS', key) == 0 then
+          redis.call('HSET', key, 'url', ARGV[at + 1], 'site', ARGV[at + 2], 'first_seen', ARGV[at + 3])
+          redis.call('SADD', ARGV[2], key)
+        end
+        redis.call('HSET', key, 'scheduled_run', ARGV[1])
+        out[i] = 1
+      end
+    end
+    return out
+    """
+
     def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
-        key = self._key(url)
-        with self.r.pipeline() as pipe:
-            while True:   # optimistic transaction: two workers deciding on one URL fetch it once
-                try:
-                    pipe.watch(key)
-                    raw = pipe.hgetall(key)
-                    decision = decide(self._row(raw) if raw else None, _iso(listed_date), self.crawl_id)
-                    pipe.multi()
-                    if not raw:
-                        pipe.hset(key, mapping={"url": url, "site": site, "first_seen": _iso(datetime.now(timezone.utc)),
-                                                "scheduled_run": self.crawl_id})
-                        pipe.sadd(f"{self.ns}:articles", key)
-                    elif decision.fetch:
-                        pipe.hset(key, "scheduled_run", self.crawl_id)
-                    pipe.execute()
-                    return decision
-                except redis.WatchError:
-                    continue
+        return self.should_fetch_many([(url, site, listed_date)], run_id)[0]
+
+    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str) -> list[FetchDecision]:
+        """Two round trips for the batch: read every URL's row (pipelined), decide, then claim
+        the ones to fetch in one script. Only the claim needs to be atomic: between the read
+        and the claim the only change another worker of the crawl can make to a row is its
+        own claim (it fetches, and writes the row, after that), and the script sees it."""
+        if not urls:
+            return []
+        keys = [self._key(url) for url, _, _ in urls]
+        with self.r.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hgetall(key)
+            rows = pipe.execute()
+        decisions = [decide(self._row(raw) if raw else None, _iso(listed), self.crawl_id)
+                     for raw, (_, _, listed) in zip(rows, urls)]
+        if not any(d.fetch for d in decisions):
+            return decisions
+        now = _iso(datetime.now(timezone.utc)) or ""
+        args = [self.crawl_id, f"{self.ns}:articles"]
+        for decision, (url, site, _) in zip(decisions, urls):
+            args += ["1" if decision.fetch else "0", url, site, now]
+        claimed = self._claim(keys=keys, args=args)
+        return [d if ok or not d.fetch else FetchDecision(False, "scheduled") for d, ok in zip(decisions, claimed)]
 
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
         key = self._key(fetched.url)

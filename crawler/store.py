@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -128,6 +129,11 @@ class ArticleStore(ABC):
     @abstractmethod
     def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
         """Decide for one article URL; marks it scheduled for ``run_id`` when the answer is yes."""
+
+    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str) -> list[FetchDecision]:
+        """:meth:`should_fetch` for several (url, site, listed_date), answers in order. Stores
+        with a round trip per question (Redis) answer a batch at once."""
+        return [self.should_fetch(url, site, listed, run_id) for url, site, listed in urls]
 
     @abstractmethod
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:

@@ -155,3 +155,52 @@ def test_redis_going_away_mid_crawl_fails_cleanly(big_site: LocalNewsSite, tmp_p
     for path in (out / "articles").rglob("*.jsonl"):
         for line in path.read_bytes().splitlines():
             orjson.loads(line)                                      # no torn line
+
+
+def _calls(client) -> Counter:
+    return Counter({name.removeprefix("cmdstat_"): v["calls"] for name, v in client.info("commandstats").items()})
+
+
+def test_store_decides_a_batch_at_once_and_claims_each_url_once(redis_url: str, tmp_path: Path) -> None:
+    # A sitemap's URLs go to the store in batches: one pipelined read and one claim script per
+    # batch (a WATCH/MULTI transaction per URL blocked the reactor for seconds), and two
+    # workers of one crawl listing the same URLs at the same moment still fetch each once.
+    import threading
+
+    import redis
+
+    from crawler.redis_state import RedisArticleStore
+
+    def store(worker: str) -> RedisArticleStore:
+        return RedisArticleStore(redis.Redis.from_url(redis_url), "t", "crawl-1", worker, str(tmp_path))
+
+    admin = redis.Redis.from_url(redis_url)
+    urls = [(f"https://example.com/news/{i}.html", "example", None) for i in range(1000)]
+    first = store("w1")
+    assert [d.reason for d in first.should_fetch_many(urls[:100] + urls[:1], "run")] == ["new"] * 100 + ["scheduled"]
+    before = _calls(admin)   # (the claim script is loaded now)
+    decisions = first.should_fetch_many(urls[100:200], "run")
+    used = _calls(admin) - before
+    assert [d.reason for d in decisions] == ["new"] * 100
+    assert used["watch"] == 0 and used["multi"] == 0
+    assert used["evalsha"] + used["eval"] == 1 and used["hgetall"] == 100
+
+    fetched: list[str] = []
+    lock = threading.Lock()
+
+    def crawl(worker: str) -> None:
+        s = store(worker)
+        for i in range(0, len(urls), 50):
+            chunk = urls[i:i + 50]
+            for (url, _, _), d in zip(chunk, s.should_fetch_many(chunk, "run")):
+                if d.fetch:
+                    with lock:
+                        fetched.append(url)
+
+    threads = [threading.Thread(target=crawl, args=(w,)) for w in ("w2", "w3")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(fetched) == sorted(u for u, _, _ in urls[200:])   # each new URL once, none of w1's again
+    assert admin.scard("t:articles") == 1000
