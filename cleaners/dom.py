@@ -285,18 +285,39 @@ def prune_titled_blocks(tree: etree._Element) -> int:
 
 
 def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
-    """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds)."""
+    """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds),
+    and lists of teaser cards (linked headline and excerpt per item) of any length."""
     victims = []
     m = m or Measures(tree)
     for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
         n = m.text(el)
-        if n == 0 or n > 3000:
+        if n == 0:
+            continue
+        if el.tag in ("ul", "ol") and _teaser_cards(el) and not m.data[el][4]:
+            # excerpts of two cards can look like prose paragraphs: only an h1 protects a card list
+            victims.append(el)
+            continue
+        if n > 3000:
             continue
         links = m.links(el)
         if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
                 and not m.body_like(el):
             victims.append(el)
     return _drop_topmost(victims)
+
+
+_LINKED_HEADING = etree.XPath("boolean(.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                              "[.//a[@href] or ancestor::a[@href]])")
+
+
+def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
+    """A list of cards: three or more items, nearly each with a linked headline (and an excerpt
+    that is not a link, which is why link density misses them). Article lists do not put
+    linked headings in their items."""
+    items = [c for c in el if c.tag == "li"]
+    if len(items) < min_items:
+        return False
+    return sum(1 for li in items if _LINKED_HEADING(li)) >= 0.8 * len(items)
 
 
 def merge_split_bodies(tree: etree._Element, m: Measures) -> int:

@@ -280,3 +280,25 @@ def test_trailing_trim_keeps_a_glued_body_after_a_heading() -> None:
     glued = " ".join(PARAS * 3) + " Kommentieren"  # a table layout's whole article on one line
     kept, _ = trim_trailing(["Harbour", "Comments", glued, "Share"])
     assert glued in kept
+
+
+def test_long_list_of_teaser_cards_with_unlinked_excerpts_is_pruned() -> None:
+    # Each card: a linked headline and an excerpt that is not a link, so the list is not
+    # link-dense; eight cards make it longer than the link-density bound too.
+    excerpt = ("Crews on the outer banks described a week of fog and late tides, and the council promised "
+               "a decision on the new pontoon before the summer season begins at the quay. ") * 2
+    cards = "".join(f"<li><div class='card'><h3><a href='/story/{i}'>Quay story number {i} in the series</a></h3>"
+                    f"<p>{excerpt}</p></div></li>" for i in range(8))
+    body = "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>" \
+        f"<section><ul>{cards}</ul></section>"
+    text = _text(_page(body))
+    assert PARAS[3][:60] in text
+    assert "Quay story number" not in text and "outer banks described" not in text
+
+
+def test_list_items_that_only_contain_links_in_prose_are_kept() -> None:
+    items = "".join(f"<li>{p[:90]} <a href='/more/{i}'>details</a>.</li>" for i, p in enumerate(PARAS))
+    body = "<article><div class='story'>" + f"<p>{PARAS[0]}</p><h3>What changed</h3><ul>{items}</ul>" + \
+        "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</div></article>"
+    text = _text(_page(body))
+    assert PARAS[2][:90] in text
