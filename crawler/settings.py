@@ -58,6 +58,10 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# Per response, not global (scrapy#6852): Scrapy starts this many tasks for every response's
+# output. An article page yields one item, a listing's URLs wait in the spider's frontier, so
+# the default 100 only cost CPU (fetch-only crawl: 8.5 -> 7.1 ms of main-process CPU a page).
+CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 
 ADDONS = {
