@@ -357,6 +357,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     # the page's own headline(s), before pruning can move or drop them
     headlines = [" ".join("".join(h.itertext()).split()) for h in tree.iter("h1")][:3]
+    # the standfirst shown as a block of its own, looked up before pruning can take its container
+    # (publishers wrap it in "promo" or "teaser" blocks that the widget rules drop)
+    lead = dom.visible_lead(tree, md.description)
     run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
     selector_text = _body_selector_text(tree, rules.body_selector)
     # One measuring pass serves both structural steps (after widget removal, ancestors' counts
@@ -395,7 +398,6 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body = _title_line_drop(body, md.title)
     body, n = line_rules.drop_leading_heads(body, [md.title or "", *headlines], md.authors or ())
     run.count("leading_heads", n)
-    lead = dom.visible_lead(tree, md.description)
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 

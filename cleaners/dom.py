@@ -386,9 +386,17 @@ def tree_size(tree: etree._Element) -> int:
 _NOT_LEAD_ANCESTORS = frozenset({"figure", "figcaption", "a", "head", "script", "style", "noscript", "title"})
 
 
+def _caption_block(el: etree._Element, caption: str) -> bool:
+    """A block named for an image that holds little else than ``caption`` (and a credit): the
+    caption of its picture. A post wrapper named "has-post-thumbnail" holds more."""
+    kinds = _classid_kinds(el)
+    return kinds is not None and kinds[2] and text_len(el) <= len(caption) + 100
+
+
 def visible_lead(tree: etree._Element, description: str | None, min_chars: int = 40) -> str | None:
     """The page's meta description when the page also shows it as a block of its own (a
-    standfirst), not inside a figure caption or a link; extractors often skip that block."""
+    standfirst), not inside a figure caption, an image block or a link; extractors often skip
+    that block."""
     if not description:
         return None
     want = " ".join(description.split())
@@ -400,7 +408,7 @@ def visible_lead(tree: etree._Element, description: str | None, min_chars: int =
             continue
         if " ".join("".join(el.itertext()).split()) != want:
             continue
-        if any(a.tag in _NOT_LEAD_ANCESTORS for a in el.iterancestors()):
-            continue
+        if any(a.tag in _NOT_LEAD_ANCESTORS or _caption_block(a, want) for a in el.iterancestors()):
+            continue  # a caption, also when the caption block is a div named for its image
         return want
     return None

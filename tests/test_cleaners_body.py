@@ -302,3 +302,21 @@ def test_list_items_that_only_contain_links_in_prose_are_kept() -> None:
         "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</div></article>"
     text = _text(_page(body))
     assert PARAS[2][:90] in text
+
+
+def test_standfirst_in_a_block_named_promo_still_leads_the_body() -> None:
+    # The widget rules drop the "promo" block; the lead is looked up before they do.
+    lead = "After five dark months the headland light shines again, thanks to museum volunteers."
+    head = f"<meta name='description' content='{lead}'>"
+    body = (f"<div class='item-promo'><div class='item-info'><p class='teaser'>{lead}</p></div></div>"
+            "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    text = _text(_page(body, head))
+    assert text.startswith(lead)
+
+
+def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> None:
+    lead = "The restored lamp photographed from the quay on the evening it was lit again."
+    head = f"<meta name='description' content='{lead}'>"
+    body = ("<article><div class='story'>" + f"<p>{PARAS[0]}</p><div class='image-widget'><img src='l.jpg'>"
+            f"<p><span>{lead}</span></p></div>" + "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</div></article>")
+    assert lead not in _text(_page(body, head))
