@@ -320,3 +320,17 @@ def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> 
     body = ("<article><div class='story'>" + f"<p>{PARAS[0]}</p><div class='image-widget'><img src='l.jpg'>"
             f"<p><span>{lead}</span></p></div>" + "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</div></article>")
     assert lead not in _text(_page(body, head))
+
+
+def test_social_headline_shown_above_the_body_is_dropped() -> None:
+    # The h1 and JSON-LD say one headline, og:title another; the page shows the og:title one
+    # (with a kicker) above the body.
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour light returns"})
+    head = ("<meta property='og:title' content='After months of repairs: the lamp is lit again over the headland'>"
+            f"<script type='application/ld+json'>{ld}</script>")
+    body = ("<article><div class='top'><span class='kicker'>Harbour works</span> "
+            "<h2>After months of repairs the lamp is lit again over the headland</h2></div><div class='story'>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    text = _text(_page(body, head))
+    assert "the lamp is lit again over the headland" not in text
+    assert text.startswith(PARAS[0][:40]), text[:200]
