@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from output.sqlite import Checkpointer, connect_wal
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url            TEXT PRIMARY KEY,   -- canonical URL
@@ -184,11 +186,9 @@ class SqliteArticleStore(ArticleStore):
         self.path = Path(path)
         self.root = Path(root) if root is not None else self.path.parent.parent
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: durable at checkpoints, never corrupt
-        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db = connect_wal(self.path)   # checkpoints off the reactor thread (output.sqlite)
         self.db.executescript(SCHEMA)
+        self._checkpointer = Checkpointer(self.path)
 
     _COLUMNS = ("content_hash", "listed_date", "last_fetched", "etag", "last_modified", "scheduled_run")
 
@@ -258,7 +258,7 @@ class SqliteArticleStore(ArticleStore):
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def close(self) -> None:
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._checkpointer.close(self.db)
         self.db.close()
 
     def _tx(self) -> _Transaction:

@@ -42,6 +42,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from output.reader import find_parts, iter_records
 from output.schema import normalize_text
+from output.sqlite import Checkpointer, connect_wal
 
 #: Signature parameters. They are stored in the index file: an index built with other values
 #: cannot be compared against, and opening it says so.
@@ -217,15 +218,14 @@ class SqliteEntries(Entries):
         self.path = Path(path) if path is not None else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path or ":memory:", isolation_level=None, check_same_thread=False)
+        # Checkpoints run in a thread of their own (output.sqlite): run inside an add on the
+        # reactor thread, one took 0.8 s on a busy disk.
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=5000")
-            # SQLite's default checkpoint interval (1,000 pages): an add that triggers one stays
-            # short. At 10,000 pages adds were ~0.7 ms cheaper, but each checkpoint copied ~40 MB
-            # on the reactor thread (measured: 10 stalls over 200 ms on a 20,000-page crawl).
-            self.db.execute("PRAGMA wal_autocheckpoint=1000")
+            self.db = connect_wal(self.path) if self.path is not None else \
+                sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise DedupIndexError(f"{self.path}: not a dedup index ({exc})") from None
+        try:
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self.db.close()
@@ -238,6 +238,7 @@ class SqliteEntries(Entries):
             self.db.close()
             raise DedupIndexError(f"{self.path}: built with {have}, this version uses {want}; "
                                   "move the file away to start a new index")
+        self._checkpointer = Checkpointer(self.path) if self.path is not None else None
 
     _ROW = "seq, id, root, run_id, pending, minhash"
 
@@ -342,8 +343,8 @@ class SqliteEntries(Entries):
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
-        if self.path is not None:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self._checkpointer is not None:
+            self._checkpointer.close(self.db)
         self.db.close()
 
 

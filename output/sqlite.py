@@ -1,0 +1,72 @@
+"""SQLite files written from a latency-sensitive thread (Scrapy's reactor): checkpoints off it.
+
+A WAL checkpoint copies the log into the database file and, with ``synchronous=NORMAL``,
+fsyncs it. SQLite runs one inside whichever commit crosses ``wal_autocheckpoint`` pages: on
+the reactor thread, where a slow disk turned a commit of the dedup index into a 0.8 s stall
+(20,000-page benchmark, 20 stalls over 200 ms). Here the writing connection never
+checkpoints; a daemon thread with its own connection runs a PASSIVE checkpoint (it never
+waits for, nor blocks, the writer) every ``interval`` seconds, and closing truncates the log.
+
+Plain Python: never imports Scrapy or ``crawler``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between background checkpoints: the log holds about this long of writes.
+CHECKPOINT_EVERY = 1.0
+
+
+def connect_wal(path: Path | str) -> sqlite3.Connection:
+    """A connection in WAL mode (durable at checkpoints, never corrupt) that leaves
+    checkpoints to a :class:`Checkpointer`. ``isolation_level=None``: transactions explicit."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+class Checkpointer:
+    """Checkpoint ``path``'s write-ahead log from a thread of its own until :meth:`close`."""
+
+    def __init__(self, path: Path | str, interval: float = CHECKPOINT_EVERY) -> None:
+        self.path = Path(path)
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"checkpoint-{self.path.name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        failed = False
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    failed = False
+                except sqlite3.Error as exc:   # the log keeps every write: retried next time
+                    if not failed:
+                        logger.warning("%s: checkpoint failed, will retry: %s", self.path, exc)
+                    failed = True
+        finally:
+            db.close()
+
+    def close(self, db: sqlite3.Connection | None = None) -> None:
+        """Stop the thread; with the writer's connection ``db``, fold the whole log into the
+        file (TRUNCATE), so a finished run leaves no WAL behind."""
+        self._stop.set()
+        self._thread.join(self.interval + 5)
+        if db is not None:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,53 @@
+"""output.sqlite: commits on the writing thread never checkpoint; a thread of its own does."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from crawler.store import SqliteArticleStore
+from output.dedup import DedupIndex
+from output.sqlite import Checkpointer, connect_wal
+
+
+def _wal(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_commits_leave_checkpoints_to_the_thread(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    db = connect_wal(path)
+    db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")
+    idle = Checkpointer(path, interval=3600)        # does not run during the writes
+    for _ in range(300):                            # ~1,200 pages: past SQLite's default autocheckpoint (1,000)
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t (v) VALUES (?)", (os.urandom(16_000),))
+        db.execute("COMMIT")
+    assert path.stat().st_size < 100_000            # no commit folded the log into the file
+    assert _wal(path) > 4_000_000
+    idle.close()
+
+    busy = Checkpointer(path, interval=0.05)
+    deadline = time.monotonic() + 20
+    while path.stat().st_size < 4_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size >= 4_000_000         # the thread copied the log into the file
+    busy.close(db)
+    assert _wal(path) == 0                          # closing truncates the log
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 300
+    db.close()
+
+
+def test_the_crawl_databases_use_it(tmp_path: Path) -> None:
+    store = SqliteArticleStore(tmp_path / "state" / "articles.sqlite3")
+    index = DedupIndex(tmp_path / "state" / "dedup.sqlite3")
+    try:
+        for db in (store.db, index.entries.db):
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        store.close()
+        index.close()
+    assert _wal(tmp_path / "state" / "articles.sqlite3") == 0 and _wal(tmp_path / "state" / "dedup.sqlite3") == 0
