@@ -19,9 +19,7 @@ WIDGET_TOKENS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
     r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
     r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
-    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|twitter-tweet|instagram-media|tiktok-embed|"
-    # calls to action: follow our WhatsApp group, donate, become a member
-    r"cta|call-?to-?action|whatsapp|donate|donations?|spenden?)(?:$|[\s_-])",
+    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|twitter-tweet|instagram-media|tiktok-embed)(?:$|[\s_-])",
     re.I,
 )
 #: class/id parts of image blocks (a picture with its caption and credit).

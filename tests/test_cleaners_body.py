@@ -331,15 +331,3 @@ def test_social_headline_shown_above_the_body_is_dropped() -> None:
     text = _text(_page(body, head))
     assert "the lamp is lit again over the headland" not in text
     assert text.startswith(PARAS[0][:40]), text[:200]
-
-
-def test_call_to_action_boxes_inside_the_article_are_pruned() -> None:
-    cta = ("<div class='single-cta'><p>Stay informed with the Harbour Daily, your source for careful reporting "
-           "on the coast, and get the whole story every morning.</p></div>"
-           "<div class='whatsapp-group'><p class='info'>Our readers get the tide tables first and special offers "
-           "from our partners when they join the group.</p></div>")
-    body = "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS[:2]) + cta + \
-        "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>"
-    text = _text(_page(body))
-    assert PARAS[3][:60] in text
-    assert "Stay informed" not in text and "tide tables first" not in text
