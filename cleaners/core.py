@@ -163,7 +163,11 @@ def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
     if tree is None:
         return None
     alt = normalize_lines(_extract(tree))
-    n = sum(len(s) for s in alt)
+    # Not a page flattened into fewer lines than the pruned body (trafilatura's own fallback on
+    # an unpruned page: sidebar, teasers and e-paper links run into the article's text).
+    if len(alt) < max(2, len(body)):
+        return None
+    n = sum(len(s) for s in line_rules.trim_trailing(alt)[0])
     return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
 
 
