@@ -163,9 +163,10 @@ def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
     if tree is None:
         return None
     alt = normalize_lines(_extract(tree))
-    # Not a page flattened into fewer lines than the pruned body (trafilatura's own fallback on
-    # an unpruned page: sidebar, teasers and e-paper links run into the article's text).
-    if len(alt) < max(2, len(body)):
+    # Not a page flattened into a line or a few (trafilatura's own fallback on an unpruned page:
+    # sidebar, teasers and e-paper links run into the article's text); a slideshow's captions
+    # come as fewer lines than the pruned body's labels, but not as less than half as many.
+    if len(alt) < max(2, len(body) // 2):
         return None
     n = sum(len(s) for s in line_rules.trim_trailing(alt)[0])
     return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None

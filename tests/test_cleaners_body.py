@@ -331,3 +331,14 @@ def test_social_headline_shown_above_the_body_is_dropped() -> None:
     text = _text(_page(body, head))
     assert "the lamp is lit again over the headland" not in text
     assert text.startswith(PARAS[0][:40]), text[:200]
+
+
+def test_unpruned_rendering_with_fewer_lines_than_the_pruned_labels_is_taken() -> None:
+    # A slideshow: the pruning kept counters and labels (six lines), trafilatura on the page as
+    # it came gives the four captions: fewer lines, but not a page flattened into one.
+    from cleaners.core import _unpruned_fallback
+
+    page = _page("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
+    labels = ["1/4", "Harbour Archive", "2/4", "Harbour Archive", "3/4", "Harbour Archive"]
+    alt = _unpruned_fallback(page, labels)
+    assert alt is not None and PARAS[3][:60] in "\n".join(alt)
