@@ -306,18 +306,20 @@ def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_lin
     return _drop_topmost(victims)
 
 
-_LINKED_HEADING = etree.XPath("boolean(.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                              "[.//a[@href] or ancestor::a[@href]])")
+#: Items (li children) holding a linked headline, counted in one XPath call per list: a call
+#: per item was a sixth of the cleaner's CPU on pages with long menus.
+_LINKED_ITEMS = etree.XPath("count(li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                            "[.//a[@href] or ancestor::a[@href]]])")
 
 
 def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
     """A list of cards: three or more items, nearly each with a linked headline (and an excerpt
     that is not a link, which is why link density misses them). Article lists do not put
     linked headings in their items."""
-    items = [c for c in el if c.tag == "li"]
-    if len(items) < min_items:
+    items = sum(1 for c in el if c.tag == "li")
+    if items < min_items:
         return False
-    return sum(1 for li in items if _LINKED_HEADING(li)) >= 0.8 * len(items)
+    return _LINKED_ITEMS(el) >= 0.8 * items
 
 
 def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
