@@ -125,10 +125,6 @@ def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
     return prose == 0 and mean_len < 80
 
 
-_SOCIAL_TITLES = etree.XPath("//head/meta[@property='og:title' or @name='og:title' or @name='twitter:title'"
-                             " or @property='twitter:title']/@content")
-
-
 def _extract(tree: etree._Element) -> str:
     doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     return (doc.text or "") if doc is not None else ""
@@ -367,7 +363,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # the page's own headline(s), before pruning can move or drop them
     headlines = [" ".join("".join(h.itertext()).split()) for h in tree.iter("h1")][:3]
     # the social headlines too: pages show one of them above the body where the h1 says another
-    headlines += [" ".join(t.split()) for t in _SOCIAL_TITLES(tree)[:2]]
+    headlines += md.social_titles
     # the standfirst shown as a block of its own, looked up before pruning can take its container
     # (publishers wrap it in "promo" or "teaser" blocks that the widget rules drop)
     lead = dom.visible_lead(tree, md.description)

@@ -44,6 +44,7 @@ class Metadata:
     og_type: str | None = None
     article_body: str | None = None      # JSON-LD articleBody, evidence for the body
     has_article_ld: bool = False
+    social_titles: list[str] = field(default_factory=list)   # og:title, twitter:title as declared
     date_sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -255,7 +256,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     site_name = _first(meta, "og:site_name", "application-name")
     og_title = _first(meta, "og:title", "twitter:title")
     tw_title = _first(meta, "twitter:title")
-    md.title = _best_title(tree, (md.title, _first(meta, "og:title"), tw_title), h1_text, _title_tag(tree), site_name)
+    md.social_titles = [t for t in (_first(meta, "og:title"), tw_title) if t]
+    md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name)
     md.title = _confirmed_cut(md.title, (h1_text, og_title, tw_title))
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
