@@ -7,11 +7,14 @@ How a crawl over several workers works (see docs/scale-out.md):
   The store's "scheduled in this crawl" mark uses it, so an article listed by two feeds that
   two workers read is fetched once, whichever worker gets it.
 - Each worker keeps a heartbeat key (``<ns>:worker:<id>``, short TTL) saying whether it is busy.
-- A worker notes each article request it starts downloading in ``<ns>:inflight`` and removes
-  it once the outcome is settled (written and committed, unchanged, rejected, or failed).
+- Every request is in exactly one place at every instant, each hand-over one atomic step:
+  an article URL the store let a worker fetch is in ``<ns>:claimed`` until its request is
+  queued (:class:`Queue`); a popped request is in the worker's ``taken`` hash until it is
+  noted in ``<ns>:inflight``, where it stays until its outcome is settled (written and
+  committed, unchanged, rejected, or failed).
 - A worker that runs out of requests does not stop while another worker is busy. It first
-  re-queues the in-flight articles of workers whose heartbeat has expired (killed, crashed):
-  that is how requests held by a SIGKILLed worker are recovered. The crawl ends when the
+  takes over what workers whose heartbeat has expired (killed, crashed) held
+  (:func:`reclaim_dead`): that is how requests held by a SIGKILLed worker are recovered. The crawl ends when the
   queue is empty, nothing is in flight and every worker is idle; the last worker clears the
   queue, the dupefilter and the crawl id, so the next crawl starts with fresh discovery.
 - Passwords never reach logs, manifests or error messages: URLs are shown redacted.
@@ -36,6 +39,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
+from scrapy_redis.queue import PriorityQueue as _PriorityQueue
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
@@ -117,12 +121,14 @@ class RedisArticleStore(ArticleStore):
         return {k.decode(): v.decode() for k, v in raw.items()}
 
     #: Claims article URLs for the crawl (ARGV[1]) unless it already holds them: two workers
-    #: deciding on one URL fetch it once. KEYS: article hashes; ARGV[2]: the article set; then
-    #: per key: "1" to claim ("0": leave it), url, site, first_seen.
+    #: deciding on one URL fetch it once. The claim is noted in the claimed hash (ARGV[3]) until
+    #: the request is queued (:meth:`Queue.push`), so a worker killed in between leaves it to
+    #: :func:`reclaim_dead`. KEYS: article hashes; ARGV[2]: the article set; then per key:
+    #: "1" to claim ("0": leave it), url, site, first_seen, the claim entry.
     _CLAIM = """
     local out = {}
     for i, key in ipairs(KEYS) do
-      local at = 3 + (i - 1) * 4
+      local at = 4 + (i - 1) * 5
       out[i] = 0
       if ARGV[at] == '1' and redis.call('HGET', key, 'scheduled_run') ~= ARGV[1] then
         if redis.call('EXISTS', key) == 0 then
@@ -130,6 +136,7 @@ class RedisArticleStore(ArticleStore):
           redis.call('SADD', ARGV[2], key)
         end
         redis.call('HSET', key, 'scheduled_run', ARGV[1])
+        redis.call('HSET', ARGV[3], ARGV[at + 1], ARGV[at + 4])
         out[i] = 1
       end
     end
@@ -156,9 +163,10 @@ class RedisArticleStore(ArticleStore):
         if not any(d.fetch for d in decisions):
             return decisions
         now = _iso(datetime.now(timezone.utc)) or ""
-        args = [self.crawl_id, f"{self.ns}:articles"]
-        for decision, (url, site, _) in zip(decisions, urls):
-            args += ["1" if decision.fetch else "0", url, site, now]
+        args = [self.crawl_id, f"{self.ns}:articles", f"{self.ns}:claimed"]
+        for decision, (url, site, listed) in zip(decisions, urls):
+            claim = held_by(self.worker, {"url": url, "kind": "article", "listed_date": _iso(listed)}) if decision.fetch else b""
+            args += ["1" if decision.fetch else "0", url, site, now, claim]
         claimed = self._claim(keys=keys, args=args)
         return [d if ok or not d.fetch else FetchDecision(False, "scheduled") for d, ok in zip(decisions, claimed)]
 
@@ -184,8 +192,7 @@ class RedisArticleStore(ArticleStore):
         with self.r.pipeline() as pipe:
             pipe.hset(f"{self.ns}:staged:{part}", fetched.url, orjson.dumps(entry))
             pipe.hset(f"{self.ns}:staged_parts", part, owner)
-            pipe.hset(f"{self.ns}:inflight", fetched.url,
-                      orjson.dumps({"worker": self.worker, "part": part, "request": {"url": fetched.url}}))
+            pipe.hset(f"{self.ns}:inflight", fetched.url, held_by(self.worker, {"url": fetched.url}, part=part))
             pipe.execute()
 
     def commit_part(self, part: str) -> int:
@@ -237,10 +244,6 @@ class RedisArticleStore(ArticleStore):
             pipe.execute()
         return -len(urls)
 
-    # in-flight articles of this worker (see the module docstring)
-    def started(self, url: str, request: dict[str, Any]) -> None:
-        self.r.hset(f"{self.ns}:inflight", url, orjson.dumps({"worker": self.worker, "request": request}))
-
     def settled(self, url: str) -> None:
         self.r.hdel(f"{self.ns}:inflight", url)
 
@@ -266,6 +269,127 @@ def live_workers(client: redis.Redis, ns: str) -> set[str]:
     return {k.decode().rsplit(":", 1)[1] for k in client.scan_iter(f"{ns}:worker:*")}
 
 
+def held_by(worker: str, request: dict[str, Any], **extra: Any) -> bytes:
+    """A ``<ns>:claimed`` or ``<ns>:inflight`` value: who holds the request, and how to redo it."""
+    return orjson.dumps({"worker": worker, "request": request, **extra})
+
+
+def inflight_key(request: Request) -> str:
+    """Articles by their store key (settled when committed); discovery documents by URL."""
+    if request.meta.get("newsclean_kind") == "article":
+        return request.meta.get("newsclean_key") or request.url
+    return "discovery:" + request.url
+
+
+def request_entry(request: Request) -> dict[str, Any]:
+    return {"url": request.url, "kind": request.meta["newsclean_kind"], "source": request.meta.get("newsclean_source"),
+            "depth": request.meta.get("newsclean_depth", 0), "listed_date": request.meta.get("newsclean_listed_date")}
+
+
+#: Moves a dead worker's entry (ARGV[1] in hash KEYS[1], held by ARGV[2]) to the claims of
+#: the reclaiming worker (ARGV[3]): one reclaimer wins, and the entry is never in no hash.
+_TRANSFER = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return false end
+local held = cjson.decode(raw)
+if held['worker'] ~= ARGV[2] then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+held['worker'] = ARGV[3]
+held['part'] = nil
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(held))
+return raw
+"""
+
+#: Puts the requests a dead worker popped but had not noted in flight (hash KEYS[1]: encoded
+#: request -> score) back in the queue (KEYS[2]).
+_RETURN_TAKEN = """
+local kv = redis.call('HGETALL', KEYS[1])
+for i = 1, #kv, 2 do redis.call('ZADD', KEYS[2], kv[i + 1], kv[i]) end
+redis.call('DEL', KEYS[1])
+return #kv / 2
+"""
+
+
+def reclaim_dead(client: redis.Redis, ns: str, me: str, store: RedisArticleStore | None) -> tuple[int, list[tuple[str, dict[str, Any]]]]:
+    """What workers whose heartbeat expired held, taken over by worker ``me``.
+
+    Requests they had popped but not noted go back to the queue as they were (the count is
+    returned first). Their claims (listed, not yet queued) and in-flight entries become claims
+    of ``me``, returned as ``(key, request entry)`` for the caller to queue: :meth:`Queue.push`
+    clears the claim in the transaction that queues the request, so a reclaimer killed in turn
+    leaves them to the next one. Articles staged in a dead worker's part file are settled by
+    looking at the file (:meth:`RedisArticleStore.resolve_part`) and redone only if it is lost.
+    """
+    live = live_workers(client, ns) | {me}
+    requeued = 0
+    for key in client.scan_iter(f"{ns}:*:requests:taken:*"):
+        name = key.decode()
+        if name.rsplit(":", 1)[1] not in live:
+            requeued += int(client.eval(_RETURN_TAKEN, 2, name, name.rsplit(":taken:", 1)[0]))
+    redo: list[tuple[str, dict[str, Any]]] = []
+    for table in ("claimed", "inflight"):
+        for key_b, raw in client.hgetall(f"{ns}:{table}").items():
+            held = orjson.loads(raw)
+            if held["worker"] in live:
+                continue
+            if held.get("part") and store is not None:
+                # Cleaned and staged in a part file of the dead worker: written if that part
+                # was renamed into view before it died, lost if not. Only a look at the file
+                # can tell; a worker on another machine leaves it to one on that machine.
+                owner_raw = client.hget(f"{ns}:staged_parts", held["part"])
+                if owner_raw is not None and store.resolve_part(held["part"], orjson.loads(owner_raw)) >= 0:
+                    continue   # promoted (written) or not ours to judge
+            if client.eval(_TRANSFER, 2, f"{ns}:{table}", f"{ns}:claimed", key_b, held["worker"], me):
+                redo.append((key_b.decode(), held["request"]))
+    return requeued, redo
+
+
+class Queue(_PriorityQueue):
+    """scrapy-redis's priority queue with each hand-over of a request atomic, so that a worker
+    killed at any instant leaves every request where :func:`reclaim_dead` finds it:
+
+    - push: the request enters the queue and leaves ``<ns>:claimed`` in one transaction;
+    - pop: one script moves it from the queue to ``<queue>:taken:<worker>``, then one
+      transaction notes it in ``<ns>:inflight`` and removes it from there.
+
+    (A pop used to be noted in flight by a downloader middleware, which Scrapy runs a loop
+    turn later: a worker killed in its first second lost the requests it had just popped.)
+    """
+
+    ns = "newsclean"   # both set by Scheduler.open
+    worker = ""
+
+    _TAKE = """
+    local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    if #top == 0 then return false end
+    redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+    redis.call('HSET', KEYS[2], top[1], top[2])
+    return top[1]
+    """
+
+    @property
+    def taken_key(self) -> str:
+        return f"{self.key}:taken:{self.worker}"
+
+    def push(self, request: Request) -> None:
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
+            pipe.hdel(f"{self.ns}:claimed", inflight_key(request))
+            pipe.execute()
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        data = self.server.eval(self._TAKE, 2, self.key, self.taken_key)
+        if not data:
+            return None
+        request = self._decode_request(data)
+        with self.server.pipeline(transaction=True) as pipe:
+            if request.meta.get("newsclean_kind"):
+                pipe.hset(f"{self.ns}:inflight", inflight_key(request), held_by(self.worker, request_entry(request)))
+            pipe.hdel(self.taken_key, data)
+            pipe.execute()
+        return request
+
+
 # -- scheduler and coordination --------------------------------------------------------------
 
 class Scheduler(_RedisScheduler):
@@ -284,12 +408,13 @@ class Scheduler(_RedisScheduler):
             queue_key=f"{ns}:%(spider)s:requests",
             dupefilter_key=f"{ns}:%(spider)s:dupefilter",
             dupefilter_cls="scrapy_redis.dupefilter.RFPDupeFilter",
-            queue_cls="scrapy_redis.queue.PriorityQueue",
+            queue_cls="crawler.redis_state.Queue",
         )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Scheduler:  # type: ignore[override]
         instance = cls.from_settings(crawler.settings)
+        instance.ns, instance.worker = namespace(crawler.settings), worker_id(crawler.settings)
         instance.stats = crawler.stats
         instance.crawler = crawler
         return instance
@@ -300,6 +425,7 @@ class Scheduler(_RedisScheduler):
         # scrapy-redis would build its own client from REDIS_URL; share ours instead.
         self.df = RFPDupeFilter(self.server, key=self.dupefilter_key % {"spider": spider.name})
         super().open(spider)
+        self.queue.ns, self.queue.worker = self.ns, self.worker
 
     def _gone(self, exc: Exception) -> None:
         msg = f"Redis went away: {redact(str(exc))}"
@@ -385,36 +511,23 @@ class Coordinator:
         self._beat.start(HEARTBEAT_EVERY_S, now=False)
 
     def reclaim(self, spider: Any) -> int:
-        """Re-queue the in-flight articles of workers whose heartbeat has expired."""
-        live = live_workers(self.r, self.ns)
+        """Take over what workers whose heartbeat has expired held (:func:`reclaim_dead`)."""
         store = getattr(spider, "store", None)
-        n = 0
-        for url_b, raw in self.r.hgetall(f"{self.ns}:inflight").items():
-            entry = orjson.loads(raw)
-            if entry["worker"] in live:
-                continue
-            if entry.get("part") and isinstance(store, RedisArticleStore):
-                # Cleaned and staged in a part file of the dead worker: written if that part
-                # was renamed into view before it died, lost if not. Only a look at the file
-                # can tell; a worker on another machine leaves it to one on that machine.
-                owner_raw = self.r.hget(f"{self.ns}:staged_parts", entry["part"])
-                if owner_raw is not None and store.resolve_part(entry["part"], orjson.loads(owner_raw)) >= 0:
-                    continue   # promoted (written) or not ours to judge
-            if self.r.hdel(f"{self.ns}:inflight", url_b):   # one reclaimer wins
-                req = entry["request"]
-                if req.get("kind", "article") == "article":
-                    request = Request(
-                        req["url"], callback=spider.parse_article, errback=spider.on_error, dont_filter=True,
-                        meta={"newsclean_kind": "article", "newsclean_source": req.get("source") or "reclaimed",
-                              "newsclean_key": url_b.decode(), "newsclean_listed_date": req.get("listed_date")})
-                else:
-                    request = spider._discovery_request(req["url"], req["kind"], req.get("depth") or 0)
-                    request = request.replace(dont_filter=True)
-                spider.crawler.engine.crawl(request)
-                n += 1
+        requeued, redo = reclaim_dead(self.r, self.ns, self.worker, store if isinstance(store, RedisArticleStore) else None)
+        for key, req in redo:
+            if req.get("kind", "article") == "article":
+                request = Request(
+                    req["url"], callback=spider.parse_article, errback=spider.on_error, dont_filter=True,
+                    meta={"newsclean_kind": "article", "newsclean_source": req.get("source") or "reclaimed",
+                          "newsclean_key": key, "newsclean_listed_date": req.get("listed_date")})
+            else:
+                request = spider._discovery_request(req["url"], req["kind"], req.get("depth") or 0)
+                request = request.replace(dont_filter=True)
+            spider.crawler.engine.crawl(request)
+        n = requeued + len(redo)
         if n:
             self.crawler.stats.inc_value("newsclean/redis/reclaimed", n)
-            logger.info("re-queued %d in-flight articles of workers that stopped", n)
+            logger.info("re-queued %d requests held by workers that stopped", n)
         return n
 
     def spider_idle(self, spider: Any) -> None:
@@ -480,37 +593,6 @@ def open_redis_store(settings: Any, root: str) -> RedisArticleStore:
     ns = namespace(settings)
     cid = crawl_id(client, ns, settings.get("NEWSCLEAN_RUN_ID") or uuid.uuid4().hex)
     return RedisArticleStore(client, ns, cid, worker_id(settings), root)
-
-
-class InflightMiddleware:
-    """Downloader middleware: note each article request this worker starts downloading, so
-    that if the worker dies another one re-queues it (Redis mode only)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> InflightMiddleware:
-        if not redis_url(crawler.settings):
-            raise NotConfigured
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
-        store = getattr(self.crawler.spider, "store", None)
-        kind = request.meta.get("newsclean_kind")
-        if isinstance(store, RedisArticleStore) and kind:
-            store.started(inflight_key(request),
-                          {"url": request.url, "kind": kind, "source": request.meta.get("newsclean_source"),
-                           "depth": request.meta.get("newsclean_depth", 0),
-                           "listed_date": request.meta.get("newsclean_listed_date")})
-        return None
-
-
-def inflight_key(request: Request) -> str:
-    """Articles by their store key (settled when committed); discovery documents by URL."""
-    if request.meta.get("newsclean_kind") == "article":
-        return request.meta.get("newsclean_key") or request.url
-    return "discovery:" + request.url
 
 
 class InflightSpiderMiddleware:

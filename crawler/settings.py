@@ -72,7 +72,6 @@ NEWSCLEAN_REDIS_NAMESPACE = "newsclean"   # key prefix: one namespace per crawl 
 NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.redis_state.InflightMiddleware": 45,         # Redis only: note what this worker holds
     "crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
     "crawler.middlewares.UserAgentFromContact": 500,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,

@@ -204,3 +204,64 @@ def test_store_decides_a_batch_at_once_and_claims_each_url_once(redis_url: str, 
         t.join()
     assert sorted(fetched) == sorted(u for u, _, _ in urls[200:])   # each new URL once, none of w1's again
     assert admin.scard("t:articles") == 1000
+
+
+def test_a_worker_killed_between_any_two_hand_overs_leaves_every_request_to_the_others(redis_url: str, tmp_path: Path) -> None:
+    # Worker "a" is stopped at each point of a request's way (listed and claimed, queued,
+    # popped, in flight), as SIGKILL would leave it; worker "b" takes over; every URL must
+    # end up queued exactly once. Before, a popped request was noted in flight a loop turn
+    # later (by a downloader middleware) and claimed URLs not at all until queued: "a" killed
+    # early lost them (test_killed_worker_loses_no_article failed 1 run in 6).
+    import redis
+    from scrapy import Spider
+    from scrapy.http import Request
+
+    from crawler.redis_state import Queue, RedisArticleStore, reclaim_dead
+
+    client = redis.Redis.from_url(redis_url)
+    urls = [f"https://example.com/news/{i}.html" for i in range(6)]
+
+    def queue(worker: str) -> Queue:
+        q = Queue(client, Spider(name="news"), "t:%(spider)s:requests")
+        q.ns, q.worker = "t", worker
+        return q
+
+    def request(url: str) -> Request:
+        return Request(url, dont_filter=True, meta={"newsclean_kind": "article", "newsclean_key": url})
+
+    a = RedisArticleStore(client, "t", "crawl-1", "a", str(tmp_path))
+    assert all(d.fetch for d in a.should_fetch_many([(u, "example", None) for u in urls], "run"))
+    qa = queue("a")
+    for url in urls[:4]:                  # killed while queueing the listing: 4 and 5 only claimed
+        qa.push(request(url))
+    assert qa.pop().url == urls[0]        # 0: popped and in flight (being downloaded)
+    client.eval(Queue._TAKE, 2, qa.key, qa.taken_key)   # 1: popped, killed before noting it in flight
+    assert sorted(client.hkeys("t:claimed")) == [u.encode() for u in urls[4:]]
+    assert client.hkeys("t:inflight") == [urls[0].encode()]
+    assert client.hlen(qa.taken_key) == 1 and client.zcard(qa.key) == 2   # 2, 3 still queued
+
+    client.set("t:worker:b", "idle")      # b is alive; a (no heartbeat) is not
+    requeued, redo = reclaim_dead(client, "t", "b", None)
+    assert requeued == 1 and sorted(key for key, _ in redo) == [urls[0], urls[4], urls[5]]
+    assert reclaim_dead(client, "t", "c", None) == (0, [])   # taken over once: b holds them now
+    assert sorted(client.hkeys("t:claimed")) == sorted(key.encode() for key, _ in redo)
+
+    qb = queue("b")
+    for key, req in redo:
+        qb.push(request(req["url"]))
+    assert client.hlen("t:claimed") == 0
+    popped = [r.url for r in iter(qb.pop, None)]
+    assert sorted(popped) == urls         # each URL once
+    assert client.hlen(qb.taken_key) == 0 and client.hlen("t:inflight") == 6
+
+
+def test_a_worker_that_only_took_queued_articles_did_not_fail_discovery() -> None:
+    # Seen in test_killed_worker_loses_no_article: worker b's only discovery fetch (the site
+    # root) failed while a listed the sitemap; b cleaned the 200 articles a had queued, and its
+    # monitor still said "discovery failed: no article URL found" (exit 3 instead of 0).
+    from crawler.monitors import discovery_found
+
+    joined = {"newsclean/fetch/failed/sniff": 1, "newsclean/discovery/requests/sniff": 1,
+              "newsclean/clean/articles": 200, "newsclean/redis/reclaimed": 67}
+    assert discovery_found(joined) == 200
+    assert discovery_found({"newsclean/fetch/failed/sniff": 1, "newsclean/fetch/failed/sitemap": 2}) == 0
