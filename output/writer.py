@@ -6,6 +6,7 @@ import errno
 import gzip
 import os
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -86,10 +87,16 @@ class PartWriter:
     (and :func:`find_parts`) never see a torn line. ``compress="gzip"``/``"zstd"`` writes
     ``.jsonl.gz``/``.jsonl.zst`` parts the same way: the compressed stream is ended, fsynced,
     then renamed, so a visible part is always a complete gzip member / zstd frame.
+
+    ``background=True``: a part that reaches ``max_records`` is committed (fsync, rename) by a
+    thread of its own while records go on into the next part; :meth:`drain_committed` returns
+    it once it is done, :meth:`commit`/:meth:`close` wait for it. For a caller on an event
+    loop: the fsync of a 40 MB part took ~200 ms, the reactor's worst stall in a 20,000-page
+    crawl.
     """
 
     def __init__(self, root: Path | str, run_id: str, *, kind: str = "articles",
-                 max_records: int = 1000, compress: str | None = None) -> None:
+                 max_records: int = 1000, compress: str | None = None, background: bool = False) -> None:
         compress = compress or ""
         if compress not in COMPRESSIONS:
             raise ValueError(f"unknown compression {compress!r}: use one of {', '.join(repr(c) for c in COMPRESSIONS)}")
@@ -103,6 +110,8 @@ class PartWriter:
         self._open: dict[Path, _OpenPart] = {}
         self._seq: dict[Path, int] = {}
         self._committed: list[CommittedPart] = []
+        self._pending: list[Future[CommittedPart]] = []
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"commit-{self.kind}") if background else None
 
     # ------------------------------------------------------------ paths
     def _dir(self, partition: dict[str, str] | None) -> Path:
@@ -166,10 +175,16 @@ class PartWriter:
         if isinstance(record.get("id"), str):
             part.ids.append(record["id"])
         if part.count >= self.max_records:
-            self._committed.append(self._commit_one(directory))
+            if self._executor is None:
+                self._committed.append(self._commit_one(directory))
+            else:
+                self._pending.append(self._executor.submit(self._finish, directory, self._open.pop(directory)))
 
     def _discard(self, directory: Path) -> None:
-        part = self._open.pop(directory)
+        self._discard_part(self._open.pop(directory))
+
+    @staticmethod
+    def _discard_part(part: _OpenPart) -> None:
         try:
             if part.out is not part.fh:
                 part.out.close()
@@ -179,7 +194,9 @@ class PartWriter:
         part.tmp.unlink(missing_ok=True)
 
     def _commit_one(self, directory: Path) -> CommittedPart:
-        part = self._open[directory]
+        return self._finish(directory, self._open.pop(directory))
+
+    def _finish(self, directory: Path, part: _OpenPart) -> CommittedPart:
         try:
             if part.out is not part.fh:
                 part.out.close()   # ends the gzip member / zstd frame; the raw file stays open
@@ -189,16 +206,36 @@ class PartWriter:
             os.replace(part.tmp, part.final)
             _fsync_dir(directory)
         except OSError as exc:
-            self._discard(directory)
+            self._discard_part(part)
             raise _output_error(part.tmp, exc) from exc
-        del self._open[directory]
         return CommittedPart(path=part.final, count=part.count, ids=part.ids)
+
+    def _collect(self, wait: bool) -> None:
+        """Move background commits that are done (all of them with ``wait``) to the committed
+        list; raise the first failure after collecting the others."""
+        error: OutputError | None = None
+        still: list[Future[CommittedPart]] = []
+        for future in self._pending:
+            if not wait and not future.done():
+                still.append(future)
+                continue
+            try:
+                self._committed.append(future.result())
+            except OutputError as exc:
+                error = error or exc
+        self._pending = still
+        if error is not None:
+            raise error
 
     # ------------------------------------------------------------ lifecycle
     def commit(self) -> list[CommittedPart]:
         """Commit every open part; return them (auto-rotated parts stay in :meth:`drain_committed`)."""
         done: list[CommittedPart] = []
         error: OutputError | None = None
+        try:
+            self._collect(wait=True)
+        except OutputError as exc:
+            error = exc
         for directory in list(self._open):
             try:
                 done.append(self._commit_one(directory))
@@ -210,19 +247,27 @@ class PartWriter:
         return done
 
     def drain_committed(self) -> list[CommittedPart]:
-        """Return and forget the parts committed automatically by rotation since the last drain."""
+        """Return and forget the parts committed automatically by rotation since the last drain
+        (a failed background commit raises here; the parts committed stay for the next drain)."""
+        self._collect(wait=False)
         done, self._committed = self._committed, []
         return done
 
     def close(self) -> list[CommittedPart]:
         """Commit all open parts; returns those plus any not yet drained."""
-        done = self.commit()
+        try:
+            done = self.commit()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown()
         return self.drain_committed() + done
 
     def abort(self) -> None:
-        """Remove every open temp part without committing it."""
+        """Remove every open temp part without committing it (background commits finish)."""
         for directory in list(self._open):
             self._discard(directory)
+        if self._executor is not None:
+            self._executor.shutdown()
 
     @property
     def open_parts(self) -> int:
