@@ -264,6 +264,13 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
     if not md.authors:
         md.authors = _visible_authors(tree)
+    else:
+        house = _house_keys(meta, article)
+        if all(_house_key(a) in house for a in md.authors):
+            # the site's own name stands in for a byline (schema.org wants an author; CMSs fill in
+            # the publisher): a person's byline printed on the page says more
+            printed = [n for n in _visible_authors(tree) if _house_key(n) not in house and _byline_name(n)]
+            md.authors = printed or md.authors
     if not md.published:
         pub = _first_date(meta, "article:published_time", "og:published_time", "datepublished",
                           "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
@@ -308,6 +315,33 @@ def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | N
             if title.startswith(o) and _SUFFIX.fullmatch(title[len(o):]):
                 return o
     return title
+
+
+#: What a house name may carry around it: "www.", a top-level domain ("stern.de", "mbl.is").
+_HOUSE_NOISE = re.compile(r"^www\.|\.[a-z]{2,6}$")
+
+
+def _house_key(name: str) -> str:
+    """A name compared with the site's names: case, "www." and a TLD, and punctuation ignored."""
+    return "".join(ch for ch in _HOUSE_NOISE.sub("", name.strip().casefold()) if ch.isalnum())
+
+
+def _house_keys(meta: dict[str, list[str]], article: dict | None) -> set[str]:
+    """Keys of the names the site gives itself: og:site_name, application-name, the JSON-LD
+    publisher, and the initials of a name of several words ("Legal Tribune Online" -> LTO)."""
+    names = [v for k in ("og:site_name", "application-name") for v in meta.get(k, [])]
+    pub = article.get("publisher") if article is not None else None
+    names += [p.get("name") for p in _flat(pub) if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    keys = {_house_key(n) for n in names}
+    keys |= {"".join(w[0] for w in n.split()).casefold() for n in names if len(n.split()) >= 3}
+    return keys - {""}
+
+
+def _byline_name(name: str) -> bool:
+    """A person's name from a printed byline: name-shaped, and two words or more in a cased script
+    (a lone capitalised word is more often a label, "Folgen", than a name)."""
+    cased = any(ch.isupper() or ch.islower() for ch in name)
+    return _name_shaped(name) and (len(name.split()) >= 2 or not cased)
 
 
 def _visible_authors(tree: etree._Element) -> list[str]:

@@ -211,3 +211,24 @@ def test_microdata_publication_date_before_guessing() -> None:
     # a declared meta date still comes first
     head = '<meta property="article:published_time" content="2024-05-02T09:00:00Z">'
     assert _md(_page(head=head, body=body)).published == "2024-05-02T09:00:00Z"
+
+
+def test_site_name_as_author_yields_to_a_printed_byline() -> None:
+    # the CMS names the publisher as author; the page prints the reporter's byline
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+          "author": {"@type": "Organization", "name": "Harbour Daily"},
+          "publisher": {"@type": "Organization", "name": "Harbour Daily"}}
+    body = '<h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix</div>'
+    assert _md(_page(ld=ld, body=body)).authors == ["Rosa Delacroix"]
+    # the same for a meta author giving the site's domain or initials
+    for house in ("www.harbourdailynews.com", "HDN"):
+        head = f'<meta property="og:site_name" content="Harbour Daily News"><meta name="author" content="{house}">'
+        assert _md(_page(head=head, body=body)).authors == ["Rosa Delacroix"], house
+    # with no byline printed, the house name stays; a lone label word is no byline
+    assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == ["Harbour Daily"]
+    body = '<h1>Harbour bridge vote</h1><div class="author">Follow</div>'
+    assert _md(_page(ld=ld, body=body)).authors == ["Harbour Daily"]
+    # a person declared as author keeps the byline it has
+    ld["author"] = {"@type": "Person", "name": "Tom Okafor"}
+    assert _md(_page(ld=ld, body=body)).authors == ["Tom Okafor"]
+
