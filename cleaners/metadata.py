@@ -364,7 +364,7 @@ _DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe".
-_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s*:?\s')]",
+_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s')]",
                            namespaces={"re": "http://exslt.org/regular-expressions"})
 _BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
 
@@ -380,6 +380,8 @@ def _text_byline(tree: etree._Element) -> list[str]:
     """Names from a short plain-text byline ("By Jane Doe and Tom Roe, in News · 3 May"), only
     asked when nothing else names the author."""
     for node in _BYLINE_NODE(tree)[:20]:
+        if node.is_tail and node.lstrip()[:1].islower():
+            continue  # "... von Jane Doe" inside a sentence; a lower-case "von" must open its element
         el = node.getparent()
         if el is not None and node.is_tail:
             el = el.getparent()

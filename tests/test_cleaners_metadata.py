@@ -232,3 +232,11 @@ def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     ld["author"] = {"@type": "Person", "name": "Tom Okafor"}
     assert _md(_page(ld=ld, body=body)).authors == ["Tom Okafor"]
 
+
+def test_lower_case_byline_word_opening_its_element() -> None:
+    # "von <a>Dr. Rosa Delacroix</a>": German bylines often write the lead word in lower case
+    body = '<h1>Harbour bridge vote</h1><p class="meta">von <a href="/autoren/rosa">Dr. Rosa Delacroix</a></p>'
+    assert _md(_page(body=body)).authors == ["Dr. Rosa Delacroix"]
+    # inside a sentence it is no byline
+    body = '<h1>Harbour bridge vote</h1><p>Der Plan kam <em>gestern</em> von Rosa Delacroix aus dem Rathaus.</p>'
+    assert _md(_page(body=body)).authors == []
