@@ -376,6 +376,10 @@ def _name_shaped(name: str) -> bool:
     return not words[0][0].islower() and all(len(w) <= 3 for w in words if w[0].islower())
 
 
+#: Around a byline that is not the article's: a link wrapping a teaser card, navigation, asides.
+_TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
+
+
 def _text_byline(tree: etree._Element) -> list[str]:
     """Names from a short plain-text byline ("By Jane Doe and Tom Roe, in News · 3 May"), only
     asked when nothing else names the author."""
@@ -385,6 +389,8 @@ def _text_byline(tree: etree._Element) -> list[str]:
         el = node.getparent()
         if el is not None and node.is_tail:
             el = el.getparent()
+        if el is not None and any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
+            continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>")
         for text in (" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""):
             m = _BYLINE_TEXT.match(text) if len(text) < 160 else None

@@ -240,3 +240,15 @@ def test_lower_case_byline_word_opening_its_element() -> None:
     # inside a sentence it is no byline
     body = '<h1>Harbour bridge vote</h1><p>Der Plan kam <em>gestern</em> von Rosa Delacroix aus dem Rathaus.</p>'
     assert _md(_page(body=body)).authors == []
+
+
+def test_byline_of_a_teaser_card_is_not_the_articles() -> None:
+    # a related-article card (a link around heading, excerpt and byline) printed below the text
+    card = ('<ul class="more"><li><a href="/2024/05/02/ferry"><div><h3>Ferry timetable changes</h3>'
+            '<h6>By Tom Okafor and Ada Lindqvist</h6></div></a></li></ul>')
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{card}")).authors == []
+    body = f'<h1>Harbour bridge vote</h1><p class="meta">By Rosa Delacroix</p>{card}'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # the article's byline with the name as a link still counts
+    body = '<h1>Harbour bridge vote</h1><p class="meta">By <a href="/people/rosa">Rosa Delacroix</a></p>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
