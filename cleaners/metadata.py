@@ -219,6 +219,7 @@ def date_from_url(url: str | None) -> str | None:
 def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     """Read title, authors, dates, description, section, tags, language and body evidence."""
     md = Metadata()
+    ld_title = None
     root = tree.getroottree().getroot()
     md.html_lang = _clean(root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
     meta = _meta(tree)
@@ -233,6 +234,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if article is not None:
         md.has_article_ld = True
         md.title = _clean(article.get("headline")) or _clean(article.get("name"))
+        ld_title = md.title
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
         md.authors = _names(article.get("author"), by_id)
 
@@ -259,6 +261,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.social_titles = [t for t in (_first(meta, "og:title"), tw_title) if t]
     md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name)
     md.title = _confirmed_cut(md.title, (h1_text, og_title, tw_title))
+    md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
@@ -342,6 +345,33 @@ def _byline_name(name: str) -> bool:
     (a lone capitalised word is more often a label, "Folgen", than a name)."""
     cased = any(ch.isupper() or ch.islower() for ch in name)
     return _name_shaped(name) and (len(name.split()) >= 2 or not cased)
+
+
+#: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".
+_KICKER_END = re.compile(r"(?::|\s[-–—|])\s+$")
+
+
+def _shared_after_kickers(title: str | None, others: tuple[str | None, ...]) -> str | None:
+    """The headline that ``title`` and another source of the page share after different kickers:
+    "Iran attack: «X»" (og:title) and "Middle East - «X»" (h1) give «X». The same kicker written
+    with another separator ("Topic - X", "Topic: X") is no second kicker."""
+    if not title:
+        return title
+    for other in others:
+        if not other:
+            continue
+        o = unescape(other)
+        n = 0
+        while n < min(len(title), len(o)) and title[-1 - n] == o[-1 - n]:
+            n += 1
+        tail = title[len(title) - n:].lstrip()
+        if not tail or len(tail) in (len(title), len(o)):
+            continue  # nothing shared, or one source is the other's tail (a kicker on one side only)
+        k1, k2 = title[: len(title) - len(tail)], o[: len(o) - len(tail)]
+        if (len(tail) >= len(title) / 2 and len(tail.split()) >= 3 and _KICKER_END.search(k1)
+                and _KICKER_END.search(k2) and _title_key(_KICKER_END.sub("", k1)) != _title_key(_KICKER_END.sub("", k2))):
+            return tail
+    return title
 
 
 def _visible_authors(tree: etree._Element) -> list[str]:

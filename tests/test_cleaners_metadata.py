@@ -252,3 +252,18 @@ def test_byline_of_a_teaser_card_is_not_the_articles() -> None:
     # the article's byline with the name as a link still counts
     body = '<h1>Harbour bridge vote</h1><p class="meta">By <a href="/people/rosa">Rosa Delacroix</a></p>'
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_headline_shared_after_two_different_kickers() -> None:
+    # og:title and the h1 carry the same headline, each after a kicker of its own
+    head = ('<meta property="og:title" content="Harbour vote: «The bridge will carry trams by 2030»">'
+            '<meta name="twitter:title" content="Harbour vote: «The bridge will carry trams by 2030»">')
+    body = '<h1>City council - «The bridge will carry trams by 2030»</h1>'
+    assert _md(_page(head=head, body=body)).title == "«The bridge will carry trams by 2030»"
+    # one kicker written with two separators is the same kicker: kept
+    ld = {"@type": "NewsArticle", "headline": "Harbour vote - The bridge will carry trams by 2030"}
+    head = '<meta property="og:title" content="Harbour vote: The bridge will carry trams by 2030">'
+    assert _md(_page(ld=ld, head=head)).title == "Harbour vote - The bridge will carry trams by 2030"
+    # a kicker on one side only is no evidence either
+    body = "<h1>The bridge will carry trams by 2030</h1>"
+    assert _md(_page(ld=ld, body=body)).title == "Harbour vote - The bridge will carry trams by 2030"
