@@ -456,7 +456,8 @@ _NOT_ARTICLE_TAGS = frozenset({"nav", "a", "li", "aside", "footer", "figure"})
 
 
 def _title_key(s: str) -> str:
-    return " ".join(_QUOTES.sub("", unescape(s).translate(_INVISIBLE)).casefold().split())
+    # a lone "/" is a kicker separator ("Kicker / Headline") that other sources write as a space
+    return " ".join(w for w in _QUOTES.sub("", unescape(s).translate(_INVISIBLE)).casefold().split() if w != "/")
 
 
 def _shown_headings(tree: etree._Element) -> set[str]:
@@ -470,9 +471,10 @@ def _shown_headings(tree: etree._Element) -> set[str]:
             continue
         for el in h.iter():
             if isinstance(el.tag, str):
-                key = _title_key("".join(el.itertext()))
-                if key:
-                    out.add(key)
+                for sep in ("", " "):  # "<span>Kicker</span>Headline": written with or without a space
+                    key = _title_key(sep.join(el.itertext()))
+                    if key:
+                        out.add(key)
         if len(out) > 200:
             break
     return out

@@ -267,3 +267,16 @@ def test_headline_shared_after_two_different_kickers() -> None:
     # a kicker on one side only is no evidence either
     body = "<h1>The bridge will carry trams by 2030</h1>"
     assert _md(_page(ld=ld, body=body)).title == "Harbour vote - The bridge will carry trams by 2030"
+
+
+def test_kicker_in_its_own_element_supports_the_title_that_writes_it() -> None:
+    # the h1 shows "<span>Kicker</span>Headline"; og:title writes "Kicker / Headline", the <title>
+    # "Kicker Headline - Site"; JSON-LD has the headline alone
+    ld = {"@type": "NewsArticle", "headline": "The bridge will carry trams by 2030"}
+    head = ('<title>Harbour vote The bridge will carry trams by 2030 - Harbour Daily</title>'
+            '<meta property="og:title" content="Harbour vote / The bridge will carry trams by 2030">')
+    body = "<h1><span>Harbour vote</span>The bridge will carry trams by 2030</h1>"
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Harbour vote / The bridge will carry trams by 2030"
+    # the h1 without the kicker: the headline alone
+    body = "<h1>The bridge will carry trams by 2030</h1>"
+    assert _md(_page(ld=ld, head=head, body=body)).title == "The bridge will carry trams by 2030"
