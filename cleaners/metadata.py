@@ -132,7 +132,7 @@ _KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 
 
 #: Separators between several authors in one string (conjunctions of common news languages).
-_CONJ = re.compile(r"\s*(?:,|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
+_CONJ = re.compile(r"\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
 
 
 def _is_person_like(name: str) -> bool:
@@ -142,7 +142,8 @@ def _is_person_like(name: str) -> bool:
 
 def _many_names(name: str) -> bool:
     # "Jane Doe and John Roe" splits; "Doe, Jane" (one person) does not.
-    if re.search(r"\s(?:and|und|og|och|et|y|e|en|ve|és)\s|&|;|\|", name, re.I) or name.count(",") >= 2:
+    # "、" lists names in Chinese and Japanese
+    if re.search(r"\s(?:and|und|og|och|et|y|e|en|ve|és)\s|&|;|\||、", name, re.I) or name.count(",") >= 2:
         return True
     parts = [p.strip() for p in name.split(",")]
     return len(parts) == 2 and all(len(p.split()) >= 2 for p in parts)
@@ -394,9 +395,13 @@ _DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe".
-_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s')]",
+_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s')"
+                           r" or re:test(., '^\s*[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]')]",
                            namespaces={"re": "http://exslt.org/regular-expressions"})
 _BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
+#: A Chinese byline: "(责编：Name、Name)", "作者：Name" (author, reporter, editor in charge, editor;
+#: simplified and traditional).
+_BYLINE_TEXT_ZH = re.compile(r"^[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
 
 def _name_shaped(name: str) -> bool:
@@ -423,7 +428,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
             continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>")
         for text in (" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""):
-            m = _BYLINE_TEXT.match(text) if len(text) < 160 else None
+            m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
             names = _names(m.group(1).rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return names

@@ -280,3 +280,14 @@ def test_kicker_in_its_own_element_supports_the_title_that_writes_it() -> None:
     # the h1 without the kicker: the headline alone
     body = "<h1>The bridge will carry trams by 2030</h1>"
     assert _md(_page(ld=ld, head=head, body=body)).title == "The bridge will carry trams by 2030"
+
+
+def test_chinese_byline_label_and_name_list() -> None:
+    # "(责编：...)" closes many Chinese articles; "、" separates the names
+    body = '<h1>港口大桥方案获批</h1><p>正文。</p><div class="edit">(责编：林海、周明远)</div>'
+    assert _md(_page(body=body)).authors == ["林海", "周明远"]
+    body = '<h1>港口大桥方案获批</h1><p class="info">作者：林海</p>'
+    assert _md(_page(body=body)).authors == ["林海"]
+    # a label without its colon is running text
+    body = "<h1>港口大桥方案获批</h1><p>记者林海从现场报道。</p>"
+    assert _md(_page(body=body)).authors == []
