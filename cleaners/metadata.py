@@ -263,6 +263,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name)
     md.title = _confirmed_cut(md.title, (h1_text, og_title, tw_title))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
+    md.title = _uncut(md.title, (h1_text, _clean(tree.findtext(".//title"))), site_name)
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
@@ -346,6 +347,19 @@ def _byline_name(name: str) -> bool:
     (a lone capitalised word is more often a label, "Folgen", than a name)."""
     cased = any(ch.isupper() or ch.islower() for ch in name)
     return _name_shaped(name) and (len(name.split()) >= 2 or not cased)
+
+
+def _uncut(title: str | None, others: tuple[str | None, ...], site_name: str | None) -> str | None:
+    """The whole headline when ``title`` was cut at a quote mark: a meta tag written
+    ``content="Winner and "royal visit""`` ends before the quote; the h1 or <title> that goes on
+    from there with the quote has the rest."""
+    if not title:
+        return title
+    for other in others:
+        o = _strip_site(unescape(other), site_name) if other else ""
+        if len(o) > len(title) and o.startswith(title) and o[len(title):].lstrip()[:1] in "\"„“«":
+            return o
+    return title
 
 
 #: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".

@@ -291,3 +291,15 @@ def test_chinese_byline_label_and_name_list() -> None:
     # a label without its colon is running text
     body = "<h1>港口大桥方案获批</h1><p>记者林海从现场报道。</p>"
     assert _md(_page(body=body)).authors == []
+
+
+def test_title_cut_at_an_unescaped_quote_is_made_whole() -> None:
+    # content="... and "royal visit"" ends the attribute before the quote
+    head = ('<meta property="og:title" content="Harbour marathon: clear winner and "royal visit"">'
+            '<meta name="twitter:title" content="Harbour marathon: clear winner and "royal visit"">')
+    body = '<h1>Harbour marathon: clear winner and "royal visit"</h1>'
+    assert _md(_page(head=head, body=body)).title == 'Harbour marathon: clear winner and "royal visit"'
+    # an h1 that merely goes on after the declared title without a quote is another headline
+    head = '<meta property="og:title" content="Harbour marathon: clear winner">'
+    body = "<h1>Harbour marathon: clear winner and a royal visit</h1>"
+    assert _md(_page(head=head, body=body)).title == "Harbour marathon: clear winner"
