@@ -7,6 +7,7 @@ records go on to Scrapy's feed exports (``-O out.jsonl``), rejects never do.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,10 @@ class CleanPipeline:
                                    None if workers in (None, "") else int(workers), stats=crawler.stats)
         return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner, language_filter(s))
 
-    def close_spider(self) -> None:
-        self.cleaner.close()
+    async def close_spider(self) -> None:
+        # Off the reactor thread: joining the workers and saving the learned templates (an fsync:
+        # 243 ms, the worst reactor stall of a 2,000-page bench crawl).
+        await asyncio.to_thread(self.cleaner.close)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
@@ -148,12 +151,12 @@ class OutputPipeline:
         self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records,
                                   compress=self.compress, background=True)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         parts = []
         for writer in (self.articles, self.rejects):   # files first: the output must be whole
             if writer is not None:
                 try:
-                    parts += writer.close()
+                    parts += await asyncio.to_thread(writer.close)   # the last parts' fsync, off the reactor
                 except OutputError as exc:
                     self._fail(exc)
         try:
