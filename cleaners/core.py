@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import ftfy
 import lxml.etree as etree
 import lxml.html
 import trafilatura
@@ -237,6 +238,19 @@ def normalize_lines(text: str) -> list[str]:
     return out
 
 
+#: UTF-8 that the page's own CMS read as cp1252 or Latin-1 ("â€™" for ’, "Ã©" for é, "Â " for a
+#: no-break space): words come out split and misspelt. Legitimate text does not hold these pairs.
+_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+
+
+def repair_mojibake(lines: list[str]) -> list[str]:
+    """Lines with the page's mojibake repaired by ftfy; lines as they came when none shows."""
+    if not any(_MOJIBAKE.search(s) for s in lines):
+        return lines
+    # only the encoding repair: ftfy's other fixes (quotes, ligatures, ...) would alter clean text
+    return [ftfy.fix_encoding(s) for s in lines]
+
+
 def _title_line_drop(body: list[str], title: str | None) -> list[str]:
     # trafilatura sometimes repeats the headline as the first line; it is metadata, not body.
     if body and title:
@@ -416,6 +430,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         body, n = templates.filter_lines(body)
         run.count("templates", n)
 
+    # after the headline drops: the title that metadata read carries the same mojibake
+    body = repair_mojibake(body)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
     final = "\n".join(body)

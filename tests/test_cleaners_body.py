@@ -342,3 +342,27 @@ def test_unpruned_rendering_with_fewer_lines_than_the_pruned_labels_is_taken() -
     labels = ["1/4", "Harbour Archive", "2/4", "Harbour Archive", "3/4", "Harbour Archive"]
     alt = _unpruned_fallback(page, labels)
     assert alt is not None and PARAS[3][:60] in "\n".join(alt)
+
+
+def test_mojibake_of_the_page_is_repaired_in_the_body() -> None:
+    # The page's CMS stored UTF-8 read as cp1252: curly quotes, dashes, accents and guillemets
+    # come out as "â€™", "â€”", "Ã©", "Â«". The body reads as the author wrote it.
+    good = [
+        "The café on the quay reopened on Monday — its owner’s ‘second spring’, she said, after "
+        "the flood that closed the harbour front in the autumn and kept the terrace empty.",
+        "Regulars who had followed the renovation online said the new counter and the old tiles "
+        "from the façade made the room feel like «the one they remembered» from before the water.",
+    ]
+    broken = [p.encode("utf-8").decode("cp1252") for p in good]
+    assert "â€™" in broken[0] and "Ã©" in broken[0] and "Â«" in broken[1]
+    text = _text(_page("".join(f"<p>{p}</p>" for p in broken + PARAS)))
+    assert text.split("\n")[:2] == good
+    assert "â€" not in text and "Ã" not in text and "Â" not in text
+
+
+def test_clean_accented_text_is_not_altered_by_the_mojibake_repair() -> None:
+    # Latin-1 letters in ordinary text (Portuguese, French, Icelandic) are no mojibake.
+    para = ("NÃO é só o café: em São Tomé a praça, o pão e a ração dos gatos custam mais, "
+            "disse à rádio a dona da Pâtisserie Þórsdóttir, aberta há vinte anos junto ao cais.")
+    text = _text(_page(f"<p>{para}</p>" + "".join(f"<p>{p}</p>" for p in PARAS)))
+    assert text.split("\n")[0] == para
