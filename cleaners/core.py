@@ -94,12 +94,17 @@ def decode(html: str | bytes) -> str:
     return text
 
 
+#: Control characters other than the whitespace ones (\t \n \f \r), counted in C instead of a
+#: Python loop over 2 KB on every page.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def looks_binary(text: str) -> bool:
     """NULs or mostly control characters in the first KB, and no tag at all."""
     head = text[:2048]
     if "\x00" in head:
         return "<" not in head or head.count("\x00") > 16
-    ctrl = sum(1 for c in head if ord(c) < 32 and c not in "\r\n\t\f")
+    ctrl = len(_CONTROL.findall(head))
     return ctrl > len(head) * 0.1 or "<" not in text[:65536] and ctrl > 0
 
 
