@@ -274,7 +274,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         if all(_house_key(a) in house for a in md.authors):
             # the site's own name stands in for a byline (schema.org wants an author; CMSs fill in
             # the publisher): a person's byline printed on the page says more
-            printed = [n for n in _visible_authors(tree) if _house_key(n) not in house and _byline_name(n)]
+            # names of the house's desks ("MDR THÜRINGEN" beside "David Straub") are the house again
+            printed = [n for n in _visible_authors(tree)
+                       if _house_key(n) not in house and _house_key(n.split()[0]) not in house and _byline_name(n)]
             md.authors = printed or md.authors
     if not md.published:
         pub = _first_date(meta, "article:published_time", "og:published_time", "datepublished",

@@ -224,6 +224,10 @@ def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     for house in ("www.harbourdailynews.com", "HDN"):
         head = f'<meta property="og:site_name" content="Harbour Daily News"><meta name="author" content="{house}">'
         assert _md(_page(head=head, body=body)).authors == ["Rosa Delacroix"], house
+    # a desk of the house printed beside the reporter is the house again
+    body_desk = '<h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix und HARBOUR DAILY NORTH</div>'
+    ld_short = dict(ld, author={"@type": "Organization", "name": "Harbour"}, publisher={"@type": "Organization", "name": "Harbour"})
+    assert _md(_page(ld=ld_short, body=body_desk)).authors == ["Rosa Delacroix"]
     # with no byline printed, the house name stays; a lone label word is no byline
     assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == ["Harbour Daily"]
     body = '<h1>Harbour bridge vote</h1><div class="author">Follow</div>'
