@@ -3,7 +3,7 @@
 Pipeline (each step small and named; :class:`_Run` counts what each step removed)::
 
     decode -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
-    widgets, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
+    widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
     on the shared tree, JSON-LD articleBody and body_selector as evidence; a short result is
     checked against trafilatura on a fresh, unpruned parse) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
@@ -392,6 +392,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # are slightly stale: they still include the removed widgets; cheaper than a second pass).
     measures = dom.Measures(tree)
     run.count("prune_widgets", dom.prune_widgets(tree, measures))
+    run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
     run.count("prune_link_dense", dom.prune_link_dense(tree, measures))
     dom.merge_split_bodies(tree, measures)

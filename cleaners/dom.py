@@ -1,5 +1,5 @@
-"""Generic DOM pruning before extraction: site rules, widget containers, titled teaser blocks,
-link-dense blocks. Structure, class/id tokens and block titles only — no per-page rules.
+"""Generic DOM pruning before extraction: site rules, widget containers, paywall and login gates,
+titled teaser blocks, link-dense blocks. Structure, class/id tokens and block titles only — no per-page rules.
 
 Every function returns the characters it removed, so the pipeline can count per step.
 """
@@ -223,6 +223,33 @@ def _drop_topmost(victims: list[etree._Element]) -> int:
             continue
         removed += _drop(el)
     return removed
+
+
+#: Links to the log-in page and to the register or subscribe page: a small block with both is a
+#: paywall gate or a login box ("log in to read on" beside "register for free"), never article
+#: text. One kind alone is not enough: a post may end in a call to subscribe, a help page may
+#: explain how to register.
+LOGIN_LINK = re.compile(r"(?:^|[/?#=._-])(?:log-?in|sign-?in|anmelden|connexion)(?:$|[/?#=.])", re.I)
+SIGNUP_LINK = re.compile(
+    r"(?:^|[/?#=._-])(?:sign-?up|regist(?:er|ration|rieren)?|subscri(?:be|ption)s?|suscri(?:be|pcion|pciones)|"
+    r"abonnement|abonnieren|abo|paywall)(?:$|[/?#=.])", re.I)
+#: Above this many characters a block holds more than a gate's pitch.
+GATE_MAX_CHARS = 600
+
+
+def prune_account_gates(tree: etree._Element, m: Measures) -> int:
+    """Remove small blocks linking both to the log-in page and to the register or subscribe page
+    ("log in to read on" beside "register for free"): paywall gates and
+    login boxes inside the article column, under class names no widget rule knows."""
+    victims = []
+    for el in tree.iter("div", "section", "aside", "form"):
+        n = m.text(el)
+        if n == 0 or n > GATE_MAX_CHARS or m.body_like(el):
+            continue
+        hrefs = [a.get("href") or "" for a in el.iter("a")]
+        if any(LOGIN_LINK.search(h) for h in hrefs) and any(SIGNUP_LINK.search(h) for h in hrefs):
+            victims.append(el)
+    return _drop_topmost(victims)
 
 
 def _heading_candidates(tree: etree._Element) -> list[etree._Element]:

@@ -366,3 +366,23 @@ def test_clean_accented_text_is_not_altered_by_the_mojibake_repair() -> None:
             "disse à rádio a dona da Pâtisserie Þórsdóttir, aberta há vinte anos junto ao cais.")
     text = _text(_page(f"<p>{para}</p>" + "".join(f"<p>{p}</p>" for p in PARAS)))
     assert text.split("\n")[0] == para
+
+
+def test_paywall_gate_with_login_and_register_links_is_not_body() -> None:
+    # A members-only gate inside the article column, under class names no widget rule knows:
+    # its pitch, the two buttons and the list of membership perks are not the article.
+    gate = ("<div class='box-k7'><p>This story is for members. Print subscribers register for free.</p>"
+            "<a href='/service/register'>Register</a> <a href='/service/login'>Log in to read on</a>"
+            "<dl><dt>Members get</dt><dd>The digital edition every morning</dd>"
+            "<dd>Unlimited stories from the archive</dd><dd>Our weekly harbour letter</dd></dl></div>")
+    text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS[:2]) + gate
+                       + "".join(f"<p>{p}</p>" for p in PARAS[2:])))
+    assert text.split("\n") == PARAS
+
+
+def test_call_to_subscribe_without_a_login_link_is_kept() -> None:
+    # One kind of account link alone is no gate: a closing paragraph may invite to subscribe.
+    call = ("Readers who want the full timetable of the lamp's new hours can find it in the print "
+            "edition: <a href='/subscribe'>subscribe here</a> or <a href='/abo/digital'>go digital</a>.")
+    text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS) + f"<div class='box-k7'><p>{call}</p></div>"))
+    assert "find it in the print edition" in text
