@@ -77,7 +77,14 @@ class CleanPipeline:
         if not isinstance(item, PageItem):
             return item
         site = self.crawler.spider.site
-        result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
+        try:
+            result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
+        except DropItem:
+            # Cleaning switched off: nothing of this fetch will be written. On Redis its in-flight
+            # entry would otherwise outlive this worker and another would fetch the page again.
+            if self.crawler.spider.store is not None:
+                self.crawler.spider.store.settled(item.fetched.url)
+            raise
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
         result = language_gate(result, self.languages)
