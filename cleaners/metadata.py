@@ -257,11 +257,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     h1 = tree.find(".//h1")
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
-    og_title = _first(meta, "og:title", "twitter:title")
-    tw_title = _first(meta, "twitter:title")
-    md.social_titles = [t for t in (_first(meta, "og:title"), tw_title) if t]
+    md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]
     md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name)
-    md.title = _confirmed_cut(md.title, (h1_text, og_title, tw_title))
+    md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(tree.findtext(".//title"))), site_name)
     if not md.authors:

@@ -76,19 +76,18 @@ class CleanPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        site = self.crawler.spider.site
+        site, store = self.crawler.spider.site, self.crawler.spider.store
         try:
             result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
         except DropItem:
             # Cleaning switched off: nothing of this fetch will be written. On Redis its in-flight
             # entry would otherwise outlive this worker and another would fetch the page again.
-            if self.crawler.spider.store is not None:
-                self.crawler.spider.store.settled(item.fetched.url)
+            if store is not None:
+                store.settled(item.fetched.url)
             raise
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
         result = language_gate(result, self.languages)
-        store = self.crawler.spider.store
         if not isinstance(result, Article):
             self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")
             logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")

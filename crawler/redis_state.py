@@ -371,6 +371,11 @@ class Queue(_PriorityQueue):
     return top[1]
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # EVALSHA: a pop per request must not send the script's text each time
+        self._take = self.server.register_script(self._TAKE)
+
     @property
     def taken_key(self) -> str:
         return f"{self.key}:taken:{self.worker}"
@@ -382,7 +387,7 @@ class Queue(_PriorityQueue):
             pipe.execute()
 
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self.server.eval(self._TAKE, 2, self.key, self.taken_key)
+        data = self._take(keys=[self.key, self.taken_key])
         if not data:
             return None
         request = self._decode_request(data)
@@ -418,7 +423,6 @@ class Scheduler(_RedisScheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Scheduler:  # type: ignore[override]
         instance = cls.from_settings(crawler.settings)
-        instance.ns, instance.worker = namespace(crawler.settings), worker_id(crawler.settings)
         instance.stats = crawler.stats
         instance.crawler = crawler
         return instance
@@ -429,7 +433,7 @@ class Scheduler(_RedisScheduler):
         # scrapy-redis would build its own client from REDIS_URL; share ours instead.
         self.df = RFPDupeFilter(self.server, key=self.dupefilter_key % {"spider": spider.name})
         super().open(spider)
-        self.queue.ns, self.queue.worker = self.ns, self.worker
+        self.queue.ns, self.queue.worker = namespace(self.crawler.settings), worker_id(self.crawler.settings)
 
     def _gone(self, exc: Exception) -> None:
         msg = f"Redis went away: {redact(str(exc))}"

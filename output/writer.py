@@ -178,7 +178,7 @@ class PartWriter:
             if self._executor is None:
                 self._committed.append(self._commit_one(directory))
             else:
-                self._pending.append(self._executor.submit(self._finish, directory, self._open.pop(directory)))
+                self._pending.append(self._executor.submit(self._finish, self._open.pop(directory)))
 
     def _discard(self, directory: Path) -> None:
         self._discard_part(self._open.pop(directory))
@@ -194,9 +194,9 @@ class PartWriter:
         part.tmp.unlink(missing_ok=True)
 
     def _commit_one(self, directory: Path) -> CommittedPart:
-        return self._finish(directory, self._open.pop(directory))
+        return self._finish(self._open.pop(directory))
 
-    def _finish(self, directory: Path, part: _OpenPart) -> CommittedPart:
+    def _finish(self, part: _OpenPart) -> CommittedPart:
         try:
             if part.out is not part.fh:
                 part.out.close()   # ends the gzip member / zstd frame; the raw file stays open
@@ -204,7 +204,7 @@ class PartWriter:
             os.fsync(part.fh.fileno())
             part.fh.close()
             os.replace(part.tmp, part.final)
-            _fsync_dir(directory)
+            _fsync_dir(part.final.parent)
         except OSError as exc:
             self._discard_part(part)
             raise _output_error(part.tmp, exc) from exc

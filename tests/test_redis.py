@@ -235,7 +235,7 @@ def test_a_worker_killed_between_any_two_hand_overs_leaves_every_request_to_the_
     for url in urls[:4]:                  # killed while queueing the listing: 4 and 5 only claimed
         qa.push(request(url))
     assert qa.pop().url == urls[0]        # 0: popped and in flight (being downloaded)
-    client.eval(Queue._TAKE, 2, qa.key, qa.taken_key)   # 1: popped, killed before noting it in flight
+    qa._take(keys=[qa.key, qa.taken_key])   # 1: popped, killed before noting it in flight
     assert sorted(client.hkeys("t:claimed")) == [u.encode() for u in urls[4:]]
     assert client.hkeys("t:inflight") == [urls[0].encode()]
     assert client.hlen(qa.taken_key) == 1 and client.zcard(qa.key) == 2   # 2, 3 still queued
