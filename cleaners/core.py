@@ -114,9 +114,11 @@ def parse(text: str) -> etree._Element | None:
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+    dom.adopt_stray_roots(root)
+    return root
 
 
 def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:

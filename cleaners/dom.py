@@ -412,6 +412,31 @@ def _append_text(el: etree._Element, text: str | None) -> None:
         el.text = (el.text or "") + text
 
 
+def adopt_stray_roots(root: etree._Element) -> int:
+    """Move what libxml2 put beside the document root into its ``<body>``; return the elements
+    moved. Markup after a stray ``</html>`` (a second page glued on by an include or an archive's
+    toolbar) becomes further root-level ``<html>`` elements that a walk from the root never
+    sees: the article could sit there. Their ``<head>`` holds no page text and is left out."""
+    sib = root.getnext()
+    if sib is None:
+        return 0
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    moved = 0
+    while sib is not None:
+        nxt = sib.getnext()
+        if isinstance(sib.tag, str):
+            for head in sib.findall("head"):
+                sib.remove(head)
+            for inner in sib.iter("html", "body"):
+                inner.tag = "div"   # no second html or body inside the body
+            body.append(sib)
+            moved += 1
+        sib = nxt
+    return moved
+
+
 def tree_size(tree: etree._Element) -> int:
     """Number of elements, counted in C (libxml2 already caps nesting depth at 256 when parsing
     HTML without the huge-tree option, so depth needs no check of its own)."""

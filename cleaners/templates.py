@@ -33,6 +33,7 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
+from cleaners.dom import adopt_stray_roots
 from cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
@@ -82,6 +83,13 @@ def _learnable(normalized: str) -> bool:
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """Parse a document for learning; ``None`` when it is empty, too large or unparseable."""
+    root = _parse_html(html)
+    if root is not None:
+        adopt_stray_roots(root)  # what the cleaner will see, the learner must see too
+    return root
+
+
+def _parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     if not html or len(html) > MAX_HTML_CHARS:
         return None
     try:

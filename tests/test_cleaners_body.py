@@ -386,3 +386,15 @@ def test_call_to_subscribe_without_a_login_link_is_kept() -> None:
             "edition: <a href='/subscribe'>subscribe here</a> or <a href='/abo/digital'>go digital</a>.")
     text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS) + f"<div class='box-k7'><p>{call}</p></div>"))
     assert "find it in the print edition" in text
+
+
+def test_article_after_a_stray_closing_html_tag_is_extracted() -> None:
+    # An include closed the document early ("</body></html>" of a toolbar, then a second <html>):
+    # libxml2 puts the rest beside the root, where no walk from the root looks.
+    page = ("<html><head><title>Harbour light returns</title></head><body>"
+            "<div id='toolbar'><a href='/'>Archive</a> <span>3 captures</span></div></body></html>\n"
+            "<html><head><script>var x = 1;</script></head><body><h1>Harbour light returns</h1>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</body></html>")
+    text = _text(page)
+    assert text.split("\n") == PARAS
+    assert "var x" not in text

@@ -11,7 +11,7 @@ import pytest
 import trafilatura
 
 from cleaners import Article, SiteRules, SiteTemplates, clean_html, clean_many
-from cleaners.templates import normalize_block, page_blocks, site_key, state_path
+from cleaners.templates import block_hash, normalize_block, page_blocks, site_key, state_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "templates"
 META = json.loads((FIXTURES / "site.json").read_text(encoding="utf-8"))
@@ -295,3 +295,11 @@ def test_merge_of_disjoint_halves_equals_learning_all() -> None:
     left.merge(right)
     whole = learned_from(PAGES)
     assert left.pages == whole.pages and left.learned() == whole.learned()
+
+
+def test_blocks_after_a_stray_closing_html_tag_are_learned() -> None:
+    # What the cleaner reads after a stray </html> the learner must count too.
+    page = "<html><body><p>Top bar</p></body></html><html><body><p>Sidebar headline</p></body></html>"
+    blocks = page_blocks(page)
+    assert block_hash(normalize_block("Sidebar headline")) in blocks
+    assert block_hash(normalize_block("Top bar")) in blocks
