@@ -515,10 +515,15 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str 
         return _strip_site(unescape(tag), site_name) if tag else None
     shown = _shown_headings(tree)
     keys = [_title_key(c) for c in cands]
-    if tag:  # the <title> votes, not a candidate: it is often cut or carries the section
-        keys += list({_title_key(tag), _title_key(_strip_site(unescape(tag), site_name))})
+    # the <title> votes once, not as a candidate: it is often cut or carries the section. Read
+    # whole as well as its longest part: a headline may hold " - " itself ("Topic - Headline - Site")
+    tag_keys: set[str] = set()
+    if tag:
+        whole = _clean(tree.findtext(".//title")) or tag
+        tag_keys = {_title_key(t) for w in (tag, whole) for t in (w, _strip_site(unescape(w), site_name))}
     # displayed as a heading counts as two sources: og:title and twitter:title are often one copy
-    score = [2 * (c in shown) + sum(_supports(k, c) for k in keys) for c in keys[:len(cands)]]
+    score = [2 * (c in shown) + sum(_supports(k, c) for k in keys) + any(_supports(k, c) for k in tag_keys)
+             for c in keys]
     return cands[score.index(max(score))]
 
 

@@ -307,3 +307,17 @@ def test_title_cut_at_an_unescaped_quote_is_made_whole() -> None:
     head = '<meta property="og:title" content="Harbour marathon: clear winner">'
     body = "<h1>Harbour marathon: clear winner and a royal visit</h1>"
     assert _md(_page(head=head, body=body)).title == "Harbour marathon: clear winner"
+
+
+def test_whole_title_tag_supports_a_headline_holding_a_dash() -> None:
+    # "Topic - Headline - Site": the <title>'s longest part alone ("council approves the plan")
+    # supports nobody; the whole <title> supports the JSON-LD headline against two social copies
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge - council approves the plan"}
+    head = ('<title>Harbour bridge - council approves the plan - Harbour Daily</title>'
+            '<meta property="og:title" content="Council says yes to the bridge">'
+            '<meta name="twitter:title" content="Council says yes to the bridge">')
+    assert _md(_page(ld=ld, head=head)).title == "Harbour bridge - council approves the plan"
+    # shown as the article's heading, the social headline still wins
+    body = "<article><h2>Council says yes to the bridge</h2></article>"
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Council says yes to the bridge"
+
