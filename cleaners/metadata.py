@@ -220,7 +220,7 @@ def date_from_url(url: str | None) -> str | None:
 def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     """Read title, authors, dates, description, section, tags, language and body evidence."""
     md = Metadata()
-    ld_title = None
+    ld_title = ld_name = None
     root = tree.getroottree().getroot()
     md.html_lang = _clean(root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
     meta = _meta(tree)
@@ -236,6 +236,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.has_article_ld = True
         md.title = _clean(article.get("headline")) or _clean(article.get("name"))
         ld_title = md.title
+        name = _clean(article.get("name"))
+        if name and ld_title and _title_key(name) != _title_key(ld_title):
+            ld_name = name  # a second declared title of the article, when it says another thing
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
         md.authors = _names(article.get("author"), by_id)
 
@@ -258,7 +261,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
     md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]
-    md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name)
+    md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name, ld_name)
     md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(tree.findtext(".//title"))), site_name)
@@ -500,11 +503,12 @@ def _shown_headings(tree: etree._Element) -> set[str]:
 
 
 def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str | None, tag: str | None,
-                site_name: str | None) -> str | None:
+                site_name: str | None, ld_name: str | None = None) -> str | None:
     """Of the declared titles (JSON-LD headline, og:title, twitter:title; without the site's
     name), the one with most support: displayed as a heading by the article (two votes), each
-    source that declares it and the <title> (one vote); JSON-LD's headline, the article's own,
-    first on a tie. With none declared, the h1, else the <title>.
+    source that declares it, the <title> and a JSON-LD name other than the headline (one vote);
+    JSON-LD's headline, the article's own, first on a tie. With none declared, the h1, else the
+    <title>.
 
     Sources disagree on a good share of news pages (a search headline in JSON-LD, a social one
     in og:title); what the reader sees is the headline."""
@@ -521,8 +525,9 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str 
     if tag:
         whole = _clean(tree.findtext(".//title")) or tag
         tag_keys = {_title_key(t) for w in (tag, whole) for t in (w, _strip_site(unescape(w), site_name))}
+    voters = keys + ([_title_key(_strip_site(unescape(ld_name), site_name))] if ld_name else [])
     # displayed as a heading counts as two sources: og:title and twitter:title are often one copy
-    score = [2 * (c in shown) + sum(_supports(k, c) for k in keys) + any(_supports(k, c) for k in tag_keys)
+    score = [2 * (c in shown) + sum(_supports(k, c) for k in voters) + any(_supports(k, c) for k in tag_keys)
              for c in keys]
     return cands[score.index(max(score))]
 

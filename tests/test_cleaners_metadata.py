@@ -321,3 +321,17 @@ def test_whole_title_tag_supports_a_headline_holding_a_dash() -> None:
     body = "<article><h2>Council says yes to the bridge</h2></article>"
     assert _md(_page(ld=ld, head=head, body=body)).title == "Council says yes to the bridge"
 
+
+def test_json_ld_name_other_than_the_headline_votes() -> None:
+    # the h1 shows the JSON-LD headline; JSON-LD's name, og:title, twitter:title and the <title>
+    # all declare the social headline: four declarations against a shown heading and one
+    ld = {"@type": "NewsArticle", "headline": "Tears for the pole vaulter, then the twist",
+          "name": "Paris 2024: Tears for Lene Moe, then the twist"}
+    head = ('<title>Paris 2024: Tears for Lene Moe, then the twist</title>'
+            '<meta property="og:title" content="Paris 2024: Tears for Lene Moe, then the twist">'
+            '<meta name="twitter:title" content="Paris 2024: Tears for Lene Moe, then the twist">')
+    body = "<article><h1>Tears for the pole vaulter, then the twist</h1></article>"
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Paris 2024: Tears for Lene Moe, then the twist"
+    # a name that repeats the headline is the same declaration: the tie stays with the headline
+    ld["name"] = ld["headline"]
+    assert _md(_page(ld=ld, head=head, body=body)).title == "Tears for the pole vaulter, then the twist"
