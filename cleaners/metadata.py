@@ -261,7 +261,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
     md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]
-    md.title = _best_title(tree, (md.title, *md.social_titles), h1_text, _title_tag(tree), site_name, ld_name)
+    # a <meta name|itemprop="headline"> (microdata, news CMSs) declares the headline too
+    declared = (md.title, _first(meta, "headline"), *md.social_titles)
+    md.title = _best_title(tree, declared, h1_text, _title_tag(tree), site_name, ld_name)
     md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(tree.findtext(".//title"))), site_name)
@@ -504,7 +506,7 @@ def _shown_headings(tree: etree._Element) -> set[str]:
 
 def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str | None, tag: str | None,
                 site_name: str | None, ld_name: str | None = None) -> str | None:
-    """Of the declared titles (JSON-LD headline, og:title, twitter:title; without the site's
+    """Of the declared titles (JSON-LD headline, meta headline, og:title, twitter:title; without the site's
     name), the one with most support: displayed as a heading by the article (two votes), each
     source that declares it, the <title> and a JSON-LD name other than the headline (one vote);
     JSON-LD's headline, the article's own, first on a tie. With none declared, the h1, else the
