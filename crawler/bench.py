@@ -262,7 +262,8 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
         v for k, v in stats.items() if k.startswith("newsclean/clean/dropped/")) + stats.get("newsclean/clean/skipped", 0)
     rcs = [proc.returncode for proc in running]
     return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
-            "cpu": sum(cpu.values()), "peak_rss_main": max((hwm.get(p.pid, 0) for p in running), default=0),
+            "cpu": sum(cpu.values()), "cpu_main": sum(cpu.get(p.pid, 0.0) for p in running),
+            "peak_rss_main": max((hwm.get(p.pid, 0) for p in running), default=0),
             "peak_rss_max": max(hwm.values(), default=0), "stats": stats,
             "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
 
@@ -416,7 +417,8 @@ def scale_out(base: str, redis_url: str, cores: int) -> int:
 def _report(label: str, r: dict[str, Any], cores: int) -> None:
     st = r["stats"]
     print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pps']:.1f} pages/s  "
-          f"cpu {100 * r['cpu'] / r['wall'] / cores:.0f}% of {cores} cores  "
+          f"cpu {100 * r['cpu'] / r['wall'] / cores:.0f}% of {cores} cores "
+          f"(main process {1000 * r['cpu_main'] / max(1, r['pages']):.1f} ms a page)  "
           f"peak RSS main {r['peak_rss_main'] / 2**20:.0f} MB, max process {r['peak_rss_max'] / 2**20:.0f} MB  "
           f"reactor max stall {st.get('newsclean/reactor/max_stall_ms', '?')} ms "
           f"({st.get('newsclean/reactor/stalls', 0)} over 200 ms)  "

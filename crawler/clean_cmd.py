@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from cleaners import Article, SiteRules, clean_text
-from crawler.cleaning import CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
+from crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
 from crawler.sites import Site, load_registry
 from output import JsonlReader, build_reject, new_run_id
 from output.dedup import DEFAULT_THRESHOLD, DedupIndex
@@ -229,7 +229,7 @@ class _Progress:
 
 async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, emit: Any,
                      max_inflight: int) -> None:
-    """Clean ``docs`` with ``cleaner`` and ``emit(doc, site, result)`` them in input order."""
+    """Clean ``docs`` with ``cleaner`` and ``emit(doc, site, cleaned)`` them in input order."""
     pending: deque[tuple[Doc, str, asyncio.Future]] = deque()
     for doc in docs:
         site, rules = resolve(doc.url, doc.site)
@@ -297,17 +297,19 @@ def clean_command(args: argparse.Namespace) -> int:
             # this input alone, in input order (the earliest record wins).
             index = DedupIndex(None, threshold=threshold) if args.duplicates != "off" else None
 
-            def emit(doc: Doc, site: str, result: Any) -> None:
-                result = language_gate(result, languages)
+            def emit(doc: Doc, site: str, cleaned: Cleaned) -> None:
+                result = language_gate(cleaned.result, languages)
                 fetched_at = doc.fetched_at or datetime.now(timezone.utc)
                 url = doc.url or result.url
                 reason, detail = (None, "") if isinstance(result, Article) else (result.reason, result.detail)
                 if reason is None:
-                    record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id)
+                    record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
+                                            digest=cleaned.digest)
                     match = None
                     if index is not None:
                         match = index.observe(record["id"], record["content_hash"], record["text"],
-                                              run_id=run_id, keep=args.duplicates != "drop")
+                                              run_id=run_id, keep=args.duplicates != "drop",
+                                              minhash=cleaned.digest.minhash if cleaned.digest else None)
                         if match is not None and args.duplicates == "drop":
                             reason = "duplicate"
                             detail = f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})"

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates
 from output import build_record, canonicalize_url
+from output.dedup import TextDigest
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +27,38 @@ class CleanJob:
     rules: SiteRules
 
 
-def article_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """What a :class:`Cleaner` returns: the page's result and, for an article, its text's
+    digest, computed where the page was cleaned (None: not computed, e.g. a reject)."""
+
+    result: CleanResult
+    digest: TextDigest | None = None
+
+
+def digest_of(result: CleanResult) -> TextDigest | None:
+    """The digest of an article's text (None for a reject, or if it cannot be computed: the
+    record is then built without it, as before)."""
+    if not isinstance(result, Article):
+        return None
+    try:
+        return TextDigest.of(result.text)
+    except Exception:  # noqa: BLE001 - an optimisation only: the main process computes it instead
+        return None
+
+
+def article_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
+                   digest: TextDigest | None = None) -> dict[str, Any]:
     """The v1 record of a cleaned page: one function, so a crawl and ``newsclean clean`` over
     its WARC archive build records the same way."""
     return build_record(article, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
-                        canonical_url=canonicalize_url(url, article.canonical_url))
+                        canonical_url=canonicalize_url(url, article.canonical_url),
+                        text_hash=digest.content_hash if digest else None,
+                        word_count=digest.word_count if digest else None)
 
 
 class Cleaner(Protocol):
-    async def clean(self, job: CleanJob) -> CleanResult: ...
+    async def clean(self, job: CleanJob) -> Cleaned: ...
 
     def close(self) -> None: ...
 
@@ -169,17 +193,17 @@ class InlineCleaner:
         self.timeout = timeout
         self.window = window or LearningWindow(book)
 
-    async def clean(self, job: CleanJob) -> CleanResult:
+    async def clean(self, job: CleanJob) -> Cleaned:
         from crawler.pool import clean_with_blocks
 
         seq = self.window.next_seq()
         blocks = None
         try:
             version, learned = self.window.snapshot(job.site, seq)  # inline: the barrier is always met
-            result, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout)
+            cleaned, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout)
         finally:
             self.window.finish(seq, job.site, job.url, blocks)
-        return result
+        return cleaned
 
     def close(self) -> None:
         self.book.save()

@@ -133,7 +133,8 @@ class DedupPipeline:
         record = item.record
         try:
             match = self.index.observe(record["id"], record["content_hash"], record["text"],
-                                       run_id=self.run_id, site=self.site, keep=self.mode == "keep")
+                                       run_id=self.run_id, site=self.site, keep=self.mode == "keep",
+                                       minhash=item.minhash)
         except INDEX_ERRORS as exc:
             # The index is gone (Redis down, disk full): the record still goes out, unmarked.
             self._index_error(exc)

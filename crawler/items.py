@@ -44,3 +44,4 @@ class ArticleItem:
 
     record: dict[str, Any]
     fetched: Fetched
+    minhash: bytes | None = None     # the text's dedup signature, if computed where it was cleaned

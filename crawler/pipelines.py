@@ -78,13 +78,14 @@ class CleanPipeline:
             return item
         site, store = self.crawler.spider.site, self.crawler.spider.store
         try:
-            result = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
+            cleaned = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
         except DropItem:
             # Cleaning switched off: nothing of this fetch will be written. On Redis its in-flight
             # entry would otherwise outlive this worker and another would fetch the page again.
             if store is not None:
                 store.settled(item.fetched.url)
             raise
+        result = cleaned.result
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
         result = language_gate(result, self.languages)
@@ -100,14 +101,15 @@ class CleanPipeline:
             if getattr(result, name):
                 self.stats.inc_value(f"{self.STATS}/field/{name}")
         record = article_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                                run_id=self.run_id)
+                                run_id=self.run_id, digest=cleaned.digest)
         if store is not None:
             unchanged = store.content_hash(item.fetched.url) == record["content_hash"]
             store.record_fetch(item.fetched, unchanged=unchanged)
             if unchanged:
                 self.stats.inc_value("newsclean/store/unchanged_content")
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
-        return ArticleItem(record=record, fetched=item.fetched)
+        return ArticleItem(record=record, fetched=item.fetched,
+                           minhash=cleaned.digest.minhash if cleaned.digest else None)
 
 
 class OutputPipeline:

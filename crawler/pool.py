@@ -4,7 +4,9 @@ The parent (the crawl process) owns every site's learned templates (a
 :class:`~crawler.cleaning.TemplateBook` behind a :class:`~crawler.cleaning.LearningWindow`).
 A job carries the page and the learned block set its window position allows; a worker caches
 that set per site and version, so it travels once per epoch, not once per page. The worker
-cleans the page with it and sends back the result plus the page's block hashes, which the
+cleans the page with it and sends back the result (with the article text's digest: content
+hash, word count, dedup signature, so none of that runs on the reactor thread) plus the
+page's block hashes, which the
 parent counts (in arrival order, so results do not depend on which worker got which page:
 they equal :class:`~crawler.cleaning.InlineCleaner`'s for the same arrival order).
 
@@ -40,7 +42,7 @@ from typing import Any
 
 from cleaners import CleanResult, Rejected, SiteTemplates, clean_html
 from cleaners.templates import page_blocks
-from crawler.cleaning import CleanJob, LearningWindow, TemplateBook
+from crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, digest_of
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,12 @@ KILL_GRACE = 1.0
 STARTUP_WAIT = 120.0
 #: Seconds close() waits for a worker to exit after asking it to.
 EXIT_WAIT = 3.0
+
+#: Niceness a worker adds to its own: with one worker per core, the workers and the reactor
+#: thread compete for the cores, and a reactor thread waiting for a core is a stalled crawl.
+#: At +5 the kernel's scheduler weighs a worker a third of the reactor, so the reactor runs
+#: when it has work and the workers take all the CPU it leaves (the throughput is theirs anyway).
+WORKER_NICE = 5
 
 #: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK"`` makes a worker
 #: sleep forever / ``os._exit`` on a page whose HTML contains MARK. Read from the crawl's
@@ -87,18 +95,20 @@ class FixedTemplates(SiteTemplates):
 
 
 def clean_with_blocks(html: str, url: str, rules: Any, learned: frozenset[int], site: str,
-                      timeout: float) -> tuple[CleanResult, frozenset[int] | None]:
-    """Clean one page with a site's learned blocks; also return the page's block hashes for
-    the parent to count (None when the cleaner rejected the page before pruning).
+                      timeout: float) -> tuple[Cleaned, frozenset[int] | None]:
+    """Clean one page with a site's learned blocks (an article with its text's digest); also
+    return the page's block hashes for the parent to count (None when the cleaner rejected
+    the page before pruning).
 
     Shared by the inline cleaner and the workers so both give the same answer.
     """
     templates = FixedTemplates(site, learned)
+    result: CleanResult
     try:
         result = clean_html(html, url, rules, templates=templates, timeout=timeout)
     except Exception as exc:  # noqa: BLE001 — one bad page must not stop a worker
         result = Rejected(url, "error", detail=f"{type(exc).__name__}: {exc}"[:300])
-    return result, templates.last_blocks
+    return Cleaned(result, digest_of(result)), templates.last_blocks
 
 
 def _parse_faults(spec: str | None) -> dict[str, str]:
@@ -114,6 +124,10 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
     """A worker process: clean jobs from the pipe until it closes or says stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:
+        pass   # not allowed here: cleaning still works, the reactor just gets no precedence
     faults = _parse_faults(fault_spec)
     conn.send("ready")   # imports are done: the parent's clock for a page starts after this
     cache: dict[str, tuple[int, frozenset[int]]] = {}
@@ -133,9 +147,9 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
             time.sleep(10**6)
         if faults.get("crash") and faults["crash"] in html:
             os._exit(70)
-        result, blocks = clean_with_blocks(html, url, rules, current, site, timeout)
+        cleaned, blocks = clean_with_blocks(html, url, rules, current, site, timeout)
         try:
-            conn.send((result, blocks))
+            conn.send((cleaned, blocks))
         except (BrokenPipeError, OSError):
             return
 
@@ -206,7 +220,7 @@ class _Slot:
                 continue
             self.pool.deliver(task, self._do(task))
 
-    def _do(self, task: _Task) -> tuple[CleanResult, frozenset[int] | None]:
+    def _do(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
         job = task.job
         if self.proc is None:
             try:
@@ -214,7 +228,7 @@ class _Slot:
             except (EOFError, OSError):
                 self.kill()
                 self.pool.count(STAT_CRASHES)
-                return Rejected(job.url, "error", detail="worker failed to start"), None
+                return Cleaned(Rejected(job.url, "error", detail="worker failed to start")), None
         send_learned = task.learned if self.sent.get(job.site) != task.version else None
         try:
             self.conn.send((job.html, job.url, job.rules, job.site, task.version, send_learned,
@@ -228,12 +242,12 @@ class _Slot:
             code = self.proc.exitcode if self.proc is not None else None
             self.kill()
             logger.warning("cleaning worker %d crashed on %s (exit code %s); replaced", self.index, job.url, code)
-            return Rejected(job.url, "error", detail="worker crashed"), None
+            return Cleaned(Rejected(job.url, "error", detail="worker crashed")), None
         self.pool.count(STAT_TIMEOUTS)
         self.pool.count(STAT_RESTARTS)
         self.kill()
         logger.warning("cleaning %s took over %.1f s; worker %d replaced", job.url, self.pool.timeout, self.index)
-        return Rejected(job.url, "timeout", detail=f"over {self.pool.timeout:g} s (worker killed)"), None
+        return Cleaned(Rejected(job.url, "timeout", detail=f"over {self.pool.timeout:g} s (worker killed)")), None
 
 
 class PoolCleaner:
@@ -274,7 +288,7 @@ class PoolCleaner:
         else:
             self.stats.inc_value(key)
 
-    def deliver(self, task: _Task, outcome: tuple[CleanResult, frozenset[int] | None]) -> None:
+    def deliver(self, task: _Task, outcome: tuple[Cleaned, frozenset[int] | None]) -> None:
         def settle() -> None:
             if not task.future.done():
                 task.future.set_result(outcome)
@@ -284,7 +298,7 @@ class PoolCleaner:
         except RuntimeError:
             pass  # the loop is closed: nobody waits any more
 
-    async def clean(self, job: CleanJob) -> CleanResult:
+    async def clean(self, job: CleanJob) -> Cleaned:
         if self.closed:
             raise RuntimeError("PoolCleaner is closed")
         self.loop = asyncio.get_running_loop()
@@ -295,10 +309,10 @@ class PoolCleaner:
             version, learned = self.window.snapshot(job.site, seq)
             future = self.loop.create_future()
             self.tasks.put(_Task(job, version, learned, future))
-            result, blocks = await future
+            cleaned, blocks = await future
         finally:
             self.window.finish(seq, job.site, job.url, blocks)
-        return result
+        return cleaned
 
     def close(self) -> None:
         """Stop the workers (each finishes its page), join them, and save the learned templates."""
@@ -439,7 +453,7 @@ class NoCleaner:
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats
 
-    async def clean(self, job: CleanJob) -> CleanResult:
+    async def clean(self, job: CleanJob) -> Cleaned:
         from scrapy.exceptions import DropItem
 
         if self.stats is not None:

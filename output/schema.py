@@ -155,10 +155,13 @@ def iso_utc(moment: datetime) -> str:
 
 
 def build_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
-                 canonical_url: str | None = None, duplicate_of: str | None = None) -> dict[str, Any]:
+                 canonical_url: str | None = None, duplicate_of: str | None = None,
+                 text_hash: str | None = None, word_count: int | None = None) -> dict[str, Any]:
     """Build the v1 record (key order as in DESIGN.md) from a cleaned article.
 
-    ``canonical_url`` defaults to ``canonicalize_url(url, article.canonical_url)``.
+    ``canonical_url`` defaults to ``canonicalize_url(url, article.canonical_url)``;
+    ``text_hash`` and ``word_count``, when given, are the text's (computed elsewhere, e.g. in
+    the process that cleaned the page).
     """
     canonical = canonical_url or canonicalize_url(url, article.canonical_url)
     return {
@@ -177,8 +180,8 @@ def build_record(article: Article, *, url: str, site: str, fetched_at: datetime,
         "tags": list(article.tags),
         "description": article.description,
         "text": article.text,
-        "word_count": article.word_count,
-        "content_hash": content_hash(article.text),
+        "word_count": article.word_count if word_count is None else word_count,
+        "content_hash": text_hash or content_hash(article.text),
         "duplicate_of": duplicate_of,
         "fetched_at": iso_utc(fetched_at),
         "run_id": run_id,

@@ -12,8 +12,8 @@ import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from output import PartWriter, content_hash
-from output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, find_duplicates,
-                          lsh_params, shingles, signature, written_in_run)
+from output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, TextDigest,
+                          find_duplicates, lsh_params, shingles, signature, written_in_run)
 
 from .dedup_fixtures import distinct, measure, syndicated
 
@@ -41,6 +41,21 @@ def test_signature_is_datasketchs_minhash() -> None:
         fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
         fresh.update_batch([s.encode("utf-8") for s in shingles(text)])
         assert np.array_equal(signature(text).hashvalues, fresh.hashvalues)
+
+
+def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:
+    # The crawl computes each text's digest in the cleaning worker and hands the index its
+    # signature: the matches must be those of the index computing it itself.
+    records = [_entry(wire.name, wire.text) for wire, _ in syndicated()]
+    records += [_entry(copy.name, copy.text) for _, copies in syndicated() for copy in copies]
+    records += [_entry(d.name, d.text) for d in distinct()]
+    own, given = DedupIndex(None), DedupIndex(None)
+    for rid, chash, text in records:
+        digest = TextDigest.of(text)
+        assert digest.content_hash == chash and digest.word_count == len(text.split())
+        expected = own.observe(rid, chash, text, run_id="r")
+        assert given.observe(rid, chash, text, run_id="r", minhash=digest.minhash) == expected
+    assert own.count() == given.count() == len(records)
 
 
 def test_exact_copy_points_at_the_first() -> None:
