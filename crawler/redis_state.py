@@ -524,10 +524,8 @@ class Coordinator:
         requeued, redo = reclaim_dead(self.r, self.ns, self.worker, store if isinstance(store, RedisArticleStore) else None)
         for key, req in redo:
             if req.get("kind", "article") == "article":
-                request = Request(
-                    req["url"], callback=spider.parse_article, errback=spider.on_error, dont_filter=True,
-                    meta={"newsclean_kind": "article", "newsclean_source": req.get("source") or "reclaimed",
-                          "newsclean_key": key, "newsclean_listed_date": req.get("listed_date")})
+                request = spider.known_article_request(req["url"], key, req.get("source") or "reclaimed",
+                                                       req.get("listed_date")).replace(dont_filter=True)
             else:
                 request = spider._discovery_request(req["url"], req["kind"], req.get("depth") or 0)
                 request = request.replace(dont_filter=True)

@@ -219,13 +219,20 @@ class NewsSpider(scrapy.Spider):
                     meta["handle_httpstatus_list"] = [304]
             self._articles_scheduled += 1
             self._inc(f"articles_from/{source}")
-            # The store dedups article URLs within and across runs, so Scrapy's dupefilter does
-            # not have to remember every article fingerprint of a long crawl.
-            out.append(Request(url, callback=self.parse_article, errback=self.on_error, headers=headers,
-                               dont_filter=self.store is not None,
-                               meta={**meta, "newsclean_kind": "article", "newsclean_source": source, "newsclean_key": key,
-                                     "newsclean_listed_date": listed_date.isoformat() if listed_date else None}))
+            out.append(self.known_article_request(url, key, source, listed_date.isoformat() if listed_date else None,
+                                                  headers=headers, meta=meta))
         return out
+
+    def known_article_request(self, url: str, key: str, source: str, listed_date: str | None, *,
+                              headers: dict[str, str] | None = None, meta: dict[str, Any] | None = None) -> Request:
+        """The request of an article URL the store let this crawl fetch (store key ``key``,
+        ``listed_date`` ISO): listed by discovery, or taken over from a worker that died."""
+        # The store dedups article URLs within and across runs, so Scrapy's dupefilter does
+        # not have to remember every article fingerprint of a long crawl.
+        return Request(url, callback=self.parse_article, errback=self.on_error, headers=headers or {},
+                       dont_filter=self.store is not None,
+                       meta={**(meta or {}), "newsclean_kind": "article", "newsclean_source": source,
+                             "newsclean_key": key, "newsclean_listed_date": listed_date})
 
     def _limit_reached(self, pending: int = 0) -> bool:
         return bool(self.max_articles) and self._articles_scheduled + pending >= self.max_articles
