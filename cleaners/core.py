@@ -380,6 +380,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     md = extract_metadata(tree, url)
     run.check("metadata")
+    if "<td" in text or "<TD" in text:   # a substring test in C spares most pages the walk
+        dom.unwrap_layout_tables(tree)
 
     # the page's own headline(s), before pruning can move or drop them
     headlines = [" ".join("".join(h.itertext()).split()) for h in tree.iter("h1")][:3]

@@ -398,3 +398,40 @@ def test_article_after_a_stray_closing_html_tag_is_extracted() -> None:
     text = _text(page)
     assert text.split("\n") == PARAS
     assert "var x" not in text
+
+
+def _grid_page(story: str) -> str:
+    """A page laid out in nested tables, as news sites were built around 2005."""
+    nav = "".join(f"<a href='/s{i}'>Section {i}</a><br>" for i in range(8))
+    return ("<html><head><title>Harbour light returns</title></head><body>"
+            "<table width='770'><tr><td colspan='2'><a href='/'><img src='/logo.gif'></a></td></tr>"
+            f"<tr><td width='150' valign='top'>{nav}</td><td valign='top'>"
+            f"<table><tr><td>{story}</td></tr></table></td></tr></table></body></html>")
+
+
+def test_page_laid_out_in_tables_comes_out_one_paragraph_a_line() -> None:
+    # The article shares a grid cell with a list of links to other stories: rendered as a
+    # table, all of it was one glued line "| ... |" that no line rule could take apart.
+    links = ("<b>MORE HARBOUR STORIES</b><br>" + "".join(
+        f"<a href='/story/{i}'>Ferry timetable changes for the winter season, part {i}</a><br>" for i in range(6)))
+    text = _text(_grid_page("<h1>Harbour light returns</h1>" + "".join(f"<p>{p}" for p in PARAS)
+                            + f"<p>{links}"))
+    assert text.split("\n") == PARAS
+    assert "Section 3" not in text
+
+
+def test_standfirst_loose_in_a_grid_cell_beside_its_paragraphs_is_kept() -> None:
+    # A table renderer took all of a cell's text; once the grid is plain containers, text in a
+    # bare <b> before the first <p> is a paragraph of its own, or the extractor drops it.
+    text = _text(_grid_page("<h1>Harbour light returns</h1><b>" + PARAS[0] + "</b>"
+                            + "".join(f"<p>{p}" for p in PARAS[1:])))
+    assert text.split("\n") == PARAS
+
+
+def test_data_table_in_an_article_stays_a_table() -> None:
+    # A table of figures is no layout: its rows stay rows.
+    table = ("<table><tr><th>Year</th><th>Nights lit</th></tr><tr><td>2023</td><td>310</td></tr>"
+             "<tr><td>2024</td><td>122</td></tr></table>")
+    text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS[:2]) + table
+                       + "".join(f"<p>{p}</p>" for p in PARAS[2:])))
+    assert "2023 | 310" in text
