@@ -435,3 +435,16 @@ def test_data_table_in_an_article_stays_a_table() -> None:
     text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS[:2]) + table
                        + "".join(f"<p>{p}</p>" for p in PARAS[2:])))
     assert "2023 | 310" in text
+
+
+@pytest.mark.parametrize("heading", ["Read more from Harbour Daily:", "Today's Top Stories", "Today’s top stories"])
+def test_teaser_headings_naming_the_site_or_the_day_cut_the_tail(heading: str) -> None:
+    from cleaners.lines import trim_trailing
+
+    teasers = ["Ferry timetable changes for winter", "- 10/18/02 12:15:12 PM ET",
+               "The operator says fewer crossings will run after dark.", "Quay parking fees go up"]
+    kept, _ = trim_trailing(PARAS + [heading] + teasers)
+    assert kept == PARAS
+    # a sentence that opens with the same words is article text
+    line = "Read more from the harbour archive and you find the lamp was dark for most of 1944 as well."
+    assert trim_trailing(PARAS + [line])[0] == PARAS + [line]
