@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 from html import unescape
+from itertools import islice
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -400,23 +401,115 @@ def _visible_authors(tree: etree._Element) -> list[str]:
     title-cases newsroom codes and agencies, "dpa" -> "Dpa", and splits "srf/abc"); only asked
     when JSON-LD and meta name nobody."""
     try:
-        from trafilatura.htmlprocessing import prune_unwanted_nodes
-        from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo
-        found = extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS,
-                                 len_limit=120)
+        found = _byline_markup(tree)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
     return _names(_DATE_TIME.sub(" ", found)) if found else _text_byline(tree)
+
+
+# trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as
+# Python tests of one element. Their regular expressions run as Python callbacks on every element
+# of the page (EXSLT), and trafilatura prunes a deep copy of the whole page first: together ~13% of
+# the cleaner's CPU. Here a quick look at each element's attributes finds the few that could match
+# (a superset), the tests below pick the exact ones, and only those are copied and pruned.
+# tests/test_cleaners_metadata.py checks them against trafilatura's XPaths.
+_MAYBE_CLASS = re.compile("uthor|yline|byl|BBL|username|screenname|writer|channel-name|zuozhe|bian|submitted-by|"
+                          "posted-by|journalist-name")
+_MAYBE_ID = re.compile("uthor|zuozhe|bian")
+_A1_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_A1_CLASS = re.compile("author-?name|AuthorName|authorName")
+_A2_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_A2_ID = re.compile("author|zuozhe|bianji|xiaobian")
+_A2_CLASS = re.compile("author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
+_A3_ID = re.compile("[Aa]uthor")
+_A3_CLASS = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
+_DISCARD_TAGS = frozenset({"a", "div", "section", "span"})
+_DISCARD_ID = re.compile("^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile("^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+                            "article-(?:share|support)|print|category|meta-date|meta-reviewer")
+
+
+def _author_xpaths_hit(el: etree._Element) -> tuple[bool, bool, bool]:
+    """Whether ``el`` is a result of each of trafilatura's three AUTHOR_XPATHS."""
+    tag, cls, id_, prop = el.tag, el.get("class"), el.get("id"), el.get("itemprop")
+    first = tag == "author" or tag in _A1_TAGS and (
+        el.get("rel") == "author" or id_ == "author" or cls == "author" or prop == "author name"
+        or el.get("data-testid") in ("AuthorCard", "AuthorURL") or cls is not None and bool(_A1_CLASS.search(cls))
+        # rel='me': a child element <rel> whose text (on the pruned page) is "me"
+        or any(c.tag == "rel" and "".join(_pruned_copy(c).itertext()) == "me" for c in el))
+    second = tag in _A2_TAGS and (
+        cls in ("byline", "username", "byl", "BBL") or prop is not None and "author" in prop
+        or id_ is not None and bool(_A2_ID.search(id_)) or cls is not None and bool(_A2_CLASS.search(cls)))
+    third = ("Byline" in (el.get("data-component") or "") or prop is not None and "author" in prop
+             or id_ is not None and bool(_A3_ID.search(id_)) or cls is not None and bool(_A3_CLASS.search(cls)))
+    return first, second, third
+
+
+def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
+    """Elements of ``tree`` (in document order, ``tree`` included, as in trafilatura's copy of it)
+    that could be results of the AUTHOR_XPATHS: all of those, and few others."""
+    rel_parents = {r.getparent() for r in tree.iter("rel")}  # rel='me' tests a child <rel>
+    out = []
+    for el in tree.iter():
+        get = el.get
+        cls, id_ = get("class"), get("id")
+        if (cls is not None and _MAYBE_CLASS.search(cls) or id_ is not None and _MAYBE_ID.search(id_)
+                or el.tag == "author" or el in rel_parents or "Byline" in (get("data-component") or "")
+                or any("uthor" in (get(a) or "") for a in ("itemprop", "rel", "data-testid"))):
+            out.append(el)
+    return out
+
+
+def _discarded(el: etree._Element) -> bool:
+    """Whether trafilatura's AUTHOR_DISCARD_XPATHS prune ``el`` before looking for bylines."""
+    tag = el.tag
+    if tag in ("time", "figure"):
+        return True
+    if tag not in _DISCARD_TAGS:
+        return False
+    cls, id_ = el.get("class"), el.get("id")
+    return (id_ == "comments" or cls in ("comments", "title", "date")
+            or id_ is not None and bool(_DISCARD_ID.search(id_)) or cls is not None and bool(_DISCARD_CLASS.search(cls))
+            or "Figure" in (el.get("data-component") or ""))
+
+
+def _pruned_copy(el: etree._Element) -> etree._Element:
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.metadata import AUTHOR_DISCARD_XPATHS
+    return prune_unwanted_nodes(deepcopy(el), AUTHOR_DISCARD_XPATHS)
+
+
+def _byline_markup(tree: etree._Element) -> str | None:
+    """What ``extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS),
+    AUTHOR_XPATHS, len_limit=120)`` gives, without copying the page: the first result of the
+    first XPath, then of the next, outside pruned parts, whose text (pruned) is 3-119 chars."""
+    from trafilatura.utils import trim
+    results: tuple[list[etree._Element], ...] = ([], [], [])
+    for el in _byline_candidates(tree):
+        for hits, hit in zip(results, _author_xpaths_hit(el)):
+            if hit:
+                hits.append(el)
+    for hits in results:
+        for el in hits:
+            if _discarded(el) or any(_discarded(a) for a in el.iterancestors()):
+                continue  # gone from trafilatura's pruned copy
+            # only this element is copied and pruned: its text as trafilatura reads it
+            content = trim(" ".join(_pruned_copy(el).itertext()))
+            if content and 2 < len(content) < 120:
+                return content
+    return None
 
 
 #: A date or time printed in a byline ("Jane Doe 05.01.2025, 15:23"): no part of a name.
 _DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 
 
-#: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe".
-_BYLINE_NODE = etree.XPath(r"//body//text()[re:test(., '^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s')"
-                           r" or re:test(., '^\s*[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]')]",
-                           namespaces={"re": "http://exslt.org/regular-expressions"})
+#: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe", "作者：...".
+#: Tested in Python on the body's text nodes (an EXSLT regex in the XPath calls back into Python
+#: for every text node of the page).
+_BODY_TEXT = etree.XPath("//body//text()")
+_BYLINE_NODE = re.compile(r"^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s"
+                          r"|^\s*[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]")
 _BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name" (author, reporter, editor in charge, editor;
 #: simplified and traditional).
@@ -437,7 +530,7 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 def _text_byline(tree: etree._Element) -> list[str]:
     """Names from a short plain-text byline ("By Jane Doe and Tom Roe, in News · 3 May"), only
     asked when nothing else names the author."""
-    for node in _BYLINE_NODE(tree)[:20]:
+    for node in islice((t for t in _BODY_TEXT(tree) if _BYLINE_NODE.search(t)), 20):
         if node.is_tail and node.lstrip()[:1].islower():
             continue  # "... von Jane Doe" inside a sentence; a lower-case "von" must open its element
         el = node.getparent()

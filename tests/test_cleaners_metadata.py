@@ -349,3 +349,70 @@ def test_meta_headline_is_a_declared_title() -> None:
     head = '<title>Harbour Daily</title><meta itemprop="headline" content="Council approves harbour bridge">'
     body = '<div class="banner"><h1>Harbour Daily</h1></div>'
     assert _md(_page(head=head, body=body)).title == "Council approves harbour bridge"
+
+
+def _byline_variants_page() -> str:
+    # every branch of trafilatura's author and discard XPaths, and near misses, on many tags
+    attrs = [("class", v) for v in (
+        "author", "Author", "author-name", "authorname", "authorName", "AuthorName", "post-author vcard", "authority",
+        "byline", "Byline", "my-byline", "byl", "BBL", "bbl", "username", "screenname", "writer", "channel-name",
+        "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name", "comments", "Comments-box",
+        "x-comments", "commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram",
+        "article-share", "article-support", "print", "category", "meta-date", "meta-reviewer", "title", "date")]
+    attrs += [("id", v) for v in ("author", "Author-box", "zuozhe1", "bianji", "xiaobian", "comments", "comment-list",
+                                  "commentlist", "ProductReviews", "x-comments")]
+    attrs += [("itemprop", v) for v in ("author", "author name", "name author", "Author")]
+    attrs += [("rel", v) for v in ("author", "me", "authors")]
+    attrs += [("data-testid", v) for v in ("AuthorCard", "AuthorURL", "Author")]
+    attrs += [("data-component", v) for v in ("Byline", "SiteByline", "Figure", "byline")]
+    tags = ("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section", "li", "time", "figure", "author")
+    parts = [f'<{t} {a}="{v}">Rosa Delacroix</{t}>' for t in tags for a, v in attrs]
+    parts += ["<author>Rosa Delacroix</author>", "<span><rel>me</rel>Rosa</span>", "<div><rel>you</rel>Tom</div>"]
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+def test_byline_element_tests_agree_with_trafilaturas_xpaths() -> None:
+    # the Python tests stand in for trafilatura's XPaths (for speed): they must pick the same elements
+    from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from cleaners.metadata import _author_xpaths_hit, _byline_candidates, _discarded
+    tree = lxml.html.document_fromstring(_byline_variants_page())
+    path = tree.getroottree().getpath
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    superset = {path(el) for el in _byline_candidates(tree)}
+    for i, xpath in enumerate(AUTHOR_XPATHS):
+        expected = [path(el) for el in xpath(tree)]
+        assert expected, i
+        assert [path(el) for el in elements if _author_xpaths_hit(el)[i]] == expected, i
+        assert superset >= set(expected)
+    discarded = {path(el) for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
+    assert {path(el) for el in elements if _discarded(el)} == discarded
+
+
+def test_byline_markup_reads_what_trafilatura_reads() -> None:
+    from copy import deepcopy
+
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo
+
+    from cleaners.metadata import _byline_markup
+    pages = [
+        # a byline in a pruned sidebar, then one holding a date (pruned, its tail kept)
+        '<div class="sidebar"><span class="author">Tom Okafor</span></div>'
+        '<p class="byline">By <a rel="author">Rosa Delacroix</a><time>3 May</time> and Ada Lindqvist</p>',
+        # a first hit too long to be a byline, then a good one of a later XPath
+        f'<div class="author">{"Rosa Delacroix writes about harbours. " * 5}</div><h4 class="writer">Tom Okafor</h4>',
+        # a pruned element inside a byline: its tail joins the text before it
+        '<span class="author-name">Rosa<span class="date">3 May</span>Delacroix <i>and</i> Tom</span>',
+        '<p>No byline here.</p>',
+        # rel='me' is read on the pruned page: "m<span class=date>x</span>e" is "me" there
+        '<p><rel>m<span class="date">x</span>e</rel>Ada Lindqvist</p>',
+        # markup after </html> that the parser leaves beside the root: outside the tree, as in trafilatura's copy
+        '<p>Text.</p></body></html><span class="author">Tom Okafor</span>',
+        _byline_variants_page()[len("<html><body>"):-len("</body></html>")],
+    ]
+    for body in pages:
+        tree = lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+        expected = extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS,
+                                    len_limit=120)
+        assert _byline_markup(tree) == expected, body[:60]
