@@ -8,6 +8,10 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     checked against trafilatura on a fresh, unpruned parse) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
+A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
+article markup it streams in script data, if any (:mod:`cleaners.streamed`; method
+``streamed+...``).
+
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
 before any heuristic walks it (``max_nodes``: over the bound -> ``too_large``; libxml2 caps the
 nesting depth at 256), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
@@ -31,7 +35,7 @@ import trafilatura
 from trafilatura.settings import Extractor
 from w3lib.encoding import html_to_unicode
 
-from cleaners import dom, lines as line_rules
+from cleaners import dom, lines as line_rules, streamed
 from cleaners.metadata import Metadata, extract_metadata, fill_dates
 from cleaners.types import Article, CleanResult, Rejected, SiteRules
 
@@ -350,13 +354,27 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
     url_s = url or ""
     run = _Run(timeout)
     try:
-        return _clean(html, url_s, site_rules or SiteRules(), templates, run, options)
+        result = _clean(html, url_s, site_rules or SiteRules(), templates, run, options)
+        if isinstance(result, Rejected) and result.reason in _STREAMED_RETRY:
+            # No body in the rendered markup: the page may stream it in script data instead.
+            page = streamed.with_streamed_body(decode(html))
+            if page is not None:
+                run.removed = {}   # the first pass's counts stay with its reject
+                again = _clean(page, url_s, site_rules or SiteRules(), templates, run, options)
+                if isinstance(again, Article):
+                    again.method = f"streamed+{again.method}"
+                    return again
+        return result
     except _Timeout as exc:
         return Rejected(url_s, "timeout", detail=f"time bound {timeout}s passed after step {exc}", removed=run.removed)
     except RecursionError:
         return Rejected(url_s, "too_large", detail="markup nested too deeply", removed=run.removed)
     except Exception as exc:  # noqa: BLE001 — contract: never raises
         return Rejected(url_s, "error", detail=f"{type(exc).__name__}: {exc}"[:300], removed=run.removed)
+
+
+#: Rejects after which a page's streamed markup (:mod:`cleaners.streamed`) is looked for.
+_STREAMED_RETRY = frozenset({"extract_failed", "too_short"})
 
 
 def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplates | None,
