@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from .conftest import REPO, read_parts, run_newsclean
-from .test_incremental import LocalNewsSite
+from .test_incremental import LocalNewsSite, manifests
 
 
 def free_port() -> int:
@@ -297,3 +297,16 @@ def test_looking_for_workers_takes_few_round_trips_in_a_large_keyspace(redis_url
     before = _calls(client)
     assert live_workers(client, "t") == {"w1"}
     assert (_calls(client) - before)["scan"] <= 10
+
+
+def test_urls_too_long_for_scrapy_are_never_claimed(big_site: LocalNewsSite, redis_url: str, tmp_path: Path) -> None:
+    # Scrapy's UrlLengthMiddleware drops a request after the spider made it: its claim stayed in
+    # Redis, and every worker started later took it for a dead worker's and queued it again.
+    import redis
+
+    limit = len(big_site.server.base_url + big_site.path(99))   # stories 100-199 have longer URLs
+    code, err = Worker(big_site, tmp_path / "a", redis_url, "-s", f"URLLENGTH_LIMIT={limit}").wait()
+    assert code == 0, err[-2000:]
+    assert len(read_parts(tmp_path / "a")) == 100
+    assert redis.Redis.from_url(redis_url).hlen("newsclean:claimed") == 0
+    assert manifests(tmp_path / "a")[-1]["counts"]["newsclean/discovery/url_too_long"] == 100

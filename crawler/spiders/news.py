@@ -191,6 +191,12 @@ class NewsSpider(scrapy.Spider):
         if not self.site.is_article_url(url, listed=source in ("sitemap", "feed")):
             self._inc("not_article_url")
             return None
+        limit = self.settings.getint("URLLENGTH_LIMIT")
+        if limit and len(url) > limit:
+            # Scrapy's UrlLengthMiddleware would drop the request after the store (on Redis: a
+            # claim other workers wait on) had taken it for fetched.
+            self._inc("url_too_long")
+            return None
         if self.too_old(listed_date or date_from_url(url)):
             self._inc("skipped_old")
             return None
