@@ -352,15 +352,16 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
     ``method``, ``date_sources``) or a :class:`Rejected` with a reason from ``REJECT_REASONS``.
     """
     url_s = url or ""
+    rules = site_rules or SiteRules()
     run = _Run(timeout)
     try:
-        result = _clean(html, url_s, site_rules or SiteRules(), templates, run, options)
+        result = _clean(html, url_s, rules, templates, run, options)
         if isinstance(result, Rejected) and result.reason in _STREAMED_RETRY:
             # No body in the rendered markup: the page may stream it in script data instead.
             page = streamed.with_streamed_body(decode(html))
             if page is not None:
                 run.removed = {}   # the first pass's counts stay with its reject
-                again = _clean(page, url_s, site_rules or SiteRules(), templates, run, options)
+                again = _clean(page, url_s, rules, templates, run, options)
                 if isinstance(again, Article):
                     again.method = f"streamed+{again.method}"
                     return again

@@ -264,10 +264,12 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]
     # a <meta name|itemprop="headline"> (microdata, news CMSs) declares the headline too
     declared = (md.title, _first(meta, "headline"), *md.social_titles)
-    md.title = _best_title(tree, declared, h1_text, _title_tag(tree), site_name, ld_name)
+    title_text = tree.findtext(".//title")   # read once: it votes whole and by its longest part
+    md.title = _best_title(tree, declared, h1_text, _title_tag(title_text), site_name, ld_name,
+                           whole_tag=_clean(title_text))
     md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
-    md.title = _uncut(md.title, (h1_text, _clean(tree.findtext(".//title"))), site_name)
+    md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
@@ -508,12 +510,13 @@ _DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 #: Tested in Python on the body's text nodes (an EXSLT regex in the XPath calls back into Python
 #: for every text node of the page).
 _BODY_TEXT = etree.XPath("//body//text()")
+#: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
+_ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
 _BYLINE_NODE = re.compile(r"^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s"
-                          r"|^\s*[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]")
+                          r"|^\s*" + _ZH_BYLINE_LABEL)
 _BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
-#: A Chinese byline: "(责编：Name、Name)", "作者：Name" (author, reporter, editor in charge, editor;
-#: simplified and traditional).
-_BYLINE_TEXT_ZH = re.compile(r"^[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*([^()（）\d]+?)\s*(?:[)）]|$)")
+#: A Chinese byline: "(责编：Name、Name)", "作者：Name".
+_BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
 
 def _name_shaped(name: str) -> bool:
@@ -598,12 +601,12 @@ def _shown_headings(tree: etree._Element) -> set[str]:
 
 
 def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str | None, tag: str | None,
-                site_name: str | None, ld_name: str | None = None) -> str | None:
+                site_name: str | None, ld_name: str | None = None, whole_tag: str | None = None) -> str | None:
     """Of the declared titles (JSON-LD headline, meta headline, og:title, twitter:title; without the site's
     name), the one with most support: displayed as a heading by the article (two votes), each
     source that declares it, the <title> and a JSON-LD name other than the headline (one vote);
     JSON-LD's headline, the article's own, first on a tie. With none declared, the h1, else the
-    <title>.
+    <title>. ``tag`` is the <title>'s longest part, ``whole_tag`` all of it.
 
     Sources disagree on a good share of news pages (a search headline in JSON-LD, a social one
     in og:title); what the reader sees is the headline."""
@@ -618,7 +621,7 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str 
     # whole as well as its longest part: a headline may hold " - " itself ("Topic - Headline - Site")
     tag_keys: set[str] = set()
     if tag:
-        whole = _clean(tree.findtext(".//title")) or tag
+        whole = whole_tag or tag
         tag_keys = {_title_key(t) for w in (tag, whole) for t in (w, _strip_site(unescape(w), site_name))}
     voters = keys + ([_title_key(_strip_site(unescape(ld_name), site_name))] if ld_name else [])
     # displayed as a heading counts as two sources: og:title and twitter:title are often one copy
@@ -638,12 +641,11 @@ def _supports(key: str, cand: str) -> bool:
     return key == cand or len(cand) >= 8 and key.startswith(cand) and bool(_TAIL.fullmatch(key[len(cand):]))
 
 
-def _title_tag(tree: etree._Element) -> str | None:
-    t = tree.find(".//title")
-    if t is None or not t.text:
+def _title_tag(text: str | None) -> str | None:
+    """The longest part of the <title>'s ``text``: "Headline | Site" / "Headline - Site"."""
+    if not text:
         return None
-    # "Headline | Site" / "Headline - Site": keep the longest part.
-    parts = re.split(r"\s+[|–—-]\s+", t.text.strip())
+    parts = re.split(r"\s+[|–—-]\s+", text.strip())
     return _clean(max(parts, key=len)) if parts else None
 
 
