@@ -2,17 +2,17 @@
 
 Plain Python (never imports Scrapy, ``crawler`` or ``output``)::
 
-    from cleaners import clean_html
+    from newsclean.cleaners import clean_html
     result = clean_html(html, url)
     if isinstance(result, Article):
         print(result.text)
 """
 
-from cleaners.types import REJECT_REASONS, Article, CleanResult, Rejected, SiteRules
-from cleaners.version import CLEANER_VERSION
-from cleaners.core import clean_html
-from cleaners.text import clean_text
-from cleaners.templates import SiteTemplates, clean_many
+from newsclean.cleaners.types import REJECT_REASONS, Article, CleanResult, Rejected, SiteRules
+from newsclean.cleaners.version import CLEANER_VERSION
+from newsclean.cleaners.core import clean_html
+from newsclean.cleaners.text import clean_text
+from newsclean.cleaners.templates import SiteTemplates, clean_many
 
 __all__ = [
     "CLEANER_VERSION",

@@ -1,7 +1,7 @@
 """Benchmark newsclean beside plain trafilatura on an annotated dataset, with the same metric as
 the Scrapinghub article-extraction benchmark.
 
-    python -m cleaners.bench DATASET [--limit N] [--extractor newsclean --extractor trafilatura]
+    python -m newsclean.cleaners.bench DATASET [--limit N] [--extractor newsclean --extractor trafilatura]
                                      [--boilerplate-report] [--metadata-report]
 
 Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``) and Fundus
@@ -158,7 +158,7 @@ def load_dataset(root: Path) -> list[Doc]:
 
 # -- extractors -----------------------------------------------------------------------------------
 def _newsclean() -> Callable[[str, str | None], Any]:
-    from cleaners.core import clean_html
+    from newsclean.cleaners.core import clean_html
     return clean_html
 
 
@@ -225,7 +225,7 @@ def run(docs: list[Doc], name: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(prog="python -m cleaners.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("dataset", type=Path)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--extractor", action="append", choices=sorted(EXTRACTORS))

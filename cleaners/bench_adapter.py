@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cleaners.core import clean_html
-from cleaners.types import Article
+from newsclean.cleaners.core import clean_html
+from newsclean.cleaners.types import Article
 
 
 def extract(html: str, url: str | None = None) -> str:

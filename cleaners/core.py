@@ -35,12 +35,12 @@ import trafilatura
 from trafilatura.settings import Extractor
 from w3lib.encoding import html_to_unicode
 
-from cleaners import dom, lines as line_rules, streamed
-from cleaners.metadata import Metadata, extract_metadata, fill_dates
-from cleaners.types import Article, CleanResult, Rejected, SiteRules
+from newsclean.cleaners import dom, lines as line_rules, streamed
+from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
+from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
 
 if TYPE_CHECKING:
-    from cleaners.templates import SiteTemplates
+    from newsclean.cleaners.templates import SiteTemplates
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import re
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
 
-from cleaners.lines import is_boilerplate_heading
+from newsclean.cleaners.lines import is_boilerplate_heading
 
 #: class/id tokens of widget containers that never hold the article body.
 WIDGET_TOKENS = re.compile(

@@ -33,8 +33,8 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
-from cleaners.dom import adopt_stray_roots
-from cleaners.types import CleanResult, Rejected, SiteRules
+from newsclean.cleaners.dom import adopt_stray_roots
+from newsclean.cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
 STATE_VERSION = 1
@@ -460,7 +460,7 @@ def clean_many(pages: Iterable[tuple[str | bytes, str]], *, site_rules: RulesArg
     hashes are kept), then cleaned by ``clean_html(..., templates=...)``. Results come in input
     order; the learned blocks, hence the texts, do not depend on that order.
     """
-    from cleaners.core import clean_html  # late: core imports this module's users, not vice versa
+    from newsclean.cleaners.core import clean_html  # late: core imports this module's users, not vice versa
 
     batch = list(pages)
     sites: list[str] = []

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cleaners import lines as line_rules
-from cleaners.core import normalize_lines
-from cleaners.types import SiteRules
+from newsclean.cleaners import lines as line_rules
+from newsclean.cleaners.core import normalize_lines
+from newsclean.cleaners.types import SiteRules
 
 if TYPE_CHECKING:
-    from cleaners.templates import SiteTemplates
+    from newsclean.cleaners.templates import SiteTemplates
 
 
 def clean_text(text: str, site: str | None = None, *, rules: SiteRules | None = None,

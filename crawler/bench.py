@@ -1,4 +1,4 @@
-"""Throughput benchmark: ``python -m crawler.bench [--pages N | --pages-dir DIR] [--workers K] [--redis URL]``.
+"""Throughput benchmark: ``python -m newsclean.crawler.bench [--pages N | --pages-dir DIR] [--workers K] [--redis URL]``.
 
 Serves a local news site on 127.0.0.1 from a separate process and measures, in one run:
 
@@ -223,7 +223,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     outs = [Path(tempfile.mkdtemp(prefix="newsclean-bench-")) for _ in range(procs)]
     cmds = []
     for out in outs:
-        cmd = [sys.executable, "-m", "crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
+        cmd = [sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
         if redis:
             cmd += ["--redis", redis]
         for k, v in [*sets.items(), *(item.split("=", 1) for item in extra)]:
@@ -324,7 +324,7 @@ def trafilatura_rate_all_cores(pages: list[str], cores: int, seconds: float = 20
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsclean.crawler.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=2000, help="URLs to crawl (default: %(default)s)")
     ap.add_argument("--pages-dir", help="serve these real pages (*.html, *.html.gz) round-robin instead")
     ap.add_argument("--workers", type=int, default=None, help="cleaning workers (default: one per core)")
@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cores = os.cpu_count() or 1
     port = _free_port()
-    cmd = [sys.executable, "-m", "crawler.bench", "--serve", str(port), "--pages", str(args.pages)]
+    cmd = [sys.executable, "-m", "newsclean.crawler.bench", "--serve", str(port), "--pages", str(args.pages)]
     if args.pages_dir:
         cmd += ["--pages-dir", args.pages_dir]
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)

@@ -46,12 +46,12 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from cleaners import Article, SiteRules, clean_text
-from crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
-from crawler.sites import Site, load_registry
-from output import JsonlReader, build_reject, new_run_id
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex
-from output.reader import open_jsonl
+from newsclean.cleaners import Article, SiteRules, clean_text
+from newsclean.crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
+from newsclean.crawler.sites import Site, load_registry
+from newsclean.output import JsonlReader, build_reject, new_run_id
+from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
+from newsclean.output.reader import open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -136,7 +136,7 @@ def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
     from scrapy.http import Headers, TextResponse
     from scrapy.responsetypes import responsetypes
 
-    from crawler.warc import WarcProblem, iter_warc
+    from newsclean.crawler.warc import WarcProblem, iter_warc
 
     for item in iter_warc(path):
         if isinstance(item, WarcProblem):
@@ -258,7 +258,7 @@ def _text_command(args: argparse.Namespace, resolve: SiteResolver, out: BinaryIO
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from crawler.cli import EXIT_DEGRADED, EXIT_OK, UsageError
+    from newsclean.crawler.cli import EXIT_DEGRADED, EXIT_OK, UsageError
 
     registry = load_registry()
     if args.site and args.site not in registry:
@@ -330,7 +330,7 @@ def clean_command(args: argparse.Namespace) -> int:
             if workers == 1:
                 cleaner = InlineCleaner(book, args.timeout, window)
             else:
-                from crawler.pool import PoolCleaner
+                from newsclean.crawler.pool import PoolCleaner
 
                 cleaner = PoolCleaner(book, args.timeout, workers, window=window)
             try:

@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates
-from output import build_record, canonicalize_url
-from output.dedup import TextDigest
+from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates
+from newsclean.output import build_record, canonicalize_url
+from newsclean.output.dedup import TextDigest
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +194,7 @@ class InlineCleaner:
         self.window = window or LearningWindow(book)
 
     async def clean(self, job: CleanJob) -> Cleaned:
-        from crawler.pool import clean_with_blocks
+        from newsclean.crawler.pool import clean_with_blocks
 
         seq = self.window.next_seq()
         blocks = None

@@ -33,7 +33,7 @@ def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _project_settings(overrides: dict[str, Any]) -> Any:
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsclean.crawler.settings")
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
@@ -47,14 +47,14 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
 
     Returns the exit code and the manifest.
     """
-    from crawler.lock import RunLock
-    from crawler.sites import load_registry
+    from newsclean.crawler.lock import RunLock
+    from newsclean.crawler.sites import load_registry
 
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
-    from crawler.dedup import dedup_options
+    from newsclean.crawler.dedup import dedup_options
 
-    from crawler.cleaning import language_filter
-    from crawler.pipelines import output_compression
+    from newsclean.crawler.cleaning import language_filter
+    from newsclean.crawler.pipelines import output_compression
 
     try:   # refused here as one line, not as a traceback from inside Scrapy
         dedup_options(overrides)
@@ -71,8 +71,8 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
                 *, quiet: bool) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.extensions import build_manifest
-    from output import cleanup_orphans, new_run_id
+    from newsclean.crawler.extensions import build_manifest
+    from newsclean.output import cleanup_orphans, new_run_id
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
@@ -117,7 +117,7 @@ def _summary(manifest: Any, out: Path, seconds: float) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.demo import DemoServer
+    from newsclean.crawler.demo import DemoServer
 
     out = Path(args.out)
     t0 = time.monotonic()
@@ -132,8 +132,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.sites import load_registry, adhoc_site
-    from crawler.spiders.news import NewsSpider, parse_since
+    from newsclean.crawler.sites import load_registry, adhoc_site
+    from newsclean.crawler.spiders.news import NewsSpider, parse_since
 
     registry = load_registry()
     if args.since:
@@ -148,7 +148,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown site {unknown[0]!r}; known sites: {', '.join(sorted(registry))}")
     if args.redis:
-        from crawler.redis_state import URL_ENV, connect
+        from newsclean.crawler.redis_state import URL_ENV, connect
 
         os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
         connect(args.redis)                # RedisUnavailable -> one line, exit 1
@@ -169,7 +169,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from crawler.sites import load_registry
+    from newsclean.crawler.sites import load_registry
 
     for site in load_registry().values():
         print(f"{site.name:16} {', '.join(site.domains):36} {site.source}")
@@ -177,19 +177,19 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from crawler.clean_cmd import clean_command
+    from newsclean.crawler.clean_cmd import clean_command
 
     return clean_command(args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from crawler.stats_cmd import stats_command
+    from newsclean.crawler.stats_cmd import stats_command
 
     return stats_command(args)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from crawler.export_cmd import export_command
+    from newsclean.crawler.export_cmd import export_command
 
     return export_command(args)
 
@@ -198,7 +198,7 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
     """One manifest for a crawl that several workers ran, from their own manifests."""
     import orjson
 
-    from output import write_json_atomic
+    from newsclean.output import write_json_atomic
 
     manifests = [orjson.loads(Path(f).read_bytes()) for f in args.manifests]
     order = ["ok", "degraded", "interrupted", "failed"]
@@ -302,9 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from crawler.lock import LockedError
-    from crawler.redis_state import RedisUnavailable
-    from crawler.sites import SiteConfigError, UnknownSiteError
+    from newsclean.crawler.lock import LockedError
+    from newsclean.crawler.redis_state import RedisUnavailable
+    from newsclean.crawler.sites import SiteConfigError, UnknownSiteError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -19,11 +19,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ArticleItem, RejectItem
-from crawler.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
-from crawler.state import state_dir
-from output import iter_records
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
+from newsclean.crawler.items import ArticleItem, RejectItem
+from newsclean.crawler.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
+from newsclean.crawler.state import state_dir
+from newsclean.output import iter_records
+from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
 
 logger = logging.getLogger(__name__)
 

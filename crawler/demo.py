@@ -6,7 +6,7 @@ origin, so sitemaps and feeds carry absolute URLs for whatever port it got. It a
 conditional requests (ETag / Last-Modified -> 304) like a real web server, and keeps a log
 of the requests it served so tests can assert what a crawl fetched.
 
-``python -m crawler.demo [--root DIR] [--port N]`` serves in the foreground.
+``python -m newsclean.crawler.demo [--root DIR] [--port N]`` serves in the foreground.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ class DemoServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m crawler.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.demo", description=__doc__.split("\n")[0])
     parser.add_argument("--root", default=str(DEMO_SITE), help="directory to serve (default: the demo site)")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)

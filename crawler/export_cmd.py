@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from output.parquet import export_parquet
-from output.reader import JsonlReader, expand_inputs
+from newsclean.output.parquet import export_parquet
+from newsclean.output.reader import JsonlReader, expand_inputs
 
 
 def export_command(args: argparse.Namespace) -> int:

@@ -12,8 +12,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler import health
-from output import RunManifest, config_hash, versions
+from newsclean.crawler import health
+from newsclean.output import RunManifest, config_hash, versions
 
 logger = logging.getLogger(__name__)
 

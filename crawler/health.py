@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from crawler.monitors import HEALTH_STATS
+from newsclean.crawler.monitors import HEALTH_STATS
 
 #: When several checks fail, the reason names the most telling one.
 PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")

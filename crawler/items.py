@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crawler.store import Fetched
+from newsclean.crawler.store import Fetched
 
 
 @dataclass(slots=True)

@@ -44,7 +44,7 @@ class OneLineErrors(logging.Filter):
 
 def install() -> None:
     """Add the filters to every handler of the root logger (after Scrapy configured logging)."""
-    from crawler.redis_state import RedactSecrets
+    from newsclean.crawler.redis_state import RedactSecrets
 
     for handler in logging.root.handlers:
         for cls in (RedactSecrets, OneLineErrors):

@@ -14,7 +14,7 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from crawler.sites import Health
+from newsclean.crawler.sites import Health
 
 HEALTH_STATS = "newsclean/health"
 

@@ -15,12 +15,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from cleaners import Article
-from crawler.cleaning import Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate
-from crawler.items import ArticleItem, PageItem, RejectItem
-from crawler.state import state_dir
-from output import OutputError, PartWriter, build_reject
-from output.writer import COMPRESSIONS
+from newsclean.cleaners import Article
+from newsclean.crawler.cleaning import Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate
+from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
+from newsclean.crawler.state import state_dir
+from newsclean.output import OutputError, PartWriter, build_reject
+from newsclean.output.writer import COMPRESSIONS
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        from crawler.pool import NoCleaner, StallProbe, make_cleaner
+        from newsclean.crawler.pool import NoCleaner, StallProbe, make_cleaner
 
         s = crawler.settings
         if s.getbool("NEWSCLEAN_STALL_PROBE", False):

@@ -40,9 +40,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cleaners import CleanResult, Rejected, SiteTemplates, clean_html
-from cleaners.templates import page_blocks
-from crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, digest_of
+from newsclean.cleaners import CleanResult, Rejected, SiteTemplates, clean_html
+from newsclean.cleaners.templates import page_blocks
+from newsclean.crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, digest_of
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ class PoolCleaner:
         self.window = window or LearningWindow(book)
         self.ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
-            self.ctx.set_forkserver_preload(["crawler.pool"])
+            self.ctx.set_forkserver_preload(["newsclean.crawler.pool"])
         self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
@@ -333,7 +333,7 @@ class PoolCleaner:
 def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
                  stats: Any = None) -> Any:
     """The cleaner for a crawl: a pool of ``workers`` processes (None: one per core), inline for 0."""
-    from crawler.cleaning import InlineCleaner
+    from newsclean.crawler.cleaning import InlineCleaner
 
     n = (os.cpu_count() or 1) if workers is None else workers
     if n <= 0:

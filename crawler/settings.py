@@ -14,13 +14,13 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"(spidermon|scrapy_redis)\.")
 
 # Scrapy logs every overridden setting at start: keep a Redis password out of that line.
-from crawler.redis_state import RedactSecrets  # noqa: E402
+from newsclean.crawler.redis_state import RedactSecrets  # noqa: E402
 
 logging.getLogger("scrapy.crawler").addFilter(RedactSecrets())
 
 BOT_NAME = "newsclean"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["newsclean.crawler.spiders"]
+NEWSPIDER_MODULE = "newsclean.crawler.spiders"
 
 # -- newsclean -------------------------------------------------------------------------------
 NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you
@@ -65,37 +65,37 @@ CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 
 ADDONS = {
-    "crawler.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter
+    "newsclean.crawler.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter
 }
 NEWSCLEAN_REDIS_URL = None           # redis://[user:password@]host:port/db or rediss:// (TLS); or the env var
 NEWSCLEAN_REDIS_NAMESPACE = "newsclean"   # key prefix: one namespace per crawl deployment
 NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
-    "crawler.middlewares.UserAgentFromContact": 500,
+    "newsclean.crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
+    "newsclean.crawler.middlewares.UserAgentFromContact": 500,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
-    "crawler.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
+    "newsclean.crawler.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
+    "newsclean.crawler.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.CleanPipeline": 300,
-    "crawler.dedup.DedupPipeline": 500,
-    "crawler.pipelines.OutputPipeline": 900,
+    "newsclean.crawler.pipelines.CleanPipeline": 300,
+    "newsclean.crawler.dedup.DedupPipeline": 500,
+    "newsclean.crawler.pipelines.OutputPipeline": 900,
 }
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,   # no listening ports on a cron crawler
-    "crawler.logs.OneLineLogs": 100,
-    "crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
+    "newsclean.crawler.logs.OneLineLogs": 100,
+    "newsclean.crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
-    "crawler.extensions.RunManifestExtension": 500,
-    "crawler.extensions.GcFreeze": 550,
-    "crawler.progress.Progress": 600,
+    "newsclean.crawler.extensions.RunManifestExtension": 500,
+    "newsclean.crawler.extensions.GcFreeze": 550,
+    "newsclean.crawler.progress.Progress": 600,
 }
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.HealthSuite",)
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("newsclean.crawler.monitors.HealthSuite",)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from cleaners import SiteRules
+from newsclean.cleaners import SiteRules
 
 BUILTIN_SITES_DIR = Path(__file__).parent / "sites"
 SITES_DIR_ENV = "NEWSCLEAN_SITES_DIR"

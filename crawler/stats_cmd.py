@@ -7,8 +7,8 @@ import sys
 
 import orjson
 
-from output.reader import JsonlReader, expand_inputs
-from output.stats import corpus_stats, format_stats
+from newsclean.output.reader import JsonlReader, expand_inputs
+from newsclean.output.stats import corpus_stats, format_stats
 
 
 def stats_command(args: argparse.Namespace) -> int:

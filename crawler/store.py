@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from output.sqlite import Checkpointer, connect_wal
+from newsclean.output.sqlite import Checkpointer, connect_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

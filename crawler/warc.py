@@ -210,7 +210,7 @@ class WarcMiddleware:
         from scrapy import signals
         from scrapy.exceptions import NotConfigured
 
-        from output import new_run_id, versions
+        from newsclean.output import new_run_id, versions
 
         s = crawler.settings
         if not s.getbool("NEWSCLEAN_WARC_ENABLED"):

@@ -3,9 +3,9 @@
 Plain Python: never imports Scrapy or ``crawler``.
 """
 
-from output.manifest import RUN_STATUSES, RunManifest, config_hash, new_run_id, versions
-from output.reader import JsonlReader, find_parts, iter_records, open_jsonl
-from output.schema import (
+from newsclean.output.manifest import RUN_STATUSES, RunManifest, config_hash, new_run_id, versions
+from newsclean.output.reader import JsonlReader, find_parts, iter_records, open_jsonl
+from newsclean.output.schema import (
     RECORD_SCHEMA,
     REJECT_SCHEMA,
     SCHEMA_VERSION,
@@ -20,7 +20,7 @@ from output.schema import (
     validate_record,
     validate_reject,
 )
-from output.writer import CommittedPart, OutputError, PartWriter, cleanup_orphans, write_json_atomic
+from newsclean.output.writer import CommittedPart, OutputError, PartWriter, cleanup_orphans, write_json_atomic
 
 __all__ = [
     "RECORD_SCHEMA", "REJECT_SCHEMA", "RUN_STATUSES", "SCHEMA_VERSION", "CommittedPart", "JsonlReader",

@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from output.reader import find_parts, iter_records
-from output.schema import content_hash as text_hash, normalize_text
-from output.sqlite import Checkpointer, connect_wal
+from newsclean.output.reader import find_parts, iter_records
+from newsclean.output.schema import content_hash as text_hash, normalize_text
+from newsclean.output.sqlite import Checkpointer, connect_wal
 
 #: Signature parameters. They are stored in the index file: an index built with other values
 #: cannot be compared against, and opening it says so.

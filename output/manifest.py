@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from output.writer import write_json_atomic
+from newsclean.output.writer import write_json_atomic
 
 RUN_STATUSES = ("ok", "degraded", "interrupted", "failed")
 _DISTRIBUTIONS = ("newsclean", "scrapy", "trafilatura", "lxml")

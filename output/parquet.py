@@ -20,8 +20,8 @@ from typing import Any, Iterable, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.reader import JsonlReader
-from output.schema import RECORD_SCHEMA, iso_utc
+from newsclean.output.reader import JsonlReader
+from newsclean.output.schema import RECORD_SCHEMA, iso_utc
 
 #: Fields stored as a timestamp instead of the JSON string (see the module docstring).
 TIMESTAMP_FIELDS = frozenset({"fetched_at"})

@@ -16,8 +16,8 @@ import jsonschema
 from courlan.clean import TRACKERS_RE
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
-from cleaners.types import Article
-from cleaners.version import CLEANER_VERSION
+from newsclean.cleaners.types import Article
+from newsclean.cleaners.version import CLEANER_VERSION
 
 SCHEMA_VERSION = 1
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from output.reader import JsonlReader
+from newsclean.output.reader import JsonlReader
 
 #: Record fields whose coverage is reported: the share of records where they are not empty.
 COVERAGE_FIELDS = ("title", "authors", "published", "modified", "language", "section", "tags", "description")

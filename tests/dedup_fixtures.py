@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from output.dedup import DedupIndex, signature
+from newsclean.output.dedup import DedupIndex, signature
 
 HERE = Path(__file__).parent / "fixtures" / "dedup"
 

@@ -6,8 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
-from cleaners.bench import boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf, string_shingle_matching
-from cleaners.bench_adapter import extract
+from newsclean.cleaners.bench import boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf, string_shingle_matching
+from newsclean.cleaners.bench_adapter import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 
@@ -44,7 +44,7 @@ def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
 
 
 def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
-    from cleaners.bench import _norm_authors, _norm_title
+    from newsclean.cleaners.bench import _norm_authors, _norm_title
     # NFC, whitespace runs and invisible characters do not count ...
     assert _norm_title("Ein  bisschen Fort\u00adschritt\u200b") == _norm_title("Ein bisschen Fortschritt")
     assert _norm_title("Caf\u0065\u0301 owners\u00a0protest") == _norm_title("Caf\u00e9 owners protest")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from cleaners import Article, clean_html
-from cleaners.core import _plain_ld_body
+from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.core import _plain_ld_body
 
 URL = "https://news.example.org/2025/03/harbour-lights/"
 
@@ -105,8 +105,8 @@ def test_jsonld_article_body_markup_is_plain_text() -> None:
 
 
 def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
-    from cleaners import dom
-    from cleaners.core import parse
+    from newsclean.cleaners import dom
+    from newsclean.cleaners.core import parse
 
     long = [p + " " + p for p in PARAS]  # long paragraphs: what marks a chunk as prose
     html = ("<html><body><div id='page'>"
@@ -124,7 +124,7 @@ def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
 
 
 def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
-    from cleaners.lines import drop_leading_heads
+    from newsclean.cleaners.lines import drop_leading_heads
 
     lines = ["COASTAL AFFAIRS", "Harbour works Harbour light returns after winter repair", "By Jane Doe",
              "18.05.2026 17:59", PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
@@ -135,7 +135,7 @@ def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
 
 
 def test_leading_sentence_naming_the_author_is_kept() -> None:
-    from cleaners.lines import drop_leading_heads
+    from newsclean.cleaners.lines import drop_leading_heads
 
     lines = ["Jane Doe spent the winter on the quay.", PARAS[0], PARAS[1], PARAS[2]]
     assert drop_leading_heads(lines, ["Harbour light returns"], ["Jane Doe"])[0] == lines
@@ -151,7 +151,7 @@ def test_page_headline_in_body_is_not_repeated() -> None:
 
 
 def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
-    from cleaners.lines import apply_line_rules, is_boilerplate_heading
+    from newsclean.cleaners.lines import apply_line_rules, is_boilerplate_heading
 
     promos = ["Czytaj więcej", "FUNDA OLUNYE UDABA LAPHA | Amaphoyisa abopha abasolwa", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
               "Get more stories like this by signing up to our free weekly newsletter",
@@ -186,7 +186,7 @@ def test_embedded_posts_and_subscriber_notices_are_not_body() -> None:
     assert PARAS[2][:60] in text
     for s in ("Lamp is back on", "@harbourwatch", "in your inbox", "réservée aux abonnés"):
         assert s not in text
-    from cleaners.lines import is_promo_line
+    from newsclean.cleaners.lines import is_promo_line
     assert is_promo_line("— Harbour Watch (@harbourwatch) March 4, 2025")
     assert is_promo_line("We independently select what we recommend. Buying through us may earn us a commission.")
     assert not is_promo_line("She said the memo was reserved for members of the board, who met on Tuesday.")
@@ -259,7 +259,7 @@ def test_short_article_the_pruning_kept_is_not_replaced_by_the_unpruned_page() -
 
 
 def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -> None:
-    from cleaners.lines import apply_line_rules, is_boilerplate_heading
+    from newsclean.cleaners.lines import apply_line_rules, is_boilerplate_heading
 
     promos = ["Lea más: El faro vuelve a encenderse en el puerto", "VEA TAMBIÉN: Los pescadores celebran",
               "Auch lesen: Der Leuchtturm im Wandel der Zeit", "Lesedauer: 4 Minuten", "6 min read", "Embed",
@@ -282,7 +282,7 @@ def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -
 
 
 def test_trailing_trim_keeps_a_glued_body_after_a_heading() -> None:
-    from cleaners.lines import trim_trailing
+    from newsclean.cleaners.lines import trim_trailing
 
     glued = " ".join(PARAS * 3) + " Kommentieren"  # a table layout's whole article on one line
     kept, _ = trim_trailing(["Harbour", "Comments", glued, "Share"])
@@ -336,7 +336,7 @@ def test_social_headline_shown_above_the_body_is_dropped() -> None:
 def test_unpruned_rendering_with_fewer_lines_than_the_pruned_labels_is_taken() -> None:
     # A slideshow: the pruning kept counters and labels (six lines), trafilatura on the page as
     # it came gives the four captions: fewer lines, but not a page flattened into one.
-    from cleaners.core import _unpruned_fallback
+    from newsclean.cleaners.core import _unpruned_fallback
 
     page = _page("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
     labels = ["1/4", "Harbour Archive", "2/4", "Harbour Archive", "3/4", "Harbour Archive"]
@@ -439,7 +439,7 @@ def test_data_table_in_an_article_stays_a_table() -> None:
 
 @pytest.mark.parametrize("heading", ["Read more from Harbour Daily:", "Today's Top Stories", "Today’s top stories"])
 def test_teaser_headings_naming_the_site_or_the_day_cut_the_tail(heading: str) -> None:
-    from cleaners.lines import trim_trailing
+    from newsclean.cleaners.lines import trim_trailing
 
     teasers = ["Ferry timetable changes for winter", "- 10/18/02 12:15:12 PM ET",
                "The operator says fewer crossings will run after dark.", "Quay parking fees go up"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import Article, Rejected, SiteRules, clean_html, clean_text
-from cleaners.bench import shingle_prf
+from newsclean.cleaners import Article, Rejected, SiteRules, clean_html, clean_text
+from newsclean.cleaners.bench import shingle_prf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 PT_URL = "https://www.pakistantoday.com.pk/2024/12/15/orchard-drip-irrigation/"
@@ -122,7 +122,7 @@ def test_listing_is_not_article() -> None:
 
 
 def test_too_large_and_timeout() -> None:
-    from cleaners.core import CleanOptions
+    from newsclean.cleaners.core import CleanOptions
     html = "<html><body>" + "<p>paragraph text</p>" * 100 + "</body></html>"
     r = clean_html(html, options=CleanOptions(max_bytes=100))
     assert isinstance(r, Rejected) and r.reason == "too_large"

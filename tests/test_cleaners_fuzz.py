@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from cleaners import REJECT_REASONS, Article, Rejected, clean_html, clean_text
+from newsclean.cleaners import REJECT_REASONS, Article, Rejected, clean_html, clean_text
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "cleaners" / "tagdiv_incontent.html").read_bytes()
 FAST = settings(max_examples=40, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ import json
 
 import lxml.html
 
-from cleaners.metadata import extract_metadata
+from newsclean.cleaners.metadata import extract_metadata
 
 URL = "https://news.example.org/2024/05/03/harbour-bridge-vote/"
 
@@ -375,7 +375,7 @@ def test_byline_element_tests_agree_with_trafilaturas_xpaths() -> None:
     # the Python tests stand in for trafilatura's XPaths (for speed): they must pick the same elements
     from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-    from cleaners.metadata import _author_xpaths_hit, _byline_candidates, _discarded
+    from newsclean.cleaners.metadata import _author_xpaths_hit, _byline_candidates, _discarded
     tree = lxml.html.document_fromstring(_byline_variants_page())
     path = tree.getroottree().getpath
     elements = [el for el in tree.iter() if isinstance(el.tag, str)]
@@ -395,7 +395,7 @@ def test_byline_markup_reads_what_trafilatura_reads() -> None:
     from trafilatura.htmlprocessing import prune_unwanted_nodes
     from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo
 
-    from cleaners.metadata import _byline_markup
+    from newsclean.cleaners.metadata import _byline_markup
     pages = [
         # a byline in a pruned sidebar, then one holding a date (pruned, its tail kept)
         '<div class="sidebar"><span class="author">Tom Okafor</span></div>'

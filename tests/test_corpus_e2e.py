@@ -14,8 +14,8 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pytest
 
-from output import JsonlReader, find_parts, validate_record
-from output.parquet import record_from_row
+from newsclean.output import JsonlReader, find_parts, validate_record
+from newsclean.output.parquet import record_from_row
 
 from .conftest import read_parts, run_newsclean
 

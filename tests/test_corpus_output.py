@@ -13,12 +13,12 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pytest
 
-from cleaners import Article
-from output import JsonlReader, PartWriter, build_record, build_reject, find_parts, validate_record
-from output.parquet import RECORD_ARROW_SCHEMA, arrow_schema, export_parquet, record_from_row
-from output.reader import expand_inputs, open_jsonl
-from output.schema import RECORD_SCHEMA
-from output.stats import corpus_stats, format_stats
+from newsclean.cleaners import Article
+from newsclean.output import JsonlReader, PartWriter, build_record, build_reject, find_parts, validate_record
+from newsclean.output.parquet import RECORD_ARROW_SCHEMA, arrow_schema, export_parquet, record_from_row
+from newsclean.output.reader import expand_inputs, open_jsonl
+from newsclean.output.schema import RECORD_SCHEMA
+from newsclean.output.stats import corpus_stats, format_stats
 
 FETCHED = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=timezone.utc)
 
@@ -233,7 +233,7 @@ def test_jsonl_with_nulls_and_unicode_loads_in_pandas_and_pyarrow(tmp_path: Path
 
 
 def test_text_table_lists_every_month_but_only_the_top_sites() -> None:
-    from output.stats import CorpusStats
+    from newsclean.output.stats import CorpusStats
 
     stats = CorpusStats()
     for year in (2024, 2025):

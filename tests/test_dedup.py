@@ -1,4 +1,4 @@
-"""output.dedup: exact and near duplicates, the earliest record wins, persisted, crash-safe."""
+"""newsclean.output.dedup: exact and near duplicates, the earliest record wins, persisted, crash-safe."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from output import PartWriter, content_hash
-from output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, TextDigest,
+from newsclean.output import PartWriter, content_hash
+from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, TextDigest,
                           find_duplicates, lsh_params, shingles, signature, written_in_run)
 
 from .dedup_fixtures import distinct, measure, syndicated
@@ -207,9 +207,9 @@ def test_pipeline_lets_records_through_unmarked_when_the_index_fails(caplog: pyt
 
     from scrapy.utils.test import get_crawler
 
-    from crawler.dedup import DedupPipeline
-    from crawler.items import ArticleItem
-    from crawler.store import Fetched
+    from newsclean.crawler.dedup import DedupPipeline
+    from newsclean.crawler.items import ArticleItem
+    from newsclean.crawler.store import Fetched
 
     crawler = get_crawler(settings_dict={"NEWSCLEAN_RUN_ID": "r1"})
     crawler.stats.open_spider()

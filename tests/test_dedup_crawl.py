@@ -10,9 +10,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from crawler.demo import DemoServer
-from output import PartWriter, content_hash
-from output.dedup import DedupIndex, signature
+from newsclean.crawler.demo import DemoServer
+from newsclean.output import PartWriter, content_hash
+from newsclean.output.dedup import DedupIndex, signature
 
 from .conftest import read_parts, run_newsclean
 from .dedup_fixtures import Text, distinct, syndicated

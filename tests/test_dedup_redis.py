@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from output import content_hash
-from output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexError, RedisEntries, lsh_params, signature
+from newsclean.output import content_hash
+from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexError, RedisEntries, lsh_params, signature
 
 from .dedup_fixtures import distinct, syndicated
 from .test_dedup import reopen_loads_nothing
@@ -115,7 +115,7 @@ def test_a_copy_written_by_another_worker_in_a_later_crawl_is_marked(site_server
 
 def test_a_dead_workers_entries_are_settled_from_its_files_a_live_ones_left(site_server, redis_url: str,  # noqa: F811
                                                                           tmp_path: Path) -> None:
-    from output import PartWriter
+    from newsclean.output import PartWriter
 
     server, root = site_server
     site = StorySite(root, server)

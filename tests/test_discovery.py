@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
+from newsclean.crawler.discovery import DiscoveryError, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
 
 BASE = "https://example.com/"
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 
-from crawler.demo import DEMO_SITE, DemoServer
-from output import validate_record
+from newsclean.crawler.demo import DEMO_SITE, DemoServer
+from newsclean.output import validate_record
 
 from .conftest import REPO, read_parts, run_newsclean
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from cleaners import Article, clean_html
-from cleaners.core import LANG_OVERRULE_CHARS, _language, declared_language, identify_language
+from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.core import LANG_OVERRULE_CHARS, _language, declared_language, identify_language
 
 # Written for these tests: the same small news story in five languages, two paragraphs each.
 TEXTS = {

@@ -7,9 +7,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import AddressGuardMiddleware, UserAgentFromContact, is_private_address
-from crawler.spiders.news import NewsSpider
-from crawler.sites import adhoc_site
+from newsclean.crawler.middlewares import AddressGuardMiddleware, UserAgentFromContact, is_private_address
+from newsclean.crawler.spiders.news import NewsSpider
+from newsclean.crawler.sites import adhoc_site
 
 
 @pytest.mark.parametrize("host,private", [

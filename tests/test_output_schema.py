@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cleaners.types import Article
-from cleaners.version import CLEANER_VERSION
-from output import (
+from newsclean.cleaners.types import Article
+from newsclean.cleaners.version import CLEANER_VERSION
+from newsclean.output import (
     RECORD_SCHEMA,
     RecordInvalid,
     build_record,

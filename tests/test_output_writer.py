@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from output import (
+from newsclean.output import (
     JsonlReader,
     OutputError,
     PartWriter,
@@ -134,7 +134,7 @@ def test_same_run_id_never_overwrites(tmp_path: Path) -> None:
 
 _KILLED_WRITER = """
 import sys, time
-from output import PartWriter
+from newsclean.output import PartWriter
 w = PartWriter(sys.argv[1], "KILLED", max_records=50)
 for i in range(120):                      # two parts committed by rotation, the third stays open
     w.write({"id": "%032x" % i, "text": "line %d" % i}, {"site": "example", "date": "2026-03-04"})

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import Article, Rejected, SiteRules
-from cleaners.templates import page_blocks
-from crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
-from crawler.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_TIMEOUTS, WORKER_NICE, PoolCleaner,
+from newsclean.cleaners import Article, Rejected, SiteRules
+from newsclean.cleaners.templates import page_blocks
+from newsclean.crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
+from newsclean.crawler.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_TIMEOUTS, WORKER_NICE, PoolCleaner,
                           StallProbe)
 
-from output.dedup import TextDigest
+from newsclean.output.dedup import TextDigest
 
 from .conftest import read_parts, run_newsclean
 
@@ -217,7 +217,7 @@ def test_pipelines_close_off_the_reactor_thread(tmp_path: Path) -> None:
 
     from scrapy.utils.test import get_crawler
 
-    from crawler.pipelines import CleanPipeline, OutputPipeline
+    from newsclean.crawler.pipelines import CleanPipeline, OutputPipeline
 
     saved_on: list[int] = []
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sites import (
+from newsclean.crawler.sites import (
     SiteConfigError,
     UnknownSiteError,
     adhoc_site,

@@ -1,4 +1,4 @@
-"""output.sqlite: commits on the writing thread never checkpoint; a thread of its own does."""
+"""newsclean.output.sqlite: commits on the writing thread never checkpoint; a thread of its own does."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from crawler.store import SqliteArticleStore
-from output.dedup import DedupIndex
-from output.sqlite import Checkpointer, connect_wal
+from newsclean.crawler.store import SqliteArticleStore
+from newsclean.output.dedup import DedupIndex
+from newsclean.output.sqlite import Checkpointer, connect_wal
 
 
 def _wal(path: Path) -> int:

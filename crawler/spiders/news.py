@@ -22,12 +22,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import discovery
-from crawler.items import PageItem
-from crawler.sites import Site, adhoc_site, get_site
-from crawler.state import open_store
-from crawler.store import ArticleStore, FetchDecision, Fetched
-from output import canonicalize_url
+from newsclean.crawler import discovery
+from newsclean.crawler.items import PageItem
+from newsclean.crawler.sites import Site, adhoc_site, get_site
+from newsclean.crawler.state import open_store
+from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched
+from newsclean.output import canonicalize_url
 
 STATS = "newsclean/discovery"
 #: Listed URLs the store is asked about at once when they go straight to the scheduler (Redis
@@ -110,7 +110,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.store = open_store(crawler.settings)
-        from crawler.redis_state import redis_url
+        from newsclean.crawler.redis_state import redis_url
 
         if not redis_url(crawler.settings):
             spider._frontier = deque()
@@ -143,7 +143,7 @@ class NewsSpider(scrapy.Spider):
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", limits.concurrency, priority="spider")
             settings.set("DOWNLOAD_DELAY", limits.download_delay, priority="spider")
         if not settings.get("NEWSCLEAN_RUN_ID"):
-            from output.manifest import new_run_id
+            from newsclean.output.manifest import new_run_id
 
             settings.set("NEWSCLEAN_RUN_ID", new_run_id(), priority="spider")
 

@@ -7,8 +7,8 @@ the file and the field.
 
 from __future__ import annotations
 
-from crawler.sites import load_registry
-from crawler.spiders.news import NewsSpider
+from newsclean.crawler.sites import load_registry
+from newsclean.crawler.spiders.news import NewsSpider
 
 
 def _spider_class(site_name: str) -> type[NewsSpider]:

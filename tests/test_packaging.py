@@ -1,0 +1,53 @@
+"""The installed modules live under one ``newsclean`` package: files a user keeps in the working
+directory (an ``output.py``, a ``crawler.py``) can never shadow them, in the command, in
+``python -m`` entry points or in the cleaning workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from newsclean.crawler.demo import DEMO_SITE
+
+SHADOWS = ("output", "crawler", "cleaners")
+
+
+def _shadowed_cwd(tmp_path: Path) -> Path:
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    for name in SHADOWS:
+        (cwd / f"{name}.py").write_text(f"raise ImportError('the user\\'s own {name}.py was imported')\n")
+    return cwd
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_python_m_entry_points_ignore_modules_in_the_working_directory(tmp_path: Path) -> None:
+    cwd = _shadowed_cwd(tmp_path)
+    for module in ("newsclean.crawler.demo", "newsclean.crawler.cli", "newsclean.cleaners.bench"):
+        done = _run(cwd, "-m", module, "--help")
+        assert done.returncode == 0, (module, done.stderr[-2000:])
+        assert "was imported" not in done.stderr
+
+
+def test_clean_workers_ignore_modules_in_the_working_directory(tmp_path: Path) -> None:
+    cwd = _shadowed_cwd(tmp_path)
+    pages = cwd / "pages"
+    for src in sorted(DEMO_SITE.glob("stories/2026/*/index.html"))[:2]:
+        dest = pages / src.parent.name / "index.html"
+        dest.parent.mkdir(parents=True)
+        shutil.copy(src, dest)
+    assert len(list(pages.rglob("*.html"))) == 2
+    done = _run(cwd, "-m", "newsclean.crawler.cli", "clean", "pages", "-o", "corpus.jsonl", "--workers", "2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = [orjson.loads(line) for line in (cwd / "corpus.jsonl").read_bytes().splitlines()]
+    assert len(records) == 2
+    assert all(len(r["text"]) > 200 for r in records)
