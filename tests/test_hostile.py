@@ -1,0 +1,53 @@
+"""The hostile-server suite (newsclean.crawler.hostile): its framework, and its cases run
+through it against real servers on 127.0.0.1 with real newsclean crawls."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsclean.crawler.hostile import CASES, Ctx, Outcome, Reply, load_cases, run_case, run_cases, table
+from newsclean.crawler.hostile.__main__ import main
+
+pytestmark = pytest.mark.hostile
+
+
+def test_registry_holds_every_cases_module() -> None:
+    cases = load_cases()
+    assert {"http-500-503", "sitemap-index-chain", "feed-xml-bomb"} <= set(cases)
+    assert all(c.bound > 0 and c.doc for c in cases.values())
+
+
+def test_a_case_that_fails_or_overruns_does_not_hold() -> None:
+    from newsclean.crawler.hostile import Case
+
+    def raises(ctx: Ctx) -> Outcome:
+        raise AssertionError("the server won")
+
+    def overruns(ctx: Ctx) -> Outcome:
+        s = ctx.serve()
+        s.page("/", Reply(b"x"))
+        run = ctx.newsclean("crawl", "--url", s.url("/"), "--out", str(ctx.tmp / "o"), timeout=0.5)
+        return Outcome(not run.timed_out, str(run))
+
+    assert run_case(Case("raises", raises, 5, False, "")).figure == "the server won"
+    overran = run_case(Case("overruns", overruns, 5, False, ""))
+    assert not overran.held and "killed at the bound" in overran.figure
+
+
+def test_fast_cases_hold_and_the_table_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    results = run_cases(["http-500-503", "redirect-loop"])
+    assert [r.held for r in results] == [True, True], table(results)
+    assert main(["http-500-503"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:2] == ["case", "held"] and out[1].split()[:2] == ["http-500-503", "yes"]
+
+
+def test_unknown_case_is_a_usage_error() -> None:
+    assert main(["no-such-case"]) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(load_cases()))
+def test_case_holds(name: str) -> None:
+    result = run_case(CASES[name])
+    assert result.held, f"{name}: {result.figure}"
