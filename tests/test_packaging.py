@@ -51,3 +51,17 @@ def test_clean_workers_ignore_modules_in_the_working_directory(tmp_path: Path) -
     records = [orjson.loads(line) for line in (cwd / "corpus.jsonl").read_bytes().splitlines()]
     assert len(records) == 2
     assert all(len(r["text"]) > 200 for r in records)
+
+
+def test_every_package_folder_is_installed() -> None:
+    """The package list of pyproject.toml is explicit (package-dir maps folders to newsclean.*):
+    a new folder left out of it works in an editable install and is missing from the wheel."""
+    import tomllib
+
+    repo = Path(__file__).resolve().parent.parent
+    tool = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]
+    declared = {name: repo / folder for name, folder in tool["package-dir"].items()}
+    assert set(tool["packages"]) == set(declared)
+    found = {init.parent.resolve() for top in ("crawler", "cleaners", "output", "newsclean")
+             for init in (repo / top).rglob("__init__.py")}
+    assert found == {path.resolve() for path in declared.values()}
