@@ -313,9 +313,12 @@ def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tmp = tmp_path / ".o.jsonl.tmp"
-    for _ in range(600):                    # until it is writing
-        if tmp.exists() and tmp.stat().st_size:
-            break
+    # Until it is writing, however long a loaded machine takes to get there: a signal that came
+    # before the command had set up its handlers would test nothing (and failed under load).
+    deadline = time.monotonic() + 600
+    while not (tmp.exists() and tmp.stat().st_size):
+        assert child.poll() is None, f"the command ended before it wrote anything: {child.communicate()[1][-2000:]}"
+        assert time.monotonic() < deadline, "the command wrote nothing in 600 s"
         time.sleep(0.05)
     child.terminate()
     _, err = child.communicate(timeout=60)
