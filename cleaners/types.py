@@ -16,6 +16,7 @@ REJECT_REASONS = (
     "timeout",          # a step ran past its time bound
     "language",         # language filter rejected it
     "duplicate",        # dedup decided it (set by the pipeline, not by clean_html)
+    "refused",          # the crawler refused to fetch it (address guard: private/loopback address)
     "error",            # an unexpected internal error, caught and reported
 )
 

@@ -29,6 +29,11 @@ class DiscoveryError(ValueError):
     """A discovery document could not be read (broken XML, not a sitemap, too large...)."""
 
 
+class DocumentBomb(DiscoveryError):
+    """A discovery document built to exhaust the reader: entity expansion, a gzip bomb."""
+
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One URL listed by a sitemap or feed, with the date the listing gives for it."""
@@ -52,7 +57,7 @@ def maybe_gunzip(body: bytes) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise DiscoveryError(f"broken gzip: {exc}") from None
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DiscoveryError(f"larger than {MAX_DOCUMENT_BYTES} bytes uncompressed")
+        raise DocumentBomb(f"larger than {MAX_DOCUMENT_BYTES} bytes uncompressed")
     return data
 
 
@@ -73,7 +78,13 @@ def parse_date(value: str | None) -> datetime | None:
     return dt.astimezone(timezone.utc)
 
 
-def _parse_xml(body: bytes) -> etree._Element:
+#: libxml2 errors that mean the document tried to blow up its reader (billion laughs & co).
+_BOMB_ERRORS = frozenset({"ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP", "ERR_ENTITY_AMPLIFICATION"})
+
+
+def _parse_xml(body: bytes, entry_tags: frozenset[str]) -> etree._Element:
+    """The parsed document. Recovered errors are tolerated only when the document still holds
+    an element of ``entry_tags``: a junk or cut document is not read as an empty listing."""
     body = maybe_gunzip(body)
     if not body.strip():
         raise DiscoveryError("empty document")
@@ -85,8 +96,15 @@ def _parse_xml(body: bytes) -> etree._Element:
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise DiscoveryError(f"not XML: {exc}") from None
+    errors = list(parser.error_log)
+    bomb = next((e for e in errors if e.type_name in _BOMB_ERRORS or "amplification" in e.message), None)
+    if bomb is not None:
+        raise DocumentBomb(f"XML bomb refused: {bomb.message.strip()}")
     if root is None:
         raise DiscoveryError("not XML")
+    if errors and not any(_local(el.tag) in entry_tags for el in root.iter()):
+        first = errors[0]
+        raise DiscoveryError(f"broken XML, nothing listed: line {first.line}: {first.message.strip()}")
     return root
 
 
@@ -115,7 +133,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "
 def iter_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], Iterator[Entry]]:
     """Like :func:`parse_sitemap`, but the entries are read as they are taken: the document
     is parsed (and checked) at once, each of up to 50,000 entries only when needed."""
-    root = _parse_xml(body)
+    root = _parse_xml(body, frozenset({"sitemap", "url"}))
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         raise DiscoveryError(f"not a sitemap (root element <{kind}>)")
@@ -143,7 +161,7 @@ def _sitemap_entries(root: etree._Element, base_url: str) -> Iterator[Entry]:
 
 def parse_feed(body: bytes, base_url: str) -> list[Entry]:
     """Items of an RSS 0.9x/1.0/2.0 or Atom feed, with their dates."""
-    root = _parse_xml(body)
+    root = _parse_xml(body, frozenset({"item", "entry"}))
     if _local(root.tag) not in ("rss", "feed", "rdf"):
         raise DiscoveryError(f"not a feed (root element <{_local(root.tag)}>)")
     entries: list[Entry] = []

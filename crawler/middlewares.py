@@ -29,6 +29,10 @@ def is_private_address(host: str) -> bool:
     return not ip.is_global
 
 
+class RefusedRequest(IgnoreRequest):
+    """A request the address guard refused (the spider turns an article's into a reject)."""
+
+
 class AddressGuardMiddleware:
     """Refuse requests that would turn the crawler against its own network.
 
@@ -59,7 +63,7 @@ class AddressGuardMiddleware:
     def _refuse(self, request: Request, why: str, key: str) -> IgnoreRequest:
         self.stats.inc_value(f"{self.STATS}/{key}")
         logger.warning("refused %s: %s", request.url, why)
-        return IgnoreRequest(f"refused: {why}")
+        return RefusedRequest(f"refused: {why}")
 
     def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newsclean.crawler.discovery import DiscoveryError, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
+from newsclean.crawler.discovery import DiscoveryError, DocumentBomb, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
 
 BASE = "https://example.com/"
 
@@ -66,6 +66,34 @@ def test_broken_sitemaps_raise_a_discovery_error(body: bytes) -> None:
 def test_truncated_sitemap_keeps_what_it_can() -> None:
     kind, entries = parse_sitemap(NEWS_SITEMAP[: NEWS_SITEMAP.index(b"<url><loc>https://example.com/b/")], BASE)
     assert kind == "urlset" and [e.url for e in entries] == ["https://example.com/news/a-1/"]
+
+
+def _laughs(root: bytes) -> bytes:
+    ents = b'<!ENTITY a0 "lol">' + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10))
+    return b'<?xml version="1.0"?><!DOCTYPE r [' + ents + b"]>" + root
+
+
+def test_xml_bombs_are_refused_not_read_as_empty() -> None:
+    # Before: the feed parsed (recovered) into a tree without its item, read as an empty feed.
+    with pytest.raises(DocumentBomb, match="XML bomb"):
+        parse_feed(_laughs(b"<rss><channel><title>&a9;</title><item><link>https://example.com/a/</link>"
+                           b"</item></channel></rss>"), BASE)
+    with pytest.raises(DocumentBomb):
+        parse_sitemap(_laughs(b"<urlset><url><loc>https://example.com/&a9;</loc></url></urlset>"), BASE)
+
+
+@pytest.mark.parametrize("body", [b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/',
+                                  b"<urlset><junk>&&&</junk"])
+def test_junk_that_recovers_to_nothing_is_invalid(body: bytes) -> None:
+    with pytest.raises(DiscoveryError, match="broken XML"):
+        parse_sitemap(body, BASE)
+    with pytest.raises(DiscoveryError, match="broken XML"):
+        parse_feed(body.replace(b"urlset", b"rss"), BASE)
+
+
+def test_slightly_broken_feed_keeps_its_items() -> None:
+    entries = parse_feed(b"<rss><channel><item><link>https://example.com/a & b/</link></item>", BASE)
+    assert [e.url for e in entries] == ["https://example.com/a  b/"]
 
 
 def test_entities_are_never_resolved() -> None:

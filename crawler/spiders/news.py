@@ -17,13 +17,14 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsclean.crawler import discovery
-from newsclean.crawler.items import PageItem
+from newsclean.crawler.items import PageItem, RejectItem
+from newsclean.crawler.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, get_site
 from newsclean.crawler.state import open_store
 from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched
@@ -438,12 +439,17 @@ class NewsSpider(scrapy.Spider):
     # -- failures ---------------------------------------------------------------------------
     def _bad_document(self, response: Response, kind: str, exc: Exception) -> list[Request]:
         self._inc(f"invalid/{kind}")
+        if isinstance(exc, discovery.DocumentBomb):
+            self._inc("bombs")
         self.logger.warning("skipped %s %s: %s", kind, response.url, exc)
         return []
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> list[RejectItem]:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("newsclean_kind", "unknown")
+        refusal = fetch_refusal(failure.value)
+        if refusal is not None:
+            return self._refused(request, kind, *refusal)
         if self.store is not None:   # nothing of this fetch will be committed
             self.store.settled(request.meta.get("newsclean_key") or request.url if kind == "article"
                                else "discovery:" + request.url)
@@ -451,7 +457,7 @@ class NewsSpider(scrapy.Spider):
             # Refused on purpose (robots.txt, the address guard, offsite): counted by whoever
             # refused it, and not a failure of the site.
             self.crawler.stats.inc_value(f"newsclean/fetch/ignored/{kind}")
-            return
+            return []
         reason = type(failure.value).__name__
         status = getattr(getattr(failure.value, "response", None), "status", None)
         if status:
@@ -461,3 +467,41 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
         self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)
         self.logger.debug("%s", failure.getTraceback())
+        return []
+
+    def _refused(self, request: Request, kind: str, key: str, reason: str, detail: str) -> list[RejectItem]:
+        """A response newsclean would not take (over-size body, decompression bomb, address
+        guard): counted under its own key, and an article becomes a reject that says why; a
+        discovery document is counted invalid."""
+        self.crawler.stats.inc_value(f"newsclean/fetch/{key}")
+        if key != "refused":   # the guard logs its refusals itself
+            self.logger.warning("refused %s %s: %s", kind, request.url, detail)
+        if kind != "article":
+            if self.store is not None:
+                self.store.settled("discovery:" + request.url)
+            if key != "refused":   # the guard counts its refusals itself
+                self._inc(f"invalid/{kind}")
+            return []
+        self.crawler.stats.inc_value(f"newsclean/clean/dropped/{reason}")
+        fetched = Fetched(url=request.meta.get("newsclean_key") or canonicalize_url(request.url), site=self.site.name,
+                          fetched_at=datetime.now(timezone.utc), listed_date=request.meta.get("newsclean_listed_date"))
+        if self.store is not None:
+            self.store.record_fetch(fetched, unchanged=False)
+        url = request.meta.get("redirect_urls", [request.url])[0]   # the article's URL, not where it led
+        if url != request.url:
+            detail += f" (redirected to {request.url})"
+        return [RejectItem(url=url, site=self.site.name, reason=reason, detail=detail, fetched=fetched)]
+
+
+def fetch_refusal(exc: BaseException) -> tuple[str, str, str] | None:
+    """``(stats key, reject reason, detail)`` when a failed fetch was refused for what the
+    server sent, not lost: a body over DOWNLOAD_MAXSIZE (``too_large``), one that inflates
+    past it (``bomb``), an address the guard refuses (``refused``). None for other failures."""
+    detail = " ".join(str(exc).split())[:300]
+    if isinstance(exc, DownloadCancelledError) and "max size" in detail:
+        return "too_large", "too_large", detail
+    if isinstance(exc, IgnoreRequest) and type(exc.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
+        return "bomb", "too_large", "decompression bomb: " + detail
+    if isinstance(exc, RefusedRequest):
+        return "refused", "refused", detail
+    return None
