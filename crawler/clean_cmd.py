@@ -48,7 +48,7 @@ import orjson
 
 from newsclean.cleaners import Article, SiteRules, clean_text
 from newsclean.crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
-from newsclean.crawler.sites import Site, load_registry
+from newsclean.crawler.sites import Site, load_registry, site_for_url
 from newsclean.output import JsonlReader, build_reject, new_run_id
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
 from newsclean.output.reader import open_jsonl
@@ -197,11 +197,10 @@ class SiteResolver:
             if name in self.registry:
                 return name, self.registry[name].rules
             return name, SiteRules(name=name)   # an ad-hoc crawl's site: generic rules, as it had
-        host = (urlsplit(url or "").hostname or "").lower()
-        for s in self.registry.values():
-            if any(host == d or host.endswith("." + d) for d in s.domains):
-                return s.name, s.rules
-        name = host.removeprefix("www.") or "generic"
+        site = site_for_url(url or "", self.registry)
+        if site:
+            return site.name, site.rules
+        name = (urlsplit(url or "").hostname or "").lower().removeprefix("www.") or "generic"
         return name, SiteRules(name=name)
 
 

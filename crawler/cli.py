@@ -131,8 +131,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def _unknown_site(name: str, registry: dict[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(registry), n=3)
+    return f"unknown site {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "") + \
+        " (`newsclean sites` lists them)"
+
+
+def _filters(args: argparse.Namespace) -> str:
+    return "".join(f" --{k} {getattr(args, k)}" for k in ("country", "language") if getattr(args, k))
+
+
+def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str]:
+    """Site names a crawl runs: those named, or the catalog's chosen by --all/--country/--language."""
+    from newsclean.crawler.sites import select_sites
+
+    names = list(args.sites)
+    if args.all or args.country or args.language:
+        if names:
+            raise UsageError("name sites, or choose them with --all/--country/--language, not both")
+        names = [s.name for s in select_sites(registry, args.country, args.language)]
+        if not names:
+            raise UsageError(f"no catalog site matches{_filters(args)} (see `newsclean sites`)")
+    return names
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from newsclean.crawler.sites import load_registry, adhoc_site
+    from newsclean.crawler.sites import adhoc_site, load_registry
     from newsclean.crawler.spiders.news import NewsSpider, parse_since
 
     registry = load_registry()
@@ -141,12 +167,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             parse_since(args.since)
         except ValueError as exc:
             raise UsageError(f"--since: {exc}") from None
-    names = sorted(registry) if args.all else list(args.sites)
+    names = chosen_sites(args, registry)
     if not names and not args.url:
-        raise UsageError("name a site, --all, or --url URL (see `newsclean sites`)")
+        raise UsageError("name a site, --all, --country/--language, or --url URL (see `newsclean sites`)")
     unknown = [n for n in names if n not in registry]
     if unknown:
-        raise UsageError(f"unknown site {unknown[0]!r}; known sites: {', '.join(sorted(registry))}")
+        raise UsageError(_unknown_site(unknown[0], registry))
     if args.redis:
         from newsclean.crawler.redis_state import URL_ENV, connect
 
@@ -169,10 +195,31 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from newsclean.crawler.sites import load_registry
+    from newsclean.crawler.sites import load_registry, select_sites
 
-    for site in load_registry().values():
-        print(f"{site.name:16} {', '.join(site.domains):36} {site.source}")
+    registry = load_registry()
+    unknown = [n for n in args.sites if n not in registry]
+    if unknown:
+        raise UsageError(_unknown_site(unknown[0], registry))
+    if args.sites:
+        sites = [registry[n] for n in args.sites]
+    elif args.country or args.language:
+        sites = select_sites(registry, args.country, args.language)
+    else:   # everything registered, the demo included (marked: it is not in the catalog)
+        sites = [registry[n] for n in sorted(registry)]
+    if args.check:
+        from newsclean.crawler.sites_check import check_command
+
+        return check_command(sites, workers=args.workers, timeout=args.timeout, stale_days=args.stale_days)
+    print(f"{'SITE':24} {'CC':3} {'LANG':8} {'DOMAIN':28} DESCRIPTION")
+    for site in sites:
+        desc = site.description + ("" if site.catalog else " (not in the catalog)")
+        print(f"{site.name:24} {site.country or '-':3} {','.join(site.languages) or '-':8} "
+              f"{site.domains[0]:28} {desc}")
+    catalog = [s for s in sites if s.catalog]
+    countries = len({s.country for s in catalog})
+    print(f"{len(catalog)} catalog sites from {countries} {'country' if countries == 1 else 'countries'}"
+          f"{_filters(args)}")
     return EXIT_OK
 
 
@@ -227,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def add_filters(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument("--country", metavar="CC", help=f"{what} of this country (ISO 3166-1 alpha-2, e.g. de, gb)")
+        sp.add_argument("--language", metavar="LL", help=f"{what} publishing in this language (ISO 639-1, e.g. en)")
+
     def add_settings(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy/newsclean setting (repeatable)")
@@ -241,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("crawl", help="crawl registered sites (or --url ad-hoc sites)")
     c.add_argument("sites", nargs="*", metavar="SITE")
-    c.add_argument("--all", action="store_true", help="every registered site")
+    c.add_argument("--all", action="store_true", help="every site of the catalog (not the demo)")
+    add_filters(c, "crawl the catalog's sites")
     c.add_argument("--url", action="append", default=[], metavar="URL",
                    help="an ad-hoc site: a root, sitemap, feed or section URL (repeatable)")
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
@@ -255,7 +307,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings(c)
     c.set_defaults(func=cmd_crawl)
 
-    s = sub.add_parser("sites", help="list the registered sites")
+    s = sub.add_parser("sites", help="list the registered sites (or --check their discovery sources)")
+    s.add_argument("sites", nargs="*", metavar="SITE", help="only these sites")
+    add_filters(s, "list the catalog's sites")
+    s.add_argument("--check", action="store_true",
+                   help="probe each site's robots.txt, sitemaps and feeds over the network: status, entries, "
+                        "newest date (exit 1 when a source fails or is stale)")
+    s.add_argument("--stale-days", type=int, default=30, metavar="N",
+                   help="--check: a source whose newest entry is older than N days is stale (default: %(default)s)")
+    s.add_argument("--workers", type=int, default=8, metavar="N",
+                   help="--check: sources probed at once (default: %(default)s)")
+    s.add_argument("--timeout", type=float, default=20.0, metavar="S",
+                   help="--check: seconds per request (default: %(default)s)")
     s.set_defaults(func=cmd_sites)
 
     cl = sub.add_parser("clean", help="re-clean WARC archives, HTML files or JSONL (or extracted text, --text) into records")

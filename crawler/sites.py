@@ -11,11 +11,13 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsclean.cleaners import SiteRules
+from newsclean.crawler.iso_codes import COUNTRIES, COUNTRY_ALIASES, LANGUAGES
 
 BUILTIN_SITES_DIR = Path(__file__).parent / "sites"
 SITES_DIR_ENV = "NEWSCLEAN_SITES_DIR"
@@ -62,6 +64,7 @@ class UnknownSiteError(KeyError):
 class Discovery:
     robots: bool = True                    # read Sitemap: lines from robots.txt
     sitemaps: tuple[str, ...] = ()
+    news_sitemaps: tuple[str, ...] = ()    # Google News sitemaps (crawled as sitemaps)
     feeds: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     #: Start URLs whose kind is sniffed from the response (ad-hoc sites).
@@ -102,6 +105,13 @@ class Site:
     health: Health = field(default_factory=Health)
     rules: SiteRules = field(default_factory=SiteRules)
     source: str = "<builtin>"
+    # What a researcher filters the catalog on.
+    country: str = ""                      # ISO 3166-1 alpha-2, lowercase
+    languages: tuple[str, ...] = ()        # ISO 639-1
+    description: str = ""
+    catalog: bool = True                   # part of the publisher catalog (crawl --all); the demo is not
+    facts_source: str = ""                 # where the discovery facts came from ...
+    facts_read: date | None = None         # ... and when they were read
 
     # -- URLs -------------------------------------------------------------------------------
     def absolute(self, url_or_path: str) -> str:
@@ -113,7 +123,7 @@ class Site:
         d = self.discovery
         return {
             "robots": [self.absolute("/robots.txt")] if d.robots else [],
-            "sitemap": [self.absolute(u) for u in d.sitemaps],
+            "sitemap": [self.absolute(u) for u in d.news_sitemaps + d.sitemaps],
             "feed": [self.absolute(u) for u in d.feeds],
             "section": [self.absolute(u) for u in d.sections],
             "sniff": [self.absolute(u) for u in d.sniff],
@@ -136,8 +146,7 @@ class Site:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
-        host = (parts.hostname or "").lower()
-        if not any(host == d or host.endswith("." + d) for d in self.domains):
+        if not self.claims(parts.hostname or ""):
             return False
         target = parts.path + ("?" + parts.query if parts.query else "")
         if any(p.search(target) for p in self.deny):
@@ -147,6 +156,17 @@ class Site:
         if any(re.search(p, target, re.I) for p in GENERIC_DENY):
             return False
         return listed or any(re.search(p, parts.path, re.I) for p in GENERIC_ARTICLE)
+
+    def claims(self, host: str) -> str | None:
+        """The domain of this site that covers ``host`` (itself or a parent domain), if any."""
+        host = host.lower()
+        return next((d for d in self.domains if host == d or host.endswith("." + d)), None)
+
+    def matches(self, country: str | None = None, language: str | None = None) -> bool:
+        """Whether the site is of ``country`` and publishes in ``language`` (None: any)."""
+        if country and self.country != COUNTRY_ALIASES.get(country.lower(), country.lower()):
+            return False
+        return not language or language.lower() in self.languages
 
     def is_pagination_url(self, url: str) -> bool:
         target = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
@@ -164,9 +184,11 @@ class Site:
 
 # -- loading ------------------------------------------------------------------------------
 
-_TOP = {"name", "title", "base_url", "domains", "discovery", "articles", "limits", "cleaning", "health"}
+_TOP = {"name", "title", "base_url", "domains", "country", "languages", "description", "catalog", "facts",
+        "discovery", "articles", "limits", "cleaning", "health"}
+_FACTS = {"source", "read"}
 _HEALTH = {"max_error_rate", "max_reject_rate", "min_pages_for_rates", "coverage"}
-_DISCOVERY = {"robots", "sitemaps", "feeds", "sections", "section_pages", "pagination"}
+_DISCOVERY = {"robots", "sitemaps", "news_sitemaps", "feeds", "sections", "section_pages", "pagination"}
 _ARTICLES = {"allow", "deny"}
 _LIMITS = {"max_articles", "concurrency", "download_delay"}
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
@@ -204,6 +226,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     discovery = Discovery(
         robots=v.boolean(disc, "discovery.robots", default=True),
         sitemaps=v.strings(disc, "discovery.sitemaps"),
+        news_sitemaps=v.strings(disc, "discovery.news_sitemaps"),
         feeds=v.strings(disc, "discovery.feeds"),
         sections=v.strings(disc, "discovery.sections"),
         section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0),
@@ -245,9 +268,26 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         body_selector=body,
         min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0),
     )
+    country = v.string(raw, "country").lower()
+    if country and country not in COUNTRIES:
+        raise SiteConfigError(source, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. de, gb, us)")
+    languages = tuple(x.lower() for x in v.strings(raw, "languages"))
+    for i, lang in enumerate(languages):
+        if lang not in LANGUAGES:
+            raise SiteConfigError(source, f"languages[{i}]", f"{lang!r} is not an ISO 639-1 code (e.g. de, en, zh)")
+    facts = v.table(raw, "facts", _FACTS)
+    read = facts.get("read")
+    if read is not None and (not isinstance(read, date) or isinstance(read, datetime)):
+        raise SiteConfigError(source, "facts.read", f"must be a date (read = 2026-12-04), got {read!r}")
     site = Site(
         name=name,
         title=v.string(raw, "title") or name,
+        country=country,
+        languages=languages,
+        description=v.string(raw, "description"),
+        catalog=v.boolean(raw, "catalog", default=True),
+        facts_source=v.string(facts, "facts.source"),
+        facts_read=read,
         base_url=base_url,
         domains=domains,
         discovery=discovery,
@@ -299,8 +339,31 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
             if site.name in sites:
                 raise SiteConfigError(str(path), "name",
                                       f"site {site.name!r} is already defined in {sites[site.name].source}")
+            _check_domains(site, sites)
             sites[site.name] = site
     return sites
+
+
+def _check_domains(site: Site, sites: dict[str, Site]) -> None:
+    """No two sites claim the same domain: a URL must have one site whose rules apply."""
+    for other in sites.values():
+        for d in site.domains:
+            if d in other.domains:
+                raise SiteConfigError(site.source, "domains",
+                                      f"domain {d!r} is already claimed by site {other.name!r} ({other.source})")
+
+
+def site_for_url(url: str, registry: dict[str, Site]) -> Site | None:
+    """The registered site a URL belongs to: the one claiming the longest domain that covers its host."""
+    host = (urlsplit(url).hostname or "").lower()
+    best = max(((s.claims(host) or "", s) for s in registry.values()), key=lambda x: len(x[0]), default=("", None))
+    return best[1] if best[0] else None
+
+
+def select_sites(registry: dict[str, Site], country: str | None = None,
+                 language: str | None = None) -> list[Site]:
+    """The catalog's sites (``catalog = true``) of ``country`` publishing in ``language``, by name."""
+    return [s for _, s in sorted(registry.items()) if s.catalog and s.matches(country, language)]
 
 
 def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:

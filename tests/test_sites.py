@@ -13,6 +13,8 @@ from newsclean.crawler.sites import (
     get_site,
     load_registry,
     load_site_file,
+    select_sites,
+    site_for_url,
 )
 
 GOOD = """
@@ -114,3 +116,127 @@ def test_rebased_site_only_reaches_the_new_origin() -> None:
     demo = get_site("demo").rebased("http://127.0.0.1:5555/")
     assert demo.domains == ("127.0.0.1",)
     assert demo.start_urls()["robots"] == ["http://127.0.0.1:5555/robots.txt"]
+
+
+# -- the publisher catalog --------------------------------------------------------------------
+
+# shared/ lies beside the clone (CI, /work/main) or two levels up (a worktree under /work/wt/).
+FUNDUS_DEV = next((p / "shared" / "bench" / "fundus-dev" for p in Path(__file__).resolve().parents[2:4]
+                   if (p / "shared" / "bench" / "fundus-dev").is_dir()), Path("/nonexistent"))
+
+
+def test_catalog_has_150_publishers_from_25_countries_each_described() -> None:
+    registry = load_registry()
+    catalog = select_sites(registry)
+    assert len(catalog) >= 150
+    assert len({s.country for s in catalog}) >= 25
+    for site in catalog:
+        assert site.country and site.languages and site.description, site.source
+        assert site.facts_source and site.facts_read, site.source   # where the facts came from, and when
+    assert "demo" in registry and "demo" not in {s.name for s in catalog}
+
+
+def test_no_two_catalog_sites_claim_a_domain() -> None:
+    claims = [d for s in load_registry().values() for d in s.domains]
+    assert len(claims) == len(set(claims))
+
+
+def test_a_second_claim_on_a_domain_names_the_file_and_the_other_site(tmp_path: Path) -> None:
+    write(tmp_path, GOOD)
+    other = write(tmp_path, GOOD.replace('name = "example"', 'name = "other"'), name="other")
+    with pytest.raises(SiteConfigError) as info:
+        load_registry([tmp_path])
+    assert str(other) in str(info.value) and "field 'domains'" in str(info.value)
+    assert "already claimed by site 'example'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "problem"),
+    [
+        ('country = "xx"', "country", "not an ISO 3166-1 alpha-2 code"),
+        ('country = "deu"', "country", "not an ISO 3166-1 alpha-2 code"),
+        ('languages = ["en", "english"]', "languages[1]", "not an ISO 639-1 code"),
+        ('languages = "en"', "languages", "must be a list of strings"),
+        ("catalog = 1", "catalog", "must be true or false"),
+        ('[facts]\nread = "yesterday"', "facts.read", "must be a date"),
+    ],
+)
+def test_bad_catalog_field_names_file_and_field(tmp_path: Path, line: str, field: str, problem: str) -> None:
+    text = GOOD.replace('base_url = "https://www.example.com/"', f'base_url = "https://www.example.com/"\n{line}') \
+        if not line.startswith("[") else GOOD + "\n" + line + "\n"
+    path = write(tmp_path, text)
+    with pytest.raises(SiteConfigError) as info:
+        load_site_file(path)
+    assert str(info.value).startswith(f"{path}: field '{field}': ") and problem in str(info.value)
+
+
+def test_catalog_fields_load(tmp_path: Path) -> None:
+    text = GOOD.replace('base_url = "https://www.example.com/"',
+                        'base_url = "https://www.example.com/"\ncountry = "GB"\nlanguages = ["en", "CY"]\n'
+                        'description = "A test paper"') + '\n[facts]\nsource = "a table"\nread = 2026-12-04\n'
+    site = load_site_file(write(tmp_path, text))
+    assert (site.country, site.languages, site.description, site.catalog) == ("gb", ("en", "cy"), "A test paper", True)
+    assert site.matches("uk", "cy") and site.matches(None, "en") and not site.matches("de") and not site.matches("gb", "de")
+
+
+def test_news_sitemaps_are_crawled_as_sitemaps(tmp_path: Path) -> None:
+    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/"]\nnews_sitemaps = ["/news.xml"]\nsitemaps = ["/s.xml"]')
+    site = load_site_file(write(tmp_path, text))
+    assert site.start_urls()["sitemap"] == ["https://www.example.com/news.xml", "https://www.example.com/s.xml"]
+
+
+def test_url_goes_to_the_site_with_the_longest_claimed_domain() -> None:
+    registry = load_registry()
+    assert site_for_url("https://de.euronews.com/2024/01/02/x", registry).name == "euronews_de"
+    assert site_for_url("https://www.euronews.com/2024/01/02/x", registry).name == "euronews_en"
+    assert site_for_url("https://www.zdfheute.de/politik/x-100.html", registry).name == "zdf"
+    assert site_for_url("https://no-such-publisher.example/", registry) is None
+
+
+def test_sites_command_filters_by_country_and_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from newsclean.crawler.cli import main
+
+    assert main(["sites", "--country", "de", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    listed = {line.split()[0] for line in out.splitlines()[1:-1]}
+    expected = {s.name for s in load_registry().values() if s.catalog and s.country == "de" and "en" in s.languages}
+    assert listed == expected and {"dw", "correctiv"} <= listed
+    assert out.splitlines()[-1] == f"{len(expected)} catalog sites from 1 country --country de --language en"
+    assert main(["sites"]) == 0
+    out = capsys.readouterr().out
+    assert "demo" in out and "(not in the catalog)" in out
+
+
+def test_crawl_all_country_and_language_choose_catalog_sites() -> None:
+    from argparse import Namespace
+
+    from newsclean.crawler.cli import UsageError, chosen_sites
+
+    registry = load_registry()
+    ask = lambda **kw: chosen_sites(Namespace(**{"sites": [], "all": False, "country": None,   # noqa: E731
+                                                 "language": None, **kw}), registry)
+    everything = ask(all=True)
+    assert "demo" not in everything and "pakistantoday" in everything and len(everything) == len(registry) - 1
+    assert set(ask(country="at")) == {s.name for s in registry.values() if s.country == "at"}
+    assert "taipei_times" in ask(language="en") and "die_zeit" not in ask(language="en")
+    assert ask(sites=["demo"]) == ["demo"]
+    with pytest.raises(UsageError, match="no catalog site matches --country xx"):
+        ask(country="xx")
+    with pytest.raises(UsageError, match="not both"):
+        ask(sites=["bbc"], country="gb")
+
+
+@pytest.mark.skipif(not FUNDUS_DEV.is_dir(), reason="the fundus-dev benchmark is not beside the repository")
+def test_catalog_url_rules_accept_every_fundus_dev_article_url() -> None:
+    import json
+
+    registry = load_registry()
+    covered = 0
+    for meta in sorted(FUNDUS_DEV.glob("*/meta.info")):
+        for page, info in json.loads(meta.read_text("utf-8")).items():
+            site = site_for_url(info["url"], registry)
+            if site is None:
+                continue    # a publisher the catalog does not carry (Fundus deprecated it)
+            covered += 1
+            assert site.is_article_url(info["url"], listed=True), f"{site.name}: {page} {info['url']}"
+    assert covered >= 190
