@@ -180,7 +180,8 @@ class OutputPipeline:
                                       fetched_at=item.fetched.fetched_at, run_id=self.run_id)
                 settled = None if item.reason in self.TRANSIENT else f"reject:{item.reason}"
                 self._write(self.rejects, reject, item, settled)
-                if settled is None and self.store is not None:
+                if settled is None and self.store is not None:   # timeout, worker crash: retried later
+                    self.crawler.spider.retry_later(item.fetched.url)
                     self.store.settled(item.fetched.url)
                 self.stats.inc_value(f"{self.STATS}/rejects_written")
             raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")

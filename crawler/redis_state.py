@@ -43,7 +43,7 @@ from scrapy_redis.queue import PriorityQueue as _PriorityQueue
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
-from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, _iso, decide
+from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ def namespace(settings: Any) -> str:
 class RedisArticleStore(ArticleStore):
     """The article store on Redis, behind the same interface as the SQLite one.
 
-    One hash per canonical URL (``<ns>:a:<sha1>``); staged records per part file. The
+    One hash per canonical URL (``<ns>:a:<sha1>``); staged records per part file; failed
+    fetches to retry in the sorted set ``<ns>:retry`` (URL by due time). The
     ``run_id`` given to :meth:`should_fetch` is replaced by the crawl id all workers share.
     """
 
@@ -183,7 +184,42 @@ class RedisArticleStore(ArticleStore):
         self.r.hset(key, mapping=fields)
         self.r.hsetnx(key, "first_seen", fields["last_fetched"])
         if unchanged:
+            self._clear_retry(self.r, fetched.url)
             self.settled(fetched.url)
+
+    _RETRY_FIELDS = ("attempts", "retry_after", "gave_up")
+
+    def _clear_retry(self, client: Any, url: str) -> None:
+        """A fetch of ``url`` succeeded (``client``: the store's client or a pipeline)."""
+        client.hdel(self._key(url), *self._RETRY_FIELDS)
+        client.zrem(f"{self.ns}:retry", url)
+
+    def record_failure(self, url: str, site: str, policy: RetryPolicy, now: datetime) -> bool:
+        key = self._key(url)
+        attempts = int(self.r.hincrby(key, "attempts", 1))
+        retry_after, gave_up = policy.after_failure(attempts, now)
+        with self.r.pipeline() as pipe:
+            pipe.hsetnx(key, "url", url)
+            pipe.hsetnx(key, "site", site)
+            pipe.hsetnx(key, "first_seen", stamp(now))
+            pipe.sadd(f"{self.ns}:articles", key)
+            if retry_after is not None:
+                pipe.hset(key, "retry_after", retry_after)
+                pipe.zadd(f"{self.ns}:retry", {url: datetime.fromisoformat(retry_after).timestamp()})
+            else:
+                pipe.hdel(key, "retry_after")
+                pipe.hset(key, "gave_up", gave_up or "")
+                pipe.zrem(f"{self.ns}:retry", url)
+            pipe.execute()
+        return gave_up is not None
+
+    def due_retries(self, site: str, now: datetime, limit: int = 10_000) -> list[str]:
+        urls = [u.decode() for u in self.r.zrangebyscore(f"{self.ns}:retry", "-inf", now.timestamp(), start=0, num=limit)]
+        with self.r.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hget(self._key(url), "site")
+            sites = pipe.execute()
+        return [url for url, s in zip(urls, sites) if s is not None and s.decode() == site]
 
     def content_hash(self, url: str) -> str | None:
         value = self.r.hget(self._key(url), "content_hash")
@@ -213,6 +249,7 @@ class RedisArticleStore(ArticleStore):
                         pipe.hdel(key, name)
                 if entry["listed_date"]:
                     pipe.hset(key, "listed_date", entry["listed_date"])
+                self._clear_retry(pipe, url)
                 pipe.hdel(f"{self.ns}:inflight", url)
             pipe.delete(f"{self.ns}:staged:{part}")
             pipe.hdel(f"{self.ns}:staged_parts", part)

@@ -32,6 +32,8 @@ NEWSCLEAN_OUTPUT_COMPRESSION = ""    # part files: "" (.jsonl), "gzip" (.jsonl.g
 NEWSCLEAN_LANGUAGES = []             # ISO 639-1 codes to keep (e.g. ["en", "ur"]); others -> rejects (language); [] = all
 NEWSCLEAN_PART_MAX_RECORDS = 500     # a part file is committed (renamed) after this many records
 NEWSCLEAN_CLEAN_TIMEOUT = 10.0       # seconds of cleaning per page before Rejected("timeout")
+NEWSCLEAN_RETRY_BACKOFF = 600        # seconds before a failed page is fetched again (a later run), doubled per failure
+NEWSCLEAN_RETRY_MAX_ATTEMPTS = 5     # failures in a row after which a page is given up
 NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES = False  # fetch private/loopback/link-local hosts not named by the site
 NEWSCLEAN_PROGRESS_INTERVAL = 0      # seconds; 0 = 1 on a terminal, 60 under cron; < 0 = off
 NEWSCLEAN_GC_FREEZE = True          # freeze start-up objects out of the garbage collector (shorter pauses)

@@ -20,7 +20,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from newsclean.output.sqlite import Checkpointer, connect_wal
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS articles (
     listed_date    TEXT,               -- sitemap lastmod / news / feed date at the last fetch
     content_hash   TEXT,               -- of the last version committed to the output
     scheduled_run  TEXT                -- the run that last scheduled a fetch (in-run dedup)
+    -- failed fetches (see RetryPolicy); attempts, retry_after and gave_up are added to older stores
 );
 -- Validators and the listed date are promoted with the record, never before: a change
 -- fetched by a killed run must look unfetched to the next one, not "304 Not Modified".
@@ -60,12 +61,42 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
+#: Columns for failed fetches: failures in a row, when the next try is due, when given up.
+RETRY_COLUMNS = {"attempts": "INTEGER NOT NULL DEFAULT 0", "retry_after": "TEXT", "gave_up": "TEXT"}
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When a page whose fetch failed (fetch error, timeout, cleaning worker crash) is tried
+    again: after ``backoff`` seconds, doubled at each failure in a row, in later runs whether
+    or not a listing names it again; after ``max_attempts`` failures in a row it is given up."""
+
+    backoff: float = 600.0
+    max_attempts: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: object) -> RetryPolicy:
+        get = getattr(settings, "get")
+        return cls(float(get("NEWSCLEAN_RETRY_BACKOFF", cls.backoff)), int(get("NEWSCLEAN_RETRY_MAX_ATTEMPTS", cls.max_attempts)))
+
+    def after_failure(self, attempts: int, now: datetime) -> tuple[str | None, str | None]:
+        """(retry_after, gave_up) stamps after the ``attempts``-th failure in a row."""
+        if attempts >= self.max_attempts:
+            return None, stamp(now)
+        return stamp(now + timedelta(seconds=self.backoff * 2 ** (attempts - 1))), None
+
+
+def stamp(dt: datetime) -> str:
+    """A UTC time in one fixed-width form, so stamps compare as strings (SQL ``<=``)."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 @dataclass(frozen=True, slots=True)
 class FetchDecision:
     """Whether to fetch an article URL, and the validators for a conditional request."""
 
     fetch: bool
-    reason: str                      # new | changed | retry | unchanged | scheduled
+    reason: str                      # new | changed | retry | unchanged | scheduled | backoff | given_up
     etag: str | None = None
     last_modified: str | None = None
 
@@ -109,7 +140,8 @@ def _newer(listed: str | None, stored: str | None) -> bool:
     return a > b
 
 
-def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str) -> FetchDecision:
+def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str,
+           now: datetime | None = None) -> FetchDecision:
     """Skip / fetch / refetch for one article, from what the store holds about it.
 
     The one place this policy lives; every store implementation calls it.
@@ -118,7 +150,13 @@ def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str) -
         return FetchDecision(True, "new")
     if row.get("scheduled_run") == run_id:
         return FetchDecision(False, "scheduled")        # twice in one crawl: once
+    if row.get("retry_after"):                          # the last fetch failed
+        if row["retry_after"] > stamp(now or datetime.now(timezone.utc)):
+            return FetchDecision(False, "backoff")
+        return FetchDecision(True, "retry", row.get("etag"), row.get("last_modified"))
     if row.get("content_hash") is None:
+        if row.get("gave_up"):
+            return FetchDecision(False, "given_up")     # failed too often in a row
         return FetchDecision(True, "retry")             # seen before, never committed
     if _newer(listed, row.get("listed_date") or row.get("last_fetched")):
         return FetchDecision(True, "changed", row.get("etag"), row.get("last_modified"))
@@ -146,6 +184,16 @@ class ArticleStore(ABC):
     @abstractmethod
     def content_hash(self, url: str) -> str | None:
         """Hash of the last committed version of ``url``."""
+
+    @abstractmethod
+    def record_failure(self, url: str, site: str, policy: RetryPolicy, now: datetime) -> bool:
+        """The fetch of article ``url`` failed: schedule its retry (:class:`RetryPolicy`).
+        Returns True when it is given up. A later commit or unchanged fetch clears it."""
+
+    @abstractmethod
+    def due_retries(self, site: str, now: datetime, limit: int = 10_000) -> list[str]:
+        """Article URLs of ``site`` whose retry is due: fetched by the next run even when no
+        listing names them again (their sitemap or feed may answer 304)."""
 
     @abstractmethod
     def stage(self, part: str, record_id: str, content_hash: str, fetched: Fetched) -> None:
@@ -188,9 +236,16 @@ class SqliteArticleStore(ArticleStore):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = connect_wal(self.path)   # checkpoints off the reactor thread (output.sqlite)
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        for name, decl in RETRY_COLUMNS.items():   # stores written before retries existed
+            if name not in have:
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
+        self.db.execute("CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL")
         self._checkpointer = Checkpointer(self.path)
 
-    _COLUMNS = ("content_hash", "listed_date", "last_fetched", "etag", "last_modified", "scheduled_run")
+    _COLUMNS = ("content_hash", "listed_date", "last_fetched", "etag", "last_modified", "scheduled_run",
+                "retry_after", "gave_up")
+    _CLEAR_RETRY = "attempts = 0, retry_after = NULL, gave_up = NULL"
 
     def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
         found = self.db.execute(f"SELECT {', '.join(self._COLUMNS)} FROM articles WHERE url = ?", (url,)).fetchone()
@@ -210,7 +265,23 @@ class SqliteArticleStore(ArticleStore):
         if unchanged:
             self.db.execute("UPDATE articles SET etag = COALESCE(:etag, etag),"
                             " last_modified = COALESCE(:lm, last_modified),"
-                            " listed_date = COALESCE(:listed, listed_date) WHERE url = :url", params)
+                            f" listed_date = COALESCE(:listed, listed_date), {self._CLEAR_RETRY} WHERE url = :url",
+                            params)
+
+    def record_failure(self, url: str, site: str, policy: RetryPolicy, now: datetime) -> bool:
+        row = self.db.execute("SELECT attempts FROM articles WHERE url = ?", (url,)).fetchone()
+        attempts = (row[0] if row else 0) + 1
+        retry_after, gave_up = policy.after_failure(attempts, now)
+        self.db.execute("INSERT INTO articles (url, site, first_seen, attempts, retry_after, gave_up)"
+                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET attempts = excluded.attempts,"
+                        " retry_after = excluded.retry_after, gave_up = excluded.gave_up",
+                        (url, site, stamp(now), attempts, retry_after, gave_up))
+        return gave_up is not None
+
+    def due_retries(self, site: str, now: datetime, limit: int = 10_000) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT url FROM articles WHERE retry_after IS NOT NULL AND retry_after <= ? AND site = ?"
+            " ORDER BY retry_after LIMIT ?", (stamp(now), site, limit))]
 
     def content_hash(self, url: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM articles WHERE url = ?", (url,)).fetchone()
@@ -227,7 +298,7 @@ class SqliteArticleStore(ArticleStore):
             n = self.db.execute(
                 "UPDATE articles SET content_hash = s.content_hash, record_id = s.record_id,"
                 " etag = s.etag, last_modified = s.last_modified,"
-                " listed_date = COALESCE(s.listed_date, articles.listed_date)"
+                f" listed_date = COALESCE(s.listed_date, articles.listed_date), {self._CLEAR_RETRY}"
                 " FROM staged AS s WHERE s.part = ? AND articles.url = s.url", (part,)).rowcount
             self.db.execute("DELETE FROM staged WHERE part = ?", (part,))
         return n

@@ -27,10 +27,11 @@ from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, get_site
 from newsclean.crawler.state import open_store
-from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched
+from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
 
 STATS = "newsclean/discovery"
+RETRY_STATS = "newsclean/retry"
 #: Listed URLs the store is asked about at once when they go straight to the scheduler (Redis
 #: mode): one round trip each, where a transaction per URL blocked the reactor for seconds
 #: on a 2,000-URL sitemap.
@@ -189,7 +190,7 @@ class NewsSpider(scrapy.Spider):
     def _candidate(self, url: str, listed_date: datetime | None, source: str) -> str | None:
         """The store key (canonical URL) of a listed URL worth asking the store about, or None
         when the site filter or --since says no."""
-        if not self.site.is_article_url(url, listed=source in ("sitemap", "feed")):
+        if not self.site.is_article_url(url, listed=source in ("sitemap", "feed", "retry")):
             self._inc("not_article_url")
             return None
         limit = self.settings.getint("URLLENGTH_LIMIT")
@@ -221,6 +222,8 @@ class NewsSpider(scrapy.Spider):
                     self.crawler.stats.inc_value(f"newsclean/store/skipped_{decision.reason}")
                     continue
                 self.crawler.stats.inc_value(f"newsclean/store/fetch_{decision.reason}")
+                if decision.reason == "retry":
+                    self.crawler.stats.inc_value(f"{RETRY_STATS}/fetched")
                 headers = decision.headers()
                 if headers:
                     meta["handle_httpstatus_list"] = [304]
@@ -343,6 +346,29 @@ class NewsSpider(scrapy.Spider):
         for kind, urls in self.site.start_urls().items():
             for url in urls:
                 yield self._discovery_request(url, kind)
+        for request in self._articles(self._due_retries(), "retry"):
+            yield request
+
+    def _due_retries(self) -> list[discovery.Entry]:
+        """Pages whose earlier fetch failed and whose backoff is over: asked for again even when
+        the listings that named them answer 304 this run."""
+        if self.store is None:
+            return []
+        due = self.store.due_retries(self.site.name, datetime.now(timezone.utc))
+        self.crawler.stats.set_value(f"{RETRY_STATS}/due", len(due))
+        return [discovery.Entry(url) for url in due]
+
+    def retry_later(self, key: str) -> None:
+        """The fetch of article ``key`` (store key) failed: a later run tries it again, with a
+        backoff, until NEWSCLEAN_RETRY_MAX_ATTEMPTS failures in a row."""
+        if self.store is None:
+            return
+        if self.store.record_failure(key, self.site.name, RetryPolicy.from_settings(self.settings), datetime.now(timezone.utc)):
+            self.crawler.stats.inc_value(f"{RETRY_STATS}/given_up")
+            self.logger.warning("giving up on %s after %s failed fetches in a row", key,
+                                self.settings.get("NEWSCLEAN_RETRY_MAX_ATTEMPTS"))
+        else:
+            self.crawler.stats.inc_value(f"{RETRY_STATS}/scheduled")
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
         for url in discovery.sitemaps_from_robots(response.body, response.url):
@@ -463,7 +489,8 @@ class NewsSpider(scrapy.Spider):
         if status:
             reason = f"http_{status}"
         self.crawler.stats.inc_value(f"newsclean/fetch/failed/{kind}")
-
+        if kind == "article":
+            self.retry_later(request.meta.get("newsclean_key") or canonicalize_url(request.url))
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
         self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)
         self.logger.debug("%s", failure.getTraceback())
