@@ -208,9 +208,11 @@ def cmd_sites(args: argparse.Namespace) -> int:
     else:   # everything registered, the demo included (marked: it is not in the catalog)
         sites = [registry[n] for n in sorted(registry)]
     if args.check:
+        from newsclean.crawler.middlewares import user_agent
         from newsclean.crawler.sites_check import check_command
 
-        return check_command(sites, workers=args.workers, timeout=args.timeout, stale_days=args.stale_days)
+        return check_command(sites, user_agent=user_agent(_project_settings({})), workers=args.workers,
+                             timeout=args.timeout, stale_days=args.stale_days)
     print(f"{'SITE':24} {'CC':3} {'LANG':8} {'DOMAIN':28} DESCRIPTION")
     for site in sites:
         desc = site.description + ("" if site.catalog else " (not in the catalog)")

@@ -83,6 +83,20 @@ class AddressGuardMiddleware:
         return response
 
 
+def user_agent(settings: Any) -> str:
+    """``USER_AGENT`` when set, else ``newsclean/<version> (+NEWSCLEAN_CONTACT_URL)``."""
+    ua = settings.get("USER_AGENT")
+    if not ua or ua.startswith("Scrapy/"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("newsclean")
+        except PackageNotFoundError:
+            v = "dev"
+        ua = f"newsclean/{v} (+{settings.get('NEWSCLEAN_CONTACT_URL')})"
+    return str(ua)
+
+
 class UserAgentFromContact:
     """A descriptive User-Agent that says who crawls and where to reach them.
 
@@ -94,17 +108,7 @@ class UserAgentFromContact:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> UserAgentFromContact:
-        s = crawler.settings
-        ua = s.get("USER_AGENT")
-        if not ua or ua.startswith("Scrapy/"):
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                v = version("newsclean")
-            except PackageNotFoundError:
-                v = "dev"
-            ua = f"newsclean/{v} (+{s.get('NEWSCLEAN_CONTACT_URL')})"
-        return cls(ua)
+        return cls(user_agent(crawler.settings))
 
     def process_request(self, request: Request) -> None:
         request.headers.setdefault(b"User-Agent", self.user_agent)

@@ -334,30 +334,40 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
     for d in dirs if dirs is not None else sites_dirs():
         if not d.is_dir():
             raise SiteConfigError(str(d), "(directory)", "no such directory")
+        claimed: dict[str, Site] = {}
         for path in sorted(d.glob("*.toml")):
             site = load_site_file(path)
             if site.name in sites:
                 raise SiteConfigError(str(path), "name",
                                       f"site {site.name!r} is already defined in {sites[site.name].source}")
-            _check_domains(site, sites)
+            _claim_domains(site, claimed)
             sites[site.name] = site
     return sites
 
 
-def _check_domains(site: Site, sites: dict[str, Site]) -> None:
-    """No two sites claim the same domain: a URL must have one site whose rules apply."""
-    for other in sites.values():
-        for d in site.domains:
-            if d in other.domains:
-                raise SiteConfigError(site.source, "domains",
-                                      f"domain {d!r} is already claimed by site {other.name!r} ({other.source})")
+def _claim_domains(site: Site, claimed: dict[str, Site]) -> None:
+    """No two sites of one directory claim the same domain: a URL has one site whose rules apply.
+
+    A later directory (``NEWSCLEAN_SITES_DIR``) may claim a shipped site's domain: its site wins.
+    """
+    for d in site.domains:
+        if d in claimed:
+            other = claimed[d]
+            raise SiteConfigError(site.source, "domains",
+                                  f"domain {d!r} is already claimed by site {other.name!r} ({other.source})")
+        claimed[d] = site
 
 
 def site_for_url(url: str, registry: dict[str, Site]) -> Site | None:
-    """The registered site a URL belongs to: the one claiming the longest domain that covers its host."""
+    """The registered site a URL belongs to: the one claiming the longest domain that covers its host
+    (on a tie, the one loaded last: a user's directory comes after the shipped one)."""
     host = (urlsplit(url).hostname or "").lower()
-    best = max(((s.claims(host) or "", s) for s in registry.values()), key=lambda x: len(x[0]), default=("", None))
-    return best[1] if best[0] else None
+    best, best_len = None, 0
+    for site in registry.values():
+        domain = site.claims(host)
+        if domain and len(domain) >= best_len:
+            best, best_len = site, len(domain)
+    return best
 
 
 def select_sites(registry: dict[str, Site], country: str | None = None,

@@ -240,3 +240,12 @@ def test_catalog_url_rules_accept_every_fundus_dev_article_url() -> None:
             covered += 1
             assert site.is_article_url(info["url"], listed=True), f"{site.name}: {page} {info['url']}"
     assert covered >= 190
+
+
+def test_a_users_directory_may_claim_a_shipped_domain_and_wins(tmp_path: Path) -> None:
+    from newsclean.crawler.sites import BUILTIN_SITES_DIR
+
+    write(tmp_path, GOOD.replace("https://www.example.com/", "https://www.bbc.co.uk/"), name="example")
+    registry = load_registry([BUILTIN_SITES_DIR, tmp_path])
+    assert site_for_url("https://www.bbc.co.uk/news/articles/x", registry).name == "example"
+    assert site_for_url("https://www.bbc.com/news/articles/x", registry).name == "bbc"

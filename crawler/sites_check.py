@@ -1,0 +1,125 @@
+"""``newsclean sites --check``: probe each site's discovery sources over the network.
+
+For every robots.txt, news sitemap, sitemap and feed of the chosen sites: the HTTP status, the
+entries found (Sitemap: lines, sub-sitemaps, URLs or feed items), the newest entry's date and a
+verdict, so a user sees which entries of the catalog have gone stale.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from newsclean.crawler import discovery
+from newsclean.crawler.sites import Site
+
+Kind = Literal["robots", "news_sitemap", "sitemap", "feed"]
+VERDICTS = ("ok", "stale", "empty", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What one discovery source answered."""
+
+    site: str
+    kind: Kind
+    url: str
+    status: int | None = None           # HTTP status; None when no answer came
+    entries: int = 0
+    newest: datetime | None = None
+    verdict: str = "failed"
+    detail: str = ""                    # why it failed, or what the sitemap was (index / urlset)
+
+
+def sources(site: Site) -> list[tuple[Kind, str]]:
+    """The site's discovery URLs, by kind, in the order the crawl starts them."""
+    d = site.discovery
+    out: list[tuple[Kind, str]] = [("robots", site.absolute("/robots.txt"))] if d.robots else []
+    out += [("news_sitemap", site.absolute(u)) for u in d.news_sitemaps]
+    out += [("sitemap", site.absolute(u)) for u in d.sitemaps]
+    out += [("feed", site.absolute(u)) for u in d.feeds]
+    return out
+
+
+def _fetch(url: str, user_agent: str, timeout: float) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Encoding": "identity"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only: checked on load)
+            body = response.read(discovery.MAX_DOCUMENT_BYTES + 1)
+            return response.status, body
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
+def _entries(kind: Kind, body: bytes, url: str) -> tuple[list[discovery.Entry], str]:
+    if kind == "robots":
+        return [discovery.Entry(u) for u in discovery.sitemaps_from_robots(body, url)], ""
+    if len(body) > discovery.MAX_DOCUMENT_BYTES:
+        raise discovery.DiscoveryError(f"larger than {discovery.MAX_DOCUMENT_BYTES} bytes")
+    if kind == "feed":
+        return discovery.parse_feed(discovery.maybe_gunzip(body), url), ""
+    shape, entries = discovery.parse_sitemap(discovery.maybe_gunzip(body), url)
+    return entries, shape
+
+
+def probe(site: str, kind: Kind, url: str, *, user_agent: str, timeout: float, stale_after: timedelta,
+          now: datetime | None = None) -> Probe:
+    """Fetch and read one discovery source; never raises."""
+    try:
+        status, body = _fetch(url, user_agent, timeout)
+    except (OSError, ValueError) as exc:   # refused, timed out, DNS, TLS, bad URL
+        reason = getattr(exc, "reason", exc)
+        return Probe(site, kind, url, detail=f"{type(exc).__name__}: {reason}"[:120])
+    if not 200 <= status < 300:
+        return Probe(site, kind, url, status, detail=f"HTTP {status}")
+    try:
+        entries, shape = _entries(kind, body, url)
+    except discovery.DiscoveryError as exc:
+        return Probe(site, kind, url, status, detail=str(exc)[:120])
+    dates = [e.date for e in entries if e.date]
+    newest = max(dates) if dates else None
+    now = now or datetime.now(timezone.utc)
+    if kind == "robots":
+        verdict = "ok"                    # a robots.txt without Sitemap: lines is no fault
+    elif not entries:
+        verdict = "empty"
+    elif newest and now - newest > stale_after:
+        verdict = "stale"
+    else:
+        verdict = "ok"
+    return Probe(site, kind, url, status, len(entries), newest, verdict, shape)
+
+
+def check_sites(sites: list[Site], *, user_agent: str, workers: int = 8, timeout: float = 20.0,
+                stale_days: int = 30) -> list[Probe]:
+    """Probe every discovery source of ``sites``, ``workers`` at a time; in site, then source order."""
+    jobs = [(site.name, kind, url) for site in sites for kind, url in sources(site)]
+    stale_after = timedelta(days=stale_days)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda job: probe(*job, user_agent=user_agent, timeout=timeout,
+                                               stale_after=stale_after), jobs))
+
+
+def format_table(probes: list[Probe]) -> str:
+    lines = [f"{'SITE':24} {'KIND':12} {'STATUS':>6} {'ENTRIES':>7} {'NEWEST':10} {'VERDICT':7} URL"]
+    for p in probes:
+        newest = p.newest.strftime("%Y-%m-%d") if p.newest else "-"
+        status = str(p.status) if p.status is not None else "-"
+        url = p.url + (f"  ({p.detail})" if p.detail and p.verdict == "failed" else "")
+        lines.append(f"{p.site:24} {p.kind:12} {status:>6} {p.entries:7} {newest:10} {p.verdict:7} {url}")
+    counts = {v: sum(p.verdict == v for p in probes) for v in VERDICTS}
+    n_sites = len({p.site for p in probes})
+    lines.append(f"{len(probes)} source{'s' * (len(probes) != 1)} of {n_sites} site{'s' * (n_sites != 1)}: "
+                 + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    return "\n".join(lines)
+
+
+def check_command(sites: list[Site], *, user_agent: str, workers: int, timeout: float, stale_days: int) -> int:
+    """Print the table; exit 1 when any source is not ok."""
+    probes = check_sites(sites, user_agent=user_agent, workers=workers, timeout=timeout, stale_days=stale_days)
+    print(format_table(probes))
+    return 0 if all(p.verdict == "ok" for p in probes) else 1

@@ -1,0 +1,75 @@
+"""newsclean sites --check against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from newsclean.crawler.cli import main
+
+NOW = datetime.now(timezone.utc)
+FRESH = (NOW - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+OLD = "2019-05-01T10:00:00+00:00"
+
+
+def urlset(*dates: str) -> str:
+    urls = "".join(f"<url><loc>/news/story-{i}.html</loc><lastmod>{d}</lastmod></url>" for i, d in enumerate(dates))
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+
+def test_check_probes_every_source_and_names_the_stale_ones(site_server, tmp_path: Path, monkeypatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    server, root = site_server
+    base = server.base_url
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/news.xml\nSitemap: {base}/old.xml\n")
+    (root / "news.xml").write_text(urlset(FRESH, OLD, FRESH))
+    (root / "old.xml").write_text(urlset(OLD, OLD))
+    (root / "empty.xml").write_text(urlset())
+    (root / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f'<item><link>{base}/news/a.html</link><pubDate>{NOW.strftime("%a, %d %b %Y %H:%M:%S +0000")}</pubDate></item>'
+        f'</channel></rss>')
+    (root / "broken.xml").write_text("<html><body><p>We moved our feeds.</p></body></html>")
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "local.toml").write_text(f'''
+name = "local"
+base_url = "{base}/"
+[discovery]
+news_sitemaps = ["/news.xml"]
+sitemaps = ["/old.xml", "/empty.xml"]
+feeds = ["/feed.xml", "/gone.xml", "/broken.xml"]
+''')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(sites))
+    assert main(["sites", "local", "--check", "--workers", "3", "--timeout", "10"]) == 1
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    by_url = {r[6] if len(r) > 6 else r[-1]: r for r in rows[1:-1]}
+    assert by_url[f"{base}/robots.txt"][1:6] == ["robots", "200", "2", "-", "ok"]
+    assert by_url[f"{base}/news.xml"][1:6] == ["news_sitemap", "200", "3", FRESH[:10], "ok"]
+    assert by_url[f"{base}/old.xml"][1:6] == ["sitemap", "200", "2", "2019-05-01", "stale"]
+    assert by_url[f"{base}/empty.xml"][1:6] == ["sitemap", "200", "0", "-", "empty"]
+    assert by_url[f"{base}/feed.xml"][1:6] == ["feed", "200", "1", NOW.strftime("%Y-%m-%d"), "ok"]
+    assert by_url[f"{base}/gone.xml"][1:6] == ["feed", "404", "0", "-", "failed"]
+    assert by_url[f"{base}/broken.xml"][1:6] == ["feed", "200", "0", "-", "failed"]
+    assert rows[-1] == "7 sources of 1 site: 3 ok, 1 stale, 1 empty, 2 failed".split()
+    # every source was asked for once, with the crawler's User-Agent
+    hits = [h for h in server.hits if h.path.endswith((".txt", ".xml"))]
+    assert len(hits) == 7 and all("newsclean/" in h.headers.get("User-Agent", "") for h in hits)
+
+
+def test_check_of_a_healthy_site_exits_0_and_an_unreachable_one_is_a_row(site_server, tmp_path: Path, monkeypatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    server, root = site_server
+    (root / "robots.txt").write_text("User-agent: *\nDisallow:\n")
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "calm.toml").write_text(f'name = "calm"\nbase_url = "{server.base_url}/"\n')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(sites))
+    assert main(["sites", "calm", "--check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 source of 1 site: 1 ok, 0 stale, 0 empty, 0 failed"
+    server.stop()
+    assert main(["sites", "calm", "--check", "--timeout", "5"]) == 1
+    row = capsys.readouterr().out.splitlines()[1].split()
+    assert row[:6] == ["calm", "robots", "-", "0", "-", "failed"]
