@@ -1,32 +1,153 @@
-"""Downloader middlewares."""
+"""Downloader middlewares, and the name resolver that guards every connection."""
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request
+from scrapy.resolver import HostResolution
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.address import IPv4Address as TwistedIPv4Address
+from twisted.internet.address import IPv6Address as TwistedIPv6Address
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
+from zope.interface import implementer
+
+from newsclean.crawler.addresses import IPAddress, parse_ip_literal, refusal
 
 logger = logging.getLogger(__name__)
 
 
 def is_private_address(host: str) -> bool:
-    """Whether ``host`` is a loopback, private, link-local, reserved or otherwise
-    non-public address (an IP literal, or ``localhost``)."""
+    """Whether ``host`` is ``localhost`` or spells (in any form, see
+    :func:`~newsclean.crawler.addresses.parse_ip_literal`) an address a crawler must not reach."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not ip.is_global
+    ip = parse_ip_literal(host)
+    return ip is not None and refusal(ip) is not None
+
+
+def _host_key(host: str) -> str:
+    """A host as the guard compares it with the site's hosts (urlsplit's ``hostname`` form)."""
+    return host.strip().strip("[]").lower()
+
+
+def _twisted_address(ip: IPAddress, port: int) -> IAddress:
+    if isinstance(ip, ipaddress.IPv6Address):
+        return TwistedIPv6Address("TCP", str(ip), port)
+    return TwistedIPv4Address("TCP", str(ip), port)
+
+
+@implementer(IResolutionReceiver)
+class _CheckedReceiver:
+    """Passes on only the addresses the guard allows for ``host``: the connection is made to
+    exactly the addresses that were checked, never to a second answer."""
+
+    def __init__(self, receiver: IResolutionReceiver, guard: GuardedNameResolver, host: str) -> None:
+        self.receiver, self.guard, self.host = receiver, guard, host
+
+    def resolutionBegan(self, resolution: IHostResolution) -> None:  # noqa: N802 - Twisted's names
+        self.receiver.resolutionBegan(resolution)
+
+    def addressResolved(self, address: IAddress) -> None:  # noqa: N802
+        why = self.guard.why_refused(self.host, address)
+        if why is None:
+            self.receiver.addressResolved(address)
+        else:
+            logger.debug("not connecting to %s for %s: %s address", getattr(address, "host", address), self.host, why)
+
+    def resolutionComplete(self) -> None:  # noqa: N802
+        self.receiver.resolutionComplete()
+
+
+@implementer(IResolutionReceiver)
+class _Collector:
+    def __init__(self, guard: GuardedNameResolver, host: str) -> None:
+        self.guard, self.host = guard, host
+        self.answers: list[tuple[str, str | None]] = []
+        self.done: Deferred[list[tuple[str, str | None]]] = Deferred()
+
+    def resolutionBegan(self, resolution: IHostResolution) -> None:  # noqa: N802
+        pass
+
+    def addressResolved(self, address: IAddress) -> None:  # noqa: N802
+        self.answers.append((str(getattr(address, "host", address)), self.guard.why_refused(self.host, address)))
+
+    def resolutionComplete(self) -> None:  # noqa: N802
+        self.done.callback(self.answers)
+
+
+@implementer(IHostnameResolver)
+class GuardedNameResolver:
+    """The reactor's name resolver, wrapped: every connection the crawl makes (requests,
+    redirects, robots.txt, proxies' tunnels) asks it for addresses, and it hands Twisted only
+    the addresses it checked. Refused: loopback, private, link-local (cloud metadata),
+    shared, reserved, multicast and unspecified addresses, however the URL spelled them —
+    unless the host is one a site names (``trusted``) or private addresses are allowed.
+
+    One per process (the reactor is): the trusted hosts are those of every open spider.
+    IP literals in any spelling are read here (:func:`parse_ip_literal`), not by the system
+    resolver, so ``[::1]`` and ``2130706433`` are judged as the addresses they are.
+    """
+
+    def __init__(self, inner: IHostnameResolver) -> None:
+        self.inner = inner
+        self.trusted: set[str] = set()
+        self.allow_private = False
+
+    @classmethod
+    def install(cls, reactor: Any) -> GuardedNameResolver:
+        """The guard on ``reactor`` (wrapping whatever resolver ``TWISTED_DNS_RESOLVER`` set up)."""
+        current = reactor.nameResolver
+        if isinstance(current, cls):
+            return current
+        guard = cls(current)
+        reactor.installNameResolver(guard)
+        return guard
+
+    def why_refused(self, host: str, address: IAddress | str) -> str | None:
+        """Why ``host`` may not be reached at ``address`` (None: it may)."""
+        if self.allow_private or host in self.trusted:
+            return None
+        text = getattr(address, "host", address)
+        try:
+            ip = ipaddress.ip_address(str(text))
+        except ValueError:
+            return "unparsable"
+        return refusal(ip)
+
+    def resolveHostName(self, resolutionReceiver: IResolutionReceiver, hostName: str, portNumber: int = 0,  # noqa: N802
+                        addressTypes: Sequence[type[IAddress]] | None = None,  # noqa: N803
+                        transportSemantics: str = "TCP") -> IHostResolution:  # noqa: N803
+        receiver = _CheckedReceiver(resolutionReceiver, self, _host_key(hostName))
+        return self._resolve(receiver, hostName, portNumber, addressTypes, transportSemantics)
+
+    def lookup(self, host: str) -> Deferred[list[tuple[str, str | None]]]:
+        """Every address of ``host``, each with the reason it is refused (None: allowed)."""
+        collector = _Collector(self, _host_key(host))
+        self._resolve(collector, host, 0, None, "TCP")
+        return collector.done
+
+    def _resolve(self, receiver: IResolutionReceiver, hostName: str, portNumber: int,  # noqa: N803
+                 addressTypes: Sequence[type[IAddress]] | None, transportSemantics: str) -> IHostResolution:  # noqa: N803
+        literal = parse_ip_literal(hostName)
+        if literal is None:
+            return self.inner.resolveHostName(receiver, hostName, portNumber, addressTypes, transportSemantics)
+        resolution = HostResolution(hostName)
+        receiver.resolutionBegan(resolution)
+        address = _twisted_address(literal, portNumber)
+        if not addressTypes or any(isinstance(address, t) for t in addressTypes):
+            receiver.addressResolved(address)
+        receiver.resolutionComplete()
+        return resolution
 
 
 class RefusedRequest(IgnoreRequest):
@@ -36,12 +157,15 @@ class RefusedRequest(IgnoreRequest):
 class AddressGuardMiddleware:
     """Refuse requests that would turn the crawler against its own network.
 
-    A request to a private, loopback or link-local address (169.254.169.254, 10.0.0.1,
-    localhost...) is refused and counted unless its host is one of the site's own hosts (its
-    domains and start URLs) or ``NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES`` is on. Host names that
-    *resolve* to such addresses are caught on the response (``response.ip_address``) and
-    dropped, so a redirect or a DNS answer cannot smuggle one in. Schemes other than
-    http(s) are never fetched.
+    A request whose host is, spells or resolves to a loopback, private, link-local (cloud
+    metadata), shared or reserved address is refused before anything is sent, and counted
+    (``newsclean/guard/refused_private``), unless its host is one of the site's own hosts (its
+    domains and start URLs) or ``NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES`` is on. The check runs in
+    the name resolver (:class:`GuardedNameResolver`), which every connection asks and which
+    hands Twisted only checked addresses: redirects and robots.txt pass it like any request,
+    and no second lookup can answer differently. This middleware asks it first, so a refusal
+    is one counted line instead of a failed download. Schemes other than http(s) are never
+    fetched.
     """
 
     STATS = "newsclean/guard"
@@ -49,38 +173,63 @@ class AddressGuardMiddleware:
     def __init__(self, allow_private: bool, stats: Any) -> None:
         self.allow_private = allow_private
         self.stats = stats
+        self._guard: GuardedNameResolver | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuardMiddleware:
         o = cls(crawler.settings.getbool("NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES"), crawler.stats)
         o.crawler = crawler
+        crawler.signals.connect(o.spider_opened, signal=signals.spider_opened)
         return o
 
     def _trusted_hosts(self) -> set[str]:
         site = getattr(self.crawler.spider, "site", None)
         return site.hosts() if site is not None else set()
 
+    def resolver(self) -> GuardedNameResolver:
+        """The reactor's guarded resolver, installed on first use, trusting this site's hosts."""
+        if self._guard is None:
+            from twisted.internet import reactor
+
+            guard = GuardedNameResolver.install(reactor)
+            guard.trusted |= self._trusted_hosts() | _proxy_hosts()
+            guard.allow_private = guard.allow_private or self.allow_private
+            self._guard = guard
+        return self._guard
+
+    def spider_opened(self) -> None:
+        self.resolver()
+
     def _refuse(self, request: Request, why: str, key: str) -> IgnoreRequest:
         self.stats.inc_value(f"{self.STATS}/{key}")
         logger.warning("refused %s: %s", request.url, why)
         return RefusedRequest(f"refused: {why}")
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise self._refuse(request, f"scheme {parts.scheme!r} is never fetched", "refused_scheme")
-        host = (parts.hostname or "").lower()
-        if not self.allow_private and is_private_address(host) and host not in self._trusted_hosts():
-            raise self._refuse(request, f"{host} is a private/loopback/link-local address", "refused_private")
+        guard = self.resolver()
+        proxy = request.meta.get("proxy")
+        if proxy:   # the connection goes to the proxy: the operator named it
+            guard.trusted.add(_host_key(urlsplit(proxy if "://" in proxy else "//" + proxy).hostname or ""))
+        host = _host_key(parts.hostname or "")
+        if guard.allow_private or host in guard.trusted:
+            return None
+        answers = await maybe_deferred_to_future(guard.lookup(host))
+        refused = [(address, why) for address, why in answers if why]
+        if refused and len(refused) == len(answers):
+            address, why = refused[0]
+            raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private")
         return None
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        ip = getattr(response, "ip_address", None)
-        host = (urlsplit(request.url).hostname or "").lower()
-        if (ip is not None and not self.allow_private and is_private_address(str(ip))
-                and host not in self._trusted_hosts()):
-            raise self._refuse(request, f"{host} resolved to private address {ip}", "refused_private")
-        return response
+
+def _proxy_hosts() -> set[str]:
+    """Hosts of the proxies the environment names (the connection goes there, by the operator's choice)."""
+    from urllib.request import getproxies
+
+    return {_host_key(urlsplit(url if "://" in url else "//" + url).hostname or "")
+            for key, url in getproxies().items() if key != "no" and url} - {""}
 
 
 def user_agent(settings: Any) -> str:

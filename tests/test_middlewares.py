@@ -1,24 +1,156 @@
-"""The address guard: no request to private, loopback or link-local hosts the site did not name."""
+"""The address guard: no connection to private, loopback or link-local addresses (in any spelling)
+for hosts the site did not name; unit tests of the address check and of the guarded resolver."""
 
 from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
 
 import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
+from scrapy.resolver import HostResolution
 from scrapy.utils.test import get_crawler
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.interfaces import IHostnameResolver
+from zope.interface import implementer
 
-from newsclean.crawler.middlewares import AddressGuardMiddleware, UserAgentFromContact, is_private_address
+from newsclean.crawler.addresses import parse_ip_literal, refusal
+from newsclean.crawler.middlewares import (AddressGuardMiddleware, GuardedNameResolver, UserAgentFromContact,
+                                            is_private_address)
 from newsclean.crawler.spiders.news import NewsSpider
 from newsclean.crawler.sites import adhoc_site
 
 
+#: 127.0.0.1, 169.254.169.254 (cloud metadata) and private addresses in the spellings a URL
+#: can carry; every one of them must be read as the address it is.
+SPELLINGS = {
+    "2130706433": "127.0.0.1", "0x7f000001": "127.0.0.1", "127.1": "127.0.0.1", "0177.0.0.1": "127.0.0.1",
+    "0x7f.0.0.1": "127.0.0.1", "0x7f.1": "127.0.0.1", "0": "0.0.0.0", "127.0.0.1.": "127.0.0.1",
+    "2852039166": "169.254.169.254", "0xa9fea9fe": "169.254.169.254", "0251.0376.0251.0376": "169.254.169.254",
+    "169.254.43518": "169.254.169.254", "10.1": "10.0.0.1", "192.168.1": "192.168.0.1",
+    "[::1]": "::1", "[::ffff:127.0.0.1]": "::ffff:7f00:1", "[::ffff:a9fe:a9fe]": "::ffff:a9fe:a9fe",
+    "[fe80::1%eth0]": "fe80::1%eth0", "93.184.216.34": "93.184.216.34", "1.256": "1.0.1.0",
+}
+
+
+@pytest.mark.parametrize("host,address", SPELLINGS.items())
+def test_every_ipv4_spelling_is_read_as_its_address(host: str, address: str) -> None:
+    assert parse_ip_literal(host) == ipaddress.ip_address(address)
+    if ":" not in host and not host.endswith("."):
+        # the C library reads them the same way (what the connection would have used)
+        assert str(parse_ip_literal(host)) == socket.inet_ntoa(socket.inet_aton(host))
+
+
+@pytest.mark.parametrize("host", ["example.com", "1e100.net", "0x7g.0.0.1", "256.1.1.1", "1.2.65536", "4294967296",
+                                  "127.0.0.1.evil.com", "[not:an:address]"])
+def test_names_are_not_literals(host: str) -> None:
+    assert parse_ip_literal(host) is None
+
+
+@pytest.mark.parametrize("address,why", [
+    ("127.0.0.1", "loopback"), ("127.9.9.9", "loopback"), ("::1", "loopback"), ("0.0.0.0", "unspecified"),
+    ("::", "unspecified"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"), ("192.168.0.1", "private"), ("fd00:ec2::254", "private"), ("100.64.0.1", "shared"),
+    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"), ("240.0.0.1", "private"), ("192.0.2.1", "private"),
+    # IPv6 carrying a refused IPv4 address: mapped, compatible, 6to4, NAT64
+    ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.169.254", "link-local"), ("::127.0.0.1", "loopback"),
+    ("2002:a9fe:a9fe::", "link-local"), ("64:ff9b::a9fe:a9fe", "link-local"), ("64:ff9b::7f00:1", "loopback"),
+    ("93.184.216.34", None), ("2606:4700::1111", None), ("::ffff:93.184.216.34", None),
+])
+def test_refusal_names_why(address: str, why: str | None) -> None:
+    assert refusal(ipaddress.ip_address(address)) == why
+
+
 @pytest.mark.parametrize("host,private", [
-    ("169.254.169.254", True), ("10.1.2.3", True), ("127.0.0.1", True), ("192.168.0.1", True),
+    ("169.254.169.254", True), ("2852039166", True), ("10.1.2.3", True), ("127.1", True), ("192.168.0.1", True),
     ("[::1]", True), ("::ffff:10.0.0.1", True), ("localhost", True), ("fe80::1", True),
     ("93.184.216.34", False), ("example.com", False),
 ])
 def test_is_private_address(host: str, private: bool) -> None:
     assert is_private_address(host) is private
+
+
+@implementer(IHostnameResolver)
+class TableResolver:
+    """The resolver under the guard in these tests: names from a table, no outside DNS."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    def resolveHostName(self, receiver, hostName, portNumber=0, addressTypes=None, transportSemantics="TCP"):  # noqa: N802,N803
+        self.asked.append(hostName)
+        receiver.resolutionBegan(HostResolution(hostName))
+        for text in self.table.get(hostName, []):
+            cls = IPv6Address if ":" in text else IPv4Address
+            receiver.addressResolved(cls("TCP", text, portNumber))
+        receiver.resolutionComplete()
+
+
+class Addresses:
+    def __init__(self) -> None:
+        self.got: list[str] = []
+        self.complete = False
+
+    def resolutionBegan(self, resolution) -> None:  # noqa: N802
+        pass
+
+    def addressResolved(self, address) -> None:  # noqa: N802
+        self.got.append(address.host)
+
+    def resolutionComplete(self) -> None:  # noqa: N802
+        self.complete = True
+
+
+TABLE = {"news.example": ["93.184.216.34"], "intranet.news.example": ["10.0.0.7"],
+         "metadata.example": ["169.254.169.254"], "mixed.example": ["10.0.0.8", "93.184.216.35"],
+         "rebind.example": ["127.0.0.1"], "v6.example": ["fd00::1", "2606:4700::1111"]}
+
+
+def connect_to(guard: GuardedNameResolver, host: str) -> list[str]:
+    """The addresses a connection to ``host`` would be handed (what HostnameEndpoint gets)."""
+    receiver = Addresses()
+    guard.resolveHostName(receiver, host, 443)
+    assert receiver.complete
+    return receiver.got
+
+
+def test_resolver_hands_twisted_only_checked_addresses() -> None:
+    inner = TableResolver(TABLE)
+    guard = GuardedNameResolver(inner)
+    guard.trusted = {"news.example"}
+    assert connect_to(guard, "news.example") == ["93.184.216.34"]
+    assert connect_to(guard, "intranet.news.example") == []             # in-domain name, private address
+    assert connect_to(guard, "metadata.example") == []
+    assert connect_to(guard, "mixed.example") == ["93.184.216.35"]       # the private answer is dropped
+    assert connect_to(guard, "v6.example") == ["2606:4700::1111"]
+    for spelling in ("2852039166", "0xa9fea9fe", "127.1", "0", "[::ffff:169.254.169.254]", "::1"):
+        assert connect_to(guard, spelling) == [], spelling
+    assert connect_to(guard, "93.184.216.34") == ["93.184.216.34"]
+    assert connect_to(guard, "1572395042") == ["93.184.216.34"]          # a public address spelled as a number
+    # literals are read by the guard itself, never passed to the system resolver
+    assert inner.asked == ["news.example", "intranet.news.example", "metadata.example", "mixed.example", "v6.example"]
+
+
+def test_site_own_private_host_is_allowed_and_the_setting_allows_all() -> None:
+    guard = GuardedNameResolver(TableResolver(TABLE))
+    guard.trusted = {"127.0.0.1", "intranet.news.example"}
+    assert connect_to(guard, "127.0.0.1") == ["127.0.0.1"]
+    assert connect_to(guard, "intranet.news.example") == ["10.0.0.7"]
+    assert connect_to(guard, "2130706433") == []          # the same address, spelled by someone else
+    guard.allow_private = True
+    assert connect_to(guard, "2130706433") == ["127.0.0.1"]
+    assert connect_to(guard, "metadata.example") == ["169.254.169.254"]
+
+
+def test_lookup_reports_why_each_address_is_refused() -> None:
+    guard = GuardedNameResolver(TableResolver(TABLE))
+    d = guard.lookup("mixed.example")
+    assert d.result == [("10.0.0.8", "private"), ("93.184.216.35", None)]
+    assert guard.lookup("2852039166").result == [("169.254.169.254", "link-local")]
+    assert guard.lookup("nowhere.example").result == []
 
 
 def guard_for(urls: list[str], **settings: object) -> AddressGuardMiddleware:
@@ -27,40 +159,11 @@ def guard_for(urls: list[str], **settings: object) -> AddressGuardMiddleware:
     return AddressGuardMiddleware.from_crawler(crawler)
 
 
-def test_metadata_address_is_refused_and_counted() -> None:
-    guard = guard_for(["https://example.com/"])
-    with pytest.raises(IgnoreRequest):
-        guard.process_request(Request("http://169.254.169.254/latest/meta-data/"))
-    assert guard.stats.get_value("newsclean/guard/refused_private") == 1
-
-
-def test_site_own_private_host_is_allowed() -> None:
-    guard = guard_for(["http://127.0.0.1:8080/"])
-    assert guard.process_request(Request("http://127.0.0.1:8080/2026/01/02/x/")) is None
-
-
-def test_setting_allows_private_addresses() -> None:
-    guard = guard_for(["https://example.com/"], NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES=True)
-    assert guard.process_request(Request("http://10.0.0.1/")) is None
-
-
 def test_other_schemes_are_never_fetched() -> None:
     guard = guard_for(["https://example.com/"], NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES=True)
     with pytest.raises(IgnoreRequest):
-        guard.process_request(Request("file:///etc/passwd"))
+        asyncio.run(guard.process_request(Request("file:///etc/passwd")))
     assert guard.stats.get_value("newsclean/guard/refused_scheme") == 1
-
-
-def test_name_resolving_to_private_address_is_dropped_on_response() -> None:
-    from ipaddress import ip_address
-
-    guard = guard_for(["https://example.com/"])
-    request = Request("https://intranet.example.com/2026/01/02/x/")
-    response = HtmlResponse(request.url, body=b"<html></html>", request=request, ip_address=ip_address("10.0.0.7"))
-    with pytest.raises(IgnoreRequest):
-        guard.process_response(request, response)
-    public = HtmlResponse(request.url, body=b"<html></html>", request=request, ip_address=ip_address("93.184.216.34"))
-    assert guard.process_response(request, public) is public
 
 
 def test_user_agent_names_the_contact_url() -> None:

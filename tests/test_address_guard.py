@@ -1,0 +1,85 @@
+"""The address guard against a hostile site: redirects to loopback, private and metadata
+addresses in every spelling, and host names that resolve to them, are refused before any
+connection (crawls here only ever reach 127.0.0.1; other addresses are proven by unit tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from newsclean.crawler.warc import WarcResponse, iter_warc
+
+from .conftest import read_parts, run_newsclean
+
+RESOLVER = ["-s", "TWISTED_DNS_RESOLVER=tests.loopback_dns.LoopbackNames"]
+
+ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><article><h1>{title}</h1><p class="byline">By Test Writer</p>
+<p>The harbour authority said on Tuesday that the new container berth would open in the spring, two
+months later than planned, after engineers found soft clay beneath the quay wall.</p>
+<p>Shipping lines had been told to expect the delay, a spokesperson said, and the older berths
+would stay open around the clock until the new one was ready for the larger vessels.</p>
+<p>Local traders welcomed the news that the project would not be abandoned, but warned that the
+extra months of congestion would raise their costs once again this winter.</p>
+</article></body></html>"""
+
+#: Redirect targets: 127.0.0.1 spelled in every way a URL can, and names the test resolver
+#: maps to 127.0.0.1 that the site did not name. None may reach the server.
+HOSTILE = {
+    "decimal": "2130706433", "hex": "0x7f000001", "short": "127.1", "octal": "0177.0.0.1",
+    "zero": "0", "dotted-hex": "0x7f.0.0.1", "mapped-v6": "[::ffff:127.0.0.1]",
+    "in-domain": "intranet.news.test", "stranger": "evil.example.test",
+}
+
+
+def manifest_of(out: Path) -> dict:
+    (path,) = (out / "manifests").glob("*.json")
+    return orjson.loads(path.read_bytes())
+
+
+@pytest.fixture
+def hostile_site(site_server):
+    server, root = site_server
+    port = server.base_url.rsplit(":", 1)[1]
+    base = f"http://news.test:{port}"
+
+    def page(path: str, content: str) -> None:
+        target = root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+
+    page("/2026/01/01/harbour-berth-delayed/index.html", ARTICLE.format(title="Harbour berth delayed"))
+    locs = [f"{base}/2026/01/01/harbour-berth-delayed/"]
+    for i, (name, host) in enumerate(HOSTILE.items(), start=2):
+        path = f"/2026/01/{i:02d}/moved-{name}/"
+        server.redirect(path, f"http://{host}:{port}/secret/{name}")
+        locs.append(base + path)
+    # robots.txt itself redirects away: the robots request is guarded too
+    server.redirect("/robots.txt", f"http://127.1:{port}/secret/robots")
+    page("/sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+         + "".join(f"<url><loc>{u}</loc></url>" for u in locs) + "</urlset>")
+    return server, base
+
+
+def test_redirects_to_loopback_spellings_and_names_never_reach_the_server(hostile_site, tmp_path: Path) -> None:
+    server, base = hostile_site
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/sitemap.xml", "--out", str(out), "--warc", *RESOLVER,
+                         "-s", "RETRY_TIMES=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0")
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    secret = [h.path for h in server.hits if h.path.startswith("/secret/")]
+    assert secret == [], f"reached the server: {secret}"
+    assert any(h.path.startswith("/2026/01/01/") for h in server.hits)
+    counts = manifest_of(out)["counts"]
+    assert counts.get("newsclean/guard/refused_private") == len(HOSTILE) + 1   # + robots.txt
+    assert [r["url"] for r in read_parts(out)] == [f"{base}/2026/01/01/harbour-berth-delayed/"]
+    assert not any("secret" in r["url"] for r in read_parts(out, "rejects"))
+    (warc,) = (out / "warc").glob("*.warc.gz")
+    archived = [r.url for r in iter_warc(warc) if isinstance(r, WarcResponse)]
+    assert archived and not any("/secret/" in u for u in archived)
+    # one counted line per refusal, nothing more
+    for name in HOSTILE:
+        lines = [ln for ln in proc.stderr.splitlines() if f"/secret/{name}" in ln]
+        assert len(lines) <= 1, lines
