@@ -370,19 +370,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsclean.crawler.lock import LockedError
     from newsclean.crawler.redis_state import RedisUnavailable
     from newsclean.crawler.sites import SiteConfigError, UnknownSiteError
+    from newsclean.output.redact import mask_credentials
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except (UsageError, SiteConfigError, UnknownSiteError) as exc:
-        print(f"newsclean: error: {exc}", file=sys.stderr)
+        print(mask_credentials(f"newsclean: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except RedisUnavailable as exc:
-        print(f"newsclean: failed: {exc}", file=sys.stderr)
+        print(mask_credentials(f"newsclean: failed: {exc}"), file=sys.stderr)
         return EXIT_DEGRADED
     except LockedError as exc:
-        print(f"newsclean: {exc}", file=sys.stderr)
+        print(mask_credentials(f"newsclean: {exc}"), file=sys.stderr)
         return EXIT_LOCKED
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)

@@ -12,6 +12,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from newsclean.output.redact import mask_credentials
+
 
 class LockedError(RuntimeError):
     """Another run holds the lock; the message says which."""
@@ -28,12 +30,15 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown process"
+            # masked on reading too: a lock written by an older version may hold a password
+            holder = mask_credentials(os.pread(fd, 512, 0).decode("utf-8", "replace").strip()) or "unknown process"
             os.close(fd)
             raise LockedError(f"another newsclean run holds {self.path} ({holder})") from None
         os.ftruncate(fd, 0)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        os.pwrite(fd, f"pid {os.getpid()} since {started}: {' '.join(sys.argv)[:300]}\n".encode(), 0)
+        # The command line names the Redis URL (--redis / -s NEWSCLEAN_REDIS_URL=...): never its password.
+        command = mask_credentials(" ".join(sys.argv))[:300]
+        os.pwrite(fd, f"pid {os.getpid()} since {started}: {command}\n".encode(), 0)
         self._fd = fd
         return self
 

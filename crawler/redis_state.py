@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import socket
 import time
 import uuid
@@ -44,6 +43,7 @@ from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
 from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
+from newsclean.output.redact import mask_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -55,23 +55,25 @@ STARTUP_GRACE_S = 10.0
 #: index) whatever the pattern; at Redis's default of 10 the idle check took hundreds of round
 #: trips on the reactor thread (stalls of 0.3-2.6 s in a 2,000-page bench crawl).
 SCAN_COUNT = 1000
-_SECRET = re.compile(r"(?P<scheme>rediss?|redis\+\w+)://(?P<user>[^:@/]*):(?P<pw>[^@/]+)@")
-
-
-def redact(text: str) -> str:
-    """``redis://user:secret@host`` -> ``redis://user:***@host`` anywhere in ``text``."""
-    return _SECRET.sub(lambda m: f"{m['scheme']}://{m['user']}:***@", text)
+#: ``redis://user:secret@host`` -> ``redis://user:***@host`` anywhere in a text (any URL scheme).
+redact = mask_credentials
 
 
 class RedactSecrets(logging.Filter):
-    """Keep Redis passwords out of every log line (Scrapy logs its overridden settings)."""
+    """Keep the credentials of every URL (Redis passwords, a site's user:password) out of every
+    log line (Scrapy logs its overridden settings and every URL it fails to fetch)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
-        if "://" in msg and "@" in msg:
+        if "@" in msg:
             clean = redact(msg)
             if clean != msg:
                 record.msg, record.args = clean, ()
+        if record.exc_info and record.exc_info[1] is not None:
+            # the traceback quotes the URL too (Twisted: "invalid hostname: user:secret@host")
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            if "@" in text and (clean := redact(text)) != text:
+                record.exc_text = clean
         return True
 
 

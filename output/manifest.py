@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from newsclean.output.redact import mask_credentials, mask_tree
 from newsclean.output.writer import write_json_atomic
 
 RUN_STATUSES = ("ok", "degraded", "interrupted", "failed")
@@ -76,11 +77,12 @@ class RunManifest:
     def __post_init__(self) -> None:
         if self.status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {self.status!r}; expected one of {RUN_STATUSES}")
-        self.reason = " ".join(str(self.reason).split())  # keep it one line
+        self.reason = mask_credentials(" ".join(str(self.reason).split()))  # one line, no passwords
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-        return asdict(self)
+        """Plain JSON-ready dict (credentials of any URL in it masked: reasons and check
+        details quote URLs)."""
+        return mask_tree(asdict(self))
 
     def write(self, root: Path | str) -> Path:
         """Write atomically to ``<root>/manifests/<run_id>.json`` and return the path."""
