@@ -151,7 +151,15 @@ class GuardedNameResolver:
 
 
 class RefusedRequest(IgnoreRequest):
-    """A request the address guard refused (the spider turns an article's into a reject)."""
+    """A request the address guard refused (the spider turns an article's into a reject).
+
+    ``kind`` says what was refused without naming it (``"loopback address"``): a reject's
+    detail carries that, never the refused URL or address.
+    """
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class AddressGuardMiddleware:
@@ -200,15 +208,15 @@ class AddressGuardMiddleware:
     def spider_opened(self) -> None:
         self.resolver()
 
-    def _refuse(self, request: Request, why: str, key: str) -> IgnoreRequest:
+    def _refuse(self, request: Request, why: str, key: str, kind: str) -> IgnoreRequest:
         self.stats.inc_value(f"{self.STATS}/{key}")
         logger.warning("refused %s: %s", request.url, why)
-        return RefusedRequest(f"refused: {why}")
+        return RefusedRequest(f"refused: {why}", kind)
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
-            raise self._refuse(request, f"scheme {parts.scheme!r} is never fetched", "refused_scheme")
+            raise self._refuse(request, f"scheme {parts.scheme!r} is never fetched", "refused_scheme", "non-http scheme")
         guard = self.resolver()
         proxy = request.meta.get("proxy")
         if proxy:   # the connection goes to the proxy: the operator named it
@@ -220,7 +228,7 @@ class AddressGuardMiddleware:
         refused = [(address, why) for address, why in answers if why]
         if refused and len(refused) == len(answers):
             address, why = refused[0]
-            raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private")
+            raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private", f"{why} address")
         return None
 
 

@@ -75,7 +75,11 @@ def test_redirects_to_loopback_spellings_and_names_never_reach_the_server(hostil
     counts = manifest_of(out)["counts"]
     assert counts.get("newsclean/guard/refused_private") == len(HOSTILE) + 1   # + robots.txt
     assert [r["url"] for r in read_parts(out)] == [f"{base}/2026/01/01/harbour-berth-delayed/"]
-    assert not any("secret" in r["url"] for r in read_parts(out, "rejects"))
+    rejects = read_parts(out, "rejects")   # each refused article says so, without the refused URL
+    assert sorted(r["reason"] for r in rejects) == ["refused"] * len(HOSTILE)
+    assert not any("secret" in orjson.dumps(r).decode() or "127.0.0.1" in r["detail"] for r in rejects), rejects
+    assert {r["detail"] for r in rejects} == {"address guard: loopback address (after a redirect)",
+                                              "address guard: unspecified address (after a redirect)"}
     (warc,) = (out / "warc").glob("*.warc.gz")
     archived = [r.url for r in iter_warc(warc) if isinstance(r, WarcResponse)]
     assert archived and not any("/secret/" in u for u in archived)

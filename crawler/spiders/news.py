@@ -516,7 +516,7 @@ class NewsSpider(scrapy.Spider):
             self.store.record_fetch(fetched, unchanged=False)
         url = request.meta.get("redirect_urls", [request.url])[0]   # the article's URL, not where it led
         if url != request.url:
-            detail += f" (redirected to {request.url})"
+            detail += " (after a redirect)" if key == "refused" else f" (redirected to {request.url})"
         return [RejectItem(url=url, site=self.site.name, reason=reason, detail=detail, fetched=fetched)]
 
 
@@ -530,5 +530,6 @@ def fetch_refusal(exc: BaseException) -> tuple[str, str, str] | None:
     if isinstance(exc, IgnoreRequest) and type(exc.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
         return "bomb", "too_large", "decompression bomb: " + detail
     if isinstance(exc, RefusedRequest):
-        return "refused", "refused", detail
+        # What was refused, never the URL or address itself (that is what was kept out).
+        return "refused", "refused", f"address guard: {exc.kind or 'refused address'}"
     return None
