@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import os
+import re
 import signal
 import sys
 import time
@@ -46,12 +46,15 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from newsclean.cleaners import Article, SiteRules, clean_text
-from newsclean.crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record, language_filter, language_gate
+from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_text
+from newsclean.cleaners.core import identify_language
+from newsclean.crawler.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
+                                        digest_of, language_filter, language_gate)
 from newsclean.crawler.sites import Site, load_registry, site_for_url
-from newsclean.output import JsonlReader, build_reject, new_run_id
+from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
+                              validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
-from newsclean.output.reader import open_jsonl
+from newsclean.output.reader import STDIN, is_one_of, open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -67,6 +70,8 @@ class Doc:
     url: str | None
     site: str | None = None
     fetched_at: datetime | None = None
+    file_index: int = 0                          # which input file (progress: files done)
+    meta: dict[str, Any] = field(default_factory=dict)   # --text: the input line's own fields
 
 
 @dataclass
@@ -94,7 +99,9 @@ def _kind(path: Path) -> str | None:
 def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
     for name in inputs:
         p = Path(name)
-        if p.is_dir():
+        if name == STDIN:
+            yield p, "jsonl"
+        elif p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
                 if (kind := _kind(f)) is not None:
                     yield f, kind
@@ -161,18 +168,19 @@ def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
         yield Doc(f"{path}@{item.offset}", response.text, item.url, item.site, item.fetched_at)
 
 
-def _docs(inputs: list[str], tally: Tally) -> Iterator[Doc]:
-    for path, kind in _files(inputs, tally):
+def _docs(files: list[tuple[Path, str]], tally: Tally) -> Iterator[Doc]:
+    for index, (path, kind) in enumerate(files):
         if kind == "warc":
             try:
-                yield from _warc_docs(path, tally)
+                for doc in _warc_docs(path, tally):
+                    doc.file_index = index
+                    yield doc
             except OSError as exc:
                 tally.skip(str(path), f"cannot read: {exc}")
         elif kind == "jsonl":
             for where, obj in _jsonl(path, tally, "html"):
-                yield Doc(where, obj["html"], obj.get("url") or None,
-                          obj.get("site") if isinstance(obj.get("site"), str) else None,
-                          _parse_time(obj.get("fetched_at")))
+                yield Doc(where, obj["html"], _str(obj, "url"), _str(obj, "site"),
+                          _parse_time(obj.get("fetched_at")), index)
         else:
             try:
                 with _open(path) as fh:
@@ -180,7 +188,59 @@ def _docs(inputs: list[str], tally: Tally) -> Iterator[Doc]:
             except (OSError, EOFError, zlib.error) as exc:
                 tally.skip(str(path), f"cannot read: {exc}")
                 continue
-            yield Doc(str(path), html, None)
+            yield Doc(str(path), html, None, file_index=index)
+
+
+def _text_docs(files: list[tuple[Path, str]], tally: Tally) -> Iterator[Doc]:
+    """``--text``: one Doc per JSONL line with a ``text`` field (its other fields in ``meta``)."""
+    for index, (path, kind) in enumerate(files):
+        if kind != "jsonl":
+            tally.skip(str(path), "--text reads JSONL with a text field")
+            continue
+        for where, obj in _jsonl(path, tally, "text"):
+            # No URL: the line's own address, so each line keeps its own id.
+            url = _str(obj, "url") or f"{_uri(path)}#line-{where.rsplit(':', 1)[1]}"
+            yield Doc(where, obj["text"], url, _str(obj, "site"), _parse_time(obj.get("fetched_at")),
+                      index, meta=obj)
+
+
+def _str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _uri(path: Path) -> str:
+    return "file:///dev/stdin" if str(path) == STDIN else path.resolve().as_uri()
+
+
+#: Fields of a ``--text`` input line carried into its record, when they have the record's types.
+_TEXT_META_STR = ("title", "description", "section")
+_TEXT_META_LIST = ("authors", "tags")
+_TEXT_META_DATE = ("published", "modified")
+_ISODATE = re.compile(RECORD_SCHEMA["$defs"]["isodate"]["pattern"])
+
+
+def text_result(doc: Doc, rules: SiteRules, site: str) -> CleanResult:
+    """An Article (or Rejected) from an extracted text: its boilerplate lines dropped, the length
+    gate of ``clean_html``, the language identified from the text, and the input line's own
+    title, authors, dates, section, tags and description where they have the record's types."""
+    url = doc.url or ""
+    text = clean_text(doc.html if isinstance(doc.html, str) else doc.html.decode("utf-8", "replace"),
+                      site, rules=rules)
+    if not text:
+        return Rejected(url, "empty", detail="no text left after cleaning")
+    if len(text) < rules.min_chars:
+        return Rejected(url, "too_short", detail=f"{len(text)} < {rules.min_chars} chars")
+    meta = doc.meta
+    found = identify_language(text)
+    return Article(
+        url=url, text=text, method="text",
+        language=found[0] if found else None,
+        **{k: meta[k] for k in _TEXT_META_STR if isinstance(meta.get(k), str)},
+        **{k: meta[k] for k in _TEXT_META_LIST
+           if isinstance(meta.get(k), list) and all(isinstance(x, str) for x in meta[k])},
+        **{k: meta[k] for k in _TEXT_META_DATE if isinstance(meta.get(k), str) and _ISODATE.match(meta[k])},
+    )
 
 
 class SiteResolver:
@@ -205,24 +265,29 @@ class SiteResolver:
 
 
 class _Progress:
-    """tqdm on a terminal (stderr), nothing otherwise."""
+    """tqdm on a terminal (stderr), nothing otherwise: input files done of the total (so a rate
+    and an ETA), pages, written, rejected, skipped."""
 
-    def __init__(self, tally: Tally) -> None:
+    def __init__(self, tally: Tally, files: int) -> None:
         self.tally = tally
         self.bar: Any = None
+        self.pages = 0
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(unit=" pages", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+            self.bar = tqdm(total=files, unit=" files", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
-    def step(self) -> None:
+    def step(self, doc: Doc) -> None:
+        self.pages += 1
         if self.bar is not None:
             t = self.tally
-            self.bar.set_postfix(written=t.written, rejected=t.rejected, skipped=len(t.skips), refresh=False)
-            self.bar.update(1)
+            self.bar.set_postfix(pages=self.pages, written=t.written, rejected=t.rejected,
+                                 skipped=len(t.skips), refresh=False)
+            self.bar.update(doc.file_index - self.bar.n)   # the files before this page's are done
 
     def close(self) -> None:
         if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
             self.bar.close()
 
 
@@ -232,7 +297,7 @@ async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, e
     pending: deque[tuple[Doc, str, asyncio.Future]] = deque()
     for doc in docs:
         site, rules = resolve(doc.url, doc.site)
-        doc.url = doc.url or Path(doc.where).resolve().as_uri()   # an HTML file: its own address
+        doc.url = doc.url or _uri(Path(doc.where))   # an HTML file: its own address
         # Tasks start in creation order, so pages are numbered (LearningWindow) in input order.
         task = asyncio.ensure_future(cleaner.clean(CleanJob(doc.html, doc.url, site, rules)))  # type: ignore[arg-type]
         pending.append((doc, site, task))
@@ -245,15 +310,25 @@ async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, e
         emit(d, s, await t)
 
 
-def _text_command(args: argparse.Namespace, resolve: SiteResolver, out: BinaryIO, tally: Tally) -> None:
-    for path, kind in _files(args.input, tally):
-        if kind != "jsonl":
-            tally.skip(str(path), "--text reads JSONL with a text field")
+def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[str, str | None]:
+    """The records and rejects outputs, checked before anything is read or written."""
+    from newsclean.crawler.cli import UsageError
+
+    out, rejects = args.output, args.rejects
+    if out == STDIO and rejects == STDIO:
+        raise UsageError("-o and --rejects cannot both be - (standard output)")
+    if rejects is not None and rejects != STDIO and out != STDIO and Path(rejects).resolve() == Path(out).resolve():
+        raise UsageError(f"-o and --rejects name the same file {out}")
+    for name in (out, rejects):
+        if name is None or name == STDIO:
             continue
-        for _where, obj in _jsonl(path, tally, "text"):
-            site, rules = resolve(obj.get("url"), obj.get("site") if isinstance(obj.get("site"), str) else None)
-            out.write(orjson.dumps({**obj, "text": clean_text(obj["text"], site, rules=rules)}) + b"\n")
-            tally.written += 1
+        if not Path(name).parent.is_dir():
+            raise UsageError(f"{name}: directory {Path(name).parent} does not exist")
+        if Path(name).is_dir():
+            raise UsageError(f"{name} is a directory: name an output file")
+        if is_one_of(name, [path for path, _ in files]):
+            raise UsageError(f"{name} is also an input: write the output to another file")
+    return out, rejects
 
 
 def clean_command(args: argparse.Namespace) -> int:
@@ -272,100 +347,128 @@ def clean_command(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if not 0.0 < threshold < 1.0:
         raise UsageError("--dedup-threshold must be between 0 and 1")
+    if args.input.count(STDIN) > 1:
+        raise UsageError("- (standard input) can be read once")
     resolve = SiteResolver(registry, args.site)
     run_id = new_run_id()
     tally = Tally()
-    out_path = Path(args.output)
-    rejects_path = Path(args.rejects) if args.rejects else None
-    targets = [p for p in (out_path, rejects_path) if p is not None]
-    for p in targets:
-        if not p.parent.is_dir():
-            raise UsageError(f"{p}: directory {p.parent} does not exist")
-    tmps = {p: p.with_name(f".{p.name}.tmp") for p in targets}
+    files = list(_files(args.input, tally))
+    out_name, rejects_name = _outputs(args, files)
     # SIGTERM ends the run like Ctrl-C: workers stopped, temporary files removed, exit 130.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     t0 = time.monotonic()
-    out = open(tmps[out_path], "wb")
-    rej: BinaryIO = open(tmps[rejects_path], "wb") if rejects_path else io.BytesIO()
-    progress = _Progress(tally)
+    out = AtomicFile(out_name)
     try:
-        if args.text:
-            _text_command(args, resolve, out, tally)
-        else:
-            # Copies are marked (or dropped) as a first crawl of these pages would: an index of
-            # this input alone, in input order (the earliest record wins).
-            index = DedupIndex(None, threshold=threshold) if args.duplicates != "off" else None
-
-            def emit(doc: Doc, site: str, cleaned: Cleaned) -> None:
-                result = language_gate(cleaned.result, languages)
-                fetched_at = doc.fetched_at or datetime.now(timezone.utc)
-                url = doc.url or result.url
-                reason, detail = (None, "") if isinstance(result, Article) else (result.reason, result.detail)
-                if reason is None:
-                    record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
-                                            digest=cleaned.digest)
-                    match = None
-                    if index is not None:
-                        match = index.observe(record["id"], record["content_hash"], record["text"],
-                                              run_id=run_id, keep=args.duplicates != "drop",
-                                              minhash=cleaned.digest.minhash if cleaned.digest else None)
-                        if match is not None and args.duplicates == "drop":
-                            reason = "duplicate"
-                            detail = f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})"
-                        else:
-                            record["duplicate_of"] = match.duplicate_of if match else None
-                if reason is None:
-                    out.write(orjson.dumps(record) + b"\n")
-                    tally.written += 1
-                else:
-                    rej.write(orjson.dumps(build_reject(url=url, site=site, reason=reason, detail=detail,
-                                                        fetched_at=fetched_at, run_id=run_id)) + b"\n")
-                    tally.rejected += 1
-                progress.step()
-
-            book = TemplateBook(None)   # learned fresh from these pages, as a first crawl learns
-            window = LearningWindow(book)
-            cleaner: Any
-            if workers == 1:
-                cleaner = InlineCleaner(book, args.timeout, window)
-            else:
-                from newsclean.crawler.pool import PoolCleaner
-
-                cleaner = PoolCleaner(book, args.timeout, workers, window=window)
-            try:
-                asyncio.run(_clean_all(_docs(args.input, tally), cleaner, resolve, emit,
-                                       max_inflight=2 * window.epoch + workers))
-            finally:
-                cleaner.close()
-                if index is not None:
-                    index.close()
-        for fh in (out, rej):
-            fh.flush()
-            if fh is not rej or rejects_path:
-                os.fsync(fh.fileno())
+        rej = AtomicFile(rejects_name) if rejects_name else None
     except BaseException:
-        for fh in (out, rej):
-            fh.close()
-        for tmp in tmps.values():
-            tmp.unlink(missing_ok=True)
+        out.discard()
         raise
-    finally:
-        progress.close()
-    out.close()
-    rej.close()
-    for final, tmp in tmps.items():
-        os.replace(tmp, final)
+    progress = _Progress(tally, len(files))
+    # Copies are marked (or dropped) as a first crawl of these pages would: an index of this
+    # input alone, in input order (the earliest record wins).
+    index = DedupIndex(None, threshold=threshold) if args.duplicates != "off" else None
+    rejected_by: dict[str, int] = {}
+
+    def emit(doc: Doc, site: str, cleaned: Cleaned) -> None:
+        result = language_gate(cleaned.result, languages)
+        fetched_at = doc.fetched_at or datetime.now(timezone.utc)
+        url = doc.url or result.url
+        reason, detail = (None, "") if isinstance(result, Article) else (result.reason, result.detail)
+        if reason is None:
+            record = article_record(result, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
+                                    digest=cleaned.digest)
+            try:   # what is written is a valid record, whatever the input line carried
+                validate_record(record)
+            except RecordInvalid as exc:
+                tally.skip(doc.where, f"no valid record: {exc}")
+                progress.step(doc)
+                return
+            match = None
+            if index is not None:
+                match = index.observe(record["id"], record["content_hash"], record["text"],
+                                      run_id=run_id, keep=args.duplicates != "drop",
+                                      minhash=cleaned.digest.minhash if cleaned.digest else None)
+                if match is not None and args.duplicates == "drop":
+                    reason = "duplicate"
+                    detail = f"{match.kind} copy of {match.duplicate_of} (similarity {match.similarity:.2f})"
+                else:
+                    record["duplicate_of"] = match.duplicate_of if match else None
+        if reason is None:
+            out.fh.write(orjson.dumps(record) + b"\n")
+            tally.written += 1
+        else:
+            if rej is not None:
+                rej.fh.write(orjson.dumps(build_reject(url=url, site=site, reason=reason, detail=detail,
+                                                       fetched_at=fetched_at, run_id=run_id)) + b"\n")
+            tally.rejected += 1
+            rejected_by[reason] = rejected_by.get(reason, 0) + 1
+        progress.step(doc)
+
+    try:
+        try:
+            if args.text:
+                for doc in _text_docs(files, tally):
+                    site, rules = resolve(doc.url, doc.site)
+                    result = text_result(doc, rules, site)
+                    emit(doc, site, Cleaned(result, digest_of(result)))
+            elif files:
+                _clean_pages(files, tally, resolve, emit, workers, args.timeout)
+        finally:
+            if index is not None:
+                index.close()
+            progress.close()
+        # No record: the output keeps what it had (an existing corpus is never replaced by an
+        # empty one); the rejects are still written when there are some: they say why.
+        if tally.written:
+            out.commit()
+        else:
+            out.discard()
+        if rej is not None:
+            rej.commit() if tally.written or tally.rejected else rej.discard()
+    except BaseException:
+        for f in (out, rej):
+            if f is not None:
+                f.discard()
+        raise
     seconds = time.monotonic() - t0
     for line in tally.skips[:MAX_REPORTED]:
         print(f"newsclean: skipped {line}", file=sys.stderr)
     if len(tally.skips) > MAX_REPORTED:
         print(f"newsclean: ... and {len(tally.skips) - MAX_REPORTED} more skipped", file=sys.stderr)
     pages = tally.written + tally.rejected
+    summary = sys.stderr if out_name == STDIO else sys.stdout   # stdout may carry the records
     print(f"{tally.written} written, {tally.rejected} rejected, {len(tally.skips)} skipped"
           + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
           + f"; {pages} pages in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
-          f" {workers} worker{'s' if workers != 1 else ''}) -> {out_path}")
+          f" {workers} worker{'s' if workers != 1 else ''}) -> {out_name if tally.written else 'nothing written'}",
+          file=summary)
+    if not pages:
+        print(f"newsclean: failed: no pages read from the inputs; {out_name} not written", file=sys.stderr)
+        return EXIT_DEGRADED
+    if not tally.written:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(rejected_by.items()))
+        print(f"newsclean: failed: every page was rejected ({reasons}); {out_name} not written", file=sys.stderr)
+        return EXIT_DEGRADED
     if tally.skips and not args.allow_skips:
         print(f"newsclean: {len(tally.skips)} input(s) skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
         return EXIT_DEGRADED
     return EXIT_OK
+
+
+def _clean_pages(files: list[tuple[Path, str]], tally: Tally, resolve: SiteResolver, emit: Any,
+                 workers: int, timeout: float) -> None:
+    """Clean the pages of ``files`` as a first crawl would, and ``emit`` them in input order."""
+    book = TemplateBook(None)   # learned fresh from these pages, as a first crawl learns
+    window = LearningWindow(book)
+    cleaner: Any
+    if workers == 1:
+        cleaner = InlineCleaner(book, timeout, window)
+    else:
+        from newsclean.crawler.pool import PoolCleaner
+
+        cleaner = PoolCleaner(book, timeout, workers, window=window)
+    try:
+        asyncio.run(_clean_all(_docs(files, tally), cleaner, resolve, emit,
+                               max_inflight=2 * window.epoch + workers))
+    finally:
+        cleaner.close()

@@ -326,8 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     cl = sub.add_parser("clean", help="re-clean WARC archives, HTML files or JSONL (or extracted text, --text) into records")
     cl.add_argument("input", nargs="+",
                     help="WARC files (.warc, .warc.gz), HTML files or directories, or JSONL with an html "
-                         "(or, with --text, text) field")
-    cl.add_argument("-o", "--output", required=True, help="output JSONL file (written whole, then renamed into place)")
+                         "(or, with --text, text) field; - reads JSONL from standard input")
+    cl.add_argument("-o", "--output", required=True,
+                    help="output JSONL file (written whole, then renamed into place; left as it was when no "
+                         "record is written); - for standard output")
     cl.add_argument("--rejects", metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
     cl.add_argument("--workers", type=int, metavar="N",
                     help="cleaning processes (default: one per core; 1 = clean in this process)")
@@ -353,14 +355,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("stats", help="counts by site, language and month, lengths, duplicates, rejects, field coverage")
     st.add_argument("files", nargs="+", metavar="FILE",
-                    help="JSONL record/reject files (.jsonl, .gz, .zst) or directories (an output directory: its parts)")
+                    help="JSONL record/reject files (.jsonl, .gz, .zst) or directories (an output directory: its "
+                         "parts); - for standard input")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")
     st.set_defaults(func=cmd_stats)
 
     ex = sub.add_parser("export", help="export JSONL records to Parquet")
-    ex.add_argument("input", nargs="+", metavar="INPUT", help="JSONL record files or directories (an output directory: its articles)")
-    ex.add_argument("--parquet", required=True, metavar="OUT", help="Parquet file to write (written whole, then renamed into place)")
+    ex.add_argument("input", nargs="+", metavar="INPUT",
+                    help="JSONL record files or directories (an output directory: its articles); - for standard input")
+    ex.add_argument("--parquet", required=True, metavar="OUT",
+                    help="Parquet file to write (written whole, then renamed into place; left as it was when no "
+                         "record is read); - for standard output")
     ex.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")
     ex.set_defaults(func=cmd_export)
     return p
@@ -370,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsclean.crawler.lock import LockedError
     from newsclean.crawler.redis_state import RedisUnavailable
     from newsclean.crawler.sites import SiteConfigError, UnknownSiteError
+    from newsclean.output import OutputError
     from newsclean.output.redact import mask_credentials
 
     parser = build_parser()
@@ -385,10 +392,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LockedError as exc:
         print(mask_credentials(f"newsclean: {exc}"), file=sys.stderr)
         return EXIT_LOCKED
+    except OutputError as exc:   # cannot write an output (disk full, permission...): one line
+        print(mask_credentials(f"newsclean: failed: {exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_DEGRADED
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main: the commands raise newsclean.crawler.cli.UsageError, which
+    # this __main__ copy's own classes would not catch.
+    from newsclean.crawler.cli import main as _main
+
+    sys.exit(_main())

@@ -6,21 +6,45 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsclean.output import STDIO, AtomicFile
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import JsonlReader, expand_inputs
+from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of
 
 
 def export_command(args: argparse.Namespace) -> int:
-    """Export the records of the inputs; 1 when anything was skipped (unless ``--allow-skips``)."""
+    """Export the records of the inputs; 1 when anything was skipped (unless ``--allow-skips``)
+    or when no record was read (the output is then left as it was)."""
+    from newsclean.crawler.cli import UsageError
+
     articles, _rejects, missing = expand_inputs(args.input)   # rejects are not records: never exported
+    target = args.parquet
+    if target != STDIO:
+        if Path(target).is_dir():
+            raise UsageError(f"{target} is a directory: name the Parquet file")
+        if is_one_of(target, articles):
+            raise UsageError(f"{target} is also an input: write the export to another file")
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
-    out = Path(args.parquet)
-    count = export_parquet(articles, out, reader)
-    print(f"{count} records from {len(articles)} files -> {out} ({out.stat().st_size} bytes)")
+    if target != STDIO:
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot create its directory: {exc.strerror}") from None
+    out = AtomicFile(target, spool=True)   # Parquet is valid only whole: stdout gets it at the end
+    try:
+        count = export_parquet(articles, out.fh, reader)
+        out.commit() if count else out.discard()
+    except BaseException:
+        out.discard()
+        raise
     for path, line, why in reader.skipped[:50]:
         print(f"newsclean export: skipped {path}:{line}: {why}", file=sys.stderr)
+    if not count:
+        print(f"newsclean export: failed: no records read from the inputs; {target} not written", file=sys.stderr)
+        return 1
+    size = f" ({Path(target).stat().st_size} bytes)" if target != STDIO else ""
+    print(f"{count} records from {len(articles)} files -> {target}{size}", file=sys.stderr if target == STDIO else sys.stdout)
     if reader.skipped and not args.allow_skips:
         print(f"newsclean export: {len(reader.skipped)} lines or files skipped (--allow-skips to exit 0)",
               file=sys.stderr)

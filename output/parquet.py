@@ -12,15 +12,15 @@ Types (the JSON Schema is the source; :func:`arrow_schema` walks it):
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, BinaryIO, Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsclean.output.reader import JsonlReader
+from newsclean.output.writer import AtomicFile
 from newsclean.output.schema import RECORD_SCHEMA, iso_utc
 
 #: Fields stored as a timestamp instead of the JSON string (see the module docstring).
@@ -136,39 +136,42 @@ def record_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def export_parquet(paths: Iterable[Path | str], out: Path | str, reader: JsonlReader | None = None,
+def export_parquet(paths: Iterable[Path | str], out: Path | str | BinaryIO, reader: JsonlReader | None = None,
                    schema: pa.Schema = RECORD_ARROW_SCHEMA) -> int:
     """Write the records of the JSONL ``paths`` to one Parquet file; return how many.
 
     Lines that are not JSON, and objects that do not fit the schema, are skipped and listed in
-    ``reader.skipped`` with file and line. The file is written under a temporary name and
-    renamed when complete.
+    ``reader.skipped`` with file and line. A path is written under a temporary name and renamed
+    when complete; an open binary file is written as it is (the caller commits it).
     """
-    reader = reader or JsonlReader()
-    out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
+    if not isinstance(out, (str, Path)):
+        return _write_parquet(paths, out, reader or JsonlReader(), schema)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    target = AtomicFile(out)
     try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            batch: list[tuple[Path, int, dict[str, Any]]] = []
-            for path, line_no, rec in reader.iter_located(paths):
-                problem = _check_keys(rec, schema)
-                if problem:
-                    reader.skip(path, line_no, problem)
-                    continue
-                batch.append((path, line_no, rec))
-                if len(batch) >= BATCH_ROWS:
-                    written += _write_batch(writer, batch, schema, reader)
-                    batch = []
-            if batch:
-                written += _write_batch(writer, batch, schema, reader)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
+        written = _write_parquet(paths, target.fh, reader or JsonlReader(), schema)
+        target.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        target.discard()
         raise
+    return written
+
+
+def _write_parquet(paths: Iterable[Path | str], out: BinaryIO, reader: JsonlReader, schema: pa.Schema) -> int:
+    written = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        batch: list[tuple[Path, int, dict[str, Any]]] = []
+        for path, line_no, rec in reader.iter_located(paths):
+            problem = _check_keys(rec, schema)
+            if problem:
+                reader.skip(path, line_no, problem)
+                continue
+            batch.append((path, line_no, rec))
+            if len(batch) >= BATCH_ROWS:
+                written += _write_batch(writer, batch, schema, reader)
+                batch = []
+        if batch:
+            written += _write_batch(writer, batch, schema, reader)
     return written
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import sys
 import zlib
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -20,9 +22,19 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
+#: The input name that means standard input.
+STDIN = "-"
+
+
 def open_jsonl(path: Path | str) -> IO[bytes]:
     """Open a JSONL file for binary reading, decompressing gzip or zstd by its magic bytes
-    (not by its name: a renamed or suffix-less file still reads)."""
+    (not by its name: a renamed or suffix-less file still reads). ``-`` is standard input."""
+    if str(path) == STDIN:
+        stdin = io.open(sys.stdin.fileno(), "rb", closefd=False)   # closing it leaves fd 0 open
+        magic = stdin.peek(4)[:4]
+        if magic[:2] == _GZIP_MAGIC:
+            return gzip.GzipFile(fileobj=stdin, mode="rb")  # type: ignore[return-value]
+        return io.BufferedReader(_ZstdReader(stdin)) if magic == _ZSTD_MAGIC else stdin
     with open(path, "rb") as probe:
         magic = probe.read(4)
     if magic[:2] == _GZIP_MAGIC:
@@ -125,6 +137,20 @@ class JsonlReader:
     __call__ = iter_records
 
 
+def is_one_of(path: Path | str, files: Iterable[Path | str]) -> bool:
+    """True when ``path`` is an existing file that is one of ``files`` (the same file by inode,
+    so other spellings and hard links count too)."""
+    if str(path) == STDIN or not Path(path).is_file():
+        return False
+    for f in files:
+        try:
+            if str(f) != STDIN and os.path.samefile(path, f):
+                return True
+        except OSError:
+            continue   # a missing input is reported elsewhere
+    return False
+
+
 def iter_records(paths: Iterable[Path | str], reader: JsonlReader | None = None) -> Iterator[dict[str, Any]]:
     """Yield records from JSONL files; pass a :class:`JsonlReader` to see skipped lines."""
     return (reader or JsonlReader()).iter_records(paths)
@@ -147,14 +173,17 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
 
     An output directory (one with ``articles/`` or ``rejects/``) gives its committed parts of
     each kind; another directory gives every JSONL file under it (hidden temp parts never),
-    rejects being those under a ``rejects`` folder; a file is taken as articles.
+    rejects being those under a ``rejects`` folder; a file (or ``-``, standard input) is taken
+    as articles.
     """
     articles: list[Path] = []
     rejects: list[Path] = []
     missing: list[str] = []
     for name in inputs:
         path = Path(name)
-        if path.is_dir():
+        if str(name) == STDIN:
+            articles.append(path)
+        elif path.is_dir():
             if (path / "articles").is_dir() or (path / "rejects").is_dir():
                 articles += find_parts(path, "articles")
                 rejects += find_parts(path, "rejects")

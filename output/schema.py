@@ -154,6 +154,13 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def _domain(canonical_url: str) -> str:
+    """The host of a canonical URL; a local file's (``newsclean clean`` on saved pages) is
+    ``localhost``, as RFC 8089 reads ``file:///path``."""
+    parts = urlsplit(canonical_url)
+    return parts.hostname or ("localhost" if parts.scheme == "file" else "")
+
+
 def build_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
                  canonical_url: str | None = None, duplicate_of: str | None = None,
                  text_hash: str | None = None, word_count: int | None = None) -> dict[str, Any]:
@@ -170,7 +177,7 @@ def build_record(article: Article, *, url: str, site: str, fetched_at: datetime,
         "url": url,
         "canonical_url": canonical,
         "site": site,
-        "domain": (urlsplit(canonical).hostname or ""),
+        "domain": _domain(canonical),
         "title": article.title,
         "authors": list(article.authors),
         "published": article.published,

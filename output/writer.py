@@ -6,6 +6,9 @@ import errno
 import gzip
 import os
 import re
+import shutil
+import sys
+import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,6 +300,63 @@ def cleanup_orphans(root: Path | str) -> int:
         except FileNotFoundError:
             pass
     return removed
+
+
+#: The name that means standard output for an output (and standard input for an input).
+STDIO = "-"
+
+
+class AtomicFile:
+    """One output file that appears whole or not at all.
+
+    Written under a hidden temporary name beside ``path``; :meth:`commit` fsyncs it and renames
+    it over ``path``, :meth:`discard` removes it (``path`` keeps what it had). ``-`` is standard
+    output: streamed as written, or, with ``spool=True`` (formats that are only valid whole,
+    such as Parquet), kept in a temporary file and copied out by :meth:`commit`.
+    """
+
+    def __init__(self, path: Path | str, *, spool: bool = False) -> None:
+        self.name = str(path)
+        self.tmp: Path | None = None
+        self.fh: BinaryIO
+        if self.name == STDIO:
+            self.fh = tempfile.TemporaryFile() if spool else sys.stdout.buffer   # type: ignore[assignment]
+            return
+        final = Path(path)
+        self.tmp = final.with_name(f".{final.name}.tmp")
+        try:
+            self.fh = open(self.tmp, "wb")
+        except OSError as exc:
+            raise _output_error(final, exc) from exc
+
+    def commit(self) -> None:
+        """Make the output visible: rename it into place (or copy the spooled bytes to stdout)."""
+        try:
+            if self.tmp is None:
+                if self.fh is not sys.stdout.buffer:
+                    self.fh.seek(0)
+                    shutil.copyfileobj(self.fh, sys.stdout.buffer)
+                    self.fh.close()
+                sys.stdout.buffer.flush()
+                return
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.replace(self.tmp, self.name)
+            _fsync_dir(Path(self.name).parent)
+        except OSError as exc:
+            self.discard()
+            raise _output_error(Path(self.name), exc) from exc
+
+    def discard(self) -> None:
+        """Drop what was written (a stdout stream keeps what it already sent)."""
+        if self.fh is not sys.stdout.buffer:
+            try:
+                self.fh.close()
+            except OSError:
+                pass   # the data is being thrown away
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
 
 
 def write_json_atomic(path: Path | str, obj: Any) -> Path:
