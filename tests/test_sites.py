@@ -249,3 +249,10 @@ def test_a_users_directory_may_claim_a_shipped_domain_and_wins(tmp_path: Path) -
     registry = load_registry([BUILTIN_SITES_DIR, tmp_path])
     assert site_for_url("https://www.bbc.co.uk/news/articles/x", registry).name == "example"
     assert site_for_url("https://www.bbc.com/news/articles/x", registry).name == "bbc"
+
+
+def test_translated_url_filters_keep_to_path_segments() -> None:
+    bbc = get_site("bbc")
+    assert bbc.is_article_url("https://www.bbc.co.uk/news/uk-england-67712345-delivery-drivers-strike", listed=True)
+    assert not bbc.is_article_url("https://www.bbc.co.uk/news/live/world-12345678", listed=True)
+    assert not bbc.is_article_url("https://www.bbc.com/news/videos/c0abcdefgh", listed=True)
