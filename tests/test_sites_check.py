@@ -1,4 +1,4 @@
-"""newsclean sites --check against a real HTTP server on 127.0.0.1."""
+"""Site files against a real HTTP server on 127.0.0.1: newsclean sites --check, and a crawl from a news sitemap."""
 
 from __future__ import annotations
 
@@ -73,3 +73,53 @@ def test_check_of_a_healthy_site_exits_0_and_an_unreachable_one_is_a_row(site_se
     assert main(["sites", "calm", "--check", "--timeout", "5"]) == 1
     row = capsys.readouterr().out.splitlines()[1].split()
     assert row[:6] == ["calm", "robots", "-", "0", "-", "failed"]
+
+
+ARTICLE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><nav><a href="/">Start</a></nav><article><h1>{title}</h1>
+<p>Der Stadtrat hat am Dienstag beschlossen, die alte Brücke über den Fluss im kommenden Frühjahr
+zu sanieren, zwei Monate später als geplant, weil Gutachter Schäden an den Pfeilern gefunden haben.</p>
+<p>Die Busse fahren bis dahin eine Umleitung über die Nordbrücke, teilte die Stadt mit; Radfahrer
+und Fußgänger dürfen die Brücke weiter nutzen, solange die Arbeiten nicht begonnen haben.</p>
+<p>Anwohner begrüßten die Entscheidung, warnten aber vor längeren Staus in der Innenstadt während
+der Bauzeit, die nach Angaben der Verwaltung etwa ein Jahr dauern soll.</p>
+</article></body></html>"""
+
+
+def test_a_catalog_site_is_crawled_from_its_news_sitemap(site_server, tmp_path: Path) -> None:
+    from .conftest import read_parts, run_newsclean
+
+    server, root = site_server
+    base = server.base_url
+    for slug in ("bruecke-wird-saniert", "umleitung-fuer-busse"):
+        page = root / "nachrichten" / f"{slug}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(ARTICLE.format(title=slug.replace("-", " ").title()), encoding="utf-8")
+    (root / "news.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        + "".join(f"<url><loc>{base}/nachrichten/{s}.html</loc><news:news><news:publication_date>{FRESH}"
+                  f"</news:publication_date></news:news></url>" for s in ("bruecke-wird-saniert", "umleitung-fuer-busse"))
+        + "</urlset>", encoding="utf-8")
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "stadtblatt.toml").write_text(f'''
+name = "stadtblatt"
+base_url = "{base}/"
+country = "de"
+languages = ["de"]
+description = "An invented town paper"
+[discovery]
+robots = false
+news_sitemaps = ["/news.xml"]
+[articles]
+allow = ['^/nachrichten/[a-z-]+\\.html$']
+''', encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "stadtblatt", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                         env={"NEWSCLEAN_SITES_DIR": str(sites)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = read_parts(out)
+    assert sorted(r["url"] for r in records) == [f"{base}/nachrichten/bruecke-wird-saniert.html",
+                                                 f"{base}/nachrichten/umleitung-fuer-busse.html"]
+    assert {r["language"] for r in records} == {"de"} and {r["site"] for r in records} == {"stadtblatt"}
