@@ -203,7 +203,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
         raise UsageError(_unknown_site(unknown[0], registry))
     if args.sites:
         sites = [registry[n] for n in args.sites]
-    elif args.country or args.language:
+    elif args.country or args.language or args.check:   # the catalog's (the demo has nothing to probe)
         sites = select_sites(registry, args.country, args.language)
     else:   # everything registered, the demo included (marked: it is not in the catalog)
         sites = [registry[n] for n in sorted(registry)]

@@ -256,3 +256,12 @@ def test_translated_url_filters_keep_to_path_segments() -> None:
     assert bbc.is_article_url("https://www.bbc.co.uk/news/uk-england-67712345-delivery-drivers-strike", listed=True)
     assert not bbc.is_article_url("https://www.bbc.co.uk/news/live/world-12345678", listed=True)
     assert not bbc.is_article_url("https://www.bbc.com/news/videos/c0abcdefgh", listed=True)
+
+
+def test_readme_states_the_catalogs_size() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"The catalog holds (\d+) news publishers from (\d+) countries", readme)
+    catalog = select_sites(load_registry())
+    assert said and (int(said[1]), int(said[2])) == (len(catalog), len({s.country for s in catalog}))
