@@ -56,6 +56,14 @@ PROTECTED_TAGS = frozenset({"html", "body", "h1"})
 
 #: Longer blocks are article paragraphs, not template (and are not stored: bounds memory).
 MAX_BLOCK_CHARS = 2000
+#: Blocks at least this long are paragraph-sized: what a page's body is made of.
+BODY_BLOCK_CHARS = 100
+#: A page whose paragraph-sized text is learned at least this share (and in at least
+#: ``BODY_GUARD_BLOCKS`` blocks) keeps its paragraph-sized blocks: the learned set holds this
+#: page's own body (one article learned from its copies), and templates never remove a body.
+#: (On an ordinary page the article's own paragraphs are unlearned, far above a fifth.)
+BODY_GUARD_SHARE = 0.8
+BODY_GUARD_BLOCKS = 3
 #: Larger documents are not observed (clean_html rejects them as too_large anyway).
 MAX_HTML_CHARS = 8_000_000
 
@@ -111,8 +119,12 @@ class _BlockScan:
     """One pass over a tree: the page's block hashes, and (given learned hashes) the elements
     whose every block is learned (topmost only), with the characters they hold."""
 
-    def __init__(self, learned: frozenset[int] | None = None) -> None:
+    def __init__(self, learned: frozenset[int] | None = None, *, keep_body: bool = False) -> None:
         self.learned = learned
+        self.keep_body = keep_body     # paragraph-sized blocks count as not learned
+        self.body_chars = 0            # chars of paragraph-sized blocks, and of the learned ones
+        self.body_learned_chars = 0
+        self.body_learned_blocks = 0
         self.blocks: set[int] = set()
         self.removable: list[tuple[etree._Element, int]] = []
         self._buf: list[str] = []
@@ -135,10 +147,22 @@ class _BlockScan:
         h = block_hash(norm)
         self.blocks.add(h)
         if self.learned is not None:
-            if h in self.learned:
+            body = len(norm) >= BODY_BLOCK_CHARS
+            learned = h in self.learned
+            if body:
+                self.body_chars += len(norm)
+                if learned:
+                    self.body_learned_chars += len(norm)
+                    self.body_learned_blocks += 1
+            if learned and not (body and self.keep_body):
                 frame[2] += len(text.strip())
             else:
                 frame[0] = False
+
+    def body_is_learned(self) -> bool:
+        """Whether most of the page's paragraph-sized text is learned (see ``BODY_GUARD_SHARE``)."""
+        return (self.body_learned_blocks >= BODY_GUARD_BLOCKS
+                and self.body_learned_chars >= BODY_GUARD_SHARE * self.body_chars)
 
     def run(self, root: etree._Element) -> _BlockScan:
         # Comments and PIs only come as their own events; their tails are page text.
@@ -180,10 +204,16 @@ class _BlockScan:
 
 def page_blocks(html_or_tree: str | bytes | etree._Element) -> frozenset[int]:
     """The set of learnable block hashes of one page (empty for an unparseable page)."""
+    return _page_facts(html_or_tree)[0]
+
+
+def _page_facts(html_or_tree: str | bytes | etree._Element) -> tuple[frozenset[int], str | None]:
+    """A page's learnable block hashes and the canonical URL it declares (one parse)."""
     tree = html_or_tree if isinstance(html_or_tree, etree._Element) else parse_html(html_or_tree)
     if tree is None:
-        return frozenset()
-    return frozenset(_BlockScan().run(tree).blocks)
+        return frozenset(), None
+    link = tree.find(".//link[@rel='canonical']")
+    return frozenset(_BlockScan().run(tree).blocks), link.get("href") if link is not None else None
 
 
 def page_key(url: str, blocks: Iterable[int] = ()) -> int:
@@ -193,6 +223,29 @@ def page_key(url: str, blocks: Iterable[int] = ()) -> int:
     if "://" in url and urlsplit(url).netloc:
         return block_hash(url)
     return block_hash("content:" + ",".join(f"{h:x}" for h in sorted(blocks)))
+
+
+def content_key(blocks: Iterable[int]) -> int | None:
+    """Identity of a page by its content: the set of its block hashes (None for no blocks:
+    empty or unparseable pages have no content to be named by)."""
+    blocks = sorted(blocks)
+    return block_hash("content:" + ",".join(f"{h:x}" for h in blocks)) if blocks else None
+
+
+def canonical_key(canonical: str | None) -> int | None:
+    """Identity of a page by the canonical URL it declares (``rel=canonical``/``og:url``);
+    None when it names no document: not absolute, or a site's root (a common misconfiguration
+    that would make every page of a site one document)."""
+    canonical = (canonical or "").split("#", 1)[0].strip()
+    if "://" not in canonical:
+        return None
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        return None
+    if not parts.netloc or (parts.path.strip("/") == "" and not parts.query):
+        return None
+    return block_hash("canonical:" + canonical)
 
 
 def _drop_keep_tail(el: etree._Element) -> None:
@@ -230,7 +283,7 @@ class SiteTemplates:
         self.max_blocks = max_blocks
         self.max_seen_pages = max_seen_pages
         self._counts: dict[int, int] = {}
-        self._seen: set[int] = set()   # page keys (URL hashes) already counted
+        self._seen: set[int] = set()   # page keys (URL, content, canonical URL) already counted
         self._pages = 0
         self._learned: frozenset[int] | None = None  # cache, reset whenever counts change
 
@@ -246,22 +299,30 @@ class SiteTemplates:
         return max(self.min_pages, min(by_share, self.saturation))
 
     def observe(self, html_or_tree: str | bytes | etree._Element, url: str) -> None:
-        """Count one page's blocks (as a set). A URL already counted changes nothing.
+        """Count one page's blocks (as a set). A document already counted (by URL, content or
+        declared canonical URL, see :meth:`add_page`) changes nothing.
 
         Streaming use: once more than ``2 * max_blocks`` blocks are held, the rarest are evicted
         (by count, then hash); from then on counts are approximate. :func:`clean_many` adds a
         whole batch before evicting, so a batch's result never depends on page order.
         """
-        if self.add_page(url, page_blocks(html_or_tree)) and len(self._counts) > 2 * self.max_blocks:
+        if self.add_page(url, *_page_facts(html_or_tree)) and len(self._counts) > 2 * self.max_blocks:
             self.evict()
 
-    def add_page(self, url: str, blocks: Iterable[int]) -> bool:
-        """Count a page given its block hashes (see :func:`page_blocks`); False if already counted."""
+    def add_page(self, url: str, blocks: Iterable[int], canonical: str | None = None) -> bool:
+        """Count a page given its block hashes (see :func:`page_blocks`); False if already counted.
+
+        Counts are of distinct *documents*: a page whose URL, content (block set) or declared
+        ``canonical`` URL was counted before changes nothing. One article served under many
+        URLs (tracking parameters, AMP and print variants, mirrors) is counted once, or its
+        own paragraphs would look like a block that repeats across the site.
+        """
         blocks = frozenset(blocks)
-        key = page_key(url, blocks)
-        if key in self._seen:
+        keys = {page_key(url, blocks), content_key(blocks), canonical_key(canonical)} - {None}
+        if not keys.isdisjoint(self._seen):
+            self._seen |= keys   # its other names are this document too
             return False
-        self._seen.add(key)
+        self._seen |= keys
         if len(self._seen) > self.max_seen_pages:
             # Deterministic: keep the smallest keys. A forgotten URL seen again counts again.
             self._seen = set(sorted(self._seen)[: self.max_seen_pages // 2])
@@ -297,12 +358,16 @@ class SiteTemplates:
         """Remove elements all of whose blocks are learned; return the characters removed.
 
         One pass; ``<html>``, ``<body>`` and ``<h1>`` stay (a page's own headline may be another
-        page's teaser). Tails of removed elements are kept.
+        page's teaser). Tails of removed elements are kept. When most of the page's
+        paragraph-sized text is learned, the learned set holds this page's body (see
+        ``BODY_GUARD_SHARE``): a second pass then removes only shorter blocks.
         """
         learned = self.learned()
         if not learned:
             return 0
         scan = _BlockScan(learned).run(tree)
+        if scan.body_is_learned():
+            scan = _BlockScan(learned, keep_body=True).run(tree)
         removed = 0
         for el, chars in scan.removable:
             _drop_keep_tail(el)
@@ -314,10 +379,12 @@ class SiteTemplates:
         learned = self.learned()
         if not learned:
             return list(lines), 0
+        learned_lines = [self._is_learned_line(line, learned) for line in lines]
+        keep_body = _body_is_learned(lines, learned_lines)
         kept: list[str] = []
         removed = 0
-        for line in lines:
-            if self._is_learned_line(line, learned):
+        for line, is_learned in zip(lines, learned_lines):
+            if is_learned and not (keep_body and _is_body_line(line)):
                 removed += len(line)
             else:
                 kept.append(line)
@@ -399,6 +466,19 @@ class SiteTemplates:
     def __repr__(self) -> str:
         return (f"SiteTemplates({self.site!r}, pages={self._pages}, blocks={len(self._counts)}, "
                 f"learned={len(self.learned())})")
+
+
+def _is_body_line(line: str) -> bool:
+    return len(normalize_block(line)) >= BODY_BLOCK_CHARS
+
+
+def _body_is_learned(lines: list[str], learned: list[bool]) -> bool:
+    """The guard of :meth:`SiteTemplates.prune_tree`, on extracted lines."""
+    body = [(len(normalize_block(line)), is_learned) for line, is_learned in zip(lines, learned)
+            if _is_body_line(line)]
+    learned_body = [n for n, is_learned in body if is_learned]
+    return (len(learned_body) >= BODY_GUARD_BLOCKS
+            and sum(learned_body) >= BODY_GUARD_SHARE * sum(n for n, _ in body))
 
 
 # -- batches -------------------------------------------------------------------------------------
@@ -509,22 +589,28 @@ def _learn_batch(batch: list[tuple[str | bytes, str]], sites: list[str],
     """Count every page of the batch so that the result depends only on the set of pages.
 
     Versions of one URL are united; pages with identical block sets (one article under two URLs)
-    count once; pages are added in a canonical order and eviction runs only at the end.
+    or declaring one canonical URL count once; pages are added in a canonical order and
+    eviction runs only at the end.
     """
     by_url: dict[tuple[str, int], set[int]] = defaultdict(set)
     urls: dict[tuple[str, int], str] = {}
+    canonicals: dict[tuple[str, int], int] = {}
     for (html, url), site in zip(batch, sites):
-        blocks = page_blocks(html)
+        blocks, canonical = _page_facts(html)
         key = (site, page_key(url or "", blocks))
         by_url[key] |= blocks
         urls[key] = url or ""
-    distinct: dict[tuple[str, frozenset[int]], tuple[str, int]] = {}
+        ckey = canonical_key(canonical)
+        if ckey is not None:   # one URL's versions declaring several canonicals: the smallest
+            canonicals[key] = min(ckey, canonicals.get(key, ckey))
+    distinct: dict[tuple[str, object], tuple[str, int, frozenset[int]]] = {}
     for (site, key), blocks in by_url.items():
-        ident = (site, frozenset(blocks))
-        # Among URLs with the same content, the smallest key stands for them (order-free choice).
+        frozen = frozenset(blocks)
+        ident = (site, canonicals.get((site, key), frozen))
+        # Among URLs naming one document, the smallest key stands for them (order-free choice).
         if ident not in distinct or key < distinct[ident][1]:
-            distinct[ident] = (urls[(site, key)], key)
-    for (site, blocks), (url, _) in sorted(distinct.items(), key=lambda kv: (kv[0][0], kv[1][1])):
+            distinct[ident] = (urls[(site, key)], key, frozen)
+    for (site, _), (url, _, blocks) in sorted(distinct.items(), key=lambda kv: (kv[0][0], kv[1][1])):
         states[site].add_page(url, blocks)  # a URL's united versions count as one page
     for state in states.values():
         state.evict()

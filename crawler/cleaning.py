@@ -47,6 +47,11 @@ def digest_of(result: CleanResult) -> TextDigest | None:
         return None
 
 
+def declared_canonical(cleaned: Cleaned | None) -> str | None:
+    """The canonical URL a cleaned page declares (the learner's name for its document)."""
+    return getattr(cleaned.result, "canonical_url", None) if cleaned is not None else None
+
+
 def article_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
                    digest: TextDigest | None = None) -> dict[str, Any]:
     """The v1 record of a cleaned page: one function, so a crawl and ``newsclean clean`` over
@@ -89,9 +94,10 @@ class TemplateBook:
         """The sites seen so far and their state."""
         return dict(self._sites)
 
-    def observe_blocks(self, site: str, url: str, blocks: frozenset[int]) -> None:
-        """Count one page of ``site`` given its block hashes (computed where it was cleaned)."""
-        self.get(site).add_page(url, blocks)
+    def observe_blocks(self, site: str, url: str, blocks: frozenset[int], canonical: str | None = None) -> None:
+        """Count one page of ``site`` given its block hashes (computed where it was cleaned) and
+        the canonical URL it declares (its copies under other URLs are one document)."""
+        self.get(site).add_page(url, blocks, canonical)
 
     def bound(self) -> None:
         """Keep every site's counters within their ``max_blocks`` (memory flat on long crawls)."""
@@ -126,7 +132,7 @@ class LearningWindow:
         self.epoch = epoch
         self._next = 0
         self._counted = 0                                  # pages < this are counted
-        self._done: dict[int, tuple[str, str, frozenset[int] | None]] = {}
+        self._done: dict[int, tuple[str, str, frozenset[int] | None, str | None]] = {}
         self._snapshots: dict[int, dict[str, frozenset[int]]] = {0: {}}
         self._waiters: dict[int, list] = {}
         self._baseline: dict[str, frozenset[int]] = {}     # learned set of a site when first seen
@@ -161,13 +167,14 @@ class LearningWindow:
             snap[site] = self._baseline[site]
         return b, snap[site]
 
-    def finish(self, seq: int, site: str, url: str, blocks: frozenset[int] | None) -> None:
+    def finish(self, seq: int, site: str, url: str, blocks: frozenset[int] | None,
+               canonical: str | None = None) -> None:
         """Page ``seq`` is done (``blocks`` None: nothing to count, e.g. a timeout)."""
-        self._done[seq] = (site, url, blocks)
+        self._done[seq] = (site, url, blocks, canonical)
         while self._counted in self._done:
-            site_, url_, blocks_ = self._done.pop(self._counted)
+            site_, url_, blocks_, canonical_ = self._done.pop(self._counted)
             if blocks_ is not None:
-                self.book.observe_blocks(site_, url_, blocks_)
+                self.book.observe_blocks(site_, url_, blocks_, canonical_)
             self._counted += 1
             if self._counted % self.epoch == 0:
                 self._take_snapshot(self._counted)
@@ -197,12 +204,12 @@ class InlineCleaner:
         from newsclean.crawler.pool import clean_with_blocks
 
         seq = self.window.next_seq()
-        blocks = None
+        blocks = cleaned = None
         try:
             version, learned = self.window.snapshot(job.site, seq)  # inline: the barrier is always met
             cleaned, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout)
         finally:
-            self.window.finish(seq, job.site, job.url, blocks)
+            self.window.finish(seq, job.site, job.url, blocks, declared_canonical(cleaned))
         return cleaned
 
     def close(self) -> None:

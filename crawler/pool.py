@@ -42,7 +42,7 @@ from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates, clean_html
 from newsclean.cleaners.templates import page_blocks
-from newsclean.crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, digest_of
+from newsclean.crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +304,7 @@ class PoolCleaner:
         self.loop = asyncio.get_running_loop()
         seq = self.window.next_seq()
         blocks: frozenset[int] | None = None
+        cleaned: Cleaned | None = None
         try:
             await self.window.wait_turn(seq)
             version, learned = self.window.snapshot(job.site, seq)
@@ -311,7 +312,7 @@ class PoolCleaner:
             self.tasks.put(_Task(job, version, learned, future))
             cleaned, blocks = await future
         finally:
-            self.window.finish(seq, job.site, job.url, blocks)
+            self.window.finish(seq, job.site, job.url, blocks, declared_canonical(cleaned))
         return cleaned
 
     def close(self) -> None:
