@@ -258,14 +258,38 @@ def prune_account_gates(tree: etree._Element, m: Measures) -> int:
     return _drop_topmost(victims)
 
 
+def short_text(el: etree._Element, limit: int) -> str | None:
+    """``"".join(el.itertext()).strip()`` when that is at most ``limit`` characters, else None,
+    read only as far as needed: a heading left open holds the rest of the page, and reading it
+    whole for each such heading was quadratic in the page."""
+    parts: list[str] = []
+    n = pending = 0   # characters of the stripped text so far; whitespace after them
+    for t in el.itertext():
+        parts.append(t)
+        core = t.strip()
+        if not core:
+            pending += len(t)
+            continue
+        # whitespace before the first text is stripped; between texts it counts
+        n = n + pending + len(t.rstrip()) if n else len(core)
+        pending = len(t) - len(t.rstrip())
+        if n > limit:
+            return None
+    return "".join(parts).strip()
+
+
+#: A boilerplate title ("Related", "Must Read") is short.
+_BOILERPLATE_TITLE_CHARS = 80
+
+
 def _heading_candidates(tree: etree._Element) -> list[etree._Element]:
     out = []
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag in HEADINGS or (el.tag in ("div", "span", "p", "strong", "b") and _TITLE_CLASS.search(el.get("class") or "")):
-            txt = "".join(el.itertext()).strip()
-            if txt and len(txt) <= 80 and is_boilerplate_heading(txt) and el.tag != "h1":
+            txt = short_text(el, _BOILERPLATE_TITLE_CHARS)
+            if txt and is_boilerplate_heading(txt) and el.tag != "h1":
                 out.append(el)
     return out
 
@@ -294,25 +318,34 @@ def prune_titled_blocks(tree: etree._Element) -> int:
     and filled with teasers. Inside the article column, only the heading and the teaser siblings
     right after it go."""
     victims: list[etree._Element] = []
+    # Each block and each sibling run is judged once, however many titles it holds: a page of a
+    # thousand "Related" headings in one column measured that column a thousand times.
+    teaser_block: dict[etree._Element, bool] = {}
+    walked: set[etree._Element] = set()
     for h in _heading_candidates(tree):
         # Climb while the ancestor holds nothing but the heading.
         head = h
         own = text_len(h)
-        while head.getparent() is not None and text_len(head.getparent()) <= own + 5 \
+        while head.getparent() is not None and short_text(head.getparent(), own + 5) is not None \
                 and head.getparent().tag not in PROTECTED_TAGS:
             head = head.getparent()
         block = head.getparent()
         if block is None:
             continue
-        if block.tag not in PROTECTED_TAGS and not _is_body_like(block) and _teaser_like(block):
-            victims.append(block)
-            continue
+        if block.tag not in PROTECTED_TAGS:
+            if block not in teaser_block:
+                teaser_block[block] = not _is_body_like(block) and _teaser_like(block)
+            if teaser_block[block]:
+                victims.append(block)
+                continue
         # Heading inside the article column: drop it and the teaser siblings that follow.
         victims.append(head)
         sib = head.getnext()
-        while sib is not None and isinstance(sib.tag, str) and sib.tag not in HEADINGS and _teaser_like(sib) \
-                and (_link_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
+        # a sibling already walked: the rest of the run is taken already
+        while sib is not None and sib not in walked and isinstance(sib.tag, str) and sib.tag not in HEADINGS \
+                and _teaser_like(sib) and (_link_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
             victims.append(sib)
+            walked.add(sib)
             sib = sib.getnext()
     return _drop_topmost(victims)
 

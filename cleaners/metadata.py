@@ -580,24 +580,70 @@ def _title_key(s: str) -> str:
     return " ".join(w for w in _QUOTES.sub("", unescape(s).translate(_INVISIBLE)).casefold().split() if w != "/")
 
 
-def _shown_headings(tree: etree._Element) -> set[str]:
+#: Longest text of a heading or one of its parts (characters as written) read as a possible
+#: headline: a longer one is no title (an unclosed <h1> swallowing the rest of the page).
+SHOWN_HEADING_MAX_CHARS = 1000
+#: Headings are read until this many keys are known (then the heading being read is finished).
+_SHOWN_MAX_KEYS = 200
+
+
+def _blocks_headings(el: etree._Element) -> bool:
+    return el.tag in _NOT_ARTICLE_TAGS or "breadcrumb" in (el.get("class") or "").lower()
+
+
+def _shown_headings(tree: etree._Element, max_chars: int = SHOWN_HEADING_MAX_CHARS) -> set[str]:
     """Keys of the texts the page shows as headings (h1, h2 and their parts, since a heading may
-    hold a kicker beside the headline), outside navigation, breadcrumbs, teaser links and lists."""
+    hold a kicker beside the headline), outside navigation, breadcrumbs, teaser links and lists.
+
+    Linear in the page: a heading inside another is read with it, once, and each part's text is
+    built from its children's, only up to ``max_chars``. (Reading every part of every heading
+    anew was quadratic: 40 unclosed <h1> nest, each holding the rest of the page.)"""
     out: set[str] = set()
     body = tree.find(".//body")
+    keys: dict[str, str] = {}            # text -> key: a chain of wrappers shares one text
+    inner: set[etree._Element] = set()   # headings read with the heading around them
     for h in (body.iter("h1", "h2") if body is not None else ()):
-        if any(a.tag in _NOT_ARTICLE_TAGS or "breadcrumb" in (a.get("class") or "").lower()
-               for a in (h, *h.iterancestors())):
+        if h in inner or any(_blocks_headings(a) for a in (h, *h.iterancestors())):
             continue
-        for el in h.iter():
-            if isinstance(el.tag, str):
-                for sep in ("", " "):  # "<span>Kicker</span>Headline": written with or without a space
-                    key = _title_key(sep.join(el.itertext()))
-                    if key:
-                        out.add(key)
-        if len(out) > 200:
+        _read_heading(h, max_chars, keys, out, inner)
+        if len(out) > _SHOWN_MAX_KEYS:
             break
     return out
+
+
+def _read_heading(h: etree._Element, max_chars: int, keys: dict[str, str], out: set[str],
+                  inner: set[etree._Element]) -> None:
+    """Add to ``out`` the keys of ``h``'s text and of each element's in it (with and without a
+    space between the parts), if at most ``max_chars``; collect the headings inside it."""
+    stack: list[tuple[list[str], list[int]]] = []   # per open element: its text parts, [chars or -1]
+    for event, el in etree.iterwalk(h, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            if el.tag in ("h1", "h2") and el is not h:
+                inner.add(el)
+            stack.append(([el.text] if el.text else [], [len(el.text or "")]))
+            continue
+        if event == "end":
+            parts, (n,) = stack.pop()
+            if 0 <= n <= max_chars:
+                for sep in ("", " "):  # "<span>Kicker</span>Headline": written with or without a space
+                    raw = sep.join(parts)
+                    key = keys.get(raw)
+                    if key is None:
+                        key = keys[raw] = _title_key(raw)
+                    if key:
+                        out.add(key)
+            if stack:
+                parent_parts, parent_n = stack[-1]
+                if 0 <= n <= max_chars and parent_n[0] >= 0:
+                    parent_parts.extend(parts)
+                    parent_n[0] += n
+                else:
+                    parent_n[0] = -1
+        if el.tail and stack and stack[-1][1][0] >= 0:   # an element's or comment's tail: its parent's text
+            stack[-1][0].append(el.tail)
+            stack[-1][1][0] += len(el.tail)
+        if stack and stack[-1][1][0] > max_chars:
+            stack[-1][1][0] = -1
 
 
 def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str | None, tag: str | None,

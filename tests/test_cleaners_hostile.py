@@ -1,0 +1,67 @@
+"""Hostile pages against clean_html (issue #14): markup that made a heuristic quadratic, control
+characters lxml refuses, binary bodies, undeclared legacy charsets. Pages are written here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from newsclean.cleaners import Article, clean_html, dom, metadata
+
+STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
+
+
+@contextmanager
+def counting(module: Any, name: str, measure: Callable[[tuple, Any], int]) -> Iterator[list[int]]:
+    """Wrap ``module.name`` to add up ``measure(args, result)`` over its calls: work done, counted
+    (no wall clock: the machine is shared)."""
+    total = [0]
+    real = getattr(module, name)
+
+    def spy(*args: Any) -> Any:
+        result = real(*args)
+        total[0] += measure(args, result)
+        return result
+
+    setattr(module, name, spy)
+    try:
+        yield total
+    finally:
+        setattr(module, name, real)
+
+
+def unclosed_headings_page(n: int = 40) -> str:
+    # Each <h1> is left open, so libxml2 nests them: every heading holds the rest of the page.
+    parts = "".join(f"<h1>Storm update {i}<div>" + "<span>The river rose in the night.</span> " * 40
+                    for i in range(n))
+    return ("<html><head><title>Storm hits the coast | Daily</title>"
+            '<meta property="og:title" content="Storm hits the coast"></head><body>' + parts + "</body></html>")
+
+
+def test_unclosed_headings_are_read_once() -> None:
+    html = unclosed_headings_page()
+    with counting(metadata, "_title_key", lambda args, _: len(args[0])) as chars:
+        result = clean_html(html, "http://127.0.0.1/storm")
+    assert isinstance(result, Article)
+    # Before: every part of every heading was read anew, 57 million characters for this 68 KB page.
+    assert chars[0] <= len(html), chars[0]
+
+
+def test_shown_headings_keeps_kicker_and_headline_parts() -> None:
+    from newsclean.cleaners.core import parse
+    tree = parse("<html><body><nav><h2>Menu</h2></nav><h1><span>Kicker</span>Storm hits<!-- c --> the coast</h1>"
+                 "<h1>" + "x" * 2000 + "</h1></body></html>")
+    shown = metadata._shown_headings(tree)
+    assert {"kickerstorm hits the coast", "kicker storm hits the coast", "kicker"} <= shown
+    assert "menu" not in shown and not any(len(k) > metadata.SHOWN_HEADING_MAX_CHARS for k in shown)
+
+
+def test_many_boilerplate_titles_measure_their_column_once() -> None:
+    html = ("<html><head><title>Storm</title></head><body><div>" + f"<p>{STORY * 4}</p>" * 5
+            + "".join(f"<h4>Related</h4><p>{STORY}</p>" for _ in range(1000)) + "</div></body></html>")
+    with counting(dom, "text_len", lambda _, n: n) as chars:
+        result = clean_html(html, "http://127.0.0.1/storm")
+    assert isinstance(result, Article) and "Related" not in result.text
+    # Before: the column (the whole page) was measured once per "Related" title, 91 million characters.
+    assert chars[0] <= 4 * len(html), chars[0]
