@@ -41,6 +41,9 @@ NEWSCLEAN_WRITE_MANIFEST = True      # the `newsclean` CLI writes one manifest f
 NEWSCLEAN_DEDUP_ENABLED = True       # mark copies of earlier records (exact and near) across runs
 NEWSCLEAN_DUPLICATES = "keep"        # keep: write with duplicate_of set; drop: reject with reason duplicate
 NEWSCLEAN_DEDUP_THRESHOLD = 0.5      # MinHash Jaccard of 5-word shingles from which a text is a copy
+NEWSCLEAN_MAX_SITEMAPS = 1000       # sitemaps and feeds fetched per site per run (0 = unbounded); the rest: discovery/cut/sitemaps
+NEWSCLEAN_MAX_SITEMAP_DEPTH = 3      # sitemap indexes nested below the first document; deeper: discovery/cut/sitemap_depth
+NEWSCLEAN_MAX_SECTION_PAGES = 200    # section (pagination) pages fetched per site per run, all sections together (0 = unbounded)
 NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
 
 # -- politeness ------------------------------------------------------------------------------

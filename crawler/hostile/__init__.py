@@ -435,7 +435,9 @@ def article_html(n: int, title: str | None = None) -> bytes:
     for p in range(4):
         words = [_WORDS[(n * 7 + p * 3 + i * i) % len(_WORDS)] for i in range(45)]
         paras.append(f"<p>On day {n} the {' '.join(words)} said officials in part {p}.</p>")
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+    day = 1 + n % 28
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta property="article:published_time" content="2026-01-{day:02d}T08:00:00+00:00"></head>'
             f'<body><nav><a href="/">Home</a></nav><article><h1>{title}</h1><p class="byline">By Staff Writer</p>'
             f'{"".join(paras)}</article></body></html>').encode()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 
+from newsclean.crawler import settings
 from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, article_html, case, sitemap_index, urlset
 
 
@@ -22,7 +23,7 @@ def sitemap_index_chain(ctx: Ctx) -> Outcome:
     run = ctx.crawl(s.url("/"))
     fetched = s.count(r"^/(sm|leaf)/")
     cut = run.count("newsclean/discovery/cut/")
-    held = not run.timed_out and fetched <= 1500 and cut > 0 and run.code is not None
+    held = not run.timed_out and fetched <= settings.NEWSCLEAN_MAX_SITEMAPS and cut > 0 and run.code is not None
     return Outcome(held, f"{fetched} sitemaps fetched, cut={cut}, {run}")
 
 
@@ -40,7 +41,7 @@ def pagination_trap(ctx: Ctx) -> Outcome:
     run = ctx.crawl(s.url("/news/"))
     fetched = s.count(r"^/news/")
     cut = run.count("newsclean/discovery/cut/")
-    held = not run.timed_out and fetched <= 200 and cut > 0
+    held = not run.timed_out and fetched <= settings.NEWSCLEAN_MAX_SECTION_PAGES + 1 and cut > 0
     return Outcome(held, f"{fetched} section pages fetched, cut={cut}, {run}")
 
 

@@ -107,6 +107,11 @@ class NewsSpider(scrapy.Spider):
         self._high_water = 32
         self._topping_up = False
         self._max_queued = 0
+        # Discovery documents fetched this run, against the NEWSCLEAN_MAX_* bounds (see _admit).
+        self._listings = 0
+        self._section_pages = 0
+        self._cuts_said: set[str] = set()
+        self._admitted: set[str] = set()   # discovery URLs already let through (at most the bounds)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -344,7 +349,9 @@ class NewsSpider(scrapy.Spider):
     # -- callbacks --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for kind, urls in self.site.start_urls().items():
-            for url in urls:
+            for url in urls:   # start URLs are always fetched, and count against the bounds
+                self._listings += kind in ("sitemap", "feed")
+                self._admitted.add(url)
                 yield self._discovery_request(url, kind)
         for request in self._articles(self._due_retries(), "retry"):
             yield request
@@ -370,9 +377,48 @@ class NewsSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value(f"{RETRY_STATS}/scheduled")
 
+    def _admit(self, kind: str, depth: int, n: int = 1) -> int:
+        """How many of ``n`` more discovery documents of ``kind`` at ``depth`` this run may
+        fetch; the rest are counted in ``newsclean/discovery/cut/<bound>`` (and said once).
+
+        Generated sitemap indexes and pagination never end (an index chain was fetched 2,827
+        times in 40 s; five new page links per page cost 5^5 fetches a section), so the
+        sitemaps and feeds of a site, their nesting and its section pages are bounded per run.
+        """
+        s = self.settings
+        if kind in ("sitemap", "feed"):
+            if depth > s.getint("NEWSCLEAN_MAX_SITEMAP_DEPTH", 3):
+                return self._cut("sitemap_depth", n, "sitemap indexes nested deeper than NEWSCLEAN_MAX_SITEMAP_DEPTH")
+            bound, used, name = s.getint("NEWSCLEAN_MAX_SITEMAPS", 1000), self._listings, "sitemaps"
+        elif kind == "section":
+            bound, used, name = s.getint("NEWSCLEAN_MAX_SECTION_PAGES", 200), self._section_pages, "section_pages"
+        else:
+            return n
+        admitted = n if bound <= 0 else max(0, min(n, bound - used))
+        if kind == "section":
+            self._section_pages += admitted
+        else:
+            self._listings += admitted
+        if admitted < n:
+            self._cut(name, n - admitted, f"more {name} than NEWSCLEAN_MAX_{name.upper()} ({bound})")
+        return admitted
+
+    def _cut(self, bound: str, n: int, why: str) -> int:
+        self._inc(f"cut/{bound}", n)
+        if bound not in self._cuts_said:
+            self._cuts_said.add(bound)
+            self.logger.warning("discovery cut short: %s; the rest is counted in %s/cut/%s", why, STATS, bound)
+        return 0
+
+    def _bounded(self, urls: Iterable[str], kind: str, depth: int) -> list[Request]:
+        """Discovery requests for ``urls`` within this run's bounds (see :meth:`_admit`)."""
+        urls = [u for u in dict.fromkeys(urls) if u not in self._admitted]   # repeats cost nothing
+        urls = urls[:self._admit(kind, depth, len(urls))]
+        self._admitted.update(urls)
+        return [self._discovery_request(u, kind, depth) for u in urls]
+
     def parse_robots(self, response: Response) -> Iterable[Request]:
-        for url in discovery.sitemaps_from_robots(response.body, response.url):
-            yield self._discovery_request(url, "sitemap")
+        return self._bounded(discovery.sitemaps_from_robots(response.body, response.url), "sitemap", 0)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         try:
@@ -381,7 +427,8 @@ class NewsSpider(scrapy.Spider):
             return self._bad_document(response, "sitemap", exc)
         entries = self._counted(entries, "sitemap_entries")
         if kind == "sitemapindex":
-            return [self._discovery_request(e.url, "sitemap") for e in entries if not self.too_old(e.date)]
+            depth = response.meta.get("newsclean_depth", 0) + 1
+            return self._bounded((e.url for e in entries if not self.too_old(e.date)), "sitemap", depth)
         self._remember_validators(response)
         # Lazy: Scrapy takes a callback's output a slice at a time, so a 50,000-URL sitemap
         # (a store lookup each) does not block the reactor while pages wait to be cleaned.
@@ -407,7 +454,7 @@ class NewsSpider(scrapy.Spider):
             url = urljoin(response.url, href.strip()).split("#", 1)[0]
             if self.site.is_pagination_url(url):
                 if depth < self.site.discovery.section_pages and urlsplit(url).hostname in self.site.hosts():
-                    yield self._discovery_request(url, "section", depth + 1)
+                    yield from self._bounded([url], "section", depth + 1)
             elif (req := self.article_request(url, "section")) is not None:
                 yield req
 

@@ -1,0 +1,46 @@
+"""Discovery is bounded per site and run (issue #14 point 2): sitemaps and feeds, the nesting
+of sitemap indexes, and section pages. Real crawls against servers on 127.0.0.1 whose
+sitemap indexes and pagination never end; before the bounds these crawls did not end."""
+
+from __future__ import annotations
+
+import re
+
+from newsclean.crawler.hostile import XML, Ctx, Reply, article_html, sitemap_index, urlset
+
+
+def test_endless_sitemaps_and_pagination_are_cut_and_counted() -> None:
+    ctx = Ctx("bounds", 150)
+    try:
+        s = ctx.serve()
+        # an index chain: each level lists the next and a leaf with one article
+        s.route(r"/chain/(\d+)\.xml", lambda m, h: Reply(sitemap_index(
+            [s.url(f"/chain/{int(m[1]) + 1}.xml"), s.url(f"/leaf/c{m[1]}.xml")]), ctype=XML))
+        # a wide index: 30 leaves
+        s.page("/wide.xml", sitemap_index(s.url(f"/leaf/w{i}.xml") for i in range(30)), XML)
+        s.route(r"/leaf/(\w+)\.xml", lambda m, h: Reply(urlset([s.url(f"/a/story-{m[1]}-from-a-leaf/")]), ctype=XML))
+        s.route(r"/a/story-(\w+)-from-a-leaf/", lambda m, h: article_html(sum(map(ord, m[1]))))
+        s.page("/robots.txt", f"User-agent: *\nSitemap: {s.url('/chain/0.xml')}\n", "text/plain")
+        s.page("/wide/robots.txt", f"User-agent: *\nSitemap: {s.url('/wide.xml')}\n", "text/plain")
+        # pagination where every page links five new pages (and the ones before it)
+        s.route(r"/news/(?:page/(\d+)/)?", lambda m, h: "<html><body>" + "".join(
+            f'<a href="/news/page/{p}/">{p}</a>' for p in [*range(1, int(m[1] or 0)), *range(int(m[1] or 0) * 5 + 1,
+                                                                                             int(m[1] or 0) * 5 + 6)])
+            + "</body></html>")
+        run = ctx.crawl(s.url("/"), s.url("/news/"), settings={
+            "NEWSCLEAN_MAX_SITEMAP_DEPTH": 2, "NEWSCLEAN_MAX_SECTION_PAGES": 10})
+        assert not run.timed_out and run.tracebacks == 0, run.stderr[-2000:]
+        chain, sections = sorted(h.path for h in s.hits if h.path.startswith("/chain/")), s.count(r"^/news/")
+        cut = {k.rsplit("/", 1)[1]: v for k, v in run.counts.items() if k.startswith("newsclean/discovery/cut/")}
+        assert chain == ["/chain/0.xml", "/chain/1.xml", "/chain/2.xml"] and cut["sitemap_depth"] == 2, (chain, cut)
+        assert sections == 1 + 10 and cut["section_pages"] > 0, (sections, cut)
+        assert len(re.findall(r"discovery cut short", run.stderr)) == 2, run.stderr[-2000:]   # said once each
+        assert len(run.records()) == 2, "the articles of the admitted sitemaps (c0, c1) are written"
+
+        wide = ctx.crawl(s.url("/wide/robots.txt"), out=ctx.tmp / "wide", settings={"NEWSCLEAN_MAX_SITEMAPS": 12})
+        assert not wide.timed_out and wide.tracebacks == 0, wide.stderr[-2000:]
+        fetched = s.count(r"^/(wide\.xml|leaf/w)")
+        assert fetched == 12 and wide.count("newsclean/discovery/cut/sitemaps") == 31 - 12, (fetched, wide.counts)
+        assert len(wide.records()) == 11
+    finally:
+        ctx.close()
