@@ -71,8 +71,9 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
                 *, quiet: bool) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
-    from newsclean.crawler.extensions import build_manifest
-    from newsclean.output import cleanup_orphans, new_run_id
+    from newsclean.crawler.extensions import build_manifest, stop_for_disk_full
+    from newsclean.output import OutputError, cleanup_orphans, new_run_id
+    from newsclean.output.sqlite import is_disk_full
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
@@ -80,24 +81,66 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     removed = cleanup_orphans(out)
+    reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
     process = CrawlerProcess(settings)
     crawlers = []
+    full: list[str] = []   # a crawl that could not even start for a full disk (store, dedup index)
+
+    def no_space(failure: Any, crawler: Any) -> Any:
+        if not stop_for_disk_full(crawler, failure.value):
+            return failure
+        full.append(str(crawler.stats.get_value("newsclean/output/error")))
+        return None
+
     for spider, kwargs in jobs:
         crawler = process.create_crawler(spider)
         crawlers.append(crawler)
-        process.crawl(crawler, **kwargs)
+        process.crawl(crawler, **kwargs).addErrback(no_space, crawler)
     process.start()
     per_site = {}
     for crawler in crawlers:
-        stats = dict(crawler.stats.get_stats())
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         if removed:
             stats["newsclean/output/orphans_removed"] = removed
         name = crawler.spider.name if crawler.spider else str(crawler.spidercls.name)
         per_site[name] = stats
     manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
-    manifest.write(out)
+    if reserve is not None:
+        reserve.unlink(missing_ok=True)   # a full disk still has room for the manifest
+    try:
+        manifest.write(out)
+    except OutputError as exc:
+        if not is_disk_full(exc):
+            raise
+        # Said, not a traceback: the run's line names the full disk and that no manifest is left.
+        manifest.reason = f"{manifest.reason}; no manifest written (no space left)"
+        if manifest.status != "failed":
+            manifest.status, manifest.exit_code = "failed", EXIT_DEGRADED
+            manifest.reason = f"disk full ({out}); no manifest written"
     return manifest.exit_code, manifest
+
+
+#: Bytes held at the start of a run for its manifest, given back just before it is written.
+MANIFEST_RESERVE = 256 * 1024
+
+
+def _reserve_manifest_space(out: Path, run_id: str) -> Path | None:
+    """A placeholder file taking the manifest's room, so that a run that fills the disk can
+    still say what it did; None when even that does not fit (the run's last line says so)."""
+    path = out / "manifests" / f".{run_id}.reserve"
+    for stale in path.parent.glob(".*.reserve"):   # a killed run's (the lock is held)
+        stale.unlink(missing_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(b"\0" * MANIFEST_RESERVE)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)
+        return None
+    return path
 
 
 def _summary(manifest: Any, out: Path, seconds: float) -> str:

@@ -14,8 +14,49 @@ from scrapy.exceptions import NotConfigured
 
 from newsclean.crawler import health
 from newsclean.output import RunManifest, config_hash, versions
+from newsclean.output.sqlite import is_disk_full
 
 logger = logging.getLogger(__name__)
+
+OUTPUT_ERROR = "newsclean/output/error"
+
+
+def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
+    """When ``exc`` says the disk is full: fail the run with ``disk full (<path>)`` (said once)
+    and stop the crawl; what is committed stays, and the next run fetches the rest. False
+    (nothing done) for any other error."""
+    if exc is None or not is_disk_full(exc):
+        return False
+    if crawler.stats.get_value(OUTPUT_ERROR):
+        return True   # already failing: one line, one stop
+    path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
+    crawler.stats.set_value(OUTPUT_ERROR, f"disk full ({path})")
+    logger.error("disk full (%s): stopping the crawl; committed output stays", path)
+    engine = crawler.engine
+    if engine is not None and engine.running:
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(engine.close_spider_async(reason="output_error"))
+    return True
+
+
+class DiskFullStop:
+    """A full disk fails the run at its first sign, wherever it shows (the article store, the
+    dedup index, templates, part files): before, every later item failed on its own with a
+    traceback (155 of them) and the run ended on an uncaught OutputError without a manifest."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DiskFullStop:
+        o = cls(crawler)
+        crawler.signals.connect(o.failed, signal=signals.item_error)
+        crawler.signals.connect(o.failed, signal=signals.spider_error)
+        return o
+
+    def failed(self, failure: Any, **_: Any) -> None:
+        stop_for_disk_full(self.crawler, getattr(failure, "value", None))
 
 
 def _jsonable(value: Any) -> Any:

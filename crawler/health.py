@@ -42,7 +42,8 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
     checks = checks_from_stats(stats)
     finish = str(stats.get("finish_reason", "unknown"))
     if "newsclean/output/error" in stats:
-        return "failed", f"output failed: {stats['newsclean/output/error']}", checks
+        error = str(stats["newsclean/output/error"])
+        return "failed", error if error.startswith("disk full") else f"output failed: {error}", checks
     if "newsclean/redis/error" in stats:
         return "failed", str(stats["newsclean/redis/error"]), checks
     if finish in ("shutdown", "cancelled", "interrupted"):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from newsclean.output.sqlite import is_disk_full
+
 #: Exception class names whose tracebacks say nothing the message does not.
 EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "TimeoutError", "TCPTimedOutError",
             "ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "IgnoreRequest", "HttpError",
@@ -28,8 +30,20 @@ def _chain_is_expected(exc: BaseException | None) -> bool:
 
 
 class OneLineErrors(logging.Filter):
+    #: A full disk fails every later write: its first error is one line, the others are dropped
+    #: (the run fails with "disk full (<path>)", see crawler.extensions.stop_for_disk_full).
+    disk_full_said = False
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None and _chain_is_expected(record.exc_info[1]):
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and is_disk_full(exc):
+            if OneLineErrors.disk_full_said:
+                return False
+            OneLineErrors.disk_full_said = True
+            record.msg, record.args = f"{record.getMessage()}: {type(exc).__name__}: {exc}", ()
+            record.exc_info = None
+            record.exc_text = None
+        elif exc is not None and _chain_is_expected(exc):
             record.exc_info = None
             record.exc_text = None
         elif record.name.startswith("spidermon") or "[Spidermon]" in str(record.msg):

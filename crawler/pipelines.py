@@ -220,6 +220,10 @@ class OutputPipeline:
 
     def _fail(self, exc: OutputError) -> None:
         """The output cannot be written (disk full...): stop the crawl, keep what is committed."""
+        from newsclean.crawler.extensions import stop_for_disk_full
+
+        if stop_for_disk_full(self.crawler, exc):
+            return
         self.stats.set_value(f"{self.STATS}/error", str(exc))
         logger.error("output failed, stopping the crawl: %s", exc)
         engine = self.crawler.engine

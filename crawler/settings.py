@@ -96,6 +96,7 @@ EXTENSIONS = {
     "newsclean.crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
     "newsclean.crawler.extensions.RunManifestExtension": 500,
+    "newsclean.crawler.extensions.DiskFullStop": 510,
     "newsclean.crawler.extensions.GcFreeze": 550,
     "newsclean.crawler.progress.Progress": 600,
 }

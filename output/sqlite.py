@@ -12,6 +12,7 @@ Plain Python: never imports Scrapy or ``crawler``.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import threading
@@ -21,6 +22,27 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between background checkpoints: the log holds about this long of writes.
 CHECKPOINT_EVERY = 1.0
+
+
+#: What SQLite and the OS say when no byte more fits (messages survive exceptions re-raised
+#: ``from None``, such as the dedup index's).
+_FULL_MESSAGES = ("database or disk is full", "No space left on device", "Disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) says the disk or quota is full:
+    ENOSPC/EDQUOT from a write, SQLITE_FULL from SQLite."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return True
+        if any(m in str(exc) for m in _FULL_MESSAGES):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def connect_wal(path: Path | str) -> sqlite3.Connection:

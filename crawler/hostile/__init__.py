@@ -322,13 +322,18 @@ class Ctx:
         self._servers.append(server)
         return server
 
-    def newsclean(self, *args: str, timeout: float | None = None, env: dict[str, str] | None = None,
-                  preexec: Callable[[], None] | None = None, out: Path | None = None) -> Run:
-        """Run ``newsclean ARGS`` as its own process group, killed when the time bound is reached."""
+    def newsclean(self, *args: str, **kwargs: Any) -> Run:
+        """Run ``newsclean ARGS`` (see :meth:`run`)."""
+        return self.run([sys.executable, "-m", "newsclean.crawler.cli", *args], **kwargs)
+
+    def run(self, cmd: list[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
+            preexec: Callable[[], None] | None = None, out: Path | None = None) -> Run:
+        """Run ``cmd`` in the scratch directory as its own process group, killed (the whole
+        group) when the case's time bound is reached. ``out``: the output directory it writes."""
         limit = self.remaining() if timeout is None else min(timeout, self.remaining())
         full_env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}   # 127.0.0.1 only
         full_env.update(env or {})
-        cmd = [sys.executable, "-m", "newsclean.crawler.cli", *args]
+        args = cmd[3:] if cmd[:3] == [sys.executable, "-m", "newsclean.crawler.cli"] else cmd
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
                                 cwd=self.tmp, start_new_session=True, preexec_fn=preexec)
@@ -346,15 +351,21 @@ class Ctx:
               out: Path | None = None, **kwargs: Any) -> Run:
         """``newsclean crawl --url URL... --out DIR`` with :data:`CRAWL_SETTINGS` and ``settings``."""
         out = out or self.tmp / "out"
-        cmd = ["crawl", *[a for u in urls for a in ("--url", u)], "--out", str(out), *args]
-        for k, v in {**CRAWL_SETTINGS, **(settings or {})}.items():
-            cmd += ["-s", f"{k}={v}"]
-        return self.newsclean(*cmd, out=out, **kwargs)
+        return self.newsclean(*crawl_args(urls, out, settings, args), out=out, **kwargs)
 
     def close(self) -> None:
         for server in self._servers:
             server.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def crawl_args(urls: Iterable[str], out: Path, settings: dict[str, Any] | None = None,
+               args: Iterable[str] = ()) -> list[str]:
+    """The arguments of ``newsclean crawl --url URL... --out OUT`` with the suite's settings."""
+    cmd = ["crawl", *[a for u in urls for a in ("--url", u)], "--out", str(out), *args]
+    for k, v in {**CRAWL_SETTINGS, **(settings or {})}.items():
+        cmd += ["-s", f"{k}={v}"]
+    return cmd
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:

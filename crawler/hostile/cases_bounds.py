@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import gzip
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
 
 from newsclean.crawler import settings
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, article_html, case, sitemap_index, urlset
+from newsclean.crawler.hostile import (XML, Ctx, Outcome, Reply, Run, article_html, case, crawl_args, sitemap_index,
+                                      urlset)
 
 
 @case("sitemap-index-chain", bound=90, slow=True)
@@ -102,3 +111,86 @@ def gzip_bomb(ctx: Ctx) -> Outcome:
     key = run.count("newsclean/fetch/bomb")
     held = not run.timed_out and reasons == ["too_large"] and key == 1
     return Outcome(held, f"{len(bomb)} bytes -> 200 MB: rejects={reasons}, fetch/bomb={key}, {run}")
+
+
+def small_disk_available(where: Path) -> bool:
+    """Whether a private tmpfs can be mounted here without root (a user namespace)."""
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                            f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(where))}"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+def disk_full_runs(ctx: Ctx, urls: list[str], size_kb: int, settings: dict[str, Any]) -> tuple[Run, Run]:
+    """Two crawls of ``urls`` into one output directory on a private tmpfs of ``size_kb`` (a
+    user namespace: no root needed, a real ENOSPC): the first on the small disk, the second
+    after the disk is grown to 64 MB. The output directory is copied out after each, to
+    ``ctx.tmp/after1`` and ``after2``."""
+    disk, logs = ctx.tmp / "disk", ctx.tmp / "logs"
+    disk.mkdir()
+    logs.mkdir()
+    out = disk / "out"
+    crawl = shlex.join([sys.executable, "-m", "newsclean.crawler.cli", *crawl_args(urls, out, settings)])
+    q = {k: shlex.quote(str(v)) for k, v in (("disk", disk), ("logs", logs), ("tmp", ctx.tmp), ("out", out))}
+    script = f"""
+mount -t tmpfs -o size={size_kb}k tmpfs {q['disk']}
+{crawl} >{q['logs']}/1.out 2>{q['logs']}/1.err; echo $? >{q['logs']}/1.code
+cp -a {q['out']} {q['tmp']}/after1 2>/dev/null
+mount -o remount,size=64m {q['disk']}
+{crawl} >{q['logs']}/2.out 2>{q['logs']}/2.err; echo $? >{q['logs']}/2.code
+cp -a {q['out']} {q['tmp']}/after2
+"""
+    whole = ctx.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script])
+
+    def read(n: int) -> Run:
+        code = logs / f"{n}.code"
+        return Run(["crawl"], int(code.read_text()) if code.exists() else None,
+                   (logs / f"{n}.out").read_text() if (logs / f"{n}.out").exists() else "",
+                   (logs / f"{n}.err").read_text() if (logs / f"{n}.err").exists() else "",
+                   whole.seconds, whole.timed_out, ctx.tmp / f"after{n}")
+    return read(1), read(2)
+
+
+def torn_parts(root: Path) -> list[str]:
+    """Visible part files under ``root`` with a line that is not a whole JSON record."""
+    torn = []
+    for path in root.rglob("part-*.jsonl"):
+        for line in path.read_bytes().splitlines():
+            try:
+                orjson.loads(line)
+            except orjson.JSONDecodeError:
+                torn.append(str(path))
+                break
+    return torn
+
+
+@case("disk-full", bound=240, slow=True)
+def disk_full(ctx: Ctx) -> Outcome:
+    """The disk fills mid-crawl (a real ENOSPC on a small tmpfs): one line, exit 1, nothing torn,
+    and the next run with space loses nothing."""
+    if not small_disk_available(ctx.tmp):
+        return Outcome(False, "cannot mount a private tmpfs here (unshare --user --mount): not tested")
+    s = ctx.serve()
+    n = 60
+    for i in range(n):
+        s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
+    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
+    first, second = disk_full_runs(ctx, [s.url("/sitemap.xml")], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
+    line = first.last_line()
+    said = re.fullmatch(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?", line) is not None
+    manifest = first.manifest
+    manifest_ok = (manifest is not None and manifest["status"] == "failed") or "no manifest written" in line
+    torn = torn_parts(ctx.tmp / "after1") + torn_parts(ctx.tmp / "after2")
+    urls = {r["url"] for r in second.records()}
+    held = (first.code == 1 and said and first.tracebacks == 0 and manifest_ok and not torn
+            and second.code == 0 and len(urls) == n)
+    return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, {len(first.records())} written, "
+                         f"manifest {'yes' if manifest else 'no'}, last line {line[:120]!r}; "
+                         f"run 2: exit {second.code}, {len(urls)}/{n} articles in all; torn parts {len(torn)}")
+
+
+#: The small disk's size: the store, the dedup index and a few parts fit (measured: 15 of 60
+#: articles written before the disk filled), not the whole crawl.
+DISK_FULL_KB = 1000

@@ -23,6 +23,7 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsclean.crawler import discovery
+from newsclean.crawler.extensions import stop_for_disk_full
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, get_site
@@ -131,16 +132,25 @@ class NewsSpider(scrapy.Spider):
     def _recover_store(self) -> None:
         """Settle what a killed earlier run left staged (see crawler.store)."""
         if self.store is not None:
-            promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])
+            try:
+                promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])
+            except Exception as exc:
+                if stop_for_disk_full(self.crawler, exc):
+                    return
+                raise
             self.crawler.stats.set_value("newsclean/store/recovered_records", promoted)
             self.crawler.stats.set_value("newsclean/store/dropped_uncommitted", dropped)
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
-            if reason == "finished" and not self.crawler.stats.get_value("newsclean/output/error"):
-                self.store.save_document_validators(self._validators)
-            self.crawler.stats.set_value("newsclean/store/articles", self.store.count())
-            self.store.close()
+            try:
+                if reason == "finished" and not self.crawler.stats.get_value("newsclean/output/error"):
+                    self.store.save_document_validators(self._validators)
+                self.crawler.stats.set_value("newsclean/store/articles", self.store.count())
+                self.store.close()
+            except Exception as exc:
+                if not stop_for_disk_full(self.crawler, exc):
+                    raise
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -316,22 +326,29 @@ class NewsSpider(scrapy.Spider):
             return
         self._topping_up = True
         try:
-            budget = 500   # entries looked at per call: bounded time on the reactor
-            while self._frontier and budget and self._scheduled_pending() < self._high_water:
-                entries, source = self._frontier[0]
-                entry = next(entries, None)
-                if entry is None:
-                    self._frontier.popleft()
-                    continue
-                budget -= 1
-                if (req := self.article_request(entry.url, source, entry.date)) is not None:
-                    engine.crawl(req)
-            if self._frontier and not budget:   # more to look at: after other work has run
-                from twisted.internet import reactor
-
-                reactor.callLater(0, self._top_up)
+            self._release(engine)
+        except Exception as exc:   # a signal handler: Scrapy would only log it, for every request
+            if not stop_for_disk_full(self.crawler, exc):
+                raise
         finally:
             self._topping_up = False
+
+    def _release(self, engine: Any) -> None:
+        """The body of :meth:`_top_up`: listed URLs to the scheduler, a bounded number per call."""
+        budget = 500   # entries looked at per call: bounded time on the reactor
+        while self._frontier and budget and self._scheduled_pending() < self._high_water:
+            entries, source = self._frontier[0]
+            entry = next(entries, None)
+            if entry is None:
+                self._frontier.popleft()
+                continue
+            budget -= 1
+            if (req := self.article_request(entry.url, source, entry.date)) is not None:
+                engine.crawl(req)
+        if self._frontier and not budget:   # more to look at: after other work has run
+            from twisted.internet import reactor
+
+            reactor.callLater(0, self._top_up)
 
     def _note_queued(self) -> None:
         """Stat ``newsclean/scheduler/max_queued``: the most requests waiting at once."""
