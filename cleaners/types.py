@@ -15,6 +15,7 @@ REJECT_REASONS = (
     "not_article",      # page is a listing / index / non-article by its own markup
     "timeout",          # a step ran past its time bound
     "language",         # language filter rejected it
+    "too_old",          # published before the crawl's --since window (set by the crawler)
     "duplicate",        # dedup decided it (set by the pipeline, not by clean_html)
     "refused",          # the crawler refused to fetch it (address guard: private/loopback address)
     "error",            # an unexpected internal error, caught and reported

@@ -10,7 +10,7 @@ crawls). Per-site template learning lives here, with the caller: one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -223,6 +223,26 @@ def language_gate(result: CleanResult, languages: frozenset[str]) -> CleanResult
         return Rejected(result.url, "language",
                         detail=f"{result.language or 'unknown'} not in NEWSCLEAN_LANGUAGES {sorted(languages)}")
     return result
+
+
+def since_gate(result: CleanResult, cutoff: datetime | None) -> CleanResult:
+    """An article published before ``cutoff`` (``--since``) becomes a reject with reason
+    ``too_old``: discovery can only bound what its listings date (a section page's links carry
+    no date), the article's own date settles it. An undated article is kept (it cannot be
+    told old), and a date without a time counts as its whole day."""
+    if not (isinstance(result, Article) and cutoff and result.published):
+        return result
+    try:
+        published = datetime.fromisoformat(result.published.replace("Z", "+00:00"))
+    except ValueError:
+        return result
+    if len(result.published) <= 10:   # a date alone: the article may be from any time that day
+        published += timedelta(days=1)
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    if published >= cutoff:
+        return result
+    return Rejected(result.url, "too_old", detail=f"published {result.published}, before {cutoff.isoformat(timespec='seconds')} (--since)")
 
 
 def language_filter(settings: Any) -> frozenset[str]:

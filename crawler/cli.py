@@ -200,6 +200,29 @@ def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str
     return names
 
 
+def read_url_list(path: str) -> list[str]:
+    """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
+    ``#`` comments skipped, each once. A line that is not an http(s) URL: UsageError."""
+    from urllib.parse import urlsplit
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--urls {path}: {exc}") from None
+    urls = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = urlsplit(line)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}")
+        urls.append(line)
+    if not urls:
+        raise UsageError(f"--urls {path}: no URL in it")
+    return list(dict.fromkeys(urls))
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from newsclean.crawler.sites import adhoc_site, load_registry
     from newsclean.crawler.spiders.news import NewsSpider, parse_since
@@ -211,8 +234,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--since: {exc}") from None
     names = chosen_sites(args, registry)
-    if not names and not args.url:
-        raise UsageError("name a site, --all, --country/--language, or --url URL (see `newsclean sites`)")
+    if not names and not args.url and not args.urls:
+        raise UsageError("name a site, --all, --country/--language, --url URL or --urls FILE (see `newsclean sites`)")
+    article_urls = read_url_list(args.urls) if args.urls else []
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise UsageError(_unknown_site(unknown[0], registry))
@@ -225,6 +249,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
     if args.url:
         jobs.append((NewsSpider, {**kwargs, "site": adhoc_site(args.url)}))
+    if article_urls:   # its own spider name: the manifest keeps one entry per spider
+        jobs.append((NewsSpider, {**kwargs, "article_urls": article_urls, "name": "urls"}))
     out = Path(args.out)
     t0 = time.monotonic()
     overrides = _settings_overrides(args.set)
@@ -341,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_filters(c, "crawl the catalog's sites")
     c.add_argument("--url", action="append", default=[], metavar="URL",
                    help="an ad-hoc site: a root, sitemap, feed or section URL (repeatable)")
+    c.add_argument("--urls", metavar="FILE",
+                   help="fetch and clean exactly the article URLs in FILE (one a line; - reads stdin), once each")
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
     c.add_argument("--max-articles", type=int, help="stop scheduling articles after N per site")

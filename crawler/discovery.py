@@ -124,6 +124,25 @@ def sniff(body: bytes, content_type: str = "") -> Kind:
     return "unknown"
 
 
+#: Markup by which a page says it is one article (Open Graph, article meta) ...
+_ARTICLE_META = re.compile(
+    rb"""<meta[^>]+(?:property|name)\s*=\s*["'](?:og:type["'][^>]+content\s*=\s*["']article|article:published_time)["']"""
+    rb"""|<meta[^>]+content\s*=\s*["']article["'][^>]+property\s*=\s*["']og:type["']""", re.I)
+#: ... or schema.org JSON-LD: one article type, on a page that is not a listing of them.
+_LD_ARTICLE = re.compile(rb'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|LiveBlogPosting)"')
+_LD_LISTING = re.compile(rb'"@type"\s*:\s*\[?\s*"(?:ItemList|CollectionPage|SearchResultsPage)"')
+
+
+def declares_article(body: bytes) -> bool:
+    """Whether an HTML page declares itself a single article (og:type article,
+    article:published_time, one schema.org NewsArticle/BlogPosting...). A section page, which
+    lists articles, does not; so an ad-hoc start URL is cleaned as an article, not read for links."""
+    head = body[:500_000]
+    if _ARTICLE_META.search(head):
+        return True
+    return len(_LD_ARTICLE.findall(head)) == 1 and not _LD_LISTING.search(head)
+
+
 def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], list[Entry]]:
     """Entries of a sitemap index (child sitemaps) or a urlset (pages, news sitemaps included)."""
     kind, entries = iter_sitemap(body, base_url)

@@ -16,7 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsclean.cleaners import Article
-from newsclean.crawler.cleaning import Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate
+from newsclean.crawler.cleaning import (Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate,
+                                        since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
 from newsclean.crawler.state import state_dir
 from newsclean.output import OutputError, PartWriter, build_reject
@@ -88,15 +89,19 @@ class CleanPipeline:
         result = cleaned.result
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
-        result = language_gate(result, self.languages)
+        result = since_gate(language_gate(result, self.languages), self.crawler.spider.cutoff())
         if not isinstance(result, Article):
-            self.stats.inc_value(f"{self.STATS}/dropped/{result.reason}")
+            # out of the --since window: not a failure of the site (no reject rate health check)
+            self.stats.inc_value("newsclean/since/too_old" if result.reason == "too_old"
+                                 else f"{self.STATS}/dropped/{result.reason}")
             logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")
             if store is not None:
                 store.record_fetch(item.fetched, unchanged=False)
             return RejectItem(url=item.url, site=item.site, reason=result.reason,
                               detail=result.detail, fetched=item.fetched)
         self.stats.inc_value(f"{self.STATS}/articles")
+        if not result.published and self.crawler.spider.cutoff():
+            self.stats.inc_value("newsclean/since/undated_kept")
         for name in self.FIELDS:
             if getattr(result, name):
                 self.stats.inc_value(f"{self.STATS}/field/{name}")
@@ -138,6 +143,7 @@ class OutputPipeline:
         self.articles: PartWriter | None = None
         self.rejects: PartWriter | None = None
         self.files: list[str] = []
+        self._ids: set[bytes] = set()   # record ids written this run (16 bytes each)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutputPipeline:
@@ -186,11 +192,28 @@ class OutputPipeline:
                 self.stats.inc_value(f"{self.STATS}/rejects_written")
             raise DropItem(f"rejected: {item.reason}", log_level="DEBUG")
         if isinstance(item, ArticleItem):
+            if self._repeated(item.record["id"]):
+                # Two URLs this run led to one article (a rel=canonical, a redirect, a start URL
+                # also linked from a page): one record per id and run, the other is settled.
+                self.stats.inc_value(f"{self.STATS}/repeated_id")
+                return self.process_item(RejectItem(url=item.record["url"], site=item.record["site"], reason="duplicate",
+                                                    detail=f"id {item.record['id']} already written in this run",
+                                                    fetched=item.fetched))
             if self.articles is not None:
                 self._write(self.articles, item.record, item, item.record["content_hash"])
                 self.stats.inc_value(f"{self.STATS}/records_written")
             return item.record
         return item
+
+    def _repeated(self, record_id: str) -> bool:
+        try:
+            key = bytes.fromhex(record_id)
+        except ValueError:
+            key = record_id.encode()
+        if key in self._ids:
+            return True
+        self._ids.add(key)
+        return False
 
     def _write(self, writer: PartWriter, record: dict[str, Any], item: Any, settled_hash: str | None) -> None:
         partition = {"site": item.site if isinstance(item, RejectItem) else record["site"],

@@ -287,6 +287,9 @@ class RedisArticleStore(ArticleStore):
             pipe.execute()
         return -len(urls)
 
+    def taken(self, url: str) -> None:
+        self.r.hdel(f"{self.ns}:claimed", url)
+
     def settled(self, url: str) -> None:
         self.r.hdel(f"{self.ns}:inflight", url)
 

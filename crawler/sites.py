@@ -304,18 +304,19 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     return site
 
 
-def adhoc_site(urls: list[str], name: str = "adhoc") -> Site:
+def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -> Site:
     """A site from start URLs given on the command line, with no registry file.
 
     Each URL may be a site root, a sitemap, a feed or a section page: the spider tells them
-    apart by what the server answers. The URLs' hosts bound the crawl.
+    apart by what the server answers. The URLs' hosts bound the crawl. ``discover=False``:
+    the URLs are articles to fetch as they are (``--urls``), nothing is discovered.
     """
     if not urls:
         raise SiteConfigError("--url", "url", "give at least one URL")
     checked = [_check_url(u, "--url", "url") for u in urls]
     hosts = tuple(dict.fromkeys((urlsplit(u).hostname or "").lower().removeprefix("www.") for u in checked))
     roots = [u for u in checked if urlsplit(u).path in ("", "/")]
-    discovery = Discovery(robots=bool(roots), sniff=tuple(checked))
+    discovery = Discovery(robots=bool(roots), sniff=tuple(checked)) if discover else Discovery(robots=False)
     base = roots[0] if roots else f"{urlsplit(checked[0]).scheme}://{urlsplit(checked[0]).netloc}/"
     return Site(name=name, title="ad-hoc: " + ", ".join(hosts), base_url=base, domains=hosts,
                 discovery=discovery, rules=SiteRules(name=name), source="--url")

@@ -216,6 +216,10 @@ class ArticleStore(ABC):
     @abstractmethod
     def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None: ...
 
+    def taken(self, url: str) -> None:
+        """``url``, just claimed by :meth:`should_fetch`, is being handled without a queued
+        request (a start URL that is an article). Only shared stores that track claims need it."""
+
     def settled(self, url: str) -> None:
         """The fetch of ``url`` is over with nothing to commit (failed, or a transient reject).
         Only shared stores that track in-flight work across workers need it."""

@@ -76,13 +76,19 @@ class NewsSpider(scrapy.Spider):
         base_url: str | None = None,
         since: str | timedelta | None = None,
         max_articles: int | str | None = None,
+        article_urls: str | list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        #: ``--urls``: article URLs fetched as they are, once each; nothing else is discovered.
+        self.article_urls: list[str] = (article_urls.split(",") if isinstance(article_urls, str)
+                                        else list(article_urls or ()))
         if isinstance(site, Site):
             resolved = site
         elif site or self.site_name:
             resolved = get_site(str(site or self.site_name))
+        elif self.article_urls:
+            resolved = adhoc_site(self.article_urls, discover=False)
         elif urls:
             resolved = adhoc_site(urls.split(",") if isinstance(urls, str) else list(urls))
         else:
@@ -199,13 +205,20 @@ class NewsSpider(scrapy.Spider):
                   "section": self.parse_section, "sniff": self.parse_sniff}[kind]
         return parser(response)
 
+    def cutoff(self) -> datetime | None:
+        """The start of the --since window (None: no window)."""
+        return self._started - self.since if self.since else None
+
     def too_old(self, date: datetime | None) -> bool:
-        return bool(self.since and date and date < self._started - self.since)
+        cutoff = self.cutoff()
+        if not (cutoff and date):
+            return False
+        return (date if date.tzinfo else date.replace(tzinfo=timezone.utc)) < cutoff
 
     def _candidate(self, url: str, listed_date: datetime | None, source: str) -> str | None:
         """The store key (canonical URL) of a listed URL worth asking the store about, or None
         when the site filter or --since says no."""
-        if not self.site.is_article_url(url, listed=source in ("sitemap", "feed", "retry")):
+        if source != "urls" and not self.site.is_article_url(url, listed=source in ("sitemap", "feed", "retry")):
             self._inc("not_article_url")
             return None
         limit = self.settings.getint("URLLENGTH_LIMIT")
@@ -370,6 +383,8 @@ class NewsSpider(scrapy.Spider):
                 self._listings += kind in ("sitemap", "feed")
                 self._admitted.add(url)
                 yield self._discovery_request(url, kind)
+        for request in self._articles([discovery.Entry(u) for u in self.article_urls], "urls"):
+            yield request
         for request in self._articles(self._due_retries(), "retry"):
             yield request
 
@@ -487,11 +502,25 @@ class NewsSpider(scrapy.Spider):
         if kind == "robots":
             return self.parse_robots(response)
         if kind == "html":
-            if self.site.is_article_url(response.url, listed=True) and not urlsplit(response.url).path in ("", "/"):
-                # A start URL that is itself an article page: clean it as well as reading its links.
-                return [*self.parse_section(response), *self.parse_article(response)]
+            if discovery.declares_article(response.body):
+                self._inc("sniffed/article")
+                return self._start_article(response)               # an article: not a section to read
+            if self.site.is_article_url(response.url) and urlsplit(response.url).path not in ("", "/"):
+                # No markup either way, an article-like URL: clean it as well as reading its links.
+                return [*self._start_article(response), *self.parse_section(response)]
             return self.parse_section(response)
         return self._bad_document(response, "start", discovery.DiscoveryError("not a sitemap, feed or HTML page"))
+
+    def _start_article(self, response: Response) -> list[PageItem]:
+        """A start URL that is an article: cleaned once, and marked in the store first so that
+        a link to it (its own page, a section) does not fetch and write it again this run."""
+        key = canonicalize_url(response.url)
+        if self.store is not None:
+            if self.store.should_fetch(key, self.site.name, None, self.settings["NEWSCLEAN_RUN_ID"]).fetch:
+                self.store.taken(key)
+        response.meta["newsclean_key"] = key
+        response.meta.setdefault("newsclean_source", "start")
+        return list(self.parse_article(response))
 
     def parse_article(self, response: Response) -> Iterable[PageItem]:
         if response.status == 304:
