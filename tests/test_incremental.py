@@ -223,6 +223,8 @@ def test_pages_losing_their_body_is_a_degraded_run(site: LocalNewsSite, tmp_path
 def test_since_skips_articles_dated_outside_the_window(site: LocalNewsSite, tmp_path: Path) -> None:
     site.lastmod[1] = "2099-01-01T00:00:00+00:00"     # in the future: inside any window
     site.write_sitemap()
+    page = site.root / site.path(1).lstrip("/") / "index.html"   # and so is its own date (see test_since_urls)
+    page.write_text(page.read_text().replace("2026-02-01T08:00:00+00:00", "2099-01-01T00:00:00+00:00"))
     out = tmp_path / "out"
     proc = crawl(site, out, "--since", "2d", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=0.2")
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -16,7 +16,6 @@ from .test_incremental import LocalNewsSite, crawl, manifests, site  # noqa: F40
 from .test_redis import redis_url  # noqa: F401 - fixture
 
 URL = "https://example.com/2026/01/02/story/"
-T0 = datetime.now(timezone.utc).replace(microsecond=0)   # decide() compares with the clock
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -42,6 +41,7 @@ def ask(store: ArticleStore, run: str) -> FetchDecision:
 
 
 def test_failed_page_is_due_after_its_backoff_and_given_up_after_the_cap(store: ArticleStore, tmp_path: Path) -> None:
+    T0 = datetime.now(timezone.utc).replace(microsecond=0)   # decide() compares with the clock
     policy = RetryPolicy(backoff=60, max_attempts=3)
     assert ask(store, "run1").reason == "new"
     assert store.record_failure(URL, "ex", policy, T0) is False
@@ -59,6 +59,7 @@ def test_failed_page_is_due_after_its_backoff_and_given_up_after_the_cap(store: 
 
 
 def test_a_commit_clears_the_retry(store: ArticleStore, tmp_path: Path) -> None:
+    T0 = datetime.now(timezone.utc).replace(microsecond=0)
     policy = RetryPolicy(backoff=0, max_attempts=3)
     ask(store, "run1")
     store.record_failure(URL, "ex", policy, T0)
