@@ -58,6 +58,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+DOWNLOADER = "newsclean.crawler.politeness.PoliteDownloader"   # the per-domain bound holds at any delay; Retry-After pauses
+NEWSCLEAN_RETRY_AFTER_MAX = 120.0    # seconds: a site's Retry-After (429/503) is honoured up to this
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news page is < 2 MB; a 10 MB body is not an article
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
@@ -79,6 +81,7 @@ NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
 DOWNLOADER_MIDDLEWARES = {
     "newsclean.crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
     "newsclean.crawler.middlewares.UserAgentFromContact": 500,
+    "newsclean.crawler.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "newsclean.crawler.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }
