@@ -32,6 +32,33 @@ def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def check_settings(overrides: dict[str, Any]) -> None:
+    """Refuse, as one line, a ``NEWSCLEAN_*`` name that does not exist (naming the nearest one)
+    and a value that does not parse as its setting's type (``DOWNLOAD_DELAY=abc``): Scrapy would
+    fail on them mid-start with a traceback, or ignore the misspelt name without a word."""
+    import difflib
+
+    defaults = _project_settings({})
+    known = [name for name in defaults if name.startswith("NEWSCLEAN_")]
+    for name, value in overrides.items():
+        if name.startswith("NEWSCLEAN_") and name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            raise UsageError(f"unknown setting {name}" + (f"; did you mean {near[0]}?" if near else "")
+                             + " (see docs/settings.md)")
+        default = defaults.get(name)
+        if not isinstance(value, str) or default is None:
+            continue
+        parse = {bool: defaults.getbool, int: defaults.getint, float: defaults.getfloat}.get(type(default))
+        if parse is None:
+            continue
+        try:
+            defaults.set(name, value, priority="cmdline")
+            parse(name)
+        except (TypeError, ValueError):
+            kind = {bool: "true or false", int: "an integer", float: "a number"}[type(default)]
+            raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None
+
+
 def _project_settings(overrides: dict[str, Any]) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsclean.crawler.settings")
     from scrapy.utils.project import get_project_settings
@@ -62,9 +89,17 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
         language_filter(overrides)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    out.mkdir(parents=True, exist_ok=True)
-    with RunLock(out):   # LockedError -> exit 3 (main)
+    check_settings(overrides)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(out).acquire()   # LockedError -> exit 3 (main)
+    except OSError as exc:   # a file, a read-only place, no permission: before anything starts
+        problem = "a file, not a directory" if out.is_file() else f"cannot write there: {exc.strerror or exc}"
+        raise UsageError(f"--out {out}: {problem}") from None
+    try:
         return _run_locked(jobs, out, overrides, quiet=quiet)
+    finally:
+        lock.release()
 
 
 def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
@@ -106,6 +141,9 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
         name = crawler.spider.name if crawler.spider else str(crawler.spidercls.name)
         per_site[name] = stats
     manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
+    # Workers of one --redis crawl share its id (their stores say it); a run alone is its own crawl.
+    shared = [getattr(getattr(c.spider, "store", None), "crawl_id", None) for c in crawlers]
+    manifest.crawl_id = next((cid for cid in shared if isinstance(cid, str) and cid), run_id)
     if reserve is not None:
         reserve.unlink(missing_ok=True)   # a full disk still has room for the manifest
     try:
@@ -164,7 +202,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     t0 = time.monotonic()
-    with DemoServer(port=args.port) as server:
+    try:
+        demo = DemoServer(port=args.port)
+    except OSError as exc:   # the port is taken, or not ours to bind
+        raise UsageError(f"--port {args.port}: cannot serve the demo there: {exc.strerror or exc}") from None
+    with demo as server:
         print(f"serving the demo site at {server.base_url}/ and crawling it ...", flush=True)
         # A local server needs no throttling: the demo runs at full speed unless told otherwise.
         overrides = {"AUTOTHROTTLE_ENABLED": False, **_settings_overrides(args.set)}
@@ -312,13 +354,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     return export_command(args)
 
 
-def cmd_merge_manifests(args: argparse.Namespace) -> int:
-    """One manifest for a crawl that several workers ran, from their own manifests."""
+def _read_manifest(name: str) -> dict[str, Any]:
     import orjson
 
-    from newsclean.output import write_json_atomic
+    try:
+        manifest = orjson.loads(Path(name).read_bytes())
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    except orjson.JSONDecodeError as exc:
+        raise UsageError(f"{name}: not a manifest: bad JSON ({exc})") from None
+    needed = ("run_id", "status", "exit_code", "reason", "started_at", "finished_at", "sites", "counts",
+              "dropped", "files", "checks")
+    if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
+        raise UsageError(f"{name}: not a newsclean run manifest")
+    return manifest
 
-    manifests = [orjson.loads(Path(f).read_bytes()) for f in args.manifests]
+
+def cmd_merge_manifests(args: argparse.Namespace) -> int:
+    """One manifest for a crawl that several workers ran, from their own manifests."""
+    from newsclean.output import write_json_atomic
+    from newsclean.output.reader import is_one_of
+
+    manifests = [_read_manifest(f) for f in args.manifests]
+    if any(is_one_of(args.output, [f]) for f in args.manifests):
+        raise UsageError(f"{args.output} is also an input: write the merged manifest to another file")
+    runs = [m["run_id"] for m in manifests]
+    if len(set(runs)) < len(runs):
+        raise UsageError(f"run {next(r for r in runs if runs.count(r) > 1)} is given twice")
+    crawls = {m.get("crawl_id") or "" for m in manifests}
+    if len(crawls) > 1 or "" in crawls:
+        named = ", ".join(f"{f}: {m.get('crawl_id') or 'none'}" for f, m in zip(args.manifests, manifests))
+        raise UsageError(f"not the workers of one crawl (crawl ids {named}); merge the manifests of one --redis crawl")
     order = ["ok", "degraded", "interrupted", "failed"]
     worst = max(manifests, key=lambda m: order.index(m["status"]))
     counts: dict[str, int] = {}
@@ -329,7 +395,8 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
         for k, v in m["dropped"].items():
             dropped[k] = dropped.get(k, 0) + v
     merged = {
-        "run_id": "+".join(m["run_id"] for m in manifests), "workers": [m["run_id"] for m in manifests],
+        "run_id": "+".join(m["run_id"] for m in manifests), "crawl_id": manifests[0]["crawl_id"],
+        "workers": [m["run_id"] for m in manifests],
         "started_at": min(m["started_at"] for m in manifests), "finished_at": max(m["finished_at"] for m in manifests),
         "status": worst["status"], "exit_code": worst["exit_code"], "reason": worst["reason"],
         "sites": sorted({s for m in manifests for s in m["sites"]}), "counts": counts, "dropped": dropped,

@@ -90,7 +90,7 @@ def build_manifest(run_id: str, started_at: datetime, per_site: dict[str, dict[s
         reason = f"{worst[0]}: {reason}"
     exit_code = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}[status]
     return RunManifest(
-        run_id=run_id, started_at=started_at.isoformat(), finished_at=datetime.now(timezone.utc).isoformat(),
+        run_id=run_id, crawl_id=run_id, started_at=started_at.isoformat(), finished_at=datetime.now(timezone.utc).isoformat(),
         status=status, exit_code=exit_code, reason=reason, sites=sorted(per_site), versions=versions(),
         config_hash=config_hash({k: _jsonable(v) for k, v in settings.items() if k.startswith("NEWSCLEAN_")
                                  and k not in ("NEWSCLEAN_RUN_ID",)}),

@@ -45,6 +45,10 @@ NEWSCLEAN_MAX_SITEMAPS = 1000       # sitemaps and feeds fetched per site per ru
 NEWSCLEAN_MAX_SITEMAP_DEPTH = 3      # sitemap indexes nested below the first document; deeper: discovery/cut/sitemap_depth
 NEWSCLEAN_MAX_SECTION_PAGES = 200    # section (pagination) pages fetched per site per run, all sections together (0 = unbounded)
 NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
+NEWSCLEAN_CLEAN_ENABLED = True       # False: fetch only, drop every page uncleaned (benchmarks)
+NEWSCLEAN_CLEAN_WORKERS = None       # cleaning processes; None: one per core; 0: inline, on the reactor thread
+NEWSCLEAN_STALL_PROBE = False        # count reactor stalls (newsclean/reactor/stalls)
+NEWSCLEAN_STALL_REPORT_MS = 200      # lateness from which the probe counts a stall
 
 # -- politeness ------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -62,6 +62,7 @@ class RunManifest:
 
     run_id: str
     started_at: str
+    crawl_id: str = ""                         # workers of one --redis crawl share it; else the run_id
     finished_at: str | None = None
     status: str = "ok"                         # one of RUN_STATUSES
     exit_code: int = 0

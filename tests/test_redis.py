@@ -104,6 +104,13 @@ def test_two_workers_write_every_article_exactly_once(big_site: LocalNewsSite, r
     assert max(fetched.values()) == 1                               # and fetched each once
     for text in (err_a, err_b, *(p.read_text() for p in (tmp_path / "a" / "manifests").glob("*.json"))):
         assert "s3cret-pw" not in text                              # the password never shows
+    # The two workers' manifests name one crawl, so they merge (unrelated runs are refused).
+    (ma,), (mb,) = ((tmp_path / w / "manifests").glob("*.json") for w in "ab")
+    proc = run_newsclean("merge-manifests", str(ma), str(mb), "-o", str(tmp_path / "merged.json"))
+    assert proc.returncode == 0, proc.stderr
+    merged = orjson.loads((tmp_path / "merged.json").read_bytes())
+    assert merged["crawl_id"] == orjson.loads(ma.read_bytes())["crawl_id"] == orjson.loads(mb.read_bytes())["crawl_id"]
+    assert merged["counts"]["newsclean/output/records_written"] == len(recs_a) + len(recs_b)
 
 
 def test_killed_worker_loses_no_article(big_site: LocalNewsSite, redis_url: str, tmp_path: Path) -> None:

@@ -1,0 +1,76 @@
+"""Bad input to the command line: one line on stderr and the documented exit code, never a
+traceback (README, Exit codes: 2 = usage or configuration error)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import orjson
+
+from .conftest import run_newsclean
+
+
+def _one_line(proc, code: int, *words: str) -> None:
+    assert proc.returncode == code, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("newsclean: error: "), proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+
+
+def test_an_out_that_is_a_file_or_cannot_be_written(tmp_path: Path) -> None:
+    a_file = tmp_path / "corpus.jsonl"
+    a_file.write_text("x\n")
+    _one_line(run_newsclean("crawl", "demo", "--out", str(a_file)), 2, "--out", "a file, not a directory")
+    _one_line(run_newsclean("demo", "--out", str(a_file / "sub")), 2, "--out", "cannot write there")
+    _one_line(run_newsclean("crawl", "demo", "--out", "/proc/newsclean-out"), 2, "cannot write there")
+    assert a_file.read_text() == "x\n"
+
+
+def test_a_demo_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        _one_line(run_newsclean("demo", "--port", str(port), "--out", str(tmp_path / "o")), 2, f"--port {port}")
+
+
+def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
+    out = str(tmp_path / "o")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "DOWNLOAD_DELAY=abc"), 2,
+              "DOWNLOAD_DELAY='abc'", "a number")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=2.5"), 2, "an integer")
+    _one_line(run_newsclean("demo", "--out", out, "-s", "NEWSCLEAN_LANGAUGES=en"), 2,
+              "unknown setting NEWSCLEAN_LANGAUGES", "did you mean NEWSCLEAN_LANGUAGES?")
+    assert not (tmp_path / "o").exists()      # refused before anything was created
+
+
+def _manifest(path: Path, run_id: str, crawl_id: str | None) -> Path:
+    data = {"run_id": run_id, "started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:01:00+00:00",
+            "status": "ok", "exit_code": 0, "reason": "demo: 3 articles written", "sites": ["demo"],
+            "counts": {"newsclean/output/records_written": 3}, "dropped": {}, "files": [], "checks": []}
+    if crawl_id is not None:
+        data["crawl_id"] = crawl_id
+    path.write_bytes(orjson.dumps(data))
+    return path
+
+
+def test_merge_manifests_refuses_missing_and_unrelated_manifests(tmp_path: Path) -> None:
+    a = _manifest(tmp_path / "a.json", "run-a", "run-a")     # two runs that were each their own crawl
+    b = _manifest(tmp_path / "b.json", "run-b", "run-b")
+    merged = tmp_path / "m.json"
+    _one_line(run_newsclean("merge-manifests", str(a), str(tmp_path / "missing.json"), "-o", str(merged)), 2,
+              "missing.json: cannot read")
+    _one_line(run_newsclean("merge-manifests", str(a), str(b), "-o", str(merged)), 2, "not the workers of one crawl")
+    old = _manifest(tmp_path / "old.json", "run-c", None)   # written before manifests named their crawl
+    _one_line(run_newsclean("merge-manifests", str(a), str(old), "-o", str(merged)), 2, "not the workers of one crawl")
+    (tmp_path / "bad.json").write_text("{")
+    _one_line(run_newsclean("merge-manifests", str(a), str(tmp_path / "bad.json"), "-o", str(merged)), 2, "bad JSON")
+    assert not merged.exists()
+    w1 = _manifest(tmp_path / "w1.json", "run-1", "crawl-x")
+    w2 = _manifest(tmp_path / "w2.json", "run-2", "crawl-x")
+    _one_line(run_newsclean("merge-manifests", str(w1), str(w2), "-o", str(w1)), 2, "is also an input")
+    proc = run_newsclean("merge-manifests", str(w1), str(w2), "-o", str(merged))
+    assert proc.returncode == 0, proc.stderr
+    assert orjson.loads(merged.read_bytes())["counts"] == {"newsclean/output/records_written": 6}
