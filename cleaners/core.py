@@ -112,9 +112,25 @@ def looks_binary(text: str) -> bool:
     return ctrl > len(head) * 0.1 or "<" not in text[:65536] and ctrl > 0
 
 
+#: What lxml refuses in a text or tail it is given (XML 1.0: C0 controls other than tab, newline
+#: and carriage return; U+FFFE, U+FFFF; lone surrogates), though its HTML parser lets them into the
+#: tree: one of them beside an element a step removes failed the whole page ("All strings must be
+#: XML compatible"). Replaced once, at parse: vertical tab and form feed (Word's line break, a page
+#: break) by a line break, NUL by nothing (as before), the other controls by a space (pages put
+#: them between words), the rest by U+FFFD.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_REPLACEMENT = {"\x00": "", "\x0b": "\n", "\x0c": "\n", "\ufffe": "\ufffd", "\uffff": "\ufffd"}
+
+
+def _xml_compatible(text: str) -> str:
+    if _XML_INCOMPATIBLE.search(text) is None:   # nearly every page: one scan in C
+        return text
+    return _XML_INCOMPATIBLE.sub(lambda m: _XML_REPLACEMENT.get(m[0], "\ufffd" if m[0] >= "\ud800" else " "), text)
+
+
 def parse(text: str) -> etree._Element | None:
     """Parse once with lxml; ``None`` when there is no document."""
-    text = text.replace("\x00", "")
+    text = _xml_compatible(text)
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 from newsclean.cleaners import Article, clean_html, dom, metadata
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
@@ -65,3 +67,18 @@ def test_many_boilerplate_titles_measure_their_column_once() -> None:
     assert isinstance(result, Article) and "Related" not in result.text
     # Before: the column (the whole page) was measured once per "Related" title, 91 million characters.
     assert chars[0] <= 4 * len(html), chars[0]
+
+
+def control_character_page(char: str) -> str:
+    # the share widget is pruned: its tail (holding the control character) moves to its sibling
+    return ("<html><head><title>Storm</title></head><body><article><h1>Storm hits the coast</h1>"
+            f"<p>{STORY * 3}</p><div class=\"share\">Share on X</div>Boats {char}were lifted onto the quay by the waves."
+            + f"<p>{STORY * 3}</p>" * 3 + "</article></body></html>")
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x07", "\x1d", "\ufffe", "\ud800"])
+def test_control_character_beside_a_removed_element_keeps_the_article(char: str) -> None:
+    result = clean_html(control_character_page(char), "http://127.0.0.1/storm")
+    # before: Rejected('error', 'ValueError: All strings must be XML compatible ...'), the article lost
+    assert isinstance(result, Article), result
+    assert "were lifted onto the quay by the waves." in result.text and "Share on X" not in result.text
