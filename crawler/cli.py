@@ -7,6 +7,7 @@ configuration error; 3 another run holds the output directory's lock; 130 interr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -298,7 +299,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     overrides = _settings_overrides(args.set)
     if args.warc:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
-    code, manifest = run_crawl(jobs, out, overrides)
+    with contextlib.ExitStack() as serving:
+        if "demo" in names:   # the bundled sample site: served here, as `newsclean demo` does
+            from newsclean.crawler.demo import DemoServer
+
+            server = serving.enter_context(DemoServer())
+            jobs[names.index("demo")][1]["base_url"] = server.base_url + "/"
+            if len(jobs) == 1:   # a local server needs no throttling; real sites in the same run do
+                overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
+        code, manifest = run_crawl(jobs, out, overrides)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)

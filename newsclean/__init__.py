@@ -6,11 +6,38 @@ Python), ``newsclean.output`` (record schema, writers, manifests) and ``newsclea
 (the Scrapy project and the ``newsclean`` command).
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version as _version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = _version("newsclean")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "crawl"]
+
+if TYPE_CHECKING:
+    from newsclean.crawler.api import Crawl
+
+
+def crawl(sites: Iterable[str] = (), *, max_articles: int | None = None, out: str | os.PathLike[str] | None = None,
+          since: str | None = None, urls: Iterable[str] = (), url: Iterable[str] = (),
+          settings: dict[str, Any] | None = None) -> Crawl:
+    """Crawl registered ``sites`` (``"demo"``: the bundled sample site, served on 127.0.0.1),
+    exactly the article ``urls`` and/or the ad-hoc sites ``url`` into ``out`` (default: a
+    temporary directory, removed afterwards); iterate the result for the records (dicts of the
+    schema's fields) as they are written::
+
+        for record in newsclean.crawl(["demo"], max_articles=10, out="corpus"):
+            print(record["title"])
+
+    Each call runs one ``newsclean crawl`` in a child process (callable again and again, from
+    a notebook or a ``python -`` script). After the loop, the result's ``manifest`` and
+    ``exit_code`` say how the run went; a crawl that cannot start raises ``CrawlError``."""
+    from newsclean.crawler.api import Crawl   # lazy: `import newsclean` stays light
+
+    return Crawl(sites, urls=urls, url=url, out=out, max_articles=max_articles, since=since, settings=settings)
