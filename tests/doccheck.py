@@ -122,6 +122,10 @@ class Sandbox:
         venv_bin = self.cwd / ".venv" / "bin"
         self.env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
         self.env.pop("PYTHONPATH", None)
+        # A block that would reach a real site (one left without its skip) goes to a closed local
+        # port through this proxy and fails at once, instead of leaving the machine.
+        self.env.update(http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9",
+                        no_proxy="127.0.0.1,localhost")
 
     def sh(self, command: str, timeout: float) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["bash", "-c", command], cwd=self.cwd, env=self.env, capture_output=True,

@@ -6,7 +6,12 @@ import gzip
 import json
 from pathlib import Path
 
-from newsclean.cleaners.bench import boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf, string_shingle_matching
+import os
+import subprocess
+import sys
+
+from newsclean.cleaners.bench import (boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf,
+                                      site_fold, site_half, string_shingle_matching)
 from newsclean.cleaners.bench_adapter import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
@@ -28,19 +33,46 @@ def test_boilerplate_lines_ignore_truth() -> None:
     assert boilerplate_lines(text, truth="advertisement is part of this story") == ["Read more: other story"]
 
 
+def _two_halves() -> tuple[str, str]:
+    """Two site names that fall in different halves (whichever the hash puts where)."""
+    names = [f"site{i}.example" for i in range(40)]
+    return next(n for n in names if site_half(n) == "dev"), next(n for n in names if site_half(n) == "check")
+
+
 def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
     (tmp_path / "html").mkdir()
     gt = {}
-    for name in ("tagdiv_sidebar", "widgets_related"):
+    for name, site in zip(("tagdiv_sidebar", "widgets_related"), _two_halves()):
         (tmp_path / "html" / f"{name}.html.gz").write_bytes(gzip.compress((FIXTURES / f"{name}.html").read_bytes()))
-        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"), "url": None}
+        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"),
+                    "url": f"https://www.{site}/2026/01/02/{name}/"}
     (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
-    assert len(load_dataset(tmp_path)) == 2
-    assert main([str(tmp_path), "--boilerplate-report"]) == 0
+    docs = load_dataset(tmp_path)
+    assert sorted(d.half for d in docs) == ["check", "dev"]
+    assert main([str(tmp_path), "--boilerplate-report", "--folds", "2"]) == 0
     out = capsys.readouterr().out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("newsclean", "trafilatura"))}
-    assert float(rows["newsclean"][3]) >= 0.97  # F1 column
+    rows = {" ".join(line.split()[:3]): line.split() for line in out.splitlines()
+            if line.startswith(("newsclean ", "trafilatura "))}
+    assert float(rows["newsclean all 2"][5]) >= 0.97  # F1 column over both pages
+    for half in ("dev", "check"):                      # one page in each half, scored on its own
+        assert rows[f"newsclean {half} half"][3] == "1"
+    assert "newsclean F1 lead over trafilatura: dev half" in out
+    assert "lead over trafilatura per site fold" in out
     assert extract((FIXTURES / "tagdiv_sidebar.html").read_text("utf-8"), None).startswith("Citrus")
+
+
+def test_site_split_is_fixed_across_processes_and_hash_seeds() -> None:
+    # Python's own hash() of a str changes with PYTHONHASHSEED: a split built on it would move
+    # sites between the halves from one run to the next.
+    names = [f"publisher-{i}" for i in range(64)]
+    here = [(site_half(n), site_fold(n, 5)) for n in names]
+    assert {h for h, _ in here} == {"dev", "check"} and len({f for _, f in here}) == 5
+    code = ("import json, sys; from newsclean.cleaners.bench import site_half, site_fold; "
+            f"print(json.dumps([(site_half(n), site_fold(n, 5)) for n in {names!r}]))")
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert [tuple(x) for x in json.loads(done.stdout)] == here
 
 
 def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
