@@ -15,7 +15,8 @@ article markup it streams in script data, if any (:mod:`cleaners.streamed`; meth
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
 before any heuristic walks it (``max_nodes``: over the bound -> ``too_large``; libxml2 caps the
 nesting depth at 256), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
-not interrupted: a hard, kill-based bound is the crawler's worker pool's job.
+not interrupted: a hard, kill-based bound is the crawler's worker pool's job. The timeout is CPU time
+of the cleaning thread, not wall-clock time: a page must not be rejected because the machine is busy.
 """
 
 from __future__ import annotations
@@ -75,10 +76,10 @@ class _Timeout(Exception):
 
 
 class _Run:
-    """Per-call state: the deadline and the characters removed per step."""
+    """Per-call state: the deadline (CPU time of this thread) and the characters removed per step."""
 
     def __init__(self, timeout: float) -> None:
-        self.deadline = time.monotonic() + timeout
+        self.deadline = time.thread_time() + timeout
         self.removed: dict[str, int] = {}
 
     def count(self, step: str, chars: int) -> None:
@@ -86,7 +87,7 @@ class _Run:
             self.removed[step] = self.removed.get(step, 0) + chars
 
     def check(self, step: str) -> None:
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise _Timeout(step)
 
 
@@ -383,7 +384,7 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
                     return again
         return result
     except _Timeout as exc:
-        return Rejected(url_s, "timeout", detail=f"time bound {timeout}s passed after step {exc}", removed=run.removed)
+        return Rejected(url_s, "timeout", detail=f"time bound {timeout}s of CPU passed after step {exc}", removed=run.removed)
     except RecursionError:
         return Rejected(url_s, "too_large", detail="markup nested too deeply", removed=run.removed)
     except Exception as exc:  # noqa: BLE001 — contract: never raises

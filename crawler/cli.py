@@ -480,7 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--rejects", metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
     cl.add_argument("--workers", type=int, metavar="N",
                     help="cleaning processes (default: one per core; 1 = clean in this process)")
-    cl.add_argument("--timeout", type=float, default=10.0, help="seconds of cleaning per page (default: %(default)s)")
+    cl.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU time of cleaning per page (default: %(default)s)")
     cl.add_argument("--allow-skips", action="store_true",
                     help="exit 0 even when unreadable or damaged input was skipped")
     cl.add_argument("--duplicates", choices=("keep", "drop", "off"), default="keep",

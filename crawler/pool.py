@@ -11,7 +11,10 @@ parent counts (in arrival order, so results do not depend on which worker got wh
 they equal :class:`~crawler.cleaning.InlineCleaner`'s for the same arrival order).
 
 One thread per worker feeds its process through a pipe and waits for the answer with a hard
-wall-clock deadline: a page over it kills and replaces the worker (``Rejected("timeout")``),
+deadline in the worker's CPU time (wall-clock time only as a backstop, :data:`WALL_FACTOR` times
+longer): a loaded machine or the workers' lower priority slows a page down without making it
+time out. A page over it kills and replaces the worker and is cleaned once more in the new one;
+a second timeout makes it ``Rejected("timeout")``,
 a worker that dies mid-page (segfault, ``os._exit``, OOM kill) is replaced
 (``Rejected("error", "worker crashed")``). The threads only block on pipes; results go back
 to the event loop with ``call_soon_threadsafe``.
@@ -55,8 +58,16 @@ STAT_WORKERS = "newsclean/pool/workers"
 #: Seconds a worker gets beyond the cleaning timeout before it is killed: clean_html's own
 #: (cooperative) timeout should answer first; the kill is for code that never yields.
 KILL_GRACE = 1.0
-#: Seconds a new worker may take to import the cleaners before it counts as crashed.
+#: Seconds a new worker may take to import the cleaners (and warm them up) before it counts as crashed.
 STARTUP_WAIT = 120.0
+#: A page is also given up when this many times the timeout has passed on the wall clock (a
+#: worker that sleeps or waits uses no CPU); generous, so that load alone never reaches it.
+WALL_FACTOR = 6.0
+#: Seconds between looks at a cleaning worker's CPU time.
+CPU_POLL = 0.25
+#: Times a page that timed out is cleaned again (in a fresh worker) before it is rejected.
+TIMEOUT_RETRIES = 1
+STAT_RETRIED = "newsclean/pool/retried"
 #: Seconds close() waits for a worker to exit after asking it to.
 EXIT_WAIT = 3.0
 
@@ -66,8 +77,9 @@ EXIT_WAIT = 3.0
 #: when it has work and the workers take all the CPU it leaves (the throughput is theirs anyway).
 WORKER_NICE = 5
 
-#: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK"`` makes a worker
-#: sleep forever / ``os._exit`` on a page whose HTML contains MARK. Read from the crawl's
+#: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK,stall=MARK"`` makes
+#: a worker sleep forever / ``os._exit`` / sleep twice the timeout before cleaning (a worker the
+#: machine's load keeps off the CPU) on a page whose HTML contains MARK. Read from the crawl's
 #: environment when a worker starts (a forkserver may predate the variable).
 FAULTS_ENV = "NEWSCLEAN_TEST_FAULTS"
 
@@ -115,9 +127,40 @@ def _parse_faults(spec: str | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in (spec or "").split(","):
         kind, _, mark = part.partition("=")
-        if kind.strip() in ("hang", "crash") and mark.strip():
+        if kind.strip() in ("hang", "crash", "stall") and mark.strip():
             out[kind.strip()] = mark.strip()
     return out
+
+
+#: A page cleaned by each new worker before it says it is ready: the first real page used to
+#: pay for what the cleaners load on first use (language model, date parsers, extractor
+#: tables), 0.6 s of CPU measured, against its timeout.
+_WARM_UP_PAGE = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Warm up</title>"
+                 "<meta property='article:published_time' content='2026-01-01T08:00:00+00:00'></head><body>"
+                 "<nav><a href='/'>Home</a></nav><article><h1>Warm up</h1><p class='byline'>By A Writer</p>"
+                 + "<p>The council said on Monday that the new bridge over the river would open in the "
+                   "spring, after engineers finished their checks of the older piers and the road.</p>" * 4
+                 + "</article></body></html>")
+
+
+def _warm_up() -> None:
+    try:
+        clean_html(_WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/")
+    except Exception:  # noqa: BLE001 - a failed warm-up only costs the first page time
+        pass
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None where unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
@@ -129,6 +172,7 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
     except OSError:
         pass   # not allowed here: cleaning still works, the reactor just gets no precedence
     faults = _parse_faults(fault_spec)
+    _warm_up()
     conn.send("ready")   # imports are done: the parent's clock for a page starts after this
     cache: dict[str, tuple[int, frozenset[int]]] = {}
     while True:
@@ -147,6 +191,8 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
             time.sleep(10**6)
         if faults.get("crash") and faults["crash"] in html:
             os._exit(70)
+        if faults.get("stall") and faults["stall"] in html:
+            time.sleep(2 * timeout)
         cleaned, blocks = clean_with_blocks(html, url, rules, current, site, timeout)
         try:
             conn.send((cleaned, blocks))
@@ -221,6 +267,33 @@ class _Slot:
             self.pool.deliver(task, self._do(task))
 
     def _do(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
+        """Clean the task's page; a page that times out is cleaned once more in a fresh worker."""
+        for attempt in range(TIMEOUT_RETRIES + 1):
+            cleaned, blocks = self._attempt(task)
+            result = cleaned.result
+            if not (isinstance(result, Rejected) and result.reason == "timeout") or attempt == TIMEOUT_RETRIES:
+                return cleaned, blocks
+            self.pool.count(STAT_RETRIED)
+            logger.info("cleaning %s timed out (%s); trying once more", task.job.url, result.detail)
+        raise AssertionError("unreachable")
+
+    def _answer(self, timeout: float) -> bool:
+        """Wait for the worker's answer until it has used ``timeout`` (+ grace) seconds of CPU
+        on this page, or :data:`WALL_FACTOR` times that on the wall clock; True if it answered."""
+        started, pid = time.monotonic(), self.proc.pid
+        cpu0 = _cpu_seconds(pid)
+        wall_limit = (timeout + KILL_GRACE) * (WALL_FACTOR if cpu0 is not None else 1.0)
+        while True:
+            left = wall_limit - (time.monotonic() - started)
+            if self.conn.poll(max(0.0, min(CPU_POLL, left))):
+                return True
+            if left <= 0:
+                return False
+            cpu = _cpu_seconds(pid) if cpu0 is not None else None
+            if cpu is not None and cpu - cpu0 > timeout + KILL_GRACE:   # type: ignore[operator]
+                return False
+
+    def _attempt(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
         job = task.job
         if self.proc is None:
             try:
@@ -234,7 +307,7 @@ class _Slot:
             self.conn.send((job.html, job.url, job.rules, job.site, task.version, send_learned,
                             self.pool.timeout))
             self.sent[job.site] = task.version
-            if self.conn.poll(self.pool.timeout + KILL_GRACE):
+            if self._answer(self.pool.timeout):
                 return self.conn.recv()
         except (EOFError, OSError):
             self.pool.count(STAT_CRASHES)
@@ -246,7 +319,8 @@ class _Slot:
         self.pool.count(STAT_TIMEOUTS)
         self.pool.count(STAT_RESTARTS)
         self.kill()
-        logger.warning("cleaning %s took over %.1f s; worker %d replaced", job.url, self.pool.timeout, self.index)
+        logger.warning("cleaning %s took over %.1f s of CPU (or %.0f s in all); worker %d replaced", job.url,
+                       self.pool.timeout, (self.pool.timeout + KILL_GRACE) * WALL_FACTOR, self.index)
         return Cleaned(Rejected(job.url, "timeout", detail=f"over {self.pool.timeout:g} s (worker killed)")), None
 
 
