@@ -365,14 +365,21 @@ class SiteTemplates:
         learned = self.learned()
         if not learned:
             return 0
+        return self.prune_tree_with_blocks(tree)[0]
+
+    def prune_tree_with_blocks(self, tree: etree._Element) -> tuple[int, frozenset[int]]:
+        """:meth:`prune_tree`, and the tree's block hashes as :func:`page_blocks` finds them
+        before pruning (what a page gives the learner), from the same walk."""
+        learned = self.learned()
         scan = _BlockScan(learned).run(tree)
-        if scan.body_is_learned():
+        blocks = frozenset(scan.blocks)
+        if learned and scan.body_is_learned():
             scan = _BlockScan(learned, keep_body=True).run(tree)
         removed = 0
         for el, chars in scan.removable:
             _drop_keep_tail(el)
             removed += chars
-        return removed
+        return removed, blocks
 
     def filter_lines(self, lines: list[str]) -> tuple[list[str], int]:
         """Drop extracted lines that are learned blocks; return kept lines and characters removed."""

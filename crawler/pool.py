@@ -44,7 +44,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates, clean_html
-from newsclean.cleaners.templates import page_blocks
 from newsclean.crawler.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 
 logger = logging.getLogger(__name__)
@@ -102,8 +101,8 @@ class FixedTemplates(SiteTemplates):
         return self._fixed
 
     def prune_tree(self, tree: Any) -> int:
-        self.last_blocks = page_blocks(tree)
-        return super().prune_tree(tree)
+        removed, self.last_blocks = self.prune_tree_with_blocks(tree)   # one walk for both
+        return removed
 
 
 def clean_with_blocks(html: str, url: str, rules: Any, learned: frozenset[int], site: str,
@@ -343,7 +342,7 @@ class PoolCleaner:
         self.window = window or LearningWindow(book)
         self.ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
-            self.ctx.set_forkserver_preload(["newsclean.crawler.pool"])
+            self.ctx.set_forkserver_preload(["newsclean.crawler.worker_preload"])
         self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
