@@ -51,6 +51,14 @@ def test_refusals_and_broken_documents_are_said() -> None:
     assert all(r.held for r in results), table(results)
 
 
+def test_guard_politeness_and_lock_cases_hold() -> None:
+    """Issue #14 points 1, 7, 10, 11 on real servers (none held before): redirects to 127.0.0.1
+    in other spellings and names never reach it; Retry-After pauses the site; the per-site
+    bound holds at no delay; the lock file hides the Redis password."""
+    results = run_cases(["redirect-to-loopback", "retry-after", "per-site-concurrency", "lock-password"])
+    assert all(r.held for r in results), table(results)
+
+
 def test_unknown_case_is_a_usage_error() -> None:
     assert main(["no-such-case"]) == 2
 

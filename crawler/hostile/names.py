@@ -1,10 +1,11 @@
-"""A name resolver for tests: every ``*.test`` name is 127.0.0.1, numeric IPv4 forms are read
-as the system resolver reads them (``inet_aton``: ``127.1``, ``0x7f000001``...), every other
-name fails. No lookup ever leaves the process.
+"""A name resolver for the hostile suite and the tests: no lookup ever leaves the process,
+and every answer is a loopback address.
 
-Install it with ``-s TWISTED_DNS_RESOLVER=tests.loopback_dns.LoopbackNames``: crawls then use
-host names (a site's own, an in-domain one, a stranger's) without any outside DNS, and every
-connection still goes to 127.0.0.1.
+Every ``*.test`` name is 127.0.0.1; a numeric IPv4 form is read as the system resolver reads
+it (``inet_aton``: ``127.1``, ``0x7f000001``...) when that is in 127.0.0.0/8; every other name
+fails. Install it with ``-s TWISTED_DNS_RESOLVER=newsclean.crawler.hostile.names.LoopbackNames``:
+crawls then use host names (a site's own, an in-domain one, a stranger's) and still connect to
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IResolverSimple
 from zope.interface import implementer
-
-#: Names looked up through this resolver, in order, written by the crawl's process.
-LOOKUPS: list[str] = []
 
 
 @implementer(IResolverSimple)
@@ -34,11 +32,12 @@ class LoopbackNames:
         self.reactor.installResolver(self)
 
     def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802 - Twisted's name
-        LOOKUPS.append(name)
         if name.lower().rstrip(".").endswith(".test"):
             return defer.succeed("127.0.0.1")
         try:
-            return defer.succeed(socket.inet_ntoa(socket.inet_aton(name)))
+            address = socket.inet_ntoa(socket.inet_aton(name))
         except OSError:
-            pass
-        return defer.fail(DNSLookupError(f"no such test name: {name}"))
+            address = ""
+        if address.startswith("127."):
+            return defer.succeed(address)
+        return defer.fail(DNSLookupError(f"not a loopback test name: {name}"))
