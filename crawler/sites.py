@@ -336,7 +336,7 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
         if not d.is_dir():
             raise SiteConfigError(str(d), "(directory)", "no such directory")
         claimed: dict[str, Site] = {}
-        for path in sorted(d.glob("*.toml")):
+        for path in sorted(d.rglob("*.toml")):   # the catalog keeps a folder per country
             site = load_site_file(path)
             if site.name in sites:
                 raise SiteConfigError(str(path), "name",

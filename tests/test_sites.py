@@ -265,3 +265,19 @@ def test_readme_states_the_catalogs_size() -> None:
     said = re.search(r"The catalog holds (\d+) news publishers from (\d+) countries", readme)
     catalog = select_sites(load_registry())
     assert said and (int(said[1]), int(said[2])) == (len(catalog), len({s.country for s in catalog}))
+
+
+def test_catalog_files_sit_in_their_countrys_folder() -> None:
+    from newsclean.crawler.sites import BUILTIN_SITES_DIR
+
+    sites = [s for s in load_registry([BUILTIN_SITES_DIR]).values() if s.catalog]
+    assert len(sites) >= 150
+    for site in sites:
+        assert Path(site.source).parent.name == site.country, site.source
+
+
+def test_site_files_in_subfolders_are_read(tmp_path: Path) -> None:
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "nested.toml").write_text('name = "nested"\nbase_url = "https://nested.example/"\n'
+                                                 'domains = ["nested.example"]\n')
+    assert "nested" in load_registry([tmp_path])
