@@ -58,7 +58,6 @@ from newsclean.output.reader import STDIN, is_one_of, open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
-_HTML_TYPES = ("text/html", "application/xhtml")
 
 
 @dataclass(slots=True)
@@ -140,10 +139,7 @@ def _jsonl(path: Path, tally: Tally, field_name: str) -> Iterator[tuple[str, dic
 
 
 def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
-    from scrapy.http import Headers, TextResponse
-    from scrapy.responsetypes import responsetypes
-
-    from newsclean.crawler.warc import WarcProblem, iter_warc
+    from newsclean.crawler.warc import WarcProblem, html_of, iter_warc
 
     for item in iter_warc(path):
         if isinstance(item, WarcProblem):
@@ -152,20 +148,11 @@ def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
         if item.kind is not None and item.kind != "article":
             tally.ignored += 1   # the crawl read it for discovery (robots.txt, sitemap, feed, section)
             continue
-        if not 200 <= item.status < 300:
-            tally.ignored += 1   # redirects, errors, 304s: the crawl cleaned none of them
+        html = html_of(item)
+        if html is None:
+            tally.ignored += 1   # not a 2xx HTML page: the crawl cleaned none of them
             continue
-        # Decode the body exactly as the crawl's spider did (Scrapy's response.text): same
-        # response class from the headers, same charset rules. The body is already decoded.
-        headers = Headers([(k, v) for k, v in item.headers
-                           if k.lower() not in ("content-encoding", "transfer-encoding")])
-        cls = responsetypes.from_args(headers=headers, url=item.url, body=item.body)
-        response = cls(url=item.url, status=item.status, headers=headers, body=item.body)
-        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
-            tally.ignored += 1
-            continue
-        yield Doc(f"{path}@{item.offset}", response.text, item.url, item.site, item.fetched_at)
+        yield Doc(f"{path}@{item.offset}", html, item.url, item.site, item.fetched_at)
 
 
 def _docs(files: list[tuple[Path, str]], tally: Tally) -> Iterator[Doc]:

@@ -53,13 +53,13 @@ def declared_canonical(cleaned: Cleaned | None) -> str | None:
 
 
 def article_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
-                   digest: TextDigest | None = None) -> dict[str, Any]:
-    """The v1 record of a cleaned page: one function, so a crawl and ``newsclean clean`` over
-    its WARC archive build records the same way."""
+                   digest: TextDigest | None = None, source: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The v1 record of a cleaned page: one function, so a crawl, ``newsclean clean`` over
+    its WARC archive and ``newsclean ccnews`` build records the same way."""
     return build_record(article, url=url, site=site, fetched_at=fetched_at, run_id=run_id,
                         canonical_url=canonicalize_url(url, article.canonical_url),
                         text_hash=digest.content_hash if digest else None,
-                        word_count=digest.word_count if digest else None)
+                        word_count=digest.word_count if digest else None, source=source)
 
 
 class Cleaner(Protocol):

@@ -314,6 +314,78 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return code
 
 
+def _ccnews_domains(args: argparse.Namespace, registry: dict[str, Any]) -> list[str]:
+    """--domain, plus the domains of the --site sites and of the catalog's sites chosen by
+    --country/--language; [] (none of them given) = every domain."""
+    from newsclean.crawler.sites import select_sites
+
+    domains = [d.strip().lower().strip(".") for d in args.domain if d.strip()]
+    for name in args.site:
+        if name not in registry:
+            raise UsageError(_unknown_site(name, registry))
+        domains += registry[name].domains
+    if args.country or args.language:
+        sites = select_sites(registry, args.country, args.language)
+        if not sites:
+            raise UsageError(f"no catalog site matches{_filters(args)} (see `newsclean sites`)")
+        domains += [d for s in sites for d in s.domains]
+    return sorted(set(domains))
+
+
+def cmd_ccnews(args: argparse.Namespace) -> int:
+    from newsclean.crawler import settings as project
+    from newsclean.crawler.ccnews import CCNewsSpider, Fetcher, SourceError, base_url, list_files, parse_day
+    from newsclean.crawler.sites import load_registry
+
+    try:
+        first, last = parse_day(args.date_from), parse_day(args.date_to or args.date_from)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if last < first:
+        raise UsageError(f"--to {last} is before --from {first}")
+    domains = _ccnews_domains(args, load_registry())
+    overrides: dict[str, Any] = _settings_overrides(args.set)
+    if args.redis:
+        from newsclean.crawler.redis_state import URL_ENV, connect
+
+        os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
+        connect(args.redis)                # RedisUnavailable -> one line, exit 1
+        # Its own key space: a crawl's workers would take a CC-NEWS page left in flight for a
+        # request of theirs and fetch it from the web.
+        overrides.setdefault("NEWSCLEAN_REDIS_NAMESPACE", "newsclean-ccnews")
+    # Nothing is fetched through Scrapy: no shared request queue, no request coordinator
+    # (files are shared by the ledger of crawler/ccnews.py).
+    overrides.update({"SCHEDULER": "scrapy.core.scheduler.Scheduler",
+                      "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
+                      "EXTENSIONS": {**project.EXTENSIONS, "newsclean.crawler.redis_state.Coordinator": None}})
+    settings = _project_settings(overrides)
+    fetcher = Fetcher(timeout=settings.getfloat("NEWSCLEAN_CCNEWS_TIMEOUT"),
+                      retries=settings.getint("NEWSCLEAN_CCNEWS_RETRIES"),
+                      backoff=settings.getfloat("NEWSCLEAN_CCNEWS_BACKOFF"),
+                      on_retry=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
+    base = base_url(settings)
+    try:
+        files = list_files(base, first, last, fetcher)
+    except SourceError as exc:
+        print(f"newsclean: failed: {exc}", file=sys.stderr)
+        return EXIT_DEGRADED
+    print(f"CC-NEWS {first} .. {last}: {len(files)} WARC files at {base}"
+          + (f"; keeping {len(domains)} domains" if domains else "; keeping every domain"), flush=True)
+    out = Path(args.out)
+    t0 = time.monotonic()
+    code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
+                               out, overrides)
+    c = manifest.counts
+    print(_summary(manifest, out, time.monotonic() - t0))
+    print(f"  CC-NEWS files:    {c.get('newsclean/ccnews/files_read', 0)} read this run,"
+          f" {c.get('newsclean/ccnews/files_done_before', 0)} done before, {len(files)} listed;"
+          f" records read {c.get('newsclean/ccnews/records_read', 0)}, kept {c.get('newsclean/ccnews/records_kept', 0)}"
+          f", {sum(v for k, v in c.items() if k.startswith('newsclean/ccnews/problems/'))} problems")
+    if code:
+        print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
+    return code
+
+
 def cmd_sites(args: argparse.Namespace) -> int:
     from newsclean.crawler.sites import load_registry, select_sites
 
@@ -455,6 +527,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "(redis://[:password@]host:port/db, rediss:// for TLS); also NEWSCLEAN_REDIS_URL")
     add_settings(c)
     c.set_defaults(func=cmd_crawl)
+
+    cc = sub.add_parser("ccnews", help="read Common Crawl's CC-NEWS WARC files of some days into the corpus")
+    cc.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="first capture day")
+    cc.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last capture day (default: --from)")
+    cc.add_argument("--domain", action="append", default=[], metavar="DOMAIN",
+                    help="keep pages of this domain and its subdomains (repeatable)")
+    cc.add_argument("--site", action="append", default=[], metavar="SITE",
+                    help="keep pages of this registered site's domains (repeatable)")
+    add_filters(cc, "keep the pages of the catalog's sites")
+    cc.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
+    cc.add_argument("--redis", metavar="URL",
+                    help="share the WARC files, article store and dedup index with other workers on Redis")
+    cc.add_argument("--allow-skips", action="store_true",
+                    help="exit 0 even when damaged records or unreadable files were skipped")
+    add_settings(cc)
+    cc.set_defaults(func=cmd_ccnews)
 
     s = sub.add_parser("sites", help="list the registered sites (or --check their discovery sources)")
     s.add_argument("sites", nargs="*", metavar="SITE", help="only these sites")

@@ -16,6 +16,7 @@ import email.utils
 import hashlib
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,13 +67,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, body: bool) -> None:
         status, headers, payload = self._answer()
         self.server.record(Hit(self.command, self.path, status, dict(self.headers.items())))
+        stall = self.server.take_stall(urlsplit(self.path).path)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if body and payload:
-            self.wfile.write(payload)
+            try:
+                if stall is not None:   # part of the body, then silence (a slow archive)
+                    after, seconds = stall
+                    self.wfile.write(payload[:after])
+                    self.wfile.flush()
+                    time.sleep(seconds)
+                    payload = payload[after:]
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass   # the client gave up waiting
 
     def _answer(self) -> tuple[int, dict[str, str], bytes]:
         path = urlsplit(self.path).path
@@ -117,7 +128,13 @@ class _Server(ThreadingHTTPServer):
         self.hits: list[Hit] = []
         self.forced_status: dict[str, int] = {}
         self.redirects: dict[str, str] = {}
+        self.stalls: dict[str, list[tuple[int, float]]] = {}
         self._lock = threading.Lock()
+
+    def take_stall(self, path: str) -> tuple[int, float] | None:
+        with self._lock:
+            pending = self.stalls.get(path)
+            return pending.pop(0) if pending else None
 
     def record(self, hit: Hit) -> None:
         with self._lock:
@@ -148,6 +165,12 @@ class DemoServer:
     def force_status(self, path: str, status: int) -> None:
         """Answer ``path`` with ``status`` from now on (tests of failing sites)."""
         self._server.forced_status[path] = status
+
+    def stall(self, path: str, after_bytes: int, seconds: float, times: int = 1) -> None:
+        """The next ``times`` answers to ``path`` send ``after_bytes`` of the body, then wait
+        ``seconds`` before the rest (tests of slow servers)."""
+        with self._server._lock:
+            self._server.stalls.setdefault(path, []).extend([(after_bytes, seconds)] * times)
 
     def redirect(self, path: str, location: str) -> None:
         """Answer ``path`` with a 302 to ``location`` (tests of redirects)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsclean.cleaners import SiteRules
 from newsclean.crawler.store import Fetched
 
 
@@ -19,6 +20,8 @@ class PageItem:
     status: int
     source: str                      # sitemap | feed | section | start
     fetched: Fetched                 # store key, fetch time, validators, listed date
+    rules: SiteRules | None = None   # cleaning rules when not the spider's site's (ccnews: per domain)
+    origin: dict[str, Any] | None = None   # the archive record it was read from: {"warc", "offset"}
 
     @property
     def fetched_at(self) -> datetime:

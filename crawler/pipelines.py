@@ -79,7 +79,8 @@ class CleanPipeline:
             return item
         site, store = self.crawler.spider.site, self.crawler.spider.store
         try:
-            cleaned = await self.cleaner.clean(CleanJob(item.html, item.url, site.name, site.rules))
+            rules = item.rules if item.rules is not None else site.rules
+            cleaned = await self.cleaner.clean(CleanJob(item.html, item.url, item.site, rules))
         except DropItem:
             # Cleaning switched off: nothing of this fetch will be written. On Redis its in-flight
             # entry would otherwise outlive this worker and another would fetch the page again.
@@ -106,7 +107,7 @@ class CleanPipeline:
             if getattr(result, name):
                 self.stats.inc_value(f"{self.STATS}/field/{name}")
         record = article_record(result, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                                run_id=self.run_id, digest=cleaned.digest)
+                                run_id=self.run_id, digest=cleaned.digest, source=item.origin)
         if store is not None:
             unchanged = store.content_hash(item.fetched.url) == record["content_hash"]
             store.record_fetch(item.fetched, unchanged=unchanged)
@@ -115,6 +116,11 @@ class CleanPipeline:
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
         return ArticleItem(record=record, fetched=item.fetched,
                            minhash=cleaned.digest.minhash if cleaned.digest else None)
+
+
+#: Signal: commit every open part file now (``newsclean ccnews`` at the end of each WARC file,
+#: which counts as done only once its records are committed). Send it with nothing in flight.
+COMMIT_OPEN_PARTS = object()
 
 
 class OutputPipeline:
@@ -149,8 +155,10 @@ class OutputPipeline:
     def from_crawler(cls, crawler: Crawler) -> OutputPipeline:
         s = crawler.settings
         root = Path(s["NEWSCLEAN_OUTPUT_DIR"]) if s.get("NEWSCLEAN_OUTPUT_DIR") else None
-        return cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"),
-                   output_compression(s))
+        o = cls(crawler, root, s["NEWSCLEAN_RUN_ID"], s.getint("NEWSCLEAN_PART_MAX_RECORDS"),
+                output_compression(s))
+        crawler.signals.connect(o.commit_open_parts, signal=COMMIT_OPEN_PARTS)
+        return o
 
     @property
     def store(self) -> Any:
@@ -178,6 +186,22 @@ class OutputPipeline:
         except Exception as exc:  # noqa: BLE001 - the store is gone (e.g. Redis): recovery settles it next run
             self.stats.set_value("newsclean/store/error", str(exc).splitlines()[0][:300])
             logger.error("article store not updated for the last parts: %s", str(exc).splitlines()[0][:300])
+
+    async def commit_open_parts(self) -> None:
+        """Commit the open parts (:data:`COMMIT_OPEN_PARTS`); their fsyncs off the reactor."""
+        def commit_all() -> list[Any]:
+            parts = []
+            for writer in (self.articles, self.rejects):
+                if writer is not None:
+                    parts += writer.commit() + writer.drain_committed()
+            return parts
+
+        try:
+            parts = await asyncio.to_thread(commit_all)
+        except OutputError as exc:
+            self._fail(exc)
+            return
+        self._committed(parts)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RejectItem):

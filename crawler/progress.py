@@ -43,6 +43,9 @@ class Progress:
         return o
 
     def line(self) -> str:
+        own = getattr(self.crawler.spider, "progress_line", None)
+        if own is not None:   # a spider that reads archives, not the web, says its own progress
+            return str(own())
         s = self.crawler.stats.get_stats()
         fetched = s.get("response_received_count", 0)
         now = time.monotonic()

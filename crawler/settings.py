@@ -44,6 +44,10 @@ NEWSCLEAN_DEDUP_THRESHOLD = 0.5      # MinHash Jaccard of 5-word shingles from w
 NEWSCLEAN_MAX_SITEMAPS = 1000       # sitemaps and feeds fetched per site per run (0 = unbounded); the rest: discovery/cut/sitemaps
 NEWSCLEAN_MAX_SITEMAP_DEPTH = 3      # sitemap indexes nested below the first document; deeper: discovery/cut/sitemap_depth
 NEWSCLEAN_MAX_SECTION_PAGES = 200    # section (pagination) pages fetched per site per run, all sections together (0 = unbounded)
+NEWSCLEAN_CCNEWS_BASE_URL = None     # newsclean ccnews: archive root (default https://data.commoncrawl.org/; or the env var)
+NEWSCLEAN_CCNEWS_TIMEOUT = 60.0      # seconds without a byte from the archive before a retry
+NEWSCLEAN_CCNEWS_RETRIES = 5         # retries of a failed or stalled read, from the record it broke in
+NEWSCLEAN_CCNEWS_BACKOFF = 2.0       # seconds before the first retry; doubled each time
 NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
 NEWSCLEAN_CLEAN_ENABLED = True       # False: fetch only, drop every page uncleaned (benchmarks)
 NEWSCLEAN_CLEAN_WORKERS = None       # cleaning processes; None: one per core; 0: inline, on the reactor thread

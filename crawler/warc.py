@@ -320,6 +320,29 @@ def _read_record(record: Any, offset: int) -> WarcResponse | None:
                         site=h.get_header(SITE_HEADER), kind=h.get_header(KIND_HEADER))
 
 
+_HTML_TYPES = ("text/html", "application/xhtml")
+
+
+def html_of(item: WarcResponse) -> str | None:
+    """The page text of a 2xx HTML response record, decoded exactly as a crawl's spider decodes
+    it (Scrapy's response class from the headers, same charset rules); None for anything else
+    (redirects, errors, 304s, images, feeds): the crawl cleaned none of them."""
+    from scrapy.http import Headers, TextResponse
+    from scrapy.responsetypes import responsetypes
+
+    if not 200 <= item.status < 300:
+        return None
+    # The body is already decoded: its encoding headers would make Scrapy decode it again.
+    headers = Headers([(k, v) for k, v in item.headers
+                       if k.lower() not in ("content-encoding", "transfer-encoding")])
+    cls = responsetypes.from_args(headers=headers, url=item.url, body=item.body)
+    response = cls(url=item.url, status=item.status, headers=headers, body=item.body)
+    ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
+        return None
+    return response.text
+
+
 def _problem(offset: int, exc: BaseException) -> WarcProblem:
     message = " ".join(str(exc).split())[:160] or type(exc).__name__
     return WarcProblem(offset, f"{type(exc).__name__}: {message}")

@@ -132,7 +132,8 @@ def record_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     cleaning = rec.get("cleaning")
     if isinstance(cleaning, dict):
         # Maps come back from Arrow as lists of (key, value) pairs.
-        rec["cleaning"] = {k: dict(v) if isinstance(v, list) else v for k, v in cleaning.items()}
+        # Optional members (``source``) come back as null on records that never had them.
+        rec["cleaning"] = {k: dict(v) if isinstance(v, list) else v for k, v in cleaning.items() if v is not None}
     return rec
 
 

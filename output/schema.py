@@ -163,12 +163,14 @@ def _domain(canonical_url: str) -> str:
 
 def build_record(article: Article, *, url: str, site: str, fetched_at: datetime, run_id: str,
                  canonical_url: str | None = None, duplicate_of: str | None = None,
-                 text_hash: str | None = None, word_count: int | None = None) -> dict[str, Any]:
+                 text_hash: str | None = None, word_count: int | None = None,
+                 source: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the v1 record (key order as in DESIGN.md) from a cleaned article.
 
     ``canonical_url`` defaults to ``canonicalize_url(url, article.canonical_url)``;
     ``text_hash`` and ``word_count``, when given, are the text's (computed elsewhere, e.g. in
-    the process that cleaned the page).
+    the process that cleaned the page). ``source`` (``{"warc": file, "offset": n}``) says which
+    archive record the page was read from; it goes into ``cleaning`` only when given.
     """
     canonical = canonical_url or canonicalize_url(url, article.canonical_url)
     return {
@@ -197,6 +199,7 @@ def build_record(article: Article, *, url: str, site: str, fetched_at: datetime,
             "method": article.method,
             "removed": dict(article.removed),
             "date_sources": dict(article.date_sources),
+            **({"source": dict(source)} if source is not None else {}),
         },
     }
 
