@@ -239,3 +239,27 @@ def test_bad_days_and_unknown_site_are_usage_errors(archive: Archive, tmp_path: 
     unknown = run_newsclean("ccnews", *RANGE, "--site", "nosuchsite", "--out", str(tmp_path / "o"), env=archive.env)
     assert unknown.returncode == 2 and "unknown site 'nosuchsite'" in unknown.stderr
 
+
+
+def test_cleaning_source_is_in_the_schema_and_survives_a_parquet_round_trip(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from newsclean.output import RecordInvalid
+    from newsclean.output.parquet import export_parquet, record_from_row
+
+    from .test_corpus_output import make_record
+
+    plain = make_record(1)
+    assert "source" not in plain["cleaning"]
+    sourced = make_record(2)
+    sourced["cleaning"]["source"] = {"warc": "crawl-data/CC-NEWS/2026/11/CC-NEWS-20261101000000-00000.warc.gz",
+                                     "offset": 1234}
+    validate_record(sourced)
+    for bad in ({"warc": "x.warc.gz"}, {"warc": "x.warc.gz", "offset": -1}, {"warc": "", "offset": 0}):
+        with pytest.raises(RecordInvalid):
+            validate_record({**sourced, "cleaning": {**sourced["cleaning"], "source": bad}})
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in (plain, sourced)))
+    export_parquet([jsonl], tmp_path / "a.parquet")
+    back = [record_from_row(row) for row in pq.read_table(tmp_path / "a.parquet").to_pylist()]
+    assert back == [plain, sourced]
