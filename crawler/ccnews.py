@@ -595,6 +595,7 @@ class CCNewsSpider(scrapy.Spider):
         self.counts = ReadCounts()
         self.run = _Run(files_total=len(self.files))
         self.problems = 0
+        self.item_errors = 0
         self._current: str | None = None
 
     @classmethod
@@ -615,7 +616,16 @@ class CCNewsSpider(scrapy.Spider):
         spider.store = open_store(s)
         spider.ledger = open_ledger(s)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._item_error, signal=signals.item_error)
         return spider
+
+    def cutoff(self) -> datetime | None:
+        """No --since window: CC-NEWS days are chosen by --from/--to."""
+        return None
+
+    def _item_error(self) -> None:
+        # A page the pipelines failed on is not written: its file must not count as done.
+        self.item_errors += 1
 
     def _inc(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"{STATS}/{key}", n)
@@ -652,6 +662,7 @@ class CCNewsSpider(scrapy.Spider):
         assert self.ledger is not None
         self._current = path
         before = (self.counts.records, self.counts.kept)
+        errors_before = self.item_errors
         reader = Reader(self.base + path, self.wanted, self.fetcher, self.counts).start()
         slots = asyncio.Semaphore(INFLIGHT)
         tasks: set[asyncio.Task[None]] = set()
@@ -676,6 +687,10 @@ class CCNewsSpider(scrapy.Spider):
             reader.close()
             self._current = None
             self._sync_stats()
+        if self.item_errors > errors_before:
+            failed = True
+            self._problem(path, Problem(None, "failed", f"{self.item_errors - errors_before} pages failed in the "
+                                        "item pipelines (see the errors above)"))
         if failed:
             await asyncio.to_thread(self.ledger.release, path)
             return
