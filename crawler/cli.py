@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -489,8 +489,18 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes bad arguments back ("unrecognized arguments: redis://:secret@..."):
+    masked like every other message (subcommand parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        from newsclean.output.redact import mask_credentials
+
+        super().error(mask_credentials(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
+    p = _Parser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_filters(sp: argparse.ArgumentParser, what: str) -> None:

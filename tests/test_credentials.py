@@ -76,3 +76,9 @@ def test_site_url_credentials_stay_out_of_logs_and_manifest(tmp_path: Path) -> N
     assert "editor:***@127.0.0.1" in proc.stderr
     (manifest,) = (out / "manifests").glob("*.json")
     assert SECRET not in manifest.read_text()
+
+
+def test_a_bad_argument_is_quoted_masked(tmp_path: Path) -> None:
+    proc = run_newsclean(f"redis://:{SECRET}@127.0.0.1:1/0", "crawl")   # the URL where the command goes
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    assert SECRET not in proc.stderr and "redis://:***@127.0.0.1:1/0" in proc.stderr
