@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, article_html, case, urlset
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, Run, article_html, case, crawl_args, urlset
 
 
 @case("http-500-503", bound=60)
@@ -66,3 +72,84 @@ def redirect_loop(ctx: Ctx) -> Outcome:
     fetches = s.count(r"^/a/loop-")
     held = not run.timed_out and run.tracebacks == 0 and fetches <= 10
     return Outcome(held, f"{fetches} redirect fetches, {run}")
+
+
+def _background(ctx: Ctx, args: list[str]) -> subprocess.Popen[bytes]:
+    """A newsclean crawl left running (its own process group; the caller kills it)."""
+    return subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=ctx.tmp,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _wait_for(check: Callable[[], bool], ctx: Ctx) -> bool:
+    while ctx.remaining() > 5:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+@case("run-lock", bound=90)
+def run_lock(ctx: Ctx) -> Outcome:
+    """A second run on the same output directory exits 3 at once while the first one runs."""
+    s = ctx.serve()
+    s.page("/a/quiet-article-never-answers/", Raw(lambda h: time.sleep(60)))
+    s.page("/sitemap.xml", urlset([s.url("/a/quiet-article-never-answers/")]), XML)
+    out = ctx.tmp / "out"
+    first = _background(ctx, crawl_args([s.url("/sitemap.xml")], out, {"DOWNLOAD_TIMEOUT": 60}))
+    try:
+        started = _wait_for(lambda: s.count("^/a/") > 0, ctx)
+        second = ctx.crawl(s.url("/sitemap.xml"), out=out, timeout=60)
+    finally:
+        _kill(first)
+    held = started and second.code == 3 and second.tracebacks == 0
+    return Outcome(held, f"second run: {second}, said {second.last_line()[:80]!r}")
+
+
+@case("kill-9-mid-run", bound=180, slow=True)
+def kill_mid_run(ctx: Ctx) -> Outcome:
+    """kill -9 after some parts were committed; the next run writes every article exactly once."""
+    s = ctx.serve()
+    n = 40
+
+    def slow_article(m: re.Match[str], h: object) -> bytes:
+        time.sleep(0.2)
+        return article_html(int(m[1]))
+
+    s.route(r"/a/story-number-(\d+)-of-the-day/", slow_article)
+    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
+    out = ctx.tmp / "out"
+    settings = {"NEWSCLEAN_PART_MAX_RECORDS": 5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    first = _background(ctx, crawl_args([s.url("/sitemap.xml")], out, settings))
+    try:
+        committed = _wait_for(lambda: any((out / "articles").rglob("part-*.jsonl")), ctx)
+    finally:
+        _kill(first)
+    before = len(Run([], 0, "", "", 0, False, out).records())
+    second = ctx.crawl(s.url("/sitemap.xml"), out=out, settings=settings)
+    ids = [r["id"] for r in second.records()]
+    held = committed and second.code == 0 and len(ids) == n and len(set(ids)) == n
+    return Outcome(held, f"{before} committed before the kill; after the rerun {len(set(ids))}/{n} articles, "
+                         f"{len(ids) - len(set(ids))} twice, {second}")
+
+
+@case("xxe-sitemap", bound=60)
+def xxe_sitemap(ctx: Ctx) -> Outcome:
+    """A sitemap with external entities (a local file, a URL) resolves neither."""
+    s = ctx.serve()
+    s.page("/xxe", "you fetched the entity", "text/plain")
+    body = (f'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY f SYSTEM "file:///etc/passwd">'
+            f'<!ENTITY h SYSTEM "{s.url("/xxe")}">]><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f'<url><loc>{s.url("/a/")}&f;&h;-story-of-the-day/</loc></url></urlset>')
+    s.page("/sitemap.xml", body, XML)
+    run = ctx.crawl(s.url("/sitemap.xml"))
+    leaked = s.count("^/xxe") + sum("root:" in h.path for h in s.hits)
+    held = not run.timed_out and run.tracebacks == 0 and leaked == 0
+    return Outcome(held, f"{leaked} entity fetches or file leaks, {run}")

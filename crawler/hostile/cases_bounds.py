@@ -194,3 +194,24 @@ def disk_full(ctx: Ctx) -> Outcome:
 #: The small disk's size: the store, the dedup index and a few parts fit (measured: 15 of 60
 #: articles written before the disk filled), not the whole crawl.
 DISK_FULL_KB = 1000
+
+
+@case("loaded-worker", bound=120)
+def loaded_worker(ctx: Ctx) -> Outcome:
+    """Cleaning workers kept off the CPU (as on a loaded machine) still clean good pages: no timeout rejects."""
+    from newsclean.crawler.pool import FAULTS_ENV
+
+    s = ctx.serve()
+    n = 6
+    for i in range(n):
+        page = article_html(i)
+        if i % 2:   # the worker sleeps twice the timeout before cleaning these (the stall fault)
+            page = page.replace(b"</article>", b"<p>STALLED-BY-LOAD</p></article>")
+        s.page(f"/a/story-number-{i}-of-the-day/", page)
+    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
+    run = ctx.crawl(s.url("/sitemap.xml"), settings={"NEWSCLEAN_CLEAN_TIMEOUT": 1, "NEWSCLEAN_CLEAN_WORKERS": 2},
+                    env={FAULTS_ENV: "stall=STALLED-BY-LOAD"})
+    timeouts = [r["url"] for r in run.records("rejects") if r["reason"] == "timeout"]
+    written = len(run.records())
+    held = not run.timed_out and written == n and not timeouts and run.code == 0
+    return Outcome(held, f"{written}/{n} written, {len(timeouts)} timeout rejects, {run}")
