@@ -193,7 +193,10 @@ def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
     # come as fewer lines than the pruned body's labels, but not as less than half as many.
     if len(alt) < max(2, len(body) // 2):
         return None
-    n = sum(len(s) for s in line_rules.trim_trailing(alt)[0])
+    # Measured without what a boilerplate heading opens, even as the first line: on a page with
+    # no body of its own (an e-paper page: "Download PDF") the unpruned text is a sidebar's
+    # "Must Read" teasers, which are not the article.
+    n = sum(len(s) for s in line_rules.trim_trailing(alt, min_keep=0)[0])
     return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
 
 

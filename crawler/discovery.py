@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -141,6 +141,34 @@ def declares_article(body: bytes) -> bool:
     if _ARTICLE_META.search(head):
         return True
     return len(_LD_ARTICLE.findall(head)) == 1 and not _LD_LISTING.search(head)
+
+
+#: Link targets that are feeds by their name (WordPress /feed/, /rss.xml, /atom.xml, .rss ...).
+_FEED_PATH = re.compile(r"(?:/(?:feed|rss)/?|/(?:atom|rss|feed|index)\.xml|\.(?:rss|atom))$", re.I)
+#: Paths that are not news sections although a home page links to them.
+_NOT_SECTION = re.compile(r"/(?:tags?|topics?|authors?|writers?|search|page|about(?:-us)?|contact(?:-us)?|privacy(?:-policy)?"
+                          r"|terms|login|register|subscribe|newsletter|feed|rss|wp-[a-z]+|cdn-cgi)(?:/|$)|\.[a-z0-9]{2,5}$", re.I)
+
+
+def start_page_links(page_url: str, hrefs: list[str], alternate_feeds: list[str]) -> tuple[list[str], list[str]]:
+    """(feeds, sections) an ad-hoc start page points to on its own host: the feeds it
+    advertises (``<link rel=alternate>``) or links by name, and the pages one or two path
+    segments deep that may be sections (the caller drops articles and pagination). A home
+    page's navigation names what a site file would list under [discovery]."""
+    base = urlsplit(page_url)
+    feeds: list[str] = []
+    sections: list[str] = []
+    for href in dict.fromkeys([*alternate_feeds, *hrefs]):
+        url = urljoin(page_url, href.strip()).split("#", 1)[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.hostname != base.hostname or url == page_url:
+            continue
+        if href in alternate_feeds or _FEED_PATH.search(parts.path):
+            feeds.append(url)
+        elif not parts.query and 1 <= len([s for s in parts.path.split("/") if s]) <= 2 \
+                and not _NOT_SECTION.search(parts.path):
+            sections.append(url)
+    return list(dict.fromkeys(feeds)), list(dict.fromkeys(sections))
 
 
 def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], list[Entry]]:

@@ -33,6 +33,8 @@ from newsclean.output import canonicalize_url
 
 STATS = "newsclean/discovery"
 RETRY_STATS = "newsclean/retry"
+#: Sections an ad-hoc start page's links may add (its navigation, not every link on it).
+MAX_START_SECTIONS = 30
 #: Listed URLs the store is asked about at once when they go straight to the scheduler (Redis
 #: mode): one round trip each, where a transaction per URL blocked the reactor for seconds
 #: on a 2,000-URL sitemap.
@@ -508,8 +510,24 @@ class NewsSpider(scrapy.Spider):
             if self.site.is_article_url(response.url) and urlsplit(response.url).path not in ("", "/"):
                 # No markup either way, an article-like URL: clean it as well as reading its links.
                 return [*self._start_article(response), *self.parse_section(response)]
-            return self.parse_section(response)
+            return [*self._start_page_discovery(response), *self.parse_section(response)]
         return self._bad_document(response, "start", discovery.DiscoveryError("not a sitemap, feed or HTML page"))
+
+    def _start_page_discovery(self, response: TextResponse) -> list[Request]:
+        """An ad-hoc start page (a home page, a section): the feeds it advertises or links and the
+        sections its navigation links to are read too, as a site file's [discovery] would list
+        them. Without them a home page gave only what its first screen and the sitemaps list
+        (24 of the demo's 27 articles, where its site file finds all)."""
+        feeds, sections = discovery.start_page_links(
+            response.url, response.css("a::attr(href)").getall(),
+            response.css("link[rel~=alternate][type*=rss]::attr(href), link[rel~=alternate][type*=atom]::attr(href)").getall())
+        hosts = self.site.hosts()
+        sections = [u for u in sections if urlsplit(u).hostname in hosts and not self.site.is_pagination_url(u)
+                    and not self.site.is_article_url(u)][:MAX_START_SECTIONS]
+        if response.meta.get("newsclean_depth", 0):   # a linked "feed" that was a page: no further
+            return []
+        feeds = [u for u in feeds if urlsplit(u).hostname in hosts][:MAX_START_SECTIONS]
+        return [*self._bounded(feeds, "sniff", 1), *self._bounded(sections, "section", 0)]
 
     def _start_article(self, response: Response) -> list[PageItem]:
         """A start URL that is an article: cleaned once, and marked in the store first so that
