@@ -23,6 +23,24 @@ class UsageError(Exception):
     """A usage or configuration error: printed as one line, exit code 2."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: The demo site's origin in its pages and records (``.invalid``: it can never be a real host).
+DEMO_ORIGIN = "http://demo-herald.invalid"
+
+
+def _version() -> str:
+    from newsclean.output.manifest import versions
+
+    return versions()["newsclean"]
+
+
+def _log_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """LOG_LEVEL (and, for -q, no progress line) from -L/-q/-v; an explicit -s still wins."""
+    if args.quiet:
+        return {"LOG_LEVEL": "CRITICAL", "NEWSCLEAN_PROGRESS_INTERVAL": -1}
+    return {"LOG_LEVEL": args.loglevel or (args.log_verbose if args.verbose else args.log_default)}
+
+
 def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -49,14 +67,15 @@ def check_settings(overrides: dict[str, Any]) -> None:
         default = defaults.get(name)
         if not isinstance(value, str) or default is None:
             continue
-        parse = {bool: defaults.getbool, int: defaults.getint, float: defaults.getfloat}.get(type(default))
+        # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5).
+        parse = {bool: defaults.getbool, int: defaults.getfloat, float: defaults.getfloat}.get(type(default))
         if parse is None:
             continue
         try:
             defaults.set(name, value, priority="cmdline")
             parse(name)
         except (TypeError, ValueError):
-            kind = {bool: "true or false", int: "an integer", float: "a number"}[type(default)]
+            kind = "true or false" if isinstance(default, bool) else "a number"
             raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None
 
 
@@ -204,15 +223,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     t0 = time.monotonic()
     try:
-        demo = DemoServer(port=args.port)
+        demo = DemoServer(port=args.port, public_url=DEMO_ORIGIN)
     except OSError as exc:   # the port is taken, or not ours to bind
         raise UsageError(f"--port {args.port}: cannot serve the demo there: {exc.strerror or exc}") from None
+    # The demo site is crawled by its fixed name through the server as an HTTP proxy: its URLs,
+    # and so the records' ids and the article store's keys, do not depend on the port, and a
+    # second demo into the same --out finds its articles already written.
+    proxy_env = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy")}
+    os.environ["http_proxy"] = demo.address
+    os.environ.pop("no_proxy", None)
     with demo as server:
-        print(f"serving the demo site at {server.base_url}/ and crawling it ...", flush=True)
+        if not args.quiet:
+            print(f"serving the demo site {server.base_url}/ at {server.address} and crawling it ...", flush=True)
         # A local server needs no throttling: the demo runs at full speed unless told otherwise.
-        overrides = {"AUTOTHROTTLE_ENABLED": False, **_settings_overrides(args.set)}
-        code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out,
-                                   overrides, quiet=not args.verbose)
+        overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **_settings_overrides(args.set)}
+        try:
+            code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out, overrides)
+        finally:
+            for key, value in proxy_env.items():
+                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     print(_summary(manifest, out, time.monotonic() - t0))
     return code
 
@@ -296,7 +325,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         jobs.append((NewsSpider, {**kwargs, "article_urls": article_urls, "name": "urls"}))
     out = Path(args.out)
     t0 = time.monotonic()
-    overrides = _settings_overrides(args.set)
+    overrides = {**_log_settings(args), **_settings_overrides(args.set)}
     if args.warc:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
     with contextlib.ExitStack() as serving:
@@ -507,6 +536,16 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--country", metavar="CC", help=f"{what} of this country (ISO 3166-1 alpha-2, e.g. de, gb)")
         sp.add_argument("--language", metavar="LL", help=f"{what} publishing in this language (ISO 639-1, e.g. en)")
 
+    p.add_argument("--version", action="version", version=f"newsclean {_version()}")
+
+    def add_logging(sp: argparse.ArgumentParser, default: str, verbose: str) -> None:
+        g = sp.add_mutually_exclusive_group()
+        g.add_argument("-L", "--loglevel", type=str.upper, choices=LOG_LEVELS, metavar="LEVEL",
+                       help=f"log level, as in Scrapy: {', '.join(LOG_LEVELS)} (default: {default})")
+        g.add_argument("-q", "--quiet", action="store_true", help="print only the summary (no log, no progress)")
+        g.add_argument("-v", "--verbose", action="store_true", help=f"the whole log (-L {verbose})")
+        sp.set_defaults(log_default=default, log_verbose=verbose)
+
     def add_settings(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy/newsclean setting (repeatable)")
@@ -514,8 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and crawl it")
     d.add_argument("--out", default="demo-out", help="output directory (default: %(default)s)")
     d.add_argument("--port", type=int, default=0,
-                   help="serve on this port (default: a free one; fix it to crawl incrementally across runs)")
-    d.add_argument("-v", "--verbose", action="store_true", help="show the crawl log")
+                   help="serve on this port (default: a free one; the records' URLs and ids do not depend on it)")
+    add_logging(d, default="WARNING", verbose="INFO")
     add_settings(d)
     d.set_defaults(func=cmd_demo)
 
@@ -535,6 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--redis", metavar="URL",
                    help="share the queue, dupefilter and article store with other workers on Redis "
                         "(redis://[:password@]host:port/db, rediss:// for TLS); also NEWSCLEAN_REDIS_URL")
+    add_logging(c, default="INFO", verbose="DEBUG")
     add_settings(c)
     c.set_defaults(func=cmd_crawl)
 

@@ -4,7 +4,9 @@ Serves a directory on 127.0.0.1: ``/x/`` from ``x/index.html`` (or ``x/index.xml
 paths from the file of that name. The token ``__BASE__`` in text files becomes the server's
 origin, so sitemaps and feeds carry absolute URLs for whatever port it got. It answers
 conditional requests (ETag / Last-Modified -> 304) like a real web server, and keeps a log
-of the requests it served so tests can assert what a crawl fetched.
+of the requests it served so tests can assert what a crawl fetched. With ``public_url`` its pages
+spell that origin instead, and the server answers as an HTTP proxy for it (``newsclean demo``:
+the records' URLs and ids are then the same whatever port the server got).
 
 ``python -m newsclean.crawler.demo [--root DIR] [--port N]`` serves in the foreground.
 """
@@ -121,10 +123,11 @@ class _Server(ThreadingHTTPServer):
     root: Path
     base_url: str
 
-    def __init__(self, root: Path, host: str, port: int) -> None:
+    def __init__(self, root: Path, host: str, port: int, public_url: str | None = None) -> None:
         super().__init__((host, port), _Handler)
         self.root = root.resolve()
-        self.base_url = f"http://{host}:{self.server_address[1]}"
+        self.address = f"http://{host}:{self.server_address[1]}"
+        self.base_url = (public_url or self.address).rstrip("/")
         self.hits: list[Hit] = []
         self.forced_status: dict[str, int] = {}
         self.redirects: dict[str, str] = {}
@@ -149,13 +152,20 @@ class DemoServer:
     'http://127.0.0.1:43125'
     """
 
-    def __init__(self, root: Path | str = DEMO_SITE, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = _Server(Path(root), host, port)
+    def __init__(self, root: Path | str = DEMO_SITE, *, host: str = "127.0.0.1", port: int = 0,
+                 public_url: str | None = None) -> None:
+        self._server = _Server(Path(root), host, port, public_url)
         self._thread = threading.Thread(target=self._server.serve_forever, name="demo-server", daemon=True)
 
     @property
     def base_url(self) -> str:
+        """The site's origin as its pages spell it: ``public_url`` if given, else the address."""
         return self._server.base_url
+
+    @property
+    def address(self) -> str:
+        """Where the server listens (``http://127.0.0.1:PORT``): an HTTP proxy for ``public_url``."""
+        return self._server.address
 
     @property
     def hits(self) -> list[Hit]:

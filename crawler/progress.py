@@ -29,6 +29,7 @@ class Progress:
         self.stream = stream
         self.live = live
         self._loop: task.LoopingCall | None = None
+        self._open_line = False   # the live line is on screen without its newline
         self._last = (time.monotonic(), 0)
 
     @classmethod
@@ -61,10 +62,22 @@ class Progress:
         if self.live:
             self.stream.write("\r\x1b[K" + self.line())
             self.stream.flush()
+            self._open_line = True
         else:
             logger.info("progress %s", self.line())
 
+    def filter(self, record: logging.LogRecord) -> bool:
+        """A log handler filter: end the live line before a log line is written after it."""
+        if self._open_line:
+            self.stream.write("\n")
+            self._open_line = False
+        return True
+
     def spider_opened(self, spider: Any) -> None:
+        if self.live:   # the handlers writing where the live line is (not a LOG_FILE)
+            for handler in logging.getLogger().handlers:
+                if getattr(handler, "stream", None) is self.stream:
+                    handler.addFilter(self)
         self._loop = task.LoopingCall(self.tick)
         self._loop.start(self.interval, now=False)
 
@@ -72,5 +85,8 @@ class Progress:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         if self.live:
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(self)
             self.stream.write("\r\x1b[K" + self.line() + "\n")
             self.stream.flush()
+            self._open_line = False

@@ -40,7 +40,8 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     out = str(tmp_path / "o")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "DOWNLOAD_DELAY=abc"), 2,
               "DOWNLOAD_DELAY='abc'", "a number")
-    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=2.5"), 2, "an integer")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=many"), 2, "a number")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "ROBOTSTXT_OBEY=maybe"), 2, "true or false")
     _one_line(run_newsclean("demo", "--out", out, "-s", "NEWSCLEAN_LANGAUGES=en"), 2,
               "unknown setting NEWSCLEAN_LANGAUGES", "did you mean NEWSCLEAN_LANGUAGES?")
     assert not (tmp_path / "o").exists()      # refused before anything was created
