@@ -11,8 +11,8 @@ import pytest
 
 from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, SqliteArticleStore
 
-from .conftest import read_parts
-from .test_incremental import LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
+from .conftest import read_parts, run_newsclean
+from .test_incremental import FAST, LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
 from .test_redis import redis_url  # noqa: F401 - fixture
 
 URL = "https://example.com/2026/01/02/story/"
@@ -132,4 +132,19 @@ def test_retries_on_redis(site: LocalNewsSite, redis_url: str, tmp_path: Path) -
     mark = len(site.server.hits)
     proc = crawl(site, out, "--redis", redis_url, "-s", "NEWSCLEAN_RETRY_BACKOFF=0")
     assert site.article_hits(mark) == [site.path(3)], proc.stderr[-2000:]
+    assert len(read_parts(out)) == site.n
+
+
+def test_a_page_whose_cleaning_worker_crashed_is_retried(site: LocalNewsSite, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    site.extra[5] = "<p>CRASH-THIS-WORKER</p>"
+    site.write_article(5)
+    first = run_newsclean("crawl", "--url", site.server.base_url + "/", "--out", str(out), *FAST,
+                          "-s", "NEWSCLEAN_RETRY_BACKOFF=0", "-s", "NEWSCLEAN_CLEAN_WORKERS=1",
+                          env={"NEWSCLEAN_TEST_FAULTS": "crash=CRASH-THIS-WORKER"})
+    assert [r["reason"] for r in read_parts(out, "rejects")] == ["error"], first.stderr[-2000:]
+    assert manifests(out)[-1]["counts"]["newsclean/retry/scheduled"] == 1
+    mark = len(site.server.hits)
+    second = crawl(site, out, "-s", "NEWSCLEAN_RETRY_BACKOFF=0")       # the sitemap answers 304
+    assert site.article_hits(mark) == [site.path(5)], second.stderr[-2000:]
     assert len(read_parts(out)) == site.n
