@@ -85,6 +85,6 @@ def test_redirects_to_loopback_spellings_and_names_never_reach_the_server(hostil
     archived = [r.url for r in iter_warc(warc) if isinstance(r, WarcResponse)]
     assert archived and not any("/secret/" in u for u in archived)
     # one counted line per refusal, nothing more
-    for name in HOSTILE:
+    for name in [*HOSTILE, "robots"]:
         lines = [ln for ln in proc.stderr.splitlines() if f"/secret/{name}" in ln]
-        assert len(lines) <= 1, lines
+        assert len(lines) == 1 and "WARNING: refused" in lines[0], lines
