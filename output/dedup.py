@@ -35,14 +35,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsclean.output.reader import find_parts, iter_records
 from newsclean.output.schema import content_hash as text_hash, normalize_text
 from newsclean.output.sqlite import Checkpointer, connect_wal
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 #: Signature parameters. They are stored in the index file: an index built with other values
 #: cannot be compared against, and opening it says so.
@@ -107,18 +109,38 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
+#: datasketch's MinHash constants: hash values are 32-bit, permuted modulo a Mersenne prime.
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+
+
 @functools.lru_cache(maxsize=1)
-def _permutations() -> Any:
-    """The seed's permutation parameters: MinHash draws them anew for every instance unless
-    given (1-2 ms a page, a third of a signature's cost), and they depend on the seed alone."""
-    return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+def _permutations() -> np.ndarray:
+    """The seed's permutation parameters (rows a and b), drawn as datasketch's MinHash draws
+    them: they depend on the seed alone, so they are drawn once per process."""
+    gen = np.random.RandomState(SEED)
+    return np.array([(gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
+                     for _ in range(NUM_PERM)], dtype=np.uint64).T
+
+
+def signature_values(text: str) -> np.ndarray:
+    """The NUM_PERM hash values of ``text``'s MinHash: datasketch's ``MinHash.update_batch``
+    (SHA-1 32-bit hashes, universal-hash permutations, minimum per permutation) in numpy alone,
+    so the cleaning workers never import datasketch (whose import loads scipy: ~48 MB a process)."""
+    values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    hashes = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles(text)]
+    if hashes:
+        a, b = _permutations()
+        permuted = np.bitwise_and((np.array(hashes, dtype=np.uint64, ndmin=2).T * a + b) % _MERSENNE_PRIME, _MAX_HASH)
+        values = np.minimum(values, permuted.min(axis=0))
+    return values
 
 
 def signature(text: str) -> LeanMinHash:
     """The MinHash of ``text``'s shingles (empty text: the empty signature)."""
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations())
-    mh.update_batch([s.encode("utf-8") for s in shingles(text)])
-    return LeanMinHash(mh)
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=SEED, hashvalues=signature_values(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +157,20 @@ class TextDigest:
 
     @classmethod
     def of(cls, text: str) -> TextDigest:
-        return cls(text_hash(text), len(text.split()),
-                   np.asarray(signature(text).hashvalues, dtype=np.uint64).tobytes())
+        return cls(text_hash(text), len(text.split()), signature_values(text).tobytes())
 
 
 def _from_blob(blob: bytes) -> LeanMinHash:
+    from datasketch import LeanMinHash   # late: see signature_values
+
     return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint64))
 
 
 @functools.lru_cache(maxsize=8)
 def lsh_params(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) datasketch's MinHashLSH chooses for ``threshold``."""
+    from datasketch import MinHashLSH   # late: see signature_values
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 

@@ -41,6 +41,20 @@ def test_signature_is_datasketchs_minhash() -> None:
         fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
         fresh.update_batch([s.encode("utf-8") for s in shingles(text)])
         assert np.array_equal(signature(text).hashvalues, fresh.hashvalues)
+        # The digest a worker computes without datasketch holds the same values.
+        assert TextDigest.of(text).minhash == np.asarray(fresh.hashvalues, dtype=np.uint64).tobytes()
+
+
+def test_cleaning_workers_do_not_import_datasketch() -> None:
+    # Its import loads scipy (~48 MB a process); the workers only compute signatures.
+    import subprocess
+    import sys
+
+    code = ("import sys, newsclean.crawler.worker_preload; "
+            "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
 
 
 def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:
