@@ -55,8 +55,10 @@ class CrawlMonitor(_SiteMonitor):
     def test_discovery(self) -> None:
         s = self.run_stats
         failed = _sum(s, "newsclean/fetch/failed/")
-        self.assertTrue(discovery_found(s) > 0 or failed == 0,
-                        msg=f"discovery failed: no article URL found, {failed} discovery fetches failed")
+        invalid = _sum(s, "newsclean/discovery/invalid/")   # a bomb or junk sitemap/feed is no empty listing
+        self.assertTrue(discovery_found(s) > 0 or failed + invalid == 0,
+                        msg=f"discovery failed: no article URL found, {failed} discovery fetches failed"
+                            + (f", {invalid} sitemaps/feeds invalid" if invalid else ""))
 
     @monitors.name("articles_written")
     def test_articles_written(self) -> None:
