@@ -46,3 +46,33 @@ def read_parts(root: Path, kind: str = "articles") -> list[dict]:
         for line in path.read_bytes().splitlines():
             records.append(orjson.loads(line))
     return records
+
+
+# -- the quick loop: ``pytest -m "not slow"`` -------------------------------------------------------
+#: What makes a test slow: it starts a process (the command line, a crawl, redis-server) or serves
+#: pages over HTTP. A test (or a fixture it uses) whose code does one of these is marked ``slow``,
+#: so new end-to-end tests join the slow set without anyone remembering to mark them.
+SLOW_SIGNS = ("run_newsclean(", "subprocess", "Popen(", "DemoServer(", "CrawlerProcess", "CrawlerRunner",
+              "redis_server", "redis_url", "demo_server", "site_server", "doccheck.main(", "run_case(")
+
+
+def _looks_slow(func: object) -> bool:
+    import inspect
+
+    try:
+        source = inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+    return any(sign in source for sign in SLOW_SIGNS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow"):
+            continue
+        funcs = [getattr(item, "function", None)]
+        info = getattr(item, "_fixtureinfo", None)
+        for defs in (info.name2fixturedefs.values() if info else ()):
+            funcs += [d.func for d in defs]
+        if any(f is not None and _looks_slow(f) for f in funcs):
+            item.add_marker(pytest.mark.slow)

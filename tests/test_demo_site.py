@@ -15,8 +15,8 @@ import lxml.html
 import orjson
 import pytest
 
-from crawler.demo import DEMO_SITE
-from crawler.sites import get_site
+from newsclean.crawler.demo import DEMO_SITE
+from newsclean.crawler.sites import get_site
 
 BASE = "http://127.0.0.1:8000"
 EXPECTED = orjson.loads((DEMO_SITE / "expected.json").read_bytes())

@@ -65,3 +65,15 @@ def test_every_package_folder_is_installed() -> None:
     found = {init.parent.resolve() for top in ("crawler", "cleaners", "output", "newsclean")
              for init in (repo / top).rglob("__init__.py")}
     assert found == {path.resolve() for path in declared.values()}
+
+
+def test_no_code_imports_the_folders_by_their_bare_names() -> None:
+    """From the repository root ``import crawler`` still finds the folder, as a second copy of
+    every module beside the installed ``newsclean.crawler``: code must use the installed names."""
+    import re
+
+    repo = Path(__file__).resolve().parent.parent
+    bare = re.compile(r"^\s*(from|import)\s+(crawler|cleaners|output)\b", re.M)
+    offenders = [str(p.relative_to(repo)) for top in ("crawler", "cleaners", "output", "newsclean", "tests")
+                 for p in (repo / top).rglob("*.py") if bare.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
