@@ -84,6 +84,8 @@ def test_dash_is_stdin_and_stdout(tmp_path: Path) -> None:
     assert [r["url"] for r in records] == [f"https://example.org/{p.parent.name}/" for p in pages]
     for rec in records:
         validate_record(rec)
+    proc = _stdin_run(b"".join(orjson.dumps(r) + b"\n" for r in records), "stats", "-", "--json")
+    assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 2, proc.stderr
     proc = _stdin_run(b"".join(orjson.dumps(r) + b"\n" for r in records), "export", "-", "--parquet", "-")
     assert proc.returncode == 0, proc.stderr
     (tmp_path / "x.parquet").write_bytes(proc.stdout)
