@@ -173,7 +173,8 @@ class AddressGuardMiddleware:
     hands Twisted only checked addresses: redirects and robots.txt pass it like any request,
     and no second lookup can answer differently. This middleware asks it first, so a refusal
     is one counted line instead of a failed download. Schemes other than http(s) are never
-    fetched.
+    fetched, and an article request redirected off the site's domains is refused
+    (``newsclean/guard/refused_offsite``): Scrapy's offsite filter does not look at it.
     """
 
     STATS = "newsclean/guard"
@@ -193,6 +194,10 @@ class AddressGuardMiddleware:
     def _trusted_hosts(self) -> set[str]:
         site = getattr(self.crawler.spider, "site", None)
         return site.hosts() if site is not None else set()
+
+    def _on_site(self, host: str) -> bool:
+        site = getattr(self.crawler.spider, "site", None)
+        return site is None or not site.domains or site.claims(host) is not None or host in site.hosts()
 
     def resolver(self) -> GuardedNameResolver:
         """The reactor's guarded resolver, installed on first use, trusting this site's hosts."""
@@ -222,13 +227,16 @@ class AddressGuardMiddleware:
         if proxy:   # the connection goes to the proxy: the operator named it
             guard.trusted.add(_host_key(urlsplit(proxy if "://" in proxy else "//" + proxy).hostname or ""))
         host = _host_key(parts.hostname or "")
-        if guard.allow_private or host in guard.trusted:
-            return None
-        answers = await maybe_deferred_to_future(guard.lookup(host))
-        refused = [(address, why) for address, why in answers if why]
-        if refused and len(refused) == len(answers):
-            address, why = refused[0]
-            raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private", f"{why} address")
+        if not (guard.allow_private or host in guard.trusted):
+            answers = await maybe_deferred_to_future(guard.lookup(host))
+            refused = [(address, why) for address, why in answers if why]
+            if refused and len(refused) == len(answers):
+                address, why = refused[0]
+                raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private", f"{why} address")
+        if request.dont_filter and request.meta.get("redirect_urls") and not self._on_site(host):
+            # Scrapy's offsite filter lets every dont_filter request through (article requests
+            # are, for the article store's sake), the redirects they get included.
+            raise self._refuse(request, f"{host} is not the site's (a redirect)", "refused_offsite", "offsite redirect")
         return None
 
 

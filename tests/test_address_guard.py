@@ -88,3 +88,27 @@ def test_redirects_to_loopback_spellings_and_names_never_reach_the_server(hostil
     for name in [*HOSTILE, "robots"]:
         lines = [ln for ln in proc.stderr.splitlines() if f"/secret/{name}" in ln]
         assert len(lines) == 1 and "WARNING: refused" in lines[0], lines
+
+
+def test_article_redirected_off_the_site_is_refused(site_server, tmp_path: Path) -> None:
+    """Article requests skip Scrapy's offsite filter (dont_filter, for the store), and so did
+    their redirects: with private addresses allowed, one to another host reached it."""
+    server, root = site_server
+    port = server.base_url.rsplit(":", 1)[1]
+    base = f"http://news.test:{port}"
+    target = root / "2026/01/01/harbour-berth-delayed/index.html"
+    target.parent.mkdir(parents=True)
+    target.write_text(ARTICLE.format(title="Harbour berth delayed"))
+    server.redirect("/2026/01/02/moved-away/", f"http://elsewhere.test:{port}/secret/offsite")
+    server.redirect("/2026/01/03/moved-within/", f"http://www.news.test:{port}/2026/01/01/harbour-berth-delayed/")
+    (root / "sitemap.xml").write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+        f"<url><loc>{base}{p}</loc></url>" for p in ("/2026/01/01/harbour-berth-delayed/", "/2026/01/02/moved-away/",
+                                                     "/2026/01/03/moved-within/")) + "</urlset>")
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/sitemap.xml", "--out", str(out), *RESOLVER,
+                         "-s", "NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES=True", "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert not [h.path for h in server.hits if h.path.startswith("/secret/")]
+    assert manifest_of(out)["counts"].get("newsclean/guard/refused_offsite") == 1
+    hosts = [h.headers.get("Host", "") for h in server.hits]
+    assert any(h.startswith("www.news.test") for h in hosts)     # a redirect within the site's domain is followed
