@@ -5,7 +5,8 @@ lists (warcio, one gzip member per record, as Common Crawl writes them): article
 several domains and days, with a few non-HTML and non-2xx records among them. The tests
 serve it with :class:`~newsclean.crawler.demo.DemoServer`.
 
-``python -m newsclean.crawler.ccnews_bench`` measures, on one generated archive served from a
+``python -m newsclean.crawler.ccnews_bench [--pages N] [--pages-dir DIR]`` measures, on one
+generated archive (article bodies generated, or real pages from ``--pages-dir``) served from a
 separate process, (a) reading + filtering alone (records/s: every record's headers parsed, the
 kept pages decoded, nothing cleaned), (b) the cleaner on one core (pages/s), (c) the full
 ``newsclean ccnews`` run, and prints a/(cores x b): how much faster reading is than cleaning
@@ -67,8 +68,10 @@ def article_html(title: str, paragraphs: list[str], published: str) -> str:
             f"<footer>Copyright the publisher</footer></body></html>")
 
 
-def pages(domains: list[str], days: list[date], per_day: int, seed: int = 7) -> list[Page]:
-    """``per_day`` pages a day, spread over ``domains``; about one in ten is not an article page."""
+def pages(domains: list[str], days: list[date], per_day: int, seed: int = 7,
+          real: list[bytes] | None = None) -> list[Page]:
+    """``per_day`` pages a day, spread over ``domains``; about one in ten is not an article page.
+    Article bodies are generated, or taken in turn from ``real`` pages."""
     rng = random.Random(seed)
     out = []
     for day in days:
@@ -80,6 +83,8 @@ def pages(domains: list[str], days: list[date], per_day: int, seed: int = 7) -> 
                 out.append(Page(url + ".jpg", day, 200, "image/jpeg", b"\xff\xd8\xff" + rng.randbytes(300)))
             elif kind == 8:
                 out.append(Page(url + "-old", day, 301, "text/html", b""))
+            elif real:
+                out.append(Page(url, day, 200, "text/html; charset=utf-8", real[len(out) % len(real)]))
             else:
                 title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
                 paragraphs = [" ".join(_sentence(rng) for _ in range(3)) for _ in range(4)]
@@ -106,10 +111,10 @@ def write_warc(path: Path, records: list[Page]) -> None:
 
 
 def write_tree(root: Path, domains: list[str], days: list[date], per_day: int, files_per_day: int = 2,
-               seed: int = 7) -> dict[str, list[Page]]:
+               seed: int = 7, real: list[bytes] | None = None) -> dict[str, list[Page]]:
     """The archive under ``root``; returns the pages of each WARC file (its listed path)."""
     by_file: dict[str, list[Page]] = {}
-    all_pages = pages(domains, days, per_day, seed)
+    all_pages = pages(domains, days, per_day, seed, real)
     for day in days:
         todays = [p for p in all_pages if p.day == day]
         for n in range(files_per_day):
@@ -134,15 +139,18 @@ def _serve(root: Path) -> tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip() + "/"
 
 
-def bench_read(base: str, files: list[str]) -> tuple[int, int, float]:
+def bench_read(base: str, files: list[str], domains: frozenset[str] = frozenset()) -> tuple[int, int, float]:
     """(records read, pages kept, seconds): reading + filtering + decoding, no cleaning."""
+    import scrapy.http  # noqa: F401 - imported before the clock starts, as in a run
+    import scrapy.responsetypes  # noqa: F401
+
     from newsclean.crawler.ccnews import DomainFilter, Fetcher, Kept, ReadCounts, read_warc
 
     counts = ReadCounts()
     stop = threading.Event()
     t0 = time.perf_counter()
     for path in files:
-        for event in read_warc(base + path, DomainFilter(), Fetcher(), counts, stop):
+        for event in read_warc(base + path, DomainFilter(domains), Fetcher(), counts, stop):
             assert isinstance(event, Kept), event
     return counts.records, counts.kept, time.perf_counter() - t0
 
@@ -161,22 +169,33 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.ccnews_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=3000, help="records in the archive (default: %(default)s)")
     parser.add_argument("--clean-sample", type=int, default=300, help="pages cleaned for (b) (default: %(default)s)")
+    parser.add_argument("--pages-dir", metavar="DIR",
+                        help="article bodies from these real pages (*.html, *.htm, *.html.gz), taken in turn")
     parser.add_argument("--no-full", action="store_true", help="skip (c), the full newsclean ccnews run")
     args = parser.parse_args(argv)
+    real = None
+    if args.pages_dir:
+        from newsclean.crawler.bench import load_real_pages
+
+        real = load_real_pages(Path(args.pages_dir))
     days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
     domains = ["alpha.example", "beta.example", "gamma.example", "delta.example"]
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "archive"
-        by_file = write_tree(root, domains, days, per_day=args.pages // len(days), files_per_day=2)
+        by_file = write_tree(root, domains, days, per_day=args.pages // len(days), files_per_day=2, real=real)
         size = sum((root / p).stat().st_size for p in by_file)
         server, base = _serve(root)
         try:
             records, kept, seconds = bench_read(base, list(by_file))
             read_rate = records / seconds
-            print(f"(a) read + filter, no cleaning: {records} records ({kept} pages kept, {size / 1e6:.1f} MB)"
-                  f" in {seconds:.2f} s = {read_rate:.0f} records/s, {size / 1e6 / seconds:.1f} MB/s")
-            sample = [(p.body.decode(), p.url) for ps in by_file.values() for p in ps if p.is_article][:args.clean_sample]
+            print(f"(a) read + filter, no cleaning, every domain kept: {records} records ({kept} pages kept,"
+                  f" {size / 1e6:.1f} MB) in {seconds:.2f} s = {read_rate:.0f} records/s, {size / 1e6 / seconds:.1f} MB/s")
+            _, kept1, seconds1 = bench_read(base, list(by_file), frozenset(domains[:1]))
+            print(f"    one domain of {len(domains)} kept: {kept1} pages kept in {seconds1:.2f} s ="
+                  f" {records / seconds1:.0f} records/s")
+            sample = [(p.body.decode("utf-8", "replace"), p.url) for ps in by_file.values()
+                      for p in ps if p.is_article][:args.clean_sample]
             clean_rate = bench_clean(sample)
             print(f"(b) cleaning on one core: {clean_rate:.1f} pages/s; {cores} cores x b = {cores * clean_rate:.1f} pages/s")
             print(f"    a / (cores x b) = {read_rate / (cores * clean_rate):.1f}")
