@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 import pytest
 
 from newsclean.crawler.hostile import HostileServer, Reply
@@ -108,6 +109,9 @@ def test_retry_after_pauses_the_whole_site(site_factory, tmp_path: Path, status:
     least = 3.9 if header == "4" else 3.5      # an HTTP date has whole seconds
     assert to_retry >= least, f"retried {to_retry:.2f}s after Retry-After {sent}"
     assert to_next >= least, f"the site was asked again {to_next:.2f}s after Retry-After {sent}"
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert counts["newsclean/politeness/slow_down"] == 1 and counts["newsclean/politeness/retry_after"] == 1
 
 
 def test_retry_after_is_capped(site_factory, tmp_path: Path) -> None:
