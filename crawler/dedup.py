@@ -152,6 +152,11 @@ class DedupPipeline:
         return item
 
     def _index_error(self, exc: Exception) -> None:
+        from newsclean.crawler.extensions import stop_for_disk_full
+
+        if stop_for_disk_full(self.crawler, exc):   # the run fails: records would not fit either
+            self.stats.inc_value(f"{self.STATS}/errors")
+            return
         if not self.stats.get_value(f"{self.STATS}/errors"):
             logger.error("dedup index unavailable, records go out unmarked: %s", redact(str(exc).splitlines()[0][:300]))
         self.stats.inc_value(f"{self.STATS}/errors")

@@ -72,7 +72,13 @@ class CleanPipeline:
     async def close_spider(self) -> None:
         # Off the reactor thread: joining the workers and saving the learned templates (an fsync:
         # 243 ms, the worst reactor stall of a 2,000-page bench crawl).
-        await asyncio.to_thread(self.cleaner.close)
+        from newsclean.crawler.extensions import stop_for_disk_full
+
+        try:
+            await asyncio.to_thread(self.cleaner.close)
+        except OSError as exc:   # the templates (saved atomically) stay as they were
+            if not stop_for_disk_full(self.crawler, exc):
+                raise
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
