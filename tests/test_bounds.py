@@ -44,3 +44,26 @@ def test_endless_sitemaps_and_pagination_are_cut_and_counted() -> None:
         assert len(wide.records()) == 11
     finally:
         ctx.close()
+
+
+def test_a_sitemap_may_be_larger_than_an_article() -> None:
+    """The sitemap protocol allows 50 MB: a sitemap over DOWNLOAD_MAXSIZE (an article page's
+    bound) is still read, while an article over it is a too_large reject. Before, the sitemap
+    was cancelled by the downloader and its articles never listed."""
+    ctx = Ctx("big-sitemap", 120)
+    try:
+        s = ctx.serve()
+        s.page("/a/small-story-of-the-day/", article_html(1))
+        s.page("/a/huge-story-of-the-day/", article_html(2).replace(b"</article>", b"<p>" + b"word " * 300_000 + b"</p></article>"))
+        padding = "".join(f"<url><loc>{s.url(f'/not-here/{i}-' + 'x' * 60 + '.pdf')}</loc></url>" for i in range(12_000))
+        body = urlset([s.url("/a/small-story-of-the-day/"), s.url("/a/huge-story-of-the-day/")]).replace(
+            b"</urlset>", padding.encode() + b"</urlset>")
+        assert len(body) > 1_000_000
+        s.page("/sitemap.xml", body, XML)
+        run = ctx.crawl(s.url("/sitemap.xml"), settings={"DOWNLOAD_MAXSIZE": 1_000_000, "DOWNLOAD_WARNSIZE": 0})
+        assert not run.timed_out and run.tracebacks == 0, run.stderr[-2000:]
+        assert [r["url"] for r in run.records()] == [s.url("/a/small-story-of-the-day/")]
+        assert [(r["url"], r["reason"]) for r in run.records("rejects")] == [(s.url("/a/huge-story-of-the-day/"), "too_large")]
+        assert run.count("newsclean/discovery/invalid/") == 0
+    finally:
+        ctx.close()

@@ -179,6 +179,9 @@ class NewsSpider(scrapy.Spider):
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
         self._inc(f"requests/{kind}")
         meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth}
+        if kind in ("sitemap", "feed", "sniff", "robots"):
+            # The sitemap protocol allows 50 MB; DOWNLOAD_MAXSIZE is an article page's bound.
+            meta["download_maxsize"] = max(self.settings.getint("DOWNLOAD_MAXSIZE"), discovery.MAX_DOCUMENT_BYTES)
         headers: dict[str, str] = {}
         if self.store is not None:
             etag, last_modified = self.store.document_validators(url)
