@@ -2,7 +2,7 @@
 
 Pipeline (each step small and named; :class:`_Run` counts what each step removed)::
 
-    decode -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
+    decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
     on the shared tree, JSON-LD articleBody and body_selector as evidence; a short result is
     checked against trafilatura on a fresh, unpruned parse) -> line rules ->
@@ -34,9 +34,9 @@ import lxml.etree as etree
 import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
-from w3lib.encoding import html_to_unicode
 
 from newsclean.cleaners import dom, lines as line_rules, streamed
+from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
 
@@ -89,28 +89,6 @@ class _Run:
     def check(self, step: str) -> None:
         if time.thread_time() > self.deadline:
             raise _Timeout(step)
-
-
-def decode(html: str | bytes) -> str:
-    """Bytes to text: BOM, then HTTP-less meta charset, fallback utf-8 / cp1252 (w3lib)."""
-    if isinstance(html, str):
-        return html
-    _, text = html_to_unicode(None, html)
-    return text
-
-
-#: Control characters other than the whitespace ones (\t \n \f \r), counted in C instead of a
-#: Python loop over 2 KB on every page.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
-
-
-def looks_binary(text: str) -> bool:
-    """NULs or mostly control characters in the first KB, and no tag at all."""
-    head = text[:2048]
-    if "\x00" in head:
-        return "<" not in head or head.count("\x00") > 16
-    ctrl = len(_CONTROL.findall(head))
-    return ctrl > len(head) * 0.1 or "<" not in text[:65536] and ctrl > 0
 
 
 #: What lxml refuses in a text or tail it is given (XML 1.0: C0 controls other than tab, newline

@@ -3,13 +3,15 @@ characters lxml refuses, binary bodies, undeclared legacy charsets. Pages are wr
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from newsclean.cleaners import Article, clean_html, dom, metadata
+from newsclean.cleaners import Article, Rejected, clean_html, dom, metadata
+from newsclean.cleaners.encoding import decode, looks_binary
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
 
@@ -82,3 +84,50 @@ def test_control_character_beside_a_removed_element_keeps_the_article(char: str)
     # before: Rejected('error', 'ValueError: All strings must be XML compatible ...'), the article lost
     assert isinstance(result, Article), result
     assert "were lifted onto the quay by the waves." in result.text and "Share on X" not in result.text
+
+
+def test_binary_bodies_are_not_html_and_stray_nuls_are_not_binary() -> None:
+    from newsclean.crawler.hostile.cases_cleaning import nul_page, pdf_bytes
+    gz = gzip.compress(("<html><body>" + f"<p>{STORY}</p>" * 20 + "</body></html>").encode())
+    for body, ctype in ((pdf_bytes(), None), (pdf_bytes(), "text/html; charset=utf-8"), (gz, None),
+                        (gz, "text/html; charset=windows-1252"), (gz, "text/html; charset=iso-8859-1")):
+        text = decode(body, ctype)
+        assert looks_binary(text), (body[:8], ctype)
+        result = clean_html(text, "http://127.0.0.1/file")
+        assert isinstance(result, Rejected) and result.reason == "not_html", (body[:8], ctype, result)
+    # valid UTF-8 with a NUL every fifty characters (24 in the first 2 KB) is a page, not a binary
+    assert isinstance(clean_html(nul_page(), "http://127.0.0.1/nul"), Article)
+
+
+#: Text in single-byte charsets that charset-normalizer alone took for another one (cp1250, cp852).
+CHARSET_CASES = [
+    ("El niño español comió en la montaña. “Es un año muy difícil”, dijo el señor Muñoz — tras la reunión.", "cp1252"),
+    ("A população não sabia que o governo já tinha decidido. “É uma situação difícil”, disse João.", "cp1252"),
+    ("Larry King’s marital monkey trials — the city’s busy private investigators.", "cp1252"),
+    ("Cumhurbaşkanı, hükümetin önümüzdeki aylarda ekonomiyi desteklemek için önlemler alacağını söyledi.", "cp1254"),
+    ("Президент заявил, что правительство примет меры для поддержки экономики.", "cp1251"),
+    ("Prezident řekl, že vláda přijme opatření během několika měsíců. Příliš žluťoučký kůň.", "cp1250"),
+    ("大統領は、政府が今後数か月で経済を支援するための措置を講じると述べた。", "shift_jis"),
+]
+
+
+@pytest.mark.parametrize("text,charset", CHARSET_CASES)
+def test_undeclared_charset_is_detected_from_the_bytes(text: str, charset: str) -> None:
+    body = f"<html><head><title>x</title></head><body><p>{text}</p></body></html>".encode(charset)
+    assert decode(body) == body.decode(charset)
+    assert decode(body, "text/html") == body.decode(charset)   # a header without charset declares nothing
+
+
+def test_declared_charset_wins_over_detection() -> None:
+    body = "<html><body><p>El niño español comió en la montaña.</p></body></html>".encode("cp1252")
+    assert "ń" in decode(body, "text/html; charset=windows-1250")
+    assert "ñ" in decode(b'<meta charset="windows-1252">' + body)
+
+
+def test_hostile_cleaning_cases_hold() -> None:
+    """Points 3, 5 and 8 on a real server and a real crawl: a PDF and raw gzip bytes served as
+    text/html were written as articles, a UTF-8 page with stray NULs was a not_html reject, an
+    undeclared windows-1252 page came out as windows-1250 ('nińo')."""
+    from newsclean.crawler.hostile import run_cases, table
+    results = run_cases(["binary-as-html", "control-character", "undeclared-cp1252"])
+    assert all(r.held for r in results), table(results)

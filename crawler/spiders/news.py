@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from newsclean.cleaners.encoding import decode
 from newsclean.crawler import discovery
 from newsclean.crawler.extensions import stop_for_disk_full
 from newsclean.crawler.items import PageItem, RejectItem
@@ -558,7 +559,9 @@ class NewsSpider(scrapy.Spider):
             return []
         return [PageItem(
             url=response.url,
-            html=response.text,
+            # the charset the page declares, else the one its bytes show (Scrapy's own guess took
+            # undeclared windows-1252 pages for windows-1250)
+            html=decode(response.body, ctype.decode("latin-1") or None),
             site=self.site.name,
             status=response.status,
             source=response.meta.get("newsclean_source", "start"),
