@@ -9,6 +9,8 @@ crawls). Per-site template learning lives here, with the caller: one
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -69,7 +71,17 @@ class Cleaner(Protocol):
 
 
 class TemplateBook:
-    """The learned templates of every site a crawl sees, persisted under ``state/templates``."""
+    """The learned templates of every site a crawl sees, persisted under ``state/templates``.
+
+    One book per state directory serves every crawler of a process (:func:`shared_book`): two
+    crawlers that see the same site (``--url`` and ``--urls`` are both ``adhoc``) learn into one
+    state instead of the last to close overwriting the other's file. A window holds each
+    site it cleans (:meth:`hold`) and releases them when its crawler closes (:meth:`release`): a site no crawler
+    holds any more is saved and, when it can be read back, forgotten, so a run over many sites
+    keeps only the open ones in memory. The crawl's event loop reads and learns; a closing
+    crawler saves from another thread (a site asked for while it is being written is learned
+    into a copy).
+    """
 
     #: Distinct blocks a site keeps counts for (the most frequent win). A crawl sees ~10 new
     #: blocks per article; boilerplate is among the most frequent, so this bounds memory
@@ -79,39 +91,99 @@ class TemplateBook:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._sites: dict[str, SiteTemplates] = {}
+        self._holders: dict[str, int] = {}     # site -> windows cleaning it now
+        self._saving: set[str] = set()         # sites being written by a closing crawler
+        self._lock = threading.Lock()
 
     def _path(self, site: str) -> Path | None:
         return self.directory / "templates" / f"{site}.json" if self.directory else None
 
     def get(self, site: str) -> SiteTemplates:
-        if site not in self._sites:
-            path = self._path(site)
-            self._sites[site] = (SiteTemplates.load(path) if path and path.exists()
-                                 else SiteTemplates(site, max_blocks=self.MAX_BLOCKS))
-        return self._sites[site]
+        with self._lock:
+            templates = self._sites.get(site)
+            if templates is None:
+                path = self._path(site)
+                templates = (SiteTemplates.load(path) if path and path.exists()
+                             else SiteTemplates(site, max_blocks=self.MAX_BLOCKS))
+                self._sites[site] = templates
+            elif site in self._saving:
+                # Being written by another thread: learn into a copy (that one is left as read).
+                templates = self._sites[site] = SiteTemplates.from_dict(templates.to_dict())
+            return templates
 
     def sites(self) -> dict[str, SiteTemplates]:
-        """The sites seen so far and their state."""
-        return dict(self._sites)
+        """The sites in memory and their state."""
+        with self._lock:
+            return dict(self._sites)
+
+    def hold(self, site: str) -> None:
+        """A window cleans ``site`` from now on, until it releases it."""
+        with self._lock:
+            self._holders[site] = self._holders.get(site, 0) + 1
+
+    def release(self, sites: Iterable[str]) -> None:
+        """A window is done with ``sites``: save those no other window holds, and forget them
+        where they can be loaded again (the one still holding a site saves it later)."""
+        done = []
+        with self._lock:
+            for site in sites:
+                left = self._holders.get(site, 0) - 1
+                if left > 0:
+                    self._holders[site] = left
+                else:
+                    self._holders.pop(site, None)
+                    done.append(site)
+        self.save(done)
+        if self.directory is None:
+            return   # nowhere to load them from again: kept
+        with self._lock:
+            for site in done:
+                if not self._holders.get(site) and site not in self._saving:
+                    self._sites.pop(site, None)
 
     def observe_blocks(self, site: str, url: str, blocks: frozenset[int], canonical: str | None = None) -> None:
         """Count one page of ``site`` given its block hashes (computed where it was cleaned) and
         the canonical URL it declares (its copies under other URLs are one document)."""
         self.get(site).add_page(url, blocks, canonical)
 
-    def bound(self) -> None:
-        """Keep every site's counters within their ``max_blocks`` (memory flat on long crawls)."""
-        for templates in self._sites.values():
+    def bound(self, sites: Iterable[str] | None = None) -> None:
+        """Keep these sites' (default: all) counters within their ``max_blocks`` (memory flat on long crawls)."""
+        for templates in (self.sites().values() if sites is None else map(self.get, sites)):
             # SiteTemplates.observe evicts at the same size; add_page leaves that to its caller.
             if len(getattr(templates, "_counts", ())) > 2 * templates.max_blocks:
                 templates.evict()
 
-    def save(self) -> None:
-        for site, templates in self._sites.items():
+    def save(self, sites: Iterable[str] | None = None) -> None:
+        """Write these sites' (default: all in memory) templates, each atomically."""
+        for site in list(self.sites() if sites is None else sites):
             path = self._path(site)
-            if path is not None:
+            with self._lock:
+                templates = self._sites.get(site)
+                if path is None or templates is None:
+                    continue
+                self._saving.add(site)
+            try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 templates.save(path)
+            finally:
+                with self._lock:
+                    self._saving.discard(site)
+
+
+_BOOKS: dict[Path, TemplateBook] = {}
+_BOOKS_LOCK = threading.Lock()
+
+
+def shared_book(directory: Path | None) -> TemplateBook:
+    """The process's book for a state directory, shared by every crawler that uses it (a new
+    book each time for None: nothing is saved, so nothing can be lost between crawlers)."""
+    if directory is None:
+        return TemplateBook(None)
+    key = Path(directory).resolve()
+    with _BOOKS_LOCK:
+        if key not in _BOOKS:
+            _BOOKS[key] = TemplateBook(Path(directory))
+        return _BOOKS[key]
 
 
 class LearningWindow:
@@ -163,6 +235,7 @@ class LearningWindow:
         if site not in snap:
             # Not in the book when snapshot b was taken: at b the site had its loaded state.
             if site not in self._baseline:
+                self.book.hold(site)
                 self._baseline[site] = self.book.get(site).learned()
             snap[site] = self._baseline[site]
         return b, snap[site]
@@ -180,13 +253,19 @@ class LearningWindow:
                 self._take_snapshot(self._counted)
 
     def _take_snapshot(self, b: int) -> None:
-        self.book.bound()
-        self._snapshots[b] = {site: t.learned() for site, t in self.book.sites().items()}
+        # This window's sites only: the book may hold other crawlers' sites too.
+        self.book.bound(self._baseline)
+        self._snapshots[b] = {site: self.book.get(site).learned() for site in self._baseline}
         for old in [k for k in self._snapshots if k < b - 2 * self.epoch]:
             del self._snapshots[old]
         for fut in self._waiters.pop(b, []):
             if not fut.done():
                 fut.set_result(None)
+
+    def close(self) -> None:
+        """The crawler is done: save its sites' templates (see :meth:`TemplateBook.release`)."""
+        sites, self._baseline, self._snapshots = list(self._baseline), {}, {0: {}}
+        self.book.release(sites)
 
 
 class InlineCleaner:
@@ -213,7 +292,7 @@ class InlineCleaner:
         return cleaned
 
     def close(self) -> None:
-        self.book.save()
+        self.window.close()
 
 
 def language_gate(result: CleanResult, languages: frozenset[str]) -> CleanResult:

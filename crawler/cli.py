@@ -102,11 +102,13 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
 
     from newsclean.crawler.cleaning import language_filter
     from newsclean.crawler.pipelines import output_compression
+    from newsclean.crawler.sitequeue import concurrent_sites
 
     try:   # refused here as one line, not as a traceback from inside Scrapy
         dedup_options(overrides)
         output_compression(overrides)
         language_filter(overrides)
+        concurrent_sites(overrides)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_settings(overrides)
@@ -127,6 +129,8 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.extensions import build_manifest, stop_for_disk_full
+    from newsclean.crawler.pool import pools_kept_open
+    from newsclean.crawler.sitequeue import SiteRunner, concurrent_sites
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
 
@@ -139,7 +143,6 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
     process = CrawlerProcess(settings)
-    crawlers = []
     full: list[str] = []   # a crawl that could not even start for a full disk (store, dedup index)
 
     def no_space(failure: Any, crawler: Any) -> Any:
@@ -148,22 +151,16 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
         full.append(str(crawler.stats.get_value("newsclean/output/error")))
         return None
 
-    for spider, kwargs in jobs:
-        crawler = process.create_crawler(spider)
-        crawlers.append(crawler)
-        process.crawl(crawler, **kwargs).addErrback(no_space, crawler)
-    process.start()
-    per_site = {}
-    for crawler in crawlers:
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-        if removed:
-            stats["newsclean/output/orphans_removed"] = removed
-        name = crawler.spider.name if crawler.spider else str(crawler.spidercls.name)
-        per_site[name] = stats
+    sites = SiteRunner(process, jobs, concurrent_sites(settings), no_space)
+    with pools_kept_open():   # the cleaning workers stay warm from one site to the next
+        sites.start()
+        process.start()
+    per_site = sites.per_site()
+    if removed:   # once for the run, not once per site (the manifest adds the sites' counts up)
+        next(iter(per_site.values()), {})["newsclean/output/orphans_removed"] = removed
     manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
     # Workers of one --redis crawl share its id (their stores say it); a run alone is its own crawl.
-    shared = [getattr(getattr(c.spider, "store", None), "crawl_id", None) for c in crawlers]
-    manifest.crawl_id = next((cid for cid in shared if isinstance(cid, str) and cid), run_id)
+    manifest.crawl_id = next((cid for cid in sites.crawl_ids if isinstance(cid, str) and cid), run_id)
     if reserve is not None:
         reserve.unlink(missing_ok=True)   # a full disk still has room for the manifest
     try:
@@ -262,7 +259,7 @@ def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str
     """Site names a crawl runs: those named, or the catalog's chosen by --all/--country/--language."""
     from newsclean.crawler.sites import select_sites
 
-    names = list(args.sites)
+    names = list(dict.fromkeys(args.sites))   # a site named twice is crawled once
     if args.all or args.country or args.language:
         if names:
             raise UsageError("name sites, or choose them with --all/--country/--language, not both")

@@ -19,7 +19,7 @@ import hashlib
 import mimetypes
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ class Hit:
     path: str
     status: int
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)   # when it was asked for (time.monotonic)
 
 
 class _Handler(BaseHTTPRequestHandler):

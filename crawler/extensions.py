@@ -19,6 +19,8 @@ from newsclean.output.sqlite import is_disk_full
 logger = logging.getLogger(__name__)
 
 OUTPUT_ERROR = "newsclean/output/error"
+#: Stats that measure the process, not one site's work: the manifest takes their largest value.
+GAUGES = frozenset({"newsclean/pool/workers", "newsclean/reactor/max_stall_ms", "newsclean/reactor/gc_max_ms"})
 
 
 def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
@@ -78,7 +80,9 @@ def build_manifest(run_id: str, started_at: datetime, per_site: dict[str, dict[s
         files += stats.get("newsclean/output/files", []) + stats.get("newsclean/warc/files", [])
         for key, value in stats.items():
             if key.startswith("newsclean/") and isinstance(value, int):
-                counts[key] = counts.get(key, 0) + value
+                # A gauge is the run's, not a site's: the worst, not the sum (8 workers were
+                # reported for 4 sites that shared one pool of 2).
+                counts[key] = max(counts.get(key, 0), value) if key in GAUGES else counts.get(key, 0) + value
                 if key.startswith("newsclean/clean/dropped/"):
                     r = key.rsplit("/", 1)[1]
                     dropped[r] = dropped.get(r, 0) + value

@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsclean.cleaners import Article
-from newsclean.crawler.cleaning import (Cleaner, CleanJob, TemplateBook, article_record, language_filter, language_gate,
+from newsclean.crawler.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
                                         since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
 from newsclean.crawler.state import state_dir
@@ -65,7 +65,7 @@ class CleanPipeline:
             cleaner = NoCleaner(crawler.stats)
         else:
             workers = s.get("NEWSCLEAN_CLEAN_WORKERS")   # None: one per core; 0: inline
-            cleaner = make_cleaner(TemplateBook(state_dir(s)), s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"),
+            cleaner = make_cleaner(shared_book(state_dir(s)), s.getfloat("NEWSCLEAN_CLEAN_TIMEOUT"),
                                    None if workers in (None, "") else int(workers), stats=crawler.stats)
         return cls(crawler, s["NEWSCLEAN_RUN_ID"], cleaner, language_filter(s))
 

@@ -10,6 +10,11 @@ page's block hashes, which the
 parent counts (in arrival order, so results do not depend on which worker got which page:
 they equal :class:`~crawler.cleaning.InlineCleaner`'s for the same arrival order).
 
+A crawl's crawlers (one per site) clean in one :class:`WorkerPool` per process
+(:func:`shared_pool`, counted by its users and closed by the last); each crawler's
+:class:`PoolCleaner` keeps its own learning window, so its pages in flight, timeout and stats
+stay its own.
+
 One thread per worker feeds its process through a pipe and waits for the answer with a hard
 deadline in the worker's CPU time (wall-clock time only as a backstop, :data:`WALL_FACTOR` times
 longer): a loaded machine or the workers' lower priority slows a page down without making it
@@ -30,7 +35,9 @@ This module imports no Scrapy at module level: workers import it to find their e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -39,7 +46,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,17 +212,18 @@ class _Task:
     version: int
     learned: frozenset[int]
     future: asyncio.Future
+    owner: PoolCleaner   # the crawler's cleaner: its timeout, stats and event loop
 
 
 class _Slot:
     """One worker process and the thread that feeds it; replaces the process when it dies."""
 
-    def __init__(self, pool: PoolCleaner, index: int) -> None:
+    def __init__(self, pool: WorkerPool, index: int) -> None:
         self.pool = pool
         self.index = index
         self.proc: Any = None
         self.conn: Any = None
-        self.sent: dict[str, int] = {}   # site -> learned version this process holds
+        self.sent: dict[str, tuple[int, int]] = {}   # site -> (cleaner, learned version) this process holds
         self.thread = threading.Thread(target=self._run, name=f"newsclean-clean-{index}", daemon=True)
 
     def start_process(self) -> None:
@@ -263,7 +271,7 @@ class _Slot:
                 return
             if task.future.cancelled():
                 continue
-            self.pool.deliver(task, self._do(task))
+            task.owner.deliver(task, self._do(task))
 
     def _do(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
         """Clean the task's page; a page that times out is cleaned once more in a fresh worker."""
@@ -272,7 +280,7 @@ class _Slot:
             result = cleaned.result
             if not (isinstance(result, Rejected) and result.reason == "timeout") or attempt == TIMEOUT_RETRIES:
                 return cleaned, blocks
-            self.pool.count(STAT_RETRIED)
+            task.owner.count(STAT_RETRIED)
             logger.info("cleaning %s timed out (%s); trying once more", task.job.url, result.detail)
         raise AssertionError("unreachable")
 
@@ -293,34 +301,117 @@ class _Slot:
                 return False
 
     def _attempt(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
-        job = task.job
+        job, owner = task.job, task.owner
         if self.proc is None:
             try:
                 self.start_process()
             except (EOFError, OSError):
                 self.kill()
-                self.pool.count(STAT_CRASHES)
+                owner.count(STAT_CRASHES)
                 return Cleaned(Rejected(job.url, "error", detail="worker failed to start")), None
-        send_learned = task.learned if self.sent.get(job.site) != task.version else None
+        # Two crawlers may clean a site of one name with different learned sets: the worker
+        # holds one set per site, so it is sent again when the other crawler's page comes.
+        holds = (owner.key, task.version)
+        send_learned = task.learned if self.sent.get(job.site) != holds else None
         try:
             self.conn.send((job.html, job.url, job.rules, job.site, task.version, send_learned,
-                            self.pool.timeout))
-            self.sent[job.site] = task.version
-            if self._answer(self.pool.timeout):
+                            owner.timeout))
+            self.sent[job.site] = holds
+            if self._answer(owner.timeout):
                 return self.conn.recv()
         except (EOFError, OSError):
-            self.pool.count(STAT_CRASHES)
-            self.pool.count(STAT_RESTARTS)
+            owner.count(STAT_CRASHES)
+            owner.count(STAT_RESTARTS)
             code = self.proc.exitcode if self.proc is not None else None
             self.kill()
             logger.warning("cleaning worker %d crashed on %s (exit code %s); replaced", self.index, job.url, code)
             return Cleaned(Rejected(job.url, "error", detail="worker crashed")), None
-        self.pool.count(STAT_TIMEOUTS)
-        self.pool.count(STAT_RESTARTS)
+        owner.count(STAT_TIMEOUTS)
+        owner.count(STAT_RESTARTS)
         self.kill()
         logger.warning("cleaning %s took over %.1f s of CPU (or %.0f s in all); worker %d replaced", job.url,
-                       self.pool.timeout, (self.pool.timeout + KILL_GRACE) * WALL_FACTOR, self.index)
-        return Cleaned(Rejected(job.url, "timeout", detail=f"over {self.pool.timeout:g} s (worker killed)")), None
+                       owner.timeout, (owner.timeout + KILL_GRACE) * WALL_FACTOR, self.index)
+        return Cleaned(Rejected(job.url, "timeout", detail=f"over {owner.timeout:g} s (worker killed)")), None
+
+
+class WorkerPool:
+    """``workers`` cleaning processes and the threads that feed them, taking pages from one
+    queue in arrival order; shared by every :class:`PoolCleaner` of a process (:func:`shared_pool`)."""
+
+    def __init__(self, workers: int, start_method: str = "forkserver") -> None:
+        if workers < 1:
+            raise ValueError("a pool needs at least one worker (use InlineCleaner for none)")
+        self.size = workers
+        self.start_method = start_method
+        self.ctx = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self.ctx.set_forkserver_preload(["newsclean.crawler.worker_preload"])
+        self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.closed = False
+        self.users = 0        # PoolCleaners using the shared pool now
+        self.max_timeout = 0.0
+        self.slots = [_Slot(self, i) for i in range(workers)]
+        for slot in self.slots:
+            slot.thread.start()   # each thread starts its process now, off the event loop
+
+    def close(self) -> None:
+        """Stop the workers (each finishes its page) and join them."""
+        if self.closed:
+            return
+        self.closed = True
+        for _ in self.slots:
+            self.tasks.put(None)
+        deadline = time.monotonic() + self.max_timeout + KILL_GRACE + EXIT_WAIT + 1
+        for slot in self.slots:
+            slot.thread.join(max(0.1, deadline - time.monotonic()))
+        for slot in self.slots:
+            if slot.thread.is_alive():
+                slot.kill()
+
+
+_SHARED: dict[tuple[int, str], WorkerPool] = {}
+_SHARED_LOCK = threading.Lock()
+_KEPT_OPEN = 0   # runs (pools_kept_open) that keep idle shared pools for their next crawler
+
+
+def shared_pool(workers: int, start_method: str = "forkserver") -> WorkerPool:
+    """The process's pool of ``workers`` processes, started by its first user; every crawler of
+    a run cleans in it (one pool per crawler made ~350 workers for 175 sites on 2 cores)."""
+    with _SHARED_LOCK:
+        pool = _SHARED.get((workers, start_method))
+        if pool is None or pool.closed:
+            pool = _SHARED[(workers, start_method)] = WorkerPool(workers, start_method)
+        pool.users += 1
+        return pool
+
+
+def release_pool(pool: WorkerPool) -> None:
+    """A user is done with a shared pool: the last one closes it (unless a run keeps it open)."""
+    with _SHARED_LOCK:
+        pool.users -= 1
+        idle = pool.users <= 0 and _KEPT_OPEN == 0
+        if idle and _SHARED.get((pool.size, pool.start_method)) is pool:
+            del _SHARED[(pool.size, pool.start_method)]
+    if idle:
+        pool.close()
+
+
+@contextlib.contextmanager
+def pools_kept_open() -> Iterator[None]:
+    """While a run starts crawler after crawler, keep the shared pool's workers (warm) between
+    them; closed at the end when no crawler uses them."""
+    global _KEPT_OPEN
+    with _SHARED_LOCK:
+        _KEPT_OPEN += 1
+    try:
+        yield
+    finally:
+        with _SHARED_LOCK:
+            _KEPT_OPEN -= 1
+            idle = [key for key, pool in _SHARED.items() if pool.users <= 0] if _KEPT_OPEN == 0 else []
+            pools = [_SHARED.pop(key) for key in idle]
+        for pool in pools:
+            pool.close()
 
 
 class PoolCleaner:
@@ -329,28 +420,35 @@ class PoolCleaner:
     ``clean(job)`` must be awaited on the event loop that runs the crawl (Twisted's asyncio
     reactor). In-flight jobs are bounded by the learning window (at most two epochs), so an
     awaiting pipeline holds Scrapy's scraper slot and fetching slows down to cleaning speed.
+    ``shared``: clean in the process's :func:`shared_pool` (the crawl: one pool for all its
+    crawlers; each keeps its own window, so each site's back-pressure and learning are its own
+    and a slow site holds only its own pages back), else in a pool of its own.
     ``stats``: anything with ``inc_value(key, n=1)`` / ``set_value`` (Scrapy's stats), or None.
     """
 
+    _keys = itertools.count(1)
+
     def __init__(self, book: TemplateBook, timeout: float, workers: int, *, stats: Any = None,
-                 window: LearningWindow | None = None, start_method: str = "forkserver") -> None:
+                 window: LearningWindow | None = None, start_method: str = "forkserver",
+                 shared: bool = False) -> None:
         if workers < 1:
             raise ValueError("a pool needs at least one worker (use InlineCleaner for none)")
         self.book = book
         self.timeout = timeout
         self.stats = stats
         self.window = window or LearningWindow(book)
-        self.ctx = multiprocessing.get_context(start_method)
-        if start_method == "forkserver":
-            self.ctx.set_forkserver_preload(["newsclean.crawler.worker_preload"])
-        self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.key = next(self._keys)
+        self.shared = shared
+        self.pool = shared_pool(workers, start_method) if shared else WorkerPool(workers, start_method)
+        self.pool.max_timeout = max(self.pool.max_timeout, timeout)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
-        self.slots = [_Slot(self, i) for i in range(workers)]
-        for slot in self.slots:
-            slot.thread.start()   # each thread starts its process now, off the event loop
         if stats is not None:
-            stats.set_value(STAT_WORKERS, workers)
+            stats.set_value(STAT_WORKERS, self.pool.size)
+
+    @property
+    def slots(self) -> list[_Slot]:
+        return self.pool.slots
 
     def count(self, key: str) -> None:
         """Count an event from any thread (the stats object is only touched on the loop)."""
@@ -382,37 +480,35 @@ class PoolCleaner:
             await self.window.wait_turn(seq)
             version, learned = self.window.snapshot(job.site, seq)
             future = self.loop.create_future()
-            self.tasks.put(_Task(job, version, learned, future))
+            self.pool.tasks.put(_Task(job, version, learned, future, self))
             cleaned, blocks = await future
         finally:
             self.window.finish(seq, job.site, job.url, blocks, declared_canonical(cleaned))
         return cleaned
 
     def close(self) -> None:
-        """Stop the workers (each finishes its page), join them, and save the learned templates."""
+        """Let the workers go (a pool of its own, or the shared pool's last user: stop them, each
+        finishing its page) and save the learned templates."""
         if self.closed:
             return
         self.closed = True
-        for _ in self.slots:
-            self.tasks.put(None)
-        deadline = time.monotonic() + self.timeout + KILL_GRACE + EXIT_WAIT + 1
-        for slot in self.slots:
-            slot.thread.join(max(0.1, deadline - time.monotonic()))
-        for slot in self.slots:
-            if slot.thread.is_alive():
-                slot.kill()
-        self.book.save()
+        if self.shared:
+            release_pool(self.pool)
+        else:
+            self.pool.close()
+        self.window.close()
 
 
 def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
                  stats: Any = None) -> Any:
-    """The cleaner for a crawl: a pool of ``workers`` processes (None: one per core), inline for 0."""
+    """The cleaner for a crawl: a pool of ``workers`` processes (None: one per core) shared by
+    the process's crawlers, inline for 0."""
     from newsclean.crawler.cleaning import InlineCleaner
 
     n = (os.cpu_count() or 1) if workers is None else workers
     if n <= 0:
         return InlineCleaner(book, timeout)
-    return PoolCleaner(book, timeout, n, stats=stats)
+    return PoolCleaner(book, timeout, n, stats=stats, shared=True)
 
 
 class StallProbe:

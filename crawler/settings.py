@@ -50,7 +50,8 @@ NEWSCLEAN_CCNEWS_RETRIES = 5         # retries of a failed or stalled read, from
 NEWSCLEAN_CCNEWS_BACKOFF = 2.0       # seconds before the first retry; doubled each time
 NEWSCLEAN_WARC_ENABLED = False       # archive every request/response in OUT/warc/<run_id>-<site>.warc.gz (crawl --warc)
 NEWSCLEAN_CLEAN_ENABLED = True       # False: fetch only, drop every page uncleaned (benchmarks)
-NEWSCLEAN_CLEAN_WORKERS = None       # cleaning processes; None: one per core; 0: inline, on the reactor thread
+NEWSCLEAN_CLEAN_WORKERS = None       # cleaning processes (one pool for all the run's sites); None: one per core; 0: inline, on the reactor thread
+NEWSCLEAN_CONCURRENT_SITES = 8       # sites crawled at once in one run; the next starts as one finishes
 NEWSCLEAN_STALL_PROBE = False        # count reactor stalls (newsclean/reactor/stalls)
 NEWSCLEAN_STALL_REPORT_MS = 200      # lateness from which the probe counts a stall
 

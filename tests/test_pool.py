@@ -244,9 +244,9 @@ def test_pipelines_close_off_the_reactor_thread(tmp_path: Path) -> None:
     saved_on: list[int] = []
 
     class Book(TemplateBook):
-        def save(self) -> None:
+        def save(self, sites=None) -> None:
             saved_on.append(threading.get_ident())
-            super().save()
+            super().save(sites)
 
     crawler = get_crawler(settings_dict={"NEWSCLEAN_OUTPUT_DIR": str(tmp_path), "NEWSCLEAN_RUN_ID": "r",
                                           "NEWSCLEAN_PART_MAX_RECORDS": 10})
