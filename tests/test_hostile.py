@@ -42,12 +42,14 @@ def test_fast_cases_hold_and_the_table_says_so(capsys: pytest.CaptureFixture[str
     assert out[0].split()[:2] == ["case", "held"] and out[1].split()[:2] == ["http-500-503", "yes"]
 
 
+@pytest.mark.slow
 def test_refusals_and_broken_documents_are_said() -> None:
     """Issue #14 point 9, on real servers: over-size bodies and gzip bombs become too_large
-    rejects with their own keys (fetch/too_large, fetch/bomb); an XML-bomb feed and junk
+    rejects with their own keys (fetch/too_large, fetch/bomb), also a body without a length
+    that grows past the bound (cancelled without a message); an XML-bomb feed and junk
     sitemaps are counted invalid with a warning each. Before: no reject, no key, the bomb
     feed read as empty, a cut sitemap read as empty."""
-    results = run_cases(["oversize-body", "gzip-bomb", "feed-xml-bomb", "sitemap-junk"])
+    results = run_cases(["oversize-body", "fifty-mb-page", "gzip-bomb", "feed-xml-bomb", "sitemap-junk"])
     assert all(r.held for r in results), table(results)
 
 

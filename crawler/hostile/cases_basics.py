@@ -153,3 +153,47 @@ def xxe_sitemap(ctx: Ctx) -> Outcome:
     leaked = s.count("^/xxe") + sum("root:" in h.path for h in s.hits)
     held = not run.timed_out and run.tracebacks == 0 and leaked == 0
     return Outcome(held, f"{leaked} entity fetches or file leaks, {run}")
+
+
+def _stream_50mb(h: object) -> None:
+    """A 50 MB page without Content-Length (the end is the connection's close)."""
+    w = h.wfile  # type: ignore[attr-defined]
+    w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body><p>")
+    chunk = b"lorem ipsum " * 87_382   # ~1 MB
+    for _ in range(50):
+        w.write(chunk)
+    w.write(b"</p></body></html>")
+
+
+@case("fifty-mb-page", bound=90)
+def fifty_mb_page(ctx: Ctx) -> Outcome:
+    """A 50 MB article page without Content-Length is cut at DOWNLOAD_MAXSIZE: a too_large reject."""
+    s = ctx.serve()
+    s.page("/a/endless-story-of-the-day/", Raw(_stream_50mb))
+    s.page("/sitemap.xml", urlset([s.url("/a/endless-story-of-the-day/")]), XML)
+    run = ctx.crawl(s.url("/sitemap.xml"))
+    reasons = [r["reason"] for r in run.records("rejects")]
+    held = not run.timed_out and run.tracebacks == 0 and reasons == ["too_large"]
+    return Outcome(held, f"rejects={reasons}, fetch/too_large={run.count('newsclean/fetch/too_large')}, {run}")
+
+
+def _drip(h: object) -> None:
+    w = h.wfile  # type: ignore[attr-defined]
+    w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+    for _ in range(120):
+        w.write(b"<")
+        w.flush()
+        time.sleep(0.5)
+
+
+@case("slow-drip", bound=60)
+def slow_drip(ctx: Ctx) -> Outcome:
+    """A server that drips one byte every half second is cut at DOWNLOAD_TIMEOUT: a counted failure."""
+    s = ctx.serve()
+    s.page("/a/dripping-story-of-the-day/", Raw(_drip))
+    s.page("/a/good-article-one-here/", article_html(7))
+    s.page("/sitemap.xml", urlset([s.url("/a/dripping-story-of-the-day/"), s.url("/a/good-article-one-here/")]), XML)
+    run = ctx.crawl(s.url("/sitemap.xml"), settings={"DOWNLOAD_TIMEOUT": 4})
+    failed = run.count("newsclean/fetch/failed/article")
+    held = not run.timed_out and run.tracebacks == 0 and failed == 1 and len(run.records()) == 1
+    return Outcome(held, f"{failed} failed, {len(run.records())} written, {run}")

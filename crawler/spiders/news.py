@@ -642,8 +642,10 @@ def fetch_refusal(exc: BaseException) -> tuple[str, str, str] | None:
     server sent, not lost: a body over DOWNLOAD_MAXSIZE (``too_large``), one that inflates
     past it (``bomb``), an address the guard refuses (``refused``). None for other failures."""
     detail = " ".join(str(exc).split())[:300]
-    if isinstance(exc, DownloadCancelledError) and "max size" in detail:
-        return "too_large", "too_large", detail
+    if isinstance(exc, DownloadCancelledError) and ("max size" in detail or not detail):
+        # Scrapy cancels a download for its size only; a body that grows past the bound
+        # without announcing its length is cancelled without a message.
+        return "too_large", "too_large", detail or "body larger than DOWNLOAD_MAXSIZE (cut while receiving)"
     if isinstance(exc, IgnoreRequest) and type(exc.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
         return "bomb", "too_large", "decompression bomb: " + detail
     if isinstance(exc, RefusedRequest):
