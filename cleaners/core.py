@@ -14,17 +14,23 @@ article markup it streams in script data, if any (:mod:`cleaners.streamed`; meth
 
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
 before any heuristic walks it (``max_nodes``: over the bound -> ``too_large``; libxml2 caps the
-nesting depth at 256), and the ``timeout`` is checked between steps (-> ``timeout``). A step itself is
-not interrupted: a hard, kill-based bound is the crawler's worker pool's job. The timeout is CPU time
-of the cleaning thread, not wall-clock time: a page must not be rejected because the machine is busy.
+nesting depth at 256), and the ``timeout`` is checked between steps (-> ``timeout``). Called on the
+main thread (the Python API, the crawl's workers), a step that runs past it is interrupted too: a
+CPU-time timer (``SIGPROF``, unless someone else uses it) raises inside the step. Elsewhere a step is
+not interrupted, and a hard, kill-based bound is the crawler's worker pool's job. The timeout is CPU
+time of the cleaning thread, not wall-clock time: a page must not be rejected because the machine is busy.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import signal
+import threading
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -71,15 +77,18 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """The time bound passed. A BaseException: raised inside a step by the timer, it must not be
+    taken for the step's own failure by the ``except Exception`` of trafilatura or of a fallback."""
 
 
 class _Run:
-    """Per-call state: the deadline (CPU time of this thread) and the characters removed per step."""
+    """Per-call state: the deadline (CPU time of this thread), the last step done and the
+    characters removed per step."""
 
     def __init__(self, timeout: float) -> None:
         self.deadline = time.thread_time() + timeout
+        self.done = "start"
         self.removed: dict[str, int] = {}
 
     def count(self, step: str, chars: int) -> None:
@@ -88,7 +97,36 @@ class _Run:
 
     def check(self, step: str) -> None:
         if time.thread_time() > self.deadline:
-            raise _Timeout(step)
+            raise _Timeout(f"after step {step}")
+        self.done = step
+
+
+@contextmanager
+def _interrupt_at_deadline(run: _Run) -> Iterator[None]:
+    """Raise :class:`_Timeout` inside whatever step is running when ``run``'s deadline passes:
+    a CPU-time timer (ITIMER_PROF counts the process's CPU; the handler re-arms itself until this
+    thread's own CPU time is up). Only on the main thread (signals are delivered there) and when
+    no one else has a SIGPROF handler or timer; otherwise nothing is armed."""
+    if (not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGPROF) not in (signal.SIG_DFL, None)
+            or signal.getitimer(signal.ITIMER_PROF) != (0.0, 0.0)):
+        yield
+        return
+
+    def on_timer(signum: int, frame: Any) -> None:
+        left = run.deadline - time.thread_time()
+        if left > 0:   # other threads' CPU counted too: not this thread's time yet
+            signal.setitimer(signal.ITIMER_PROF, max(left, 0.001))
+            return
+        raise _Timeout(f"in the step after {run.done} (interrupted)")
+
+    previous = signal.signal(signal.SIGPROF, on_timer)
+    try:
+        signal.setitimer(signal.ITIMER_PROF, max(run.deadline - time.thread_time(), 0.001))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 #: What lxml refuses in a text or tail it is given (XML 1.0: C0 controls other than tab, newline
@@ -353,19 +391,20 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
     rules = site_rules or SiteRules()
     run = _Run(timeout)
     try:
-        result = _clean(html, url_s, rules, templates, run, options)
-        if isinstance(result, Rejected) and result.reason in _STREAMED_RETRY:
-            # No body in the rendered markup: the page may stream it in script data instead.
-            page = streamed.with_streamed_body(decode(html))
-            if page is not None:
-                run.removed = {}   # the first pass's counts stay with its reject
-                again = _clean(page, url_s, rules, templates, run, options)
-                if isinstance(again, Article):
-                    again.method = f"streamed+{again.method}"
-                    return again
-        return result
+        with _interrupt_at_deadline(run):
+            result = _clean(html, url_s, rules, templates, run, options)
+            if isinstance(result, Rejected) and result.reason in _STREAMED_RETRY:
+                # No body in the rendered markup: the page may stream it in script data instead.
+                page = streamed.with_streamed_body(decode(html))
+                if page is not None:
+                    run.removed = {}   # the first pass's counts stay with its reject
+                    again = _clean(page, url_s, rules, templates, run, options)
+                    if isinstance(again, Article):
+                        again.method = f"streamed+{again.method}"
+                        return again
+            return result
     except _Timeout as exc:
-        return Rejected(url_s, "timeout", detail=f"time bound {timeout}s of CPU passed after step {exc}", removed=run.removed)
+        return Rejected(url_s, "timeout", detail=f"time bound {timeout}s of CPU passed {exc}", removed=run.removed)
     except RecursionError:
         return Rejected(url_s, "too_large", detail="markup nested too deeply", removed=run.removed)
     except Exception as exc:  # noqa: BLE001 — contract: never raises

@@ -4,6 +4,9 @@ characters lxml refuses, binary bodies, undeclared legacy charsets. Pages are wr
 from __future__ import annotations
 
 import gzip
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -131,3 +134,28 @@ def test_hostile_cleaning_cases_hold() -> None:
     from newsclean.crawler.hostile import run_cases, table
     results = run_cases(["binary-as-html", "control-character", "undeclared-cp1252"])
     assert all(r.held for r in results), table(results)
+
+
+_RUNAWAY = """
+from newsclean.cleaners import SiteTemplates, clean_html
+class Endless(SiteTemplates):   # a caller's step that never returns
+    def prune_tree(self, tree):
+        while True:
+            pass
+html = "<html><body><article><h1>Storm</h1>" + "<p>The river rose above the old bridge at night.</p>" * 20 + "</article></body></html>"
+r = clean_html(html, "http://127.0.0.1/a", templates=Endless("x"), timeout=0.3)
+print(type(r).__name__, r.reason, r.detail)
+"""
+
+
+def test_a_runaway_step_is_interrupted_at_the_time_bound() -> None:
+    # its own process: before, clean_html never returned (the bound was checked between steps only)
+    proc = subprocess.run([sys.executable, "-c", _RUNAWAY], capture_output=True, text=True, timeout=300)
+    assert proc.stdout.split()[:2] == ["Rejected", "timeout"], proc.stdout + proc.stderr[-2000:]
+    assert "in the step after prune (interrupted)" in proc.stdout
+
+
+def test_the_timer_is_left_as_it_was() -> None:
+    clean_html(control_character_page("\x0b"), "http://127.0.0.1/storm")
+    assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
