@@ -596,6 +596,8 @@ class CCNewsSpider(scrapy.Spider):
         self.run = _Run(files_total=len(self.files))
         self.problems = 0
         self.item_errors = 0
+        self.pages_done = 0          # pages of this run through the pipelines
+        self._file_pages = (0, 0)    # (kept, pages_done) when the current file started
         self._current: str | None = None
 
     @classmethod
@@ -663,6 +665,7 @@ class CCNewsSpider(scrapy.Spider):
         self._current = path
         before = (self.counts.records, self.counts.kept)
         errors_before = self.item_errors
+        self._file_pages = (self.counts.kept, self.pages_done)
         reader = Reader(self.base + path, self.wanted, self.fetcher, self.counts).start()
         slots = asyncio.Semaphore(INFLIGHT)
         tasks: set[asyncio.Task[None]] = set()
@@ -682,7 +685,9 @@ class CCNewsSpider(scrapy.Spider):
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
             if tasks:
-                await asyncio.gather(*tasks)
+                # asyncio.wait, not gather: a SIGTERM cancels start(), and the pages in flight
+                # must still go through (gather would cancel them with it).
+                await asyncio.wait(tasks)
         finally:
             reader.close()
             self._current = None
@@ -729,7 +734,13 @@ class CCNewsSpider(scrapy.Spider):
     async def _process(self, item: PageItem) -> None:
         engine = self.crawler.engine
         assert engine is not None
-        await engine.scraper.start_itemproc_async(item, response=None)
+        try:
+            await engine.scraper.start_itemproc_async(item, response=None)
+        finally:
+            self.pages_done += 1
+            # Scrapy checks whether a closing spider's scraper is idle only when a response is
+            # done: without this, a SIGTERM with pages in flight would wait forever.
+            engine.scraper._check_if_closing()
 
     def _problem(self, path: str, problem: Problem) -> None:
         self.problems += 1
@@ -755,8 +766,12 @@ class CCNewsSpider(scrapy.Spider):
         then, before = r.last or (r.started, 0)
         r.last = (now, c.bytes)
         rate = (c.bytes - before) / (now - then) / 1e6 if now > then else 0.0
-        # ETA from the share of files read, counting the current file by its bytes.
-        part = min(1.0, (c.bytes - c.file_start) / c.length) if c.length and self._current else 0.0
+        # ETA from the share of files done, counting the current file by its bytes read times
+        # the share of its pages read so far that are through the pipelines (the reader runs ahead).
+        part = 0.0
+        if c.length and self._current:
+            kept, done = c.kept - self._file_pages[0], self.pages_done - self._file_pages[1]
+            part = min(1.0, (c.bytes - c.file_start) / c.length) * (done / kept if kept else 1.0)
         done = r.files_done + part
         elapsed = now - r.started
         todo = r.files_total - done

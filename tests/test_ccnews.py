@@ -350,3 +350,35 @@ def test_a_page_failing_in_the_pipelines_leaves_its_file_to_do(archive: Archive,
     assert again.returncode == 0, again.stderr[-3000:]
     day1 = [f for f in archive.files if "CC-NEWS-20261101" in f]
     assert urls(read_parts(out)) == Counter(archive.articles(files=day1))   # the page is there now, once
+
+
+class SlowPages:
+    """An item pipeline that takes its time over each page: pages are always in flight."""
+
+    async def process_item(self, item: object) -> object:
+        import asyncio
+
+        await asyncio.sleep(0.3)
+        return item
+
+
+def test_sigterm_with_pages_in_flight_ends_interrupted_and_a_rerun_completes(archive: Archive, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipelines = ('{"tests.test_ccnews.SlowPages": 100, "newsclean.crawler.pipelines.CleanPipeline": 300,'
+                 ' "newsclean.crawler.dedup.DedupPipeline": 500, "newsclean.crawler.pipelines.OutputPipeline": 900}')
+    cmd = [sys.executable, "-m", "newsclean.crawler.cli", "ccnews", *RANGE, "--out", str(out), *FAST,
+           "-s", f"ITEM_PIPELINES={pipelines}"]
+    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **archive.env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not archive.warc_gets():
+        time.sleep(0.02)
+    time.sleep(1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)   # waited forever: Scrapy saw no response finish
+    assert proc.returncode == 130, err[-3000:]
+    assert manifest(out)["status"] == "interrupted"
+    assert 0 < len(read_parts(out)) < len(archive.articles())
+    rerun = archive.run(out)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert urls(read_parts(out)) == Counter(archive.articles())
