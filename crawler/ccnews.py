@@ -147,6 +147,16 @@ class Fetcher:
                 self.wait(attempt, url, exc)
 
 
+def fetcher_from(settings: Any, on_retry: Callable[[str], None] | None = None) -> Fetcher:
+    """The fetcher the ``NEWSCLEAN_CCNEWS_*`` settings describe, with the crawl's User-Agent."""
+    from newsclean.crawler.middlewares import user_agent
+
+    return Fetcher(timeout=settings.getfloat("NEWSCLEAN_CCNEWS_TIMEOUT", 60.0),
+                   retries=settings.getint("NEWSCLEAN_CCNEWS_RETRIES", 5),
+                   backoff=settings.getfloat("NEWSCLEAN_CCNEWS_BACKOFF", 2.0),
+                   user_agent=user_agent(settings), on_retry=on_retry)
+
+
 def describe(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
@@ -611,10 +621,7 @@ class CCNewsSpider(scrapy.Spider):
         s = crawler.settings
         spider.base = base_url(s)
         spider.resolve = SiteResolver(load_registry())
-        spider.fetcher = Fetcher(timeout=s.getfloat("NEWSCLEAN_CCNEWS_TIMEOUT", 60.0),
-                                 retries=s.getint("NEWSCLEAN_CCNEWS_RETRIES", 5),
-                                 backoff=s.getfloat("NEWSCLEAN_CCNEWS_BACKOFF", 2.0),
-                                 user_agent=s.get("USER_AGENT") or "newsclean", on_retry=spider._retrying)
+        spider.fetcher = fetcher_from(s, on_retry=spider._retrying)
         spider.store = open_store(s)
         spider.ledger = open_ledger(s)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)

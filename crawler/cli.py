@@ -360,7 +360,7 @@ def _ccnews_domains(args: argparse.Namespace, registry: dict[str, Any]) -> list[
 
 def cmd_ccnews(args: argparse.Namespace) -> int:
     from newsclean.crawler import settings as project
-    from newsclean.crawler.ccnews import CCNewsSpider, Fetcher, SourceError, base_url, list_files, parse_day
+    from newsclean.crawler.ccnews import CCNewsSpider, SourceError, base_url, fetcher_from, list_files, parse_day
     from newsclean.crawler.sites import load_registry
 
     try:
@@ -385,10 +385,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
                       "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
                       "EXTENSIONS": {**project.EXTENSIONS, "newsclean.crawler.redis_state.Coordinator": None}})
     settings = _project_settings(overrides)
-    fetcher = Fetcher(timeout=settings.getfloat("NEWSCLEAN_CCNEWS_TIMEOUT"),
-                      retries=settings.getint("NEWSCLEAN_CCNEWS_RETRIES"),
-                      backoff=settings.getfloat("NEWSCLEAN_CCNEWS_BACKOFF"),
-                      on_retry=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
+    fetcher = fetcher_from(settings, on_retry=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
     base = base_url(settings)
     try:
         files = list_files(base, first, last, fetcher)

@@ -8,6 +8,7 @@ every run is a real ``newsclean ccnews`` process.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -102,8 +103,10 @@ def test_writes_the_articles_of_the_chosen_domains_with_their_warc_and_offset(ar
 def test_one_day_reads_that_days_files_and_site_keeps_its_domains(archive: Archive, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = run_newsclean("ccnews", "--from", "2026-11-02", "--site", "pakistantoday", "--out", str(out), *FAST,
-                         env=archive.env)
+                         "-s", "NEWSCLEAN_PROGRESS_INTERVAL=0.2", env=archive.env)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert re.search(r"progress ccnews: files \d/2 \| records read \d+ / kept \d+ \| written \d+ \| [\d.]+ MB/s \| ETA ",
+                     done.stderr), done.stderr[-3000:]
     day2 = [f for f in archive.files if "CC-NEWS-20261102" in f]
     assert urls(read_parts(out)) == Counter(archive.articles(("pakistantoday.com.pk",), files=day2))
     assert set(archive.warc_gets()) == set(day2)
