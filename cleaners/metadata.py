@@ -117,8 +117,11 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
             name = " ".join(x for x in name if isinstance(x, str))
         name = _clean(unescape(name) if isinstance(name, str) and "&" in name else name)  # "O&#039;Neil"
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
+            name = _without_byline_noise(name)
             for part in _CONJ.split(name) if _many_names(name) else [name]:
-                part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", part.strip()))
+                part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
+                if _LABEL_ONLY.fullmatch(part):
+                    continue  # "Written By", "Authors": the label of a byline whose name is elsewhere
                 if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 if part and part not in names and _is_person_like(part):
@@ -128,6 +131,44 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
 
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
 _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|door|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
+#: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
+_LEAD_LABEL = re.compile(r"^(?:(?:written|text|article|story|words|reviewed|posted|read more about)\s+by\b|"
+                         r"read more about\b|authors?\s*:|autor(?:in|en)?\s*:)\s*:?\s*", re.I)
+#: A part that is only a byline's label, no name.
+_LABEL_ONLY = re.compile(r"(?i)(?:written|text|article|story|posted|reviewed)?\s*by\s*:?|authors?\s*:?|")
+
+_MONTH = (r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|m(?:ar(?:ch)?|ärz|aerz)|apr(?:il)?|ma[yi]|june?|juni|july?|juli|"
+          r"aug(?:ust)?|sep(?:t(?:ember)?)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)\.?")
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
+            r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
+            r"sábado|domingo)")
+#: What bylines print around a name and is none of it: a date written with a month's name (only
+#: beside a number: "Tom May" stays), in digits ("Jane Doe 05.01.2025, 15:23"), a weekday ("Montag, den"), a reading time ("7 min read"),
+#: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
+_BYLINE_NOISE = re.compile(
+    r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH}(?:,?\s+\d{{4}})?(?!\w)"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\w)"
+    rf"|\b{_MONTH}\s+\d{{4}}(?!\w)"
+    rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
+    r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
+    r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
+#: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published".
+_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:updated|published|posted|on|am|den|le)\b[\s,:]*)+|(?:[\s,:]*\b(?:updated|published|posted|on|am|den|le))+\s*$")
+_QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
+
+
+def _without_byline_noise(name: str) -> str:
+    """A byline string without the dates, reading times, photo credits and quotes printed with
+    the name ("16 December 2025 by Sam Roe" -> "by Sam Roe"); unchanged when it has none."""
+    out = _BYLINE_NOISE.sub(" ", name) if any(ch.isdigit() for ch in name) or "(" in name or "•" in name \
+        or "·" in name or "day" in name.lower() or "tag" in name.lower() else name
+    if out != name:   # what a removed date leaves behind; "Audiophile On" as written stays
+        out = _NOISE_ENDS.sub("", " ".join(out.split()).strip(" ,;|–—-")).strip(" ,;|–—-")
+    m = _QUOTED.match(out)
+    return m.group(1).strip() if m else out
+
+
 #: A newsroom's short code after a name: "Jane Doe (jdo)", "Jane Doe (jd.)".
 _KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 
@@ -406,7 +447,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         found = _byline_markup(tree)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _names(_DATE_TIME.sub(" ", found)) if found else _text_byline(tree)
+    return _names(found) if found else _text_byline(tree)   # _names drops a printed date
 
 
 # trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as
@@ -502,8 +543,6 @@ def _byline_markup(tree: etree._Element) -> str | None:
     return None
 
 
-#: A date or time printed in a byline ("Jane Doe 05.01.2025, 15:23"): no part of a name.
-_DATE_TIME = re.compile(r"(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)")
 
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe", "作者：...".

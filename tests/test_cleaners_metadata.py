@@ -416,3 +416,31 @@ def test_byline_markup_reads_what_trafilatura_reads() -> None:
         expected = extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS,
                                     len_limit=120)
         assert _byline_markup(tree) == expected, body[:60]
+
+
+def test_byline_noise_printed_around_names_is_dropped() -> None:
+    # dates with a month's name, weekdays, reading times, photo credits, a lone number, quotes,
+    # labels of several words: printed with the name, none of it the name
+    for byline, names in [
+        ("Rosa Delacroix Dec 18, 2025", ["Rosa Delacroix"]),
+        ("16 December 2025 by Rosa Delacroix", ["Rosa Delacroix"]),
+        ("Montag, den 3. März 2025 Rosa Delacroix", ["Rosa Delacroix"]),
+        ("Rosa Delacroix (Image: Getty Images)", ["Rosa Delacroix"]),
+        ("Rosa Delacroix 7 min read", ["Rosa Delacroix"]),
+        ("Rosa Delacroix 2", ["Rosa Delacroix"]),
+        ("98 Buck Social", ["98 Buck Social"]),
+        ("Audiophile On", ["Audiophile On"]),
+        ("Rosa Delacroix on 05.01.2025, 15:23", ["Rosa Delacroix"]),
+        ("Text by Rosa Delacroix", ["Rosa Delacroix"]),
+        ("Written By: Rosa Delacroix and Tom May", ["Rosa Delacroix", "Tom May"]),
+        ("Updated January 08", []),
+        ("Written By", []),
+    ]:
+        body = f'<span class="author-name">{byline}</span><h1>Harbour bridge vote</h1>'
+        assert _md(_page(body=body)).authors == names, byline
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": '"Tom Okafor"'}}
+    assert _md(_page(ld=ld)).authors == ["Tom Okafor"]
+    # names that read like calendar words stay whole
+    for name in ("Tom May", "Dan Sunday", "August Okafor", "Juni Park"):
+        ld["author"]["name"] = name
+        assert _md(_page(ld=ld)).authors == [name]
