@@ -436,6 +436,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     md = extract_metadata(tree, url)
     run.check("metadata")
+    # before pruning: the printed date often sits in a header or byline block the pruning drops
+    fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
+    run.check("dates")
     if "<td" in text or "<TD" in text:   # a substring test in C spares most pages the walk
         dom.unwrap_layout_tables(tree)
 
@@ -504,8 +507,6 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if len(final) < rules.min_chars:
         return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)
 
-    fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
-    run.check("dates")
     language = _language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
     return Article(
         url=url, text=final, title=md.title, authors=md.authors, published=md.published,

@@ -169,3 +169,21 @@ def test_quality_floor_on_fixtures() -> None:
         p, r, f = shingle_prf((FIXTURES / truth).read_text(encoding="utf-8"), result.text)
         scores.append(f)
     assert sum(scores) / len(scores) >= 0.97, scores
+
+
+def test_printed_date_read_before_pruning_drops_its_block() -> None:
+    # the only date is printed in a post-meta block named a share widget (tags, share links) that pruning
+    # removes; htmldate must read the page as served, not what is left of it
+    tags = "".join(f'<a href="/topic/{t}">{t}</a> ' for t in ("garden", "water", "soil", "tools", "spring", "compost"))
+    para = ("<p>The allotment society measured rainfall on every plot for a year and found that mulched "
+            "beds kept their moisture four days longer than bare ones, which changed how members water.</p>")
+    html = (f"<html><head><title>What a year of rain gauges taught the allotment</title></head><body>"
+            f"<h1>What a year of rain gauges taught the allotment</h1>"
+            f'<div class="post-meta social-share"><span>Posted on April 13, 2023</span>'
+            f'<div class="tags">{tags}</div><div class="share"><a href="/s/fb">Facebook</a> <a href="/s/x">X</a>'
+            f' <a href="/s/mail">Email</a></div></div>'
+            f"<article>{para * 6}</article></body></html>")
+    result = clean_html(html, "https://garden.example.org/blog/rain-gauges")
+    assert isinstance(result, Article)
+    assert "Posted on" not in result.text          # the block is pruned ...
+    assert (result.published or "")[:10] == "2023-04-13"   # ... and its date read all the same
