@@ -75,18 +75,31 @@ def worker_processes(pid: int) -> int:
     return count
 
 
-def crawl_watching_workers(args: list[str], env: dict[str, str], timeout: float = 300) -> tuple[int, str, int]:
+@contextlib.contextmanager
+def started(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """``newsclean ARGS`` running, its output to ``log`` (a pipe nobody reads while the test
+    watches would fill and block the crawl); killed if still running at the end."""
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=REPO,
+                                env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+
+
+def crawl_watching_workers(args: list[str], env: dict[str, str], log: Path, timeout: float = 300) -> tuple[int, str, int]:
     """Run ``newsclean ARGS`` and look at its worker processes while it runs: (exit code,
-    stderr, the most workers seen at once)."""
-    proc = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=REPO,
-                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    output, the most workers seen at once)."""
     most = 0
     deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
-        most = max(most, worker_processes(proc.pid))
-        time.sleep(0.05)
-    _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-    return proc.returncode, err, most
+    with started(args, env, log) as proc:
+        while proc.poll() is None and time.monotonic() < deadline:
+            most = max(most, worker_processes(proc.pid))
+            time.sleep(0.05)
+    return proc.returncode, log.read_text(), most
 
 
 def most_open_at_once(servers: dict[str, DemoServer]) -> int:
@@ -102,7 +115,7 @@ def test_many_sites_share_one_pool_and_run_a_few_at_a_time(tmp_path: Path) -> No
         code, err, most_workers = crawl_watching_workers(
             ["crawl", *SITES, "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
              "-s", "NEWSCLEAN_CLEAN_WORKERS=2", "-s", "NEWSCLEAN_CONCURRENT_SITES=2"],
-            env={"NEWSCLEAN_SITES_DIR": str(sites_dir)})
+            env={"NEWSCLEAN_SITES_DIR": str(sites_dir)}, log=tmp_path / "crawl.log")
         assert code == 0, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
         # One pool of 2 for the five sites (each site's own pool made 10), never more at once.
@@ -142,17 +155,16 @@ def test_two_crawlers_of_one_site_keep_both_crawlers_templates(site_server, tmp_
 def test_an_interrupted_run_starts_no_further_site_and_lists_every_site(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with local_sites(tmp_path, articles=30, delay=0.2) as (servers, sites_dir):
-        proc = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", "crawl", *SITES, "--out", str(out),
-                                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCLEAN_CLEAN_WORKERS=1",
-                                 "-s", "NEWSCLEAN_CONCURRENT_SITES=2"], cwd=REPO,
-                                env={**os.environ, "NEWSCLEAN_SITES_DIR": str(sites_dir)},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        first_two = [servers[SITES[0]], servers[SITES[1]]]
-        while time.monotonic() < deadline and min(sum("/story-" in h.path for h in s.hits) for s in first_two) < 2:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=120)
+        args = ["crawl", *SITES, "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "NEWSCLEAN_CLEAN_WORKERS=1", "-s", "NEWSCLEAN_CONCURRENT_SITES=2"]
+        with started(args, {"NEWSCLEAN_SITES_DIR": str(sites_dir)}, tmp_path / "crawl.log") as proc:
+            deadline = time.monotonic() + 120
+            first_two = [servers[SITES[0]], servers[SITES[1]]]
+            while time.monotonic() < deadline and min(sum("/story-" in h.path for h in s.hits) for s in first_two) < 2:
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=120)
+        err = (tmp_path / "crawl.log").read_text()
         assert proc.returncode == 130, err[-3000:]
         assert [name for name in SITES if servers[name].hits] == SITES[:2]   # the others never started
     manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
