@@ -548,6 +548,20 @@ def _caption_block(el: etree._Element, caption: str) -> bool:
     return kinds is not None and kinds[2] and text_len(el) <= len(caption) + 100
 
 
+def _reads_as(el: etree._Element, want: str) -> bool:
+    """Whether ``el``'s text, whitespace collapsed, is ``want`` (itself collapsed), read only as
+    far as needed: past ``want``'s letters it cannot be. Nested blocks that each begin with the
+    description (an unclosed <div>) were each read to the end of the page."""
+    letters = len(want) - want.count(" ")
+    parts: list[str] = []
+    for t in el.itertext():
+        letters -= sum(map(len, t.split()))
+        if letters < 0:
+            return False
+        parts.append(t)
+    return " ".join("".join(parts).split()) == want
+
+
 def visible_lead(tree: etree._Element, description: str | None, min_chars: int = 40) -> str | None:
     """The page's meta description when the page also shows it as a block of its own (a
     standfirst), not inside a figure caption, an image block or a link; extractors often skip
@@ -561,7 +575,7 @@ def visible_lead(tree: etree._Element, description: str | None, min_chars: int =
     for el in tree.iter("p", "div", "h2", "span", "strong", "section"):
         if not el.text or head not in " ".join(el.text.split()):
             continue
-        if " ".join("".join(el.itertext()).split()) != want:
+        if not _reads_as(el, want):
             continue
         if any(a.tag in _NOT_LEAD_ANCESTORS or _caption_block(a, want) for a in el.iterancestors()):
             continue  # a caption, also when the caption block is a div named for its image

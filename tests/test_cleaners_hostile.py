@@ -159,3 +159,25 @@ def test_the_timer_is_left_as_it_was() -> None:
     clean_html(control_character_page("\x0b"), "http://127.0.0.1/storm")
     assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
+def test_nested_blocks_opening_with_the_description_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lxml.html
+
+    from newsclean.cleaners.core import parse
+    desc = "The storm reached the coast in the night and the river rose above the old bridge"
+    html = (f'<html><head><meta name="description" content="{desc}"></head><body>'
+            + "".join(f"<div>{desc}<span>{i}</span>{STORY * 20}" for i in range(240)) + "</body></html>")
+    tree = parse(html)
+    read = [0]
+    real = lxml.html.HtmlElement.itertext
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        for text in real(self, *args, **kwargs):
+            read[0] += len(text)
+            yield text
+
+    monkeypatch.setattr(lxml.html.HtmlElement, "itertext", counted)
+    assert dom.visible_lead(tree, desc) is None
+    # before: each of the 240 unclosed <div> was read to the end of the page (49 million characters)
+    assert read[0] <= 2 * len(html), read[0]
