@@ -311,6 +311,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
+    if md.title and _NUMERIC_ENTITY.search(md.title):
+        md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
@@ -350,6 +352,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     return md
 
 
+_NUMERIC_ENTITY = re.compile(r"&#(?:\d{2,7}|x[0-9a-fA-F]{2,6});")
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 #: A separator at the end of a title before the site's name, spaced or not.
 _UNSPACED_SEP = re.compile(r"\s*[|｜ㅣ：:]\s*$")
@@ -712,7 +715,21 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str 
     # displayed as a heading counts as two sources: og:title and twitter:title are often one copy
     score = [2 * (c in shown) + sum(_supports(k, c) for k in voters) + any(_supports(k, c) for k in tag_keys)
              for c in keys]
-    return cands[score.index(max(score))]
+    best = score.index(max(score))
+    if keys[best] in shown or declared[0] and keys[best] == _title_key(_strip_site(unescape(declared[0]), site_name)):
+        return cands[best]   # JSON-LD's headline is the article's own: a kicker in it is part of it
+    return _shown_part(cands[best], shown)
+
+
+def _shown_part(title: str, shown: set[str]) -> str:
+    """The longest part of a social or meta ``title`` ("Site | Headline", "Headline - Blog
+    name") when the page shows it as a heading and not the whole: the name around it is the
+    site's or a section's, whatever it is called."""
+    parts = _TITLE_SEP.split(title)
+    longest = max(parts, key=len)
+    if len(parts) > 1 and len(longest.split()) >= 3 and _title_key(longest) in shown:
+        return longest
+    return title
 
 
 #: What a source may add after a headline it repeats: a separator (spaced or not: "-정치ㅣ한국일보"),

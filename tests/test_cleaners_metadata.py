@@ -444,3 +444,23 @@ def test_byline_noise_printed_around_names_is_dropped() -> None:
     for name in ("Tom May", "Dan Sunday", "August Okafor", "Juni Park"):
         ld["author"]["name"] = name
         assert _md(_page(ld=ld)).authors == [name]
+
+
+def test_part_of_the_declared_title_that_the_page_shows() -> None:
+    # the declared title carries a blog's name that is not the declared site name, before or
+    # after the headline: the part the page shows as its heading is the headline
+    for declared in ("Harbour Notes | Why the bridge vote was delayed again",
+                     "Why the bridge vote was delayed again - The Harbour Notes Blog"):
+        head = f'<meta property="og:title" content="{declared}"><meta property="og:site_name" content="Example News">'
+        body = '<div class="post"><h1>Why the bridge vote was delayed again</h1></div>'
+        assert _md(_page(head=head, body=body)).title == "Why the bridge vote was delayed again", declared
+    # nothing of it shown: the declared title stays whole
+    head = '<meta property="og:title" content="Harbour Notes | Why the bridge vote was delayed again">'
+    assert _md(_page(head=head, body="<h1>Harbour Notes</h1>")).title == "Harbour Notes | Why the bridge vote was delayed again"
+
+
+def test_title_escaped_twice_at_the_source_is_read() -> None:
+    # JSON-LD is no HTML: an entity in it stays as written, and a CMS that escapes twice writes "&amp;#8230;"
+    ld = {"@type": "NewsArticle", "headline": "And finally&amp;#8230; the ferry runs again"}
+    assert _md(_page(ld=ld)).title == "And finally\u2026 the ferry runs again"
+
