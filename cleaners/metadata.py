@@ -120,8 +120,9 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
             name = _without_byline_noise(name)
             for part in _CONJ.split(name) if _many_names(name) else [name]:
                 part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
-                if _LABEL_ONLY.fullmatch(part):
-                    continue  # "Written By", "Authors": the label of a byline whose name is elsewhere
+                if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
+                    continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
+                part = _without_role(part)
                 if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 if part and part not in names and _is_person_like(part):
@@ -156,6 +157,26 @@ _BYLINE_NOISE = re.compile(
 #: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published".
 _NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:updated|published|posted|on|am|den|le)\b[\s,:]*)+|(?:[\s,:]*\b(?:updated|published|posted|on|am|den|le))+\s*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
+
+
+#: A job title printed after the name in a byline ("Jane Doe Former McKinsey Consultant", "Jane
+#: Doe Founder at Acme"): up to three words before a job word, and what follows it.
+_ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordinator|manager|director|ceo|cto|"
+              r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
+              r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
+_ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{_ROLE_WORD}\b.*$", re.I)
+_ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
+                        rf"associate|assistant|head)\s+)*{_ROLE_WORD}", re.I)
+
+
+def _without_role(part: str) -> str:
+    """``part`` without a job title after a name of two or more words ("AAA Travel Editor" stays)."""
+    m = _ROLE_AFTER.match(part) if len(part.split()) >= 3 else None
+    name = m.group(1) if m else ""
+    if (name[:1].isupper() and _name_shaped(name) and not name.startswith("The ")   # "The Currency editors"
+            and not any(ch.isdigit() for ch in name) and not any(re.fullmatch(_ROLE_WORD, w, re.I) for w in name.split())):
+        return name
+    return part
 
 
 def _without_byline_noise(name: str) -> str:

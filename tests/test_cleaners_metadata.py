@@ -479,3 +479,18 @@ def test_webpage_node_dates_a_page_without_an_article_node() -> None:
     fill_dates(md, tree, "https://blog.example.org/rain/")
     assert (md.published or "")[:10] == "2024-03-17"
     assert md.date_sources["published"] == "json-ld"
+
+
+def test_job_title_printed_after_the_name_is_dropped() -> None:
+    # a byline block holds the name and the writer's role; the role is no name, nor a role alone
+    for byline, names in [
+        ("Rosa Delacroix Former Harbour Authority Consultant", ["Rosa Delacroix"]),
+        ("Rosa Delacroix Founder at Quayside Labs", ["Rosa Delacroix"]),
+        ("Rosa Delacroix Founder, Lead Reviewer", ["Rosa Delacroix"]),
+        ("Rosa Delacroix, Staff Writer and Tom Okafor, Editor", ["Rosa Delacroix", "Tom Okafor"]),
+        # names and team names that end in a job word stay
+        ("Jane Writer", ["Jane Writer"]),
+        ("The Harbour editors", ["The Harbour editors"]),
+    ]:
+        body = f'<div class="author-name">{byline}</div><h1>Harbour bridge vote</h1>'
+        assert _md(_page(body=body)).authors == names, byline
