@@ -455,6 +455,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # are slightly stale: they still include the removed widgets; cheaper than a second pass).
     measures = dom.Measures(tree)
     run.count("prune_widgets", dom.prune_widgets(tree, measures))
+    run.count("prune_hidden", dom.prune_hidden(tree, measures))
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
     run.count("prune_link_dense", dom.prune_link_dense(tree, measures))

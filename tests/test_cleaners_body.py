@@ -448,3 +448,20 @@ def test_teaser_headings_naming_the_site_or_the_day_cut_the_tail(heading: str) -
     # a sentence that opens with the same words is article text
     line = "Read more from the harbour archive and you find the lamp was dark for most of 1944 as well."
     assert trim_trailing(PARAS + [line])[0] == PARAS + [line]
+
+
+@pytest.mark.parametrize("card", [
+    "<span class='c-glossary__tooltip'><b>Jane Doe</b> Harbour reporter. Latest: Ferry timetable changes for spring</span>",
+    "<span role='tooltip'>Jane Doe Harbour reporter. Latest: Ferry timetable changes for spring</span>",
+    "<span class='c-hover-card'>Jane Doe Harbour reporter. Latest: Ferry timetable changes for spring</span>",
+])
+def test_hover_card_of_a_linked_name_is_not_glued_to_the_name(card: str) -> None:
+    # A linked name carries a pop-over card the page shows only on hover: its text is not the article's.
+    said = "<p>The repair was planned by <a href='/staff/jane-doe'>Jane Doe</a>" + card + \
+        ", who led the restoration team through the winter and counted every brass part twice.</p>"
+    body = "<article><div class='article-body'>" + "".join(f"<p>{p}</p>" for p in PARAS[:2]) + said + \
+        "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>"
+    text = _text(_page(body))
+    assert "Ferry timetable" not in text
+    assert "planned by Jane Doe, who led the restoration team" in text
+
