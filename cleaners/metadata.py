@@ -341,10 +341,11 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.authors = _visible_authors(tree)
     else:
         house = _house_keys(meta, article)
-        if all(_house_key(a) in house for a in md.authors):
+        if all(_house_key(a) in house or _handle(a) for a in md.authors):
             # the site's own name stands in for a byline (schema.org wants an author; CMSs fill in
             # the publisher): a person's byline printed on the page says more
-            # names of the house's desks ("MDR THÜRINGEN" beside "David Straub") are the house again
+            # names of the house's desks ("MDR THÜRINGEN" beside "David Straub") are the house again;
+            # a CMS account's handle ("andrew.keaveney", "KatieS") yields to the printed name too
             printed = [n for n in _visible_authors(tree)
                        if _house_key(n) not in house and _house_key(n.split()[0]) not in house and _byline_name(n)]
             md.authors = printed or md.authors
@@ -418,6 +419,15 @@ def _house_keys(meta: dict[str, list[str]], article: dict | None) -> set[str]:
     keys = {_house_key(n) for n in names}
     keys |= {"".join(w[0] for w in n.split()).casefold() for n in names if len(n.split()) >= 3}
     return keys - {""}
+
+
+#: A CMS account's handle in place of a name: one token with a dot, underscore or digit, or a
+#: capital after lower-case letters at its end ("KatieS").
+_HANDLE = re.compile(r"\S*[._\d]\S*|\S*[a-z][A-Z]")
+
+
+def _handle(name: str) -> bool:
+    return " " not in name and bool(_HANDLE.fullmatch(name))
 
 
 def _byline_name(name: str) -> bool:

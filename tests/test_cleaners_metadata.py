@@ -494,3 +494,13 @@ def test_job_title_printed_after_the_name_is_dropped() -> None:
     ]:
         body = f'<div class="author-name">{byline}</div><h1>Harbour bridge vote</h1>'
         assert _md(_page(body=body)).authors == names, byline
+
+
+def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
+    body = '<h1>Harbour bridge vote</h1><div class="byline"><span class="author-name">Rosa Delacroix</span></div>'
+    for handle in ("rosa.delacroix", "RosaD", "editor_7"):
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": handle}}
+        assert _md(_page(ld=ld, body=body)).authors == ["Rosa Delacroix"], handle
+    # a one-word pen name is kept
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "BeauHD"}}
+    assert _md(_page(ld=ld, body=body)).authors == ["BeauHD"]
