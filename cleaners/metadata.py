@@ -561,6 +561,25 @@ def _pruned_copy(el: etree._Element) -> etree._Element:
     return prune_unwanted_nodes(deepcopy(el), AUTHOR_DISCARD_XPATHS)
 
 
+def _surely_long(el: etree._Element, limit: int = 120) -> bool:
+    """Whether ``el``'s text as trafilatura reads it after pruning has ``limit`` letters or more:
+    counted over the texts no pruning can take (outside the parts it removes), and only until
+    the limit. Nested byline blocks (an unclosed <div class="author">) were each copied and
+    pruned whole, each holding the rest of the page."""
+    letters = 0
+    walker = etree.iterwalk(el, events=("start",))
+    for _, e in walker:
+        if e is not el and _discarded(e):
+            walker.skip_subtree()   # removed, its tail may move: not counted
+            continue
+        for text in (e.text, e.tail if e is not el else None):
+            if text:
+                letters += sum(map(len, text.split()))
+                if letters >= limit:
+                    return True
+    return False
+
+
 def _byline_markup(tree: etree._Element) -> str | None:
     """What ``extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS),
     AUTHOR_XPATHS, len_limit=120)`` gives, without copying the page: the first result of the
@@ -575,6 +594,8 @@ def _byline_markup(tree: etree._Element) -> str | None:
         for el in hits:
             if _discarded(el) or any(_discarded(a) for a in el.iterancestors()):
                 continue  # gone from trafilatura's pruned copy
+            if _surely_long(el):
+                continue  # pruned, its text would still be too long: not worth a copy
             # only this element is copied and pruned: its text as trafilatura reads it
             content = trim(" ".join(_pruned_copy(el).itertext()))
             if content and 2 < len(content) < 120:

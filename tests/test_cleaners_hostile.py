@@ -181,3 +181,14 @@ def test_nested_blocks_opening_with_the_description_are_read_once(monkeypatch: p
     assert dom.visible_lead(tree, desc) is None
     # before: each of the 240 unclosed <div> was read to the end of the page (49 million characters)
     assert read[0] <= 2 * len(html), read[0]
+
+
+def test_nested_byline_blocks_are_not_each_copied_whole() -> None:
+    html = ("<html><head><title>Storm</title></head><body>" + f"<p>{STORY * 5}</p>"
+            + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
+    measure = lambda _, copy: len("".join(copy.itertext()))  # noqa: E731
+    with counting(metadata, "_pruned_copy", measure) as chars:
+        result = clean_html(html, "http://127.0.0.1/storm")
+    assert isinstance(result, Article) and result.authors == []
+    # before: 720 candidates (240 blocks x 3 byline XPaths) copied and pruned whole, 142 million characters
+    assert chars[0] <= len(html), chars[0]
