@@ -49,7 +49,7 @@ class Crawl:
         self.exit_code: int | None = None
 
     def _argv(self, out: Path, run_id: str) -> list[str]:
-        argv = [sys.executable, "-m", "newsclean.crawler.cli", "crawl", *self.sites, "--out", str(out)]
+        argv = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", *self.sites, "--out", str(out)]
         for u in self.url:
             argv += ["--url", u]
         if self.urls:

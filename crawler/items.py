@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from newsclean.cleaners import SiteRules
-from newsclean.crawler.store import Fetched
+from newsclean.crawler.state.store import Fetched
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"(spidermon|scrapy_redis)\.")
 
 # Scrapy logs every overridden setting at start: keep a Redis password out of that line.
-from newsclean.crawler.redis_state import RedactSecrets  # noqa: E402
+from newsclean.crawler.state.redis_state import RedactSecrets  # noqa: E402
 
 logging.getLogger("scrapy.crawler").addFilter(RedactSecrets())
 
@@ -67,7 +67,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOADER = "newsclean.crawler.politeness.PoliteDownloader"   # the per-domain bound holds at any delay; Retry-After pauses
+DOWNLOADER = "newsclean.crawler.components.politeness.PoliteDownloader"   # the per-domain bound holds at any delay; Retry-After pauses
 NEWSCLEAN_RETRY_AFTER_MAX = 120.0    # seconds: a site's Retry-After (429/503) is honoured up to this
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news page is < 2 MB; a 10 MB body is not an article
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -81,39 +81,39 @@ CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 
 ADDONS = {
-    "newsclean.crawler.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter
+    "newsclean.crawler.state.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter
 }
 NEWSCLEAN_REDIS_URL = None           # redis://[user:password@]host:port/db or rediss:// (TLS); or the env var
 NEWSCLEAN_REDIS_NAMESPACE = "newsclean"   # key prefix: one namespace per crawl deployment
 NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
 
 DOWNLOADER_MIDDLEWARES = {
-    "newsclean.crawler.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
-    "newsclean.crawler.middlewares.UserAgentFromContact": 500,
-    "newsclean.crawler.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
+    "newsclean.crawler.components.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
+    "newsclean.crawler.components.middlewares.UserAgentFromContact": 500,
+    "newsclean.crawler.components.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
-    "newsclean.crawler.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
+    "newsclean.crawler.components.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }
 SPIDER_MIDDLEWARES = {
-    "newsclean.crawler.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
+    "newsclean.crawler.state.redis_state.InflightSpiderMiddleware": 50,   # Redis only: discovery settled once scheduled
 }
 ITEM_PIPELINES = {
-    "newsclean.crawler.pipelines.CleanPipeline": 300,
-    "newsclean.crawler.dedup.DedupPipeline": 500,
-    "newsclean.crawler.pipelines.OutputPipeline": 900,
+    "newsclean.crawler.components.pipelines.CleanPipeline": 300,
+    "newsclean.crawler.components.dedup.DedupPipeline": 500,
+    "newsclean.crawler.components.pipelines.OutputPipeline": 900,
 }
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,   # no listening ports on a cron crawler
-    "newsclean.crawler.logs.OneLineLogs": 100,
-    "newsclean.crawler.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
+    "newsclean.crawler.components.logs.OneLineLogs": 100,
+    "newsclean.crawler.state.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
-    "newsclean.crawler.extensions.RunManifestExtension": 500,
-    "newsclean.crawler.extensions.DiskFullStop": 510,
-    "newsclean.crawler.extensions.GcFreeze": 550,
-    "newsclean.crawler.progress.Progress": 600,
+    "newsclean.crawler.components.extensions.RunManifestExtension": 500,
+    "newsclean.crawler.components.extensions.DiskFullStop": 510,
+    "newsclean.crawler.components.extensions.GcFreeze": 550,
+    "newsclean.crawler.components.progress.Progress": 600,
 }
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ("newsclean.crawler.monitors.HealthSuite",)
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("newsclean.crawler.components.monitors.HealthSuite",)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -82,7 +82,7 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Health:
-    """Thresholds below which a run of this site is degraded (see crawler/monitors.py)."""
+    """Thresholds below which a run of this site is degraded (see crawler/components/monitors.py)."""
 
     max_error_rate: float = 0.5            # failed fetches / all fetches
     max_reject_rate: float = 0.6           # rejected pages / cleaned pages

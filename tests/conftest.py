@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsclean.crawler.demo import DEMO_SITE, DemoServer
+from newsclean.crawler.commands.demo import DEMO_SITE, DemoServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def site_server(tmp_path: Path) -> Iterator[tuple[DemoServer, Path]]:
 def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     """Run ``newsclean ARGS`` as a real process (Twisted's reactor runs once per process)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=REPO, env=full_env,
+    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
 
 

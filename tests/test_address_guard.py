@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsclean.crawler.warc import WarcResponse, iter_warc
+from newsclean.crawler.components.warc import WarcResponse, iter_warc
 
 from .conftest import read_parts, run_newsclean
 

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from newsclean.crawler.catalog_bench import main, report, run
+from newsclean.crawler.commands.catalog_bench import main, report, run
 from newsclean.crawler.sites import load_registry
 
 SITE = """

@@ -22,9 +22,9 @@ import orjson
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newsclean.crawler.ccnews import file_day
-from newsclean.crawler.ccnews_bench import write_tree
-from newsclean.crawler.demo import DemoServer
+from newsclean.crawler.commands.ccnews import file_day
+from newsclean.crawler.commands.ccnews_bench import write_tree
+from newsclean.crawler.commands.demo import DemoServer
 from newsclean.output import validate_record
 
 from .conftest import REPO, read_parts, run_newsclean
@@ -118,7 +118,7 @@ def test_killed_run_then_rerun_loses_and_duplicates_nothing(archive: Archive, tm
     # parts of that file committed and others not.
     third = sorted(archive.files)[2]
     archive.server.stall("/" + third, after_bytes=(archive.root / third).stat().st_size // 2, seconds=30)
-    cmd = [sys.executable, "-m", "newsclean.crawler.cli", "ccnews", *RANGE, "--out", str(out), *FAST,
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "ccnews", *RANGE, "--out", str(out), *FAST,
            "-s", "NEWSCLEAN_PART_MAX_RECORDS=3"]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **archive.env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -282,7 +282,7 @@ class CCWorker:
         out.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "newsclean.crawler.cli", "ccnews", *RANGE, "--out", str(out), "--redis", url,
+                [sys.executable, "-m", "newsclean.crawler.commands.cli", "ccnews", *RANGE, "--out", str(out), "--redis", url,
                  *FAST, *extra], cwd=REPO, env={**os.environ, **archive.env}, stdout=log, stderr=log)
 
     def wait(self, timeout: float = 300) -> tuple[int, str]:
@@ -342,8 +342,8 @@ def test_a_page_failing_in_the_pipelines_leaves_its_file_to_do(archive: Archive,
     first = sorted(archive.files)[0]
     victim = sorted(archive.articles(files=[first]))[0]
     out = tmp_path / "out"
-    pipelines = ('{"tests.test_ccnews.FailOnePage": 100, "newsclean.crawler.pipelines.CleanPipeline": 300,'
-                 ' "newsclean.crawler.dedup.DedupPipeline": 500, "newsclean.crawler.pipelines.OutputPipeline": 900}')
+    pipelines = ('{"tests.test_ccnews.FailOnePage": 100, "newsclean.crawler.components.pipelines.CleanPipeline": 300,'
+                 ' "newsclean.crawler.components.dedup.DedupPipeline": 500, "newsclean.crawler.components.pipelines.OutputPipeline": 900}')
     done = run_newsclean("ccnews", "--from", "2026-11-01", "--out", str(out), *FAST, "-s", f"ITEM_PIPELINES={pipelines}",
                          env={**archive.env, "NEWSCLEAN_TEST_FAIL_URL": victim})
     assert done.returncode == 1, done.stderr[-3000:]
@@ -367,9 +367,9 @@ class SlowPages:
 
 def test_sigterm_with_pages_in_flight_ends_interrupted_and_a_rerun_completes(archive: Archive, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    pipelines = ('{"tests.test_ccnews.SlowPages": 100, "newsclean.crawler.pipelines.CleanPipeline": 300,'
-                 ' "newsclean.crawler.dedup.DedupPipeline": 500, "newsclean.crawler.pipelines.OutputPipeline": 900}')
-    cmd = [sys.executable, "-m", "newsclean.crawler.cli", "ccnews", *RANGE, "--out", str(out), *FAST,
+    pipelines = ('{"tests.test_ccnews.SlowPages": 100, "newsclean.crawler.components.pipelines.CleanPipeline": 300,'
+                 ' "newsclean.crawler.components.dedup.DedupPipeline": 500, "newsclean.crawler.components.pipelines.OutputPipeline": 900}')
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "ccnews", *RANGE, "--out", str(out), *FAST,
            "-s", f"ITEM_PIPELINES={pipelines}"]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **archive.env},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

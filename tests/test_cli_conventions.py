@@ -47,7 +47,7 @@ def test_log_levels_of_a_crawl(demo_server, tmp_path: Path) -> None:
 def test_the_live_progress_line_ends_before_a_log_line(demo_server, tmp_path: Path) -> None:
     primary, secondary = pty.openpty()      # stderr on a terminal: the live progress line
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
-    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", demo_server.base_url + "/",
+    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", demo_server.base_url + "/",
                               "--out", str(tmp_path / "o"), "-s", "AUTOTHROTTLE_ENABLED=False",
                               "-s", "DOWNLOAD_DELAY=0.05", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=0.02"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=secondary)

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 import pyarrow.parquet as pq
 
-from newsclean.crawler.demo import DEMO_SITE
+from newsclean.crawler.commands.demo import DEMO_SITE
 from newsclean.output import validate_record, validate_reject
 from newsclean.output.parquet import record_from_row
 
@@ -39,7 +39,7 @@ def _lines(path: Path) -> list[dict]:
 
 
 def _stdin_run(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=REPO, input=data,
+    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO, input=data,
                           capture_output=True, timeout=300)
 
 

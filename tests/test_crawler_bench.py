@@ -13,7 +13,7 @@ PAGES = REPO / "tests" / "fixtures" / "templates"   # 10 pages of one invented s
 
 
 def bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsclean.crawler.bench", *args], cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.bench", *args], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout)
 
 

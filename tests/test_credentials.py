@@ -34,7 +34,7 @@ def test_lock_file_and_refusal_do_not_show_the_redis_password(tmp_path: Path) ->
     url = f"redis://:{SECRET}@127.0.0.1:{free_port()}/0"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from newsclean.crawler.lock import RunLock\n"
+         "import sys; from newsclean.crawler.state.lock import RunLock\n"
          f"sys.argv = ['newsclean', 'crawl', 'demo', '--out', {str(out)!r}, '-s', 'NEWSCLEAN_REDIS_URL={url}']\n"
          f"lock = RunLock({str(out)!r}).acquire(); print('held', flush=True); sys.stdin.read()"],
         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

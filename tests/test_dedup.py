@@ -50,7 +50,7 @@ def test_cleaning_workers_do_not_import_datasketch() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, newsclean.crawler.worker_preload; "
+    code = ("import sys, newsclean.crawler.components.worker_preload; "
             "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
@@ -221,9 +221,9 @@ def test_pipeline_lets_records_through_unmarked_when_the_index_fails(caplog: pyt
 
     from scrapy.utils.test import get_crawler
 
-    from newsclean.crawler.dedup import DedupPipeline
+    from newsclean.crawler.components.dedup import DedupPipeline
     from newsclean.crawler.items import ArticleItem
-    from newsclean.crawler.store import Fetched
+    from newsclean.crawler.state.store import Fetched
 
     crawler = get_crawler(settings_dict={"NEWSCLEAN_RUN_ID": "r1"})
     crawler.stats.open_spider()

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsclean.crawler.demo import DemoServer
+from newsclean.crawler.commands.demo import DemoServer
 from newsclean.output import PartWriter, content_hash
 from newsclean.output.dedup import DedupIndex, signature
 

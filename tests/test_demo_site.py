@@ -15,7 +15,7 @@ import lxml.html
 import orjson
 import pytest
 
-from newsclean.crawler.demo import DEMO_SITE
+from newsclean.crawler.commands.demo import DEMO_SITE
 from newsclean.crawler.sites import get_site
 
 BASE = "http://127.0.0.1:8000"
@@ -26,7 +26,7 @@ XML_FILES = sorted(DEMO_SITE.rglob("*.xml"))
 
 
 def resolve(path: str) -> Path | None:
-    """The file the demo server answers ``path`` with (same rule as crawler.demo)."""
+    """The file the demo server answers ``path`` with (same rule as newsclean.crawler.commands.demo)."""
     target = DEMO_SITE / urlsplit(path).path.lstrip("/")
     if target.is_dir():
         return next((target / i for i in ("index.html", "index.xml") if (target / i).is_file()), None)

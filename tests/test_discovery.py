@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newsclean.crawler.discovery import DiscoveryError, DocumentBomb, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
+from newsclean.crawler.spiders.discovery import DiscoveryError, DocumentBomb, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
 
 BASE = "https://example.com/"
 

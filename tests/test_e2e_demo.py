@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 
-from newsclean.crawler.demo import DEMO_SITE, DemoServer
+from newsclean.crawler.commands.demo import DEMO_SITE, DemoServer
 from newsclean.output import validate_record
 
 from .conftest import REPO, read_parts, run_newsclean

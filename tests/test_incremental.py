@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsclean.crawler.demo import DemoServer
+from newsclean.crawler.commands.demo import DemoServer
 
 from .conftest import REPO, read_parts, run_newsclean
 
@@ -140,7 +140,7 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     server, root = site_server
     site = LocalNewsSite(root, server, n=40)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", server.base_url + "/", "--out", str(out),
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", server.base_url + "/", "--out", str(out),
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
            "-s", "NEWSCLEAN_PART_MAX_RECORDS=3"]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -164,7 +164,7 @@ def test_sigterm_finishes_in_flight_items_and_writes_an_interrupted_manifest(sit
     server, root = site_server
     site = LocalNewsSite(root, server, n=40)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", server.base_url + "/", "--out", str(out),
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", server.base_url + "/", "--out", str(out),
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -181,7 +181,7 @@ def test_sigterm_finishes_in_flight_items_and_writes_an_interrupted_manifest(sit
 
 
 def test_second_concurrent_run_exits_at_once_with_code_3(site: LocalNewsSite, tmp_path: Path) -> None:
-    from newsclean.crawler.lock import RunLock
+    from newsclean.crawler.state.lock import RunLock
 
     out = tmp_path / "out"
     with RunLock(out):

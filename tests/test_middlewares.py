@@ -16,8 +16,8 @@ from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver
 from zope.interface import implementer
 
-from newsclean.crawler.addresses import parse_ip_literal, refusal
-from newsclean.crawler.middlewares import (AddressGuardMiddleware, GuardedNameResolver, UserAgentFromContact,
+from newsclean.crawler.components.addresses import parse_ip_literal, refusal
+from newsclean.crawler.components.middlewares import (AddressGuardMiddleware, GuardedNameResolver, UserAgentFromContact,
                                             is_private_address)
 from newsclean.crawler.spiders.news import NewsSpider
 from newsclean.crawler.sites import adhoc_site

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from newsclean.crawler.demo import DemoServer
+from newsclean.crawler.commands.demo import DemoServer
 
 from .conftest import REPO, read_parts, run_newsclean
 from .test_pool import article
@@ -80,7 +80,7 @@ def started(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
     """``newsclean ARGS`` running, its output to ``log`` (a pipe nobody reads while the test
     watches would fill and block the crawl); killed if still running at the end."""
     with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=REPO,
+        proc = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO,
                                 env={**os.environ, **env}, stdout=fh, stderr=subprocess.STDOUT)
         try:
             yield proc

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 
-from newsclean.crawler.demo import DEMO_SITE
+from newsclean.crawler.commands.demo import DEMO_SITE
 
 SHADOWS = ("output", "crawler", "cleaners")
 
@@ -32,7 +32,7 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_python_m_entry_points_ignore_modules_in_the_working_directory(tmp_path: Path) -> None:
     cwd = _shadowed_cwd(tmp_path)
-    for module in ("newsclean.crawler.demo", "newsclean.crawler.cli", "newsclean.cleaners.bench"):
+    for module in ("newsclean.crawler.commands.demo", "newsclean.crawler.commands.cli", "newsclean.cleaners.bench"):
         done = _run(cwd, "-m", module, "--help")
         assert done.returncode == 0, (module, done.stderr[-2000:])
         assert "was imported" not in done.stderr
@@ -46,7 +46,7 @@ def test_clean_workers_ignore_modules_in_the_working_directory(tmp_path: Path) -
         dest.parent.mkdir(parents=True)
         shutil.copy(src, dest)
     assert len(list(pages.rglob("*.html"))) == 2
-    done = _run(cwd, "-m", "newsclean.crawler.cli", "clean", "pages", "-o", "corpus.jsonl", "--workers", "2")
+    done = _run(cwd, "-m", "newsclean.crawler.commands.cli", "clean", "pages", "-o", "corpus.jsonl", "--workers", "2")
     assert done.returncode == 0, done.stderr[-2000:]
     records = [orjson.loads(line) for line in (cwd / "corpus.jsonl").read_bytes().splitlines()]
     assert len(records) == 2

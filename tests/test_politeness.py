@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from newsclean.crawler.hostile import HostileServer, Reply
-from newsclean.crawler.politeness import retry_after_seconds
+from newsclean.crawler.components.politeness import retry_after_seconds
 
 from .conftest import read_parts, run_newsclean
 from .test_address_guard import ARTICLE

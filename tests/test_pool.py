@@ -13,8 +13,8 @@ import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html
 from newsclean.cleaners.templates import page_blocks
-from newsclean.crawler.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
-from newsclean.crawler.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED, STAT_TIMEOUTS, WORKER_NICE,
+from newsclean.crawler.components.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
+from newsclean.crawler.components.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED, STAT_TIMEOUTS, WORKER_NICE,
                                     PoolCleaner, StallProbe)
 
 from newsclean.output.dedup import TextDigest
@@ -169,7 +169,7 @@ def test_a_page_is_not_rejected_for_the_machines_load(monkeypatch) -> None:
 
 
 def test_workers_are_warm_before_their_first_page() -> None:
-    from newsclean.crawler import pool
+    from newsclean.crawler.components import pool
 
     assert isinstance(clean_html(pool._WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/"),
                       Article), "the warm-up page must go through every step of the cleaners"
@@ -239,7 +239,7 @@ def test_pipelines_close_off_the_reactor_thread(tmp_path: Path) -> None:
 
     from scrapy.utils.test import get_crawler
 
-    from newsclean.crawler.pipelines import CleanPipeline, OutputPipeline
+    from newsclean.crawler.components.pipelines import CleanPipeline, OutputPipeline
 
     saved_on: list[int] = []
 

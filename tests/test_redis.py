@@ -65,7 +65,7 @@ class Worker:
         out.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", site.server.base_url + "/",
+                [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", site.server.base_url + "/",
                  "--out", str(out), "--redis", url, *SLOW, *extra], cwd=REPO, stdout=log, stderr=log)
 
     def wait(self, timeout: float = 240) -> tuple[int, str]:
@@ -176,7 +176,7 @@ def test_store_decides_a_batch_at_once_and_claims_each_url_once(redis_url: str, 
 
     import redis
 
-    from newsclean.crawler.redis_state import RedisArticleStore
+    from newsclean.crawler.state.redis_state import RedisArticleStore
 
     def store(worker: str) -> RedisArticleStore:
         return RedisArticleStore(redis.Redis.from_url(redis_url), "t", "crawl-1", worker, str(tmp_path))
@@ -223,7 +223,7 @@ def test_a_worker_killed_between_any_two_hand_overs_leaves_every_request_to_the_
     from scrapy import Spider
     from scrapy.http import Request
 
-    from newsclean.crawler.redis_state import Queue, RedisArticleStore, reclaim_dead
+    from newsclean.crawler.state.redis_state import Queue, RedisArticleStore, reclaim_dead
 
     client = redis.Redis.from_url(redis_url)
     urls = [f"https://example.com/news/{i}.html" for i in range(6)]
@@ -266,7 +266,7 @@ def test_a_worker_that_only_took_queued_articles_did_not_fail_discovery() -> Non
     # Seen in test_killed_worker_loses_no_article: worker b's only discovery fetch (the site
     # root) failed while a listed the sitemap; b cleaned the 200 articles a had queued, and its
     # monitor still said "discovery failed: no article URL found" (exit 3 instead of 0).
-    from newsclean.crawler.monitors import discovery_found
+    from newsclean.crawler.components.monitors import discovery_found
 
     joined = {"newsclean/fetch/failed/sniff": 1, "newsclean/discovery/requests/sniff": 1,
               "newsclean/clean/articles": 200, "newsclean/redis/reclaimed": 67}
@@ -293,7 +293,7 @@ def test_looking_for_workers_takes_few_round_trips_in_a_large_keyspace(redis_url
     # reactor thread (stalls of 0.3-2.6 s in a 2,000-page bench crawl).
     import redis
 
-    from newsclean.crawler.redis_state import live_workers
+    from newsclean.crawler.state.redis_state import live_workers
 
     client = redis.Redis.from_url(redis_url)
     with client.pipeline(transaction=False) as pipe:

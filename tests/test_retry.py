@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, SqliteArticleStore
+from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, SqliteArticleStore
 
 from .conftest import read_parts, run_newsclean
 from .test_incremental import FAST, LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
@@ -25,7 +25,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleSto
     else:
         import redis
 
-        from newsclean.crawler.redis_state import RedisArticleStore
+        from newsclean.crawler.state.redis_state import RedisArticleStore
 
         url = request.getfixturevalue("redis_url")
         s = RedisArticleStore(redis.Redis.from_url(url), "t", "crawl-1", "w1", str(tmp_path))

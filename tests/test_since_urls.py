@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.crawler.demo import DemoServer
+from newsclean.crawler.commands.demo import DemoServer
 
 from .conftest import REPO, read_parts, run_newsclean
 from .test_incremental import FAST, PARAGRAPHS, manifests
@@ -97,7 +97,7 @@ def test_url_of_an_article_is_cleaned_once_and_not_read_as_a_section(newsroom: N
 
 
 def urls_crawl(out: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsclean.crawler.cli", "crawl", *args, "--out", str(out), *FAST],
+    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", *args, "--out", str(out), *FAST],
                           cwd=REPO, input=stdin, capture_output=True, text=True, timeout=180)
 
 

@@ -194,7 +194,7 @@ def test_url_goes_to_the_site_with_the_longest_claimed_domain() -> None:
 
 
 def test_sites_command_filters_by_country_and_language(capsys: pytest.CaptureFixture[str]) -> None:
-    from newsclean.crawler.cli import main
+    from newsclean.crawler.commands.cli import main
 
     assert main(["sites", "--country", "de", "--language", "en"]) == 0
     out = capsys.readouterr().out
@@ -210,7 +210,7 @@ def test_sites_command_filters_by_country_and_language(capsys: pytest.CaptureFix
 def test_crawl_all_country_and_language_choose_catalog_sites() -> None:
     from argparse import Namespace
 
-    from newsclean.crawler.cli import UsageError, chosen_sites
+    from newsclean.crawler.commands.cli import UsageError, chosen_sites
 
     registry = load_registry()
     ask = lambda **kw: chosen_sites(Namespace(**{"sites": [], "all": False, "country": None,   # noqa: E731

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.crawler.cli import main
+from newsclean.crawler.commands.cli import main
 
 NOW = datetime.now(timezone.utc)
 FRESH = (NOW - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S+00:00")

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from newsclean.crawler.store import SqliteArticleStore
+from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
 from newsclean.output.sqlite import Checkpointer, connect_wal
 

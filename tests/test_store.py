@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.crawler.lock import LockedError, RunLock
-from newsclean.crawler.store import Fetched, SqliteArticleStore
+from newsclean.crawler.state.lock import LockedError, RunLock
+from newsclean.crawler.state.store import Fetched, SqliteArticleStore
 
 URL = "https://example.com/2026/01/02/story/"
 T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
@@ -91,7 +91,7 @@ def test_store_size_tracks_articles_not_fetches(tmp_path: Path) -> None:
 
 def test_second_lock_fails_and_a_killed_holder_releases_it(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from newsclean.crawler.lock import RunLock; "
+        [sys.executable, "-c", "import sys,time; from newsclean.crawler.state.lock import RunLock; "
          f"RunLock({str(tmp_path)!r}).acquire(); print('locked', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:

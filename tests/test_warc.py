@@ -26,8 +26,8 @@ import orjson
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newsclean.crawler.demo import DEMO_SITE, DemoServer
-from newsclean.crawler.warc import Exchange, WarcFileWriter, WarcProblem, WarcResponse, iter_warc
+from newsclean.crawler.commands.demo import DEMO_SITE, DemoServer
+from newsclean.crawler.components.warc import Exchange, WarcFileWriter, WarcProblem, WarcResponse, iter_warc
 from newsclean.output import validate_record
 
 from .conftest import REPO, read_parts, run_newsclean
@@ -290,7 +290,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "\r" not in proc.stderr and "pages/s]" not in proc.stderr
     primary, secondary = pty.openpty()      # stderr on a terminal, as when run by hand
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))   # 120 columns
-    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", "clean", str(warc), "-o", str(tmp_path / "tty.jsonl"),
+    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "clean", str(warc), "-o", str(tmp_path / "tty.jsonl"),
                               "--workers", "1"], cwd=REPO, stdout=subprocess.PIPE, stderr=secondary)
     os.close(secondary)
     shown = b""
@@ -310,7 +310,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
 def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     warc = good_warc(tmp_path / "g.warc.gz", bodies=[article(i % 4) for i in range(400)])
     dest = tmp_path / "o.jsonl"
-    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
+    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tmp = tmp_path / ".o.jsonl.tmp"
     # Until it is writing, however long a loaded machine takes to get there: a signal that came

@@ -324,7 +324,7 @@ class Ctx:
 
     def newsclean(self, *args: str, **kwargs: Any) -> Run:
         """Run ``newsclean ARGS`` (see :meth:`run`)."""
-        return self.run([sys.executable, "-m", "newsclean.crawler.cli", *args], **kwargs)
+        return self.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], **kwargs)
 
     def run(self, cmd: list[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
             preexec: Callable[[], None] | None = None, out: Path | None = None) -> Run:
@@ -333,7 +333,7 @@ class Ctx:
         limit = self.remaining() if timeout is None else min(timeout, self.remaining())
         full_env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}   # 127.0.0.1 only
         full_env.update(env or {})
-        args = cmd[3:] if cmd[:3] == [sys.executable, "-m", "newsclean.crawler.cli"] else cmd
+        args = cmd[3:] if cmd[:3] == [sys.executable, "-m", "newsclean.crawler.commands.cli"] else cmd
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
                                 cwd=self.tmp, start_new_session=True, preexec_fn=preexec)

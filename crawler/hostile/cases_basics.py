@@ -76,7 +76,7 @@ def redirect_loop(ctx: Ctx) -> Outcome:
 
 def _background(ctx: Ctx, args: list[str]) -> subprocess.Popen[bytes]:
     """A newsclean crawl left running (its own process group; the caller kills it)."""
-    return subprocess.Popen([sys.executable, "-m", "newsclean.crawler.cli", *args], cwd=ctx.tmp,
+    return subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=ctx.tmp,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 

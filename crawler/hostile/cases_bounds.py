@@ -133,7 +133,7 @@ def disk_full_runs(ctx: Ctx, urls: list[str], size_kb: int, settings: dict[str, 
     disk.mkdir()
     logs.mkdir()
     out = disk / "out"
-    crawl = shlex.join([sys.executable, "-m", "newsclean.crawler.cli", *crawl_args(urls, out, settings)])
+    crawl = shlex.join([sys.executable, "-m", "newsclean.crawler.commands.cli", *crawl_args(urls, out, settings)])
     q = {k: shlex.quote(str(v)) for k, v in (("disk", disk), ("logs", logs), ("tmp", ctx.tmp), ("out", out))}
     script = f"""
 mount -t tmpfs -o size={size_kb}k tmpfs {q['disk']}
@@ -200,7 +200,7 @@ DISK_FULL_KB = 1000
 @case("loaded-worker", bound=120)
 def loaded_worker(ctx: Ctx) -> Outcome:
     """Cleaning workers kept off the CPU (as on a loaded machine) still clean good pages: no timeout rejects."""
-    from newsclean.crawler.pool import FAULTS_ENV
+    from newsclean.crawler.components.pool import FAULTS_ENV
 
     s = ctx.serve()
     n = 6

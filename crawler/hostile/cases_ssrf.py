@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from newsclean.crawler.hostile import XML, Ctx, Hit, Outcome, Reply, article_html, case, urlset
-from newsclean.crawler.warc import WarcResponse, iter_warc
+from newsclean.crawler.components.warc import WarcResponse, iter_warc
 
 RESOLVER = "newsclean.crawler.hostile.names.LoopbackNames"
 #: 127.0.0.1 as a redirect may spell it, and names the site did not give that resolve to it.
@@ -104,7 +104,7 @@ def lock_password(ctx: Ctx) -> Outcome:
     secret = "hunter2-hostile"
     url = f"redis://:{secret}@127.0.0.1:9/0"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from newsclean.crawler.lock import RunLock\n"
+        [sys.executable, "-c", "import sys; from newsclean.crawler.state.lock import RunLock\n"
          f"sys.argv = ['newsclean', 'crawl', 'demo', '--out', {str(out)!r}, '-s', 'NEWSCLEAN_REDIS_URL={url}']\n"
          f"RunLock({str(out)!r}).acquire(); print('held', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ctx.tmp)

@@ -23,13 +23,13 @@ from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsclean.cleaners.encoding import decode
-from newsclean.crawler import discovery
-from newsclean.crawler.extensions import stop_for_disk_full
+from newsclean.crawler.spiders import discovery
+from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.items import PageItem, RejectItem
-from newsclean.crawler.middlewares import RefusedRequest
+from newsclean.crawler.components.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, get_site
 from newsclean.crawler.state import open_store
-from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
+from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
 
 STATS = "newsclean/discovery"
@@ -127,7 +127,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.store = open_store(crawler.settings)
-        from newsclean.crawler.redis_state import redis_url
+        from newsclean.crawler.state.redis_state import redis_url
 
         if not redis_url(crawler.settings):
             spider._frontier = deque()
@@ -139,7 +139,7 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def _recover_store(self) -> None:
-        """Settle what a killed earlier run left staged (see crawler.store)."""
+        """Settle what a killed earlier run left staged (see newsclean.crawler.state.store)."""
         if self.store is not None:
             try:
                 promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])

@@ -94,15 +94,15 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
 
     Returns the exit code and the manifest.
     """
-    from newsclean.crawler.lock import RunLock
+    from newsclean.crawler.state.lock import RunLock
     from newsclean.crawler.sites import load_registry
 
     load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
-    from newsclean.crawler.dedup import dedup_options
+    from newsclean.crawler.components.dedup import dedup_options
 
-    from newsclean.crawler.cleaning import language_filter
-    from newsclean.crawler.pipelines import output_compression
-    from newsclean.crawler.sitequeue import concurrent_sites
+    from newsclean.crawler.components.cleaning import language_filter
+    from newsclean.crawler.components.pipelines import output_compression
+    from newsclean.crawler.commands.sitequeue import concurrent_sites
 
     try:   # refused here as one line, not as a traceback from inside Scrapy
         dedup_options(overrides)
@@ -128,9 +128,9 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
                 *, quiet: bool) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
-    from newsclean.crawler.extensions import build_manifest, stop_for_disk_full
-    from newsclean.crawler.pool import pools_kept_open
-    from newsclean.crawler.sitequeue import SiteRunner, concurrent_sites
+    from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
+    from newsclean.crawler.components.pool import pools_kept_open
+    from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
 
@@ -215,7 +215,7 @@ def _summary(manifest: Any, out: Path, seconds: float) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from newsclean.crawler.demo import DemoServer
+    from newsclean.crawler.commands.demo import DemoServer
 
     out = Path(args.out)
     t0 = time.monotonic()
@@ -310,7 +310,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(_unknown_site(unknown[0], registry))
     if args.redis:
-        from newsclean.crawler.redis_state import URL_ENV, connect
+        from newsclean.crawler.state.redis_state import URL_ENV, connect
 
         os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
         connect(args.redis)                # RedisUnavailable -> one line, exit 1
@@ -327,7 +327,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
     with contextlib.ExitStack() as serving:
         if "demo" in names:   # the bundled sample site: served here, as `newsclean demo` does
-            from newsclean.crawler.demo import DemoServer
+            from newsclean.crawler.commands.demo import DemoServer
 
             server = serving.enter_context(DemoServer())
             jobs[names.index("demo")][1]["base_url"] = server.base_url + "/"
@@ -360,7 +360,7 @@ def _ccnews_domains(args: argparse.Namespace, registry: dict[str, Any]) -> list[
 
 def cmd_ccnews(args: argparse.Namespace) -> int:
     from newsclean.crawler import settings as project
-    from newsclean.crawler.ccnews import CCNewsSpider, SourceError, base_url, fetcher_from, list_files, parse_day
+    from newsclean.crawler.commands.ccnews import CCNewsSpider, SourceError, base_url, fetcher_from, list_files, parse_day
     from newsclean.crawler.sites import load_registry
 
     try:
@@ -372,7 +372,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     domains = _ccnews_domains(args, load_registry())
     overrides: dict[str, Any] = _settings_overrides(args.set)
     if args.redis:
-        from newsclean.crawler.redis_state import URL_ENV, connect
+        from newsclean.crawler.state.redis_state import URL_ENV, connect
 
         os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
         connect(args.redis)                # RedisUnavailable -> one line, exit 1
@@ -380,10 +380,10 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
         # request of theirs and fetch it from the web.
         overrides.setdefault("NEWSCLEAN_REDIS_NAMESPACE", "newsclean-ccnews")
     # Nothing is fetched through Scrapy: no shared request queue, no request coordinator
-    # (files are shared by the ledger of crawler/ccnews.py).
+    # (files are shared by the ledger of crawler/commands/ccnews.py).
     overrides.update({"SCHEDULER": "scrapy.core.scheduler.Scheduler",
                       "DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter",
-                      "EXTENSIONS": {**project.EXTENSIONS, "newsclean.crawler.redis_state.Coordinator": None}})
+                      "EXTENSIONS": {**project.EXTENSIONS, "newsclean.crawler.state.redis_state.Coordinator": None}})
     settings = _project_settings(overrides)
     fetcher = fetcher_from(settings, on_retry=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
     base = base_url(settings)
@@ -423,8 +423,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
     else:   # everything registered, the demo included (marked: it is not in the catalog)
         sites = [registry[n] for n in sorted(registry)]
     if args.check:
-        from newsclean.crawler.middlewares import user_agent
-        from newsclean.crawler.sites_check import check_command
+        from newsclean.crawler.components.middlewares import user_agent
+        from newsclean.crawler.commands.sites_check import check_command
 
         return check_command(sites, user_agent=user_agent(_project_settings({})), workers=args.workers,
                              timeout=args.timeout, stale_days=args.stale_days)
@@ -441,19 +441,19 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from newsclean.crawler.clean_cmd import clean_command
+    from newsclean.crawler.commands.clean import clean_command
 
     return clean_command(args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from newsclean.crawler.stats_cmd import stats_command
+    from newsclean.crawler.commands.stats import stats_command
 
     return stats_command(args)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from newsclean.crawler.export_cmd import export_command
+    from newsclean.crawler.commands.export import export_command
 
     return export_command(args)
 
@@ -652,8 +652,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from newsclean.crawler.lock import LockedError
-    from newsclean.crawler.redis_state import RedisUnavailable
+    from newsclean.crawler.state.lock import LockedError
+    from newsclean.crawler.state.redis_state import RedisUnavailable
     from newsclean.crawler.sites import SiteConfigError, UnknownSiteError
     from newsclean.output import OutputError
     from newsclean.output.redact import mask_credentials
@@ -680,8 +680,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the imported module's main: the commands raise newsclean.crawler.cli.UsageError, which
+    # Run the imported module's main: the commands raise newsclean.crawler.commands.cli.UsageError, which
     # this __main__ copy's own classes would not catch.
-    from newsclean.crawler.cli import main as _main
+    from newsclean.crawler.commands.cli import main as _main
 
     sys.exit(_main())

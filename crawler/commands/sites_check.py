@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-from newsclean.crawler import discovery
+from newsclean.crawler.spiders import discovery
 from newsclean.crawler.sites import Site
 
 Kind = Literal["robots", "news_sitemap", "sitemap", "feed"]

@@ -3,9 +3,9 @@
 :func:`write_tree` writes ``crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz`` and the WARC files it
 lists (warcio, one gzip member per record, as Common Crawl writes them): article pages of
 several domains and days, with a few non-HTML and non-2xx records among them. The tests
-serve it with :class:`~newsclean.crawler.demo.DemoServer`.
+serve it with :class:`~newsclean.crawler.commands.demo.DemoServer`.
 
-``python -m newsclean.crawler.ccnews_bench [--pages N] [--pages-dir DIR]`` measures, on one
+``python -m newsclean.crawler.commands.ccnews_bench [--pages N] [--pages-dir DIR]`` measures, on one
 generated archive (article bodies generated, or real pages from ``--pages-dir``) served from a
 separate process, (a) reading + filtering alone (records/s: every record's headers parsed, the
 kept pages decoded, nothing cleaned), (b) the cleaner on one core (pages/s), (c) the full
@@ -132,7 +132,7 @@ def write_tree(root: Path, domains: list[str], days: list[date], per_day: int, f
 
 def _serve(root: Path) -> tuple[subprocess.Popen[str], str]:
     """The archive served by another process (the reading measured here is not slowed by it)."""
-    code = ("import sys, time\nfrom newsclean.crawler.demo import DemoServer\n"
+    code = ("import sys, time\nfrom newsclean.crawler.commands.demo import DemoServer\n"
             "s = DemoServer(sys.argv[1]).start()\nprint(s.base_url, flush=True)\ntime.sleep(10**6)\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -144,7 +144,7 @@ def bench_read(base: str, files: list[str], domains: frozenset[str] = frozenset(
     import scrapy.http  # noqa: F401 - imported before the clock starts, as in a run
     import scrapy.responsetypes  # noqa: F401
 
-    from newsclean.crawler.ccnews import DomainFilter, Fetcher, Kept, ReadCounts, read_warc
+    from newsclean.crawler.commands.ccnews import DomainFilter, Fetcher, Kept, ReadCounts, read_warc
 
     counts = ReadCounts()
     stop = threading.Event()
@@ -166,7 +166,7 @@ def bench_clean(htmls: list[tuple[str, str]]) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.ccnews_bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.commands.ccnews_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=3000, help="records in the archive (default: %(default)s)")
     parser.add_argument("--clean-sample", type=int, default=300, help="pages cleaned for (b) (default: %(default)s)")
     parser.add_argument("--pages-dir", metavar="DIR",
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     real = None
     if args.pages_dir:
-        from newsclean.crawler.bench import load_real_pages
+        from newsclean.crawler.commands.bench import load_real_pages
 
         real = load_real_pages(Path(args.pages_dir))
     days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
                 out = Path(tmp) / "out"
                 env = {**os.environ, "NEWSCLEAN_CCNEWS_BASE_URL": base}
                 t0 = time.perf_counter()
-                proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.cli", "ccnews", "--from", str(days[0]),
+                proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "ccnews", "--from", str(days[0]),
                                        "--to", str(days[-1]), "--out", str(out)], env=env, capture_output=True, text=True)
                 seconds = time.perf_counter() - t0
                 written = sum(1 for f in (out / "articles").rglob("*.jsonl") for _ in f.open())

@@ -3,7 +3,7 @@
 Each check reads the run's stats and the site's ``[health]`` thresholds. The
 :class:`RecordChecks` action writes every result to the stats
 (``newsclean/health/<check>`` = ``"OK"`` or ``"FAIL: why"``), from where they reach the run
-manifest and decide the exit code (:mod:`crawler.health`).
+manifest and decide the exit code (:mod:`newsclean.crawler.components.health`).
 """
 
 from __future__ import annotations

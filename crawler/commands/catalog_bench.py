@@ -1,6 +1,6 @@
 """Check the publisher catalog against the Fundus benchmark pages, offline.
 
-    python -m newsclean.crawler.catalog_bench ../shared/bench/fundus-dev [--verbose]
+    python -m newsclean.crawler.commands.catalog_bench ../shared/bench/fundus-dev [--verbose]
 
 Layout: ``<cc>/meta.info`` (each page's URL) beside ``<cc>/<Publisher>_<date>.html.gz``. For
 each page: which catalog site claims its URL, whether that site's URL rules take the URL as an
@@ -93,7 +93,7 @@ def report(tallies: list[Tally], verbose: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m newsclean.crawler.catalog_bench",
+    ap = argparse.ArgumentParser(prog="python -m newsclean.crawler.commands.catalog_bench",
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("dataset", type=Path, help="a Fundus-layout benchmark folder (e.g. ../shared/bench/fundus-dev)")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line for every publisher, not only failing ones")

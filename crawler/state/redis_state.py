@@ -42,7 +42,7 @@ from scrapy_redis.queue import PriorityQueue as _PriorityQueue
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
-from newsclean.crawler.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
+from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
 from newsclean.output.redact import mask_credentials
 
 logger = logging.getLogger(__name__)
@@ -459,7 +459,7 @@ class Scheduler(_RedisScheduler):
             queue_key=f"{ns}:%(spider)s:requests",
             dupefilter_key=f"{ns}:%(spider)s:dupefilter",
             dupefilter_cls="scrapy_redis.dupefilter.RFPDupeFilter",
-            queue_cls="newsclean.crawler.redis_state.Queue",
+            queue_cls="newsclean.crawler.state.redis_state.Queue",
         )
 
     @classmethod
@@ -619,7 +619,7 @@ class RedisAddon:
 
     def update_settings(self, settings: Any) -> None:
         if redis_url(settings):
-            settings.set("SCHEDULER", "newsclean.crawler.redis_state.Scheduler", priority="addon")
+            settings.set("SCHEDULER", "newsclean.crawler.state.redis_state.Scheduler", priority="addon")
             settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
 
 

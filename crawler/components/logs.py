@@ -31,7 +31,7 @@ def _chain_is_expected(exc: BaseException | None) -> bool:
 
 class OneLineErrors(logging.Filter):
     #: A full disk fails every later write: its first error is one line, the others are dropped
-    #: (the run fails with "disk full (<path>)", see crawler.extensions.stop_for_disk_full).
+    #: (the run fails with "disk full (<path>)", see newsclean.crawler.components.extensions.stop_for_disk_full).
     disk_full_said = False
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -58,7 +58,7 @@ class OneLineErrors(logging.Filter):
 
 def install() -> None:
     """Add the filters to every handler of the root logger (after Scrapy configured logging)."""
-    from newsclean.crawler.redis_state import RedactSecrets
+    from newsclean.crawler.state.redis_state import RedactSecrets
 
     for handler in logging.root.handlers:
         for cls in (RedactSecrets, OneLineErrors):

@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsclean.crawler.items import ArticleItem, RejectItem
-from newsclean.crawler.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
+from newsclean.crawler.state.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
 from newsclean.crawler.state import state_dir
 from newsclean.output import iter_records
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
@@ -152,7 +152,7 @@ class DedupPipeline:
         return item
 
     def _index_error(self, exc: Exception) -> None:
-        from newsclean.crawler.extensions import stop_for_disk_full
+        from newsclean.crawler.components.extensions import stop_for_disk_full
 
         if stop_for_disk_full(self.crawler, exc):   # the run fails: records would not fit either
             self.stats.inc_value(f"{self.STATS}/errors")

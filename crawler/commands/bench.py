@@ -1,4 +1,4 @@
-"""Throughput benchmark: ``python -m newsclean.crawler.bench [--pages N | --pages-dir DIR] [--workers K] [--redis URL]``.
+"""Throughput benchmark: ``python -m newsclean.crawler.commands.bench [--pages N | --pages-dir DIR] [--workers K] [--redis URL]``.
 
 Serves a local news site on 127.0.0.1 from a separate process and measures, in one run:
 
@@ -268,7 +268,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     outs = [Path(tempfile.mkdtemp(prefix="newsclean-bench-")) for _ in range(procs)]
     cmds = []
     for out in outs:
-        cmd = [sys.executable, "-m", "newsclean.crawler.cli", "crawl", "--url", base + "/", "--out", str(out)]
+        cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", base + "/", "--out", str(out)]
         if redis:
             cmd += ["--redis", redis]
         for k, v in [*sets.items(), *(item.split("=", 1) for item in extra)]:
@@ -350,7 +350,7 @@ def measure_extractor(name: str, pages_dir: str | None, n_generated: int, second
 
 def run_extractor(name: str, pages_dir: str | None, n_generated: int, seconds: float) -> dict[str, Any]:
     """:func:`measure_extractor` in a fresh process (its PSS is the extractor's alone)."""
-    cmd = [sys.executable, "-m", "newsclean.crawler.bench", "--measure", name, "--pages", str(n_generated),
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.bench", "--measure", name, "--pages", str(n_generated),
            "--seconds", str(seconds)]
     if pages_dir:
         cmd += ["--pages-dir", pages_dir]
@@ -364,7 +364,7 @@ def run_extractor(name: str, pages_dir: str | None, n_generated: int, seconds: f
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m newsclean.crawler.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsclean.crawler.commands.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=2000, help="URLs to crawl (default: %(default)s)")
     ap.add_argument("--pages-dir", help="serve these real pages (*.html, *.htm, *.html.gz) round-robin instead")
     ap.add_argument("--workers", type=int, default=None, help="cleaning workers (default: one per core)")
@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cores = os.cpu_count() or 1
     port = _free_port()
-    cmd = [sys.executable, "-m", "newsclean.crawler.bench", "--serve", str(port), "--pages", str(args.pages)]
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.bench", "--serve", str(port), "--pages", str(args.pages)]
     if args.pages_dir:
         cmd += ["--pages-dir", args.pages_dir]
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)

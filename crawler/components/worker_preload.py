@@ -1,4 +1,4 @@
-"""What the cleaning workers' forkserver loads before it forks any worker (see :mod:`crawler.pool`).
+"""What the cleaning workers' forkserver loads before it forks any worker (see :mod:`newsclean.crawler.components.pool`).
 
 Every worker is a fork of that server, so what is loaded here is loaded once per crawl and its
 memory pages are shared by all workers (copy-on-write, only ever read): the cleaners and, by
@@ -7,14 +7,14 @@ worker that loaded the model itself paid both on its first article, and again af
 restart (a timeout kills the worker). What is loaded is then moved out of the garbage
 collector's reach (``gc.freeze``): a collection in a worker would otherwise write to the pages
 of every object it scans, turning the shared pages into private copies. The malloc thresholds
-of :mod:`crawler.heap` are set here too, so every worker forked from this server has them.
+of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them.
 """
 
 import gc
 
 from newsclean.cleaners.core import identify_language
-from newsclean.crawler import pool  # noqa: F401 - the workers' entry point, with the cleaners
-from newsclean.crawler.heap import return_freed_memory
+from newsclean.crawler.components import pool  # noqa: F401 - the workers' entry point, with the cleaners
+from newsclean.crawler.components.heap import return_freed_memory
 
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
 return_freed_memory()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from newsclean.crawler.store import ArticleStore, SqliteArticleStore
+from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -26,7 +26,7 @@ def open_store(settings: Any) -> ArticleStore | None:
     if directory is None:
         return None
     root = Path(settings["NEWSCLEAN_OUTPUT_DIR"]) if settings.get("NEWSCLEAN_OUTPUT_DIR") else directory.parent
-    from newsclean.crawler.redis_state import open_redis_store, redis_url
+    from newsclean.crawler.state.redis_state import open_redis_store, redis_url
 
     if redis_url(settings):
         return open_redis_store(settings, str(root))

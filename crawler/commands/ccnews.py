@@ -49,8 +49,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsclean.crawler.items import PageItem
 from newsclean.crawler.state import open_store, state_dir
-from newsclean.crawler.store import ArticleStore, Fetched
-from newsclean.crawler.warc import WarcResponse, _read_record, html_of
+from newsclean.crawler.state.store import ArticleStore, Fetched
+from newsclean.crawler.components.warc import WarcResponse, _read_record, html_of
 from newsclean.output import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class Fetcher:
 
 def fetcher_from(settings: Any, on_retry: Callable[[str], None] | None = None) -> Fetcher:
     """The fetcher the ``NEWSCLEAN_CCNEWS_*`` settings describe, with the crawl's User-Agent."""
-    from newsclean.crawler.middlewares import user_agent
+    from newsclean.crawler.components.middlewares import user_agent
 
     return Fetcher(timeout=settings.getfloat("NEWSCLEAN_CCNEWS_TIMEOUT", 60.0),
                    retries=settings.getint("NEWSCLEAN_CCNEWS_RETRIES", 5),
@@ -507,7 +507,7 @@ class RedisLedger(FileLedger):
     """
 
     def __init__(self, client: Any, ns: str, worker: str) -> None:
-        from newsclean.crawler.redis_state import HEARTBEAT_EVERY_S
+        from newsclean.crawler.state.redis_state import HEARTBEAT_EVERY_S
 
         self.r = client
         self.ns = ns
@@ -521,7 +521,7 @@ class RedisLedger(FileLedger):
         self._thread.start()
 
     def beat(self) -> None:
-        from newsclean.crawler.redis_state import HEARTBEAT_TTL_MS
+        from newsclean.crawler.state.redis_state import HEARTBEAT_TTL_MS
 
         self.r.set(f"{self.ns}:worker:{self.worker}", "busy", px=HEARTBEAT_TTL_MS)
 
@@ -567,7 +567,7 @@ class RedisLedger(FileLedger):
 
 
 def open_ledger(settings: Any) -> FileLedger:
-    from newsclean.crawler.redis_state import connect, namespace, redis_url, worker_id
+    from newsclean.crawler.state.redis_state import connect, namespace, redis_url, worker_id
 
     url = redis_url(settings)
     if url:
@@ -614,7 +614,7 @@ class CCNewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CCNewsSpider:
         from scrapy import signals
 
-        from newsclean.crawler.clean_cmd import SiteResolver
+        from newsclean.crawler.commands.clean import SiteResolver
         from newsclean.crawler.sites import load_registry
 
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -644,7 +644,7 @@ class CCNewsSpider(scrapy.Spider):
         logger.warning("slow or failed read: %s", message)
 
     def _opened(self) -> None:
-        """Settle what a killed earlier run left staged (see crawler.store)."""
+        """Settle what a killed earlier run left staged (see newsclean.crawler.state.store)."""
         if self.store is not None:
             promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])
             self.crawler.stats.set_value("newsclean/store/recovered_records", promoted)
@@ -707,7 +707,7 @@ class CCNewsSpider(scrapy.Spider):
             await asyncio.to_thread(self.ledger.release, path)
             return
         # Done only once every record of the file is in a committed part (or settled).
-        from newsclean.crawler.pipelines import COMMIT_OPEN_PARTS
+        from newsclean.crawler.components.pipelines import COMMIT_OPEN_PARTS
 
         await self.crawler.signals.send_catch_log_async(signal=COMMIT_OPEN_PARTS)
         if self.crawler.stats.get_value("newsclean/output/error"):

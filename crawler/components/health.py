@@ -1,6 +1,6 @@
 """Is a finished run healthy? The verdict over one spider's final stats.
 
-The checks themselves run in spidermon (:mod:`crawler.monitors`) and leave their outcome in
+The checks themselves run in spidermon (:mod:`newsclean.crawler.components.monitors`) and leave their outcome in
 the stats as ``newsclean/health/<check>``; this module turns those into a status, a one-line
 reason and the list recorded in the manifest.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from newsclean.crawler.monitors import HEALTH_STATS
+from newsclean.crawler.components.monitors import HEALTH_STATS
 
 #: When several checks fail, the reason names the most telling one.
 PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")

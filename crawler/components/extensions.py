@@ -12,7 +12,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newsclean.crawler import health
+from newsclean.crawler.components import health
 from newsclean.output import RunManifest, config_hash, versions
 from newsclean.output.sqlite import is_disk_full
 

@@ -5,7 +5,7 @@ copies sent to and parsed by the cleaning workers). glibc's malloc serves buffer
 mmap threshold from their own mappings, returned to the system when freed, but raises that
 threshold to the size of every such buffer freed (up to 32 MB): after the first large pages
 every later one comes from the heap, which keeps its high-water mark. Fixing the threshold
-(and the heap's trim threshold) stops that. The cleaning workers set it (crawler/worker_preload.py):
+(and the heap's trim threshold) stops that. The cleaning workers set it (crawler/components/worker_preload.py):
 their CPU is spent parsing, a page fault per 4 KB of a large buffer is little beside it. The
 crawl's main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more reactor stalls
 over 200 ms in the bench crawl, for ~50 MB.

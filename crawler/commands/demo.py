@@ -8,7 +8,7 @@ of the requests it served so tests can assert what a crawl fetched. With ``publi
 spell that origin instead, and the server answers as an HTTP proxy for it (``newsclean demo``:
 the records' URLs and ids are then the same whatever port the server got).
 
-``python -m newsclean.crawler.demo [--root DIR] [--port N]`` serves in the foreground.
+``python -m newsclean.crawler.commands.demo [--root DIR] [--port N]`` serves in the foreground.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-DEMO_SITE = Path(__file__).parent / "demo_site"
+DEMO_SITE = Path(__file__).resolve().parent.parent / "demo_site"
 _TEXT_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".rss", ".atom", ".json"}
 _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
           ".txt": "text/plain; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
@@ -203,7 +203,7 @@ class DemoServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m newsclean.crawler.commands.demo", description=__doc__.split("\n")[0])
     parser.add_argument("--root", default=str(DEMO_SITE), help="directory to serve (default: the demo site)")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)

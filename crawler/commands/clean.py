@@ -13,10 +13,10 @@ Inputs (any mix, files or directories of them):
 Site rules come from the registry by the page's domain (or ``--site``). Copies among the
 input are marked with ``duplicate_of`` (``--duplicates keep``, the crawl's default), dropped to the
 rejects (``drop``) or left alone (``off``), by the crawl's dedup index, in memory. Records are built by
-:func:`crawler.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
-crawl's own cleaners: inline for ``--workers 1``, else a :class:`~crawler.pool.PoolCleaner`
+:func:`newsclean.crawler.components.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
+crawl's own cleaners: inline for ``--workers 1``, else a :class:`~newsclean.crawler.components.pool.PoolCleaner`
 (one worker process per core by default), both behind one
-:class:`~crawler.cleaning.LearningWindow`, so per-site template learning — and so every record —
+:class:`~newsclean.crawler.components.cleaning.LearningWindow`, so per-site template learning — and so every record —
 is the same whatever the worker count. Records are written in input order to one JSONL file
 (written under a hidden temporary name and renamed when complete); rejects optionally to a
 second one (``--rejects``).
@@ -48,7 +48,7 @@ import orjson
 
 from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_text
 from newsclean.cleaners.core import identify_language
-from newsclean.crawler.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
+from newsclean.crawler.components.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
 from newsclean.crawler.sites import Site, load_registry, site_for_url
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
@@ -139,7 +139,7 @@ def _jsonl(path: Path, tally: Tally, field_name: str) -> Iterator[tuple[str, dic
 
 
 def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
-    from newsclean.crawler.warc import WarcProblem, html_of, iter_warc
+    from newsclean.crawler.components.warc import WarcProblem, html_of, iter_warc
 
     for item in iter_warc(path):
         if isinstance(item, WarcProblem):
@@ -299,7 +299,7 @@ async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, e
 
 def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[str, str | None]:
     """The records and rejects outputs, checked before anything is read or written."""
-    from newsclean.crawler.cli import UsageError
+    from newsclean.crawler.commands.cli import UsageError
 
     out, rejects = args.output, args.rejects
     if out == STDIO and rejects == STDIO:
@@ -319,7 +319,7 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from newsclean.crawler.cli import EXIT_DEGRADED, EXIT_OK, UsageError
+    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError
 
     registry = load_registry()
     if args.site and args.site not in registry:
@@ -451,7 +451,7 @@ def _clean_pages(files: list[tuple[Path, str]], tally: Tally, resolve: SiteResol
     if workers == 1:
         cleaner = InlineCleaner(book, timeout, window)
     else:
-        from newsclean.crawler.pool import PoolCleaner
+        from newsclean.crawler.components.pool import PoolCleaner
 
         cleaner = PoolCleaner(book, timeout, workers, window=window)
     try:

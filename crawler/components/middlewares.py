@@ -20,14 +20,14 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
 from zope.interface import implementer
 
-from newsclean.crawler.addresses import IPAddress, parse_ip_literal, refusal
+from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
 
 logger = logging.getLogger(__name__)
 
 
 def is_private_address(host: str) -> bool:
     """Whether ``host`` is ``localhost`` or spells (in any form, see
-    :func:`~newsclean.crawler.addresses.parse_ip_literal`) an address a crawler must not reach."""
+    :func:`~newsclean.crawler.components.addresses.parse_ip_literal`) an address a crawler must not reach."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True

@@ -1,0 +1,1 @@
+"""The ``newsclean`` command line and what its subcommands run."""

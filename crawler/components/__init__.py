@@ -1,0 +1,1 @@
+"""Scrapy components (middlewares, pipelines, extensions) and the cleaning pool they feed."""
