@@ -50,20 +50,32 @@ def read_parts(root: Path, kind: str = "articles") -> list[dict]:
 
 # -- the quick loop: ``pytest -m "not slow"`` -------------------------------------------------------
 #: What makes a test slow: it starts a process (the command line, a crawl, redis-server) or serves
-#: pages over HTTP. A test (or a fixture it uses) whose code does one of these is marked ``slow``,
-#: so new end-to-end tests join the slow set without anyone remembering to mark them.
-SLOW_SIGNS = ("run_newsclean(", "subprocess", "Popen(", "DemoServer(", "CrawlerProcess", "CrawlerRunner",
-              "redis_server", "redis_url", "demo_server", "site_server", "doccheck.main(", "run_case(")
+#: pages over HTTP. A test whose code, or the code of a fixture or helper it uses (two calls deep),
+#: does one of these is marked ``slow``, so new end-to-end tests join the slow set without anyone
+#: remembering to mark them.
+SLOW_SIGNS = ("run_newsclean(", "subprocess", "Popen(", "DemoServer(", "HostileServer(", "CrawlerProcess",
+              "CrawlerRunner", "redis_server", "redis_url", "demo_server", "site_server", "site_factory",
+              "doccheck.main(", "run_case(", "run_cases(", "Ctx(", "newsclean.crawl(", "tiny_fs", "PoolCleaner(")
 
 
-def _looks_slow(func: object) -> bool:
+def _looks_slow(func: object, depth: int = 2) -> bool:
     import inspect
 
     try:
         source = inspect.getsource(func)  # type: ignore[arg-type]
     except (OSError, TypeError):
         return False
-    return any(sign in source for sign in SLOW_SIGNS)
+    if any(sign in source for sign in SLOW_SIGNS):
+        return True
+    if depth == 0:
+        return False
+    code, names = getattr(func, "__code__", None), getattr(func, "__globals__", {})
+    for name in (code.co_names if code else ()):
+        helper = names.get(name)
+        if inspect.isfunction(helper) and helper.__module__.startswith(("tests", "newsclean.crawler.hostile")) \
+                and helper is not func and _looks_slow(helper, depth - 1):
+            return True
+    return False
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
