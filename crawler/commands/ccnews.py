@@ -643,12 +643,16 @@ class CCNewsSpider(scrapy.Spider):
         self._inc("retries")
         logger.warning("slow or failed read: %s", message)
 
-    def _opened(self) -> None:
-        """Settle what a killed earlier run left staged (see newsclean.crawler.state.store)."""
+    def _settle_staged(self) -> None:
+        """Settle what killed runs and dead workers left staged (see newsclean.crawler.state.store):
+        their committed parts count as written, so their pages are not written again."""
         if self.store is not None:
             promoted, dropped = self.store.recover(exclude_run=self.settings["NEWSCLEAN_RUN_ID"])
-            self.crawler.stats.set_value("newsclean/store/recovered_records", promoted)
-            self.crawler.stats.set_value("newsclean/store/dropped_uncommitted", dropped)
+            self.crawler.stats.inc_value("newsclean/store/recovered_records", promoted)
+            self.crawler.stats.inc_value("newsclean/store/dropped_uncommitted", dropped)
+
+    def _opened(self) -> None:
+        self._settle_staged()
         assert self.ledger is not None
         self.run.files_done = self.ledger.count_done(self.files)
         self.crawler.stats.set_value(f"{STATS}/files_listed", len(self.files))
@@ -663,6 +667,10 @@ class CCNewsSpider(scrapy.Spider):
             if path == WAIT:   # another worker reads the last files: wait, in case it dies
                 await asyncio.sleep(1.0)
                 continue
+            # Again before each file: the file may come back from a worker that died after
+            # committing some of its parts, and those were still staged when this run opened
+            # (its heartbeat had not expired yet): their pages would be written twice.
+            await asyncio.to_thread(self._settle_staged)
             await self._read_file(path)
         return
         yield   # an async generator that yields nothing: the pages go straight to the pipelines
