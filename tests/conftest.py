@@ -38,6 +38,21 @@ def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float 
                           capture_output=True, text=True, timeout=timeout)
 
 
+def read_terminal(primary: int) -> bytes:
+    """All a child wrote to the pseudo-terminal whose primary side is ``primary``, until it closed it."""
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:        # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    return shown
+
+
 def read_parts(root: Path, kind: str = "articles") -> list[dict]:
     """Every record of the committed part files (hidden temporary files are never read)."""
     records = []

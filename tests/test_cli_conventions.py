@@ -19,7 +19,7 @@ import pty
 
 from newsclean.output import find_parts, validate_record
 
-from .conftest import REPO, read_parts, run_newsclean
+from .conftest import REPO, read_parts, read_terminal, run_newsclean
 
 README = (REPO / "README.md").read_text("utf-8")
 
@@ -52,16 +52,7 @@ def test_the_live_progress_line_ends_before_a_log_line(demo_server, tmp_path: Pa
                               "-s", "DOWNLOAD_DELAY=0.05", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=0.02"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=secondary)
     os.close(secondary)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:        # the child closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(primary)
+    shown = read_terminal(primary)
     assert child.wait(timeout=300) == 0
     progress = re.findall(rb"\x1b\[K[^\r\n]*pages/s", shown)
     assert len(progress) > 3, shown[-2000:]                      # it was drawn, between log lines

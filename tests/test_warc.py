@@ -30,7 +30,7 @@ from newsclean.crawler.commands.demo import DEMO_SITE, DemoServer
 from newsclean.crawler.components.warc import Exchange, WarcFileWriter, WarcProblem, WarcResponse, iter_warc
 from newsclean.output import validate_record
 
-from .conftest import REPO, read_parts, run_newsclean
+from .conftest import REPO, read_parts, read_terminal, run_newsclean
 
 # Fields a re-clean may change: it is another run, and it takes the time of the fetch from
 # WARC-Date (when the request went out) where the crawl took it when the page was parsed.
@@ -293,16 +293,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "clean", str(warc), "-o", str(tmp_path / "tty.jsonl"),
                               "--workers", "1"], cwd=REPO, stdout=subprocess.PIPE, stderr=secondary)
     os.close(secondary)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(primary, 4096)
-        except OSError:        # the child closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(primary)
+    shown = read_terminal(primary)
     assert child.wait(timeout=120) == 0
     assert b"1/1" in shown and b"pages=4" in shown and b"written=4" in shown, shown
 
