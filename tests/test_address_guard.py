@@ -12,18 +12,9 @@ import pytest
 from newsclean.crawler.components.warc import WarcResponse, iter_warc
 
 from .conftest import read_parts, run_newsclean
+from .test_e2e_bad_input import ARTICLE
 
 RESOLVER = ["-s", "TWISTED_DNS_RESOLVER=newsclean.crawler.hostile.names.LoopbackNames"]
-
-ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><article><h1>{title}</h1><p class="byline">By Test Writer</p>
-<p>The harbour authority said on Tuesday that the new container berth would open in the spring, two
-months later than planned, after engineers found soft clay beneath the quay wall.</p>
-<p>Shipping lines had been told to expect the delay, a spokesperson said, and the older berths
-would stay open around the clock until the new one was ready for the larger vessels.</p>
-<p>Local traders welcomed the news that the project would not be abandoned, but warned that the
-extra months of congestion would raise their costs once again this winter.</p>
-</article></body></html>"""
 
 #: Redirect targets: 127.0.0.1 spelled in every way a URL can, and names the test resolver
 #: maps to 127.0.0.1 that the site did not name. None may reach the server. (``0``, i.e.
