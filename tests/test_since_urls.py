@@ -3,6 +3,7 @@ article URLs; no id is written twice in one run. Real crawls against a local sit
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -143,3 +144,26 @@ def test_no_id_is_written_twice_in_one_run(newsroom: Newsroom, tmp_path: Path) -
     assert list(ids.values()) == [1]
     (reject,) = read_parts(out, "rejects")
     assert reject["reason"] == "duplicate" and "already written in this run" in reject["detail"]
+
+
+def test_urls_of_a_registered_site_are_filed_under_it_and_cleaned_with_its_rules(newsroom: Newsroom, tmp_path: Path) -> None:
+    # a registered site claiming the server's host: its line rule drops the officials' paragraph,
+    # and its feed is not read (--urls fetches exactly the listed pages)
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "herald.toml").write_text(
+        f'name = "herald"\ncatalog = false\nbase_url = "{newsroom.server.base_url}/"\n'
+        '[discovery]\nrobots = false\nfeeds = ["/feed/"]\n'
+        "[cleaning]\ndrop_line_patterns = ['^Officials said the cleaning work.*']\n")
+    a = newsroom.url("canal-closures-delayed-for-wheat-growers")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--urls", "-",
+                           "--out", str(out), *FAST], cwd=REPO, input=f"{a}\n", capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "NEWSCLEAN_SITES_DIR": str(sites)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (record,) = read_parts(out)
+    assert record["url"] == a and record["site"] == "herald"
+    assert PARAGRAPHS[0] in record["text"] and "Officials said the cleaning work" not in record["text"]
+    fetched = [h.path for h in newsroom.server.hits if h.path != "/robots.txt"]   # robots.txt: politeness
+    assert fetched == ["/news/canal-closures-delayed-for-wheat-growers/"]
+    assert manifests(out)[-1]["sites"] == ["herald-urls"]

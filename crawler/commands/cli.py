@@ -292,6 +292,17 @@ def read_url_list(path: str) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+def _urls_by_site(urls: list[str], registry: dict[str, Any]) -> dict[str | None, list[str]]:
+    """``--urls`` grouped by the registered site that claims each one (None: no site does)."""
+    from newsclean.crawler.sites import site_for_url
+
+    groups: dict[str | None, list[str]] = {}
+    for url in urls:
+        owner = site_for_url(url, registry)
+        groups.setdefault(owner.name if owner else None, []).append(url)
+    return groups
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from newsclean.crawler.sites import adhoc_site, load_registry
     from newsclean.crawler.spiders.news import NewsSpider, parse_since
@@ -318,8 +329,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
     if args.url:
         jobs.append((NewsSpider, {**kwargs, "site": adhoc_site(args.url)}))
-    if article_urls:   # its own spider name: the manifest keeps one entry per spider
-        jobs.append((NewsSpider, {**kwargs, "article_urls": article_urls, "name": "urls"}))
+    for owner, listed in _urls_by_site(article_urls, registry).items():
+        # its own spider name: the manifest keeps one entry per spider; a registered site's URLs
+        # are cleaned with its rules and filed under its name, like its crawled articles
+        site = {"site": registry[owner]} if owner else {}
+        jobs.append((NewsSpider, {**kwargs, **site, "article_urls": listed,
+                                  "name": f"{owner}-urls" if owner else "urls"}))
     out = Path(args.out)
     t0 = time.monotonic()
     overrides = {**_log_settings(args), **_settings_overrides(args.set)}

@@ -384,7 +384,9 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        for kind, urls in self.site.start_urls().items():
+        # --urls: exactly the listed articles; a registered site's discovery is not run
+        listings = {} if self.article_urls else self.site.start_urls()
+        for kind, urls in listings.items():
             for url in urls:   # start URLs are always fetched, and count against the bounds
                 self._listings += kind in ("sitemap", "feed")
                 self._admitted.add(url)
