@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+from pathlib import Path
+
 import lxml.html
 
+from newsclean.cleaners.core import clean_html
 from newsclean.cleaners.metadata import extract_metadata
+from newsclean.cleaners.types import Article
 
 URL = "https://news.example.org/2024/05/03/harbour-bridge-vote/"
 
@@ -504,3 +508,15 @@ def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
     # a one-word pen name is kept
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "BeauHD"}}
     assert _md(_page(ld=ld, body=body)).authors == ["BeauHD"]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
+
+
+def test_date_printed_in_plain_text_when_nothing_declares_one() -> None:
+    # no JSON-LD, meta or <time> date and no date class or label: the page prints the day in a
+    # plain <p> beside the byline (htmldate finds it only when it reads the page's text)
+    html = (FIXTURES / "meta_shown_date.html").read_text("utf-8")
+    art = clean_html(html, "https://greenway.example.net/guides/community-garden")
+    assert isinstance(art, Article)
+    assert (art.published, art.date_sources["published"]) == ("2019-03-14", "htmldate")
