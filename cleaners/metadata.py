@@ -9,7 +9,8 @@ from html import unescape
 from itertools import islice
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Iterable
 
 import lxml.etree as etree
 
@@ -808,9 +809,104 @@ def _title_tag(text: str | None) -> str | None:
     return _clean(max(parts, key=len)) if parts else None
 
 
+#: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
+#: "17. Dezember 2025", "2025-12-17", "17.12.2025", "12/17/2025" (English and German month names).
+_MONTH_NAME = r"(?:jan|feb|m[aä]r|apr|ma[yi]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[^\W\d_]*\.?"
+_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_NAME})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
+                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mname2>{_MONTH_NAME}),?\s+(?P<y2>\d{{4}})\b"
+                        r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
+                        r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
+                        r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b")
+_MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
+                 "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
+#: Characters of page text read before and after the start of the headline for its date: the
+#: byline line under it, a dateline over it; not the site header's "today" or the teasers below.
+SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
+#: Text no reader sees as the article's date: code, and captions (they date the photo's event).
+_NOT_DATE_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "figure", "figcaption"})
+
+
+def _day_of(m: re.Match) -> str | None:
+    """The day a match of ``_SHOWN_DAY`` writes; None when it is no day or ambiguous (3/4/2025:
+    March or April)."""
+    g = m.groupdict()
+    if g["mname"] or g["mname2"]:
+        name = g["mname"] or g["mname2"]
+        y, mo, d = int(g["y1"] or g["y2"]), _MONTH_NUMBER.get(name[:3].casefold(), 0), int(g["d1"] or g["d2"])
+    elif g["y3"]:
+        y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+    elif g["y4"]:
+        y, mo, d = int(g["y4"]), int(g["m4"]), int(g["d4"])
+    else:
+        a, b, y = int(g["a5"]), int(g["b5"]), int(g["y5"])
+        if a <= 12 and b <= 12 and a != b:
+            return None
+        mo, d = (a, b) if b > 12 else (b, a)
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def shown_day_near_headline(tree: etree._Element) -> str | None:
+    """The first day the page prints next to its <h1> (from ``SHOWN_DAY_BEFORE`` characters of
+    text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without an h1
+    or a date there. What a reader sees as the article's date, where nothing declares one:
+    htmldate's pick among all the page's dates is often a related post's or a comment's."""
+    body = tree.find(".//body")
+    h1 = body.find(".//h1") if body is not None else None
+    if h1 is None:
+        return None
+    before: list[str] = []
+    after: list[str] = []
+    out = before
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event in ("comment", "pi"):
+            if el.tail:
+                out.append(el.tail)
+        elif event == "start":
+            if el is h1:
+                out = after
+            if not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS:
+                walker.skip_subtree()   # a comment's text or a script's is not shown; its tail is
+            elif el.text:
+                out.append(el.text)
+        elif el.tail and el is not body:
+            out.append(el.tail)
+        if out is after and sum(map(len, after)) > 4 * SHOWN_DAY_AFTER:
+            break
+    window = " ".join([*_short_pieces(reversed(before), SHOWN_DAY_BEFORE)[::-1], "|",
+                       *_short_pieces(after, SHOWN_DAY_AFTER)])
+    m = _SHOWN_DAY.search(window)
+    return _day_of(m) if m else None   # the first date decides: "12/01/2025 ... 3 May" is not 3 May
+
+
+#: A text longer than this is prose ("... after the storm of 3 January 2026 ..."), not a date line.
+SHOWN_DAY_LINE_CHARS = 80
+
+
+def _short_pieces(pieces: Iterable[str], chars: int) -> list[str]:
+    """The short texts (date lines, bylines) among the first ``chars`` characters of ``pieces``."""
+    out: list[str] = []
+    for piece in pieces:
+        text = " ".join(piece.split())
+        if chars <= 0:
+            break
+        if text:
+            chars -= len(text) + 1
+            out.append(text if len(text) <= SHOWN_DAY_LINE_CHARS else "|")
+    return out
+
+
 def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmldate: bool = True) -> None:
-    """Fallbacks for the publication date: htmldate over the tree, then the URL."""
+    """Fallbacks for the publication date: the day printed by the headline, htmldate over the
+    tree, then the URL."""
     if md.published:
+        return
+    shown = shown_day_near_headline(tree)
+    if shown:
+        md.published, md.date_sources["published"] = shown, "shown"
         return
     if use_htmldate:
         try:

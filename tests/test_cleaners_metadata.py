@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from newsclean.cleaners.core import clean_html
-from newsclean.cleaners.metadata import extract_metadata
+from newsclean.cleaners.metadata import extract_metadata, shown_day_near_headline
 from newsclean.cleaners.types import Article
 
 URL = "https://news.example.org/2024/05/03/harbour-bridge-vote/"
@@ -515,8 +515,28 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 
 def test_date_printed_in_plain_text_when_nothing_declares_one() -> None:
     # no JSON-LD, meta or <time> date and no date class or label: the page prints the day in a
-    # plain <p> beside the byline (htmldate finds it only when it reads the page's text)
+    # plain <p> under the article (htmldate finds it only when it reads the page's text)
+    para = "<p>The council voted on the harbour bridge plan late on Tuesday evening after a long debate.</p>"
+    html = f'<html><body><h1>Harbour bridge vote</h1>{para * 8}<p class="small">Nov 21, 2018</p></body></html>'
+    art = clean_html(html, "https://news.example.org/harbour-bridge-vote")
+    assert isinstance(art, Article)
+    assert (art.published, art.date_sources["published"]) == ("2018-11-21", "htmldate")
+
+
+def test_day_printed_by_the_headline_before_the_pages_other_dates() -> None:
+    # nothing declares a date; the byline under the h1 prints the day in a plain <p>, and teasers of
+    # older posts print theirs further down: htmldate's text search takes the oldest (a teaser's)
     html = (FIXTURES / "meta_shown_date.html").read_text("utf-8")
     art = clean_html(html, "https://greenway.example.net/guides/community-garden")
     assert isinstance(art, Article)
-    assert (art.published, art.date_sources["published"]) == ("2019-03-14", "htmldate")
+    assert (art.published, art.date_sources["published"]) == ("2019-03-14", "shown")
+    # a date inside the article's prose, or in a photo caption, is the event's, not the article's
+    body = ('<h1>Harbour bridge vote</h1><figure><img src="/a.jpg"><figcaption>The bridge on 3 May 2021'
+            '</figcaption></figure><p>The bridge opened on 3 May 2021, and the council has argued about '
+            'its tolls ever since, most loudly at the meeting last week.</p>')
+    assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) is None
+    # a day written only in digits counts when it is unambiguous; 3/4/2025 is March or April
+    for shown, day in (("17.12.2025", "2025-12-17"), ("12/17/2025", "2025-12-17"), ("2025-12-17", "2025-12-17"),
+                       ("17. Dezember 2025", "2025-12-17"), ("3/4/2025", None)):
+        body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>Rosa Delacroix</span><span>{shown}</span></div>'
+        assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) == day, shown
