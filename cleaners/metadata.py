@@ -899,9 +899,23 @@ def _short_pieces(pieces: Iterable[str], chars: int) -> list[str]:
     return out
 
 
+def _one_day_apart(timestamp: str, day: str) -> bool:
+    """Whether ``timestamp`` (ISO, with a time of day) falls on the day before or after ``day``."""
+    if "T" not in timestamp and " " not in timestamp.strip():
+        return False
+    try:
+        return abs((date.fromisoformat(timestamp[:10]) - date.fromisoformat(day)).days) == 1
+    except ValueError:
+        return False
+
+
 def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmldate: bool = True) -> None:
     """Fallbacks for the publication date: the day printed by the headline, htmldate over the
-    tree, then the URL."""
+    tree, then the URL. A declared time whose day is one off the URL's day is the same moment
+    in UTC: the URL's day is the one the site published on."""
+    url_day = date_from_url(url)
+    if md.published and url_day and _one_day_apart(md.published, url_day):
+        md.published, md.date_sources["published"] = url_day, "url"
     if md.published:
         return
     shown = shown_day_near_headline(tree)
@@ -919,6 +933,5 @@ def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmld
         if found:
             md.published, md.date_sources["published"] = found, "htmldate"
             return
-    d = date_from_url(url)
-    if d:
-        md.published, md.date_sources["published"] = d, "url"
+    if url_day:
+        md.published, md.date_sources["published"] = url_day, "url"

@@ -540,3 +540,16 @@ def test_day_printed_by_the_headline_before_the_pages_other_dates() -> None:
                        ("17. Dezember 2025", "2025-12-17"), ("3/4/2025", None)):
         body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>Rosa Delacroix</span><span>{shown}</span></div>'
         assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) == day, shown
+
+
+def test_utc_time_one_day_off_the_urls_day_gives_the_urls_day() -> None:
+    # published at 21:40 New York time: the meta tag writes the moment in UTC, on the next day;
+    # the URL (and the page) give the day the site published on
+    head = '<meta property="article:published_time" content="2024-05-04T01:40:12+00:00">'
+    html = _page(head=head, body="<h1>Harbour bridge vote</h1>" + "<p>The council voted late on Friday.</p>" * 8)
+    art = clean_html(html, URL)
+    assert isinstance(art, Article)
+    assert (art.published, art.date_sources["published"]) == ("2024-05-03", "url")
+    # a URL day further off is another thing (a republished story): the declared date stays
+    art = clean_html(html, URL.replace("/05/03/", "/05/01/"))
+    assert (art.published, art.date_sources["published"]) == ("2024-05-04T01:40:12+00:00", "meta")
