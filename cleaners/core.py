@@ -456,6 +456,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     measures = dom.Measures(tree)
     run.count("prune_widgets", dom.prune_widgets(tree, measures))
     run.count("prune_hidden", dom.prune_hidden(tree, measures))
+    run.count("prune_calls_to_action", dom.prune_calls_to_action(tree, measures))
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
     run.count("prune_link_dense", dom.prune_link_dense(tree, measures))

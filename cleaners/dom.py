@@ -247,6 +247,48 @@ def prune_hidden(tree: etree._Element, m: Measures) -> int:
     return _drop_topmost(victims)
 
 
+#: class/id tokens of a call to action ("Request a demo", "Get a free quote", a course pitch, a
+#: donation appeal) and of "Pin it" prompts.
+CTA_TOKENS = re.compile(r"(?:^|[\s_-])(?:cta|pin-?it)(?:$|[\s_-])", re.I)
+#: A call to action is a few lines; a bigger block so named may frame the article's own text
+#: (on an image story, dropping a 400-character appeal left trafilatura too little to pick the body).
+CTA_MAX_CHARS = 300
+#: Headings, and links or buttons alone: a button's label is link text that the extractor weighs as
+#: such; taking it out changed which container the extractor chose (a carousel's "Discover more").
+_NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
+_CTA = etree.XPath("//*[contains(@class, 'cta') or contains(@id, 'cta') or contains(@class, 'CTA') "
+                   "or contains(@class, 'pin')]")
+
+
+def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
+    """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``)."""
+    named = [el for el in _CTA(tree) if el.tag not in PROTECTED_TAGS
+             and (CTA_TOKENS.search(el.get("class") or "") or CTA_TOKENS.search(el.get("id") or ""))]
+    chosen = set(named)
+    # the outermost block so named decides: a big one is kept whole, with its small named parts
+    outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
+    return _drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
+                          and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
+
+
+#: Text that a call to action's section must keep without it. Below this, the appeal is most of
+#: its section (an image story: a line of text, the appeal, maps), and without it the extractor's
+#: text was less than half of readability's, which then took a bio or a sidebar for the article.
+CTA_CONTEXT_MIN_CHARS = 250
+_SECTION_TAGS = frozenset({"section", "article", "main", "body"})
+
+
+def _among_content(el: etree._Element, m: Measures) -> bool:
+    """Whether ``el``'s section (the nearest section, article or main element, or a block named or
+    shaped like the article body) holds other text of some length, links not counted (an image
+    story's "download the graphic" links are no text the extractor keeps)."""
+    unlinked = m.text(el) - m.links(el)
+    for a in el.iterancestors():
+        if a.tag in _SECTION_TAGS or m.body_like(a) or (_classid_kinds(a) or (False, False))[1]:
+            return m.text(a) - m.links(a) - unlinked >= CTA_CONTEXT_MIN_CHARS
+    return False
+
+
 def _drop_topmost(victims: list[etree._Element]) -> int:
     chosen = set(victims)
     removed = 0

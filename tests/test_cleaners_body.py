@@ -465,3 +465,57 @@ def test_hover_card_of_a_linked_name_is_not_glued_to_the_name(card: str) -> None
     assert "Ferry timetable" not in text
     assert "planned by Jane Doe, who led the restoration team" in text
 
+
+@pytest.mark.parametrize("cta", [
+    "<div class='post-cta'><h4>Want to win more jobs with less effort?</h4><p>Grow your business and send "
+    "quick quotes with our software.</p><a href='/demo'>Request a demo</a></div>",
+    "<section id='cta-free-estimate'><p>Fill out the form for a complimentary quote with a custom layout.</p>"
+    "<a href='/quote'>Get a free quote</a></section>",
+    "<div class='pin-it'><p>Pin it for later! Save this guide to the lamp room restoration to your boards.</p></div>",
+])
+def test_call_to_action_block_inside_the_body_is_pruned(cta: str) -> None:
+    # A block the page names a call to action (or a "Pin it" prompt) sits between paragraphs:
+    # it sells, it is not the article.
+    body = ("<article><div class='entry-content'>" + "".join(f"<p>{p}</p>" for p in PARAS[:2]) + cta
+            + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>")
+    text = _text(_page(body))
+    assert PARAS[1][:60] in text and PARAS[2][:60] in text
+    for s in ("Want to win", "Request a demo", "complimentary quote", "free quote", "Pin it"):
+        assert s not in text
+
+
+def test_large_block_named_call_to_action_is_kept() -> None:
+    # Above a few lines, a block so named frames the article's own text.
+    body = ("<article><div class='entry-content cta-wrapper'>" + "".join(f"<p>{p}</p>" for p in PARAS[:2])
+            + "</div></article>")
+    text = _text(_page(body))
+    assert PARAS[0][:60] in text and PARAS[1][:60] in text
+
+
+
+def test_call_to_action_that_is_most_of_its_section_is_kept() -> None:
+    # An image story: the article's section holds one line, the magazine's appeal and maps (each
+    # with a "download" link). Without the appeal the extractor's text was less than half of what
+    # readability found in the writer's bio below, and the bio replaced the article. The appeal
+    # stays: it is a line too many beside an article kept.
+    maps = "".join("<figure class='figure-image'><img src='/m%d.png' alt=''>"
+                   "<div class='figure-link'><a href='/m%d.jpg'>Download the map</a></div></figure>" % (i, i)
+                   for i in range(8))
+    body = ("<article><header><p class='lead'>" + PARAS[0] + "</p><p class='byline'>By Tim Rowe</p></header>"
+            "<section class='content content-article'>"
+            "<p><em>We kept the twelve largest harbours, since the smaller ones report no figures.</em></p>"
+            "<div class='cta container-breakout'><figure><img src='/issue.png' alt=''></figure>"
+            "<p class='caption'>Current issue</p><section class='cta-description'><p>The Harbour Daily is "
+            "independent and funded by its readers. Support our work and <a href='/abo'>subscribe to the "
+            "magazine</a> in print or online from 19.90 a year!</p><a href='/abo'>Subscribe</a></section></div>"
+            + maps + "</section></article>"
+            "<div class='about'><div class='who'><p>Born 1983, he has been an editor at the Harbour Daily since "
+            "2015, working mostly as a layouter, graphic designer and proofreader. He studied German, art "
+            "history and linguistics at the university in town.</p><p>His main interest is the history of the "
+            "coast, its lights, its harbours and the boats that use them, past and present. He joined after ten "
+            "years at the regional paper, where he drew the weather maps and the tide tables.</p><p>Before that "
+            "he sailed for five seasons on the ferry to the islands, as a deckhand and later as its mate, and "
+            "wrote its log.</p></div></div>")
+    text = _text(_page(body))
+    assert PARAS[0] in text
+    assert "We kept the twelve largest harbours" in text
