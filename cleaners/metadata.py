@@ -337,7 +337,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
-        md.authors = _names(meta.get("author")) or _names(meta.get("article:author"))
+        md.authors = _names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
     if not md.authors:
         md.authors = _visible_authors(tree)
     else:
@@ -400,6 +400,20 @@ def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | N
             if title.startswith(o) and _SUFFIX.fullmatch(title[len(o):]):
                 return o
     return title
+
+
+#: Labels of a twitter:labelN / twitter:dataN pair that give the writer (SEO plugins write
+#: "Written by" and the post's author on every post).
+_AUTHOR_LABELS = frozenset({"written by", "author", "by", "verfasst von", "geschrieben von", "auteur", "autor", "escrito por"})
+
+
+def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
+    """Names from the twitter:dataN whose twitter:labelN says it is the writer."""
+    for n in range(1, 5):
+        label = _first(meta, f"twitter:label{n}")
+        if label and label.casefold().rstrip(" :") in _AUTHOR_LABELS:
+            return _names(meta.get(f"twitter:data{n}"))
+    return []
 
 
 #: What a house name may carry around it: "www.", a top-level domain ("stern.de", "mbl.is").

@@ -553,3 +553,13 @@ def test_utc_time_one_day_off_the_urls_day_gives_the_urls_day() -> None:
     # a URL day further off is another thing (a republished story): the declared date stays
     art = clean_html(html, URL.replace("/05/03/", "/05/01/"))
     assert (art.published, art.date_sources["published"]) == ("2024-05-04T01:40:12+00:00", "meta")
+
+
+def test_writer_named_by_a_labelled_twitter_data_pair() -> None:
+    # an SEO plugin's reading-aid pairs; the JSON-LD node is a WebPage, no author meta, no byline markup
+    head = ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Rosa Delacroix">'
+            '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 minutes">')
+    assert _md(_page(head=head, ld={"@type": "WebPage", "name": "Harbour bridge vote"})).authors == ["Rosa Delacroix"]
+    # a pair with another label names nobody
+    head = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
+    assert _md(_page(head=head)).authors == []
