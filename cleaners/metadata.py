@@ -626,9 +626,12 @@ def _byline_markup(tree: etree._Element) -> str | None:
 _BODY_TEXT = etree.XPath("//body//text()")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
-_BYLINE_NODE = re.compile(r"^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?\s"
+_BYLINE_NODE = re.compile(r"^\s*(?:(?:Written|Article|Words|Authored|Story) [Bb]y|By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?(?:\s|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
-_BYLINE_TEXT = re.compile(r"^(?:by|von|par|por|door)\s*:?\s+(.+?)\s*(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
+_BYLINE_TEXT = re.compile(r"^(?:(?:written|article|words|authored|story)\s+)?(?:by|von|par|por|door)\s*:?\s+(.+?)\s*"
+                          r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
+#: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
+_LABEL_NODE = re.compile(r"(?i)\s*(?:(?:written|article|words|authored|story)\s+)?by\s*:?\s*|\s*(?:von|par|por|door)\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
@@ -655,8 +658,12 @@ def _text_byline(tree: etree._Element) -> list[str]:
             el = el.getparent()
         if el is not None and any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
             continue  # the byline of a teaser card linking to another article, or of an aside
-        # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>")
-        for text in (" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""):
+        # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>"),
+        # else, for a label alone in its element, the element around it
+        texts = [" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""]
+        if el is not None and _LABEL_NODE.fullmatch(texts[1]) and el.getparent() is not None:
+            texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
+        for text in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
             names = _names(m.group(1).rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):

@@ -563,3 +563,14 @@ def test_writer_named_by_a_labelled_twitter_data_pair() -> None:
     # a pair with another label names nobody
     head = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
     assert _md(_page(head=head)).authors == []
+
+
+def test_byline_label_in_its_own_element_or_written_out() -> None:
+    # "By" styled apart from the name, each in a span of its own; and a "Written by" heading
+    body = ('<h1>Harbour bridge vote</h1><div class="x1 y2"><div class="k9"><span class="q1">By</span>'
+            '<span>Rosa Delacroix</span></div><div class="k8">March 4, 2025</div></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = '<h1>Harbour bridge vote</h1><h3 class="wp-block-heading">Written by Tom Okafor</h3>'
+    assert _md(_page(body=body)).authors == ["Tom Okafor"]
+    # a label with no name beside it names nobody
+    assert _md(_page(body='<h1>Harbour bridge vote</h1><div><span>By</span></div>')).authors == []
