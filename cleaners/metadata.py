@@ -333,6 +333,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
+    md.title = _shown_head_of(md.title, tree)
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -462,6 +463,29 @@ def _uncut(title: str | None, others: tuple[str | None, ...], site_name: str | N
         o = _strip_site(unescape(other), site_name) if other else ""
         if len(o) > len(title) and o.startswith(title) and o[len(title):].lstrip()[:1] in "\"„“«":
             return o
+    return title
+
+
+#: What a declared title may add after the headline the page shows: a separator, then a site's
+#: name, a section or a tagline ("Headline | Site", "Headline, Tested & Reviewed | Site",
+#: "Headline (via Passle)", "Headline ⋆"). Words without a separator ("Headline in 2025") are
+#: the title's own.
+_ADDED_AFTER = re.compile(r"\s*[|–—\-•⋆·,(:\[]")
+
+
+def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
+    """The text of an <h1> the page shows (outside navigation and teasers) when ``title`` is that
+    text with something added after a separator: the page's own headline, without the rest."""
+    if not title:
+        return title
+    for h in tree.iter("h1"):
+        if any(_blocks_headings(a) for a in (h, *h.iterancestors())):
+            continue
+        text = _clean(" ".join("".join(h.itertext()).split()))
+        # four words or more: "Harbour Notes | Headline" opens with the site's name, shown as an h1 too
+        if (text and len(text) < len(title) and len(text.split()) >= 4 and title.startswith(text)
+                and _ADDED_AFTER.match(title, len(text))):
+            return text
     return title
 
 

@@ -574,3 +574,18 @@ def test_byline_label_in_its_own_element_or_written_out() -> None:
     assert _md(_page(body=body)).authors == ["Tom Okafor"]
     # a label with no name beside it names nobody
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div><span>By</span></div>')).authors == []
+
+
+def test_declared_title_is_the_shown_headline_with_a_tagline_after_it() -> None:
+    # og:title adds a tagline after a separator to the <h1> the page shows: the h1 is the headline
+    for declared in ("Best Camping Hammocks of 2026, Tested & Reviewed", "Best Camping Hammocks of 2026 (via Trailpost)",
+                     "Best Camping Hammocks of 2026 ⋆"):
+        head = f'<meta property="og:title" content="{declared}">'
+        md = _md(_page(head=head, body="<h1>Best Camping Hammocks of 2026</h1>"))
+        assert md.title == "Best Camping Hammocks of 2026", declared
+    # words added without a separator are the title's own; an h1 in the navigation is no headline
+    head = '<meta property="og:title" content="Best Camping Hammocks of 2026 for Two">'
+    assert _md(_page(head=head, body="<h1>Best Camping Hammocks of 2026</h1>")).title == "Best Camping Hammocks of 2026 for Two"
+    head = '<meta property="og:title" content="Trailpost Gear Guides: Best Camping Hammocks of 2026">'
+    body = '<nav><h1>Trailpost Gear Guides</h1></nav><h2>Best Camping Hammocks of 2026</h2>'
+    assert _md(_page(head=head, body=body)).title == "Trailpost Gear Guides: Best Camping Hammocks of 2026"
