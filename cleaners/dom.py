@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
@@ -302,32 +303,85 @@ def _drop_topmost(victims: list[etree._Element]) -> int:
 #: Links to the log-in page and to the register or subscribe page: a small block with both is a
 #: paywall gate or a login box ("log in to read on" beside "register for free"), never article
 #: text. One kind alone is not enough: a post may end in a call to subscribe, a help page may
-#: explain how to register.
-LOGIN_LINK = re.compile(r"(?:^|[/?#=._-])(?:log-?in|sign-?in|anmelden|connexion)(?:$|[/?#=.])", re.I)
-SIGNUP_LINK = re.compile(
-    r"(?:^|[/?#=._-])(?:sign-?up|regist(?:er|ration|rieren)?|subscri(?:be|ption)s?|suscri(?:be|pcion|pciones)|"
-    r"abonnement|abonnieren|abo|paywall)(?:$|[/?#=.])", re.I)
+#: explain how to register. Each kind is known by its address (a path or host part) or by its
+#: label; the words are data, one entry per language (add a language here, not a rule).
+LOGIN_WORDS = {
+    "en": ("log-?in", "sign-?in"), "de": ("anmelden", "einloggen"), "fr": ("connexion", "se-connecter"),
+    "es": ("iniciar-sesion", "ingres(?:ar|a)", "acceder"), "it": ("accedi",), "nl": ("inloggen",),
+    "pt": ("entrar",), "pl": ("zaloguj", "logowanie"),
+}
+SIGNUP_WORDS = {
+    "en": ("sign-?up", "regist(?:er|ration)?", "subscri(?:be|ption)s?", "paywall"),
+    "de": ("registrieren", "abonnement", "abonnieren", "abo"), "fr": ("inscription", "s-abonner"),
+    "es": ("suscri(?:be|bete|bite|birme|pcion|pciones)", "registro", "registrate"),
+    "it": ("registrati", "abbonati", "abbonamento"), "nl": ("registreren", "abonneren"),
+    "pt": ("assine", "assinatura", "cadastro"), "pl": ("rejestracja", "prenumerata"),
+}
+#: Labels of such links and buttons (the whole label is short); scripts without word spaces
+#: (Japanese, Chinese, Korean) have their words matched anywhere in it.
+LOGIN_LABELS = {
+    "en": r"log\s?in|sign\s?in", "de": r"anmelden|einloggen", "fr": r"connexion|se\s+connecter|connectez-vous",
+    "es": r"iniciar\s+sesi[oó]n|ingres[aá]r?|acceder", "it": r"accedi", "nl": r"inloggen", "pt": r"entrar",
+    "pl": r"zaloguj(?:\s+si[eę])?", "ru": r"войти",
+}
+SIGNUP_LABELS = {
+    "en": r"register|sign\s?up|subscribe", "de": r"registrieren|abonnieren|abo\s+abschließen",
+    "fr": r"créer\s+un\s+compte|s'abonner|abonnez-vous|inscri(?:s|vez)-vous",
+    "es": r"suscr[ií]b(?:ete|ite|irme)|reg[ií]strate", "it": r"iscriviti|abbonati|registrati",
+    "nl": r"registreren|abonneren", "pt": r"assine|cadastre-se", "pl": r"zarejestruj(?:\s+si[eę])?|prenumeruj",
+    "ru": r"подписаться|зарегистрироваться",
+}
+LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|登録|購読|회원가입|구독|注册|订阅"
+
+
+def _address_words(words: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
+    return re.compile(r"(?:^|[/?#=._-])(?:" + "|".join(w for ws in words.values() for w in ws) + r")(?:$|[/?#=.])", re.I)
+
+
+def _label_words(labels: dict[str, str], cjk: str) -> re.Pattern[str]:
+    return re.compile(r"(?:^|\W)(?:" + "|".join(labels.values()) + r")(?:$|\W)|" + cjk, re.I)
+
+
+LOGIN_LINK, SIGNUP_LINK = _address_words(LOGIN_WORDS), _address_words(SIGNUP_WORDS)
+LOGIN_LABEL, SIGNUP_LABEL = _label_words(LOGIN_LABELS, LOGIN_CJK), _label_words(SIGNUP_LABELS, SIGNUP_CJK)
+#: A button's label is short; longer link text is a sentence that may just mention signing in.
+LABEL_MAX_CHARS = 40
 #: Above this many characters a block holds more than a gate's pitch.
 GATE_MAX_CHARS = 600
+_GATE_BLOCKS = ("div", "section", "aside", "form", "fieldset", "dialog")
+
+
+def _account_control(el: etree._Element, address: re.Pattern[str], label: re.Pattern[str]) -> bool:
+    """A link, button or submit input to an account page of one kind, by its address or its label."""
+    if address.search(el.get("href") or ""):
+        return True
+    text = el.get("value") if el.tag == "input" else short_text(el, LABEL_MAX_CHARS)
+    return bool(text) and bool(label.search(text))
+
+
+def _controls(root: etree._Element) -> Iterator[etree._Element]:
+    return root.iter("a", "button", "input")
 
 
 def prune_account_gates(tree: etree._Element, m: Measures) -> int:
-    """Remove small blocks linking both to the log-in page and to the register or subscribe page
-    ("log in to read on" beside "register for free"): paywall gates and
-    login boxes inside the article column, under class names no widget rule knows."""
-    # Only the blocks around a log-in link can be gates: most pages have none, and a walk over
+    """Remove small blocks holding both a log-in control and a register or subscribe control
+    ("log in to read on" beside "register for free"), or a password field (a log-in or sign-up
+    form, in whatever language its labels are): paywall gates and login boxes inside the article
+    column, under class names no widget rule knows."""
+    # Only the blocks around a log-in control can be gates: most pages have none, and a walk over
     # every block cost as much as a third of the measuring pass.
-    candidates: dict[etree._Element, None] = {}
-    for a in tree.iter("a"):
-        if LOGIN_LINK.search(a.get("href") or ""):
-            for el in a.iterancestors("div", "section", "aside", "form"):
-                candidates[el] = None
+    candidates: dict[etree._Element, bool] = {}
+    for c in _controls(tree):
+        password = c.tag == "input" and (c.get("type") or "").lower() == "password"
+        if password or _account_control(c, LOGIN_LINK, LOGIN_LABEL):
+            for el in c.iterancestors(*_GATE_BLOCKS):
+                candidates[el] = candidates.get(el, False) or password
     victims = []
-    for el in candidates:
+    for el, password in candidates.items():
         n = m.text(el)
-        if n == 0 or n > GATE_MAX_CHARS or m.body_like(el):
+        if n > GATE_MAX_CHARS or m.body_like(el) or n == 0 and not password:
             continue
-        if any(SIGNUP_LINK.search(a.get("href") or "") for a in el.iter("a")):
+        if password or any(_account_control(c, SIGNUP_LINK, SIGNUP_LABEL) for c in _controls(el)):
             victims.append(el)
     return _drop_topmost(victims)
 

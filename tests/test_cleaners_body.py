@@ -380,6 +380,31 @@ def test_paywall_gate_with_login_and_register_links_is_not_body() -> None:
     assert text.split("\n") == PARAS
 
 
+@pytest.mark.parametrize("gate", [
+    # Japanese: the addresses name neither kind; the labels do
+    "<div class='k3x'><p>有料会員になると、この記事の続きと、これまでに掲載した有料記事をすべてお読みいただけます。</p>"
+    "<a href='/rd/chk2.html?jump=%2Farticles%2F9'>今すぐ登録（初回キャンペーン中）</a>"
+    "<a href='/rd/lgck.html?jump=%2Farticles%2F9'>ログインする</a><ul><li>毎朝の紙面ビューアーが読み放題になります</li>"
+    "<li>過去三十年分の記事データベースを検索できます</li><li>会員だけのニュースレターを毎週お届けします</li></ul></div>",
+    # Spanish: log-in page on its own host, a subscribe page in Spanish
+    "<div class='nota-cierre'><strong>Exclusivo suscriptores</strong><p>Para seguir leyendo esta nota "
+    "necesitás tener Acceso Digital. Ingresá con tu cuenta o elegí uno de nuestros planes.</p><a href='https://ingresar.example.org/ingresar/'>"
+    "Ingresá</a><a href='https://suscripciones.example.org/suscribirme'>Suscribite</a><ul><li>La edición "
+    "impresa en formato digital todas las mañanas</li><li>Todas las notas del archivo sin límite</li>"
+    "<li>Nuestro boletín semanal del puerto</li></ul></div>",
+    # German: a log-in form (a password field) and a link to register
+    "<div class='box-login'><h4>Login oder Anlage eines Benutzerkontos</h4><label>E-Mail-Adresse "
+    "<input type='email'></label><label>Passwort <input type='password'></label>"
+    "<button>Weiter</button><p>Dieser Artikel ist exklusiv für Abonnenten. <a href='/konto/neu'>Neu hier?</a></p></div>",
+])
+def test_members_only_gate_in_another_language_is_not_body(gate: str) -> None:
+    # The gate is known by its controls, whatever the language: a log-in and a sign-up control by
+    # address or label (words kept as data per language), or a password field.
+    text = _text(_page("".join(f"<p>{p}</p>" for p in PARAS[:2]) + gate
+                       + "".join(f"<p>{p}</p>" for p in PARAS[2:])))
+    assert text.split("\n") == PARAS
+
+
 def test_call_to_subscribe_without_a_login_link_is_kept() -> None:
     # One kind of account link alone is no gate: a closing paragraph may invite to subscribe.
     call = ("Readers who want the full timetable of the lamp's new hours can find it in the print "
