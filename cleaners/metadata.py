@@ -334,6 +334,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
     md.title = _shown_head_of(md.title, tree)
+    if not _newsroom(nodes, meta):
+        md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -487,6 +489,47 @@ def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
                 and _ADDED_AFTER.match(title, len(text))):
             return text
     return title
+
+
+def _newsroom(nodes: list[dict], meta: dict[str, list[str]]) -> bool:
+    """Whether the page is a newsroom's: a schema.org node typed News* (NewsArticle,
+    NewsMediaOrganization) or an article:section meta tag. A newsroom's declared headline is its
+    edited one; elsewhere the declared title is an SEO or social copy of what the page shows."""
+    return bool(meta.get("article:section")) or any("news" in t for n in nodes for t in _types(n))
+
+
+_WORDS = re.compile(r"\w+")
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+#: Least share of words (Jaccard) that a shown headline shares with the declared title to be
+#: the same article's: below it the h1 is something else (a site or section name, a call to action).
+SHOWN_HEADLINE_MIN_OVERLAP = 0.25
+
+
+def _typeset_key(s: str) -> str:
+    """``s`` as words, ignoring case, quote and dash styles and "&" for "and"."""
+    return " ".join(_WORDS.findall(s.translate(_TYPOGRAPHY).casefold().replace("&", "and")))
+
+
+def _shown_headline(title: str | None, h1: etree._Element | None, house: set[str]) -> str | None:
+    """The page's <h1> instead of the declared ``title`` when it words the same article otherwise
+    ("How Machine Learning Personalizes ..." shown, "Using Machine Learning To Personalize ..."
+    declared for search engines): a heading of one plain text (no kicker, link or line break in
+    it), of two words or more, not in capitals (a style, the declared title has the case), sharing
+    ``SHOWN_HEADLINE_MIN_OVERLAP`` of its words with the title and differing in more than
+    typography. One inside the other is left to the rules before: a kicker or a tagline around
+    the same headline, or the site's name (also an h1 of its own: "house")."""
+    if not title or h1 is None or len(h1) or not h1.text:
+        return title
+    text = _clean(h1.text)
+    if not text or len(text) > 300 or len(text.split()) < 2 or text.isupper() or _house_key(text) in house:
+        return title
+    shown, declared = _typeset_key(text), _typeset_key(title)
+    if shown in declared or declared in shown:
+        return title
+    a, b = ({w.casefold() for w in _WORDS.findall(x)} for x in (text, title))
+    if not a or not b or len(a & b) / len(a | b) < SHOWN_HEADLINE_MIN_OVERLAP:
+        return title
+    return text
 
 
 #: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".

@@ -589,3 +589,22 @@ def test_declared_title_is_the_shown_headline_with_a_tagline_after_it() -> None:
     head = '<meta property="og:title" content="Trailpost Gear Guides: Best Camping Hammocks of 2026">'
     body = '<nav><h1>Trailpost Gear Guides</h1></nav><h2>Best Camping Hammocks of 2026</h2>'
     assert _md(_page(head=head, body=body)).title == "Trailpost Gear Guides: Best Camping Hammocks of 2026"
+
+
+def test_headline_the_page_shows_over_a_declared_search_title() -> None:
+    # a company blog: JSON-LD and og:title carry the search-engine title, the page shows another
+    shown = "How Machine Learning Personalizes Online Shopping"
+    declared = "Using Machine Learning To Personalize Shopping Experiences"
+    ld = {"@type": "BlogPosting", "headline": declared, "author": {"@type": "Person", "name": "Rosa Delacroix"}}
+    head = f'<meta property="og:title" content="{declared} | Acme Blog">'
+    assert _md(_page(ld=ld, head=head, body=f'<h1 class="post-title">{shown}</h1>')).title == shown
+    # a newsroom's declared headline is its edited one: NewsArticle, or an article:section tag
+    news = dict(ld, **{"@type": "NewsArticle"})
+    assert _md(_page(ld=news, head=head, body=f"<h1>{shown}</h1>")).title == declared
+    section = head + '<meta property="article:section" content="Technology">'
+    assert _md(_page(ld=ld, head=section, body=f"<h1>{shown}</h1>")).title == declared
+    # the same words in another typography, capitals set by style, a heading built of parts, or
+    # a heading about something else: the declared title stays
+    for h1 in ("Using machine learning to personalize shopping experiences", declared.upper(),
+               f"<span>Guide</span>{shown}", "Subscribe to our newsletter today"):
+        assert _md(_page(ld=ld, head=head, body=f"<h1>{h1}</h1>")).title == declared, h1
