@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
@@ -336,6 +337,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _shown_head_of(md.title, tree)
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
+    md.title = _without_host_name(md.title, url)
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -530,6 +532,28 @@ def _shown_headline(title: str | None, h1: etree._Element | None, house: set[str
     if not a or not b or len(a & b) / len(a | b) < SHOWN_HEADLINE_MIN_OVERLAP:
         return title
     return text
+
+
+#: A separator between a title's parts, spaced or not ("Headline | Site", "Headline • Author").
+_PART_SEP = re.compile(r"\s+[|–—\-•·:]\s+|\s*\|\s*|:\s+")
+
+
+def _without_host_name(title: str | None, url: str | None) -> str | None:
+    """``title`` without a last part that names the site as its address does ("Headline |
+    DianaHR" on getdianahr.com, "Headline • Cory Dransfeldt" on coryd.dev): a site that declares
+    no og:site_name still writes its name into every title."""
+    if not title or not url:
+        return title
+    labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    label = _house_key(labels[-2]) if len(labels) >= 2 else ""
+    seps = list(_PART_SEP.finditer(title))
+    if len(label) < 4 or not seps:
+        return title
+    last = title[seps[-1].end():]
+    key = _house_key(last)
+    if key and len(last.split()) <= 4 and (key in label or label in key) and seps[-1].start() > 0:
+        return title[: seps[-1].start()]
+    return title
 
 
 #: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".

@@ -608,3 +608,16 @@ def test_headline_the_page_shows_over_a_declared_search_title() -> None:
     for h1 in ("Using machine learning to personalize shopping experiences", declared.upper(),
                f"<span>Guide</span>{shown}", "Subscribe to our newsletter today"):
         assert _md(_page(ld=ld, head=head, body=f"<h1>{h1}</h1>")).title == declared, h1
+
+
+def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
+    # no og:site_name; the title's last part names the site as its address does
+    head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 | HarbourHR">'
+    md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "https://www.getharbourhr.com/blog/payroll")
+    assert md.title == "Top 5 Payroll Tools in 2026"
+    head = '<meta property="og:title" content="A brief intro to git • Rosa Delacroix">'
+    md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "https://rosad.dev/posts/git")
+    assert md.title == "A brief intro to git"
+    # a last part the address does not name is a section, or the headline's own
+    head = '<meta property="og:title" content="Harbour bridge vote | Politics">'
+    assert _md(_page(head=head)).title == "Harbour bridge vote | Politics"
