@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import ftfy
 import lxml.etree as etree
@@ -493,7 +494,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 
-    body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns)
+    body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns, site=urlsplit(url).hostname)
     run.count("line_rules", n)
     body, n = line_rules.trim_trailing(body)
     run.count("trailing_trim", n)

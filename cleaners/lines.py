@@ -112,14 +112,68 @@ def is_boilerplate_heading(line: str) -> bool:
     return len(s) <= 80 and bool(TRAILING_HEADING.match(s))
 
 
-def apply_line_rules(lines: Iterable[str], patterns: Iterable[str] = ()) -> tuple[list[str], int]:
-    """Drop promotion lines and lines fully matching a site pattern; return kept lines, chars removed."""
-    site = [re.compile(p) for p in patterns]
+#: News agencies, by the names their credit lines use (data: one entry per agency; all-caps
+#: short names are matched as written, longer names in any case). An agency's copyright line in
+#: an article ("(c) AFP 2025", "Copyright 2025 The Associated Press. All rights reserved.") is
+#: the article's credit, not the site's footer; on the agency's own site it is the footer.
+AGENCIES: tuple[tuple[str, ...], ...] = (
+    ("AP", "Associated Press", "apnews"), ("AFP", "Agence France-Presse", "Agence France Presse"),
+    ("Reuters", "Thomson Reuters"), ("dpa", "Deutsche Presse-Agentur"), ("EFE", "Agencia EFE"),
+    ("ANSA",), ("Kyodo", "Kyodo News"), ("Xinhua",), ("PA Media", "Press Association"), ("ANP",),
+    ("APA",), ("Belga",), ("Keystone-SDA", "SDA"), ("TASS",), ("Yonhap",), ("Europa Press",), ("Lusa",),
+    ("KNA",), ("epd",), ("AAP", "Australian Associated Press"), ("The Canadian Press",),
+    ("PTI", "Press Trust of India"), ("IANS",), ("Bernama",), ("Antara",), ("UPI", "United Press International"),
+    ("NTB",), ("ČTK", "CTK"), ("PAP",), ("MTI",), ("Agência Brasil",), ("Télam", "Telam"), ("Adnkronos",),
+)
+_COPYRIGHT = re.compile(r"copyright|[©ⓒ]|\(c\)|all\s+rights\s+reserved", re.I)
+
+
+def _agency_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    parts = [re.escape(n) if n.isupper() or n.islower() and len(n) <= 4 else "(?i:" + re.escape(n) + ")"
+             for n in names]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+_AGENCY_NAMES = tuple(_agency_pattern(names) for names in AGENCIES)
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+#: A picture's credit: the agency, then a bar or slash and the photographer or another agency
+#: ("(c) dpa | Jane Doe", "(c) AFP/Getty Images").
+_PHOTO_CREDIT = re.compile(r"^\W*\w+\W+\s*[|/]\s*\w|[|/]\s*[A-Z][\w-]+\s+[A-Z][\w-]+\W*$")
+
+
+def is_agency_credit(line: str, site: str | None = None) -> bool:
+    """A news agency's copyright credit for the article: a copyright line naming an agency, not
+    naming the site (its host's labels: "cnn" of cnn.com, "apnews" of apnews.com; a site's own
+    line may say that an agency contributed), and not a picture's credit."""
+    if not _COPYRIGHT.search(line):
+        return False
+    labels = {_key(label) for label in (site or "").lower().split(".") if len(label) >= 3} - {"www", "com", "org", "net"}
+    words = {_key(w) for w in re.findall(r"\w+", line)}
+    if labels & words:
+        return False
+    for names, pattern in zip(AGENCIES, _AGENCY_NAMES):
+        m = pattern.search(line)
+        if m:
+            return not labels & {_key(n) for n in names} and not _PHOTO_CREDIT.search(line[m.start():])
+    return False
+
+
+def apply_line_rules(lines: Iterable[str], patterns: Iterable[str] = (), *,
+                     site: str | None = None) -> tuple[list[str], int]:
+    """Drop promotion lines and lines fully matching a site pattern; return kept lines, chars
+    removed. A news agency's copyright credit stays (unless ``site``, the page's host, is the
+    agency's own)."""
+    compiled = [re.compile(p) for p in patterns]
     kept: list[str] = []
     removed = 0
     for line in lines:
         s = line.strip()
-        if s and (is_promo_line(s) or any(p.fullmatch(s) for p in site)):
+        if s and (is_promo_line(s) and not is_agency_credit(s, site) or any(p.fullmatch(s) for p in compiled)):
             removed += len(s)
             continue
         kept.append(line)

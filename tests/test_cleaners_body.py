@@ -544,3 +544,30 @@ def test_call_to_action_that_is_most_of_its_section_is_kept() -> None:
     text = _text(_page(body))
     assert PARAS[0] in text
     assert "We kept the twelve largest harbours" in text
+
+
+@pytest.mark.parametrize("credit", [
+    "Copyright 2025 The Associated Press. All rights reserved. This material may not be published, "
+    "broadcast, rewritten or redistributed.",
+    "© Thomson Reuters 2025",
+    "© dpa-infocom, dpa:250304-930-41022/2",
+])
+def test_agency_copyright_credit_in_the_body_is_kept(credit: str) -> None:
+    # A syndicated story ends in its agency's credit: part of the article. The site's own
+    # copyright line (naming the site) and a picture's credit ("(c) dpa | photographer") go.
+    body = ("<article><div class='entry-content'><figure><img src='/lamp.jpg' alt=''>"
+            "<figcaption>The lamp room</figcaption></figure><p>© dpa | Jana Holm</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + f"<p>{credit}</p>"
+            "<p>© 2025 News Example Media. All rights reserved.</p></div></article>")
+    text = _text(_page(body))
+    assert text.split("\n")[-1] == credit
+    assert "News Example Media" not in text and "Jana Holm" not in text
+
+
+def test_agency_copyright_on_the_agency_own_site_is_its_footer() -> None:
+    from newsclean.cleaners.lines import is_agency_credit
+    line = "Copyright 2025 The Associated Press. All rights reserved."
+    assert is_agency_credit(line, "news.example.org")
+    assert not is_agency_credit(line, "apnews.com")
+    assert not is_agency_credit("Copyright 2005 CNN. All rights reserved. Associated Press contributed to this report.",
+                                "www.cnn.com")
