@@ -513,14 +513,14 @@ def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 
 
-def test_date_printed_in_plain_text_when_nothing_declares_one() -> None:
-    # no JSON-LD, meta or <time> date and no date class or label: the page prints the day in a
-    # plain <p> under the article (htmldate finds it only when it reads the page's text)
+def test_copyright_year_is_no_publication_date() -> None:
+    # nothing dates the article; the footer's copyright line gives a year, which is no day
     para = "<p>The council voted on the harbour bridge plan late on Tuesday evening after a long debate.</p>"
-    html = f'<html><body><h1>Harbour bridge vote</h1>{para * 8}<p class="small">Nov 21, 2018</p></body></html>'
+    html = (f'<html><body><h1>Harbour bridge vote</h1>{para * 8}'
+            '<footer><p>Copyright 2025 Harbour Daily. All rights reserved.</p></footer></body></html>')
     art = clean_html(html, "https://news.example.org/harbour-bridge-vote")
     assert isinstance(art, Article)
-    assert (art.published, art.date_sources["published"]) == ("2018-11-21", "htmldate")
+    assert art.published is None
 
 
 def test_day_printed_by_the_headline_before_the_pages_other_dates() -> None:
