@@ -55,8 +55,12 @@ def decode(html: str | bytes, content_type: str | None = None) -> str:
     order; undecodable bytes become U+FFFD)."""
     if isinstance(html, str):
         return html
-    _, text = html_to_unicode(content_type, html, auto_detect_fun=detect_encoding)
-    return text
+    return decode_with_charset(html, content_type)[1]
+
+
+def decode_with_charset(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """(charset, text) of ``body`` as :func:`decode` reads it."""
+    return html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
 
 
 #: The first characters of binary files that servers send as text/html (a PDF, a ZIP, a GIF, a

@@ -15,13 +15,14 @@ class PageItem:
     """A fetched article page, before cleaning. The clean pipeline turns it into a record."""
 
     url: str
-    html: str
+    html: str | bytes                # bytes: the body as fetched, decoded where it is cleaned
     site: str
     status: int
     source: str                      # sitemap | feed | section | start
     fetched: Fetched                 # store key, fetch time, validators, listed date
     rules: SiteRules | None = None   # cleaning rules when not the spider's site's (ccnews: per domain)
     origin: dict[str, Any] | None = None   # the archive record it was read from: {"warc", "offset"}
+    content_type: str | None = None  # the Content-Type header: its charset decodes bytes
 
     @property
     def fetched_at(self) -> datetime:

@@ -91,6 +91,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsclean.crawler.components.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
     "newsclean.crawler.components.middlewares.UserAgentFromContact": 500,
     "newsclean.crawler.components.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsclean.crawler.components.middlewares.HeadMetaRefreshMiddleware": 580,   # Scrapy's, without decoding every page whole
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "newsclean.crawler.components.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }

@@ -173,3 +173,69 @@ def test_user_agent_names_the_contact_url() -> None:
     mw.process_request(request)
     ua = request.headers[b"User-Agent"].decode()
     assert ua.startswith("newsclean/") and "+https://lab.example/crawler" in ua
+
+
+# -- meta refresh: read from the page's head, never by decoding the whole page ------------------
+REFRESH_PAGES = {
+    "none": b"<html><head><title>Plain</title></head><body><p>No refresh here.</p></body></html>",
+    "relative": b'<html><head><meta http-equiv="refresh" content="0; url=/news/next.html"></head></html>',
+    "upper case, single quotes": b"<HTML><HEAD><META HTTP-EQUIV='REFRESH' CONTENT='5;URL=http://t.test/b'></HEAD></HTML>",
+    "with a base": b'<html><head><base href="http://t.test/sub/"><meta http-equiv="refresh" content="1; url=page.html"></head></html>',
+    "in a script": b'<html><head><script>document.write(\'<meta http-equiv="refresh" content="0; url=/x">\')</script></head></html>',
+    "the word only": b"<html><head><script>function refreshAds() {}</script></head><body>refresh</body></html>",
+    "non-ASCII URL, cp1252": '<html><head><meta charset="windows-1252"><meta http-equiv="refresh" content="0; url=/caf\u00e9">'
+                             "</head></html>".encode("cp1252"),
+    "utf-16 with a BOM": '\ufeff<html><head><meta http-equiv="refresh" content="0; url=/utf16"></head></html>'.encode("utf-16"),
+    "after the first 4096 characters": (b"<html><head><title>Long</title></head><body>" + b"<p>padding</p>" * 400
+                                        + b'<meta http-equiv="refresh" content="0; url=/late"></body></html>'),
+    "multi-byte text first": ("<html><head><title>" + "\u65b0\u805e" * 1500 + '</title><meta http-equiv="refresh" '
+                              'content="0; url=/cjk"></head></html>').encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", REFRESH_PAGES)
+def test_meta_refresh_reads_what_scrapys_check_reads(name: str) -> None:
+    from scrapy.utils.response import get_meta_refresh
+
+    from newsclean.crawler.components.middlewares import meta_refresh
+
+    def response() -> HtmlResponse:
+        return HtmlResponse("http://t.test/a/start.html", body=REFRESH_PAGES[name],
+                            headers={"Content-Type": "text/html"})
+
+    assert meta_refresh(response()) == get_meta_refresh(response())
+
+
+def test_meta_refresh_needs_no_decoded_page() -> None:
+    from newsclean.crawler.components.middlewares import HeadMetaRefreshMiddleware
+
+    crawler = get_crawler(NewsSpider, {"METAREFRESH_ENABLED": True})
+    mw = HeadMetaRefreshMiddleware.from_crawler(crawler)
+    page = HtmlResponse("http://t.test/a/story.html", body=REFRESH_PAGES["none"] * 200,
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+    assert mw.process_response(Request(page.url), page) is page
+    assert page._cached_ubody is None   # the body was never decoded (Scrapy's check kept a decoded copy)
+    moved = HtmlResponse("http://t.test/a/old.html", body=REFRESH_PAGES["relative"], headers={"Content-Type": "text/html"})
+    redirected = mw.process_response(Request(moved.url), moved)
+    assert isinstance(redirected, Request) and redirected.url == "http://t.test/news/next.html"
+
+
+def test_a_meta_refresh_page_leads_to_its_article(site_server, tmp_path) -> None:
+    from .conftest import read_parts, run_newsclean
+    from .test_e2e_bad_input import ARTICLE
+
+    server, root = site_server
+    base = server.base_url
+    pages = {"/2026/01/05/old-address/index.html": b'<html><head><meta http-equiv="refresh" content="0; url='
+                                                   + f"{base}/2026/01/05/harbour-berth-delayed/".encode() + b'"></head></html>',
+             "/2026/01/05/harbour-berth-delayed/index.html": ARTICLE.format(title="Harbour berth delayed").encode(),
+             "/sitemap.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}'
+                             '/2026/01/05/old-address/</loc></url></urlset>'.encode(),
+             "/robots.txt": f"User-agent: *\nSitemap: {base}/sitemap.xml\n".encode()}
+    for path, body in pages.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_bytes(body)
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [r["url"] for r in read_parts(out)] == [f"{base}/2026/01/05/harbour-berth-delayed/"]

@@ -23,10 +23,11 @@ from newsclean.output.dedup import TextDigest
 
 @dataclass(frozen=True, slots=True)
 class CleanJob:
-    html: str
+    html: str | bytes            # bytes: decoded where the page is cleaned (a worker, not the reactor)
     url: str
     site: str
     rules: SiteRules
+    content_type: str | None = None   # the Content-Type header, for decoding bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,8 @@ class InlineCleaner:
         blocks = cleaned = None
         try:
             version, learned = self.window.snapshot(job.site, seq)  # inline: the barrier is always met
-            cleaned, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout)
+            cleaned, blocks = clean_with_blocks(job.html, job.url, job.rules, learned, job.site, self.timeout,
+                                                job.content_type)
         finally:
             self.window.finish(seq, job.site, job.url, blocks, declared_canonical(cleaned))
         return cleaned

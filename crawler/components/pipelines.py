@@ -86,7 +86,7 @@ class CleanPipeline:
         site, store = self.crawler.spider.site, self.crawler.spider.store
         try:
             rules = item.rules if item.rules is not None else site.rules
-            cleaned = await self.cleaner.clean(CleanJob(item.html, item.url, item.site, rules))
+            cleaned = await self.cleaner.clean(CleanJob(item.html, item.url, item.site, rules, item.content_type))
         except DropItem:
             # Cleaning switched off: nothing of this fetch will be written. On Redis its in-flight
             # entry would otherwise outlive this worker and another would fetch the page again.

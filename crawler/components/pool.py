@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates, clean_html
+from newsclean.cleaners.encoding import decode
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 
 logger = logging.getLogger(__name__)
@@ -112,18 +113,19 @@ class FixedTemplates(SiteTemplates):
         return removed
 
 
-def clean_with_blocks(html: str, url: str, rules: Any, learned: frozenset[int], site: str,
-                      timeout: float) -> tuple[Cleaned, frozenset[int] | None]:
+def clean_with_blocks(html: str | bytes, url: str, rules: Any, learned: frozenset[int], site: str,
+                      timeout: float, content_type: str | None = None) -> tuple[Cleaned, frozenset[int] | None]:
     """Clean one page with a site's learned blocks (an article with its text's digest); also
     return the page's block hashes for the parent to count (None when the cleaner rejected
-    the page before pruning).
+    the page before pruning). Bytes are decoded here with ``content_type``'s charset (else
+    the page's own, else the detected one): in the worker, once.
 
     Shared by the inline cleaner and the workers so both give the same answer.
     """
     templates = FixedTemplates(site, learned)
     result: CleanResult
     try:
-        result = clean_html(html, url, rules, templates=templates, timeout=timeout)
+        result = clean_html(decode(html, content_type), url, rules, templates=templates, timeout=timeout)
     except Exception as exc:  # noqa: BLE001 — one bad page must not stop a worker
         result = Rejected(url, "error", detail=f"{type(exc).__name__}: {exc}"[:300])
     return Cleaned(result, digest_of(result)), templates.last_blocks
@@ -169,6 +171,20 @@ def _cpu_seconds(pid: int) -> float | None:
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def _inject_fault(faults: dict[str, str], html: str | bytes, timeout: float) -> None:
+    """The test hook of :data:`FAULTS_ENV` for one page."""
+    def marked(kind: str) -> bool:
+        mark = faults.get(kind)
+        return bool(mark) and (mark in html if isinstance(html, str) else mark.encode() in html)  # type: ignore[operator]
+
+    if marked("hang"):
+        time.sleep(10**6)
+    if marked("crash"):
+        os._exit(70)
+    if marked("stall"):
+        time.sleep(2 * timeout)
+
+
 def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
     """A worker process: clean jobs from the pipe until it closes or says stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -188,18 +204,14 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
             return  # the parent is gone
         if msg is None:
             return
-        html, url, rules, site, version, learned, timeout = msg
+        html, content_type, url, rules, site, version, learned, timeout = msg
         if learned is not None:
             cache[site] = (version, learned)
         # The parent sends a site's set whenever this process lacks that version.
         current = cache[site][1] if site in cache and cache[site][0] == version else frozenset()
-        if faults.get("hang") and faults["hang"] in html:
-            time.sleep(10**6)
-        if faults.get("crash") and faults["crash"] in html:
-            os._exit(70)
-        if faults.get("stall") and faults["stall"] in html:
-            time.sleep(2 * timeout)
-        cleaned, blocks = clean_with_blocks(html, url, rules, current, site, timeout)
+        if faults:
+            _inject_fault(faults, html, timeout)
+        cleaned, blocks = clean_with_blocks(html, url, rules, current, site, timeout, content_type)
         try:
             conn.send((cleaned, blocks))
         except (BrokenPipeError, OSError):
@@ -314,7 +326,7 @@ class _Slot:
         holds = (owner.key, task.version)
         send_learned = task.learned if self.sent.get(job.site) != holds else None
         try:
-            self.conn.send((job.html, job.url, job.rules, job.site, task.version, send_learned,
+            self.conn.send((job.html, job.content_type, job.url, job.rules, job.site, task.version, send_learned,
                             owner.timeout))
             self.sent[job.site] = holds
             if self._answer(owner.timeout):

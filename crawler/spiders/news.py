@@ -22,7 +22,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from newsclean.cleaners.encoding import decode
 from newsclean.crawler.spiders import discovery
 from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.items import PageItem, RejectItem
@@ -561,13 +560,14 @@ class NewsSpider(scrapy.Spider):
             return []
         return [PageItem(
             url=response.url,
-            # the charset the page declares, else the one its bytes show (Scrapy's own guess took
-            # undeclared windows-1252 pages for windows-1250)
-            html=decode(response.body, ctype.decode("latin-1") or None),
+            # The body as fetched: the worker that cleans it decodes it (cleaners.encoding.decode:
+            # the charset the page declares, else the one its bytes show), not the reactor thread.
+            html=response.body,
             site=self.site.name,
             status=response.status,
             source=response.meta.get("newsclean_source", "start"),
             fetched=self.fetched(response),
+            content_type=ctype.decode("latin-1") or None,
         )]
 
     def fetched(self, response: Response) -> Fetched:
