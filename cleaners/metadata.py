@@ -309,6 +309,12 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
         if _iso(article.get("datePublished")):
             md.published, md.date_sources["published"] = _iso(article["datePublished"]), "json-ld"
+            if not _ISO_START.match(str(article["datePublished"]).strip()):
+                # written for display ("Jun 24, 2025"): a template's field, often another date than
+                # the post's (a build or an update); the day printed by the headline says which
+                shown = shown_day_near_headline(tree)
+                if shown and shown != md.published[:10]:
+                    md.published, md.date_sources["published"] = shown, "shown"
         if _iso(article.get("dateModified")):
             md.modified, md.date_sources["modified"] = _iso(article["dateModified"]), "json-ld"
         md.description = _clean(article.get("description"))

@@ -621,3 +621,19 @@ def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
     # a last part the address does not name is a section, or the headline's own
     head = '<meta property="og:title" content="Harbour bridge vote | Politics">'
     assert _md(_page(head=head)).title == "Harbour bridge vote | Politics"
+
+
+def test_json_ld_date_written_for_display_yields_to_the_day_printed_by_the_headline() -> None:
+    # a page builder fills datePublished with a display string of another date (its last build)
+    ld = {"@type": "BlogPosting", "headline": "How to price a yoga class", "datePublished": "Jun 24, 2025"}
+    body = ('<h1>How to price a yoga class</h1><div class="meta"><span>Shauna Lindqvist</span>'
+            '<span>August 25, 2024</span></div>')
+    md = _md(_page(ld=ld, body=body))
+    assert (md.published, md.date_sources["published"]) == ("2024-08-25", "shown")
+    # a machine-written timestamp is the source's own: it stays
+    ld["datePublished"] = "2025-06-24T10:00:00+00:00"
+    md = _md(_page(ld=ld, body=body))
+    assert (md.published, md.date_sources["published"]) == ("2025-06-24T10:00:00+00:00", "json-ld")
+    # with no day printed by the headline, the display string is read as the date
+    ld["datePublished"] = "Jun 24, 2025"
+    assert _md(_page(ld=ld, body="<h1>How to price a yoga class</h1>")).published[:10] == "2025-06-24"
