@@ -345,6 +345,9 @@ def _identifier() -> Any:
     identifier.set_languages([code for code in identifier.labels if len(code) == 2])
     # set_languages leaves a strided column view: a contiguous copy makes the row lookups faster.
     identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc)
+    # The model keeps its full table (every label, 28 MB) for a later set_languages(None), which
+    # never comes: the restricted tables become the "full" ones and the full one is freed.
+    identifier._full_model = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes)
     return identifier
 
 

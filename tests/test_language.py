@@ -117,3 +117,16 @@ def test_clean_command_applies_the_language_filter_like_the_crawl(tmp_path: Path
     dropped = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
     assert [r["language"] for r in kept] == ["de"]
     assert [(r["reason"], r["detail"].split()[0]) for r in dropped] == [("language", "en")]
+
+
+def test_identifier_holds_only_the_two_letter_table() -> None:
+    # The model arrives with a table for every label (28 MB); only the two-letter one is read,
+    # and a copy of each is shared by every cleaning worker through the forkserver.
+    import numpy as np
+
+    from newsclean.cleaners.core import _identifier
+
+    ident = _identifier()
+    held = {id(a): a for a in (ident.nb_ptc, ident.nb_pc, *ident._full_model) if isinstance(a, np.ndarray)}
+    assert sum(a.nbytes for a in held.values()) == ident.nb_ptc.nbytes + ident.nb_pc.nbytes
+    assert identify_language(TEXTS["de"])[0] == "de"
