@@ -550,7 +550,10 @@ def _without_host_name(title: str | None, url: str | None) -> str | None:
     no og:site_name still writes its name into every title."""
     if not title or not url:
         return title
-    labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    try:
+        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    except ValueError:   # "http://[::1/x": no host to compare with
+        return title
     label = _house_key(labels[-2]) if len(labels) >= 2 else ""
     seps = list(_PART_SEP.finditer(title))
     if len(label) < 4 or not seps:
@@ -980,20 +983,24 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
     out = before
     walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     for event, el in walker:
+        text = None
         if event in ("comment", "pi"):
-            if el.tail:
-                out.append(el.tail)
+            text = el.tail
         elif event == "start":
             if el is h1:
-                out = after
+                out, read = after, 0
             if not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS:
                 walker.skip_subtree()   # a comment's text or a script's is not shown; its tail is
-            elif el.text:
-                out.append(el.text)
-        elif el.tail and el is not body:
-            out.append(el.tail)
-        if out is after and sum(map(len, after)) > 4 * SHOWN_DAY_AFTER:
-            break
+            else:
+                text = el.text
+        elif el is not body:
+            text = el.tail
+        if text:
+            out.append(text)
+            if out is after:
+                read += len(text)
+                if read > 4 * SHOWN_DAY_AFTER:
+                    break
     window = " ".join([*_short_pieces(reversed(before), SHOWN_DAY_BEFORE)[::-1], "|",
                        *_short_pieces(after, SHOWN_DAY_AFTER)])
     m = _SHOWN_DAY.search(window)

@@ -621,6 +621,10 @@ def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
     # a last part the address does not name is a section, or the headline's own
     head = '<meta property="og:title" content="Harbour bridge vote | Politics">'
     assert _md(_page(head=head)).title == "Harbour bridge vote | Politics"
+    # an address that is no URL ("http://[::1/x") names no site: the title stays, nothing raises
+    head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 | HarbourHR">'
+    md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "http://[::1/blog/payroll")
+    assert md.title == "Top 5 Payroll Tools in 2026 | HarbourHR"
 
 
 def test_json_ld_date_written_for_display_yields_to_the_day_printed_by_the_headline() -> None:
