@@ -31,10 +31,11 @@ def site_server(tmp_path: Path) -> Iterator[tuple[DemoServer, Path]]:
         yield server, root
 
 
-def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float = 180,
+                  cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """Run ``newsclean ARGS`` as a real process (Twisted's reactor runs once per process)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO, env=full_env,
+    return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
 
 

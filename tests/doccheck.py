@@ -8,6 +8,8 @@ layouts) are prose. A block is steered by HTML comments on the lines just above 
 a reader of the rendered page does not see:
 
     <!-- doccheck: skip REASON -->        not run (needs the internet, is the test suite itself, ...)
+    <!-- doccheck: covered-by TEST -->    the test suite runs the same command (TEST: path::name of a
+                                          test function): skipped here, run with ``--fresh``
     <!-- doccheck: before SHELL -->       run first (makes the placeholders a block names: OUT, pages/)
     <!-- doccheck: prelude PYTHON -->     python blocks: defines what the block takes as given
     <!-- doccheck: timeout SECONDS -->    per command (default 300)
@@ -146,10 +148,23 @@ class Sandbox:
         return self.sh(f"NEWSCLEAN_SITES_DIR={sites} newsclean sites", timeout)
 
 
+def covering_test_exists(test: str) -> bool:
+    """Whether ``path::name`` names a test function of this checkout."""
+    path, _, name = test.partition("::")
+    file = REPO / path
+    return bool(name) and file.is_file() and f"def {name}(" in file.read_text(encoding="utf-8")
+
+
 def run_block(box: Sandbox, block: Block) -> tuple[str, str]:
     """('ok'|'skip'|'FAIL', detail) for one block."""
     if block.get("skip"):
         return "skip", block.get("skip")[0]
+    # A crawl the test suite runs anyway (the same command) is not run a second time by it.
+    for test in block.get("covered-by"):
+        if not covering_test_exists(test):
+            return "FAIL", f"covered-by names no test function: {test}"
+        if not box.fresh:
+            return "skip", f"covered by {test}"
     timeout = float((block.get("timeout") or ["300"])[0])
     steps: list[tuple[str, str]] = [("sh", c) for c in block.get("before")]
     if block.lang == "sh":

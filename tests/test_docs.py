@@ -13,6 +13,8 @@ def test_every_runnable_block_is_run_or_skipped_with_a_reason() -> None:
     for block in blocks:
         for reason in block.get("skip"):
             assert len(reason) > 10, f"{block.where}: a skip says why"
+        for test in block.get("covered-by"):
+            assert doccheck.covering_test_exists(test), f"{block.where}: covered-by {test} names no test"
 
 
 def test_install_steps_are_left_to_fresh_clones() -> None:
@@ -34,5 +36,10 @@ def test_a_broken_block_fails() -> None:
         assert doccheck.run_block(box, broken_site)[0] == "FAIL"
         assert doccheck.run_block(box, doccheck.Block("README.md", 1, "sh", "newsclean no-such-command"))[0] == "FAIL"
         assert doccheck.run_block(box, doccheck.Block("README.md", 1, "sh", "newsclean --help"))[0] == "ok"
+        covered = [("covered-by", "tests/test_docs.py::test_a_broken_block_fails")]
+        assert doccheck.run_block(box, doccheck.Block("README.md", 1, "sh", "newsclean no-such-command",
+                                                      covered))[0] == "skip"
+        misnamed = [("covered-by", "tests/test_docs.py::test_that_is_not_there")]
+        assert doccheck.run_block(box, doccheck.Block("README.md", 1, "sh", "newsclean --help", misnamed))[0] == "FAIL"
     finally:
         doccheck.shutil.rmtree(box.tmp, ignore_errors=True)
