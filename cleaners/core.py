@@ -217,6 +217,13 @@ def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
     return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
 
 
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:   # "http://[::1/x": a page from a bad address is still cleaned
+        return None
+
+
 def _tokens(s: str) -> set[str]:
     return set(re.findall(r"\w+", s.lower()))
 
@@ -497,7 +504,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 
-    body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns, site=urlsplit(url).hostname)
+    body, n = line_rules.apply_line_rules(body, rules.drop_line_patterns, site=_host(url))
     run.count("line_rules", n)
     body, n = line_rules.trim_trailing(body)
     run.count("trailing_trim", n)

@@ -187,3 +187,12 @@ def test_printed_date_read_before_pruning_drops_its_block() -> None:
     assert isinstance(result, Article)
     assert "Posted on" not in result.text          # the block is pruned ...
     assert (result.published or "")[:10] == "2023-04-13"   # ... and its date read all the same
+
+
+def test_malformed_url_still_cleans_the_page() -> None:
+    # urlsplit raises on an unclosed IPv6 bracket: the page must not become an `error` reject
+    html = (FIXTURES / "tagdiv_sidebar.html").read_bytes()
+    good = clean_html(html, PT_URL)
+    bad = clean_html(html, "http://[::1/2024/12/15/story/")
+    assert isinstance(good, Article) and isinstance(bad, Article), bad
+    assert bad.text == good.text
