@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -37,6 +39,22 @@ def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float 
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def call_newsclean(*args: str) -> subprocess.CompletedProcess[str]:
+    """``newsclean ARGS`` called in this process, for refusals a command makes before it starts
+    anything (no crawl, pool, server or signal handler): the code path of :func:`run_newsclean`
+    (``cli.main``, which prints the one-line error and returns the exit code) without a new
+    process, whose imports (Scrapy, the cleaners) cost about a second of CPU each."""
+    from newsclean.crawler.commands import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:       # argparse's own errors exit
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(["newsclean", *args], code, out.getvalue(), err.getvalue())
 
 
 def read_terminal(primary: int) -> bytes:

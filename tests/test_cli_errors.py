@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from .conftest import run_newsclean
+from .conftest import call_newsclean, run_newsclean
 
 
 def _one_line(proc, code: int, *words: str) -> None:
@@ -61,17 +61,18 @@ def test_merge_manifests_refuses_missing_and_unrelated_manifests(tmp_path: Path)
     a = _manifest(tmp_path / "a.json", "run-a", "run-a")     # two runs that were each their own crawl
     b = _manifest(tmp_path / "b.json", "run-b", "run-b")
     merged = tmp_path / "m.json"
-    _one_line(run_newsclean("merge-manifests", str(a), str(tmp_path / "missing.json"), "-o", str(merged)), 2,
+    _one_line(call_newsclean("merge-manifests", str(a), str(tmp_path / "missing.json"), "-o", str(merged)), 2,
               "missing.json: cannot read")
-    _one_line(run_newsclean("merge-manifests", str(a), str(b), "-o", str(merged)), 2, "not the workers of one crawl")
+    _one_line(call_newsclean("merge-manifests", str(a), str(b), "-o", str(merged)), 2, "not the workers of one crawl")
     old = _manifest(tmp_path / "old.json", "run-c", None)   # written before manifests named their crawl
-    _one_line(run_newsclean("merge-manifests", str(a), str(old), "-o", str(merged)), 2, "not the workers of one crawl")
+    _one_line(call_newsclean("merge-manifests", str(a), str(old), "-o", str(merged)), 2, "not the workers of one crawl")
     (tmp_path / "bad.json").write_text("{")
-    _one_line(run_newsclean("merge-manifests", str(a), str(tmp_path / "bad.json"), "-o", str(merged)), 2, "bad JSON")
+    _one_line(call_newsclean("merge-manifests", str(a), str(tmp_path / "bad.json"), "-o", str(merged)), 2, "bad JSON")
     assert not merged.exists()
     w1 = _manifest(tmp_path / "w1.json", "run-1", "crawl-x")
     w2 = _manifest(tmp_path / "w2.json", "run-2", "crawl-x")
-    _one_line(run_newsclean("merge-manifests", str(w1), str(w2), "-o", str(w1)), 2, "is also an input")
+    _one_line(call_newsclean("merge-manifests", str(w1), str(w2), "-o", str(w1)), 2, "is also an input")
+    # the refusals above are called in this process; the merge runs as a real command
     proc = run_newsclean("merge-manifests", str(w1), str(w2), "-o", str(merged))
     assert proc.returncode == 0, proc.stderr
     assert orjson.loads(merged.read_bytes())["counts"] == {"newsclean/output/records_written": 6}

@@ -19,7 +19,7 @@ from newsclean.crawler.commands.demo import DEMO_SITE
 from newsclean.output import validate_record, validate_reject
 from newsclean.output.parquet import record_from_row
 
-from .conftest import REPO, run_newsclean
+from .conftest import REPO, call_newsclean, run_newsclean
 
 OLD = b'{"kept": "an earlier corpus"}\n' * 26
 
@@ -68,7 +68,7 @@ def test_an_output_that_is_also_an_input_is_refused(tmp_path: Path) -> None:
                  ["clean", "--text", str(corpus), "-o", str(tmp_path / "." / "corpus.jsonl")],
                  ["clean", str(tmp_path), "-o", str(tmp_path / "t.jsonl"), "--rejects", str(corpus)],
                  ["export", str(corpus), "--parquet", str(corpus)]):
-        proc = run_newsclean(*args)
+        proc = call_newsclean(*args)     # refused before anything is read: no process needed
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.count("\n") == 1 and "is also an input" in proc.stderr, proc.stderr
         assert corpus.read_bytes() == before
