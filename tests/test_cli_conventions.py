@@ -32,7 +32,7 @@ def test_version() -> None:
 
 
 def test_log_levels_of_a_crawl(demo_server, tmp_path: Path) -> None:
-    site = ["crawl", "--url", demo_server.base_url + "/", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    site = ["crawl", "--url", demo_server.base_url + "/", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
     quiet = run_newsclean(*site, "--out", str(tmp_path / "q"), "-q")
     assert quiet.returncode == 0, quiet.stderr[-2000:]
     assert quiet.stderr == ""                                   # -q: the summary and nothing else

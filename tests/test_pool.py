@@ -222,7 +222,7 @@ def test_crawl_with_a_hanging_and_a_crashing_page_completes(site_server, tmp_pat
 
     out = tmp_path / "out"
     proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
-                         "-s", "NEWSCLEAN_CLEAN_WORKERS=2", "-s", "NEWSCLEAN_CLEAN_TIMEOUT=2",
+                         "-s", "NEWSCLEAN_CLEAN_WORKERS=2", "-s", "NEWSCLEAN_CLEAN_TIMEOUT=1",
                          env={FAULTS_ENV: "hang=HANG-ME-PLEASE,crash=CRASH-ME-PLEASE"}, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
