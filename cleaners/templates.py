@@ -136,6 +136,8 @@ class _BlockScan:
             return
         text = "".join(self._buf)
         self._buf.clear()
+        if text.isspace():   # most runs between two blocks: nothing to normalize
+            return
         norm = normalize_block(text)
         if not norm:
             return

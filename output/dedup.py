@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsclean.output.reader import find_parts, iter_records
-from newsclean.output.schema import content_hash as text_hash, normalize_text
+from newsclean.output.schema import content_hash as text_hash
 from newsclean.output.sqlite import Checkpointer, connect_wal
 
 if TYPE_CHECKING:
@@ -102,14 +103,16 @@ class Match:
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """Lower-cased word ``size``-grams of ``text``; a text shorter than that is one shingle."""
-    words = _WORD.findall(normalize_text(text).lower())
+    """Lower-cased word ``size``-grams of ``text`` (NFC, as ``output.schema.normalize_text`` reads it: its
+    spacing changes no word); a text shorter than that is one shingle."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text or "").lower())
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
 #: datasketch's MinHash constants: hash values are 32-bit, permuted modulo a Mersenne prime.
+_MERSENNE_BITS = np.uint64(61)
 _MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 
@@ -128,10 +131,18 @@ def signature_values(text: str) -> np.ndarray:
     (SHA-1 32-bit hashes, universal-hash permutations, minimum per permutation) in numpy alone,
     so the cleaning workers never import datasketch (whose import loads scipy: ~48 MB a process)."""
     values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
-    hashes = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles(text)]
-    if hashes:
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text)])
+    if digests:
         a, b = _permutations()
-        permuted = np.bitwise_and((np.array(hashes, dtype=np.uint64, ndmin=2).T * a + b) % _MERSENNE_PRIME, _MAX_HASH)
+        # (h * a + b) mod 2**64 (numpy wraps, as datasketch's), then mod the Mersenne prime p
+        # without a division: x mod p = (x & p) + (x >> 61), less p once if still >= p.
+        x = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), a)
+        x += b
+        permuted = np.bitwise_and(x, _MERSENNE_PRIME)
+        permuted += np.right_shift(x, _MERSENNE_BITS, out=x)
+        np.subtract(permuted, _MERSENNE_PRIME, out=permuted, where=permuted >= _MERSENNE_PRIME)
+        permuted &= _MAX_HASH
         values = np.minimum(values, permuted.min(axis=0))
     return values
 

@@ -12,8 +12,8 @@ import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsclean.output import PartWriter, content_hash
-from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, DedupIndex, DedupIndexError, TextDigest,
-                          find_duplicates, lsh_params, shingles, signature, written_in_run)
+from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, SHINGLE_WORDS, DedupIndex,
+                                    DedupIndexError, TextDigest, find_duplicates, lsh_params, shingles, signature, written_in_run)
 
 from .dedup_fixtures import distinct, measure, syndicated
 
@@ -43,6 +43,20 @@ def test_signature_is_datasketchs_minhash() -> None:
         assert np.array_equal(signature(text).hashvalues, fresh.hashvalues)
         # The digest a worker computes without datasketch holds the same values.
         assert TextDigest.of(text).minhash == np.asarray(fresh.hashvalues, dtype=np.uint64).tobytes()
+
+
+def test_shingles_are_the_normalized_texts_words() -> None:
+    # Shingles skip normalize_text's spacing work (no word changes with it); the words must
+    # stay those of the normalized text, or stored signatures would stop matching new ones.
+    import re
+
+    from newsclean.output.schema import normalize_text
+
+    text = ("Caf\u0065\u0301 owners\tsaid\u00a0on  Monday\r\nthat the\u2028new  bridge\x0bwould open.\n\n"
+            "  R\u00e9sum\u00e9s, 2026-01-05: \u65b0\u805e \uff21\uff22 ok  ")
+    words = re.findall(r"\w+", normalize_text(text).lower())
+    assert shingles(text) == {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    assert shingles("One  two\tthree") == {"one two three"} and shingles(" \n ") == set()
 
 
 def test_cleaning_workers_do_not_import_datasketch() -> None:

@@ -4,11 +4,16 @@ A crawl handles pages of 0.1-5 MB one after another (response bodies, their deco
 copies sent to and parsed by the cleaning workers). glibc's malloc serves buffers over its
 mmap threshold from their own mappings, returned to the system when freed, but raises that
 threshold to the size of every such buffer freed (up to 32 MB): after the first large pages
-every later one comes from the heap, which keeps its high-water mark. Fixing the threshold
-(and the heap's trim threshold) stops that. The cleaning workers set it (crawler/components/worker_preload.py):
-their CPU is spent parsing, a page fault per 4 KB of a large buffer is little beside it. The
-crawl's main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more reactor stalls
-over 200 ms in the bench crawl, for ~50 MB.
+every later one comes from the heap, which keeps its high-water mark. Fixing the thresholds
+stops that. The cleaning workers set them (crawler/components/worker_preload.py); the crawl's
+main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more reactor stalls over
+200 ms in the bench crawl, for ~50 MB.
+
+Where to fix them is a trade of page faults (each 4 KB a buffer takes afresh from the system)
+for memory. At 256 KB (both) a worker took 1,150 page faults a page of fundus-dev, 2.2 ms of
+system CPU a page (8% of the cleaning); at 4 MB / 8 MB, 150 faults, 0.4 ms, for 8 MB more at
+the worker's peak (283 against 275 MB RSS, the shared language model included; glibc's own
+moving threshold: 306 MB, 0.1 ms).
 
 Plain Python and ctypes; without glibc's ``mallopt`` (macOS, musl's no-op) nothing changes.
 """
@@ -20,8 +25,11 @@ import ctypes
 #: mallopt parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-#: Buffers from this size get their own mapping; free space over it at the heap's top is released.
-THRESHOLD = 256 * 1024
+#: Buffers from this size get their own mapping (returned to the system when freed): the rare
+#: page of several MB, not every page's copies.
+MMAP_THRESHOLD = 4 * 1024 * 1024
+#: Free space at the heap's top over this is released: what one ordinary page needs stays mapped.
+TRIM_THRESHOLD = 8 * 1024 * 1024
 
 
 def return_freed_memory() -> bool:
@@ -31,4 +39,4 @@ def return_freed_memory() -> bool:
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(_M_MMAP_THRESHOLD, THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, THRESHOLD))
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
