@@ -89,7 +89,7 @@ def read_parts(root: Path, kind: str = "articles") -> list[dict]:
 #: remembering to mark them.
 SLOW_SIGNS = ("run_newsclean(", "subprocess", "Popen(", "DemoServer(", "HostileServer(", "CrawlerProcess",
               "CrawlerRunner", "redis_server", "redis_url", "demo_server", "site_server", "site_factory",
-              "doccheck.main(", "run_case(", "run_cases(", "Ctx(", "newsclean.crawl(", "tiny_fs", "PoolCleaner(")
+              "doccheck.main(", "Sandbox(", "run_case(", "run_cases(", "Ctx(", "newsclean.crawl(", "tiny_fs", "PoolCleaner(")
 
 
 def _looks_slow(func: object, depth: int = 2) -> bool:
