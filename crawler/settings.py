@@ -112,6 +112,7 @@ EXTENSIONS = {
     "newsclean.crawler.components.extensions.RunManifestExtension": 500,
     "newsclean.crawler.components.extensions.DiskFullStop": 510,
     "newsclean.crawler.components.extensions.GcFreeze": 550,
+    "newsclean.crawler.components.extensions.HeapTrim": 560,
     "newsclean.crawler.components.progress.Progress": 600,
 }
 SPIDERMON_ENABLED = True

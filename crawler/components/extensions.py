@@ -130,6 +130,41 @@ class RunManifestExtension:
         logger.info("run %s: %s (%s); manifest %s", manifest.run_id, manifest.status, manifest.reason, path)
 
 
+class HeapTrim:
+    """While crawlers run, give the process's free heap pages back to the system once a second
+    (:func:`~newsclean.crawler.components.heap.trim`). One timer for all the crawlers of a
+    process. Bench crawl, 600 URLs of fundus-dev: main process 155-175 -> 145-158 MB PSS during
+    the crawl, 66 trims in 37 ms of CPU."""
+
+    INTERVAL = 1.0
+    _running = 0
+    _call: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HeapTrim:
+        ext = cls()
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        from twisted.internet.task import LoopingCall
+
+        from newsclean.crawler.components.heap import trim
+
+        HeapTrim._running += 1
+        if HeapTrim._call is None:
+            HeapTrim._call = LoopingCall(trim)
+            HeapTrim._call.start(self.INTERVAL, now=False)
+
+    def spider_closed(self) -> None:
+        HeapTrim._running -= 1
+        if HeapTrim._running <= 0 and HeapTrim._call is not None:
+            if HeapTrim._call.running:
+                HeapTrim._call.stop()
+            HeapTrim._call, HeapTrim._running = None, 0
+
+
 class GcFreeze:
     """Keep what lives for the whole crawl out of the cyclic garbage collector's way.
 

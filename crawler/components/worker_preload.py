@@ -10,7 +10,8 @@ frozenset jusText caches for it: 154,000 strings, 27 MB), which each worker buil
 within its first ten pages. What is loaded is then moved out of the garbage
 collector's reach (``gc.freeze``): a collection in a worker would otherwise write to the pages
 of every object it scans, turning the shared pages into private copies. The malloc thresholds
-of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them.
+of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them,
+and the heap's free pages left by loading are given back before any worker is forked.
 """
 
 import gc
@@ -20,10 +21,11 @@ from trafilatura.external import jt_stoplist_init
 
 from newsclean.cleaners.core import identify_language
 from newsclean.crawler.components import pool  # noqa: F401 - the workers' entry point, with the cleaners
-from newsclean.crawler.components.heap import return_freed_memory
+from newsclean.crawler.components.heap import return_freed_memory, trim
 
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
 define_stoplist(jt_stoplist_init())   # the cache jusText looks the stoplist up in, keyed by it
 return_freed_memory()
 gc.collect()
 gc.freeze()
+trim()
