@@ -33,6 +33,9 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     # Each page is served under 4 URLs, and every URL gives its article.
     assert "40 pages" in crawl and "articles 40 " in crawl and "too_short 0 " in crawl, crawl
     assert re.search(r"main \d+\.\d, workers \d+\.\d\)", crawl) and re.search(r"peak PSS [1-9]\d* MB", crawl)
+    # The peak's processes one by one: the crawl, its cleaning workers (one per core) and their forkserver.
+    roles = re.search(r"peak PSS [1-9]\d* MB \(main [1-9]\d*, workers ([\d+]+), forkserver [1-9]\d*", crawl)
+    assert roles and all(int(mb) > 0 for mb in roles.group(1).split("+")), crawl
     for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process"):
         assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB", out), label
     assert "crawl CPU a page / clean_html CPU a page = " in out

@@ -183,8 +183,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (from /proc)."""
+def _tree_roles(pid: int) -> dict[int, str]:
+    """``pid`` and its descendants, each with its role in a crawl: ``main`` (``pid``), ``worker``
+    (a cleaning worker: a child of the forkserver), ``forkserver``, or ``other``."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -194,12 +195,21 @@ def _tree(pid: int) -> list[int]:
             except (OSError, ValueError, IndexError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
+    out, todo = {pid: "main"}, [pid]
     while todo:
         p = todo.pop()
-        out.append(p)
-        todo += children.get(p, [])
+        for child in children.get(p, []):
+            out[child] = "worker" if out[p] == "forkserver" else "forkserver" if _is_forkserver(child) else "other"
+            todo.append(child)
     return out
+
+
+def _is_forkserver(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"forkserver" in fh.read()
+    except OSError:
+        return False
 
 
 def _proc_sample(pid: int) -> tuple[float, int] | None:
@@ -217,13 +227,15 @@ def _proc_sample(pid: int) -> tuple[float, int] | None:
 
 class TreeSampler:
     """Samples the process trees under ``roots`` every ``interval`` s, in a thread: each
-    process's last CPU time, and the peak of the trees' summed PSS (one moment's sum)."""
+    process's last CPU time, the peak of the trees' summed PSS (one moment's sum), and at that
+    moment each process's PSS by role (``peak_roles``: role -> list of bytes)."""
 
     def __init__(self, roots: list[int], interval: float = 0.25) -> None:
         self.roots = roots
         self.interval = interval
         self.cpu: dict[int, float] = {}
         self.peak_pss = 0
+        self.peak_roles: dict[str, list[int]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -235,13 +247,16 @@ class TreeSampler:
 
     def sample(self) -> None:
         total = 0
+        roles: dict[str, list[int]] = {}
         for root in self.roots:
-            for pid in _tree(root):
+            for pid, role in _tree_roles(root).items():
                 s = _proc_sample(pid)
                 if s:
                     self.cpu[pid] = s[0]
                     total += s[1]
-        self.peak_pss = max(self.peak_pss, total)
+                    roles.setdefault(role, []).append(s[1])
+        if total > self.peak_pss:
+            self.peak_pss, self.peak_roles = total, roles
 
     def __enter__(self) -> TreeSampler:
         self._thread.start()
@@ -293,6 +308,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
             "cpu": sum(sampler.cpu.values()), "cpu_main": cpu_main,
             "cpu_workers": sum(sampler.cpu.values()) - cpu_main, "peak_pss": sampler.peak_pss,
+            "peak_roles": sampler.peak_roles,
             "stats": stats, "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
 
 
@@ -477,7 +493,8 @@ def _report(label: str, r: dict[str, Any]) -> None:
     pages = max(1, r["pages"])
     print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pps']:.1f} pages/s  "
           f"CPU {1000 * r['cpu'] / pages:.1f} ms a page (main {1000 * r['cpu_main'] / pages:.1f}, "
-          f"workers {1000 * r['cpu_workers'] / pages:.1f})  peak PSS {r['peak_pss'] / 2**20:.0f} MB  "
+          f"workers {1000 * r['cpu_workers'] / pages:.1f})  peak PSS {r['peak_pss'] / 2**20:.0f} MB "
+          f"({_roles(r.get('peak_roles', {}))})  "
           f"reactor max stall {st.get('newsclean/reactor/max_stall_ms', '?')} ms "
           f"({st.get('newsclean/reactor/stalls', 0)} over 200 ms)  "
           f"articles {st.get('newsclean/clean/articles', 0)}  "
@@ -487,6 +504,13 @@ def _report(label: str, r: dict[str, Any]) -> None:
         print(r["stderr"])
     elif "reactor blocked" in r["stderr"]:   # the watchdog's report: where the worst stall was
         print(r["stderr"][r["stderr"].index("reactor blocked"):].rstrip())
+
+
+def _roles(roles: dict[str, list[int]]) -> str:
+    """``main 160, workers 80+78, forkserver 64, other 6`` (MB, at the tree's peak)."""
+    order = ("main", "worker", "forkserver", "other")
+    return ", ".join(f"{role}{'s' if role == 'worker' else ''} {'+'.join(f'{b / 2**20:.0f}' for b in roles[role])}"
+                     for role in order if role in roles)
 
 
 def _report_extractor(label: str, r: dict[str, Any]) -> None:
