@@ -2,7 +2,7 @@
 the Scrapinghub article-extraction benchmark.
 
     python -m newsclean.cleaners.bench DATASET [DATASET ...] [--limit N] [--extractor newsclean --extractor trafilatura]
-                                     [--boilerplate-report] [--metadata-report] [--folds K]
+                                     [--boilerplate-report] [--metadata-report] [--folds K] [--cpu-rounds R]
 
 Generalization: every page belongs to a site (its publisher, or its URL's host), and every site
 to one of two fixed halves by a hash of its name: ``dev`` (read page by page, write changes
@@ -18,6 +18,13 @@ The metric (``string_shingle_matching`` and the mean-of-documents P/R/F1) is por
 scrapinghub/article-extraction-benchmark ``evaluate.py`` (MIT licence): text is tokenized as
 ``\\w+`` runs and compared as multisets of 4-token shingles; per-document precision and recall
 are averaged; F1 is computed from the two means.
+
+``--cpu-rounds R`` measures speed instead of quality: every page is given to each extractor in
+turn (the order rotating from page to page and round to round), ``R`` rounds in one process;
+a page's CPU time (``time.process_time``) is its median over the rounds, and each extractor's
+total is set against the others' on the same pages. Interleaving keeps the machine's load and
+the caches alike for all of them, which timing one extractor's whole pass after another's does
+not on a busy machine.
 """
 
 from __future__ import annotations
@@ -210,8 +217,24 @@ def _trafilatura() -> Callable[[str, str | None], Any]:
     return lambda html, url: trafilatura.extract(html, url=url, include_comments=False, deduplicate=False) or ""
 
 
+def _trafilatura_metadata() -> Callable[[str, str | None], Any]:
+    # the fair speed baseline: the cleaner reads metadata (title, authors, dates) too
+    import trafilatura
+    return lambda html, url: trafilatura.extract(html, url=url, with_metadata=True) or ""
+
+
+def _trafilatura_plain() -> Callable[[str, str | None], Any]:
+    import trafilatura
+    return lambda html, url: trafilatura.extract(html) or ""
+
+
 EXTRACTORS: dict[str, Callable[[], Callable[[str, str | None], Any]]] = {
-    "newsclean": _newsclean, "trafilatura": _trafilatura}
+    "newsclean": _newsclean, "trafilatura": _trafilatura,
+    "trafilatura-metadata": _trafilatura_metadata, "trafilatura-plain": _trafilatura_plain}
+
+#: What ``--cpu-rounds`` compares by default. trafilatura-metadata is
+#: ``trafilatura.extract(html, url=url, with_metadata=True)``, trafilatura-plain ``extract(html)``.
+CPU_EXTRACTORS = ("newsclean", "trafilatura-metadata", "trafilatura-plain")
 
 
 #: Invisible format characters (soft hyphen, zero-width space, word joiner, BOM, direction marks):
@@ -343,6 +366,36 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
     return lines
 
 
+def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:
+    """Per extractor, each page's median CPU seconds over ``rounds`` interleaved rounds."""
+    fns = {name: EXTRACTORS[name]() for name in names}
+    for fn in fns.values():   # untimed: lazy imports, the language model, first-call caches
+        for d in docs[:3]:
+            fn(d.html, d.url)
+    times: dict[str, list[list[float]]] = {name: [[] for _ in docs] for name in names}
+    for r in range(rounds):
+        for i, d in enumerate(docs):
+            k = (i + r) % len(names)
+            for name in names[k:] + names[:k]:
+                t0 = time.process_time()
+                fns[name](d.html, d.url)
+                times[name][i].append(time.process_time() - t0)
+    return {name: [statistics.median(t) for t in per_page] for name, per_page in times.items()}
+
+
+def cpu_report(times: dict[str, list[float]]) -> list[str]:
+    """CPU ms a page of each extractor (sum of per-page medians) and its ratio to each other one."""
+    names = list(times)
+    total = {name: sum(t) for name, t in times.items()}
+    n = len(next(iter(times.values()), []))
+    head = f"{'extractor':<22} {'pages':>5} {'CPU ms/page':>11}  " + " ".join(f"{'/ ' + b:>22}" for b in names)
+    lines = [head]
+    for a in names:
+        ratios = " ".join(f"{total[a] / total[b] if total[b] else float('nan'):>22.2f}" for b in names)
+        lines.append(f"{a:<22} {n:>5} {1000 * total[a] / max(1, n):>11.1f}  {ratios}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.bench", description=__doc__.split("\n\n")[0])
@@ -356,11 +409,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="list each page whose title, publication day or authors differ from the truth")
     ap.add_argument("--half", choices=("dev", "check", "all"), default="dev",
                     help="pages whose details the reports list (default: dev; the check half is for figures only)")
+    ap.add_argument("--cpu-rounds", type=int, default=0, metavar="R",
+                    help="measure CPU time instead: each page to each extractor in turn, R rounds, median a page "
+                         f"(extractors default: {', '.join(CPU_EXTRACTORS)})")
     args = ap.parse_args(argv)
     for dataset in args.dataset:
         docs = load_dataset(dataset)
         if args.limit:
             docs = docs[: args.limit]
+        if args.cpu_rounds > 0:
+            names = list(dict.fromkeys(args.extractor or CPU_EXTRACTORS))
+            print(f"== {dataset}: {len(docs)} pages, CPU time, {args.cpu_rounds} interleaved rounds, median a page")
+            print("\n".join(cpu_report(cpu_times(docs, names, args.cpu_rounds))))
+            continue
         scored = {name: score_pages(docs, name) for name in (args.extractor or ["trafilatura", "newsclean"])}
         sites = {d.site for d in docs}
         print(f"== {dataset}: {len(docs)} pages, {len(sites)} sites "

@@ -42,7 +42,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import dom, lines as line_rules, streamed
+from newsclean.cleaners import dom, lines as line_rules, readability_gate, streamed
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -64,7 +64,9 @@ class CleanOptions:
 DEFAULT_OPTIONS = CleanOptions()
 
 # One trafilatura options object, built once; read-only. dedup off: its LRU is global state.
-_EXTRACTOR = Extractor(output_format="python", comments=False, tables=True, dedup=False, with_metadata=False)
+# Its comparison with readability runs only where readability could win (same output).
+_EXTRACTOR = readability_gate.gate(
+    Extractor(output_format="python", comments=False, tables=True, dedup=False, with_metadata=False))
 
 # Like trafilatura's own parser: comments and PIs dropped at parse time (a comment inside a link
 # would otherwise cut the link's text out of the extracted paragraph).
@@ -171,7 +173,18 @@ def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
     return prose == 0 and mean_len < 80
 
 
+def drop_scripts(tree: etree._Element) -> None:
+    """Remove scripts and styles (their tails stay), except JSON-LD: no step of trafilatura reads
+    them as text (its cleaning, readability and jusText drop them) but it copied the tree with
+    them up to four times (scripts are most of the characters of many pages). JSON-LD stays:
+    trafilatura's baseline and forum check read it."""
+    for el in list(tree.iter("script", "style")):
+        if el.tag == "style" or el.get("type") != "application/ld+json":
+            el.drop_tree()
+
+
 def _extract(tree: etree._Element) -> str:
+    drop_scripts(tree)
     doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     return (doc.text or "") if doc is not None else ""
 

@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from newsclean.cleaners.bench import (boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf,
                                       site_fold, site_half, string_shingle_matching)
 from newsclean.cleaners.bench_adapter import extract
@@ -85,3 +87,23 @@ def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
     assert _norm_title("Every Outfit Ranked") != _norm_title("Every outfit ranked")
     assert _norm_title("Swift\u2019s album") != _norm_title("Swift's album")
     assert _norm_authors(["Tom Okafor"]) != _norm_authors(["Tom Okafor", "Ada Lindqvist"])
+
+
+def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> None:
+    (tmp_path / "html").mkdir()
+    gt = {}
+    for name, site in zip(("tagdiv_sidebar", "widgets_related"), _two_halves()):
+        (tmp_path / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
+        gt[name] = {"articleBody": "", "url": f"https://www.{site}/2026/01/02/{name}/"}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    assert main([str(tmp_path), "--cpu-rounds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 interleaved rounds" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+    assert set(rows) == {"newsclean", "trafilatura-metadata", "trafilatura-plain"}
+    for name, cols in rows.items():
+        assert cols[1] == "2" and float(cols[2]) > 0            # pages, CPU ms a page
+        ratios = dict(zip(rows, map(float, cols[3:])))
+        assert ratios[name] == 1.0                              # each against itself
+    # the ratios of two extractors are each other's inverse
+    assert float(rows["newsclean"][4]) * float(rows["trafilatura-metadata"][3]) == pytest.approx(1, abs=0.05)

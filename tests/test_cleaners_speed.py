@@ -1,0 +1,98 @@
+"""Work clean_html does not do twice or in vain (issue #17 target 4), counted, never timed: the
+machine is shared. Each test names the work it counts; the outputs stay what they were."""
+
+from __future__ import annotations
+
+from copy import copy
+from pathlib import Path
+
+import pytest
+import trafilatura
+import trafilatura.external
+from lxml import etree
+from trafilatura.utils import trim
+
+from newsclean.cleaners import Article, clean_html, readability_gate
+from newsclean.cleaners.core import _EXTRACTOR, parse
+
+from tests.test_cleaners_hostile import counting
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
+PARAGRAPH = ("The council met on Tuesday evening to settle the budget for the coming year, and the debate "
+             "ran late into the night as members argued over the new bridge and the school roof. ")
+
+
+def article_page(paragraphs: int, nav_links: int = 5, script: str = "") -> str:
+    """A news page: navigation, an article of ``paragraphs`` paragraphs, a footer."""
+    nav = "".join(f'<li><a href="/section/{i}">Section number {i} of the site</a></li>' for i in range(nav_links))
+    body = "".join(f"<p>In the {i}th hour, {PARAGRAPH}And then: {PARAGRAPH}</p>" for i in range(paragraphs))
+    return (f"<html><head><title>Budget settled</title><script>{script}</script><style>p {{ color: red }}</style>"
+            f"</head><body><nav><ul>{nav}</ul></nav><article><h1>Budget settled</h1>{body}</article>"
+            "<footer><p>Contact the newsroom</p></footer></body></html>")
+
+
+def pages() -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(FIXTURES.glob("*.html"))] + [
+        article_page(6), article_page(1, nav_links=200), article_page(2, script="var x = 'a b c d';" * 500),
+        article_page(0, nav_links=40)]
+
+
+def test_readability_runs_only_where_it_could_win() -> None:
+    def calls(html: str) -> int:
+        # a page readability could find text in (the gate hands it an empty one instead)
+        with counting(trafilatura.external, "try_readability",
+                      lambda args, result: int(bool("".join(args[0].itertext()).strip()))) as n:
+            result = clean_html(html, "http://127.0.0.1/budget")
+        assert isinstance(result, Article)
+        return n[0]
+
+    # The article is most of the page's text: readability (a second extraction) cannot win, not run.
+    assert calls(article_page(6)) == 0
+    # A short article among much navigation text: readability could win, it is asked.
+    assert calls(article_page(1, nav_links=200)) >= 1
+
+
+@pytest.mark.parametrize("html", pages())
+def test_gated_comparison_gives_trafilaturas_answer(html: str) -> None:
+    ungated = copy(_EXTRACTOR)   # another options object: trafilatura's own comparison, ungated
+    tree = parse(html)
+    assert tree is not None
+    gated, plain = (trafilatura.bare_extraction(tree, options=o) for o in (_EXTRACTOR, ungated))
+    assert (gated.text if gated else None) == (plain.text if plain else None)
+
+
+@pytest.mark.parametrize("html", pages())
+def test_text_bound_holds_what_readability_extracts(html: str) -> None:
+    tree = parse(html)
+    assert tree is not None
+    bound = readability_gate.text_bound(tree)
+    found = trafilatura.external.try_readability(copy(tree))
+    n = len(trim(etree.tostring(found, method="text", encoding="unicode")))
+    assert bound is not None and n <= bound
+    # and the bound is near the page's text outside script and style, not just any large number
+    assert bound <= len(" ".join("".join(tree.itertext()).split()))
+
+
+def test_scripts_are_not_copied_into_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura copies the tree it is given up to four times and drops scripts and styles in
+    # every step; a page's inline scripts are often most of its characters.
+    html = article_page(4, script="window.__DATA__ = {'items': ['a b c d e f']};" * 2000).replace(
+        "</body>", '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget"}</script></body>')
+
+    handed: list[int] = []
+    real = trafilatura.bare_extraction
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        handed.append(sum(len(el.text or "") for el in tree.iter("script", "style")
+                          if el.get("type") != "application/ld+json"))
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    result = clean_html(html, "http://127.0.0.1/budget")
+    assert isinstance(result, Article) and "In the 3th hour" in result.text
+    assert handed == [0]
+    # JSON-LD stays: trafilatura's baseline reads articleBody from it
+    tree = parse(html)
+    from newsclean.cleaners.core import drop_scripts
+    drop_scripts(tree)
+    assert [el.get("type") for el in tree.iter("script", "style")] == ["application/ld+json"]
