@@ -148,7 +148,8 @@ def signature_values(text: str) -> np.ndarray:
 
 
 def signature(text: str) -> LeanMinHash:
-    """The MinHash of ``text``'s shingles (empty text: the empty signature)."""
+    """The MinHash of ``text``'s shingles (empty text: the empty signature), as datasketch's
+    ``LeanMinHash`` (imports datasketch: for tools and tests; the index takes a :class:`Signature`)."""
     from datasketch import LeanMinHash
 
     return LeanMinHash(seed=SEED, hashvalues=signature_values(text))
@@ -171,19 +172,47 @@ class TextDigest:
         return cls(text_hash(text), len(text.split()), signature_values(text).tobytes())
 
 
-def _from_blob(blob: bytes) -> LeanMinHash:
-    from datasketch import LeanMinHash   # late: see signature_values
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A text's MinHash values (NUM_PERM uint64), as the index compares them. Wherever one is
+    taken, a datasketch ``MinHash``/``LeanMinHash`` of the same seed does as well (only
+    ``hashvalues`` is read): the crawl itself never imports datasketch, whose import loads
+    scipy (in a bench crawl, a tenth of the main process's CPU and ~48 MB)."""
 
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint64))
+    hashvalues: np.ndarray
+
+
+def _from_blob(blob: bytes) -> Signature:
+    return Signature(np.frombuffer(blob, dtype=np.uint64))
+
+
+def _jaccard(a: Any, b: Any) -> float:
+    """The Jaccard estimate of two signatures' values (datasketch's ``MinHash.jaccard``)."""
+    a, b = np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)
+    return float(np.count_nonzero(a == b)) / float(len(a))
 
 
 @functools.lru_cache(maxsize=8)
 def lsh_params(threshold: float) -> tuple[int, int]:
-    """(bands, rows per band) datasketch's MinHashLSH chooses for ``threshold``."""
-    from datasketch import MinHashLSH   # late: see signature_values
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
-    return lsh.b, lsh.r
+    """(bands, rows per band) datasketch's MinHashLSH chooses for ``threshold`` and
+    :data:`LSH_WEIGHTS`: the least weighted sum of the false positive and false negative
+    probabilities (datasketch's ``_optimal_param``, integrated here without scipy: the
+    integrands are polynomials of degree <= NUM_PERM, which Gauss-Legendre quadrature with
+    this many nodes integrates exactly)."""
+    nodes, weights = np.polynomial.legendre.leggauss(NUM_PERM // 2 + 8)
+    below, above = threshold / 2, (1 - threshold) / 2      # half the widths of [0, t] and [t, 1]
+    s_below, s_above = below * nodes + below, above * nodes + (1 + threshold) / 2
+    fp_weight, fn_weight = LSH_WEIGHTS
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, NUM_PERM + 1):
+        for r in range(1, NUM_PERM // b + 1):
+            # P(candidate) at similarity s is 1 - (1 - s^r)^b: false positives below t, false negatives above
+            fp = below * float(np.dot(weights, 1 - (1 - s_below ** float(r)) ** float(b)))
+            fn = above * float(np.dot(weights, (1 - s_above ** float(r)) ** float(b)))
+            error = fp * fp_weight + fn * fn_weight
+            if error < best:
+                best, opt = error, (b, r)
+    return opt
 
 
 def _band_hash(band: bytes) -> bytes:
@@ -612,13 +641,13 @@ class DedupIndex:
             self.entries.close()
             raise
 
-    def candidates(self, sig: LeanMinHash) -> list[Entry]:
+    def candidates(self, sig: Signature | LeanMinHash) -> list[Entry]:
         """Entries sharing an LSH bucket with ``sig`` (before any check), in indexing order."""
         return self.entries.near(band_keys(sig.hashvalues, *self.entries.bands))
 
     # -- lookups ------------------------------------------------------------------------------
 
-    def find(self, record_id: str, content_hash: str, sig: LeanMinHash, *, run_id: str | None = None) -> Match | None:
+    def find(self, record_id: str, content_hash: str, sig: Signature | LeanMinHash, *, run_id: str | None = None) -> Match | None:
         """The earliest indexed record ``record_id`` is a copy of, or None.
 
         With ``run_id``, pending entries of other runs are not candidates: their records may
@@ -634,7 +663,7 @@ class DedupIndex:
             # LSH buckets only suggest; the signature estimate decides.
             if not candidate(e):
                 continue
-            similarity = sig.jaccard(_from_blob(e.minhash))
+            similarity = _jaccard(sig.hashvalues, _from_blob(e.minhash).hashvalues)
             if similarity >= self.threshold:
                 return Match(e.root, "near", similarity) if e.root != record_id else None
         return None
@@ -647,14 +676,14 @@ class DedupIndex:
         is a copy that will not be kept (``keep=False``: dropped copies are not in the output).
         ``minhash``: the text's signature if already computed (:class:`TextDigest`).
         The one sequence the crawl, ``newsclean clean`` and :func:`find_duplicates` all follow."""
-        sig = _from_blob(minhash) if minhash is not None else signature(text)
+        sig = _from_blob(minhash) if minhash is not None else Signature(signature_values(text))
         match = self.find(record_id, content_hash, sig, run_id=run_id)
         if match is None or keep:
             self.add(record_id, content_hash, sig, root=match.duplicate_of if match else None,
                      run_id=run_id, site=site)
         return match
 
-    def add(self, record_id: str, content_hash: str, sig: LeanMinHash, *, root: str | None, run_id: str,
+    def add(self, record_id: str, content_hash: str, sig: Signature | LeanMinHash, *, root: str | None, run_id: str,
             site: str = "") -> None:
         """Index a record as pending for ``run_id`` (and ``site``); ``root`` is what it is a copy
         of (None: an original)."""

@@ -71,6 +71,33 @@ def test_cleaning_workers_do_not_import_datasketch() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_lsh_params_are_datasketchs() -> None:
+    # Computed without scipy now; the buckets stored in an index are cut with them.
+    for threshold in [i / 20 for i in range(1, 20)] + [0.33, 0.66]:
+        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+        assert lsh_params(threshold) == (lsh.b, lsh.r), threshold
+
+
+def test_the_crawls_dedup_path_does_not_import_datasketch() -> None:
+    # The main process indexes and looks up with signatures computed by the workers (and a
+    # text's own when there is none): datasketch's import (scipy) cost a tenth of its CPU.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from newsclean.output.dedup import DedupIndex, TextDigest\n"
+            "index = DedupIndex(None)\n"
+            "text = 'the council said on monday that the new bridge would open in the spring ' * 3\n"
+            "d = TextDigest.of(text)\n"
+            "assert index.observe('a' * 32, d.content_hash, text, run_id='r', minhash=d.minhash) is None\n"
+            "m = index.observe('b' * 32, 'other', text + ' again', run_id='r')\n"
+            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m\n"
+            "print(sorted(x for x in ('datasketch', 'scipy') if x in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
+
+
 def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:
     # The crawl computes each text's digest in the cleaning worker and hands the index its
     # signature: the matches must be those of the index computing it itself.
