@@ -33,6 +33,7 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     # Each page is served under 4 URLs, and every URL gives its article.
     assert "40 pages" in crawl and "articles 40 " in crawl and "too_short 0 " in crawl, crawl
     assert re.search(r"main \d+\.\d, workers \d+\.\d\)", crawl) and re.search(r"peak PSS [1-9]\d* MB", crawl)
+    assert re.search(r"reactor max stall \d+ ms \(\d+ over 200 ms\)", crawl), crawl   # the stall probe ran
     # The peak's processes one by one: the crawl, its cleaning workers (one per core) and their forkserver.
     roles = re.search(r"peak PSS [1-9]\d* MB \(main [1-9]\d*, workers ([\d+]+), forkserver [1-9]\d*", crawl)
     assert roles and all(int(mb) > 0 for mb in roles.group(1).split("+")), crawl
