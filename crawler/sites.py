@@ -359,14 +359,27 @@ def _claim_domains(site: Site, claimed: dict[str, Site]) -> None:
         claimed[d] = site
 
 
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port
+    except ValueError:   # "http://host:99999/"
+        return None
+
+
 def site_for_url(url: str, registry: dict[str, Site]) -> Site | None:
     """The registered site a URL belongs to: the one claiming the longest domain that covers its host
-    (on a tie, the one loaded last: a user's directory comes after the shipped one)."""
-    host = (urlsplit(url).hostname or "").lower()
+    (on a tie, the one loaded last: a user's directory comes after the shipped one). A site whose
+    base URL names a port (a local server: the demo's 127.0.0.1:8000) claims only that port."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:   # "http://[::1/x": no host
+        return None
+    port = _port(url)
     best, best_len = None, 0
     for site in registry.values():
         domain = site.claims(host)
-        if domain and len(domain) >= best_len:
+        site_port = _port(site.base_url)
+        if domain and (site_port is None or site_port == port) and len(domain) >= best_len:
             best, best_len = site, len(domain)
     return best
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -191,6 +192,15 @@ def test_url_goes_to_the_site_with_the_longest_claimed_domain() -> None:
     assert site_for_url("https://www.euronews.com/2024/01/02/x", registry).name == "euronews_en"
     assert site_for_url("https://www.zdfheute.de/politik/x-100.html", registry).name == "zdf"
     assert site_for_url("https://no-such-publisher.example/", registry) is None
+
+
+def test_a_site_on_a_local_port_claims_only_that_port() -> None:
+    # the demo's file names http://127.0.0.1:8000/: other local servers are not the demo
+    registry = load_registry()
+    assert urlsplit(registry["demo"].base_url).port == 8000
+    assert site_for_url("http://127.0.0.1:8000/2026/01/02/x/", registry).name == "demo"
+    assert site_for_url("http://127.0.0.1:45678/2026/01/02/x/", registry) is None
+    assert site_for_url("http://[::1/x", registry) is None
 
 
 def test_sites_command_filters_by_country_and_language(capsys: pytest.CaptureFixture[str]) -> None:
