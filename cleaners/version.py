@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.1.0"   # 2026-12-04: control characters, charsets, hover cards, titles, authors, dates, learned templates
+CLEANER_VERSION = "1.2.0"   # 2026-12-05: calls to action, gates in other languages, agency credits kept, titles shown in h1, printed bylines and days
