@@ -41,6 +41,14 @@ def run_newsclean(*args: str, env: dict[str, str] | None = None, timeout: float 
                           capture_output=True, text=True, timeout=timeout)
 
 
+def run_python(code: str, timeout: float = 120) -> str:
+    """Run ``code`` in a fresh interpreter (what a new worker or process imports and builds);
+    its standard output, after checking that it succeeded."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
 def call_newsclean(*args: str) -> subprocess.CompletedProcess[str]:
     """``newsclean ARGS`` called in this process, for refusals a command makes before it starts
     anything (no crawl, pool, server or signal handler): the code path of :func:`run_newsclean`
@@ -87,7 +95,7 @@ def read_parts(root: Path, kind: str = "articles") -> list[dict]:
 #: pages over HTTP. A test whose code, or the code of a fixture or helper it uses (two calls deep),
 #: does one of these is marked ``slow``, so new end-to-end tests join the slow set without anyone
 #: remembering to mark them.
-SLOW_SIGNS = ("run_newsclean(", "subprocess", "Popen(", "DemoServer(", "HostileServer(", "CrawlerProcess",
+SLOW_SIGNS = ("run_newsclean(", "run_python(", "subprocess", "Popen(", "DemoServer(", "HostileServer(", "CrawlerProcess",
               "CrawlerRunner", "redis_server", "redis_url", "demo_server", "site_server", "site_factory",
               "doccheck.main(", "Sandbox(", "run_case(", "run_cases(", "Ctx(", "newsclean.crawl(", "tiny_fs", "PoolCleaner(")
 

@@ -15,6 +15,7 @@ from newsclean.output import PartWriter, content_hash
 from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, SHINGLE_WORDS, DedupIndex,
                                     DedupIndexError, TextDigest, find_duplicates, lsh_params, shingles, signature, written_in_run)
 
+from .conftest import run_python
 from .dedup_fixtures import distinct, measure, syndicated
 
 
@@ -61,14 +62,9 @@ def test_shingles_are_the_normalized_texts_words() -> None:
 
 def test_cleaning_workers_do_not_import_datasketch() -> None:
     # Its import loads scipy (~48 MB a process); the workers only compute signatures.
-    import subprocess
-    import sys
-
     code = ("import sys, newsclean.crawler.components.worker_preload; "
             "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "[]"
+    assert run_python(code).strip() == "[]"
 
 
 def test_lsh_params_are_datasketchs() -> None:
@@ -81,9 +77,6 @@ def test_lsh_params_are_datasketchs() -> None:
 def test_the_crawls_dedup_path_does_not_import_datasketch() -> None:
     # The main process indexes and looks up with signatures computed by the workers (and a
     # text's own when there is none): datasketch's import (scipy) cost a tenth of its CPU.
-    import subprocess
-    import sys
-
     code = ("import sys\n"
             "from newsclean.output.dedup import DedupIndex, TextDigest\n"
             "index = DedupIndex(None)\n"
@@ -93,9 +86,7 @@ def test_the_crawls_dedup_path_does_not_import_datasketch() -> None:
             "m = index.observe('b' * 32, 'other', text + ' again', run_id='r')\n"
             "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m\n"
             "print(sorted(x for x in ('datasketch', 'scipy') if x in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "[]"
+    assert run_python(code).strip() == "[]"
 
 
 def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from .conftest import run_python
 
 # A fresh process: 80 MB of 4 KB buffers from the heap, 49 of every 50 freed, so the free space
 # lies between live buffers where free() never returns it; then trim() (which must say it ran).
@@ -25,8 +24,6 @@ print(ran, before - anon_kb())
 
 
 def test_trim_gives_the_heaps_free_pages_back() -> None:
-    proc = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    ran, freed_kb = proc.stdout.split()
+    ran, freed_kb = run_python(CODE, timeout=60).split()
     assert ran == "True"
     assert int(freed_kb) > 40_000, f"only {freed_kb} KB given back of ~78 MB freed"

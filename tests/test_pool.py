@@ -19,7 +19,7 @@ from newsclean.crawler.components.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RE
 
 from newsclean.output.dedup import TextDigest
 
-from .conftest import read_parts, run_newsclean
+from .conftest import read_parts, run_newsclean, run_python
 
 # Invented site: a sidebar of teaser headlines that repeats on every page (template), around
 # articles of invented text.
@@ -179,17 +179,12 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     # What the workers' forkserver loads is one copy shared by every worker: the language model,
     # and jusText's stoplist of all languages (27 MB), which each worker built on its first
     # jusText fallback before. A fresh process, as the forkserver is.
-    import subprocess
-    import sys
-
     code = ("import newsclean.crawler.components.worker_preload\n"
             "from justext.core import define_stoplist\n"
             "from trafilatura import external\n"
             "from newsclean.cleaners.core import _identifier\n"
             "print(external.JT_STOPLIST is not None, define_stoplist.cache_info().currsize, _identifier.cache_info().currsize)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.split() == ["True", "1", "1"]
+    assert run_python(code).split() == ["True", "1", "1"]
 
 
 def test_stall_probe_records_the_worst_lateness() -> None:
