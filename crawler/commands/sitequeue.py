@@ -54,7 +54,6 @@ class SiteRunner:
         self.limit = limit
         self.on_error = on_error
         self.running = 0
-        self.most_running = 0
         self.stopped: str | None = None   # the finish reason that stopped the run, if any
         self.results: dict[str, dict[str, Any]] = {}
         self.crawl_ids: list[Any] = []
@@ -77,7 +76,6 @@ class SiteRunner:
         name = job_name(spider, kwargs)
         crawler = self.process.create_crawler(spider)
         self.running += 1
-        self.most_running = max(self.most_running, self.running)
         logger.info("site %s starting (%d of at most %d open, %d waiting)", name, self.running, self.limit,
                     len(self.pending))
         d = self.process.crawl(crawler, **kwargs)

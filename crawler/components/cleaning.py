@@ -93,7 +93,7 @@ class TemplateBook:
         self.directory = directory
         self._sites: dict[str, SiteTemplates] = {}
         self._holders: dict[str, int] = {}     # site -> windows cleaning it now
-        self._saving: set[str] = set()         # sites being written by a closing crawler
+        self._saving: dict[str, SiteTemplates] = {}   # site -> the state a closing crawler is writing
         self._lock = threading.Lock()
 
     def _path(self, site: str) -> Path | None:
@@ -107,8 +107,9 @@ class TemplateBook:
                 templates = (SiteTemplates.load(path) if path and path.exists()
                              else SiteTemplates(site, max_blocks=self.MAX_BLOCKS))
                 self._sites[site] = templates
-            elif site in self._saving:
-                # Being written by another thread: learn into a copy (that one is left as read).
+            elif templates is self._saving.get(site):
+                # Being written by another thread: learn into a copy (that one is left as read);
+                # later pages learn into the copy, not into a copy each.
                 templates = self._sites[site] = SiteTemplates.from_dict(templates.to_dict())
             return templates
 
@@ -162,13 +163,12 @@ class TemplateBook:
                 templates = self._sites.get(site)
                 if path is None or templates is None:
                     continue
-                self._saving.add(site)
+                self._saving[site] = templates
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                templates.save(path)
+                templates.save(path)   # makes its directory
             finally:
                 with self._lock:
-                    self._saving.discard(site)
+                    self._saving.pop(site, None)
 
 
 _BOOKS: dict[Path, TemplateBook] = {}

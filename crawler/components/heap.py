@@ -24,6 +24,7 @@ Plain Python and ctypes; without glibc's ``mallopt`` (macOS, musl's no-op) nothi
 from __future__ import annotations
 
 import ctypes
+from typing import Any
 
 #: mallopt parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
@@ -35,22 +36,28 @@ MMAP_THRESHOLD = 4 * 1024 * 1024
 TRIM_THRESHOLD = 8 * 1024 * 1024
 
 
+def _libc_function(name: str, *argtypes: type) -> Any:
+    """glibc's ``name`` with its argument types, looked up once; None where there is no glibc."""
+    try:
+        fn = getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = argtypes
+    return fn
+
+
+_mallopt = _libc_function("mallopt", ctypes.c_int, ctypes.c_int)
+_malloc_trim = _libc_function("malloc_trim", ctypes.c_size_t)   # called once a second: not looked up each time
+
+
 def return_freed_memory() -> bool:
     """Set this process's malloc thresholds (inherited by forked children); True if applied."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    if _mallopt is None:
         return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    return bool(_mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(_mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
 
 
 def trim() -> bool:
     """Give the free pages of every malloc heap of this process back to the system
     (glibc's ``malloc_trim(0)``; ~0.5 ms for the crawl's heap); False where there is none."""
-    try:
-        malloc_trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return False
-    malloc_trim.argtypes = (ctypes.c_size_t,)
-    return bool(malloc_trim(0))
+    return _malloc_trim is not None and bool(_malloc_trim(0))

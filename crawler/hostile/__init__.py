@@ -218,6 +218,11 @@ class HostileServer:
             body = Reply(body.encode() if isinstance(body, str) else body, ctype=ctype)  # type: ignore[arg-type]
         return self.route(re.escape(path), lambda m, h, _a=body: _a)
 
+    def sitemap(self, urls: Iterable[str]) -> str:
+        """Serve ``/sitemap.xml`` listing ``urls``; its URL, to start a crawl from."""
+        self.page("/sitemap.xml", urlset(urls), XML)
+        return self.url("/sitemap.xml")
+
     def route(self, pattern: str, fn: Route) -> HostileServer:
         self._server.routes.append((re.compile(pattern), fn))
         return self

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, Run, article_html, case, crawl_args, urlset
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, Run, article_html, case, crawl_args
 
 
 @case("http-500-503", bound=60)
@@ -21,9 +21,9 @@ def http_errors(ctx: Ctx) -> Outcome:
     s.page("/a/broken-article-two-here/", Reply(b"oops", status=500, ctype="text/plain"))
     s.page("/a/busy-article-three-here/", Reply(b"busy", status=503, ctype="text/plain",
                                                 headers={"Retry-After": "1"}))
-    s.page("/sitemap.xml", urlset(s.url(f"/a/{p}/") for p in
-                                  ("good-article-one-here", "broken-article-two-here", "busy-article-three-here")), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"))
+    sitemap = s.sitemap(s.url(f"/a/{p}/") for p in
+                                  ("good-article-one-here", "broken-article-two-here", "busy-article-three-here"))
+    run = ctx.crawl(sitemap)
     written, failed = len(run.records()), run.count("newsclean/fetch/failed/article")
     held = not run.timed_out and run.tracebacks == 0 and written == 1 and failed == 2
     return Outcome(held, f"{written} written, {failed} failed, {run.tracebacks} tracebacks, {run}")
@@ -35,8 +35,8 @@ def silent_server(ctx: Ctx) -> Outcome:
     s = ctx.serve()
     s.page("/a/quiet-article-never-answers/", Raw(lambda h: time.sleep(40)))
     s.page("/a/good-article-one-here/", article_html(2))
-    s.page("/sitemap.xml", urlset([s.url("/a/quiet-article-never-answers/"), s.url("/a/good-article-one-here/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"DOWNLOAD_TIMEOUT": 3})
+    sitemap = s.sitemap([s.url("/a/quiet-article-never-answers/"), s.url("/a/good-article-one-here/")])
+    run = ctx.crawl(sitemap, settings={"DOWNLOAD_TIMEOUT": 3})
     failed = run.count("newsclean/fetch/failed/article")
     held = not run.timed_out and run.tracebacks == 0 and failed == 1 and len(run.records()) == 1
     return Outcome(held, f"{failed} timed out, {len(run.records())} written, {run}")
@@ -54,8 +54,8 @@ def truncated_body(ctx: Ctx) -> Outcome:
     """A body cut short of its Content-Length is a counted failure, not a torn record."""
     s = ctx.serve()
     s.page("/a/cut-short-article-here/", Raw(_truncated))
-    s.page("/sitemap.xml", urlset([s.url("/a/cut-short-article-here/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"))
+    sitemap = s.sitemap([s.url("/a/cut-short-article-here/")])
+    run = ctx.crawl(sitemap)
     failed = run.count("newsclean/fetch/failed/article")
     held = not run.timed_out and run.tracebacks == 0 and failed == 1 and not run.records()
     return Outcome(held, f"{failed} failed, {len(run.records())} written, {run}")
@@ -67,8 +67,8 @@ def redirect_loop(ctx: Ctx) -> Outcome:
     s = ctx.serve()
     s.page("/a/loop-one-article-here/", Reply(b"", status=302, headers={"Location": "/a/loop-two-article-here/"}))
     s.page("/a/loop-two-article-here/", Reply(b"", status=302, headers={"Location": "/a/loop-one-article-here/"}))
-    s.page("/sitemap.xml", urlset([s.url("/a/loop-one-article-here/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"))
+    sitemap = s.sitemap([s.url("/a/loop-one-article-here/")])
+    run = ctx.crawl(sitemap)
     fetches = s.count(r"^/a/loop-")
     held = not run.timed_out and run.tracebacks == 0 and fetches <= 10
     return Outcome(held, f"{fetches} redirect fetches, {run}")
@@ -101,12 +101,12 @@ def run_lock(ctx: Ctx) -> Outcome:
     """A second run on the same output directory exits 3 at once while the first one runs."""
     s = ctx.serve()
     s.page("/a/quiet-article-never-answers/", Raw(lambda h: time.sleep(60)))
-    s.page("/sitemap.xml", urlset([s.url("/a/quiet-article-never-answers/")]), XML)
+    sitemap = s.sitemap([s.url("/a/quiet-article-never-answers/")])
     out = ctx.tmp / "out"
-    first = _background(ctx, crawl_args([s.url("/sitemap.xml")], out, {"DOWNLOAD_TIMEOUT": 60}))
+    first = _background(ctx, crawl_args([sitemap], out, {"DOWNLOAD_TIMEOUT": 60}))
     try:
         started = _wait_for(lambda: s.count("^/a/") > 0, ctx)
-        second = ctx.crawl(s.url("/sitemap.xml"), out=out, timeout=60)
+        second = ctx.crawl(sitemap, out=out, timeout=60)
     finally:
         _kill(first)
     held = started and second.code == 3 and second.tracebacks == 0
@@ -124,16 +124,16 @@ def kill_mid_run(ctx: Ctx) -> Outcome:
         return article_html(int(m[1]))
 
     s.route(r"/a/story-number-(\d+)-of-the-day/", slow_article)
-    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
+    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
     out = ctx.tmp / "out"
     settings = {"NEWSCLEAN_PART_MAX_RECORDS": 5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
-    first = _background(ctx, crawl_args([s.url("/sitemap.xml")], out, settings))
+    first = _background(ctx, crawl_args([sitemap], out, settings))
     try:
         committed = _wait_for(lambda: any((out / "articles").rglob("part-*.jsonl")), ctx)
     finally:
         _kill(first)
     before = len(Run([], 0, "", "", 0, False, out).records())
-    second = ctx.crawl(s.url("/sitemap.xml"), out=out, settings=settings)
+    second = ctx.crawl(sitemap, out=out, settings=settings)
     ids = [r["id"] for r in second.records()]
     held = committed and second.code == 0 and len(ids) == n and len(set(ids)) == n
     return Outcome(held, f"{before} committed before the kill; after the rerun {len(set(ids))}/{n} articles, "
@@ -170,8 +170,8 @@ def fifty_mb_page(ctx: Ctx) -> Outcome:
     """A 50 MB article page without Content-Length is cut at DOWNLOAD_MAXSIZE: a too_large reject."""
     s = ctx.serve()
     s.page("/a/endless-story-of-the-day/", Raw(_stream_50mb))
-    s.page("/sitemap.xml", urlset([s.url("/a/endless-story-of-the-day/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"))
+    sitemap = s.sitemap([s.url("/a/endless-story-of-the-day/")])
+    run = ctx.crawl(sitemap)
     reasons = [r["reason"] for r in run.records("rejects")]
     held = not run.timed_out and run.tracebacks == 0 and reasons == ["too_large"]
     return Outcome(held, f"rejects={reasons}, fetch/too_large={run.count('newsclean/fetch/too_large')}, {run}")
@@ -192,8 +192,8 @@ def slow_drip(ctx: Ctx) -> Outcome:
     s = ctx.serve()
     s.page("/a/dripping-story-of-the-day/", Raw(_drip))
     s.page("/a/good-article-one-here/", article_html(7))
-    s.page("/sitemap.xml", urlset([s.url("/a/dripping-story-of-the-day/"), s.url("/a/good-article-one-here/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"DOWNLOAD_TIMEOUT": 4})
+    sitemap = s.sitemap([s.url("/a/dripping-story-of-the-day/"), s.url("/a/good-article-one-here/")])
+    run = ctx.crawl(sitemap, settings={"DOWNLOAD_TIMEOUT": 4})
     failed = run.count("newsclean/fetch/failed/article")
     held = not run.timed_out and run.tracebacks == 0 and failed == 1 and len(run.records()) == 1
     return Outcome(held, f"{failed} failed, {len(run.records())} written, {run}")

@@ -92,8 +92,8 @@ def oversize_body(ctx: Ctx) -> Outcome:
     s = ctx.serve()
     big = article_html(6).replace(b"</article>", b"<p>" + b"padding words " * 150_000 + b"</p></article>")
     s.page("/a/huge-article-over-the-bound/", big)
-    s.page("/sitemap.xml", urlset([s.url("/a/huge-article-over-the-bound/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"DOWNLOAD_MAXSIZE": 1_000_000, "DOWNLOAD_WARNSIZE": 500_000})
+    sitemap = s.sitemap([s.url("/a/huge-article-over-the-bound/")])
+    run = ctx.crawl(sitemap, settings={"DOWNLOAD_MAXSIZE": 1_000_000, "DOWNLOAD_WARNSIZE": 500_000})
     reasons = [r["reason"] for r in run.records("rejects")]
     key = run.count("newsclean/fetch/too_large")
     held = not run.timed_out and reasons == ["too_large"] and key == 1
@@ -106,8 +106,8 @@ def gzip_bomb(ctx: Ctx) -> Outcome:
     s = ctx.serve()
     bomb = gzip.compress(b"<p>" + b"\0" * 200_000_000, compresslevel=9)
     s.page("/a/bomb-article-inflates-big/", Reply(bomb, headers={"Content-Encoding": "gzip"}))
-    s.page("/sitemap.xml", urlset([s.url("/a/bomb-article-inflates-big/")]), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"))
+    sitemap = s.sitemap([s.url("/a/bomb-article-inflates-big/")])
+    run = ctx.crawl(sitemap)
     reasons = [r["reason"] for r in run.records("rejects")]
     key = run.count("newsclean/fetch/bomb")
     held = not run.timed_out and reasons == ["too_large"] and key == 1
@@ -177,8 +177,8 @@ def disk_full(ctx: Ctx) -> Outcome:
     n = 60
     for i in range(n):
         s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
-    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
-    first, second = disk_full_runs(ctx, [s.url("/sitemap.xml")], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
+    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
+    first, second = disk_full_runs(ctx, [sitemap], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
     line = first.last_line()
     said = re.fullmatch(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?", line) is not None
     manifest = first.manifest
@@ -209,8 +209,8 @@ def loaded_worker(ctx: Ctx) -> Outcome:
         if i % 2:   # the worker sleeps twice the timeout before cleaning these (the stall fault)
             page = page.replace(b"</article>", b"<p>STALLED-BY-LOAD</p></article>")
         s.page(f"/a/story-number-{i}-of-the-day/", page)
-    s.page("/sitemap.xml", urlset(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n)), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"NEWSCLEAN_CLEAN_TIMEOUT": 1, "NEWSCLEAN_CLEAN_WORKERS": 2},
+    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
+    run = ctx.crawl(sitemap, settings={"NEWSCLEAN_CLEAN_TIMEOUT": 1, "NEWSCLEAN_CLEAN_WORKERS": 2},
                     env={FAULTS_ENV: "stall=STALLED-BY-LOAD"})
     timeouts = [r["url"] for r in run.records("rejects") if r["reason"] == "timeout"]
     written = len(run.records())

@@ -9,7 +9,7 @@ import sys
 import zlib
 from typing import Any
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, Run, case, urlset
+from newsclean.crawler.hostile import Ctx, Outcome, Reply, Run, case
 
 STORY = ("The storm reached the coast in the night and the river rose above the old bridge, "
          "the harbour office said on Tuesday. ")
@@ -27,8 +27,8 @@ def _serve_articles(ctx: Ctx, pages: dict[str, Any]) -> tuple[Run, dict[str, str
     urls = {slug: s.url(f"/a/{slug}/") for slug in pages}
     for slug, answer in pages.items():
         s.page(f"/a/{slug}/", answer)
-    s.page("/sitemap.xml", urlset(urls.values()), XML)
-    return ctx.crawl(s.url("/sitemap.xml")), urls
+    sitemap = s.sitemap(urls.values())
+    return ctx.crawl(sitemap), urls
 
 
 def _outcome(run: Run, urls: dict[str, str]) -> dict[str, str]:

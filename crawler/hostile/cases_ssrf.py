@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any
 
-from newsclean.crawler.hostile import XML, Ctx, Hit, Outcome, Reply, article_html, case, urlset
+from newsclean.crawler.hostile import Ctx, Hit, Outcome, Reply, article_html, case
 from newsclean.crawler.components.warc import WarcResponse, iter_warc
 
 RESOLVER = "newsclean.crawler.hostile.names.LoopbackNames"
@@ -33,7 +33,7 @@ def redirect_to_loopback(ctx: Ctx) -> Outcome:
         s.page(path, Reply(b"", status=302, ctype="text/plain", headers={"Location": f"http://{host}:{port}/secret/{i}"}))
         moved.append(base + path)
     s.page("/robots.txt", Reply(b"", status=302, ctype="text/plain", headers={"Location": f"http://127.1:{port}/secret/robots"}))
-    s.page("/sitemap.xml", urlset([base + "/a/harbour-berth-delayed-story/", *moved]), XML)
+    s.sitemap([base + "/a/harbour-berth-delayed-story/", *moved])
     run = ctx.crawl(base + "/sitemap.xml", settings={"TWISTED_DNS_RESOLVER": RESOLVER}, args=["--warc"])
     reached = s.count("^/secret/")
     refused = run.count("newsclean/guard/refused_private")
@@ -63,8 +63,8 @@ def retry_after(ctx: Ctx) -> Outcome:
         return reply
 
     s.route(r"/a/busy-site-story-\d+/", article)
-    s.page("/sitemap.xml", urlset(s.url(f"/a/busy-site-story-{i}/") for i in range(4)), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"RETRY_TIMES": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 1})
+    sitemap = s.sitemap(s.url(f"/a/busy-site-story-{i}/") for i in range(4))
+    run = ctx.crawl(sitemap, settings={"RETRY_TIMES": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 1})
     refused_at = [t for t, _, status in seen if status == 429]
     if not refused_at:
         return Outcome(False, f"no 429 answered, {run}")
@@ -91,8 +91,8 @@ def per_site_concurrency(ctx: Ctx) -> Outcome:
         return article_html(int(m.group(1)) + 100)
 
     s.route(r"/a/slow-site-story-(\d+)/", slow)
-    s.page("/sitemap.xml", urlset(s.url(f"/a/slow-site-story-{i}/") for i in range(20)), XML)
-    run = ctx.crawl(s.url("/sitemap.xml"), settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 2})
+    sitemap = s.sitemap(s.url(f"/a/slow-site-story-{i}/") for i in range(20))
+    run = ctx.crawl(sitemap, settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 2})
     held = not run.timed_out and now[1] <= 2 and len(run.records()) == 20
     return Outcome(held, f"{now[1]} requests in flight at once (bound 2), {len(run.records())} written, {run}")
 
