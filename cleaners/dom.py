@@ -257,8 +257,9 @@ CTA_MAX_CHARS = 300
 #: Headings, and links or buttons alone: a button's label is link text that the extractor weighs as
 #: such; taking it out changed which container the extractor chose (a carousel's "Discover more").
 _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
-_CTA = etree.XPath("//*[contains(@class, 'cta') or contains(@id, 'cta') or contains(@class, 'CTA') "
-                   "or contains(@class, 'pin')]")
+#: Candidates for ``CTA_TOKENS`` (class or id, any case), found in C before the regex decides.
+_CTA = etree.XPath("//*[contains(translate(concat(@class, ' ', @id), 'CTAPIN', 'ctapin'), 'cta') "
+                   "or contains(translate(concat(@class, ' ', @id), 'CTAPIN', 'ctapin'), 'pin')]")
 
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:

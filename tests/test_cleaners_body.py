@@ -497,6 +497,10 @@ def test_hover_card_of_a_linked_name_is_not_glued_to_the_name(card: str) -> None
     "<section id='cta-free-estimate'><p>Fill out the form for a complimentary quote with a custom layout.</p>"
     "<a href='/quote'>Get a free quote</a></section>",
     "<div class='pin-it'><p>Pin it for later! Save this guide to the lamp room restoration to your boards.</p></div>",
+    # named by its id alone, or in capitals: CTA_TOKENS reads both, so must the search for candidates
+    "<div id='pin-it'><p>Pin it for later! Save this guide to the lamp room restoration to your boards.</p></div>",
+    "<div class='Newsletter-CTA'><p>Fill out the form for a complimentary quote with a custom layout.</p>"
+    "<a href='/quote'>Get a free quote</a></div>",
 ])
 def test_call_to_action_block_inside_the_body_is_pruned(cta: str) -> None:
     # A block the page names a call to action (or a "Pin it" prompt) sits between paragraphs:
