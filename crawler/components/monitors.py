@@ -79,22 +79,21 @@ class RateMonitor(_SiteMonitor):
         failed = _sum(s, "newsclean/fetch/failed/")
         total = failed + s.get("downloader/response_status_count/200", 0) + s.get(
             "downloader/response_status_count/304", 0)
-        if total < self.health.min_pages_for_rates:
-            return
-        rate = failed / total
-        self.assertLessEqual(rate, self.health.max_error_rate,
-                             msg=f"{failed} of {total} fetches failed ({rate:.0%} > {self.health.max_error_rate:.0%})")
+        self._assert_rate(failed, total, self.health.max_error_rate, "fetches failed")
 
     @monitors.name("reject_rate")
     def test_reject_rate(self) -> None:
         s = self.run_stats
         rejected = _sum(s, "newsclean/clean/dropped/")
         total = rejected + s.get("newsclean/clean/articles", 0)
+        self._assert_rate(rejected, total, self.health.max_reject_rate, "pages rejected")
+
+    def _assert_rate(self, bad: int, total: int, limit: float, what: str) -> None:
+        """``bad`` of ``total`` at most ``limit``, judged over at least ``min_pages_for_rates``."""
         if total < self.health.min_pages_for_rates:
             return
-        rate = rejected / total
-        self.assertLessEqual(rate, self.health.max_reject_rate,
-                             msg=f"{rejected} of {total} pages rejected ({rate:.0%} > {self.health.max_reject_rate:.0%})")
+        rate = bad / total
+        self.assertLessEqual(rate, limit, msg=f"{bad} of {total} {what} ({rate:.0%} > {limit:.0%})")
 
     @monitors.name("field_coverage")
     def test_field_coverage(self) -> None:
