@@ -132,16 +132,22 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
     return names
 
 
+#: The words of a byline's lead, the one table every byline pattern below is built from: "by" in
+#: the news languages ("By", "Von", "Par", "Por", "Door"), and what may come before it ("Written by").
+_BY = r"(?:by|von|par|por|door)"
+_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
-_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|door|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
+_BYLINE_PREFIX = re.compile(rf"^(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
 #: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
-_LEAD_LABEL = re.compile(r"^(?:(?:written|text|article|story|words|reviewed|posted|read more about)\s+by\b|"
+_LEAD_LABEL = re.compile(rf"^(?:(?:{_BY_LEAD}|read more about)\s+by\b|"
                          r"read more about\b|authors?\s*:|autor(?:in|en)?\s*:)\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
-_LABEL_ONLY = re.compile(r"(?i)(?:written|text|article|story|posted|reviewed)?\s*by\s*:?|authors?\s*:?|")
+_LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|authors?\s*:?|")
 
-_MONTH = (r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|m(?:ar(?:ch)?|ärz|aerz)|apr(?:il)?|ma[yi]|june?|juni|july?|juli|"
-          r"aug(?:ust)?|sep(?:t(?:ember)?)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)\.?")
+#: A month's name, English or German, written out or cut ("Dec.", "Sept", "März"), and its number.
+_MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
+                 "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
+_MONTH = r"(?:jan|feb|m[aä]r|apr|ma[yi]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[^\W\d_]*\.?"
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
@@ -343,7 +349,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _shown_head_of(md.title, tree)
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
-    md.title = _without_host_name(md.title, url)
+    md.title = _strip_site(md.title, None, url) if md.title else md.title
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -508,15 +514,14 @@ def _newsroom(nodes: list[dict], meta: dict[str, list[str]]) -> bool:
 
 
 _WORDS = re.compile(r"\w+")
-_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 #: Least share of words (Jaccard) that a shown headline shares with the declared title to be
 #: the same article's: below it the h1 is something else (a site or section name, a call to action).
 SHOWN_HEADLINE_MIN_OVERLAP = 0.25
 
 
 def _typeset_key(s: str) -> str:
-    """``s`` as words, ignoring case, quote and dash styles and "&" for "and"."""
-    return " ".join(_WORDS.findall(s.translate(_TYPOGRAPHY).casefold().replace("&", "and")))
+    """``s``'s title key as words only: punctuation, quote and dash styles ignored, "&" read as "and"."""
+    return " ".join(_WORDS.findall(_title_key(s).replace("&", "and")))
 
 
 def _shown_headline(title: str | None, h1: etree._Element | None, house: set[str]) -> str | None:
@@ -539,31 +544,6 @@ def _shown_headline(title: str | None, h1: etree._Element | None, house: set[str
     if not a or not b or len(a & b) / len(a | b) < SHOWN_HEADLINE_MIN_OVERLAP:
         return title
     return text
-
-
-#: A separator between a title's parts, spaced or not ("Headline | Site", "Headline • Author").
-_PART_SEP = re.compile(r"\s+[|–—\-•·:]\s+|\s*\|\s*|:\s+")
-
-
-def _without_host_name(title: str | None, url: str | None) -> str | None:
-    """``title`` without a last part that names the site as its address does ("Headline |
-    DianaHR" on getdianahr.com, "Headline • Cory Dransfeldt" on coryd.dev): a site that declares
-    no og:site_name still writes its name into every title."""
-    if not title or not url:
-        return title
-    try:
-        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
-    except ValueError:   # "http://[::1/x": no host to compare with
-        return title
-    label = _house_key(labels[-2]) if len(labels) >= 2 else ""
-    seps = list(_PART_SEP.finditer(title))
-    if len(label) < 4 or not seps:
-        return title
-    last = title[seps[-1].end():]
-    key = _house_key(last)
-    if key and len(last.split()) <= 4 and (key in label or label in key) and seps[-1].start() > 0:
-        return title[: seps[-1].start()]
-    return title
 
 
 #: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".
@@ -727,12 +707,12 @@ def _byline_markup(tree: etree._Element) -> str | None:
 _BODY_TEXT = etree.XPath("//body//text()")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
-_BYLINE_NODE = re.compile(r"^\s*(?:(?:Written|Article|Words|Authored|Story) [Bb]y|By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|DOOR|door)\s*:?(?:\s|$)"
+_BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
-_BYLINE_TEXT = re.compile(r"^(?:(?:written|article|words|authored|story)\s+)?(?:by|von|par|por|door)\s*:?\s+(.+?)\s*"
+_BYLINE_TEXT = re.compile(rf"^(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s+(.+?)\s*"
                           r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
-_LABEL_NODE = re.compile(r"(?i)\s*(?:(?:written|article|words|authored|story)\s+)?by\s*:?\s*|\s*(?:von|par|por|door)\s*:?\s*")
+_LABEL_NODE = re.compile(rf"(?i)\s*(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
@@ -772,8 +752,15 @@ def _text_byline(tree: etree._Element) -> list[str]:
     return []
 
 
-def _strip_site(title: str, site_name: str | None) -> str:
-    """Drop a trailing (or leading) " | Site" part: the site's name, or a short last part."""
+#: A separator between a title's parts, spaced or not ("Headline | Site", "Headline • Author").
+_PART_SEP = re.compile(_TITLE_SEP.pattern + r"|\s+[•·:]\s+|\s*\|\s*|:\s+")
+
+
+def _strip_site(title: str, site_name: str | None, url: str | None = None) -> str:
+    """Drop a trailing (or leading) " | Site" part: the site's declared name, or with ``url``
+    a last part that names the site as its address does ("Headline | DianaHR" on
+    getdianahr.com, "Headline • Cory Dransfeldt" on coryd.dev): a site that declares no
+    og:site_name still writes its name into every title."""
     sn = (site_name or "").strip()
     if sn and len(title) > len(sn) + 8 and title.casefold().endswith(sn.casefold()):
         # "Headline｜Site", "Headline：Site", "HeadlineㅣSite": separators written without spaces
@@ -781,13 +768,22 @@ def _strip_site(title: str, site_name: str | None) -> str:
         if _UNSPACED_SEP.search(head):
             return _UNSPACED_SEP.sub("", head)
     parts = _TITLE_SEP.split(title)
-    if len(parts) < 2:
-        return title
-    sn = (site_name or "").casefold()
-    if sn and (parts[-1].casefold() == sn or sn.startswith(parts[-1].casefold()) or parts[-1].casefold().startswith(sn)):
-        return _TITLE_SEP.split(title)[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—-:")
-    if sn and parts[0].casefold() == sn:
+    sn = sn.casefold()
+    if sn and len(parts) >= 2 and (parts[-1].casefold() == sn or sn.startswith(parts[-1].casefold())
+                                   or parts[-1].casefold().startswith(sn)):
+        return parts[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—-:")
+    if sn and len(parts) >= 2 and parts[0].casefold() == sn:
         return title[len(parts[0]):].lstrip(" |–—-:")
+    try:
+        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".") if url else []
+    except ValueError:   # "http://[::1/x": no host to compare with
+        return title
+    label = _house_key(labels[-2]) if len(labels) >= 2 else ""
+    seps = list(_PART_SEP.finditer(title)) if len(label) >= 4 else []
+    last = title[seps[-1].end():] if seps else ""
+    key = _house_key(last)
+    if key and len(last.split()) <= 4 and (key in label or label in key) and seps[-1].start() > 0:
+        return title[: seps[-1].start()]
     return title
 
 
@@ -927,20 +923,17 @@ def _title_tag(text: str | None) -> str | None:
     """The longest part of the <title>'s ``text``: "Headline | Site" / "Headline - Site"."""
     if not text:
         return None
-    parts = re.split(r"\s+[|–—-]\s+", text.strip())
+    parts = _TITLE_SEP.split(text.strip())
     return _clean(max(parts, key=len)) if parts else None
 
 
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "2025-12-17", "17.12.2025", "12/17/2025" (English and German month names).
-_MONTH_NAME = r"(?:jan|feb|m[aä]r|apr|ma[yi]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[^\W\d_]*\.?"
-_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_NAME})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
-                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mname2>{_MONTH_NAME}),?\s+(?P<y2>\d{{4}})\b"
+_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
+                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mname2>{_MONTH}),?\s+(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
                         r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b")
-_MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
-                 "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
 #: Characters of page text read before and after the start of the headline for its date: the
 #: byline line under it, a dateline over it; not the site header's "today" or the teasers below.
 SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
