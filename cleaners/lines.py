@@ -239,8 +239,9 @@ def _is_headline(words: list[str], heads: list[list[str]]) -> bool:
 def _is_byline(line: str, words: list[str], authors: list[list[str]]) -> bool:
     if len(line) > 60 or _SENTENCE_END.search(line) and line.endswith("."):
         return False
+    lettered = sum(not w.isdigit() for w in words)   # a byline's date: "by: Jane Doe, Dec 17, 2025"
     for a in authors:
-        if a and len(a) <= len(words) <= len(a) + 3 and all(w in words for w in a):
+        if a and len(a) <= lettered <= len(a) + 3 and all(w in words for w in a):
             return True
     return False
 

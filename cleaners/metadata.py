@@ -10,7 +10,7 @@ from itertools import islice
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import lxml.etree as etree
@@ -124,8 +124,8 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
                 part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
                 if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
                     continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
-                part = _without_role(part)
-                if len(part) >= 80 or len(part.split()) > 6:
+                part = _without_initials(_without_role(part))
+                if len(part) >= 80 or len(part.split()) > 6 or _ROLE_AT.match(part):
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
@@ -163,7 +163,7 @@ _BYLINE_NOISE = re.compile(
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published".
-_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:updated|published|posted|on|am|den|le)\b[\s,:]*)+|(?:[\s,:]*\b(?:updated|published|posted|on|am|den|le))+\s*$")
+_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:updated|published|posted|on|am|den|le)\b[\s,:]*)+|(?:[\s,:]*\b(?:(?:last\s+)?updated|published|posted|on|am|den|le))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
@@ -175,6 +175,20 @@ _ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordin
 _ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{_ROLE_WORD}\b.*$", re.I)
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
                         rf"associate|assistant|head)\s+)*{_ROLE_WORD}", re.I)
+
+
+#: A job at a company after a byline's name: "Jane Doe, Trial Attorney at Morgan & Morgan".
+_ROLE_AT = re.compile(r"(?:[A-Z][\w-]*\s+){1,3}at\s+[A-Z]")
+
+
+def _without_initials(part: str) -> str:
+    """``part`` without the avatar's initials printed before the name: "CM Craig McCarthy"."""
+    first, _, rest = part.partition(" ")
+    words = rest.split()
+    if 2 <= len(first) <= 3 and first.isupper() and len(words) >= len(first) \
+            and first == "".join(w[0] for w in words[: len(first)]):
+        return rest
+    return part
 
 
 def _without_role(part: str) -> str:
@@ -579,10 +593,16 @@ def _visible_authors(tree: etree._Element) -> list[str]:
     title-cases newsroom codes and agencies, "dpa" -> "Dpa", and splits "srf/abc"); only asked
     when JSON-LD and meta name nobody."""
     try:
-        found = _byline_markup(tree)
+        # the first that names someone: a byline block may hold only the date and reading
+        # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
+        hits = list(islice(_byline_markups(tree), BYLINE_MARKUP_TRIES))
+        for n, (el, found) in enumerate(hits):
+            names = _names(found)   # _names drops a printed date
+            if names:
+                return _inner_names(el, names, hits[n + 1:])
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _names(found) if found else _text_byline(tree)   # _names drops a printed date
+    return _text_byline(tree)
 
 
 # trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as
@@ -676,18 +696,41 @@ def _surely_long(el: etree._Element, limit: int = 120) -> bool:
     return False
 
 
+#: Byline blocks read for a name, in trafilatura's order, before the plain-text byline is asked.
+BYLINE_MARKUP_TRIES = 5
+
+
 def _byline_markup(tree: etree._Element) -> str | None:
     """What ``extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS),
     AUTHOR_XPATHS, len_limit=120)`` gives, without copying the page: the first result of the
     first XPath, then of the next, outside pruned parts, whose text (pruned) is 3-119 chars."""
+    return next((text for _, text in _byline_markups(tree)), None)
+
+
+def _inner_names(el: etree._Element, names: list[str], later: list[tuple[etree._Element, str]]) -> list[str]:
+    """The names of the byline blocks inside ``el`` that hold a name alone ("<div class=author>
+    <span class=author-name>Jane Doe</span>, Privacy Expert</div>"), when each is among ``el``'s
+    text: the block around them adds a role or a bio; else ``names``."""
+    inner = [text for e, text in later if e is not el and el in e.iterancestors()]
+    alone = list(dict.fromkeys(t for t in inner if _names(t) == [t] and _byline_name(t)))
+    return alone if alone and all(any(n.startswith(a) for n in names) for a in alone) else names
+
+
+def _byline_markups(tree: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """The texts of the results of trafilatura's byline XPaths that ``_byline_markup`` reads,
+    in its order, each element once: the first is trafilatura's byline."""
     from trafilatura.utils import trim
     results: tuple[list[etree._Element], ...] = ([], [], [])
     for el in _byline_candidates(tree):
         for hits, hit in zip(results, _author_xpaths_hit(el)):
             if hit:
                 hits.append(el)
+    seen: set[etree._Element] = set()
     for hits in results:
         for el in hits:
+            if el in seen:
+                continue
+            seen.add(el)
             if _discarded(el) or any(_discarded(a) for a in el.iterancestors()):
                 continue  # gone from trafilatura's pruned copy
             if _surely_long(el):
@@ -695,8 +738,7 @@ def _byline_markup(tree: etree._Element) -> str | None:
             # only this element is copied and pruned: its text as trafilatura reads it
             content = trim(" ".join(_pruned_copy(el).itertext()))
             if content and 2 < len(content) < 120:
-                return content
-    return None
+                yield el, content
 
 
 
@@ -710,11 +752,25 @@ _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|�
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
 _BYLINE_TEXT = re.compile(rf"^(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s+(.+?)\s*"
-                          r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•–—]|\s-\s|\d|$)", re.I)
+                          r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•⋅∙–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
 _LABEL_NODE = re.compile(rf"(?i)\s*(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
+
+
+#: What a byline cut at its date's first digit keeps of the date: "Jane Doe, Dec" (17, 2025),
+#: "Jane Doe on Jan" (22, 2025), "Jane Doe on" (04-08-2021). A month's name only after a comma
+#: or "on": "Tom May" stays.
+_DATE_LEAD = re.compile(rf"(?i)(?:,\s*|\s+(?:on|am|le|el|den|der)\s+){_MONTH}\s*$|\s+(?:on|am|le|el|den|der)\s*$")
+
+
+def _cut_at_date(m: re.Match, text: str) -> str:
+    """The names a byline match gives, without what its date left before the cut."""
+    names = m.group(1)
+    if text[m.end(1):].lstrip()[:1].isdigit():
+        names = _DATE_LEAD.sub("", names)
+    return names.rstrip(" ,;")
 
 
 def _name_shaped(name: str) -> bool:
@@ -740,13 +796,17 @@ def _text_byline(tree: etree._Element) -> list[str]:
         if el is not None and any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
             continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>"),
-        # else, for a label alone in its element, the element around it
+        # else, for a label alone in its element, the label with the element after it ("Written
+        # by" + "Jane Doe", then a bio), else the element around it
         texts = [" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""]
         if el is not None and _LABEL_NODE.fullmatch(texts[1]) and el.getparent() is not None:
+            after = el.getnext()
+            if after is not None and not (el.tail or "").strip() and isinstance(after.tag, str):
+                texts.append(" ".join(f"{texts[1]} {''.join(after.itertext())}".split()))
             texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
         for text in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
-            names = _names(m.group(1).rstrip(" ,;")) if m else []
+            names = _names(_cut_at_date(m, text)) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return names
     return []

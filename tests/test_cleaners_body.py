@@ -134,6 +134,15 @@ def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
     assert removed == sum(len(s) for s in lines[:4])
 
 
+def test_leading_byline_with_its_date_or_reading_time_is_dropped() -> None:
+    from newsclean.cleaners.lines import drop_leading_heads
+
+    # the date's numbers are not counted as words beside the name: the line is still a byline
+    for byline in ("by: Jane Doe, Dec 17, 2025", "by Jane Doe—10 min read"):
+        lines = [byline, PARAS[0], PARAS[1], PARAS[2]]
+        assert drop_leading_heads(lines, ["Harbour light returns"], ["Jane Doe"])[0] == lines[1:], byline
+
+
 def test_leading_sentence_naming_the_author_is_kept() -> None:
     from newsclean.cleaners.lines import drop_leading_heads
 

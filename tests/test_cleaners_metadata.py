@@ -641,3 +641,50 @@ def test_json_ld_date_written_for_display_yields_to_the_day_printed_by_the_headl
     # with no day printed by the headline, the display string is read as the date
     ld["datePublished"] = "Jun 24, 2025"
     assert _md(_page(ld=ld, body="<h1>How to price a yoga class</h1>")).published[:10] == "2025-06-24"
+
+
+def test_printed_byline_label_alone_reads_the_element_after_it() -> None:
+    # "Written by" in an element of its own, the name in the next, a bio after that
+    body = ('<h1>Harbour bridge vote</h1><div class="card"><div>Written by</div><div>Rosa Delacroix</div>'
+            "<div>Hi! I'm Rosa, co-founder of Harbour Media. I write about bridges.</div></div>")
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = ('<h1>Harbour bridge vote</h1><section><h2>Article by</h2><div>Tom Okafor</div>'
+            "<button>Share</button><button>Copy link to this article</button></section>")
+    assert _md(_page(body=body)).authors == ["Tom Okafor"]
+
+
+def test_printed_byline_cut_at_its_date_keeps_no_month_or_on() -> None:
+    for byline in ("by: Rosa Delacroix, Dec 17, 2025", "by <span>Rosa Delacroix</span> on <span>Jan 22, 2025</span>",
+                   "By: <a>Rosa Delacroix</a> on 04-08-2021 5:11:10"):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == ["Rosa Delacroix"], byline
+    # a name that is a month's name stays
+    assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By Tom May 12 May 2025</p>")).authors == ["Tom May"]
+    # a dot operator parts the name from the role and the update line
+    body = ("<h1>Harbour bridge vote</h1><div>By <a href='/a/rd'>Rosa Delacroix</a> &sdot; Founder and "
+            "Editor-in-Chief &sdot; <span>Updated May 6, 2025</span></div>")
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_byline_blocks_read_until_one_names_someone() -> None:
+    # the first byline block holds the date and the reading time only; the next names the writer
+    body = ('<h1>Harbour bridge vote</h1><div class="author">August 28, 2025 • 5 min read</div>'
+            '<p>Body.</p><div class="author-name">Rosa Delacroix</div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_byline_block_name_alone_inside_it_over_the_role_around() -> None:
+    body = ('<h1>Harbour bridge vote</h1><div class="byline">By <span class="author-name">Rosa Delacroix</span>,'
+            ' Privacy and Digital Security Expert</div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # two names, each alone in its block: both
+    body = ('<h1>Harbour bridge vote</h1><div class="author">By <span class="writer">Rosa Delacroix</span> and'
+            ' <span class="writer">Tom Okafor</span>, Harbour desk</div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+
+
+def test_byline_avatar_initials_update_line_and_job_at_a_company_are_no_names() -> None:
+    body = '<h1>Harbour bridge vote</h1><div class="author-name">RD Rosa Delacroix Last updated on 17 December 2025</div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = ('<h1>Harbour bridge vote</h1><div class="author-name">Reviewed by Rosa Delacroix, Trial Attorney at '
+            'Morgan &amp; Morgan, on December 9, 2024.</div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
