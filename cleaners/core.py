@@ -202,17 +202,22 @@ def _baseline(tree: etree._Element) -> str:
 #: it came (a link-roundup post, a slideshow whose captions sit in links, a body in a container
 #: named like a widget: pruning took the article and left its labels).
 UNPRUNED_CHECK_CHARS = 500
+#: ... and so is a longer one when a block the link-density pruning dropped held over this many
+#: times its text outside links (an events roundup or a list of reviewed tools is the article:
+#: its items' descriptions are the text; a menu has next to none).
+UNPRUNED_DROPPED_RATIO = 2.0
 #: ... and replaced when that gives this many times the text (and at least UNPRUNED_MIN_CHARS).
 UNPRUNED_GAIN = 2.5
 UNPRUNED_MIN_CHARS = 400
 
 
-def _unpruned_fallback(text: str, body: list[str]) -> list[str] | None:
+def _unpruned_fallback(text: str, body: list[str], dropped_prose: int = 0) -> list[str] | None:
     """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
-    extraction is short and the unpruned one is several times longer; else None. Only short
+    extraction is short, or much shorter than the unlinked text of a block the pruning dropped
+    (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
     results pay for the second parse and extraction."""
     got = sum(len(s) for s in body)
-    if got >= UNPRUNED_CHECK_CHARS:
+    if got >= UNPRUNED_CHECK_CHARS and dropped_prose <= UNPRUNED_DROPPED_RATIO * got:
         return None
     tree = parse(text)
     if tree is None:
@@ -483,7 +488,11 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("prune_calls_to_action", dom.prune_calls_to_action(tree, measures))
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree))
-    run.count("prune_link_dense", dom.prune_link_dense(tree, measures))
+    dense = dom.link_dense_blocks(tree, measures)
+    # a teaser list whose excerpts outweigh the extraction may have been the article (an events
+    # roundup, a list of reviewed tools): evidence for the unpruned check below
+    dropped_prose = dom.unlinked_text(tree, dense, measures)
+    run.count("prune_link_dense", dom.drop_topmost(dense))
     dom.merge_split_bodies(tree, measures)
     run.check("prune")
     if templates is not None:
@@ -505,7 +514,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.check("extract")
     body = normalize_lines(extracted)
     if method in ("trafilatura", "baseline"):
-        unpruned = _unpruned_fallback(text, body)
+        unpruned = _unpruned_fallback(text, body, dropped_prose)
         if unpruned is not None:
             body, method = unpruned, "trafilatura-unpruned"
             run.check("extract_unpruned")

@@ -195,6 +195,15 @@ def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
     return n >= 100 and m.links(el) < 0.3 * n
 
 
+#: Code listings: a syntax highlighter names its spans by token kind ("hljs-comment", "token
+#: comment"), which reads as a widget name; the listing is article text.
+_CODE_TAGS = frozenset({"pre", "code"})
+
+
+def _in_code(el: etree._Element) -> bool:
+    return el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
+
+
 def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
@@ -207,13 +216,13 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
             continue
         widget, content, image = kinds
         if widget and not content and not m.body_like(el) \
-                and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)):
+                and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)) and not _in_code(el):
             victims.append(el)
         elif image and el.tag in ("div", "section") \
                 and m.text(el) <= 400 and not m.body_like(el) and not content \
                 and el.find(".//img") is not None:
             victims.append(el)  # an image block: the picture and its caption / credit
-    return _drop_topmost(victims)
+    return drop_topmost(victims)
 
 
 #: Text the page does not show until a pointer asks: an ARIA tooltip, inline
@@ -245,7 +254,7 @@ def prune_hidden(tree: etree._Element, m: Measures) -> int:
     victims = [el for el in _HIDDEN(tree)
                if el.tag not in PROTECTED_TAGS and _hidden(el)
                and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el)]
-    return _drop_topmost(victims)
+    return drop_topmost(victims)
 
 
 #: class/id tokens of a call to action ("Request a demo", "Get a free quote", a course pitch, a
@@ -269,7 +278,7 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
-    return _drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
+    return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
 
 
@@ -291,7 +300,9 @@ def _among_content(el: etree._Element, m: Measures) -> bool:
     return False
 
 
-def _drop_topmost(victims: list[etree._Element]) -> int:
+def drop_topmost(victims: list[etree._Element]) -> int:
+    """Remove the outermost of ``victims`` (an element inside another goes with it); return the
+    characters removed."""
     chosen = set(victims)
     removed = 0
     for el in victims:
@@ -384,7 +395,7 @@ def prune_account_gates(tree: etree._Element, m: Measures) -> int:
             continue
         if password or any(_account_control(c, SIGNUP_LINK, SIGNUP_LABEL) for c in _controls(el)):
             victims.append(el)
-    return _drop_topmost(victims)
+    return drop_topmost(victims)
 
 
 def short_text(el: etree._Element, limit: int) -> str | None:
@@ -476,14 +487,19 @@ def prune_titled_blocks(tree: etree._Element) -> int:
             victims.append(sib)
             walked.add(sib)
             sib = sib.getnext()
-    return _drop_topmost(victims)
+    return drop_topmost(victims)
 
 
 def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
     """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds),
     and lists of teaser cards (linked headline and excerpt per item) of any length."""
-    victims = []
     m = m or Measures(tree)
+    return drop_topmost(link_dense_blocks(tree, m, min_links=min_links, ratio=ratio))
+
+
+def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, ratio: float = 0.7) -> list[etree._Element]:
+    """The blocks ``prune_link_dense`` removes (see there), nested ones included."""
+    victims = []
     for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
         n = m.text(el)
         if n == 0:
@@ -498,7 +514,21 @@ def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_lin
         if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
                 and not m.body_like(el):
             victims.append(el)
-    return _drop_topmost(victims)
+    return victims
+
+
+#: An ``<article>`` element with this much text outside links marks the story (cards of other
+#: stories marked up as articles hold a headline and an excerpt).
+ARTICLE_PROSE_CHARS = 500
+
+
+def unlinked_text(tree: etree._Element, blocks: list[etree._Element], m: Measures) -> int:
+    """The most text outside links that one of ``blocks`` holds (a teaser's excerpt, an event's
+    description; a menu holds next to none), among those that could be the article: not outside
+    the page's ``<article>`` when it marks one with prose (teasers of other stories under it)."""
+    articles = [a for a in tree.iter("article") if m.text(a) - m.links(a) >= ARTICLE_PROSE_CHARS]
+    return max((m.text(el) - m.links(el) for el in blocks
+                if not articles or any(a.tag == "article" for a in el.iterancestors())), default=0)
 
 
 #: Items (li children) holding a linked headline, counted in one XPath call per list: a call

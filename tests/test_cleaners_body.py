@@ -584,3 +584,41 @@ def test_agency_copyright_on_the_agency_own_site_is_its_footer() -> None:
     assert not is_agency_credit(line, "apnews.com")
     assert not is_agency_credit("Copyright 2005 CNN. All rights reserved. Associated Press contributed to this report.",
                                 "www.cnn.com")
+
+
+def test_code_listing_comments_are_kept() -> None:
+    # A syntax highlighter names its spans by token kind: "hljs-comment" reads as a comments
+    # widget, but the comment lines are part of the listing the article shows.
+    comment = "# fetch the tide tables for the next seven days before the lamp schedule is set"
+    code = ("<pre><code class='hljs language-bash'><span class='hljs-comment'>" + comment + "</span>\n"
+            "<span class='hljs-built_in'>curl</span> -s https://tides.example.org/week &gt; week.json\n"
+            "<span class='hljs-comment'># then rebuild the schedule from the saved table of the week</span>\n"
+            "python schedule.py week.json</code></pre>")
+    body = "<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS[:2]) + code + \
+        "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>"
+    text = _text(_page(body))
+    assert comment in text
+    assert "then rebuild the schedule" in text
+
+
+#: An events roundup: the article is its list of events, each a linked name and a description.
+EVENTS = [
+    (f"Harbour festival day {n}", f"On day {n} the quay hosts boat tours, a fish market and evening concerts "
+     f"by local choirs; the museum opens its lamp room {n} hours longer than usual and the ferry runs a late "
+     f"crossing so that visitors from the islands can stay for the fireworks over the headland.")
+    for n in range(1, 11)
+]
+
+
+def test_events_roundup_whose_list_is_the_article_is_kept() -> None:
+    # The list of teaser-like cards is dropped as link-dense; what is left (the intro) is long
+    # enough not to look like a failed extraction, but the dropped list held several times its
+    # text outside links: the page as it came is extracted again and its list kept.
+    cards = "".join(f"<li class='event'><h3><a href='/events/{n}'>{name}</a></h3><p>{desc}</p></li>"
+                    for n, (name, desc) in enumerate(EVENTS))
+    body = ("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS)
+            + f"<ul class='events'>{cards}</ul></div></article>")
+    text = _text(_page(body))
+    assert PARAS[0][:60] in text
+    for name, desc in EVENTS:
+        assert desc[:70] in text
