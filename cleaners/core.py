@@ -313,7 +313,8 @@ def normalize_lines(text: str) -> list[str]:
 
 #: UTF-8 that the page's own CMS read as cp1252 or Latin-1 ("â€™" for ’, "Ã©" for é, "Â " for a
 #: no-break space): words come out split and misspelt. Legitimate text does not hold these pairs.
-_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+#: UTF-8 read as cp1252 ("â€™") or as Latin-1 ("â\x80\x99": C1 controls no text means).
+_MOJIBAKE = re.compile("â[€\u0080-\u009f]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
 
 
 def repair_mojibake(lines: list[str]) -> list[str]:
@@ -544,7 +545,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     language = _language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
     return Article(
-        url=url, text=final, title=md.title, authors=md.authors, published=md.published,
+        url=url, text=final, title=repair_mojibake([md.title])[0] if md.title else md.title,
+        authors=repair_mojibake(md.authors), published=md.published,
         modified=md.modified, language=language, description=md.description, section=md.section,
         tags=md.tags, canonical_url=md.canonical_url, method=method, date_sources=md.date_sources,
         removed=run.removed,

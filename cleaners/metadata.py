@@ -364,6 +364,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
     md.title = _strip_site(md.title, None, url) if md.title else md.title
+    md.title = _as_shown(md.title, tree)
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -520,11 +521,41 @@ def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
     return title
 
 
+#: A separator between a headline's parts, as sources write it otherwise: "A: B", "A - B", "A – B".
+_SPACED_SEP = re.compile(r"\s*:\s+|\s+[|–—-]\s+")
+
+
+def _sep_key(s: str) -> str:
+    """``s`` with its parts' separators written alike and without quote marks around it all."""
+    m = _QUOTED.match(s)
+    return _SPACED_SEP.sub(" | ", m.group(1) if m else s)
+
+
+def _as_shown(title: str | None, tree: etree._Element) -> str | None:
+    """``title`` as the page's <h1> writes it when they differ only in the separator between
+    the headline's parts ("Headline - Subtitle" declared, "Headline: Subtitle" shown, "A - B"
+    and "A – B") or in quote marks around the whole: the reader's headline. (Quote styles, case
+    and "*markup*" inside differ as often in wcxb-dev's truth one way as the other.)"""
+    if not title:
+        return title
+    key = _sep_key(title)
+    for h in tree.iter("h1"):
+        if any(_blocks_headings(a) for a in (h, *h.iterancestors())):
+            continue
+        text = _clean(" ".join("".join(h.itertext()).split()))
+        if text and text != title and len(text) <= 300 and _sep_key(text) == key:
+            return text
+    return title
+
+
 def _newsroom(nodes: list[dict], meta: dict[str, list[str]]) -> bool:
     """Whether the page is a newsroom's: a schema.org node typed News* (NewsArticle,
-    NewsMediaOrganization) or an article:section meta tag. A newsroom's declared headline is its
-    edited one; elsewhere the declared title is an SEO or social copy of what the page shows."""
-    return bool(meta.get("article:section")) or any("news" in t for n in nodes for t in _types(n))
+    NewsMediaOrganization), or an article:section meta tag on a page that declares no
+    BlogPosting (SEO plugins write the section on every blog post). A newsroom's declared
+    headline is its edited one; elsewhere the declared title is an SEO or social copy of what
+    the page shows."""
+    types = {t for n in nodes for t in _types(n)}
+    return any("news" in t for t in types) or bool(meta.get("article:section")) and "blogposting" not in types
 
 
 _WORDS = re.compile(r"\w+")
@@ -1023,13 +1054,18 @@ def _day_of(m: re.Match) -> str | None:
         return None
 
 
-def shown_day_near_headline(tree: etree._Element) -> str | None:
+def shown_day_near_headline(tree: etree._Element, title: str | None = None) -> str | None:
     """The first day the page prints next to its <h1> (from ``SHOWN_DAY_BEFORE`` characters of
-    text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without an h1
-    or a date there. What a reader sees as the article's date, where nothing declares one:
-    htmldate's pick among all the page's dates is often a related post's or a comment's."""
+    text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without a
+    headline or a date there. What a reader sees as the article's date, where nothing declares
+    one: htmldate's pick among all the page's dates is often a related post's or a comment's.
+    A page without an <h1> (page builders style a <p> or <div>) shows its headline as the first
+    element whose own text is ``title``."""
     body = tree.find(".//body")
     h1 = body.find(".//h1") if body is not None else None
+    if h1 is None and body is not None and title:
+        h1 = next((el for el in body.iter() if el.text and len(el.text) < 2 * len(title)
+                   and " ".join(el.text.split()) == title), None)
     if h1 is None:
         return None
     before: list[str] = []
@@ -1097,7 +1133,7 @@ def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmld
         md.published, md.date_sources["published"] = url_day, "url"
     if md.published:
         return
-    shown = shown_day_near_headline(tree)
+    shown = shown_day_near_headline(tree, md.title)
     if shown:
         md.published, md.date_sources["published"] = shown, "shown"
         return

@@ -602,7 +602,9 @@ def test_headline_the_page_shows_over_a_declared_search_title() -> None:
     news = dict(ld, **{"@type": "NewsArticle"})
     assert _md(_page(ld=news, head=head, body=f"<h1>{shown}</h1>")).title == declared
     section = head + '<meta property="article:section" content="Technology">'
-    assert _md(_page(ld=ld, head=section, body=f"<h1>{shown}</h1>")).title == declared
+    assert _md(_page(ld=dict(ld, **{"@type": "Article"}), head=section, body=f"<h1>{shown}</h1>")).title == declared
+    # ... but not on a page typed BlogPosting: SEO plugins write article:section on every blog post
+    assert _md(_page(ld=ld, head=section, body=f"<h1>{shown}</h1>")).title == shown
     # the same words in another typography, capitals set by style, a heading built of parts, or
     # a heading about something else: the declared title stays
     for h1 in ("Using machine learning to personalize shopping experiences", declared.upper(),
@@ -688,3 +690,40 @@ def test_byline_avatar_initials_update_line_and_job_at_a_company_are_no_names() 
     body = ('<h1>Harbour bridge vote</h1><div class="author-name">Reviewed by Rosa Delacroix, Trial Attorney at '
             'Morgan &amp; Morgan, on December 9, 2024.</div>')
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_title_as_the_headline_writes_its_separator_or_without_quotes_around() -> None:
+    # declared "A - B", shown "A: B" / "A – B"; declared in quote marks, shown without
+    for declared, shown in (("Harbour bridge - The complete guide 2025", "Harbour bridge: The complete guide 2025"),
+                            ("How to paint a bridge - From a harbour engineer", "How to paint a bridge – From a harbour engineer"),
+                            ('"What is a harbour bridge and how does it open?"', "What is a harbour bridge and how does it open?")):
+        head = f'<meta property="og:title" content=\'{declared}\'>'
+        assert _md(_page(head=head, body=f"<h1>{shown}</h1>")).title == shown, declared
+    # a heading in other words, case or quote style: the declared title stays
+    for shown in ("Harbour Bridge: The Complete Guide 2025", "Harbour bridge The complete guide 2025"):
+        head = '<meta property="og:title" content="Harbour bridge - The complete guide 2025">'
+        assert _md(_page(head=head, body=f"<h1>{shown}</h1>")).title == "Harbour bridge - The complete guide 2025"
+
+
+def test_day_printed_by_a_headline_that_is_no_h1() -> None:
+    # a page builder shows the headline as a styled <p>; the day under it is the article's
+    head = '<meta property="og:title" content="Top 5 payroll tools in 2026">'
+    body = ('<div class="nav">Home Pricing Book a call</div><p class="hero">Top 5 payroll tools in 2026</p>'
+            '<p>Harbour HR Team</p><p>Feb 16, 2026</p><p>Payroll is the first tool a small team buys.</p>'
+            '<footer>Updated Mar 1, 2026</footer>')
+    html = _page(head=head, body=body + "".join(f"<p>{'Payroll runs monthly for every harbour team. ' * 6}</p>" for _ in range(4)))
+    art = clean_html(html, "https://harbourhr.example.com/blog/payroll-tools")
+    assert isinstance(art, Article)
+    assert (art.published[:10], art.date_sources["published"]) == ("2026-02-16", "shown")
+
+
+def test_mojibake_in_title_and_byline_is_repaired() -> None:
+    # UTF-8 read as Latin-1 ("â\x80\x99") as well as cp1252 ("â€™")
+    title = "A harbour pilot’s guide to the new bridge"
+    for broken in (title.encode("utf-8").decode("latin-1"), title.encode("utf-8").decode("cp1252")):
+        head = f'<meta property="og:title" content="{broken}"><meta name="author" content="RenÃ©e O’Hara">'
+        html = _page(head=head, body="".join(f"<p>{'The pilot boards the ship at the harbour mouth. ' * 6}</p>" for _ in range(4)))
+        art = clean_html(html, URL)
+        assert isinstance(art, Article)
+        assert art.title == title, broken
+        assert art.authors == ["Renée O’Hara"]
