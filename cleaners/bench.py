@@ -262,6 +262,7 @@ class Scored:
     boilerplate: list[str]
     meta_ok: dict[str, bool] = field(default_factory=dict)     # title, day, authors (pages with truth)
     meta_got: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
 
 
 def score_pages(docs: list[Doc], name: str) -> list[Scored]:
@@ -273,7 +274,7 @@ def score_pages(docs: list[Doc], name: str) -> list[Scored]:
         res = fn(d.html, d.url)
         cpu = time.process_time() - t0
         text = res if isinstance(res, str) else getattr(res, "text", "")
-        row = Scored(d, string_shingle_matching(d.truth, text), cpu, boilerplate_lines(text, d.truth))
+        row = Scored(d, string_shingle_matching(d.truth, text), cpu, boilerplate_lines(text, d.truth), text=text)
         if d.expected and not isinstance(res, str):
             exp = d.expected
             title, authors = getattr(res, "title", None), getattr(res, "authors", None)
@@ -366,6 +367,22 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
     return lines
 
 
+def learned_folds(rows: list[Scored], folds: int) -> list[str]:
+    """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.train.fold_report`)
+    over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
+    from newsclean.cleaners.core import DEFAULT_OPTIONS
+    from newsclean.cleaners.train import fold_report, page_lines
+
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return ["learned line scorer: not scored (training needs scikit-learn: pip install -e '.[train]')"]
+    # the scorer's input: the cleaner's lines with the scorer off (what newsclean printed, unless it is on)
+    pages = [(page_lines(r.doc.html, r.doc.url) if DEFAULT_OPTIONS.score_lines else r.text.split("\n") if r.text else [],
+              r.doc.truth, r.doc.site) for r in rows]
+    return fold_report(pages, folds)
+
+
 def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:
     """Per extractor, each page's median CPU seconds over ``rounds`` interleaved rounds."""
     fns = {name: EXTRACTORS[name]() for name in names}
@@ -427,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {dataset}: {len(docs)} pages, {len(sites)} sites "
               f"({sum(site_half(s) == 'dev' for s in sites)} dev, {sum(site_half(s) == 'check' for s in sites)} check)")
         print("\n".join(report(scored, args.folds)))
+        if args.folds > 1 and "newsclean" in scored:
+            print("\n".join(learned_folds(scored["newsclean"], args.folds)))
         if args.boilerplate_report:
             for name, rows in scored.items():
                 for r in rows:

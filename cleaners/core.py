@@ -42,7 +42,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import dom, lines as line_rules, readability_gate, streamed
+from newsclean.cleaners import dom, linescore, lines as line_rules, readability_gate, streamed
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -59,6 +59,15 @@ class CleanOptions:
     max_nodes: int = 150_000
     use_htmldate: bool = True
     detect_language: bool = True
+    #: The learned line scorer (:mod:`newsclean.cleaners.linescore`) as the last body step. Off:
+    #: on the held-out sites it did not carry over (docs/cleaners.md, "Learned line scorer").
+    score_lines: bool = False
+
+    def __post_init__(self) -> None:
+        if self.score_lines:
+            # read here, when the scorer is switched on: a missing file or one of another version
+            # is one clear ModelError at start, never a silent fallback at the first page
+            linescore.shipped_model()
 
 
 DEFAULT_OPTIONS = CleanOptions()
@@ -537,6 +546,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     # after the headline drops: the title that metadata read carries the same mojibake
     body = repair_mojibake(body)
+    if opts.score_lines:
+        body, n = linescore.shipped_model().filter(body)
+        run.count("line_scorer", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
     final = "\n".join(body)

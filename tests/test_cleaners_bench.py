@@ -60,6 +60,7 @@ def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
         assert rows[f"newsclean {half} half"][3] == "1"
     assert "newsclean F1 lead over trafilatura: dev half" in out
     assert "lead over trafilatura per site fold" in out
+    assert "learned line scorer" in out   # scored on the folds, or one line saying why not
     assert extract((FIXTURES / "tagdiv_sidebar.html").read_text("utf-8"), None).startswith("Citrus")
 
 
