@@ -42,21 +42,36 @@ def text_len(el: etree._Element) -> int:
     return len("".join(el.itertext()).strip())
 
 
+#: An element with any of the attributes the pruning passes read by name: the element, its
+#: class, id, role and style (None when absent).
+Named = tuple[etree._Element, "str | None", "str | None", "str | None", "str | None"]
+
+
 class Measures:
     """Per-element text length, link text length, link count, long prose paragraphs and h1
-    presence, computed for the whole tree in one post-order pass (linear, not per element)."""
+    presence, computed for the whole tree in one post-order pass (linear, not per element).
 
-    __slots__ = ("data",)
+    The same walk gathers ``named``: the elements with a class, id, role or style attribute, in
+    document order, with those values. The passes that decide by them read this list instead
+    of walking the tree (or running an XPath over it) each time: an element an earlier pass
+    removed is skipped with :func:`attached`. It holds the tree as measured: elements added
+    later are not in it."""
+
+    __slots__ = ("data", "named")
 
     def __init__(self, tree: etree._Element) -> None:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
         # children never re-iterated (lxml creates a Python proxy per element visit: on pages
         # with heavy navigation that cost dominated the cleaner's own CPU).
         data: dict[etree._Element, list[int]] = {}
+        named: list[Named] = []
         stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
             if event == "start":
                 stack.append([0, 0, 0, 0, 0])   # its children's total, link, n_links, paras, h1
+                cls, eid, role, style = el.get("class"), el.get("id"), el.get("role"), el.get("style")
+                if cls or eid or role or style:
+                    named.append((el, cls, eid, role, style))
                 continue
             if event == "end":
                 total, link, n_links, paras, h1 = stack.pop()
@@ -80,6 +95,7 @@ class Measures:
             if el.tail:   # a comment's or PI's tail is text of the parent too
                 stack[-1][0] += len(el.tail.strip())
         self.data = data
+        self.named = named
 
     def text(self, el: etree._Element) -> int:
         return self.data.get(el, (0,))[0]
@@ -173,7 +189,10 @@ def _name_kinds(name: str) -> tuple[bool, bool, bool]:
 
 def _classid_kinds(el: etree._Element) -> tuple[bool, bool, bool] | None:
     """(widget, content, image) for an element's class and id; None when it has neither."""
-    cls, eid = el.get("class"), el.get("id")
+    return _kinds_of(el.get("class"), el.get("id"))
+
+
+def _kinds_of(cls: str | None, eid: str | None) -> tuple[bool, bool, bool] | None:
     if not cls:
         return _name_kinds(eid) if eid else None
     if not eid:
@@ -208,11 +227,11 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
     m = m or Measures(tree)
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
-            continue
-        kinds = _classid_kinds(el)
-        if kinds is None:
+    for el, cls, eid, _, _ in m.named:   # the first pass: nothing removed yet
+        kinds = _kinds_of(cls, eid)
+        if kinds is None or not (kinds[0] or kinds[2]):
+            continue   # neither a widget nor an image block (most names: decided before the tag is read)
+        if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         widget, content, image = kinds
         if widget and not content and not m.body_like(el) \
@@ -231,29 +250,49 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
 #: definition after each linked term). trafilatura drops ``aria-hidden`` and ``display:none`` itself.
 #: Not the ``hidden`` attribute: pages hold the rest of the article in it for a "read more" button
 #: (on wcxb-dev's check half it cost must-have snippets).
-#: The XPath picks candidates with C string tests (an EXSLT regex calls back into Python for every
-#: element); ``_HOVER_CLASS`` then decides on the few it found.
-_HIDDEN = etree.XPath(
-    "//*[@role='tooltip' or contains(@style, 'visibility') or contains(@class, 'ooltip') "
-    "or contains(@class, 'ool-tip') or contains(@class, 'over') or contains(@class, 'Over')]")
+#: Candidates are picked by plain substring tests (``_hover_class``: these substrings, case
+#: as written); ``_HOVER_CLASS`` then decides on the few found.
+_HOVER_SUBSTRINGS = ("ooltip", "ool-tip", "over", "Over")
 _HOVER_CLASS = re.compile(r"(?:^|[\s_-])(?:tool-?tip|hover-?card|pop-?over)s?(?:$|[\s_-])", re.I)
 _INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.I)
 #: A tooltip with more prose than this is a block named loosely, not a pop-over.
 HIDDEN_MAX_CHARS = 600
 
 
-def _hidden(el: etree._Element) -> bool:
-    return (el.get("role") == "tooltip"
-            or bool(_INVISIBLE_STYLE.search(el.get("style") or ""))
-            or bool(_HOVER_CLASS.search(el.get("class") or "")))
+@functools.lru_cache(maxsize=8192)
+def _hover_class(cls: str) -> tuple[bool, bool]:
+    """(a candidate by its substrings, a hover card or tooltip by ``_HOVER_CLASS``) for a class."""
+    return any(part in cls for part in _HOVER_SUBSTRINGS), bool(_HOVER_CLASS.search(cls))
+
+
+def _hidden(role: str | None, style: str | None, cls: str | None) -> bool:
+    """A tooltip, hover card or ``visibility:hidden`` element (see ``_HOVER_SUBSTRINGS``)."""
+    if role == "tooltip":
+        return True
+    hover = _hover_class(cls) if cls else _NO_HOVER
+    if not (style and "visibility" in style or hover[0]):
+        return False   # not a candidate, whatever the class says
+    return bool(style and _INVISIBLE_STYLE.search(style)) or hover[1]
+
+
+_NO_HOVER = (False, False)
+
+
+def attached(el: etree._Element, root: etree._Element) -> bool:
+    """Whether ``el`` is still in ``root``'s tree (not inside a block a pass removed)."""
+    top = el
+    for top in el.iterancestors():
+        pass
+    return top is root
 
 
 def prune_hidden(tree: etree._Element, m: Measures) -> int:
-    """Remove small hidden elements, tooltips and hover cards (see ``_HIDDEN``): text the reader
-    does not see in the article."""
-    victims = [el for el in _HIDDEN(tree)
-               if el.tag not in PROTECTED_TAGS and _hidden(el)
-               and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el)]
+    """Remove small hidden elements, tooltips and hover cards (see ``_HOVER_SUBSTRINGS``): text
+    the reader does not see in the article."""
+    victims = [el for el, cls, _, role, style in m.named
+               if (role or style or cls and _hover_class(cls)[0]) and _hidden(role, style, cls)
+               and el.tag not in PROTECTED_TAGS
+               and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el) and attached(el, tree)]
     return drop_topmost(victims)
 
 
@@ -266,15 +305,23 @@ CTA_MAX_CHARS = 300
 #: Headings, and links or buttons alone: a button's label is link text that the extractor weighs as
 #: such; taking it out changed which container the extractor chose (a carousel's "Discover more").
 _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
-#: Candidates for ``CTA_TOKENS`` (class or id, any case), found in C before the regex decides.
-_CTA = etree.XPath("//*[contains(translate(concat(@class, ' ', @id), 'CTAPIN', 'ctapin'), 'cta') "
-                   "or contains(translate(concat(@class, ' ', @id), 'CTAPIN', 'ctapin'), 'pin')]")
+#: Candidates for ``CTA_TOKENS``: a class or id holding one of these once its ASCII letters are
+#: lowercased, before the regex decides.
+_CTA_SUBSTRINGS = ("cta", "pin")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@functools.lru_cache(maxsize=8192)
+def _cta_name(name: str) -> bool:
+    """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
+    low = name.translate(_ASCII_LOWER)
+    return any(part in low for part in _CTA_SUBSTRINGS) and bool(CTA_TOKENS.search(name))
 
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``)."""
-    named = [el for el in _CTA(tree) if el.tag not in PROTECTED_TAGS
-             and (CTA_TOKENS.search(el.get("class") or "") or CTA_TOKENS.search(el.get("id") or ""))]
+    named = [el for el, cls, eid, _, _ in m.named if (cls and _cta_name(cls) or eid and _cta_name(eid))
+             and el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]

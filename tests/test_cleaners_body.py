@@ -500,6 +500,27 @@ def test_hover_card_of_a_linked_name_is_not_glued_to_the_name(card: str) -> None
     assert "planned by Jane Doe, who led the restoration team" in text
 
 
+def test_blocks_inside_a_removed_widget_are_not_pruned_again() -> None:
+    # The hover-card and call-to-action passes read the elements the measuring walk gathered
+    # before the widget pass ran: what that pass removed (with its text counted) is not theirs.
+    from newsclean.cleaners import dom
+    from newsclean.cleaners.core import parse
+    inner = ("<div class='share-tools'><span role='tooltip'>Share this story with a friend</span>"
+             "<div class='cta'><p>Get the app for more harbour news.</p></div></div>")
+    tree = parse(_page("<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + inner + "</article>"))
+    m = dom.Measures(tree)
+    assert dom.prune_widgets(tree, m) == len("Share this story with a friendGet the app for more harbour news.")
+    assert dom.prune_hidden(tree, m) == 0
+    assert dom.prune_calls_to_action(tree, m) == 0
+    # the same blocks outside a widget are pruned by their own passes
+    tree = parse(_page("<article><div class='entry-content'>" + "".join(f"<p>{p}</p>" for p in PARAS)
+                       + inner.replace("share-tools", "tools") + "</div></article>"))
+    m = dom.Measures(tree)
+    assert dom.prune_widgets(tree, m) == 0
+    assert dom.prune_hidden(tree, m) == len("Share this story with a friend")
+    assert dom.prune_calls_to_action(tree, m) == len("Get the app for more harbour news.")
+
+
 @pytest.mark.parametrize("cta", [
     "<div class='post-cta'><h4>Want to win more jobs with less effort?</h4><p>Grow your business and send "
     "quick quotes with our software.</p><a href='/demo'>Request a demo</a></div>",
