@@ -4,8 +4,9 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
 
     decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
-    on the shared tree, JSON-LD articleBody and body_selector as evidence; a short result is
-    checked against trafilatura on a fresh, unpruned parse) -> line rules ->
+    on the shared tree, again with recall focus where it found no article container (cleaners.wild_text),
+    JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
+    the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
@@ -42,7 +43,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import dom, linescore, lines as line_rules, readability_gate, streamed
+from newsclean.cleaners import dom, linescore, lines as line_rules, readability_gate, streamed, wild_text
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -192,10 +193,46 @@ def drop_scripts(tree: etree._Element) -> None:
             el.drop_tree()
 
 
+#: The same options with recall focus: for pages where trafilatura found no article container.
+_RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=True, dedup=False,
+                              with_metadata=False, recall=True)
+
+
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
-    doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
-    return (doc.text or "") if doc is not None else ""
+    with wild_text.recovered() as no_container:
+        doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
+    text = (doc.text or "") if doc is not None else ""
+    if no_container():
+        # Its last-resort recovery kept the paragraphs only: the article's lists between them
+        # were lost. With recall focus it takes lists too (an extraction does not change the
+        # tree: the second one sees what the first saw).
+        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR)
+        if again is not None and again.text:
+            return _gaps_filled(text, again.text) or text
+    return text
+
+
+def _gaps_filled(text: str, again: str) -> str | None:
+    """``text`` with the list items that ``again`` holds between two of its lines: what the first
+    extraction skipped inside the article, not what a wider recovery adds before or after it (a
+    page's header, teasers, footer) nor the loose lines it adds inside (a video playlist, a
+    promo), which trafilatura renders without the "- " of a list item. None when it adds none."""
+    mine, theirs = normalize_lines(text), normalize_lines(again)
+    keys = {_words(line) for line in mine}
+    where: dict[str, int] = {}
+    for i, line in enumerate(theirs):   # by words: in a list now, a line gains its "- "
+        where.setdefault(_words(line), i)
+    out: list[str] = []
+    last: int | None = None   # where the previous line of ``text`` is in ``again``
+    for line in mine:
+        at = where.get(_words(line))
+        if at is not None and (last is None or at > last):
+            if last is not None:
+                out += [t for t in theirs[last + 1:at] if t.startswith("- ") and _words(t) not in keys]
+            last = at
+        out.append(line)
+    return "\n".join(out) if len(out) > len(mine) else None
 
 
 def _baseline(tree: etree._Element) -> str:
@@ -304,9 +341,12 @@ def _block_lines(el: etree._Element) -> str:
     return "\n".join(out)
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def _contains(lines: list[str], text: str) -> bool:
-    words = " ".join(re.findall(r"\w+", text.lower()))
-    return words in " ".join(re.findall(r"\w+", "\n".join(lines).lower()))
+    return _words(text) in _words("\n".join(lines))
 
 
 def normalize_lines(text: str) -> list[str]:
