@@ -249,7 +249,9 @@ def _norm_title(s: str | None) -> str:
 
 
 def _norm_authors(a: list[str] | None) -> list[str]:
-    return sorted(_norm_title(x) for x in (a or []))
+    # both sides split as WCXB's one author string is: an extractor's "Jane Doe, MD" (one entry,
+    # the credential kept with the name) is the truth's "Jane Doe, MD" read as two
+    return sorted(_norm_title(x) for name in (a or []) for x in _AUTHOR_SEP.split(name) if x.strip())
 
 
 @dataclass(eq=False)

@@ -88,6 +88,10 @@ def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
     assert _norm_title("Every Outfit Ranked") != _norm_title("Every outfit ranked")
     assert _norm_title("Swift\u2019s album") != _norm_title("Swift's album")
     assert _norm_authors(["Tom Okafor"]) != _norm_authors(["Tom Okafor", "Ada Lindqvist"])
+    # an author given with a credential is compared as the truth's one string is split
+    from newsclean.cleaners.bench import _AUTHOR_SEP
+    assert _norm_authors(["Ada Lindqvist, MD"]) == _norm_authors(_AUTHOR_SEP.split("Ada Lindqvist, MD"))
+    assert _norm_authors(["Ada Lindqvist, MD"]) != _norm_authors(["Ada Lindqvist"])
 
 
 def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> None:
