@@ -369,7 +369,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
-        md.authors = _names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
+        md.authors = (_names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
+                      or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k))] if n), []))
     if not md.authors:
         md.authors = _visible_authors(tree)
     else:
@@ -432,6 +433,10 @@ def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | N
             if title.startswith(o) and _SUFFIX.fullmatch(title[len(o):]):
                 return o
     return title
+
+
+#: Other meta tags that name the writer: Parse.ly's, Sailthru's and Dublin Core's.
+_MORE_AUTHOR_META = ("parsely-author", "sailthru.author", "dc.creator")
 
 
 #: Labels of a twitter:labelN / twitter:dataN pair that give the writer (SEO plugins write
@@ -780,12 +785,15 @@ def _byline_markups(tree: etree._Element) -> Iterator[tuple[etree._Element, str]
 _BODY_TEXT = etree.XPath("//body//text()")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
+#: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
+_AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"
+                          rf"|^\s*(?i:{_AUTHOR_LABEL})\s*(?::|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
-_BYLINE_TEXT = re.compile(rf"^(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s+(.+?)\s*"
+_BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s*:?\s+(.+?)\s*"
                           r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•⋅∙–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
-_LABEL_NODE = re.compile(rf"(?i)\s*(?:{_BY_LEAD}\s+)?{_BY}\s*:?\s*")
+_LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
@@ -832,8 +840,11 @@ def _text_byline(tree: etree._Element) -> list[str]:
         texts = [" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""]
         if el is not None and _LABEL_NODE.fullmatch(texts[1]) and el.getparent() is not None:
             after = el.getnext()
-            if after is not None and not (el.tail or "").strip() and isinstance(after.tag, str):
-                texts.append(" ".join(f"{texts[1]} {''.join(after.itertext())}".split()))
+            if (el.tail or "").strip():   # "<strong>Contributors:</strong> Jane Doe"
+                texts.append(" ".join(f"{texts[1]} {el.tail}".split()))
+            elif after is not None and isinstance(after.tag, str):   # a list: one name an item
+                parts = [" ".join(li.itertext()) for li in after] if after.tag in ("ul", "ol") else after.itertext()
+                texts.append(" ".join(f"{texts[1]} {', '.join(parts) if after.tag in ('ul', 'ol') else ''.join(parts)}".split()))
             texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
         for text in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None

@@ -727,3 +727,24 @@ def test_mojibake_in_title_and_byline_is_repaired() -> None:
         assert isinstance(art, Article)
         assert art.title == title, broken
         assert art.authors == ["Renée O’Hara"]
+
+
+def test_parsely_and_dublin_core_author_tags_name_the_writer() -> None:
+    for key in ("parsely-author", "dc.creator"):
+        head = f'<meta name="{key}" content="Rosa Delacroix">'
+        assert _md(_page(head=head)).authors == ["Rosa Delacroix"], key
+    # the author tag comes first
+    head = '<meta name="author" content="Tom Okafor"><meta name="parsely-author" content="Rosa Delacroix">'
+    assert _md(_page(head=head)).authors == ["Tom Okafor"]
+
+
+def test_authors_label_before_the_names() -> None:
+    body = ('<h1>Harbour bridge vote</h1><div class="tags"><div><strong>Contributors:</strong> Rosa Delacroix'
+            '</div></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = ('<h1>Harbour bridge vote</h1><div class="meta"><h6>Author(s)</h6><ul><li><a href="/a/rd">Rosa Delacroix'
+            '</a></li><li><a href="/a/to">Tom Okafor</a></li></ul></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+    # a sentence about authors is no label
+    body = "<h1>Harbour bridge vote</h1><p>Authors of the plan met the council on Monday.</p>"
+    assert _md(_page(body=body)).authors == []
