@@ -9,8 +9,9 @@ with site-grouped folds (:mod:`newsclean.cleaners.train`), turn them into a prob
 
 The trees ship as a small JSON file in the package (``line_model.json``) with a version field:
 a missing file, or one of another version, is one :class:`ModelError` when the cleaners are
-imported, never a silent fallback. Inference is numpy over every line of a page at once, all
-trees together: no randomness, the same lines give the same result.
+switched on, never a silent fallback. Inference is numpy over all trees at once, a few lines at a
+time from the head and the tail inward (only the edge runs can be dropped): no randomness, the
+same lines give the same result.
 """
 
 from __future__ import annotations
@@ -57,51 +58,69 @@ def _log(n: float) -> float:
     return math.log1p(max(0.0, n))
 
 
-def features(lines: Sequence[str]) -> np.ndarray:
-    """One row of :data:`FEATURES` per line (float64, shape ``(len(lines), len(FEATURES))``)."""
-    n = len(lines)
-    lengths = [len(s) for s in lines]
-    total = sum(lengths) or 1
-    median = statistics.median(lengths) if lengths else 1
-    short = [c < SHORT_CHARS for c in lengths]
-    long_ = [c >= LONG_CHARS and bool(_SENTENCE_END.search(s)) for s, c in zip(lines, lengths)]
-    # runs of short lines: each line's run length (0 for a line that is not short)
-    run = [0] * n
-    i = 0
-    while i < n:
-        j = i
-        while j < n and short[j]:
-            j += 1
-        for k in range(i, j):
-            run[k] = j - i
-        i = j + 1 if j == i else j
-    long_after = [0] * n
-    acc = 0
-    for k in range(n - 1, -1, -1):
-        long_after[k] = acc
-        acc += long_[k]
-    rows = []
-    before = chars_before = 0
-    for k, s in enumerate(lines):
-        c = lengths[k]
+class _Page:
+    """What every line's features share: the page's lengths, its long prose lines, the runs of
+    short lines. Cheap (a few passes over the lengths); a line's own features are computed only
+    for the lines asked for (with scope "edges", the few at the head and the tail)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        n = len(lines)
+        self.lines, self.n = lines, n
+        self.lengths = lengths = [len(s) for s in lines]
+        self.total = sum(lengths) or 1
+        self.median = statistics.median(lengths) if lengths else 1
+        long_ = [c >= LONG_CHARS and bool(_SENTENCE_END.search(s)) for s, c in zip(lines, lengths)]
+        # each line's run of short lines (0 for a line that is not short)
+        self.run = run = [0] * n
+        i = 0
+        while i < n:
+            j = i
+            while j < n and lengths[j] < SHORT_CHARS:
+                j += 1
+            for k in range(i, j):
+                run[k] = j - i
+            i = j + 1 if j == i else j
+        # long prose lines before and after each line, characters before it
+        self.long_before, self.long_after, self.chars_before = [0] * n, [0] * n, [0] * n
+        before = chars = 0
+        for k in range(n):
+            self.long_before[k], self.chars_before[k] = before, chars
+            before += long_[k]
+            chars += lengths[k]
+        for k in range(n):
+            self.long_after[k] = before - self.long_before[k] - long_[k]
+
+    def row(self, k: int) -> tuple[float, ...]:
+        s, c, n = self.lines[k], self.lengths[k], self.n
         words = _WORDS.findall(s)
         alpha = [w for w in words if w[0].isalpha()]
         caps = sum(1 for w in alpha if w[0].isupper())
         upper = sum(1 for w in alpha if len(w) > 1 and w.isupper())
         digits = sum(ch.isdigit() for ch in s)
         word_chars = sum(len(w) for w in words)
-        rows.append((
+        before = self.chars_before[k]
+        return (
             k / (n - 1) if n > 1 else 0.0, min(k, 20), min(n - 1 - k, 20), _log(n), _log(c), _log(len(words)),
-            math.log((c + 1) / (median + 1)), chars_before / total, (total - chars_before - c) / total,
+            math.log((c + 1) / (self.median + 1)), before / self.total, (self.total - before - c) / self.total,
             float(bool(_SENTENCE_END.search(s))), float(s.endswith(":")),
             caps / len(alpha) if alpha else 0.0, upper / len(alpha) if alpha else 0.0, digits / c if c else 0.0,
             len(_SEPARATORS.findall(s)), float(bool(_LINK_MARKS.search(s))), 1 - word_chars / c if c else 0.0,
-            _log(lengths[k - 1]) if k else -1.0, _log(lengths[k + 1]) if k + 1 < n else -1.0,
-            min(run[k], 20), min(long_after[k], 20), min(before, 20), float(bool(_BULLET.match(s))),
-        ))
-        before += long_[k]
-        chars_before += c
-    return np.array(rows, dtype=np.float64).reshape(n, len(FEATURES))
+            _log(self.lengths[k - 1]) if k else -1.0, _log(self.lengths[k + 1]) if k + 1 < n else -1.0,
+            min(self.run[k], 20), min(self.long_after[k], 20), min(self.long_before[k], 20),
+            float(bool(_BULLET.match(s))),
+        )
+
+    def rows(self, ks: Sequence[int]) -> np.ndarray:
+        return np.array([self.row(k) for k in ks], dtype=np.float64).reshape(len(ks), len(FEATURES))
+
+
+def features(lines: Sequence[str]) -> np.ndarray:
+    """One row of :data:`FEATURES` per line (float64, shape ``(len(lines), len(FEATURES))``)."""
+    return _Page(lines).rows(range(len(lines)))
+
+
+#: Lines scored at a time while walking in from the head or the tail (scope "edges").
+_EDGE_CHUNK = 4
 
 
 @dataclass(frozen=True)
@@ -164,14 +183,33 @@ class LineModel:
         and never every line."""
         if not lines:
             return []
-        over = [bool(p > self.threshold_drop) for p in self.probabilities(features(lines))]
+        page = _Page(lines)
         if self.scope == "edges":
-            n = len(lines)
-            head = next((i for i, o in enumerate(over) if not o), n)
-            tail = next((i for i, o in enumerate(reversed(over)) if not o), n)
-            over = [i < head or i >= n - tail for i in range(n)]
+            over = self._edge_runs(page)
+        else:
+            over = [bool(p > self.threshold_drop) for p in self.probabilities(page.rows(range(len(lines))))]
         if all(over):
             return [False] * len(lines)
+        return over
+
+    def _edge_runs(self, page: _Page) -> list[bool]:
+        """The head and tail runs of lines over the threshold, scoring a few lines at a time
+        from each end inward (the same result as scoring every line, at a fraction of the cost)."""
+        n = page.n
+        over = [False] * n
+        for order in (range(n), range(n - 1, -1, -1)):
+            todo = list(order)
+            while todo:
+                chunk, todo = todo[:_EDGE_CHUNK], todo[_EDGE_CHUNK:]
+                p = self.probabilities(page.rows(chunk))
+                for k, pk in zip(chunk, p):
+                    if pk <= self.threshold_drop:
+                        todo = []
+                        break
+                    over[k] = True
+                else:
+                    continue
+                break
         return over
 
     def filter(self, lines: list[str]) -> tuple[list[str], int]:

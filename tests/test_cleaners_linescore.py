@@ -105,6 +105,19 @@ def test_edges_scope_drops_head_and_tail_runs_never_the_middle() -> None:
     assert anywhere.filter(lines)[0] == [BODY[0], BODY[1]]
 
 
+def test_edge_runs_scored_from_the_ends_equal_scoring_every_line() -> None:
+    """The head and tail are scored a few lines at a time, walking inward: runs longer than one
+    such step and pages of any length give what scoring every line gives."""
+    short_line = _stump("log_chars", np.log1p(60), 5.0, -5.0)
+    tail = [f"Teaser {i}" for i in range(9)]
+    for lines in (tail[:3] + BODY + tail, BODY + tail[:5], BODY[:1] + tail[:1], tail[:2] + BODY[:1] + tail[:2] + BODY):
+        p = short_line.probabilities(features(lines))
+        n = len(lines)
+        head = next(i for i in range(n) if p[i] <= 0.5)
+        end = next(i for i in range(n) if p[n - 1 - i] <= 0.5)
+        assert short_line.drop_mask(lines) == [i < head or i >= n - end for i in range(n)]
+
+
 def test_never_drops_every_line() -> None:
     everything = _stump("log_chars", 100.0, 5.0, 5.0)
     assert everything.filter(["One line", "Two lines"]) == (["One line", "Two lines"], 0)
