@@ -635,10 +635,29 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         for n, (el, found) in enumerate(hits):
             names = _names(found)   # _names drops a printed date
             if names:
-                return _inner_names(el, names, hits[n + 1:])
+                return _inner_names(el, names)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree)
+    return _text_byline(tree) or _author_page_link(tree)
+
+
+#: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose
+#: text says "by" is a label ("Articles by Jane"), not a name.
+_BY_WORD = re.compile(rf"(?i)\b{_BY}\b")
+_AUTHOR_HREF = re.compile(r"/(?:authors?|autor(?:en)?|auteurs?|writers?)/[^/?#]+")
+
+
+def _author_page_link(tree: etree._Element) -> list[str]:
+    """The name on the page's first link to a writer's page (outside navigation and footers),
+    where no byline markup or text names anyone: a card that links the writer without a class
+    or label saying so."""
+    body = tree.find(".//body")
+    for a in body.iter("a") if body is not None else ():
+        if _AUTHOR_HREF.search(a.get("href") or "") and not any(p.tag in ("nav", "footer") for p in a.iterancestors()):
+            text = " ".join("".join(a.itertext()).split())
+            if text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text):
+                return _names(text)
+    return []
 
 
 # trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as
@@ -743,11 +762,12 @@ def _byline_markup(tree: etree._Element) -> str | None:
     return next((text for _, text in _byline_markups(tree)), None)
 
 
-def _inner_names(el: etree._Element, names: list[str], later: list[tuple[etree._Element, str]]) -> list[str]:
+def _inner_names(el: etree._Element, names: list[str]) -> list[str]:
     """The names of the byline blocks inside ``el`` that hold a name alone ("<div class=author>
     <span class=author-name>Jane Doe</span>, Privacy Expert</div>"), when each is among ``el``'s
     text: the block around them adds a role or a bio; else ``names``."""
-    inner = [text for e, text in later if e is not el and el in e.iterancestors()]
+    inner = [" ".join(" ".join(e.itertext()).split()) for e in islice(el.iterdescendants(), 50)
+             if isinstance(e.tag, str) and any(_author_xpaths_hit(e))]
     alone = list(dict.fromkeys(t for t in inner if _names(t) == [t] and _byline_name(t)))
     return alone if alone and all(any(n.startswith(a) for n in names) for a in alone) else names
 

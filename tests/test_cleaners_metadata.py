@@ -748,3 +748,21 @@ def test_authors_label_before_the_names() -> None:
     # a sentence about authors is no label
     body = "<h1>Harbour bridge vote</h1><p>Authors of the plan met the council on Monday.</p>"
     assert _md(_page(body=body)).authors == []
+
+
+def test_link_to_the_writers_page_names_the_author_when_nothing_else_does() -> None:
+    body = ('<nav><a href="/author/site-admin">Site Admin</a></nav><h1>Harbour bridge vote</h1><div class="card">'
+            '<img src="/t.png"><a href="https://news.example.org/author/rosa-delacroix/">Rosa Delacroix</a></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # a link labelled with "by" is no name; links elsewhere are no author pages
+    body = ('<h1>Harbour bridge vote</h1><a href="/author/rosa-delacroix/">Articles by Rosa</a>'
+            '<a href="/topics/harbour-bridge/">Harbour Bridge</a>')
+    assert _md(_page(body=body)).authors == []
+
+
+def test_byline_block_name_alone_found_however_many_blocks_come_before() -> None:
+    # the name link inside the first byline block, after several other byline blocks of the page
+    others = "".join(f'<span class="author-name">Editor {n} , Harbour desk</span>' for n in ("One", "Two", "Three", "Four", "Five"))
+    body = ('<h1>Harbour bridge vote</h1><span class="author-name"><a href="/author/rd" class="author-link">Rosa '
+            'Delacroix</a><span>, Privacy and Digital Security Expert</span></span>' + others)
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
