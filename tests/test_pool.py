@@ -187,6 +187,23 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     assert run_python(code).split() == ["True", "1", "1"]
 
 
+def test_the_crawls_main_process_imports_no_extractor() -> None:
+    # The main process fetches, counts templates and writes; the workers clean. Importing the
+    # extractors there (trafilatura, jusText, py3langid: ~12 MB) and Scrapy's remote control,
+    # which a None in EXTENSIONS imported to name it (aiohttp: 9 MB), cost memory and start-up
+    # CPU for nothing. A fresh process, as a crawl is.
+    code = ("import sys\n"
+            "from scrapy.settings import Settings\n"
+            "from newsclean.crawler import settings\n"
+            "from newsclean.crawler.components import cleaning, dedup, pipelines, pool\n"
+            "s = Settings()\n"
+            "s.setmodule(settings)\n"
+            "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
+            "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does\n"
+            "print(sorted(m for m in ('trafilatura', 'justext', 'py3langid', 'aiohttp') if m in sys.modules))")
+    assert run_python(code).strip() == "[]"
+
+
 def test_stall_probe_records_the_worst_lateness() -> None:
     stats = Stats()
     now = [0.0]

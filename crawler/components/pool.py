@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from newsclean.cleaners import CleanResult, Rejected, SiteTemplates, clean_html
+from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 
@@ -122,6 +122,8 @@ def clean_with_blocks(html: str | bytes, url: str, rules: Any, learned: frozense
 
     Shared by the inline cleaner and the workers so both give the same answer.
     """
+    from newsclean.cleaners import clean_html   # not at module level: the crawl's main process never cleans
+
     templates = FixedTemplates(site, learned)
     result: CleanResult
     try:
@@ -152,6 +154,8 @@ _WARM_UP_PAGE = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><ti
 
 
 def _warm_up() -> None:
+    from newsclean.cleaners import clean_html
+
     try:
         clean_html(_WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/")
     except Exception:  # noqa: BLE001 - a failed warm-up only costs the first page time
