@@ -177,14 +177,40 @@ def test_workers_are_warm_before_their_first_page() -> None:
 
 def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     # What the workers' forkserver loads is one copy shared by every worker: the language model,
-    # and jusText's stoplist of all languages (27 MB), which each worker built on its first
-    # jusText fallback before. A fresh process, as the forkserver is.
+    # and jusText's stoplist of all languages, which each worker built on its first jusText
+    # fallback before. The stoplist's words are held once (trafilatura's tuple of them and
+    # jusText's lower-cased set were two copies: 12 MB) and are every language's words, lower-cased.
+    # A fresh process, as the forkserver is.
     code = ("import newsclean.crawler.components.worker_preload\n"
             "from justext.core import define_stoplist\n"
+            "from justext.utils import get_stoplist, get_stoplists\n"
             "from trafilatura import external\n"
             "from newsclean.cleaners.core import _identifier\n"
-            "print(external.JT_STOPLIST is not None, define_stoplist.cache_info().currsize, _identifier.cache_info().currsize)")
-    assert run_python(code).split() == ["True", "1", "1"]
+            "words = define_stoplist(external.JT_STOPLIST)\n"
+            "ids = {id(w) for w in words}\n"
+            "print(words == frozenset(w.lower() for lang in get_stoplists() for w in get_stoplist(lang)),\n"
+            "      len(external.JT_STOPLIST) == len(words) and all(id(w) in ids for w in external.JT_STOPLIST),\n"
+            "      define_stoplist(('Und', 'the')) == {'und', 'the'}, _identifier.cache_info().currsize)")
+    assert run_python(code).split() == ["True", "True", "True", "1"]
+
+
+def test_the_language_models_compact_tables_answer_as_py3langids_own() -> None:
+    # Two of the model's tables are kept as arrays instead of lists of Python ints (8 MB less in
+    # the workers' shared memory): every answer must be that of the model as py3langid loads it.
+    code = ("import array\n"
+            "from py3langid.langid import MODEL_FILE, LanguageIdentifier\n"
+            "from newsclean.cleaners.core import _identifier\n"
+            "ours = _identifier()\n"
+            "theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)\n"
+            "theirs.set_languages([code for code in theirs.labels if len(code) == 2])\n"
+            "texts = ['The council met on Tuesday to discuss the harbour budget.',\n"
+            "         'Der Stadtrat hat am Dienstag den Haushalt für den Hafen beschlossen.',\n"
+            "         'El ayuntamiento aprobó el martes el presupuesto del puerto.',\n"
+            "         'Городской совет во вторник утвердил бюджет порта.', '東京都は火曜日に港の予算を承認した。',\n"
+            "         'x', '1234 5678', 'شہر کی کونسل نے منگل کو بندرگاہ کا بجٹ منظور کیا']\n"
+            "print(all(ours.classify(t) == theirs.classify(t) for t in texts),\n"
+            "      isinstance(ours._rowbase, array.array) and isinstance(ours.tk_output, array.array))")
+    assert run_python(code).split() == ["True", "True"]
 
 
 def test_the_crawls_main_process_imports_no_extractor() -> None:
