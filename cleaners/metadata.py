@@ -580,14 +580,18 @@ def _shown_headline(title: str | None, h1: etree._Element | None, house: set[str
     declared for search engines): a heading of one plain text (no kicker, link or line break in
     it), of two words or more, not in capitals (a style, the declared title has the case), sharing
     ``SHOWN_HEADLINE_MIN_OVERLAP`` of its words with the title and differing in more than
-    typography. One inside the other is left to the rules before: a kicker or a tagline around
-    the same headline, or the site's name (also an h1 of its own: "house")."""
+    typography; or saying more than the title, whose words it holds in order (a search title cut
+    short: "Best Home Cameras of 2026" declared, "The Best Home Cameras of 2026" shown). A
+    heading inside the title is left to the rules before: a kicker or a tagline around the same
+    headline, or the site's name (also an h1 of its own: "house")."""
     if not title or h1 is None or len(h1) or not h1.text:
         return title
     text = _clean(h1.text)
     if not text or len(text) > 300 or len(text.split()) < 2 or text.isupper() or _house_key(text) in house:
         return title
     shown, declared = _typeset_key(text), _typeset_key(title)
+    if declared in shown and len(shown) > len(declared):
+        return text   # the declared title shortened for search: "Best X of 2026" for "The Best X of 2026"
     if shown in declared or declared in shown:
         return title
     a, b = ({w.casefold() for w in _WORDS.findall(x)} for x in (text, title))

@@ -263,9 +263,10 @@ def test_byline_of_a_teaser_card_is_not_the_articles() -> None:
 
 
 def test_headline_shared_after_two_different_kickers() -> None:
-    # og:title and the h1 carry the same headline, each after a kicker of its own
+    # a newsroom's og:title and h1 carry the same headline, each after a kicker of its own
     head = ('<meta property="og:title" content="Harbour vote: «The bridge will carry trams by 2030»">'
-            '<meta name="twitter:title" content="Harbour vote: «The bridge will carry trams by 2030»">')
+            '<meta name="twitter:title" content="Harbour vote: «The bridge will carry trams by 2030»">'
+            '<meta property="article:section" content="Politics">')
     body = '<h1>City council - «The bridge will carry trams by 2030»</h1>'
     assert _md(_page(head=head, body=body)).title == "«The bridge will carry trams by 2030»"
     # one kicker written with two separators is the same kicker: kept
@@ -307,8 +308,9 @@ def test_title_cut_at_an_unescaped_quote_is_made_whole() -> None:
             '<meta name="twitter:title" content="Harbour marathon: clear winner and "royal visit"">')
     body = '<h1>Harbour marathon: clear winner and "royal visit"</h1>'
     assert _md(_page(head=head, body=body)).title == 'Harbour marathon: clear winner and "royal visit"'
-    # an h1 that merely goes on after the declared title without a quote is another headline
-    head = '<meta property="og:title" content="Harbour marathon: clear winner">'
+    # a newsroom's h1 that merely goes on after the declared title without a quote is another headline
+    head = ('<meta property="og:title" content="Harbour marathon: clear winner">'
+            '<meta property="article:section" content="Sport">')
     body = "<h1>Harbour marathon: clear winner and a royal visit</h1>"
     assert _md(_page(head=head, body=body)).title == "Harbour marathon: clear winner"
 
@@ -766,3 +768,18 @@ def test_byline_block_name_alone_found_however_many_blocks_come_before() -> None
     body = ('<h1>Harbour bridge vote</h1><span class="author-name"><a href="/author/rd" class="author-link">Rosa '
             'Delacroix</a><span>, Privacy and Digital Security Expert</span></span>' + others)
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_shown_headline_that_says_more_than_a_search_title_cut_short() -> None:
+    # a company blog declares its title cut for search; the page shows it whole
+    for declared, shown in (("Best Home Security Cameras of 2026", "The Best Home Security Cameras of 2026"),
+                            ("Top 23 Herbs And Flowers For Organic Pest Control",
+                             "My Top 23 Herbs and Flowers for Organic Pest Control in the Garden")):
+        ld = {"@type": "BlogPosting", "headline": declared}
+        assert _md(_page(ld=ld, body=f"<h1>{shown}</h1>")).title == shown, declared
+        # a newsroom's declared headline stays
+        news = dict(ld, **{"@type": "NewsArticle"})
+        assert _md(_page(ld=news, body=f"<h1>{shown}</h1>")).title == declared
+    # a heading inside the declared title stays with the rules for kickers and taglines
+    ld = {"@type": "BlogPosting", "headline": "Harbour guides - The Best Home Security Cameras of 2026"}
+    assert _md(_page(ld=ld, body="<h1>The Best Home Security Cameras of 2026</h1>")).title == ld["headline"]
