@@ -201,6 +201,23 @@ def test_embedded_posts_and_subscriber_notices_are_not_body() -> None:
     assert not is_promo_line("She said the memo was reserved for members of the board, who met on Tuesday.")
 
 
+@pytest.mark.parametrize("line", [
+    # the letters re.I reads as ASCII ones that str.lower does not make them (long s, dotless i)
+    "Don't forget to sign up for our NEWſLETTER", "Buying through us may earn us a commıssion.",
+    "© 2025 Harbour Daily. All rights reſerved.", "Hol dir unseren WhatsApp-Kanal",
+    "Ce contenu est réservé aux abonnés", "Únete a nuestro canal de Telegram", "URL이 복사되었습니다",
+    "To read more, download our free app for iOS and Android.", "Sign up for our newsletter",
+    PARAS[0], "The harbour newsletter said the memo was reserved for members of the board.",
+])
+def test_promo_lines_tried_by_their_words_match_as_the_whole_pattern(line: str) -> None:
+    # is_promo_line tries an alternative that scans the line only when the line holds one of its
+    # words: the same answer as the whole pattern.
+    from newsclean.cleaners.lines import PROMO_LINE, is_promo_line
+    assert is_promo_line(line) == bool(PROMO_LINE.match(line.strip()))
+    assert is_promo_line(line) == (line not in (PARAS[0], "The harbour newsletter said the memo was reserved "
+                                                "for members of the board."))
+
+
 @pytest.mark.parametrize("wrap", [
     # the standfirst sits in the header block, apart from the body container
     "<div class='article-header'><div class='intro'><strong>{lead}</strong></div></div>",
