@@ -136,13 +136,15 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
 #: the news languages ("By", "Von", "Par", "Por", "Door"), and what may come before it ("Written by").
 _BY = r"(?:by|von|par|por|door)"
 _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted)"
+#: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
+_AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
 _BYLINE_PREFIX = re.compile(rf"^(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
 #: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
 _LEAD_LABEL = re.compile(rf"^(?:(?:{_BY_LEAD}|read more about)\s+by\b|"
-                         r"read more about\b|authors?\s*:|autor(?:in|en)?\s*:)\s*:?\s*", re.I)
+                         rf"read more about\b|{_AUTHOR_LABEL}\s*:)\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
-_LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|authors?\s*:?|")
+_LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 
 #: A month's name, English or German, written out or cut ("Dec.", "Sept", "März"), and its number.
 _MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
@@ -809,8 +811,6 @@ def _byline_markups(tree: etree._Element) -> Iterator[tuple[etree._Element, str]
 _BODY_TEXT = etree.XPath("//body//text()")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
-#: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
-_AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"
                           rf"|^\s*(?i:{_AUTHOR_LABEL})\s*(?::|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
