@@ -26,9 +26,11 @@ Lookups for a run (``find(..., run_id=)``) never take another run's pending entr
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import json
+import math
 import re
 import sqlite3
 import unicodedata
@@ -38,13 +40,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from newsclean.output.reader import find_parts, iter_records
 from newsclean.output.schema import content_hash as text_hash
 from newsclean.output.sqlite import Checkpointer, connect_wal
 
 if TYPE_CHECKING:
+    import numpy as np
     from datasketch import LeanMinHash
 
 #: Signature parameters. They are stored in the index file: an index built with other values
@@ -112,15 +113,17 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 
 #: datasketch's MinHash constants: hash values are 32-bit, permuted modulo a Mersenne prime.
-_MERSENNE_BITS = np.uint64(61)
-_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
+_MERSENNE_BITS = 61
+_MERSENNE_PRIME = (1 << 61) - 1
+_MAX_HASH = (1 << 32) - 1
 
 
 @functools.lru_cache(maxsize=1)
 def _permutations() -> np.ndarray:
     """The seed's permutation parameters (rows a and b), drawn as datasketch's MinHash draws
     them: they depend on the seed alone, so they are drawn once per process."""
+    import numpy as np
+
     gen = np.random.RandomState(SEED)
     return np.array([(gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
                      for _ in range(NUM_PERM)], dtype=np.uint64).T
@@ -129,8 +132,12 @@ def _permutations() -> np.ndarray:
 def signature_values(text: str) -> np.ndarray:
     """The NUM_PERM hash values of ``text``'s MinHash: datasketch's ``MinHash.update_batch``
     (SHA-1 32-bit hashes, universal-hash permutations, minimum per permutation) in numpy alone,
-    so the cleaning workers never import datasketch (whose import loads scipy: ~48 MB a process)."""
-    values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    so the cleaning workers never import datasketch (whose import loads scipy: ~48 MB a process).
+    numpy is imported here: the crawl's main process, which is handed the values, never does."""
+    import numpy as np
+
+    max_hash, prime = np.uint64(_MAX_HASH), np.uint64(_MERSENNE_PRIME)
+    values = np.full(NUM_PERM, max_hash, dtype=np.uint64)
     sha1 = hashlib.sha1
     digests = b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text)])
     if digests:
@@ -139,10 +146,10 @@ def signature_values(text: str) -> np.ndarray:
         # without a division: x mod p = (x & p) + (x >> 61), less p once if still >= p.
         x = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), a)
         x += b
-        permuted = np.bitwise_and(x, _MERSENNE_PRIME)
-        permuted += np.right_shift(x, _MERSENNE_BITS, out=x)
-        np.subtract(permuted, _MERSENNE_PRIME, out=permuted, where=permuted >= _MERSENNE_PRIME)
-        permuted &= _MAX_HASH
+        permuted = np.bitwise_and(x, prime)
+        permuted += np.right_shift(x, np.uint64(_MERSENNE_BITS), out=x)
+        np.subtract(permuted, prime, out=permuted, where=permuted >= prime)
+        permuted &= max_hash
         values = np.minimum(values, permuted.min(axis=0))
     return values
 
@@ -179,17 +186,57 @@ class Signature:
     ``hashvalues`` is read): the crawl itself never imports datasketch, whose import loads
     scipy (in a bench crawl, a tenth of the main process's CPU and ~48 MB)."""
 
-    hashvalues: np.ndarray
+    hashvalues: Any   # uint64 values: an array.array("Q"), numpy's array, a list
+
+
+def _values(hashvalues: Any) -> array.array:
+    """A signature's values as an ``array.array("Q")`` (machine order, as numpy's uint64), from
+    bytes, numpy's array (datasketch's ``hashvalues``) or any sequence of ints: without numpy,
+    which the crawl's main process does not import (12 MB)."""
+    if isinstance(hashvalues, array.array) and hashvalues.typecode == "Q":
+        return hashvalues
+    values = array.array("Q")
+    if isinstance(hashvalues, (bytes, bytearray, memoryview)):
+        values.frombytes(hashvalues)
+    elif hasattr(hashvalues, "astype"):   # numpy's
+        values.frombytes(hashvalues.astype("uint64").tobytes())
+    else:
+        values.extend(int(v) for v in hashvalues)
+    return values
 
 
 def _from_blob(blob: bytes) -> Signature:
-    return Signature(np.frombuffer(blob, dtype=np.uint64))
+    return Signature(_values(blob))
 
 
 def _jaccard(a: Any, b: Any) -> float:
     """The Jaccard estimate of two signatures' values (datasketch's ``MinHash.jaccard``)."""
-    a, b = np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)
-    return float(np.count_nonzero(a == b)) / float(len(a))
+    a, b = _values(a), _values(b)
+    return float(sum(x == y for x, y in zip(a, b))) / float(len(a))
+
+
+def _gauss_legendre(n: int) -> tuple[list[float], list[float]]:
+    """Nodes and weights of n-point Gauss-Legendre quadrature on [-1, 1] (numpy's ``leggauss``):
+    each node is a root of the Legendre polynomial P_n, found by Newton's method."""
+    nodes, weights = [], []
+    for i in range(1, n + 1):
+        x = math.cos(math.pi * (i - 0.25) / (n + 0.5))
+        for _ in range(100):
+            p0, p1 = 1.0, x
+            for k in range(2, n + 1):
+                p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+            derivative = n * (x * p1 - p0) / (x * x - 1)
+            step = p1 / derivative
+            x -= step
+            if abs(step) < 1e-15:
+                break
+        p0, p1 = 1.0, x
+        for k in range(2, n + 1):
+            p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+        derivative = n * (x * p1 - p0) / (x * x - 1)
+        nodes.append(x)
+        weights.append(2 / ((1 - x * x) * derivative * derivative))
+    return nodes, weights
 
 
 @functools.lru_cache(maxsize=8)
@@ -199,16 +246,17 @@ def lsh_params(threshold: float) -> tuple[int, int]:
     probabilities (datasketch's ``_optimal_param``, integrated here without scipy: the
     integrands are polynomials of degree <= NUM_PERM, which Gauss-Legendre quadrature with
     this many nodes integrates exactly)."""
-    nodes, weights = np.polynomial.legendre.leggauss(NUM_PERM // 2 + 8)
+    nodes, weights = _gauss_legendre(NUM_PERM // 2 + 8)
     below, above = threshold / 2, (1 - threshold) / 2      # half the widths of [0, t] and [t, 1]
-    s_below, s_above = below * nodes + below, above * nodes + (1 + threshold) / 2
+    s_below = [below * x + below for x in nodes]
+    s_above = [above * x + (1 + threshold) / 2 for x in nodes]
     fp_weight, fn_weight = LSH_WEIGHTS
     best, opt = float("inf"), (0, 0)
     for b in range(1, NUM_PERM + 1):
         for r in range(1, NUM_PERM // b + 1):
             # P(candidate) at similarity s is 1 - (1 - s^r)^b: false positives below t, false negatives above
-            fp = below * float(np.dot(weights, 1 - (1 - s_below ** float(r)) ** float(b)))
-            fn = above * float(np.dot(weights, (1 - s_above ** float(r)) ** float(b)))
+            fp = below * math.fsum(w * (1 - (1 - s ** r) ** b) for w, s in zip(weights, s_below))
+            fn = above * math.fsum(w * (1 - s ** r) ** b for w, s in zip(weights, s_above))
             error = fp * fp_weight + fn * fn_weight
             if error < best:
                 best, opt = error, (b, r)
@@ -226,8 +274,10 @@ def band_keys(hashvalues: Any, bands: int, rows: int) -> list[tuple[int, int]]:
     collision only adds a candidate, which the signature comparison then rejects."""
     if bands < 1 or rows < 1:
         raise ValueError(f"no LSH bands set ({bands} x {rows}): call Entries.use_bands first")
-    hv = np.asarray(hashvalues, dtype=np.uint64)[:bands * rows].reshape(bands, rows).byteswap()
-    return [(b, int.from_bytes(_band_hash(hv[b].tobytes()), "big", signed=True)) for b in range(bands)]
+    hv = array.array("Q", _values(hashvalues)[:bands * rows])
+    hv.byteswap()   # big-endian, as MinHashLSH's band bytes
+    raw, width = hv.tobytes(), rows * 8
+    return [(b, int.from_bytes(_band_hash(raw[b * width:(b + 1) * width]), "big", signed=True)) for b in range(bands)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +390,7 @@ class SqliteEntries(Entries):
                 while batch := cursor.fetchmany(1000):
                     self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)",
                                         [(b, k, seq) for seq, blob in batch
-                                         for b, k in band_keys(np.frombuffer(blob, dtype=np.uint64), bands, rows)])
+                                         for b, k in band_keys(blob, bands, rows)])
                 self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('lsh_bands', ?)", (want,))
             self.db.execute("COMMIT")
         except BaseException:
@@ -390,7 +440,7 @@ class SqliteEntries(Entries):
         return seq
 
     def _keys(self, minhash: bytes) -> list[tuple[int, int]]:
-        return band_keys(np.frombuffer(minhash, dtype=np.uint64), *self.bands)
+        return band_keys(minhash, *self.bands)
 
     def pending(self, run_id: str, site: str | None) -> list[tuple[int, str, str]]:
         sql = "SELECT seq, id, content_hash FROM entries WHERE pending = 1 AND run_id = ?"
@@ -506,7 +556,7 @@ class RedisEntries(Entries):
 
     def _fields(self, minhash: bytes) -> list[bytes]:
         return [k.to_bytes(8, "big", signed=True)
-                for _, k in band_keys(np.frombuffer(minhash, dtype=np.uint64), *self.bands)]
+                for _, k in band_keys(minhash, *self.bands)]
 
     def use_bands(self, bands: int, rows: int) -> None:
         self.bands = (bands, rows)
@@ -689,7 +739,7 @@ class DedupIndex:
         of (None: an original)."""
         if self.entries.has_version(record_id, content_hash):
             return   # the same version again (a run without the article store refetches all)
-        blob = np.asarray(sig.hashvalues, dtype=np.uint64).tobytes()
+        blob = _values(sig.hashvalues).tobytes()
         self.entries.insert(record_id, content_hash, blob, root or record_id, run_id, site)
 
     def pending_runs(self) -> list[str]:

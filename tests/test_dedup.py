@@ -89,6 +89,21 @@ def test_the_crawls_dedup_path_does_not_import_datasketch() -> None:
     assert run_python(code).strip() == "[]"
 
 
+def test_the_index_finds_copies_by_given_signatures_without_numpy() -> None:
+    # In a crawl the workers compute the signatures; the main process's index only cuts them into
+    # bands and compares them, in plain Python: it never imports numpy (12 MB of that process).
+    text = "the council said on monday that the new bridge would open in the spring " * 3
+    first, copy = TextDigest.of(text), TextDigest.of(text + " again")
+    code = ("import sys\n"
+            "from newsclean.output.dedup import DedupIndex\n"
+            "index = DedupIndex(None)\n"
+            f"assert index.observe('a' * 32, {first.content_hash!r}, {text!r}, run_id='r', minhash={first.minhash!r}) is None\n"
+            f"m = index.observe('b' * 32, {copy.content_hash!r}, {text + ' again'!r}, run_id='r', minhash={copy.minhash!r})\n"
+            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m\n"
+            "print(sorted(x for x in ('numpy', 'datasketch', 'scipy') if x in sys.modules))")
+    assert run_python(code).strip() == "[]"
+
+
 def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:
     # The crawl computes each text's digest in the cleaning worker and hands the index its
     # signature: the matches must be those of the index computing it itself.

@@ -215,7 +215,8 @@ def test_the_language_models_compact_tables_answer_as_py3langids_own() -> None:
 
 def test_the_crawls_main_process_imports_no_extractor() -> None:
     # The main process fetches, counts templates and writes; the workers clean. Importing the
-    # extractors there (trafilatura, jusText, py3langid: ~12 MB) and Scrapy's remote control,
+    # extractors there (trafilatura, jusText, py3langid: ~12 MB; numpy, 12 MB, which the dedup
+    # index no longer needs: the workers compute the signatures) and Scrapy's remote control,
     # which a None in EXTENSIONS imported to name it (aiohttp: 9 MB), cost memory and start-up
     # CPU for nothing. A fresh process, as a crawl is.
     code = ("import sys\n"
@@ -226,7 +227,7 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
             "s.setmodule(settings)\n"
             "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
             "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does\n"
-            "print(sorted(m for m in ('trafilatura', 'justext', 'py3langid', 'aiohttp') if m in sys.modules))")
+            "print(sorted(m for m in ('trafilatura', 'justext', 'py3langid', 'aiohttp', 'numpy') if m in sys.modules))")
     assert run_python(code).strip() == "[]"
 
 
