@@ -4,7 +4,7 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
 
     decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
-    on the shared tree, again with recall focus where it found no article container (cleaners.wild_text),
+    on the shared tree; where it found no article container (cleaners.wild_text), its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
@@ -209,8 +209,57 @@ def _extract(tree: etree._Element) -> str:
         # tree: the second one sees what the first saw).
         again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR)
         if again is not None and again.text:
-            return _gaps_filled(text, again.text) or text
+            text = _gaps_filled(text, again.text) or text
+        # nor does either mode recover headings: the subheadings between its lines are put back
+        text = _headings_filled(tree, text)
     return text
+
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4"})
+#: The text a subheading put back must open.
+SECTION_MIN_CHARS = 150
+
+
+def _headings_filled(tree: etree._Element, text: str) -> str:
+    """``text`` with the page's subheadings (h2-h4) that sit, in the page, between two elements
+    whose texts are consecutive lines of ``text``: section titles inside the article's run of
+    paragraphs, not a sidebar's or a footer's titles (no extracted line on their other side), nor
+    a title known as boilerplate ("Related", "Auch interessant")."""
+    lines = normalize_lines(text)
+    at: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        at.setdefault(_words(line), i)
+    after: dict[int, list[str]] = {}
+    last: int | None = None
+    last_el: etree._Element | None = None
+    pending: list[tuple[str, etree._Element]] = []
+    for el in tree.iter("p", "li", "blockquote", "pre", *_SUBHEADINGS):
+        if el.tag in _SUBHEADINGS:
+            title = " ".join("".join(el.itertext()).split())
+            if title and last is not None and _words(title) not in at and not line_rules.is_boilerplate_heading(title):
+                pending.append((title, el.getparent()))
+            continue
+        i = at.get(_words("".join(el.itertext())))
+        if i is None:
+            continue
+        if pending and last is not None and i == last + 1:
+            # in the same container as the paragraphs on both sides (a sidebar's title is not)
+            around = set(el.iterancestors()) & set(last_el.iterancestors())
+            after[last] = [title for title, parent in pending if parent in around]
+        pending = []
+        last, last_el = i, el
+    # A title must open a section of some length (up to the next title put back) and not the
+    # last one: a call to action under the article ("Want more like this?", "Take the next step")
+    # opens a line or two, a title right above another title opens nothing, and what follows the
+    # article's last section (comments, the author, more stories) is where the wider recovery
+    # reaches past it (on trafilatura-eval's check half, the only titles put back that it lists
+    # as not part of the article).
+    starts = sorted(i for i, titles in after.items() if titles)
+    kept = {i: after[i][-1:] for i, end in zip(starts, starts[1:])
+            if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
+    if not kept:
+        return text
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, *kept.get(i, ())))
 
 
 def _gaps_filled(text: str, again: str) -> str | None:

@@ -662,21 +662,38 @@ def test_events_roundup_whose_list_is_the_article_is_kept() -> None:
         assert desc[:70] in text
 
 
-def test_lists_kept_on_a_page_without_an_article_container() -> None:
-    # No <article>, <main> or body class trafilatura knows: its last-resort recovery keeps the
-    # paragraphs only. The list between them is part of the article (its subheading is still lost).
-    steps = ["Drain the lamp room and dry the brass frame before the winter storms arrive",
-             "Replace the worn bearings of the rotating mechanism with the new bronze set",
-             "Clean every prism of the lens with distilled water and a soft cotton cloth"]
-    html = ("<html><head><title>Keeping the harbour light</title></head><body>"
+#: Steps of a list inside the article of a page trafilatura finds no container in.
+STEPS = ["Drain the lamp room and dry the brass frame before the winter storms arrive",
+         "Replace the worn bearings of the rotating mechanism with the new bronze set",
+         "Clean every prism of the lens with distilled water and a soft cotton cloth"]
+
+
+def _containerless_page(tail: str = "") -> str:
+    """No <article>, <main> or body class trafilatura knows: its last-resort recovery keeps the
+    paragraphs only."""
+    return ("<html><head><title>Keeping the harbour light</title></head><body>"
             "<div class='top'><a href='/'>Harbour Notes</a> <a href='/about'>About</a></div>"
             "<div class='p-6'><div class='wrap'><h1>Keeping the harbour light</h1><div class='prose'>"
             + "".join(f"<p>{p}</p>" for p in PARAS[:2])
-            + "<h2>What the keepers do each autumn</h2><ul>" + "".join(f"<li>{s}</li>" for s in steps) + "</ul>"
-            + "".join(f"<p>{p}</p>" for p in PARAS[2:])
+            + "<h2>What the keepers do each autumn</h2><ul>" + "".join(f"<li>{s}</li>" for s in STEPS) + "</ul>"
+            + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + tail
             + "</div></div></div><div class='bottom'>Harbour Notes, 1 Quay Street</div></body></html>")
-    text = _text(html)
-    for s in steps:
+
+
+def test_lists_kept_on_a_page_without_an_article_container() -> None:
+    # The list between the paragraphs is part of the article.
+    text = _text(_containerless_page())
+    for s in STEPS:
         assert s in text
-    assert text.index(PARAS[1][:40]) < text.index(steps[0]) < text.index(PARAS[2][:40])
+    assert text.index(PARAS[1][:40]) < text.index(STEPS[0]) < text.index(PARAS[2][:40])
     assert "1 Quay Street" not in text
+
+
+def test_subheadings_kept_on_a_page_without_an_article_container() -> None:
+    # The section title between two of the article's paragraphs is put back in its place; the
+    # title of a one-line call to action under the article is not.
+    tail = "<h2>Want more like this?</h2><p>Like and share this note and subscribe for the next one.</p>"
+    lines = _text(_containerless_page(tail)).split("\n")
+    assert "What the keepers do each autumn" in lines
+    assert lines.index("What the keepers do each autumn") == lines.index(PARAS[1]) + 1
+    assert "Want more like this?" not in lines
