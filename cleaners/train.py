@@ -15,6 +15,7 @@ Training needs scikit-learn (``pip install -e '.[train]'``); cleaning does not.
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -83,6 +84,14 @@ def fit(pages: Sequence[tuple[Sequence[str], str]], *, trees: int = TREES, depth
     clf = GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=learning_rate,
                                      random_state=0)
     clf.fit(x, y)
+    info = {"lines": int(len(y)), "boilerplate_lines": int(y.sum()), "pages": len(xs), **(meta or {})}
+    return export(clf, y.mean(), threshold=threshold, scope=scope, meta=info)
+
+
+def export(clf: Any, prior: float, *, threshold: float = THRESHOLD, scope: str = SCOPE,
+           meta: dict[str, Any] | None = None) -> LineModel:
+    """A fitted ``GradientBoostingClassifier`` (binary, log-loss) as a :class:`LineModel`;
+    ``prior`` is the share of boilerplate lines it was fitted on (its initial log-odds)."""
     exported = []
     for est in clf.estimators_[:, 0]:
         t = est.tree_
@@ -92,11 +101,9 @@ def fit(pages: Sequence[tuple[Sequence[str], str]], *, trees: int = TREES, depth
                          "threshold": np.where(leaf, 0.0, t.threshold).tolist(),
                          "left": np.where(leaf, idx, t.children_left).tolist(),
                          "right": np.where(leaf, idx, t.children_right).tolist(),
-                         "value": (learning_rate * t.value[:, 0, 0]).tolist()})
-    base = float(clf._raw_predict_init(x[:1])[0, 0])
-    info = {"lines": int(len(y)), "boilerplate_lines": int(y.sum()), "pages": len(xs), **(meta or {})}
-    return LineModel.from_dict({"trees": exported, "depth": depth, "base": base, "threshold_drop": threshold,
-                                "scope": scope, "meta": info})
+                         "value": (clf.learning_rate * t.value[:, 0, 0]).tolist()})
+    return LineModel.from_dict({"trees": exported, "depth": clf.max_depth, "base": math.log(prior / (1 - prior)),
+                                "threshold_drop": threshold, "scope": scope, "meta": meta or {}})
 
 
 def _f1(pages: Sequence[tuple[Sequence[str], str]]) -> float:

@@ -155,11 +155,36 @@ def test_clean_html_with_the_scorer_is_deterministic() -> None:
 
 def test_fit_exports_what_scikit_learn_predicts() -> None:
     pytest.importorskip("sklearn")
-    from newsclean.cleaners.train import fit
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from newsclean.cleaners.train import export, fit
 
     pages = [(BODY + tail, "\n".join(BODY)) for tail in TAILS.values()]
-    model = fit(pages, trees=10, depth=2)
-    again = fit(pages, trees=10, depth=2)
-    assert model.to_dict() == again.to_dict()      # same data, same file
+    x = np.vstack([features(lines) for lines, _ in pages])
+    y = np.concatenate([labels(lines, truth) for lines, truth in pages])
+    clf = GradientBoostingClassifier(n_estimators=10, max_depth=2, random_state=0).fit(x, y)
+    model = export(clf, y.mean())
+    assert np.allclose(model.probabilities(x), clf.predict_proba(x)[:, 1])
+    assert fit(pages, trees=10, depth=2).to_dict() == fit(pages, trees=10, depth=2).to_dict()   # same data, same file
     p = model.probabilities(features(BODY + TAILS["prev_next"]))
     assert (p[-2:] > p[:len(BODY)].max()).all()    # fitted on its own pages, it tells them apart
+
+
+def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
+    pytest.importorskip("sklearn")
+    from newsclean.cleaners.bench import site_fold
+    from newsclean.cleaners.train import fold_report
+
+    sites = [f"site{i}.example" for i in range(12)]
+    assert {site_fold(s, 2) for s in sites} == {0, 1}
+    tails = list(TAILS.values())
+    pages = [(BODY + tails[i % len(tails)], "\n".join(BODY), site) for i, site in enumerate(sites)]
+    out = fold_report(pages, 2, trees=5, depth=2)
+    assert out[0].startswith("learned line scorer, 2 site-grouped folds")
+    assert [line.split(":")[0].strip() for line in out[1:]] == ["fold 0", "fold 1", "all held folds"]
+    assert "training folds F1" in out[1] and out[-1].split("gap ")[1].startswith(("+", "-"))
+    # one site only: no fold has both training and held pages: nothing scored, nothing raised
+    assert fold_report(pages[:1] * 3, 2) == out[:1]
+    # training pages whose lines are all article text: that fold says why it is not scored
+    clean = [(BODY, "\n".join(BODY), site) for site in sites]
+    assert all("not scored (too little training data" in line for line in fold_report(clean, 2)[1:])
