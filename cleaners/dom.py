@@ -13,22 +13,39 @@ from collections.abc import Iterator
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
 
-from newsclean.cleaners.lines import is_boilerplate_heading
+from newsclean.cleaners.lines import fold_case, is_boilerplate_heading
 
-#: class/id tokens of widget containers that never hold the article body.
-WIDGET_TOKENS = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|newsletter|subscribe|subscription|related|"
-    r"recommended|recommendations|trending|most-?read|most-?popular|most-?viewed|outbrain|taboola|"
-    r"comments?|disqus|advert\w*|ads?|adsbygoogle|sponsor\w*|promo|author-?box|author-?bio|about-?author|"
-    r"td-a-rec|breadcrumbs?|more-?stories|jp-relatedposts|yarpp\w*|newsletter\w*|twitter-tweet|instagram-media|tiktok-embed)(?:$|[\s_-])",
-    re.I,
-)
+#: class/id tokens of widget containers that never hold the article body (regex fragments).
+WIDGET_WORDS = (
+    "share", "sharing", "sharedaddy", "social", "newsletter", "subscribe", "subscription", "related",
+    "recommended", "recommendations", "trending", "most-?read", "most-?popular", "most-?viewed", "outbrain", "taboola",
+    "comments?", "disqus", r"advert\w*", "ads?", "adsbygoogle", r"sponsor\w*", "promo", "author-?box", "author-?bio",
+    "about-?author", "td-a-rec", "breadcrumbs?", "more-?stories", "jp-relatedposts", r"yarpp\w*", r"newsletter\w*",
+    "twitter-tweet", "instagram-media", "tiktok-embed")
+WIDGET_TOKENS = re.compile(r"(?:^|[\s_-])(?:" + "|".join(WIDGET_WORDS) + r")(?:$|[\s_-])", re.I)
 #: class/id parts of image blocks (a picture with its caption and credit).
-IMAGE_TOKENS = re.compile(r"image|img|photo|picture|bild|foto|caption|figure|gallery", re.I)
+IMAGE_WORDS = ("image", "img", "photo", "picture", "bild", "foto", "caption", "figure", "gallery")
+IMAGE_TOKENS = re.compile("|".join(IMAGE_WORDS), re.I)
 #: class/id tokens that name the article body itself: such an element is never a widget.
-CONTENT_TOKENS = re.compile(
-    r"(?:^|\s)(?:entry-content|post-content|article-body|article-content|articlebody|story-body|story-content|"
-    r"main-content|post-body|td-post-content)(?:$|\s|[_-])", re.I)
+CONTENT_WORDS = ("entry-content", "post-content", "article-body", "article-content", "articlebody", "story-body",
+                 "story-content", "main-content", "post-body", "td-post-content")
+CONTENT_TOKENS = re.compile(r"(?:^|\s)(?:" + "|".join(CONTENT_WORDS) + r")(?:$|\s|[_-])", re.I)
+
+
+def _leads(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    """The letters each fragment opens with (a letter a quantifier makes optional left out; none
+    for a fragment that is an alternation itself), as one regex: a name whose ``fold_case`` holds
+    none of them cannot match the fragments, and is not searched with their costlier regex."""
+    leads = set()
+    for f in fragments:
+        lead = "" if "|" in f else re.match("[a-z]*", f).group()
+        if f[len(lead):len(lead) + 1] in ("?", "*", "{"):
+            lead = lead[:-1]
+        leads.add(lead)
+    return re.compile("|".join(sorted(leads)))
+
+
+_WIDGET_LEADS, _IMAGE_LEADS, _CONTENT_LEADS = _leads(WIDGET_WORDS), _leads(IMAGE_WORDS), _leads(CONTENT_WORDS)
 #: Never dropped as widgets: they are or hold the document / the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
 #: Containers considered for link density and widget tokens.
@@ -184,7 +201,10 @@ def _name_kinds(name: str) -> tuple[bool, bool, bool]:
     looked at on its own.)"""
     # BEM modifiers ("Section--Ads": a section that carries ads) do not say what the block is.
     name = _BEM_MODIFIER.sub("", name)
-    return bool(WIDGET_TOKENS.search(name)), bool(CONTENT_TOKENS.search(name)), bool(IMAGE_TOKENS.search(name))
+    low = fold_case(name)   # most names hold no word of a kind: a substring search says so
+    return (_WIDGET_LEADS.search(low) is not None and WIDGET_TOKENS.search(name) is not None,
+            _CONTENT_LEADS.search(low) is not None and CONTENT_TOKENS.search(name) is not None,
+            _IMAGE_LEADS.search(low) is not None and IMAGE_TOKENS.search(name) is not None)
 
 
 def _classid_kinds(el: etree._Element) -> tuple[bool, bool, bool] | None:
@@ -306,15 +326,15 @@ CTA_MAX_CHARS = 300
 #: such; taking it out changed which container the extractor chose (a carousel's "Discover more").
 _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 #: Candidates for ``CTA_TOKENS``: a class or id holding one of these once its ASCII letters are
-#: lowercased, before the regex decides.
+#: lowercased, before the regex decides. (``str.lower`` lowercases others too, but no other letter
+#: becomes one of these: only U+0130 becomes an "i", with a combining dot after it.)
 _CTA_SUBSTRINGS = ("cta", "pin")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @functools.lru_cache(maxsize=8192)
 def _cta_name(name: str) -> bool:
     """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
-    low = name.translate(_ASCII_LOWER)
+    low = name.lower()
     return any(part in low for part in _CTA_SUBSTRINGS) and bool(CTA_TOKENS.search(name))
 
 
@@ -449,6 +469,9 @@ def short_text(el: etree._Element, limit: int) -> str | None:
     """``"".join(el.itertext()).strip()`` when that is at most ``limit`` characters, else None,
     read only as far as needed: a heading left open holds the rest of the page, and reading it
     whole for each such heading was quadratic in the page."""
+    if not len(el):   # a leaf (most links and labels): its text alone, read in C
+        t = (el.text or "").strip()
+        return t if len(t) <= limit else None
     parts: list[str] = []
     n = pending = 0   # characters of the stripped text so far; whitespace after them
     for t in el.itertext():
@@ -469,12 +492,19 @@ def short_text(el: etree._Element, limit: int) -> str | None:
 _BOILERPLATE_TITLE_CHARS = 80
 
 
+#: Elements that are a block's title when their class says so (``_TITLE_CLASS``).
+_TITLE_TAGS = ("div", "span", "p", "strong", "b")
+
+
+@functools.lru_cache(maxsize=8192)
+def _title_class(cls: str) -> bool:
+    return bool(_TITLE_CLASS.search(cls))
+
+
 def _heading_candidates(tree: etree._Element) -> list[etree._Element]:
     out = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag in HEADINGS or (el.tag in ("div", "span", "p", "strong", "b") and _TITLE_CLASS.search(el.get("class") or "")):
+    for el in tree.iter(*HEADINGS, *_TITLE_TAGS):
+        if el.tag in HEADINGS or _title_class(el.get("class") or ""):
             txt = short_text(el, _BOILERPLATE_TITLE_CHARS)
             if txt and is_boilerplate_heading(txt) and el.tag != "h1":
                 out.append(el)

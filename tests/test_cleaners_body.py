@@ -218,6 +218,26 @@ def test_promo_lines_tried_by_their_words_match_as_the_whole_pattern(line: str) 
                                                 "for members of the board."))
 
 
+@pytest.mark.parametrize("name", [
+    "share-tools", "ſocial-links", "Most-Read", "mostviewed", "ADS", "ad-slot", "advertising-box", "td-a-rec",
+    "sponsored-by", "Section--Ads", "about-author", "post-content", "entry-CONTENT", "story-body-wrap",
+    "İmage-block", "photo-credit", "GALLERY", "header", "main-menu", "pin-it", "reading-list",
+])
+def test_class_names_searched_after_their_leading_letters_read_as_the_token_patterns(name: str) -> None:
+    # _name_kinds searches a kind's pattern only when the name holds a word that one of its
+    # fragments opens with: the same answer as searching every name.
+    from newsclean.cleaners import dom
+    bare = dom._BEM_MODIFIER.sub("", name)
+    assert dom._name_kinds(name) == (bool(dom.WIDGET_TOKENS.search(bare)), bool(dom.CONTENT_TOKENS.search(bare)),
+                                     bool(dom.IMAGE_TOKENS.search(bare)))
+
+
+def test_leading_letters_of_fragments_leave_out_what_may_be_absent() -> None:
+    from newsclean.cleaners import dom
+    assert dom._leads(("ads?", r"advert\w*", "most-?read")).pattern == "ad|advert|most"
+    assert dom._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
+
+
 @pytest.mark.parametrize("wrap", [
     # the standfirst sits in the header block, apart from the body container
     "<div class='article-header'><div class='intro'><strong>{lead}</strong></div></div>",
