@@ -154,7 +154,6 @@ def test_clean_html_with_the_scorer_is_deterministic() -> None:
 
 
 def test_fit_exports_what_scikit_learn_predicts() -> None:
-    pytest.importorskip("sklearn")
     from sklearn.ensemble import GradientBoostingClassifier
 
     from newsclean.cleaners.train import export, fit
@@ -171,7 +170,6 @@ def test_fit_exports_what_scikit_learn_predicts() -> None:
 
 
 def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
-    pytest.importorskip("sklearn")
     from newsclean.cleaners.bench import site_fold
     from newsclean.cleaners.train import fold_report
 
