@@ -92,8 +92,9 @@ class Measures:
                 continue
             if event == "end":
                 total, link, n_links, paras, h1 = stack.pop()
-                if el.text:
-                    total += len(el.text.strip())
+                text = el.text   # each read of text, tail or tag makes a new string: once each
+                if text:
+                    total += len(text.strip())
                 tag = el.tag
                 if tag == "a":
                     # a headline or paragraph inside a link is a teaser card, not article prose
@@ -109,8 +110,9 @@ class Measures:
                 parent[2] += n_links
                 parent[3] += paras
                 parent[4] |= h1
-            if el.tail:   # a comment's or PI's tail is text of the parent too
-                stack[-1][0] += len(el.tail.strip())
+            tail = el.tail
+            if tail:   # a comment's or PI's tail is text of the parent too
+                stack[-1][0] += len(tail.strip())
         self.data = data
         self.named = named
 
@@ -273,6 +275,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
 #: Candidates are picked by plain substring tests (``_hover_class``: these substrings, case
 #: as written); ``_HOVER_CLASS`` then decides on the few found.
 _HOVER_SUBSTRINGS = ("ooltip", "ool-tip", "over", "Over")
+_HOVER_CANDIDATE = re.compile("|".join(_HOVER_SUBSTRINGS))
 _HOVER_CLASS = re.compile(r"(?:^|[\s_-])(?:tool-?tip|hover-?card|pop-?over)s?(?:$|[\s_-])", re.I)
 _INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.I)
 #: A tooltip with more prose than this is a block named loosely, not a pop-over.
@@ -282,7 +285,7 @@ HIDDEN_MAX_CHARS = 600
 @functools.lru_cache(maxsize=8192)
 def _hover_class(cls: str) -> tuple[bool, bool]:
     """(a candidate by its substrings, a hover card or tooltip by ``_HOVER_CLASS``) for a class."""
-    return any(part in cls for part in _HOVER_SUBSTRINGS), bool(_HOVER_CLASS.search(cls))
+    return _HOVER_CANDIDATE.search(cls) is not None, _HOVER_CLASS.search(cls) is not None
 
 
 def _hidden(role: str | None, style: str | None, cls: str | None) -> bool:
@@ -325,17 +328,16 @@ CTA_MAX_CHARS = 300
 #: Headings, and links or buttons alone: a button's label is link text that the extractor weighs as
 #: such; taking it out changed which container the extractor chose (a carousel's "Discover more").
 _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
-#: Candidates for ``CTA_TOKENS``: a class or id holding one of these once its ASCII letters are
+#: Candidates for ``CTA_TOKENS``: a class or id holding "cta" or "pin" once its ASCII letters are
 #: lowercased, before the regex decides. (``str.lower`` lowercases others too, but no other letter
 #: becomes one of these: only U+0130 becomes an "i", with a combining dot after it.)
-_CTA_SUBSTRINGS = ("cta", "pin")
 
 
 @functools.lru_cache(maxsize=8192)
 def _cta_name(name: str) -> bool:
     """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
     low = name.lower()
-    return any(part in low for part in _CTA_SUBSTRINGS) and bool(CTA_TOKENS.search(name))
+    return ("cta" in low or "pin" in low) and CTA_TOKENS.search(name) is not None
 
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:

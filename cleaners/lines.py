@@ -93,6 +93,8 @@ PROMO_LINE = _promo_regex(a for _, a in PROMO_ALTERNATIVES)
 #: The same, split: the alternatives without words in one regex, each with words on its own.
 _PROMO_OPENING = _promo_regex(a for words, a in PROMO_ALTERNATIVES if words is None)
 _PROMO_SCANNING = tuple((words, _promo_regex([a])) for words, a in PROMO_ALTERNATIVES if words is not None)
+#: Any of their words: a line without one (nearly every line) needs none of them tried.
+_PROMO_WORDS = re.compile("|".join(sorted({re.escape(w) for words, _ in _PROMO_SCANNING for w in words})))
 #: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
 #: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
@@ -130,6 +132,8 @@ def is_promo_line(line: str) -> bool:
     if _PROMO_OPENING.match(s):
         return True
     low = fold_case(s)
+    if _PROMO_WORDS.search(low) is None:
+        return False
     return any(any(w in low for w in words) and regex.match(s) for words, regex in _PROMO_SCANNING)
 
 

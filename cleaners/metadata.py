@@ -714,7 +714,8 @@ def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
         cls, id_ = get("class"), get("id")
         if (cls is not None and _MAYBE_CLASS.search(cls) or id_ is not None and _MAYBE_ID.search(id_)
                 or el.tag == "author" or el in rel_parents or "Byline" in (get("data-component") or "")
-                or any("uthor" in (get(a) or "") for a in ("itemprop", "rel", "data-testid"))):
+                or "uthor" in (get("itemprop") or "") or "uthor" in (get("rel") or "")
+                or "uthor" in (get("data-testid") or "")):
             out.append(el)
     return out
 
