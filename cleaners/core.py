@@ -400,13 +400,9 @@ def _contains(lines: list[str], text: str) -> bool:
 
 def normalize_lines(text: str) -> list[str]:
     """NFC, collapsed spaces, one paragraph a line, no empty lines."""
-    text = unicodedata.normalize("NFC", text)
-    out = []
-    for line in text.splitlines():
-        line = _WS.sub(" ", line).strip()
-        if line:
-            out.append(line)
-    return out
+    # one substitution over the whole text: _WS holds no line break, so no run spans two lines
+    text = _WS.sub(" ", unicodedata.normalize("NFC", text))
+    return [line for line in map(str.strip, text.splitlines()) if line]
 
 
 #: UTF-8 that the page's own CMS read as cp1252 or Latin-1 ("â€™" for ’, "Ã©" for é, "Â " for a

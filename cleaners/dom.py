@@ -250,8 +250,13 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     victims = []
     m = m or Measures(tree)
     for el, cls, eid, _, _ in m.named:   # the first pass: nothing removed yet
-        kinds = _kinds_of(cls, eid)
-        if kinds is None or not (kinds[0] or kinds[2]):
+        if cls and eid:
+            kinds = _kinds_of(cls, eid)
+        elif cls or eid:   # most: one name, one cached lookup
+            kinds = _name_kinds(cls or eid)
+        else:
+            continue
+        if not (kinds[0] or kinds[2]):
             continue   # neither a widget nor an image block (most names: decided before the tag is read)
         if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
