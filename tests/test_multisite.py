@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from newsclean.crawler.commands.bench import tree_roles
 from newsclean.crawler.commands.demo import DemoServer
 
 from .conftest import REPO, read_parts, run_newsclean
@@ -60,19 +61,7 @@ def local_sites(tmp_path: Path, articles: int = ARTICLES,
 
 def worker_processes(pid: int) -> int:
     """Cleaning workers under process ``pid``: the children of its forkserver."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    count = 0
-    for child in children.get(pid, []):
-        with contextlib.suppress(OSError):
-            if b"forkserver" in (Path("/proc") / str(child) / "cmdline").read_bytes():
-                count += len(children.get(child, []))
-    return count
+    return sum(role == "worker" for role in tree_roles(pid).values())
 
 
 @contextlib.contextmanager

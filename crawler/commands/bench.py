@@ -183,7 +183,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _tree_roles(pid: int) -> dict[int, str]:
+def tree_roles(pid: int) -> dict[int, str]:
     """``pid`` and its descendants, each with its role in a crawl: ``main`` (``pid``), ``worker``
     (a cleaning worker: a child of the forkserver), ``forkserver``, or ``other``."""
     children: dict[int, list[int]] = {}
@@ -249,7 +249,7 @@ class TreeSampler:
         total = 0
         roles: dict[str, list[int]] = {}
         for root in self.roots:
-            for pid, role in _tree_roles(root).items():
+            for pid, role in tree_roles(root).items():
                 s = _proc_sample(pid)
                 if s:
                     self.cpu[pid] = s[0]
