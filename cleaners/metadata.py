@@ -909,7 +909,8 @@ def _strip_site(title: str, site_name: str | None, url: str | None = None) -> st
     seps = list(_PART_SEP.finditer(title)) if len(label) >= 4 else []
     last = title[seps[-1].end():] if seps else ""
     key = _house_key(last)
-    if key and len(last.split()) <= 4 and (key in label or label in key) and seps[-1].start() > 0:
+    # both at least as long as a site's label must be: "AI" is inside "trailnews" by chance
+    if len(key) >= 4 and len(last.split()) <= 4 and (key in label or label in key) and seps[-1].start() > 0:
         return title[: seps[-1].start()]
     return title
 

@@ -625,6 +625,10 @@ def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
     # a last part the address does not name is a section, or the headline's own
     head = '<meta property="og:title" content="Harbour bridge vote | Politics">'
     assert _md(_page(head=head)).title == "Harbour bridge vote | Politics"
+    # a short last part that a few letters of the address hold by chance is the headline's own
+    head = '<meta property="og:title" content="The harbour budget, explained: AI">'
+    md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "https://www.trailnews.com/ai-budget")
+    assert md.title == "The harbour budget, explained: AI"
     # an address that is no URL ("http://[::1/x") names no site: the title stays, nothing raises
     head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 | HarbourHR">'
     md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "http://[::1/blog/payroll")
