@@ -733,6 +733,14 @@ def test_mojibake_in_title_and_byline_is_repaired() -> None:
         assert isinstance(art, Article)
         assert art.title == title, broken
         assert art.authors == ["Renée O’Hara"]
+    # "í" read so is "Ã" and a soft hyphen, which is no invisible character to strip there
+    name = "Lucía García"
+    broken = name.encode("utf-8").decode("cp1252")
+    head = f'<meta property="og:title" content="{broken} on the harbour\u00ad bridge"><meta name="author" content="{broken}">'
+    html = _page(head=head, body="".join(f"<p>{'The pilot boards the ship at the harbour mouth. ' * 6}</p>" for _ in range(4)))
+    art = clean_html(html, URL)
+    assert isinstance(art, Article)
+    assert (art.title, art.authors) == (f"{name} on the harbour bridge", [name])
 
 
 def test_parsely_and_dublin_core_author_tags_name_the_writer() -> None:
