@@ -249,7 +249,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
     m = m or Measures(tree)
-    for el, cls, eid, _, _ in m.named:   # the first pass: nothing removed yet
+    for el, cls, eid, _, _ in m.named:   # the first pass in clean_html; a victim is checked below
         if cls and eid:
             kinds = _kinds_of(cls, eid)
         elif cls or eid:   # most: one name, one cached lookup
@@ -268,7 +268,8 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
                 and m.text(el) <= 400 and not m.body_like(el) and not content \
                 and el.find(".//img") is not None:
             victims.append(el)  # an image block: the picture and its caption / credit
-    return drop_topmost(victims)
+    # with measures taken before another pass removed blocks: not what that pass already took
+    return drop_topmost([el for el in victims if attached(el, tree)])
 
 
 #: Text the page does not show until a pointer asks: an ARIA tooltip, inline

@@ -556,6 +556,12 @@ def test_blocks_inside_a_removed_widget_are_not_pruned_again() -> None:
     assert dom.prune_widgets(tree, m) == 0
     assert dom.prune_hidden(tree, m) == len("Share this story with a friend")
     assert dom.prune_calls_to_action(tree, m) == len("Get the app for more harbour news.")
+    # nor does the widget pass take again what another pass removed after the measuring
+    tree = parse(_page("<article>" + "".join(f"<p>{p}</p>" for p in PARAS)
+                       + "<span role='tooltip'><span class='share'>Share this story</span></span></article>"))
+    m = dom.Measures(tree)
+    assert dom.prune_hidden(tree, m) == len("Share this story")
+    assert dom.prune_widgets(tree, m) == 0
 
 
 @pytest.mark.parametrize("cta", [
