@@ -61,7 +61,7 @@ class CleanOptions:
     use_htmldate: bool = True
     detect_language: bool = True
     #: The learned line scorer (:mod:`newsclean.cleaners.linescore`) as the last body step. Off:
-    #: on the held-out sites it did not carry over (docs/cleaners.md, "Learned line scorer").
+    #: on the held-out sites it did not carry over (README.md, "Learned line scorer").
     score_lines: bool = False
 
     def __post_init__(self) -> None:
