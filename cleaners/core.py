@@ -411,6 +411,16 @@ def normalize_lines(text: str) -> list[str]:
 _MOJIBAKE = re.compile("â[€\u0080-\u009f]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
 
 
+#: "í" in UTF-8 read as cp1252 or Latin-1: "Ã" and a soft hyphen, which the extractor drops as an
+#: invisible character before ``repair_mojibake`` could see the pair ("GarcÃa"). No text means
+#: that pair otherwise: it is put back as "í" before the page is parsed.
+_MOJIBAKE_I = "\u00c3\u00ad"
+
+
+def _with_mojibake_i(text: str) -> str:
+    return text.replace(_MOJIBAKE_I, "\u00ed") if _MOJIBAKE_I in text else text
+
+
 def repair_mojibake(lines: list[str]) -> list[str]:
     """Lines with the page's mojibake repaired by ftfy; lines as they came when none shows."""
     if not any(_MOJIBAKE.search(s) for s in lines):
@@ -556,6 +566,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return Rejected(url, "empty", detail="only whitespace")
     if looks_binary(text):
         return Rejected(url, "not_html", detail="binary payload")
+    text = _with_mojibake_i(text)
     tree = parse(text)
     if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")

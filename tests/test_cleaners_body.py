@@ -404,6 +404,11 @@ def test_mojibake_of_the_page_is_repaired_in_the_body() -> None:
     text = _text(_page("".join(f"<p>{p}</p>" for p in broken + PARAS)))
     assert text.split("\n")[:2] == good
     assert "â€" not in text and "Ã" not in text and "Â" not in text
+    # "í" read so is "Ã" and a soft hyphen, which the extractor drops as invisible: "GarcÃa"
+    good = ("Lucía García, who runs the ferry to the island, said the new timetable would add a "
+            "crossing at dawn from March and keep the late boat through the whole winter season.")
+    text = _text(_page(f"<p>{good.encode('utf-8').decode('cp1252')}</p>" + "".join(f"<p>{p}</p>" for p in PARAS)))
+    assert text.split("\n")[0] == good
 
 
 def test_clean_accented_text_is_not_altered_by_the_mojibake_repair() -> None:
