@@ -194,6 +194,19 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     assert run_python(code).split() == ["True", "True", "True", "1"]
 
 
+def test_the_stoplist_can_be_shared_again() -> None:
+    # the import shares it once; a second call (a test, a re-warm) gives the same words again
+    # instead of an AttributeError from the wrapper it had put in jusText's place
+    code = ("from newsclean.crawler.components.worker_preload import share_stoplist\n"
+            "import justext.core\n"
+            "from trafilatura import external\n"
+            "first = justext.core.define_stoplist(external.JT_STOPLIST)\n"
+            "again = share_stoplist()\n"
+            "print(again == first, justext.core.define_stoplist(external.JT_STOPLIST) is again,\n"
+            "      justext.core.define_stoplist(('Und', 'the')) == {'und', 'the'})")
+    assert run_python(code).split() == ["True", "True", "True"]
+
+
 def test_the_language_models_compact_tables_answer_as_py3langids_own() -> None:
     # Two of the model's tables are kept as arrays instead of lists of Python ints (8 MB less in
     # the workers' shared memory): every answer must be that of the model as py3langid loads it.

@@ -24,6 +24,10 @@ from newsclean.crawler.components import pool  # noqa: F401 - the workers' entry
 from newsclean.crawler.components.heap import return_freed_memory, trim
 
 
+#: jusText's own cached lookup, before :func:`share_stoplist` puts its answer in front of it.
+_JUSTEXT_DEFINE_STOPLIST = justext.core.define_stoplist
+
+
 def share_stoplist() -> frozenset[str]:
     """Build jusText's all-language stoplist once, as one set of strings.
 
@@ -33,7 +37,7 @@ def share_stoplist() -> frozenset[str]:
     it (any other stoplist goes to jusText's own): the same words, 12 MB less."""
     words: frozenset[str] = justext.core.define_stoplist(external.jt_stoplist_init())
     key = external.JT_STOPLIST = tuple(words)
-    cached = justext.core.define_stoplist
+    cached = _JUSTEXT_DEFINE_STOPLIST   # jusText's own, also when called again (not our wrapper)
     cached.cache_clear()   # its key held the first tuple's strings
 
     def define_stoplist(stoplist: tuple[str, ...]) -> frozenset[str]:
