@@ -51,22 +51,10 @@ class Metadata:
     date_sources: dict[str, str] = field(default_factory=dict)
 
 
-#: "í" in UTF-8 read as cp1252 or Latin-1: its second byte is a soft hyphen. Kept for the
-#: mojibake repair (``cleaners.core.repair_mojibake``): without it "GarcÃ\u00ada" is "GarcÃa".
-_MOJIBAKE_I = "\u00c3\u00ad"
-
-
-def _visible(s: str) -> str:
-    """``s`` without the invisible format characters (``_INVISIBLE``), but for mojibake's "í"."""
-    if _MOJIBAKE_I not in s:
-        return s.translate(_INVISIBLE)
-    return _MOJIBAKE_I.join(part.translate(_INVISIBLE) for part in s.split(_MOJIBAKE_I))
-
-
 def _clean(s: Any) -> str | None:
     if not isinstance(s, str):
         return None
-    s = _WS.sub(" ", _visible(s)).strip()
+    s = _WS.sub(" ", s.translate(_INVISIBLE)).strip()
     return s or None
 
 
