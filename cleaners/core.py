@@ -228,7 +228,8 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     lines = normalize_lines(text)
     at: dict[str, int] = {}
     for i, line in enumerate(lines):
-        at.setdefault(_words(line), i)
+        if key := _words(line):   # a wordless line ('* * *') anchors nothing: an empty <p> would find it
+            at.setdefault(key, i)
     after: dict[int, list[str]] = {}
     last: int | None = None
     last_el: etree._Element | None = None

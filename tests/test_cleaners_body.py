@@ -728,3 +728,17 @@ def test_subheadings_kept_on_a_page_without_an_article_container() -> None:
     assert "What the keepers do each autumn" in lines
     assert lines.index("What the keepers do each autumn") == lines.index(PARAS[1]) + 1
     assert "Want more like this?" not in lines
+
+
+def test_subheading_kept_when_an_empty_paragraph_follows_it_on_a_page_with_a_wordless_line() -> None:
+    # An empty <p> (as editors leave them) has no words; neither has a '* * *' separator line. The
+    # empty paragraph used to find the separator's line as its own and lose the pending subheading.
+    page = ("<html><head><title>Keeping the harbour light</title></head><body>"
+            "<div class='top'><a href='/'>Harbour Notes</a> <a href='/about'>About</a></div>"
+            "<div class='p-6'><div class='wrap'><h1>Keeping the harbour light</h1><div class='prose'>"
+            f"<p>{PARAS[0]}</p><p>* * *</p><p>{PARAS[1]}</p><h2>What the keepers do each autumn</h2><p></p>"
+            f"<p>{PARAS[2]}</p><h2>What comes next</h2><p>{PARAS[3]}</p><p>{PARAS[0]}</p>"
+            "</div></div></div><div class='bottom'>Harbour Notes, 1 Quay Street</div></body></html>")
+    lines = _text(page).split("\n")
+    assert "* * *" in lines   # the condition of the bug: a wordless line in the extraction
+    assert lines.index("What the keepers do each autumn") == lines.index(PARAS[1]) + 1
