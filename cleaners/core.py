@@ -226,10 +226,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     paragraphs, not a sidebar's or a footer's titles (no extracted line on their other side), nor
     a title known as boilerplate ("Related", "Auch interessant")."""
     lines = normalize_lines(text)
-    at: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        if key := _words(line):   # a wordless line ('* * *') anchors nothing: an empty <p> would find it
-            at.setdefault(key, i)
+    at = _line_index(lines)
     after: dict[int, list[str]] = {}
     last: int | None = None
     last_el: etree._Element | None = None
@@ -263,6 +260,16 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     return "\n".join(x for i, line in enumerate(lines) for x in (line, *kept.get(i, ())))
 
 
+def _line_index(lines: list[str]) -> dict[str, int]:
+    """Each line's words -> the index of its first line. A wordless line ('* * *') is left out:
+    it would anchor any other wordless line or element (an empty <p>)."""
+    at: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if key := _words(line):
+            at.setdefault(key, i)
+    return at
+
+
 def _gaps_filled(text: str, again: str) -> str | None:
     """``text`` with the list items that ``again`` holds between two of its lines: what the first
     extraction skipped inside the article, not what a wider recovery adds before or after it (a
@@ -270,9 +277,7 @@ def _gaps_filled(text: str, again: str) -> str | None:
     promo), which trafilatura renders without the "- " of a list item. None when it adds none."""
     mine, theirs = normalize_lines(text), normalize_lines(again)
     keys = {_words(line) for line in mine}
-    where: dict[str, int] = {}
-    for i, line in enumerate(theirs):   # by words: in a list now, a line gains its "- "
-        where.setdefault(_words(line), i)
+    where = _line_index(theirs)   # by words: in a list now, a line gains its "- "
     out: list[str] = []
     last: int | None = None   # where the previous line of ``text`` is in ``again``
     for line in mine:

@@ -250,13 +250,8 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     victims = []
     m = m or Measures(tree)
     for el, cls, eid, _, _ in m.named:   # the first pass in clean_html; a victim is checked below
-        if cls and eid:
-            kinds = _kinds_of(cls, eid)
-        elif cls or eid:   # most: one name, one cached lookup
-            kinds = _name_kinds(cls or eid)
-        else:
-            continue
-        if not (kinds[0] or kinds[2]):
+        kinds = _kinds_of(cls, eid)
+        if kinds is None or not (kinds[0] or kinds[2]):
             continue   # neither a widget nor an image block (most names: decided before the tag is read)
         if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
@@ -342,7 +337,7 @@ _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 @functools.lru_cache(maxsize=8192)
 def _cta_name(name: str) -> bool:
     """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
-    low = name.lower()
+    low = fold_case(name)
     return ("cta" in low or "pin" in low) and CTA_TOKENS.search(name) is not None
 
 

@@ -36,19 +36,19 @@ THRESHOLD = 0.5
 SCOPE = "edges"
 
 
-def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)}
+def _shingles(tokens: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)]
 
 
 def labels(lines: Sequence[str], truth: str) -> list[int]:
     """1 for a boilerplate line (most of its shingles, or words, not in ``truth``), else 0."""
     truth_tokens = _TOKENS.findall(truth.lower())
-    truth_shingles, truth_words = _shingles(truth_tokens), set(truth_tokens)
+    truth_shingles, truth_words = set(_shingles(truth_tokens)), set(truth_tokens)
     out = []
     for line in lines:
         tokens = _TOKENS.findall(line.lower())
         if len(tokens) >= 4:
-            grams = [tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)]
+            grams = _shingles(tokens)
             share = sum(g in truth_shingles for g in grams) / len(grams)
         else:
             share = sum(t in truth_words for t in tokens) / len(tokens) if tokens else 0.0
