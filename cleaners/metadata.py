@@ -124,8 +124,8 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
                 part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
                 if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
                     continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
-                part = _without_initials(_without_role(part))
-                if len(part) >= 80 or len(part.split()) > 6 or _ROLE_AT.match(part):
+                part = _without_role(part)
+                if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
@@ -149,7 +149,7 @@ _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 #: A month's name, English or German, written out or cut ("Dec.", "Sept", "März"), and its number.
 _MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
                  "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
-_MONTH = r"(?:jan|feb|m[aä]r|apr|ma[yi]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[^\W\d_]*\.?"
+_MONTH = rf"(?:{'|'.join(_MONTH_NUMBER)})[^\W\d_]*\.?"   # the same abbreviations, as a pattern
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
@@ -177,20 +177,6 @@ _ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordin
 _ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{_ROLE_WORD}\b.*$", re.I)
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
                         rf"associate|assistant|head)\s+)*{_ROLE_WORD}", re.I)
-
-
-#: A job at a company after a byline's name: "Jane Doe, Trial Attorney at Morgan & Morgan".
-_ROLE_AT = re.compile(r"(?:[A-Z][\w-]*\s+){1,3}at\s+[A-Z]")
-
-
-def _without_initials(part: str) -> str:
-    """``part`` without the avatar's initials printed before the name: "CM Craig McCarthy"."""
-    first, _, rest = part.partition(" ")
-    words = rest.split()
-    if 2 <= len(first) <= 3 and first.isupper() and len(words) >= len(first) \
-            and first == "".join(w[0] for w in words[: len(first)]):
-        return rest
-    return part
 
 
 def _without_role(part: str) -> str:
@@ -366,7 +352,6 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
     md.title = _strip_site(md.title, None, url) if md.title else md.title
-    md.title = _as_shown(md.title, tree)
     if md.title and _NUMERIC_ENTITY.search(md.title):
         md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
@@ -524,33 +509,6 @@ def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
         # four words or more: "Harbour Notes | Headline" opens with the site's name, shown as an h1 too
         if (text and len(text) < len(title) and len(text.split()) >= 4 and title.startswith(text)
                 and _ADDED_AFTER.match(title, len(text))):
-            return text
-    return title
-
-
-#: A separator between a headline's parts, as sources write it otherwise: "A: B", "A - B", "A – B".
-_SPACED_SEP = re.compile(r"\s*:\s+|\s+[|–—-]\s+")
-
-
-def _sep_key(s: str) -> str:
-    """``s`` with its parts' separators written alike and without quote marks around it all."""
-    m = _QUOTED.match(s)
-    return _SPACED_SEP.sub(" | ", m.group(1) if m else s)
-
-
-def _as_shown(title: str | None, tree: etree._Element) -> str | None:
-    """``title`` as the page's <h1> writes it when they differ only in the separator between
-    the headline's parts ("Headline - Subtitle" declared, "Headline: Subtitle" shown, "A - B"
-    and "A – B") or in quote marks around the whole: the reader's headline. (Quote styles, case
-    and "*markup*" inside differ as often in wcxb-dev's truth one way as the other.)"""
-    if not title:
-        return title
-    key = _sep_key(title)
-    for h in tree.iter("h1"):
-        if any(_blocks_headings(a) for a in (h, *h.iterancestors())):
-            continue
-        text = _clean(" ".join("".join(h.itertext()).split()))
-        if text and text != title and len(text) <= 300 and _sep_key(text) == key:
             return text
     return title
 
