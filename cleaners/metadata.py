@@ -1049,18 +1049,13 @@ def _day_of(m: re.Match) -> str | None:
         return None
 
 
-def shown_day_near_headline(tree: etree._Element, title: str | None = None) -> str | None:
+def shown_day_near_headline(tree: etree._Element) -> str | None:
     """The first day the page prints next to its <h1> (from ``SHOWN_DAY_BEFORE`` characters of
     text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without a
     headline or a date there. What a reader sees as the article's date, where nothing declares
-    one: htmldate's pick among all the page's dates is often a related post's or a comment's.
-    A page without an <h1> (page builders style a <p> or <div>) shows its headline as the first
-    element whose own text is ``title``."""
+    one: htmldate's pick among all the page's dates is often a related post's or a comment's."""
     body = tree.find(".//body")
     h1 = body.find(".//h1") if body is not None else None
-    if h1 is None and body is not None and title:
-        h1 = next((el for el in body.iter() if el.text and len(el.text) < 2 * len(title)
-                   and " ".join(el.text.split()) == title), None)
     if h1 is None:
         return None
     before: list[str] = []
@@ -1128,7 +1123,7 @@ def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmld
         md.published, md.date_sources["published"] = url_day, "url"
     if md.published:
         return
-    shown = shown_day_near_headline(tree, md.title)
+    shown = shown_day_near_headline(tree)
     if shown:
         md.published, md.date_sources["published"] = shown, "shown"
         return

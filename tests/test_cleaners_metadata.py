@@ -695,18 +695,6 @@ def test_byline_update_line_is_no_name() -> None:
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
 
 
-def test_day_printed_by_a_headline_that_is_no_h1() -> None:
-    # a page builder shows the headline as a styled <p>; the day under it is the article's
-    head = '<meta property="og:title" content="Top 5 payroll tools in 2026">'
-    body = ('<div class="nav">Home Pricing Book a call</div><p class="hero">Top 5 payroll tools in 2026</p>'
-            '<p>Harbour HR Team</p><p>Feb 16, 2026</p><p>Payroll is the first tool a small team buys.</p>'
-            '<footer>Updated Mar 1, 2026</footer>')
-    html = _page(head=head, body=body + "".join(f"<p>{'Payroll runs monthly for every harbour team. ' * 6}</p>" for _ in range(4)))
-    art = clean_html(html, "https://harbourhr.example.com/blog/payroll-tools")
-    assert isinstance(art, Article)
-    assert (art.published[:10], art.date_sources["published"]) == ("2026-02-16", "shown")
-
-
 def test_mojibake_in_title_and_byline_is_repaired() -> None:
     # UTF-8 read as Latin-1 ("â\x80\x99") as well as cp1252 ("â€™")
     title = "A harbour pilot’s guide to the new bridge"
