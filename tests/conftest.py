@@ -49,6 +49,13 @@ def run_python(code: str, timeout: float = 120) -> str:
     return proc.stdout
 
 
+def modules_imported(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter holds after running ``code`` (a process's imports
+    are its memory and start-up CPU): sorted."""
+    probe = f"\nimport sys\nprint(' '.join(sorted(m for m in {modules!r} if m in sys.modules)))"
+    return run_python(code + probe).split()
+
+
 def call_newsclean(*args: str) -> subprocess.CompletedProcess[str]:
     """``newsclean ARGS`` called in this process, for refusals a command makes before it starts
     anything (no crawl, pool, server or signal handler): the code path of :func:`run_newsclean`

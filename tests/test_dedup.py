@@ -15,7 +15,7 @@ from newsclean.output import PartWriter, content_hash
 from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, SHINGLE_WORDS, DedupIndex,
                                     DedupIndexError, TextDigest, find_duplicates, lsh_params, shingles, signature, written_in_run)
 
-from .conftest import run_python
+from .conftest import modules_imported
 from .dedup_fixtures import distinct, measure, syndicated
 
 
@@ -62,9 +62,7 @@ def test_shingles_are_the_normalized_texts_words() -> None:
 
 def test_cleaning_workers_do_not_import_datasketch() -> None:
     # Its import loads scipy (~48 MB a process); the workers only compute signatures.
-    code = ("import sys, newsclean.crawler.components.worker_preload; "
-            "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
-    assert run_python(code).strip() == "[]"
+    assert modules_imported("import newsclean.crawler.components.worker_preload", ("datasketch", "scipy")) == []
 
 
 def test_lsh_params_are_datasketchs() -> None:
@@ -77,16 +75,14 @@ def test_lsh_params_are_datasketchs() -> None:
 def test_the_crawls_dedup_path_does_not_import_datasketch() -> None:
     # The main process indexes and looks up with signatures computed by the workers (and a
     # text's own when there is none): datasketch's import (scipy) cost a tenth of its CPU.
-    code = ("import sys\n"
-            "from newsclean.output.dedup import DedupIndex, TextDigest\n"
+    code = ("from newsclean.output.dedup import DedupIndex, TextDigest\n"
             "index = DedupIndex(None)\n"
             "text = 'the council said on monday that the new bridge would open in the spring ' * 3\n"
             "d = TextDigest.of(text)\n"
             "assert index.observe('a' * 32, d.content_hash, text, run_id='r', minhash=d.minhash) is None\n"
             "m = index.observe('b' * 32, 'other', text + ' again', run_id='r')\n"
-            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m\n"
-            "print(sorted(x for x in ('datasketch', 'scipy') if x in sys.modules))")
-    assert run_python(code).strip() == "[]"
+            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m")
+    assert modules_imported(code, ("datasketch", "scipy")) == []
 
 
 def test_the_index_finds_copies_by_given_signatures_without_numpy() -> None:
@@ -94,14 +90,12 @@ def test_the_index_finds_copies_by_given_signatures_without_numpy() -> None:
     # bands and compares them, in plain Python: it never imports numpy (12 MB of that process).
     text = "the council said on monday that the new bridge would open in the spring " * 3
     first, copy = TextDigest.of(text), TextDigest.of(text + " again")
-    code = ("import sys\n"
-            "from newsclean.output.dedup import DedupIndex\n"
+    code = ("from newsclean.output.dedup import DedupIndex\n"
             "index = DedupIndex(None)\n"
             f"assert index.observe('a' * 32, {first.content_hash!r}, {text!r}, run_id='r', minhash={first.minhash!r}) is None\n"
             f"m = index.observe('b' * 32, {copy.content_hash!r}, {text + ' again'!r}, run_id='r', minhash={copy.minhash!r})\n"
-            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m\n"
-            "print(sorted(x for x in ('numpy', 'datasketch', 'scipy') if x in sys.modules))")
-    assert run_python(code).strip() == "[]"
+            "assert m is not None and m.kind == 'near' and m.duplicate_of == 'a' * 32, m")
+    assert modules_imported(code, ("numpy", "datasketch", "scipy")) == []
 
 
 def test_a_signature_computed_elsewhere_finds_the_same_copies() -> None:

@@ -19,7 +19,7 @@ from newsclean.crawler.components.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RE
 
 from newsclean.output.dedup import TextDigest
 
-from .conftest import read_parts, run_newsclean, run_python
+from .conftest import modules_imported, read_parts, run_newsclean, run_python
 
 # Invented site: a sidebar of teaser headlines that repeats on every page (template), around
 # articles of invented text.
@@ -232,16 +232,14 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
     # index no longer needs: the workers compute the signatures) and Scrapy's remote control,
     # which a None in EXTENSIONS imported to name it (aiohttp: 9 MB), cost memory and start-up
     # CPU for nothing. A fresh process, as a crawl is.
-    code = ("import sys\n"
-            "from scrapy.settings import Settings\n"
+    code = ("from scrapy.settings import Settings\n"
             "from newsclean.crawler import settings\n"
             "from newsclean.crawler.components import cleaning, dedup, pipelines, pool\n"
             "s = Settings()\n"
             "s.setmodule(settings)\n"
             "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
-            "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does\n"
-            "print(sorted(m for m in ('trafilatura', 'justext', 'py3langid', 'aiohttp', 'numpy') if m in sys.modules))")
-    assert run_python(code).strip() == "[]"
+            "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does")
+    assert modules_imported(code, ("trafilatura", "justext", "py3langid", "aiohttp", "numpy")) == []
 
 
 def test_stall_probe_records_the_worst_lateness() -> None:
