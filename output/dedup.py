@@ -215,6 +215,14 @@ def _jaccard(a: Any, b: Any) -> float:
     return float(sum(x == y for x, y in zip(a, b))) / float(len(a))
 
 
+def _legendre(n: int, x: float) -> tuple[float, float]:
+    """P_n(x) and its derivative P_n'(x) (Bonnet's recurrence), for ``x`` inside (-1, 1)."""
+    p0, p1 = 1.0, x
+    for k in range(2, n + 1):
+        p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+    return p1, n * (x * p1 - p0) / (x * x - 1)
+
+
 def _gauss_legendre(n: int) -> tuple[list[float], list[float]]:
     """Nodes and weights of n-point Gauss-Legendre quadrature on [-1, 1] (numpy's ``leggauss``):
     each node is a root of the Legendre polynomial P_n, found by Newton's method."""
@@ -222,18 +230,12 @@ def _gauss_legendre(n: int) -> tuple[list[float], list[float]]:
     for i in range(1, n + 1):
         x = math.cos(math.pi * (i - 0.25) / (n + 0.5))
         for _ in range(100):
-            p0, p1 = 1.0, x
-            for k in range(2, n + 1):
-                p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
-            derivative = n * (x * p1 - p0) / (x * x - 1)
-            step = p1 / derivative
+            value, derivative = _legendre(n, x)
+            step = value / derivative
             x -= step
             if abs(step) < 1e-15:
                 break
-        p0, p1 = 1.0, x
-        for k in range(2, n + 1):
-            p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
-        derivative = n * (x * p1 - p0) / (x * x - 1)
+        derivative = _legendre(n, x)[1]
         nodes.append(x)
         weights.append(2 / ((1 - x * x) * derivative * derivative))
     return nodes, weights
