@@ -205,10 +205,6 @@ def _values(hashvalues: Any) -> array.array:
     return values
 
 
-def _from_blob(blob: bytes) -> Signature:
-    return Signature(_values(blob))
-
-
 def _jaccard(a: Any, b: Any) -> float:
     """The Jaccard estimate of two signatures' values (datasketch's ``MinHash.jaccard``)."""
     a, b = _values(a), _values(b)
@@ -276,7 +272,7 @@ def band_keys(hashvalues: Any, bands: int, rows: int) -> list[tuple[int, int]]:
     collision only adds a candidate, which the signature comparison then rejects."""
     if bands < 1 or rows < 1:
         raise ValueError(f"no LSH bands set ({bands} x {rows}): call Entries.use_bands first")
-    hv = array.array("Q", _values(hashvalues)[:bands * rows])
+    hv = _values(hashvalues)[:bands * rows]   # a slice: a copy, the caller's values stay as they are
     hv.byteswap()   # big-endian, as MinHashLSH's band bytes
     raw, width = hv.tobytes(), rows * 8
     return [(b, int.from_bytes(_band_hash(raw[b * width:(b + 1) * width]), "big", signed=True)) for b in range(bands)]
@@ -711,11 +707,12 @@ class DedupIndex:
         exact = next((e for e in self.entries.with_hash(content_hash) if candidate(e)), None)
         if exact is not None:
             return Match(exact.root, "exact", 1.0) if exact.root != record_id else None
+        values = _values(sig.hashvalues)   # once, not per candidate (a LeanMinHash's are numpy's)
         for e in self.candidates(sig):
             # LSH buckets only suggest; the signature estimate decides.
             if not candidate(e):
                 continue
-            similarity = _jaccard(sig.hashvalues, _from_blob(e.minhash).hashvalues)
+            similarity = _jaccard(values, e.minhash)
             if similarity >= self.threshold:
                 return Match(e.root, "near", similarity) if e.root != record_id else None
         return None
@@ -728,7 +725,7 @@ class DedupIndex:
         is a copy that will not be kept (``keep=False``: dropped copies are not in the output).
         ``minhash``: the text's signature if already computed (:class:`TextDigest`).
         The one sequence the crawl, ``newsclean clean`` and :func:`find_duplicates` all follow."""
-        sig = _from_blob(minhash) if minhash is not None else Signature(signature_values(text))
+        sig = Signature(_values(minhash) if minhash is not None else signature_values(text))
         match = self.find(record_id, content_hash, sig, run_id=run_id)
         if match is None or keep:
             self.add(record_id, content_hash, sig, root=match.duplicate_of if match else None,
