@@ -378,8 +378,8 @@ def site_for_url(url: str, registry: dict[str, Site]) -> Site | None:
     best, best_len = None, 0
     for site in registry.values():
         domain = site.claims(host)
-        site_port = _port(site.base_url)
-        if domain and (site_port is None or site_port == port) and len(domain) >= best_len:
+        # the base URL's port is parsed only for the sites claiming the host, not for every site a page
+        if domain and len(domain) >= best_len and _port(site.base_url) in (None, port):
             best, best_len = site, len(domain)
     return best
 
