@@ -818,16 +818,9 @@ def _text_byline(tree: etree._Element) -> list[str]:
         if el is not None and any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
             continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>"),
-        # else, for a label alone in its element, the label with the element after it ("Written
-        # by" + "Jane Doe", then a bio), else the element around it
+        # else, for a label alone in its element, the element around it
         texts = [" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""]
         if el is not None and _LABEL_NODE.fullmatch(texts[1]) and el.getparent() is not None:
-            after = el.getnext()
-            if (el.tail or "").strip():   # "<strong>Contributors:</strong> Jane Doe"
-                texts.append(" ".join(f"{texts[1]} {el.tail}".split()))
-            elif after is not None and isinstance(after.tag, str):   # a list: one name an item
-                parts = [" ".join(li.itertext()) for li in after] if after.tag in ("ul", "ol") else after.itertext()
-                texts.append(" ".join(f"{texts[1]} {', '.join(parts) if after.tag in ('ul', 'ol') else ''.join(parts)}".split()))
             texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
         for text in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
