@@ -22,7 +22,7 @@ def http_errors(ctx: Ctx) -> Outcome:
     s.page("/a/busy-article-three-here/", Reply(b"busy", status=503, ctype="text/plain",
                                                 headers={"Retry-After": "1"}))
     sitemap = s.sitemap(s.url(f"/a/{p}/") for p in
-                                  ("good-article-one-here", "broken-article-two-here", "busy-article-three-here"))
+                        ("good-article-one-here", "broken-article-two-here", "busy-article-three-here"))
     run = ctx.crawl(sitemap)
     written, failed = len(run.records()), run.count("newsclean/fetch/failed/article")
     held = not run.timed_out and run.tracebacks == 0 and written == 1 and failed == 2
