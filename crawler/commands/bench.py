@@ -41,6 +41,8 @@ from typing import Any
 
 import orjson
 
+from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields
+
 # Invented vocabulary: article text and chrome are assembled from it, never from real pages.
 WORDS = ("council harbour budget river school transit clinic market farmers winter bridge rail "
          "museum league coach startup tariff drought festival library ferry energy grid water "
@@ -189,12 +191,9 @@ def tree_roles(pid: int) -> dict[int, str]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
+            fields = stat_fields(int(entry))
+            if fields and len(fields) > 1:
+                children.setdefault(int(fields[1]), []).append(int(entry))
     out, todo = {pid: "main"}, [pid]
     while todo:
         p = todo.pop()
@@ -214,15 +213,8 @@ def _is_forkserver(pid: int) -> bool:
 
 def _proc_sample(pid: int) -> tuple[float, int] | None:
     """(user+sys CPU seconds, PSS bytes) of one process, or None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            fields = fh.read().rsplit(b")", 1)[1].split()
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-            pss = next((int(line.split()[1]) * 1024 for line in fh if line.startswith(b"Pss:")), 0)
-    except (OSError, ValueError, IndexError):
-        return None
-    tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tick, pss
+    cpu, pss = cpu_seconds(pid), pss_bytes(pid)
+    return None if cpu is None or pss is None else (cpu, pss)
 
 
 class TreeSampler:

@@ -53,6 +53,7 @@ from typing import Any
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
+from newsclean.crawler.components.procfs import cpu_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -160,19 +161,6 @@ def _warm_up() -> None:
         clean_html(_WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/")
     except Exception:  # noqa: BLE001 - a failed warm-up only costs the first page time
         pass
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) a process has used, from /proc; None where unreadable."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            fields = fh.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _inject_fault(faults: dict[str, str], html: str | bytes, timeout: float) -> None:
@@ -304,7 +292,7 @@ class _Slot:
         """Wait for the worker's answer until it has used ``timeout`` (+ grace) seconds of CPU
         on this page, or :data:`WALL_FACTOR` times that on the wall clock; True if it answered."""
         started, pid = time.monotonic(), self.proc.pid
-        cpu0 = _cpu_seconds(pid)
+        cpu0 = cpu_seconds(pid)
         wall_limit = (timeout + KILL_GRACE) * (WALL_FACTOR if cpu0 is not None else 1.0)
         while True:
             left = wall_limit - (time.monotonic() - started)
@@ -312,7 +300,7 @@ class _Slot:
                 return True
             if left <= 0:
                 return False
-            cpu = _cpu_seconds(pid) if cpu0 is not None else None
+            cpu = cpu_seconds(pid) if cpu0 is not None else None
             if cpu is not None and cpu - cpu0 > timeout + KILL_GRACE:   # type: ignore[operator]
                 return False
 
