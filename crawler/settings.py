@@ -113,7 +113,7 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "newsclean.crawler.components.logs.OneLineLogs": 100,
     "newsclean.crawler.state.redis_state.Coordinator": 300,               # Redis only: heartbeat, recovery, the end
-    "spidermon.contrib.scrapy.extensions.Spidermon": 400,   # before the manifest: it reads the checks
+    "newsclean.crawler.components.extensions.ClosingMonitors": 400,   # spidermon, loaded at close; before the manifest: it reads the checks
     "newsclean.crawler.components.extensions.RunManifestExtension": 500,
     "newsclean.crawler.components.extensions.DiskFullStop": 510,
     "newsclean.crawler.components.extensions.GcFreeze": 550,

@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
-import jsonschema
 from courlan.clean import TRACKERS_RE
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
@@ -212,6 +211,10 @@ def build_reject(*, url: str, site: str, reason: str, detail: str, fetched_at: d
 
 
 def _validate(record: Mapping[str, Any], schema: dict[str, Any]) -> None:
+    # Imported here: a crawl builds records and never validates them (jsonschema and its
+    # format checkers: 4 MB of its main process); `newsclean clean` and the tests do.
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(record))
     if error is not None:

@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html
@@ -240,6 +241,55 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
             "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
             "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does")
     assert modules_imported(code, ("trafilatura", "justext", "py3langid", "aiohttp", "numpy")) == []
+
+
+def test_a_plain_crawl_loads_redis_never_and_spidermon_only_to_run_its_monitors(site_server, tmp_path: Path) -> None:
+    # A crawl that is not on Redis needs neither redis nor scrapy-redis (7 MB of its main
+    # process), and spidermon with jsonschema (8 MB) only for the health checks it runs when
+    # the spider closes. The probe wraps the monitors' close handler of a real crawl.
+    server, root = site_server
+    base = server.base_url
+    (root / "2026/03/01/one-story").mkdir(parents=True)
+    (root / "2026/03/01/one-story/index.html").write_text(article(1))
+    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                      f"<url><loc>{base}/2026/03/01/one-story/</loc></url></urlset>")
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap.xml\n")
+    out = tmp_path / "out"
+    code = f"""
+import sys
+import orjson
+from newsclean.crawler.components import extensions
+heavy = ("redis", "scrapy_redis", "spidermon", "jsonschema")
+seen = {{}}
+run_monitors = extensions.ClosingMonitors.spider_closed
+def probe(self, spider):
+    seen["before"] = [m for m in heavy if m in sys.modules]
+    run_monitors(self, spider)
+    seen["after"] = [m for m in heavy if m in sys.modules]
+extensions.ClosingMonitors.spider_closed = probe
+from newsclean.crawler.commands import cli
+rc = cli.main(["crawl", "--url", {base + "/"!r}, "--out", {str(out)!r}, "-s", "AUTOTHROTTLE_ENABLED=False",
+               "-s", "NEWSCLEAN_CLEAN_WORKERS=0"])
+print(orjson.dumps({{"rc": rc, **seen}}).decode())
+"""
+    seen = orjson.loads(run_python(code).splitlines()[-1])
+    assert seen == {"rc": 0, "before": [], "after": ["spidermon", "jsonschema"]}
+    manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
+    checks = {c["name"]: c["passed"] for c in manifest["checks"]}
+    assert checks["articles_written"] is True and checks["discovery"] is True   # the monitors ran
+
+
+def test_monitors_that_run_before_the_close_get_spidermon_from_the_start() -> None:
+    from scrapy.utils.test import get_crawler
+    from spidermon.contrib.scrapy.extensions import Spidermon
+
+    from newsclean.crawler import settings
+    from newsclean.crawler.components.extensions import ClosingMonitors
+
+    project = {k: getattr(settings, k) for k in dir(settings) if k.isupper()}
+    assert type(ClosingMonitors.from_crawler(get_crawler(settings_dict=project))) is ClosingMonitors
+    early = get_crawler(settings_dict={**project, "SPIDERMON_SPIDER_OPEN_MONITORS": project["SPIDERMON_SPIDER_CLOSE_MONITORS"]})
+    assert type(ClosingMonitors.from_crawler(early)) is Spidermon
 
 
 def test_stall_probe_records_the_worst_lateness() -> None:

@@ -223,7 +223,8 @@ def test_a_worker_killed_between_any_two_hand_overs_leaves_every_request_to_the_
     from scrapy import Spider
     from scrapy.http import Request
 
-    from newsclean.crawler.state.redis_state import Queue, RedisArticleStore, reclaim_dead
+    from newsclean.crawler.state.redis_scheduler import Queue
+    from newsclean.crawler.state.redis_state import RedisArticleStore, reclaim_dead
 
     client = redis.Redis.from_url(redis_url)
     urls = [f"https://example.com/news/{i}.html" for i in range(6)]

@@ -14,13 +14,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newsclean.crawler.items import ArticleItem, RejectItem
-from newsclean.crawler.state.redis_state import connect, live_workers, namespace, redact, redis_url, worker_id
+from newsclean.crawler.state.redis_state import connect, live_workers, namespace, redact, redis_error, redis_url, worker_id
 from newsclean.crawler.state import state_dir
 from newsclean.output import iter_records
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
@@ -28,7 +27,6 @@ from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, 
 logger = logging.getLogger(__name__)
 
 MODES = ("keep", "drop")
-INDEX_ERRORS = (sqlite3.Error, redis.RedisError)
 
 
 def dedup_options(settings: Any) -> tuple[str, float]:
@@ -72,6 +70,8 @@ class DedupPipeline:
         self.threshold = threshold
         self.index: DedupIndex | None = None
         self._redis: Any = None
+        #: What a broken index raises: SQLite's errors, and Redis's when the index is there.
+        self.index_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
         self.site = ""
 
     @classmethod
@@ -94,6 +94,7 @@ class DedupPipeline:
             return DedupIndex(self.index_path, threshold=self.threshold)
         # On Redis the index is shared by every worker (see docs/scale-out.md).
         self._redis = connect(url)
+        self.index_errors = (sqlite3.Error, redis_error())
         owner = {"worker": worker_id(settings), "host": socket.gethostname(),
                  "root": os.path.abspath(self.root) if self.root is not None else ""}
         return DedupIndex(threshold=self.threshold, entries=RedisEntries(self._redis, namespace(settings), owner))
@@ -135,7 +136,7 @@ class DedupPipeline:
             match = self.index.observe(record["id"], record["content_hash"], record["text"],
                                        run_id=self.run_id, site=self.site, keep=self.mode == "keep",
                                        minhash=item.minhash)
-        except INDEX_ERRORS as exc:
+        except self.index_errors as exc:
             # The index is gone (Redis down, disk full): the record still goes out, unmarked.
             self._index_error(exc)
             return item
@@ -177,7 +178,7 @@ class DedupPipeline:
             if forgotten:
                 self.stats.set_value(f"{self.STATS}/forgotten_unwritten", forgotten)
             self.stats.set_value(f"{self.STATS}/index_size", self.index.count())
-        except INDEX_ERRORS as exc:   # the entries stay pending: the next run settles them
+        except self.index_errors as exc:   # the entries stay pending: the next run settles them
             self._index_error(exc)
         finally:
             self.index.close()

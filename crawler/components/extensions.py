@@ -192,3 +192,48 @@ class GcFreeze:
 
     def spider_closed(self) -> None:
         gc.unfreeze()
+
+
+class ClosingMonitors:
+    """Spidermon, imported when its monitors run: at spider close.
+
+    The crawl's monitors (``SPIDERMON_SPIDER_CLOSE_MONITORS``, the health checks) run when a
+    spider closes, but Scrapy imports an extension's class at start: spidermon and what it
+    pulls in (jsonschema, unittest, slugify: 8 MB of the main process) sat in memory for the
+    whole crawl. This stands in its place (the same order, the same settings) and builds
+    spidermon's own extension when the spider closes, running its close monitors there.
+    Monitors that must run earlier (on open, periodic, at engine stop, field coverage) need
+    spidermon from the start: with any of them set, spidermon's extension is used as it is.
+    """
+
+    #: Spidermon settings whose monitors or counters run before the spider closes.
+    EARLY = ("SPIDERMON_SPIDER_OPEN_MONITORS", "SPIDERMON_SPIDER_OPEN_EXPRESSION_MONITORS",
+             "SPIDERMON_ENGINE_STOP_MONITORS", "SPIDERMON_ENGINE_STOP_EXPRESSION_MONITORS",
+             "SPIDERMON_PERIODIC_MONITORS", "SPIDERMON_ADD_FIELD_COVERAGE")
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        settings = crawler.settings
+        if not settings.getbool("SPIDERMON_ENABLED"):
+            raise NotConfigured
+        if any(settings.get(name) for name in cls.EARLY):
+            from spidermon.contrib.scrapy.extensions import Spidermon
+
+            return Spidermon.from_crawler(crawler)
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any) -> None:
+        from spidermon.contrib.scrapy.extensions import Spidermon
+
+        settings = self.crawler.settings
+        monitors = Spidermon(self.crawler,
+                             spider_closed_suites=settings.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS"),
+                             spider_closed_expression_suites=settings.getlist("SPIDERMON_SPIDER_CLOSE_EXPRESSION_MONITORS"),
+                             expressions_monitor_class=settings.get("SPIDERMON_EXPRESSIONS_MONITOR_CLASS"))
+        monitors.periodic_tasks[spider] = []   # what its spider_opened would have set: none here
+        monitors.spider_closed(spider)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from newsclean.crawler.components.monitors import HEALTH_STATS
+#: Stats prefix of the checks' outcomes (``<prefix>/<check>``): written by the monitors, read here.
+HEALTH_STATS = "newsclean/health"
 
 #: When several checks fail, the reason names the most telling one.
 PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")

@@ -14,9 +14,8 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
+from newsclean.crawler.components.health import HEALTH_STATS
 from newsclean.crawler.sites import Health
-
-HEALTH_STATS = "newsclean/health"
 
 
 def _sum(stats: dict[str, Any], prefix: str) -> int:

@@ -30,20 +30,20 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from hashlib import sha1
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
-from scrapy_redis.queue import PriorityQueue as _PriorityQueue
-from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
 from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
 from newsclean.output.redact import mask_credentials
+
+if TYPE_CHECKING:
+    import redis
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,14 @@ def redis_url(settings: Any) -> str | None:
     return settings.get("NEWSCLEAN_REDIS_URL") or os.environ.get(URL_ENV) or None
 
 
+def redis_error() -> type[Exception]:
+    """redis's base error class, imported on first need: a crawl that is not on Redis never
+    loads the client (and where this is asked for, it holds one, so it is loaded already)."""
+    import redis
+
+    return redis.RedisError
+
+
 class RedisUnavailable(RuntimeError):
     """Redis cannot be reached; the message names the redacted URL and the cause."""
 
@@ -89,6 +97,8 @@ class RedisUnavailable(RuntimeError):
 def connect(url: str) -> redis.Redis:
     """A client for ``url`` (``redis://``, ``rediss://`` for TLS, with user/password), checked
     with a PING. Raises :class:`RedisUnavailable` with a redacted one-line message."""
+    import redis   # here, not at module level: only a Redis crawl pays for the client (7 MB)
+
     try:
         client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
                                       health_check_interval=30, retry_on_timeout=True)
@@ -390,128 +400,7 @@ def reclaim_dead(client: redis.Redis, ns: str, me: str, store: RedisArticleStore
     return requeued, redo
 
 
-class Queue(_PriorityQueue):
-    """scrapy-redis's priority queue with each hand-over of a request atomic, so that a worker
-    killed at any instant leaves every request where :func:`reclaim_dead` finds it:
-
-    - push: the request enters the queue and leaves ``<ns>:claimed`` in one transaction;
-    - pop: one script moves it from the queue to ``<queue>:taken:<worker>``, then one
-      transaction notes it in ``<ns>:inflight`` and removes it from there.
-
-    (A pop used to be noted in flight by a downloader middleware, which Scrapy runs a loop
-    turn later: a worker killed in its first second lost the requests it had just popped.)
-    """
-
-    ns = "newsclean"   # both set by Scheduler.open
-    worker = ""
-
-    _TAKE = """
-    local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    if #top == 0 then return false end
-    redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
-    redis.call('HSET', KEYS[2], top[1], top[2])
-    return top[1]
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # EVALSHA: a pop per request must not send the script's text each time
-        self._take = self.server.register_script(self._TAKE)
-
-    @property
-    def taken_key(self) -> str:
-        return f"{self.key}:taken:{self.worker}"
-
-    def push(self, request: Request) -> None:
-        with self.server.pipeline(transaction=True) as pipe:
-            pipe.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
-            pipe.hdel(f"{self.ns}:claimed", inflight_key(request))
-            pipe.execute()
-
-    def pop(self, timeout: int = 0) -> Request | None:
-        data = self._take(keys=[self.key, self.taken_key])
-        if not data:
-            return None
-        request = self._decode_request(data)
-        with self.server.pipeline(transaction=True) as pipe:
-            if request.meta.get("newsclean_kind"):
-                pipe.hset(f"{self.ns}:inflight", inflight_key(request), held_by(self.worker, request_entry(request)))
-            pipe.hdel(self.taken_key, data)
-            pipe.execute()
-        return request
-
-
-# -- scheduler and coordination --------------------------------------------------------------
-
-class Scheduler(_RedisScheduler):
-    """scrapy-redis's scheduler, connected through :func:`connect` (redacted errors), that
-    stops the crawl cleanly when Redis goes away instead of failing on every request."""
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Scheduler:  # type: ignore[override]
-        url = redis_url(settings)
-        if not url:
-            raise NotConfigured  # not on Redis: nothing to warn about
-        ns = namespace(settings)
-        return cls(
-            server=connect(url),                     # one place makes clients: ours (redacted errors)
-            persist=True,                            # the last worker clears the queue, not the first
-            queue_key=f"{ns}:%(spider)s:requests",
-            dupefilter_key=f"{ns}:%(spider)s:dupefilter",
-            dupefilter_cls="scrapy_redis.dupefilter.RFPDupeFilter",
-            queue_cls="newsclean.crawler.state.redis_state.Queue",
-        )
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Scheduler:  # type: ignore[override]
-        instance = cls.from_settings(crawler.settings)
-        instance.stats = crawler.stats
-        instance.crawler = crawler
-        return instance
-
-    def open(self, spider: Any) -> None:
-        from scrapy_redis.dupefilter import RFPDupeFilter
-
-        # scrapy-redis would build its own client from REDIS_URL; share ours instead.
-        self.df = RFPDupeFilter(self.server, key=self.dupefilter_key % {"spider": spider.name})
-        super().open(spider)
-        self.queue.ns, self.queue.worker = namespace(self.crawler.settings), worker_id(self.crawler.settings)
-
-    def _gone(self, exc: Exception) -> None:
-        msg = f"Redis went away: {redact(str(exc))}"
-        if self.stats is not None and not self.stats.get_value("newsclean/redis/error"):
-            self.stats.set_value("newsclean/redis/error", msg)
-            logger.error("%s; stopping this worker", msg)
-            from scrapy.utils.defer import deferred_from_coro
-
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_error"))
-
-    def enqueue_request(self, request: Request) -> bool:
-        try:
-            return super().enqueue_request(request)
-        except redis.RedisError as exc:
-            self._gone(exc)
-            return False
-
-    def next_request(self) -> Request | None:
-        try:
-            return super().next_request()
-        except redis.RedisError as exc:
-            self._gone(exc)
-            return None
-
-    def has_pending_requests(self) -> bool:
-        try:
-            return super().has_pending_requests()
-        except redis.RedisError:
-            return False
-
-    def close(self, reason: str) -> None:
-        try:
-            super().close(reason)
-        except redis.RedisError:
-            pass
-
+# -- coordination (the Redis queue and scheduler: crawler/state/redis_scheduler.py) --------------
 
 class Coordinator:
     """Extension: heartbeat, in-flight recovery and the crawl's end across workers."""
@@ -551,7 +440,7 @@ class Coordinator:
         busy = self._busy() or time.monotonic() - self._opened < STARTUP_GRACE_S
         try:
             self.r.set(f"{self.ns}:worker:{self.worker}", "busy" if busy else "idle", px=HEARTBEAT_TTL_MS)
-        except redis.RedisError:
+        except redis_error():
             pass   # the scheduler reports Redis failures; a missed beat only delays recovery
 
     def spider_opened(self, spider: Any) -> None:
@@ -588,7 +477,7 @@ class Coordinator:
             others_busy = any(self.r.get(f"{self.ns}:worker:{w}") == b"busy"
                               for w in live_workers(self.r, self.ns) if w != self.worker)
             queued = sum(self.r.zcard(k) for k in self.r.scan_iter(f"{self.ns}:*:requests", count=SCAN_COUNT))
-        except redis.RedisError as exc:
+        except redis_error() as exc:
             self.crawler.stats.set_value("newsclean/redis/error", f"Redis went away: {redact(str(exc))}")
             return
         # In-flight entries of live, idle workers do not count: they are records waiting in
@@ -609,7 +498,7 @@ class Coordinator:
                 for key in self.r.scan_iter(f"{self.ns}:*:dupefilter", count=SCAN_COUNT):
                     self.r.delete(key)
                 self.r.delete(f"{self.ns}:crawl")
-        except redis.RedisError:
+        except redis_error():
             pass
 
 
@@ -619,7 +508,7 @@ class RedisAddon:
 
     def update_settings(self, settings: Any) -> None:
         if redis_url(settings):
-            settings.set("SCHEDULER", "newsclean.crawler.state.redis_state.Scheduler", priority="addon")
+            settings.set("SCHEDULER", "newsclean.crawler.state.redis_scheduler.Scheduler", priority="addon")
             settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
 
 
