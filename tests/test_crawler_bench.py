@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import random
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import orjson
 
 from .conftest import REPO
 
@@ -40,3 +44,83 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process"):
         assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB", out), label
     assert "crawl CPU a page / clean_html CPU a page = " in out
+
+
+# -- the peers (--peers): other systems on the same URLs, scored against the pages' truth -----------
+TOPICS = ("harbour", "library", "tram", "orchard")
+WORDS = ("council ferry budget river school clinic market farmers winter bridge museum league coach "
+         "festival archive survey tenants orchestra nurses storm coast ballot district wages airport "
+         "gallery forest wildlife volunteers village road pension exports inflation savings").split()
+
+
+def write_truth_folder(root: Path) -> dict[str, str]:
+    """A tiny Scrapinghub-layout folder (``ground-truth.json`` + ``html/<id>.html``) of invented
+    articles, one site; returns each page's truth (its paragraphs)."""
+    (root / "html").mkdir(parents=True)
+    truth, rows = {}, {}
+    nav = "".join(f'<li><a href="/{w}/">{w.title()}</a></li>' for w in WORDS[:12])
+    for n, topic in enumerate(TOPICS):
+        rng = random.Random(n)
+        paras = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 60))).capitalize() + f" The {topic} story."
+                 for _ in range(6)]
+        body = "".join(f"<p>{p}</p>" for p in paras)
+        page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The {topic} report</title>'
+                f'<meta property="og:type" content="article"><meta property="og:title" content="The {topic} report">'
+                f'<meta property="article:published_time" content="2026-03-0{n + 1}T08:00:00Z"></head>'
+                f'<body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>The {topic} report</h1>'
+                f'<div class="byline">By Ada Reporter</div><div class="entry-content">{body}</div></article></main>'
+                f'<footer><p>Bench Gazette, all rights reserved.</p></footer></body></html>')
+        key = f"page-{n}"
+        (root / "html" / f"{key}.html").write_text(page, "utf-8")
+        truth[key] = "\n\n".join(paras)
+        rows[key] = {"articleBody": truth[key], "url": f"https://gazette.example/{topic}/"}
+    (root / "ground-truth.json").write_text(orjson.dumps(rows).decode(), "utf-8")
+    return truth
+
+
+def test_texts_are_scored_once_a_page_against_the_served_pages_truth(tmp_path: Path) -> None:
+    from newsclean.crawler.commands.bench import score_texts, served_truth
+
+    truth = write_truth_folder(tmp_path / "pages")
+    served = served_truth(tmp_path / "pages")
+    assert served is not None and sorted(served.truth.values()) == sorted(truth.values())
+    texts = [truth[f"page-{n}"] for n in range(4)]
+    assert score_texts(texts, served, 4)["f1"] == 1.0
+    # A page fetched under three URLs is one page: its copies do not outweigh the others.
+    half = score_texts([texts[0]] * 3 + ["", "", ""], served, 4)
+    assert half["precision"] == 1.0 and abs(half["recall"] - 0.25) < 1e-9
+    # Only the pages the URLs served count: 2 URLs served pages 0 and 1.
+    assert score_texts(texts[:2], served, 2)["f1"] == 1.0
+    # A page's text with the site's chrome added loses precision, not its place.
+    noisy = score_texts([texts[0] + "\n" + " ".join(WORDS)] + texts[1:], served, 4)
+    assert noisy["recall"] == 1.0 and noisy["precision"] < 1.0
+    # A folder without truth scores nothing.
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "a.html").write_text("<html><body><p>nothing known</p></body></html>", "utf-8")
+    assert served_truth(tmp_path / "bare") is None
+
+
+def test_peer_rows_fetch_every_served_url_and_are_measured(tmp_path: Path) -> None:
+    write_truth_folder(tmp_path / "pages")
+    proc = bench("--pages", "8", "--pages-dir", str(tmp_path / "pages"), "--seconds", "0.2", "--peers",
+                 "--polite-pages", "4")
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    table = {line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")
+             for line in proc.stdout.splitlines() if line.startswith("| ") and not line.startswith("| system")}
+    expected = {"Scrapy fetch-only (a)": 8, "newsclean crawl (c)": 8, "trafilatura CLI `--json`": 8,
+                "trafilatura CLI `--json --with-metadata`": 8, "newsclean crawl, default politeness": 4}
+    installed = importlib.util.find_spec("newsplease") is not None
+    news_please = "news-please CLI (Download crawler, no image fetching)"
+    if installed:
+        expected[news_please] = 8
+    else:
+        assert table[news_please][1] == "not installed", table
+    for label, pages in expected.items():
+        _, got, pps, cpu_ms, pss, f1 = table[label]
+        assert int(got) == pages, (label, table[label])          # every served URL is a page
+        assert float(pps) > 0 and float(cpu_ms) > 0 and int(pss.removesuffix(" MB")) > 0, (label, table[label])
+        if label.startswith("Scrapy"):
+            assert f1 == "-"
+        else:   # invented articles in a plain layout: every system finds most of each
+            assert float(f1) > 0.8, (label, table[label])
+    assert "F1 over the served pages with truth" in proc.stdout

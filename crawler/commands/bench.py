@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import importlib.util
 import os
+import re
 import random
 import socket
 import subprocess
@@ -35,10 +38,13 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
+import lxml.html
 import orjson
 
 from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields
@@ -259,13 +265,18 @@ class TreeSampler:
         self._thread.join()
 
 
+#: Politeness relaxed for a benchmark (one local host): what every bench crawl sets but the
+#: default-politeness row (``--peers``), which keeps the project's own settings.
+RELAXED = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
+           "CONCURRENT_REQUESTS_PER_DOMAIN": "32"}
+
+
 def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 1,
-              redis: str | None = None) -> dict[str, Any]:
+              redis: str | None = None, relaxed: bool = True) -> dict[str, Any]:
     """One crawl (``procs`` crawler processes sharing ``redis``, or one process alone) as
     subprocesses; its pages/s, CPU (main processes and the rest of their trees apart), peak
-    PSS of the trees, and its final stats (summed over processes)."""
-    sets = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
-            "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES": "True",
+    PSS of the trees, its final stats (summed over processes) and output directories."""
+    sets = {**(RELAXED if relaxed else {}), "NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES": "True",
             "NEWSCLEAN_STALL_PROBE": "True", "NEWSCLEAN_PROGRESS_INTERVAL": "-1", "LOG_LEVEL": "WARNING",
             "NEWSCLEAN_PART_MAX_RECORDS": "5000"}
     if workers is not None:
@@ -300,7 +311,7 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
             "cpu": sum(sampler.cpu.values()), "cpu_main": cpu_main,
             "cpu_workers": sum(sampler.cpu.values()) - cpu_main, "peak_pss": sampler.peak_pss,
-            "peak_roles": sampler.peak_roles,
+            "peak_roles": sampler.peak_roles, "outs": outs,
             "stats": stats, "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
 
 
@@ -380,11 +391,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="CPU seconds (b) and (b2) run at least, after one pass over the pages (default: %(default)s)")
     ap.add_argument("--redis", metavar="URL", help="instead: one vs two crawler processes sharing this Redis "
                     "(scale-out); 'local' starts a redis-server from PATH on a free port")
+    ap.add_argument("--peers", action="store_true",
+                    help="also run the peers on the same URLs (trafilatura's CLI, news-please's CLI if installed) "
+                    "and a crawl with the default politeness; print the peer table (F1 where the folder has truth)")
+    ap.add_argument("--polite-pages", type=int, default=100, metavar="N",
+                    help="URLs of the default-politeness crawl (--peers; default: %(default)s)")
     ap.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     ap.add_argument("--measure", choices=("trafilatura", "clean_html"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.pages < 1:
-        ap.error("--pages must be at least 1")
+    if args.pages < 1 or args.polite_pages < 1:
+        ap.error("--pages and --polite-pages must be at least 1")
     if args.pages_dir:
         if not Path(args.pages_dir).is_dir():
             ap.error(f"--pages-dir {args.pages_dir}: not a directory")
@@ -398,14 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     cores = os.cpu_count() or 1
-    port = _free_port()
-    cmd = [sys.executable, "-m", "newsclean.crawler.commands.bench", "--serve", str(port), "--pages", str(args.pages)]
-    if args.pages_dir:
-        cmd += ["--pages-dir", args.pages_dir]
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    server, base = start_server(args.pages, args.pages_dir)
     try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        base = f"http://127.0.0.1:{port}"
         source = (f"{args.pages_dir} ({len(real_page_paths(Path(args.pages_dir)))} pages)" if args.pages_dir
                   else "generated")
         print(f"site: {base}  URLs: {args.pages}  source: {source}  cores: {cores}")
@@ -420,10 +430,26 @@ def main(argv: list[str] | None = None) -> int:
         c = run_crawl(base, [], args.workers)
         _report("(c) newsclean crawl", c)
         _ratios(a, b, b2, c, cores)
-        return 0 if a["rc"] in (0, 1) and c["rc"] in (0, 1) else 1
+        ok = a["rc"] in (0, 1) and c["rc"] in (0, 1)
+        if args.peers:
+            ok = run_peers(base, args, a, c) and ok
+        return 0 if ok else 1
     finally:
         server.terminate()
         server.wait(5)
+
+
+def start_server(n_pages: int, pages_dir: str | None) -> tuple[subprocess.Popen[str], str]:
+    """The benchmark site in a subprocess on a free port: the process and its base URL."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.bench", "--serve", str(port), "--pages", str(n_pages)]
+    if pages_dir:
+        cmd += ["--pages-dir", pages_dir]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    if server.stdout is None or server.stdout.readline().strip() != "ready":
+        server.kill()
+        raise SystemExit("the benchmark site did not start")
+    return server, f"http://127.0.0.1:{port}"
 
 
 def _ratios(a: dict[str, Any], b: dict[str, Any], b2: dict[str, Any], c: dict[str, Any], cores: int) -> None:
@@ -437,6 +463,200 @@ def _ratios(a: dict[str, Any], b: dict[str, Any], b2: dict[str, Any], c: dict[st
     print(f"c/a = {c['pps'] / a['pps'] if a['pps'] else 0:.2f}   c/(cores x b2) = "
           f"{c['pps'] / (cores * b2['pps']) if b2['pps'] else 0:.2f}   target c >= 0.85 x min(a, cores x b2) = "
           f"{0.85 * limit:.1f} pages/s: {'met' if c['pps'] >= 0.85 * limit else 'NOT met'} (wall clock: noisy on a shared machine)")
+
+
+# -- peers (--peers): other systems fetching the same URLs, scored alike ----------------------------
+#: trafilatura's CLI waits SLEEP_TIME (5 s) between two requests to one host and refuses loopback
+#: addresses (SSRF_PROTECTION): both relaxed, as the crawls' politeness is (:data:`RELAXED`).
+TRAFILATURA_CONFIG = "[DEFAULT]\nSLEEP_TIME = 0\nSSRF_PROTECTION = off\n"
+#: What the ``trafilatura`` script runs, in this interpreter.
+TRAFILATURA_CLI = "import sys; from trafilatura.cli import main; sys.exit(main())"
+#: Lines of news-please's own config.cfg the bench changes (pattern, new line): its files in a
+#: fresh directory, the crawls' relaxed concurrency, quiet logs, and newspaper's extractor that
+#: fetches no images (the default one downloads every image a page names, from the internet).
+NEWS_PLEASE_SETTINGS = (
+    (r"^working_path = .*$", "working_path = {work}/"),
+    (r"^CONCURRENT_REQUESTS=\d+$", "CONCURRENT_REQUESTS=32"),
+    (r"^CONCURRENT_REQUESTS_PER_DOMAIN=\d+$", "CONCURRENT_REQUESTS_PER_DOMAIN=32"),
+    (r"^LOG_LEVEL = \w+$", "LOG_LEVEL = ERROR"),
+    (r"^extractors = \['newspaper_extractor',", "extractors = ['newspaper_extractor_no_images',"),
+)
+
+
+def served_urls(base: str, n_pages: int) -> list[str]:
+    """The article URLs the benchmark site serves (its sitemap's)."""
+    return [base + article_path(i) for i in range(n_pages)]
+
+
+def run_process(cmd: list[str], stdout: Path) -> dict[str, Any]:
+    """``cmd`` as a subprocess writing its standard output to ``stdout``: wall time, CPU of its
+    process tree, the tree's peak PSS, return code and the end of its standard error."""
+    t0 = time.monotonic()
+    with stdout.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, cwd=stdout.parent)
+        with TreeSampler([proc.pid]) as sampler:
+            _, err = proc.communicate()
+            wall = time.monotonic() - t0
+    return {"rc": proc.returncode, "wall": wall, "cpu": sum(sampler.cpu.values()),
+            "peak_pss": sampler.peak_pss, "stderr": err[-3000:]}
+
+
+def run_trafilatura_cli(urls: list[str], extra: list[str]) -> dict[str, Any]:
+    """trafilatura's command line fetching ``urls`` (``-i urls.txt --json`` + ``extra``); with
+    the texts of the JSON lines it wrote."""
+    work = Path(tempfile.mkdtemp(prefix="newsclean-bench-trafilatura-"))
+    (work / "urls.txt").write_text("\n".join(urls) + "\n", "utf-8")
+    (work / "settings.cfg").write_text(TRAFILATURA_CONFIG, "utf-8")
+    r = run_process([sys.executable, "-c", TRAFILATURA_CLI, "-i", str(work / "urls.txt"), "--json",
+                     "--config-file", str(work / "settings.cfg"), *extra], work / "out.jsonl")
+    texts = [orjson.loads(line).get("text") or "" for line in (work / "out.jsonl").read_bytes().splitlines()
+             if line.strip()]
+    return {**r, "pages": len(texts), "texts": texts}
+
+
+def news_please_config(work: Path, urls: list[str]) -> bool:
+    """news-please's config.cfg and sitelist.hjson in ``work``: its ``Download`` crawler on
+    ``urls``, :data:`NEWS_PLEASE_SETTINGS` applied. False when news-please is not installed."""
+    spec = importlib.util.find_spec("newsplease")
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    text = (Path(next(iter(spec.submodule_search_locations))) / "config" / "config.cfg").read_text("utf-8")
+    for pattern, line in NEWS_PLEASE_SETTINGS:
+        text, n = re.subn(pattern, lambda _m, line=line: line.format(work=work), text, count=1, flags=re.M)
+        if not n:
+            raise SystemExit(f"news-please's config.cfg has no line like {pattern!r} (another version?)")
+    (work / "config.cfg").write_text(text, "utf-8")
+    (work / "sitelist.hjson").write_bytes(orjson.dumps({"base_urls": [{"url": urls, "crawler": "Download"}]}))
+    return True
+
+
+def run_news_please(urls: list[str]) -> dict[str, Any] | None:
+    """news-please's command line fetching ``urls``; with the main texts of the JSON files it
+    wrote. None when news-please is not installed in this interpreter's environment."""
+    work = Path(tempfile.mkdtemp(prefix="newsclean-bench-news-please-"))
+    if not news_please_config(work, urls):
+        return None
+    r = run_process([sys.executable, "-m", "newsplease", "-c", str(work)], work / "out.txt")
+    texts = [orjson.loads(path.read_bytes()).get("maintext") or "" for path in sorted((work / "data").rglob("*.json"))]
+    return {**r, "pages": len(texts), "texts": texts}
+
+
+def crawl_texts(r: dict[str, Any]) -> list[str]:
+    """The article texts a crawl of :func:`run_crawl` wrote."""
+    from newsclean.output.reader import find_parts, iter_records
+
+    return [rec.get("text") or "" for out in r["outs"] for rec in iter_records(find_parts(out))]
+
+
+@dataclass
+class ServedTruth:
+    """The served pages for scoring texts: each page's shingles (to tell which page a text came
+    from, whichever URL it was fetched under) and the truth of the pages that have one."""
+
+    shingles: list[set[int]]
+    truth: dict[int, str]
+
+
+def served_truth(pages_dir: Path) -> ServedTruth | None:
+    """:class:`ServedTruth` of a folder in a layout ``cleaners.bench`` reads (Fundus,
+    Scrapinghub); None when it has no truth."""
+    from newsclean.cleaners.bench import _shingles, load_dataset
+
+    try:
+        docs = load_dataset(pages_dir)
+    except (SystemExit, OSError, ValueError):
+        return None
+    # A page is known by its text (gzip.open's text mode turns \r\n into \n, so both sides do).
+    truth = {_html_key(d.html): d.truth for d in docs if d.truth}
+    served = ServedTruth([], {})
+    for i, raw in enumerate(load_real_pages(pages_dir)):
+        if (found := truth.get(_html_key(raw.decode("utf-8", "replace")))) is not None:
+            served.truth[i] = found
+        served.shingles.append({hash(s) for s in _shingles(_page_text(raw))})
+    return served if served.truth else None
+
+
+def _html_key(html: str) -> bytes:
+    return hashlib.sha1(html.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", "replace")).digest()
+
+
+def _page_text(raw: bytes) -> str:
+    """All the text of a page, scripts' included (an extractor may read JSON-LD)."""
+    try:
+        return lxml.html.fromstring(raw).text_content()
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+
+
+def score_texts(texts: list[str], served: ServedTruth, n_urls: int) -> dict[str, float]:
+    """Precision, recall and F1 (``cleaners.bench``'s metric) of a system's texts from ``n_urls``
+    URLs: each text is placed on the served page it shares most shingles with; each page with
+    truth served under those URLs scores the mean of its distinct texts (a page served under many
+    URLs counts once), a page without one scores empty."""
+    from newsclean.cleaners.bench import _shingles, metrics_from_tp_fp_fns, string_shingle_matching
+
+    placed: dict[int, set[str]] = {}
+    for text in set(texts):
+        own = {hash(s) for s in _shingles(text)}
+        overlap, page = max((len(own & page_shingles), i) for i, page_shingles in enumerate(served.shingles))
+        if overlap:
+            placed.setdefault(page, set()).add(text)
+    rows = []
+    for page, truth in served.truth.items():
+        if page >= n_urls:   # URL i serves page i modulo the pages: not all are served
+            continue
+        matches = [string_shingle_matching(truth, text) for text in placed.get(page, {""})]
+        rows.append((sum(m[0] for m in matches) / len(matches), sum(m[1] for m in matches) / len(matches),
+                     sum(m[2] for m in matches) / len(matches)))
+    return metrics_from_tp_fp_fns(rows)
+
+
+def run_peers(base: str, args: argparse.Namespace, a: dict[str, Any], c: dict[str, Any]) -> bool:
+    """The peers on the same URLs and a crawl with the default politeness, then the peer table
+    (issue 17): pages, pages/s (wall clock), CPU ms a page of every process, peak PSS, F1."""
+    urls = served_urls(base, args.pages)
+    served = served_truth(Path(args.pages_dir)) if args.pages_dir else None
+    rows: list[tuple[str, dict[str, Any] | None, list[str] | None]] = [
+        ("Scrapy fetch-only (a)", a, None), ("newsclean crawl (c)", c, crawl_texts(c))]
+    for label, extra in (("trafilatura CLI `--json`", []), ("trafilatura CLI `--json --with-metadata`", ["--with-metadata"])):
+        r = run_trafilatura_cli(urls, extra)
+        _report_peer(label, r)
+        rows.append((label, r, r["texts"]))
+    r = run_news_please(urls)
+    if r is not None:
+        _report_peer("news-please CLI", r)
+    rows.append(("news-please CLI (Download crawler, no image fetching)", r, r["texts"] if r else None))
+    polite_server, polite_base = start_server(args.polite_pages, args.pages_dir)
+    try:
+        d = run_crawl(polite_base, [], args.workers, relaxed=False)
+    finally:
+        polite_server.terminate()
+        polite_server.wait(5)
+    _report(f"(d) newsclean crawl, default politeness, {args.polite_pages} URLs", d)
+    rows.append(("newsclean crawl, default politeness", d, crawl_texts(d)))
+    print(f"\npeers on the same {args.pages} URLs (politeness relaxed but in the last row; pages/s on the wall clock; "
+          f"F1 {'over the served pages with truth' if served else ': the folder has no truth'}; "
+          f"load average {os.getloadavg()[0]:.1f}):")
+    print("| system | pages | pages/s | CPU ms a page (all processes) | peak PSS | F1 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for label, r, texts in rows:
+        if r is None:
+            print(f"| {label} | not installed | | | | |")
+            continue
+        pages = max(1, r["pages"])
+        n_urls = args.polite_pages if r is d else args.pages
+        f1 = f"{score_texts(texts, served, n_urls)['f1']:.3f}" if served and texts is not None else "-"
+        print(f"| {label} | {r['pages']} | {r['pages'] / r['wall'] if r['wall'] else 0:.1f} | "
+              f"{1000 * r['cpu'] / pages:.1f} | {r['peak_pss'] / 2**20:.0f} MB | {f1} |")
+    return all(r is None or r["rc"] in (0, 1) for _, r, _ in rows)
+
+
+def _report_peer(label: str, r: dict[str, Any]) -> None:
+    pages = max(1, r["pages"])
+    print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pages'] / r['wall'] if r['wall'] else 0:.1f} pages/s  "
+          f"CPU {1000 * r['cpu'] / pages:.1f} ms a page (all processes)  peak PSS {r['peak_pss'] / 2**20:.0f} MB  rc {r['rc']}")
+    if r["rc"] not in (0, 1):
+        print(r["stderr"])
 
 
 def _local_redis() -> tuple[subprocess.Popen[bytes], str]:
