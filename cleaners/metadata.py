@@ -1060,10 +1060,18 @@ def _title_tag(text: str | None) -> str | None:
     return _clean(max(parts, key=len)) if parts else None
 
 
+#: Month names of the printed day in the Romance languages and Dutch too ("04-ago-2021", "4 de
+#: agosto de 2021", "12 juil. 2024", "3 mrt 2025"), over the English and German ones; four letters
+#: tell French "juin" from "juil". Only for dates beside a day and a year: "Set", "Out" alone are words.
+_SHOWN_MONTH_NUMBER = {**_MONTH_NUMBER, "ene": 1, "gen": 1, "janv": 1, "fév": 2, "fev": 2, "mrt": 3, "abr": 4,
+                       "avr": 4, "mag": 5, "mei": 5, "giu": 6, "juin": 6, "lug": 7, "juil": 7, "ago": 8, "aoû": 8,
+                       "set": 9, "ott": 10, "out": 10, "dic": 12, "déc": 12}
+_SHOWN_MONTH = rf"(?:{'|'.join(_SHOWN_MONTH_NUMBER)})[^\W\d_]*\.?"
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
-#: "17. Dezember 2025", "2025-12-17", "17.12.2025", "12/17/2025" (English and German month names).
-_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
-                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mname2>{_MONTH}),?\s+(?P<y2>\d{{4}})\b"
+#: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
+_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_SHOWN_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
+                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er)?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_SHOWN_MONTH})"
+                        rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
                         r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b")
@@ -1080,7 +1088,9 @@ def _day_of(m: re.Match) -> str | None:
     g = m.groupdict()
     if g["mname"] or g["mname2"]:
         name = g["mname"] or g["mname2"]
-        y, mo, d = int(g["y1"] or g["y2"]), _MONTH_NUMBER.get(name[:3].casefold(), 0), int(g["d1"] or g["d2"])
+        key = name.casefold()
+        mo = _SHOWN_MONTH_NUMBER.get(key[:4]) or _SHOWN_MONTH_NUMBER.get(key[:3], 0)
+        y, d = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
     elif g["y4"]:

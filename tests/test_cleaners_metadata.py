@@ -775,3 +775,16 @@ def test_author_card_names_the_writer_its_avatar_shows() -> None:
                   '<div class="tile"><img src="/h.png" alt="Harbour View Cottage"><span>Harbour View Cottage</span></div>',
                   '<div class="avatar-card"><img src="/x.png" alt="Rosa Delacroix"><p>Rosa Delacroix and the council</p></div>'):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{other}")).authors == [], other
+
+
+def test_day_printed_by_the_headline_with_a_month_named_in_other_languages() -> None:
+    # Spanish, Portuguese, Italian, French and Dutch month names, written with spaces, "de" or hyphens
+    for shown, day in (("04-ago-2021 5:11:10", "2021-08-04"), ("4 de agosto de 2021", "2021-08-04"),
+                       ("12 juil. 2024", "2024-07-12"), ("3 juin 2024", "2024-06-03"), ("1er mars 2024", "2024-03-01"),
+                       ("3 mrt 2025", "2025-03-03"), ("9 settembre 2023", "2023-09-09"), ("15 dic 2022", "2022-12-15"),
+                       ("2 outubro 2020", "2020-10-02"), ("Sept. 9, 2024", "2024-09-09")):
+        body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>Rosa Delacroix</span><span>{shown}</span></div>'
+        assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) == day, shown
+    # a month's word without a day and a year beside it is no date
+    body = '<h1>Harbour bridge vote</h1><p>Set out in 2021 and done</p>'
+    assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) is None
