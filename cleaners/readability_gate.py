@@ -7,10 +7,14 @@ is over twice as long, or its own body has no paragraph text or more tables than
 cleaner's CPU, and on most pages its answer is known in advance: readability's text is made of
 the page's text outside ``script`` and ``style`` (it drops those, moves whole text nodes, never
 splits one, and adds only "VIDEO" to video iframes), so when all of that text, whitespace
-collapsed, is at most twice what trafilatura kept, readability cannot win. Then it is given an
-empty page instead (it finds nothing, loses) and the rest of the comparison (the jusText check)
-runs as before: the same output, without the second extraction (skipped on 9 pages in 10 of
-fundus-dev).
+collapsed, is at most twice what trafilatura kept, readability cannot win. Then neither the copy
+of the page trafilatura makes for it nor readability itself runs: the comparison is handed an
+empty page, as readability's answer an empty one (it finds nothing, loses), and the rest of the
+comparison (the jusText check) runs as before: the same output, without the second extraction
+(skipped on 9 pages in 10 of fundus-dev).
+
+The gate sits where trafilatura's cascade takes that copy (``trafilatura.core._extract_and_compare``,
+its stages 1-2: the main extractor, then the comparison), so the copy is only made when it is read.
 
 Only calls with the cleaner's own options object are gated: trafilatura used elsewhere in the
 process (``extract()``, a benchmark's baseline, trafilatura's own recall retry, which copies the
@@ -19,18 +23,22 @@ options) compares as it always does.
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
 import lxml.etree as etree
 import trafilatura.core
+import trafilatura.external
 from lxml.html import HtmlElement
-from trafilatura.external import compare_extraction
 from trafilatura.settings import Extractor
 
-_ORIGINAL = compare_extraction
+_ORIGINAL = trafilatura.core._extract_and_compare
+_READABILITY = trafilatura.external.try_readability
 _GATED: set[int] = set()   # ids of the Extractor objects whose comparisons are gated
-_EMPTY = HtmlElement   # a fresh empty element per call: readability mutates what it is given
 _RAW_TEXT_TAGS = ("script", "style")
+#: The empty page handed to the comparison where readability cannot win (only ever read: nothing
+#: but :func:`_readability` sees it).
+_NOTHING = HtmlElement()
 
 
 #: Text of the page, whitespace runs collapsed (XML's whitespace: no more than trim's), in C.
@@ -63,15 +71,30 @@ def readability_cannot_win(raw_tree: etree._Element, body: etree._Element, text:
     return text_bound(raw_tree) <= 2 * len(text)
 
 
-def _gated_compare(cleaned_tree: Any, raw_tree: Any, body: Any, text: str, options: Extractor) -> Any:
-    if id(options) in _GATED and options.focus == "balanced" and readability_cannot_win(raw_tree, body, text):
-        raw_tree = _EMPTY()
-    return _ORIGINAL(cleaned_tree, raw_tree, body, text, options)
+def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, options: Extractor) -> Any:
+    """trafilatura's ``_extract_and_compare`` (main extractor, then the comparison unless fast),
+    with the raw tree copied for readability only where readability could win."""
+    if id(options) not in _GATED or options.fast:
+        return _ORIGINAL(cleaned_tree, cleaned_tree_backup, tree, options)
+    body, text = trafilatura.core.extract_content(cleaned_tree, options)
+    if options.focus == "balanced" and readability_cannot_win(tree, body, text):
+        raw_tree = _NOTHING
+    else:
+        raw_tree = copy(tree)
+    return trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
+
+
+def _readability(htmlinput: Any) -> Any:
+    # the empty page of a gated comparison: what readability finds in it, nothing
+    if htmlinput is _NOTHING:
+        return HtmlElement()
+    return _READABILITY(htmlinput)
 
 
 def gate(options: Extractor) -> Extractor:
     """Gate the comparisons of trafilatura calls made with ``options`` (kept alive by the
     caller, a module-level constant); returns it."""
     _GATED.add(id(options))
-    trafilatura.core.compare_extraction = _gated_compare   # the name trafilatura's cascade calls
+    trafilatura.core._extract_and_compare = _gated_stages   # the name trafilatura's cascade calls
+    trafilatura.external.try_readability = _readability     # the name its comparison calls
     return options

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+import trafilatura.core
 import trafilatura.external
 from lxml import etree
 from trafilatura.utils import trim
@@ -50,6 +51,30 @@ def test_readability_runs_only_where_it_could_win() -> None:
     assert calls(article_page(6)) == 0
     # A short article among much navigation text: readability could win, it is asked.
     assert calls(article_page(1, nav_links=200)) >= 1
+
+
+def test_where_readability_cannot_win_neither_it_nor_its_copy_of_the_page_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = parse(article_page(6))   # the article is most of the page's text
+    assert tree is not None
+    readability = trafilatura.external.ReadabilityDocument
+    runs = [0]
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs[0] += 1
+        return readability(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.external, "ReadabilityDocument", counted)
+
+    def work(options: object) -> tuple[int, int]:
+        runs[0] = 0
+        with counting(trafilatura.core, "copy", lambda args, result: 1) as copies:
+            trafilatura.bare_extraction(tree, options=options)
+        return copies[0], runs[0]
+
+    (gated_copies, gated_runs), (copies, runs) = work(_EXTRACTOR), work(copy(_EXTRACTOR))
+    assert runs == 1 and gated_runs == 0   # not even on an empty page
+    assert gated_copies == copies - 1      # the page's copy for readability is not made
 
 
 @pytest.mark.parametrize("html", pages())
