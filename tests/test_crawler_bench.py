@@ -94,6 +94,22 @@ def test_texts_are_scored_once_a_page_against_the_served_pages_truth(tmp_path: P
     # A page's text with the site's chrome added loses precision, not its place.
     noisy = score_texts([texts[0] + "\n" + " ".join(WORDS)] + texts[1:], served, 4)
     assert noisy["recall"] == 1.0 and noisy["precision"] < 1.0
+    # One page holding another's article too (a digest), and written in Greek with no <meta>
+    # charset (the site serves it as UTF-8): each text still goes to its own page.
+    greek = " ".join(["καλημέρα λιμάνι δήμος βιβλιοθήκη τραμ"] * 12)
+    footer = "Σελίδα ευρετηρίου ειδήσεων της πόλης μας σήμερα"
+    (tmp_path / "pages" / "html" / "page-4.html").write_text(
+        f"<html><body><article><p>{greek}</p></article><aside>{truth['page-0']}</aside>"
+        f"<footer><p>{footer}</p></footer></body></html>", "utf-8")
+    rows = orjson.loads((tmp_path / "pages" / "ground-truth.json").read_bytes())
+    rows["page-4"] = {"articleBody": greek, "url": "https://gazette.example/digest/"}
+    (tmp_path / "pages" / "ground-truth.json").write_bytes(orjson.dumps(rows))
+    served = served_truth(tmp_path / "pages")
+    assert served is not None and len(served.truth) == 5
+    assert score_texts(texts + [greek], served, 5)["f1"] == 1.0
+    # Only the footer of the Greek page: a text of that page with nothing of its truth.
+    footer_only = score_texts(texts + [footer], served, 5)
+    assert abs(footer_only["precision"] - 0.8) < 1e-9 and abs(footer_only["recall"] - 0.8) < 1e-9
     # A folder without truth scores nothing.
     (tmp_path / "bare").mkdir()
     (tmp_path / "bare" / "a.html").write_text("<html><body><p>nothing known</p></body></html>", "utf-8")

@@ -550,17 +550,19 @@ def crawl_texts(r: dict[str, Any]) -> list[str]:
 
 @dataclass
 class ServedTruth:
-    """The served pages for scoring texts: each page's shingles (to tell which page a text came
-    from, whichever URL it was fetched under) and the truth of the pages that have one."""
+    """The served pages for scoring texts: the truth of the pages that have one, and to tell
+    which page a text came from (whichever URL it was fetched under) the shingles of each page's
+    text and of its truth."""
 
     shingles: list[set[int]]
     truth: dict[int, str]
+    truth_shingles: dict[int, set[int]]
 
 
 def served_truth(pages_dir: Path) -> ServedTruth | None:
     """:class:`ServedTruth` of a folder in a layout ``cleaners.bench`` reads (Fundus,
     Scrapinghub); None when it has no truth."""
-    from newsclean.cleaners.bench import _shingles, load_dataset
+    from newsclean.cleaners.bench import load_dataset
 
     try:
         docs = load_dataset(pages_dir)
@@ -568,37 +570,50 @@ def served_truth(pages_dir: Path) -> ServedTruth | None:
         return None
     # A page is known by its text (gzip.open's text mode turns \r\n into \n, so both sides do).
     truth = {_html_key(d.html): d.truth for d in docs if d.truth}
-    served = ServedTruth([], {})
+    served = ServedTruth([], {}, {})
     for i, raw in enumerate(load_real_pages(pages_dir)):
         if (found := truth.get(_html_key(raw.decode("utf-8", "replace")))) is not None:
-            served.truth[i] = found
-        served.shingles.append({hash(s) for s in _shingles(_page_text(raw))})
+            served.truth[i], served.truth_shingles[i] = found, _hashed_shingles(found)
+        served.shingles.append(_hashed_shingles(_page_text(raw)))
     return served if served.truth else None
+
+
+def _hashed_shingles(text: str) -> set[int]:
+    from newsclean.cleaners.bench import _shingles
+
+    return {hash(s) for s in _shingles(text)}
 
 
 def _html_key(html: str) -> bytes:
     return hashlib.sha1(html.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", "replace")).digest()
 
 
+#: The benchmark site serves every page as UTF-8 (its Content-Type says so), whatever its <meta>.
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
 def _page_text(raw: bytes) -> str:
     """All the text of a page, scripts' included (an extractor may read JSON-LD)."""
     try:
-        return lxml.html.fromstring(raw).text_content()
+        return lxml.html.fromstring(raw, parser=_UTF8_PARSER).text_content()
     except (lxml.etree.ParserError, ValueError):
         return ""
 
 
 def score_texts(texts: list[str], served: ServedTruth, n_urls: int) -> dict[str, float]:
     """Precision, recall and F1 (``cleaners.bench``'s metric) of a system's texts from ``n_urls``
-    URLs: each text is placed on the served page it shares most shingles with; each page with
+    URLs: each text is placed on the served page whose text and truth share most shingles with it
+    (the truth tells two pages apart when one page holds the other's article too); each page with
     truth served under those URLs scores the mean of its distinct texts (a page served under many
     URLs counts once), a page without one scores empty."""
-    from newsclean.cleaners.bench import _shingles, metrics_from_tp_fp_fns, string_shingle_matching
+    from newsclean.cleaners.bench import metrics_from_tp_fp_fns, string_shingle_matching
 
     placed: dict[int, set[str]] = {}
+    nothing: set[int] = set()
     for text in set(texts):
-        own = {hash(s) for s in _shingles(text)}
-        overlap, page = max((len(own & page_shingles), i) for i, page_shingles in enumerate(served.shingles))
+        own = _hashed_shingles(text)
+        overlap, page = max((len(own & page_shingles) + len(own & served.truth_shingles.get(i, nothing)), i)
+                            for i, page_shingles in enumerate(served.shingles))
         if overlap:
             placed.setdefault(page, set()).add(text)
     rows = []
