@@ -29,33 +29,37 @@ def test_trim_gives_the_heaps_free_pages_back() -> None:
     assert int(freed_kb) > 40_000, f"only {freed_kb} KB given back of ~78 MB freed"
 
 
-def test_one_trim_timer_runs_while_any_crawler_runs(monkeypatch) -> None:
+TIMER = """
+from twisted.internet.task import Clock
+
+from newsclean.crawler.components import heap
+from newsclean.crawler.components.extensions import HeapTrim
+
+trims = []
+heap.trim = lambda: trims.append(1) or True
+clock = HeapTrim.clock = Clock()
+first, second = HeapTrim(), HeapTrim()
+first.spider_opened()
+second.spider_opened()
+clock.pump([HeapTrim.INTERVAL] * 5)
+print(len(trims))                # one timer, not one per crawler
+first.spider_closed()
+clock.pump([HeapTrim.INTERVAL] * 3)
+print(len(trims))                # the other crawler still runs
+second.spider_closed()
+print(HeapTrim._call is None and not clock.getDelayedCalls())
+clock.pump([HeapTrim.INTERVAL] * 3)
+print(len(trims))
+third = HeapTrim()               # a later crawler starts a new timer
+third.spider_opened()
+clock.pump([HeapTrim.INTERVAL])
+third.spider_closed()
+print(len(trims), not clock.getDelayedCalls())
+"""
+
+
+def test_one_trim_timer_runs_while_any_crawler_runs() -> None:
     # Crawlers of one process (newsclean crawl --all) share the timer: the first to open
-    # starts it, it keeps going while one is open, and the last to close stops it.
-    from twisted.internet.task import Clock
-
-    from newsclean.crawler.components import heap
-    from newsclean.crawler.components.extensions import HeapTrim
-
-    trims: list[int] = []
-    monkeypatch.setattr(heap, "trim", lambda: trims.append(1) or True)
-    clock = Clock()
-    monkeypatch.setattr(HeapTrim, "clock", clock)
-    first, second = HeapTrim(), HeapTrim()
-    first.spider_opened()
-    second.spider_opened()
-    clock.pump([HeapTrim.INTERVAL] * 5)
-    assert len(trims) == 5          # one timer, not one per crawler
-    first.spider_closed()
-    clock.pump([HeapTrim.INTERVAL] * 3)
-    assert len(trims) == 8          # the other crawler still runs
-    second.spider_closed()
-    assert HeapTrim._call is None and not clock.getDelayedCalls()
-    clock.pump([HeapTrim.INTERVAL] * 3)
-    assert len(trims) == 8
-    third = HeapTrim()              # a later crawler starts a new timer
-    third.spider_opened()
-    clock.pump([HeapTrim.INTERVAL])
-    assert len(trims) == 9
-    third.spider_closed()
-    assert not clock.getDelayedCalls()
+    # starts it, it keeps going while one is open, and the last to close stops it. In a
+    # fresh process: a LoopingCall installs Twisted's default reactor where none is.
+    assert run_python(TIMER, timeout=60).split() == ["5", "8", "True", "8", "9", "True"]

@@ -286,7 +286,7 @@ def test_monitors_that_run_before_the_close_get_spidermon_from_the_start() -> No
     from newsclean.crawler import settings
     from newsclean.crawler.components.extensions import ClosingMonitors
 
-    project = {k: getattr(settings, k) for k in dir(settings) if k.isupper()}
+    project = {k: getattr(settings, k) for k in dir(settings) if k.isupper() and k != "TWISTED_REACTOR"}
     assert type(ClosingMonitors.from_crawler(get_crawler(settings_dict=project))) is ClosingMonitors
     early = get_crawler(settings_dict={**project, "SPIDERMON_SPIDER_OPEN_MONITORS": project["SPIDERMON_SPIDER_CLOSE_MONITORS"]})
     assert type(ClosingMonitors.from_crawler(early)) is Spidermon
