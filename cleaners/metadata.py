@@ -629,6 +629,9 @@ def _author_page_link(tree: etree._Element) -> list[str]:
 _ALT_AFTER_NAME = re.compile(r"(?i)\s*(?:[,|(]|\s[-–—]\s).*$|\s+(?:image|photo|picture|headshot|avatar|portrait|profile)\s*$")
 #: Levels above an avatar searched for the name it shows: the image's wrappers, the author card.
 AVATAR_CARD_LEVELS = 4
+#: Avatars read, and elements of each card read, before giving up: a page of thousands of
+#: avatars in one list would read the list once per avatar (seconds of CPU).
+AVATAR_TRIES, AVATAR_CARD_ELEMENTS = 10, 200
 #: Where an avatar is not the article's writer's: navigation, footers, photos in the story, links, lists.
 _NOT_AVATAR_TAGS = frozenset({"nav", "footer", "figure", "a", "li"})
 #: Class or id words of the comments, whose avatars are the commenters'.
@@ -647,6 +650,7 @@ def _avatar_name(tree: etree._Element) -> list[str]:
     what it is (an author, avatar, bio, profile class or id): a teaser's picture above its title
     repeats a text too. A photo in the story, a link, a list item, a comment are no card."""
     body = tree.find(".//body")
+    tries = 0
     for img in body.iter("img") if body is not None else ():
         alt = _ALT_AFTER_NAME.sub("", " ".join((img.get("alt") or "").split()))
         words = alt.split()
@@ -654,17 +658,21 @@ def _avatar_name(tree: etree._Element) -> list[str]:
                 or any(w[0].islower() and w not in _NAME_PARTICLES for w in words):
             continue   # "Where to Buy", "Renovation for Property Investors": an image's caption, no name
         ancestors = list(islice(img.iterancestors(), AVATAR_CARD_LEVELS))
+        if not any(_CARD_TOKEN.search((e.get("class") or "") + " " + (e.get("id") or "")) for e in (img, *ancestors)):
+            continue   # a teaser's or a product's picture above its name, not the writer's card
+        tries += 1
+        if tries > AVATAR_TRIES:
+            break
         if any(a.tag in _NOT_AVATAR_TAGS or _COMMENT_TOKEN.search((a.get("class") or "") + (a.get("id") or ""))
                for a in img.iterancestors()):
             continue
-        if not any(_CARD_TOKEN.search((e.get("class") or "") + " " + (e.get("id") or "")) for e in (img, *ancestors)):
-            continue   # a teaser's or a product's picture above its name, not the writer's card
-        for el in ancestors[-1].iter() if ancestors else ():   # the card: the widest block searched
-            if el is img or not isinstance(el.tag, str):
-                continue
-            text = " ".join((el.text or "").split())
-            if text == alt or text[len(alt):len(alt) + 1] in (",", ":") and text.startswith(alt) or _printed_with(text, alt):
-                return [alt]
+        for card in ancestors:   # the nearest block first: the card may sit at the end of a long article
+            for el in islice(card.iter(), AVATAR_CARD_ELEMENTS):
+                if el is img or not isinstance(el.tag, str):
+                    continue
+                text = " ".join((el.text or "").split())
+                if text == alt or text[len(alt):len(alt) + 1] in (",", ":") and text.startswith(alt) or _printed_with(text, alt):
+                    return [alt]
     return []
 
 
