@@ -88,7 +88,9 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+#: Runs of spaces to collapse: two or more, or one that is not a plain space (a plain space alone
+#: is left as it is: most matches were one, replaced by itself).
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 class _Timeout(BaseException):
@@ -425,7 +427,9 @@ _MOJIBAKE_I = "\u00c3\u00ad"
 
 
 def _with_mojibake_i(text: str) -> str:
-    return text.replace(_MOJIBAKE_I, "\u00ed") if _MOJIBAKE_I in text else text
+    # the soft hyphen alone first: a one-character search is a memchr, the pair's is not (and
+    # pages write the hyphen as "&shy;", if at all)
+    return text.replace(_MOJIBAKE_I, "\u00ed") if "\u00ad" in text and _MOJIBAKE_I in text else text
 
 
 def repair_mojibake(lines: list[str]) -> list[str]:
@@ -631,7 +635,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # before pruning: the printed date often sits in a header or byline block the pruning drops
     fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
     run.check("dates")
-    if "<td" in text or "<TD" in text:   # a substring test in C spares most pages the walk
+    if next(tree.iter("td"), None) is not None:   # a walk in C spares most pages the XPath
         dom.unwrap_layout_tables(tree)
 
     # the page's own headline(s), before pruning can move or drop them

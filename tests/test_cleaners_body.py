@@ -496,6 +496,16 @@ def test_page_laid_out_in_tables_comes_out_one_paragraph_a_line() -> None:
     assert "Section 3" not in text
 
 
+def test_grid_written_in_mixed_case_tags_is_a_layout_too() -> None:
+    # HTML's tag names are case-insensitive: '<Td>' is a cell as '<td>' and '<TD>' are (the
+    # grid was looked for with a substring test of the page that knew only these two).
+    links = "".join(f"<a href='/story/{i}'>Ferry timetable changes for the winter season, part {i}</a><br>"
+                    for i in range(6))
+    page = _grid_page("<h1>Harbour light returns</h1>" + "".join(f"<p>{p}" for p in PARAS) + f"<p>{links}")
+    text = _text(page.replace("<td", "<Td").replace("</td>", "</Td>"))
+    assert text.split("\n") == PARAS
+
+
 def test_standfirst_loose_in_a_grid_cell_beside_its_paragraphs_is_kept() -> None:
     # A table renderer took all of a cell's text; once the grid is plain containers, text in a
     # bare <b> before the first <p> is a paragraph of its own, or the extractor drops it.
