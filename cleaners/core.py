@@ -209,13 +209,22 @@ def _extract(tree: etree._Element) -> str:
     if no_container():
         # Its last-resort recovery kept the paragraphs only: the article's lists between them
         # were lost. With recall focus it takes lists too (an extraction does not change the
-        # tree: the second one sees what the first saw).
-        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR)
+        # tree: the second one sees what the first saw). Only list items are taken from it: a
+        # page without any has none to give, and is not extracted again.
+        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
         if again is not None and again.text:
             text = _gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
     return text
+
+
+#: What trafilatura renders as list items ("- " lines): the items of ul, ol and dl.
+_LIST_ITEMS = ("li", "dd", "dt")
+
+
+def _has_list_items(tree: etree._Element) -> bool:
+    return next(tree.iter(_LIST_ITEMS), None) is not None
 
 
 _SUBHEADINGS = frozenset({"h2", "h3", "h4"})

@@ -121,3 +121,32 @@ def test_scripts_are_not_copied_into_trafilatura(monkeypatch: pytest.MonkeyPatch
     from newsclean.cleaners.core import drop_scripts
     drop_scripts(tree)
     assert [el.get("type") for el in tree.iter("script", "style")] == ["application/ld+json"]
+
+
+def test_a_page_without_an_article_container_is_extracted_again_only_for_its_list_items(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where trafilatura finds no article container, a recall-focus extraction gives the list
+    # items between the article's paragraphs; a page without list items has none to give.
+    from tests.test_cleaners_body import STEPS, _containerless_page
+
+    real = trafilatura.bare_extraction
+    calls = [0]
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        calls[0] += 1
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+
+    def extractions(html: str) -> tuple[int, str]:
+        calls[0] = 0
+        result = clean_html(html, "http://127.0.0.1/light")
+        assert isinstance(result, Article)
+        return calls[0], result.text
+
+    with_list = _containerless_page()
+    as_paragraphs = with_list.replace("<ul>", "<div>").replace("</ul>", "</div>").replace(
+        "<li>", "<p>").replace("</li>", "</p>")
+    (n_list, text_list), (n_paragraphs, text_paragraphs) = extractions(with_list), extractions(as_paragraphs)
+    assert n_list == 2 and all(s in text_list for s in STEPS)
+    assert n_paragraphs == 1 and all(s in text_paragraphs for s in STEPS)
