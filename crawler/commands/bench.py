@@ -265,6 +265,19 @@ class TreeSampler:
         self._thread.join()
 
 
+def run_process(cmd: list[str], stdout: Path, cwd: Path | None = None) -> dict[str, Any]:
+    """``cmd`` as a subprocess (in ``cwd``) writing its standard output to ``stdout``: wall time,
+    CPU of its process tree, the tree's peak PSS, return code and the end of its standard error."""
+    t0 = time.monotonic()
+    with stdout.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, cwd=cwd)
+        with TreeSampler([proc.pid]) as sampler:
+            _, err = proc.communicate()
+            wall = time.monotonic() - t0
+    return {"rc": proc.returncode, "wall": wall, "cpu": sum(sampler.cpu.values()),
+            "peak_pss": sampler.peak_pss, "stderr": err[-3000:]}
+
+
 #: Politeness relaxed for a benchmark (one local host): what every bench crawl sets but the
 #: default-politeness row (``--peers``), which keeps the project's own settings.
 RELAXED = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
@@ -373,13 +386,13 @@ def run_extractor(name: str, pages_dir: str | None, n_generated: int, seconds: f
            "--seconds", str(seconds)]
     if pages_dir:
         cmd += ["--pages-dir", pages_dir]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeSampler([proc.pid]) as sampler:
-        out, err = proc.communicate()
-    if proc.returncode != 0:
-        raise SystemExit(f"measuring {name} failed: {err.strip().splitlines()[-1] if err.strip() else proc.returncode}")
-    r = orjson.loads(out.strip().splitlines()[-1])
-    return {**r, "pps": r["pages"] / r["cpu"] if r["cpu"] else 0.0, "peak_pss": sampler.peak_pss}
+    out = Path(tempfile.mkdtemp(prefix="newsclean-bench-measure-")) / "out.json"
+    run = run_process(cmd, out)
+    if run["rc"] != 0:
+        err = run["stderr"].strip()
+        raise SystemExit(f"measuring {name} failed: {err.splitlines()[-1] if err else run['rc']}")
+    r = orjson.loads(out.read_bytes().strip().splitlines()[-1])
+    return {**r, "pps": r["pages"] / r["cpu"] if r["cpu"] else 0.0, "peak_pss": run["peak_pss"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -488,19 +501,6 @@ def served_urls(base: str, n_pages: int) -> list[str]:
     return [base + article_path(i) for i in range(n_pages)]
 
 
-def run_process(cmd: list[str], stdout: Path) -> dict[str, Any]:
-    """``cmd`` as a subprocess writing its standard output to ``stdout``: wall time, CPU of its
-    process tree, the tree's peak PSS, return code and the end of its standard error."""
-    t0 = time.monotonic()
-    with stdout.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, cwd=stdout.parent)
-        with TreeSampler([proc.pid]) as sampler:
-            _, err = proc.communicate()
-            wall = time.monotonic() - t0
-    return {"rc": proc.returncode, "wall": wall, "cpu": sum(sampler.cpu.values()),
-            "peak_pss": sampler.peak_pss, "stderr": err[-3000:]}
-
-
 def run_trafilatura_cli(urls: list[str], extra: list[str]) -> dict[str, Any]:
     """trafilatura's command line fetching ``urls`` (``-i urls.txt --json`` + ``extra``); with
     the texts of the JSON lines it wrote."""
@@ -508,7 +508,7 @@ def run_trafilatura_cli(urls: list[str], extra: list[str]) -> dict[str, Any]:
     (work / "urls.txt").write_text("\n".join(urls) + "\n", "utf-8")
     (work / "settings.cfg").write_text(TRAFILATURA_CONFIG, "utf-8")
     r = run_process([sys.executable, "-c", TRAFILATURA_CLI, "-i", str(work / "urls.txt"), "--json",
-                     "--config-file", str(work / "settings.cfg"), *extra], work / "out.jsonl")
+                     "--config-file", str(work / "settings.cfg"), *extra], work / "out.jsonl", cwd=work)
     texts = [orjson.loads(line).get("text") or "" for line in (work / "out.jsonl").read_bytes().splitlines()
              if line.strip()]
     return {**r, "pages": len(texts), "texts": texts}
@@ -536,7 +536,7 @@ def run_news_please(urls: list[str]) -> dict[str, Any] | None:
     work = Path(tempfile.mkdtemp(prefix="newsclean-bench-news-please-"))
     if not news_please_config(work, urls):
         return None
-    r = run_process([sys.executable, "-m", "newsplease", "-c", str(work)], work / "out.txt")
+    r = run_process([sys.executable, "-m", "newsplease", "-c", str(work)], work / "out.txt", cwd=work)
     texts = [orjson.loads(path.read_bytes()).get("maintext") or "" for path in sorted((work / "data").rglob("*.json"))]
     return {**r, "pages": len(texts), "texts": texts}
 
