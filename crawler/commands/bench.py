@@ -650,7 +650,7 @@ def run_peers(base: str, args: argparse.Namespace, a: dict[str, Any], c: dict[st
     _report(f"(d) newsclean crawl, default politeness, {args.polite_pages} URLs", d)
     rows.append(("newsclean crawl, default politeness", d, crawl_texts(d)))
     print(f"\npeers on the same {args.pages} URLs (politeness relaxed but in the last row; pages/s on the wall clock; "
-          f"F1 {'over the served pages with truth' if served else ': the folder has no truth'}; "
+          f"{'F1 over the served pages with truth' if served else 'no F1: no truth for these pages'}; "
           f"load average {os.getloadavg()[0]:.1f}):")
     print("| system | pages | pages/s | CPU ms a page (all processes) | peak PSS | F1 |")
     print("| --- | --- | --- | --- | --- | --- |")
