@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import re
 import subprocess
@@ -16,9 +17,9 @@ from .conftest import REPO
 PAGES = REPO / "tests" / "fixtures" / "templates"   # 10 pages of one invented site
 
 
-def bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def bench(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.bench", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def test_a_pages_dir_without_pages_is_a_one_line_error(tmp_path: Path) -> None:
@@ -118,9 +119,12 @@ def test_texts_are_scored_once_a_page_against_the_served_pages_truth(tmp_path: P
 
 def test_peer_rows_fetch_every_served_url_and_are_measured(tmp_path: Path) -> None:
     write_truth_folder(tmp_path / "pages")
+    (tmp_path / "tmp").mkdir()
     proc = bench("--pages", "8", "--pages-dir", str(tmp_path / "pages"), "--seconds", "0.2", "--peers",
-                 "--polite-pages", "4")
+                 "--polite-pages", "4", env={"TMPDIR": str(tmp_path / "tmp")})
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    # The crawls' output and the peers' files (news-please keeps every page) are gone with the run.
+    assert list((tmp_path / "tmp").iterdir()) == []
     table = {line.split(" | ")[0].lstrip("| "): line.strip("| ").split(" | ")
              for line in proc.stdout.splitlines() if line.startswith("| ") and not line.startswith("| system")}
     expected = {"Scrapy fetch-only (a)": 8, "newsclean crawl (c)": 8, "trafilatura CLI `--json`": 8,
