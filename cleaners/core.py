@@ -6,7 +6,8 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
     on the shared tree; where it found no article container (cleaners.wild_text), its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
-    the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> line rules ->
+    the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
+    edge lines from outside the article's container (cleaners.blocks) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
@@ -44,7 +45,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import dom, linescore, lines as line_rules, readability_gate, streamed, wild_text
+from newsclean.cleaners import blocks, dom, linescore, lines as line_rules, readability_gate, streamed, wild_text
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -699,6 +700,11 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body = _title_line_drop(body, md.title)
     body, n = line_rules.drop_leading_heads(body, [md.title or "", *headlines], md.authors or ())
     run.count("leading_heads", n)
+    if method == "trafilatura":
+        # the extractor's lines placed in the tree it read: a sidebar's pitch, a footer's links
+        # or a "Back to blog" above the article come from outside the article's container
+        body, n = blocks.drop_outside_edges(tree, body)
+        run.count("outside_container", n)
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 

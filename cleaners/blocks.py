@@ -1,0 +1,156 @@
+"""Lines of the extracted body mapped back to the page's blocks they came from, and the edge lines
+that came from outside the block that holds the article.
+
+The extractor picks a container and renders its text, but on many pages it also takes blocks
+beside it and puts them before or after the article's lines: a sidebar's pitch, a call to
+action's section, a "proudly supporting" strip, a footer's links, a "Back to blog" link or a
+kicker above the headline. Line text alone cannot tell those from the article's first or last
+paragraph (the learned line scorer could not); the markup can: the article's lines share one
+container, those blocks sit outside it. So each line is placed in the tree it was extracted
+from (by the text its element opens with), the deepest element that holds most of the body's
+text is the article's container, and at the tail the unbroken run of short lines from outside it
+is dropped, at the head the short labels from outside it that stand above the page's headline.
+Never a line in the middle, a line that cannot be placed, a paragraph of prose, nor a block that is the container's
+twin (same tag and class: the next part of a body the page splits into blocks).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree as etree
+
+#: Elements whose text is one line of the extractor's rendering.
+LINE_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
+             "figcaption", "caption")
+#: Characters of an element's opening text, whitespace collapsed, that place a line.
+KEY_CHARS = 40
+#: The article's container holds at least this share of the placed lines' characters.
+CONTAINER_SHARE = 0.8
+#: The lines dropped may be at most this share of the body's characters: more, and the container
+#: is more likely a part of the article than the whole of it.
+EDGE_MAX_SHARE = 0.25
+#: A line this long is a paragraph of prose: the tail run stops at it (an article's closing
+#: paragraph may sit in a block of its own; a pitch under the article is a line or two).
+PROSE_CHARS = 200
+#: At the head, only labels go: shorter than this and not ending like a sentence (an intro
+#: paragraph in a hero block above the body is the article's).
+HEAD_LABEL_CHARS = 100
+
+_SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
+#: Where a line's opening element may end: "<b>Next article:</b> <a>...</a>".
+_BOUNDARY = re.compile(r"[\s:|–—-]")
+
+
+def _key(text: str) -> str:
+    return " ".join(text[:KEY_CHARS * 2].split())[:KEY_CHARS]
+
+
+def _openings(tree: etree._Element) -> dict[str, etree._Element]:
+    """Each line element's opening text (``_key``) -> the element; the last one in document
+    order when several open alike (the innermost of nested ones)."""
+    at: dict[str, etree._Element] = {}
+    for el in tree.iter(*LINE_TAGS):
+        t = el.text
+        if t is None or not t.strip():
+            t = next((x for x in el.itertext() if x.strip()), None)
+            if t is None:
+                continue
+        at[_key(t)] = el
+    return at
+
+
+def line_sources(tree: etree._Element, lines: list[str]) -> list[etree._Element | None]:
+    """The element each line came from, by the text it opens with (None: not placed)."""
+    at = _openings(tree)
+    out: list[etree._Element | None] = []
+    for line in lines:
+        s = line[2:] if line.startswith("- ") else line   # a list item's mark
+        el = at.get(s[:KEY_CHARS])
+        if el is None:
+            # opened by a shorter element ("<b>Note:</b> ..."): its text ends at a boundary
+            for m in _BOUNDARY.finditer(s, 0, KEY_CHARS):
+                el = at.get(s[:m.start()].rstrip())
+                if el is None:
+                    el = at.get(s[:m.end()].rstrip())
+                if el is not None:
+                    break
+        out.append(el)
+    return out
+
+
+def container(sources: list[etree._Element | None], lines: list[str]) -> etree._Element | None:
+    """The deepest element holding ``CONTAINER_SHARE`` of the placed lines' characters."""
+    total = 0
+    held: dict[etree._Element, int] = {}
+    depth: dict[etree._Element, int] = {}
+    for el, line in zip(sources, lines):
+        if el is None:
+            continue
+        n = len(line)
+        total += n
+        for d, a in enumerate(reversed([el, *el.iterancestors()])):
+            held[a] = held.get(a, 0) + n
+            depth[a] = d
+    if not total:
+        return None
+    return max((a for a, n in held.items() if n >= CONTAINER_SHARE * total), key=depth.__getitem__, default=None)
+
+
+def _class(el: etree._Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def _label(line: str, el: etree._Element) -> bool:
+    """A head line that is a label above the article: short, not a sentence, above the page's
+    headline (a kicker, a "Back to blog"; a subtitle or a standfirst under the headline is the
+    article's), and not a list item of plain text (a summary's points; a breadcrumb is links)."""
+    if len(line) >= HEAD_LABEL_CHARS or _SENTENCE_END.search(line):
+        return False
+    if line.startswith("- ") and 2 * sum(len("".join(a.itertext())) for a in el.iter("a")) < len(line):
+        return False
+    return bool(_FOLLOWING_H1(el))
+
+
+#: The page's headline after an element, in document order.
+_FOLLOWING_H1 = etree.XPath("following::h1[1]")
+
+
+def drop_outside_edges(tree: etree._Element, lines: list[str]) -> tuple[list[str], int]:
+    """``lines`` without the edge lines that come from outside the article's container (see the
+    module's doc); the characters removed."""
+    if len(lines) < 3:
+        return lines, 0
+    sources = line_sources(tree, lines)
+    box = container(sources, lines)
+    if box is None:
+        return lines, 0
+    box_line = [box, *box.iterancestors()]
+    box_at = {a: i for i, a in enumerate(box_line)}
+
+    def outside(i: int) -> bool:
+        el = sources[i]
+        if el is None or el is box:
+            return False
+        line = [el, *el.iterancestors()]
+        at = next(k for k, a in enumerate(line) if a in box_at)   # the nearest common ancestor
+        if line[at] is box:
+            return False
+        # the branches under it: a twin of the container's (same tag and class) is the article's
+        mine, theirs = line[at - 1] if at else el, box_line[box_at[line[at]] - 1]
+        return not (mine.tag == theirs.tag and _class(mine) == _class(theirs))
+
+    gone: set[int] = set()
+    i = 0
+    while i < len(lines) and (sources[i] is None or outside(i)):
+        if sources[i] is not None and _label(lines[i], sources[i]):
+            gone.add(i)
+        i += 1
+    end = len(lines)
+    while end > 0 and len(lines[end - 1]) < PROSE_CHARS and outside(end - 1):
+        end -= 1
+        gone.add(end)
+    removed = sum(len(lines[i]) for i in gone)
+    if not gone or len(gone) == len(lines) or removed > EDGE_MAX_SHARE * sum(map(len, lines)):
+        return lines, 0
+    return [s for i, s in enumerate(lines) if i not in gone], removed

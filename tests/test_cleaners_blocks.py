@@ -1,0 +1,114 @@
+"""Edge lines from outside the article's container (cleaners/blocks.py): pages written for this
+test, each shaped like a failure class found on wcxb-dev's dev half (a call to action's section
+under the article, a "proudly supporting" strip, a label above the headline), and
+the cases that must stay (the next block of a body split into twin blocks, a closing paragraph of
+prose in a block of its own, an intro paragraph above the body)."""
+
+from __future__ import annotations
+
+from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.blocks import drop_outside_edges, line_sources
+from newsclean.cleaners.core import parse
+
+URL = "https://blog.example.com/guides/roof-repair-costs/"
+
+PARAS = [
+    "Replacing a handful of cracked tiles is the cheapest repair most owners will face, and in our "
+    "survey of forty contractors the typical bill stayed under a few hundred for the whole job.",
+    "Flashing around chimneys and skylights is where most leaks start, because the metal strips "
+    "shrink and lift over the years and let water run under the tiles during heavy rain storms.",
+    "A full replacement is another matter: the old roof has to come off, the timber underneath is "
+    "checked for rot, and scaffolding alone can cost more than the small repairs put together.",
+    "Insurance usually pays for storm damage but not for wear, so owners who keep photographs of "
+    "the roof from the last inspection have a much easier time proving when the damage happened.",
+    "Before signing anything, ask for a written quote that separates labour from materials, and "
+    "check that the contractor's insurance covers work at height on a property of your type.",
+]
+
+
+def _page(before: str = "", after: str = "", body: str | None = None) -> str:
+    # no container trafilatura knows by name: it reads the page's column, sections around the
+    # article included
+    paras = body if body is not None else "<div class='rich-text'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+    return ("<html><head><title>What a roof repair costs</title></head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/blog'>Blog</a> <a href='/about'>About</a></nav></header>"
+            f"<div class='wrap'>{before}<div class='grid'><h1>What a roof repair costs</h1>{paras}</div>"
+            f"{after}</div><footer><p>Example Roofing Ltd</p></footer></body></html>")
+
+
+def _text(html: str) -> str:
+    result = clean_html(html, URL)
+    assert isinstance(result, Article), result
+    return result.text
+
+
+def _assert_article(text: str) -> None:
+    for p in PARAS:
+        assert p in text
+
+
+def test_a_pitch_section_under_the_article_goes() -> None:
+    # A call to action in a section of its own after the article (no widget name on it): the
+    # extractor renders it as the article's last lines.
+    pitch = ("<section class='band dark'><div class='inner'><h2>We'll help you plan your roof</h2>"
+             "<p>Fill out the form for a free quote from our team</p></div></section>")
+    text = _text(_page(after=pitch))
+    _assert_article(text)
+    assert "free quote" not in text
+    assert "help you plan your roof" not in text
+
+
+def test_a_label_above_the_article_goes_and_an_intro_paragraph_stays() -> None:
+    intro = ("Roof repairs range from a morning's work to a full rebuild, and the price follows: "
+             "here is what owners paid this year.")
+    before = f"<div class='hero'><p class='label'>Company Spotlight</p><p>{intro}</p></div>"
+    text = _text(_page(before=before))
+    _assert_article(text)
+    assert "Company Spotlight" not in text
+    assert intro in text
+
+
+def test_the_next_block_of_a_split_body_stays() -> None:
+    # The page splits the body into blocks of one kind: the last one's short lines are article.
+    closing = ["Happy repairing!", "Jane, your roofer"]
+    body = ("<div class='block text'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+            "<div class='block image'><img src='/roof.jpg' alt=''></div>"
+            "<div class='block text'>" + "".join(f"<p>{c}</p>" for c in closing) + "</div>")
+    text = _text(_page(body=body))
+    _assert_article(text)
+    for c in closing:
+        assert c in text
+
+
+def test_a_closing_paragraph_of_prose_outside_the_container_stays() -> None:
+    closing = ("So there you have it: most roofs need small repairs far more often than a full "
+               "replacement, and a yearly look from the ground after the winter storms catches "
+               "most problems while they are still cheap to put right.")
+    text = _text(_page(after=f"<section class='band'><p>{closing}</p></section>"))
+    _assert_article(text)
+    assert closing in text
+
+
+def test_lines_are_placed_by_their_opening_element() -> None:
+    tree = parse("<html><body><div id='a'><p>First paragraph of the story here.</p></div>"
+                 "<div id='b'><p><b>Next article:</b> <a href='/x'>Another story</a></p></div></body></html>")
+    found = line_sources(tree, ["First paragraph of the story here.", "Next article: Another story", "Unknown"])
+    assert [el.getparent().get("id") if el is not None else None for el in found] == ["a", "b", None]
+
+
+def test_nothing_goes_when_the_lines_cannot_be_placed() -> None:
+    tree = parse("<html><body><p>Something else entirely.</p></body></html>")
+    lines = ["One line of text.", "Another line of text.", "A third line of text."]
+    assert drop_outside_edges(tree, lines) == (lines, 0)
+
+
+def test_a_subtitle_under_the_headline_stays() -> None:
+    # Outside the body's container too, but under the headline: the article's, not a label.
+    subtitle = "Where the money goes when the tiles come off"
+    paras = "<div class='rich-text'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+    html = ("<html><head><title>What a roof repair costs</title></head><body>"
+            "<div class='wrap'><div class='hero'><h1>What a roof repair costs</h1>"
+            f"<p class='sub'>{subtitle}</p></div><div class='grid'>{paras}</div></div></body></html>")
+    text = _text(html)
+    _assert_article(text)
+    assert subtitle in text
