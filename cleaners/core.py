@@ -217,7 +217,102 @@ def _extract(tree: etree._Element) -> str:
             text = _gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
-    return text
+    return _prose_filled(tree, text) if text else text
+
+
+#: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,
+#: ending a sentence, mostly outside links.
+GAP_PROSE_MIN_CHARS = 100
+GAP_PROSE_MAX_LINKS = 0.3
+#: ... in a block (its topmost container below the two lines' common one) of at most this much
+#: text: a callout, a quote, a note; not a whole embedded story or a review list.
+GAP_BOX_MAX_CHARS = 1000
+#: ... and only when all that is put back adds this share to the text: a page that lost a run of
+#: its own callouts (each a few hundred characters), not one box beside a news story.
+GAP_MIN_GAIN = 0.2
+#: Ancestors (class or id) that mark a block as the page's, not the article's, between the lines.
+GAP_NOT_ARTICLE = re.compile(r"caption|slide|carousel|swiper|(?:^|[\s_-])cta|call-?to-?action|author|footer"
+                             r"|copyright|hidden|affiliate|menu|disclosure|credit", re.I)
+_NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
+_NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code", "figcaption"})
+
+
+def _prose_filled(tree: etree._Element, text: str) -> str:
+    """``text`` with the paragraphs of prose that sit, in the page, between two elements whose
+    texts are consecutive lines of ``text`` and that the extraction skipped: callouts, pull
+    quotes, notes and "embed" blocks of the article's own text (trafilatura drops a container by
+    its class name: "w-embed", "special-container", "quote-embed"). Evidence that the block is
+    the article's: unlinked prose of some length ending a sentence, not under a link, not said
+    twice on the page (a carousel's captions), not in a caption, form or code block nor under a
+    name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
+    among the blocks put back, and enough of it (``GAP_MIN_GAIN``)."""
+    blocks = dom.line_blocks(tree)
+    texts = [" ".join("".join(el.itertext()).split()) for el in blocks]
+    # what could be put back at most: long blocks whose text the extraction does not hold (most
+    # pages stop here, before their blocks' words are read)
+    flat = " ".join(text.split())
+    if sum(len(t) for t in texts if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat) < GAP_MIN_GAIN * len(text):
+        return text
+    keys = [_words(t) for t in texts]
+    lines = normalize_lines(text)
+    at = _line_index(lines)
+    words = _words(text)
+    seen = Counter(keys)
+    after: dict[int, list[etree._Element]] = {}
+    last: int | None = None
+    last_el: etree._Element | None = None
+    pending: list[etree._Element] = []
+    for el, key in zip(blocks, keys):
+        if not key:
+            continue
+        i = at.get(key)
+        if i is None:
+            if last is not None and key not in words and seen[key] == 1:
+                pending.append(el)
+            continue
+        if pending and i == last + 1:
+            around = set(last_el.iterancestors())
+            common = next((a for a in el.iterancestors() if a in around), None)
+            after[last] = [p for p in pending if _gap_prose(p, common)]
+        pending = []
+        last, last_el = i, el
+    kinds = Counter(_block_kind(p) for found in after.values() for p in found)
+    put = {i: [_render_block(p) for p in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
+    if sum(len(s) for found in put.values() for s in found) < GAP_MIN_GAIN * len(text):
+        return text
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, *put.get(i, ())))
+
+
+def _gap_prose(el: etree._Element, common: etree._Element | None) -> bool:
+    """Unlinked prose in a callout-sized block below ``common``, nothing around it naming it
+    the page's (see ``_prose_filled``)."""
+    txt = " ".join("".join(el.itertext()).split())
+    if el.tag in _NOT_PROSE_TAGS or len(txt) < GAP_PROSE_MIN_CHARS or not dom.SENTENCE_END.search(txt) \
+            or dom.link_text_len(el) > GAP_PROSE_MAX_LINKS * len(txt):
+        return False
+    box = el
+    for a in [el, *el.iterancestors()]:
+        if a is common:
+            break
+        if a.tag == "a" or a.tag in _NOT_PROSE_AROUND or GAP_NOT_ARTICLE.search(f"{a.get('class') or ''} {a.get('id') or ''}"):
+            return False
+        box = a
+    n = dom.text_len(box)
+    return n <= GAP_BOX_MAX_CHARS and dom.link_text_len(box) <= GAP_PROSE_MAX_LINKS * n \
+        and box.find(".//a//img") is None
+
+
+def _block_kind(el: etree._Element) -> tuple[str, ...]:
+    """The tag and the nearest class of a block put back: the article's own callouts share one."""
+    for a in [el, *el.iterancestors()]:
+        if cls := (a.get("class") or "").strip():
+            return el.tag, a.tag, cls
+    return (el.tag,)
+
+
+def _render_block(el: etree._Element) -> str:
+    txt = " ".join("".join(el.itertext()).split())
+    return f"- {txt}" if el.tag == "li" else txt
 
 
 #: What trafilatura renders as list items ("- " lines): the items of ul, ol and dl.

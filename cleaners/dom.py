@@ -136,7 +136,8 @@ class Measures:
         return n >= min_chars and self.links(el) < 0.3 * n
 
 
-def _link_len(el: etree._Element) -> int:
+def link_text_len(el: etree._Element) -> int:
+    """Characters of text inside the links of an element."""
     return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
 
 
@@ -163,7 +164,7 @@ def _is_body_like(el: etree._Element) -> bool:
     long_paras = 0
     for p in el.iter("p"):
         n = text_len(p)
-        if n >= 200 and _link_len(p) < 0.2 * n:
+        if n >= 200 and link_text_len(p) < 0.2 * n:
             long_paras += 1
             if long_paras >= 2:
                 return True
@@ -226,7 +227,7 @@ def _kinds_of(cls: str | None, eid: str | None) -> tuple[bool, bool, bool] | Non
 def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
     """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
     n = text_len(el)
-    return n >= min_chars and _link_len(el) < 0.3 * n
+    return n >= min_chars and link_text_len(el) < 0.3 * n
 
 
 def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
@@ -519,17 +520,17 @@ def _teaser_like(el: etree._Element) -> bool:
     n = text_len(el)
     if n == 0:
         return True
-    return not _is_body_like(el) and (_link_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
+    return not _is_body_like(el) and (link_text_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
 
 
-_SENTENCE_END = re.compile(r"[.!?\"'”’»)]\s*$")
+SENTENCE_END = re.compile(r"[.!?\"'”’»)]\s*$")
 
 
 def _unlinked_sentence(el: etree._Element) -> bool:
     """A short paragraph of prose without links (an article's standfirst), not a teaser excerpt
     (those end in an ellipsis or sit beside their headline link)."""
     txt = "".join(el.itertext()).strip()
-    return len(txt) >= 60 and el.find(".//a") is None and bool(_SENTENCE_END.search(txt)) \
+    return len(txt) >= 60 and el.find(".//a") is None and bool(SENTENCE_END.search(txt)) \
         and not txt.endswith(("...", "…"))
 
 
@@ -563,7 +564,7 @@ def prune_titled_blocks(tree: etree._Element) -> int:
         sib = head.getnext()
         # a sibling already walked: the rest of the run is taken already
         while sib is not None and sib not in walked and isinstance(sib.tag, str) and sib.tag not in HEADINGS \
-                and _teaser_like(sib) and (_link_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
+                and _teaser_like(sib) and (link_text_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
             victims.append(sib)
             walked.add(sib)
             sib = sib.getnext()
@@ -820,3 +821,32 @@ def visible_lead(tree: etree._Element, description: str | None, min_chars: int =
             continue  # a caption, also when the caption block is a div named for its image
         return want
     return None
+
+
+#: Elements that hold one line of an article's text (a table row counts whole).
+LINE_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dt", "dd",
+                       "figcaption", "div"})
+
+
+def line_blocks(tree: etree._Element) -> list[etree._Element]:
+    """The elements of ``LINE_TAGS`` with none of them inside (a row with its cells), in document
+    order, found in one walk."""
+    out: list[etree._Element] = []
+    inner = [False]   # per open element: whether one of LINE_TAGS is inside it
+    rows: list[int] = []   # where each open table row's blocks start in ``out``
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            inner.append(False)
+            if tag == "tr":
+                rows.append(len(out))
+            continue
+        has = inner.pop()
+        if tag == "tr":
+            del out[rows.pop():]   # the row is the line, not its cells' paragraphs
+            out.append(el)
+        elif tag in LINE_TAGS and not has:
+            out.append(el)
+        if tag in LINE_TAGS or has:
+            inner[-1] = True
+    return out

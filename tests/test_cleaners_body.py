@@ -752,3 +752,43 @@ def test_subheading_kept_when_an_empty_paragraph_follows_it_on_a_page_with_a_wor
     lines = _text(page).split("\n")
     assert "* * *" in lines   # the condition of the bug: a wordless line in the extraction
     assert lines.index("What the keepers do each autumn") == lines.index(PARAS[1]) + 1
+
+
+CALLOUTS = [
+    "Keepers logged every lamp change in a ledger that survives in the archive, and the entries "
+    "show how often storms broke the glass before the modern lens was fitted in the fifties.",
+    "The museum volunteers numbered each brass part with chalk before it was cleaned, so that "
+    "the frame could be put back in the order the original makers had assembled it.",
+]
+
+
+def _callout_page(caption: str = "") -> str:
+    """The article's own callouts in blocks whose class trafilatura discards ("embed")."""
+    return _page(f"<p>{PARAS[0]}</p><div class='w-embed'><p>{CALLOUTS[0]}</p></div><p>{PARAS[1]}</p>"
+                 f"<p>{PARAS[2]}</p><div class='w-embed'><p>{CALLOUTS[1]}</p></div>{caption}<p>{PARAS[3]}</p>")
+
+
+def test_callouts_between_the_article_lines_are_put_back_in_place() -> None:
+    lines = _text(_callout_page()).split("\n")
+    assert lines.index(CALLOUTS[0]) == lines.index(PARAS[0]) + 1
+    assert lines.index(CALLOUTS[1]) == lines.index(PARAS[2]) + 1
+
+
+def test_caption_and_repeated_blocks_between_the_article_lines_stay_out() -> None:
+    # a caption block, and a carousel's text said twice on the page, are the page's, not the story's
+    slide = ("<div class='w-embed'><p>Slides from the opening night show the crowd on the quay and "
+             "the first sweep of the beam over the harbour mouth.</p></div>")
+    caption = ("<div class='w-embed'><div class='image-caption'><p>The restored lamp seen from the quay at "
+               "dusk, with the new brass frame catching the last of the light over the water.</p></div></div>")
+    caption += slide * 2
+    text = _text(_callout_page(caption))
+    assert CALLOUTS[1] in text   # the callouts still come back
+    assert "restored lamp seen from the quay" not in text
+    assert "Slides from the opening night" not in text
+
+
+def test_one_short_box_beside_a_story_is_not_put_back() -> None:
+    # a single note of another kind that adds little to the text is no evidence of lost callouts
+    page = _page(f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='w-embed'><p>{CALLOUTS[0]}</p></div>"
+                 f"<p>{PARAS[2]}</p><p>{PARAS[3]}</p><p>{PARAS[0][::-1]}</p><p>{PARAS[1][::-1]}</p>")
+    assert CALLOUTS[0] not in _text(page)
