@@ -52,6 +52,10 @@ PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
 BLOCK_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "nav", "footer", "header", "form", "table", "figure", "p", "span"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TITLE_CLASS = re.compile(r"title|heading|header|label", re.I)
+#: Entries of each cache of class/id answers: a page repeats its names, pages rarely share them.
+#: Over fundus-dev's 205 pages 2,048 entries miss 5% more often than 8,192, for no CPU measurable, and the
+#: four caches hold 0.7 MB instead of 5 MB in every cleaning worker.
+NAME_CACHE = 2048
 
 
 def text_len(el: etree._Element) -> int:
@@ -196,7 +200,7 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
 _BEM_MODIFIER = re.compile(r"--[\w-]+")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=NAME_CACHE)
 def _name_kinds(name: str) -> tuple[bool, bool, bool]:
     """Whether one class or id value names a widget, the article body, an image block. Cached:
     pages repeat their class lists hundreds of times, and these searches were most of the
@@ -284,7 +288,7 @@ _INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.I)
 HIDDEN_MAX_CHARS = 600
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=NAME_CACHE)
 def _hover_class(cls: str) -> tuple[bool, bool]:
     """(a candidate by its substrings, a hover card or tooltip by ``_HOVER_CLASS``) for a class."""
     return _HOVER_CANDIDATE.search(cls) is not None, _HOVER_CLASS.search(cls) is not None
@@ -335,7 +339,7 @@ _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 #: becomes one of these: only U+0130 becomes an "i", with a combining dot after it.)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=NAME_CACHE)
 def _cta_name(name: str) -> bool:
     """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
     low = fold_case(name)
@@ -500,7 +504,7 @@ _BOILERPLATE_TITLE_CHARS = 80
 _TITLE_TAGS = ("div", "span", "p", "strong", "b")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=NAME_CACHE)
 def _title_class(cls: str) -> bool:
     return bool(_TITLE_CLASS.search(cls))
 
