@@ -433,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
                          f"(extractors default: {', '.join(CPU_EXTRACTORS)})")
     args = ap.parse_args(argv)
     for dataset in args.dataset:
+        if not dataset.is_dir():
+            ap.error(f"{dataset}: no such dataset folder")
+    for dataset in args.dataset:
         docs = load_dataset(dataset)
         if args.limit:
             docs = docs[: args.limit]

@@ -112,3 +112,13 @@ def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> N
         assert ratios[name] == 1.0                              # each against itself
     # the ratios of two extractors are each other's inverse
     assert float(rows["newsclean"][4]) * float(rows["trafilatura-metadata"][3]) == pytest.approx(1, abs=0.05)
+
+
+def test_a_dataset_folder_that_is_not_there_is_one_line_of_error(tmp_path: Path, capsys) -> None:
+    # A mistyped path ("../shared/bench/wcxb-dev" from a worktree one level deeper) was a traceback.
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / "wcxb-dev")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(f"{tmp_path / 'wcxb-dev'}: no such dataset folder")
+    assert not any("Traceback" in line for line in err)
