@@ -94,6 +94,22 @@ def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
     assert _norm_authors(["Ada Lindqvist, MD"]) != _norm_authors(["Ada Lindqvist"])
 
 
+def test_cpu_figures_are_read_with_the_threads_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # clean_html arms a process CPU-time timer, and while one is armed the process clock lags
+    # the thread's: the figures are read with the thread clock. A clock that ticks one second
+    # per read shows which one the bench reads: each call measures exactly one second.
+    import time
+
+    from newsclean.cleaners.bench import Doc, cpu_times
+
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(time, "thread_time", lambda: float(next(ticks)))
+    docs = [Doc(id=str(i), html="<html><body><p>Harbour light</p></body></html>", url=None, truth="")
+            for i in range(2)]
+    times = cpu_times(docs, ["trafilatura-plain"], rounds=3)
+    assert times == {"trafilatura-plain": [1.0, 1.0]}
+
+
 def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> None:
     (tmp_path / "html").mkdir()
     gt = {}
