@@ -343,9 +343,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     # a <meta name|itemprop="headline"> (microdata, news CMSs) declares the headline too
     declared = (md.title, _first(meta, "headline"), *md.social_titles)
     title_text = tree.findtext(".//title")   # read once: it votes whole and by its longest part
-    md.title = _best_title(tree, declared, h1_text, _title_tag(title_text), site_name, ld_name,
+    md.title = _best_title(tree, declared, _title_tag(title_text), site_name, ld_name,
                            whole_tag=_clean(title_text))
-    md.title = _confirmed_cut(md.title, (h1_text, *md.social_titles))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
     md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
     md.title = _shown_head_of(md.title, tree)
@@ -404,22 +403,6 @@ _NUMERIC_ENTITY = re.compile(r"&#(?:\d{2,7}|x[0-9a-fA-F]{2,6});")
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 #: A separator at the end of a title before the site's name, spaced or not.
 _UNSPACED_SEP = re.compile(r"\s*[|｜ㅣ：:]\s*$")
-#: What may follow a headline in a declared title: a separator, then a site or section name of
-#: at most four words (a colon is left alone: "Topic: headline" is one headline).
-_SUFFIX = re.compile(r"\s*(?:[|–—*·•]|\s-)\s*\S+(?:\s+\S+){0,3}\s*")
-
-
-def _confirmed_cut(title: str | None, others: tuple[str | None, ...]) -> str | None:
-    """``title`` without a trailing " | Section" part when another source of the page (h1,
-    og:title, twitter:title) gives exactly the part before it."""
-    if not title:
-        return title
-    for other in others:
-        if other and len(other) >= 8 and len(other) < len(title):
-            o = unescape(other)
-            if title.startswith(o) and _SUFFIX.fullmatch(title[len(o):]):
-                return o
-    return title
 
 
 #: Other meta tags that name the writer: Parse.ly's, Sailthru's and Dublin Core's.
@@ -843,20 +826,6 @@ _LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
 
-#: What a byline cut at its date's first digit keeps of the date: "Jane Doe, Dec" (17, 2025),
-#: "Jane Doe on Jan" (22, 2025), "Jane Doe on" (04-08-2021). A month's name only after a comma
-#: or "on": "Tom May" stays.
-_DATE_LEAD = re.compile(rf"(?i)(?:,\s*|\s+(?:on|am|le|el|den|der)\s+){_MONTH}\s*$|\s+(?:on|am|le|el|den|der)\s*$")
-
-
-def _cut_at_date(m: re.Match, text: str) -> str:
-    """The names a byline match gives, without what its date left before the cut."""
-    names = m.group(1)
-    if text[m.end(1):].lstrip()[:1].isdigit():
-        names = _DATE_LEAD.sub("", names)
-    return names.rstrip(" ,;")
-
-
 def _name_shaped(name: str) -> bool:
     # "Rosa de la Cruz" yes, "the end of the year" no: a capital first, lower-case words only as
     # short particles (scripts without case pass).
@@ -886,7 +855,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
             texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
         for text in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
-            names = _names(_cut_at_date(m, text)) if m else []
+            names = _names(m.group(1).rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return names
     return []
@@ -1005,20 +974,18 @@ def _read_heading(h: etree._Element, max_chars: int, keys: dict[str, str], out: 
             stack[-1][1][0] = -1
 
 
-def _best_title(tree: etree._Element, declared: tuple[str | None, ...], h1: str | None, tag: str | None,
+def _best_title(tree: etree._Element, declared: tuple[str | None, ...], tag: str | None,
                 site_name: str | None, ld_name: str | None = None, whole_tag: str | None = None) -> str | None:
     """Of the declared titles (JSON-LD headline, meta headline, og:title, twitter:title; without the site's
     name), the one with most support: displayed as a heading by the article (two votes), each
     source that declares it, the <title> and a JSON-LD name other than the headline (one vote);
-    JSON-LD's headline, the article's own, first on a tie. With none declared, the h1, else the
-    <title>. ``tag`` is the <title>'s longest part, ``whole_tag`` all of it.
+    JSON-LD's headline, the article's own, first on a tie. With none declared, the <title>
+    (the <h1> there was no better on the check half). ``tag`` is the <title>'s longest part, ``whole_tag`` all of it.
 
     Sources disagree on a good share of news pages (a search headline in JSON-LD, a social one
     in og:title); what the reader sees is the headline."""
     cands = [_strip_site(unescape(t), site_name) for t in declared if t]
     if not cands:
-        if h1 and 8 <= len(h1) <= 300:
-            return unescape(h1)
         return _strip_site(unescape(tag), site_name) if tag else None
     shown = _shown_headings(tree)
     keys = [_title_key(c) for c in cands]
