@@ -35,23 +35,39 @@ from twisted.internet.task import Clock
 from newsclean.crawler.components import heap
 from newsclean.crawler.components.extensions import HeapTrim
 
+class Stats:   # a crawler's stats: the bytes its downloader received
+    def __init__(self):
+        self.received = 0
+    def get_value(self, key, default=None):
+        return self.received if key == "downloader/response_bytes" else default
+
 trims = []
 heap.trim = lambda: trims.append(1) or True
 clock = HeapTrim.clock = Clock()
-first, second = HeapTrim(), HeapTrim()
+MB = HeapTrim.MIN_BYTES
+a, b = Stats(), Stats()
+first, second = HeapTrim(a), HeapTrim(b)
 first.spider_opened()
 second.spider_opened()
 clock.pump([HeapTrim.INTERVAL] * 5)
+print(len(trims))                # nothing received: nothing to give back
+for _ in range(5):               # each tick, one crawler or the other receives a megabyte
+    a.received += MB // 2
+    b.received += MB // 2
+    clock.pump([HeapTrim.INTERVAL])
 print(len(trims))                # one timer, not one per crawler
-first.spider_closed()
+a.received += MB // 4
 clock.pump([HeapTrim.INTERVAL] * 3)
+print(len(trims))                # less than MIN_BYTES since the last trim
+first.spider_closed()
+b.received += MB
+clock.pump([HeapTrim.INTERVAL])
 print(len(trims))                # the other crawler still runs
 second.spider_closed()
 print(HeapTrim._call is None and not clock.getDelayedCalls())
-clock.pump([HeapTrim.INTERVAL] * 3)
-print(len(trims))
-third = HeapTrim()               # a later crawler starts a new timer
+third = HeapTrim(Stats())        # a later crawler starts a new timer
 third.spider_opened()
+third.stats.received = 3 * MB
 clock.pump([HeapTrim.INTERVAL])
 third.spider_closed()
 print(len(trims), not clock.getDelayedCalls())
@@ -60,6 +76,7 @@ print(len(trims), not clock.getDelayedCalls())
 
 def test_one_trim_timer_runs_while_any_crawler_runs() -> None:
     # Crawlers of one process (newsclean crawl --all) share the timer: the first to open
-    # starts it, it keeps going while one is open, and the last to close stops it. In a
-    # fresh process: a LoopingCall installs Twisted's default reactor where none is.
-    assert run_python(TIMER, timeout=60).split() == ["5", "8", "True", "8", "9", "True"]
+    # starts it, it keeps going while one is open, and the last to close stops it; it trims
+    # only after MIN_BYTES of responses. In a fresh process: a LoopingCall installs Twisted's
+    # default reactor where none is.
+    assert run_python(TIMER, timeout=60).split() == ["0", "5", "5", "6", "True", "7", "True"]

@@ -131,44 +131,67 @@ class RunManifestExtension:
 
 
 class HeapTrim:
-    """While crawlers run, give the process's free heap pages back to the system five times a
-    second (:func:`~newsclean.crawler.components.heap.trim`). One timer for all the crawlers of a
-    process: the first to open starts it, the last to close stops it. The bodies of a crawl at
-    25 pages/s leave ~20 MB of freed heap a second: trimmed once a second, the main process's
-    PSS rose and fell by that much (bench crawl, 600 URLs of fundus-dev: peaks of 97-103 MB);
-    every 0.2 s, 89 MB, for ~0.5 ms of CPU a trim (0.1-0.2 ms a page)."""
+    """While crawlers run, give the process's free heap pages back to the system
+    (:func:`~newsclean.crawler.components.heap.trim`) every 0.2 s in which the crawlers received
+    at least :attr:`MIN_BYTES` of responses. One timer for all the crawlers of a process: the
+    first to open starts it, the last to close stops it. The bodies of a crawl at 25 pages/s
+    leave ~20 MB of freed heap a second: trimmed once a second, the main process's PSS rose and
+    fell by that much (bench crawl, 600 URLs of fundus-dev: peaks of 97-103 MB); every 0.2 s,
+    89 MB. A trim costs ~0.5 ms of CPU: a polite crawl (a few pages a second) trims about once a
+    second, not five times, and an idle one not at all."""
 
     INTERVAL = 0.2
+    #: Response bytes (``downloader/response_bytes``, all open crawlers) between two trims.
+    MIN_BYTES = 1024 * 1024
     #: The reactor by default; a test gives a ``twisted.internet.task.Clock``.
     clock: Any = None
-    _running = 0
+    _stats: list[Any] = []     # the open crawlers' stats
+    _trimmed_at = 0            # their response bytes at the last trim
     _call: Any = None
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HeapTrim:
-        ext = cls()
+        ext = cls(crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    @staticmethod
+    def _received() -> int:
+        return sum(stats.get_value("downloader/response_bytes", 0) for stats in HeapTrim._stats)
+
+    @staticmethod
+    def _tick() -> None:
+        from newsclean.crawler.components.heap import trim
+
+        received = HeapTrim._received()
+        if received - HeapTrim._trimmed_at >= HeapTrim.MIN_BYTES:
+            trim()
+            HeapTrim._trimmed_at = received
+
     def spider_opened(self) -> None:
         from twisted.internet.task import LoopingCall
 
-        from newsclean.crawler.components.heap import trim
-
-        HeapTrim._running += 1
+        HeapTrim._stats.append(self.stats)
         if HeapTrim._call is None:
-            HeapTrim._call = LoopingCall(trim)
+            HeapTrim._trimmed_at = HeapTrim._received()
+            HeapTrim._call = LoopingCall(HeapTrim._tick)
             if HeapTrim.clock is not None:
                 HeapTrim._call.clock = HeapTrim.clock
             HeapTrim._call.start(self.INTERVAL, now=False)
 
     def spider_closed(self) -> None:
-        HeapTrim._running -= 1
-        if HeapTrim._running <= 0 and HeapTrim._call is not None:
+        if self.stats in HeapTrim._stats:
+            HeapTrim._stats.remove(self.stats)
+            # the bytes it received leave the sum: start the count afresh from what remains
+            HeapTrim._trimmed_at = HeapTrim._received()
+        if not HeapTrim._stats and HeapTrim._call is not None:
             if HeapTrim._call.running:
                 HeapTrim._call.stop()
-            HeapTrim._call, HeapTrim._running = None, 0
+            HeapTrim._call = None
 
 
 class GcFreeze:
