@@ -39,9 +39,14 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     assert "40 pages" in crawl and "articles 40 " in crawl and "too_short 0 " in crawl, crawl
     assert re.search(r"main \d+\.\d, workers \d+\.\d\)", crawl) and re.search(r"peak PSS [1-9]\d* MB", crawl)
     assert re.search(r"reactor max stall \d+ ms \(\d+ over 200 ms\)", crawl), crawl   # the stall probe ran
-    # The peak's processes one by one: the crawl, its cleaning workers (one per core) and their forkserver.
-    roles = re.search(r"peak PSS [1-9]\d* MB \(main [1-9]\d*, workers ([\d+]+), forkserver [1-9]\d*", crawl)
-    assert roles and all(int(mb) > 0 for mb in roles.group(1).split("+")), crawl
+    # The peak's processes one by one: the crawl, its cleaning workers' forkserver, and the workers
+    # when the peak comes after they fork (on 40 small pages it can be the forkserver's start-up,
+    # before them: since the language model's smaller table, 277a021).
+    roles = re.search(r"peak PSS ([1-9]\d*) MB \(main ([1-9]\d*)(?:, workers ([\d+]+))?, forkserver ([1-9]\d*)", crawl)
+    assert roles, crawl
+    parts = [int(roles.group(2)), int(roles.group(4)), *(int(mb) for mb in (roles.group(3) or "").split("+") if mb)]
+    assert all(parts) and sum(parts) <= int(roles.group(1)) + len(parts), crawl   # MB rounded one by one
+    assert float(re.search(r"workers (\d+\.\d)\)", crawl).group(1)) > 0, crawl   # the workers cleaned
     for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process"):
         assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB", out), label
     assert "crawl CPU a page / clean_html CPU a page = " in out
