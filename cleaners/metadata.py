@@ -346,13 +346,10 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.title = _best_title(tree, declared, _title_tag(title_text), site_name, ld_name,
                            whole_tag=_clean(title_text))
     md.title = _shared_after_kickers(md.title, (h1_text, *md.social_titles, ld_title))
-    md.title = _uncut(md.title, (h1_text, _clean(title_text)), site_name)
     md.title = _shown_head_of(md.title, tree)
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
     md.title = _strip_site(md.title, None, url) if md.title else md.title
-    if md.title and _NUMERIC_ENTITY.search(md.title):
-        md.title = unescape(md.title)  # escaped twice at the source ("finally&amp;#8230;"): never meant as written
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = (_names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
@@ -399,10 +396,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     return md
 
 
-_NUMERIC_ENTITY = re.compile(r"&#(?:\d{2,7}|x[0-9a-fA-F]{2,6});")
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
-#: A separator at the end of a title before the site's name, spaced or not.
-_UNSPACED_SEP = re.compile(r"\s*[|｜ㅣ：:]\s*$")
 
 
 #: Other meta tags that name the writer: Parse.ly's, Sailthru's and Dublin Core's.
@@ -458,19 +452,6 @@ def _byline_name(name: str) -> bool:
     (a lone capitalised word is more often a label, "Folgen", than a name)."""
     cased = any(ch.isupper() or ch.islower() for ch in name)
     return _name_shaped(name) and (len(name.split()) >= 2 or not cased)
-
-
-def _uncut(title: str | None, others: tuple[str | None, ...], site_name: str | None) -> str | None:
-    """The whole headline when ``title`` was cut at a quote mark: a meta tag written
-    ``content="Winner and "royal visit""`` ends before the quote; the h1 or <title> that goes on
-    from there with the quote has the rest."""
-    if not title:
-        return title
-    for other in others:
-        o = _strip_site(unescape(other), site_name) if other else ""
-        if len(o) > len(title) and o.startswith(title) and o[len(title):].lstrip()[:1] in "\"„“«":
-            return o
-    return title
 
 
 #: What a declared title may add after the headline the page shows: a separator, then a site's
@@ -866,23 +847,15 @@ _PART_SEP = re.compile(_TITLE_SEP.pattern + r"|\s+[•·:]\s+|\s*\|\s*|:\s+")
 
 
 def _strip_site(title: str, site_name: str | None, url: str | None = None) -> str:
-    """Drop a trailing (or leading) " | Site" part: the site's declared name, or with ``url``
+    """Drop a trailing " | Site" part: the site's declared name, or with ``url``
     a last part that names the site as its address does ("Headline | DianaHR" on
     getdianahr.com, "Headline • Cory Dransfeldt" on coryd.dev): a site that declares no
     og:site_name still writes its name into every title."""
-    sn = (site_name or "").strip()
-    if sn and len(title) > len(sn) + 8 and title.casefold().endswith(sn.casefold()):
-        # "Headline｜Site", "Headline：Site", "HeadlineㅣSite": separators written without spaces
-        head = title[: len(title) - len(sn)]
-        if _UNSPACED_SEP.search(head):
-            return _UNSPACED_SEP.sub("", head)
     parts = _TITLE_SEP.split(title)
-    sn = sn.casefold()
+    sn = (site_name or "").strip().casefold()
     if sn and len(parts) >= 2 and (parts[-1].casefold() == sn or sn.startswith(parts[-1].casefold())
                                    or parts[-1].casefold().startswith(sn)):
         return parts[0] if len(parts) == 2 else title[: title.rfind(parts[-1])].rstrip(" |–—-:")
-    if sn and len(parts) >= 2 and parts[0].casefold() == sn:
-        return title[len(parts[0]):].lstrip(" |–—-:")
     try:
         labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".") if url else []
     except ValueError:   # "http://[::1/x": no host to compare with

@@ -181,18 +181,6 @@ def test_title_most_sources_agree_on_when_none_is_displayed() -> None:
     assert _md(_page(ld=ld, head=head)).title == "Council approves harbour bridge"
 
 
-def test_site_name_after_an_unspaced_separator_is_stripped() -> None:
-    # CJK sites join the site name with full-width bars and colons, without spaces
-    for sep in ("｜", "：", "ㅣ", "|"):
-        head = (f'<meta property="og:site_name" content="Harbour Daily">'
-                f'<meta property="og:title" content="Council approves harbour bridge{sep}Harbour Daily">')
-        assert _md(_page(head=head)).title == "Council approves harbour bridge", sep
-    # a word merely ending like the site's name stays
-    head = ('<meta property="og:site_name" content="Daily">'
-            '<meta property="og:title" content="Council approves harbour bridge, daily">')
-    assert _md(_page(head=head)).title == "Council approves harbour bridge, daily"
-
-
 def test_byline_markup_names_kept_as_written() -> None:
     # newsroom codes and agency names are lower case on purpose: no re-casing, no split at "/"
     body = '<h1>Harbour bridge vote</h1><span class="author">news/rde; tok</span>'
@@ -463,12 +451,6 @@ def test_part_of_the_declared_title_that_the_page_shows() -> None:
     # nothing of it shown: the declared title stays whole
     head = '<meta property="og:title" content="Harbour Notes | Why the bridge vote was delayed again">'
     assert _md(_page(head=head, body="<h1>Harbour Notes</h1>")).title == "Harbour Notes | Why the bridge vote was delayed again"
-
-
-def test_title_escaped_twice_at_the_source_is_read() -> None:
-    # JSON-LD is no HTML: an entity in it stays as written, and a CMS that escapes twice writes "&amp;#8230;"
-    ld = {"@type": "NewsArticle", "headline": "And finally&amp;#8230; the ferry runs again"}
-    assert _md(_page(ld=ld)).title == "And finally\u2026 the ferry runs again"
 
 
 def test_webpage_node_dates_a_page_without_an_article_node() -> None:
