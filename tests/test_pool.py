@@ -313,6 +313,21 @@ def test_stall_probe_records_the_worst_lateness() -> None:
     assert stats.values["newsclean/reactor/stalls"] == 2
 
 
+def test_stall_probe_counts_a_stall_that_ends_at_the_close() -> None:
+    # A stall in the close's handlers (importing the monitors) has no tick after it: the
+    # bench printed "blocked 0 times over 200 ms; the longest (250 ms or more)" beside it.
+    stats = Stats()
+    now = [0.0]
+    probe = StallProbe(stats, clock=lambda: now[0])
+    for t in (0.0, 0.05, 0.10):
+        now[0] = t
+        probe._tick()
+    now[0] = 0.40
+    probe.stop()
+    assert stats.values[StallProbe.STAT] == 250
+    assert stats.values["newsclean/reactor/stalls"] == 1
+
+
 def test_crawl_with_a_hanging_and_a_crashing_page_completes(site_server, tmp_path: Path) -> None:
     server, root = site_server
     base = server.base_url

@@ -614,6 +614,9 @@ class StallProbe:
         self._watchdog.start()
 
     def stop(self) -> None:
+        # The reactor may have been blocked since its last tick (spider_closed handlers run
+        # before this one): measured here, or the watchdog reports a stall the stats never saw.
+        self._tick()
         if self._timer is not None and self._timer.active():
             self._timer.cancel()
         self._timer = None
