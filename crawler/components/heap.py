@@ -8,7 +8,7 @@ every later one comes from the heap, which keeps its high-water mark. Fixing the
 stops that. The cleaning workers set them (crawler/components/worker_preload.py); the crawl's
 main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more reactor stalls over
 200 ms in the bench crawl, for ~50 MB. The main process instead gives its heap's free pages back
-once a second (:func:`trim`, ``malloc_trim``, run by
+every 0.2 s in which 1 MB of responses arrived (:func:`trim`, ``malloc_trim``, run by
 :class:`~newsclean.crawler.components.extensions.HeapTrim`): bodies in flight come and go
 between longer-lived objects, leaving 20-35 MB of free heap it kept otherwise.
 
@@ -47,7 +47,7 @@ def _libc_function(name: str, *argtypes: type) -> Any:
 
 
 _mallopt = _libc_function("mallopt", ctypes.c_int, ctypes.c_int)
-_malloc_trim = _libc_function("malloc_trim", ctypes.c_size_t)   # called once a second: not looked up each time
+_malloc_trim = _libc_function("malloc_trim", ctypes.c_size_t)   # called up to five times a second: not looked up each time
 
 
 def return_freed_memory() -> bool:
