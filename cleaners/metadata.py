@@ -566,7 +566,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 return _inner_names(el, names)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree) or _author_page_link(tree) or _avatar_name(tree)
+    return _text_byline(tree) or _author_page_link(tree)
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose
@@ -586,68 +586,6 @@ def _author_page_link(tree: etree._Element) -> list[str]:
             if text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text):
                 return _names(text)
     return []
-
-
-#: What an avatar's alt text may add after the writer's name: "Jane Doe, Tech Writer", "Jane Doe
-#: Image", "Jane Doe - headshot".
-_ALT_AFTER_NAME = re.compile(r"(?i)\s*(?:[,|(]|\s[-–—]\s).*$|\s+(?:image|photo|picture|headshot|avatar|portrait|profile)\s*$")
-#: Levels above an avatar searched for the name it shows: the image's wrappers, the author card.
-AVATAR_CARD_LEVELS = 4
-#: Avatars read, and elements of each card read, before giving up: a page of thousands of
-#: avatars in one list would read the list once per avatar (seconds of CPU).
-AVATAR_TRIES, AVATAR_CARD_ELEMENTS = 10, 200
-#: Where an avatar is not the article's writer's: navigation, footers, photos in the story, links, lists.
-_NOT_AVATAR_TAGS = frozenset({"nav", "footer", "figure", "a", "li"})
-#: Class or id words of the comments, whose avatars are the commenters'.
-_COMMENT_TOKEN = re.compile(r"(?i)comment|reply")
-#: Class or id words of a writer's card, on the avatar or a block around it.
-_CARD_TOKEN = re.compile(r"(?i)author|byline|avatar|writer|contributor|\bbio\b|profile")
-#: Lower-case words inside a person's name ("Rosa de la Cruz", "Ludwig van Beethoven").
-_NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "dos", "das", "du", "la", "le", "van", "von", "der",
-                             "den", "ter", "bin", "al", "el", "y", "e"})
-
-
-def _avatar_name(tree: etree._Element) -> list[str]:
-    """The name an author card shows twice: as its avatar's alt text and printed beside it, in a
-    name-only element or a line that opens with it ("<img alt='Jane Doe'> <div>Jane Doe</div>",
-    "This post was written by Jane Doe, ..."), where nothing else names the writer. The card says
-    what it is (an author, avatar, bio, profile class or id): a teaser's picture above its title
-    repeats a text too. A photo in the story, a link, a list item, a comment are no card."""
-    body = tree.find(".//body")
-    tries = 0
-    for img in body.iter("img") if body is not None else ():
-        alt = _ALT_AFTER_NAME.sub("", " ".join((img.get("alt") or "").split()))
-        words = alt.split()
-        if not (2 <= len(words) <= 4 and len(alt) <= 60 and _byline_name(alt)) or any(ch.isdigit() or ch == ":" for ch in alt) \
-                or any(w[0].islower() and w not in _NAME_PARTICLES for w in words):
-            continue   # "Where to Buy", "Renovation for Property Investors": an image's caption, no name
-        ancestors = list(islice(img.iterancestors(), AVATAR_CARD_LEVELS))
-        if not any(_CARD_TOKEN.search((e.get("class") or "") + " " + (e.get("id") or "")) for e in (img, *ancestors)):
-            continue   # a teaser's or a product's picture above its name, not the writer's card
-        tries += 1
-        if tries > AVATAR_TRIES:
-            break
-        if any(a.tag in _NOT_AVATAR_TAGS or _COMMENT_TOKEN.search((a.get("class") or "") + (a.get("id") or ""))
-               for a in img.iterancestors()):
-            continue
-        for card in ancestors:   # the nearest block first: the card may sit at the end of a long article
-            for el in islice(card.iter(), AVATAR_CARD_ELEMENTS):
-                if el is img or not isinstance(el.tag, str):
-                    continue
-                text = " ".join((el.text or "").split())
-                if text == alt or text[len(alt):len(alt) + 1] in (",", ":") and text.startswith(alt) or _printed_with(text, alt):
-                    return [alt]
-    return []
-
-
-def _printed_with(text: str, name: str) -> bool:
-    """Whether a short ``text`` is a byline that names ``name``: "This post was written by Jane Doe, ..."."""
-    m = _BYLINE_TEXT.match(_WRITTEN_BY.sub("", text)) if len(text) < 160 and name in text else None
-    return bool(m) and m.group(1).startswith(name)
-
-
-#: What may open a written-out byline before "by": "This post was written by".
-_WRITTEN_BY = re.compile(r"(?i)^this\s+(?:post|article|story|piece)\s+(?:was|is)\s+(?=written\s+by\b)")
 
 
 # trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as
