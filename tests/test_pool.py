@@ -300,6 +300,21 @@ def test_monitors_that_run_before_the_close_get_spidermon_from_the_start() -> No
     assert type(ClosingMonitors.from_crawler(early)) is Spidermon
 
 
+def test_early_monitor_settings_switched_off_by_hand_keep_spidermon_for_the_close() -> None:
+    # Settings given on the command line are strings: "-s SPIDERMON_ADD_FIELD_COVERAGE=False"
+    # or an empty list of periodic monitors switch nothing on, so spidermon still waits.
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler import settings
+    from newsclean.crawler.components.extensions import ClosingMonitors
+
+    project = {k: getattr(settings, k) for k in dir(settings) if k.isupper() and k != "TWISTED_REACTOR"}
+    for name, off in (("SPIDERMON_ADD_FIELD_COVERAGE", "False"), ("SPIDERMON_ADD_FIELD_COVERAGE", "0"),
+                      ("SPIDERMON_PERIODIC_MONITORS", "{}"), ("SPIDERMON_SPIDER_OPEN_MONITORS", "")):
+        crawler = get_crawler(settings_dict={**project, name: off})
+        assert type(ClosingMonitors.from_crawler(crawler)) is ClosingMonitors, (name, off)
+
+
 def test_stall_probe_records_the_worst_lateness() -> None:
     stats = Stats()
     now = [0.0]

@@ -248,13 +248,23 @@ class ClosingMonitors:
         settings = crawler.settings
         if not settings.getbool("SPIDERMON_ENABLED"):
             raise NotConfigured
-        if any(settings.get(name) for name in cls.EARLY):
+        if any(cls._early(settings, name) for name in cls.EARLY):
             from spidermon.contrib.scrapy.extensions import Spidermon
 
             return Spidermon.from_crawler(crawler)
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    @staticmethod
+    def _early(settings: Any, name: str) -> bool:
+        # read as spidermon reads it: "-s SPIDERMON_ADD_FIELD_COVERAGE=False" or "{}" is a
+        # string, and switches nothing on
+        if name == "SPIDERMON_ADD_FIELD_COVERAGE":
+            return settings.getbool(name)
+        if name == "SPIDERMON_PERIODIC_MONITORS":
+            return bool(settings.getdict(name))
+        return bool(settings.getlist(name))
 
     def spider_closed(self, spider: Any) -> None:
         from spidermon.contrib.scrapy.extensions import Spidermon
