@@ -251,10 +251,8 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
     assert modules_imported(code, ("trafilatura", "justext", "py3langid", "aiohttp", "numpy")) == []
 
 
-def test_a_plain_crawl_loads_redis_never_and_spidermon_only_to_run_its_monitors(site_server, tmp_path: Path) -> None:
-    # A crawl that is not on Redis needs neither redis nor scrapy-redis (7 MB of its main
-    # process), and spidermon with jsonschema (8 MB) only for the health checks it runs when
-    # the spider closes. The probe wraps the monitors' close handler of a real crawl.
+def _one_story_site(site_server) -> str:
+    """One article in the site's sitemap; the site's base URL."""
     server, root = site_server
     base = server.base_url
     (root / "2026/03/01/one-story").mkdir(parents=True)
@@ -262,6 +260,14 @@ def test_a_plain_crawl_loads_redis_never_and_spidermon_only_to_run_its_monitors(
     (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                                       f"<url><loc>{base}/2026/03/01/one-story/</loc></url></urlset>")
     (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap.xml\n")
+    return base
+
+
+def test_a_plain_crawl_loads_redis_never_and_spidermon_only_to_run_its_monitors(site_server, tmp_path: Path) -> None:
+    # A crawl that is not on Redis needs neither redis nor scrapy-redis (7 MB of its main
+    # process), and spidermon with jsonschema (8 MB) only for the health checks it runs when
+    # the spider closes. The probe wraps the monitors' close handler of a real crawl.
+    base = _one_story_site(site_server)
     out = tmp_path / "out"
     code = f"""
 import sys
@@ -372,13 +378,7 @@ def test_crawl_with_a_hanging_and_a_crashing_page_completes(site_server, tmp_pat
 
 @pytest.mark.parametrize("workers", ["0"])
 def test_inline_setting_still_crawls(site_server, tmp_path: Path, workers: str) -> None:
-    server, root = site_server
-    base = server.base_url
-    (root / "2026/03/01/one-story").mkdir(parents=True)
-    (root / "2026/03/01/one-story/index.html").write_text(article(1))
-    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                      f"<url><loc>{base}/2026/03/01/one-story/</loc></url></urlset>")
-    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap.xml\n")
+    base = _one_story_site(site_server)
     out = tmp_path / "out"
     proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
                          "-s", f"NEWSCLEAN_CLEAN_WORKERS={workers}")
