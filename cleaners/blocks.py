@@ -47,8 +47,9 @@ def _key(text: str) -> str:
 
 
 def _openings(tree: etree._Element) -> dict[str, etree._Element]:
-    """Each line element's opening text (``_key``) -> the element; the last one in document
-    order when several open alike (the innermost of nested ones)."""
+    """Each line element's opening text (``_key``) -> the element. When several open alike, the
+    innermost of nested ones, else the first in document order: a line the article ends with and
+    a sidebar or a footer repeats below it is the article's (the last one put it outside)."""
     at: dict[str, etree._Element] = {}
     for el in tree.iter(*LINE_TAGS):
         t = el.text
@@ -56,7 +57,10 @@ def _openings(tree: etree._Element) -> dict[str, etree._Element]:
             t = next((x for x in el.itertext() if x.strip()), None)
             if t is None:
                 continue
-        at[_key(t)] = el
+        key = _key(t)
+        first = at.get(key)
+        if first is None or any(a is first for a in el.iterancestors()):
+            at[key] = el
     return at
 
 

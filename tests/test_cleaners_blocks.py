@@ -112,3 +112,18 @@ def test_a_subtitle_under_the_headline_stays() -> None:
     text = _text(html)
     _assert_article(text)
     assert subtitle in text
+
+
+def test_the_articles_last_line_repeated_below_it_stays() -> None:
+    # A line matched twice: the article ends with a short line that a box under the article
+    # repeats. Placed on the box (the last element opening alike), it came from outside the
+    # container and was dropped from the article's end.
+    closing = "Questions? Call our team on 0113 496 0000"
+    body = "<div class='rich-text'>" + "".join(f"<p>{p}</p>" for p in PARAS) + f"<p>{closing}</p></div>"
+    text = _text(_page(body=body, after=f"<aside class='contact'><p>{closing}</p></aside>"))
+    _assert_article(text)
+    assert text.rstrip().endswith(closing)
+    # nested elements that open alike are one line: the innermost places it
+    tree = parse(f"<html><body><ul><li><p>{PARAS[0]}</p></li></ul><footer><p>{PARAS[0]}</p></footer></body></html>")
+    assert [el.tag for el in line_sources(tree, [PARAS[0]])] == ["p"]
+    assert line_sources(tree, [PARAS[0]])[0].getparent().tag == "li"
