@@ -258,35 +258,36 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     at = _line_index(lines)
     words = _words(text)
     seen = Counter(keys)
-    after: dict[int, list[etree._Element]] = {}
+    after: dict[int, list[tuple[etree._Element, str]]] = {}   # a line -> the blocks (and texts) after it
     last: int | None = None
     last_el: etree._Element | None = None
-    pending: list[etree._Element] = []
-    for el, key in zip(blocks, keys):
+    pending: list[tuple[etree._Element, str]] = []
+    for el, txt, key in zip(blocks, texts, keys):
         if not key:
             continue
         i = at.get(key)
         if i is None:
             if last is not None and key not in words and seen[key] == 1:
-                pending.append(el)
+                pending.append((el, txt))
             continue
         if pending and i == last + 1:
             around = set(last_el.iterancestors())
             common = next((a for a in el.iterancestors() if a in around), None)
-            after[last] = [p for p in pending if _gap_prose(p, common)]
+            after[last] = [(p, t) for p, t in pending if _gap_prose(p, t, common)]
         pending = []
         last, last_el = i, el
-    kinds = Counter(_block_kind(p) for found in after.values() for p in found)
-    put = {i: [_render_block(p) for p in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
+    kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
+    put = {i: [f"- {t}" if p.tag == "li" else t for p, t in found if kinds[_block_kind(p)] >= 2]
+           for i, found in after.items()}
     if sum(len(s) for found in put.values() for s in found) < GAP_MIN_GAIN * len(text):
         return text
     return "\n".join(x for i, line in enumerate(lines) for x in (line, *put.get(i, ())))
 
 
-def _gap_prose(el: etree._Element, common: etree._Element | None) -> bool:
-    """Unlinked prose in a callout-sized block below ``common``, nothing around it naming it
-    the page's (see ``_prose_filled``)."""
-    txt = " ".join("".join(el.itertext()).split())
+def _gap_prose(el: etree._Element, txt: str, common: etree._Element | None) -> bool:
+    """Unlinked prose (``txt``, the element's text with its whitespace collapsed) in a
+    callout-sized block below ``common``, nothing around it naming it the page's (see
+    ``_prose_filled``)."""
     if el.tag in _NOT_PROSE_TAGS or len(txt) < GAP_PROSE_MIN_CHARS or not dom.SENTENCE_END.search(txt) \
             or dom.link_text_len(el) > GAP_PROSE_MAX_LINKS * len(txt):
         return False
@@ -308,11 +309,6 @@ def _block_kind(el: etree._Element) -> tuple[str, ...]:
         if cls := (a.get("class") or "").strip():
             return el.tag, a.tag, cls
     return (el.tag,)
-
-
-def _render_block(el: etree._Element) -> str:
-    txt = " ".join("".join(el.itertext()).split())
-    return f"- {txt}" if el.tag == "li" else txt
 
 
 #: What trafilatura renders as list items ("- " lines): the items of ul, ol and dl.
