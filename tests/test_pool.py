@@ -321,6 +321,21 @@ def test_early_monitor_settings_switched_off_by_hand_keep_spidermon_for_the_clos
         assert type(ClosingMonitors.from_crawler(crawler)) is ClosingMonitors, (name, off)
 
 
+def test_a_close_monitor_whose_module_is_not_there_fails_the_crawl_at_its_start() -> None:
+    # Built at the close, spidermon met the mistyped suite only there: the whole crawl ran,
+    # exited 0 and wrote its manifest without checks. Spidermon's own extension failed at start.
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler import settings
+    from newsclean.crawler.components.extensions import ClosingMonitors
+
+    project = {k: getattr(settings, k) for k in dir(settings) if k.isupper() and k != "TWISTED_REACTOR"}
+    for suite in ("newsclean.crawler.components.monitorz.HealthSuite", "newsclean_nowhere.monitors.HealthSuite"):
+        with pytest.raises(ValueError, match=f"no module .* for the monitor suite '{suite}'"):
+            # (Scrapy's get_crawler builds the extensions already)
+            ClosingMonitors.from_crawler(get_crawler(settings_dict={**project, "SPIDERMON_SPIDER_CLOSE_MONITORS": [suite]}))
+
+
 def test_stall_probe_records_the_worst_lateness() -> None:
     stats = Stats()
     now = [0.0]

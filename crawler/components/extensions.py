@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -252,9 +253,24 @@ class ClosingMonitors:
             from spidermon.contrib.scrapy.extensions import Spidermon
 
             return Spidermon.from_crawler(crawler)
+        cls._check_suites(settings.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS"))
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    @staticmethod
+    def _check_suites(suites: list[Any]) -> None:
+        """Fail at the start, as spidermon's own extension does, when a close monitor's module is
+        not there: built at the close, the crawl would run whole and end without its checks.
+        The module is found, not imported (importing it is importing spidermon)."""
+        for suite in suites:
+            module = suite.rpartition(".")[0] if isinstance(suite, str) else ""
+            try:
+                found = importlib.util.find_spec(module) is not None if module else True
+            except ImportError:   # a package on its path is not there
+                found = False
+            if not found:
+                raise ValueError(f"SPIDERMON_SPIDER_CLOSE_MONITORS: no module {module!r} for the monitor suite {suite!r}")
 
     @staticmethod
     def _early(settings: Any, name: str) -> bool:
