@@ -228,12 +228,6 @@ def _kinds_of(cls: str | None, eid: str | None) -> tuple[bool, bool, bool] | Non
     return a[0] or b[0], a[1] or b[1], a[2] or b[2]
 
 
-def _prose_heavy(el: etree._Element, min_chars: int = 1500) -> bool:
-    """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
-    n = text_len(el)
-    return n >= min_chars and link_text_len(el) < 0.3 * n
-
-
 def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
     # Publishers mark paragraphs of the article itself ("paywall", "ad-break-after", "related-
     # paragraph"): one paragraph of unlinked prose is article text whatever its class says.
