@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 class Queue(_PriorityQueue):
     """scrapy-redis's priority queue with each hand-over of a request atomic, so that a worker
-    killed at any instant leaves every request where :func:`reclaim_dead` finds it:
+    killed at any instant leaves every request where
+    :func:`~newsclean.crawler.state.redis_state.reclaim_dead` finds it:
 
     - push: the request enters the queue and leaves ``<ns>:claimed`` in one transaction;
     - pop: one script moves it from the queue to ``<queue>:taken:<worker>``, then one

@@ -9,7 +9,7 @@ How a crawl over several workers works (see docs/scale-out.md):
 - Each worker keeps a heartbeat key (``<ns>:worker:<id>``, short TTL) saying whether it is busy.
 - Every request is in exactly one place at every instant, each hand-over one atomic step:
   an article URL the store let a worker fetch is in ``<ns>:claimed`` until its request is
-  queued (:class:`Queue`); a popped request is in the worker's ``taken`` hash until it is
+  queued (:class:`~newsclean.crawler.state.redis_scheduler.Queue`); a popped request is in the worker's ``taken`` hash until it is
   noted in ``<ns>:inflight``, where it stays until its outcome is settled (written and
   committed, unchanged, rejected, or failed).
 - A worker that runs out of requests does not stop while another worker is busy. It first
