@@ -448,10 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.is_dir():
             ap.error(f"{dataset}: no such dataset folder")
     for dataset in args.dataset:
-        try:
-            docs = load_dataset(dataset)
-        except (OSError, ValueError) as exc:   # a page its truth names is missing, a truth file is torn
-            ap.error(f"{dataset}: unreadable dataset: {exc}")
+        docs = load_dataset(dataset)
         if args.limit:
             docs = docs[: args.limit]
         if args.cpu_rounds > 0:

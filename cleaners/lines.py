@@ -43,25 +43,18 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (('newsletter',), r".{0,160}\bnewsletters?\b.{0,80}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|inscr\w+|suscr\w+|here|hier)\b.{0,100}"),
     (('whatsapp', 'telegram'), r".{0,120}\b(?:whatsapp|telegram)[-\s](?:kanal|channel|canal|kanaal)\b.{0,160}"),
     (('commission',), r".{0,200}\b(?:may|might|could)\s+earn\s+(?:us\s+)?(?:a\s+|an\s+)?(?:small\s+)?(?:affiliate\s+)?commission\b.{0,200}"),
-    (None, r"(?:get|receive|sign\s+up\s+for)\b.{0,100}\b(?:in|to)\s+your\s+inbox\b.{0,60}"),
     (('abonn', 'subscribers', 'exclusiv', '会員限定'), r""".{0,80}(?:réservée?s?\s+aux\s+abonnés|(?:is|are)\s+reserved\s+for\s+subscribers|
            nur\s+für\s+abonnenten|exclusiv[oa]\s+para\s+(?:suscriptores|assinantes)|会員限定).{0,40}"""),
-    (None, r"[—–]\s*.{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}"),
     (None, r"advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?"),
     (None, r"""(?:lesedauer|lesezeit|reading\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura|leestijd|czas\s+czytania)
            \s*:?\s*(?:ca\.?\s*)?\d{1,3}\s*(?:min\w*|minut\w*)?\.?"""),
     (None, r"\d{1,3}\s*(?:min|mins|minutes?|minuten)\.?\s+(?:read|lesezeit|lesen|de\s+lecture|de\s+lectura)"),
     (None, r"empfohlener\s+redaktioneller\s+inhalt|ein\s+klick\s+für\s+den\s+datenschutz|embed|link\s+zum\s+[\w-]+[-\s]inhalt"),
     (None, r"an\s+dieser\s+stelle\s+(?:finden|ist|befindet)\b.{0,160}\bexterne[nr]?\s+inhalt.{0,300}"),
-    (('inhalt', 'content'), r""".{0,40}(?:ich\s+bin\s+(?:damit\s+)?einverstanden|ich\s+stimme\s+zu|i\s+agree|i\s+consent)\b.{0,200}
-           \b(?:externe[nr]?\s+inhalt\w*|external\s+content|third[-\s]party\s+content|inhalte?\s+von\s+drittanbietern)\b.{0,200}"""),
     (None, r"(?:wie\s+)?hat\s+ihnen\s+(?:dieser|der)\s+(?:artikel|beitrag|text)\s+gefallen\?.{0,300}"),
-    (None, r"wie\s+hat\s+ihnen\s+(?:dieser|der)\s+(?:artikel|beitrag|text)\s+gefallen"),
     (None, r"durchschnittliche\s+bewertung\s*:?.{0,20}"),
-    (None, r"(?:was\s+this\s+(?:article|post|story)\s+(?:helpful|useful)|how\s+(?:useful|helpful)\s+was\s+this\s+(?:article|post|story))"),
     (None, r"(?:unabhängiger\s+)?journalismus\s+braucht\s+(?:deine|ihre|eure)\s+unterstützung.{0,160}"),
     (None, r"(?:einen\s+)?fehler\s+(?:gefunden|entdeckt)\s*\?.{0,80}"),
-    (('복사되었습니다', 'link'), r".{0,40}(?:url|링크|주소)(?:이|가)?\s*복사되었습니다|link\s+(?:copied|kopiert)(?:\s+to\s+(?:the\s+)?clipboard)?"),
     (('무단',), r".{0,120}무단\s*전재.{0,80}"),
     (None, r"""(?:folgst\s+du|folge\s+uns|folgt\s+uns|folgen\s+sie\s+uns)\b.{0,60}\bauf\s+
            (?:twitter|x|facebook|instagram|whatsapp|telegram|tiktok|youtube|linkedin|threads|bluesky|mastodon)\b.{0,100}"""),
@@ -75,7 +68,6 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"share\s+(?:this|on)\b.{0,120}"),
     (None, r"(?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}"),
     (('reserved',), r".{0,200}\ball\s+rights\s+reserved\.?"),
-    (None, r"the\s+post\s+.{1,300}\s+appeared\s+first\s+on\s+.{1,120}"),
     (None, r"e-?paper(?:[_\s-]\S.{0,200}|s?)"),
     (None, r"download\s+(?:our|the)\s+app\b.{0,160}"),
     (None, r"get\s+the\s+app\b.{0,120}"),
