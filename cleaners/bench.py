@@ -448,7 +448,10 @@ def main(argv: list[str] | None = None) -> int:
         if not dataset.is_dir():
             ap.error(f"{dataset}: no such dataset folder")
     for dataset in args.dataset:
-        docs = load_dataset(dataset)
+        try:
+            docs = load_dataset(dataset)
+        except (OSError, ValueError) as exc:   # a page its truth names is missing, a truth file is torn
+            ap.error(f"{dataset}: unreadable dataset: {exc}")
         if args.limit:
             docs = docs[: args.limit]
         if args.cpu_rounds > 0:

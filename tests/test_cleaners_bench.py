@@ -138,3 +138,18 @@ def test_a_dataset_folder_that_is_not_there_is_one_line_of_error(tmp_path: Path,
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].endswith(f"{tmp_path / 'wcxb-dev'}: no such dataset folder")
     assert not any("Traceback" in line for line in err)
+
+
+def test_a_dataset_with_a_missing_page_or_a_torn_truth_file_is_one_line_of_error(tmp_path: Path, capsys) -> None:
+    # a copy of the set that lost a page its truth names, or a truth file cut short
+    (tmp_path / "html").mkdir()
+    (tmp_path / "ground-truth.json").write_text(json.dumps({"0001": {"articleBody": "Harbour light"}}), "utf-8")
+    (tmp_path / "torn").mkdir()
+    (tmp_path / "torn" / "ground-truth.json").write_text('{"0001": {"articleBody": "Harb', "utf-8")
+    for dataset, why in ((tmp_path, "0001.html"), (tmp_path / "torn", "Unterminated string")):
+        with pytest.raises(SystemExit) as exc:
+            main([str(dataset)])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert f"{dataset}: unreadable dataset: " in err[-1] and why in err[-1], err
+        assert not any("Traceback" in line for line in err)
