@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.3.0"   # 2026-12-05 (2nd): lists and subheadings where trafilatura finds no container, lists that are the article, code comments kept, bylines and titles by what the page shows
+CLEANER_VERSION = "1.4.0"   # 2026-12-05 (3rd): edge lines from outside the article's container dropped, callouts between article lines put back, metadata and promo-line rules the check half did not support removed
