@@ -147,5 +147,5 @@ def test_peer_rows_fetch_every_served_url_and_are_measured(tmp_path: Path) -> No
         if label.startswith("Scrapy"):
             assert f1 == "-"
         else:   # invented articles in a plain layout: every system finds most of each
-            assert float(f1) > 0.8, (label, table[label])
+            assert float(f1) > 0.8, (label, table[label], proc.stdout[-4000:], proc.stderr[-2000:])
     assert "F1 over the served pages with truth" in proc.stdout
