@@ -263,6 +263,20 @@ def _one_story_site(site_server) -> str:
     return base
 
 
+def test_a_crawl_under_a_long_tmpdir_still_cleans(site_server, tmp_path: Path) -> None:
+    # The forkserver's socket lives under TMPDIR; past 107 bytes it cannot bind, no worker
+    # started and every page was a crash (seen under pytest-xdist's long tmp_path).
+    base = _one_story_site(site_server)
+    long_tmp = tmp_path / ("t" * 60) / ("m" * 40)
+    long_tmp.mkdir(parents=True)
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                         "-s", "NEWSCLEAN_CLEAN_WORKERS=1", env={"TMPDIR": str(long_tmp)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [r["url"] for r in read_parts(out)] == [base + "/2026/03/01/one-story/"]
+    assert list(long_tmp.iterdir()) == []   # nothing of multiprocessing's left behind there either
+
+
 def test_a_plain_crawl_loads_redis_never_and_spidermon_only_to_run_its_monitors(site_server, tmp_path: Path) -> None:
     # A crawl that is not on Redis needs neither redis nor scrapy-redis (7 MB of its main
     # process), and spidermon with jsonschema (8 MB) only for the health checks it runs when

@@ -309,9 +309,10 @@ class _Slot:
         if self.proc is None:
             try:
                 self.start_process()
-            except (EOFError, OSError):
+            except (EOFError, OSError) as exc:
                 self.kill()
                 owner.count(STAT_CRASHES)
+                logger.warning("cleaning worker %d failed to start: %s", self.index, exc)
                 return Cleaned(Rejected(job.url, "error", detail="worker failed to start")), None
         # Two crawlers may clean a site of one name with different learned sets: the worker
         # holds one set per site, so it is sent again when the other crawler's page comes.
@@ -338,6 +339,28 @@ class _Slot:
         return Cleaned(Rejected(job.url, "timeout", detail=f"over {owner.timeout:g} s (worker killed)")), None
 
 
+#: A Unix socket's path holds at most 107 bytes. The forkserver listens on one in
+#: multiprocessing's temporary directory, ``$TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX``.
+SOCKET_PATH_MAX = 107
+
+
+def _short_socket_dir() -> None:
+    """Under a long ``TMPDIR`` the forkserver cannot bind its socket (``AF_UNIX path too long``)
+    and no worker starts: every page became a crash. multiprocessing's own temporary directory
+    (its sockets only) then goes under the system's default instead; the crawl's files stay
+    where ``TMPDIR`` says."""
+    import tempfile
+    from multiprocessing import util
+
+    if len(os.path.join(tempfile.gettempdir(), "pymp-xxxxxxxx", "listener-xxxxxxxx")) <= SOCKET_PATH_MAX:
+        return
+    chosen, tempfile.tempdir = tempfile.tempdir, "/tmp" if os.access("/tmp", os.W_OK) else os.curdir
+    try:
+        util.get_temp_dir()   # created now and kept for this process: the forkserver's socket goes there
+    finally:
+        tempfile.tempdir = chosen
+
+
 class WorkerPool:
     """``workers`` cleaning processes and the threads that feed them, taking pages from one
     queue in arrival order; shared by every :class:`PoolCleaner` of a process (:func:`shared_pool`)."""
@@ -349,6 +372,7 @@ class WorkerPool:
         self.start_method = start_method
         self.ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
+            _short_socket_dir()
             self.ctx.set_forkserver_preload(["newsclean.crawler.components.worker_preload"])
         self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self.closed = False
