@@ -161,6 +161,8 @@ def load_dataset(root: Path) -> list[Doc]:
     """Docs of a Scrapinghub- or Fundus-layout dataset, in a stable order."""
     if (root / "ground-truth.json").exists():
         gt = json.loads((root / "ground-truth.json").read_text("utf-8"))
+        if not isinstance(gt, dict) or not all(isinstance(row, dict) for row in gt.values()):
+            raise ValueError("ground-truth.json is not an object of pages, each an object (id -> {articleBody, url, ...})")
         docs = []
         for key in sorted(gt):
             path = root / "html" / f"{key}.html.gz"

@@ -146,7 +146,12 @@ def test_a_dataset_with_a_missing_page_or_a_torn_truth_file_is_one_line_of_error
     (tmp_path / "ground-truth.json").write_text(json.dumps({"0001": {"articleBody": "Harbour light"}}), "utf-8")
     (tmp_path / "torn").mkdir()
     (tmp_path / "torn" / "ground-truth.json").write_text('{"0001": {"articleBody": "Harb', "utf-8")
-    for dataset, why in ((tmp_path, "0001.html"), (tmp_path / "torn", "Unterminated string")):
+    # a truth file of another layout: a list of pages, or pages that are not objects
+    for name, truth in (("list", [{"articleBody": "Harbour light"}]), ("rows", {"0001": "Harbour light"})):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "ground-truth.json").write_text(json.dumps(truth), "utf-8")
+    for dataset, why in ((tmp_path, "0001.html"), (tmp_path / "torn", "Unterminated string"),
+                         (tmp_path / "list", "not an object of pages"), (tmp_path / "rows", "not an object of pages")):
         with pytest.raises(SystemExit) as exc:
             main([str(dataset)])
         assert exc.value.code == 2
