@@ -20,8 +20,11 @@ import re
 
 import lxml.etree as etree
 
-#: Elements whose text is one line of the extractor's rendering.
-LINE_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
+from newsclean.cleaners.dom import SENTENCE_END, link_text_len
+
+#: Elements whose text is one line of the extractor's rendering (dom.LINE_TAGS differs: the
+#: blocks a page's text is cut into, with <div>s and rows).
+OPENING_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
              "figcaption", "caption")
 #: Characters of an element's opening text, whitespace collapsed, that place a line.
 KEY_CHARS = 40
@@ -37,7 +40,6 @@ PROSE_CHARS = 200
 #: paragraph in a hero block above the body is the article's).
 HEAD_LABEL_CHARS = 100
 
-_SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
 #: Where a line's opening element may end: "<b>Next article:</b> <a>...</a>".
 _BOUNDARY = re.compile(r"[\s:|–—-]")
 
@@ -51,7 +53,7 @@ def _openings(tree: etree._Element) -> dict[str, etree._Element]:
     innermost of nested ones, else the first in document order: a line the article ends with and
     a sidebar or a footer repeats below it is the article's (the last one put it outside)."""
     at: dict[str, etree._Element] = {}
-    for el in tree.iter(*LINE_TAGS):
+    for el in tree.iter(*OPENING_TAGS):
         t = el.text
         if t is None or not t.strip():
             t = next((x for x in el.itertext() if x.strip()), None)
@@ -109,9 +111,9 @@ def _label(line: str, el: etree._Element) -> bool:
     """A head line that is a label above the article: short, not a sentence, above the page's
     headline (a kicker, a "Back to blog"; a subtitle or a standfirst under the headline is the
     article's), and not a list item of plain text (a summary's points; a breadcrumb is links)."""
-    if len(line) >= HEAD_LABEL_CHARS or _SENTENCE_END.search(line):
+    if len(line) >= HEAD_LABEL_CHARS or SENTENCE_END.search(line):
         return False
-    if line.startswith("- ") and 2 * sum(len("".join(a.itertext())) for a in el.iter("a")) < len(line):
+    if line.startswith("- ") and 2 * link_text_len(el) < len(line):
         return False
     return bool(_FOLLOWING_H1(el))
 
