@@ -350,6 +350,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if not _newsroom(nodes, meta):
         md.title = _shown_headline(md.title, h1, _house_keys(meta, article))
     md.title = _strip_site(md.title, None, url) if md.title else md.title
+    md.title = _without_piped_tail(md.title)
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         md.authors = (_names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
@@ -782,6 +783,27 @@ def _text_byline(tree: etree._Element) -> list[str]:
 
 #: A separator between a title's parts, spaced or not ("Headline | Site", "Headline • Author").
 _PART_SEP = re.compile(_TITLE_SEP.pattern + r"|\s+[•·:]\s+|\s*\|\s*|:\s+")
+
+
+#: A pipe between a headline and what a site adds after it: a section, a tagline, a search
+#: teaser ("Headline | District", "Guide 2026 | Coverage Types, Costs & Savings"). Other
+#: separators are left: a dash often joins a headline's own two halves.
+_PIPE = re.compile(r"\s+\|\s+")
+#: Most words of a part after the last pipe that is cut (a longer one is a second headline), and
+#: fewest words left before it (a site's short name before a pipe is not a headline).
+PIPED_TAIL_MAX_WORDS, PIPED_HEAD_MIN_WORDS = 5, 3
+
+
+def _without_piped_tail(title: str | None) -> str | None:
+    """``title`` without a short part after its last spaced pipe, when a headline of
+    ``PIPED_HEAD_MIN_WORDS`` words or more stays; else unchanged."""
+    seps = list(_PIPE.finditer(title)) if title else []
+    if not seps:
+        return title
+    head, tail = title[: seps[-1].start()], title[seps[-1].end():]
+    if len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) >= PIPED_HEAD_MIN_WORDS:
+        return head
+    return title
 
 
 def _strip_site(title: str, site_name: str | None, url: str | None = None) -> str:

@@ -605,16 +605,16 @@ def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
     md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "https://rosad.dev/posts/git")
     assert md.title == "A brief intro to git"
     # a last part the address does not name is a section, or the headline's own
-    head = '<meta property="og:title" content="Harbour bridge vote | Politics">'
-    assert _md(_page(head=head)).title == "Harbour bridge vote | Politics"
+    head = '<meta property="og:title" content="Harbour bridge vote - Politics">'
+    assert _md(_page(head=head)).title == "Harbour bridge vote - Politics"
     # a short last part that a few letters of the address hold by chance is the headline's own
     head = '<meta property="og:title" content="The harbour budget, explained: AI">'
     md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "https://www.trailnews.com/ai-budget")
     assert md.title == "The harbour budget, explained: AI"
     # an address that is no URL ("http://[::1/x") names no site: the title stays, nothing raises
-    head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 | HarbourHR">'
+    head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 - HarbourHR">'
     md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "http://[::1/blog/payroll")
-    assert md.title == "Top 5 Payroll Tools in 2026 | HarbourHR"
+    assert md.title == "Top 5 Payroll Tools in 2026 - HarbourHR"
 
 
 def test_json_ld_date_written_for_display_yields_to_the_day_printed_by_the_headline() -> None:
@@ -746,3 +746,17 @@ def test_day_printed_by_the_headline_with_a_month_named_in_other_languages() -> 
     # a month's word without a day and a year beside it is no date
     body = '<h1>Harbour bridge vote</h1><p>Set out in 2021 and done</p>'
     assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) is None
+
+
+def test_short_part_after_a_pipe_is_no_part_of_the_headline() -> None:
+    # a section, tagline or search teaser after a spaced pipe goes, whoever declares the title
+    head = '<meta property="og:title" content="Homeowners Insurance Guide 2026 | Coverage Types, Costs &amp; Savings">'
+    assert _md(_page(head=head)).title == "Homeowners Insurance Guide 2026"
+    ld = {"@type": "NewsArticle", "headline": "Homestead gardening makes rural villages self-reliant | District"}
+    assert _md(_page(ld=ld)).title == "Homestead gardening makes rural villages self-reliant"
+    # a long part after the pipe is a second headline; a short name before it is no headline;
+    # a dash often joins a headline's own two halves
+    for title in ("Top 10 Cameras Under $2500 | The Best Mirrorless Cameras on the Market",
+                  "Acme Movers | Our Services", "Wedding Planning Tools – Caterer Comparison Spreadsheet"):
+        head = f'<meta property="og:title" content="{title}">'
+        assert _md(_page(head=head)).title == title
