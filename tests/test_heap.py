@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import run_python
 
 # A fresh process: 80 MB of 4 KB buffers from the heap, 49 of every 50 freed, so the free space
@@ -80,3 +82,34 @@ def test_one_trim_timer_runs_while_any_crawler_runs() -> None:
     # only after MIN_BYTES of responses. In a fresh process: a LoopingCall installs Twisted's
     # default reactor where none is.
     assert run_python(TIMER, timeout=60).split() == ["0", "5", "5", "6", "True", "7", "True"]
+
+
+POOL_THP = """
+import time
+
+from newsclean.crawler.components.pool import WorkerPool
+
+def thp(pid):
+    with open(f"/proc/{pid}/status") as fh:
+        return next((line.split()[1] for line in fh if line.startswith("THP_enabled:")), "?")
+
+pool = WorkerPool(1)
+slot = pool.slots[0]
+for _ in range(600):   # its thread starts the worker
+    if slot.proc is not None and slot.conn is not None:
+        break
+    time.sleep(0.1)
+print(thp(slot.proc.pid), thp("self"))
+pool.close()
+"""
+
+
+def test_cleaning_workers_get_no_transparent_huge_pages() -> None:
+    # numpy madvises huge pages for its arrays (the language model's): in the forkserver that
+    # marked 37 MB of its heap, and each worker reusing that heap got whole 2 MB pages (30-50 MB
+    # of them a worker). The forkserver turns them off for itself and every worker it forks;
+    # the crawl's own process keeps the system's setting.
+    worker, main = run_python(POOL_THP, timeout=180).split()
+    if worker == "?":
+        pytest.skip("no THP_enabled in /proc/PID/status (not Linux 5.0+)")
+    assert (worker, main) == ("0", "1")

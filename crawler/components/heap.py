@@ -26,6 +26,9 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
+#: prctl option (linux/prctl.h): no transparent huge pages for this process and its children.
+_PR_SET_THP_DISABLE = 41
+_PR_GET_THP_DISABLE = 42
 #: mallopt parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -47,6 +50,7 @@ def _libc_function(name: str, *argtypes: type) -> Any:
 
 
 _mallopt = _libc_function("mallopt", ctypes.c_int, ctypes.c_int)
+_prctl = _libc_function("prctl", ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
 _malloc_trim = _libc_function("malloc_trim", ctypes.c_size_t)   # called up to five times a second: not looked up each time
 
 
@@ -61,3 +65,17 @@ def trim() -> bool:
     """Give the free pages of every malloc heap of this process back to the system
     (glibc's ``malloc_trim(0)``; ~0.5 ms for the crawl's heap); False where there is none."""
     return _malloc_trim is not None and bool(_malloc_trim(0))
+
+
+def no_huge_pages() -> bool:
+    """Back this process's memory, and its children's, with 4 KB pages only (Linux's
+    ``PR_SET_THP_DISABLE``); True if applied. numpy asks for transparent huge pages on every
+    array of 4 MB or more (``madvise``): in the workers' forkserver the language model's arrays
+    marked 37 MB of its heap, and a worker that reused or grew that heap got every 2 MB of it
+    whole, however little it wrote there (30-47 MB of huge pages a process)."""
+    return _prctl is not None and _prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
+
+
+def huge_pages_disabled() -> bool:
+    """Whether :func:`no_huge_pages` holds for this process (inherited from its parent)."""
+    return _prctl is not None and _prctl(_PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1

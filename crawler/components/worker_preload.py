@@ -11,17 +11,21 @@ within its first ten pages (one copy of its words, :func:`share_stoplist`). What
 collector's reach (``gc.freeze``): a collection in a worker would otherwise write to the pages
 of every object it scans, turning the shared pages into private copies. The malloc thresholds
 of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them,
-and the heap's free pages left by loading are given back before any worker is forked.
+and the heap's free pages left by loading are given back before any worker is forked. Transparent
+huge pages are off for the server and its workers (:func:`~newsclean.crawler.components.heap.no_huge_pages`).
 """
 
 import gc
 
-import justext.core
-from trafilatura import external
+from newsclean.crawler.components.heap import no_huge_pages, return_freed_memory, trim
 
-from newsclean.cleaners.core import identify_language
-from newsclean.crawler.components import pool  # noqa: F401 - the workers' entry point, with the cleaners
-from newsclean.crawler.components.heap import return_freed_memory, trim
+no_huge_pages()   # before anything is loaded: the workers inherit it
+
+import justext.core  # noqa: E402
+from trafilatura import external  # noqa: E402
+
+from newsclean.cleaners.core import identify_language  # noqa: E402
+from newsclean.crawler.components import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
 
 
 #: jusText's own cached lookup, before :func:`share_stoplist` puts its answer in front of it.
