@@ -109,6 +109,42 @@ def test_workers_run_at_a_lower_priority_than_the_reactor() -> None:
         pool.close()
 
 
+NO_TRACKER = """
+import asyncio, os
+from newsclean.crawler.components.cleaning import CleanJob, TemplateBook
+from newsclean.crawler.components.pool import PoolCleaner
+from newsclean.cleaners import Article, SiteRules
+
+page = "<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>" + (
+    "<p>The council said on Monday that the new bridge over the river would open in spring.</p>" * 6) + "</article></body></html>"
+pool = PoolCleaner(TemplateBook(None), 10.0, 1)
+try:
+    cleaned = asyncio.run(pool.clean(CleanJob(page, "http://t.test/news/1.html", "t", SiteRules(name="t"))))
+    children = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmd = fh.read()
+        except OSError:
+            continue
+        if ppid == os.getpid():
+            children.append("tracker" if b"resource_tracker" in cmd else "forkserver" if b"forkserver" in cmd else "other")
+    print(type(cleaned.result).__name__, " ".join(sorted(children)))
+finally:
+    pool.close()
+"""
+
+
+def test_the_pool_starts_no_resource_tracker() -> None:
+    # multiprocessing's forkserver starts a resource tracker (a process of 7 MB) for semaphores
+    # and shared memory the pool never makes: the crawl's children are the forkserver alone.
+    result, *children = run_python(NO_TRACKER, timeout=180).split()
+    assert result == "Article"
+    assert children == ["forkserver"]
+
+
 async def _clean_some(pool: PoolCleaner, jobs: list[CleanJob]) -> list[Cleaned]:
     return await asyncio.gather(*(pool.clean(j) for j in jobs))
 

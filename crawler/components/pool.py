@@ -361,6 +361,25 @@ def _short_socket_dir() -> None:
         tempfile.tempdir = chosen
 
 
+def _no_resource_tracker() -> None:
+    """Start no resource tracker process for the workers (7 MB of the crawl's memory, PSS).
+
+    multiprocessing's forkserver starts one before itself and hands its pipe to every worker:
+    it unlinks the named semaphores and shared memory a crashed process left. The pool creates
+    neither (pipes and processes only), so the tracker is given a pipe to nowhere
+    (``/dev/null``), which it takes as a tracker that is running: one process fewer. Something
+    that does register a resource later in this process still works; only its clean-up after a
+    hard kill is lost. A tracker already running is left as it is."""
+    from multiprocessing import resource_tracker
+
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    if tracker is None or getattr(tracker, "_fd", 0) is not None or not hasattr(tracker, "_pid"):
+        return
+    with tracker._lock:
+        if tracker._fd is None:
+            tracker._fd = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+
+
 class WorkerPool:
     """``workers`` cleaning processes and the threads that feed them, taking pages from one
     queue in arrival order; shared by every :class:`PoolCleaner` of a process (:func:`shared_pool`)."""
@@ -373,6 +392,7 @@ class WorkerPool:
         self.ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             _short_socket_dir()
+            _no_resource_tracker()
             self.ctx.set_forkserver_preload(["newsclean.crawler.components.worker_preload"])
         self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self.closed = False
