@@ -41,6 +41,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -327,6 +328,74 @@ def summarize(rows: list[Scored], name: str) -> dict[str, Any]:
     return out
 
 
+#: Quote marks folded to straight ones, to tell a quote style from other differences.
+_STRAIGHT = str.maketrans("‘’‚‛“”„‟«»", "''''\"\"\"\"\"\"")
+
+
+def _title_class(want: str, got: str | None) -> str:
+    w, g = _norm_title(want), _norm_title(got)
+    if not g:
+        return "none extracted"
+    if g.translate(_STRAIGHT) == w.translate(_STRAIGHT):
+        return "quote marks only"
+    if g.casefold() == w.casefold():
+        return "letter case only"
+    if re.findall(r"\w+", g.casefold()) == re.findall(r"\w+", w.casefold()):
+        return "punctuation only"
+    if g.startswith(w):
+        return "site, section or tagline left after it"
+    if g.endswith(w):
+        return "kicker or site name left before it"
+    if w.startswith(g):
+        return "cut short"
+    return "other wording"
+
+
+def _authors_class(want: list[str], got: list[str] | None) -> str:
+    w, g = set(_norm_authors(want)), set(_norm_authors(got))
+    if not g:
+        return "none extracted"
+    if g < w:
+        return "names missed"
+    if w < g:
+        return "extra names"
+    if any(x in y for x in w for y in g - w):
+        return "noise left around a name"
+    if any(y in x for x in w for y in g - w):
+        return "name cut short"
+    return "another name"
+
+
+def _day_class(want: Any, got: str | None) -> str:
+    if not got:
+        return "none extracted"
+    try:
+        days = (date.fromisoformat(got) - date.fromisoformat(str(want)[:10])).days
+    except ValueError:
+        return "another day"   # a truth of a month only ("2003-11")
+    return "one day off" if abs(days) == 1 else "a later day" if days > 0 else "an earlier day"
+
+
+def metadata_class(key: str, want: Any, got: Any) -> str:
+    """How an extracted title, publication day or author list differs from the truth, read from
+    the two values alone: the failure classes ``--metadata-report`` counts on each half."""
+    return {"title": _title_class, "authors": _authors_class, "day": _day_class}[key](want, got)
+
+
+def metadata_classes(rows: list[Scored], name: str) -> list[str]:
+    """One line per half and field: how many pages miss it, by failure class (counts only: the
+    check half's figures are read without reading its pages)."""
+    lines = []
+    for half in ("dev", "check"):
+        misses = summarize([r for r in rows if r.doc.half == half], name)["metadata_mismatches"]
+        for key in ("title", "day", "authors"):
+            counts = Counter(metadata_class(key, want, got) for _, k, want, got in misses if k == key)
+            if counts:
+                lines.append(f"  {name} {half} half, {key} wrong on {sum(counts.values())}: "
+                             + ", ".join(f"{n} {c}" for c, n in counts.most_common()))
+    return lines
+
+
 def run(docs: list[Doc], name: str) -> dict[str, Any]:
     """Score one extractor over all the pages."""
     return summarize(score_pages(docs, name), name)
@@ -477,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, rows in scored.items():
                 for doc_id, key, want, got in summarize([r for r in rows if args.half in ("all", r.doc.half)], name)["metadata_mismatches"]:
                     print(f"  {name}: {doc_id}: {key}: expected {want!r}, got {got!r}")
+            for name, rows in scored.items():
+                print("\n".join(metadata_classes(rows, name)))
     return 0
 
 

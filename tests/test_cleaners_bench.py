@@ -158,3 +158,43 @@ def test_a_dataset_with_a_missing_page_or_a_torn_truth_file_is_one_line_of_error
         err = capsys.readouterr().err.strip().splitlines()
         assert f"{dataset}: unreadable dataset: " in err[-1] and why in err[-1], err
         assert not any("Traceback" in line for line in err)
+
+
+def test_metadata_report_counts_failure_classes_on_each_half(tmp_path: Path, capsys) -> None:
+    # each field of each page misses the truth in one known way; the classes are counted for
+    # both halves, and only the dev half's pages are listed one by one
+    (tmp_path / "html").mkdir()
+    truth = {"tagdiv_sidebar": ("Lahore orchard growers adopt drip irrigation in Punjab", "Staff", "2024-12-14"),
+             "widgets_related": ("volunteers restore a century-old lighthouse", "Priya Natarajan and Tom Roe",
+                                 "2025-06-01")}
+    gt = {}
+    for (name, (title, author, day)), site in zip(truth.items(), _two_halves()):
+        (tmp_path / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
+        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"), "title": title,
+                    "author": author, "publish_date": day, "url": f"https://www.{site}/2026/01/02/{name}/"}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    assert main([str(tmp_path), "--metadata-report", "--extractor", "newsclean"]) == 0
+    out = capsys.readouterr().out
+    assert "  newsclean dev half, title wrong on 1: 1 cut short" in out
+    assert "  newsclean dev half, day wrong on 1: 1 one day off" in out
+    assert "  newsclean dev half, authors wrong on 1: 1 noise left around a name" in out
+    assert "  newsclean check half, title wrong on 1: 1 letter case only" in out
+    assert "  newsclean check half, day wrong on 1: 1 a later day" in out
+    assert "  newsclean check half, authors wrong on 1: 1 names missed" in out
+    assert "  newsclean: tagdiv_sidebar: title:" in out and "widgets_related" not in out
+
+
+def test_metadata_failure_classes_from_the_two_values() -> None:
+    from newsclean.cleaners.bench import metadata_class
+    assert metadata_class("title", "We've arrived", "We\u2019ve arrived") == "quote marks only"
+    assert metadata_class("title", "Mobile UX Design: The Guide", "Mobile UX Design - The Guide") == "punctuation only"
+    assert metadata_class("title", "Healthy Eating Plate", "Healthy Eating Plate \u2022 The Source") \
+        == "site, section or tagline left after it"
+    assert metadata_class("title", "Nix Builds", "Garnix Blog: Nix Builds") == "kicker or site name left before it"
+    assert metadata_class("title", "Nix Builds", None) == "none extracted"
+    assert metadata_class("title", "Nix Builds", "Harbour bridge vote") == "other wording"
+    assert metadata_class("authors", ["Jane Doe"], ["Jane Doe", "Tom Roe"]) == "extra names"
+    assert metadata_class("authors", ["Jane Doe, MD"], ["Jane"]) == "name cut short"
+    assert metadata_class("authors", ["Jane Doe"], ["Harbour Daily"]) == "another name"
+    assert metadata_class("day", "2025-06-21", "2025-06-01") == "an earlier day"
+    assert metadata_class("day", "2003-11", "2025-06-01") == "another day"   # a truth of a month only
