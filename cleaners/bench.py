@@ -455,17 +455,15 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
-    from newsclean.cleaners.core import DEFAULT_OPTIONS
-    from newsclean.cleaners.train import fold_report, page_lines
+    from newsclean.cleaners.train import fold_report, page_rows
 
     try:
         import sklearn  # noqa: F401
     except ImportError:
         return ["learned line scorer: not scored (training needs scikit-learn: pip install -e '.[train]')"]
-    # the scorer's input: the cleaner's lines with the scorer off (what newsclean printed, unless it is on)
-    pages = [(page_lines(r.doc.html, r.doc.url) if DEFAULT_OPTIONS.score_lines else r.text.split("\n") if r.text else [],
-              r.doc.truth, r.doc.site) for r in rows]
-    return fold_report(pages, folds)
+    # the scorer's input: each page cleaned again with the scorer off, its lines' features
+    # (markup too) recorded from the tree they were extracted from
+    return fold_report([(page_rows(r.doc.html, r.doc.url), r.doc.truth, r.doc.site) for r in rows], folds)
 
 
 def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:

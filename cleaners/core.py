@@ -62,8 +62,9 @@ class CleanOptions:
     max_nodes: int = 150_000
     use_htmldate: bool = True
     detect_language: bool = True
-    #: The learned line scorer (:mod:`newsclean.cleaners.linescore`) as the last body step. Off:
-    #: on the held-out sites it did not carry over (README.md, "Learned line scorer").
+    #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.linescore`) as the
+    #: last body step. Off: on the held-out sites it did not carry over (README.md, "Learned block
+    #: scorer over text and markup").
     score_lines: bool = False
 
     def __post_init__(self) -> None:
@@ -809,9 +810,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     # after the headline drops: the title that metadata read carries the same mojibake
     body = repair_mojibake(body)
-    if opts.score_lines:
-        body, n = linescore.shipped_model().filter(body)
-        run.count("line_scorer", n)
+    # the lines' markup is read from the tree only where they were extracted from it
+    body, n = linescore.score_body(body, tree if method == "trafilatura" else None, opts.score_lines)
+    run.count("line_scorer", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
     final = "\n".join(body)

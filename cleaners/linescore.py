@@ -1,27 +1,32 @@
-"""A learned line scorer: the probability that a line of the extracted body is boilerplate.
+"""A learned block scorer: the probability that a line of the extracted body is boilerplate, and
+the blocks of such lines to drop.
 
-One general mechanism for what leaks at the edges of a body (calls to action, newsletter and
-share prompts, previous/next links, related lists, author bios, disclosures): each line gets
-features that hold on any site and in any language (its position, its length against the page's
-other lines, how it ends, its share of capitalised words, digits and separators, its neighbours
-and the run of short lines it sits in), and small gradient-boosted trees, trained on the dev sets
-with site-grouped folds (:mod:`newsclean.cleaners.train`), turn them into a probability.
+One general mechanism for what leaks into a body (calls to action, newsletter and share
+prompts, previous/next links, related lists, author bios, disclosures): each line gets features
+that hold on any site and in any language, from its text (its position, its length against the
+page's other lines, how it ends, its share of capitalised words, digits and separators, its
+neighbours and the run of short lines it sits in) and from the markup it was extracted from
+(:class:`_Markup`: its tag and ancestors up to the article's container, whether it is of the
+body's usual kind, generic class/id cues, link density, its block), and small gradient-boosted
+trees, trained on the dev sets with site-grouped folds (:mod:`newsclean.cleaners.train`), turn
+them into a probability. Lines under one wrapper are one block, dropped whole or kept whole.
 
 The trees ship as a small JSON file in the package (``line_model.json``) with a version field:
 a missing file, or one of another version, is one :class:`ModelError` when the cleaners are
-switched on, never a silent fallback. Inference is numpy over all trees at once, a few lines at a
-time from the head and the tail inward (only the edge runs can be dropped): no randomness, the
-same lines give the same result.
+switched on, never a silent fallback. Inference is numpy over all trees at once: no randomness,
+the same lines and tree give the same result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +34,44 @@ from typing import Any
 import numpy as np
 
 #: The model file format; a file of another version is refused (its features may differ).
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 MODEL_FILE = Path(__file__).with_name("line_model.json")
 
-#: The features, in the order the model reads them (the file names them; a mismatch is refused).
-FEATURES = (
+#: A line's text features.
+TEXT_FEATURES = (
     "rel_pos", "from_start", "from_end", "lines", "log_chars", "words", "to_median", "char_pos",
     "chars_after", "end_sentence", "end_colon", "title_case", "upper", "digits", "separators",
     "link_marks", "non_word", "prev_chars", "next_chars", "short_run", "long_after", "long_before",
     "bullet",
 )
+#: Generic class/id tokens of a line's element and its ancestors inside the article's container,
+#: by family (markup, not text: the same on a site in any language). A token matches a cue when
+#: equal to it, or, for cues of five letters or more, when it holds it ("newslettersignup").
+CLASS_CUES = {
+    "promo": ("newsletter", "subscribe", "subscription", "signup", "promo", "cta", "optin", "donate", "donation",
+              "membership", "paywall", "upsell", "offer"),
+    "author": ("author", "bio", "byline", "profile", "contributor", "writer"),
+    "related": ("related", "recommended", "recommend", "readmore", "teaser", "card", "trending", "popular",
+                "next", "prev", "previous", "more", "also"),
+    "share": ("share", "sharing", "social", "follow"),
+    "ad": ("ad", "ads", "advert", "advertisement", "sponsor", "sponsored", "affiliate", "partner"),
+    "note": ("disclaimer", "disclosure", "note", "notice", "callout", "alert", "info", "editor"),
+    "media": ("caption", "credit", "figure", "image", "photo", "media", "embed", "video", "gallery"),
+    "meta": ("meta", "tags", "tag", "date", "time", "category", "breadcrumb", "breadcrumbs", "header", "footer"),
+    "button": ("button", "btn", "form", "input", "link", "links"),
+    "comment": ("comment", "comments", "reply"),
+}
+#: A line's markup features: where the extractor took it from in the page's tree (see
+#: :class:`_Markup`); all -1/0 for a line that cannot be placed or a page read otherwise.
+MARKUP_FEATURES = (
+    "placed", "in_box", "box_depth", "tag_heading", "tag_li", "tag_p", "tag_quote", "tag_cell", "tag_caption",
+    "anc_list", "anc_aside", "anc_section", "anc_figure", "anc_headfoot", "anc_form", "anc_table", "anc_divs",
+    "same_kind", "kind_share", "branch_share", "link_density", "heading_short_after",
+    "block_lines", "block_share", "block_first", "block_last",
+    *(f"cls_{family}" for family in CLASS_CUES),
+)
+#: The features, in the order the model reads them (the file names them; a mismatch is refused).
+FEATURES = TEXT_FEATURES + MARKUP_FEATURES
 
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)]\s*$")
@@ -58,12 +91,139 @@ def _log(n: float) -> float:
     return math.log1p(max(0.0, n))
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: The line element's own tag, by kind (one feature each, in MARKUP_FEATURES' order).
+_TAG_KINDS = (_HEADINGS, frozenset({"li", "dd", "dt"}), frozenset({"p"}), frozenset({"blockquote", "pre"}),
+              frozenset({"td", "th"}), frozenset({"figcaption", "caption"}))
+#: Tags of the ancestors between the line's element and the container, by kind.
+_ANCESTOR_KINDS = (frozenset({"ul", "ol", "dl"}), frozenset({"aside", "nav"}), frozenset({"section"}),
+                   frozenset({"figure"}), frozenset({"header", "footer"}), frozenset({"form", "button"}),
+                   frozenset({"table"}))
+#: Ancestors looked at above a line that is outside the container (or on a page without one).
+_OUTSIDE_DEPTH = 6
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+_CLASS_TOKEN = re.compile(r"[a-z]+")
+_CUES = tuple(CLASS_CUES.values())
+
+
+@functools.lru_cache(maxsize=8192)
+def _families(value: str) -> frozenset[int]:
+    """The :data:`CLASS_CUES` families (their indexes) a class or id attribute holds."""
+    out = set()
+    for token in _CLASS_TOKEN.findall(_CAMEL.sub(r"\1 \2", value).lower()):
+        out.update(i for i, cues in enumerate(_CUES) if any(token == c or len(c) >= 5 and c in token for c in cues))
+    return frozenset(out)
+
+
+def _class(el: Any) -> str:
+    return el.get("class") or ""
+
+
+class _Markup:
+    """Each line's place in the tree it was extracted from (:func:`blocks.line_sources`), the
+    article's container (:func:`blocks.container`), and what the markup says of the line: its
+    tag and its ancestors' tags and class/id cues up to the container, whether it is of the same
+    kind (tag and class, its parent's too) as most of the body's text, its link density. Lines
+    whose elements share one branch under the container (a newsletter box, a bio block) form one
+    block: the model drops blocks, not lines."""
+
+    def __init__(self, lines: Sequence[str], tree: Any) -> None:
+        from newsclean.cleaners import blocks   # late: blocks' users import this module
+        from newsclean.cleaners.dom import link_text_len
+
+        n = len(lines)
+        sources = blocks.line_sources(tree, list(lines)) if tree is not None else [None] * n
+        box = blocks.container(sources, list(lines)) if tree is not None else None
+        box_line = [box, *box.iterancestors()] if box is not None else []
+        box_at = {a: i for i, a in enumerate(box_line)}
+        paths: list[list[Any] | None] = []   # a line's element and its ancestors below the container
+        inside = [False] * n
+        for k, el in enumerate(sources):
+            if el is None:
+                paths.append(None)
+                continue
+            path = []
+            for a in (el, *el.iterancestors()):
+                if a in box_at or (not box_at and len(path) >= _OUTSIDE_DEPTH):
+                    inside[k] = a is box
+                    break
+                path.append(a)
+            paths.append(path[:_OUTSIDE_DEPTH] if not inside[k] else path)
+        # the body's text by kind of line and by kind of branch under the container
+        kinds: list[tuple[str, ...] | None] = []
+        branches: list[Any] = []
+        by_kind: dict[tuple[str, ...], int] = {}
+        by_branch: dict[tuple[str, str], int] = {}
+        placed = 0
+        for k, el in enumerate(sources):
+            if el is None:
+                kinds.append(None)
+                branches.append(None)
+                continue
+            parent = el.getparent()
+            kind = (str(el.tag), _class(el), str(getattr(parent, "tag", "")), _class(parent) if parent is not None else "")
+            path = paths[k] or [el]
+            branch = path[-1]
+            kinds.append(kind)
+            branches.append(branch)
+            c = len(lines[k])
+            placed += c
+            by_kind[kind] = by_kind.get(kind, 0) + c
+            sig = (str(branch.tag), _class(branch))
+            by_branch[sig] = by_branch.get(sig, 0) + c
+        top_kind = max(by_kind, key=by_kind.__getitem__) if by_kind else None
+        # blocks: consecutive lines under one branch that is not the line itself
+        self.groups = groups = [0] * n
+        g = -1
+        for k in range(n):
+            b = branches[k]
+            if not (k and b is not None and b is branches[k - 1] and paths[k] and len(paths[k]) > 1):
+                g += 1
+            groups[k] = g
+        total = sum(len(s) for s in lines) or 1
+        size: dict[int, int] = {}
+        chars: dict[int, int] = {}
+        for k in range(n):
+            size[groups[k]] = size.get(groups[k], 0) + 1
+            chars[groups[k]] = chars.get(groups[k], 0) + len(lines[k])
+        self.rows: list[tuple[float, ...]] = []
+        width = len(MARKUP_FEATURES)
+        for k, el in enumerate(sources):
+            gk = groups[k]
+            block = (min(size[gk], 20), chars[gk] / total, float(gk == 0), float(gk == g))
+            if el is None:
+                row = [0.0, -1.0, -1.0] + [0.0] * (width - 3)
+                row[-4 - len(CLASS_CUES):-len(CLASS_CUES)] = block
+                self.rows.append(tuple(row))
+                continue
+            tag = str(el.tag)
+            path = paths[k] or [el]
+            above = [str(a.tag) for a in path[1:]]
+            cues = set()
+            for a in path:
+                for attr in (_class(a), a.get("id") or ""):
+                    if attr:
+                        cues |= _families(attr)
+            kind, sig = kinds[k], (str(branches[k].tag), _class(branches[k]))
+            heading = tag in _HEADINGS
+            self.rows.append((
+                1.0, float(inside[k]), float(len(path) - 1) if inside[k] else -1.0,
+                *(float(tag in kinds_) for kinds_ in _TAG_KINDS),
+                *(float(any(t in kinds_ for t in above)) for kinds_ in _ANCESTOR_KINDS),
+                float(min(sum(t == "div" for t in above), 10)),
+                float(kind == top_kind), by_kind[kind] / placed, by_branch[sig] / placed,
+                min(1.0, link_text_len(el) / max(1, len(lines[k]))),
+                float(heading and (k + 1 == n or len(lines[k + 1]) < SHORT_CHARS)),
+                *block,
+                *(float(i in cues) for i in range(len(CLASS_CUES))),
+            ))
+
+
 class _Page:
     """What every line's features share: the page's lengths, its long prose lines, the runs of
-    short lines. Cheap (a few passes over the lengths); a line's own features are computed only
-    for the lines asked for (with scope "edges", the few at the head and the tail)."""
+    short lines, and (given the tree the lines were extracted from) their markup."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], tree: Any = None) -> None:
         n = len(lines)
         self.lines, self.n = lines, n
         self.lengths = lengths = [len(s) for s in lines]
@@ -89,6 +249,8 @@ class _Page:
             chars += lengths[k]
         for k in range(n):
             self.long_after[k] = before - self.long_before[k] - long_[k]
+        self.markup = _Markup(lines, tree)
+        self.groups = self.markup.groups
 
     def row(self, k: int) -> tuple[float, ...]:
         s, c, n = self.lines[k], self.lengths[k], self.n
@@ -108,19 +270,31 @@ class _Page:
             _log(self.lengths[k - 1]) if k else -1.0, _log(self.lengths[k + 1]) if k + 1 < n else -1.0,
             min(self.run[k], 20), min(self.long_after[k], 20), min(self.long_before[k], 20),
             float(bool(_BULLET.match(s))),
-        )
+        ) + self.markup.rows[k]
 
-    def rows(self, ks: Sequence[int]) -> np.ndarray:
-        return np.array([self.row(k) for k in ks], dtype=np.float64).reshape(len(ks), len(FEATURES))
+    def matrix(self) -> np.ndarray:
+        return np.array([self.row(k) for k in range(self.n)], dtype=np.float64).reshape(self.n, len(FEATURES))
 
 
-def features(lines: Sequence[str]) -> np.ndarray:
+@dataclass(frozen=True)
+class PageFeatures:
+    """One page's body lines, their feature rows and their blocks (a block index per line)."""
+
+    lines: list[str]
+    x: np.ndarray
+    groups: list[int]
+
+
+def page_features(lines: Sequence[str], tree: Any = None) -> PageFeatures:
+    """The features of a body's lines; ``tree``: the (pruned) tree they were extracted from, or
+    None when they were not read from one (their markup features then say "not placed")."""
+    page = _Page(lines, tree)
+    return PageFeatures(list(lines), page.matrix(), page.groups)
+
+
+def features(lines: Sequence[str], tree: Any = None) -> np.ndarray:
     """One row of :data:`FEATURES` per line (float64, shape ``(len(lines), len(FEATURES))``)."""
-    return _Page(lines).rows(range(len(lines)))
-
-
-#: Lines scored at a time while walking in from the head or the tail (scope "edges").
-_EDGE_CHUNK = 4
+    return page_features(lines, tree).x
 
 
 @dataclass(frozen=True)
@@ -136,8 +310,8 @@ class LineModel:
     value: np.ndarray       # a leaf's contribution (learning rate applied)
     depth: int
     base: float             # the initial log-odds
-    threshold_drop: float   # a line is dropped above this probability ...
-    scope: str              # ... where the scope allows: "edges" (head/tail runs) or "any"
+    threshold_drop: float   # a block is dropped when its lines' mean probability is above this ...
+    scope: str              # ... where the scope allows: "edges" (head/tail runs of blocks) or "any"
     meta: dict[str, Any]
 
     @classmethod
@@ -177,44 +351,40 @@ class LineModel:
         score = self.base + self.value[trees, node].sum(axis=0)
         return 1.0 / (1.0 + np.exp(-score))
 
-    def drop_mask(self, lines: Sequence[str]) -> list[bool]:
-        """Which lines to drop: over ``threshold_drop``; with scope "edges" only in the unbroken
-        runs of such lines at the head and the tail (never a line in the middle of the article),
-        and never every line."""
-        if not lines:
+    def mask(self, page: PageFeatures) -> list[bool]:
+        """Which lines to drop: the blocks whose lines' mean probability (weighted by their
+        characters) is over ``threshold_drop``; with scope "edges" only the unbroken runs of such
+        blocks at the head and the tail; never every line."""
+        n = len(page.lines)
+        if not n:
             return []
-        page = _Page(lines)
+        p = self.probabilities(page.x)
+        weight: dict[int, float] = {}
+        mass: dict[int, float] = {}
+        for g, pk, line in zip(page.groups, p, page.lines):
+            w = len(line) + 1.0
+            weight[g] = weight.get(g, 0.0) + w
+            mass[g] = mass.get(g, 0.0) + w * float(pk)
+        order = list(dict.fromkeys(page.groups))
+        over = {g: mass[g] / weight[g] > self.threshold_drop for g in order}
         if self.scope == "edges":
-            over = self._edge_runs(page)
-        else:
-            over = [bool(p > self.threshold_drop) for p in self.probabilities(page.rows(range(len(lines))))]
-        if all(over):
-            return [False] * len(lines)
-        return over
-
-    def _edge_runs(self, page: _Page) -> list[bool]:
-        """The head and tail runs of lines over the threshold, scoring a few lines at a time
-        from each end inward (the same result as scoring every line, at a fraction of the cost)."""
-        n = page.n
-        over = [False] * n
-        for order in (range(n), range(n - 1, -1, -1)):
-            todo = list(order)
-            while todo:
-                chunk, todo = todo[:_EDGE_CHUNK], todo[_EDGE_CHUNK:]
-                p = self.probabilities(page.rows(chunk))
-                for k, pk in zip(chunk, p):
-                    if pk <= self.threshold_drop:
-                        todo = []
+            keep = set(order)
+            for run in (order, order[::-1]):
+                for g in run:
+                    if not over[g]:
                         break
-                    over[k] = True
-                else:
-                    continue
-                break
-        return over
+                    keep.discard(g)
+            over = {g: g not in keep for g in order}
+        drop = [over[g] for g in page.groups]
+        return [False] * n if all(drop) else drop
 
-    def filter(self, lines: list[str]) -> tuple[list[str], int]:
+    def drop_mask(self, lines: Sequence[str], tree: Any = None) -> list[bool]:
+        """:meth:`mask` of a body's lines (``tree``: see :func:`page_features`)."""
+        return self.mask(page_features(lines, tree))
+
+    def filter(self, lines: list[str], tree: Any = None) -> tuple[list[str], int]:
         """The kept lines and the characters dropped."""
-        mask = self.drop_mask(lines)
+        mask = self.drop_mask(lines, tree)
         return [s for s, d in zip(lines, mask) if not d], sum(len(s) for s, d in zip(lines, mask) if d)
 
 
@@ -243,3 +413,35 @@ def load_model(path: Path) -> LineModel:
 def shipped_model() -> LineModel:
     """The package's model (:data:`MODEL_FILE`), read once per process."""
     return load_model(MODEL_FILE)
+
+
+#: While set (:func:`recording`), every body the cleaners finish is recorded here with its features.
+_RECORDING: contextvars.ContextVar[list[PageFeatures] | None] = contextvars.ContextVar("newsclean_line_features",
+                                                                                     default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[PageFeatures]]:
+    """The features of every body ``clean_html`` finishes inside the block (scorer on or off), in
+    order: what training reads (the lines and the tree they came from as the cleaner sees them)."""
+    out: list[PageFeatures] = []
+    token = _RECORDING.set(out)
+    try:
+        yield out
+    finally:
+        _RECORDING.reset(token)
+
+
+def score_body(lines: list[str], tree: Any, on: bool) -> tuple[list[str], int]:
+    """The cleaner's step: ``lines`` without what the shipped model drops when ``on``; the
+    characters dropped. Recorded when :func:`recording`; nothing computed when neither."""
+    record = _RECORDING.get()
+    if not on and record is None:
+        return lines, 0
+    page = page_features(lines, tree)
+    if record is not None:
+        record.append(page)
+    if not on:
+        return lines, 0
+    mask = shipped_model().mask(page)
+    return [s for s, d in zip(lines, mask) if not d], sum(len(s) for s, d in zip(lines, mask) if d)

@@ -3,9 +3,10 @@
     python -m newsclean.cleaners.train DATASET [DATASET ...] [--half dev] [--out PATH]
 
 Each page of the datasets (layouts of :func:`newsclean.cleaners.bench.load_dataset`) is cleaned
-with the scorer switched off; each line of the result is labelled by the page's truth text
-(boilerplate when most of its 4-token shingles, or of its words on a line of fewer than four, are
-not in the truth), and gradient-boosted trees are fitted to the lines' features. Same datasets,
+with the scorer switched off and its body recorded with the features of its lines, text and
+markup (:func:`newsclean.cleaners.linescore.recording`); each line is labelled by the page's truth
+text (boilerplate when most of its 4-token shingles, or of its words on a line of fewer than
+four, are not in the truth), and gradient-boosted trees are fitted to the lines' features. Same datasets,
 same options -> the same file (sorted pages, fixed seed). ``--half dev`` (the default) trains on
 the sites of the dev half only, so the check half stays a held-out judge.
 
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from newsclean.cleaners.linescore import FEATURES, MODEL_FILE, LineModel, features
+from newsclean.cleaners.linescore import FEATURES, MODEL_FILE, LineModel, PageFeatures, page_features, recording
 
 _TOKENS = re.compile(r"\w+")
 
@@ -56,28 +57,36 @@ def labels(lines: Sequence[str], truth: str) -> list[int]:
     return out
 
 
-def page_lines(html: str, url: str | None) -> list[str]:
-    """The body lines ``clean_html`` gives a page with the line scorer off (none if rejected)."""
+def page_rows(html: str, url: str | None) -> PageFeatures:
+    """The body ``clean_html`` gives a page with the scorer off, with its lines' features (no
+    lines when it is rejected)."""
     from newsclean.cleaners.core import CleanOptions, clean_html
 
-    res = clean_html(html, url, options=CleanOptions(score_lines=False, detect_language=False))
-    text = getattr(res, "text", "") or ""
-    return text.split("\n") if text else []
+    with recording() as seen:
+        res = clean_html(html, url, options=CleanOptions(score_lines=False, detect_language=False))
+    if not getattr(res, "text", "") or not seen:
+        return page_features([])
+    return seen[-1]   # the last body recorded is the one returned (a page cleaned twice: its streamed markup)
 
 
-def fit(pages: Sequence[tuple[Sequence[str], str]], *, trees: int = TREES, depth: int = DEPTH,
+def page_lines(html: str, url: str | None) -> list[str]:
+    """The body lines ``clean_html`` gives a page with the line scorer off (none if rejected)."""
+    return page_rows(html, url).lines
+
+
+def fit(pages: Sequence[tuple[PageFeatures, str]], *, trees: int = TREES, depth: int = DEPTH,
         learning_rate: float = LEARNING_RATE, threshold: float = THRESHOLD, scope: str = SCOPE,
         meta: dict[str, Any] | None = None) -> LineModel:
-    """A model fitted to ``(lines, truth)`` pages; deterministic."""
+    """A model fitted to ``(page features, truth)`` pages; deterministic."""
     try:
         from sklearn.ensemble import GradientBoostingClassifier
     except ImportError:
         raise SystemExit("training the line scorer needs scikit-learn: pip install -e '.[train]'") from None
     xs, ys = [], []
-    for lines, truth in pages:
-        if lines:
-            xs.append(features(lines))
-            ys.extend(labels(lines, truth))
+    for page, truth in pages:
+        if page.lines:
+            xs.append(page.x)
+            ys.extend(labels(page.lines, truth))
     if not xs or len(set(ys)) < 2:
         raise ValueError("too little training data: need lines of both kinds")
     x, y = np.vstack(xs), np.array(ys)
@@ -112,9 +121,13 @@ def _f1(pages: Sequence[tuple[Sequence[str], str]]) -> float:
     return metrics_from_tp_fp_fns([string_shingle_matching(truth, "\n".join(lines)) for lines, truth in pages])["f1"]
 
 
-def fold_report(pages: Sequence[tuple[list[str], str, str]], folds: int, **fit_args: Any) -> list[str]:
-    """The line scorer on site-grouped folds of ``(lines, truth, site)`` pages (lines as the
-    cleaner gives them with the scorer off): for each fold, a model fitted on the other folds'
+def _kept(model: LineModel, page: PageFeatures) -> list[str]:
+    return [s for s, d in zip(page.lines, model.mask(page)) if not d]
+
+
+def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int, **fit_args: Any) -> list[str]:
+    """The line scorer on site-grouped folds of ``(page features, truth, site)`` pages (the body
+    as the cleaner gives it with the scorer off, :func:`page_rows`): for each fold, a model fitted on the other folds'
     pages scores the held fold. Printed: F1 without -> with the scorer on the held fold and on the
     training folds, and the gap between the two gains (what the fit does not carry over)."""
     from newsclean.cleaners.bench import site_fold
@@ -122,6 +135,8 @@ def fold_report(pages: Sequence[tuple[list[str], str, str]], folds: int, **fit_a
     out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one):"]
     held_before: list[tuple[list[str], str]] = []
     held_after: list[tuple[list[str], str]] = []
+    pages = [(page if isinstance(page, PageFeatures) else page_features(page), truth, site)
+             for page, truth, site in pages]
     train_gains = []
     for k in range(folds):
         train = [(lines, truth) for lines, truth, site in pages if site_fold(site, folds) != k]
@@ -133,9 +148,10 @@ def fold_report(pages: Sequence[tuple[list[str], str, str]], folds: int, **fit_a
         except ValueError as exc:
             out.append(f"  fold {k}: not scored ({exc})")
             continue
-        held_f = [(model.filter(lines)[0], truth) for lines, truth in held]
-        train_f = [(model.filter(lines)[0], truth) for lines, truth in train]
-        h0, h1, t0, t1 = _f1(held), _f1(held_f), _f1(train), _f1(train_f)
+        held_f = [(_kept(model, page), truth) for page, truth in held]
+        train_f = [(_kept(model, page), truth) for page, truth in train]
+        held = [(page.lines, truth) for page, truth in held]
+        h0, h1, t0, t1 = _f1(held), _f1(held_f), _f1([(p.lines, t) for p, t in train]), _f1(train_f)
         train_gains.append(t1 - t0)
         held_before += held
         held_after += held_f
@@ -168,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = []
     for dataset in args.dataset:
         docs = [d for d in load_dataset(dataset) if args.half == "all" or site_half(d.site) == args.half]
-        pages += [(page_lines(d.html, d.url), d.truth) for d in docs]
+        pages += [(page_rows(d.html, d.url), d.truth) for d in docs]
         print(f"{dataset}: {len(docs)} pages", file=sys.stderr)
     try:
         model = fit(pages, trees=args.trees, depth=args.depth, threshold=args.threshold, scope=args.scope,

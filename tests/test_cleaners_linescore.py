@@ -1,5 +1,7 @@
 """The learned line scorer: its model file (version checked, one clear error), its mechanics
-(head/tail runs only, never every line, deterministic) and the shipped model on a page of our own."""
+(head/tail runs only, blocks not lines, never every line, deterministic), the markup features of
+a page of our own (a newsletter pitch and an author's bio inside the article's container) and
+the shipped model on pages of our own."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ import pytest
 
 from newsclean.cleaners import linescore
 from newsclean.cleaners.core import CleanOptions, clean_html
-from newsclean.cleaners.linescore import FEATURES, MODEL_VERSION, LineModel, ModelError, features, load_model
+from newsclean.cleaners.core import parse
+from newsclean.cleaners.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, features,
+                                          load_model, page_features)
 from newsclean.cleaners.train import labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
@@ -61,7 +65,7 @@ def test_model_file_of_another_version_is_refused(tmp_path: Path) -> None:
         load_model(_write(tmp_path / "m.json", data))
     with pytest.raises(ModelError, match="has version None"):
         load_model(_write(tmp_path / "m.json", ["not", "a", "model"]))
-    (tmp_path / "cut.json").write_text('{"version": 1, "tre', "utf-8")
+    (tmp_path / "cut.json").write_text('{"version": 2, "tre', "utf-8")
     with pytest.raises(ModelError, match="unreadable"):
         load_model(tmp_path / "cut.json")
 
@@ -105,9 +109,9 @@ def test_edges_scope_drops_head_and_tail_runs_never_the_middle() -> None:
     assert anywhere.filter(lines)[0] == [BODY[0], BODY[1]]
 
 
-def test_edge_runs_scored_from_the_ends_equal_scoring_every_line() -> None:
-    """The head and tail are scored a few lines at a time, walking inward: runs longer than one
-    such step and pages of any length give what scoring every line gives."""
+def test_edge_runs_are_the_head_and_tail_runs_over_the_threshold() -> None:
+    """Lines read without a tree are blocks of one line each: the head and tail runs over the
+    threshold go, whatever the page's length."""
     short_line = _stump("log_chars", np.log1p(60), 5.0, -5.0)
     tail = [f"Teaser {i}" for i in range(9)]
     for lines in (tail[:3] + BODY + tail, BODY + tail[:5], BODY[:1] + tail[:1], tail[:2] + BODY[:1] + tail[:2] + BODY):
@@ -158,9 +162,9 @@ def test_fit_exports_what_scikit_learn_predicts() -> None:
 
     from newsclean.cleaners.train import export, fit
 
-    pages = [(BODY + tail, "\n".join(BODY)) for tail in TAILS.values()]
-    x = np.vstack([features(lines) for lines, _ in pages])
-    y = np.concatenate([labels(lines, truth) for lines, truth in pages])
+    pages = [(page_features(BODY + tail), "\n".join(BODY)) for tail in TAILS.values()]
+    x = np.vstack([page.x for page, _ in pages])
+    y = np.concatenate([labels(page.lines, truth) for page, truth in pages])
     clf = GradientBoostingClassifier(n_estimators=10, max_depth=2, random_state=0).fit(x, y)
     model = export(clf, y.mean())
     assert np.allclose(model.probabilities(x), clf.predict_proba(x)[:, 1])
@@ -176,7 +180,7 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     sites = [f"site{i}.example" for i in range(12)]
     assert {site_fold(s, 2) for s in sites} == {0, 1}
     tails = list(TAILS.values())
-    pages = [(BODY + tails[i % len(tails)], "\n".join(BODY), site) for i, site in enumerate(sites)]
+    pages = [(page_features(BODY + tails[i % len(tails)]), "\n".join(BODY), site) for i, site in enumerate(sites)]
     out = fold_report(pages, 2, trees=5, depth=2)
     assert out[0].startswith("learned line scorer, 2 site-grouped folds")
     assert [line.split(":")[0].strip() for line in out[1:]] == ["fold 0", "fold 1", "all held folds"]
@@ -184,5 +188,88 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     # one site only: no fold has both training and held pages: nothing scored, nothing raised
     assert fold_report(pages[:1] * 3, 2) == out[:1]
     # training pages whose lines are all article text: that fold says why it is not scored
-    clean = [(BODY, "\n".join(BODY), site) for site in sites]
+    clean = [(page_features(BODY), "\n".join(BODY), site) for site in sites]
     assert all("not scored (too little training data" in line for line in fold_report(clean, 2)[1:])
+
+
+# -- markup: a page of our own with a pitch and a bio inside the article's container -------------
+PITCH_URL = "https://fieldnotes.example/p/river-survey"
+
+
+def _pitch_page() -> tuple[list[str], object]:
+    """The body the cleaner gives the page with the scorer off, and the tree it was read from."""
+    html = (FIXTURES / "pitch_inside_body.html").read_text("utf-8")
+    with linescore.recording() as seen:
+        res = clean_html(html, PITCH_URL)
+    assert res.text == "\n".join(seen[-1].lines)   # the recorded body is the one returned
+    return seen[-1].lines, parse(html)
+
+
+def _markup(x: np.ndarray, name: str) -> np.ndarray:
+    return x[:, FEATURES.index(name)]
+
+
+def test_markup_features_place_the_pitch_and_the_bio_inside_the_container() -> None:
+    lines, tree = _pitch_page()
+    page = page_features(lines, tree)
+    pitch = [i for i, s in enumerate(lines) if s in ("The Fieldnotes Letter",) or s.startswith("Thanks for reading")]
+    bio = [i for i, s in enumerate(lines) if s.startswith("Ines Harrow")]
+    assert len(pitch) == 2 and len(bio) == 1
+    article = [i for i in range(len(lines)) if i not in pitch + bio]
+    x = page.x
+    assert (_markup(x, "placed") == 1).all() and (_markup(x, "in_box") == 1).all()
+    # the article's paragraphs are of one kind (a <p> in the body's <div>), the pitch and the bio not
+    assert (_markup(x, "same_kind")[article] == 1).all() and (_markup(x, "same_kind")[pitch + bio] == 0).all()
+    assert (_markup(x, "branch_share")[pitch + bio] < 0.2).all() and (_markup(x, "branch_share")[article] > 0.7).all()
+    assert _markup(x, "tag_heading")[pitch[0]] == 1 and _markup(x, "heading_short_after")[pitch[0]] == 0
+    # the pitch's heading and its paragraph are one block (one wrapper under the container)
+    assert page.groups[pitch[0]] == page.groups[pitch[1]] and len(set(page.groups)) == len(lines) - 1
+    assert _markup(x, "block_last")[bio[0]] == 1 and _markup(x, "block_lines")[pitch[0]] == 2
+    # read without the tree: nothing placed, each line a block of its own
+    bare = page_features(lines)
+    assert (_markup(bare.x, "placed") == 0).all() and bare.groups == list(range(len(lines)))
+    assert np.array_equal(bare.x[:, :-len(MARKUP_FEATURES)], x[:, :-len(MARKUP_FEATURES)])
+
+
+def test_class_cues_are_generic_tokens_of_the_markup() -> None:
+    html = ("<html><body><div class='post'><p>" + BODY[0] + "</p><p>" + BODY[1] + "</p>"
+            "<div class='c-newsletterSignup'><p>Get the weekly letter</p></div>"
+            "<div id='about-the-author'><p>Mara writes about the coast.</p></div>"
+            "<div class='adaptive-layout'><p>" + BODY[2] + "</p></div></div></body></html>")
+    lines = [BODY[0], BODY[1], "Get the weekly letter", "Mara writes about the coast.", BODY[2]]
+    x = page_features(lines, parse(html)).x
+    assert _markup(x, "cls_promo").tolist() == [0, 0, 1, 0, 0]    # camelCase split, a cue inside a token
+    assert _markup(x, "cls_author").tolist() == [0, 0, 0, 1, 0]   # id attributes too
+    assert _markup(x, "cls_ad").tolist() == [0] * 5                 # "adaptive" is no "ad"
+
+
+def test_a_block_scorer_drops_the_pitch_and_the_bio_whole_when_on(monkeypatch) -> None:
+    """Blocks, not lines: a model that flags lines of a kind few of the body's lines share drops
+    the pitch (a heading and a paragraph in one wrapper, mid-body) and the bio; with scope
+    "edges" only the bio at the tail; the article's paragraphs stay."""
+    lines, tree = _pitch_page()
+    rare = _stump("branch_share", 0.3, 5.0, -5.0, scope="any")
+    kept, removed = rare.filter(lines, tree)
+    assert [s for s in lines if s not in kept] == [lines[2], lines[3], lines[-1]]
+    assert removed == len(lines[2]) + len(lines[3]) + len(lines[-1])
+    edges = _stump("branch_share", 0.3, 5.0, -5.0)
+    assert edges.filter(lines, tree)[0] == lines[:-1]
+    # switched on in clean_html, the same model does the same (the markup read from the cleaner's tree)
+    monkeypatch.setattr(linescore, "shipped_model", lambda: rare)
+    html = (FIXTURES / "pitch_inside_body.html").read_text("utf-8")
+    on = clean_html(html, PITCH_URL, options=CleanOptions(score_lines=True))
+    assert on.text == "\n".join(kept) and on.removed["line_scorer"] == removed
+    assert clean_html(html, PITCH_URL, options=CleanOptions(score_lines=True)).text == on.text   # deterministic
+
+
+def test_a_block_goes_by_its_lines_mean_not_by_one_line() -> None:
+    """A block's lines are dropped together when their mean probability (by characters) is over
+    the threshold: one flagged short line in a block of prose does not take the block."""
+    html = ("<html><body><div class='post'><p>" + BODY[0] + "</p><p>" + BODY[1] + "</p>"
+            "<section class='x'><h3>Note</h3><p>" + BODY[2] + "</p></section></div></body></html>")
+    lines = [BODY[0], BODY[1], "Note", BODY[2]]
+    short_line = _stump("log_chars", np.log1p(60), 5.0, -5.0, scope="any")
+    page = page_features(lines, parse(html))
+    assert page.groups == [0, 1, 2, 2]
+    assert short_line.mask(page) == [False] * 4
+    assert short_line.drop_mask(lines) == [False, False, True, False]   # without the tree: lines
