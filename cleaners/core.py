@@ -827,3 +827,19 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         tags=md.tags, canonical_url=md.canonical_url, method=method, date_sources=md.date_sources,
         removed=run.removed,
     )
+
+
+def page_metadata(html: str | bytes, url: str | None = None, *, use_htmldate: bool = True) -> Metadata | None:
+    """The title, authors and dates ``clean_html`` gives a page, read without its body (the
+    metadata steps of ``clean_html``, in its order); None for a page with no markup to read.
+    What ``python -m newsclean.cleaners.bench --extractor newsclean-metadata`` scores: a
+    metadata rule is measured on every page in seconds, not minutes."""
+    text = decode(html) if html else ""
+    tree = parse(_with_mojibake_i(text)) if text.strip() and not looks_binary(text) else None
+    if tree is None:
+        return None
+    md = extract_metadata(tree, url or "")
+    fill_dates(md, tree, url or "", use_htmldate=use_htmldate)
+    md.title = repair_mojibake([md.title])[0] if md.title else md.title
+    md.authors = repair_mojibake(md.authors)
+    return md

@@ -198,3 +198,45 @@ def test_metadata_failure_classes_from_the_two_values() -> None:
     assert metadata_class("authors", ["Jane Doe"], ["Harbour Daily"]) == "another name"
     assert metadata_class("day", "2025-06-21", "2025-06-01") == "an earlier day"
     assert metadata_class("day", "2003-11", "2025-06-01") == "another day"   # a truth of a month only
+
+
+def test_metadata_only_extractor_gives_clean_htmls_metadata() -> None:
+    from newsclean.cleaners.core import clean_html, page_metadata
+    for name in ("tagdiv_sidebar", "widgets_related"):
+        html, url = (FIXTURES / f"{name}.html").read_text("utf-8"), f"https://www.site.example/2026/01/02/{name}/"
+        article, md = clean_html(html, url), page_metadata(html, url)
+        assert (md.title, md.authors, md.published) == (article.title, article.authors, article.published)
+    assert page_metadata("") is None and page_metadata(b"\x00\x01\x02" * 100) is None
+
+
+def test_metadata_against_an_earlier_run_counts_changes_made_right_and_wrong(tmp_path: Path, capsys) -> None:
+    # the dev page's title is now right where the earlier run had it cut; the check page's title
+    # is now wrong where the earlier run had the truth
+    data = tmp_path / "set"
+    (data / "html").mkdir(parents=True)
+    titles = {"tagdiv_sidebar": "Lahore orchard growers adopt drip irrigation",
+              "widgets_related": "Volunteers restore a lighthouse"}
+    gt = {}
+    for (name, title), site in zip(titles.items(), _two_halves()):
+        (data / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
+        gt[name] = {"articleBody": "", "title": title, "url": f"https://www.{site}/2026/01/02/{name}/"}
+    (data / "ground-truth.json").write_text(json.dumps(gt))
+    out_file = tmp_path / "now.json"
+    assert main([str(data), "--extractor", "newsclean-metadata", "--metadata-out", str(out_file)]) == 0
+    now = json.loads(out_file.read_text("utf-8"))["set"]["newsclean-metadata"]
+    assert now["tagdiv_sidebar"]["title"] == titles["tagdiv_sidebar"]
+    earlier = {"set": {"newsclean-metadata": {
+        "tagdiv_sidebar": dict(now["tagdiv_sidebar"], title="Lahore orchard growers"),
+        "widgets_related": dict(now["widgets_related"], title=titles["widgets_related"])}}}
+    (tmp_path / "earlier.json").write_text(json.dumps(earlier))
+    capsys.readouterr()
+    assert main([str(data), "--extractor", "newsclean-metadata", "--metadata-against", str(tmp_path / "earlier.json")]) == 0
+    out = capsys.readouterr().out
+    assert "  newsclean-metadata dev half, title: changed on 1 pages, +1 right, -0 wrong" in out
+    assert "  newsclean-metadata check half, title: changed on 1 pages, +0 right, -1 wrong" in out
+    assert "  newsclean-metadata dev half, authors: changed on 0 pages, +0 right, -0 wrong" in out
+    # a file that is no metadata file is one line of error (exit 2), not a traceback
+    (tmp_path / "torn.json").write_text("{not json")
+    with pytest.raises(SystemExit) as exc:
+        main([str(data), "--extractor", "newsclean-metadata", "--metadata-against", str(tmp_path / "torn.json")])
+    assert exc.value.code == 2 and "unreadable metadata file" in capsys.readouterr().err
