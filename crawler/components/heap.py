@@ -10,7 +10,8 @@ main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more react
 200 ms in the bench crawl, for ~50 MB. The main process instead gives its heap's free pages back
 every 0.2 s in which 1 MB of responses arrived (:func:`trim`, ``malloc_trim``, run by
 :class:`~newsclean.crawler.components.extensions.HeapTrim`): bodies in flight come and go
-between longer-lived objects, leaving 20-35 MB of free heap it kept otherwise.
+between longer-lived objects, leaving 20-35 MB of free heap it kept otherwise. A cleaning
+worker gives its free pages back after each large page (``pool.TRIM_AFTER_BYTES``).
 
 Where to fix them is a trade of page faults (each 4 KB a buffer takes afresh from the system)
 for memory. At 256 KB (both) a worker took 1,150 page faults a page of fundus-dev, 2.2 ms of

@@ -53,6 +53,7 @@ from typing import Any
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
+from newsclean.crawler.components.heap import trim
 from newsclean.crawler.components.procfs import cpu_seconds
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,14 @@ EXIT_WAIT = 3.0
 #: At +5 the kernel's scheduler weighs a worker a third of the reactor, so the reactor runs
 #: when it has work and the workers take all the CPU it leaves (the throughput is theirs anyway).
 WORKER_NICE = 5
+
+#: A worker gives its heap's free pages back (``malloc_trim``) after a page of this many bytes or
+#: more. Large pages grow a worker's heap by 10-20 MB, which it kept, free, until the next large
+#: one: the workers were 75-78 MB PSS each at the end of a 600-URL bench crawl of fundus-dev,
+#: 57 MB with this. One page in eight there is this large; it costs the worker ~0.6 ms of system
+#: CPU a page on average (the trim, and the page faults of growing the heap again: 77 -> 271 a
+#: page). After every page it cost 2.7 ms.
+TRIM_AFTER_BYTES = 512 * 1024
 
 #: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK,stall=MARK"`` makes
 #: a worker sleep forever / ``os._exit`` / sleep twice the timeout before cleaning (a worker the
@@ -177,6 +186,12 @@ def _inject_fault(faults: dict[str, str], html: str | bytes, timeout: float) -> 
         time.sleep(2 * timeout)
 
 
+def _after_page(size: int) -> bool:
+    """After a page of ``size`` bytes: give the heap's free pages back if it was a large one
+    (:data:`TRIM_AFTER_BYTES`); True if it did."""
+    return size >= TRIM_AFTER_BYTES and trim()
+
+
 def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
     """A worker process: clean jobs from the pipe until it closes or says stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -208,6 +223,9 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
             conn.send((cleaned, blocks))
         except (BrokenPipeError, OSError):
             return
+        size = len(html)
+        del msg, html, cleaned, blocks   # the page's memory is free before it is given back
+        _after_page(size)
 
 
 @dataclass(slots=True)
