@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -445,6 +446,31 @@ def test_stall_probe_counts_a_stall_that_ends_at_the_close() -> None:
     probe.stop()
     assert stats.values[StallProbe.STAT] == 250
     assert stats.values["newsclean/reactor/stalls"] == 1
+
+
+def _a_stalling_handler(seconds: float) -> None:
+    time.sleep(seconds)   # the line the probe's report shows
+
+
+def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -> None:
+    # Formatting the stack at each stall read every source file of the stack into linecache,
+    # kept for the rest of the crawl (1.4 MB of the bench crawl's main process).
+    import linecache
+    import logging
+    import threading
+
+    probe = StallProbe(Stats(), report_after=0.1)
+    linecache.clearcache()
+    probe.last = probe.clock()
+    watchdog = threading.Thread(target=probe._watch, daemon=True)
+    watchdog.start()
+    _a_stalling_handler(0.6)
+    assert probe.worst_stack is not None
+    assert __file__ not in linecache.cache
+    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.components.pool"):
+        probe.stop()
+    watchdog.join(5)
+    assert "_a_stalling_handler" in caplog.text and "the line the probe's report shows" in caplog.text
 
 
 def test_crawl_with_a_hanging_and_a_crashing_page_completes(site_server, tmp_path: Path) -> None:
