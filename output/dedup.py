@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import array
 import functools
+import itertools
 import hashlib
 import json
 import math
@@ -112,6 +113,24 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
+def shingle_hashes(text: str) -> bytes:
+    """The 32-bit SHA-1 hash (the digest's first 4 bytes) of each of :func:`shingles`, as datasketch
+    hashes them: cut as slices of the words joined once and encoded once, not joined and
+    encoded one shingle at a time (a quarter of a worker's signature CPU). A shingle that comes
+    twice is hashed twice, which changes no minimum."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text or "").lower())
+    size = SHINGLE_WORDS
+    joined = " ".join(words)
+    data = joined.encode("utf-8")
+    sha1 = hashlib.sha1
+    if len(words) <= size:
+        return sha1(data).digest()[:4] if words else b""
+    # Byte offsets of the words' starts (one more: where a word after the last would start).
+    lengths = map(len, words) if len(data) == len(joined) else [len(w.encode("utf-8")) for w in words]
+    starts = [0, *itertools.accumulate(n + 1 for n in lengths)]
+    return b"".join([sha1(data[start:end - 1]).digest()[:4] for start, end in zip(starts, starts[size:])])
+
+
 #: datasketch's MinHash constants: hash values are 32-bit, permuted modulo a Mersenne prime.
 _MERSENNE_BITS = 61
 _MERSENNE_PRIME = (1 << 61) - 1
@@ -137,21 +156,23 @@ def signature_values(text: str) -> np.ndarray:
     import numpy as np
 
     max_hash, prime = np.uint64(_MAX_HASH), np.uint64(_MERSENNE_PRIME)
-    values = np.full(NUM_PERM, max_hash, dtype=np.uint64)
-    sha1 = hashlib.sha1
-    digests = b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text)])
-    if digests:
-        a, b = _permutations()
-        # (h * a + b) mod 2**64 (numpy wraps, as datasketch's), then mod the Mersenne prime p
-        # without a division: x mod p = (x & p) + (x >> 61), less p once if still >= p.
-        x = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), a)
-        x += b
-        permuted = np.bitwise_and(x, prime)
-        permuted += np.right_shift(x, np.uint64(_MERSENNE_BITS), out=x)
-        np.subtract(permuted, prime, out=permuted, where=permuted >= prime)
-        permuted &= max_hash
-        values = np.minimum(values, permuted.min(axis=0))
-    return values
+    digests = shingle_hashes(text)
+    if not digests:
+        return np.full(NUM_PERM, max_hash, dtype=np.uint64)
+    a, b = _permutations()
+    # (h * a + b) mod 2**64 (numpy wraps, as datasketch's), then mod the Mersenne prime p
+    # without a division: x mod p = (x & p) + (x >> 61), less p once if still >= p (rare:
+    # looked for first, then done where needed). In place: one array of shingles x NUM_PERM.
+    x = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), a)
+    x += b
+    high = np.right_shift(x, np.uint64(_MERSENNE_BITS))
+    x &= prime
+    x += high
+    over = x >= prime
+    if over.any():
+        np.subtract(x, prime, out=x, where=over)
+    x &= max_hash
+    return x.min(axis=0)   # each value <= max_hash: datasketch's start value is never the minimum
 
 
 def signature(text: str) -> LeanMinHash:

@@ -13,7 +13,8 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsclean.output import PartWriter, content_hash
 from newsclean.output.dedup import (DEFAULT_THRESHOLD, LSH_WEIGHTS, NUM_PERM, SEED, SHINGLE_WORDS, DedupIndex,
-                                    DedupIndexError, TextDigest, find_duplicates, lsh_params, shingles, signature, written_in_run)
+                                    DedupIndexError, TextDigest, find_duplicates, lsh_params, shingle_hashes, shingles, signature,
+                                    written_in_run)
 
 from .conftest import modules_imported
 from .dedup_fixtures import distinct, measure, syndicated
@@ -38,12 +39,29 @@ OTHER = syndicated()[1][0].text
 def test_signature_is_datasketchs_minhash() -> None:
     # Signatures are stored in persisted indexes: a faster way of computing them (reused
     # permutations) must give exactly what a fresh datasketch MinHash gives.
-    for text in (STORY, OTHER, "one two", ""):
+    for text in (STORY, OTHER, "one two", "", NON_ASCII, "so it goes " * 20):
         fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
         fresh.update_batch([s.encode("utf-8") for s in shingles(text)])
         assert np.array_equal(signature(text).hashvalues, fresh.hashvalues)
         # The digest a worker computes without datasketch holds the same values.
         assert TextDigest.of(text).minhash == np.asarray(fresh.hashvalues, dtype=np.uint64).tobytes()
+
+
+#: Words of 1-3 UTF-8 bytes a character, decomposed accents (NFC joins them) and spacing of all kinds.
+NON_ASCII = ("Caf\u0065\u0301 owners\tsaid\u00a0on  Monday that the new bridge would open. R\u00e9sum\u00e9s "
+             "\u00e0 la une: \u65b0\u805e \uff21\uff22 ok, \u0416\u0443\u0440\u043d\u0430\u043b \u2014 the end")
+
+
+def test_shingle_hashes_are_the_shingles_sha1_prefixes() -> None:
+    # The worker hashes slices of one encoded string instead of each shingle joined and
+    # encoded: the hashes must be those of shingles() exactly, or signatures stop matching.
+    import hashlib
+
+    for text in (STORY, NON_ASCII, "so it goes " * 20, "One  two\tthree", "a b c d e", "a b c d e f", " \n ", ""):
+        got = shingle_hashes(text)
+        assert len(got) % 4 == 0
+        want = {hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text)}
+        assert {got[i:i + 4] for i in range(0, len(got), 4)} == want, text[:40]
 
 
 def test_shingles_are_the_normalized_texts_words() -> None:
