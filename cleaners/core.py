@@ -45,7 +45,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import blocks, dom, linescore, lines as line_rules, readability_gate, streamed, wild_text
+from newsclean.cleaners import blocks, dom, linescore, lines as line_rules, readability_gate, streamed, wild_text, xpath_guard
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -205,7 +205,8 @@ _RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=Tru
 
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
-    with wild_text.recovered() as no_container:
+    # trafilatura's XPaths answer elements without a class or id in C (the same answers)
+    with xpath_guard.guarded(), wild_text.recovered() as no_container:
         doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     text = (doc.text or "") if doc is not None else ""
     if no_container():
@@ -213,7 +214,8 @@ def _extract(tree: etree._Element) -> str:
         # were lost. With recall focus it takes lists too (an extraction does not change the
         # tree: the second one sees what the first saw). Only list items are taken from it: a
         # page without any has none to give, and is not extracted again.
-        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
+        with xpath_guard.guarded():
+            again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
         if again is not None and again.text:
             text = _gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
@@ -238,6 +240,11 @@ _NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
 _NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code", "figcaption"})
 
 
+#: An element's text without its tail, serialized in one call in C: the same string as joining its
+#: ``itertext()``, in half the time (``_prose_filled`` reads every block of the page).
+_text_of = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
+
+
 def _prose_filled(tree: etree._Element, text: str) -> str:
     """``text`` with the paragraphs of prose that sit, in the page, between two elements whose
     texts are consecutive lines of ``text`` and that the extraction skipped: callouts, pull
@@ -248,7 +255,7 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
     among the blocks put back, and enough of it (``GAP_MIN_GAIN``)."""
     blocks = dom.line_blocks(tree)
-    texts = [" ".join("".join(el.itertext()).split()) for el in blocks]
+    texts = [" ".join(_text_of(el).split()) for el in blocks]
     # what could be put back at most: long blocks whose text the extraction does not hold (most
     # pages stop here, before their blocks' words are read)
     flat = " ".join(text.split())

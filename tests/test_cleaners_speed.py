@@ -10,10 +10,11 @@ import pytest
 import trafilatura
 import trafilatura.core
 import trafilatura.external
+import trafilatura.xpaths
 from lxml import etree
 from trafilatura.utils import trim
 
-from newsclean.cleaners import Article, clean_html, readability_gate
+from newsclean.cleaners import Article, clean_html, readability_gate, xpath_guard
 from newsclean.cleaners.core import _EXTRACTOR, parse
 
 from tests.test_cleaners_hostile import counting
@@ -150,3 +151,67 @@ def test_a_page_without_an_article_container_is_extracted_again_only_for_its_lis
     (n_list, text_list), (n_paragraphs, text_paragraphs) = extractions(with_list), extractions(as_paragraphs)
     assert n_list == 2 and all(s in text_list for s in STEPS)
     assert n_paragraphs == 1 and all(s in text_paragraphs for s in STEPS)
+
+
+#: Attributes the guard must read as trafilatura's paths do: present but empty, both in either
+#: order (``re:test(@id|@class, ...)`` reads the first in the source), a match in the second only.
+ATTRIBUTE_PAGE = ("<html><body><div id='main'><div class=''><p>Text of a paragraph.</p></div>"
+                  "<div class='cookie-bar' id='x'>a</div><div id='x' class='cookie-bar'>b</div>"
+                  "<div class='share-links'>c</div><div id='sidebar'><span class=''>d</span></div>"
+                  "<section id='' class='comments'>e</section><div style='color: red' id='hidden-box'>f</div>"
+                  "<article class='entry-content'><p>The article.</p></article></div></body></html>")
+
+
+def _regex_tests_counted(path: str, tree: etree._Element) -> tuple[list[etree._Element], int]:
+    """What ``path`` selects in ``tree``, and how many times it called ``re:test``."""
+    import re
+
+    calls = [0]
+
+    def test(_context: object, value: object, pattern: str, flags: str = "") -> bool:
+        calls[0] += 1
+        text = value[0] if isinstance(value, list) and value else value if isinstance(value, str) else ""
+        return re.search(pattern, str(text), re.I if "i" in flags else 0) is not None
+
+    found = etree.XPath(path, namespaces={"re": xpath_guard.REGEXP_NS}, regexp=False,
+                        extensions={(xpath_guard.REGEXP_NS, "test"): test})(tree)
+    return found, calls[0]
+
+
+def test_guarded_xpaths_select_what_trafilaturas_select_asking_fewer_regex_tests() -> None:
+    trees = [t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE]) if t is not None]
+    asked = guarded_asked = 0
+    for name, paths in xpath_guard.GUARDED.items():
+        for original, guarded in zip(getattr(trafilatura.xpaths, name), paths):
+            for tree in trees:
+                assert original(tree) == guarded(tree), (name, original.path)
+                found, n = _regex_tests_counted(original.path, tree)
+                found_guarded, n_guarded = _regex_tests_counted(guarded.path, tree)
+                assert found == found_guarded == original(tree)
+                asked, guarded_asked = asked + n, guarded_asked + n_guarded
+    assert guarded_asked < asked / 2
+
+
+def test_a_pattern_that_matches_an_empty_string_is_not_guarded() -> None:
+    path = ".//*[re:test(@class, 'a|^') or re:test(@id, 'nav', 'i') or re:test(string(.), 'x')]"
+    assert xpath_guard.guard(path) == ".//*[re:test(@class, 'a|^') or (@id and re:test(@id, 'nav', 'i'))" \
+                                      " or re:test(string(.), 'x')]"
+
+
+def test_trafilatura_asks_regex_tests_only_of_elements_with_the_attribute_inside_clean_html(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its XPaths called Python's re for every element they visited, also for the many without
+    # the class or id they test; inside clean_html they are guarded, and only there.
+    real = trafilatura.bare_extraction
+    own = {name: list(getattr(trafilatura.xpaths, name)) for name in xpath_guard.GUARDED}
+    seen: list[str] = []
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        seen.extend(x.path for x in trafilatura.xpaths.OVERALL_DISCARD_XPATH)
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    assert isinstance(clean_html(article_page(4), "http://127.0.0.1/budget"), Article)
+    assert seen and all(x.count("re:test(") == x.count(" and re:test(") for x in seen)
+    for name, paths in own.items():
+        assert all(a is b for a, b in zip(getattr(trafilatura.xpaths, name), paths))
