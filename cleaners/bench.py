@@ -124,6 +124,8 @@ class Doc:
     truth: str
     expected: dict[str, Any] = field(default_factory=dict)  # title, authors, publishing_date (Fundus, WCXB)
     site: str = ""                                           # publisher, or the URL's host
+    must: tuple[str, ...] = ()                               # snippets that must appear (WCXB "with")
+    must_not: tuple[str, ...] = ()                           # boilerplate that must not (WCXB "without")
 
     @property
     def half(self) -> str:
@@ -159,6 +161,23 @@ def _fundus_body(body: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _snippets(value: Any) -> tuple[str, ...]:
+    return tuple(x for x in value if isinstance(x, str)) if isinstance(value, list) else ()
+
+
+def _words(text: str) -> str:
+    return " ".join(_TOKEN_RE.findall((text or "").lower()))
+
+
+def snippet_counts(text: str, must: tuple[str, ...], must_not: tuple[str, ...]) -> tuple[int, int, bool]:
+    """Must-have snippets found, must-have snippets, and whether a must-not snippet appears (a
+    leaky page), as WCXB counts them (``../shared/bench/wcxb_extra.py``: words, case and
+    punctuation ignored)."""
+    words = _words(text)
+    want = [w for w in map(_words, must) if w]
+    return sum(w in words for w in want), len(want), any(w in words for w in map(_words, must_not) if w)
+
+
 def load_dataset(root: Path) -> list[Doc]:
     """Docs of a Scrapinghub- or Fundus-layout dataset, in a stable order."""
     if (root / "ground-truth.json").exists():
@@ -178,7 +197,8 @@ def load_dataset(root: Path) -> list[Doc]:
                             "authors": _AUTHOR_SEP.split(author) if isinstance(author, str) and author
                             else (author or None)}
             docs.append(Doc(key, html, row.get("url"), row.get("articleBody") or "", expected,
-                            row.get("domain") or site_key(row.get("url"))))
+                            row.get("domain") or site_key(row.get("url")),
+                            _snippets(row.get("with")), _snippets(row.get("without"))))
         return docs
     vmap_path = root / "_version_map.json"
     vmap = json.loads(vmap_path.read_text("utf-8")) if vmap_path.exists() else {}
@@ -503,7 +523,8 @@ def learned_folds(rows: list[Scored], folds: int) -> list[str]:
         return ["learned line scorer: not scored (training needs scikit-learn: pip install -e '.[train]')"]
     # the scorer's input: each page cleaned again with the scorer off, its lines' features
     # (markup too) recorded from the tree they were extracted from
-    return fold_report([(page_rows(r.doc.html, r.doc.url), r.doc.truth, r.doc.site) for r in rows], folds)
+    return fold_report([(page_rows(r.doc.html, r.doc.url), r.doc.truth, r.doc.site) for r in rows], folds,
+                       snippets=[(r.doc.must, r.doc.must_not) for r in rows])
 
 
 def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:

@@ -122,25 +122,39 @@ def _f1(pages: Sequence[tuple[Sequence[str], str]]) -> float:
 
 
 def _kept(model: LineModel, page: PageFeatures) -> list[str]:
+    """The lines ``model`` keeps of a page."""
     return [s for s, d in zip(page.lines, model.mask(page)) if not d]
 
 
-def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int, **fit_args: Any) -> list[str]:
-    """The line scorer on site-grouped folds of ``(page features, truth, site)`` pages (the body
-    as the cleaner gives it with the scorer off, :func:`page_rows`): for each fold, a model fitted on the other folds'
-    pages scores the held fold. Printed: F1 without -> with the scorer on the held fold and on the
-    training folds, and the gap between the two gains (what the fit does not carry over)."""
+def _snippet_figures(texts: Sequence[str], snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[int, float]:
+    """Leaky pages and the share of must-have snippets found (:func:`bench.snippet_counts`)."""
+    from newsclean.cleaners.bench import snippet_counts
+
+    counts = [snippet_counts(t, must, must_not) for t, (must, must_not) in zip(texts, snippets)]
+    return sum(c[2] for c in counts), sum(c[0] for c in counts) / max(1, sum(c[1] for c in counts))
+
+
+def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
+                snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None, **fit_args: Any) -> list[str]:
+    """The scorer on site-grouped folds of ``(page features, truth, site)`` pages (the body as the
+    cleaner gives it with the scorer off, :func:`page_rows`): for each fold, a model fitted on
+    the other folds' pages scores the held fold. Printed: F1 without -> with the scorer on the held
+    fold and on the training folds, and the gap between the two gains (what the fit does not carry
+    over); with ``snippets`` (each page's must-have and must-not snippets, WCXB's), the held
+    folds' leaky pages and must-have snippets found too."""
     from newsclean.cleaners.bench import site_fold
 
     out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one):"]
-    held_before: list[tuple[list[str], str]] = []
-    held_after: list[tuple[list[str], str]] = []
-    pages = [(page if isinstance(page, PageFeatures) else page_features(page), truth, site)
-             for page, truth, site in pages]
+    before: list[str] = []
+    after: list[str] = []
+    held_truths: list[str] = []
+    held_snippets: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     train_gains = []
+    marks = list(snippets) if snippets is not None else [((), ())] * len(pages)
     for k in range(folds):
-        train = [(lines, truth) for lines, truth, site in pages if site_fold(site, folds) != k]
-        held = [(lines, truth) for lines, truth, site in pages if site_fold(site, folds) == k]
+        in_fold = [site_fold(site, folds) == k for _, _, site in pages]
+        train = [(page, truth) for (page, truth, _), held_ in zip(pages, in_fold) if not held_]
+        held = [(page, truth) for (page, truth, _), held_ in zip(pages, in_fold) if held_]
         if not held or not train:
             continue
         try:
@@ -150,18 +164,25 @@ def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int, **fi
             continue
         held_f = [(_kept(model, page), truth) for page, truth in held]
         train_f = [(_kept(model, page), truth) for page, truth in train]
-        held = [(page.lines, truth) for page, truth in held]
-        h0, h1, t0, t1 = _f1(held), _f1(held_f), _f1([(p.lines, t) for p, t in train]), _f1(train_f)
+        h0 = _f1([(page.lines, truth) for page, truth in held])
+        h1, t0, t1 = _f1(held_f), _f1([(p.lines, t) for p, t in train]), _f1(train_f)
         train_gains.append(t1 - t0)
-        held_before += held
-        held_after += held_f
+        before += ["\n".join(page.lines) for page, _ in held]
+        after += ["\n".join(lines) for lines, _ in held_f]
+        held_truths += [truth for _, truth in held]
+        held_snippets += [m for m, held_ in zip(marks, in_fold) if held_]
         out.append(f"  fold {k}: held {len(held):>4} pages F1 {h0:.4f} -> {h1:.4f} ({h1 - h0:+.4f}); "
                    f"training folds F1 {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f})")
-    if held_before:
-        b, a = _f1(held_before), _f1(held_after)
+    if before:
+        b, a = _f1([(t.split("\n"), truth) for t, truth in zip(before, held_truths)]), \
+            _f1([(t.split("\n"), truth) for t, truth in zip(after, held_truths)])
         fitted = sum(train_gains) / len(train_gains)
         out.append(f"  all held folds: F1 {b:.4f} -> {a:.4f} ({a - b:+.4f}); mean gain on the training folds "
                    f"{fitted:+.4f}; gap {fitted - (a - b):+.4f}")
+        if any(must or must_not for must, must_not in held_snippets):
+            (l0, m0), (l1, m1) = _snippet_figures(before, held_snippets), _snippet_figures(after, held_snippets)
+            out.append(f"  all held folds: leaky pages {l0} -> {l1} of {len(before)}; "
+                       f"must-have snippets {100 * m0:.2f}% -> {100 * m1:.2f}%")
     return out
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from newsclean.cleaners.bench import (boilerplate_lines, load_dataset, main, metrics_from_tp_fp_fns, shingle_prf,
-                                      site_fold, site_half, string_shingle_matching)
+                                      site_fold, site_half, snippet_counts, string_shingle_matching)
 from newsclean.cleaners.bench_adapter import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
@@ -35,6 +35,13 @@ def test_boilerplate_lines_ignore_truth() -> None:
     assert boilerplate_lines(text, truth="advertisement is part of this story") == ["Read more: other story"]
 
 
+def test_snippets_counted_as_wcxb_counts_them() -> None:
+    """Words only, case and punctuation ignored; a leaky page is one with any must-not snippet."""
+    text = "The pier reopens in April.\nSign up: the Coastline newsletter!"
+    assert snippet_counts(text, ("the PIER reopens", "in May", "..."), ("sign-up the coastline",)) == (1, 2, True)
+    assert snippet_counts(text, (), ("Share this",)) == (0, 0, False)
+
+
 def _two_halves() -> tuple[str, str]:
     """Two site names that fall in different halves (whichever the hash puts where)."""
     names = [f"site{i}.example" for i in range(40)]
@@ -47,10 +54,11 @@ def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
     for name, site in zip(("tagdiv_sidebar", "widgets_related"), _two_halves()):
         (tmp_path / "html" / f"{name}.html.gz").write_bytes(gzip.compress((FIXTURES / f"{name}.html").read_bytes()))
         gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"),
-                    "url": f"https://www.{site}/2026/01/02/{name}/"}
+                    "url": f"https://www.{site}/2026/01/02/{name}/", "with": ["a"], "without": ["b", 3]}
     (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
     docs = load_dataset(tmp_path)
     assert sorted(d.half for d in docs) == ["check", "dev"]
+    assert [(d.must, d.must_not) for d in docs] == [(("a",), ("b",))] * 2   # WCXB's snippets, strings only
     assert main([str(tmp_path), "--boilerplate-report", "--folds", "2"]) == 0
     out = capsys.readouterr().out
     rows = {" ".join(line.split()[:3]): line.split() for line in out.splitlines()

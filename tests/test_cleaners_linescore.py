@@ -185,6 +185,12 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     assert out[0].startswith("learned line scorer, 2 site-grouped folds")
     assert [line.split(":")[0].strip() for line in out[1:]] == ["fold 0", "fold 1", "all held folds"]
     assert "training folds F1" in out[1] and out[-1].split("gap ")[1].startswith(("+", "-"))
+    # with each page's snippets (WCXB's must-have and must-not), the held folds' leaky pages too
+    marks = [(("oak piles had split",), (tail[0],)) for tail in (tails[i % len(tails)] for i in range(len(sites)))]
+    with_snippets = fold_report(pages, 2, snippets=marks, trees=5, depth=2)
+    assert with_snippets[:-1] == out
+    assert with_snippets[-1].startswith(f"  all held folds: leaky pages {len(sites)} -> ")
+    assert f"of {len(sites)}; must-have snippets 100.00% -> 100.00%" in with_snippets[-1]
     # one site only: no fold has both training and held pages: nothing scored, nothing raised
     assert fold_report(pages[:1] * 3, 2) == out[:1]
     # training pages whose lines are all article text: that fold says why it is not scored
