@@ -318,3 +318,22 @@ def test_urls_too_long_for_scrapy_are_never_claimed(big_site: LocalNewsSite, red
     assert len(read_parts(tmp_path / "a")) == 100
     assert redis.Redis.from_url(redis_url).hlen("newsclean:claimed") == 0
     assert manifests(tmp_path / "a")[-1]["counts"]["newsclean/discovery/url_too_long"] == 100
+
+
+
+def test_settings_naming_the_scheduler_by_its_old_module_still_crawl(site_server, redis_url: str, tmp_path: Path) -> None:
+    # The queue and scheduler moved from redis_state.py to redis_scheduler.py (35380de): a
+    # user's settings with the old path were a NameError traceback at the crawl's start.
+    server, root = site_server
+    site = LocalNewsSite(root, server, n=3)
+    code, err = Worker(site, tmp_path / "a", redis_url, "-s", "SCHEDULER=newsclean.crawler.state.redis_state.Scheduler").wait()
+    assert code == 0, err[-2000:]
+    assert {r["url"] for r in read_parts(tmp_path / "a")} == all_urls(site)
+    said = [line for line in err.splitlines() if "newsclean.crawler.state.redis_scheduler.Scheduler" in line]
+    assert len(said) == 1 and "has moved" in said[0], err[-2000:]   # one line names the new path
+
+    from newsclean.crawler.state import redis_scheduler, redis_state
+
+    assert redis_state.Queue is redis_scheduler.Queue   # the queue by its old path too
+    with pytest.raises(AttributeError):
+        redis_state.Nothing  # noqa: B018

@@ -560,3 +560,18 @@ class InflightSpiderMiddleware:
         async for item in result:
             yield item
         self._settle(response)
+
+
+#: Names this module had before the queue and scheduler moved to redis_scheduler.py (35380de):
+#: settings written then keep working (importing them here would import scrapy-redis on every crawl).
+_MOVED = ("Queue", "Scheduler")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from newsclean.crawler.state import redis_scheduler
+
+    logger.warning("%s.%s has moved: name newsclean.crawler.state.redis_scheduler.%s in your settings",
+                   __name__, name, name)
+    return getattr(redis_scheduler, name)
