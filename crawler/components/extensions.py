@@ -234,6 +234,11 @@ class ClosingMonitors:
     spidermon's own extension when the spider closes, running its close monitors there.
     Monitors that must run earlier (on open, periodic, at engine stop, field coverage) need
     spidermon from the start: with any of them set, spidermon's extension is used as it is.
+    At the close it is built with its constructor, which connects nothing, not with its
+    ``from_crawler``, which connects its handlers to a crawl already closing: whether a handler
+    connected while ``spider_closed`` is being sent is called too depends on Scrapy's dispatch
+    (its ``send_catch_log`` calls it, ``send_catch_log_async`` does not): the checks would run
+    twice in some versions, the second time after the manifest.
     """
 
     #: Spidermon settings whose monitors or counters run before the spider closes.
@@ -290,5 +295,5 @@ class ClosingMonitors:
                              spider_closed_suites=settings.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS"),
                              spider_closed_expression_suites=settings.getlist("SPIDERMON_SPIDER_CLOSE_EXPRESSION_MONITORS"),
                              expressions_monitor_class=settings.get("SPIDERMON_EXPRESSIONS_MONITOR_CLASS"))
-        monitors.periodic_tasks[spider] = []   # what its spider_opened would have set: none here
+        monitors.spider_opened(spider)   # no open or periodic suite given: it runs nothing
         monitors.spider_closed(spider)
