@@ -149,3 +149,18 @@ def test_peer_rows_fetch_every_served_url_and_are_measured(tmp_path: Path) -> No
         else:   # invented articles in a plain layout: every system finds most of each
             assert float(f1) > 0.8, (label, table[label], proc.stdout[-4000:], proc.stderr[-2000:])
     assert "F1 over the served pages with truth" in proc.stdout
+
+
+def test_lines_of_the_trafilatura_cli_that_are_not_json_are_counted_and_skipped(tmp_path: Path, monkeypatch, capsys) -> None:
+    # The peer row read every line of trafilatura's standard output as JSON: a warning or a
+    # traceback printed there was a JSONDecodeError that ended the whole bench.
+    from newsclean.crawler.commands import bench as crawl_bench
+
+    peer = ("import sys; print('{\"text\": \"one\"}'); print('WARNING: no charset, assuming utf-8'); "
+            "print('Traceback (most recent call last):'); print('[2]'); print('{\"text\": \"two\"}')")
+    monkeypatch.setattr(crawl_bench, "TRAFILATURA_CLI", peer)
+    monkeypatch.setattr(crawl_bench, "_SCRATCH", [tmp_path])
+    r = crawl_bench.run_trafilatura_cli(["http://127.0.0.1:9/a"], [])
+    assert (r["rc"], r["texts"], r["pages"], r["not_json"]) == (0, ["one", "two"], 2, 3)
+    crawl_bench._report_peer("trafilatura CLI `--json`", r)
+    assert "3 lines of its output not a JSON object: skipped" in capsys.readouterr().out

@@ -525,15 +525,32 @@ def served_urls(base: str, n_pages: int) -> list[str]:
 
 def run_trafilatura_cli(urls: list[str], extra: list[str]) -> dict[str, Any]:
     """trafilatura's command line fetching ``urls`` (``-i urls.txt --json`` + ``extra``); with
-    the texts of the JSON lines it wrote."""
+    the texts of the JSON lines it wrote and how many lines were not JSON (``not_json``)."""
     work = scratch_dir("trafilatura-")
     (work / "urls.txt").write_text("\n".join(urls) + "\n", "utf-8")
     (work / "settings.cfg").write_text(TRAFILATURA_CONFIG, "utf-8")
     r = run_process([sys.executable, "-c", TRAFILATURA_CLI, "-i", str(work / "urls.txt"), "--json",
                      "--config-file", str(work / "settings.cfg"), *extra], work / "out.jsonl", cwd=work)
-    texts = [orjson.loads(line).get("text") or "" for line in (work / "out.jsonl").read_bytes().splitlines()
-             if line.strip()]
-    return {**r, "pages": len(texts), "texts": texts}
+    texts, not_json = json_line_texts((work / "out.jsonl").read_bytes())
+    return {**r, "pages": len(texts), "texts": texts, "not_json": not_json}
+
+
+def json_line_texts(data: bytes) -> tuple[list[str], int]:
+    """The ``text`` of each line of ``data`` that is a JSON object, and how many lines were not
+    one (a warning or a traceback the peer printed on its standard output): counted, skipped."""
+    texts, not_json = [], 0
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            record = None
+        if isinstance(record, dict):
+            texts.append(record.get("text") or "")
+        else:
+            not_json += 1
+    return texts, not_json
 
 
 def news_please_config(work: Path, urls: list[str]) -> bool:
@@ -692,6 +709,8 @@ def _report_peer(label: str, r: dict[str, Any]) -> None:
     pages = max(1, r["pages"])
     print(f"{label}: {r['pages']} pages in {r['wall']:.1f} s = {r['pages'] / r['wall'] if r['wall'] else 0:.1f} pages/s  "
           f"CPU {1000 * r['cpu'] / pages:.1f} ms a page (all processes)  peak PSS {r['peak_pss'] / 2**20:.0f} MB  rc {r['rc']}")
+    if r.get("not_json"):
+        print(f"  {r['not_json']} lines of its output not a JSON object: skipped")
     if r["rc"] not in (0, 1):
         print(r["stderr"])
 
