@@ -725,12 +725,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return Rejected(url, "empty", detail="no bytes")
     if len(html) > opts.max_bytes:
         return Rejected(url, "too_large", detail=f"{len(html)} > {opts.max_bytes} bytes")
-    text = decode(html)
-    if not text.strip():
-        return Rejected(url, "empty", detail="only whitespace")
-    if looks_binary(text):
-        return Rejected(url, "not_html", detail="binary payload")
-    text = _with_mojibake_i(text)
+    text = _markup(html, url)
+    if isinstance(text, Rejected):
+        return text
     tree = parse(text)
     if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")
@@ -739,11 +736,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return Rejected(url, "too_large", detail=f"tree over bound ({nodes} > {opts.max_nodes} elements)")
     run.check("parse")
 
-    md = extract_metadata(tree, url)
-    run.check("metadata")
     # before pruning: the printed date often sits in a header or byline block the pruning drops
-    fill_dates(md, tree, url, use_htmldate=opts.use_htmldate)
-    run.check("dates")
+    md = _metadata(tree, url, opts.use_htmldate, run)
     if next(tree.iter("td"), None) is not None:   # a walk in C spares most pages the XPath
         dom.unwrap_layout_tables(tree)
 
@@ -827,26 +821,53 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)
 
     language = _language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
+    _repair_names(md)
     return Article(
-        url=url, text=final, title=repair_mojibake([md.title])[0] if md.title else md.title,
-        authors=repair_mojibake(md.authors), published=md.published,
+        url=url, text=final, title=md.title, authors=md.authors, published=md.published,
         modified=md.modified, language=language, description=md.description, section=md.section,
         tags=md.tags, canonical_url=md.canonical_url, method=method, date_sources=md.date_sources,
         removed=run.removed,
     )
 
 
-def page_metadata(html: str | bytes, url: str | None = None, *, use_htmldate: bool = True) -> Metadata | None:
-    """The title, authors and dates ``clean_html`` gives a page, read without its body (the
-    metadata steps of ``clean_html``, in its order); None for a page with no markup to read.
-    What ``python -m newsclean.cleaners.bench --extractor newsclean-metadata`` scores: a
-    metadata rule is measured on every page in seconds, not minutes."""
-    text = decode(html) if html else ""
-    tree = parse(_with_mojibake_i(text)) if text.strip() and not looks_binary(text) else None
-    if tree is None:
-        return None
-    md = extract_metadata(tree, url or "")
-    fill_dates(md, tree, url or "", use_htmldate=use_htmldate)
+def _markup(html: str | bytes, url: str) -> str | Rejected:
+    """The page's text as it is parsed, or why there is none (``html`` has bytes)."""
+    text = decode(html)
+    if not text.strip():
+        return Rejected(url, "empty", detail="only whitespace")
+    if looks_binary(text):
+        return Rejected(url, "not_html", detail="binary payload")
+    return _with_mojibake_i(text)
+
+
+def _metadata(tree: etree._Element, url: str, use_htmldate: bool, run: _Run | None = None) -> Metadata:
+    """The metadata steps of ``clean_html`` and ``page_metadata`` (one function: they cannot
+    drift apart)."""
+    md = extract_metadata(tree, url)
+    if run is not None:
+        run.check("metadata")
+    fill_dates(md, tree, url, use_htmldate=use_htmldate)
+    if run is not None:
+        run.check("dates")
+    return md
+
+
+def _repair_names(md: Metadata) -> None:
+    """The mojibake repair of the title and authors: last, as the body lines' own repair (the
+    headline drops compare the unrepaired title with the unrepaired lines)."""
     md.title = repair_mojibake([md.title])[0] if md.title else md.title
     md.authors = repair_mojibake(md.authors)
+
+
+def page_metadata(html: str | bytes, url: str | None = None, *, use_htmldate: bool = True) -> Metadata | None:
+    """The title, authors and dates ``clean_html`` gives a page, read without its body (its
+    metadata steps: :func:`_markup`, :func:`_metadata`, :func:`_repair_names`); None for a page
+    with no markup to read. What ``python -m newsclean.cleaners.bench --extractor
+    newsclean-metadata`` scores: a metadata rule is measured on every page in seconds, not minutes."""
+    text = _markup(html, url or "") if html else None
+    tree = parse(text) if isinstance(text, str) else None
+    if tree is None:
+        return None
+    md = _metadata(tree, url or "", use_htmldate)
+    _repair_names(md)
     return md
