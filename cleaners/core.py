@@ -234,6 +234,10 @@ GAP_BOX_MAX_CHARS = 1000
 #: its own callouts (each a few hundred characters), not one box beside a news story.
 GAP_MIN_GAIN = 0.2
 #: Ancestors (class or id) that mark a block as the page's, not the article's, between the lines.
+#: Not dom's vocabulary (``_name_kinds``): the blocks its widget names mark are pruned before this
+#: runs (unless they hold prose), and its image names drop only a small block with a picture. These
+#: name blocks the pruning keeps, as they may wrap the article (a slide, a footer, a hidden tab), or
+#: lines it keeps (an author's, a credit, a caption without a picture), in any part of a name.
 GAP_NOT_ARTICLE = re.compile(r"caption|slide|carousel|swiper|(?:^|[\s_-])cta|call-?to-?action|author|footer"
                              r"|copyright|hidden|affiliate|menu|disclosure|credit", re.I)
 _NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
