@@ -574,4 +574,5 @@ def __getattr__(name: str) -> Any:
 
     logger.warning("%s.%s has moved: name newsclean.crawler.state.redis_scheduler.%s in your settings",
                    __name__, name, name)
-    return getattr(redis_scheduler, name)
+    found = globals()[name] = getattr(redis_scheduler, name)   # said once a process
+    return found
