@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import array
 import functools
-import itertools
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -359,15 +359,37 @@ class Entries(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
+    def flush(self) -> None:
+        """Write the entries added but not yet written (entries that batch their writes)."""
+
     @abstractmethod
     def close(self) -> None: ...
 
 
-class SqliteEntries(Entries):
-    """Entries in a SQLite file (WAL), or in memory with ``path=None``."""
+#: Provisional sequence numbers of entries not yet written: after every written one, in the
+#: order they were added (a lookup only orders by them).
+_UNWRITTEN_SEQ = 1 << 62
+#: Per index file (resolved path): the entries this process added but has not written yet,
+#: (id, content_hash, minhash, root, run_id, site, band keys). Shared by every connection of
+#: the process to the file (the crawls of one run), so each lookup sees every entry at once,
+#: as when each was written at once; only one process writes an output's index (its run lock).
+_UNWRITTEN: dict[Path, list[tuple[str, str, bytes, str, str, str, frozenset[tuple[int, int]]]]] = {}
 
-    def __init__(self, path: Path | str | None) -> None:
+
+class SqliteEntries(Entries):
+    """Entries in a SQLite file (WAL), or in memory with ``path=None``.
+
+    ``batch``: entries are written ``batch`` at a time, one transaction each (a transaction
+    per entry was ~2/3 of the crawl's dedup step on the reactor thread), and whenever
+    :meth:`flush` is called: before a part file is committed, so the entries of the records it
+    holds are written by then (what a killed run had not written, its records were not in
+    a committed part either: they are fetched again). Reads see the unwritten entries too.
+    """
+
+    def __init__(self, path: Path | str | None, *, batch: int = 0) -> None:
         self.path = Path(path) if path is not None else None
+        self.batch = batch if self.path is not None else 0
+        self._unwritten = _UNWRITTEN.setdefault(self.path.resolve(), []) if self.path is not None else []
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # Checkpoints run in a thread of their own (output.sqlite): run inside an add on the
@@ -394,7 +416,28 @@ class SqliteEntries(Entries):
 
     _ROW = "seq, id, root, run_id, pending, minhash"
 
+    def _unwritten_entries(self, wanted: Callable[[tuple[Any, ...]], bool]) -> list[Entry]:
+        return [Entry(_UNWRITTEN_SEQ + i, row[0], row[3], row[4], True, row[2])
+                for i, row in enumerate(self._unwritten) if wanted(row)]
+
+    def flush(self) -> None:
+        if not self._unwritten:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten:
+                seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
+                                      " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
+                self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)",
+                                    [(b, k, seq) for b, k in keys])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._unwritten.clear()
+
     def use_bands(self, bands: int, rows: int) -> None:
+        self.flush()
         self.bands = (bands, rows)
         want = f"{bands}x{rows}"
         if self._stored_bands() == want:
@@ -425,12 +468,17 @@ class SqliteEntries(Entries):
             return []
         marks = ",".join("(?, ?)" for _ in keys)
         # A join, not "(band, key) IN (VALUES ...)": SQLite 3.40 scans the table for the latter.
-        return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
+        written = [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
             f"SELECT {self._ROW} FROM entries WHERE seq IN (SELECT b.seq FROM (VALUES {marks}) AS v"
             " JOIN bands AS b ON b.band = v.column1 AND b.key = v.column2) ORDER BY seq",
             [v for bk in keys for v in bk])]
+        if not self._unwritten:
+            return written
+        wanted = set(keys)
+        return written + self._unwritten_entries(lambda row: not wanted.isdisjoint(row[6]))
 
     def rows(self, seqs: Iterable[int]) -> list[Entry]:
+        self.flush()
         wanted = list(seqs)
         marks = ",".join("?" * len(wanted))
         return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
@@ -438,13 +486,23 @@ class SqliteEntries(Entries):
 
     def with_hash(self, content_hash: str) -> list[Entry]:
         return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
-            f"SELECT {self._ROW} FROM entries WHERE content_hash = ? ORDER BY seq", (content_hash,))]
+            f"SELECT {self._ROW} FROM entries WHERE content_hash = ? ORDER BY seq", (content_hash,))] + \
+            self._unwritten_entries(lambda row: row[1] == content_hash)
 
     def has_version(self, record_id: str, content_hash: str) -> bool:
+        if any(row[0] == record_id and row[1] == content_hash for row in self._unwritten):
+            return True
         return self.db.execute("SELECT 1 FROM entries WHERE id = ? AND content_hash = ? LIMIT 1",
                                (record_id, content_hash)).fetchone() is not None
 
     def insert(self, record_id: str, content_hash: str, minhash: bytes, root: str, run_id: str, site: str) -> int:
+        if self.batch:
+            self._unwritten.append((record_id, content_hash, minhash, root, run_id, site, frozenset(self._keys(minhash))))
+            seq = _UNWRITTEN_SEQ + len(self._unwritten) - 1
+            if len(self._unwritten) >= self.batch:
+                self.flush()
+            return seq
+        self.flush()   # another connection's, added earlier: written first
         self.db.execute("BEGIN IMMEDIATE")
         try:
             seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
@@ -462,12 +520,14 @@ class SqliteEntries(Entries):
         return band_keys(minhash, *self.bands)
 
     def pending(self, run_id: str, site: str | None) -> list[tuple[int, str, str]]:
+        self.flush()
         sql = "SELECT seq, id, content_hash FROM entries WHERE pending = 1 AND run_id = ?"
         if site is None:
             return self.db.execute(sql, (run_id,)).fetchall()
         return self.db.execute(sql + " AND site = ?", (run_id, site)).fetchall()
 
     def resolve(self, run_id: str, keep: list[int], forget: list[tuple[int, str]]) -> None:
+        self.flush()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("UPDATE entries SET pending = 0 WHERE seq = ?", [(s,) for s in keep])
@@ -489,12 +549,15 @@ class SqliteEntries(Entries):
             raise
 
     def pending_runs(self) -> dict[str, dict[str, str] | None]:
+        self.flush()
         return {r[0]: None for r in self.db.execute("SELECT DISTINCT run_id FROM entries WHERE pending = 1")}
 
     def count(self) -> int:
+        self.flush()
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
+        self.flush()
         if self._checkpointer is not None:
             self._checkpointer.close(self.db)
         self.db.close()
@@ -699,11 +762,11 @@ class DedupIndex:
     ``path=None``: in memory, for runs without a state dir). Nothing is loaded at open."""
 
     def __init__(self, path: Path | str | None = None, *, threshold: float = DEFAULT_THRESHOLD,
-                 entries: Entries | None = None) -> None:
+                 entries: Entries | None = None, batch: int = 0) -> None:
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"dedup threshold must be between 0 and 1 (exclusive), got {threshold!r}")
         self.threshold = threshold
-        self.entries = entries if entries is not None else SqliteEntries(path)
+        self.entries = entries if entries is not None else SqliteEntries(path, batch=batch)
         try:
             self.entries.use_bands(*lsh_params(threshold))
         except BaseException:
@@ -784,6 +847,10 @@ class DedupIndex:
 
     def count(self) -> int:
         return self.entries.count()
+
+    def flush(self) -> None:
+        """Write the entries added but not yet written (``batch``: see :class:`SqliteEntries`)."""
+        self.entries.flush()
 
     def close(self) -> None:
         self.entries.close()

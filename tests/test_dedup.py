@@ -64,6 +64,36 @@ def test_shingle_hashes_are_the_shingles_sha1_prefixes() -> None:
         assert {got[i:i + 4] for i in range(0, len(got), 4)} == want, text[:40]
 
 
+def test_a_batching_index_finds_its_unwritten_entries_and_writes_them_in_batches(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "dedup.sqlite3"
+    index = DedupIndex(path, batch=3)
+    other = DedupIndex(path, batch=3)   # another crawl of the run: its own connection, in this process
+    written = sqlite3.connect(path)     # what a kill would leave
+
+    def entries() -> int:
+        return written.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
+    assert index.observe("a" * 32, content_hash(STORY), STORY, run_id="r") is None
+    # Found before it is written: an exact copy and a near copy; by the other crawl too.
+    assert index.observe("b" * 32, content_hash(STORY), STORY, run_id="r").duplicate_of == "a" * 32
+    assert entries() == 0
+    near = other.observe("c" * 32, content_hash(STORY + " More."), STORY + " More.", run_id="r")
+    assert near is not None and (near.kind, near.duplicate_of) == ("near", "a" * 32)
+    assert entries() == 3                          # the third entry filled the batch: written
+    assert index.observe("d" * 32, content_hash(OTHER), OTHER, run_id="r") is None
+    assert entries() == 3
+    index.flush()                                  # the crawl's output calls it before each part's rename
+    assert entries() == 4
+    assert [root for (root,) in written.execute("SELECT root FROM entries ORDER BY seq")] == \
+        ["a" * 32, "a" * 32, "a" * 32, "d" * 32]
+    assert index.observe("e" * 32, content_hash(OTHER), OTHER, run_id="r").duplicate_of == "d" * 32
+    other.close()                                  # closing writes what is left
+    assert entries() == 5
+    index.close()
+
+
 def test_shingles_are_the_normalized_texts_words() -> None:
     # Shingles skip normalize_text's spacing work (no word changes with it); the words must
     # stay those of the normalized text, or stored signatures would stop matching new ones.

@@ -158,6 +158,9 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     assert set(counts) == {server.base_url + site.path(i) for i in range(site.n)}
     assert max(counts.values()) == 1, [u for u, c in counts.items() if c > 1]
     assert not list(out.rglob(".*.tmp"))
+    # The killed run's dedup entries (written in batches) were written before each of its
+    # parts: the rerun keeps one for every record those parts hold.
+    assert manifests(out)[-1]["counts"].get("newsclean/dedup/recovered") == killed_with
 
 
 def test_sigterm_finishes_in_flight_items_and_writes_an_interrupted_manifest(site_server, tmp_path: Path) -> None:

@@ -264,3 +264,21 @@ def test_disk_full_with_background_commits_leaves_no_torn_part(tiny_fs: Path) ->
     parts = find_parts(tiny_fs)
     assert parts and len(list(reader.iter_records(parts))) == 5 * len(parts)   # whole parts only
     assert reader.skipped == []
+
+
+def test_before_commit_runs_before_each_part_becomes_visible(tmp_path: Path) -> None:
+    # The crawl writes its store's and dedup index's notes of a part's records there: they
+    # must be written while the part is not yet visible (a kill right after the rename).
+    from newsclean.output.reader import find_parts
+
+    for background in (False, True):
+        root = tmp_path / str(background)
+        seen: list[int] = []
+        writer = PartWriter(root, "r", max_records=2, background=background,
+                            before_commit=lambda root=root, seen=seen: seen.append(len(find_parts(root))))
+        for i in range(5):
+            writer.write({"id": str(i)}, {"site": "s"})
+        writer.drain_committed()
+        writer.close()
+        assert seen == [0, 1, 2] if not background else len(seen) == 3 and seen[0] == 0
+        assert len(find_parts(root)) == 3

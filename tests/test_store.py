@@ -89,6 +89,37 @@ def test_store_size_tracks_articles_not_fetches(tmp_path: Path) -> None:
     assert store.count() == 1
 
 
+def test_fetch_and_stage_notes_are_written_in_batches_and_before_a_commit(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "a.sqlite3"
+    store = SqliteArticleStore(path, root=tmp_path)
+    other = sqlite3.connect(path)   # what a kill would leave: only what was written is there
+
+    def staged() -> int:
+        return other.execute("SELECT COUNT(*) FROM staged").fetchone()[0]
+
+    part = "articles/part-run1-00001.jsonl"
+    for i in range(SqliteArticleStore.BATCH // 2 - 1):   # two notes a page: its fetch, its stage
+        f = Fetched(f"{URL}{i}", "ex", T0)
+        store.record_fetch(f, unchanged=False)
+        store.stage(part, f"id{i}", "sha256:a", f)
+    assert staged() == 0                                  # not one transaction a note
+    f = Fetched(f"{URL}last", "ex", T0)
+    store.record_fetch(f, unchanged=False)
+    store.stage(part, "idlast", "sha256:a", f)
+    assert staged() == SqliteArticleStore.BATCH // 2      # a full batch is written at once
+    store.record_fetch(Fetched(URL, "ex", T0), unchanged=False)
+    store.stage(part, "id", "sha256:b", Fetched(URL, "ex", T0))
+    assert staged() == SqliteArticleStore.BATCH // 2
+    store.flush()                                         # the output calls it before each rename
+    assert staged() == SqliteArticleStore.BATCH // 2 + 1
+    (tmp_path / part).parent.mkdir(parents=True)
+    (tmp_path / part).write_text("{}\n")
+    assert store.commit_part(part) == SqliteArticleStore.BATCH // 2 + 1
+    assert staged() == 0
+
+
 def test_second_lock_fails_and_a_killed_holder_releases_it(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys,time; from newsclean.crawler.state.lock import RunLock; "

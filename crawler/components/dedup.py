@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newsclean.crawler.components.pipelines import PARTS_COMMITTING
 from newsclean.crawler.items import ArticleItem, RejectItem
 from newsclean.crawler.state.redis_state import connect, live_workers, namespace, redact, redis_error, redis_url, worker_id
 from newsclean.crawler.state import state_dir
@@ -56,6 +57,8 @@ class DedupPipeline:
     """
 
     STATS = "newsclean/dedup"
+    #: Entries written to the SQLite index in one transaction (see :class:`SqliteEntries`).
+    BATCH = 64
 
     def __init__(self, crawler: Crawler, index_path: Path | None, root: Path | None, run_id: str,
                  mode: str = "keep", threshold: float = DEFAULT_THRESHOLD) -> None:
@@ -85,13 +88,19 @@ class DedupPipeline:
         o = cls(crawler, directory / "dedup.sqlite3" if directory is not None else None, root,
                 s["NEWSCLEAN_RUN_ID"] or "", mode, threshold)
         crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(o.flush, signal=PARTS_COMMITTING)
         return o
+
+    def flush(self) -> None:
+        """A part file is about to be committed: write the index entries of its records."""
+        if self.index is not None:
+            self.index.flush()
 
     def _open_index(self) -> DedupIndex:
         settings = self.crawler.settings
         url = redis_url(settings)
-        if not url:
-            return DedupIndex(self.index_path, threshold=self.threshold)
+        if not url:   # entries written in batches, and before each part file is committed
+            return DedupIndex(self.index_path, threshold=self.threshold, batch=self.BATCH)
         # On Redis the index is shared by every worker (see docs/scale-out.md).
         self._redis = connect(url)
         self.index_errors = (sqlite3.Error, redis_error())

@@ -124,6 +124,10 @@ class CleanPipeline:
                            minhash=cleaned.digest.minhash if cleaned.digest else None)
 
 
+#: Signal: a part file is about to be committed; what batches its writes of the records in it
+#: (the dedup index) writes them now (sent on the reactor thread, before the rename).
+PARTS_COMMITTING = object()
+
 #: Signal: commit every open part file now (``newsclean ccnews`` at the end of each WARC file,
 #: which counts as done only once its records are committed). Send it with nothing in flight.
 COMMIT_OPEN_PARTS = object()
@@ -175,12 +179,21 @@ class OutputPipeline:
             return
         # background: a full part's fsync (~200 ms for 40 MB) is not done on the reactor thread
         self.articles = PartWriter(self.root, self.run_id, kind="articles", max_records=self.max_records,
-                                   compress=self.compress, background=True)
+                                   compress=self.compress, background=True, before_commit=self._before_commit)
         self.rejects = PartWriter(self.root, self.run_id, kind="rejects", max_records=self.max_records,
-                                  compress=self.compress, background=True)
+                                  compress=self.compress, background=True, before_commit=self._before_commit)
+
+    def _before_commit(self) -> None:
+        """Before a part becomes visible: the store's notes of its records (staged in batches)
+        and the dedup index's entries are written, so a kill after the rename loses neither."""
+        if self.store is not None:
+            self.store.flush()
+        self.crawler.signals.send_catch_log(PARTS_COMMITTING)
 
     async def close_spider(self) -> None:
         parts = []
+        if self.root is not None:
+            self._before_commit()   # here, on the reactor thread: the closes below run in another
         for writer in (self.articles, self.rejects):   # files first: the output must be whole
             if writer is not None:
                 try:
@@ -202,6 +215,7 @@ class OutputPipeline:
                     parts += writer.commit() + writer.drain_committed()
             return parts
 
+        self._before_commit()
         try:
             parts = await asyncio.to_thread(commit_all)
         except OutputError as exc:

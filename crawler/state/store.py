@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from newsclean.output.sqlite import Checkpointer, connect_wal
 
@@ -216,6 +217,10 @@ class ArticleStore(ABC):
     @abstractmethod
     def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None: ...
 
+    def flush(self) -> None:
+        """Write what is noted but not yet written (stores that batch their writes). Called
+        before a part file is committed: the records it holds must be staged first."""
+
     def taken(self, url: str) -> None:
         """``url``, just claimed by :meth:`should_fetch`, is being handled without a queued
         request (a start URL that is an article). Only shared stores that track claims need it."""
@@ -232,7 +237,18 @@ class ArticleStore(ABC):
 
 
 class SqliteArticleStore(ArticleStore):
-    """The embedded store: ``<output>/state/articles.sqlite3`` in WAL mode."""
+    """The embedded store: ``<output>/state/articles.sqlite3`` in WAL mode.
+
+    The notes of each fetch (:meth:`record_fetch`) and of each record's part (:meth:`stage`)
+    are written in batches of :attr:`BATCH`, one transaction each (a commit per statement
+    was most of their cost on the reactor thread), and always before a part is committed
+    (:meth:`flush`, called by the output before the rename; :meth:`commit_part` and
+    :meth:`recover` flush first). What a killed run had not written is what its next run
+    does not know it fetched: it fetches it again.
+    """
+
+    #: Fetch and stage notes held before they are written in one transaction.
+    BATCH = 64
 
     def __init__(self, path: Path | str, *, root: Path | str | None = None) -> None:
         self.path = Path(path)
@@ -246,6 +262,20 @@ class SqliteArticleStore(ArticleStore):
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL")
         self._checkpointer = Checkpointer(self.path)
+        self._unwritten: list[tuple[str, Any]] = []   # (statement, parameters), in order
+
+    def _later(self, sql: str, params: Any) -> None:
+        self._unwritten.append((sql, params))
+        if len(self._unwritten) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._unwritten:
+            return
+        with self._tx():
+            for sql, params in self._unwritten:
+                self.db.execute(sql, params)
+        self._unwritten.clear()
 
     _COLUMNS = ("content_hash", "listed_date", "last_fetched", "etag", "last_modified", "scheduled_run",
                 "retry_after", "gave_up")
@@ -264,15 +294,16 @@ class SqliteArticleStore(ArticleStore):
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
         params = {"url": fetched.url, "site": fetched.site, "now": _iso(fetched.fetched_at),
                   "etag": fetched.etag, "lm": fetched.last_modified, "listed": fetched.listed_date}
-        self.db.execute("INSERT INTO articles (url, site, first_seen, last_fetched) VALUES (:url, :site, :now, :now)"
-                        " ON CONFLICT(url) DO UPDATE SET last_fetched = :now", params)
+        self._later("INSERT INTO articles (url, site, first_seen, last_fetched) VALUES (:url, :site, :now, :now)"
+                    " ON CONFLICT(url) DO UPDATE SET last_fetched = :now", params)
         if unchanged:
-            self.db.execute("UPDATE articles SET etag = COALESCE(:etag, etag),"
-                            " last_modified = COALESCE(:lm, last_modified),"
-                            f" listed_date = COALESCE(:listed, listed_date), {self._CLEAR_RETRY} WHERE url = :url",
-                            params)
+            self._later("UPDATE articles SET etag = COALESCE(:etag, etag),"
+                        " last_modified = COALESCE(:lm, last_modified),"
+                        f" listed_date = COALESCE(:listed, listed_date), {self._CLEAR_RETRY} WHERE url = :url",
+                        params)
 
     def record_failure(self, url: str, site: str, policy: RetryPolicy, now: datetime) -> bool:
+        self.flush()   # in order with this URL's earlier notes
         row = self.db.execute("SELECT attempts FROM articles WHERE url = ?", (url,)).fetchone()
         attempts = (row[0] if row else 0) + 1
         retry_after, gave_up = policy.after_failure(attempts, now)
@@ -283,6 +314,7 @@ class SqliteArticleStore(ArticleStore):
         return gave_up is not None
 
     def due_retries(self, site: str, now: datetime, limit: int = 10_000) -> list[str]:
+        self.flush()
         return [r[0] for r in self.db.execute(
             "SELECT url FROM articles WHERE retry_after IS NOT NULL AND retry_after <= ? AND site = ?"
             " ORDER BY retry_after LIMIT ?", (stamp(now), site, limit))]
@@ -292,12 +324,13 @@ class SqliteArticleStore(ArticleStore):
         return row[0] if row else None
 
     def stage(self, part: str, record_id: str, content_hash: str, fetched: Fetched) -> None:
-        self.db.execute(
+        self._later(
             "INSERT OR REPLACE INTO staged (url, part, record_id, content_hash, etag, last_modified, listed_date)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (fetched.url, part, record_id, content_hash, fetched.etag, fetched.last_modified, fetched.listed_date))
 
     def commit_part(self, part: str) -> int:
+        self.flush()
         with self._tx():
             n = self.db.execute(
                 "UPDATE articles SET content_hash = s.content_hash, record_id = s.record_id,"
@@ -308,6 +341,7 @@ class SqliteArticleStore(ArticleStore):
         return n
 
     def recover(self, exclude_run: str | None = None) -> tuple[int, int]:
+        self.flush()
         promoted = dropped = 0
         parts = [r[0] for r in self.db.execute("SELECT DISTINCT part FROM staged").fetchall()]
         for part in parts:
@@ -330,9 +364,11 @@ class SqliteArticleStore(ArticleStore):
                                 [(u, e, lm) for u, (e, lm) in validators.items()])
 
     def count(self) -> int:
+        self.flush()
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def close(self) -> None:
+        self.flush()
         self._checkpointer.close(self.db)
         self.db.close()
 
