@@ -801,7 +801,8 @@ def _without_piped_tail(title: str | None) -> str | None:
     if not seps:
         return title
     head, tail = title[: seps[-1].start()], title[seps[-1].end():]
-    if len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) >= PIPED_HEAD_MIN_WORDS:
+    # the head's own pipes are no words: "Site | Section | Headline" keeps its headline
+    if len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) - (len(seps) - 1) >= PIPED_HEAD_MIN_WORDS:
         return head
     return title
 
