@@ -146,6 +146,25 @@ def test_the_pool_starts_no_resource_tracker() -> None:
     assert children == ["forkserver"]
 
 
+def test_a_resource_tracker_unlike_pythons_own_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pool reads the tracker's private attributes: on a Python where they differ it must
+    # start the workers as before, not fail the crawl's start.
+    from multiprocessing import resource_tracker
+
+    from newsclean.crawler.components.pool import _no_resource_tracker
+
+    class Unlike:   # no _lock; then no _pid; then a tracker already given a pipe
+        def __init__(self, **attrs: object) -> None:
+            vars(self).update(attrs)
+
+    for attrs in ({"_fd": None, "_pid": None}, {"_fd": None, "_lock": resource_tracker.threading.Lock()},
+                  {"_fd": 7, "_pid": 1, "_lock": resource_tracker.threading.Lock()}, {}):
+        tracker = Unlike(**attrs)
+        monkeypatch.setattr(resource_tracker, "_resource_tracker", tracker)
+        _no_resource_tracker()
+        assert vars(tracker) == attrs
+
+
 AFTER_A_LARGE_PAGE = """
 from newsclean.crawler.components import heap, pool
 from newsclean.cleaners import SiteRules

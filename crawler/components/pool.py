@@ -391,9 +391,11 @@ def _no_resource_tracker() -> None:
     from multiprocessing import resource_tracker
 
     tracker = getattr(resource_tracker, "_resource_tracker", None)
-    if tracker is None or getattr(tracker, "_fd", 0) is not None or not hasattr(tracker, "_pid"):
+    lock = getattr(tracker, "_lock", None)
+    # private attributes: a Python whose tracker lacks one keeps its tracker (as before)
+    if lock is None or getattr(tracker, "_fd", 0) is not None or not hasattr(tracker, "_pid"):
         return
-    with tracker._lock:
+    with lock:
         if tracker._fd is None:
             tracker._fd = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
 
