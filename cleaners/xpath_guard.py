@@ -70,6 +70,11 @@ def guard(path: str) -> str:
     written ``(@attr and re:test(@attr, 'pattern'))``; other calls as they are."""
     out, i = [], 0
     while (j := path.find(_CALL, i)) >= 0:
+        literal = next((m for m in _LITERAL.finditer(path, i) if m.start() < j < m.end()), None)
+        if literal is not None:   # the words re:test( inside a string: no call, left as they are
+            out.append(path[i:literal.end()])
+            i = literal.end()
+            continue
         args, end = _arguments(path, j + len(_CALL))
         call = path[j:end + 1]
         flags = args[2] if len(args) == 3 else "''"

@@ -198,6 +198,13 @@ def test_a_pattern_that_matches_an_empty_string_is_not_guarded() -> None:
                                       " or re:test(string(.), 'x')]"
 
 
+def test_the_words_of_a_call_inside_a_string_are_no_call() -> None:
+    # A literal that reads like a call is left as it is (it was rewritten, or the whole path
+    # was kept unguarded as unbalanced); the call after it is guarded.
+    path = """.//a[@title='re:test(@id, "b")' or contains(@href, 're:test(') or re:test(@class, 'nav')]"""
+    assert xpath_guard.guard(path) == path.replace("re:test(@class, 'nav')", "(@class and re:test(@class, 'nav'))")
+
+
 def test_trafilatura_asks_regex_tests_only_of_elements_with_the_attribute_inside_clean_html(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Its XPaths called Python's re for every element they visited, also for the many without
