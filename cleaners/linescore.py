@@ -33,6 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from newsclean.cleaners import blocks
+from newsclean.cleaners.dom import HEADINGS, link_text_len
+
 #: The model file format; a file of another version is refused (its features may differ).
 MODEL_VERSION = 2
 MODEL_FILE = Path(__file__).with_name("line_model.json")
@@ -91,9 +94,8 @@ def _log(n: float) -> float:
     return math.log1p(max(0.0, n))
 
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: The line element's own tag, by kind (one feature each, in MARKUP_FEATURES' order).
-_TAG_KINDS = (_HEADINGS, frozenset({"li", "dd", "dt"}), frozenset({"p"}), frozenset({"blockquote", "pre"}),
+_TAG_KINDS = (HEADINGS, frozenset({"li", "dd", "dt"}), frozenset({"p"}), frozenset({"blockquote", "pre"}),
               frozenset({"td", "th"}), frozenset({"figcaption", "caption"}))
 #: Tags of the ancestors between the line's element and the container, by kind.
 _ANCESTOR_KINDS = (frozenset({"ul", "ol", "dl"}), frozenset({"aside", "nav"}), frozenset({"section"}),
@@ -128,9 +130,6 @@ class _Markup:
     block: the model drops blocks, not lines."""
 
     def __init__(self, lines: Sequence[str], tree: Any) -> None:
-        from newsclean.cleaners import blocks   # late: blocks' users import this module
-        from newsclean.cleaners.dom import link_text_len
-
         n = len(lines)
         sources = blocks.line_sources(tree, list(lines)) if tree is not None else [None] * n
         box = blocks.container(sources, list(lines)) if tree is not None else None
@@ -205,7 +204,7 @@ class _Markup:
                     if attr:
                         cues |= _families(attr)
             kind, sig = kinds[k], (str(branches[k].tag), _class(branches[k]))
-            heading = tag in _HEADINGS
+            heading = tag in HEADINGS
             self.rows.append((
                 1.0, float(inside[k]), float(len(path) - 1) if inside[k] else -1.0,
                 *(float(tag in kinds_) for kinds_ in _TAG_KINDS),
