@@ -98,9 +98,10 @@ class PartWriter:
     loop: the fsync of a 40 MB part took ~200 ms, the reactor's worst stall in a 20,000-page
     crawl.
 
-    ``before_commit``: called (on the writing thread) before any part is committed, so what
-    must be durable before a part becomes visible (the article store's notes of the records it
-    holds, the dedup index's entries, written in batches) is written first.
+    ``before_commit``: called before any part is committed, by :meth:`write` at a rotation and
+    by :meth:`commit`/:meth:`close` (on the thread that calls them, not the background one), so
+    what must be durable before a part becomes visible (the article store's notes of the records
+    it holds, the dedup index's entries, written in batches) is written first.
     """
 
     def __init__(self, root: Path | str, run_id: str, *, kind: str = "articles",

@@ -281,4 +281,5 @@ def test_before_commit_runs_before_each_part_becomes_visible(tmp_path: Path) -> 
         writer.drain_committed()
         writer.close()
         assert seen == [0, 1, 2] if not background else len(seen) == 3 and seen[0] == 0
+        assert all(visible <= i for i, visible in enumerate(seen))   # never the part it precedes
         assert len(find_parts(root)) == 3
