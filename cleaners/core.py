@@ -83,7 +83,11 @@ _EXTRACTOR = readability_gate.gate(
 
 # Like trafilatura's own parser: comments and PIs dropped at parse time (a comment inside a link
 # would otherwise cut the link's text out of the extracted paragraph).
-_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+# It reads UTF-8 bytes (``parse`` encodes the page): libxml2 reads them 15% faster than a str
+# handed over in UCS-2 or UCS-4, and the check for what lxml refuses is faster on them too. The
+# encoding is fixed: a page's meta charset cannot switch it (the text is decoded already).
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True,
+                               encoding="utf-8")
 # Every element an HtmlElement, chosen in C: lxml.html's own lookup is a Python call per element
 # proxy (form and input subclasses nobody here uses), a tenth of the pruning passes' CPU.
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
@@ -158,18 +162,38 @@ _XML_REPLACEMENT = {"\x00": "", "\x0b": "\n", "\x0c": "\n", "\ufffe": "\ufffd", 
 
 
 def _xml_compatible(text: str) -> str:
-    if _XML_INCOMPATIBLE.search(text) is None:   # nearly every page: one scan in C
+    if _XML_INCOMPATIBLE.search(text) is None:
         return text
     return _XML_INCOMPATIBLE.sub(lambda m: _XML_REPLACEMENT.get(m[0], "\ufffd" if m[0] >= "\ud800" else " "), text)
 
 
+#: The C0 controls of ``_XML_INCOMPATIBLE``, as bytes.
+_C0_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
+
+
+def _compatible_utf8(text: str) -> bytes | None:
+    """``text`` in UTF-8 when it holds nothing of ``_XML_INCOMPATIBLE`` (nearly every page), else
+    None. Each check is a scan in C: the two noncharacters are one-character searches, a lone
+    surrogate fails the encoding, a control is deleted by ``translate``; over wcxb-dev 0.18 ms a
+    page, the regex over the str 0.46 ms."""
+    if "\ufffe" in text or "\uffff" in text:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return data if len(data.translate(None, _C0_BYTES)) == len(data) else None
+
+
 def parse(text: str) -> etree._Element | None:
     """Parse once with lxml; ``None`` when there is no document."""
-    text = _xml_compatible(text)
+    data = _compatible_utf8(text)
+    if data is None:
+        text = _xml_compatible(text)
     if text.lstrip().startswith("<?xml"):
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+        text, data = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1), None
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(text.encode("utf-8") if data is None else data, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
     dom.adopt_stray_roots(root)
