@@ -69,11 +69,6 @@ def page_rows(html: str, url: str | None) -> PageFeatures:
     return seen[-1]   # the last body recorded is the one returned (a page cleaned twice: its streamed markup)
 
 
-def page_lines(html: str, url: str | None) -> list[str]:
-    """The body lines ``clean_html`` gives a page with the line scorer off (none if rejected)."""
-    return page_rows(html, url).lines
-
-
 def fit(pages: Sequence[tuple[PageFeatures, str]], *, trees: int = TREES, depth: int = DEPTH,
         learning_rate: float = LEARNING_RATE, threshold: float = THRESHOLD, scope: str = SCOPE,
         meta: dict[str, Any] | None = None) -> LineModel:

@@ -29,7 +29,6 @@ from typing import Any
 
 #: prctl option (linux/prctl.h): no transparent huge pages for this process and its children.
 _PR_SET_THP_DISABLE = 41
-_PR_GET_THP_DISABLE = 42
 #: mallopt parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -75,8 +74,3 @@ def no_huge_pages() -> bool:
     marked 37 MB of its heap, and a worker that reused or grew that heap got every 2 MB of it
     whole, however little it wrote there (30-47 MB of huge pages a process)."""
     return _prctl is not None and _prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
-
-
-def huge_pages_disabled() -> bool:
-    """Whether :func:`no_huge_pages` holds for this process (inherited from its parent)."""
-    return _prctl is not None and _prctl(_PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1
