@@ -259,3 +259,14 @@ def test_the_page_parsed_from_utf8_bytes_is_the_tree_its_text_gave() -> None:
         tree = parse(html)
         assert (etree.tostring(tree) if tree is not None else None) == from_text(html), html[:60]
     assert "a" + "b\nc\nd e\ufffdf\ufffdg\ufffdh" == parse(PARSE_EDGES[3]).findtext(".//p")
+
+
+def test_trafilaturas_own_lists_are_back_after_an_exception_in_the_guarded_block() -> None:
+    # A page that raises inside bare_extraction (a timeout of clean_html's budget) must not
+    # leave the rest of the process evaluating the guarded lists.
+    own = {name: list(getattr(trafilatura.xpaths, name)) for name in xpath_guard.GUARDED}
+    with pytest.raises(RuntimeError), xpath_guard.guarded():
+        assert trafilatura.xpaths.BODY_XPATH[0] is xpath_guard.GUARDED["BODY_XPATH"][0]
+        raise RuntimeError("inside the extraction")
+    for name, paths in own.items():
+        assert all(a is b for a, b in zip(getattr(trafilatura.xpaths, name), paths, strict=True))
