@@ -4,7 +4,8 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
 
     decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
-    on the shared tree; where it found no article container (cleaners.wild_text), its lists and subheadings put back,
+    on the shared tree; again, with them spared, where the blocks it discarded by class name held
+    more article prose than it kept (cleaners.wild_text); where it found no article container, its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
     edge lines from outside the article's container (cleaners.blocks) -> line rules ->
@@ -32,7 +33,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -230,9 +231,11 @@ _RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=Tru
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
     # trafilatura's XPaths answer elements without a class or id in C (the same answers)
-    with xpath_guard.guarded(), wild_text.recovered() as no_container:
+    with xpath_guard.guarded(), wild_text.recovered() as no_container, wild_text.discarded() as discarded_prose:
         doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     text = (doc.text or "") if doc is not None else ""
+    if discarded_prose(DISCARDED_PROSE_GAIN * max(len(text), DISCARDED_PROSE_MIN_CHARS)):
+        text, no_container = _spared(tree, text, no_container)
     if no_container():
         # Its last-resort recovery kept the paragraphs only: the article's lists between them
         # were lost. With recall focus it takes lists too (an extraction does not change the
@@ -245,6 +248,32 @@ def _extract(tree: etree._Element) -> str:
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
     return _prose_filled(tree, text) if text else text
+
+
+#: The prose of the blocks trafilatura discarded by name (``wild_text.discarded``) must reach this
+#: share of the extracted text (and of this many characters) for the page to be extracted again
+#: with them spared.
+DISCARDED_PROSE_GAIN = 0.5
+DISCARDED_PROSE_MIN_CHARS = 1000
+
+
+def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -> tuple[str, Callable[[], bool]]:
+    """``text`` extracted again with the blocks of prose that trafilatura discarded by their class
+    name spared where they lie in the article's region: the element holding most of the first
+    extraction's text (``blocks.container``), or its parent when that text is short (a lead alone:
+    the article is beside it). A cookie dialog or a banner elsewhere on the page stays out;
+    ``text`` as it was when the second extraction gives no more."""
+    lines = normalize_lines(text)
+    box = blocks.container(blocks.line_sources(tree, lines), lines)
+    if box is None:
+        return text, no_container
+    # a short extraction (a lead, a summary) is one block of the article: the article is around it
+    region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
+    with xpath_guard.guarded(), wild_text.recovered() as ran, wild_text.sparing_prose(region):
+        again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
+    if again is None or len(again.text or "") <= len(text):
+        return text, no_container
+    return again.text, ran
 
 
 #: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,

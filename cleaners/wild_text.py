@@ -1,4 +1,5 @@
-"""Whether trafilatura's main pass found the article's container, seen from outside.
+"""What trafilatura's main pass did, seen from outside: whether it found the article's container,
+and what prose its discard-by-name pruning removed (see the second part of this module).
 
 When none of its content XPaths matches (a page without ``<article>``, ``<main>`` or a body
 class it knows), trafilatura recovers "wild" text: in its balanced mode only paragraphs, code,
@@ -14,12 +15,16 @@ per thread.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import lxml.etree as etree
 import trafilatura.main_extractor
+
+from newsclean.cleaners.dom import SENTENCE_END, WIDGET_TOKENS
 
 _ORIGINAL = trafilatura.main_extractor.recover_wild_text
 _CALLS = threading.local()
@@ -39,3 +44,125 @@ def recovered() -> Iterator[Callable[[], bool]]:
     inside the block (on this thread)."""
     before = getattr(_CALLS, "n", 0)
     yield lambda: getattr(_CALLS, "n", 0) > before
+
+
+# --- Article prose discarded by a class name -------------------------------------------------
+#
+# trafilatura's ``OVERALL_DISCARD_XPATH`` removes blocks by tokens of their class or id ("embed",
+# "footer", "bar", "-icon", "expand", ...), guarded only against removing more than six sevenths
+# of the text. On a page whose article sits in such a block ("w-embed", "page1-footer",
+# "kt-accordion-icon-style") the extraction keeps whatever is left: a fraction of the article or a
+# sidebar. That pruning is the only call of ``prune_unwanted_nodes`` with ``with_backup``; it is
+# watched here (its matches recorded, at no cost) and, on a second extraction that the caller asks
+# for on evidence only (:func:`prose_discarded`), told to spare the blocks that read as article
+# prose.
+
+_ORIGINAL_PRUNE = trafilatura.main_extractor.prune_unwanted_nodes
+_WATCH = threading.local()   # .found: matches recorded (list) or None; .spare: bool
+
+#: A discarded block reads as the article's prose with this much text outside links ...
+PROSE_BLOCK_CHARS = 500
+#: ... at most this share of its text in links (a footer's or a menu's text is mostly links) ...
+PROSE_BLOCK_MAX_LINKS = 0.3
+#: ... and a paragraph or list item of this length that ends a sentence (a list of names, labels
+#: or links has none).
+PROSE_PARAGRAPH_CHARS = 80
+
+
+def _prose_chars(el: Any) -> int:
+    """Characters outside links of a block of trafilatura's tree (links are ``ref`` there,
+    paragraphs ``p``, list items ``item``) that reads as article prose; else 0."""
+    total = len("".join(el.itertext()).strip())
+    links = sum(len("".join(r.itertext()).strip()) for r in el.iter("ref"))
+    if total - links < PROSE_BLOCK_CHARS or links > PROSE_BLOCK_MAX_LINKS * total:
+        return 0
+    for p in el.iter("p", "item"):
+        t = "".join(p.itertext()).strip()
+        if len(t) >= PROSE_PARAGRAPH_CHARS and SENTENCE_END.search(t):
+            return total - links
+    return 0
+
+
+#: The attribute that marks, in the page's tree, the region a second extraction may spare prose
+#: in (trafilatura's copy of the tree keeps attributes).
+REGION_ATTR = "data-newsclean-spare"
+
+
+#: Names of page chrome that holds prose of its own (a cookie dialog, a carousel's slides, a
+#: review widget's reviews): never spared, nor is a block the cleaner's own widget words name.
+PAGE_CHROME = re.compile(r"cookie|consent|gdpr|rgpd|modal|dialog|popup|slide|carousel|swiper|caption|review", re.I)
+
+
+def _spared(el: Any) -> bool:
+    """Whether a block trafilatura discards by name is spared: it lies inside the marked region,
+    reads as prose and is not named as page chrome or a widget."""
+    if not any(a.get(REGION_ATTR) is not None for a in (el, *el.iterancestors())):
+        return False
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return not PAGE_CHROME.search(names) and not WIDGET_TOKENS.search(names) and _prose_chars(el) > 0
+
+
+class _Matches:
+    """One discard expression, its matches recorded (or, when sparing, the prose blocks inside the
+    marked region left out)."""
+
+    __slots__ = ("expression",)
+
+    def __init__(self, expression: Any) -> None:
+        self.expression = expression
+
+    def __call__(self, tree: Any) -> list[Any]:
+        found = self.expression(tree)
+        if getattr(_WATCH, "spare", False):
+            return [el for el in found if not _spared(el)]
+        record = getattr(_WATCH, "found", None)
+        if record is not None:
+            record.extend(found)
+        return found
+
+
+def _watched_prune(tree: Any, nodelist: list[Any], with_backup: bool = False) -> Any:
+    if with_backup and (getattr(_WATCH, "found", None) is not None or getattr(_WATCH, "spare", False)):
+        nodelist = [_Matches(x) for x in nodelist]
+    return _ORIGINAL_PRUNE(tree, nodelist, with_backup)
+
+
+trafilatura.main_extractor.prune_unwanted_nodes = _watched_prune
+
+
+#: Text of an element, whitespace runs collapsed, counted in C.
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+
+
+def _holds_prose(found: list[Any], chars: float) -> bool:
+    """Whether the outermost blocks removed among ``found`` hold ``chars`` of prose: most pages
+    stop at the bound of their text, measured in C, before any block is read."""
+    removed = [el for el in found if el.getparent() is None]
+    if sum(_TEXT_LENGTH(el) for el in removed) < chars:
+        return False
+    return sum(_prose_chars(el) for el in removed) >= chars
+
+
+@contextmanager
+def discarded() -> Iterator[Callable[[float], bool]]:
+    """``with discarded() as holds: ...extract...; holds(chars)``: whether the blocks trafilatura's
+    discard-by-name pruning removed inside the block held ``chars`` of article-like prose."""
+    found: list[Any] = []
+    _WATCH.found = found
+    try:
+        yield lambda chars: _holds_prose(found, chars)
+    finally:
+        _WATCH.found = None
+
+
+@contextmanager
+def sparing_prose(region: Any) -> Iterator[None]:
+    """Inside the block, trafilatura's discard-by-name pruning leaves out the blocks that read as
+    article prose and lie inside ``region`` (an element of the tree extracted)."""
+    region.set(REGION_ATTR, "")
+    _WATCH.spare = True
+    try:
+        yield
+    finally:
+        _WATCH.spare = False
+        region.attrib.pop(REGION_ATTR, None)

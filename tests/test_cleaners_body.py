@@ -789,3 +789,64 @@ def test_one_short_box_beside_a_story_is_not_put_back() -> None:
     page = _page(f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='w-embed'><p>{CALLOUTS[0]}</p></div>"
                  f"<p>{PARAS[2]}</p><p>{PARAS[3]}</p><p>{PARAS[0][::-1]}</p><p>{PARAS[1][::-1]}</p>")
     assert CALLOUTS[0] not in _text(page)
+
+
+#: The end of the article in a block named like boilerplate (``_named_like_boilerplate_page``).
+ENDING = [
+    "The lamp will be switched off again for a day in spring, when the glass of the lantern room "
+    "is cleaned from outside by a team of climbers from the county fire brigade.",
+    "The museum plans an exhibition of the old mechanism next summer, with the ledger of the "
+    "keepers shown beside it and a model of the tower built by pupils of the harbour school.",
+    "Visitors will be able to climb the tower on the first Sunday of each month from May, the "
+    "authority said, once the railings of the gallery have been painted and tested.",
+    "Tickets will be sold at the harbour office only, and the money raised will go to the fund that "
+    "keeps the tower and its lamp in repair for the winters to come.",
+    "The first climb is planned for the morning of the harbour festival, when the lamp is lit at "
+    "noon for an hour so that visitors on the quay can watch the lens turn in daylight.",
+]
+
+
+#: More of the article's middle: enough text that readability's copy of the page, banner and all,
+#: is not twice trafilatura's (it would win the comparison and carry the banner in).
+MIDDLE = [
+    "Harbour pilots had asked for the repair to be finished before the herring season, when the "
+    "boats leave before dawn and come back long after the quay lights have been switched off.",
+    "The fishing cooperative thanked the authority in a letter read out at the council meeting, "
+    "and asked that the lamp be inspected every autumn from now on rather than every third year.",
+    "The council agreed, and set aside a small sum each year for the inspection and for spare "
+    "parts, which the museum has offered to store in its workshop beside the old boat shed.",
+]
+
+
+def _named_like_boilerplate_page(banner: str = "") -> str:
+    """The article's paragraphs, and its end in a block whose class trafilatura discards by name
+    ("embed"); a banner of prose (named "banner", discarded alike) above the headline, outside
+    the article's block."""
+    body = "".join(f"<p>{p}</p>" for p in [*PARAS, *CALLOUTS, *MIDDLE])
+    ending = "".join(f"<p>{p}</p>" for p in ENDING)
+    return (f"<html><head><title>Harbour light returns</title></head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+            f"<main>{banner}<h1>Harbour light returns</h1><div class='content-wrap'>{body}"
+            f"<div class='w-embed'>{ending}</div></div></main>"
+            "<footer><p>Harbour Daily, 1 Quay Street</p></footer></body></html>")
+
+
+def test_article_in_a_block_trafilatura_discards_by_name_is_extracted() -> None:
+    # trafilatura stopped before the block named "embed", which held the end of the article
+    lines = _text(_named_like_boilerplate_page()).split("\n")
+    assert lines[-len(ENDING):] == ENDING
+    assert lines[:len(PARAS)] == PARAS and MIDDLE[-1] in lines
+
+
+def test_prose_discarded_by_name_outside_the_article_stays_out() -> None:
+    # the banner's sentences are prose too, but it lies outside the article's region of the page
+    banner = ("<div class='site-banner'><p>An official website of the harbour authority. Official "
+              "websites use a secure connection, and every notice on this site is signed by the keeper "
+              "of records before it is published here for the public.</p><p>Notices about tides, "
+              "closures of the quay and the opening hours of the harbour office are posted on this "
+              "site first, and on the board beside the ticket hall the morning after.</p><p>Questions "
+              "about a notice go to the harbour office by letter or in person, on weekdays between nine "
+              "and five, and are answered within ten working days of their arrival.</p></div>")
+    text = _text(_named_like_boilerplate_page(banner))
+    assert ENDING[-1] in text
+    assert "official website" not in text
