@@ -330,6 +330,37 @@ def test_pipeline_lets_records_through_unmarked_when_the_index_fails(caplog: pyt
         "dedup index unavailable, records go out unmarked: Cannot operate on a closed database."]
 
 
+def test_pipeline_writing_its_batched_entries_fails_in_one_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The entries are written in batches: before a part is committed (a signal handler) and at
+    # the close. An index that fails there is what process_item counts and says in one line (a
+    # full disk stops the run), not an exception out of the signal (a traceback) or the close.
+    from datetime import datetime, timezone
+
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.components.dedup import DedupPipeline
+    from newsclean.crawler.items import ArticleItem
+    from newsclean.crawler.state.store import Fetched
+
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_RUN_ID": "r1"})
+    crawler.stats.open_spider()
+    pipeline = DedupPipeline(crawler, None, None, "r1")
+    pipeline.index = DedupIndex(tmp_path / "dedup.sqlite3", batch=DedupPipeline.BATCH)
+    fetched = Fetched("https://example.test/a", "s", datetime(2026, 2, 1, tzinfo=timezone.utc))
+    item = ArticleItem({"id": "b" * 32, "url": "https://example.test/a", "site": "s", "text": STORY,
+                        "content_hash": content_hash(STORY), "duplicate_of": None}, fetched)
+    assert pipeline.process_item(item) is item                 # noted, not yet written
+    pipeline.index.entries._checkpointer.close()
+    pipeline.index.entries.db.close()                          # the index goes away mid-crawl
+    pipeline.flush()                                           # a part is about to be committed
+    assert crawler.stats.get_value("newsclean/dedup/errors") == 1
+    pipeline.spider_closed(None, "finished")                   # settling and closing fail too
+    assert pipeline.index is None
+    assert crawler.stats.get_value("newsclean/dedup/errors") == 3
+    assert [r.message for r in caplog.records if r.levelname == "ERROR"] == [
+        "dedup index unavailable, records go out unmarked: Cannot operate on a closed database."]
+
+
 # -- the stored LSH buckets ---------------------------------------------------------------------
 
 

@@ -93,8 +93,12 @@ class DedupPipeline:
 
     def flush(self) -> None:
         """A part file is about to be committed: write the index entries of its records."""
-        if self.index is not None:
+        if self.index is None:
+            return
+        try:
             self.index.flush()
+        except self.index_errors as exc:   # as in process_item: one line, or a full disk stops the run
+            self._index_error(exc)
 
     def _open_index(self) -> DedupIndex:
         settings = self.crawler.settings
@@ -190,7 +194,10 @@ class DedupPipeline:
         except self.index_errors as exc:   # the entries stay pending: the next run settles them
             self._index_error(exc)
         finally:
-            self.index.close()
+            try:
+                self.index.close()   # writes the entries a failed flush left: may fail the same way
+            except self.index_errors as exc:
+                self._index_error(exc)
             self.index = None
             if self._redis is not None:
                 self._redis.close()
