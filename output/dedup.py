@@ -557,10 +557,12 @@ class SqliteEntries(Entries):
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
-        self.flush()
-        if self._checkpointer is not None:
-            self._checkpointer.close(self.db)
-        self.db.close()
+        try:
+            self.flush()   # what cannot be written (disk full) stays for this process's next connection
+        finally:
+            if self._checkpointer is not None:
+                self._checkpointer.close(self.db)
+            self.db.close()
 
 
 # LSH buckets on Redis: one hash per band (<ns>:b:<band>), field = the 8-byte bucket key,

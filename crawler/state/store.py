@@ -368,9 +368,11 @@ class SqliteArticleStore(ArticleStore):
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def close(self) -> None:
-        self.flush()
-        self._checkpointer.close(self.db)
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            self._checkpointer.close(self.db)
+            self.db.close()
 
     def _tx(self) -> _Transaction:
         return _Transaction(self.db)
