@@ -525,32 +525,18 @@ def served_urls(base: str, n_pages: int) -> list[str]:
 
 def run_trafilatura_cli(urls: list[str], extra: list[str]) -> dict[str, Any]:
     """trafilatura's command line fetching ``urls`` (``-i urls.txt --json`` + ``extra``); with
-    the texts of the JSON lines it wrote and how many lines were not JSON (``not_json``)."""
+    the texts of the JSON lines it wrote and how many lines were not a JSON object (``not_json``)."""
     work = scratch_dir("trafilatura-")
     (work / "urls.txt").write_text("\n".join(urls) + "\n", "utf-8")
     (work / "settings.cfg").write_text(TRAFILATURA_CONFIG, "utf-8")
     r = run_process([sys.executable, "-c", TRAFILATURA_CLI, "-i", str(work / "urls.txt"), "--json",
                      "--config-file", str(work / "settings.cfg"), *extra], work / "out.jsonl", cwd=work)
-    texts, not_json = json_line_texts((work / "out.jsonl").read_bytes())
-    return {**r, "pages": len(texts), "texts": texts, "not_json": not_json}
+    from newsclean.output.reader import JsonlReader
 
-
-def json_line_texts(data: bytes) -> tuple[list[str], int]:
-    """The ``text`` of each line of ``data`` that is a JSON object, and how many lines were not
-    one (a warning or a traceback the peer printed on its standard output): counted, skipped."""
-    texts, not_json = [], 0
-    for line in data.splitlines():
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            record = None
-        if isinstance(record, dict):
-            texts.append(record.get("text") or "")
-        else:
-            not_json += 1
-    return texts, not_json
+    # a line that is not a JSON object (a warning, a traceback the peer printed): counted, skipped
+    reader = JsonlReader()
+    texts = [record.get("text") or "" for record in reader.iter_records([work / "out.jsonl"])]
+    return {**r, "pages": len(texts), "texts": texts, "not_json": len(reader.skipped)}
 
 
 def news_please_config(work: Path, urls: list[str]) -> bool:
