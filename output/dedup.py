@@ -421,8 +421,13 @@ class SqliteEntries(Entries):
                 for i, row in enumerate(self._unwritten) if wanted(row)]
 
     def flush(self) -> None:
+        self._write_unwritten()
+
+    def _write_unwritten(self) -> int | None:
+        """Write the entries added but not yet written, in one transaction; the seq of the last."""
         if not self._unwritten:
-            return
+            return None
+        seq = None
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten:
@@ -435,6 +440,7 @@ class SqliteEntries(Entries):
             self.db.execute("ROLLBACK")
             raise
         self._unwritten.clear()
+        return seq
 
     def use_bands(self, bands: int, rows: int) -> None:
         self.flush()
@@ -496,24 +502,11 @@ class SqliteEntries(Entries):
                                (record_id, content_hash)).fetchone() is not None
 
     def insert(self, record_id: str, content_hash: str, minhash: bytes, root: str, run_id: str, site: str) -> int:
-        if self.batch:
-            self._unwritten.append((record_id, content_hash, minhash, root, run_id, site, frozenset(self._keys(minhash))))
-            seq = _UNWRITTEN_SEQ + len(self._unwritten) - 1
-            if len(self._unwritten) >= self.batch:
-                self.flush()
-            return seq
-        self.flush()   # another connection's, added earlier: written first
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
-                                  " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
-            assert seq is not None
-            self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)",
-                                [(b, k, seq) for b, k in self._keys(minhash)])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        self._unwritten.append((record_id, content_hash, minhash, root, run_id, site, frozenset(self._keys(minhash))))
+        if self.batch and len(self._unwritten) < self.batch:
+            return _UNWRITTEN_SEQ + len(self._unwritten) - 1
+        seq = self._write_unwritten()   # after another connection's, added earlier
+        assert seq is not None
         return seq
 
     def _keys(self, minhash: bytes) -> list[tuple[int, int]]:
