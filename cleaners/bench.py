@@ -309,13 +309,21 @@ def cpu_clock() -> float:
     return time.thread_time()
 
 
+def _given(key: str, exp: dict[str, Any]) -> bool:
+    """Whether the truth ``exp`` gives the title, day or authors (WCXB leaves some out): each
+    field is scored on those pages only."""
+    return bool(exp.get("publishing_date")) if key == "day" else exp.get(key) is not None
+
+
 def _meta_ok(key: str, exp: dict[str, Any], got: Any) -> bool:
     """Whether an extracted title, day (``YYYY-MM-DD``) or author list is the truth's ``exp``."""
+    if not _given(key, exp):
+        return False
     if key == "title":
-        return exp.get("title") is not None and _norm_title(got) == _norm_title(exp["title"])
+        return _norm_title(got) == _norm_title(exp["title"])
     if key == "authors":
-        return exp.get("authors") is not None and _norm_authors(got) == _norm_authors(exp["authors"])
-    return bool(exp.get("publishing_date")) and (got or "") == str(exp.get("publishing_date"))[:10]
+        return _norm_authors(got) == _norm_authors(exp["authors"])
+    return (got or "") == str(exp["publishing_date"])[:10]
 
 
 def score_pages(docs: list[Doc], name: str) -> list[Scored]:
@@ -332,13 +340,8 @@ def score_pages(docs: list[Doc], name: str) -> list[Scored]:
             exp = d.expected
             title, authors = getattr(res, "title", None), getattr(res, "authors", None)
             pub = (getattr(res, "published", None) or "")[:10]
-            # Each field is scored on the pages whose truth gives it (WCXB leaves some out).
-            ok = {"title": _meta_ok("title", exp, title), "authors": _meta_ok("authors", exp, authors),
-                  "day": _meta_ok("day", exp, pub)}
-            given = {"title": exp.get("title") is not None, "authors": exp.get("authors") is not None,
-                     "day": bool(exp.get("publishing_date"))}
-            row.meta_ok = {k: v for k, v in ok.items() if given[k]}
             row.meta_got = {"title": title, "authors": authors, "day": pub or None}
+            row.meta_ok = {k: _meta_ok(k, exp, got) for k, got in row.meta_got.items() if _given(k, exp)}
         out.append(row)
     return out
 
