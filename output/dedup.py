@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.output.reader import find_parts, iter_records
 from newsclean.output.schema import content_hash as text_hash
-from newsclean.output.sqlite import Checkpointer, connect_wal
+from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -428,17 +428,12 @@ class SqliteEntries(Entries):
         if not self._unwritten:
             return None
         seq = None
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with Transaction(self.db):
             for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten:
                 seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
                                       " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
                 self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)",
                                     [(b, k, seq) for b, k in keys])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         self._unwritten.clear()
         return seq
 
@@ -449,9 +444,8 @@ class SqliteEntries(Entries):
         if self._stored_bands() == want:
             return
         self.db.execute("PRAGMA busy_timeout=600000")   # another connection may be rebuilding: wait
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        try:
+        with Transaction(self.db):
+            self.db.execute("PRAGMA busy_timeout=5000")
             if self._stored_bands() != want:   # another connection may have rebuilt meanwhile
                 self.db.execute("DELETE FROM bands")
                 cursor = self.db.execute("SELECT seq, minhash FROM entries ORDER BY seq")
@@ -460,10 +454,6 @@ class SqliteEntries(Entries):
                                         [(b, k, seq) for seq, blob in batch
                                          for b, k in band_keys(blob, bands, rows)])
                 self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('lsh_bands', ?)", (want,))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def _stored_bands(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'lsh_bands'").fetchone()
@@ -521,8 +511,7 @@ class SqliteEntries(Entries):
 
     def resolve(self, run_id: str, keep: list[int], forget: list[tuple[int, str]]) -> None:
         self.flush()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with Transaction(self.db):
             self.db.executemany("UPDATE entries SET pending = 0 WHERE seq = ?", [(s,) for s in keep])
             for seq, _ in forget:
                 row = self.db.execute("SELECT minhash FROM entries WHERE seq = ?", (seq,)).fetchone()
@@ -536,10 +525,6 @@ class SqliteEntries(Entries):
                 first = self.db.execute("SELECT id FROM entries WHERE root = ? ORDER BY seq LIMIT 1", (lost,)).fetchone()
                 if first is not None:
                     self.db.execute("UPDATE entries SET root = ? WHERE root = ?", (first[0], lost))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def pending_runs(self) -> dict[str, dict[str, str] | None]:
         self.flush()

@@ -24,6 +24,20 @@ logger = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 1.0
 
 
+class Transaction:
+    """``with Transaction(db):`` one write transaction, taken at its start (``BEGIN IMMEDIATE``:
+    another connection's writes wait, none fails half-way), rolled back if the block raises."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
 #: What SQLite and the OS say when no byte more fits (messages survive exceptions re-raised
 #: ``from None``, such as the dedup index's).
 _FULL_MESSAGES = ("database or disk is full", "No space left on device", "Disk quota exceeded")

@@ -16,7 +16,6 @@ those whose part never appeared. So a kill at any moment neither loses nor dupli
 
 from __future__ import annotations
 
-import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from newsclean.output.sqlite import Checkpointer, connect_wal
+from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -374,16 +373,5 @@ class SqliteArticleStore(ArticleStore):
             self._checkpointer.close(self.db)
             self.db.close()
 
-    def _tx(self) -> _Transaction:
-        return _Transaction(self.db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def _tx(self) -> Transaction:
+        return Transaction(self.db)
