@@ -467,8 +467,8 @@ def test_stall_probe_counts_a_stall_that_ends_at_the_close() -> None:
     assert stats.values["newsclean/reactor/stalls"] == 1
 
 
-def _a_stalling_handler(seconds: float) -> None:
-    time.sleep(seconds)   # the line the probe's report shows
+def _a_stalling_handler(noted: threading.Event) -> None:
+    noted.wait(120)   # the line the probe's report shows
 
 
 def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -> None:
@@ -483,7 +483,16 @@ def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -
     probe.last = probe.clock()
     watchdog = threading.Thread(target=probe._watch, daemon=True)
     watchdog.start()
-    _a_stalling_handler(0.6)
+    # blocked until the watchdog has noted the stall, however late the loaded machine runs it
+    noted = threading.Event()
+
+    def note_when_noted() -> None:
+        while probe.worst_stack is None and watchdog.is_alive():
+            time.sleep(0.01)
+        noted.set()
+
+    threading.Thread(target=note_when_noted, daemon=True).start()
+    _a_stalling_handler(noted)
     assert probe.worst_stack is not None
     assert __file__ not in linecache.cache
     with caplog.at_level(logging.WARNING, logger="newsclean.crawler.components.pool"):
