@@ -35,7 +35,20 @@ class Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+                return
+            except BaseException:
+                self._rollback()   # a COMMIT that fails (a full disk in WAL mode) may leave it open
+                raise
+        self._rollback()
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled it back already (SQLITE_FULL, IOERR): a ROLLBACK then would
+        # raise "no transaction is active" in place of the error that ended it
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
 
 #: What SQLite and the OS say when no byte more fits (messages survive exceptions re-raised

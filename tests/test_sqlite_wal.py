@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
-from newsclean.output.sqlite import Checkpointer, connect_wal
+from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
 
 
 def _wal(path: Path) -> int:
@@ -51,3 +51,29 @@ def test_the_crawl_databases_use_it(tmp_path: Path) -> None:
         store.close()
         index.close()
     assert _wal(tmp_path / "state" / "articles.sqlite3") == 0 and _wal(tmp_path / "state" / "dedup.sqlite3") == 0
+
+
+def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -> None:
+    # COMMIT itself can fail (a full disk: in WAL mode the pages are written then; here a
+    # deferred foreign key): the connection must not be left inside the failed transaction,
+    # where every later BEGIN fails ("cannot start a transaction within a transaction").
+    import sqlite3
+
+    import pytest
+
+    db = connect_wal(tmp_path / "t.sqlite3")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    db.execute("CREATE TABLE child (parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+    with pytest.raises(sqlite3.IntegrityError), Transaction(db):
+        db.execute("INSERT INTO child VALUES (1)")
+    assert not db.in_transaction
+    with Transaction(db):
+        db.execute("INSERT INTO parent VALUES (1)")
+        db.execute("INSERT INTO child VALUES (1)")
+    assert db.execute("SELECT COUNT(*) FROM child").fetchone()[0] == 1
+    # an error after SQLite ended the transaction itself is the error raised, not ROLLBACK's
+    with pytest.raises(ZeroDivisionError), Transaction(db):
+        db.execute("COMMIT")
+        1 / 0  # noqa: B018
+    db.close()
