@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.4.0"   # 2026-12-05 (3rd): edge lines from outside the article's container dropped, callouts between article lines put back, metadata and promo-line rules the check half did not support removed
+CLEANER_VERSION = "1.5.0"   # 2026-12-05 (4th): articles trafilatura cut by a class name extracted again with their prose spared; a short section or tagline after a title's last pipe cut
