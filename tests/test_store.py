@@ -134,3 +134,38 @@ def test_second_lock_fails_and_a_killed_holder_releases_it(tmp_path: Path) -> No
         holder.wait()
     with RunLock(tmp_path):   # kill -9 left the file, but not the lock
         pass
+
+
+def test_a_store_that_cannot_write_its_notes_at_the_close_commits_no_part_and_says_so_in_one_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The store's notes are written in batches, before a part is committed. A store that fails
+    # then (its database gone, a disk error) raised out of close_spider: a traceback, and the
+    # part left half-handled. Now the part is not committed (its pages are fetched again next
+    # run: nothing visible the store does not know) and the run says why in one line.
+    import asyncio
+    import types
+
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.components.pipelines import OutputPipeline
+
+    out_dir = tmp_path / "out"
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_OUTPUT_DIR": str(out_dir), "NEWSCLEAN_RUN_ID": "r",
+                                          "NEWSCLEAN_PART_MAX_RECORDS": 10})
+    crawler.stats.open_spider()
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=out_dir)
+    crawler.spider = types.SimpleNamespace(store=store)
+    crawler.engine = types.SimpleNamespace(running=False)   # a crawl that is closing
+    out = OutputPipeline.from_crawler(crawler)
+    out.open_spider()
+    f = Fetched(URL, "ex", T0)
+    store.record_fetch(f, unchanged=False)                 # noted, not yet written
+    out.articles.write({"id": "0" * 32, "text": "x"}, {"site": "s", "date": "2026-03-04"})
+    store._checkpointer.close()
+    store.db.close()                                       # the store goes away mid-crawl
+    asyncio.run(out.close_spider())                        # no exception out of the close
+    assert out.files == []
+    assert not list(out_dir.rglob("*.jsonl")) and not list(out_dir.rglob("*.tmp"))
+    assert "article store" in crawler.stats.get_value("newsclean/output/error")
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["output failed, stopping the crawl: article store: Cannot operate on a closed database."]

@@ -187,13 +187,26 @@ class OutputPipeline:
         """Before a part becomes visible: the store's notes of its records (staged in batches)
         and the dedup index's entries are written, so a kill after the rename loses neither."""
         if self.store is not None:
-            self.store.flush()
+            try:
+                self.store.flush()
+            except Exception as exc:  # noqa: BLE001 - any store error: the part must not be committed
+                # an OutputError: the part stays uncommitted (its pages are fetched again next
+                # run) and the run stops with one line, as for the part file itself
+                raise OutputError(f"article store: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}") from exc
         self.crawler.signals.send_catch_log(PARTS_COMMITTING)
 
     async def close_spider(self) -> None:
         parts = []
         if self.root is not None:
-            self._before_commit()   # here, on the reactor thread: the closes below run in another
+            try:
+                self._before_commit()   # here, on the reactor thread: the closes below run in another
+            except OutputError as exc:
+                self._fail(exc)
+                # the open parts are not committed: their pages, unnoted, are fetched again next run
+                for writer in (self.articles, self.rejects):
+                    if writer is not None:
+                        await asyncio.to_thread(writer.abort)
+                return
         for writer in (self.articles, self.rejects):   # files first: the output must be whole
             if writer is not None:
                 try:
@@ -215,8 +228,8 @@ class OutputPipeline:
                     parts += writer.commit() + writer.drain_committed()
             return parts
 
-        self._before_commit()
         try:
+            self._before_commit()
             parts = await asyncio.to_thread(commit_all)
         except OutputError as exc:
             self._fail(exc)
