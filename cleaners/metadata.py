@@ -795,14 +795,18 @@ PIPED_TAIL_MAX_WORDS, PIPED_HEAD_MIN_WORDS = 5, 3
 
 
 def _without_piped_tail(title: str | None) -> str | None:
-    """``title`` without a short part after its last spaced pipe, when a headline of
-    ``PIPED_HEAD_MIN_WORDS`` words or more stays; else unchanged."""
-    seps = list(_PIPE.finditer(title)) if title else []
-    if not seps:
-        return title
+    """``title`` without a short part after its one spaced pipe, when a headline of
+    ``PIPED_HEAD_MIN_WORDS`` words or more stays; else unchanged. Of three parts or more
+    ("Site | Section | Headline", "Headline | Section" with the site's part cut before) none is
+    known to be the tail."""
+    parts = _PIPE.split(title) if title else []
+    if len(parts) == 2 and len(parts[1].split()) <= PIPED_TAIL_MAX_WORDS and len(parts[0].split()) >= PIPED_HEAD_MIN_WORDS:
+        return parts[0]
+    return title
     head, tail = title[: seps[-1].start()], title[seps[-1].end():]
-    # the head's own pipes are no words: "Site | Section | Headline" keeps its headline
-    if len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) - (len(seps) - 1) >= PIPED_HEAD_MIN_WORDS:
+    # one pipe only: of "Site | Section | Headline" and "Headline | Section" (the site's part
+    # cut before) no part is known to be the tail
+    if len(seps) == 1 and len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) >= PIPED_HEAD_MIN_WORDS:
         return head
     return title
 
