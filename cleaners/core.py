@@ -230,8 +230,16 @@ _RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=Tru
 
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
-    # trafilatura's XPaths answer elements without a class or id in C (the same answers)
-    with xpath_guard.guarded(), wild_text.recovered() as no_container, wild_text.discarded() as discarded_prose:
+    # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
+    # id answered in C (the same answers); the lists swapped once, not once an extraction
+    with xpath_guard.guarded():
+        text = _trafilatura_text(tree)
+    return _prose_filled(tree, text) if text else text
+
+
+def _trafilatura_text(tree: etree._Element) -> str:
+    """trafilatura's text of the page, extracted again where its own evidence shows a loss."""
+    with wild_text.recovered() as no_container, wild_text.discarded() as discarded_prose:
         doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     text = (doc.text or "") if doc is not None else ""
     if discarded_prose(DISCARDED_PROSE_GAIN * max(len(text), DISCARDED_PROSE_MIN_CHARS)):
@@ -241,13 +249,12 @@ def _extract(tree: etree._Element) -> str:
         # were lost. With recall focus it takes lists too (an extraction does not change the
         # tree: the second one sees what the first saw). Only list items are taken from it: a
         # page without any has none to give, and is not extracted again.
-        with xpath_guard.guarded():
-            again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
+        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
         if again is not None and again.text:
             text = _gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
-    return _prose_filled(tree, text) if text else text
+    return text
 
 
 #: The prose of the blocks trafilatura discarded by name (``wild_text.discarded``) must reach this
@@ -269,7 +276,7 @@ def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -
         return text, no_container
     # a short extraction (a lead, a summary) is one block of the article: the article is around it
     region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
-    with xpath_guard.guarded(), wild_text.recovered() as ran, wild_text.sparing_prose(region):
+    with wild_text.recovered() as ran, wild_text.sparing_prose(region):
         again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     if again is None or len(again.text or "") <= len(text):
         return text, no_container
