@@ -93,7 +93,7 @@ REGION_ATTR = "data-newsclean-spare"
 PAGE_CHROME = re.compile(r"cookie|consent|gdpr|rgpd|modal|dialog|popup|slide|carousel|swiper|caption|review", re.I)
 
 
-def _spared(el: Any) -> bool:
+def _to_spare(el: Any) -> bool:
     """Whether a block trafilatura discards by name is spared: it lies inside the marked region,
     reads as prose and is not named as page chrome or a widget."""
     if not any(a.get(REGION_ATTR) is not None for a in (el, *el.iterancestors())):
@@ -114,7 +114,7 @@ class _Matches:
     def __call__(self, tree: Any) -> list[Any]:
         found = self.expression(tree)
         if getattr(_WATCH, "spare", False):
-            return [el for el in found if not _spared(el)]
+            return [el for el in found if not _to_spare(el)]
         record = getattr(_WATCH, "found", None)
         if record is not None:
             record.extend(found)
