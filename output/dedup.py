@@ -373,7 +373,18 @@ _UNWRITTEN_SEQ = 1 << 62
 #: (id, content_hash, minhash, root, run_id, site, band keys). Shared by every connection of
 #: the process to the file (the crawls of one run), so each lookup sees every entry at once,
 #: as when each was written at once; only one process writes an output's index (its run lock).
+#: Entries a failed write left (a full disk, a read-only file) stay here, seen by lookups, and
+#: go with the next write of any connection of the process to the file (the next batch, a
+#: flush, a close, the next crawl's open): as pending entries of their run, which settling
+#: keeps only if their records reached a committed part. Whatever is still here when the
+#: process ends is lost: those records are not in the index, as when their lookup failed.
 _UNWRITTEN: dict[Path, list[tuple[str, str, bytes, str, str, str, frozenset[tuple[int, int]]]]] = {}
+#: At most this many entries wait per index file while their writes fail (a file that stays
+#: read-only for the rest of a crawl): an entry beyond them is dropped when its write fails
+#: (its record goes out unindexed, the failure is raised as any other) and the earlier ones,
+#: the roots of later copies, are kept. Bounds the memory (~6 KB an entry) and every lookup's
+#: scan of the unwritten entries.
+MAX_UNWRITTEN = 4096
 
 
 class SqliteEntries(Entries):
@@ -495,7 +506,12 @@ class SqliteEntries(Entries):
         self._unwritten.append((record_id, content_hash, minhash, root, run_id, site, frozenset(self._keys(minhash))))
         if self.batch and len(self._unwritten) < self.batch:
             return _UNWRITTEN_SEQ + len(self._unwritten) - 1
-        seq = self._write_unwritten()   # after another connection's, added earlier
+        try:
+            seq = self._write_unwritten()   # after another connection's, added earlier
+        except BaseException:
+            if len(self._unwritten) > MAX_UNWRITTEN:
+                self._unwritten.pop()   # this one: see MAX_UNWRITTEN
+            raise
         assert seq is not None
         return seq
 
@@ -536,7 +552,7 @@ class SqliteEntries(Entries):
 
     def close(self) -> None:
         try:
-            self.flush()   # what cannot be written (disk full) stays for this process's next connection
+            self.flush()   # what cannot be written (disk full) waits for this process's next write: see _UNWRITTEN
         finally:
             if self._checkpointer is not None:
                 self._checkpointer.close(self.db)

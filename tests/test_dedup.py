@@ -94,6 +94,37 @@ def test_a_batching_index_finds_its_unwritten_entries_and_writes_them_in_batches
     index.close()
 
 
+def test_entries_a_failed_write_left_are_bounded_and_written_by_the_next_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.output import dedup
+
+    monkeypatch.setattr(dedup, "MAX_UNWRITTEN", 3)
+    path = tmp_path / "dedup.sqlite3"
+    index = DedupIndex(path, batch=2)
+    index.entries.db.execute("PRAGMA query_only = ON")   # its file turns read-only: every write fails
+    texts = ["\n".join(t.paragraphs) for t in distinct()[:6]]   # no two are copies
+    failed = 0
+    for n, text in enumerate(texts):
+        try:
+            index.observe(f"{n:0>32}", content_hash(text), text, run_id="r")
+        except sqlite3.Error as exc:
+            assert "readonly" in str(exc)
+            failed += 1
+    assert failed == 5                       # every write from the second entry on
+    # The earliest MAX_UNWRITTEN wait (lookups see them), the later ones were dropped.
+    found = [index.find("f" * 32, content_hash(text), signature(text)) for text in texts]
+    assert [m.duplicate_of if m and m.kind == "exact" else None for m in found] == \
+        [f"{n:0>32}" for n in range(3)] + [None] * 3
+    with pytest.raises(sqlite3.Error):
+        index.close()                        # its last write fails too: they still wait
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 0
+    # The next connection of the process writes them, pending for their run, which settles them.
+    reopened = DedupIndex(path)
+    assert reopened.count() == 3 and reopened.pending_runs() == ["r"]
+    assert reopened.settle("r", {("0" * 32, content_hash(texts[0]))}) == (1, 2)
+    reopened.close()
+
+
 def test_shingles_are_the_normalized_texts_words() -> None:
     # Shingles skip normalize_text's spacing work (no word changes with it); the words must
     # stay those of the normalized text, or stored signatures would stop matching new ones.
