@@ -922,9 +922,10 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], tag: str
 
     Sources disagree on a good share of news pages (a search headline in JSON-LD, a social one
     in og:title); what the reader sees is the headline."""
-    cands = [_strip_site(unescape(t), site_name) for t in declared if t]
+    # a title of separators only ("|", " - ": a template's empty fields between them) is no title
+    cands = [_strip_site(unescape(t), site_name) for t in declared if t and _WORDS.search(unescape(t))]
     if not cands:
-        return _strip_site(unescape(tag), site_name) if tag else None
+        return _strip_site(unescape(tag), site_name) if tag and _WORDS.search(unescape(tag)) else None
     shown = _shown_headings(tree)
     keys = [_title_key(c) for c in cands]
     # the <title> votes once, not as a candidate: it is often cut or carries the section. Read

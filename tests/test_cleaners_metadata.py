@@ -97,6 +97,18 @@ def test_invisible_characters_are_removed_from_title() -> None:
     assert _md(_page(ld=ld)).title == "می\u200cخواهم"
 
 
+def test_a_title_of_separators_only_is_no_title() -> None:
+    # a template's empty fields around its separator: the next source's title, or none
+    for sep in ("|", " - ", "| |", " :: ", "&#124;"):
+        ld = {"@type": "NewsArticle", "headline": sep}
+        assert _md(_page(ld=ld, head=f'<meta property="og:title" content="{sep}"><title>{sep}</title>')).title is None
+        assert _md(_page(head=f"<title>{sep}</title>")).title is None
+        head = f'<meta property="og:title" content="{sep}"><title>Harbour bridge vote</title>'
+        assert _md(_page(ld=ld, head=head)).title == "Harbour bridge vote"
+        assert _md(_page(ld={"@type": "NewsArticle", "headline": "Harbour bridge vote"}, head=head)).title == \
+            "Harbour bridge vote"
+
+
 def test_html_entities_in_declared_author_and_headline() -> None:
     ld = {"@type": "NewsArticle", "headline": "Caf&eacute; owners &#8216;relieved&#8217;",
           "author": {"@type": "Person", "name": "Siobh&aacute;n O&#039;Neil"}}
