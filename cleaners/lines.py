@@ -11,6 +11,7 @@ Two steps, each returns the kept lines and the characters it removed:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -29,7 +30,7 @@ READ_MORE_COLON = (r"lea\s+más|mire|vea(?:\s+también)?|(?:le|te)\s+puede\s+int
                    r"weitere\s+(?:artikel|beiträge|themen)(?:\s+\w+){0,3}")
 
 #: What a whole line that is never article text when it stands alone matches: the alternatives
-#: of ``PROMO_LINE`` in order (verbose regex syntax), each with the words one of which any match of
+#: of :func:`promo_line` in order (verbose regex syntax), each with the words one of which any match of
 #: it holds (lowercased; None: it opens at the line's first word and fails fast). An alternative
 #: that looks for a word anywhere in the line (``.{0,160}...``) is tried only on the lines that
 #: hold one of its words: run on every line, these were most of the line rules' CPU.
@@ -80,13 +81,27 @@ def _promo_regex(alternatives: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{source})\W*$", re.I | re.X)
 
 
-#: Lines that are never article text when they stand alone (a whole line matches).
-PROMO_LINE = _promo_regex(a for _, a in PROMO_ALTERNATIVES)
-#: The same, split: the alternatives without words in one regex, each with words on its own.
-_PROMO_OPENING = _promo_regex(a for words, a in PROMO_ALTERNATIVES if words is None)
-_PROMO_SCANNING = tuple((words, _promo_regex([a])) for words, a in PROMO_ALTERNATIVES if words is not None)
-#: Any of their words: a line without one (nearly every line) needs none of them tried.
-_PROMO_WORDS = re.compile("|".join(sorted({re.escape(w) for words, _ in _PROMO_SCANNING for w in words})))
+# The promotion regexes are compiled on first use, not at import: the crawl's main process
+# imports this module (with the cleaners) and never cleans a page.
+
+@functools.cache
+def promo_line() -> re.Pattern[str]:
+    """Lines that are never article text when they stand alone (a whole line matches): all of
+    ``PROMO_ALTERNATIVES`` in one regex, which :func:`is_promo_line` answers as."""
+    return _promo_regex(a for _, a in PROMO_ALTERNATIVES)
+
+
+@functools.cache
+def _promo_split() -> tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], re.Pattern[str]]:
+    """:func:`promo_line` split: the alternatives without words in one regex, each with words
+    on its own, and a regex of any of their words (a line without one, nearly every line,
+    needs none of them tried)."""
+    opening = _promo_regex(a for words, a in PROMO_ALTERNATIVES if words is None)
+    scanning = tuple((words, _promo_regex([a])) for words, a in PROMO_ALTERNATIVES if words is not None)
+    any_word = re.compile("|".join(sorted({re.escape(w) for words, _ in scanning for w in words})))
+    return opening, scanning, any_word
+
+
 #: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
 #: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
@@ -121,14 +136,15 @@ _SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
 
 
 def is_promo_line(line: str) -> bool:
-    """Whether a whole line is an inline promotion or a boilerplate label (``PROMO_LINE``)."""
+    """Whether a whole line is an inline promotion or a boilerplate label (:func:`promo_line`)."""
+    opening, scanning, any_word = _promo_split()
     s = line.strip()
-    if _PROMO_OPENING.match(s):
+    if opening.match(s):
         return True
     low = fold_case(s)
-    if _PROMO_WORDS.search(low) is None:
+    if any_word.search(low) is None:
         return False
-    return any(any(w in low for w in words) and regex.match(s) for words, regex in _PROMO_SCANNING)
+    return any(any(w in low for w in words) and regex.match(s) for words, regex in scanning)
 
 
 def is_boilerplate_heading(line: str) -> bool:
