@@ -121,11 +121,12 @@ def _kept(model: LineModel, page: PageFeatures) -> list[str]:
     return [s for s, d in zip(page.lines, model.mask(page)) if not d]
 
 
-def _snippet_figures(texts: Sequence[str], snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[int, float]:
-    """Leaky pages and the share of must-have snippets found (:func:`bench.snippet_counts`)."""
+def _snippet_figures(pages: Sequence[Sequence[str]], snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[int, float]:
+    """Leaky pages and the share of must-have snippets found (:func:`bench.snippet_counts`) in
+    ``pages``' lines."""
     from newsclean.cleaners.bench import snippet_counts
 
-    counts = [snippet_counts(t, must, must_not) for t, (must, must_not) in zip(texts, snippets)]
+    counts = [snippet_counts("\n".join(lines), must, must_not) for lines, (must, must_not) in zip(pages, snippets)]
     return sum(c[2] for c in counts), sum(c[0] for c in counts) / max(1, sum(c[1] for c in counts))
 
 
@@ -140,8 +141,8 @@ def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
     from newsclean.cleaners.bench import site_fold
 
     out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one):"]
-    before: list[str] = []
-    after: list[str] = []
+    before: list[Sequence[str]] = []   # each held page's lines, without and with the scorer
+    after: list[Sequence[str]] = []
     held_truths: list[str] = []
     held_snippets: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     train_gains = []
@@ -162,15 +163,14 @@ def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
         h0 = _f1([(page.lines, truth) for page, truth in held])
         h1, t0, t1 = _f1(held_f), _f1([(p.lines, t) for p, t in train]), _f1(train_f)
         train_gains.append(t1 - t0)
-        before += ["\n".join(page.lines) for page, _ in held]
-        after += ["\n".join(lines) for lines, _ in held_f]
+        before += [page.lines for page, _ in held]
+        after += [lines for lines, _ in held_f]
         held_truths += [truth for _, truth in held]
         held_snippets += [m for m, held_ in zip(marks, in_fold) if held_]
         out.append(f"  fold {k}: held {len(held):>4} pages F1 {h0:.4f} -> {h1:.4f} ({h1 - h0:+.4f}); "
                    f"training folds F1 {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f})")
     if before:
-        b, a = _f1([(t.split("\n"), truth) for t, truth in zip(before, held_truths)]), \
-            _f1([(t.split("\n"), truth) for t, truth in zip(after, held_truths)])
+        b, a = _f1(list(zip(before, held_truths))), _f1(list(zip(after, held_truths)))
         fitted = sum(train_gains) / len(train_gains)
         out.append(f"  all held folds: F1 {b:.4f} -> {a:.4f} ({a - b:+.4f}); mean gain on the training folds "
                    f"{fitted:+.4f}; gap {fitted - (a - b):+.4f}")
