@@ -521,6 +521,8 @@ def _teaser_like(el: etree._Element) -> bool:
     return not _is_body_like(el) and (link_text_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
 
 
+#: A paragraph's text ends like a sentence, a closing French quote too (« ... »). Not lines'
+#: _SENTENCE_END, which reads single lines (there "»" ends link labels) nor linescore's (a model feature).
 SENTENCE_END = re.compile(r"[.!?\"'”’»)]\s*$")
 
 

@@ -131,7 +131,9 @@ TRAILING_HEADING = re.compile(
     re.I | re.X,
 )
 
-#: A line that reads like an article paragraph (long, ends like a sentence).
+#: A line that reads like an article paragraph (long, ends like a sentence). Not dom.SENTENCE_END,
+#: which reads whole paragraphs and counts a closing French quote: here a short line ending in
+#: "»" is a link's label or a breadcrumb ("Mehr »", "Home » Politik"), popped as a kicker.
 _SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
 
 

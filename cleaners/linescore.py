@@ -77,6 +77,8 @@ MARKUP_FEATURES = (
 FEATURES = TEXT_FEATURES + MARKUP_FEATURES
 
 _WORDS = re.compile(r"\w+")
+#: A feature the model was fitted with (CJK full stops and the ellipsis too): not dom.SENTENCE_END,
+#: and left as it is, or the stored model reads other inputs than it learned from.
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)]\s*$")
 _SEPARATORS = re.compile(r"[|»«·•→←›‹/]")
 _LINK_MARKS = re.compile(r"https?://|www\.|@\w|#\w")
