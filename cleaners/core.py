@@ -676,15 +676,39 @@ def _split_state_table(table: Any) -> tuple[Any, bytes]:
     return low, (states >> 16).astype(np.uint8).tobytes()
 
 
+#: Version of :func:`_language_tables`' building: a change to it must change this, so that the
+#: tables a cache holds from the older code are built again.
+LANGUAGE_TABLES_VERSION = 1
+
+
+def _language_tables() -> dict[str, Any]:
+    """The tables :func:`_identifier` walks and scores with, built from py3langid's model:
+    limited to two-letter (ISO 639-1) labels, so a record's language always fits the schema (the
+    model also knows arz, yue, zxx...), and in compact form (numpy arrays, for the cache)."""
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    model.set_languages([code for code in model.labels if len(code) == 2])
+    low, high = _split_state_table(model.tk_nextmove)
+    # set_languages leaves a strided column view: a contiguous copy makes the row lookups faster.
+    return {"ptc": np.ascontiguousarray(model.nb_ptc), "pc": model.nb_pc, "classes": np.array(model.nb_classes),
+            "rowbase": np.array(model._rowbase, dtype=np.intc), "output": np.array(model.tk_output, dtype=np.intc),
+            "next_low": np.frombuffer(low, dtype=np.uint16), "next_high": np.frombuffer(high, dtype=np.uint8)}
+
+
 @functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's model with normalized probabilities, limited to two-letter (ISO 639-1) labels
-    so a record's language always fits the schema (the model also knows arz, yue, zxx...).
-    Loaded once per process and only read afterwards."""
+    """py3langid's model with normalized probabilities, limited to two-letter labels
+    (:func:`_language_tables`, read from the cache of :mod:`newsclean.cleaners.table_cache`: the
+    packaged model is LZMA-compressed, ~0.5 s of CPU to load and build). Loaded once per process
+    and only read afterwards."""
     import array
 
     import numpy as np
-    from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, RAW_FLOOR, LanguageIdentifier
+
+    from newsclean.cleaners.table_cache import cached_tables, file_key
 
     class SplitTableIdentifier(LanguageIdentifier):
         """Walks the state table split by :func:`_split_state_table` (10 MB less in every
@@ -699,19 +723,20 @@ def _identifier() -> Any:
             fill = 0.0 if self._norm_probs else RAW_FLOOR   # py3langid's answer to no features
             return np.full(len(self.nb_classes), fill, dtype=np.float32)
 
-    identifier = SplitTableIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages([code for code in identifier.labels if len(code) == 2])
-    # set_languages leaves a strided column view: a contiguous copy makes the row lookups faster.
-    identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc)
-    # The model keeps its full table (every label, 28 MB) for a later set_languages(None), which
-    # never comes: the restricted tables become the "full" ones and the full one is freed.
-    identifier._full_model = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes)
-    # Two of its tables are lists of 104,583 Python ints (8 MB): arrays of the same values
-    # (4 MB less each, the same walk, the same scores) in every cleaning worker's shared memory.
-    identifier._rowbase = array.array("i", identifier._rowbase)
-    identifier.tk_output = array.array("i", identifier.tk_output)
-    identifier.next_low, identifier.next_high = _split_state_table(identifier.tk_nextmove)
-    identifier.tk_nextmove = None   # only the split table is walked
+    def int_array(code: str, values: Any) -> array.array:
+        out = array.array(code)
+        out.frombytes(memoryview(values).cast("B"))   # one copy, no bytes object between
+        return out
+
+    t = cached_tables("py3langid", file_key(MODEL_DIR / MODEL_FILE, LANGUAGE_TABLES_VERSION), _language_tables)
+    # Only the restricted tables are given: they are also its "full" ones (set_languages(None)
+    # never comes), so the full table of every label (28 MB) is not held.
+    # Two of its tables, lists of 104,583 Python ints in py3langid (8 MB), are arrays of the same
+    # values (4 MB less each, the same walk, the same scores) in every cleaning worker's shared memory.
+    identifier = SplitTableIdentifier(t["ptc"], t["pc"], t["classes"].tolist(), None,
+                                      int_array("i", t["output"]), norm_probs=True, tk_row=())
+    identifier._rowbase = int_array("i", t["rowbase"])
+    identifier.next_low, identifier.next_high = int_array("H", t["next_low"]), t["next_high"].tobytes()
     return identifier
 
 

@@ -2,7 +2,8 @@
 
 Every worker is a fork of that server, so what is loaded here is loaded once per crawl and its
 memory pages are shared by all workers (copy-on-write, only ever read): the cleaners and, by
-identifying the language of one sentence, py3langid's model (~95 MB, ~1.7 s of CPU to load). A
+identifying the language of one sentence, py3langid's model (~50 MB; ~0.1 s of CPU to read from
+its cache, :mod:`newsclean.cleaners.table_cache`; ~0.6 s to build it from the packaged model). A
 worker that loaded the model itself paid both on its first article, and again after every
 restart (a timeout kills the worker). The same holds for trafilatura's jusText fallback: on its
 first use it builds one stoplist of every language's stopwords (a tuple and the lower-cased
