@@ -268,19 +268,38 @@ def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -
     """``text`` extracted again with the blocks of prose that trafilatura discarded by their class
     name spared where they lie in the article's region: the element holding most of the first
     extraction's text (``blocks.container``), or its parent when that text is short (a lead alone:
-    the article is beside it). A cookie dialog or a banner elsewhere on the page stays out;
-    ``text`` as it was when the second extraction gives no more."""
+    the article is beside it), and what follows the headline it kept when that lies outside
+    (``_under_headline``). A cookie dialog or a banner elsewhere on the page stays out; ``text``
+    as it was when the second extraction gives no more."""
     lines = normalize_lines(text)
-    box = blocks.container(blocks.line_sources(tree, lines), lines)
+    sources = blocks.line_sources(tree, lines)
+    box = blocks.container(sources, lines)
     if box is None:
         return text, no_container
     # a short extraction (a lead, a summary) is one block of the article: the article is around it
     region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
-    with wild_text.recovered() as ran, wild_text.sparing_prose(region):
+    with wild_text.recovered() as ran, wild_text.sparing_prose(*_under_headline(region, sources)):
         again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     if again is None or len(again.text or "") <= len(text):
         return text, no_container
     return again.text, ran
+
+
+def _under_headline(region: etree._Element, sources: list[etree._Element | None]) -> list[etree._Element]:
+    """``region``, and where the headline (an ``h1``) the extraction kept lies outside it, what
+    follows that headline up to their common ancestor: where most of what the extraction kept is
+    a box beside the article (a promotion, a form), the article is under its headline, not in
+    that box. Never what stands above the headline (a site's banner)."""
+    h1 = next((el for el in sources if el is not None and el.tag == "h1"), None)
+    if h1 is None or any(a is region for a in h1.iterancestors()):
+        return [region]
+    common = {*region.iterancestors()}
+    after: list[etree._Element] = [region]
+    for el in (h1, *h1.iterancestors()):
+        if el in common:
+            break
+        after += el.itersiblings()
+    return after
 
 
 #: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,

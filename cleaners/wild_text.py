@@ -156,13 +156,15 @@ def discarded() -> Iterator[Callable[[float], bool]]:
 
 
 @contextmanager
-def sparing_prose(region: Any) -> Iterator[None]:
+def sparing_prose(*regions: Any) -> Iterator[None]:
     """Inside the block, trafilatura's discard-by-name pruning leaves out the blocks that read as
-    article prose and lie inside ``region`` (an element of the tree extracted)."""
-    region.set(REGION_ATTR, "")
+    article prose and lie inside one of ``regions`` (elements of the tree extracted)."""
+    for region in regions:
+        region.set(REGION_ATTR, "")
     _WATCH.spare = True
     try:
         yield
     finally:
         _WATCH.spare = False
-        region.attrib.pop(REGION_ATTR, None)
+        for region in regions:
+            region.attrib.pop(REGION_ATTR, None)

@@ -860,3 +860,48 @@ def test_prose_discarded_by_name_outside_the_article_stays_out() -> None:
     text = _text(_named_like_boilerplate_page(banner))
     assert ENDING[-1] in text
     assert "official website" not in text
+
+
+#: A box beside the article that pitches the site's own offer: prose, in a section of its own.
+PITCH = [
+    "Plan your visit to the harbour with our guided tours, which leave from the ticket hall every "
+    "morning at ten and take in the quay, the boat shed and the museum's workshop.",
+    "Our guides are volunteers from the maritime museum, and every tour ends with tea in the old "
+    "pilot house, where the charts of the coast are kept in drawers under the windows.",
+    "Groups of ten or more can book a tour on any weekday by writing to the harbour office, which "
+    "answers within a week and sends a map of the quay with the confirmation.",
+    "Tours run in every weather but the worst, and the office returns the fee in full whenever a "
+    "storm warning closes the quay on the morning of a booking.",
+    "Season tickets cover every tour of the year, the museum and the climb of the tower, and are "
+    "sold at the ticket hall only, on the day of a visitor's first tour.",
+    "Children under twelve tour for free with an adult, and school classes are welcome on the "
+    "mornings of the first week of each month, when the workshop is open to them.",
+    "The tour takes about two hours, with a stop at the foot of the tower, and the path along the "
+    "quay is level enough for wheelchairs and prams from one end to the other.",
+]
+
+
+def _article_under_its_headline_page() -> str:
+    """The article's paragraphs below its headline in blocks whose class trafilatura discards by
+    name ("embed"); beside them a pitch section of prose the extraction keeps instead; a banner
+    of prose (discarded alike) above the headline."""
+    article = "".join(f"<div class='w-embed'>{''.join(f'<p>{p}</p>' for p in part)}</div>"
+                      for part in (PARAS, MIDDLE, ENDING))
+    pitch = "".join(f"<p>{p}</p>" for p in PITCH)
+    banner = ("<div class='site-banner'><p>An official website of the harbour authority. Official "
+              "websites use a secure connection, and every notice on this site is signed by the keeper "
+              "of records before it is published here for the public.</p></div>")
+    return (f"<html><head><title>Harbour light returns</title></head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+            f"<main><div class='hero'>{banner}<div class='intro'><h1>Harbour light returns</h1></div>"
+            f"<div class='column'>{article}</div></div>"
+            f"<section class='visit'><div class='cols'><h2>Plan your visit</h2>{pitch}</div></section></main>"
+            "<footer><p>Harbour Daily, 1 Quay Street</p></footer></body></html>")
+
+
+def test_article_discarded_by_name_under_its_headline_is_extracted_beside_a_kept_box() -> None:
+    # most of what trafilatura kept was the pitch box beside the article: the article's blocks lie
+    # under the headline it kept, not in that box; the banner above the headline stays out
+    text = _text(_article_under_its_headline_page())
+    assert all(p in text for p in [*PARAS, *MIDDLE, *ENDING])
+    assert "official website" not in text
