@@ -42,16 +42,49 @@ def _leads(fragments: tuple[str, ...]) -> re.Pattern[str]:
         if f[len(lead):len(lead) + 1] in ("?", "*", "{"):
             lead = lead[:-1]
         leads.add(lead)
-    return re.compile("|".join(sorted(leads)))
+    return re.compile(_trie(leads))
+
+
+def _trie(words: set[str]) -> str:
+    """A regex that finds a string holding one of ``words`` (plain letters): the words no other
+    word is part of ("ad" finds what "advert" does), as a tree of their letters. The regex engine
+    tries each alternative at each position of the name: a tree tries a word's first letter once,
+    not once a word (a third of the time of a flat alternation on the pages' class names)."""
+    kept = [w for w in words if not any(o != w and o in w for o in words)]
+    tree: dict[str, dict] = {}
+    for w in kept:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        if "" in node:   # a word ends here (no longer word goes on: none holds another)
+            return ""
+        alts = [re.escape(c) + branch(rest) for c, rest in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return branch(tree)
+
+
+def _folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (re.I, its letters lowercase) for a name's ``fold_case``, without re.I: the
+    same matches (``fold_case`` maps every letter that re.I would match an ASCII letter with, and
+    keeps the name's length), twice as fast."""
+    if pattern.pattern != pattern.pattern.lower():
+        raise ValueError(f"a pattern with capitals cannot be folded: {pattern.pattern}")
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
 
 
 _WIDGET_LEADS, _IMAGE_LEADS, _CONTENT_LEADS = _leads(WIDGET_WORDS), _leads(IMAGE_WORDS), _leads(CONTENT_WORDS)
+_WIDGET_FOLDED, _IMAGE_FOLDED, _CONTENT_FOLDED = _folded(WIDGET_TOKENS), _folded(IMAGE_TOKENS), _folded(CONTENT_TOKENS)
 #: Never dropped as widgets: they are or hold the document / the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
 #: Containers considered for link density and widget tokens.
 BLOCK_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "nav", "footer", "header", "form", "table", "figure", "p", "span"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TITLE_CLASS = re.compile(r"title|heading|header|label", re.I)
+_TITLE_FOLDED = _folded(_TITLE_CLASS)
 #: Entries of each cache of class/id answers: a page repeats its names, pages rarely share them.
 #: Over fundus-dev's 205 pages 2,048 entries miss 5% more often than 8,192, for no CPU measurable, and the
 #: four caches hold 0.7 MB instead of 5 MB in every cleaning worker.
@@ -209,9 +242,9 @@ def _name_kinds(name: str) -> tuple[bool, bool, bool]:
     # BEM modifiers ("Section--Ads": a section that carries ads) do not say what the block is.
     name = _BEM_MODIFIER.sub("", name)
     low = fold_case(name)   # most names hold no word of a kind: a substring search says so
-    return (_WIDGET_LEADS.search(low) is not None and WIDGET_TOKENS.search(name) is not None,
-            _CONTENT_LEADS.search(low) is not None and CONTENT_TOKENS.search(name) is not None,
-            _IMAGE_LEADS.search(low) is not None and IMAGE_TOKENS.search(name) is not None)
+    return (_WIDGET_LEADS.search(low) is not None and _WIDGET_FOLDED.search(low) is not None,
+            _CONTENT_LEADS.search(low) is not None and _CONTENT_FOLDED.search(low) is not None,
+            _IMAGE_LEADS.search(low) is not None and _IMAGE_FOLDED.search(low) is not None)
 
 
 def _classid_kinds(el: etree._Element) -> tuple[bool, bool, bool] | None:
@@ -500,7 +533,7 @@ _TITLE_TAGS = ("div", "span", "p", "strong", "b")
 
 @functools.lru_cache(maxsize=NAME_CACHE)
 def _title_class(cls: str) -> bool:
-    return bool(_TITLE_CLASS.search(cls))
+    return _TITLE_FOLDED.search(fold_case(cls)) is not None
 
 
 def _heading_candidates(tree: etree._Element) -> list[etree._Element]:

@@ -242,8 +242,37 @@ def test_class_names_searched_after_their_leading_letters_read_as_the_token_patt
 
 def test_leading_letters_of_fragments_leave_out_what_may_be_absent() -> None:
     from newsclean.cleaners import dom
-    assert dom._leads(("ads?", r"advert\w*", "most-?read")).pattern == "ad|advert|most"
+    # "advert" holds "ad": a name holding it holds "ad" too, and one word of the two is searched
+    assert dom._leads(("ads?", r"advert\w*", "most-?read")).pattern == "(?:ad|most)"
     assert dom._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
+
+
+def test_a_tree_of_words_finds_what_their_alternation_finds() -> None:
+    import itertools
+    import re
+
+    from newsclean.cleaners import dom
+    words = {"ad", "advert", "about", "author", "td", "tiktok", "more", "most", "share", "sharing", "x"}
+    tree, flat = re.compile(dom._trie(words)), re.compile("|".join(sorted(words)))
+    for n in range(1, 4):
+        for parts in itertools.product(("a", "d", "t", "ab", "out", "mor", "e", "sh", "ar", "ing", "x", "-"), repeat=n):
+            name = "".join(parts)
+            assert bool(tree.search(name)) == bool(flat.search(name)), name
+    assert dom._trie({"", "ad"}) == ""   # an empty word: every name holds it
+
+
+@pytest.mark.parametrize("name", ["Share-Bar", "SHARE", "ſocial-links", "İmage-block", "ıtem-tıtle", "\u212aey-title",
+                                  "x-PopOver", "post-CONTENT", "no-kind"])
+def test_a_folded_pattern_finds_in_the_folded_name_what_the_pattern_finds_in_the_name(name: str) -> None:
+    # the class/id patterns are searched without re.I in the name's fold_case: the same answers
+    import re
+
+    from newsclean.cleaners import dom
+    from newsclean.cleaners.lines import fold_case
+    for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, dom._TITLE_CLASS, dom._HOVER_CLASS):
+        assert bool(dom._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
+    with pytest.raises(ValueError):
+        dom._folded(re.compile(r"\Wshare", re.I))   # \W is no letter to fold
 
 
 @pytest.mark.parametrize("wrap", [
