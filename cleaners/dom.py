@@ -845,8 +845,12 @@ def visible_lead(tree: etree._Element, description: str | None, min_chars: int =
     if len(want) < min_chars:
         return None
     head = want[:20]
+    # a word of the head is in the element's text as written (only runs of spaces collapse): a
+    # search in C spares most elements the collapsing
+    word = max(head.split(), key=len)
     for el in tree.iter("p", "div", "h2", "span", "strong", "section"):
-        if not el.text or head not in " ".join(el.text.split()):
+        text = el.text
+        if not text or word not in text or head not in " ".join(text.split()):
             continue
         if not _reads_as(el, want):
             continue
