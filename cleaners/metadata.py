@@ -567,7 +567,77 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 return _inner_names(el, names)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree) or _author_page_link(tree)
+    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(tree)
+
+
+#: Byline blocks, and elements of each, read for a name alone (a bio card: avatar, name, a paragraph).
+AUTHOR_BOXES, AUTHOR_BOX_ELEMENTS = 10, 60
+#: What no author box holds: the page, its article, its headline, navigation.
+_NOT_A_BOX_TAGS = frozenset({"html", "body", "main", "article", "h1", "h2", "nav"})
+#: Longest text of an element read as a name alone: a longer one is a bio, not a name.
+AUTHOR_BOX_NAME_CHARS = 80
+
+
+def _short_text(el: etree._Element, limit: int) -> str | None:
+    """``el``'s text, spaces collapsed, when it has at most ``limit`` characters; else None
+    (read only up to the limit: an unclosed block holds the rest of the page)."""
+    if el.text and len(el.text) > 2 * limit:
+        return None
+    parts, n = [], 0
+    for t in el.itertext():
+        n += len(t)
+        if n > 2 * limit:
+            return None
+        parts.append(t)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else None
+
+
+def _author_box_name(tree: etree._Element) -> list[str]:
+    """The first element holding a name alone inside a byline block (trafilatura's author XPaths)
+    that named nobody as a whole: an author box whose text is the name and a bio ("<div
+    class=author-box><div>Jane Doe</div><p>Jane Doe is a marketer who ...</p></div>"), too long
+    to be read as a byline; only asked when nothing else names the author."""
+    boxes = (el for el in _byline_candidates(tree) if any(_author_xpaths_hit(el)) and not _discarded(el)
+             and not any(_discarded(a) for a in el.iterancestors()))
+    for el in islice(boxes, AUTHOR_BOXES):
+        for e in islice(el.iter(), AUTHOR_BOX_ELEMENTS):
+            if e.tag in _NOT_A_BOX_TAGS:
+                break   # the page itself, or a block holding the article (WordPress: <body class="single-author">)
+            if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+                continue
+            text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
+            if (text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text)
+                    and _names(text) == [text]):
+                return [text] if _named_again(el, e, text) else []
+    return []
+
+
+#: Characters of an author box read for the name a second time (the bio: "Jane Doe is a ...").
+AUTHOR_BOX_BIO_CHARS = 3000
+
+
+def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> bool:
+    """Whether the text of ``box`` outside ``name_el`` names ``name`` again, as a bio does
+    ("Jane Doe is a marketer ..."; "Jane is ..." with the first name alone): read up to
+    ``AUTHOR_BOX_BIO_CHARS``. A name printed once in a box is as often a label or a menu."""
+    parts, n = [], 0
+    walker = etree.iterwalk(box, events=("start", "end"))
+    for event, e in walker:
+        if event == "start" and e is name_el:
+            walker.skip_subtree()   # its tail is read at its end
+            continue
+        if event == "start":
+            text = e.text if isinstance(e.tag, str) and e.tag not in _NOT_DATE_TEXT_TAGS else None
+        else:
+            text = e.tail if e is not box else None
+        if text:
+            parts.append(text)
+            n += len(text)
+            if n > AUTHOR_BOX_BIO_CHARS:
+                break
+    rest = " ".join(" ".join(parts).split())
+    return re.search(rf"(?<!\w){re.escape(name.split()[0])}(?!\w)", rest) is not None
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose

@@ -192,3 +192,25 @@ def test_nested_byline_blocks_are_not_each_copied_whole() -> None:
     assert isinstance(result, Article) and result.authors == []
     # before: 720 candidates (240 blocks x 3 byline XPaths) copied and pruned whole, 142 million characters
     assert chars[0] <= len(html), chars[0]
+
+
+def test_nested_author_boxes_are_read_only_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an author box is read for a name alone, element by element: 240 unclosed <div class="author">
+    # each hold the rest of the page, and no element's text is read past a name's length
+    import lxml.html
+
+    from newsclean.cleaners.core import parse
+    html = ("<html><head><title>Storm</title></head><body>"
+            + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
+    tree = parse(html)
+    read = [0]
+    real = lxml.html.HtmlElement.itertext
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        for text in real(self, *args, **kwargs):
+            read[0] += len(text)
+            yield text
+
+    monkeypatch.setattr(lxml.html.HtmlElement, "itertext", counted)
+    assert metadata._author_box_name(tree) == []
+    assert read[0] <= len(html) // 10, read[0]   # read whole, each element would give the rest of the page

@@ -217,6 +217,31 @@ def test_microdata_publication_date_before_guessing() -> None:
     assert _md(_page(head=head, body=body)).published == "2024-05-02T09:00:00Z"
 
 
+def test_author_box_with_a_bio_names_the_writer() -> None:
+    # the byline by the headline prints only the date; the author box below the text holds the
+    # name alone, then a bio too long for the box to be read as a byline
+    bio = ("Rosa Delacroix is a maritime reporter who has covered the harbour, its ferries and its "
+           "bridges for twelve years, after a decade at the port authority.")
+    body = ('<h1>Harbour bridge vote</h1><div class="post-header_author">May 3, 2024 • 5 min read</div>'
+            f'<div class="blog_author-box"><img src="/rosa.jpg" alt=""><div class="blog_author-text">'
+            f'<div class="small">Rosa Delacroix</div><div class="bio"><p>{bio}</p></div></div></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # a box of a label or a bio alone names nobody
+    body = f'<h1>Harbour bridge vote</h1><div class="author-box"><div>Follow</div><p>{bio}</p></div>'
+    assert _md(_page(body=body)).authors == []
+    # nor does one whose text does not name the name again (a login widget, a menu)
+    login = ('<div class="author-tools"><div>Edit Profile</div><p>Manage the stories you follow and your '
+             'newsletters, comments and saved articles from one account page.</p></div>')
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{login}")).authors == []
+    # nor the page itself: WordPress writes <body class="single-author"> on a blog of one writer
+    html = (f'<html><head></head><body class="single-author"><div>Harbour Notes</div><h1>Harbour bridge vote</h1>'
+            f'<p>Harbour Notes is a weekly letter about the bridges and ferries of the old port town.</p></body></html>')
+    assert _md(html).authors == []
+    # a declared author is not looked for in the box
+    head = '<meta name="author" content="Tom Okafor">'
+    assert _md(_page(head=head, body=body)).authors == ["Tom Okafor"]
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
