@@ -42,9 +42,14 @@ def cache_dir() -> Path:
     return Path(base) / "newsclean"
 
 
+def file_digest(data: bytes | str) -> str:
+    """A short digest of what tables are built from, for their key."""
+    return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=16).hexdigest()
+
+
 def file_key(path: Path | str, version: int) -> str:
     """The key of tables built by code of ``version`` from the file at ``path``: its digest."""
-    return f"{version}:{hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()}"
+    return f"{version}:{file_digest(Path(path).read_bytes())}"
 
 
 def cached_tables(name: str, key: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

@@ -8,7 +8,7 @@ worker that loaded the model itself paid both on its first article, and again af
 restart (a timeout kills the worker). The same holds for trafilatura's jusText fallback: on its
 first use it builds one stoplist of every language's stopwords (a tuple and the lower-cased
 frozenset jusText caches for it: 154,000 strings, 27 MB), which each worker built privately
-within its first ten pages (one copy of its words, :func:`share_stoplist`). What is loaded is then moved out of the garbage
+within its first ten pages (one copy of its words, :func:`share_stoplist`; read from the same cache as the model). What is loaded is then moved out of the garbage
 collector's reach (``gc.freeze``): a collection in a worker would otherwise write to the pages
 of every object it scans, turning the shared pages into private copies. The malloc thresholds
 of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them,
@@ -16,21 +16,63 @@ and the heap's free pages left by loading are given back before any worker is fo
 huge pages are off for the server and its workers (:func:`~newsclean.crawler.components.heap.no_huge_pages`).
 """
 
+from __future__ import annotations
+
 import gc
 
 from newsclean.crawler.components.heap import no_huge_pages, return_freed_memory, trim
 
 no_huge_pages()   # before anything is loaded: the workers inherit it
 
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+import justext  # noqa: E402
 import justext.core  # noqa: E402
 from trafilatura import external  # noqa: E402
 
 from newsclean.cleaners.core import identify_language  # noqa: E402
+from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
 from newsclean.crawler.components import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
+from newsclean.output.dedup import TextDigest  # noqa: E402
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 #: jusText's own cached lookup, before :func:`share_stoplist` puts its answer in front of it.
 _JUSTEXT_DEFINE_STOPLIST = justext.core.define_stoplist
+
+
+#: Version of :func:`_stoplist_tables`' building (the cache key changes with it).
+STOPLIST_VERSION = 1
+
+
+def _stoplist_tables() -> dict[str, np.ndarray]:
+    """jusText's all-language stoplist as trafilatura asks for it (every language's words) and
+    jusText lower-cases it: one newline-joined UTF-8 text, for the cache."""
+    import numpy as np
+
+    words = frozenset(word.lower() for word in external.jt_stoplist_init())
+    return {"words": np.frombuffer("\n".join(sorted(words)).encode("utf-8"), dtype=np.uint8)}
+
+
+def _stoplist_key() -> str:
+    """What the stoplist is built from: jusText's stoplist files (names, sizes, times) and trafilatura."""
+    import trafilatura
+    from justext.utils import get_stoplists
+
+    folder = Path(justext.__file__).parent / "stoplists"
+    files = sorted(f"{name}:{(folder / f'{name}.txt').stat().st_size}:{(folder / f'{name}.txt').stat().st_mtime_ns}"
+                   for name in get_stoplists())
+    return f"{STOPLIST_VERSION}:{trafilatura.__version__}:{file_digest(' '.join(files))}"
+
+
+def stoplist_words() -> frozenset[str]:
+    """The words of jusText's all-language stoplist, lower-cased (from the cache of
+    :mod:`newsclean.cleaners.table_cache`: reading and lower-casing its 100 files took 0.1 s of CPU)."""
+    text = cached_tables("justext-stoplist", _stoplist_key(), _stoplist_tables)["words"].tobytes().decode("utf-8")
+    return frozenset(text.split("\n")) if text else frozenset()
 
 
 def share_stoplist() -> frozenset[str]:
@@ -38,12 +80,12 @@ def share_stoplist() -> frozenset[str]:
 
     trafilatura keeps the words in a tuple and jusText caches a lower-cased frozenset of them,
     keyed by that tuple: two copies of 154,000 strings (the words are lower-case already).
-    The tuple is rebuilt from the set's own strings, and jusText's lookup answers the set for
+    The tuple is made of the set's own strings, and jusText's lookup answers the set for
     it (any other stoplist goes to jusText's own): the same words, 12 MB less."""
-    words: frozenset[str] = justext.core.define_stoplist(external.jt_stoplist_init())
+    words = stoplist_words()
     key = external.JT_STOPLIST = tuple(words)
     cached = _JUSTEXT_DEFINE_STOPLIST   # jusText's own, also when called again (not our wrapper)
-    cached.cache_clear()   # its key held the first tuple's strings
+    cached.cache_clear()   # its key may hold an earlier tuple's strings
 
     def define_stoplist(stoplist: tuple[str, ...]) -> frozenset[str]:
         return words if stoplist is key else cached(stoplist)
@@ -54,6 +96,7 @@ def share_stoplist() -> frozenset[str]:
 
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
 share_stoplist()
+TextDigest.of("The council met on Tuesday.")   # the workers' first digest imported numpy.random, each
 return_freed_memory()
 gc.collect()
 gc.freeze()
