@@ -865,25 +865,27 @@ LINE_TAGS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "p
                        "figcaption", "div"})
 
 
+_LINE_TAG_LIST = sorted(LINE_TAGS)
+
+
 def line_blocks(tree: etree._Element) -> list[etree._Element]:
     """The elements of ``LINE_TAGS`` with none of them inside (a row with its cells), in document
-    order, found in one walk."""
+    order, found in one walk over them alone (the walk skips the other elements in C: whether one
+    of LINE_TAGS is inside an element only matters for the nearest one of LINE_TAGS around it)."""
     out: list[etree._Element] = []
     inner = [False]   # per open element: whether one of LINE_TAGS is inside it
     rows: list[int] = []   # where each open table row's blocks start in ``out``
-    for event, el in etree.iterwalk(tree, events=("start", "end")):
-        tag = el.tag
+    for event, el in etree.iterwalk(tree, events=("start", "end"), tag=_LINE_TAG_LIST):
         if event == "start":
             inner.append(False)
-            if tag == "tr":
+            if el.tag == "tr":
                 rows.append(len(out))
             continue
-        has = inner.pop()
-        if tag == "tr":
+        if el.tag == "tr":
+            inner.pop()
             del out[rows.pop():]   # the row is the line, not its cells' paragraphs
             out.append(el)
-        elif tag in LINE_TAGS and not has:
+        elif not inner.pop():
             out.append(el)
-        if tag in LINE_TAGS or has:
-            inner[-1] = True
+        inner[-1] = True
     return out
