@@ -739,6 +739,19 @@ def test_events_roundup_whose_list_is_the_article_is_kept() -> None:
         assert desc[:70] in text
 
 
+def test_roundup_whose_cards_are_articles_of_their_own_is_kept() -> None:
+    # The same roundup with each event marked up as an <article> of prose (a card): those are the
+    # list's own cards, not the page's story that would make the list a teaser list beside it.
+    cards = "".join(f"<li><article class='event'><h3><a href='/events/{n}'>{name}</a></h3>"
+                    f"<p>{desc} {desc}</p><p>{desc}</p></article></li>" for n, (name, desc) in enumerate(EVENTS))
+    body = ("<div class='intro'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+            + f"<section class='listing'><ol class='events'>{cards}</ol></section>")
+    text = _text(_page(body))
+    assert PARAS[0][:60] in text
+    for name, desc in EVENTS:
+        assert desc[:70] in text
+
+
 #: Steps of a list inside the article of a page trafilatura finds no container in.
 STEPS = ["Drain the lamp room and dry the brass frame before the winter storms arrive",
          "Replace the worn bearings of the rotating mechanism with the new bronze set",
