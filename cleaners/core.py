@@ -317,8 +317,10 @@ GAP_MIN_GAIN = 0.2
 #: runs (unless they hold prose), and its image names drop only a small block with a picture. These
 #: name blocks the pruning keeps, as they may wrap the article (a slide, a footer, a hidden tab), or
 #: lines it keeps (an author's, a credit, a caption without a picture), in any part of a name.
-GAP_NOT_ARTICLE = re.compile(r"caption|slide|carousel|swiper|(?:^|[\s_-])cta|call-?to-?action|author|footer"
-                             r"|copyright|hidden|affiliate|menu|disclosure|credit", re.I)
+#: Its slide and caption words are wild_text's page chrome (``SLIDES_AND_CAPTIONS``); the rest of
+#: ``PAGE_CHROME`` (dialogs, reviews) names blocks trafilatura discards, not ancestors between its lines.
+GAP_NOT_ARTICLE = re.compile("|".join((*wild_text.SLIDES_AND_CAPTIONS, r"(?:^|[\s_-])cta", "call-?to-?action", "author",
+                                       "footer", "copyright", "hidden", "affiliate", "menu", "disclosure", "credit")), re.I)
 _NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
 _NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code", "figcaption"})
 

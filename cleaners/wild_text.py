@@ -88,9 +88,14 @@ def _prose_chars(el: Any) -> int:
 REGION_ATTR = "data-newsclean-spare"
 
 
+#: Names (any part of a class or id) of blocks whose prose is the page's wherever they are: a
+#: carousel's slides, a caption. Page chrome here and to core's gap filling (``GAP_NOT_ARTICLE``).
+SLIDES_AND_CAPTIONS = ("slide", "carousel", "swiper", "caption")
 #: Names of page chrome that holds prose of its own (a cookie dialog, a carousel's slides, a
-#: review widget's reviews): never spared, nor is a block the cleaner's own widget words name.
-PAGE_CHROME = re.compile(r"cookie|consent|gdpr|rgpd|modal|dialog|popup|slide|carousel|swiper|caption|review", re.I)
+#: review widget's reviews): never spared, nor is a block the cleaner's own widget words name
+#: (dom's WIDGET_WORDS, pruned from every page: these are not, as a slide may wrap the article itself).
+PAGE_CHROME = re.compile("|".join(("cookie", "consent", "gdpr", "rgpd", "modal", "dialog", "popup",
+                                   *SLIDES_AND_CAPTIONS, "review")), re.I)
 
 
 def _to_spare(el: Any) -> bool:
