@@ -280,7 +280,7 @@ def _is_headline(words: list[str], heads: list[list[str]]) -> bool:
 
 
 def _is_byline(line: str, words: list[str], authors: list[list[str]]) -> bool:
-    if len(line) > 60 or _SENTENCE_END.search(line) and line.endswith("."):
+    if len(line) > 60 or line.endswith("."):   # a sentence, not a byline
         return False
     lettered = sum(not w.isdigit() for w in words)   # a byline's date: "by: Jane Doe, Dec 17, 2025"
     for a in authors:
