@@ -58,6 +58,14 @@ def _clean(s: Any) -> str | None:
     return s or None
 
 
+def _ld_text(value: Any) -> Any:
+    """A JSON-LD string with its character references decoded: a script's text is not HTML-decoded
+    by the parser as a meta tag's content is, so a headline escaped for HTML in the CMS and
+    again for the script ("And finally&amp;#8230;") is one decoding behind the meta tags; the
+    title's comparison decodes once more for both."""
+    return unescape(value) if isinstance(value, str) and "&" in value else value
+
+
 def _types(node: dict) -> set[str]:
     t = node.get("@type")
     items = t if isinstance(t, list) else [t]
@@ -307,9 +315,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
             break
     if article is not None:
         md.has_article_ld = True
-        md.title = _clean(article.get("headline")) or _clean(article.get("name"))
+        md.title = _clean(_ld_text(article.get("headline"))) or _clean(_ld_text(article.get("name")))
         ld_title = md.title
-        name = _clean(article.get("name"))
+        name = _clean(_ld_text(article.get("name")))
         if name and ld_title and _title_key(name) != _title_key(ld_title):
             ld_name = name  # a second declared title of the article, when it says another thing
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}

@@ -115,6 +115,11 @@ def test_html_entities_in_declared_author_and_headline() -> None:
     md = _md(_page(ld=ld))
     assert md.title == "Café owners ‘relieved’"
     assert md.authors == ["Siobhán O'Neil"]
+    # escaped for HTML, then again for the script: the meta tags (decoded by the parser) say the same
+    ld = {"@type": "NewsArticle", "headline": "And finally&amp;#8230; trouble brewing"}
+    head = '<meta property="og:title" content="And finally&#8230; trouble brewing">'
+    assert _md(_page(ld=ld, head=head)).title == "And finally… trouble brewing"
+    assert _md(_page(ld=ld)).title == "And finally… trouble brewing"
 
 
 def test_every_meta_author_tag_counts() -> None:
