@@ -33,7 +33,6 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
-from newsclean.cleaners.dom import adopt_stray_roots
 from newsclean.cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
@@ -91,6 +90,8 @@ def _learnable(normalized: str) -> bool:
 
 def parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
     """Parse a document for learning; ``None`` when it is empty, too large or unparseable."""
+    from newsclean.cleaners.dom import adopt_stray_roots   # here: the crawl's main process never parses
+
     root = _parse_html(html)
     if root is not None:
         adopt_stray_roots(root)  # what the cleaner will see, the learner must see too

@@ -347,7 +347,8 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
     # extractors there (trafilatura, jusText, py3langid: ~12 MB; numpy, 12 MB, which the dedup
     # index no longer needs: the workers compute the signatures) and Scrapy's remote control,
     # which a None in EXTENSIONS imported to name it (aiohttp: 9 MB), cost memory and start-up
-    # CPU for nothing. A fresh process, as a crawl is.
+    # CPU for nothing; so do the cleaners' DOM rules, which only the learner's own parse needs.
+    # A fresh process, as a crawl is.
     code = ("from scrapy.settings import Settings\n"
             "from newsclean.crawler import settings\n"
             "from newsclean.crawler.components import cleaning, dedup, pipelines, pool\n"
@@ -355,7 +356,8 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
             "s.setmodule(settings)\n"
             "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
             "    s.get_component_priority_dict_with_base(name)   # names each component, as a crawl does")
-    assert modules_imported(code, ("trafilatura", "justext", "py3langid", "aiohttp", "numpy")) == []
+    assert modules_imported(code, ("trafilatura", "justext", "py3langid", "aiohttp", "numpy",
+                                   "newsclean.cleaners.dom", "lxml.cssselect")) == []
 
 
 def _one_story_site(site_server) -> str:

@@ -291,3 +291,24 @@ def test_site_files_in_subfolders_are_read(tmp_path: Path) -> None:
     (tmp_path / "xx" / "nested.toml").write_text('name = "nested"\nbase_url = "https://nested.example/"\n'
                                                  'domains = ["nested.example"]\n')
     assert "nested" in load_registry([tmp_path])
+
+
+def test_a_site_file_is_parsed_again_only_when_its_bytes_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A crawl's start reads the registry three times; an unchanged file is not parsed again,
+    # but a file rewritten in place (same size, within one timestamp tick) is.
+    import newsclean.crawler.sites as sites
+
+    parsed: list[str] = []
+    real = sites.site_from_dict
+    monkeypatch.setattr(sites, "site_from_dict", lambda raw, source="<dict>": parsed.append(source) or real(raw, source))
+    path = write(tmp_path, GOOD)
+    first, again = load_registry([tmp_path]), load_registry([tmp_path])
+    assert first == again and len(parsed) == 1
+    write(tmp_path, GOOD.replace("/feed/", "/news/"))   # as many bytes
+    changed = load_registry([tmp_path])["example"]
+    assert len(parsed) == 2 and changed.start_urls()["feed"] == ["https://www.example.com/news/"]
+    path.write_text(GOOD.replace('name = "example"', 'name = "exampl"'), encoding="utf-8")
+    with pytest.raises(SiteConfigError, match="must match the file name"):
+        load_registry([tmp_path])
+    with pytest.raises(SiteConfigError, match="must match the file name"):   # a bad file is never kept
+        load_registry([tmp_path])
