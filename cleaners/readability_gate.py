@@ -23,9 +23,12 @@ options) compares as it always does.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import copy
 from typing import Any
 
+import justext.core
 import lxml.etree as etree
 import trafilatura.core
 import trafilatura.external
@@ -98,3 +101,45 @@ def gate(options: Extractor) -> Extractor:
     trafilatura.core._extract_and_compare = _gated_stages   # the name trafilatura's cascade calls
     trafilatura.external.try_readability = _readability     # the name its comparison calls
     return options
+
+
+# --- jusText's stoplist, looked up by identity ------------------------------------------------
+#
+# Where the comparison (or trafilatura's recall escalation) runs jusText, trafilatura hands it its
+# stoplist of every language (a tuple of 154,000 words), and jusText's ``define_stoplist`` looks
+# up its lower-cased set in an LRU cache keyed by that tuple: hashing the tuple, 3 ms a call on
+# every jusText run (on wcxb-dev one page in sixteen). Inside the cleaner's extractions
+# (:func:`stoplist_by_identity`) the answer for the tuple last asked is kept and given again for
+# the same object: a tuple does not change, so neither does its set. The set itself is still the
+# one the lookup in place gives (jusText's cache, or the crawl workers' shared one), never a copy.
+
+_STOPLIST_SEEN: list[Any] = [None, None, None]   # the lookup asked, the stoplist, its answer
+
+
+def _define_stoplist(stoplist: Any) -> Any:
+    lookup, seen, words = _STOPLIST_SEEN
+    if stoplist is seen and lookup is _STOPLIST_LOOKUP[0]:
+        return words
+    words = _STOPLIST_LOOKUP[0](stoplist)
+    if isinstance(stoplist, (tuple, frozenset)):   # unchangeable: the same object, the same words
+        _STOPLIST_SEEN[:] = [_STOPLIST_LOOKUP[0], stoplist, words]
+    return words
+
+
+_STOPLIST_LOOKUP: list[Any] = [justext.core.define_stoplist]   # the lookup in place outside the block
+
+
+@contextmanager
+def stoplist_by_identity() -> Iterator[None]:
+    """jusText's stoplist lookups inside the block answered by identity (see above). A block
+    entered while another is open (another thread) leaves the lookup to the first."""
+    current = justext.core.define_stoplist
+    if current is _define_stoplist:
+        yield
+        return
+    _STOPLIST_LOOKUP[0] = current
+    justext.core.define_stoplist = _define_stoplist   # classify_paragraphs looks it up here
+    try:
+        yield
+    finally:
+        justext.core.define_stoplist = current
