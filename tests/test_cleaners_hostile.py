@@ -38,6 +38,23 @@ def counting(module: Any, name: str, measure: Callable[[tuple, Any], int]) -> It
         setattr(module, name, real)
 
 
+def itertext_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the characters lxml's ``itertext`` yields from now on (in the list's one item): text
+    read, counted (no wall clock)."""
+    import lxml.html
+
+    read = [0]
+    real = lxml.html.HtmlElement.itertext
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
+        for text in real(self, *args, **kwargs):
+            read[0] += len(text)
+            yield text
+
+    monkeypatch.setattr(lxml.html.HtmlElement, "itertext", counted)
+    return read
+
+
 def unclosed_headings_page(n: int = 40) -> str:
     # Each <h1> is left open, so libxml2 nests them: every heading holds the rest of the page.
     parts = "".join(f"<h1>Storm update {i}<div>" + "<span>The river rose in the night.</span> " * 40
@@ -162,22 +179,12 @@ def test_the_timer_is_left_as_it_was() -> None:
 
 
 def test_nested_blocks_opening_with_the_description_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lxml.html
-
     from newsclean.cleaners.core import parse
     desc = "The storm reached the coast in the night and the river rose above the old bridge"
     html = (f'<html><head><meta name="description" content="{desc}"></head><body>'
             + "".join(f"<div>{desc}<span>{i}</span>{STORY * 20}" for i in range(240)) + "</body></html>")
     tree = parse(html)
-    read = [0]
-    real = lxml.html.HtmlElement.itertext
-
-    def counted(self: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
-        for text in real(self, *args, **kwargs):
-            read[0] += len(text)
-            yield text
-
-    monkeypatch.setattr(lxml.html.HtmlElement, "itertext", counted)
+    read = itertext_read(monkeypatch)
     assert dom.visible_lead(tree, desc) is None
     # before: each of the 240 unclosed <div> was read to the end of the page (49 million characters)
     assert read[0] <= 2 * len(html), read[0]
@@ -197,20 +204,10 @@ def test_nested_byline_blocks_are_not_each_copied_whole() -> None:
 def test_nested_author_boxes_are_read_only_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
     # an author box is read for a name alone, element by element: 240 unclosed <div class="author">
     # each hold the rest of the page, and no element's text is read past a name's length
-    import lxml.html
-
     from newsclean.cleaners.core import parse
     html = ("<html><head><title>Storm</title></head><body>"
             + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
     tree = parse(html)
-    read = [0]
-    real = lxml.html.HtmlElement.itertext
-
-    def counted(self: Any, *args: Any, **kwargs: Any) -> Iterator[str]:
-        for text in real(self, *args, **kwargs):
-            read[0] += len(text)
-            yield text
-
-    monkeypatch.setattr(lxml.html.HtmlElement, "itertext", counted)
+    read = itertext_read(monkeypatch)
     assert metadata._author_box_name(tree) == []
     assert read[0] <= len(html) // 10, read[0]   # read whole, each element would give the rest of the page
