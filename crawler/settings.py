@@ -69,6 +69,7 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOADER = "newsclean.crawler.components.politeness.PoliteDownloader"   # the per-domain bound holds at any delay; Retry-After pauses
+NEWSCLEAN_INFLIGHT_BYTES = 4 * 1024 * 1024   # bodies waiting for the pipelines + downloads in progress; no new request past it
 NEWSCLEAN_RETRY_AFTER_MAX = 120.0    # seconds: a site's Retry-After (429/503) is honoured up to this
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024   # a news page is < 2 MB; a 10 MB body is not an article
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newsclean.crawler.spiders.discovery import DiscoveryError, DocumentBomb, parse_feed, parse_sitemap, sitemaps_from_robots, sniff
+from newsclean.crawler.spiders.discovery import (DiscoveryError, DocumentBomb, iter_sitemap, parse_feed, parse_sitemap,
+                                                sitemaps_from_robots, sniff)
 
 BASE = "https://example.com/"
 
@@ -41,6 +42,20 @@ def test_news_sitemap_gives_publication_dates() -> None:
     assert [e.url for e in entries] == ["https://example.com/news/a-1/", "https://example.com/b/"]
     assert entries[0].date == datetime(2026, 3, 4, 5, 0, tzinfo=timezone.utc)
     assert entries[1].date == datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+
+def test_a_sitemaps_nodes_leave_its_document_as_its_entries_are_read() -> None:
+    """A sitemap waits in the spider's frontier for the whole crawl: its parsed tree held every
+    node until the last entry was fetched (3.5 MB for 12,000 URLs). Read entries are gone from it."""
+    body = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><!-- c --><other/>'
+            + b"".join(b"<url><loc>/p/%d/</loc></url>" % i for i in range(100)) + b"</urlset>")
+    kind, entries = iter_sitemap(body, BASE)
+    root = entries.gi_frame.f_locals["root"]   # the document the entries are read from
+    assert len(root) == 101
+    first = [next(entries) for _ in range(40)]
+    assert len(root) == 60
+    assert [e.url for e in first + list(entries)] == [f"https://example.com/p/{i}/" for i in range(100)]
+    assert len(root) == 0
 
 
 def test_sitemap_index_resolves_relative_locs_and_gzip() -> None:

@@ -82,6 +82,33 @@ def test_per_site_concurrency_bound_holds_without_a_delay(site_factory, tmp_path
     assert site.most == bound, f"{site.most} requests in flight at once, bound {bound}"
 
 
+def test_bodies_in_flight_are_bounded_in_bytes(site_factory, tmp_path: Path) -> None:
+    """NEWSCLEAN_INFLIGHT_BYTES: no request starts while the bodies in flight (downloads in
+    progress, at the crawl's mean response size, and responses waiting for the pipelines) reach
+    the bound. Pages of ~200 KB under a 600 KB bound: a few at once, not the 16 the concurrency
+    settings allow (before: 16 at the server at once). Every page is still written."""
+    site = site_factory(30, hold=0.3)
+    padding = "<!-- " + "x" * 200_000 + " -->"
+    for url in site.urls:
+        path = url.split(site.server.base_url, 1)[1]
+        site.script[path] = [Reply((ARTICLE.format(title=f"Story {path}") + padding).encode())]
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+                      "-s", f"NEWSCLEAN_INFLIGHT_BYTES={600 * 1024}", "-s", "NEWSCLEAN_CLEAN_WORKERS=0")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 30
+    assert 1 <= site.most <= 4, f"{site.most} requests in flight at once under a 600 KB bound, pages of 200 KB"
+
+
+def test_no_bound_on_bodies_in_flight_at_zero(site_factory, tmp_path: Path) -> None:
+    """NEWSCLEAN_INFLIGHT_BYTES=0: only the concurrency settings bound the requests in flight."""
+    site = site_factory(12, hold=0.4)
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6", "-s", "NEWSCLEAN_INFLIGHT_BYTES=0",
+                      "-s", "NEWSCLEAN_CLEAN_WORKERS=0")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 12
+    assert site.most == 6
+
+
 def retry_gap(site: Site, path: str) -> tuple[float, float]:
     """Seconds from the 429/503 answer of ``path`` to its retry, and to the next request of any article."""
     (t_refused,) = [t for t, p, s in site.times if p == path and s in (429, 503)]

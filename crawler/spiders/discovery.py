@@ -188,7 +188,10 @@ def iter_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "u
 
 
 def _sitemap_entries(root: etree._Element, base_url: str) -> Iterator[Entry]:
-    for node in root:
+    # Each node leaves the document as it is read: a sitemap waits in the spider's frontier for
+    # the whole crawl, and its tree held all its nodes to the end (3.5 MB for 12,000 URLs).
+    while (node := next(iter(root), None)) is not None:
+        root.remove(node)
         if _local(node.tag) not in ("sitemap", "url"):
             continue
         loc = lastmod = news_date = title = None
