@@ -187,8 +187,15 @@ _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive
                         rf"associate|assistant|head)\s+)*{_ROLE_WORD}", re.I)
 
 
+#: The job title Korean and Japanese bylines print after every name ("신현주 기자", "山田太郎 記者"):
+#: reporter, (senior, chief) reporter, correspondent.
+_ROLE_SUFFIX = re.compile(r"(?<=\S)\s*(?:(?:선임|수석)?기자|특파원|記者|特派員)$")
+
+
 def _without_role(part: str) -> str:
-    """``part`` without a job title after a name of two or more words ("AAA Travel Editor" stays)."""
+    """``part`` without a job title after a name of two or more words ("AAA Travel Editor" stays),
+    or after any name in the languages that print one with every byline."""
+    part = _ROLE_SUFFIX.sub("", part)
     m = _ROLE_AFTER.match(part) if len(part.split()) >= 3 else None
     name = m.group(1) if m else ""
     if (name[:1].isupper() and _name_shaped(name) and not name.startswith("The ")   # "The Currency editors"
@@ -367,6 +374,10 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.authors = _visible_authors(tree)
     else:
         house = _house_keys(meta, article)
+        # the site's own name beside a person's (two author tags: "Hankook Ilbo", "Jane Doe") credits
+        # the publisher, not a writer
+        people = [a for a in md.authors if _house_key(a) not in house]
+        md.authors = people or md.authors
         if all(_house_key(a) in house or _handle(a) for a in md.authors):
             # the site's own name stands in for a byline (schema.org wants an author; CMSs fill in
             # the publisher): a person's byline printed on the page says more

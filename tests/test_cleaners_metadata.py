@@ -247,6 +247,27 @@ def test_author_box_with_a_bio_names_the_writer() -> None:
     assert _md(_page(head=head, body=body)).authors == ["Tom Okafor"]
 
 
+def test_site_name_beside_a_writer_is_no_author() -> None:
+    # two author tags, the site's own name and the reporter's: the house credit is left out
+    head = ('<meta property="og:site_name" content="Harbour Daily"><meta name="author" content="Harbour Daily">'
+            '<meta name="author" content="Rosa Delacroix">')
+    assert _md(_page(head=head)).authors == ["Rosa Delacroix"]
+    # an agency beside the writer is no house name: it stays
+    head = '<meta property="og:site_name" content="Harbour Daily"><meta name="author" content="Rosa Delacroix">'
+    head += '<meta name="author" content="dpa">'
+    assert _md(_page(head=head)).authors == ["Rosa Delacroix", "dpa"]
+
+
+def test_reporter_title_after_a_korean_or_japanese_byline() -> None:
+    # "기자" / "記者" (reporter) follows every name in Korean and Japanese bylines
+    head = ('<meta property="og:site_name" content="한국일보"><meta name="author" content="한국일보">'
+            '<meta name="author" content="신현주 기자">')
+    assert _md(_page(head=head)).authors == ["신현주"]
+    ld = {"@type": "NewsArticle", "headline": "港の橋", "author": [{"@type": "Person", "name": "山田太郎 記者"},
+                                                                 {"@type": "Person", "name": "김민수 특파원"}]}
+    assert _md(_page(ld=ld)).authors == ["山田太郎", "김민수"]
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
