@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,8 +17,9 @@ import pytest
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html
 from newsclean.cleaners.templates import page_blocks
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
-from newsclean.crawler.components.pool import (FAULTS_ENV, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED, STAT_TIMEOUTS,
-                                               TRIM_AFTER_BYTES, WORKER_NICE, PoolCleaner, StallProbe)
+from newsclean.crawler.components.pool import (FAULTS_ENV, LARGE_PAGE_BYTES, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED,
+                                               STAT_TIMEOUTS, TRIM_AFTER_BYTES, WORKER_NICE, PoolCleaner, StallProbe, _Task,
+                                               _Tasks)
 
 from newsclean.output.dedup import TextDigest
 
@@ -82,6 +84,42 @@ def test_pool_results_equal_inline_and_learning_is_the_same(tmp_path: Path) -> N
     # Both learned the same state, and saved it on close.
     assert pool_book.get("t").to_dict() == inline_book.get("t").to_dict()
     assert (tmp_path / "b" / "templates" / "t.json").exists()
+
+
+def test_large_pages_are_cleaned_one_at_a_time_and_smaller_ones_pass_them() -> None:
+    """Cleaning a page grows its worker by ~10x its size: two workers on two 2 MB pages at once
+    were a crawl's highest moments. A worker skips a large page while another cleans one."""
+    def task(size: int) -> _Task:
+        return _Task(CleanJob(b"x" * size, f"http://t.test/{size}", "t", SiteRules(name="t")), 0, frozenset(), None, None)
+
+    large1, large2, small1, small2 = task(LARGE_PAGE_BYTES), task(LARGE_PAGE_BYTES + 1), task(100), task(LARGE_PAGE_BYTES - 1)
+    tasks = _Tasks()
+    for t in (large1, large2, small1, small2):
+        tasks.put(t)
+    assert tasks.get() == (large1, True)
+    assert tasks.get() == (small1, False)     # large2 waits: large1 is being cleaned
+    assert tasks.get() == (small2, False)
+    got: list = []
+    waiter = threading.Thread(target=lambda: got.append(tasks.get()))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive() and not got      # only a large page is left, and one is being cleaned
+    tasks.large_done()
+    waiter.join(10)
+    assert got == [(large2, True)]
+    tasks.put(None)                           # the stop sign is never held back
+    assert tasks.get() == (None, False)
+
+
+def test_a_pool_with_large_pages_gives_what_inline_cleaning_gives(tmp_path: Path) -> None:
+    padding = "<!-- " + "x" * LARGE_PAGE_BYTES + " -->"
+    rules = SiteRules(name="t")
+    jobs = [CleanJob(article(i, padding if i % 3 == 0 else ""), f"http://t.test/news/{i}.html", "t", rules)
+            for i in range(36)]
+    inline = run_all(InlineCleaner(TemplateBook(tmp_path / "a"), 10.0), jobs)
+    pool = run_all(PoolCleaner(TemplateBook(tmp_path / "b"), 10.0, 2, stats=Stats()), jobs)
+    assert [as_tuple(r) for r in pool] == [as_tuple(r) for r in inline]
+    assert all(isinstance(r, Article) for r in pool)
 
 
 def test_articles_come_back_with_their_texts_digest() -> None:

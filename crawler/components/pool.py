@@ -35,13 +35,13 @@ This module imports no Scrapy at module level: workers import it to find their e
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gc
 import itertools
 import logging
 import multiprocessing
 import os
-import queue
 import signal
 import sys
 import threading
@@ -93,6 +93,13 @@ WORKER_NICE = 5
 #: CPU a page on average (the trim, and the page faults of growing the heap again: 77 -> 271 a
 #: page). After every page it cost 2.7 ms.
 TRIM_AFTER_BYTES = 512 * 1024
+
+#: Pages of this many bytes or more are cleaned one at a time across the pool's workers (the
+#: others take the smaller pages queued behind them): cleaning a page grows its worker by ~10x
+#: its size at the peak (fundus-dev: +20 MB for a 2.1 MB page, +9-11 MB for 1.1-1.6 MB, +3 MB
+#: for 230 KB), so two workers on two such pages at once were the crawl's highest moments, and
+#: a longer crawl met more of them. One page in 30 of fundus-dev is this large.
+LARGE_PAGE_BYTES = 1024 * 1024
 
 #: Test hook, inert unless set: ``NEWSCLEAN_TEST_FAULTS="hang=MARK,crash=MARK,stall=MARK"`` makes
 #: a worker sleep forever / ``os._exit`` / sleep twice the timeout before cleaning (a worker the
@@ -237,6 +244,44 @@ class _Task:
     owner: PoolCleaner   # the crawler's cleaner: its timeout, stats and event loop
 
 
+class _Tasks:
+    """The pool's pages, taken in arrival order, except that at most one page of
+    :data:`LARGE_PAGE_BYTES` or more is cleaned at a time: a worker skips a large page while
+    another cleans one and takes the next smaller page instead (the learning window, not the
+    order of cleaning, decides what a page is cleaned with). ``None`` stops a worker's thread."""
+
+    def __init__(self) -> None:
+        self._items: collections.deque[_Task | None] = collections.deque()
+        self._cond = threading.Condition()
+        self._large_busy = False
+
+    def put(self, task: _Task | None) -> None:
+        with self._cond:
+            self._items.append(task)
+            self._cond.notify()
+
+    def get(self) -> tuple[_Task | None, bool]:
+        """The next task this worker may take, and whether it is a large page (then
+        :meth:`large_done` must follow); waits while there is none."""
+        with self._cond:
+            while True:
+                for i, task in enumerate(self._items):
+                    large = task is not None and len(task.job.html) >= LARGE_PAGE_BYTES
+                    if not (large and self._large_busy):
+                        del self._items[i]
+                        self._large_busy = self._large_busy or large
+                        return task, large
+                self._cond.wait()
+
+    def large_done(self) -> None:
+        with self._cond:
+            self._large_busy = False
+            self._cond.notify_all()
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
 class _Slot:
     """One worker process and the thread that feeds it; replaces the process when it dies."""
 
@@ -287,13 +332,16 @@ class _Slot:
         except (EOFError, OSError):
             self.kill()            # retried with the first job
         while True:
-            task = self.pool.tasks.get()
+            task, large = self.pool.tasks.get()
             if task is None:
                 self.stop()
                 return
-            if task.future.cancelled():
-                continue
-            task.owner.deliver(task, self._do(task))
+            try:
+                if not task.future.cancelled():
+                    task.owner.deliver(task, self._do(task))
+            finally:
+                if large:
+                    self.pool.tasks.large_done()
 
     def _do(self, task: _Task) -> tuple[Cleaned, frozenset[int] | None]:
         """Clean the task's page; a page that times out is cleaned once more in a fresh worker."""
@@ -414,7 +462,7 @@ class WorkerPool:
             _short_socket_dir()
             _no_resource_tracker()
             self.ctx.set_forkserver_preload(["newsclean.crawler.components.worker_preload"])
-        self.tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self.tasks = _Tasks()
         self.closed = False
         self.users = 0        # PoolCleaners using the shared pool now
         self.max_timeout = 0.0
