@@ -606,7 +606,8 @@ def prune_titled_blocks(tree: etree._Element) -> int:
 
 def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
     """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds),
-    and lists of teaser cards (linked headline and excerpt per item) of any length."""
+    and lists of teaser cards (linked headline and excerpt per item) of any length; not a list
+    that a sentence right before it announces (``_announced``)."""
     m = m or Measures(tree)
     return drop_topmost(link_dense_blocks(tree, m, min_links=min_links, ratio=ratio))
 
@@ -618,17 +619,33 @@ def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, 
         n = m.text(el)
         if n == 0:
             continue
-        if el.tag in ("ul", "ol") and _teaser_cards(el) and not m.data[el][4]:
+        listed = el.tag in ("ul", "ol")
+        if listed and _teaser_cards(el) and not m.data[el][4]:
             # excerpts of two cards can look like prose paragraphs: only an h1 protects a card list
-            victims.append(el)
+            if not _announced(el):
+                victims.append(el)
             continue
         if n > 3000:
             continue
         links = m.links(el)
         if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
-                and not m.body_like(el):
+                and not m.body_like(el) and not (listed and _announced(el)):
             victims.append(el)
     return victims
+
+
+#: A list is announced by a sentence of at least this many words that ends with a colon.
+ANNOUNCING_WORDS = 5
+
+
+def _announced(el: etree._Element) -> bool:
+    """A list the text right before it announces ("Here are some of the courses you can take:")
+    with text after it: part of the article's run, not a block of links beside it."""
+    before, after = el.getprevious(), el.getnext()
+    if before is None or after is None or not isinstance(before.tag, str) or before.tail and before.tail.strip():
+        return False
+    intro = "".join(before.itertext()).split()
+    return len(intro) >= ANNOUNCING_WORDS and intro[-1].endswith(":") and text_len(after) > 0
 
 
 #: An ``<article>`` element with this much text outside links marks the story (cards of other

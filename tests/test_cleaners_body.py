@@ -393,6 +393,32 @@ def test_list_items_that_only_contain_links_in_prose_are_kept() -> None:
     assert PARAS[2][:90] in text
 
 
+#: Linked items of a list, mostly link text (a course or an event list of the article's own).
+LINKED_ITEMS = ["The lamp room open day at the harbour", "Guided tours of the old boat shed",
+                "An evening in the museum's workshop"]
+
+
+def _announced_list_page(intro: str) -> str:
+    items = "".join(f"<li><a href='/events/{i}'>{t}</a> ({i + 2} hours)</li>" for i, t in enumerate(LINKED_ITEMS))
+    return _page("<article><div class='story'>" + f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p><p>{intro}</p><ul>{items}</ul>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>")
+
+
+def test_list_of_links_a_sentence_announces_is_kept() -> None:
+    # a sentence ending with a colon announces the list and the article goes on after it: the
+    # list is the article's, however much of it is links
+    text = _text(_announced_list_page("The harbour opens three of its buildings to visitors this spring:"))
+    assert all(item in text for item in LINKED_ITEMS)
+    assert PARAS[2][:60] in text
+
+
+def test_list_of_links_under_a_label_is_pruned() -> None:
+    # a label ("Related:") is no sentence announcing a list: a block of links beside the article
+    text = _text(_announced_list_page("Related stories:"))
+    assert not any(item in text for item in LINKED_ITEMS)
+    assert PARAS[2][:60] in text
+
+
 def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> None:
     lead = "The restored lamp photographed from the quay on the evening it was lit again."
     head = f"<meta name='description' content='{lead}'>"
