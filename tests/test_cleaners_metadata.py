@@ -268,6 +268,30 @@ def test_reporter_title_after_a_korean_or_japanese_byline() -> None:
     assert _md(_page(ld=ld)).authors == ["山田太郎", "김민수"]
 
 
+def test_title_punctuated_as_the_headline_shows_it() -> None:
+    # the declared title has the shown headline's words, punctuated otherwise: the page's is kept
+    for declared, shown in (("Harbour bridge vote - What the council decided", "Harbour bridge vote: What the council decided"),
+                            ("Will the harbour bridge open in 2026", "Will the harbour bridge open in 2026?"),
+                            ("*A Treatise on Harbour Bridges* (1792)", "A Treatise on Harbour Bridges (1792)")):
+        head = f'<meta property="og:title" content="{declared}">'
+        assert _md(_page(head=head, body=f"<h1>{shown}</h1>")).title == shown, declared
+    # quote marks alone: the declared title stays
+    head = '<meta property="og:title" content="The harbour\'s new bridge">'
+    assert _md(_page(head=head, body="<h1>The harbour’s new bridge</h1>")).title == "The harbour's new bridge"
+    # other words, or another case, are not punctuation
+    head = '<meta property="og:title" content="Harbour Bridge Vote - What The Council Decided">'
+    assert _md(_page(head=head, body="<h1>Harbour bridge vote: what the council decided</h1>")).title == \
+        "Harbour Bridge Vote - What The Council Decided"
+    # a kicker set apart by markup, not punctuation: the declared separator stays
+    head = '<meta property="og:title" content="Council - Harbour bridge vote: what was decided">'
+    body = '<h1><span class="kicker">Council</span> Harbour bridge vote: what was decided</h1>'
+    assert _md(_page(head=head, body=body)).title == "Council - Harbour bridge vote: what was decided"
+    # a newsroom's declared headline is its edited one
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote - What the council decided"}
+    assert _md(_page(ld=ld, body="<h1>Harbour bridge vote: What the council decided</h1>")).title == \
+        "Harbour bridge vote - What the council decided"
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
