@@ -135,6 +135,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
                 part = _without_role(part)
                 if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
+                part = part.strip(_NAME_EDGE_PUNCT)
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
     return names
@@ -213,6 +214,11 @@ def _without_byline_noise(name: str) -> str:
         out = _NOISE_ENDS.sub("", " ".join(out.split()).strip(" ,;|–—-")).strip(" ,;|–—-")
     m = _QUOTED.match(out)
     return m.group(1).strip() if m else out
+
+
+#: Punctuation a byline leaves at a name's ends: a label's colon ("Jane Doe:"), a separator
+#: before a second name or a date ("Jane Doe /"), a form's required-field mark ("Name *").
+_NAME_EDGE_PUNCT = " :/*|;,–—-"
 
 
 #: A newsroom's short code after a name: "Jane Doe (jdo)", "Jane Doe (jd.)".

@@ -292,6 +292,18 @@ def test_title_punctuated_as_the_headline_shows_it() -> None:
         "Harbour bridge vote - What the council decided"
 
 
+def test_punctuation_at_a_names_ends_is_no_part_of_it() -> None:
+    # a label's colon, a separator before the date, a trailing comma: bylines leave them at the name
+    for written in ("Rosa Delacroix:", "Rosa Delacroix /", "Rosa Delacroix -", "Rosa Delacroix ,", "- Rosa Delacroix -"):
+        head = f'<meta name="author" content="{written}">'
+        assert _md(_page(head=head)).authors == ["Rosa Delacroix"], written
+    body = '<h1>Harbour bridge vote</h1><div class="byline"><span class="author-name">Rosa Delacroix:</span></div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # inside a name it stays
+    head = '<meta name="author" content="Jean-Luc Okafor-Delacroix">'
+    assert _md(_page(head=head)).authors == ["Jean-Luc Okafor-Delacroix"]
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
