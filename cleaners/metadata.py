@@ -614,6 +614,8 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
         hits = list(islice(_byline_markups(tree), BYLINE_MARKUP_TRIES))
         for n, (el, found) in enumerate(hits):
+            if any(_in_comments(a) for a in (el, *el.iterancestors())):
+                continue   # a commenter's name, or a comment form's "Name (required)"
             names = _names(found)   # _names drops a printed date
             if names:
                 return _inner_names(el, names)
@@ -690,6 +692,16 @@ def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> boo
                 break
     rest = " ".join(" ".join(parts).split())
     return re.search(rf"(?<!\w){re.escape(name.split()[0])}(?!\w)", rest) is not None
+
+
+#: Class or id tokens of a comments section, a comment or its author ("comments", "comment-list",
+#: "comment-author", "commentlist"); not a post's state ("comments-open", "no-comments").
+_COMMENT_TOKEN = re.compile(r"(?i)(?:^|\s)comment(?!s-(?:open|closed)\b)[\w-]*")
+
+
+def _in_comments(el: etree._Element) -> bool:
+    """Whether ``el`` is a form (a comment form's "Name *") or a comment's block by its class or id."""
+    return el.tag == "form" or bool(_COMMENT_TOKEN.search(el.get("class") or "") or _COMMENT_TOKEN.search(el.get("id") or ""))
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose

@@ -304,6 +304,19 @@ def test_punctuation_at_a_names_ends_is_no_part_of_it() -> None:
     assert _md(_page(head=head)).authors == ["Jean-Luc Okafor-Delacroix"]
 
 
+def test_commenters_and_comment_forms_are_no_byline() -> None:
+    comments = ('<ol class="comment-list"><li><div class="comment-author vcard"><cite>Tom Okafor</cite> says:</div>'
+                '<p>The bridge should have been built years ago.</p></li></ol>'
+                '<form id="commentform"><p class="comment-form-author"><label for="author">Name *</label>'
+                '<input id="author" name="author"></p></form>')
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{comments}")).authors == []
+    body = f'<h1>Harbour bridge vote</h1><p class="meta">By <span class="author">Rosa Delacroix</span></p>{comments}'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # a post's comment state in its class is no comment
+    body = '<article class="post comments-open"><h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix</div></article>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
