@@ -518,7 +518,7 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
-    from newsclean.cleaners.train import fold_report, page_rows
+    from newsclean.cleaners.train import CURVE, fold_report, page_rows
 
     try:
         import sklearn  # noqa: F401
@@ -527,7 +527,7 @@ def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     # the scorer's input: each page cleaned again with the scorer off, its lines' features
     # (markup too) recorded from the tree they were extracted from
     return fold_report([(page_rows(r.doc.html, r.doc.url), r.doc.truth, r.doc.site) for r in rows], folds,
-                       snippets=[(r.doc.must, r.doc.must_not) for r in rows])
+                       snippets=[(r.doc.must, r.doc.must_not) for r in rows], thresholds=CURVE)
 
 
 def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:

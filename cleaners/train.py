@@ -16,6 +16,7 @@ Training needs scikit-learn (``pip install -e '.[train]'``); cleaning does not.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import re
 import sys
@@ -34,6 +35,8 @@ TREES = 120
 DEPTH = 3
 LEARNING_RATE = 0.1
 THRESHOLD = 0.5
+#: The drop thresholds whose held-fold figures ``bench --folds`` prints (the trade-off curve).
+CURVE = (0.5, 0.6, 0.7, 0.8, 0.9)
 SCOPE = "edges"
 
 
@@ -130,54 +133,113 @@ def _snippet_figures(pages: Sequence[Sequence[str]], snippets: Sequence[tuple[tu
     return sum(c[2] for c in counts), sum(c[0] for c in counts) / max(1, sum(c[1] for c in counts))
 
 
+def leak_positions(pages: Sequence[tuple[PageFeatures, str, Sequence[str]]]) -> dict[str, int]:
+    """Where the must-not snippets kept in bodies sit, for ``(page features, truth, must-not
+    snippets)`` pages: ``tail`` or ``head`` when no article line (by the truth, :func:`labels`) of
+    another block lies between the snippet's line and that end of the body (what a scorer walking
+    inward from the ends can reach without taking article text), else ``middle``; ``pages`` the
+    leaky pages and ``edge_pages`` those whose every kept snippet is at an end."""
+    from newsclean.cleaners.bench import _words
+
+    out = {"tail": 0, "head": 0, "middle": 0, "pages": 0, "edge_pages": 0}
+    for page, truth, must_not in pages:
+        starts: list[int] = []   # each line's first word in the body's words
+        words: list[str] = []
+        for line in page.lines:
+            starts.append(len(words))
+            words += _words(line).split()
+        body = " ".join(words)
+        article = [not bad for bad in labels(page.lines, truth)]
+        at_ends = []
+        for snippet in filter(None, map(_words, must_not)):
+            i = body.find(snippet)   # as bench.snippet_counts finds it
+            if i < 0:
+                continue
+            word = body[:i].count(" ")
+            k = max(j for j, start in enumerate(starts) if start <= word)
+            others = [j for j in range(len(page.lines)) if article[j] and page.groups[j] != page.groups[k]]
+            where = "tail" if not any(j > k for j in others) else "head" if not any(j < k for j in others) else "middle"
+            out[where] += 1
+            at_ends.append(where != "middle")
+        if at_ends:
+            out["pages"] += 1
+            out["edge_pages"] += all(at_ends)
+    return out
+
+
 def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
-                snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None, **fit_args: Any) -> list[str]:
+                snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+                thresholds: Sequence[float] = (), **fit_args: Any) -> list[str]:
     """The scorer on site-grouped folds of ``(page features, truth, site)`` pages (the body as the
     cleaner gives it with the scorer off, :func:`page_rows`): for each fold, a model fitted on
     the other folds' pages scores the held fold. Printed: F1 without -> with the scorer on the held
     fold and on the training folds, and the gap between the two gains (what the fit does not carry
     over); with ``snippets`` (each page's must-have and must-not snippets, WCXB's), the held
-    folds' leaky pages and must-have snippets found too."""
+    folds' leaky pages and must-have snippets found too, and where the kept must-not snippets sit
+    in the bodies (:func:`leak_positions`); with ``thresholds``, the same models with each of
+    those drop thresholds: the trade-off between leaks and article text on the held folds."""
     from newsclean.cleaners.bench import site_fold
 
     out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one):"]
-    before: list[Sequence[str]] = []   # each held page's lines, without and with the scorer
-    after: list[Sequence[str]] = []
-    held_truths: list[str] = []
-    held_snippets: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-    train_gains = []
     marks = list(snippets) if snippets is not None else [((), ())] * len(pages)
+    models: list[tuple[LineModel, list[int], list[int]]] = []   # per fold: its model, held and training pages
     for k in range(folds):
-        in_fold = [site_fold(site, folds) == k for _, _, site in pages]
-        train = [(page, truth) for (page, truth, _), held_ in zip(pages, in_fold) if not held_]
-        held = [(page, truth) for (page, truth, _), held_ in zip(pages, in_fold) if held_]
+        held = [i for i, (_, _, site) in enumerate(pages) if site_fold(site, folds) == k]
+        train = [i for i, (_, _, site) in enumerate(pages) if site_fold(site, folds) != k]
         if not held or not train:
             continue
         try:
-            model = fit(train, **fit_args)
+            models.append((fit([pages[i][:2] for i in train], **fit_args), held, train))
         except ValueError as exc:
             out.append(f"  fold {k}: not scored ({exc})")
-            continue
-        held_f = [(_kept(model, page), truth) for page, truth in held]
-        train_f = [(_kept(model, page), truth) for page, truth in train]
-        h0 = _f1([(page.lines, truth) for page, truth in held])
-        h1, t0, t1 = _f1(held_f), _f1([(p.lines, t) for p, t in train]), _f1(train_f)
-        train_gains.append(t1 - t0)
-        before += [page.lines for page, _ in held]
-        after += [lines for lines, _ in held_f]
-        held_truths += [truth for _, truth in held]
-        held_snippets += [m for m, held_ in zip(marks, in_fold) if held_]
-        out.append(f"  fold {k}: held {len(held):>4} pages F1 {h0:.4f} -> {h1:.4f} ({h1 - h0:+.4f}); "
-                   f"training folds F1 {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f})")
-    if before:
-        b, a = _f1(list(zip(before, held_truths))), _f1(list(zip(after, held_truths)))
-        fitted = sum(train_gains) / len(train_gains)
-        out.append(f"  all held folds: F1 {b:.4f} -> {a:.4f} ({a - b:+.4f}); mean gain on the training folds "
-                   f"{fitted:+.4f}; gap {fitted - (a - b):+.4f}")
-        if any(must or must_not for must, must_not in held_snippets):
+
+    def scored(threshold: float | None, per_fold: list[str] | None) -> tuple[float, float, float, list[list[str]], list[int]]:
+        """Held F1 off and on, the mean gain on the training folds, the held pages' lines on, the pages."""
+        after: list[list[str]] = []
+        held_all: list[int] = []
+        gains = []
+        for model, held, train in models:
+            if threshold is not None:
+                model = dataclasses.replace(model, threshold_drop=threshold)
+            held_f = [(_kept(model, pages[i][0]), pages[i][1]) for i in held]
+            h0 = _f1([(pages[i][0].lines, pages[i][1]) for i in held])
+            h1 = _f1(held_f)
+            t0 = _f1([(pages[i][0].lines, pages[i][1]) for i in train])
+            t1 = _f1([(_kept(model, pages[i][0]), pages[i][1]) for i in train])
+            gains.append(t1 - t0)
+            after += [lines for lines, _ in held_f]
+            held_all += held
+            if per_fold is not None:
+                per_fold.append(f"  fold {site_fold(pages[held[0]][2], folds)}: held {len(held):>4} pages F1 {h0:.4f} -> "
+                                f"{h1:.4f} ({h1 - h0:+.4f}); training folds F1 {t0:.4f} -> {t1:.4f} ({t1 - t0:+.4f})")
+        b = _f1([(pages[i][0].lines, pages[i][1]) for i in held_all])
+        a = _f1([(lines, pages[i][1]) for lines, i in zip(after, held_all)])
+        return b, a, sum(gains) / len(gains), after, held_all
+
+    if not models:
+        return out
+    fold_lines: list[str] = []
+    b, a, fitted, after, held_all = scored(None, fold_lines)
+    out = out[:1] + sorted(out[1:] + fold_lines, key=lambda line: int(line.split(":")[0].split()[-1]))
+    out.append(f"  all held folds: F1 {b:.4f} -> {a:.4f} ({a - b:+.4f}); mean gain on the training folds "
+               f"{fitted:+.4f}; gap {fitted - (a - b):+.4f}")
+    held_snippets = [marks[i] for i in held_all]
+    with_snippets = any(must or must_not for must, must_not in held_snippets)
+    before = [pages[i][0].lines for i in held_all]
+    if with_snippets:
+        (l0, m0), (l1, m1) = _snippet_figures(before, held_snippets), _snippet_figures(after, held_snippets)
+        out.append(f"  all held folds: leaky pages {l0} -> {l1} of {len(before)}; "
+                   f"must-have snippets {100 * m0:.2f}% -> {100 * m1:.2f}%")
+        at = leak_positions([(pages[i][0], pages[i][1], marks[i][1]) for i in held_all])
+        out.append(f"  kept must-not snippets (scorer off): {at['tail']} at the tail, {at['head']} at the head, "
+                   f"{at['middle']} behind article text; leaky pages all at an end {at['edge_pages']} of {at['pages']}")
+    for threshold in thresholds:
+        b, a, fitted, after, _ = scored(threshold, None)
+        line = f"  threshold {threshold:.2f}: held F1 {b:.4f} -> {a:.4f} ({a - b:+.4f}), gap {fitted - (a - b):+.4f}"
+        if with_snippets:
             (l0, m0), (l1, m1) = _snippet_figures(before, held_snippets), _snippet_figures(after, held_snippets)
-            out.append(f"  all held folds: leaky pages {l0} -> {l1} of {len(before)}; "
-                       f"must-have snippets {100 * m0:.2f}% -> {100 * m1:.2f}%")
+            line += f"; leaky pages {l0} -> {l1}; must-have {100 * m0:.2f}% -> {100 * m1:.2f}%"
+        out.append(line)
     return out
 
 

@@ -14,8 +14,8 @@ import pytest
 from newsclean.cleaners import linescore
 from newsclean.cleaners.core import CleanOptions, clean_html
 from newsclean.cleaners.core import parse
-from newsclean.cleaners.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, features,
-                                          load_model, page_features)
+from newsclean.cleaners.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, PageFeatures,
+                                          features, load_model, page_features)
 from newsclean.cleaners.train import labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
@@ -188,14 +188,44 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     # with each page's snippets (WCXB's must-have and must-not), the held folds' leaky pages too
     marks = [(("oak piles had split",), (tail[0],)) for tail in (tails[i % len(tails)] for i in range(len(sites)))]
     with_snippets = fold_report(pages, 2, snippets=marks, trees=5, depth=2)
-    assert with_snippets[:-1] == out
-    assert with_snippets[-1].startswith(f"  all held folds: leaky pages {len(sites)} -> ")
-    assert f"of {len(sites)}; must-have snippets 100.00% -> 100.00%" in with_snippets[-1]
+    assert with_snippets[:-2] == out
+    assert with_snippets[-2].startswith(f"  all held folds: leaky pages {len(sites)} -> ")
+    assert f"of {len(sites)}; must-have snippets 100.00% -> 100.00%" in with_snippets[-2]
+    # where the kept must-not snippets sit: every one in the tail run after the article
+    assert with_snippets[-1] == (f"  kept must-not snippets (scorer off): {len(sites)} at the tail, 0 at the head, "
+                                 f"0 behind article text; leaky pages all at an end {len(sites)} of {len(sites)}")
+    # the trade-off curve: the same fold models with other drop thresholds, one line each; at
+    # the models' own threshold the figures above, at 1.0 nothing dropped
+    curve = fold_report(pages, 2, snippets=marks, thresholds=(0.5, 1.0), trees=5, depth=2)
+    assert curve[:-2] == with_snippets
+    leaky_after = with_snippets[-2].split(" -> ")[1].split(" of")[0]
+    held_f1 = out[-1].split("F1 ")[1].split(" (")[0]   # "off -> on"
+    assert curve[-2].startswith(f"  threshold 0.50: held F1 {held_f1} (")
+    assert f"; leaky pages {len(sites)} -> {leaky_after}; must-have 100.00% -> 100.00%" in curve[-2]
+    assert curve[-1].startswith("  threshold 1.00: held F1 ") and "(+0.0000), gap " in curve[-1]
+    assert curve[-1].endswith(f"; leaky pages {len(sites)} -> {len(sites)}; must-have 100.00% -> 100.00%")
     # one site only: no fold has both training and held pages: nothing scored, nothing raised
     assert fold_report(pages[:1] * 3, 2) == out[:1]
     # training pages whose lines are all article text: that fold says why it is not scored
     clean = [(page_features(BODY), "\n".join(BODY), site) for site in sites]
     assert all("not scored (too little training data" in line for line in fold_report(clean, 2)[1:])
+
+
+def test_leak_positions_tell_the_ends_from_the_middle() -> None:
+    """A kept must-not snippet is at the tail (or the head) when no article line of another block
+    lies between it and that end, else behind article text: what an edge scorer cannot reach."""
+    from newsclean.cleaners.train import leak_positions
+
+    truth = "\n".join(BODY)
+    lines = ["Stay connected with me!", *BODY[:2], "Sign up for the weekly letter", *BODY[2:], *TAILS["bio"]]
+    leaky = (page_features(lines), truth, ("Stay connected", "the WEEKLY letter", "Mara covers the coast", "absent"))
+    at_tail = (page_features(BODY + TAILS["newsletter"]), truth, ("sign up now",))
+    clean = (page_features(BODY), truth, ("sign up now",))
+    assert leak_positions([leaky]) == {"tail": 1, "head": 1, "middle": 1, "pages": 1, "edge_pages": 0}
+    assert leak_positions([leaky, at_tail, clean]) == {"tail": 2, "head": 1, "middle": 1, "pages": 2, "edge_pages": 1}
+    # a snippet in the article's own block (the last paragraph's wrapper) is at the tail all the same
+    one_block = PageFeatures(BODY + ["Sign Up Now"], features(BODY + ["Sign Up Now"]), [0, 1, 2, 3, 4, 4])
+    assert leak_positions([(one_block, truth, ("sign up now",))])["tail"] == 1
 
 
 # -- markup: a page of our own with a pitch and a bio inside the article's container -------------
