@@ -937,12 +937,6 @@ def _without_piped_tail(title: str | None) -> str | None:
     if len(parts) == 2 and len(parts[1].split()) <= PIPED_TAIL_MAX_WORDS and len(parts[0].split()) >= PIPED_HEAD_MIN_WORDS:
         return parts[0]
     return title
-    head, tail = title[: seps[-1].start()], title[seps[-1].end():]
-    # one pipe only: of "Site | Section | Headline" and "Headline | Section" (the site's part
-    # cut before) no part is known to be the tail
-    if len(seps) == 1 and len(tail.split()) <= PIPED_TAIL_MAX_WORDS and len(head.split()) >= PIPED_HEAD_MIN_WORDS:
-        return head
-    return title
 
 
 def _strip_site(title: str, site_name: str | None, url: str | None = None) -> str:
