@@ -86,14 +86,15 @@ def test_bodies_in_flight_are_bounded_in_bytes(site_factory, tmp_path: Path) -> 
     """NEWSCLEAN_INFLIGHT_BYTES: no request starts while the bodies in flight (downloads in
     progress, at the crawl's mean response size, and responses waiting for the pipelines) reach
     the bound. Pages of ~200 KB under a 600 KB bound: a few at once, not the 16 the concurrency
-    settings allow (before: 16 at the server at once). Every page is still written."""
+    settings allow (before: 16 at the server at once). Every page is still written. The bound is
+    read as any number the command line accepts ("6.144e5" was a traceback as an int setting)."""
     site = site_factory(30, hold=0.3)
     padding = "<!-- " + "x" * 200_000 + " -->"
     for url in site.urls:
         path = url.split(site.server.base_url, 1)[1]
         site.script[path] = [Reply((ARTICLE.format(title=f"Story {path}") + padding).encode())]
     proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-                      "-s", f"NEWSCLEAN_INFLIGHT_BYTES={600 * 1024}", "-s", "NEWSCLEAN_CLEAN_WORKERS=0")
+                      "-s", "NEWSCLEAN_INFLIGHT_BYTES=6.144e5", "-s", "NEWSCLEAN_CLEAN_WORKERS=0")   # 600 KB, as a number
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(read_parts(tmp_path / "out")) == 30
     assert 1 <= site.most <= 4, f"{site.most} requests in flight at once under a 600 KB bound, pages of 200 KB"

@@ -73,7 +73,8 @@ class PoliteDownloader(Downloader):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.inflight_bytes = crawler.settings.getint("NEWSCLEAN_INFLIGHT_BYTES", 0)   # <= 0: no bound
+        # <= 0: no bound; read as a number (the command line checks it as one: "4e6" is one)
+        self.inflight_bytes = int(crawler.settings.getfloat("NEWSCLEAN_INFLIGHT_BYTES", 0))
         self._estimate = float(GUESSED_BODY_BYTES)
         self._seen = (0, 0)   # (responses, bytes) the estimate has taken in
 
