@@ -37,7 +37,8 @@ from newsclean.cleaners import blocks
 from newsclean.cleaners.dom import HEADINGS, link_text_len
 
 #: The model file format; a file of another version is refused (its features may differ).
-MODEL_VERSION = 2
+#: 3: the scope "tail" and a block of prose's own threshold (``prose_threshold``).
+MODEL_VERSION = 3
 MODEL_FILE = Path(__file__).with_name("line_model.json")
 
 #: A line's text features.
@@ -312,8 +313,9 @@ class LineModel:
     depth: int
     base: float             # the initial log-odds
     threshold_drop: float   # a block is dropped when its lines' mean probability is above this ...
-    scope: str              # ... where the scope allows: "edges" (head/tail runs of blocks) or "any"
+    scope: str              # ... where the scope allows: "tail" (the tail run of blocks), "edges" (head and tail) or "any"
     meta: dict[str, Any]
+    prose_threshold: float = 0.0   # a block holding a paragraph of prose needs this much (at least threshold_drop)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LineModel:
@@ -328,7 +330,7 @@ class LineModel:
             arrays[key] = arr
         return cls(**arrays, depth=int(data["depth"]), base=float(data["base"]),
                    threshold_drop=float(data["threshold_drop"]), scope=str(data["scope"]),
-                   meta=dict(data.get("meta") or {}))
+                   meta=dict(data.get("meta") or {}), prose_threshold=float(data.get("prose_threshold", 0.0)))
 
     def to_dict(self) -> dict[str, Any]:
         trees = []
@@ -336,7 +338,8 @@ class LineModel:
             trees.append({key: getattr(self, key)[t].tolist()
                           for key in ("feature", "threshold", "left", "right", "value")})
         return {"version": MODEL_VERSION, "features": list(FEATURES), "depth": self.depth, "base": self.base,
-                "threshold_drop": self.threshold_drop, "scope": self.scope, "meta": self.meta, "trees": trees}
+                "threshold_drop": self.threshold_drop, "prose_threshold": self.prose_threshold, "scope": self.scope,
+                "meta": self.meta, "trees": trees}
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """P(boilerplate) of each row of a feature matrix."""
@@ -354,23 +357,29 @@ class LineModel:
 
     def mask(self, page: PageFeatures) -> list[bool]:
         """Which lines to drop: the blocks whose lines' mean probability (weighted by their
-        characters) is over ``threshold_drop``; with scope "edges" only the unbroken runs of such
-        blocks at the head and the tail; never every line."""
+        characters) is over ``threshold_drop`` (over ``prose_threshold`` for a block that holds
+        a paragraph of prose: the article's last paragraph is one, a pitch rarely); with scope
+        "tail" only the unbroken run of such blocks at the tail, with "edges" at the head too;
+        never every line."""
         n = len(page.lines)
         if not n:
             return []
         p = self.probabilities(page.x)
         weight: dict[int, float] = {}
         mass: dict[int, float] = {}
+        prose: set[int] = set()
         for g, pk, line in zip(page.groups, p, page.lines):
             w = len(line) + 1.0
             weight[g] = weight.get(g, 0.0) + w
             mass[g] = mass.get(g, 0.0) + w * float(pk)
+            if len(line) >= blocks.PROSE_CHARS and _SENTENCE_END.search(line):
+                prose.add(g)
         order = list(dict.fromkeys(page.groups))
-        over = {g: mass[g] / weight[g] > self.threshold_drop for g in order}
-        if self.scope == "edges":
+        prose_threshold = max(self.threshold_drop, self.prose_threshold)
+        over = {g: mass[g] / weight[g] > (prose_threshold if g in prose else self.threshold_drop) for g in order}
+        if self.scope in ("edges", "tail"):
             keep = set(order)
-            for run in (order, order[::-1]):
+            for run in ((order, order[::-1]) if self.scope == "edges" else (order[::-1],)):
                 for g in run:
                     if not over[g]:
                         break

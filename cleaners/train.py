@@ -34,10 +34,12 @@ _TOKENS = re.compile(r"\w+")
 TREES = 120
 DEPTH = 3
 LEARNING_RATE = 0.1
-THRESHOLD = 0.5
+THRESHOLD = 0.6
+#: A block holding a paragraph of prose (linescore.LineModel.mask) goes only over this.
+PROSE_THRESHOLD = 0.8
 #: The drop thresholds whose held-fold figures ``bench --folds`` prints (the trade-off curve).
 CURVE = (0.5, 0.6, 0.7, 0.8, 0.9)
-SCOPE = "edges"
+SCOPE = "tail"
 
 
 def _shingles(tokens: list[str]) -> list[tuple[str, ...]]:
@@ -74,7 +76,7 @@ def page_rows(html: str, url: str | None) -> PageFeatures:
 
 def fit(pages: Sequence[tuple[PageFeatures, str]], *, trees: int = TREES, depth: int = DEPTH,
         learning_rate: float = LEARNING_RATE, threshold: float = THRESHOLD, scope: str = SCOPE,
-        meta: dict[str, Any] | None = None) -> LineModel:
+        prose_threshold: float = PROSE_THRESHOLD, meta: dict[str, Any] | None = None) -> LineModel:
     """A model fitted to ``(page features, truth)`` pages; deterministic."""
     try:
         from sklearn.ensemble import GradientBoostingClassifier
@@ -92,11 +94,11 @@ def fit(pages: Sequence[tuple[PageFeatures, str]], *, trees: int = TREES, depth:
                                      random_state=0)
     clf.fit(x, y)
     info = {"lines": int(len(y)), "boilerplate_lines": int(y.sum()), "pages": len(xs), **(meta or {})}
-    return export(clf, y.mean(), threshold=threshold, scope=scope, meta=info)
+    return export(clf, y.mean(), threshold=threshold, scope=scope, prose_threshold=prose_threshold, meta=info)
 
 
 def export(clf: Any, prior: float, *, threshold: float = THRESHOLD, scope: str = SCOPE,
-           meta: dict[str, Any] | None = None) -> LineModel:
+           prose_threshold: float = PROSE_THRESHOLD, meta: dict[str, Any] | None = None) -> LineModel:
     """A fitted ``GradientBoostingClassifier`` (binary, log-loss) as a :class:`LineModel`;
     ``prior`` is the share of boilerplate lines it was fitted on (its initial log-odds)."""
     exported = []
@@ -110,7 +112,8 @@ def export(clf: Any, prior: float, *, threshold: float = THRESHOLD, scope: str =
                          "right": np.where(leaf, idx, t.children_right).tolist(),
                          "value": (clf.learning_rate * t.value[:, 0, 0]).tolist()})
     return LineModel.from_dict({"trees": exported, "depth": clf.max_depth, "base": math.log(prior / (1 - prior)),
-                                "threshold_drop": threshold, "scope": scope, "meta": meta or {}})
+                                "threshold_drop": threshold, "prose_threshold": prose_threshold, "scope": scope,
+                                "meta": meta or {}})
 
 
 def _f1(pages: Sequence[tuple[Sequence[str], str]]) -> float:
@@ -257,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trees", type=int, default=TREES)
     ap.add_argument("--depth", type=int, default=DEPTH)
     ap.add_argument("--threshold", type=float, default=THRESHOLD)
-    ap.add_argument("--scope", choices=("edges", "any"), default=SCOPE)
+    ap.add_argument("--prose-threshold", type=float, default=PROSE_THRESHOLD)
+    ap.add_argument("--scope", choices=("tail", "edges", "any"), default=SCOPE)
     args = ap.parse_args(argv)
     pages = []
     for dataset in args.dataset:
@@ -266,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{dataset}: {len(docs)} pages", file=sys.stderr)
     try:
         model = fit(pages, trees=args.trees, depth=args.depth, threshold=args.threshold, scope=args.scope,
+                    prose_threshold=args.prose_threshold,
                     meta={"datasets": sorted(p.name for p in args.dataset), "half": args.half})
     except ValueError as exc:
         raise SystemExit(f"newsclean.cleaners.train: {exc}") from None

@@ -5,6 +5,7 @@ the shipped model on pages of our own."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -40,11 +41,12 @@ TAILS = {
 
 
 def _stump(feature: str, threshold: float, below: float, above: float, *, drop: float = 0.5,
-           scope: str = "edges") -> LineModel:
+           scope: str = "edges", prose: float = 0.0) -> LineModel:
     """A one-split model: log-odds ``below`` where the feature is <= threshold, else ``above``."""
     tree = {"feature": [FEATURES.index(feature), -1, -1], "threshold": [threshold, 0.0, 0.0],
             "left": [1, 1, 2], "right": [2, 1, 2], "value": [0.0, below, above]}
-    return LineModel.from_dict({"trees": [tree], "depth": 1, "base": 0.0, "threshold_drop": drop, "scope": scope})
+    return LineModel.from_dict({"trees": [tree], "depth": 1, "base": 0.0, "threshold_drop": drop, "scope": scope,
+                                "prose_threshold": prose})
 
 
 # -- the model file ------------------------------------------------------------------------------
@@ -107,6 +109,28 @@ def test_edges_scope_drops_head_and_tail_runs_never_the_middle() -> None:
     assert removed == len("Menu") + len("Share") + len("Related")
     anywhere = _stump("log_chars", np.log1p(60), 5.0, -5.0, scope="any")
     assert anywhere.filter(lines)[0] == [BODY[0], BODY[1]]
+
+
+def test_tail_scope_drops_the_tail_run_only() -> None:
+    short_line = _stump("log_chars", np.log1p(60), 5.0, -5.0, scope="tail")
+    lines = ["Menu", BODY[0], "A short middle line", BODY[1], "Share", "Related"]
+    assert short_line.filter(lines) == (lines[:4], len("Share") + len("Related"))
+    assert short_line.filter(lines[:4]) == (lines[:4], 0)   # nothing at the tail: nothing goes
+
+
+def test_a_block_of_prose_goes_only_over_the_prose_threshold() -> None:
+    """A block holding a paragraph of prose (200 characters or more, ending like a sentence: the
+    article's last paragraph is one, a pitch rarely) needs the stronger evidence to go."""
+    assert len(BODY[2]) >= 200 and len(BODY[0]) < 200
+    late = _stump("rel_pos", 0.3, -5.0, 1.0, drop=0.6, scope="tail")   # P = .73 past the first third
+    lines = [BODY[0], BODY[1], BODY[2], "Sign up now", "Share"]
+    assert late.filter(lines)[0] == lines[:2]                            # no prose threshold: over .6
+    guarded = dataclasses.replace(late, prose_threshold=0.8)
+    assert guarded.filter(lines)[0] == lines[:3]                         # the walk stops at the prose
+    assert LineModel.from_dict(guarded.to_dict()).filter(lines)[0] == lines[:3]   # the file keeps it
+    assert dataclasses.replace(late, prose_threshold=0.7).filter(lines)[0] == lines[:2]
+    # a short last paragraph is no paragraph of prose: it goes with the pitch
+    assert guarded.filter([BODY[0], BODY[1], BODY[4], "Sign up now", "Share"])[0] == [BODY[0], BODY[1]]
 
 
 def test_edge_runs_are_the_head_and_tail_runs_over_the_threshold() -> None:
@@ -175,7 +199,7 @@ def test_fit_exports_what_scikit_learn_predicts() -> None:
 
 def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     from newsclean.cleaners.bench import site_fold
-    from newsclean.cleaners.train import fold_report
+    from newsclean.cleaners.train import THRESHOLD, fold_report
 
     sites = [f"site{i}.example" for i in range(12)]
     assert {site_fold(s, 2) for s in sites} == {0, 1}
@@ -196,11 +220,11 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
                                  f"0 behind article text; leaky pages all at an end {len(sites)} of {len(sites)}")
     # the trade-off curve: the same fold models with other drop thresholds, one line each; at
     # the models' own threshold the figures above, at 1.0 nothing dropped
-    curve = fold_report(pages, 2, snippets=marks, thresholds=(0.5, 1.0), trees=5, depth=2)
+    curve = fold_report(pages, 2, snippets=marks, thresholds=(THRESHOLD, 1.0), trees=5, depth=2)
     assert curve[:-2] == with_snippets
     leaky_after = with_snippets[-2].split(" -> ")[1].split(" of")[0]
     held_f1 = out[-1].split("F1 ")[1].split(" (")[0]   # "off -> on"
-    assert curve[-2].startswith(f"  threshold 0.50: held F1 {held_f1} (")
+    assert curve[-2].startswith(f"  threshold {THRESHOLD:.2f}: held F1 {held_f1} (")
     assert f"; leaky pages {len(sites)} -> {leaky_after}; must-have 100.00% -> 100.00%" in curve[-2]
     assert curve[-1].startswith("  threshold 1.00: held F1 ") and "(+0.0000), gap " in curve[-1]
     assert curve[-1].endswith(f"; leaky pages {len(sites)} -> {len(sites)}; must-have 100.00% -> 100.00%")
@@ -309,3 +333,46 @@ def test_a_block_goes_by_its_lines_mean_not_by_one_line() -> None:
     assert page.groups == [0, 1, 2, 2]
     assert short_line.mask(page) == [False] * 4
     assert short_line.drop_mask(lines) == [False, False, True, False]   # without the tree: lines
+
+
+# -- a pitch and a bio after the article's last paragraph, plain <p>s in its container ------------
+TIDE_URL = "https://tidewater.example/notes/eelgrass-count"
+LAST_PARAGRAPH = "The next count is in September."
+
+
+def _tide_page(with_pitch: bool) -> str:
+    html = (FIXTURES / "tail_pitch_bio.html").read_text("utf-8")
+    if not with_pitch:
+        html = html.split("<!-- pitch -->")[0] + html.split("<!-- /pitch -->")[1]
+    return html
+
+
+def test_a_tail_scorer_drops_the_pitch_and_the_bio_and_stops_at_the_short_last_paragraph(monkeypatch) -> None:
+    """The shipped settings (scope "tail", a block of prose needs more) on a page of our own: a
+    model that gives the body's last three lines P = .73 drops the heading, the pitch and the bio
+    that follow the article, and the walk stops at the article's short last paragraph. On the page
+    without them it takes that paragraph (flagged alike) but stops at the prose above it."""
+    shipped = linescore.shipped_model()
+    assert (shipped.scope, shipped.threshold_drop, shipped.prose_threshold) == ("tail", 0.6, 0.8)
+    last_three = dataclasses.replace(_stump("from_end", 2.0, 1.0, -5.0), scope=shipped.scope,
+                                     threshold_drop=shipped.threshold_drop, prose_threshold=shipped.prose_threshold)
+    monkeypatch.setattr(linescore, "shipped_model", lambda: last_three)
+    off = clean_html(_tide_page(True), TIDE_URL)
+    on = clean_html(_tide_page(True), TIDE_URL, options=CleanOptions(score_lines=True))
+    lines = off.text.split("\n")
+    assert lines[-3:] == ["Enjoyed this field note?", lines[-2], lines[-1]] and lines[-1].startswith("Jonas Ebbe is")
+    assert on.text.split("\n") == lines[:-3] and on.text.endswith(LAST_PARAGRAPH)
+    assert on.removed["line_scorer"] == sum(map(len, lines[-3:]))
+    short = clean_html(_tide_page(False), TIDE_URL, options=CleanOptions(score_lines=True))
+    assert short.text.split("\n") == lines[:4] and len(lines[3]) >= 200
+
+
+@pytest.mark.parametrize("with_pitch", [True, False])
+def test_the_shipped_model_keeps_the_articles_short_last_paragraph(with_pitch: bool) -> None:
+    """Switched on, the shipped model takes no line of the article, its short last paragraph
+    included, with or without the pitch and the bio after it. (It leaves the pitch and the bio,
+    plain <p>s of the body's own kind: see README.md on what it does not reach.)"""
+    off = clean_html(_tide_page(with_pitch), TIDE_URL)
+    on = clean_html(_tide_page(with_pitch), TIDE_URL, options=CleanOptions(score_lines=True))
+    article = off.text.split(LAST_PARAGRAPH)[0] + LAST_PARAGRAPH
+    assert on.text.startswith(article)
