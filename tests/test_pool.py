@@ -305,6 +305,7 @@ def test_workers_are_warm_before_their_first_page() -> None:
 
 def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     # What the workers' forkserver loads is one copy shared by every worker: the language model,
+    # the promotion regexes (compiled on first use),
     # and jusText's stoplist of all languages, which each worker built on its first jusText
     # fallback before. The stoplist's words are held once (trafilatura's tuple of them and
     # jusText's lower-cased set were two copies: 12 MB) and are every language's words, lower-cased.
@@ -314,12 +315,14 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
             "from justext.utils import get_stoplist, get_stoplists\n"
             "from trafilatura import external\n"
             "from newsclean.cleaners.core import _identifier\n"
+            "from newsclean.cleaners.lines import _promo_split\n"
             "words = define_stoplist(external.JT_STOPLIST)\n"
             "ids = {id(w) for w in words}\n"
             "print(words == frozenset(w.lower() for lang in get_stoplists() for w in get_stoplist(lang)),\n"
             "      len(external.JT_STOPLIST) == len(words) and all(id(w) in ids for w in external.JT_STOPLIST),\n"
-            "      define_stoplist(('Und', 'the')) == {'und', 'the'}, _identifier.cache_info().currsize)")
-    assert run_python(code).split() == ["True", "True", "True", "1"]
+            "      define_stoplist(('Und', 'the')) == {'und', 'the'}, _identifier.cache_info().currsize,\n"
+            "      _promo_split.cache_info().currsize)")
+    assert run_python(code).split() == ["True", "True", "True", "1", "1"]
 
 
 def test_the_stoplist_can_be_shared_again() -> None:

@@ -32,6 +32,7 @@ import justext.core  # noqa: E402
 from trafilatura import external  # noqa: E402
 
 from newsclean.cleaners.core import identify_language  # noqa: E402
+from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
 from newsclean.crawler.components import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
 from newsclean.output.dedup import TextDigest  # noqa: E402
@@ -97,6 +98,7 @@ def share_stoplist() -> frozenset[str]:
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
 share_stoplist()
 TextDigest.of("The council met on Tuesday.")   # the workers' first digest imported numpy.random, each
+is_promo_line("Subscribe to our newsletter")   # its regexes compile on first use (dd2f7dc): once here, not in each worker
 return_freed_memory()
 gc.collect()
 gc.freeze()
