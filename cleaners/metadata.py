@@ -695,8 +695,9 @@ def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> boo
 
 
 #: Class or id tokens of a comments section, a comment or its author ("comments", "comment-list",
-#: "comment-author", "commentlist"); not a post's state ("comments-open", "no-comments").
-_COMMENT_TOKEN = re.compile(r"(?i)(?:^|\s)comment(?!s-(?:open|closed)\b)[\w-]*")
+#: "comment-author", "commentlist"); not a post's state ("comments-open", "no-comments"), nor an
+#: opinion piece or its writer ("commentary", "commentator"), whose byline is the article's.
+_COMMENT_TOKEN = re.compile(r"(?i)(?:^|\s)comment(?!s-(?:open|closed)\b)(?!ary|ator)[\w-]*")
 
 
 def _in_comments(el: etree._Element) -> bool:

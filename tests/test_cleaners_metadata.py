@@ -317,6 +317,17 @@ def test_commenters_and_comment_forms_are_no_byline() -> None:
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
 
 
+def test_an_opinion_piece_and_its_writer_are_no_comments() -> None:
+    # "commentary" (an opinion piece) and "commentator" (its writer) open with "comment": a byline
+    # under them is the article's
+    byline = '<h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix</div>'
+    assert _md(_page(body=f'<article class="post commentary">{byline}</article>')).authors == ["Rosa Delacroix"]
+    body = '<h1>Harbour bridge vote</h1><div class="author commentator-name">Rosa Delacroix</div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = '<div id="commentary"><h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix</div></div>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
 def test_site_name_as_author_yields_to_a_printed_byline() -> None:
     # the CMS names the publisher as author; the page prints the reporter's byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
