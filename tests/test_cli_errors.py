@@ -41,6 +41,8 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "DOWNLOAD_DELAY=abc"), 2,
               "DOWNLOAD_DELAY='abc'", "a number")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=many"), 2, "a number")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_INFLIGHT_BYTES=nan"), 2,
+              "NEWSCLEAN_INFLIGHT_BYTES='nan'", "a number")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "ROBOTSTXT_OBEY=maybe"), 2, "true or false")
     _one_line(run_newsclean("demo", "--out", out, "-s", "NEWSCLEAN_LANGAUGES=en"), 2,
               "unknown setting NEWSCLEAN_LANGAUGES", "did you mean NEWSCLEAN_LANGUAGES?")

@@ -100,10 +100,12 @@ def test_bodies_in_flight_are_bounded_in_bytes(site_factory, tmp_path: Path) -> 
     assert 1 <= site.most <= 4, f"{site.most} requests in flight at once under a 600 KB bound, pages of 200 KB"
 
 
-def test_no_bound_on_bodies_in_flight_at_zero(site_factory, tmp_path: Path) -> None:
-    """NEWSCLEAN_INFLIGHT_BYTES=0: only the concurrency settings bound the requests in flight."""
+@pytest.mark.parametrize("bound", ["0", "-1", "inf", "1e400"])
+def test_no_bound_on_bodies_in_flight_at_zero(site_factory, tmp_path: Path, bound: str) -> None:
+    """NEWSCLEAN_INFLIGHT_BYTES=0: only the concurrency settings bound the requests in flight; so
+    below 0 and at a bound no int holds (it was an OverflowError traceback at the crawl's start)."""
     site = site_factory(12, hold=0.4)
-    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6", "-s", "NEWSCLEAN_INFLIGHT_BYTES=0",
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6", "-s", f"NEWSCLEAN_INFLIGHT_BYTES={bound}",
                       "-s", "NEWSCLEAN_CLEAN_WORKERS=0")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(read_parts(tmp_path / "out")) == 12

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import time
@@ -73,7 +74,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
             continue
         try:
             defaults.set(name, value, priority="cmdline")
-            parse(name)
+            if math.isnan(parse(name)):
+                raise ValueError("nan")   # float("nan") parses, and no bound, delay or count is NaN
         except (TypeError, ValueError):
             kind = "true or false" if isinstance(default, bool) else "a number"
             raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 from collections import deque
 from datetime import datetime, timezone
 from time import monotonic
@@ -73,8 +74,10 @@ class PoliteDownloader(Downloader):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        # <= 0: no bound; read as a number (the command line checks it as one: "4e6" is one)
-        self.inflight_bytes = int(crawler.settings.getfloat("NEWSCLEAN_INFLIGHT_BYTES", 0))
+        # read as a number (the command line checks it as one: "4e6" is one); <= 0, and a bound
+        # too large for an int ("inf", "1e400"), is no bound
+        bound = crawler.settings.getfloat("NEWSCLEAN_INFLIGHT_BYTES", 0)
+        self.inflight_bytes = int(bound) if math.isfinite(bound) else 0
         self._estimate = float(GUESSED_BODY_BYTES)
         self._seen = (0, 0)   # (responses, bytes) the estimate has taken in
 
