@@ -8,6 +8,7 @@ from copy import deepcopy
 from html import unescape
 from itertools import islice
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
@@ -570,11 +571,17 @@ def _shown_punctuation(title: str | None, tree: etree._Element) -> str | None:
         if any(e.tag not in _EMPHASIS_TAGS for e in h.iterdescendants()):
             return title   # a kicker or a line break set apart by markup, not by the punctuation
         text = _clean(" ".join("".join(h.itertext()).split()))
-        if (text and text != title and _WORDS.findall(text) == _WORDS.findall(title)
+        if (text and text != title and _spelled_words(text) == _spelled_words(title)
                 and _QUOTES.sub("", text) != _QUOTES.sub("", title)):
             return text
         return title
     return title
+
+
+def _spelled_words(s: str) -> list[str]:
+    """``s``'s words with the marks written in them: ``\\w`` leaves out the combining vowel signs
+    of Indic scripts and Thai (Unicode category M), so "की" and "का" would read as one word."""
+    return "".join(ch if ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M" else " " for ch in s).split()
 
 
 #: The end of a kicker before a headline: "Kicker: ", "Kicker - ", "Kicker – ", "Kicker | ".

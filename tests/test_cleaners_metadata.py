@@ -292,6 +292,14 @@ def test_title_punctuated_as_the_headline_shows_it() -> None:
         "Harbour bridge vote - What the council decided"
 
 
+def test_a_word_with_other_vowel_signs_is_another_word_not_punctuation() -> None:
+    # Devanagari writes vowels as combining signs, which \w leaves out: "की" and "का" are two words
+    head = '<meta property="og:title" content="राम की बात - नई दिल्ली">'
+    assert _md(_page(head=head, body="<h1>राम का बात: नई दिल्ली</h1>")).title == "राम की बात - नई दिल्ली"
+    # the same words punctuated otherwise are the page's, in any script
+    assert _md(_page(head=head, body="<h1>राम की बात: नई दिल्ली</h1>")).title == "राम की बात: नई दिल्ली"
+
+
 def test_punctuation_at_a_names_ends_is_no_part_of_it() -> None:
     # a label's colon, a separator before the date, a trailing comma: bylines leave them at the name
     for written in ("Rosa Delacroix:", "Rosa Delacroix /", "Rosa Delacroix -", "Rosa Delacroix ,", "- Rosa Delacroix -"):
