@@ -111,6 +111,23 @@ def test_large_pages_are_cleaned_one_at_a_time_and_smaller_ones_pass_them() -> N
     assert tasks.get() == (None, False)
 
 
+def test_a_page_given_as_text_is_large_by_its_utf8_bytes() -> None:
+    """``newsclean clean`` hands the pool JSONL pages as text: 600,000 Cyrillic letters are
+    1.2 MB as the parser holds them, a large page, though fewer characters than LARGE_PAGE_BYTES."""
+    def task(html: str | bytes) -> _Task:
+        return _Task(CleanJob(html, "http://t.test/p", "t", SiteRules(name="t")), 0, frozenset(), None, None)
+
+    cyrillic, large_bytes, small = task("я" * 600_000), task(b"x" * LARGE_PAGE_BYTES), task("x" * 600_000)
+    assert len(cyrillic.job.html) < LARGE_PAGE_BYTES <= len(cyrillic.job.html.encode())
+    tasks = _Tasks()
+    for t in (cyrillic, large_bytes, small):
+        tasks.put(t)
+    assert tasks.get() == (cyrillic, True)
+    assert tasks.get() == (small, False)       # the large page in bytes waits for the large text
+    tasks.large_done()
+    assert tasks.get() == (large_bytes, True)
+
+
 def test_a_pool_with_large_pages_gives_what_inline_cleaning_gives(tmp_path: Path) -> None:
     padding = "<!-- " + "x" * LARGE_PAGE_BYTES + " -->"
     rules = SiteRules(name="t")

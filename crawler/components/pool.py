@@ -244,6 +244,15 @@ class _Task:
     owner: PoolCleaner   # the crawler's cleaner: its timeout, stats and event loop
 
 
+def _large(html: str | bytes) -> bool:
+    """Whether a page has :data:`LARGE_PAGE_BYTES` or more; a page given as text (``newsclean
+    clean``'s JSONL) counts as its UTF-8, as the parser holds it (600,000 Cyrillic letters are
+    1.2 MB), encoded only where its length leaves that open (UTF-8: 1-4 bytes a character)."""
+    if isinstance(html, bytes) or len(html) >= LARGE_PAGE_BYTES or 4 * len(html) < LARGE_PAGE_BYTES:
+        return len(html) >= LARGE_PAGE_BYTES
+    return len(html.encode("utf-8", "surrogatepass")) >= LARGE_PAGE_BYTES
+
+
 class _Tasks:
     """The pool's pages, taken in arrival order, except that at most one page of
     :data:`LARGE_PAGE_BYTES` or more is cleaned at a time: a worker skips a large page while
@@ -251,13 +260,14 @@ class _Tasks:
     order of cleaning, decides what a page is cleaned with). ``None`` stops a worker's thread."""
 
     def __init__(self) -> None:
-        self._items: collections.deque[_Task | None] = collections.deque()
+        self._items: collections.deque[tuple[_Task | None, bool]] = collections.deque()   # with whether it is large
         self._cond = threading.Condition()
         self._large_busy = False
 
     def put(self, task: _Task | None) -> None:
+        large = task is not None and _large(task.job.html)
         with self._cond:
-            self._items.append(task)
+            self._items.append((task, large))
             self._cond.notify()
 
     def get(self) -> tuple[_Task | None, bool]:
@@ -265,8 +275,7 @@ class _Tasks:
         :meth:`large_done` must follow); waits while there is none."""
         with self._cond:
             while True:
-                for i, task in enumerate(self._items):
-                    large = task is not None and len(task.job.html) >= LARGE_PAGE_BYTES
+                for i, (task, large) in enumerate(self._items):
                     if not (large and self._large_busy):
                         del self._items[i]
                         self._large_busy = self._large_busy or large
