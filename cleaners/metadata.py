@@ -619,7 +619,8 @@ def _visible_authors(tree: etree._Element) -> list[str]:
     try:
         # the first that names someone: a byline block may hold only the date and reading
         # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
-        hits = list(islice(_byline_markups(tree), BYLINE_MARKUP_TRIES))
+        candidates = _byline_candidates(tree)   # one walk of the page for both readers of them
+        hits = list(islice(_byline_markups(tree, candidates), BYLINE_MARKUP_TRIES))
         for n, (el, found) in enumerate(hits):
             if any(_in_comments(a) for a in (el, *el.iterancestors())):
                 continue   # a commenter's name, or a comment form's "Name (required)"
@@ -628,7 +629,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 return _inner_names(el, names)
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(tree)
+    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(tree, candidates)
 
 
 #: Byline blocks, and elements of each, read for a name alone (a bio card: avatar, name, a paragraph).
@@ -654,12 +655,15 @@ def _short_text(el: etree._Element, limit: int) -> str | None:
     return text if len(text) <= limit else None
 
 
-def _author_box_name(tree: etree._Element) -> list[str]:
+def _author_box_name(tree: etree._Element, candidates: list[etree._Element] | None = None) -> list[str]:
     """The first element holding a name alone inside a byline block (trafilatura's author XPaths)
     that named nobody as a whole: an author box whose text is the name and a bio ("<div
     class=author-box><div>Jane Doe</div><p>Jane Doe is a marketer who ...</p></div>"), too long
-    to be read as a byline; only asked when nothing else names the author."""
-    boxes = (el for el in _byline_candidates(tree) if any(_author_xpaths_hit(el)) and not _discarded(el)
+    to be read as a byline; only asked when nothing else names the author. ``candidates``:
+    ``_byline_candidates(tree)``, when the caller has them."""
+    if candidates is None:
+        candidates = _byline_candidates(tree)
+    boxes = (el for el in candidates if any(_author_xpaths_hit(el)) and not _discarded(el)
              and not any(_discarded(a) for a in el.iterancestors()))
     for el in islice(boxes, AUTHOR_BOXES):
         for e in islice(el.iter(), AUTHOR_BOX_ELEMENTS):
@@ -844,12 +848,14 @@ def _inner_names(el: etree._Element, names: list[str]) -> list[str]:
     return alone if alone and all(any(n.startswith(a) for n in names) for a in alone) else names
 
 
-def _byline_markups(tree: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+def _byline_markups(tree: etree._Element, candidates: list[etree._Element] | None = None
+                    ) -> Iterator[tuple[etree._Element, str]]:
     """The texts of the results of trafilatura's byline XPaths that ``_byline_markup`` reads,
-    in its order, each element once: the first is trafilatura's byline."""
+    in its order, each element once: the first is trafilatura's byline. ``candidates``:
+    ``_byline_candidates(tree)``, when the caller has them."""
     from trafilatura.utils import trim
     results: tuple[list[etree._Element], ...] = ([], [], [])
-    for el in _byline_candidates(tree):
+    for el in _byline_candidates(tree) if candidates is None else candidates:
         for hits, hit in zip(results, _author_xpaths_hit(el)):
             if hit:
                 hits.append(el)
@@ -873,8 +879,9 @@ def _byline_markups(tree: etree._Element) -> Iterator[tuple[etree._Element, str]
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe", "作者：...".
 #: Tested in Python on the body's text nodes (an EXSLT regex in the XPath calls back into Python
-#: for every text node of the page).
-_BODY_TEXT = etree.XPath("//body//text()")
+#: for every text node of the page); the XPath drops the text nodes of spaces alone, two in three
+#: of a page's, which no byline pattern matches (each needs a letter after its spaces).
+_BODY_TEXT = etree.XPath("//body//text()[normalize-space()]")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"

@@ -894,3 +894,24 @@ def test_short_part_after_a_pipe_is_no_part_of_the_headline() -> None:
                   "Daily Valley Herald | Sport | Man wins race"):
         head = f'<meta property="og:title" content="{title}">'
         assert _md(_page(head=head)).title == title
+
+
+def test_printed_byline_reads_the_byline_blocks_of_a_page_once(monkeypatch) -> None:
+    # the byline blocks (one walk of the whole page) serve the markup bylines and the author box
+    # alike: found once, however far down the readers the page goes
+    from newsclean.cleaners import metadata
+    walks = []
+    found = metadata._byline_candidates
+    monkeypatch.setattr(metadata, "_byline_candidates", lambda tree: walks.append(tree) or found(tree))
+    body = ('<h1>Harbour bridge vote</h1><div class="author-box"><div>Rosa Delacroix</div>'
+            '<p>Rosa Delacroix covers the harbour, the council and the city\'s transport for the paper, '
+            'and has written about the bridge since its first plans were drawn up in 2019.</p></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]   # from the author box, the last reader
+    assert len(walks) == 1
+
+
+def test_plain_text_byline_after_spaces_of_any_kind() -> None:
+    # the text nodes of spaces alone are skipped; a byline opened by a no-break or em space is not
+    for space in ("\u00a0", "\u2003", "\n  \u00a0"):
+        body = f'<h1>Harbour bridge vote</h1>\n  <p class="meta">  \n</p><p>{space}By Rosa Delacroix | 3 May 2024</p>'
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], repr(space)
