@@ -624,6 +624,8 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         for n, (el, found) in enumerate(hits):
             if any(_in_comments(a) for a in (el, *el.iterancestors())):
                 continue   # a commenter's name, or a comment form's "Name (required)"
+            if _PHOTO_CREDIT.match(found):
+                continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
             names = _names(found)   # _names drops a printed date
             if names:
                 return _inner_names(el, names)
@@ -711,9 +713,19 @@ def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> boo
 _COMMENT_TOKEN = re.compile(r"(?i)(?:^|\s)comment(?!s-(?:open|closed)\b)(?!ary|ator)[\w-]*")
 
 
+#: A byline text that credits a picture: it opens with the word for one.
+_PHOTO_CREDIT = re.compile(r"(?i)\W*(?:photos?|fotos?|фото|bild(?:er)?|images?|pictures?)\b")
+#: What a comment form never holds: the page's headline or article. ASP.NET WebForms wraps the
+#: whole page, byline included, in one <form id="aspnetForm">.
+_PAGE_IN_FORM = etree.XPath("boolean(.//h1 | .//article | .//main)")
+
+
 def _in_comments(el: etree._Element) -> bool:
-    """Whether ``el`` is a form (a comment form's "Name *") or a comment's block by its class or id."""
-    return el.tag == "form" or bool(_COMMENT_TOKEN.search(el.get("class") or "") or _COMMENT_TOKEN.search(el.get("id") or ""))
+    """Whether ``el`` is a comment form (a form holding a "Name *", not one wrapping the page) or a
+    comment's block by its class or id."""
+    if el.tag == "form":
+        return not _PAGE_IN_FORM(el)
+    return bool(_COMMENT_TOKEN.search(el.get("class") or "") or _COMMENT_TOKEN.search(el.get("id") or ""))
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose

@@ -325,6 +325,26 @@ def test_commenters_and_comment_forms_are_no_byline() -> None:
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
 
 
+def test_a_form_wrapping_the_page_is_no_comment_form() -> None:
+    # ASP.NET WebForms wraps the whole page, headline and byline included, in one <form>
+    byline = '<h1>Harbour bridge vote</h1><div class="author">Rosa Delacroix</div>'
+    body = f'<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE">{byline}</form>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    body = f'<form id="aspnetForm"><article>{byline[len("<h1>Harbour bridge vote</h1>"):]}</article></form>'
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
+def test_a_pictures_credit_in_author_markup_is_no_byline() -> None:
+    for credit in ("Фото из Инстаграма Лукаша Подольски", "Photo: Rosa Delacroix", "Foto: Rosa Delacroix"):
+        body = (f'<h1>Harbour bridge vote</h1><div class="article-photo"><img src="/a.jpg">'
+                f'<span class="author">{credit}</span></div>')
+        assert _md(_page(body=body)).authors == [], credit
+    # the writer's byline after it is read
+    body = ('<h1>Harbour bridge vote</h1><div class="photo"><span class="author">Photo: Tom Okafor</span></div>'
+            '<div class="author">Rosa Delacroix</div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
+
 def test_an_opinion_piece_and_its_writer_are_no_comments() -> None:
     # "commentary" (an opinion piece) and "commentator" (its writer) open with "comment": a byline
     # under them is the article's
