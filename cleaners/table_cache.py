@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +89,7 @@ def _write(path: Path, key: str, tables: dict[str, np.ndarray]) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **{_KEY: np.array(key)}, **tables)
@@ -101,3 +103,21 @@ def _write(path: Path, key: str, tables: dict[str, np.ndarray]) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+#: Age after which a temporary file beside a cache file is a killed writer's, not one writing now
+#: (a write takes well under a second).
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of ``path`` that a writer killed mid-write left (SIGKILL, the
+    OOM killer: its ``finally`` never ran); each is as large as the cache file (53 MB for the
+    language model) and nothing else would ever remove it."""
+    now = time.time()
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if now - stale.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass   # gone already (another writer removed it), or not ours to remove

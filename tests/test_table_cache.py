@@ -77,6 +77,21 @@ def test_a_cache_that_cannot_be_written_only_costs_the_build(cache: Path) -> Non
     assert calls == [1, 1]
 
 
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(cache: Path) -> None:
+    # a writer killed mid-write (SIGKILL) leaves its temporary file, as large as the cache file;
+    # one another process is writing now (recent) is left to it
+    import os
+
+    cache.mkdir(parents=True)
+    stale, fresh = cache / ".t.npz.killed.tmp", cache / ".t.npz.writing.tmp"
+    for tmp in (stale, fresh):
+        tmp.write_bytes(b"half a cache file")
+    old = stale.stat().st_mtime - table_cache.STALE_TEMPORARY_SECONDS - 60
+    os.utime(stale, (old, old))
+    cached_tables("t", "k1", lambda: _counting_build([]))
+    assert sorted(p.name for p in cache.iterdir()) == [fresh.name, "t.npz"]
+
+
 def test_the_cache_directory_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(table_cache.CACHE_DIR_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
