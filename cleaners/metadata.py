@@ -704,7 +704,11 @@ def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> boo
             if n > AUTHOR_BOX_BIO_CHARS:
                 break
     rest = " ".join(" ".join(parts).split())
-    return re.search(rf"(?<!\w){re.escape(name.split()[0])}(?!\w)", rest) is not None
+    first = name.split()[0]
+    # scripts without case write particles onto a name ("신현주는", "山田太郎は"): no word edge there
+    cased = first[-1].lower() != first[-1].upper()
+    before, after = (r"(?<!\w)", r"(?!\w)") if cased else ("", "")
+    return re.search(before + re.escape(first) + after, rest) is not None
 
 
 #: Class or id tokens of a comments section, a comment or its author ("comments", "comment-list",

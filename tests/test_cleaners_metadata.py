@@ -247,6 +247,17 @@ def test_author_box_with_a_bio_names_the_writer() -> None:
     assert _md(_page(head=head, body=body)).authors == ["Tom Okafor"]
 
 
+def test_author_box_whose_bio_writes_a_particle_onto_the_name() -> None:
+    # Korean writes the topic particle onto the name ("신현주는"): the bio names the writer again
+    bio = ("신현주는 부산에서 항만과 시의회를 취재하는 기자입니다. 그는 십 년 동안 항구의 예산과 선거를 다뤄 왔으며 "
+           "그 전에는 지역 신문에서 법원을 취재했습니다.")
+    body = f'<h1>항만 다리 표결</h1><div class="author-box"><div>신현주</div><p>{bio}</p></div>'
+    assert _md(_page(body=body)).authors == ["신현주"]
+    # and a name the bio does not name again stays out, in any script
+    body = f'<h1>항만 다리 표결</h1><div class="author-box"><div>김민수</div><p>{bio}</p></div>'
+    assert _md(_page(body=body)).authors == []
+
+
 def test_site_name_beside_a_writer_is_no_author() -> None:
     # two author tags, the site's own name and the reporter's: the house credit is left out
     head = ('<meta property="og:site_name" content="Harbour Daily"><meta name="author" content="Harbour Daily">'
