@@ -41,6 +41,11 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "DOWNLOAD_DELAY=abc"), 2,
               "DOWNLOAD_DELAY='abc'", "a number")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=many"), 2, "a number")
+    # Scrapy reads its counts as integers: a fraction or infinity was a traceback inside Scrapy
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=2.5"), 2,
+              "CONCURRENT_REQUESTS='2.5'", "a whole one")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=inf"), 2,
+              "a whole one")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_INFLIGHT_BYTES=nan"), 2,
               "NEWSCLEAN_INFLIGHT_BYTES='nan'", "a number")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "ROBOTSTXT_OBEY=maybe"), 2, "true or false")

@@ -52,6 +52,14 @@ def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+#: Scrapy settings that Scrapy reads as integers (``Settings.getint``).
+SCRAPY_COUNTS = frozenset({
+    "CONCURRENT_ITEMS", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS_PER_IP",
+    "DEPTH_LIMIT", "DEPTH_PRIORITY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "REDIRECT_MAX_TIMES",
+    "RETRY_TIMES", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT",
+})
+
+
 def check_settings(overrides: dict[str, Any]) -> None:
     """Refuse, as one line, a ``NEWSCLEAN_*`` name that does not exist (naming the nearest one)
     and a value that does not parse as its setting's type (``DOWNLOAD_DELAY=abc``): Scrapy would
@@ -68,8 +76,11 @@ def check_settings(overrides: dict[str, Any]) -> None:
         default = defaults.get(name)
         if not isinstance(value, str) or default is None:
             continue
-        # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5).
+        # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5), but
+        # Scrapy's counts are read with getint: '2.5' or 'inf' would be a traceback inside Scrapy.
         parse = {bool: defaults.getbool, int: defaults.getfloat, float: defaults.getfloat}.get(type(default))
+        if name in SCRAPY_COUNTS:
+            parse = defaults.getint
         if parse is None:
             continue
         try:
@@ -77,7 +88,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
             if math.isnan(parse(name)):
                 raise ValueError("nan")   # float("nan") parses, and no bound, delay or count is NaN
         except (TypeError, ValueError):
-            kind = "true or false" if isinstance(default, bool) else "a number"
+            kind = ("true or false" if isinstance(default, bool)
+                    else "a number, a whole one," if name in SCRAPY_COUNTS else "a number")
             raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None
 
 
