@@ -298,12 +298,22 @@ def _first_date(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-def _microdata_date(tree: etree._Element, prop: str) -> str | None:
-    for el in tree.iterfind(f".//*[@itemprop='{prop}']"):
-        value = _iso(el.get("datetime") or el.get("content"))
-        if value:
-            return value
-    return None
+def _microdata_dates(tree: etree._Element, props: tuple[str, ...]) -> dict[str, str]:
+    """The first date each of ``props`` gives as schema.org microdata (``itemprop`` with a
+    ``datetime`` or ``content`` that reads as a date), in one walk of the page (one for each
+    was two on the pages that give neither), which ends when each has one."""
+    out: dict[str, str] = {}
+    if not props:
+        return out
+    for el in tree.iterdescendants():
+        prop = el.get("itemprop")
+        if prop in props and prop not in out:
+            value = _iso(el.get("datetime") or el.get("content"))
+            if value:
+                out[prop] = value
+                if len(out) == len(props):
+                    break
+    return out
 
 
 def date_from_url(url: str | None) -> str | None:
@@ -409,13 +419,15 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         mod = _first_date(meta, "article:modified_time", "og:updated_time", "datemodified")
         if mod:
             md.modified, md.date_sources["modified"] = mod, "meta"
-    for key, prop in (("published", "datePublished"), ("modified", "dateModified")):
-        if not getattr(md, key):
-            # schema.org microdata on the printed date: <time itemprop="datePublished" datetime="...">
-            value = _microdata_date(tree, prop)
-            if value:
-                setattr(md, key, value)
-                md.date_sources[key] = "microdata"
+    # schema.org microdata on the printed date: <time itemprop="datePublished" datetime="...">
+    wanted = tuple((key, prop) for key, prop in (("published", "datePublished"), ("modified", "dateModified"))
+                   if not getattr(md, key))
+    found = _microdata_dates(tree, tuple(prop for _, prop in wanted))
+    for key, prop in wanted:
+        value = found.get(prop)
+        if value:
+            setattr(md, key, value)
+            md.date_sources[key] = "microdata"
     md.description = md.description or _first(meta, "description", "og:description")
     md.section = md.section or _first(meta, "article:section")
     if not md.tags:

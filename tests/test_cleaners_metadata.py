@@ -946,3 +946,20 @@ def test_plain_text_byline_after_spaces_of_any_kind() -> None:
     for space in ("\u00a0", "\u2003", "\n  \u00a0"):
         body = f'<h1>Harbour bridge vote</h1>\n  <p class="meta">  \n</p><p>{space}By Rosa Delacroix | 3 May 2024</p>'
         assert _md(_page(body=body)).authors == ["Rosa Delacroix"], repr(space)
+
+
+def test_microdata_dates_first_readable_of_each_in_one_walk() -> None:
+    # both dates read in one walk of the page: each the first of its itemprop that reads as a
+    # date, whatever comes first on the page; a date declared elsewhere is not looked for again
+    body = ('<h1>Harbour bridge vote</h1><span itemprop="dateModified" content="yesterday"></span>'
+            '<time itemprop="dateModified" datetime="2024-05-04T08:00:00+01:00">4 May</time>'
+            '<time itemprop="datePublished">3 May 2024</time>'
+            '<time itemprop="datePublished" datetime="2024-05-03T16:45+0100">3 May 2024</time>'
+            '<time itemprop="datePublished" datetime="2024-05-01T10:00+0100">1 May 2024</time>')
+    md = _md(_page(body=body))
+    assert (md.published, md.modified) == ("2024-05-03T16:45+0100", "2024-05-04T08:00:00+01:00")
+    assert md.date_sources == {"published": "microdata", "modified": "microdata"}
+    head = '<meta property="article:modified_time" content="2024-05-06T09:00:00Z">'
+    md = _md(_page(head=head, body=body))
+    assert (md.published, md.modified) == ("2024-05-03T16:45+0100", "2024-05-06T09:00:00Z")
+    assert md.date_sources == {"published": "microdata", "modified": "meta"}
