@@ -88,8 +88,9 @@ def _prose_chars(el: Any) -> int:
 REGION_ATTR = "data-newsclean-spare"
 
 
-#: Names (any part of a class or id) of blocks whose prose is the page's wherever they are: a
-#: carousel's slides, a caption. Page chrome here and to core's gap filling (``GAP_NOT_ARTICLE``).
+#: Names (any part of a class or id) of blocks whose prose belongs to the page, not to its article,
+#: wherever they are: a carousel's slides, a caption. Page chrome here and to core's gap filling
+#: (``GAP_NOT_ARTICLE``).
 SLIDES_AND_CAPTIONS = ("slide", "carousel", "swiper", "caption")
 #: Names of page chrome that holds prose of its own (a cookie dialog, a carousel's slides, a
 #: review widget's reviews): never spared, nor is a block the cleaner's own widget words name

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsclean.cleaners import linescore
+from newsclean.cleaners import linescore, train
 from newsclean.cleaners.core import CleanOptions, clean_html
 from newsclean.cleaners.core import parse
 from newsclean.cleaners.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, PageFeatures,
@@ -353,7 +353,11 @@ def test_a_tail_scorer_drops_the_pitch_and_the_bio_and_stops_at_the_short_last_p
     that follow the article, and the walk stops at the article's short last paragraph. On the page
     without them it takes that paragraph (flagged alike) but stops at the prose above it."""
     shipped = linescore.shipped_model()
-    assert (shipped.scope, shipped.threshold_drop, shipped.prose_threshold) == ("tail", 0.6, 0.8)
+    # the model file carries the settings train.py fits with; the stump's P = .73 drops a short
+    # line (over the threshold) but not a block of prose (under its threshold)
+    assert (shipped.scope, shipped.threshold_drop, shipped.prose_threshold) == (train.SCOPE, train.THRESHOLD,
+                                                                               train.PROSE_THRESHOLD)
+    assert shipped.scope == "tail" and shipped.threshold_drop < 0.73 < shipped.prose_threshold
     last_three = dataclasses.replace(_stump("from_end", 2.0, 1.0, -5.0), scope=shipped.scope,
                                      threshold_drop=shipped.threshold_drop, prose_threshold=shipped.prose_threshold)
     monkeypatch.setattr(linescore, "shipped_model", lambda: last_three)
