@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.5.0"   # 2026-12-05 (4th): articles trafilatura cut by a class name extracted again with their prose spared; a short section or tagline after a title's last pipe cut
+CLEANER_VERSION = "1.6.0"   # 2026-12-05 (5th): prose spared below a kept headline; card lists of <article>s and announced link lists kept; titles as the <h1> punctuates them; author boxes, house names, comment forms and punctuation in authors
