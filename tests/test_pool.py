@@ -100,8 +100,15 @@ def test_large_pages_are_cleaned_one_at_a_time_and_smaller_ones_pass_them() -> N
     assert tasks.get() == (small1, False)     # large2 waits: large1 is being cleaned
     assert tasks.get() == (small2, False)
     got: list = []
-    waiter = threading.Thread(target=lambda: got.append(tasks.get()))
+    asking = threading.Event()
+
+    def ask() -> None:
+        asking.set()
+        got.append(tasks.get())
+
+    waiter = threading.Thread(target=ask)
     waiter.start()
+    assert asking.wait(10)                    # it has asked (else "still waiting" would say nothing)
     waiter.join(0.3)
     assert waiter.is_alive() and not got      # only a large page is left, and one is being cleaned
     tasks.large_done()
