@@ -22,6 +22,7 @@ logging.getLogger("scrapy.crawler").addFilter(RedactSecrets())
 BOT_NAME = "newsclean"
 SPIDER_MODULES = ["newsclean.crawler.spiders"]
 NEWSPIDER_MODULE = "newsclean.crawler.spiders"
+SPIDER_LOADER_CLASS = "newsclean.crawler.spiders.sites.SiteSpiderLoader"   # + a spider per registered site
 
 # -- newsclean -------------------------------------------------------------------------------
 NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you

@@ -194,21 +194,12 @@ _LIMITS = {"max_articles", "concurrency", "download_delay"}
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
 
 
-#: Site files read by this process: path -> (their bytes, the site). A crawl's start reads the
-#: registry three times (the command, the run, Scrapy's spider loader): 176 files parsed and
-#: validated each time, ~30 ms of CPU; a file whose bytes are unchanged is not parsed again.
-_READ: dict[str, tuple[bytes, Site]] = {}
-
-
 def load_site_file(path: Path | str) -> Site:
     """Read and validate one site file."""
     path = Path(path)
     source = str(path)
     try:
-        data = path.read_bytes()
-        if (known := _READ.get(source)) is not None and known[0] == data:
-            return known[1]
-        raw = tomllib.loads(data.decode("utf-8"))
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SiteConfigError(source, "(file)", f"not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -216,7 +207,6 @@ def load_site_file(path: Path | str) -> Site:
     site = site_from_dict(raw, source)
     if site.name != path.stem:
         raise SiteConfigError(source, "name", f"must match the file name {path.stem!r}, got {site.name!r}")
-    _READ[source] = (data, site)
     return site
 
 
@@ -354,6 +344,38 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
             _claim_domains(site, claimed)
             sites[site.name] = site
     return sites
+
+
+#: The settings key under which a ``newsclean`` command hands the registry it loaded on to its
+#: crawl (Scrapy's spider loader, the spiders): a run reads the site files once. Not a user setting.
+REGISTRY_KEY = "newsclean_registry"
+
+
+class _Handed:
+    """A registry in a crawl's settings. Scrapy deep-copies the settings for the spider loader
+    and for every crawler; the sites are frozen: shared, not copied."""
+
+    __slots__ = ("sites",)
+
+    def __init__(self, sites: dict[str, Site]) -> None:
+        self.sites = sites
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Handed:
+        return self
+
+    def __repr__(self) -> str:
+        return f"<{len(self.sites)} registered sites>"
+
+
+def hand_on(registry: dict[str, Site]) -> dict[str, Any]:
+    """The settings that hand ``registry`` on to a crawl (read back by :func:`registry_from`)."""
+    return {REGISTRY_KEY: _Handed(registry)}
+
+
+def registry_from(settings: Any) -> dict[str, Site]:
+    """The registry handed on in a crawl's ``settings``; loaded here when none was (plain ``scrapy``)."""
+    handed = settings.get(REGISTRY_KEY)
+    return handed.sites if isinstance(handed, _Handed) else load_registry()
 
 
 def _claim_domains(site: Site, claimed: dict[str, Site]) -> None:

@@ -293,22 +293,46 @@ def test_site_files_in_subfolders_are_read(tmp_path: Path) -> None:
     assert "nested" in load_registry([tmp_path])
 
 
-def test_a_site_file_is_parsed_again_only_when_its_bytes_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A crawl's start reads the registry three times; an unchanged file is not parsed again,
-    # but a file rewritten in place (same size, within one timestamp tick) is.
+def test_the_spider_loader_takes_the_registry_handed_on_in_the_settings(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A command hands the registry it loaded on to Scrapy: the loader and the site's spider use
+    # those very sites (limits included) and read no site file again.
     import newsclean.crawler.sites as sites
+    from scrapy.settings import Settings
 
-    parsed: list[str] = []
-    real = sites.site_from_dict
-    monkeypatch.setattr(sites, "site_from_dict", lambda raw, source="<dict>": parsed.append(source) or real(raw, source))
-    path = write(tmp_path, GOOD)
-    first, again = load_registry([tmp_path]), load_registry([tmp_path])
-    assert first == again and len(parsed) == 1
-    write(tmp_path, GOOD.replace("/feed/", "/news/"))   # as many bytes
-    changed = load_registry([tmp_path])["example"]
-    assert len(parsed) == 2 and changed.start_urls()["feed"] == ["https://www.example.com/news/"]
-    path.write_text(GOOD.replace('name = "example"', 'name = "exampl"'), encoding="utf-8")
-    with pytest.raises(SiteConfigError, match="must match the file name"):
-        load_registry([tmp_path])
-    with pytest.raises(SiteConfigError, match="must match the file name"):   # a bad file is never kept
-        load_registry([tmp_path])
+    from newsclean.crawler.spiders.sites import SiteSpiderLoader
+
+    write(tmp_path, GOOD + "[limits]\nconcurrency = 3\ndownload_delay = 1.5\n")
+    registry = load_registry([tmp_path])
+    monkeypatch.setattr(sites, "load_site_file", lambda path: pytest.fail(f"{path} read again"))
+    settings = Settings({"SPIDER_MODULES": ["newsclean.crawler.spiders"], **sites.hand_on(registry)})
+    loader = SiteSpiderLoader.from_settings(settings.frozencopy())
+    spidercls = loader.load("example")
+    assert "example" in loader.list() and spidercls.registered_site is registry["example"]
+    spider_settings = settings.copy()
+    spidercls.update_settings(spider_settings)
+    assert spider_settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 3
+    assert spider_settings.getfloat("DOWNLOAD_DELAY") == 1.5
+    assert spidercls().site is registry["example"]
+    with pytest.raises(KeyError):
+        loader.load("demo")   # only the handed-on sites: the shipped ones were not loaded behind its back
+
+
+def test_a_crawl_reads_each_site_file_once(tmp_path: Path) -> None:
+    # The command, the run, Scrapy's spider loader and the site's spider (its settings, its start)
+    # each loaded the registry: 5 reads of every site file for `newsclean crawl demo`.
+    from tests.conftest import run_python
+
+    out = tmp_path / "out"
+    code = f"""
+import collections
+import newsclean.crawler.sites as sites
+reads, real = collections.Counter(), sites.load_site_file
+sites.load_site_file = lambda path: reads.update([str(path)]) or real(path)
+from newsclean.crawler.commands import cli
+code = cli.main(["crawl", "demo", "--out", {str(out)!r}, "--max-articles", "2", "-s", "LOG_LEVEL=ERROR"])
+print("READS", code, len(reads), sorted(set(reads.values())))
+"""
+    line = run_python(code, timeout=180).splitlines()[-1]
+    exit_code, files, counts = line.split(" ", 3)[1:]
+    assert exit_code == "0" and int(files) == len(load_registry()) and counts == "[1]", line

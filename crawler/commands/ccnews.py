@@ -615,12 +615,12 @@ class CCNewsSpider(scrapy.Spider):
         from scrapy import signals
 
         from newsclean.crawler.commands.clean import SiteResolver
-        from newsclean.crawler.sites import load_registry
+        from newsclean.crawler.sites import registry_from
 
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.base = base_url(s)
-        spider.resolve = SiteResolver(load_registry())
+        spider.resolve = SiteResolver(registry_from(crawler.settings))
         spider.fetcher = fetcher_from(s, on_retry=spider._retrying)
         spider.store = open_store(s)
         spider.ledger = open_ledger(s)

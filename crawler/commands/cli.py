@@ -103,15 +103,17 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
 
 
 def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-              *, quiet: bool = False) -> tuple[int, Any]:
+              *, quiet: bool = False, registry: dict[str, Any] | None = None) -> tuple[int, Any]:
     """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
 
+    ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
     Returns the exit code and the manifest.
     """
     from newsclean.crawler.state.lock import RunLock
     from newsclean.crawler.sites import load_registry
 
-    load_registry()  # a bad site file fails here, as one line, not inside Scrapy's spider loader
+    if registry is None:
+        registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
     from newsclean.crawler.components.dedup import dedup_options
 
     from newsclean.crawler.components.cleaning import language_filter
@@ -133,13 +135,13 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
         problem = "a file, not a directory" if out.is_file() else f"cannot write there: {exc.strerror or exc}"
         raise UsageError(f"--out {out}: {problem}") from None
     try:
-        return _run_locked(jobs, out, overrides, quiet=quiet)
+        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry)
     finally:
         lock.release()
 
 
 def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-                *, quiet: bool) -> tuple[int, Any]:
+                *, quiet: bool, registry: dict[str, Any]) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
@@ -147,10 +149,11 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
+    from newsclean.crawler.sites import hand_on
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
-                                  "NEWSCLEAN_WRITE_MANIFEST": False})
+                                  "NEWSCLEAN_WRITE_MANIFEST": False, **hand_on(registry)})
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     removed = cleanup_orphans(out)
@@ -362,7 +365,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             jobs[names.index("demo")][1]["base_url"] = server.base_url + "/"
             if len(jobs) == 1:   # a local server needs no throttling; real sites in the same run do
                 overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
-        code, manifest = run_crawl(jobs, out, overrides)
+        code, manifest = run_crawl(jobs, out, overrides, registry=registry)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
@@ -398,7 +401,8 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if last < first:
         raise UsageError(f"--to {last} is before --from {first}")
-    domains = _ccnews_domains(args, load_registry())
+    registry = load_registry()
+    domains = _ccnews_domains(args, registry)
     overrides: dict[str, Any] = _settings_overrides(args.set)
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
@@ -426,7 +430,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     out = Path(args.out)
     t0 = time.monotonic()
     code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
-                               out, overrides)
+                               out, overrides, registry=registry)
     c = manifest.counts
     print(_summary(manifest, out, time.monotonic() - t0))
     print(f"  CC-NEWS files:    {c.get('newsclean/ccnews/files_read', 0)} read this run,"

@@ -69,7 +69,7 @@ class NewsSpider(scrapy.Spider):
     """Crawl one site's articles. Registered sites get a subclass each (``scrapy list``)."""
 
     name = "adhoc"
-    site_name: str | None = None   # set on the per-site subclasses
+    registered_site: Site | None = None   # set on the per-site subclasses (crawler/spiders/sites.py)
 
     def __init__(
         self,
@@ -87,8 +87,10 @@ class NewsSpider(scrapy.Spider):
                                         else list(article_urls or ()))
         if isinstance(site, Site):
             resolved = site
-        elif site or self.site_name:
-            resolved = get_site(str(site or self.site_name))
+        elif site:
+            resolved = get_site(str(site))
+        elif self.registered_site is not None:
+            resolved = self.registered_site
         elif self.article_urls:
             resolved = adhoc_site(self.article_urls, discover=False)
         elif urls:
@@ -163,8 +165,8 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
-        if cls.site_name:
-            limits = get_site(cls.site_name).limits
+        if cls.registered_site is not None:
+            limits = cls.registered_site.limits
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", limits.concurrency, priority="spider")
             settings.set("DOWNLOAD_DELAY", limits.download_delay, priority="spider")
         if not settings.get("NEWSCLEAN_RUN_ID"):

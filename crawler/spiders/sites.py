@@ -1,26 +1,33 @@
 """One spider class per registered site, so ``scrapy list`` / ``scrapy crawl <site>`` work.
 
-The classes are made from the registry at import time; each is a :class:`NewsSpider` whose
-``site_name`` picks its site. A malformed site file fails here with a message that names
-the file and the field.
+Scrapy's spider loader is :class:`SiteSpiderLoader` (``SPIDER_LOADER_CLASS``): to the spiders of
+``SPIDER_MODULES`` it adds a :class:`NewsSpider` subclass per site, made from the registry a
+``newsclean`` command loaded and handed on in the settings (under plain ``scrapy``, loaded here:
+a malformed site file fails with a message that names the file and the field).
 """
 
 from __future__ import annotations
 
-from newsclean.crawler.sites import load_registry
+from scrapy.spiderloader import SpiderLoader
+
+from newsclean.crawler.sites import Site, registry_from
 from newsclean.crawler.spiders.news import NewsSpider
 
 
-def _spider_class(site_name: str) -> type[NewsSpider]:
+def site_spider(site: Site) -> type[NewsSpider]:
+    """The spider class of one registered site: it carries its site (no lookup when it starts)."""
     return type(
-        f"{site_name.title().replace('_', '')}Spider",
+        f"{site.name.title().replace('_', '')}Spider",
         (NewsSpider,),
-        {"name": site_name, "site_name": site_name, "__module__": __name__,
-         "__doc__": f"Crawl the {site_name!r} site of the registry."},
+        {"name": site.name, "registered_site": site, "__module__": __name__,
+         "__doc__": f"Crawl the {site.name!r} site of the registry."},
     )
 
 
-for _name in load_registry():
-    _cls = _spider_class(_name)
-    globals()[_cls.__name__] = _cls
-del _name, _cls  # the loader lists every spider class in the module: no aliases
+class SiteSpiderLoader(SpiderLoader):
+    """Scrapy's loader, plus a spider per registered site."""
+
+    def __init__(self, settings: object) -> None:
+        super().__init__(settings)  # type: ignore[arg-type]
+        # Scrapy's loader keeps its spiders by name in _spiders (stable through Scrapy 2.x).
+        self._spiders.update((name, site_spider(site)) for name, site in registry_from(settings).items())
