@@ -1196,10 +1196,26 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
     text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without a
     headline or a date there. What a reader sees as the article's date, where nothing declares
     one: htmldate's pick among all the page's dates is often a related post's or a comment's."""
+    return _shown_day(tree)[0]
+
+
+#: A label that makes the printed day the last update's ("Last updated:", "Updated on", "Aktualisiert
+#: am", "Mis à jour le", "更新"), read just before the day.
+_UPDATE_LABEL = re.compile(r"(?i)(?:updated?|modified|revised|aktualisiert|geändert|actualizad[oa]|actualisé|"
+                           r"mis à jour|aggiornat[oa]|atualizad[oa]|bijgewerkt|zaktualizowano|обновлено|"
+                           r"更新|수정)\W*(?:on|am|le|el|il|em|op)?\W*$")
+#: Characters before the printed day read for its label.
+_UPDATE_LABEL_CHARS = 30
+
+
+def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
+    """:func:`shown_day_near_headline`'s day, and whether the page prints it as the day it
+    published on: under the headline's start (over it: a dateline, or the site header's "today")
+    and with no label of an update before it."""
     body = tree.find(".//body")
     h1 = body.find(".//h1") if body is not None else None
     if h1 is None:
-        return None
+        return None, False
     before: list[str] = []
     after: list[str] = []
     out = before
@@ -1223,10 +1239,14 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
                 read += len(text)
                 if read > 4 * SHOWN_DAY_AFTER:
                     break
-    window = " ".join([*_short_pieces(reversed(before), SHOWN_DAY_BEFORE)[::-1], "|",
-                       *_short_pieces(after, SHOWN_DAY_AFTER)])
+    head = " ".join([*_short_pieces(reversed(before), SHOWN_DAY_BEFORE)[::-1], "|"])
+    window = " ".join([head, *_short_pieces(after, SHOWN_DAY_AFTER)])
     m = _SHOWN_DAY.search(window)
-    return _day_of(m) if m else None   # the first date decides: "12/01/2025 ... 3 May" is not 3 May
+    if not m:
+        return None, False
+    # the first date decides: "12/01/2025 ... 3 May" is not 3 May
+    label = window[max(0, m.start() - _UPDATE_LABEL_CHARS):m.start()]
+    return _day_of(m), m.start() >= len(head) and not _UPDATE_LABEL.search(label)
 
 
 #: A text longer than this is prose ("... after the storm of 3 January 2026 ..."), not a date line.
@@ -1256,6 +1276,14 @@ def _one_day_apart(timestamp: str, day: str) -> bool:
         return False
 
 
+def _days_apart(timestamp: str, day: str) -> int:
+    """Days between the day of ``timestamp`` (ISO) and ``day``; 0 when either is no day."""
+    try:
+        return abs((date.fromisoformat(timestamp[:10]) - date.fromisoformat(day)).days)
+    except ValueError:
+        return 0
+
+
 def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmldate: bool = True) -> None:
     """Fallbacks for the publication date: the day printed by the headline, htmldate over the
     tree, then the URL. A declared time whose day is one off the URL's day is the same moment
@@ -1263,6 +1291,15 @@ def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmld
     url_day = date_from_url(url)
     if md.published and url_day and _one_day_apart(md.published, url_day):
         md.published, md.date_sources["published"] = url_day, "url"
+    if md.published and md.date_sources.get("published") != "url":
+        # the day printed under the headline as the publication day, more than a day from the
+        # declared one (a day apart: the same moment in another zone) and not the declared update
+        # (the truth takes either there), is the day the page says it published on: the declared
+        # field is a template's or an import's ("2013-03-11" on a post that prints March 20, 2023)
+        shown, as_published = _shown_day(tree)
+        if (shown and as_published and _days_apart(md.published, shown) > 1
+                and (md.modified or "")[:10] != shown):
+            md.published, md.date_sources["published"] = shown, "shown"
     if md.published:
         return
     shown = shown_day_near_headline(tree)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.html
 
-from newsclean.cleaners.core import clean_html
+from newsclean.cleaners.core import clean_html, page_metadata
 from newsclean.cleaners.metadata import extract_metadata, shown_day_near_headline
 from newsclean.cleaners.types import Article
 
@@ -777,6 +777,30 @@ def test_site_name_written_as_in_the_address_is_cut_from_the_title() -> None:
     head = '<meta property="og:title" content="Top 5 Payroll Tools in 2026 - HarbourHR">'
     md = extract_metadata(lxml.html.document_fromstring(_page(head=head)), "http://[::1/blog/payroll")
     assert md.title == "Top 5 Payroll Tools in 2026 - HarbourHR"
+
+
+def test_day_printed_under_the_headline_over_a_declared_day_of_another_date() -> None:
+    # an imported post: the CMS declares the day of the import, the page prints the post's own day
+    head = ('<meta property="article:published_time" content="2013-03-11T08:00:00+00:00">'
+            '<meta property="article:modified_time" content="2026-02-18T09:00:00+00:00">')
+    url = "https://clinic.example.org/news/food-myths"
+
+    def published(byline: str, before: str = "") -> tuple[str | None, str | None]:
+        body = f'{before}<h1>Nine food myths</h1><div class="meta">{byline}</div>'
+        md = page_metadata(_page(head=head, body=body), url)
+        return md.published[:10], md.date_sources["published"]
+
+    assert published("<span>March 20, 2023</span>") == ("2023-03-20", "shown")
+    assert published("<span>Rosa Delacroix</span> <span>20. März 2023</span>") == ("2023-03-20", "shown")
+    # the day of an update, as the page labels it: the truth takes the declared day or that one
+    assert published("<span>Last updated: March 20, 2023</span>") == ("2013-03-11", "meta")
+    assert published("<span>Aktualisiert am 20.03.2023</span>") == ("2013-03-11", "meta")
+    # a day over the headline: the site header's "today", a dateline of the section
+    assert published("<span>Rosa Delacroix</span>", before="<p>Friday, March 20, 2023</p>") == ("2013-03-11", "meta")
+    # a day apart: the declared moment in another zone
+    assert published("<span>March 12, 2013</span>") == ("2013-03-11", "meta")
+    # the declared update's day, printed bare: the truth takes either, the declared day stays
+    assert published("<span>February 18, 2026</span>") == ("2013-03-11", "meta")
 
 
 def test_json_ld_date_written_for_display_yields_to_the_day_printed_by_the_headline() -> None:
