@@ -185,13 +185,13 @@ _ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordin
               r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
               r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
 _ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{_ROLE_WORD}\b.*$", re.I)
-_ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
-                        rf"associate|assistant|head)\s+)*{_ROLE_WORD}", re.I)
-
-
 #: The job title Korean and Japanese bylines print after every name ("신현주 기자", "山田太郎 記者"):
 #: reporter, (senior, chief) reporter, correspondent.
-_ROLE_SUFFIX = re.compile(r"(?<=\S)\s*(?:(?:선임|수석)?기자|특파원|記者|特派員)$")
+_CJK_ROLE = r"(?:(?:선임|수석)?기자|특파원|記者|特派員)"
+#: The job title after a name; the title's own first part is no name ("선임기자" alone is a role).
+_ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
+_ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
+                        rf"associate|assistant|head)\s+)*{_ROLE_WORD}|{_CJK_ROLE}", re.I)
 
 
 def _without_role(part: str) -> str:
@@ -640,7 +640,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
             names = _names(found)   # _names drops a printed date
             if names:
-                return _inner_names(el, names)
+                return _inner_names(el, _name_before_named_again(el, names))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
     return _text_byline(tree) or _author_page_link(tree) or _author_box_name(tree, candidates)
@@ -864,6 +864,23 @@ def _byline_markup(tree: etree._Element) -> str | None:
     AUTHOR_XPATHS, len_limit=120)`` gives, without copying the page: the first result of the
     first XPath, then of the next, outside pruned parts, whose text (pruned) is 3-119 chars."""
     return next((text for _, text in _byline_markups(tree)), None)
+
+
+def _name_before_named_again(el: etree._Element, names: list[str]) -> list[str]:
+    """The name alone of a short author box read whole as one name: an element holding a name,
+    then the box's other text naming that person again, the first name or the whole ("<span>Jane
+    Doe</span><span>Jane</span>", "<h4>Jane Doe</h4><p>Jane writes ...</p>" read "Jane Doe Jane");
+    else ``names``. A name whose words repeat in one element ("Ahmed Ali Ahmed") stays."""
+    if len(names) != 1:
+        return names
+    for e in islice(el.iterdescendants(), AUTHOR_BOX_ELEMENTS):
+        if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+            continue
+        text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
+        if (text and len(text.split()) >= 2 and names[0].startswith(text + " ") and _names(text) == [text]
+                and _named_again(el, e, text)):
+            return [text]
+    return names
 
 
 def _inner_names(el: etree._Element, names: list[str]) -> list[str]:

@@ -277,6 +277,24 @@ def test_reporter_title_after_a_korean_or_japanese_byline() -> None:
     ld = {"@type": "NewsArticle", "headline": "港の橋", "author": [{"@type": "Person", "name": "山田太郎 記者"},
                                                                  {"@type": "Person", "name": "김민수 특파원"}]}
     assert _md(_page(ld=ld)).authors == ["山田太郎", "김민수"]
+    # the title's own first part is no name: a lone "선임기자" (senior reporter) is a role, no author
+    for role in ("선임기자", "수석기자", "특파원"):
+        head = f'<meta name="author" content="{role}">'
+        assert _md(_page(head=head)).authors == [], role
+    head = '<meta name="author" content="신현주 선임기자">'
+    assert _md(_page(head=head)).authors == ["신현주"]
+
+
+def test_short_author_box_that_names_the_writer_again() -> None:
+    # a byline block short enough to be read whole prints the name, then the first name again (a
+    # second link, a bio's first words): the name alone is the writer, not "Rosa Delacroix Rosa"
+    for box in ('<div class="author"><a href="/by/rosa">Rosa Delacroix</a> <a href="/by/rosa">Rosa</a></div>',
+                '<div class="author-box"><h4>Rosa Delacroix</h4><p>Rosa covers the harbour.</p></div>',
+                '<div class="byline">By <b>Rosa Delacroix</b><div class="bio">Rosa Delacroix</div></div>'):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{box}")).authors == ["Rosa Delacroix"], box
+    # a name whose words repeat within one element is the name as printed
+    box = '<div class="author"><span>Ahmed Ali Ahmed</span></div>'
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{box}")).authors == ["Ahmed Ali Ahmed"]
 
 
 def test_title_punctuated_as_the_headline_shows_it() -> None:
