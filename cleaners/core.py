@@ -231,9 +231,8 @@ _RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=Tru
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
     # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
-    # id answered in C (the same answers); the lists swapped once, not once an extraction; and
-    # jusText's stoplist looked up by identity where its fallback runs
-    with xpath_guard.guarded(), readability_gate.stoplist_by_identity():
+    # id answered in C (the same answers); the lists swapped once, not once an extraction
+    with xpath_guard.guarded():
         text = _trafilatura_text(tree)
     return _prose_filled(tree, text) if text else text
 

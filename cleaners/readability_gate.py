@@ -23,8 +23,6 @@ options) compares as it always does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from copy import copy
 from typing import Any
 
@@ -108,38 +106,34 @@ def gate(options: Extractor) -> Extractor:
 # Where the comparison (or trafilatura's recall escalation) runs jusText, trafilatura hands it its
 # stoplist of every language (a tuple of 154,000 words), and jusText's ``define_stoplist`` looks
 # up its lower-cased set in an LRU cache keyed by that tuple: hashing the tuple, 3 ms a call on
-# every jusText run (on wcxb-dev one page in sixteen). Inside the cleaner's extractions
-# (:func:`stoplist_by_identity`) the answer for the tuple last asked is kept and given again for
-# the same object: a tuple does not change, so neither does its set. The set itself is still the
-# one the lookup in place gives (jusText's cache, or the crawl workers' shared one), never a copy.
+# every jusText run (on wcxb-dev one page in sixteen). In its place (installed once, on import)
+# the answer for the tuple last asked is given again for the same object: a tuple does not change,
+# so neither does its set. A process that holds the words once already (the crawl workers'
+# forkserver, :func:`share_stoplist`) has them answered for its tuple, never a copy.
 
-_STOPLIST_SEEN: list[Any] = [None, None, None]   # the lookup asked, the stoplist, its answer
+_JUSTEXT_DEFINE_STOPLIST = justext.core.define_stoplist   # jusText's own lookup (LRU cache by value)
+_UNKNOWN = (object(), None)               # no stoplist is this object
+_SHARED: tuple[Any, Any] = _UNKNOWN       # the stoplist of :func:`share_stoplist`, its words
+_SEEN: tuple[Any, Any] = _UNKNOWN         # the stoplist last asked, its words (one tuple: read whole)
 
 
-def _define_stoplist(stoplist: Any) -> Any:
-    lookup, seen, words = _STOPLIST_SEEN
-    if stoplist is seen and lookup is _STOPLIST_LOOKUP[0]:
-        return words
-    words = _STOPLIST_LOOKUP[0](stoplist)
+def _define_stoplist(stoplist: Any) -> frozenset[str]:
+    global _SEEN
+    for known, words in (_SHARED, _SEEN):
+        if stoplist is known:
+            return words
+    words = _JUSTEXT_DEFINE_STOPLIST(stoplist)
     if isinstance(stoplist, (tuple, frozenset)):   # unchangeable: the same object, the same words
-        _STOPLIST_SEEN[:] = [_STOPLIST_LOOKUP[0], stoplist, words]
+        _SEEN = (stoplist, words)
     return words
 
 
-_STOPLIST_LOOKUP: list[Any] = [justext.core.define_stoplist]   # the lookup in place outside the block
+def share_stoplist(stoplist: tuple[str, ...], words: frozenset[str]) -> None:
+    """Answer ``words`` (lower-case already) for ``stoplist``, this very tuple, from now on, so that
+    jusText builds no second set of them; jusText's cache, which may hold an earlier tuple's set, is emptied."""
+    global _SHARED, _SEEN
+    _SHARED, _SEEN = (stoplist, words), _UNKNOWN
+    _JUSTEXT_DEFINE_STOPLIST.cache_clear()
 
 
-@contextmanager
-def stoplist_by_identity() -> Iterator[None]:
-    """jusText's stoplist lookups inside the block answered by identity (see above). A block
-    entered while another is open (another thread) leaves the lookup to the first."""
-    current = justext.core.define_stoplist
-    if current is _define_stoplist:
-        yield
-        return
-    _STOPLIST_LOOKUP[0] = current
-    justext.core.define_stoplist = _define_stoplist   # classify_paragraphs looks it up here
-    try:
-        yield
-    finally:
-        justext.core.define_stoplist = current
+justext.core.define_stoplist = _define_stoplist   # classify_paragraphs looks it up here

@@ -272,10 +272,10 @@ def test_trafilaturas_own_lists_are_back_after_an_exception_in_the_guarded_block
         assert all(a is b for a, b in zip(getattr(trafilatura.xpaths, name), paths, strict=True))
 
 
-def test_jusTexts_stoplist_is_looked_up_by_identity_inside_the_cleaners_extractions(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # jusText's own lookup hashes the 154,000-word tuple on every call: inside the block the
-    # answer for the same tuple is given again, the set the lookup in place gave (never a copy)
+def test_jusTexts_stoplist_is_looked_up_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    # jusText's own lookup hashes the 154,000-word tuple on every call: the cleaners' lookup, in
+    # its place from import on, gives the answer for the same tuple again (the set jusText gave,
+    # never a copy); a shared stoplist's words are given for its tuple whatever was asked between
     import justext.core
     asked: list[object] = []
 
@@ -283,30 +283,37 @@ def test_jusTexts_stoplist_is_looked_up_by_identity_inside_the_cleaners_extracti
         asked.append(stoplist)
         return frozenset(w.lower() for w in stoplist)
 
-    monkeypatch.setattr(justext.core, "define_stoplist", lookup)
+    lookup.cache_clear = lambda: None   # type: ignore[attr-defined]
+    monkeypatch.setattr(readability_gate, "_JUSTEXT_DEFINE_STOPLIST", lookup)
+    monkeypatch.setattr(readability_gate, "_SEEN", readability_gate._UNKNOWN)
+    monkeypatch.setattr(readability_gate, "_SHARED", readability_gate._UNKNOWN)
+    assert justext.core.define_stoplist is readability_gate._define_stoplist
     words = ("Und", "the")
-    with readability_gate.stoplist_by_identity():
-        first = justext.core.define_stoplist(words)
-        with readability_gate.stoplist_by_identity():   # entered again (another thread): no harm
-            again = justext.core.define_stoplist(words)
-        other = justext.core.define_stoplist(("Les",))
+    first = justext.core.define_stoplist(words)
+    again = justext.core.define_stoplist(words)
+    other = justext.core.define_stoplist(("Les",))
     assert first == {"und", "the"} and again is first and other == {"les"}
     assert asked == [words, ("Les",)]
-    assert justext.core.define_stoplist is lookup   # the lookup in place is back after the block
+    everything = frozenset({"und", "the", "les"})
+    key = tuple(everything)
+    readability_gate.share_stoplist(key, everything)
+    assert justext.core.define_stoplist(key) is everything
+    justext.core.define_stoplist(words)
+    assert justext.core.define_stoplist(key) is everything and asked == [words, ("Les",), words]
 
 
 def test_pages_that_fall_back_to_justext_look_its_stoplist_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # a short article: trafilatura's comparison asks jusText on each page; the stoplist (the same
     # tuple every time) is looked up once, not once a page
-    import justext.core
     asked: list[object] = []
-    lookup = justext.core.define_stoplist
+    lookup = readability_gate._JUSTEXT_DEFINE_STOPLIST
 
     def counted(stoplist: tuple[str, ...]) -> frozenset[str]:
         asked.append(stoplist)
         return lookup(stoplist)
 
-    monkeypatch.setattr(justext.core, "define_stoplist", counted)
+    monkeypatch.setattr(readability_gate, "_JUSTEXT_DEFINE_STOPLIST", counted)
+    monkeypatch.setattr(readability_gate, "_SEEN", readability_gate._UNKNOWN)
     page = "<html><body><article><p>{}</p></article></body></html>"
     for n in range(3):
         clean_html(page.format(f"Story {n}: " + PARAGRAPH[:150]), f"https://example.org/{n}")

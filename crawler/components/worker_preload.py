@@ -28,9 +28,9 @@ from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 import justext  # noqa: E402
-import justext.core  # noqa: E402
 from trafilatura import external  # noqa: E402
 
+from newsclean.cleaners import readability_gate  # noqa: E402
 from newsclean.cleaners.core import identify_language  # noqa: E402
 from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
@@ -39,10 +39,6 @@ from newsclean.output.dedup import TextDigest  # noqa: E402
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-#: jusText's own cached lookup, before :func:`share_stoplist` puts its answer in front of it.
-_JUSTEXT_DEFINE_STOPLIST = justext.core.define_stoplist
 
 
 #: Version of :func:`_stoplist_tables`' building (the cache key changes with it).
@@ -81,17 +77,11 @@ def share_stoplist() -> frozenset[str]:
 
     trafilatura keeps the words in a tuple and jusText caches a lower-cased frozenset of them,
     keyed by that tuple: two copies of 154,000 strings (the words are lower-case already).
-    The tuple is made of the set's own strings, and jusText's lookup answers the set for
-    it (any other stoplist goes to jusText's own): the same words, 12 MB less."""
+    The tuple is made of the set's own strings, and the cleaners' stoplist lookup answers the
+    set for it (:func:`newsclean.cleaners.readability_gate.share_stoplist`): the same words, 12 MB less."""
     words = stoplist_words()
-    key = external.JT_STOPLIST = tuple(words)
-    cached = _JUSTEXT_DEFINE_STOPLIST   # jusText's own, also when called again (not our wrapper)
-    cached.cache_clear()   # its key may hold an earlier tuple's strings
-
-    def define_stoplist(stoplist: tuple[str, ...]) -> frozenset[str]:
-        return words if stoplist is key else cached(stoplist)
-
-    justext.core.define_stoplist = define_stoplist   # classify_paragraphs looks it up here
+    external.JT_STOPLIST = tuple(words)
+    readability_gate.share_stoplist(external.JT_STOPLIST, words)
     return words
 
 
