@@ -99,3 +99,27 @@ def test_the_readme_install_brings_pandas() -> None:
     assert "import pandas" in README
     brought = [req for extra in extras if extra for req in project["optional-dependencies"].get(extra, [])]
     assert any(req.startswith("pandas") for req in brought), (install.group(0), brought)
+
+
+def test_the_program_freezes_what_it_leaves_before_it_exits(monkeypatch) -> None:
+    """``newsclean`` (the script and ``python -m``) runs cli.run: main's exit code, after what the
+    run left in memory is frozen out of the garbage collector (the shutdown's collections walked
+    all of it for nothing)."""
+    import gc
+
+    from newsclean.crawler.commands import cli
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["newsclean"] == "newsclean.crawler.commands.cli:run"
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    before = gc.get_freeze_count()
+    try:
+        try:
+            cli.run()
+        except SystemExit as exc:
+            assert exc.code == 3
+        else:
+            raise AssertionError("cli.run did not exit")
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import math
 import os
 import sys
@@ -712,9 +713,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-if __name__ == "__main__":
-    # Run the imported module's main: the commands raise newsclean.crawler.commands.cli.UsageError, which
-    # this __main__ copy's own classes would not catch.
-    from newsclean.crawler.commands.cli import main as _main
+def run() -> NoReturn:
+    """The ``newsclean`` program: :func:`main`, then the process exits with its code.
 
-    sys.exit(_main())
+    What a crawl leaves in memory (Scrapy, Twisted, the sites, their components) is frozen out
+    of the garbage collector first: the interpreter's shutdown collected it to no purpose, 0.18-0.2 s
+    of the main process's CPU in a bench crawl (0.3 ms a page of a 600-URL crawl)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    # Run the imported module's run: the commands raise newsclean.crawler.commands.cli.UsageError, which
+    # this __main__ copy's own classes would not catch.
+    from newsclean.crawler.commands.cli import run as _run
+
+    _run()
