@@ -46,7 +46,8 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import blocks, dom, linescore, lines as line_rules, readability_gate, streamed, wild_text, xpath_guard
+from newsclean.cleaners import (blocks, dom, linescore, lines as line_rules, readability_gate, repeat_passes, streamed,
+                                wild_text, xpath_guard)
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
@@ -231,8 +232,9 @@ _RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=Tru
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
     # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
-    # id answered in C (the same answers); the lists swapped once, not once an extraction
-    with xpath_guard.guarded():
+    # id answered in C (the same answers); the lists swapped once, not once an extraction; and
+    # trafilatura's link-density passes not run again on a tree they left unchanged
+    with xpath_guard.guarded(), repeat_passes.unrepeated():
         text = _trafilatura_text(tree)
     return _prose_filled(tree, text) if text else text
 

@@ -318,3 +318,66 @@ def test_pages_that_fall_back_to_justext_look_its_stoplist_up_once(monkeypatch: 
     for n in range(3):
         clean_html(page.format(f"Story {n}: " + PARAGRAPH[:150]), f"https://example.org/{n}")
     assert len(asked) == 1
+
+
+def _pass_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The link-density passes trafilatura runs from now on (their tag names), counted."""
+    from newsclean.cleaners import repeat_passes
+    runs: list[str] = []
+    real = repeat_passes._ORIGINAL_PASS
+
+    def counted(subtree: etree._Element, tagname: str, *args: object, **kwargs: object) -> etree._Element:
+        runs.append(tagname)
+        return real(subtree, tagname, *args, **kwargs)
+
+    monkeypatch.setattr(repeat_passes, "_ORIGINAL_PASS", counted)
+    return runs
+
+
+def test_link_density_passes_are_not_run_again_on_a_tree_they_left_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import nullcontext
+
+    from newsclean.cleaners import repeat_passes
+    runs = _pass_runs(monkeypatch)
+    url = "http://127.0.0.1/budget"
+    # a plain article: the first round (div, list, p) deletes nothing; the second is not run
+    clean_html(article_page(6), url)
+    assert runs == ["div", "list", "p"]
+    # a short block of a link and two more, which trafilatura's first div pass deletes: the div
+    # pass runs again on the changed tree; list and p ran after that deletion, not again
+    block = '<div><span><a href="/m">Minutes</a></span><span>Votes</span><span>Agenda</span></div>'
+    runs.clear()
+    clean_html(article_page(6).replace("<h1>Budget settled</h1>", f"<h1>Budget settled</h1>{block}"), url)
+    assert runs == ["div", "list", "p", "div"]
+    # the same output either way, on every page
+    out = [clean_html(html, url) for html in pages()]
+    monkeypatch.setattr(repeat_passes, "unrepeated", nullcontext)
+    runs.clear()
+    assert [clean_html(html, url) for html in pages()] == out
+    assert len(runs) % 6 == 0   # without the block: every pass runs twice
+
+
+def test_trafilatura_runs_its_link_density_passes_as_repeat_passes_reads_them() -> None:
+    # repeat_passes leaves a pass out where it ran on the same tree with nothing deleted since; it
+    # holds only while trafilatura's loop runs nothing else between them and a pass deletes by
+    # delete_element alone. A trafilatura that changes either must fail here, not extract otherwise.
+    import inspect
+
+    import trafilatura.htmlprocessing
+    from newsclean.cleaners import repeat_passes
+    loop = inspect.getsource(repeat_passes._ORIGINAL_SECTIONS)
+    body = loop.split("for _ in range(2):\n", 1)[1].split("\n    # tables", 1)[0]
+    assert [line.strip() for line in body.splitlines()] == [
+        'tree = delete_by_link_density(tree, "div", backtracking=True, favor_precision=favor_precision)',
+        'tree = delete_by_link_density(tree, "list", backtracking=False, favor_precision=favor_precision)',
+        'tree = delete_by_link_density(tree, "p", backtracking=False, favor_precision=favor_precision)']
+    passes = inspect.getsource(repeat_passes._ORIGINAL_PASS)
+    assert passes.count("delete_element(") == 1 and "delete_element(elem)" in passes
+    assert not any(w in passes for w in (".remove(", "strip_", ".tag =", ".text =", ".tail =", "set("))
+    assert trafilatura.htmlprocessing.delete_element is repeat_passes._delete_element
+
+
+def test_trafilatura_outside_the_cleaner_runs_every_link_density_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _pass_runs(monkeypatch)
+    trafilatura.extract(article_page(6))
+    assert runs[:6] == ["div", "list", "p", "div", "list", "p"]
