@@ -17,9 +17,10 @@ a reader of the rendered page does not see:
 A ``sh`` block runs line by line (comments after `` #`` are dropped) with the checkout's
 ``.venv/bin`` first on PATH, each line in one shell in the same scratch directory, in order
 across all files; a line fails on a non-zero exit. Install steps (``python3 -m venv`` and
-``pip install`` parts of an ``&&`` chain) run only with ``--fresh``: otherwise the venv that runs
-this script stands in for them. A ``toml`` block is a site file: it must pass the registry's
-validation. Prints one line per block and exits 1 if any failed.
+``pip install`` parts of an ``&&`` chain) run only with ``--fresh`` (otherwise the venv that runs
+this script stands in for them), and without the proxy that keeps every other command off the
+internet: they reach the package registry. A ``toml`` block is a site file: it must pass the
+registry's validation. Prints one line per block and exits 1 if any failed.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def shell_commands(text: str, fresh: bool) -> list[str]:
     return commands
 
 
+def install_steps(command: str) -> tuple[str, str]:
+    """An ``&&`` chain's leading install steps and the rest of it."""
+    steps = command.split(" && ")
+    n = next((i for i, step in enumerate(steps) if not INSTALL_STEP.match(step.strip())), len(steps))
+    return " && ".join(steps[:n]), " && ".join(steps[n:])
+
+
 class Sandbox:
     """Where the commands run: a fresh clone (``--fresh``) or a scratch directory using this venv."""
 
@@ -124,14 +132,21 @@ class Sandbox:
         venv_bin = self.cwd / ".venv" / "bin"
         self.env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
         self.env.pop("PYTHONPATH", None)
+        self.install_env = dict(self.env)   # install steps reach the package registry
         # A block that would reach a real site (one left without its skip) goes to a closed local
         # port through this proxy and fails at once, instead of leaving the machine.
         self.env.update(http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9",
                         no_proxy="127.0.0.1,localhost")
 
     def sh(self, command: str, timeout: float) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["bash", "-c", command], cwd=self.cwd, env=self.env, capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        install, rest = install_steps(command)
+        out, err, code = "", "", 0
+        for part, env in ((install, self.install_env), (rest, self.env)):
+            if part and code == 0:
+                done = subprocess.run(["bash", "-c", part], cwd=self.cwd, env=env, capture_output=True,
+                                      text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                out, err, code = out + done.stdout, err + done.stderr, done.returncode
+        return subprocess.CompletedProcess(command, code, out, err)
 
     def python(self, code: str, timeout: float) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(self.cwd / ".venv" / "bin" / "python"), "-c", code], cwd=self.cwd,

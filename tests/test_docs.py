@@ -24,6 +24,24 @@ def test_install_steps_are_left_to_fresh_clones() -> None:
     assert doccheck.shell_commands("a \\\n  b  # note\n# only a comment\n", fresh=False) == ["a b"]
 
 
+def test_install_steps_reach_the_registry_past_the_sandboxs_proxy(tmp_path) -> None:
+    # `--fresh` runs the README's install chain: its pip went through the proxy that keeps the
+    # other commands off the internet, and no package could be installed
+    assert doccheck.install_steps("python3 -m venv .venv && .venv/bin/pip install -q -e . && newsclean demo") == (
+        "python3 -m venv .venv && .venv/bin/pip install -q -e .", "newsclean demo")
+    assert doccheck.install_steps("newsclean demo && pip install x") == ("", "newsclean demo && pip install x")
+    pip = tmp_path / "pip"
+    pip.write_text('#!/bin/sh\necho "install: ${https_proxy:-none}"\n')
+    pip.chmod(0o755)
+    box = doccheck.Sandbox(fresh=False)
+    try:
+        done = box.sh(f"{pip} install x && echo \"then: $https_proxy\"", timeout=60)
+    finally:
+        doccheck.shutil.rmtree(box.tmp, ignore_errors=True)
+    install, then = done.stdout.splitlines()
+    assert then == "then: http://127.0.0.1:9" and "127.0.0.1:9" not in install
+
+
 @pytest.mark.slow
 def test_docs_command_blocks_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert doccheck.main([]) == 0, capsys.readouterr().out
