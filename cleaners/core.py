@@ -414,16 +414,20 @@ def _has_list_items(tree: etree._Element) -> bool:
     return next(tree.iter(_LIST_ITEMS), None) is not None
 
 
-_SUBHEADINGS = frozenset({"h2", "h3", "h4"})
+#: Section titles below the headline (an h5 or h6 too: pages pick a level by its size on screen).
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 #: The text a subheading put back must open.
 SECTION_MIN_CHARS = 150
 
 
 def _headings_filled(tree: etree._Element, text: str) -> str:
-    """``text`` with the page's subheadings (h2-h4) that sit, in the page, between two elements
+    """``text`` with the page's subheadings (h2-h6) that sit, in the page, between two elements
     whose texts are consecutive lines of ``text``: section titles inside the article's run of
     paragraphs, not a sidebar's or a footer's titles (no extracted line on their other side), nor
-    a title known as boilerplate ("Related", "Auch interessant")."""
+    a title known as boilerplate ("Related", "Auch interessant"). A title sits with the paragraphs
+    on both sides, or opens a block of its own with the section under it (a tip, a numbered item
+    of a roundup) that holds no link outside its paragraphs (a teaser card's button, picture or
+    linked title)."""
     lines = normalize_lines(text)
     at = _line_index(lines)
     after: dict[int, list[str]] = {}
@@ -440,9 +444,11 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
         if i is None:
             continue
         if pending and last is not None and i == last + 1:
-            # in the same container as the paragraphs on both sides (a sidebar's title is not)
-            around = set(el.iterancestors()) & set(last_el.iterancestors())
-            after[last] = [title for title, parent in pending if parent in around]
+            # in the same container as the paragraph after it (a sidebar's title is not), and as
+            # the one before it unless it opens a block of its own (not a teaser card)
+            under, before = set(el.iterancestors()), set(last_el.iterancestors())
+            after[last] = [title for title, parent in pending
+                           if parent in under and (parent in before or not _links_outside_paragraphs(parent))]
         pending = []
         last, last_el = i, el
     # A title must open a section of some length (up to the next title put back) and not the
@@ -457,6 +463,18 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     if not kept:
         return text
     return "\n".join(x for i, line in enumerate(lines) for x in (line, *kept.get(i, ())))
+
+
+def _links_outside_paragraphs(block: etree._Element) -> bool:
+    """Whether a link of ``block`` stands outside its paragraphs and list items: a card's button,
+    a linked picture or title; an article's section links inside its sentences."""
+    for a in block.iter("a"):
+        for up in a.iterancestors():
+            if up is block:
+                return True
+            if up.tag in ("p", "li"):
+                break
+    return False
 
 
 def _line_index(lines: list[str]) -> dict[str, int]:

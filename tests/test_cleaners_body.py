@@ -829,6 +829,37 @@ def test_subheading_kept_when_an_empty_paragraph_follows_it_on_a_page_with_a_wor
     assert lines.index("What the keepers do each autumn") == lines.index(PARAS[1]) + 1
 
 
+def _containerless_tips(title: str) -> str:
+    """A page trafilatura finds no container in whose article is a run of tips, each its own block
+    (the title with the paragraph it opens), between an intro and a closing paragraph; ``title``
+    renders one tip's title."""
+    tips = "".join(f"<div class='tip'>{title.format(n=n + 1, text=s)}<div class='tip-text'><p>{p}</p></div></div>"
+                   for n, (s, p) in enumerate(zip(STEPS, PARAS[1:])))
+    return ("<html><head><title>Keeping the harbour light</title></head><body>"
+            "<div class='top'><a href='/'>Harbour Notes</a> <a href='/about'>About</a></div>"
+            "<div class='p-6'><div class='wrap'><h1>Keeping the harbour light</h1><div class='prose'>"
+            f"<p>{PARAS[0]}</p><div class='tips'>{tips}</div><p>{PARAS[0][::-1]}</p>"
+            "</div></div></div><div class='bottom'>Harbour Notes, 1 Quay Street</div></body></html>")
+
+
+def test_titles_that_open_their_own_block_kept_on_a_page_without_an_article_container() -> None:
+    # Each tip's title sits in the tip's block with the paragraph it opens, not beside the
+    # paragraph before it: it is the title of the section under it (the first two tips: the last
+    # title put back is never kept, see _headings_filled). Its level does not matter (h5 too).
+    for title in ("<h3>{text}</h3>", "<h5>{text}</h5>"):
+        lines = _text(_containerless_tips(title)).split("\n")
+        for step, para in zip(STEPS[:2], PARAS[1:3]):
+            assert step in lines, title
+            assert lines.index(step) + 1 == lines.index(para)
+
+
+def test_linked_titles_are_not_put_back_on_a_page_without_an_article_container() -> None:
+    # A title that is a link to another page is a teaser's, not a section title of the article.
+    lines = _text(_containerless_tips("<h3><a href='/tips/{n}'>{text}</a></h3>")).split("\n")
+    assert PARAS[1] in lines
+    assert not any(step in lines for step in STEPS)
+
+
 CALLOUTS = [
     "Keepers logged every lamp change in a ledger that survives in the archive, and the entries "
     "show how often storms broke the glass before the modern lens was fitted in the fifties.",
