@@ -33,16 +33,22 @@ CONTENT_TOKENS = re.compile(r"(?:^|\s)(?:" + "|".join(CONTENT_WORDS) + r")(?:$|\
 
 
 def _leads(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    """The letters each fragment opens with (``_lead_words``), as one regex: a name whose
+    ``fold_case`` holds none of them cannot match the fragments, and is not searched with their
+    costlier regex."""
+    return re.compile(_trie(_lead_words(fragments)))
+
+
+def _lead_words(fragments: tuple[str, ...]) -> set[str]:
     """The letters each fragment opens with (a letter a quantifier makes optional left out; none
-    for a fragment that is an alternation itself), as one regex: a name whose ``fold_case`` holds
-    none of them cannot match the fragments, and is not searched with their costlier regex."""
+    for a fragment that is an alternation itself)."""
     leads = set()
     for f in fragments:
         lead = "" if "|" in f else re.match("[a-z]*", f).group()
         if f[len(lead):len(lead) + 1] in ("?", "*", "{"):
             lead = lead[:-1]
         leads.add(lead)
-    return re.compile(_trie(leads))
+    return leads
 
 
 def _trie(words: set[str]) -> str:
@@ -87,18 +93,27 @@ _TITLE_CLASS = re.compile(r"title|heading|header|label", re.I)
 _TITLE_FOLDED = _folded(_TITLE_CLASS)
 #: Entries of each cache of class/id answers: a page repeats its names, pages rarely share them.
 #: Over fundus-dev's 205 pages 2,048 entries miss 5% more often than 8,192, for no CPU measurable, and the
-#: four caches hold 0.7 MB instead of 5 MB in every cleaning worker.
+#: caches hold under 0.7 MB instead of 5 MB in every cleaning worker.
 NAME_CACHE = 2048
+
+
+#: An element's text without its tail, serialized in one call in C: the same string as joining
+#: its ``itertext()`` (on each of the 1.7 million elements of wcxb-dev, fundus-dev and
+#: trafilatura-eval), in a quarter of the time.
+text_of = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
 
 
 def text_len(el: etree._Element) -> int:
     """Characters of text inside an element (no tail)."""
-    return len("".join(el.itertext()).strip())
+    return len(text_of(el).strip())
 
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
 #: class, id, role and style (None when absent).
 Named = tuple[etree._Element, "str | None", "str | None", "str | None", "str | None"]
+#: What :meth:`Measures.picked` gives each pass (see there).
+Picked = tuple[list[tuple[etree._Element, tuple[bool, bool, bool]]],
+               list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool]]], list[etree._Element]]
 
 
 class Measures:
@@ -111,7 +126,7 @@ class Measures:
     removed is skipped with :func:`attached`. It holds the tree as measured: elements added
     later are not in it."""
 
-    __slots__ = ("data", "named")
+    __slots__ = ("data", "named", "_picked")
 
     def __init__(self, tree: etree._Element) -> None:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
@@ -152,6 +167,19 @@ class Measures:
                 stack[-1][0] += len(tail.strip())
         self.data = data
         self.named = named
+        self._picked: Picked | None = None
+
+    def picked(self) -> Picked:
+        """The elements of ``named`` that the passes deciding by names look at: for
+        ``prune_widgets`` those named a widget or an image block (with their (widget, content,
+        image) kinds), for ``prune_hidden`` those with a role, a style or a class that may name a
+        hover card (with the role, the style and the class's hover answers), for
+        ``prune_calls_to_action`` those named a call to action. Picked once, in one walk over
+        ``named`` with one cached lookup for each class and id value (``_name_facts``), not
+        three walks with up to five lookups."""
+        if self._picked is None:
+            self._picked = _pick(self.named)
+        return self._picked
 
     def text(self, el: etree._Element) -> int:
         return self.data.get(el, (0,))[0]
@@ -175,7 +203,7 @@ class Measures:
 
 def link_text_len(el: etree._Element) -> int:
     """Characters of text inside the links of an element."""
-    return sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+    return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
 def _drop(el: etree._Element) -> int:
@@ -261,6 +289,40 @@ def _kinds_of(cls: str | None, eid: str | None) -> tuple[bool, bool, bool] | Non
     return a[0] or b[0], a[1] or b[1], a[2] or b[2]
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
+def _name_facts(name: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Every answer the passes deciding by names need of one class or id value: its kinds
+    (``_name_kinds``: widget, content, image), its hover answers (``_hover_class``: candidate,
+    hover card; read for a class only) and whether it names a call to action (``_cta_name``).
+    A name holding none of their words' leads (``_ANY_NAME_LEAD``: two names in three on
+    wcxb-dev) is answered by one search."""
+    if _ANY_NAME_LEAD.search(fold_case(name)) is None:
+        return _NO_FACTS
+    return (*_name_kinds(name), *_hover_class(name), _cta_name(name))
+
+
+_NO_FACTS = (False, False, False, False, False, False)
+
+
+def _pick(named: list[Named]) -> Picked:
+    """See :meth:`Measures.picked`: each name answered as ``prune_widgets`` (``_kinds_of``),
+    ``prune_hidden`` and ``prune_calls_to_action`` answered it."""
+    widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]] = []
+    hidden: list[tuple[etree._Element, str | None, str | None, tuple[bool, bool]]] = []
+    ctas: list[etree._Element] = []
+    for el, cls, eid, role, style in named:
+        c = _name_facts(cls) if cls else _NO_FACTS
+        i = _name_facts(eid) if eid else _NO_FACTS
+        widget, image = c[0] or i[0], c[2] or i[2]
+        if widget or image:
+            widgets.append((el, (widget, c[1] or i[1], image)))
+        if role or style or c[3]:
+            hidden.append((el, role, style, (c[3], c[4])))
+        if c[5] or i[5]:
+            ctas.append(el)
+    return widgets, hidden, ctas
+
+
 def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
     # Publishers mark paragraphs of the article itself ("paywall", "ad-break-after", "related-
     # paragraph"): one paragraph of unlinked prose is article text whatever its class says.
@@ -281,10 +343,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
     m = m or Measures(tree)
-    for el, cls, eid, _, _ in m.named:   # the first pass in clean_html; a victim is checked below
-        kinds = _kinds_of(cls, eid)
-        if kinds is None or not (kinds[0] or kinds[2]):
-            continue   # neither a widget nor an image block (most names: decided before the tag is read)
+    for el, kinds in m.picked()[0]:   # named a widget or an image block; a victim is checked below
         if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         widget, content, image = kinds
@@ -309,29 +368,26 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
 #: as written); ``_HOVER_CLASS`` then decides on the few found.
 _HOVER_SUBSTRINGS = ("ooltip", "ool-tip", "over", "Over")
 _HOVER_CANDIDATE = re.compile("|".join(_HOVER_SUBSTRINGS))
-_HOVER_CLASS = re.compile(r"(?:^|[\s_-])(?:tool-?tip|hover-?card|pop-?over)s?(?:$|[\s_-])", re.I)
+HOVER_WORDS = ("tool-?tip", "hover-?card", "pop-?over")
+_HOVER_CLASS = re.compile(r"(?:^|[\s_-])(?:" + "|".join(HOVER_WORDS) + r")s?(?:$|[\s_-])", re.I)
 _INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.I)
 #: A tooltip with more prose than this is a block named loosely, not a pop-over.
 HIDDEN_MAX_CHARS = 600
 
 
-@functools.lru_cache(maxsize=NAME_CACHE)
 def _hover_class(cls: str) -> tuple[bool, bool]:
     """(a candidate by its substrings, a hover card or tooltip by ``_HOVER_CLASS``) for a class."""
     return _HOVER_CANDIDATE.search(cls) is not None, _HOVER_CLASS.search(cls) is not None
 
 
-def _hidden(role: str | None, style: str | None, cls: str | None) -> bool:
-    """A tooltip, hover card or ``visibility:hidden`` element (see ``_HOVER_SUBSTRINGS``)."""
+def _hidden(role: str | None, style: str | None, hover: tuple[bool, bool]) -> bool:
+    """A tooltip, hover card or ``visibility:hidden`` element (see ``_HOVER_SUBSTRINGS``; ``hover``:
+    ``_hover_class`` of its class)."""
     if role == "tooltip":
         return True
-    hover = _hover_class(cls) if cls else _NO_HOVER
     if not (style and "visibility" in style or hover[0]):
         return False   # not a candidate, whatever the class says
     return bool(style and _INVISIBLE_STYLE.search(style)) or hover[1]
-
-
-_NO_HOVER = (False, False)
 
 
 def attached(el: etree._Element, root: etree._Element) -> bool:
@@ -345,9 +401,8 @@ def attached(el: etree._Element, root: etree._Element) -> bool:
 def prune_hidden(tree: etree._Element, m: Measures) -> int:
     """Remove small hidden elements, tooltips and hover cards (see ``_HOVER_SUBSTRINGS``): text
     the reader does not see in the article."""
-    victims = [el for el, cls, _, role, style in m.named
-               if (role or style or cls and _hover_class(cls)[0]) and _hidden(role, style, cls)
-               and el.tag not in PROTECTED_TAGS
+    victims = [el for el, role, style, hover in m.picked()[1]
+               if _hidden(role, style, hover) and el.tag not in PROTECTED_TAGS
                and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el) and attached(el, tree)]
     return drop_topmost(victims)
 
@@ -366,17 +421,24 @@ _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 #: becomes one of these: only U+0130 becomes an "i", with a combining dot after it.)
 
 
-@functools.lru_cache(maxsize=NAME_CACHE)
 def _cta_name(name: str) -> bool:
     """Whether one class or id value names a call to action (see ``CTA_TOKENS``)."""
     low = fold_case(name)
     return ("cta" in low or "pin" in low) and CTA_TOKENS.search(name) is not None
 
 
+#: The leads of every word ``_name_facts`` looks for, as one regex over a name's ``fold_case``: the
+#: kinds' words (their letters are lower case, so a kind's regex on the name without its BEM
+#: modifiers finds a lead here too: the modifier is cut up to a character that is no letter), the
+#: hover words (``_HOVER_CLASS``, re.I: ``fold_case`` folds what it matches), the candidates'
+#: substrings lower-cased, and the call to action's ("cta", "pin": ``_cta_name``'s test).
+_ANY_NAME_LEAD = re.compile(_trie(_lead_words(WIDGET_WORDS + IMAGE_WORDS + CONTENT_WORDS + HOVER_WORDS)
+                                  | {s.lower() for s in _HOVER_SUBSTRINGS} | {"cta", "pin"}))
+
+
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``)."""
-    named = [el for el, cls, eid, _, _ in m.named if (cls and _cta_name(cls) or eid and _cta_name(eid))
-             and el.tag not in PROTECTED_TAGS and attached(el, tree)]
+    named = [el for el in m.picked()[2] if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
@@ -539,7 +601,7 @@ def _title_class(cls: str) -> bool:
 def _heading_candidates(tree: etree._Element) -> list[etree._Element]:
     out = []
     for el in tree.iter(*HEADINGS, *_TITLE_TAGS):
-        if el.tag in HEADINGS or _title_class(el.get("class") or ""):
+        if el.tag in HEADINGS or (cls := el.get("class")) and _title_class(cls):
             txt = short_text(el, _BOILERPLATE_TITLE_CHARS)
             if txt and is_boilerplate_heading(txt) and el.tag != "h1":
                 out.append(el)
@@ -562,7 +624,7 @@ SENTENCE_END = re.compile(r"[.!?\"'”’»)]\s*$")
 def _unlinked_sentence(el: etree._Element) -> bool:
     """A short paragraph of prose without links (an article's standfirst), not a teaser excerpt
     (those end in an ellipsis or sit beside their headline link)."""
-    txt = "".join(el.itertext()).strip()
+    txt = text_of(el).strip()
     return len(txt) >= 60 and el.find(".//a") is None and bool(SENTENCE_END.search(txt)) \
         and not txt.endswith(("...", "…"))
 
@@ -644,7 +706,7 @@ def _announced(el: etree._Element) -> bool:
     before, after = el.getprevious(), el.getnext()
     if before is None or after is None or not isinstance(before.tag, str) or before.tail and before.tail.strip():
         return False
-    intro = "".join(before.itertext()).split()
+    intro = text_of(before).split()
     return len(intro) >= ANNOUNCING_WORDS and intro[-1].endswith(":") and text_len(after) > 0
 
 
@@ -677,9 +739,12 @@ def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
     that is not a link, which is why link density misses them). Article lists do not put
     linked headings in their items."""
     items = sum(1 for c in el if c.tag == "li")
-    if items < min_items:
-        return False
+    if items < min_items or next(el.iter(_CARD_HEADINGS), None) is None:
+        return False   # a list without a heading in it (most) spares the XPath
     return _LINKED_ITEMS(el) >= 0.8 * items
+
+
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
@@ -688,7 +753,14 @@ def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
     the run from the first container to the last (with what lies between, in order) is moved
     into the first. Returns the containers merged."""
     merged = 0
+    grown: set[etree._Element] = set()   # containers given the children of their twins here
     for parent in list(tree.iter("div", "section", "article", "main")):
+        measured = m.data.get(parent)
+        if measured is not None and measured[3] < 4 and parent not in grown:
+            # two prose containers hold two long paragraphs each, and a parent measured with
+            # fewer has no two (its children were measured in it, or removed since): most
+            # parents are passed over without reading their children
+            continue
         children = [c for c in parent if isinstance(c.tag, str)]
         prose = [_prose_container(c, m) for c in children]
         i = 0
@@ -709,6 +781,7 @@ def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
             if end == i:
                 i += 1
                 continue
+            grown.add(child)
             for j in range(i + 1, end + 1):
                 c = children[j]
                 if prose[j] and (c.tag, (c.get("class") or "").strip()) == key:

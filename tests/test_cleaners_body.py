@@ -123,6 +123,26 @@ def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
     assert tree.xpath("//div[@class='comments']")[0].getparent().get("id") == "page"
 
 
+def test_merge_split_bodies_merges_again_inside_a_container_it_grew() -> None:
+    """A container given its twin's children is looked at again, though its measures (taken
+    before: one part of the body) say it held too little prose to hold two parts."""
+    from newsclean.cleaners import dom
+    from newsclean.cleaners.core import parse
+
+    long = [p + " " + p for p in PARAS]
+    part = "<div class='chunk'><div class='text'>{}</div></div>"
+    html = ("<html><body><div id='page'>"
+            + part.format("".join(f"<p>{p}</p>" for p in long[:2]))
+            + "<h2>Between</h2>"
+            + part.format("".join(f"<p>{p}</p>" for p in long[2:]))
+            + "</div></body></html>")
+    tree = parse(html)
+    # the chunks merged into the first, then their two text blocks inside it
+    assert dom.merge_split_bodies(tree, dom.Measures(tree)) == 2
+    texts = tree.xpath("//div[@class='text']")
+    assert len(texts) == 1 and len(texts[0].findall("p")) == 4
+
+
 def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
     from newsclean.cleaners.lines import drop_leading_heads
 
