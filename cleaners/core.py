@@ -930,6 +930,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("line_rules", n)
     body, n = line_rules.trim_trailing(body)
     run.count("trailing_trim", n)
+    body, n = line_rules.drop_trailing_author_box(body, md.authors or ())
+    run.count("trailing_author_box", n)
     if templates is not None:
         body, n = templates.filter_lines(body)
         run.count("templates", n)

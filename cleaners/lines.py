@@ -1,12 +1,14 @@
 """Line rules and trailing trim over extracted text, shared by ``clean_html`` and ``clean_text``.
 
-Two steps, each returns the kept lines and the characters it removed:
+Its steps each return the kept lines and the characters they removed:
 
 - :func:`apply_line_rules` drops whole lines that are inline promotions ("Also read: ...",
   "Advertisement", "Sign up for ...", "Follow us on ...", "The post ... appeared first on ...")
   or that fully match one of the site's ``drop_line_patterns``.
 - :func:`trim_trailing` cuts from a boilerplate heading ("Must Read", "Related", "More stories")
   to the end, when what follows looks like teasers rather than article paragraphs.
+- :func:`drop_leading_heads` and :func:`drop_trailing_author_box` drop the headline, bylines and
+  an author box (a byline, then the writer's bio) that the extractor left at the body's ends.
 """
 
 from __future__ import annotations
@@ -294,14 +296,40 @@ def _is_stamp(line: str) -> bool:
     return 0 < len(line) <= 60 and len(_DIGITS.findall(compact)) >= 0.4 * len(compact)
 
 
+def _author_names(authors: Iterable[str]) -> list[list[str]]:
+    """The authors' names as word lists, of one to five words (longer is no person's name)."""
+    names = [_words(a) for a in authors if a and a.strip()]
+    return [n for n in names if 1 <= len(n) <= 5]
+
+
+def _names_author(words: list[str], names: list[list[str]]) -> bool:
+    return any(all(w in words for w in name) for name in names)
+
+
+def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window: int = 3) -> tuple[list[str], int]:
+    """Drop an author box that ends the body: a byline naming the article's author among the last
+    ``window`` lines ("Written by Jane Doe") with a line naming that author after it (the bio,
+    "Jane Doe is a reporter who ..."); from the byline to the end. The writer is metadata, not the
+    article's text. A byline alone stays (a sign-off: "Jane Doe", "We thank Jane Doe"), and so does
+    a closing sentence naming the writer (it ends with a period: no byline). Return kept lines,
+    chars removed."""
+    names = _author_names(authors)
+    if not names or len(lines) <= window:
+        return lines, 0
+    for i in range(len(lines) - window, len(lines) - 1):
+        if _is_byline(lines[i].strip(), _words(lines[i]), names) and any(
+                _names_author(_words(s), names) for s in lines[i + 1:]):
+            return lines[:i], sum(len(s.strip()) for s in lines[i:])
+    return lines, 0
+
+
 def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iterable[str], *,
                        window: int = 3) -> tuple[list[str], int]:
     """Drop the headline (title, the page's h1, with or without a kicker), bylines naming the
     article's authors and bare date stamps from the first ``window`` lines: metadata the
     extractor left at the top of the body. Return kept lines, chars removed."""
     heads = [_words(h) for h in headlines if h and h.strip()]
-    names = [_words(a) for a in authors if a and a.strip()]
-    names = [n for n in names if 1 <= len(n) <= 5]
+    names = _author_names(authors)
     kept: list[str] = []
     removed = 0
     prose_seen = False  # below the first paragraph a heading is the article's own

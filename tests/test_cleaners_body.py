@@ -1024,3 +1024,38 @@ def test_article_discarded_by_name_under_its_headline_is_extracted_beside_a_kept
     text = _text(_article_under_its_headline_page())
     assert all(p in text for p in [*PARAS, *MIDDLE, *ENDING])
     assert "official website" not in text
+
+
+def _authored_page(tail: str) -> str:
+    return _page("".join(f"<p>{p}</p>" for p in PARAS) + tail, head="<meta name='author' content='Jane Doe'>")
+
+
+#: An author box under the article, with no class that names it: a byline, then the writer's bio.
+AUTHOR_BOX = ("<p><strong>Written by Jane Doe</strong></p>"
+              "<p>Jane Doe is a reporter who has covered the harbour and its fishing fleet since 2009.</p>")
+
+
+def test_an_author_box_that_ends_the_body_goes() -> None:
+    result = clean_html(_authored_page(AUTHOR_BOX), URL)
+    assert isinstance(result, Article) and result.authors == ["Jane Doe"]
+    assert "Written by" not in result.text and "is a reporter" not in result.text
+    assert result.text.split("\n")[-1] == PARAS[-1]
+    assert result.removed.get("trailing_author_box", 0) > len("Written by Jane Doe")
+
+
+def test_the_articles_last_lines_naming_the_author_stay() -> None:
+    from newsclean.cleaners.lines import drop_trailing_author_box
+
+    # a closing sentence that names the writer ends with a period: no byline
+    last = "Jane Doe reported from the quay."
+    assert _text(_authored_page(f"<p>{last}</p>")).split("\n")[-2:] == [PARAS[-1], last]
+    # a sign-off alone, with nothing naming the writer after it, is the article's
+    lines = [*PARAS, "Jane Doe", "Photographs by the harbour authority"]
+    assert drop_trailing_author_box(lines, ["Jane Doe"]) == (lines, 0)
+    # another writer's name, no authors, or a byline above the last lines: nothing goes
+    lines = [*PARAS, "Written by John Roe", "John Roe is a reporter."]
+    assert drop_trailing_author_box(lines, ["Jane Doe"]) == (lines, 0)
+    assert drop_trailing_author_box([*PARAS, "Written by Jane Doe", "Jane Doe is a reporter."], []) == \
+        ([*PARAS, "Written by Jane Doe", "Jane Doe is a reporter."], 0)
+    lines = ["Written by Jane Doe", *PARAS, "Jane Doe is a reporter."]
+    assert drop_trailing_author_box(lines, ["Jane Doe"]) == (lines, 0)
