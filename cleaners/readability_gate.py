@@ -16,6 +16,11 @@ comparison (the jusText check) runs as before: the same output, without the seco
 The gate sits where trafilatura's cascade takes that copy (``trafilatura.core._extract_and_compare``,
 its stages 1-2: the main extractor, then the comparison), so the copy is only made when it is read.
 
+The tree trafilatura's comparison hands jusText (the page cleaned, before its tags are converted:
+a copy it takes of every page before the main extractor runs) is read only where jusText runs, on
+one page in fifty: for gated calls it is made then, from the same raw tree in the same way
+(``tree_cleaning(copy(tree))``), the same tree; nothing changes the raw tree before.
+
 Only calls with the cleaner's own options object are gated: trafilatura used elsewhere in the
 process (``extract()``, a benchmark's baseline, trafilatura's own recall retry, which copies the
 options) compares as it always does.
@@ -31,10 +36,13 @@ import lxml.etree as etree
 import trafilatura.core
 import trafilatura.external
 from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
 _ORIGINAL = trafilatura.core._extract_and_compare
 _READABILITY = trafilatura.external.try_readability
+_PREPARE = trafilatura.core._prepare_tree
+_JUSTEXT = trafilatura.external.justext_rescue
 _GATED: set[int] = set()   # ids of the Extractor objects whose comparisons are gated
 _RAW_TEXT_TAGS = ("script", "style")
 #: The empty page handed to the comparison where readability cannot win (only ever read: nothing
@@ -85,6 +93,31 @@ def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, option
     return trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
 
 
+class _CleanedLater:
+    """The cleaned, unconverted page that trafilatura's ``_prepare_tree`` copies for jusText,
+    made when jusText reads it (``_justext``): ``tree_cleaning(copy(tree))`` as it made it."""
+
+    __slots__ = ("tree", "options")
+
+    def __init__(self, tree: Any, options: Extractor) -> None:
+        self.tree, self.options = tree, options
+
+    def made(self) -> Any:
+        return tree_cleaning(copy(self.tree), self.options)
+
+
+def _prepared(tree: Any, options: Extractor, url: str | None) -> tuple[Any, Any]:
+    """trafilatura's ``_prepare_tree`` (clean a copy of the raw tree, keep a copy of that for
+    jusText, convert the tags), the copy for jusText left to when it runs for gated calls."""
+    if id(options) not in _GATED or options.fast or options.comments:
+        return _PREPARE(tree, options, url)   # the comments extraction reads the copy too
+    return convert_tags(tree_cleaning(copy(tree), options), options, url), _CleanedLater(tree, options)
+
+
+def _justext(tree: Any, options: Extractor) -> Any:
+    return _JUSTEXT(tree.made() if isinstance(tree, _CleanedLater) else tree, options)
+
+
 def _readability(htmlinput: Any) -> Any:
     # the empty page of a gated comparison: what readability finds in it, nothing
     if htmlinput is _NOTHING:
@@ -97,7 +130,9 @@ def gate(options: Extractor) -> Extractor:
     caller, a module-level constant); returns it."""
     _GATED.add(id(options))
     trafilatura.core._extract_and_compare = _gated_stages   # the name trafilatura's cascade calls
-    trafilatura.external.try_readability = _readability     # the name its comparison calls
+    trafilatura.core._prepare_tree = _prepared              # ... and its cascade's preparation
+    trafilatura.external.try_readability = _readability     # the names its comparison calls
+    trafilatura.external.justext_rescue = _justext
     return options
 
 

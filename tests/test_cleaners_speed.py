@@ -54,7 +54,7 @@ def test_readability_runs_only_where_it_could_win() -> None:
     assert calls(article_page(1, nav_links=200)) >= 1
 
 
-def test_where_readability_cannot_win_neither_it_nor_its_copy_of_the_page_runs(
+def test_where_readability_cannot_win_neither_it_nor_its_copy_of_the_page_runs_nor_the_copy_for_justext(
         monkeypatch: pytest.MonkeyPatch) -> None:
     tree = parse(article_page(6))   # the article is most of the page's text
     assert tree is not None
@@ -69,13 +69,16 @@ def test_where_readability_cannot_win_neither_it_nor_its_copy_of_the_page_runs(
 
     def work(options: object) -> tuple[int, int]:
         runs[0] = 0
-        with counting(trafilatura.core, "copy", lambda args, result: 1) as copies:
+        with counting(trafilatura.core, "copy", lambda args, result: 1) as copies, \
+                counting(readability_gate, "copy", lambda args, result: 1) as gate_copies:
             trafilatura.bare_extraction(tree, options=options)
-        return copies[0], runs[0]
+        return copies[0] + gate_copies[0], runs[0]
 
     (gated_copies, gated_runs), (copies, runs) = work(_EXTRACTOR), work(copy(_EXTRACTOR))
     assert runs == 1 and gated_runs == 0   # not even on an empty page
-    assert gated_copies == copies - 1      # the page's copy for readability is not made
+    # the page's copy for readability is not made, nor the cleaned page's for jusText (the
+    # article is long and clean: jusText is not asked)
+    assert gated_copies == copies - 2
 
 
 @pytest.mark.parametrize("html", pages())
@@ -85,6 +88,30 @@ def test_gated_comparison_gives_trafilaturas_answer(html: str) -> None:
     assert tree is not None
     gated, plain = (trafilatura.bare_extraction(tree, options=o) for o in (_EXTRACTOR, ungated))
     assert (gated.text if gated else None) == (plain.text if plain else None)
+
+
+def test_the_cleaned_page_for_justext_is_made_when_justext_runs_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a short article: trafilatura's comparison asks jusText, which gets the page cleaned as
+    # _prepare_tree would have copied it
+    import trafilatura.htmlprocessing
+    page = "<html><body><article><h2>Budget</h2><p>{}</p><figure>x</figure></article><nav>a</nav></body></html>"
+    tree = parse(page.format("Story: " + PARAGRAPH[:150]))
+    assert tree is not None
+    given: list[bytes] = []
+    real = readability_gate._JUSTEXT
+
+    def justext(cleaned: etree._Element, options: object) -> object:
+        given.append(etree.tostring(cleaned))
+        return real(cleaned, options)
+
+    monkeypatch.setattr(readability_gate, "_JUSTEXT", justext)
+    gated, plain = (trafilatura.bare_extraction(tree, options=o) for o in (_EXTRACTOR, copy(_EXTRACTOR)))
+    assert gated is not None and plain is not None and gated.text == plain.text
+    raw = copy(tree)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(raw, trafilatura.xpaths.RAW_TREE_PRUNE_XPATH)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(raw, trafilatura.xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
+    expected = etree.tostring(copy(trafilatura.htmlprocessing.tree_cleaning(copy(raw), _EXTRACTOR)))
+    assert given == [expected, expected]   # gated (made when read) and ungated (copied ahead)
 
 
 @pytest.mark.parametrize("html", pages())
