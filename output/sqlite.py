@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between background checkpoints: the log holds about this long of writes.
 CHECKPOINT_EVERY = 1.0
+#: Page cache of a connection, in KiB (SQLite's default is 2,000). A crawl holds two files (the
+#: article store, the dedup index) open for its whole run, and their caches filled as the files
+#: grew: 4.35 MB of a 12,000-URL crawl's main process against 1.35 MB at this size. Their
+#: lookups are by key, their pages in the system's file cache anyway.
+CACHE_KIB = 512
 
 
 class Transaction:
@@ -81,6 +86,7 @@ def connect_wal(path: Path | str) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=5000")
         db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     except BaseException:
         db.close()
         raise

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
-from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
+from newsclean.output.sqlite import CACHE_KIB, Checkpointer, Transaction, connect_wal
 
 
 def _wal(path: Path) -> int:
@@ -51,6 +51,20 @@ def test_the_crawl_databases_use_it(tmp_path: Path) -> None:
         store.close()
         index.close()
     assert _wal(tmp_path / "state" / "articles.sqlite3") == 0 and _wal(tmp_path / "state" / "dedup.sqlite3") == 0
+
+
+def test_the_crawl_databases_keep_a_small_page_cache(tmp_path: Path) -> None:
+    """The article store and the dedup index stay open for a whole crawl: with SQLite's default
+    cache (2,000 KiB each) the crawl's main process grew with them, 4.35 MB at 12,000 URLs."""
+    store = SqliteArticleStore(tmp_path / "state" / "articles.sqlite3")
+    index = DedupIndex(tmp_path / "state" / "dedup.sqlite3")
+    try:
+        for db in (store.db, index.entries.db):
+            assert db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+        assert CACHE_KIB < 2000
+    finally:
+        store.close()
+        index.close()
 
 
 def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -> None:
