@@ -158,10 +158,13 @@ class Measures:
                 data[el] = [total, link, n_links, paras, h1]
                 parent = stack[-1]
                 parent[0] += total
-                parent[1] += link
-                parent[2] += n_links
-                parent[3] += paras
-                parent[4] |= h1
+                if n_links:   # most elements hold no link, paragraph or h1: nothing more to add
+                    parent[1] += link
+                    parent[2] += n_links
+                if paras:
+                    parent[3] += paras
+                if h1:
+                    parent[4] = 1
             tail = el.tail
             if tail:   # a comment's or PI's tail is text of the parent too
                 stack[-1][0] += len(tail.strip())
@@ -527,11 +530,12 @@ GATE_MAX_CHARS = 600
 _GATE_BLOCKS = ("div", "section", "aside", "form", "fieldset", "dialog")
 
 
-def _account_control(el: etree._Element, address: re.Pattern[str], label: re.Pattern[str]) -> bool:
+def _account_control(el: etree._Element, address: re.Pattern[str], label: re.Pattern[str],
+                     m: Measures | None = None) -> bool:
     """A link, button or submit input to an account page of one kind, by its address or its label."""
     if address.search(el.get("href") or ""):
         return True
-    text = el.get("value") if el.tag == "input" else short_text(el, LABEL_MAX_CHARS)
+    text = el.get("value") if el.tag == "input" else short_text(el, LABEL_MAX_CHARS, m)
     return bool(text) and bool(label.search(text))
 
 
@@ -549,7 +553,7 @@ def prune_account_gates(tree: etree._Element, m: Measures) -> int:
     candidates: dict[etree._Element, bool] = {}
     for c in _controls(tree):
         password = c.tag == "input" and (c.get("type") or "").lower() == "password"
-        if password or _account_control(c, LOGIN_LINK, LOGIN_LABEL):
+        if password or _account_control(c, LOGIN_LINK, LOGIN_LABEL, m):
             for el in c.iterancestors(*_GATE_BLOCKS):
                 candidates[el] = candidates.get(el, False) or password
     victims = []
@@ -557,17 +561,27 @@ def prune_account_gates(tree: etree._Element, m: Measures) -> int:
         n = m.text(el)
         if n > GATE_MAX_CHARS or m.body_like(el) or n == 0 and not password:
             continue
-        if password or any(_account_control(c, SIGNUP_LINK, SIGNUP_LABEL) for c in _controls(el)):
+        if password or any(_account_control(c, SIGNUP_LINK, SIGNUP_LABEL, m) for c in _controls(el)):
             victims.append(el)
     return drop_topmost(victims)
 
 
-def short_text(el: etree._Element, limit: int) -> str | None:
+#: An element measured with at most this much text is read whole, in C (``text_of``), by
+#: ``short_text``: its text is short (the passes before only removed text), reading it costs less
+#: than walking its pieces in Python.
+SHORT_READ_CHARS = 2000
+
+
+def short_text(el: etree._Element, limit: int, m: Measures | None = None) -> str | None:
     """``"".join(el.itertext()).strip()`` when that is at most ``limit`` characters, else None,
     read only as far as needed: a heading left open holds the rest of the page, and reading it
-    whole for each such heading was quadratic in the page."""
+    whole for each such heading was quadratic in the page. Where ``m`` measured ``el`` with
+    little text, it is read whole (the same string, ``text_of``)."""
     if not len(el):   # a leaf (most links and labels): its text alone, read in C
         t = (el.text or "").strip()
+        return t if len(t) <= limit else None
+    if m is not None and (measured := m.data.get(el)) is not None and measured[0] <= SHORT_READ_CHARS:
+        t = text_of(el).strip()
         return t if len(t) <= limit else None
     parts: list[str] = []
     n = pending = 0   # characters of the stripped text so far; whitespace after them
@@ -598,11 +612,11 @@ def _title_class(cls: str) -> bool:
     return _TITLE_FOLDED.search(fold_case(cls)) is not None
 
 
-def _heading_candidates(tree: etree._Element) -> list[etree._Element]:
+def _heading_candidates(tree: etree._Element, m: Measures | None = None) -> list[etree._Element]:
     out = []
     for el in tree.iter(*HEADINGS, *_TITLE_TAGS):
         if el.tag in HEADINGS or (cls := el.get("class")) and _title_class(cls):
-            txt = short_text(el, _BOILERPLATE_TITLE_CHARS)
+            txt = short_text(el, _BOILERPLATE_TITLE_CHARS, m)
             if txt and is_boilerplate_heading(txt) and el.tag != "h1":
                 out.append(el)
     return out
@@ -629,20 +643,20 @@ def _unlinked_sentence(el: etree._Element) -> bool:
         and not txt.endswith(("...", "…"))
 
 
-def prune_titled_blocks(tree: etree._Element) -> int:
+def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
     and filled with teasers. Inside the article column, only the heading and the teaser siblings
-    right after it go."""
+    right after it go. ``m``, the page's measures, lets short texts be read whole (``short_text``)."""
     victims: list[etree._Element] = []
     # Each block and each sibling run is judged once, however many titles it holds: a page of a
     # thousand "Related" headings in one column measured that column a thousand times.
     teaser_block: dict[etree._Element, bool] = {}
     walked: set[etree._Element] = set()
-    for h in _heading_candidates(tree):
+    for h in _heading_candidates(tree, m):
         # Climb while the ancestor holds nothing but the heading.
         head = h
         own = text_len(h)
-        while head.getparent() is not None and short_text(head.getparent(), own + 5) is not None \
+        while head.getparent() is not None and short_text(head.getparent(), own + 5, m) is not None \
                 and head.getparent().tag not in PROTECTED_TAGS:
             head = head.getparent()
         block = head.getparent()
