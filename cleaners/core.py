@@ -932,6 +932,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("trailing_trim", n)
     body, n = line_rules.drop_trailing_author_box(body, md.authors or ())
     run.count("trailing_author_box", n)
+    body, n = line_rules.drop_repeated_runs(body)
+    run.count("repeated_runs", n)
     if templates is not None:
         body, n = templates.filter_lines(body)
         run.count("templates", n)

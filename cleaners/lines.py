@@ -225,6 +225,33 @@ def apply_line_rules(lines: Iterable[str], patterns: Iterable[str] = (), *,
     return kept, removed
 
 
+#: Consecutive lines that each repeat an earlier line of the text, this many different ones at
+#: least: a block the page shows twice (a tab's panel and its mobile copy, an accordion over the
+#: same text). Fewer are a pull quote or a repeated label, which the truth keeps (three:
+#: multipage-dev -.002); one line said again and again is no copy of a block.
+REPEATED_RUN_MIN_LINES = 4
+
+
+def drop_repeated_runs(lines: list[str]) -> tuple[list[str], int]:
+    """Drop every run of consecutive lines that each repeat an earlier line (whitespace-normalised)
+    and hold ``REPEATED_RUN_MIN_LINES`` different lines or more; the first copy stays. Return kept
+    lines, chars removed."""
+    first: dict[str, int] = {}
+    keys = [" ".join(line.split()) for line in lines]
+    repeated = [bool(k) and first.setdefault(k, i) < i for i, k in enumerate(keys)]
+    drop = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and repeated[j]:
+            j += 1
+        if len(set(keys[i:j])) >= REPEATED_RUN_MIN_LINES:
+            drop[i:j] = [True] * (j - i)
+        i = j + 1 if j == i else j
+    kept = [line for line, d in zip(lines, drop) if not d]
+    return kept, sum(len(k) for k, d in zip(keys, drop) if d)
+
+
 def _looks_like_teasers(tail: list[str]) -> bool:
     """Teaser regions: short headlines, excerpts ending in an ellipsis, e-paper links, labels.
 

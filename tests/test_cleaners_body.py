@@ -1059,3 +1059,31 @@ def test_the_articles_last_lines_naming_the_author_stay() -> None:
         ([*PARAS, "Written by Jane Doe", "Jane Doe is a reporter."], 0)
     lines = ["Written by Jane Doe", *PARAS, "Jane Doe is a reporter."]
     assert drop_trailing_author_box(lines, ["Jane Doe"]) == (lines, 0)
+
+
+RENOVATION_STEPS = [
+    ("Measure the room", "Start with the walls and the floor: a laser meter gives the length of each wall "
+     "to the centimetre, and a sketch on squared paper keeps the numbers in their places."),
+    ("Choose the materials", "Oak boards last for decades but cost twice as much as pine, and they need a "
+     "dry room; tiles suit kitchens and bathrooms, where water would swell any wood."),
+    ("Book the trades", "Electricians and plumbers are booked weeks ahead in spring, so ask for their "
+     "dates before you order anything that has to be fitted around the pipes."),
+]
+
+
+def test_a_block_the_page_shows_twice_is_kept_once_and_a_pull_quote_stays() -> None:
+    # the steps as tab panels for wide screens and again as an accordion for phones; the
+    # second copy is no new text (the truth of such pages holds it once)
+    panels = "".join(f"<div class='tab-panel'><h3>{h}</h3><p>{p}</p></div>" for h, p in RENOVATION_STEPS)
+    accordion = "".join(f"<details class='accordion'><summary>{h}</summary><p>{p}</p></details>" for h, p in RENOVATION_STEPS)
+    quote = PARAS[1]
+    body = (f"<article><p>{PARAS[0]}</p><div class='tabs'>{panels}</div>"
+            f"<div class='tabs-mobile'>{accordion}</div><p>{quote}</p><p>{PARAS[2]}</p>"
+            f"<blockquote>{quote}</blockquote><p>{PARAS[3]}</p></article>")
+    text = _text(_page(body))
+    for heading, paragraph in RENOVATION_STEPS:
+        assert text.count(paragraph) == 1, text
+        assert text.count(heading) == 1, text
+    # a single line repeated (a pull quote) is no block shown twice
+    assert text.count(quote) == 2, text
+    assert PARAS[3] in text
