@@ -132,7 +132,7 @@ class Measures:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
         # children never re-iterated (lxml creates a Python proxy per element visit: on pages
         # with heavy navigation that cost dominated the cleaner's own CPU).
-        data: dict[etree._Element, list[int]] = {}
+        data: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         named: list[Named] = []
         stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
@@ -155,7 +155,9 @@ class Measures:
                     paras += 1
                 elif tag == "h1":
                     h1 = 1
-                data[el] = [total, link, n_links, paras, h1]
+                # a tuple of ints: the garbage collector stops tracking it (a list it walks in
+                # every collection while the page is cleaned)
+                data[el] = (total, link, n_links, paras, h1)
                 parent = stack[-1]
                 parent[0] += total
                 if n_links:   # most elements hold no link, paragraph or h1: nothing more to add
