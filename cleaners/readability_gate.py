@@ -21,6 +21,15 @@ a copy it takes of every page before the main extractor runs) is read only where
 one page in fifty: for gated calls it is made then, from the same raw tree in the same way
 (``tree_cleaning(copy(tree))``), the same tree; nothing changes the raw tree before.
 
+After the comparison, trafilatura measures the page's text (``html2txt``: a copy of the page,
+cleaned, its text read) wherever its own text is under 3,000 characters, to see whether that text
+is under a fifth of the page's (then it extracts again in recall mode). An upper bound on that
+measure is counted in C, without a copy: the page's text, whitespace collapsed, and a space before
+the text and the tail of each block element (which ``html2txt`` adds; its cleaning only takes text
+away). Where the text is a fifth of the bound or more, it is a fifth of the measure or more: the
+answer is known, and trafilatura is handed an empty measure, which gives it (on wcxb-dev the
+measure ran for one extraction in ten, the recall mode for one in fifty).
+
 Only calls with the cleaner's own options object are gated: trafilatura used elsewhere in the
 process (``extract()``, a benchmark's baseline, trafilatura's own recall retry, which copies the
 options) compares as it always does.
@@ -33,6 +42,10 @@ from typing import Any
 
 import justext.core
 import lxml.etree as etree
+import sys
+import threading
+import weakref
+
 import trafilatura.core
 import trafilatura.external
 from lxml.html import HtmlElement
@@ -43,6 +56,7 @@ _ORIGINAL = trafilatura.core._extract_and_compare
 _READABILITY = trafilatura.external.try_readability
 _PREPARE = trafilatura.core._prepare_tree
 _JUSTEXT = trafilatura.external.justext_rescue
+_PAGE_TEXT = trafilatura.core.html2txt
 _GATED: set[int] = set()   # ids of the Extractor objects whose comparisons are gated
 _RAW_TEXT_TAGS = ("script", "style")
 #: The empty page handed to the comparison where readability cannot win (only ever read: nothing
@@ -90,7 +104,38 @@ def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, option
         raw_tree = _NOTHING
     else:
         raw_tree = copy(tree)
-    return trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
+    body, text = trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
+    # the text the escalation compares with the page's, unless the baseline rescue may replace
+    # it (that runs under min_extracted_size characters)
+    if options.focus == "balanced" and len(text) >= options.min_extracted_size:
+        _COMPARED.last = (weakref.ref(tree), len(text))
+    return body, text
+
+
+#: Tags ``html2txt`` puts a space before the text and the tail of (trafilatura.baseline's).
+_BLOCK_TAGS = tuple(sys.modules["trafilatura.baseline"]._BLOCK_ELEMS)
+#: Share of the page's text under which trafilatura's escalation extracts again (its ESCALATION_PAGE_SHARE).
+_PAGE_SHARE = trafilatura.core.ESCALATION_PAGE_SHARE
+_COMPARED = threading.local()   # .last: (the raw tree, weakly; the length of the text it gave)
+
+
+def page_text_bound(tree: etree._Element) -> int:
+    """An upper bound on ``len(html2txt(tree))``: the text of the tree's body (or of the tree),
+    whitespace collapsed, plus a space for the text and the tail of each block element."""
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    return int(_TEXT_LENGTH(body)) + 2 * sum(1 for _ in body.iter(_BLOCK_TAGS))
+
+
+def _page_text(tree: Any, *args: Any, **kwargs: Any) -> Any:
+    """trafilatura's page measure for its escalation; an empty one where the text the comparison
+    gave is surely a fifth of it or more (the same answer)."""
+    last = getattr(_COMPARED, "last", None)
+    _COMPARED.last = None
+    if last is not None and last[0]() is tree and not args and not kwargs \
+            and last[1] >= _PAGE_SHARE * page_text_bound(tree):
+        return ""
+    return _PAGE_TEXT(tree, *args, **kwargs)
 
 
 class _CleanedLater:
@@ -131,6 +176,7 @@ def gate(options: Extractor) -> Extractor:
     _GATED.add(id(options))
     trafilatura.core._extract_and_compare = _gated_stages   # the name trafilatura's cascade calls
     trafilatura.core._prepare_tree = _prepared              # ... and its cascade's preparation
+    trafilatura.core.html2txt = _page_text                  # ... and its escalation's page measure
     trafilatura.external.try_readability = _readability     # the names its comparison calls
     trafilatura.external.justext_rescue = _justext
     return options

@@ -408,3 +408,51 @@ def test_trafilatura_outside_the_cleaner_runs_every_link_density_pass(monkeypatc
     runs = _pass_runs(monkeypatch)
     trafilatura.extract(article_page(6))
     assert runs[:6] == ["div", "list", "p", "div", "list", "p"]
+
+
+#: Pages whose text html2txt reads otherwise than the tree's string: words run together across
+#: block boundaries, runs of no-break spaces, control characters, empty blocks, a cookie banner
+#: and a footer it removes, no body.
+PAGE_TEXT_EDGES = ["<html><body><div>a</div><div>b</div><p></p><br><br>c<ul><li>d</li><li>e</li></ul></body></html>",
+                   "<html><body><p>x\u00a0\u00a0\u00a0y\u2003z</p><p>\x07bell\x0b</p><td>cell</td></body></html>",
+                   '<html><body><div class="cookie-consent">We use cookies</div><footer>Contact</footer>'
+                   "<script>var a = 1;</script><p>text</p></body></html>",
+                   "<div><p>no body at all</p>tail</div>"]
+
+
+@pytest.mark.parametrize("html", pages() + PAGE_TEXT_EDGES)
+def test_page_text_bound_holds_what_html2txt_reads(html: str) -> None:
+    from trafilatura.baseline import html2txt
+    tree = parse(html)
+    assert tree is not None
+    bound = readability_gate.page_text_bound(tree)
+    assert len(html2txt(tree)) <= bound
+    # near the page's text, not just any large number: within two characters a block element
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    n = len(" ".join("".join(body.itertext()).split()))
+    assert bound <= n + 2 * sum(1 for _ in body.iter(*readability_gate._BLOCK_TAGS)) + body.xpath("count(.//text())")
+
+
+def test_the_page_is_measured_for_trafilaturas_escalation_only_where_its_text_could_be_under_a_fifth(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    measured: list[int] = []
+    real = readability_gate._PAGE_TEXT
+
+    def counted(tree: etree._Element, *args: object) -> str:
+        measured.append(1)
+        return real(tree, *args)
+
+    monkeypatch.setattr(readability_gate, "_PAGE_TEXT", counted)
+    url = "http://127.0.0.1/budget"
+    # a short article (under 3,000 characters) on a page of little else: its text is surely over
+    # a fifth of the page's, the page is not measured
+    assert isinstance(clean_html(article_page(3, nav_links=3), url), Article)
+    assert measured == []
+    # a short article among much other text: the page is measured, as trafilatura measures it
+    page = article_page(1, nav_links=3).replace("<footer>", "<aside>" + "<p>" + PARAGRAPH * 4 + "</p>" * 20
+                                                 + "</aside><footer>")
+    tree = parse(page)
+    assert tree is not None
+    gated, plain = (trafilatura.bare_extraction(copy(tree), options=o) for o in (_EXTRACTOR, copy(_EXTRACTOR)))
+    assert measured and gated is not None and plain is not None and gated.text == plain.text
