@@ -3,12 +3,16 @@ traceback, never a torn output file."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
-from .conftest import read_parts, run_newsclean
+from .conftest import REPO, read_parts, run_newsclean
 
 ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><header><nav><a href="/">Home</a></nav></header><article><h1>{title}</h1>
@@ -49,6 +53,21 @@ def test_malformed_site_file_names_file_and_field(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "broken.toml" in proc.stderr and "field 'limits.concurrency'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["list"], ["crawl", "broken"]])
+def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path, command: list[str]) -> None:
+    # Plain Scrapy builds the spider loader, which loads the registry: a bad site file was
+    # Scrapy's traceback there, where newsclean's commands print one line.
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "broken.toml").write_text('name = "broken"\nnot toml [[[\n')
+    proc = subprocess.run([sys.executable, "-m", "scrapy", *command], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "NEWSCLEAN_SITES_DIR": str(sites)})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert "broken.toml" in line and "not valid TOML" in line
 
 
 def test_unreachable_start_url_is_a_degraded_run(tmp_path: Path) -> None:

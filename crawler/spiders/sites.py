@@ -8,9 +8,11 @@ a malformed site file fails with a message that names the file and the field).
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.spiderloader import SpiderLoader
 
-from newsclean.crawler.sites import Site, registry_from
+from newsclean.crawler.sites import Site, SiteConfigError, registry_from
 from newsclean.crawler.spiders.news import NewsSpider
 
 
@@ -29,5 +31,12 @@ class SiteSpiderLoader(SpiderLoader):
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]
+        try:
+            registry = registry_from(settings)
+        except SiteConfigError as exc:
+            # Under plain `scrapy list` / `scrapy crawl` this loader is where the registry is read,
+            # outside Scrapy's own error handling: one line and exit 2, as newsclean's commands do.
+            print(f"newsclean: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         # Scrapy's loader keeps its spiders by name in _spiders (stable through Scrapy 2.x).
-        self._spiders.update((name, site_spider(site)) for name, site in registry_from(settings).items())
+        self._spiders.update((name, site_spider(site)) for name, site in registry.items())
