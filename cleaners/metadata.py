@@ -1217,10 +1217,12 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
 
 
 #: A label that makes the printed day the last update's ("Last updated:", "Updated on", "Aktualisiert
-#: am", "Mis à jour le", "更新"), read just before the day.
+#: am", "Mis à jour le", "更新日", "수정일"), read just before the day. CJK labels mostly end in a noun
+#: of their own (更新日 update day, 更新于 updated at, 更新时间 update time, 수정일 day modified): no
+#: non-word character parts it from the verb, so the noun is part of the label.
 _UPDATE_LABEL = re.compile(r"(?i)(?:updated?|modified|revised|aktualisiert|geändert|actualizad[oa]|actualisé|"
                            r"mis à jour|aggiornat[oa]|atualizad[oa]|bijgewerkt|zaktualizowano|обновлено|"
-                           r"更新|수정)\W*(?:on|am|le|el|il|em|op)?\W*$")
+                           r"更新(?:日時|日|于|於|时间|時間|時刻)?|수정(?:일시|일|시간)?|업데이트)\W*(?:on|am|le|el|il|em|op)?\W*$")
 #: Characters before the printed day read for its label.
 _UPDATE_LABEL_CHARS = 30
 

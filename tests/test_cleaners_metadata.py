@@ -813,6 +813,11 @@ def test_day_printed_under_the_headline_over_a_declared_day_of_another_date() ->
     # the day of an update, as the page labels it: the truth takes the declared day or that one
     assert published("<span>Last updated: March 20, 2023</span>") == ("2013-03-11", "meta")
     assert published("<span>Aktualisiert am 20.03.2023</span>") == ("2013-03-11", "meta")
+    # ... and as Japanese, Chinese and Korean pages print the label: a word of its own after the
+    # verb ("更新日", update day; "更新于", updated at; "수정일", day modified; "업데이트", update)
+    for label in ("更新日：", "最終更新日 ", "更新于 ", "更新时间：", "更新 ", "수정일: ", "업데이트 "):
+        assert published(f"<span>{label}2023.03.20</span>") == ("2013-03-11", "meta"), label
+    assert published("<span>公開日：2023.03.20</span>") == ("2023-03-20", "shown")
     # a day over the headline: the site header's "today", a dateline of the section
     assert published("<span>Rosa Delacroix</span>", before="<p>Friday, March 20, 2023</p>") == ("2013-03-11", "meta")
     # a day apart: the declared moment in another zone
