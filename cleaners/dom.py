@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
@@ -111,9 +112,17 @@ def text_len(el: etree._Element) -> int:
 #: An element with any of the attributes the pruning passes read by name: the element, its
 #: class, id, role and style (None when absent).
 Named = tuple[etree._Element, "str | None", "str | None", "str | None", "str | None"]
-#: What :meth:`Measures.picked` gives each pass (see there).
-Picked = tuple[list[tuple[etree._Element, tuple[bool, bool, bool]]],
-               list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool]]], list[etree._Element]]
+
+
+class Picked(NamedTuple):
+    """What :meth:`Measures.picked` gives each pass deciding by names (see there)."""
+
+    #: for ``prune_widgets``: (element, its (widget, content, image) kinds)
+    widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]]
+    #: for ``prune_hidden``: (element, role, style, its class's ``_hover_class`` answers)
+    hidden: list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool]]]
+    #: for ``prune_calls_to_action``
+    ctas: list[etree._Element]
 
 
 class Measures:
@@ -325,7 +334,7 @@ def _pick(named: list[Named]) -> Picked:
             hidden.append((el, role, style, (c[3], c[4])))
         if c[5] or i[5]:
             ctas.append(el)
-    return widgets, hidden, ctas
+    return Picked(widgets, hidden, ctas)
 
 
 def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
@@ -348,7 +357,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
     victims = []
     m = m or Measures(tree)
-    for el, kinds in m.picked()[0]:   # named a widget or an image block; a victim is checked below
+    for el, kinds in m.picked().widgets:   # named a widget or an image block; a victim is checked below
         if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
         widget, content, image = kinds
@@ -406,7 +415,7 @@ def attached(el: etree._Element, root: etree._Element) -> bool:
 def prune_hidden(tree: etree._Element, m: Measures) -> int:
     """Remove small hidden elements, tooltips and hover cards (see ``_HOVER_SUBSTRINGS``): text
     the reader does not see in the article."""
-    victims = [el for el, role, style, hover in m.picked()[1]
+    victims = [el for el, role, style, hover in m.picked().hidden
                if _hidden(role, style, hover) and el.tag not in PROTECTED_TAGS
                and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el) and attached(el, tree)]
     return drop_topmost(victims)
@@ -443,7 +452,7 @@ _ANY_NAME_LEAD = re.compile(_trie(_lead_words(WIDGET_WORDS + IMAGE_WORDS + CONTE
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``)."""
-    named = [el for el in m.picked()[2] if el.tag not in PROTECTED_TAGS and attached(el, tree)]
+    named = [el for el in m.picked().ctas if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
