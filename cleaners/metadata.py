@@ -1285,22 +1285,17 @@ def _short_pieces(pieces: Iterable[str], chars: int) -> list[str]:
     return out
 
 
-def _one_day_apart(timestamp: str, day: str) -> bool:
-    """Whether ``timestamp`` (ISO, with a time of day) falls on the day before or after ``day``."""
-    if "T" not in timestamp and " " not in timestamp.strip():
-        return False
-    try:
-        return abs((date.fromisoformat(timestamp[:10]) - date.fromisoformat(day)).days) == 1
-    except ValueError:
-        return False
-
-
 def _days_apart(timestamp: str, day: str) -> int:
     """Days between the day of ``timestamp`` (ISO) and ``day``; 0 when either is no day."""
     try:
         return abs((date.fromisoformat(timestamp[:10]) - date.fromisoformat(day)).days)
     except ValueError:
         return 0
+
+
+def _one_day_apart(timestamp: str, day: str) -> bool:
+    """Whether ``timestamp`` (ISO, with a time of day) falls on the day before or after ``day``."""
+    return ("T" in timestamp or " " in timestamp.strip()) and _days_apart(timestamp, day) == 1
 
 
 def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmldate: bool = True) -> None:
