@@ -9,6 +9,8 @@ Its steps each return the kept lines and the characters they removed:
   to the end, when what follows looks like teasers rather than article paragraphs.
 - :func:`drop_leading_heads` and :func:`drop_trailing_author_box` drop the headline, bylines and
   an author box (a byline, then the writer's bio) that the extractor left at the body's ends.
+- :func:`drop_repeated_runs` drops the second copy of a block the page shows twice (a tab's panel
+  and its copy for phones).
 """
 
 from __future__ import annotations
