@@ -55,7 +55,7 @@ NEWSCLEAN_CLEAN_ENABLED = True       # False: fetch only, drop every page unclea
 NEWSCLEAN_CLEAN_WORKERS = None       # cleaning processes (one pool for all the run's sites); None: one per core; 0: inline, on the reactor thread
 NEWSCLEAN_CONCURRENT_SITES = 8       # sites crawled at once in one run; the next starts as one finishes
 NEWSCLEAN_STALL_PROBE = False        # count reactor stalls (newsclean/reactor/stalls)
-NEWSCLEAN_STALL_REPORT_MS = 200      # lateness from which the probe counts a stall
+NEWSCLEAN_STALL_REPORT_MS = 200      # a turn of the reactor loop this long (ms) counts as a stall
 
 # -- politeness ------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
