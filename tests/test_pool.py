@@ -582,6 +582,37 @@ def test_stall_probe_times_the_loops_turns_and_adds_no_timer() -> None:
     assert stats.values["newsclean/reactor/stalls"] >= 1
 
 
+def test_stall_probes_of_crawls_that_overlap_leave_the_selectors_own_select() -> None:
+    # A run crawls several sites at once, a probe each on the one loop: a probe stopped while a
+    # later one was running stayed in the select's path for the rest of the process (a
+    # pass-through a site: 176 of them after a --all run).
+    import asyncio
+
+    stats = [Stats() for _ in range(3)]
+
+    async def crawls() -> None:
+        a, b, c = (StallProbe(s) for s in stats)
+        a.start()
+        b.start()
+        await asyncio.sleep(0)
+        a.stop()   # the first site ends while the second runs
+        c.start()
+        await asyncio.sleep(0)
+        time.sleep(0.25)   # a handler that blocks the loop while b and c run
+        await asyncio.sleep(0.01)
+        b.stop()
+        c.stop()
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(crawls())
+        assert "select" not in vars(loop._selector)   # type: ignore[attr-defined]  # its own select again
+    finally:
+        loop.close()
+    assert stats[0].values[StallProbe.STAT] < 250
+    assert stats[1].values[StallProbe.STAT] >= 250 and stats[2].values[StallProbe.STAT] >= 250
+
+
 def _a_stalling_handler(noted: threading.Event) -> None:
     noted.wait(120)   # the line the probe's report shows
 

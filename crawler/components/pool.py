@@ -669,9 +669,6 @@ class StallProbe:
         self._done = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._selector: Any = None   # the loop's selector whose select is wrapped
-        self._select: Any = None     # the select it wrapped
-        self._timed: Any = None      # the wrapper
-        self._own_select = False
         self._gc_start = 0.0
         self.gc_worst = 0.0
 
@@ -705,20 +702,23 @@ class StallProbe:
         self.busy_since = self.clock()
 
     def _wrap(self, selector: Any) -> None:
-        select = selector.select
+        """Time ``selector``'s turns for this probe. One wrapper serves every probe running on
+        the selector (a run crawls several sites at once, a probe each, on one loop): each
+        stopped probe leaves it, the last one puts the selector's own select back. (A wrapper
+        a probe, each over the one before, left a stopped probe's in the path while a later
+        one ran: one pass-through more for each site of a long run.)"""
+        timed: _TimedSelect | None = vars(selector).get("select")
+        if not isinstance(timed, _TimedSelect):
+            timed = selector.select = _TimedSelect(selector)
+        timed.probes.append(self)
+        self._selector = selector
 
-        def timed_select(timeout: float | None = None) -> Any:
-            if self._done.is_set():
-                return select(timeout)
-            self.turn_ended()
-            try:
-                return select(timeout)
-            finally:
-                self.turn_began()
-
-        self._selector, self._select, self._timed = selector, select, timed_select
-        self._own_select = "select" in vars(selector)   # wrapped already (another crawler's probe)
-        selector.select = timed_select
+    def _unwrap(self) -> None:
+        timed = vars(self._selector).get("select")
+        if isinstance(timed, _TimedSelect) and self in timed.probes:
+            timed.probes.remove(self)
+            if not timed.probes:
+                timed.restore()
 
     def _watch(self) -> None:
         """While the reactor thread is blocked, note where (the stack of the longest stall)."""
@@ -771,19 +771,41 @@ class StallProbe:
         # The turn in progress (spider_closed handlers run before this one) is measured here:
         # no select follows it while the probe runs.
         self.turn_ended()
-        self._done.set()   # from now on the wrapper only passes through
-        if self._selector is not None and self._selector.select is self._timed:
-            if self._own_select:
-                self._selector.select = self._select
-            else:
-                del self._selector.select   # the selector's own again
-        # (else another crawler's probe wrapped this one's wrapper: it stays, passing through)
+        self._done.set()
+        if self._selector is not None:
+            self._unwrap()
         if self._gc in gc.callbacks:
             gc.callbacks.remove(self._gc)
         if self.worst_stack is not None:
             blocked, stack = self.worst_stack
             logger.warning("reactor blocked %d times over %d ms; the longest (%d ms or more) was in:\n%s",
                            self.stalls, self.report_after * 1000, blocked * 1000, "".join(stack.format()))
+
+
+class _TimedSelect:
+    """A selector's ``select`` that tells the stall probes running on it when each turn of the
+    loop ends (the loop waits for I/O) and begins (the wait is over)."""
+
+    def __init__(self, selector: Any) -> None:
+        self.selector = selector
+        self.select = selector.select
+        self.own = "select" not in vars(selector)   # the class's select (else one set on the selector before)
+        self.probes: list[StallProbe] = []
+
+    def __call__(self, timeout: float | None = None) -> Any:
+        for probe in self.probes:
+            probe.turn_ended()
+        try:
+            return self.select(timeout)
+        finally:
+            for probe in self.probes:
+                probe.turn_began()
+
+    def restore(self) -> None:
+        if self.own:
+            del self.selector.select
+        else:
+            self.selector.select = self.select
 
 
 def _running_loop() -> Any:
