@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.6.0"   # 2026-12-05 (5th): prose spared below a kept headline; card lists of <article>s and announced link lists kept; titles as the <h1> punctuates them; author boxes, house names, comment forms and punctuation in authors
+CLEANER_VERSION = "1.7.0"   # 2026-12-05 (6th): blocks shown twice kept once; an author box ending the body dropped; section titles put back on pages without a container; the day printed under the headline over a declared day of another date; short author boxes and lone Korean/Japanese titles
