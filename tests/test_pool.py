@@ -8,8 +8,10 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -572,14 +574,19 @@ def test_stall_probe_times_the_loops_turns_and_adds_no_timer() -> None:
         await asyncio.sleep(0.01)
         probe.stop()
 
+    _run_leaving_the_selectors_select(crawl)
+    assert stats.values[StallProbe.STAT] >= 250
+    assert stats.values["newsclean/reactor/stalls"] >= 1
+
+
+def _run_leaving_the_selectors_select(crawl: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``crawl()`` on a new asyncio loop; after it the loop's selector has its own select again."""
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(crawl())
-        assert "select" not in vars(loop._selector)   # type: ignore[attr-defined]  # its own select again
+        assert "select" not in vars(loop._selector)   # type: ignore[attr-defined]  # no probe's wrapper left
     finally:
         loop.close()
-    assert stats.values[StallProbe.STAT] >= 250
-    assert stats.values["newsclean/reactor/stalls"] >= 1
 
 
 def test_stall_probes_of_crawls_that_overlap_leave_the_selectors_own_select() -> None:
@@ -603,12 +610,7 @@ def test_stall_probes_of_crawls_that_overlap_leave_the_selectors_own_select() ->
         b.stop()
         c.stop()
 
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(crawls())
-        assert "select" not in vars(loop._selector)   # type: ignore[attr-defined]  # its own select again
-    finally:
-        loop.close()
+    _run_leaving_the_selectors_select(crawls)
     assert stats[0].values[StallProbe.STAT] < 250
     assert stats[1].values[StallProbe.STAT] >= 250 and stats[2].values[StallProbe.STAT] >= 250
 
