@@ -1225,12 +1225,18 @@ _UPDATE_LABEL = re.compile(r"(?i)(?:updated?|modified|revised|aktualisiert|geän
                            r"更新(?:日時|日|于|於|时间|時間|時刻)?|수정(?:일시|일|시간)?|업데이트)\W*(?:on|am|le|el|il|em|op)?\W*$")
 #: Characters before the printed day read for its label.
 _UPDATE_LABEL_CHARS = 30
+#: The same label printed after the day, as Japanese and Korean pages print it ("2023/03/20 更新",
+#: "2023.03.20 수정"): the verb alone, right after the day. A label with its noun ("更新日") or one
+#: followed by another day is that next day's label ("2023/03/20 更新日 2024/01/05").
+_UPDATE_LABEL_AFTER = re.compile(r"\W{0,3}(?:更新|修正|수정|업데이트)(?!日|일|于|於|时间|時間|時刻|時)")
+#: Characters after the label in which another day makes the label that day's.
+_UPDATE_LABEL_AFTER_CHARS = 15
 
 
 def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
     """:func:`shown_day_near_headline`'s day, and whether the page prints it as the day it
     published on: under the headline's start (over it: a dateline, or the site header's "today")
-    and with no label of an update before it."""
+    and with no label of an update before or after it."""
     body = tree.find(".//body")
     h1 = body.find(".//h1") if body is not None else None
     if h1 is None:
@@ -1265,7 +1271,16 @@ def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
         return None, False
     # the first date decides: "12/01/2025 ... 3 May" is not 3 May
     label = window[max(0, m.start() - _UPDATE_LABEL_CHARS):m.start()]
-    return _day_of(m), m.start() >= len(head) and not _UPDATE_LABEL.search(label)
+    published = not _UPDATE_LABEL.search(label) and not _labelled_after(window, m.end())
+    return _day_of(m), m.start() >= len(head) and published
+
+
+def _labelled_after(window: str, end: int) -> bool:
+    """Whether an update label follows the day that ends at ``end`` and labels that day, not a next one."""
+    label = _UPDATE_LABEL_AFTER.match(window, end)
+    if label is None:
+        return False
+    return _SHOWN_DAY.search(window[label.end():label.end() + _UPDATE_LABEL_AFTER_CHARS]) is None
 
 
 #: A text longer than this is prose ("... after the storm of 3 January 2026 ..."), not a date line.

@@ -818,6 +818,12 @@ def test_day_printed_under_the_headline_over_a_declared_day_of_another_date() ->
     for label in ("更新日：", "最終更新日 ", "更新于 ", "更新时间：", "更新 ", "수정일: ", "업데이트 "):
         assert published(f"<span>{label}2023.03.20</span>") == ("2013-03-11", "meta"), label
     assert published("<span>公開日：2023.03.20</span>") == ("2023-03-20", "shown")
+    # ... or after the day, as Japanese and Korean pages often print it ("2023/03/20 更新")
+    for shown in ("2023/03/20 更新", "2023年3月20日更新", "2023.03.20 수정", "2023-03-20（更新）"):
+        assert published(f"<span>{shown}</span>") == ("2013-03-11", "meta"), shown
+    # a label after the day that is the next day's: the first is the day it published on
+    assert published("<span>2023/03/20 更新日 2024/01/05</span>") == ("2023-03-20", "shown")
+    assert published("<span>2023/03/20</span> <span>更新：2024/01/05</span>") == ("2023-03-20", "shown")
     # a day over the headline: the site header's "today", a dateline of the section
     assert published("<span>Rosa Delacroix</span>", before="<p>Friday, March 20, 2023</p>") == ("2013-03-11", "meta")
     # a day apart: the declared moment in another zone
