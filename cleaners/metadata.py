@@ -632,7 +632,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         # the first that names someone: a byline block may hold only the date and reading
         # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
         candidates = _byline_candidates(tree)   # one walk of the page for both readers of them
-        hits = list(islice(_byline_markups(tree, candidates), BYLINE_MARKUP_TRIES))
+        hits = list(islice(_byline_markups(candidates), BYLINE_MARKUP_TRIES))
         for n, (el, found) in enumerate(hits):
             if any(_in_comments(a) for a in (el, *el.iterancestors())):
                 continue   # a commenter's name, or a comment form's "Name (required)"
@@ -643,7 +643,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 return _inner_names(el, _name_before_named_again(el, names))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(tree, candidates)
+    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(candidates)
 
 
 #: Byline blocks, and elements of each, read for a name alone (a bio card: avatar, name, a paragraph).
@@ -669,14 +669,11 @@ def _short_text(el: etree._Element, limit: int) -> str | None:
     return text if len(text) <= limit else None
 
 
-def _author_box_name(tree: etree._Element, candidates: list[etree._Element] | None = None) -> list[str]:
+def _author_box_name(candidates: list[etree._Element]) -> list[str]:
     """The first element holding a name alone inside a byline block (trafilatura's author XPaths)
-    that named nobody as a whole: an author box whose text is the name and a bio ("<div
-    class=author-box><div>Jane Doe</div><p>Jane Doe is a marketer who ...</p></div>"), too long
-    to be read as a byline; only asked when nothing else names the author. ``candidates``:
-    ``_byline_candidates(tree)``, when the caller has them."""
-    if candidates is None:
-        candidates = _byline_candidates(tree)
+    among the page's ``_byline_candidates`` that named nobody as a whole: an author box whose text
+    is the name and a bio ("<div class=author-box><div>Jane Doe</div><p>Jane Doe is a marketer who
+    ...</p></div>"), too long to be read as a byline; only asked when nothing else names the author."""
     boxes = (el for el in candidates if any(_author_xpaths_hit(el)) and not _discarded(el)
              and not any(_discarded(a) for a in el.iterancestors()))
     for el in islice(boxes, AUTHOR_BOXES):
@@ -863,7 +860,7 @@ def _byline_markup(tree: etree._Element) -> str | None:
     """What ``extract_metainfo(prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS),
     AUTHOR_XPATHS, len_limit=120)`` gives, without copying the page: the first result of the
     first XPath, then of the next, outside pruned parts, whose text (pruned) is 3-119 chars."""
-    return next((text for _, text in _byline_markups(tree)), None)
+    return next((text for _, text in _byline_markups(_byline_candidates(tree))), None)
 
 
 def _name_before_named_again(el: etree._Element, names: list[str]) -> list[str]:
@@ -893,14 +890,13 @@ def _inner_names(el: etree._Element, names: list[str]) -> list[str]:
     return alone if alone and all(any(n.startswith(a) for n in names) for a in alone) else names
 
 
-def _byline_markups(tree: etree._Element, candidates: list[etree._Element] | None = None
-                    ) -> Iterator[tuple[etree._Element, str]]:
+def _byline_markups(candidates: list[etree._Element]) -> Iterator[tuple[etree._Element, str]]:
     """The texts of the results of trafilatura's byline XPaths that ``_byline_markup`` reads,
-    in its order, each element once: the first is trafilatura's byline. ``candidates``:
-    ``_byline_candidates(tree)``, when the caller has them."""
+    in its order, each element once, among the page's ``_byline_candidates``: the first is
+    trafilatura's byline."""
     from trafilatura.utils import trim
     results: tuple[list[etree._Element], ...] = ([], [], [])
-    for el in _byline_candidates(tree) if candidates is None else candidates:
+    for el in candidates:
         for hits, hit in zip(results, _author_xpaths_hit(el)):
             if hit:
                 hits.append(el)
@@ -918,8 +914,6 @@ def _byline_markups(tree: etree._Element, candidates: list[etree._Element] | Non
             content = trim(" ".join(_pruned_copy(el).itertext()))
             if content and 2 < len(content) < 120:
                 yield el, content
-
-
 
 
 #: A text node that opens a byline: "By Jane Doe, in Politics · 3 May 2024", "Von: Jane Doe", "作者：...".

@@ -209,5 +209,5 @@ def test_nested_author_boxes_are_read_only_so_far(monkeypatch: pytest.MonkeyPatc
             + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
     tree = parse(html)
     read = itertext_read(monkeypatch)
-    assert metadata._author_box_name(tree) == []
+    assert metadata._author_box_name(metadata._byline_candidates(tree)) == []
     assert read[0] <= len(html) // 10, read[0]   # read whole, each element would give the rest of the page
