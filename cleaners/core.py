@@ -409,8 +409,6 @@ def _has_list_items(tree: etree._Element) -> bool:
     return next(tree.iter(_LIST_ITEMS), None) is not None
 
 
-#: Section titles below the headline (an h5 or h6 too: pages pick a level by its size on screen).
-_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 #: The text a subheading put back must open.
 SECTION_MIN_CHARS = 150
 
@@ -429,8 +427,8 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     last: int | None = None
     last_el: etree._Element | None = None
     pending: list[tuple[str, etree._Element]] = []
-    for el in tree.iter("p", "li", "blockquote", "pre", *_SUBHEADINGS):
-        if el.tag in _SUBHEADINGS:
+    for el in tree.iter("p", "li", "blockquote", "pre", *dom.SUBHEADINGS):
+        if el.tag in dom.SUBHEADINGS:
             title = " ".join(dom.text_of(el).split())
             if title and last is not None and _words(title) not in at and not line_rules.is_boilerplate_heading(title):
                 pending.append((title, el.getparent()))

@@ -89,7 +89,9 @@ _WIDGET_FOLDED, _IMAGE_FOLDED, _CONTENT_FOLDED = _folded(WIDGET_TOKENS), _folded
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
 #: Containers considered for link density and widget tokens.
 BLOCK_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "nav", "footer", "header", "form", "table", "figure", "p", "span"})
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Section titles below the headline (an h5 or h6 too: pages pick a level by its size on screen).
+SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+HEADINGS = frozenset({"h1", *SUBHEADINGS})
 _TITLE_CLASS = re.compile(r"title|heading|header|label", re.I)
 _TITLE_FOLDED = _folded(_TITLE_CLASS)
 #: Entries of each cache of class/id answers: a page repeats its names, pages rarely share them.
@@ -764,12 +766,9 @@ def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
     that is not a link, which is why link density misses them). Article lists do not put
     linked headings in their items."""
     items = sum(1 for c in el if c.tag == "li")
-    if items < min_items or next(el.iter(_CARD_HEADINGS), None) is None:
+    if items < min_items or next(el.iter(SUBHEADINGS), None) is None:
         return False   # a list without a heading in it (most) spares the XPath
     return _LINKED_ITEMS(el) >= 0.8 * items
-
-
-_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
