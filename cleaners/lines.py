@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from itertools import groupby
 
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
 READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
@@ -241,17 +242,15 @@ def drop_repeated_runs(lines: list[str]) -> tuple[list[str], int]:
     first: dict[str, int] = {}
     keys = [" ".join(line.split()) for line in lines]
     repeated = [bool(k) and first.setdefault(k, i) < i for i, k in enumerate(keys)]
-    drop = [False] * len(lines)
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and repeated[j]:
-            j += 1
-        if len(set(keys[i:j])) >= REPEATED_RUN_MIN_LINES:
-            drop[i:j] = [True] * (j - i)
-        i = j + 1 if j == i else j
-    kept = [line for line, d in zip(lines, drop) if not d]
-    return kept, sum(len(k) for k, d in zip(keys, drop) if d)
+    kept: list[str] = []
+    removed = 0
+    for is_repeat, run in groupby(range(len(lines)), key=repeated.__getitem__):
+        run = list(run)
+        if is_repeat and len({keys[i] for i in run}) >= REPEATED_RUN_MIN_LINES:
+            removed += sum(len(keys[i]) for i in run)
+        else:
+            kept.extend(lines[i] for i in run)
+    return kept, removed
 
 
 def _looks_like_teasers(tail: list[str]) -> bool:
