@@ -37,18 +37,17 @@ options) compares as it always does.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from copy import copy
 from typing import Any
 
 import justext.core
 import lxml.etree as etree
-import sys
-import threading
-import weakref
-
 import trafilatura.core
 import trafilatura.external
 from lxml.html import HtmlElement
+from trafilatura.baseline import _BLOCK_ELEMS   # the module: trafilatura.baseline is also a function's name
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
@@ -113,7 +112,7 @@ def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, option
 
 
 #: Tags ``html2txt`` puts a space before the text and the tail of (trafilatura.baseline's).
-_BLOCK_TAGS = tuple(sys.modules["trafilatura.baseline"]._BLOCK_ELEMS)
+_BLOCK_TAGS = tuple(_BLOCK_ELEMS)
 #: Share of the page's text under which trafilatura's escalation extracts again (its ESCALATION_PAGE_SHARE).
 _PAGE_SHARE = trafilatura.core.ESCALATION_PAGE_SHARE
 _COMPARED = threading.local()   # .last: (the raw tree, weakly; the length of the text it gave)
