@@ -1211,12 +1211,18 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
 
 
 #: A label that makes the printed day the last update's ("Last updated:", "Updated on", "Aktualisiert
-#: am", "Mis à jour le", "更新日", "수정일"), read just before the day. CJK labels mostly end in a noun
-#: of their own (更新日 update day, 更新于 updated at, 更新时间 update time, 수정일 day modified): no
-#: non-word character parts it from the verb, so the noun is part of the label.
+#: am", "Mis à jour le", "Oppdatert", "Aktualizováno", "Güncelleme tarihi", "Diperbarui pada",
+#: "更新日", "수정일"), read just before the day: pages that print numeric dates name the update too.
+#: CJK labels mostly end in a noun of their own (更新日 update day, 更新于 updated at, 更新时间
+#: update time, 수정일 day modified): no non-word character parts it from the verb, so the noun is
+#: part of the label.
 _UPDATE_LABEL = re.compile(r"(?i)(?:updated?|modified|revised|aktualisiert|geändert|actualizad[oa]|actualisé|"
-                           r"mis à jour|aggiornat[oa]|atualizad[oa]|bijgewerkt|zaktualizowano|обновлено|"
-                           r"更新(?:日時|日|于|於|时间|時間|時刻)?|수정(?:일시|일|시간)?|업데이트)\W*(?:on|am|le|el|il|em|op)?\W*$")
+                           r"mis à jour|aggiornat[oa]|atualizad[oa]|bijgewerkt|zaktualizowano|обновлено|оновлено|"
+                           r"oppdatert|opdateret|uppdaterad|uppdaterat|päivitetty|aktualizováno|aktualizované|"
+                           r"aktualizace|güncelleme|güncellendi|güncellenme|diperbarui|dikemas kini|frissítve|"
+                           r"actualizat|cập nhật|ενημερώθηκε|ενημέρωση|"
+                           r"更新(?:日時|日|于|於|时间|時間|時刻)?|수정(?:일시|일|시간)?|업데이트)"
+                           r"\W*(?:on|am|le|el|il|em|op|den|kl|dne|pada|pe|tarihi|lúc)?\W*$")
 #: Characters before the printed day read for its label.
 _UPDATE_LABEL_CHARS = 30
 #: The same label printed after the day, as Japanese and Korean pages print it ("2023/03/20 更新",

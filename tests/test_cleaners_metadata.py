@@ -818,6 +818,13 @@ def test_day_printed_under_the_headline_over_a_declared_day_of_another_date() ->
     for label in ("更新日：", "最終更新日 ", "更新于 ", "更新时间：", "更新 ", "수정일: ", "업데이트 "):
         assert published(f"<span>{label}2023.03.20</span>") == ("2013-03-11", "meta"), label
     assert published("<span>公開日：2023.03.20</span>") == ("2023-03-20", "shown")
+    # ... and as pages print it in languages that write the day in digits (Norwegian, Danish,
+    # Swedish, Finnish, Czech, Turkish, Indonesian, Hungarian, Romanian, Ukrainian, Vietnamese)
+    for label in ("Oppdatert ", "Opdateret den ", "Uppdaterad ", "Päivitetty ", "Aktualizováno: ",
+                  "Güncelleme Tarihi: ", "Güncellendi: ", "Diperbarui pada ", "Frissítve: ",
+                  "Actualizat: ", "Оновлено: ", "Cập nhật lúc "):
+        assert published(f"<span>{label}20.03.2023</span>") == ("2013-03-11", "meta"), label
+    assert published("<span>Publisert 20.03.2023</span>") == ("2023-03-20", "shown")
     # ... or after the day, as Japanese and Korean pages often print it ("2023/03/20 更新")
     for shown in ("2023/03/20 更新", "2023年3月20日更新", "2023.03.20 수정", "2023-03-20（更新）"):
         assert published(f"<span>{shown}</span>") == ("2013-03-11", "meta"), shown
