@@ -640,7 +640,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
             names = _names(found)   # _names drops a printed date
             if names:
-                return _inner_names(el, _name_before_named_again(el, names))
+                return _inner_names(el, _names_apart(el, _name_before_named_again(el, names)))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
     return _text_byline(tree) or _author_page_link(tree) or _author_box_name(candidates)
@@ -880,6 +880,32 @@ def _name_before_named_again(el: etree._Element, names: list[str]) -> list[str]:
     return names
 
 
+def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
+    """The names of the elements of ``el`` that each hold a name alone of two words or more, when
+    the one name read from its whole text is just these, one after another: a byline printing
+    its writers in elements of their own with no separator between them ("<a>Rosa Delacroix</a>
+    <a>Tom Okafor</a>" read as one "Rosa Delacroix Tom Okafor"); else ``names``. A name written
+    in two elements ("<span>Rosa</span> <span>Delacroix</span>") stays one."""
+    if len(names) != 1 or len(names[0].split()) < 4:
+        return names
+    parts: list[str] = []
+    walker = etree.iterwalk(el, events=("start",))
+    for n, (_, e) in enumerate(walker):
+        if n > AUTHOR_BOX_ELEMENTS:
+            break
+        if e is el:
+            continue
+        if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+            walker.skip_subtree()
+            continue
+        text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
+        if (text and len(text.split()) >= 2 and _names(text) == [text] and _byline_name(text)
+                and not _BY_WORD.search(text)):   # "Geschrieben von" + "Elisa Marvena": a label, a name
+            parts.append(text)
+            walker.skip_subtree()   # the name's own parts (a given and a family name) are not names
+    return parts if len(parts) >= 2 and " ".join(parts) == names[0] else names
+
+
 def _inner_names(el: etree._Element, names: list[str]) -> list[str]:
     """The names of the byline blocks inside ``el`` that hold a name alone ("<div class=author>
     <span class=author-name>Jane Doe</span>, Privacy Expert</div>"), when each is among ``el``'s
@@ -958,14 +984,14 @@ def _text_byline(tree: etree._Element) -> list[str]:
             continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>"),
         # else, for a label alone in its element, the element around it
-        texts = [" ".join(node.split()), " ".join("".join(el.itertext()).split()) if el is not None else ""]
-        if el is not None and _LABEL_NODE.fullmatch(texts[1]) and el.getparent() is not None:
-            texts.append(" ".join(" ".join(el.getparent().itertext()).split()))   # "By" + "Jane Doe"
-        for text in texts:
+        texts = [(" ".join(node.split()), None), (" ".join("".join(el.itertext()).split()) if el is not None else "", el)]
+        if el is not None and _LABEL_NODE.fullmatch(texts[1][0]) and el.getparent() is not None:
+            texts.append((" ".join(" ".join(el.getparent().itertext()).split()), el.getparent()))   # "By" + "Jane Doe"
+        for text, block in texts:
             m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
             names = _names(m.group(1).rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
-                return names
+                return _names_apart(block, names) if block is not None else names
     return []
 
 

@@ -1023,3 +1023,20 @@ def test_microdata_dates_first_readable_of_each_in_one_walk() -> None:
     md = _md(_page(head=head, body=body))
     assert (md.published, md.modified) == ("2024-05-03T16:45+0100", "2024-05-06T09:00:00Z")
     assert md.date_sources == {"published": "microdata", "modified": "meta"}
+
+
+def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
+    # a byline printing each writer in an element of its own, with no separator between them,
+    # read as one text "Rosa Delacroix Tom Okafor"
+    for byline in ('<div class="byline"><span>Rosa Delacroix</span><span>Tom Okafor</span></div>',
+                   '<div class="author"><a href="/a/rd">Rosa Delacroix</a> <a href="/a/to">Tom Okafor</a></div>',
+                   '<div class="byline"><span>Rosa Delacroix</span><span>Tom Okafor</span>'
+                   '<span>March 3, 2025</span></div>',
+                   '<p>By <a href="/a/rd">Rosa Delacroix</a> <a href="/a/to">Tom Okafor</a></p>'):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix", "Tom Okafor"], byline
+    # one name written in two elements stays one, and a label in its own element is no writer
+    for byline, want in (('<div class="byline"><span>Rosa</span> <span>Delacroix</span></div>', ["Rosa Delacroix"]),
+                         ('<div class="byline"><span>Rosa</span><span>de la Cruz</span></div>', ["Rosa de la Cruz"])):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
+    label = '<div class="byline"><span>Geschrieben von</span> <span>Elisa Marvena</span></div>'
+    assert "Geschrieben von" not in _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors
