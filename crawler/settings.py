@@ -23,6 +23,7 @@ BOT_NAME = "newsclean"
 SPIDER_MODULES = ["newsclean.crawler.spiders"]
 NEWSPIDER_MODULE = "newsclean.crawler.spiders"
 SPIDER_LOADER_CLASS = "newsclean.crawler.spiders.sites.SiteSpiderLoader"   # + a spider per registered site
+COMMANDS_MODULE = "newsclean.crawler.commands.crawl"   # scrapy crawl: a bad spider name or -a is one line
 
 # -- newsclean -------------------------------------------------------------------------------
 NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you

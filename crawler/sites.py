@@ -7,9 +7,11 @@ whose message names the file and the field. See ``docs/sites.md`` for every fiel
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -420,6 +422,15 @@ def select_sites(registry: dict[str, Site], country: str | None = None,
                  language: str | None = None) -> list[Site]:
     """The catalog's sites (``catalog = true``) of ``country`` publishing in ``language``, by name."""
     return [s for _, s in sorted(registry.items()) if s.catalog and s.matches(country, language)]
+
+
+def unknown_name(name: str, names: Iterable[str], *, kind: str = "site",
+                 listed_by: str = "`newsclean sites`") -> str:
+    """One line for a name that is not registered: the nearest names and where all are listed
+    (not the 175 of the catalog in one line)."""
+    close = difflib.get_close_matches(name, list(names), n=3)
+    return f"unknown {kind} {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "") + \
+        f" ({listed_by} lists them)"
 
 
 def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:

@@ -70,6 +70,30 @@ def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path,
     assert "broken.toml" in line and "not valid TOML" in line
 
 
+@pytest.mark.parametrize(("command", "words"), [
+    (["crawl", "nosuch"], ["unknown spider 'nosuch'", "`scrapy list`"]),
+    (["crawl", "pakistantodya"], ["did you mean pakistantoday?"]),
+    (["crawl", "adhoc", "-a", "site=nosuch"], ["unknown site 'nosuch'"]),
+    (["crawl", "adhoc"], ["needs -a urls="]),
+    (["crawl", "adhoc", "-a", "urls=example.com"], ["'example.com' is not an absolute http(s) URL"]),
+    (["crawl", "demo", "-a", "since=2days"], ["bad duration '2days'"]),
+    (["crawl", "demo", "-a", "max_articles=ten"], ["max_articles", "'ten'"]),
+])
+def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_one_line(
+        tmp_path: Path, command: list[str], words: list[str]) -> None:
+    # Scrapy raised an unknown spider as a KeyError traceback, and a bad -a inside the crawl's
+    # start (the spider's __init__): a traceback, and for -a site= a line naming all 175 sites.
+    proc = subprocess.run([sys.executable, "-m", "scrapy", *command, "-s", f"NEWSCLEAN_OUTPUT_DIR={tmp_path}"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsclean: error: ") and len(last) < 200, last
+    for word in words:
+        assert word in last, last
+    assert not list(tmp_path.iterdir())   # refused before anything was written
+
+
 def test_unreachable_start_url_is_a_degraded_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_newsclean("crawl", "--url", f"http://127.0.0.1:{free_port()}/", "--out", str(out),

@@ -50,7 +50,7 @@ from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_
 from newsclean.cleaners.core import identify_language
 from newsclean.crawler.components.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
-from newsclean.crawler.sites import Site, load_registry, site_for_url
+from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_name
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
                               validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
@@ -323,7 +323,7 @@ def clean_command(args: argparse.Namespace) -> int:
 
     registry = load_registry()
     if args.site and args.site not in registry:
-        raise UsageError(f"unknown site {args.site!r}; known sites: {', '.join(sorted(registry))}")
+        raise UsageError(f"--site: {unknown_name(args.site, registry)}")
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise UsageError("--workers must be at least 1")

@@ -262,11 +262,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _unknown_site(name: str, registry: dict[str, Any]) -> str:
-    import difflib
+    from newsclean.crawler.sites import unknown_name
 
-    close = difflib.get_close_matches(name, list(registry), n=3)
-    return f"unknown site {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "") + \
-        " (`newsclean sites` lists them)"
+    return unknown_name(name, registry)
 
 
 def _filters(args: argparse.Namespace) -> str:

@@ -82,28 +82,11 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        #: ``--urls``: article URLs fetched as they are, once each; nothing else is discovered.
-        self.article_urls: list[str] = (article_urls.split(",") if isinstance(article_urls, str)
-                                        else list(article_urls or ()))
-        if isinstance(site, Site):
-            resolved = site
-        elif site:
-            resolved = get_site(str(site))
-        elif self.registered_site is not None:
-            resolved = self.registered_site
-        elif self.article_urls:
-            resolved = adhoc_site(self.article_urls, discover=False)
-        elif urls:
-            resolved = adhoc_site(urls.split(",") if isinstance(urls, str) else list(urls))
-        else:
-            raise ValueError("the adhoc spider needs -a urls=URL[,URL...] (or use a site's own spider)")
-        if base_url:
-            resolved = resolved.rebased(base_url)
+        resolved, self.since, self.max_articles, self.article_urls = self.read_arguments(
+            site=site, urls=urls, base_url=base_url, since=since, max_articles=max_articles,
+            article_urls=article_urls)
         self.site: Site = resolved
         self.allowed_domains = list(resolved.domains)
-        self.since: timedelta | None = parse_since(since)
-        limit = int(max_articles) if max_articles not in (None, "") else resolved.limits.max_articles
-        self.max_articles: int = limit
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
         self.store: ArticleStore | None = None
@@ -123,6 +106,48 @@ class NewsSpider(scrapy.Spider):
         self._section_pages = 0
         self._cuts_said: set[str] = set()
         self._admitted: set[str] = set()   # discovery URLs already let through (at most the bounds)
+
+    @classmethod
+    def read_arguments(
+        cls,
+        site: Site | str | None = None,
+        urls: str | list[str] | None = None,
+        base_url: str | None = None,
+        since: str | timedelta | None = None,
+        max_articles: int | str | None = None,
+        article_urls: str | list[str] | None = None,
+        **_others: Any,
+    ) -> tuple[Site, timedelta | None, int, list[str]]:
+        """The site, date window, article bound and article URLs the spider's arguments give.
+
+        A bad one (an unknown site, a URL that is not http(s), '2 days') raises ValueError or
+        UnknownSiteError here, which plain ``scrapy crawl`` calls before the crawl starts
+        (newsclean.crawler.commands.crawl): inside the crawl it was a traceback.
+        """
+        # article_urls (``--urls``): fetched as they are, once each; nothing else is discovered
+        listed = article_urls.split(",") if isinstance(article_urls, str) else list(article_urls or ())
+        if isinstance(site, Site):
+            resolved = site
+        elif site:
+            resolved = get_site(str(site))
+        elif cls.registered_site is not None:
+            resolved = cls.registered_site
+        elif listed:
+            resolved = adhoc_site(listed, discover=False)
+        elif urls:
+            resolved = adhoc_site(urls.split(",") if isinstance(urls, str) else list(urls))
+        else:
+            raise ValueError("the adhoc spider needs -a urls=URL[,URL...] (or use a site's own spider)")
+        if base_url:
+            resolved = resolved.rebased(base_url)
+        if max_articles in (None, ""):
+            limit = resolved.limits.max_articles
+        else:
+            try:
+                limit = int(max_articles)   # type: ignore[arg-type]
+            except ValueError:
+                raise ValueError(f"max_articles: a whole number expected, got {max_articles!r}") from None
+        return resolved, parse_since(since), limit, listed
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:

@@ -1,0 +1,47 @@
+"""Plain ``scrapy crawl`` in the newsclean project (``COMMANDS_MODULE``; ``newsclean crawl`` is
+``cli.cmd_crawl``): Scrapy's own command, which first checks the spider's name and arguments.
+
+Scrapy raises an unknown spider name as a KeyError traceback, and a bad ``-a`` (an unknown
+``site=``, ``urls=`` that are no URLs, ``since=2 days``) fails inside the crawl, a traceback of
+the spider's start; here each is one line and exit 2, as newsclean's own commands say them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from scrapy.commands import crawl
+
+from newsclean.crawler.sites import UnknownSiteError, load_registry, unknown_name
+from newsclean.crawler.spiders.news import NewsSpider
+
+
+def _refuse(message: str) -> NoReturn:
+    print(f"newsclean: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> None:
+    """Refuse, as one line and exit 2, a spider name the project does not have and arguments its
+    spider cannot start with (checked as its ``__init__`` reads them: NewsSpider.read_arguments)."""
+    try:
+        spidercls = spider_loader.load(name)
+    except KeyError:
+        _refuse(unknown_name(name, spider_loader.list(), kind="spider", listed_by="`scrapy list`"))
+    if not issubclass(spidercls, NewsSpider):
+        return
+    try:
+        spidercls.read_arguments(**arguments)
+    except UnknownSiteError as exc:
+        _refuse(f"scrapy crawl {name}: -a site: {unknown_name(exc.name, load_registry())}")
+    except ValueError as exc:   # a SiteConfigError among them: it names the field
+        _refuse(f"scrapy crawl {name}: {exc}")
+
+
+class Command(crawl.Command):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) == 1 and self.crawler_process is not None:
+            check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
+        super().run(args, opts)
