@@ -164,3 +164,36 @@ def test_lines_of_the_trafilatura_cli_that_are_not_json_are_counted_and_skipped(
     assert (r["rc"], r["texts"], r["pages"], r["not_json"]) == (0, ["one", "two"], 2, 3)
     crawl_bench._report_peer("trafilatura CLI `--json`", r)
     assert "3 lines of its output not a JSON object: skipped" in capsys.readouterr().out
+
+
+# -- CPU of a process tree: read when its processes end ----------------------------------------------
+#: A process that starts a child and ends after the bench's sampler has seen it; the child waits
+#: for its parent to end and then uses 0.6 s of CPU (as the cleaning workers' forkserver outlives
+#: the crawl's main process and ends after it).
+ORPHAN_AFTER_PARENT = """
+import os, subprocess, sys, time
+child = '''
+import os, time
+parent = os.getppid()
+while os.getppid() == parent:
+    time.sleep(0.01)
+start = time.process_time()
+while time.process_time() - start < 0.6:
+    pass
+'''
+subprocess.Popen([sys.executable, "-c", child])
+time.sleep(1.0)
+"""
+
+
+def test_the_cpu_of_a_process_tree_counts_what_it_uses_after_its_root_ends(tmp_path: Path) -> None:
+    # The bench read each process's CPU every 0.25 s: what a process used after its last sample
+    # was lost, and a process that outlived the measured one (the forkserver) after it ended.
+    code = ("import sys; from pathlib import Path; from newsclean.crawler.commands import bench; "
+            "bench.adopt_orphans(); "
+            f"r = bench.run_process([sys.executable, '-c', {ORPHAN_AFTER_PARENT!r}], Path({str(tmp_path / 'out')!r})); "
+            "print(r['cpu'], r['rc'])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    cpu, rc = proc.stdout.split()
+    assert rc == "0" and float(cpu) >= 0.6, proc.stdout

@@ -49,6 +49,7 @@ import lxml.etree
 import lxml.html
 import orjson
 
+from newsclean.crawler.components.heap import prctl
 from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields
 
 # Invented vocabulary: article text and chrome are assembled from it, never from real pages.
@@ -245,12 +246,14 @@ def _proc_sample(pid: int) -> tuple[float, int] | None:
 class TreeSampler:
     """Samples the process trees under ``roots`` every ``interval`` s, in a thread: each
     process's last CPU time, the peak of the trees' summed PSS (one moment's sum), and at that
-    moment each process's PSS by role (``peak_roles``: role -> list of bytes)."""
+    moment each process's PSS by role (``peak_roles``: role -> list of bytes). ``seen``: every
+    process of the trees it saw, with its role."""
 
     def __init__(self, roots: list[int], interval: float = 0.25) -> None:
         self.roots = roots
         self.interval = interval
         self.cpu: dict[int, float] = {}
+        self.seen: dict[int, str] = {}
         self.peak_pss = 0
         self.peak_roles: dict[str, list[int]] = {}
         self._stop = threading.Event()
@@ -267,6 +270,7 @@ class TreeSampler:
         roles: dict[str, list[int]] = {}
         for root in self.roots:
             for pid, role in tree_roles(root).items():
+                self.seen[pid] = role
                 s = _proc_sample(pid)
                 if s:
                     self.cpu[pid] = s[0]
@@ -284,19 +288,77 @@ class TreeSampler:
         self._thread.join()
 
 
+#: prctl option (linux/prctl.h): this process adopts its descendants' orphans (not init).
+_PR_SET_CHILD_SUBREAPER = 36
+#: Seconds to wait for a measured process's adopted orphans to end (the workers' forkserver
+#: ends as soon as the crawl's main process has: its pipe closes).
+ORPHANS_WAIT = 30.0
+
+
+def adopt_orphans() -> bool:
+    """Make this process its descendants' reaper when their parent ends before them (Linux's
+    child subreaper), so that :func:`reap_tree` reads their CPU when they end. The cleaning
+    workers' forkserver outlives a crawl's main process by a moment: without this it is
+    init's to reap, and its CPU (its workers' with it) was only the last sample before it
+    ended, taken up to 0.25 s earlier. True if applied."""
+    return prctl is not None and prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def reap_tree(proc: subprocess.Popen[Any], seen: dict[int, str]) -> tuple[float, float | None]:
+    """Wait for ``proc`` and reap it, then reap the processes of its tree (``seen``) that this
+    process adopted (:func:`adopt_orphans`): CPU seconds (user + system) of ``proc`` itself,
+    exact (its rusage: it reaps none of its tree), and of the adopted ones with every
+    descendant they reaped (None if none was adopted: then only the samples tell)."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    own, rest = usage.ru_utime + usage.ru_stime, None
+    deadline = time.monotonic() + ORPHANS_WAIT
+    for pid in sorted(set(seen) - {proc.pid}):
+        while True:
+            try:
+                done, _, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                break   # not adopted: its parent reaped it (its CPU is in its parent's rusage)
+            if done:
+                rest = (rest or 0.0) + usage.ru_utime + usage.ru_stime
+                break
+            if time.monotonic() > deadline:
+                break   # still running: left to its sampled CPU
+            time.sleep(0.02)
+    return own, rest
+
+
+def tree_cpu(procs: list[subprocess.Popen[Any]], sampler: TreeSampler) -> tuple[float, float]:
+    """Reap ``procs`` and what they left (:func:`reap_tree`): CPU seconds of the processes
+    themselves and of the rest of their trees, exact where the rusage tells (processes that
+    were adopted and reaped here), else the sampled figure."""
+    own = rest = 0.0
+    adopted = False
+    for proc in procs:
+        mine, theirs = reap_tree(proc, sampler.seen)
+        own += mine
+        if theirs is not None:
+            rest, adopted = rest + theirs, True
+    if not adopted:
+        mains = {p.pid for p in procs}
+        rest = sum(cpu for pid, cpu in sampler.cpu.items() if pid not in mains)
+    return own, rest
+
+
 def run_process(cmd: list[str], stdout: Path, cwd: Path | None = None) -> dict[str, Any]:
     """``cmd`` as a subprocess writing its standard output to ``stdout``: wall time, CPU of its
     process tree, the tree's peak PSS, return code and the end of its standard error. With
     ``cwd`` it runs there and its temporary files go there too (``TMPDIR``)."""
     t0 = time.monotonic()
     env = {**os.environ, "TMPDIR": str(cwd)} if cwd else None
-    with stdout.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env)
+    errors = stdout.with_name(stdout.name + ".stderr")
+    with stdout.open("wb") as out, errors.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
         with TreeSampler([proc.pid]) as sampler:
-            _, err = proc.communicate()
+            own, rest = tree_cpu([proc], sampler)
             wall = time.monotonic() - t0
-    return {"rc": proc.returncode, "wall": wall, "cpu": sum(sampler.cpu.values()),
-            "peak_pss": sampler.peak_pss, "stderr": err[-3000:]}
+    return {"rc": proc.returncode, "wall": wall, "cpu": own + rest,
+            "peak_pss": sampler.peak_pss, "stderr": errors.read_text("utf-8", "replace")[-3000:]}
 
 
 #: Politeness relaxed for a benchmark (one local host): what every bench crawl sets but the
@@ -327,9 +389,13 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
             cmd += ["-s", f"{k}={v}"]
         cmds.append(cmd)
     t0 = time.monotonic()
-    running = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for cmd in cmds]
+    logs = [out.with_name(out.name + ".stderr") for out in outs]   # a file: the process is reaped by tree_cpu
+    running = []
+    for cmd, log in zip(cmds, logs):
+        with log.open("wb") as err:
+            running.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err))
     with TreeSampler([p.pid for p in running]) as sampler:
-        outputs = [proc.communicate() for proc in running]
+        cpu_main, cpu_rest = tree_cpu(running, sampler)
         wall = time.monotonic() - t0
     stats: dict[str, Any] = {}
     per_proc = []
@@ -341,12 +407,11 @@ def run_crawl(base: str, extra: list[str], workers: int | None, *, procs: int = 
     pages = stats.get("newsclean/clean/articles", 0) + sum(
         v for k, v in stats.items() if k.startswith("newsclean/clean/dropped/")) + stats.get("newsclean/clean/skipped", 0)
     rcs = [proc.returncode for proc in running]
-    cpu_main = sum(sampler.cpu.get(p.pid, 0.0) for p in running)
     return {"rc": max(rcs), "wall": wall, "pages": pages, "pps": pages / wall if wall else 0.0,
-            "cpu": sum(sampler.cpu.values()), "cpu_main": cpu_main,
-            "cpu_workers": sum(sampler.cpu.values()) - cpu_main, "peak_pss": sampler.peak_pss,
-            "peak_roles": sampler.peak_roles, "outs": outs,
-            "stats": stats, "per_process": per_proc, "stderr": "".join(err for _, err in outputs)[-6000:]}
+            "cpu": cpu_main + cpu_rest, "cpu_main": cpu_main,
+            "cpu_workers": cpu_rest, "peak_pss": sampler.peak_pss,
+            "peak_roles": sampler.peak_roles, "outs": outs, "stats": stats, "per_process": per_proc,
+            "stderr": "".join(log.read_text("utf-8", "replace") for log in logs)[-6000:]}
 
 
 def _manifest_stats(out: Path) -> dict[str, Any]:
@@ -448,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     cores = os.cpu_count() or 1
+    adopt_orphans()   # each crawl's CPU is read when its processes end (tree_cpu)
     server, base = start_server(args.pages, args.pages_dir)
     try:
         source = (f"{args.pages_dir} ({len(real_page_paths(Path(args.pages_dir)))} pages)" if args.pages_dir

@@ -50,7 +50,8 @@ def _libc_function(name: str, *argtypes: type) -> Any:
 
 
 _mallopt = _libc_function("mallopt", ctypes.c_int, ctypes.c_int)
-_prctl = _libc_function("prctl", ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+#: Linux's prctl (None without glibc); the bench uses it too (a child subreaper).
+prctl = _libc_function("prctl", ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
 _malloc_trim = _libc_function("malloc_trim", ctypes.c_size_t)   # called up to five times a second: not looked up each time
 
 
@@ -73,4 +74,4 @@ def no_huge_pages() -> bool:
     array of 4 MB or more (``madvise``): in the workers' forkserver the language model's arrays
     marked 37 MB of its heap, and a worker that reused or grew that heap got every 2 MB of it
     whole, however little it wrote there (30-47 MB of huge pages a process)."""
-    return _prctl is not None and _prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
+    return prctl is not None and prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
