@@ -318,6 +318,30 @@ def test_the_spider_loader_takes_the_registry_handed_on_in_the_settings(tmp_path
         loader.load("demo")   # only the handed-on sites: the shipped ones were not loaded behind its back
 
 
+def test_the_spider_loader_adds_the_sites_through_scrapys_public_interface(tmp_path: Path) -> None:
+    # SiteSpiderLoader wrote its spiders into Scrapy's loader's private dict (_spiders): it now
+    # extends load/list/find_by_request (the SPIDER_LOADER_CLASS protocol) and keeps its own, so
+    # Scrapy's loader alone does not know the site spiders, and a Scrapy release that keeps them
+    # otherwise cannot break it.
+    import newsclean.crawler.sites as sites
+    from scrapy import Request
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from newsclean.crawler.spiders.news import NewsSpider
+    from newsclean.crawler.spiders.sites import SiteSpiderLoader
+
+    write(tmp_path, GOOD)
+    settings = Settings({"SPIDER_MODULES": ["newsclean.crawler.spiders"],
+                         **sites.hand_on(load_registry([tmp_path]))})
+    loader = SiteSpiderLoader.from_settings(settings.frozencopy())
+    assert loader.list() == ["adhoc", "example"]
+    assert loader.load("adhoc") is NewsSpider and loader.load("example").registered_site.name == "example"
+    with pytest.raises(KeyError):
+        SpiderLoader.load(loader, "example")   # Scrapy's own loading does not hold the site's spider
+    assert loader.find_by_request(Request("https://adhoc/")) == ["adhoc"]   # a spider's name is its domain too
+
+
 def test_a_crawl_reads_each_site_file_once(tmp_path: Path) -> None:
     # The command, the run, Scrapy's spider loader and the site's spider (its settings, its start)
     # each loaded the registry: 5 reads of every site file for `newsclean crawl demo`.

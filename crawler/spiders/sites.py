@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from scrapy import Request, Spider
 from scrapy.spiderloader import SpiderLoader
 
 from newsclean.crawler.sites import Site, SiteConfigError, registry_from
@@ -27,7 +28,13 @@ def site_spider(site: Site) -> type[NewsSpider]:
 
 
 class SiteSpiderLoader(SpiderLoader):
-    """Scrapy's loader, plus a spider per registered site."""
+    """Scrapy's loader, plus a spider per registered site.
+
+    Only the loader's public interface (``load``, ``list``, ``find_by_request``; Scrapy's
+    ``SPIDER_LOADER_CLASS`` protocol) is extended: the site spiders are kept here, not written
+    into the private dict where Scrapy's loader keeps the spiders of ``SPIDER_MODULES``. A site
+    spider wins over a module's spider of the same name.
+    """
 
     def __init__(self, settings: object) -> None:
         super().__init__(settings)  # type: ignore[arg-type]
@@ -38,5 +45,16 @@ class SiteSpiderLoader(SpiderLoader):
             # outside Scrapy's own error handling: one line and exit 2, as newsclean's commands do.
             print(f"newsclean: error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
-        # Scrapy's loader keeps its spiders by name in _spiders (stable through Scrapy 2.x).
-        self._spiders.update((name, site_spider(site)) for name, site in registry.items())
+        self.site_spiders: dict[str, type[NewsSpider]] = {
+            name: site_spider(site) for name, site in registry.items()}
+
+    def load(self, spider_name: str) -> type[Spider]:
+        spidercls = self.site_spiders.get(spider_name)
+        return spidercls if spidercls is not None else super().load(spider_name)
+
+    def list(self) -> list[str]:
+        return list(dict.fromkeys([*super().list(), *self.site_spiders]))
+
+    def find_by_request(self, request: Request) -> list[str]:
+        found = [name for name in super().find_by_request(request) if name not in self.site_spiders]
+        return found + [name for name, cls in self.site_spiders.items() if cls.handles_request(request)]
