@@ -54,6 +54,33 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()      # refused before anything was created
 
 
+def test_settings_out_of_their_range(tmp_path: Path) -> None:
+    # LOG_LEVEL=LOUD was a ValueError traceback at Scrapy's start; a part of 0 records or a
+    # timeout of -1 s ran the whole crawl to 'ended with None' or every page a timeout reject
+    out = str(tmp_path / "o")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "LOG_LEVEL=LOUD"), 2, "LOG_LEVEL='LOUD'", "INFO")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_PART_MAX_RECORDS=0"), 2,
+              "NEWSCLEAN_PART_MAX_RECORDS='0'", "more than 0")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_CLEAN_TIMEOUT=-1"), 2, "more than 0")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_RETRY_BACKOFF=-5"), 2, "at least 0")
+    assert not (tmp_path / "o").exists()
+
+
+def test_state_that_is_not_newsclean_s_databases(tmp_path: Path) -> None:
+    # A state file that is not SQLite was a traceback ('Crawler.stats is not set yet', twice) and
+    # 'failed: no spider ran'; a dedup index that is not one, a run that 'ended with None'
+    junk = b"not a database, some other file\n"
+    for name in ("articles.sqlite3", "dedup.sqlite3"):
+        out = tmp_path / name
+        (out / "state").mkdir(parents=True)
+        (out / "state" / name).write_bytes(junk)
+        _one_line(run_newsclean("crawl", "demo", "--out", str(out)), 2, f"state {out / 'state' / name}:")
+        assert (out / "state" / name).read_bytes() == junk and not (out / "manifests").exists()
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "state").write_text("x\n")   # the state directory's name taken by a file
+    _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "s")), 2, "state", "File exists")
+
+
 def _manifest(path: Path, run_id: str, crawl_id: str | None) -> Path:
     data = {"run_id": run_id, "started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:01:00+00:00",
             "status": "ok", "exit_code": 0, "reason": "demo: 3 articles written", "sites": ["demo"],

@@ -94,6 +94,39 @@ def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_on
     assert not list(tmp_path.iterdir())   # refused before anything was written
 
 
+def test_plain_scrapy_crawl_with_bad_settings_or_state_prints_one_line(tmp_path: Path) -> None:
+    # newsclean crawl's checks of -s and of the state apply to plain scrapy crawl too: before,
+    # each was a traceback of Scrapy's start (LOG_LEVEL, a fraction of a count) or of the spider's
+    def scrapy(*settings: str) -> subprocess.CompletedProcess:
+        args = [a for s in settings for a in ("-s", s)]
+        return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo", *args], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x\n")
+    bad_state = tmp_path / "bad" / "state"
+    bad_state.mkdir(parents=True)
+    (bad_state / "articles.sqlite3").write_text("not a database\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    for settings, code, words in [
+        (["CONCURRENT_REQUESTS=2.5"], 2, "a whole one"),
+        (["LOG_LEVEL=LOUD"], 2, "LOG_LEVEL='LOUD'"),
+        (["NEWSCLEAN_OUTPUT_COMPRESSION=bz2"], 2, "'bz2'"),
+        ([f"NEWSCLEAN_OUTPUT_DIR={a_file}"], 2, "Not a directory"),
+        ([f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'bad'}"], 2, "file is not a database"),
+        ([f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'r'}", f"NEWSCLEAN_REDIS_URL=redis://127.0.0.1:{closed}/0"], 1,
+         "cannot use Redis"),
+    ]:
+        proc = scrapy(*settings)
+        assert proc.returncode == code, proc.stderr[-3000:]
+        assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("newsclean: ") and words in last, last
+    assert a_file.read_text() == "x\n" and (bad_state / "articles.sqlite3").read_text() == "not a database\n"
+
+
 def test_unreachable_start_url_is_a_degraded_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = run_newsclean("crawl", "--url", f"http://127.0.0.1:{free_port()}/", "--out", str(out),

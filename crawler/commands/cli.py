@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import logging
 import math
 import os
 import sys
@@ -43,7 +44,7 @@ def _log_settings(args: argparse.Namespace) -> dict[str, Any]:
     return {"LOG_LEVEL": args.loglevel or (args.log_verbose if args.verbose else args.log_default)}
 
 
-def _settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
+def settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -59,6 +60,35 @@ SCRAPY_COUNTS = frozenset({
     "DEPTH_LIMIT", "DEPTH_PRIORITY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "REDIRECT_MAX_TIMES",
     "RETRY_TIMES", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT",
 })
+
+
+#: Settings whose numbers mean nothing at or below 0 (a part of 0 records, a timeout of 0 s) or
+#: below 0 (a negative backoff or bound): the lowest each takes, and whether it may be that low.
+LOWEST: dict[str, tuple[float, bool]] = {
+    **dict.fromkeys(("NEWSCLEAN_PART_MAX_RECORDS", "NEWSCLEAN_CLEAN_TIMEOUT", "NEWSCLEAN_RETRY_MAX_ATTEMPTS",
+                     "NEWSCLEAN_CCNEWS_TIMEOUT"), (0, False)),
+    **dict.fromkeys(("NEWSCLEAN_RETRY_BACKOFF", "NEWSCLEAN_RETRY_AFTER_MAX", "NEWSCLEAN_MAX_SITEMAPS",
+                     "NEWSCLEAN_MAX_SITEMAP_DEPTH", "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES",
+                     "NEWSCLEAN_CCNEWS_BACKOFF", "DOWNLOAD_DELAY"), (0, True)),
+}
+
+
+def check_overrides(overrides: dict[str, Any]) -> None:
+    """Every check of a crawl's ``-s`` settings (``newsclean`` commands and plain ``scrapy crawl``):
+    a bad one is a UsageError, before anything starts, not a traceback from inside Scrapy."""
+    from newsclean.crawler.commands.sitequeue import concurrent_sites
+    from newsclean.crawler.components.cleaning import language_filter
+    from newsclean.crawler.components.dedup import dedup_options
+    from newsclean.crawler.components.pipelines import output_compression
+
+    try:
+        dedup_options(overrides)
+        output_compression(overrides)
+        language_filter(overrides)
+        concurrent_sites(overrides)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    check_settings(overrides)
 
 
 def check_settings(overrides: dict[str, Any]) -> None:
@@ -92,6 +122,13 @@ def check_settings(overrides: dict[str, Any]) -> None:
             kind = ("true or false" if isinstance(default, bool)
                     else "a number, a whole one," if name in SCRAPY_COUNTS else "a number")
             raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None
+        if name in LOWEST:
+            lowest, inclusive = LOWEST[name]
+            if parse(name) < lowest or parse(name) == lowest and not inclusive:
+                raise UsageError(f"bad -s {name}={value!r}: {'at least' if inclusive else 'more than'} {lowest} expected")
+    level = overrides.get("LOG_LEVEL")
+    if isinstance(level, str) and not isinstance(logging.getLevelName(level), int):   # as Scrapy sets it
+        raise UsageError(f"bad -s LOG_LEVEL={level!r}: one of {', '.join(LOG_LEVELS)} expected")
 
 
 def _project_settings(overrides: dict[str, Any]) -> Any:
@@ -115,20 +152,7 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
 
     if registry is None:
         registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
-    from newsclean.crawler.components.dedup import dedup_options
-
-    from newsclean.crawler.components.cleaning import language_filter
-    from newsclean.crawler.components.pipelines import output_compression
-    from newsclean.crawler.commands.sitequeue import concurrent_sites
-
-    try:   # refused here as one line, not as a traceback from inside Scrapy
-        dedup_options(overrides)
-        output_compression(overrides)
-        language_filter(overrides)
-        concurrent_sites(overrides)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    check_settings(overrides)
+    check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
     try:
         out.mkdir(parents=True, exist_ok=True)
         lock = RunLock(out).acquire()   # LockedError -> exit 3 (main)
@@ -151,12 +175,14 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
     from newsclean.crawler.sites import hand_on
+    from newsclean.crawler.state import check_state
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
                                   "NEWSCLEAN_WRITE_MANIFEST": False, **hand_on(registry)})
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    check_state(settings)   # StateError: one line, exit 2
     removed = cleanup_orphans(out)
     reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
@@ -251,7 +277,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"serving the demo site {server.base_url}/ at {server.address} and crawling it ...", flush=True)
         # A local server needs no throttling: the demo runs at full speed unless told otherwise.
-        overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **_settings_overrides(args.set)}
+        overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **settings_overrides(args.set)}
         try:
             code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out, overrides)
         finally:
@@ -353,7 +379,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                                   "name": f"{owner}-urls" if owner else "urls"}))
     out = Path(args.out)
     t0 = time.monotonic()
-    overrides = {**_log_settings(args), **_settings_overrides(args.set)}
+    overrides = {**_log_settings(args), **settings_overrides(args.set)}
     if args.warc:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
     with contextlib.ExitStack() as serving:
@@ -402,7 +428,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
         raise UsageError(f"--to {last} is before --from {first}")
     registry = load_registry()
     domains = _ccnews_domains(args, registry)
-    overrides: dict[str, Any] = _settings_overrides(args.set)
+    overrides: dict[str, Any] = settings_overrides(args.set)
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 
@@ -684,6 +710,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from newsclean.crawler.state import StateError
     from newsclean.crawler.state.lock import LockedError
     from newsclean.crawler.state.redis_state import RedisUnavailable
     from newsclean.crawler.sites import SiteConfigError, UnknownSiteError
@@ -694,7 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UsageError, SiteConfigError, UnknownSiteError) as exc:
+    except (UsageError, SiteConfigError, UnknownSiteError, StateError) as exc:
         print(mask_credentials(f"newsclean: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except RedisUnavailable as exc:

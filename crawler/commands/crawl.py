@@ -2,8 +2,11 @@
 ``cli.cmd_crawl``): Scrapy's own command, which first checks the spider's name and arguments.
 
 Scrapy raises an unknown spider name as a KeyError traceback, and a bad ``-a`` (an unknown
-``site=``, ``urls=`` that are no URLs, ``since=2 days``) fails inside the crawl, a traceback of
-the spider's start; here each is one line and exit 2, as newsclean's own commands say them.
+``site=``, ``urls=`` that are no URLs, ``since=2 days``) or ``-s`` (``CONCURRENT_REQUESTS=2.5``,
+``LOG_LEVEL=LOUD``, ``NEWSCLEAN_OUTPUT_COMPRESSION=bz2``) fails inside the crawl, a traceback of
+its start, as does state it cannot open (an output directory that is a file, a state file that is
+not SQLite, Redis not answering); here each is one line and exit 2 (Redis: 1), as newsclean's own
+commands say them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from typing import Any, NoReturn
 from scrapy.commands import crawl
 
 from newsclean.crawler.sites import UnknownSiteError, load_registry, unknown_name
+from newsclean.crawler.state import StateError, check_state
+from newsclean.crawler.state.redis_state import RedisUnavailable
+from newsclean.output.redact import mask_credentials
 from newsclean.crawler.spiders.news import NewsSpider
 
 
@@ -41,7 +47,23 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
 
 
 class Command(crawl.Command):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        from newsclean.crawler.commands.cli import UsageError, check_overrides, settings_overrides
+
+        super().process_options(args, opts)
+        try:   # the checks of newsclean crawl's -s; before Scrapy's start reads them (LOG_LEVEL)
+            check_overrides(settings_overrides(opts.set))
+        except UsageError as exc:
+            _refuse(str(exc))
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) == 1 and self.crawler_process is not None:
             check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
+        try:
+            check_state(self.settings)
+        except StateError as exc:
+            _refuse(str(exc))
+        except RedisUnavailable as exc:
+            print(mask_credentials(f"newsclean: failed: {exc}"), file=sys.stderr)
+            raise SystemExit(1) from None
         super().run(args, opts)

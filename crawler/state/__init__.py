@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +32,38 @@ def open_store(settings: Any) -> ArticleStore | None:
     if redis_url(settings):
         return open_redis_store(settings, str(root))
     return SqliteArticleStore(directory / "articles.sqlite3", root=root)
+
+
+class StateError(Exception):
+    """The run's state cannot be opened (a file that is not SQLite, a state path that is a file):
+    one line, naming the file, before the crawl starts."""
+
+
+def check_state(settings: Any) -> None:
+    """Open and close what a crawl with ``settings`` opens of its state (the article store, the
+    duplicate index), so that state it cannot use is said as one line before Scrapy starts: in
+    the crawl it was a traceback, or a run that 'ended with None'. Raises StateError (Redis:
+    RedisUnavailable)."""
+    from newsclean.crawler.state.redis_state import connect, redis_url
+    from newsclean.output.dedup import DedupIndex, DedupIndexError
+
+    directory = state_dir(settings)
+    if directory is None:
+        return
+    if redis_url(settings):   # the store and the index are there: connected to only (opening
+        connect(redis_url(settings))   # the store would take the crawl's id before the crawl does)
+        return
+    opens = [(directory / "articles.sqlite3", open_store)]
+    if settings.getbool("NEWSCLEAN_DEDUP_ENABLED", True):
+        opens.append((directory / "dedup.sqlite3", lambda _: DedupIndex(directory / "dedup.sqlite3").entries))
+    for path, opener in opens:
+        try:
+            opened = opener(settings)
+            if opened is not None:
+                opened.close()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"state {path}: {exc} (not the database newsclean keeps there)") from None
+        except OSError as exc:
+            raise StateError(f"state {exc.filename or path}: {exc.strerror or exc}") from None
+        except DedupIndexError as exc:   # it names the file
+            raise StateError(f"state {exc}") from None
