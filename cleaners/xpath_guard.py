@@ -9,6 +9,12 @@ attribute is answered in C. The answers are the same wherever the pattern cannot
 string (the only case guarded): an absent attribute is an empty node-set, whose string is empty.
 Those lists were a fifth of trafilatura's CPU in ``clean_html`` (wcxb-dev: 2.4 of 9.7 ms a page).
 
+Some of the paths can select only an element whose attributes hold one of a few words ("omment"
+for the comment sections, "caption", "teaser", "hid" ...), and on most pages none does: each is
+evaluated only where the tree holds one of its words in some attribute value (:class:`_Worded`,
+one walk of the tree for a list's paths). The words are written for the path's exact text
+(``WORDS``): a path of another text is evaluated as it is.
+
 Only the cleaner's own extractions use the guarded lists (:func:`guarded`, around its
 ``bare_extraction`` calls): the lists are swapped in place for that call, because trafilatura's
 modules import them by name. trafilatura used elsewhere in the process (``extract()``, a
@@ -19,11 +25,13 @@ another swaps gets either version of a list: the same answers.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import trafilatura.xpaths
-from lxml.etree import XPath, XPathError
+from lxml.etree import XPath, XPathError, _Element
 
 #: The EXSLT namespace trafilatura binds to ``re`` in its paths.
 REGEXP_NS = "http://exslt.org/regular-expressions"
@@ -96,6 +104,86 @@ def _guarded(xpath: XPath) -> XPath:
         return xpath
 
 
+#: For paths of trafilatura's (their text, whitespace runs collapsed): words one of which an
+#: attribute of the element a path selects holds, read off the path's tests of the attributes.
+#: Every test of the path's first condition on the attributes (the elements it selects all pass
+#: it) is answered true only where an attribute holds one of them: ``re:test``'s patterns are
+#: case-sensitive, and each of their alternatives contains a word ('[Cc]omment' 'omment',
+#: 'comol', 'disqus_thread'); ``translate(@id, 'T', 't')`` holding 'teaser' means @id holds
+#: 'easer'; ``@aria-hidden='true'`` is the value 'true'.
+WORDS: dict[str, tuple[str, ...]] = {
+    # RAW_TREE_PRUNE_XPATH
+    ".//*[self::div or self::section or self::aside][ re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll') or "
+    "re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')][ not(.//h1) or re:test(@id, 'mvp-post-add-(?:box|wrap)') "
+    "or re:test(@class, 'mvp-post-add-(?:box|wrap)')]": ("mvp-post-add-", "infinite"),
+    ".//*[self::div or self::section or self::aside][contains(@class, 'elementor-share-buttons')]":
+        ("elementor-share-buttons",),
+    # REMOVE_COMMENTS_AND_LISTS_XPATH
+    ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul][ re:test(@id, "
+    "'^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')][ "
+    "not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or re:test(@class, "
+    "'^[Cc]omment(?!ary)|(?:article|post)-comments')]": ("omment", "comol", "disqus_thread"),
+    # OVERALL_DISCARD_XPATH, its second path (its first selects on nearly every page)
+    ".//*[@class='comments-title' or starts-with(@id|@class, 'reply-') or re:test(@id|@style, 'hidden') or "
+    "contains(@style, 'display:none') or contains(@style, 'display: none') or re:test(@id, 'reader-comments|akismet') or "
+    "re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|"
+    "noprint|notloaded') or @aria-hidden='true']":
+        ("comments", "reply-", "hid", "display:none", "display: none", "akismet", "message", "suggest-links", "noprint",
+         "notloaded", "true"),
+    # TEASER_DISCARD_XPATH, DISCARD_IMAGE_ELEMENTS
+    ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ "
+    "contains(translate(@id, 'T', 't'), 'teaser') or contains(translate(@class, 'T', 't'), 'teaser')]": ("easer",),
+    ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ contains(@id, 'caption') or "
+    "contains(@class, 'caption')]": ("caption",),
+}
+
+_VALUES = threading.local()   # .last: {list name: (the tree, weakly; its attribute values)}
+
+
+def _attribute_values(tree: _Element) -> str:
+    """The values of every attribute of ``tree`` and its descendants, one a line."""
+    return "\n".join(["\n".join(el.values()) for el in tree.iter()])
+
+
+class _Worded:
+    """A path evaluated only on a tree with one of its ``words`` in an attribute value: elsewhere
+    it selects nothing. The paths of one list share one reading of the tree's values: trafilatura
+    evaluates a list's paths in order on one tree, and between them only deletes (a value read
+    before is then one more, never one less: still no word means still nothing selected)."""
+
+    __slots__ = ("xpath", "path", "words", "list_name", "first")
+
+    def __init__(self, xpath: XPath, words: tuple[str, ...], list_name: str, first: bool) -> None:
+        self.xpath, self.path, self.words, self.list_name, self.first = xpath, xpath.path, words, list_name, first
+
+    def __call__(self, tree: _Element) -> list[_Element]:
+        last = getattr(_VALUES, "last", None)
+        if last is None:
+            last = _VALUES.last = {}
+        seen = last.get(self.list_name)
+        if self.first or seen is None or seen[0]() is not tree:
+            seen = last[self.list_name] = (weakref.ref(tree), _attribute_values(tree))
+        if not any(word in seen[1] for word in self.words):
+            return []
+        return self.xpath(tree)
+
+
+def _worded(name: str, paths: list[tuple[XPath, XPath]]) -> list[XPath | _Worded]:
+    """The guarded ``paths`` (each beside trafilatura's own) with those of known words evaluated
+    only where the tree holds one (the list's first such path reads the tree's values, the
+    others of the list reuse that reading)."""
+    out: list[XPath | _Worded] = []
+    first = True
+    for original, guarded in paths:
+        words = WORDS.get(" ".join(original.path.split()))
+        if words is None:
+            out.append(guarded)
+        else:
+            out.append(_Worded(guarded, words, name, first))
+            first = False
+    return out
+
+
 def _lists() -> dict[str, list[XPath]]:
     """trafilatura's module-level lists of XPaths, by name."""
     return {name: value for name, value in vars(trafilatura.xpaths).items()
@@ -104,7 +192,7 @@ def _lists() -> dict[str, list[XPath]]:
 
 _LISTS = _lists()
 _ORIGINAL = {name: list(paths) for name, paths in _LISTS.items()}
-GUARDED = {name: [_guarded(x) for x in paths] for name, paths in _LISTS.items()}
+GUARDED = {name: _worded(name, [(x, _guarded(x)) for x in paths]) for name, paths in _LISTS.items()}
 
 
 @contextmanager
@@ -117,3 +205,4 @@ def guarded() -> Iterator[None]:
     finally:
         for name, paths in _LISTS.items():
             paths[:] = _ORIGINAL[name]
+        _VALUES.last = None

@@ -12,6 +12,7 @@ import trafilatura.core
 import trafilatura.external
 import trafilatura.xpaths
 from lxml import etree
+from lxml.etree import XPath
 from trafilatura.utils import trim
 
 from newsclean.cleaners import Article, clean_html, readability_gate, xpath_guard
@@ -456,3 +457,58 @@ def test_the_page_is_measured_for_trafilaturas_escalation_only_where_its_text_co
     assert tree is not None
     gated, plain = (trafilatura.bare_extraction(copy(tree), options=o) for o in (_EXTRACTOR, copy(_EXTRACTOR)))
     assert measured and gated is not None and plain is not None and gated.text == plain.text
+
+
+#: Elements each path of known words (xpath_guard.WORDS) selects, by one of its words each, and
+#: near misses it must not select ('commentary', an upper-case 'COMMENTS', 'teasers' in a title).
+WORDS_PAGE = ("<html><body><div id='main'><h1>Title</h1><p>Text of a paragraph of the article.</p>"
+              "<div id='infinite-scroll'>a</div><section class='mvp-post-add-box'><h1>b</h1></section>"
+              "<aside class='x elementor-share-buttons'>c</aside><div id='Comments'>d</div><ul id='comol'><li>e</li></ul>"
+              "<div id='disqus_thread'>f</div><section class='post-comments'>g</section><div id='commentary'>h</div>"
+              "<div id='COMMENTS'>i</div><h2 class='comments-title'>j</h2><div id='reply-1'>k</div>"
+              "<div style='display:none'>l</div><span aria-hidden='true'>m</span><p class='x hidden'>n</p>"
+              "<div class='message-box'>o</div><div class='Teaser-card'>p</div><span id='teaser'>q</span>"
+              "<div title='teasers'>r</div><div class='wp-caption'>s</div></div></body></html>")
+
+
+def _worded_paths() -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each path of known words."""
+    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
+            for original, ours in zip(getattr(trafilatura.xpaths, name), paths)
+            if " ".join(original.path.split()) in xpath_guard.WORDS]
+
+
+def test_paths_of_known_words_select_what_trafilaturas_select() -> None:
+    # A path evaluated only where the tree holds one of its words in an attribute value: on the
+    # page of those words (each path selects there) and on pages without, the same elements.
+    worded = _worded_paths()
+    assert len(worded) == len(xpath_guard.WORDS) == 6
+    words_tree = parse(WORDS_PAGE)
+    for original, ours in worded:
+        assert original(words_tree), original.path
+    for tree in [words_tree, *(t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE]) if t is not None)]:
+        for original, ours in worded:
+            assert ours(tree) == original(tree), original.path
+    # a word in any attribute is enough to evaluate the path (the words are read, not the names)
+    assert _worded_paths()[0][1](parse("<div title='omment'><div class='Comment'>x</div></div>"))
+
+
+def test_the_words_are_written_for_trafilaturas_paths() -> None:
+    # An upgrade of trafilatura that changes one of these paths must fail here: the path would
+    # be evaluated everywhere again, silently slower.
+    current = {" ".join(x.path.split()) for paths in xpath_guard._ORIGINAL.values() for x in paths}
+    assert set(xpath_guard.WORDS) <= current
+
+
+def test_paths_of_known_words_are_not_evaluated_on_a_page_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The comment-section, caption, teaser and hidden-block paths selected nothing on most pages,
+    # each a walk of the tree; evaluated where a word of theirs is in the tree only.
+    evaluated: list[str] = []
+    for _, ours in _worded_paths():
+        inner = ours.xpath
+        monkeypatch.setattr(ours, "xpath", lambda tree, inner=inner: evaluated.append(inner.path) or inner(tree))
+    assert isinstance(clean_html(article_page(6), "http://127.0.0.1/budget"), Article)
+    assert evaluated == []
+    with_caption = article_page(6).replace("<h1>", "<div class='caption'>A picture of the bridge</div><h1>")
+    assert isinstance(clean_html(with_caption, "http://127.0.0.1/budget"), Article)
+    assert [p for p in evaluated if "caption" in p]
