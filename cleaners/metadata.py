@@ -640,7 +640,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
             names = _names(found)   # _names drops a printed date
             if names:
-                return _inner_names(el, _names_apart(el, _name_before_named_again(el, names)))
+                return _name_printed_alone(tree, _inner_names(el, _names_apart(el, _name_before_named_again(el, names))))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
     return _text_byline(tree) or _author_page_link(tree) or _author_box_name(candidates)
@@ -877,6 +877,28 @@ def _name_before_named_again(el: etree._Element, names: list[str]) -> list[str]:
         if (text and len(text.split()) >= 2 and names[0].startswith(text + " ") and _names(text) == [text]
                 and _named_again(el, e, text)):
             return [text]
+    return names
+
+
+#: Elements of the page read for a byline's name printed alone.
+NAME_ALONE_ELEMENTS = 5000
+
+
+def _name_printed_alone(tree: etree._Element, names: list[str]) -> list[str]:
+    """The first two or three words of a printed byline's one name of four words or more where the
+    page prints them alone as an element's whole text (a link to the writer, an author box): the
+    words after them are a role or a bio read with the name ("Jane Doe Senior Growth Lead")."""
+    if len(names) != 1 or len(names[0].split()) < 4 or not any(ch.isupper() for ch in names[0]):
+        return names
+    words = names[0].split()
+    heads = {" ".join(words[:k]) for k in (2, 3)}
+    for el in islice(tree.iter(), NAME_ALONE_ELEMENTS):
+        if not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS:
+            continue
+        for t in (el.text if not len(el) else None, el.get("alt")):   # the element's whole text, an image's name
+            t = " ".join(t.split()) if t else ""
+            if t in heads and _byline_name(t) and not _BY_WORD.search(t):   # "Geschrieben von": a label
+                return [t]
     return names
 
 

@@ -1040,3 +1040,17 @@ def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
     label = '<div class="byline"><span>Geschrieben von</span> <span>Elisa Marvena</span></div>'
     assert "Geschrieben von" not in _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors
+
+
+def test_byline_name_printed_alone_elsewhere_leaves_its_role_behind() -> None:
+    # a byline read with the writer's role or a bio after the name; the page prints the name alone
+    # elsewhere (a link to the writer, an author box, an avatar's name)
+    byline = '<div class="byline">Rosa Delacroix Growth Lead Harbour Ports</div>'
+    for alone in ('<a href="/team/rd">Rosa Delacroix</a>', '<img src="/rd.png" alt="Rosa Delacroix">',
+                  '<div class="box"><h4>Rosa Delacroix</h4><p>Writes about ports.</p></div>'):
+        md = _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}<p>Story.</p>{alone}"))
+        assert md.authors == ["Rosa Delacroix"], alone
+    # not printed alone: the byline stays as read; a label printed alone is no name
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors != ["Rosa Delacroix"]
+    label = '<div class="byline">Geschrieben von Rosa Delacroix Harbour</div><span>Geschrieben von</span>'
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors != ["Geschrieben von"]
