@@ -9,11 +9,12 @@ attribute is answered in C. The answers are the same wherever the pattern cannot
 string (the only case guarded): an absent attribute is an empty node-set, whose string is empty.
 Those lists were a fifth of trafilatura's CPU in ``clean_html`` (wcxb-dev: 2.4 of 9.7 ms a page).
 
-Some of the paths can select only an element whose attributes hold one of a few words ("omment"
-for the comment sections, "caption", "teaser", "hid" ...), and on most pages none does: each is
-evaluated only where the tree holds one of its words in some attribute value (:class:`_Worded`,
-one walk of the tree for a list's paths). The words are written for the path's exact text
-(``WORDS``): a path of another text is evaluated as it is.
+Some of the paths can select only an element whose class, id, style or aria-hidden holds one of a
+few words ("omment" for the comment sections, "caption", "teaser", "hid" ...), and on most pages
+none does: each is evaluated only where the tree holds one of its words in those attributes
+(:class:`_Worded`: one read of them for the paths trafilatura evaluates one after another on one
+tree). The words are written for the path's exact text (``WORDS``): a path of another text is
+evaluated as it is.
 
 Only the cleaner's own extractions use the guarded lists (:func:`guarded`, around its
 ``bare_extraction`` calls): the lists are swapped in place for that call, because trafilatura's
@@ -104,13 +105,13 @@ def _guarded(xpath: XPath) -> XPath:
         return xpath
 
 
-#: For paths of trafilatura's (their text, whitespace runs collapsed): words one of which an
-#: attribute of the element a path selects holds, read off the path's tests of the attributes.
+#: For paths of trafilatura's (their text, whitespace runs collapsed): words one of which the
+#: class, id, style or aria-hidden of the element a path selects holds, read off the path's tests.
 #: Every test of the path's first condition on the attributes (the elements it selects all pass
-#: it) is answered true only where an attribute holds one of them: ``re:test``'s patterns are
-#: case-sensitive, and each of their alternatives contains a word ('[Cc]omment' 'omment',
-#: 'comol', 'disqus_thread'); ``translate(@id, 'T', 't')`` holding 'teaser' means @id holds
-#: 'easer'; ``@aria-hidden='true'`` is the value 'true'.
+#: it) is of those attributes and answered true only where one holds one of the words: ``re:test``'s
+#: patterns are case-sensitive, and each of their alternatives contains a word ('[Cc]omment'
+#: 'omment', 'comol', 'disqus_thread'); ``translate(@id, 'T', 't')`` holding 'teaser' means @id
+#: holds 'easer'; ``@aria-hidden='true'`` is the value 'true'.
 WORDS: dict[str, tuple[str, ...]] = {
     # RAW_TREE_PRUNE_XPATH
     ".//*[self::div or self::section or self::aside][ re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll') or "
@@ -137,50 +138,54 @@ WORDS: dict[str, tuple[str, ...]] = {
     "contains(@class, 'caption')]": ("caption",),
 }
 
-_VALUES = threading.local()   # .last: {list name: (the tree, weakly; its attribute values)}
-
-
-def _attribute_values(tree: _Element) -> str:
-    """The values of every attribute of ``tree`` and its descendants, one a line."""
-    return "\n".join(["\n".join(el.values()) for el in tree.iter()])
+#: The lists whose paths trafilatura evaluates one after another on one tree, deleting what they
+#: select and nothing else between them: the raw tree's prunes (``trafilatura_sequence``) and
+#: those of ``prune_unwanted_sections``, each group in this order.
+_GROUPS = {"RAW_TREE_PRUNE_XPATH": "raw", "REMOVE_COMMENTS_AND_LISTS_XPATH": "raw",
+           "OVERALL_DISCARD_XPATH": "sections", "DISCARD_IMAGE_ELEMENTS": "sections", "TEASER_DISCARD_XPATH": "sections"}
+#: The values of the attributes the paths of ``WORDS`` test, in the tree and its descendants.
+_TESTED_VALUES = XPath("descendant-or-self::*/@class | descendant-or-self::*/@id | descendant-or-self::*/@style"
+                       " | descendant-or-self::*/@aria-hidden", smart_strings=False)
+_READ = threading.local()   # .last: {group: (the tree, weakly; its values read)}
 
 
 class _Worded:
-    """A path evaluated only on a tree with one of its ``words`` in an attribute value: elsewhere
-    it selects nothing. The paths of one list share one reading of the tree's values: trafilatura
-    evaluates a list's paths in order on one tree, and between them only deletes (a value read
-    before is then one more, never one less: still no word means still nothing selected)."""
+    """A path evaluated only on a tree with one of its ``words`` in the attributes it tests:
+    elsewhere it selects nothing. The paths of a group share one read of those attributes: the
+    group's first path reads them, the others use that read for the same tree (between them
+    trafilatura only deletes: a value read before is one more, never one less, and no word in
+    the read still means nothing selected)."""
 
-    __slots__ = ("xpath", "path", "words", "list_name", "first")
+    __slots__ = ("xpath", "path", "words", "group", "first")
 
-    def __init__(self, xpath: XPath, words: tuple[str, ...], list_name: str, first: bool) -> None:
-        self.xpath, self.path, self.words, self.list_name, self.first = xpath, xpath.path, words, list_name, first
+    def __init__(self, xpath: XPath, words: tuple[str, ...], group: str, first: bool) -> None:
+        self.xpath, self.path, self.words, self.group, self.first = xpath, xpath.path, words, group, first
 
     def __call__(self, tree: _Element) -> list[_Element]:
-        last = getattr(_VALUES, "last", None)
+        last = getattr(_READ, "last", None)
         if last is None:
-            last = _VALUES.last = {}
-        seen = last.get(self.list_name)
-        if self.first or seen is None or seen[0]() is not tree:
-            seen = last[self.list_name] = (weakref.ref(tree), _attribute_values(tree))
-        if not any(word in seen[1] for word in self.words):
+            last = _READ.last = {}
+        read = last.get(self.group)
+        if self.first or read is None or read[0]() is not tree:
+            read = last[self.group] = (weakref.ref(tree), "\n".join(_TESTED_VALUES(tree)))
+        if not any(word in read[1] for word in self.words):
             return []
         return self.xpath(tree)
 
 
-def _worded(name: str, paths: list[tuple[XPath, XPath]]) -> list[XPath | _Worded]:
-    """The guarded ``paths`` (each beside trafilatura's own) with those of known words evaluated
-    only where the tree holds one (the list's first such path reads the tree's values, the
-    others of the list reuse that reading)."""
+def _worded(name: str, paths: list[XPath]) -> list[XPath | _Worded]:
+    """The list's paths guarded, and those of known words evaluated only where the tree holds
+    one (the first of them in the first list of a group reads the tree)."""
+    group = _GROUPS.get(name)
+    reads = group is not None and next(n for n, g in _GROUPS.items() if g == group) == name
     out: list[XPath | _Worded] = []
-    first = True
-    for original, guarded in paths:
-        words = WORDS.get(" ".join(original.path.split()))
-        if words is None:
-            out.append(guarded)
+    for path in paths:
+        words = WORDS.get(" ".join(path.path.split()))
+        if words is None or group is None:
+            out.append(_guarded(path))
         else:
-            out.append(_Worded(guarded, words, name, first))
-            first = False
+            out.append(_Worded(_guarded(path), words, group, reads))
+            reads = False
     return out
 
 
@@ -192,7 +197,7 @@ def _lists() -> dict[str, list[XPath]]:
 
 _LISTS = _lists()
 _ORIGINAL = {name: list(paths) for name, paths in _LISTS.items()}
-GUARDED = {name: _worded(name, [(x, _guarded(x)) for x in paths]) for name, paths in _LISTS.items()}
+GUARDED = {name: _worded(name, paths) for name, paths in _LISTS.items()}
 
 
 @contextmanager
@@ -205,4 +210,4 @@ def guarded() -> Iterator[None]:
     finally:
         for name, paths in _LISTS.items():
             paths[:] = _ORIGINAL[name]
-        _VALUES.last = None
+        _READ.last = None

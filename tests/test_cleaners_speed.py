@@ -489,8 +489,10 @@ def test_paths_of_known_words_select_what_trafilaturas_select() -> None:
     for tree in [words_tree, *(t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE]) if t is not None)]:
         for original, ours in worded:
             assert ours(tree) == original(tree), original.path
-    # a word in any attribute is enough to evaluate the path (the words are read, not the names)
-    assert _worded_paths()[0][1](parse("<div title='omment'><div class='Comment'>x</div></div>"))
+    # the words are looked for in the attributes the paths test: a link to the comments is none
+    comments = next(ours for original, ours in _worded_paths() if "omment" in ours.words)
+    assert comments(parse("<div><a href='#comments'>3</a><div class='Comment'>x</div></div>"))
+    assert comments(parse("<div><a href='#comments'>3</a><div class='Kommentar'>x</div></div>")) == []
 
 
 def test_the_words_are_written_for_trafilaturas_paths() -> None:
