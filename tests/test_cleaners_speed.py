@@ -510,6 +510,9 @@ def test_paths_of_known_words_are_not_evaluated_on_a_page_without_them(monkeypat
         inner = ours.xpath
         monkeypatch.setattr(ours, "xpath", lambda tree, inner=inner: evaluated.append(inner.path) or inner(tree))
     assert isinstance(clean_html(article_page(6), "http://127.0.0.1/budget"), Article)
+    # nor on one whose only word is in a link (the words are looked for in the attributes tested)
+    linked = article_page(6).replace("<footer>", "<footer><a href='/budget#comments' title='hidden message'>Comments</a>")
+    assert isinstance(clean_html(linked, "http://127.0.0.1/budget"), Article)
     assert evaluated == []
     with_caption = article_page(6).replace("<h1>", "<div class='caption'>A picture of the bridge</div><h1>")
     assert isinstance(clean_html(with_caption, "http://127.0.0.1/budget"), Article)
