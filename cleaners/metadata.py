@@ -754,10 +754,23 @@ def _author_page_link(tree: etree._Element) -> list[str]:
     body = tree.find(".//body")
     for a in body.iter("a") if body is not None else ():
         if _AUTHOR_HREF.search(a.get("href") or "") and not any(p.tag in ("nav", "footer") for p in a.iterancestors()):
-            text = " ".join("".join(a.itertext()).split())
-            if text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text):
-                return _names(text)
+            text = _author_link_name(a)
+            if text:
+                # co-writers linked in the same line ("<a>Jane Doe</a> and <a>Tom Roe</a>")
+                more = (_author_link_name(b) for b in islice(a.itersiblings("a"), AUTHOR_LINKS - 1)
+                        if _AUTHOR_HREF.search(b.get("href") or ""))
+                return list(dict.fromkeys(n for t in (text, *more) if t for n in _names(t)))
     return []
+
+
+#: Links to writers' pages read in one byline line.
+AUTHOR_LINKS = 10
+
+
+def _author_link_name(a: etree._Element) -> str | None:
+    """The name a link to a writer's page prints: a name, no "Articles by" label."""
+    text = " ".join("".join(a.itertext()).split())
+    return text if text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text) else None
 
 
 # trafilatura's byline XPaths (trafilatura.metadata.AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS) as

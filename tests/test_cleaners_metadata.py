@@ -1054,3 +1054,15 @@ def test_byline_name_printed_alone_elsewhere_leaves_its_role_behind() -> None:
     assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors != ["Rosa Delacroix"]
     label = '<div class="byline">Geschrieben von Rosa Delacroix Harbour</div><span>Geschrieben von</span>'
     assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors != ["Geschrieben von"]
+
+
+def test_co_writers_linked_in_one_line_are_all_authors() -> None:
+    # links to the writers' pages in one line, no byline markup: each link is a writer
+    for sep in (" ", ", ", " and ", " &amp; "):
+        body = (f'<h1>Harbour bridge vote</h1><div class="meta"><a href="/autoren/rosa-delacroix">Rosa Delacroix</a>'
+                f'{sep}<a href="/autoren/tom-okafor">Tom Okafor</a></div>')
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"], sep
+    # another link of the line that is no writer's page, or a label, is no writer
+    body = ('<h1>Harbour bridge vote</h1><div class="meta"><a href="/author/rosa-delacroix">Rosa Delacroix</a> '
+            '<a href="/tag/harbour">Harbour News</a> <a href="/author/rosa-delacroix">Articles by Rosa</a></div>')
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
