@@ -916,12 +916,12 @@ def _name_printed_alone(tree: etree._Element, names: list[str]) -> list[str]:
 
 
 def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
-    """The names of the elements of ``el`` that each hold a name alone of two words or more, when
-    the one name read from its whole text is just these, one after another: a byline printing
-    its writers in elements of their own with no separator between them ("<a>Rosa Delacroix</a>
-    <a>Tom Okafor</a>" read as one "Rosa Delacroix Tom Okafor"); else ``names``. A name written
-    in two elements ("<span>Rosa</span> <span>Delacroix</span>") stays one."""
-    if len(names) != 1 or len(names[0].split()) < 4:
+    """The names of the elements of ``el`` that each hold a name alone, when the one name read
+    from its whole text is just these, one after another: a byline printing its writers in
+    elements of their own with no separator between them ("<a>Rosa Delacroix</a> <a>Tom
+    Okafor</a>" read as one "Rosa Delacroix Tom Okafor", "<a>신현주</a> <a>김태연</a>"); else
+    ``names``. A name written in two elements ("<span>Rosa</span> <span>Delacroix</span>") stays one."""
+    if len(names) != 1 or len(names[0].split()) < 2:
         return names
     parts: list[str] = []
     walker = etree.iterwalk(el, events=("start",))
@@ -934,7 +934,9 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
             walker.skip_subtree()
             continue
         text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
-        if (text and len(text.split()) >= 2 and _names(text) == [text] and _byline_name(text)
+        # two words or more in a cased script (_byline_name), three characters or more in one
+        # without case: "Rosa" + "Delacroix", "山田" + "太郎" (family and given name) are one name
+        if (text and len(text) >= 3 and _names(text) == [text] and _byline_name(text)
                 and not _BY_WORD.search(text)):   # "Geschrieben von" + "Elisa Marvena": a label, a name
             parts.append(text)
             walker.skip_subtree()   # the name's own parts (a given and a family name) are not names

@@ -1034,9 +1034,14 @@ def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
                    '<span>March 3, 2025</span></div>',
                    '<p>By <a href="/a/rd">Rosa Delacroix</a> <a href="/a/to">Tom Okafor</a></p>'):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix", "Tom Okafor"], byline
+    # ... in scripts without case too (a name of three characters or more each)
+    for byline, want in (('<div class="byline"><a>신현주</a> <a>김태연</a></div>', ["신현주", "김태연"]),
+                         ('<div class="byline"><span>山田太郎</span><span>鈴木一郎</span></div>', ["山田太郎", "鈴木一郎"])):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
     # one name written in two elements stays one, and a label in its own element is no writer
     for byline, want in (('<div class="byline"><span>Rosa</span> <span>Delacroix</span></div>', ["Rosa Delacroix"]),
-                         ('<div class="byline"><span>Rosa</span><span>de la Cruz</span></div>', ["Rosa de la Cruz"])):
+                         ('<div class="byline"><span>Rosa</span><span>de la Cruz</span></div>', ["Rosa de la Cruz"]),
+                         ('<div class="author"><span>山田</span> <span>太郎</span></div>', ["山田 太郎"])):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
     label = '<div class="byline"><span>Geschrieben von</span> <span>Elisa Marvena</span></div>'
     assert "Geschrieben von" not in _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors
