@@ -48,11 +48,13 @@ def _key(text: str) -> str:
     return " ".join(text[:KEY_CHARS * 2].split())[:KEY_CHARS]
 
 
-def _openings(tree: etree._Element) -> dict[str, etree._Element]:
-    """Each line element's opening text (``_key``) -> the element. When several open alike, the
-    innermost of nested ones, else the first in document order: a line the article ends with and
-    a sidebar or a footer repeats below it is the article's (the last one put it outside)."""
+def _openings(tree: etree._Element) -> tuple[dict[str, etree._Element], dict[str, int]]:
+    """Each line element's opening text (``_key``) -> the element, and how many elements open
+    with it. When several open alike, the innermost of nested ones, else the first in document
+    order: a line the article ends with and a sidebar or a footer repeats below it is the
+    article's (the last one put it outside)."""
     at: dict[str, etree._Element] = {}
+    count: dict[str, int] = {}
     for el in tree.iter(*OPENING_TAGS):
         t = el.text
         if t is None or not t.strip():
@@ -61,28 +63,46 @@ def _openings(tree: etree._Element) -> dict[str, etree._Element]:
                 continue
         key = _key(t)
         first = at.get(key)
-        if first is None or any(a is first for a in el.iterancestors()):
+        if first is None:
             at[key] = el
-    return at
+            count[key] = 1
+            continue
+        if any(a is first for a in el.iterancestors()):
+            at[key] = el   # the same line nested deeper ("<li><p>..."): not shown twice
+        else:
+            count[key] += 1
+    return at, count
+
+
+def placed_lines(tree: etree._Element, lines: list[str]) -> tuple[list[etree._Element | None], list[int]]:
+    """The element each line came from, by the text it opens with (None: not placed), and how
+    many elements of the page open with that text (0 for a line not placed; 2 or more: the page
+    shows it elsewhere too)."""
+    at, count = _openings(tree)
+    out: list[etree._Element | None] = []
+    shown: list[int] = []
+    for line in lines:
+        s = line[2:] if line.startswith("- ") else line   # a list item's mark
+        key = s[:KEY_CHARS]
+        el = at.get(key)
+        if el is None:
+            # opened by a shorter element ("<b>Note:</b> ..."): its text ends at a boundary
+            for m in _BOUNDARY.finditer(s, 0, KEY_CHARS):
+                key = s[:m.start()].rstrip()
+                el = at.get(key)
+                if el is None:
+                    key = s[:m.end()].rstrip()
+                    el = at.get(key)
+                if el is not None:
+                    break
+        out.append(el)
+        shown.append(count[key] if el is not None else 0)
+    return out, shown
 
 
 def line_sources(tree: etree._Element, lines: list[str]) -> list[etree._Element | None]:
     """The element each line came from, by the text it opens with (None: not placed)."""
-    at = _openings(tree)
-    out: list[etree._Element | None] = []
-    for line in lines:
-        s = line[2:] if line.startswith("- ") else line   # a list item's mark
-        el = at.get(s[:KEY_CHARS])
-        if el is None:
-            # opened by a shorter element ("<b>Note:</b> ..."): its text ends at a boundary
-            for m in _BOUNDARY.finditer(s, 0, KEY_CHARS):
-                el = at.get(s[:m.start()].rstrip())
-                if el is None:
-                    el = at.get(s[:m.end()].rstrip())
-                if el is not None:
-                    break
-        out.append(el)
-    return out
+    return placed_lines(tree, lines)[0]
 
 
 def container(sources: list[etree._Element | None], lines: list[str]) -> etree._Element | None:

@@ -939,7 +939,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # after the headline drops: the title that metadata read carries the same mojibake
     body = repair_mojibake(body)
     # the lines' markup is read from the tree only where they were extracted from it
-    body, n = linescore.score_body(body, tree if method == "trafilatura" else None, opts.score_lines)
+    body, n = linescore.score_body(body, tree if method == "trafilatura" else None, opts.score_lines,
+                                   _host(url), md.authors or ())
     run.count("line_scorer", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)

@@ -38,7 +38,8 @@ from newsclean.cleaners.dom import HEADINGS, link_text_len
 
 #: The model file format; a file of another version is refused (its features may differ).
 #: 3: the scope "tail" and a block of prose's own threshold (``prose_threshold``).
-MODEL_VERSION = 3
+#: 4: the structural evidence (:data:`EVIDENCE_FEATURES`).
+MODEL_VERSION = 4
 MODEL_FILE = Path(__file__).with_name("line_model.json")
 
 #: A line's text features.
@@ -74,8 +75,21 @@ MARKUP_FEATURES = (
     "block_lines", "block_share", "block_first", "block_last",
     *(f"cls_{family}" for family in CLASS_CUES),
 )
+#: Structural evidence that a line is not the article, each of which alone flags as many article
+#: lines as leaks (README.md, "Edge lines"), for the trees to combine: where its links and its
+#: block's links go (sign-up, subscribe, donate, contact targets; social-profile hosts; other
+#: hosts), its opening text shown elsewhere in the page, a break before it (an <hr>, a line of
+#: separator marks) and the breaks before and after it, italic alone, a form or a button in or
+#: beside its block, an aside/nav/footer or complementary ancestor anywhere above it, its lines
+#: from the heading above it and headings after it; and from the page's own metadata, the site
+#: naming itself and a line naming the page's author. All 0 (or -1) for a line not placed.
+EVIDENCE_FEATURES = (
+    "href_signup", "href_social", "href_external", "block_signup", "block_social", "repeated", "break_before",
+    "breaks_before", "breaks_after", "italic", "form_near", "aside_any", "since_heading", "headings_after",
+    "names_site", "names_author", "starts_author",
+)
 #: The features, in the order the model reads them (the file names them; a mismatch is refused).
-FEATURES = TEXT_FEATURES + MARKUP_FEATURES
+FEATURES = TEXT_FEATURES + MARKUP_FEATURES + EVIDENCE_FEATURES
 
 _WORDS = re.compile(r"\w+")
 #: A feature the model was fitted with (CJK full stops and the ellipsis too): not dom.SENTENCE_END,
@@ -134,8 +148,9 @@ class _Markup:
 
     def __init__(self, lines: Sequence[str], tree: Any) -> None:
         n = len(lines)
-        sources = blocks.line_sources(tree, list(lines)) if tree is not None else [None] * n
+        sources, shown = blocks.placed_lines(tree, list(lines)) if tree is not None else ([None] * n, [0] * n)
         box = blocks.container(sources, list(lines)) if tree is not None else None
+        self.sources, self.shown, self.box = sources, shown, box
         box_line = [box, *box.iterancestors()] if box is not None else []
         box_at = {a: i for i, a in enumerate(box_line)}
         paths: list[list[Any] | None] = []   # a line's element and its ancestors below the container
@@ -151,6 +166,7 @@ class _Markup:
                     break
                 path.append(a)
             paths.append(path[:_OUTSIDE_DEPTH] if not inside[k] else path)
+        self.paths, self.inside = paths, inside
         # the body's text by kind of line and by kind of branch under the container
         kinds: list[tuple[str, ...] | None] = []
         branches: list[Any] = []
@@ -174,6 +190,7 @@ class _Markup:
             sig = (str(branch.tag), _class(branch))
             by_branch[sig] = by_branch.get(sig, 0) + c
         top_kind = max(by_kind, key=by_kind.__getitem__) if by_kind else None
+        self.branches = branches
         # blocks: consecutive lines under one branch that is not the line itself
         self.groups = groups = [0] * n
         g = -1
@@ -221,11 +238,145 @@ class _Markup:
             ))
 
 
+#: Link targets of sign-up, subscription, donation, contact and sales calls (href words, any
+#: language's site: the paths and hosts of such targets are English or tool names nearly everywhere).
+_SIGNUP_HREF = re.compile(
+    r"subscri|newsletter|sign-?_?up|signup|register|join|donat|member|contact|quote|demo|trial|pricing|checkout|"
+    r"patreon|ko-fi|buymeacoffee|paypal|mailto:|tel:|apps\.apple|play\.google|eepurl|mailchi|list-manage", re.I)
+#: Social-profile hosts.
+_SOCIAL_HOST = re.compile(
+    r"(?:^|\.)(?:twitter|x|facebook|fb|instagram|linkedin|youtube|youtu|tiktok|pinterest|threads|bsky|reddit|"
+    r"telegram|t|whatsapp|wa|mastodon|tumblr|vk|weibo|line|discord|twitch)\.[a-z]{2,4}$")
+#: Elements of a form, a button or an embedded widget.
+_FORM_TAGS = ("form", "button", "input", "select", "textarea", "iframe")
+_ITALIC = frozenset({"em", "i"})
+#: Ancestors (and roles) of a part of the page beside the article.
+_ASIDE_TAGS = frozenset({"aside", "nav", "footer"})
+_ASIDE_ROLES = frozenset({"complementary", "contentinfo", "navigation"})
+#: A line of separator marks alone ("* * *", "———", "■").
+_SEPARATOR_LINE = re.compile(r"^[\W_]{1,12}$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _href_host(href: str) -> str:
+    if "//" not in href[:12]:
+        return ""
+    return href.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+
+
+def _links(el: Any, host: str) -> tuple[float, float, float]:
+    """Of an element's links: any to a sign-up target, any to a social-profile host, the share
+    to another host than the page's."""
+    signup = social = other = total = 0
+    for a in el.iter("a"):
+        href = a.get("href") or ""
+        if not href:
+            continue
+        total += 1
+        signup |= bool(_SIGNUP_HREF.search(href))
+        h = _href_host(href)
+        if h:
+            social |= bool(_SOCIAL_HOST.search(h))
+            other += bool(host) and not (h == host or h.endswith("." + host) or host.endswith("." + h))
+    return float(signup), float(social), other / total if total else 0.0
+
+
+def _italic(el: Any, line: str) -> bool:
+    """The line's text all in italics: the element is (or sits in) <em>/<i>, or they hold its text."""
+    if el.tag in _ITALIC or getattr(el.getparent(), "tag", None) in _ITALIC:
+        return True
+    chars = sum(len(x.text_content()) for x in el.iter("em", "i") if x.getparent() is not None
+                and x.getparent().tag not in _ITALIC)
+    return chars >= 0.9 * len(line.strip("- "))
+
+
+def _aside(el: Any, seen: dict[Any, bool]) -> bool:
+    """An aside, a nav, a footer or a complementary part of the page at or above ``el`` (answers
+    kept in ``seen``: a page's lines share their ancestors)."""
+    if el is None:
+        return False
+    got = seen.get(el)
+    if got is None:
+        got = seen[el] = (el.tag in _ASIDE_TAGS or (el.get("role") or "") in _ASIDE_ROLES
+                          or _aside(el.getparent(), seen))
+    return got
+
+
+def _site_name(site: str | None) -> str:
+    """The page's host as the site names itself: its label before the suffix ("coastline-weekly"
+    of www.coastline-weekly.co.uk), letters and digits only; "" when too short to tell."""
+    if not site:
+        return ""
+    labels = [x for x in site.lower().split(".") if x not in ("www", "m", "amp", "blog", "news")]
+    name = max(labels[:-1] or labels, key=len, default="")
+    name = _NOT_ALNUM.sub("", name)
+    return name if len(name) >= 4 else ""
+
+
+class _Evidence:
+    """Each line's :data:`EVIDENCE_FEATURES`, from its place (:class:`_Markup`) and the page's
+    metadata (its host and authors)."""
+
+    def __init__(self, lines: Sequence[str], markup: _Markup, site: str | None, authors: Sequence[str]) -> None:
+        n = len(lines)
+        host = (site or "").lower().removeprefix("www.")
+        name = _site_name(host)
+        people = [a for a in authors if a and len(a) >= 4]
+        surnames = {p.split()[-1] for p in people if len(p.split()[-1]) >= 3}
+        # one search a line: an author's full name, or the surname as a word ("Follow Lindqvist")
+        named_re = re.compile("|".join([*map(re.escape, people), *(rf"\b{re.escape(w)}\b" for w in sorted(surnames))])) \
+            if people else None
+        heads = [el is not None and el.tag in HEADINGS for el in markup.sources]
+        breaks = [False] * n
+        block: dict[Any, tuple[float, float, float, bool]] = {}
+        aside_at: dict[Any, bool] = {}
+        self.rows: list[tuple[float, ...]] = []
+        raw: list[list[float]] = []
+        for k, el in enumerate(markup.sources):
+            line = lines[k]
+            low = line.lower()
+            named = (float(bool(name) and name[:4] in low and name in _NOT_ALNUM.sub("", low)),
+                     float(named_re is not None and named_re.search(line) is not None),
+                     float(named_re is not None and any(line.lstrip("- ").startswith(p) for p in people)))
+            if len(line) <= 12 and _SEPARATOR_LINE.match(line.strip()):
+                breaks[k] = True
+            if el is None:
+                raw.append([0.0] * 12 + [*named])
+                continue
+            path = markup.paths[k] or [el]
+            branch = markup.branches[k]
+            signup, social, external = _links(el, host)
+            if branch not in block:
+                nxt = branch.getnext()
+                block[branch] = (*(_links(branch, host) if branch is not el else (signup, social, external)),
+                                 next(branch.iter(*_FORM_TAGS), None) is not None
+                                 or (nxt is not None and nxt.tag in _FORM_TAGS))
+            hr = any(getattr(a.getprevious(), "tag", None) == "hr" for a in path)
+            breaks[k] = breaks[k] or hr
+            b = block[branch]
+            raw.append([signup, social, external, b[0], b[1], float(min(markup.shown[k] - 1, 3)), float(hr), 0.0, 0.0,
+                        float(_italic(el, line)), float(b[3]), float(_aside(el.getparent(), aside_at)), *named])
+        before = 0
+        total = sum(breaks)
+        since = -1
+        heads_after = sum(heads)
+        for k in range(n):
+            before += breaks[k]
+            heads_after -= heads[k]
+            since = 0 if heads[k] else (since + 1 if since >= 0 else -1)
+            r = raw[k]
+            placed = markup.sources[k] is not None
+            self.rows.append((*r[:7], float(before), float(total - before), *r[9:12],
+                              float(min(since, 20)) if placed else -1.0, float(min(heads_after, 5)) if placed else -1.0,
+                              *r[12:]))
+
+
 class _Page:
     """What every line's features share: the page's lengths, its long prose lines, the runs of
     short lines, and (given the tree the lines were extracted from) their markup."""
 
-    def __init__(self, lines: Sequence[str], tree: Any = None) -> None:
+    def __init__(self, lines: Sequence[str], tree: Any = None, site: str | None = None,
+                 authors: Sequence[str] = ()) -> None:
         n = len(lines)
         self.lines, self.n = lines, n
         self.lengths = lengths = [len(s) for s in lines]
@@ -252,6 +403,7 @@ class _Page:
         for k in range(n):
             self.long_after[k] = before - self.long_before[k] - long_[k]
         self.markup = _Markup(lines, tree)
+        self.evidence = _Evidence(lines, self.markup, site, authors)
         self.groups = self.markup.groups
 
     def row(self, k: int) -> tuple[float, ...]:
@@ -272,7 +424,7 @@ class _Page:
             _log(self.lengths[k - 1]) if k else -1.0, _log(self.lengths[k + 1]) if k + 1 < n else -1.0,
             min(self.run[k], 20), min(self.long_after[k], 20), min(self.long_before[k], 20),
             float(bool(_BULLET.match(s))),
-        ) + self.markup.rows[k]
+        ) + self.markup.rows[k] + self.evidence.rows[k]
 
     def matrix(self) -> np.ndarray:
         return np.array([self.row(k) for k in range(self.n)], dtype=np.float64).reshape(self.n, len(FEATURES))
@@ -287,16 +439,20 @@ class PageFeatures:
     groups: list[int]
 
 
-def page_features(lines: Sequence[str], tree: Any = None) -> PageFeatures:
+def page_features(lines: Sequence[str], tree: Any = None, site: str | None = None,
+                  authors: Sequence[str] = ()) -> PageFeatures:
     """The features of a body's lines; ``tree``: the (pruned) tree they were extracted from, or
-    None when they were not read from one (their markup features then say "not placed")."""
-    page = _Page(lines, tree)
+    None when they were not read from one (their markup features then say "not placed");
+    ``site``: the page's host, ``authors``: its authors (the metadata's), for the evidence of a
+    line naming the site or the author."""
+    page = _Page(lines, tree, site, authors)
     return PageFeatures(list(lines), page.matrix(), page.groups)
 
 
-def features(lines: Sequence[str], tree: Any = None) -> np.ndarray:
+def features(lines: Sequence[str], tree: Any = None, site: str | None = None,
+             authors: Sequence[str] = ()) -> np.ndarray:
     """One row of :data:`FEATURES` per line (float64, shape ``(len(lines), len(FEATURES))``)."""
-    return page_features(lines, tree).x
+    return page_features(lines, tree, site, authors).x
 
 
 @dataclass(frozen=True)
@@ -442,13 +598,15 @@ def recording() -> Iterator[list[PageFeatures]]:
         _RECORDING.reset(token)
 
 
-def score_body(lines: list[str], tree: Any, on: bool) -> tuple[list[str], int]:
+def score_body(lines: list[str], tree: Any, on: bool, site: str | None = None,
+               authors: Sequence[str] = ()) -> tuple[list[str], int]:
     """The cleaner's step: ``lines`` without what the shipped model drops when ``on``; the
-    characters dropped. Recorded when :func:`recording`; nothing computed when neither."""
+    characters dropped (``site``, ``authors``: see :func:`page_features`). Recorded when
+    :func:`recording`; nothing computed when neither."""
     record = _RECORDING.get()
     if not on and record is None:
         return lines, 0
-    page = page_features(lines, tree)
+    page = page_features(lines, tree, site, authors)
     if record is not None:
         record.append(page)
     if not on:
