@@ -654,9 +654,10 @@ _NOT_A_BOX_TAGS = frozenset({"html", "body", "main", "article", "h1", "h2", "nav
 AUTHOR_BOX_NAME_CHARS = 80
 
 
-def _short_text(el: etree._Element, limit: int) -> str | None:
+def _short_text(el: etree._Element, limit: int, sep: str = "") -> str | None:
     """``el``'s text, spaces collapsed, when it has at most ``limit`` characters; else None
-    (read only up to the limit: an unclosed block holds the rest of the page)."""
+    (read only up to the limit: an unclosed block holds the rest of the page). ``sep`` joins
+    its parts (" ": the texts of its elements read apart)."""
     if el.text and len(el.text) > 2 * limit:
         return None
     parts, n = [], 0
@@ -665,7 +666,7 @@ def _short_text(el: etree._Element, limit: int) -> str | None:
         if n > 2 * limit:
             return None
         parts.append(t)
-    text = " ".join("".join(parts).split())
+    text = " ".join(sep.join(parts).split())
     return text if len(text) <= limit else None
 
 
@@ -921,7 +922,7 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
     elements of their own with no separator between them ("<a>Rosa Delacroix</a> <a>Tom
     Okafor</a>" read as one "Rosa Delacroix Tom Okafor", "<a>신현주</a> <a>김태연</a>"); else
     ``names``. A name written in two elements ("<span>Rosa</span> <span>Delacroix</span>") stays one."""
-    if len(names) != 1 or len(names[0].split()) < 2:
+    if not names or sum(len(n.split()) for n in names) < 2:
         return names
     parts: list[str] = []
     walker = etree.iterwalk(el, events=("start",))
@@ -933,14 +934,15 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
         if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
             walker.skip_subtree()
             continue
-        text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
+        text = _short_text(e, AUTHOR_BOX_NAME_CHARS, " ")   # "<a>Tom Okafor</a><br><a>Ada ...": two
         # two words or more in a cased script (_byline_name), three characters or more in one
         # without case: "Rosa" + "Delacroix", "山田" + "太郎" (family and given name) are one name
         if (text and len(text) >= 3 and _names(text) == [text] and _byline_name(text)
                 and not _BY_WORD.search(text)):   # "Geschrieben von" + "Elisa Marvena": a label, a name
             parts.append(text)
             walker.skip_subtree()   # the name's own parts (a given and a family name) are not names
-    return parts if len(parts) >= 2 and " ".join(parts) == names[0] else names
+    # each name read is one or more of them in a row ("A B and C" read as "A B", "C")
+    return parts if len(parts) > len(names) and " ".join(parts) == " ".join(names) else names
 
 
 def _inner_names(el: etree._Element, names: list[str]) -> list[str]:

@@ -1034,6 +1034,11 @@ def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
                    '<span>March 3, 2025</span></div>',
                    '<p>By <a href="/a/rd">Rosa Delacroix</a> <a href="/a/to">Tom Okafor</a></p>'):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix", "Tom Okafor"], byline
+    # ... and where a separator parts some of them only ("A B and C" read as "A B", "C")
+    byline = ('<ul class="authors"><li><a href="mailto:rd@x.org">Rosa Delacroix</a></li><li><a>Tom Okafor</a><br>'
+              '<a>Ada Lindqvist</a><br>and <a>Ben Roe</a></li></ul>')
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == [
+        "Rosa Delacroix", "Tom Okafor", "Ada Lindqvist", "Ben Roe"]
     # ... in scripts without case too (a name of three characters or more each)
     for byline, want in (('<div class="byline"><a>신현주</a> <a>김태연</a></div>', ["신현주", "김태연"]),
                          ('<div class="byline"><span>山田太郎</span><span>鈴木一郎</span></div>', ["山田太郎", "鈴木一郎"])):
@@ -1071,3 +1076,4 @@ def test_co_writers_linked_in_one_line_are_all_authors() -> None:
     body = ('<h1>Harbour bridge vote</h1><div class="meta"><a href="/author/rosa-delacroix">Rosa Delacroix</a> '
             '<a href="/tag/harbour">Harbour News</a> <a href="/author/rosa-delacroix">Articles by Rosa</a></div>')
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+
