@@ -847,6 +847,10 @@ def _pruned_copy(el: etree._Element) -> etree._Element:
     return prune_unwanted_nodes(deepcopy(el), AUTHOR_DISCARD_XPATHS)
 
 
+#: Elements whose text is code, not a byline's words.
+_CODE_TAGS = ("script", "style", "template")
+
+
 def _surely_long(el: etree._Element, limit: int = 120) -> bool:
     """Whether ``el``'s text as trafilatura reads it after pruning has ``limit`` letters or more:
     counted over the texts no pruning can take (outside the parts it removes), and only until
@@ -855,7 +859,7 @@ def _surely_long(el: etree._Element, limit: int = 120) -> bool:
     letters = 0
     walker = etree.iterwalk(el, events=("start",))
     for _, e in walker:
-        if e is not el and _discarded(e):
+        if e is not el and (_discarded(e) or e.tag in _CODE_TAGS):
             walker.skip_subtree()   # removed, its tail may move: not counted
             continue
         for text in (e.text, e.tail if e is not el else None):
@@ -975,8 +979,11 @@ def _byline_markups(candidates: list[etree._Element]) -> Iterator[tuple[etree._E
                 continue  # gone from trafilatura's pruned copy
             if _surely_long(el):
                 continue  # pruned, its text would still be too long: not worth a copy
-            # only this element is copied and pruned: its text as trafilatura reads it
-            content = trim(" ".join(_pruned_copy(el).itertext()))
+            # only this element is copied and pruned: its text as trafilatura reads it, without
+            # a script's code ("var byline = 'Jane Doe,'; document.write(...)" beside <noscript>)
+            copy = _pruned_copy(el)
+            etree.strip_elements(copy, *_CODE_TAGS, with_tail=False)
+            content = trim(" ".join(copy.itertext()))
             if content and 2 < len(content) < 120:
                 yield el, content
 

@@ -1077,3 +1077,9 @@ def test_co_writers_linked_in_one_line_are_all_authors() -> None:
             '<a href="/tag/harbour">Harbour News</a> <a href="/author/rosa-delacroix">Articles by Rosa</a></div>')
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
 
+
+def test_a_scripts_code_in_byline_markup_is_no_name() -> None:
+    # a byline written by a script, its text in <noscript> beside it: the code is no name
+    byline = ('<span class="mainartauthor"><script>var byline = \'Rosa Delacroix,\'; if (byline != null) '
+              '{ document.write(byline.replace(/,[\\s]*$/, \'\')); }</script><noscript>Rosa Delacroix,</noscript></span>')
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix"]
