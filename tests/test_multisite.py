@@ -160,3 +160,25 @@ def test_an_interrupted_run_starts_no_further_site_and_lists_every_site(tmp_path
     assert manifest["status"] == "interrupted" and manifest["sites"] == sorted(SITES)
     assert manifest["counts"]["newsclean/run/not_started"] == 3
     assert 0 < len(read_parts(out)) == manifest["counts"]["newsclean/output/records_written"]
+
+
+def test_a_second_ctrl_c_ends_the_run_interrupted_and_the_process_exits(tmp_path: Path) -> None:
+    # A second SIGINT forces Scrapy down without ending its crawls: newsclean printed 'failed: no
+    # spider ran' (exit 1) and then hung at exit, joining cleaning workers that ignore SIGTERM
+    out = tmp_path / "out"
+    with local_sites(tmp_path, articles=30, delay=3.0) as (servers, sites_dir):
+        args = ["crawl", SITES[0], "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "NEWSCLEAN_CLEAN_WORKERS=1"]
+        with started(args, {"NEWSCLEAN_SITES_DIR": str(sites_dir)}, tmp_path / "crawl.log") as proc:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not any("/story-" in h.path for h in servers[SITES[0]].hits):
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)   # graceful: waits for the pages in flight (3 s each)
+            time.sleep(0.2)
+            proc.send_signal(signal.SIGINT)   # forced
+            proc.wait(timeout=120)
+        err = (tmp_path / "crawl.log").read_text()
+        assert "forcing unclean shutdown" in err, err[-3000:]
+        assert proc.returncode == 130 and "Traceback" not in err, err[-3000:]
+    manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
+    assert manifest["status"] == "interrupted" and manifest["sites"] == [SITES[0]]

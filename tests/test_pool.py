@@ -755,3 +755,24 @@ def test_one_article_under_many_urls_is_written_from_every_url(site_server, tmp_
     first_para = {i: article(100 + i).split("<p>")[1].split("</p>")[0] for i in range(4)}
     for r in records:
         assert first_para[stories[r["url"]]][:200] in r["text"], r["url"]
+
+
+def test_a_process_exits_with_a_pool_its_crawl_never_released(tmp_path: Path) -> None:
+    # A second Ctrl-C forces Scrapy down without closing its spiders: their shared pool was never
+    # released, and at exit multiprocessing joined the workers after a SIGTERM they ignore, forever
+    # (`newsclean crawl` printed its summary and hung). The pool is closed at exit now.
+    import subprocess
+    import sys
+
+    script = tmp_path / "left_open.py"
+    script.write_text(
+        "import time\n"
+        "from newsclean.crawler.components.pool import shared_pool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = shared_pool(1)\n"
+        "    while not all(s.proc is not None and s.proc.is_alive() for s in pool.slots):\n"
+        "        time.sleep(0.05)\n"
+        "    print('workers started', flush=True)\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == "workers started\n", proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]

@@ -41,6 +41,14 @@ def job_name(spider: Any, kwargs: dict[str, Any]) -> str:
     return str(kwargs.get("name") or (spider if isinstance(spider, str) else spider.name))
 
 
+def _stats_of(crawler: Any) -> dict[str, Any]:
+    """A crawler's stats so far; none before its crawl started (Scrapy 2.19 raises there)."""
+    try:
+        return dict(crawler.stats.get_stats()) if crawler.stats else {}
+    except RuntimeError:
+        return {}
+
+
 class SiteRunner:
     """Start ``jobs`` (spider, spider kwargs) on ``process`` (a CrawlerProcess), ``limit`` at a
     time, each next one as one finishes; ``on_error(failure, crawler)`` is an errback each
@@ -57,6 +65,7 @@ class SiteRunner:
         self.stopped: str | None = None   # the finish reason that stopped the run, if any
         self.results: dict[str, dict[str, Any]] = {}
         self.crawl_ids: list[Any] = []
+        self.unfinished: dict[str, Any] = {}   # crawlers started whose crawl has not ended (by job name)
         self._filling = False
 
     def start(self) -> None:
@@ -78,6 +87,7 @@ class SiteRunner:
         self.running += 1
         logger.info("site %s starting (%d of at most %d open, %d waiting)", name, self.running, self.limit,
                     len(self.pending))
+        self.unfinished[name] = crawler
         d = self.process.crawl(crawler, **kwargs)
         if self.on_error is not None:
             d.addErrback(self.on_error, crawler)
@@ -85,7 +95,8 @@ class SiteRunner:
 
     def _finished(self, result: Any, crawler: Any, name: str) -> Any:
         self.running -= 1
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        self.unfinished.pop(name, None)
+        stats = _stats_of(crawler)
         spider = crawler.spider
         self.results[spider.name if spider is not None else name] = stats
         self.crawl_ids.append(getattr(getattr(spider, "store", None), "crawl_id", None))
@@ -101,6 +112,9 @@ class SiteRunner:
         """Every job's final stats by spider name; a job the run stopped before starting has
         the stopping crawl's finish reason and ``newsclean/run/not_started``."""
         out = dict(self.results)
+        for name, crawler in self.unfinished.items():
+            # a second Ctrl-C stops the reactor without ending the crawls: interrupted, not 'no spider ran'
+            out[name] = {**_stats_of(crawler), "finish_reason": "interrupted"}
         for spider, kwargs in self.pending:
             out[job_name(spider, kwargs)] = {"finish_reason": self.stopped or "not_started", STAT_NOT_STARTED: 1}
         return out

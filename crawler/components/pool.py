@@ -35,17 +35,20 @@ This module imports no Scrapy at module level: workers import it to find their e
 from __future__ import annotations
 
 import asyncio
+import atexit
 import collections
 import contextlib
 import gc
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.util   # its exit handler is registered on import: before ours (see _close_pools_at_exit)
 import os
 import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -466,6 +469,7 @@ class WorkerPool:
             raise ValueError("a pool needs at least one worker (use InlineCleaner for none)")
         self.size = workers
         self.start_method = start_method
+        _OPEN_POOLS.add(self)
         self.ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             _short_socket_dir()
@@ -493,6 +497,22 @@ class WorkerPool:
             if slot.thread.is_alive():
                 slot.kill()
 
+
+#: Every pool not garbage yet: closed at the interpreter's exit if its users have not closed it.
+_OPEN_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
+
+
+def _close_pools_at_exit() -> None:
+    """Close the pools left open at exit. A second Ctrl-C forces Scrapy down without closing its
+    spiders, so their pool was never released; its workers ignore SIGTERM (a Ctrl-C is their
+    parent's to handle), and multiprocessing's own exit, which joins its children after sending
+    them SIGTERM, waited for them forever. Registered after multiprocessing's (imported above),
+    so it runs first."""
+    for pool in list(_OPEN_POOLS):
+        pool.close()
+
+
+atexit.register(_close_pools_at_exit)
 
 _SHARED: dict[tuple[int, str], WorkerPool] = {}
 _SHARED_LOCK = threading.Lock()
