@@ -56,11 +56,9 @@ def _openings(tree: etree._Element) -> tuple[dict[str, etree._Element], dict[str
     at: dict[str, etree._Element] = {}
     count: dict[str, int] = {}
     for el in tree.iter(*OPENING_TAGS):
-        t = el.text
-        if t is None or not t.strip():
-            t = next((x for x in el.itertext() if x.strip()), None)
-            if t is None:
-                continue
+        t = _opening_text(el)
+        if t is None:
+            continue
         key = _key(t)
         first = at.get(key)
         if first is None:
@@ -98,6 +96,34 @@ def placed_lines(tree: etree._Element, lines: list[str]) -> tuple[list[etree._El
         out.append(el)
         shown.append(count[key] if el is not None else 0)
     return out, shown
+
+
+def _opening_text(el: etree._Element) -> str | None:
+    """The text an element opens with (its own, else its first descendant's), or None."""
+    t = el.text
+    if t is None or not t.strip():
+        t = next((x for x in el.itertext() if x.strip()), None)
+    return t
+
+
+def repeated_in_one_block(tree: etree._Element, run: list[str]) -> bool:
+    """The page repeats these lines inside one block of its body, rather than showing a block
+    twice: the first of them that opens two elements or more opens siblings, children of one
+    parent (the stanzas of a song, a program shown whole after its parts, a plan's days in one
+    list). A block shown twice, a tab's panel and its copy for phones, has each copy in a
+    container of its own. False when no line opens two elements (no evidence)."""
+    keys = {_key(line[2:] if line.startswith("- ") else line) for line in run}
+    found: dict[str, list[etree._Element]] = {}
+    for el in tree.iter(*OPENING_TAGS):
+        t = _opening_text(el)
+        if t is not None and (key := _key(t)) in keys:
+            found.setdefault(key, []).append(el)
+    for line in run:
+        els = found.get(_key(line[2:] if line.startswith("- ") else line), [])
+        if len(els) >= 2:
+            parent = els[0].getparent()
+            return all(el.getparent() is parent for el in els[1:])
+    return False
 
 
 def line_sources(tree: etree._Element, lines: list[str]) -> list[etree._Element | None]:

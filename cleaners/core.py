@@ -930,7 +930,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("trailing_trim", n)
     body, n = line_rules.drop_trailing_author_box(body, md.authors or ())
     run.count("trailing_author_box", n)
-    body, n = line_rules.drop_repeated_runs(body)
+    # where the lines came from the tree, its markup tells a block shown twice from a repeat in one
+    body, n = line_rules.drop_repeated_runs(body, in_one_block=(
+        functools.partial(blocks.repeated_in_one_block, tree) if method == "trafilatura" else None))
     run.count("repeated_runs", n)
     if templates is not None:
         body, n = templates.filter_lines(body)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
@@ -235,10 +235,13 @@ def apply_line_rules(lines: Iterable[str], patterns: Iterable[str] = (), *,
 REPEATED_RUN_MIN_LINES = 4
 
 
-def drop_repeated_runs(lines: list[str]) -> tuple[list[str], int]:
+def drop_repeated_runs(lines: list[str], *,
+                       in_one_block: Callable[[list[str]], bool] | None = None) -> tuple[list[str], int]:
     """Drop every run of consecutive lines that each repeat an earlier line (whitespace-normalised)
-    and hold ``REPEATED_RUN_MIN_LINES`` different lines or more; the first copy stays. Return kept
-    lines, chars removed."""
+    and hold ``REPEATED_RUN_MIN_LINES`` different lines or more; the first copy stays. A run that
+    ``in_one_block`` says the page repeats inside one block of its body (a song's chorus, a
+    program's lines quoted again, a plan's steps of every day in one list: the markup tells,
+    blocks.repeated_in_one_block) stays. Return kept lines, chars removed."""
     first: dict[str, int] = {}
     keys = [" ".join(line.split()) for line in lines]
     repeated = [bool(k) and first.setdefault(k, i) < i for i, k in enumerate(keys)]
@@ -246,7 +249,8 @@ def drop_repeated_runs(lines: list[str]) -> tuple[list[str], int]:
     removed = 0
     for is_repeat, run in groupby(range(len(lines)), key=repeated.__getitem__):
         run = list(run)
-        if is_repeat and len({keys[i] for i in run}) >= REPEATED_RUN_MIN_LINES:
+        if is_repeat and len({keys[i] for i in run}) >= REPEATED_RUN_MIN_LINES \
+                and not (in_one_block is not None and in_one_block([lines[i] for i in run])):
             removed += sum(len(keys[i]) for i in run)
         else:
             kept.extend(lines[i] for i in run)

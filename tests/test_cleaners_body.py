@@ -1087,3 +1087,27 @@ def test_a_block_the_page_shows_twice_is_kept_once_and_a_pull_quote_stays() -> N
     # a single line repeated (a pull quote) is no block shown twice
     assert text.count(quote) == 2, text
     assert PARAS[3] in text
+
+
+CHORUS = ["Keep the light burning on the headland", "Keep the lamp turning through the night",
+          "Bring the boats home from the outer banks", "Till the harbour wall is in sight"]
+
+
+def test_a_refrain_sung_twice_in_one_song_stays() -> None:
+    # drop_repeated_runs took the second chorus of a song (four lines or more, each said before):
+    # its stanzas are paragraphs of one block, not a block the page shows twice
+    verse1 = ["The keeper climbed the stairs at dusk", "With oil and wick and rag",
+              "The wind came hard across the bay", "And tore the harbour flag"]
+    verse2 = ["The winter took the brass and glass", "The storm took lamp and gear",
+              "But hands rebuilt what water broke", "And lit it for the year"]
+    stanzas = "".join("<p>" + "<br>".join(lines) + "</p>" for lines in (verse1, CHORUS, verse2, CHORUS))
+    body = (f"<article><p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='song'>{stanzas}</div>"
+            f"<p>{PARAS[2]}</p></article>")
+    text = _text(_page(body))
+    for line in CHORUS:
+        assert text.count(line) == 2, text
+    # the same song shown again in a block of its own (a player's lyrics panel) is a block shown twice
+    body = (f"<article><p>{PARAS[0]}</p><p>{PARAS[1]}</p><div class='song'>{stanzas}</div>"
+            f"<p>{PARAS[2]}</p><div class='lyrics-panel'>{stanzas}</div></article>")
+    text = _text(_page(body))
+    assert text.count(verse1[0]) == 1 and text.count(verse2[0]) == 1, text
