@@ -150,9 +150,16 @@ _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted)"
 _AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
 _BYLINE_PREFIX = re.compile(rf"^(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
+#: The same label in the other news languages, and an author box's link to the writer's other posts:
+#: "Veröffentlicht von", "Geschrieben von", "Publié par", "Escrito por", "Scritto da", "Auteur :",
+#: "View all posts by", "Alle Beiträge von".
+_LEAD_LABEL_MORE = (r"(?:veröffentlicht|geschrieben|verfasst|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?"
+                    r"|(?:artikel|beitrag|text)\s+von\s*:|(?:publié|écrit|rédigé)\s+par|(?:escrito|publicado|redactado)\s+por"
+                    r"|(?:scritto|pubblicato)\s+da|auteure?s?\s*:|autore\s*:"
+                    r"|(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by|(?:zeige\s+)?alle\s+beiträge\s+von")
 #: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
 _LEAD_LABEL = re.compile(rf"^(?:(?:{_BY_LEAD}|read more about)\s+by\b|"
-                         rf"read more about\b|{_AUTHOR_LABEL}\s*:)\s*:?\s*", re.I)
+                         rf"read more about\b|{_AUTHOR_LABEL}\s*:|{_LEAD_LABEL_MORE})\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
 _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 

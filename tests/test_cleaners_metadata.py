@@ -1083,3 +1083,12 @@ def test_a_scripts_code_in_byline_markup_is_no_name() -> None:
     byline = ('<span class="mainartauthor"><script>var byline = \'Rosa Delacroix,\'; if (byline != null) '
               '{ document.write(byline.replace(/,[\\s]*$/, \'\')); }</script><noscript>Rosa Delacroix,</noscript></span>')
     assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix"]
+
+
+def test_byline_labels_of_other_languages_are_no_part_of_the_name() -> None:
+    # a byline block read whole with its label: German, French, Spanish, Italian blogs' labels, and
+    # an author box's link to the writer's other posts
+    for label in ("Veröffentlicht von", "Geschrieben von", "Eingestellt von der", "Erstellt von", "Publié par",
+                  "Escrito por", "Scritto da", "Auteur :", "Artikel von:", "View all posts by", "Zeige alle Beiträge von"):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{label} Rosa Delacroix</div>'
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], label
