@@ -285,7 +285,7 @@ def _italic(el: Any, line: str) -> bool:
     """The line's text all in italics: the element is (or sits in) <em>/<i>, or they hold its text."""
     if el.tag in _ITALIC or getattr(el.getparent(), "tag", None) in _ITALIC:
         return True
-    chars = sum(len(x.text_content()) for x in el.iter("em", "i") if x.getparent() is not None
+    chars = sum(len("".join(x.itertext())) for x in el.iter("em", "i") if x.getparent() is not None
                 and x.getparent().tag not in _ITALIC)
     return chars >= 0.9 * len(line.strip("- "))
 

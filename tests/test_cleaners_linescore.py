@@ -470,3 +470,14 @@ def test_the_shipped_model_keeps_the_last_paragraph_before_a_rule() -> None:
     html, page = _ledger()
     on = clean_html(html, LEDGER_URL, options=CleanOptions(score_lines=True))
     assert on.text.split("\n")[:len(page.lines) - 1] == page.lines[:-1]
+
+
+def test_evidence_reads_any_lxml_tree() -> None:
+    """The features read a tree of plain lxml elements as well as the cleaner's lxml.html one
+    (italics measured by their text, not by lxml.html's text_content)."""
+    import lxml.etree as etree
+
+    tree = etree.fromstring("<html><body><div><p>" + BODY[0] + "</p><p>" + BODY[1] + "</p>"
+                            "<p><em>Photo courtesy of the Saltwick harbour trust</em></p></div></body></html>")
+    lines = [BODY[0], BODY[1], "Photo courtesy of the Saltwick harbour trust"]
+    assert _evidence(page_features(lines, tree), "italic") == [0.0, 0.0, 1.0]
