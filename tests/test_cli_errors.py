@@ -81,6 +81,25 @@ def test_state_that_is_not_newsclean_s_databases(tmp_path: Path) -> None:
     _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "s")), 2, "state", "File exists")
 
 
+def test_option_values_out_of_their_range(tmp_path: Path) -> None:
+    # demo --port 99999 was an OverflowError traceback; crawl --max-articles -5 scheduled nothing
+    # and said 'ok' (exit 0); clean --timeout 0 rejected every page as a timeout; --redis with an
+    # http:// URL was 'failed: cannot use Redis' (exit 1), not a usage error
+    for args, words in [(["demo", "--port", "99999"], "argument --port: 99999 is out of range"),
+                        (["crawl", "demo", "--max-articles", "-5"], "argument --max-articles: -5 is out of range")]:
+        proc = run_newsclean(*args, "--out", str(tmp_path / "o"))
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert words in proc.stderr.strip().splitlines()[-1], proc.stderr
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<html><body><p>x</p></body></html>")
+    _one_line(run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--timeout", "0"), 2,
+              "--timeout must be more than 0")
+    _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "--redis", "http://127.0.0.1:6379/"), 2,
+              "not a Redis URL")
+    assert not (tmp_path / "o").exists() and not (tmp_path / "c.jsonl").exists()
+
+
 def _manifest(path: Path, run_id: str, crawl_id: str | None) -> Path:
     data = {"run_id": run_id, "started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:01:00+00:00",
             "status": "ok", "exit_code": 0, "reason": "demo: 3 articles written", "sites": ["demo"],

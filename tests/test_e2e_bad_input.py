@@ -78,6 +78,8 @@ def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path,
     (["crawl", "adhoc", "-a", "urls=example.com"], ["'example.com' is not an absolute http(s) URL"]),
     (["crawl", "demo", "-a", "since=2days"], ["bad duration '2days'"]),
     (["crawl", "demo", "-a", "max_articles=ten"], ["max_articles", "'ten'"]),
+    (["crawl", "demo", "-a", "max_articles=-1"], ["max_articles", "0 or more", "'-1'"]),
+    (["crawl", "demo", "-a", "sinse=2d"], ["unknown argument -a sinse; did you mean -a since?"]),
 ])
 def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_one_line(
         tmp_path: Path, command: list[str], words: list[str]) -> None:

@@ -327,6 +327,8 @@ def clean_command(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if not args.timeout > 0:   # 0 or less rejected every page as a timeout
+        raise UsageError(f"--timeout must be more than 0 seconds, got {args.timeout:g}")
     threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold
     try:
         languages = language_filter({"NEWSCLEAN_LANGUAGES": getattr(args, "languages", "")})

@@ -14,7 +14,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
@@ -366,7 +366,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 
         os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
-        connect(args.redis)                # RedisUnavailable -> one line, exit 1
+        connect(_redis_url(args.redis))                # RedisUnavailable -> one line, exit 1
     kwargs = {"since": args.since, "max_articles": args.max_articles}
     jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
     if args.url:
@@ -433,7 +433,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 
         os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
-        connect(args.redis)                # RedisUnavailable -> one line, exit 1
+        connect(_redis_url(args.redis))                # RedisUnavailable -> one line, exit 1
         # Its own key space: a crawl's workers would take a CC-NEWS page left in flight for a
         # request of theirs and fetch it from the web.
         overrides.setdefault("NEWSCLEAN_REDIS_NAMESPACE", "newsclean-ccnews")
@@ -570,6 +570,25 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _whole_number(lowest: int, highest: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``lowest`` (to ``highest``), else argparse's one line."""
+    def parse(text: str) -> int:
+        n = int(text)   # ValueError: argparse says "invalid ... value"
+        if n < lowest or highest is not None and n > highest:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: {lowest} or more" + (f", {highest} at most" if highest is not None else ""))
+        return n
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _redis_url(url: str) -> str:
+    """--redis URL: one of the schemes redis-py reads (else a usage error, not 'cannot use Redis')."""
+    if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
+        raise UsageError(f"--redis {url}: not a Redis URL (redis://, rediss:// or unix://)")
+    return url
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse quotes bad arguments back ("unrecognized arguments: redis://:secret@..."):
     masked like every other message (subcommand parsers are of this class too)."""
@@ -604,7 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and crawl it")
     d.add_argument("--out", default="demo-out", help="output directory (default: %(default)s)")
-    d.add_argument("--port", type=int, default=0,
+    d.add_argument("--port", type=_whole_number(0, 65535), default=0,
                    help="serve on this port (default: a free one; the records' URLs and ids do not depend on it)")
     add_logging(d, default="WARNING", verbose="INFO")
     add_settings(d)
@@ -620,7 +639,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fetch and clean exactly the article URLs in FILE (one a line; - reads stdin), once each")
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
-    c.add_argument("--max-articles", type=int, help="stop scheduling articles after N per site")
+    c.add_argument("--max-articles", type=_whole_number(0), metavar="N",
+                   help="stop scheduling articles after N per site (0: the site's own bound)")
     c.add_argument("--warc", action="store_true",
                    help="archive every fetched response and its request in OUT/warc/ (NEWSCLEAN_WARC_ENABLED)")
     c.add_argument("--redis", metavar="URL",

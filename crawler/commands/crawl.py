@@ -12,6 +12,8 @@ commands say them.
 from __future__ import annotations
 
 import argparse
+import difflib
+import inspect
 import sys
 from typing import Any, NoReturn
 
@@ -38,6 +40,11 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
         _refuse(unknown_name(name, spider_loader.list(), kind="spider", listed_by="`scrapy list`"))
     if not issubclass(spidercls, NewsSpider):
         return
+    known = list(inspect.signature(NewsSpider.read_arguments).parameters)
+    for arg in arguments:   # Scrapy makes any other -a an attribute: a misspelt one did nothing
+        near = difflib.get_close_matches(arg, known, n=1) if arg not in known else []
+        if near:
+            _refuse(f"scrapy crawl {name}: unknown argument -a {arg}; did you mean -a {near[0]}?")
     try:
         spidercls.read_arguments(**arguments)
     except UnknownSiteError as exc:

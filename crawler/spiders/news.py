@@ -146,7 +146,9 @@ class NewsSpider(scrapy.Spider):
             try:
                 limit = int(max_articles)   # type: ignore[arg-type]
             except ValueError:
-                raise ValueError(f"max_articles: a whole number expected, got {max_articles!r}") from None
+                limit = -1
+            if limit < 0:   # a negative bound scheduled nothing, and the run said 'ok'
+                raise ValueError(f"max_articles: a whole number, 0 or more, expected, got {max_articles!r}")
         return resolved, parse_since(since), limit, listed
 
     @classmethod
