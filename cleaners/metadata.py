@@ -148,8 +148,9 @@ _BY = r"(?:by|von|par|por|door)"
 _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted)"
 #: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
 _AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
-#: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane Doe".
-_BYLINE_PREFIX = re.compile(rf"^(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)", re.I)
+#: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
+#: Doe"; in lower case before any name ("von Ulrike", "by BeauHD").
+_BYLINE_PREFIX = re.compile(rf"^(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
 #: The same label in the other news languages, and an author box's link to the writer's other posts:
 #: "Veröffentlicht von", "Geschrieben von", "Publié par", "Escrito por", "Scritto da", "Auteur :",
 #: "View all posts by", "Alle Beiträge von".
@@ -181,8 +182,11 @@ _BYLINE_NOISE = re.compile(
     rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
-#: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published".
-_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:updated|published|posted|on|am|den|le)\b[\s,:]*)+|(?:[\s,:]*\b(?:(?:last\s+)?updated|published|posted|on|am|den|le))+[\s.]*$")
+#: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published", a
+#: time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
+_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:(?:last\s+)?updated|published|posted|on|am|den|le|stand)\b[\s,:]*)+"
+                         r"|(?:[\s,:]*\b(?:(?:last\s+)?updated|published|posted|on|am|um|pm|uhr|den|le|"
+                         r"[ecmp][sd]?t|gmt|utc|cet|cest|me?sz?))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 

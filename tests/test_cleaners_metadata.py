@@ -1092,3 +1092,16 @@ def test_byline_labels_of_other_languages_are_no_part_of_the_name() -> None:
                   "Escrito por", "Scritto da", "Auteur :", "Artikel von:", "View all posts by", "Zeige alle Beiträge von"):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{label} Rosa Delacroix</div>'
         assert _md(_page(body=body)).authors == ["Rosa Delacroix"], label
+
+
+def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
+    # the time a byline prints leaves its "pm", "Uhr" and zone once the date is read out, and an
+    # update line alone in byline markup is no name
+    for byline, want in (("Rosa Delacroix 3:15 PM ET", ["Rosa Delacroix"]),
+                         ("Rosa Delacroix am 03.05.2024 um 15:23 Uhr", ["Rosa Delacroix"]),
+                         ("Last updated 03.05.2024 3:15 PM CT", [])):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == want, byline
+    # a lead word in lower case before a one-word name: no part of it
+    assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">von Ulrike</div>')).authors == ["Ulrike"]
+    assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">by BeauHD</div>')).authors == ["BeauHD"]
