@@ -116,7 +116,7 @@ def test_plain_scrapy_crawl_with_bad_settings_or_state_prints_one_line(tmp_path:
         (["CONCURRENT_REQUESTS=2.5"], 2, "a whole one"),
         (["LOG_LEVEL=LOUD"], 2, "LOG_LEVEL='LOUD'"),
         (["NEWSCLEAN_OUTPUT_COMPRESSION=bz2"], 2, "'bz2'"),
-        ([f"NEWSCLEAN_OUTPUT_DIR={a_file}"], 2, "Not a directory"),
+        ([f"NEWSCLEAN_OUTPUT_DIR={a_file}"], 2, "a file, not a directory"),
         ([f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'bad'}"], 2, "file is not a database"),
         ([f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'r'}", f"NEWSCLEAN_REDIS_URL=redis://127.0.0.1:{closed}/0"], 1,
          "cannot use Redis"),
@@ -127,6 +127,16 @@ def test_plain_scrapy_crawl_with_bad_settings_or_state_prints_one_line(tmp_path:
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("newsclean: ") and words in last, last
     assert a_file.read_text() == "x\n" and (bad_state / "articles.sqlite3").read_text() == "not a database\n"
+    # plain scrapy crawl took no run lock: it crawled into an output directory another run held,
+    # and settled that run's staged notes as a killed run's
+    from newsclean.crawler.state.lock import RunLock
+
+    (tmp_path / "held").mkdir()
+    with RunLock(tmp_path / "held"):
+        proc = scrapy(f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'held'}")
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.strip().splitlines()[-1].startswith("newsclean: another newsclean run holds")
+    assert sorted(p.name for p in (tmp_path / "held").iterdir()) == [".newsclean.lock"]
 
 
 def test_unreachable_start_url_is_a_degraded_run(tmp_path: Path) -> None:

@@ -140,6 +140,19 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
     return settings
 
 
+def lock_output(out: Path, named: str) -> Any:
+    """The output directory made and its run lock taken (a RunLock; LockedError: another run holds
+    it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written."""
+    from newsclean.crawler.state.lock import RunLock
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return RunLock(out).acquire()
+    except OSError as exc:   # a file, a read-only place, no permission: before anything starts
+        problem = "a file, not a directory" if out.is_file() else f"cannot write there: {exc.strerror or exc}"
+        raise UsageError(f"{named} {out}: {problem}") from None
+
+
 def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
               *, quiet: bool = False, registry: dict[str, Any] | None = None) -> tuple[int, Any]:
     """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
@@ -147,18 +160,12 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
     ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
     Returns the exit code and the manifest.
     """
-    from newsclean.crawler.state.lock import RunLock
     from newsclean.crawler.sites import load_registry
 
     if registry is None:
         registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = RunLock(out).acquire()   # LockedError -> exit 3 (main)
-    except OSError as exc:   # a file, a read-only place, no permission: before anything starts
-        problem = "a file, not a directory" if out.is_file() else f"cannot write there: {exc.strerror or exc}"
-        raise UsageError(f"--out {out}: {problem}") from None
+    lock = lock_output(out, "--out")
     try:
         return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry)
     finally:

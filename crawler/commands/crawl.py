@@ -6,7 +6,7 @@ Scrapy raises an unknown spider name as a KeyError traceback, and a bad ``-a`` (
 ``LOG_LEVEL=LOUD``, ``NEWSCLEAN_OUTPUT_COMPRESSION=bz2``) fails inside the crawl, a traceback of
 its start, as does state it cannot open (an output directory that is a file, a state file that is
 not SQLite, Redis not answering); here each is one line and exit 2 (Redis: 1), as newsclean's own
-commands say them.
+commands say them. And it takes the output directory's run lock, as newsclean crawl does (exit 3).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import argparse
 import difflib
 import inspect
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 from scrapy.commands import crawl
 
 from newsclean.crawler.sites import UnknownSiteError, load_registry, unknown_name
 from newsclean.crawler.state import StateError, check_state
+from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.redis_state import RedisUnavailable
 from newsclean.output.redact import mask_credentials
 from newsclean.crawler.spiders.news import NewsSpider
@@ -64,13 +66,26 @@ class Command(crawl.Command):
             _refuse(str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, lock_output
+
         if len(args) == 1 and self.crawler_process is not None:
             check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
+        out = self.settings.get("NEWSCLEAN_OUTPUT_DIR")
+        try:   # one run at a time on an output directory, as newsclean crawl: its state is the run's
+            lock = lock_output(Path(out), "NEWSCLEAN_OUTPUT_DIR") if out else None
+        except UsageError as exc:
+            _refuse(str(exc))
+        except LockedError as exc:
+            print(mask_credentials(f"newsclean: {exc}"), file=sys.stderr)
+            raise SystemExit(EXIT_LOCKED) from None
         try:
             check_state(self.settings)
+            super().run(args, opts)
         except StateError as exc:
             _refuse(str(exc))
         except RedisUnavailable as exc:
             print(mask_credentials(f"newsclean: failed: {exc}"), file=sys.stderr)
             raise SystemExit(1) from None
-        super().run(args, opts)
+        finally:
+            if lock is not None:
+                lock.release()
