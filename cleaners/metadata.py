@@ -145,7 +145,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
 #: The words of a byline's lead, the one table every byline pattern below is built from: "by" in
 #: the news languages ("By", "Von", "Par", "Por", "Door"), and what may come before it ("Written by").
 _BY = r"(?:by|von|par|por|door)"
-_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted)"
+_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe)"
 #: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
 _AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
@@ -156,7 +156,7 @@ _BYLINE_PREFIX = re.compile(rf"^(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?
 #: "View all posts by", "Alle Beiträge von".
 _LEAD_LABEL_MORE = (r"(?:veröffentlicht|geschrieben|verfasst|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?"
                     r"|(?:artikel|beitrag|text)\s+von\s*:|(?:publié|écrit|rédigé)\s+par|(?:escrito|publicado|redactado)\s+por"
-                    r"|(?:scritto|pubblicato)\s+da|auteure?s?\s*:|autore\s*:"
+                    r"|(?:scritto|pubblicato)\s+da|auteure?s?\s*:|autore\s*:|interview\s*:"
                     r"|(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by|(?:zeige\s+)?alle\s+beiträge\s+von")
 #: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
 _LEAD_LABEL = re.compile(rf"^(?:(?:{_BY_LEAD}|read more about)\s+by\b|"
@@ -181,6 +181,10 @@ _BYLINE_NOISE = re.compile(
     rf"|\b{_MONTH}\s+\d{{4}}(?!\w)"
     rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
+    # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"
+    r"|\b(?:vor|il\s+y\s+a|hace|há)\s+\d+\s+\w+|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|hrs?|mins?)\s+ago\b"
+    # an address written after the name: "Jane Doe - https://janedoe.example"
+    r"|\s*[-–|]?\s*\bhttps?://\S+"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published", a
 #: time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
@@ -221,7 +225,7 @@ def _without_byline_noise(name: str) -> str:
     """A byline string without the dates, reading times, photo credits and quotes printed with
     the name ("16 December 2025 by Sam Roe" -> "by Sam Roe"); unchanged when it has none."""
     out = _BYLINE_NOISE.sub(" ", name) if any(ch.isdigit() for ch in name) or "(" in name or "•" in name \
-        or "·" in name or "day" in name.lower() or "tag" in name.lower() else name
+        or "·" in name or "day" in name.lower() or "tag" in name.lower() or "://" in name else name
     if out != name:   # what a removed date leaves behind; "Audiophile On" as written stays
         out = _NOISE_ENDS.sub("", " ".join(out.split()).strip(" ,;|–—-")).strip(" ,;|–—-")
     m = _QUOTED.match(out)

@@ -1105,3 +1105,10 @@ def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
     # a lead word in lower case before a one-word name: no part of it
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">von Ulrike</div>')).authors == ["Ulrike"]
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">by BeauHD</div>')).authors == ["BeauHD"]
+
+
+def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
+    for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
+                   "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], byline
