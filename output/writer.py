@@ -341,6 +341,13 @@ class AtomicFile:
         except OSError as exc:
             raise _output_error(final, exc) from exc
 
+    def write(self, data: bytes) -> None:
+        """Append ``data``; a full disk, a closed pipe or a full device is an OutputError (one line)."""
+        try:
+            self.fh.write(data)
+        except OSError as exc:
+            raise _output_error(Path("standard output" if self.name == STDIO else self.name), exc) from exc
+
     def commit(self) -> None:
         """Make the output visible: rename it into place (or copy the spooled bytes to stdout)."""
         try:

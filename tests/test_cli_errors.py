@@ -129,3 +129,28 @@ def test_merge_manifests_refuses_missing_and_unrelated_manifests(tmp_path: Path)
     proc = run_newsclean("merge-manifests", str(w1), str(w2), "-o", str(merged))
     assert proc.returncode == 0, proc.stderr
     assert orjson.loads(merged.read_bytes())["counts"] == {"newsclean/output/records_written": 6}
+
+
+def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
+    # `newsclean sites > /dev/full` (a full disk under a redirect) was an OSError traceback from a
+    # print, `clean -o - > /dev/full` one from the record writer; a closed pipe (`| head`) likewise
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    from newsclean.crawler.commands.demo import DEMO_SITE
+
+    for args in (["sites"], ["clean", str(DEMO_SITE / "stories"), "-o", "-", "--workers", "1"]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO,
+                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("newsclean: failed: cannot write standard output"), proc.stderr
+    reader = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "sites"], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert reader.stdout is not None and reader.stdout.readline().startswith("SITE")
+    reader.stdout.close()   # the reader has what it wanted
+    _, err = reader.communicate(timeout=120)
+    assert reader.returncode == 1 and "Traceback" not in err and "Exception ignored" not in err, err

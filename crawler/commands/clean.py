@@ -383,11 +383,11 @@ def clean_command(args: argparse.Namespace) -> int:
                 else:
                     record["duplicate_of"] = match.duplicate_of if match else None
         if reason is None:
-            out.fh.write(orjson.dumps(record) + b"\n")
+            out.write(orjson.dumps(record) + b"\n")
             tally.written += 1
         else:
             if rej is not None:
-                rej.fh.write(orjson.dumps(build_reject(url=url, site=site, reason=reason, detail=detail,
+                rej.write(orjson.dumps(build_reject(url=url, site=site, reason=reason, detail=detail,
                                                        fetched_at=fetched_at, run_id=run_id)) + b"\n")
             tally.rejected += 1
             rejected_by[reason] = rejected_by.get(reason, 0) + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import logging
 import math
@@ -760,9 +761,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:   # cannot write an output (disk full, permission...): one line
         print(mask_credentials(f"newsclean: failed: {exc.strerror or exc}"), file=sys.stderr)
         return EXIT_DEGRADED
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in _STDOUT_ERRNOS:
+            raise
+        # standard output is a full or failing device (said in one line, not a traceback) or a pipe
+        # its reader closed (`| head`: it has what it wanted, nothing said); nothing more is written
+        # to it (the interpreter's last flush would fail again)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if exc.errno != errno.EPIPE:
+            print(f"newsclean: failed: cannot write standard output: {exc.strerror}", file=sys.stderr)
+        return EXIT_DEGRADED
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+#: Errors of a write to standard output (a print): a pipe closed by its reader, a full or failing device.
+_STDOUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT})
 
 
 def run() -> NoReturn:
