@@ -292,13 +292,22 @@ def _italic(el: Any, line: str) -> bool:
 
 def _aside(el: Any, seen: dict[Any, bool]) -> bool:
     """An aside, a nav, a footer or a complementary part of the page at or above ``el`` (answers
-    kept in ``seen``: a page's lines share their ancestors)."""
-    if el is None:
-        return False
-    got = seen.get(el)
-    if got is None:
-        got = seen[el] = (el.tag in _ASIDE_TAGS or (el.get("role") or "") in _ASIDE_ROLES
-                          or _aside(el.getparent(), seen))
+    kept in ``seen``: a page's lines share their ancestors; a walk, not a recursion, however deep
+    the page)."""
+    walked = []
+    got = False
+    while el is not None:
+        known = seen.get(el)
+        if known is not None:
+            got = known
+            break
+        if el.tag in _ASIDE_TAGS or (el.get("role") or "") in _ASIDE_ROLES:
+            got = seen[el] = True
+            break
+        walked.append(el)
+        el = el.getparent()
+    for a in walked:
+        seen[a] = got
     return got
 
 

@@ -481,3 +481,16 @@ def test_evidence_reads_any_lxml_tree() -> None:
                             "<p><em>Photo courtesy of the Saltwick harbour trust</em></p></div></body></html>")
     lines = [BODY[0], BODY[1], "Photo courtesy of the Saltwick harbour trust"]
     assert _evidence(page_features(lines, tree), "italic") == [0.0, 0.0, 1.0]
+
+
+def test_evidence_of_a_deeply_nested_line() -> None:
+    """The aside above a line is looked for by a walk: a line nested deeper than Python's
+    recursion limit is read like any other (inside an <aside>, outside it)."""
+    import lxml.etree as etree
+
+    depth = 1500
+    html = ("<html><body><div><p>" + BODY[0] + "</p><p>" + BODY[1] + "</p></div><aside>" + "<div>" * depth
+            + "<p>Follow the harbour trust for more news</p>" + "</div>" * depth + "</aside></body></html>")
+    tree = etree.fromstring(html, etree.XMLParser(huge_tree=True))
+    lines = [BODY[0], BODY[1], "Follow the harbour trust for more news"]
+    assert _evidence(page_features(lines, tree), "aside_any") == [0.0, 0.0, 1.0]
