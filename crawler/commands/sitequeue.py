@@ -113,8 +113,11 @@ class SiteRunner:
         the stopping crawl's finish reason and ``newsclean/run/not_started``."""
         out = dict(self.results)
         for name, crawler in self.unfinished.items():
-            # a second Ctrl-C stops the reactor without ending the crawls: interrupted, not 'no spider ran'
-            out[name] = {**_stats_of(crawler), "finish_reason": "interrupted"}
+            # a second Ctrl-C stops the reactor without ending the crawls: interrupted, not 'no spider
+            # ran'; written are the records of committed parts (the open ones are dropped)
+            stats = _stats_of(crawler)
+            out[name] = {**stats, "finish_reason": "interrupted",
+                         "newsclean/output/records_written": stats.get("newsclean/output/records_committed", 0)}
         for spider, kwargs in self.pending:
             out[job_name(spider, kwargs)] = {"finish_reason": self.stopped or "not_started", STAT_NOT_STARTED: 1}
         return out

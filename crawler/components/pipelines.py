@@ -293,6 +293,8 @@ class OutputPipeline:
         for part in parts:
             rel = self._rel(part.path)
             self.stats.inc_value(f"{self.STATS}/parts_committed")
+            if rel.startswith("articles/"):   # what a run stopped by force has written (sitequeue)
+                self.stats.inc_value(f"{self.STATS}/records_committed", part.count)
             self.files.append(rel)
             if self.store is not None:
                 self.store.commit_part(rel)
