@@ -402,7 +402,9 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         md.title = _shown_punctuation(md.title, tree)
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
-        md.authors = (_names(meta.get("author")) or _names(meta.get("article:author")) or _labelled_author(meta)
+        house = _house_keys(meta, article)
+        md.authors = (_names(_house_with_address(meta.get("author"), house)) or _names(meta.get("article:author"))
+                      or _labelled_author(meta)
                       or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k))] if n), []))
     if not md.authors:
         md.authors = _visible_authors(tree)
@@ -475,6 +477,24 @@ def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
 
 #: What a house name may carry around it: "www.", a top-level domain ("stern.de", "mbl.is").
 _HOUSE_NOISE = re.compile(r"^www\.|\.[a-z]{2,6}$")
+
+
+def _house_with_address(values: list[str] | None, house: set[str]) -> list[str] | None:
+    """Author tags with the site's own name before its address ("Süddeutsche.de GmbH, Munich,
+    Germany") as that name alone, without its legal form: the places after it are no writers, and
+    the house's name yields to a printed byline."""
+    if not values:
+        return values
+    out = []
+    for v in values:
+        first = v.split(",")[0]
+        name = _LEGAL_FORM.sub("", first.strip())
+        out.append(name if "," in v and _house_key(name) in house else v)
+    return out
+
+
+#: A company's legal form after its name: "Süddeutsche.de GmbH", "Acme Inc.", "Verein e.V.".
+_LEGAL_FORM = re.compile(r"(?i)\s+(?:gmbh|ag|inc|ltd|llc|plc|e\.\s?v|s\.a|s\.l|b\.v|srl)\.?$")
 
 
 def _house_key(name: str) -> str:

@@ -1112,3 +1112,16 @@ def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
         assert _md(_page(body=body)).authors == ["Rosa Delacroix"], byline
+
+
+def test_the_houses_address_in_its_author_tag_is_no_writer() -> None:
+    # the publisher's name and address in the author tag: the places are no writers, and the
+    # house's name yields to the byline the page prints
+    head = ('<meta name="author" content="Harbour Post GmbH, Munich, Germany">'
+            '<meta property="og:site_name" content="Harbour Post">')
+    assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Harbour Post"]
+    body = '<h1>Harbour bridge vote</h1><div class="author">Von Rosa Delacroix</div>'
+    assert _md(_page(head=head, body=body)).authors == ["Rosa Delacroix"]
+    # another name before the places stays as written
+    head = '<meta name="author" content="Rosa Delacroix, Tom Okafor, Ada Lindqvist">'
+    assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Rosa Delacroix", "Tom Okafor", "Ada Lindqvist"]
