@@ -34,7 +34,6 @@ import json
 import math
 import re
 import sqlite3
-import threading
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
@@ -198,29 +197,7 @@ class TextDigest:
 
     @classmethod
     def of(cls, text: str) -> TextDigest:
-        """The digest of ``text``; the signature of a text this process digested lately (the
-        same content hash and word count) is not computed again (:data:`RECENT_SIGNATURES`)."""
-        key = (text_hash(text), len(text.split()))
-        with _RECENT_LOCK:
-            minhash = _RECENT.get(key)
-        if minhash is None:
-            minhash = signature_values(text).tobytes()
-            with _RECENT_LOCK:
-                _RECENT[key] = minhash
-                if len(_RECENT) > RECENT_SIGNATURES:
-                    del _RECENT[next(iter(_RECENT))]   # the oldest
-        return cls(*key, minhash)
-
-
-#: Signatures of the last texts a process digested, by content hash and word count. One article
-#: is often fetched under several URLs (tracking parameters, AMP and print variants, mirrors:
-#: the bench serves each real page under ~3), and its signature (shingle hashes and MinHash)
-#: was computed for each copy: ~0.7 ms of a ~0.9 ms digest a page of fundus-dev. Texts with the
-#: same content hash have the same words (it hashes the NFC text with its spacing normalized,
-#: which changes no word), hence the same shingles. 256 entries: ~0.3 MB a worker.
-RECENT_SIGNATURES = 256
-_RECENT: dict[tuple[str, int], bytes] = {}
-_RECENT_LOCK = threading.Lock()
+        return cls(text_hash(text), len(text.split()), signature_values(text).tobytes())
 
 
 @dataclass(frozen=True, slots=True)

@@ -492,26 +492,3 @@ def test_buckets_follow_settle_and_are_rebuilt_for_another_threshold_or_an_older
     assert bucket_rows(older) == 2 * lsh_params(DEFAULT_THRESHOLD)[0]
     assert _add(older, "c" * 32, copies[1].text, run_id="r3") == "a" * 32
     older.close()
-
-
-def test_a_text_digested_again_reuses_its_signature(monkeypatch) -> None:
-    # One article fetched under several URLs is one text: its signature (shingle hashes and
-    # MinHash, most of a worker's digest) was computed for every copy.
-    from newsclean.output import dedup
-
-    computed: list[str] = []
-    real = dedup.signature_values
-    monkeypatch.setattr(dedup, "signature_values", lambda text: computed.append(text) or real(text))
-    monkeypatch.setattr(dedup, "_RECENT", {})
-    text = "The ferry to the island ran late on Sunday after the storm.\nPassengers waited at the pier for two hours."
-    first, again = TextDigest.of(text), TextDigest.of(text)
-    respaced = TextDigest.of(text.replace(" ", "  ").replace("\n", "\n\n"))   # the same content hash
-    assert first == again == respaced and len(computed) == 1
-    other = TextDigest.of(text + " Then it sailed.")
-    assert len(computed) == 2 and other.minhash != first.minhash and other.word_count == first.word_count + 3
-    # What it reuses is what it would compute: the same values with nothing remembered.
-    monkeypatch.setattr(dedup, "_RECENT", {})
-    assert TextDigest.of(text.replace(" ", "  ").replace("\n", "\n\n")) == first
-    for n in range(dedup.RECENT_SIGNATURES + 5):   # bounded: the oldest go first
-        TextDigest.of(f"{text} {n}")
-    assert len(dedup._RECENT) == dedup.RECENT_SIGNATURES
