@@ -190,7 +190,7 @@ _BYLINE_NOISE = re.compile(
 #: time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
 _NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:(?:last\s+)?updated|published|posted|on|am|den|le|stand)\b[\s,:]*)+"
                          r"|(?:[\s,:]*\b(?:(?:last\s+)?updated|published|posted|on|am|um|pm|uhr|den|le|"
-                         r"[ecmp][sd]?t|gmt|utc|cet|cest|me?sz?))+[\s.]*$")
+                         r"[ecmp][sd]?t|gmt|utc|cet|cest|mes?z))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 

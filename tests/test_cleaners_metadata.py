@@ -1099,7 +1099,11 @@ def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
     # update line alone in byline markup is no name
     for byline, want in (("Rosa Delacroix 3:15 PM ET", ["Rosa Delacroix"]),
                          ("Rosa Delacroix am 03.05.2024 um 15:23 Uhr", ["Rosa Delacroix"]),
-                         ("Last updated 03.05.2024 3:15 PM CT", [])):
+                         ("Last updated 03.05.2024 3:15 PM CT", []),
+                         # Central European winter time is MEZ; a name's last word that only
+                         # looks like a zone's letters ("Mes", "Ms") is the name's
+                         ("Rosa Delacroix 03.01.2024, 15:23 MEZ", ["Rosa Delacroix"]),
+                         ("Rosa Mes 03.05.2024", ["Rosa Mes"]), ("Rosa Ms 03.05.2024", ["Rosa Ms"])):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
         assert _md(_page(body=body)).authors == want, byline
     # a lead word in lower case before a one-word name: no part of it
