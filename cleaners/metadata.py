@@ -482,14 +482,18 @@ _HOUSE_NOISE = re.compile(r"^www\.|\.[a-z]{2,6}$")
 def _house_with_address(values: list[str] | None, house: set[str]) -> list[str] | None:
     """Author tags with the site's own name before its address ("Süddeutsche.de GmbH, Munich,
     Germany") as that name alone, without its legal form: the places after it are no writers, and
-    the house's name yields to a printed byline."""
+    the house's name yields to a printed byline. An address ends in one word, a town or a country;
+    writers named after the house ("Harbour Post, Jane Doe, Tom Roe") are names of two words."""
     if not values:
         return values
     out = []
     for v in values:
-        first = v.split(",")[0]
+        first, *rest = v.split(",")
         name = _LEGAL_FORM.sub("", first.strip())
-        out.append(name if "," in v and _house_key(name) in house else v)
+        if not rest or _house_key(name) not in house:
+            out.append(v)
+        else:   # the house's name, then its address or its writers
+            out.append(name if len(rest[-1].split()) == 1 else ",".join((name, *rest)))
     return out
 
 

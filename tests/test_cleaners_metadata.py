@@ -1126,6 +1126,10 @@ def test_the_houses_address_in_its_author_tag_is_no_writer() -> None:
     assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Harbour Post"]
     body = '<h1>Harbour bridge vote</h1><div class="author">Von Rosa Delacroix</div>'
     assert _md(_page(head=head, body=body)).authors == ["Rosa Delacroix"]
+    # writers named after the house are no address: they stay, the house goes
+    head = ('<meta name="author" content="Harbour Post GmbH, Rosa Delacroix, Tom Okafor">'
+            '<meta property="og:site_name" content="Harbour Post">')
+    assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Rosa Delacroix", "Tom Okafor"]
     # another name before the places stays as written
     head = '<meta name="author" content="Rosa Delacroix, Tom Okafor, Ada Lindqvist">'
     assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Rosa Delacroix", "Tom Okafor", "Ada Lindqvist"]
