@@ -63,7 +63,24 @@ def test_settings_out_of_their_range(tmp_path: Path) -> None:
               "NEWSCLEAN_PART_MAX_RECORDS='0'", "more than 0")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_CLEAN_TIMEOUT=-1"), 2, "more than 0")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_RETRY_BACKOFF=-5"), 2, "at least 0")
+    # Scrapy's own: 0 concurrent requests hung the crawl, a negative size bound failed every
+    # download with a traceback, a log file it cannot open was a traceback at its start
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=0"), 2, "more than 0")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "DOWNLOAD_MAXSIZE=-1"), 2, "at least 0")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "LOG_FILE=/proc/newsclean.log"), 2,
+              "LOG_FILE", "cannot write there")
     assert not (tmp_path / "o").exists()
+
+
+def test_an_out_whose_run_directories_are_files(tmp_path: Path) -> None:
+    # OUT/manifests as a file was a traceback (the manifest's reserved room), OUT/articles one
+    # 'output failed' line after the whole crawl had run
+    for sub in ("manifests", "articles"):
+        out = tmp_path / sub
+        out.mkdir()
+        (out / sub).write_text("x\n")
+        _one_line(run_newsclean("crawl", "demo", "--out", str(out)), 2, f"{sub} is a file, not a directory")
+        assert (out / sub).read_text() == "x\n"
 
 
 def test_state_that_is_not_newsclean_s_databases(tmp_path: Path) -> None:

@@ -65,12 +65,17 @@ SCRAPY_COUNTS = frozenset({
 
 #: Settings whose numbers mean nothing at or below 0 (a part of 0 records, a timeout of 0 s) or
 #: below 0 (a negative backoff or bound): the lowest each takes, and whether it may be that low.
+#: Scrapy's too: 0 concurrent requests hung the crawl; a negative DOWNLOAD_MAXSIZE failed every
+#: download with a traceback.
 LOWEST: dict[str, tuple[float, bool]] = {
     **dict.fromkeys(("NEWSCLEAN_PART_MAX_RECORDS", "NEWSCLEAN_CLEAN_TIMEOUT", "NEWSCLEAN_RETRY_MAX_ATTEMPTS",
-                     "NEWSCLEAN_CCNEWS_TIMEOUT"), (0, False)),
+                     "NEWSCLEAN_CCNEWS_TIMEOUT", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+                     "CONCURRENT_ITEMS", "DOWNLOAD_TIMEOUT"), (0, False)),
     **dict.fromkeys(("NEWSCLEAN_RETRY_BACKOFF", "NEWSCLEAN_RETRY_AFTER_MAX", "NEWSCLEAN_MAX_SITEMAPS",
                      "NEWSCLEAN_MAX_SITEMAP_DEPTH", "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES",
-                     "NEWSCLEAN_CCNEWS_BACKOFF", "DOWNLOAD_DELAY"), (0, True)),
+                     "NEWSCLEAN_CCNEWS_BACKOFF", "DOWNLOAD_DELAY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE",
+                     "RETRY_TIMES", "REDIRECT_MAX_TIMES", "DEPTH_LIMIT", "CLOSESPIDER_ITEMCOUNT",
+                     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT"), (0, True)),
 }
 
 
@@ -127,6 +132,13 @@ def check_settings(overrides: dict[str, Any]) -> None:
             lowest, inclusive = LOWEST[name]
             if parse(name) < lowest or parse(name) == lowest and not inclusive:
                 raise UsageError(f"bad -s {name}={value!r}: {'at least' if inclusive else 'more than'} {lowest} expected")
+    log_file = overrides.get("LOG_FILE")
+    if isinstance(log_file, str) and log_file:
+        try:   # Scrapy opens it at its start: a traceback there
+            with open(log_file, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            raise UsageError(f"bad -s LOG_FILE={log_file!r}: cannot write there: {exc.strerror or exc}") from None
     level = overrides.get("LOG_LEVEL")
     if isinstance(level, str) and not isinstance(logging.getLevelName(level), int):   # as Scrapy sets it
         raise UsageError(f"bad -s LOG_LEVEL={level!r}: one of {', '.join(LOG_LEVELS)} expected")
@@ -141,6 +153,10 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
     return settings
 
 
+#: The directories a run writes under its output directory.
+OUTPUT_DIRS = ("articles", "rejects", "manifests", "state", "warc")
+
+
 def lock_output(out: Path, named: str) -> Any:
     """The output directory made and its run lock taken (a RunLock; LockedError: another run holds
     it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written."""
@@ -148,10 +164,15 @@ def lock_output(out: Path, named: str) -> Any:
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        return RunLock(out).acquire()
+        lock = RunLock(out).acquire()
     except OSError as exc:   # a file, a read-only place, no permission: before anything starts
         problem = "a file, not a directory" if out.is_file() else f"cannot write there: {exc.strerror or exc}"
         raise UsageError(f"{named} {out}: {problem}") from None
+    taken = [sub for sub in OUTPUT_DIRS if (out / sub).exists() and not (out / sub).is_dir()]
+    if taken:   # a manifest's room was a traceback there, a part file 'output failed' mid-run
+        lock.release()
+        raise UsageError(f"{named} {out}: {taken[0]} is a file, not a directory (not an output directory?)")
+    return lock
 
 
 def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
