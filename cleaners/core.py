@@ -335,13 +335,17 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     the article's: unlinked prose of some length ending a sentence, not under a link, not said
     twice on the page (a carousel's captions), not in a caption, form or code block nor under a
     name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
-    among the blocks put back, and enough of it (``GAP_MIN_GAIN``)."""
-    blocks = dom.line_blocks(tree)
-    texts = [" ".join(dom.text_of(el).split()) for el in blocks]
-    # what could be put back at most: long blocks whose text the extraction does not hold (most
-    # pages stop here, before their blocks' words are read)
+    among the blocks put back, and enough of it (``GAP_MIN_GAIN``). A bare ``<div>`` of text
+    (``_bare_divs``) needs no more than that its kind recurs and that it lies in the article's
+    container."""
+    els = dom.line_blocks(tree)
+    texts = [" ".join(dom.text_of(el).split()) for el in els]
+    # what could be put back at most: long blocks whose text the extraction does not hold, and
+    # bare divs of prose two of a kind (most pages stop here, before their blocks' words are read)
     flat = " ".join(text.split())
-    if sum(len(t) for t in texts if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat) < GAP_MIN_GAIN * len(text):
+    missing = [(el, t) for el, t in zip(els, texts) if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat]
+    if sum(len(t) for _, t in missing) < GAP_MIN_GAIN * len(text) \
+            and max(Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t)).values(), default=0) < 2:
         return text
     keys = [_words(t) for t in texts]
     lines = normalize_lines(text)
@@ -349,10 +353,11 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     words = _words(text)
     seen = Counter(keys)
     after: dict[int, list[tuple[etree._Element, str]]] = {}   # a line -> the blocks (and texts) after it
+    sources: list[etree._Element | None] = [None] * len(lines)   # where each line is in the page
     last: int | None = None
     last_el: etree._Element | None = None
     pending: list[tuple[etree._Element, str]] = []
-    for el, txt, key in zip(blocks, texts, keys):
+    for el, txt, key in zip(els, texts, keys):
         if not key:
             continue
         i = at.get(key)
@@ -364,14 +369,40 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
             around = set(last_el.iterancestors())
             common = next((a for a in el.iterancestors() if a in around), None)
             after[last] = [(p, t) for p, t in pending if _gap_prose(p, t, common)]
+        if sources[i] is None:
+            sources[i] = el
         pending = []
         last, last_el = i, el
     kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
-    put = {i: [f"- {t}" if p.tag == "li" else t for p, t in found if kinds[_block_kind(p)] >= 2]
-           for i, found in after.items()}
-    if sum(len(s) for found in put.values() for s in found) < GAP_MIN_GAIN * len(text):
-        return text
-    return "\n".join(x for i, line in enumerate(lines) for x in (line, *put.get(i, ())))
+    put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
+    if sum(len(t) for found in put.values() for _, t in found) < GAP_MIN_GAIN * len(text):
+        put = _bare_divs(put, blocks.container(sources, lines))
+        if not put:
+            return text
+    return "\n".join(x for i, line in enumerate(lines)
+                     for x in (line, *(f"- {t}" if p.tag == "li" else t for p, t in put.get(i, ()))))
+
+
+def _bare_prose(el: etree._Element, txt: str) -> bool:
+    """Whether a block missing from the extraction may be put back as a bare div of prose, by
+    what is cheap to read: a div of callout size ending a sentence, mostly outside links
+    (``_bare_divs``; two of one kind are needed)."""
+    return el.tag == "div" and len(txt) <= GAP_BOX_MAX_CHARS and dom.SENTENCE_END.search(txt) is not None \
+        and dom.link_text_len(el) <= GAP_PROSE_MAX_LINKS * len(txt)
+
+
+def _bare_divs(put: dict[int, list[tuple[etree._Element, str]]],
+               box: etree._Element | None) -> dict[int, list[tuple[etree._Element, str]]]:
+    """Of the blocks ``_prose_filled`` would put back, the bare ``<div>`` elements of text (no
+    paragraph, list or heading inside) in the article's container ``box``: trafilatura skips a
+    div of text by its tag alone where the container holds enough ``<p>`` text (a callout, a
+    note, an answer, a ranked item's description), so these need not add a fifth to the text; a
+    card beside the article (a calculator's pitch under the story) is outside its container."""
+    if box is None:
+        return {}
+    out = {i: [(p, t) for p, t in found if p.tag == "div" and any(a is box for a in p.iterancestors())]
+           for i, found in put.items()}
+    return {i: found for i, found in out.items() if found}
 
 
 def _gap_prose(el: etree._Element, txt: str, common: etree._Element | None) -> bool:

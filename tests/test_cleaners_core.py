@@ -196,3 +196,18 @@ def test_malformed_url_still_cleans_the_page() -> None:
     bad = clean_html(html, "http://[::1/2024/12/15/story/")
     assert isinstance(good, Article) and isinstance(bad, Article), bad
     assert bad.text == good.text
+
+
+def test_posts_quoted_in_bare_divs_inside_the_story_are_put_back_in_place() -> None:
+    # Each quoted post's words sit in a <div> of text alone among the story's <p>: trafilatura
+    # skips such a div by its tag (the story holds enough <p> text), and the two posts add less
+    # than a fifth to the text, too little for the put-back of other skipped blocks.
+    result = clean_html((FIXTURES / "quoted_posts.html").read_bytes(), "https://gazette.example/news/ferry-walkout")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("Stood on the pier for an hour"))
+    second = next(i for i, line in enumerate(lines) if line.startswith("Nobody on the crew wanted"))
+    assert lines[first - 1].startswith("Passengers who had queued since six")
+    assert lines[second - 1].startswith("The union's regional secretary")
+    # the page's cards beside the story, and the posts' short labels, stay out
+    assert "fare finder" not in result.text and "Island commuter" not in result.text
