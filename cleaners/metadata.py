@@ -151,16 +151,20 @@ _AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
 #: Doe"; in lower case before any name ("von Ulrike", "by BeauHD").
 _BYLINE_PREFIX = re.compile(rf"^(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
-#: The same label in the other news languages, and an author box's link to the writer's other posts:
-#: "Veröffentlicht von", "Geschrieben von", "Publié par", "Escrito por", "Scritto da", "Auteur :",
-#: "View all posts by", "Alle Beiträge von".
-_LEAD_LABEL_MORE = (r"(?:veröffentlicht|geschrieben|verfasst|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?"
-                    r"|(?:artikel|beitrag|text)\s+von\s*:|(?:publié|écrit|rédigé)\s+par|(?:escrito|publicado|redactado)\s+por"
-                    r"|(?:scritto|pubblicato)\s+da|auteure?s?\s*:|autore\s*:|interview\s*:"
-                    r"|(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by|(?:zeige\s+)?alle\s+beiträge\s+von")
-#: A label before a byline, kept apart from the names: "Written by:", "Text by", "Article by", "Authors:".
-_LEAD_LABEL = re.compile(rf"^(?:(?:{_BY_LEAD}|read more about)\s+by\b|"
-                         rf"read more about\b|{_AUTHOR_LABEL}\s*:|{_LEAD_LABEL_MORE})\s*:?\s*", re.I)
+#: Labels printed before a byline's names and no part of them, by language, one table for all:
+#: "Written by:", "Authors:", "Veröffentlicht von", "Publié par", "Escrito por", "Scritto da",
+#: "Auteur :", and an author box's link to the writer's other posts ("View all posts by"). A
+#: label is added here, to its language's row.
+_LEAD_LABELS = {
+    "en": (rf"(?:{_BY_LEAD}|read more about)\s+by\b", r"read more about\b", rf"{_AUTHOR_LABEL}\s*:", r"interview\s*:",
+           r"(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by"),
+    "de": (r"(?:veröffentlicht|geschrieben|verfasst|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?",
+           r"(?:artikel|beitrag|text)\s+von\s*:", r"(?:zeige\s+)?alle\s+beiträge\s+von"),
+    "fr": (r"(?:publié|écrit|rédigé)\s+par", r"auteure?s?\s*:"),
+    "es": (r"(?:escrito|publicado|redactado)\s+por",),
+    "it": (r"(?:scritto|pubblicato)\s+da", r"autore\s*:"),
+}
+_LEAD_LABEL = re.compile(rf"^(?:{'|'.join(p for row in _LEAD_LABELS.values() for p in row)})\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
 _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 
@@ -186,11 +190,14 @@ _BYLINE_NOISE = re.compile(
     # an address written after the name: "Jane Doe - https://janedoe.example"
     r"|\s*[-–|]?\s*\bhttps?://\S+"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
-#: Words a byline's date leaves behind once it is gone: "Jane Doe on", "Updated", "Published", a
-#: time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
-_NOISE_ENDS = re.compile(r"(?i)^(?:\s*(?:(?:last\s+)?updated|published|posted|on|am|den|le|stand)\b[\s,:]*)+"
-                         r"|(?:[\s,:]*\b(?:(?:last\s+)?updated|published|posted|on|am|um|pm|uhr|den|le|"
-                         r"[ecmp][sd]?t|gmt|utc|cet|cest|mes?z))+[\s.]*$")
+#: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
+#: "Published", "Jane Doe on"), and only at its start ("Stand:") or only at its end (a time's "pm",
+#: "Uhr" and zone: "Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
+_DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|on|am|den|le"
+_DATE_LEFTOVERS_START = r"stand"
+_DATE_LEFTOVERS_END = r"um|pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
+_NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
+                         rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|{_DATE_LEFTOVERS_END}))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
