@@ -95,7 +95,7 @@ def test_state_that_is_not_newsclean_s_databases(tmp_path: Path) -> None:
         assert (out / "state" / name).read_bytes() == junk and not (out / "manifests").exists()
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "state").write_text("x\n")   # the state directory's name taken by a file
-    _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "s")), 2, "state", "File exists")
+    _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "s")), 2, "state is a file, not a directory")
 
 
 def test_option_values_out_of_their_range(tmp_path: Path) -> None:
