@@ -966,6 +966,11 @@ def _name_printed_alone(tree: etree._Element, names: list[str]) -> list[str]:
     return names
 
 
+#: A whole name in the scripts that write one without a space (Chinese, Japanese, Korean: "山田太郎",
+#: "신현주"); Arabic, Hebrew, Thai or Devanagari put a space between the given and family name.
+_UNSPACED_NAME = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]{3,}")
+
+
 def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
     """The names of the elements of ``el`` that each hold a name alone, when the one name read
     from its whole text is just these, one after another: a byline printing its writers in
@@ -985,9 +990,10 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
             walker.skip_subtree()
             continue
         text = _short_text(e, AUTHOR_BOX_NAME_CHARS, " ")   # "<a>Tom Okafor</a><br><a>Ada ...": two
-        # two words or more in a cased script (_byline_name), three characters or more in one
-        # without case: "Rosa" + "Delacroix", "山田" + "太郎" (family and given name) are one name
-        if (text and len(text) >= 3 and _names(text) == [text] and _byline_name(text)
+        # two words or more, or one of three characters or more in a script that writes a name
+        # without a space: "Rosa" + "Delacroix", "محمد" + "علي", "山田" + "太郎" (given and family
+        # name) are one name
+        if (text and (len(text.split()) >= 2 or _UNSPACED_NAME.fullmatch(text)) and _names(text) == [text] and _byline_name(text)
                 and not _BY_WORD.search(text)):   # "Geschrieben von" + "Elisa Marvena": a label, a name
             parts.append(text)
             walker.skip_subtree()   # the name's own parts (a given and a family name) are not names

@@ -1046,7 +1046,11 @@ def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
     # one name written in two elements stays one, and a label in its own element is no writer
     for byline, want in (('<div class="byline"><span>Rosa</span> <span>Delacroix</span></div>', ["Rosa Delacroix"]),
                          ('<div class="byline"><span>Rosa</span><span>de la Cruz</span></div>', ["Rosa de la Cruz"]),
-                         ('<div class="author"><span>山田</span> <span>太郎</span></div>', ["山田 太郎"])):
+                         ('<div class="author"><span>山田</span> <span>太郎</span></div>', ["山田 太郎"]),
+                         # scripts without case that part a name's words with a space
+                         ('<div class="author"><span>محمد</span> <span>علي</span></div>', ["محمد علي"]),
+                         ('<div class="author"><span>דוד</span> <span>כהן</span></div>', ["דוד כהן"]),
+                         ('<div class="author"><span>राहुल</span> <span>शर्मा</span></div>', ["राहुल शर्मा"])):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
     label = '<div class="byline"><span>Geschrieben von</span> <span>Elisa Marvena</span></div>'
     assert "Geschrieben von" not in _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors
