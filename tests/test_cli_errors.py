@@ -165,9 +165,14 @@ def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("newsclean: failed: cannot write standard output"), proc.stderr
-    reader = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "sites"], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert reader.stdout is not None and reader.stdout.readline().startswith("SITE")
-    reader.stdout.close()   # the reader has what it wanted
-    _, err = reader.communicate(timeout=120)
-    assert reader.returncode == 1 and "Traceback" not in err and "Exception ignored" not in err, err
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)   # a reader that has gone (`| head` once it has what it wanted): every write fails
+    try:
+        proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "sites"], cwd=REPO,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
+        proc.stderr[-2000:]
