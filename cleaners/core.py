@@ -125,6 +125,11 @@ class _Run:
         self.done = step
 
 
+#: The longest the CPU timer is armed for at once, in seconds: setitimer refuses ~1e10 and more (a
+#: timeout of inf rejected every page as an OverflowError); the timer's handler arms it again.
+TIMER_MAX = 365 * 24 * 3600.0
+
+
 @contextmanager
 def _interrupt_at_deadline(run: _Run) -> Iterator[None]:
     """Raise :class:`_Timeout` inside whatever step is running when ``run``'s deadline passes:
@@ -140,13 +145,13 @@ def _interrupt_at_deadline(run: _Run) -> Iterator[None]:
     def on_timer(signum: int, frame: Any) -> None:
         left = run.deadline - time.thread_time()
         if left > 0:   # other threads' CPU counted too: not this thread's time yet
-            signal.setitimer(signal.ITIMER_PROF, max(left, 0.001))
+            signal.setitimer(signal.ITIMER_PROF, min(max(left, 0.001), TIMER_MAX))
             return
         raise _Timeout(f"in the step after {run.done} (interrupted)")
 
     previous = signal.signal(signal.SIGPROF, on_timer)
     try:
-        signal.setitimer(signal.ITIMER_PROF, max(run.deadline - time.thread_time(), 0.001))
+        signal.setitimer(signal.ITIMER_PROF, min(max(run.deadline - time.thread_time(), 0.001), TIMER_MAX))
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)

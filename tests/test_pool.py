@@ -308,6 +308,14 @@ def test_hang_and_crash_become_rejects_and_workers_are_replaced(monkeypatch) -> 
     assert stats.values[STAT_RESTARTS] == 3
 
 
+@pytest.mark.parametrize("timeout", [1e12, float("inf")])
+def test_a_pool_with_a_huge_timeout_cleans_and_closes(timeout: float) -> None:
+    # -s NEWSCLEAN_CLEAN_TIMEOUT=inf (or 1e12) was an OverflowError traceback when the run ended:
+    # the pool's close waited that long for its workers, longer than a thread's join can
+    results = run_all(PoolCleaner(TemplateBook(None), timeout, 1), jobs_for(2))
+    assert all(isinstance(r, Article) for r in results), results
+
+
 def test_a_page_is_not_rejected_for_the_machines_load(monkeypatch) -> None:
     """Issue #14 point 12. A worker kept off the CPU (the stall fault sleeps twice the timeout
     before cleaning, as a loaded machine deschedules a nice +5 worker) used to be killed by the

@@ -491,8 +491,8 @@ class WorkerPool:
         for _ in self.slots:
             self.tasks.put(None)
         deadline = time.monotonic() + self.max_timeout + KILL_GRACE + EXIT_WAIT + 1
-        for slot in self.slots:
-            slot.thread.join(max(0.1, deadline - time.monotonic()))
+        for slot in self.slots:   # a huge timeout (-s NEWSCLEAN_CLEAN_TIMEOUT=inf) is the longest wait there is
+            slot.thread.join(min(threading.TIMEOUT_MAX, max(0.1, deadline - time.monotonic())))
         for slot in self.slots:
             if slot.thread.is_alive():
                 slot.kill()
