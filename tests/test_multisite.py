@@ -171,8 +171,11 @@ def test_a_second_ctrl_c_ends_the_run_interrupted_and_the_process_exits(tmp_path
                 "-s", "NEWSCLEAN_CLEAN_WORKERS=1"]
         with started(args, {"NEWSCLEAN_SITES_DIR": str(sites_dir)}, tmp_path / "crawl.log") as proc:
             deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and not list((out / "articles").rglob(".part-*")):
+            open_parts: list[Path] = []
+            while time.monotonic() < deadline and not (open_parts := list((out / "articles").rglob(".part-*"))):
                 time.sleep(0.05)   # until a record is in a part not yet committed
+            # else the count below is 0 against 0 whatever the run says
+            assert open_parts, "no record in an open part to drop"
             proc.send_signal(signal.SIGINT)   # graceful
             time.sleep(0.2)
             proc.send_signal(signal.SIGINT)   # forced
