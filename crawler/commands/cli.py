@@ -669,7 +669,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
     c.add_argument("--max-articles", type=_whole_number(0), metavar="N",
-                   help="stop scheduling articles after N per site (0: the site's own bound)")
+                   help="stop scheduling articles after N per site (0: no bound, also over the site's own; default: the site's own)")
     c.add_argument("--warc", action="store_true",
                    help="archive every fetched response and its request in OUT/warc/ (NEWSCLEAN_WARC_ENABLED)")
     c.add_argument("--redis", metavar="URL",
