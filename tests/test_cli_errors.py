@@ -114,6 +114,11 @@ def test_option_values_out_of_their_range(tmp_path: Path) -> None:
               "--timeout must be more than 0")
     _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "--redis", "http://127.0.0.1:6379/"), 2,
               "not a Redis URL")
+    # a window reaching back before the first date there is: a traceback ('9999999999d'), or an
+    # error in each check of an article's date in the crawl ('999999999d')
+    for since in ("9999999999d", "999999999d", "99999999999999999999w"):
+        _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "--since", since), 2,
+                  f"--since: bad duration '{since}': it reaches back before the year 1")
     assert not (tmp_path / "o").exists() and not (tmp_path / "c.jsonl").exists()
 
 

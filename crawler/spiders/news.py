@@ -52,7 +52,13 @@ def parse_since(value: str | timedelta | None) -> timedelta | None:
     if not m:
         raise ValueError(f"bad duration {value!r}: use a number and a unit s/m/h/d/w, e.g. 2d")
     n, unit = int(m.group(1)), m.group(2)
-    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+    try:   # the window's start must be a date: '9999999999d' was a traceback, '999999999d' an
+        # error in every check of an article's date during the crawl
+        window = timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+        datetime.now(timezone.utc) - window
+    except OverflowError:
+        raise ValueError(f"bad duration {value!r}: it reaches back before the year 1") from None
+    return window
 
 
 def date_from_url(url: str) -> datetime | None:
