@@ -191,13 +191,16 @@ _BYLINE_NOISE = re.compile(
     r"|\s*[-–|]?\s*\bhttps?://\S+"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
-#: "Published", "Jane Doe on"), and only at its start ("Stand:") or only at its end (a time's "pm",
-#: "Uhr" and zone: "Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
-_DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|on|am|den|le"
+#: "Published", "Jane Doe on", "am": German "on" and a time's "AM"); the prepositions before a
+#: date ("on", "den", "le", "um") at the end in lower case only, where a capital is a surname's
+#: ("Thanh Le", "Hye-jin Um"); only at the start "Stand:", only at the end a time's "pm", "Uhr"
+#: and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
+_DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|am"
+_DATE_PREPOSITIONS = r"on|den|le"
 _DATE_LEFTOVERS_START = r"stand"
-_DATE_LEFTOVERS_END = r"um|pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
-_NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
-                         rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|{_DATE_LEFTOVERS_END}))+[\s.]*$")
+_DATE_LEFTOVERS_END = r"pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
+_NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|{_DATE_PREPOSITIONS}|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
+                         rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|um)|{_DATE_LEFTOVERS_END}))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 

@@ -1107,7 +1107,10 @@ def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
                          # Central European winter time is MEZ; a name's last word that only
                          # looks like a zone's letters ("Mes", "Ms") is the name's
                          ("Rosa Delacroix 03.01.2024, 15:23 MEZ", ["Rosa Delacroix"]),
-                         ("Rosa Mes 03.05.2024", ["Rosa Mes"]), ("Rosa Ms 03.05.2024", ["Rosa Ms"])):
+                         ("Rosa Mes 03.05.2024", ["Rosa Mes"]), ("Rosa Ms 03.05.2024", ["Rosa Ms"]),
+                         # a preposition before the date is in lower case; a surname has a capital
+                         ("Rosa Delacroix on May 3, 2024", ["Rosa Delacroix"]), ("Thanh Le 03.05.2024", ["Thanh Le"]),
+                         ("Hye-jin Um, May 3, 2024", ["Hye-jin Um"]), ("Anna Den 03.05.2024", ["Anna Den"])):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
         assert _md(_page(body=body)).authors == want, byline
     # a lead word in lower case before a one-word name: no part of it
