@@ -1000,8 +1000,24 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
                 and not _BY_WORD.search(text)):   # "Geschrieben von" + "Elisa Marvena": a label, a name
             parts.append(text)
             walker.skip_subtree()   # the name's own parts (a given and a family name) are not names
-    # each name read is one or more of them in a row ("A B and C" read as "A B", "C")
-    return parts if len(parts) > len(names) and " ".join(parts) == " ".join(names) else names
+    # each name read is one or more of them in a row ("A B and C" read as "A B", "C"); an author
+    # box's link or button among them ("<a>Jane Doe</a> <a>View Profile</a>") is no writer
+    if len(parts) <= len(names) or " ".join(parts) != " ".join(names):
+        return names
+    return [p for p in parts if not _box_action(p)] or names
+
+
+#: The words of an author box's links and buttons ("View Profile", "Follow Me", "Read More", "Full
+#: Bio", "Send Email", "Alle Artikel", "Voir le profil"): a part made of these alone is no name.
+_BOX_ACTION_WORDS = frozenset(
+    "view see read more full all bio profile follow me on send email e-mail mail contact author articles posts stories "
+    "subscribe website twitter facebook linkedin instagram "
+    "profil folgen mehr alle artikel beiträge kontakt autor zum "
+    "voir le la les suivre tous contacter ver perfil seguir más artículos todos".split())
+
+
+def _box_action(text: str) -> bool:
+    return all(w in _BOX_ACTION_WORDS for w in text.casefold().split())
 
 
 def _inner_names(el: etree._Element, names: list[str]) -> list[str]:

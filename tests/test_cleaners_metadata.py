@@ -1052,6 +1052,10 @@ def test_two_writers_in_elements_of_their_own_are_two_names() -> None:
                          ('<div class="author"><span>דוד</span> <span>כהן</span></div>', ["דוד כהן"]),
                          ('<div class="author"><span>राहुल</span> <span>शर्मा</span></div>', ["राहुल शर्मा"])):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == want, byline
+    # an author box's link or button beside the name is no second writer, nor part of the name
+    for action in ("<a>View Profile</a>", "<a>Follow Me</a>", "<span>Read Bio</span>", "<a>Alle Artikel</a>"):
+        byline = f'<div class="author"><a>Rosa Delacroix</a> {action}</div>'
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix"], byline
     label = '<div class="byline"><span>Geschrieben von</span> <span>Elisa Marvena</span></div>'
     assert "Geschrieben von" not in _md(_page(body=f"<h1>Harbour bridge vote</h1>{label}")).authors
 
