@@ -806,11 +806,23 @@ def _author_page_link(tree: etree._Element) -> list[str]:
         if _AUTHOR_HREF.search(a.get("href") or "") and not any(p.tag in ("nav", "footer") for p in a.iterancestors()):
             text = _author_link_name(a)
             if text:
-                # co-writers linked in the same line ("<a>Jane Doe</a> and <a>Tom Roe</a>")
-                more = (_author_link_name(b) for b in islice(a.itersiblings("a"), AUTHOR_LINKS - 1)
-                        if _AUTHOR_HREF.search(b.get("href") or ""))
-                return list(dict.fromkeys(n for t in (text, *more) if t for n in _names(t)))
+                # co-writers linked in the same line ("<a>Jane Doe</a> and <a>Tom Roe</a>"), each
+                # to a page of another writer: a second link to the same writer's page ("View
+                # Profile", "RSS Feed", "Next Page" of /author/jane-doe/...) names no one else
+                pages, names = {_writer_page(a)}, [text]
+                for b in islice(a.itersiblings("a"), AUTHOR_LINKS - 1):
+                    page = _writer_page(b)
+                    if page is not None and page not in pages:
+                        pages.add(page)
+                        names.append(_author_link_name(b) or "")
+                return list(dict.fromkeys(n for t in names if t for n in _names(t)))
     return []
+
+
+def _writer_page(a: etree._Element) -> str | None:
+    """The writer's page a link goes to ("/author/jane-doe" of "/author/jane-doe/feed"), or None."""
+    m = _AUTHOR_HREF.search(a.get("href") or "")
+    return m.group(0).casefold() if m else None
 
 
 #: Links to writers' pages read in one byline line.

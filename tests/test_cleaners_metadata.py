@@ -1084,6 +1084,11 @@ def test_co_writers_linked_in_one_line_are_all_authors() -> None:
     body = ('<h1>Harbour bridge vote</h1><div class="meta"><a href="/author/rosa-delacroix">Rosa Delacroix</a> '
             '<a href="/tag/harbour">Harbour News</a> <a href="/author/rosa-delacroix">Articles by Rosa</a></div>')
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
+    # more links to the same writer's page name no one else
+    for more in ('<a href="/author/rosa-delacroix/">View Profile</a>', '<a href="/author/rosa-delacroix/feed">RSS Feed</a>',
+                 '<a href="https://harbour.example/author/rosa-delacroix/page/2">Next Page</a>'):
+        body = f'<h1>Harbour bridge vote</h1><div class="meta"><a href="/author/rosa-delacroix">Rosa Delacroix</a> {more}</div>'
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], more
 
 
 def test_a_scripts_code_in_byline_markup_is_no_name() -> None:
