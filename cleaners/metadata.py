@@ -471,16 +471,13 @@ _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 _MORE_AUTHOR_META = ("parsely-author", "sailthru.author", "dc.creator")
 
 
-#: Labels of a twitter:labelN / twitter:dataN pair that give the writer (SEO plugins write
-#: "Written by" and the post's author on every post).
-_AUTHOR_LABELS = frozenset({"written by", "author", "by", "verfasst von", "geschrieben von", "auteur", "autor", "escrito por"})
-
-
 def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
-    """Names from the twitter:dataN whose twitter:labelN says it is the writer."""
+    """Names from the twitter:dataN whose twitter:labelN says it is the writer (SEO plugins write
+    "Written by" and the post's author on every post): "By" or a byline's label (_LEAD_LABELS)."""
     for n in range(1, 5):
         label = _first(meta, f"twitter:label{n}")
-        if label and label.casefold().rstrip(" :") in _AUTHOR_LABELS:
+        label = label.casefold().rstrip(" :") if label else ""
+        if label == "by" or label and _LEAD_LABEL.fullmatch(label + ":"):
             return _names(meta.get(f"twitter:data{n}"))
     return []
 

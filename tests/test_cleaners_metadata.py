@@ -724,6 +724,10 @@ def test_writer_named_by_a_labelled_twitter_data_pair() -> None:
     head = ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Rosa Delacroix">'
             '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 minutes">')
     assert _md(_page(head=head, ld={"@type": "WebPage", "name": "Harbour bridge vote"})).authors == ["Rosa Delacroix"]
+    # the byline labels of every language the byline readers know (_LEAD_LABELS)
+    for label in ("By", "Author:", "Verfasst von", "Auteur", "Escrito por", "Publié par", "Autorin"):
+        head = f'<meta name="twitter:label1" content="{label}"><meta name="twitter:data1" content="Rosa Delacroix">'
+        assert _md(_page(head=head)).authors == ["Rosa Delacroix"], label
     # a pair with another label names nobody
     head = '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
     assert _md(_page(head=head)).authors == []
