@@ -96,6 +96,21 @@ def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_on
     assert not list(tmp_path.iterdir())   # refused before anything was written
 
 
+def test_a_spider_attribute_near_no_argument_name_is_no_typo() -> None:
+    # Scrapy makes any other -a an attribute: only a name one letter from a spider argument is a
+    # typo; the catch-all of read_arguments (**_others) is none ('-a others=1': did you mean
+    # -a _others?)
+    from scrapy.settings import Settings
+
+    from newsclean.crawler.commands.crawl import check_spider
+    from newsclean.crawler.spiders.sites import SiteSpiderLoader
+
+    loader = SiteSpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["newsclean.crawler.spiders"]}).frozencopy())
+    check_spider(loader, "demo", {"others": "1", "user_agent": "x"})   # no SystemExit
+    with pytest.raises(SystemExit):
+        check_spider(loader, "demo", {"sinse": "2d"})
+
+
 def test_plain_scrapy_crawl_with_bad_settings_or_state_prints_one_line(tmp_path: Path) -> None:
     # newsclean crawl's checks of -s and of the state apply to plain scrapy crawl too: before,
     # each was a traceback of Scrapy's start (LOG_LEVEL, a fraction of a count) or of the spider's

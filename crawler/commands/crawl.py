@@ -42,7 +42,7 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
         _refuse(unknown_name(name, spider_loader.list(), kind="spider", listed_by="`scrapy list`"))
     if not issubclass(spidercls, NewsSpider):
         return
-    known = list(inspect.signature(NewsSpider.read_arguments).parameters)
+    known = [p for p in inspect.signature(NewsSpider.read_arguments).parameters if not p.startswith("_")]   # not **_others
     for arg in arguments:   # Scrapy makes any other -a an attribute: a misspelt one did nothing
         near = difflib.get_close_matches(arg, known, n=1) if arg not in known else []
         if near:
