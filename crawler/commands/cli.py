@@ -61,6 +61,12 @@ SCRAPY_COUNTS = frozenset({
     "DEPTH_LIMIT", "DEPTH_PRIORITY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "REDIRECT_MAX_TIMES",
     "RETRY_TIMES", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT",
 })
+#: newsclean's settings read as integers too: '2.5' or 'inf' there was a run that 'ended early:
+#: unknown' with nothing written (the output pipeline's start), or a bound that failed each check.
+NEWSCLEAN_COUNTS = frozenset({
+    "NEWSCLEAN_PART_MAX_RECORDS", "NEWSCLEAN_MAX_SITEMAPS", "NEWSCLEAN_MAX_SITEMAP_DEPTH",
+    "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES",
+})
 
 
 #: Settings whose numbers mean nothing at or below 0 (a part of 0 records, a timeout of 0 s) or
@@ -116,7 +122,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
         # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5), but
         # Scrapy's counts are read with getint: '2.5' or 'inf' would be a traceback inside Scrapy.
         parse = {bool: defaults.getbool, int: defaults.getfloat, float: defaults.getfloat}.get(type(default))
-        if name in SCRAPY_COUNTS:
+        counted = name in SCRAPY_COUNTS or name in NEWSCLEAN_COUNTS
+        if counted:
             parse = defaults.getint
         if parse is None:
             continue
@@ -126,7 +133,7 @@ def check_settings(overrides: dict[str, Any]) -> None:
                 raise ValueError("nan")   # float("nan") parses, and no bound, delay or count is NaN
         except (TypeError, ValueError):
             kind = ("true or false" if isinstance(default, bool)
-                    else "a number, a whole one," if name in SCRAPY_COUNTS else "a number")
+                    else "a number, a whole one," if counted else "a number")
             raise UsageError(f"bad -s {name}={value!r}: {kind} expected") from None
         if name in LOWEST:
             lowest, inclusive = LOWEST[name]
