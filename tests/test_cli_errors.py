@@ -64,8 +64,10 @@ def test_settings_out_of_their_range(tmp_path: Path) -> None:
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_CLEAN_TIMEOUT=-1"), 2, "more than 0")
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_RETRY_BACKOFF=-5"), 2, "at least 0")
     # newsclean's counts are whole numbers: a part of 2.5 records ran to 'ended early: unknown'
-    for count in ("NEWSCLEAN_PART_MAX_RECORDS=2.5", "NEWSCLEAN_PART_MAX_RECORDS=inf", "NEWSCLEAN_MAX_SITEMAPS=2.5"):
+    for count in ("NEWSCLEAN_PART_MAX_RECORDS=2.5", "NEWSCLEAN_PART_MAX_RECORDS=inf", "NEWSCLEAN_MAX_SITEMAPS=2.5",
+                  "NEWSCLEAN_CLEAN_WORKERS=2.5", "NEWSCLEAN_CLEAN_WORKERS=abc"):
         _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", count), 2, "a whole one")
+    _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_CLEAN_WORKERS=-1"), 2, "at least 0")
     # Scrapy's own: 0 concurrent requests hung the crawl, a negative size bound failed every
     # download with a traceback, a log file it cannot open was a traceback at its start
     _one_line(run_newsclean("crawl", "demo", "--out", out, "-s", "CONCURRENT_REQUESTS=0"), 2, "more than 0")

@@ -65,7 +65,7 @@ SCRAPY_COUNTS = frozenset({
 #: unknown' with nothing written (the output pipeline's start), or a bound that failed each check.
 NEWSCLEAN_COUNTS = frozenset({
     "NEWSCLEAN_PART_MAX_RECORDS", "NEWSCLEAN_MAX_SITEMAPS", "NEWSCLEAN_MAX_SITEMAP_DEPTH",
-    "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES",
+    "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES", "NEWSCLEAN_CLEAN_WORKERS",
 })
 
 
@@ -81,7 +81,8 @@ LOWEST: dict[str, tuple[float, bool]] = {
                      "NEWSCLEAN_MAX_SITEMAP_DEPTH", "NEWSCLEAN_MAX_SECTION_PAGES", "NEWSCLEAN_CCNEWS_RETRIES",
                      "NEWSCLEAN_CCNEWS_BACKOFF", "DOWNLOAD_DELAY", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE",
                      "RETRY_TIMES", "REDIRECT_MAX_TIMES", "DEPTH_LIMIT", "CLOSESPIDER_ITEMCOUNT",
-                     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT"), (0, True)),
+                     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT",
+                     "NEWSCLEAN_CLEAN_WORKERS"), (0, True)),
 }
 
 
@@ -117,7 +118,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
             raise UsageError(f"unknown setting {name}" + (f"; did you mean {near[0]}?" if near else "")
                              + " (see docs/settings.md)")
         default = defaults.get(name)
-        if not isinstance(value, str) or default is None:
+        # a count without a default (NEWSCLEAN_CLEAN_WORKERS: one per core) is checked once given
+        if not isinstance(value, str) or default is None and (name not in NEWSCLEAN_COUNTS or value == ""):
             continue
         # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5), but
         # Scrapy's counts are read with getint: '2.5' or 'inf' would be a traceback inside Scrapy.
