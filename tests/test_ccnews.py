@@ -385,3 +385,13 @@ def test_sigterm_with_pages_in_flight_ends_interrupted_and_a_rerun_completes(arc
     rerun = archive.run(out)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert urls(read_parts(out)) == Counter(archive.articles())
+
+
+def test_a_read_timeout_longer_than_the_clock_takes_is_no_bound(archive: Archive, tmp_path: Path) -> None:
+    # -s NEWSCLEAN_CCNEWS_TIMEOUT=inf (or 1e12) passed the setting's check (more than 0), and the
+    # first read was an OverflowError traceback: a socket's timeout takes ~9e9 s at most
+    for timeout in ("inf", "1e12"):
+        out = tmp_path / timeout
+        done = archive.run(out, "--domain", "alpha.example", "-s", f"NEWSCLEAN_CCNEWS_TIMEOUT={timeout}")
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+        assert urls(read_parts(out)) == Counter(archive.articles(("alpha.example",)))

@@ -81,6 +81,11 @@ def base_url(settings: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+#: The longest a read waits, in seconds: a socket's timeout refuses ~1e10 s and more
+#: (OverflowError); a longer -s NEWSCLEAN_CCNEWS_TIMEOUT ('inf') is no bound.
+LONGEST_WAIT = 365 * 24 * 3600.0
+
+
 @dataclass(frozen=True, slots=True)
 class Fetcher:
     """HTTP GETs with a read timeout and retries with exponential backoff."""
@@ -122,7 +127,8 @@ class Fetcher:
         headers = {"User-Agent": self.user_agent}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=self.timeout)
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                          timeout=min(self.timeout, LONGEST_WAIT))
         if offset and response.status != 206:
             left = offset
             while left:   # no Range support: skip what was read already
