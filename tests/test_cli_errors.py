@@ -186,3 +186,19 @@ def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
         os.close(write_end)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
         proc.stderr[-2000:]
+
+
+def test_a_ccnews_backoff_that_is_no_wait_is_refused_at_the_start(tmp_path: Path) -> None:
+    # NEWSCLEAN_CCNEWS_BACKOFF=inf (or 1e12) passed the check (at least 0) and the listing's first
+    # retry was an OverflowError traceback in its sleep. Nothing listens on the archive's port, so
+    # the old code reached that retry at once; the check now refuses it before any read.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    out = tmp_path / "o"
+    for backoff in ("inf", "1e12", "86401"):
+        _one_line(run_newsclean("ccnews", "--from", "2026-11-01", "--out", str(out),
+                                "-s", f"NEWSCLEAN_CCNEWS_BASE_URL=http://127.0.0.1:{port}/",
+                                "-s", f"NEWSCLEAN_CCNEWS_BACKOFF={backoff}"), 2,
+                  f"NEWSCLEAN_CCNEWS_BACKOFF='{backoff}'", "at most 86400")
+    assert not out.exists()

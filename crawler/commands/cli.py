@@ -84,6 +84,9 @@ LOWEST: dict[str, tuple[float, bool]] = {
                      "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT",
                      "NEWSCLEAN_CLEAN_WORKERS"), (0, True)),
 }
+#: Settings with a highest value too: a CC-NEWS backoff of 'inf' (or 1e12 s) was an OverflowError
+#: traceback at the first retry's sleep; more than a day before the first retry is no backoff.
+HIGHEST: dict[str, float] = {"NEWSCLEAN_CCNEWS_BACKOFF": 24 * 3600}
 
 
 def check_overrides(overrides: dict[str, Any]) -> None:
@@ -141,6 +144,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
             lowest, inclusive = LOWEST[name]
             if parse(name) < lowest or parse(name) == lowest and not inclusive:
                 raise UsageError(f"bad -s {name}={value!r}: {'at least' if inclusive else 'more than'} {lowest} expected")
+        if name in HIGHEST and parse(name) > HIGHEST[name]:
+            raise UsageError(f"bad -s {name}={value!r}: at most {HIGHEST[name]} expected")
     log_file = overrides.get("LOG_FILE")
     if isinstance(log_file, str) and log_file:
         try:   # Scrapy opens it at its start: a traceback there
@@ -467,6 +472,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     registry = load_registry()
     domains = _ccnews_domains(args, registry)
     overrides: dict[str, Any] = settings_overrides(args.set)
+    check_overrides(overrides)   # before the listing, which reads with them (run_crawl checks again)
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 
