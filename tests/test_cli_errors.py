@@ -3,6 +3,7 @@ traceback (README, Exit codes: 2 = usage or configuration error)."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -202,3 +203,18 @@ def test_a_ccnews_backoff_that_is_no_wait_is_refused_at_the_start(tmp_path: Path
                                 "-s", f"NEWSCLEAN_CCNEWS_BACKOFF={backoff}"), 2,
                   f"NEWSCLEAN_CCNEWS_BACKOFF='{backoff}'", "at most 86400")
     assert not out.exists()
+
+
+def test_more_cleaning_workers_than_four_a_core_are_refused(tmp_path: Path) -> None:
+    # -s NEWSCLEAN_CLEAN_WORKERS and clean --workers had no upper bound: 100000 started that many
+    # processes. The test gives one more than the bound (9 on 2 cores), which the old code ran.
+    too_many = str(4 * (os.cpu_count() or 1) + 1)
+    _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "-s", f"NEWSCLEAN_CLEAN_WORKERS={too_many}"),
+              2, f"NEWSCLEAN_CLEAN_WORKERS='{too_many}'", "at most", "(4 a core)")
+    assert not (tmp_path / "o").exists()
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<html><body><p>x</p></body></html>")
+    _one_line(run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--workers", too_many), 2,
+              "--workers must be at most", "(4 a core)")
+    assert not (tmp_path / "c.jsonl").exists()

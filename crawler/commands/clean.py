@@ -319,7 +319,7 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError
+    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, MOST_WORKERS, UsageError
 
     registry = load_registry()
     if args.site and args.site not in registry:
@@ -327,6 +327,8 @@ def clean_command(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if workers > MOST_WORKERS:
+        raise UsageError(f"--workers must be at most {MOST_WORKERS} (4 a core), got {workers}")
     if not args.timeout > 0:   # 0 or less rejected every page as a timeout
         raise UsageError(f"--timeout must be more than 0 seconds, got {args.timeout:g}")
     threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold

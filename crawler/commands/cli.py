@@ -84,9 +84,15 @@ LOWEST: dict[str, tuple[float, bool]] = {
                      "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT",
                      "NEWSCLEAN_CLEAN_WORKERS"), (0, True)),
 }
-#: Settings with a highest value too: a CC-NEWS backoff of 'inf' (or 1e12 s) was an OverflowError
-#: traceback at the first retry's sleep; more than a day before the first retry is no backoff.
-HIGHEST: dict[str, float] = {"NEWSCLEAN_CCNEWS_BACKOFF": 24 * 3600}
+#: The most cleaning processes a run starts (-s NEWSCLEAN_CLEAN_WORKERS, clean --workers): 100000
+#: started that many; more than four a core only wait for the CPU and hold memory.
+MOST_WORKERS = 4 * (os.cpu_count() or 1)
+#: Settings with a highest value too, and why: a CC-NEWS backoff of 'inf' (or 1e12 s) was an
+#: OverflowError traceback at the first retry's sleep; more than a day is no backoff.
+HIGHEST: dict[str, tuple[float, str]] = {
+    "NEWSCLEAN_CCNEWS_BACKOFF": (24 * 3600, "a day"),
+    "NEWSCLEAN_CLEAN_WORKERS": (MOST_WORKERS, "4 a core"),
+}
 
 
 def check_overrides(overrides: dict[str, Any]) -> None:
@@ -144,8 +150,9 @@ def check_settings(overrides: dict[str, Any]) -> None:
             lowest, inclusive = LOWEST[name]
             if parse(name) < lowest or parse(name) == lowest and not inclusive:
                 raise UsageError(f"bad -s {name}={value!r}: {'at least' if inclusive else 'more than'} {lowest} expected")
-        if name in HIGHEST and parse(name) > HIGHEST[name]:
-            raise UsageError(f"bad -s {name}={value!r}: at most {HIGHEST[name]} expected")
+        if name in HIGHEST and parse(name) > HIGHEST[name][0]:
+            highest, why = HIGHEST[name]
+            raise UsageError(f"bad -s {name}={value!r}: at most {highest} ({why}) expected")
     log_file = overrides.get("LOG_FILE")
     if isinstance(log_file, str) and log_file:
         try:   # Scrapy opens it at its start: a traceback there
