@@ -1367,14 +1367,38 @@ def shown_day_near_headline(tree: etree._Element) -> str | None:
 #: "更新日", "수정일"), read just before the day: pages that print numeric dates name the update too.
 #: CJK labels mostly end in a noun of their own (更新日 update day, 更新于 updated at, 更新时间
 #: update time, 수정일 day modified): no non-word character parts it from the verb, so the noun is
-#: part of the label.
-_UPDATE_LABEL = re.compile(r"(?i)(?:updated?|modified|revised|aktualisiert|geändert|actualizad[oa]|actualisé|"
-                           r"mis à jour|aggiornat[oa]|atualizad[oa]|bijgewerkt|zaktualizowano|обновлено|оновлено|"
-                           r"oppdatert|opdateret|uppdaterad|uppdaterat|päivitetty|aktualizováno|aktualizované|"
-                           r"aktualizace|güncelleme|güncellendi|güncellenme|diperbarui|dikemas kini|frissítve|"
-                           r"actualizat|cập nhật|ενημερώθηκε|ενημέρωση|"
-                           r"更新(?:日時|日|于|於|时间|時間|時刻)?|수정(?:일시|일|시간)?|업데이트)"
-                           r"\W*(?:on|am|le|el|il|em|op|den|kl|dne|pada|pe|tarihi|lúc)?\W*$")
+#: part of the label. By language, one table for all: a row's labels, and the words printed between
+#: a label and the day ("on", "am", "le", "tarihi"); any label may take any row's word. A label is
+#: added to its language's row.
+_UPDATE_LABELS = {
+    "en": ((r"updated?", "modified", "revised"), ("on",)),
+    "de": (("aktualisiert", "geändert"), ("am",)),
+    "es": ((r"actualizad[oa]",), ("el",)),
+    "fr": (("actualisé", "mis à jour"), ("le",)),
+    "it": ((r"aggiornat[oa]",), ("il",)),
+    "pt": ((r"atualizad[oa]",), ("em",)),
+    "nl": (("bijgewerkt",), ("op",)),
+    "pl": (("zaktualizowano",), ()),
+    "ru": (("обновлено",), ()),
+    "uk": (("оновлено",), ()),
+    "no": (("oppdatert",), ("kl",)),
+    "da": (("opdateret",), ("den", "kl")),
+    "sv": (("uppdaterad", "uppdaterat"), ("den",)),
+    "fi": (("päivitetty",), ()),
+    "cs": (("aktualizováno", "aktualizace"), ("dne",)),
+    "sk": (("aktualizované",), ()),
+    "tr": (("güncelleme", "güncellendi", "güncellenme"), ("tarihi",)),
+    "id": (("diperbarui",), ("pada",)),
+    "ms": (("dikemas kini",), ()),
+    "hu": (("frissítve",), ()),
+    "ro": (("actualizat",), ("pe",)),
+    "vi": (("cập nhật",), ("lúc",)),
+    "el": (("ενημερώθηκε", "ενημέρωση"), ()),
+    "zh, ja": ((r"更新(?:日時|日|于|於|时间|時間|時刻)?",), ()),
+    "ko": ((r"수정(?:일시|일|시간)?", "업데이트"), ()),
+}
+_UPDATE_LABEL = re.compile(rf"(?i)(?:{'|'.join(p for labels, _ in _UPDATE_LABELS.values() for p in labels)})"
+                           rf"\W*(?:{'|'.join(w for _, words in _UPDATE_LABELS.values() for w in words)})?\W*$")
 #: Characters before the printed day read for its label.
 _UPDATE_LABEL_CHARS = 30
 #: The same label printed after the day, as Japanese and Korean pages print it ("2023/03/20 更新",
