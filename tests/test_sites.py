@@ -360,3 +360,19 @@ print("READS", code, len(reads), sorted(set(reads.values())))
     line = run_python(code, timeout=180).splitlines()[-1]
     exit_code, files, counts = line.split(" ", 3)[1:]
     assert exit_code == "0" and int(files) == len(load_registry()) and counts == "[1]", line
+
+
+def test_a_spiders_arguments_are_read_and_any_other_is_an_attribute() -> None:
+    # NewsSpider.__init__ takes read_arguments' parameters by name (argument_names), the one list of
+    # the spider's arguments; Scrapy makes any other -a an attribute, and -a name the spider's name
+    from datetime import timedelta
+
+    from newsclean.crawler.spiders.news import NewsSpider
+
+    spider = NewsSpider(urls="https://a.example/news/", since="2d", max_articles="3", others="1", name="mine")
+    assert list(spider.site.domains) == ["a.example"]
+    assert (spider.since, spider.max_articles, spider.others, spider.name) == (timedelta(days=2), 3, "1", "mine")
+    assert not hasattr(spider, "urls") and not hasattr(spider, "base_url")   # read, not attributes
+    assert NewsSpider.argument_names() == ["site", "urls", "base_url", "since", "max_articles", "article_urls"]
+    with pytest.raises(ValueError, match="max_articles"):
+        NewsSpider(urls="https://a.example/", max_articles="-1")

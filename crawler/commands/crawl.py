@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import inspect
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -42,7 +41,7 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
         _refuse(unknown_name(name, spider_loader.list(), kind="spider", listed_by="`scrapy list`"))
     if not issubclass(spidercls, NewsSpider):
         return
-    known = [p for p in inspect.signature(NewsSpider.read_arguments).parameters if not p.startswith("_")]   # not **_others
+    known = NewsSpider.argument_names()
     for arg in arguments:   # Scrapy makes any other -a an attribute: a misspelt one did nothing
         near = difflib.get_close_matches(arg, known, n=1) if arg not in known else []
         if near:

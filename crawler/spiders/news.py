@@ -8,6 +8,7 @@ Links found on article pages are not followed: discovery documents bound the cra
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -77,20 +78,12 @@ class NewsSpider(scrapy.Spider):
     name = "adhoc"
     registered_site: Site | None = None   # set on the per-site subclasses (crawler/spiders/sites.py)
 
-    def __init__(
-        self,
-        site: Site | str | None = None,
-        urls: str | list[str] | None = None,
-        base_url: str | None = None,
-        since: str | timedelta | None = None,
-        max_articles: int | str | None = None,
-        article_urls: str | list[str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        """``kwargs``: the spider's arguments (``-a NAME=VALUE``), those of :meth:`read_arguments`
+        read there; Scrapy makes any other one an attribute (``name`` the spider's name)."""
+        arguments = {name: kwargs.pop(name) for name in self.argument_names() if name in kwargs}
         super().__init__(**kwargs)
-        resolved, self.since, self.max_articles, self.article_urls = self.read_arguments(
-            site=site, urls=urls, base_url=base_url, since=since, max_articles=max_articles,
-            article_urls=article_urls)
+        resolved, self.since, self.max_articles, self.article_urls = self.read_arguments(**arguments)
         self.site: Site = resolved
         self.allowed_domains = list(resolved.domains)
         self._articles_scheduled = 0
@@ -112,6 +105,11 @@ class NewsSpider(scrapy.Spider):
         self._section_pages = 0
         self._cuts_said: set[str] = set()
         self._admitted: set[str] = set()   # discovery URLs already let through (at most the bounds)
+
+    @classmethod
+    def argument_names(cls) -> list[str]:
+        """The spider's arguments: :meth:`read_arguments`' parameters (not its catch-all)."""
+        return [name for name in inspect.signature(cls.read_arguments).parameters if not name.startswith("_")]
 
     @classmethod
     def read_arguments(
