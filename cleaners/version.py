@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.7.0"   # 2026-12-05 (6th): blocks shown twice kept once; an author box ending the body dropped; section titles put back on pages without a container; the day printed under the headline over a declared day of another date; short author boxes and lone Korean/Japanese titles
+CLEANER_VERSION = "1.8.0"   # 2026-12-05 (7th): a run repeated inside one block of the body stays; bare-div prose inside the article container put back; author names: two writers in elements of their own, byline labels of more languages, roles and time words after a name; update labels of languages that print the day in digits
