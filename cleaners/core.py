@@ -65,7 +65,7 @@ class CleanOptions:
     use_htmldate: bool = True
     detect_language: bool = True
     #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.linescore`) as the
-    #: last body step. Off: on the held-out sites it did not carry over (README.md, "Learned block
+    #: last body step. Off: on the held-out sites it did not carry over (docs/quality.md, "Learned block
     #: scorer over text and markup").
     score_lines: bool = False
 

@@ -76,7 +76,7 @@ MARKUP_FEATURES = (
     *(f"cls_{family}" for family in CLASS_CUES),
 )
 #: Structural evidence that a line is not the article, each of which alone flags as many article
-#: lines as leaks (README.md, "Edge lines"), for the trees to combine: where its links and its
+#: lines as leaks (docs/quality.md, "Edge lines"), for the trees to combine: where its links and its
 #: block's links go (sign-up, subscribe, donate, contact targets; social-profile hosts; other
 #: hosts), its opening text shown elsewhere in the page, a break before it (an <hr>, a line of
 #: separator marks) and the breaks before and after it, italic alone, a form or a button in or

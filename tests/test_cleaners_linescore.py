@@ -376,7 +376,7 @@ def test_a_tail_scorer_drops_the_pitch_and_the_bio_and_stops_at_the_short_last_p
 def test_the_shipped_model_keeps_the_articles_short_last_paragraph(with_pitch: bool) -> None:
     """Switched on, the shipped model takes no line of the article, its short last paragraph
     included, with or without the pitch and the bio after it. (It leaves the pitch and the bio,
-    plain <p>s of the body's own kind: see README.md on what it does not reach.)"""
+    plain <p>s of the body's own kind: see docs/quality.md on what it does not reach.)"""
     off = clean_html(_tide_page(with_pitch), TIDE_URL)
     on = clean_html(_tide_page(with_pitch), TIDE_URL, options=CleanOptions(score_lines=True))
     article = off.text.split(LAST_PARAGRAPH)[0] + LAST_PARAGRAPH
@@ -466,7 +466,7 @@ def test_a_model_file_of_the_features_before_the_evidence_is_refused(tmp_path: P
 def test_the_shipped_model_keeps_the_last_paragraph_before_a_rule() -> None:
     """Switched on, the shipped model takes no line of the article above the <hr>. (It gives the
     pitch after it P = .23, under its threshold: WCXB's truth keeps such a closing pitch about as
-    often as it marks it; see README.md.)"""
+    often as it marks it; see docs/quality.md.)"""
     html, page = _ledger()
     on = clean_html(html, LEDGER_URL, options=CleanOptions(score_lines=True))
     assert on.text.split("\n")[:len(page.lines) - 1] == page.lines[:-1]
