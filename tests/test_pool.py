@@ -639,12 +639,21 @@ def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -
     probe.busy_since = probe.clock()
     watchdog = threading.Thread(target=probe._watch, daemon=True)
     watchdog.start()
-    # blocked until the watchdog has noted the stall, however late the loaded machine runs it
+    # Blocked until the watchdog has noted the stall inside the handler, however late the loaded
+    # machine runs it: a look while this thread still started the helper thread below (its
+    # Thread.start waits for the thread to run) noted that stack, and the report lacked the
+    # handler (1 run in ~50 under load); a look after the handler returned could note the test's
+    # own lines over it. The watchdog ends before the handler returns, so its last note stays.
     noted = threading.Event()
 
+    def in_handler() -> bool:
+        return probe.worst_stack is not None and any(f.name == "_a_stalling_handler" for f in probe.worst_stack[1])
+
     def note_when_noted() -> None:
-        while probe.worst_stack is None and watchdog.is_alive():
+        while not in_handler() and watchdog.is_alive():
             time.sleep(0.01)
+        probe._done.set()
+        watchdog.join()
         noted.set()
 
     threading.Thread(target=note_when_noted, daemon=True).start()
@@ -653,7 +662,6 @@ def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -
     assert __file__ not in linecache.cache
     with caplog.at_level(logging.WARNING, logger="newsclean.crawler.components.pool"):
         probe.stop()
-    watchdog.join(5)
     assert "_a_stalling_handler" in caplog.text and "the line the probe's report shows" in caplog.text
 
 
