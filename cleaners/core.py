@@ -352,36 +352,62 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     if sum(len(t) for _, t in missing) < GAP_MIN_GAIN * len(text) \
             and max(Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t)).values(), default=0) < 2:
         return text
-    keys = [_words(t) for t in texts]
     lines = normalize_lines(text)
-    at = _line_index(lines)
-    words = _words(text)
-    seen = Counter(keys)
+    line_keys = {line: _words(line) for line in lines}
+    at: dict[str, int] = {}   # as _line_index, from the same words
+    for i, line in enumerate(lines):
+        if key := line_keys[line]:
+            at.setdefault(key, i)
+    # words read only where needed: a block that is a line has that line's; the text's words and
+    # each block's count are read only for a block between two lines that passes _gap_prose
+    keys: list[str | None] = [None] * len(els)
+    seen: Counter[str] = Counter()
+    words = ""
+
+    def key_of(n: int) -> str:
+        if keys[n] is None:
+            t = texts[n]
+            keys[n] = line_keys[t] if t in line_keys else _words(t) if t else ""
+        return keys[n]
+
+    def pending_block(n: int) -> bool:   # said once on the page, and not in the extraction's words
+        nonlocal words
+        if not seen:
+            seen.update(key_of(m) for m in range(len(els)))
+            words = _words(text)
+        return keys[n] not in words and seen[keys[n]] == 1
+
     after: dict[int, list[tuple[etree._Element, str]]] = {}   # a line -> the blocks (and texts) after it
     sources: list[etree._Element | None] = [None] * len(lines)   # where each line is in the page
     last: int | None = None
     last_el: etree._Element | None = None
-    pending: list[tuple[etree._Element, str]] = []
-    for el, txt, key in zip(els, texts, keys):
+    between: list[int] = []   # blocks since the last line that are no line (pending if pending_block)
+    for n, el in enumerate(els):
+        key = key_of(n)
         if not key:
             continue
         i = at.get(key)
         if i is None:
-            if last is not None and key not in words and seen[key] == 1:
-                pending.append((el, txt))
+            if last is not None:
+                between.append(n)
             continue
-        if pending and i == last + 1:
+        if between and i == last + 1:
             around = set(last_el.iterancestors())
             common = next((a for a in el.iterancestors() if a in around), None)
-            after[last] = [(p, t) for p, t in pending if _gap_prose(p, t, common)]
+            found = [(els[m], texts[m]) for m in between if _gap_prose(els[m], texts[m], common) and pending_block(m)]
+            # an empty list replaces what an earlier run after the same line found only when some
+            # block between was pending
+            if found or (after.get(last) and any(pending_block(m) for m in between)):
+                after[last] = found
         if sources[i] is None:
             sources[i] = el
-        pending = []
+        between = []
         last, last_el = i, el
     kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
     put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
     if sum(len(t) for found in put.values() for _, t in found) < GAP_MIN_GAIN * len(text):
-        put = _bare_divs(put, blocks.container(sources, lines))
+        # nothing to put back: the article's container need not be found
+        put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
         if not put:
             return text
     return "\n".join(x for i, line in enumerate(lines)
@@ -642,8 +668,11 @@ def _block_lines(el: etree._Element) -> str:
     return "\n".join(out)
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def _contains(lines: list[str], text: str) -> bool:

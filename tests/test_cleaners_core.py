@@ -215,3 +215,31 @@ def test_posts_quoted_in_bare_divs_inside_the_story_are_put_back_in_place() -> N
     assert lines[second - 1].startswith("The union's regional secretary")
     # the page's cards beside the story, and the posts' short labels, stay out
     assert "fare finder" not in result.text and "Island commuter" not in result.text
+
+
+def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() -> None:
+    # _prose_filled reads a block's words only where needed (104d95c's successor); it must keep
+    # what reading them all gave: where the article's lines come twice on the page (a repeat
+    # below the story), the blocks found after a line are those of its last run, even when that
+    # run holds only a block that is no prose (here one note stays, too few of its kind).
+    from lxml import html as lh
+
+    from newsclean.cleaners import core
+    lines = ["The council met on Monday to discuss the harbour plan in detail.",
+             "Residents spoke for an hour about the new ferry timetable.",
+             "The mayor promised an answer by the end of the month.",
+             "A vote is expected in the spring after a second hearing."]
+    notes = ["Note: the harbour plan was first proposed in 2019 and has been revised twice since, most "
+             "recently after the storm season of last year.",
+             "Note: the ferry timetable changes apply to the winter months only and are reviewed each "
+             "year by the transport committee of the council."]
+    story = (f"<p>{lines[0]}</p><div class='note'>{notes[0]}</div><p>{lines[1]}</p>"
+             f"<p>{lines[2]}</p><div class='note'>{notes[1]}</div><p>{lines[3]}</p>")
+    repeat = f"<p>{lines[0]}</p><div class='aside'>Short aside.</div><p>{lines[1]}</p>"
+    text = "\n".join(lines)
+
+    def filled(body: str) -> str:
+        return core._prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
+
+    assert filled(story).split("\n") == [lines[0], notes[0], lines[1], lines[2], notes[1], lines[3]]
+    assert filled(story + repeat) == text
