@@ -125,7 +125,10 @@ def test_killed_run_then_rerun_loses_and_duplicates_nothing(archive: Archive, tm
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any(h.path == "/" + third for h in archive.server.hits):
         time.sleep(0.05)
-    time.sleep(3)   # the pages before the stall go through the pipelines
+    # The pages before the stall go through the pipelines: killed once a part of the third file
+    # is committed (a fixed 3 s could be too short for them on a loaded machine)
+    while time.monotonic() < deadline and not any(r["cleaning"]["source"]["warc"] == third for r in read_parts(out)):
+        time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = read_parts(out)
@@ -314,7 +317,10 @@ def test_killed_redis_worker_gives_its_file_back(archive: Archive, redis_url: st
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any(h.path == "/" + second for h in archive.server.hits):
         time.sleep(0.05)
-    time.sleep(3)   # the pages before the stall go through the pipelines, some parts commit
+    # The pages before the stall go through the pipelines: killed once a part of the second file
+    # is committed (a fixed 3 s could be too short for them on a loaded machine)
+    while time.monotonic() < deadline and not any(r["cleaning"]["source"]["warc"] == second for r in read_parts(a.out)):
+        time.sleep(0.05)
     a.proc.send_signal(signal.SIGKILL)
     a.proc.wait()
     from_a = read_parts(a.out)
