@@ -354,10 +354,7 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
         return text
     lines = normalize_lines(text)
     line_keys = {line: _words(line) for line in lines}
-    at: dict[str, int] = {}   # as _line_index, from the same words
-    for i, line in enumerate(lines):
-        if key := line_keys[line]:
-            at.setdefault(key, i)
+    at = _line_index(lines, line_keys)
     # words read only where needed: a block that is a line has that line's; the text's words and
     # each block's count are read only for a block between two lines that passes _gap_prose
     keys: list[str | None] = [None] * len(els)
@@ -532,12 +529,13 @@ def _links_outside_paragraphs(block: etree._Element) -> bool:
     return False
 
 
-def _line_index(lines: list[str]) -> dict[str, int]:
-    """Each line's words -> the index of its first line. A wordless line ('* * *') is left out:
-    it would anchor any other wordless line or element (an empty <p>)."""
+def _line_index(lines: list[str], keys: dict[str, str] | None = None) -> dict[str, int]:
+    """Each line's words -> the index of its first line (``keys``: each line's words, where the
+    caller has read them). A wordless line ('* * *') is left out: it would anchor any other
+    wordless line or element (an empty <p>)."""
     at: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if key := _words(line):
+        if key := (keys[line] if keys is not None else _words(line)):
             at.setdefault(key, i)
     return at
 
