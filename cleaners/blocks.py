@@ -80,7 +80,7 @@ def placed_lines(tree: etree._Element, lines: list[str]) -> tuple[list[etree._El
     out: list[etree._Element | None] = []
     shown: list[int] = []
     for line in lines:
-        s = line[2:] if line.startswith("- ") else line   # a list item's mark
+        s = _unmarked(line)
         key = s[:KEY_CHARS]
         el = at.get(key)
         if el is None:
@@ -98,6 +98,11 @@ def placed_lines(tree: etree._Element, lines: list[str]) -> tuple[list[etree._El
     return out, shown
 
 
+def _unmarked(line: str) -> str:
+    """A line without its list item's mark ("- "), as the page prints it."""
+    return line[2:] if line.startswith("- ") else line
+
+
 def _opening_text(el: etree._Element) -> str | None:
     """The text an element opens with (its own, else its first descendant's), or None."""
     t = el.text
@@ -112,14 +117,15 @@ def repeated_in_one_block(tree: etree._Element, run: list[str]) -> bool:
     parent (the stanzas of a song, a program shown whole after its parts, a plan's days in one
     list). A block shown twice, a tab's panel and its copy for phones, has each copy in a
     container of its own. False when no line opens two elements (no evidence)."""
-    keys = {_key(line[2:] if line.startswith("- ") else line) for line in run}
+    keys = [_key(_unmarked(line)) for line in run]
+    wanted = set(keys)
     found: dict[str, list[etree._Element]] = {}
     for el in tree.iter(*OPENING_TAGS):
         t = _opening_text(el)
-        if t is not None and (key := _key(t)) in keys:
+        if t is not None and (key := _key(t)) in wanted:
             found.setdefault(key, []).append(el)
-    for line in run:
-        els = found.get(_key(line[2:] if line.startswith("- ") else line), [])
+    for key in keys:
+        els = found.get(key, [])
         if len(els) >= 2:
             parent = els[0].getparent()
             return all(el.getparent() is parent for el in els[1:])
