@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -259,9 +260,11 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _href_host(href: str) -> str:
-    if "//" not in href[:12]:
+    """The host a link's address names ("" for a relative one, or one that is no address)."""
+    try:
+        return urlsplit(href).hostname or ""
+    except ValueError:   # "http://[::1/x"
         return ""
-    return href.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
 
 
 def _links(el: Any, host: str) -> tuple[float, float, float]:
