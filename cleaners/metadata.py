@@ -149,8 +149,11 @@ _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited
 #: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
 _AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
-#: Doe"; in lower case before any name ("von Ulrike", "by BeauHD").
-_BYLINE_PREFIX = re.compile(rf"^(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
+#: Doe"; in lower case before any name ("von Ulrike", "by BeauHD"). Not "von" before a particle
+#: (der, den, dem, des, zu): that is the first word of a family name ("von der Leyen", "von dem
+#: Bussche"), not the German "by".
+_BYLINE_PREFIX = re.compile(rf"^(?!von\s+(?:der|den|dem|des|zu)\s)"
+                            rf"(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
 #: Labels printed before a byline's names and no part of them, by language, one table for all:
 #: "Written by:", "Authors:", "Veröffentlicht von", "Publié par", "Escrito por", "Scritto da",
 #: "Auteur :", and an author box's link to the writer's other posts ("View all posts by"). A
@@ -193,13 +196,16 @@ _BYLINE_NOISE = re.compile(
 #: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
 #: "Published", "Jane Doe on", "am": German "on" and a time's "AM"); the prepositions before a
 #: date ("on", "den", "le", "um") at the end in lower case only, where a capital is a surname's
-#: ("Thanh Le", "Hye-jin Um"); only at the start "Stand:", only at the end a time's "pm", "Uhr"
-#: and zone ("Last updated 3:15 PM CT", "am 3.5.2024, 15:23 Uhr").
+#: ("Thanh Le", "Hye-jin Um"), at the start capitalised only where no capitalised word follows ("Le
+#: 3 mai par Jean" leaves "Le par Jean"; "Le Thanh Hai", "Den Haag" are names); only at the start
+#: "Stand:", only at the end a time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am
+#: 3.5.2024, 15:23 Uhr").
 _DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|am"
 _DATE_PREPOSITIONS = r"on|den|le"
 _DATE_LEFTOVERS_START = r"stand"
 _DATE_LEFTOVERS_END = r"pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
-_NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|{_DATE_PREPOSITIONS}|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
+_NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS})|(?:{_DATE_PREPOSITIONS})(?!\s+(?-i:[A-ZÀ-Þ]))"
+                         rf"|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
                          rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|um)|{_DATE_LEFTOVERS_END}))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 

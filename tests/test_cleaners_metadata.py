@@ -1131,6 +1131,26 @@ def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">by BeauHD</div>')).authors == ["BeauHD"]
 
 
+def test_name_particles_stay_with_the_family_name() -> None:
+    # "von" before a particle opens a family name, not the German "by"; a capitalised "Le" or "Den"
+    # before a name is a name's first word, not a date's leftover; other particles stay as written
+    for byline, want in (("von der Leyen", ["von der Leyen"]), ("Von der Leyen", ["Von der Leyen"]),
+                         ("Autor: von der Leyen", ["von der Leyen"]), ("von dem Bussche", ["von dem Bussche"]),
+                         ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+                         ("Von Ursula von der Leyen", ["Ursula von der Leyen"]),
+                         ("Le Thanh Hai 03.05.2024", ["Le Thanh Hai"]), ("Den Haag Redaktion 3.5.2024", ["Den Haag Redaktion"]),
+                         ("By de la Cruz", ["de la Cruz"]), ("Rosa van der Berg 3.5.2024", ["Rosa van der Berg"]),
+                         ("Leonardo da Vinci", ["Leonardo da Vinci"]), ("Ahmed bin Salman", ["Ahmed bin Salman"]),
+                         ("Omar al-Bashir", ["Omar al-Bashir"]), ("Carlos del Rio", ["Carlos del Rio"]),
+                         # a leftover of a date is no name still, and "von" before a name is "by"
+                         ("Le 3 mai 2024 par Jean Dupont", ["Jean Dupont"]), ("von Ulrike", ["Ulrike"]),
+                         ("Von Rosa Delacroix", ["Rosa Delacroix"])):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == want, byline
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
+        assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
