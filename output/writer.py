@@ -346,7 +346,16 @@ class AtomicFile:
         try:
             self.fh.write(data)
         except OSError as exc:
-            raise _output_error(Path("standard output" if self.name == STDIO else self.name), exc) from exc
+            raise self.error(exc) from exc
+
+    def error(self, exc: OSError) -> OutputError:
+        """``exc``, met writing :attr:`fh`, as the OutputError naming where it was written (a
+        writer that takes ``fh`` itself, such as pyarrow's, raises OSErrors that name no file)."""
+        if self.name != STDIO:
+            return _output_error(Path(self.name), exc)
+        if self.fh is sys.stdout.buffer:
+            return _output_error(Path("standard output"), exc)
+        return _output_error(Path(f"standard output's spool in {tempfile.gettempdir()}"), exc)
 
     def commit(self) -> None:
         """Make the output visible: rename it into place (or copy the spooled bytes to stdout)."""
@@ -365,7 +374,7 @@ class AtomicFile:
             _fsync_dir(Path(self.name).parent)
         except OSError as exc:
             self.discard()
-            raise _output_error(Path(self.name), exc) from exc
+            raise _output_error(Path("standard output" if self.tmp is None else self.name), exc) from exc
 
     def discard(self) -> None:
         """Drop what was written (a stdout stream keeps what it already sent)."""

@@ -4,12 +4,16 @@ traceback (README, Exit codes: 2 = usage or configuration error)."""
 from __future__ import annotations
 
 import os
+import shlex
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
-from .conftest import call_newsclean, run_newsclean
+from .conftest import REPO, call_newsclean, run_newsclean
 
 
 def _one_line(proc, code: int, *words: str) -> None:
@@ -162,22 +166,20 @@ def test_merge_manifests_refuses_missing_and_unrelated_manifests(tmp_path: Path)
 def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
     # `newsclean sites > /dev/full` (a full disk under a redirect) was an OSError traceback from a
     # print, `clean -o - > /dev/full` one from the record writer; a closed pipe (`| head`) likewise
-    import subprocess
-    import sys
-
-    from .conftest import REPO
-
     from newsclean.crawler.commands.demo import DEMO_SITE
 
-    for args in (["sites"], ["clean", str(DEMO_SITE / "stories"), "-o", "-", "--workers", "1"]):
+    from .test_corpus_output import make_record
+
+    corpus = tmp_path / "c.jsonl"   # export's Parquet, spooled, then copied out: 'cannot write -' before
+    corpus.write_bytes(b"".join(orjson.dumps(make_record(n)) + b"\n" for n in range(3)))
+    for args in (["sites"], ["clean", str(DEMO_SITE / "stories"), "-o", "-", "--workers", "1"],
+                 ["export", str(corpus), "--parquet", "-"]):
         with open("/dev/full", "w") as full:
             proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO,
                                   stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("newsclean: failed: cannot write standard output"), proc.stderr
-    import os
-
     read_end, write_end = os.pipe()
     os.close(read_end)   # a reader that has gone (`| head` once it has what it wanted): every write fails
     try:
@@ -187,6 +189,34 @@ def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
         os.close(write_end)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
         proc.stderr[-2000:]
+
+
+def test_a_full_disk_under_an_output_file_is_not_called_standard_output(tmp_path: Path) -> None:
+    # cli.main took any ENOSPC/EIO/EPIPE OSError without a file name for standard output's: pyarrow's
+    # ENOSPC writing an export said 'cannot write standard output' while stdout was a pipe with
+    # nothing wrong. A real full disk: a private 4 KB tmpfs (a user namespace, no root).
+    from newsclean.crawler.hostile.cases_bounds import small_disk_available
+
+    from .test_corpus_output import make_record
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not small_disk_available(disk):
+        pytest.skip("no private tmpfs here (unshare --user --mount is not allowed)")
+    corpus = tmp_path / "c.jsonl"   # words that do not compress away: more than the disk holds
+    corpus.write_bytes(b"".join(orjson.dumps(make_record(n, text=" ".join(f"w{n * 7919 + j * 104729}" for j in range(2000))))
+                                + b"\n" for n in range(5)))
+    target = disk / "c.parquet"
+    export = shlex.join([sys.executable, "-m", "newsclean.crawler.commands.cli", "export", str(corpus),
+                         "--parquet", str(target)])
+    script = f"mount -t tmpfs -o size=4k tmpfs {shlex.quote(str(disk))} && {export}; echo \"exit $?\"; ls -A {shlex.quote(str(disk))}"
+    proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], cwd=REPO,
+                          capture_output=True, text=True, timeout=180)
+    lines = proc.stdout.strip().splitlines()
+    assert lines and lines[0] == "exit 1", (proc.stdout, proc.stderr[-2000:])
+    assert lines[1:] == []                      # nothing left on the disk: no torn file, no temporary one
+    assert "Traceback" not in proc.stderr and "standard output" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.strip().splitlines()[-1] == f"newsclean: failed: cannot write {target}: disk full", proc.stderr
 
 
 def test_a_ccnews_backoff_that_is_no_wait_is_refused_at_the_start(tmp_path: Path) -> None:

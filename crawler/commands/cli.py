@@ -780,7 +780,53 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class StdoutError(Exception):
+    """A write to standard output failed (a full or failing device, a pipe its reader closed).
+    Told from the same errors of an output file by where it happened: a write through
+    :class:`_GuardedStdout`, not by its errno."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc.strerror or str(exc))
+        self.errno, self.strerror = exc.errno, exc.strerror or str(exc)
+
+
+class _GuardedStdout:
+    """``sys.stdout`` while :func:`main` runs: its write errors raised as :class:`StdoutError`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise StdoutError(exc) from exc
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise StdoutError(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:   # fileno, isatty, buffer, encoding...
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)   # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            sys.stdout = stdout
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from newsclean.crawler.state import StateError
     from newsclean.crawler.state.lock import LockedError
     from newsclean.crawler.state.redis_state import RedisUnavailable
@@ -791,7 +837,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()   # what is still buffered fails here, said, not at the interpreter's exit
+        return code
     except (UsageError, SiteConfigError, UnknownSiteError, StateError) as exc:
         print(mask_credentials(f"newsclean: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
@@ -804,9 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:   # cannot write an output (disk full, permission...): one line
         print(mask_credentials(f"newsclean: failed: {exc.strerror or exc}"), file=sys.stderr)
         return EXIT_DEGRADED
-    except OSError as exc:
-        if exc.filename is not None or exc.errno not in _STDOUT_ERRNOS:
-            raise
+    except StdoutError as exc:
         # standard output is a full or failing device (said in one line, not a traceback) or a pipe
         # its reader closed (`| head`: it has what it wanted, nothing said); nothing more is written
         # to it (the interpreter's last flush would fail again)
@@ -814,13 +860,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.errno != errno.EPIPE:
             print(f"newsclean: failed: cannot write standard output: {exc.strerror}", file=sys.stderr)
         return EXIT_DEGRADED
+    except OSError as exc:
+        if exc.errno not in _DEVICE_ERRNOS:
+            raise
+        # a full or failing disk that its writer did not name (each output's own errors name it):
+        # said as it is, not taken for standard output's
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"newsclean: failed: {exc.strerror}{where}", file=sys.stderr)
+        return EXIT_DEGRADED
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
-#: Errors of a write to standard output (a print): a pipe closed by its reader, a full or failing device.
-_STDOUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT})
+#: Errors of a full or failing device: one line wherever they come from, never a traceback.
+_DEVICE_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT})
 
 
 def run() -> NoReturn:

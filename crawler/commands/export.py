@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsclean.output import STDIO, AtomicFile
+from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
 from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of
 
@@ -33,7 +33,12 @@ def export_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{target}: cannot create its directory: {exc.strerror}") from None
     out = AtomicFile(target, spool=True)   # Parquet is valid only whole: stdout gets it at the end
     try:
-        count = export_parquet(articles, out.fh, reader)
+        try:
+            count = export_parquet(articles, out.fh, reader)
+        except OutputError:
+            raise
+        except OSError as exc:   # pyarrow writes out.fh itself: its ENOSPC names no file
+            raise out.error(exc) from exc
         out.commit() if count else out.discard()
     except BaseException:
         out.discard()
