@@ -8,7 +8,7 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     more article prose than it kept (cleaners.wild_text); where it found no article container, its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
-    edge lines from outside the article's container (cleaners.blocks) -> line rules ->
+    edge lines from outside the article's container (cleaners.blocks; again once a repeated run goes) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
@@ -997,6 +997,11 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body, n = line_rules.drop_repeated_runs(body, in_one_block=(
         functools.partial(blocks.repeated_in_one_block, tree) if method == "trafilatura" else None))
     run.count("repeated_runs", n)
+    if n and method == "trafilatura":
+        # a page that prints its article twice (a copy for phones): the first copy's end, a
+        # pitch beside it, was mid-body at the edge step, and is the body's tail now
+        body, n = blocks.drop_outside_edges(tree, body)
+        run.count("outside_container", n)
     if templates is not None:
         body, n = templates.filter_lines(body)
         run.count("templates", n)

@@ -6,11 +6,14 @@ prose in a block of its own, an intro paragraph above the body)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.blocks import drop_outside_edges, line_sources
 from newsclean.cleaners.core import parse
 
 URL = "https://blog.example.com/guides/roof-repair-costs/"
+FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 
 PARAS = [
     "Replacing a handful of cracked tiles is the cheapest repair most owners will face, and in our "
@@ -127,3 +130,17 @@ def test_the_articles_last_line_repeated_below_it_stays() -> None:
     tree = parse(f"<html><body><ul><li><p>{PARAS[0]}</p></li></ul><footer><p>{PARAS[0]}</p></footer></body></html>")
     assert [el.tag for el in line_sources(tree, [PARAS[0]])] == ["p"]
     assert line_sources(tree, [PARAS[0]])[0].getparent().tag == "li"
+
+
+def test_a_card_after_the_first_of_two_copies_of_the_article_goes() -> None:
+    # The page prints the article twice (a second layout the site's builder keeps for other
+    # visitors), each copy with a newsletter card beside it. At the edge step the first copy's card
+    # sat mid-body, before the second copy; once the copy goes as a repeated run, it is the tail,
+    # and it comes from outside the article's container like any pitch under the article.
+    result = clean_html((FIXTURES / "article_shown_twice.html").read_text("utf-8"), URL)
+    assert isinstance(result, Article), result
+    _assert_article(result.text)
+    assert "roofing letter" not in result.text
+    assert "delivered to your inbox" not in result.text
+    assert result.text.rstrip().endswith(PARAS[-1])
+    assert result.removed["repeated_runs"] > 0
