@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, SqliteArticleStore
+from newsclean.crawler.state.store import (LONGEST_RETRY_WAIT, ArticleStore, FetchDecision, Fetched, RetryPolicy,
+                                          SqliteArticleStore, stamp)
 
 from .conftest import read_parts, run_newsclean
 from .test_incremental import FAST, LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
@@ -148,3 +149,31 @@ def test_a_page_whose_cleaning_worker_crashed_is_retried(site: LocalNewsSite, tm
     second = crawl(site, out, "-s", "NEWSCLEAN_RETRY_BACKOFF=0")       # the sitemap answers 304
     assert site.article_hits(mark) == [site.path(5)], second.stderr[-2000:]
     assert len(read_parts(out)) == site.n
+
+
+def test_a_retry_backoff_past_any_date_is_refused_at_the_start(site: LocalNewsSite, tmp_path: Path) -> None:
+    # NEWSCLEAN_RETRY_BACKOFF had no upper bound: 'inf' or 1e12 s passed the check and the first
+    # failed fetch was an OverflowError in the spider (a date past year 9999): the run said 'ok',
+    # exit 0, and the failed page was never scheduled again (newsclean/retry/scheduled absent).
+    site.server.force_status(site.path(2), 503)
+    out = tmp_path / "out"
+    for backoff in ("inf", "1e12", str(LONGEST_RETRY_WAIT + 1)):
+        proc = crawl(site, out, "-s", f"NEWSCLEAN_RETRY_BACKOFF={backoff}")
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr[-2000:]
+        assert proc.stderr.startswith(f"newsclean: error: bad -s NEWSCLEAN_RETRY_BACKOFF='{backoff}': at most"), \
+            proc.stderr
+    assert not out.exists()
+    # the longest backoff taken is a real wait, scheduled as such
+    crawl(site, out, "-s", f"NEWSCLEAN_RETRY_BACKOFF={LONGEST_RETRY_WAIT}")
+    assert manifests(out)[-1]["counts"]["newsclean/retry/scheduled"] == 1
+
+
+def test_no_wait_between_tries_is_longer_than_the_longest() -> None:
+    # The doubling went past any date too: backoff 600 s, the 40th failure in a row (with
+    # NEWSCLEAN_RETRY_MAX_ATTEMPTS=100) was an OverflowError, its failure not recorded.
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    policy = RetryPolicy(backoff=600, max_attempts=100)
+    assert policy.after_failure(3, now) == (stamp(now + timedelta(seconds=2400)), None)
+    for attempts in (30, 40, 99):
+        assert policy.after_failure(attempts, now) == (stamp(now + timedelta(seconds=LONGEST_RETRY_WAIT)), None)
+    assert policy.after_failure(100, now) == (None, stamp(now))

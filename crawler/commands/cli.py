@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
+
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -88,9 +90,12 @@ LOWEST: dict[str, tuple[float, bool]] = {
 #: started that many; more than four a core only wait for the CPU and hold memory.
 MOST_WORKERS = 4 * (os.cpu_count() or 1)
 #: Settings with a highest value too, and why: a CC-NEWS backoff of 'inf' (or 1e12 s) was an
-#: OverflowError traceback at the first retry's sleep; more than a day is no backoff.
+#: OverflowError traceback at the first retry's sleep; more than a day is no backoff. A crawl's
+#: retry backoff of 'inf' (or 1e12 s) was an OverflowError at the first failed fetch (a date past
+#: year 9999), the page never scheduled again.
 HIGHEST: dict[str, tuple[float, str]] = {
     "NEWSCLEAN_CCNEWS_BACKOFF": (24 * 3600, "a day"),
+    "NEWSCLEAN_RETRY_BACKOFF": (LONGEST_RETRY_WAIT, "a year"),
     "NEWSCLEAN_CLEAN_WORKERS": (MOST_WORKERS, "4 a core"),
 }
 

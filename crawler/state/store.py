@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
+#: The longest wait before a failed page is tried again, however often it failed: the doubling
+#: went past any date (600 s at the 40th failure in a row: an OverflowError, the failure not
+#: recorded); also the highest NEWSCLEAN_RETRY_BACKOFF taken.
+LONGEST_RETRY_WAIT = 365 * 24 * 3600
+
 #: Columns for failed fetches: failures in a row, when the next try is due, when given up.
 RETRY_COLUMNS = {"attempts": "INTEGER NOT NULL DEFAULT 0", "retry_after": "TEXT", "gave_up": "TEXT"}
 
@@ -68,8 +73,9 @@ RETRY_COLUMNS = {"attempts": "INTEGER NOT NULL DEFAULT 0", "retry_after": "TEXT"
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """When a page whose fetch failed (fetch error, timeout, cleaning worker crash) is tried
-    again: after ``backoff`` seconds, doubled at each failure in a row, in later runs whether
-    or not a listing names it again; after ``max_attempts`` failures in a row it is given up."""
+    again: after ``backoff`` seconds, doubled at each failure in a row (at most
+    :data:`LONGEST_RETRY_WAIT`), in later runs whether or not a listing names it again; after
+    ``max_attempts`` failures in a row it is given up."""
 
     backoff: float = 600.0
     max_attempts: int = 5
@@ -83,7 +89,8 @@ class RetryPolicy:
         """(retry_after, gave_up) stamps after the ``attempts``-th failure in a row."""
         if attempts >= self.max_attempts:
             return None, stamp(now)
-        return stamp(now + timedelta(seconds=self.backoff * 2 ** (attempts - 1))), None
+        wait = min(self.backoff * 2.0 ** min(attempts - 1, 1023), LONGEST_RETRY_WAIT)
+        return stamp(now + timedelta(seconds=wait)), None
 
 
 def stamp(dt: datetime) -> str:
