@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from newsclean.cleaners.types import REJECT_REASONS, Article, CleanResult, Rejected, SiteRules
 from newsclean.cleaners.version import CLEANER_VERSION
-from newsclean.cleaners.templates import SiteTemplates, clean_many
+from newsclean.cleaners.learned.templates import SiteTemplates, clean_many
 
 if TYPE_CHECKING:
     from newsclean.cleaners.core import clean_html

@@ -516,9 +516,9 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
 
 
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
-    """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.train.fold_report`)
+    """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.learned.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
-    from newsclean.cleaners.train import CURVE, fold_report, page_rows
+    from newsclean.cleaners.learned.train import CURVE, fold_report, page_rows
 
     try:
         import sklearn  # noqa: F401

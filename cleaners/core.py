@@ -46,14 +46,15 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import (blocks, dom, linescore, lines as line_rules, readability_gate, repeat_passes, streamed,
-                                wild_text, xpath_guard)
+from newsclean.cleaners import blocks, dom, lines as line_rules
+from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
+from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
 
 if TYPE_CHECKING:
-    from newsclean.cleaners.templates import SiteTemplates
+    from newsclean.cleaners.learned.templates import SiteTemplates
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class CleanOptions:
     max_nodes: int = 150_000
     use_htmldate: bool = True
     detect_language: bool = True
-    #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.linescore`) as the
+    #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.learned.linescore`) as the
     #: last body step. Off: on the held-out sites it did not carry over (docs/quality.md, "Learned block
     #: scorer over text and markup").
     score_lines: bool = False

@@ -10,7 +10,7 @@ from newsclean.cleaners.core import normalize_lines
 from newsclean.cleaners.types import SiteRules
 
 if TYPE_CHECKING:
-    from newsclean.cleaners.templates import SiteTemplates
+    from newsclean.cleaners.learned.templates import SiteTemplates
 
 
 def clean_text(text: str, site: str | None = None, *, rules: SiteRules | None = None,

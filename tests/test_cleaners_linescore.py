@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsclean.cleaners import linescore, train
+from newsclean.cleaners.learned import linescore, train
 from newsclean.cleaners.core import CleanOptions, clean_html
 from newsclean.cleaners.core import parse
-from newsclean.cleaners.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, PageFeatures,
+from newsclean.cleaners.learned.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, PageFeatures,
                                           features, load_model, page_features)
-from newsclean.cleaners.train import labels
+from newsclean.cleaners.learned.train import labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
 
@@ -184,7 +184,7 @@ def test_clean_html_with_the_scorer_is_deterministic() -> None:
 def test_fit_exports_what_scikit_learn_predicts() -> None:
     from sklearn.ensemble import GradientBoostingClassifier
 
-    from newsclean.cleaners.train import export, fit
+    from newsclean.cleaners.learned.train import export, fit
 
     pages = [(page_features(BODY + tail), "\n".join(BODY)) for tail in TAILS.values()]
     x = np.vstack([page.x for page, _ in pages])
@@ -199,7 +199,7 @@ def test_fit_exports_what_scikit_learn_predicts() -> None:
 
 def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     from newsclean.cleaners.bench import site_fold
-    from newsclean.cleaners.train import THRESHOLD, fold_report
+    from newsclean.cleaners.learned.train import THRESHOLD, fold_report
 
     sites = [f"site{i}.example" for i in range(12)]
     assert {site_fold(s, 2) for s in sites} == {0, 1}
@@ -238,7 +238,7 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
 def test_leak_positions_tell_the_ends_from_the_middle() -> None:
     """A kept must-not snippet is at the tail (or the head) when no article line of another block
     lies between it and that end, else behind article text: what an edge scorer cannot reach."""
-    from newsclean.cleaners.train import leak_positions
+    from newsclean.cleaners.learned.train import leak_positions
 
     truth = "\n".join(BODY)
     lines = ["Stay connected with me!", *BODY[:2], "Sign up for the weekly letter", *BODY[2:], *TAILS["bio"]]

@@ -15,7 +15,8 @@ from lxml import etree
 from lxml.etree import XPath
 from trafilatura.utils import trim
 
-from newsclean.cleaners import Article, clean_html, readability_gate, xpath_guard
+from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.extraction import readability_gate, xpath_guard
 from newsclean.cleaners.core import _EXTRACTOR, parse
 
 from tests.test_cleaners_hostile import counting
@@ -350,7 +351,7 @@ def test_pages_that_fall_back_to_justext_look_its_stoplist_up_once(monkeypatch: 
 
 def _pass_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The link-density passes trafilatura runs from now on (their tag names), counted."""
-    from newsclean.cleaners import repeat_passes
+    from newsclean.cleaners.extraction import repeat_passes
     runs: list[str] = []
     real = repeat_passes._ORIGINAL_PASS
 
@@ -365,7 +366,7 @@ def _pass_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_link_density_passes_are_not_run_again_on_a_tree_they_left_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     from contextlib import nullcontext
 
-    from newsclean.cleaners import repeat_passes
+    from newsclean.cleaners.extraction import repeat_passes
     runs = _pass_runs(monkeypatch)
     url = "http://127.0.0.1/budget"
     # a plain article: the first round (div, list, p) deletes nothing; the second is not run
@@ -392,7 +393,7 @@ def test_trafilatura_runs_its_link_density_passes_as_repeat_passes_reads_them() 
     import inspect
 
     import trafilatura.htmlprocessing
-    from newsclean.cleaners import repeat_passes
+    from newsclean.cleaners.extraction import repeat_passes
     loop = inspect.getsource(repeat_passes._ORIGINAL_SECTIONS)
     body = loop.split("for _ in range(2):\n", 1)[1].split("\n    # tables", 1)[0]
     assert [line.strip() for line in body.splitlines()] == [

@@ -1,11 +1,11 @@
-"""newsclean.cleaners.streamed: an article body a page only streams in Next.js flight data."""
+"""newsclean.cleaners.extraction.streamed: an article body a page only streams in Next.js flight data."""
 
 from __future__ import annotations
 
 import json
 
 from newsclean.cleaners import Article, Rejected, clean_html
-from newsclean.cleaners.streamed import streamed_markup
+from newsclean.cleaners.extraction.streamed import streamed_markup
 
 PARAS = [
     "The river ferry returned to service on Monday after a winter of repairs to its hull and engines.",

@@ -11,7 +11,7 @@ import pytest
 import trafilatura
 
 from newsclean.cleaners import Article, SiteRules, SiteTemplates, clean_html, clean_many
-from newsclean.cleaners.templates import block_hash, normalize_block, page_blocks, site_key, state_path
+from newsclean.cleaners.learned.templates import block_hash, normalize_block, page_blocks, site_key, state_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "templates"
 META = json.loads((FIXTURES / "site.json").read_text(encoding="utf-8"))

@@ -33,7 +33,7 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_python_m_entry_points_ignore_modules_in_the_working_directory(tmp_path: Path) -> None:
     cwd = _shadowed_cwd(tmp_path)
     for module in ("newsclean.crawler.commands.demo", "newsclean.crawler.commands.cli", "newsclean.cleaners.bench",
-                   "newsclean.cleaners.train"):
+                   "newsclean.cleaners.learned.train"):
         done = _run(cwd, "-m", module, "--help")
         assert done.returncode == 0, (module, done.stderr[-2000:])
         assert "was imported" not in done.stderr

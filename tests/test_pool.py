@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html
-from newsclean.cleaners.templates import page_blocks
+from newsclean.cleaners.learned.templates import page_blocks
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
 from newsclean.crawler.components.pool import (FAULTS_ENV, LARGE_PAGE_BYTES, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED,
                                                STAT_TIMEOUTS, TRIM_AFTER_BYTES, WORKER_NICE, PoolCleaner, StallProbe, _Task,
@@ -356,7 +356,7 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
             "      len(external.JT_STOPLIST) == len(words) and all(id(w) in ids for w in external.JT_STOPLIST),\n"
             "      define_stoplist(('Und', 'the')) == {'und', 'the'}, _identifier.cache_info().currsize,\n"
             "      _promo_split.cache_info().currsize)\n"
-            "from newsclean.cleaners import readability_gate\n"
+            "from newsclean.cleaners.extraction import readability_gate\n"
             "print(define_stoplist is readability_gate._define_stoplist)")
     # one lookup in jusText's place, the cleaners' (the forkserver's own wrapper was wrapped again
     # by the cleaners' around each page)

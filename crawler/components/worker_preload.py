@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING  # noqa: E402
 import justext  # noqa: E402
 from trafilatura import external  # noqa: E402
 
-from newsclean.cleaners import readability_gate  # noqa: E402
+from newsclean.cleaners.extraction import readability_gate  # noqa: E402
 from newsclean.cleaners.core import identify_language  # noqa: E402
 from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
@@ -78,7 +78,7 @@ def share_stoplist() -> frozenset[str]:
     trafilatura keeps the words in a tuple and jusText caches a lower-cased frozenset of them,
     keyed by that tuple: two copies of 154,000 strings (the words are lower-case already).
     The tuple is made of the set's own strings, and the cleaners' stoplist lookup answers the
-    set for it (:func:`newsclean.cleaners.readability_gate.share_stoplist`): the same words, 12 MB less."""
+    set for it (:func:`newsclean.cleaners.extraction.readability_gate.share_stoplist`): the same words, 12 MB less."""
     words = stoplist_words()
     external.JT_STOPLIST = tuple(words)
     readability_gate.share_stoplist(external.JT_STOPLIST, words)

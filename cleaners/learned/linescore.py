@@ -8,7 +8,7 @@ page's other lines, how it ends, its share of capitalised words, digits and sepa
 neighbours and the run of short lines it sits in) and from the markup it was extracted from
 (:class:`_Markup`: its tag and ancestors up to the article's container, whether it is of the
 body's usual kind, generic class/id cues, link density, its block), and small gradient-boosted
-trees, trained on the dev sets with site-grouped folds (:mod:`newsclean.cleaners.train`), turn
+trees, trained on the dev sets with site-grouped folds (:mod:`newsclean.cleaners.learned.train`), turn
 them into a probability. Lines under one wrapper are one block, dropped whole or kept whole.
 
 The trees ship as a small JSON file in the package (``line_model.json``) with a version field:
@@ -569,7 +569,7 @@ class LineModel:
 def load_model(path: Path) -> LineModel:
     """The model in ``path``; :class:`ModelError` (one line: what and how to rebuild) when it is
     missing, not a model file, of another version or over other features."""
-    rebuild = "rebuild it with: python -m newsclean.cleaners.train"
+    rebuild = "rebuild it with: python -m newsclean.cleaners.learned.train"
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:

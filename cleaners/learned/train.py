@@ -1,10 +1,10 @@
-"""Train the line scorer (:mod:`newsclean.cleaners.linescore`) and write its model file.
+"""Train the line scorer (:mod:`newsclean.cleaners.learned.linescore`) and write its model file.
 
-    python -m newsclean.cleaners.train DATASET [DATASET ...] [--half dev] [--out PATH]
+    python -m newsclean.cleaners.learned.train DATASET [DATASET ...] [--half dev] [--out PATH]
 
 Each page of the datasets (layouts of :func:`newsclean.cleaners.bench.load_dataset`) is cleaned
 with the scorer switched off and its body recorded with the features of its lines, text and
-markup (:func:`newsclean.cleaners.linescore.recording`); each line is labelled by the page's truth
+markup (:func:`newsclean.cleaners.learned.linescore.recording`); each line is labelled by the page's truth
 text (boilerplate when most of its 4-token shingles, or of its words on a line of fewer than
 four, are not in the truth), and gradient-boosted trees are fitted to the lines' features. Same datasets,
 same options -> the same file (sorted pages, fixed seed). ``--half dev`` (the default) trains on
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from newsclean.cleaners.linescore import FEATURES, MODEL_FILE, LineModel, PageFeatures, page_features, recording
+from newsclean.cleaners.learned.linescore import FEATURES, MODEL_FILE, LineModel, PageFeatures, page_features, recording
 
 _TOKENS = re.compile(r"\w+")
 
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from newsclean.cleaners.bench import load_dataset, site_half
 
-    ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.train", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.learned.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("dataset", type=Path, nargs="+")
     ap.add_argument("--half", choices=("dev", "all"), default="dev",
                     help="sites to train on (default dev: the check half stays held out)")
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                     prose_threshold=args.prose_threshold,
                     meta={"datasets": sorted(p.name for p in args.dataset), "half": args.half})
     except ValueError as exc:
-        raise SystemExit(f"newsclean.cleaners.train: {exc}") from None
+        raise SystemExit(f"newsclean.cleaners.learned.train: {exc}") from None
     args.out.write_text(json.dumps(model.to_dict(), separators=(",", ":")) + "\n", "utf-8")
     print(f"wrote {args.out}: {len(FEATURES)} features, {model.feature.shape[0]} trees, "
           f"{model.meta['lines']} lines ({model.meta['boilerplate_lines']} boilerplate)", file=sys.stderr)
