@@ -238,7 +238,7 @@ def test_a_ccnews_backoff_that_is_no_wait_is_refused_at_the_start(tmp_path: Path
 def test_more_cleaning_workers_than_four_a_core_are_refused(tmp_path: Path) -> None:
     # -s NEWSCLEAN_CLEAN_WORKERS and clean --workers had no upper bound: 100000 started that many
     # processes. The test gives one more than the bound (9 on 2 cores), which the old code ran.
-    too_many = str(4 * (os.cpu_count() or 1) + 1)
+    too_many = str(4 * len(os.sched_getaffinity(0)) + 1)
     _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "-s", f"NEWSCLEAN_CLEAN_WORKERS={too_many}"),
               2, f"NEWSCLEAN_CLEAN_WORKERS='{too_many}'", "at most", "(4 a core)")
     assert not (tmp_path / "o").exists()
@@ -248,3 +248,27 @@ def test_more_cleaning_workers_than_four_a_core_are_refused(tmp_path: Path) -> N
     _one_line(run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--workers", too_many), 2,
               "--workers must be at most", "(4 a core)")
     assert not (tmp_path / "c.jsonl").exists()
+
+
+def test_workers_are_counted_on_the_cpus_the_process_may_run_on(tmp_path: Path) -> None:
+    # The bound (4 a core) and the default count (one a core) read os.cpu_count(), the machine's
+    # CPUs: under `taskset -c 0` on 2 cores a crawl took 8 workers and clean started 2 by default.
+    # A real affinity mask: the command runs in a process pinned to one CPU.
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs sched_setaffinity and at least 2 CPUs to pin a process to 1 of them")
+    pinned = ("import os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+              "from newsclean.crawler.commands.cli import main; sys.exit(main(sys.argv[1:]))")
+
+    def run_pinned(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", pinned, *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=180)
+
+    _one_line(run_pinned("crawl", "demo", "--out", str(tmp_path / "o"), "-s", "NEWSCLEAN_CLEAN_WORKERS=5"),
+              2, "NEWSCLEAN_CLEAN_WORKERS='5'", "at most 4 (4 a core)")
+    assert not (tmp_path / "o").exists()
+    from newsclean.crawler.commands.demo import DEMO_SITE
+
+    page = sorted(DEMO_SITE.glob("stories/2026/*/index.html"))[0]
+    proc = run_pinned("clean", str(page), "-o", str(tmp_path / "c.jsonl"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert ", 1 worker)" in proc.stdout, proc.stdout   # one per usable CPU, not 2

@@ -50,7 +50,7 @@ import lxml.html
 import orjson
 
 from newsclean.crawler.components.heap import prctl
-from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields
+from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields, usable_cpus
 
 # Invented vocabulary: article text and chrome are assembled from it, never from real pages.
 WORDS = ("council harbour budget river school transit clinic market farmers winter bridge rail "
@@ -512,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         print(orjson.dumps(measure_extractor(args.measure, args.pages_dir, min(args.pages, 300), args.seconds)).decode())
         return 0
 
-    cores = os.cpu_count() or 1
+    cores = usable_cpus()
     adopt_orphans()   # each crawl's CPU is read when its processes end (tree_cpu)
     server, base = start_server(args.pages, args.pages_dir)
     try:

@@ -32,6 +32,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsclean.crawler.components.procfs import usable_cpus
+
 WORDS = ("harbour council budget river school minister election farmers market railway station hospital "
          "teachers court ruling weather storm bridge water prices energy factory workers union police city "
          "village mayor report survey museum festival library students project funding province coast fishing "
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         real = load_real_pages(Path(args.pages_dir))
     days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
     domains = ["alpha.example", "beta.example", "gamma.example", "delta.example"]
-    cores = os.cpu_count() or 1
+    cores = usable_cpus()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "archive"
         by_file = write_tree(root, domains, days, per_day=args.pages // len(days), files_per_day=2, real=real)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import signal
 import sys
@@ -50,6 +49,7 @@ from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_
 from newsclean.cleaners.core import identify_language
 from newsclean.crawler.components.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
+from newsclean.crawler.components.procfs import usable_cpus
 from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_name
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
                               validate_record)
@@ -324,7 +324,7 @@ def clean_command(args: argparse.Namespace) -> int:
     registry = load_registry()
     if args.site and args.site not in registry:
         raise UsageError(f"--site: {unknown_name(args.site, registry)}")
-    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    workers = args.workers if args.workers is not None else usable_cpus()
     if workers < 1:
         raise UsageError("--workers must be at least 1")
     if workers > MOST_WORKERS:

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsclean.crawler.components.procfs import usable_cpus
 from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -87,8 +88,9 @@ LOWEST: dict[str, tuple[float, bool]] = {
                      "NEWSCLEAN_CLEAN_WORKERS"), (0, True)),
 }
 #: The most cleaning processes a run starts (-s NEWSCLEAN_CLEAN_WORKERS, clean --workers): 100000
-#: started that many; more than four a core only wait for the CPU and hold memory.
-MOST_WORKERS = 4 * (os.cpu_count() or 1)
+#: started that many; more than four a core only wait for the CPU and hold memory. The cores are
+#: those the process may run on (under `taskset -c 0`, 4, not 4 for each of the machine's).
+MOST_WORKERS = 4 * usable_cpus()
 #: Settings with a highest value too, and why: a CC-NEWS backoff of 'inf' (or 1e12 s) was an
 #: OverflowError traceback at the first retry's sleep; more than a day is no backoff. A crawl's
 #: retry backoff of 'inf' (or 1e12 s) was an OverflowError at the first failed fetch (a date past

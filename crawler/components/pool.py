@@ -57,7 +57,7 @@ from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
 from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 from newsclean.crawler.components.heap import trim
-from newsclean.crawler.components.procfs import cpu_seconds
+from newsclean.crawler.components.procfs import cpu_seconds, usable_cpus
 
 logger = logging.getLogger(__name__)
 
@@ -646,11 +646,11 @@ class PoolCleaner:
 
 def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
                  stats: Any = None) -> Any:
-    """The cleaner for a crawl: a pool of ``workers`` processes (None: one per core) shared by
+    """The cleaner for a crawl: a pool of ``workers`` processes (None: one per usable CPU) shared by
     the process's crawlers, inline for 0."""
     from newsclean.crawler.components.cleaning import InlineCleaner
 
-    n = (os.cpu_count() or 1) if workers is None else workers
+    n = usable_cpus() if workers is None else workers
     if n <= 0:
         return InlineCleaner(book, timeout)
     return PoolCleaner(book, timeout, n, stats=stats, shared=True)

@@ -1,4 +1,5 @@
-"""What Linux's /proc says of a process: its CPU time and its proportional memory.
+"""What Linux's /proc says of a process: its CPU time and its proportional memory; and the CPUs
+it may run on.
 
 Read by the cleaning pool (a page's timeout counts its worker's CPU, not the wall clock) and by
 the benchmark (CPU and PSS of whole process trees). Plain Python: importing it costs a process
@@ -10,6 +11,17 @@ from __future__ import annotations
 import os
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask: ``taskset``, a container's cpuset),
+    which its workers share; ``os.cpu_count()`` counts the machine's, all of them."""
+    process_cpu_count = getattr(os, "process_cpu_count", None)   # Python 3.13+
+    if process_cpu_count is not None:
+        return process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def stat_fields(pid: int) -> list[bytes] | None:
