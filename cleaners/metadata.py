@@ -129,7 +129,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
         name = _clean(unescape(name) if isinstance(name, str) and "&" in name else name)  # "O&#039;Neil"
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             name = _without_byline_noise(name)
-            for part in _CONJ.split(name) if _many_names(name) else [name]:
+            for part in _name_parts(name) if _many_names(name) else [name]:
                 part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
                 if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
                     continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
@@ -257,8 +257,24 @@ _NAME_EDGE_PUNCT = " :/*|;,–—-"
 _KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 
 
-#: Separators between several authors in one string (conjunctions of common news languages).
-_CONJ = re.compile(r"\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
+#: Separators between several authors in one string (conjunctions of common news languages), kept
+#: by a split: which one parted two parts.
+_CONJ = re.compile(r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*)", re.I)
+
+
+def _name_parts(name: str) -> list[str]:
+    """``name`` split at its separators, except a Spanish double family name: a one-word part after
+    "y" belongs to the name before it ("José Ortega y Gasset", "Santiago Ramón y Cajal"), where
+    two writers are two names of two words or more ("Ana Ruiz y Juan Gil")."""
+    pieces = _CONJ.split(name)
+    parts = [pieces[0]]
+    for sep, part in zip(pieces[1::2], pieces[2::2]):
+        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper()
+                and len(parts[-1].split()) >= 2):
+            parts[-1] += sep + part
+        else:
+            parts.append(part)
+    return parts
 
 
 def _is_person_like(name: str) -> bool:
@@ -1092,11 +1108,27 @@ _LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
 
+#: Lower-case words of a name longer than three letters: Italian particles ("della", "degli", "dalla").
+_LONG_PARTICLES = frozenset({"della", "delle", "dello", "degli", "dalla", "dalle", "dallo", "dagli"})
+#: The article a family name opens with, written onto it: Arabic "al-", "el-", "ash-"; French and
+#: Italian "d'", "l'" ("al-Bashir", "el-Sayed", "d'Alembert").
+_NAME_ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ul|d|l)[-'’](?=[^\W\d_])")
+
+
+def _particle(word: str) -> bool:
+    """Whether a lower-case ``word`` may stand in a name: a short particle ("de", "van", "bin"), a
+    long Italian one ("della"), or a family name with its article ("al-Bashir", "d'Alembert")."""
+    if len(word) <= 3 or word in _LONG_PARTICLES:
+        return True
+    m = _NAME_ARTICLE.match(word)
+    return m is not None and word[m.end()].isupper()
+
+
 def _name_shaped(name: str) -> bool:
-    # "Rosa de la Cruz" yes, "the end of the year" no: a capital first, lower-case words only as
-    # short particles (scripts without case pass).
+    # "Rosa de la Cruz", "Omar al-Bashir" yes, "the end of the year" no: a capital first,
+    # lower-case words only as particles (scripts without case pass).
     words = name.split()
-    return not words[0][0].islower() and all(len(w) <= 3 for w in words if w[0].islower())
+    return not words[0][0].islower() and all(_particle(w) for w in words if w[0].islower())
 
 
 #: Around a byline that is not the article's: a link wrapping a teaser card, navigation, asides.

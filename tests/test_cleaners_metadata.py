@@ -1151,6 +1151,30 @@ def test_name_particles_stay_with_the_family_name() -> None:
         assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
 
 
+def test_lower_case_particles_and_articles_of_a_family_name_make_a_name() -> None:
+    # a printed byline is a name when its lower-case words are particles: also the long Italian ones
+    # and a family name with its article written on ("al-Bashir", "d'Alembert")
+    for name in ("Omar al-Bashir", "Hassan el-Sayed", "Andrea della Valle", "Giovanni degli Antoni", "Jean d'Alembert"):
+        body = f"<h1>Harbour bridge vote</h1><p>By {name} | 3 May 2024</p>"
+        assert _md(_page(body=body)).authors == [name], name
+        # the site's own name in the author tag yields to the writer the page prints
+        head = '<meta name="author" content="Harbour Post"><meta property="og:site_name" content="Harbour Post">'
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{name}</div>'
+        assert _md(_page(head=head, body=body)).authors == [name], name
+    # prose is still no name
+    assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By the end of the year | 3 May 2024</p>")).authors == []
+
+
+def test_a_spanish_double_family_name_is_one_name() -> None:
+    # "y" between two family names is part of the name; between two writers it parts them
+    for author, want in (("José Ortega y Gasset", ["José Ortega y Gasset"]),
+                         ("Santiago Ramón y Cajal, Ana Ruiz", ["Santiago Ramón y Cajal", "Ana Ruiz"]),
+                         ("Ana Ruiz y Juan Gil", ["Ana Ruiz", "Juan Gil"]),
+                         ("Ana Ruiz, Juan Gil y Pedro Sánchez", ["Ana Ruiz", "Juan Gil", "Pedro Sánchez"])):
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": author}}
+        assert _md(_page(ld=ld)).authors == want, author
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
