@@ -242,3 +242,23 @@ def test_max_articles_bounds_a_run(site: LocalNewsSite, tmp_path: Path) -> None:
     proc = crawl(site, out, "--max-articles", "2")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(site.article_hits()) == 2 and len(read_parts(out)) == 2
+
+
+def test_plain_scrapy_crawl_of_a_degraded_run_exits_as_newsclean_crawl_does(site: LocalNewsSite, tmp_path: Path) -> None:
+    # Scrapy ignores the health checks: plain `scrapy crawl` of a site answering 500 exited 0,
+    # its manifest 'degraded', where newsclean crawl exits 1 and says why in its last line.
+    for i in range(site.n):
+        site.server.force_status(site.path(i), 500)
+    out, feed = tmp_path / "out", tmp_path / "feed.jsonl"
+    for where in ([f"NEWSCLEAN_OUTPUT_DIR={out}"], []):   # with an output directory, and with -O alone
+        settings = [a for s in [*where, "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "RETRY_TIMES=0"]
+                    for a in ("-s", s)]
+        proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "adhoc", "-a", f"urls={site.server.base_url}/",
+                               "-O", str(feed), *settings], cwd=REPO, capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 1, proc.stderr[-3000:]
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("newsclean: degraded:"), proc.stderr[-3000:]
+        assert "no article written" in last or "fetches failed" in last, last
+    assert manifests(out)[-1]["status"] == "degraded" and manifests(out)[-1]["exit_code"] == 1
+    proc = crawl(site, tmp_path / "out2")   # the same line from newsclean crawl
+    assert proc.returncode == 1 and proc.stderr.strip().splitlines()[-1] == last, proc.stderr[-3000:]

@@ -6,7 +6,9 @@ Scrapy raises an unknown spider name as a KeyError traceback, and a bad ``-a`` (
 ``LOG_LEVEL=LOUD``, ``NEWSCLEAN_OUTPUT_COMPRESSION=bz2``) fails inside the crawl, a traceback of
 its start, as does state it cannot open (an output directory that is a file, a state file that is
 not SQLite, Redis not answering); here each is one line and exit 2 (Redis: 1), as newsclean's own
-commands say them. And it takes the output directory's run lock, as newsclean crawl does (exit 3).
+commands say them. And it takes the output directory's run lock, as newsclean crawl does (exit 3),
+and ends with newsclean crawl's exit code: Scrapy's is 0 whatever the health checks found (1 for a
+degraded or failed run, 130 for an interrupted one, its last line saying why).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from scrapy import signals
 from scrapy.commands import crawl
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
 
+from newsclean.crawler.components import health
 from newsclean.crawler.sites import UnknownSiteError, load_registry, unknown_name
 from newsclean.crawler.state import StateError, check_state
 from newsclean.crawler.state.lock import LockedError
@@ -55,6 +61,29 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
 
 
 class Command(crawl.Command):
+    crawler: Crawler | None = None
+    #: Why the crawl's spider closed (None: it never opened).
+    finish_reason: str | None = None
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        self.crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+        return self.crawler
+
+    def _spider_closed(self, reason: str) -> None:
+        self.finish_reason = reason
+
+    def _health_exit(self) -> None:
+        """newsclean crawl's exit code and last line, from the health of the crawl's final stats
+        (read once the crawl is over: the checks write theirs when the spider closes)."""
+        if self.exitcode or self.crawler is None or self.crawler.stats is None or self.finish_reason is None:
+            return   # Scrapy's own failure to start: its 1
+        stats = {**self.crawler.stats.get_stats(), "finish_reason": self.finish_reason}
+        status, reason, _ = health.assess(stats)
+        self.exitcode = health.EXIT_CODES[status]
+        if self.exitcode:
+            print(mask_credentials(f"newsclean: {status}: {reason}"), file=sys.stderr)
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         from newsclean.crawler.commands.cli import UsageError, check_overrides, settings_overrides
 
@@ -80,6 +109,7 @@ class Command(crawl.Command):
         try:
             check_state(self.settings)
             super().run(args, opts)
+            self._health_exit()
         except StateError as exc:
             _refuse(str(exc))
         except RedisUnavailable as exc:

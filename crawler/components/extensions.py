@@ -93,7 +93,7 @@ def build_manifest(run_id: str, started_at: datetime, per_site: dict[str, dict[s
     reason = worst[2] if status != "ok" else "; ".join(f"{s}: {r}" for s, _, r in statuses)
     if status != "ok" and len(statuses) > 1:
         reason = f"{worst[0]}: {reason}"
-    exit_code = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}[status]
+    exit_code = health.EXIT_CODES[status]
     return RunManifest(
         run_id=run_id, crawl_id=run_id, started_at=started_at.isoformat(), finished_at=datetime.now(timezone.utc).isoformat(),
         status=status, exit_code=exit_code, reason=reason, sites=sorted(per_site), versions=versions(),

@@ -13,6 +13,9 @@ from typing import Any
 #: Stats prefix of the checks' outcomes (``<prefix>/<check>``): written by the monitors, read here.
 HEALTH_STATS = "newsclean/health"
 
+#: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.
+EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
+
 #: When several checks fail, the reason names the most telling one.
 PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")
 
