@@ -174,7 +174,12 @@ _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 #: A month's name, English or German, written out or cut ("Dec.", "Sept", "März"), and its number.
 _MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
                  "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
-_MONTH = rf"(?:{'|'.join(_MONTH_NUMBER)})[^\W\d_]*\.?"   # the same abbreviations, as a pattern
+#: The months' names written out, English and German: a month in a byline is one of them or its
+#: start ("Dec.", "Sept", "Augu"), no other word that opens with one ("Martin", "Mayer", "Novak").
+_MONTH_NAMES = ("january", "januar", "february", "februar", "march", "märz", "april", "may", "mai", "june", "juni",
+                "july", "juli", "august", "september", "october", "oktober", "november", "december", "dezember")
+_MONTH = (rf"(?:{'|'.join(sorted({n[:k] for n in _MONTH_NAMES for k in range(3, len(n) + 1)}, key=len, reverse=True))})"
+          r"(?![^\W\d_])\.?")
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")

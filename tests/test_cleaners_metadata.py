@@ -1175,6 +1175,20 @@ def test_a_spanish_double_family_name_is_one_name() -> None:
         assert _md(_page(ld=ld)).authors == want, author
 
 
+def test_a_family_name_opening_like_a_month_stays_before_a_date() -> None:
+    # a byline's date is read out; a family name that opens with a month's letters ("Martin",
+    # "Mayer", "Novak", "Decker", "Julian") is no month, and stays with its given name
+    for byline, want in (("Jane Martin 12.03.2024", "Jane Martin"), ("Mario Marchetti 12.03.2024", "Mario Marchetti"),
+                         ("Julia Novak 3. März 2024", "Julia Novak"), ("Tom Mayer 5 hours ago", "Tom Mayer"),
+                         ("Anna Decker 2024-05-03", "Anna Decker"), ("Rosa Julian 15:23", "Rosa Julian"),
+                         ("Jane Martin 3 May 2024", "Jane Martin"),
+                         # months written out or cut are still dates
+                         ("Rosa Delacroix Dec. 18, 2025", "Rosa Delacroix"), ("Rosa Delacroix, Sept 2024", "Rosa Delacroix"),
+                         ("Rosa Delacroix 16 December 2025", "Rosa Delacroix"), ("Rosa Delacroix JUNE 3, 2025", "Rosa Delacroix")):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == [want], byline
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
