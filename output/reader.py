@@ -136,6 +136,24 @@ class JsonlReader:
 
     __call__ = iter_records
 
+    def report(self, *, each: int = 5, most: int = 50) -> list[str]:
+        """The skipped lines said in a few lines: a file's first ``each`` one by one
+        (``FILE:LINE: why``), a file with more as one line of their count and first line numbers
+        (a binary file was a line for each of its first 50 lines); at most ``most`` lines."""
+        by_file: dict[str, list[tuple[int, str]]] = {}
+        for path, line_no, why in self.skipped:
+            by_file.setdefault(path, []).append((line_no, why))
+        out = []
+        for path, lines in by_file.items():
+            if len(lines) <= each:
+                out += [f"{path}:{line_no}: {why}" for line_no, why in lines]
+            else:
+                first = ", ".join(str(line_no) for line_no, _ in lines[:each])
+                out.append(f"{len(lines)} lines of {path} (lines {first}, ...): the first: {lines[0][1]}")
+        if len(out) > most:
+            out[most - 1:] = [f"... and {len(out) - most + 1} more"]
+        return out
+
 
 def is_one_of(path: Path | str, files: Iterable[Path | str]) -> bool:
     """True when ``path`` is an existing file that is one of ``files`` (the same file by inode,

@@ -151,3 +151,27 @@ def test_clean_exits_non_zero_when_every_page_failed(tmp_path: Path) -> None:
     assert "every page was rejected" in proc.stderr
     assert corpus.read_bytes() == OLD
     assert len(_lines(tmp_path / "r.jsonl")) == 3
+
+
+def test_a_binary_file_is_one_skip_line_with_its_count_and_first_lines(tmp_path: Path) -> None:
+    # `newsclean stats` (and export) on a binary file printed a skip line for each of its first 50
+    # lines (of 785 for 200 KB of random bytes): one line now says how many and where they begin.
+    import random
+
+    from .test_corpus_output import make_record
+
+    noise = tmp_path / "noise.jsonl"
+    noise.write_bytes(random.Random(7).randbytes(200_000))
+    mixed = tmp_path / "mixed.jsonl"   # a few bad lines in a good file are still said one by one
+    mixed.write_bytes(orjson.dumps(make_record(1)) + b"\nnot json\n" + orjson.dumps(make_record(2)) + b"\n")
+    skipped = sum(1 for line in noise.read_bytes().split(b"\n") if line.strip())   # each line is bad
+    for command in ("stats", "export"):
+        args = [command, str(noise), str(mixed)] + (["--parquet", str(tmp_path / "x.parquet")] if command == "export" else [])
+        proc = run_newsclean(*args)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        said = [line for line in proc.stderr.splitlines() if f"newsclean {command}: skipped" in line]
+        assert len(said) == 2, proc.stderr[-3000:]
+        assert said[0].startswith(f"newsclean {command}: skipped {skipped} lines of {noise} (lines 1, 2, 3, 4, 5, ...):"), said
+        assert said[1].startswith(f"newsclean {command}: skipped {mixed}:2: bad JSON"), said
+    proc = run_newsclean("stats", str(noise), "--allow-skips")
+    assert proc.returncode == 0, proc.stderr[-2000:]

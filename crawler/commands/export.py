@@ -43,8 +43,8 @@ def export_command(args: argparse.Namespace) -> int:
     except BaseException:
         out.discard()
         raise
-    for path, line, why in reader.skipped[:50]:
-        print(f"newsclean export: skipped {path}:{line}: {why}", file=sys.stderr)
+    for line in reader.report():
+        print(f"newsclean export: skipped {line}", file=sys.stderr)
     if not count:
         print(f"newsclean export: failed: no records read from the inputs; {target} not written", file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ def stats_command(args: argparse.Namespace) -> int:
         print(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
     else:
         print(format_stats(stats))
-    for line in stats["skipped_lines"][:50]:
+    for line in reader.report():
         print(f"newsclean stats: skipped {line}", file=sys.stderr)
     if stats["skipped"] and not args.allow_skips:
         print(f"newsclean stats: {stats['skipped']} lines or files skipped (--allow-skips to exit 0)", file=sys.stderr)
