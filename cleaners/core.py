@@ -26,6 +26,7 @@ time of the cleaning thread, not wall-clock time: a page must not be rejected be
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import signal
@@ -480,30 +481,39 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     a title known as boilerplate ("Related", "Auch interessant"). A title sits with the paragraphs
     on both sides, or opens a block of its own with the section under it (a tip, a numbered item
     of a roundup) that holds no link outside its paragraphs (a teaser card's button, picture or
-    linked title)."""
+    linked title); a title in a box of its own (a ``<summary>``) opens the block around that box.
+    The page's elements are read as the lines they gave (``_lines_of``): a line said again is its
+    later copy, a table row or a paragraph split at ``<br>`` the run of lines it gave."""
     lines = normalize_lines(text)
-    at = _line_index(lines)
+    keys = [_words(line) for line in lines]
+    where: dict[str, list[int]] = {}
+    for n, key in enumerate(keys):
+        if key:
+            where.setdefault(key, []).append(n)
     after: dict[int, list[str]] = {}
     last: int | None = None
     last_el: etree._Element | None = None
-    pending: list[tuple[str, etree._Element]] = []
-    for el in tree.iter("p", "li", "blockquote", "pre", *dom.SUBHEADINGS):
+    pending: list[tuple[str, etree._Element, etree._Element]] = []
+    for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
         if el.tag in dom.SUBHEADINGS:
             title = " ".join(dom.text_of(el).split())
-            if title and last is not None and _words(title) not in at and not line_rules.is_boilerplate_heading(title):
-                pending.append((title, el.getparent()))
+            if title and last is not None and _words(title) not in where and not line_rules.is_boilerplate_heading(title):
+                pending.append((title, el.getparent(), _title_block(el)))
             continue
-        i = at.get(_words(dom.text_of(el)))
-        if i is None:
+        span = _lines_of(_words(dom.text_of(el)), keys, where, last)
+        if span is None:
             continue
+        i, end = span
         if pending and last is not None and i == last + 1:
             # in the same container as the paragraph after it (a sidebar's title is not), and as
             # the one before it unless it opens a block of its own (not a teaser card)
             under, before = set(el.iterancestors()), set(last_el.iterancestors())
-            after[last] = [title for title, parent in pending
-                           if parent in under and (parent in before or not _links_outside_paragraphs(parent))]
+            after[last] = [title for title, parent, block in pending
+                           if parent in under and (parent in before or not _links_outside_paragraphs(parent))
+                           or block is not parent and block in under and block not in before
+                           and not _links_outside_paragraphs(block)]
         pending = []
-        last, last_el = i, el
+        last, last_el = end, el
     # A title must open a section of some length (up to the next title put back) and not the
     # last one: a call to action under the article ("Want more like this?", "Take the next step")
     # opens a line or two, a title right above another title opens nothing, and what follows the
@@ -516,6 +526,44 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     if not kept:
         return text
     return "\n".join(x for i, line in enumerate(lines) for x in (line, *kept.get(i, ())))
+
+
+def _title_block(heading: etree._Element) -> etree._Element:
+    """The block a subheading stands in: its parent, or where that parent holds the title alone
+    (a ``<summary>``, a heading's own box), the parent's parent, whose section follows that box.
+    One such box only: a title alone in a sidebar's nested boxes (its list pruned, a table of
+    contents) is no section's title."""
+    parent = heading.getparent()
+    up = parent.getparent()
+    if up is None or (parent.text or "").strip() or (heading.tail or "").strip():
+        return parent
+    # read up to the first other text only: the parent is most often the article's container
+    for child in parent:
+        if child is not heading and (any(s.strip() for s in child.itertext()) or (child.tail or "").strip()):
+            return parent
+    return up
+
+
+def _lines_of(key: str, keys: list[str], where: dict[str, list[int]], last: int | None) -> tuple[int, int] | None:
+    """The first and last line of the extraction (``keys``: each line's words; ``where``: each
+    line's words -> its lines) that an element's words ``key`` are, read in the page's order
+    after line ``last``: the first such line at or after it (a line said again further on, as a
+    spec or a label under each item, is that later line), or a run of lines from the next one
+    (a table row, a paragraph split at ``<br>``, a code block); None when neither."""
+    found = where.get(key)
+    if found:
+        at = bisect.bisect_left(found, last) if last is not None else 0
+        i = found[at] if at < len(found) else found[0]
+        return i, i
+    if last is None or not key:
+        return None
+    run, end = "", last + 1
+    while end < len(keys) and len(run) < len(key):
+        run = f"{run} {keys[end]}" if run and keys[end] else run or keys[end]
+        if not key.startswith(run):
+            return None
+        end += 1
+    return (last + 1, end - 1) if run == key and end > last + 1 else None
 
 
 def _links_outside_paragraphs(block: etree._Element) -> bool:

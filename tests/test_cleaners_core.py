@@ -217,6 +217,29 @@ def test_posts_quoted_in_bare_divs_inside_the_story_are_put_back_in_place() -> N
     assert "fare finder" not in result.text and "Island commuter" not in result.text
 
 
+def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_back() -> None:
+    # A guide trafilatura finds no container in (its recovery keeps no headings; _headings_filled
+    # puts back the titles between two consecutive lines). Three shapes lost them: a title after a
+    # line said again (each item's "Sleeps: 2" matched the first item's line, so the lines around
+    # the next title were not consecutive), a title after a table's rows (a row was no element
+    # read) and a FAQ question in a <summary> (its parent holds the title alone, the answer is the
+    # <details>' next child).
+    result = clean_html((FIXTURES / "guide_sections.html").read_bytes(), "https://trailnotes.example/guides/first-tent")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+
+    def opens(title: str, para: str) -> bool:
+        at = next((i for i, line in enumerate(lines) if line.startswith(para)), None)
+        return at is not None and at > 0 and lines[at - 1] == title
+
+    assert opens("2. Fell Ridge Tunnel", "The tunnel shape gives the most room")
+    assert opens("3. Valley Cabin Four", "The cabin is a family tent")
+    assert opens("How we tested", "Each tent was pitched by someone")
+    assert opens("Do I need a footprint under the tent?", "A footprint is a sheet laid")
+    assert opens("How long does a tent last?", "With care a good tent lasts")
+    assert "Mill Lane" not in result.text
+
+
 def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() -> None:
     # _prose_filled reads a block's words only where needed (104d95c's successor); it must keep
     # what reading them all gave: where the article's lines come twice on the page (a repeat
