@@ -183,6 +183,14 @@ def test_content_hash_ignores_spacing_and_unicode_form() -> None:
     assert content_hash("x").startswith("sha256:") and len(content_hash("x")) == 7 + 64
 
 
+def test_normalize_text_breaks_lines_as_str_splitlines() -> None:
+    # Every line break str.splitlines knows ends a line (content hashes written before are
+    # kept: the text is substituted once, not line by line); other white space is a space.
+    text = "a\r\nb \x0b c\x0cd\u2028e\x85f\x1cg\u2029h\ri\t\u00a0 j\u3000\n\n \u2000 \nk"
+    assert normalize_text(text) == "a\nb\nc\nd\ne\nf\ng\nh\ni j\nk"
+    assert normalize_text("") == normalize_text(" \n\t\n") == ""
+
+
 def test_record_id_is_stable_and_distinct() -> None:
     assert record_id("https://example.test/a") == record_id("https://example.test/a")
     assert record_id("https://example.test/a") != record_id("https://example.test/b")
