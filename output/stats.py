@@ -140,8 +140,10 @@ def _pct(share: float) -> str:
     return f"{100 * share:5.1f}%"
 
 
-def format_stats(stats: dict[str, Any], *, top: int = 20) -> str:
-    """The report as a readable text table (``top`` rows per breakdown, the rest summed)."""
+def format_stats(stats: dict[str, Any], *, top: int = 20, skipped: list[str] | None = None) -> str:
+    """The report as a readable text table (``top`` rows per breakdown, the rest summed).
+    ``skipped``: the lines that say what was skipped (:meth:`JsonlReader.report`), else the first
+    ``top`` skipped lines."""
     out: list[str] = []
     n = stats["records"]
 
@@ -177,7 +179,7 @@ def format_stats(stats: dict[str, Any], *, top: int = 20) -> str:
         table("rejects by reason", stats["reject_reasons"], stats["rejects"])
     if stats["skipped"]:
         out.append(f"\nskipped: {stats['skipped']} (unreadable or not records)")
-        out.extend(f"  {line}" for line in stats["skipped_lines"][:top])
-        if stats["skipped"] > top:
+        out.extend(f"  {line}" for line in (stats["skipped_lines"][:top] if skipped is None else skipped))
+        if skipped is None and stats["skipped"] > top:
             out.append(f"  ... {stats['skipped'] - top} more (all of them with --json)")
     return "\n".join(out)

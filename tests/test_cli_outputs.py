@@ -175,3 +175,7 @@ def test_a_binary_file_is_one_skip_line_with_its_count_and_first_lines(tmp_path:
         assert said[1].startswith(f"newsclean {command}: skipped {mixed}:2: bad JSON"), said
     proc = run_newsclean("stats", str(noise), "--allow-skips")
     assert proc.returncode == 0, proc.stderr[-2000:]
+    # the table on stdout says it so too (it listed the first 20 lines, then '... 762 more')
+    table = proc.stdout[proc.stdout.index("\nskipped: "):].strip().splitlines()
+    assert len(table) == 2 and table[0] == f"skipped: {skipped} (unreadable or not records)", table
+    assert table[1].startswith(f"  {skipped} lines of {noise} (lines 1, 2, 3, 4, 5, ...): the first: bad JSON"), table

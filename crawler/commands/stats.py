@@ -21,7 +21,7 @@ def stats_command(args: argparse.Namespace) -> int:
     if args.json:
         print(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
     else:
-        print(format_stats(stats))
+        print(format_stats(stats, skipped=reader.report(most=20)))
     for line in reader.report():
         print(f"newsclean stats: skipped {line}", file=sys.stderr)
     if stats["skipped"] and not args.allow_skips:
