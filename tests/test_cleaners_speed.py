@@ -518,3 +518,61 @@ def test_paths_of_known_words_are_not_evaluated_on_a_page_without_them(monkeypat
     with_caption = article_page(6).replace("<h1>", "<div class='caption'>A picture of the bridge</div><h1>")
     assert isinstance(clean_html(with_caption, "http://127.0.0.1/budget"), Article)
     assert [p for p in evaluated if "caption" in p]
+
+
+
+def _copies() -> Any:
+    """Count the copies trafilatura.core makes (of the tree or of its own copies)."""
+    return counting(trafilatura.core, "copy", lambda args, result: int(result is not args[0]))
+
+
+def _extracted(html: str, lend: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, bytes, int]:
+    """``_extract``'s text of the page, its tree after, and the copies trafilatura.core made;
+    with the tree lent where it may be, or never lent."""
+    from newsclean.cleaners.extraction import lent_tree
+    from newsclean.cleaners.core import _extract
+    with monkeypatch.context() as m:
+        if not lend:
+            m.setattr(lent_tree, "raw_prunes_select_nothing", lambda tree: False)
+        tree = parse(html)
+        assert tree is not None
+        with _copies() as copies:
+            text = _extract(tree)
+    return text, etree.tostring(tree), copies[0]
+
+
+COMMENTS = ('<div id="comments"><h3>Comments</h3><p>Great article! I have been saying this for years and '
+            'nobody listens to me at the council meetings, thank you for writing it.</p></div>')
+
+
+def test_the_tree_is_lent_to_trafilatura_not_copied_where_its_raw_prunes_select_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    page = article_page(6)
+    (text, tree, copies), (text0, tree0, copies0) = (_extracted(page, lend, monkeypatch) for lend in (True, False))
+    assert (text, tree) == (text0, tree0) and "council met" in text
+    assert copies0 == 1 and copies == 0   # bare_extraction's copy of the tree, made for nothing
+    # a comments section trafilatura prunes from the raw tree: the tree is copied, and keeps it
+    page = page.replace("</article>", f"</article>{COMMENTS}")
+    text, tree, copies = _extracted(page, True, monkeypatch)
+    assert copies == 1 and b"Great article" in tree and "Great article" not in text
+
+
+@pytest.mark.parametrize("html", [*pages(), article_page(6).replace("</article>", f"</article>{COMMENTS}"),
+                                  article_page(1, nav_links=200).replace("<article>", '<article><div class="infinite-scroll">')])
+def test_a_lent_tree_gives_the_text_and_stays_the_tree_a_copied_one_does(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    lent, copied = (_extracted(html, lend, monkeypatch) for lend in (True, False))
+    assert lent[:2] == copied[:2]
+    assert lent[2] <= copied[2]   # bare_extraction's copies, where the tree is lent
+
+
+def test_trafilatura_copies_and_prunes_the_raw_tree_as_lent_tree_reads_it() -> None:
+    # lent_tree hands bare_extraction the tree itself, in place of the copy it makes right after
+    # load_html, where the raw-tree prunes select nothing: the only steps that change the tree
+    # trafilatura_sequence is given in place (another version of trafilatura must be read again)
+    import inspect
+    bare = inspect.getsource(trafilatura.core.bare_extraction)
+    assert "tree = load_html(filecontent" in bare and "if tree is filecontent:\n            tree = copy(tree)" in bare
+    sequence = inspect.getsource(trafilatura.core.trafilatura_sequence)
+    assert [line.strip() for line in sequence.splitlines() if "tree = prune_unwanted_nodes(tree" in line] == [
+        "tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)",
+        "tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)"]
