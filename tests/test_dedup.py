@@ -141,7 +141,7 @@ def test_shingles_are_the_normalized_texts_words() -> None:
 
 def test_cleaning_workers_do_not_import_datasketch() -> None:
     # Its import loads scipy (~48 MB a process); the workers only compute signatures.
-    assert modules_imported("import newsclean.crawler.components.worker_preload", ("datasketch", "scipy")) == []
+    assert modules_imported("import newsclean.crawler.workers.worker_preload", ("datasketch", "scipy")) == []
 
 
 def test_lsh_params_are_datasketchs() -> None:

@@ -1,4 +1,4 @@
-"""The crawl's C heap: freed memory goes back to the system (crawler/components/heap.py)."""
+"""The crawl's C heap: freed memory goes back to the system (crawler/workers/heap.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .conftest import run_python
 # A fresh process: 80 MB of 4 KB buffers from the heap, 49 of every 50 freed, so the free space
 # lies between live buffers where free() never returns it; then trim() (which must say it ran).
 CODE = """
-from newsclean.crawler.components import heap
+from newsclean.crawler.workers import heap
 
 def anon_kb():
     with open("/proc/self/smaps_rollup") as fh:
@@ -34,7 +34,7 @@ def test_trim_gives_the_heaps_free_pages_back() -> None:
 TIMER = """
 from twisted.internet.task import Clock
 
-from newsclean.crawler.components import heap
+from newsclean.crawler.workers import heap
 from newsclean.crawler.components.extensions import HeapTrim
 
 class Stats:   # a crawler's stats: the bytes its downloader received
@@ -87,7 +87,7 @@ def test_one_trim_timer_runs_while_any_crawler_runs() -> None:
 POOL_THP = """
 import time
 
-from newsclean.crawler.components.pool import WorkerPool
+from newsclean.crawler.workers.pool import WorkerPool
 
 def thp(pid):
     with open(f"/proc/{pid}/status") as fh:

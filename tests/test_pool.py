@@ -18,8 +18,8 @@ import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html
 from newsclean.cleaners.learned.templates import page_blocks
-from newsclean.crawler.components.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
-from newsclean.crawler.components.pool import (FAULTS_ENV, LARGE_PAGE_BYTES, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED,
+from newsclean.crawler.workers.cleaning import Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record
+from newsclean.crawler.workers.pool import (FAULTS_ENV, LARGE_PAGE_BYTES, STAT_CRASHES, STAT_RESTARTS, STAT_RETRIED,
                                                STAT_TIMEOUTS, TRIM_AFTER_BYTES, WORKER_NICE, PoolCleaner, StallProbe, _Task,
                                                _Tasks)
 
@@ -176,8 +176,8 @@ def test_workers_run_at_a_lower_priority_than_the_reactor() -> None:
 
 NO_TRACKER = """
 import asyncio, os
-from newsclean.crawler.components.cleaning import CleanJob, TemplateBook
-from newsclean.crawler.components.pool import PoolCleaner
+from newsclean.crawler.workers.cleaning import CleanJob, TemplateBook
+from newsclean.crawler.workers.pool import PoolCleaner
 from newsclean.cleaners import Article, SiteRules
 
 page = "<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>" + (
@@ -215,7 +215,7 @@ def test_a_resource_tracker_unlike_pythons_own_is_left_as_it_is(monkeypatch: pyt
     # start the workers as before, not fail the crawl's start.
     from multiprocessing import resource_tracker
 
-    from newsclean.crawler.components.pool import _no_resource_tracker
+    from newsclean.crawler.workers.pool import _no_resource_tracker
 
     class Unlike:   # no _lock; then no _pid; then a tracker already given a pipe
         def __init__(self, **attrs: object) -> None:
@@ -230,7 +230,7 @@ def test_a_resource_tracker_unlike_pythons_own_is_left_as_it_is(monkeypatch: pyt
 
 
 AFTER_A_LARGE_PAGE = """
-from newsclean.crawler.components import heap, pool
+from newsclean.crawler.workers import heap, pool
 from newsclean.cleaners import SiteRules
 
 heap.return_freed_memory()   # the workers' malloc thresholds
@@ -331,7 +331,7 @@ def test_a_page_is_not_rejected_for_the_machines_load(monkeypatch) -> None:
 
 
 def test_workers_are_warm_before_their_first_page() -> None:
-    from newsclean.crawler.components import pool
+    from newsclean.crawler.workers import pool
 
     assert isinstance(clean_html(pool._WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/"),
                       Article), "the warm-up page must go through every step of the cleaners"
@@ -344,7 +344,7 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
     # fallback before. The stoplist's words are held once (trafilatura's tuple of them and
     # jusText's lower-cased set were two copies: 12 MB) and are every language's words, lower-cased.
     # A fresh process, as the forkserver is.
-    code = ("import newsclean.crawler.components.worker_preload\n"
+    code = ("import newsclean.crawler.workers.worker_preload\n"
             "from justext.core import define_stoplist\n"
             "from justext.utils import get_stoplist, get_stoplists\n"
             "from trafilatura import external\n"
@@ -366,7 +366,7 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
 def test_the_stoplist_can_be_shared_again() -> None:
     # the import shares it once; a second call (a test, a re-warm) gives the same words again
     # instead of an AttributeError from the wrapper it had put in jusText's place
-    code = ("from newsclean.crawler.components.worker_preload import share_stoplist\n"
+    code = ("from newsclean.crawler.workers.worker_preload import share_stoplist\n"
             "import justext.core\n"
             "from trafilatura import external\n"
             "first = justext.core.define_stoplist(external.JT_STOPLIST)\n"
@@ -384,7 +384,7 @@ def test_the_stoplist_from_its_cache_has_every_languages_words(tmp_path: Path) -
             f"os.environ['NEWSCLEAN_CACHE_DIR'] = {str(tmp_path)!r}\n"
             "from pathlib import Path\n"
             "from justext.utils import get_stoplist, get_stoplists\n"
-            "from newsclean.crawler.components.worker_preload import stoplist_words\n"
+            "from newsclean.crawler.workers.worker_preload import stoplist_words\n"
             "expected = frozenset(w.lower() for lang in get_stoplists() for w in get_stoplist(lang))\n"
             "path = Path(os.environ['NEWSCLEAN_CACHE_DIR']) / 'justext-stoplist.npz'\n"
             "first = stoplist_words() == expected and path.is_file()\n"
@@ -430,7 +430,8 @@ def test_the_crawls_main_process_imports_no_extractor() -> None:
     # A fresh process, as a crawl is.
     code = ("from scrapy.settings import Settings\n"
             "from newsclean.crawler import settings\n"
-            "from newsclean.crawler.components import cleaning, dedup, pipelines, pool\n"
+            "from newsclean.crawler.components import dedup, pipelines\n"
+            "from newsclean.crawler.workers import cleaning, pool\n"
             "s = Settings()\n"
             "s.setmodule(settings)\n"
             "for name in ('EXTENSIONS', 'DOWNLOADER_MIDDLEWARES', 'SPIDER_MIDDLEWARES', 'ITEM_PIPELINES'):\n"
@@ -660,7 +661,7 @@ def test_stall_probe_reads_the_stalls_source_lines_only_to_report_them(caplog) -
     _a_stalling_handler(noted)
     assert probe.worst_stack is not None
     assert __file__ not in linecache.cache
-    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.components.pool"):
+    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.workers.pool"):
         probe.stop()
     assert "_a_stalling_handler" in caplog.text and "the line the probe's report shows" in caplog.text
 
@@ -783,7 +784,7 @@ def test_a_process_exits_with_a_pool_its_crawl_never_released(tmp_path: Path) ->
     script = tmp_path / "left_open.py"
     script.write_text(
         "import time\n"
-        "from newsclean.crawler.components.pool import shared_pool\n"
+        "from newsclean.crawler.workers.pool import shared_pool\n"
         "if __name__ == '__main__':\n"
         "    pool = shared_pool(1)\n"
         "    while not all(s.proc is not None and s.proc.is_alive() for s in pool.slots):\n"

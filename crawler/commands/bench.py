@@ -49,8 +49,8 @@ import lxml.etree
 import lxml.html
 import orjson
 
-from newsclean.crawler.components.heap import prctl
-from newsclean.crawler.components.procfs import cpu_seconds, pss_bytes, stat_fields, usable_cpus
+from newsclean.crawler.workers.heap import prctl
+from newsclean.crawler.workers.procfs import cpu_seconds, pss_bytes, stat_fields, usable_cpus
 
 # Invented vocabulary: article text and chrome are assembled from it, never from real pages.
 WORDS = ("council harbour budget river school transit clinic market farmers winter bridge rail "

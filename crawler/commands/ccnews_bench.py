@@ -32,7 +32,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsclean.crawler.components.procfs import usable_cpus
+from newsclean.crawler.workers.procfs import usable_cpus
 
 WORDS = ("harbour council budget river school minister election farmers market railway station hospital "
          "teachers court ruling weather storm bridge water prices energy factory workers union police city "

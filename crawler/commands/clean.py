@@ -13,10 +13,10 @@ Inputs (any mix, files or directories of them):
 Site rules come from the registry by the page's domain (or ``--site``). Copies among the
 input are marked with ``duplicate_of`` (``--duplicates keep``, the crawl's default), dropped to the
 rejects (``drop``) or left alone (``off``), by the crawl's dedup index, in memory. Records are built by
-:func:`newsclean.crawler.components.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
-crawl's own cleaners: inline for ``--workers 1``, else a :class:`~newsclean.crawler.components.pool.PoolCleaner`
+:func:`newsclean.crawler.workers.cleaning.article_record`, as the crawl builds them, and pages are cleaned by the
+crawl's own cleaners: inline for ``--workers 1``, else a :class:`~newsclean.crawler.workers.pool.PoolCleaner`
 (one worker process per core by default), both behind one
-:class:`~newsclean.crawler.components.cleaning.LearningWindow`, so per-site template learning — and so every record —
+:class:`~newsclean.crawler.workers.cleaning.LearningWindow`, so per-site template learning — and so every record —
 is the same whatever the worker count. Records are written in input order to one JSONL file
 (written under a hidden temporary name and renamed when complete); rejects optionally to a
 second one (``--rejects``).
@@ -47,9 +47,9 @@ import orjson
 
 from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_text
 from newsclean.cleaners.core import identify_language
-from newsclean.crawler.components.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
+from newsclean.crawler.workers.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
-from newsclean.crawler.components.procfs import usable_cpus
+from newsclean.crawler.workers.procfs import usable_cpus
 from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_name
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
                               validate_record)
@@ -455,7 +455,7 @@ def _clean_pages(files: list[tuple[Path, str]], tally: Tally, resolve: SiteResol
     if workers == 1:
         cleaner = InlineCleaner(book, timeout, window)
     else:
-        from newsclean.crawler.components.pool import PoolCleaner
+        from newsclean.crawler.workers.pool import PoolCleaner
 
         cleaner = PoolCleaner(book, timeout, workers, window=window)
     try:

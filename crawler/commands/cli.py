@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-from newsclean.crawler.components.procfs import usable_cpus
+from newsclean.crawler.workers.procfs import usable_cpus
 from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -106,7 +106,7 @@ def check_overrides(overrides: dict[str, Any]) -> None:
     """Every check of a crawl's ``-s`` settings (``newsclean`` commands and plain ``scrapy crawl``):
     a bad one is a UsageError, before anything starts, not a traceback from inside Scrapy."""
     from newsclean.crawler.commands.sitequeue import concurrent_sites
-    from newsclean.crawler.components.cleaning import language_filter
+    from newsclean.crawler.workers.cleaning import language_filter
     from newsclean.crawler.components.dedup import dedup_options
     from newsclean.crawler.components.pipelines import output_compression
 
@@ -227,7 +227,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
-    from newsclean.crawler.components.pool import pools_kept_open
+    from newsclean.crawler.workers.pool import pools_kept_open
     from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full

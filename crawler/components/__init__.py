@@ -1,1 +1,1 @@
-"""Scrapy components (middlewares, pipelines, extensions) and the cleaning pool they feed."""
+"""Scrapy components: middlewares, pipelines, extensions, health checks (the cleaning pool they feed is :mod:`newsclean.crawler.workers`)."""

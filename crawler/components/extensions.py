@@ -133,7 +133,7 @@ class RunManifestExtension:
 
 class HeapTrim:
     """While crawlers run, give the process's free heap pages back to the system
-    (:func:`~newsclean.crawler.components.heap.trim`) every 0.2 s in which the crawlers received
+    (:func:`~newsclean.crawler.workers.heap.trim`) every 0.2 s in which the crawlers received
     at least :attr:`MIN_BYTES` of responses. One timer for all the crawlers of a process: the
     first to open starts it, the last to close stops it. The bodies of a crawl at 25 pages/s
     leave ~20 MB of freed heap a second: trimmed once a second, the main process's PSS rose and
@@ -166,7 +166,7 @@ class HeapTrim:
 
     @staticmethod
     def _tick() -> None:
-        from newsclean.crawler.components.heap import trim
+        from newsclean.crawler.workers.heap import trim
 
         received = HeapTrim._received()
         if received - HeapTrim._trimmed_at >= HeapTrim.MIN_BYTES:

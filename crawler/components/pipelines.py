@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsclean.cleaners import Article
-from newsclean.crawler.components.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
+from newsclean.crawler.workers.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
                                         since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
 from newsclean.crawler.state import state_dir
@@ -37,7 +37,7 @@ def output_compression(settings: Any) -> str:
 class CleanPipeline:
     """Run the cleaners over each fetched page and turn it into a v1 record or a reject.
 
-    The cleaning itself is done by a :class:`~newsclean.crawler.components.cleaning.Cleaner` (inline by default),
+    The cleaning itself is done by a :class:`~newsclean.crawler.workers.cleaning.Cleaner` (inline by default),
     which also keeps each site's learned templates, loaded from and saved to the state dir.
     A page whose content hash equals the stored one is dropped here: nothing changed.
     """
@@ -55,7 +55,7 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        from newsclean.crawler.components.pool import NoCleaner, StallProbe, make_cleaner
+        from newsclean.crawler.workers.pool import NoCleaner, StallProbe, make_cleaner
 
         s = crawler.settings
         if s.getbool("NEWSCLEAN_STALL_PROBE", False):

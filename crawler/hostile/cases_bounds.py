@@ -200,7 +200,7 @@ DISK_FULL_KB = 1000
 @case("loaded-worker", bound=120)
 def loaded_worker(ctx: Ctx) -> Outcome:
     """Cleaning workers kept off the CPU (as on a loaded machine) still clean good pages: no timeout rejects."""
-    from newsclean.crawler.components.pool import FAULTS_ENV
+    from newsclean.crawler.workers.pool import FAULTS_ENV
 
     s = ctx.serve()
     n = 6

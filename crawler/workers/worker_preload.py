@@ -1,4 +1,4 @@
-"""What the cleaning workers' forkserver loads before it forks any worker (see :mod:`newsclean.crawler.components.pool`).
+"""What the cleaning workers' forkserver loads before it forks any worker (see :mod:`newsclean.crawler.workers.pool`).
 
 Every worker is a fork of that server, so what is loaded here is loaded once per crawl and its
 memory pages are shared by all workers (copy-on-write, only ever read): the cleaners and, by
@@ -11,16 +11,16 @@ frozenset jusText caches for it: 154,000 strings, 27 MB), which each worker buil
 within its first ten pages (one copy of its words, :func:`share_stoplist`; read from the same cache as the model). What is loaded is then moved out of the garbage
 collector's reach (``gc.freeze``): a collection in a worker would otherwise write to the pages
 of every object it scans, turning the shared pages into private copies. The malloc thresholds
-of :mod:`newsclean.crawler.components.heap` are set here too, so every worker forked from this server has them,
+of :mod:`newsclean.crawler.workers.heap` are set here too, so every worker forked from this server has them,
 and the heap's free pages left by loading are given back before any worker is forked. Transparent
-huge pages are off for the server and its workers (:func:`~newsclean.crawler.components.heap.no_huge_pages`).
+huge pages are off for the server and its workers (:func:`~newsclean.crawler.workers.heap.no_huge_pages`).
 """
 
 from __future__ import annotations
 
 import gc
 
-from newsclean.crawler.components.heap import no_huge_pages, return_freed_memory, trim
+from newsclean.crawler.workers.heap import no_huge_pages, return_freed_memory, trim
 
 no_huge_pages()   # before anything is loaded: the workers inherit it
 
@@ -34,7 +34,7 @@ from newsclean.cleaners.extraction import readability_gate  # noqa: E402
 from newsclean.cleaners.core import identify_language  # noqa: E402
 from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
-from newsclean.crawler.components import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
+from newsclean.crawler.workers import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
 from newsclean.output.dedup import TextDigest  # noqa: E402
 
 if TYPE_CHECKING:

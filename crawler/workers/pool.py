@@ -1,14 +1,14 @@
 """Clean pages in worker processes, off the reactor thread: :class:`PoolCleaner`.
 
 The parent (the crawl process) owns every site's learned templates (a
-:class:`~newsclean.crawler.components.cleaning.TemplateBook` behind a :class:`~newsclean.crawler.components.cleaning.LearningWindow`).
+:class:`~newsclean.crawler.workers.cleaning.TemplateBook` behind a :class:`~newsclean.crawler.workers.cleaning.LearningWindow`).
 A job carries the page and the learned block set its window position allows; a worker caches
 that set per site and version, so it travels once per epoch, not once per page. The worker
 cleans the page with it and sends back the result (with the article text's digest: content
 hash, word count, dedup signature, so none of that runs on the reactor thread) plus the
 page's block hashes, which the
 parent counts (in arrival order, so results do not depend on which worker got which page:
-they equal :class:`~newsclean.crawler.components.cleaning.InlineCleaner`'s for the same arrival order).
+they equal :class:`~newsclean.crawler.workers.cleaning.InlineCleaner`'s for the same arrival order).
 
 A crawl's crawlers (one per site) clean in one :class:`WorkerPool` per process
 (:func:`shared_pool`, counted by its users and closed by the last); each crawler's
@@ -55,9 +55,9 @@ from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
-from newsclean.crawler.components.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
-from newsclean.crawler.components.heap import trim
-from newsclean.crawler.components.procfs import cpu_seconds, usable_cpus
+from newsclean.crawler.workers.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
+from newsclean.crawler.workers.heap import trim
+from newsclean.crawler.workers.procfs import cpu_seconds, usable_cpus
 
 logger = logging.getLogger(__name__)
 
@@ -474,7 +474,7 @@ class WorkerPool:
         if start_method == "forkserver":
             _short_socket_dir()
             _no_resource_tracker()
-            self.ctx.set_forkserver_preload(["newsclean.crawler.components.worker_preload"])
+            self.ctx.set_forkserver_preload(["newsclean.crawler.workers.worker_preload"])
         self.tasks = _Tasks()
         self.closed = False
         self.users = 0        # PoolCleaners using the shared pool now
@@ -560,7 +560,7 @@ def pools_kept_open() -> Iterator[None]:
 
 
 class PoolCleaner:
-    """A :class:`~newsclean.crawler.components.cleaning.Cleaner` that cleans in ``workers`` processes.
+    """A :class:`~newsclean.crawler.workers.cleaning.Cleaner` that cleans in ``workers`` processes.
 
     ``clean(job)`` must be awaited on the event loop that runs the crawl (Twisted's asyncio
     reactor). In-flight jobs are bounded by the learning window (at most two epochs), so an
@@ -648,7 +648,7 @@ def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
                  stats: Any = None) -> Any:
     """The cleaner for a crawl: a pool of ``workers`` processes (None: one per usable CPU) shared by
     the process's crawlers, inline for 0."""
-    from newsclean.crawler.components.cleaning import InlineCleaner
+    from newsclean.crawler.workers.cleaning import InlineCleaner
 
     n = usable_cpus() if workers is None else workers
     if n <= 0:

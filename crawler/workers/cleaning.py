@@ -2,7 +2,7 @@
 
 A :class:`Cleaner` takes a page and returns an ``Article`` or ``Rejected`` asynchronously,
 so the pipeline code is the same whether cleaning happens on the reactor thread (inline,
-for tests and ``scrapy shell``) or in worker processes (:mod:`newsclean.crawler.components.pool`, the default for
+for tests and ``scrapy shell``) or in worker processes (:mod:`newsclean.crawler.workers.pool`, the default for
 crawls). Per-site template learning lives here, with the caller: one
 :class:`~cleaners.SiteTemplates` per site, loaded from and saved to the state directory.
 """
@@ -281,7 +281,7 @@ class InlineCleaner:
         self.window = window or LearningWindow(book)
 
     async def clean(self, job: CleanJob) -> Cleaned:
-        from newsclean.crawler.components.pool import clean_with_blocks
+        from newsclean.crawler.workers.pool import clean_with_blocks
 
         seq = self.window.next_seq()
         blocks = cleaned = None

@@ -5,7 +5,7 @@ copies sent to and parsed by the cleaning workers). glibc's malloc serves buffer
 mmap threshold from their own mappings, returned to the system when freed, but raises that
 threshold to the size of every such buffer freed (up to 32 MB): after the first large pages
 every later one comes from the heap, which keeps its high-water mark. Fixing the thresholds
-stops that. The cleaning workers set them (crawler/components/worker_preload.py); the crawl's
+stops that. The cleaning workers set them (crawler/workers/worker_preload.py); the crawl's
 main process does not: there it cost ~1.4 ms of CPU a page (+13%) and more reactor stalls over
 200 ms in the bench crawl, for ~50 MB. The main process instead gives its heap's free pages back
 every 0.2 s in which 1 MB of responses arrived (:func:`trim`, ``malloc_trim``, run by
