@@ -420,14 +420,36 @@ def metadata_class(key: str, want: Any, got: Any) -> str:
     return {"title": _title_class, "authors": _authors_class, "day": _day_class}[key](want, got)
 
 
+#: Whose wording a title of "other wording" is, by :func:`metadata.title_source`.
+_WORDED_AS = {"h1": "other wording, the <h1>'s", "declared": "other wording, a declared title's",
+              None: "other wording, no source's"}
+
+
+def page_title_class(doc: Doc, want: str, got: str | None) -> str:
+    """:func:`metadata_class` of a title, with "other wording" told apart by the page's own
+    titles: the truth words the headline as the page's <h1> does, as a declared title (og:title,
+    JSON-LD headline, <title> ...) does, or as no source of the page does. Where the <h1> and
+    the declared titles word it otherwise, no cleaning of the title reaches the truth; only the
+    choice between them does."""
+    cls = metadata_class("title", want, got)
+    if cls != "other wording":
+        return cls
+    from newsclean.cleaners.core import parse
+    from newsclean.cleaners.metadata import title_source
+    tree = parse(doc.html)
+    return _WORDED_AS[title_source(tree, want) if tree is not None else None]
+
+
 def metadata_classes(rows: list[Scored], name: str) -> list[str]:
     """One line per half and field: how many pages miss it, by failure class (counts only: the
     check half's figures are read without reading its pages)."""
     lines = []
+    docs = {r.doc.id: r.doc for r in rows}
     for half in ("dev", "check"):
         misses = summarize([r for r in rows if r.doc.half == half], name)["metadata_mismatches"]
         for key in ("title", "day", "authors"):
-            counts = Counter(metadata_class(key, want, got) for _, k, want, got in misses if k == key)
+            counts = Counter(page_title_class(docs[i], want, got) if key == "title" else metadata_class(key, want, got)
+                             for i, k, want, got in misses if k == key)
             if counts:
                 lines.append(f"  {name} {half} half, {key} wrong on {sum(counts.values())}: "
                              + ", ".join(f"{n} {c}" for c, n in counts.most_common()))

@@ -1362,6 +1362,31 @@ def _title_tag(text: str | None) -> str | None:
     return _clean(max(parts, key=len)) if parts else None
 
 
+def title_source(tree: etree._Element, title: str | None) -> str | None:
+    """Which of the page's own titles words ``title`` (punctuation, case and quote style aside):
+    "h1" (an <h1> shown outside navigation and teasers), "declared" (the JSON-LD headline or name,
+    a meta headline, og:title, twitter:title or the <title>, each whole, without the site's name
+    or as its longest part), or None (no source of the page). Where two sources word one
+    headline otherwise, it tells which of them a title (the truth's) follows."""
+    key = _typeset_key(title) if title else ""
+    if not key:
+        return None
+    for h in tree.iter("h1"):
+        if not any(_blocks_headings(a) for a in (h, *h.iterancestors())) and _typeset_key("".join(h.itertext())) == key:
+            return "h1"
+    meta = _meta(tree)
+    site_name = _first(meta, "og:site_name", "application-name")
+    article = next((n for n in _ld_nodes(tree) if _types(n) & ARTICLE_TYPES), None)
+    declared = [_clean(_ld_text(article.get(k))) for k in ("headline", "name")] if article is not None else []
+    declared += [_first(meta, "headline"), _first(meta, "og:title"), _first(meta, "twitter:title"),
+                 _clean(tree.findtext(".//title"))]
+    for t in filter(None, declared):
+        t = unescape(t)
+        if key in {_typeset_key(x) for x in (t, _strip_site(t, site_name), _title_tag(t)) if x}:
+            return "declared"
+    return None
+
+
 #: Month names of the printed day in the Romance languages and Dutch too ("04-ago-2021", "4 de
 #: agosto de 2021", "12 juil. 2024", "3 mrt 2025"), over the English and German ones; four letters
 #: tell French "juin" from "juil". Only for dates beside a day and a year: "Set", "Out" alone are words.

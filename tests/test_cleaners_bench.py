@@ -208,6 +208,25 @@ def test_metadata_failure_classes_from_the_two_values() -> None:
     assert metadata_class("day", "2003-11", "2025-06-01") == "another day"   # a truth of a month only
 
 
+def test_other_wording_of_a_title_told_apart_by_the_pages_own_titles() -> None:
+    # the page words one headline twice: its <h1> and its og:title (with the site's name)
+    from newsclean.cleaners.bench import Doc, page_title_class
+    shown, declared = "Harbour bridge vote set for June", "Council to vote on the harbour bridge"
+    html = (f'<html><head><meta property="og:title" content="{declared} | Harbour Post">'
+            '<meta property="og:site_name" content="Harbour Post"></head>'
+            f'<body><nav><h1>Harbour Post</h1></nav><h1>{shown}</h1><p>Text.</p></body></html>')
+    doc = Doc(id="p", html=html, url="https://harbour.example/vote/", truth="")
+    assert page_title_class(doc, shown, declared) == "other wording, the <h1>'s"
+    # punctuation, case and quote style aside: the truth's typing is not the page's
+    assert page_title_class(doc, "Harbour Bridge Vote: Set For June", declared) == "other wording, the <h1>'s"
+    assert page_title_class(doc, declared, shown) == "other wording, a declared title's"
+    assert page_title_class(doc, "Ferry fares rise again", shown) == "other wording, no source's"
+    # a heading in the navigation is no headline the page shows; classes read from the values stay
+    assert page_title_class(doc, "Harbour Post", shown) == "other wording, no source's"
+    assert page_title_class(doc, shown, shown + " | Harbour Post") == "site, section or tagline left after it"
+    assert page_title_class(Doc(id="q", html="", url=None, truth=""), shown, declared) == "other wording, no source's"
+
+
 def test_metadata_only_extractor_gives_clean_htmls_metadata() -> None:
     from newsclean.cleaners.core import clean_html, page_metadata
     for name in ("tagdiv_sidebar", "widgets_related"):
