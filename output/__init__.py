@@ -20,11 +20,12 @@ from newsclean.output.schema import (
     validate_record,
     validate_reject,
 )
-from newsclean.output.writer import STDIO, AtomicFile, CommittedPart, OutputError, PartWriter, cleanup_orphans, write_json_atomic
+from newsclean.output.writer import (STDIO, AtomicFile, CommittedPart, OutputError, PartWriter, StdoutError, cleanup_orphans,
+                                     write_json_atomic)
 
 __all__ = [
     "RECORD_SCHEMA", "REJECT_SCHEMA", "RUN_STATUSES", "SCHEMA_VERSION", "STDIO", "AtomicFile", "CommittedPart", "JsonlReader",
-    "OutputError", "PartWriter", "RecordInvalid", "RunManifest", "build_record", "build_reject",
+    "OutputError", "PartWriter", "RecordInvalid", "StdoutError", "RunManifest", "build_record", "build_reject",
     "canonicalize_url", "cleanup_orphans", "config_hash", "content_hash", "find_parts", "iso_utc",
     "iter_records", "new_run_id", "open_jsonl", "normalize_text", "record_id", "validate_record", "validate_reject",
     "versions", "write_json_atomic",

@@ -33,6 +33,16 @@ class OutputError(OSError):
     """Output cannot be written (disk full, read-only...). One-line message: path and cause."""
 
 
+class StdoutError(Exception):
+    """A write to standard output failed (a full or failing device, a pipe its reader closed).
+    Told from the same errors of an output file by where it happened (a write to stdout), not by
+    its errno; no OSError, so no ``except OSError`` on the way takes it for another file's."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc.strerror or str(exc))
+        self.errno, self.strerror = exc.errno, exc.strerror or str(exc)
+
+
 @dataclass(frozen=True, slots=True)
 class CommittedPart:
     """A part file renamed to its final name: every line in it is complete and durable."""
@@ -348,25 +358,29 @@ class AtomicFile:
         except OSError as exc:
             raise self.error(exc) from exc
 
-    def error(self, exc: OSError) -> OutputError:
-        """``exc``, met writing :attr:`fh`, as the OutputError naming where it was written (a
-        writer that takes ``fh`` itself, such as pyarrow's, raises OSErrors that name no file)."""
+    def error(self, exc: OSError) -> OutputError | StdoutError:
+        """``exc``, met writing :attr:`fh`, as the error naming where it was written (a writer
+        that takes ``fh`` itself, such as pyarrow's, raises OSErrors that name no file)."""
         if self.name != STDIO:
             return _output_error(Path(self.name), exc)
         if self.fh is sys.stdout.buffer:
-            return _output_error(Path("standard output"), exc)
+            return StdoutError(exc)
         return _output_error(Path(f"standard output's spool in {tempfile.gettempdir()}"), exc)
 
     def commit(self) -> None:
         """Make the output visible: rename it into place (or copy the spooled bytes to stdout)."""
-        try:
-            if self.tmp is None:
+        if self.tmp is None:
+            try:
                 if self.fh is not sys.stdout.buffer:
                     self.fh.seek(0)
                     shutil.copyfileobj(self.fh, sys.stdout.buffer)
                     self.fh.close()
                 sys.stdout.buffer.flush()
-                return
+            except OSError as exc:
+                self.discard()
+                raise StdoutError(exc) from exc
+            return
+        try:
             self.fh.flush()
             os.fsync(self.fh.fileno())
             self.fh.close()
@@ -374,7 +388,7 @@ class AtomicFile:
             _fsync_dir(Path(self.name).parent)
         except OSError as exc:
             self.discard()
-            raise _output_error(Path("standard output" if self.tmp is None else self.name), exc) from exc
+            raise _output_error(Path(self.name), exc) from exc
 
     def discard(self) -> None:
         """Drop what was written (a stdout stream keeps what it already sent)."""

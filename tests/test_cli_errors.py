@@ -180,15 +180,19 @@ def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith("newsclean: failed: cannot write standard output"), proc.stderr
-    read_end, write_end = os.pipe()
-    os.close(read_end)   # a reader that has gone (`| head` once it has what it wanted): every write fails
-    try:
-        proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "sites"], cwd=REPO,
-                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
-    finally:
-        os.close(write_end)
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
-        proc.stderr[-2000:]
+    # a reader that has gone (`| head` once it has what it wanted): every write fails, and the
+    # command ends quietly, exit 1 (clean -o - said 'failed: cannot write standard output: Broken pipe')
+    for args in (["sites"], ["clean", str(DEMO_SITE / "stories"), "-o", "-", "--workers", "1"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO,
+                                  stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+        finally:
+            os.close(write_end)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, \
+            proc.stderr[-2000:]
+        assert "newsclean: failed" not in proc.stderr, proc.stderr[-2000:]
 
 
 def test_a_full_disk_under_an_output_file_is_not_called_standard_output(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from newsclean.crawler.workers.procfs import usable_cpus
 from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
+from newsclean.output import StdoutError
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -787,18 +788,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-class StdoutError(Exception):
-    """A write to standard output failed (a full or failing device, a pipe its reader closed).
-    Told from the same errors of an output file by where it happened: a write through
-    :class:`_GuardedStdout`, not by its errno."""
-
-    def __init__(self, exc: OSError) -> None:
-        super().__init__(exc.strerror or str(exc))
-        self.errno, self.strerror = exc.errno, exc.strerror or str(exc)
-
-
 class _GuardedStdout:
-    """``sys.stdout`` while :func:`main` runs: its write errors raised as :class:`StdoutError`."""
+    """``sys.stdout`` while :func:`main` runs: its write errors raised as StdoutError (as
+    AtomicFile raises its own to ``-``), not as OSErrors that an output file's could be."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
