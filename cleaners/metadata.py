@@ -171,13 +171,31 @@ _LEAD_LABEL = re.compile(rf"^(?:{'|'.join(p for row in _LEAD_LABELS.values() for
 #: A part that is only a byline's label, no name.
 _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 
-#: A month's name, English or German, written out or cut ("Dec.", "Sept", "März"), and its number.
-_MONTH_NUMBER = {"jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "may": 5, "mai": 5, "jun": 6, "jul": 7,
-                 "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12}
+#: The months as pages print them, by language, one table for the byline and the day readers:
+#: January to December, each its full name, then the abbreviations printed for it (with or
+#: without a dot), spellings without an accent ("aout", "fevrier") and the Austrian "Jänner".
+#: A month is one of these words whole ("Martin", "Junior", "Augusta", "Marco" are no months).
+#: Abbreviations that are words of other languages ("set", "out", "ago", "mag", "may", "mar")
+#: are months only in a date's shape, beside a day's number and a year.
+_MONTHS = {
+    "en": ("january jan", "february feb febr", "march mar", "april apr", "may", "june jun", "july jul",
+           "august aug", "september sep sept", "october oct", "november nov", "december dec"),
+    "de": ("januar jan jänner jän", "februar feb febr", "märz mrz maerz", "april apr", "mai", "juni jun",
+           "juli jul", "august aug", "september sep sept", "oktober okt", "november nov", "dezember dez"),
+    "fr": ("janvier janv", "février févr fév fevrier fevr", "mars", "avril avr", "mai", "juin", "juillet juil",
+           "août aout", "septembre sept", "octobre oct", "novembre nov", "décembre déc decembre"),
+    "es": ("enero ene", "febrero feb", "marzo mar", "abril abr", "mayo may", "junio jun", "julio jul", "agosto ago",
+           "septiembre setiembre sep sept set", "octubre oct", "noviembre nov", "diciembre dic"),
+    "it": ("gennaio gen genn", "febbraio feb febbr", "marzo mar", "aprile apr", "maggio mag", "giugno giu",
+           "luglio lug", "agosto ago", "settembre set sett", "ottobre ott", "novembre nov", "dicembre dic"),
+    "pt": ("janeiro jan", "fevereiro fev", "março mar", "abril abr", "maio mai", "junho jun", "julho jul",
+           "agosto ago", "setembro set", "outubro out", "novembro nov", "dezembro dez"),
+    "nl": ("januari jan", "februari feb", "maart mrt", "april apr", "mei", "juni jun", "juli jul", "augustus aug",
+           "september sep sept", "oktober okt", "november nov", "december dec"),
+}
 #: The months' names written out, English and German: a month in a byline is one of them or its
 #: start ("Dec.", "Sept", "Augu"), no other word that opens with one ("Martin", "Mayer", "Novak").
-_MONTH_NAMES = ("january", "januar", "february", "februar", "march", "märz", "april", "may", "mai", "june", "juni",
-                "july", "juli", "august", "september", "october", "oktober", "november", "december", "dezember")
+_MONTH_NAMES = tuple(months.split()[0] for lang in ("en", "de") for months in _MONTHS[lang])
 _MONTH = (rf"(?:{'|'.join(sorted({n[:k] for n in _MONTH_NAMES for k in range(3, len(n) + 1)}, key=len, reverse=True))})"
           r"(?![^\W\d_])\.?")
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
@@ -1387,13 +1405,26 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
     return None
 
 
-#: Month names of the printed day in the Romance languages and Dutch too ("04-ago-2021", "4 de
-#: agosto de 2021", "12 juil. 2024", "3 mrt 2025"), over the English and German ones; four letters
-#: tell French "juin" from "juil". Only for dates beside a day and a year: "Set", "Out" alone are words.
-_SHOWN_MONTH_NUMBER = {**_MONTH_NUMBER, "ene": 1, "gen": 1, "janv": 1, "fév": 2, "fev": 2, "mrt": 3, "abr": 4,
-                       "avr": 4, "mag": 5, "mei": 5, "giu": 6, "juin": 6, "lug": 7, "juil": 7, "ago": 8, "aoû": 8,
-                       "set": 9, "ott": 10, "out": 10, "dic": 12, "déc": 12}
-_SHOWN_MONTH = rf"(?:{'|'.join(_SHOWN_MONTH_NUMBER)})[^\W\d_]*\.?"
+#: The printed day's month words, in every language of ``_MONTHS`` ("04-ago-2021", "4 de agosto de
+#: 2021", "12 juil. 2024", "3 mrt 2025"), and their numbers; a word whole, then an optional dot.
+_SHOWN_MONTH_NUMBER = {word: number for months in _MONTHS.values()
+                       for number, spellings in enumerate(months, 1) for word in spellings.split()}
+
+
+def _words_pattern(words: Iterable[str]) -> str:
+    """A regex for any of ``words``, branching a letter at a time ("ma(?:i|r(?:s|zo)?|y)"): a
+    flat list of a hundred words is tried word by word at each word's start, four times slower."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[:1], []).append(w[1:])
+    alts = [re.escape(ch) + _words_pattern(rests) for ch, rests in sorted(heads.items()) if ch]
+    body = "|".join(alts)
+    if "" in heads:   # a word ends here: what follows is optional
+        return f"(?:{body})?" if body else ""
+    return f"(?:{body})" if len(alts) > 1 else body
+
+
+_SHOWN_MONTH = rf"{_words_pattern(_SHOWN_MONTH_NUMBER)}(?![^\W\d_])\.?"
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
 _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_SHOWN_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
@@ -1415,8 +1446,7 @@ def _day_of(m: re.Match) -> str | None:
     g = m.groupdict()
     if g["mname"] or g["mname2"]:
         name = g["mname"] or g["mname2"]
-        key = name.casefold()
-        mo = _SHOWN_MONTH_NUMBER.get(key[:4]) or _SHOWN_MONTH_NUMBER.get(key[:3], 0)
+        mo = _SHOWN_MONTH_NUMBER.get(name.casefold().rstrip("."), 0)
         y, d = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])

@@ -989,6 +989,24 @@ def test_day_printed_by_the_headline_with_a_month_named_in_other_languages() -> 
     assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) is None
 
 
+def test_a_word_opening_like_a_month_is_no_month_of_the_day_under_the_headline() -> None:
+    # a month is a whole word: a month's name or an abbreviation printed for it, in each language
+    # the day reader knows; a name or a word that opens with one ("Martin", "Junior", "Augusta",
+    # "Decker", "Marco", "General", "Outlook") is no month, nor is a start no one prints ("Marc", "Augu")
+    for shown in ("Martin 12, 2024", "Junior 5 2024", "Augusta 3, 2024", "Decker 1 2023", "Marco 4, 2024",
+                  "General 4, 2021", "Outlook 7, 2022", "Magic 4 2019", "Marc 12, 2024", "Augu 3, 2024", "12 Juniper 2024"):
+        body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>{shown}</span></div>'
+        assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) is None, shown
+    # full names and printed abbreviations, with or without a dot, in any case
+    for shown, day in (("March 12, 2024", "2024-03-12"), ("Sept. 3, 2024", "2024-09-03"), ("3 Mrz. 2024", "2024-03-03"),
+                       ("5 Jänner 2024", "2024-01-05"), ("5 févr. 2024", "2024-02-05"), ("1 aout 2024", "2024-08-01"),
+                       ("4 DÉC 2024", "2024-12-04"), ("7 de setiembre de 2024", "2024-09-07"), ("2 genn. 2024", "2024-01-02"),
+                       ("9 mei 2024", "2024-05-09"), ("JUNE 4TH, 2024", "2024-06-04"), ("3 juillet 2024", "2024-07-03"),
+                       ("3 juin 2024", "2024-06-03"), ("Dec 1 2023", "2023-12-01")):
+        body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>{shown}</span></div>'
+        assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) == day, shown
+
+
 def test_short_part_after_a_pipe_is_no_part_of_the_headline() -> None:
     # a section, tagline or search teaser after a spaced pipe goes, whoever declares the title
     head = '<meta property="og:title" content="Homeowners Insurance Guide 2026 | Coverage Types, Costs &amp; Savings">'
