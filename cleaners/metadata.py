@@ -218,13 +218,13 @@ _BYLINE_NOISE = re.compile(
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
 #: "Published", "Jane Doe on", "am": German "on" and a time's "AM"); the prepositions before a
-#: date ("on", "den", "le", "um") at the end in lower case only, where a capital is a surname's
+#: date ("on", "den", "le", "el", "um") at the end in lower case only, where a capital is a surname's
 #: ("Thanh Le", "Hye-jin Um"), at the start capitalised only where no capitalised word follows ("Le
 #: 3 mai par Jean" leaves "Le par Jean"; "Le Thanh Hai", "Den Haag" are names); only at the start
 #: "Stand:", only at the end a time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am
 #: 3.5.2024, 15:23 Uhr").
 _DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|am"
-_DATE_PREPOSITIONS = r"on|den|le"
+_DATE_PREPOSITIONS = r"on|den|le|el"
 _DATE_LEFTOVERS_START = r"stand"
 _DATE_LEFTOVERS_END = r"pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
 _NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS})|(?:{_DATE_PREPOSITIONS})(?!\s+(?-i:[A-ZÀ-Þ]))"
@@ -1170,6 +1170,25 @@ def _name_shaped(name: str) -> bool:
 
 #: Around a byline that is not the article's: a link wrapping a teaser card, navigation, asides.
 _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
+#: What leads a byline's date, at the end of the text before it: a weekday and its comma ("on
+#: Monday, May 2", "am Freitag, 3. Mai"), a short one after "on" or a comma ("on Tue, May 2": "Lin
+#: Sun" stays), the words a removed date leaves ("on", "am", "le", "el", "Updated on", "Published").
+_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|um))\b))+[\s,:.]*$", re.I)
+_DIGIT = re.compile(r"\d")
+
+
+def _before_date(text: str) -> str:
+    """A plain-text byline up to where its date begins, without what leads to it ("By Jane Doe
+    on Monday, May 2, 2024" -> "By Jane Doe"): the date as the day under the headline is read
+    (``_SHOWN_DAY``: a month's name with a day and a year in each language of ``_MONTHS``, or
+    digits), else its first digit after the name's first character ("By 3i Global"). A date has
+    its year: in "By Tom May 12 May 2025" it is "12 May 2025", and Tom May keeps his name; "By Jane
+    Doe on May 2" is still cut at the 2."""
+    label = _LABEL_NODE.match(text)
+    name_start = label.end() if label else 0
+    starts = [m.start() for m in (_SHOWN_DAY.search(text, name_start), _DIGIT.search(text, name_start + 1)) if m]
+    return _DATE_LEAD.sub("", text[:min(starts)]) if starts else text
 
 
 def _text_byline(tree: etree._Element) -> list[str]:
@@ -1189,7 +1208,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
         if el is not None and _LABEL_NODE.fullmatch(texts[1][0]) and el.getparent() is not None:
             texts.append((" ".join(" ".join(el.getparent().itertext()).split()), el.getparent()))   # "By" + "Jane Doe"
         for text, block in texts:
-            m = (_BYLINE_TEXT.match(text) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
+            m = (_BYLINE_TEXT.match(_before_date(text)) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
             names = _names(m.group(1).rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return _names_apart(block, names) if block is not None else names

@@ -879,6 +879,26 @@ def test_printed_byline_with_a_month_name_and_a_dot_operator() -> None:
     assert _md(_page(body=body)).authors == ["Rosa Delacroix"]
 
 
+def test_a_plain_text_bylines_date_is_cut_where_it_begins() -> None:
+    # the date is read as the day under the headline is (a month's name with a day and a year, in
+    # each language the day reader knows, or digits), with what leads to it: a weekday, "on", "am",
+    # "le", "el", "Updated"; not cut at its first digit ("Jane Doe on May" before)
+    for byline in ("By Rosa Delacroix on May 2, 2024", "By Rosa Delacroix May 2, 2024", "By Rosa Delacroix, Sept. 3, 2024",
+                   "By Rosa Delacroix on Monday, May 2, 2024", "By Rosa Delacroix on Tue, May 2, 2024",
+                   "By Rosa Delacroix Updated on May 2, 2024", "By Rosa Delacroix on 2 May 2024",
+                   "By Rosa Delacroix on 04-08-2021 5:11:10", "Von Rosa Delacroix am 3. Mai 2024",
+                   "Von Rosa Delacroix am Freitag, 3. Mai 2024", "Par Rosa Delacroix le 3 mai 2024",
+                   "Por Rosa Delacroix el 3 de mayo de 2024", "By Rosa Delacroix Published 3 May 2024 · 5 min read"):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == ["Rosa Delacroix"], byline
+    # a family name that is a month's or a weekday's name stays before the date
+    for byline, want in (("By Tom May 12 May 2025", "Tom May"), ("By Dan Sunday on May 2, 2024", "Dan Sunday"),
+                         ("By Lin Sun, May 2, 2024", "Lin Sun"), ("By Ana March, 3 March 2024", "Ana March"),
+                         ("By 3i Global", "3i Global")):   # a digit in the name's first word is no date
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == [want], byline
+    # a date right after the label names no one
+    assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By Feb 11, 2019</p>")).authors == []
+
+
 def test_byline_blocks_read_until_one_names_someone() -> None:
     # the first byline block holds the date and the reading time only; the next names the writer
     body = ('<h1>Harbour bridge vote</h1><div class="author">August 28, 2025 • 5 min read</div>'
