@@ -22,7 +22,7 @@ WIDGET_WORDS = (
     "recommended", "recommendations", "trending", "most-?read", "most-?popular", "most-?viewed", "outbrain", "taboola",
     "comments?", "disqus", r"advert\w*", "ads?", "adsbygoogle", r"sponsor\w*", "promo", "author-?box", "author-?bio",
     "about-?author", "td-a-rec", "breadcrumbs?", "more-?stories", "jp-relatedposts", r"yarpp\w*", r"newsletter\w*",
-    "twitter-tweet", "instagram-media", "tiktok-embed")
+    "twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed")
 WIDGET_TOKENS = re.compile(r"(?:^|[\s_-])(?:" + "|".join(WIDGET_WORDS) + r")(?:$|[\s_-])", re.I)
 #: class/id parts of image blocks (a picture with its caption and credit).
 IMAGE_WORDS = ("image", "img", "photo", "picture", "bild", "foto", "caption", "figure", "gallery")

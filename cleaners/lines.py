@@ -126,7 +126,7 @@ TRAILING_HEADING = re.compile(
         recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?|you\s+may\s+also\s+like|
         you\s+might\s+also\s+like|trending(?:\s+now)?|most\s+(?:read|popular|viewed|shared)|
         latest\s+(?:news|stories|posts)|popular\s+(?:posts|stories|now)|read\s+next|what\s+to\s+read\s+next|
-        also\s+read|read\s+more(?:\s+from\s+.{1,60})?|(?:today[’']?s\s+)?top\s+stories|editor'?s\s+picks?|related\s+reading|
+        also\s+read|read\s+more(?:\s+from\s+.{1,60})?|(?:today[’']?s\s+|other\s+(?:.{1,40}\s+)?)?top\s+stories|editor'?s\s+picks?|related\s+reading|
         leave\s+a\s+(?:reply|comment)|comments?|share\s+this(?:\s+article)?|
         ähnliche(?:\s+artikel)?|meistgelesen|das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|
         sur\s+le\s+même\s+sujet|(?:noticias|notas)\s+relacionadas|contenido\s+relacionado|(?:te|le)\s+puede\s+interesar|
