@@ -193,11 +193,24 @@ _MONTHS = {
     "nl": ("januari jan", "februari feb", "maart mrt", "april apr", "mei", "juni jun", "juli jul", "augustus aug",
            "september sep sept", "oktober okt", "november nov", "december dec"),
 }
-#: The months' names written out, English and German: a month in a byline is one of them or its
-#: start ("Dec.", "Sept", "Augu"), no other word that opens with one ("Martin", "Mayer", "Novak").
-_MONTH_NAMES = tuple(months.split()[0] for lang in ("en", "de") for months in _MONTHS[lang])
-_MONTH = (rf"(?:{'|'.join(sorted({n[:k] for n in _MONTH_NAMES for k in range(3, len(n) + 1)}, key=len, reverse=True))})"
-          r"(?![^\W\d_])\.?")
+
+
+def _words_pattern(words: Iterable[str]) -> str:
+    """A regex for any of ``words``, branching a letter at a time ("ma(?:i|r(?:s|zo)?|y)"): a
+    flat list of a hundred words is tried word by word at each word's start, four times slower."""
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[:1], []).append(w[1:])
+    alts = [re.escape(ch) + _words_pattern(rests) for ch, rests in sorted(heads.items()) if ch]
+    body = "|".join(alts)
+    if "" in heads:   # a word ends here: what follows is optional
+        return f"(?:{body})?" if body else ""
+    return f"(?:{body})" if len(alts) > 1 else body
+
+
+#: A month in a byline: an English or German word of ``_MONTHS`` whole ("Dec.", "Sept", "Mrz."),
+#: no name that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc").
+_MONTH = rf"{_words_pattern({w for lang in ('en', 'de') for months in _MONTHS[lang] for w in months.split()})}(?![^\W\d_])\.?"
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
@@ -1431,21 +1444,6 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 #: 2021", "12 juil. 2024", "3 mrt 2025"), and their numbers; a word whole, then an optional dot.
 _SHOWN_MONTH_NUMBER = {word: number for months in _MONTHS.values()
                        for number, spellings in enumerate(months, 1) for word in spellings.split()}
-
-
-def _words_pattern(words: Iterable[str]) -> str:
-    """A regex for any of ``words``, branching a letter at a time ("ma(?:i|r(?:s|zo)?|y)"): a
-    flat list of a hundred words is tried word by word at each word's start, four times slower."""
-    heads: dict[str, list[str]] = {}
-    for w in words:
-        heads.setdefault(w[:1], []).append(w[1:])
-    alts = [re.escape(ch) + _words_pattern(rests) for ch, rests in sorted(heads.items()) if ch]
-    body = "|".join(alts)
-    if "" in heads:   # a word ends here: what follows is optional
-        return f"(?:{body})?" if body else ""
-    return f"(?:{body})" if len(alts) > 1 else body
-
-
 _SHOWN_MONTH = rf"{_words_pattern(_SHOWN_MONTH_NUMBER)}(?![^\W\d_])\.?"
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".

@@ -1253,6 +1253,16 @@ def test_a_family_name_opening_like_a_month_stays_before_a_date() -> None:
         assert _md(_page(body=body)).authors == [want], byline
 
 
+def test_a_family_name_that_is_the_start_of_a_month_stays_before_a_date() -> None:
+    # a byline's month is a whole word of the months' table, as the day reader's: a name that is
+    # the start of one ("Marc" of March, "Janu") is no month; German's "Mrz." and "Jänner" are
+    for byline, want in (("Franz Marc 12.03.2024", "Franz Marc"), ("Anna Marc 12:30", "Anna Marc"),
+                         ("Franz Marc 12 hours ago", "Franz Marc"), ("Anna Janu 2024-05-03", "Anna Janu"),
+                         ("Rosa Delacroix Mrz. 3, 2024", "Rosa Delacroix"), ("Rosa Delacroix 3. Jänner 2024", "Rosa Delacroix")):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == [want], byline
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
