@@ -344,17 +344,20 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     twice on the page (a carousel's captions), not in a caption, form or code block nor under a
     name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
     among the blocks put back, and enough of it (``GAP_MIN_GAIN``). A bare ``<div>`` of text
-    (``_bare_divs``) needs no more than that its kind recurs and that it lies in the article's
-    container."""
+    (``_bare_divs``) needs no more than that its kind recurs, among these blocks or among all the
+    divs the extraction skipped (``_skipped_div_kinds``), and that it lies in the article's container."""
     els = dom.line_blocks(tree)
     texts = [" ".join(dom.text_of(el).split()) for el in els]
     # what could be put back at most: long blocks whose text the extraction does not hold, and
     # bare divs of prose two of a kind (most pages stop here, before their blocks' words are read)
     flat = " ".join(text.split())
     missing = [(el, t) for el, t in zip(els, texts) if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat]
-    if sum(len(t) for _, t in missing) < GAP_MIN_GAIN * len(text) \
-            and max(Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t)).values(), default=0) < 2:
-        return text
+    bare = Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t))
+    recurring: Counter[tuple[str, ...]] | None = None   # the kinds of all divs the extraction skipped
+    if sum(len(t) for _, t in missing) < GAP_MIN_GAIN * len(text) and max(bare.values(), default=0) < 2:
+        recurring = _skipped_div_kinds(els, texts, flat) if bare else Counter()
+        if not any(recurring[kind] >= 2 for kind in bare):
+            return text
     lines = normalize_lines(text)
     line_keys = {line: _words(line) for line in lines}
     at = _line_index(lines, line_keys)
@@ -406,12 +409,30 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
     put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
     if sum(len(t) for found in put.values() for _, t in found) < GAP_MIN_GAIN * len(text):
-        # nothing to put back: the article's container need not be found
+        # nothing to put back: the article's container need not be found. A bare div's kind may
+        # recur among the divs skipped that are no prose of that length (a short callout beside a long one)
+        recurring = _skipped_div_kinds(els, texts, flat) if recurring is None else recurring
+        put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2 or p.tag == "div" and recurring[_block_kind(p)] >= 2]
+               for i, found in after.items()}
         put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
         if not put:
             return text
     return "\n".join(x for i, line in enumerate(lines)
                      for x in (line, *(f"- {t}" if p.tag == "li" else t for p, t in put.get(i, ()))))
+
+
+#: A div the extraction skipped counts towards its kind's recurrence (``_skipped_div_kinds``) from
+#: this many characters: a short callout or note, not a label.
+SKIPPED_DIV_MIN_CHARS = 40
+
+
+def _skipped_div_kinds(els: list[etree._Element], texts: list[str], flat: str) -> Counter[tuple[str, ...]]:
+    """The kinds (``_block_kind``) of the ``<div>`` blocks of text the extraction (``flat``, its
+    text with whitespace collapsed) skipped, each at least ``SKIPPED_DIV_MIN_CHARS`` long: a
+    bare div of prose whose kind recurs here is one of the article's callouts even where the
+    others of its kind are too short or end without a full stop to be put back themselves."""
+    return Counter(_block_kind(el) for el, t in zip(els, texts)
+                   if el.tag == "div" and len(t) >= SKIPPED_DIV_MIN_CHARS and t not in flat)
 
 
 def _bare_prose(el: etree._Element, txt: str) -> bool:

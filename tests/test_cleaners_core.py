@@ -240,11 +240,26 @@ def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_ba
     assert "Mill Lane" not in result.text
 
 
+def test_a_callout_whose_kind_recurs_among_the_skipped_divs_is_put_back_in_place() -> None:
+    # Two callouts of one kind in bare divs of the story: trafilatura skips both by their tag
+    # (the story holds enough <p> text). The long one is prose to put back; the other is too short
+    # to be, so among the blocks put back the kind was alone and nothing came back. Its kind
+    # recurs among the divs the extraction skipped: the long callout comes back in its place.
+    result = clean_html((FIXTURES / "story_callouts.html").read_bytes(), "https://reviews.example/audiobooks-year")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    tip = next((i for i, line in enumerate(lines) if line.startswith("Tip: speed matters more than the narrator.")), None)
+    assert tip is not None, result.text
+    assert lines[tip - 1].startswith("Novels were harder") and lines[tip + 1].startswith("The subscription paid")
+    assert "Rue des Lilas" not in result.text
+
+
 def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() -> None:
     # _prose_filled reads a block's words only where needed (104d95c's successor); it must keep
     # what reading them all gave: where the article's lines come twice on the page (a repeat
     # below the story), the blocks found after a line are those of its last run, even when that
-    # run holds only a block that is no prose (here one note stays, too few of its kind).
+    # run holds only a block that is no prose (here the first note stays out; the second, whose
+    # kind recurs among the divs the extraction skipped, comes back).
     from lxml import html as lh
 
     from newsclean.cleaners import core
@@ -265,4 +280,4 @@ def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() ->
         return core._prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
 
     assert filled(story).split("\n") == [lines[0], notes[0], lines[1], lines[2], notes[1], lines[3]]
-    assert filled(story + repeat) == text
+    assert filled(story + repeat).split("\n") == [lines[0], lines[1], lines[2], notes[1], lines[3]]
