@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
+from newsclean.cleaners.metadata import _ROLE_WORD   # the job words the byline rules know
+
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
 READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
              r"auch\s+interessant|weiterlesen|(?:à\s+)?lire\s+(?:aussi|plus|également)|leer\s+más|"
@@ -338,19 +340,33 @@ def _names_author(words: list[str], names: list[list[str]]) -> bool:
     return any(all(w in words for w in name) for name in names)
 
 
+@functools.cache
+def _staff_title() -> re.Pattern[str]:
+    """A staff card's job title alone on the line under the writer's name ("Senior Council
+    Reporter"): up to three words and a job word, the one the byline rules know."""
+    return re.compile(rf"(?:[^\W\d_][\w&.'-]*\s+){{0,3}}{_ROLE_WORD}", re.I)
+
+
+def _is_staff_title(line: str) -> bool:
+    """Whether ``line`` is a job title alone, written as one (each word capitalised)."""
+    return all(w[:1].isupper() for w in line.split()) and _staff_title().fullmatch(line) is not None
+
+
 def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window: int = 3) -> tuple[list[str], int]:
     """Drop an author box that ends the body: a byline naming the article's author among the last
     ``window`` lines ("Written by Jane Doe") with a line naming that author after it (the bio,
-    "Jane Doe is a reporter who ..."); from the byline to the end. The writer is metadata, not the
-    article's text. A byline alone stays (a sign-off: "Jane Doe", "We thank Jane Doe"), and so does
-    a closing sentence naming the writer (it ends with a period: no byline). Return kept lines,
-    chars removed."""
+    "Jane Doe is a reporter who ..."), or with the writer's job title alone as the last line (a
+    staff card: "Jane Doe", "Senior Council Reporter"); from the byline to the end. The writer is
+    metadata, not the article's text. A byline alone stays (a sign-off: "Jane Doe", "We thank Jane
+    Doe"), and so does a closing sentence naming the writer (it ends with a period: no byline).
+    Return kept lines, chars removed."""
     names = _author_names(authors)
     if not names or len(lines) <= window:
         return lines, 0
     for i in range(len(lines) - window, len(lines) - 1):
-        if _is_byline(lines[i].strip(), _words(lines[i]), names) and any(
-                _names_author(_words(s), names) for s in lines[i + 1:]):
+        if _is_byline(lines[i].strip(), _words(lines[i]), names) and (
+                any(_names_author(_words(s), names) for s in lines[i + 1:])
+                or (i == len(lines) - 2 and _is_staff_title(lines[-1].strip()))):
             return lines[:i], sum(len(s.strip()) for s in lines[i:])
     return lines, 0
 

@@ -82,15 +82,14 @@ _NOT_YET = "xfail(strict): the cleaner keeps it; see docs/quality.md, 'Failure c
     # "Other <Site> Top Stories": its list went with the link-dense pruning, its label stayed
     ("cta_news_story.html", STORY_URL, "Top Stories"),
     ("cta_news_story.html", STORY_URL, "Ferry timetable"),
+    # the writer's staff card after the last paragraph: her name and her job title
+    ("cta_news_story.html", STORY_URL, "Senior Council Reporter"),
     pytest.param("cta_newsletter_post.html", NEWSLETTER_URL, "HARBOUR15", marks=pytest.mark.xfail(
         strict=True, reason=f"{_NOT_YET}: a discount code in a plain paragraph of the body; WCXB's truth "
         "counts such a code as the article's ('use code ... for 10% off' is a must-have snippet)")),
     pytest.param("cta_news_story.html", STORY_URL, "nonprofit newsroom", marks=pytest.mark.xfail(
         strict=True, reason=f"{_NOT_YET}: a donation appeal as a heading, a paragraph and a button in a "
         "block no class names; heading+button boxes as promotion were tried and left out (product cards)")),
-    pytest.param("cta_news_story.html", STORY_URL, "Senior Council Reporter", marks=pytest.mark.xfail(
-        strict=True, reason=f"{_NOT_YET}: the writer's name and job title as plain paragraphs after the "
-        "last one; the author-box step needs a byline and a bio naming her, a sign-off alone stays")),
 ])
 def test_calls_to_action_are_not_body(page: str, url: str, snippet: str) -> None:
     result = clean_html((FIXTURES / page).read_bytes(), url)
@@ -100,3 +99,18 @@ def test_calls_to_action_are_not_body(page: str, url: str, snippet: str) -> None
     starts = [next((i for i, line in enumerate(lines) if line.startswith(a)), -1) for a in article]
     assert -1 not in starts and starts == sorted(starts), result.text   # the article, whole and in order
     assert snippet not in result.text
+
+
+def test_a_staff_card_goes_only_as_the_writers_name_and_job_title_ending_the_body() -> None:
+    from newsclean.cleaners.lines import drop_trailing_author_box
+
+    body = PARAS[:3]
+    card = ["Rosa Delacroix", "Senior Council Reporter"]
+    assert drop_trailing_author_box([*body, *card], ["Rosa Delacroix"]) == (body, sum(map(len, card)))
+    # another writer's card, a line after the title, a line that is no job title, or a title in
+    # lower case (a sentence) stays
+    for lines, authors in [([*body, *card], ["Tom Okafor"]),
+                           ([*body, *card, "Photographs by the harbour authority"], ["Rosa Delacroix"]),
+                           ([*body, "Rosa Delacroix", "Photographs by the harbour authority"], ["Rosa Delacroix"]),
+                           ([*body, "Rosa Delacroix", "Thanks to our editor"], ["Rosa Delacroix"])]:
+        assert drop_trailing_author_box(lines, authors) == (lines, 0), lines
