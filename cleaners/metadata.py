@@ -208,9 +208,10 @@ def _words_pattern(words: Iterable[str]) -> str:
     return f"(?:{body})" if len(alts) > 1 else body
 
 
-#: A month in a byline: an English or German word of ``_MONTHS`` whole ("Dec.", "Sept", "Mrz."),
-#: no name that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc").
-_MONTH = rf"{_words_pattern({w for lang in ('en', 'de') for months in _MONTHS[lang] for w in months.split()})}(?![^\W\d_])\.?"
+#: A month in a byline: a word of ``_MONTHS`` whole, in any of its languages ("Dec.", "Sept",
+#: "Mrz.", "mars", "ottobre"; beside a day's number only), no name that opens with one or is
+#: the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
+_MONTH = rf"{_words_pattern({w for months in _MONTHS.values() for spellings in months for w in spellings.split()})}(?![^\W\d_])\.?"
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
@@ -219,7 +220,7 @@ _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mitt
 #: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH}(?:,?\s+\d{{4}})?(?!\w)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\w)"
     rf"|\b{_MONTH}\s+\d{{4}}(?!\w)"
     rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
@@ -1444,7 +1445,7 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 #: 2021", "12 juil. 2024", "3 mrt 2025"), and their numbers; a word whole, then an optional dot.
 _SHOWN_MONTH_NUMBER = {word: number for months in _MONTHS.values()
                        for number, spellings in enumerate(months, 1) for word in spellings.split()}
-_SHOWN_MONTH = rf"{_words_pattern(_SHOWN_MONTH_NUMBER)}(?![^\W\d_])\.?"
+_SHOWN_MONTH = _MONTH   # the byline's months: the same words
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
 _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_SHOWN_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"

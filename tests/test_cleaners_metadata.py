@@ -1263,6 +1263,21 @@ def test_a_family_name_that_is_the_start_of_a_month_stays_before_a_date() -> Non
         assert _md(_page(body=body)).authors == [want], byline
 
 
+def test_a_bylines_date_with_a_month_of_another_language_is_no_name() -> None:
+    # the byline's date reads the months of every language the day reader knows, as words whole
+    # ("Jean Dupont, 3 mars" and "Ana Ruiz, 12 marzo" were a second writer once months were
+    # English or German names and their starts); "Martin", "Marco" are still no months
+    for byline, want in (("Jean Dupont, 3 mars 2024", ["Jean Dupont"]), ("Ana Ruiz, 12 marzo 2024", ["Ana Ruiz"]),
+                         ("Jean Dupont 3 octobre 2024", ["Jean Dupont"]), ("Marco Rossi 12 ottobre 2024", ["Marco Rossi"]),
+                         ("Jean Dupont, 3 juillet 2024", ["Jean Dupont"]), ("Max Mustermann, 3. Mrz. 2024", ["Max Mustermann"]),
+                         ("Jan de Vries, 3 maart 2024", ["Jan de Vries"]), ("Ana Ruiz, 3 de mayo de 2024", ["Ana Ruiz"]),
+                         ("Marco Martin, 4 déc. 2024", ["Marco Martin"])):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == want, byline
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
+        assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
