@@ -5,14 +5,14 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
     on the shared tree; again, with them spared, where the blocks it discarded by class name held
-    more article prose than it kept (cleaners.wild_text); where it found no article container, its lists and subheadings put back,
+    more article prose than it kept (cleaners.extraction.wild_text); where it found no article container, its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
     edge lines from outside the article's container (cleaners.blocks; again once a repeated run goes) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
-article markup it streams in script data, if any (:mod:`cleaners.streamed`; method
+article markup it streams in script data, if any (:mod:`cleaners.extraction.streamed`; method
 ``streamed+...``).
 
 Time bound: the input size is bounded (``max_bytes``), the parsed tree is bounded in elements
@@ -972,7 +972,7 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
         return Rejected(url_s, "error", detail=f"{type(exc).__name__}: {exc}"[:300], removed=run.removed)
 
 
-#: Rejects after which a page's streamed markup (:mod:`cleaners.streamed`) is looked for.
+#: Rejects after which a page's streamed markup (:mod:`cleaners.extraction.streamed`) is looked for.
 _STREAMED_RETRY = frozenset({"extract_failed", "too_short"})
 
 

@@ -106,7 +106,7 @@ def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, option
     body, text = trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
     # the text the escalation compares with the page's, unless the baseline rescue may replace
     # it (that runs under min_extracted_size characters); never an earlier extraction's of the
-    # same tree (cleaners.lent_tree hands trafilatura one tree for several)
+    # same tree (cleaners.extraction.lent_tree hands trafilatura one tree for several)
     keep = options.focus == "balanced" and len(text) >= options.min_extracted_size
     _COMPARED.last = (weakref.ref(tree), len(text)) if keep else None
     return body, text

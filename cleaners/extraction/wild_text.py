@@ -9,7 +9,7 @@ also takes lists, divs and line breaks. :func:`recovered` tells the caller that 
 during its extraction, so the page alone pays for a second one.
 
 trafilatura's ``extract_content`` calls ``recover_wild_text`` by its module-global name: that
-name is wrapped once (as :mod:`cleaners.readability_gate` wraps the comparison), counting calls
+name is wrapped once (as :mod:`.readability_gate` wraps the comparison), counting calls
 per thread.
 """
 
