@@ -11,20 +11,9 @@ import pytest
 
 from newsclean.cleaners import Article, clean_html
 
+from .test_cleaners_body import PARAS, URL   # the same story, with an embed in it
+
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaners"
-URL = "https://news.example.org/2025/03/harbour-lights/"
-
-PARAS = [
-    "The harbour authority switched on the restored lighthouse lamp on Tuesday evening, ending a "
-    "repair that had kept the tower dark for most of the winter and worried the fishing crews.",
-    "Engineers replaced the rotating mechanism, which had seized after a storm flooded the lamp "
-    "room in November, and rebuilt the brass frame from drawings kept in the town archive.",
-    "Crews returning after dark said the beam could be seen from the outer banks again, a relief "
-    "for the smaller boats that have no radar and still steer by the light on the headland.",
-    "The authority said the total cost came in under the estimate, thanks mostly to volunteers "
-    "from the maritime museum who cleaned and catalogued every part before it was refitted.",
-]
-
 POST = "Lamp is back on at the headland tonight, first time since November!"
 
 #: Embed codes as the platforms hand them out (a blockquote the platform's script turns into a card).
