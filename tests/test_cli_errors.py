@@ -195,6 +195,27 @@ def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
         assert "newsclean: failed" not in proc.stderr, proc.stderr[-2000:]
 
 
+
+def test_standard_output_closed_at_the_start_and_help_to_a_full_device() -> None:
+    # `newsclean sites >&-`: Python's sys.stdout is None, and the guard of standard output took it
+    # for a stream (AttributeError traceback; `clean -o -` one before it); `newsclean --help >
+    # /dev/full` was a StdoutError traceback from argparse's print, outside main's handling
+    from newsclean.crawler.commands.demo import DEMO_SITE
+
+    def closed_stdout() -> None:
+        os.close(1)
+
+    cases = [(args, None) for args in (["sites"], ["--help"], ["clean", str(DEMO_SITE / "stories"), "-o", "-", "--workers", "1"])]
+    cases += [(args, "/dev/full") for args in (["--help"], ["sites", "--help"], ["--version"])]
+    for args, device in cases:
+        with open(device or os.devnull, "w") as out:
+            proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", *args], cwd=REPO, stdout=out,
+                                  stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=None if device else closed_stdout)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, (args, device, proc.stderr[-2000:])
+        last = proc.stderr.strip().splitlines()[-1]
+        assert last.startswith("newsclean: failed: cannot write standard output"), (args, device, proc.stderr)
+
+
 def test_a_full_disk_under_an_output_file_is_not_called_standard_output(tmp_path: Path) -> None:
     # cli.main took any ENOSPC/EIO/EPIPE OSError without a file name for standard output's: pyarrow's
     # ENOSPC writing an export said 'cannot write standard output' while stdout was a pipe with

@@ -794,10 +794,18 @@ class _GuardedStdout:
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        #: Standard output was closed when the process started (``>&-``): Python's sys.stdout is
+        #: None, where print drops every line unsaid and ``-`` outputs were an AttributeError.
+        self.closed_at_start = stream is None
+
+    def _open(self) -> Any:
+        if self._stream is None:
+            raise StdoutError(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+        return self._stream
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(text)
+            return self._open().write(text)
         except OSError as exc:
             raise StdoutError(exc) from exc
 
@@ -806,13 +814,17 @@ class _GuardedStdout:
             self.write(line)
 
     def flush(self) -> None:
+        if self.closed_at_start:
+            return   # nothing was written: a command that writes nothing there runs as before
         try:
             self._stream.flush()
         except OSError as exc:
             raise StdoutError(exc) from exc
 
     def __getattr__(self, name: str) -> Any:   # fileno, isatty, buffer, encoding...
-        return getattr(self._stream, name)
+        if self._stream is None and name != "buffer":
+            raise AttributeError(name)   # as None has none (libraries read sys.stdout.encoding at import)
+        return getattr(self._open(), name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -834,8 +846,8 @@ def _main(argv: Sequence[str] | None) -> int:
     from newsclean.output.redact import mask_credentials
 
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)   # --help and --version write to standard output too
         code = int(args.func(args) or 0)
         sys.stdout.flush()   # what is still buffered fails here, said, not at the interpreter's exit
         return code
@@ -855,7 +867,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # standard output is a full or failing device (said in one line, not a traceback) or a pipe
         # its reader closed (`| head`: it has what it wanted, nothing said); nothing more is written
         # to it (the interpreter's last flush would fail again)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not getattr(sys.stdout, "closed_at_start", False):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         if exc.errno != errno.EPIPE:
             print(f"newsclean: failed: cannot write standard output: {exc.strerror}", file=sys.stderr)
         return EXIT_DEGRADED
