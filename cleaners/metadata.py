@@ -215,14 +215,17 @@ _MONTH = rf"{_words_pattern({w for months in _MONTHS.values() for spellings in m
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
+#: A month's day or year is no number of a date or time in digits that follows the month's word:
+#: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
+_NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"
 #: What bylines print around a name and is none of it: a date written with a month's name (only
 #: beside a number: "Tom May" stays), in digits ("Jane Doe 05.01.2025, 15:23"), a weekday ("Montag, den"), a reading time ("7 min read"),
 #: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\w)"
-    rf"|\b{_MONTH}\s+\d{{4}}(?!\w)"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
+    rf"|\b{_MONTH}\s+\d{{4}}{_NO_DIGIT_GROUP}"
     rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"

@@ -1300,3 +1300,13 @@ def test_the_houses_address_in_its_author_tag_is_no_writer() -> None:
     # another name before the places stays as written
     head = '<meta name="author" content="Rosa Delacroix, Tom Okafor, Ada Lindqvist">'
     assert _md(_page(head=head, body="<h1>Harbour bridge vote</h1>")).authors == ["Rosa Delacroix", "Tom Okafor", "Ada Lindqvist"]
+
+
+def test_a_name_word_that_is_a_month_stays_before_a_complete_date() -> None:
+    # a complete date in digits is read before a month's name with a day: "Juli 12" of
+    # "Juli 12.03.2024" is no date, the 12 opens the digits' one
+    for byline, want in (("Tom Juli 12.03.2024", "Tom Juli"), ("Rosa May 2024-05-03", "Rosa May"),
+                         ("Li Mei 2024-05-03", "Li Mei"), ("Tom Juli 12/03/2024", "Tom Juli"),
+                         ("Rosa May 12:30", "Rosa May"), ("Rosa Delacroix May 3, 2024", "Rosa Delacroix")):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == [want], byline
