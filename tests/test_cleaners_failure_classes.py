@@ -51,6 +51,36 @@ def test_embedded_posts_of_every_platform_stay_out_alike(platform: str) -> None:
     assert result.text.split("\n") == PARAS
 
 
+#: Sign-up cards and buttons of newsletter platforms as their editors insert them in a post.
+PLATFORM_BUTTONS = {
+    "ghost-signup-card": ("<div class='kg-card kg-signup-card kg-width-regular' data-lexical-signup-form><div "
+                          "class='kg-signup-card-content'><div class='kg-signup-card-text'><h2 class='kg-signup-card-"
+                          "heading'>Sign up for Harbour Notes</h2><p class='kg-signup-card-subheading'>Tide tables, "
+                          "gauges and the harbour's news, every Tuesday.</p><form class='kg-signup-card-form' "
+                          "data-members-form='signup'><input class='kg-signup-card-input' type='email' placeholder="
+                          "'Your email'><button class='kg-signup-card-button' type='submit'><span>Subscribe</span>"
+                          "</button></form></div></div></div>"),
+    "ghost-button-card": ("<div class='kg-card kg-button-card kg-align-center'><a href='#/portal/signup' "
+                          "class='kg-btn kg-btn-accent'>Subscribe to Harbour Notes</a></div>"),
+    "substack-comment-button": ("<p class='button-wrapper' data-component-name='ButtonCreateButton'><a class='button "
+                                "primary' href='https://harbournotes.example/p/tide-tables/comments'><span>Leave a "
+                                "comment</span></a></p>"),
+}
+
+
+@pytest.mark.parametrize("platform", [
+    "ghost-button-card", "substack-comment-button",
+    pytest.param("ghost-signup-card", marks=pytest.mark.xfail(strict=True, reason=(
+        "the sign-up card's pitch line stays (its heading and button go as promotion lines); 'sign-?up' "
+        "as a widget class token took it but cost trafilatura-eval's check half article text (.9372 -> "
+        ".9368, one page; wcxb-dev one page), so it is left out"))),
+])
+def test_newsletter_platforms_sign_up_cards_and_buttons_are_not_body(platform: str) -> None:
+    result = clean_html(_story(PLATFORM_BUTTONS[platform]), URL)
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
+
+
 NEWSLETTER_URL = "https://harbournotes.example/p/tide-tables"
 NEWSLETTER_ARTICLE = ["For three weeks in March the printed tide tables", "The tables are computed each winter",
                       "The new gauge reports its readings in centimetres", "Nobody caught it because the error",
