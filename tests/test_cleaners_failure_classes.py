@@ -30,6 +30,10 @@ EMBEDS = {
                "<section><a href='https://www.tiktok.com/@harbourwatch'>@harbourwatch</a><p>" + POST + "</p>"
                "<a href='https://www.tiktok.com/music/original-sound-7'>♬ original sound - Harbour Watch</a>"
                "</section></blockquote>"),
+    # a video's caption under the player, as the block editor's YouTube embed writes it
+    "youtube": ("<figure class='wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube'><div "
+                "class='wp-block-embed__wrapper'><iframe src='https://www.youtube.com/embed/abc'></iframe></div>"
+                "<figcaption class='wp-element-caption'>" + POST + "</figcaption></figure>"),
 }
 
 
