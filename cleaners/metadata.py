@@ -208,10 +208,15 @@ def _words_pattern(words: Iterable[str]) -> str:
     return f"(?:{body})" if len(alts) > 1 else body
 
 
-#: A month in a byline: a word of ``_MONTHS`` whole, in any of its languages ("Dec.", "Sept",
-#: "Mrz.", "mars", "ottobre"; beside a day's number only), no name that opens with one or is
-#: the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
-_MONTH = rf"{_words_pattern({w for months in _MONTHS.values() for spellings in months for w in spellings.split()})}(?![^\W\d_])\.?"
+#: A month as pages print it, for the byline and the day readers: a word of ``_MONTHS`` whole,
+#: in any of its languages ("Dec.", "Sept", "Mrz.", "mars", "ottobre", "12 juil. 2024", "3 mrt
+#: 2025"; beside a day's number or a year only), then an optional dot, and its number; no name
+#: that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
+_MONTH_NUMBER = {word: number for months in _MONTHS.values()
+                 for number, spellings in enumerate(months, 1) for word in spellings.split()}
+_MONTH = rf"{_words_pattern(_MONTH_NUMBER)}(?![^\W\d_])\.?"
+#: A day's ordinal ending before its month: "3rd May", the French "1er mai".
+_DAY_ORDINAL = r"(?:st|nd|rd|th|er)"
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
             r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
             r"sábado|domingo)")
@@ -223,9 +228,9 @@ _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"
 #: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
+    rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
-    rf"|\b{_MONTH}\s+\d{{4}}{_NO_DIGIT_GROUP}"
+    rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
     rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"
@@ -1444,15 +1449,10 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
     return None
 
 
-#: The printed day's month words, in every language of ``_MONTHS`` ("04-ago-2021", "4 de agosto de
-#: 2021", "12 juil. 2024", "3 mrt 2025"), and their numbers; a word whole, then an optional dot.
-_SHOWN_MONTH_NUMBER = {word: number for months in _MONTHS.values()
-                       for number, spellings in enumerate(months, 1) for word in spellings.split()}
-_SHOWN_MONTH = _MONTH   # the byline's months: the same words
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
-_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_SHOWN_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
-                        rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er)?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_SHOWN_MONTH})"
+_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
+                        rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_MONTH})"
                         rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
@@ -1470,7 +1470,7 @@ def _day_of(m: re.Match) -> str | None:
     g = m.groupdict()
     if g["mname"] or g["mname2"]:
         name = g["mname"] or g["mname2"]
-        mo = _SHOWN_MONTH_NUMBER.get(name.casefold().rstrip("."), 0)
+        mo = _MONTH_NUMBER.get(name.casefold().rstrip("."), 0)
         y, d = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])

@@ -1310,3 +1310,18 @@ def test_a_name_word_that_is_a_month_stays_before_a_complete_date() -> None:
                          ("Rosa May 12:30", "Rosa May"), ("Rosa Delacroix May 3, 2024", "Rosa Delacroix")):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
         assert _md(_page(body=body)).authors == [want], byline
+
+
+def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> None:
+    # the byline's date is read as the day reader reads one, in every language of its table: a
+    # French "1er", a month with its year alone ("mayo de 2024"), with the words leading to it
+    for byline in ("Par Juan Gil, le 1er mai 2024", "Juan Gil, 1er juillet 2024", "Por Juan Gil, mayo de 2024",
+                   "Juan Gil, maio de 2024", "Por Juan Gil, 3 de mayo de 2024", "Par Juan Gil, le 3 mai 2024",
+                   "Scritto da Juan Gil, 3 maggio 2024", "Door Juan Gil, 3 mei 2024", "Por Juan Gil, 3 de maio de 2024",
+                   "Juan Gil, 12 juil. 2024", "Juan Gil, 3 mrt 2025", "Juan Gil, ottobre 2024"):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == ["Juan Gil"], byline
+    # a month's word of another language beside no day or year stays a name
+    for byline, want in (("Ana Gen, 3 May 2024", "Ana Gen"), ("Li Mei, 1er mai 2024", "Li Mei")):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == [want], byline
