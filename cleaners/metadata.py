@@ -307,15 +307,21 @@ _KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 _CONJ = re.compile(r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*)", re.I)
 
 
+#: One-word bylines after a writer's name and "y" that are a desk or the agencies, not a family
+#: name ("Ana Ruiz y Redacción"); an agency's acronym ("EFE", "AFP") is told by its capitals.
+_DESK_WORDS = frozenset({"redacción", "redaccion", "agencias", "agencia"})
+
+
 def _name_parts(name: str) -> list[str]:
     """``name`` split at its separators, except a Spanish double family name: a one-word part after
     "y" belongs to the name before it ("José Ortega y Gasset", "Santiago Ramón y Cajal"), where
-    two writers are two names of two words or more ("Ana Ruiz y Juan Gil")."""
+    two writers are two names of two words or more ("Ana Ruiz y Juan Gil"), and an agency or a
+    desk is no family name ("Juan Pérez y EFE", "y Redacción")."""
     pieces = _CONJ.split(name)
     parts = [pieces[0]]
     for sep, part in zip(pieces[1::2], pieces[2::2]):
-        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper()
-                and len(parts[-1].split()) >= 2):
+        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper() and not part.isupper()
+                and part.casefold() not in _DESK_WORDS and len(parts[-1].split()) >= 2):
             parts[-1] += sep + part
         else:
             parts.append(part)

@@ -1239,6 +1239,17 @@ def test_a_spanish_double_family_name_is_one_name() -> None:
         assert _md(_page(ld=ld)).authors == want, author
 
 
+def test_an_agency_or_a_desk_after_y_is_no_family_name() -> None:
+    # Spanish bylines name the writer and the agency or the desk: "Juan Pérez y EFE" is two, as
+    # "José Ortega y Gasset" is one ("Juan Pérez y EFE" was one name once "y" kept a one-word part)
+    for author, want in (("Juan Pérez y EFE", ["Juan Pérez", "EFE"]), ("Ana Ruiz y Redacción", ["Ana Ruiz", "Redacción"]),
+                         ("Ana Ruiz y Agencias", ["Ana Ruiz", "Agencias"]), ("José Ortega y Gasset", ["José Ortega y Gasset"])):
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": author}}
+        assert _md(_page(ld=ld)).authors == want, author
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{author}</div>'
+        assert _md(_page(body=body)).authors == want, author
+
+
 def test_a_family_name_opening_like_a_month_stays_before_a_date() -> None:
     # a byline's date is read out; a family name that opens with a month's letters ("Martin",
     # "Mayer", "Novak", "Decker", "Julian") is no month, and stays with its given name
