@@ -121,8 +121,9 @@ class Picked(NamedTuple):
 
     #: for ``prune_widgets``: (element, its (widget, content, image) kinds)
     widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]]
-    #: for ``prune_hidden``: (element, role, style, its class's ``_hover_class`` answers)
-    hidden: list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool]]]
+    #: for ``prune_hidden``: (element, role, style, its class's ``_hover_class`` answers and
+    #: whether the class hides it, ``_hidden_class``)
+    hidden: list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool, bool]]]
     #: for ``prune_calls_to_action``
     ctas: list[etree._Element]
 
@@ -306,25 +307,26 @@ def _kinds_of(cls: str | None, eid: str | None) -> tuple[bool, bool, bool] | Non
 
 
 @functools.lru_cache(maxsize=NAME_CACHE)
-def _name_facts(name: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+def _name_facts(name: str) -> tuple[bool, bool, bool, bool, bool, bool, bool]:
     """Every answer the passes deciding by names need of one class or id value: its kinds
     (``_name_kinds``: widget, content, image), its hover answers (``_hover_class``: candidate,
-    hover card; read for a class only) and whether it names a call to action (``_cta_name``).
+    hover card; read for a class only), whether it names a call to action (``_cta_name``) and
+    whether, as a class, the page's CSS framework hides it (``_hidden_class``).
     A name holding none of their words' leads (``_ANY_NAME_LEAD``: two names in three on
     wcxb-dev) is answered by one search."""
     if _ANY_NAME_LEAD.search(fold_case(name)) is None:
         return _NO_FACTS
-    return (*_name_kinds(name), *_hover_class(name), _cta_name(name))
+    return (*_name_kinds(name), *_hover_class(name), _cta_name(name), _hidden_class(name))
 
 
-_NO_FACTS = (False, False, False, False, False, False)
+_NO_FACTS = (False, False, False, False, False, False, False)
 
 
 def _pick(named: list[Named]) -> Picked:
     """See :meth:`Measures.picked`: each name answered as ``prune_widgets`` (``_kinds_of``),
     ``prune_hidden`` and ``prune_calls_to_action`` answered it."""
     widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]] = []
-    hidden: list[tuple[etree._Element, str | None, str | None, tuple[bool, bool]]] = []
+    hidden: list[tuple[etree._Element, str | None, str | None, tuple[bool, bool, bool]]] = []
     ctas: list[etree._Element] = []
     for el, cls, eid, role, style in named:
         c = _name_facts(cls) if cls else _NO_FACTS
@@ -332,8 +334,8 @@ def _pick(named: list[Named]) -> Picked:
         widget, image = c[0] or i[0], c[2] or i[2]
         if widget or image:
             widgets.append((el, (widget, c[1] or i[1], image)))
-        if role or style or c[3]:
-            hidden.append((el, role, style, (c[3], c[4])))
+        if role or style or c[3] or c[6]:
+            hidden.append((el, role, style, (c[3], c[4], c[6])))
         if c[5] or i[5]:
             ctas.append(el)
     return Picked(widgets, hidden, ctas)
@@ -396,14 +398,38 @@ def _hover_class(cls: str) -> tuple[bool, bool]:
     return _HOVER_CANDIDATE.search(cls) is not None, _HOVER_CLASS.search(cls) is not None
 
 
-def _hidden(role: str | None, style: str | None, hover: tuple[bool, bool]) -> bool:
+def _hidden(role: str | None, style: str | None, hover: tuple[bool, bool, bool]) -> bool:
     """A tooltip, hover card or ``visibility:hidden`` element (see ``_HOVER_SUBSTRINGS``; ``hover``:
-    ``_hover_class`` of its class)."""
-    if role == "tooltip":
+    ``_hover_class`` of its class), or one its class hides (``_hidden_class``: of any size)."""
+    if role == "tooltip" or hover[2]:
         return True
     if not (style and "visibility" in style or hover[0]):
         return False   # not a candidate, whatever the class says
     return bool(style and _INVISIBLE_STYLE.search(style)) or hover[1]
+
+
+#: Text the page's own markup hides by a class, not by a style (trafilatura drops inline
+#: ``display:none`` and ``aria-hidden``, not these): Webflow's conditional visibility (a CMS field
+#: left empty hides a second layout's parts: a fallback summary, a disclaimer, a form, a byline),
+#: set by the server and never shown, and the labels written for screen readers only ("(opens in
+#: a new tab)", "Share on Facebook", "Skip to content", a "#" anchor's name), which glue to the line
+#: they sit in. Class tokens, whole. Left out (docs/quality.md): the toggles a script shows
+#: (``hidden``, ``hide``, ``is-hidden``: a gallery's items, the truth's text), Bootstrap's
+#: ``d-none`` (no page of the four sets changed) and Drupal's ``element-invisible`` (a must-have
+#: snippet lost).
+HIDING_CLASSES = frozenset({
+    "w-condition-invisible",
+    "sr-only", "screen-reader-text", "screen-reader-only", "visually-hidden", "visuallyhidden",
+    "u-visually-hidden", "show-for-sr",
+})
+#: A cell is not dropped for its class: a hidden column taken out shifts its row (a data table's
+#: sort keys under ``hidden``, which wcxb-dev's truth keeps).
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def _hidden_class(cls: str) -> bool:
+    """Whether a class list holds a token the page's markup hides the element by (``HIDING_CLASSES``)."""
+    return not HIDING_CLASSES.isdisjoint(cls.split())
 
 
 def attached(el: etree._Element, root: etree._Element) -> bool:
@@ -419,7 +445,8 @@ def prune_hidden(tree: etree._Element, m: Measures) -> int:
     the reader does not see in the article."""
     victims = [el for el, role, style, hover in m.picked().hidden
                if _hidden(role, style, hover) and el.tag not in PROTECTED_TAGS
-               and m.text(el) <= HIDDEN_MAX_CHARS and not m.body_like(el) and attached(el, tree)]
+               and not (hover[2] and el.tag in _CELL_TAGS)
+               and (hover[2] or m.text(el) <= HIDDEN_MAX_CHARS) and not m.body_like(el) and attached(el, tree)]
     return drop_topmost(victims)
 
 
@@ -447,9 +474,11 @@ def _cta_name(name: str) -> bool:
 #: kinds' words (their letters are lower case, so a kind's regex on the name without its BEM
 #: modifiers finds a lead here too: the modifier is cut up to a character that is no letter), the
 #: hover words (``_HOVER_CLASS``, re.I: ``fold_case`` folds what it matches), the candidates'
-#: substrings lower-cased, and the call to action's ("cta", "pin": ``_cta_name``'s test).
+#: substrings lower-cased, the call to action's ("cta", "pin": ``_cta_name``'s test) and the longest
+#: run of letters of each hiding class (``_hidden_class``: a class holding the token holds it).
 _ANY_NAME_LEAD = re.compile(_trie(_lead_words(WIDGET_WORDS + IMAGE_WORDS + CONTENT_WORDS + HOVER_WORDS)
-                                  | {s.lower() for s in _HOVER_SUBSTRINGS} | {"cta", "pin"}))
+                                  | {s.lower() for s in _HOVER_SUBSTRINGS} | {"cta", "pin"}
+                                  | {max(re.findall("[a-z]+", t), key=len) for t in HIDING_CLASSES}))
 
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:

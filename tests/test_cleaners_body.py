@@ -1115,3 +1115,31 @@ def test_a_refrain_sung_twice_in_one_song_stays() -> None:
             f"<p>{PARAS[2]}</p><div class='lyrics-panel'>{stanzas}</div></article>")
     text = _text(_page(body))
     assert text.count(verse1[0]) == 1 and text.count(verse2[0]) == 1, text
+
+
+def test_text_the_page_hides_by_class_is_not_extracted() -> None:
+    # A Webflow page's conditional block (an empty CMS field hides it: a disclaimer between the
+    # paragraphs) and a screen-reader label inside a link are in the markup but never on screen.
+    # Bootstrap's d-none is not read as hidden (a block d-md-block shows again on a wider screen
+    # is the article's either way).
+    from pathlib import Path
+    html = (Path(__file__).parent / "fixtures" / "cleaners" / "hidden_by_class.html").read_text("utf-8")
+    result = clean_html(html, "https://lamproom.example/blog/how-we-rebuilt-the-harbour-lamp")
+    assert isinstance(result, Article), result
+    assert "not affiliated with the Harbour Trust" not in result.text
+    assert "opens in a new window" not in result.text
+    assert "the harbour trust bought it back for the price of the crate" in result.text
+    assert "Our drawings of every bracket and hinge are kept in the town archive" in result.text
+    assert result.text.endswith("the harbour master signs at the end of the year.")
+
+
+@pytest.mark.parametrize("cls, hidden", [
+    ("margin-top w-condition-invisible", True), ("sr-only", True), ("sr-only focus:not-sr-only", True),
+    ("skip-link screen-reader-text", True), ("visually-hidden", True),
+    # a script's toggles (a gallery's items), Bootstrap's d-none: left out (docs/quality.md)
+    ("gallery--paragraph-section hidden", False), ("d-none", False), ("is-hidden", False),
+    ("w-condition", False), ("Sr-Only", False), ("header", False),
+])
+def test_classes_that_hide_an_element_from_the_screen(cls: str, hidden: bool) -> None:
+    from newsclean.cleaners import dom
+    assert dom._name_facts(cls)[6] is hidden
