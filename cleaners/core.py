@@ -579,13 +579,20 @@ def _lines_of(key: str, keys: list[str], where: dict[str, list[int]], last: int 
         return i, i
     if last is None or not key:
         return None
-    run, end = "", last + 1
-    while end < len(keys) and len(run) < len(key):
-        run = f"{run} {keys[end]}" if run and keys[end] else run or keys[end]
-        if not key.startswith(run):
-            return None
+    # how far the lines read so far (joined by spaces) go into ``key``: each line is compared
+    # once, where it must stand, not the whole run again (a code block of many lines)
+    at, end = 0, last + 1
+    while end < len(keys) and at < len(key):
+        line = keys[end]
+        if line:
+            if at and not key.startswith(" ", at):
+                return None
+            at += 1 if at else 0
+            if not key.startswith(line, at):
+                return None
+            at += len(line)
         end += 1
-    return (last + 1, end - 1) if run == key and end > last + 1 else None
+    return (last + 1, end - 1) if at == len(key) and end > last + 1 else None
 
 
 def _links_outside_paragraphs(block: etree._Element) -> bool:
