@@ -217,9 +217,18 @@ _MONTH_NUMBER = {word: number for months in _MONTHS.values()
 _MONTH = rf"{_words_pattern(_MONTH_NUMBER)}(?![^\W\d_])\.?"
 #: A day's ordinal ending before its month: "3rd May", the French "1er mai".
 _DAY_ORDINAL = r"(?:st|nd|rd|th|er)"
-_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
-            r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
-            r"sábado|domingo)")
+#: The weekdays as bylines print them before a date, in each language of ``_MONTHS`` ("Montag,
+#: den", "lundi", "lunedì", "segunda-feira", "maandag"), Italian also without its accent.
+_WEEKDAYS = {
+    "en": "monday tuesday wednesday thursday friday saturday sunday",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "es": "lunes martes miércoles jueves viernes sábado domingo",
+    "it": "lunedì martedì mercoledì giovedì venerdì lunedi martedi mercoledi giovedi venerdi sabato domenica",
+    "pt": "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+}
+_WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"

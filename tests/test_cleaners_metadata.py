@@ -1336,3 +1336,16 @@ def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> 
     for byline, want in (("Ana Gen, 3 May 2024", "Ana Gen"), ("Li Mei, 1er mai 2024", "Li Mei")):
         body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
         assert _md(_page(body=body)).authors == [want], byline
+
+
+def test_a_bylines_weekday_is_read_in_every_language_of_the_months() -> None:
+    # a weekday before the date goes in each language whose months the byline reads: Italian,
+    # Portuguese and Dutch too ("Juan Gil, lunedì" before), in markup, or printed after "By"
+    # with its comma
+    for date in ("lunedì 3 maggio 2024", "Venerdì, 3 maggio 2024", "maandag 3 mei 2024", "zondag 3 mei 2024",
+                 "segunda-feira, 3 de maio de 2024", "quinta-feira 3 de maio de 2024"):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">Juan Gil, {date}</div>'
+        assert _md(_page(body=body)).authors == ["Juan Gil"], body
+    for date in ("Venerdì, 3 maggio 2024", "zondag, 3 mei 2024", "segunda-feira, 3 de maio de 2024"):
+        body = f"<h1>Harbour bridge vote</h1><p>By Juan Gil, {date}</p>"
+        assert _md(_page(body=body)).authors == ["Juan Gil"], body
