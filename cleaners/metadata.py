@@ -249,18 +249,20 @@ _BYLINE_NOISE = re.compile(
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
 #: "Published", "Jane Doe on", "am": German "on" and a time's "AM"); the prepositions before a
-#: date ("on", "den", "le", "el", "um") at the end in lower case only, where a capital is a surname's
+#: date or a time ("on", "den", "le", "el", "um", "at") at the end in lower case only, where a capital is a surname's
 #: ("Thanh Le", "Hye-jin Um"), at the start capitalised only where no capitalised word follows ("Le
 #: 3 mai par Jean" leaves "Le par Jean"; "Le Thanh Hai", "Den Haag" are names); only at the start
 #: "Stand:", only at the end a time's "pm", "Uhr" and zone ("Last updated 3:15 PM CT", "am
 #: 3.5.2024, 15:23 Uhr").
 _DATE_LEFTOVERS = r"(?:last\s+)?updated|published|posted|am"
 _DATE_PREPOSITIONS = r"on|den|le|el"
+#: The prepositions before a time ("um 15:23", "at 10:00 AM"), left at the end in lower case only.
+_TIME_PREPOSITIONS = r"um|at"
 _DATE_LEFTOVERS_START = r"stand"
 _DATE_LEFTOVERS_END = r"pm|uhr|[ecmp][sd]?t|gmt|utc|cet|cest|mes?z"   # ET, EST, CDT ..., MEZ, MESZ
 _NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS})|(?:{_DATE_PREPOSITIONS})(?!\s+(?-i:[A-ZÀ-Þ]))"
                          rf"|{_DATE_LEFTOVERS_START})\b[\s,:]*)+"
-                         rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|um)|{_DATE_LEFTOVERS_END}))+[\s.]*$")
+                         rf"|(?:[\s,:]*\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS})|{_DATE_LEFTOVERS_END}))+[\s.]*$")
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
@@ -1211,7 +1213,7 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: Monday, May 2", "am Freitag, 3. Mai"), a short one after "on" or a comma ("on Tue, May 2": "Lin
 #: Sun" stays), the words a removed date leaves ("on", "am", "le", "el", "Updated on", "Published").
 _DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
-                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|um))\b))+[\s,:.]*$", re.I)
+                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
 
 

@@ -1250,6 +1250,17 @@ def test_an_agency_or_a_desk_after_y_is_no_family_name() -> None:
         assert _md(_page(body=body)).authors == want, author
 
 
+def test_the_at_before_a_bylines_time_is_no_part_of_the_name() -> None:
+    # "at" before a time is left once the time goes, as "um" is ("Jane Doe on at", "Updated at" was
+    # a second writer); a capitalised "At" may be a name's
+    for byline in ("By Rosa Delacroix on 05/02/2024 at 10:00 AM", "By Rosa Delacroix | Updated Mar. 3, 2024 at 5:00 pm",
+                   "By Rosa Delacroix at 3:15 pm on May 2, 2024"):
+        for body in (f'<div class="author">{byline}</div>', f"<p>{byline}</p>"):
+            assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == ["Rosa Delacroix"], (byline, body)
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
+        assert _md(_page(ld=ld)).authors == ["Rosa Delacroix"], byline
+
+
 def test_a_family_name_opening_like_a_month_stays_before_a_date() -> None:
     # a byline's date is read out; a family name that opens with a month's letters ("Martin",
     # "Mayer", "Novak", "Decker", "Julian") is no month, and stays with its given name
