@@ -1210,9 +1210,10 @@ def _name_shaped(name: str) -> bool:
 #: Around a byline that is not the article's: a link wrapping a teaser card, navigation, asides.
 _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: What leads a byline's date, at the end of the text before it: a weekday and its comma ("on
-#: Monday, May 2", "am Freitag, 3. Mai"), a short one after "on" or a comma ("on Tue, May 2": "Lin
-#: Sun" stays), the words a removed date leaves ("on", "am", "le", "el", "Updated on", "Published").
-_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+#: Monday, May 2", "am Freitag, 3. Mai"), a weekday or a short one after "on" or a comma ("Jane
+#: Doe, Monday May 2", "on Tue, May 2": "Lin Sun", "Dan Sunday May 2" stay), the words a removed
+#: date leaves ("on", "am", "le", "el", "Updated on", "Published").
+_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
                         rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
 

@@ -1360,3 +1360,13 @@ def test_a_bylines_weekday_is_read_in_every_language_of_the_months() -> None:
     for date in ("Venerdì, 3 maggio 2024", "zondag, 3 mei 2024", "segunda-feira, 3 de maio de 2024"):
         body = f"<h1>Harbour bridge vote</h1><p>By Juan Gil, {date}</p>"
         assert _md(_page(body=body)).authors == ["Juan Gil"], body
+
+
+def test_a_plain_text_bylines_weekday_without_its_comma_goes_with_the_date() -> None:
+    # a weekday after a comma or "on", right before the date, is the date's: "Jane Doe, Monday"
+    # and "Jane Doe on Monday" before; a family name that is a weekday, after no comma, stays
+    for byline in ("By Rosa Delacroix, Monday May 2, 2024", "By Rosa Delacroix on Monday May 2, 2024",
+                   "Von Rosa Delacroix, Montag 3. Mai 2024", "Door Rosa Delacroix, maandag 3 mei 2024",
+                   "Por Rosa Delacroix, quinta-feira 3 de maio de 2024"):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == ["Rosa Delacroix"], byline
+    assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By Dan Sunday May 2, 2024</p>")).authors == ["Dan Sunday"]
