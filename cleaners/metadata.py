@@ -229,6 +229,10 @@ _WEEKDAYS = {
     "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
 }
 _WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
+#: Where a weekday may lead a date: not right after a word of the name ("Ana Domingo, 3 de mayo",
+#: "Anna Freitag, 3. Mai": family names), but at the start, after a separator or after a date's
+#: "on", "am", "le", "el" ("Jane Doe, Sunday, May 2", "on Monday, May 2", "am Freitag, 3. Mai").
+_WEEKDAY_PLACE = r"(?:(?<![^\W\d_]\s)|(?<=\bon\s)|(?<=\bam\s)|(?<=\ble\s)|(?<=\bel\s))"
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"
@@ -240,7 +244,7 @@ _BYLINE_NOISE = re.compile(
     rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
-    rf"|\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
+    rf"|{_WEEKDAY_PLACE}\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"
     r"|\b(?:vor|il\s+y\s+a|hace|há)\s+\d+\s+\w+|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|hrs?|mins?)\s+ago\b"
@@ -1211,9 +1215,10 @@ def _name_shaped(name: str) -> bool:
 _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: What leads a byline's date, at the end of the text before it: a weekday and its comma ("on
 #: Monday, May 2", "am Freitag, 3. Mai"), a weekday or a short one after "on" or a comma ("Jane
-#: Doe, Monday May 2", "on Tue, May 2": "Lin Sun", "Dan Sunday May 2" stay), the words a removed
+#: Doe, Monday May 2", "on Tue, May 2": "Lin Sun", "Dan Sunday May 2" stay; a weekday with its
+#: comma only at ``_WEEKDAY_PLACE``: "Ana Domingo, 3 de mayo" stays), the words a removed
 #: date leaves ("on", "am", "le", "el", "Updated on", "Published").
-_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:{_WEEKDAY_PLACE}\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
                         rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
 

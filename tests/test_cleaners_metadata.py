@@ -1349,6 +1349,23 @@ def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> 
         assert _md(_page(body=body)).authors == [want], byline
 
 
+def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
+    # a weekday is a date's lead after a separator or "on", "am", "le", "el", not right after a
+    # word of the name: Domingo, Freitag, Sabato, Sonntag are family names ("Ana Domingo, 3 de
+    # mayo de 2024" gave 'Ana', "Larry Sabato, 3 maggio 2024" 'Larry')
+    for name, date in (("Ana Domingo", "3 de mayo de 2024"), ("Anna Freitag", "3. Mai 2024"),
+                       ("Larry Sabato", "3 maggio 2024"), ("Dan Sunday", "May 2, 2024"), ("Eva Sonntag", "Montag, 3. Mai 2024")):
+        for body in (f'<div class="author">{name}, {date}</div>', f"<p>By {name}, {date}</p>"):
+            assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == [name], body
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": f"{name}, {date}"}}
+        assert _md(_page(ld=ld)).authors == [name], name
+    # after a separator or a date's word, a weekday is the date's
+    for byline in ("Rosa Delacroix, Sunday, May 2, 2024", "Rosa Delacroix | Freitag, 3. Mai 2024",
+                   "Rosa Delacroix on Monday, May 2, 2024", "Rosa Delacroix am Freitag, 3. Mai 2024"):
+        for body in (f'<div class="author">{byline}</div>', f"<p>By {byline}</p>"):
+            assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == ["Rosa Delacroix"], body
+
+
 def test_a_bylines_weekday_is_read_in_every_language_of_the_months() -> None:
     # a weekday before the date goes in each language whose months the byline reads: Italian,
     # Portuguese and Dutch too ("Juan Gil, lunedì" before), in markup, or printed after "By"
