@@ -1221,18 +1221,23 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 _DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:{_WEEKDAY_PLACE}\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
                         rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
+#: A month and its year without a day, after a separator or a date's "on", "am", "le", "el"
+#: (", May 2024", "on May 2024", ", mayo de 2024"; "By Tom May 2024" is Tom May's).
+_SEPARATED_MONTH_YEAR = re.compile(rf"(?:[,|·•–—]|\b(?:on|am|le|el)\b)\s*\b{_MONTH}(?:\s+de)?\s+\d{{4}}(?!\d)", re.I)
 
 
 def _before_date(text: str) -> str:
     """A plain-text byline up to where its date begins, without what leads to it ("By Jane Doe
     on Monday, May 2, 2024" -> "By Jane Doe"): the date as the day under the headline is read
     (``_SHOWN_DAY``: a month's name with a day and a year in each language of ``_MONTHS``, or
-    digits), else its first digit after the name's first character ("By 3i Global"). A date has
-    its year: in "By Tom May 12 May 2025" it is "12 May 2025", and Tom May keeps his name; "By Jane
-    Doe on May 2" is still cut at the 2."""
+    digits), a month and its year after a separator (``_SEPARATED_MONTH_YEAR``), else its first
+    digit after the name's first character ("By 3i Global"). A date has its year: in "By Tom May
+    12 May 2025" it is "12 May 2025", and Tom May keeps his name; "By Jane Doe on May 2" is still
+    cut at the 2."""
     label = _LABEL_NODE.match(text)
     name_start = label.end() if label else 0
-    starts = [m.start() for m in (_SHOWN_DAY.search(text, name_start), _DIGIT.search(text, name_start + 1)) if m]
+    starts = [m.start() for m in (_SHOWN_DAY.search(text, name_start), _SEPARATED_MONTH_YEAR.search(text, name_start),
+                                  _DIGIT.search(text, name_start + 1)) if m]
     return _DATE_LEAD.sub("", text[:min(starts)]) if starts else text
 
 

@@ -1349,6 +1349,16 @@ def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> 
         assert _md(_page(body=body)).authors == [want], byline
 
 
+def test_a_plain_text_bylines_month_and_year_go_after_a_separator() -> None:
+    # a month and its year without a day, after a comma, a bar or "on", is the date ("Jane Doe,
+    # May" and "Jane Doe on May" were names, "Ana Ruiz, mayo de" no name at all); without a
+    # separator the month may be a family name, and the name keeps it
+    for byline, want in (("By Rosa Delacroix, May 2024", ["Rosa Delacroix"]), ("By Rosa Delacroix on May 2024", ["Rosa Delacroix"]),
+                         ("Por Ana Ruiz, mayo de 2024", ["Ana Ruiz"]), ("Von Rosa Delacroix | März 2024", ["Rosa Delacroix"]),
+                         ("By Tom May 2024", ["Tom May"])):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == want, byline
+
+
 def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
     # a weekday is a date's lead after a separator or "on", "am", "le", "el", not right after a
     # word of the name: Domingo, Freitag, Sabato, Sonntag are family names ("Ana Domingo, 3 de
