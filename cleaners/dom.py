@@ -482,13 +482,43 @@ _ANY_NAME_LEAD = re.compile(_trie(_lead_words(WIDGET_WORDS + IMAGE_WORDS + CONTE
 
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
-    """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``)."""
+    """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``), and
+    small boxes around a link to a donation page (``_donation_boxes``)."""
     named = [el for el in m.picked().ctas if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
+    outer += [el for el in _donation_boxes(tree, m) if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
+
+
+#: Words of a donation page's address ("/donate/", "/donations"): a small box around a link to one,
+#: with text besides the link, is an appeal for money, however the theme names it. ("spende" took
+#: a German page's note on who paid the reporters' trip, linked to a charity's donation page.)
+DONATION_HREF_WORDS = ("donat",)
+_DONATION_LINKS = etree.XPath("//a[" + " or ".join(f"contains(@href, '{w}')" for w in DONATION_HREF_WORDS) + "]")
+#: Where the walk up from a donation link stops: a paragraph, an item or a cell holding it is
+#: the article's sentence that names the fund, not a box around a button.
+_DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
+
+
+def _donation_boxes(tree: etree._Element, m: Measures) -> list[etree._Element]:
+    """The largest block around a link to a donation page that holds text besides the link and
+    no more than a call to action's (a heading, a line of appeal and a "Donate" button); none
+    where the link sits in a paragraph, an item or a cell."""
+    out = []
+    for a in _DONATION_LINKS(tree):
+        box = None
+        for anc in a.iterancestors():
+            if (anc.tag in _SECTION_TAGS or anc.tag in _DONATION_STOP_TAGS or m.text(anc) > CTA_MAX_CHARS
+                    or m.body_like(anc)):
+                break
+            if m.text(anc) > m.links(anc):
+                box = anc
+        if box is not None and box not in out:   # two links in one box: the box once
+            out.append(box)
+    return out
 
 
 #: Text that a call to action's section must keep without it. Below this, the appeal is most of
