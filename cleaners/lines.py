@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
-from newsclean.cleaners.metadata import _ROLE_WORD   # the job words the byline rules know
+from newsclean.cleaners.metadata import ROLE_WORD
 
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
 READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"
@@ -344,7 +344,7 @@ def _names_author(words: list[str], names: list[list[str]]) -> bool:
 def _staff_title() -> re.Pattern[str]:
     """A staff card's job title alone on the line under the writer's name ("Senior Council
     Reporter"): up to three words and a job word, the one the byline rules know."""
-    return re.compile(rf"(?:[^\W\d_][\w&.'-]*\s+){{0,3}}{_ROLE_WORD}", re.I)
+    return re.compile(rf"(?:[^\W\d_][\w&.'-]*\s+){{0,3}}{ROLE_WORD}", re.I)
 
 
 def _is_staff_title(line: str) -> bool:

@@ -270,19 +270,20 @@ _NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSIT
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
-#: A job title printed after the name in a byline ("Jane Doe Former McKinsey Consultant", "Jane
-#: Doe Founder at Acme"): up to three words before a job word, and what follows it.
-_ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordinator|manager|director|ceo|cto|"
-              r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
-              r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
-_ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{_ROLE_WORD}\b.*$", re.I)
+#: The job words of a byline (a pattern): a job title printed after the name ("Jane Doe Former
+#: McKinsey Consultant", "Jane Doe Founder at Acme") is up to three words before one and what
+#: follows it. Also read by the line rules (a staff card's job title ending the body).
+ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordinator|manager|director|ceo|cto|"
+             r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
+             r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
+_ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{ROLE_WORD}\b.*$", re.I)
 #: The job title Korean and Japanese bylines print after every name ("신현주 기자", "山田太郎 記者"):
 #: reporter, (senior, chief) reporter, correspondent.
 _CJK_ROLE = r"(?:(?:선임|수석)?기자|특파원|記者|特派員)"
 #: The job title after a name; the title's own first part is no name ("선임기자" alone is a role).
 _ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
-                        rf"associate|assistant|head)\s+)*{_ROLE_WORD}|{_CJK_ROLE}", re.I)
+                        rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
 
 
 def _without_role(part: str) -> str:
@@ -292,7 +293,7 @@ def _without_role(part: str) -> str:
     m = _ROLE_AFTER.match(part) if len(part.split()) >= 3 else None
     name = m.group(1) if m else ""
     if (name[:1].isupper() and _name_shaped(name) and not name.startswith("The ")   # "The Currency editors"
-            and not any(ch.isdigit() for ch in name) and not any(re.fullmatch(_ROLE_WORD, w, re.I) for w in name.split())):
+            and not any(ch.isdigit() for ch in name) and not any(re.fullmatch(ROLE_WORD, w, re.I) for w in name.split())):
         return name
     return part
 
