@@ -506,19 +506,26 @@ _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
 def _donation_boxes(tree: etree._Element, m: Measures) -> list[etree._Element]:
     """The largest block around a link to a donation page that holds text besides the link and
     no more than a call to action's (a heading, a line of appeal and a "Donate" button); none
-    where the link sits in a paragraph, an item or a cell."""
+    where the link sits in a paragraph, an item or a cell, or in a div written as one (text of its
+    own around its children: a site that writes its paragraphs as bare divs, whose sentence links
+    a story at ".../donated-lifeboat/")."""
     out = []
     for a in _DONATION_LINKS(tree):
         box = None
         for anc in a.iterancestors():
             if (anc.tag in _SECTION_TAGS or anc.tag in _DONATION_STOP_TAGS or m.text(anc) > CTA_MAX_CHARS
-                    or m.body_like(anc)):
+                    or m.body_like(anc) or anc.tag == "div" and _own_text(anc)):
                 break
             if m.text(anc) > m.links(anc):
                 box = anc
         if box is not None and box not in out:   # two links in one box: the box once
             out.append(box)
     return out
+
+
+def _own_text(el: etree._Element) -> bool:
+    """Whether ``el`` holds words of its own, beside its children's (its text or a child's tail)."""
+    return any(t and not t.isspace() for t in (el.text, *(child.tail for child in el)))
 
 
 #: Text that a call to action's section must keep without it. Below this, the appeal is most of

@@ -149,3 +149,17 @@ def test_a_link_to_a_donation_page_in_the_articles_own_sentence_stays() -> None:
         result = clean_html(_story(middle), URL)
         assert isinstance(result, Article), result
         assert "readers can give" in result.text or "keepers' fund" in result.text, middle
+
+
+
+def test_a_sentence_in_a_bare_div_linking_to_an_address_with_donat_stays() -> None:
+    # a site writing its paragraphs as bare divs: the sentence linking a story whose address holds
+    # 'donat' ('donated-lifeboat') was taken for a donation box and dropped (50 characters)
+    sentence = ("Last month <a href='/news/2024/03/donated-lifeboat-arrives/'>a donated lifeboat</a> arrived "
+                "from Norway, and the crews have trained on it every weekend since.")
+    page = _story("").replace("<p>", "<div>").replace("</p>", "</div>").replace(
+        f"<div>{PARAS[1]}</div>", f"<div>{PARAS[1]}</div><div>{sentence}</div>")
+    result = clean_html(page, URL)
+    assert isinstance(result, Article), result
+    assert "a donated lifeboat arrived from Norway" in result.text, result.text
+    assert all(p in result.text for p in PARAS), result.text
