@@ -324,7 +324,8 @@ _CONJ = re.compile(r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s
 
 
 #: One-word bylines after a writer's name and "y" that are a desk or the agencies, not a family
-#: name ("Ana Ruiz y Redacción"); an agency's acronym ("EFE", "AFP") is told by its capitals.
+#: name ("Ana Ruiz y Redacción"); an agency's acronym ("EFE", "AFP") is told by its capitals, after
+#: a name that is not in capitals itself ("JOSÉ ORTEGA Y GASSET" is one name).
 _DESK_WORDS = frozenset({"redacción", "redaccion", "agencias", "agencia"})
 
 
@@ -336,8 +337,9 @@ def _name_parts(name: str) -> list[str]:
     pieces = _CONJ.split(name)
     parts = [pieces[0]]
     for sep, part in zip(pieces[1::2], pieces[2::2]):
-        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper() and not part.isupper()
-                and part.casefold() not in _DESK_WORDS and len(parts[-1].split()) >= 2):
+        agency = part.isupper() and not parts[-1].isupper() or part.casefold() in _DESK_WORDS
+        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper() and not agency
+                and len(parts[-1].split()) >= 2):
             parts[-1] += sep + part
         else:
             parts.append(part)

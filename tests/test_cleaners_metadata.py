@@ -1243,7 +1243,8 @@ def test_an_agency_or_a_desk_after_y_is_no_family_name() -> None:
     # Spanish bylines name the writer and the agency or the desk: "Juan Pérez y EFE" is two, as
     # "José Ortega y Gasset" is one ("Juan Pérez y EFE" was one name once "y" kept a one-word part)
     for author, want in (("Juan Pérez y EFE", ["Juan Pérez", "EFE"]), ("Ana Ruiz y Redacción", ["Ana Ruiz", "Redacción"]),
-                         ("Ana Ruiz y Agencias", ["Ana Ruiz", "Agencias"]), ("José Ortega y Gasset", ["José Ortega y Gasset"])):
+                         ("Ana Ruiz y Agencias", ["Ana Ruiz", "Agencias"]), ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+                         ("JOSÉ ORTEGA Y GASSET", ["JOSÉ ORTEGA Y GASSET"])):   # a byline typed in capitals
         ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": author}}
         assert _md(_page(ld=ld)).authors == want, author
         body = f'<h1>Harbour bridge vote</h1><div class="author">{author}</div>'
