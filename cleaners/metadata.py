@@ -1191,8 +1191,10 @@ _LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 
 
-#: Lower-case words of a name longer than three letters: Italian particles ("della", "degli", "dalla").
-_LONG_PARTICLES = frozenset({"della", "delle", "dello", "degli", "dalla", "dalle", "dallo", "dagli"})
+#: Lower-case words of a name longer than three letters: Italian particles ("della", "degli",
+#: "dalla"), the Arabic and Malay "daughter of" and Malay "son of" ("Fatima bint Mubarak", "Siti
+#: binti Ahmad", "Ali ibnu Hasan"; "bin" is short).
+_LONG_PARTICLES = frozenset({"della", "delle", "dello", "degli", "dalla", "dalle", "dallo", "dagli", "bint", "binti", "ibnu"})
 #: The article a family name opens with, written onto it: Arabic "al-", "el-", "ash-"; French and
 #: Italian "d'", "l'" ("al-Bashir", "el-Sayed", "d'Alembert").
 _NAME_ARTICLE = re.compile(r"(?:al|el|ad|an|ar|as|ash|at|az|ul|d|l)[-'’](?=[^\W\d_])")

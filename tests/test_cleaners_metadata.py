@@ -1215,6 +1215,12 @@ def test_name_particles_stay_with_the_family_name() -> None:
         assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
 
 
+def test_daughter_of_and_son_of_in_a_name_are_particles() -> None:
+    # "bint", "binti", "ibnu" are longer than the short particles: the printed byline was prose ([])
+    for name in ("Fatima bint Mubarak", "Siti binti Ahmad", "Ali ibnu Hasan"):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>By {name} | 3 May 2024</p>")).authors == [name], name
+
+
 def test_lower_case_particles_and_articles_of_a_family_name_make_a_name() -> None:
     # a printed byline is a name when its lower-case words are particles: also the long Italian ones
     # and a family name with its article written on ("al-Bashir", "d'Alembert")
