@@ -1226,9 +1226,10 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 _DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:{_WEEKDAY_PLACE}\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
                         rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
-#: A month and its year without a day, after a separator or a date's "on", "am", "le", "el"
-#: (", May 2024", "on May 2024", ", mayo de 2024"; "By Tom May 2024" is Tom May's).
-_SEPARATED_MONTH_YEAR = re.compile(rf"(?:[,|·•–—]|\b(?:on|am|le|el)\b)\s*\b{_MONTH}(?:\s+de)?\s+\d{{4}}(?!\d)", re.I)
+#: A month and its year without a day, after a separator or a date's "on", "am", "le", "el" in
+#: lower case (", May 2024", "on May 2024", ", mayo de 2024"; "By Tom May 2024" is Tom May's,
+#: "By Thanh Le May 2024" Thanh Le's).
+_SEPARATED_MONTH_YEAR = re.compile(rf"(?:[,|·•–—]|\b(?-i:on|am|le|el)\b)\s*\b{_MONTH}(?:\s+de)?\s+\d{{4}}(?!\d)", re.I)
 
 
 def _before_date(text: str) -> str:

@@ -1364,6 +1364,9 @@ def test_a_plain_text_bylines_month_and_year_go_after_a_separator() -> None:
                          ("Por Ana Ruiz, mayo de 2024", ["Ana Ruiz"]), ("Von Rosa Delacroix | März 2024", ["Rosa Delacroix"]),
                          ("By Tom May 2024", ["Tom May"])):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == want, byline
+    # a capitalised "Le" or "El" is a family name's, no date's lead ('Thanh' before)
+    for byline, want in (("By Thanh Le May 2024", ["Thanh Le May"]), ("By Thanh Le, May 2024", ["Thanh Le"])):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == want, byline
 
 
 def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
