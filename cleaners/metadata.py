@@ -231,8 +231,10 @@ _WEEKDAYS = {
 _WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
 #: Where a weekday may lead a date: not right after a word of the name ("Ana Domingo, 3 de mayo",
 #: "Anna Freitag, 3. Mai": family names), but at the start, after a separator or after a date's
-#: "on", "am", "le", "el" ("Jane Doe, Sunday, May 2", "on Monday, May 2", "am Freitag, 3. Mai").
-_WEEKDAY_PLACE = r"(?:(?<![^\W\d_]\s)|(?<=\bon\s)|(?<=\bam\s)|(?<=\ble\s)|(?<=\bel\s))"
+#: "on", "am", "le", "el", "Updated", "Published", "posted" ("Jane Doe, Sunday, May 2", "on Monday,
+#: May 2", "am Freitag, 3. Mai", "Updated Monday, May 2").
+_WEEKDAY_PLACE = r"(?:(?<![^\W\d_]\s)" + "".join(rf"|(?<=\b{word}\s)" for word in (
+    "on", "am", "le", "el", "updated", "published", "posted")) + ")"
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"

@@ -1381,7 +1381,9 @@ def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
         assert _md(_page(ld=ld)).authors == [name], name
     # after a separator or a date's word, a weekday is the date's
     for byline in ("Rosa Delacroix, Sunday, May 2, 2024", "Rosa Delacroix | Freitag, 3. Mai 2024",
-                   "Rosa Delacroix on Monday, May 2, 2024", "Rosa Delacroix am Freitag, 3. Mai 2024"):
+                   "Rosa Delacroix on Monday, May 2, 2024", "Rosa Delacroix am Freitag, 3. Mai 2024",
+                   "Rosa Delacroix | Updated Monday, May 2, 2024", "Rosa Delacroix Published Monday, May 2, 2024",
+                   "Rosa Delacroix, posted Monday, May 2, 2024"):
         for body in (f'<div class="author">{byline}</div>', f"<p>By {byline}</p>"):
             assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == ["Rosa Delacroix"], body
 
