@@ -229,12 +229,15 @@ _WEEKDAYS = {
     "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
 }
 _WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
-#: Where a weekday may lead a date: not right after a word of the name ("Ana Domingo, 3 de mayo",
-#: "Anna Freitag, 3. Mai": family names), but at the start, after a separator or after a date's
-#: "on", "am", "le", "el", "Updated", "Published", "posted" ("Jane Doe, Sunday, May 2", "on Monday,
-#: May 2", "am Freitag, 3. Mai", "Updated Monday, May 2").
-_WEEKDAY_PLACE = r"(?:(?<![^\W\d_]\s)" + "".join(rf"|(?<=\b{word}\s)" for word in (
-    "on", "am", "le", "el", "updated", "published", "posted")) + ")"
+
+
+def _after_a_given_name(before: str) -> bool:
+    """Whether a weekday after ``before`` (a byline's text up to it) follows a given name alone
+    ("Ana" of "Ana Domingo, 3 de mayo", "By Anna" of "By Anna Freitag, 3. Mai"): it is her family
+    name, not the date's weekday, which follows a whole name ("Rosa Delacroix Monday, May 2"), a
+    separator or a date's word ("Jane Doe, Sunday,", "on Monday,", "Updated Monday,")."""
+    words = re.sub(rf"(?i)^\s*{_BY}\b:?", "", before).split()
+    return len(words) == 1 and words[0][:1].isupper() and words[0][-1:].isalpha()
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"
@@ -246,7 +249,7 @@ _BYLINE_NOISE = re.compile(
     rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
-    rf"|{_WEEKDAY_PLACE}\b{_WEEKDAY}\b(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
+    rf"|(?P<weekday>\b{_WEEKDAY}\b)(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
     # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"
     r"|\b(?:vor|il\s+y\s+a|hace|há)\s+\d+\s+\w+|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|hrs?|mins?)\s+ago\b"
@@ -300,10 +303,16 @@ def _without_role(part: str) -> str:
     return part
 
 
+def _noise_gap(m: re.Match[str]) -> str:
+    """What a match of ``_BYLINE_NOISE`` leaves: a space, or itself where it is a weekday that is
+    a family name (``_after_a_given_name``)."""
+    return m.group(0) if m.group("weekday") and _after_a_given_name(m.string[:m.start()]) else " "
+
+
 def _without_byline_noise(name: str) -> str:
     """A byline string without the dates, reading times, photo credits and quotes printed with
     the name ("16 December 2025 by Sam Roe" -> "by Sam Roe"); unchanged when it has none."""
-    out = _BYLINE_NOISE.sub(" ", name) if any(ch.isdigit() for ch in name) or "(" in name or "•" in name \
+    out = _BYLINE_NOISE.sub(_noise_gap, name) if any(ch.isdigit() for ch in name) or "(" in name or "•" in name \
         or "·" in name or "day" in name.lower() or "tag" in name.lower() or "://" in name else name
     if out != name:   # what a removed date leaves behind; "Audiophile On" as written stays
         out = _NOISE_ENDS.sub("", " ".join(out.split()).strip(" ,;|–—-")).strip(" ,;|–—-")
@@ -1223,11 +1232,13 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: What leads a byline's date, at the end of the text before it: a weekday and its comma ("on
 #: Monday, May 2", "am Freitag, 3. Mai"), a weekday or a short one after "on" or a comma ("Jane
 #: Doe, Monday May 2", "on Tue, May 2": "Lin Sun", "Dan Sunday May 2" stay; a weekday with its
-#: comma only at ``_WEEKDAY_PLACE``: "Ana Domingo, 3 de mayo" stays), the words a removed
+#: comma after a given name alone is her family name: "Ana Domingo, 3 de mayo"), the words a removed
 #: date leaves ("on", "am", "le", "el", "Updated on", "Published").
-_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:{_WEEKDAY_PLACE}\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
                         rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
+#: A weekday opening what leads a date (``_DATE_LEAD``), with its leading separators.
+_LEADING_WEEKDAY = re.compile(rf"[\s,:]*({_WEEKDAY})\b", re.I)
 #: A month and its year without a day, after a separator or a date's "on", "am", "le", "el" in
 #: lower case (", May 2024", "on May 2024", ", mayo de 2024"; "By Tom May 2024" is Tom May's,
 #: "By Thanh Le May 2024" Thanh Le's).
@@ -1246,7 +1257,16 @@ def _before_date(text: str) -> str:
     name_start = label.end() if label else 0
     starts = [m.start() for m in (_SHOWN_DAY.search(text, name_start), _SEPARATED_MONTH_YEAR.search(text, name_start),
                                   _DIGIT.search(text, name_start + 1)) if m]
-    return _DATE_LEAD.sub("", text[:min(starts)]) if starts else text
+    if not starts:
+        return text
+    cut = text[:min(starts)]
+    lead = _DATE_LEAD.search(cut)
+    if lead is None:
+        return cut
+    weekday = _LEADING_WEEKDAY.match(cut, lead.start())
+    if weekday and _after_a_given_name(cut[:weekday.start(1)]):
+        return cut[:weekday.end()]   # "By Ana Domingo, 3 de mayo": her family name, then the date
+    return cut[:lead.start()]
 
 
 def _text_byline(tree: etree._Element) -> list[str]:

@@ -1370,9 +1370,9 @@ def test_a_plain_text_bylines_month_and_year_go_after_a_separator() -> None:
 
 
 def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
-    # a weekday is a date's lead after a separator or "on", "am", "le", "el", not right after a
-    # word of the name: Domingo, Freitag, Sabato, Sonntag are family names ("Ana Domingo, 3 de
-    # mayo de 2024" gave 'Ana', "Larry Sabato, 3 maggio 2024" 'Larry')
+    # a weekday with its comma right after a given name alone is her family name: Domingo,
+    # Freitag, Sabato, Sonntag ("Ana Domingo, 3 de mayo de 2024" gave 'Ana', "Larry Sabato, 3
+    # maggio 2024" 'Larry')
     for name, date in (("Ana Domingo", "3 de mayo de 2024"), ("Anna Freitag", "3. Mai 2024"),
                        ("Larry Sabato", "3 maggio 2024"), ("Dan Sunday", "May 2, 2024"), ("Eva Sonntag", "Montag, 3. Mai 2024")):
         for body in (f'<div class="author">{name}, {date}</div>', f"<p>By {name}, {date}</p>"):
@@ -1383,7 +1383,9 @@ def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
     for byline in ("Rosa Delacroix, Sunday, May 2, 2024", "Rosa Delacroix | Freitag, 3. Mai 2024",
                    "Rosa Delacroix on Monday, May 2, 2024", "Rosa Delacroix am Freitag, 3. Mai 2024",
                    "Rosa Delacroix | Updated Monday, May 2, 2024", "Rosa Delacroix Published Monday, May 2, 2024",
-                   "Rosa Delacroix, posted Monday, May 2, 2024"):
+                   "Rosa Delacroix, posted Monday, May 2, 2024",
+                   # a whole name before it: the weekday is the date's (markup joins the name and the date by a space)
+                   "Rosa Delacroix Monday, May 2, 2024", "Rosa Delacroix Montag, 3. Mai 2024"):
         for body in (f'<div class="author">{byline}</div>', f"<p>By {byline}</p>"):
             assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == ["Rosa Delacroix"], body
 
