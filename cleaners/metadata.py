@@ -1232,10 +1232,11 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: What leads a byline's date, at the end of the text before it: a weekday and its comma ("on
 #: Monday, May 2", "am Freitag, 3. Mai"), a weekday or a short one after "on" or a comma ("Jane
 #: Doe, Monday May 2", "on Tue, May 2": "Lin Sun", "Dan Sunday May 2" stay; a weekday with its
-#: comma after a given name alone is her family name: "Ana Domingo, 3 de mayo"), the words a removed
-#: date leaves ("on", "am", "le", "el", "Updated on", "Published").
+#: comma after a given name alone is her family name: "Ana Domingo, 3 de mayo"), a weekday in lower
+#: case right before it ("Juan Gil lunedì 3 maggio": no family name is written so), the words a
+#: removed date leaves ("on", "am", "le", "el", "Updated on", "Published").
 _DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
-                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}))\b))+[\s,:.]*$", re.I)
+                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}|{_WEEKDAY}))\b))+[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
 #: A weekday opening what leads a date (``_DATE_LEAD``), with its leading separators.
 _LEADING_WEEKDAY = re.compile(rf"[\s,:]*({_WEEKDAY})\b", re.I)

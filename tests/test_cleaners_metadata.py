@@ -1390,6 +1390,14 @@ def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
             assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == ["Rosa Delacroix"], body
 
 
+def test_a_lower_case_weekday_right_before_a_printed_bylines_date_goes() -> None:
+    # "By Juan Gil lunedì 3 maggio 2024" gave [] (the weekday, no family name, made the name prose);
+    # a capitalised one without a comma may be a family name and stays ("Dan Sunday")
+    for byline, want in (("By Juan Gil lunedì 3 maggio 2024", ["Juan Gil"]), ("Von Juan Gil montag 3. Mai 2024", ["Juan Gil"]),
+                         ("Por Juan Gil domingo 3 de mayo de 2024", ["Juan Gil"]), ("By Dan Sunday May 2, 2024", ["Dan Sunday"])):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == want, byline
+
+
 def test_a_bylines_weekday_is_read_in_every_language_of_the_months() -> None:
     # a weekday before the date goes in each language whose months the byline reads: Italian,
     # Portuguese and Dutch too ("Juan Gil, lunedì" before), in markup, or printed after "By"
