@@ -241,13 +241,17 @@ def _after_a_given_name(before: str) -> bool:
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"
+#: Nor is a number the day after a month's word where a month or a unit follows it: in "Lucia Abril
+#: 5 hours ago", "Li Mei 7 min read" and "Marco Agosto 3 May 2024" the number is the time ago's,
+#: the reading time's or the day's before its month, and the name keeps "Abril", "Mei", "Agosto".
+_NO_COUNT = rf"(?!\s+(?:{_MONTH}|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|comments?)(?![^\W\d_]))"
 #: What bylines print around a name and is none of it: a date written with a month's name (only
 #: beside a number: "Tom May" stays), in digits ("Jane Doe 05.01.2025, 15:23"), a weekday ("Montag, den"), a reading time ("7 min read"),
 #: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
     rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?{_NO_COUNT}(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
     rf"|(?P<weekday>\b{_WEEKDAY}\b)(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"

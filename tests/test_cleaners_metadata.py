@@ -1307,6 +1307,20 @@ def test_a_bylines_date_with_a_month_of_another_language_is_no_name() -> None:
         assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
 
 
+def test_a_family_name_that_is_a_month_word_stays_before_a_count() -> None:
+    # a month's word of any language of _MONTHS ("Abril", "Agosto", "Mei", "Mars") is a family name
+    # where the number after it counts something or is the day before its month: "Lucia Abril 5
+    # hours ago" gave 'Lucia hours ago', "Li Mei 3 May 2024" 'Li'
+    for name in ("Lucia Abril", "Marco Agosto", "Li Mei", "Bruno Mars", "Ana Mayo", "Tom Julio"):
+        for tail in ("5 hours ago", "7 min read", "3 May 2024"):
+            body = f'<h1>Harbour bridge vote</h1><div class="author">{name} {tail}</div>'
+            assert _md(_page(body=body)).authors == [name], (name, tail)
+    # a month and its day are still a date
+    for byline in ("Rosa Delacroix Dec 18", "Rosa Delacroix Abril 5, 2024", "Rosa Delacroix mei 3"):
+        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], byline
+
+
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
