@@ -233,11 +233,13 @@ _WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.sp
 
 def _after_a_given_name(before: str) -> bool:
     """Whether a weekday after ``before`` (a byline's text up to it) follows a given name alone
-    ("Ana" of "Ana Domingo, 3 de mayo", "By Anna" of "By Anna Freitag, 3. Mai"): it is her family
-    name, not the date's weekday, which follows a whole name ("Rosa Delacroix Monday, May 2"), a
-    separator or a date's word ("Jane Doe, Sunday,", "on Monday,", "Updated Monday,")."""
-    words = re.sub(rf"(?i)^\s*{_BY}\b:?", "", before).split()
+    ("Ana" of "Ana Domingo, 3 de mayo", "By Anna" or "Autor: Anna" of "... Anna Freitag, 3. Mai"):
+    it is her family name, not the date's weekday, which follows a whole name ("Rosa Delacroix
+    Monday, May 2"), a separator or a date's word ("Jane Doe, Sunday,", "on Monday,", "Updated Monday,")."""
+    words = re.sub(rf"(?i)^\s*(?:{_BY}|{_AUTHOR_LABEL})(?![^\W\d_]):?", "", before).split()
     return len(words) == 1 and words[0][:1].isupper() and words[0][-1:].isalpha()
+
+
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
 #: in "Tom Juli 12.03.2024" and "Rosa May 12:30" the digits are the date, and the name keeps "Juli".
 _NO_DIGIT_GROUP = r"(?!\w|[.:/-]\d)"

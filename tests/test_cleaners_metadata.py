@@ -1393,6 +1393,8 @@ def test_a_family_name_that_is_a_weekday_stays_before_a_date() -> None:
             assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == [name], body
         ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": f"{name}, {date}"}}
         assert _md(_page(ld=ld)).authors == [name], name
+        body = f'<div class="author">Autor: {name}, {date}</div>'   # after an author label too
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{body}")).authors == [name], body
     # after a separator or a date's word, a weekday is the date's
     for byline in ("Rosa Delacroix, Sunday, May 2, 2024", "Rosa Delacroix | Freitag, 3. Mai 2024",
                    "Rosa Delacroix on Monday, May 2, 2024", "Rosa Delacroix am Freitag, 3. Mai 2024",
