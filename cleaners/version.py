@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.8.0"   # 2026-12-05 (7th): a run repeated inside one block of the body stays; bare-div prose inside the article container put back; author names: two writers in elements of their own, byline labels of more languages, roles and time words after a name; update labels of languages that print the day in digits
+CLEANER_VERSION = "1.9.0"   # 2026-12-05 (8th): subheadings and recurring bare-div callouts put back; text hidden by a framework class (Webflow, screen-reader labels), donation boxes, staff cards, newsletter-platform buttons, Bluesky embeds removed; the edge step again after a repeated copy goes; titles: the <h1> at a 0.22 share; authors: name particles, month/weekday words of seven languages, bylines' dates cut where they begin
