@@ -24,6 +24,14 @@ def _md(html: str):
     return extract_metadata(lxml.html.document_fromstring(html), URL)
 
 
+def _assert_printed_and_ld_byline_read(byline: str, want: list[str]) -> None:
+    # the same byline printed on the page and given as JSON-LD's author name reads the same names
+    body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+    assert _md(_page(body=body)).authors == want, byline
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
+    assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
+
+
 def test_author_given_and_family_name_without_name() -> None:
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
           "author": [{"@type": "Person", "givenName": "Ada Maria", "familyName": "Lindqvist"},
@@ -1209,10 +1217,7 @@ def test_name_particles_stay_with_the_family_name() -> None:
                          # a leftover of a date is no name still, and "von" before a name is "by"
                          ("Le 3 mai 2024 par Jean Dupont", ["Jean Dupont"]), ("von Ulrike", ["Ulrike"]),
                          ("Von Rosa Delacroix", ["Rosa Delacroix"])):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == want, byline
-        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
-        assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
+        _assert_printed_and_ld_byline_read(byline, want)
 
 
 def test_daughter_of_and_son_of_in_a_name_are_particles() -> None:
@@ -1301,10 +1306,7 @@ def test_a_bylines_date_with_a_month_of_another_language_is_no_name() -> None:
                          ("Jean Dupont, 3 juillet 2024", ["Jean Dupont"]), ("Max Mustermann, 3. Mrz. 2024", ["Max Mustermann"]),
                          ("Jan de Vries, 3 maart 2024", ["Jan de Vries"]), ("Ana Ruiz, 3 de mayo de 2024", ["Ana Ruiz"]),
                          ("Marco Martin, 4 déc. 2024", ["Marco Martin"])):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == want, byline
-        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
-        assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
+        _assert_printed_and_ld_byline_read(byline, want)
 
 
 def test_a_family_name_that_is_a_month_word_stays_before_a_count() -> None:
