@@ -24,10 +24,14 @@ def _md(html: str):
     return extract_metadata(lxml.html.document_fromstring(html), URL)
 
 
+def _printed_authors(byline: str) -> list[str]:
+    """The authors read from ``byline`` printed in a ``div.author`` under the headline."""
+    return _md(_page(body=f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>')).authors
+
+
 def _assert_printed_and_ld_byline_read(byline: str, want: list[str]) -> None:
     # the same byline printed on the page and given as JSON-LD's author name reads the same names
-    body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-    assert _md(_page(body=body)).authors == want, byline
+    assert _printed_authors(byline) == want, byline
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
     assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1>")).authors == want, byline
 
@@ -1196,8 +1200,7 @@ def test_a_bylines_time_of_day_and_lone_lead_word_are_no_name() -> None:
                          # a preposition before the date is in lower case; a surname has a capital
                          ("Rosa Delacroix on May 3, 2024", ["Rosa Delacroix"]), ("Thanh Le 03.05.2024", ["Thanh Le"]),
                          ("Hye-jin Um, May 3, 2024", ["Hye-jin Um"]), ("Anna Den 03.05.2024", ["Anna Den"])):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == want, byline
+        assert _printed_authors(byline) == want, byline
     # a lead word in lower case before a one-word name: no part of it
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">von Ulrike</div>')).authors == ["Ulrike"]
     assert _md(_page(body='<h1>Harbour bridge vote</h1><div class="author">by BeauHD</div>')).authors == ["BeauHD"]
@@ -1283,8 +1286,7 @@ def test_a_family_name_opening_like_a_month_stays_before_a_date() -> None:
                          # months written out or cut are still dates
                          ("Rosa Delacroix Dec. 18, 2025", "Rosa Delacroix"), ("Rosa Delacroix, Sept 2024", "Rosa Delacroix"),
                          ("Rosa Delacroix 16 December 2025", "Rosa Delacroix"), ("Rosa Delacroix JUNE 3, 2025", "Rosa Delacroix")):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == [want], byline
+        assert _printed_authors(byline) == [want], byline
 
 
 def test_a_family_name_that_is_the_start_of_a_month_stays_before_a_date() -> None:
@@ -1293,8 +1295,7 @@ def test_a_family_name_that_is_the_start_of_a_month_stays_before_a_date() -> Non
     for byline, want in (("Franz Marc 12.03.2024", "Franz Marc"), ("Anna Marc 12:30", "Anna Marc"),
                          ("Franz Marc 12 hours ago", "Franz Marc"), ("Anna Janu 2024-05-03", "Anna Janu"),
                          ("Rosa Delacroix Mrz. 3, 2024", "Rosa Delacroix"), ("Rosa Delacroix 3. Jänner 2024", "Rosa Delacroix")):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == [want], byline
+        assert _printed_authors(byline) == [want], byline
 
 
 def test_a_bylines_date_with_a_month_of_another_language_is_no_name() -> None:
@@ -1319,15 +1320,13 @@ def test_a_family_name_that_is_a_month_word_stays_before_a_count() -> None:
             assert _md(_page(body=body)).authors == [name], (name, tail)
     # a month and its day are still a date
     for byline in ("Rosa Delacroix Dec 18", "Rosa Delacroix Abril 5, 2024", "Rosa Delacroix mei 3"):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], byline
+        assert _printed_authors(byline) == ["Rosa Delacroix"], byline
 
 
 def test_a_time_ago_an_address_and_more_labels_are_no_part_of_the_name() -> None:
     for byline in ("Rosa Delacroix vor 5 Stunden", "Rosa Delacroix 2 hours ago", "Rosa Delacroix - https://rosa.example.org",
                    "Edited by Rosa Delacroix", "Recipe by Rosa Delacroix", "Interview: Rosa Delacroix"):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], byline
+        assert _printed_authors(byline) == ["Rosa Delacroix"], byline
 
 
 def test_the_houses_address_in_its_author_tag_is_no_writer() -> None:
@@ -1353,8 +1352,7 @@ def test_a_name_word_that_is_a_month_stays_before_a_complete_date() -> None:
     for byline, want in (("Tom Juli 12.03.2024", "Tom Juli"), ("Rosa May 2024-05-03", "Rosa May"),
                          ("Li Mei 2024-05-03", "Li Mei"), ("Tom Juli 12/03/2024", "Tom Juli"),
                          ("Rosa May 12:30", "Rosa May"), ("Rosa Delacroix May 3, 2024", "Rosa Delacroix")):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == [want], byline
+        assert _printed_authors(byline) == [want], byline
 
 
 def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> None:
@@ -1364,12 +1362,10 @@ def test_a_markup_bylines_date_is_read_in_every_language_of_the_day_reader() -> 
                    "Juan Gil, maio de 2024", "Por Juan Gil, 3 de mayo de 2024", "Par Juan Gil, le 3 mai 2024",
                    "Scritto da Juan Gil, 3 maggio 2024", "Door Juan Gil, 3 mei 2024", "Por Juan Gil, 3 de maio de 2024",
                    "Juan Gil, 12 juil. 2024", "Juan Gil, 3 mrt 2025", "Juan Gil, ottobre 2024"):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == ["Juan Gil"], byline
+        assert _printed_authors(byline) == ["Juan Gil"], byline
     # a month's word of another language beside no day or year stays a name
     for byline, want in (("Ana Gen, 3 May 2024", "Ana Gen"), ("Li Mei, 1er mai 2024", "Li Mei")):
-        body = f'<h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
-        assert _md(_page(body=body)).authors == [want], byline
+        assert _printed_authors(byline) == [want], byline
 
 
 def test_a_plain_text_bylines_month_and_year_go_after_a_separator() -> None:
