@@ -138,7 +138,7 @@ class Measures:
     removed is skipped with :func:`attached`. It holds the tree as measured: elements added
     later are not in it."""
 
-    __slots__ = ("data", "named", "_picked")
+    __slots__ = ("data", "named", "donation_links", "_picked")
 
     def __init__(self, tree: etree._Element) -> None:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
@@ -146,6 +146,7 @@ class Measures:
         # with heavy navigation that cost dominated the cleaner's own CPU).
         data: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         named: list[Named] = []
+        donation_links: list[etree._Element] = []
         stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
             if event == "start":
@@ -163,6 +164,9 @@ class Measures:
                 if tag == "a":
                     # a headline or paragraph inside a link is a teaser card, not article prose
                     link, n_links, paras, h1 = total, n_links + 1, 0, 0
+                    href = el.get("href")
+                    if href and any(w in href for w in DONATION_HREF_WORDS):
+                        donation_links.append(el)
                 elif tag == "p" and total >= 200 and link < 0.2 * total:
                     paras += 1
                 elif tag == "h1":
@@ -184,6 +188,9 @@ class Measures:
                 stack[-1][0] += len(tail.strip())
         self.data = data
         self.named = named
+        #: links to a donation page (``DONATION_HREF_WORDS``), in the page's order, read in this
+        #: walk rather than by a search of the whole tree (``_donation_boxes``)
+        self.donation_links = donation_links
         self._picked: Picked | None = None
 
     def picked(self) -> Picked:
@@ -497,7 +504,6 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
 #: with text besides the link, is an appeal for money, however the theme names it. ("spende" took
 #: a German page's note on who paid the reporters' trip, linked to a charity's donation page.)
 DONATION_HREF_WORDS = ("donat",)
-_DONATION_LINKS = etree.XPath("//a[" + " or ".join(f"contains(@href, '{w}')" for w in DONATION_HREF_WORDS) + "]")
 #: Where the walk up from a donation link stops: a paragraph, an item or a cell holding it is
 #: the article's sentence that names the fund, not a box around a button.
 _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
@@ -510,7 +516,9 @@ def _donation_boxes(tree: etree._Element, m: Measures) -> list[etree._Element]:
     own around its children: a site that writes its paragraphs as bare divs, whose sentence links
     a story at ".../donated-lifeboat/")."""
     out = []
-    for a in _DONATION_LINKS(tree):
+    for a in m.donation_links:
+        if not attached(a, tree):   # inside a block an earlier pass removed
+            continue
         box = None
         for anc in a.iterancestors():
             if (anc.tag in _SECTION_TAGS or anc.tag in _DONATION_STOP_TAGS or m.text(anc) > CTA_MAX_CHARS
