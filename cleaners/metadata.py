@@ -911,7 +911,7 @@ def _author_page_link(tree: etree._Element) -> list[str]:
     or label saying so."""
     body = tree.find(".//body")
     for a in body.iter("a") if body is not None else ():
-        if _AUTHOR_HREF.search(a.get("href") or "") and not _in_page_frame(a):
+        if _AUTHOR_HREF.search(a.get("href") or "") and not any(p.tag in ("nav", "footer") for p in a.iterancestors()):
             text = _author_link_name(a)
             if text:
                 # co-writers linked in the same line ("<a>Jane Doe</a> and <a>Tom Roe</a>"), each
@@ -925,17 +925,6 @@ def _author_page_link(tree: etree._Element) -> list[str]:
                         names.append(_author_link_name(b) or "")
                 return list(dict.fromkeys(n for t in names if t for n in _names(t)))
     return []
-
-
-def _in_page_frame(el: etree._Element) -> bool:
-    """Whether ``el`` is in the page's navigation or footer; not in an article's own <footer>
-    ("Posted by <a href=/author/jane>Jane Doe</a>" under the post)."""
-    for p in el.iterancestors():
-        if p.tag == "nav":
-            return True
-        if p.tag == "footer":
-            return not any(q.tag in ("article", "main") for q in p.iterancestors())
-    return False
 
 
 def _writer_page(a: etree._Element) -> str | None:
