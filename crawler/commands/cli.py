@@ -136,7 +136,7 @@ def check_settings(overrides: dict[str, Any]) -> None:
                              + " (see docs/settings.md)")
         default = defaults.get(name)
         # a count without a default (NEWSCLEAN_CLEAN_WORKERS: one per core) is checked once given
-        if not isinstance(value, str) or default is None and (name not in NEWSCLEAN_COUNTS or value == ""):
+        if not isinstance(value, str) or (default is None and (name not in NEWSCLEAN_COUNTS or value == "")):
             continue
         # An int default is no promise of an int setting (DOWNLOAD_DELAY is 0 and takes 0.5), but
         # Scrapy's counts are read with getint: '2.5' or 'inf' would be a traceback inside Scrapy.
