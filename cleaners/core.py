@@ -48,7 +48,7 @@ import trafilatura
 from trafilatura.settings import Extractor
 
 from newsclean.cleaners import blocks, dom, lines as line_rules
-from newsclean.cleaners.extraction import lent_tree, readability_gate, repeat_passes, streamed, wild_text, xpath_guard
+from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
@@ -240,9 +240,8 @@ def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
     # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
     # id answered in C (the same answers); the lists swapped once, not once an extraction; and
-    # trafilatura's link-density passes not run again on a tree they left unchanged; and the
-    # tree handed over itself, not copied, where trafilatura's raw-tree prunes leave it as it was
-    with xpath_guard.guarded(), repeat_passes.unrepeated(), lent_tree.lent(tree):
+    # trafilatura's link-density passes not run again on a tree they left unchanged
+    with xpath_guard.guarded(), repeat_passes.unrepeated():
         text = _trafilatura_text(tree)
     return _prose_filled(tree, text) if text else text
 

@@ -105,8 +105,7 @@ def _gated_stages(cleaned_tree: Any, cleaned_tree_backup: Any, tree: Any, option
         raw_tree = copy(tree)
     body, text = trafilatura.core.compare_extraction(cleaned_tree_backup, raw_tree, body, text, options)
     # the text the escalation compares with the page's, unless the baseline rescue may replace
-    # it (that runs under min_extracted_size characters); never an earlier extraction's of the
-    # same tree (cleaners.extraction.lent_tree hands trafilatura one tree for several)
+    # it (that runs under min_extracted_size characters); never an earlier extraction's
     keep = options.focus == "balanced" and len(text) >= options.min_extracted_size
     _COMPARED.last = (weakref.ref(tree), len(text)) if keep else None
     return body, text
