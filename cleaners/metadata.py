@@ -142,32 +142,56 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
     return names
 
 
-#: The words of a byline's lead, the one table every byline pattern below is built from: "by" in
-#: the news languages ("By", "Von", "Par", "Por", "Door"), and what may come before it ("Written by").
-_BY = r"(?:by|von|par|por|door)"
+#: The word for "by" before a writer's name, by language: the one table every byline pattern
+#: below is built from ("By", "Von", "Par", "Por", "Door", the Italian "Di", the Swedish and
+#: Norwegian "Av", the Danish "Af"). A language's word is added to its row.
+_BY_WORDS = {"en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
+             "sv": "av", "no": "av", "da": "af"}
+#: Those that open family names too ("Di Maio", "af Klint"): a byline's lead before a name, never
+#: a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
+_BY_PARTICLES = frozenset({"di", "af"})
+_BY = rf"(?:{'|'.join(sorted(set(_BY_WORDS.values())))})"
+#: What may come before the English "by" ("Written by").
 _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe)"
-#: A label that names who wrote what follows: "Authors:", "Author(s)", "Contributors:".
-_AUTHOR_LABEL = r"(?:authors?|author\(s\)|contributors?|autor(?:in|en)?)"
+#: "Written by" in the other languages: "Geschrieben von", "Écrit par", "Escrito por", "Scritto da",
+#: "Geschreven door", "Skriven av". Read before a name as plain text and in byline markup.
+#: ("Published by" is no byline in plain text: "Publié par <the publisher>" ends many footers.)
+_WRITTEN_BY = {
+    "de": r"(?:geschrieben|verfasst)\s+von",
+    "fr": r"(?:écrit|rédigé)e?\s+par",
+    "es": r"(?:escrito|redactado)\s+por",
+    "pt": r"escrito\s+por",
+    "it": r"scritto\s+da",
+    "nl": r"geschreven\s+door",
+    "sv": r"(?:skriven|skrivet)\s+av",
+}
+_WRITTEN = rf"(?:{'|'.join(_WRITTEN_BY.values())})"
+#: A label that names who wrote what follows, by language: "Authors:", "Author(s)", "Contributors:",
+#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:".
+_AUTHOR_LABELS = {
+    "en": r"authors?|author\(s\)|contributors?", "de": r"autor(?:in|en)?", "es": r"autor(?:a|es)?",
+    "fr": r"auteure?s?", "it": r"autore|autrice|autori", "nl": r"auteurs?", "pl": r"autor(?:ka)?",
+    "sv": r"författare", "da": r"forfatter",
+}
+_AUTHOR_LABEL = rf"(?:{'|'.join(_AUTHOR_LABELS.values())})"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
 #: Doe"; in lower case before any name ("von Ulrike", "by BeauHD"). Not "von" before a particle
 #: (der, den, dem, des, zu): that is the first word of a family name ("von der Leyen", "von dem
 #: Bussche"), not the German "by".
 _BYLINE_PREFIX = re.compile(rf"^(?!von\s+(?:der|den|dem|des|zu)\s)"
                             rf"(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
-#: Labels printed before a byline's names and no part of them, by language, one table for all:
-#: "Written by:", "Authors:", "Veröffentlicht von", "Publié par", "Escrito por", "Scritto da",
-#: "Auteur :", and an author box's link to the writer's other posts ("View all posts by"). A
-#: label is added here, to its language's row.
+#: Labels printed before a byline's names and no part of them, besides "written by"
+#: (``_WRITTEN_BY``) and the author labels (``_AUTHOR_LABELS``): "Written by:", "Veröffentlicht
+#: von", "Publié par", "Artikel von:", "Interview:", and an author box's link to the writer's
+#: other posts ("View all posts by"). A label is added here, to its language's row.
 _LEAD_LABELS = {
     "en": (rf"(?:{_BY_LEAD}|read more about)\s+by\b", r"read more about\b", rf"{_AUTHOR_LABEL}\s*:", r"interview\s*:",
            r"(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by"),
-    "de": (r"(?:veröffentlicht|geschrieben|verfasst|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?",
+    "de": (r"(?:veröffentlicht|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?",
            r"(?:artikel|beitrag|text)\s+von\s*:", r"(?:zeige\s+)?alle\s+beiträge\s+von"),
-    "fr": (r"(?:publié|écrit|rédigé)\s+par", r"auteure?s?\s*:"),
-    "es": (r"(?:escrito|publicado|redactado)\s+por",),
-    "it": (r"(?:scritto|pubblicato)\s+da", r"autore\s*:"),
+    "fr": (r"publiée?\s+par",), "es": (r"publicado\s+por",), "it": (r"pubblicato\s+da",),
 }
-_LEAD_LABEL = re.compile(rf"^(?:{'|'.join(p for row in _LEAD_LABELS.values() for p in row)})\s*:?\s*", re.I)
+_LEAD_LABEL = re.compile(rf"^(?:{_WRITTEN}|{'|'.join(p for row in _LEAD_LABELS.values() for p in row)})\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
 _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
 
@@ -229,6 +253,9 @@ _WEEKDAYS = {
     "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
 }
 _WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
+#: A weekday as a word of its own anywhere in a byline: one printed without a digit ("Juan Gil,
+#: maandag," where the date is in a <time> of its own) is still the date's.
+_A_WEEKDAY = re.compile(rf"\b{_WEEKDAY}\b", re.I)
 
 
 def _after_a_given_name(before: str) -> bool:
@@ -319,7 +346,7 @@ def _without_byline_noise(name: str) -> str:
     """A byline string without the dates, reading times, photo credits and quotes printed with
     the name ("16 December 2025 by Sam Roe" -> "by Sam Roe"); unchanged when it has none."""
     out = _BYLINE_NOISE.sub(_noise_gap, name) if any(ch.isdigit() for ch in name) or "(" in name or "•" in name \
-        or "·" in name or "day" in name.lower() or "tag" in name.lower() or "://" in name else name
+        or "·" in name or "://" in name or _A_WEEKDAY.search(name) else name
     if out != name:   # what a removed date leaves behind; "Audiophile On" as written stays
         out = _NOISE_ENDS.sub("", " ".join(out.split()).strip(" ,;|–—-")).strip(" ,;|–—-")
     m = _QUOTED.match(out)
@@ -900,8 +927,8 @@ def _in_comments(el: etree._Element) -> bool:
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...". One whose
-#: text says "by" is a label ("Articles by Jane"), not a name.
-_BY_WORD = re.compile(rf"(?i)\b{_BY}\b")
+#: text says "by" is a label ("Articles by Jane"), not a name; "Di", "af" in one are a family name's.
+_BY_WORD = re.compile(rf"(?i)\b(?:{'|'.join(sorted(set(_BY_WORDS.values()) - _BY_PARTICLES))})\b")
 _AUTHOR_HREF = re.compile(r"/(?:authors?|autor(?:en)?|auteurs?|writers?)/[^/?#]+")
 
 
@@ -1186,13 +1213,13 @@ def _byline_markups(candidates: list[etree._Element]) -> Iterator[tuple[etree._E
 _BODY_TEXT = etree.XPath("//body//text()[normalize-space()]")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
-_BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()})\s*:?(?:\s|$)"
+_BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()}|(?i:{_WRITTEN}))\s*:?(?:\s|$)"
                           rf"|^\s*(?i:{_AUTHOR_LABEL})\s*(?::|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
-_BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s*:?\s+(.+?)\s*"
+_BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?{_BY}|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s+(.+?)\s*"
                           r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•⋅∙–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
-_LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_AUTHOR_LABEL})\s*:?\s*")
+_LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
 _BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
 

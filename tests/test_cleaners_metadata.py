@@ -1418,3 +1418,48 @@ def test_a_plain_text_bylines_weekday_without_its_comma_goes_with_the_date() -> 
                    "Por Rosa Delacroix, quinta-feira 3 de maio de 2024"):
         assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{byline}</p>")).authors == ["Rosa Delacroix"], byline
     assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By Dan Sunday May 2, 2024</p>")).authors == ["Dan Sunday"]
+
+
+def test_a_bylines_weekday_without_digits_goes_in_every_language() -> None:
+    # the date's digits in a <time> of their own (which the byline reader leaves out) leave the
+    # weekday alone beside the name: "maandag", "lunedì", "lunes", "mardi" were read as a second
+    # writer (only weekdays with "day" or "tag" in them were looked for)
+    for weekday in ("Monday", "Montag", "maandag", "lunedì", "lunes", "mardi", "segunda-feira"):
+        byline = f"Juan Gil, {weekday}, <time>3.5.2024</time>"
+        assert _printed_authors(byline) == ["Juan Gil"], byline
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote",
+              "author": {"@type": "Person", "name": f"Juan Gil, {weekday},"}}
+        assert _md(_page(ld=ld)).authors == ["Juan Gil"], weekday
+    # a family name that is a weekday stays ("Ana Domingo", "Larry Sabato")
+    assert _printed_authors("Larry Sabato") == ["Larry Sabato"]
+
+
+def test_the_by_word_of_each_language_leads_a_byline() -> None:
+    # "by" as the news languages print it before a name, in markup and as plain text: the Italian
+    # "Di"/"di" stayed in the name, the Swedish and Norwegian "Av", Danish "Af", and plain-text
+    # "Scritto da", "Escrito por", "Publié par", "Geschrieben von" were read as no byline at all
+    for lead in ("By", "Von", "Par", "Por", "Door", "Di", "di", "Av", "Af"):
+        assert _printed_authors(f"{lead} Marco Rossi") == ["Marco Rossi"], lead
+        body = f"<h1>Harbour bridge vote</h1><p>{lead} Marco Rossi</p>"
+        assert _md(_page(body=body)).authors == ["Marco Rossi"], lead
+    for lead in ("Scritto da", "Escrito por", "Écrit par", "Geschrieben von", "Written by", "Geschreven door",
+                 "Skriven av"):
+        body = f"<h1>Harbour bridge vote</h1><p>{lead} Marco Rossi</p>"
+        assert _md(_page(body=body)).authors == ["Marco Rossi"], lead
+        body = f'<h1>Harbour bridge vote</h1><p><span>{lead}</span> <a href="/m">Marco Rossi</a></p>'
+        assert _md(_page(body=body)).authors == ["Marco Rossi"], lead
+    # an author label of each language, plain text
+    for label in ("Autor:", "Autore:", "Auteur :", "Autora:", "Auteur:", "Författare:", "Forfatter:"):
+        body = f"<h1>Harbour bridge vote</h1><p>{label} Marco Rossi</p>"
+        assert _md(_page(body=body)).authors == ["Marco Rossi"], label
+    # a family name that opens with the word stays whole, and a writer's link naming it is no label
+    assert _printed_authors("Di Maio") == ["Di Maio"]
+    assert _printed_authors("Luigi Di Maio") == ["Luigi Di Maio"]
+    body = '<h1>Harbour bridge vote</h1><div class="meta"><a href="/author/luigi-di-maio">Luigi Di Maio</a></div>'
+    assert _md(_page(body=body)).authors == ["Luigi Di Maio"]
+    # "published by" in plain text names a publisher as often ("Publié par <the house>" in a footer)
+    body = "<h1>Harbour bridge vote</h1><div>Publié par Groupe Harbour Media.<br>© 2024 GHM</div>"
+    assert _md(_page(body=body)).authors == []
+    # an Italian sentence opening with "Di" is no byline
+    body = "<h1>Harbour bridge vote</h1><p>Di solito il ponte apre alle sette.</p>"
+    assert _md(_page(body=body)).authors == []
