@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
+from newsclean.cleaners.month_names import CLDR_MONTHS
+
 #: schema.org types that describe an article page.
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -236,9 +238,23 @@ def _words_pattern(words: Iterable[str]) -> str:
 #: in any of its languages ("Dec.", "Sept", "Mrz.", "mars", "ottobre", "12 juil. 2024", "3 mrt
 #: 2025"; beside a day's number or a year only), then an optional dot, and its number; no name
 #: that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
-_MONTH_NUMBER = {word: number for months in _MONTHS.values()
-                 for number, spellings in enumerate(months, 1) for word in spellings.split()}
-_MONTH = rf"{_words_pattern(_MONTH_NUMBER)}(?![^\W\d_])\.?"
+#: The other languages' months are the CLDR's (``cleaners.month_names``: Slavic, Greek, Turkish,
+#: Arabic, Nordic, Finnish, Romanian ...; "5 марта 2024", "5. března 2024", "5 Μαρτίου 2024").
+_MONTH_WORDS = {word: number for months in (*_MONTHS.values(), *CLDR_MONTHS.values())
+                for number, spellings in enumerate(months, 1) for word in spellings.split()}
+_MONTH = rf"{_words_pattern(_MONTH_WORDS)}(?![^\W\d_])\.?"
+#: A month printed before its day ("May 3, 2024"): of ``_MONTHS`` only, as CLDR's languages print
+#: the day first ("3. augusta 2024"); "Augusta 3, 2024" is no date.
+_MONTH_FIRST = rf"{_words_pattern({w for ms in _MONTHS.values() for s in ms for w in s.split()})}(?![^\W\d_])\.?"
+
+
+def _month_key(word: str) -> str:
+    """A month's word as ``_MONTH_NUMBER`` keys it: lower case, the Turkish dotted and dotless i
+    as "i" ("MAYIS" is "mayıs"; ``str.lower`` gives "mayis")."""
+    return word.replace("ı", "i").replace("İ", "i").lower()
+
+
+_MONTH_NUMBER = {_month_key(word): number for word, number in _MONTH_WORDS.items()}
 #: A day's ordinal ending before its month: "3rd May", the French "1er mai".
 _DAY_ORDINAL = r"(?:st|nd|rd|th|er)"
 #: The weekdays as bylines print them before a date, in each language of ``_MONTHS`` ("Montag,
@@ -280,7 +296,7 @@ _NO_COUNT = rf"(?!\s+(?:{_MONTH}|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
     rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?{_NO_COUNT}(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
+    rf"|\b{_MONTH_FIRST}\s+\d{{1,2}}(?:st|nd|rd|th)?{_NO_COUNT}(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
     rf"|(?P<weekday>\b{_WEEKDAY}\b)(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
@@ -1530,7 +1546,7 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
-_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
+_SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_FIRST})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
                         rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_MONTH})"
                         rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
@@ -1549,7 +1565,7 @@ def _day_of(m: re.Match) -> str | None:
     g = m.groupdict()
     if g["mname"] or g["mname2"]:
         name = g["mname"] or g["mname2"]
-        mo = _MONTH_NUMBER.get(name.casefold().rstrip("."), 0)
+        mo = _MONTH_NUMBER.get(_month_key(name.rstrip(".")), 0)
         y, d = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])

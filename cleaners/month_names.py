@@ -1,0 +1,122 @@
+"""Month names of the languages whose pages print a date with its month's name, beyond the seven
+``cleaners.metadata._MONTHS`` writes by hand: the Unicode CLDR's (as the ``babel`` package carries
+them; ``tests/test_cleaners_month_names.py`` checks this table against it), lower case, per month
+its format and stand-alone names, wide and abbreviated, without an abbreviation's dot ("5 марта
+2024", "5. března 2024", "5 Mart 2024", "5 Μαρτίου 2024", "5 مارس 2024"). Languages that print
+the day before its month's name (CLDR's long date "d MMMM y"): a date of theirs is read in that
+order only. Kept as data, not read from babel at import: loading 31 locales costs ~0.4 s a
+process. Left out: names of fewer than three letters, names with a digit or a space (Chinese,
+Japanese, Korean and Vietnamese print months as numbers), the languages that print the year
+first (Hungarian, Latvian, Lithuanian) or a prefix on the month (Hebrew's "ב"), and the words
+that name one month in one language and another in another ("listopad": October in Croatian,
+November in Czech and Polish; "lip", "lis", "srp"): without the page's language they say no month.
+"""
+
+from __future__ import annotations
+
+#: By CLDR locale: January to December, each a space-separated row of its spellings.
+CLDR_MONTHS: dict[str, tuple[str, ...]] = {
+    "ru": (
+        "января янв январь", "февраля февр февраль", "марта мар март", "апреля апр апрель", "мая май",
+        "июня июн июнь", "июля июл июль", "августа авг август", "сентября сент сентябрь",
+        "октября окт октябрь", "ноября нояб ноябрь", "декабря дек декабрь"),
+    "uk": (
+        "січня січ січень", "лютого лют лютий", "березня бер березень", "квітня квіт квітень",
+        "травня трав травень", "червня черв червень", "липня лип липень", "серпня серп серпень",
+        "вересня вер вересень", "жовтня жовт жовтень", "листопада лист листопад", "грудня груд грудень"),
+    "be": (
+        "студзеня сту студзень", "лютага лют люты", "сакавіка сак сакавік", "красавіка кра красавік",
+        "мая май", "чэрвеня чэр чэрвень", "ліпеня ліп ліпень", "жніўня жні жнівень", "верасня вер верасень",
+        "кастрычніка кас кастрычнік", "лістапада ліс лістапад", "снежня сне снежань"),
+    "bg": (
+        "януари яну", "февруари фев", "март", "април апр", "май", "юни", "юли", "август авг", "септември сеп",
+        "октомври окт", "ноември ное", "декември дек"),
+    "sr": (
+        "јануар јан", "фебруар феб", "март мар", "април апр", "мај", "јун", "јул", "август авг",
+        "септембар сеп", "октобар окт", "новембар нов", "децембар дец"),
+    "sr_Latn": (
+        "januar jan", "februar feb", "mart mar", "april apr", "maj", "jun", "jul", "avgust avg",
+        "septembar sep", "oktobar okt", "novembar nov", "decembar dec"),
+    "mk": (
+        "јануари јан", "февруари фев", "март мар", "април апр", "мај", "јуни јун", "јули јул", "август авг",
+        "септември сеп", "октомври окт", "ноември ное", "декември дек"),
+    "hr": (
+        "siječnja sij siječanj", "veljače velj veljača", "ožujka ožu ožujak", "travnja tra travanj",
+        "svibnja svi svibanj", "lipnja lipanj", "srpnja srpanj", "kolovoza kol kolovoz", "rujna ruj rujan", "",
+        "studenoga stu studeni", "prosinca pro prosinac"),
+    "bs": (
+        "januar jan", "februar feb", "mart mar", "april apr", "maj", "juni jun", "juli jul", "august aug",
+        "septembar sep", "oktobar okt", "novembar nov", "decembar dec"),
+    "sl": (
+        "januar jan", "februar feb", "marec mar", "april apr", "maj", "junij jun", "julij jul", "avgust avg",
+        "september sep", "oktober okt", "november nov", "december dec"),
+    "cs": (
+        "ledna led leden", "února úno únor", "března bře březen", "dubna dub duben", "května kvě květen",
+        "června čvn červen", "července čvc červenec", "srpna srpen", "září zář", "října říj říjen",
+        "listopadu", "prosince pro prosinec"),
+    "sk": (
+        "januára jan január", "februára feb február", "marca mar marec", "apríla apr apríl", "mája máj",
+        "júna jún", "júla júl", "augusta aug august", "septembra sep september", "októbra okt október",
+        "novembra nov november", "decembra dec december"),
+    "pl": (
+        "stycznia sty styczeń", "lutego lut luty", "marca mar marzec", "kwietnia kwi kwiecień", "maja maj",
+        "czerwca cze czerwiec", "lipca lipiec", "sierpnia sie sierpień", "września wrz wrzesień",
+        "października paź październik", "", "grudnia gru grudzień"),
+    "el": (
+        "ιανουαρίου ιαν ιανουάριος", "φεβρουαρίου φεβ φεβρουάριος", "μαρτίου μαρ μάρτιος μάρ",
+        "απριλίου απρ απρίλιος", "μαΐου μαΐ μάιος μάι", "ιουνίου ιουν ιούνιος ιούν",
+        "ιουλίου ιουλ ιούλιος ιούλ", "αυγούστου αυγ αύγουστος αύγ", "σεπτεμβρίου σεπ σεπτέμβριος",
+        "οκτωβρίου οκτ οκτώβριος", "νοεμβρίου νοε νοέμβριος νοέ", "δεκεμβρίου δεκ δεκέμβριος"),
+    "tr": (
+        "ocak oca", "şubat şub", "mart mar", "nisan nis", "mayıs may", "haziran haz", "temmuz tem",
+        "ağustos ağu", "eylül eyl", "ekim eki", "kasım kas", "aralık ara"),
+    "az": (
+        "yanvar yan", "fevral fev", "mart mar", "aprel apr", "may", "iyun iyn", "iyul iyl", "avqust avq",
+        "sentyabr sen", "oktyabr okt", "noyabr noy", "dekabr dek"),
+    "ar": (
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+        "ديسمبر"),
+    "fa": (
+        "ژانویه", "فوریه", "مارس", "آوریل", "", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"),
+    "ro": (
+        "ianuarie ian", "februarie feb", "martie mar", "aprilie apr", "mai", "iunie iun", "iulie iul",
+        "august aug", "septembrie sept", "octombrie oct", "noiembrie nov", "decembrie dec"),
+    "sv": (
+        "januari jan", "februari feb", "mars", "april apr", "maj", "juni", "juli", "augusti aug",
+        "september sep", "oktober okt", "november nov", "december dec"),
+    "da": (
+        "januar jan", "februar feb", "marts mar", "april apr", "maj", "juni jun", "juli jul", "august aug",
+        "september sep", "oktober okt", "november nov", "december dec"),
+    "nb": (
+        "januar jan", "februar feb", "mars mar", "april apr", "mai", "juni jun", "juli jul", "august aug",
+        "september sep", "oktober okt", "november nov", "desember des"),
+    "nn": (
+        "januar jan", "februar feb", "mars mar", "april apr", "mai", "juni jun", "juli jul", "august aug",
+        "september sep", "oktober okt", "november nov", "desember des"),
+    "is": (
+        "janúar jan", "febrúar feb", "mars mar", "apríl apr", "maí", "júní jún", "júlí júl", "ágúst ágú",
+        "september sep", "október okt", "nóvember nóv", "desember des"),
+    "fi": (
+        "tammikuuta tammi tammikuu", "helmikuuta helmi helmikuu", "maaliskuuta maalis maaliskuu",
+        "huhtikuuta huhti huhtikuu", "toukokuuta touko toukokuu", "kesäkuuta kesä kesäkuu",
+        "heinäkuuta heinä heinäkuu", "elokuuta elo elokuu", "syyskuuta syys syyskuu", "lokakuuta loka lokakuu",
+        "marraskuuta marras marraskuu", "joulukuuta joulu joulukuu"),
+    "et": (
+        "jaanuar jaan", "veebruar veebr", "märts", "aprill apr", "mai", "juuni", "juuli", "august aug",
+        "september sept", "oktoober okt", "november nov", "detsember dets"),
+    "id": (
+        "januari jan", "februari feb", "maret mar", "april apr", "mei", "juni jun", "juli jul", "agustus agu",
+        "september sep", "oktober okt", "november nov", "desember des"),
+    "ms": (
+        "januari jan", "februari feb", "mac", "april apr", "mei", "jun", "julai jul", "ogos ogo",
+        "september sep", "oktober okt", "november nov", "disember dis"),
+    "ca": (
+        "gener gen", "febrer febr", "març", "abril abr", "maig", "juny", "juliol jul", "agost", "setembre set",
+        "octubre oct", "novembre nov", "desembre des"),
+    "gl": (
+        "xaneiro xan", "febreiro feb", "marzo mar", "abril abr", "maio", "xuño", "xullo xul", "agosto ago",
+        "setembro set", "outubro out", "novembro nov", "decembro dec"),
+    "sq": (
+        "janar jan", "shkurt shk", "mars mar", "prill pri", "maj", "qershor qer", "korrik korr", "gusht gush",
+        "shtator sht", "tetor tet", "nëntor nën", "dhjetor dhj"),
+}

@@ -1,0 +1,64 @@
+"""The CLDR month names of ``cleaners.month_names`` and the printed days they let the day reader read."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+from newsclean.cleaners.metadata import _MONTHS, shown_day_near_headline
+from newsclean.cleaners.month_names import CLDR_MONTHS
+
+
+def _shown(printed: str) -> str | None:
+    body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>Rosa Delacroix</span><span>{printed}</span></div>'
+    return shown_day_near_headline(lxml.html.document_fromstring(f"<html><body>{body}</body></html>"))
+
+
+def test_day_printed_by_the_headline_with_a_month_named_in_a_cldr_language() -> None:
+    # Cyrillic (ru, uk, bg, sr), Greek, Turkish, Arabic (Arabic-Indic digits too), Polish, Czech,
+    # Croatian, Nordic months: only seven languages' were known, so these pages got no day
+    for printed, day in (("5 марта 2024 г.", "2024-03-05"), ("20 листопада 2023", "2023-11-20"),
+                         ("3 февруари 2022", "2022-02-03"), ("14 децембар 2021", "2021-12-14"),
+                         ("5 Μαρτίου 2024", "2024-03-05"), ("5 ΜΑΡΤΊΟΥ 2024", "2024-03-05"),
+                         ("12 Şubat 2023", "2023-02-12"), ("5 MAYIS 2024", "2024-05-05"),
+                         ("5 مارس 2024", "2024-03-05"), ("٥ مارس ٢٠٢٤", "2024-03-05"),
+                         ("3 stycznia 2024", "2024-01-03"), ("17. listopadu 2023", "2023-11-17"),
+                         ("9. svibnja 2022", "2022-05-09"), ("4. desember 2022", "2022-12-04"),
+                         ("7 kesäkuuta 2021", "2021-06-07"), ("2 septembrie 2020", "2020-09-02")):
+        assert _shown(printed) == day, printed
+    # a word that is one month in one language and another in another is no month
+    # ("listopada": October in Croatian, November in Polish)
+    assert _shown("12 listopada 2024") is None
+    # they print the day before the month: a name before a day is still no month ("augusta" is
+    # Slovak's August, "Augusta 3, 2024" no date)
+    assert _shown("3. augusta 2024") == "2024-08-03"
+    assert _shown("Augusta 3, 2024") is None
+
+
+def _cldr_spellings(locale: str) -> tuple[list[str], ...]:
+    from babel import Locale
+    loc = Locale.parse(locale)
+    out: tuple[list[str], ...] = tuple([] for _ in range(12))
+    for number in range(1, 13):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                word = re.sub(r"^de\s+|^d[’']", "", loc.months[context][width][number].lower().rstrip("."))
+                if re.fullmatch(r"[^\W\d_]{3,}", word) and word not in out[number - 1]:
+                    out[number - 1].append(word)
+    return out
+
+
+def test_month_table_is_the_cldrs() -> None:
+    # the table is CLDR's names as babel carries them, less the words that name two months
+    pytest.importorskip("babel")
+    cldr = {locale: _cldr_spellings(locale) for locale in CLDR_MONTHS}
+    months_of: dict[str, set[int]] = {}
+    for rows in (*cldr.values(), *([s.split() for s in m] for m in _MONTHS.values())):
+        for number, words in enumerate(rows, 1):
+            for word in words:
+                months_of.setdefault(word, set()).add(number)
+    for locale, rows in CLDR_MONTHS.items():
+        want = tuple(" ".join(w for w in words if len(months_of[w]) == 1) for words in cldr[locale])
+        assert rows == want, locale
