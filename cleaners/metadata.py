@@ -1545,13 +1545,15 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 
 
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
-#: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025".
+#: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025",
+#: and with the Chinese, Japanese and Korean units of year, month and day ("2025年12月17日", "2025년 12월 17일").
 _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_FIRST})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
                         rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_MONTH})"
                         rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
-                        r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b")
+                        r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b"
+                        r"|(?<!\d)(?P<y6>\d{4})\s*[年년]\s*(?P<m6>\d{1,2})\s*[月월]\s*(?P<d6>\d{1,2})\s*[日일]")
 #: Characters of page text read before and after the start of the headline for its date: the
 #: byline line under it, a dateline over it; not the site header's "today" or the teasers below.
 SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
@@ -1571,6 +1573,8 @@ def _day_of(m: re.Match) -> str | None:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
     elif g["y4"]:
         y, mo, d = int(g["y4"]), int(g["m4"]), int(g["d4"])
+    elif g["y6"]:
+        y, mo, d = int(g["y6"]), int(g["m6"]), int(g["d6"])
     else:
         a, b, y = int(g["a5"]), int(g["b5"]), int(g["y5"])
         if a <= 12 and b <= 12 and a != b:

@@ -62,3 +62,14 @@ def test_month_table_is_the_cldrs() -> None:
     for locale, rows in CLDR_MONTHS.items():
         want = tuple(" ".join(w for w in words if len(months_of[w]) == 1) for words in cldr[locale])
         assert rows == want, locale
+
+
+def test_day_printed_by_the_headline_with_the_cjk_units_of_year_month_and_day() -> None:
+    # Chinese, Japanese and Korean pages print the day in digits with the units' characters
+    # ("2024年3月5日", "2024년 3월 5일"): only "2024.03.05", "2024/03/05" and "2024-03-05" were read
+    for printed, day in (("2024年3月5日", "2024-03-05"), ("2024年03月05日 10:30", "2024-03-05"),
+                         ("2024 年 3 月 5 日", "2024-03-05"), ("2024년 3월 5일", "2024-03-05"),
+                         ("発行：2023年12月1日（金）", "2023-12-01")):
+        assert _shown(printed) == day, printed
+    # no day of the month: no day
+    assert _shown("2024年3月") is None
