@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
-from newsclean.cleaners.month_names import CLDR_MONTHS
+from newsclean.cleaners.month_names import CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
 
 #: schema.org types that describe an article page.
 ARTICLE_TYPES = frozenset({
@@ -240,12 +240,17 @@ def _words_pattern(words: Iterable[str]) -> str:
 #: that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
 #: The other languages' months are the CLDR's (``cleaners.month_names``: Slavic, Greek, Turkish,
 #: Arabic, Nordic, Finnish, Romanian ...; "5 марта 2024", "5. března 2024", "5 Μαρτίου 2024").
-_MONTH_WORDS = {word: number for months in (*_MONTHS.values(), *CLDR_MONTHS.values())
+_MONTH_WORDS = {word: number
+                for months in (*_MONTHS.values(), *CLDR_MONTHS.values(), *CLDR_MONTHS_YEAR_FIRST.values())
                 for number, spellings in enumerate(months, 1) for word in spellings.split()}
 _MONTH = rf"{_words_pattern(_MONTH_WORDS)}(?![^\W\d_])\.?"
 #: A month printed before its day ("May 3, 2024"): of ``_MONTHS`` only, as CLDR's languages print
 #: the day first ("3. augusta 2024"); "Augusta 3, 2024" is no date.
 _MONTH_FIRST = rf"{_words_pattern({w for ms in _MONTHS.values() for s in ms for w in s.split()})}(?![^\W\d_])\.?"
+#: A month printed after its year, before its day ("2024. március 5.", "2024 m. kovo 5 d."): of
+#: the languages that print the year first only.
+_MONTH_AFTER_YEAR = (rf"{_words_pattern({w for ms in CLDR_MONTHS_YEAR_FIRST.values() for s in ms for w in s.split()})}"
+                     r"(?![^\W\d_])\.?")
 
 
 def _month_key(word: str) -> str:
@@ -1546,14 +1551,16 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025",
-#: and with the Chinese, Japanese and Korean units of year, month and day ("2025年12月17日", "2025년 12월 17일").
+#: and with the Chinese, Japanese and Korean units of year, month and day ("2025年12月17日", "2025년 12월 17일");
+#: the year first where a language prints it so ("2025. december 17.", "2025 m. gruodžio 17 d.").
 _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_FIRST})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
-                        rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)(?P<mname2>{_MONTH})"
+                        rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)ב?(?P<mname2>{_MONTH})"
                         rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
                         r"|\b(?P<y3>\d{4})[-/.](?P<m3>\d{1,2})[-/.](?P<d3>\d{1,2})\b"
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
                         r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b"
-                        r"|(?<!\d)(?P<y6>\d{4})\s*[年년]\s*(?P<m6>\d{1,2})\s*[月월]\s*(?P<d6>\d{1,2})\s*[日일]")
+                        r"|(?<!\d)(?P<y6>\d{4})\s*[年년]\s*(?P<m6>\d{1,2})\s*[月월]\s*(?P<d6>\d{1,2})\s*[日일]"
+                        rf"|\b(?P<y7>\d{{4}})(?:\.|\s+m\.)\s+(?P<mname7>{_MONTH_AFTER_YEAR})\s+(?P<d7>\d{{1,2}})(?!\d)")
 #: Characters of page text read before and after the start of the headline for its date: the
 #: byline line under it, a dateline over it; not the site header's "today" or the teasers below.
 SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
@@ -1565,10 +1572,10 @@ def _day_of(m: re.Match) -> str | None:
     """The day a match of ``_SHOWN_DAY`` writes; None when it is no day or ambiguous (3/4/2025:
     March or April)."""
     g = m.groupdict()
-    if g["mname"] or g["mname2"]:
-        name = g["mname"] or g["mname2"]
+    if g["mname"] or g["mname2"] or g["mname7"]:
+        name = g["mname"] or g["mname2"] or g["mname7"]
         mo = _MONTH_NUMBER.get(_month_key(name.rstrip(".")), 0)
-        y, d = int(g["y1"] or g["y2"]), int(g["d1"] or g["d2"])
+        y, d = int(g["y1"] or g["y2"] or g["y7"]), int(g["d1"] or g["d2"] or g["d7"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
     elif g["y4"]:

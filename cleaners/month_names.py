@@ -2,16 +2,16 @@
 ``cleaners.metadata._MONTHS`` writes by hand: the Unicode CLDR's (as the ``babel`` package carries
 them; ``tests/test_cleaners_month_names.py`` checks this table against it), lower case, per month
 its format and stand-alone names, wide and abbreviated, without an abbreviation's dot ("5 марта
-2024", "5. března 2024", "5 Mart 2024", "5 Μαρτίου 2024", "5 مارس 2024"). Languages that print
-the day before its month's name (CLDR's long date "d MMMM y"): a date of theirs is read in that
-order only. Kept as data, not read from babel at import: loading 31 locales costs ~0.4 s a
-process. Left out: names of fewer than three letters, names with a digit or a space (Chinese,
-Japanese, Korean and Vietnamese print months as numbers), the languages that print the year
-first (Hungarian, Latvian, Lithuanian) or a prefix on the month (Hebrew's "ב"), and the words
-that name one month in one language and another in another ("listopad": October in Croatian,
+2024", "5. března 2024", "5 Mart 2024", "5 Μαρτίου 2024", "5 مارس 2024", Hebrew's "5 במרץ 2024"
+with its prefix). ``CLDR_MONTHS``' languages print the day before its month's name (CLDR's long
+date "d MMMM y"), ``CLDR_MONTHS_YEAR_FIRST``'s the year, then the month and the day (Hungarian
+"2024. március 5.", Lithuanian "2024 m. kovo 5 d."): a date of theirs is read in that order only.
+Kept as data, not read from babel at import: loading 34 locales costs ~0.4 s a process. Left
+out: names of fewer than three letters, names with a digit or a space (Chinese, Japanese, Korean
+and Vietnamese print months as numbers), Latvian ("2024. gada 5. marts"), and the words that
+name one month in one language and another in another ("listopad": October in Croatian,
 November in Czech and Polish; "lip", "lis", "srp"): without the page's language they say no month.
 """
-
 from __future__ import annotations
 
 #: By CLDR locale: January to December, each a space-separated row of its spellings.
@@ -119,4 +119,18 @@ CLDR_MONTHS: dict[str, tuple[str, ...]] = {
     "sq": (
         "janar jan", "shkurt shk", "mars mar", "prill pri", "maj", "qershor qer", "korrik korr", "gusht gush",
         "shtator sht", "tetor tet", "nëntor nën", "dhjetor dhj"),
+    "he": (
+        "ינואר", "פברואר", "מרץ", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר",
+        "דצמבר"),
+}
+
+#: The languages that print the year first ("y. MMMM d."), as ``CLDR_MONTHS``.
+CLDR_MONTHS_YEAR_FIRST: dict[str, tuple[str, ...]] = {
+    "hu": (
+        "január jan", "február febr", "március márc", "április ápr", "május máj", "június jún", "július júl",
+        "augusztus aug", "szeptember szept", "október okt", "november nov", "december dec"),
+    "lt": (
+        "sausio saus sausis", "vasario vas vasaris", "kovo kov kovas", "balandžio bal balandis",
+        "gegužės geg gegužė", "birželio birž birželis", "liepos liep liepa", "rugpjūčio rugp rugpjūtis",
+        "rugsėjo rugs rugsėjis", "spalio spal spalis", "lapkričio lapkr lapkritis", "gruodžio gruod gruodis"),
 }

@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from newsclean.cleaners.metadata import _MONTHS, shown_day_near_headline
-from newsclean.cleaners.month_names import CLDR_MONTHS
+from newsclean.cleaners.month_names import CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
 
 
 def _shown(printed: str) -> str | None:
@@ -53,13 +53,14 @@ def _cldr_spellings(locale: str) -> tuple[list[str], ...]:
 def test_month_table_is_the_cldrs() -> None:
     # the table is CLDR's names as babel carries them, less the words that name two months
     pytest.importorskip("babel")
-    cldr = {locale: _cldr_spellings(locale) for locale in CLDR_MONTHS}
+    tables = {**CLDR_MONTHS, **CLDR_MONTHS_YEAR_FIRST}
+    cldr = {locale: _cldr_spellings(locale) for locale in tables}
     months_of: dict[str, set[int]] = {}
     for rows in (*cldr.values(), *([s.split() for s in m] for m in _MONTHS.values())):
         for number, words in enumerate(rows, 1):
             for word in words:
                 months_of.setdefault(word, set()).add(number)
-    for locale, rows in CLDR_MONTHS.items():
+    for locale, rows in tables.items():
         want = tuple(" ".join(w for w in words if len(months_of[w]) == 1) for words in cldr[locale])
         assert rows == want, locale
 
@@ -73,3 +74,16 @@ def test_day_printed_by_the_headline_with_the_cjk_units_of_year_month_and_day() 
         assert _shown(printed) == day, printed
     # no day of the month: no day
     assert _shown("2024年3月") is None
+
+
+def test_day_printed_by_the_headline_year_first_or_with_a_prefix_on_its_month() -> None:
+    # Hungarian and Lithuanian print the year, then the month's name and the day; Hebrew puts
+    # "ב" ("in") before the month's name: these pages got no day
+    for printed, day in (("2024. március 5.", "2024-03-05"), ("2024. márc. 5.", "2024-03-05"),
+                         ("2024 m. kovo 5 d.", "2024-03-05"), ("2023 m. gruodžio 17 d. 10:30", "2023-12-17"),
+                         ("5 במרץ 2024", "2024-03-05"), ("5 מרץ 2024", "2024-03-05")):
+        assert _shown(printed) == day, printed
+    # the year first is read in those languages only, with the year's dot or "m." their dates
+    # print: "2024 May 5" and "2024 dec 5" (an English table's line, "dec" is Hungarian too) are none
+    for printed in ("2024 May 5", "2024 dec 5"):
+        assert _shown(printed) is None, printed
