@@ -334,6 +334,10 @@ _NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
 _NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code", "figcaption"})
 
 
+#: Blocks found between two lines, each with its text (whitespace collapsed).
+_Found = list[tuple[etree._Element, str]]
+
+
 def _prose_filled(tree: etree._Element, text: str) -> str:
     """``text`` with the paragraphs of prose that sit, in the page, between two elements whose
     texts are consecutive lines of ``text`` and that the extraction skipped: callouts, pull
@@ -347,45 +351,89 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     divs the extraction skipped (``_skipped_div_kinds``), and that it lies in the article's container."""
     els = dom.line_blocks(tree)
     texts = [" ".join(dom.text_of(el).split()) for el in els]
-    # what could be put back at most: long blocks whose text the extraction does not hold, and
-    # bare divs of prose two of a kind (most pages stop here, before their blocks' words are read)
     flat = " ".join(text.split())
+    skipped_kinds = functools.cache(lambda: _skipped_div_kinds(els, texts, flat))   # read at most once
+    if not _may_gain(els, texts, text, flat, skipped_kinds):
+        return text   # most pages stop here, before their blocks' words are read
+    lines = normalize_lines(text)
+    after, sources = _gaps_after_lines(els, texts, text, lines)
+    kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
+    put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2)
+    if _chars(put) < GAP_MIN_GAIN * len(text):
+        # not enough prose of recurring kind: bare divs alone may come back, in the article's
+        # container. A bare div's kind may recur among the divs skipped that are no prose of that
+        # length (a short callout beside a long one)
+        recurring = skipped_kinds()
+        put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2 or p.tag == "div" and recurring[_block_kind(p)] >= 2)
+        # the article's container is looked for only when there is something to put back
+        put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
+        if not put:
+            return text
+    return "\n".join(x for i, line in enumerate(lines)
+                     for x in (line, *(f"- {t}" if p.tag == "li" else t for p, t in put.get(i, ()))))
+
+
+def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
+              skipped_kinds: Callable[[], Counter[tuple[str, ...]]]) -> bool:
+    """Whether ``_prose_filled`` could put anything back, by what is cheap to read: the long blocks
+    whose text the extraction (``flat``) does not hold add at least ``GAP_MIN_GAIN`` of ``text``,
+    or a bare div of prose among them (``_bare_prose``) is two of a kind, among them or among all
+    the divs the extraction skipped (``_skipped_div_kinds``)."""
     missing = [(el, t) for el, t in zip(els, texts) if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat]
     bare = Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t))
-    recurring: Counter[tuple[str, ...]] | None = None   # the kinds of all divs the extraction skipped
-    if sum(len(t) for _, t in missing) < GAP_MIN_GAIN * len(text) and max(bare.values(), default=0) < 2:
-        recurring = _skipped_div_kinds(els, texts, flat) if bare else Counter()
-        if not any(recurring[kind] >= 2 for kind in bare):
-            return text
-    lines = normalize_lines(text)
+    if sum(len(t) for _, t in missing) >= GAP_MIN_GAIN * len(text) or max(bare.values(), default=0) >= 2:
+        return True
+    return bool(bare) and any(skipped_kinds()[kind] >= 2 for kind in bare)
+
+
+class _BlockWords:
+    """The words (``_words``) of the page's blocks, read only where needed: a block that is a line
+    of the extraction has that line's; the words of the text, and how often each block's are said
+    on the page, only for a block between two lines that is prose (``pending``)."""
+
+    def __init__(self, texts: list[str], text: str, line_keys: dict[str, str]) -> None:
+        self._texts = texts
+        self._text = text
+        self._line_keys = line_keys
+        self._keys: list[str | None] = [None] * len(texts)
+        self._seen: Counter[str] | None = None
+        self._words = ""
+
+    def key(self, n: int) -> str:
+        """The words of block ``n``."""
+        key = self._keys[n]
+        if key is None:
+            t = self._texts[n]
+            key = self._keys[n] = self._line_keys[t] if t in self._line_keys else _words(t) if t else ""
+        return key
+
+    def pending(self, n: int) -> bool:
+        """Whether block ``n`` is said once on the page, and not in the extraction's words: a
+        carousel's captions, said twice, stay out."""
+        if self._seen is None:
+            self._seen = Counter(self.key(m) for m in range(len(self._texts)))
+            self._words = _words(self._text)
+        key = self.key(n)
+        return key not in self._words and self._seen[key] == 1
+
+
+def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
+                      lines: list[str]) -> tuple[dict[int, _Found], list[etree._Element | None]]:
+    """Walk the page's blocks ``els`` in order: for each line of ``text`` that the next one
+    follows on the page, the prose blocks (``_gap_prose``, ``_BlockWords.pending``) between
+    them; and where each line is in the page (its first element), for ``blocks.container``.
+    Where the lines come twice on the page (a repeat below the story), the blocks found after a
+    line are those of its last run that holds a pending block."""
     line_keys = {line: _words(line) for line in lines}
     at = _line_index(lines, line_keys)
-    # words read only where needed: a block that is a line has that line's; the text's words and
-    # each block's count are read only for a block between two lines that passes _gap_prose
-    keys: list[str | None] = [None] * len(els)
-    seen: Counter[str] = Counter()
-    words = ""
-
-    def key_of(n: int) -> str:
-        if keys[n] is None:
-            t = texts[n]
-            keys[n] = line_keys[t] if t in line_keys else _words(t) if t else ""
-        return keys[n]
-
-    def pending_block(n: int) -> bool:   # said once on the page, and not in the extraction's words
-        nonlocal words
-        if not seen:
-            seen.update(key_of(m) for m in range(len(els)))
-            words = _words(text)
-        return keys[n] not in words and seen[keys[n]] == 1
-
-    after: dict[int, list[tuple[etree._Element, str]]] = {}   # a line -> the blocks (and texts) after it
+    words = _BlockWords(texts, text, line_keys)
+    after: dict[int, _Found] = {}   # a line -> the blocks (and texts) after it
     sources: list[etree._Element | None] = [None] * len(lines)   # where each line is in the page
     last: int | None = None
     last_el: etree._Element | None = None
-    between: list[int] = []   # blocks since the last line that are no line (pending if pending_block)
+    between: list[int] = []   # blocks since the last line that are no line
     for n, el in enumerate(els):
-        key = key_of(n)
+        key = words.key(n)
         if not key:
             continue
         i = at.get(key)
@@ -396,28 +444,24 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
         if between and i == last + 1:
             around = set(last_el.iterancestors())
             common = next((a for a in el.iterancestors() if a in around), None)
-            found = [(els[m], texts[m]) for m in between if _gap_prose(els[m], texts[m], common) and pending_block(m)]
+            found = [(els[m], texts[m]) for m in between if _gap_prose(els[m], texts[m], common) and words.pending(m)]
             # an empty list replaces what an earlier run after the same line found only when some
             # block between was pending
-            if found or (after.get(last) and any(pending_block(m) for m in between)):
+            if found or (after.get(last) and any(words.pending(m) for m in between)):
                 after[last] = found
         if sources[i] is None:
             sources[i] = el
         between = []
         last, last_el = i, el
-    kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
-    put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2] for i, found in after.items()}
-    if sum(len(t) for found in put.values() for _, t in found) < GAP_MIN_GAIN * len(text):
-        # nothing to put back: the article's container need not be found. A bare div's kind may
-        # recur among the divs skipped that are no prose of that length (a short callout beside a long one)
-        recurring = _skipped_div_kinds(els, texts, flat) if recurring is None else recurring
-        put = {i: [(p, t) for p, t in found if kinds[_block_kind(p)] >= 2 or p.tag == "div" and recurring[_block_kind(p)] >= 2]
-               for i, found in after.items()}
-        put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
-        if not put:
-            return text
-    return "\n".join(x for i, line in enumerate(lines)
-                     for x in (line, *(f"- {t}" if p.tag == "li" else t for p, t in put.get(i, ()))))
+    return after, sources
+
+
+def _kept(after: dict[int, _Found], keep: Callable[[etree._Element], bool]) -> dict[int, _Found]:
+    return {i: [(p, t) for p, t in found if keep(p)] for i, found in after.items()}
+
+
+def _chars(put: dict[int, _Found]) -> int:
+    return sum(len(t) for found in put.values() for _, t in found)
 
 
 #: A div the extraction skipped counts towards its kind's recurrence (``_skipped_div_kinds``) from
