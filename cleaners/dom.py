@@ -230,13 +230,17 @@ def link_text_len(el: etree._Element) -> int:
     return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
-def _drop(el: etree._Element) -> int:
-    """Remove an element, keeping its tail text; return its text length."""
+def drop_keeping_tail(el: etree._Element, *, blank_tail: bool = False) -> int:
+    """Remove an element, keeping its tail text; return its text length. A root (no parent) stays.
+
+    A tail of whitespace alone is kept only with ``blank_tail`` (the template learner's pruning,
+    as lxml's ``drop_tree``). The DOM pruning drops it, which can join the words on either side;
+    keeping it there moved two wcxb-dev pages, one by -.07 F1 (docs/quality.md, tried and dropped)."""
     parent = el.getparent()
     if parent is None:
         return 0
     n = text_len(el)
-    if el.tail and el.tail.strip():
+    if el.tail and (blank_tail or el.tail.strip()):
         prev = el.getprevious()
         if prev is not None:
             prev.tail = (prev.tail or "") + el.tail
@@ -270,7 +274,7 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
             continue
         for el in found:
             if el.tag not in ("html", "body"):
-                removed += _drop(el)
+                removed += drop_keeping_tail(el)
     for xp in xpaths:
         try:
             found = tree.xpath(xp)
@@ -278,7 +282,7 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
             continue
         for el in found:
             if isinstance(el, etree._Element) and el.tag not in ("html", "body"):
-                removed += _drop(el)
+                removed += drop_keeping_tail(el)
     return removed
 
 
@@ -562,7 +566,7 @@ def drop_topmost(victims: list[etree._Element]) -> int:
     for el in victims:
         if any(a in chosen for a in el.iterancestors()):
             continue
-        removed += _drop(el)
+        removed += drop_keeping_tail(el)
     return removed
 
 

@@ -37,6 +37,18 @@ def _text(html: str) -> str:
     return result.text
 
 
+def test_drop_keeping_tail_keeps_a_blank_tail_only_when_asked() -> None:
+    # the DOM pruning drops a tail of whitespace alone (keeping it cost a check page, docs/quality.md);
+    # the template learner's pruning keeps it, as lxml's drop_tree does: one function, both ways
+    from lxml import html as lh
+
+    from newsclean.cleaners import dom
+    for blank_tail, expected in ((False, "Harbourplanned"), (True, "Harbour planned")):
+        p = lh.fromstring("<p>Harbour<span>Advertisement</span> <em>planned</em></p>")
+        assert dom.drop_keeping_tail(p.find("span"), blank_tail=blank_tail) == len("Advertisement")
+        assert p.text_content() == expected
+
+
 def test_paragraphs_marked_paywall_are_article_text() -> None:
     # Publishers mark the metered part of the article itself with class="paywall".
     body = "<article><div class='body'>" + "".join(f"<p class='paywall'>{p}</p>" for p in PARAS) + \

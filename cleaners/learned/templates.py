@@ -33,6 +33,7 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
+from newsclean.cleaners.dom import drop_keeping_tail
 from newsclean.cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
@@ -251,19 +252,6 @@ def canonical_key(canonical: str | None) -> int | None:
     return block_hash("canonical:" + canonical)
 
 
-def _drop_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 class SiteTemplates:
     """What one site's pages repeat: per-block counts of distinct pages, and the learned set.
 
@@ -380,7 +368,7 @@ class SiteTemplates:
             scan = _BlockScan(learned, keep_body=True).run(tree)
         removed = 0
         for el, chars in scan.removable:
-            _drop_keep_tail(el)
+            drop_keeping_tail(el, blank_tail=True)
             removed += chars
         return removed, blocks
 
