@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
-from newsclean.cleaners.metadata import ROLE_WORD
+from newsclean.cleaners.vocabulary import ROLE_WORD
 
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
 READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"

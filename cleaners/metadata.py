@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import lxml.etree as etree
 
 from newsclean.cleaners.month_names import CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.vocabulary import ROLE_WORD
 
 #: schema.org types that describe an article page.
 ARTICLE_TYPES = frozenset({
@@ -329,12 +330,6 @@ _NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSIT
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
-#: The job words of a byline (a pattern): a job title printed after the name ("Jane Doe Former
-#: McKinsey Consultant", "Jane Doe Founder at Acme") is up to three words before one and what
-#: follows it. Also read by the line rules (a staff card's job title ending the body).
-ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordinator|manager|director|ceo|cto|"
-             r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
-             r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
 _ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{ROLE_WORD}\b.*$", re.I)
 #: The job title Korean and Japanese bylines print after every name ("신현주 기자", "山田太郎 記者"):
 #: reporter, (senior, chief) reporter, correspondent.
