@@ -275,6 +275,18 @@ def test_more_cleaning_workers_than_four_a_core_are_refused(tmp_path: Path) -> N
     assert not (tmp_path / "c.jsonl").exists()
 
 
+def test_the_most_workers_are_counted_when_asked_not_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bound (4 a core) was fixed when the command line was imported: a process whose CPUs
+    # changed after that (pinned later) kept the old bound. Here the process now has one CPU.
+    from newsclean.crawler.commands import cli
+    from newsclean.crawler.workers import procfs
+
+    monkeypatch.setattr(procfs, "usable_cpus", lambda: 1)
+    cli.check_settings({"NEWSCLEAN_CLEAN_WORKERS": "4"})
+    with pytest.raises(cli.UsageError, match=r"at most 4 \(4 a core\)"):
+        cli.check_settings({"NEWSCLEAN_CLEAN_WORKERS": "5"})
+
+
 def test_workers_are_counted_on_the_cpus_the_process_may_run_on(tmp_path: Path) -> None:
     # The bound (4 a core) and the default count (one a core) read os.cpu_count(), the machine's
     # CPUs: under `taskset -c 0` on 2 cores a crawl took 8 workers and clean started 2 by default.

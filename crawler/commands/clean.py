@@ -49,7 +49,7 @@ from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_
 from newsclean.cleaners.core import identify_language
 from newsclean.crawler.workers.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
-from newsclean.crawler.workers.procfs import usable_cpus
+from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers, usable_cpus
 from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_name
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
                               validate_record)
@@ -319,7 +319,7 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, MOST_WORKERS, UsageError
+    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError
 
     registry = load_registry()
     if args.site and args.site not in registry:
@@ -327,8 +327,8 @@ def clean_command(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else usable_cpus()
     if workers < 1:
         raise UsageError("--workers must be at least 1")
-    if workers > MOST_WORKERS:
-        raise UsageError(f"--workers must be at most {MOST_WORKERS} (4 a core), got {workers}")
+    if workers > (most := most_workers()):
+        raise UsageError(f"--workers must be at most {most} ({WORKERS_A_CPU} a core), got {workers}")
     if not args.timeout > 0:   # 0 or less rejected every page as a timeout
         raise UsageError(f"--timeout must be more than 0 seconds, got {args.timeout:g}")
     threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-from newsclean.crawler.workers.procfs import usable_cpus
+from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers
 from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
 from newsclean.output import StdoutError
 
@@ -88,18 +88,15 @@ LOWEST: dict[str, tuple[float, bool]] = {
                      "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ERRORCOUNT", "CLOSESPIDER_TIMEOUT",
                      "NEWSCLEAN_CLEAN_WORKERS"), (0, True)),
 }
-#: The most cleaning processes a run starts (-s NEWSCLEAN_CLEAN_WORKERS, clean --workers): 100000
-#: started that many; more than four a core only wait for the CPU and hold memory. The cores are
-#: those the process may run on (under `taskset -c 0`, 4, not 4 for each of the machine's).
-MOST_WORKERS = 4 * usable_cpus()
-#: Settings with a highest value too, and why: a CC-NEWS backoff of 'inf' (or 1e12 s) was an
-#: OverflowError traceback at the first retry's sleep; more than a day is no backoff. A crawl's
-#: retry backoff of 'inf' (or 1e12 s) was an OverflowError at the first failed fetch (a date past
-#: year 9999), the page never scheduled again.
-HIGHEST: dict[str, tuple[float, str]] = {
+#: Settings with a highest value too (a number, or a function that reads it when asked), and why:
+#: a CC-NEWS backoff of 'inf' (or 1e12 s) was an OverflowError traceback at the first retry's
+#: sleep; more than a day is no backoff. A crawl's retry backoff of 'inf' (or 1e12 s) was an
+#: OverflowError at the first failed fetch (a date past year 9999), the page never scheduled again.
+#: Cleaning workers: see ``most_workers``.
+HIGHEST: dict[str, tuple[float | Callable[[], float], str]] = {
     "NEWSCLEAN_CCNEWS_BACKOFF": (24 * 3600, "a day"),
     "NEWSCLEAN_RETRY_BACKOFF": (LONGEST_RETRY_WAIT, "a year"),
-    "NEWSCLEAN_CLEAN_WORKERS": (MOST_WORKERS, "4 a core"),
+    "NEWSCLEAN_CLEAN_WORKERS": (most_workers, f"{WORKERS_A_CPU} a core"),
 }
 
 
@@ -158,9 +155,11 @@ def check_settings(overrides: dict[str, Any]) -> None:
             lowest, inclusive = LOWEST[name]
             if parse(name) < lowest or parse(name) == lowest and not inclusive:
                 raise UsageError(f"bad -s {name}={value!r}: {'at least' if inclusive else 'more than'} {lowest} expected")
-        if name in HIGHEST and parse(name) > HIGHEST[name][0]:
+        if name in HIGHEST:
             highest, why = HIGHEST[name]
-            raise UsageError(f"bad -s {name}={value!r}: at most {highest} ({why}) expected")
+            highest = highest() if callable(highest) else highest
+            if parse(name) > highest:
+                raise UsageError(f"bad -s {name}={value!r}: at most {highest} ({why}) expected")
     log_file = overrides.get("LOG_FILE")
     if isinstance(log_file, str) and log_file:
         try:   # Scrapy opens it at its start: a traceback there

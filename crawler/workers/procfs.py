@@ -1,5 +1,5 @@
 """What Linux's /proc says of a process: its CPU time and its proportional memory; and the CPUs
-it may run on.
+it may run on (and so the most cleaning workers it starts).
 
 Read by the cleaning pool (a page's timeout counts its worker's CPU, not the wall clock) and by
 the benchmark (CPU and PSS of whole process trees). Plain Python: importing it costs a process
@@ -22,6 +22,19 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+#: Cleaning processes a run may start for each usable CPU: more only wait for the CPU and hold memory.
+WORKERS_A_CPU = 4
+
+
+def most_workers() -> int:
+    """The most cleaning processes a run starts (-s NEWSCLEAN_CLEAN_WORKERS, clean --workers):
+    ``WORKERS_A_CPU`` for each CPU this process may run on now (under `taskset -c 0`, 4, not 4
+    for each of the machine's). Asked each time, not fixed at import: a process's CPUs can
+    change after it imported the command line (a notebook pinned later; 100000 workers once
+    started that many)."""
+    return WORKERS_A_CPU * usable_cpus()
 
 
 def stat_fields(pid: int) -> list[bytes] | None:
