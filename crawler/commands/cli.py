@@ -181,7 +181,9 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
     return settings
 
 
-#: The directories a run writes under its output directory.
+#: The directories a run writes under its output directory (output's part files and manifests,
+#: crawler.state's store, crawler.components.warc's archive). Read here alone: a run refuses an
+#: output directory where one of them is a file.
 OUTPUT_DIRS = ("articles", "rejects", "manifests", "state", "warc")
 
 
