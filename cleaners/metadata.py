@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
-from newsclean.cleaners.month_names import CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
 from newsclean.cleaners.vocabulary import ROLE_WORD
 
 #: schema.org types that describe an article page.
@@ -244,7 +244,7 @@ def _words_pattern(words: Iterable[str]) -> str:
 _MONTH_WORDS = {word: number
                 for months in (*_MONTHS.values(), *CLDR_MONTHS.values(), *CLDR_MONTHS_YEAR_FIRST.values())
                 for number, spellings in enumerate(months, 1) for word in spellings.split()}
-_MONTH = rf"{_words_pattern(_MONTH_WORDS)}(?![^\W\d_])\.?"
+_MONTH = rf"{_words_pattern({*_MONTH_WORDS, *AMBIGUOUS_MONTHS})}(?![^\W\d_])\.?"
 #: A month printed before its day ("May 3, 2024"): of ``_MONTHS`` only, as CLDR's languages print
 #: the day first ("3. augusta 2024"); "Augusta 3, 2024" is no date.
 _MONTH_FIRST = rf"{_words_pattern({w for ms in _MONTHS.values() for s in ms for w in s.split()})}(?![^\W\d_])\.?"
@@ -1563,13 +1563,15 @@ SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
 _NOT_DATE_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "figure", "figcaption"})
 
 
-def _day_of(m: re.Match) -> str | None:
+def _day_of(m: re.Match, lang: str = "") -> str | None:
     """The day a match of ``_SHOWN_DAY`` writes; None when it is no day or ambiguous (3/4/2025:
-    March or April)."""
+    March or April; "12 listopada 2024" on a page that declares neither Polish nor Croatian, its
+    ``lang``)."""
     g = m.groupdict()
     if g["mname"] or g["mname2"] or g["mname7"]:
         name = g["mname"] or g["mname2"] or g["mname7"]
-        mo = _MONTH_NUMBER.get(_month_key(name.rstrip(".")), 0)
+        key = _month_key(name.rstrip("."))
+        mo = _MONTH_NUMBER.get(key) or AMBIGUOUS_MONTHS.get(key, {}).get(lang, 0)
         y, d = int(g["y1"] or g["y2"] or g["y7"]), int(g["d1"] or g["d2"] or g["d7"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
@@ -1682,7 +1684,8 @@ def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
     # the first date decides: "12/01/2025 ... 3 May" is not 3 May
     label = window[max(0, m.start() - _UPDATE_LABEL_CHARS):m.start()]
     published = not _UPDATE_LABEL.search(label) and not _labelled_after(window, m.end())
-    return _day_of(m), m.start() >= len(head) and published
+    lang = (tree.getroottree().getroot().get("lang") or "").split("-")[0].lower()
+    return _day_of(m, lang), m.start() >= len(head) and published
 
 
 def _labelled_after(window: str, end: int) -> bool:

@@ -10,7 +10,8 @@ Kept as data, not read from babel at import: loading 34 locales costs ~0.4 s a p
 out: names of fewer than three letters, names with a digit or a space (Chinese, Japanese, Korean
 and Vietnamese print months as numbers), Latvian ("2024. gada 5. marts"), and the words that
 name one month in one language and another in another ("listopad": October in Croatian,
-November in Czech and Polish; "lip", "lis", "srp"): without the page's language they say no month.
+November in Czech and Polish; "lip", "lis", "srp"): ``AMBIGUOUS_MONTHS`` holds them, read by the
+page's declared language only.
 """
 from __future__ import annotations
 
@@ -133,4 +134,14 @@ CLDR_MONTHS_YEAR_FIRST: dict[str, tuple[str, ...]] = {
         "sausio saus sausis", "vasario vas vasaris", "kovo kov kovas", "balandžio bal balandis",
         "gegužės geg gegužė", "birželio birž birželis", "liepos liep liepa", "rugpjūčio rugp rugpjūtis",
         "rugsėjo rugs rugsėjis", "spalio spal spalis", "lapkričio lapkr lapkritis", "gruodžio gruod gruodis"),
+}
+
+#: The words that name one month in one language of the tables and another in another, by
+#: language: which month each names there.
+AMBIGUOUS_MONTHS: dict[str, dict[str, int]] = {
+    "lip": {"hr": 6, "pl": 7},
+    "lis": {"hr": 10, "cs": 11, "pl": 11},
+    "listopad": {"hr": 10, "cs": 11, "pl": 11},
+    "listopada": {"hr": 10, "pl": 11},
+    "srp": {"hr": 7, "cs": 8},
 }

@@ -8,12 +8,12 @@ import lxml.html
 import pytest
 
 from newsclean.cleaners.metadata import _MONTHS, shown_day_near_headline
-from newsclean.cleaners.month_names import CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
 
 
-def _shown(printed: str) -> str | None:
+def _shown(printed: str, lang: str = "") -> str | None:
     body = f'<h1>Harbour bridge vote</h1><div class="meta"><span>Rosa Delacroix</span><span>{printed}</span></div>'
-    return shown_day_near_headline(lxml.html.document_fromstring(f"<html><body>{body}</body></html>"))
+    return shown_day_near_headline(lxml.html.document_fromstring(f'<html lang="{lang}"><body>{body}</body></html>'))
 
 
 def test_day_printed_by_the_headline_with_a_month_named_in_a_cldr_language() -> None:
@@ -28,9 +28,12 @@ def test_day_printed_by_the_headline_with_a_month_named_in_a_cldr_language() -> 
                          ("9. svibnja 2022", "2022-05-09"), ("4. desember 2022", "2022-12-04"),
                          ("7 kesäkuuta 2021", "2021-06-07"), ("2 septembrie 2020", "2020-09-02")):
         assert _shown(printed) == day, printed
-    # a word that is one month in one language and another in another is no month
-    # ("listopada": October in Croatian, November in Polish)
+    # a word that is one month in one language and another in another is the month of the page's
+    # declared language ("listopada": October in Croatian, November in Polish), else no month
     assert _shown("12 listopada 2024") is None
+    assert _shown("12 listopada 2024", lang="pl-PL") == "2024-11-12"
+    assert _shown("12 listopada 2024", lang="hr") == "2024-10-12"
+    assert _shown("12 listopada 2024", lang="en") is None
     # they print the day before the month: a name before a day is still no month ("augusta" is
     # Slovak's August, "Augusta 3, 2024" no date)
     assert _shown("3. augusta 2024") == "2024-08-03"
@@ -63,6 +66,11 @@ def test_month_table_is_the_cldrs() -> None:
     for locale, rows in tables.items():
         want = tuple(" ".join(w for w in words if len(months_of[w]) == 1) for words in cldr[locale])
         assert rows == want, locale
+    # and the words left out are each language's month in AMBIGUOUS_MONTHS
+    ambiguous = {w: {loc.split("_")[0]: n for loc, rows in cldr.items()
+                     for n, words in enumerate(rows, 1) if w in words}
+                 for w, months in months_of.items() if len(months) > 1}
+    assert AMBIGUOUS_MONTHS == ambiguous
 
 
 def test_day_printed_by_the_headline_with_the_cjk_units_of_year_month_and_day() -> None:
