@@ -583,6 +583,8 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
             printed = [n for n in _visible_authors(tree)
                        if _house_key(n) not in house and _house_key(n.split()[0]) not in house and _byline_name(n)]
             md.authors = printed or md.authors
+        else:
+            md.authors = _printed_over_unprinted(tree, md.authors)
     if not md.published:
         pub = _first_date(meta, "article:published_time", "og:published_time", "datepublished",
                           "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
@@ -616,6 +618,30 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
 
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
+
+
+#: The body's text, its scripts' included, read in one call.
+_BODY_STRING = etree.XPath("string(//body)")
+
+
+def _script(name: str) -> str:
+    """The script ``name`` opens in ("LATIN", "CJK", "CYRILLIC", "HANGUL" ...), from its first letter."""
+    ch = next((c for c in name if c.isalpha()), "")
+    return unicodedata.name(ch, "").split(" ")[0] if ch else ""
+
+
+def _printed_over_unprinted(tree: etree._Element, declared: list[str]) -> list[str]:
+    """A plain-text byline's names instead of ``declared`` (JSON-LD's or the meta tags') where the
+    page prints none of the declared names and the byline names others in the same script: a CMS
+    account or a template's default ("Tom Okafor" on a post printed "By Rosa Delacroix"). A declared name
+    in another script may be the printed one transliterated: it stays."""
+    body = _BODY_STRING(tree)   # its scripts' text too: a name found only there is kept
+    if any(re.search(r"\s+".join(map(re.escape, n.split())), body, re.I) for n in declared):
+        return declared   # most pages: asked first, the byline is read on the few others only
+    printed = _text_byline(tree)
+    if not printed or {_script(n) for n in printed} != {_script(n) for n in declared}:
+        return declared
+    return printed
 
 
 #: Other meta tags that name the writer: Parse.ly's, Sailthru's and Dublin Core's.

@@ -1463,3 +1463,18 @@ def test_the_by_word_of_each_language_leads_a_byline() -> None:
     # an Italian sentence opening with "Di" is no byline
     body = "<h1>Harbour bridge vote</h1><p>Di solito il ponte apre alle sette.</p>"
     assert _md(_page(body=body)).authors == []
+
+
+def test_a_printed_byline_names_the_writer_where_the_declared_one_is_printed_nowhere() -> None:
+    # a CMS account or a template's default declared as the author ('Luke Daigle' on a post printed
+    # 'By Paul Fenaroli'), in JSON-LD or a meta tag, names someone the page never prints
+    body = "<h1>Harbour bridge vote</h1><p>By Rosa Delacroix</p>"
+    ld = {"@type": "BlogPosting", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "Tom Okafor"}}
+    assert _md(_page(ld=ld, body=body)).authors == ["Rosa Delacroix"]
+    assert _md(_page(head='<meta name="author" content="Tom Okafor">', body=body)).authors == ["Rosa Delacroix"]
+    # the declared writer printed anywhere on the page (an author box, in another case) stays
+    for more in ("<div>About Tom Okafor: a harbour reporter</div>", "<p>TOM  OKAFOR</p>"):
+        assert _md(_page(ld=ld, body=body + more)).authors == ["Tom Okafor"], more
+    # a declared name in another script than the printed byline may be it transliterated: it stays
+    ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "山田太郎"}}
+    assert _md(_page(ld=ld, body=body)).authors == ["山田太郎"]
