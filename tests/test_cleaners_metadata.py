@@ -1466,8 +1466,8 @@ def test_the_by_word_of_each_language_leads_a_byline() -> None:
 
 
 def test_a_printed_byline_names_the_writer_where_the_declared_one_is_printed_nowhere() -> None:
-    # a CMS account or a template's default declared as the author ('Luke Daigle' on a post printed
-    # 'By Paul Fenaroli'), in JSON-LD or a meta tag, names someone the page never prints
+    # a CMS account or a template's default declared as the author, in JSON-LD or a meta tag,
+    # names someone the page never prints, while the page prints 'By <the writer>'
     body = "<h1>Harbour bridge vote</h1><p>By Rosa Delacroix</p>"
     ld = {"@type": "BlogPosting", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "Tom Okafor"}}
     assert _md(_page(ld=ld, body=body)).authors == ["Rosa Delacroix"]
