@@ -638,7 +638,10 @@ def _printed_over_unprinted(tree: etree._Element, declared: list[str]) -> list[s
     body = _BODY_STRING(tree)   # its scripts' text too: a name found only there is kept
     if any(re.search(r"\s+".join(map(re.escape, n.split())), body, re.I) for n in declared):
         return declared   # most pages: asked first, the byline is read on the few others only
-    printed = _text_byline(tree)
+    try:
+        printed = _text_byline(tree)
+    except Exception:  # noqa: BLE001 — as in _visible_authors: a fallback heuristic must not fail the page
+        return declared
     if not printed or {_script(n) for n in printed} != {_script(n) for n in declared}:
         return declared
     return printed
