@@ -12,6 +12,12 @@ text is the article's container, and at the tail the unbroken run of short lines
 is dropped, at the head the short labels from outside it that stand above the page's headline.
 Never a line in the middle, a line that cannot be placed, a paragraph of prose, nor a block that is the container's
 twin (same tag and class: the next part of a body the page splits into blocks).
+
+On the same placement, the lines of a block the page itself names a sidebar or a dialog (an ARIA
+role, aria-modal, a "modal" or "popup" class, a class token or id "sidebar") beside the container
+or inside it go wherever they sit: a theme that wraps the article and its sidebar in one layout
+block (trafilatura's own sidebar discard would take the article with it, and is refused) or a
+cookie dialog or one offering the story for reuse in the article's column.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import re
 
 import lxml.etree as etree
 
-from newsclean.cleaners.dom import SENTENCE_END, link_text_len
+from newsclean.cleaners.dom import SENTENCE_END, link_text_len, text_len
 
 #: Elements whose text is one line of the extractor's rendering (dom.LINE_TAGS differs: the
 #: blocks a page's text is cut into, with <div>s and rows).
@@ -39,6 +45,16 @@ PROSE_CHARS = 200
 #: At the head, only labels go: shorter than this and not ending like a sentence (an intro
 #: paragraph in a hero block above the body is the article's).
 HEAD_LABEL_CHARS = 100
+
+#: A block the page names a sidebar or a dialog, by ARIA role or aria-modal, by a class or id
+#: holding "modal", "popup" or "lightbox" ("cookie-modal-body", "share-popup") or being
+#: "sidebar" (a whole class token or the id: "has-sidebar" and "sidebar-layout" name the layout the
+#: article sits in; "off-canvas" names Drupal's main region). Markup, not text: the same on a site
+#: in any language. Never the article's own container or above it.
+_ASIDE_ROLES = frozenset({"dialog", "alertdialog", "complementary"})
+_MODAL_NAME = re.compile(r"(?:^|[\s_-])(?:modal|popup|pop-up|lightbox)(?:$|[\s_-])", re.I)
+#: The lines of named asides dropped may be at most this share of the body's characters.
+ASIDE_MAX_SHARE = 0.5
 
 #: Where a line's opening element may end: "<b>Next article:</b> <a>...</a>".
 _BOUNDARY = re.compile(r"[\s:|–—-]")
@@ -174,15 +190,59 @@ def _label(line: str, el: etree._Element) -> bool:
 _FOLLOWING_H1 = etree.XPath("following::h1[1]")
 
 
-def drop_outside_edges(tree: etree._Element, lines: list[str]) -> tuple[list[str], int]:
-    """``lines`` without the edge lines that come from outside the article's container (see the
-    module's doc); the characters removed."""
-    if len(lines) < 3:
-        return lines, 0
-    sources = line_sources(tree, lines)
-    box = container(sources, lines)
-    if box is None:
-        return lines, 0
+def _named_aside(el: etree._Element) -> bool:
+    """Whether an element is named a dialog or a sidebar (``_ASIDE_ROLES``, ``_MODAL_NAME``)."""
+    role = el.get("role")
+    if role is not None and role.strip().lower() in _ASIDE_ROLES or el.get("aria-modal") == "true":
+        return True
+    cls, eid = el.get("class"), el.get("id")
+    if cls and (_MODAL_NAME.search(cls) or "sidebar" in cls.split()):
+        return True
+    return bool(eid) and (eid == "sidebar" or _MODAL_NAME.search(eid) is not None)
+
+
+def _aside_lines(lines: list[str], sources: list[etree._Element | None], shown: list[int],
+                 box: etree._Element) -> set[int]:
+    """The lines from a block named a sidebar or a dialog (``_named_aside``) below the article's
+    container or beside it, anywhere in the body (a cookie dialog, a pop-up offering the story
+    for reuse, the sidebar's boxes a theme puts after the article in its wrapper). Not a block
+    that holds the container (the page's layout), none when the container is the whole
+    ``<body>``, not a line that other elements of the page open with too (it may be placed on the
+    aside's copy of an article line) nor one placed on an element holding under half its text (a
+    short opening: a menu's item "Home" for a line "Home insurance, explained ..."); none when
+    they are over ``ASIDE_MAX_SHARE`` of the body."""
+    if box.tag in ("body", "html"):
+        return set()   # the container found is the whole page: nothing is beside it
+    holding = {box, *box.iterancestors()}
+    seen: dict[etree._Element, bool] = {}
+
+    def aside(el: etree._Element) -> bool:
+        path = []
+        found = False
+        for a in (el, *el.iterancestors()):
+            if a in holding:
+                break
+            if a in seen:
+                found = seen[a]
+                break
+            path.append(a)
+            if _named_aside(a):
+                found = True
+                break
+        for a in path:   # the answer holds for each element on the way up
+            seen[a] = found
+        return found
+
+    gone = {i for i, el in enumerate(sources)
+            if el is not None and shown[i] == 1 and aside(el) and 2 * text_len(el) >= len(lines[i])}
+    if sum(len(lines[i]) for i in gone) > ASIDE_MAX_SHARE * sum(map(len, lines)):
+        return set()
+    return gone
+
+
+def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etree._Element) -> set[int]:
+    """The edge lines from outside the article's container (see the module's doc); none when
+    they are all the lines or over ``EDGE_MAX_SHARE`` of the body."""
     box_line = [box, *box.iterancestors()]
     box_at = {a: i for i, a in enumerate(box_line)}
 
@@ -208,7 +268,26 @@ def drop_outside_edges(tree: etree._Element, lines: list[str]) -> tuple[list[str
     while end > 0 and len(lines[end - 1]) < PROSE_CHARS and outside(end - 1):
         end -= 1
         gone.add(end)
-    removed = sum(len(lines[i]) for i in gone)
-    if not gone or len(gone) == len(lines) or removed > EDGE_MAX_SHARE * sum(map(len, lines)):
-        return lines, 0
-    return [s for i, s in enumerate(lines) if i not in gone], removed
+    if len(gone) == len(lines) or sum(len(lines[i]) for i in gone) > EDGE_MAX_SHARE * sum(map(len, lines)):
+        return set()
+    return gone
+
+
+def drop_outside_edges(tree: etree._Element, lines: list[str], *,
+                       asides: bool = False) -> tuple[list[str], int, int]:
+    """``lines`` without the edge lines that come from outside the article's container (see the
+    module's doc) and, with ``asides``, without the lines of a sidebar or a dialog beside it
+    (``_aside_lines``), both found on one placement of the lines; the characters each removed."""
+    if len(lines) < 3:
+        return lines, 0, 0
+    sources, shown = placed_lines(tree, lines)
+    box = container(sources, lines)
+    if box is None:
+        return lines, 0, 0
+    edges = _edge_lines(lines, sources, box)
+    aside = _aside_lines(lines, sources, shown, box) - edges if asides else set()
+    if not edges and not aside:
+        return lines, 0, 0
+    gone = edges | aside
+    return ([s for i, s in enumerate(lines) if i not in gone], sum(len(lines[i]) for i in edges),
+            sum(len(lines[i]) for i in aside))

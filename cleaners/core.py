@@ -1103,8 +1103,10 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if method == "trafilatura":
         # the extractor's lines placed in the tree it read: a sidebar's pitch, a footer's links
         # or a "Back to blog" above the article come from outside the article's container
-        body, n = blocks.drop_outside_edges(tree, body)
+        # and a sidebar's boxes or a dialog's text from blocks the page names so, anywhere
+        body, n, asides = blocks.drop_outside_edges(tree, body, asides=True)
         run.count("outside_container", n)
+        run.count("named_asides", asides)
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 
@@ -1121,7 +1123,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if n and method == "trafilatura":
         # a page that prints its article twice (a copy for phones): the first copy's end, a
         # pitch beside it, was mid-body at the edge step, and is the body's tail now
-        body, n = blocks.drop_outside_edges(tree, body)
+        body, n, _ = blocks.drop_outside_edges(tree, body)
         run.count("outside_container", n)
     if templates is not None:
         body, n = templates.filter_lines(body)

@@ -102,7 +102,7 @@ def test_lines_are_placed_by_their_opening_element() -> None:
 def test_nothing_goes_when_the_lines_cannot_be_placed() -> None:
     tree = parse("<html><body><p>Something else entirely.</p></body></html>")
     lines = ["One line of text.", "Another line of text.", "A third line of text."]
-    assert drop_outside_edges(tree, lines) == (lines, 0)
+    assert drop_outside_edges(tree, lines) == (lines, 0, 0)
 
 
 def test_a_subtitle_under_the_headline_stays() -> None:
@@ -144,3 +144,67 @@ def test_a_card_after_the_first_of_two_copies_of_the_article_goes() -> None:
     assert "delivered to your inbox" not in result.text
     assert result.text.rstrip().endswith(PARAS[-1])
     assert result.removed["repeated_runs"] > 0
+
+
+
+# A theme's wrapper around the article and its sidebar, named after the layout ("sidebar-layout":
+# trafilatura's discard of blocks named "sidebar" would take the whole article with it, and is
+# refused), with the sidebar's boxes and a "reuse this guide" dialog after the article in it.
+_REPUBLISH = ("Other roofing newsletters may print this guide free of charge under our reuse terms: name "
+              "Example Roofing as the source, keep the writer's name on it and point readers to our page.")
+_RULES = ("Please print every section and every table of the guide: a shortened copy misleads owners "
+          "about the prices, and our editors cannot stand behind numbers taken out of their context.")
+
+
+def _layout(column: str, sidebar: str) -> str:
+    return ("<html><head><title>What a roof repair costs</title></head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav></header>"
+            f"<article class='post'><div class='sidebar-layout'><div class='wrap'>"
+            f"<div class='sidebar-content'>{column}</div>{sidebar}</div></div></article>"
+            "<footer><p>Example Roofing Ltd</p></footer></body></html>")
+
+
+_COLUMN = "".join(f"<p>{p}</p>" for p in PARAS)
+
+
+def test_a_sidebar_and_a_dialog_beside_the_article_go() -> None:
+    sidebar = ("<div class='sidebar'><div class='box'><h5 class='box-title'>Find us elsewhere</h5></div>"
+               "<div class='box'><div class='reuse' role='dialog' aria-modal='true'>"
+               f"<h2>Reuse this guide</h2><p>{_REPUBLISH}</p><p>{_RULES}</p></div></div></div>")
+    result = clean_html(_layout(_COLUMN, sidebar), URL)
+    assert isinstance(result, Article), result
+    _assert_article(result.text)
+    for gone in ("Find us elsewhere", "Reuse this guide", _REPUBLISH, _RULES):
+        assert gone not in result.text
+    assert result.removed["named_asides"] > 0
+
+
+def test_a_box_named_a_pop_up_beside_the_article_goes() -> None:
+    # named by its class alone, no ARIA role
+    sidebar = f"<div class='reuse-modal'><h2>Reuse this guide</h2><p>{_REPUBLISH}</p><p>{_RULES}</p></div>"
+    text = _text(_layout(_COLUMN, sidebar))
+    _assert_article(text)
+    assert _REPUBLISH not in text and _RULES not in text
+
+
+def test_an_article_inside_a_dialog_stays() -> None:
+    # a dialog that holds the whole article (a story shown as a pop-up) is not beside it, nor is
+    # the article's closing block in it beside the paragraphs' block
+    closing = ("None of this replaces a look from a professional, but an owner who knows what the usual "
+               "repairs cost is far harder to overcharge, and far quicker to spot a quote padded with extras.")
+    for opening in ("<div role='dialog'>", "<div class='modal-body'>"):
+        column = f"{opening}<div class='rich-text'>{_COLUMN}</div><div class='note'><p>{closing}</p></div></div>"
+        sidebar = f"<div class='sidebar'><p>{_REPUBLISH}</p></div>"
+        text = _text(_layout(column, sidebar))
+        _assert_article(text)
+        assert closing in text
+        assert _REPUBLISH not in text
+
+
+def test_a_line_shown_in_the_sidebar_too_stays() -> None:
+    # the sidebar repeats the article's last paragraph first (a "quote of the week" box): the
+    # line may be placed on the sidebar's copy, and is the article's
+    sidebar = f"<div class='sidebar'><p>{PARAS[-1]}</p><p>{_REPUBLISH}</p><p>{_RULES}</p></div>"
+    html = _layout(_COLUMN, "").replace("<div class='sidebar-layout'>", f"<div class='sidebar-layout'>{sidebar}")
+    text = _text(html)
+    _assert_article(text)
