@@ -253,6 +253,8 @@ def _trafilatura_text(tree: etree._Element) -> str:
     text = (doc.text or "") if doc is not None else ""
     if discarded_prose(DISCARDED_PROSE_GAIN * max(len(text), DISCARDED_PROSE_MIN_CHARS)):
         text, no_container = _spared(tree, text, no_container)
+    elif discarded_prose(RECURRING_PROSE_MIN_CHARS, RECURRING_BLOCK_CHARS, recurring=True):
+        text = _recurring_filled(tree, text)
     if no_container():
         # Its last-resort recovery kept the paragraphs only: the article's lists between them
         # were lost. With recall focus it takes lists too (an extraction does not change the
@@ -292,6 +294,48 @@ def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -
     if again is None or len(again.text or "") <= len(text):
         return text, no_container
     return again.text, ran
+
+
+#: Where less than that was discarded, blocks of prose (this long at least) of a kind two of them
+#: share (accordion panes, product cards, pull quotes), this much in all, ...
+RECURRING_BLOCK_CHARS = 150
+RECURRING_PROSE_MIN_CHARS = 500
+
+
+def _recurring_filled(tree: etree._Element, text: str) -> str:
+    """``text`` with what a second extraction gives between two of its consecutive lines when it
+    spares the blocks of prose of a recurring kind (``RECURRING_BLOCK_CHARS``) that trafilatura
+    discarded by name in the article's region (as ``_spared`` finds it): the article's panes or
+    cards put back in their place, one by one, never before or after the article (teasers, a
+    footer's text), nor a box of a kind of its own (a fact box, a newsletter's pitch)."""
+    lines = normalize_lines(text)
+    sources = blocks.line_sources(tree, lines)
+    box = blocks.container(sources, lines)
+    if box is None:
+        return text
+    region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
+    with wild_text.sparing_prose(*_under_headline(region, sources), block_chars=RECURRING_BLOCK_CHARS, recurring=True):
+        again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
+    if again is None or len(again.text or "") <= len(text):
+        return text
+    return _between_filled(lines, normalize_lines(again.text)) or text
+
+
+def _between_filled(mine: list[str], theirs: list[str]) -> str | None:
+    """``mine`` with the lines ``theirs`` holds between two of its consecutive lines (none before
+    its first line or after its last); None when it adds none."""
+    keys = {_words(line) for line in mine}
+    where = _line_index(theirs)
+    out: list[str] = []
+    last: int | None = None   # where the previous line of ``mine`` is in ``theirs``
+    for line in mine:
+        at = where.get(_words(line))
+        if at is not None and (last is None or at > last):
+            if last is not None:
+                out += [t for t in theirs[last + 1:at] if _words(t) not in keys]
+            last = at
+        out.append(line)
+    return "\n".join(out) if len(out) > len(mine) else None
 
 
 def _under_headline(region: etree._Element, sources: list[etree._Element | None]) -> list[etree._Element]:

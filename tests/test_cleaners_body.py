@@ -1042,6 +1042,45 @@ def test_article_discarded_by_name_under_its_headline_is_extracted_beside_a_kept
     assert "official website" not in text
 
 
+#: Panes of the article (an accordion's, a guide's cards) in blocks of one kind whose class
+#: trafilatura discards by name ("banner"): each under 500 characters, together under half the
+#: text and under a fifth of it (neither the page-level retry nor the callouts take them).
+PANES = [
+    "The keepers' cottage is open on weekend afternoons, with the lamp-room ledger shown in a glass "
+    "case by the door and a volunteer on hand to read out the oldest entries of the storms.",
+    "The boat shed holds the lifeboat that served the harbour for forty years, restored last spring "
+    "by the museum's volunteers and painted in the colours it wore on its first launch.",
+    "The tower itself opens for climbs on the first Sunday of each month, weather permitting, once "
+    "the gallery railings have been tested and passed by the county's building inspector.",
+]
+
+
+def _panes_page(panes: str, after: str = "") -> str:
+    """A long article with ``panes`` between its middle paragraphs, ``after`` below its end (in
+    the same container)."""
+    first = "".join(f"<p>{p}</p>" for p in [*PARAS, *CALLOUTS, *MIDDLE])
+    rest = "".join(f"<p>{p}</p>" for p in [*ENDING, *PITCH])
+    return _page(f"<article><div class='story'>{first}{panes}{rest}{after}</div></article>")
+
+
+def _panes(kinds: list[str]) -> str:
+    return "".join(f"<div class='{kind}'><p>{p}</p></div>" for kind, p in zip(kinds, PANES))
+
+
+def test_panes_of_one_kind_discarded_by_name_come_back_in_place() -> None:
+    lines = _text(_panes_page(_panes(["banner-item"] * 3))).split("\n")
+    assert lines[lines.index(MIDDLE[-1]) + 1:lines.index(ENDING[0])] == PANES
+
+
+def test_discarded_boxes_of_kinds_of_their_own_or_below_the_article_stay_out() -> None:
+    # one box per kind (a fact box, a pitch) is no run of the article's panes
+    text = _text(_panes_page(_panes(["banner-facts", "banner-offer", "banner-event"])))
+    assert PITCH[-1] in text and not any(p in text for p in PANES)
+    # panes of one kind under the article's last line are not between two of its lines
+    text = _text(_panes_page("", after=_panes(["banner-item"] * 3)))
+    assert PITCH[-1] in text and not any(p in text for p in PANES)
+
+
 def _authored_page(tail: str) -> str:
     return _page("".join(f"<p>{p}</p>" for p in PARAS) + tail, head="<meta name='author' content='Jane Doe'>")
 

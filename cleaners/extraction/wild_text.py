@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -69,12 +70,13 @@ PROSE_BLOCK_MAX_LINKS = 0.3
 PROSE_PARAGRAPH_CHARS = 80
 
 
-def _prose_chars(el: Any) -> int:
+def _prose_chars(el: Any, block_chars: int = PROSE_BLOCK_CHARS) -> int:
     """Characters outside links of a block of trafilatura's tree (links are ``ref`` there,
-    paragraphs ``p``, list items ``item``) that reads as article prose; else 0."""
+    paragraphs ``p``, list items ``item``) that reads as article prose (``block_chars`` of it at
+    least); else 0."""
     total = len("".join(el.itertext()).strip())
     links = sum(len("".join(r.itertext()).strip()) for r in el.iter("ref"))
-    if total - links < PROSE_BLOCK_CHARS or links > PROSE_BLOCK_MAX_LINKS * total:
+    if total - links < block_chars or links > PROSE_BLOCK_MAX_LINKS * total:
         return 0
     for p in el.iter("p", "item"):
         t = "".join(p.itertext()).strip()
@@ -105,7 +107,8 @@ def _to_spare(el: Any) -> bool:
     if not any(a.get(REGION_ATTR) is not None for a in (el, *el.iterancestors())):
         return False
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return not PAGE_CHROME.search(names) and not WIDGET_TOKENS.search(names) and _prose_chars(el) > 0
+    return not PAGE_CHROME.search(names) and not WIDGET_TOKENS.search(names) \
+        and _prose_chars(el, getattr(_WATCH, "block_chars", PROSE_BLOCK_CHARS)) > 0
 
 
 class _Matches:
@@ -120,11 +123,27 @@ class _Matches:
     def __call__(self, tree: Any) -> list[Any]:
         found = self.expression(tree)
         if getattr(_WATCH, "spare", False):
-            return [el for el in found if not _to_spare(el)]
+            spared = [el for el in found if _to_spare(el)]
+            if getattr(_WATCH, "recurring", False):
+                spared = _recurring(spared)
+            spared_ids = {id(el) for el in spared}
+            return [el for el in found if id(el) not in spared_ids]
         record = getattr(_WATCH, "found", None)
         if record is not None:
             record.extend(found)
         return found
+
+
+def _kind(el: Any) -> tuple[str, str]:
+    """A discarded block's kind: its tag and class (a page's accordion panes, product cards or pull
+    quotes share one; a single box inside the story, a fact box or a pitch, has its own)."""
+    return el.tag, el.get("class") or ""
+
+
+def _recurring(blocks: list[Any]) -> list[Any]:
+    """Those of ``blocks`` whose kind (``_kind``) is shared by another of them."""
+    kinds = Counter(_kind(el) for el in blocks)
+    return [el for el in blocks if kinds[_kind(el)] >= 2]
 
 
 def _watched_prune(tree: Any, nodelist: list[Any], with_backup: bool = False) -> Any:
@@ -140,37 +159,43 @@ trafilatura.main_extractor.prune_unwanted_nodes = _watched_prune
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 
 
-def _holds_prose(found: list[Any], chars: float) -> bool:
-    """Whether the outermost blocks removed among ``found`` hold ``chars`` of prose: most pages
-    stop at the bound of their text, measured in C, before any block is read."""
+def _holds_prose(found: list[Any], chars: float, block_chars: int = PROSE_BLOCK_CHARS, recurring: bool = False) -> bool:
+    """Whether the outermost blocks removed among ``found`` hold ``chars`` of prose (in blocks of
+    ``block_chars`` at least; with ``recurring``, only in blocks of a kind two of them share):
+    most pages stop at the bound of their text, measured in C, before any block is read."""
     removed = [el for el in found if el.getparent() is None]
     if sum(_TEXT_LENGTH(el) for el in removed) < chars:
         return False
-    return sum(_prose_chars(el) for el in removed) >= chars
+    prose = {id(el): _prose_chars(el, block_chars) for el in removed}
+    counted = [el for el in removed if prose[id(el)]]
+    return sum(prose[id(el)] for el in (_recurring(counted) if recurring else counted)) >= chars
 
 
 @contextmanager
-def discarded() -> Iterator[Callable[[float], bool]]:
+def discarded() -> Iterator[Callable[..., bool]]:
     """``with discarded() as holds: ...extract...; holds(chars)``: whether the blocks trafilatura's
-    discard-by-name pruning removed inside the block held ``chars`` of article-like prose."""
+    discard-by-name pruning removed inside the block held ``chars`` of article-like prose
+    (``holds(chars, block_chars, recurring)``: see :func:`_holds_prose`)."""
     found: list[Any] = []
     _WATCH.found = found
     try:
-        yield lambda chars: _holds_prose(found, chars)
+        yield lambda chars, block_chars=PROSE_BLOCK_CHARS, recurring=False: \
+            _holds_prose(found, chars, block_chars, recurring)
     finally:
         _WATCH.found = None
 
 
 @contextmanager
-def sparing_prose(*regions: Any) -> Iterator[None]:
+def sparing_prose(*regions: Any, block_chars: int = PROSE_BLOCK_CHARS, recurring: bool = False) -> Iterator[None]:
     """Inside the block, trafilatura's discard-by-name pruning leaves out the blocks that read as
-    article prose and lie inside one of ``regions`` (elements of the tree extracted)."""
+    article prose (``block_chars`` of it at least; with ``recurring``, of a kind two of them share)
+    and lie inside one of ``regions`` (elements of the tree extracted)."""
     for region in regions:
         region.set(REGION_ATTR, "")
-    _WATCH.spare = True
+    _WATCH.spare, _WATCH.block_chars, _WATCH.recurring = True, block_chars, recurring
     try:
         yield
     finally:
-        _WATCH.spare = False
+        _WATCH.spare, _WATCH.block_chars, _WATCH.recurring = False, PROSE_BLOCK_CHARS, False
         for region in regions:
             region.attrib.pop(REGION_ATTR, None)
