@@ -4,6 +4,7 @@ the crawl completes (issue 6)."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import random
 import threading
@@ -335,6 +336,23 @@ def test_workers_are_warm_before_their_first_page() -> None:
 
     assert isinstance(clean_html(pool._WARM_UP_PAGE, "https://warm-up.invalid/2026/01/01/warm-up-page-for-workers/"),
                       Article), "the warm-up page must go through every step of the cleaners"
+
+
+def test_a_worker_whose_crawl_is_killed_while_it_starts_ends_without_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    # kill -9 of a crawl while its workers warm up: each worker found the pipe closed when it said
+    # "ready" and printed a BrokenPipeError traceback into the crawl's log (the cron log).
+    from newsclean.crawler.workers.pool import _worker_main
+
+    ctx = multiprocessing.get_context("spawn")   # the worker holds only its own end, as under the forkserver
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_worker_main, args=(child,), name="newsclean-worker-0")
+    proc.start()
+    child.close()
+    parent.close()   # the crawl's process is gone before the worker has imported and warmed up
+    proc.join(120)
+    err = capfd.readouterr().err
+    assert proc.exitcode == 0, err
+    assert "Traceback" not in err
 
 
 def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:

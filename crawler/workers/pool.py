@@ -212,7 +212,10 @@ def _worker_main(conn: Any, fault_spec: str | None = None) -> None:
         pass   # not allowed here: cleaning still works, the reactor just gets no precedence
     faults = _parse_faults(fault_spec)
     _warm_up()
-    conn.send("ready")   # imports are done: the parent's clock for a page starts after this
+    try:
+        conn.send("ready")   # imports are done: the parent's clock for a page starts after this
+    except OSError:   # BrokenPipeError included
+        return   # the parent is gone (killed while this worker warmed up): end without a traceback in its log
     cache: dict[str, tuple[int, frozenset[int]]] = {}
     while True:
         try:
