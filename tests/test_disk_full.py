@@ -25,3 +25,9 @@ def test_disk_full_fails_in_one_line_and_the_next_run_loses_nothing() -> None:
     result = run_case(CASES["disk-full"])
     assert result.held, result.figure
     assert "manifest yes" in result.figure and "0 tracebacks" in result.figure, result.figure
+
+
+def test_a_disk_full_before_the_run_starts_is_the_same_one_line() -> None:
+    load_cases()
+    result = run_case(CASES["disk-full-at-start"])
+    assert result.held, result.figure

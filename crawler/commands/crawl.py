@@ -29,6 +29,7 @@ from newsclean.crawler.sites import UnknownSiteError, load_registry, unknown_nam
 from newsclean.crawler.state import StateError, check_state
 from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.redis_state import RedisUnavailable
+from newsclean.output import OutputError
 from newsclean.output.redact import mask_credentials
 from newsclean.crawler.spiders.news import NewsSpider
 
@@ -112,6 +113,9 @@ class Command(crawl.Command):
             self._health_exit()
         except StateError as exc:
             _refuse(str(exc))
+        except OutputError as exc:   # a disk too full to open the state: as newsclean crawl says it
+            print(mask_credentials(f"newsclean: failed: {exc.strerror or exc}"), file=sys.stderr)
+            raise SystemExit(1) from None
         except RedisUnavailable as exc:
             print(mask_credentials(f"newsclean: failed: {exc}"), file=sys.stderr)
             raise SystemExit(1) from None

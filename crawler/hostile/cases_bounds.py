@@ -192,6 +192,31 @@ def disk_full(ctx: Ctx) -> Outcome:
                          f"run 2: exit {second.code}, {len(urls)}/{n} articles in all; torn parts {len(torn)}")
 
 
+@case("disk-full-at-start", bound=180, slow=True)
+def disk_full_at_start(ctx: Ctx) -> Outcome:
+    """The disk is full before the run starts (no room for the article store): the same one line,
+    exit 1, no traceback, and the next run with space writes every article. Before: exit 2 and
+    'database or disk is full (not the database newsclean keeps there)', a usage error."""
+    if not small_disk_available(ctx.tmp):
+        return Outcome(False, "cannot mount a private tmpfs here (unshare --user --mount): not tested")
+    s = ctx.serve()
+    n = 6
+    for i in range(n):
+        s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
+    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
+    first, second = disk_full_runs(ctx, [sitemap], DISK_FULL_AT_START_KB, {})
+    line = first.last_line()
+    said = re.fullmatch(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?", line) is not None
+    urls = {r["url"] for r in second.records()}
+    held = first.code == 1 and said and first.tracebacks == 0 and second.code == 0 and len(urls) == n
+    return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, last line {line[:140]!r}; "
+                         f"run 2: exit {second.code}, {len(urls)}/{n} articles")
+
+
+#: A disk with room for the lock file and the folders, not for the article store's first pages.
+DISK_FULL_AT_START_KB = 40
+
+
 #: The small disk's size: the store, the dedup index and a few parts fit (measured: 0 to 15 of 60
 #: articles written before the disk filled), not the whole crawl.
 DISK_FULL_KB = 1000

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
+from newsclean.output import OutputError
+from newsclean.output.sqlite import is_disk_full
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -43,7 +47,7 @@ def check_state(settings: Any) -> None:
     """Open and close what a crawl with ``settings`` opens of its state (the article store, the
     duplicate index), so that state it cannot use is said as one line before Scrapy starts: in
     the crawl it was a traceback, or a run that 'ended with None'. Raises StateError (Redis:
-    RedisUnavailable)."""
+    RedisUnavailable; a disk too full to open them: OutputError)."""
     from newsclean.crawler.state.redis_state import connect, redis_url
     from newsclean.output.dedup import DedupIndex, DedupIndexError
 
@@ -61,9 +65,33 @@ def check_state(settings: Any) -> None:
             opened = opener(settings)
             if opened is not None:
                 opened.close()
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"state {path}: {exc} (not the database newsclean keeps there)") from None
-        except OSError as exc:
-            raise StateError(f"state {exc.filename or path}: {exc.strerror or exc}") from None
-        except DedupIndexError as exc:   # it names the file
-            raise StateError(f"state {exc}") from None
+        except (sqlite3.DatabaseError, OSError, DedupIndexError) as exc:
+            if _out_of_room(exc, directory):   # said as a full disk mid-run is, not as a usage error
+                raise OutputError(errno.ENOSPC, f"disk full ({path}); no manifest written") from None
+            _refuse(exc, path)
+
+
+def _refuse(exc: BaseException, path: Path) -> NoReturn:
+    """The state at ``path`` cannot be used: StateError, one line."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        raise StateError(f"state {path}: {exc} (not the database newsclean keeps there)") from None
+    if isinstance(exc, OSError):
+        raise StateError(f"state {exc.filename or path}: {exc.strerror or exc}") from None
+    raise StateError(f"state {exc}") from None   # DedupIndexError: it names the file
+
+
+#: Free bytes under which an I/O error of SQLite is taken for a full disk (SQLite says "disk I/O
+#: error", not "disk is full", when the shared-memory file of WAL mode finds no room).
+_NEARLY_FULL = 1 << 20
+
+
+def _out_of_room(exc: BaseException, directory: Path) -> bool:
+    """Whether opening the state failed for want of disk space."""
+    if is_disk_full(exc):
+        return True
+    if not (isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_IOERR):
+        return False
+    try:
+        return shutil.disk_usage(directory).free < _NEARLY_FULL
+    except OSError:
+        return False
