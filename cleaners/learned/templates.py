@@ -33,7 +33,6 @@ import lxml.etree as etree
 from courlan import extract_domain
 import lxml.html
 
-from newsclean.cleaners.dom import drop_keeping_tail
 from newsclean.cleaners.types import CleanResult, Rejected, SiteRules
 
 #: Format version of :meth:`SiteTemplates.to_dict`; bump when the hashing or layout changes.
@@ -361,6 +360,8 @@ class SiteTemplates:
     def prune_tree_with_blocks(self, tree: etree._Element) -> tuple[int, frozenset[int]]:
         """:meth:`prune_tree`, and the tree's block hashes as :func:`page_blocks` finds them
         before pruning (what a page gives the learner), from the same walk."""
+        from newsclean.cleaners.dom import drop_keeping_tail   # here: the crawl's main process never prunes
+
         learned = self.learned()
         scan = _BlockScan(learned).run(tree)
         blocks = frozenset(scan.blocks)
