@@ -183,6 +183,23 @@ def test_sigterm_finishes_in_flight_items_and_writes_an_interrupted_manifest(sit
     assert len(written) == manifest["counts"]["newsclean/output/records_written"]
 
 
+def test_sigterm_before_the_crawl_starts_is_an_interrupted_run_said_in_one_line(tmp_path: Path) -> None:
+    # SIGTERM while the command still read its --urls (a cron job stopped, a pipe not yet
+    # closed) killed the process silently: exit 143, nothing on stderr; the README says 130.
+    fifo = tmp_path / "urls.fifo"
+    os.mkfifo(fifo)
+    cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--urls", str(fifo), "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with open(fifo, "w"):   # returns once the command has opened the list: it waits in its read
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err[-2000:]
+    assert err.strip().splitlines()[-1:] == ["newsclean: interrupted"], err[-2000:]
+
+
 def test_second_concurrent_run_exits_at_once_with_code_3(site: LocalNewsSite, tmp_path: Path) -> None:
     from newsclean.crawler.state.lock import RunLock
 
