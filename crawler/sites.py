@@ -190,6 +190,8 @@ _TOP = {"name", "title", "base_url", "domains", "country", "languages", "descrip
         "discovery", "articles", "limits", "cleaning", "health"}
 _FACTS = {"source", "read"}
 _HEALTH = {"max_error_rate", "max_reject_rate", "min_pages_for_rates", "coverage"}
+#: The record fields whose coverage a crawl counts (``health.coverage``'s keys).
+COVERAGE_FIELDS = ("title", "text", "published", "authors", "language")
 _DISCOVERY = {"robots", "sitemaps", "news_sitemaps", "feeds", "sections", "section_pages", "pagination"}
 _ARTICLES = {"allow", "deny"}
 _LIMITS = {"max_articles", "concurrency", "download_delay"}
@@ -247,6 +249,10 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     if not isinstance(cov, dict) or not all(
             isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in cov.values()):
         raise SiteConfigError(source, "health.coverage", "must be a table of field = share between 0 and 1")
+    for k in cov:
+        if k not in COVERAGE_FIELDS:   # never counted: its share would read 0 on every run
+            raise SiteConfigError(source, f"health.coverage.{k}",
+                                  f"unknown field (expected one of: {', '.join(sorted(COVERAGE_FIELDS))})")
     health = Health(
         max_error_rate=v.number(hl, "health.max_error_rate", default=Health().max_error_rate, minimum=0.0),
         max_reject_rate=v.number(hl, "health.max_reject_rate", default=Health().max_reject_rate, minimum=0.0),

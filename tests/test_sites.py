@@ -69,6 +69,9 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD + "\n[cleaning]\ndrop_xpaths = ['//div[']\n", "cleaning.drop_xpaths[0]", "bad XPath"),
         (GOOD.replace('base_url = "https://www.example.com/"', ""), "base_url", "is required"),
         ("name = [unclosed", "(file)", "not valid TOML"),
+        # a typo here failed every run of the site as degraded ('titel 0% < 90%'), its title unwatched
+        (GOOD + "\n[health]\ncoverage = { titel = 0.9 }\n", "health.coverage.titel",
+         "unknown field (expected one of: authors, language, published, text, title)"),
     ],
 )
 def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, problem: str) -> None:

@@ -19,6 +19,7 @@ from newsclean.cleaners import Article
 from newsclean.crawler.workers.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
                                         since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
+from newsclean.crawler.sites import COVERAGE_FIELDS
 from newsclean.crawler.state import state_dir
 from newsclean.output import OutputError, PartWriter, build_reject
 from newsclean.output.writer import COMPRESSIONS
@@ -43,7 +44,7 @@ class CleanPipeline:
     """
 
     STATS = "newsclean/clean"
-    FIELDS = ("title", "text", "published", "authors", "language")
+    FIELDS = COVERAGE_FIELDS
 
     def __init__(self, crawler: Crawler, run_id: str, cleaner: Cleaner,
                  languages: frozenset[str] = frozenset()) -> None:
