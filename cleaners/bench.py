@@ -23,14 +23,16 @@ are averaged; F1 is computed from the two means.
 ``--cpu-rounds R`` measures speed instead of quality: every page is given to each extractor in
 turn (the order rotating from page to page and round to round), ``R`` rounds in one process;
 a page's CPU time (``time.thread_time``, see :func:`cpu_clock`) is its median over the rounds, and each extractor's
-total is set against the others' on the same pages. Interleaving keeps the machine's load and
-the caches alike for all of them, which timing one extractor's whole pass after another's does
-not on a busy machine.
+total is set against the others' on the same pages; what was loaded before the timed rounds is
+frozen out of the garbage collector's reach during them, as in the crawl's cleaning workers.
+Interleaving keeps the machine's load and the caches alike for all of them, which timing one
+extractor's whole pass after another's does not on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import hashlib
 import json
@@ -559,13 +561,21 @@ def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[
         for d in docs[:3]:
             fn(d.html, d.url)
     times: dict[str, list[list[float]]] = {name: [[] for _ in docs] for name in names}
-    for r in range(rounds):
-        for i, d in enumerate(docs):
-            k = (i + r) % len(names)
-            for name in names[k:] + names[:k]:
-                t0 = cpu_clock()
-                fns[name](d.html, d.url)
-                times[name][i].append(cpu_clock() - t0)
+    # What is loaded by now is out of the garbage collector's reach while the pages are timed, as
+    # in the crawl's cleaning workers (crawler/workers/worker_preload.py freezes what they load):
+    # a full collection walks only what the extractors made since, not every module's objects.
+    gc.collect()
+    gc.freeze()
+    try:
+        for r in range(rounds):
+            for i, d in enumerate(docs):
+                k = (i + r) % len(names)
+                for name in names[k:] + names[:k]:
+                    t0 = cpu_clock()
+                    fns[name](d.html, d.url)
+                    times[name][i].append(cpu_clock() - t0)
+    finally:
+        gc.unfreeze()
     return {name: [statistics.median(t) for t in per_page] for name, per_page in times.items()}
 
 

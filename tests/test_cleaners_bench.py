@@ -118,6 +118,26 @@ def test_cpu_figures_are_read_with_the_threads_clock(monkeypatch: pytest.MonkeyP
     assert times == {"trafilatura-plain": [1.0, 1.0]}
 
 
+def test_cpu_figures_are_read_with_what_was_loaded_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The crawl's cleaning workers freeze what they load before they clean (worker_preload): the
+    # timed calls run with the loaded objects frozen too, and the process is left as it was.
+    import gc
+
+    from newsclean.cleaners import bench
+
+    seen: list[int] = []
+
+    def probe() -> object:
+        return lambda html, url: seen.append(gc.get_freeze_count())
+
+    monkeypatch.setitem(bench.EXTRACTORS, "probe", probe)
+    docs = [bench.Doc(id=str(i), html="<p>Harbour light</p>", url=None, truth="") for i in range(2)]
+    before = gc.get_freeze_count()
+    bench.cpu_times(docs, ["probe"], rounds=2)
+    assert len(seen) == 2 + 4 and all(n > before for n in seen[2:])   # 2 untimed warm-up calls, 4 timed
+    assert gc.get_freeze_count() == before
+
+
 def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> None:
     (tmp_path / "html").mkdir()
     gt = {}
