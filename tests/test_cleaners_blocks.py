@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.blocks import drop_outside_edges, line_sources
+from newsclean.cleaners.blocks import PROSE_CHARS, drop_outside_edges, line_sources
 from newsclean.cleaners.core import parse
 
 URL = "https://blog.example.com/guides/roof-repair-costs/"
@@ -208,3 +208,26 @@ def test_a_line_shown_in_the_sidebar_too_stays() -> None:
     html = _layout(_COLUMN, "").replace("<div class='sidebar-layout'>", f"<div class='sidebar-layout'>{sidebar}")
     text = _text(html)
     _assert_article(text)
+
+
+def test_a_dialog_holding_the_articles_container_takes_none_of_its_lines() -> None:
+    # the article's container lies inside a block named a dialog (a story shown as a pop-up): the
+    # closing paragraph in a block of its own beside the container, inside that dialog, is the
+    # article's (the walk up from it stops at the block holding the container, before the dialog)
+    closing = ("None of this replaces a look from a professional, but an owner who knows what the usual "
+               "repairs cost is far harder to overcharge, and far quicker to spot a quote padded with extras "
+               "nobody asked for at all, ever.")
+    assert len(closing) >= PROSE_CHARS   # no edge line either
+    tree = parse("<html><body><div class='wrap'><div role='dialog'><div class='rich-text'>"
+                 + "".join(f"<p>{p}</p>" for p in PARAS) + f"</div><div class='note'><p>{closing}</p></div></div>"
+                 "</div></body></html>")
+    lines = [*PARAS, closing]
+    assert drop_outside_edges(tree, lines, asides=True) == (lines, 0, 0)
+
+
+def test_no_named_aside_goes_where_the_container_is_the_body() -> None:
+    # lines placed all over the page (no block but the <body> holds most of them): nothing is
+    # beside the container, the sidebar's paragraphs included
+    tree = parse("<html><body>" + "".join(f"<div class='sidebar'><p>{p}</p></div>" for p in PARAS[:2])
+                 + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</body></html>")
+    assert drop_outside_edges(tree, PARAS, asides=True) == (PARAS, 0, 0)
