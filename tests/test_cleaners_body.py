@@ -1194,3 +1194,13 @@ def test_text_the_page_hides_by_class_is_not_extracted() -> None:
 def test_classes_that_hide_an_element_from_the_screen(cls: str, hidden: bool) -> None:
     from newsclean.cleaners import dom
     assert dom._name_facts(cls)[6] is hidden
+
+
+def test_a_box_of_its_own_kind_among_the_panes_stays_out() -> None:
+    # the panes come back, a box of a kind of its own discarded beside them (an offer in the
+    # story's column) does not: the second extraction spares only the kinds two blocks share
+    offer = ("Members of the harbour society get a season pass for the tower, the boat shed and the "
+             "cottage at half price, and a printed guide to the coast's lights posted to their door.")
+    panes = _panes(["banner-item"] * 3) + f"<div class='banner-offer'><p>{offer}</p></div>"
+    lines = _text(_panes_page(panes)).split("\n")
+    assert lines[lines.index(MIDDLE[-1]) + 1:lines.index(ENDING[0])] == PANES
