@@ -28,6 +28,11 @@ class PageItem:
     def fetched_at(self) -> datetime:
         return self.fetched.fetched_at
 
+    def __repr__(self) -> str:
+        # Scrapy logs an item by its repr (a dropped item: one for each page a full disk refused):
+        # the page's URL and size, not its body
+        return f"PageItem(url={self.url!r}, site={self.site!r}, status={self.status}, {len(self.html)} bytes)"
+
 
 @dataclass(slots=True)
 class RejectItem:
@@ -49,3 +54,6 @@ class ArticleItem:
     record: dict[str, Any]
     fetched: Fetched
     minhash: bytes | None = None     # the text's dedup signature, if computed where it was cleaned
+
+    def __repr__(self) -> str:   # as PageItem's: the record's id and URL, not its text
+        return f"ArticleItem(id={self.record.get('id')!r}, url={self.record.get('url')!r})"

@@ -213,3 +213,28 @@ def test_bad_pages_are_counted_skips_and_good_ones_still_land(site_server, tmp_p
     assert rejects.get(f"{base}/2026/01/11/moved-to-metadata/") == "refused"   # the guard's refusal, said
     charset_url = f"{base}/2026/01/06/charset-mixup-story/"
     assert charset_url in urls or charset_url in rejects
+
+
+def test_a_dropped_item_is_logged_by_its_url_not_with_its_page() -> None:
+    # A full disk drops every item the output cannot write ('Dropped: not written: ... disk full'),
+    # and Scrapy's log line holds the item's repr: each PageItem printed its whole HTML body
+    # (kilobytes a line, into the cron log), an ArticleItem its record's text.
+    from datetime import datetime, timezone
+
+    from scrapy.exceptions import DropItem
+    from scrapy.logformatter import LogFormatter
+
+    from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
+    from newsclean.crawler.state.store import Fetched
+
+    body = b"<html><body>" + b"<p>A paragraph of the article's own text.</p>" * 2000 + b"</body></html>"
+    url = "http://127.0.0.1:8000/2026/03/01/story/"
+    fetched = Fetched(url=url, site="demo", fetched_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    items = [PageItem(url=url, html=body, site="demo", status=200, source="feed", fetched=fetched),
+             ArticleItem(record={"id": "ab" * 16, "url": url, "text": "Text of the article. " * 2000}, fetched=fetched),
+             RejectItem(url=url, site="demo", reason="too_short", detail="12 characters", fetched=fetched)]
+    for item in items:
+        said = LogFormatter().dropped(item, DropItem("not written: disk full", log_level="WARNING"), None, None)  # type: ignore[arg-type]
+        line = said["msg"] % said["args"]
+        assert len(line) < 600, line[:300]
+        assert url in line
