@@ -200,6 +200,20 @@ def test_sigterm_before_the_crawl_starts_is_an_interrupted_run_said_in_one_line(
     assert err.strip().splitlines()[-1:] == ["newsclean: interrupted"], err[-2000:]
 
 
+def test_a_run_whose_output_cannot_be_written_says_it_wrote_nothing(site: LocalNewsSite, tmp_path: Path) -> None:
+    # Every part file fails (here its folder is a file; a full disk does it too): the summary
+    # said 'articles written: 6', the cleaned count, for a run that wrote none.
+    out = tmp_path / "out"
+    (out / "articles").mkdir(parents=True)
+    (out / "articles" / "site=adhoc").touch()
+    proc = crawl(site, out)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert read_parts(out) == []
+    assert "articles written: 0\n" in proc.stdout, proc.stdout
+    (manifest,) = manifests(out)
+    assert manifest["counts"].get("newsclean/output/records_written", 0) == 0
+
+
 def test_second_concurrent_run_exits_at_once_with_code_3(site: LocalNewsSite, tmp_path: Path) -> None:
     from newsclean.crawler.state.lock import RunLock
 

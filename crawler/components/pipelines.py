@@ -197,6 +197,16 @@ class OutputPipeline:
         self.crawler.signals.send_catch_log(PARTS_COMMITTING)
 
     async def close_spider(self) -> None:
+        try:
+            await self._close_parts()
+        finally:
+            if self.articles is not None:
+                # Written is what the committed parts hold: the records of parts a failed output
+                # dropped were counted as they went in (a run that wrote none said the cleaned count).
+                self.stats.set_value(f"{self.STATS}/records_written",
+                                     self.stats.get_value(f"{self.STATS}/records_committed", 0))
+
+    async def _close_parts(self) -> None:
         parts = []
         if self.root is not None:
             try:
