@@ -14,10 +14,10 @@ Never a line in the middle, a line that cannot be placed, a paragraph of prose, 
 twin (same tag and class: the next part of a body the page splits into blocks).
 
 On the same placement, the lines of a block the page itself names a sidebar or a dialog (an ARIA
-role, aria-modal, a "modal" or "popup" class, a class token or id "sidebar") beside the container
-or inside it go wherever they sit: a theme that wraps the article and its sidebar in one layout
-block (trafilatura's own sidebar discard would take the article with it, and is refused) or a
-cookie dialog or one offering the story for reuse in the article's column.
+role, aria-modal, a "modal" or "popup" class, a class token or id "sidebar", a "sticky" box)
+beside the container or inside it go wherever they sit: a theme that wraps the article and its
+sidebar in one layout block (trafilatura's own sidebar discard would take the article with it,
+and is refused), a cookie dialog or one offering the story for reuse in the article's column.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ HEAD_LABEL_CHARS = 100
 #: in any language. Never the article's own container or above it.
 _ASIDE_ROLES = frozenset({"dialog", "alertdialog", "complementary"})
 _MODAL_NAME = re.compile(r"(?:^|[\s_-])(?:modal|popup|pop-up|lightbox)(?:$|[\s_-])", re.I)
+#: A box that stays on screen while the page scrolls (a CSS framework's class for position:
+#: sticky, "lg:sticky" in Tailwind): a sidebar column's pitch, a share bar; never the article's paragraphs.
+_STICKY = re.compile(r"(?:^|[\s:_-])sticky(?:$|[\s_-])")
 #: The lines of named asides dropped may be at most this share of the body's characters.
 ASIDE_MAX_SHARE = 0.5
 
@@ -191,12 +194,13 @@ _FOLLOWING_H1 = etree.XPath("following::h1[1]")
 
 
 def _named_aside(el: etree._Element) -> bool:
-    """Whether an element is named a dialog or a sidebar (``_ASIDE_ROLES``, ``_MODAL_NAME``)."""
+    """Whether an element is named a dialog, a sidebar or a sticky box (``_ASIDE_ROLES``,
+    ``_MODAL_NAME``, ``_STICKY``)."""
     role = el.get("role")
     if role is not None and role.strip().lower() in _ASIDE_ROLES or el.get("aria-modal") == "true":
         return True
     cls, eid = el.get("class"), el.get("id")
-    if cls and (_MODAL_NAME.search(cls) or "sidebar" in cls.split()):
+    if cls and (_MODAL_NAME.search(cls) or "sidebar" in cls.split() or _STICKY.search(cls)):
         return True
     return bool(eid) and (eid == "sidebar" or _MODAL_NAME.search(eid) is not None)
 

@@ -231,3 +231,15 @@ def test_no_named_aside_goes_where_the_container_is_the_body() -> None:
     tree = parse("<html><body>" + "".join(f"<div class='sidebar'><p>{p}</p></div>" for p in PARAS[:2])
                  + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</body></html>")
     assert drop_outside_edges(tree, PARAS, asides=True) == (PARAS, 0, 0)
+
+
+def test_a_sticky_box_in_the_article_goes() -> None:
+    # a box that stays on screen while the page scrolls ("sticky": position: sticky, as a CSS
+    # framework's class) between the article's blocks: a pitch, not a paragraph
+    pitch = "Hear about our roofing workshops and online courses first."
+    column = ("<div class='grid'><div class='col'>" + "".join(f"<p>{p}</p>" for p in PARAS[:3]) + "</div>"
+              f"<div class='lg:sticky lg:top-36'><div class='box'><p>{pitch}</p></div></div>"
+              "<div class='col'>" + "".join(f"<p>{p}</p>" for p in PARAS[3:]) + "</div></div>")
+    text = _text(_layout(column, ""))
+    _assert_article(text)
+    assert pitch not in text
