@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.9.0"   # 2026-12-05 (8th): subheadings and recurring bare-div callouts put back; text hidden by a framework class (Webflow, screen-reader labels), donation boxes, staff cards, newsletter-platform buttons, Bluesky embeds removed; the edge step again after a repeated copy goes; titles: the <h1> at a 0.22 share; authors: name particles, month/weekday words of seven languages, bylines' dates cut where they begin
+CLEANER_VERSION = "1.10.0"  # 2026-12-05 (9th): blocks the page names a sidebar, dialog or sticky box dropped anywhere in the body; article panes discarded by class put back between the lines; authors: by-words and labels of more languages, a declared writer printed nowhere yields to the printed byline; days: month names of 31 more languages (CLDR), CJK, year-first Hungarian/Lithuanian, Hebrew
