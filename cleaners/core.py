@@ -282,18 +282,28 @@ def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -
     the article is beside it), and what follows the headline it kept when that lies outside
     (``_under_headline``). A cookie dialog or a banner elsewhere on the page stays out; ``text``
     as it was when the second extraction gives no more."""
-    lines = normalize_lines(text)
-    sources = blocks.line_sources(tree, lines)
-    box = blocks.container(sources, lines)
-    if box is None:
+    regions = _article_regions(tree, normalize_lines(text), len(text))
+    if regions is None:
         return text, no_container
-    # a short extraction (a lead, a summary) is one block of the article: the article is around it
-    region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
-    with wild_text.recovered() as ran, wild_text.sparing_prose(*_under_headline(region, sources)):
+    with wild_text.recovered() as ran, wild_text.sparing_prose(*regions):
         again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     if again is None or len(again.text or "") <= len(text):
         return text, no_container
     return again.text, ran
+
+
+def _article_regions(tree: etree._Element, lines: list[str], chars: int) -> list[etree._Element] | None:
+    """Where the article lies for a second extraction to spare what it discarded (``_spared``,
+    ``_recurring_filled``): the element holding most of the extraction's ``lines``
+    (``blocks.container``), or its parent when their ``chars`` are few, and what follows the
+    headline kept when that lies outside (``_under_headline``); None when the lines hold no container."""
+    sources = blocks.line_sources(tree, lines)
+    box = blocks.container(sources, lines)
+    if box is None:
+        return None
+    # a short extraction (a lead, a summary) is one block of the article: the article is around it
+    region = box.getparent() if chars < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
+    return _under_headline(region, sources)
 
 
 #: Where less than that was discarded, blocks of prose (this long at least) of a kind two of them
@@ -309,12 +319,10 @@ def _recurring_filled(tree: etree._Element, text: str) -> str:
     cards put back in their place, one by one, never before or after the article (teasers, a
     footer's text), nor a box of a kind of its own (a fact box, a newsletter's pitch)."""
     lines = normalize_lines(text)
-    sources = blocks.line_sources(tree, lines)
-    box = blocks.container(sources, lines)
-    if box is None:
+    regions = _article_regions(tree, lines, len(text))
+    if regions is None:
         return text
-    region = box.getparent() if len(text) < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
-    with wild_text.sparing_prose(*_under_headline(region, sources), block_chars=RECURRING_BLOCK_CHARS, recurring=True):
+    with wild_text.sparing_prose(*regions, block_chars=RECURRING_BLOCK_CHARS, recurring=True):
         again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     if again is None or len(again.text or "") <= len(text):
         return text
