@@ -329,9 +329,11 @@ def _recurring_filled(tree: etree._Element, text: str) -> str:
     return _between_filled(lines, normalize_lines(again.text)) or text
 
 
-def _between_filled(mine: list[str], theirs: list[str]) -> str | None:
-    """``mine`` with the lines ``theirs`` holds between two of its consecutive lines (none before
-    its first line or after its last); None when it adds none."""
+def _between_filled(mine: list[str], theirs: list[str],
+                    wanted: Callable[[str], bool] = lambda line: True) -> str | None:
+    """``mine`` with the ``wanted`` lines ``theirs`` holds between two of its consecutive lines
+    (none before its first line or after its last: a page's header, teasers, footer); None when it
+    adds none. Lines are matched by their words: in a list now, a line gains its "- "."""
     keys = {_words(line) for line in mine}
     where = _line_index(theirs)
     out: list[str] = []
@@ -340,7 +342,7 @@ def _between_filled(mine: list[str], theirs: list[str]) -> str | None:
         at = where.get(_words(line))
         if at is not None and (last is None or at > last):
             if last is not None:
-                out += [t for t in theirs[last + 1:at] if _words(t) not in keys]
+                out += [t for t in theirs[last + 1:at] if wanted(t) and _words(t) not in keys]
             last = at
         out.append(line)
     return "\n".join(out) if len(out) > len(mine) else None
@@ -718,19 +720,7 @@ def _gaps_filled(text: str, again: str) -> str | None:
     extraction skipped inside the article, not what a wider recovery adds before or after it (a
     page's header, teasers, footer) nor the loose lines it adds inside (a video playlist, a
     promo), which trafilatura renders without the "- " of a list item. None when it adds none."""
-    mine, theirs = normalize_lines(text), normalize_lines(again)
-    keys = {_words(line) for line in mine}
-    where = _line_index(theirs)   # by words: in a list now, a line gains its "- "
-    out: list[str] = []
-    last: int | None = None   # where the previous line of ``text`` is in ``again``
-    for line in mine:
-        at = where.get(_words(line))
-        if at is not None and (last is None or at > last):
-            if last is not None:
-                out += [t for t in theirs[last + 1:at] if t.startswith("- ") and _words(t) not in keys]
-            last = at
-        out.append(line)
-    return "\n".join(out) if len(out) > len(mine) else None
+    return _between_filled(normalize_lines(text), normalize_lines(again), lambda line: line.startswith("- "))
 
 
 def _baseline(tree: etree._Element) -> str:
