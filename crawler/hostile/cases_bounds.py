@@ -167,20 +167,28 @@ def torn_parts(root: Path) -> list[str]:
     return torn
 
 
+#: The one line a run that found its disk full ends with.
+_DISK_FULL_LINE = re.compile(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?")
+
+
+def _articles_sitemap(ctx: Ctx, n: int) -> str:
+    """A local site of ``n`` articles and its sitemap's address."""
+    s = ctx.serve()
+    for i in range(n):
+        s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
+    return s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
+
+
 @case("disk-full", bound=240, slow=True)
 def disk_full(ctx: Ctx) -> Outcome:
     """The disk fills mid-crawl (a real ENOSPC on a small tmpfs): one line, exit 1, nothing torn,
     and the next run with space loses nothing."""
     if not small_disk_available(ctx.tmp):
         return Outcome(False, "cannot mount a private tmpfs here (unshare --user --mount): not tested")
-    s = ctx.serve()
     n = 60
-    for i in range(n):
-        s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
-    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
-    first, second = disk_full_runs(ctx, [sitemap], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
+    first, second = disk_full_runs(ctx, [_articles_sitemap(ctx, n)], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
     line = first.last_line()
-    said = re.fullmatch(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?", line) is not None
+    said = _DISK_FULL_LINE.fullmatch(line) is not None
     manifest = first.manifest
     manifest_ok = (manifest is not None and manifest["status"] == "failed") or "no manifest written" in line
     torn = torn_parts(ctx.tmp / "after1") + torn_parts(ctx.tmp / "after2")
@@ -199,14 +207,10 @@ def disk_full_at_start(ctx: Ctx) -> Outcome:
     'database or disk is full (not the database newsclean keeps there)', a usage error."""
     if not small_disk_available(ctx.tmp):
         return Outcome(False, "cannot mount a private tmpfs here (unshare --user --mount): not tested")
-    s = ctx.serve()
     n = 6
-    for i in range(n):
-        s.page(f"/a/story-number-{i}-of-the-day/", article_html(i))
-    sitemap = s.sitemap(s.url(f"/a/story-number-{i}-of-the-day/") for i in range(n))
-    first, second = disk_full_runs(ctx, [sitemap], DISK_FULL_AT_START_KB, {})
+    first, second = disk_full_runs(ctx, [_articles_sitemap(ctx, n)], DISK_FULL_AT_START_KB, {})
     line = first.last_line()
-    said = re.fullmatch(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?", line) is not None
+    said = _DISK_FULL_LINE.fullmatch(line) is not None
     urls = {r["url"] for r in second.records()}
     held = first.code == 1 and said and first.tracebacks == 0 and second.code == 0 and len(urls) == n
     return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, last line {line[:140]!r}; "
