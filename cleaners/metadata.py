@@ -244,14 +244,25 @@ def _words_pattern(words: Iterable[str]) -> str:
 _MONTH_WORDS = {word: number
                 for months in (*_MONTHS.values(), *CLDR_MONTHS.values(), *CLDR_MONTHS_YEAR_FIRST.values())
                 for number, spellings in enumerate(months, 1) for word in spellings.split()}
-_MONTH = rf"{_words_pattern({*_MONTH_WORDS, *AMBIGUOUS_MONTHS})}(?![^\W\d_])\.?"
+
+
+def _month_pattern(words: Iterable[str]) -> str:
+    """A pattern of the month's ``words`` whole (none opening a longer word), then an optional dot."""
+    return rf"{_words_pattern(set(words))}(?![^\W\d_])\.?"
+
+
+def _spellings(*tables: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every spelling of every month in ``tables`` (``_MONTHS``' layout)."""
+    return {w for table in tables for months in table.values() for row in months for w in row.split()}
+
+
+_MONTH = _month_pattern({*_MONTH_WORDS, *AMBIGUOUS_MONTHS})
 #: A month printed before its day ("May 3, 2024"): of ``_MONTHS`` only, as CLDR's languages print
 #: the day first ("3. augusta 2024"); "Augusta 3, 2024" is no date.
-_MONTH_FIRST = rf"{_words_pattern({w for ms in _MONTHS.values() for s in ms for w in s.split()})}(?![^\W\d_])\.?"
+_MONTH_FIRST = _month_pattern(_spellings(_MONTHS))
 #: A month printed after its year, before its day ("2024. március 5.", "2024 m. kovo 5 d."): of
 #: the languages that print the year first only.
-_MONTH_AFTER_YEAR = (rf"{_words_pattern({w for ms in CLDR_MONTHS_YEAR_FIRST.values() for s in ms for w in s.split()})}"
-                     r"(?![^\W\d_])\.?")
+_MONTH_AFTER_YEAR = _month_pattern(_spellings(CLDR_MONTHS_YEAR_FIRST))
 
 
 def _month_key(word: str) -> str:
