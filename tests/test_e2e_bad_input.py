@@ -210,6 +210,7 @@ def test_bad_pages_are_counted_skips_and_good_ones_still_land(site_server, tmp_p
     assert counts.get("newsclean/discovery/invalid/sitemap", 0) == 1       # the broken sitemap
     rejects = {r["url"]: r["reason"] for r in read_parts(out, "rejects")}
     assert rejects.get(f"{base}/2026/01/07/empty-page/") == "empty"
+    assert rejects.get(f"{base}/2026/01/08/binary-blob.bin") == "not_html"   # was a count alone, in no rejects file
     assert rejects.get(f"{base}/2026/01/11/moved-to-metadata/") == "refused"   # the guard's refusal, said
     charset_url = f"{base}/2026/01/06/charset-mixup-story/"
     assert charset_url in urls or charset_url in rejects

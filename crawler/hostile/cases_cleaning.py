@@ -56,18 +56,20 @@ def nul_page() -> bytes:
 
 @case("binary-as-html", bound=90)
 def binary_as_html(ctx: Ctx) -> Outcome:
-    """A PDF and raw gzip bytes served as text/html are not_html rejects; a UTF-8 page with stray NULs is an article."""
+    """A PDF and raw gzip bytes served as text/html, and a PDF served as one, are not_html
+    rejects; a UTF-8 page with stray NULs is an article."""
     gz = gzip.compress(_page("Compressed twice", f"<p>{STORY}</p>" * 12).encode())
     run, urls = _serve_articles(ctx, {
         "report-served-as-pdf": Reply(pdf_bytes(), ctype="text/html"),
+        "report-pdf": Reply(pdf_bytes(), ctype="application/pdf"),   # was a count, in no rejects file
         "story-gzip-without-encoding": Reply(gz, ctype="text/html; charset=utf-8"),
         "story-with-stray-nuls": Reply(nul_page(), ctype="text/html; charset=utf-8"),
     })
     got = _outcome(run, urls)
-    held = run.tracebacks == 0 and got == {"report-served-as-pdf": "not_html", "story-gzip-without-encoding": "not_html",
-                                           "story-with-stray-nuls": "article"}
-    return Outcome(held, f"pdf {got['report-served-as-pdf']}, gzip {got['story-gzip-without-encoding']}, "
-                         f"NUL page {got['story-with-stray-nuls']}; {run}")
+    held = run.tracebacks == 0 and got == {"report-served-as-pdf": "not_html", "report-pdf": "not_html",
+                                           "story-gzip-without-encoding": "not_html", "story-with-stray-nuls": "article"}
+    return Outcome(held, f"pdf {got['report-served-as-pdf']}, application/pdf {got['report-pdf']}, "
+                         f"gzip {got['story-gzip-without-encoding']}, NUL page {got['story-with-stray-nuls']}; {run}")
 
 
 def control_character_page() -> bytes:

@@ -567,7 +567,7 @@ class NewsSpider(scrapy.Spider):
         feeds = [u for u in feeds if urlsplit(u).hostname in hosts][:MAX_START_SECTIONS]
         return [*self._bounded(feeds, "sniff", 1), *self._bounded(sections, "section", 0)]
 
-    def _start_article(self, response: Response) -> list[PageItem]:
+    def _start_article(self, response: Response) -> list[PageItem | RejectItem]:
         """A start URL that is an article: cleaned once, and marked in the store first so that
         a link to it (its own page, a section) does not fetch and write it again this run."""
         key = canonicalize_url(response.url)
@@ -578,7 +578,7 @@ class NewsSpider(scrapy.Spider):
         response.meta.setdefault("newsclean_source", "start")
         return list(self.parse_article(response))
 
-    def parse_article(self, response: Response) -> Iterable[PageItem]:
+    def parse_article(self, response: Response) -> Iterable[PageItem | RejectItem]:
         if response.status == 304:
             self.crawler.stats.inc_value("newsclean/store/not_modified")
             if self.store is not None:
@@ -586,11 +586,7 @@ class NewsSpider(scrapy.Spider):
             return []
         ctype = response.headers.get(b"Content-Type", b"").lower()
         if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
-            self.crawler.stats.inc_value("newsclean/fetch/skipped_not_html")
-            if self.store is not None:
-                self.store.settled(response.meta.get("newsclean_key") or response.url)
-            self.logger.info("skipped %s: not an HTML page (%s)", response.url, ctype.decode("latin-1") or "no type")
-            return []
+            return self._not_html(response, ctype.decode("latin-1"))
         return [PageItem(
             url=response.url,
             # The body as fetched: the worker that cleans it decodes it (cleaners.encoding.decode:
@@ -602,6 +598,19 @@ class NewsSpider(scrapy.Spider):
             fetched=self.fetched(response),
             content_type=ctype.decode("latin-1") or None,
         )]
+
+    def _not_html(self, response: Response, ctype: str) -> list[RejectItem]:
+        """An article URL that answered with something else than HTML (a PDF, an image): a
+        ``not_html`` reject, so that every page a run counts is findable by URL in its rejects
+        (it was a count alone), and remembered like any reject: not fetched again each run."""
+        self.crawler.stats.inc_value("newsclean/fetch/skipped_not_html")
+        self.crawler.stats.inc_value("newsclean/clean/dropped/not_html")
+        detail = f"served as {ctype.split(';')[0].strip() or 'no type'}, not HTML"
+        self.logger.info("rejected %s: not_html (%s)", response.url, detail)
+        fetched = self.fetched(response)
+        if self.store is not None:
+            self.store.record_fetch(fetched, unchanged=False)
+        return [RejectItem(url=response.url, site=self.site.name, reason="not_html", detail=detail, fetched=fetched)]
 
     def fetched(self, response: Response) -> Fetched:
         """What this fetch tells the article store about the article."""
