@@ -33,6 +33,34 @@ def test_an_out_that_is_a_file_or_cannot_be_written(tmp_path: Path) -> None:
     assert a_file.read_text() == "x\n"
 
 
+def test_the_demo_refuses_its_out_before_it_serves(tmp_path: Path) -> None:
+    # before: "serving the demo site ... and crawling it ..." was printed, then --out refused
+    a_file = tmp_path / "passwd"
+    a_file.write_text("root:x:0:0\n")
+    for out in (a_file, Path("/proc/newsclean-out")):
+        proc = run_newsclean("demo", "--out", str(out))
+        _one_line(proc, 2, f"--out {out}")
+        assert proc.stdout == "", proc.stdout
+    proc = run_newsclean("crawl", "demo", "--out", str(a_file), "-v")
+    _one_line(proc, 2, "a file, not a directory")   # -v: a served demo would have logged its start
+    assert a_file.read_text() == "root:x:0:0\n"
+
+
+def test_an_input_that_does_not_exist(tmp_path: Path) -> None:
+    # before: stats printed an empty table and exited 1 as for a damaged line; export and clean
+    # said two lines each, exit 1 ('skipped ...', 'failed: no records read')
+    missing = tmp_path / "corpus-typo"
+    part = tmp_path / "part.jsonl"
+    part.write_text("{}\n")
+    for args in (("stats", str(missing)), ("stats", str(part), str(missing), "--allow-skips"),
+                 ("export", str(missing), "--parquet", str(tmp_path / "c.parquet")),
+                 ("clean", str(missing), "-o", str(tmp_path / "c.jsonl"))):
+        proc = call_newsclean(*args)
+        _one_line(proc, 2, f"{missing}: no such file or directory")
+        assert proc.stdout == "", proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["part.jsonl"]
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -319,8 +319,9 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError
+    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError, check_inputs_exist
 
+    check_inputs_exist(args.input)
     registry = load_registry()
     if args.site and args.site not in registry:
         raise UsageError(f"--site: {unknown_name(args.site, registry)}")

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
@@ -182,6 +182,15 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
     return settings
 
 
+def check_inputs_exist(names: Sequence[str]) -> None:
+    """An input named on the command line that does not exist is a typo (exit 2, one line, before
+    anything is read), not a skipped file: ``newsclean stats /nonexistent`` printed an empty table
+    and exited 1 as for a damaged line."""
+    for name in names:
+        if name != "-" and not Path(name).exists():
+            raise UsageError(f"{name}: no such file or directory")
+
+
 #: The directories a run writes under its output directory (output's part files and manifests,
 #: crawler.state's store, crawler.components.warc's archive). Read here alone: a run refuses an
 #: output directory where one of them is a file.
@@ -206,13 +215,12 @@ def lock_output(out: Path, named: str) -> Any:
     return lock
 
 
-def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-              *, quiet: bool = False, registry: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
-
-    ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
-    Returns the exit code and the manifest.
-    """
+@contextlib.contextmanager
+def crawl_checked(out: Path, overrides: dict[str, Any],
+                  registry: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """What a crawl into ``out`` needs, checked before anything starts (a demo server, a crawl):
+    the site files, the ``-s`` settings, the output directory (its lock held until the end).
+    Yields the registry (``registry``, else loaded here)."""
     from newsclean.crawler.sites import load_registry
 
     if registry is None:
@@ -220,9 +228,23 @@ def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
     lock = lock_output(out, "--out")
     try:
-        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry)
+        yield registry
     finally:
         lock.release()
+
+
+def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
+              *, quiet: bool = False, registry: dict[str, Any] | None = None, checked: bool = False) -> tuple[int, Any]:
+    """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
+
+    ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
+    ``checked``: the caller holds :func:`crawl_checked` for ``out`` (and passes its registry).
+    Returns the exit code and the manifest.
+    """
+    if checked and registry is not None:
+        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry)
+    with crawl_checked(out, overrides, registry) as loaded:
+        return _run_locked(jobs, out, overrides, quiet=quiet, registry=loaded)
 
 
 def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
@@ -323,26 +345,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     t0 = time.monotonic()
-    try:
-        demo = DemoServer(port=args.port, public_url=DEMO_ORIGIN)
-    except OSError as exc:   # the port is taken, or not ours to bind
-        raise UsageError(f"--port {args.port}: cannot serve the demo there: {exc.strerror or exc}") from None
-    # The demo site is crawled by its fixed name through the server as an HTTP proxy: its URLs,
-    # and so the records' ids and the article store's keys, do not depend on the port, and a
-    # second demo into the same --out finds its articles already written.
-    proxy_env = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy")}
-    os.environ["http_proxy"] = demo.address
-    os.environ.pop("no_proxy", None)
-    with demo as server:
-        if not args.quiet:
-            print(f"serving the demo site {server.base_url}/ at {server.address} and crawling it ...", flush=True)
-        # A local server needs no throttling: the demo runs at full speed unless told otherwise.
-        overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **settings_overrides(args.set)}
+    # A local server needs no throttling: the demo runs at full speed unless told otherwise.
+    overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **settings_overrides(args.set)}
+    # --out and -s refused before the server starts (it said it was serving, then refused --out)
+    with contextlib.ExitStack() as stack:
+        registry = stack.enter_context(crawl_checked(out, overrides))
         try:
-            code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out, overrides)
-        finally:
-            for key, value in proxy_env.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+            demo = DemoServer(port=args.port, public_url=DEMO_ORIGIN)
+        except OSError as exc:   # the port is taken, or not ours to bind
+            raise UsageError(f"--port {args.port}: cannot serve the demo there: {exc.strerror or exc}") from None
+        # The demo site is crawled by its fixed name through the server as an HTTP proxy: its URLs,
+        # and so the records' ids and the article store's keys, do not depend on the port, and a
+        # second demo into the same --out finds its articles already written.
+        proxy_env = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy")}
+        os.environ["http_proxy"] = demo.address
+        os.environ.pop("no_proxy", None)
+        with demo as server:
+            if not args.quiet:
+                print(f"serving the demo site {server.base_url}/ at {server.address} and crawling it ...", flush=True)
+            try:
+                code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out, overrides,
+                                           registry=registry, checked=True)
+            finally:
+                for key, value in proxy_env.items():
+                    os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     print(_summary(manifest, out, time.monotonic() - t0))
     return code
 
@@ -442,15 +468,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     overrides = {**_log_settings(args), **settings_overrides(args.set)}
     if args.warc:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
+    if "demo" in names and len(jobs) == 1:   # a local server needs no throttling; real sites in the same run do
+        overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
     with contextlib.ExitStack() as serving:
+        serving.enter_context(crawl_checked(out, overrides, registry))   # before a demo server starts
         if "demo" in names:   # the bundled sample site: served here, as `newsclean demo` does
             from newsclean.crawler.commands.demo import DemoServer
 
             server = serving.enter_context(DemoServer())
             jobs[names.index("demo")][1]["base_url"] = server.base_url + "/"
-            if len(jobs) == 1:   # a local server needs no throttling; real sites in the same run do
-                overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
-        code, manifest = run_crawl(jobs, out, overrides, registry=registry)
+        code, manifest = run_crawl(jobs, out, overrides, registry=registry, checked=True)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)

@@ -14,8 +14,9 @@ from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of
 def export_command(args: argparse.Namespace) -> int:
     """Export the records of the inputs; 1 when anything was skipped (unless ``--allow-skips``)
     or when no record was read (the output is then left as it was)."""
-    from newsclean.crawler.commands.cli import UsageError
+    from newsclean.crawler.commands.cli import UsageError, check_inputs_exist
 
+    check_inputs_exist(args.input)
     articles, _rejects, missing = expand_inputs(args.input)   # rejects are not records: never exported
     target = args.parquet
     if target != STDIO:

@@ -13,6 +13,9 @@ from newsclean.output.stats import corpus_stats, format_stats
 
 def stats_command(args: argparse.Namespace) -> int:
     """Print the stats of the inputs; 1 when anything was skipped (unless ``--allow-skips``)."""
+    from newsclean.crawler.commands.cli import check_inputs_exist
+
+    check_inputs_exist(args.files)
     articles, rejects, missing = expand_inputs(args.files)
     reader = JsonlReader()
     for name in missing:
