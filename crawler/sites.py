@@ -8,6 +8,7 @@ whose message names the file and the field. See ``docs/sites.md`` for every fiel
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -20,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from newsclean.cleaners import SiteRules
 from newsclean.crawler.iso_codes import COUNTRIES, COUNTRY_ALIASES, LANGUAGES
+
+logger = logging.getLogger(__name__)
 
 BUILTIN_SITES_DIR = Path(__file__).parent / "sites"
 SITES_DIR_ENV = "NEWSCLEAN_SITES_DIR"
@@ -344,6 +347,7 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
         if not d.is_dir():
             raise SiteConfigError(str(d), "(directory)", "no such directory")
         claimed: dict[str, Site] = {}
+        _warn_other_files(d)
         for path in sorted(d.rglob("*.toml")):   # the catalog keeps a folder per country
             site = load_site_file(path)
             if site.name in sites:
@@ -352,6 +356,24 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
             _claim_domains(site, claimed)
             sites[site.name] = site
     return sites
+
+
+#: Files of a sites directory that are not site files and said nothing of: notes beside them.
+_NOT_SITE_FILES = re.compile(r"(?i)^readme|\.(md|rst|txt)$")
+#: The files already warned about (a process loads the registry more than once: not said twice).
+_warned: set[Path] = set()
+
+
+def _warn_other_files(directory: Path) -> None:
+    """A warning for each file of ``directory`` that looks like a site file in another format
+    (``x.yaml``, ``x.json``, ``x.tml``, ``x.toml.bak``): only ``*.toml`` is read, and such a
+    file was ignored silently, its site then an 'unknown site'."""
+    for path in sorted(directory.rglob("*")):
+        if (path.suffix == ".toml" or path.name.startswith(".") or _NOT_SITE_FILES.search(path.name)
+                or path in _warned or not path.is_file()):
+            continue
+        _warned.add(path)
+        logger.warning("newsclean: warning: %s ignored: site files are TOML, named *.toml (docs/sites.md)", path)
 
 
 #: The settings key under which a ``newsclean`` command hands the registry it loaded on to its

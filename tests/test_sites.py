@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,6 +98,28 @@ def test_duplicate_site_names_across_directories(tmp_path: Path) -> None:
     write(b, GOOD)
     with pytest.raises(SiteConfigError, match="already defined in"):
         load_registry([a, b])
+
+
+def test_a_site_file_in_another_format_is_named_not_ignored_silently(tmp_path: Path,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    # before: only *.toml was read and a mysite.yaml was passed over without a word: its site
+    # was then an "unknown site" with nothing saying why
+    write(tmp_path, GOOD)
+    (tmp_path / "yaml").mkdir()
+    for name in ("yaml/mysite.yaml", "other.json", "example.toml.bak"):
+        (tmp_path / name).write_text("name: mysite\n")
+    for name in ("README.md", "notes.txt", ".example.toml.swp"):   # notes and an editor's: not site files
+        (tmp_path / name).write_text("x\n")
+    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.sites"):
+        assert list(load_registry([tmp_path])) == ["example"]
+        load_registry([tmp_path])   # said once a process
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [f"newsclean: warning: {tmp_path / n} ignored: site files are TOML, named *.toml (docs/sites.md)"
+                    for n in ("example.toml.bak", "other.json", "yaml/mysite.yaml")], said
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.sites"):
+        load_registry()
+    assert not caplog.records   # the shipped catalog holds site files only
 
 
 def test_unknown_site_lists_known_ones() -> None:
