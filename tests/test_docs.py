@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests import doccheck
@@ -61,3 +63,40 @@ def test_a_broken_block_fails() -> None:
         assert doccheck.run_block(box, doccheck.Block("README.md", 1, "sh", "newsclean --help", misnamed))[0] == "FAIL"
     finally:
         doccheck.shutil.rmtree(box.tmp, ignore_errors=True)
+
+
+def test_the_readmes_pandas_snippet_reads_dates_as_dates_and_ids_as_written(tmp_path) -> None:
+    # before: `published` stayed text, `modified` was dates in one part and text in another, and a
+    # part whose ids were all digits had them read as floats (rounded: the ids lost)
+    import orjson
+    import pandas as pd
+
+    block = next(b for b in doccheck.read_blocks(doccheck.REPO)
+                 if b.path == "README.md" and b.lang == "python" and "pd.read_json" in b.text)
+    parts = {"site=a": [{"id": "0f" * 16, "duplicate_of": None, "published": "2026-03-04T10:15:00+05:00",
+                         "modified": None, "fetched_at": "2026-03-05T00:00:00Z"},
+                        {"id": "1a" * 16, "duplicate_of": "0f" * 16, "published": "2026-03-04",
+                         "modified": "2026-03-06T10:00:00-04:00", "fetched_at": "2026-03-05T00:00:01Z"}],
+             "site=b": [{"id": "12" * 16, "duplicate_of": None, "published": None, "modified": None,
+                         "fetched_at": "2026-03-05T00:00:00Z"},
+                        {"id": "34" * 16, "duplicate_of": "12" * 16, "published": "2026-03-04T10:15:00+01:00",
+                         "modified": "2026-03-04T10:15:00+01:00", "fetched_at": "2026-03-05T00:00:02Z"}]}
+    for site, records in parts.items():
+        folder = tmp_path / "OUT" / "articles" / site / "date=2026-03-05"
+        folder.mkdir(parents=True)
+        (folder / "part-r-00000.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        scope: dict = {}
+        exec(block.text, scope)   # noqa: S102 - the README's own block
+    finally:
+        os.chdir(here)
+    df = scope["df"].set_index("id")
+    assert sorted(df.index) == sorted(r["id"] for records in parts.values() for r in records)
+    assert df.loc["34" * 16, "duplicate_of"] == "12" * 16
+    for col in ("published", "modified", "fetched_at"):
+        assert isinstance(df[col].dtype, pd.DatetimeTZDtype), (col, df[col].dtype)
+    assert df.loc["0f" * 16, "published"] == pd.Timestamp("2026-03-04T05:15:00Z")
+    assert df.loc["1a" * 16, "published"] == pd.Timestamp("2026-03-04T00:00:00Z")
+    assert pd.isna(df.loc["12" * 16, "published"])
