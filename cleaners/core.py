@@ -116,6 +116,7 @@ class _Run:
         self.deadline = time.thread_time() + timeout
         self.done = "start"
         self.removed: dict[str, int] = {}
+        self.cut_deep = False   # the parse stopped at libxml2's nesting bound (see cut_at_depth)
 
     def count(self, step: str, chars: int) -> None:
         if chars:
@@ -207,6 +208,18 @@ def parse(text: str) -> etree._Element | None:
         return None
     dom.adopt_stray_roots(root)
     return root
+
+
+#: libxml2's bound on nesting (without XML_PARSE_HUGE, which lifts its other bounds too): the
+#: parse stops at the 256th open element and the rest of the page is never read.
+MAX_DEPTH = 255
+
+
+def cut_at_depth() -> bool:
+    """Whether the last :func:`parse` stopped at libxml2's nesting bound (its last error; the
+    parser's log is read in microseconds)."""
+    last = _PARSER.error_log.last_error
+    return last is not None and "Excessive depth" in last.message
 
 
 def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
@@ -1055,6 +1068,10 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
                     if isinstance(again, Article):
                         again.method = f"streamed+{again.method}"
                         return again
+                if run.cut_deep:   # said as what it is, not as a page without a body
+                    return Rejected(url_s, "too_large", removed=result.removed,
+                                    detail=f"markup nested over {MAX_DEPTH} elements deep: the parser stops there "
+                                           f"and no body was found above it")
             return result
     except _Timeout as exc:
         return Rejected(url_s, "timeout", detail=f"time bound {timeout}s of CPU passed {exc}", removed=run.removed)
@@ -1078,6 +1095,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if isinstance(text, Rejected):
         return text
     tree = parse(text)
+    run.cut_deep = run.cut_deep or cut_at_depth()
     if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")
     nodes = dom.tree_size(tree)

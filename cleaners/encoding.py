@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, read_bom
 
 #: The charset a tie between equally plausible decodings goes to.
 TIE_CHARSET = "cp1252"
@@ -60,7 +60,45 @@ def decode(html: str | bytes, content_type: str | None = None) -> str:
 
 def decode_with_charset(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """(charset, text) of ``body`` as :func:`decode` reads it."""
-    return html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
+    charset, text = html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
+    head = body[:4096]
+    wide = charset.startswith(("utf-16", "utf-32"))
+    if (wide or b"\x00" in head) and read_bom(body) == (None, None):
+        # No byte-order mark (it is read first): where UTF-16/32 is declared, or NUL bytes
+        # show, the bytes tell whether the charset can be right, as browsers sniff them.
+        shown = _wide_charset_shown(head, charset) if wide else _utf16_order(head) or charset
+        if shown != charset:
+            return _redecoded(body, shown)
+    return charset, text
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """The UTF-16 byte order ``head``'s NUL bytes show, or None. Markup is ASCII: in UTF-16
+    every other byte of it is NUL, the second in little-endian. Stray NULs in a page (2% of
+    it) are far from an eighth of its bytes at one parity."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 8 and odd > 4 * even:
+        return "utf-16-le"
+    if even > len(head) // 8 and even > 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _wide_charset_shown(head: bytes, declared: str) -> str | None:
+    """The UTF-16 order the bytes show, ``declared`` for a UTF-32 with NULs, else None: a
+    declaration that cannot be right (UTF-8 bytes served as ``charset=utf-16`` read as CJK
+    characters, then as a binary body: a ``not_html`` reject)."""
+    if declared.startswith("utf-32"):
+        return declared if head.count(0) > len(head) // 2 else _utf16_order(head)
+    return _utf16_order(head)
+
+
+def _redecoded(body: bytes, charset: str | None) -> tuple[str, str]:
+    """(charset, text) of ``body`` in ``charset``; None: as if nothing had declared one (a <meta>
+    that also says UTF-16 cannot be right either: WHATWG reads it as UTF-8), by detection."""
+    if charset is None:
+        charset = detect_encoding(body) or "utf-8"
+    return html_to_unicode(f"text/html; charset={charset}", body)
 
 
 #: The first characters of binary files that servers send as text/html (a PDF, a ZIP, a GIF, a

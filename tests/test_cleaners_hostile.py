@@ -144,12 +144,45 @@ def test_declared_charset_wins_over_detection() -> None:
     assert "ñ" in decode(b'<meta charset="windows-1252">' + body)
 
 
+def test_a_wide_charset_that_cannot_be_right_gives_way_to_the_bytes() -> None:
+    # before: UTF-8 bytes under charset=utf-16 (header or <meta>) were read as CJK characters
+    # (then a not_html reject), UTF-16LE without a BOM under charset=utf-16 as UTF-16BE
+    page = "<html><head><title>Café</title></head><body><p>El niño español comió.</p></body></html>"
+    assert decode(page.encode(), "text/html; charset=utf-16") == page
+    assert decode(page.encode(), "text/html; charset=UTF-16LE") == page
+    assert decode(page.encode(), "text/html; charset=utf-32") == page
+    assert decode(page.encode("cp1252"), "text/html; charset=utf-16") == page   # detected, as undeclared
+    meta = '<meta charset="utf-16">' + page
+    assert decode(meta.encode(), None) == meta
+    for order in ("utf-16-le", "utf-16-be"):
+        assert decode(page.encode(order), "text/html; charset=utf-16") == page
+        assert decode(page.encode(order), "text/html; charset=utf-8") == page   # bytes that cannot be UTF-8
+    assert decode(page.encode("utf-16"), "text/html; charset=utf-16") == page  # with its BOM, as ever
+    assert decode(page.encode("utf-32-le"), "text/html; charset=utf-32le") == page
+
+
+def test_markup_nested_past_the_parsers_bound_says_so() -> None:
+    # libxml2 stops at 255 open elements: 100,000 nested <div> around an article were an
+    # `extract_failed` ("extractor found no body"), as if the page had none
+    story = "<article><h1>Storm</h1>" + f"<p>{STORY * 3}</p>" * 4 + "</article>"
+    deep = "<html><body>" + "<div>" * 100_000 + story + "</div>" * 100_000 + "</body></html>"
+    result = clean_html(deep, "http://127.0.0.1/storm")
+    assert isinstance(result, Rejected) and result.reason == "too_large", result
+    assert result.detail.startswith("markup nested over 255 elements deep"), result.detail
+    # the body above the cut is read as ever; a page that has no body says extract_failed still
+    above = "<html><body>" + story + "<aside>" + "<div>" * 1000 + "ad" + "</div>" * 1000 + "</aside></body></html>"
+    assert isinstance(clean_html(above, "http://127.0.0.1/storm"), Article)
+    empty = clean_html("<html><body>" + "<div>" * 300 + "<img src=x>" + "</div>" * 300 + "</body></html>")
+    assert isinstance(empty, Rejected) and empty.reason == "too_large"
+    assert clean_html("<html><body><div><img src=x></div></body></html>").reason == "extract_failed"
+
+
 def test_hostile_cleaning_cases_hold() -> None:
     """Points 3, 5 and 8 on a real server and a real crawl: a PDF and raw gzip bytes served as
     text/html were written as articles, a UTF-8 page with stray NULs was a not_html reject, an
     undeclared windows-1252 page came out as windows-1250 ('nińo')."""
     from newsclean.crawler.hostile import run_cases, table
-    results = run_cases(["binary-as-html", "control-character", "undeclared-cp1252"])
+    results = run_cases(["binary-as-html", "control-character", "undeclared-cp1252", "wrong-wide-charset"])
     assert all(r.held for r in results), table(results)
 
 

@@ -105,6 +105,23 @@ def undeclared_cp1252(ctx: Ctx) -> Outcome:
     return Outcome(held, f"'niño' came out as {word!r}; {run}")
 
 
+@case("wrong-wide-charset", bound=60)
+def wrong_wide_charset(ctx: Ctx) -> Outcome:
+    """A UTF-16 that cannot be right (UTF-8 bytes under a UTF-16 header or <meta>) gives way to
+    what the bytes show, and UTF-16 without a byte-order mark is read in the order its bytes show."""
+    page = _page("La tormenta llega a la costa", f"<p>{SPANISH * 3}</p>" * 3, head="")
+    meta = _page("La tormenta llega a la costa", f"<p>{SPANISH * 3}</p>" * 3, head='<meta charset="utf-16">')
+    run, urls = _serve_articles(ctx, {
+        "utf8-under-utf16-header": Reply(page.encode(), ctype="text/html; charset=utf-16"),
+        "utf8-under-utf16-meta": Reply(meta.encode(), ctype="text/html"),
+        "utf16le-without-bom": Reply(page.encode("utf-16-le"), ctype="text/html; charset=utf-16"),
+    })
+    got = _outcome(run, urls)
+    right = {r["url"] for r in run.records() if "niño español" in r["text"] and "“Es un año" in r["text"]}
+    held = run.tracebacks == 0 and right == set(urls.values())
+    return Outcome(held, f"{', '.join(f'{k} {v}' for k, v in got.items())}; {len(right)} of 3 read right; {run}")
+
+
 def unclosed_headings_page(n: int = 40) -> bytes:
     """About 85 KB: ``n`` <h1> never closed, so each holds the rest of the page."""
     parts = "".join(f"<h1>Storm update {i}<div>" + f"<span>{STORY}</span>" * 16 for i in range(n))
