@@ -51,9 +51,9 @@ GENERIC_ARTICLE = (
 class SiteConfigError(ValueError):
     """A site file is malformed; the message names the file and the field."""
 
-    def __init__(self, source: str, field_name: str, problem: str) -> None:
+    def __init__(self, source: str, field_name: str | None, problem: str) -> None:
         self.source, self.field_name, self.problem = source, field_name, problem
-        super().__init__(f"{source}: field '{field_name}': {problem}")
+        super().__init__(f"{source}: field '{field_name}': {problem}" if field_name else f"{source}: {problem}")
 
 
 class UnknownSiteError(KeyError):
@@ -344,8 +344,9 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
     """All sites of the registry directories, by name. Raises on the first bad file."""
     sites: dict[str, Site] = {}
     for d in dirs if dirs is not None else sites_dirs():
-        if not d.is_dir():
-            raise SiteConfigError(str(d), "(directory)", "no such directory")
+        if not d.is_dir():   # said as the variable that named it, not as a site file's field
+            named = f"{SITES_DIR_ENV} {d}" if dirs is None else str(d)
+            raise SiteConfigError(named, None, "a file, not a directory" if d.exists() else "no such directory")
         claimed: dict[str, Site] = {}
         _warn_other_files(d)
         for path in sorted(d.rglob("*.toml")):   # the catalog keeps a folder per country

@@ -122,6 +122,19 @@ def test_a_site_file_in_another_format_is_named_not_ignored_silently(tmp_path: P
     assert not caplog.records   # the shipped catalog holds site files only
 
 
+def test_a_sites_dir_that_is_not_one_is_said_as_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: "newsclean: error: /srv/sites: field '(directory)': no such directory", as if a
+    # site file had a field of that name
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(SiteConfigError) as missing:
+        load_registry()
+    assert str(missing.value) == f"NEWSCLEAN_SITES_DIR {tmp_path / 'nowhere'}: no such directory"
+    (tmp_path / "a-file").write_text("x\n")
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "a-file"))
+    with pytest.raises(SiteConfigError, match="a-file: a file, not a directory$"):
+        load_registry()
+
+
 def test_unknown_site_lists_known_ones() -> None:
     with pytest.raises(UnknownSiteError, match="known sites: .*pakistantoday"):
         get_site("nosuchsite")
