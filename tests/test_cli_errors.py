@@ -61,6 +61,26 @@ def test_an_input_that_does_not_exist(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part.jsonl"]
 
 
+_CTRL_C_WHILE_LOADING = """
+import importlib.abc, os, signal, sys
+class CtrlC(importlib.abc.MetaPathFinder):   # Ctrl-C as the command's modules load
+    def find_spec(self, name, path, target=None):
+        if name == "newsclean.output":
+            os.kill(os.getpid(), signal.SIGINT)
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["newsclean", "--version"]
+from newsclean.crawler.commands.cli import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_program_loads() -> None:
+    # before: a traceback through importlib (the imports of cli.py take 1-2 s on a busy machine,
+    # before run() catches Ctrl-C), and the process died of SIGINT
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_LOADING], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (130, "newsclean: interrupted\n", ""), proc.stderr[-2000:]
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -21,11 +21,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
 
-from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers
-from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
-from newsclean.output import StdoutError
-
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+try:
+    from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers
+    from newsclean.crawler.state.store import LONGEST_RETRY_WAIT
+    from newsclean.output import StdoutError
+except KeyboardInterrupt:
+    # Ctrl-C while the program loads (these imports take 1-2 s on a busy machine, before run()
+    # is there to catch it) was a traceback through importlib: said as run() says it.
+    if Path(sys.argv[0]).name not in ("newsclean", "cli.py"):   # imported by a program of its own
+        raise
+    print("newsclean: interrupted", file=sys.stderr)
+    raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 class UsageError(Exception):
