@@ -122,8 +122,9 @@ def _person_name(it: Any, by_id: dict[str, dict]) -> Any:
     return name
 
 
-def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
-    """Person names from an author value (string, object, @id reference, or list of them)."""
+def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool = False) -> list[str]:
+    """Person names from an author value (string, object, @id reference, or list of them);
+    ``declared``: a value the page declares (JSON-LD, a meta tag), not one it prints."""
     names: list[str] = []
     for it in _flat(value):
         name = _person_name(it, by_id or {})
@@ -133,7 +134,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None) -> list[str]:
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             name = _without_byline_noise(name)
             for part in _name_parts(name) if _many_names(name) else [name]:
-                part = _KUERZEL.sub("", _BYLINE_PREFIX.sub("", _LEAD_LABEL.sub("", part.strip())))
+                part = _KUERZEL.sub("", _without_by_word(_LEAD_LABEL.sub("", part.strip()), declared))
                 if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
                     continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
                 part = _without_role(part)
@@ -183,6 +184,26 @@ _AUTHOR_LABEL = rf"(?:{'|'.join(_AUTHOR_LABELS.values())})"
 #: Bussche"), not the German "by".
 _BYLINE_PREFIX = re.compile(rf"^(?!von\s+(?:der|den|dem|des|zu)\s)"
                             rf"(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
+
+
+def _family_name_opening(word: str, rest: str) -> bool:
+    """Whether the lead ``word`` before ``rest`` opens a family name rather than meaning "by": a
+    surname particle (``_BY_PARTICLES``) before a single word ("Di Stefano", "af Klint")."""
+    return word.lower() in _BY_PARTICLES and len(rest.split()) < 2
+
+
+def _without_by_word(part: str, declared: bool) -> str:
+    """``part`` without the byline's lead word (``_BYLINE_PREFIX``). The words that open family
+    names too (``_BY_PARTICLES``: "Di Maio Luigi", "di Stefano", "af Klint") stay in a declared
+    name, and in a printed one where a single word would be left: only a printed byline's lead
+    before a name ("Di Marco Rossi") is the word for "by"."""
+    m = _BYLINE_PREFIX.match(part)
+    if m is None:
+        return part
+    word = m.group().split()[0].rstrip(":")
+    if _family_name_opening(word, part[m.end():]) or declared and word.lower() in _BY_PARTICLES:
+        return part
+    return part[m.end():]
 #: Labels printed before a byline's names and no part of them, besides "written by"
 #: (``_WRITTEN_BY``) and the author labels (``_AUTHOR_LABELS``): "Written by:", "Veröffentlicht
 #: von", "Publié par", "Artikel von:", "Interview:", and an author box's link to the writer's
@@ -349,7 +370,6 @@ _CJK_ROLE = r"(?:(?:선임|수석)?기자|특파원|記者|特派員)"
 _ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
                         rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
-
 
 def _without_role(part: str) -> str:
     """``part`` without a job title after a name of two or more words ("AAA Travel Editor" stays),
@@ -532,7 +552,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         if name and ld_title and _title_key(name) != _title_key(ld_title):
             ld_name = name  # a second declared title of the article, when it says another thing
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-        md.authors = _names(article.get("author"), by_id)
+        md.authors = _names(article.get("author"), by_id, declared=True)
 
         if _iso(article.get("datePublished")):
             md.published, md.date_sources["published"] = _iso(article["datePublished"]), "json-ld"
@@ -575,9 +595,10 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     if not md.authors:
         # every <meta name="author"> tag: co-authors often get one each
         house = _house_keys(meta, article)
-        md.authors = (_names(_house_with_address(meta.get("author"), house)) or _names(meta.get("article:author"))
+        md.authors = (_names(_house_with_address(meta.get("author"), house), declared=True)
+                      or _names(meta.get("article:author"), declared=True)
                       or _labelled_author(meta)
-                      or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k))] if n), []))
+                      or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k), declared=True)] if n), []))
     if not md.authors:
         md.authors = _visible_authors(tree)
     else:
@@ -669,7 +690,7 @@ def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
         label = _first(meta, f"twitter:label{n}")
         label = label.casefold().rstrip(" :") if label else ""
         if label == "by" or label and _LEAD_LABEL.fullmatch(label + ":"):
-            return _names(meta.get(f"twitter:data{n}"))
+            return _names(meta.get(f"twitter:data{n}"), declared=True)
     return []
 
 
@@ -1272,12 +1293,12 @@ _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|�
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()}|(?i:{_WRITTEN}))\s*:?(?:\s|$)"
                           rf"|^\s*(?i:{_AUTHOR_LABEL})\s*(?::|$)"
                           r"|^\s*" + _ZH_BYLINE_LABEL)
-_BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?{_BY}|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s+(.+?)\s*"
+_BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?(?P<by>{_BY})|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s+(?P<name>.+?)\s*"
                           r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•⋅∙–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
 _LABEL_NODE = re.compile(rf"(?i)\s*(?:(?:{_BY_LEAD}\s+)?{_BY}|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s*")
 #: A Chinese byline: "(责编：Name、Name)", "作者：Name".
-_BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*([^()（）\d]+?)\s*(?:[)）]|$)")
+_BYLINE_TEXT_ZH = re.compile("^" + _ZH_BYLINE_LABEL + r"\s*(?P<name>[^()（）\d]+?)\s*(?:[)）]|$)")
 
 
 #: Lower-case words of a name longer than three letters: Italian particles ("della", "degli",
@@ -1366,7 +1387,9 @@ def _text_byline(tree: etree._Element) -> list[str]:
             texts.append((" ".join(" ".join(el.getparent().itertext()).split()), el.getparent()))   # "By" + "Jane Doe"
         for text, block in texts:
             m = (_BYLINE_TEXT.match(_before_date(text)) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
-            names = _names(m.group(1).rstrip(" ,;")) if m else []
+            if m and m.groupdict().get("by") and _family_name_opening(m["by"], m["name"]):
+                continue   # "Di Stefano", "af Klint": a family name, not "by" and a name
+            names = _names(m["name"].rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return _names_apart(block, names) if block is not None else names
     return []

@@ -1465,6 +1465,21 @@ def test_the_by_word_of_each_language_leads_a_byline() -> None:
     assert _md(_page(body=body)).authors == []
 
 
+def test_a_family_name_opening_with_a_by_word_stays_whole() -> None:
+    # the Italian "Di" and Danish "Af" open family names too: a declared name keeps them (a
+    # surname-first "Di Maio Luigi" became "Maio Luigi"), and so does a printed one where a single
+    # word would be left ("di Stefano" became "Stefano"); before two words a printed one means "by"
+    for name in ("Di Maio Luigi", "Di Stefano", "di Stefano", "af Klint", "Af Klint Hilma"):
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": name}}
+        assert _md(_page(ld=ld, body=f"<h1>Harbour bridge vote</h1><p>{name} writes.</p>")).authors == [name], name
+        assert _md(_page(head=f'<meta name="author" content="{name}">')).authors == [name], name
+    for name in ("Di Stefano", "di Stefano", "af Klint"):
+        assert _printed_authors(name) == [name], name
+        # as plain text without a by-word, the line is no byline at all (it read "Stefano")
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>{name} | 3 May 2024</p>")).authors == [], name
+    assert _printed_authors("Di Marco Rossi") == ["Marco Rossi"]
+
+
 def test_a_printed_byline_names_the_writer_where_the_declared_one_is_printed_nowhere() -> None:
     # a CMS account or a template's default declared as the author, in JSON-LD or a meta tag,
     # names someone the page never prints, while the page prints 'By <the writer>'
