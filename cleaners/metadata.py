@@ -133,16 +133,18 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
         name = _clean(unescape(name) if isinstance(name, str) and "&" in name else name)  # "O&#039;Neil"
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             name = _without_byline_noise(name)
+            named = False   # a name read from this value: a job title may follow it
             for part in _name_parts(name) if _many_names(name) else [name]:
                 part = _KUERZEL.sub("", _without_by_word(_LEAD_LABEL.sub("", part.strip()), declared))
-                if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part):
-                    continue  # "Written By", "Lead Reviewer": a byline's label or a role, no name
+                if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part) or named and _ROLE_TITLE.fullmatch(part):
+                    continue  # "Written By", "Lead Reviewer", "Opinion Columnist": a byline's label or a role, no name
                 part = _without_role(part)
                 if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 part = part.strip(_NAME_EDGE_PUNCT)
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
+                    named = True
     return names
 
 
@@ -370,6 +372,11 @@ _CJK_ROLE = r"(?:(?:선임|수석)?기자|특파원|記者|特派員)"
 _ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
                         rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
+#: A job title printed as a part of its own after a writer's name ("Jane Doe, Opinion Columnist",
+#: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word. Alone, such words
+#: may be a name ("Jane Writer") or a team's ("The Harbour editors").
+_ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}", re.I)
+
 
 def _without_role(part: str) -> str:
     """``part`` without a job title after a name of two or more words ("AAA Travel Editor" stays),

@@ -676,6 +676,20 @@ def test_job_title_printed_after_the_name_is_dropped() -> None:
         assert _md(_page(body=body)).authors == names, byline
 
 
+def test_job_title_after_a_printed_bylines_name_is_no_second_writer() -> None:
+    # the printed byline that replaces a declared writer printed nowhere returned the job title
+    # after a comma as a second writer ("Opinion Columnist"; "Chief Political" of "Chief Political
+    # Correspondent"); with the declared writer printed, or nothing declared, it is the same byline
+    ld = {"@type": "BlogPosting", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "Tom Okafor"}}
+    for role in ("Opinion Columnist", "Chief Political Correspondent", "Harbour Desk Senior Editor"):
+        body = f"<h1>Harbour bridge vote</h1><p>By Rosa Delacroix, {role}</p>"
+        assert _md(_page(ld=ld, body=body)).authors == ["Rosa Delacroix"], role
+        assert _md(_page(body=body)).authors == ["Rosa Delacroix"], role
+    # a second writer after the first stays
+    body = "<h1>Harbour bridge vote</h1><p>By Rosa Delacroix, Tom Okafor</p>"
+    assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+
+
 def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
     body = '<h1>Harbour bridge vote</h1><div class="byline"><span class="author-name">Rosa Delacroix</span></div>'
     for handle in ("rosa.delacroix", "editor_7"):
