@@ -536,12 +536,23 @@ def date_from_url(url: str | None) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
 
 
+#: Where a page declares its language on its root: ``lang``, else XHTML's ``xml:lang`` (named so by
+#: the HTML parser, in its namespace by the XML one).
+_LANG_ATTRIBUTES = ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang")
+
+
+def html_lang(tree: etree._Element) -> str | None:
+    """The language the page declares on its root element (``_LANG_ATTRIBUTES``): the one reader
+    of it, for the article's language and the day reader's months."""
+    root = tree.getroottree().getroot()
+    return _clean(next((v for v in map(root.get, _LANG_ATTRIBUTES) if v), None))
+
+
 def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     """Read title, authors, dates, description, section, tags, language and body evidence."""
     md = Metadata()
     ld_title = ld_name = None
-    root = tree.getroottree().getroot()
-    md.html_lang = _clean(root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
+    md.html_lang = html_lang(tree)
     meta = _meta(tree)
     md.og_type = _first(meta, "og:type")
 
@@ -566,7 +577,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
             if not _ISO_START.match(str(article["datePublished"]).strip()):
                 # written for display ("Jun 24, 2025"): a template's field, often another date than
                 # the post's (a build or an update); the day printed by the headline says which
-                shown = shown_day_near_headline(tree)
+                shown = shown_day_near_headline(tree, md.html_lang)
                 if shown and shown != md.published[:10]:
                     md.published, md.date_sources["published"] = shown, "shown"
         if _iso(article.get("dateModified")):
@@ -1660,12 +1671,13 @@ def _day_of(m: re.Match, lang: str = "") -> str | None:
         return None
 
 
-def shown_day_near_headline(tree: etree._Element) -> str | None:
+def shown_day_near_headline(tree: etree._Element, lang: str | None = None) -> str | None:
     """The first day the page prints next to its <h1> (from ``SHOWN_DAY_BEFORE`` characters of
     text before it to ``SHOWN_DAY_AFTER`` after its start), as ``YYYY-MM-DD``; None without a
     headline or a date there. What a reader sees as the article's date, where nothing declares
-    one: htmldate's pick among all the page's dates is often a related post's or a comment's."""
-    return _shown_day(tree)[0]
+    one: htmldate's pick among all the page's dates is often a related post's or a comment's.
+    ``lang``: the page's :func:`html_lang` (read here when not given)."""
+    return _shown_day(tree, lang if lang is not None else html_lang(tree))[0]
 
 
 #: A label that makes the printed day the last update's ("Last updated:", "Updated on", "Aktualisiert
@@ -1715,10 +1727,11 @@ _UPDATE_LABEL_AFTER = re.compile(r"\W{0,3}(?:更新|修正|수정|업데이트)(
 _UPDATE_LABEL_AFTER_CHARS = 15
 
 
-def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
+def _shown_day(tree: etree._Element, lang: str | None) -> tuple[str | None, bool]:
     """:func:`shown_day_near_headline`'s day, and whether the page prints it as the day it
     published on: under the headline's start (over it: a dateline, or the site header's "today")
-    and with no label of an update before or after it."""
+    and with no label of an update before or after it. ``lang``: the page's :func:`html_lang`,
+    which names the month of a word that is one month in one language and another in another."""
     body = tree.find(".//body")
     h1 = body.find(".//h1") if body is not None else None
     if h1 is None:
@@ -1754,8 +1767,7 @@ def _shown_day(tree: etree._Element) -> tuple[str | None, bool]:
     # the first date decides: "12/01/2025 ... 3 May" is not 3 May
     label = window[max(0, m.start() - _UPDATE_LABEL_CHARS):m.start()]
     published = not _UPDATE_LABEL.search(label) and not _labelled_after(window, m.end())
-    lang = (tree.getroottree().getroot().get("lang") or "").split("-")[0].lower()
-    return _day_of(m, lang), m.start() >= len(head) and published
+    return _day_of(m, (lang or "").split("-")[0].lower()), m.start() >= len(head) and published
 
 
 def _labelled_after(window: str, end: int) -> bool:
@@ -1808,13 +1820,13 @@ def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmld
         # declared one (a day apart: the same moment in another zone) and not the declared update
         # (the truth takes either there), is the day the page says it published on: the declared
         # field is a template's or an import's ("2013-03-11" on a post that prints March 20, 2023)
-        shown, as_published = _shown_day(tree)
+        shown, as_published = _shown_day(tree, md.html_lang)
         if (shown and as_published and _days_apart(md.published, shown) > 1
                 and (md.modified or "")[:10] != shown):
             md.published, md.date_sources["published"] = shown, "shown"
     if md.published:
         return
-    shown = shown_day_near_headline(tree)
+    shown = shown_day_near_headline(tree, md.html_lang)
     if shown:
         md.published, md.date_sources["published"] = shown, "shown"
         return

@@ -7,8 +7,10 @@ import re
 import lxml.html
 import pytest
 
+from newsclean.cleaners.core import clean_html
 from newsclean.cleaners.metadata import _MONTHS, shown_day_near_headline
 from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.types import Article
 
 
 def _shown(printed: str, lang: str = "") -> str | None:
@@ -95,3 +97,18 @@ def test_day_printed_by_the_headline_year_first_or_with_a_prefix_on_its_month() 
     # print: "2024 May 5" and "2024 dec 5" (an English table's line, "dec" is Hungarian too) are none
     for printed in ("2024 May 5", "2024 dec 5"):
         assert _shown(printed) is None, printed
+
+
+def test_the_day_reader_reads_the_language_an_xhtml_page_declares_in_xml_lang() -> None:
+    # the day reader read <html lang> itself, not the page's one declared language: an XHTML page
+    # declaring xml:lang="pl" got no day for "12 listopada 2024" (October or November)
+    para = "<p>Rada miasta głosowała nad planem mostu w porcie późnym wieczorem po długiej debacie radnych.</p>"
+    body = f'<h1>Głosowanie nad mostem</h1><div class="meta"><span>12 listopada 2024</span></div>{para * 8}'
+    for root in ('<html xml:lang="pl">', '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="pl">'):
+        art = clean_html(f"{root}<body>{body}</body></html>", "https://news.example.org/glosowanie")
+        assert isinstance(art, Article) and art.published == "2024-11-12", root
+        assert _shown_in(f"{root}<body>{body}</body></html>") == "2024-11-12", root
+
+
+def _shown_in(html: str) -> str | None:
+    return shown_day_near_headline(lxml.html.document_fromstring(html))
