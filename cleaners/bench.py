@@ -59,7 +59,8 @@ BOILERPLATE_LINE = re.compile(
 
 
 # -- metric (ported from scrapinghub/article-extraction-benchmark evaluate.py, MIT) -------------
-def _shingles(text: str, n: int = 4) -> Counter:
+def shingles(text: str, n: int = 4) -> Counter:
+    """The multiset of ``text``'s runs of ``n`` tokens (the scorer's, and the crawl bench's page match)."""
     tokens = _TOKEN_RE.findall(text or "")
     out = [tuple(tokens[i:i + n]) for i in range(0, max(1, len(tokens) - n + 1))]
     return Counter(s for s in out if s)
@@ -67,7 +68,7 @@ def _shingles(text: str, n: int = 4) -> Counter:
 
 def string_shingle_matching(true: str, pred: str, ngram_n: int = 4) -> tuple[float, float, float]:
     """Normalized (tp, fp, fn) of two texts' 4-token shingle multisets."""
-    t, p = _shingles(true, ngram_n), _shingles(pred, ngram_n)
+    t, p = shingles(true, ngram_n), shingles(pred, ngram_n)
     tp = fp = fn = 0.0
     for key in set(t) | set(p):
         tc, pc = t.get(key, 0), p.get(key, 0)
@@ -167,7 +168,8 @@ def _snippets(value: Any) -> tuple[str, ...]:
     return tuple(x for x in value if isinstance(x, str)) if isinstance(value, list) else ()
 
 
-def _words(text: str) -> str:
+def snippet_words(text: str) -> str:
+    """``text`` as WCXB's snippets are found in it: its words, lowercased, one space apart."""
     return " ".join(_TOKEN_RE.findall((text or "").lower()))
 
 
@@ -175,9 +177,9 @@ def snippet_counts(text: str, must: tuple[str, ...], must_not: tuple[str, ...]) 
     """Must-have snippets found, must-have snippets, and whether a must-not snippet appears (a
     leaky page), as WCXB counts them (``../shared/bench/wcxb_extra.py``: words, case and
     punctuation ignored)."""
-    words = _words(text)
-    want = [w for w in map(_words, must) if w]
-    return sum(w in words for w in want), len(want), any(w in words for w in map(_words, must_not) if w)
+    words = snippet_words(text)
+    want = [w for w in map(snippet_words, must) if w]
+    return sum(w in words for w in want), len(want), any(w in words for w in map(snippet_words, must_not) if w)
 
 
 def load_dataset(root: Path) -> list[Doc]:

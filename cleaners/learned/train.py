@@ -142,7 +142,7 @@ def leak_positions(pages: Sequence[tuple[PageFeatures, str, Sequence[str]]]) -> 
     another block lies between the snippet's line and that end of the body (what a scorer walking
     inward from the ends can reach without taking article text), else ``middle``; ``pages`` the
     leaky pages and ``edge_pages`` those whose every kept snippet is at an end."""
-    from newsclean.cleaners.bench import _words
+    from newsclean.cleaners.bench import snippet_words
 
     out = {"tail": 0, "head": 0, "middle": 0, "pages": 0, "edge_pages": 0}
     for page, truth, must_not in pages:
@@ -150,11 +150,11 @@ def leak_positions(pages: Sequence[tuple[PageFeatures, str, Sequence[str]]]) -> 
         words: list[str] = []
         for line in page.lines:
             starts.append(len(words))
-            words += _words(line).split()
+            words += snippet_words(line).split()
         body = " ".join(words)
         article = [not bad for bad in labels(page.lines, truth)]
         at_ends = []
-        for snippet in filter(None, map(_words, must_not)):
+        for snippet in filter(None, map(snippet_words, must_not)):
             i = body.find(snippet)   # as bench.snippet_counts finds it
             if i < 0:
                 continue

@@ -670,9 +670,9 @@ def served_truth(pages_dir: Path) -> ServedTruth | None:
 
 
 def _hashed_shingles(text: str) -> set[int]:
-    from newsclean.cleaners.bench import _shingles
+    from newsclean.cleaners.bench import shingles
 
-    return {hash(s) for s in _shingles(text)}
+    return {hash(s) for s in shingles(text)}
 
 
 def _html_key(html: str) -> bytes:
