@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> object:
     # The extractors (trafilatura, jusText, the language model's code: ~12 MB) load with the
-    # first use of clean_html/clean_text: a crawl's main process only names the types.
+    # first use of clean_html (clean_text needs none of them): a crawl's main process only names
+    # the types.
     if name == "clean_html":
         from newsclean.cleaners.core import clean_html as found
     elif name == "clean_text":

@@ -32,7 +32,6 @@ import re
 import signal
 import threading
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +47,7 @@ import trafilatura
 from trafilatura.settings import Extractor
 
 from newsclean.cleaners import blocks, dom, lines as line_rules
+from newsclean.cleaners.lines import normalize_lines
 from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
@@ -97,10 +97,6 @@ _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
-
-#: Runs of spaces to collapse: two or more, or one that is not a plain space (a plain space alone
-#: is left as it is: most matches were one, replaced by itself).
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 class _Timeout(BaseException):
@@ -851,13 +847,6 @@ def _words(text: str) -> str:
 
 def _contains(lines: list[str], text: str) -> bool:
     return _words(text) in _words("\n".join(lines))
-
-
-def normalize_lines(text: str) -> list[str]:
-    """NFC, collapsed spaces, one paragraph a line, no empty lines."""
-    # one substitution over the whole text: _WS holds no line break, so no run spans two lines
-    text = _WS.sub(" ", unicodedata.normalize("NFC", text))
-    return [line for line in map(str.strip, text.splitlines()) if line]
 
 
 #: UTF-8 that the page's own CMS read as cp1252 or Latin-1 ("â€™" for ’, "Ã©" for é, "Â " for a

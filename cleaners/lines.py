@@ -17,10 +17,23 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
 from newsclean.cleaners.vocabulary import ROLE_WORD
+
+#: Runs of spaces to collapse: two or more, or one that is not a plain space (a plain space alone
+#: is left as it is: most matches were one, replaced by itself).
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def normalize_lines(text: str) -> list[str]:
+    """NFC, collapsed spaces, one paragraph a line, no empty lines."""
+    # one substitution over the whole text: _WS holds no line break, so no run spans two lines
+    text = _WS.sub(" ", unicodedata.normalize("NFC", text))
+    return [line for line in map(str.strip, text.splitlines()) if line]
+
 
 #: "Read more" / "Read also" labels in the languages of the news the crawler meets.
 READ_MORE = (r"czytaj\s+(?:więcej|też|także|również)|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|"

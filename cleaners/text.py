@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsclean.cleaners import lines as line_rules
-from newsclean.cleaners.core import normalize_lines
+from newsclean.cleaners.lines import normalize_lines
 from newsclean.cleaners.types import SiteRules
 
 if TYPE_CHECKING:

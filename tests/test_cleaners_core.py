@@ -306,3 +306,12 @@ def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() ->
 
     assert filled(story).split("\n") == [lines[0], notes[0], lines[1], lines[2], notes[1], lines[3]]
     assert filled(story + repeat).split("\n") == [lines[0], lines[1], lines[2], notes[1], lines[3]]
+
+
+def test_clean_text_loads_no_extractor() -> None:
+    # text already extracted needs the line rules only: clean_text imported the HTML pipeline
+    # (trafilatura, jusText, lxml.html) for its one line splitter
+    from .conftest import modules_imported
+
+    code = "from newsclean.cleaners import clean_text\nassert clean_text('Harbour vote\\n\\nThe council met.')"
+    assert modules_imported(code, ("trafilatura", "justext", "newsclean.cleaners.core")) == []
