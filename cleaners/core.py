@@ -53,6 +53,7 @@ from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
+from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
 if TYPE_CHECKING:
     from newsclean.cleaners.learned.templates import SiteTemplates
@@ -625,7 +626,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
         if el.tag in dom.SUBHEADINGS:
             title = " ".join(dom.text_of(el).split())
-            if title and last is not None and _words(title) not in where and not line_rules.is_boilerplate_heading(title):
+            if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
                 pending.append((title, el.getparent(), _title_block(el)))
             continue
         span = _lines_of(_words(dom.text_of(el)), keys, where, last)

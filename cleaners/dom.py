@@ -14,7 +14,7 @@ from typing import NamedTuple
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
 
-from newsclean.cleaners.lines import fold_case, is_boilerplate_heading
+from newsclean.cleaners.vocabulary import fold_case, is_boilerplate_heading
 
 #: class/id tokens of widget containers that never hold the article body (regex fragments).
 WIDGET_WORDS = (

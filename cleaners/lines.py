@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
-from newsclean.cleaners.vocabulary import ROLE_WORD
+from newsclean.cleaners.vocabulary import ROLE_WORD, fold_case, is_boilerplate_heading
 
 #: Runs of spaces to collapse: two or more, or one that is not a plain space (a plain space alone
 #: is left as it is: most matches were one, replaced by itself).
@@ -122,35 +122,6 @@ def _promo_split() -> tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], re.Pat
     return opening, scanning, any_word
 
 
-#: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
-#: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").
-_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
-
-
-def fold_case(s: str) -> str:
-    """``s`` lowercased so that a word of ASCII letters that an re.I pattern finds in ``s`` is
-    found in it by ``in``: the cheap test before such a pattern."""
-    if s.isascii() or not ("\u0130" in s or "\u0131" in s or "\u017f" in s):
-        return s.lower()   # three searches in C; translate looks each character up in a dict
-    return s.translate(_CASE_FOLD).lower()
-
-#: Headings after which the rest of the text is boilerplate (teasers, related lists).
-TRAILING_HEADING = re.compile(
-    r"""^\W*(?:must\s+read|related(?:\s+(?:articles?|posts?|stories|news|content|coverage|topics))?|
-        more\s+(?:stories|news|articles|from\s+.{1,60}|on\s+this\s+topic|in\s+.{1,40})|
-        recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?|you\s+may\s+also\s+like|
-        you\s+might\s+also\s+like|trending(?:\s+now)?|most\s+(?:read|popular|viewed|shared)|
-        latest\s+(?:news|stories|posts)|popular\s+(?:posts|stories|now)|read\s+next|what\s+to\s+read\s+next|
-        also\s+read|read\s+more(?:\s+from\s+.{1,60})?|(?:today[’']?s\s+|other\s+(?:.{1,40}\s+)?)?top\s+stories|editor'?s\s+picks?|related\s+reading|
-        leave\s+a\s+(?:reply|comment)|comments?|share\s+this(?:\s+article)?|
-        ähnliche(?:\s+artikel)?|meistgelesen|das\s+könnte\s+sie\s+(?:auch\s+)?interessieren|
-        sur\s+le\s+même\s+sujet|(?:noticias|notas)\s+relacionadas|contenido\s+relacionado|(?:te|le)\s+puede\s+interesar|
-        articoli\s+correlati|schon\s+gelesen|lust\s+auf\s+mehr|weitere\s+artikel(?:\s+zum\s+thema)?|kommentierte\s+artikel|
-        meist[-\s]?(?:diskutiert|kommentiert)|keine\s+kommentare|view\s+comments|
-        関連(?:記事|キーワード|ニュース)|おすすめ(?:情報|記事)?|相关(?:新闻|阅读)|관련\s*기사)\W*$""",
-    re.I | re.X,
-)
-
 #: A line that reads like an article paragraph (long, ends like a sentence). Not dom.SENTENCE_END,
 #: which reads whole paragraphs and counts a closing French quote: here a short line ending in
 #: "»" is a link's label or a breadcrumb ("Mehr »", "Home » Politik"), popped as a kicker.
@@ -167,12 +138,6 @@ def is_promo_line(line: str) -> bool:
     if any_word.search(low) is None:
         return False
     return any(any(w in low for w in words) and regex.match(s) for words, regex in scanning)
-
-
-def is_boilerplate_heading(line: str) -> bool:
-    """Whether a line is a heading that opens a trailing boilerplate region."""
-    s = line.strip()
-    return len(s) <= 80 and bool(TRAILING_HEADING.match(s))
 
 
 #: News agencies, by the names their credit lines use (data: one entry per agency; all-caps

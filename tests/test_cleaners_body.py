@@ -192,7 +192,8 @@ def test_page_headline_in_body_is_not_repeated() -> None:
 
 
 def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
-    from newsclean.cleaners.lines import apply_line_rules, is_boilerplate_heading
+    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
     promos = ["Czytaj więcej", "FUNDA OLUNYE UDABA LAPHA | Amaphoyisa abopha abasolwa", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
               "Get more stories like this by signing up to our free weekly newsletter",
@@ -304,7 +305,7 @@ def test_a_folded_pattern_finds_in_the_folded_name_what_the_pattern_finds_in_the
     import re
 
     from newsclean.cleaners import dom
-    from newsclean.cleaners.lines import fold_case
+    from newsclean.cleaners.vocabulary import fold_case
     for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, dom._TITLE_CLASS, dom._HOVER_CLASS):
         assert bool(dom._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
     with pytest.raises(ValueError):
@@ -378,7 +379,8 @@ def test_short_article_the_pruning_kept_is_not_replaced_by_the_unpruned_page() -
 
 
 def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -> None:
-    from newsclean.cleaners.lines import apply_line_rules, is_boilerplate_heading
+    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
     promos = ["Lea más: El faro vuelve a encenderse en el puerto", "VEA TAMBIÉN: Los pescadores celebran",
               "Auch lesen: Der Leuchtturm im Wandel der Zeit", "Lesedauer: 4 Minuten", "6 min read", "Embed",
