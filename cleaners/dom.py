@@ -230,16 +230,17 @@ def link_text_len(el: etree._Element) -> int:
     return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
-def drop_keeping_tail(el: etree._Element, *, blank_tail: bool = False) -> int:
-    """Remove an element, keeping its tail text; return its text length. A root (no parent) stays.
+def drop_keeping_tail(el: etree._Element, *, blank_tail: bool = False) -> bool:
+    """Remove an element, keeping its tail text; whether it was removed (a root, with no parent,
+    stays). Its text is not measured here: the template learner's pruning knows it already, the
+    DOM pruning measures it (:func:`_drop_counted`).
 
     A tail of whitespace alone is kept only with ``blank_tail`` (the template learner's pruning,
     as lxml's ``drop_tree``). The DOM pruning drops it, which can join the words on either side;
     keeping it there moved two wcxb-dev pages, one by -.07 F1 (docs/quality.md, tried and dropped)."""
     parent = el.getparent()
     if parent is None:
-        return 0
-    n = text_len(el)
+        return False
     if el.tail and (blank_tail or el.tail.strip()):
         prev = el.getprevious()
         if prev is not None:
@@ -247,7 +248,13 @@ def drop_keeping_tail(el: etree._Element, *, blank_tail: bool = False) -> int:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
-    return n
+    return True
+
+
+def _drop_counted(el: etree._Element) -> int:
+    """:func:`drop_keeping_tail` for the DOM pruning, which counts what it removes: the text
+    length of ``el`` (0 for a root, which stays)."""
+    return text_len(el) if drop_keeping_tail(el) else 0
 
 
 def _is_body_like(el: etree._Element) -> bool:
@@ -274,7 +281,7 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
             continue
         for el in found:
             if el.tag not in ("html", "body"):
-                removed += drop_keeping_tail(el)
+                removed += _drop_counted(el)
     for xp in xpaths:
         try:
             found = tree.xpath(xp)
@@ -282,7 +289,7 @@ def drop_site_rules(tree: etree._Element, selectors: tuple[str, ...], xpaths: tu
             continue
         for el in found:
             if isinstance(el, etree._Element) and el.tag not in ("html", "body"):
-                removed += drop_keeping_tail(el)
+                removed += _drop_counted(el)
     return removed
 
 
@@ -566,7 +573,7 @@ def drop_topmost(victims: list[etree._Element]) -> int:
     for el in victims:
         if any(a in chosen for a in el.iterancestors()):
             continue
-        removed += drop_keeping_tail(el)
+        removed += _drop_counted(el)
     return removed
 
 

@@ -37,7 +37,7 @@ def _text(html: str) -> str:
     return result.text
 
 
-def test_drop_keeping_tail_keeps_a_blank_tail_only_when_asked() -> None:
+def test_drop_keeping_tail_keeps_a_blank_tail_only_when_asked(monkeypatch) -> None:
     # the DOM pruning drops a tail of whitespace alone (keeping it cost a check page, docs/quality.md);
     # the template learner's pruning keeps it, as lxml's drop_tree does: one function, both ways
     from lxml import html as lh
@@ -45,8 +45,14 @@ def test_drop_keeping_tail_keeps_a_blank_tail_only_when_asked() -> None:
     from newsclean.cleaners import dom
     for blank_tail, expected in ((False, "Harbourplanned"), (True, "Harbour planned")):
         p = lh.fromstring("<p>Harbour<span>Advertisement</span> <em>planned</em></p>")
-        assert dom.drop_keeping_tail(p.find("span"), blank_tail=blank_tail) == len("Advertisement")
+        assert dom.drop_keeping_tail(p.find("span"), blank_tail=blank_tail)
         assert p.text_content() == expected
+    # the DOM pruning counts what it drops; the template learner's (it knows the count) measures nothing
+    p = lh.fromstring("<p>Harbour<span>Advertisement</span> <em>planned</em></p>")
+    assert dom.drop_topmost([p.find("span")]) == len("Advertisement")
+    monkeypatch.setattr(dom, "text_len", lambda el: pytest.fail("measured"))
+    assert dom.drop_keeping_tail(p.find("em"), blank_tail=True) and p.text_content() == "Harbour"
+    assert not dom.drop_keeping_tail(p.getroottree().getroot())   # a root stays
 
 
 def test_paragraphs_marked_paywall_are_article_text() -> None:
