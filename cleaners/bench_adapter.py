@@ -1,12 +1,6 @@
-"""``score.py`` plug-in: ``py:cleaners.bench_adapter:extract`` returns newsclean's body text."""
+"""The path ``score.py`` runs name the plug-in by (``py:newsclean.cleaners.bench_adapter:extract``,
+in ../shared/bench's README and the workplace's scripts): :mod:`newsclean.cleaners.bench.adapter`."""
 
-from __future__ import annotations
+from newsclean.cleaners.bench.adapter import extract
 
-from newsclean.cleaners.core import clean_html
-from newsclean.cleaners.types import Article
-
-
-def extract(html: str, url: str | None = None) -> str:
-    """The cleaned body of one page, or ``""`` when the page is rejected."""
-    result = clean_html(html, url)
-    return result.text if isinstance(result, Article) else ""
+__all__ = ["extract"]

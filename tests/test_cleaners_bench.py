@@ -72,6 +72,15 @@ def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
     assert extract((FIXTURES / "tagdiv_sidebar.html").read_text("utf-8"), None).startswith("Citrus")
 
 
+def test_the_bench_is_a_package_run_with_python_m_and_its_plugin_keeps_its_path() -> None:
+    # score.py runs name the plug-in py:newsclean.cleaners.bench_adapter:extract (../shared/bench)
+    from newsclean.cleaners.bench.adapter import extract as in_package
+
+    assert extract is in_package
+    done = subprocess.run([sys.executable, "-m", "newsclean.cleaners.bench", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "Benchmark newsclean beside plain trafilatura" in done.stdout, done.stderr[-2000:]
+
+
 def test_site_split_is_fixed_across_processes_and_hash_seeds() -> None:
     # Python's own hash() of a str changes with PYTHONHASHSEED: a split built on it would move
     # sites between the halves from one run to the next.
@@ -87,7 +96,7 @@ def test_site_split_is_fixed_across_processes_and_hash_seeds() -> None:
 
 
 def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
-    from newsclean.cleaners.bench import _norm_authors, _norm_title
+    from newsclean.cleaners.bench.scoring import _norm_authors, _norm_title
     # NFC, whitespace runs and invisible characters do not count ...
     assert _norm_title("Ein  bisschen Fort\u00adschritt\u200b") == _norm_title("Ein bisschen Fortschritt")
     assert _norm_title("Caf\u0065\u0301 owners\u00a0protest") == _norm_title("Caf\u00e9 owners protest")
@@ -97,8 +106,8 @@ def test_metadata_exactness_normalizes_only_invisible_differences() -> None:
     assert _norm_title("Swift\u2019s album") != _norm_title("Swift's album")
     assert _norm_authors(["Tom Okafor"]) != _norm_authors(["Tom Okafor", "Ada Lindqvist"])
     # an author given with a credential is compared as the truth's one string is split
-    from newsclean.cleaners.bench import _AUTHOR_SEP
-    assert _norm_authors(["Ada Lindqvist, MD"]) == _norm_authors(_AUTHOR_SEP.split("Ada Lindqvist, MD"))
+    from newsclean.cleaners.bench.datasets import AUTHOR_SEP
+    assert _norm_authors(["Ada Lindqvist, MD"]) == _norm_authors(AUTHOR_SEP.split("Ada Lindqvist, MD"))
     assert _norm_authors(["Ada Lindqvist, MD"]) != _norm_authors(["Ada Lindqvist"])
 
 

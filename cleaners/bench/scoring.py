@@ -1,44 +1,13 @@
-"""Benchmark newsclean beside plain trafilatura on an annotated dataset, with the same metric as
-the Scrapinghub article-extraction benchmark.
-
-    python -m newsclean.cleaners.bench DATASET [DATASET ...] [--limit N] [--extractor newsclean --extractor trafilatura]
-                                     [--boilerplate-report] [--metadata-report] [--folds K] [--cpu-rounds R]
-                                     [--metadata-out FILE] [--metadata-against FILE]
-
-Generalization: every page belongs to a site (its publisher, or its URL's host), and every site
-to one of two fixed halves by a hash of its name: ``dev`` (read page by page, write changes
-from it) and ``check`` (never read page by page; only its figures are looked at). Each row is
-printed for all pages and for each half, with the gap; ``--folds K`` also scores K site-grouped
-folds (no site in two folds) and prints the spread of the lead over trafilatura across them.
-A change that only helps the pages it was written for shows as a dev lead the check half lacks.
-
-Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``) and Fundus
-(``<cc>/<Publisher>_<date>.html.gz`` + ``<cc>/<Publisher>.json`` + ``<cc>/meta.info``).
-
-The metric (``string_shingle_matching`` and the mean-of-documents P/R/F1) is ported from
-scrapinghub/article-extraction-benchmark ``evaluate.py`` (MIT licence): text is tokenized as
-``\\w+`` runs and compared as multisets of 4-token shingles; per-document precision and recall
-are averaged; F1 is computed from the two means.
-
-``--cpu-rounds R`` measures speed instead of quality: every page is given to each extractor in
-turn (the order rotating from page to page and round to round), ``R`` rounds in one process;
-a page's CPU time (``time.thread_time``, see :func:`cpu_clock`) is its median over the rounds, and each extractor's
-total is set against the others' on the same pages; what was loaded before the timed rounds is
-frozen out of the garbage collector's reach during them, as in the crawl's cleaning workers.
-Interleaving keeps the machine's load and the caches alike for all of them, which timing one
-extractor's whole pass after another's does not on a busy machine.
-"""
+"""Scoring the extractors on the datasets, the report and the command line of
+``python -m newsclean.cleaners.bench`` (the package's docstring says what it measures)."""
 
 from __future__ import annotations
 
 import argparse
 import gc
-import gzip
-import hashlib
 import json
 import re
 import statistics
-import sys
 import time
 import unicodedata
 from collections import Counter
@@ -47,194 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+from newsclean.cleaners.bench.datasets import AUTHOR_SEP, Doc, load_dataset, site_fold, site_half
+from newsclean.cleaners.bench.metric import boilerplate_lines, metrics_from_tp_fp_fns, string_shingle_matching
 
-#: Boilerplate lines counted by ``--boilerplate-report`` (a whole line that starts like one).
-BOILERPLATE_LINE = re.compile(
-    r"(?im)^\s*(must read|also read|read more|related( articles| posts)?:?|e-?paper\S*|epaper_\S+|"
-    r"sign up|subscribe|newsletter|advertisement|follow us|click here|share (this|on)|"
-    r"all rights reserved|copyright\b|the post .* appeared first on).*$")
-
-
-# -- metric (ported from scrapinghub/article-extraction-benchmark evaluate.py, MIT) -------------
-def shingles(text: str, n: int = 4) -> Counter:
-    """The multiset of ``text``'s runs of ``n`` tokens (the scorer's, and the crawl bench's page match)."""
-    tokens = _TOKEN_RE.findall(text or "")
-    out = [tuple(tokens[i:i + n]) for i in range(0, max(1, len(tokens) - n + 1))]
-    return Counter(s for s in out if s)
-
-
-def string_shingle_matching(true: str, pred: str, ngram_n: int = 4) -> tuple[float, float, float]:
-    """Normalized (tp, fp, fn) of two texts' 4-token shingle multisets."""
-    t, p = shingles(true, ngram_n), shingles(pred, ngram_n)
-    tp = fp = fn = 0.0
-    for key in set(t) | set(p):
-        tc, pc = t.get(key, 0), p.get(key, 0)
-        tp += min(tc, pc)
-        fp += max(0, pc - tc)
-        fn += max(0, tc - pc)
-    s = tp + fp + fn
-    return (tp / s, fp / s, fn / s) if s > 0 else (tp, fp, fn)
-
-
-def precision_score(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    if tp == fp == 0:
-        return 0.0
-    return tp / (tp + fp)
-
-
-def recall_score(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    if tp == fn == 0:
-        return 0.0
-    return tp / (tp + fn)
-
-
-def metrics_from_tp_fp_fns(rows: list[tuple[float, float, float]]) -> dict[str, float]:
-    """Mean precision and recall over documents, F1 of the two means."""
-    p = statistics.mean([precision_score(*r) for r in rows if r[0] + r[1] > 0] or [0.0])
-    r = statistics.mean([recall_score(*x) for x in rows if x[0] + x[2] > 0] or [0.0])
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-
-
-def shingle_prf(truth: str, pred: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of one document."""
-    tp, fp, fn = string_shingle_matching(truth, pred)
-    p, r = precision_score(tp, fp, fn), recall_score(tp, fp, fn)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def boilerplate_lines(text: str, truth: str = "") -> list[str]:
-    """Boilerplate-looking lines of ``text`` that the truth does not contain."""
-    tl = truth.lower()
-    return [m.group(0).strip() for m in BOILERPLATE_LINE.finditer(text or "")
-            if m.group(0).strip().lower()[:40] not in tl]
-
-
-# -- datasets -------------------------------------------------------------------------------------
-@dataclass
-class Doc:
-    """One annotated page."""
-
-    id: str
-    html: str
-    url: str | None
-    truth: str
-    expected: dict[str, Any] = field(default_factory=dict)  # title, authors, publishing_date (Fundus, WCXB)
-    site: str = ""                                           # publisher, or the URL's host
-    must: tuple[str, ...] = ()                               # snippets that must appear (WCXB "with")
-    must_not: tuple[str, ...] = ()                           # boilerplate that must not (WCXB "without")
-
-    @property
-    def half(self) -> str:
-        return site_half(self.site)
-
-
-#: How WCXB's one author string lists several ("A, B, and C"); a credential after a comma
-#: ("Jane Doe, MD") counts as a name of its own, alike for every extractor.
-_AUTHOR_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-
-
-def site_key(url: str | None) -> str:
-    """A page's site for the split: its URL's host without ``www.``."""
-    host = urlsplit(url or "").hostname or ""
-    return host.removeprefix("www.")
-
-
-def site_half(site: str) -> str:
-    """``dev`` or ``check``: fixed by a hash of the site's name, the same on every machine and run."""
-    return "check" if hashlib.sha256(site.encode("utf-8")).digest()[0] & 1 else "dev"
-
-
-def site_fold(site: str, folds: int) -> int:
-    """Which of ``folds`` site-grouped folds a site is in (independent of its half)."""
-    return int.from_bytes(hashlib.sha256(b"fold:" + site.encode("utf-8")).digest()[:4], "big") % folds
-
-
-def _fundus_body(body: dict[str, Any]) -> str:
-    parts = list(body.get("summary") or [])
-    for sec in body.get("sections") or []:
-        parts.extend(sec.get("headline") or [])
-        parts.extend(sec.get("paragraphs") or [])
-    return "\n\n".join(parts)
-
-
-def _snippets(value: Any) -> tuple[str, ...]:
-    return tuple(x for x in value if isinstance(x, str)) if isinstance(value, list) else ()
-
-
-def snippet_words(text: str) -> str:
-    """``text`` as WCXB's snippets are found in it: its words, lowercased, one space apart."""
-    return " ".join(_TOKEN_RE.findall((text or "").lower()))
-
-
-def snippet_counts(text: str, must: tuple[str, ...], must_not: tuple[str, ...]) -> tuple[int, int, bool]:
-    """Must-have snippets found, must-have snippets, and whether a must-not snippet appears (a
-    leaky page), as WCXB counts them (``../shared/bench/wcxb_extra.py``: words, case and
-    punctuation ignored)."""
-    words = snippet_words(text)
-    want = [w for w in map(snippet_words, must) if w]
-    return sum(w in words for w in want), len(want), any(w in words for w in map(snippet_words, must_not) if w)
-
-
-def load_dataset(root: Path) -> list[Doc]:
-    """Docs of a Scrapinghub- or Fundus-layout dataset, in a stable order."""
-    if (root / "ground-truth.json").exists():
-        gt = json.loads((root / "ground-truth.json").read_text("utf-8"))
-        if not isinstance(gt, dict) or not all(isinstance(row, dict) for row in gt.values()):
-            raise ValueError("ground-truth.json is not an object of pages, each an object (id -> {articleBody, url, ...})")
-        docs = []
-        for key in sorted(gt):
-            path = root / "html" / f"{key}.html.gz"
-            html = gzip.open(path, "rt", encoding="utf-8").read() if path.exists() else \
-                (root / "html" / f"{key}.html").read_text("utf-8")
-            row = gt[key]
-            expected = {}
-            if row.get("title") or row.get("publish_date") or row.get("author"):  # WCXB carries metadata
-                author = row.get("author")
-                expected = {"title": row.get("title"), "publishing_date": row.get("publish_date"),
-                            "authors": _AUTHOR_SEP.split(author) if isinstance(author, str) and author
-                            else (author or None)}
-            docs.append(Doc(key, html, row.get("url"), row.get("articleBody") or "", expected,
-                            row.get("domain") or site_key(row.get("url")),
-                            _snippets(row.get("with")), _snippets(row.get("without"))))
-        return docs
-    vmap_path = root / "_version_map.json"
-    vmap = json.loads(vmap_path.read_text("utf-8")) if vmap_path.exists() else {}
-    docs = []
-    for group in sorted(p for p in root.iterdir() if p.is_dir() and (p / "meta.info").exists()):
-        meta = json.loads((group / "meta.info").read_text("utf-8"))
-        by_pub: dict[str, list[Path]] = {}
-        for path in group.glob("*.html.gz"):
-            by_pub.setdefault(path.name.rsplit(".html.gz")[0].split("_", 1)[0], []).append(path)
-        for pub, paths in sorted(by_pub.items()):
-            exp_path = group / f"{pub}.json"
-            if not exp_path.exists():
-                continue
-            expect = json.loads(exp_path.read_text("utf-8"))
-            paths.sort(key=lambda p: meta[p.name]["crawl_date"])
-            vkey = lambda n: [int(x) for x in re.findall(r"\d+", n)]  # noqa: E731
-            fallback = dict(zip([p.name for p in paths], sorted(expect, key=vkey)))
-            for path in paths:
-                rel = str(path.relative_to(root))
-                version = vmap.get(rel, {}).get("version") or fallback.get(path.name)
-                if version not in expect or "body" not in expect[version]:
-                    continue
-                exp = expect[version]
-                html = gzip.decompress(path.read_bytes()).decode("utf-8")
-                docs.append(Doc(rel, html, meta[path.name]["url"], _fundus_body(exp["body"]),
-                                {k: exp.get(k) for k in ("title", "authors", "publishing_date")}, pub))
-    if not docs:
-        raise SystemExit(f"{root}: neither a Scrapinghub nor a Fundus layout")
-    return docs
-
-
-# -- extractors -----------------------------------------------------------------------------------
 def _newsclean() -> Callable[[str, str | None], Any]:
     from newsclean.cleaners.core import clean_html
     return clean_html
@@ -285,7 +70,7 @@ def _norm_title(s: str | None) -> str:
 def _norm_authors(a: list[str] | None) -> list[str]:
     # both sides split as WCXB's one author string is: an extractor's "Jane Doe, MD" (one entry,
     # the credential kept with the name) is the truth's "Jane Doe, MD" read as two
-    return sorted(_norm_title(x) for name in (a or []) for x in _AUTHOR_SEP.split(name) if x.strip())
+    return sorted(_norm_title(x) for name in (a or []) for x in AUTHOR_SEP.split(name) if x.strip())
 
 
 @dataclass(eq=False)
@@ -596,7 +381,9 @@ def cpu_report(times: dict[str, list[float]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.bench", description=__doc__.split("\n\n")[0])
+    import newsclean.cleaners.bench as package   # its docstring is the command's help
+
+    ap = argparse.ArgumentParser(prog="python -m newsclean.cleaners.bench", description=package.__doc__.split("\n\n")[0])
     ap.add_argument("dataset", type=Path, nargs="+")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--extractor", action="append", choices=sorted(EXTRACTORS))
@@ -671,7 +458,3 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             ap.error(f"{args.metadata_out}: cannot write the metadata file: {exc}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
