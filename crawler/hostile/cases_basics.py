@@ -9,37 +9,43 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, Run, article_html, case, crawl_args
+from newsclean.crawler.hostile import XML, Answer, Ctx, Outcome, Raw, Reply, Run, article_html, case, crawl_args
+
+
+def _crawl_listed(ctx: Ctx, pages: dict[str, Answer], settings: dict[str, Any] | None = None) -> Run:
+    """A crawl of a local site that serves ``pages`` (path: answer) and lists them all in its sitemap."""
+    s = ctx.serve()
+    for path, answer in pages.items():
+        s.page(path, answer)
+    return ctx.crawl(s.sitemap(s.url(path) for path in pages), settings=settings)
+
+
+def _failed_and_written(run: Run, failed: int, written: int) -> Outcome:
+    """Held where the crawl ended by itself, without a traceback, with ``failed`` article fetches
+    counted as failures and ``written`` records."""
+    n_failed, n_written = run.count("newsclean/fetch/failed/article"), len(run.records())
+    held = not run.timed_out and run.tracebacks == 0 and n_failed == failed and n_written == written
+    return Outcome(held, f"{n_failed} failed, {n_written} written, {run.tracebacks} tracebacks, {run}")
 
 
 @case("http-500-503", bound=60)
 def http_errors(ctx: Ctx) -> Outcome:
     """Articles answering 500 and 503 are counted failures; the good one is written."""
-    s = ctx.serve()
-    s.page("/a/good-article-one-here/", article_html(1))
-    s.page("/a/broken-article-two-here/", Reply(b"oops", status=500, ctype="text/plain"))
-    s.page("/a/busy-article-three-here/", Reply(b"busy", status=503, ctype="text/plain",
-                                                headers={"Retry-After": "1"}))
-    sitemap = s.sitemap(s.url(f"/a/{p}/") for p in
-                        ("good-article-one-here", "broken-article-two-here", "busy-article-three-here"))
-    run = ctx.crawl(sitemap)
-    written, failed = len(run.records()), run.count("newsclean/fetch/failed/article")
-    held = not run.timed_out and run.tracebacks == 0 and written == 1 and failed == 2
-    return Outcome(held, f"{written} written, {failed} failed, {run.tracebacks} tracebacks, {run}")
+    run = _crawl_listed(ctx, {
+        "/a/good-article-one-here/": article_html(1),
+        "/a/broken-article-two-here/": Reply(b"oops", status=500, ctype="text/plain"),
+        "/a/busy-article-three-here/": Reply(b"busy", status=503, ctype="text/plain", headers={"Retry-After": "1"})})
+    return _failed_and_written(run, failed=2, written=1)
 
 
 @case("silent-server", bound=60)
 def silent_server(ctx: Ctx) -> Outcome:
     """An article whose server accepts and never answers costs DOWNLOAD_TIMEOUT, then a counted failure."""
-    s = ctx.serve()
-    s.page("/a/quiet-article-never-answers/", Raw(lambda h: time.sleep(40)))
-    s.page("/a/good-article-one-here/", article_html(2))
-    sitemap = s.sitemap([s.url("/a/quiet-article-never-answers/"), s.url("/a/good-article-one-here/")])
-    run = ctx.crawl(sitemap, settings={"DOWNLOAD_TIMEOUT": 3})
-    failed = run.count("newsclean/fetch/failed/article")
-    held = not run.timed_out and run.tracebacks == 0 and failed == 1 and len(run.records()) == 1
-    return Outcome(held, f"{failed} timed out, {len(run.records())} written, {run}")
+    run = _crawl_listed(ctx, {"/a/quiet-article-never-answers/": Raw(lambda h: time.sleep(40)),
+                              "/a/good-article-one-here/": article_html(2)}, settings={"DOWNLOAD_TIMEOUT": 3})
+    return _failed_and_written(run, failed=1, written=1)
 
 
 def _truncated(h: object) -> None:
@@ -52,13 +58,7 @@ def _truncated(h: object) -> None:
 @case("truncated-body", bound=60)
 def truncated_body(ctx: Ctx) -> Outcome:
     """A body cut short of its Content-Length is a counted failure, not a torn record."""
-    s = ctx.serve()
-    s.page("/a/cut-short-article-here/", Raw(_truncated))
-    sitemap = s.sitemap([s.url("/a/cut-short-article-here/")])
-    run = ctx.crawl(sitemap)
-    failed = run.count("newsclean/fetch/failed/article")
-    held = not run.timed_out and run.tracebacks == 0 and failed == 1 and not run.records()
-    return Outcome(held, f"{failed} failed, {len(run.records())} written, {run}")
+    return _failed_and_written(_crawl_listed(ctx, {"/a/cut-short-article-here/": Raw(_truncated)}), failed=1, written=0)
 
 
 @case("redirect-loop", bound=60)
@@ -168,10 +168,7 @@ def _stream_50mb(h: object) -> None:
 @case("fifty-mb-page", bound=90)
 def fifty_mb_page(ctx: Ctx) -> Outcome:
     """A 50 MB article page without Content-Length is cut at DOWNLOAD_MAXSIZE: a too_large reject."""
-    s = ctx.serve()
-    s.page("/a/endless-story-of-the-day/", Raw(_stream_50mb))
-    sitemap = s.sitemap([s.url("/a/endless-story-of-the-day/")])
-    run = ctx.crawl(sitemap)
+    run = _crawl_listed(ctx, {"/a/endless-story-of-the-day/": Raw(_stream_50mb)})
     reasons = [r["reason"] for r in run.records("rejects")]
     held = not run.timed_out and run.tracebacks == 0 and reasons == ["too_large"]
     return Outcome(held, f"rejects={reasons}, fetch/too_large={run.count('newsclean/fetch/too_large')}, {run}")
@@ -189,11 +186,6 @@ def _drip(h: object) -> None:
 @case("slow-drip", bound=60)
 def slow_drip(ctx: Ctx) -> Outcome:
     """A server that drips one byte every half second is cut at DOWNLOAD_TIMEOUT: a counted failure."""
-    s = ctx.serve()
-    s.page("/a/dripping-story-of-the-day/", Raw(_drip))
-    s.page("/a/good-article-one-here/", article_html(7))
-    sitemap = s.sitemap([s.url("/a/dripping-story-of-the-day/"), s.url("/a/good-article-one-here/")])
-    run = ctx.crawl(sitemap, settings={"DOWNLOAD_TIMEOUT": 4})
-    failed = run.count("newsclean/fetch/failed/article")
-    held = not run.timed_out and run.tracebacks == 0 and failed == 1 and len(run.records()) == 1
-    return Outcome(held, f"{failed} failed, {len(run.records())} written, {run}")
+    run = _crawl_listed(ctx, {"/a/dripping-story-of-the-day/": Raw(_drip),
+                              "/a/good-article-one-here/": article_html(7)}, settings={"DOWNLOAD_TIMEOUT": 4})
+    return _failed_and_written(run, failed=1, written=1)
