@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -369,12 +369,19 @@ def _warn_other_files(directory: Path) -> None:
     """A warning for each file of ``directory`` that looks like a site file in another format
     (``x.yaml``, ``x.json``, ``x.tml``, ``x.toml.bak``): only ``*.toml`` is read, and such a
     file was ignored silently, its site then an 'unknown site'."""
-    for path in sorted(directory.rglob("*")):
-        if (path.suffix == ".toml" or path.name.startswith(".") or _NOT_SITE_FILES.search(path.name)
-                or path in _warned or not path.is_file()):
+    for path in sorted(_visible_files(directory)):
+        if path.suffix == ".toml" or _NOT_SITE_FILES.search(path.name) or path in _warned:
             continue
         _warned.add(path)
         logger.warning("newsclean: warning: %s ignored: site files are TOML, named *.toml (docs/sites.md)", path)
+
+
+def _visible_files(directory: Path) -> Iterator[Path]:
+    """The files below ``directory`` outside hidden folders: a sites directory kept in git has a
+    ``.git`` of hundreds of files that are no one's site files (each was warned about)."""
+    for root, folders, files in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        yield from (Path(root, f) for f in files if not f.startswith("."))
 
 
 #: The settings key under which a ``newsclean`` command hands the registry it loaded on to its

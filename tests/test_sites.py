@@ -110,6 +110,9 @@ def test_a_site_file_in_another_format_is_named_not_ignored_silently(tmp_path: P
         (tmp_path / name).write_text("name: mysite\n")
     for name in ("README.md", "notes.txt", ".example.toml.swp"):   # notes and an editor's: not site files
         (tmp_path / name).write_text("x\n")
+    (tmp_path / ".git" / "refs").mkdir(parents=True)   # a sites directory kept in git: its files were each warned about
+    for name in (".git/HEAD", ".git/config", ".git/refs/main"):
+        (tmp_path / name).write_text("x\n")
     with caplog.at_level(logging.WARNING, logger="newsclean.crawler.sites"):
         assert list(load_registry([tmp_path])) == ["example"]
         load_registry([tmp_path])   # said once a process
