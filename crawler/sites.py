@@ -464,7 +464,11 @@ def unknown_name(name: str, names: Iterable[str], *, kind: str = "site",
                  listed_by: str = "`newsclean sites`") -> str:
     """One line for a name that is not registered: the nearest names and where all are listed
     (not the 175 of the catalog in one line)."""
-    close = difflib.get_close_matches(name, list(names), n=3)
+    names = list(names)
+    # compared in lower case too: `crawl DEMO` or `crawl PakistanToday` named no site nearby
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3)
+    close = [by_lower[c] for c in close] or difflib.get_close_matches(name, names, n=3)
     return f"unknown {kind} {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "") + \
         f" ({listed_by} lists them)"
 

@@ -81,6 +81,14 @@ def test_ctrl_c_while_the_program_loads() -> None:
     assert (proc.returncode, proc.stderr, proc.stdout) == (130, "newsclean: interrupted\n", ""), proc.stderr[-2000:]
 
 
+def test_a_urls_file_that_does_not_exist(tmp_path: Path) -> None:
+    # before: "--urls x.txt: [Errno 2] No such file or directory: 'x.txt'"
+    missing = tmp_path / "x.txt"
+    proc = call_newsclean("crawl", "--urls", str(missing), "--out", str(tmp_path / "o"))
+    _one_line(proc, 2)
+    assert proc.stderr == f"newsclean: error: --urls {missing}: no such file or directory\n"
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -138,6 +138,17 @@ def test_a_sites_dir_that_is_not_one_is_said_as_the_variable(tmp_path: Path, mon
         load_registry()
 
 
+def test_an_unknown_name_in_other_letter_case_is_matched() -> None:
+    # before: `newsclean crawl DEMO` said "unknown site 'DEMO'" and named no site nearby
+    from newsclean.crawler.sites import unknown_name
+
+    names = ["demo", "pakistantoday", "dawn"]
+    assert unknown_name("DEMO", names).startswith("unknown site 'DEMO'; did you mean demo? (")
+    assert "did you mean pakistantoday?" in unknown_name("PakistanToday", names)
+    assert "did you mean pakistantoday?" in unknown_name("pakistantodya", names)
+    assert "did you mean" not in unknown_name("nosuch", names)
+
+
 def test_unknown_site_lists_known_ones() -> None:
     with pytest.raises(UnknownSiteError, match="known sites: .*pakistantoday"):
         get_site("nosuchsite")

@@ -413,7 +413,8 @@ def read_url_list(path: str) -> list[str]:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--urls {path}: {exc}") from None
+        why = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"--urls {path}: {why}") from None   # not "[Errno 2] No such file ...: 'x'"
     urls = []
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
