@@ -256,6 +256,24 @@ def test_jsonl_lines_that_are_not_json_and_unreadable_files(tmp_path: Path) -> N
     assert records[1]["fetched_at"] == "2026-03-04T05:06:07Z"
 
 
+def test_records_given_to_clean_are_one_line_saying_what_reads_them(tmp_path: Path) -> None:
+    # A crawl's OUT given whole: before, a line for each record ("no 'html' field"), 50 of them
+    # said, and nothing on what would read them
+    records = tmp_path / "part.jsonl"
+    records.write_bytes(b"".join(orjson.dumps({"url": f"http://news.test/{i}/", "text": "A story."}) + b"\n"
+                                 for i in range(8)))
+    jsonl = tmp_path / "pages.jsonl"
+    jsonl.write_bytes(orjson.dumps({"html": article(0).decode(), "url": "http://news.test/a/"}) + b"\n" + b"[1]\n")
+    proc, written = clean(records, jsonl, "-o", tmp_path / "o.jsonl", "--workers", "1")
+    assert proc.returncode == 1 and len(written) == 1
+    skipped = [line for line in proc.stderr.splitlines() if line.startswith("newsclean: skipped")]
+    assert skipped == [f"newsclean: skipped 8 lines of {records} (lines 1, 2, 3, 4, 5, ...): the first: no 'html' "
+                       "field, a 'text' one: --text cleans text, a crawl's pages are in its WARC (OUT/warc/, crawl --warc)",
+                       f"newsclean: skipped {jsonl}:2: not an object: list"], proc.stderr
+    assert "1 written, 0 rejected, 9 skipped" in proc.stdout
+    assert "newsclean: 9 input(s) skipped" in proc.stderr
+
+
 def test_output_is_replaced_only_when_complete(tmp_path: Path) -> None:
     dest = tmp_path / "o.jsonl"
     dest.write_bytes(b"old\n")

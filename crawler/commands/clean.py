@@ -78,10 +78,15 @@ class Tally:
     written: int = 0
     rejected: int = 0
     ignored: int = 0           # well-formed input that is not an article page (robots.txt, feeds...)
-    skips: list[str] = field(default_factory=list)
+    skips: list[str] = field(default_factory=list)   # what is said: a line each
+    folded: int = 0            # skipped JSONL lines said in one line of their file's (counted, not listed)
 
     def skip(self, where: str, why: str) -> None:
         self.skips.append(f"{where}: {why}")
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skips) + self.folded
 
 
 def _kind(path: Path) -> str | None:
@@ -132,10 +137,17 @@ def _jsonl(path: Path, tally: Tally, field_name: str) -> Iterator[tuple[str, dic
     for _path, line_no, obj in reader.iter_located([path]):
         if isinstance(obj.get(field_name), (str, bytes)):
             yield f"{path}:{line_no}", obj
+        elif field_name == "html" and isinstance(obj.get("text"), str):
+            # a record (a crawl's OUT given whole, its articles/ parts): said what would read it
+            reader.skip(path, line_no, "no 'html' field, a 'text' one: --text cleans text, "
+                                       "a crawl's pages are in its WARC (OUT/warc/, crawl --warc)")
         else:
-            tally.skip(f"{path}:{line_no}", f"no {field_name!r} field")
-    for name, line_no, why in reader.skipped:
-        tally.skip(f"{name}:{line_no}", why)
+            reader.skip(path, line_no, f"no {field_name!r} field")
+    # A file's first 5 one by one, more as one line (as stats says them): a crawl's OUT given
+    # whole was a line for each of its records, 50 of them said.
+    said = reader.report(most=len(reader.skipped) + 1)
+    tally.skips += said
+    tally.folded += len(reader.skipped) - len(said)
 
 
 def _warc_docs(path: Path, tally: Tally) -> Iterator[Doc]:
@@ -269,7 +281,7 @@ class _Progress:
         if self.bar is not None:
             t = self.tally
             self.bar.set_postfix(pages=self.pages, written=t.written, rejected=t.rejected,
-                                 skipped=len(t.skips), refresh=False)
+                                 skipped=t.skipped, refresh=False)
             self.bar.update(doc.file_index - self.bar.n)   # the files before this page's are done
 
     def close(self) -> None:
@@ -429,7 +441,7 @@ def clean_command(args: argparse.Namespace) -> int:
         print(f"newsclean: ... and {len(tally.skips) - MAX_REPORTED} more skipped", file=sys.stderr)
     pages = tally.written + tally.rejected
     summary = sys.stderr if out_name == STDIO else sys.stdout   # stdout may carry the records
-    print(f"{tally.written} written, {tally.rejected} rejected, {len(tally.skips)} skipped"
+    print(f"{tally.written} written, {tally.rejected} rejected, {tally.skipped} skipped"
           + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
           + f"; {pages} pages in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
           f" {workers} worker{'s' if workers != 1 else ''}) -> {out_name if tally.written else 'nothing written'}",
@@ -441,8 +453,8 @@ def clean_command(args: argparse.Namespace) -> int:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(rejected_by.items()))
         print(f"newsclean: failed: every page was rejected ({reasons}); {out_name} not written", file=sys.stderr)
         return EXIT_DEGRADED
-    if tally.skips and not args.allow_skips:
-        print(f"newsclean: {len(tally.skips)} input(s) skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
+    if tally.skipped and not args.allow_skips:
+        print(f"newsclean: {tally.skipped} input(s) skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
         return EXIT_DEGRADED
     return EXIT_OK
 
