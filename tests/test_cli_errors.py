@@ -89,6 +89,21 @@ def test_a_urls_file_that_does_not_exist(tmp_path: Path) -> None:
     assert proc.stderr == f"newsclean: error: --urls {missing}: no such file or directory\n"
 
 
+def test_the_readmes_demo_server_on_a_port_in_use_or_no_root(tmp_path: Path) -> None:
+    # `python -m newsclean.crawler.commands.demo` (the README's server for plain scrapy): a port
+    # in use (8000 by default) was an OSError traceback, a --root that is not there served 404s
+    prog = [sys.executable, "-m", "newsclean.crawler.commands.demo"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args, words in ((["--port", str(port)], f"--port {port}: cannot serve there: Address already in use"),
+                            (["--root", str(tmp_path / "nowhere")], "not a directory")):
+            proc = subprocess.run([*prog, *args], capture_output=True, text=True, timeout=60)
+            assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+            assert proc.stderr.count("\n") == 1 and words in proc.stderr, proc.stderr
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

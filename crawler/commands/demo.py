@@ -207,7 +207,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", default=str(DEMO_SITE), help="directory to serve (default: the demo site)")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    server = DemoServer(args.root, port=args.port)
+    # one line and exit 2, as newsclean's commands say a usage error: a port in use was a traceback
+    if not Path(args.root).is_dir():
+        parser.exit(2, f"{parser.prog}: error: --root {args.root}: not a directory\n")
+    try:
+        server = DemoServer(args.root, port=args.port)
+    except (OSError, OverflowError) as exc:   # in use, not ours to bind, out of range
+        parser.exit(2, f"{parser.prog}: error: --port {args.port}: cannot serve there: "
+                       f"{getattr(exc, 'strerror', None) or exc}\n")
     print(f"serving {args.root} at {server.base_url}/ (Ctrl-C to stop)", flush=True)
     try:
         server._server.serve_forever()
