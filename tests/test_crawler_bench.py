@@ -30,6 +30,17 @@ def test_a_pages_dir_without_pages_is_a_one_line_error(tmp_path: Path) -> None:
     assert "no *.html, *.htm or *.html.gz files" in proc.stderr.strip().splitlines()[-1]
 
 
+def test_the_ccnews_bench_refuses_a_pages_dir_without_pages(tmp_path: Path) -> None:
+    # It ran its whole archive (37 s) on generated pages and printed the figures as if read
+    # from the real pages asked for.
+    (tmp_path / "notes.txt").write_text("no pages here")
+    for folder, words in ((tmp_path, "no *.html, *.htm or *.html.gz files"), (tmp_path / "nowhere", "not a directory")):
+        proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.ccnews_bench", "--pages", "30",
+                               "--pages-dir", str(folder)], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stdout == "", proc.stdout[-2000:]
+        assert words in proc.stderr.strip().splitlines()[-1], proc.stderr
+
+
 def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     proc = bench("--pages", "40", "--pages-dir", str(PAGES), "--seconds", "0.2")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]

@@ -179,7 +179,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.pages_dir:
         from newsclean.crawler.commands.bench import load_real_pages
 
+        # as the crawl bench refuses it: an empty list was a run on generated pages, said as real ones
+        if not Path(args.pages_dir).is_dir():
+            parser.error(f"--pages-dir {args.pages_dir}: not a directory")
         real = load_real_pages(Path(args.pages_dir))
+        if not real:
+            parser.error(f"--pages-dir {args.pages_dir}: no *.html, *.htm or *.html.gz files in it")
     days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
     domains = ["alpha.example", "beta.example", "gamma.example", "delta.example"]
     cores = usable_cpus()
