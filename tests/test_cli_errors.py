@@ -104,6 +104,21 @@ def test_the_readmes_demo_server_on_a_port_in_use_or_no_root(tmp_path: Path) -> 
             assert proc.stderr.count("\n") == 1 and words in proc.stderr, proc.stderr
 
 
+def test_an_empty_path_is_refused_not_read_as_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--out "$CORPUS"` with the variable unset: before, a crawl wrote articles/, manifests/ and
+    # state/ into the current directory, `stats ""` read every JSONL under it, and the outputs
+    # said "newsclean: error:  is a directory"
+    monkeypatch.chdir(tmp_path)
+    for args in (("crawl", "demo", "--out", ""), ("demo", "--out", ""), ("stats", ""), ("export", ".", "--parquet", ""),
+                 ("clean", ".", "-o", ""), ("clean", ".", "-o", "x.jsonl", "--rejects", " "),
+                 ("merge-manifests", "m.json", "-o", ""), ("crawl", "--urls", "", "--out", "o")):
+        crawls = args[0] in ("crawl", "demo")   # a process of its own: a regression must not crawl in this one
+        proc = run_newsclean(*args, cwd=tmp_path) if crawls else call_newsclean(*args)
+        assert proc.returncode == 2, (args, proc.stderr[-2000:])
+        assert proc.stderr.strip().splitlines()[-1].endswith(": an empty path (an unset variable?)"), (args, proc.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

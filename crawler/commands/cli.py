@@ -190,6 +190,15 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
     return settings
 
 
+def path_arg(value: str) -> str:
+    """A path option or argument: an empty one (``--out "$CORPUS"`` with the variable unset) is
+    refused, not read as the current directory (a crawl wrote its articles/, manifests/ and state/
+    there; ``stats ""`` read every JSONL under it)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path (an unset variable?)")
+    return value
+
+
 def check_inputs_exist(names: Sequence[str]) -> None:
     """An input named on the command line that does not exist is a typo (exit 2, one line, before
     anything is read), not a skipped file: ``newsclean stats /nonexistent`` printed an empty table
@@ -719,7 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="override a Scrapy/newsclean setting (repeatable)")
 
     d = sub.add_parser("demo", help="serve the bundled demo site on 127.0.0.1 and crawl it")
-    d.add_argument("--out", default="demo-out", help="output directory (default: %(default)s)")
+    d.add_argument("--out", type=path_arg, default="demo-out", help="output directory (default: %(default)s)")
     d.add_argument("--port", type=_whole_number(0, 65535), default=0,
                    help="serve on this port (default: a free one; the records' URLs and ids do not depend on it)")
     add_logging(d, default="WARNING", verbose="INFO")
@@ -732,9 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_filters(c, "crawl the catalog's sites")
     c.add_argument("--url", action="append", default=[], metavar="URL",
                    help="an ad-hoc site: a root, sitemap, feed or section URL (repeatable)")
-    c.add_argument("--urls", metavar="FILE",
+    c.add_argument("--urls", type=path_arg, metavar="FILE",
                    help="fetch and clean exactly the article URLs in FILE (one a line; - reads stdin), once each")
-    c.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
+    c.add_argument("--out", type=path_arg, default="newsclean-out", help="output directory (default: %(default)s)")
     c.add_argument("--since", help="only articles dated within this window, e.g. 2d, 12h")
     c.add_argument("--max-articles", type=_whole_number(0), metavar="N",
                    help="stop scheduling articles after N per site (0: no bound, also over the site's own; default: the site's own)")
@@ -755,7 +764,7 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--site", action="append", default=[], metavar="SITE",
                     help="keep pages of this registered site's domains (repeatable)")
     add_filters(cc, "keep the pages of the catalog's sites")
-    cc.add_argument("--out", default="newsclean-out", help="output directory (default: %(default)s)")
+    cc.add_argument("--out", type=path_arg, default="newsclean-out", help="output directory (default: %(default)s)")
     cc.add_argument("--redis", metavar="URL",
                     help="share the WARC files, article store and dedup index with other workers on Redis")
     cc.add_argument("--allow-skips", action="store_true",
@@ -778,13 +787,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_sites)
 
     cl = sub.add_parser("clean", help="re-clean WARC archives, HTML files or JSONL (or extracted text, --text) into records")
-    cl.add_argument("input", nargs="+",
+    cl.add_argument("input", type=path_arg, nargs="+",
                     help="WARC files (.warc, .warc.gz), HTML files or directories, or JSONL with an html "
                          "(or, with --text, text) field; - reads JSONL from standard input")
-    cl.add_argument("-o", "--output", required=True,
+    cl.add_argument("-o", "--output", type=path_arg, required=True,
                     help="output JSONL file (written whole, then renamed into place; left as it was when no "
                          "record is written); - for standard output")
-    cl.add_argument("--rejects", metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
+    cl.add_argument("--rejects", type=path_arg, metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
     cl.add_argument("--workers", type=int, metavar="N",
                     help="cleaning processes (default: one per core; 1 = clean in this process)")
     cl.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU time of cleaning per page (default: %(default)s)")
@@ -803,12 +812,12 @@ def build_parser() -> argparse.ArgumentParser:
     cl.set_defaults(func=cmd_clean)
 
     mm = sub.add_parser("merge-manifests", help="merge the manifests of several workers of one crawl")
-    mm.add_argument("manifests", nargs="+")
-    mm.add_argument("-o", "--output", required=True)
+    mm.add_argument("manifests", type=path_arg, nargs="+")
+    mm.add_argument("-o", "--output", type=path_arg, required=True)
     mm.set_defaults(func=cmd_merge_manifests)
 
     st = sub.add_parser("stats", help="counts by site, language and month, lengths, duplicates, rejects, field coverage")
-    st.add_argument("files", nargs="+", metavar="FILE",
+    st.add_argument("files", type=path_arg, nargs="+", metavar="FILE",
                     help="JSONL record/reject files (.jsonl, .gz, .zst) or directories (an output directory: its "
                          "parts); - for standard input")
     st.add_argument("--json", action="store_true", help="machine-readable output")
@@ -816,9 +825,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_stats)
 
     ex = sub.add_parser("export", help="export JSONL records to Parquet")
-    ex.add_argument("input", nargs="+", metavar="INPUT",
+    ex.add_argument("input", type=path_arg, nargs="+", metavar="INPUT",
                     help="JSONL record files or directories (an output directory: its articles); - for standard input")
-    ex.add_argument("--parquet", required=True, metavar="OUT",
+    ex.add_argument("--parquet", type=path_arg, required=True, metavar="OUT",
                     help="Parquet file to write (written whole, then renamed into place; left as it was when no "
                          "record is read); - for standard output")
     ex.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")
