@@ -119,6 +119,15 @@ def test_an_empty_path_is_refused_not_read_as_the_current_directory(tmp_path: Pa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_run_id_that_is_no_file_name(tmp_path: Path) -> None:
+    # before: -s NEWSCLEAN_RUN_ID='my run/1' wrote the manifest to OUT/manifests/my run/1.json (and
+    # '../x' beside OUT), the part files under another, sanitized name
+    for run_id in ("my run/1", "../x", ".hidden"):
+        _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "-s", f"NEWSCLEAN_RUN_ID={run_id}"), 2,
+                  f"bad -s NEWSCLEAN_RUN_ID={run_id!r}")
+    assert not (tmp_path / "o").exists() and not (tmp_path / "x.json").exists()
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

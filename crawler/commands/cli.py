@@ -13,6 +13,7 @@ import gc
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import time
@@ -127,6 +128,10 @@ def check_overrides(overrides: dict[str, Any]) -> None:
     check_settings(overrides)
 
 
+#: A run id given with -s: a file name of its own (no path, no hidden file), as new_run_id makes them.
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 def check_settings(overrides: dict[str, Any]) -> None:
     """Refuse, as one line, a ``NEWSCLEAN_*`` name that does not exist (naming the nearest one)
     and a value that does not parse as its setting's type (``DOWNLOAD_DELAY=abc``): Scrapy would
@@ -176,6 +181,11 @@ def check_settings(overrides: dict[str, Any]) -> None:
                 pass
         except OSError as exc:
             raise UsageError(f"bad -s LOG_FILE={log_file!r}: cannot write there: {exc.strerror or exc}") from None
+    run_id = overrides.get("NEWSCLEAN_RUN_ID")
+    if isinstance(run_id, str) and not _RUN_ID.fullmatch(run_id):
+        # it names the manifest: "a/b" or "../x" made directories under manifests/ or beyond OUT
+        raise UsageError(f"bad -s NEWSCLEAN_RUN_ID={run_id!r}: letters, digits, '.', '_' and '-' expected"
+                         " (it names the run's part files and manifest)")
     level = overrides.get("LOG_LEVEL")
     if isinstance(level, str) and not isinstance(logging.getLevelName(level), int):   # as Scrapy sets it
         raise UsageError(f"bad -s LOG_LEVEL={level!r}: one of {', '.join(LOG_LEVELS)} expected")
