@@ -933,14 +933,44 @@ _NOT_A_BOX_TAGS = frozenset({"html", "body", "main", "article", "h1", "h2", "nav
 AUTHOR_BOX_NAME_CHARS = 80
 
 
+#: Elements that break a byline's line where they start and end, as a browser shows it: "<a>Rosa
+#: Delacroix</a><br>Senior Editor" is "Rosa Delacroix Senior Editor", not "Rosa DelacroixSenior Editor".
+_LINE_BREAK_TAGS = frozenset({
+    "br", "hr", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "section", "article", "header", "footer", "aside", "nav", "address", "blockquote", "figure",
+    "figcaption", "table", "tr", "td", "th", "main"})
+
+
+def _line_texts(el: etree._Element) -> Iterator[str]:
+    """``el.itertext()`` with a space where a line breaks (``_LINE_BREAK_TAGS``) inside ``el``;
+    inline markup joins its texts as written ("O<b>'</b>Neil")."""
+    if isinstance(el.tag, str) and el.text:
+        yield el.text
+    for child in el:
+        breaks = isinstance(child.tag, str) and child.tag in _LINE_BREAK_TAGS
+        if breaks:
+            yield " "
+        if isinstance(child.tag, str):
+            yield from _line_texts(child)
+        if breaks:
+            yield " "
+        if child.tail:
+            yield child.tail
+
+
+def _line_text(el: etree._Element) -> str:
+    """``el``'s text as one line, spaces collapsed, its line breaks read as spaces (``_line_texts``)."""
+    return " ".join("".join(_line_texts(el)).split())
+
+
 def _short_text(el: etree._Element, limit: int, sep: str = "") -> str | None:
     """``el``'s text, spaces collapsed, when it has at most ``limit`` characters; else None
     (read only up to the limit: an unclosed block holds the rest of the page). ``sep`` joins
-    its parts (" ": the texts of its elements read apart)."""
+    its parts (" ": the texts of its elements read apart; its line breaks are read apart anyway)."""
     if el.text and len(el.text) > 2 * limit:
         return None
     parts, n = [], 0
-    for t in el.itertext():
+    for t in _line_texts(el):
         n += len(t)
         if n > 2 * limit:
             return None
@@ -1061,7 +1091,7 @@ AUTHOR_LINKS = 10
 
 def _author_link_name(a: etree._Element) -> str | None:
     """The name a link to a writer's page prints: a name, no "Articles by" label."""
-    text = " ".join("".join(a.itertext()).split())
+    text = _line_text(a)
     return text if text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text) else None
 
 
@@ -1400,7 +1430,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
             continue  # the byline of a teaser card linking to another article, or of an aside
         # the text node itself ("By Jane Doe | 3 May"), else its element ("Von: <a>Jane Doe</a>"),
         # else, for a label alone in its element, the element around it
-        texts = [(" ".join(node.split()), None), (" ".join("".join(el.itertext()).split()) if el is not None else "", el)]
+        texts = [(" ".join(node.split()), None), (_line_text(el) if el is not None else "", el)]
         if el is not None and _LABEL_NODE.fullmatch(texts[1][0]) and el.getparent() is not None:
             texts.append((" ".join(" ".join(el.getparent().itertext()).split()), el.getparent()))   # "By" + "Jane Doe"
         for text, block in texts:

@@ -690,6 +690,20 @@ def test_job_title_after_a_printed_bylines_name_is_no_second_writer() -> None:
     assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
 
 
+def test_a_line_break_in_a_byline_parts_the_name_from_what_follows() -> None:
+    # a <br> or a block between the name and the role is a break on screen: the text around it
+    # was read joined ("Rosa DelacroixSenior"), the name and the role one word
+    for byline in ('<p>By <a href="/by/rosa">Rosa Delacroix</a><br>Senior Editor</p>',
+                   "<p><span>By <b>Rosa Delacroix</b><br>Senior Editor</span></p>",
+                   '<div class="card"><a href="/author/rosa-delacroix/">Rosa Delacroix<br>Senior Editor</a></div>'):
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix"], byline
+    # two writers a break apart are two
+    byline = '<p>By <a href="/by/rosa">Rosa Delacroix</a><br><a href="/by/tom">Tom Okafor</a></p>'
+    assert _md(_page(body=f"<h1>Harbour bridge vote</h1>{byline}")).authors == ["Rosa Delacroix", "Tom Okafor"]
+    # inline markup inside a name still joins as written
+    assert _md(_page(body="<h1>Harbour bridge vote</h1><p>By <b>Rosa O</b>'<b>Neil</b></p>")).authors == ["Rosa O'Neil"]
+
+
 def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
     body = '<h1>Harbour bridge vote</h1><div class="byline"><span class="author-name">Rosa Delacroix</span></div>'
     for handle in ("rosa.delacroix", "editor_7"):
