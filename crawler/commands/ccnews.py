@@ -50,7 +50,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newsclean.crawler.items import PageItem
 from newsclean.crawler.state import open_store, state_dir
 from newsclean.crawler.state.store import ArticleStore, Fetched
-from newsclean.crawler.components.warc import WarcResponse, _read_record, html_of
+from newsclean.crawler.components.warc import WarcResponse, read_record, html_of
 from newsclean.output import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -341,7 +341,7 @@ def read_warc(url: str, wanted: Callable[[str], bool], fetcher: Fetcher, counts:
                     target = record.rec_headers.get_header("WARC-Target-URI") or ""
                     if record.rec_type != "response" or not wanted(target):
                         continue   # the iterator skips its block (decompressed, not decoded)
-                    response = _read_record(record, at)
+                    response = read_record(record, at)
                     if response is None:
                         continue
                     html = html_of(response)

@@ -292,7 +292,7 @@ def _resync(data: Any, start: int, gz: bool) -> int:
     return hit + 1 if hit >= 0 else -1
 
 
-def _read_record(record: Any, offset: int) -> WarcResponse | None:
+def read_record(record: Any, offset: int) -> WarcResponse | None:
     """The response in ``record`` (None for other records), after reading the record whole."""
     if record.format == "warc" and record.rec_headers.get_header("Content-Length") is None:
         # warcio takes a header block cut by the end of the file as a whole one.
@@ -407,7 +407,7 @@ def iter_warc(path: Path | str) -> Iterator[WarcResponse | WarcProblem]:
                     with stream:
                         try:
                             for record in ArchiveIterator(stream):
-                                if (resp := _read_record(record, offset)) is not None:
+                                if (resp := read_record(record, offset)) is not None:
                                     yield resp
                         except Exception as exc:  # noqa: BLE001 — warcio raises many kinds on bad bytes
                             yield _problem(offset, exc)
@@ -420,7 +420,7 @@ def iter_warc(path: Path | str) -> Iterator[WarcResponse | WarcProblem]:
                 try:
                     for record in it:
                         offset = it.offset
-                        if (resp := _read_record(record, offset)) is not None:
+                        if (resp := read_record(record, offset)) is not None:
                             yield resp
                         it.read_to_end()
                         offset = it.offset   # the end of the last whole record

@@ -39,7 +39,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
 from twisted.internet import task
 
-from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, _iso, decide, stamp
+from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, decide, stamp, to_iso
 from newsclean.output.redact import mask_credentials
 
 if TYPE_CHECKING:
@@ -175,21 +175,21 @@ class RedisArticleStore(ArticleStore):
             for key in keys:
                 pipe.hgetall(key)
             rows = pipe.execute()
-        decisions = [decide(self._row(raw) if raw else None, _iso(listed), self.crawl_id)
+        decisions = [decide(self._row(raw) if raw else None, to_iso(listed), self.crawl_id)
                      for raw, (_, _, listed) in zip(rows, urls)]
         if not any(d.fetch for d in decisions):
             return decisions
-        now = _iso(datetime.now(timezone.utc)) or ""
+        now = to_iso(datetime.now(timezone.utc)) or ""
         args = [self.crawl_id, f"{self.ns}:articles", f"{self.ns}:claimed"]
         for decision, (url, site, listed) in zip(decisions, urls):
-            claim = held_by(self.worker, {"url": url, "kind": "article", "listed_date": _iso(listed)}) if decision.fetch else b""
+            claim = held_by(self.worker, {"url": url, "kind": "article", "listed_date": to_iso(listed)}) if decision.fetch else b""
             args += ["1" if decision.fetch else "0", url, site, now, claim]
         claimed = self._claim(keys=keys, args=args)
         return [d if ok or not d.fetch else FetchDecision(False, "scheduled") for d, ok in zip(decisions, claimed)]
 
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
         key = self._key(fetched.url)
-        fields = {"url": fetched.url, "site": fetched.site, "last_fetched": _iso(fetched.fetched_at) or ""}
+        fields = {"url": fetched.url, "site": fetched.site, "last_fetched": to_iso(fetched.fetched_at) or ""}
         if unchanged:
             fields.update({k: v for k, v in (("etag", fetched.etag), ("last_modified", fetched.last_modified),
                                              ("listed_date", fetched.listed_date)) if v})

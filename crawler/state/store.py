@@ -128,7 +128,9 @@ class Fetched:
     listed_date: str | None = None
 
 
-def _iso(dt: datetime | None) -> str | None:
+def to_iso(dt: datetime | None) -> str | None:
+    """A moment as the state stores it: ISO 8601 in UTC ("+00:00"), None for none. Records write
+    theirs with output.iso_utc ("Z"); a store's stamps compare as strings with ``stamp``."""
     return dt.astimezone(timezone.utc).isoformat() if dt else None
 
 
@@ -289,16 +291,16 @@ class SqliteArticleStore(ArticleStore):
 
     def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
         found = self.db.execute(f"SELECT {', '.join(self._COLUMNS)} FROM articles WHERE url = ?", (url,)).fetchone()
-        decision = decide(dict(zip(self._COLUMNS, found)) if found else None, _iso(listed_date), run_id)
+        decision = decide(dict(zip(self._COLUMNS, found)) if found else None, to_iso(listed_date), run_id)
         if found is None:
             self.db.execute("INSERT INTO articles (url, site, first_seen, scheduled_run) VALUES (?, ?, ?, ?)",
-                            (url, site, _iso(datetime.now(timezone.utc)), run_id))
+                            (url, site, to_iso(datetime.now(timezone.utc)), run_id))
         elif decision.fetch:
             self.db.execute("UPDATE articles SET scheduled_run = ? WHERE url = ?", (run_id, url))
         return decision
 
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
-        params = {"url": fetched.url, "site": fetched.site, "now": _iso(fetched.fetched_at),
+        params = {"url": fetched.url, "site": fetched.site, "now": to_iso(fetched.fetched_at),
                   "etag": fetched.etag, "lm": fetched.last_modified, "listed": fetched.listed_date}
         self._later("INSERT INTO articles (url, site, first_seen, last_fetched) VALUES (:url, :site, :now, :now)"
                     " ON CONFLICT(url) DO UPDATE SET last_fetched = :now", params)
