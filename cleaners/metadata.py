@@ -134,9 +134,10 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
         if name and not name.lower().startswith(("http://", "https://")) and len(name) < 300:
             name = _without_byline_noise(name)
             named = False   # a name read from this value: a job title may follow it
-            for part in _name_parts(name) if _many_names(name) else [name]:
+            for sep, part in _name_parts(name) if _many_names(name) else [("", name)]:
                 part = _KUERZEL.sub("", _without_by_word(_LEAD_LABEL.sub("", part.strip()), declared))
-                if _LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part) or named and _ROLE_TITLE.fullmatch(part):
+                if (_LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part)
+                        or named and not _CONJUNCTION.fullmatch(sep) and _ROLE_TITLE.fullmatch(part)):
                     continue  # "Written By", "Lead Reviewer", "Opinion Columnist": a byline's label or a role, no name
                 part = _without_role(part)
                 if len(part) >= 80 or len(part.split()) > 6:
@@ -374,7 +375,8 @@ _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive
                         rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
 #: A job title printed as a part of its own after a writer's name ("Jane Doe, Opinion Columnist",
 #: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word. Alone, such words
-#: may be a name ("Jane Writer") or a team's ("The Harbour editors").
+#: may be a name ("Jane Writer") or a team's ("The Harbour editors"), and so after a conjunction
+#: (``_CONJUNCTION``): "Rosa Delacroix and Jane Writer" are two writers.
 _ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}", re.I)
 
 
@@ -419,6 +421,8 @@ _KUERZEL = re.compile(r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")
 #: Separators between several authors in one string (conjunctions of common news languages), kept
 #: by a split: which one parted two parts.
 _CONJ = re.compile(r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*)", re.I)
+#: The separators of ``_CONJ`` that join two names, not a name and what is said of it (a comma).
+_CONJUNCTION = re.compile(r"\s*(?:&|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
 
 
 #: One-word bylines after a writer's name and "y" that are a desk or the agencies, not a family
@@ -427,20 +431,22 @@ _CONJ = re.compile(r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s
 _DESK_WORDS = frozenset({"redacción", "redaccion", "agencias", "agencia"})
 
 
-def _name_parts(name: str) -> list[str]:
-    """``name`` split at its separators, except a Spanish double family name: a one-word part after
-    "y" belongs to the name before it ("José Ortega y Gasset", "Santiago Ramón y Cajal"), where
-    two writers are two names of two words or more ("Ana Ruiz y Juan Gil"), and an agency or a
-    desk is no family name ("Juan Pérez y EFE", "y Redacción")."""
+def _name_parts(name: str) -> list[tuple[str, str]]:
+    """``name`` split at its separators, each part with the separator before it ("" for the
+    first), except a Spanish double family name: a one-word part after "y" belongs to the name
+    before it ("José Ortega y Gasset", "Santiago Ramón y Cajal"), where two writers are two names
+    of two words or more ("Ana Ruiz y Juan Gil"), and an agency or a desk is no family name ("Juan
+    Pérez y EFE", "y Redacción")."""
     pieces = _CONJ.split(name)
-    parts = [pieces[0]]
+    parts = [("", pieces[0])]
     for sep, part in zip(pieces[1::2], pieces[2::2]):
-        agency = part.isupper() and not parts[-1].isupper() or part.casefold() in _DESK_WORDS
+        before_sep, before = parts[-1]
+        agency = part.isupper() and not before.isupper() or part.casefold() in _DESK_WORDS
         if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper() and not agency
-                and len(parts[-1].split()) >= 2):
-            parts[-1] += sep + part
+                and len(before.split()) >= 2):
+            parts[-1] = (before_sep, before + sep + part)
         else:
-            parts.append(part)
+            parts.append((sep, part))
     return parts
 
 

@@ -688,6 +688,12 @@ def test_job_title_after_a_printed_bylines_name_is_no_second_writer() -> None:
     # a second writer after the first stays
     body = "<h1>Harbour bridge vote</h1><p>By Rosa Delacroix, Tom Okafor</p>"
     assert _md(_page(body=body)).authors == ["Rosa Delacroix", "Tom Okafor"]
+    # a job title follows a comma: after "and" a name ending in a job word is a second writer
+    for byline in ("Rosa Delacroix and Jane Writer", "Rosa Delacroix & Jane Writer", "Tom Okafor, Rosa Delacroix und Jane Writer"):
+        names = byline.replace(" and ", ", ").replace(" & ", ", ").replace(" und ", ", ").split(", ")
+        assert _md(_page(body=f"<h1>Harbour bridge vote</h1><p>By {byline}</p>")).authors == names, byline
+        ld_byline = {"@type": "BlogPosting", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": byline}}
+        assert _md(_page(ld=ld_byline, body="<h1>Harbour bridge vote</h1>")).authors == names, byline
 
 
 def test_a_line_break_in_a_byline_parts_the_name_from_what_follows() -> None:
