@@ -152,6 +152,10 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     _one_line(run_newsclean("demo", "--out", out, "-s", "NEWSCLEAN_LANGAUGES=en"), 2,
               "unknown setting NEWSCLEAN_LANGAUGES", "did you mean NEWSCLEAN_LANGUAGES?")
     assert not (tmp_path / "o").exists()      # refused before anything was created
+    # an option given as a setting: before, "did you mean NEWSCLEAN_DUPLICATES?"
+    _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_SINCE=2d"), 2,
+              "unknown setting NEWSCLEAN_SINCE: --since is an option of the command (plain scrapy: -a since=...)")
+    _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_MAX_ARTICLES=5"), 2, "--max-articles")
 
 
 def test_settings_out_of_their_range(tmp_path: Path) -> None:

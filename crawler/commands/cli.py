@@ -128,6 +128,8 @@ def check_overrides(overrides: dict[str, Any]) -> None:
     check_settings(overrides)
 
 
+#: What a crawl takes as options (-a under plain scrapy), not as settings.
+_SPIDER_ARGUMENTS = frozenset({"since", "max_articles", "urls", "url"})
 #: A run id given with -s: a file name of its own (no path, no hidden file), as new_run_id makes them.
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
@@ -142,6 +144,10 @@ def check_settings(overrides: dict[str, Any]) -> None:
     known = [name for name in defaults if name.startswith("NEWSCLEAN_")]
     for name, value in overrides.items():
         if name.startswith("NEWSCLEAN_") and name not in known:
+            option = name.removeprefix("NEWSCLEAN_").lower()
+            if option in _SPIDER_ARGUMENTS:   # NEWSCLEAN_SINCE was "did you mean NEWSCLEAN_DUPLICATES?"
+                raise UsageError(f"unknown setting {name}: --{option.replace('_', '-')} is an option of the "
+                                 f"command (plain scrapy: -a {option}=...), not a setting")
             near = difflib.get_close_matches(name, known, n=1)
             raise UsageError(f"unknown setting {name}" + (f"; did you mean {near[0]}?" if near else "")
                              + " (see docs/settings.md)")
