@@ -75,6 +75,15 @@ def test_check_of_a_healthy_site_exits_0_and_an_unreachable_one_is_a_row(site_se
     assert row[:6] == ["calm", "robots", "-", "0", "-", "failed"]
 
 
+def test_the_bundled_demo_is_served_for_its_check(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: its file's http://127.0.0.1:8000/ was probed, where nothing serves it: every source
+    # "failed (Connection refused)", where `newsclean crawl demo` serves the site itself
+    main(["sites", "demo", "--check", "--timeout", "20"])
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:-1]]
+    assert rows and all(r[0] == "demo" and r[2] == "200" and r[5] in ("ok", "stale") for r in rows), rows
+    assert {r[1] for r in rows} >= {"robots", "feed"}
+
+
 ARTICLE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><nav><a href="/">Start</a></nav><article><h1>{title}</h1>
 <p>Der Stadtrat hat am Dienstag beschlossen, die alte Brücke über den Fluss im kommenden Frühjahr

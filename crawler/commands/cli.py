@@ -606,8 +606,14 @@ def cmd_sites(args: argparse.Namespace) -> int:
         from newsclean.crawler.components.middlewares import user_agent
         from newsclean.crawler.commands.sites_check import check_command
 
-        return check_command(sites, user_agent=user_agent(_project_settings({})), workers=args.workers,
-                             timeout=args.timeout, stale_days=args.stale_days)
+        with contextlib.ExitStack() as serving:
+            if any(s.name == "demo" for s in sites):   # the bundled site: served here, as a crawl of it is
+                from newsclean.crawler.commands.demo import DemoServer
+
+                base = serving.enter_context(DemoServer()).base_url + "/"   # (its file's port 8000 served nothing)
+                sites = [s.rebased(base) if s.name == "demo" else s for s in sites]
+            return check_command(sites, user_agent=user_agent(_project_settings({})), workers=args.workers,
+                                 timeout=args.timeout, stale_days=args.stale_days)
     print(f"{'SITE':24} {'CC':3} {'LANG':8} {'DOMAIN':28} DESCRIPTION")
     for site in sites:
         desc = site.description + ("" if site.catalog else " (not in the catalog)")
