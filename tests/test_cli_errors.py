@@ -202,6 +202,10 @@ def test_state_that_is_not_newsclean_s_databases(tmp_path: Path) -> None:
         (out / "state" / name).write_bytes(junk)
         _one_line(run_newsclean("crawl", "demo", "--out", str(out)), 2, f"state {out / 'state' / name}:")
         assert (out / "state" / name).read_bytes() == junk and not (out / "manifests").exists()
+        # before the demo server starts: it said "serving the demo site ... and crawling it ..." first
+        demo = run_newsclean("demo", "--out", str(out))
+        _one_line(demo, 2, f"state {out / 'state' / name}:")
+        assert demo.stdout == "", demo.stdout
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "state").write_text("x\n")   # the state directory's name taken by a file
     _one_line(run_newsclean("crawl", "demo", "--out", str(tmp_path / "s")), 2, "state is a file, not a directory")

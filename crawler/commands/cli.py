@@ -252,7 +252,7 @@ def lock_output(out: Path, named: str) -> Any:
 def crawl_checked(out: Path, overrides: dict[str, Any],
                   registry: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """What a crawl into ``out`` needs, checked before anything starts (a demo server, a crawl):
-    the site files, the ``-s`` settings, the output directory (its lock held until the end).
+    the site files, the ``-s`` settings, the output directory (its lock held until the end) and its state.
     Yields the registry (``registry``, else loaded here)."""
     from newsclean.crawler.sites import load_registry
 
@@ -261,6 +261,10 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
     lock = lock_output(out, "--out")
     try:
+        from newsclean.crawler.state import check_state
+
+        # StateError: one line, exit 2 (a demo server had started and said so before it)
+        check_state(_project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out)}))
         yield registry
     finally:
         lock.release()
@@ -290,14 +294,12 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
     from newsclean.crawler.sites import hand_on
-    from newsclean.crawler.state import check_state
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
                                   "NEWSCLEAN_WRITE_MANIFEST": False, **hand_on(registry)})
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    check_state(settings)   # StateError: one line, exit 2
     removed = cleanup_orphans(out)
     reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
