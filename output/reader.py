@@ -22,6 +22,13 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
+_PARQUET_MAGIC = b"PAR1"
+
+
+class NotJsonl(OSError):
+    """A file that is plainly no JSONL (a Parquet file): skipped whole, with what it is."""
+
+
 #: The input name that means standard input.
 STDIN = "-"
 
@@ -37,6 +44,8 @@ def open_jsonl(path: Path | str) -> IO[bytes]:
         return io.BufferedReader(_ZstdReader(stdin)) if magic == _ZSTD_MAGIC else stdin
     with open(path, "rb") as probe:
         magic = probe.read(4)
+    if magic == _PARQUET_MAGIC:   # `newsclean export`'s output given back: said, not 98 lines of bad JSON
+        raise NotJsonl("a Parquet file, not JSONL (pandas.read_parquet reads it)")
     if magic[:2] == _GZIP_MAGIC:
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if magic == _ZSTD_MAGIC:
@@ -131,6 +140,8 @@ class JsonlReader:
                             self.skipped.append((str(path), line_no, f"not an object: {type(obj).__name__}"))
                             continue
                         yield path, line_no, obj
+            except NotJsonl as exc:
+                self.skipped.append((str(path), 0, str(exc)))
             except _READ_ERRORS as exc:
                 self.skipped.append((str(path), line_no + 1, f"cannot read further: {type(exc).__name__}: {exc}"))
 

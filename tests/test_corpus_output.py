@@ -243,3 +243,15 @@ def test_text_table_lists_every_month_but_only_the_top_sites() -> None:
     text = format_stats(stats.to_dict(), top=20)
     assert all(f"{y}-{m:02d}" in text for y in (2024, 2025) for m in range(1, 13))
     assert "(4 more)" in text and "site-2025-12" not in text
+
+
+def test_a_parquet_file_given_as_jsonl_is_one_skip_saying_so(tmp_path: Path) -> None:
+    # `newsclean stats corpus.parquet` (export's output given back): before, each of its lines
+    # a "bad JSON: str is not valid UTF-8" skip, 98 of them for the demo's export
+    from newsclean.output.reader import JsonlReader
+
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(pa.table({"text": ["x" * 200] * 500, "n": list(range(500))}), path)
+    reader = JsonlReader()
+    assert list(reader.iter_records([path])) == []
+    assert reader.skipped == [(str(path), 0, "a Parquet file, not JSONL (pandas.read_parquet reads it)")]
