@@ -67,9 +67,13 @@ def _key(text: str) -> str:
     return " ".join(text[:KEY_CHARS * 2].split())[:KEY_CHARS]
 
 
-def _openings(tree: etree._Element) -> tuple[dict[str, etree._Element], dict[str, int]]:
+#: A tree's line elements by their opening text, and how many open with each (:func:`openings`).
+Openings = tuple[dict[str, etree._Element], dict[str, int]]
+
+
+def openings(tree: etree._Element) -> Openings:
     """Each line element's opening text (``_key``) -> the element, and how many elements open
-    with it. When several open alike, the innermost of nested ones, else the first in document
+    with it (one walk of the tree: the cleaner reads it once for its steps that place lines). When several open alike, the innermost of nested ones, else the first in document
     order: a line the article ends with and a sidebar or a footer repeats below it is the
     article's (the last one put it outside)."""
     at: dict[str, etree._Element] = {}
@@ -91,11 +95,12 @@ def _openings(tree: etree._Element) -> tuple[dict[str, etree._Element], dict[str
     return at, count
 
 
-def placed_lines(tree: etree._Element, lines: list[str]) -> tuple[list[etree._Element | None], list[int]]:
+def placed_lines(tree: etree._Element, lines: list[str],
+                 opened: Openings | None = None) -> tuple[list[etree._Element | None], list[int]]:
     """The element each line came from, by the text it opens with (None: not placed), and how
     many elements of the page open with that text (0 for a line not placed; 2 or more: the page
-    shows it elsewhere too)."""
-    at, count = _openings(tree)
+    shows it elsewhere too). ``opened``: the tree's :func:`openings`, when read already."""
+    at, count = opened if opened is not None else openings(tree)
     out: list[etree._Element | None] = []
     shown: list[int] = []
     for line in lines:
@@ -157,20 +162,37 @@ def line_sources(tree: etree._Element, lines: list[str]) -> list[etree._Element 
 
 
 def container(sources: list[etree._Element | None], lines: list[str]) -> etree._Element | None:
-    """The deepest element holding ``CONTAINER_SHARE`` of the placed lines' characters."""
+    """The deepest element holding ``CONTAINER_SHARE`` of the placed lines' characters (one
+    such element at each depth at most: two would hold more than all)."""
+    own: dict[etree._Element, int] = {}
     total = 0
-    held: dict[etree._Element, int] = {}
-    depth: dict[etree._Element, int] = {}
     for el, line in zip(sources, lines):
-        if el is None:
-            continue
-        n = len(line)
-        total += n
-        for d, a in enumerate(reversed([el, *el.iterancestors()])):
-            held[a] = held.get(a, 0) + n
-            depth[a] = d
+        if el is not None:
+            own[el] = own.get(el, 0) + len(line)
+            total += len(line)
     if not total:
         return None
+    # the lines' elements and their ancestors, each met once (siblings share their ancestors:
+    # a walk up stops at the first one met before), with their depth from the root
+    parent: dict[etree._Element, etree._Element | None] = {}
+    depth: dict[etree._Element, int] = {}
+    for el in own:
+        path = []
+        a: etree._Element | None = el
+        while a is not None and a not in depth:
+            path.append(a)
+            parent[a] = a = a.getparent()
+        d = depth[a] + 1 if a is not None else 0
+        for x in reversed(path):
+            depth[x] = d
+            d += 1
+    # characters held: each element's own, added up from the deepest
+    held = dict.fromkeys(depth, 0)
+    held.update(own)
+    for a in sorted(depth, key=depth.__getitem__, reverse=True):
+        up = parent[a]
+        if up is not None:
+            held[up] += held[a]
     return max((a for a, n in held.items() if n >= CONTAINER_SHARE * total), key=depth.__getitem__, default=None)
 
 
@@ -277,14 +299,15 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
     return gone
 
 
-def drop_outside_edges(tree: etree._Element, lines: list[str], *,
-                       asides: bool = False) -> tuple[list[str], int, int]:
+def drop_outside_edges(tree: etree._Element, lines: list[str], *, asides: bool = False,
+                       opened: Openings | None = None) -> tuple[list[str], int, int]:
     """``lines`` without the edge lines that come from outside the article's container (see the
     module's doc) and, with ``asides``, without the lines of a sidebar or a dialog beside it
-    (``_aside_lines``), both found on one placement of the lines; the characters each removed."""
+    (``_aside_lines``), both found on one placement of the lines; the characters each removed.
+    ``opened``: the tree's :func:`openings`, when read already."""
     if len(lines) < 3:
         return lines, 0, 0
-    sources, shown = placed_lines(tree, lines)
+    sources, shown = placed_lines(tree, lines, opened)
     box = container(sources, lines)
     if box is None:
         return lines, 0, 0

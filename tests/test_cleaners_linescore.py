@@ -494,3 +494,61 @@ def test_evidence_of_a_deeply_nested_line() -> None:
     tree = etree.fromstring(html, etree.XMLParser(huge_tree=True))
     lines = [BODY[0], BODY[1], "Follow the harbour trust for more news"]
     assert _evidence(page_features(lines, tree), "aside_any") == [0.0, 0.0, 1.0]
+
+
+# -- the tail walk reads the features of the blocks it visits only -------------------------------
+def _our_pages() -> list[tuple[list[str], object, str]]:
+    """Bodies the cleaner gives our fixture pages (scorer off), with their trees and hosts."""
+    out = []
+    for name, url in (("pitch_inside_body.html", PITCH_URL), ("structural_tail.html", LEDGER_URL),
+                      ("tail_pitch_bio.html", TIDE_URL), ("tail_leaks.html", "https://coastline.example/towns/pier")):
+        html = (FIXTURES / name).read_text("utf-8")
+        with linescore.recording() as seen:
+            clean_html(html, url)
+        out.append((seen[-1].lines, parse(html), url.split("/")[2]))
+    return out
+
+
+@pytest.mark.parametrize("feature", ["from_end", "branch_share", "break_before", "names_site", "log_chars"])
+def test_the_tail_walk_drops_what_the_page_matrix_drops(feature: str) -> None:
+    """The lazy walk (:meth:`LineModel.tail_mask`) and the mask over every line's features give
+    the same lines on every page, whichever feature the trees read, dropping or not."""
+    for lines, tree, site in _our_pages():
+        for below, above in ((5.0, -5.0), (-5.0, 5.0), (5.0, 5.0)):
+            model = dataclasses.replace(_stump(feature, 1.5, below, above, scope="tail"),
+                                        threshold_drop=train.THRESHOLD, prose_threshold=train.PROSE_THRESHOLD)
+            eager = model.mask(page_features(lines, tree, site, ["Mara Lindqvist"]))
+            assert model.tail_mask(linescore._Page(lines, tree, site, ["Mara Lindqvist"])) == eager
+    # other scopes read every line as before
+    lines, tree, site = _our_pages()[0]
+    edges = _stump("branch_share", 0.3, 5.0, -5.0, scope="any")
+    assert edges.tail_mask(linescore._Page(lines, tree, site)) == edges.mask(page_features(lines, tree, site))
+
+
+def test_the_tail_walk_reads_the_last_blocks_only(monkeypatch) -> None:
+    """Where the last block stays, only its lines' features are read; where it goes, the walk
+    reads the block before it too, and stops at the first block that stays."""
+    lines, tree, site = _our_pages()[1]   # the ledger: its pitch after an <hr> is the last block
+    read: list[int] = []
+    row = linescore._Page.row
+    monkeypatch.setattr(linescore._Page, "row", lambda self, k: read.append(k) or row(self, k))
+    keep = _stump("break_before", 0.5, -5.0, -5.0, scope="tail")
+    assert keep.tail_mask(linescore._Page(lines, tree, site)) == [False] * len(lines)
+    assert read == [len(lines) - 1]
+    read.clear()
+    after_rule = _stump("break_before", 0.5, -5.0, 5.0, scope="tail")
+    assert after_rule.tail_mask(linescore._Page(lines, tree, site)) == [False] * (len(lines) - 1) + [True]
+    assert read == [len(lines) - 1, len(lines) - 2]
+
+
+def test_a_line_names_the_author_by_a_surname_as_a_word() -> None:
+    """A surname counts where it stands as a word (as a regular expression's word boundaries
+    read it), in any script."""
+    from newsclean.cleaners.learned.linescore import _has_word
+
+    assert _has_word("Follow Lindqvist on the blog", "Lindqvist")
+    assert not _has_word("Follow Lindqvists on the blog", "Lindqvist")
+    assert _has_word("(Lindqvist)", "Lindqvist") and _has_word("Lindqvist", "Lindqvist")
+    assert not _has_word("Ålindqvist_x", "lindqvist") and not _has_word("x_lindqvist", "lindqvist")
+    assert _has_word("Lindqvist-Berg, Lindqvist", "Lindqvist")   # a later match counts
+    assert _has_word("Texte de Müller.", "Müller") and not _has_word("Müllerin", "Müller")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import itertools
 import json
 import math
 import re
@@ -145,52 +146,48 @@ class _Markup:
     tag and its ancestors' tags and class/id cues up to the container, whether it is of the same
     kind (tag and class, its parent's too) as most of the body's text, its link density. Lines
     whose elements share one branch under the container (a newsletter box, a bio block) form one
-    block: the model drops blocks, not lines."""
+    block: the model drops blocks, not lines. What every line's features share is read at once;
+    a line's own (:meth:`row`) only when asked (the scorer's walk asks for few lines)."""
 
-    def __init__(self, lines: Sequence[str], tree: Any) -> None:
+    def __init__(self, lines: Sequence[str], tree: Any, opened: blocks.Openings | None = None) -> None:
         n = len(lines)
-        sources, shown = blocks.placed_lines(tree, list(lines)) if tree is not None else ([None] * n, [0] * n)
+        self.lines = lines
+        sources, shown = blocks.placed_lines(tree, list(lines), opened) if tree is not None else ([None] * n, [0] * n)
         box = blocks.container(sources, list(lines)) if tree is not None else None
         self.sources, self.shown, self.box = sources, shown, box
         box_line = [box, *box.iterancestors()] if box is not None else []
         box_at = {a: i for i, a in enumerate(box_line)}
-        paths: list[list[Any] | None] = []   # a line's element and its ancestors below the container
+        # each line's element and its ancestors below the container (its path), whether it is
+        # inside the container; the body's text by kind of line and by kind of branch under it
+        paths: list[list[Any] | None] = [None] * n
         inside = [False] * n
-        for k, el in enumerate(sources):
-            if el is None:
-                paths.append(None)
-                continue
-            path = []
-            for a in (el, *el.iterancestors()):
-                if a in box_at or (not box_at and len(path) >= _OUTSIDE_DEPTH):
-                    inside[k] = a is box
-                    break
-                path.append(a)
-            paths.append(path[:_OUTSIDE_DEPTH] if not inside[k] else path)
-        self.paths, self.inside = paths, inside
-        # the body's text by kind of line and by kind of branch under the container
-        kinds: list[tuple[str, ...] | None] = []
-        branches: list[Any] = []
+        kinds: list[tuple[str, ...] | None] = [None] * n
+        branches: list[Any] = [None] * n
         by_kind: dict[tuple[str, ...], int] = {}
         by_branch: dict[tuple[str, str], int] = {}
         placed = 0
         for k, el in enumerate(sources):
             if el is None:
-                kinds.append(None)
-                branches.append(None)
                 continue
-            parent = el.getparent()
-            kind = (str(el.tag), _class(el), str(getattr(parent, "tag", "")), _class(parent) if parent is not None else "")
-            path = paths[k] or [el]
-            branch = path[-1]
-            kinds.append(kind)
-            branches.append(branch)
+            path = []
+            for a in itertools.chain((el,), el.iterancestors()):   # up to the container, not the root
+                if a in box_at or (not box_at and len(path) >= _OUTSIDE_DEPTH):
+                    inside[k] = a is box
+                    break
+                path.append(a)
+            paths[k] = path = path[:_OUTSIDE_DEPTH] if not inside[k] else path
+            parent = path[1] if len(path) > 1 else el.getparent()
+            kinds[k] = kind = (str(el.tag), _class(el), str(getattr(parent, "tag", "")),
+                               _class(parent) if parent is not None else "")
+            branches[k] = branch = path[-1] if path else el
             c = len(lines[k])
             placed += c
             by_kind[kind] = by_kind.get(kind, 0) + c
             sig = (str(branch.tag), _class(branch))
             by_branch[sig] = by_branch.get(sig, 0) + c
-        top_kind = max(by_kind, key=by_kind.__getitem__) if by_kind else None
+        self.paths, self.inside = paths, inside
+        self.kinds, self.by_kind, self.by_branch, self.placed = kinds, by_kind, by_branch, placed
+        self.top_kind = max(by_kind, key=by_kind.__getitem__) if by_kind else None
         self.branches = branches
         # blocks: consecutive lines under one branch that is not the line itself
         self.groups = groups = [0] * n
@@ -200,43 +197,46 @@ class _Markup:
             if not (k and b is not None and b is branches[k - 1] and paths[k] and len(paths[k]) > 1):
                 g += 1
             groups[k] = g
-        total = sum(len(s) for s in lines) or 1
-        size: dict[int, int] = {}
-        chars: dict[int, int] = {}
+        self.last_group = g
+        self.total = sum(len(s) for s in lines) or 1
+        self.size: dict[int, int] = {}
+        self.chars: dict[int, int] = {}
         for k in range(n):
-            size[groups[k]] = size.get(groups[k], 0) + 1
-            chars[groups[k]] = chars.get(groups[k], 0) + len(lines[k])
-        self.rows: list[tuple[float, ...]] = []
-        width = len(MARKUP_FEATURES)
-        for k, el in enumerate(sources):
-            gk = groups[k]
-            block = (min(size[gk], 20), chars[gk] / total, float(gk == 0), float(gk == g))
-            if el is None:
-                row = [0.0, -1.0, -1.0] + [0.0] * (width - 3)
-                row[-4 - len(CLASS_CUES):-len(CLASS_CUES)] = block
-                self.rows.append(tuple(row))
-                continue
-            tag = str(el.tag)
-            path = paths[k] or [el]
-            above = [str(a.tag) for a in path[1:]]
-            cues = set()
-            for a in path:
-                for attr in (_class(a), a.get("id") or ""):
-                    if attr:
-                        cues |= _families(attr)
-            kind, sig = kinds[k], (str(branches[k].tag), _class(branches[k]))
-            heading = tag in HEADINGS
-            self.rows.append((
-                1.0, float(inside[k]), float(len(path) - 1) if inside[k] else -1.0,
-                *(float(tag in kinds_) for kinds_ in _TAG_KINDS),
-                *(float(any(t in kinds_ for t in above)) for kinds_ in _ANCESTOR_KINDS),
-                float(min(sum(t == "div" for t in above), 10)),
-                float(kind == top_kind), by_kind[kind] / placed, by_branch[sig] / placed,
-                min(1.0, link_text_len(el) / max(1, len(lines[k]))),
-                float(heading and (k + 1 == n or len(lines[k + 1]) < SHORT_CHARS)),
-                *block,
-                *(float(i in cues) for i in range(len(CLASS_CUES))),
-            ))
+            self.size[groups[k]] = self.size.get(groups[k], 0) + 1
+            self.chars[groups[k]] = self.chars.get(groups[k], 0) + len(lines[k])
+
+    def row(self, k: int) -> tuple[float, ...]:
+        """Line ``k``'s :data:`MARKUP_FEATURES`."""
+        el, gk = self.sources[k], self.groups[k]
+        block = (min(self.size[gk], 20), self.chars[gk] / self.total, float(gk == 0), float(gk == self.last_group))
+        if el is None:
+            row = [0.0, -1.0, -1.0] + [0.0] * (len(MARKUP_FEATURES) - 3)
+            row[-4 - len(CLASS_CUES):-len(CLASS_CUES)] = block
+            return tuple(row)
+        tag = str(el.tag)
+        path = self.paths[k] or [el]
+        above = [str(a.tag) for a in path[1:]]
+        cues: set[int] = set()
+        for a in path:
+            for attr in (_class(a), a.get("id") or ""):
+                if attr:
+                    cues |= _families(attr)
+        kind, branch = self.kinds[k], self.branches[k]
+        sig = (str(branch.tag), _class(branch))
+        heading = tag in HEADINGS
+        inside = self.inside[k]
+        n = len(self.lines)
+        return (
+            1.0, float(inside), float(len(path) - 1) if inside else -1.0,
+            *(float(tag in kinds_) for kinds_ in _TAG_KINDS),
+            *(float(any(t in kinds_ for t in above)) for kinds_ in _ANCESTOR_KINDS),
+            float(min(sum(t == "div" for t in above), 10)),
+            float(kind == self.top_kind), self.by_kind[kind] / self.placed, self.by_branch[sig] / self.placed,
+            min(1.0, link_text_len(el) / max(1, len(self.lines[k]))),
+            float(heading and (k + 1 == n or len(self.lines[k + 1]) < SHORT_CHARS)),
+            *block,
+            *(float(i in cues) for i in range(len(CLASS_CUES))),
+        )
 
 
 #: Link targets of sign-up, subscription, donation, contact and sales calls (href words, any
@@ -314,6 +314,24 @@ def _aside(el: Any, seen: dict[Any, bool]) -> bool:
     return got
 
 
+def _word_char(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a word character as ``re``'s ``\\w`` reads one (False out of range)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` in ``text`` between word boundaries, as ``re.search(rf"\\b{re.escape(word)}\\b", text)``
+    finds it: found without compiling a pattern for each page's authors (a compile cost more
+    than the rest of a line's evidence)."""
+    i = text.find(word)
+    while i >= 0:
+        end = i + len(word)
+        if (_word_char(text, i - 1) != _word_char(text, i)) and (_word_char(text, end - 1) != _word_char(text, end)):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _site_name(site: str | None) -> str:
     """The page's host as the site names itself: its label before the suffix ("coastline-weekly"
     of www.coastline-weekly.co.uk), letters and digits only; "" when too short to tell."""
@@ -327,60 +345,54 @@ def _site_name(site: str | None) -> str:
 
 class _Evidence:
     """Each line's :data:`EVIDENCE_FEATURES`, from its place (:class:`_Markup`) and the page's
-    metadata (its host and authors)."""
+    metadata (its host and authors). The breaks and headings every line counts are read at once,
+    a line's own evidence (its links, its block's, italics, an aside above it) when asked
+    (:meth:`row`)."""
 
     def __init__(self, lines: Sequence[str], markup: _Markup, site: str | None, authors: Sequence[str]) -> None:
         n = len(lines)
-        host = (site or "").lower().removeprefix("www.")
-        name = _site_name(host)
-        people = [a for a in authors if a and len(a) >= 4]
-        surnames = {p.split()[-1] for p in people if len(p.split()[-1]) >= 3}
-        # one search a line: an author's full name, or the surname as a word ("Follow Lindqvist")
-        named_re = re.compile("|".join([*map(re.escape, people), *(rf"\b{re.escape(w)}\b" for w in sorted(surnames))])) \
-            if people else None
+        self.lines, self.markup = lines, markup
+        self.host = host = (site or "").lower().removeprefix("www.")
+        self.name = _site_name(host)
+        self.people = people = [a for a in authors if a and len(a) >= 4]
+        self.surnames = sorted({p.split()[-1] for p in people if len(p.split()[-1]) >= 3})
+        self.block: dict[Any, tuple[float, float, float, bool]] = {}
+        self.aside_at: dict[Any, bool] = {}
+        # an <hr> right before the line's element or an ancestor below the container
+        self.hr = [el is not None and any(getattr(a.getprevious(), "tag", None) == "hr" for a in markup.paths[k] or [el])
+                   for k, el in enumerate(markup.sources)]
+        breaks = [self.hr[k] or (len(line) <= 12 and _SEPARATOR_LINE.match(line.strip()) is not None)
+                  for k, line in enumerate(lines)]
+        # breaks up to each line and after it; lines from the heading above it, headings after it
+        self.before, self.breaks = [0] * n, sum(breaks)
+        self.since, self.heads_after = [-1] * n, [0] * n
         heads = [el is not None and el.tag in HEADINGS for el in markup.sources]
-        breaks = [False] * n
-        block: dict[Any, tuple[float, float, float, bool]] = {}
-        aside_at: dict[Any, bool] = {}
-        self.rows: list[tuple[float, ...]] = []
-        raw: list[list[float]] = []
-        for k, el in enumerate(markup.sources):
-            line = lines[k]
-            low = line.lower()
-            named = (float(bool(name) and name[:4] in low and name in _NOT_ALNUM.sub("", low)),
-                     float(named_re is not None and named_re.search(line) is not None),
-                     float(named_re is not None and any(line.lstrip("- ").startswith(p) for p in people)))
-            if len(line) <= 12 and _SEPARATOR_LINE.match(line.strip()):
-                breaks[k] = True
-            if el is None:
-                raw.append([0.0] * 12 + [*named])
-                continue
-            path = markup.paths[k] or [el]
-            branch = markup.branches[k]
-            signup, social, external = _links(el, host)
-            if branch not in block:
-                nxt = branch.getnext()
-                block[branch] = (*(_links(branch, host) if branch is not el else (signup, social, external)),
-                                 next(branch.iter(*_FORM_TAGS), None) is not None
-                                 or (nxt is not None and nxt.tag in _FORM_TAGS))
-            hr = any(getattr(a.getprevious(), "tag", None) == "hr" for a in path)
-            breaks[k] = breaks[k] or hr
-            b = block[branch]
-            raw.append([signup, social, external, b[0], b[1], float(min(markup.shown[k] - 1, 3)), float(hr), 0.0, 0.0,
-                        float(_italic(el, line)), float(b[3]), float(_aside(el.getparent(), aside_at)), *named])
-        before = 0
-        total = sum(breaks)
-        since = -1
-        heads_after = sum(heads)
+        before, since, heads_after = 0, -1, sum(heads)
         for k in range(n):
             before += breaks[k]
             heads_after -= heads[k]
             since = 0 if heads[k] else (since + 1 if since >= 0 else -1)
-            r = raw[k]
-            placed = markup.sources[k] is not None
-            self.rows.append((*r[:7], float(before), float(total - before), *r[9:12],
-                              float(min(since, 20)) if placed else -1.0, float(min(heads_after, 5)) if placed else -1.0,
-                              *r[12:]))
+            self.before[k], self.since[k], self.heads_after[k] = before, since, heads_after
+
+    def row(self, k: int) -> tuple[float, ...]:
+        """Line ``k``'s :data:`EVIDENCE_FEATURES`."""
+        line, el, name, people = self.lines[k], self.markup.sources[k], self.name, self.people
+        low = line.lower()
+        named = (float(bool(name) and name[:4] in low and name in _NOT_ALNUM.sub("", low)),
+                 float(any(p in line for p in people) or any(_has_word(line, w) for w in self.surnames)),
+                 float(any(line.lstrip("- ").startswith(p) for p in people)))
+        breaks = (float(self.before[k]), float(self.breaks - self.before[k]))
+        if el is None:
+            return (0.0,) * 7 + breaks + (0.0,) * 3 + (-1.0, -1.0) + named
+        branch = self.markup.branches[k]
+        b = self.block.get(branch)
+        if b is None:
+            nxt = branch.getnext()
+            b = self.block[branch] = (*_links(branch, self.host), next(branch.iter(*_FORM_TAGS), None) is not None
+                                      or (nxt is not None and nxt.tag in _FORM_TAGS))
+        return (*_links(el, self.host), b[0], b[1], float(min(self.markup.shown[k] - 1, 3)), float(self.hr[k]),
+                *breaks, float(_italic(el, line)), float(b[3]), float(_aside(el.getparent(), self.aside_at)),
+                float(min(self.since[k], 20)), float(min(self.heads_after[k], 5)), *named)
 
 
 class _Page:
@@ -388,7 +400,7 @@ class _Page:
     short lines, and (given the tree the lines were extracted from) their markup."""
 
     def __init__(self, lines: Sequence[str], tree: Any = None, site: str | None = None,
-                 authors: Sequence[str] = ()) -> None:
+                 authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> None:
         n = len(lines)
         self.lines, self.n = lines, n
         self.lengths = lengths = [len(s) for s in lines]
@@ -414,7 +426,7 @@ class _Page:
             chars += lengths[k]
         for k in range(n):
             self.long_after[k] = before - self.long_before[k] - long_[k]
-        self.markup = _Markup(lines, tree)
+        self.markup = _Markup(lines, tree, opened)
         self.evidence = _Evidence(lines, self.markup, site, authors)
         self.groups = self.markup.groups
 
@@ -424,7 +436,7 @@ class _Page:
         alpha = [w for w in words if w[0].isalpha()]
         caps = sum(1 for w in alpha if w[0].isupper())
         upper = sum(1 for w in alpha if len(w) > 1 and w.isupper())
-        digits = sum(ch.isdigit() for ch in s)
+        digits = sum(map(str.isdigit, s))
         word_chars = sum(len(w) for w in words)
         before = self.chars_before[k]
         return (
@@ -436,7 +448,7 @@ class _Page:
             _log(self.lengths[k - 1]) if k else -1.0, _log(self.lengths[k + 1]) if k + 1 < n else -1.0,
             min(self.run[k], 20), min(self.long_after[k], 20), min(self.long_before[k], 20),
             float(bool(_BULLET.match(s))),
-        ) + self.markup.rows[k] + self.evidence.rows[k]
+        ) + self.markup.row(k) + self.evidence.row(k)
 
     def matrix(self) -> np.ndarray:
         return np.array([self.row(k) for k in range(self.n)], dtype=np.float64).reshape(self.n, len(FEATURES))
@@ -452,12 +464,13 @@ class PageFeatures:
 
 
 def page_features(lines: Sequence[str], tree: Any = None, site: str | None = None,
-                  authors: Sequence[str] = ()) -> PageFeatures:
+                  authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> PageFeatures:
     """The features of a body's lines; ``tree``: the (pruned) tree they were extracted from, or
     None when they were not read from one (their markup features then say "not placed");
     ``site``: the page's host, ``authors``: its authors (the metadata's), for the evidence of a
-    line naming the site or the author."""
-    page = _Page(lines, tree, site, authors)
+    line naming the site or the author; ``opened``: the tree's :func:`blocks.openings`, when read
+    already."""
+    page = _Page(lines, tree, site, authors, opened)
     return PageFeatures(list(lines), page.matrix(), page.groups)
 
 
@@ -509,42 +522,57 @@ class LineModel:
                 "threshold_drop": self.threshold_drop, "prose_threshold": self.prose_threshold, "scope": self.scope,
                 "meta": self.meta, "trees": trees}
 
+    @functools.cached_property
+    def _flat(self) -> tuple[np.ndarray, ...]:
+        """The node arrays flattened, a node's index offset by its tree's (one gather a step
+        for all trees, the few rows of a tail walk cheap), a leaf's children itself."""
+        trees, width = self.feature.shape
+        offset = np.arange(trees)[:, None] * width
+        own = np.arange(width)[None, :]
+        leaf = self.feature < 0
+        return (offset, np.maximum(self.feature, 0).ravel(), self.threshold.ravel(),
+                (np.where(leaf, own, self.left) + offset).ravel(), (np.where(leaf, own, self.right) + offset).ravel(),
+                self.value.ravel())
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """P(boilerplate) of each row of a feature matrix."""
         if x.shape[0] == 0:
             return np.zeros(0)
-        trees = np.arange(self.feature.shape[0])[:, None]
-        rows = np.arange(x.shape[0])[None, :]
-        node = np.zeros((self.feature.shape[0], x.shape[0]), dtype=np.int64)
+        offset, feature, threshold, left, right, value = self._flat
+        node = np.repeat(offset, x.shape[0], axis=1)   # (trees, rows): each tree's root
+        xt, rows = x.T, np.arange(x.shape[0])
         for _ in range(self.depth):
-            f = self.feature[trees, node]
-            go_left = x[rows, np.maximum(f, 0)] <= self.threshold[trees, node]
-            node = np.where(f < 0, node, np.where(go_left, self.left[trees, node], self.right[trees, node]))
-        score = self.base + self.value[trees, node].sum(axis=0)
+            node = np.where(xt[feature[node], rows] <= threshold[node], left[node], right[node])
+        # summed along each row's own trees: a row's score is the same bits in a batch of one
+        # (the tail walk's) as in a page's matrix
+        score = self.base + np.ascontiguousarray(value[node].T).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-score))
 
+    def _goes(self, lines: Sequence[str], p: Sequence[float]) -> bool:
+        """Whether a block of ``lines`` (their probabilities ``p``) goes: their mean probability,
+        weighted by their characters, over ``threshold_drop``, or over ``prose_threshold`` for a
+        block that holds a paragraph of prose (the article's last paragraph is one, a pitch rarely)."""
+        weight = mass = 0.0
+        prose = False
+        for pk, line in zip(p, lines):
+            w = len(line) + 1.0
+            weight += w
+            mass += w * float(pk)
+            prose = prose or (len(line) >= blocks.PROSE_CHARS and _SENTENCE_END.search(line) is not None)
+        return mass / weight > (max(self.threshold_drop, self.prose_threshold) if prose else self.threshold_drop)
+
     def mask(self, page: PageFeatures) -> list[bool]:
-        """Which lines to drop: the blocks whose lines' mean probability (weighted by their
-        characters) is over ``threshold_drop`` (over ``prose_threshold`` for a block that holds
-        a paragraph of prose: the article's last paragraph is one, a pitch rarely); with scope
-        "tail" only the unbroken run of such blocks at the tail, with "edges" at the head too;
-        never every line."""
+        """Which lines to drop: the blocks that go (:meth:`_goes`); with scope "tail" only the
+        unbroken run of such blocks at the tail, with "edges" at the head too; never every line."""
         n = len(page.lines)
         if not n:
             return []
         p = self.probabilities(page.x)
-        weight: dict[int, float] = {}
-        mass: dict[int, float] = {}
-        prose: set[int] = set()
-        for g, pk, line in zip(page.groups, p, page.lines):
-            w = len(line) + 1.0
-            weight[g] = weight.get(g, 0.0) + w
-            mass[g] = mass.get(g, 0.0) + w * float(pk)
-            if len(line) >= blocks.PROSE_CHARS and _SENTENCE_END.search(line):
-                prose.add(g)
-        order = list(dict.fromkeys(page.groups))
-        prose_threshold = max(self.threshold_drop, self.prose_threshold)
-        over = {g: mass[g] / weight[g] > (prose_threshold if g in prose else self.threshold_drop) for g in order}
+        members: dict[int, list[int]] = {}
+        for k, g in enumerate(page.groups):
+            members.setdefault(g, []).append(k)
+        order = list(members)
+        over = {g: self._goes([page.lines[k] for k in ks], [p[k] for k in ks]) for g, ks in members.items()}
         if self.scope in ("edges", "tail"):
             keep = set(order)
             for run in ((order, order[::-1]) if self.scope == "edges" else (order[::-1],)):
@@ -555,6 +583,26 @@ class LineModel:
             over = {g: g not in keep for g in order}
         drop = [over[g] for g in page.groups]
         return [False] * n if all(drop) else drop
+
+    def tail_mask(self, page: _Page) -> list[bool]:
+        """:meth:`mask` of a page with scope "tail", the features read only for the blocks the
+        walk visits: from the last block inward, up to and with the first block that stays (the
+        page's shared features once; most pages' walk reads one block or two)."""
+        if self.scope != "tail":
+            return self.mask(PageFeatures(list(page.lines), page.matrix(), page.groups))
+        n, groups = page.n, page.groups
+        drop = [False] * n
+        end = n
+        while end:
+            start = end - 1
+            while start and groups[start - 1] == groups[end - 1]:   # a block's lines are consecutive
+                start -= 1
+            x = np.array([page.row(k) for k in range(start, end)], dtype=np.float64).reshape(end - start, len(FEATURES))
+            if not self._goes(page.lines[start:end], self.probabilities(x)):
+                break
+            drop[start:end] = [True] * (end - start)
+            end = start
+        return [False] * n if not end else drop
 
     def drop_mask(self, lines: Sequence[str], tree: Any = None) -> list[bool]:
         """:meth:`mask` of a body's lines (``tree``: see :func:`page_features`)."""
@@ -611,17 +659,20 @@ def recording() -> Iterator[list[PageFeatures]]:
 
 
 def score_body(lines: list[str], tree: Any, on: bool, site: str | None = None,
-               authors: Sequence[str] = ()) -> tuple[list[str], int]:
+               authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> tuple[list[str], int]:
     """The cleaner's step: ``lines`` without what the shipped model drops when ``on``; the
-    characters dropped (``site``, ``authors``: see :func:`page_features`). Recorded when
-    :func:`recording`; nothing computed when neither."""
+    characters dropped (``site``, ``authors``, ``opened``: see :func:`page_features`). Recorded
+    when :func:`recording` (every line's features); else only the blocks the tail walk visits
+    are read (:meth:`LineModel.tail_mask`); nothing computed when neither."""
     record = _RECORDING.get()
     if not on and record is None:
         return lines, 0
-    page = page_features(lines, tree, site, authors)
-    if record is not None:
+    if record is None:
+        mask = shipped_model().tail_mask(_Page(lines, tree, site, authors, opened))
+    else:
+        page = page_features(lines, tree, site, authors, opened)
         record.append(page)
-    if not on:
-        return lines, 0
-    mask = shipped_model().mask(page)
+        if not on:
+            return lines, 0
+        mask = shipped_model().mask(page)
     return [s for s, d in zip(lines, mask) if not d], sum(len(s) for s, d in zip(lines, mask) if d)
