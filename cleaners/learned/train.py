@@ -34,7 +34,7 @@ _TOKENS = re.compile(r"\w+")
 TREES = 120
 DEPTH = 3
 LEARNING_RATE = 0.1
-THRESHOLD = 0.6
+THRESHOLD = 0.7
 #: A block holding a paragraph of prose (linescore.LineModel.mask) goes only over this.
 PROSE_THRESHOLD = 0.8
 #: The drop thresholds whose held-fold figures ``bench --folds`` prints (the trade-off curve).
