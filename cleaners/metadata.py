@@ -143,6 +143,15 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
                 if len(part) >= 80 or len(part.split()) > 6:
                     break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
                 part = part.strip(_NAME_EDGE_PUNCT)
+                if not declared and part and _no_writer(part):
+                    head = _sentence_head(part)
+                    if (head and not _no_writer(head) and (names or _byline_name(head))
+                            and head not in names):
+                        names.append(head)   # "Rosa Delacroix. She covers the harbour, ...": the name, then a bio
+                    if names:
+                        break   # a bio's sentence, or a piece of it ("its ferries"): it ends the names
+                    # a first part with no name before a sentence's end is kept: the readers after this
+                    # cut it where the page prints the name apart ("Rosa Delacroix Harbour desk")
                 if part and part not in names and _is_person_like(part):
                     names.append(part)
                     named = True
@@ -448,6 +457,36 @@ def _name_parts(name: str) -> list[tuple[str, str]]:
         else:
             parts.append((sep, part))
     return parts
+
+
+#: Most words of a writer's name printed in a byline; a longer part is a bio's sentence or a role.
+BYLINE_NAME_MAX_WORDS = 5
+
+
+def _sentence_head(part: str) -> str | None:
+    """``part`` up to the end of its first sentence, without the stop, where one ends inside it or
+    at its end: "!" or "?" ("Hi! I'm"), a stop after a word in lower case of four letters or more
+    ("... harbour. She ...", "... paper."; "Dr. med." is a title), after a name's word past the
+    first ("Rosa Delacroix. She ...") or standing alone ("Jane Doe, MD . Reviewed by"); not after
+    an initial, a title or an abbreviation ("J. R. Smith", "Prof. Jane Doe", "Tom Roe Jr.").
+    None where no sentence ends."""
+    words = part.split()
+    for i, w in enumerate(words):
+        stop, bare = w[-1:], w[:-1]
+        if stop in ("!", "?") or stop == "." and (not bare or bare.isalpha() and (
+                len(bare) >= 4 and bare.islower() or i and len(bare) >= 3 and bare[0].isupper() and bare[1:].islower())):
+            return " ".join([*words[:i], bare]).strip(_NAME_EDGE_PUNCT)
+    return None
+
+
+def _no_writer(part: str) -> bool:
+    """Whether a part of a printed byline is none of its writers: more than
+    ``BYLINE_NAME_MAX_WORDS`` words, a sentence's end in it (``_sentence_head``), or words not
+    shaped as a name (``_name_shaped``: "its ferries", "in Politics"). One word stays: a
+    newsroom's code or an agency in lower case ("dpa", "red")."""
+    words = part.split()
+    return (len(words) > BYLINE_NAME_MAX_WORDS or _sentence_head(part) is not None
+            or len(words) >= 2 and not _name_shaped(part))
 
 
 def _is_person_like(name: str) -> bool:
@@ -925,7 +964,8 @@ def _visible_authors(tree: etree._Element) -> list[str]:
                 continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
             names = _names(found)   # _names drops a printed date
             if names:
-                return _name_printed_alone(tree, _inner_names(el, _names_apart(el, _name_before_named_again(el, names))))
+                names = _names_apart(el, _name_before_named_again(el, names))
+                return _name_printed_alone(tree, _inner_names(el, _name_at_line_break(el, names)))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
     return _text_byline(tree) or _author_page_link(tree) or _author_box_name(candidates)
@@ -947,19 +987,19 @@ _LINE_BREAK_TAGS = frozenset({
     "figcaption", "table", "tr", "td", "th", "main"})
 
 
-def _line_texts(el: etree._Element) -> Iterator[str]:
-    """``el.itertext()`` with a space where a line breaks (``_LINE_BREAK_TAGS``) inside ``el``;
-    inline markup joins its texts as written ("O<b>'</b>Neil")."""
+def _line_texts(el: etree._Element, brk: str = " ") -> Iterator[str]:
+    """``el.itertext()`` with ``brk`` (a space) where a line breaks (``_LINE_BREAK_TAGS``) inside
+    ``el``; inline markup joins its texts as written ("O<b>'</b>Neil")."""
     if isinstance(el.tag, str) and el.text:
         yield el.text
     for child in el:
         breaks = isinstance(child.tag, str) and child.tag in _LINE_BREAK_TAGS
         if breaks:
-            yield " "
+            yield brk
         if isinstance(child.tag, str):
-            yield from _line_texts(child)
+            yield from _line_texts(child, brk)
         if breaks:
-            yield " "
+            yield brk
         if child.tail:
             yield child.tail
 
@@ -967,6 +1007,38 @@ def _line_texts(el: etree._Element) -> Iterator[str]:
 def _line_text(el: etree._Element) -> str:
     """``el``'s text as one line, spaces collapsed, its line breaks read as spaces (``_line_texts``)."""
     return " ".join("".join(_line_texts(el)).split())
+
+
+#: Fewest lines of a byline, each a whole name, read as its writers listed line by line.
+LINE_BY_LINE_WRITERS = 3
+
+
+def _name_at_line_break(el: etree._Element, names: list[str]) -> list[str]:
+    """The name a line of ``el`` holds whole, where the one name read from ``el`` (its line breaks
+    read as spaces) is that name and the next line's words ("<b>Rosa Delacroix</b><br>Harbour"
+    read "Rosa Delacroix Harbour"): a line break after a whole name (two words or more, or one in
+    a script that writes a name without a space) ends it, and what follows is a role or a place.
+    Only a byline of ``LINE_BY_LINE_WRITERS`` lines or more, each a name, lists its writers line by
+    line: the names of its lines. Else ``names``."""
+    if len(names) != 1 or el is None:
+        return names
+    lines = [" ".join(t.split()) for t in "".join(_line_texts(el, "\n")).split("\n")]
+    lines = [t for t in lines if t and not _LABEL_ONLY.fullmatch(t)]
+    if len(lines) < 2:
+        return names
+    for line in lines:
+        head = _names(line)
+        if len(head) != 1:
+            continue
+        name = head[0]
+        if (names[0].startswith(name + " ") and _byline_name(name) and not _BY_WORD.search(name)
+                and (len(name.split()) >= 2 or _UNSPACED_NAME.fullmatch(name))):
+            listed = [n for t in lines for n in _names(t)]
+            if (len(lines) >= LINE_BY_LINE_WRITERS and len(listed) == len(lines) and " ".join(listed) == names[0]
+                    and all(_byline_name(n) and len(n.split()) >= 2 for n in listed)):
+                return listed
+            return [name]
+    return names
 
 
 def _short_text(el: etree._Element, limit: int, sep: str = "") -> str | None:
@@ -1445,7 +1517,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
                 continue   # "Di Stefano", "af Klint": a family name, not "by" and a name
             names = _names(m["name"].rstrip(" ,;")) if m else []
             if names and all(_name_shaped(n) for n in names):
-                return _names_apart(block, names) if block is not None else names
+                return _name_at_line_break(block, _names_apart(block, names)) if block is not None else names
     return []
 
 

@@ -715,6 +715,38 @@ def test_a_line_break_in_a_byline_parts_the_name_from_what_follows() -> None:
     assert _authors("<h1>Harbour bridge vote</h1><p>By <b>Rosa O</b>'<b>Neil</b></p>") == ["Rosa O'Neil"]
 
 
+def test_a_bylines_line_break_after_a_whole_name_ends_it() -> None:
+    # read as a space, the break joined the name to the next line: "Rosa Delacroix Harbour"
+    for byline in ('<div class="byline"><b>Rosa Delacroix</b><br>Harbour</div>',
+                   "<p>By <b>Rosa Delacroix</b><br>Harbour</p>",
+                   '<div class="byline">By Rosa Delacroix<br>Harbour Town</div>',
+                   '<div class="author-box"><h4>Rosa Delacroix</h4><p>Hi! I am Rosa, I write on the port.</p></div>'):
+        assert _printed_authors(byline) == ["Rosa Delacroix"], byline
+    # a byline listing its writers line by line, each line a name, lists them all
+    assert _printed_authors("By Rosa Delacroix<br>Tom Okafor<br>Ada Lovelace") == ["Rosa Delacroix", "Tom Okafor",
+                                                                                   "Ada Lovelace"]
+    # a name's own words on two lines, the first no whole name, stay one name
+    assert _printed_authors("<span>Rosa</span><br><span>Delacroix</span>") == ["Rosa Delacroix"]
+
+
+def test_an_author_boxs_bio_after_the_name_names_no_writer() -> None:
+    # an author box (a name, a role, a bio of one sentence) short enough to be read as a byline:
+    # the bio's pieces between its commas were writers ("its ferries", "its bridges for the paper.")
+    html = (FIXTURES / "meta_author_box_bio.html").read_text("utf-8")
+    assert _md(html).authors == ["Rosa Delacroix"]
+    for byline in ("<b>Rosa Delacroix</b><span>Harbour Editor</span><p>She covers the port, its ferries, its bridges.</p>",
+                   "Rosa Delacroix. She covers the port, its ferries, its bridges for the paper."):
+        assert _printed_authors(byline) == ["Rosa Delacroix"], byline
+    # a piece not shaped as a name ends the writers: "in Harbour News" is the section
+    assert _printed_authors("Rosa Delacroix, Tom Okafor, in Harbour News") == ["Rosa Delacroix", "Tom Okafor"]
+    # a credential after a name stays; the sentence after it ends the names
+    assert _printed_authors("Shelby Roe, DVM . Reviewed by Molly Price, DVM") == ["Shelby Roe", "DVM"]
+    # initials, a title and a suffix written with a stop end no sentence; nor does a one-word code
+    assert _printed_authors("J. R. Okafor, Tom Roe Jr.") == ["J. R. Okafor", "Tom Roe Jr."]
+    assert _printed_authors("Prof. Dr. Rosa Delacroix, Tom Roe") == ["Prof. Dr. Rosa Delacroix", "Tom Roe"]
+    assert _printed_authors("Rosa Delacroix, dpa") == ["Rosa Delacroix, dpa"]
+
+
 def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
     body = '<h1>Harbour bridge vote</h1><div class="byline"><span class="author-name">Rosa Delacroix</span></div>'
     for handle in ("rosa.delacroix", "editor_7"):
