@@ -463,6 +463,50 @@ def test_list_of_links_under_a_label_is_pruned() -> None:
     assert PARAS[2][:60] in text
 
 
+#: Things a guide names and links where they are sold or taught: short link labels, no prose.
+CITED_ITEMS = ["Brass lamp polish kit", "Harbour tide tables 2025"]
+
+
+def _cited_list_page(hrefs: list[str], footer: bool = False) -> str:
+    items = "".join(f"<li><a href='{h}'>{t}</a></li>" for h, t in zip(hrefs, CITED_ITEMS))
+    listed = f"<h3>What the volunteers used</h3><ul>{items}</ul>"
+    return _page("<article><div class='story'>" + f"<p>{PARAS[0]}</p><p>{PARAS[1]}</p>"
+                 + ("" if footer else listed) + "".join(f"<p>{p}</p>" for p in PARAS[2:]) + "</div></article>"
+                 + (f"<div class='links'><div>Partners</div>{listed}<div>Harbour Daily</div></div>" if footer else ""))
+
+
+def test_list_of_off_site_links_in_the_article_run_is_kept() -> None:
+    # a guide's list of the things it names, linked where they are sold: every item a link, set
+    # between a subheading and the next paragraph; trafilatura's own link-density test spares it too
+    text = _text(_cited_list_page(["https://shop.lampworks.com/polish", "https://tides.seachart.net/2025"]))
+    assert all(item in text for item in CITED_ITEMS)
+    assert PARAS[2][:60] in text
+
+
+@pytest.mark.parametrize("hrefs", [
+    ["/shop/polish", "https://news.example.org/tides"],                       # the site's own pages
+    ["https://www.example.co.uk/polish", "https://shop.example.co.uk/tides"],  # a sister domain of example.org
+])
+def test_list_of_the_sites_own_links_in_the_article_run_is_pruned(hrefs: list[str]) -> None:
+    # related stories set in the story link into the site (bbc.com's link to bbc.co.uk)
+    text = _text(_cited_list_page(hrefs))
+    assert not any(item in text for item in CITED_ITEMS)
+    assert PARAS[2][:60] in text
+
+
+def test_list_of_off_site_links_among_blocks_is_pruned() -> None:
+    # partners' links in a block of the page's own, not in the article's run of paragraphs
+    text = _text(_cited_list_page(["https://shop.lampworks.com/polish", "https://tides.seachart.net/2025"], footer=True))
+    assert not any(item in text for item in CITED_ITEMS)
+
+
+def test_site_name_is_the_registered_name() -> None:
+    from newsclean.cleaners.dom import site_name
+
+    assert site_name("www.bbc.com") == site_name("news.bbc.co.uk") == "bbc"
+    assert site_name("example.net") == "example" and site_name("localhost") == "localhost"
+
+
 def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> None:
     lead = "The restored lamp photographed from the quay on the evening it was lit again."
     head = f"<meta name='description' content='{lead}'>"
