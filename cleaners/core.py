@@ -68,14 +68,14 @@ class CleanOptions:
     use_htmldate: bool = True
     detect_language: bool = True
     #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.learned.linescore`) as the
-    #: last body step. Off: it costs two to three times what it may (docs/quality.md, "Learned block
-    #: scorer over text and markup").
-    score_lines: bool = False
+    #: last body step (docs/quality.md, "Learned block scorer over text and markup": on, 1.2 ms a page).
+    score_lines: bool = True
 
     def __post_init__(self) -> None:
         if self.score_lines:
-            # read here, when the scorer is switched on: a missing file or one of another version
-            # is one clear ModelError at start, never a silent fallback at the first page
+            # read here, when the scorer is on (DEFAULT_OPTIONS: at import): a missing file or one of
+            # another version is one clear ModelError at start, never a failure of every page (clean_html
+            # turns any exception into a reject); the commands say it as a configuration error, exit 2
             linescore.shipped_model()
 
 

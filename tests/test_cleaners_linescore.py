@@ -87,7 +87,9 @@ def test_switching_the_scorer_on_reads_the_model_at_start(tmp_path: Path, monkey
     try:
         with pytest.raises(ModelError, match="has version 0"):
             CleanOptions(score_lines=True)
-        CleanOptions()   # off (the default): the file is not read
+        with pytest.raises(ModelError, match="has version 0"):
+            CleanOptions()   # on by default
+        CleanOptions(score_lines=False)   # off: the file is not read
     finally:
         linescore.shipped_model.cache_clear()
 
@@ -260,7 +262,7 @@ def _pitch_page() -> tuple[list[str], object]:
     """The body the cleaner gives the page with the scorer off, and the tree it was read from."""
     html = (FIXTURES / "pitch_inside_body.html").read_text("utf-8")
     with linescore.recording() as seen:
-        res = clean_html(html, PITCH_URL)
+        res = clean_html(html, PITCH_URL, options=CleanOptions(score_lines=False))
     assert res.text == "\n".join(seen[-1].lines)   # the recorded body is the one returned
     return seen[-1].lines, parse(html)
 
@@ -362,7 +364,7 @@ def test_a_tail_scorer_drops_the_pitch_and_the_bio_and_stops_at_the_short_last_p
     last_three = dataclasses.replace(_stump("from_end", 2.0, 1.0, -5.0), scope=shipped.scope,
                                      threshold_drop=shipped.threshold_drop, prose_threshold=shipped.prose_threshold)
     monkeypatch.setattr(linescore, "shipped_model", lambda: last_three)
-    off = clean_html(_tide_page(True), TIDE_URL)
+    off = clean_html(_tide_page(True), TIDE_URL, options=CleanOptions(score_lines=False))
     on = clean_html(_tide_page(True), TIDE_URL, options=CleanOptions(score_lines=True))
     lines = off.text.split("\n")
     assert lines[-3:] == ["Enjoyed this field note?", lines[-2], lines[-1]] and lines[-1].startswith("Jonas Ebbe is")
@@ -377,7 +379,7 @@ def test_the_shipped_model_keeps_the_articles_short_last_paragraph(with_pitch: b
     """Switched on, the shipped model takes no line of the article, its short last paragraph
     included, with or without the pitch and the bio after it. (It leaves the pitch and the bio,
     plain <p>s of the body's own kind: see docs/quality.md on what it does not reach.)"""
-    off = clean_html(_tide_page(with_pitch), TIDE_URL)
+    off = clean_html(_tide_page(with_pitch), TIDE_URL, options=CleanOptions(score_lines=False))
     on = clean_html(_tide_page(with_pitch), TIDE_URL, options=CleanOptions(score_lines=True))
     article = off.text.split(LAST_PARAGRAPH)[0] + LAST_PARAGRAPH
     assert on.text.startswith(article)
@@ -394,7 +396,7 @@ def _ledger() -> tuple[str, PageFeatures]:
     with its features."""
     html = (FIXTURES / "structural_tail.html").read_text("utf-8")
     with linescore.recording() as seen:
-        res = clean_html(html, LEDGER_URL)
+        res = clean_html(html, LEDGER_URL, options=CleanOptions(score_lines=False))
     assert res.text == "\n".join(seen[-1].lines)
     return html, seen[-1]
 
@@ -504,7 +506,7 @@ def _our_pages() -> list[tuple[list[str], object, str]]:
                       ("tail_pitch_bio.html", TIDE_URL), ("tail_leaks.html", "https://coastline.example/towns/pier")):
         html = (FIXTURES / name).read_text("utf-8")
         with linescore.recording() as seen:
-            clean_html(html, url)
+            clean_html(html, url, options=CleanOptions(score_lines=False))
         out.append((seen[-1].lines, parse(html), url.split("/")[2]))
     return out
 

@@ -412,3 +412,38 @@ def test_workers_are_counted_on_the_cpus_the_process_may_run_on(tmp_path: Path) 
     proc = run_pinned("clean", str(page), "-o", str(tmp_path / "c.jsonl"))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert ", 1 worker)" in proc.stdout, proc.stdout   # one per usable CPU, not 2
+
+
+@pytest.fixture
+def line_model_file(tmp_path: Path, monkeypatch):
+    """Where the cleaners read their line scorer's model from: a file of the test's (written by it)."""
+    from newsclean.cleaners.learned import linescore
+
+    path = tmp_path / "model" / "line_model.json"
+    path.parent.mkdir()
+    monkeypatch.setattr(linescore, "MODEL_FILE", path)
+    linescore.shipped_model.cache_clear()
+    yield path
+    linescore.shipped_model.cache_clear()
+
+
+@pytest.mark.parametrize("content, says", [(None, "is missing"), ('{"version": 0}', "has version 0"),
+                                           ('{"version": 4, "featu', "is unreadable")])
+def test_a_bad_line_model_is_one_error_before_a_crawl_or_clean_starts(tmp_path: Path, line_model_file: Path,
+                                                                        content: str | None, says: str) -> None:
+    # before: the scorer on by default read its model at the first page; the workers' silent warm-up
+    # and clean_html's never-raise made every page a reject ("error: ModelError ..."), one by one
+    if content is not None:
+        line_model_file.write_text(content)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<html><body><article><p>" + "The harbour board met on Monday. " * 20
+                                  + "</p></article></body></html>")
+    out, corpus = tmp_path / "out", tmp_path / "corpus.jsonl"
+    for args in (("crawl", "demo", "--out", str(out)), ("demo", "--out", str(out)),
+                 ("crawl", "--url", "https://news.example/a/", "--out", str(out)),
+                 ("clean", str(pages), "-o", str(corpus), "--workers", "0")):
+        proc = call_newsclean(*args)
+        _one_line(proc, 2, f"line model {line_model_file}", says, "rebuild it with")
+        assert proc.stdout == "", proc.stdout
+    assert not out.exists() and not corpus.exists()

@@ -239,3 +239,20 @@ def test_a_dropped_item_is_logged_by_its_url_not_with_its_page() -> None:
         line = said["msg"] % said["args"]
         assert len(line) < 600, line[:300]
         assert url in line
+
+
+def test_plain_scrapy_crawl_with_a_bad_line_model_prints_one_line(tmp_path: Path) -> None:
+    # as newsclean crawl: one line, exit 2, before the crawl starts, not every page a reject
+    bad = tmp_path / "line_model.json"
+    bad.write_text('{"version": 0}')
+    out = tmp_path / "out"
+    code = ("import sys\nfrom pathlib import Path\nfrom newsclean.cleaners.learned import linescore\n"
+            f"linescore.MODEL_FILE = Path({str(bad)!r})\n"
+            "from scrapy.cmdline import execute\n"
+            f"execute(['scrapy', 'crawl', 'demo', '-s', 'NEWSCLEAN_OUTPUT_DIR={out}'])\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"newsclean: error: line model {bad} has version 0,") and "rebuild it with" in last, last
+    assert not out.exists()

@@ -230,6 +230,18 @@ def check_inputs_exist(names: Sequence[str]) -> None:
 OUTPUT_DIRS = ("articles", "rejects", "manifests", "state", "warc")
 
 
+def check_line_model() -> None:
+    """The cleaners' line scorer model (on by default), read in this process before anything starts:
+    a missing, corrupt or other-version file is one line, exit 2, where every page cleaned in the
+    workers (whose warm-up is silent) would else have been rejected as an error, one by one."""
+    from newsclean.cleaners.learned.linescore import ModelError, shipped_model
+
+    try:
+        shipped_model()
+    except ModelError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def lock_output(out: Path, named: str) -> Any:
     """The output directory made and its run lock taken (a RunLock; LockedError: another run holds
     it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written."""
@@ -259,6 +271,7 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
     if registry is None:
         registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
+    check_line_model()
     lock = lock_output(out, "--out")
     try:
         from newsclean.crawler.state import check_state
@@ -629,6 +642,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    check_line_model()   # before the cleaners' import, which reads it too (their default options)
     from newsclean.crawler.commands.clean import clean_command
 
     return clean_command(args)

@@ -95,10 +95,14 @@ class Command(crawl.Command):
             _refuse(str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, lock_output
+        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, check_line_model, lock_output
 
         if len(args) == 1 and self.crawler_process is not None:
             check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
+        try:
+            check_line_model()
+        except UsageError as exc:
+            _refuse(str(exc))
         out = self.settings.get("NEWSCLEAN_OUTPUT_DIR")
         try:   # one run at a time on an output directory, as newsclean crawl: its state is the run's
             lock = lock_output(Path(out), "NEWSCLEAN_OUTPUT_DIR") if out else None

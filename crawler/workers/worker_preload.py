@@ -32,6 +32,7 @@ from trafilatura import external  # noqa: E402
 
 from newsclean.cleaners.extraction import readability_gate  # noqa: E402
 from newsclean.cleaners.core import identify_language  # noqa: E402
+from newsclean.cleaners.learned.linescore import shipped_model  # noqa: E402
 from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
 from newsclean.crawler.workers import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
@@ -86,6 +87,7 @@ def share_stoplist() -> frozenset[str]:
 
 
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
+shipped_model()   # read by the cleaners' import already (their default options): once, shared by every worker
 share_stoplist()
 TextDigest.of("The council met on Tuesday.")   # the workers' first digest imported numpy.random, each
 is_promo_line("Subscribe to our newsletter")   # its regexes compile on first use (dd2f7dc): once here, not in each worker
