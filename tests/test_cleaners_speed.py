@@ -518,3 +518,53 @@ def test_paths_of_known_words_are_not_evaluated_on_a_page_without_them(monkeypat
     with_caption = article_page(6).replace("<h1>", "<div class='caption'>A picture of the bridge</div><h1>")
     assert isinstance(clean_html(with_caption, "http://127.0.0.1/budget"), Article)
     assert [p for p in evaluated if "caption" in p]
+
+
+#: Every test of the paths read in Python (``xpath_guard._BY_NAMES``) selecting, and near misses:
+#: "cookie" in the id or the class written first (an element with both reads the first only), a
+#: role "Navigation" (not "NAVigation": the path folds N alone), an empty
+#: data-lp-replacement-content, trafilatura's own tags (item, list), a word in an attribute not
+#: tested, on a tag not selected; containers: a parent's later container children (not selected:
+#: ``[1]``) after its first, in nested parents.
+BY_NAMES_PAGE = (
+    "<html><body><div id='main'><h1>Title</h1><p>Text of a paragraph of the article.</p>"
+    "<div class='cookiejar' id='x'>a</div><div id='x' class='cookiejar'>b</div><div id='cookies'>c</div>"
+    "<span role='Navigation'>d</span><span role='NAVigation'>d2</span><p role='main'>e</p><section data-lp-replacement-content=''>f</section>"
+    "<div data-component='MostPopularStories-list'>g</div><item class='Footer'>h</item><list id='share-1'>i</list>"
+    "<div id='ad-slot'>j</div><div class='x ad-slot'>k</div><p id='x' class='ad-slot'>l</p><span title='menu'>m</span>"
+    "<a class='menu'>n</a><div class='Post-body'>o</div>"
+    "<div><section class='entry'>p</section><div class='post-body'>q</div><article id='articleContent'>r</article></div>"
+    "<div><p>s</p><main itemprop='articleBody'><div id='article-body'>t</div><div class='article__container'>u</div></main></div>"
+    "<article class='entry-content'><div class='ArticleContent'><p>The article.</p></div></article></div></body></html>")
+
+
+def _in_python_paths() -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each path read in Python."""
+    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
+            for original, ours in zip(getattr(trafilatura.xpaths, name), paths)
+            if isinstance(ours, xpath_guard._ByNames)]
+
+
+def test_the_discard_and_container_paths_are_read_in_python() -> None:
+    # Each re:test of these paths went from libxml2 to Python's re and back, on nearly every
+    # page; an upgrade of trafilatura that changes one of them must fail here (it would be
+    # evaluated as an XPath again, silently slower).
+    assert [(original.path, type(ours)) for original, ours in _in_python_paths()] == [
+        (trafilatura.xpaths.BODY_XPATH[0].path, xpath_guard._ByNames),
+        (trafilatura.xpaths.OVERALL_DISCARD_XPATH[0].path, xpath_guard._ByNames)]
+
+
+def test_paths_read_in_python_select_what_trafilaturas_select() -> None:
+    paths = _in_python_paths()
+    page = parse(BY_NAMES_PAGE)
+    for original, ours in paths:
+        selected = original(page)
+        assert len(selected) >= 4, original.path
+        assert ours(page) == selected
+    discard, body = sorted(paths, key=lambda p: "articleBody" in p[0].path)
+    assert [el.text for el in discard[1](page)] == [*"acdfghijkl"]
+    assert [el.get("class") or el.get("id") or el.tag for el in body[1](page)] == [
+        "entry", "main", "article-body", "entry-content", "ArticleContent"]
+    for tree in (t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE, WORDS_PAGE]) if t is not None):
+        for original, ours in paths:
+            assert ours(tree) == original(tree), original.path

@@ -16,6 +16,10 @@ none does: each is evaluated only where the tree holds one of its words in those
 tree). The words are written for the path's exact text (``WORDS``): a path of another text is
 evaluated as it is.
 
+Two paths of known text that select on nearly every page by words of the id and class, the first
+discard path and the first container path, are read in Python instead (:class:`_ByNames`: the
+same elements, their names searched once a call, none of the round trips from libxml2 to ``re``).
+
 Only the cleaner's own extractions use the guarded lists (:func:`guarded`, around its
 ``bare_extraction`` calls): the lists are swapped in place for that call, because trafilatura's
 modules import them by name. trafilatura used elsewhere in the process (``extract()``, a
@@ -28,7 +32,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import trafilatura.xpaths
@@ -173,15 +177,107 @@ class _Worded:
         return self.xpath(tree)
 
 
-def _worded(name: str, paths: list[XPath]) -> list[XPath | _Worded]:
+#: Paths of trafilatura's that select elements of a few tags by words of their id and class (two
+#: patterns, ``{}`` in their text here, whitespace runs collapsed) and a few other attribute tests:
+#: the first discard path (``OVERALL_DISCARD_XPATH``) and the first container path (``BODY_XPATH``,
+#: each parent's first such child). Each of their ``re:test`` calls goes from libxml2 to Python's
+#: ``re`` and back (~4% of the cleaner's CPU on wcxb-dev): :class:`_ByNames` reads them in Python.
+DISCARD_BY_NAMES = (
+    ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ "
+    "@data-lp-replacement-content or contains(translate(@role, 'N', 'n'), 'nav') or "
+    "contains(@data-component, 'MostPopularStories') or re:test(@id|@class, 'cookie') or "
+    "re:test(@id, '{}') or re:test(@class, '{}')]")
+BODY_BY_NAMES = (
+    ".//*[self::article or self::div or self::main or self::section][ @class='post' or @class='entry' or "
+    "@itemprop='articleBody' or @id='articleContent' or re:test(@id, '{}') or re:test(@class, '{}') ][1]")
+
+
+def _discard_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
+    """``DISCARD_BY_NAMES``'s tests other than its two patterns. ``@id|@class`` is the node-set of
+    both, whose string (what ``re:test`` reads) is the value of the one written first."""
+    if cls is not None and id_ is not None:
+        first = id_ if next(k for k in el.attrib if k in ("id", "class")) == "id" else cls
+    else:
+        first = cls if cls is not None else id_ or ""
+    role, component = el.get("role"), el.get("data-component")
+    return ("cookie" in first or el.get("data-lp-replacement-content") is not None
+            or role is not None and "nav" in role.replace("N", "n")
+            or component is not None and "MostPopularStories" in component)
+
+
+def _body_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
+    """``BODY_BY_NAMES``'s tests other than its two patterns."""
+    return cls in ("post", "entry") or id_ == "articleContent" or el.get("itemprop") == "articleBody"
+
+
+class _ByNames:
+    """A path of ``_BY_NAMES`` read in Python: the same elements, in document order. An absent
+    attribute reads as an empty string in the path, where none of its tests holds."""
+
+    __slots__ = ("path", "tags", "id_words", "class_words", "tests", "first_child")
+
+    def __init__(self, xpath: XPath, id_words: str, class_words: str,
+                 how: tuple[tuple[str, ...], Callable[[_Element, str | None, str | None], bool], bool]) -> None:
+        self.path = guard(xpath.path)   # the path it answers for, as the guarded one reads
+        self.id_words, self.class_words = re.compile(id_words), re.compile(class_words)
+        self.tags, self.tests, self.first_child = how
+
+    def __call__(self, tree: _Element) -> list[_Element]:
+        out: list[_Element] = []
+        ids: dict[str, bool] = {}   # a page repeats its names: each searched once
+        classes: dict[str, bool] = {}
+        parents = set()
+        for el in tree.iterdescendants(self.tags):
+            get = el.get
+            cls, id_ = get("class"), get("id")
+            hit = False
+            if id_ is not None:
+                hit = ids.get(id_)
+                if hit is None:
+                    hit = ids[id_] = self.id_words.search(id_) is not None
+            if not hit and cls is not None:
+                hit = classes.get(cls)
+                if hit is None:
+                    hit = classes[cls] = self.class_words.search(cls) is not None
+            if hit or self.tests(el, cls, id_):
+                if self.first_child:   # ``[1]``: only the first of its parent's children that pass
+                    parent = el.getparent()
+                    if parent in parents:
+                        continue
+                    parents.add(parent)
+                out.append(el)
+        return out
+
+
+#: The paths read in Python: their text as a pattern (its two patterns of words are its groups), the
+#: tags they select, their other tests, whether only a parent's first child passing is selected.
+_BY_NAMES = {re.compile(re.escape(text).replace(re.escape("{}"), "([^']*)")): how for text, how in (
+    (DISCARD_BY_NAMES, (("div", "item", "list", "p", "section", "span"), _discard_tests, False)),
+    (BODY_BY_NAMES, (("article", "div", "main", "section"), _body_tests, True)))}
+
+
+def _read_in_python(path: XPath) -> _ByNames | None:
+    """The Python reading of ``path`` where its text is one of ``_BY_NAMES``, else None."""
+    text = " ".join(path.path.split())
+    for pattern, how in _BY_NAMES.items():
+        if m := pattern.fullmatch(text):
+            return _ByNames(path, m.group(1), m.group(2), how)
+    return None
+
+
+def _worded(name: str, paths: list[XPath]) -> list[XPath | _Worded | _ByNames]:
     """The list's paths guarded, and those of known words evaluated only where the tree holds
-    one (the first of them in the first list of a group reads the tree)."""
+    one (the first of them in the first list of a group reads the tree); a path of known text
+    read in Python (``_read_in_python``)."""
     group = _GROUPS.get(name)
     reads = group is not None and next(n for n, g in _GROUPS.items() if g == group) == name
-    out: list[XPath | _Worded] = []
+    out: list[XPath | _Worded | _ByNames] = []
     for path in paths:
         words = WORDS.get(" ".join(path.path.split()))
-        if words is None or group is None:
+        in_python = _read_in_python(path)
+        if in_python is not None:
+            out.append(in_python)
+        elif words is None or group is None:
             out.append(_guarded(path))
         else:
             out.append(_Worded(_guarded(path), words, group, reads))
