@@ -549,22 +549,37 @@ def test_the_discard_and_container_paths_are_read_in_python() -> None:
     # Each re:test of these paths went from libxml2 to Python's re and back, on nearly every
     # page; an upgrade of trafilatura that changes one of them must fail here (it would be
     # evaluated as an XPath again, silently slower).
-    assert [(original.path, type(ours)) for original, ours in _in_python_paths()] == [
-        (trafilatura.xpaths.BODY_XPATH[0].path, xpath_guard._ByNames),
-        (trafilatura.xpaths.OVERALL_DISCARD_XPATH[0].path, xpath_guard._ByNames)]
+    body, discard = trafilatura.xpaths.BODY_XPATH, trafilatura.xpaths.OVERALL_DISCARD_XPATH
+    assert [original.path for original, _ in _in_python_paths()] == [
+        body[0].path, body[2].path, body[3].path, discard[0].path]
+
+
+#: Pages of one container each (or none: the last of each list) for the paths that select the
+#: page's first container: each of their tests, and near misses.
+STORY_PAGES = ["<div role='article'>a</div>", "<div id='story'>a</div>", "<main class='cell'>a</main>",
+               "<div class='x FullText'>a</div>", "<div id='primary-col'>a</div>", "<div class='single-post'>a</div>",
+               "<span class='story'>b</span><div class='story'>a</div>", "<div class='fulltex story-'>a</div>"]
+CONTENT_PAGES = ["<div id='content'>a</div>", "<div class='content'>a</div>", "<div id='x-Main-Content'>a</div>",
+                 "<div class='Page-Content'>a</div>", "<div class='content_main'>a</div>", "<div id='contentBody'>a</div>",
+                 "<div class='MAIN-CONTENT Content'>a</div>"]
 
 
 def test_paths_read_in_python_select_what_trafilaturas_select() -> None:
     paths = _in_python_paths()
+    (body, _), (story, _), (content, _), (discard, _) = paths
     page = parse(BY_NAMES_PAGE)
-    for original, ours in paths:
-        selected = original(page)
-        assert len(selected) >= 4, original.path
-        assert ours(page) == selected
-    discard, body = sorted(paths, key=lambda p: "articleBody" in p[0].path)
-    assert [el.text for el in discard[1](page)] == [*"acdfghijkl"]
-    assert [el.get("class") or el.get("id") or el.tag for el in body[1](page)] == [
+    assert [el.text for el in discard(page)] == [*"acdfghijkl"]
+    assert [el.get("class") or el.get("id") or el.tag for el in body(page)] == [
         "entry", "main", "article-body", "entry-content", "ArticleContent"]
-    for tree in (t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE, WORDS_PAGE]) if t is not None):
+    for pages_of, original in ((STORY_PAGES, story), (CONTENT_PAGES, content)):
+        # a page's second container of the path's is not selected
+        found = [original(parse(f"<html><body><p>x</p>{html}<div id='story'>c</div><div id='content'>c</div></body></html>"))
+                 for html in pages_of]
+        assert [[el.text for el in f] for f in found] == [["a"]] * (len(pages_of) - 1) + [["c"]]
+    trees = [t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE, WORDS_PAGE, BY_NAMES_PAGE,
+                                                  *STORY_PAGES, *CONTENT_PAGES]) if t is not None]
+    trees += [parse(f"<html><body>{html}<div id='story'>c</div><div id='content'>c</div></body></html>")
+              for html in [*STORY_PAGES, *CONTENT_PAGES]]
+    for tree in trees:
         for original, ours in paths:
             assert ours(tree) == original(tree), original.path

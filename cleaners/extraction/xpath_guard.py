@@ -179,17 +179,27 @@ class _Worded:
 
 #: Paths of trafilatura's that select elements of a few tags by words of their id and class (two
 #: patterns, ``{}`` in their text here, whitespace runs collapsed) and a few other attribute tests:
-#: the first discard path (``OVERALL_DISCARD_XPATH``) and the first container path (``BODY_XPATH``,
-#: each parent's first such child). Each of their ``re:test`` calls goes from libxml2 to Python's
-#: ``re`` and back (~4% of the cleaner's CPU on wcxb-dev): :class:`_ByNames` reads them in Python.
+#: the first discard path (``OVERALL_DISCARD_XPATH``) and the container paths (``BODY_XPATH``:
+#: each parent's first such child, ``[1]``, or the page's first, ``(...)[1]``). Each of their
+#: ``re:test`` calls goes from libxml2 to Python's ``re`` and back (~5% of the cleaner's CPU on
+#: wcxb-dev): :class:`_ByNames` reads them in Python.
 DISCARD_BY_NAMES = (
     ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ "
     "@data-lp-replacement-content or contains(translate(@role, 'N', 'n'), 'nav') or "
     "contains(@data-component, 'MostPopularStories') or re:test(@id|@class, 'cookie') or "
     "re:test(@id, '{}') or re:test(@class, '{}')]")
+_CONTAINERS = ".//*[self::article or self::div or self::main or self::section]["
 BODY_BY_NAMES = (
-    ".//*[self::article or self::div or self::main or self::section][ @class='post' or @class='entry' or "
-    "@itemprop='articleBody' or @id='articleContent' or re:test(@id, '{}') or re:test(@class, '{}') ][1]")
+    _CONTAINERS + " @class='post' or @class='entry' or @itemprop='articleBody' or @id='articleContent' or "
+    "re:test(@id, '{}') or re:test(@class, '{}') ][1]")
+STORY_BY_NAMES = (
+    "(" + _CONTAINERS + " @role='article' or @id='article' or @id='story' or @class='postarea' or "
+    "@class='art-postcontent' or @class='text' or @class='cell' or @class='story' or re:test(@id, '{}') or "
+    "re:test(@class, 'fulltext', 'i') or re:test(@class, '{}') ])[1]")
+CONTENT_BY_NAMES = (
+    "(" + _CONTAINERS + " @id='content' or @class='content' or re:test(@id, '{}') or re:test(@class, '{}') or "
+    "contains(translate(@id, 'CM','cm'), 'main-content') or contains(translate(@class, 'CM','cm'), 'main-content') or "
+    "contains(translate(@class, 'CP','cp'), 'page-content') ])[1]")
 
 
 def _discard_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
@@ -210,17 +220,39 @@ def _body_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
     return cls in ("post", "entry") or id_ == "articleContent" or el.get("itemprop") == "articleBody"
 
 
+_FULLTEXT = re.compile("fulltext", re.I)
+
+
+def _story_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
+    """``STORY_BY_NAMES``'s tests other than its two patterns."""
+    return (id_ in ("article", "story") or cls in ("postarea", "art-postcontent", "text", "cell", "story")
+            or cls is not None and _FULLTEXT.search(cls) is not None or el.get("role") == "article")
+
+
+def _content_tests(el: _Element, cls: str | None, id_: str | None) -> bool:
+    """``CONTENT_BY_NAMES``'s tests other than its two patterns (``translate`` folds the letters
+    it names alone)."""
+    return (id_ == "content" or cls == "content"
+            or id_ is not None and "main-content" in id_.replace("C", "c").replace("M", "m")
+            or cls is not None and ("main-content" in cls.replace("C", "c").replace("M", "m")
+                                    or "page-content" in cls.replace("C", "c").replace("P", "p")))
+
+
+#: Which of the elements passing a path's tests it selects: all, each parent's first, the first.
+ALL, FIRST_CHILD, FIRST = "all", "first child", "first"
+
+
 class _ByNames:
     """A path of ``_BY_NAMES`` read in Python: the same elements, in document order. An absent
     attribute reads as an empty string in the path, where none of its tests holds."""
 
-    __slots__ = ("path", "tags", "id_words", "class_words", "tests", "first_child")
+    __slots__ = ("path", "tags", "id_words", "class_words", "tests", "position")
 
     def __init__(self, xpath: XPath, id_words: str, class_words: str,
-                 how: tuple[tuple[str, ...], Callable[[_Element, str | None, str | None], bool], bool]) -> None:
+                 how: tuple[tuple[str, ...], Callable[[_Element, str | None, str | None], bool], str]) -> None:
         self.path = guard(xpath.path)   # the path it answers for, as the guarded one reads
         self.id_words, self.class_words = re.compile(id_words), re.compile(class_words)
-        self.tags, self.tests, self.first_child = how
+        self.tags, self.tests, self.position = how
 
     def __call__(self, tree: _Element) -> list[_Element]:
         out: list[_Element] = []
@@ -240,7 +272,9 @@ class _ByNames:
                 if hit is None:
                     hit = classes[cls] = self.class_words.search(cls) is not None
             if hit or self.tests(el, cls, id_):
-                if self.first_child:   # ``[1]``: only the first of its parent's children that pass
+                if self.position == FIRST:
+                    return [el]
+                if self.position == FIRST_CHILD:
                     parent = el.getparent()
                     if parent in parents:
                         continue
@@ -250,10 +284,12 @@ class _ByNames:
 
 
 #: The paths read in Python: their text as a pattern (its two patterns of words are its groups), the
-#: tags they select, their other tests, whether only a parent's first child passing is selected.
+#: tags they select, their other tests, which of the elements passing those they select.
 _BY_NAMES = {re.compile(re.escape(text).replace(re.escape("{}"), "([^']*)")): how for text, how in (
-    (DISCARD_BY_NAMES, (("div", "item", "list", "p", "section", "span"), _discard_tests, False)),
-    (BODY_BY_NAMES, (("article", "div", "main", "section"), _body_tests, True)))}
+    (DISCARD_BY_NAMES, (("div", "item", "list", "p", "section", "span"), _discard_tests, ALL)),
+    (BODY_BY_NAMES, (("article", "div", "main", "section"), _body_tests, FIRST_CHILD)),
+    (STORY_BY_NAMES, (("article", "div", "main", "section"), _story_tests, FIRST)),
+    (CONTENT_BY_NAMES, (("article", "div", "main", "section"), _content_tests, FIRST)))}
 
 
 def _read_in_python(path: XPath) -> _ByNames | None:
