@@ -216,6 +216,8 @@ def _without_by_word(part: str, declared: bool) -> str:
     if _family_name_opening(word, part[m.end():]) or declared and word.lower() in _BY_PARTICLES:
         return part
     return part[m.end():]
+
+
 #: Labels printed before a byline's names and no part of them, besides "written by"
 #: (``_WRITTEN_BY``) and the author labels (``_AUTHOR_LABELS``): "Written by:", "Veröffentlicht
 #: von", "Publié par", "Artikel von:", "Interview:", and an author box's link to the writer's
