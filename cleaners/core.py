@@ -1115,7 +1115,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("prune_calls_to_action", dom.prune_calls_to_action(tree, measures))
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree, measures))
-    dense = dom.link_dense_blocks(tree, measures, host=_host(url))
+    dense = dom.link_dense_blocks(tree, measures)
     # a teaser list whose excerpts outweigh the extraction may have been the article (an events
     # roundup, a list of reviewed tools): evidence for the unpruned check below
     dropped_prose = dom.unlinked_text(tree, dense, measures)

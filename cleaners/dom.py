@@ -10,7 +10,6 @@ import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import lxml.etree as etree
 from lxml.cssselect import CSSSelector
@@ -779,20 +778,16 @@ def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
     return drop_topmost(victims)
 
 
-def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7,
-                     host: str | None = None) -> int:
+def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
     """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds),
     and lists of teaser cards (linked headline and excerpt per item) of any length; not a list
-    that a sentence right before it announces (``_announced``), nor, on a page from ``host``, a
-    list of links off the site set in the article's prose (``_cited_list``)."""
+    that a sentence right before it announces (``_announced``)."""
     m = m or Measures(tree)
-    return drop_topmost(link_dense_blocks(tree, m, min_links=min_links, ratio=ratio, host=host))
+    return drop_topmost(link_dense_blocks(tree, m, min_links=min_links, ratio=ratio))
 
 
-def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, ratio: float = 0.7,
-                      host: str | None = None) -> list[etree._Element]:
-    """The blocks ``prune_link_dense`` removes (see there), nested ones included. A list the
-    article cites is marked ``CITED`` instead, for trafilatura's own link-density test to spare."""
+def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, ratio: float = 0.7) -> list[etree._Element]:
+    """The blocks ``prune_link_dense`` removes (see there), nested ones included."""
     victims = []
     for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
         n = m.text(el)
@@ -809,67 +804,8 @@ def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, 
         links = m.links(el)
         if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
                 and not m.body_like(el) and not (listed and _announced(el)):
-            if listed and host and _cited_list(el, m, host):
-                el.set(CITED, "1")
-            else:
-                victims.append(el)
+            victims.append(el)
     return victims
-
-
-#: The mark of a list the article cites (``_cited_list``), read by trafilatura's link-density test
-#: as ``clean_html`` runs it (``cleaners.extraction.repeat_passes``).
-CITED = "data-newsclean-cited"
-
-#: The elements that make up an article's run of prose: a list between two of them is in it.
-_RUN_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "figure", "table", "pre", "dl"})
-
-
-def _neighbour(el: etree._Element, m: Measures, forward: bool) -> etree._Element | None:
-    """The nearest sibling element with text, before or after ``el``."""
-    sib = el.getnext() if forward else el.getprevious()
-    while sib is not None and (not isinstance(sib.tag, str) or not m.data.get(sib, (0,))[0]):
-        sib = sib.getnext() if forward else sib.getprevious()
-    return sib
-
-
-#: Second-level labels under which countries register names (bbc.co.uk, abc.net.au).
-_REGISTRY_LABELS = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gob", "gv"})
-
-
-def site_name(host: str) -> str:
-    """The name a host is registered under, without its country or generic suffix: bbc.com and
-    bbc.co.uk are one site (sister domains link to each other as their own), news.bbc.co.uk too."""
-    labels = host.lower().rstrip(".").split(".")
-    if len(labels) >= 3 and labels[-2] in _REGISTRY_LABELS:
-        return labels[-3]
-    return labels[-2] if len(labels) >= 2 else labels[0]
-
-
-def _off_site(href: str, site: str) -> bool:
-    """A link to a site other than ``site`` (a ``site_name``); relative links are the site's own."""
-    if not href.startswith(("http://", "https://", "//")):
-        return False
-    try:
-        other = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
-    except ValueError:   # "http://[::1/x"
-        return False
-    return bool(other) and site_name(other) != site
-
-
-def _cited_list(el: etree._Element, m: Measures, host: str) -> bool:
-    """A list the article cites: set in its run of prose (a paragraph, heading or list right
-    before it and right after it, in a container of mostly unlinked text) and linking off the
-    site (courses, tools, products, sources named in a guide). A site's own related stories link
-    in; menus and footers sit among blocks, not paragraphs."""
-    parent = el.getparent()
-    if parent is None or parent not in m.data or 2 * m.links(parent) > m.text(parent):
-        return False
-    before, after = _neighbour(el, m, False), _neighbour(el, m, True)
-    if before is None or after is None or before.tag not in _RUN_TAGS or after.tag not in _RUN_TAGS:
-        return False
-    hrefs = [a.get("href") or "" for a in el.iter("a")]
-    site = site_name(host)
-    return 2 * sum(1 for h in hrefs if _off_site(h, site)) >= len(hrefs)
 
 
 #: A list is announced by a sentence of at least this many words that ends with a colon.

@@ -475,6 +475,8 @@ def _cited_list_page(hrefs: list[str], footer: bool = False) -> str:
                  + (f"<div class='links'><div>Partners</div>{listed}<div>Harbour Daily</div></div>" if footer else ""))
 
 
+@pytest.mark.xfail(strict=True, reason="the cleaner prunes it as link-dense: sparing such lists (qrecall9, faf4010) "
+                   "moved wcxb-dev's dev half only, docs/quality.md 'The worst pages', tried and dropped")
 def test_list_of_off_site_links_in_the_article_run_is_kept() -> None:
     # a guide's list of the things it names, linked where they are sold: every item a link, set
     # between a subheading and the next paragraph; trafilatura's own link-density test spares it too
@@ -498,13 +500,6 @@ def test_list_of_off_site_links_among_blocks_is_pruned() -> None:
     # partners' links in a block of the page's own, not in the article's run of paragraphs
     text = _text(_cited_list_page(["https://shop.lampworks.com/polish", "https://tides.seachart.net/2025"], footer=True))
     assert not any(item in text for item in CITED_ITEMS)
-
-
-def test_site_name_is_the_registered_name() -> None:
-    from newsclean.cleaners.dom import site_name
-
-    assert site_name("www.bbc.com") == site_name("news.bbc.co.uk") == "bbc"
-    assert site_name("example.net") == "example" and site_name("localhost") == "localhost"
 
 
 def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> None:

@@ -1,8 +1,7 @@
 """trafilatura's main pass as ``clean_html`` runs it: the same results, fewer wasted steps, and watched.
 
 - :mod:`.xpath_guard`: trafilatura's XPath lists, each regular-expression test run only where its attribute exists.
-- :mod:`.repeat_passes`: the link-density passes not run again on a tree they left unchanged, nor on a list the
-  article cites.
+- :mod:`.repeat_passes`: the link-density passes not run again on a tree they left unchanged.
 - :mod:`.readability_gate`: the comparison with readability and jusText only when they could win.
 - :mod:`.wild_text`: what the main pass did, seen from outside (its container, the text it left out).
 - :mod:`.streamed`: article markup a page only streams in its script data.

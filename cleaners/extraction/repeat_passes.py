@@ -13,10 +13,6 @@ of a pass goes through: its calls are counted (on this thread). Only inside the 
 (around the cleaner's own extractions) and only inside one ``prune_unwanted_sections`` call, where
 nothing but those passes runs between them (tests/test_cleaners_speed.py checks trafilatura's
 source for that loop): trafilatura used elsewhere in the process runs as it always does.
-
-The passes' test passes over a list the cleaner marked as one the article cites (``dom.CITED``,
-set only on trees ``clean_html`` prunes): a guide's two recommended products are as short and as
-linked as a menu.
 """
 
 from __future__ import annotations
@@ -29,10 +25,7 @@ from typing import Any
 import trafilatura.htmlprocessing
 import trafilatura.main_extractor
 
-from newsclean.cleaners.dom import CITED
-
 _ORIGINAL_PASS = trafilatura.main_extractor.delete_by_link_density
-_ORIGINAL_TEST = trafilatura.htmlprocessing.link_density_test
 _ORIGINAL_SECTIONS = trafilatura.main_extractor.prune_unwanted_sections
 _ORIGINAL_DELETE = trafilatura.htmlprocessing.delete_element
 _STATE = threading.local()   # .on: inside unrepeated(); .done: passes that ran and deleted nothing since
@@ -42,13 +35,6 @@ _DELETED = threading.local()   # .n: delete_element's calls on this thread
 def _delete_element(*args: Any, **kwargs: Any) -> Any:
     _DELETED.n = getattr(_DELETED, "n", 0) + 1
     return _ORIGINAL_DELETE(*args, **kwargs)
-
-
-def _link_density_test(element: Any, favor_precision: bool = False) -> tuple[bool, bool]:
-    # a list the cleaner's own pruning found the article cites (dom.CITED) is no link farm
-    if element.get(CITED) is not None:
-        return False, False
-    return _ORIGINAL_TEST(element, favor_precision)
 
 
 def _pass(subtree: Any, tagname: str, backtracking: bool = False, favor_precision: bool = False) -> Any:
@@ -79,7 +65,6 @@ def _sections(*args: Any, **kwargs: Any) -> Any:
 
 # the names trafilatura's extraction calls them by (a pass deletes by htmlprocessing's name)
 trafilatura.htmlprocessing.delete_element = _delete_element
-trafilatura.htmlprocessing.link_density_test = _link_density_test
 trafilatura.main_extractor.delete_by_link_density = _pass
 trafilatura.main_extractor.prune_unwanted_sections = _sections
 
