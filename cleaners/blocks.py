@@ -67,8 +67,10 @@ def _key(text: str) -> str:
     return " ".join(text[:KEY_CHARS * 2].split())[:KEY_CHARS]
 
 
-#: A tree's line elements by their opening text, and how many open with each (:func:`openings`).
-Openings = tuple[dict[str, etree._Element], dict[str, int]]
+#: A tree's line elements by their opening text, how many open with each, and the lines placed
+#: so far (line -> :func:`placed_lines`' element and count: the edge step and the line scorer
+#: place the same lines, a line's placement depends on its text only) (:func:`openings`).
+Openings = tuple[dict[str, etree._Element], dict[str, int], dict[str, tuple[etree._Element | None, int]]]
 
 
 def openings(tree: etree._Element) -> Openings:
@@ -92,7 +94,7 @@ def openings(tree: etree._Element) -> Openings:
             at[key] = el   # the same line nested deeper ("<li><p>..."): not shown twice
         else:
             count[key] += 1
-    return at, count
+    return at, count, {}
 
 
 def placed_lines(tree: etree._Element, lines: list[str],
@@ -100,10 +102,15 @@ def placed_lines(tree: etree._Element, lines: list[str],
     """The element each line came from, by the text it opens with (None: not placed), and how
     many elements of the page open with that text (0 for a line not placed; 2 or more: the page
     shows it elsewhere too). ``opened``: the tree's :func:`openings`, when read already."""
-    at, count = opened if opened is not None else openings(tree)
+    at, count, placed = opened if opened is not None else openings(tree)
     out: list[etree._Element | None] = []
     shown: list[int] = []
     for line in lines:
+        hit = placed.get(line)
+        if hit is not None:
+            out.append(hit[0])
+            shown.append(hit[1])
+            continue
         s = _unmarked(line)
         key = s[:KEY_CHARS]
         el = at.get(key)
@@ -119,6 +126,7 @@ def placed_lines(tree: etree._Element, lines: list[str],
                     break
         out.append(el)
         shown.append(count[key] if el is not None else 0)
+        placed[line] = (el, shown[-1])
     return out, shown
 
 

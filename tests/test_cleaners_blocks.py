@@ -99,6 +99,23 @@ def test_lines_are_placed_by_their_opening_element() -> None:
     assert [el.getparent().get("id") if el is not None else None for el in found] == ["a", "b", None]
 
 
+def test_lines_placed_once_are_read_back_by_the_next_step_alike() -> None:
+    # the edge step and the line scorer place the same lines in the same tree: the second reads
+    # the first's placement (same elements and counts) instead of placing them again
+    from newsclean.cleaners.blocks import openings, placed_lines
+
+    tree = parse("<html><body><div id='a'><p>First paragraph of the story here.</p></div>"
+                 "<div id='b'><p><b>Next article:</b> <a href='/x'>Another story</a></p></div>"
+                 "<aside><p>First paragraph of the story here.</p></aside></body></html>")
+    lines = ["First paragraph of the story here.", "Next article: Another story", "Unknown"]
+    opened = openings(tree)
+    first = placed_lines(tree, lines, opened)
+    assert first == placed_lines(tree, lines) and first[1] == [2, 1, 0]
+    assert opened[2] == {line: (el, n) for line, el, n in zip(lines, *first)}
+    opened[2][lines[0]] = (None, 7)   # what the first step placed is what the next one is given
+    assert placed_lines(tree, lines + ["Another line"], opened) == ([None, *first[0][1:], None], [7, 1, 0, 0])
+
+
 def test_nothing_goes_when_the_lines_cannot_be_placed() -> None:
     tree = parse("<html><body><p>Something else entirely.</p></body></html>")
     lines = ["One line of text.", "Another line of text.", "A third line of text."]
