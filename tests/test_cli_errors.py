@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -77,7 +78,10 @@ run()
 def test_ctrl_c_while_the_program_loads() -> None:
     # before: a traceback through importlib (the imports of cli.py take 1-2 s on a busy machine,
     # before run() catches Ctrl-C), and the process died of SIGINT
-    proc = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_LOADING], capture_output=True, text=True, timeout=120)
+    # SIGINT as a terminal leaves it: a job started in the background by a shell (`cmd &`, as a CI
+    # runner may be) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt at all
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_LOADING], capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert (proc.returncode, proc.stderr, proc.stdout) == (130, "newsclean: interrupted\n", ""), proc.stderr[-2000:]
 
 

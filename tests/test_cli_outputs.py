@@ -47,14 +47,21 @@ def test_a_run_that_reads_nothing_leaves_the_outputs_alone(tmp_path: Path) -> No
     corpus, rejects, parquet = tmp_path / "corpus.jsonl", tmp_path / "rejects.jsonl", tmp_path / "x.parquet"
     for f in (corpus, rejects, parquet):
         f.write_bytes(OLD)
-    proc = run_newsclean("clean", str(tmp_path / "MISSING"), "-o", str(corpus), "--rejects", str(rejects))
+    empty = tmp_path / "empty"      # an input that holds nothing (a missing one is a usage error, below)
+    empty.mkdir()
+    proc = run_newsclean("clean", str(empty), "-o", str(corpus), "--rejects", str(rejects))
     assert proc.returncode == 1, proc.stderr
     assert corpus.read_bytes() == OLD and rejects.read_bytes() == OLD
     assert "no pages read" in proc.stderr
-    proc = run_newsclean("export", str(tmp_path / "MISSING"), "--parquet", str(parquet))
+    proc = run_newsclean("export", str(empty), "--parquet", str(parquet))
     assert proc.returncode == 1, proc.stderr
     assert parquet.read_bytes() == OLD
     assert "no records read" in proc.stderr
+    for args in (["clean", str(tmp_path / "MISSING"), "-o", str(corpus), "--rejects", str(rejects)],
+                 ["export", str(tmp_path / "MISSING"), "--parquet", str(parquet)]):
+        proc = run_newsclean(*args)
+        assert proc.returncode == 2 and "no such file or directory" in proc.stderr, proc.stderr
+    assert corpus.read_bytes() == OLD and rejects.read_bytes() == OLD and parquet.read_bytes() == OLD
     assert not list(tmp_path.glob(".*.tmp"))
 
 
