@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
+from newsclean.cleaners.learned.templates import BLOCK_TAGS, SEPARATOR_TAGS
 from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
 from newsclean.cleaners.vocabulary import ROLE_WORD
 
@@ -982,11 +983,9 @@ AUTHOR_BOX_NAME_CHARS = 80
 
 
 #: Elements that break a byline's line where they start and end, as a browser shows it: "<a>Rosa
-#: Delacroix</a><br>Senior Editor" is "Rosa Delacroix Senior Editor", not "Rosa DelacroixSenior Editor".
-_LINE_BREAK_TAGS = frozenset({
-    "br", "hr", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "header", "footer", "aside", "nav", "address", "blockquote", "figure",
-    "figcaption", "table", "tr", "td", "th", "main"})
+#: Delacroix</a><br>Senior Editor" is "Rosa Delacroix Senior Editor", not "Rosa DelacroixSenior Editor"
+#: (the block and separator tags the template learner splits a page's text at).
+_LINE_BREAK_TAGS = BLOCK_TAGS | SEPARATOR_TAGS
 
 
 def _line_texts(el: etree._Element, brk: str = " ") -> Iterator[str]:
