@@ -3,6 +3,7 @@ machine is shared. Each test names the work it counts; the outputs stay what the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import copy
 from pathlib import Path
 
@@ -472,11 +473,15 @@ WORDS_PAGE = ("<html><body><div id='main'><h1>Title</h1><p>Text of a paragraph o
               "<div title='teasers'>r</div><div class='wp-caption'>s</div></div></body></html>")
 
 
+def _paths_where(keep: Callable[[XPath, object], bool]) -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each guarded path that ``keep`` keeps."""
+    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
+            for original, ours in zip(getattr(trafilatura.xpaths, name), paths) if keep(original, ours)]
+
+
 def _worded_paths() -> list[tuple[XPath, object]]:
     """(trafilatura's path, the cleaner's) for each path of known words."""
-    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
-            for original, ours in zip(getattr(trafilatura.xpaths, name), paths)
-            if " ".join(original.path.split()) in xpath_guard.WORDS]
+    return _paths_where(lambda original, ours: " ".join(original.path.split()) in xpath_guard.WORDS)
 
 
 def test_paths_of_known_words_select_what_trafilaturas_select() -> None:
@@ -540,9 +545,7 @@ BY_NAMES_PAGE = (
 
 def _in_python_paths() -> list[tuple[XPath, object]]:
     """(trafilatura's path, the cleaner's) for each path read in Python."""
-    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
-            for original, ours in zip(getattr(trafilatura.xpaths, name), paths)
-            if isinstance(ours, xpath_guard._ByNames)]
+    return _paths_where(lambda original, ours: isinstance(ours, xpath_guard._ByNames))
 
 
 def test_the_discard_and_container_paths_are_read_in_python() -> None:
