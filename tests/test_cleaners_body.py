@@ -556,6 +556,23 @@ def test_mojibake_of_the_page_is_repaired_in_the_body() -> None:
     assert text.split("\n")[0] == good
 
 
+def test_mojibake_read_as_latin_1_is_repaired_in_the_body() -> None:
+    # The same CMS bug read as Latin-1, not cp1252: a curly quote is "â" and two C1 controls
+    # ("â\x80\x99"), which the extractor drops as invisible before the lines' repair could see
+    # them ("owner’s" came out "ownerâs", one word). The page's markup is mended before parsing.
+    good = ("The café on the quay reopened on Monday — its owner’s ‘second spring’, she said, after "
+            "the flood that closed the harbour front in the autumn and kept the terrace empty.")
+    broken = good.encode("utf-8").decode("latin-1")
+    assert "\u00e2\u0080\u0099" in broken
+    page = _page(f"<p>{broken}</p>" + "".join(f"<p>{p}</p>" for p in PARAS))
+    assert _text(page).split("\n")[0] == good
+    # a C1 control that makes no UTF-8 sequence with the letters before it (a stray one after
+    # "ç", an overlong "à\x80\x80") is left as it came, and so are the Latin-1 letters around it
+    from newsclean.cleaners.core import _with_mojibake_mended
+    para = "NÃO é só o preço\u0080 em São Tomé, disse à\u0080\u0080 rádio a dona da Pâtisserie."
+    assert _with_mojibake_mended(para) == para
+
+
 def test_clean_accented_text_is_not_altered_by_the_mojibake_repair() -> None:
     # Latin-1 letters in ordinary text (Portuguese, French, Icelandic) are no mojibake.
     para = ("NÃO é só o café: em São Tomé a praça, o pão e a ração dos gatos custam mais, "
