@@ -123,9 +123,12 @@ def _person_name(it: Any, by_id: dict[str, dict]) -> Any:
     return name
 
 
-def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool = False) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool = False,
+           writers: PageWriters | None = None) -> list[str]:
     """Person names from an author value (string, object, @id reference, or list of them);
-    ``declared``: a value the page declares (JSON-LD, a meta tag), not one it prints."""
+    ``declared``: a value the page declares (JSON-LD, a meta tag), not one it prints; ``writers``:
+    the names the page gives its writers elsewhere, which tell a second writer whose name ends in
+    a job word ("Jane Writer") from a job title after a comma."""
     names: list[str] = []
     for it in _flat(value):
         name = _person_name(it, by_id or {})
@@ -138,19 +141,22 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
             for sep, part in _name_parts(name) if _many_names(name) else [("", name)]:
                 part = _KUERZEL.sub("", _without_by_word(_LEAD_LABEL.sub("", part.strip()), declared))
                 if (_LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part)
-                        or named and not _CONJUNCTION.fullmatch(sep) and _ROLE_TITLE.fullmatch(part)):
+                        or named and not _CONJUNCTION.fullmatch(sep) and _ROLE_TITLE.fullmatch(part)
+                        and not (writers is not None and part in writers)):
                     continue  # "Written By", "Lead Reviewer", "Opinion Columnist": a byline's label or a role, no name
                 part = _without_role(part)
-                if len(part) >= 80 or len(part.split()) > 6:
-                    break  # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
+                # "Jane Doe, professor of ... at ..., site.com": a role, then nothing more
+                too_long = len(part) >= 80 or len(part.split()) > 6
                 part = part.strip(_NAME_EDGE_PUNCT)
-                if not declared and part and _no_writer(part):
+                if not declared and part and (too_long or _no_writer(part)):
                     head = _sentence_head(part)
                     if (head and not _no_writer(head) and (names or _byline_name(head))
                             and head not in names):
                         names.append(head)   # "Rosa Delacroix. She covers the harbour, ...": the name, then a bio
-                    if names:
+                    if names or too_long:
                         break   # a bio's sentence, or a piece of it ("its ferries"): it ends the names
+                elif too_long:
+                    break
                     # a first part with no name before a sentence's end is kept: the readers after this
                     # cut it where the page prints the name apart ("Rosa Delacroix Harbour desk")
                 if part and part not in names and _is_person_like(part):
@@ -468,7 +474,8 @@ BYLINE_NAME_MAX_WORDS = 5
 
 def _sentence_head(part: str) -> str | None:
     """``part`` up to the end of its first sentence, without the stop, where one ends inside it or
-    at its end: "!" or "?" ("Hi! I'm"), a stop after a word in lower case of four letters or more
+    at its end: "!" or "?", without the word it ends (no name's word: "Jack Shepherd Hi! I'm Jack"
+    is "Jack Shepherd", a greeting after the name), a stop after a word in lower case of four letters or more
     ("... harbour. She ...", "... paper."; "Dr. med." is a title), after a name's word past the
     first ("Rosa Delacroix. She ...") or standing alone ("Jane Doe, MD . Reviewed by"); not after
     an initial, a title or an abbreviation ("J. R. Smith", "Prof. Jane Doe", "Tom Roe Jr.").
@@ -476,7 +483,9 @@ def _sentence_head(part: str) -> str | None:
     words = part.split()
     for i, w in enumerate(words):
         stop, bare = w[-1:], w[:-1]
-        if stop in ("!", "?") or stop == "." and (not bare or bare.isalpha() and (
+        if stop in ("!", "?"):
+            return " ".join(words[:i]).strip(_NAME_EDGE_PUNCT)
+        if stop == "." and (not bare or bare.isalpha() and (
                 len(bare) >= 4 and bare.islower() or i and len(bare) >= 3 and bare[0].isupper() and bare[1:].islower())):
             return " ".join([*words[:i], bare]).strip(_NAME_EDGE_PUNCT)
     return None
@@ -618,7 +627,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         if name and ld_title and _title_key(name) != _title_key(ld_title):
             ld_name = name  # a second declared title of the article, when it says another thing
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-        md.authors = _names(article.get("author"), by_id, declared=True)
+        md.authors = _names(article.get("author"), by_id, declared=True, writers=PageWriters(tree))
 
         if _iso(article.get("datePublished")):
             md.published, md.date_sources["published"] = _iso(article["datePublished"]), "json-ld"
@@ -959,19 +968,20 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         # the first that names someone: a byline block may hold only the date and reading
         # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
         candidates = _byline_candidates(tree)   # one walk of the page for both readers of them
+        writers = PageWriters(tree)
         hits = list(islice(_byline_markups(candidates), BYLINE_MARKUP_TRIES))
         for n, (el, found) in enumerate(hits):
             if any(_in_comments(a) for a in (el, *el.iterancestors())):
                 continue   # a commenter's name, or a comment form's "Name (required)"
             if _PHOTO_CREDIT.match(found):
                 continue   # a picture's credit in author markup: "Фото из Инстаграма ...", "Photo: Reuters"
-            names = _names(found)   # _names drops a printed date
+            names = _names(found, writers=writers)   # _names drops a printed date
             if names:
                 names = _names_apart(el, _name_before_named_again(el, names))
                 return _name_printed_alone(tree, _inner_names(el, _name_at_line_break(el, names)))
     except Exception:  # noqa: BLE001 — a fallback heuristic must not fail the page
         return []
-    return _text_byline(tree) or _author_page_link(tree) or _author_box_name(candidates)
+    return _text_byline(tree, writers) or _author_page_link(tree) or _author_box_name(candidates)
 
 
 #: Byline blocks, and elements of each, read for a name alone (a bio card: avatar, name, a paragraph).
@@ -1156,6 +1166,47 @@ def _author_page_link(tree: etree._Element) -> list[str]:
                         names.append(_author_link_name(b) or "")
                 return list(dict.fromkeys(n for t in names if t for n in _names(t)))
     return []
+
+
+def _writer_key(name: str) -> str:
+    """A writer's name as ``PageWriters`` compares it: its words in lower case ("jane-writer" of an
+    address is "Jane Writer")."""
+    return " ".join(_WORDS.findall(name.casefold()))
+
+
+#: Links read for the names of writers' pages.
+WRITER_LINKS = 2000
+
+
+class PageWriters:
+    """The names a page gives its writers outside the byline being read, by markup that holds in
+    any language: the texts of its links to writers' pages and the names those addresses spell
+    ("/author/jane-writer/"), and its JSON-LD's Person nodes (a meta tag's author may be the
+    site's name). What tells a writer whose name ends in a job word ("Rosa Delacroix, Jane
+    Writer") from a job title after a comma ("Rosa Delacroix, Opinion Columnist"). Read once,
+    when first asked: most bylines never ask."""
+
+    def __init__(self, tree: etree._Element) -> None:
+        self._tree = tree
+        self._keys: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if self._keys is None:
+            self._keys = self._read()
+        return _writer_key(name) in self._keys
+
+    def _read(self) -> set[str]:
+        names: list[str] = []
+        for a in islice(self._tree.iter("a"), WRITER_LINKS):
+            m = _AUTHOR_HREF.search(a.get("href") or "")
+            if m is not None:
+                names += [m.group(0).rsplit("/", 1)[-1], _line_text(a)]
+        for node in _ld_nodes(self._tree):
+            people = [node, *(a for a in _flat(node.get("author")) if isinstance(a, dict))]
+            names += [n for p in people if "person" in _types(p) for n in _names(p, declared=True)]
+        return {k for k in map(_writer_key, names) if k}
 
 
 def _writer_page(a: etree._Element) -> str | None:
@@ -1496,9 +1547,10 @@ def _before_date(text: str) -> str:
     return cut[:lead.start()]
 
 
-def _text_byline(tree: etree._Element) -> list[str]:
+def _text_byline(tree: etree._Element, writers: PageWriters | None = None) -> list[str]:
     """Names from a short plain-text byline ("By Jane Doe and Tom Roe, in News · 3 May"), only
-    asked when nothing else names the author."""
+    asked when nothing else names the author; ``writers``: the page's :class:`PageWriters`."""
+    writers = writers if writers is not None else PageWriters(tree)
     for node in islice((t for t in _BODY_TEXT(tree) if _BYLINE_NODE.search(t)), 20):
         if node.is_tail and node.lstrip()[:1].islower():
             continue  # "... von Jane Doe" inside a sentence; a lower-case "von" must open its element
@@ -1516,7 +1568,7 @@ def _text_byline(tree: etree._Element) -> list[str]:
             m = (_BYLINE_TEXT.match(_before_date(text)) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
             if m and m.groupdict().get("by") and _family_name_opening(m["by"], m["name"]):
                 continue   # "Di Stefano", "af Klint": a family name, not "by" and a name
-            names = _names(m["name"].rstrip(" ,;")) if m else []
+            names = _names(m["name"].rstrip(" ,;"), writers=writers) if m else []
             if names and all(_name_shaped(n) for n in names):
                 return _name_at_line_break(block, _names_apart(block, names)) if block is not None else names
     return []

@@ -701,6 +701,45 @@ def test_job_title_after_a_printed_bylines_name_is_no_second_writer() -> None:
         assert _md(_page(ld=ld_byline, body="<h1>Harbour bridge vote</h1>")).authors == names, byline
 
 
+def test_second_writer_whose_name_ends_in_a_job_word_is_told_by_the_pages_writers() -> None:
+    # "Rosa Delacroix, Jane Writer": after a comma the second name read as a job title and was
+    # dropped; the page names her a writer elsewhere (a link to her writer's page, by its text or
+    # its address, or a JSON-LD Person), which no job title is
+    byline_link = '<div class="byline"><a href="/author/rosa">Rosa Delacroix</a>, <a href="/author/jane">Jane Writer</a></div>'
+    assert _authors(f"<h1>Harbour bridge vote</h1>{byline_link}") == ["Rosa Delacroix", "Jane Writer"]
+    for elsewhere in ('<p>More from <a href="/author/jane-writer/">Jane Writer</a></p>',
+                      '<p><a href="https://news.example.org/author/jane-writer/">Her other posts</a></p>'):
+        for byline in ("<p>By Rosa Delacroix, Jane Writer</p>", '<div class="author">Rosa Delacroix, Jane Writer</div>'):
+            body = f"<h1>Harbour bridge vote</h1>{byline}{elsewhere}"
+            assert _authors(body) == ["Rosa Delacroix", "Jane Writer"], (byline, elsewhere)
+        ld = {"@type": "BlogPosting", "headline": "Harbour bridge vote",
+              "author": {"@type": "Person", "name": "Rosa Delacroix, Jane Writer"}}
+        assert _md(_page(ld=ld, body=f"<h1>Harbour bridge vote</h1>{elsewhere}")).authors == ["Rosa Delacroix", "Jane Writer"]
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "BlogPosting", "headline": "Harbour bridge vote", "author": [{"@id": "#rosa"}, {"@id": "#jane"}]},
+        {"@type": "Person", "@id": "#rosa", "name": "Rosa Delacroix"}, {"@type": "Person", "@id": "#jane", "name": "Jane Writer"}]}
+    assert _md(_page(ld=ld, body="<h1>Harbour bridge vote</h1><p>By Rosa Delacroix, Jane Writer</p>")).authors == [
+        "Rosa Delacroix", "Jane Writer"]
+    # without it the part after the comma stays a job title; a job title linked nowhere stays one
+    assert _authors("<h1>Harbour bridge vote</h1><p>By Rosa Delacroix, Jane Writer</p>") == ["Rosa Delacroix"]
+    body = ('<h1>Harbour bridge vote</h1><p>By <a href="/author/rosa-delacroix/">Rosa Delacroix</a>, Opinion Columnist</p>'
+            '<p>More from <a href="/author/rosa-delacroix/">Rosa Delacroix</a></p>')
+    assert _authors(body) == ["Rosa Delacroix"]
+
+
+def test_a_greeting_after_the_name_is_no_part_of_it() -> None:
+    # an author box printing the name and its greeting with no break between them: "!" ended the
+    # name's sentence, the greeting's word kept ("Jack Shepherd Hi")
+    for byline in ("Jack Shepherd Hi! I'm Jack, I write about boats.", "Jack Shepherd Hi! I'm Jack",
+                   "Jack Shepherd Ahoy? Boats are my trade."):
+        assert _printed_authors(byline) == ["Jack Shepherd"], byline
+    # the bio after a name's sentence still ends the names, a long one of no commas too (it was too
+    # long a part to be read for a name)
+    for byline in ("Rosa Delacroix. She covers the port, its ferries, its bridges.",
+                   "Rosa Delacroix. She covers the port and its ferries and bridges for the paper."):
+        assert _printed_authors(byline) == ["Rosa Delacroix"], byline
+
+
 def test_a_line_break_in_a_byline_parts_the_name_from_what_follows() -> None:
     # a <br> or a block between the name and the role is a break on screen: the text around it
     # was read joined ("Rosa DelacroixSenior"), the name and the role one word
