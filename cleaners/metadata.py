@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import lxml.etree as etree
 
 from newsclean.cleaners.learned.templates import BLOCK_TAGS, SEPARATOR_TAGS
-from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
 from newsclean.cleaners.vocabulary import ROLE_WORD
 
 #: schema.org types that describe an article page.
@@ -317,7 +317,8 @@ _MONTH_NUMBER = {_month_key(word): number for word, number in _MONTH_WORDS.items
 #: A day's ordinal ending before its month: "3rd May", the French "1er mai".
 _DAY_ORDINAL = r"(?:st|nd|rd|th|er)"
 #: The weekdays as bylines print them before a date, in each language of ``_MONTHS`` ("Montag,
-#: den", "lundi", "lunedì", "segunda-feira", "maandag"), Italian also without its accent.
+#: den", "lundi", "lunedì", "segunda-feira", "maandag"), Italian also without its accent; the other
+#: languages' are the CLDR's (``cleaners.month_names.CLDR_WEEKDAYS``: "понедельник", "pátek", "cuma").
 _WEEKDAYS = {
     "en": "monday tuesday wednesday thursday friday saturday sunday",
     "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
@@ -327,7 +328,8 @@ _WEEKDAYS = {
     "pt": "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
     "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
 }
-_WEEKDAY = _words_pattern({day for days in _WEEKDAYS.values() for day in days.split()})
+_WEEKDAY = _words_pattern({*(day for days in _WEEKDAYS.values() for day in days.split()),
+                           *(day for days in CLDR_WEEKDAYS.values() for day in days)})
 #: A weekday as a word of its own anywhere in a byline: one printed without a digit ("Juan Gil,
 #: maandag," where the date is in a <time> of its own) is still the date's.
 _A_WEEKDAY = re.compile(rf"\b{_WEEKDAY}\b", re.I)
@@ -1789,7 +1791,8 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
 #: A day written out with its month's name or in digits: "Dec 17, 2025", "17 December 2025",
 #: "17. Dezember 2025", "04-ago-2021", "4 de agosto de 2021", "2025-12-17", "17.12.2025", "12/17/2025",
 #: and with the Chinese, Japanese and Korean units of year, month and day ("2025年12月17日", "2025년 12월 17일");
-#: the year first where a language prints it so ("2025. december 17.", "2025 m. gruodžio 17 d.").
+#: the year first where a language prints it so ("2025. december 17.", "2025 m. gruodžio 17 d.", the
+#: Latvian "2025. gada 17. decembris": CLDR's long date "y. 'gada' d. MMMM").
 _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_FIRST})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})\b"
                         rf"|\b(?P<d2>\d{{1,2}}){_DAY_ORDINAL}?\.?(?:\s+de\s+|\s+|-)ב?(?P<mname2>{_MONTH})"
                         rf"(?:\s+de\s+|,?\s+|-)(?P<y2>\d{{4}})\b"
@@ -1797,7 +1800,8 @@ _SHOWN_DAY = re.compile(rf"(?i)\b(?P<mname>{_MONTH_FIRST})\s+(?P<d1>\d{{1,2}})(?
                         r"|\b(?P<d4>\d{1,2})\.(?P<m4>\d{1,2})\.(?P<y4>\d{4})\b"
                         r"|\b(?P<a5>\d{1,2})/(?P<b5>\d{1,2})/(?P<y5>\d{4})\b"
                         r"|(?<!\d)(?P<y6>\d{4})\s*[年년]\s*(?P<m6>\d{1,2})\s*[月월]\s*(?P<d6>\d{1,2})\s*[日일]"
-                        rf"|\b(?P<y7>\d{{4}})(?:\.|\s+m\.)\s+(?P<mname7>{_MONTH_AFTER_YEAR})\s+(?P<d7>\d{{1,2}})(?!\d)")
+                        rf"|\b(?P<y7>\d{{4}})(?:\.|\s+m\.)\s+(?P<mname7>{_MONTH_AFTER_YEAR})\s+(?P<d7>\d{{1,2}})(?!\d)"
+                        rf"|\b(?P<y8>\d{{4}})\.\s+gada\s+(?P<d8>\d{{1,2}})\.\s+(?P<mname8>{_MONTH})")
 #: Characters of page text read before and after the start of the headline for its date: the
 #: byline line under it, a dateline over it; not the site header's "today" or the teasers below.
 SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
@@ -1810,11 +1814,11 @@ def _day_of(m: re.Match, lang: str = "") -> str | None:
     March or April; "12 listopada 2024" on a page that declares neither Polish nor Croatian, its
     ``lang``)."""
     g = m.groupdict()
-    if g["mname"] or g["mname2"] or g["mname7"]:
-        name = g["mname"] or g["mname2"] or g["mname7"]
+    if g["mname"] or g["mname2"] or g["mname7"] or g["mname8"]:
+        name = g["mname"] or g["mname2"] or g["mname7"] or g["mname8"]
         key = _month_key(name.rstrip("."))
         mo = _MONTH_NUMBER.get(key) or AMBIGUOUS_MONTHS.get(key, {}).get(lang, 0)
-        y, d = int(g["y1"] or g["y2"] or g["y7"]), int(g["d1"] or g["d2"] or g["d7"])
+        y, d = int(g["y1"] or g["y2"] or g["y7"] or g["y8"]), int(g["d1"] or g["d2"] or g["d7"] or g["d8"])
     elif g["y3"]:
         y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
     elif g["y4"]:

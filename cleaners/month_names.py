@@ -8,7 +8,8 @@ date "d MMMM y"), ``CLDR_MONTHS_YEAR_FIRST``'s the year, then the month and the 
 "2024. március 5.", Lithuanian "2024 m. kovo 5 d."): a date of theirs is read in that order only.
 Kept as data, not read from babel at import: loading 34 locales costs ~0.4 s a process. Left
 out: names of fewer than three letters, names with a digit or a space (Chinese, Japanese, Korean
-and Vietnamese print months as numbers), Latvian ("2024. gada 5. marts"), and the words that
+and Vietnamese print months as numbers), Latvian's locative ("2024. gada 5. martā": CLDR has the
+nominative "5. marts" only), and the words that
 name one month in one language and another in another ("listopad": October in Croatian,
 November in Czech and Polish; "lip", "lis", "srp"): ``AMBIGUOUS_MONTHS`` holds them, read by the
 page's declared language only.
@@ -123,6 +124,9 @@ CLDR_MONTHS: dict[str, tuple[str, ...]] = {
     "he": (
         "ינואר", "פברואר", "מרץ", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר",
         "דצמבר"),
+    "lv": (
+        "janvāris janv", "februāris febr", "marts", "aprīlis apr", "maijs", "jūnijs jūn", "jūlijs jūl",
+        "augusts aug", "septembris sept", "oktobris okt", "novembris nov", "decembris dec"),
 }
 
 #: The languages that print the year first ("y. MMMM d."), as ``CLDR_MONTHS``.
@@ -144,4 +148,51 @@ AMBIGUOUS_MONTHS: dict[str, dict[str, int]] = {
     "listopad": {"hr": 10, "cs": 11, "pl": 11},
     "listopada": {"hr": 10, "pl": 11},
     "srp": {"hr": 7, "cs": 8},
+}
+
+
+#: Weekday names of the same languages (and Latvian), from the same source (the CLDR's, as babel
+#: carries them; ``tests/test_cleaners_month_names.py`` checks it): by locale, lower case, the
+#: format and stand-alone wide names of Monday to Sunday, each once; names of a space (Azerbaijani
+#: "bazar ertəsi", Albanian "e hënë", Hebrew "יום שני") as written. A byline prints one before
+#: its date ("понедельник, 5 марта 2024", "Jan Novák, pátek 5. března 2024"): what the byline
+#: reader drops with the date, beside the seven languages ``cleaners.metadata._WEEKDAYS`` writes.
+CLDR_WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "ru": ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
+    "uk": ("понеділок", "вівторок", "середа", "четвер", "пʼятниця", "субота", "неділя"),
+    "be": ("панядзелак", "аўторак", "серада", "чацвер", "пятніца", "субота", "нядзеля"),
+    "bg": ("понеделник", "вторник", "сряда", "четвъртък", "петък", "събота", "неделя"),
+    "sr": ("понедељак", "уторак", "среда", "четвртак", "петак", "субота", "недеља"),
+    "sr_Latn": ("ponedeljak", "utorak", "sreda", "četvrtak", "petak", "subota", "nedelja"),
+    "mk": ("понеделник", "вторник", "среда", "четврток", "петок", "сабота", "недела"),
+    "hr": ("ponedjeljak", "utorak", "srijeda", "četvrtak", "petak", "subota", "nedjelja"),
+    "bs": ("ponedjeljak", "utorak", "srijeda", "četvrtak", "petak", "subota", "nedjelja"),
+    "sl": ("ponedeljek", "torek", "sreda", "četrtek", "petek", "sobota", "nedelja"),
+    "cs": ("pondělí", "úterý", "středa", "čtvrtek", "pátek", "sobota", "neděle"),
+    "sk": ("pondelok", "utorok", "streda", "štvrtok", "piatok", "sobota", "nedeľa"),
+    "pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+    "el": ("δευτέρα", "τρίτη", "τετάρτη", "πέμπτη", "παρασκευή", "σάββατο", "κυριακή"),
+    "tr": ("pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar"),
+    "az": ("bazar ertəsi", "çərşənbə axşamı", "çərşənbə", "cümə axşamı", "cümə", "şənbə", "bazar"),
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "fa": ("دوشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"),
+    "ro": ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică"),
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "da": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+    "nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "søndag"),
+    "is": ("mánudagur", "þriðjudagur", "miðvikudagur", "fimmtudagur", "föstudagur", "laugardagur", "sunnudagur"),
+    "fi": ("maanantaina", "tiistaina", "keskiviikkona", "torstaina", "perjantaina", "lauantaina", "sunnuntaina",
+           "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai"),
+    "et": ("esmaspäev", "teisipäev", "kolmapäev", "neljapäev", "reede", "laupäev", "pühapäev"),
+    "id": ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"),
+    "ms": ("isnin", "selasa", "rabu", "khamis", "jumaat", "sabtu", "ahad"),
+    "ca": ("dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"),
+    "gl": ("luns", "martes", "mércores", "xoves", "venres", "sábado", "domingo"),
+    "sq": ("e hënë", "e martë", "e mërkurë", "e enjte", "e premte", "e shtunë", "e diel"),
+    "he": ("יום שני", "יום שלישי", "יום רביעי", "יום חמישי", "יום שישי", "יום שבת", "יום ראשון"),
+    "lv": ("pirmdiena", "otrdiena", "trešdiena", "ceturtdiena", "piektdiena", "sestdiena", "svētdiena"),
+    "hu": ("hétfő", "kedd", "szerda", "csütörtök", "péntek", "szombat", "vasárnap"),
+    "lt": ("pirmadienis", "antradienis", "trečiadienis", "ketvirtadienis", "penktadienis", "šeštadienis",
+           "sekmadienis"),
 }

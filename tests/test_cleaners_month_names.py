@@ -8,8 +8,8 @@ import lxml.html
 import pytest
 
 from newsclean.cleaners.core import clean_html
-from newsclean.cleaners.metadata import _MONTHS, shown_day_near_headline
-from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST
+from newsclean.cleaners.metadata import _MONTHS, extract_metadata, shown_day_near_headline
+from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
 from newsclean.cleaners.types import Article
 
 
@@ -97,6 +97,56 @@ def test_day_printed_by_the_headline_year_first_or_with_a_prefix_on_its_month() 
     # print: "2024 May 5" and "2024 dec 5" (an English table's line, "dec" is Hungarian too) are none
     for printed in ("2024 May 5", "2024 dec 5"):
         assert _shown(printed) is None, printed
+
+
+def test_day_printed_by_the_headline_in_latvian() -> None:
+    # Latvian prints the year, "gada" ("of the year"), the day and the month (CLDR's long date):
+    # its months were left out of the table, its dates not read
+    for printed, day in (("2024. gada 5. marts", "2024-03-05"), ("otrdiena, 2024. gada 5. marts", "2024-03-05"),
+                         ("2023. gada 17. decembris 10:30", "2023-12-17"), ("12. decembris, 2023", "2023-12-12"),
+                         ("5. jūn. 2024", "2024-06-05")):
+        assert _shown(printed, lang="lv") == day, printed
+    # a day and a year without the month's name are no day
+    assert _shown("2024. gada 5. nedēļa", lang="lv") is None
+
+
+def _weekdays(locale: str) -> tuple[str, ...]:
+    from babel import Locale
+    loc = Locale.parse(locale)
+    out: list[str] = []
+    for context in ("format", "stand-alone"):
+        for number in range(7):
+            word = loc.days[context]["wide"][number].lower()
+            if re.fullmatch(r"[^\W\d_]+(?:[ -][^\W\d_]+)*", word) and len(word) >= 3 and word not in out:
+                out.append(word)
+    return tuple(out)
+
+
+def test_weekday_table_is_the_cldrs() -> None:
+    # the weekdays a byline prints before its date are CLDR's, for every language of the month tables
+    pytest.importorskip("babel")
+    assert set(CLDR_WEEKDAYS) == {*CLDR_MONTHS, *CLDR_MONTHS_YEAR_FIRST}
+    for locale, days in CLDR_WEEKDAYS.items():
+        assert days == _weekdays(locale), locale
+
+
+def _byline_authors(byline: str, lang: str) -> list[str]:
+    html = (f'<html lang="{lang}"><body><h1>Harbour bridge vote</h1><div class="author">{byline}</div>'
+            "<p>Text of the article.</p></body></html>")
+    return extract_metadata(lxml.html.document_fromstring(html), "https://news.example.org/a").authors
+
+
+def test_a_bylines_weekday_in_a_cldr_language_is_no_name() -> None:
+    # the weekday before a byline's date was read as a second writer or a part of the name in the
+    # languages beyond the seven of the hand-written table ("Jan Novák, pátek")
+    for byline, lang, names in (("Jan Novák, pátek 5. března 2024", "cs", ["Jan Novák"]),
+                                ("Jan Novák pátek 5. března 2024", "cs", ["Jan Novák"]),
+                                ("Иван Петров, понедельник, 5 марта 2024", "ru", ["Иван Петров"]),
+                                ("Ahmet Yılmaz, Cuma, 5 Mart 2024", "tr", ["Ahmet Yılmaz"]),
+                                ("Jānis Bērziņš, otrdiena, 2024. gada 5. marts", "lv", ["Jānis Bērziņš"])):
+        assert _byline_authors(byline, lang) == names, byline
+    # a weekday that is a family name after a given name stays (Turkish "Pazar", Sunday)
+    assert _byline_authors("Mehmet Pazar, 5 Mart 2024", "tr") == ["Mehmet Pazar"]
 
 
 def test_the_day_reader_reads_the_language_an_xhtml_page_declares_in_xml_lang() -> None:
