@@ -828,6 +828,32 @@ def test_day_printed_by_the_headline_before_the_pages_other_dates() -> None:
         assert shown_day_near_headline(lxml.html.document_fromstring(_page(body=body))) == day, shown
 
 
+def test_a_day_printed_on_a_line_of_its_own_dates_a_page_nothing_else_dates() -> None:
+    # nothing declared, no day by an <h1>: a page that shows its headline in a <p> (a site
+    # builder's), or a long standfirst between the <h1> and its "Posted on" line, got no day
+    from newsclean.cleaners.metadata import fill_dates
+    para = "<p>The council voted on the harbour bridge plan late on Tuesday evening after a long debate.</p>"
+    standfirst = ("<p>" + "The harbour bridge has divided the town for a decade, and the vote settles little of it. " * 5
+                  + "</p>")
+    for body, day in (
+            ('<nav><span>Dec 1, 2025</span></nav><div class="hero"><p class="big">Harbour bridge vote</p><p>Rosa '
+             'Delacroix</p><p>Feb 16, 2026</p></div>' + para * 4, "2026-02-16"),
+            (f"<h1>Harbour bridge vote</h1>{standfirst}<div>Posted on Nov 21, 2018</div>" + para * 4, "2018-11-21")):
+        html = f"<html><head><title>Harbour bridge vote</title></head><body>{body}</body></html>"
+        tree = lxml.html.document_fromstring(html)
+        md = extract_metadata(tree, "https://news.example.org/harbour-bridge-vote")
+        fill_dates(md, tree, "https://news.example.org/harbour-bridge-vote", use_htmldate=False)
+        assert (md.published, md.date_sources.get("published")) == (day, "printed"), body
+    # a day inside prose, in navigation, a footer or a caption is none
+    for body in (para + "<p>The bridge opened on 3 May 2021, and the council has argued about its tolls ever since.</p>",
+                 para + "<footer><p>Feb 16, 2026</p></footer>",
+                 para + '<figure><img src="/a.jpg"><figcaption>Feb 16, 2026</figcaption></figure>'):
+        tree = lxml.html.document_fromstring(f"<html><body><nav><p>Dec 1, 2025</p></nav>{body}</body></html>")
+        md = extract_metadata(tree, "https://news.example.org/harbour-bridge-vote")
+        fill_dates(md, tree, "https://news.example.org/harbour-bridge-vote", use_htmldate=False)
+        assert md.published is None, body
+
+
 def test_utc_time_one_day_off_the_urls_day_gives_the_urls_day() -> None:
     # published at 21:40 New York time: the meta tag writes the moment in UTC, on the next day;
     # the URL (and the page) give the day the site published on
