@@ -1,5 +1,5 @@
 """Article metadata from one parsed tree: schema.org JSON-LD first, then meta tags, then htmldate,
-then the URL. Each date records where it came from (``date_sources``)."""
+then the URL, then the page's printed days. Each date records where it came from (``date_sources``)."""
 
 from __future__ import annotations
 
@@ -2015,7 +2015,7 @@ def first_printed_day(tree: etree._Element, lang: str | None = None) -> str | No
 
 def fill_dates(md: Metadata, tree: etree._Element, url: str | None, *, use_htmldate: bool = True) -> None:
     """Fallbacks for the publication date: the day printed by the headline, htmldate over the
-    tree, then the URL. A declared time whose day is one off the URL's day is the same moment
+    tree, the URL, then the first day the page prints on a line of its own (:func:`first_printed_day`). A declared time whose day is one off the URL's day is the same moment
     in UTC: the URL's day is the one the site published on."""
     url_day = date_from_url(url)
     if md.published and url_day and _one_day_apart(md.published, url_day):
