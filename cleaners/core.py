@@ -71,14 +71,10 @@ class CleanOptions:
     #: last body step (docs/quality.md, "Learned block scorer over text and markup": on, 1.2 ms a page).
     score_lines: bool = True
 
-    def __post_init__(self) -> None:
-        if self.score_lines:
-            # read here, when the scorer is on (DEFAULT_OPTIONS: at import): a missing file or one of
-            # another version is one clear ModelError at start, never a failure of every page (clean_html
-            # turns any exception into a reject); the commands say it as a configuration error, exit 2
-            linescore.shipped_model()
 
-
+#: Read nothing when built: the line model is read at the first page cleaned with the scorer on
+#: (:func:`clean_html`). Read here at import, a broken model file broke ``import newsclean.cleaners.core``
+#: itself, for ``clean_text`` and ``score_lines=False`` users too.
 DEFAULT_OPTIONS = CleanOptions()
 
 # One trafilatura options object, built once; read-only. dedup off: its LRU is global state.
@@ -1064,11 +1060,16 @@ def _language(text: str, html_lang: str | None) -> str | None:
 def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules | None = None, *,
                templates: SiteTemplates | None = None, timeout: float = 10.0,
                options: CleanOptions = DEFAULT_OPTIONS) -> CleanResult:
-    """Extract the article of one page; never raises.
+    """Extract the article of one page; never raises for a page.
 
     Returns an :class:`Article` (text one paragraph a line, metadata, ``removed`` chars per step,
     ``method``, ``date_sources``) or a :class:`Rejected` with a reason from ``REJECT_REASONS``.
+    With ``options.score_lines`` (the default) a missing, corrupt or other-version line model file
+    raises :class:`~newsclean.cleaners.learned.linescore.ModelError`: a broken install, said as
+    such, not a reject of every page.
     """
+    if options.score_lines:
+        linescore.shipped_model()   # read once per process (cached); outside the try: never a reject
     url_s = url or ""
     rules = site_rules or SiteRules()
     run = _Run(timeout)

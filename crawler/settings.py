@@ -5,6 +5,7 @@ override any of them with ``-s NAME=VALUE`` (``scrapy crawl`` and ``newsclean cr
 """
 
 import logging
+import os
 import warnings
 
 from scrapy.exceptions import ScrapyDeprecationWarning
@@ -26,7 +27,8 @@ SPIDER_LOADER_CLASS = "newsclean.crawler.spiders.sites.SiteSpiderLoader"   # + a
 COMMANDS_MODULE = "newsclean.crawler.commands.crawl"   # scrapy crawl: a bad spider name or -a is one line
 
 # -- newsclean -------------------------------------------------------------------------------
-NEWSCLEAN_CONTACT_URL = "https://github.com/newsclean/newsclean"  # put yours: sites may need to reach you
+# put yours (-s, or the environment's NEWSCLEAN_CONTACT_URL: a cron job's export was ignored): sites may need to reach you
+NEWSCLEAN_CONTACT_URL = os.environ.get("NEWSCLEAN_CONTACT_URL") or "https://github.com/newsclean/newsclean"
 NEWSCLEAN_OUTPUT_DIR = None          # set: write part files, rejects, manifest and state there
 NEWSCLEAN_STATE_DIR = None           # default: <NEWSCLEAN_OUTPUT_DIR>/state
 NEWSCLEAN_STORE_ENABLED = True       # the article store: fetch only what is new or changed

@@ -80,16 +80,18 @@ def test_model_file_over_other_features_or_malformed_is_refused(tmp_path: Path) 
         load_model(_write(tmp_path / "m.json", {k: v for k, v in data.items() if k != "depth"}))
 
 
-def test_switching_the_scorer_on_reads_the_model_at_start(tmp_path: Path, monkeypatch) -> None:
-    """CleanOptions(score_lines=True) fails at once on a bad file: not page by page later."""
+def test_the_scorer_on_raises_a_bad_model_file_not_a_reject_a_page(tmp_path: Path, monkeypatch) -> None:
+    """With the scorer on a bad file raises at the first page, not as a reject of each page; the
+    options read nothing when built (the default's were built at import: tests/test_cli_errors.py)."""
     monkeypatch.setattr(linescore, "MODEL_FILE", _write(tmp_path / "old.json", {"version": 0}))
     linescore.shipped_model.cache_clear()
+    page = "<html><body><article><p>" + "The harbour board met on Monday. " * 20 + "</p></article></body></html>"
     try:
-        with pytest.raises(ModelError, match="has version 0"):
-            CleanOptions(score_lines=True)
-        with pytest.raises(ModelError, match="has version 0"):
-            CleanOptions()   # on by default
-        CleanOptions(score_lines=False)   # off: the file is not read
+        for options in (CleanOptions(score_lines=True), CleanOptions()):   # on by default
+            with pytest.raises(ModelError, match="has version 0"):
+                clean_html(page, "https://news.example/a", options=options)
+        off = clean_html(page, "https://news.example/a", options=CleanOptions(score_lines=False))
+        assert "harbour board" in off.text   # off: the file is not read
     finally:
         linescore.shipped_model.cache_clear()
 

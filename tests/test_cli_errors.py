@@ -451,3 +451,269 @@ def test_a_bad_line_model_is_one_error_before_a_crawl_or_clean_starts(tmp_path: 
         _one_line(proc, 2, f"line model {line_model_file}", says, "rebuild it with")
         assert proc.stdout == "", proc.stdout
     assert not out.exists() and not corpus.exists()
+
+
+def test_a_country_or_language_the_catalog_does_not_have(tmp_path: Path) -> None:
+    # before: `sites --country xx` printed a header and "0 catalog sites" and exited 0, where
+    # `crawl --country xx` exited 2; neither named the codes the catalog has
+    countries = "(the catalog's countries: at, au, be, ca, ch,"
+    for args, words in ((("sites", "--country", "xx"), ("--country xx", countries)),
+                        (("sites", "--language", "zz"), ("--language zz", "(the catalog's languages: ar, br, cs,")),
+                        (("sites", "--check", "--country", "xx"), ("--country xx", countries)),
+                        (("crawl", "--country", "xx", "--out", str(tmp_path / "o")), ("--country xx", countries)),
+                        (("sites", "--country", "de", "--language", "ja"),
+                         ("--country de --language ja", "countries publishing in ja: jp; languages of de: de, en)"))):
+        proc = call_newsclean(*args)
+        _one_line(proc, 2, f"no catalog site matches {words[0]} (", *words[1:])
+        assert proc.stdout == "", proc.stdout
+    assert not (tmp_path / "o").exists()
+    proc = call_newsclean("sites", "--country", "UK", "--language", "en")   # an alias of gb, any case
+    assert proc.returncode == 0 and proc.stdout.splitlines()[-1].endswith("--country UK --language en"), proc.stderr
+
+
+@pytest.mark.parametrize("since", ["0d", "0h", "00m", "-2d"])
+def test_a_since_window_of_no_time_is_refused(tmp_path: Path, since: str) -> None:
+    # before: `--since 0d` crawled, dropped every dated article as too old and said 'ok'
+    # (`--since=-2d`: a bad duration already; the message now says above 0)
+    a_file = tmp_path / "o"
+    a_file.write_text("x\n")   # had the option passed, the crawl would stop at this --out, said otherwise
+    _one_line(call_newsclean("crawl", "demo", f"--since={since}", "--out", str(a_file)), 2,
+              f"--since: bad duration {since!r}", "above 0" if since.startswith("-") else "more than 0")
+    from newsclean.crawler.spiders.news import NewsSpider
+
+    with pytest.raises(ValueError, match="bad duration"):   # plain scrapy crawl's -a since=0d
+        NewsSpider.read_arguments(site="demo", since=since)
+
+
+@pytest.mark.parametrize("value, ok", [("notaurl", False), ("http://", False), ("ftp://lab.example/", False),
+                                       ("mailto:", False), ("mailto:@", False), ("https://lab.example/a b", False),
+                                       ("https://lab.example/x\r\nX-Evil: 1", False), ("http://[::1", False),
+                                       ("https://lab.example/crawler", True), ("mailto:crawl@lab.example", True)])
+def test_a_contact_url_is_a_url_or_a_mail_address(tmp_path: Path, value: str, ok: bool) -> None:
+    # before: any text went into every request's User-Agent ("newsclean/0.1.0 (+notaurl)")
+    from newsclean.crawler.components.middlewares import contact_url
+
+    if ok:
+        assert contact_url(value) == value
+        return
+    a_file = tmp_path / "o"
+    a_file.write_text("x\n")   # had the setting passed, the crawl would stop at this --out, said otherwise
+    _one_line(call_newsclean("crawl", "demo", "--out", str(a_file), "-s", f"NEWSCLEAN_CONTACT_URL={value}"), 2,
+              "bad NEWSCLEAN_CONTACT_URL", "an http(s) URL or a mailto: address expected")
+
+
+def test_the_environments_contact_url_is_read_and_checked(tmp_path: Path) -> None:
+    # before: `export NEWSCLEAN_CONTACT_URL=...` in a cron job was ignored without a word (only -s
+    # set it): the User-Agent named the project's page
+    code = ("from newsclean.crawler.commands.cli import _project_settings\n"
+            "from newsclean.crawler.components.middlewares import user_agent\n"
+            "print(user_agent(_project_settings({})))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NEWSCLEAN_CONTACT_URL": "mailto:crawl@lab.example"})
+    assert proc.returncode == 0 and proc.stdout.rstrip().endswith("(+mailto:crawl@lab.example)"), proc.stderr[-2000:]
+    a_file = tmp_path / "o"
+    a_file.write_text("x\n")
+    for args in (("crawl", "demo", "--out", str(a_file)), ("sites", "--check", "demo")):
+        proc = run_newsclean(*args, env={"NEWSCLEAN_CONTACT_URL": "notaurl"})
+        _one_line(proc, 2, "bad NEWSCLEAN_CONTACT_URL 'notaurl'")
+        assert proc.stdout == "", proc.stdout   # sites --check: no probe made, no demo served
+
+
+def test_parquet_to_a_terminal_is_refused_to_a_pipe_written(tmp_path: Path) -> None:
+    # before: `newsclean export corpus --parquet -` typed by hand wrote the binary file onto the terminal
+    import pty
+
+    from .conftest import read_terminal
+    from .test_corpus_output import make_record
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(b"".join(orjson.dumps(make_record(n)) + b"\n" for n in range(3)))
+    primary, secondary = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "export", str(corpus),
+                              "--parquet", "-"], cwd=REPO, stdout=secondary, stderr=subprocess.PIPE, text=True)
+    os.close(secondary)
+    shown = read_terminal(primary)
+    child.wait(timeout=120)
+    proc = subprocess.CompletedProcess(child.args, child.returncode, "", child.stderr.read())
+    child.stderr.close()
+    _one_line(proc, 2, "--parquet -: standard output is a terminal", "> corpus.parquet")
+    assert shown == b"", shown[:200]
+    piped = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "export", str(corpus),
+                            "--parquet", "-"], cwd=REPO, capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stdout.startswith(b"PAR1"), piped.stderr[-2000:]
+
+
+#: A process whose cleaners read their line model from a broken file (the package's own is left
+#: alone: other tests read it at the same time).
+_BROKEN_MODEL = """
+import sys
+from pathlib import Path
+from newsclean.cleaners.learned import linescore
+linescore.MODEL_FILE = Path(sys.argv[1])
+"""
+
+
+def test_the_crawl_benchmark_checks_the_line_model_first(tmp_path: Path) -> None:
+    # before: the benchmark served its site and ran every crawl (each exit 2) and its clean_html
+    # measure (a traceback) with a broken model, then printed rates of nothing
+    model = tmp_path / "line_model.json"
+    model.write_text('{"version": 0}')
+    code = _BROKEN_MODEL + ("from newsclean.crawler.commands.bench import main\n"
+                            "sys.exit(main(['--pages', '2', '--seconds', '0.1']))")
+    proc = subprocess.run([sys.executable, "-c", code, str(model)], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert f"line model {model} has version 0" in proc.stderr.splitlines()[-1], proc.stderr
+    assert proc.stdout == "", proc.stdout   # no site served ("site: http://...")
+
+
+def test_a_broken_line_model_breaks_no_import_only_the_scorer(tmp_path: Path) -> None:
+    # before: the default options read the model when the cleaners' core was imported: a broken
+    # file failed `from newsclean.cleaners import clean_html` itself, for clean_text and
+    # score_lines=False users too
+    model = tmp_path / "line_model.json"
+    page = ("<html><body><article><h1>Harbour board</h1><p>" + "The harbour board met on Monday. " * 20
+            + "</p></article></body></html>")
+    code = _BROKEN_MODEL + f"""
+import newsclean.cleaners.core
+from newsclean.cleaners import Article, clean_html, clean_text
+from newsclean.cleaners.core import CleanOptions
+from newsclean.cleaners.learned.linescore import ModelError
+print("imported")
+assert clean_text("The harbour board met on Monday.") is not None
+assert isinstance(clean_html({page!r}, "https://news.example/a", options=CleanOptions(score_lines=False)), Article)
+for _ in range(2):   # each time: raised, never a reject of the page
+    try:
+        clean_html({page!r}, "https://news.example/a")
+    except ModelError as exc:
+        print("ModelError:", exc)
+"""
+    for content, says in (("", "is unreadable"), ('{"version": 0}', "has version 0"), (None, "is missing")):
+        if content is not None:
+            model.write_text(content)
+        else:
+            model.unlink()
+        proc = subprocess.run([sys.executable, "-c", code, str(model)], cwd=REPO, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        lines = proc.stdout.splitlines()
+        assert lines[0] == "imported" and len(lines) == 3, proc.stdout
+        assert all(line.startswith(f"ModelError: line model {model} {says}") for line in lines[1:]), proc.stdout
+
+
+@pytest.mark.parametrize("option, value, says", [("--timeout", "inf", "more than 0 seconds, 3600 at most"),
+                                                 ("--timeout", "1e300", "3600 at most"),
+                                                 ("--timeout", "0", "more than 0 seconds"),
+                                                 ("--timeout", "nan", "more than 0 seconds"),
+                                                 ("--stale-days", "99999999999", "36500 at most"),
+                                                 ("--stale-days", "-1", "1 or more"),
+                                                 ("--workers", "0", "1 or more")])
+def test_sites_check_options_out_of_their_range(option: str, value: str, says: str) -> None:
+    # before: --timeout inf (or 1e300) and --stale-days 99999999999 were OverflowError tracebacks;
+    # --timeout 0, -1 or nan probed every source to 'failed' (exit 1, as if every site were down),
+    # --stale-days -1 made every source stale
+    proc = call_newsclean("sites", "demo", "--check", f"{option}={value}")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"argument {option}: {value} is out of range" in proc.stderr and says in proc.stderr, proc.stderr
+    assert proc.stdout == "", proc.stdout   # nothing probed
+
+
+def test_a_urls_file_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
+    # before: a list saved by a Windows editor (BOM, CRLF) was refused at its first line:
+    # "not an http(s) URL: '\ufeffhttps://news.example/a'"
+    from newsclean.crawler.commands.cli import read_url_list
+
+    listed = tmp_path / "urls.txt"
+    listed.write_bytes(b"\xef\xbb\xbfhttps://news.example/a\r\nhttps://news.example/b\r\n")
+    assert read_url_list(str(listed)) == ["https://news.example/a", "https://news.example/b"]
+
+
+def test_stats_of_a_directory_that_holds_no_corpus(tmp_path: Path) -> None:
+    # before: `newsclean stats pages/` (HTML pages, a typo'd subfolder) printed a table of zeros, exit 0
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<html></html>")
+    proc = call_newsclean("stats", str(pages))
+    assert proc.returncode == 1, proc.stderr
+    assert f"newsclean stats: skipped {pages}:0: no JSONL file in it (.jsonl, .jsonl.gz, .jsonl.zst)" \
+        in proc.stderr, proc.stderr
+    assert call_newsclean("stats", str(pages), "--allow-skips").returncode == 0
+    out = tmp_path / "out"   # an output directory whose first run wrote nothing: a corpus of nothing
+    (out / "articles").mkdir(parents=True)
+    proc = call_newsclean("stats", str(out), "--json")
+    assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 0, proc.stderr
+
+
+def test_two_runs_over_one_state_directory_at_once(tmp_path: Path) -> None:
+    # before: two crawls into two outputs with one NEWSCLEAN_STATE_DIR both fetched and wrote every
+    # article (neither store knew of the other's yet), and the last to save a site's templates
+    # dropped what the other had learned; now the second exits 3 at once, as on one --out
+    from newsclean.crawler.state.lock import RunLock
+
+    state = tmp_path / "state"
+    with RunLock(state):   # a run in progress over it
+        for prog in (["-m", "newsclean.crawler.commands.cli", "crawl", "demo", "--out", str(tmp_path / "o")],
+                     ["-m", "scrapy", "crawl", "demo", "-s", f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'p'}"]):
+            proc = subprocess.run([sys.executable, *prog, "-s", f"NEWSCLEAN_STATE_DIR={state}"], cwd=REPO,
+                                  capture_output=True, text=True, timeout=180)
+            assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+            last = proc.stderr.splitlines()[-1]   # (plain scrapy logs its start before)
+            assert last.startswith(f"newsclean: another newsclean run holds {state}/.newsclean.lock"), proc.stderr
+            assert not list(tmp_path.glob("[op]/articles/*")), proc.stderr
+    a_file = tmp_path / "state-file"
+    a_file.write_text("x\n")
+    _one_line(call_newsclean("crawl", "demo", "--out", str(tmp_path / "q"), "-s", f"NEWSCLEAN_STATE_DIR={a_file}"),
+              2, f"NEWSCLEAN_STATE_DIR {a_file}: a file, not a directory")
+    assert a_file.read_text() == "x\n"
+
+
+def test_a_path_given_as_option_equals_tilde_is_under_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: the shell leaves `--out=~/corpus` (and "~/corpus" in quotes) as it is, and a crawl made
+    # a directory named '~' in the current one; `stats --json ~/c.jsonl` said no such file
+    from newsclean.crawler.commands.cli import build_parser
+
+    from .test_corpus_output import make_record
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    args = build_parser().parse_args(["crawl", "demo", "--out=~/corpus", "--urls", "~/urls.txt"])
+    assert (args.out, args.urls) == (str(home / "corpus"), str(home / "urls.txt"))
+    (home / "c.jsonl").write_bytes(orjson.dumps(make_record(1)) + b"\n")
+    proc = call_newsclean("stats", "~/c.jsonl", "--json")
+    assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 1, proc.stderr
+    assert build_parser().parse_args(["stats", "a~b"]).files == ["a~b"]   # only a leading one
+    assert list(work.iterdir()) == []
+
+
+def test_the_output_directory_given_as_a_setting_to_newsclean(tmp_path: Path) -> None:
+    # before: `newsclean crawl demo -s NEWSCLEAN_OUTPUT_DIR=/srv/corpus` (plain scrapy's way) wrote
+    # to --out's default, newsclean-out/ in the current directory, without a word
+    a_file = tmp_path / "o"
+    a_file.write_text("x\n")   # had the setting passed, the crawl would stop at this --out, said otherwise
+    for command in ("crawl", "demo"):
+        args = [command, *(["demo"] if command == "crawl" else []), "--out", str(a_file)]
+        _one_line(call_newsclean(*args, "-s", f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'corpus'}"), 2,
+                  f"-s NEWSCLEAN_OUTPUT_DIR={tmp_path / 'corpus'}: give the output directory with --out",
+                  f"(this run would have written to {a_file})")
+    assert not (tmp_path / "corpus").exists()
+
+
+@pytest.mark.parametrize("pair, says", [("download_delay=2", "did you mean DOWNLOAD_DELAY? (setting names are upper case)"),
+                                        ("DOWNLOAD_DELAYY=2", "did you mean DOWNLOAD_DELAY?"),
+                                        ("CONCURENT_REQUESTS=4", "did you mean CONCURRENT_REQUESTS?"),
+                                        ("LOG_LEVELS=INFO", "did you mean LOG_LEVEL?"),
+                                        ("SCHEDULER_PERSIST=True", None), ("MY_EXTENSION_KEY=1", None)])
+def test_a_scrapy_setting_misspelt_or_in_lower_case(tmp_path: Path, pair: str, says: str | None) -> None:
+    # before: Scrapy reads setting names as they are, and `-s download_delay=2` or
+    # `-s CONCURENT_REQUESTS=4` crawled at the defaults without a word; a name near no setting
+    # (an extension's own, scrapy-redis's SCHEDULER_PERSIST) passes as before
+    a_file = tmp_path / "o"
+    a_file.write_text("x\n")   # had the setting passed, the crawl would stop at this --out, said otherwise
+    proc = call_newsclean("crawl", "demo", "--out", str(a_file), "-s", pair)
+    if says is None:
+        _one_line(proc, 2, "a file, not a directory")
+    else:
+        _one_line(proc, 2, f"unknown setting {pair.partition('=')[0]}; {says}")

@@ -293,3 +293,18 @@ def test_plain_scrapy_crawl_of_a_degraded_run_exits_as_newsclean_crawl_does(site
     assert manifests(out)[-1]["status"] == "degraded" and manifests(out)[-1]["exit_code"] == 1
     proc = crawl(site, tmp_path / "out2")   # the same line from newsclean crawl
     assert proc.returncode == 1 and proc.stderr.strip().splitlines()[-1] == last, proc.stderr[-3000:]
+
+
+def test_a_corrupt_templates_file_is_relearned_and_the_run_says_so(tmp_path: Path) -> None:
+    # before: a templates file cut short (another tool, a disk error) was a traceback at the site's
+    # first page and the run wrote no article ('degraded: no article written')
+    out = tmp_path / "o"
+    (out / "state" / "templates").mkdir(parents=True)
+    (out / "state" / "templates" / "demo.json").write_text('{"version": 1, "site": "demo", "pag')
+    proc = run_newsclean("crawl", "demo", "--out", str(out), "-L", "WARNING")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert f"{out}/state/templates/demo.json: unreadable (bad JSON" in proc.stderr, proc.stderr[-3000:]
+    [manifest] = manifests(out)
+    assert manifest["counts"]["newsclean/templates/unreadable"] == 1
+    assert manifest["counts"]["newsclean/output/records_written"] == len(read_parts(out)) > 0
+    assert orjson.loads((out / "state" / "templates" / "demo.json").read_bytes())["pages"] > 0

@@ -292,6 +292,35 @@ def test_window_counts_pages_in_arrival_order_whatever_finishes_first() -> None:
     assert wa.barrier(19) == 12 and wa.barrier(5) == 0
 
 
+@pytest.mark.parametrize("saved, says", [(b"{bad", "bad JSON"), (b'{"version": 99}', "version 99"),
+                                         (b'["not", "a", "state"]', "AttributeError"), (b"\xff\xfe", "codec"),
+                                         (b'{"version": 1}', "KeyError: 'min_pages'")])
+def test_a_templates_file_that_cannot_be_read_is_said_kept_aside_and_counted_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, saved: bytes, says: str) -> None:
+    # before: a corrupt or other-version state/templates/<site>.json raised out of the first page's
+    # cleaning (a traceback in the log, no article of the site written, the file left as it was)
+    path = tmp_path / "templates" / "t.json"
+    path.parent.mkdir()
+    path.write_bytes(saved)
+    book, stats, other = TemplateBook(tmp_path), Stats(), Stats()
+    window, second = LearningWindow(book, epoch=4, stats=stats), LearningWindow(book, epoch=4, stats=other)
+    with caplog.at_level("WARNING", logger="newsclean.crawler.workers.cleaning"):
+        assert window.snapshot("t", 0) == (0, frozenset())
+        second.snapshot("t", 0)   # a second crawler of the run on the same site: counted once
+    assert stats.values == {"newsclean/templates/unreadable": 1} and other.values == {}
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.startswith(f"{path}: unreadable (") and says in warning, warning
+    assert "learned again from its pages; the file is kept as t.json.unreadable" in warning, warning
+    aside = path.with_name("t.json.unreadable")
+    assert aside.read_bytes() == saved and not path.exists()
+    for i in range(3):
+        window.finish(window.next_seq(), "t", f"http://t.test/{i}", page_blocks(article(i)))
+    window.close()
+    second.close()
+    assert orjson.loads(path.read_bytes())["pages"] == 3   # learned again and saved beside the old file
+    assert aside.read_bytes() == saved
+
+
 def test_hang_and_crash_become_rejects_and_workers_are_replaced(monkeypatch) -> None:
     monkeypatch.setenv(FAULTS_ENV, "hang=HANG-ME-PLEASE,crash=CRASH-ME-PLEASE")
     jobs = jobs_for(6)

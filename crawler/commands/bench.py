@@ -508,6 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.serve, args.pages, args.pages_dir)
         return 0
+    from newsclean.crawler.commands.cli import UsageError, check_line_model
+
+    try:   # as crawl and demo: a broken model was every crawl's exit 2 and a traceback of (b2), mid-run
+        check_line_model()
+    except UsageError as exc:
+        ap.error(str(exc))
     if args.measure:
         print(orjson.dumps(measure_extractor(args.measure, args.pages_dir, min(args.pages, 300), args.seconds)).decode())
         return 0

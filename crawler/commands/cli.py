@@ -116,6 +116,7 @@ def check_overrides(overrides: dict[str, Any]) -> None:
     from newsclean.crawler.commands.sitequeue import concurrent_sites
     from newsclean.crawler.workers.cleaning import language_filter
     from newsclean.crawler.components.dedup import dedup_options
+    from newsclean.crawler.components.middlewares import user_agent
     from newsclean.crawler.components.pipelines import output_compression
 
     try:
@@ -123,6 +124,7 @@ def check_overrides(overrides: dict[str, Any]) -> None:
         output_compression(overrides)
         language_filter(overrides)
         concurrent_sites(overrides)
+        user_agent(_project_settings(overrides))   # NEWSCLEAN_CONTACT_URL (the environment's too)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_settings(overrides)
@@ -143,6 +145,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
     defaults = _project_settings({})
     known = [name for name in defaults if name.startswith("NEWSCLEAN_")]
     for name, value in overrides.items():
+        if not name.startswith("NEWSCLEAN_") and name not in defaults:
+            check_scrapy_name(name, defaults)
         if name.startswith("NEWSCLEAN_") and name not in known:
             option = name.removeprefix("NEWSCLEAN_").lower()
             if option in _SPIDER_ARGUMENTS:   # NEWSCLEAN_SINCE was "did you mean NEWSCLEAN_DUPLICATES?"
@@ -197,6 +201,20 @@ def check_settings(overrides: dict[str, Any]) -> None:
         raise UsageError(f"bad -s LOG_LEVEL={level!r}: one of {', '.join(LOG_LEVELS)} expected")
 
 
+def check_scrapy_name(name: str, defaults: Any) -> None:
+    """Refuse a setting that is not one but is a known one's spelling in other case or with a
+    typo (``download_delay``, ``DOWNLOAD_DELAYY``, ``CONCURENT_REQUESTS``): Scrapy reads names as
+    they are and ignored it without a word, the crawl running at the default. A name near none
+    (an extension's own setting) passes as before."""
+    import difflib
+
+    if name.upper() in defaults:
+        raise UsageError(f"unknown setting {name}; did you mean {name.upper()}? (setting names are upper case)")
+    near = difflib.get_close_matches(name, [k for k in defaults if not k.startswith("NEWSCLEAN_")], n=1, cutoff=0.9)
+    if near:
+        raise UsageError(f"unknown setting {name}; did you mean {near[0]}?")
+
+
 def _project_settings(overrides: dict[str, Any]) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsclean.crawler.settings")
     from scrapy.utils.project import get_project_settings
@@ -209,10 +227,12 @@ def _project_settings(overrides: dict[str, Any]) -> Any:
 def path_arg(value: str) -> str:
     """A path option or argument: an empty one (``--out "$CORPUS"`` with the variable unset) is
     refused, not read as the current directory (a crawl wrote its articles/, manifests/ and state/
-    there; ``stats ""`` read every JSONL under it)."""
+    there; ``stats ""`` read every JSONL under it). A leading ``~`` is the home directory: the
+    shell leaves it as it is in ``--out=~/corpus`` (and in quotes), and a crawl made a directory
+    named ``~`` in the current one."""
     if not value.strip():
         raise argparse.ArgumentTypeError("an empty path (an unset variable?)")
-    return value
+    return os.path.expanduser(value) if value.startswith("~") else value
 
 
 def check_inputs_exist(names: Sequence[str]) -> None:
@@ -260,6 +280,24 @@ def lock_output(out: Path, named: str) -> Any:
     return lock
 
 
+def lock_state(settings: Any, out: Path | None) -> Any:
+    """The run lock of ``NEWSCLEAN_STATE_DIR`` when it is not the output directory's own state
+    (held by the output's lock): None else. Two runs into two outputs over one state directory at
+    once both fetched and wrote every article (neither store knew of the other's yet) and the last
+    to save a site's templates dropped what the other had learned. LockedError: exit 3."""
+    from newsclean.crawler.state import state_dir
+    from newsclean.crawler.state.lock import RunLock
+
+    state = state_dir(settings)
+    if state is None or out is not None and state.resolve() == (out / "state").resolve():
+        return None
+    try:
+        return RunLock(state).acquire()
+    except OSError as exc:
+        problem = "a file, not a directory" if state.is_file() else f"cannot write there: {exc.strerror or exc}"
+        raise UsageError(f"NEWSCLEAN_STATE_DIR {state}: {problem}") from None
+
+
 @contextlib.contextmanager
 def crawl_checked(out: Path, overrides: dict[str, Any],
                   registry: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
@@ -270,16 +308,24 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
 
     if registry is None:
         registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
+    if "NEWSCLEAN_OUTPUT_DIR" in overrides:   # plain scrapy's way: here --out won without a word
+        raise UsageError(f"-s NEWSCLEAN_OUTPUT_DIR={overrides['NEWSCLEAN_OUTPUT_DIR']}: give the output "
+                         f"directory with --out (this run would have written to {out})")
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
     check_line_model()
     lock = lock_output(out, "--out")
+    state_lock = None
     try:
         from newsclean.crawler.state import check_state
 
+        settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out)})
+        state_lock = lock_state(settings, out)
         # StateError: one line, exit 2 (a demo server had started and said so before it)
-        check_state(_project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out)}))
+        check_state(settings)
         yield registry
     finally:
+        if state_lock is not None:
+            state_lock.release()
         lock.release()
 
 
@@ -431,6 +477,23 @@ def _filters(args: argparse.Namespace) -> str:
     return "".join(f" --{k} {getattr(args, k)}" for k in ("country", "language") if getattr(args, k))
 
 
+def no_site_matches(args: argparse.Namespace, registry: dict[str, Any]) -> UsageError:
+    """The one line for --country/--language that choose no catalog site, naming the codes the
+    catalog has (those left by the other filter, when it leaves any): `sites --country xx` listed
+    nothing and exited 0 where `crawl --country xx` exited 2, and neither said which codes exist."""
+    catalog = [site for site in registry.values() if site.catalog]
+    known = []
+    if args.country:
+        codes = {s.country for s in catalog if s.country and s.matches(None, args.language)}
+        known.append(f"countries publishing in {args.language}: {', '.join(sorted(codes))}" if codes and args.language else
+                     f"countries: {', '.join(sorted({s.country for s in catalog if s.country}))}")
+    if args.language:
+        codes = {code for s in catalog if s.matches(args.country, None) for code in s.languages}
+        known.append(f"languages of {args.country}: {', '.join(sorted(codes))}" if codes and args.country else
+                     f"languages: {', '.join(sorted({c for s in catalog for c in s.languages}))}")
+    return UsageError(f"no catalog site matches{_filters(args)} (the catalog's {'; '.join(known)})")
+
+
 def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str]:
     """Site names a crawl runs: those named, or the catalog's chosen by --all/--country/--language."""
     from newsclean.crawler.sites import select_sites
@@ -441,7 +504,7 @@ def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str
             raise UsageError("name sites, or choose them with --all/--country/--language, not both")
         names = [s.name for s in select_sites(registry, args.country, args.language)]
         if not names:
-            raise UsageError(f"no catalog site matches{_filters(args)} (see `newsclean sites`)")
+            raise no_site_matches(args, registry)
     return names
 
 
@@ -451,7 +514,9 @@ def read_url_list(path: str) -> list[str]:
     from urllib.parse import urlsplit
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
+        # URL was refused as "not an http(s) URL: '\ufeffhttps://...'"
+        text = (sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")).removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"--urls {path}: {why}") from None   # not "[Errno 2] No such file ...: 'x'"
@@ -546,7 +611,7 @@ def _ccnews_domains(args: argparse.Namespace, registry: dict[str, Any]) -> list[
     if args.country or args.language:
         sites = select_sites(registry, args.country, args.language)
         if not sites:
-            raise UsageError(f"no catalog site matches{_filters(args)} (see `newsclean sites`)")
+            raise no_site_matches(args, registry)
         domains += [d for s in sites for d in s.domains]
     return sorted(set(domains))
 
@@ -615,6 +680,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
         sites = [registry[n] for n in args.sites]
     elif args.country or args.language or args.check:   # the catalog's (the demo has nothing to probe)
         sites = select_sites(registry, args.country, args.language)
+        if not sites and (args.country or args.language):   # as crawl says it, exit 2
+            raise no_site_matches(args, registry)
     else:   # everything registered, the demo included (marked: it is not in the catalog)
         sites = [registry[n] for n in sorted(registry)]
     if args.check:
@@ -627,7 +694,11 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
                 base = serving.enter_context(DemoServer()).base_url + "/"   # (its file's port 8000 served nothing)
                 sites = [s.rebased(base) if s.name == "demo" else s for s in sites]
-            return check_command(sites, user_agent=user_agent(_project_settings({})), workers=args.workers,
+            try:
+                agent = user_agent(_project_settings({}))
+            except ValueError as exc:   # NEWSCLEAN_CONTACT_URL from the environment
+                raise UsageError(str(exc)) from None
+            return check_command(sites, user_agent=agent, workers=args.workers,
                                  timeout=args.timeout, stale_days=args.stale_days)
     print(f"{'SITE':24} {'CC':3} {'LANG':8} {'DOMAIN':28} DESCRIPTION")
     for site in sites:
@@ -642,7 +713,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    check_line_model()   # before the cleaners' import, which reads it too (their default options)
+    check_line_model()   # before anything is read (the cleaners read it at their first page)
     from newsclean.crawler.commands.clean import clean_command
 
     return clean_command(args)
@@ -723,6 +794,19 @@ def _whole_number(lowest: int, highest: int | None = None) -> Callable[[str], in
                 f"{text} is out of range: {lowest} or more" + (f", {highest} at most" if highest is not None else ""))
         return n
     parse.__name__ = "whole number"
+    return parse
+
+
+def _seconds(highest: float) -> Callable[[str], float]:
+    """An argparse type: seconds, more than 0 and at most ``highest`` (else argparse's one line).
+    `sites --check --timeout inf` (or 1e300) was an OverflowError traceback from the socket, and
+    0, a negative or nan failed every source probed ('failed', exit 1), as if the sites were down."""
+    def parse(text: str) -> float:
+        n = float(text)   # ValueError: argparse says "invalid ... value"
+        if not 0 < n <= highest:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: more than 0 seconds, {highest:g} at most")
+        return n
+    parse.__name__ = "seconds"
     return parse
 
 
@@ -816,11 +900,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true",
                    help="probe each site's robots.txt, sitemaps and feeds over the network: status, entries, "
                         "newest date (exit 1 when a source fails or is stale)")
-    s.add_argument("--stale-days", type=int, default=30, metavar="N",
+    # bounded: 1e11 days was an OverflowError traceback, a negative number made every source stale
+    s.add_argument("--stale-days", type=_whole_number(1, 36500), default=30, metavar="N",
                    help="--check: a source whose newest entry is older than N days is stale (default: %(default)s)")
-    s.add_argument("--workers", type=int, default=8, metavar="N",
+    s.add_argument("--workers", type=_whole_number(1), default=8, metavar="N",
                    help="--check: sources probed at once (default: %(default)s)")
-    s.add_argument("--timeout", type=float, default=20.0, metavar="S",
+    s.add_argument("--timeout", type=_seconds(3600), default=20.0, metavar="S",
                    help="--check: seconds per request (default: %(default)s)")
     s.set_defaults(func=cmd_sites)
 

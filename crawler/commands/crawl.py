@@ -95,7 +95,7 @@ class Command(crawl.Command):
             _refuse(str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, check_line_model, lock_output
+        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, check_line_model, lock_output, lock_state
 
         if len(args) == 1 and self.crawler_process is not None:
             check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
@@ -104,11 +104,15 @@ class Command(crawl.Command):
         except UsageError as exc:
             _refuse(str(exc))
         out = self.settings.get("NEWSCLEAN_OUTPUT_DIR")
+        lock = state_lock = None
         try:   # one run at a time on an output directory, as newsclean crawl: its state is the run's
             lock = lock_output(Path(out), "NEWSCLEAN_OUTPUT_DIR") if out else None
-        except UsageError as exc:
-            _refuse(str(exc))
-        except LockedError as exc:
+            state_lock = lock_state(self.settings, Path(out) if out else None)
+        except (UsageError, LockedError) as exc:
+            if lock is not None:
+                lock.release()
+            if isinstance(exc, UsageError):
+                _refuse(str(exc))
             print(mask_credentials(f"newsclean: {exc}"), file=sys.stderr)
             raise SystemExit(EXIT_LOCKED) from None
         try:
@@ -124,5 +128,6 @@ class Command(crawl.Command):
             print(mask_credentials(f"newsclean: failed: {exc}"), file=sys.stderr)
             raise SystemExit(1) from None
         finally:
-            if lock is not None:
-                lock.release()
+            for held in (state_lock, lock):
+                if held is not None:
+                    held.release()

@@ -16,9 +16,13 @@ def export_command(args: argparse.Namespace) -> int:
     or when no record was read (the output is then left as it was)."""
     from newsclean.crawler.commands.cli import UsageError, check_inputs_exist
 
+    target = args.parquet
+    if target == STDIO and _is_terminal(sys.stdout):
+        # Parquet is binary: a terminal showed its bytes (and its escapes could reset the terminal)
+        raise UsageError("--parquet -: standard output is a terminal; redirect it (> corpus.parquet) "
+                         "or pipe it into a program that reads Parquet")
     check_inputs_exist(args.input)
     articles, _rejects, missing = expand_inputs(args.input)   # rejects are not records: never exported
-    target = args.parquet
     if target != STDIO:
         if Path(target).is_dir():
             raise UsageError(f"{target} is a directory: name the Parquet file")
@@ -56,3 +60,11 @@ def export_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (a closed or missing standard output is not)."""
+    try:
+        return bool(stream.isatty())   # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import orjson
 
-from newsclean.output.reader import JsonlReader, expand_inputs
+from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs
 from newsclean.output.stats import corpus_stats, format_stats
 
 
@@ -20,6 +21,9 @@ def stats_command(args: argparse.Namespace) -> int:
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
+    for name in _empty_directories(args.files):
+        # a directory of HTML pages or a typo'd subfolder printed a table of zeros and exited 0
+        reader.skip(name, 0, f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory")
     stats = corpus_stats(articles, rejects, reader)
     if args.json:
         print(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
@@ -31,3 +35,12 @@ def stats_command(args: argparse.Namespace) -> int:
         print(f"newsclean stats: {stats['skipped']} lines or files skipped (--allow-skips to exit 0)", file=sys.stderr)
         return 1
     return 0
+
+
+def _empty_directories(names: list[str]) -> list[str]:
+    """The directories named that are no output directory (none of articles/, rejects/) and hold no
+    JSONL file: nothing of a corpus can be in them. An output directory with no part yet (its first
+    run wrote nothing) is a corpus of nothing, counted as such."""
+    return [name for name in names if name != "-" and Path(name).is_dir()
+            and not any(Path(name, kind).is_dir() for kind in ("articles", "rejects"))
+            and expand_inputs([name]) == ([], [], [])]

@@ -250,8 +250,26 @@ def _proxy_hosts() -> set[str]:
             for key, url in getproxies().items() if key != "no" and url} - {""}
 
 
+def contact_url(value: Any) -> str:
+    """``NEWSCLEAN_CONTACT_URL`` checked: an http(s) URL with a host, or a ``mailto:`` address
+    (else ValueError). ``notaurl`` went into every request's User-Agent, where no site owner
+    could follow it; a space or line break would also break the header."""
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+        ok = (bool(parts.hostname) if parts.scheme.lower() in ("http", "https")
+              else parts.scheme.lower() == "mailto" and "@" in parts.path.strip("@"))
+    except ValueError:   # 'http://[::1'
+        ok = False
+    if not ok or any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError(f"bad NEWSCLEAN_CONTACT_URL {str(value)[:200]!r}: an http(s) URL or a mailto: address "
+                         "expected (it goes into the User-Agent, where site owners look for how to reach you)")
+    return text
+
+
 def user_agent(settings: Any) -> str:
-    """``USER_AGENT`` when set, else ``newsclean/<version> (+NEWSCLEAN_CONTACT_URL)``."""
+    """``USER_AGENT`` when set, else ``newsclean/<version> (+NEWSCLEAN_CONTACT_URL)`` (a bad
+    contact: ValueError, see :func:`contact_url`)."""
     ua = settings.get("USER_AGENT")
     if not ua or ua.startswith("Scrapy/"):
         from importlib.metadata import PackageNotFoundError, version
@@ -260,7 +278,7 @@ def user_agent(settings: Any) -> str:
             v = version("newsclean")
         except PackageNotFoundError:
             v = "dev"
-        ua = f"newsclean/{v} (+{settings.get('NEWSCLEAN_CONTACT_URL')})"
+        ua = f"newsclean/{v} (+{contact_url(settings.get('NEWSCLEAN_CONTACT_URL'))})"
     return str(ua)
 
 

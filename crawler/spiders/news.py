@@ -51,8 +51,10 @@ def parse_since(value: str | timedelta | None) -> timedelta | None:
         return value
     m = _DURATION.match(str(value))
     if not m:
-        raise ValueError(f"bad duration {value!r}: use a number and a unit s/m/h/d/w, e.g. 2d")
+        raise ValueError(f"bad duration {value!r}: use a number above 0 and a unit s/m/h/d/w, e.g. 2d")
     n, unit = int(m.group(1)), m.group(2)
+    if n == 0:   # a window of no time: every dated article was dropped as too old, and the run said 'ok'
+        raise ValueError(f"bad duration {value!r}: a window of no time keeps nothing; more than 0 expected, e.g. 2d")
     try:   # the window's start must be a date: '9999999999d' was a traceback, '999999999d' an
         # error in every check of an article's date during the crawl
         window = timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})

@@ -9,6 +9,9 @@ crawls). Per-site template learning lives here, with the caller: one
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +22,11 @@ from typing import Any, Protocol
 from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, SiteTemplates
 from newsclean.output import build_record, canonicalize_url
 from newsclean.output.dedup import TextDigest
+
+logger = logging.getLogger(__name__)
+
+#: Stat: sites whose templates file could not be read (corrupt, of another version) and were learned again.
+STAT_UNREADABLE = "newsclean/templates/unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,7 @@ class TemplateBook:
         self._sites: dict[str, SiteTemplates] = {}
         self._holders: dict[str, int] = {}     # site -> windows cleaning it now
         self._saving: dict[str, SiteTemplates] = {}   # site -> the state a closing crawler is writing
+        self._unreadable: set[str] = set()   # sites whose file could not be read, not yet counted
         self._lock = threading.Lock()
 
     def _path(self, site: str) -> Path | None:
@@ -103,15 +112,45 @@ class TemplateBook:
         with self._lock:
             templates = self._sites.get(site)
             if templates is None:
-                path = self._path(site)
-                templates = (SiteTemplates.load(path) if path and path.exists()
-                             else SiteTemplates(site, max_blocks=self.MAX_BLOCKS))
-                self._sites[site] = templates
+                templates = self._sites[site] = self._load(site)
             elif templates is self._saving.get(site):
                 # Being written by another thread: learn into a copy (that one is left as read);
                 # later pages learn into the copy, not into a copy each.
                 templates = self._sites[site] = SiteTemplates.from_dict(templates.to_dict())
             return templates
+
+    def _load(self, site: str) -> SiteTemplates:
+        """The site's saved state, else a new one. A file that cannot be read (corrupt JSON, a
+        cut-off write by another tool, another version) is said as a warning naming it, moved aside
+        to ``<site>.json.unreadable`` (not overwritten by this run's save) and the site learned
+        again from its pages: it was a traceback at the site's first page, and nothing written."""
+        path = self._path(site)
+        if path is None or not path.exists():
+            return SiteTemplates(site, max_blocks=self.MAX_BLOCKS)
+        try:
+            return SiteTemplates.load(path)
+        except json.JSONDecodeError as exc:
+            why = f"bad JSON: {exc}"
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            why = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        aside = path.with_name(path.name + ".unreadable")
+        try:
+            os.replace(path, aside)
+            kept = f"the file is kept as {aside.name}"
+        except OSError as exc:
+            kept = f"it could not be moved aside ({exc.strerror or exc})"
+        logger.warning("%s: unreadable (%s): the site's templates are learned again from its pages; %s",
+                       path, why[:300], kept)
+        self._unreadable.add(site)
+        return SiteTemplates(site, max_blocks=self.MAX_BLOCKS)
+
+    def take_unreadable(self, site: str) -> bool:
+        """Whether ``site``'s file was unreadable and not yet counted (once: the first window asking counts it)."""
+        with self._lock:
+            if site in self._unreadable:
+                self._unreadable.discard(site)
+                return True
+            return False
 
     def sites(self) -> dict[str, SiteTemplates]:
         """The sites in memory and their state."""
@@ -198,10 +237,11 @@ class LearningWindow:
     set is recomputed once per epoch, not per page.
     """
 
-    def __init__(self, book: TemplateBook, epoch: int = 16) -> None:
+    def __init__(self, book: TemplateBook, epoch: int = 16, stats: Any = None) -> None:
         if epoch < 1:
             raise ValueError("epoch must be >= 1")
         self.book = book
+        self.stats = stats   # the crawler's (``inc_value``), or None
         self.epoch = epoch
         self._next = 0
         self._counted = 0                                  # pages < this are counted
@@ -238,6 +278,8 @@ class LearningWindow:
             if site not in self._baseline:
                 self.book.hold(site)
                 self._baseline[site] = self.book.get(site).learned()
+                if self.book.take_unreadable(site) and self.stats is not None:
+                    self.stats.inc_value(STAT_UNREADABLE)   # in the run's manifest
             snap[site] = self._baseline[site]
         return b, snap[site]
 
@@ -275,10 +317,11 @@ class InlineCleaner:
     Learning follows the same :class:`LearningWindow` as the pool, so both give equal results.
     """
 
-    def __init__(self, book: TemplateBook, timeout: float, window: LearningWindow | None = None) -> None:
+    def __init__(self, book: TemplateBook, timeout: float, window: LearningWindow | None = None,
+                 stats: Any = None) -> None:
         self.book = book
         self.timeout = timeout
-        self.window = window or LearningWindow(book)
+        self.window = window or LearningWindow(book, stats=stats)
 
     async def clean(self, job: CleanJob) -> Cleaned:
         from newsclean.crawler.workers.pool import clean_with_blocks

@@ -584,7 +584,7 @@ class PoolCleaner:
         self.book = book
         self.timeout = timeout
         self.stats = stats
-        self.window = window or LearningWindow(book)
+        self.window = window or LearningWindow(book, stats=stats)
         self.key = next(self._keys)
         self.shared = shared
         self.pool = shared_pool(workers, start_method) if shared else WorkerPool(workers, start_method)
@@ -655,7 +655,7 @@ def make_cleaner(book: TemplateBook, timeout: float, workers: int | None,
 
     n = usable_cpus() if workers is None else workers
     if n <= 0:
-        return InlineCleaner(book, timeout)
+        return InlineCleaner(book, timeout, stats=stats)
     return PoolCleaner(book, timeout, n, stats=stats, shared=True)
 
 

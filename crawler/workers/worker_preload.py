@@ -87,7 +87,7 @@ def share_stoplist() -> frozenset[str]:
 
 
 identify_language("The council met on Tuesday to discuss the harbour budget for the coming year.")
-shipped_model()   # read by the cleaners' import already (their default options): once, shared by every worker
+shipped_model()   # the line scorer's model (read at the first page else): once, shared by every worker
 share_stoplist()
 TextDigest.of("The council met on Tuesday.")   # the workers' first digest imported numpy.random, each
 is_promo_line("Subscribe to our newsletter")   # its regexes compile on first use (dd2f7dc): once here, not in each worker
