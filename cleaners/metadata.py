@@ -335,13 +335,24 @@ _WEEKDAY = _words_pattern({*(day for days in _WEEKDAYS.values() for day in days.
 _A_WEEKDAY = re.compile(rf"\b{_WEEKDAY}\b", re.I)
 
 
-def _after_a_given_name(before: str) -> bool:
-    """Whether a weekday after ``before`` (a byline's text up to it) follows a given name alone
+#: The weekdays only the CLDR's table adds: many are family names too ("Khamis", Thursday in Malay;
+#: "Kamis", "Pazar", "Ahad"), the hand-written languages' seldom are.
+_CLDR_ONLY_WEEKDAYS = frozenset(day for days in CLDR_WEEKDAYS.values() for day in days) \
+    - {day for days in _WEEKDAYS.values() for day in days.split()}
+
+
+def _after_a_given_name(before: str, weekday: str = "") -> bool:
+    """Whether a ``weekday`` after ``before`` (a byline's text up to it) follows a given name alone
     ("Ana" of "Ana Domingo, 3 de mayo", "By Anna" or "Autor: Anna" of "... Anna Freitag, 3. Mai"):
     it is her family name, not the date's weekday, which follows a whole name ("Rosa Delacroix
-    Monday, May 2"), a separator or a date's word ("Jane Doe, Sunday,", "on Monday,", "Updated Monday,")."""
+    Monday, May 2"), a separator or a date's word ("Jane Doe, Sunday,", "on Monday,", "Updated Monday,").
+    A capitalised weekday of the CLDR's languages only right after a name's word, with no separator
+    between, is the family name after any given names ("Mohamed Ali Khamis, 5 March 2024"; "Budi
+    Santoso, Senin 5 Maret" is a weekday)."""
     words = re.sub(rf"(?i)^\s*(?:{_BY}|{_AUTHOR_LABEL})(?![^\W\d_]):?", "", before).split()
-    return len(words) == 1 and words[0][:1].isupper() and words[0][-1:].isalpha()
+    if not words or not words[-1][:1].isupper() or not words[-1][-1:].isalpha():
+        return False
+    return len(words) == 1 or weekday[:1].isupper() and weekday.casefold() in _CLDR_ONLY_WEEKDAYS
 
 
 #: A month's day or year is no number of a date or time in digits that follows the month's word:
@@ -415,7 +426,7 @@ def _without_role(part: str) -> str:
 def _noise_gap(m: re.Match[str]) -> str:
     """What a match of ``_BYLINE_NOISE`` leaves: a space, or itself where it is a weekday that is
     a family name (``_after_a_given_name``)."""
-    return m.group(0) if m.group("weekday") and _after_a_given_name(m.string[:m.start()]) else " "
+    return m.group(0) if m.group("weekday") and _after_a_given_name(m.string[:m.start()], m.group("weekday")) else " "
 
 
 def _without_byline_noise(name: str) -> str:
@@ -1544,7 +1555,7 @@ def _before_date(text: str) -> str:
     if lead is None:
         return cut
     weekday = _LEADING_WEEKDAY.match(cut, lead.start())
-    if weekday and _after_a_given_name(cut[:weekday.start(1)]):
+    if weekday and _after_a_given_name(cut[:weekday.start(1)], weekday.group(1)):
         return cut[:weekday.end()]   # "By Ana Domingo, 3 de mayo": her family name, then the date
     return cut[:lead.start()]
 

@@ -147,6 +147,14 @@ def test_a_bylines_weekday_in_a_cldr_language_is_no_name() -> None:
         assert _byline_authors(byline, lang) == names, byline
     # a weekday that is a family name after a given name stays (Turkish "Pazar", Sunday)
     assert _byline_authors("Mehmet Pazar, 5 Mart 2024", "tr") == ["Mehmet Pazar"]
+    # and after two given names: the CLDR's weekdays are family names more often than the seven
+    # hand-written languages' ("Khamis", Thursday in Malay, lost from "Mohamed Ali Khamis"); one
+    # after a separator is still the date's
+    for byline, lang, names in (("Mohamed Ali Khamis, 5 March 2024", "en", ["Mohamed Ali Khamis"]),
+                                ("Ayşe Nur Pazar 5 Mart 2024", "tr", ["Ayşe Nur Pazar"]),
+                                ("Budi Santoso, Senin 5 Maret 2024", "id", ["Budi Santoso"]),
+                                ("Ayşe Nur Kaya | Pazar, 5 Mart 2024", "tr", ["Ayşe Nur Kaya"])):
+        assert _byline_authors(byline, lang) == names, byline
 
 
 def test_the_day_reader_reads_the_language_an_xhtml_page_declares_in_xml_lang() -> None:
