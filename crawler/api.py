@@ -39,8 +39,8 @@ class Crawl:
     def __init__(self, sites: Iterable[str] = (), *, urls: Iterable[str] = (), url: Iterable[str] = (),
                  out: str | os.PathLike[str] | None = None, max_articles: int | None = None,
                  since: str | None = None, settings: dict[str, Any] | None = None) -> None:
-        if isinstance(sites, str):
-            sites = [sites]
+        # one name or URL given as a string is one, not its characters ("not an http(s) URL: 'h'")
+        sites, urls, url = ([x] if isinstance(x, str) else x for x in (sites, urls, url))
         self.sites, self.urls, self.url = list(sites), list(urls), list(url)
         self.out = Path(out) if out is not None else None
         self.max_articles, self.since = max_articles, since
@@ -56,8 +56,8 @@ class Crawl:
             argv += ["--urls", "-"]
         if self.max_articles is not None:
             argv += ["--max-articles", str(int(self.max_articles))]
-        if self.since:
-            argv += ["--since", str(self.since)]
+        if self.since is not None:   # since=0 ran with no window at all; "0d" is refused
+            argv += [f"--since={self.since}"]
         for name, value in {**self.settings, "NEWSCLEAN_RUN_ID": run_id}.items():
             argv += ["-s", f"{name}={value}"]
         return argv

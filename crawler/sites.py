@@ -201,6 +201,11 @@ _LIMITS = {"max_articles", "concurrency", "download_delay"}
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
 
 
+#: A domain of a site file: a host name (letters of any script, digits, '-', '_' between dots), no
+#: scheme, path, port or space.
+_DOMAIN_RE = re.compile(r"(?:[^\W_]|[-_])+(?:\.(?:[^\W_]|[-_])+)*\.?", re.UNICODE)
+
+
 def load_site_file(path: Path | str) -> Site:
     """Read and validate one site file."""
     path = Path(path)
@@ -225,9 +230,15 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     if not _NAME_RE.match(name):
         raise SiteConfigError(source, "name", "use 2-41 lowercase letters, digits or _ , starting with a letter")
     base_url = _check_url(v.string(raw, "base_url", required=True), source, "base_url")
-    domains = v.strings(raw, "domains") or (urlsplit(base_url).hostname or "",)
+    named = v.strings(raw, "domains")
+    domains = named or (urlsplit(base_url).hostname or "",)
+    for i, domain in enumerate(named):
+        if not _DOMAIN_RE.fullmatch(domain.strip()):
+            # 'https://x.example/' matched no host: every link was off the site, the crawl found nothing
+            raise SiteConfigError(source, f"domains[{i}]",
+                                  f"{domain!r} is not a domain: the host name alone, e.g. x.example")
     # "www." is dropped: a domain covers its subdomains, www included.
-    domains = tuple(dict.fromkeys(d.lower().removeprefix("www.") for d in domains))
+    domains = tuple(dict.fromkeys(d.strip().lower().removeprefix("www.") for d in domains))
 
     disc = v.table(raw, "discovery", _DISCOVERY)
     discovery = Discovery(

@@ -51,6 +51,17 @@ def test_crawl_that_cannot_start_raises_one_line(tmp_path: Path) -> None:
         list(newsclean.crawl(["no-such-site"], out=tmp_path / "out"))
 
 
+def test_one_url_given_as_a_string_and_a_since_of_zero(tmp_path: Path) -> None:
+    # before: urls="https://..." was read character by character ("not an http(s) URL: 'h'"), and
+    # since=0 crawled with no window at all
+    from newsclean.crawler.api import Crawl
+
+    crawl = Crawl(urls="https://news.example/a", url="https://news.example/", since=0)
+    assert (crawl.urls, crawl.url) == (["https://news.example/a"], ["https://news.example/"])
+    argv = crawl._argv(tmp_path / "out", "r1")
+    assert "--since=0" in argv and argv[argv.index("--url") + 1] == "https://news.example/"
+
+
 def test_stopping_early_stops_the_crawl(tmp_path: Path) -> None:
     import newsclean
 

@@ -693,8 +693,8 @@ def test_the_output_directory_given_as_a_setting_to_newsclean(tmp_path: Path) ->
     # to --out's default, newsclean-out/ in the current directory, without a word
     a_file = tmp_path / "o"
     a_file.write_text("x\n")   # had the setting passed, the crawl would stop at this --out, said otherwise
-    for command in ("crawl", "demo"):
-        args = [command, *(["demo"] if command == "crawl" else []), "--out", str(a_file)]
+    for command in ("crawl", "demo", "ccnews"):   # ccnews: before it lists the archive's files
+        args = [command, *{"crawl": ["demo"], "ccnews": ["--from", "2024-01-01"]}.get(command, []), "--out", str(a_file)]
         _one_line(call_newsclean(*args, "-s", f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'corpus'}"), 2,
                   f"-s NEWSCLEAN_OUTPUT_DIR={tmp_path / 'corpus'}: give the output directory with --out",
                   f"(this run would have written to {a_file})")

@@ -213,6 +213,11 @@ def test_a_second_claim_on_a_domain_names_the_file_and_the_other_site(tmp_path: 
         ('languages = "en"', "languages", "must be a list of strings"),
         ("catalog = 1", "catalog", "must be true or false"),
         ('[facts]\nread = "yesterday"', "facts.read", "must be a date"),
+        # a URL or a host:port matched no host: every link was off the site, the crawl found nothing
+        ('domains = ["example.com", "https://example.com/"]', "domains[1]", "is not a domain: the host name alone"),
+        ('domains = ["example.com:8080"]', "domains[0]", "is not a domain"),
+        ('domains = ["example.com/news"]', "domains[0]", "is not a domain"),
+        ('domains = [""]', "domains[0]", "is not a domain"),
     ],
 )
 def test_bad_catalog_field_names_file_and_field(tmp_path: Path, line: str, field: str, problem: str) -> None:
@@ -222,6 +227,12 @@ def test_bad_catalog_field_names_file_and_field(tmp_path: Path, line: str, field
     with pytest.raises(SiteConfigError) as info:
         load_site_file(path)
     assert str(info.value).startswith(f"{path}: field '{field}': ") and problem in str(info.value)
+
+
+def test_domains_of_any_script_or_with_www_load(tmp_path: Path) -> None:
+    text = GOOD.replace('base_url = "https://www.example.com/"',
+                        'base_url = "https://www.example.com/"\ndomains = ["www.example.com", "bücher.example", "xn--bcher-kva.example"]')
+    assert load_site_file(write(tmp_path, text)).domains == ("example.com", "bücher.example", "xn--bcher-kva.example")
 
 
 def test_catalog_fields_load(tmp_path: Path) -> None:

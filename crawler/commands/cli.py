@@ -298,6 +298,14 @@ def lock_state(settings: Any, out: Path | None) -> Any:
         raise UsageError(f"NEWSCLEAN_STATE_DIR {state}: {problem}") from None
 
 
+def check_output_setting(overrides: dict[str, Any], out: Path) -> None:
+    """``-s NEWSCLEAN_OUTPUT_DIR`` (plain scrapy's way) to a newsclean command: refused, where
+    --out (its default too) won without a word."""
+    if "NEWSCLEAN_OUTPUT_DIR" in overrides:
+        raise UsageError(f"-s NEWSCLEAN_OUTPUT_DIR={overrides['NEWSCLEAN_OUTPUT_DIR']}: give the output "
+                         f"directory with --out (this run would have written to {out})")
+
+
 @contextlib.contextmanager
 def crawl_checked(out: Path, overrides: dict[str, Any],
                   registry: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
@@ -308,9 +316,7 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
 
     if registry is None:
         registry = load_registry()  # a bad site file fails here, as one line, not inside Scrapy
-    if "NEWSCLEAN_OUTPUT_DIR" in overrides:   # plain scrapy's way: here --out won without a word
-        raise UsageError(f"-s NEWSCLEAN_OUTPUT_DIR={overrides['NEWSCLEAN_OUTPUT_DIR']}: give the output "
-                         f"directory with --out (this run would have written to {out})")
+    check_output_setting(overrides, out)
     check_overrides(overrides)   # refused here as one line, not as a traceback from inside Scrapy
     check_line_model()
     lock = lock_output(out, "--out")
@@ -630,6 +636,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     registry = load_registry()
     domains = _ccnews_domains(args, registry)
     overrides: dict[str, Any] = settings_overrides(args.set)
+    check_output_setting(overrides, Path(args.out))
     check_overrides(overrides)   # before the listing, which reads with them (run_crawl checks again)
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
