@@ -1,0 +1,588 @@
+"""Work clean_html does not do twice or in vain (issue #17 target 4), counted, never timed: the
+machine is shared. Each test names the work it counts; the outputs stay what they were."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import copy
+from pathlib import Path
+
+import pytest
+import trafilatura
+import trafilatura.core
+import trafilatura.external
+import trafilatura.xpaths
+from lxml import etree
+from lxml.etree import XPath
+from trafilatura.utils import trim
+
+from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.extraction import readability_gate, xpath_guard
+from newsclean.cleaners.core import _EXTRACTOR, parse
+
+from tests.cleaners.test_cleaners_hostile import counting
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+PARAGRAPH = ("The council met on Tuesday evening to settle the budget for the coming year, and the debate "
+             "ran late into the night as members argued over the new bridge and the school roof. ")
+
+
+def article_page(paragraphs: int, nav_links: int = 5, script: str = "") -> str:
+    """A news page: navigation, an article of ``paragraphs`` paragraphs, a footer."""
+    nav = "".join(f'<li><a href="/section/{i}">Section number {i} of the site</a></li>' for i in range(nav_links))
+    body = "".join(f"<p>In the {i}th hour, {PARAGRAPH}And then: {PARAGRAPH}</p>" for i in range(paragraphs))
+    return (f"<html><head><title>Budget settled</title><script>{script}</script><style>p {{ color: red }}</style>"
+            f"</head><body><nav><ul>{nav}</ul></nav><article><h1>Budget settled</h1>{body}</article>"
+            "<footer><p>Contact the newsroom</p></footer></body></html>")
+
+
+def pages() -> list[str]:
+    return [p.read_text("utf-8") for p in sorted(FIXTURES.glob("*.html"))] + [
+        article_page(6), article_page(1, nav_links=200), article_page(2, script="var x = 'a b c d';" * 500),
+        article_page(0, nav_links=40)]
+
+
+def test_readability_runs_only_where_it_could_win() -> None:
+    def calls(html: str) -> int:
+        # a page readability could find text in (the gate hands it an empty one instead)
+        with counting(trafilatura.external, "try_readability",
+                      lambda args, result: int(bool("".join(args[0].itertext()).strip()))) as n:
+            result = clean_html(html, "http://127.0.0.1/budget")
+        assert isinstance(result, Article)
+        return n[0]
+
+    # The article is most of the page's text: readability (a second extraction) cannot win, not run.
+    assert calls(article_page(6)) == 0
+    # A short article among much navigation text: readability could win, it is asked.
+    assert calls(article_page(1, nav_links=200)) >= 1
+
+
+def test_where_readability_cannot_win_neither_it_nor_its_copy_of_the_page_runs_nor_the_copy_for_justext(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = parse(article_page(6))   # the article is most of the page's text
+    assert tree is not None
+    readability = trafilatura.external.ReadabilityDocument
+    runs = [0]
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs[0] += 1
+        return readability(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.external, "ReadabilityDocument", counted)
+
+    def work(options: object) -> tuple[int, int]:
+        runs[0] = 0
+        with counting(trafilatura.core, "copy", lambda args, result: 1) as copies, \
+                counting(readability_gate, "copy", lambda args, result: 1) as gate_copies:
+            trafilatura.bare_extraction(tree, options=options)
+        return copies[0] + gate_copies[0], runs[0]
+
+    (gated_copies, gated_runs), (copies, runs) = work(_EXTRACTOR), work(copy(_EXTRACTOR))
+    assert runs == 1 and gated_runs == 0   # not even on an empty page
+    # the page's copy for readability is not made, nor the cleaned page's for jusText (the
+    # article is long and clean: jusText is not asked)
+    assert gated_copies == copies - 2
+
+
+@pytest.mark.parametrize("html", pages())
+def test_gated_comparison_gives_trafilaturas_answer(html: str) -> None:
+    ungated = copy(_EXTRACTOR)   # another options object: trafilatura's own comparison, ungated
+    tree = parse(html)
+    assert tree is not None
+    gated, plain = (trafilatura.bare_extraction(tree, options=o) for o in (_EXTRACTOR, ungated))
+    assert (gated.text if gated else None) == (plain.text if plain else None)
+
+
+def test_the_cleaned_page_for_justext_is_made_when_justext_runs_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a short article: trafilatura's comparison asks jusText, which gets the page cleaned as
+    # _prepare_tree would have copied it
+    import trafilatura.htmlprocessing
+    page = "<html><body><article><h2>Budget</h2><p>{}</p><figure>x</figure></article><nav>a</nav></body></html>"
+    tree = parse(page.format("Story: " + PARAGRAPH[:150]))
+    assert tree is not None
+    given: list[bytes] = []
+    real = readability_gate._JUSTEXT
+
+    def justext(cleaned: etree._Element, options: object) -> object:
+        given.append(etree.tostring(cleaned))
+        return real(cleaned, options)
+
+    monkeypatch.setattr(readability_gate, "_JUSTEXT", justext)
+    gated, plain = (trafilatura.bare_extraction(tree, options=o) for o in (_EXTRACTOR, copy(_EXTRACTOR)))
+    assert gated is not None and plain is not None and gated.text == plain.text
+    raw = copy(tree)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(raw, trafilatura.xpaths.RAW_TREE_PRUNE_XPATH)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(raw, trafilatura.xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
+    expected = etree.tostring(copy(trafilatura.htmlprocessing.tree_cleaning(copy(raw), _EXTRACTOR)))
+    assert given == [expected, expected]   # gated (made when read) and ungated (copied ahead)
+
+
+@pytest.mark.parametrize("html", pages())
+def test_text_bound_holds_what_readability_extracts(html: str) -> None:
+    tree = parse(html)
+    assert tree is not None
+    bound = readability_gate.text_bound(tree)
+    found = trafilatura.external.try_readability(copy(tree))
+    n = len(trim(etree.tostring(found, method="text", encoding="unicode")))
+    assert bound is not None and n <= bound
+    # and the bound is near the page's text outside script and style, not just any large number
+    assert bound <= len(" ".join("".join(tree.itertext()).split()))
+
+
+def test_scripts_are_not_copied_into_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura copies the tree it is given up to four times and drops scripts and styles in
+    # every step; a page's inline scripts are often most of its characters.
+    html = article_page(4, script="window.__DATA__ = {'items': ['a b c d e f']};" * 2000).replace(
+        "</body>", '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget"}</script></body>')
+
+    handed: list[int] = []
+    real = trafilatura.bare_extraction
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        handed.append(sum(len(el.text or "") for el in tree.iter("script", "style")
+                          if el.get("type") != "application/ld+json"))
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    result = clean_html(html, "http://127.0.0.1/budget")
+    assert isinstance(result, Article) and "In the 3th hour" in result.text
+    assert handed == [0]
+    # JSON-LD stays: trafilatura's baseline reads articleBody from it
+    tree = parse(html)
+    from newsclean.cleaners.core import drop_scripts
+    drop_scripts(tree)
+    assert [el.get("type") for el in tree.iter("script", "style")] == ["application/ld+json"]
+
+
+def test_a_page_without_an_article_container_is_extracted_again_only_for_its_list_items(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where trafilatura finds no article container, a recall-focus extraction gives the list
+    # items between the article's paragraphs; a page without list items has none to give.
+    from tests.cleaners.test_cleaners_body import STEPS, _containerless_page
+
+    real = trafilatura.bare_extraction
+    calls = [0]
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        calls[0] += 1
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+
+    def extractions(html: str) -> tuple[int, str]:
+        calls[0] = 0
+        result = clean_html(html, "http://127.0.0.1/light")
+        assert isinstance(result, Article)
+        return calls[0], result.text
+
+    with_list = _containerless_page()
+    as_paragraphs = with_list.replace("<ul>", "<div>").replace("</ul>", "</div>").replace(
+        "<li>", "<p>").replace("</li>", "</p>")
+    (n_list, text_list), (n_paragraphs, text_paragraphs) = extractions(with_list), extractions(as_paragraphs)
+    assert n_list == 2 and all(s in text_list for s in STEPS)
+    assert n_paragraphs == 1 and all(s in text_paragraphs for s in STEPS)
+
+
+#: Attributes the guard must read as trafilatura's paths do: present but empty, both in either
+#: order (``re:test(@id|@class, ...)`` reads the first in the source), a match in the second only.
+ATTRIBUTE_PAGE = ("<html><body><div id='main'><div class=''><p>Text of a paragraph.</p></div>"
+                  "<div class='cookie-bar' id='x'>a</div><div id='x' class='cookie-bar'>b</div>"
+                  "<div class='share-links'>c</div><div id='sidebar'><span class=''>d</span></div>"
+                  "<section id='' class='comments'>e</section><div style='color: red' id='hidden-box'>f</div>"
+                  "<article class='entry-content'><p>The article.</p></article></div></body></html>")
+
+
+def _regex_tests_counted(path: str, tree: etree._Element) -> tuple[list[etree._Element], int]:
+    """What ``path`` selects in ``tree``, and how many times it called ``re:test``."""
+    import re
+
+    calls = [0]
+
+    def test(_context: object, value: object, pattern: str, flags: str = "") -> bool:
+        calls[0] += 1
+        text = value[0] if isinstance(value, list) and value else value if isinstance(value, str) else ""
+        return re.search(pattern, str(text), re.I if "i" in flags else 0) is not None
+
+    found = etree.XPath(path, namespaces={"re": xpath_guard.REGEXP_NS}, regexp=False,
+                        extensions={(xpath_guard.REGEXP_NS, "test"): test})(tree)
+    return found, calls[0]
+
+
+def test_guarded_xpaths_select_what_trafilaturas_select_asking_fewer_regex_tests() -> None:
+    trees = [t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE]) if t is not None]
+    asked = guarded_asked = 0
+    for name, paths in xpath_guard.GUARDED.items():
+        for original, guarded in zip(getattr(trafilatura.xpaths, name), paths):
+            for tree in trees:
+                assert original(tree) == guarded(tree), (name, original.path)
+                found, n = _regex_tests_counted(original.path, tree)
+                found_guarded, n_guarded = _regex_tests_counted(guarded.path, tree)
+                assert found == found_guarded == original(tree)
+                asked, guarded_asked = asked + n, guarded_asked + n_guarded
+    assert guarded_asked < asked / 2
+
+
+def test_a_pattern_that_matches_an_empty_string_is_not_guarded() -> None:
+    path = ".//*[re:test(@class, 'a|^') or re:test(@id, 'nav', 'i') or re:test(string(.), 'x')]"
+    assert xpath_guard.guard(path) == ".//*[re:test(@class, 'a|^') or (@id and re:test(@id, 'nav', 'i'))" \
+                                      " or re:test(string(.), 'x')]"
+
+
+def test_the_words_of_a_call_inside_a_string_are_no_call() -> None:
+    # A literal that reads like a call is left as it is (it was rewritten, or the whole path
+    # was kept unguarded as unbalanced); the call after it is guarded.
+    path = """.//a[@title='re:test(@id, "b")' or contains(@href, 're:test(') or re:test(@class, 'nav')]"""
+    assert xpath_guard.guard(path) == path.replace("re:test(@class, 'nav')", "(@class and re:test(@class, 'nav'))")
+
+
+def test_trafilatura_asks_regex_tests_only_of_elements_with_the_attribute_inside_clean_html(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its XPaths called Python's re for every element they visited, also for the many without
+    # the class or id they test; inside clean_html they are guarded, and only there.
+    real = trafilatura.bare_extraction
+    own = {name: list(getattr(trafilatura.xpaths, name)) for name in xpath_guard.GUARDED}
+    seen: list[str] = []
+
+    def spy(tree: etree._Element, **kwargs: object) -> object:
+        seen.extend(x.path for x in trafilatura.xpaths.OVERALL_DISCARD_XPATH)
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    assert isinstance(clean_html(article_page(4), "http://127.0.0.1/budget"), Article)
+    assert seen and all(x.count("re:test(") == x.count(" and re:test(") for x in seen)
+    for name, paths in own.items():
+        assert all(a is b for a, b in zip(getattr(trafilatura.xpaths, name), paths))
+
+
+#: Pages whose reading depends on the parser's input: a byte-order mark, a declared charset other
+#: than UTF-8, an XML declaration (before or after a NUL), what lxml refuses (controls, a lone
+#: surrogate, noncharacters), line and paragraph separators, nothing at all.
+PARSE_EDGES = ["\ufeff<html><body><p>bom é</p></body></html>",
+               '<html><head><meta charset="iso-8859-1"></head><body><p>café ’</p></body></html>',
+               '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>'
+               "<body><p>naïve “x”</p></body></html>",
+               "<p>a\x00b\x0bc\x0cd\x1fe\ud800f\ufffeg\uffffh</p>", "<p>only \x07 a bell</p>",
+               '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>x é</p></body></html>',
+               '\x00<?xml version="1.0"?><p>y</p>', "", "   ", "<", "plain text", "\ufeff",
+               "<p>\u2028 line \u2029 paragraph \x85 next line</p>", "<p>日本語のページ 🎉</p>"]
+
+
+def test_the_page_parsed_from_utf8_bytes_is_the_tree_its_text_gave() -> None:
+    # parse hands lxml the page in UTF-8 (read faster than a str, and checked for what lxml
+    # refuses on the bytes): the tree must be the one the decoded text gave, whatever the page declares.
+    import lxml.html
+
+    from newsclean.cleaners import core
+
+    as_text = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+
+    def from_text(text: str) -> bytes | None:
+        text = core._xml_compatible(text)
+        if text.lstrip().startswith("<?xml"):
+            text = text[text.index("?>") + 2:]
+        try:
+            return etree.tostring(lxml.html.document_fromstring(text, parser=as_text))
+        except (etree.ParserError, ValueError):
+            return None
+
+    for html in [*pages(), *PARSE_EDGES]:
+        tree = parse(html)
+        assert (etree.tostring(tree) if tree is not None else None) == from_text(html), html[:60]
+    assert "a" + "b\nc\nd e\ufffdf\ufffdg\ufffdh" == parse(PARSE_EDGES[3]).findtext(".//p")
+
+
+def test_trafilaturas_own_lists_are_back_after_an_exception_in_the_guarded_block() -> None:
+    # A page that raises inside bare_extraction (a timeout of clean_html's budget) must not
+    # leave the rest of the process evaluating the guarded lists.
+    own = {name: list(getattr(trafilatura.xpaths, name)) for name in xpath_guard.GUARDED}
+    with pytest.raises(RuntimeError), xpath_guard.guarded():
+        assert trafilatura.xpaths.BODY_XPATH[0] is xpath_guard.GUARDED["BODY_XPATH"][0]
+        raise RuntimeError("inside the extraction")
+    for name, paths in own.items():
+        assert all(a is b for a, b in zip(getattr(trafilatura.xpaths, name), paths, strict=True))
+
+
+def test_jusTexts_stoplist_is_looked_up_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    # jusText's own lookup hashes the 154,000-word tuple on every call: the cleaners' lookup, in
+    # its place from import on, gives the answer for the same tuple again (the set jusText gave,
+    # never a copy); a shared stoplist's words are given for its tuple whatever was asked between
+    import justext.core
+    asked: list[object] = []
+
+    def lookup(stoplist: tuple[str, ...]) -> frozenset[str]:
+        asked.append(stoplist)
+        return frozenset(w.lower() for w in stoplist)
+
+    lookup.cache_clear = lambda: None   # type: ignore[attr-defined]
+    monkeypatch.setattr(readability_gate, "_JUSTEXT_DEFINE_STOPLIST", lookup)
+    monkeypatch.setattr(readability_gate, "_SEEN", readability_gate._UNKNOWN)
+    monkeypatch.setattr(readability_gate, "_SHARED", readability_gate._UNKNOWN)
+    assert justext.core.define_stoplist is readability_gate._define_stoplist
+    words = ("Und", "the")
+    first = justext.core.define_stoplist(words)
+    again = justext.core.define_stoplist(words)
+    other = justext.core.define_stoplist(("Les",))
+    assert first == {"und", "the"} and again is first and other == {"les"}
+    assert asked == [words, ("Les",)]
+    everything = frozenset({"und", "the", "les"})
+    key = tuple(everything)
+    readability_gate.share_stoplist(key, everything)
+    assert justext.core.define_stoplist(key) is everything
+    justext.core.define_stoplist(words)
+    assert justext.core.define_stoplist(key) is everything and asked == [words, ("Les",), words]
+
+
+def test_pages_that_fall_back_to_justext_look_its_stoplist_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a short article: trafilatura's comparison asks jusText on each page; the stoplist (the same
+    # tuple every time) is looked up once, not once a page
+    asked: list[object] = []
+    lookup = readability_gate._JUSTEXT_DEFINE_STOPLIST
+
+    def counted(stoplist: tuple[str, ...]) -> frozenset[str]:
+        asked.append(stoplist)
+        return lookup(stoplist)
+
+    monkeypatch.setattr(readability_gate, "_JUSTEXT_DEFINE_STOPLIST", counted)
+    monkeypatch.setattr(readability_gate, "_SEEN", readability_gate._UNKNOWN)
+    page = "<html><body><article><p>{}</p></article></body></html>"
+    for n in range(3):
+        clean_html(page.format(f"Story {n}: " + PARAGRAPH[:150]), f"https://example.org/{n}")
+    assert len(asked) == 1
+
+
+def _pass_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The link-density passes trafilatura runs from now on (their tag names), counted."""
+    from newsclean.cleaners.extraction import repeat_passes
+    runs: list[str] = []
+    real = repeat_passes._ORIGINAL_PASS
+
+    def counted(subtree: etree._Element, tagname: str, *args: object, **kwargs: object) -> etree._Element:
+        runs.append(tagname)
+        return real(subtree, tagname, *args, **kwargs)
+
+    monkeypatch.setattr(repeat_passes, "_ORIGINAL_PASS", counted)
+    return runs
+
+
+def test_link_density_passes_are_not_run_again_on_a_tree_they_left_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import nullcontext
+
+    from newsclean.cleaners.extraction import repeat_passes
+    runs = _pass_runs(monkeypatch)
+    url = "http://127.0.0.1/budget"
+    # a plain article: the first round (div, list, p) deletes nothing; the second is not run
+    clean_html(article_page(6), url)
+    assert runs == ["div", "list", "p"]
+    # a short block of a link and two more, which trafilatura's first div pass deletes: the div
+    # pass runs again on the changed tree; list and p ran after that deletion, not again
+    block = '<div><span><a href="/m">Minutes</a></span><span>Votes</span><span>Agenda</span></div>'
+    runs.clear()
+    clean_html(article_page(6).replace("<h1>Budget settled</h1>", f"<h1>Budget settled</h1>{block}"), url)
+    assert runs == ["div", "list", "p", "div"]
+    # the same output either way, on every page
+    out = [clean_html(html, url) for html in pages()]
+    monkeypatch.setattr(repeat_passes, "unrepeated", nullcontext)
+    runs.clear()
+    assert [clean_html(html, url) for html in pages()] == out
+    assert len(runs) % 6 == 0   # without the block: every pass runs twice
+
+
+def test_trafilatura_runs_its_link_density_passes_as_repeat_passes_reads_them() -> None:
+    # repeat_passes leaves a pass out where it ran on the same tree with nothing deleted since; it
+    # holds only while trafilatura's loop runs nothing else between them and a pass deletes by
+    # delete_element alone. A trafilatura that changes either must fail here, not extract otherwise.
+    import inspect
+
+    import trafilatura.htmlprocessing
+    from newsclean.cleaners.extraction import repeat_passes
+    loop = inspect.getsource(repeat_passes._ORIGINAL_SECTIONS)
+    body = loop.split("for _ in range(2):\n", 1)[1].split("\n    # tables", 1)[0]
+    assert [line.strip() for line in body.splitlines()] == [
+        'tree = delete_by_link_density(tree, "div", backtracking=True, favor_precision=favor_precision)',
+        'tree = delete_by_link_density(tree, "list", backtracking=False, favor_precision=favor_precision)',
+        'tree = delete_by_link_density(tree, "p", backtracking=False, favor_precision=favor_precision)']
+    passes = inspect.getsource(repeat_passes._ORIGINAL_PASS)
+    assert passes.count("delete_element(") == 1 and "delete_element(elem)" in passes
+    assert not any(w in passes for w in (".remove(", "strip_", ".tag =", ".text =", ".tail =", "set("))
+    assert trafilatura.htmlprocessing.delete_element is repeat_passes._delete_element
+
+
+def test_trafilatura_outside_the_cleaner_runs_every_link_density_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _pass_runs(monkeypatch)
+    trafilatura.extract(article_page(6))
+    assert runs[:6] == ["div", "list", "p", "div", "list", "p"]
+
+
+#: Pages whose text html2txt reads otherwise than the tree's string: words run together across
+#: block boundaries, runs of no-break spaces, control characters, empty blocks, a cookie banner
+#: and a footer it removes, no body.
+PAGE_TEXT_EDGES = ["<html><body><div>a</div><div>b</div><p></p><br><br>c<ul><li>d</li><li>e</li></ul></body></html>",
+                   "<html><body><p>x\u00a0\u00a0\u00a0y\u2003z</p><p>\x07bell\x0b</p><td>cell</td></body></html>",
+                   '<html><body><div class="cookie-consent">We use cookies</div><footer>Contact</footer>'
+                   "<script>var a = 1;</script><p>text</p></body></html>",
+                   "<div><p>no body at all</p>tail</div>"]
+
+
+@pytest.mark.parametrize("html", pages() + PAGE_TEXT_EDGES)
+def test_page_text_bound_holds_what_html2txt_reads(html: str) -> None:
+    from trafilatura.baseline import html2txt
+    tree = parse(html)
+    assert tree is not None
+    bound = readability_gate.page_text_bound(tree)
+    assert len(html2txt(tree)) <= bound
+    # near the page's text, not just any large number: within two characters a block element
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    n = len(" ".join("".join(body.itertext()).split()))
+    assert bound <= n + 2 * sum(1 for _ in body.iter(*readability_gate._BLOCK_TAGS)) + body.xpath("count(.//text())")
+
+
+def test_the_page_is_measured_for_trafilaturas_escalation_only_where_its_text_could_be_under_a_fifth(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    measured: list[int] = []
+    real = readability_gate._PAGE_TEXT
+
+    def counted(tree: etree._Element, *args: object) -> str:
+        measured.append(1)
+        return real(tree, *args)
+
+    monkeypatch.setattr(readability_gate, "_PAGE_TEXT", counted)
+    url = "http://127.0.0.1/budget"
+    # a short article (under 3,000 characters) on a page of little else: its text is surely over
+    # a fifth of the page's, the page is not measured
+    assert isinstance(clean_html(article_page(3, nav_links=3), url), Article)
+    assert measured == []
+    # a short article among much other text: the page is measured, as trafilatura measures it
+    page = article_page(1, nav_links=3).replace("<footer>", "<aside>" + "<p>" + PARAGRAPH * 4 + "</p>" * 20
+                                                 + "</aside><footer>")
+    tree = parse(page)
+    assert tree is not None
+    gated, plain = (trafilatura.bare_extraction(copy(tree), options=o) for o in (_EXTRACTOR, copy(_EXTRACTOR)))
+    assert measured and gated is not None and plain is not None and gated.text == plain.text
+
+
+#: Elements each path of known words (xpath_guard.WORDS) selects, by one of its words each, and
+#: near misses it must not select ('commentary', an upper-case 'COMMENTS', 'teasers' in a title).
+WORDS_PAGE = ("<html><body><div id='main'><h1>Title</h1><p>Text of a paragraph of the article.</p>"
+              "<div id='infinite-scroll'>a</div><section class='mvp-post-add-box'><h1>b</h1></section>"
+              "<aside class='x elementor-share-buttons'>c</aside><div id='Comments'>d</div><ul id='comol'><li>e</li></ul>"
+              "<div id='disqus_thread'>f</div><section class='post-comments'>g</section><div id='commentary'>h</div>"
+              "<div id='COMMENTS'>i</div><h2 class='comments-title'>j</h2><div id='reply-1'>k</div>"
+              "<div style='display:none'>l</div><span aria-hidden='true'>m</span><p class='x hidden'>n</p>"
+              "<div class='message-box'>o</div><div class='Teaser-card'>p</div><span id='teaser'>q</span>"
+              "<div title='teasers'>r</div><div class='wp-caption'>s</div></div></body></html>")
+
+
+def _paths_where(keep: Callable[[XPath, object], bool]) -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each guarded path that ``keep`` keeps."""
+    return [(original, ours) for name, paths in xpath_guard.GUARDED.items()
+            for original, ours in zip(getattr(trafilatura.xpaths, name), paths) if keep(original, ours)]
+
+
+def _worded_paths() -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each path of known words."""
+    return _paths_where(lambda original, ours: " ".join(original.path.split()) in xpath_guard.WORDS)
+
+
+def test_paths_of_known_words_select_what_trafilaturas_select() -> None:
+    # A path evaluated only where the tree holds one of its words in an attribute value: on the
+    # page of those words (each path selects there) and on pages without, the same elements.
+    worded = _worded_paths()
+    assert len(worded) == len(xpath_guard.WORDS) == 6
+    words_tree = parse(WORDS_PAGE)
+    for original, ours in worded:
+        assert original(words_tree), original.path
+    for tree in [words_tree, *(t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE]) if t is not None)]:
+        for original, ours in worded:
+            assert ours(tree) == original(tree), original.path
+    # the words are looked for in the attributes the paths test: a link to the comments is none
+    comments = next(ours for original, ours in _worded_paths() if "omment" in ours.words)
+    assert comments(parse("<div><a href='#comments'>3</a><div class='Comment'>x</div></div>"))
+    assert comments(parse("<div><a href='#comments'>3</a><div class='Kommentar'>x</div></div>")) == []
+
+
+def test_the_words_are_written_for_trafilaturas_paths() -> None:
+    # An upgrade of trafilatura that changes one of these paths must fail here: the path would
+    # be evaluated everywhere again, silently slower.
+    current = {" ".join(x.path.split()) for paths in xpath_guard._ORIGINAL.values() for x in paths}
+    assert set(xpath_guard.WORDS) <= current
+
+
+def test_paths_of_known_words_are_not_evaluated_on_a_page_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The comment-section, caption, teaser and hidden-block paths selected nothing on most pages,
+    # each a walk of the tree; evaluated where a word of theirs is in the tree only.
+    evaluated: list[str] = []
+    for _, ours in _worded_paths():
+        inner = ours.xpath
+        monkeypatch.setattr(ours, "xpath", lambda tree, inner=inner: evaluated.append(inner.path) or inner(tree))
+    assert isinstance(clean_html(article_page(6), "http://127.0.0.1/budget"), Article)
+    # nor on one whose only word is in a link (the words are looked for in the attributes tested)
+    linked = article_page(6).replace("<footer>", "<footer><a href='/budget#comments' title='hidden message'>Comments</a>")
+    assert isinstance(clean_html(linked, "http://127.0.0.1/budget"), Article)
+    assert evaluated == []
+    with_caption = article_page(6).replace("<h1>", "<div class='caption'>A picture of the bridge</div><h1>")
+    assert isinstance(clean_html(with_caption, "http://127.0.0.1/budget"), Article)
+    assert [p for p in evaluated if "caption" in p]
+
+
+#: Every test of the paths read in Python (``xpath_guard._BY_NAMES``) selecting, and near misses:
+#: "cookie" in the id or the class written first (an element with both reads the first only), a
+#: role "Navigation" (not "NAVigation": the path folds N alone), an empty
+#: data-lp-replacement-content, trafilatura's own tags (item, list), a word in an attribute not
+#: tested, on a tag not selected; containers: a parent's later container children (not selected:
+#: ``[1]``) after its first, in nested parents.
+BY_NAMES_PAGE = (
+    "<html><body><div id='main'><h1>Title</h1><p>Text of a paragraph of the article.</p>"
+    "<div class='cookiejar' id='x'>a</div><div id='x' class='cookiejar'>b</div><div id='cookies'>c</div>"
+    "<span role='Navigation'>d</span><span role='NAVigation'>d2</span><p role='main'>e</p><section data-lp-replacement-content=''>f</section>"
+    "<div data-component='MostPopularStories-list'>g</div><item class='Footer'>h</item><list id='share-1'>i</list>"
+    "<div id='ad-slot'>j</div><div class='x ad-slot'>k</div><p id='x' class='ad-slot'>l</p><span title='menu'>m</span>"
+    "<a class='menu'>n</a><div class='Post-body'>o</div>"
+    "<div><section class='entry'>p</section><div class='post-body'>q</div><article id='articleContent'>r</article></div>"
+    "<div><p>s</p><main itemprop='articleBody'><div id='article-body'>t</div><div class='article__container'>u</div></main></div>"
+    "<article class='entry-content'><div class='ArticleContent'><p>The article.</p></div></article></div></body></html>")
+
+
+def _in_python_paths() -> list[tuple[XPath, object]]:
+    """(trafilatura's path, the cleaner's) for each path read in Python."""
+    return _paths_where(lambda original, ours: isinstance(ours, xpath_guard._ByNames))
+
+
+def test_the_discard_and_container_paths_are_read_in_python() -> None:
+    # Each re:test of these paths went from libxml2 to Python's re and back, on nearly every
+    # page; an upgrade of trafilatura that changes one of them must fail here (it would be
+    # evaluated as an XPath again, silently slower).
+    body, discard = trafilatura.xpaths.BODY_XPATH, trafilatura.xpaths.OVERALL_DISCARD_XPATH
+    assert [original.path for original, _ in _in_python_paths()] == [
+        body[0].path, body[2].path, body[3].path, discard[0].path]
+
+
+#: Pages of one container each (or none: the last of each list) for the paths that select the
+#: page's first container: each of their tests, and near misses.
+STORY_PAGES = ["<div role='article'>a</div>", "<div id='story'>a</div>", "<main class='cell'>a</main>",
+               "<div class='x FullText'>a</div>", "<div id='primary-col'>a</div>", "<div class='single-post'>a</div>",
+               "<span class='story'>b</span><div class='story'>a</div>", "<div class='fulltex story-'>a</div>"]
+CONTENT_PAGES = ["<div id='content'>a</div>", "<div class='content'>a</div>", "<div id='x-Main-Content'>a</div>",
+                 "<div class='Page-Content'>a</div>", "<div class='content_main'>a</div>", "<div id='contentBody'>a</div>",
+                 "<div class='MAIN-CONTENT Content'>a</div>"]
+
+
+def test_paths_read_in_python_select_what_trafilaturas_select() -> None:
+    paths = _in_python_paths()
+    (body, _), (story, _), (content, _), (discard, _) = paths
+    page = parse(BY_NAMES_PAGE)
+    assert [el.text for el in discard(page)] == [*"acdfghijkl"]
+    assert [el.get("class") or el.get("id") or el.tag for el in body(page)] == [
+        "entry", "main", "article-body", "entry-content", "ArticleContent"]
+    for pages_of, original in ((STORY_PAGES, story), (CONTENT_PAGES, content)):
+        # a page's second container of the path's is not selected
+        found = [original(parse(f"<html><body><p>x</p>{html}<div id='story'>c</div><div id='content'>c</div></body></html>"))
+                 for html in pages_of]
+        assert [[el.text for el in f] for f in found] == [["a"]] * (len(pages_of) - 1) + [["c"]]
+    trees = [t for t in (parse(html) for html in [*pages(), ATTRIBUTE_PAGE, WORDS_PAGE, BY_NAMES_PAGE,
+                                                  *STORY_PAGES, *CONTENT_PAGES]) if t is not None]
+    trees += [parse(f"<html><body>{html}<div id='story'>c</div><div id='content'>c</div></body></html>")
+              for html in [*STORY_PAGES, *CONTENT_PAGES]]
+    for tree in trees:
+        for original, ours in paths:
+            assert ours(tree) == original(tree), original.path

@@ -1,0 +1,241 @@
+"""The address guard: no connection to private, loopback or link-local addresses (in any spelling)
+for hosts the site did not name; unit tests of the address check and of the guarded resolver."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+
+import pytest
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Request
+from scrapy.resolver import HostResolution
+from scrapy.utils.test import get_crawler
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.interfaces import IHostnameResolver
+from zope.interface import implementer
+
+from newsclean.crawler.components.addresses import parse_ip_literal, refusal
+from newsclean.crawler.components.middlewares import (AddressGuardMiddleware, GuardedNameResolver, UserAgentFromContact,
+                                            is_private_address)
+from newsclean.crawler.spiders.news import NewsSpider
+from newsclean.crawler.sites import adhoc_site
+
+
+#: 127.0.0.1, 169.254.169.254 (cloud metadata) and private addresses in the spellings a URL
+#: can carry; every one of them must be read as the address it is.
+SPELLINGS = {
+    "2130706433": "127.0.0.1", "0x7f000001": "127.0.0.1", "127.1": "127.0.0.1", "0177.0.0.1": "127.0.0.1",
+    "0x7f.0.0.1": "127.0.0.1", "0x7f.1": "127.0.0.1", "0": "0.0.0.0", "127.0.0.1.": "127.0.0.1",
+    "2852039166": "169.254.169.254", "0xa9fea9fe": "169.254.169.254", "0251.0376.0251.0376": "169.254.169.254",
+    "169.254.43518": "169.254.169.254", "10.1": "10.0.0.1", "192.168.1": "192.168.0.1",
+    "[::1]": "::1", "[::ffff:127.0.0.1]": "::ffff:7f00:1", "[::ffff:a9fe:a9fe]": "::ffff:a9fe:a9fe",
+    "[fe80::1%eth0]": "fe80::1%eth0", "93.184.216.34": "93.184.216.34", "1.256": "1.0.1.0",
+}
+
+
+@pytest.mark.parametrize("host,address", SPELLINGS.items())
+def test_every_ipv4_spelling_is_read_as_its_address(host: str, address: str) -> None:
+    assert parse_ip_literal(host) == ipaddress.ip_address(address)
+    if ":" not in host and not host.endswith("."):
+        # the C library reads them the same way (what the connection would have used)
+        assert str(parse_ip_literal(host)) == socket.inet_ntoa(socket.inet_aton(host))
+
+
+@pytest.mark.parametrize("host", ["example.com", "1e100.net", "0x7g.0.0.1", "256.1.1.1", "1.2.65536", "4294967296",
+                                  "127.0.0.1.evil.com", "[not:an:address]"])
+def test_names_are_not_literals(host: str) -> None:
+    assert parse_ip_literal(host) is None
+
+
+@pytest.mark.parametrize("address,why", [
+    ("127.0.0.1", "loopback"), ("127.9.9.9", "loopback"), ("::1", "loopback"), ("0.0.0.0", "unspecified"),
+    ("::", "unspecified"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"), ("192.168.0.1", "private"), ("fd00:ec2::254", "private"), ("100.64.0.1", "shared"),
+    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"), ("240.0.0.1", "private"), ("192.0.2.1", "private"),
+    # IPv6 carrying a refused IPv4 address: mapped, compatible, 6to4, NAT64
+    ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.169.254", "link-local"), ("::127.0.0.1", "loopback"),
+    ("2002:a9fe:a9fe::", "link-local"), ("64:ff9b::a9fe:a9fe", "link-local"), ("64:ff9b::7f00:1", "loopback"),
+    ("93.184.216.34", None), ("2606:4700::1111", None), ("::ffff:93.184.216.34", None),
+])
+def test_refusal_names_why(address: str, why: str | None) -> None:
+    assert refusal(ipaddress.ip_address(address)) == why
+
+
+@pytest.mark.parametrize("host,private", [
+    ("169.254.169.254", True), ("2852039166", True), ("10.1.2.3", True), ("127.1", True), ("192.168.0.1", True),
+    ("[::1]", True), ("::ffff:10.0.0.1", True), ("localhost", True), ("fe80::1", True),
+    ("93.184.216.34", False), ("example.com", False),
+])
+def test_is_private_address(host: str, private: bool) -> None:
+    assert is_private_address(host) is private
+
+
+@implementer(IHostnameResolver)
+class TableResolver:
+    """The resolver under the guard in these tests: names from a table, no outside DNS."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    def resolveHostName(self, receiver, hostName, portNumber=0, addressTypes=None, transportSemantics="TCP"):  # noqa: N802,N803
+        self.asked.append(hostName)
+        receiver.resolutionBegan(HostResolution(hostName))
+        for text in self.table.get(hostName, []):
+            cls = IPv6Address if ":" in text else IPv4Address
+            receiver.addressResolved(cls("TCP", text, portNumber))
+        receiver.resolutionComplete()
+
+
+class Addresses:
+    def __init__(self) -> None:
+        self.got: list[str] = []
+        self.complete = False
+
+    def resolutionBegan(self, resolution) -> None:  # noqa: N802
+        pass
+
+    def addressResolved(self, address) -> None:  # noqa: N802
+        self.got.append(address.host)
+
+    def resolutionComplete(self) -> None:  # noqa: N802
+        self.complete = True
+
+
+TABLE = {"news.example": ["93.184.216.34"], "intranet.news.example": ["10.0.0.7"],
+         "metadata.example": ["169.254.169.254"], "mixed.example": ["10.0.0.8", "93.184.216.35"],
+         "rebind.example": ["127.0.0.1"], "v6.example": ["fd00::1", "2606:4700::1111"]}
+
+
+def connect_to(guard: GuardedNameResolver, host: str) -> list[str]:
+    """The addresses a connection to ``host`` would be handed (what HostnameEndpoint gets)."""
+    receiver = Addresses()
+    guard.resolveHostName(receiver, host, 443)
+    assert receiver.complete
+    return receiver.got
+
+
+def test_resolver_hands_twisted_only_checked_addresses() -> None:
+    inner = TableResolver(TABLE)
+    guard = GuardedNameResolver(inner)
+    guard.trusted = {"news.example"}
+    assert connect_to(guard, "news.example") == ["93.184.216.34"]
+    assert connect_to(guard, "intranet.news.example") == []             # in-domain name, private address
+    assert connect_to(guard, "metadata.example") == []
+    assert connect_to(guard, "mixed.example") == ["93.184.216.35"]       # the private answer is dropped
+    assert connect_to(guard, "v6.example") == ["2606:4700::1111"]
+    for spelling in ("2852039166", "0xa9fea9fe", "127.1", "0", "[::ffff:169.254.169.254]", "::1"):
+        assert connect_to(guard, spelling) == [], spelling
+    assert connect_to(guard, "93.184.216.34") == ["93.184.216.34"]
+    assert connect_to(guard, "1572395042") == ["93.184.216.34"]          # a public address spelled as a number
+    # literals are read by the guard itself, never passed to the system resolver
+    assert inner.asked == ["news.example", "intranet.news.example", "metadata.example", "mixed.example", "v6.example"]
+
+
+def test_site_own_private_host_is_allowed_and_the_setting_allows_all() -> None:
+    guard = GuardedNameResolver(TableResolver(TABLE))
+    guard.trusted = {"127.0.0.1", "intranet.news.example"}
+    assert connect_to(guard, "127.0.0.1") == ["127.0.0.1"]
+    assert connect_to(guard, "intranet.news.example") == ["10.0.0.7"]
+    assert connect_to(guard, "2130706433") == []          # the same address, spelled by someone else
+    guard.allow_private = True
+    assert connect_to(guard, "2130706433") == ["127.0.0.1"]
+    assert connect_to(guard, "metadata.example") == ["169.254.169.254"]
+
+
+def test_lookup_reports_why_each_address_is_refused() -> None:
+    guard = GuardedNameResolver(TableResolver(TABLE))
+    d = guard.lookup("mixed.example")
+    assert d.result == [("10.0.0.8", "private"), ("93.184.216.35", None)]
+    assert guard.lookup("2852039166").result == [("169.254.169.254", "link-local")]
+    assert guard.lookup("nowhere.example").result == []
+
+
+def guard_for(urls: list[str], **settings: object) -> AddressGuardMiddleware:
+    crawler = get_crawler(NewsSpider, settings_dict=settings)
+    crawler.spider = NewsSpider(site=adhoc_site(urls))
+    return AddressGuardMiddleware.from_crawler(crawler)
+
+
+def test_other_schemes_are_never_fetched() -> None:
+    guard = guard_for(["https://example.com/"], NEWSCLEAN_ALLOW_PRIVATE_ADDRESSES=True)
+    with pytest.raises(IgnoreRequest):
+        asyncio.run(guard.process_request(Request("file:///etc/passwd")))
+    assert guard.stats.get_value("newsclean/guard/refused_scheme") == 1
+
+
+def test_user_agent_names_the_contact_url() -> None:
+    crawler = get_crawler(NewsSpider, settings_dict={"NEWSCLEAN_CONTACT_URL": "https://lab.example/crawler"})
+    mw = UserAgentFromContact.from_crawler(crawler)
+    request = Request("https://example.com/")
+    mw.process_request(request)
+    ua = request.headers[b"User-Agent"].decode()
+    assert ua.startswith("newsclean/") and "+https://lab.example/crawler" in ua
+
+
+# -- meta refresh: read from the page's head, never by decoding the whole page ------------------
+REFRESH_PAGES = {
+    "none": b"<html><head><title>Plain</title></head><body><p>No refresh here.</p></body></html>",
+    "relative": b'<html><head><meta http-equiv="refresh" content="0; url=/news/next.html"></head></html>',
+    "upper case, single quotes": b"<HTML><HEAD><META HTTP-EQUIV='REFRESH' CONTENT='5;URL=http://t.test/b'></HEAD></HTML>",
+    "with a base": b'<html><head><base href="http://t.test/sub/"><meta http-equiv="refresh" content="1; url=page.html"></head></html>',
+    "in a script": b'<html><head><script>document.write(\'<meta http-equiv="refresh" content="0; url=/x">\')</script></head></html>',
+    "the word only": b"<html><head><script>function refreshAds() {}</script></head><body>refresh</body></html>",
+    "non-ASCII URL, cp1252": '<html><head><meta charset="windows-1252"><meta http-equiv="refresh" content="0; url=/caf\u00e9">'
+                             "</head></html>".encode("cp1252"),
+    "utf-16 with a BOM": '\ufeff<html><head><meta http-equiv="refresh" content="0; url=/utf16"></head></html>'.encode("utf-16"),
+    "after the first 4096 characters": (b"<html><head><title>Long</title></head><body>" + b"<p>padding</p>" * 400
+                                        + b'<meta http-equiv="refresh" content="0; url=/late"></body></html>'),
+    "multi-byte text first": ("<html><head><title>" + "\u65b0\u805e" * 1500 + '</title><meta http-equiv="refresh" '
+                              'content="0; url=/cjk"></head></html>').encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", REFRESH_PAGES)
+def test_meta_refresh_reads_what_scrapys_check_reads(name: str) -> None:
+    from scrapy.utils.response import get_meta_refresh
+
+    from newsclean.crawler.components.middlewares import meta_refresh
+
+    def response() -> HtmlResponse:
+        return HtmlResponse("http://t.test/a/start.html", body=REFRESH_PAGES[name],
+                            headers={"Content-Type": "text/html"})
+
+    assert meta_refresh(response()) == get_meta_refresh(response())
+
+
+def test_meta_refresh_needs_no_decoded_page() -> None:
+    from newsclean.crawler.components.middlewares import HeadMetaRefreshMiddleware
+
+    crawler = get_crawler(NewsSpider, {"METAREFRESH_ENABLED": True})
+    mw = HeadMetaRefreshMiddleware.from_crawler(crawler)
+    page = HtmlResponse("http://t.test/a/story.html", body=REFRESH_PAGES["none"] * 200,
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+    assert mw.process_response(Request(page.url), page) is page
+    assert page._cached_ubody is None   # the body was never decoded (Scrapy's check kept a decoded copy)
+    moved = HtmlResponse("http://t.test/a/old.html", body=REFRESH_PAGES["relative"], headers={"Content-Type": "text/html"})
+    redirected = mw.process_response(Request(moved.url), moved)
+    assert isinstance(redirected, Request) and redirected.url == "http://t.test/news/next.html"
+
+
+def test_a_meta_refresh_page_leads_to_its_article(site_server, tmp_path) -> None:
+    from ..conftest import read_parts, run_newsclean
+    from ..e2e.test_e2e_bad_input import ARTICLE
+
+    server, root = site_server
+    base = server.base_url
+    pages = {"/2026/01/05/old-address/index.html": b'<html><head><meta http-equiv="refresh" content="0; url='
+                                                   + f"{base}/2026/01/05/harbour-berth-delayed/".encode() + b'"></head></html>',
+             "/2026/01/05/harbour-berth-delayed/index.html": ARTICLE.format(title="Harbour berth delayed").encode(),
+             "/sitemap.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}'
+                             '/2026/01/05/old-address/</loc></url></urlset>'.encode(),
+             "/robots.txt": f"User-agent: *\nSitemap: {base}/sitemap.xml\n".encode()}
+    for path, body in pages.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_bytes(body)
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [r["url"] for r in read_parts(out)] == [f"{base}/2026/01/05/harbour-berth-delayed/"]

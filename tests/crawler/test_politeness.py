@@ -1,0 +1,165 @@
+"""Politeness on real local servers: the per-site concurrency bound holds (counted at the
+server), and a 429/503's Retry-After pauses the whole site (seconds and HTTP dates, capped)."""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+from newsclean.crawler.hostile import HostileServer, Reply
+from newsclean.crawler.components.politeness import retry_after_seconds
+
+from ..conftest import read_parts, run_newsclean
+from ..e2e.test_e2e_bad_input import ARTICLE
+
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=-1"]
+
+
+class Site:
+    """A news site on 127.0.0.1 whose article answers are held ``hold`` seconds, counting how
+    many requests it holds at once, and whose answers can be scripted per article."""
+
+    def __init__(self, n: int, hold: float = 0.0) -> None:
+        self.server = HostileServer()
+        self.hold = hold
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0
+        self.times: list[tuple[float, str, int]] = []   # (monotonic, path, status) of article answers
+        self.script: dict[str, list[Reply | Callable[[], Reply]]] = {}
+        base = self.server.base_url
+        self.urls = [f"{base}/2026/01/{i % 28 + 1:02d}/story-{i}/" for i in range(n)]
+        self.server.page("/robots.txt", f"User-agent: *\nSitemap: {base}/sitemap.xml\n", "text/plain")
+        self.server.page("/sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                         + "".join(f"<url><loc>{u}</loc></url>" for u in self.urls) + "</urlset>", "application/xml")
+        self.server.route(r"/2026/.*", self._article)
+
+    def _article(self, m, hit) -> Reply:
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            scripted = self.script.get(hit.path)
+            reply = scripted.pop(0) if scripted else Reply(ARTICLE.format(title=f"Story {hit.path}").encode())
+        if callable(reply):
+            reply = reply()   # built when served (an HTTP date relative to now)
+        time.sleep(self.hold)
+        with self.lock:
+            self.in_flight -= 1
+            self.times.append((time.monotonic(), hit.path, reply.status))
+        return reply
+
+    def crawl(self, out: Path, *settings: str):
+        return run_newsclean("crawl", "--url", self.server.url("/"), "--out", str(out), *FAST, *settings)
+
+
+@pytest.fixture
+def site_factory():
+    sites: list[Site] = []
+
+    def make(n: int, hold: float = 0.0) -> Site:
+        sites.append(Site(n, hold))
+        return sites[-1]
+
+    yield make
+    for s in sites:
+        s.server.stop()
+
+
+@pytest.mark.parametrize("bound", [1, 2])
+def test_per_site_concurrency_bound_holds_without_a_delay(site_factory, tmp_path: Path, bound: int) -> None:
+    """Scrapy 2.19 sent a slot's whole queue at once with no download delay (10 requests in
+    flight at CONCURRENT_REQUESTS_PER_DOMAIN=2); the server counts what it holds at once."""
+    site = site_factory(24, hold=0.4)
+    proc = site.crawl(tmp_path / "out", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={bound}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 24
+    assert site.most == bound, f"{site.most} requests in flight at once, bound {bound}"
+
+
+def test_bodies_in_flight_are_bounded_in_bytes(site_factory, tmp_path: Path) -> None:
+    """NEWSCLEAN_INFLIGHT_BYTES: no request starts while the bodies in flight (downloads in
+    progress, at the crawl's mean response size, and responses waiting for the pipelines) reach
+    the bound. Pages of ~200 KB under a 600 KB bound: a few at once, not the 16 the concurrency
+    settings allow (before: 16 at the server at once). Every page is still written. The bound is
+    read as any number the command line accepts ("6.144e5" was a traceback as an int setting)."""
+    site = site_factory(30, hold=0.3)
+    padding = "<!-- " + "x" * 200_000 + " -->"
+    for url in site.urls:
+        path = url.split(site.server.base_url, 1)[1]
+        site.script[path] = [Reply((ARTICLE.format(title=f"Story {path}") + padding).encode())]
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+                      "-s", "NEWSCLEAN_INFLIGHT_BYTES=6.144e5", "-s", "NEWSCLEAN_CLEAN_WORKERS=0")   # 600 KB, as a number
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 30
+    assert 1 <= site.most <= 4, f"{site.most} requests in flight at once under a 600 KB bound, pages of 200 KB"
+
+
+@pytest.mark.parametrize("bound", ["0", "-1", "inf", "1e400"])
+def test_no_bound_on_bodies_in_flight_at_zero(site_factory, tmp_path: Path, bound: str) -> None:
+    """NEWSCLEAN_INFLIGHT_BYTES=0: only the concurrency settings bound the requests in flight; so
+    below 0 and at a bound no int holds (it was an OverflowError traceback at the crawl's start)."""
+    site = site_factory(12, hold=0.4)
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6", "-s", f"NEWSCLEAN_INFLIGHT_BYTES={bound}",
+                      "-s", "NEWSCLEAN_CLEAN_WORKERS=0")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 12
+    assert site.most == 6
+
+
+def retry_gap(site: Site, path: str) -> tuple[float, float]:
+    """Seconds from the 429/503 answer of ``path`` to its retry, and to the next request of any article."""
+    (t_refused,) = [t for t, p, s in site.times if p == path and s in (429, 503)]
+    retried = min(t for t, p, s in site.times if p == path and s == 200)
+    after = [t for t, p, s in site.times if t > t_refused]
+    # the next request's answer time, less the hold (0 here): when it reached the server
+    return retried - t_refused, min(after) - t_refused
+
+
+@pytest.mark.parametrize("status,header", [(429, "4"), (503, "date+5")])
+def test_retry_after_pauses_the_whole_site(site_factory, tmp_path: Path, status: int, header: str) -> None:
+    site = site_factory(6)
+    path = site.urls[0].split(site.server.base_url, 1)[1]
+    sent: list[str] = []
+
+    def slow_down() -> Reply:
+        sent.append(email.utils.formatdate(time.time() + 5, usegmt=True) if header == "date+5" else header)
+        return Reply(b"slow down", status=status, ctype="text/plain", headers={"Retry-After": sent[-1]})
+
+    site.script[path] = [slow_down]
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 6
+    to_retry, to_next = retry_gap(site, path)
+    least = 3.9 if header == "4" else 3.5      # an HTTP date has whole seconds
+    assert to_retry >= least, f"retried {to_retry:.2f}s after Retry-After {sent}"
+    assert to_next >= least, f"the site was asked again {to_next:.2f}s after Retry-After {sent}"
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert counts["newsclean/politeness/slow_down"] == 1 and counts["newsclean/politeness/retry_after"] == 1
+
+
+def test_retry_after_is_capped(site_factory, tmp_path: Path) -> None:
+    site = site_factory(2)
+    path = site.urls[0].split(site.server.base_url, 1)[1]
+    site.script[path] = [Reply(b"", status=429, ctype="text/plain", headers={"Retry-After": "3600"})]
+    proc = site.crawl(tmp_path / "out", "-s", "NEWSCLEAN_RETRY_AFTER_MAX=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    to_retry, _ = retry_gap(site, path)
+    assert 1.9 <= to_retry < 60, to_retry    # the cap, not the hour
+
+
+def test_retry_after_values() -> None:
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("20") == 20
+    assert retry_after_seconds(b" 7 ") == 7
+    assert retry_after_seconds("Fri, 04 Dec 2026 12:00:30 GMT", now) == 30
+    assert retry_after_seconds("Fri, 04 Dec 2026 11:00:00 GMT", now) == 0     # in the past
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None and retry_after_seconds("-5") is None

@@ -1,0 +1,1 @@
+"""README's and docs' commands run as written."""

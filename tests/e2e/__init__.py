@@ -1,0 +1,1 @@
+"""Whole runs of the real command and what they write."""

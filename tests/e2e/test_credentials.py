@@ -1,0 +1,84 @@
+"""Credentials of URLs never reach lock files, manifests, logs or error messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsclean.output.redact import mask_credentials
+
+from ..conftest import REPO, run_newsclean
+from .test_e2e_bad_input import free_port
+
+SECRET = "s3cr3t-Pa55"
+
+
+@pytest.mark.parametrize("text,masked", [
+    (f"redis://:{SECRET}@127.0.0.1:6379/0", "redis://:***@127.0.0.1:6379/0"),
+    (f"-s NEWSCLEAN_REDIS_URL=rediss://default:{SECRET}@cache:6380/1 -s X=1",
+     "-s NEWSCLEAN_REDIS_URL=rediss://default:***@cache:6380/1 -s X=1"),
+    (f"https://editor:{SECRET}@news.example/feed/", "https://editor:***@news.example/feed/"),
+    (f"https://{SECRET}@news.example/", "https://***@news.example/"),
+    (f"redis://u:{SECRET}@x@host/0", "redis://u:***@host/0"),      # an unescaped @ in the password
+    ("mail editor@news.example or see https://news.example/@handle?x=a@b", None),
+])
+def test_mask_credentials(text: str, masked: str | None) -> None:
+    assert mask_credentials(text) == (masked if masked is not None else text)
+
+
+def test_lock_file_and_refusal_do_not_show_the_redis_password(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    url = f"redis://:{SECRET}@127.0.0.1:{free_port()}/0"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from newsclean.crawler.state.lock import RunLock\n"
+         f"sys.argv = ['newsclean', 'crawl', 'demo', '--out', {str(out)!r}, '-s', 'NEWSCLEAN_REDIS_URL={url}']\n"
+         f"lock = RunLock({str(out)!r}).acquire(); print('held', flush=True); sys.stdin.read()"],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        written = (out / ".newsclean.lock").read_text()
+        assert SECRET not in written and "NEWSCLEAN_REDIS_URL=redis://:***@127.0.0.1" in written
+        proc = run_newsclean("crawl", "demo", "--out", str(out), "-s", f"NEWSCLEAN_REDIS_URL={url}")
+        assert proc.returncode == 3, proc.stderr[-2000:]
+        assert "another newsclean run holds" in proc.stderr
+        assert SECRET not in proc.stderr + proc.stdout
+    finally:
+        holder.communicate("", timeout=30)
+
+
+def test_an_old_lock_file_with_a_password_is_shown_masked(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".newsclean.lock"
+    lock.write_text(f"pid 1 since 2026-01-01T00:00:00+00:00: newsclean crawl --redis redis://:{SECRET}@h/0\n")
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)   # held by this process: the CLI's flock is refused
+    try:
+        proc = run_newsclean("crawl", "demo", "--out", str(out))
+    finally:
+        os.close(fd)
+    assert proc.returncode == 3 and "redis://:***@h/0" in proc.stderr and SECRET not in proc.stderr
+
+
+def test_site_url_credentials_stay_out_of_logs_and_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", f"http://editor:{SECRET}@127.0.0.1:{free_port()}/", "--out", str(out),
+                         "-s", "RETRY_TIMES=0")
+    assert proc.returncode == 1   # nothing answers there: a degraded run
+    assert SECRET not in proc.stdout + proc.stderr
+    assert "editor:***@127.0.0.1" in proc.stderr
+    (manifest,) = (out / "manifests").glob("*.json")
+    assert SECRET not in manifest.read_text()
+
+
+def test_a_bad_argument_is_quoted_masked(tmp_path: Path) -> None:
+    proc = run_newsclean(f"redis://:{SECRET}@127.0.0.1:1/0", "crawl")   # the URL where the command goes
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    assert SECRET not in proc.stderr and "redis://:***@127.0.0.1:1/0" in proc.stderr

@@ -1,0 +1,1 @@
+"""Tests of newsclean.output: records, part files, SQLite, the duplicate index."""
