@@ -309,13 +309,19 @@ class PartWriter:
             self.abort()
 
 
+#: The folders of an output directory that part files are written in (a PartWriter's kinds).
+PART_KINDS = ("articles", "rejects")
+
+
 def cleanup_orphans(root: Path | str) -> int:
-    """Remove leftover ``.part-*.tmp`` files (from killed runs) under ``root``; return how many.
+    """Remove leftover ``.part-*.tmp`` files (from killed runs) under ``root``'s part folders
+    (:data:`PART_KINDS`); return how many. Only there: ``--out ~`` (or ``.``) walked the whole home
+    tree at every run's start, and deleted any file of that name the user kept anywhere in it.
 
     Call only while holding the run lock: it would delete a live writer's temp parts.
     """
     removed = 0
-    for tmp in Path(root).rglob(".part-*.tmp"):
+    for tmp in (t for kind in PART_KINDS for t in Path(root, kind).rglob(".part-*.tmp")):
         try:
             tmp.unlink()
             removed += 1

@@ -167,6 +167,18 @@ def test_killed_writer_leaves_no_visible_torn_part(tmp_path: Path) -> None:
     assert _tmps(tmp_path) == [] and find_parts(tmp_path) == parts
 
 
+def test_orphans_are_looked_for_in_the_part_folders_only(tmp_path: Path) -> None:
+    # before: the whole output directory was walked (`--out ~`: the home tree, at every run's start)
+    # and a file of that name anywhere in it deleted
+    kept = [tmp_path / "notes" / ".part-draft.tmp", tmp_path / ".part-1.tmp"]
+    left = [tmp_path / kind / "site=a" / "date=2026-01-01" / ".part-r-00000.jsonl.tmp" for kind in ("articles", "rejects")]
+    for path in kept + left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    assert cleanup_orphans(tmp_path) == 2
+    assert all(p.exists() for p in kept) and not any(p.exists() for p in left)
+
+
 @pytest.fixture
 def tiny_fs(tmp_path: Path):
     """A real 64 KiB tmpfs (needs root / CAP_SYS_ADMIN; skipped otherwise)."""
