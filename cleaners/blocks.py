@@ -67,10 +67,13 @@ def _key(text: str) -> str:
     return " ".join(text[:KEY_CHARS * 2].split())[:KEY_CHARS]
 
 
-#: A tree's line elements by their opening text, how many open with each, and the lines placed
-#: so far (line -> :func:`placed_lines`' element and count: the edge step and the line scorer
-#: place the same lines, a line's placement depends on its text only) (:func:`openings`).
-Openings = tuple[dict[str, etree._Element], dict[str, int], dict[str, tuple[etree._Element | None, int]]]
+#: A tree's line elements by their opening text, and how many open with each (:func:`openings`).
+Openings = tuple[dict[str, etree._Element], dict[str, int]]
+#: Lines placed in one tree: line -> the element it came from (None: not placed) and how many
+#: elements open with its text, as :func:`placed_lines` found them. A line's placement depends on
+#: its text only (the tree unchanged), so the cleaner's steps that place the same lines in one
+#: tree, the edge step and the line scorer, hand one of these on instead of placing them again.
+Placed = dict[str, tuple[etree._Element | None, int]]
 
 
 def openings(tree: etree._Element) -> Openings:
@@ -94,15 +97,18 @@ def openings(tree: etree._Element) -> Openings:
             at[key] = el   # the same line nested deeper ("<li><p>..."): not shown twice
         else:
             count[key] += 1
-    return at, count, {}
+    return at, count
 
 
-def placed_lines(tree: etree._Element, lines: list[str],
-                 opened: Openings | None = None) -> tuple[list[etree._Element | None], list[int]]:
+def placed_lines(tree: etree._Element, lines: list[str], opened: Openings | None = None,
+                 placed: Placed | None = None) -> tuple[list[etree._Element | None], list[int]]:
     """The element each line came from, by the text it opens with (None: not placed), and how
     many elements of the page open with that text (0 for a line not placed; 2 or more: the page
-    shows it elsewhere too). ``opened``: the tree's :func:`openings`, when read already."""
-    at, count, placed = opened if opened is not None else openings(tree)
+    shows it elsewhere too). ``opened``: the tree's :func:`openings`, when read already;
+    ``placed``: the lines an earlier step placed in this tree (read back, and this call's added)."""
+    at, count = opened if opened is not None else openings(tree)
+    if placed is None:
+        placed = {}
     out: list[etree._Element | None] = []
     shown: list[int] = []
     for line in lines:
@@ -308,14 +314,14 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
 
 
 def drop_outside_edges(tree: etree._Element, lines: list[str], *, asides: bool = False,
-                       opened: Openings | None = None) -> tuple[list[str], int, int]:
+                       opened: Openings | None = None, placed: Placed | None = None) -> tuple[list[str], int, int]:
     """``lines`` without the edge lines that come from outside the article's container (see the
     module's doc) and, with ``asides``, without the lines of a sidebar or a dialog beside it
     (``_aside_lines``), both found on one placement of the lines; the characters each removed.
-    ``opened``: the tree's :func:`openings`, when read already."""
+    ``opened``, ``placed``: see :func:`placed_lines`."""
     if len(lines) < 3:
         return lines, 0, 0
-    sources, shown = placed_lines(tree, lines, opened)
+    sources, shown = placed_lines(tree, lines, opened, placed)
     box = container(sources, lines)
     if box is None:
         return lines, 0, 0

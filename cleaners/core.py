@@ -1178,13 +1178,15 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body, n = line_rules.drop_leading_heads(body, [md.title or "", *headlines], md.authors or ())
     run.count("leading_heads", n)
     # the tree's line elements by their opening text, read once for the steps that place lines
-    # in it (the tree is not changed from here on)
+    # in it, and the lines placed: the edge steps place the body's lines, the line scorer reads
+    # those back (the tree is not changed from here on: a line's place depends on its text only)
     opened = blocks.openings(tree) if method == "trafilatura" else None
+    placed: blocks.Placed = {}
     if method == "trafilatura":
         # the extractor's lines placed in the tree it read: a sidebar's pitch, a footer's links
         # or a "Back to blog" above the article come from outside the article's container
         # and a sidebar's boxes or a dialog's text from blocks the page names so, anywhere
-        body, n, asides = blocks.drop_outside_edges(tree, body, asides=True, opened=opened)
+        body, n, asides = blocks.drop_outside_edges(tree, body, asides=True, opened=opened, placed=placed)
         run.count("outside_container", n)
         run.count("named_asides", asides)
     if lead and method == "trafilatura" and not _contains(body, lead):
@@ -1203,7 +1205,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if n and method == "trafilatura":
         # a page that prints its article twice (a copy for phones): the first copy's end, a
         # pitch beside it, was mid-body at the edge step, and is the body's tail now
-        body, n, _ = blocks.drop_outside_edges(tree, body, opened=opened)
+        body, n, _ = blocks.drop_outside_edges(tree, body, opened=opened, placed=placed)
         run.count("outside_container", n)
     if templates is not None:
         body, n = templates.filter_lines(body)
@@ -1213,7 +1215,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body = repair_mojibake(body)
     # the lines' markup is read from the tree only where they were extracted from it
     body, n = linescore.score_body(body, tree if method == "trafilatura" else None, opts.score_lines,
-                                   _host(url), md.authors or (), opened)
+                                   _host(url), md.authors or (), opened, placed)
     run.count("line_scorer", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)

@@ -149,10 +149,12 @@ class _Markup:
     block: the model drops blocks, not lines. What every line's features share is read at once;
     a line's own (:meth:`row`) only when asked (the scorer's walk asks for few lines)."""
 
-    def __init__(self, lines: Sequence[str], tree: Any, opened: blocks.Openings | None = None) -> None:
+    def __init__(self, lines: Sequence[str], tree: Any, opened: blocks.Openings | None = None,
+                 placed: blocks.Placed | None = None) -> None:
         n = len(lines)
         self.lines = lines
-        sources, shown = blocks.placed_lines(tree, list(lines), opened) if tree is not None else ([None] * n, [0] * n)
+        sources, shown = (blocks.placed_lines(tree, list(lines), opened, placed) if tree is not None
+                          else ([None] * n, [0] * n))
         box = blocks.container(sources, list(lines)) if tree is not None else None
         self.sources, self.shown, self.box = sources, shown, box
         box_line = [box, *box.iterancestors()] if box is not None else []
@@ -400,7 +402,8 @@ class _Page:
     short lines, and (given the tree the lines were extracted from) their markup."""
 
     def __init__(self, lines: Sequence[str], tree: Any = None, site: str | None = None,
-                 authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> None:
+                 authors: Sequence[str] = (), opened: blocks.Openings | None = None,
+                 placed: blocks.Placed | None = None) -> None:
         n = len(lines)
         self.lines, self.n = lines, n
         self.lengths = lengths = [len(s) for s in lines]
@@ -426,7 +429,7 @@ class _Page:
             chars += lengths[k]
         for k in range(n):
             self.long_after[k] = before - self.long_before[k] - long_[k]
-        self.markup = _Markup(lines, tree, opened)
+        self.markup = _Markup(lines, tree, opened, placed)
         self.evidence = _Evidence(lines, self.markup, site, authors)
         self.groups = self.markup.groups
 
@@ -464,13 +467,14 @@ class PageFeatures:
 
 
 def page_features(lines: Sequence[str], tree: Any = None, site: str | None = None,
-                  authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> PageFeatures:
+                  authors: Sequence[str] = (), opened: blocks.Openings | None = None,
+                  placed: blocks.Placed | None = None) -> PageFeatures:
     """The features of a body's lines; ``tree``: the (pruned) tree they were extracted from, or
     None when they were not read from one (their markup features then say "not placed");
     ``site``: the page's host, ``authors``: its authors (the metadata's), for the evidence of a
     line naming the site or the author; ``opened``: the tree's :func:`blocks.openings`, when read
-    already."""
-    page = _Page(lines, tree, site, authors, opened)
+    already; ``placed``: the lines an earlier step placed in the tree (:func:`blocks.placed_lines`)."""
+    page = _Page(lines, tree, site, authors, opened, placed)
     return PageFeatures(list(lines), page.matrix(), page.groups)
 
 
@@ -659,18 +663,19 @@ def recording() -> Iterator[list[PageFeatures]]:
 
 
 def score_body(lines: list[str], tree: Any, on: bool, site: str | None = None,
-               authors: Sequence[str] = (), opened: blocks.Openings | None = None) -> tuple[list[str], int]:
+               authors: Sequence[str] = (), opened: blocks.Openings | None = None,
+               placed: blocks.Placed | None = None) -> tuple[list[str], int]:
     """The cleaner's step: ``lines`` without what the shipped model drops when ``on``; the
-    characters dropped (``site``, ``authors``, ``opened``: see :func:`page_features`). Recorded
+    characters dropped (``site``, ``authors``, ``opened``, ``placed``: see :func:`page_features`). Recorded
     when :func:`recording` (every line's features); else only the blocks the tail walk visits
     are read (:meth:`LineModel.tail_mask`); nothing computed when neither."""
     record = _RECORDING.get()
     if not on and record is None:
         return lines, 0
     if record is None:
-        mask = shipped_model().tail_mask(_Page(lines, tree, site, authors, opened))
+        mask = shipped_model().tail_mask(_Page(lines, tree, site, authors, opened, placed))
     else:
-        page = page_features(lines, tree, site, authors, opened)
+        page = page_features(lines, tree, site, authors, opened, placed)
         record.append(page)
         if not on:
             return lines, 0

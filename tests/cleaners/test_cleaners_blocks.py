@@ -108,12 +108,14 @@ def test_lines_placed_once_are_read_back_by_the_next_step_alike() -> None:
                  "<div id='b'><p><b>Next article:</b> <a href='/x'>Another story</a></p></div>"
                  "<aside><p>First paragraph of the story here.</p></aside></body></html>")
     lines = ["First paragraph of the story here.", "Next article: Another story", "Unknown"]
-    opened = openings(tree)
-    first = placed_lines(tree, lines, opened)
+    opened, placed = openings(tree), {}
+    first = placed_lines(tree, lines, opened, placed)
     assert first == placed_lines(tree, lines) and first[1] == [2, 1, 0]
-    assert opened[2] == {line: (el, n) for line, el, n in zip(lines, *first)}
-    opened[2][lines[0]] = (None, 7)   # what the first step placed is what the next one is given
-    assert placed_lines(tree, lines + ["Another line"], opened) == ([None, *first[0][1:], None], [7, 1, 0, 0])
+    assert placed == {line: (el, n) for line, el, n in zip(lines, *first)}
+    placed[lines[0]] = (None, 7)   # what the first step placed is what the next one is given
+    assert placed_lines(tree, lines + ["Another line"], opened, placed) == ([None, *first[0][1:], None], [7, 1, 0, 0])
+    # the tree's openings are the tree's alone: placing lines leaves them as they were read
+    assert opened == openings(tree) and len(opened) == 2
 
 
 def test_nothing_goes_when_the_lines_cannot_be_placed() -> None:

@@ -16,7 +16,7 @@ from lxml import etree
 from lxml.etree import XPath
 from trafilatura.utils import trim
 
-from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners import Article, Rejected, clean_html
 from newsclean.cleaners.extraction import readability_gate, xpath_guard
 from newsclean.cleaners.core import _EXTRACTOR, parse
 
@@ -586,3 +586,28 @@ def test_paths_read_in_python_select_what_trafilaturas_select() -> None:
     for tree in trees:
         for original, ours in paths:
             assert ours(tree) == original(tree), original.path
+
+
+def test_the_line_scorer_reads_back_the_lines_the_edge_step_placed_in_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # clean_html hands the edge step's placed lines (blocks.Placed) on to the line scorer: over a
+    # page's steps that share the tree's openings, no line is placed in the tree twice
+    from newsclean.cleaners import blocks
+
+    real = blocks.placed_lines
+    calls: list[tuple[set[str], set[str]]] = []   # per call: its lines, those it had to place
+
+    def spy(tree: etree._Element, lines: list[str], opened: blocks.Openings | None = None,
+            placed: blocks.Placed | None = None) -> tuple[list[etree._Element | None], list[int]]:
+        if opened is not None:
+            calls.append((set(lines), set(lines) - set(placed or {})))
+        return real(tree, lines, opened, placed)
+
+    monkeypatch.setattr(blocks, "placed_lines", spy)
+    read_back = 0
+    for html in pages():
+        calls.clear()
+        assert isinstance(clean_html(html, "http://127.0.0.1/budget"), (Article, Rejected))
+        new = [line for _, placing in calls for line in placing]
+        assert len(new) == len(set(new))
+        read_back += sum(len(lines - placing) for lines, placing in calls[1:])
+    assert read_back > 0   # the scorer was given lines the edge step had placed
