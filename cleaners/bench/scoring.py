@@ -329,16 +329,18 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.learned.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
-    from newsclean.cleaners.learned.train import CURVE, fold_report, page_rows
+    from newsclean.cleaners.learned.train import CURVE, fold_report, page_rows, shipped_fit_args
 
     try:
         import sklearn  # noqa: F401
     except ImportError:
         return ["learned line scorer: not scored (training needs scikit-learn: pip install -e '.[train]')"]
     # the scorer's input: each page cleaned again with the scorer off, its lines' features
-    # (markup too) recorded from the tree they were extracted from
+    # (markup too) recorded from the tree they were extracted from; the fold models drop at the
+    # shipped model's thresholds, so "all held folds" is the scorer the cleaner runs
     return fold_report([(page_rows(r.doc.html, r.doc.url), r.doc.truth, r.doc.site) for r in rows], folds,
-                       snippets=[(r.doc.must, r.doc.must_not) for r in rows], thresholds=CURVE)
+                       snippets=[(r.doc.must, r.doc.must_not) for r in rows], thresholds=CURVE,
+                       **shipped_fit_args())
 
 
 def cpu_times(docs: list[Doc], names: list[str], rounds: int) -> dict[str, list[float]]:

@@ -170,6 +170,16 @@ def leak_positions(pages: Sequence[tuple[PageFeatures, str, Sequence[str]]]) -> 
     return out
 
 
+def shipped_fit_args() -> dict[str, Any]:
+    """The drop thresholds and scope of the shipped model (its file, not this module's defaults):
+    what ``bench --folds`` fits its fold models with, so that its "all held folds" figures are
+    those of the scorer the cleaner runs, as its curve's line at that threshold."""
+    from newsclean.cleaners.learned.linescore import shipped_model
+
+    model = shipped_model()
+    return {"threshold": model.threshold_drop, "prose_threshold": model.prose_threshold, "scope": model.scope}
+
+
 def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
                 snippets: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
                 thresholds: Sequence[float] = (), **fit_args: Any) -> list[str]:
@@ -180,10 +190,14 @@ def fold_report(pages: Sequence[tuple[PageFeatures, str, str]], folds: int,
     over); with ``snippets`` (each page's must-have and must-not snippets, WCXB's), the held
     folds' leaky pages and must-have snippets found too, and where the kept must-not snippets sit
     in the bodies (:func:`leak_positions`); with ``thresholds``, the same models with each of
-    those drop thresholds: the trade-off between leaks and article text on the held folds."""
+    those drop thresholds: the trade-off between leaks and article text on the held folds. The
+    fold models' own drop threshold (``fit_args``' ``threshold``, else :data:`THRESHOLD`) is named
+    in the first line: the "all held folds" lines are at it."""
     from newsclean.cleaners.bench import site_fold
 
-    out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one):"]
+    own = float(fit_args.get("threshold", THRESHOLD))
+    out = [f"learned line scorer, {folds} site-grouped folds (fitted on the other folds, scored on the held one; "
+           f"drop threshold {own:.2f}):"]
     marks = list(snippets) if snippets is not None else [((), ())] * len(pages)
     models: list[tuple[LineModel, list[int], list[int]]] = []   # per fold: its model, held and training pages
     for k in range(folds):

@@ -239,6 +239,32 @@ def test_fold_report_fits_on_other_sites_and_prints_the_gap() -> None:
     assert all("not scored (too little training data" in line for line in fold_report(clean, 2)[1:])
 
 
+def test_bench_folds_fit_the_fold_models_with_the_shipped_models_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # bench --folds's "all held folds" lines are the scorer the cleaner runs: the fold models drop
+    # at the model file's thresholds, not at train.THRESHOLD as imported (the curve's lines name theirs)
+    from newsclean.cleaners.bench import scoring
+    from newsclean.cleaners.bench.datasets import Doc
+
+    assert train.shipped_fit_args() == {"threshold": linescore.shipped_model().threshold_drop,
+                                        "prose_threshold": linescore.shipped_model().prose_threshold,
+                                        "scope": linescore.shipped_model().scope}
+    tails = list(TAILS.values())
+    bodies = {f"<p>page {i}</p>": BODY + tails[i % len(tails)] for i in range(12)}
+    monkeypatch.setattr(train, "page_rows", lambda html, url: page_features(bodies[html]))
+    rows = [scoring.Scored(Doc(str(i), html, None, "\n".join(BODY), site=f"site{i}.example",
+                               must=("oak piles had split",), must_not=(bodies[html][-1],)), (0, 0, 0), 0.0, [])
+            for i, html in enumerate(bodies)]
+    # a shipped model that drops nothing (no block's mean probability is over 1.0)
+    never = dataclasses.replace(linescore.shipped_model(), threshold_drop=1.0, prose_threshold=1.0)
+    monkeypatch.setattr(linescore, "shipped_model", lambda: never)
+    out = scoring.learned_folds(rows, 2)
+    assert out[0].endswith("drop threshold 1.00):")
+    held = [line for line in out if line.startswith("  all held folds: ")]
+    assert "(+0.0000)" in held[0] and held[1].startswith("  all held folds: leaky pages 12 -> 12 of 12")
+    # the curve's lines, at their own thresholds, drop the tails these models were fitted to find
+    assert any(line.startswith(f"  threshold {train.THRESHOLD:.2f}: ") and "leaky pages 12 -> 0" in line for line in out)
+
+
 def test_leak_positions_tell_the_ends_from_the_middle() -> None:
     """A kept must-not snippet is at the tail (or the head) when no article line of another block
     lies between it and that end, else behind article text: what an edge scorer cannot reach."""
