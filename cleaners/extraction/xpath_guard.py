@@ -14,7 +14,8 @@ few words ("omment" for the comment sections, "caption", "teaser", "hid" ...), a
 none does: each is evaluated only where the tree holds one of its words in those attributes
 (:class:`_Worded`: one read of them for the paths trafilatura evaluates one after another on one
 tree). The words are written for the path's exact text (``WORDS``): a path of another text is
-evaluated as it is.
+evaluated as it is. The second discard path, an ``or`` of eight tests, one or two of which can
+hold on most pages, is evaluated with those tests alone (:class:`_Termed`, ``TERMS``).
 
 Two paths of known text that select on nearly every page by words of the id and class, the first
 discard path and the first container path, are read in Python instead (:class:`_ByNames`: the
@@ -34,6 +35,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import trafilatura.xpaths
 from lxml.etree import XPath, XPathError, _Element
@@ -128,13 +130,6 @@ WORDS: dict[str, tuple[str, ...]] = {
     "'^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')][ "
     "not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or re:test(@class, "
     "'^[Cc]omment(?!ary)|(?:article|post)-comments')]": ("omment", "comol", "disqus_thread"),
-    # OVERALL_DISCARD_XPATH, its second path (its first selects on nearly every page)
-    ".//*[@class='comments-title' or starts-with(@id|@class, 'reply-') or re:test(@id|@style, 'hidden') or "
-    "contains(@style, 'display:none') or contains(@style, 'display: none') or re:test(@id, 'reader-comments|akismet') or "
-    "re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|"
-    "noprint|notloaded') or @aria-hidden='true']":
-        ("comments", "reply-", "hid", "display:none", "display: none", "akismet", "message", "suggest-links", "noprint",
-         "notloaded", "true"),
     # TEASER_DISCARD_XPATH, DISCARD_IMAGE_ELEMENTS
     ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ "
     "contains(translate(@id, 'T', 't'), 'teaser') or contains(translate(@class, 'T', 't'), 'teaser')]": ("easer",),
@@ -147,10 +142,31 @@ WORDS: dict[str, tuple[str, ...]] = {
 #: those of ``prune_unwanted_sections``, each group in this order.
 _GROUPS = {"RAW_TREE_PRUNE_XPATH": "raw", "REMOVE_COMMENTS_AND_LISTS_XPATH": "raw",
            "OVERALL_DISCARD_XPATH": "sections", "DISCARD_IMAGE_ELEMENTS": "sections", "TEASER_DISCARD_XPATH": "sections"}
-#: The values of the attributes the paths of ``WORDS`` test, in the tree and its descendants.
-_TESTED_VALUES = XPath("descendant-or-self::*/@class | descendant-or-self::*/@id | descendant-or-self::*/@style"
-                       " | descendant-or-self::*/@aria-hidden", smart_strings=False)
+#: The values of each attribute the paths of ``WORDS`` and ``TERMS`` test, in the tree and its
+#: descendants (four reads cost what one of their union did, which sorted the values).
+_TESTED_VALUES = {name: XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
+                  for name in ("class", "id", "style", "aria-hidden")}
 _READ = threading.local()   # .last: {group: (the tree, weakly; its values read)}
+
+
+class _Values(NamedTuple):
+    """A tree's values of the tested attributes: each attribute's, one a line, and all of them."""
+
+    of: dict[str, str]
+    all: str
+
+
+def _group_read(group: str, first: bool, tree: _Element) -> _Values:
+    """The values of ``tree``'s tested attributes, read by the group's first path (``first``)
+    or for a tree the group has not read, else the read the group's first path made."""
+    last = getattr(_READ, "last", None)
+    if last is None:
+        last = _READ.last = {}
+    read = last.get(group)
+    if first or read is None or read[0]() is not tree:
+        of = {name: "\n".join(values(tree)) for name, values in _TESTED_VALUES.items()}
+        read = last[group] = (weakref.ref(tree), _Values(of, "\n".join(of.values())))
+    return read[1]
 
 
 class _Worded:
@@ -166,15 +182,63 @@ class _Worded:
         self.xpath, self.path, self.words, self.group, self.first = xpath, xpath.path, words, group, first
 
     def __call__(self, tree: _Element) -> list[_Element]:
-        last = getattr(_READ, "last", None)
-        if last is None:
-            last = _READ.last = {}
-        read = last.get(self.group)
-        if self.first or read is None or read[0]() is not tree:
-            read = last[self.group] = (weakref.ref(tree), "\n".join(_TESTED_VALUES(tree)))
-        if not any(word in read[1] for word in self.words):
+        values = _group_read(self.group, self.first, tree).all
+        if not any(word in values for word in self.words):
             return []
         return self.xpath(tree)
+
+
+#: For paths of trafilatura's (their text, whitespace runs collapsed) that select ``.//*`` by an
+#: ``or`` of tests of a few attributes: each test, the attributes it reads and a regex (re.M) that
+#: finds, in their values one a line, what any value passing the test holds. A test whose regex
+#: finds nothing in the tree is false on each of its elements: the path is evaluated with the
+#: other tests alone (:class:`_Termed`).
+TERMS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    # OVERALL_DISCARD_XPATH, its second path: on most pages one or two of its eight tests can hold
+    # (aria-hidden="true", a "hidden" id), its costliest, the class pattern, on few.
+    ".//*[@class='comments-title' or starts-with(@id|@class, 'reply-') or re:test(@id|@style, 'hidden') or "
+    "contains(@style, 'display:none') or contains(@style, 'display: none') or re:test(@id, 'reader-comments|akismet') or "
+    "re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|"
+    "noprint|notloaded') or @aria-hidden='true']": (
+        ("@class='comments-title'", ("class",), "comments-title"),
+        ("starts-with(@id|@class, 'reply-')", ("id", "class"), "^reply-"),
+        ("re:test(@id|@style, 'hidden')", ("id", "style"), "hidden"),
+        ("contains(@style, 'display:none')", ("style",), "display:none"),
+        ("contains(@style, 'display: none')", ("style",), "display: none"),
+        ("re:test(@id, 'reader-comments|akismet')", ("id",), "reader-comments|akismet"),
+        ("re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| "
+         "hide|noprint|notloaded')", ("class",),
+         "^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|noprint|notloaded"),
+        ("@aria-hidden='true'", ("aria-hidden",), "^true$")),
+}
+
+
+class _Termed:
+    """A path of ``TERMS`` evaluated with the tests alone that its tree's values could pass (the
+    same elements: a test left out is false on every element of the tree), none evaluated where
+    no test could pass. Each test's regex finds in the values one a line what it finds in a
+    value alone: a value's start and end are a line's. The paths of the tests kept are compiled
+    once, for each set of them."""
+
+    __slots__ = ("path", "terms", "group", "first", "paths")
+
+    def __init__(self, xpath: XPath, terms: tuple[tuple[str, tuple[str, ...], str], ...], group: str, first: bool) -> None:
+        self.path = guard(xpath.path)   # the path it answers for, as the guarded one reads
+        self.group, self.first = group, first
+        self.terms = [(term, names, re.compile(finds, re.M)) for term, names, finds in terms]
+        self.paths: dict[tuple[int, ...], XPath] = {}
+
+    def __call__(self, tree: _Element) -> list[_Element]:
+        values = _group_read(self.group, self.first, tree).of
+        kept = tuple(i for i, (_, names, finds) in enumerate(self.terms)
+                     if any(finds.search(values[name]) for name in names))
+        if not kept:
+            return []
+        xpath = self.paths.get(kept)
+        if xpath is None:
+            text = ".//*[" + " or ".join(self.terms[i][0] for i in kept) + "]"
+            xpath = self.paths[kept] = _guarded(XPath(text, namespaces={"re": REGEXP_NS}))
+        return xpath(tree)
 
 
 #: Paths of trafilatura's that select elements of a few tags by words of their id and class (two
@@ -309,10 +373,14 @@ def _worded(name: str, paths: list[XPath]) -> list[XPath | _Worded | _ByNames]:
     reads = group is not None and next(n for n, g in _GROUPS.items() if g == group) == name
     out: list[XPath | _Worded | _ByNames] = []
     for path in paths:
-        words = WORDS.get(" ".join(path.path.split()))
+        text = " ".join(path.path.split())
+        words, terms = WORDS.get(text), TERMS.get(text)
         in_python = _read_in_python(path)
         if in_python is not None:
             out.append(in_python)
+        elif group is not None and terms is not None and ".//*[" + " or ".join(t[0] for t in terms) + "]" == text:
+            out.append(_Termed(path, terms, group, reads))
+            reads = False
         elif words is None or group is None:
             out.append(_guarded(path))
         else:
