@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.11.0"  # 2026-12-06 (10th): the learned tail scorer on by default (model retrained on the dev halves, threshold .7); authors: a bio after the name, a line break after a whole name, a job title after a comma end the names; "Di"/"Af" kept in declared names
+CLEANER_VERSION = "1.12.0"  # 2026-12-06 (11th): UTF-8 read as Latin-1 by a CMS mended before parsing; a day printed on a line of its own dates pages nothing else dates (source "printed"); Latvian dates, CLDR weekdays in bylines; a second writer after a comma told from a job title by the page's other writers
