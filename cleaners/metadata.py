@@ -628,6 +628,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
     article = None
     nodes = _ld_nodes(tree)
+    writers = PageWriters(tree)   # read when first asked, once for the declared and the printed bylines
     for node in nodes:
         if _types(node) & ARTICLE_TYPES:
             article = node
@@ -640,7 +641,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         if name and ld_title and _title_key(name) != _title_key(ld_title):
             ld_name = name  # a second declared title of the article, when it says another thing
         by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-        md.authors = _names(article.get("author"), by_id, declared=True, writers=PageWriters(tree))
+        md.authors = _names(article.get("author"), by_id, declared=True, writers=writers)
 
         if _iso(article.get("datePublished")):
             md.published, md.date_sources["published"] = _iso(article["datePublished"]), "json-ld"
@@ -688,7 +689,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
                       or _labelled_author(meta)
                       or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k), declared=True)] if n), []))
     if not md.authors:
-        md.authors = _visible_authors(tree)
+        md.authors = _visible_authors(tree, writers)
     else:
         house = _house_keys(meta, article)
         # the site's own name beside a person's (two author tags: "Hankook Ilbo", "Jane Doe") credits
@@ -700,7 +701,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
             # the publisher): a person's byline printed on the page says more
             # names of the house's desks ("MDR THÜRINGEN" beside "David Straub") are the house again;
             # a CMS account's handle ("andrew.keaveney") yields to the printed name too
-            printed = [n for n in _visible_authors(tree)
+            printed = [n for n in _visible_authors(tree, writers)
                        if _house_key(n) not in house and _house_key(n.split()[0]) not in house and _byline_name(n)]
             md.authors = printed or md.authors
         else:
@@ -972,7 +973,7 @@ def _shared_after_kickers(title: str | None, others: tuple[str | None, ...]) -> 
     return title
 
 
-def _visible_authors(tree: etree._Element) -> list[str]:
+def _visible_authors(tree: etree._Element, writers: PageWriters | None = None) -> list[str]:
     """The byline printed on the page (rel=author, itemprop=author, author/byline classes), found
     with trafilatura's author XPaths and read as written (trafilatura's own normalisation
     title-cases newsroom codes and agencies, "dpa" -> "Dpa", and splits "srf/abc"); only asked
@@ -981,7 +982,7 @@ def _visible_authors(tree: etree._Element) -> list[str]:
         # the first that names someone: a byline block may hold only the date and reading
         # time ("August 28, 2025 • 5 min read"), or a label ("Written By"), the name in the next
         candidates = _byline_candidates(tree)   # one walk of the page for both readers of them
-        writers = PageWriters(tree)
+        writers = writers if writers is not None else PageWriters(tree)
         hits = list(islice(_byline_markups(candidates), BYLINE_MARKUP_TRIES))
         for n, (el, found) in enumerate(hits):
             if any(_in_comments(a) for a in (el, *el.iterancestors())):
