@@ -1,6 +1,7 @@
-"""Month names of the languages whose pages print a date with its month's name, beyond the seven
-``cleaners.metadata._MONTHS`` writes by hand: the Unicode CLDR's (as the ``babel`` package carries
-them; ``tests/cleaners/test_cleaners_month_names.py`` checks this table against it), lower case, per month
+"""Month names of the languages whose pages print a date with its month's name, beyond the
+seven ``cleaners.metadata.calendar_words._MONTHS`` writes by hand: the Unicode CLDR's (as the
+``babel`` package carries them; ``tests/cleaners/test_cleaners_month_names.py`` checks this
+table against it), lower case, per month
 its format and stand-alone names, wide and abbreviated, without an abbreviation's dot ("5 марта
 2024", "5. března 2024", "5 Mart 2024", "5 Μαρτίου 2024", "5 مارس 2024", Hebrew's "5 במרץ 2024"
 with its prefix). ``CLDR_MONTHS``' languages print the day before its month's name (CLDR's long
@@ -156,7 +157,8 @@ AMBIGUOUS_MONTHS: dict[str, dict[str, int]] = {
 #: format and stand-alone wide names of Monday to Sunday, each once; names of a space (Azerbaijani
 #: "bazar ertəsi", Albanian "e hënë", Hebrew "יום שני") as written. A byline prints one before
 #: its date ("понедельник, 5 марта 2024", "Jan Novák, pátek 5. března 2024"): what the byline
-#: reader drops with the date, beside the seven languages ``cleaners.metadata._WEEKDAYS`` writes.
+#: reader drops with the date, beside the seven languages
+#: ``cleaners.metadata.calendar_words._WEEKDAYS`` writes.
 CLDR_WEEKDAYS: dict[str, tuple[str, ...]] = {
     "ru": ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
     "uk": ("понеділок", "вівторок", "середа", "четвер", "пʼятниця", "субота", "неділя"),

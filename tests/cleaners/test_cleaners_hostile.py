@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from newsclean.cleaners import Article, Rejected, clean_html, dom, metadata
+from newsclean.cleaners import Article, Rejected, clean_html, dom
+from newsclean.cleaners.metadata import byline_markup, bylines, titles
 from newsclean.cleaners.encoding import decode, looks_binary
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
@@ -65,7 +66,7 @@ def unclosed_headings_page(n: int = 40) -> str:
 
 def test_unclosed_headings_are_read_once() -> None:
     html = unclosed_headings_page()
-    with counting(metadata, "_title_key", lambda args, _: len(args[0])) as chars:
+    with counting(titles, "_title_key", lambda args, _: len(args[0])) as chars:
         result = clean_html(html, "http://127.0.0.1/storm")
     assert isinstance(result, Article)
     # Before: every part of every heading was read anew, 57 million characters for this 68 KB page.
@@ -76,9 +77,9 @@ def test_shown_headings_keeps_kicker_and_headline_parts() -> None:
     from newsclean.cleaners.core import parse
     tree = parse("<html><body><nav><h2>Menu</h2></nav><h1><span>Kicker</span>Storm hits<!-- c --> the coast</h1>"
                  "<h1>" + "x" * 2000 + "</h1></body></html>")
-    shown = metadata._shown_headings(tree)
+    shown = titles._shown_headings(tree)
     assert {"kickerstorm hits the coast", "kicker storm hits the coast", "kicker"} <= shown
-    assert "menu" not in shown and not any(len(k) > metadata.SHOWN_HEADING_MAX_CHARS for k in shown)
+    assert "menu" not in shown and not any(len(k) > titles.SHOWN_HEADING_MAX_CHARS for k in shown)
 
 
 def test_many_boilerplate_titles_measure_their_column_once() -> None:
@@ -227,7 +228,7 @@ def test_nested_byline_blocks_are_not_each_copied_whole() -> None:
     html = ("<html><head><title>Storm</title></head><body>" + f"<p>{STORY * 5}</p>"
             + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
     measure = lambda _, copy: len("".join(copy.itertext()))  # noqa: E731
-    with counting(metadata, "_pruned_copy", measure) as chars:
+    with counting(byline_markup, "_pruned_copy", measure) as chars:
         result = clean_html(html, "http://127.0.0.1/storm")
     assert isinstance(result, Article) and result.authors == []
     # before: 720 candidates (240 blocks x 3 byline XPaths) copied and pruned whole, 142 million characters
@@ -242,5 +243,5 @@ def test_nested_author_boxes_are_read_only_so_far(monkeypatch: pytest.MonkeyPatc
             + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
     tree = parse(html)
     read = itertext_read(monkeypatch)
-    assert metadata._author_box_name(metadata._byline_candidates(tree)) == []
+    assert bylines._author_box_name(bylines._byline_candidates(tree)) == []
     assert read[0] <= len(html) // 10, read[0]   # read whole, each element would give the rest of the page

@@ -8,7 +8,8 @@ import lxml.html
 import pytest
 
 from newsclean.cleaners.core import clean_html
-from newsclean.cleaners.metadata import _MONTHS, extract_metadata, shown_day_near_headline
+from newsclean.cleaners.metadata import extract_metadata, shown_day_near_headline
+from newsclean.cleaners.metadata.calendar_words import _MONTHS
 from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
 from newsclean.cleaners.types import Article
 

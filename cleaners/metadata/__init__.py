@@ -1,0 +1,32 @@
+"""Article metadata from one parsed tree: schema.org JSON-LD first, then meta tags, then htmldate,
+then the URL, then the page's printed days. Each date records where it came from (``date_sources``).
+
+The modules import one way only, each from those above it:
+
+- ``common``: the :class:`Metadata` record, cleaned text, JSON-LD nodes, meta tags, the declared language
+- ``calendar_words``, ``byline_words``: the months, weekdays and byline words of each language, as patterns
+- ``names``: a byline's string as its writers' names; ``house``: the site's own names
+- ``days``: declared, printed and URL days, and :func:`fill_dates`; ``titles``: the title
+- ``byline_markup``: trafilatura's byline XPaths as Python tests; ``writers``: links to writers' pages
+- ``bylines``: the byline a page prints; ``authors``: declared and printed writers together
+- ``extract``: :func:`extract_metadata`, every field of a page
+"""
+
+from newsclean.cleaners.metadata.common import ARTICLE_TYPES, Metadata, html_lang
+from newsclean.cleaners.metadata.days import date_from_url, fill_dates, first_printed_day, shown_day_near_headline
+from newsclean.cleaners.metadata.extract import extract_metadata
+from newsclean.cleaners.metadata.titles import title_source
+from newsclean.cleaners.metadata.writers import PageWriters
+
+__all__ = [
+    "ARTICLE_TYPES",
+    "Metadata",
+    "PageWriters",
+    "date_from_url",
+    "extract_metadata",
+    "fill_dates",
+    "first_printed_day",
+    "html_lang",
+    "shown_day_near_headline",
+    "title_source",
+]

@@ -1,0 +1,69 @@
+"""The words bylines print before a writer's name, by language: "By", "Von", "Par", "Written
+by", "Autor:", and the labels that are no part of a name; one table each, every byline pattern
+built from them."""
+
+from __future__ import annotations
+
+import re
+
+
+#: The word for "by" before a writer's name, by language: the one table every byline pattern
+#: below is built from ("By", "Von", "Par", "Por", "Door", the Italian "Di", the Swedish and
+#: Norwegian "Av", the Danish "Af"). A language's word is added to its row.
+_BY_WORDS = {"en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
+             "sv": "av", "no": "av", "da": "af"}
+#: Those that open family names too ("Di Maio", "af Klint"): a byline's lead before a name, never
+#: a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
+_BY_PARTICLES = frozenset({"di", "af"})
+_BY = rf"(?:{'|'.join(sorted(set(_BY_WORDS.values())))})"
+#: What may come before the English "by" ("Written by").
+_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe)"
+#: "Written by" in the other languages: "Geschrieben von", "Écrit par", "Escrito por", "Scritto da",
+#: "Geschreven door", "Skriven av". Read before a name as plain text and in byline markup.
+#: ("Published by" is no byline in plain text: "Publié par <the publisher>" ends many footers.)
+_WRITTEN_BY = {
+    "de": r"(?:geschrieben|verfasst)\s+von",
+    "fr": r"(?:écrit|rédigé)e?\s+par",
+    "es": r"(?:escrito|redactado)\s+por",
+    "pt": r"escrito\s+por",
+    "it": r"scritto\s+da",
+    "nl": r"geschreven\s+door",
+    "sv": r"(?:skriven|skrivet)\s+av",
+}
+_WRITTEN = rf"(?:{'|'.join(_WRITTEN_BY.values())})"
+#: A label that names who wrote what follows, by language: "Authors:", "Author(s)", "Contributors:",
+#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:".
+_AUTHOR_LABELS = {
+    "en": r"authors?|author\(s\)|contributors?", "de": r"autor(?:in|en)?", "es": r"autor(?:a|es)?",
+    "fr": r"auteure?s?", "it": r"autore|autrice|autori", "nl": r"auteurs?", "pl": r"autor(?:ka)?",
+    "sv": r"författare", "da": r"forfatter",
+}
+_AUTHOR_LABEL = rf"(?:{'|'.join(_AUTHOR_LABELS.values())})"
+#: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
+#: Doe"; in lower case before any name ("von Ulrike", "by BeauHD"). Not "von" before a particle
+#: (der, den, dem, des, zu): that is the first word of a family name ("von der Leyen", "von dem
+#: Bussche"), not the German "by".
+_BYLINE_PREFIX = re.compile(rf"^(?!von\s+(?:der|den|dem|des|zu)\s)"
+                            rf"(?:(?:{_BY}|autor|autorin|author|text|texto)\b:?\s+(?=\S+\s+\S)|(?-i:{_BY})\s+(?=\S))", re.I)
+
+
+#: Labels printed before a byline's names and no part of them, besides "written by"
+#: (``_WRITTEN_BY``) and the author labels (``_AUTHOR_LABELS``): "Written by:", "Veröffentlicht
+#: von", "Publié par", "Artikel von:", "Interview:", and an author box's link to the writer's
+#: other posts ("View all posts by"). A label is added here, to its language's row.
+_LEAD_LABELS = {
+    "en": (rf"(?:{_BY_LEAD}|read more about)\s+by\b", r"read more about\b", rf"{_AUTHOR_LABEL}\s*:", r"interview\s*:",
+           r"(?:(?:view|see|show|read)\s+)?all\s+(?:posts|articles|stories)\s+by"),
+    "de": (r"(?:veröffentlicht|erstellt|eingestellt|gepostet)\s+von(?:\s+de[rm]\b)?",
+           r"(?:artikel|beitrag|text)\s+von\s*:", r"(?:zeige\s+)?alle\s+beiträge\s+von"),
+    "fr": (r"publiée?\s+par",), "es": (r"publicado\s+por",), "it": (r"pubblicato\s+da",),
+}
+_LEAD_LABEL = re.compile(rf"^(?:{_WRITTEN}|{'|'.join(p for row in _LEAD_LABELS.values() for p in row)})\s*:?\s*", re.I)
+#: A part that is only a byline's label, no name.
+_LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
+
+
+#: A "by" word in a text that should be a name alone (a link to a writer's page, an author box's
+#: element): it is a label ("Articles by Jane", "Geschrieben von"), not a name; "Di", "af" in one
+#: are a family name's.
+_BY_WORD = re.compile(rf"(?i)\b(?:{'|'.join(sorted(set(_BY_WORDS.values()) - _BY_PARTICLES))})\b")
