@@ -609,6 +609,23 @@ SIGNUP_LABELS = {
     "ru": r"подписаться|зарегистрироваться",
 }
 LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|登録|購読|회원가입|구독|注册|订阅"
+#: The words the address and label patterns above require, by language: every match of a pattern
+#: (lower-cased) holds a word of its language's row ("log" of ``log-?in`` and ``log\s?in``). The
+#: exact test before the regexes (:func:`_may_match`): an ASCII text holding none of a kind's words
+#: is none of its controls. A language whose words no ASCII text matches (Cyrillic; the CJK labels)
+#: has none. A pattern is added with its words: tests/cleaners/test_cleaners_speed.py checks, with
+#: Python's own regex parser, that each alternative of a row's patterns requires one of its words
+#: and each word is required by one.
+LOGIN_REQUIRED = {
+    "en": "log sign", "de": "anmelden einloggen", "fr": "connexion connecter connectez",
+    "es": "iniciar ingres acceder", "it": "accedi", "nl": "inloggen", "pt": "entrar", "pl": "zaloguj logowanie",
+    "ru": "",
+}
+SIGNUP_REQUIRED = {
+    "en": "sign regist subscri paywall", "de": "registrieren abo", "fr": "inscri abonne compte",
+    "es": "suscr regist strate", "it": "registrati abbonati abbonamento iscriviti", "nl": "registreren abonneren",
+    "pt": "assine assinatura cadastro cadastre", "pl": "rejestracja zarejestruj prenumerata prenumeruj", "ru": "",
+}
 
 
 def _address_words(words: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
@@ -619,84 +636,28 @@ def _label_words(labels: dict[str, str], cjk: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|\W)(?:" + "|".join(labels.values()) + r")(?:$|\W)|" + cjk, re.I)
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """``pattern``'s alternatives at its top level (a ``|`` inside a group or a set is none)."""
-    out, depth, begin, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 1
-        elif c == "[":   # a set: to its closing bracket (one right after "[" or "[^" is a member)
-            i = pattern.index("]", i + (3 if pattern.startswith("[^", i) else 2))
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[begin:i])
-            begin = i + 1
-        i += 1
-    return [*out, pattern[begin:]]
-
-
-def _required_word(alternative: str) -> str:
-    """The longest run of lower-case ASCII letters every match of ``alternative`` (a regex) holds:
-    outside groups and sets, a letter a quantifier makes optional left out; "" for none."""
-    best, run, depth, i = "", "", 0, 0
-    while i < len(alternative):
-        c = alternative[i]
-        if depth == 0 and "a" <= c <= "z":
-            run += c
-            i += 1
-            continue
-        if c in "?*{" and run:
-            run = run[:-1]
-        best, run = max(best, run, key=len), ""
-        if c == "\\":
-            i += 1
-        elif c == "[":
-            i = alternative.index("]", i + (3 if alternative.startswith("[^", i) else 2))
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        i += 1
-    return max(best, run, key=len)
-
-
-def _ascii_words(alternatives: list[str]) -> re.Pattern[str]:
-    """A regex finding, in a lower-cased ASCII text, a word one of ``alternatives`` (regexes, re.I,
-    their letters written lower-case) requires (:func:`_required_word`): an ASCII text whose
-    ``lower()`` holds none matches none of them. An alternative opening with a letter no ASCII
-    character matches under re.I (Cyrillic, CJK) adds none; one requiring no such word adds the
-    empty word: every text may match it."""
-    words = set()
-    for alt in alternatives:
-        opens = alt[:1]
-        if (opens.isalpha() and not opens.isascii() and alt[1:2] not in ("?", "*", "{")
-                and not any(re.match(re.escape(opens), chr(a), re.I) for a in range(128))):
-            continue
-        words.add(_required_word(alt))
-    return re.compile(_trie(words)) if "" not in words else re.compile("")
+def _ascii_words(required: dict[str, str]) -> re.Pattern[str]:
+    """A regex finding, in a lower-cased ASCII text, a word of ``required`` (``LOGIN_REQUIRED``'s
+    layout): an ASCII text whose ``lower()`` holds none matches none of its kind's regexes."""
+    return re.compile(_trie({w for words in required.values() for w in words.split()}))
 
 
 class _AccountKind(NamedTuple):
     """How a control to an account page of one kind is known: its address, its label, and the
-    cheap exact test before either regex (``words``, :func:`_ascii_words`)."""
+    cheap exact test before either regex (``words``: the words they require, :func:`_ascii_words`)."""
 
     address: re.Pattern[str]
     label: re.Pattern[str]
     words: re.Pattern[str]
 
 
-def _account_kind(words: dict[str, tuple[str, ...]], labels: dict[str, str], cjk: str) -> _AccountKind:
-    alternatives = [w for ws in words.values() for w in ws]
-    alternatives += [a for pattern in [*labels.values(), cjk] for a in _alternatives(pattern)]
-    return _AccountKind(_address_words(words), _label_words(labels, cjk), _ascii_words(alternatives))
+def _account_kind(words: dict[str, tuple[str, ...]], labels: dict[str, str], cjk: str,
+                  required: dict[str, str]) -> _AccountKind:
+    return _AccountKind(_address_words(words), _label_words(labels, cjk), _ascii_words(required))
 
 
-LOGIN = _account_kind(LOGIN_WORDS, LOGIN_LABELS, LOGIN_CJK)
-SIGNUP = _account_kind(SIGNUP_WORDS, SIGNUP_LABELS, SIGNUP_CJK)
+LOGIN = _account_kind(LOGIN_WORDS, LOGIN_LABELS, LOGIN_CJK, LOGIN_REQUIRED)
+SIGNUP = _account_kind(SIGNUP_WORDS, SIGNUP_LABELS, SIGNUP_CJK, SIGNUP_REQUIRED)
 #: A button's label is short; longer link text is a sentence that may just mention signing in.
 LABEL_MAX_CHARS = 40
 #: Above this many characters a block holds more than a gate's pitch.
