@@ -18,6 +18,22 @@ from newsclean.crawler.commands.demo import DEMO_SITE, DemoServer
 REPO = Path(__file__).resolve().parent.parent
 
 
+def shared_bench(name: str, checkout: Path = REPO) -> Path:
+    """The benchmark folder ``name`` of ``shared/bench``, which lies beside the clone (the README's
+    ``../shared/bench``): beside this checkout, or, for a git worktree, beside the clone it belongs
+    to (its common git directory's folder), wherever either sits. A path that does not exist where
+    neither holds it: the tests of the bench's pages skip."""
+    clones = [checkout]
+    try:
+        common = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                                capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+        clones.append(Path(common).parent)
+    except (OSError, subprocess.SubprocessError):
+        pass   # no git, or no checkout (an unpacked release): beside this folder only
+    found = (clone.parent / "shared" / "bench" / name for clone in clones)
+    return next((p for p in found if p.is_dir()), checkout.parent / "shared" / "bench" / name)
+
+
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer(DEMO_SITE) as server:

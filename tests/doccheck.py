@@ -121,7 +121,8 @@ class Sandbox:
         if fresh:
             self.cwd = self.tmp / "newsclean"
             subprocess.run(["git", "clone", "-q", str(REPO), str(self.cwd)], check=True)
-            shared = REPO.parent / "shared"
+            from tests.conftest import shared_bench
+            shared = shared_bench("").parent   # shared/ beside the clone, as the tests find its benchmarks
             if shared.exists():
                 (self.tmp / "shared").symlink_to(shared)
         else:

@@ -18,6 +18,7 @@ from newsclean.crawler.sites import (
     select_sites,
     site_for_url,
 )
+from tests.conftest import shared_bench
 
 GOOD = """
 name = "example"
@@ -174,9 +175,24 @@ def test_rebased_site_only_reaches_the_new_origin() -> None:
 
 # -- the publisher catalog --------------------------------------------------------------------
 
-# shared/ lies beside the clone (CI, /work/main) or two levels up (a worktree under /work/wt/).
-FUNDUS_DEV = next((p / "shared" / "bench" / "fundus-dev" for p in Path(__file__).resolve().parents[3:5]
-                   if (p / "shared" / "bench" / "fundus-dev").is_dir()), Path("/nonexistent"))
+FUNDUS_DEV = shared_bench("fundus-dev")
+
+
+def test_the_bench_beside_the_clone_is_found_from_a_worktree_anywhere(tmp_path: Path) -> None:
+    # shared/bench lies beside the clone; a worktree of it may sit anywhere (it was looked for one
+    # and two folders up from the checkout only, and its tests of fundus-dev's pages skipped)
+    import subprocess
+
+    clone, bench = tmp_path / "work" / "main", tmp_path / "work" / "shared" / "bench" / "fundus-dev"
+    bench.mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(clone)], check=True)
+    subprocess.run([*git, "-C", str(clone), "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    worktree = tmp_path / "elsewhere" / "deeper" / "wt"
+    subprocess.run([*git, "-C", str(clone), "worktree", "add", "-q", str(worktree)], check=True)
+    assert shared_bench("fundus-dev", clone) == bench
+    assert shared_bench("fundus-dev", worktree) == bench
+    assert not shared_bench("wcxb-dev", worktree).exists()
 
 
 def test_catalog_has_150_publishers_from_25_countries_each_described() -> None:
