@@ -34,7 +34,7 @@ def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
     if not title:
         return title
     for h in tree.iter("h1"):
-        if any(_blocks_headings(a) for a in (h, *h.iterancestors())):
+        if _not_the_articles(h):
             continue
         text = _clean(" ".join("".join(h.itertext()).split()))
         # four words or more: "Harbour Notes | Headline" opens with the site's name, shown as an h1 too
@@ -104,7 +104,7 @@ def _shown_punctuation(title: str | None, tree: etree._Element) -> str | None:
     if not title:
         return title
     for h in tree.iter("h1"):
-        if any(_blocks_headings(a) for a in (h, *h.iterancestors())):
+        if _not_the_articles(h):
             continue
         if any(e.tag not in _EMPHASIS_TAGS for e in h.iterdescendants()):
             return title   # a kicker or a line break set apart by markup, not by the punctuation
@@ -219,6 +219,11 @@ def _blocks_headings(el: etree._Element) -> bool:
     return el.tag in _NOT_ARTICLE_TAGS or "breadcrumb" in (el.get("class") or "").lower()
 
 
+def _not_the_articles(h: etree._Element) -> bool:
+    """Whether heading ``h`` is in (or is) navigation, a breadcrumb, a teaser link or list, an aside."""
+    return any(_blocks_headings(a) for a in (h, *h.iterancestors()))
+
+
 def _shown_headings(tree: etree._Element, max_chars: int = SHOWN_HEADING_MAX_CHARS) -> set[str]:
     """Keys of the texts the page shows as headings (h1, h2 and their parts, since a heading may
     hold a kicker beside the headline), outside navigation, breadcrumbs, teaser links and lists.
@@ -231,7 +236,7 @@ def _shown_headings(tree: etree._Element, max_chars: int = SHOWN_HEADING_MAX_CHA
     keys: dict[str, str] = {}            # text -> key: a chain of wrappers shares one text
     inner: set[etree._Element] = set()   # headings read with the heading around them
     for h in (body.iter("h1", "h2") if body is not None else ()):
-        if h in inner or any(_blocks_headings(a) for a in (h, *h.iterancestors())):
+        if h in inner or _not_the_articles(h):
             continue
         _read_heading(h, max_chars, keys, out, inner)
         if len(out) > _SHOWN_MAX_KEYS:
@@ -346,7 +351,7 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
     if not key:
         return None
     for h in tree.iter("h1"):
-        if not any(_blocks_headings(a) for a in (h, *h.iterancestors())) and _typeset_key("".join(h.itertext())) == key:
+        if not _not_the_articles(h) and _typeset_key("".join(h.itertext())) == key:
             return "h1"
     meta = _meta(tree)
     site_name = _first(meta, "og:site_name", "application-name")
