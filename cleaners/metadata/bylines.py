@@ -48,6 +48,12 @@ def _visible_authors(tree: etree._Element, writers: PageWriters | None = None) -
     return _text_byline(tree, writers) or _author_page_link(tree) or _author_box_name(candidates)
 
 
+def _unseen(el: etree._Element) -> bool:
+    """Whether ``el`` is a comment, a processing instruction, code or a caption
+    (``_NOT_DATE_TEXT_TAGS``): no reader takes its text for a byline's."""
+    return not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS
+
+
 #: Byline blocks, and elements of each, read for a name alone (a bio card: avatar, name, a paragraph).
 AUTHOR_BOXES, AUTHOR_BOX_ELEMENTS = 10, 60
 #: What no author box holds: the page, its article, its headline, navigation.
@@ -99,7 +105,7 @@ def _author_box_name(candidates: list[etree._Element]) -> list[str]:
         for e in islice(el.iter(), AUTHOR_BOX_ELEMENTS):
             if e.tag in _NOT_A_BOX_TAGS:
                 break   # the page itself, or a block holding the article (WordPress: <body class="single-author">)
-            if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+            if _unseen(e):
                 continue
             text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
             if (text and len(text.split()) <= 4 and _byline_name(text) and not _BY_WORD.search(text)
@@ -123,7 +129,7 @@ def _named_again(box: etree._Element, name_el: etree._Element, name: str) -> boo
             walker.skip_subtree()   # its tail is read at its end
             continue
         if event == "start":
-            text = e.text if isinstance(e.tag, str) and e.tag not in _NOT_DATE_TEXT_TAGS else None
+            text = None if _unseen(e) else e.text
         else:
             text = e.tail if e is not box else None
         if text:
@@ -172,7 +178,7 @@ def _name_before_named_again(el: etree._Element, names: list[str]) -> list[str]:
     if len(names) != 1:
         return names
     for e in islice(el.iterdescendants(), AUTHOR_BOX_ELEMENTS):
-        if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+        if _unseen(e):
             continue
         text = _short_text(e, AUTHOR_BOX_NAME_CHARS)
         if (text and len(text.split()) >= 2 and names[0].startswith(text + " ") and _names(text) == [text]
@@ -194,7 +200,7 @@ def _name_printed_alone(tree: etree._Element, names: list[str]) -> list[str]:
     words = names[0].split()
     heads = {" ".join(words[:k]) for k in (2, 3)}
     for el in islice(tree.iter(), NAME_ALONE_ELEMENTS):
-        if not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS:
+        if _unseen(el):
             continue
         for t in (el.text if not len(el) else None, el.get("alt")):   # the element's whole text, an image's name
             t = " ".join(t.split()) if t else ""
@@ -223,7 +229,7 @@ def _names_apart(el: etree._Element, names: list[str]) -> list[str]:
             break
         if e is el:
             continue
-        if not isinstance(e.tag, str) or e.tag in _NOT_DATE_TEXT_TAGS:
+        if _unseen(e):
             walker.skip_subtree()
             continue
         text = _short_text(e, AUTHOR_BOX_NAME_CHARS, " ")   # "<a>Tom Okafor</a><br><a>Ada ...": two
