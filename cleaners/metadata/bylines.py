@@ -296,8 +296,10 @@ _TEASER_TAGS = frozenset({"a", "nav", "aside", "footer"})
 #: comma after a given name alone is her family name: "Ana Domingo, 3 de mayo"), a weekday in lower
 #: case right before it ("Juan Gil lunedì 3 maggio": no family name is written so), the words a
 #: removed date leaves ("on", "am", "le", "el", "Updated on", "Published").
-_DATE_LEAD = re.compile(rf"(?:[\s,:]*(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
-                        rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}|{_WEEKDAY}))\b))+[\s,:.]*$", re.I)
+_A_DATE_LEAD = (rf"(?:\b{_WEEKDAY}\s*,|(?:,|\bon)\s*(?:{_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?"
+                rf"|\b(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSITIONS}|{_TIME_PREPOSITIONS}|{_WEEKDAY}))\b)")
+#: (separators taken from the start of their run: see ``names._CONJ``)
+_DATE_LEAD = re.compile(rf"(?:(?<![\s,:])[\s,:]*)?{_A_DATE_LEAD}(?:[\s,:]*{_A_DATE_LEAD})*[\s,:.]*$", re.I)
 _DIGIT = re.compile(r"\d")
 #: A weekday opening what leads a date (``_DATE_LEAD``), with its leading separators.
 _LEADING_WEEKDAY = re.compile(rf"[\s,:]*({_WEEKDAY})\b", re.I)

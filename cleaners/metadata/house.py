@@ -31,7 +31,7 @@ def _house_with_address(values: list[str] | None, house: set[str]) -> list[str] 
 
 
 #: A company's legal form after its name: "Süddeutsche.de GmbH", "Acme Inc.", "Verein e.V.".
-_LEGAL_FORM = re.compile(r"(?i)\s+(?:gmbh|ag|inc|ltd|llc|plc|e\.\s?v|s\.a|s\.l|b\.v|srl)\.?$")
+_LEGAL_FORM = re.compile(r"(?i)(?<!\s)\s+(?:gmbh|ag|inc|ltd|llc|plc|e\.\s?v|s\.a|s\.l|b\.v|srl)\.?$")
 
 
 def _house_key(name: str) -> str:
