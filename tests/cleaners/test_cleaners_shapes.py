@@ -1,0 +1,102 @@
+"""Whole pages of hostile shapes against clean_html (brief fuzz12): each is an Article or a counted
+reject within a bound on CPU time, never an exception. The first three took clean_html past its
+time bound (or, inside libxml2, past any bound) before; the others are kept as they hold."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+
+from newsclean.cleaners import REJECT_REASONS, Article, Rejected, clean_html
+from newsclean.cleaners.core import MAX_TAG_ATTRIBUTES
+
+STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
+OTHER = "Farmers in the valley counted their losses after the harvest festival was cancelled this year. "
+URL = "https://example.org/2024/05/03/storm-hits-the-coast"
+
+
+def page(head: str = "", before: str = "", after: str = "", title: str = "Storm hits the coast") -> str:
+    article = "<article><h1>Storm hits the coast</h1>" + f"<p>{STORY * 3}</p>" * 5 + "</article>"
+    return f"<html><head><title>{title}</title>{head}</head><body>{before}{article}{after}</body></html>"
+
+
+def cleaned(html: str | bytes) -> tuple[object, float]:
+    """clean_html's result with its default time bound, and the CPU seconds it took."""
+    t0 = time.process_time()
+    result = clean_html(html, URL)
+    return result, time.process_time() - t0
+
+
+def test_a_title_with_a_long_run_of_spaces_keeps_the_article() -> None:
+    # before: Rejected("timeout") after the 10 s bound (the title's separators were looked for
+    # from every space of the run: 100,000 spaces took over a minute)
+    result, cpu = cleaned(page(title="Storm hits the coast" + " " * 100_000 + "| Daily"))
+    assert isinstance(result, Article), result
+    assert cpu < 3, cpu
+
+
+def test_a_declared_body_with_a_long_run_of_blank_lines_is_read_once() -> None:
+    # the declared articleBody differs from the shown text: it is read (its front-matter fences
+    # removed line by line); before, 20,000 blank lines took 2 s, 100,000 a timeout reject
+    body = OTHER * 10 + "\n" * 100_000 + OTHER * 10
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Storm", "articleBody": body})
+    result, cpu = cleaned(page(head=f'<script type="application/ld+json">{ld}</script>'))
+    assert isinstance(result, Article) and result.method.endswith("jsonld-body"), result
+    assert cpu < 3, cpu
+
+
+def test_a_tag_of_too_many_attributes_is_too_large_before_it_is_parsed() -> None:
+    # libxml2 checks each attribute against those before it, in C (no time bound reaches it):
+    # 100,000 took 22 s per parse, and the page was parsed twice
+    crowded = "<div " + " ".join(f'data-a{i}="v{i}"' for i in range(100_000)) + ">ad</div>"
+    result, cpu = cleaned(page(before=crowded))
+    assert isinstance(result, Rejected) and result.reason == "too_large", result
+    assert "100,000 attributes" in result.detail
+    assert cpu < 1, cpu
+
+
+def test_many_attributes_below_the_bound_and_a_long_inline_image_are_pages() -> None:
+    tag = "<div " + " ".join(f'data-a{i}="v{i}"' for i in range(MAX_TAG_ATTRIBUTES - 10)) + ">ad</div>"
+    image = '<img alt="a map" src="data:image/png;base64,' + base64.b64encode(bytes(300_000)).decode() + '">'
+    padding = "<span data-x=1></span>" * (MAX_TAG_ATTRIBUTES + 10)   # more "=" than the bound, in small tags
+    for html in (page(before=tag), page(before=image + padding)):
+        result, _ = cleaned(html)
+        assert isinstance(result, Article), result
+
+
+def _nested_ld(depth: int) -> str:
+    return '{"@type":"NewsArticle","headline":"Storm","x":' + "[" * depth + "]" * depth + "}"
+
+
+#: Shapes clean_html already held (measured 2026-12-06: CPU in s, the result); kept so they stay so.
+HELD = {
+    "200k nested inline elements (0.8 s)": lambda: page(after="<b>" * 200_000 + "x" + "</b>" * 200_000),
+    "5 MB of text without markup (1.3 s)": lambda: STORY * 62_000,
+    "50,000 links (7.4 s)": lambda: page(after="<ul>" + "".join(f'<li><a href="/s/{i}">Section {i}</a></li>'
+                                                                 for i in range(50_000)) + "</ul>"),
+    "10,000 <time> (0.6 s)": lambda: page(after="".join(f'<time datetime="2024-05-{i % 28 + 1:02d}">May {i % 28 + 1}, '
+                                                       "2024</time>" for i in range(10_000))),
+    "10,000 <meta> dates and authors (0.3 s)": lambda: page(head="".join(
+        f'<meta property="article:published_time" content="2024-05-{i % 28 + 1:02d}T10:00:00Z">'
+        f'<meta name="author" content="Jane Doe {i}">' for i in range(10_000))),
+    "5 MB of JSON-LD (0.4 s)": lambda: page(head='<script type="application/ld+json">' + json.dumps(
+        {"@type": "NewsArticle", "headline": "Storm",
+         "author": [{"@type": "Person", "name": f"Jane Doe {i}"} for i in range(120_000)]}) + "</script>"),
+    "JSON-LD nested 100,000 deep (0.1 s)": lambda: page(head=f'<script type="application/ld+json">{_nested_ld(100_000)}</script>'),
+    "NUL bytes and lone surrogates (0.1 s)": lambda: page(after="<p>" + "Boats\x00 were\ud800 lifted \udfff onto "
+                                                                 "the quay. " * 50 + "</p>"),
+    "UTF-16 without a byte-order mark (0.1 s)": lambda: page().encode("utf-16-le"),
+    "a <meta charset> naming no codec (0.1 s)": lambda: page(head='<meta charset="x-no-such-codec">').encode(),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", HELD)
+def test_hostile_shapes_stay_bounded(shape: str) -> None:
+    result, cpu = cleaned(HELD[shape]())
+    assert isinstance(result, (Article, Rejected)) and getattr(result, "reason", "too_large") in REJECT_REASONS
+    assert isinstance(result, Article), result   # each of these pages keeps its article
+    assert cpu < 10, cpu
