@@ -38,7 +38,9 @@ _KEY = "__key__"
 def cache_dir() -> Path:
     """The directory cached tables go to (see the module's docstring)."""
     if chosen := os.environ.get(CACHE_DIR_ENV):
-        return Path(chosen)
+        # a crontab's NEWSCLEAN_CACHE_DIR=~/cache reaches us unexpanded: it made a folder named "~"
+        # in the job's working directory
+        return Path(chosen).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "newsclean"
 

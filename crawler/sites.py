@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 import re
 import tomllib
@@ -198,6 +199,9 @@ COVERAGE_FIELDS = ("title", "text", "published", "authors", "language")
 _DISCOVERY = {"robots", "sitemaps", "news_sitemaps", "feeds", "sections", "section_pages", "pagination"}
 _ARTICLES = {"allow", "deny"}
 _LIMITS = {"max_articles", "concurrency", "download_delay"}
+#: The longest delay between two requests to a site, in seconds (a day): more is no crawl, and
+#: Scrapy's downloader took an infinite one as a wait no signal ended.
+LONGEST_DELAY = 24 * 3600.0
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
 
 
@@ -256,7 +260,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     limits = Limits(
         max_articles=v.integer(lim, "limits.max_articles", default=0, minimum=0),
         concurrency=v.integer(lim, "limits.concurrency", default=4, minimum=1),
-        download_delay=v.number(lim, "limits.download_delay", default=0.25, minimum=0.0),
+        download_delay=v.number(lim, "limits.download_delay", default=0.25, minimum=0.0, maximum=LONGEST_DELAY),
     )
     hl = v.table(raw, "health", _HEALTH)
     cov = hl.get("coverage", dict(Health().coverage))
@@ -347,7 +351,7 @@ def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -
 def sites_dirs() -> list[Path]:
     dirs = [BUILTIN_SITES_DIR]
     extra = os.environ.get(SITES_DIR_ENV, "")
-    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    dirs += [Path(p).expanduser() for p in extra.split(os.pathsep) if p]   # a crontab's ~ is not expanded
     return dirs
 
 
@@ -581,8 +585,12 @@ class _Validator:
             raise self.fail(dotted, f"must be an integer >= {minimum}, got {value!r}")
         return value
 
-    def number(self, t: dict[str, Any], dotted: str, default: float, minimum: float) -> float:
+    def number(self, t: dict[str, Any], dotted: str, default: float, minimum: float,
+               maximum: float = math.inf) -> float:
         value = t.get(self._leaf(dotted), default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-            raise self.fail(dotted, f"must be a number >= {minimum}, got {value!r}")
+        # nan and inf are TOML floats: a download_delay of inf hung the crawl past SIGTERM
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or not minimum <= value <= maximum):
+            most = f" and <= {maximum:g}" if maximum < math.inf else ""
+            raise self.fail(dotted, f"must be a number >= {minimum}{most}, got {value!r}")
         return float(value)

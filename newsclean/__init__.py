@@ -9,9 +9,28 @@ Python), ``newsclean.output`` (record schema, writers, manifests) and ``newsclea
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, version as _version
-from typing import TYPE_CHECKING, Any
+import signal as _signal
+import sys as _sys
+
+
+def _interrupted_while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while the ``newsclean`` program loads, before its ``run`` catches it: said as run says
+    it. The console script imports its modules (1-2 s on a busy machine) before any code of the
+    command can catch KeyboardInterrupt: a Ctrl-C then was a traceback through importlib."""
+    os.write(2, b"newsclean: interrupted\n")
+    os._exit(130)
+
+
+if os.path.basename(_sys.argv[0] if _sys.argv else "") == "newsclean" \
+        and _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:   # not when the parent ignores it
+    try:
+        _signal.signal(_signal.SIGINT, _interrupted_while_loading)   # undone by cli.run
+    except ValueError:   # imported by a thread of a program of its own
+        pass
+
+from collections.abc import Iterable  # noqa: E402
+from importlib.metadata import PackageNotFoundError, version as _version  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 try:
     __version__ = _version("newsclean")

@@ -39,6 +39,8 @@ def open_jsonl(path: Path | str) -> IO[bytes]:
     if str(path) == STDIN:
         stdin = io.open(sys.stdin.fileno(), "rb", closefd=False)   # closing it leaves fd 0 open
         magic = stdin.peek(4)[:4]
+        if not magic:   # at its end already: a terminal's Ctrl-D is no lasting end, a read after it waits for another
+            return io.BytesIO()
         if magic[:2] == _GZIP_MAGIC:
             return gzip.GzipFile(fileobj=stdin, mode="rb")  # type: ignore[return-value]
         return io.BufferedReader(_ZstdReader(stdin)) if magic == _ZSTD_MAGIC else stdin
@@ -203,26 +205,37 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
     An output directory (one with ``articles/`` or ``rejects/``) gives its committed parts of
     each kind; another directory gives every JSONL file under it (hidden temp parts never),
     rejects being those under a ``rejects`` folder; a file (or ``-``, standard input) is taken
-    as articles.
+    as articles. A file reached twice (named twice, or named and inside a directory named) is
+    given once: ``stats OUT OUT/articles`` counted every record twice and ``export`` wrote each
+    one twice into the Parquet file, without a word.
     """
     articles: list[Path] = []
     rejects: list[Path] = []
     missing: list[str] = []
+    seen: set[Path] = set()
+
+    def add(kind: list[Path], found: Iterable[Path]) -> None:
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                kind.append(f)
+
     for name in inputs:
         path = Path(name)
         if str(name) == STDIN:
             articles.append(path)
         elif path.is_dir():
             if (path / "articles").is_dir() or (path / "rejects").is_dir():
-                articles += find_parts(path, "articles")
-                rejects += find_parts(path, "rejects")
+                add(articles, find_parts(path, "articles"))
+                add(rejects, find_parts(path, "rejects"))
                 continue
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not f.name.startswith(".") and f.name.endswith(JSONL_SUFFIXES):
-                    (rejects if "rejects" in f.relative_to(path).parts[:-1] or path.name == "rejects"
-                     else articles).append(f)
+                    add(rejects if "rejects" in f.relative_to(path).parts[:-1] or path.name == "rejects"
+                        else articles, [f])
         elif path.is_file():
-            articles.append(path)
+            add(articles, [path])
         else:
             missing.append(str(name))
     return articles, rejects, missing

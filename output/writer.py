@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import os
@@ -420,6 +421,7 @@ def write_json_atomic(path: Path | str, obj: Any) -> Path:
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):   # a file where the directory should be: no tmp to remove
+            tmp.unlink(missing_ok=True)
         raise _output_error(path, exc) from exc
     return path

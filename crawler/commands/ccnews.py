@@ -76,8 +76,18 @@ class FileMissing(RuntimeError):
 
 
 def base_url(settings: Any) -> str:
-    """``NEWSCLEAN_CCNEWS_BASE_URL`` (setting, else environment, else Common Crawl's)."""
-    url = settings.get(BASE_URL_ENV) or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    """``NEWSCLEAN_CCNEWS_BASE_URL`` (setting, else environment, else Common Crawl's); ValueError
+    when it is no http(s) URL: a path or a typo was a traceback from urllib ('unknown url type'),
+    another scheme (ftp://) five retries and a minute and a half of waiting before 'failed'."""
+    from urllib.parse import urlsplit
+
+    given = settings.get(BASE_URL_ENV)
+    url = str(given or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        where = "-s " if given else "the environment's "
+        raise ValueError(f"{where}{BASE_URL_ENV}={url!r}: an http(s) URL expected (the archive's root, "
+                         f"default {DEFAULT_BASE_URL})")
     return url if url.endswith("/") else url + "/"
 
 

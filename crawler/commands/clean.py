@@ -101,19 +101,30 @@ def _kind(path: Path) -> str | None:
 
 
 def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
+    """The files of the inputs, each once however often it is reached (named twice, or named and
+    inside a directory named: its pages were cleaned and written twice, the same ids twice)."""
+    seen: set[Path] = set()
+
+    def first(f: Path) -> bool:
+        key = f.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for name in inputs:
         p = Path(name)
         if name == STDIN:
             yield p, "jsonl"
         elif p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
-                if (kind := _kind(f)) is not None:
+                if (kind := _kind(f)) is not None and first(f):
                     yield f, kind
         elif not p.exists():
             tally.skip(name, "cannot read: no such file or directory")
         elif (kind := _kind(p)) is None:
             tally.skip(name, "not a WARC (.warc/.warc.gz), HTML (.html/.htm) or JSONL (.jsonl) file")
-        else:
+        elif first(p):
             yield p, kind
 
 
@@ -321,8 +332,10 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
     for name in (out, rejects):
         if name is None or name == STDIO:
             continue
-        if not Path(name).parent.is_dir():
-            raise UsageError(f"{name}: directory {Path(name).parent} does not exist")
+        if not Path(name).parent.is_dir():   # a file there was "directory afile does not exist"
+            parent = Path(name).parent
+            raise UsageError(f"{name}: {parent} is a file, not a directory" if parent.exists()
+                             else f"{name}: directory {parent} does not exist")
         if Path(name).is_dir():
             raise UsageError(f"{name} is a directory: name an output file")
         if is_one_of(name, [path for path, _ in files]):
@@ -331,7 +344,7 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
 
 
 def clean_command(args: argparse.Namespace) -> int:
-    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError, check_inputs_exist
+    from newsclean.crawler.commands.cli import EXIT_DEGRADED, EXIT_OK, UsageError, check_inputs_exist, open_stdin
 
     check_inputs_exist(args.input)
     registry = load_registry()
@@ -351,13 +364,12 @@ def clean_command(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if not 0.0 < threshold < 1.0:
         raise UsageError("--dedup-threshold must be between 0 and 1")
-    if args.input.count(STDIN) > 1:
-        raise UsageError("- (standard input) can be read once")
     resolve = SiteResolver(registry, args.site)
     run_id = new_run_id()
     tally = Tally()
     files = list(_files(args.input, tally))
     out_name, rejects_name = _outputs(args, files)
+    open_stdin(args.input, "JSONL lines" + (" with a text field" if args.text else " with an html field"))
     # SIGTERM ends the run like Ctrl-C: workers stopped, temporary files removed, exit 130.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     t0 = time.monotonic()

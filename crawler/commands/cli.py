@@ -107,6 +107,8 @@ HIGHEST: dict[str, tuple[float | Callable[[], float], str]] = {
     "NEWSCLEAN_CCNEWS_BACKOFF": (24 * 3600, "a day"),
     "NEWSCLEAN_RETRY_BACKOFF": (LONGEST_RETRY_WAIT, "a year"),
     "NEWSCLEAN_CLEAN_WORKERS": (most_workers, f"{WORKERS_A_CPU} a core"),
+    # 'inf' was a crawl that waited forever and that SIGTERM did not end (a site file's too: sites.LONGEST_DELAY)
+    "DOWNLOAD_DELAY": (24 * 3600, "a day"),
 }
 
 
@@ -244,6 +246,28 @@ def check_inputs_exist(names: Sequence[str]) -> None:
             raise UsageError(f"{name}: no such file or directory")
 
 
+def open_stdin(names: Sequence[str], what: str) -> None:
+    """Before a command reads ``-`` among ``names``: standard input closed at the start (``<&-``)
+    is one line (exit 2), not an AttributeError traceback; given twice, one line too (it is read
+    once). A terminal is read as typed or pasted until Ctrl-D, as cat and jq read it, but first
+    said on stderr: ``clean -`` or ``--urls -`` typed by hand waited without a word. Under cron
+    (stdin /dev/null or a pipe) nothing is said."""
+    if "-" not in names:
+        return
+    if list(names).count("-") > 1:
+        raise UsageError("- (standard input) can be read once")
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise UsageError("-: standard input is closed; give a file, or pipe the input in")
+    try:
+        terminal = stdin.isatty()
+    except (OSError, ValueError):
+        terminal = False
+    if terminal:
+        print(f"newsclean: reading {what} from standard input (a terminal): type or paste them, then Ctrl-D"
+              " on a line of its own (Ctrl-C gives up)", file=sys.stderr, flush=True)
+
+
 #: The directories a run writes under its output directory (output's part files and manifests,
 #: crawler.state's store, crawler.components.warc's archive). Read here alone: a run refuses an
 #: output directory where one of them is a file.
@@ -262,11 +286,43 @@ def check_line_model() -> None:
         raise UsageError(str(exc)) from None
 
 
+#: Entries any folder may hold that say nothing of whose it is: a file system's lost+found (an
+#: output directory that is a disk of its own), a placeholder of git, a file manager's notes.
+_NEUTRAL_ENTRIES = frozenset({"lost+found", ".gitkeep", ".keep", ".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def foreign_entries(out: Path) -> list[str]:
+    """The entries of ``out`` that show it is someone else's folder (a home, a project), hidden
+    ones last: none when it does not exist, holds nothing but what newsclean writes there, or is
+    an earlier run's output (the run lock every documented version leaves, or its manifests or
+    part files: a user's own notes or exports beside them are theirs to keep there)."""
+    from newsclean.crawler.state.lock import LOCK_NAME
+
+    try:
+        names = sorted((entry.name for entry in out.iterdir()), key=lambda name: (name.startswith("."), name))
+    except OSError:   # none yet, a file, unreadable: lock_output says what is wrong
+        return []
+    others = [name for name in names if name not in OUTPUT_DIRS and name not in _NEUTRAL_ENTRIES]
+    if not others or LOCK_NAME in names:
+        return []
+    runs = (any((out / "manifests").glob("*.json"))
+            or any(any((out / kind).glob("site=*")) for kind in ("articles", "rejects")))
+    return [] if runs else others
+
+
 def lock_output(out: Path, named: str) -> Any:
     """The output directory made and its run lock taken (a RunLock; LockedError: another run holds
-    it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written."""
+    it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written.
+    A folder that is neither empty nor newsclean's is refused before anything is written there:
+    ``--out ~`` or a project folder filled with articles/, rejects/, manifests/, state/ and a lock
+    beside the user's own files."""
     from newsclean.crawler.state.lock import RunLock
 
+    foreign = foreign_entries(out) if out.is_dir() else []
+    if foreign:
+        shown = ", ".join(foreign[:4]) + (f" and {len(foreign) - 4} more" if len(foreign) > 4 else "")
+        raise UsageError(f"{named} {out}: not empty and not a newsclean output directory (it holds {shown}); "
+                         "name a new or empty directory, or an earlier run's")
     try:
         out.mkdir(parents=True, exist_ok=True)
         lock = RunLock(out).acquire()
@@ -470,6 +526,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 for key, value in proxy_env.items():
                     os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     print(_summary(manifest, out, time.monotonic() - t0))
+    if code:   # as crawl says it (the README's exit codes: one line on stderr says why)
+        print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
     return code
 
 
@@ -522,6 +580,8 @@ def read_url_list(path: str) -> list[str]:
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
         # URL was refused as "not an http(s) URL: '\ufeffhttps://...'"
+        if path == "-":
+            open_stdin([path], "article URLs, one a line,")
         text = (sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")).removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -653,7 +713,10 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
                       "EXTENSIONS": {**project.EXTENSIONS, "newsclean.crawler.state.redis_state.Coordinator": None}})
     settings = _project_settings(overrides)
     fetcher = fetcher_from(settings, on_retry=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
-    base = base_url(settings)
+    try:
+        base = base_url(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         files = list_files(base, first, last, fetcher)
     except SourceError as exc:
@@ -824,9 +887,30 @@ def _redis_url(url: str) -> str:
     return url
 
 
+class _Once(argparse._StoreAction):
+    """An option of one value given twice with two values is refused: argparse kept the last
+    without a word, so ``--out /srv/a ... --out /srv/b`` (a cron line edited by appending) crawled
+    into b and ``clean -o a.jsonl ... -o b.jsonl`` wrote b alone. The same value twice passes."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        given = namespace.__dict__.setdefault("_given", {})
+        if self.dest in given and given[self.dest] != values:
+            parser.error(f"{option_string} given twice ({given[self.dest]} and {values}): give it once")
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse quotes bad arguments back ("unrecognized arguments: redis://:secret@..."):
-    masked like every other message (subcommand parsers are of this class too)."""
+    masked like every other message (subcommand parsers are of this class too). Its options of
+    one value are :class:`_Once`."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        if args and str(args[0]).startswith("-") and kwargs.get("action", "store") == "store" \
+                and kwargs.get("nargs") is None:
+            kwargs["action"] = _Once
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         from newsclean.output.redact import mask_credentials
@@ -1082,6 +1166,10 @@ def run() -> NoReturn:
     of the garbage collector first: the interpreter's shutdown collected it to no purpose, 0.18-0.2 s
     of the main process's CPU in a bench crawl (0.3 ms a page of a 600-URL crawl)."""
     _terminate_as_ctrl_c()
+    from newsclean import _interrupted_while_loading
+
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:   # loaded: Ctrl-C is main's to handle
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = main()
     except KeyboardInterrupt:   # in the imports before main's own except is in place

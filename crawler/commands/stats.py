@@ -14,9 +14,10 @@ from newsclean.output.stats import corpus_stats, format_stats
 
 def stats_command(args: argparse.Namespace) -> int:
     """Print the stats of the inputs; 1 when anything was skipped (unless ``--allow-skips``)."""
-    from newsclean.crawler.commands.cli import check_inputs_exist
+    from newsclean.crawler.commands.cli import check_inputs_exist, open_stdin
 
     check_inputs_exist(args.files)
+    open_stdin(args.files, "JSONL records or rejects")
     articles, rejects, missing = expand_inputs(args.files)
     reader = JsonlReader()
     for name in missing:

@@ -15,6 +15,7 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
 from newsclean.crawler.components.health import HEALTH_STATS
+from newsclean.crawler.workers.cleaning import STAT_SAVE_ERROR, STAT_SAVE_FAILED
 from newsclean.crawler.sites import Health
 
 
@@ -66,6 +67,15 @@ class CrawlMonitor(_SiteMonitor):
         settled = (s.get("newsclean/clean/articles", 0) + s.get("newsclean/store/not_modified", 0))
         self.assertTrue(fetched == 0 or settled > 0,
                         msg=f"no article written although {fetched} article pages were scheduled")
+
+    @monitors.name("templates_saved")
+    def test_templates_saved(self) -> None:
+        s = self.run_stats
+        failed = s.get(STAT_SAVE_FAILED, 0)
+        # no article is lost, but every later run would learn the sites again, its boilerplate left
+        # in until then, and say nothing of it under cron but a warning in the log
+        self.assertEqual(failed, 0, msg=f"learned templates of {failed} site{'s' if failed != 1 else ''} not saved"
+                                        f" ({s.get(STAT_SAVE_ERROR)})")
 
 
 @monitors.name("rates")

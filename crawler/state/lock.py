@@ -15,13 +15,18 @@ from pathlib import Path
 from newsclean.output.redact import mask_credentials
 
 
+#: The lock's file in the directory it locks, left there when the run ends (an output directory's
+#: mark of newsclean's own: cli.foreign_entries).
+LOCK_NAME = ".newsclean.lock"
+
+
 class LockedError(RuntimeError):
     """Another run holds the lock; the message says which."""
 
 
 class RunLock:
     def __init__(self, directory: Path | str) -> None:
-        self.path = Path(directory) / ".newsclean.lock"
+        self.path = Path(directory) / LOCK_NAME
         self._fd: int | None = None
 
     def acquire(self) -> RunLock:

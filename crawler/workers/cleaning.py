@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 #: Stat: sites whose templates file could not be read (corrupt, of another version) and were learned again.
 STAT_UNREADABLE = "newsclean/templates/unreadable"
+#: Stats: sites whose learned templates could not be saved (not for a full disk, which stops the run),
+#: and the first file and reason (the health check's word).
+STAT_SAVE_FAILED = "newsclean/templates/save_failed"
+STAT_SAVE_ERROR = "newsclean/templates/save_error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +166,10 @@ class TemplateBook:
         with self._lock:
             self._holders[site] = self._holders.get(site, 0) + 1
 
-    def release(self, sites: Iterable[str]) -> None:
+    def release(self, sites: Iterable[str]) -> list[tuple[Path, OSError]]:
         """A window is done with ``sites``: save those no other window holds, and forget them
-        where they can be loaded again (the one still holding a site saves it later)."""
+        where they can be loaded again (the one still holding a site saves it later). Returns
+        the files that could not be saved (see :meth:`save`)."""
         done = []
         with self._lock:
             for site in sites:
@@ -174,13 +179,14 @@ class TemplateBook:
                 else:
                     self._holders.pop(site, None)
                     done.append(site)
-        self.save(done)
+        failed = self.save(done)
         if self.directory is None:
-            return   # nowhere to load them from again: kept
+            return failed   # nowhere to load them from again: kept
         with self._lock:
             for site in done:
                 if not self._holders.get(site) and site not in self._saving:
                     self._sites.pop(site, None)
+        return failed
 
     def observe_blocks(self, site: str, url: str, blocks: frozenset[int], canonical: str | None = None) -> None:
         """Count one page of ``site`` given its block hashes (computed where it was cleaned) and
@@ -194,8 +200,16 @@ class TemplateBook:
             if len(getattr(templates, "_counts", ())) > 2 * templates.max_blocks:
                 templates.evict()
 
-    def save(self, sites: Iterable[str] | None = None) -> None:
-        """Write these sites' (default: all in memory) templates, each atomically."""
+    def save(self, sites: Iterable[str] | None = None) -> list[tuple[Path, OSError]]:
+        """Write these sites' (default: all in memory) templates, each atomically. A file that
+        cannot be written (permission denied, a directory or a file in the way, a read-only state
+        directory) is a warning naming it and its reason, returned with it, and the other sites are
+        saved: it raised out of the pipeline's close, a traceback that cut the crawler's close
+        short (the article store not told of the last parts). A full disk still raises: it stops
+        the run (``stop_for_disk_full``)."""
+        from newsclean.output.sqlite import is_disk_full
+
+        failed: list[tuple[Path, OSError]] = []
         for site in list(self.sites() if sites is None else sites):
             path = self._path(site)
             with self._lock:
@@ -205,9 +219,23 @@ class TemplateBook:
                 self._saving[site] = templates
             try:
                 templates.save(path)   # makes its directory
+            except OSError as exc:
+                if is_disk_full(exc):
+                    raise
+                failed.append((path, exc))
+                logger.warning("%s: the learned templates could not be saved (%s): the next run learns "
+                               "the site again from its pages", path, save_error(path, exc))
             finally:
                 with self._lock:
                     self._saving.pop(site, None)
+        return failed
+
+
+def save_error(path: Path, exc: OSError) -> str:
+    """Why ``path`` could not be written, naming the file in the way when it is another one
+    (``state/templates`` a file: "File exists" alone said nothing)."""
+    why = exc.strerror or str(exc)
+    return f"{why}: {exc.filename}" if exc.filename and str(exc.filename) != str(path) else why
 
 
 _BOOKS: dict[Path, TemplateBook] = {}
@@ -308,7 +336,11 @@ class LearningWindow:
     def close(self) -> None:
         """The crawler is done: save its sites' templates (see :meth:`TemplateBook.release`)."""
         sites, self._baseline, self._snapshots = list(self._baseline), {}, {0: {}}
-        self.book.release(sites)
+        failed = self.book.release(sites)
+        if failed and self.stats is not None:   # the crawler's close waits for this thread: no other writer
+            self.stats.inc_value(STAT_SAVE_FAILED, len(failed))
+            path, exc = failed[0]
+            self.stats.set_value(STAT_SAVE_ERROR, f"{path}: {save_error(path, exc)}")
 
 
 class InlineCleaner:

@@ -127,3 +127,11 @@ def test_the_language_model_from_its_cache_answers_as_py3langids_own(
 
     (cache / "py3langid.npz").write_bytes(b"corrupt")
     assert [_identifier.__wrapped__().classify(t) for t in SAMPLES] == expected
+
+
+def test_a_cache_directory_given_with_a_tilde_is_under_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: a crontab's NEWSCLEAN_CACHE_DIR=~/nc-cache (cron expands no ~) made a folder named "~"
+    # in the job's working directory
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(table_cache.CACHE_DIR_ENV, "~/nc-cache")
+    assert table_cache.cache_dir() == tmp_path / "home" / "nc-cache"

@@ -321,6 +321,52 @@ def test_a_templates_file_that_cannot_be_read_is_said_kept_aside_and_counted_onc
     assert aside.read_bytes() == saved
 
 
+@pytest.mark.parametrize("error, says", [(PermissionError(13, "Permission denied"), "Permission denied"),
+                                         (IsADirectoryError(21, "Is a directory"), "Is a directory"),
+                                         (OSError(30, "Read-only file system"), "Read-only file system")])
+def test_templates_that_cannot_be_saved_are_said_and_counted_the_other_sites_saved(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, error: OSError,
+        says: str) -> None:
+    # before: the save's OSError raised out of the clean pipeline's close_spider (a traceback, the
+    # crawler's close cut short) and the sites after the failing one were not saved at all
+    from newsclean.cleaners import SiteTemplates
+
+    real_save = SiteTemplates.save
+
+    def save(self: SiteTemplates, path: Path) -> None:
+        if self.site == "a":
+            raise error
+        real_save(self, path)
+
+    monkeypatch.setattr(SiteTemplates, "save", save)
+    book, stats = TemplateBook(tmp_path), Stats()
+    window = LearningWindow(book, epoch=4, stats=stats)
+    for i, site in enumerate(("a", "b")):
+        window.snapshot(site, i)
+        window.finish(window.next_seq(), site, f"http://{site}.test/{i}", page_blocks(article(i)))
+    with caplog.at_level("WARNING", logger="newsclean.crawler.workers.cleaning"):
+        window.close()
+    path = tmp_path / "templates" / "a.json"
+    assert stats.values == {"newsclean/templates/save_failed": 1,
+                            "newsclean/templates/save_error": f"{path}: {says}"}
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning == f"{path}: the learned templates could not be saved ({says}): the next run learns the site again from its pages"
+    assert orjson.loads((tmp_path / "templates" / "b.json").read_bytes())["pages"] == 1
+
+
+def test_templates_on_a_full_disk_still_stop_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.cleaners import SiteTemplates
+
+    def save(self: SiteTemplates, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SiteTemplates, "save", save)
+    window = LearningWindow(TemplateBook(tmp_path), epoch=4, stats=Stats())
+    window.snapshot("a", 0)
+    with pytest.raises(OSError, match="No space"):   # the pipeline's close: stop_for_disk_full
+        window.close()
+
+
 def test_hang_and_crash_become_rejects_and_workers_are_replaced(monkeypatch) -> None:
     monkeypatch.setenv(FAULTS_ENV, "hang=HANG-ME-PLEASE,crash=CRASH-ME-PLEASE")
     jobs = jobs_for(6)

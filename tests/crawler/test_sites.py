@@ -74,6 +74,11 @@ def test_good_file_loads(tmp_path: Path) -> None:
         # a typo here failed every run of the site as degraded ('titel 0% < 90%'), its title unwatched
         (GOOD + "\n[health]\ncoverage = { titel = 0.9 }\n", "health.coverage.titel",
          "unknown field (expected one of: authors, language, published, text, title)"),
+        # TOML's inf and nan are floats: a delay of inf hung the crawl past SIGTERM, nan failed no check
+        (GOOD + "\n[limits]\ndownload_delay = inf\n", "limits.download_delay", "number >= 0.0 and <= 86400, got inf"),
+        (GOOD + "\n[limits]\ndownload_delay = 86401\n", "limits.download_delay", "<= 86400, got 86401"),
+        (GOOD + "\n[limits]\ndownload_delay = nan\n", "limits.download_delay", "got nan"),
+        (GOOD + "\n[health]\nmax_reject_rate = nan\n", "health.max_reject_rate", "must be a number >= 0.0, got nan"),
     ],
 )
 def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, problem: str) -> None:
@@ -371,6 +376,17 @@ def test_site_files_in_subfolders_are_read(tmp_path: Path) -> None:
     (tmp_path / "xx" / "nested.toml").write_text('name = "nested"\nbase_url = "https://nested.example/"\n'
                                                  'domains = ["nested.example"]\n')
     assert "nested" in load_registry([tmp_path])
+
+
+def test_a_sites_dir_given_with_a_tilde_is_under_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: a crontab's NEWSCLEAN_SITES_DIR=~/sites (cron expands no ~) was 'no such directory'
+    from newsclean.crawler.sites import SITES_DIR_ENV, sites_dirs
+
+    (tmp_path / "sites").mkdir()
+    write(tmp_path / "sites", GOOD)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(SITES_DIR_ENV, "~/sites")
+    assert sites_dirs()[1:] == [tmp_path / "sites"] and "example" in load_registry()
 
 
 def test_the_spider_loader_takes_the_registry_handed_on_in_the_settings(tmp_path: Path,

@@ -308,3 +308,26 @@ def test_a_corrupt_templates_file_is_relearned_and_the_run_says_so(tmp_path: Pat
     assert manifest["counts"]["newsclean/templates/unreadable"] == 1
     assert manifest["counts"]["newsclean/output/records_written"] == len(read_parts(out)) > 0
     assert orjson.loads((out / "state" / "templates" / "demo.json").read_bytes())["pages"] > 0
+
+
+def test_templates_that_cannot_be_saved_degrade_the_run_and_lose_no_article(tmp_path: Path) -> None:
+    # before: a file in the place of state/templates/ (or a read-only or foreign-owned state
+    # directory) raised out of the clean pipeline's close: a traceback, the article store not told
+    # of the last parts ('Cannot operate on a closed database', their articles fetched and written
+    # again by the next run) and exit 0
+    out = tmp_path / "o"
+    (out / "state").mkdir(parents=True)
+    (out / "state" / "templates").write_text("not a folder\n")
+    proc = run_newsclean("demo", "--out", str(out))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and " ERROR: " not in proc.stderr.replace(
+        "ERROR: [Spidermon] FAIL: crawl/templates_saved", ""), proc.stderr[-3000:]
+    path = out / "state" / "templates" / "demo.json"
+    why = f"{path}: File exists: {out / 'state' / 'templates'}"
+    assert f"{path}: the learned templates could not be saved (File exists: " in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.strip().splitlines()[-1] == f"newsclean: degraded: learned templates of 1 site not saved ({why})"
+    [manifest] = manifests(out)
+    assert manifest["status"] == "degraded" and manifest["counts"]["newsclean/templates/save_failed"] == 1
+    assert manifest["counts"]["newsclean/output/records_written"] == len(read_parts(out)) == 27
+    again = run_newsclean("demo", "--out", str(out), "-q")   # the store knew them all
+    assert again.returncode == 0 and "articles written: 0" in again.stdout, again.stdout + again.stderr[-2000:]
+    assert len(read_parts(out)) == 27

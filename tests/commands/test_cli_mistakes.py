@@ -1,0 +1,257 @@
+"""A user's mistakes, by hand or in a cron line: each is one line and the documented exit code,
+or a word on stderr, never a traceback, a silent wait or lost data."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from ..conftest import REPO
+
+CLI = [sys.executable, "-m", "newsclean.crawler.commands.cli"]
+
+
+def _on_a_terminal(args: list[str], typed: bytes, cwd: Path) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """Run the command with standard input on a terminal: its first line on stderr (within a
+    minute; "" if it said nothing), then ``typed`` and Ctrl-D, then its end."""
+    primary, secondary = pty.openpty()
+    child = subprocess.Popen([*CLI, *args], cwd=cwd, stdin=secondary, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    os.close(secondary)
+    try:
+        ready, _, _ = select.select([child.stderr], [], [], 60)
+        said = child.stderr.readline() if ready else ""
+        os.write(primary, typed + b"\x04")   # a line's end, then Ctrl-D alone: end of input
+        out, err = child.communicate(timeout=120)
+    finally:
+        child.kill()
+        os.close(primary)
+    return said, subprocess.CompletedProcess(args, child.returncode, out, said + err)
+
+
+def test_standard_input_on_a_terminal_is_said_before_it_is_read(tmp_path: Path) -> None:
+    # before: `newsclean clean -` or `crawl --urls -` typed by hand waited without a word
+    record = orjson.dumps({"id": "a" * 32, "site": "x", "text": "one line", "word_count": 2}) + b"\n"
+    cases = [(["stats", "-"], record, 0, "JSONL records or rejects"),
+             (["crawl", "--urls", "-", "--out", str(tmp_path / "o")], b"", 2, "article URLs"),
+             (["clean", "-", "-o", str(tmp_path / "c.jsonl"), "--workers", "1"], b"", 1, "JSONL lines with an html field")]
+    for args, typed, code, what in cases:
+        said, proc = _on_a_terminal(args, typed, tmp_path)
+        assert said.startswith(f"newsclean: reading {what}") and "Ctrl-D" in said, (args, proc.stderr)
+        assert proc.returncode == code and "Traceback" not in proc.stderr, (args, proc.stderr[-2000:])
+        if args[0] == "stats":   # what was typed is read
+            assert "records: 1 " in proc.stdout, proc.stdout
+
+
+def test_standard_input_closed_or_read_twice(tmp_path: Path) -> None:
+    # before: `newsclean stats - <&-` (and clean, export, crawl --urls) was an AttributeError traceback
+    def closed_stdin() -> None:
+        os.close(0)
+
+    for args in (["stats", "-"], ["export", "-", "--parquet", str(tmp_path / "c.parquet")],
+                 ["clean", "-", "-o", str(tmp_path / "c.jsonl")], ["crawl", "--urls", "-", "--out", str(tmp_path / "o")]):
+        proc = subprocess.run([*CLI, *args], cwd=REPO, capture_output=True, text=True, timeout=120,
+                              preexec_fn=closed_stdin)
+        assert proc.returncode == 2, (args, proc.stderr[-2000:])
+        assert proc.stderr == "newsclean: error: -: standard input is closed; give a file, or pipe the input in\n"
+    proc = subprocess.run([*CLI, "stats", "-", "-"], cwd=REPO, capture_output=True, text=True, timeout=120, input="")
+    assert proc.returncode == 2 and proc.stderr == "newsclean: error: - (standard input) can be read once\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _earlier_run(out: Path, *, lock: bool = True) -> None:
+    """An output directory as the first documented version (README of 2026-11-28) left it: a
+    part, a manifest, the state and the run lock; with the user's notes and an export beside."""
+    part = out / "articles" / "site=demo" / "date=2026-11-28" / "part-20261128T120000Z-0a1b2c-00001.jsonl"
+    part.parent.mkdir(parents=True)
+    part.write_text("{}\n")
+    (out / "manifests").mkdir()
+    (out / "manifests" / "20261128T120000Z-0a1b2c.json").write_text("{}\n")
+    (out / "state").mkdir()
+    if lock:
+        (out / ".newsclean.lock").write_text("pid 1 since 2026-11-28T12:00:00+00:00: newsclean crawl demo\n")
+    (out / "notes.txt").write_text("my notes\n")
+    (out / "corpus.parquet").write_bytes(b"PAR1")
+
+
+def test_an_out_that_is_someone_elses_folder_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    # before: `crawl --out ~` (or a project folder) made articles/, manifests/, state/ and a lock
+    # among the user's files
+    from ..conftest import call_newsclean
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / "articles").mkdir()   # a folder of the user's that only shares a name with ours
+    for name in ("notes.txt", "todo.md", ".bashrc", "a.py", "b.py"):
+        (home / name).write_text("x\n")
+    before = sorted(p.relative_to(home) for p in home.rglob("*"))
+    for args in (["crawl", "demo", "--out", str(home)], ["demo", "--out", str(home)],
+                 ["crawl", "--url", "https://example.com/", "--out", str(home)]):
+        proc = call_newsclean(*args)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == (f"newsclean: error: --out {home}: not empty and not a newsclean output directory "
+                               "(it holds Documents, a.py, b.py, notes.txt and 2 more); name a new or empty "
+                               "directory, or an earlier run's\n")
+    assert sorted(p.relative_to(home) for p in home.rglob("*")) == before   # not even a lock file
+
+
+def test_what_counts_as_newsclean_s_own_output_directory(tmp_path: Path) -> None:
+    from newsclean.crawler.commands.cli import foreign_entries
+
+    assert foreign_entries(tmp_path / "new") == []
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert foreign_entries(empty) == []
+    disk = tmp_path / "disk"   # a file system of its own, mounted for the corpus
+    (disk / "lost+found").mkdir(parents=True)
+    assert foreign_entries(disk) == []
+    for lock in (True, False):   # the lock left by every run; or a copy without hidden files
+        earlier = tmp_path / f"earlier-{lock}"
+        earlier.mkdir()
+        _earlier_run(earlier, lock=lock)
+        assert foreign_entries(earlier) == []
+    rejects_only = tmp_path / "rejects-only"   # a run whose every page was rejected, no manifest left
+    (rejects_only / "rejects" / "site=x").mkdir(parents=True)
+    (rejects_only / "README").write_text("x\n")
+    assert foreign_entries(rejects_only) == []
+    project = tmp_path / "project"
+    (project / "state").mkdir(parents=True)
+    (project / "setup.py").write_text("x\n")
+    (project / ".git").mkdir()
+    assert foreign_entries(project) == ["setup.py", ".git"]
+
+
+def test_an_earlier_runs_output_with_the_users_files_beside_it_is_crawled_into(tmp_path: Path) -> None:
+    from ..conftest import read_parts, run_newsclean
+
+    out = tmp_path / "corpus"
+    out.mkdir()
+    _earlier_run(out, lock=False)
+    proc = run_newsclean("demo", "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(out)) == 1 + 27   # the earlier part's and this run's
+    assert (out / "notes.txt").read_text() == "my notes\n" and (out / "corpus.parquet").read_bytes() == b"PAR1"
+
+
+def test_a_download_delay_of_no_end_is_refused(tmp_path: Path) -> None:
+    # before: -s DOWNLOAD_DELAY=inf passed (at least 0) and the crawl waited forever, SIGTERM and
+    # Ctrl-C ignored (a site file's limits.download_delay = inf alike: tests/crawler/test_sites.py)
+    from ..conftest import call_newsclean
+
+    for value in ("inf", "1e12", "86401"):
+        proc = call_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "-s", f"DOWNLOAD_DELAY={value}")
+        assert proc.returncode == 2 and proc.stderr == (f"newsclean: error: bad -s DOWNLOAD_DELAY='{value}': "
+                                                        "at most 86400 (a day) expected\n"), proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_option_of_one_value_given_twice_with_two_values(tmp_path: Path) -> None:
+    # before: argparse kept the last one without a word (`--out a ... --out b` crawled into b;
+    # `clean -o a.jsonl -o b.jsonl` wrote b alone)
+    from ..conftest import call_newsclean
+
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    for args, says in ((["crawl", "demo", "--out", a, "--out", b], f"--out given twice ({a} and {b})"),
+                       (["clean", a, "-o", f"{a}.jsonl", "--output", f"{b}.jsonl"], f"--output given twice ({a}.jsonl and {b}.jsonl)"),
+                       (["crawl", "--redis", "redis://:secret@h/0", "--redis", "redis://h/1", "demo"],
+                        "--redis given twice (redis://:***@h/0 and redis://h/1)"),
+                       (["stats", a, "--json", "--json"], None)):
+        proc = call_newsclean(*args)
+        if says is None:   # a flag twice, or one value given twice, means what it says
+            assert "given twice" not in proc.stderr, proc.stderr
+            continue
+        assert proc.returncode == 2 and proc.stderr.splitlines()[-1].endswith(f"error: {says}: give it once"), proc.stderr
+        assert "secret" not in proc.stderr
+    proc = call_newsclean("crawl", "demo", "--out", a, "--out", a, "--since", "0d")   # the same value: as once
+    assert proc.returncode == 2 and "given twice" not in proc.stderr and "--since" in proc.stderr, proc.stderr
+    assert sorted(tmp_path.iterdir()) == []
+
+
+_CONSOLE_SCRIPT = """
+import importlib.abc, os, signal, sys
+class CtrlC(importlib.abc.MetaPathFinder):   # Ctrl-C as this module loads
+    def find_spec(self, name, path, target=None):
+        if name == {module!r}:
+            os.kill(os.getpid(), signal.SIGINT)
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["/srv/newsclean/.venv/bin/newsclean", "--version"]
+from newsclean.crawler.commands.cli import run   # what pip's console script runs
+sys.exit(run())
+"""
+
+
+def test_ctrl_c_while_the_console_script_loads_the_package() -> None:
+    # before: Ctrl-C in the first second of `newsclean ...` (the package's own imports, then
+    # cli.py's argparse, before cli.py's guarded imports) was a KeyboardInterrupt traceback
+    import signal
+
+    for module in ("importlib.metadata", "newsclean.crawler", "argparse"):
+        proc = subprocess.run([sys.executable, "-c", _CONSOLE_SCRIPT.format(module=module)], capture_output=True,
+                              text=True, timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        assert (proc.returncode, proc.stderr, proc.stdout) == (130, "newsclean: interrupted\n", ""), (module, proc.stderr[-2000:])
+    # once loaded, Ctrl-C is the command's again (a crawl finishes its items, its manifest says so)
+    script = _CONSOLE_SCRIPT.format(module="-").replace("sys.exit(run())", (
+        "import newsclean.crawler.commands.cli as cli\n"
+        "cli.main = lambda: print(signal.getsignal(signal.SIGINT) is signal.default_int_handler) or 0\n"
+        "cli.run()"))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert (proc.returncode, proc.stdout) == (0, "True\n"), proc.stderr[-2000:]
+
+
+def test_an_output_path_under_a_file(tmp_path: Path) -> None:
+    # before: clean said "directory corpus.jsonl does not exist" of a file, export "cannot create
+    # its directory: File exists"
+    from ..conftest import call_newsclean
+
+    a_file = tmp_path / "corpus.jsonl"
+    a_file.write_text('{"html": "<p>x</p>", "url": "https://a.example/x"}\n')
+    for args, named in ((["clean", str(a_file), "-o", f"{a_file}/c.jsonl"], f"{a_file}/c.jsonl"),
+                        (["clean", str(a_file), "-o", str(tmp_path / "c.jsonl"), "--rejects", f"{a_file}/r.jsonl"],
+                         f"{a_file}/r.jsonl"),
+                        (["export", str(a_file), "--parquet", f"{a_file}/x/c.parquet"], f"{a_file}/x/c.parquet")):
+        proc = call_newsclean(*args)
+        assert proc.returncode == 2 and proc.stderr == f"newsclean: error: {named}: {a_file} is a file, not a directory\n", \
+            proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]
+
+
+def test_an_input_named_twice_or_inside_a_directory_named_is_read_once(tmp_path: Path) -> None:
+    # before: `stats OUT OUT/articles` counted every record twice, `export OUT OUT` wrote each into
+    # the Parquet file twice and `clean --text part OUT/articles` each page twice, without a word
+    import pyarrow.parquet as pq
+
+    from ..conftest import call_newsclean
+    from ..output.test_corpus_output import make_record
+
+    part = tmp_path / "OUT" / "articles" / "site=x" / "date=2026-12-01" / "part-r-00000.jsonl"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"".join(orjson.dumps(make_record(n)) + b"\n" for n in range(3)))
+    out = tmp_path / "OUT"
+    for inputs in ([out, out / "articles"], [out, f"{tmp_path}/./OUT"], [part, part]):
+        proc = call_newsclean("stats", *map(str, inputs), "--json")
+        assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 3, (inputs, proc.stdout[:500])
+    proc = call_newsclean("export", str(out), str(part), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.returncode == 0 and pq.read_table(tmp_path / "c.parquet").num_rows == 3, proc.stderr
+    proc = call_newsclean("clean", "--text", str(part), str(out / "articles"), "-o", str(tmp_path / "c.jsonl"))
+    assert proc.returncode == 0 and len((tmp_path / "c.jsonl").read_bytes().splitlines()) == 3, proc.stderr
+
+
+def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
+    # before: a NotADirectoryError traceback from removing the temporary file it never made
+    from ..conftest import call_newsclean
+    from .test_cli_errors import _manifest
+
+    a_file = tmp_path / "merged"
+    a_file.write_text("x\n")
+    first, second = _manifest(tmp_path / "a.json", "r1", "c1"), _manifest(tmp_path / "b.json", "r2", "c1")
+    proc = call_newsclean("merge-manifests", str(first), str(second), "-o", f"{a_file}/m.json")
+    assert proc.returncode == 1 and proc.stderr == f"newsclean: failed: cannot write {a_file}/m.json: File exists\n", \
+        proc.stderr
+    assert a_file.read_text() == "x\n"
