@@ -370,8 +370,8 @@ def clean_command(args: argparse.Namespace) -> int:
     files = list(_files(args.input, tally))
     out_name, rejects_name = _outputs(args, files)
     open_stdin(args.input, "JSONL lines" + (" with a text field" if args.text else " with an html field"))
-    # SIGTERM ends the run like Ctrl-C: workers stopped, temporary files removed, exit 130.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop = _StopSignals()
+    stop.install()
     t0 = time.monotonic()
     out = AtomicFile(out_name)
     try:
@@ -386,6 +386,7 @@ def clean_command(args: argparse.Namespace) -> int:
     rejected_by: dict[str, int] = {}
 
     def emit(doc: Doc, site: str, cleaned: Cleaned) -> None:
+        stop.check()
         result = language_gate(cleaned.result, languages)
         fetched_at = doc.fetched_at or datetime.now(timezone.utc)
         url = doc.url or result.url
@@ -433,6 +434,7 @@ def clean_command(args: argparse.Namespace) -> int:
             if index is not None:
                 index.close()
             progress.close()
+        stop.check()
         # No record: the output keeps what it had (an existing corpus is never replaced by an
         # empty one); the rejects are still written when there are some: they say why.
         if tally.written:
@@ -469,6 +471,31 @@ def clean_command(args: argparse.Namespace) -> int:
         print(f"newsclean: {tally.skipped} input(s) skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
         return EXIT_DEGRADED
     return EXIT_OK
+
+
+class _StopSignals:
+    """SIGTERM and Ctrl-C end the run: workers stopped, temporary files removed, exit 130.
+
+    The handler raises KeyboardInterrupt where the signal lands; when that is a weakref callback
+    or a ``__del__`` (the worker pool's, the parser's), Python prints the exception and drops it
+    ("Exception ignored in ...") and the run went on to write everything, exit 0. So the handler
+    also notes the signal, and the run asks again before each page and before committing."""
+
+    def __init__(self) -> None:
+        self.received = False
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            if signal.getsignal(signum) is not signal.SIG_IGN:   # a parent that ignores it keeps that
+                signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.received = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.received:
+            raise KeyboardInterrupt
 
 
 def _clean_pages(files: list[tuple[Path, str]], tally: Tally, resolve: SiteResolver, emit: Any,

@@ -315,6 +315,37 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert b"1/1" in shown and b"pages=4" in shown and b"written=4" in shown, shown
 
 
+#: ``clean`` with a SIGTERM landing in a ``__del__`` before the pages are cleaned: Python prints
+#: the handler's KeyboardInterrupt there and drops it (as it does in the pool's weakref callbacks).
+SIGTERM_PYTHON_DROPS = """
+import os, signal, sys
+from newsclean.crawler.commands import clean, cli
+cleaned = clean._clean_pages
+def after_a_dropped_sigterm(*args, **kwargs):
+    class Dropper:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(200_000):   # the handler runs in this loop, inside __del__
+                pass
+    Dropper()
+    return cleaned(*args, **kwargs)
+clean._clean_pages = after_a_dropped_sigterm
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_sigterm_python_drops_in_a_finalizer_still_ends_the_run(tmp_path: Path) -> None:
+    # It happened under load in the test below: the run wrote every record and exited 0.
+    warc = good_warc(tmp_path / "g.warc.gz", n=3)
+    dest = tmp_path / "o.jsonl"
+    done = subprocess.run([sys.executable, "-c", SIGTERM_PYTHON_DROPS, "clean", str(warc), "-o", str(dest), "--workers", "1"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert "Exception ignored" in done.stderr and "KeyboardInterrupt" in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 130, done.stderr[-2000:]
+    assert "interrupted" in done.stderr
+    assert not dest.exists() and not (tmp_path / ".o.jsonl.tmp").exists()
+
+
 def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     warc = good_warc(tmp_path / "g.warc.gz", bodies=[article(i % 4) for i in range(400)])
     dest = tmp_path / "o.jsonl"
