@@ -13,6 +13,10 @@ from typing import Any
 #: Stats prefix of the checks' outcomes (``<prefix>/<check>``): written by the monitors, read here.
 HEALTH_STATS = "newsclean/health"
 
+#: Pages dropped uncleaned because the run switched cleaning off (``NEWSCLEAN_CLEAN_ENABLED=False``,
+#: :class:`~newsclean.crawler.workers.pool.NoCleaner`): a fetch-only run, healthy with no article.
+UNCLEANED_STAT = "newsclean/clean/skipped"
+
 #: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.
 EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
 
@@ -61,4 +65,6 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
         if finish != "finished":
             return "degraded", f"run ended early: {finish}", checks
     written = stats.get("newsclean/output/records_written", stats.get("newsclean/clean/articles", 0))
-    return "ok", f"{written} articles written", checks
+    uncleaned = stats.get(UNCLEANED_STAT, 0)
+    return "ok", f"{written} articles written" + (f", {uncleaned} pages fetched only (cleaning off)"
+                                                  if uncleaned else ""), checks

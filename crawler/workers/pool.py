@@ -55,6 +55,7 @@ from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
 from newsclean.cleaners.encoding import decode
+from newsclean.crawler.components.health import UNCLEANED_STAT
 from newsclean.crawler.workers.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 from newsclean.crawler.workers.heap import trim
 from newsclean.crawler.workers.procfs import cpu_seconds, usable_cpus
@@ -845,7 +846,7 @@ class NoCleaner:
     """``NEWSCLEAN_CLEAN_ENABLED=False``: drop every page uncleaned (counted as
     ``newsclean/clean/skipped``). For measuring the crawl's own speed (fetch only)."""
 
-    STAT = "newsclean/clean/skipped"
+    STAT = UNCLEANED_STAT
 
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats

@@ -61,6 +61,10 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process"):
         assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB", out), label
     assert "crawl CPU a page / clean_html CPU a page = " in out
+    # The fetch-only crawl writes no article by design: a healthy run (it read "rc 1" and
+    # "newsclean: degraded: no article written although N article pages were scheduled").
+    fetch = next(line for line in out.splitlines() if line.startswith("(a) fetch only"))
+    assert fetch.endswith("rc 0") and "degraded" not in out, out
 
 
 # -- the peers (--peers): other systems on the same URLs, scored against the pages' truth -----------
