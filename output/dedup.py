@@ -335,6 +335,13 @@ class Entries(ABC):
     def with_hash(self, content_hash: str) -> list[Entry]:
         """Entries with this content hash, in indexing order."""
 
+    def first_with_hash(self, content_hash: str, record_id: str, run_id: str | None) -> Entry | None:
+        """The earliest entry with this content hash that can be ``record_id``'s original: not
+        ``record_id`` itself, and with ``run_id``, not another run's pending entry (see
+        :meth:`DedupIndex.find`)."""
+        return next((e for e in self.with_hash(content_hash)
+                     if e.id != record_id and (run_id is None or not e.pending or e.run_id == run_id)), None)
+
     @abstractmethod
     def has_version(self, record_id: str, content_hash: str) -> bool: ...
 
@@ -439,12 +446,16 @@ class SqliteEntries(Entries):
         if not self._unwritten:
             return None
         seq = None
+        buckets = []
         with Transaction(self.db):
             for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten:
                 seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
                                       " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
-                self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)",
-                                    [(b, k, seq) for b, k in keys])
+                buckets += [(b, k, seq) for b, k in keys]
+            # In the table's order: the batch's ~2,000 rows go to random places of a table larger
+            # than the page cache; in key order each page is read and dirtied once.
+            buckets.sort()
+            self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)", buckets)
         self._unwritten.clear()
         return seq
 
@@ -495,6 +506,20 @@ class SqliteEntries(Entries):
         return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
             f"SELECT {self._ROW} FROM entries WHERE content_hash = ? ORDER BY seq", (content_hash,))] + \
             self._unwritten_entries(lambda row: row[1] == content_hash)
+
+    def first_with_hash(self, content_hash: str, record_id: str, run_id: str | None) -> Entry | None:
+        # The first row only: a text served under many URLs has as many entries, and reading
+        # them all for each of its copies grew with the copies (a 12,000-URL bench crawl
+        # serves each page ~58 times).
+        pending = "" if run_id is None else " AND (pending = 0 OR run_id = ?)"
+        row = self.db.execute(f"SELECT {self._ROW} FROM entries WHERE content_hash = ? AND id != ?{pending}"
+                              " ORDER BY seq LIMIT 1", (content_hash, record_id, *(() if run_id is None else (run_id,)))
+                              ).fetchone()
+        if row is not None:
+            return Entry(*row[:4], bool(row[4]), row[5])
+        # unwritten entries come after every written one; all are pending, of their own run
+        return next(iter(self._unwritten_entries(
+            lambda row: row[1] == content_hash and row[0] != record_id and (run_id is None or row[4] == run_id))), None)
 
     def has_version(self, record_id: str, content_hash: str) -> bool:
         if any(row[0] == record_id and row[1] == content_hash for row in self._unwritten):
@@ -784,7 +809,7 @@ class DedupIndex:
         def candidate(e: Entry) -> bool:
             return e.id != record_id and (run_id is None or not e.pending or e.run_id == run_id)
 
-        exact = next((e for e in self.entries.with_hash(content_hash) if candidate(e)), None)
+        exact = self.entries.first_with_hash(content_hash, record_id, run_id)
         if exact is not None:
             return Match(exact.root, "exact", 1.0) if exact.root != record_id else None
         values = _values(sig.hashvalues)   # once, not per candidate (a LeanMinHash's are numpy's)

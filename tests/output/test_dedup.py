@@ -492,3 +492,32 @@ def test_buckets_follow_settle_and_are_rebuilt_for_another_threshold_or_an_older
     assert bucket_rows(older) == 2 * lsh_params(DEFAULT_THRESHOLD)[0]
     assert _add(older, "c" * 32, copies[1].text, run_id="r3") == "a" * 32
     older.close()
+
+
+def test_the_exact_lookup_takes_the_first_candidate_as_the_whole_list_did(tmp_path: Path) -> None:
+    # The exact-copy lookup reads one row (SQL), not every entry of the hash: a text served under
+    # many URLs had as many entries to read for each copy. Same answer as the earliest entry of
+    # the full list that is neither the record itself nor another run's pending entry.
+    from newsclean.output.dedup import Entries, SqliteEntries
+
+    entries = SqliteEntries(tmp_path / "dedup.sqlite3", batch=4)
+    entries.use_bands(*lsh_params(DEFAULT_THRESHOLD))
+    sig = bytes(NUM_PERM * 8)
+    rows = [("own", "run1"), ("other", "killed"), ("kept", "old"), ("mine", "run1"), ("late", "killed")]
+    for n, (rid, run) in enumerate(rows):
+        entries.insert(rid, "h", sig, rid, run, "")
+        if n == 3:
+            entries.flush()
+            entries.resolve("old", keep=[s for s, i, _ in entries.pending("old", None) if i == "kept"], forget=[])
+    entries.insert("new", "h", sig, "new", "run2", "")   # unwritten: the batch of 4 is not full
+    cases = [("own", "run1"), ("kept", "run1"), ("x", "run1"), ("x", "killed"), ("x", None), ("kept", "run2"),
+             ("own", None), ("x", "run2"), ("x", "nobody")]
+    for rid, run in cases:
+        want = Entries.first_with_hash(entries, "h", rid, run)   # the rule over the whole list
+        got = entries.first_with_hash("h", rid, run)
+        assert (got and got.id) == (want and want.id), (rid, run)
+    assert entries.first_with_hash("h", "x", "run1").id == "own"
+    assert entries.first_with_hash("h", "x", "nobody").id == "kept"     # other runs' pending ones skipped
+    assert entries.first_with_hash("h", "kept", "run2").id == "new"     # the unwritten entry, after the rest
+    assert entries.first_with_hash("nohash", "x", None) is None
+    entries.close()
