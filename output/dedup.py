@@ -310,6 +310,13 @@ class Entry:
     pending: bool
     minhash: bytes
 
+    def may_be_original_of(self, record_id: str, run_id: str | None) -> bool:
+        """Whether this entry can be ``record_id``'s original: not ``record_id`` itself, and with
+        ``run_id``, not another run's pending entry (its record may never be written: a killed
+        run, a worker on another machine still writing). ``SqliteEntries.first_with_hash`` asks
+        the same in SQL."""
+        return self.id != record_id and (run_id is None or not self.pending or self.run_id == run_id)
+
 
 class Entries(ABC):
     """Where the index entries and their LSH buckets live."""
@@ -336,11 +343,9 @@ class Entries(ABC):
         """Entries with this content hash, in indexing order."""
 
     def first_with_hash(self, content_hash: str, record_id: str, run_id: str | None) -> Entry | None:
-        """The earliest entry with this content hash that can be ``record_id``'s original: not
-        ``record_id`` itself, and with ``run_id``, not another run's pending entry (see
-        :meth:`DedupIndex.find`)."""
-        return next((e for e in self.with_hash(content_hash)
-                     if e.id != record_id and (run_id is None or not e.pending or e.run_id == run_id)), None)
+        """The earliest entry with this content hash that can be ``record_id``'s original
+        (:meth:`Entry.may_be_original_of`)."""
+        return next((e for e in self.with_hash(content_hash) if e.may_be_original_of(record_id, run_id)), None)
 
     @abstractmethod
     def has_version(self, record_id: str, content_hash: str) -> bool: ...
@@ -806,16 +811,13 @@ class DedupIndex:
         With ``run_id``, pending entries of other runs are not candidates: their records may
         never be written (a killed run, a worker on another machine still writing).
         """
-        def candidate(e: Entry) -> bool:
-            return e.id != record_id and (run_id is None or not e.pending or e.run_id == run_id)
-
         exact = self.entries.first_with_hash(content_hash, record_id, run_id)
         if exact is not None:
             return Match(exact.root, "exact", 1.0) if exact.root != record_id else None
         values = _values(sig.hashvalues)   # once, not per candidate (a LeanMinHash's are numpy's)
         for e in self.candidates(sig):
             # LSH buckets only suggest; the signature estimate decides.
-            if not candidate(e):
+            if not e.may_be_original_of(record_id, run_id):
                 continue
             similarity = _jaccard(values, e.minhash)
             if similarity >= self.threshold:
