@@ -199,6 +199,22 @@ def find_parts(root: Path | str, kind: str = "articles") -> list[Path]:
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
 
 
+class SeenFiles:
+    """The files of a command's inputs, each taken once however often it is reached (named twice,
+    or named and inside a directory named): by its resolved path."""
+
+    def __init__(self) -> None:
+        self._seen: set[Path] = set()
+
+    def first(self, path: Path) -> bool:
+        """Whether ``path`` is reached for the first time (it is noted as seen)."""
+        key = path.resolve()
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
 def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path], list[str]]:
     """``(article files, reject files, missing inputs)`` of command-line inputs.
 
@@ -212,14 +228,10 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
     articles: list[Path] = []
     rejects: list[Path] = []
     missing: list[str] = []
-    seen: set[Path] = set()
+    seen = SeenFiles()
 
     def add(kind: list[Path], found: Iterable[Path]) -> None:
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                kind.append(f)
+        kind.extend(f for f in found if seen.first(f))
 
     for name in inputs:
         path = Path(name)

@@ -54,7 +54,7 @@ from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_n
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
                               validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
-from newsclean.output.reader import STDIN, is_one_of, open_jsonl
+from newsclean.output.reader import STDIN, SeenFiles, is_one_of, open_jsonl
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -103,15 +103,7 @@ def _kind(path: Path) -> str | None:
 def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
     """The files of the inputs, each once however often it is reached (named twice, or named and
     inside a directory named: its pages were cleaned and written twice, the same ids twice)."""
-    seen: set[Path] = set()
-
-    def first(f: Path) -> bool:
-        key = f.resolve()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
+    first = SeenFiles().first
     for name in inputs:
         p = Path(name)
         if name == STDIN:
