@@ -58,6 +58,30 @@ def test_a_tag_of_too_many_attributes_is_too_large_before_it_is_parsed() -> None
     assert cpu < 1, cpu
 
 
+def test_a_tag_of_too_many_attributes_without_values_is_too_large_before_it_is_parsed() -> None:
+    # before: only a page of more '=' than the bound was looked at, and 100,000 attributes
+    # without values went into libxml2's quadratic check (22 s a parse, beyond the time bound)
+    crowded = "<div " + " ".join(f"a{i}" for i in range(100_000)) + ">ad</div>"
+    mixed = "<div " + " ".join(f"a{i}" if i % 2 else f'b{i}="x y"' for i in range(30_000)) + ">ad</div>"
+    for html, n in ((page(before=crowded), "100,000"), (page(before=mixed), "30,000")):
+        result, cpu = cleaned(html)
+        assert isinstance(result, Rejected) and result.reason == "too_large", result
+        assert f"{n} attributes" in result.detail
+        assert cpu < 1, cpu
+
+
+def test_crowded_tag_finds_a_tag_wherever_it_lies_and_only_a_tag() -> None:
+    from newsclean.cleaners.core import crowded_tag
+
+    names = " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES + 1))
+    for before in ("", "x" * 9_999, "<p>" * 3_333 + "y", "z" * 25_000):   # the tag on and off the windows
+        assert crowded_tag(before + f"<div {names}>") == MAX_TAG_ATTRIBUTES + 1, len(before)
+        assert crowded_tag(before + f"<div {names} a>") == MAX_TAG_ATTRIBUTES + 2
+        assert crowded_tag(before + f"<p>{names}</p>") == 0   # as many words of text: no tag
+        assert crowded_tag(before + f"<div {names}") == MAX_TAG_ATTRIBUTES + 1   # the page ends inside it
+    assert crowded_tag("<div " + " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES)) + ">") == 0
+
+
 def test_many_attributes_below_the_bound_and_a_long_inline_image_are_pages() -> None:
     tag = "<div " + " ".join(f'data-a{i}="v{i}"' for i in range(MAX_TAG_ATTRIBUTES - 10)) + ">ad</div>"
     image = '<img alt="a map" src="data:image/png;base64,' + base64.b64encode(bytes(300_000)).decode() + '">'
