@@ -314,7 +314,7 @@ async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, e
 
 def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[str, str | None]:
     """The records and rejects outputs, checked before anything is read or written."""
-    from newsclean.crawler.commands.cli import UsageError
+    from newsclean.crawler.commands.cli import UsageError, output_file_dir
 
     out, rejects = args.output, args.rejects
     if out == STDIO and rejects == STDIO:
@@ -324,10 +324,7 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
     for name in (out, rejects):
         if name is None or name == STDIO:
             continue
-        if not Path(name).parent.is_dir():   # a file there was "directory afile does not exist"
-            parent = Path(name).parent
-            raise UsageError(f"{name}: {parent} is a file, not a directory" if parent.exists()
-                             else f"{name}: directory {parent} does not exist")
+        output_file_dir(name, create=False)
         if Path(name).is_dir():
             raise UsageError(f"{name} is a directory: name an output file")
         if is_one_of(name, [path for path, _ in files]):

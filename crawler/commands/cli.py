@@ -237,6 +237,24 @@ def path_arg(value: str) -> str:
     return os.path.expanduser(value) if value.startswith("~") else value
 
 
+def output_file_dir(name: str, *, create: bool) -> None:
+    """The directory an output file ``name`` goes into, checked before anything is read: there
+    (made with its parents when ``create``), else one line naming the file in its way or the
+    missing directory. ``clean -o`` and ``export --parquet`` each said it in words of their own."""
+    parent = Path(name).parent
+    if parent.is_dir():
+        return
+    in_way = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
+    if in_way is not None:
+        raise UsageError(f"{name}: {in_way} is a file, not a directory")
+    if not create:
+        raise UsageError(f"{name}: directory {parent} does not exist")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot create its directory: {exc.strerror or exc}") from None
+
+
 def check_inputs_exist(names: Sequence[str]) -> None:
     """An input named on the command line that does not exist is a typo (exit 2, one line, before
     anything is read), not a skipped file: ``newsclean stats /nonexistent`` printed an empty table

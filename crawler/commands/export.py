@@ -14,7 +14,7 @@ from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of
 def export_command(args: argparse.Namespace) -> int:
     """Export the records of the inputs; 1 when anything was skipped (unless ``--allow-skips``)
     or when no record was read (the output is then left as it was)."""
-    from newsclean.crawler.commands.cli import UsageError, check_inputs_exist, open_stdin
+    from newsclean.crawler.commands.cli import UsageError, check_inputs_exist, open_stdin, output_file_dir
 
     target = args.parquet
     if target == STDIO and _is_terminal(sys.stdout):
@@ -32,12 +32,7 @@ def export_command(args: argparse.Namespace) -> int:
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
     if target != STDIO:
-        try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:   # a file in the way was "cannot create its directory: File exists"
-            in_way = next((p for p in Path(target).parents if p.exists() and not p.is_dir()), None)
-            raise UsageError(f"{target}: {in_way} is a file, not a directory" if in_way is not None
-                             else f"{target}: cannot create its directory: {exc.strerror}") from None
+        output_file_dir(target, create=True)
     open_stdin(args.input, "JSONL records")
     out = AtomicFile(target, spool=True)   # Parquet is valid only whole: stdout gets it at the end
     try:

@@ -215,7 +215,9 @@ def test_an_output_path_under_a_file(tmp_path: Path) -> None:
     for args, named in ((["clean", str(a_file), "-o", f"{a_file}/c.jsonl"], f"{a_file}/c.jsonl"),
                         (["clean", str(a_file), "-o", str(tmp_path / "c.jsonl"), "--rejects", f"{a_file}/r.jsonl"],
                          f"{a_file}/r.jsonl"),
-                        (["export", str(a_file), "--parquet", f"{a_file}/x/c.parquet"], f"{a_file}/x/c.parquet")):
+                        (["export", str(a_file), "--parquet", f"{a_file}/x/c.parquet"], f"{a_file}/x/c.parquet"),
+                        # a file deeper up: clean said "directory .../corpus.jsonl/x does not exist"
+                        (["clean", str(a_file), "-o", f"{a_file}/x/c.jsonl"], f"{a_file}/x/c.jsonl")):
         proc = call_newsclean(*args)
         assert proc.returncode == 2 and proc.stderr == f"newsclean: error: {named}: {a_file} is a file, not a directory\n", \
             proc.stderr
