@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -359,12 +360,12 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
     """All sites of the registry directories, by name. Raises on the first bad file."""
     sites: dict[str, Site] = {}
     for d in dirs if dirs is not None else sites_dirs():
+        named = f"{SITES_DIR_ENV} {d}" if dirs is None else str(d)
         if not d.is_dir():   # said as the variable that named it, not as a site file's field
-            named = f"{SITES_DIR_ENV} {d}" if dirs is None else str(d)
             raise SiteConfigError(named, None, "a file, not a directory" if d.exists() else "no such directory")
         claimed: dict[str, Site] = {}
-        _warn_other_files(d)
-        for path in sorted(d.rglob("*.toml")):   # the catalog keeps a folder per country
+        site_files = _site_files(d, named)
+        for path in site_files:   # the catalog keeps a folder per country
             site = load_site_file(path)
             if site.name in sites:
                 raise SiteConfigError(str(path), "name",
@@ -376,27 +377,59 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
 
 #: Files of a sites directory that are not site files and said nothing of: notes beside them.
 _NOT_SITE_FILES = re.compile(r"(?i)^readme|\.(md|rst|txt)$")
-#: The files already warned about (a process loads the registry more than once: not said twice).
+#: What was already warned about (a process loads the registry more than once: not said twice).
 _warned: set[Path] = set()
+#: Other files of a directory named one by one; past them one line counts the rest.
+_NAMED_OTHERS = 5
 
 
-def _warn_other_files(directory: Path) -> None:
-    """A warning for each file of ``directory`` that looks like a site file in another format
-    (``x.yaml``, ``x.json``, ``x.tml``, ``x.toml.bak``): only ``*.toml`` is read, and such a
-    file was ignored silently, its site then an 'unknown site'."""
-    for path in sorted(_visible_files(directory)):
-        if path.suffix == ".toml" or _NOT_SITE_FILES.search(path.name) or path in _warned:
-            continue
-        _warned.add(path)
+def _site_files(directory: Path, named: str) -> list[Path]:
+    """The site files (``*.toml``) below ``directory``, in order, read in one walk; a warning for
+    each other file that looks like a site file in another format (``x.yaml``, ``x.tml``,
+    ``x.toml.bak``: its site was then an 'unknown site' without a word), outside hidden folders
+    (a sites directory kept in git), the first few by name and then a count: a directory that is
+    no sites directory (``NEWSCLEAN_SITES_DIR=/proc``) wrote 44,000 lines. A ``*.toml`` that is
+    no file (a FIFO: the read waited forever; a device) is a :class:`SiteConfigError`."""
+    found: list[Path] = []
+    others: list[Path] = []
+    unreadable: list[str] = []
+    def cannot_read(exc: OSError) -> None:
+        unreadable.append(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}")
+
+    for root, _, files in os.walk(directory, onerror=cannot_read):
+        hidden = any(part.startswith(".") for part in Path(root).relative_to(directory).parts)
+        for name in files:
+            path = Path(root, name)
+            if name.endswith(".toml"):
+                found.append(path)
+            elif not (hidden or name.startswith(".") or _NOT_SITE_FILES.search(name)):
+                others.append(path)
+    for path in found:
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError as exc:   # a link to nowhere
+            raise SiteConfigError(str(path), "(file)", f"cannot read: {(exc.strerror or str(exc)).lower()}") from None
+        if not regular:
+            raise SiteConfigError(str(path), "(file)", "not a file (a FIFO, socket or device): site files are TOML files")
+    if directory not in _warned:
+        _warned.add(directory)
+        _say_others(sorted(others), named)
+        for problem in unreadable[:_NAMED_OTHERS]:
+            logger.warning("newsclean: warning: cannot read the folder %s; its site files are not loaded", problem)
+        if len(unreadable) > _NAMED_OTHERS:
+            logger.warning("newsclean: warning: %s: %s more folders that cannot be read", named,
+                           f"{len(unreadable) - _NAMED_OTHERS:,}")
+        if not found:
+            logger.warning("newsclean: warning: %s holds no site file (*.toml; docs/sites.md)", named)
+    return sorted(found)
+
+
+def _say_others(others: list[Path], named: str) -> None:
+    for path in others[:_NAMED_OTHERS]:
         logger.warning("newsclean: warning: %s ignored: site files are TOML, named *.toml (docs/sites.md)", path)
-
-
-def _visible_files(directory: Path) -> Iterator[Path]:
-    """The files below ``directory`` outside hidden folders: a sites directory kept in git has a
-    ``.git`` of hundreds of files that are no one's site files (each was warned about)."""
-    for root, folders, files in os.walk(directory):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        yield from (Path(root, f) for f in files if not f.startswith("."))
+    if len(others) > _NAMED_OTHERS:
+        logger.warning("newsclean: warning: %s: %s more files that are not site files ignored",
+                       named, f"{len(others) - _NAMED_OTHERS:,}")
 
 
 #: The settings key under which a ``newsclean`` command hands the registry it loaded on to its

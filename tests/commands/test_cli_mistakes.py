@@ -257,3 +257,33 @@ def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
     assert proc.returncode == 1 and proc.stderr == f"newsclean: failed: cannot write {a_file}/m.json: File exists\n", \
         proc.stderr
     assert a_file.read_text() == "x\n"
+
+
+def test_a_sites_dir_of_odd_entries(tmp_path: Path) -> None:
+    # before: a FIFO named *.toml was read forever (`newsclean sites` hung), a directory of
+    # thousands of other files (NEWSCLEAN_SITES_DIR=/proc) wrote a warning for each (44,000 lines)
+    from ..conftest import run_newsclean
+
+    odd = tmp_path / "odd"
+    (odd / "sub").mkdir(parents=True)
+    for i in range(40):
+        (odd / "sub" / f"f{i}.yaml").write_text("x\n")
+    proc = run_newsclean("sites", env={"NEWSCLEAN_SITES_DIR": str(odd)}, timeout=60)
+    warned = proc.stderr.splitlines()
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert len(warned) == 7, warned
+    assert warned[5] == f"newsclean: warning: NEWSCLEAN_SITES_DIR {odd}: 35 more files that are not site files ignored"
+    assert warned[6] == f"newsclean: warning: NEWSCLEAN_SITES_DIR {odd} holds no site file (*.toml; docs/sites.md)"
+    os.mkfifo(odd / "mysite.toml")
+    proc = run_newsclean("sites", env={"NEWSCLEAN_SITES_DIR": str(odd)}, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == (
+        f"newsclean: error: {odd / 'mysite.toml'}: field '(file)': not a file (a FIFO, socket or device): "
+        "site files are TOML files"), proc.stderr[-2000:]
+    (odd / "mysite.toml").unlink()
+    (odd / "mysite.toml").symlink_to(tmp_path / "nowhere.toml")
+    proc = run_newsclean("sites", env={"NEWSCLEAN_SITES_DIR": str(odd)}, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.splitlines()[-1] == (
+        f"newsclean: error: {odd / 'mysite.toml'}: field '(file)': cannot read: no such file or directory"), proc.stderr
+    if Path("/proc/self").is_dir():   # the mistake as it was made
+        proc = run_newsclean("sites", env={"NEWSCLEAN_SITES_DIR": "/proc"}, timeout=120)
+        assert proc.returncode == 0 and len(proc.stderr.splitlines()) <= 15, proc.stderr[-3000:]
