@@ -129,6 +129,7 @@ def check_overrides(overrides: dict[str, Any]) -> None:
         user_agent(_project_settings(overrides))   # NEWSCLEAN_CONTACT_URL (the environment's too)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    check_redis_url(overrides)
     check_settings(overrides)
 
 
@@ -715,12 +716,15 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     domains = _ccnews_domains(args, registry)
     overrides: dict[str, Any] = settings_overrides(args.set)
     check_output_setting(overrides, Path(args.out))
+    if args.redis:   # said as --redis, and in the environment's place before that is checked
+        from newsclean.crawler.state.redis_state import URL_ENV
+
+        os.environ[URL_ENV] = _redis_url(args.redis)   # not a setting: Scrapy would log it
     check_overrides(overrides)   # before the listing, which reads with them (run_crawl checks again)
     if args.redis:
-        from newsclean.crawler.state.redis_state import URL_ENV, connect
+        from newsclean.crawler.state.redis_state import connect
 
-        os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
-        connect(_redis_url(args.redis))                # RedisUnavailable -> one line, exit 1
+        connect(args.redis)                # RedisUnavailable -> one line, exit 1
         # Its own key space: a crawl's workers would take a CC-NEWS page left in flight for a
         # request of theirs and fetch it from the web.
         overrides.setdefault("NEWSCLEAN_REDIS_NAMESPACE", "newsclean-ccnews")
@@ -899,10 +903,32 @@ def _seconds(highest: float) -> Callable[[str], float]:
 
 
 def _redis_url(url: str) -> str:
-    """--redis URL: one of the schemes redis-py reads (else a usage error, not 'cannot use Redis')."""
-    if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
-        raise UsageError(f"--redis {url}: not a Redis URL (redis://, rediss:// or unix://)")
+    """--redis URL: one that redis-py reads (else a usage error, not 'cannot use Redis')."""
+    _parsed_redis_url(url, f"--redis {url}")
     return url
+
+
+def check_redis_url(overrides: dict[str, Any]) -> None:
+    """``NEWSCLEAN_REDIS_URL`` given with ``-s`` or in the environment is checked as ``--redis``
+    is: one redis-py cannot read is a usage error (exit 2), where it was 'failed: cannot use
+    Redis' (exit 1, the answer for a Redis that is down). ``--redis`` itself is checked first."""
+    from newsclean.crawler.state.redis_state import URL_ENV
+
+    given = overrides.get(URL_ENV)
+    url = given or os.environ.get(URL_ENV)
+    if isinstance(url, str) and url:
+        _parsed_redis_url(url, f"-s {URL_ENV}={url!r}" if given else f"the environment's {URL_ENV}={url!r}")
+
+
+def _parsed_redis_url(url: str, named: str) -> None:
+    if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
+        raise UsageError(f"{named}: not a Redis URL (redis://, rediss:// or unix://)")
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)
+    except ValueError as exc:   # a port out of range, a bad query option
+        raise UsageError(f"{named}: not a Redis URL: {exc}") from None
 
 
 class _Once(argparse._StoreAction):
