@@ -411,21 +411,23 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
 
 
 def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-              *, quiet: bool = False, registry: dict[str, Any] | None = None, checked: bool = False) -> tuple[int, Any]:
+              *, quiet: bool = False, registry: dict[str, Any] | None = None, checked: bool = False,
+              proxies: dict[str, str] | None = None) -> tuple[int, Any]:
     """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
 
     ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
     ``checked``: the caller holds :func:`crawl_checked` for ``out`` (and passes its registry).
+    ``proxies``: a proxy URL by host (the demo server's, see :func:`serving_demo`).
     Returns the exit code and the manifest.
     """
     if checked and registry is not None:
-        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry)
+        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry, proxies=proxies)
     with crawl_checked(out, overrides, registry) as loaded:
-        return _run_locked(jobs, out, overrides, quiet=quiet, registry=loaded)
+        return _run_locked(jobs, out, overrides, quiet=quiet, registry=loaded, proxies=proxies)
 
 
 def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-                *, quiet: bool, registry: dict[str, Any]) -> tuple[int, Any]:
+                *, quiet: bool, registry: dict[str, Any], proxies: dict[str, str] | None = None) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
@@ -436,8 +438,11 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from newsclean.crawler.sites import hand_on
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
+    from newsclean.crawler.components.middlewares import HOST_PROXIES_KEY
+
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
-                                  "NEWSCLEAN_WRITE_MANIFEST": False, **hand_on(registry)})
+                                  "NEWSCLEAN_WRITE_MANIFEST": False, **hand_on(registry),
+                                  HOST_PROXIES_KEY: dict(proxies or {})})
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     removed = cleanup_orphans(out)
@@ -515,9 +520,26 @@ def _summary(manifest: Any, out: Path, seconds: float) -> str:
 
 # -- commands --------------------------------------------------------------------------------
 
-def cmd_demo(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def serving_demo(port: int = 0) -> Iterator[tuple[str, dict[str, str]]]:
+    """The bundled demo site served on 127.0.0.1 (``port``; 0: a free one) for the time of a
+    crawl, by its fixed origin ``DEMO_ORIGIN`` through the server as a proxy for that host alone.
+    Yields the server's address and the crawl's proxies. The records' URLs and ids, and so the
+    article store's keys, do not depend on the port: a second demo crawl into the same output
+    finds its articles already written (``crawl demo`` wrote the 27 again under new ids)."""
+    from urllib.parse import urlsplit
+
     from newsclean.crawler.commands.demo import DemoServer
 
+    try:
+        demo = DemoServer(port=port, public_url=DEMO_ORIGIN)
+    except OSError as exc:   # the port is taken, or not ours to bind
+        raise UsageError(f"--port {port}: cannot serve the demo there: {exc.strerror or exc}") from None
+    with demo as server:
+        yield server.address, {str(urlsplit(DEMO_ORIGIN).hostname): server.address}
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     t0 = time.monotonic()
     # A local server needs no throttling: the demo runs at full speed unless told otherwise.
@@ -525,25 +547,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # --out and -s refused before the server starts (it said it was serving, then refused --out)
     with contextlib.ExitStack() as stack:
         registry = stack.enter_context(crawl_checked(out, overrides))
-        try:
-            demo = DemoServer(port=args.port, public_url=DEMO_ORIGIN)
-        except OSError as exc:   # the port is taken, or not ours to bind
-            raise UsageError(f"--port {args.port}: cannot serve the demo there: {exc.strerror or exc}") from None
-        # The demo site is crawled by its fixed name through the server as an HTTP proxy: its URLs,
-        # and so the records' ids and the article store's keys, do not depend on the port, and a
-        # second demo into the same --out finds its articles already written.
-        proxy_env = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy")}
-        os.environ["http_proxy"] = demo.address
-        os.environ.pop("no_proxy", None)
-        with demo as server:
-            if not args.quiet:
-                print(f"serving the demo site {server.base_url}/ at {server.address} and crawling it ...", flush=True)
-            try:
-                code, manifest = run_crawl([("demo", {"base_url": server.base_url + "/"})], out, overrides,
-                                           registry=registry, checked=True)
-            finally:
-                for key, value in proxy_env.items():
-                    os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+        address, proxies = stack.enter_context(serving_demo(args.port))
+        if not args.quiet:
+            print(f"serving the demo site {DEMO_ORIGIN}/ at {address} and crawling it ...", flush=True)
+        code, manifest = run_crawl([("demo", {"base_url": DEMO_ORIGIN + "/"})], out, overrides,
+                                   registry=registry, checked=True, proxies=proxies)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:   # as crawl says it (the README's exit codes: one line on stderr says why)
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
@@ -669,14 +677,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides["NEWSCLEAN_WARC_ENABLED"] = True
     if "demo" in names and len(jobs) == 1:   # a local server needs no throttling; real sites in the same run do
         overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
+    proxies: dict[str, str] = {}
     with contextlib.ExitStack() as serving:
         serving.enter_context(crawl_checked(out, overrides, registry))   # before a demo server starts
         if "demo" in names:   # the bundled sample site: served here, as `newsclean demo` does
-            from newsclean.crawler.commands.demo import DemoServer
-
-            server = serving.enter_context(DemoServer())
-            jobs[names.index("demo")][1]["base_url"] = server.base_url + "/"
-        code, manifest = run_crawl(jobs, out, overrides, registry=registry, checked=True)
+            _, proxies = serving.enter_context(serving_demo())
+            jobs[names.index("demo")][1]["base_url"] = DEMO_ORIGIN + "/"
+        code, manifest = run_crawl(jobs, out, overrides, registry=registry, checked=True, proxies=proxies)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)

@@ -164,6 +164,35 @@ class RefusedRequest(IgnoreRequest):
         self.kind = kind
 
 
+#: The settings key under which a ``newsclean`` command names a proxy for a host (the demo
+#: server for its fixed origin, ``newsclean demo`` and ``newsclean crawl demo``). Not a user setting.
+HOST_PROXIES_KEY = "newsclean_host_proxies"
+
+
+class HostProxyMiddleware:
+    """Send the requests for a host through the proxy named for it (``HOST_PROXIES_KEY``), and
+    only those: the demo site is crawled by its fixed name, ``demo-herald.invalid``, through the
+    demo server, so its records' URLs and ids do not carry the server's free port, while other
+    sites of the same run are fetched as they would be (an ``http_proxy`` for the process sent
+    every plain-http site to the demo server). Runs before the address guard, which trusts a
+    request's proxy."""
+
+    def __init__(self, proxies: dict[str, str]) -> None:
+        self.proxies = proxies
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostProxyMiddleware:
+        proxies = crawler.settings.get(HOST_PROXIES_KEY) or {}
+        return cls({_host_key(host): url for host, url in dict(proxies).items()})
+
+    def process_request(self, request: Request) -> None:
+        if self.proxies and "proxy" not in request.meta:
+            proxy = self.proxies.get(_host_key(urlsplit(request.url).hostname or ""))
+            if proxy:
+                request.meta["proxy"] = proxy
+        return None
+
+
 class AddressGuardMiddleware:
     """Refuse requests that would turn the crawler against its own network.
 

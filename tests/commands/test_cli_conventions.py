@@ -72,6 +72,12 @@ def test_the_demo_twice_into_one_out_does_not_double_the_corpus(tmp_path: Path) 
     for rec in again:
         validate_record(rec)
     assert {r["domain"] for r in again} == {"demo-herald.invalid"}
+    # `crawl demo` (a cron-like rerun) serves it by the same origin: before, its URLs carried the
+    # server's free port, and each run wrote the 27 articles again under new ids
+    for _ in range(2):
+        crawled = run_newsclean("crawl", "demo", "--out", str(out), "-q")
+        assert crawled.returncode == 0 and "articles written: 0\n" in crawled.stdout, crawled.stdout + crawled.stderr[-2000:]
+    assert sorted(r["id"] for r in read_parts(out)) == sorted(r["id"] for r in records)
     # The README's listing names the part files as they are.
     listed = re.search(r"^OUT/articles/(\S+)\s+records", README, re.M).group(1)
     pattern = re.escape(listed).replace(re.escape("<site>"), "[a-z0-9_]+").replace(
