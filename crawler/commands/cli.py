@@ -658,8 +658,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 
-        os.environ[URL_ENV] = args.redis   # not a setting: Scrapy would log it
-        connect(_redis_url(args.redis))                # RedisUnavailable -> one line, exit 1
+        os.environ[URL_ENV] = _redis_url(args.redis)   # not a setting: Scrapy would log it
+        connect(args.redis)                # RedisUnavailable -> one line, exit 1
     kwargs = {"since": args.since, "max_articles": args.max_articles}
     jobs: list[tuple[Any, dict[str, Any]]] = [(n, dict(kwargs)) for n in names]
     if args.url:

@@ -289,26 +289,30 @@ def test_a_sites_dir_of_odd_entries(tmp_path: Path) -> None:
         assert proc.returncode == 0 and len(proc.stderr.splitlines()) <= 15, proc.stderr[-3000:]
 
 
-def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path, monkeypatch) -> None:
+def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) -> None:
     # before: `--redis garbage` was exit 2, the same URL in NEWSCLEAN_REDIS_URL (environment or
     # -s) 'failed: cannot use Redis' and exit 1, the answer for a Redis that is down; a port out
     # of range was exit 1 even with --redis
     from ..conftest import call_newsclean
 
     out = tmp_path / "o"
-    monkeypatch.delenv("NEWSCLEAN_REDIS_URL", raising=False)   # as it was, after the test (--redis sets it)
     cases = [({}, ["--redis", "garbage"], "--redis garbage: not a Redis URL (redis://, rediss:// or unix://)"),
              ({"NEWSCLEAN_REDIS_URL": "garbage"}, [],
               "the environment's NEWSCLEAN_REDIS_URL='garbage': not a Redis URL (redis://, rediss:// or unix://)"),
              ({}, ["-s", "NEWSCLEAN_REDIS_URL=redis://:secret@h:99999"],
               "-s NEWSCLEAN_REDIS_URL='redis://:***@h:99999': not a Redis URL: Port out of range 0-65535"),
              ({}, ["--redis", "redis://h:99999/0"], "--redis redis://h:99999/0: not a Redis URL: Port out of range 0-65535")]
-    for env, args, said in cases:
-        monkeypatch.delenv("NEWSCLEAN_REDIS_URL", raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        for command in (["crawl", "demo", "--out", str(out)],
-                        ["ccnews", "--from", "2024-01-01", "--out", str(out)]):
-            proc = call_newsclean(*command, *args)
-            assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {said}\n"), (command, args, proc.stderr)
+    original = os.environ.pop("NEWSCLEAN_REDIS_URL", None)   # --redis sets it in this process
+    try:
+        for env, args, said in cases:
+            os.environ.pop("NEWSCLEAN_REDIS_URL", None)
+            os.environ.update(env)
+            for command in (["crawl", "demo", "--out", str(out)],
+                            ["ccnews", "--from", "2024-01-01", "--out", str(out)]):
+                proc = call_newsclean(*command, *args)
+                assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {said}\n"), (command, args, proc.stderr)
+    finally:
+        os.environ.pop("NEWSCLEAN_REDIS_URL", None)
+        if original is not None:
+            os.environ["NEWSCLEAN_REDIS_URL"] = original
     assert not out.exists()
