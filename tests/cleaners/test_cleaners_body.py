@@ -4,6 +4,7 @@ take for boilerplate (pages written for this test)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -1268,3 +1269,23 @@ def test_a_box_of_its_own_kind_among_the_panes_stays_out() -> None:
     panes = _panes(["banner-item"] * 3) + f"<div class='banner-offer'><p>{offer}</p></div>"
     lines = _text(_panes_page(panes)).split("\n")
     assert lines[lines.index(MIDDLE[-1]) + 1:lines.index(ENDING[0])] == PANES
+
+
+def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
+    # The CMS stored the editor's no-break spaces as UTF-8 read as Latin-1: "Â" and the space.
+    # The lines' spaces are collapsed before their mojibake repair could see the pair, so
+    # "childrenÂ use it" ("childrenÂ" one word) and "1.Â Â Â Myth" came out.
+    html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "mojibake_nbsp.html").read_text("utf-8")
+    assert "\u00c2\u00a0" in html
+    text = _text(html)
+    assert "Â" not in text
+    lines = text.split("\n")
+    assert "1. Myth: the ferry stops running in a storm. It runs in all but the worst weather, and the " \
+           "skipper decides on the morning, not the harbour office." in lines
+    assert any(line.startswith("All the island's children use it to reach") for line in lines)
+    assert any(line.startswith("If you are using a bicycle, please wheel") for line in lines)
+    # "Â" before anything but a no-break space is left as it came (a letter, or "Â«" that the
+    # lines' repair mends with the rest of the line)
+    from newsclean.cleaners.core import _with_mojibake_mended
+    assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
+
