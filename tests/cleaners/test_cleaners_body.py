@@ -1289,3 +1289,34 @@ def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
     from newsclean.cleaners.core import _with_mojibake_mended
     assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
 
+
+def test_footnote_marks_in_running_text_are_not_body() -> None:
+    # A footnote reference linking to its note on the page, raised by <sup> or named a footnote,
+    # came out glued to the word before ("quarter of an hour.1", "first3") or as a word of its own
+    # inside the sentence ("west[2] and"). A note's own number at the foot stays; an exponent
+    # (no link) and a link to a part of the page that is no note ("Part 2") stay.
+    html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "footnote_marks.html").read_text("utf-8")
+    result = clean_html(html, URL)
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    assert ("The printed tables give the height of each tide at the harbour mouth, but the pilots have long "
+            "known that the water inside the basin runs late by a quarter of an hour. Nobody wrote it down "
+            "until the survey of the old quay walls.") in lines
+    assert ("That survey measured a basin of 40,000 m2 and found the delay grew with the wind from the west "
+            "and shrank again when the sluice gates were open for the river.") in lines
+    assert any(line.endswith("trust more than the first for the evening boats.") for line in lines)
+    assert any(line.startswith("Part 2 of this series looks at the sluice gates") for line in lines)
+    assert result.removed.get("footnote_marks") == len("1") + len("[2]") + len("3")
+    # a note's own number opens its line, and a mark whose anchor the page lacks is no reference
+    from lxml import html as lxml_html
+    from newsclean.cleaners import dom
+    notes = lxml_html.fromstring(
+        "<div><p>Logbooks of the pilots, kept in the archive<sup><a href='#gone'>4</a></sup> since 1935.</p>"
+        "<ol><li id='fn-1'><a href='#ref-1'>1</a> Pilots' logbooks of the years 1921 to 1935.</li>"
+        "<li id='ref-1'><sup><a href='#fn-1'>[1]</a></sup> Survey of the quay walls.</li></ol></div>")
+    assert dom.prune_footnote_marks(notes) == 0
+    # the space after a mark stays between the words it parted
+    para = lxml_html.fromstring("<div><p>The logbooks<sup><a href='#n5'>5</a></sup> <b>show</b> the delay.</p>"
+                                "<p id='n5'>Town archive.</p></div>")
+    assert dom.prune_footnote_marks(para) == 1
+    assert para.text_content().startswith("The logbooks show the delay.")
