@@ -6,18 +6,20 @@ article element or its body block: a headline linking to the next post's page, i
 a date, its text (a run of dated teasers of other posts under the article looks the same, and
 ends it too). The extractor reads that as more of the article. The mark is structural and the
 same in any language: a heading of the body, all of it a link to another page of the same site,
-with a date right after it in the tree (the next post's byline or dateline). The body is cut there,
+with a day right after it in the tree (the next post's byline or dateline: a ``<time>`` element or a
+whole printed day; a year alone is no dateline: "Released in 2024" opens an item of a roundup whose
+headings link to the site's reviews). The body is cut there,
 never before ``MIN_KEPT_CHARS`` of the article.
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree as etree
 
 from newsclean.cleaners import blocks
+from newsclean.cleaners.metadata.days import prints_a_day
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 #: The article's lines above the cut hold at least this many characters (a short intro above a
@@ -27,8 +29,6 @@ MIN_KEPT_CHARS = 400
 LINK_SHARE = 0.8
 #: Characters of text after the heading in the tree that may hold the next post's date.
 DATE_WINDOW = 120
-#: A year, or a day written in digits: language-independent marks of a dateline.
-_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)")
 
 
 def _links_away(heading: etree._Element, url: str) -> bool:
@@ -49,10 +49,13 @@ def _links_away(heading: etree._Element, url: str) -> bool:
 
 
 def _dated(heading: etree._Element) -> bool:
-    """A date within ``DATE_WINDOW`` characters of text right after the heading (its siblings')."""
+    """A day within ``DATE_WINDOW`` characters of text right after the heading (its siblings'):
+    a ``<time>`` element there, or a whole day printed."""
     text = ""
     for sib in heading.itersiblings():
         if isinstance(sib.tag, str):
+            if sib.tag == "time" or next(sib.iter("time"), None) is not None:
+                return True
             text += " " + " ".join("".join(sib.itertext()).split())
         elif sib.tail:
             text += sib.tail
@@ -60,7 +63,7 @@ def _dated(heading: etree._Element) -> bool:
             break
     if heading.tail:
         text = heading.tail + text
-    return _DATE.search(text[:DATE_WINDOW]) is not None
+    return prints_a_day(text[:DATE_WINDOW])
 
 
 def drop_next_post(tree: etree._Element, lines: list[str], url: str, *,

@@ -51,11 +51,16 @@ def test_a_dated_heading_linking_to_another_page_of_the_site_cuts_the_body() -> 
     assert _cut("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>") == 2
     assert _cut("<h3><a href='https://harbourledger.example/news/new-timetable'>The new timetable</a></h3>",
                 after="<time>02.03.2026</time>") == 2
+    assert _cut("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>",
+                after="<p class='meta'><time datetime='2026-03-02'>Yesterday</time></p>") == 2
 
 
 @pytest.mark.parametrize("heading, after, paras, url", [
     # no date after it: a listicle's item linking to the site's review of it
     ("<h2><a href='/reviews/harbour-kayak'>1. The harbour kayak</a></h2>", "<p>Light and stable.</p>", 3, URL),
+    # a year alone is no dateline: a roundup's item naming the year its product came out
+    ("<h2><a href='/reviews/harbour-kayak'>1. The harbour kayak</a></h2>", "<p>Launched in 2024, it is light.</p>", 3,
+     URL),
     # a link to the page itself, to an anchor on it, to another site
     ("<h2><a href='/news/ferry-pier-approved/'>Ferry changes</a></h2>", None, 3, URL),
     ("<h2><a href='#timetable'>The new timetable</a></h2>", None, 3, URL),
