@@ -655,6 +655,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     unknown = [n for n in names if n not in registry]
     if unknown:
         raise UsageError(_unknown_site(unknown[0], registry))
+    idle = [registry[n] for n in names if not any(registry[n].start_urls().values())]
+    if idle:   # it crawled nothing and said 'ok' (its articles can still be fetched with --urls)
+        raise UsageError(f"site {idle[0].name} ({idle[0].source}) has nothing to start a crawl from: its [discovery] "
+                         "reads no robots.txt (robots = false) and lists no sitemaps, news_sitemaps, feeds or "
+                         "sections (docs/sites.md); --urls FILE fetches its articles by URL")
     if args.redis:
         from newsclean.crawler.state.redis_state import URL_ENV, connect
 

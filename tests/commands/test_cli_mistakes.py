@@ -316,3 +316,20 @@ def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) ->
         if original is not None:
             os.environ["NEWSCLEAN_REDIS_URL"] = original
     assert not out.exists()
+
+
+def test_a_site_with_nothing_to_start_from_is_refused(tmp_path: Path, monkeypatch) -> None:
+    # before: a site file of robots = false and no sitemaps, feeds or sections crawled nothing,
+    # every health check passed and the run said 'ok - 0 articles written', exit 0
+    from ..conftest import call_newsclean
+
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "mysite.toml").write_text(
+        'name = "mysite"\ntitle = "Mine"\nbase_url = "https://mine.example/"\n[discovery]\nrobots = false\n')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "sites"))
+    proc = call_newsclean("crawl", "mysite", "--out", str(tmp_path / "o"))
+    assert (proc.returncode, proc.stderr) == (2, (
+        f"newsclean: error: site mysite ({tmp_path / 'sites' / 'mysite.toml'}) has nothing to start a crawl from: "
+        "its [discovery] reads no robots.txt (robots = false) and lists no sitemaps, news_sitemaps, feeds or "
+        "sections (docs/sites.md); --urls FILE fetches its articles by URL\n")), proc.stderr
+    assert not (tmp_path / "o").exists()
