@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -74,10 +75,24 @@ def check_state(settings: Any) -> None:
 def _refuse(exc: BaseException, path: Path) -> NoReturn:
     """The state at ``path`` cannot be used: StateError, one line."""
     if isinstance(exc, sqlite3.DatabaseError):
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) \
+                and (why := _unwritable(path.parent)):
+            # a read-only state directory was "unable to open database file (not the database
+            # newsclean keeps there)", as if the file were someone else's
+            raise StateError(f"state {path.parent}: cannot write there: {why}") from None
         raise StateError(f"state {path}: {exc} (not the database newsclean keeps there)") from None
     if isinstance(exc, OSError):
         raise StateError(f"state {exc.filename or path}: {exc.strerror or exc}") from None
     raise StateError(f"state {exc}") from None   # DedupIndexError: it names the file
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why no file can be written in ``directory`` (its reason, lower case), or None."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return None
+    except OSError as exc:
+        return (exc.strerror or str(exc)).lower()
 
 
 #: Free bytes under which an I/O error of SQLite is taken for a full disk (SQLite says "disk I/O

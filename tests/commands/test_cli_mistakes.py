@@ -333,3 +333,27 @@ def test_a_site_with_nothing_to_start_from_is_refused(tmp_path: Path, monkeypatc
         "its [discovery] reads no robots.txt (robots = false) and lists no sitemaps, news_sitemaps, feeds or "
         "sections (docs/sites.md); --urls FILE fetches its articles by URL\n")), proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
+    # before: "state OUT/state/articles.sqlite3: unable to open database file (not the database
+    # newsclean keeps there)", as if the file were someone else's
+    import shlex
+    import shutil
+
+    import pytest
+
+    out = tmp_path / "o"
+    (out / "state").mkdir(parents=True)
+    crawl = shlex.join([*CLI, "crawl", "demo", "--out", str(out), "-q"])
+    state = shlex.quote(str(out / "state"))
+    script = f"mount --bind {state} {state} && mount -o remount,ro,bind {state} && exec {crawl}"
+    if not shutil.which("unshare"):
+        pytest.skip("no unshare")
+    proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    if "mount" in proc.stderr and proc.returncode != 2:
+        pytest.skip(f"no read-only mount here: {proc.stderr[-300:]}")
+    assert (proc.returncode, proc.stderr) == (
+        2, f"newsclean: error: state {out / 'state'}: cannot write there: read-only file system\n"), proc.stderr[-2000:]
+    assert sorted(p.name for p in out.iterdir()) == [".newsclean.lock", "state"]   # the lock: an flock, left
