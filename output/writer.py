@@ -338,10 +338,14 @@ STDIO = "-"
 class AtomicFile:
     """One output file that appears whole or not at all.
 
-    Written under a hidden temporary name beside ``path``; :meth:`commit` fsyncs it and renames
-    it over ``path``, :meth:`discard` removes it (``path`` keeps what it had). ``-`` is standard
-    output: streamed as written, or, with ``spool=True`` (formats that are only valid whole,
-    such as Parquet), kept in a temporary file and copied out by :meth:`commit`.
+    Written under a hidden temporary name beside ``path``, its own (the process id and a token):
+    :meth:`commit` fsyncs it and renames it over ``path``, :meth:`discard` removes it (``path``
+    keeps what it had). Two runs writing one ``path`` at once (an hourly export that outlasts
+    its hour) shared one temporary name: each truncated and wrote the other's file, and the one
+    renamed into place held both, a Parquet file that did not read. A killed run's temporary
+    file is removed by the next run writing ``path``. ``-`` is standard output: streamed as
+    written, or, with ``spool=True`` (formats that are only valid whole, such as Parquet), kept
+    in a temporary file and copied out by :meth:`commit`.
     """
 
     def __init__(self, path: Path | str, *, spool: bool = False) -> None:
@@ -352,9 +356,10 @@ class AtomicFile:
             self.fh = tempfile.TemporaryFile() if spool else sys.stdout.buffer   # type: ignore[assignment]
             return
         final = Path(path)
-        self.tmp = final.with_name(f".{final.name}.tmp")
+        _remove_killed_temps(final)
+        self.tmp = final.with_name(f".{final.name}.{os.getpid()}-{os.urandom(3).hex()}.tmp")
         try:
-            self.fh = open(self.tmp, "wb")
+            self.fh = open(self.tmp, "xb")
         except OSError as exc:
             raise _output_error(final, exc) from exc
 
@@ -406,6 +411,32 @@ class AtomicFile:
                 pass   # the data is being thrown away
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
+
+
+def _remove_killed_temps(final: Path) -> None:
+    """The temporary files of ``final`` whose writer is no longer running (killed: SIGKILL, a
+    power cut), removed; a running writer's are left to it."""
+    prefix = f".{final.name}."
+    try:
+        names = [p.name for p in final.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
+    except OSError:
+        return   # no directory yet (said when the file is opened)
+    for name in names:
+        pid, _, token = name[len(prefix):-len(".tmp")].partition("-")
+        if not (pid.isdigit() and len(token) == 6) or _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            (final.parent / name).unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # another user's process: running
+        return True
+    return True
 
 
 def write_json_atomic(path: Path | str, obj: Any) -> Path:

@@ -295,3 +295,33 @@ def test_before_commit_runs_before_each_part_becomes_visible(tmp_path: Path) -> 
         assert seen == [0, 1, 2] if not background else len(seen) == 3 and seen[0] == 0
         assert all(visible <= i for i, visible in enumerate(seen))   # never the part it precedes
         assert len(find_parts(root)) == 3
+
+
+def test_two_writers_of_one_file_at_once_each_write_a_whole_file(tmp_path: Path) -> None:
+    # before: both wrote .out.tmp: the second's open truncated the first's file, and the one
+    # renamed into place held pieces of both (an hourly export that outlasted its hour)
+    from newsclean.output.writer import AtomicFile
+
+    target = tmp_path / "out.bin"
+    first, second = AtomicFile(target), AtomicFile(target)
+    first.write(b"first " * 1000)
+    second.write(b"second " * 10)
+    first.commit()
+    assert target.read_bytes() == b"first " * 1000
+    second.write(b"more")
+    second.commit()
+    assert target.read_bytes() == b"second " * 10 + b"more"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next(tmp_path: Path) -> None:
+    from newsclean.output.writer import AtomicFile
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    killed = tmp_path / f".out.bin.{int(gone.stdout)}-0a1b2c.tmp"   # a process that is no more
+    running = tmp_path / f".out.bin.{os.getpid()}-0a1b2c.tmp"       # this one's, still being written
+    other = tmp_path / ".notes.txt.1-0a1b2c.tmp"                    # another file's
+    for path in (killed, running, other):
+        path.write_bytes(b"partial")
+    AtomicFile(tmp_path / "out.bin").commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.bin", running.name, other.name])
