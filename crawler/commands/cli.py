@@ -856,8 +856,13 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
     from newsclean.output import write_json_atomic
     from newsclean.output.reader import is_one_of
 
+    to_stdout = args.output == "-"
+    if not to_stdout:   # a directory or a file in the way was 'failed: cannot write', exit 1
+        if Path(args.output).is_dir():
+            raise UsageError(f"{args.output} is a directory: name the merged manifest's file")
+        output_file_dir(args.output, create=True)
     manifests = [_read_manifest(f) for f in args.manifests]
-    if any(is_one_of(args.output, [f]) for f in args.manifests):
+    if not to_stdout and any(is_one_of(args.output, [f]) for f in args.manifests):
         raise UsageError(f"{args.output} is also an input: write the merged manifest to another file")
     runs = [m["run_id"] for m in manifests]
     if len(set(runs)) < len(runs):
@@ -884,8 +889,15 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
         "files": sorted(f for m in manifests for f in m["files"]),
         "checks": [dict(c, worker=m["run_id"]) for m in manifests for c in m["checks"]],
     }
+    said = f"{len(manifests)} manifests merged -> {args.output}: {merged['status']}"
+    if to_stdout:   # as every other command's '-' (it wrote a file named '-')
+        import orjson
+
+        sys.stdout.write(orjson.dumps(merged, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
+        print(said, file=sys.stderr)
+        return EXIT_OK
     write_json_atomic(args.output, merged)
-    print(f"{len(manifests)} manifests merged -> {args.output}: {merged['status']}")
+    print(said)
     return EXIT_OK
 
 
@@ -1083,7 +1095,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     mm = sub.add_parser("merge-manifests", help="merge the manifests of several workers of one crawl")
     mm.add_argument("manifests", type=path_arg, nargs="+")
-    mm.add_argument("-o", "--output", type=path_arg, required=True)
+    mm.add_argument("-o", "--output", type=path_arg, required=True,
+                    help="the merged manifest's file (written whole, then renamed into place); - for standard output")
     mm.set_defaults(func=cmd_merge_manifests)
 
     st = sub.add_parser("stats", help="counts by site, language and month, lengths, duplicates, rejects, field coverage")

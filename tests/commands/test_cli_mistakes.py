@@ -357,3 +357,28 @@ def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
     assert (proc.returncode, proc.stderr) == (
         2, f"newsclean: error: state {out / 'state'}: cannot write there: read-only file system\n"), proc.stderr[-2000:]
     assert sorted(p.name for p in out.iterdir()) == [".newsclean.lock", "state"]   # the lock: an flock, left
+
+
+def test_merge_manifests_output_mistakes(tmp_path: Path) -> None:
+    # before: `-o -` wrote a file named '-' (every other command's '-' is standard output), and
+    # an -o that is a directory, or under a file, was 'failed: cannot write ...', exit 1
+    from ..conftest import call_newsclean
+
+    names = []
+    for worker in ("w1", "w2"):
+        manifest = {"run_id": worker, "crawl_id": "c1", "status": "ok", "exit_code": 0, "reason": "ok",
+                    "started_at": "2026-12-06T10:00:00Z", "finished_at": "2026-12-06T10:01:00Z", "sites": ["demo"],
+                    "counts": {"newsclean/output/records_written": 1}, "dropped": {}, "files": [], "checks": []}
+        names.append(str(tmp_path / f"{worker}.json"))
+        Path(names[-1]).write_bytes(orjson.dumps(manifest))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x\n")
+    for output, said in ((str(tmp_path), f"{tmp_path} is a directory: name the merged manifest's file"),
+                         (f"{a_file}/m.json", f"{a_file}/m.json: {a_file} is a file, not a directory")):
+        proc = call_newsclean("merge-manifests", *names, "-o", output)
+        assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {said}\n"), proc.stderr
+    proc = call_newsclean("merge-manifests", *names, "-o", "-")
+    assert proc.returncode == 0 and proc.stderr == "2 manifests merged -> -: ok\n", proc.stderr
+    assert orjson.loads(proc.stdout)["workers"] == ["w1", "w2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "w1.json", "w2.json"]
+    assert not Path("-").exists()
