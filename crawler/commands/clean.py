@@ -349,8 +349,8 @@ def clean_command(args: argparse.Namespace) -> int:
     threshold = DEFAULT_THRESHOLD if args.dedup_threshold is None else args.dedup_threshold
     try:
         languages = language_filter({"NEWSCLEAN_LANGUAGES": getattr(args, "languages", "")})
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    except ValueError as exc:   # said as the option it was given by
+        raise UsageError(str(exc).replace("NEWSCLEAN_LANGUAGES", "--languages", 1)) from None
     if not 0.0 < threshold < 1.0:
         raise UsageError("--dedup-threshold must be between 0 and 1")
     resolve = SiteResolver(registry, args.site)

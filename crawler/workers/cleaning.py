@@ -405,7 +405,10 @@ def language_filter(settings: Any) -> frozenset[str]:
     """``NEWSCLEAN_LANGUAGES`` (a list, or ``en,ur`` from ``-s``) as ISO 639-1 codes (else ValueError)."""
     raw = settings.get("NEWSCLEAN_LANGUAGES") or []
     codes = frozenset(str(c).strip().lower() for c in (raw.split(",") if isinstance(raw, str) else raw) if str(c).strip())
-    bad = sorted(c for c in codes if not (len(c) == 2 and c.isascii() and c.isalpha()))
+    from newsclean.crawler.iso_codes import LANGUAGES
+
+    # a code of two letters that is none ('xx', 'en-gb' cut short) rejected every page as 'language'
+    bad = sorted(c for c in codes if c not in LANGUAGES)
     if bad:
         raise ValueError(f"NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got {', '.join(map(repr, bad))}")
     return codes

@@ -382,3 +382,19 @@ def test_merge_manifests_output_mistakes(tmp_path: Path) -> None:
     assert orjson.loads(proc.stdout)["workers"] == ["w1", "w2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "w1.json", "w2.json"]
     assert not Path("-").exists()
+
+
+def test_a_language_code_that_is_none_is_refused(tmp_path: Path) -> None:
+    # before: 'xx' (two letters, no language) passed, and every page was a 'language' reject:
+    # clean exited 1 with nothing written, a crawl was 'degraded: no article written'
+    from ..conftest import call_newsclean
+
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"html": "<p>x</p>", "url": "https://a.example/x"}\n')
+    proc = call_newsclean("clean", str(jsonl), "-o", str(tmp_path / "c.jsonl"), "--languages", "en,xx")
+    assert (proc.returncode, proc.stderr) == (
+        2, "newsclean: error: --languages takes ISO 639-1 codes like en, ur; got 'xx'\n"), proc.stderr
+    proc = call_newsclean("crawl", "demo", "--out", str(tmp_path / "o"), "-s", "NEWSCLEAN_LANGUAGES=xx")
+    assert (proc.returncode, proc.stderr) == (
+        2, "newsclean: error: NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got 'xx'\n"), proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
