@@ -246,7 +246,8 @@ def test_an_input_named_twice_or_inside_a_directory_named_is_read_once(tmp_path:
 
 
 def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
-    # before: a NotADirectoryError traceback from removing the temporary file it never made
+    # before: a NotADirectoryError traceback from removing the temporary file it never made;
+    # then 'failed: cannot write .../m.json: File exists', exit 1 (ux13: the file in the way, exit 2)
     from ..conftest import call_newsclean
     from .test_cli_errors import _manifest
 
@@ -254,8 +255,8 @@ def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
     a_file.write_text("x\n")
     first, second = _manifest(tmp_path / "a.json", "r1", "c1"), _manifest(tmp_path / "b.json", "r2", "c1")
     proc = call_newsclean("merge-manifests", str(first), str(second), "-o", f"{a_file}/m.json")
-    assert proc.returncode == 1 and proc.stderr == f"newsclean: failed: cannot write {a_file}/m.json: File exists\n", \
-        proc.stderr
+    assert proc.returncode == 2 and proc.stderr == \
+        f"newsclean: error: {a_file}/m.json: {a_file} is a file, not a directory\n", proc.stderr
     assert a_file.read_text() == "x\n"
 
 
