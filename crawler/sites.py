@@ -244,6 +244,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
                                   f"{domain!r} is not a domain: the host name alone, e.g. x.example")
     # "www." is dropped: a domain covers its subdomains, www included.
     domains = tuple(dict.fromkeys(d.strip().lower().removeprefix("www.") for d in domains))
+    host = (urlsplit(base_url).hostname or "").lower()
+    if named and not any(host == d or host.endswith("." + d) for d in domains):
+        # every link of the site was off its domains: the crawl read its listings, wrote nothing
+        # and said 'ok'
+        raise SiteConfigError(source, "domains", f"none of {list(domains)} covers base_url's host {host!r} "
+                                                 "(the crawl stays inside the domains: it would write nothing)")
 
     disc = v.table(raw, "discovery", _DISCOVERY)
     discovery = Discovery(

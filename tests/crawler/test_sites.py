@@ -239,6 +239,8 @@ def test_a_second_claim_on_a_domain_names_the_file_and_the_other_site(tmp_path: 
         ('domains = ["example.com:8080"]', "domains[0]", "is not a domain"),
         ('domains = ["example.com/news"]', "domains[0]", "is not a domain"),
         ('domains = [""]', "domains[0]", "is not a domain"),
+        # none covering the base URL's host: the crawl read the site's feed and wrote nothing, 'ok'
+        ('domains = ["other.example"]', "domains", "none of ['other.example'] covers base_url's host 'www.example.com'"),
     ],
 )
 def test_bad_catalog_field_names_file_and_field(tmp_path: Path, line: str, field: str, problem: str) -> None:
