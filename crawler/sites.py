@@ -538,8 +538,12 @@ def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
 # -- validation helpers -------------------------------------------------------------------
 
 def _check_url(url: str, source: str, field_name: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:   # 'http://[::1': a ValueError traceback from --url or a site file
+        ok = False
+    if not ok:
         raise SiteConfigError(source, field_name, f"{url!r} is not an absolute http(s) URL")
     return url.strip()
 

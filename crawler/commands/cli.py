@@ -618,8 +618,12 @@ def read_url_list(path: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        parts = urlsplit(line)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(line)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:   # 'http://[::1': a traceback
+            ok = False
+        if not ok:
             raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}")
         urls.append(line)
     if not urls:

@@ -399,3 +399,24 @@ def test_a_language_code_that_is_none_is_refused(tmp_path: Path) -> None:
     assert (proc.returncode, proc.stderr) == (
         2, "newsclean: error: NEWSCLEAN_LANGUAGES takes ISO 639-1 codes like en, ur; got 'xx'\n"), proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_a_url_that_does_not_parse_is_one_line(tmp_path: Path, monkeypatch) -> None:
+    # before: an unclosed IPv6 bracket was a ValueError traceback ('Invalid IPv6 URL') from
+    # --url, from a line of --urls and from a site file's base_url
+    from ..conftest import call_newsclean
+
+    urls = tmp_path / "u.txt"
+    urls.write_text("https://a.example/x\nhttp://[::1/x\n")
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "mine.toml").write_text('name = "mine"\ntitle = "x"\nbase_url = "http://[::1/"\n')
+    out = str(tmp_path / "o")
+    for args, said in ((["crawl", "--url", "http://[::1", "--out", out], "--url: field 'url': 'http://[::1' is not an absolute http(s) URL"),
+                       (["crawl", "--urls", str(urls), "--out", out], f"--urls {urls}:2: not an http(s) URL: 'http://[::1/x'")):
+        proc = call_newsclean(*args)
+        assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {said}\n"), proc.stderr
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "sites"))
+    proc = call_newsclean("sites")
+    assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {tmp_path / 'sites' / 'mine.toml'}: field "
+                                                 "'base_url': 'http://[::1/' is not an absolute http(s) URL\n"), proc.stderr
+    assert not (tmp_path / "o").exists()
