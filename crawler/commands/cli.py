@@ -59,13 +59,20 @@ def _log_settings(args: argparse.Namespace) -> dict[str, Any]:
     return {"LOG_LEVEL": args.loglevel or (args.log_verbose if args.verbose else args.log_default)}
 
 
+#: Settings that name a path: a leading ``~`` is the home directory, as in ``--out``. The shell
+#: leaves it as it is in ``-s NEWSCLEAN_STATE_DIR=~/state`` (not an assignment of its own), and a
+#: crawl made a directory named ``~`` in the current one and kept its state there.
+PATH_SETTINGS = frozenset({"NEWSCLEAN_STATE_DIR", "LOG_FILE", "JOBDIR", "HTTPCACHE_DIR"})
+
+
 def settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"bad -s {pair!r}: use -s NAME=VALUE")
-        out[name.strip()] = value
+        name = name.strip()
+        out[name] = os.path.expanduser(value) if name in PATH_SETTINGS and value.startswith("~") else value
     return out
 
 

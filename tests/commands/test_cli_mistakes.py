@@ -420,3 +420,22 @@ def test_a_url_that_does_not_parse_is_one_line(tmp_path: Path, monkeypatch) -> N
     assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {tmp_path / 'sites' / 'mine.toml'}: field "
                                                  "'base_url': 'http://[::1/' is not an absolute http(s) URL\n"), proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_path_setting_given_with_a_tilde_is_the_home_directory(tmp_path: Path, monkeypatch) -> None:
+    # before: `-s NEWSCLEAN_STATE_DIR=~/state` (the shell does not expand it there) made a
+    # directory named '~' in the current one and kept the crawl's state in it
+    from ..conftest import call_newsclean
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "state").write_text("not a directory\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    out = str(tmp_path / "o")
+    proc = call_newsclean("crawl", "demo", "--out", out, "-s", "LOG_FILE=~/logs/crawl.log")
+    assert proc.returncode == 2 and f"LOG_FILE='{home}/logs/crawl.log'" in proc.stderr, proc.stderr
+    proc = call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_STATE_DIR=~/state")
+    assert (proc.returncode, proc.stderr) == (
+        2, f"newsclean: error: NEWSCLEAN_STATE_DIR {home / 'state'}: a file, not a directory\n"), proc.stderr[-2000:]
+    assert not (tmp_path / "~").exists()
