@@ -245,6 +245,11 @@ def path_arg(value: str) -> str:
     return os.path.expanduser(value) if value.startswith("~") else value
 
 
+def dangling(link: Path) -> str:
+    """What a link to nowhere is, said: an output there was 'File exists'."""
+    return f"{link} is a link to {os.readlink(link)}, which does not exist"
+
+
 def output_file_dir(name: str, *, create: bool) -> None:
     """The directory an output file ``name`` goes into, checked before anything is read: there
     (made with its parents when ``create``), else one line naming the file in its way or the
@@ -252,9 +257,11 @@ def output_file_dir(name: str, *, create: bool) -> None:
     parent = Path(name).parent
     if parent.is_dir():
         return
-    in_way = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
-    if in_way is not None:
-        raise UsageError(f"{name}: {in_way} is a file, not a directory")
+    for p in (parent, *parent.parents):
+        if p.is_symlink() and not p.exists():   # was "cannot create its directory: File exists"
+            raise UsageError(f"{name}: {dangling(p)}")
+        if p.exists() and not p.is_dir():
+            raise UsageError(f"{name}: {p} is a file, not a directory")
     if not create:
         raise UsageError(f"{name}: directory {parent} does not exist")
     try:
@@ -344,6 +351,8 @@ def lock_output(out: Path, named: str) -> Any:
     beside the user's own files."""
     from newsclean.crawler.state.lock import RunLock
 
+    if out.is_symlink() and not out.exists():   # was "cannot write there: File exists"
+        raise UsageError(f"{named} {dangling(out)}")
     foreign = foreign_entries(out) if out.is_dir() else []
     if foreign:
         shown = ", ".join(foreign[:4]) + (f" and {len(foreign) - 4} more" if len(foreign) > 4 else "")

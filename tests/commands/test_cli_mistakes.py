@@ -439,3 +439,21 @@ def test_a_path_setting_given_with_a_tilde_is_the_home_directory(tmp_path: Path,
     assert (proc.returncode, proc.stderr) == (
         2, f"newsclean: error: NEWSCLEAN_STATE_DIR {home / 'state'}: a file, not a directory\n"), proc.stderr[-2000:]
     assert not (tmp_path / "~").exists()
+
+
+def test_an_output_through_a_link_to_nowhere(tmp_path: Path) -> None:
+    # before: 'cannot write there: File exists' (--out), 'directory ... does not exist' (clean)
+    # and 'cannot create its directory: File exists' (export): a disk not mounted behind the link
+    from ..conftest import call_newsclean
+
+    link = tmp_path / "corpus"
+    link.symlink_to(tmp_path / "unmounted" / "corpus")
+    records = tmp_path / "r.jsonl"
+    records.write_text("{}\n")
+    said = f"{link} is a link to {tmp_path / 'unmounted' / 'corpus'}, which does not exist"
+    for args, named in ((["crawl", "demo", "--out", str(link)], f"--out {said}"),
+                        (["clean", str(records), "--text", "-o", f"{link}/c.jsonl"], f"{link}/c.jsonl: {said}"),
+                        (["export", str(records), "--parquet", f"{link}/x/c.parquet"], f"{link}/x/c.parquet: {said}")):
+        proc = call_newsclean(*args)
+        assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {named}\n"), proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "r.jsonl"]
