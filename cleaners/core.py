@@ -52,6 +52,7 @@ from newsclean.cleaners.extraction import readability_gate, repeat_passes, strea
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
+from newsclean.cleaners.trees import first_descendant
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
 from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
@@ -1129,7 +1130,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return text
     tree = parse(text)
     run.cut_deep = run.cut_deep or cut_at_depth()
-    if tree is None or tree.find(".//body") is None and not "".join(tree.itertext()).strip():
+    if tree is None or first_descendant(tree, "body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")
     nodes = dom.tree_size(tree)
     if nodes > opts.max_nodes:

@@ -51,6 +51,8 @@ from trafilatura.baseline import _BLOCK_ELEMS   # the module: trafilatura.baseli
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
+from newsclean.cleaners.trees import first_descendant
+
 _ORIGINAL = trafilatura.core._extract_and_compare
 _READABILITY = trafilatura.external.try_readability
 _PREPARE = trafilatura.core._prepare_tree
@@ -121,7 +123,7 @@ _COMPARED = threading.local()   # .last: (the raw tree, weakly; the length of th
 def page_text_bound(tree: etree._Element) -> int:
     """An upper bound on ``len(html2txt(tree))``: the text of the tree's body (or of the tree),
     whitespace collapsed, plus a space for the text and the tail of each block element."""
-    body = tree.find(".//body")
+    body = first_descendant(tree, "body")
     body = tree if body is None else body
     return int(_TEXT_LENGTH(body)) + 2 * sum(1 for _ in body.iter(_BLOCK_TAGS))
 

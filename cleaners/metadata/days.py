@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import lxml.etree as etree
 
 from newsclean.cleaners.month_names import AMBIGUOUS_MONTHS
+from newsclean.cleaners.trees import first_descendant
 from newsclean.cleaners.metadata.calendar_words import (
     _DAY_ORDINAL, _MONTH, _MONTH_AFTER_YEAR, _MONTH_FIRST, _MONTH_NUMBER, _month_key,
 )
@@ -197,34 +198,19 @@ def _shown_day(tree: etree._Element, lang: str | None) -> tuple[str | None, bool
     published on: under the headline's start (over it: a dateline, or the site header's "today")
     and with no label of an update before or after it. ``lang``: the page's :func:`html_lang`,
     which names the month of a word that is one month in one language and another in another."""
-    body = tree.find(".//body")
-    h1 = body.find(".//h1") if body is not None else None
+    body = first_descendant(tree, "body")
+    h1 = first_descendant(body, "h1") if body is not None else None
     if h1 is None:
         return None, False
-    before: list[str] = []
-    after: list[str] = []
-    out = before
-    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
-    for event, el in walker:
-        text = None
-        if event in ("comment", "pi"):
-            text = el.tail
-        elif event == "start":
-            if el is h1:
-                out, read = after, 0
-            if not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS:
-                walker.skip_subtree()   # a comment's text or a script's is not shown; its tail is
-            else:
-                text = el.text
-        elif el is not body:
-            text = el.tail
-        if text:
-            out.append(text)
-            if out is after:
-                read += len(text)
-                if read > 4 * SHOWN_DAY_AFTER:
-                    break
-    head = " ".join([*_short_pieces(reversed(before), SHOWN_DAY_BEFORE)[::-1], "|"])
+    if _under_unread(h1, body):
+        # a headline inside text no reader sees: the window is the page's last texts, none after it
+        before: Iterable[str] = reversed(list(_inner_texts(body)))
+        after: Iterable[str] = ()
+    else:
+        # read outward from the headline as far as the window goes: the page over it is mostly
+        # its header and navigation (walking it from the top cost ~0.4 ms a page)
+        before, after = _texts_before(h1, body), _texts_after(h1, body)
+    head = " ".join([*_short_pieces(before, SHOWN_DAY_BEFORE)[::-1], "|"])
     window = " ".join([head, *_short_pieces(after, SHOWN_DAY_AFTER)])
     m = _SHOWN_DAY.search(window)
     if not m:
@@ -233,6 +219,101 @@ def _shown_day(tree: etree._Element, lang: str | None) -> tuple[str | None, bool
     label = window[max(0, m.start() - _UPDATE_LABEL_CHARS):m.start()]
     published = not _UPDATE_LABEL.search(label) and not _labelled_after(window, m.end())
     return _day_of(m, (lang or "").split("-")[0].lower()), m.start() >= len(head) and published
+
+
+def _unread(el: etree._Element) -> bool:
+    """Whether no text inside ``el`` is read for a day (a comment, code, a caption); its tail is."""
+    return not isinstance(el.tag, str) or el.tag in _NOT_DATE_TEXT_TAGS
+
+
+def _under_unread(el: etree._Element, body: etree._Element) -> bool:
+    """Whether ``el`` lies inside an :func:`_unread` element of ``body``."""
+    for parent in el.iterancestors():
+        if parent is body:
+            return False
+        if _unread(parent):
+            return True
+    return False
+
+
+def _inner_texts(el: etree._Element) -> Iterator[str]:
+    """The texts inside ``el`` (not its tail) in the page's order, those of :func:`_unread`
+    elements left out (their tails read)."""
+    if _unread(el):
+        return
+    walker = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        text = None
+        if event in ("comment", "pi"):
+            text = node.tail
+        elif event == "start":
+            if _unread(node):
+                walker.skip_subtree()   # a comment's text or a script's is not shown; its tail is
+            else:
+                text = node.text
+        elif node is not el:
+            text = node.tail
+        if text:
+            yield text
+
+
+def _inner_texts_reversed(el: etree._Element) -> Iterator[str]:
+    """:func:`_inner_texts` of ``el`` last first, read from its end: a stack, not recursion (the
+    markup may nest thousands deep)."""
+    if _unread(el):
+        return
+    stack: list[Any] = [el]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        # pushed in the page's order, popped last first: the element's text comes out after its children
+        if item.text:
+            stack.append(item.text)
+        for child in item:
+            if not _unread(child):
+                stack.append(child)
+            if child.tail:
+                stack.append(child.tail)
+
+
+def _texts_before(h1: etree._Element, body: etree._Element) -> Iterator[str]:
+    """The texts of ``body`` before ``h1``'s start, nearest first, as far as the caller reads."""
+    node = h1
+    while node is not body:
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail
+            yield from _inner_texts_reversed(sibling)
+        node = node.getparent()
+        if node.text:
+            yield node.text
+
+
+def _texts_after(h1: etree._Element, body: etree._Element) -> Iterator[str]:
+    """The texts of ``body`` from ``h1``'s start on, until ``4 * SHOWN_DAY_AFTER`` characters
+    are read (the one that passes it included)."""
+    read = 0
+    for text in _texts_from(h1, body):
+        yield text
+        read += len(text)
+        if read > 4 * SHOWN_DAY_AFTER:
+            return
+
+
+def _texts_from(h1: etree._Element, body: etree._Element) -> Iterator[str]:
+    """The texts of ``body`` from ``h1``'s start to its end, in the page's order."""
+    yield from _inner_texts(h1)
+    node = h1
+    while node is not body:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            yield from _inner_texts(sibling)
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
 
 
 def _labelled_after(window: str, end: int) -> bool:
@@ -286,7 +367,7 @@ def first_printed_day(tree: etree._Element, lang: str | None = None) -> str | No
     The last fallback, for a page that declares no date and prints none by its headline: one
     with no <h1> (its headline in a <p>), or a long standfirst between the <h1> and "Posted on"
     (htmldate's search of the page's text finds these too, at ~30 ms a page, 2 s on one)."""
-    body = tree.find(".//body")
+    body = first_descendant(tree, "body")
     if body is None:
         return None
     lang = (lang or "").split("-")[0].lower()

@@ -17,6 +17,7 @@ from newsclean.cleaners.metadata.titles import (
     _strip_site, _title_key, _title_tag, _without_piped_tail,
 )
 from newsclean.cleaners.metadata.writers import PageWriters
+from newsclean.cleaners.trees import first_descendant
 
 
 def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
@@ -65,7 +66,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
         body = article.get("articleBody")
         md.article_body = body if isinstance(body, str) and body.strip() else None
 
-    h1 = tree.find(".//h1")
+    h1 = first_descendant(tree, "h1")
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
     md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]

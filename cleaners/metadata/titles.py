@@ -15,6 +15,7 @@ from newsclean.cleaners.metadata.common import (
     ARTICLE_TYPES, _INVISIBLE, _WORDS, _clean, _first, _ld_nodes, _ld_text, _meta, _types,
 )
 from newsclean.cleaners.metadata.house import _house_key
+from newsclean.cleaners.trees import first_descendant
 
 
 #: A spaced separator between a title's parts: "Headline | Site", "Headline - Site", "Headline :: Site".
@@ -236,7 +237,7 @@ def _shown_headings(tree: etree._Element, max_chars: int = SHOWN_HEADING_MAX_CHA
     built from its children's, only up to ``max_chars``. (Reading every part of every heading
     anew was quadratic: 40 unclosed <h1> nest, each holding the rest of the page.)"""
     out: set[str] = set()
-    body = tree.find(".//body")
+    body = first_descendant(tree, "body")
     keys: dict[str, str] = {}            # text -> key: a chain of wrappers shares one text
     inner: set[etree._Element] = set()   # headings read with the heading around them
     for h in (body.iter("h1", "h2") if body is not None else ()):

@@ -12,6 +12,7 @@ import lxml.etree as etree
 from newsclean.cleaners.metadata.byline_words import _BY_WORD
 from newsclean.cleaners.metadata.common import _WORDS, _flat, _ld_nodes, _line_text, _types
 from newsclean.cleaners.metadata.names import _byline_name, _names
+from newsclean.cleaners.trees import first_descendant
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...".
@@ -22,7 +23,7 @@ def _author_page_link(tree: etree._Element) -> list[str]:
     """The name on the page's first link to a writer's page (outside navigation and footers),
     where no byline markup or text names anyone: a card that links the writer without a class
     or label saying so."""
-    body = tree.find(".//body")
+    body = first_descendant(tree, "body")
     for a in body.iter("a") if body is not None else ():
         if _AUTHOR_HREF.search(a.get("href") or "") and not any(p.tag in ("nav", "footer") for p in a.iterancestors()):
             text = _author_link_name(a)

@@ -749,3 +749,89 @@ def test_the_words_account_regexes_require_are_declared_for_each_pattern() -> No
         assert not any(_requires(b, {word}) for b in _branches(pattern)), pattern
     for pattern, word in ((r"log\s?in", "log"), ("(?:ab|xab)c", "ab"), ("(?:sign)+", "sign"), ("войти", "")):
         assert all(_requires(b, {word} - {""}) for b in _branches(pattern)), pattern
+
+
+def _texts_by_walking_from_the_top(body: etree._Element, h1: etree._Element) -> tuple[list[str], list[str]]:
+    """The texts of ``body`` before ``h1`` and from it on, as the day reader once read them: one
+    walk from the top of the page (the reference the outward reads are held to)."""
+    unread = ("script", "style", "noscript", "template", "head", "figure", "figcaption")
+    before: list[str] = []
+    after: list[str] = []
+    out = before
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        text = None
+        if event in ("comment", "pi"):
+            text = el.tail
+        elif event == "start":
+            if el is h1:
+                out = after
+            if not isinstance(el.tag, str) or el.tag in unread:
+                walker.skip_subtree()
+            else:
+                text = el.text
+        elif el is not body:
+            text = el.tail
+        if text:
+            out.append(text)
+    return before, after
+
+
+HEADLINE_IN_MARKUP = (
+    "<html><body>lead<header>Site <b>name</b> tail<!-- a comment -->after comment<script>var x;</script>after script"
+    "<nav><ul><li>One</li><li>Two <i>deep <u>deeper</u></i> tail</li></ul></nav> nav tail</header>"
+    "<main>main text<div><figure><img src=a.jpg><figcaption>Photo: 1 May 2024</figcaption></figure>fig tail"
+    "<p>Posted <time>March 3, 2025</time></p><h1>The <em>headline</em> here</h1>h1 tail<p>By Jane Roe</p>"
+    "<?pi data?>pi tail</div>div tail<p>Updated on 4 March 2025</p></main>main tail<footer>Footer</footer>"
+    "</body></html>")
+
+
+def test_the_day_reader_reads_outward_from_the_headline_the_texts_a_walk_from_the_top_reads() -> None:
+    from newsclean.cleaners.metadata import days
+
+    tree = etree.fromstring(HEADLINE_IN_MARKUP, etree.HTMLParser())
+    body = tree.find("body")
+    h1 = body.find(".//h1")
+    before, after = _texts_by_walking_from_the_top(body, h1)
+    assert list(days._texts_before(h1, body)) == before[::-1]
+    assert list(days._texts_after(h1, body)) == after
+    assert "Photo: 1 May 2024" not in before and "var x;" not in before
+
+
+def test_the_day_reader_stops_reading_over_the_headline_at_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.cleaners.metadata import days
+
+    nav = "".join(f"<li><a href='/s/{i}'>Section {i}</a></li>" for i in range(3000))
+    page = f"<html><body><nav><ul>{nav}</ul></nav><p>May 3, 2024</p><h1>Budget settled</h1><p>By Jane Roe</p></body></html>"
+    read: list[str] = []
+    reverse = days._inner_texts_reversed
+
+    def counted(el: etree._Element):
+        for text in reverse(el):
+            read.append(text)
+            yield text
+
+    monkeypatch.setattr(days, "_inner_texts_reversed", counted)
+    tree = etree.fromstring(page, etree.HTMLParser())
+    assert days.shown_day_near_headline(tree) == "2024-05-03"
+    assert len(read) < 50   # the window's 100 characters, not the 3,000 sections over it
+
+
+def test_a_headline_inside_a_caption_leaves_the_day_reader_the_page_before_it() -> None:
+    from newsclean.cleaners.metadata import shown_day_near_headline
+
+    # a walk from the top never met the <h1> inside the figure: every text is "before" it, and
+    # the window is the page's last texts
+    page = (f"<html><body><p>May 3, 2024</p><p>{PARAGRAPH}</p><figure><h1>Caption headline</h1></figure>"
+            "<p>June 4, 2024</p></body></html>")
+    assert shown_day_near_headline(etree.fromstring(page, etree.HTMLParser())) == "2024-06-04"
+
+
+def test_first_descendant_is_the_first_match_find_gives() -> None:
+    from newsclean.cleaners.trees import first_descendant
+
+    tree = etree.fromstring(HEADLINE_IN_MARKUP, etree.HTMLParser())
+    for tag in ("body", "h1", "p", "li", "u", "table"):
+        assert first_descendant(tree, tag) is tree.find(f".//{tag}")
+    li = tree.find(".//li")
+    assert first_descendant(li, "li") is None   # under the element, not the element itself
