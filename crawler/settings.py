@@ -85,6 +85,7 @@ COOKIES_ENABLED = False
 # the default 100 only cost CPU (fetch-only crawl: 8.5 -> 7.1 ms of main-process CPU a page).
 CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
+STATS_CLASS = "newsclean.crawler.components.extensions.QuickStatsCollector"   # Scrapy's, without a wrapper on every read: ~0.2 ms a page
 
 ADDONS = {
     "newsclean.crawler.state.redis_state.RedisAddon": 0,   # NEWSCLEAN_REDIS_URL set -> scrapy-redis scheduler and dupefilter

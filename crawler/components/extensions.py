@@ -1,4 +1,5 @@
-"""Extensions: the run manifest written when a crawl ends; garbage collection kept short."""
+"""Extensions: the run manifest written when a crawl ends; garbage collection kept short; the
+crawl's stats collector."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import MemoryStatsCollector
 
 from newsclean.crawler.components import health
 from newsclean.output import RunManifest, config_hash, versions
@@ -22,6 +24,18 @@ logger = logging.getLogger(__name__)
 OUTPUT_ERROR = "newsclean/output/error"
 #: Stats that measure the process, not one site's work: the manifest takes their largest value.
 GAUGES = frozenset({"newsclean/pool/workers", "newsclean/reactor/max_stall_ms", "newsclean/reactor/gc_max_ms"})
+
+
+class QuickStatsCollector(MemoryStatsCollector):
+    """Scrapy's in-memory stats collector (``STATS_CLASS``) read and written without the wrapper
+    Scrapy 2.13+ puts around every attribute read: its ``__getattribute__`` formats a name, and
+    raises and catches an ``AttributeError`` for each attribute it does not wrap (the stats
+    dict, read inside every call, included), to warn callers that still pass ``spider=``.
+    5-6 µs a call instead of 0.3; a crawl makes ~39 calls a page (26 fetching alone): ~0.2 ms
+    of the main process's CPU a page. The same stats; a caller passing ``spider=`` still works,
+    unwarned."""
+
+    __getattribute__ = object.__getattribute__
 
 
 def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
