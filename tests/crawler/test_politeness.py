@@ -163,3 +163,42 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds("Fri, 04 Dec 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("Fri, 04 Dec 2026 11:00:00 GMT", now) == 0     # in the past
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None and retry_after_seconds("-5") is None
+
+
+def _reader(maxsize: int = 0):
+    """Scrapy's HTTP/1.1 body reader as the download handler makes it, and what it delivers."""
+    from scrapy import Request
+    from scrapy.core.downloader.handlers import http11
+    from scrapy.utils.test import get_crawler
+    from twisted.internet.defer import Deferred
+
+    finished: Deferred = Deferred()
+    delivered: list[dict] = []
+    finished.addCallbacks(delivered.append, lambda failure: None)
+    reader = http11._ResponseReader(finished, None, Request("http://127.0.0.1/"), maxsize, 0, True, get_crawler())
+    reader.transport = object()   # it only checks there is one
+    return reader, delivered
+
+
+def test_a_body_is_gathered_in_chunks_and_joined_once() -> None:
+    from newsclean.crawler.components.politeness import _BodyChunks, gather_bodies_in_chunks
+
+    assert gather_bodies_in_chunks() and gather_bodies_in_chunks()   # once is enough; again changes nothing
+    reader, delivered = _reader()
+    assert isinstance(reader._bodybuf, _BodyChunks)
+    chunks = [bytes([i]) * 65536 for i in range(5)] + [b"</html>"]
+    for chunk in chunks:
+        reader.dataReceived(chunk)
+    reader._finish_response()
+    assert delivered[0]["body"] == b"".join(chunks)
+    assert reader._bodybuf.getvalue() is delivered[0]["body"]   # asked again: the same bytes, not a new join
+
+
+def test_a_gathered_body_over_the_size_limit_is_dropped() -> None:
+    from newsclean.crawler.components.politeness import gather_bodies_in_chunks
+
+    gather_bodies_in_chunks()
+    reader, delivered = _reader(maxsize=1000)
+    reader.dataReceived(b"x" * 800)
+    reader.dataReceived(b"x" * 800)   # over DOWNLOAD_MAXSIZE: the buffer is emptied, the download cancelled
+    assert reader._bodybuf.getvalue() == b"" and delivered == []
