@@ -291,7 +291,9 @@ class OutputPipeline:
                 part = writer.target(partition)
                 self.store.stage(self._rel(part), record.get("id", ""), settled_hash, item.fetched)
             writer.write(record, partition)
-            self._committed(writer.drain_committed())
+            parts = writer.drain_committed()
+            if parts:   # most records commit nothing: the files' stat is not rewritten for each
+                self._committed(parts)
         except OutputError as exc:
             self._fail(exc)
             raise DropItem(f"not written: {exc}") from None
