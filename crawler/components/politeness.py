@@ -16,10 +16,6 @@
   whose cleaning is slower than its fetching held 10 MB of bodies on average and up to 22 MB
   in 45 responses (bench crawl, 3,000 URLs of fundus-dev, 32 requests at once), where a few
   pages waiting are all two workers need.
-- **A response's body is gathered as the chunks it arrives in** and joined once
-  (:func:`gather_bodies_in_chunks`): Scrapy's HTTP/1.1 reader writes each chunk into a
-  ``BytesIO``, whose growth copies the body so far again and again (a 320 KB page in ~5.5
-  chunks).
 - **A slot can be paused** until a time: :class:`RetryAfterMiddleware` pauses a site's slot for
   the ``Retry-After`` of a 429 or 503 answer (seconds or an HTTP date, at most
   ``NEWSCLEAN_RETRY_AFTER_MAX``), so the retry and every other request to that site wait,
@@ -84,7 +80,6 @@ class PoliteDownloader(Downloader):
         self.inflight_bytes = int(bound) if math.isfinite(bound) else 0
         self._estimate = float(GUESSED_BODY_BYTES)
         self._seen = (0, 0)   # (responses, bytes) the estimate has taken in
-        gather_bodies_in_chunks()
 
     def needs_backout(self) -> bool:
         return super().needs_backout() or self.bodies_over_bound()
@@ -140,59 +135,6 @@ class PoliteDownloader(Downloader):
                 slot.latercall = call_later(wait, self._latercall, slot)
             return   # an earlier latercall (a download delay) comes back here and waits on
         super()._process_queue(slot)
-
-
-class _BodyChunks:
-    """What Scrapy's HTTP/1.1 response reader asks of its body buffer (``write``, ``getvalue``,
-    ``truncate(0)``), keeping the chunks as they came and joining them once. A ``BytesIO``
-    grows by an eighth each time it is full, copying what it holds into a new block: in a bench
-    crawl of fundus-dev (3,000 URLs, fetch only, thread CPU of the reader) 0.45-0.50 ms a page
-    with a ``BytesIO`` against 0.25-0.30 gathered, the join included."""
-
-    __slots__ = ("_parts",)
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(data)
-        return len(data)
-
-    def getvalue(self) -> bytes:
-        if len(self._parts) > 1:
-            self._parts = [b"".join(self._parts)]   # asked again: not joined again
-        return self._parts[0] if self._parts else b""
-
-    def truncate(self, size: int = 0) -> int:
-        """Only to nothing, as the reader asks (a body over ``DOWNLOAD_MAXSIZE`` is dropped)."""
-        if size:
-            raise ValueError("a body is only truncated to nothing")
-        self._parts.clear()
-        return 0
-
-
-def gather_bodies_in_chunks() -> bool:
-    """Make Scrapy's HTTP/1.1 download handler gather each body in a :class:`_BodyChunks` (its
-    reader is looked up by name in its module when a response's body starts); True if it does.
-    A Scrapy whose reader keeps no ``BytesIO`` in ``_bodybuf`` is left as it is."""
-    from io import BytesIO
-
-    from scrapy.core.downloader.handlers import http11
-
-    reader = getattr(http11, "_ResponseReader", None)
-    if reader is None or getattr(reader, "gathers_chunks", False):
-        return reader is not None
-
-    class ChunkedResponseReader(reader):  # type: ignore[misc, valid-type]
-        gathers_chunks = True
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            if isinstance(getattr(self, "_bodybuf", None), BytesIO):
-                self._bodybuf = _BodyChunks()
-
-    http11._ResponseReader = ChunkedResponseReader
-    return True
 
 
 def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
