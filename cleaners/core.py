@@ -46,7 +46,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import blocks, dom, lines as line_rules, next_post
+from newsclean.cleaners import blocks, dom, lines as line_rules
 from newsclean.cleaners.lines import normalize_lines
 from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
 from newsclean.cleaners.learned import linescore
@@ -1208,9 +1208,6 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         body, n, asides = blocks.drop_outside_edges(tree, body, asides=True, opened=opened, placed=placed)
         run.count("outside_container", n)
         run.count("named_asides", asides)
-        # a next post an infinite-scroll theme renders inside the article's own block
-        body, n = next_post.drop_next_post(tree, body, url, opened=opened, placed=placed)
-        run.count("next_post", n)
     if lead and method == "trafilatura" and not _contains(body, lead):
         body.insert(0, lead)  # the standfirst the extractor skipped; the description is evidence
 

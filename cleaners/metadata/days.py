@@ -104,12 +104,6 @@ SHOWN_DAY_BEFORE, SHOWN_DAY_AFTER = 100, 400
 _NOT_DATE_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "figure", "figcaption"})
 
 
-def prints_a_day(text: str) -> bool:
-    """``text`` prints a whole day (a month by name or number, a day and a year, in any language
-    of ``_SHOWN_DAY``); a year alone is no day."""
-    return _SHOWN_DAY.search(text) is not None
-
-
 def _day_of(m: re.Match, lang: str = "") -> str | None:
     """The day a match of ``_SHOWN_DAY`` writes; None when it is no day or ambiguous (3/4/2025:
     March or April; "12 listopada 2024" on a page that declares neither Polish nor Croatian, its

@@ -1,7 +1,8 @@
-"""A next post rendered below the page's article (cleaners/next_post.py): infinite-scroll pages
-written for this test, the next post inside the article's own block (cut) and in a sibling
-<article> (the extractor takes the first), and the headings that stay: a listicle's items
-linking to the site's pages, a link to the page itself or another site, a heading too early."""
+"""A next post rendered below the page's article: infinite-scroll pages written for this test, the
+next post in a sibling <article> (the extractor takes the first) and inside the article's own block
+(kept: the cut at a dated heading linking to the site was dropped, docs/quality.md), and pages of
+our own where such a cut would take the article's text: roundups and timelines whose headings link
+to the site's pages with a day after each."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.core import parse
-from newsclean.cleaners.next_post import MIN_KEPT_CHARS, drop_next_post
 
 URL = "https://harbourledger.example/news/ferry-pier-approved"
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
@@ -20,7 +19,14 @@ ARTICLE = ["The harbour council voted on Tuesday evening", "Seven of the nine co
 NEXT_POST = ["Lighthouse keeper's cottage", "The cottage beside the old lighthouse", "Entry is free for residents"]
 
 
-@pytest.mark.parametrize("page", ["next_post_inside.html", "next_post_below.html"])
+@pytest.mark.parametrize("page", [
+    "next_post_below.html",
+    pytest.param("next_post_inside.html", marks=pytest.mark.xfail(strict=True, reason=(
+        "inside the article's own block the next post reads as more of the article; a cut at a "
+        "heading linking to the site with a day after it also cut roundups and timelines "
+        "(test_roundups_and_timelines_of_dated_linked_headings_stay_whole) and moved one dev-half "
+        "page of the bench sets: dropped, docs/quality.md"))),
+])
 def test_the_next_post_an_infinite_scroll_page_renders_below_is_not_body(page: str) -> None:
     result = clean_html((FIXTURES / page).read_bytes(), URL)
     assert isinstance(result, Article), result
@@ -28,52 +34,41 @@ def test_the_next_post_an_infinite_scroll_page_renders_below_is_not_body(page: s
     assert [next(i for i, line in enumerate(lines) if line.startswith(a)) for a in ARTICLE] == [0, 1, 2, 3]
     for snippet in NEXT_POST:
         assert snippet not in result.text
-    if page == "next_post_inside.html":   # inside the article's block: this step's cut
-        assert result.removed.get("next_post", 0) > 0
 
 
-PARA = ("The island ferry timetable changes next month, and the harbour office says the early crossing "
-        "will leave twenty minutes later on weekdays to match the new bus connections at the quay.")
+INTRO = ("The valley fills up on the first warm weekend of the year, and the organisers of every event "
+         "below say they expect more visitors than last spring, so arrive early and bring cash for the stalls.")
+EVENTS = [("Spring fair on the green", "Saturday 14 March 2026, 10am"),
+          ("Riverside book market", "Sunday 15 March 2026, 9am"),
+          ("Choir concert at St Anne's", "Sunday, March 15, 2026 at 7pm"),
+          ("Farmers' market", "<time datetime='2026-03-14'>Saturday</time>")]
 
 
-def _cut(heading: str, after: str = "<p class='byline'>By Tomas Reed · 2 March 2026</p>", paras: int = 3,
-         url: str = URL) -> int:
-    html = ("<html><body><article><h1>Ferry changes</h1>" + f"<p>{PARA}</p>" * paras
-            + f"<section>{heading}{after}<p>{PARA.replace('island', 'mainland')}</p></section></article></body></html>")
-    tree = parse(html)
-    lines = [PARA] * paras + [" ".join("".join(parse(heading).itertext()).split()), PARA.replace("island", "mainland")]
-    out, n = drop_next_post(tree, lines, url)
-    assert n == sum(map(len, lines)) - sum(map(len, out))
-    return len(lines) - len(out)
+def _page(title: str, items: str) -> str:
+    return (f"<html lang='en'><head><title>{title} | Valley Gazette</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/whats-on'>What's on</a></nav>"
+            f"<article><h1>{title}</h1><p>{INTRO}</p><p>{INTRO}</p>{items}"
+            "<p>Closing line of the article: have a good weekend.</p></article>"
+            "<footer>Valley Gazette</footer></body></html>")
 
 
-def test_a_dated_heading_linking_to_another_page_of_the_site_cuts_the_body() -> None:
-    assert _cut("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>") == 2
-    assert _cut("<h3><a href='https://harbourledger.example/news/new-timetable'>The new timetable</a></h3>",
-                after="<time>02.03.2026</time>") == 2
-    assert _cut("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>",
-                after="<p class='meta'><time datetime='2026-03-02'>Yesterday</time></p>") == 2
+def _item(i: int, heading: str, href: str, day: str) -> str:
+    return (f"{heading}<a href='{href}'>Item {i}: {EVENTS[i][0]}</a></{heading[1:]}<p class='when'>{day}</p>"
+            f"<p>Item {i} body: the stalls open at ten and close when the light goes; entry is free for "
+            "children under twelve and the car park by the river is the nearest one to the gate.</p>")
 
 
-@pytest.mark.parametrize("heading, after, paras, url", [
-    # no date after it: a listicle's item linking to the site's review of it
-    ("<h2><a href='/reviews/harbour-kayak'>1. The harbour kayak</a></h2>", "<p>Light and stable.</p>", 3, URL),
-    # a year alone is no dateline: a roundup's item naming the year its product came out
-    ("<h2><a href='/reviews/harbour-kayak'>1. The harbour kayak</a></h2>", "<p>Launched in 2024, it is light.</p>", 3,
-     URL),
-    # a link to the page itself, to an anchor on it, to another site
-    ("<h2><a href='/news/ferry-pier-approved/'>Ferry changes</a></h2>", None, 3, URL),
-    ("<h2><a href='#timetable'>The new timetable</a></h2>", None, 3, URL),
-    ("<h2><a href='https://ferries.example/timetable'>The new timetable</a></h2>", None, 3, URL),
-    # a heading only partly a link: the article's own subheading citing a page
-    ("<h2>Why the <a href='/news/timetable'>timetable</a> changed this spring</h2>", None, 3, URL),
-    # too early: under MIN_KEPT_CHARS of the article above it
-    ("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>", None, 1, URL),
-    # no address of the page, or a malformed one: no evidence
-    ("<h2><a href='/news/new-timetable'>The new timetable in full</a></h2>", None, 3, ""),
-    ("<h2><a href='http://[harbour/x'>The new timetable in full</a></h2>", None, 3, URL),
+@pytest.mark.parametrize("heading, href, days", [
+    # what's on: each event's heading links to its page, its day under it
+    ("<h2>", "/events/item-{i}", [day for _, day in EVENTS]),
+    # a roundup of the site's reviews, each dated
+    ("<h3>", "/reviews/kayak-{i}", ["Reviewed 2 March 2026"] * 4),
+    # a timeline of the story's earlier coverage
+    ("<h3>", "/news/pier-{i}", ["12 May 2024", "3 June 2025", "9 January 2026", "3 March 2026"]),
 ])
-def test_other_headings_stay(heading: str, after: str | None, paras: int, url: str) -> None:
-    assert len(PARA) * 3 >= MIN_KEPT_CHARS > len(PARA)
-    kwargs = {} if after is None else {"after": after}
-    assert _cut(heading, paras=paras, url=url, **kwargs) == 0
+def test_roundups_and_timelines_of_dated_linked_headings_stay_whole(heading: str, href: str, days: list[str]) -> None:
+    items = "".join(_item(i, heading, href.format(i=i), day) for i, day in enumerate(days))
+    result = clean_html(_page("What's on this weekend", items), "https://valleygazette.example/whats-on/weekend")
+    assert isinstance(result, Article), result
+    assert [i for i in range(4) if f"Item {i} body:" in result.text] == [0, 1, 2, 3]
+    assert "Closing line of the article" in result.text
