@@ -1320,3 +1320,27 @@ def test_footnote_marks_in_running_text_are_not_body() -> None:
                                 "<p id='n5'>Town archive.</p></div>")
     assert dom.prune_footnote_marks(para) == 1
     assert para.text_content().startswith("The logbooks show the delay.")
+
+
+def test_ref_named_numbers_linking_to_what_is_no_note_stay() -> None:
+    # A link named a "ref" (no <sup>) to a part of the page that is no note is a cross-reference:
+    # LaTeX's HTML ("ltx_ref": "Section 3", "Figure 2"), a chapter. Its number is the sentence's.
+    # Named so and linking to a note (one that links back, or opens with the mark's number), it is
+    # a footnote's mark.
+    from lxml import html as lxml_html
+    from newsclean.cleaners import dom
+    page = lxml_html.fromstring(
+        "<div><p>See Section <a class='ltx_ref' href='#S3'><span class='ltx_text ltx_ref_tag'>3</span></a> and "
+        "Figure <a class='ltx_ref' href='#F2'>2</a> for the proof.</p>"
+        "<p>Chapter <a class='ref' href='#ch-4'>4</a> repeats it with cubes.</p>"
+        "<section id='S3'><h2>3 Proof</h2><p>By induction.</p></section>"
+        "<figure id='F2'><figcaption>Figure 2: the squares</figcaption></figure><p id='ch-4'>Cubes.</p></div>")
+    before = page.text_content()
+    assert dom.prune_footnote_marks(page) == 0
+    assert page.text_content() == before
+    notes = lxml_html.fromstring(
+        "<div><p>The survey<a class='ref' href='#n1' id='r1'>1</a> and the logbooks<a class='ref' href='#n2'>[2]</a> "
+        "agree.</p><ol><li id='n1'><a href='#r1'>^</a> Survey of the quay walls.</li>"
+        "<li id='n2'>2. Pilots' logbooks.</li></ol></div>")
+    assert dom.prune_footnote_marks(notes) == len("1") + len("[2]")
+    assert notes.text_content().startswith("The survey and the logbooks agree.")
