@@ -189,15 +189,34 @@ def _compatible_utf8(text: str) -> bytes | None:
     return data if len(data.translate(None, _C0_BYTES)) == len(data) else None
 
 
+#: An XML declaration opening the page (after whitespace): lxml refuses one in a str, and the bytes
+#: are read as UTF-8 whatever it says.
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>")
+
+
 def parse(text: str) -> etree._Element | None:
     """Parse once with lxml; ``None`` when there is no document."""
+    return parse_utf8(parser_input(text))
+
+
+def parser_input(text: str) -> bytes:
+    """The UTF-8 that :func:`parse` reads for ``text``: what lxml refuses replaced, an opening
+    XML declaration dropped. ``clean_html`` keeps these bytes, not the page's str, for a second
+    parse: a str of a page holding one character beyond U+FFFF takes 4 bytes a character (8.9 MB
+    for fundus-dev's 2.2 MB pages), its UTF-8 1-2."""
     data = _compatible_utf8(text)
     if data is None:
         text = _xml_compatible(text)
-    if text.lstrip().startswith("<?xml"):
-        text, data = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1), None
+    declaration = _XML_DECLARATION.match(text)   # not text.lstrip(): a copy of the whole page
+    if declaration:
+        text, data = text[declaration.end():], None
+    return text.encode("utf-8") if data is None else data
+
+
+def parse_utf8(data: bytes) -> etree._Element | None:
+    """Parse :func:`parser_input`'s bytes; ``None`` when there is no document."""
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8") if data is None else data, parser=_PARSER)
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
     dom.adopt_stray_roots(root)
@@ -752,7 +771,7 @@ UNPRUNED_GAIN = 2.5
 UNPRUNED_MIN_CHARS = 400
 
 
-def _unpruned_fallback(text: str, body: list[str], dropped_prose: int = 0) -> list[str] | None:
+def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
     """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
     extraction is short, or much shorter than the unlinked text of a block the pruning dropped
     (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
@@ -760,7 +779,7 @@ def _unpruned_fallback(text: str, body: list[str], dropped_prose: int = 0) -> li
     got = sum(len(s) for s in body)
     if got >= UNPRUNED_CHECK_CHARS and dropped_prose <= UNPRUNED_DROPPED_RATIO * got:
         return None
-    tree = parse(text)
+    tree = parse_utf8(data)
     if tree is None:
         return None
     alt = normalize_lines(_extract(tree))
@@ -1076,8 +1095,11 @@ def _language(text: str, html_lang: str | None) -> str | None:
 
 def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules | None = None, *,
                templates: SiteTemplates | None = None, timeout: float = 10.0,
-               options: CleanOptions = DEFAULT_OPTIONS) -> CleanResult:
+               options: CleanOptions = DEFAULT_OPTIONS, content_type: str | None = None) -> CleanResult:
     """Extract the article of one page; never raises for a page.
+
+    ``html`` as bytes is decoded with ``content_type``'s charset (the ``Content-Type`` header),
+    else the page's own, else the one its bytes show (:func:`~newsclean.cleaners.encoding.decode`).
 
     Returns an :class:`Article` (text one paragraph a line, metadata, ``removed`` chars per step,
     ``method``, ``date_sources``) or a :class:`Rejected` with a reason from ``REJECT_REASONS``.
@@ -1092,10 +1114,10 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
     run = _Run(timeout)
     try:
         with _interrupt_at_deadline(run):
-            result = _clean(html, url_s, rules, templates, run, options)
+            result = _clean(html, url_s, rules, templates, run, options, content_type)
             if isinstance(result, Rejected) and result.reason in _STREAMED_RETRY:
                 # No body in the rendered markup: the page may stream it in script data instead.
-                page = streamed.with_streamed_body(decode(html))
+                page = streamed.with_streamed_body(decode(html, content_type))
                 if page is not None:
                     run.removed = {}   # the first pass's counts stay with its reject
                     again = _clean(page, url_s, rules, templates, run, options)
@@ -1120,15 +1142,21 @@ _STREAMED_RETRY = frozenset({"extract_failed", "too_short"})
 
 
 def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplates | None,
-           run: _Run, opts: CleanOptions) -> CleanResult:
+           run: _Run, opts: CleanOptions, content_type: str | None = None) -> CleanResult:
     if html is None or len(html) == 0:
         return Rejected(url, "empty", detail="no bytes")
     if len(html) > opts.max_bytes:
         return Rejected(url, "too_large", detail=f"{len(html)} > {opts.max_bytes} bytes")
-    text = _markup(html, url)
+    text = _markup(html, url, content_type)
     if isinstance(text, Rejected):
         return text
-    tree = parse(text)
+    # From here on the page is its UTF-8 (for the unpruned parse below), not its str: the str of a
+    # page with one character beyond U+FFFF is 4 bytes a character, and alive beside the tree it
+    # was most of a worker's peak (docs/performance.md, "Memory"). Given bytes (the crawl's
+    # workers), nothing else holds it.
+    data = parser_input(text)
+    del text
+    tree = parse_utf8(data)
     run.cut_deep = run.cut_deep or cut_at_depth()
     if tree is None or first_descendant(tree, "body") is None and not "".join(tree.itertext()).strip():
         return Rejected(url, "extract_failed", detail="no document body")
@@ -1187,7 +1215,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.check("extract")
     body = normalize_lines(extracted)
     if method in ("trafilatura", "baseline"):
-        unpruned = _unpruned_fallback(text, body, dropped_prose)
+        unpruned = _unpruned_fallback(data, body, dropped_prose)
         if unpruned is not None:
             body, method = unpruned, "trafilatura-unpruned"
             run.check("extract_unpruned")
@@ -1252,10 +1280,10 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     )
 
 
-def _markup(html: str | bytes, url: str) -> str | Rejected:
+def _markup(html: str | bytes, url: str, content_type: str | None = None) -> str | Rejected:
     """The page's text as it is parsed, or why there is none (``html`` has bytes)."""
-    text = decode(html)
-    if not text.strip():
+    text = decode(html, content_type)
+    if not text or text.isspace():   # not text.strip(): a copy of the whole page
         return Rejected(url, "empty", detail="only whitespace")
     if looks_binary(text):
         return Rejected(url, "not_html", detail="binary payload")

@@ -160,10 +160,27 @@ def signature_values(text: str) -> np.ndarray:
     if not digests:
         return np.full(NUM_PERM, max_hash, dtype=np.uint64)
     a, b = _permutations()
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
+    # SIGNATURE_ROWS shingles at a time: the minimum of the blocks' minima is the same, and a long
+    # article's arrays stay small (31,700 characters: 13 MB at once, a cleaning worker's peak)
+    values = _block_minima(hashes[:SIGNATURE_ROWS], a, b, prime, max_hash)
+    for start in range(SIGNATURE_ROWS, len(hashes), SIGNATURE_ROWS):
+        np.minimum(values, _block_minima(hashes[start:start + SIGNATURE_ROWS], a, b, prime, max_hash), out=values)
+    return values   # each value <= max_hash: datasketch's start value is never the minimum
+
+
+#: Shingles whose permuted hashes :func:`signature_values` holds at once (x NUM_PERM x 8 bytes, twice).
+SIGNATURE_ROWS = 1024
+
+
+def _block_minima(hashes: np.ndarray, a: np.ndarray, b: np.ndarray, prime: np.uint64, max_hash: np.uint64) -> np.ndarray:
+    """The minimum per permutation of ``hashes`` permuted."""
+    import numpy as np
+
     # (h * a + b) mod 2**64 (numpy wraps, as datasketch's), then mod the Mersenne prime p
     # without a division: x mod p = (x & p) + (x >> 61), less p once if still >= p (rare:
     # looked for first, then done where needed). In place: one array of shingles x NUM_PERM.
-    x = np.multiply.outer(np.frombuffer(digests, dtype="<u4").astype(np.uint64), a)
+    x = np.multiply.outer(hashes, a)
     x += b
     high = np.right_shift(x, np.uint64(_MERSENNE_BITS))
     x &= prime
@@ -172,7 +189,7 @@ def signature_values(text: str) -> np.ndarray:
     if over.any():
         np.subtract(x, prime, out=x, where=over)
     x &= max_hash
-    return x.min(axis=0)   # each value <= max_hash: datasketch's start value is never the minimum
+    return x.min(axis=0)
 
 
 def signature(text: str) -> LeanMinHash:

@@ -4,6 +4,7 @@ declared name the page prints nowhere."""
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -17,8 +18,49 @@ from newsclean.cleaners.metadata.names import _byline_name, _handle, _names
 from newsclean.cleaners.metadata.writers import PageWriters
 
 
-#: The body's text, its scripts' included, read in one call.
-_BODY_STRING = etree.XPath("string(//body)")
+#: The body's text is searched whole up to this many bytes of UTF-8, beyond it a window at a time:
+#: one str of a page's text takes 4 bytes a character when a character beyond U+FFFF is in it
+#: (8.1 MB for fundus-dev's 2.1 MB pages, beside the parsed tree: a worker's peak).
+BODY_WINDOW_BYTES = 256 * 1024
+
+
+def _printed_anywhere(tree: etree._Element, names: list[str]) -> bool:
+    """Whether the text of the page's (first) body, its scripts' included (XPath's
+    ``string(//body)``), holds one of ``names``, its words apart by any whitespace, in any case.
+    The text is read from libxml2 as UTF-8 and searched a window at a time where it is long."""
+    if not names:
+        return False
+    parts = [n.split() for n in names]
+    pattern = re.compile("|".join("(?:" + r"\s+".join(map(re.escape, p)) + ")" for p in parts), re.I)
+    body = next(tree.getroottree().iter("body"), None)
+    data = etree.tostring(body, method="text", encoding="UTF-8", with_tail=False) if body is not None else b""
+    if len(data) <= BODY_WINDOW_BYTES:
+        return pattern.search(data.decode("utf-8")) is not None
+    # Counted with each run of whitespace as one character, a match is as long as its name's
+    # words and one space between each two (re.I matches one character for one): a window
+    # that begins with the end of the text before it that holds one less misses no match.
+    keep = max(1, max(sum(map(len, p)) + len(p) - 1 for p in parts) - 1)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    carry = ""
+    for start in range(0, len(data), BODY_WINDOW_BYTES):
+        window = carry + decoder.decode(data[start:start + BODY_WINDOW_BYTES])
+        if pattern.search(window):
+            return True
+        carry = _last_units(window, keep)
+    return False
+
+
+def _last_units(text: str, units: int) -> str:
+    """The end of ``text`` holding its last ``units`` characters, a run of whitespace counted as
+    one; read from a short tail, reversed (a regex reads forward only), longer where it must."""
+    pattern = re.compile(rf"(?:\s+|\S){{0,{units}}}")
+    size = 4 * units + 16
+    while True:
+        tail = text[-size:]
+        n = pattern.match(tail[::-1]).end()   # type: ignore[union-attr]  # {0,n}: always matches
+        if n < len(tail) or len(tail) == len(text):
+            return tail[len(tail) - n:]
+        size *= 4
 
 
 def _script(name: str) -> str:
@@ -32,8 +74,7 @@ def _printed_over_unprinted(tree: etree._Element, declared: list[str]) -> list[s
     page prints none of the declared names and the byline names others in the same script: a CMS
     account or a template's default ("Tom Okafor" on a post printed "By Rosa Delacroix"). A declared name
     in another script may be the printed one transliterated: it stays."""
-    body = _BODY_STRING(tree)   # its scripts' text too: a name found only there is kept
-    if any(re.search(r"\s+".join(map(re.escape, n.split())), body, re.I) for n in declared):
+    if _printed_anywhere(tree, declared):   # its scripts' text too: a name found only there is kept
         return declared   # most pages: asked first, the byline is read on the few others only
     try:
         printed = _text_byline(tree)

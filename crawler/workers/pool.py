@@ -138,17 +138,21 @@ def clean_with_blocks(html: str | bytes, url: str, rules: Any, learned: frozense
                       timeout: float, content_type: str | None = None) -> tuple[Cleaned, frozenset[int] | None]:
     """Clean one page with a site's learned blocks (an article with its text's digest); also
     return the page's block hashes for the parent to count (None when the cleaner rejected
-    the page before pruning). Bytes are decoded here with ``content_type``'s charset (else
-    the page's own, else the detected one): in the worker, once.
+    the page before pruning). Bytes are decoded with ``content_type``'s charset (else the
+    page's own, else the detected one) in the worker, by ``clean_html``: it lets go of the
+    decoded page once it is parsed, which it cannot do with a str its caller holds.
 
     Shared by the inline cleaner and the workers so both give the same answer.
     """
     from newsclean.cleaners import clean_html   # not at module level: the crawl's main process never cleans
+    from newsclean.cleaners.core import DEFAULT_OPTIONS
 
+    if isinstance(html, bytes) and len(html) > DEFAULT_OPTIONS.max_bytes:
+        html = decode(html, content_type)   # clean_html bounds a str in characters, and the crawl always did
     templates = FixedTemplates(site, learned)
     result: CleanResult
     try:
-        result = clean_html(decode(html, content_type), url, rules, templates=templates, timeout=timeout)
+        result = clean_html(html, url, rules, templates=templates, timeout=timeout, content_type=content_type)
     except Exception as exc:  # noqa: BLE001 — one bad page must not stop a worker
         result = Rejected(url, "error", detail=f"{type(exc).__name__}: {exc}"[:300])
     return Cleaned(result, digest_of(result)), templates.last_blocks

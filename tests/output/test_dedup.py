@@ -47,6 +47,29 @@ def test_signature_is_datasketchs_minhash() -> None:
         assert TextDigest.of(text).minhash == np.asarray(fresh.hashvalues, dtype=np.uint64).tobytes()
 
 
+def test_a_long_texts_signature_is_datasketchs_minhash_in_small_arrays() -> None:
+    # A long article's shingles are permuted SIGNATURE_ROWS at a time (each a shingles x NUM_PERM
+    # array, twice): the values are the same, and the arrays of 5,000 shingles (10 MB at once,
+    # a cleaning worker's peak after its largest pages) stay near 2 MB.
+    import tracemalloc
+
+    from newsclean.output.dedup import SIGNATURE_ROWS, signature_values
+
+    words = [f"{w}{i % 97}" for i, w in enumerate((STORY + " " + OTHER).split() * 60)][:5000]
+    text = " ".join(words)
+    assert len(shingles(text)) > 4 * SIGNATURE_ROWS
+    fresh = MinHash(num_perm=NUM_PERM, seed=SEED)
+    fresh.update_batch([s.encode("utf-8") for s in shingles(text)])
+    tracemalloc.start()
+    try:
+        values = signature_values(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert np.array_equal(values, fresh.hashvalues)
+    assert peak < 4_000_000, peak
+
+
 #: Words of 1-3 UTF-8 bytes a character, decomposed accents (NFC joins them) and spacing of all kinds.
 NON_ASCII = ("Caf\u0065\u0301 owners\tsaid\u00a0on  Monday that the new bridge would open. R\u00e9sum\u00e9s "
              "\u00e0 la une: \u65b0\u805e \uff21\uff22 ok, \u0416\u0443\u0440\u043d\u0430\u043b \u2014 the end")
