@@ -343,7 +343,7 @@ def test_a_sigterm_python_drops_in_a_finalizer_still_ends_the_run(tmp_path: Path
     assert "Exception ignored" in done.stderr and "KeyboardInterrupt" in done.stderr, done.stderr[-2000:]
     assert done.returncode == 130, done.stderr[-2000:]
     assert "interrupted" in done.stderr
-    assert not dest.exists() and not (tmp_path / ".o.jsonl.tmp").exists()
+    assert not dest.exists() and not list(tmp_path.glob(".o.jsonl.*.tmp"))   # AtomicFile: .o.jsonl.<pid>-<token>.tmp
 
 
 def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
@@ -351,11 +351,20 @@ def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     dest = tmp_path / "o.jsonl"
     child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    tmp = tmp_path / ".o.jsonl.tmp"
+    # AtomicFile writes under .o.jsonl.<pid>-<token>.tmp (each writer its own name).
+    def written() -> bool:
+        for t in tmp_path.glob(".o.jsonl.*.tmp"):
+            try:
+                if t.stat().st_size:
+                    return True
+            except FileNotFoundError:   # committed between the listing and the look
+                pass
+        return False
+
     # Until it is writing, however long a loaded machine takes to get there: a signal that came
     # before the command had set up its handlers would test nothing (and failed under load).
     deadline = time.monotonic() + 600
-    while not (tmp.exists() and tmp.stat().st_size):
+    while not written():
         assert child.poll() is None, f"the command ended before it wrote anything: {child.communicate()[1][-2000:]}"
         assert time.monotonic() < deadline, "the command wrote nothing in 600 s"
         time.sleep(0.05)
@@ -363,4 +372,4 @@ def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
     assert "interrupted" in err
-    assert not tmp.exists() and not dest.exists()
+    assert not list(tmp_path.glob(".o.jsonl.*.tmp")) and not dest.exists()
