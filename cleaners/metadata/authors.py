@@ -16,6 +16,7 @@ from newsclean.cleaners.metadata.common import _first
 from newsclean.cleaners.metadata.house import _house_key, _house_keys, _house_with_address
 from newsclean.cleaners.metadata.names import _byline_name, _handle, _names
 from newsclean.cleaners.metadata.writers import PageWriters
+from newsclean.cleaners.trees import first_descendant
 
 
 #: The body's text is searched whole up to this many bytes of UTF-8, beyond it a window at a time:
@@ -32,7 +33,8 @@ def _printed_anywhere(tree: etree._Element, names: list[str]) -> bool:
         return False
     parts = [n.split() for n in names]
     pattern = re.compile("|".join("(?:" + r"\s+".join(map(re.escape, p)) + ")" for p in parts), re.I)
-    body = next(tree.getroottree().iter("body"), None)
+    root = tree.getroottree().getroot()
+    body = root if root.tag == "body" else first_descendant(root, "body")   # not iter(): it walks on to a second
     data = etree.tostring(body, method="text", encoding="UTF-8", with_tail=False) if body is not None else b""
     if len(data) <= BODY_WINDOW_BYTES:
         return pattern.search(data.decode("utf-8")) is not None
