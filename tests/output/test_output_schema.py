@@ -185,6 +185,34 @@ def test_normalize_text_breaks_lines_as_str_splitlines() -> None:
     assert normalize_text("") == normalize_text(" \n\t\n") == ""
 
 
+def _normalized_line_by_line(text: str) -> str:
+    """normalize_text as it was written before its shortcut for a text already normal."""
+    import re
+    import unicodedata
+
+    lines = unicodedata.normalize("NFC", text).splitlines()
+    return "\n".join(line for line in (re.sub(r"[^\S\n]+", " ", line).strip() for line in lines) if line)
+
+
+def test_a_text_already_normal_is_returned_as_it_is() -> None:
+    # A cleaned article's text is normal already; normalize_text built its lines again for each
+    # content hash (a worker's digest of every page): it now hands the same text back.
+    text = "Caf\u00e9 opens on Monday.\nThe second line, with \u4e2d\u6587 and \U0001f600."
+    assert normalize_text(text) is text
+    # and whatever normalizing changes is not taken for normal: each of these one change away
+    import random
+
+    rng = random.Random(7)
+    pieces = ["a", "b", " ", "  ", "\n", "\n\n", "\t", "\r", "\r\n", "\u00a0", "\u2028", "\x85", "\x1c", "\x0b",
+              "e\u0301", "\u00e9", "\u3000", "\u200b", ".", "\U0001f600"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    texts += ["a b\nc", "a \nb", "a\n b", " a", "a ", "\na", "a\n", "a\n\nb", "a  b", "a\tb", "a\u00a0b", "a\u2029b",
+              "e\u0301", "\u00e9"]
+    for text in texts:
+        assert normalize_text(text) == _normalized_line_by_line(text), repr(text)
+    assert sum(normalize_text(t) is t for t in texts) > 100   # the shortcut was taken, not only the long way
+
+
 def test_record_id_is_stable_and_distinct() -> None:
     assert record_id("https://example.test/a") == record_id("https://example.test/a")
     assert record_id("https://example.test/a") != record_id("https://example.test/b")
