@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import urljoin, urlsplit
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -511,12 +512,34 @@ def _is_note(note: etree._Element, mark: etree._Element, text: str) -> bool:
             and note.tag not in HEADINGS and not any(el.tag in HEADINGS for el in note.iterdescendants()))
 
 
-def prune_footnote_marks(tree: etree._Element) -> int:
+def _same_document(href: str, url: str | None) -> bool:
+    """Whether ``href`` (holding a ``#``) points into the page itself: a bare fragment, or an
+    address that resolves to the page's own (host, path, query) when the page's ``url`` is known
+    ("other.html#fn1" names another page's note even where this page has an ``fn1``)."""
+    if href.startswith("#"):
+        return True
+    if not url:
+        return False   # a path we cannot resolve: not taken for this page's
+    try:
+        return _document_key(urljoin(url, href)) == _document_key(url)
+    except ValueError:   # a malformed address ("http://[x") names no page of ours
+        return False
+
+
+def _document_key(url: str) -> tuple[str, str, str]:
+    """A URL's document, without its scheme and fragment: http and https, "/a/" and "/a" alike."""
+    parts = urlsplit(url)
+    return parts.netloc.lower(), parts.path.rstrip("/"), parts.query
+
+
+def prune_footnote_marks(tree: etree._Element, url: str | None = None) -> int:
     """Remove footnote references from running text: a mark ("3", "[12]") that links to an anchor
     on the page, raised by ``<sup>`` or named a footnote (or named a "ref" where what it links to
     is a note, ``_is_note``), after words of its block. trafilatura
     keeps it glued to the word before ("preference1") or as a word of its own that the article's
-    sentence does not hold; the notes themselves, at the foot, stay (their mark opens the line)."""
+    sentence does not hold; the notes themselves, at the foot, stay (their mark opens the line).
+    Only links into this document count: with the page's ``url``, an address resolving to it;
+    without, a bare ``#fragment``."""
     anchors: dict[str, etree._Element] | None = None
     victims = []
     # the links walked in C, their address read here: 0.23 ms a wcxb-dev page, an XPath's test
@@ -538,6 +561,8 @@ def prune_footnote_marks(tree: etree._Element) -> int:
                 for key in (el.get("id"), el.get("name") if el.tag == "a" else None):
                     if key:
                         anchors.setdefault(key, el)
+        if not _same_document(href, url):
+            continue
         note = anchors.get(href.split("#", 1)[1])
         if note is None or not (sure or _is_note(note, mark, text)):
             continue   # no note on the page, or a "ref" link to what is no note (a section, a figure)

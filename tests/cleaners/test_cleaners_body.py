@@ -1296,7 +1296,8 @@ def test_footnote_marks_in_running_text_are_not_body() -> None:
     # inside the sentence ("west[2] and"). A note's own number at the foot stays; an exponent
     # (no link) and a link to a part of the page that is no note ("Part 2") stay.
     html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "footnote_marks.html").read_text("utf-8")
-    result = clean_html(html, URL)
+    # the page's own URL: its third mark links to it whole ("https://...tides#footnote-3")
+    result = clean_html(html, "https://harbour.example.net/notes/tides")
     assert isinstance(result, Article), result
     lines = result.text.split("\n")
     assert ("The printed tables give the height of each tide at the harbour mouth, but the pilots have long "
@@ -1320,6 +1321,30 @@ def test_footnote_marks_in_running_text_are_not_body() -> None:
                                 "<p id='n5'>Town archive.</p></div>")
     assert dom.prune_footnote_marks(para) == 1
     assert para.text_content().startswith("The logbooks show the delay.")
+
+
+def test_marks_linking_to_another_page_are_no_footnote_marks_of_this_one() -> None:
+    # A raised number linking to another page's anchor ("/part-one/#fn2") was taken for a footnote
+    # mark wherever this page had an anchor of that name (its own "fn2"), and cut from the sentence.
+    html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "footnote_marks_other_page.html").read_text("utf-8")
+    result = clean_html(html, "https://harbour.example.net/2025/03/sluice-keepers-part-two/")
+    assert isinstance(result, Article), result
+    assert "printed the keepers' count of openings from their first logbook as table 2 of that article" in result.text
+    assert "since the winter the old chain broke. The entries" in result.text   # its own mark goes
+    assert result.removed.get("footnote_marks") == len("1")
+    # the same link resolved against that page's own address is a mark of it; without a URL, a
+    # path is no link into the page
+    from lxml import html as lxml_html
+    from newsclean.cleaners import dom
+    def marks(url: str | None) -> int:
+        return dom.prune_footnote_marks(lxml_html.fromstring(html), url)
+    assert marks("https://harbour.example.net/2025/02/sluice-keepers-part-one") == 2
+    assert marks("http://HARBOUR.example.net/2025/02/sluice-keepers-part-one/?") == 2
+    assert marks("https://harbour.example.net/2025/02/sluice-keepers-part-one/?page=2") == 1
+    assert marks(None) == 1
+    assert dom.prune_footnote_marks(lxml_html.fromstring(
+        "<div><p>A word<sup><a href='http://[bad#n1'>1</a></sup> here.</p><p id='n1'>1 A note.</p></div>"),
+        "https://harbour.example.net/x") == 0
 
 
 def test_ref_named_numbers_linking_to_what_is_no_note_stay() -> None:
