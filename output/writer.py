@@ -8,6 +8,7 @@ import gzip
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -343,7 +344,9 @@ class AtomicFile:
     keeps what it had). Two runs writing one ``path`` at once (an hourly export that outlasts
     its hour) shared one temporary name: each truncated and wrote the other's file, and the one
     renamed into place held both, a Parquet file that did not read. A killed run's temporary
-    file is removed by the next run writing ``path``. ``-`` is standard output: streamed as
+    file is removed by the next run writing ``path`` on the same host (the name holds the host:
+    on a file system shared between hosts, another host's writer's process id means nothing
+    here, and its live file was removed). ``-`` is standard output: streamed as
     written, or, with ``spool=True`` (formats that are only valid whole, such as Parquet), kept
     in a temporary file and copied out by :meth:`commit`.
     """
@@ -357,7 +360,7 @@ class AtomicFile:
             return
         final = Path(path)
         _remove_killed_temps(final)
-        self.tmp = final.with_name(f".{final.name}.{os.getpid()}-{os.urandom(3).hex()}.tmp")
+        self.tmp = final.with_name(f".{final.name}.{_host()}.{os.getpid()}-{os.urandom(3).hex()}.tmp")
         try:
             self.fh = open(self.tmp, "xb")
         except OSError as exc:
@@ -414,9 +417,11 @@ class AtomicFile:
 
 
 def _remove_killed_temps(final: Path) -> None:
-    """The temporary files of ``final`` whose writer is no longer running (killed: SIGKILL, a
-    power cut), removed; a running writer's are left to it."""
-    prefix = f".{final.name}."
+    """The temporary files of ``final`` (``.<name>.<host>.<pid>-<token>.tmp``) that this host's
+    writers left and that no longer run (killed: SIGKILL, a power cut), removed; a running
+    writer's are left to it, and so are another host's (its process ids are not this host's)
+    and the host-less names earlier versions wrote (whose host is unknown)."""
+    prefix = f".{final.name}.{_host()}."
     try:
         names = [p.name for p in final.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
     except OSError:
@@ -427,6 +432,13 @@ def _remove_killed_temps(final: Path) -> None:
             continue
         with contextlib.suppress(OSError):
             (final.parent / name).unlink()
+
+
+def _host() -> str:
+    """This host's name as a part of a file name: letters, digits, "-" and "_" (the name's
+    fields are parted by dots), at most 64 characters. Hosts sharing a file system need names
+    of their own (two containers given one name would take each other's files for their own)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:64] or "host"
 
 
 def _running(pid: int) -> bool:

@@ -343,7 +343,7 @@ def test_a_sigterm_python_drops_in_a_finalizer_still_ends_the_run(tmp_path: Path
     assert "Exception ignored" in done.stderr and "KeyboardInterrupt" in done.stderr, done.stderr[-2000:]
     assert done.returncode == 130, done.stderr[-2000:]
     assert "interrupted" in done.stderr
-    assert not dest.exists() and not list(tmp_path.glob(".o.jsonl.*.tmp"))   # AtomicFile: .o.jsonl.<pid>-<token>.tmp
+    assert not dest.exists() and not list(tmp_path.glob(".o.jsonl.*.tmp"))   # AtomicFile: .o.jsonl.<host>.<pid>-<token>.tmp
 
 
 def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
@@ -351,7 +351,7 @@ def test_sigterm_leaves_no_temporary_output(tmp_path: Path) -> None:
     dest = tmp_path / "o.jsonl"
     child = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "clean", str(warc), "-o", str(dest), "--workers", "2"],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # AtomicFile writes under .o.jsonl.<pid>-<token>.tmp (each writer its own name).
+    # AtomicFile writes under .o.jsonl.<host>.<pid>-<token>.tmp (each writer its own name).
     def written() -> bool:
         for t in tmp_path.glob(".o.jsonl.*.tmp"):
             try:

@@ -315,13 +315,41 @@ def test_two_writers_of_one_file_at_once_each_write_a_whole_file(tmp_path: Path)
 
 
 def test_a_killed_writers_temporary_file_is_removed_by_the_next(tmp_path: Path) -> None:
-    from newsclean.output.writer import AtomicFile
+    from newsclean.output.writer import AtomicFile, _host
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    killed = tmp_path / f".out.bin.{int(gone.stdout)}-0a1b2c.tmp"   # a process that is no more
-    running = tmp_path / f".out.bin.{os.getpid()}-0a1b2c.tmp"       # this one's, still being written
-    other = tmp_path / ".notes.txt.1-0a1b2c.tmp"                    # another file's
+    here = _host()
+    killed = tmp_path / f".out.bin.{here}.{int(gone.stdout)}-0a1b2c.tmp"   # a process that is no more
+    running = tmp_path / f".out.bin.{here}.{os.getpid()}-0a1b2c.tmp"       # this one's, still being written
+    other = tmp_path / f".notes.txt.{here}.1-0a1b2c.tmp"                    # another file's
     for path in (killed, running, other):
         path.write_bytes(b"partial")
     AtomicFile(tmp_path / "out.bin").commit()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.bin", running.name, other.name])
+
+
+def test_another_hosts_temporary_file_is_left_to_it(tmp_path: Path) -> None:
+    # On a file system shared between hosts (docs/scale-out.md), a writer on another host has a
+    # process id that is not running here: its live file was removed under it (the name held no
+    # host), and its commit failed. Only this host's dead writers' files go.
+    from newsclean.output.writer import AtomicFile, _host
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(gone.stdout)
+    elsewhere = tmp_path / f".out.bin.{_host()}x.{pid}-0a1b2c.tmp"   # another host's live writer
+    unknown = tmp_path / f".out.bin.{pid}-0a1b2c.tmp"                # an earlier version's: whose host?
+    for path in (elsewhere, unknown):
+        path.write_bytes(b"partial")
+    mine = AtomicFile(tmp_path / "out.bin")
+    assert mine.tmp is not None and mine.tmp.name.startswith(f".out.bin.{_host()}.{os.getpid()}-")
+    mine.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.bin", elsewhere.name, unknown.name])
+
+
+def test_a_host_name_is_one_field_of_the_temporary_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.output import writer
+
+    monkeypatch.setattr(writer.socket, "gethostname", lambda: "crawl-3.eu.example.net")
+    assert writer._host() == "crawl-3_eu_example_net"
+    monkeypatch.setattr(writer.socket, "gethostname", lambda: "")
+    assert writer._host() == "host"
