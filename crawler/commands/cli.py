@@ -1243,7 +1243,14 @@ def _terminate_as_ctrl_c() -> None:
     """SIGTERM ends the program as Ctrl-C does (``newsclean: interrupted``, exit 130) until a
     crawl puts Scrapy's handler in (in-flight items finished, the manifest says interrupted):
     a SIGTERM while a crawl started (reading its --urls, opening the state) killed it silently,
-    exit 143. Left alone when the parent has the signal ignored."""
+    exit 143. Left alone when the parent has the signal ignored.
+
+    SIGTERM is handled in two other places, each for what this cannot do: ``clean._StopSignals``
+    (the clean command also notes the signal, as a KeyboardInterrupt raised inside a ``__del__``
+    or a weakref callback is printed and dropped, and asks again before each page and the
+    commit: it is installed by the command, so ``cli.main`` called without :func:`run` has it too)
+    and ``workers.pool._worker_main`` (worker processes ignore SIGTERM and SIGINT: the parent
+    stops them after Scrapy's graceful shutdown, and a Ctrl-C reaches the whole process group)."""
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, signal.default_int_handler)
 
