@@ -16,6 +16,7 @@ those whose part never appeared. So a kill at any moment neither loses nor dupli
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -244,6 +245,20 @@ class ArticleStore(ABC):
     def close(self) -> None: ...
 
 
+def _check_columns(db: sqlite3.Connection) -> None:
+    """Raise sqlite3.DatabaseError when a table of ``SCHEMA`` lacks a column of it: a store of
+    other tables by these names (another program's, a hand-made one) was opened, every query of
+    the crawl failed on it (a traceback a page) and the run went on as if no page were known."""
+    model = sqlite3.connect(":memory:")
+    model.executescript(SCHEMA)
+    for (table,) in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        want = {r[1] for r in model.execute(f"PRAGMA table_info({table})")}
+        missing = sorted(want - {r[1] for r in db.execute(f"PRAGMA table_info({table})")})
+        if missing:
+            raise sqlite3.DatabaseError(f"its table {table} has no column {', '.join(missing)}")
+    model.close()
+
+
 class SqliteArticleStore(ArticleStore):
     """The embedded store: ``<output>/state/articles.sqlite3`` in WAL mode.
 
@@ -269,6 +284,7 @@ class SqliteArticleStore(ArticleStore):
             if name not in have:
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL")
+        _check_columns(self.db)
         self._checkpointer = Checkpointer(self.path)
         self._unwritten: list[tuple[str, Any]] = []   # (statement, parameters), in order
 

@@ -169,3 +169,29 @@ def test_a_store_that_cannot_write_its_notes_at_the_close_commits_no_part_and_sa
     assert "article store" in crawler.stats.get_value("newsclean/output/error")
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert errors == ["output failed, stopping the crawl: article store: Cannot operate on a closed database."]
+
+
+def test_a_store_of_other_columns_is_refused_in_one_line(tmp_path: Path) -> None:
+    # before: an articles table without this version's columns (another program's, a hand-made
+    # one) was opened: every page's query failed with a traceback in the crawl's log, and the run
+    # ended as if it had gone well, its state empty
+    import sqlite3
+
+    from newsclean.crawler.state import StateError, check_state
+    from scrapy.settings import Settings
+
+    state = tmp_path / "out" / "state"
+    state.mkdir(parents=True)
+    db = sqlite3.connect(state / "articles.sqlite3")
+    db.execute("CREATE TABLE articles (url TEXT PRIMARY KEY, site TEXT)")
+    db.commit()
+    db.close()
+    with pytest.raises(sqlite3.DatabaseError, match="table articles has no column .*first_seen"):
+        SqliteArticleStore(state / "articles.sqlite3")
+    settings = Settings({"NEWSCLEAN_OUTPUT_DIR": str(tmp_path / "out")})
+    with pytest.raises(StateError, match=r"articles.sqlite3: its table articles has no column content_hash, etag, "
+                                         r"first_seen, .* \(not the database newsclean keeps there\)$"):
+        check_state(settings)
+    # a store of this version opens again as it was
+    SqliteArticleStore(tmp_path / "fresh" / "state" / "articles.sqlite3").close()
+    SqliteArticleStore(tmp_path / "fresh" / "state" / "articles.sqlite3").close()
