@@ -1299,37 +1299,252 @@ def _markup(html: str | bytes, url: str, content_type: str | None = None) -> str
 #: to parse, 40,000 take 2 s, 100,000 took 22 s (and the page is parsed twice), the 600,000 of
 #: an 8 MB page would take hours.
 MAX_TAG_ATTRIBUTES = 10_000
-#: An attribute's quoted value: its spaces part no attributes.
-_QUOTED_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+# A tag as HTML's tokenizer (libxml2's since 2.14) reads it. A tag ends at the first ">" outside
+# a quoted value; a value is quoted only after "=" ("a=\"x>y\"": one value; "a\"b": a name); "<"
+# and "/" part no tag ("a<b" is a name, "a/b" two). Each pattern is possessive: linear, no backtracking.
+_WS = "\t\n\f\r "
+#: An attribute's value after its "=": quoted (an unclosed quote runs to the end), or bare.
+_VALUE = rf"(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z)|[^{_WS}>\"'][^{_WS}>]*+)?+"
+#: An attribute from its name's first character ("=" may be one there), with its value if any.
+_ATTRIBUTE = rf"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+{_VALUE})?+"
+_ATTRIBUTES = rf"(?:[{_WS}/]++|{_ATTRIBUTE})*+"
+#: The elements whose content is text up to their end tag (libxml2 reads <noscript> as markup).
+_RAW_TEXT = "script|style|xmp|iframe|noembed|noframes|title|textarea"
+#: The page read token by token (text, comments, doctype and other "<!"/"<?", end tags, tags,
+#: raw-text elements whole): matched up to an endpos, it stops at the token that crosses it.
+_TOKENS = re.compile(
+    rf"(?:[^<]++|<!--(?:-?>|(?:[^-]++|-(?!-!?>))*+--!?>)|<!(?!--)[^>]*+>|<\?[^>]*+>|</(?![A-Za-z])[^>]*+>"
+    rf"|<(?=[^A-Za-z!?/])|"
+    # a raw-text element, one alternative each: a backreference in a possessive loop fails in
+    # Python 3.11's re ("The span of capturing group is wrong")
+    + "|".join(rf"<{name}(?=[{_WS}/>]){_ATTRIBUTES}>[^<]*+(?:<(?!/{name}[{_WS}/>])[^<]*+)*+(?=</{name}[{_WS}/>])"
+               for name in _RAW_TEXT.split("|"))
+    + rf"|<(?!(?:{_RAW_TEXT})[{_WS}/>])[A-Za-z][^{_WS}/>]*+{_ATTRIBUTES}>|</[A-Za-z][^{_WS}/>]*+{_ATTRIBUTES}>)*+", re.I)
+#: A tag's start: its name.
+_TAG_NAME = re.compile(rf"</?[A-Za-z][^{_WS}/>]*+")
+_TAG_ATTRIBUTES = re.compile(_ATTRIBUTES)
+#: A tag's attributes one by one, with what parts them (possibly nothing: 'a="1"b'): group 1
+#: holds an attribute, or is empty for the separators at the tag's end.
+_NEXT_ATTRIBUTE = re.compile(rf"[{_WS}/]*+({_ATTRIBUTE})|[{_WS}/]++")
+#: A tag's attributes up to the bound: a match that stops short of the tag's ">" (or the page's
+#: end) has more to read.
+_UP_TO_BOUND = re.compile(rf"(?:[{_WS}/]*+{_ATTRIBUTE}){{0,{MAX_TAG_ATTRIBUTES}}}+[{_WS}/]*+")
+#: A comment's end ("<!-->" and "<!--->" end where they begin).
+_COMMENT_END = re.compile(r"-?>|(?:[^-]++|-(?!-!?>))*+--!?>")
 
 
 def crowded_tag(text: str) -> int:
     """The number of attributes of the first tag in ``text`` holding more than
-    ``MAX_TAG_ATTRIBUTES`` (their names counted outside quoted values, with or without values),
-    else 0; a base64 image's one long value is one attribute.
+    ``MAX_TAG_ATTRIBUTES`` (read as HTML's tokenizer reads them: a quoted value's ">" ends no tag,
+    "a<b" is one name, "a/b" two), else 0; a base64 image's one long value is one attribute.
 
-    Such a tag is a stretch of ``2 * MAX_TAG_ATTRIBUTES`` characters at least (a name and a space
-    each) without ``<`` or ``>``, so it covers one of the stretches ``text[k * MAX:(k + 1) * MAX]``
-    whole: only those are looked into, two ``find`` calls each that stop at the first ``<`` or
-    ``>`` (a few µs a page; the ``=`` count this replaces cost 0.1-0.3 ms and missed attributes
-    without values). A stretch that holds neither is read back and forth to its tag's ends once."""
+    Such a tag is a stretch of ``2 * MAX_TAG_ATTRIBUTES`` characters at least (a name and a
+    separator each), so it covers one of the windows ``text[k * MAX:(k + 1) * MAX]`` whole. A
+    window holding a ">" that no quoted value holds (a sure one, ``_Ends``) is no tag's inside
+    (the first ">" of most windows is sure: ``str.find`` calls). Any other is a tag's inside only
+    if a tag starts between it and the last sure ">" before it: the few there are read as tags
+    (``_crowding``, counting in C). Where there are many, or no sure ">" near, or those reads
+    have covered the page four times, the window is looked into by reading the page token by
+    token (``_TOKENS``, in C, 1-3 ms a page) from where the last such look ended up to the
+    window's start, which finds the token over it: only a tag is counted, and the windows it
+    covers are skipped (the page is read once at most). On the dev sets 0-2 % of pages need
+    that reading; none is rejected."""
     step = MAX_TAG_ATTRIBUTES
-    at = 0
-    while at < len(text):
+    at = synced = 0
+    ends = _Ends(text)
+    last_end, read = -1, 0   # the last ">" before ``read``
+    since, checked = -2, 0   # the tag starts after the sure ">" at ``since`` are read up to ``checked``
+    find = text.find
+    dquotes, squotes = _LastQuote(text, '"'), _LastQuote(text, "'")
+    budget = 4 * len(text)   # what the tag starts' reads may cover: past it, the tokenizer's turn
+    while at + step <= len(text):
         stop = at + step
-        if text.find("<", at, stop) != -1 or text.find(">", at, stop) != -1 or stop > len(text):
-            at = stop
-            continue
-        start = max(text.rfind("<", 0, at), text.rfind(">", 0, at))
-        ends = [i for i in (text.find("<", stop), text.find(">", stop)) if i != -1]
-        end = min(ends) if ends else len(text)
-        at = end   # the stretch is read once, however many windows it covers
-        if start == -1 or text[start] != "<":
-            continue   # text between tags (a script, a long paragraph), not a tag
-        n = len(_QUOTED_VALUE.sub(" ", text[start + 1:end]).split()) - 1   # the tag's name is no attribute
+        first = find(">", at, stop)
+        if first != -1:
+            # most windows: their first ">" and the last quotes before it (``_Ends.sure``, read forward)
+            dq, sq = dquotes.before(first), squotes.before(first)
+            if (dq < 1 or text[dq - 1] not in _OPENS) and (sq < 1 or text[sq - 1] not in _OPENS) \
+                    or ends.sure_in(at, stop):
+                at = stop
+                continue
+        if text.find(">", read, at) != -1:
+            last_end = text.rfind(">", read, at)
+        read = at
+        before = ends.sure_before(last_end) if budget > 0 else None
+        if before is not None:
+            # the tags that may cover it: those starting after ``before`` (read once each)
+            opened = _tag_starts(text, checked if before == since else before + 1, at)
+            if opened is not None:
+                n = 0
+                for start in opened:
+                    crowding, read_to = _crowding(text, start)
+                    n, budget = max(n, crowding), budget - (read_to - start)
+                if n > MAX_TAG_ATTRIBUTES:
+                    return n
+                since, checked = before, at
+                at = stop
+                continue
+        crossing = _TOKENS.match(text, synced, at).end()   # where the token over ``at`` begins
+        n, synced = _token_over(text, crossing)
         if n > MAX_TAG_ATTRIBUTES:
             return n
+        at = max(stop, -(-synced // step) * step)   # the next window that token does not cover
     return 0
+
+
+#: What before a quote may make it open a value ("=" and the spaces after it).
+_OPENS = frozenset("=" + _WS)
+#: How many ">" (or tag starts) a window's look reads before it leaves the window to the tokenizer.
+_LOOKS = 16
+
+
+def _tag_starts(text: str, start: int, end: int) -> list[int] | None:
+    """The tag starts ("<" and a letter or "/") in ``text[start:end]``, None for more than
+    ``_LOOKS`` (or more than ``4 * _LOOKS`` "<" in all: a script's comparisons)."""
+    found = []
+    at = text.find("<", start, end)
+    for _ in range(4 * _LOOKS):
+        if at == -1:
+            return found
+        if at + 1 < len(text) and (text[at + 1].isascii() and text[at + 1].isalpha() or text[at + 1] == "/"):
+            if len(found) == _LOOKS:
+                return None
+            found.append(at)
+        at = text.find("<", at + 1, end)
+    return None if at != -1 else found
+
+
+class _LastQuote:
+    """The last of one quote before positions that grow: O(1) until the next such quote is
+    passed, then a short look back and a ``find`` forward (no long ``rfind``: over a page of
+    non-Latin-1 text it reads 20 times slower than ``find``)."""
+
+    __slots__ = ("text", "quote", "last", "next")
+
+    def __init__(self, text: str, quote: str) -> None:
+        self.text, self.quote = text, quote
+        self.last, self.next = -1, text.find(quote)   # ``last``: the last quote before ``next``
+
+    def before(self, at: int) -> int:
+        if self.next == -1 or self.next >= at:
+            return self.last
+        text, quote = self.text, self.quote
+        near = max(self.next, at - 2048)
+        found = text.rfind(quote, near, at)
+        self.last = found if found != -1 else text.rfind(quote, self.next, near)
+        self.next = text.find(quote, at)
+        return self.last
+
+
+class _Ends:
+    """Which ">" of a page lie outside every quoted attribute value. A value holds no quote of its
+    own kind: a ">" inside one has that value's opening quote as the last quote of that kind
+    before it, and an opening quote follows "=" of a name (spaces between allowed). A ">" whose
+    last '"' and last "'" before it follow no such "=" is in no value, so it ends any tag it is
+    in: it is sure. The last quote is looked for back over 512 characters, then from the one
+    after the last found forward (a backward ``rfind`` over a page of non-Latin-1 text reads 20
+    times slower than ``find``: it is kept short)."""
+
+    __slots__ = ("text", "after")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.after = {'"': (0, -1), "'": (0, -1)}   # per quote: a position, the last quote before it
+
+    def last(self, quote: str, at: int) -> int:
+        """The last ``quote`` before ``at``."""
+        text = self.text
+        near = at - 512 if at > 512 else 0
+        found = text.rfind(quote, near, at)
+        if found == -1:
+            upto, last = self.after[quote]
+            if upto > at:
+                found = text.rfind(quote, 0, near)   # a look back: afresh
+            else:
+                step = text.find(quote, upto, near) if upto < near else -1
+                found = last if step == -1 else text.rfind(quote, step, near)
+        self.after[quote] = (at, found)
+        return found
+
+    def sure(self, at: int) -> bool:
+        text = self.text
+        return not (_opens_a_value(text, self.last('"', at)) or _opens_a_value(text, self.last("'", at)))
+
+    def sure_in(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` holds a sure ">" (among its first ``_LOOKS``)."""
+        find = self.text.find
+        at = find(">", start, end)
+        for _ in range(_LOOKS):
+            if at == -1:
+                return False
+            if self.sure(at):
+                return True
+            at = find(">", at + 1, end)
+        return False
+
+    def sure_before(self, last: int) -> int | None:
+        """The last sure ">" from ``last`` (a ">", or -1: none) back, None if the ``_LOOKS``
+        from it back are unsure or too far apart."""
+        at = last
+        for _ in range(_LOOKS):
+            if at == -1 or self.sure(at):
+                return at
+            at = self.text.rfind(">", max(at - 4096, 0), at)
+            if at == -1:
+                return None   # too far back to look
+        return None
+
+
+def _opens_a_value(text: str, quote: int) -> bool:
+    """Whether the quote at ``quote`` may open a value: "=" before it (spaces between; a run of
+    more than 64 taken for such), and not the second of "==" after a name's letter ("a==" is
+    a value of "=": base64's padding, 'src="data:...Q=="', is no opening)."""
+    if quote < 1:
+        return False
+    at = quote - 1
+    if text[at] == "=":
+        return not (at >= 2 and text[at - 1] == "=" and text[at - 2].isalnum())
+    while at >= 0 and text[at] in _WS:
+        if quote - at > 64:
+            return True
+        at -= 1
+    if at < 0 or text[at] != "=":
+        return False
+    return not (at >= 2 and text[at - 1] == "=" and text[at - 2].isalnum())
+
+
+def _crowding(text: str, start: int) -> tuple[int, int]:
+    """The attributes of the tag at ``start`` if more than the bound (else 0), and where they end
+    (its ">", or the page's end); (0, ``start``) where no tag starts."""
+    tag = _TAG_NAME.match(text, start)
+    if tag is None:
+        return 0, start
+    read = _UP_TO_BOUND.match(text, tag.end()).end()   # one match in C, up to the bound
+    if read == len(text) or text[read] == ">":
+        return 0, read
+    attributes_end = _TAG_ATTRIBUTES.match(text, read).end()
+    return sum(1 for a in _NEXT_ATTRIBUTE.finditer(text, tag.end(), attributes_end) if a.group(1)), attributes_end
+
+
+def _token_over(text: str, start: int) -> tuple[int, int]:
+    """The attributes of the tag at ``start`` if more than the bound (else 0; 0 for any other
+    token), and where that token ends: a raw-text element's (a script's) at its end tag, the
+    page's end for one left open."""
+    if not text.startswith("<", start):
+        return 0, start   # text
+    n, end = _crowding(text, start)
+    if end == start:   # a comment, "<!...>", "<?...>", "</ ...>"
+        if text.startswith("<!--", start):
+            comment = _COMMENT_END.match(text, start + 4)
+            return 0, comment.end() if comment and text.startswith(">", comment.end() - 1) else len(text)
+        return 0, (text.find(">", start) + 1) or len(text)
+    end = min(end + 1, len(text))
+    name = _TAG_NAME.match(text, start).group()[1:].lower()
+    if name in _RAW_TEXT.split("|"):   # its content is text up to its end tag
+        close = re.compile(rf"</{name}[{_WS}/>]", re.I).search(text, end)
+        end = close.start() if close else len(text)
+    return n, end
 
 
 def _metadata(tree: etree._Element, url: str, use_htmldate: bool, run: _Run | None = None) -> Metadata:

@@ -82,6 +82,47 @@ def test_crowded_tag_finds_a_tag_wherever_it_lies_and_only_a_tag() -> None:
     assert crowded_tag("<div " + " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES)) + ">") == 0
 
 
+def test_crowded_tag_reads_a_tag_as_html_does() -> None:
+    # before: a ">" inside a quoted value, a "<" inside a name or "/" between names each hid a tag
+    # of 20,000 attributes from the gate (libxml2 reads it as one tag: 1-2 s a parse, 60 s for
+    # 100,000 attributes); the gate's windows took any "<" or ">" for a tag's bound
+    from newsclean.cleaners.core import crowded_tag
+
+    n = 2 * MAX_TAG_ATTRIBUTES
+
+    def spread(names: list[str], filler: str, every: int = 500) -> str:
+        return " ".join(f"{name} {filler}" if i % every == 0 else name for i, name in enumerate(names))
+
+    names = [f"a{i}" for i in range(n)]
+    hidden = {
+        "quoted >": spread(names, 'q=">"'),
+        "single-quoted >": spread(names, "q='<p>'"),
+        "spaced = and long value": spread(names, 'q = "' + ">" * 12_000 + '"', every=4_000),
+        "< in names": " ".join(f"a<{i}" for i in range(n)),
+        "/ between names": "/".join(names),
+        "no space after values": "".join(f'a{i}=">"' for i in range(n)),
+    }
+    for shape, inside in hidden.items():
+        for before in ("", "<p>text</p>" * 1_000, "x" * 9_999):
+            assert crowded_tag(f"{before}<div {inside}>ad</div>") >= n, (shape, len(before))
+    # after a script and a comment that hold ">" and what looks like a tag's start
+    decoys = "<script>if (a > b) { s = '<div class=\"' }</script><!-- > <p title=' -->"
+    assert crowded_tag(decoys + "<div " + spread(names, 'q=">"') + ">") >= n
+    # and what is no tag, however many words: text, a script, a long value
+    words = " ".join(names)
+    for page in (f"<p>{words} > and < {words}</p>", f"<script>var s = '{words}'; a < b;</script>",
+                 f'<div title="{words}">x</div>', f"<p>a < b {words}</p>"):
+        assert crowded_tag("<p>start</p>" + page + "<p>end</p>") == 0, page[:40]
+    assert crowded_tag("<div " + "/".join(names[:MAX_TAG_ATTRIBUTES]) + ">") == 0
+
+
+def test_the_hidden_crowded_tag_is_too_large_before_it_is_parsed() -> None:
+    crowded = "<div " + " ".join(f'a{i} q=">"' if i % 500 == 0 else f"a{i}" for i in range(100_000)) + ">ad</div>"
+    result, cpu = cleaned(page(before=crowded))
+    assert isinstance(result, Rejected) and result.reason == "too_large", result
+    assert "attributes" in result.detail and cpu < 1, (result.detail, cpu)
+
+
 def test_many_attributes_below_the_bound_and_a_long_inline_image_are_pages() -> None:
     tag = "<div " + " ".join(f'data-a{i}="v{i}"' for i in range(MAX_TAG_ATTRIBUTES - 10)) + ">ad</div>"
     image = '<img alt="a map" src="data:image/png;base64,' + base64.b64encode(bytes(300_000)).decode() + '">'
