@@ -31,6 +31,7 @@ class Site:
         self.lock = threading.Lock()
         self.in_flight = 0
         self.most = 0
+        self.at_arrival: list[int] = []   # requests held at each article request's arrival, itself included
         self.times: list[tuple[float, str, int]] = []   # (monotonic, path, status) of article answers
         self.script: dict[str, list[Reply | Callable[[], Reply]]] = {}
         base = self.server.base_url
@@ -44,6 +45,7 @@ class Site:
         with self.lock:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
+            self.at_arrival.append(self.in_flight)
             scripted = self.script.get(hit.path)
             reply = scripted.pop(0) if scripted else Reply(ARTICLE.format(title=f"Story {hit.path}").encode())
         if callable(reply):
@@ -54,8 +56,8 @@ class Site:
             self.times.append((time.monotonic(), hit.path, reply.status))
         return reply
 
-    def crawl(self, out: Path, *settings: str):
-        return run_newsclean("crawl", "--url", self.server.url("/"), "--out", str(out), *FAST, *settings)
+    def crawl(self, out: Path, *settings: str, env: dict[str, str] | None = None):
+        return run_newsclean("crawl", "--url", self.server.url("/"), "--out", str(out), *FAST, *settings, env=env)
 
 
 @pytest.fixture
@@ -98,6 +100,29 @@ def test_bodies_in_flight_are_bounded_in_bytes(site_factory, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(read_parts(tmp_path / "out")) == 30
     assert 1 <= site.most <= 4, f"{site.most} requests in flight at once under a 600 KB bound, pages of 200 KB"
+
+
+def test_requests_start_as_the_pipelines_free_room_not_in_bursts(site_factory, tmp_path: Path) -> None:
+    """The bound on bodies in flight is the only gate: Scrapy's own (the scraper slot's 5 MB of
+    responses) is lifted to it. With both, a crawl whose cleaning is slower than its fetching
+    started its requests in bursts: each time the waiting bodies fell below Scrapy's 5 MB, as
+    many at once as the bound's room held at the mean size (here ~10 of 300 KB, each held 50 ms
+    by the server: 9-10 at the server at once), a burst that holds more than the bound when its
+    pages come larger than the mean. Now a request starts as a page leaves the pipelines. One
+    worker, each page held 0.1 s before it is cleaned (the pool's stall hook); the requests of
+    the crawl's start (nothing waits yet: ~27 downloads) are not counted."""
+    site = site_factory(80, hold=0.05)
+    padding = "<!-- " + "x" * 300_000 + " -->"
+    for url in site.urls:
+        path = url.split(site.server.base_url, 1)[1]
+        site.script[path] = [Reply((ARTICLE.format(title=f"Story {path}") + padding + "SLOW-CLEANING").encode())]
+    proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+                      "-s", "NEWSCLEAN_INFLIGHT_BYTES=8e6", "-s", "NEWSCLEAN_CLEAN_WORKERS=1",
+                      "-s", "NEWSCLEAN_CLEAN_TIMEOUT=0.05", env={"NEWSCLEAN_TEST_FAULTS": "stall=SLOW-CLEANING"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == 80
+    after_start = site.at_arrival[40:]
+    assert after_start and max(after_start) <= 3, f"requests at the server at once after the start: {after_start}"
 
 
 @pytest.mark.parametrize("bound", ["0", "-1", "inf", "1e400"])
