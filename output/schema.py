@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -104,6 +105,20 @@ def _same_site(a: str, b: str) -> bool:
     return _site_host(urlsplit(a).hostname or "") == _site_host(urlsplit(b).hostname or "")
 
 
+#: URLs whose canonical form without a page's canonical URL (:func:`_canonical_base`) is kept.
+#: A crawl canonicalizes each article URL twice: as the store's key when it is taken from the
+#: frontier, and for its record once it is cleaned (with the page's canonical URL), some 100
+#: URLs later (the scheduler's, the downloads' and the pipelines' queues).
+CANONICAL_CACHE = 512
+
+
+@functools.lru_cache(maxsize=CANONICAL_CACHE)
+def _canonical_base(url: str) -> str:
+    """``url`` normalized, its AMP variant mapped to the plain page; ValueError (not kept) when
+    it cannot be parsed."""
+    return _strip_amp(_normalize(url))
+
+
 def canonicalize_url(url: str, page_canonical: str | None = None) -> str:
     """Return the normalized canonical form of ``url``.
 
@@ -112,7 +127,7 @@ def canonicalize_url(url: str, page_canonical: str | None = None) -> str:
     Never raises: returns ``url.strip()`` when nothing can be parsed.
     """
     try:
-        base = _strip_amp(_normalize(url))
+        base = _canonical_base(url)
     except (ValueError, TypeError, AttributeError):
         return url.strip() if isinstance(url, str) else ""
     if page_canonical and isinstance(page_canonical, str) and page_canonical.strip():
