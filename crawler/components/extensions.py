@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import linecache
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -219,6 +220,9 @@ class GcFreeze:
     collection of a 20,000-page crawl measured 13 ms. (Raising the collection thresholds
     instead was measured too: fewer collections, but cyclic garbage holding response bodies
     piled up, 545 MB peak RSS against 200 MB.) ``NEWSCLEAN_GC_FREEZE = False`` turns it off.
+    The source lines read at start-up are let go first: Scrapy's deprecated classes look up
+    their caller with ``inspect.stack()``, which reads every file of the stack into
+    ``linecache`` (0.74 MB of the main process, 7,300 objects, for the whole crawl).
     """
 
     @classmethod
@@ -231,6 +235,7 @@ class GcFreeze:
         return ext
 
     def spider_opened(self) -> None:
+        linecache.clearcache()   # a traceback reads its lines again when it is formatted
         gc.collect()
         gc.freeze()
 
