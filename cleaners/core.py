@@ -1180,7 +1180,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
     selector_text = _body_selector_text(tree, rules.body_selector)
     # footnote references out of the sentences they interrupt, before the measures count them
-    run.count("footnote_marks", dom.prune_footnote_marks(tree, url))
+    run.count("footnote_marks", dom.prune_footnote_marks(tree, url, md.canonical_url))
     # One measuring pass serves both structural steps (after widget removal, ancestors' counts
     # are slightly stale: they still include the removed widgets; cheaper than a second pass).
     measures = dom.Measures(tree)

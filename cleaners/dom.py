@@ -512,16 +512,21 @@ def _is_note(note: etree._Element, mark: etree._Element, text: str) -> bool:
             and note.tag not in HEADINGS and not any(el.tag in HEADINGS for el in note.iterdescendants()))
 
 
-def _same_document(href: str, url: str | None) -> bool:
+def _same_document(href: str, url: str | None, canonical: str | None = None) -> bool:
     """Whether ``href`` (holding a ``#``) points into the page itself: a bare fragment, or an
-    address that resolves to the page's own (host, path, query) when the page's ``url`` is known
-    ("other.html#fn1" names another page's note even where this page has an ``fn1``)."""
+    address that resolves to the page's own (host, path, query): its ``url`` or the canonical
+    address it declares (``canonical``: the URL a crawl fetched often carries a feed's
+    "?utm_source=rss" or is the www/AMP variant, where the page's absolute footnote links name
+    the canonical one). "other.html#fn1" names another page's note even where this page has an
+    ``fn1``."""
     if href.startswith("#"):
         return True
-    if not url:
+    base = url or canonical
+    if not base:
         return False   # a path we cannot resolve: not taken for this page's
     try:
-        return _document_key(urljoin(url, href)) == _document_key(url)
+        target = _document_key(urljoin(base, href))
+        return any(target == _document_key(urljoin(base, own)) for own in (url, canonical) if own)
     except ValueError:   # a malformed address ("http://[x") names no page of ours
         return False
 
@@ -532,14 +537,14 @@ def _document_key(url: str) -> tuple[str, str, str]:
     return parts.netloc.lower(), parts.path.rstrip("/"), parts.query
 
 
-def prune_footnote_marks(tree: etree._Element, url: str | None = None) -> int:
+def prune_footnote_marks(tree: etree._Element, url: str | None = None, canonical: str | None = None) -> int:
     """Remove footnote references from running text: a mark ("3", "[12]") that links to an anchor
     on the page, raised by ``<sup>`` or named a footnote (or named a "ref" where what it links to
     is a note, ``_is_note``), after words of its block. trafilatura
     keeps it glued to the word before ("preference1") or as a word of its own that the article's
     sentence does not hold; the notes themselves, at the foot, stay (their mark opens the line).
-    Only links into this document count: with the page's ``url``, an address resolving to it;
-    without, a bare ``#fragment``."""
+    Only links into this document count: a bare ``#fragment``, or an address resolving to the
+    page's ``url`` or to the ``canonical`` address it declares."""
     anchors: dict[str, etree._Element] | None = None
     victims = []
     # the links walked in C, their address read here: 0.23 ms a wcxb-dev page, an XPath's test
@@ -561,7 +566,7 @@ def prune_footnote_marks(tree: etree._Element, url: str | None = None) -> int:
                 for key in (el.get("id"), el.get("name") if el.tag == "a" else None):
                     if key:
                         anchors.setdefault(key, el)
-        if not _same_document(href, url):
+        if not _same_document(href, url, canonical):
             continue
         note = anchors.get(href.split("#", 1)[1])
         if note is None or not (sure or _is_note(note, mark, text)):

@@ -1347,6 +1347,29 @@ def test_marks_linking_to_another_page_are_no_footnote_marks_of_this_one() -> No
         "https://harbour.example.net/x") == 0
 
 
+def test_marks_linking_to_the_pages_declared_canonical_address_are_its_own() -> None:
+    # The URL a crawl fetches often differs from the one the page's absolute footnote links name:
+    # a feed's "?utm_source=rss", the www or AMP variant, or none at all (saved files). Marks
+    # linking to the canonical address the page declares are this page's marks all the same; they
+    # stayed glued to the sentence ("their tapes.1 The tapes") when only the fetched URL counted.
+    html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "footnote_marks_canonical.html").read_text("utf-8")
+    for url in ("https://coastline.example.org/2025/06/tide-gauges/",
+                "https://coastline.example.org/2025/06/tide-gauges/?utm_source=rss&utm_medium=rss",
+                "https://www.coastline.example.org/2025/06/tide-gauges/amp/", None):
+        result = clean_html(html, url)
+        assert isinstance(result, Article), (url, result)
+        assert "before anyone trusted their tapes. The tapes themselves" in result.text, url
+        assert "every morning, and the keeper wrote" in result.text, url
+        assert result.removed.get("footnote_marks") == 2, url
+    # and another page's note is still no mark of this one, canonical or not
+    other = html.replace('href="https://coastline.example.org/2025/06/tide-gauges/#fn1"',
+                         'href="https://coastline.example.org/2025/05/tide-tables/#fn1"')
+    result = clean_html(other, "https://coastline.example.org/2025/06/tide-gauges/?utm_source=rss")
+    assert isinstance(result, Article)
+    assert "trusted their tapes.1 The tapes" in result.text
+    assert result.removed.get("footnote_marks") == 1
+
+
 def test_ref_named_numbers_linking_to_what_is_no_note_stay() -> None:
     # A link named a "ref" (no <sup>) to a part of the page that is no note is a cross-reference:
     # LaTeX's HTML ("ltx_ref": "Section 3", "Figure 2"), a chapter. Its number is the sentence's.
