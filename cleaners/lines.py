@@ -23,9 +23,14 @@ from itertools import groupby
 
 from newsclean.cleaners.vocabulary import ROLE_WORD, fold_case, is_boilerplate_heading
 
+#: Spaces other than the plain one (tab, no-break, typographic, ideographic).
+_ODD_SPACE = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
 #: Runs of spaces to collapse: two or more, or one that is not a plain space (a plain space alone
-#: is left as it is: most matches were one, replaced by itself).
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+#: is left as it is: most matches were one, replaced by itself). Written to open with a space
+#: (one character class, then the run or the odd space just read) so that the regex engine skips
+#: to the next space in C; as ``[ odd]{2,}|[odd]``, each character of the text was tried against
+#: both alternatives (0.42 -> 0.22 ms a page on wcxb-dev, the same substitutions).
+_WS = re.compile(rf"[ {_ODD_SPACE}](?:[ {_ODD_SPACE}]+|(?<=[{_ODD_SPACE}]))")
 
 
 def normalize_lines(text: str) -> list[str]:

@@ -52,17 +52,29 @@ def _author_xpaths_hit(el: etree._Element) -> tuple[bool, bool, bool]:
 def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
     """Elements of ``tree`` (in document order, ``tree`` included, as in trafilatura's copy of it)
     that could be results of the AUTHOR_XPATHS: all of those, and few others."""
-    rel_parents = {r.getparent() for r in tree.iter("rel")}  # rel='me' tests a child <rel>
+    # <author> elements and the parents of <rel> (rel='me' tests a child <rel>) by their tags
+    special = {r.getparent() for r in tree.iter("rel")}.union(tree.iter("author"))
     out = []
     for el in tree.iter():
-        get = el.get
-        cls, id_ = get("class"), get("id")
-        if (cls is not None and _MAYBE_CLASS.search(cls) or id_ is not None and _MAYBE_ID.search(id_)
-                or el.tag == "author" or el in rel_parents or "Byline" in (get("data-component") or "")
-                or "uthor" in (get("itemprop") or "") or "uthor" in (get("rel") or "")
-                or "uthor" in (get("data-testid") or "")):
+        # an element's attribute names, one call: a value is read only where its name is there
+        # (six reads of each element were 0.9 of the walk's 1.3 ms a tree, most of them of
+        # attributes it does not have)
+        names = el.keys()
+        if names and ("class" in names and _MAYBE_CLASS.search(el.get("class"))
+                      or "id" in names and _MAYBE_ID.search(el.get("id"))
+                      or not _RARE_NAMES.isdisjoint(names) and _rare_hit(el)) or el in special:
             out.append(el)
     return out
+
+
+#: The attributes other than class and id that ``_byline_candidates`` reads.
+_RARE_NAMES = frozenset({"data-component", "itemprop", "rel", "data-testid"})
+
+
+def _rare_hit(el: etree._Element) -> bool:
+    get = el.get
+    return ("Byline" in (get("data-component") or "") or "uthor" in (get("itemprop") or "")
+            or "uthor" in (get("rel") or "") or "uthor" in (get("data-testid") or ""))
 
 
 def _discarded(el: etree._Element) -> bool:

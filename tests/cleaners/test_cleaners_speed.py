@@ -835,3 +835,52 @@ def test_first_descendant_is_the_first_match_find_gives() -> None:
         assert first_descendant(tree, tag) is tree.find(f".//{tag}")
     li = tree.find(".//li")
     assert first_descendant(li, "li") is None   # under the element, not the element itself
+
+
+def _byline_candidates_by_six_reads(tree: etree._Element) -> list[etree._Element]:
+    # the walk as it was before it read the attribute names first: six values of every element
+    from newsclean.cleaners.metadata.byline_markup import _MAYBE_CLASS, _MAYBE_ID
+
+    rel_parents = {r.getparent() for r in tree.iter("rel")}
+    out = []
+    for el in tree.iter():
+        get = el.get
+        cls, id_ = get("class"), get("id")
+        if (cls is not None and _MAYBE_CLASS.search(cls) or id_ is not None and _MAYBE_ID.search(id_)
+                or el.tag == "author" or el in rel_parents or "Byline" in (get("data-component") or "")
+                or "uthor" in (get("itemprop") or "") or "uthor" in (get("rel") or "")
+                or "uthor" in (get("data-testid") or "")):
+            out.append(el)
+    return out
+
+
+def test_byline_candidates_read_by_attribute_names_are_the_six_reads_elements() -> None:
+    from newsclean.cleaners.metadata.byline_markup import _byline_candidates
+
+    from tests.cleaners.test_cleaners_metadata import _byline_variants_page
+
+    near = ('<html><body><!-- author --><?pi author?><div class="">x</div><p id="">x</p><span itemprop="">x</span>'
+            '<a rel="">x</a><b data-testid="">x</b><i data-component="">x</i><em title="author">x</em>'
+            '<span data-author="Rosa">x</span><div class="x" data-component="Byline">x</div>'
+            '<div id="a" itemprop="author"><p rel="author" class="byline">x</p></div><author></author>'
+            '<p><rel></rel></p><table><tr><td class="author">x</td></tr></table></body></html>')
+    for page, candidates in ((_byline_variants_page(), 500), (near, 6), (HEADLINE_IN_MARKUP, 0)):
+        tree = etree.fromstring(page, etree.HTMLParser())
+        found = _byline_candidates(tree)
+        assert found == _byline_candidates_by_six_reads(tree)
+        assert len(found) >= candidates
+
+
+def test_the_space_runs_collapsed_are_those_of_the_two_alternatives() -> None:
+    # the space-run pattern, written to open with one character class, substitutes as the
+    # alternatives it replaced ("two or more of the spaces, or one that is not a plain space")
+    import itertools
+
+    from newsclean.cleaners import lines
+
+    before = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+    alphabet = "a \t\u00a0\u2005\u200c\u3000\n"
+    for n in range(7):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert lines._WS.sub(" ", text) == before.sub(" ", text), repr(text)
