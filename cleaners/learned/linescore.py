@@ -102,6 +102,11 @@ _LINK_MARKS = re.compile(r"https?://|www\.|@\w|#\w")
 _BULLET = re.compile(r"^\W")
 #: A line this long or longer counts as a paragraph of prose for the neighbourhood features.
 LONG_CHARS = 150
+#: The tail walk goes on past a block that stays when it is short lines the model doubts (its mean
+#: probability over this, no prose) and the block before it is sure boilerplate (over
+#: ``PASS_SURE``) that goes: both go (:meth:`LineModel._passed`). Set by hand, not fitted.
+PASS_DOUBT = 0.5
+PASS_SURE = 0.9
 SHORT_CHARS = 60
 
 
@@ -556,18 +561,27 @@ class LineModel:
         """Whether a block of ``lines`` (their probabilities ``p``) goes: their mean probability,
         weighted by their characters, over ``threshold_drop``, or over ``prose_threshold`` for a
         block that holds a paragraph of prose (the article's last paragraph is one, a pitch rarely)."""
-        weight = mass = 0.0
-        prose = False
-        for pk, line in zip(p, lines):
-            w = len(line) + 1.0
-            weight += w
-            mass += w * float(pk)
-            prose = prose or (len(line) >= blocks.PROSE_CHARS and _SENTENCE_END.search(line) is not None)
-        return mass / weight > (max(self.threshold_drop, self.prose_threshold) if prose else self.threshold_drop)
+        mean, prose = _block_mean(lines, p)
+        return mean > (max(self.threshold_drop, self.prose_threshold) if prose else self.threshold_drop)
+
+    @staticmethod
+    def _doubted(lines: Sequence[str], p: Sequence[float]) -> bool:
+        """A block that stays which the tail walk may pass (:meth:`_passed`): short lines (no
+        prose) whose mean probability is over ``PASS_DOUBT``."""
+        mean, prose = _block_mean(lines, p)
+        return not prose and mean > PASS_DOUBT
+
+    def _passed(self, inner: Sequence[str], p_inner: Sequence[float]) -> bool:
+        """Whether the tail walk, stopped at a :meth:`_doubted` block, goes on past it together
+        with the block before it (``inner``): that one sure boilerplate (over ``PASS_SURE``) that
+        goes. A label left at the very end ("Book your first lesson" after a contact line) kept
+        the block it closes."""
+        return _block_mean(inner, p_inner)[0] > PASS_SURE and self._goes(inner, p_inner)
 
     def mask(self, page: PageFeatures) -> list[bool]:
         """Which lines to drop: the blocks that go (:meth:`_goes`); with scope "tail" only the
-        unbroken run of such blocks at the tail, with "edges" at the head too; never every line."""
+        unbroken run of such blocks at the tail (passing a doubted block with the sure one before
+        it, :meth:`_passed`), with "edges" at the head too; never every line."""
         n = len(page.lines)
         if not n:
             return []
@@ -577,13 +591,32 @@ class LineModel:
             members.setdefault(g, []).append(k)
         order = list(members)
         over = {g: self._goes([page.lines[k] for k in ks], [p[k] for k in ks]) for g, ks in members.items()}
-        if self.scope in ("edges", "tail"):
+        if self.scope == "edges":
             keep = set(order)
-            for run in ((order, order[::-1]) if self.scope == "edges" else (order[::-1],)):
+            for run in (order, order[::-1]):
                 for g in run:
                     if not over[g]:
                         break
                     keep.discard(g)
+            over = {g: g not in keep for g in order}
+        elif self.scope == "tail":
+            keep = set(order)
+            walk = order[::-1]
+            i = 0
+            while i < len(walk):
+                g = walk[i]
+                if over[g]:
+                    keep.discard(g)
+                    i += 1
+                    continue
+                if i + 1 < len(walk) and self._doubted([page.lines[k] for k in members[g]], [p[k] for k in members[g]]):
+                    inner = members[walk[i + 1]]
+                    if self._passed([page.lines[k] for k in inner], [p[k] for k in inner]):
+                        keep.discard(g)
+                        keep.discard(walk[i + 1])
+                        i += 2
+                        continue
+                break
             over = {g: g not in keep for g in order}
         drop = [over[g] for g in page.groups]
         return [False] * n if all(drop) else drop
@@ -596,14 +629,25 @@ class LineModel:
             return self.mask(PageFeatures(list(page.lines), page.matrix(), page.groups))
         n, groups = page.n, page.groups
         drop = [False] * n
-        end = n
-        while end:
+
+        def block(end: int) -> tuple[int, np.ndarray]:
+            """The block ending before line ``end``: its first line and its lines' probabilities."""
             start = end - 1
             while start and groups[start - 1] == groups[end - 1]:   # a block's lines are consecutive
                 start -= 1
             x = np.array([page.row(k) for k in range(start, end)], dtype=np.float64).reshape(end - start, len(FEATURES))
-            if not self._goes(page.lines[start:end], self.probabilities(x)):
-                break
+            return start, self.probabilities(x)
+
+        end = n
+        while end:
+            start, p = block(end)
+            if not self._goes(page.lines[start:end], p):
+                if not start or not self._doubted(page.lines[start:end], p):
+                    break
+                inner, p_inner = block(start)
+                if not self._passed(page.lines[inner:start], p_inner):
+                    break
+                start = inner
             drop[start:end] = [True] * (end - start)
             end = start
         return [False] * n if not end else drop
@@ -616,6 +660,19 @@ class LineModel:
         """The kept lines and the characters dropped."""
         mask = self.drop_mask(lines, tree)
         return [s for s, d in zip(lines, mask) if not d], sum(len(s) for s, d in zip(lines, mask) if d)
+
+
+def _block_mean(lines: Sequence[str], p: Sequence[float]) -> tuple[float, bool]:
+    """A block's mean probability weighted by its lines' characters, and whether it holds a
+    paragraph of prose (``blocks.PROSE_CHARS`` or more, ending like a sentence)."""
+    weight = mass = 0.0
+    prose = False
+    for pk, line in zip(p, lines):
+        w = len(line) + 1.0
+        weight += w
+        mass += w * float(pk)
+        prose = prose or (len(line) >= blocks.PROSE_CHARS and _SENTENCE_END.search(line) is not None)
+    return mass / weight, prose
 
 
 def load_model(path: Path) -> LineModel:

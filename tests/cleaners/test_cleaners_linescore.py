@@ -582,3 +582,48 @@ def test_a_line_names_the_author_by_a_surname_as_a_word() -> None:
     assert not _has_word("Ålindqvist_x", "lindqvist") and not _has_word("x_lindqvist", "lindqvist")
     assert _has_word("Lindqvist-Berg, Lindqvist", "Lindqvist")   # a later match counts
     assert _has_word("Texte de Müller.", "Müller") and not _has_word("Müllerin", "Müller")
+
+
+# -- the tail walk passes a doubted label before sure boilerplate ---------------------------------
+def _by_place(last: float, before: float) -> LineModel:
+    """A tail model by a line's place alone: the last line ``last`` (a probability), the one before
+    it ``before``, every other line .007; thresholds as shipped (.7, prose .8)."""
+    logit = lambda q: float(np.log(q / (1 - q)))   # noqa: E731
+    at = FEATURES.index("from_end")
+    tree = {"feature": [at, -1, at, -1, -1], "threshold": [0.5, 0.0, 1.5, 0.0, 0.0],
+            "left": [1, 1, 3, 3, 4], "right": [2, 1, 4, 3, 4], "value": [0.0, logit(last), 0.0, logit(before), -5.0]}
+    return LineModel.from_dict({"trees": [tree], "depth": 2, "base": 0.0, "threshold_drop": train.THRESHOLD,
+                                "prose_threshold": train.PROSE_THRESHOLD, "scope": "tail"})
+
+
+def test_the_tail_walk_passes_a_doubted_label_to_the_sure_boilerplate_before_it() -> None:
+    """A short last block the model doubts (over .5, under the .7 it drops at) stopped the walk
+    and kept the sure boilerplate before it (a contact line, a pin image's credit): both go. Not
+    where the block before it is less than sure (.9), nor where the last block is prose or likely
+    the article's."""
+    lines = [BODY[0], BODY[1], "Phone number: 01632 960 123", "BOOK YOUR FIRST LESSON"]
+    assert _by_place(0.6, 0.95).filter(lines)[0] == lines[:2]
+    assert _by_place(0.6, 0.85).filter(lines)[0] == lines                 # the line before is not sure
+    assert _by_place(0.45, 0.95).filter(lines)[0] == lines                # the last line is not doubted
+    assert _by_place(0.6, 0.95).filter(lines[:2] + [lines[2], BODY[2]])[0] == lines[:2] + [lines[2], BODY[2]]  # prose
+    assert _by_place(0.6, 0.95).filter(lines[2:])[0] == lines[2:]         # never every line
+    # after the pair the walk goes on as before: it stops at the first block that stays
+    tail = [BODY[0], "Sign up for the letter", "Phone number: 01632 960 123", "BOOK YOUR FIRST LESSON"]
+    assert _by_place(0.6, 0.95).filter(tail)[0] == tail[:2]
+
+
+def test_the_tail_walk_passes_the_label_on_a_page_of_our_own(monkeypatch) -> None:
+    """On a page (tests/fixtures/cleaners/tail_label_after_contact.html) the lazy walk and the
+    mask over every line drop the contact line and the label after it together; without the pass
+    both stay (the label stops the walk)."""
+    html = (FIXTURES / "tail_label_after_contact.html").read_text("utf-8")
+    url = "https://harbourmusic.example/blog/weekly-lessons/"
+    model = _by_place(0.6, 0.95)
+    monkeypatch.setattr(linescore, "shipped_model", lambda: model)
+    text = clean_html(html, url).text
+    assert text.endswith("regular lessons make the first year easier.")
+    with linescore.recording() as seen:
+        clean_html(html, url)
+    assert model.mask(seen[-1])[-2:] == [True, True]
+    monkeypatch.setattr(linescore, "PASS_DOUBT", 1.0)
+    assert clean_html(html, url).text.endswith("Phone number: 01632 960 123\nBOOK YOUR FIRST LESSON")
