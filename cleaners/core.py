@@ -1311,6 +1311,9 @@ _ATTRIBUTE = rf"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+{_VALUE})?+"
 _ATTRIBUTES = rf"(?:[{_WS}/]++|{_ATTRIBUTE})*+"
 #: The elements whose content is text up to their end tag (libxml2 reads <noscript> as markup).
 _RAW_TEXT = "script|style|xmp|iframe|noembed|noframes|title|textarea"
+_RAW_TEXT_NAMES = frozenset(_RAW_TEXT.split("|"))
+#: A raw-text element's end tag, by its name.
+_RAW_TEXT_END = {name: re.compile(rf"</{name}[{_WS}/>]", re.I) for name in _RAW_TEXT_NAMES}
 #: The page read token by token (text, comments, doctype and other "<!"/"<?", end tags, tags,
 #: raw-text elements whole): matched up to an endpos, it stops at the token that crosses it.
 _TOKENS = re.compile(
@@ -1541,8 +1544,8 @@ def _token_over(text: str, start: int) -> tuple[int, int]:
         return 0, (text.find(">", start) + 1) or len(text)
     end = min(end + 1, len(text))
     name = _TAG_NAME.match(text, start).group()[1:].lower()
-    if name in _RAW_TEXT.split("|"):   # its content is text up to its end tag
-        close = re.compile(rf"</{name}[{_WS}/>]", re.I).search(text, end)
+    if name in _RAW_TEXT_NAMES:   # its content is text up to its end tag
+        close = _RAW_TEXT_END[name].search(text, end)
         end = close.start() if close else len(text)
     return n, end
 

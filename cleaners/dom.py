@@ -512,23 +512,35 @@ def _is_note(note: etree._Element, mark: etree._Element, text: str) -> bool:
             and note.tag not in HEADINGS and not any(el.tag in HEADINGS for el in note.iterdescendants()))
 
 
-def _same_document(href: str, url: str | None, canonical: str | None = None) -> bool:
+def _same_document(href: str, base: str | None, own: frozenset[tuple[str, str, str]]) -> bool:
     """Whether ``href`` (holding a ``#``) points into the page itself: a bare fragment, or an
-    address that resolves to the page's own (host, path, query): its ``url`` or the canonical
-    address it declares (``canonical``: the URL a crawl fetched often carries a feed's
-    "?utm_source=rss" or is the www/AMP variant, where the page's absolute footnote links name
-    the canonical one). "other.html#fn1" names another page's note even where this page has an
-    ``fn1``."""
+    address that, resolved against ``base``, is one of the page's ``own`` documents
+    (:func:`_own_documents`). "other.html#fn1" names another page's note even where this page
+    has an ``fn1``."""
     if href.startswith("#"):
         return True
-    base = url or canonical
     if not base:
         return False   # a path we cannot resolve: not taken for this page's
     try:
-        target = _document_key(urljoin(base, href))
-        return any(target == _document_key(urljoin(base, own)) for own in (url, canonical) if own)
+        return _document_key(urljoin(base, href)) in own
     except ValueError:   # a malformed address ("http://[x") names no page of ours
         return False
+
+
+def _own_documents(url: str | None, canonical: str | None) -> frozenset[tuple[str, str, str]]:
+    """The page's own documents: its ``url`` and the canonical address it declares, resolved
+    against the first of them (the URL a crawl fetched often carries a feed's "?utm_source=rss"
+    or is the www/AMP variant, where the page's absolute footnote links name the canonical one).
+    Read once a page, not once a link."""
+    base = url or canonical
+    keys = set()
+    for own in (url, canonical):
+        if own and base:
+            try:
+                keys.add(_document_key(urljoin(base, own)))
+            except ValueError:
+                pass
+    return frozenset(keys)
 
 
 def _document_key(url: str) -> tuple[str, str, str]:
@@ -546,6 +558,7 @@ def prune_footnote_marks(tree: etree._Element, url: str | None = None, canonical
     Only links into this document count: a bare ``#fragment``, or an address resolving to the
     page's ``url`` or to the ``canonical`` address it declares."""
     anchors: dict[str, etree._Element] | None = None
+    own: frozenset[tuple[str, str, str]] = frozenset()
     victims = []
     # the links walked in C, their address read here: 0.23 ms a wcxb-dev page, an XPath's test
     # of the address 0.33 ms
@@ -561,12 +574,13 @@ def prune_footnote_marks(tree: etree._Element, url: str | None = None, canonical
             continue
         mark, sure = found
         if anchors is None:   # read once, for the first mark-shaped link only
+            own = _own_documents(url, canonical)
             anchors = {}
             for el in _ANCHORED(tree):
                 for key in (el.get("id"), el.get("name") if el.tag == "a" else None):
                     if key:
                         anchors.setdefault(key, el)
-        if not _same_document(href, url, canonical):
+        if not _same_document(href, url or canonical, own):
             continue
         note = anchors.get(href.split("#", 1)[1])
         if note is None or not (sure or _is_note(note, mark, text)):

@@ -561,7 +561,10 @@ class LineModel:
         """Whether a block of ``lines`` (their probabilities ``p``) goes: their mean probability,
         weighted by their characters, over ``threshold_drop``, or over ``prose_threshold`` for a
         block that holds a paragraph of prose (the article's last paragraph is one, a pitch rarely)."""
-        mean, prose = _block_mean(lines, p)
+        return self._drops(*_block_mean(lines, p))
+
+    def _drops(self, mean: float, prose: bool) -> bool:
+        """Whether a block of this mean probability (and prose or not) goes (:meth:`_goes`)."""
         return mean > (max(self.threshold_drop, self.prose_threshold) if prose else self.threshold_drop)
 
     @staticmethod
@@ -576,7 +579,8 @@ class LineModel:
         with the block before it (``inner``): that one sure boilerplate (over ``PASS_SURE``) that
         goes. A label left at the very end ("Book your first lesson" after a contact line) kept
         the block it closes."""
-        return _block_mean(inner, p_inner)[0] > PASS_SURE and self._goes(inner, p_inner)
+        mean, prose = _block_mean(inner, p_inner)   # read once for both tests
+        return mean > PASS_SURE and self._drops(mean, prose)
 
     def mask(self, page: PageFeatures) -> list[bool]:
         """Which lines to drop: the blocks that go (:meth:`_goes`); with scope "tail" only the
