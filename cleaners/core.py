@@ -1345,7 +1345,7 @@ def crowded_tag(text: str) -> int:
     Such a tag is a stretch of ``2 * MAX_TAG_ATTRIBUTES`` characters at least (a name and a
     separator each), so it covers one of the windows ``text[k * MAX:(k + 1) * MAX]`` whole. A
     window holding a ">" that no quoted value holds (a sure one, ``_Ends``) is no tag's inside
-    (the first ">" of most windows is sure: ``str.find`` calls). Any other is a tag's inside only
+    (the first ">" of most windows is sure). Any other is a tag's inside only
     if a tag starts between it and the last sure ">" before it: the few there are read as tags
     (``_crowding``, counting in C). Where there are many, or no sure ">" near, or those reads
     have covered the page four times, the window is looked into by reading the page token by
@@ -1358,19 +1358,12 @@ def crowded_tag(text: str) -> int:
     ends = _Ends(text)
     last_end, read = -1, 0   # the last ">" before ``read``
     since, checked = -2, 0   # the tag starts after the sure ">" at ``since`` are read up to ``checked``
-    find = text.find
-    dquotes, squotes = _LastQuote(text, '"'), _LastQuote(text, "'")
     budget = 4 * len(text)   # what the tag starts' reads may cover: past it, the tokenizer's turn
     while at + step <= len(text):
         stop = at + step
-        first = find(">", at, stop)
-        if first != -1:
-            # most windows: their first ">" and the last quotes before it (``_Ends.sure``, read forward)
-            dq, sq = dquotes.before(first), squotes.before(first)
-            if (dq < 1 or text[dq - 1] not in _OPENS) and (sq < 1 or text[sq - 1] not in _OPENS) \
-                    or ends.sure_in(at, stop):
-                at = stop
-                continue
+        if ends.sure_in(at, stop):
+            at = stop
+            continue
         if text.find(">", read, at) != -1:
             last_end = text.rfind(">", read, at)
         read = at
@@ -1396,8 +1389,6 @@ def crowded_tag(text: str) -> int:
     return 0
 
 
-#: What before a quote may make it open a value ("=" and the spaces after it).
-_OPENS = frozenset("=" + _WS)
 #: How many ">" (or tag starts) a window's look reads before it leaves the window to the tokenizer.
 _LOOKS = 16
 
@@ -1419,25 +1410,28 @@ def _tag_starts(text: str, start: int, end: int) -> list[int] | None:
 
 
 class _LastQuote:
-    """The last of one quote before positions that grow: O(1) until the next such quote is
-    passed, then a short look back and a ``find`` forward (no long ``rfind``: over a page of
-    non-Latin-1 text it reads 20 times slower than ``find``)."""
+    """The last of one quote before a position: a short look back (512 characters), else a
+    ``find`` forward from the position asked before (a long backward ``rfind`` over a page of
+    non-Latin-1 text reads 20 times slower than ``find``); afresh for a position before it."""
 
-    __slots__ = ("text", "quote", "last", "next")
+    __slots__ = ("text", "quote", "asked", "last")
 
     def __init__(self, text: str, quote: str) -> None:
         self.text, self.quote = text, quote
-        self.last, self.next = -1, text.find(quote)   # ``last``: the last quote before ``next``
+        self.asked, self.last = 0, -1   # the position asked before, the last quote before it
 
     def before(self, at: int) -> int:
-        if self.next == -1 or self.next >= at:
-            return self.last
         text, quote = self.text, self.quote
-        near = max(self.next, at - 2048)
+        near = at - 512 if at > 512 else 0
         found = text.rfind(quote, near, at)
-        self.last = found if found != -1 else text.rfind(quote, self.next, near)
-        self.next = text.find(quote, at)
-        return self.last
+        if found == -1:
+            if self.asked > at:
+                found = text.rfind(quote, 0, near)
+            else:
+                step = text.find(quote, self.asked, near) if self.asked < near else -1
+                found = self.last if step == -1 else text.rfind(quote, step, near)
+        self.asked, self.last = at, found
+        return found
 
 
 class _Ends:
@@ -1445,34 +1439,17 @@ class _Ends:
     own kind: a ">" inside one has that value's opening quote as the last quote of that kind
     before it, and an opening quote follows "=" of a name (spaces between allowed). A ">" whose
     last '"' and last "'" before it follow no such "=" is in no value, so it ends any tag it is
-    in: it is sure. The last quote is looked for back over 512 characters, then from the one
-    after the last found forward (a backward ``rfind`` over a page of non-Latin-1 text reads 20
-    times slower than ``find``: it is kept short)."""
+    in: it is sure."""
 
-    __slots__ = ("text", "after")
+    __slots__ = ("text", "dquote", "squote")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.after = {'"': (0, -1), "'": (0, -1)}   # per quote: a position, the last quote before it
-
-    def last(self, quote: str, at: int) -> int:
-        """The last ``quote`` before ``at``."""
-        text = self.text
-        near = at - 512 if at > 512 else 0
-        found = text.rfind(quote, near, at)
-        if found == -1:
-            upto, last = self.after[quote]
-            if upto > at:
-                found = text.rfind(quote, 0, near)   # a look back: afresh
-            else:
-                step = text.find(quote, upto, near) if upto < near else -1
-                found = last if step == -1 else text.rfind(quote, step, near)
-        self.after[quote] = (at, found)
-        return found
+        self.dquote, self.squote = _LastQuote(text, '"'), _LastQuote(text, "'")
 
     def sure(self, at: int) -> bool:
         text = self.text
-        return not (_opens_a_value(text, self.last('"', at)) or _opens_a_value(text, self.last("'", at)))
+        return not (_opens_a_value(text, self.dquote.before(at)) or _opens_a_value(text, self.squote.before(at)))
 
     def sure_in(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` holds a sure ">" (among its first ``_LOOKS``)."""

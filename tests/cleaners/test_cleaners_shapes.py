@@ -116,6 +116,24 @@ def test_crowded_tag_reads_a_tag_as_html_does() -> None:
     assert crowded_tag("<div " + "/".join(names[:MAX_TAG_ATTRIBUTES]) + ">") == 0
 
 
+def test_the_gates_last_quote_is_the_last_before_any_position_asked_in_any_order() -> None:
+    # the one helper both the windows' first ">" and the sure-">" searches ask, forward and back:
+    # its short look back and its cached forward reads give what a whole rfind gives
+    import random
+
+    from newsclean.cleaners.core import _LastQuote
+
+    rng = random.Random(7)
+    for text in ('x="a" ' * 400 + "中" * 3_000 + "'b' " + "y" * 1_500 + '"',
+                 "".join(rng.choice('ab "\'中') if rng.random() < .01 else "a" for _ in range(20_000))):
+        for quote in "\"'":
+            last = _LastQuote(text, quote)
+            positions = [rng.randrange(len(text) + 1) for _ in range(300)]
+            positions += sorted(positions) + sorted(positions, reverse=True)
+            for at in positions:
+                assert last.before(at) == text.rfind(quote, 0, at), (quote, at)
+
+
 def test_the_hidden_crowded_tag_is_too_large_before_it_is_parsed() -> None:
     crowded = "<div " + " ".join(f'a{i} q=">"' if i % 500 == 0 else f"a{i}" for i in range(100_000)) + ">ad</div>"
     result, cpu = cleaned(page(before=crowded))
