@@ -1480,18 +1480,12 @@ def _opens_a_value(text: str, quote: int) -> bool:
     """Whether the quote at ``quote`` may open a value: "=" before it (spaces between; a run of
     more than 64 taken for such), and not the second of "==" after a name's letter ("a==" is
     a value of "=": base64's padding, 'src="data:...Q=="', is no opening)."""
-    if quote < 1:
-        return False
     at = quote - 1
-    if text[at] == "=":
-        return not (at >= 2 and text[at - 1] == "=" and text[at - 2].isalnum())
     while at >= 0 and text[at] in _WS:
         if quote - at > 64:
             return True
         at -= 1
-    if at < 0 or text[at] != "=":
-        return False
-    return not (at >= 2 and text[at - 1] == "=" and text[at - 2].isalnum())
+    return at >= 0 and text[at] == "=" and not (at >= 2 and text[at - 1] == "=" and text[at - 2].isalnum())
 
 
 def _crowding(text: str, start: int) -> tuple[int, int]:
