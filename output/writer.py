@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import gzip
 import os
 import re
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -346,7 +348,8 @@ class AtomicFile:
     renamed into place held both, a Parquet file that did not read. A killed run's temporary
     file is removed by the next run writing ``path`` on the same host (the name holds the host:
     on a file system shared between hosts, another host's writer's process id means nothing
-    here, and its live file was removed). ``-`` is standard output: streamed as
+    here, and its live file was removed), and only when its lock is free (each writer holds
+    one on its temporary file: two hosts given one name). ``-`` is standard output: streamed as
     written, or, with ``spool=True`` (formats that are only valid whole, such as Parquet), kept
     in a temporary file and copied out by :meth:`commit`.
     """
@@ -355,16 +358,30 @@ class AtomicFile:
         self.name = str(path)
         self.tmp: Path | None = None
         self.fh: BinaryIO
-        if self.name == STDIO:
-            self.fh = tempfile.TemporaryFile() if spool else sys.stdout.buffer   # type: ignore[assignment]
-            return
+        #: Where a stream goes: standard output, or a device or pipe ``path`` names (written into).
+        self.sink: BinaryIO | None = None
         final = Path(path)
+        if self.name == STDIO:
+            self.sink = sys.stdout.buffer
+        elif _written_in_place(final):
+            try:
+                self.sink = open(final, "wb")
+            except OSError as exc:
+                raise _output_error(final, exc) from exc
+        if self.sink is not None:
+            self.fh = tempfile.TemporaryFile() if spool else self.sink   # type: ignore[assignment]
+            return
         _remove_killed_temps(final)
         self.tmp = final.with_name(f".{final.name}.{_host()}.{os.getpid()}-{os.urandom(3).hex()}.tmp")
         try:
             self.fh = open(self.tmp, "xb")
         except OSError as exc:
             raise _output_error(final, exc) from exc
+        # Held until the rename: the next writer of ``path`` removes the file only when it can
+        # take the lock (its writer gone), whatever the name says: two hosts of one name on a
+        # shared file system each took the other's live writer's process id for a dead one here.
+        with contextlib.suppress(OSError):   # no locks on this file system: the name's test alone
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     def write(self, data: bytes) -> None:
         """Append ``data``; a full disk, a closed pipe or a full device is an OutputError (one line)."""
@@ -383,44 +400,65 @@ class AtomicFile:
         return _output_error(Path(f"standard output's spool in {tempfile.gettempdir()}"), exc)
 
     def commit(self) -> None:
-        """Make the output visible: rename it into place (or copy the spooled bytes to stdout)."""
-        if self.tmp is None:
+        """Make the output visible: rename it into place (or copy the spooled bytes to stdout,
+        or to the device or pipe named)."""
+        if self.sink is not None:
             try:
-                if self.fh is not sys.stdout.buffer:
+                if self.fh is not self.sink:
                     self.fh.seek(0)
-                    shutil.copyfileobj(self.fh, sys.stdout.buffer)
+                    shutil.copyfileobj(self.fh, self.sink)
                     self.fh.close()
-                sys.stdout.buffer.flush()
+                self.sink.flush()
+                if self.sink is not sys.stdout.buffer:
+                    self.sink.close()
             except OSError as exc:
                 self.discard()
-                raise StdoutError(exc) from exc
+                raise (StdoutError(exc) if self.name == STDIO else _output_error(Path(self.name), exc)) from exc
             return
         try:
             self.fh.flush()
             os.fsync(self.fh.fileno())
+            os.replace(self.tmp, self.name)   # still locked while it has the temporary name
             self.fh.close()
-            os.replace(self.tmp, self.name)
             _fsync_dir(Path(self.name).parent)
         except OSError as exc:
             self.discard()
             raise _output_error(Path(self.name), exc) from exc
 
     def discard(self) -> None:
-        """Drop what was written (a stdout stream keeps what it already sent)."""
-        if self.fh is not sys.stdout.buffer:
+        """Drop what was written (a stream keeps what it already sent)."""
+        for fh in {id(f): f for f in (self.fh, self.sink) if f is not None and f is not sys.stdout.buffer}.values():
             try:
-                self.fh.close()
+                fh.close()
             except OSError:
                 pass   # the data is being thrown away
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
 
 
+def _written_in_place(final: Path) -> bool:
+    """Whether ``final`` is written into, not replaced: a device, a pipe or a socket (links to
+    them too), a directory (its error then said at once), and any name in /dev or /proc
+    (/dev/stdout, /dev/fd/N). Renamed over, ``--parquet /dev/full`` (as root) replaced the
+    device with a regular file, and a FIFO's reader waited for ever."""
+    try:
+        if not stat.S_ISREG(os.stat(final).st_mode):
+            return True
+    except OSError:
+        pass   # no such file yet (or none that can be read): a new file
+    try:
+        parent = final.parent.resolve()
+    except OSError:
+        return False
+    return parent == Path("/dev") or parent.is_relative_to("/proc")
+
+
 def _remove_killed_temps(final: Path) -> None:
     """The temporary files of ``final`` (``.<name>.<host>.<pid>-<token>.tmp``) that this host's
     writers left and that no longer run (killed: SIGKILL, a power cut), removed; a running
     writer's are left to it, and so are another host's (its process ids are not this host's)
-    and the host-less names earlier versions wrote (whose host is unknown)."""
+    and the host-less names earlier versions wrote (whose host is unknown). A file whose lock
+    is held is a live writer's whatever its name says (another host given this one's name)."""
     prefix = f".{final.name}.{_host()}."
     try:
         names = [p.name for p in final.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")]
@@ -430,8 +468,27 @@ def _remove_killed_temps(final: Path) -> None:
         pid, _, token = name[len(prefix):-len(".tmp")].partition("-")
         if not (pid.isdigit() and len(token) == 6) or _running(int(pid)):
             continue
+        _remove_unlocked(final.parent / name)
+
+
+def _remove_unlocked(path: Path) -> None:
+    """Remove ``path`` unless a writer holds its lock (taken and held while removing it); a
+    file on a file system without locks goes on its name's test alone, as before locks."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)   # O_RDWR: NFS emulates flock with write locks
+    except OSError:
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return   # a live writer's
+        except OSError:
+            pass     # no locks on this file system
         with contextlib.suppress(OSError):
-            (final.parent / name).unlink()
+            path.unlink()
+    finally:
+        os.close(fd)
 
 
 def _host() -> str:
@@ -452,19 +509,19 @@ def _running(pid: int) -> bool:
 
 
 def write_json_atomic(path: Path | str, obj: Any) -> Path:
-    """Write ``obj`` as indented JSON to ``path`` via temp file + fsync + rename."""
+    """Write ``obj`` as indented JSON to ``path`` whole or not at all (an :class:`AtomicFile`:
+    two processes writing one file at once, such as two runs' ``merge-manifests`` into one
+    output, shared one temporary name and published a torn or the other's half-written file)."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):   # a file where the directory should be: no tmp to remove
-            tmp.unlink(missing_ok=True)
         raise _output_error(path, exc) from exc
+    out = AtomicFile(f"./{STDIO}" if str(path) == STDIO else path)   # a file named '-', not standard output
+    try:
+        out.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    except BaseException:
+        out.discard()
+        raise
+    out.commit()
     return path

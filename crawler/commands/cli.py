@@ -245,6 +245,20 @@ def path_arg(value: str) -> str:
     return os.path.expanduser(value) if value.startswith("~") else value
 
 
+def output_arg(value: str) -> str:
+    """An output file's path (:func:`path_arg`); one naming standard output (``/dev/stdout``,
+    ``/dev/fd/1``) is ``-``, so that what the command says goes to stderr as for ``-``: it went
+    into the output (``export --parquet /dev/stdout > c.parquet``: a summary line after the
+    Parquet footer, a file that did not read)."""
+    value = path_arg(value)
+    if not value.startswith(("/dev/", "/proc/")):
+        return value
+    try:
+        return "-" if os.path.samestat(os.stat(value), os.fstat(sys.stdout.fileno())) else value
+    except (OSError, ValueError):   # no such file, or standard output closed
+        return value
+
+
 def dangling(link: Path) -> str:
     """What a link to nowhere is, said: an output there was 'File exists'."""
     return f"{link} is a link to {os.readlink(link)}, which does not exist"
@@ -1092,10 +1106,10 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("input", type=path_arg, nargs="+",
                     help="WARC files (.warc, .warc.gz), HTML files or directories, or JSONL with an html "
                          "(or, with --text, text) field; - reads JSONL from standard input")
-    cl.add_argument("-o", "--output", type=path_arg, required=True,
+    cl.add_argument("-o", "--output", type=output_arg, required=True,
                     help="output JSONL file (written whole, then renamed into place; left as it was when no "
                          "record is written); - for standard output")
-    cl.add_argument("--rejects", type=path_arg, metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
+    cl.add_argument("--rejects", type=output_arg, metavar="FILE", help="also write rejected pages and their reasons to this JSONL file")
     cl.add_argument("--workers", type=int, metavar="N",
                     help="cleaning processes (default: one per core; 1 = clean in this process)")
     cl.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU time of cleaning per page (default: %(default)s)")
@@ -1115,7 +1129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     mm = sub.add_parser("merge-manifests", help="merge the manifests of several workers of one crawl")
     mm.add_argument("manifests", type=path_arg, nargs="+")
-    mm.add_argument("-o", "--output", type=path_arg, required=True,
+    mm.add_argument("-o", "--output", type=output_arg, required=True,
                     help="the merged manifest's file (written whole, then renamed into place); - for standard output")
     mm.set_defaults(func=cmd_merge_manifests)
 
@@ -1130,7 +1144,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="export JSONL records to Parquet")
     ex.add_argument("input", type=path_arg, nargs="+", metavar="INPUT",
                     help="JSONL record files or directories (an output directory: its articles); - for standard input")
-    ex.add_argument("--parquet", type=path_arg, required=True, metavar="OUT",
+    ex.add_argument("--parquet", type=output_arg, required=True, metavar="OUT",
                     help="Parquet file to write (written whole, then renamed into place; left as it was when no "
                          "record is read); - for standard output")
     ex.add_argument("--allow-skips", action="store_true", help="exit 0 even when bad lines or files were skipped")

@@ -99,6 +99,22 @@ def test_dash_is_stdin_and_stdout(tmp_path: Path) -> None:
     assert [record_from_row(r) for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == records
 
 
+def test_standard_output_named_by_its_file_is_standard_output(tmp_path: Path) -> None:
+    # before: '--parquet /dev/stdout > c.parquet' put the summary line after the Parquet footer (a
+    # file that did not read), and '-o /dev/stdout' the records and the summary in one stream
+    from ..output.test_corpus_output import make_record
+
+    corpus = tmp_path / "c.jsonl"
+    records = [make_record(i) for i in range(3)]
+    corpus.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    for name in ("/dev/stdout", "/dev/fd/1"):
+        with open(tmp_path / "x.parquet", "wb") as sink:
+            proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "export", str(corpus),
+                                   "--parquet", name], stdout=sink, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        assert proc.returncode == 0 and "3 records from 1 files -> -" in proc.stderr, proc.stderr
+        assert [record_from_row(r) for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == records
+
+
 def test_clean_on_html_files_writes_valid_records(tmp_path: Path) -> None:
     pages = _pages(tmp_path)
     proc = run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--workers", "1")

@@ -353,3 +353,137 @@ def test_a_host_name_is_one_field_of_the_temporary_name(monkeypatch: pytest.Monk
     assert writer._host() == "crawl-3_eu_example_net"
     monkeypatch.setattr(writer.socket, "gethostname", lambda: "")
     assert writer._host() == "host"
+
+
+_RACE_WRITER = """
+import sys, orjson
+from newsclean.output import write_json_atomic
+name, target = sys.argv[1], sys.argv[2]
+doc = {"writer": name, "lines": [name * 40] * 4000}     # ~600 KB: each write takes a while
+for _ in range(25):
+    write_json_atomic(target, doc)
+"""
+
+
+def test_two_processes_writing_one_json_file_leave_one_whole_file(tmp_path: Path) -> None:
+    # before: both wrote .x.json.tmp; one's open truncated the other's file, whose rename then
+    # published it half written or moved it under the other (two runs' merge-manifests into one
+    # output, a manifest written twice): a torn or foreign file, or 'cannot write' for the loser
+    target = tmp_path / "x.json"
+    procs = [subprocess.Popen([sys.executable, "-c", _RACE_WRITER, name, str(target)], stderr=subprocess.PIPE)
+             for name in ("a", "b")]
+    seen: set[str] = set()
+    while any(p.poll() is None for p in procs):
+        try:
+            data = target.read_bytes()
+        except FileNotFoundError:
+            continue
+        seen.add(orjson.loads(data)["writer"])         # every version published is whole
+    errors = [p.stderr.read().decode() for p in procs]   # type: ignore[union-attr]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert orjson.loads(target.read_bytes())["writer"] in {"a", "b"} and seen <= {"a", "b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.json"]
+
+
+_OTHER_HOST_WRITER = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+fcntl.flock(fd, fcntl.LOCK_EX)      # what a live AtomicFile holds on its temporary file
+os.write(fd, b"partial")
+print("ready", flush=True)
+sys.stdin.read()                    # writes on until told to stop
+"""
+
+
+def test_a_live_writer_on_a_host_of_the_same_name_keeps_its_temporary_file(tmp_path: Path) -> None:
+    # Two hosts given one name (containers, cloned VMs) on a shared file system: the other's
+    # live writer has a process id that is not running here, and its file was removed under it
+    # as a killed writer's (its commit then failed). A writer holds a lock on its temporary
+    # file while it lives: only an unlocked one (its writer gone) is removed.
+    from newsclean.output.writer import AtomicFile, _host
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(gone.stdout)
+    live = tmp_path / f".out.bin.{_host()}.{pid}-0a1b2c.tmp"    # the other host's: a pid not running here
+    killed = tmp_path / f".out.bin.{_host()}.{pid}-3d4e5f.tmp"  # a dead writer's: no lock held
+    killed.write_bytes(b"partial")
+    other = subprocess.Popen([sys.executable, "-c", _OTHER_HOST_WRITER, str(live)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "ready\n"
+        AtomicFile(tmp_path / "out.bin").commit()
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.bin", live.name])
+    finally:
+        other.communicate("")
+    AtomicFile(tmp_path / "out.bin").commit()    # its writer gone now: removed by the next
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]
+
+
+def test_a_writer_holds_its_temporary_files_lock_until_it_is_renamed(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    from newsclean.output import writer
+
+    def locked(path: Path) -> bool:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    out = writer.AtomicFile(tmp_path / "out.bin")
+    assert out.tmp is not None
+    out.write(b"data")
+    assert locked(out.tmp)
+    renamed = os.replace
+    held: list[bool] = []
+
+    def replace(src: Path, dst: str) -> None:   # the file is still locked when it is renamed
+        held.append(locked(Path(src)))
+        renamed(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", replace)
+    out.commit()
+    assert held == [True] and (tmp_path / "out.bin").read_bytes() == b"data"
+
+
+def test_a_device_or_a_pipe_named_as_the_output_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # before: written beside it and renamed over it: 'export --parquet /dev/full' as root replaced
+    # the device with a regular file (and said it wrote it); a FIFO or a link to /dev/null became
+    # a regular file, the FIFO's reader waiting for ever. Safe to run before the fix: only links
+    # and pipes in tmp_path are named, never /dev itself.
+    import stat
+    import threading
+
+    from newsclean.output.writer import AtomicFile
+
+    link = tmp_path / "sink"
+    link.symlink_to(os.devnull)
+    for spool in (False, True):
+        out = AtomicFile(link, spool=spool)
+        out.write(b"gone\n")
+        out.commit()
+        assert link.is_symlink() and stat.S_ISCHR(os.stat(link).st_mode)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    out = AtomicFile(fifo)
+    out.write(b"streamed\n")
+    out.commit()
+    reader.join(10)
+    assert got == [b"streamed\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "sink"]
+
+
+def test_a_directory_named_as_the_output_is_said_before_anything_is_written(tmp_path: Path) -> None:
+    from newsclean.output.writer import AtomicFile
+
+    with pytest.raises(OutputError, match=f"cannot write {tmp_path}: Is a directory"):
+        AtomicFile(tmp_path)
+    assert list(tmp_path.iterdir()) == []
