@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import resource
 import sqlite3
 import threading
 from pathlib import Path
@@ -63,7 +64,10 @@ _FULL_MESSAGES = ("database or disk is full", "No space left on device", "Disk q
 
 def is_disk_full(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) says the disk or quota is full:
-    ENOSPC/EDQUOT from a write, SQLITE_FULL from SQLite."""
+    ENOSPC/EDQUOT from a write, SQLITE_FULL from SQLite; or a file may not grow (the file size
+    limit, ``ulimit -f``: see :func:`size_limit_note`)."""
+    if size_limit_note(exc):
+        return True
     seen = 0
     while exc is not None and seen < 10:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -75,6 +79,27 @@ def is_disk_full(exc: BaseException | None) -> bool:
         exc = exc.__cause__ or exc.__context__
         seen += 1
     return False
+
+
+def size_limit_note(exc: BaseException | None) -> str:
+    """`` (files may not grow past N KB here: ulimit -f)`` when the process has a file size
+    limit and ``exc`` (or what it was raised from) is a write it refused: EFBIG, or SQLite's
+    I/O error (its word for EFBIG, which read as a failing disk); else "". Such a run stops as
+    on a full disk (one line; the next run with room loses nothing): before, the store's writes
+    failed one by one (a traceback a page) and the run ended 'ok' without the pages."""
+    if exc is None:
+        return ""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return ""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno == errno.EFBIG or isinstance(exc, sqlite3.Error) \
+                and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_IOERR:
+            return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return ""
 
 
 def connect_wal(path: Path | str) -> sqlite3.Connection:

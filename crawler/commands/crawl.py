@@ -121,6 +121,9 @@ class Command(crawl.Command):
             self._health_exit()
         except StateError as exc:
             _refuse(str(exc))
+        except LockedError as exc:   # a state file another program holds locked
+            print(mask_credentials(f"newsclean: {exc}"), file=sys.stderr)
+            raise SystemExit(EXIT_LOCKED) from None
         except OutputError as exc:   # a disk too full to open the state: as newsclean crawl says it
             print(mask_credentials(f"newsclean: failed: {exc.strerror or exc}"), file=sys.stderr)
             raise SystemExit(1) from None

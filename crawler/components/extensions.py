@@ -18,7 +18,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from newsclean.crawler.components import health
 from newsclean.output import RunManifest, config_hash, versions
-from newsclean.output.sqlite import is_disk_full
+from newsclean.output.sqlite import is_disk_full, size_limit_note
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
     if crawler.stats.get_value(OUTPUT_ERROR):
         return True   # already failing: one line, one stop
     path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
-    crawler.stats.set_value(OUTPUT_ERROR, f"disk full ({path})")
-    logger.error("disk full (%s): stopping the crawl; committed output stays", path)
+    crawler.stats.set_value(OUTPUT_ERROR, f"disk full ({path}){size_limit_note(exc)}")
+    logger.error("disk full (%s)%s: stopping the crawl; committed output stays", path, size_limit_note(exc))
     engine = crawler.engine
     if engine is not None and engine.running:
         from scrapy.utils.defer import deferred_from_coro

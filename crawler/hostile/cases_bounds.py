@@ -217,6 +217,37 @@ def disk_full_at_start(ctx: Ctx) -> Outcome:
                          f"run 2: exit {second.code}, {len(urls)}/{n} articles")
 
 
+@case("file-size-limit", bound=180, slow=True)
+def file_size_limit(ctx: Ctx) -> Outcome:
+    """Files may not grow past a limit (``ulimit -f``: writes fail with EFBIG, SQLite's with "disk
+    I/O error"): the crawl stops as on a full disk, one line naming the limit, exit 1, nothing
+    torn, and the next run without it loses nothing. Before: a traceback a page from the store's
+    writes, and a run 'ok' without those pages."""
+    import resource
+
+    n = 30
+    sitemap = _articles_sitemap(ctx, n)
+    settings = {"NEWSCLEAN_PART_MAX_RECORDS": 5}
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT_KB * 1024, FILE_SIZE_LIMIT_KB * 1024))
+
+    first = ctx.crawl(sitemap, settings=settings, preexec=limited, timeout=80)
+    line = first.last_line()
+    said = _DISK_FULL_LINE.fullmatch(line) is not None and "ulimit -f" in line
+    torn = torn_parts(ctx.tmp / "out")
+    second = ctx.crawl(sitemap, settings=settings)
+    urls = {r["url"] for r in second.records()}
+    held = first.code == 1 and said and first.tracebacks == 0 and not torn and second.code == 0 and len(urls) == n
+    return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, {len(first.records())} written, "
+                         f"last line {line[:140]!r}; run 2: exit {second.code}, {len(urls)}/{n} articles in all; "
+                         f"torn parts {len(torn)}")
+
+
+#: The file size limit: the article store and the dedup index open, then fill it mid-crawl.
+FILE_SIZE_LIMIT_KB = 100
+
+
 #: A disk with room for the lock file and the folders, not for the article store's first pages.
 DISK_FULL_AT_START_KB = 40
 

@@ -9,9 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 from newsclean.output import OutputError
-from newsclean.output.sqlite import is_disk_full
+from newsclean.output.sqlite import is_disk_full, size_limit_note
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -48,7 +49,8 @@ def check_state(settings: Any) -> None:
     """Open and close what a crawl with ``settings`` opens of its state (the article store, the
     duplicate index), so that state it cannot use is said as one line before Scrapy starts: in
     the crawl it was a traceback, or a run that 'ended with None'. Raises StateError (Redis:
-    RedisUnavailable; a disk too full to open them: OutputError)."""
+    RedisUnavailable; a disk too full to open them: OutputError; a file another program holds
+    locked: LockedError)."""
     from newsclean.crawler.state.redis_state import connect, redis_url
     from newsclean.output.dedup import DedupIndex, DedupIndexError
 
@@ -65,11 +67,35 @@ def check_state(settings: Any) -> None:
         try:
             opened = opener(settings)
             if opened is not None:
-                opened.close()
+                try:
+                    _check_unlocked(opened.db)
+                finally:
+                    opened.close()
         except (sqlite3.DatabaseError, OSError, DedupIndexError) as exc:
+            if _locked(exc):   # exit 3, as when another run holds the output directory
+                raise LockedError(f"another program holds {path} locked (an sqlite3 shell or a database "
+                                  "browser in a transaction?): end its transaction, then run again") from None
             if _out_of_room(exc, directory):   # said as a full disk mid-run is, not as a usage error
-                raise OutputError(errno.ENOSPC, f"disk full ({path}); no manifest written") from None
+                raise OutputError(errno.ENOSPC, f"disk full ({path}){size_limit_note(exc)}; no manifest written") from None
             _refuse(exc, path)
+
+
+def _check_unlocked(db: sqlite3.Connection) -> None:
+    """Take and drop the write lock of ``db``'s file: sqlite3.OperationalError (SQLITE_BUSY, after
+    the connection's busy timeout) when another program holds it, an sqlite3 shell or a database
+    browser left in a transaction. The crawl ran on, each write of its state failing after its
+    wait (tracebacks in the log), and ended 'ok'. (No other newsclean run: its run lock is held.)"""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        db.execute("PRAGMA busy_timeout=0")   # its close's checkpoint need not wait again
+        raise
+    db.execute("ROLLBACK")
+
+
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and \
+        (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _refuse(exc: BaseException, path: Path) -> NoReturn:

@@ -667,6 +667,35 @@ def test_two_runs_over_one_state_directory_at_once(tmp_path: Path) -> None:
     assert a_file.read_text() == "x\n"
 
 
+def test_a_state_file_another_program_holds_locked(tmp_path: Path) -> None:
+    # An sqlite3 shell (or a database browser) left in a write transaction on a state file: the
+    # crawl ran, each write waited 5 s and failed (tracebacks in the log: the store's notes, the
+    # spider's close), and it ended 'ok'. Now: exit 3 before anything starts, the file named,
+    # as when another run holds the output directory.
+    import sqlite3
+
+    from newsclean.crawler.state.store import SqliteArticleStore
+    from newsclean.output.dedup import DedupIndex
+
+    for name in ("articles.sqlite3", "dedup.sqlite3"):
+        out = tmp_path / name
+        path = out / "state" / name
+        path.parent.mkdir(parents=True)
+        (SqliteArticleStore(path) if name == "articles.sqlite3" else DedupIndex(path)).close()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")   # its write lock, held
+        try:
+            for prog in (["-m", "newsclean.crawler.commands.cli", "crawl", "demo", "--out", str(out)],
+                         ["-m", "scrapy", "crawl", "demo", "-s", f"NEWSCLEAN_OUTPUT_DIR={out}"]):
+                proc = subprocess.run([sys.executable, *prog], cwd=REPO, capture_output=True, text=True, timeout=180)
+                assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+                last = proc.stderr.splitlines()[-1]   # (plain scrapy logs its start before)
+                assert last.startswith(f"newsclean: another program holds {path} locked"), proc.stderr
+                assert not (out / "manifests").exists() and not (out / "articles").exists(), proc.stderr
+        finally:
+            other.close()
+
+
 def test_a_path_given_as_option_equals_tilde_is_under_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # before: the shell leaves `--out=~/corpus` (and "~/corpus" in quotes) as it is, and a crawl made
     # a directory named '~' in the current one; `stats --json ~/c.jsonl` said no such file

@@ -31,3 +31,9 @@ def test_a_disk_full_before_the_run_starts_is_the_same_one_line() -> None:
     load_cases()
     result = run_case(CASES["disk-full-at-start"])
     assert result.held, result.figure
+
+
+def test_a_file_size_limit_stops_the_run_as_a_full_disk_does() -> None:
+    load_cases()
+    result = run_case(CASES["file-size-limit"])
+    assert result.held, result.figure
