@@ -878,11 +878,35 @@ def _read_manifest(name: str) -> dict[str, Any]:
         raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
     except orjson.JSONDecodeError as exc:
         raise UsageError(f"{name}: not a manifest: bad JSON ({exc})") from None
-    needed = ("run_id", "status", "exit_code", "reason", "started_at", "finished_at", "sites", "counts",
-              "dropped", "files", "checks")
-    if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
+    if not isinstance(manifest, dict) or any(k not in manifest for k in _MANIFEST_FIELDS):
         raise UsageError(f"{name}: not a newsclean run manifest")
+    for key, (fits, wanted) in _MANIFEST_FIELDS.items():
+        if not fits(manifest[key]):   # a hand-edited file, or a run's cut short: a traceback in the merge
+            shown = orjson.dumps(manifest[key]).decode()
+            raise UsageError(f"{name}: not a newsclean run manifest: '{key}' is {shown[:60]}, not {wanted}")
+    if not isinstance(manifest.get("crawl_id"), str | None):
+        raise UsageError(f"{name}: not a newsclean run manifest: 'crawl_id' is not a crawl id")
     return manifest
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: A run manifest's fields that merge-manifests reads: a test of each value, and what it must be.
+_MANIFEST_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "run_id": (lambda v: isinstance(v, str) and bool(v), "a run id"),
+    "status": (lambda v: v in ("ok", "degraded", "interrupted", "failed"), "ok, degraded, interrupted or failed"),
+    "exit_code": (_whole, "a whole number"),
+    "reason": (lambda v: isinstance(v, str), "text"),
+    "started_at": (lambda v: isinstance(v, str), "a time"),
+    "finished_at": (lambda v: isinstance(v, str), "a time"),
+    "sites": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of site names"),
+    "counts": (lambda v: isinstance(v, dict) and all(_whole(x) for x in v.values()), "a table of counts"),
+    "dropped": (lambda v: isinstance(v, dict) and all(_whole(x) for x in v.values()), "a table of counts"),
+    "files": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of files"),
+    "checks": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), "a list of checks"),
+}
 
 
 def cmd_merge_manifests(args: argparse.Namespace) -> int:

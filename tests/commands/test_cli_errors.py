@@ -270,6 +270,26 @@ def test_merge_manifests_refuses_missing_and_unrelated_manifests(tmp_path: Path)
     assert orjson.loads(merged.read_bytes())["counts"] == {"newsclean/output/records_written": 6}
 
 
+def test_merge_manifests_refuses_fields_of_the_wrong_type(tmp_path: Path) -> None:
+    # before: a traceback each (a hand-edited manifest, one of another version): a null
+    # finished_at (TypeError in max), a count as text, an unknown status (ValueError), counts as
+    # a list (AttributeError), a run id as a number, a crawl id as a list (unhashable)
+    good = _manifest(tmp_path / "good.json", "run-1", "crawl-x")
+    merged = tmp_path / "m.json"
+    for key, value, said in [("finished_at", None, "'finished_at' is null, not a time"),
+                             ("counts", {"newsclean/output/records_written": "3"}, "'counts' is"),
+                             ("status", "fine", "'status' is \"fine\", not ok, degraded, interrupted or failed"),
+                             ("counts", [], "'counts' is [], not a table of counts"),
+                             ("run_id", 2, "'run_id' is 2, not a run id"),
+                             ("exit_code", True, "'exit_code' is true"),
+                             ("crawl_id", ["crawl-x"], "'crawl_id' is not a crawl id")]:
+        bad = tmp_path / "bad.json"
+        bad.write_bytes(orjson.dumps({**orjson.loads(_manifest(bad, "run-2", "crawl-x").read_bytes()), key: value}))
+        _one_line(call_newsclean("merge-manifests", str(good), str(bad), "-o", str(merged)), 2,
+                  f"{bad}: not a newsclean run manifest: {said}")
+    assert not merged.exists()
+
+
 def test_standard_output_that_cannot_be_written(tmp_path: Path) -> None:
     # `newsclean sites > /dev/full` (a full disk under a redirect) was an OSError traceback from a
     # print, `clean -o - > /dev/full` one from the record writer; a closed pipe (`| head`) likewise
