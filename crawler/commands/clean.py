@@ -443,7 +443,8 @@ def clean_command(args: argparse.Namespace) -> int:
     if len(tally.skips) > MAX_REPORTED:
         print(f"newsclean: ... and {len(tally.skips) - MAX_REPORTED} more skipped", file=sys.stderr)
     pages = tally.written + tally.rejected
-    summary = sys.stderr if out_name == STDIO else sys.stdout   # stdout may carry the records
+    # stdout may carry the records, or the rejects (the summary was a line among them: '--rejects - | jq')
+    summary = sys.stderr if STDIO in (out_name, rejects_name) else sys.stdout
     print(f"{tally.written} written, {tally.rejected} rejected, {tally.skipped} skipped"
           + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
           + f"; {pages} pages in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"

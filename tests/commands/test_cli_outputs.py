@@ -99,6 +99,19 @@ def test_dash_is_stdin_and_stdout(tmp_path: Path) -> None:
     assert [record_from_row(r) for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == records
 
 
+def test_rejects_to_standard_output_hold_only_rejects(tmp_path: Path) -> None:
+    # before: 'clean -o FILE --rejects -' printed its summary line among the rejects on stdout
+    pages = _pages(tmp_path, 2)
+    (pages / "short.html").write_text("<html><body><p>Too short.</p></body></html>")
+    proc = run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--rejects", "-", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    rejects = [orjson.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["reason"] for r in rejects] == ["too_short"]
+    for rej in rejects:
+        validate_reject(rej)
+    assert "2 written, 1 rejected" in proc.stderr
+
+
 def test_standard_output_named_by_its_file_is_standard_output(tmp_path: Path) -> None:
     # before: '--parquet /dev/stdout > c.parquet' put the summary line after the Parquet footer (a
     # file that did not read), and '-o /dev/stdout' the records and the summary in one stream
