@@ -34,6 +34,7 @@ import json
 import math
 import re
 import sqlite3
+import threading
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
@@ -414,6 +415,36 @@ _UNWRITTEN: dict[Path, list[tuple[str, str, bytes, str, str, str, frozenset[tupl
 #: the roots of later copies, are kept. Bounds the memory (~6 KB an entry) and every lookup's
 #: scan of the unwritten entries.
 MAX_UNWRITTEN = 4096
+#: Per index file: the batch a background writer (``SqliteEntries(background=True)``) is writing,
+#: as (its thread, the first n entries of the file's ``_UNWRITTEN`` it writes, the error it ended
+#: with). One at a time per file, whichever connection started it: every write of the file's
+#: unwritten entries waits for it, so none is written twice.
+_WRITING: dict[Path, _BatchWrite] = {}
+
+
+class _BatchWrite:
+    """The first ``n`` unwritten entries of an index file written in a thread of their own
+    (its own connection: a write there does not hold the reactor thread's connection), then
+    removed from the unwritten list, so a lookup sees each entry at every moment: unwritten,
+    or written (read the list first, then the file: it may see an entry twice, never not)."""
+
+    def __init__(self, entries: SqliteEntries, n: int) -> None:
+        self.n = n
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(entries,), name="dedup-write", daemon=True)
+        self._thread.start()
+
+    def _run(self, entries: SqliteEntries) -> None:
+        try:
+            entries._write_rows(entries._writer(), self.n)
+        except BaseException as exc:  # noqa: BLE001 - handed to the next write on the caller's thread
+            self.error = exc
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        self._thread.join()
 
 
 class SqliteEntries(Entries):
@@ -424,12 +455,22 @@ class SqliteEntries(Entries):
     :meth:`flush` is called: before a part file is committed, so the entries of the records it
     holds are written by then (what a killed run had not written, its records were not in
     a committed part either: they are fetched again). Reads see the unwritten entries too.
+
+    ``background`` (with ``batch``): a full batch is written in a thread with a connection of its
+    own (:class:`_BatchWrite`), so the caller (the crawl's reactor thread) does not wait for it:
+    its ~2,000 bucket rows land all over a table larger than the page cache (a batch dirties most
+    of its pages), and one such write stalled the reactor 818 ms in a 12,000-URL crawl. A write's
+    error is raised by the next call that writes (an insert filling a batch, :meth:`flush`);
+    :meth:`flush` waits for the thread and writes the rest itself.
     """
 
-    def __init__(self, path: Path | str | None, *, batch: int = 0) -> None:
+    def __init__(self, path: Path | str | None, *, batch: int = 0, background: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.batch = batch if self.path is not None else 0
-        self._unwritten = _UNWRITTEN.setdefault(self.path.resolve(), []) if self.path is not None else []
+        self._key = self.path.resolve() if self.path is not None else None
+        self._unwritten = _UNWRITTEN.setdefault(self._key, []) if self._key is not None else []
+        self.background = background and self.batch > 0
+        self._writer_db: sqlite3.Connection | None = None   # the background writes' connection
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # Checkpoints run in a thread of their own (output.sqlite): run inside an add on the
@@ -456,30 +497,70 @@ class SqliteEntries(Entries):
 
     _ROW = "seq, id, root, run_id, pending, minhash"
 
-    def _unwritten_entries(self, wanted: Callable[[tuple[Any, ...]], bool]) -> list[Entry]:
+    def _unwritten_entries(self, wanted: Callable[[tuple[Any, ...]], bool],
+                           rows: list[tuple[Any, ...]] | None = None) -> list[Entry]:
+        """``rows``: a copy of the unwritten list taken before the file was read (a background
+        write removes the entries it wrote from the list after its commit)."""
+        rows = list(self._unwritten) if rows is None else rows
         return [Entry(_UNWRITTEN_SEQ + i, row[0], row[3], row[4], True, row[2])
-                for i, row in enumerate(self._unwritten) if wanted(row)]
+                for i, row in enumerate(rows) if wanted(row)]
 
     def flush(self) -> None:
         self._write_unwritten()
 
+    def _finish_background(self) -> None:
+        """Wait for the file's background write, if any; raise the error it ended with."""
+        if self._key is None:
+            return
+        write = _WRITING.get(self._key)
+        if write is None:
+            return
+        write.wait()
+        if _WRITING.get(self._key) is write:
+            del _WRITING[self._key]
+        if write.error is not None:
+            raise write.error
+
     def _write_unwritten(self) -> int | None:
         """Write the entries added but not yet written, in one transaction; the seq of the last."""
-        if not self._unwritten:
+        self._finish_background()
+        return self._write_rows(self.db, len(self._unwritten))
+
+    def _write_rows(self, db: sqlite3.Connection, n: int) -> int | None:
+        """Write the first ``n`` unwritten entries with ``db`` in one transaction, then drop them
+        from the list; the seq of the last."""
+        if not n:
             return None
         seq = None
         buckets = []
-        with Transaction(self.db):
-            for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten:
-                seq = self.db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
-                                      " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
+        with Transaction(db):
+            for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten[:n]:
+                seq = db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
                 buckets += [(b, k, seq) for b, k in keys]
             # In the table's order: the batch's ~2,000 rows go to random places of a table larger
             # than the page cache; in key order each page is read and dirtied once.
             buckets.sort()
-            self.db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)", buckets)
-        self._unwritten.clear()
+            db.executemany("INSERT OR IGNORE INTO bands (band, key, seq) VALUES (?, ?, ?)", buckets)
+        del self._unwritten[:n]   # after the commit: a lookup meanwhile sees them in the list
         return seq
+
+    def _writer(self) -> sqlite3.Connection:
+        """The background writes' connection (opened by the first, in its thread)."""
+        if self._writer_db is None:
+            self._writer_db = connect_wal(self.path)
+        return self._writer_db
+
+    def _write_in_background(self) -> None:
+        """Start writing the unwritten entries in a thread, unless one is writing this file's; raise
+        the error of the one that ended (its entries are still unwritten: written with a later batch)."""
+        assert self._key is not None
+        write = _WRITING.get(self._key)
+        if write is not None:
+            if not write.done():
+                return   # this batch goes with the next write
+            self._finish_background()
+        _WRITING[self._key] = _BatchWrite(self, len(self._unwritten))
 
     def use_bands(self, bands: int, rows: int) -> None:
         self.flush()
@@ -506,16 +587,17 @@ class SqliteEntries(Entries):
     def near(self, keys: list[tuple[int, int]]) -> list[Entry]:
         if not keys:
             return []
+        unwritten = list(self._unwritten)   # before the file: see _BatchWrite
         marks = ",".join("(?, ?)" for _ in keys)
         # A join, not "(band, key) IN (VALUES ...)": SQLite 3.40 scans the table for the latter.
         written = [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
             f"SELECT {self._ROW} FROM entries WHERE seq IN (SELECT b.seq FROM (VALUES {marks}) AS v"
             " JOIN bands AS b ON b.band = v.column1 AND b.key = v.column2) ORDER BY seq",
             [v for bk in keys for v in bk])]
-        if not self._unwritten:
+        if not unwritten:
             return written
         wanted = set(keys)
-        return written + self._unwritten_entries(lambda row: not wanted.isdisjoint(row[6]))
+        return written + self._unwritten_entries(lambda row: not wanted.isdisjoint(row[6]), unwritten)
 
     def rows(self, seqs: Iterable[int]) -> list[Entry]:
         self.flush()
@@ -525,14 +607,16 @@ class SqliteEntries(Entries):
             f"SELECT {self._ROW} FROM entries WHERE seq IN ({marks}) ORDER BY seq", wanted)]
 
     def with_hash(self, content_hash: str) -> list[Entry]:
+        unwritten = list(self._unwritten)   # before the file: see _BatchWrite
         return [Entry(*r[:4], bool(r[4]), r[5]) for r in self.db.execute(
             f"SELECT {self._ROW} FROM entries WHERE content_hash = ? ORDER BY seq", (content_hash,))] + \
-            self._unwritten_entries(lambda row: row[1] == content_hash)
+            self._unwritten_entries(lambda row: row[1] == content_hash, unwritten)
 
     def first_with_hash(self, content_hash: str, record_id: str, run_id: str | None) -> Entry | None:
         # The first row only: a text served under many URLs has as many entries, and reading
         # them all for each of its copies grew with the copies (a 12,000-URL bench crawl
         # serves each page ~58 times).
+        unwritten = list(self._unwritten)   # before the file: see _BatchWrite
         pending = "" if run_id is None else " AND (pending = 0 OR run_id = ?)"
         row = self.db.execute(f"SELECT {self._ROW} FROM entries WHERE content_hash = ? AND id != ?{pending}"
                               " ORDER BY seq LIMIT 1", (content_hash, record_id, *(() if run_id is None else (run_id,)))
@@ -541,10 +625,11 @@ class SqliteEntries(Entries):
             return Entry(*row[:4], bool(row[4]), row[5])
         # unwritten entries come after every written one; all are pending, of their own run
         return next(iter(self._unwritten_entries(
-            lambda row: row[1] == content_hash and row[0] != record_id and (run_id is None or row[4] == run_id))), None)
+            lambda row: row[1] == content_hash and row[0] != record_id and (run_id is None or row[4] == run_id),
+            unwritten)), None)
 
     def has_version(self, record_id: str, content_hash: str) -> bool:
-        if any(row[0] == record_id and row[1] == content_hash for row in self._unwritten):
+        if any(row[0] == record_id and row[1] == content_hash for row in list(self._unwritten)):
             return True
         return self.db.execute("SELECT 1 FROM entries WHERE id = ? AND content_hash = ? LIMIT 1",
                                (record_id, content_hash)).fetchone() is not None
@@ -554,6 +639,9 @@ class SqliteEntries(Entries):
         if self.batch and len(self._unwritten) < self.batch:
             return _UNWRITTEN_SEQ + len(self._unwritten) - 1
         try:
+            if self.background:
+                self._write_in_background()
+                return _UNWRITTEN_SEQ + len(self._unwritten) - 1
             seq = self._write_unwritten()   # after another connection's, added earlier
         except BaseException:
             if len(self._unwritten) > MAX_UNWRITTEN:
@@ -601,6 +689,10 @@ class SqliteEntries(Entries):
         try:
             self.flush()   # what cannot be written (disk full) waits for this process's next write: see _UNWRITTEN
         finally:
+            if self._writer_db is not None:
+                if self._key is not None and (write := _WRITING.get(self._key)) is not None:
+                    write.wait()   # a failed flush may leave one running: not on a closed connection
+                self._writer_db.close()
             if self._checkpointer is not None:
                 self._checkpointer.close(self.db)
             self.db.close()
@@ -802,14 +894,15 @@ def _params() -> dict[str, str]:
 
 class DedupIndex:
     """The duplicate index: entries and LSH buckets in ``entries`` (SQLite file by default;
-    ``path=None``: in memory, for runs without a state dir). Nothing is loaded at open."""
+    ``path=None``: in memory, for runs without a state dir). Nothing is loaded at open.
+    ``batch``, ``background``: how the SQLite file's entries are written (:class:`SqliteEntries`)."""
 
     def __init__(self, path: Path | str | None = None, *, threshold: float = DEFAULT_THRESHOLD,
-                 entries: Entries | None = None, batch: int = 0) -> None:
+                 entries: Entries | None = None, batch: int = 0, background: bool = False) -> None:
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"dedup threshold must be between 0 and 1 (exclusive), got {threshold!r}")
         self.threshold = threshold
-        self.entries = entries if entries is not None else SqliteEntries(path, batch=batch)
+        self.entries = entries if entries is not None else SqliteEntries(path, batch=batch, background=background)
         try:
             self.entries.use_bands(*lsh_params(threshold))
         except BaseException:

@@ -103,8 +103,8 @@ class DedupPipeline:
     def _open_index(self) -> DedupIndex:
         settings = self.crawler.settings
         url = redis_url(settings)
-        if not url:   # entries written in batches, and before each part file is committed
-            return DedupIndex(self.index_path, threshold=self.threshold, batch=self.BATCH)
+        if not url:   # entries written in batches (in a thread: not on the reactor's), and before each part file is committed
+            return DedupIndex(self.index_path, threshold=self.threshold, batch=self.BATCH, background=True)
         # On Redis the index is shared by every worker (see docs/scale-out.md).
         self._redis = connect(url)
         self.index_errors = (sqlite3.Error, redis_error())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -161,6 +162,39 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     # The killed run's dedup entries (written in batches) were written before each of its
     # parts: the rerun keeps one for every record those parts hold.
     assert manifests(out)[-1]["counts"].get("newsclean/dedup/recovered") == killed_with
+
+
+def test_sigkill_loses_no_dedup_entry_of_a_committed_record_while_batches_are_written_in_a_thread(
+        site_server, tmp_path: Path) -> None:
+    # The dedup index writes each full batch in a thread, off the reactor's; a part is committed
+    # only after that write and the rest of its records' entries. Batches of 2 and parts of 5, so
+    # kills land with a batch in flight, a part just committed, or between.
+    server, root = site_server
+    site = LocalNewsSite(root, server, n=40)
+    out = tmp_path / "out"
+    code = ("import sys; from newsclean.crawler.components.dedup import DedupPipeline; DedupPipeline.BATCH = 2; "
+            "from newsclean.crawler.commands.cli import run; sys.argv[0] = 'newsclean'; run()")
+    cmd = [sys.executable, "-c", code, "crawl", "--url", server.base_url + "/", "--out", str(out),
+           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+           "-s", "NEWSCLEAN_PART_MAX_RECORDS=5"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "articles").rglob("part-*.jsonl"))) < 3:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    committed = {(r["id"], r["content_hash"]) for r in read_parts(out)}
+    assert 10 <= len(committed) < site.n, "the kill should land mid-crawl"
+    index = sqlite3.connect(out / "state" / "dedup.sqlite3")   # what the kill left, as the next run opens it
+    indexed = set(index.execute("SELECT id, content_hash FROM entries"))
+    assert committed <= indexed
+    bands = index.execute("SELECT COUNT(*) FROM bands WHERE seq IN (SELECT seq FROM entries)").fetchone()[0]
+    assert bands == 32 * len(indexed)   # every entry with its buckets (the default threshold's 32 bands)
+    index.close()
+    rerun = crawl(site, out)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert manifests(out)[-1]["counts"].get("newsclean/dedup/recovered") == len(committed)
+    assert Counter(r["url"] for r in read_parts(out)).most_common(1)[0][1] == 1
 
 
 def test_sigterm_finishes_in_flight_items_and_writes_an_interrupted_manifest(site_server, tmp_path: Path) -> None:

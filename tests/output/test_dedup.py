@@ -117,6 +117,77 @@ def test_a_batching_index_finds_its_unwritten_entries_and_writes_them_in_batches
     index.close()
 
 
+def test_a_background_batch_is_seen_while_written_and_a_flush_waits_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The crawl writes a full batch in a thread (not on the reactor's); a flush (before a part is
+    # committed: after it, a kill may come) returns only once that batch and the rest are written.
+    import threading
+
+    from newsclean.output import dedup
+
+    path = tmp_path / "dedup.sqlite3"
+    index = DedupIndex(path, batch=2, background=True)
+    gate, connect = threading.Event(), dedup.connect_wal
+
+    def slow_disk(p: Path) -> sqlite3.Connection:   # the thread's connection: the batch waits at the gate
+        gate.wait(10)
+        return connect(p)
+
+    monkeypatch.setattr(dedup, "connect_wal", slow_disk)
+    texts = ["\n".join(t.paragraphs) for t in distinct()[:3]]
+    for n, text in enumerate(texts[:2]):
+        assert index.observe(f"{n:0>32}", content_hash(text), text, run_id="r") is None
+    # being written: a lookup still finds both (the reactor did not wait for the write)
+    for n, text in enumerate(texts[:2]):
+        assert index.observe(f"c{n:0>31}", content_hash(text), text, run_id="r").duplicate_of == f"{n:0>32}"
+    flushed = threading.Event()
+    flusher = threading.Thread(target=lambda: (index.flush(), flushed.set()))
+    flusher.start()
+    assert not flushed.wait(0.3)                    # the batch is not written yet: the flush waits
+    gate.set()
+    flusher.join(10)
+    assert flushed.is_set()
+    # what a kill right after the flush would leave: every entry, once, with its buckets
+    rows = sqlite3.connect(path).execute("SELECT id, root FROM entries ORDER BY seq").fetchall()
+    a, b = "0" * 32, "0" * 31 + "1"
+    assert rows == [(a, a), (b, b), ("c" + a[1:], a), ("c" + b[1:], b)]
+    bands = index.entries.bands[0]
+    assert sqlite3.connect(path).execute("SELECT COUNT(DISTINCT seq), COUNT(*) FROM bands").fetchone() == (4, 4 * bands)
+    # and the index reads the same once written: an exact copy, a near copy, a new text
+    assert index.observe("d" * 32, content_hash(texts[0]), texts[0], run_id="r").duplicate_of == a
+    near = index.observe("e" * 32, content_hash(texts[1] + " More."), texts[1] + " More.", run_id="r")
+    assert near is not None and (near.kind, near.duplicate_of) == ("near", b)
+    assert index.observe("f" * 32, content_hash(texts[2]), texts[2], run_id="r") is None
+    index.close()
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 7
+
+
+def test_a_failed_background_write_is_raised_by_the_next_write_and_its_entries_wait(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.output import dedup
+
+    def read_only(path: Path) -> sqlite3.Connection:   # the thread's connection: its file turned read-only
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA query_only = ON")
+        return db
+
+    path = tmp_path / "dedup.sqlite3"
+    index = DedupIndex(path, batch=2, background=True)
+    monkeypatch.setattr(dedup, "connect_wal", read_only)
+    texts = ["\n".join(t.paragraphs) for t in distinct()[:3]]
+    for n, text in enumerate(texts[:2]):
+        index.observe(f"{n:0>32}", content_hash(text), text, run_id="r")   # the second starts the write
+    dedup._WRITING[path.resolve()].wait()
+    with pytest.raises(sqlite3.Error, match="readonly"):
+        index.observe("2" * 32, content_hash(texts[2]), texts[2], run_id="r")   # the next batch's write says it
+    # nothing was lost: the three wait, seen by lookups, and the flush (the reactor's connection) writes them
+    assert index.find("f" * 32, content_hash(texts[1]), signature(texts[1])).duplicate_of == f"{1:0>32}"
+    index.flush()
+    assert sqlite3.connect(path).execute("SELECT id FROM entries ORDER BY seq").fetchall() == \
+        [(f"{0:0>32}",), (f"{1:0>32}",), ("2" * 32,)]
+    index.close()
+
+
 def test_entries_a_failed_write_left_are_bounded_and_written_by_the_next_connection(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsclean.output import dedup
