@@ -9,7 +9,8 @@ Pipeline (each step small and named; :class:`_Run` counts what each step removed
     JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
     edge lines from outside the article's container (cleaners.blocks; again once a repeated run goes) -> line rules ->
-    trailing trim -> templates.filter_lines -> normalize -> gates (too_short) -> language
+    trailing trim -> templates.filter_lines -> normalize -> the tail run the page's own data lacks
+    (cleaners.page_data) -> gates (too_short) -> language
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
 article markup it streams in script data, if any (:mod:`cleaners.extraction.streamed`; method
@@ -46,7 +47,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners import blocks, dom, lines as line_rules
+from newsclean.cleaners import blocks, dom, lines as line_rules, page_data
 from newsclean.cleaners.lines import normalize_lines
 from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
 from newsclean.cleaners.learned import linescore
@@ -71,6 +72,8 @@ class CleanOptions:
     #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.learned.linescore`) as the
     #: last body step (docs/quality.md, "Learned block scorer over text and markup": on, 1.2 ms a page).
     score_lines: bool = True
+    #: The tail run the page's embedded data lacks, after lines it holds, cut (:mod:`newsclean.cleaners.page_data`).
+    data_tail: bool = True
 
 
 #: Read nothing when built: the line model is read at the first page cleaned with the scorer on
@@ -1167,6 +1170,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     # before pruning: the printed date often sits in a header or byline block the pruning drops
     md = _metadata(tree, url, opts.use_htmldate, run)
+    # the page's data scripts (its article a second time, for its own scripts), before pruning
+    # and the extraction drop them: evidence of where the article ends
+    embedded = page_data.data_text(tree) if opts.data_tail else ""
     if next(tree.iter("td"), None) is not None:   # a walk in C spares most pages the XPath
         dom.unwrap_layout_tables(tree)
 
@@ -1264,6 +1270,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body, n = linescore.score_body(body, tree if method == "trafilatura" else None, opts.score_lines,
                                    _host(url), md.authors or (), opened, placed)
     run.count("line_scorer", n)
+    if embedded:
+        body, n = page_data.drop_tail_not_in_data(body, embedded)
+        run.count("data_tail", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
     final = "\n".join(body)

@@ -1,0 +1,114 @@
+"""The page's own embedded data as evidence of where its article ends.
+
+Many pages carry their article a second time as data for their scripts: JSON-LD (``articleBody``),
+Next.js ``__NEXT_DATA__`` and the app router's ``self.__next_f.push`` flight rows, Nuxt's
+``__NUXT__``, other ``application/json`` or ``window.__STATE__`` blobs. Where that data holds the
+article, a run of lines at the end of the body that it lacks, after lines it holds, is what the
+page shows beside the article (teasers, a pitch, a credit line), not the article: it is cut
+(:func:`drop_tail_not_in_data`). No JSON path is read: the scripts' text is searched for runs of
+a line's words as they are written, so JSON escapes and markup between runs do not matter.
+JSON-LD counts only where it holds an ``articleBody``: a recipe's or a product's JSON-LD holds
+parts of the page as fields, and its silence on the rest (a nutrition box) says nothing.
+
+docs/quality.md, "Precision": wcxb-dev's text outside the truth is mostly in the data too (the
+page's data is the page), so the step cuts little; fundus-dev's check half gains most.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree as etree
+
+#: An untyped script that is data: Next.js flight pushes, a state blob assigned to ``window``, Nuxt's.
+_STATE_START = re.compile(r"\s*(?:self\.__next_f\.push\(|window\.__[A-Za-z_]+__\s*=|__NUXT__)")
+#: Types of an inline script that holds code, not data (an untyped one is code too).
+_CODE_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
+#: A non-ASCII character escaped in JSON (PHP's ``json_encode`` writes "Stra\\u00dfe"): words hold them.
+_WIDE_ESCAPE = re.compile(r"\\u(?!00[0-7])([0-9a-fA-F]{4})")
+#: Four words as written, single spaces between: the unit searched in the data.
+_RUN = re.compile(r"\b\w++(?: \w++){3}")   # possessive, from a word's start: linear
+_WORD = re.compile(r"\w+")
+#: The data read up to this many characters (a bound on the searches, not a reject).
+MAX_DATA_CHARS = 1_000_000
+#: The data must hold this much of the body (before the cut run) for its silence to count.
+MIN_HELD_CHARS = 1000
+#: ... and this share of the body before the run.
+MIN_HELD_SHARE = 0.6
+#: Lines read on either side of the cut, at most (each read is a search of the data: a bound).
+MAX_LINES = 50
+
+
+def data_text(tree: etree._Element) -> str:
+    """The text of the page's data scripts, joined ("" when it has none). Read before the
+    extraction drops scripts."""
+    parts: list[str] = []
+    size = 0
+    for el in tree.iter("script"):
+        if el.get("src") is not None:
+            continue
+        kind = (el.get("type") or "").strip().lower()
+        if "json" not in kind and kind not in _CODE_TYPES:
+            continue   # templates, other languages
+        text = el.text
+        if not text or "json" not in kind and not _STATE_START.match(text):
+            continue   # code, not data
+        if "ld+json" in kind and '"articleBody"' not in text:
+            continue   # a recipe's, a product's fields: parts of the page, not its text (a nutrition box)
+        if "\\u" in text:
+            text = _WIDE_ESCAPE.sub(_unescaped, text)
+        parts.append(text[:MAX_DATA_CHARS - size])
+        size += len(parts[-1])
+        if size >= MAX_DATA_CHARS:
+            break
+    return "\n".join(parts).replace("\xa0", " ")
+
+
+def _unescaped(m: re.Match[str]) -> str:
+    code = int(m.group(1), 16)
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)   # a lone surrogate is no word
+
+
+def held(line: str, data: str, *, whole: bool = False) -> bool:
+    """Whether ``data`` holds ``line``: one of (up to) three runs of four of its words, as written,
+    or its words in a line shorter than four. ``whole``: its first and its last run both (an
+    excerpt, the article's first characters in a ``description``, holds a line's start only)."""
+    line = line.replace("\xa0", " ")
+    runs = _RUN.findall(line)
+    if not runs:
+        words = " ".join(_WORD.findall(line))
+        return bool(words) and words in data
+    if whole:
+        return runs[0] in data and runs[-1] in data
+    if len(runs) > 3:
+        runs = [runs[0], runs[len(runs) // 2], runs[-1]]
+    return any(run in data for run in runs)
+
+
+def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
+    """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
+
+    Only where the data holds article text (the body's longest line, and ``MIN_HELD_SHARE`` and
+    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, the last of them whole),
+    never over half the body's characters, and never the head: a standfirst the data's body
+    lacks is the article's (fundus-dev)."""
+    if len(data) < MIN_HELD_CHARS or len(body) < 2:
+        return body, 0
+    if not held(max(body, key=len), data):
+        return body, 0   # the data holds no article text: its silence says nothing
+    total = sum(len(line) for line in body)
+    end, run = len(body), 0
+    while end > 0 and not held(body[end - 1], data):
+        end -= 1
+        run += len(body[end])
+        if 2 * run > total or len(body) - end > MAX_LINES:
+            return body, 0
+    if run == 0:
+        return body, 0
+    if not held(body[end - 1], data, whole=True):
+        return body, 0   # the data's copy may end inside that line: an excerpt, not the article
+    before = body[max(0, end - MAX_LINES):end]
+    kept = sum(len(line) for line in before if held(line, data, whole=True))
+    if kept < MIN_HELD_CHARS or kept < MIN_HELD_SHARE * sum(len(line) for line in before):
+        return body, 0
+    return body[:end], run
