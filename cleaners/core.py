@@ -28,6 +28,7 @@ time of the cleaning thread, not wall-clock time: a page must not be rejected be
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import re
 import signal
@@ -273,6 +274,34 @@ def _extract(tree: etree._Element) -> str:
     with xpath_guard.guarded(), repeat_passes.unrepeated():
         text = _trafilatura_text(tree)
     return _prose_filled(tree, text) if text else text
+
+
+#: The merged containers' prose paragraphs (this long at least) the extraction must hold this
+#: share of (by characters) for the merge to stand without the page as it was extracted too.
+MERGED_PROSE_CHARS = 80
+MERGED_HELD_SHARE = 0.8
+
+
+def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
+    """Whether ``text`` holds the prose of the containers ``dom.merge_split_bodies`` grew: where
+    it does, the merge did what it is for (on most pages that merge), and the page as it was is
+    not extracted again."""
+    flat = " ".join(text.split())
+    held = total = 0
+    for box in grown:
+        for p in box.iter("p", "li"):
+            para = " ".join("".join(p.itertext()).split())
+            if len(para) >= MERGED_PROSE_CHARS:
+                total += len(para)
+                held += len(para) if para[:MERGED_PROSE_CHARS] in flat else 0
+    return held >= MERGED_HELD_SHARE * total
+
+
+def _longer_extraction(tree: etree._Element, text: str, other: etree._Element) -> tuple[etree._Element, str]:
+    """``tree`` and its extracted ``text``, or ``other`` (the same page before
+    ``dom.merge_split_bodies``) and its text where that is longer."""
+    again = _extract(other)
+    return (other, again) if len(again) > len(text) else (tree, text)
 
 
 def _trafilatura_text(tree: etree._Element) -> str:
@@ -1200,13 +1229,30 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # roundup, a list of reviewed tools): evidence for the unpruned check below
     dropped_prose = dom.unlinked_text(tree, dense, measures)
     run.count("prune_link_dense", dom.drop_topmost(dense))
-    dom.merge_split_bodies(tree, measures)
+    # the page as it was before the merge, copied only where something is merged (the merge is a
+    # guess: twin blocks trafilatura discards by name were panes its recovery of a recurring kind
+    # takes back one by one, and a merged run can lose what the first container alone kept)
+    unmerged: list[etree._Element] = []
+    grown: list[etree._Element] = []
+
+    def before_merge(container: etree._Element) -> None:
+        if not unmerged:
+            unmerged.append(copy.deepcopy(tree))
+        grown.append(container)
+
+    dom.merge_split_bodies(tree, measures, before_change=before_merge)
     run.check("prune")
     if templates is not None:
         run.count("templates", templates.prune_tree(tree))
+        for other in unmerged:
+            templates.prune_tree(other)
         run.check("templates")
 
     extracted = _extract(tree)
+    if unmerged and not _holds_merged(extracted, grown):
+        # the merge stands where the page as it was gives no more text
+        tree, extracted = _longer_extraction(tree, extracted, unmerged[0])
+        run.check("extract_unmerged")
     method = "trafilatura"
     if not extracted.strip() and selector_text.strip():
         extracted, method = selector_text, "body_selector"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from urllib.parse import urljoin, urlsplit
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import lxml.etree as etree
@@ -1026,11 +1026,13 @@ def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
     return _LINKED_ITEMS(el) >= 0.8 * items
 
 
-def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
+def merge_split_bodies(tree: etree._Element, m: Measures,
+                       before_change: Callable[[etree._Element], None] | None = None) -> int:
     """Join an article body that the page splits over sibling containers of one class (between
     them: subheadings, ads, figures, embeds). Extractors pick one container and lose the rest;
     the run from the first container to the last (with what lies between, in order) is moved
-    into the first. Returns the containers merged."""
+    into the first. ``before_change`` is told each container given its twins, before the moves
+    into it (most pages have none). Returns the containers merged."""
     merged = 0
     grown: set[etree._Element] = set()   # containers given the children of their twins here
     for parent in list(tree.iter("div", "section", "article", "main")):
@@ -1060,6 +1062,8 @@ def merge_split_bodies(tree: etree._Element, m: Measures) -> int:
             if end == i:
                 i += 1
                 continue
+            if before_change is not None and child not in grown:
+                before_change(child)
             grown.add(child)
             for j in range(i + 1, end + 1):
                 c = children[j]

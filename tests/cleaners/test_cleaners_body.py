@@ -135,7 +135,11 @@ def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
             + "<div class='comments'>" + "".join(f"<p>{p}</p>" for p in long) + "</div>"
             + "</div></body></html>")
     tree = parse(html)
-    assert dom.merge_split_bodies(tree, dom.Measures(tree)) == 1
+    calls: list[int] = []
+    # told of the container grown, before the moves into it (the caller copies the page as it was)
+    assert dom.merge_split_bodies(tree, dom.Measures(tree),
+                                  before_change=lambda el: calls.append(len(tree.xpath("//div[@class='chunk']")))) == 1
+    assert calls == [2]
     chunks = tree.xpath("//div[@class='chunk']")
     assert len(chunks) == 1
     assert [el.tag for el in chunks[0]] == ["p", "p", "h2", "div", "p", "p"]
@@ -156,8 +160,10 @@ def test_merge_split_bodies_merges_again_inside_a_container_it_grew() -> None:
             + part.format("".join(f"<p>{p}</p>" for p in long[2:]))
             + "</div></body></html>")
     tree = parse(html)
-    # the chunks merged into the first, then their two text blocks inside it
-    assert dom.merge_split_bodies(tree, dom.Measures(tree)) == 2
+    calls: list[str] = []
+    # the chunks merged into the first, then their two text blocks inside it: told of each grown
+    assert dom.merge_split_bodies(tree, dom.Measures(tree), before_change=lambda el: calls.append(el.get("class"))) == 2
+    assert calls == ["chunk", "text"]
     texts = tree.xpath("//div[@class='text']")
     assert len(texts) == 1 and len(texts[0].findall("p")) == 4
 
