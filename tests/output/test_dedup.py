@@ -162,6 +162,49 @@ def test_a_background_batch_is_seen_while_written_and_a_flush_waits_for_it(
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM entries").fetchone()[0] == 7
 
 
+def test_a_background_batch_is_seen_while_its_transaction_is_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The batch's entries are inserted but not committed: a lookup on the reactor's connection
+    # cannot read them in the file yet, so they must still be in the unwritten list (dropped
+    # from it only after the commit).
+    import threading
+
+    from newsclean.output import dedup
+
+    inside, gate = threading.Event(), threading.Event()
+
+    class HeldAtTheBuckets(sqlite3.Connection):
+        def executemany(self, sql: str, rows: object) -> sqlite3.Cursor:   # type: ignore[override]
+            if "INTO bands" in sql:   # the entries' rows are in, uncommitted
+                inside.set()
+                gate.wait(10)
+            return super().executemany(sql, rows)   # type: ignore[arg-type]
+
+    def writer(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, factory=HeldAtTheBuckets)
+        db.execute("PRAGMA busy_timeout=5000")
+        return db
+
+    path = tmp_path / "dedup.sqlite3"
+    index = DedupIndex(path, batch=2, background=True)
+    monkeypatch.setattr(dedup, "connect_wal", writer)
+    texts = ["\n".join(t.paragraphs) for t in distinct()[:2]]
+    for n, text in enumerate(texts):
+        assert index.observe(f"{n:0>32}", content_hash(text), text, run_id="r") is None
+    assert inside.wait(10)
+    try:
+        for n, text in enumerate(texts):   # an exact copy and a near copy of each, found
+            assert index.find("c" * 32, content_hash(text), signature(text)).duplicate_of == f"{n:0>32}"
+            near = text + " One more sentence here."
+            assert index.find("d" * 32, content_hash(near), signature(near)).duplicate_of == f"{n:0>32}"
+    finally:
+        gate.set()
+    index.flush()
+    assert sqlite3.connect(path).execute("SELECT id FROM entries ORDER BY seq").fetchall() == \
+        [(f"{0:0>32}",), (f"{1:0>32}",)]
+    index.close()
+
+
 def test_a_failed_background_write_is_raised_by_the_next_write_and_its_entries_wait(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsclean.output import dedup
