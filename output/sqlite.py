@@ -81,6 +81,20 @@ def is_disk_full(exc: BaseException | None) -> bool:
     return False
 
 
+def is_locked(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is SQLite's "database is locked"
+    (SQLITE_BUSY or SQLITE_LOCKED, after the connection's busy timeout): another program holds
+    the file's write lock, an sqlite3 shell or a database browser left in a transaction."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, sqlite3.OperationalError) and \
+                (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def size_limit_note(exc: BaseException | None) -> str:
     """`` (files may not grow past N KB here: ulimit -f)`` when the process has a file size
     limit and ``exc`` (or what it was raised from) is a write it refused: EFBIG, or SQLite's

@@ -18,7 +18,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 
 from newsclean.crawler.components import health
 from newsclean.output import RunManifest, config_hash, versions
-from newsclean.output.sqlite import is_disk_full, size_limit_note
+from newsclean.output.sqlite import is_disk_full, is_locked, size_limit_note
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,31 @@ class QuickStatsCollector(MemoryStatsCollector):
 
 
 def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
-    """When ``exc`` says the disk is full: fail the run with ``disk full (<path>)`` (said once)
-    and stop the crawl; what is committed stays, and the next run fetches the rest. False
-    (nothing done) for any other error."""
-    if exc is None or not is_disk_full(exc):
+    """When ``exc`` says the disk is full, or that another program holds a state file locked:
+    fail the run with ``disk full (<path>)`` or ``another program holds <path> locked ...``
+    (said once) and stop the crawl; what is committed stays, and the next run fetches the rest.
+    False (nothing done) for any other error."""
+    if exc is None:
+        return False
+    if is_disk_full(exc):
+        path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
+        error = f"disk full ({path}){size_limit_note(exc)}"
+    elif is_locked(exc):
+        # An sqlite3 shell left in a transaction after the crawl started: each write waited its
+        # busy timeout and failed (a traceback each) and the run ended 'ok', exit 0.
+        from newsclean.crawler.state import locked_state_file, state_dir
+
+        path = locked_state_file(crawler.settings) or f"a state file in {state_dir(crawler.settings)}"
+        if (store := getattr(crawler.spider, "store", None)) is not None:
+            store.stop_waiting()
+        error = (f"another program holds {path} locked (an sqlite3 shell or a database browser in a "
+                 "transaction?): end its transaction, then run again")
+    else:
         return False
     if crawler.stats.get_value(OUTPUT_ERROR):
         return True   # already failing: one line, one stop
-    path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
-    crawler.stats.set_value(OUTPUT_ERROR, f"disk full ({path}){size_limit_note(exc)}")
-    logger.error("disk full (%s)%s: stopping the crawl; committed output stays", path, size_limit_note(exc))
+    crawler.stats.set_value(OUTPUT_ERROR, error)
+    logger.error("%s: stopping the crawl; committed output stays", error)
     engine = crawler.engine
     if engine is not None and engine.running:
         from scrapy.utils.defer import deferred_from_coro

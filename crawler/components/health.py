@@ -51,7 +51,7 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
     finish = str(stats.get("finish_reason", "unknown"))
     if "newsclean/output/error" in stats:
         error = str(stats["newsclean/output/error"])
-        return "failed", error if error.startswith("disk full") else f"output failed: {error}", checks
+        return "failed", error if error.startswith(("disk full", "another program holds")) else f"output failed: {error}", checks
     if "newsclean/redis/error" in stats:
         return "failed", str(stats["newsclean/redis/error"]), checks
     if finish in ("shutdown", "cancelled", "interrupted"):

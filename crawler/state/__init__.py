@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 from newsclean.output import OutputError
-from newsclean.output.sqlite import is_disk_full, size_limit_note
+from newsclean.output.sqlite import is_disk_full, is_locked, size_limit_note
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -72,7 +72,7 @@ def check_state(settings: Any) -> None:
                 finally:
                     opened.close()
         except (sqlite3.DatabaseError, OSError, DedupIndexError) as exc:
-            if _locked(exc):   # exit 3, as when another run holds the output directory
+            if is_locked(exc):   # exit 3, as when another run holds the output directory
                 raise LockedError(f"another program holds {path} locked (an sqlite3 shell or a database "
                                   "browser in a transaction?): end its transaction, then run again") from None
             if _out_of_room(exc, directory):   # said as a full disk mid-run is, not as a usage error
@@ -93,9 +93,26 @@ def _check_unlocked(db: sqlite3.Connection) -> None:
     db.execute("ROLLBACK")
 
 
-def _locked(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and \
-        (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+def locked_state_file(settings: Any) -> Path | None:
+    """The state file of ``settings`` whose write lock another program holds now (each file's
+    lock taken and dropped at once, not waited for), or None. The error of a write that found it
+    locked mid-run names no file."""
+    directory = state_dir(settings)
+    if directory is None:
+        return None
+    for path in sorted(directory.glob("*.sqlite3")):
+        try:
+            db = sqlite3.connect(path, timeout=0, isolation_level=None)
+        except sqlite3.Error:
+            continue
+        try:
+            _check_unlocked(db)
+        except sqlite3.Error as exc:
+            if is_locked(exc):
+                return path
+        finally:
+            db.close()
+    return None
 
 
 def _refuse(exc: BaseException, path: Path) -> NoReturn:

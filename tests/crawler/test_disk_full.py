@@ -37,3 +37,11 @@ def test_a_file_size_limit_stops_the_run_as_a_full_disk_does() -> None:
     load_cases()
     result = run_case(CASES["file-size-limit"])
     assert result.held, result.figure
+
+
+def test_a_state_file_locked_by_another_program_mid_run_stops_it_in_one_line() -> None:
+    # an sqlite3 shell takes the article store's write lock once the crawl has committed a part:
+    # before, tracebacks (the spider's top-up, its close) and each later page waited 5 s
+    load_cases()
+    result = run_case(CASES["state-locked-mid-run"])
+    assert result.held, result.figure
