@@ -44,7 +44,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.output.reader import find_parts, iter_records
 from newsclean.output.schema import content_hash as text_hash
-from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
+from newsclean.output.sqlite import (Checkpointer, NewerVersionError, Transaction, connect_wal, mark_version,
+                                     refuse_newer)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,6 +68,10 @@ DEFAULT_THRESHOLD = 0.5
 LSH_WEIGHTS = (0.1, 0.9)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+#: The layout of ``SCHEMA``, kept in the file's ``PRAGMA user_version``: an index of a higher
+#: number is refused. Raise it with any change of the layout.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -481,7 +486,11 @@ class SqliteEntries(Entries):
         except sqlite3.DatabaseError as exc:
             raise DedupIndexError(f"{self.path}: not a dedup index ({exc})") from None
         try:
+            refuse_newer(self.db, SCHEMA_VERSION)
             self.db.executescript(SCHEMA)
+        except NewerVersionError as exc:
+            self.db.close()
+            raise DedupIndexError(f"{self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise DedupIndexError(f"{self.path}: not a dedup index ({exc})") from None
@@ -493,6 +502,7 @@ class SqliteEntries(Entries):
             self.db.close()
             raise DedupIndexError(f"{self.path}: built with {have}, this version uses {want}; "
                                   "move the file away to start a new index")
+        mark_version(self.db, SCHEMA_VERSION)
         self._checkpointer = Checkpointer(self.path) if self.path is not None else None
 
     _ROW = "seq, id, root, run_id, pending, minhash"

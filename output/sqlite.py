@@ -116,6 +116,29 @@ def size_limit_note(exc: BaseException | None) -> str:
     return ""
 
 
+class NewerVersionError(sqlite3.DatabaseError):
+    """A file written by a newer newsclean: its schema version (``PRAGMA user_version``) is
+    above the one this code writes. Opened without a word, its rows were read and written as
+    this version's layout."""
+
+
+def refuse_newer(db: sqlite3.Connection, version: int) -> None:
+    """Raise NewerVersionError when ``db``'s schema version is above ``version``. Called before
+    the schema is created or altered: a newer layout is never touched. A file without a version
+    (0: new, or written before versions) is taken for today's layout (see :func:`mark_version`)."""
+    found = db.execute("PRAGMA user_version").fetchone()[0]
+    if found > version:
+        raise NewerVersionError(f"written by a newer newsclean (schema version {found}; this one reads "
+                                f"{version} and older): upgrade newsclean, or move the file away to start anew")
+
+
+def mark_version(db: sqlite3.Connection, version: int) -> None:
+    """Once the schema of ``version`` is in place: its number in ``db`` (written only when it
+    differs, so opening a current file writes nothing)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] != version:
+        db.execute(f"PRAGMA user_version = {int(version)}")
+
+
 def connect_wal(path: Path | str) -> sqlite3.Connection:
     """A connection in WAL mode (durable at checkpoints, never corrupt) that leaves
     checkpoints to a :class:`Checkpointer`. ``isolation_level=None``: transactions explicit."""

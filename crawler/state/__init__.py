@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 from newsclean.output import OutputError
-from newsclean.output.sqlite import is_disk_full, is_locked, size_limit_note
+from newsclean.output.sqlite import NewerVersionError, is_disk_full, is_locked, size_limit_note
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -117,6 +117,8 @@ def locked_state_file(settings: Any) -> Path | None:
 
 def _refuse(exc: BaseException, path: Path) -> NoReturn:
     """The state at ``path`` cannot be used: StateError, one line."""
+    if isinstance(exc, NewerVersionError):   # newsclean's, of a later version
+        raise StateError(f"state {path}: {exc}") from None
     if isinstance(exc, sqlite3.DatabaseError):
         if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) \
                 and (why := _unwritable(path.parent)):

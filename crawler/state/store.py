@@ -24,7 +24,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal
+from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal, mark_version, refuse_newer
+
+#: The layout of ``SCHEMA`` (with ``RETRY_COLUMNS``), kept in the file's ``PRAGMA user_version``:
+#: a store of a higher number is refused. Raise it with any change of the layout.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -282,6 +286,7 @@ class SqliteArticleStore(ArticleStore):
         self.root = Path(root) if root is not None else self.path.parent.parent
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = connect_wal(self.path)   # checkpoints off the reactor thread (output.sqlite)
+        refuse_newer(self.db, SCHEMA_VERSION)
         self.db.executescript(SCHEMA)
         have = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
         for name, decl in RETRY_COLUMNS.items():   # stores written before retries existed
@@ -289,6 +294,7 @@ class SqliteArticleStore(ArticleStore):
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL")
         _check_columns(self.db)
+        mark_version(self.db, SCHEMA_VERSION)
         self._checkpointer = Checkpointer(self.path)
         self._unwritten: list[tuple[str, Any]] = []   # (statement, parameters), in order
 

@@ -195,3 +195,68 @@ def test_a_store_of_other_columns_is_refused_in_one_line(tmp_path: Path) -> None
     # a store of this version opens again as it was
     SqliteArticleStore(tmp_path / "fresh" / "state" / "articles.sqlite3").close()
     SqliteArticleStore(tmp_path / "fresh" / "state" / "articles.sqlite3").close()
+
+
+def test_a_state_file_of_a_newer_schema_version_is_refused_and_an_unversioned_one_is_taken(tmp_path: Path) -> None:
+    # before: the state files had no schema version (PRAGMA user_version): an older newsclean
+    # opened a newer one's store without a word (and added its columns to it), a newer one an
+    # older's. Now each file carries its version; a higher one than the code's is refused in one
+    # line (exit 2), untouched; one without (today's layout, written before versions) is read as
+    # the current version.
+    import sqlite3
+
+    from newsclean.crawler.state import StateError, check_state
+    from newsclean.crawler.state import store as store_module
+    from newsclean.output import dedup
+    from scrapy.settings import Settings
+
+    def version(path: Path) -> int:
+        db = sqlite3.connect(path)
+        try:
+            return db.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            db.close()
+
+    # a fresh store and index carry the version
+    out = tmp_path / "out"
+    state = out / "state"
+    store = SqliteArticleStore(state / "articles.sqlite3")
+    store.should_fetch("https://example.org/a/1", "example", None, "run-1")
+    store.close()
+    dedup.DedupIndex(state / "dedup.sqlite3").close()
+    assert version(state / "articles.sqlite3") == store_module.SCHEMA_VERSION >= 1
+    assert version(state / "dedup.sqlite3") == dedup.SCHEMA_VERSION >= 1
+
+    # unversioned files of today's layout: read as they are, then marked
+    for name in ("articles.sqlite3", "dedup.sqlite3"):
+        db = sqlite3.connect(state / name)
+        db.execute("PRAGMA user_version = 0")
+        db.close()
+    check_state(Settings({"NEWSCLEAN_OUTPUT_DIR": str(out)}))
+    store = SqliteArticleStore(state / "articles.sqlite3")
+    assert store.count() == 1
+    store.close()
+    assert version(state / "articles.sqlite3") == store_module.SCHEMA_VERSION
+    assert version(state / "dedup.sqlite3") == dedup.SCHEMA_VERSION
+
+    # a newer version: refused, one line, the file as it was
+    for name, current in (("articles.sqlite3", store_module.SCHEMA_VERSION), ("dedup.sqlite3", dedup.SCHEMA_VERSION)):
+        newer = tmp_path / name / "state"
+        newer.mkdir(parents=True)
+        db = sqlite3.connect(newer / name)
+        db.execute(f"PRAGMA user_version = {current + 1}")
+        db.execute("CREATE TABLE articles (url TEXT PRIMARY KEY, layout_of_later TEXT)")
+        db.commit()
+        db.close()
+        with pytest.raises(StateError, match=rf"^state {newer / name}: written by a newer newsclean \(schema version "
+                                             rf"{current + 1}; this one reads {current} and older\)"):
+            check_state(Settings({"NEWSCLEAN_OUTPUT_DIR": str(newer.parent)}))
+        db = sqlite3.connect(newer / name)
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["articles", "sqlite_autoindex_articles_1"]
+        assert [r[1] for r in db.execute("PRAGMA table_info(articles)")] == ["url", "layout_of_later"]
+        db.close()
+        proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "demo",
+                               "--out", str(newer.parent)], capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+        assert proc.stderr.splitlines()[-1].startswith(f"newsclean: error: state {newer / name}: written by a newer newsclean"), \
+            proc.stderr
