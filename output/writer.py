@@ -371,6 +371,8 @@ class AtomicFile:
         if self.sink is not None:
             self.fh = tempfile.TemporaryFile() if spool else self.sink   # type: ignore[assignment]
             return
+        final = _link_target(final)
+        self.name = str(final)
         _remove_killed_temps(final)
         self.tmp = final.with_name(f".{final.name}.{_host()}.{os.getpid()}-{os.urandom(3).hex()}.tmp")
         try:
@@ -434,6 +436,15 @@ class AtomicFile:
                 pass   # the data is being thrown away
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)
+
+
+def _link_target(final: Path) -> Path:
+    """The file a symbolic link ``final`` names (through any chain of links; a link to no file
+    yet: the file it would name), else ``final``. Renamed over, the link itself was replaced by
+    the output: the link was lost and the file it named was left stale."""
+    if not final.is_symlink():
+        return final
+    return Path(os.path.realpath(final))
 
 
 def _written_in_place(final: Path) -> bool:

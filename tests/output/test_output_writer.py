@@ -481,6 +481,33 @@ def test_a_device_or_a_pipe_named_as_the_output_is_written_into_not_replaced(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "sink"]
 
 
+def test_an_output_named_by_a_symbolic_link_is_written_to_the_file_it_names(tmp_path: Path) -> None:
+    # before: the temporary file was renamed over the link: the link was gone (a regular file in
+    # its place) and the file it named kept its old content. Now the file the link names (through
+    # a chain of links, relative ones too; one that names no file yet) is replaced, the links stay.
+    from newsclean.output.writer import AtomicFile, write_json_atomic
+
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data" / "latest.parquet"
+    target.write_bytes(b"old\n")
+    link = tmp_path / "latest"
+    link.symlink_to("data/latest.parquet")
+    chain = tmp_path / "chain"
+    chain.symlink_to(link.name)
+    for name, content in ((link, b"new\n"), (chain, b"newer\n")):
+        out = AtomicFile(name)
+        out.write(content)
+        out.commit()
+        assert target.read_bytes() == content
+        assert link.is_symlink() and chain.is_symlink() and os.readlink(link) == "data/latest.parquet"
+    dangling = tmp_path / "manifest.json"
+    dangling.symlink_to(tmp_path / "data" / "manifest-to-be.json")
+    write_json_atomic(dangling, {"a": 1})
+    assert dangling.is_symlink() and (tmp_path / "data" / "manifest-to-be.json").read_text() == '{\n  "a": 1\n}\n'
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["chain", "data", "latest", "latest.parquet",
+                                                           "manifest-to-be.json", "manifest.json"]
+
+
 def test_a_directory_named_as_the_output_is_said_before_anything_is_written(tmp_path: Path) -> None:
     from newsclean.output.writer import AtomicFile
 
