@@ -310,8 +310,21 @@ class OutputPipeline:
                 self.stats.inc_value(f"{self.STATS}/records_committed", part.count)
             self.files.append(rel)
             if self.store is not None:
-                self.store.commit_part(rel)
+                self._promote(rel)
         self.stats.set_value(f"{self.STATS}/files", list(self.files))
+
+    def _promote(self, rel: str) -> None:
+        """The store's notes of the committed part ``rel`` promoted. A store that cannot be
+        written (a full disk, another program's lock) stops the run in one line, not a traceback
+        an item: the part is there and its notes staged, so the next run's recovery promotes them."""
+        from newsclean.crawler.components.extensions import stop_for_disk_full
+
+        assert self.store is not None
+        try:
+            self.store.commit_part(rel)
+        except Exception as exc:
+            if not stop_for_disk_full(self.crawler, exc):
+                raise
 
     def _fail(self, exc: OutputError) -> None:
         """The output cannot be written (disk full...): stop the crawl, keep what is committed."""

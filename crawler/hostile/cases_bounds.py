@@ -298,9 +298,12 @@ def state_locked_mid_run(ctx: Ctx) -> Outcome:
         i = int(m[1])
         time.sleep(0.1)   # the downloader does not run far ahead of the pipeline
         if not other and any((out / "articles").rglob("part-*.jsonl")):   # some output committed
-            db = sqlite3.connect(store, isolation_level=None, check_same_thread=False)
-            db.execute("BEGIN IMMEDIATE")
-            other.append(db)
+            db = sqlite3.connect(store, timeout=0, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                other.append(db)
+            except sqlite3.OperationalError:   # the crawl is writing: taken at a next page
+                db.close()
         return article_html(i)
 
     s.route(r"/a/story-number-(\d+)-of-the-day/", article)
