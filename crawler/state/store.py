@@ -398,7 +398,10 @@ class SqliteArticleStore(ArticleStore):
                                 [(u, e, lm) for u, (e, lm) in validators.items()])
 
     def stop_waiting(self) -> None:
-        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            self.db.execute("PRAGMA busy_timeout=0")
+        except sqlite3.ProgrammingError:
+            pass   # closed already: the other state file is the locked one, met at the crawl's end
 
     def count(self) -> int:
         self.flush()

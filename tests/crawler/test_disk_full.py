@@ -39,9 +39,10 @@ def test_a_file_size_limit_stops_the_run_as_a_full_disk_does() -> None:
     assert result.held, result.figure
 
 
-def test_a_state_file_locked_by_another_program_mid_run_stops_it_in_one_line() -> None:
-    # an sqlite3 shell takes the article store's write lock once the crawl has committed a part:
-    # before, tracebacks (the spider's top-up, its close) and each later page waited 5 s
+@pytest.mark.parametrize("case", ["state-locked-mid-run", "dedup-index-locked-mid-run"])
+def test_a_state_file_locked_by_another_program_mid_run_stops_it_in_one_line(case: str) -> None:
+    # an sqlite3 shell takes the article store's (the dedup index's) write lock once the crawl has
+    # committed a part: before, tracebacks (the spider's top-up, its close; the index's settle)
     load_cases()
-    result = run_case(CASES["state-locked-mid-run"])
+    result = run_case(CASES[case])
     assert result.held, result.figure
