@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.15.0"  # 2026-12-06 (14th): the line scorer's tail walk passes a doubted last label together with the sure boilerplate before it (bc70bf8); footnote marks only for links into the page itself, its URL or declared canonical address (64c00cc, bd40f56); wcxb-dev 3 pages and trafilatura-eval 7 changed, multipage-dev 1, fundus-dev unchanged, metadata unchanged
+CLEANER_VERSION = "1.16.0"  # 2026-12-06 (15th): the tail run the page's own embedded data lacks is cut (f472ea0, 3c641be); the merge of split bodies stands only where it loses no prose (e8c42bc); wcxb-dev 7 pages, fundus-dev 5, trafilatura-eval 6 changed, multipage-dev unchanged, metadata unchanged
