@@ -17,6 +17,7 @@ import logging
 import resource
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -62,37 +63,37 @@ class Transaction:
 _FULL_MESSAGES = ("database or disk is full", "No space left on device", "Disk quota exceeded")
 
 
+def _chain(exc: BaseException | None, most: int = 10) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from (its cause, else its context), ``most`` of
+    them: the store's and the index's errors wrap SQLite's and the OS's."""
+    while exc is not None and most > 0:
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+        most -= 1
+
+
+def _primary_code(exc: BaseException) -> int:
+    """SQLite's primary result code of ``exc`` (its extended code's low byte), 0 if it has none."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 def is_disk_full(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) says the disk or quota is full:
     ENOSPC/EDQUOT from a write, SQLITE_FULL from SQLite; or a file may not grow (the file size
     limit, ``ulimit -f``: see :func:`size_limit_note`)."""
     if size_limit_note(exc):
         return True
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-            return True
-        if any(m in str(exc) for m in _FULL_MESSAGES):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
+    return any(isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)
+               or isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+               or any(m in str(e) for m in _FULL_MESSAGES) for e in _chain(exc))
 
 
 def is_locked(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) is SQLite's "database is locked"
     (SQLITE_BUSY or SQLITE_LOCKED, after the connection's busy timeout): another program holds
     the file's write lock, an sqlite3 shell or a database browser left in a transaction."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, sqlite3.OperationalError) and \
-                (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
+    return any(isinstance(e, sqlite3.OperationalError) and _primary_code(e) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+               for e in _chain(exc))
 
 
 def size_limit_note(exc: BaseException | None) -> str:
@@ -106,13 +107,9 @@ def size_limit_note(exc: BaseException | None) -> str:
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     if limit == resource.RLIM_INFINITY:
         return ""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, OSError) and exc.errno == errno.EFBIG or isinstance(exc, sqlite3.Error) \
-                and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_IOERR:
-            return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
+    if any(isinstance(e, OSError) and e.errno == errno.EFBIG
+           or isinstance(e, sqlite3.Error) and _primary_code(e) == sqlite3.SQLITE_IOERR for e in _chain(exc)):
+        return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
     return ""
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import time
 from pathlib import Path
 
 from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
-from newsclean.output.sqlite import CACHE_KIB, Checkpointer, Transaction, connect_wal
+from newsclean.output.sqlite import (CACHE_KIB, Checkpointer, Transaction, connect_wal, is_disk_full, is_locked,
+                                     size_limit_note)
 
 
 def _wal(path: Path) -> int:
@@ -91,3 +94,37 @@ def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -> None
         db.execute("COMMIT")
         1 / 0  # noqa: B018
     db.close()
+
+
+def _raised_from(inner: BaseException) -> BaseException:
+    """``inner`` wrapped as the store and the dedup index wrap SQLite's and the OS's errors."""
+    try:
+        try:
+            raise inner
+        except BaseException as e:
+            raise RuntimeError("article store: write failed") from e
+    except RuntimeError as outer:
+        return outer
+
+
+def test_errors_are_told_apart_through_what_they_were_raised_from(tmp_path: Path) -> None:
+    # a real "database is locked": another connection holds the write lock, this one waits 0 s
+    path = tmp_path / "s.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = sqlite3.connect(path, timeout=0)
+    try:
+        waiter.execute("INSERT INTO t VALUES (1)")
+    except sqlite3.OperationalError as e:
+        locked = e
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        waiter.close()
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert is_locked(_raised_from(locked)) and not is_disk_full(_raised_from(locked))
+    assert is_disk_full(_raised_from(full)) and not is_locked(_raised_from(full))
+    assert not is_locked(None) and not is_disk_full(None) and not is_disk_full(_raised_from(ValueError("x")))
+    # no file size limit in the test process: a refused write is not told as one
+    assert size_limit_note(_raised_from(OSError(errno.EFBIG, "File too large"))) == ""
