@@ -1244,13 +1244,14 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.check("prune")
     if templates is not None:
         run.count("templates", templates.prune_tree(tree))
-        for other in unmerged:
-            templates.prune_tree(other)
         run.check("templates")
 
     extracted = _extract(tree)
     if unmerged and not _holds_merged(extracted, grown):
-        # the merge stands where the page as it was gives no more text
+        # the merge stands where the page as it was gives no more text (that page pruned of the
+        # site's templates only here: most merges stand, and its copy is then thrown away)
+        if templates is not None:
+            templates.prune_tree(unmerged[0])
         tree, extracted = _longer_extraction(tree, extracted, unmerged[0])
         run.check("extract_unmerged")
     method = "trafilatura"

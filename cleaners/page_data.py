@@ -122,10 +122,11 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
             return body, 0
     if run == 0:
         return body, 0
-    if not held(body[end - 1], data, whole=True):
-        return body, 0   # the data's copy may end inside that line: an excerpt, not the article
     before = body[max(0, end - MAX_LINES):end]
-    kept = sum(len(line) for line in before if held(line, data, whole=True))
+    whole = [held(line, data, whole=True) for line in before]
+    if not whole[-1]:
+        return body, 0   # the data's copy may end inside the last line kept: an excerpt, not the article
+    kept = sum(len(line) for line, w in zip(before, whole) if w)
     if kept < MIN_HELD_CHARS or kept < MIN_HELD_SHARE * sum(len(line) for line in before):
         return body, 0
     return body[:end], run

@@ -27,7 +27,7 @@ import json
 import math
 import re
 import statistics
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -567,20 +567,31 @@ class LineModel:
         """Whether a block of this mean probability (and prose or not) goes (:meth:`_goes`)."""
         return mean > (max(self.threshold_drop, self.prose_threshold) if prose else self.threshold_drop)
 
-    @staticmethod
-    def _doubted(lines: Sequence[str], p: Sequence[float]) -> bool:
-        """A block that stays which the tail walk may pass (:meth:`_passed`): short lines (no
-        prose) whose mean probability is over ``PASS_DOUBT``."""
-        mean, prose = _block_mean(lines, p)
-        return not prose and mean > PASS_DOUBT
-
     def _passed(self, inner: Sequence[str], p_inner: Sequence[float]) -> bool:
-        """Whether the tail walk, stopped at a :meth:`_doubted` block, goes on past it together
+        """Whether the tail walk, stopped at a doubted block (:meth:`_tail_run`), goes on past it together
         with the block before it (``inner``): that one sure boilerplate (over ``PASS_SURE``) that
         goes. A label left at the very end ("Book your first lesson" after a contact line) kept
         the block it closes."""
         mean, prose = _block_mean(inner, p_inner)   # read once for both tests
         return mean > PASS_SURE and self._drops(mean, prose)
+
+    def _tail_run(self, inward: Iterable[tuple[Sequence[str], Sequence[float]]]) -> int:
+        """How many of the blocks ``inward`` gives (lines and probabilities, from the last block inward, read only
+        as far as the walk goes) go: each that goes (:meth:`_drops`); at one that stays, if it is
+        doubted (short lines, no prose, mean over ``PASS_DOUBT``), it and the block before it
+        where that one is :meth:`_passed`; the walk stops at any other."""
+        gone = 0
+        it = iter(inward)
+        for lines, p in it:
+            mean, prose = _block_mean(lines, p)   # read once for both tests
+            if self._drops(mean, prose):
+                gone += 1
+                continue
+            inner = None if prose or mean <= PASS_DOUBT else next(it, None)
+            if inner is None or not self._passed(*inner):
+                break
+            gone += 2
+        return gone
 
     def mask(self, page: PageFeatures) -> list[bool]:
         """Which lines to drop: the blocks that go (:meth:`_goes`); with scope "tail" only the
@@ -604,24 +615,9 @@ class LineModel:
                     keep.discard(g)
             over = {g: g not in keep for g in order}
         elif self.scope == "tail":
-            keep = set(order)
             walk = order[::-1]
-            i = 0
-            while i < len(walk):
-                g = walk[i]
-                if over[g]:
-                    keep.discard(g)
-                    i += 1
-                    continue
-                if i + 1 < len(walk) and self._doubted([page.lines[k] for k in members[g]], [p[k] for k in members[g]]):
-                    inner = members[walk[i + 1]]
-                    if self._passed([page.lines[k] for k in inner], [p[k] for k in inner]):
-                        keep.discard(g)
-                        keep.discard(walk[i + 1])
-                        i += 2
-                        continue
-                break
-            over = {g: g not in keep for g in order}
+            gone = self._tail_run(([page.lines[k] for k in members[g]], [p[k] for k in members[g]]) for g in walk)
+            over = {g: i < gone for i, g in enumerate(walk)}
         drop = [over[g] for g in page.groups]
         return [False] * n if all(drop) else drop
 
@@ -632,29 +628,22 @@ class LineModel:
         if self.scope != "tail":
             return self.mask(PageFeatures(list(page.lines), page.matrix(), page.groups))
         n, groups = page.n, page.groups
-        drop = [False] * n
+        starts: list[int] = []   # each visited block's first line, from the last block inward
 
-        def block(end: int) -> tuple[int, np.ndarray]:
-            """The block ending before line ``end``: its first line and its lines' probabilities."""
-            start = end - 1
-            while start and groups[start - 1] == groups[end - 1]:   # a block's lines are consecutive
-                start -= 1
-            x = np.array([page.row(k) for k in range(start, end)], dtype=np.float64).reshape(end - start, len(FEATURES))
-            return start, self.probabilities(x)
+        def inward() -> Iterator[tuple[Sequence[str], np.ndarray]]:
+            end = n
+            while end:
+                start = end - 1
+                while start and groups[start - 1] == groups[end - 1]:   # a block's lines are consecutive
+                    start -= 1
+                x = np.array([page.row(k) for k in range(start, end)], dtype=np.float64).reshape(end - start, len(FEATURES))
+                starts.append(start)
+                yield page.lines[start:end], self.probabilities(x)
+                end = start
 
-        end = n
-        while end:
-            start, p = block(end)
-            if not self._goes(page.lines[start:end], p):
-                if not start or not self._doubted(page.lines[start:end], p):
-                    break
-                inner, p_inner = block(start)
-                if not self._passed(page.lines[inner:start], p_inner):
-                    break
-                start = inner
-            drop[start:end] = [True] * (end - start)
-            end = start
-        return [False] * n if not end else drop
+        gone = self._tail_run(inward())
+        start = starts[gone - 1] if gone else n
+        return [False] * n if not start or start == n else [False] * start + [True] * (n - start)
 
     def drop_mask(self, lines: Sequence[str], tree: Any = None) -> list[bool]:
         """:meth:`mask` of a body's lines (``tree``: see :func:`page_features`)."""
