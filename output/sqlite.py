@@ -72,7 +72,7 @@ def _chain(exc: BaseException | None, most: int = 10) -> Iterator[BaseException]
         most -= 1
 
 
-def _primary_code(exc: BaseException) -> int:
+def primary_code(exc: BaseException) -> int:
     """SQLite's primary result code of ``exc`` (its extended code's low byte), 0 if it has none."""
     return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
 
@@ -92,7 +92,7 @@ def is_locked(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) is SQLite's "database is locked"
     (SQLITE_BUSY or SQLITE_LOCKED, after the connection's busy timeout): another program holds
     the file's write lock, an sqlite3 shell or a database browser left in a transaction."""
-    return any(isinstance(e, sqlite3.OperationalError) and _primary_code(e) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return any(isinstance(e, sqlite3.OperationalError) and primary_code(e) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
                for e in _chain(exc))
 
 
@@ -108,7 +108,7 @@ def size_limit_note(exc: BaseException | None) -> str:
     if limit == resource.RLIM_INFINITY:
         return ""
     if any(isinstance(e, OSError) and e.errno == errno.EFBIG
-           or isinstance(e, sqlite3.Error) and _primary_code(e) == sqlite3.SQLITE_IOERR for e in _chain(exc)):
+           or isinstance(e, sqlite3.Error) and primary_code(e) == sqlite3.SQLITE_IOERR for e in _chain(exc)):
         return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
     return ""
 

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 from newsclean.output import OutputError
-from newsclean.output.sqlite import NewerVersionError, is_disk_full, is_locked, size_limit_note
+from newsclean.output.sqlite import NewerVersionError, is_disk_full, is_locked, primary_code, size_limit_note
 
 
 def state_dir(settings: Any) -> Path | None:
@@ -120,7 +120,7 @@ def _refuse(exc: BaseException, path: Path) -> NoReturn:
     if isinstance(exc, NewerVersionError):   # newsclean's, of a later version
         raise StateError(f"state {path}: {exc}") from None
     if isinstance(exc, sqlite3.DatabaseError):
-        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) \
+        if primary_code(exc) in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) \
                 and (why := _unwritable(path.parent)):
             # a read-only state directory was "unable to open database file (not the database
             # newsclean keeps there)", as if the file were someone else's
@@ -149,7 +149,7 @@ def _out_of_room(exc: BaseException, directory: Path) -> bool:
     """Whether opening the state failed for want of disk space."""
     if is_disk_full(exc):
         return True
-    if not (isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_IOERR):
+    if not (isinstance(exc, sqlite3.Error) and primary_code(exc) == sqlite3.SQLITE_IOERR):
         return False
     try:
         return shutil.disk_usage(directory).free < _NEARLY_FULL
