@@ -10,7 +10,9 @@ container, those blocks sit outside it. So each line is placed in the tree it wa
 from (by the text its element opens with), the deepest element that holds most of the body's
 text is the article's container, and at the tail the unbroken run of short lines from outside it
 is dropped, at the head the short labels from outside it that stand above the page's headline.
-Never a line in the middle, a line that cannot be placed, a paragraph of prose, nor a block that is the container's
+Never a line in the middle, a line that cannot be placed (at the tail, save the parts of an
+outside element split by ``<br>``s after its first, where the element holds them all and is no
+paragraph of prose as a whole), a paragraph of prose, nor a block that is the container's
 twin (same tag and class: the next part of a body the page splits into blocks).
 
 On the same placement, the lines of a block the page itself names a sidebar or a dialog (an ARIA
@@ -26,7 +28,7 @@ import re
 
 import lxml.etree as etree
 
-from newsclean.cleaners.dom import SENTENCE_END, link_text_len, text_len
+from newsclean.cleaners.dom import SENTENCE_END, link_text_len, text_len, text_of
 
 #: Elements whose text is one line of the extractor's rendering (dom.LINE_TAGS differs: the
 #: blocks a page's text is cut into, with <div>s and rows).
@@ -305,9 +307,24 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
             gone.add(i)
         i += 1
     end = len(lines)
-    while end > 0 and len(lines[end - 1]) < PROSE_CHARS and outside(end - 1):
-        end -= 1
-        gone.add(end)
+    while end > 0 and len(lines[end - 1]) < PROSE_CHARS:
+        if outside(end - 1):
+            end -= 1
+            gone.add(end)
+            continue
+        # lines no element opens (a <br> split) go with the outside line above them where its
+        # element holds their text and is no paragraph of prose as a whole: "Next article:
+        # ...<br>Previous article: ...<br>Blog index", a contact card's lines
+        k = end
+        while k > 0 and sources[k - 1] is None:
+            k -= 1
+        if k == end or k == 0 or not outside(k - 1):
+            break
+        held = " ".join(text_of(sources[k - 1]).split())
+        if len(held) >= PROSE_CHARS or not all(" ".join(lines[j].split()) in held for j in range(k - 1, end)):
+            break
+        gone.update(range(k - 1, end))
+        end = k - 1
     if len(gone) == len(lines) or sum(len(lines[i]) for i in gone) > EDGE_MAX_SHARE * sum(map(len, lines)):
         return set()
     return gone

@@ -92,6 +92,32 @@ def test_a_closing_paragraph_of_prose_outside_the_container_stays() -> None:
     assert closing in text
 
 
+def test_a_pager_of_br_split_lines_under_the_article_goes() -> None:
+    # One paragraph outside the container split by <br>s: the extractor gives a line for each
+    # part, and no element opens with the parts after the first (wcxb-dev's dev half: a blog's
+    # "Next article / Previous article / Blog Index" kept after the article's last line).
+    pager = ("<div class='pager'><p><b>Next article: </b><a href='/blog/a'>Roof tiles compared</a><br>"
+             "<b>Previous article: </b><a href='/blog/b'>Gutters in winter</a><br>"
+             "<b><a href='/blog/all'>Blog Index</a></b></p></div>")
+    text = _text(_page(after=pager))
+    _assert_article(text)
+    for gone in ("Next article", "Previous article", "Blog Index"):
+        assert gone not in text
+
+
+def test_a_br_split_paragraph_of_prose_under_the_article_stays() -> None:
+    # The same shape holding a closing paragraph of prose (its parts short lines, the whole over
+    # PROSE_CHARS): the article's, as a closing paragraph in a block of its own is.
+    parts = ["So there you have it: most roofs need small repairs far more often than a new roof,",
+             "and a yearly look from the ground after the winter storms catches most problems",
+             "while they are still cheap to put right, long before water reaches the ceiling."]
+    closing = "<section class='band'><p><b>In short:</b> " + "<br>".join(parts) + "</p></section>"
+    text = _text(_page(after=closing))
+    _assert_article(text)
+    for part in parts[1:]:
+        assert part in text
+
+
 def test_lines_are_placed_by_their_opening_element() -> None:
     tree = parse("<html><body><div id='a'><p>First paragraph of the story here.</p></div>"
                  "<div id='b'><p><b>Next article:</b> <a href='/x'>Another story</a></p></div></body></html>")
