@@ -204,6 +204,11 @@ _LIMITS = {"max_articles", "concurrency", "download_delay"}
 #: Scrapy's downloader took an infinite one as a wait no signal ended.
 LONGEST_DELAY = 24 * 3600.0
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
+#: What a string field of a site file holds: said when one is given empty (or only spaces).
+_WANTED = {"domains": "a domain", "languages": "an ISO 639-1 code", "body_selector": "a CSS selector",
+           "drop_selectors": "a CSS selector", "drop_xpaths": "an XPath",
+           **dict.fromkeys(("sitemaps", "news_sitemaps", "feeds", "sections"), "a URL or a path of the site"),
+           **dict.fromkeys(("pagination", "allow", "deny", "drop_line_patterns"), "a regular expression")}
 
 
 #: A domain of a site file: a host name (letters of any script, digits, '-', '_' between dots), no
@@ -290,7 +295,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         _check_css(sel, source, f"cleaning.drop_selectors[{i}]")
     for i, xp in enumerate(v.strings(cln, "cleaning.drop_xpaths")):
         _check_xpath(xp, source, f"cleaning.drop_xpaths[{i}]")
-    body = v.string(cln, "cleaning.body_selector") or None
+    body = v.string(cln, "cleaning.body_selector", blank_ok=False) or None
     if body:
         _check_css(body, source, "cleaning.body_selector")
     rules = SiteRules(
@@ -591,7 +596,7 @@ class _Validator:
     def _leaf(dotted: str) -> str:
         return dotted.rsplit(".", 1)[-1]
 
-    def string(self, t: dict[str, Any], dotted: str, required: bool = False) -> str:
+    def string(self, t: dict[str, Any], dotted: str, required: bool = False, blank_ok: bool = True) -> str:
         value = t.get(self._leaf(dotted))
         if value is None:
             if required:
@@ -599,13 +604,25 @@ class _Validator:
             return ""
         if not isinstance(value, str):
             raise self.fail(dotted, f"must be a string, got {type(value).__name__}")
+        if not blank_ok and not value.strip():
+            # body_selector = "" read as no selector, without a word
+            raise self._blank(dotted, value, "or leave the field out")
         return value
 
     def strings(self, t: dict[str, Any], dotted: str) -> tuple[str, ...]:
         value = t.get(self._leaf(dotted), [])
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise self.fail(dotted, "must be a list of strings")
+        for i, x in enumerate(value):
+            if not x.strip():
+                # read silently before: an empty start URL as base_url itself, an empty deny
+                # pattern as 'no URL is an article', an empty allow as 'every URL is'
+                raise self._blank(f"{dotted}[{i}]", x, "or remove the entry")
         return tuple(value)
+
+    def _blank(self, dotted: str, value: str, otherwise: str) -> SiteConfigError:
+        said = "is empty" if not value else f"is only spaces ({value!r})"
+        return self.fail(dotted, f"{said}: give {_WANTED.get(self._leaf(dotted).split('[')[0], 'a value')}, {otherwise}")
 
     def patterns(self, t: dict[str, Any], dotted: str) -> tuple[re.Pattern[str], ...]:
         out = []

@@ -319,6 +319,22 @@ def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) ->
     assert not out.exists()
 
 
+def test_a_site_file_with_an_empty_body_selector_is_one_line_from_crawl_and_sites(tmp_path: Path, monkeypatch) -> None:
+    # before: body_selector = "" was read as no selector and both commands went on without a word
+    from ..conftest import call_newsclean
+
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "mysite.toml").write_text(
+        'name = "mysite"\nbase_url = "https://mine.example/"\n[cleaning]\nbody_selector = ""\n')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "sites"))
+    said = (f"newsclean: error: {tmp_path / 'sites' / 'mysite.toml'}: field 'cleaning.body_selector': is empty: "
+            "give a CSS selector, or leave the field out\n")
+    for args in (["crawl", "mysite", "--out", str(tmp_path / "o")], ["sites"]):
+        proc = call_newsclean(*args)
+        assert (proc.returncode, proc.stderr, proc.stdout) == (2, said, ""), (args, proc.stderr)
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_site_with_nothing_to_start_from_is_refused(tmp_path: Path, monkeypatch) -> None:
     # before: a site file of robots = false and no sitemaps, feeds or sections crawled nothing,
     # every health check passed and the run said 'ok - 0 articles written', exit 0

@@ -79,6 +79,26 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD + "\n[limits]\ndownload_delay = 86401\n", "limits.download_delay", "<= 86400, got 86401"),
         (GOOD + "\n[limits]\ndownload_delay = nan\n", "limits.download_delay", "got nan"),
         (GOOD + "\n[health]\nmax_reject_rate = nan\n", "health.max_reject_rate", "must be a number >= 0.0, got nan"),
+        # an empty string was read silently: body_selector = "" as no selector, an empty deny
+        # pattern as 'no URL is an article', an empty allow as 'every URL is', an empty start URL
+        # as base_url itself, an empty drop_line_patterns entry as a rule that drops nothing
+        (GOOD + '\n[cleaning]\nbody_selector = ""\n', "cleaning.body_selector",
+         "is empty: give a CSS selector, or leave the field out"),
+        (GOOD + '\n[cleaning]\nbody_selector = "  "\n', "cleaning.body_selector", "is only spaces ('  ')"),
+        (GOOD + "\n[cleaning]\ndrop_selectors = ['.ad', '']\n", "cleaning.drop_selectors[1]",
+         "is empty: give a CSS selector, or remove the entry"),
+        (GOOD + "\n[cleaning]\ndrop_xpaths = [' ']\n", "cleaning.drop_xpaths[0]", "is only spaces (' '): give an XPath"),
+        (GOOD + "\n[cleaning]\ndrop_line_patterns = ['']\n", "cleaning.drop_line_patterns[0]",
+         "is empty: give a regular expression"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['epaper', '']"), "articles.deny[1]", "is empty"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['epaper']\nallow = [' ']").replace("allow = ['^", "#"),
+         "articles.allow[0]", "is only spaces"),
+        (GOOD.replace('feeds = ["/feed/"]', 'feeds = [""]'), "discovery.feeds[0]",
+         "is empty: give a URL or a path of the site, or remove the entry"),
+        (GOOD.replace('feeds = ["/feed/"]', 'sitemaps = [" "]'), "discovery.sitemaps[0]", "is only spaces"),
+        (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = [""]'), "discovery.news_sitemaps[0]", "is empty"),
+        (GOOD.replace('feeds = ["/feed/"]', 'sections = [""]'), "discovery.sections[0]", "is empty"),
+        (GOOD.replace('feeds = ["/feed/"]', "pagination = ['']"), "discovery.pagination[0]", "is empty"),
     ],
 )
 def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, problem: str) -> None:
@@ -238,7 +258,7 @@ def test_a_second_claim_on_a_domain_names_the_file_and_the_other_site(tmp_path: 
         ('domains = ["example.com", "https://example.com/"]', "domains[1]", "is not a domain: the host name alone"),
         ('domains = ["example.com:8080"]', "domains[0]", "is not a domain"),
         ('domains = ["example.com/news"]', "domains[0]", "is not a domain"),
-        ('domains = [""]', "domains[0]", "is not a domain"),
+        ('domains = [""]', "domains[0]", "is empty: give a domain, or remove the entry"),
         # none covering the base URL's host: the crawl read the site's feed and wrote nothing, 'ok'
         ('domains = ["other.example"]', "domains", "none of ['other.example'] covers base_url's host 'www.example.com'"),
     ],

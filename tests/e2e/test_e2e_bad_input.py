@@ -55,19 +55,27 @@ def test_malformed_site_file_names_file_and_field(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("command", [["list"], ["crawl", "broken"]])
-def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path, command: list[str]) -> None:
+@pytest.mark.parametrize(("command", "text", "said"), [
+    (["list"], 'name = "broken"\nnot toml [[[\n', "not valid TOML"),
+    (["crawl", "broken"], 'name = "broken"\nnot toml [[[\n', "not valid TOML"),
+    # before: read as no body selector, and the crawl went on without a word
+    (["crawl", "broken"], 'name = "broken"\nbase_url = "https://broken.example/"\n[cleaning]\nbody_selector = ""\n',
+     "field 'cleaning.body_selector': is empty: give a CSS selector, or leave the field out"),
+])
+def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path, command: list[str], text: str,
+                                                                 said: str) -> None:
     # Plain Scrapy builds the spider loader, which loads the registry: a bad site file was
     # Scrapy's traceback there, where newsclean's commands print one line.
     sites = tmp_path / "sites"
     sites.mkdir()
-    (sites / "broken.toml").write_text('name = "broken"\nnot toml [[[\n')
-    proc = subprocess.run([sys.executable, "-m", "scrapy", *command], cwd=REPO, capture_output=True, text=True,
+    (sites / "broken.toml").write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "scrapy", *command, "-s", f"NEWSCLEAN_OUTPUT_DIR={tmp_path / 'o'}"],
+                          cwd=REPO, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "NEWSCLEAN_SITES_DIR": str(sites)})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
-    assert "broken.toml" in line and "not valid TOML" in line
+    assert "broken.toml" in line and said in line
 
 
 @pytest.mark.parametrize(("command", "words"), [
