@@ -24,6 +24,7 @@ from newsclean.crawler.state.redis_state import connect, live_workers, namespace
 from newsclean.crawler.state import state_dir
 from newsclean.output import iter_records
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, RedisEntries, written_in_run
+from newsclean.output.sqlite import is_locked
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,8 @@ class DedupPipeline:
 
         if stop_for_disk_full(self.crawler, exc):   # the run fails: records would not fit either
             self.stats.inc_value(f"{self.STATS}/errors")
+            if is_locked(exc) and self.index is not None:
+                self.index.stop_waiting()   # the run stops: the writes left fail at once
             return
         if not self.stats.get_value(f"{self.STATS}/errors"):
             logger.error("dedup index unavailable, records go out unmarked: %s", redact(str(exc).splitlines()[0][:300]))

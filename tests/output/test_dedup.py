@@ -529,6 +529,75 @@ def test_pipeline_writing_its_batched_entries_fails_in_one_line(tmp_path: Path, 
         "dedup index unavailable, records go out unmarked: Cannot operate on a closed database."]
 
 
+def test_pipeline_stops_waiting_once_another_program_holds_the_index_locked(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # An sqlite3 shell takes dedup.sqlite3's write lock mid-run. Before: the run stopped at the
+    # first write that failed, but every later one (the background writer's, a flush before each
+    # part, the settling's, the close's) and the close's checkpoint waited the 5 s busy timeout
+    # first: 36 s to stop a 60-page crawl. Now only that first write waits.
+    import threading
+    import types
+    from datetime import datetime, timezone
+
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.components.dedup import DedupPipeline
+    from newsclean.crawler.components.extensions import OUTPUT_ERROR
+    from newsclean.crawler.items import ArticleItem
+    from newsclean.crawler.state.store import Fetched
+    from newsclean.output import dedup
+
+    attempts: list[tuple[str, int]] = []   # each write of the index: its thread, its busy timeout (ms)
+
+    class Watched(dedup.Transaction):
+        def __enter__(self) -> None:
+            attempts.append((threading.current_thread().name, self.db.execute("PRAGMA busy_timeout").fetchone()[0]))
+            super().__enter__()
+
+    monkeypatch.setattr(dedup, "Transaction", Watched)
+    path = tmp_path / "state" / "dedup.sqlite3"
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_RUN_ID": "r1", "NEWSCLEAN_OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    crawler.spider = types.SimpleNamespace()                    # no article store
+    crawler.engine = types.SimpleNamespace(running=False)       # a crawl that is closing
+    pipeline = DedupPipeline(crawler, path, None, "r1")
+    pipeline.index = DedupIndex(path, batch=4, background=True)
+    fetched = Fetched("https://example.test/a", "s", datetime(2026, 2, 1, tzinfo=timezone.utc))
+
+    def item(i: int) -> ArticleItem:
+        return ArticleItem({"id": f"{i:032x}", "url": f"https://example.test/{i}", "site": "s", "text": STORY,
+                            "content_hash": content_hash(STORY), "duplicate_of": None}, fetched)
+
+    for i in range(3):
+        pipeline.process_item(item(i))
+    pipeline.flush()                                            # a part committed: its 3 entries written
+    pipeline.index.entries.db.execute("PRAGMA busy_timeout=50")  # the first failing write's wait, short
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                            # its write lock, held
+    try:
+        attempts.clear()
+        pipeline.flush()                                        # nothing to write: no attempt
+        for i in range(3, 6):
+            pipeline.process_item(item(i))
+        pipeline.flush()                                        # the first write that fails on the lock
+        assert crawler.stats.get_value(OUTPUT_ERROR).startswith(f"another program holds {path} locked")
+        for i in range(6, 12):                                  # still in the pipeline as the run stops
+            pipeline.process_item(item(i))                      # a batch for the background writer
+        pipeline.flush()
+        pipeline.spider_closed(None, "output_error")            # settling and closing fail too
+    finally:
+        other.close()
+    assert attempts[0] == ("MainThread", 50), attempts
+    assert len(attempts) >= 4 and all(wait == 0 for _, wait in attempts[1:]), attempts
+    assert ("dedup-write", 0) in attempts, attempts              # the background writer's connection too
+    assert crawler.stats.get_value("newsclean/dedup/errors") == len(attempts)
+    assert pipeline.index is None
+    index = DedupIndex(path)                                    # the lock gone: what was committed stays
+    # (and what was not written went with this open, as the next crawl's open in the process: pending)
+    assert [rid for _, rid, _ in index.entries.pending("r1", None)] == [f"{i:032x}" for i in range(12)]
+    index.close()
+
+
 # -- the stored LSH buckets ---------------------------------------------------------------------
 
 
