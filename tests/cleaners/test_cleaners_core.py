@@ -260,6 +260,35 @@ def test_a_body_split_over_twin_blocks_trafilatura_discards_comes_back_whole() -
     assert "Coastline Weekly" not in result.text and "Privacy" not in result.text
 
 
+def test_the_page_as_it_was_before_the_merge_is_pruned_of_the_sites_templates_too() -> None:
+    # The page as it was (before dom.merge_split_bodies) is extracted where the merged one holds
+    # too little of the merged prose, and taken where it gives more: the site's templates must be
+    # pruned from it as from the merged page. The site's note below holds a button trafilatura
+    # drops, so its extracted line is no learned block: the line filter after the extraction does
+    # not catch it, only the tree's prune does.
+    from newsclean.cleaners import SiteTemplates
+
+    note = ("<p class='note'>Coastline Weekly guides are checked by our travel desk <button>Share</button> "
+            "every season before they are published here.</p>")
+    said = "Coastline Weekly guides are checked by our travel desk every season before they are published here."
+    templates = SiteTemplates("coastline.example")
+    for i in range(6):   # other guides of the site, each with the note
+        paras = "".join(f"<p>Guide {i}, part {k}: the pier office and the crossing times change with the season "
+                        f"number {i * 10 + k}, the crew said on board the boat today.</p>" for k in range(5))
+        templates.observe(f"<html><body><main><div class='article-wrap'><h1>Guide {i}</h1>"
+                          f"<div class='story-body'>{paras}{note}</div></div></main></body></html>",
+                          f"https://coastline.example/guides/g{i}")
+    anchor = '<section class="section-head"><h2>What to consider'
+    page = (FIXTURES / "split_embed_sections.html").read_text(encoding="utf-8").replace(anchor, note + anchor, 1)
+    url = "https://coastline.example/guides/ferry-pass"
+    plain = clean_html(page, url)
+    assert isinstance(plain, Article) and said in plain.text, plain   # generic cleaning keeps the note
+    result = clean_html(page, url, templates=templates)
+    assert isinstance(result, Article), result
+    assert "Can a pass be refunded?" in result.text   # the page as it was, extracted: the embeds are there
+    assert said not in result.text, result.text
+
+
 def test_an_element_is_read_as_its_run_of_lines_in_one_pass() -> None:
     # A code block or a table read as the run of lines it gave: the run was built again and
     # compared from its start at each line, so a <pre> of n lines took n^2/2 lines' comparisons
