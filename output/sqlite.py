@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import resource
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,21 +98,54 @@ def is_locked(exc: BaseException | None) -> bool:
                for e in _chain(exc))
 
 
+#: SQLite's extended codes for a write the OS refused, as a file size limit refuses them: a write
+#: past the limit (IOERR_WRITE: EFBIG), a short one up to it (FULL), a file grown by truncation
+#: (IOERR_TRUNCATE) and the shared-memory file grown (IOERR_SHMSIZE).
+_REFUSED_GROWTH = frozenset({sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_TRUNCATE,
+                             sqlite3.SQLITE_IOERR_SHMSIZE})
+#: A file that a limit stopped is at most this far below it: the write it refused did not fit
+#: (a WAL frame, a page, a 32 KB step of the shared-memory file).
+_REFUSED_WITHIN = 64 * 1024
+
+
 def size_limit_note(exc: BaseException | None) -> str:
     """`` (files may not grow past N KB here: ulimit -f)`` when the process has a file size
-    limit and ``exc`` (or what it was raised from) is a write it refused: EFBIG, or SQLite's
-    I/O error (its word for EFBIG, which read as a failing disk); else "". Such a run stops as
-    on a full disk (one line; the next run with room loses nothing): before, the store's writes
-    failed one by one (a traceback a page) and the run ended 'ok' without the pages."""
+    limit and ``exc`` (or what it was raised from) is a write that limit refused: EFBIG from the
+    OS, or SQLite's error for a refused write (which reads as a failing disk or a full one: SQLite
+    keeps the errno to itself) while a file the process holds open has reached the limit; else "".
+    Such a run stops as on a full disk (one line; the next run with room loses nothing): before,
+    the store's writes failed one by one (a traceback a page) and the run ended 'ok' without the
+    pages. Any other I/O error under a limit (a read, a lock, the shared memory's map, a write
+    that failed for another reason) is not said as the limit: it was, limit or not."""
     if exc is None:
         return ""
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     if limit == resource.RLIM_INFINITY:
         return ""
-    if any(isinstance(e, OSError) and e.errno == errno.EFBIG
-           or isinstance(e, sqlite3.Error) and primary_code(e) == sqlite3.SQLITE_IOERR for e in _chain(exc)):
+    causes = list(_chain(exc))
+    if any(isinstance(e, OSError) and e.errno == errno.EFBIG for e in causes) \
+            or any(isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", None) in _REFUSED_GROWTH
+                   for e in causes) and _open_file_at(limit):
         return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
     return ""
+
+
+def _open_file_at(limit: int) -> bool:
+    """Whether a regular file this process holds open has grown to ``limit`` bytes (up to a refused
+    write below it): what a write the limit refused leaves. Where open files cannot be listed
+    (no ``/dev/fd``), SQLite's code alone is taken."""
+    try:
+        fds = os.listdir("/dev/fd")
+    except OSError:
+        return True
+    for fd in fds:
+        try:
+            st = os.fstat(int(fd))
+        except (OSError, ValueError):   # the listing's own descriptor, closed by now
+            continue
+        if stat.S_ISREG(st.st_mode) and limit - _REFUSED_WITHIN <= st.st_size <= limit:
+            return True
+    return False
 
 
 class NewerVersionError(sqlite3.DatabaseError):

@@ -128,3 +128,49 @@ def test_errors_are_told_apart_through_what_they_were_raised_from(tmp_path: Path
     assert not is_locked(None) and not is_disk_full(None) and not is_disk_full(_raised_from(ValueError("x")))
     # no file size limit in the test process: a refused write is not told as one
     assert size_limit_note(_raised_from(OSError(errno.EFBIG, "File too large"))) == ""
+
+
+def _io_error(code: int) -> sqlite3.OperationalError:
+    """SQLite's error of extended code ``code``, as the module raises it."""
+    exc = sqlite3.OperationalError("disk I/O error")
+    exc.sqlite_errorcode = code   # type: ignore[attr-defined]
+    return exc
+
+
+def test_the_file_size_limit_is_said_only_where_it_refused_the_write(tmp_path: Path) -> None:
+    # before: under any `ulimit -f` every SQLite I/O error (a read, a lock, the shared memory's
+    # map, a write failing for another reason) read as the limit: 'disk full (...) (files may not
+    # grow past N KB here: ulimit -f)'. Now: EFBIG, or SQLite's code for a refused write while a
+    # file the process holds open is at the limit. A real refusal: a WAL grown to the limit.
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    limit = 2 * 1024 * 1024 + 4321   # no other file of the test process is this size
+    note = f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
+    path = tmp_path / "s.sqlite3"
+    db = connect_wal(path)
+    db.execute("CREATE TABLE t (x BLOB)")
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        # no file at the limit: a write's I/O error is not the limit's (a failing disk)
+        assert size_limit_note(_raised_from(_io_error(sqlite3.SQLITE_IOERR_WRITE))) == ""
+        assert not is_disk_full(_raised_from(_io_error(sqlite3.SQLITE_IOERR_WRITE)))
+        refused = None
+        for _ in range(2000):
+            try:
+                db.execute("INSERT INTO t VALUES (?)", (os.urandom(3000),))
+            except sqlite3.Error as exc:
+                refused = exc
+                break
+        assert refused is not None and limit - 64 * 1024 <= _wal(path) <= limit, (refused, _wal(path))
+        assert size_limit_note(_raised_from(refused)) == note and is_disk_full(_raised_from(refused))
+        assert size_limit_note(_raised_from(OSError(errno.EFBIG, "File too large"))) == note
+        # the WAL at the limit, still open: an error of another kind is still not the limit's
+        for code in (sqlite3.SQLITE_IOERR_READ, sqlite3.SQLITE_IOERR_SHMMAP, sqlite3.SQLITE_IOERR_LOCK,
+                     sqlite3.SQLITE_IOERR_FSYNC):
+            assert size_limit_note(_raised_from(_io_error(code))) == "", code
+            assert not is_disk_full(_raised_from(_io_error(code))), code
+        assert size_limit_note(_raised_from(OSError(errno.EIO, "Input/output error"))) == ""
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        db.close()
