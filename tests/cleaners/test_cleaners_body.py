@@ -1398,3 +1398,48 @@ def test_ref_named_numbers_linking_to_what_is_no_note_stay() -> None:
         "<li id='n2'>2. Pilots' logbooks.</li></ol></div>")
     assert dom.prune_footnote_marks(notes) == len("1") + len("[2]")
     assert notes.text_content().startswith("The survey and the logbooks agree.")
+
+
+_PITCH = ("Harbour Daily is an independent newsroom with over forty reporters along the coast. Whether "
+          "you follow the fishing fleet, the ferry timetables or the town council, our journalists are "
+          "here to keep you informed.")
+
+
+_MORE = [   # two paragraphs of 200+ characters: the block is the article's (dom._is_body_like)
+    "Volunteers from the maritime museum will run tours of the tower on the first Sunday of each "
+    "month, and the authority hopes the visits will pay for the next coat of paint on the gallery "
+    "and the railings.",
+    "The old lamp mechanism, too worn to be repaired, goes on show in the museum's main hall next "
+    "spring, beside the logbooks the keepers wrote every night until the light was automated in "
+    "the late sixties.",
+]
+
+
+def test_the_section_a_boilerplate_title_opens_at_the_articles_end_goes_whole() -> None:
+    # wcxb-dev's dev half: "More from <site>" inside the article's block, then the site's pitch as
+    # a paragraph of prose and its links. The teaser walk stopped at the paragraph: the title
+    # went, the pitch stayed as the article's last paragraph.
+    body = ("<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS + _MORE) +
+            f"<h2>More from Harbour Daily</h2><p>{_PITCH}</p>"
+            "<ul><li><a href='/newsletter'>Get the morning briefing</a></li>"
+            "<li><a href='/news'>Explore more stories from the coast</a></li></ul></div>")
+    text = _text(_page(body))
+    for p in PARAS:
+        assert p in text
+    assert "independent newsroom" not in text
+    assert "morning briefing" not in text
+
+
+def test_the_articles_remainder_after_a_boilerplate_title_stays() -> None:
+    # The same title where most of the block's text follows it: the article read on, not a
+    # trailing section (over a quarter of the block; the unpruned fallback would put it back too),
+    # and a section under a heading of its own after the title's (it fails without that test).
+    body = ("<div class='entry'>" + f"<p>{PARAS[0]}</p>" +
+            "<h2>More from the harbour</h2>" + "".join(f"<p>{p}</p>" for p in PARAS[1:] + _MORE) + "</div>")
+    text = _text(_page(body))
+    for p in PARAS + _MORE:
+        assert p in text
+    body = ("<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS + _MORE) +
+            f"<h2>More from Harbour Daily</h2><p>{_PITCH}</p><h3>The lamp room</h3>"
+            "<p>The lamp room is open to visitors on Sundays.</p></div>")
+    assert _PITCH in _text(_page(body))
