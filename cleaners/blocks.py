@@ -231,7 +231,7 @@ def _label(line: str, el: etree._Element) -> bool:
 _FOLLOWING_H1 = etree.XPath("following::h1[1]")
 
 
-def _named_aside(el: etree._Element) -> bool:
+def named_aside(el: etree._Element) -> bool:
     """Whether an element is named a dialog, a sidebar or a sticky box (``_ASIDE_ROLES``,
     ``_MODAL_NAME``, ``_STICKY``)."""
     role = el.get("role")
@@ -245,7 +245,7 @@ def _named_aside(el: etree._Element) -> bool:
 
 def _aside_lines(lines: list[str], sources: list[etree._Element | None], shown: list[int],
                  box: etree._Element) -> set[int]:
-    """The lines from a block named a sidebar or a dialog (``_named_aside``) below the article's
+    """The lines from a block named a sidebar or a dialog (``named_aside``) below the article's
     container or beside it, anywhere in the body (a cookie dialog, a pop-up offering the story
     for reuse, the sidebar's boxes a theme puts after the article in its wrapper). Not a block
     that holds the container (the page's layout), none when the container is the whole
@@ -268,7 +268,7 @@ def _aside_lines(lines: list[str], sources: list[etree._Element | None], shown: 
                 found = seen[a]
                 break
             path.append(a)
-            if _named_aside(a):
+            if named_aside(a):
                 found = True
                 break
         for a in path:   # the answer holds for each element on the way up

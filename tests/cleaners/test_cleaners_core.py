@@ -217,6 +217,32 @@ def test_posts_quoted_in_bare_divs_inside_the_story_are_put_back_in_place() -> N
     assert "fare finder" not in result.text and "Island commuter" not in result.text
 
 
+def test_panes_a_toggle_hides_come_back_after_their_line_and_a_dialog_or_menu_stays_out() -> None:
+    # The story's last paragraphs sit in a "Read more" pane and its FAQ's answers in accordion
+    # panes, each named by its button's aria-controls and hidden by a class trafilatura drops
+    # (" hidden"); after the last line kept, so neither the panes' pass (between two lines) nor
+    # the spared extraction (too little next to the story) took them back. Beside them, the same
+    # kind of toggle opens a newsletter dialog and a share menu: those stay out.
+    result = clean_html((FIXTURES / "toggled_panes.html").read_bytes(), "https://courier.example/local/stone-bridge")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    vote = next(i for i, line in enumerate(lines) if line.startswith("Residents packed the town hall"))
+    assert lines[vote + 1].startswith("The ban starts in January")
+    assert lines[vote + 2].startswith("Shopkeepers on the high street were split")
+    assert lines[vote + 3].startswith("The council's engineer said")
+    # the answers follow the story, each under its question (several differ: the pane's titles)
+    assert lines[vote + 4:vote + 8] == [
+        "Will buses still cross the bridge?",
+        "Yes. Both bus routes are under the weight limit, and the council says they will keep running to the usual "
+        "timetable while the deck is repaired one lane at a time next summer.",
+        "How will the ban be enforced?",
+        "Cameras at both ends of the bridge will read number plates, and hauliers whose lorries cross it will be "
+        "fined, with warning letters only during the first month of the ban.",
+    ]
+    assert "newsletter" not in result.text and "inbox" not in result.text
+    assert "Share on Social" not in result.text and "Read more" not in result.text
+
+
 def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_back() -> None:
     # A guide trafilatura finds no container in (its recovery keeps no headings; _headings_filled
     # puts back the titles between two consecutive lines). Three shapes lost them: a title after a
