@@ -58,9 +58,18 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
     parts = [int(roles.group(2)), int(roles.group(4)), *(int(mb) for mb in (roles.group(3) or "").split("+") if mb)]
     assert all(parts) and sum(parts) <= int(roles.group(1)) + len(parts), crawl   # MB rounded one by one
     assert float(re.search(r"workers (\d+\.\d)\)", crawl).group(1)) > 0, crawl   # the workers cleaned
-    for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process"):
-        assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB", out), label
-    assert "crawl CPU a page / clean_html CPU a page = " in out
+    for label in ("(a) fetch only", "(b) trafilatura, 1 process", "(b2) clean_html, 1 process, before (c)",
+                  "(b2) clean_html, 1 process, after (c)"):
+        assert re.search(re.escape(label) + r": .*CPU \d+\.\d ms a page.*peak PSS [1-9]\d* MB.* load \d+\.\d", out), label
+    # The ratio is against the mean of clean_html before and after the crawl (the load moves it
+    # more than the crawl's CPU), and against each apart.
+    before, after = (float(re.search(re.escape(f"(b2) clean_html, 1 process, {when} (c)") + r": .*CPU (\d+\.\d) ms", out)
+                           .group(1)) for when in ("before", "after"))
+    ratio = re.search(r"crawl CPU a page / clean_html CPU a page = \d+\.\d\d  \(target <= 1\.25; clean_html "
+                      r"(\d+\.\d) ms a page, the mean of (\d+\.\d) and (\d+\.\d) before and after the crawl: "
+                      r"\d+\.\d\d / \d+\.\d\d against each", out)
+    assert ratio and (float(ratio.group(2)), float(ratio.group(3))) == (before, after), out
+    assert abs(float(ratio.group(1)) - (before + after) / 2) <= 0.06, out
     # The fetch-only crawl writes no article by design: a healthy run (it read "rc 1" and
     # "newsclean: degraded: no article written although N article pages were scheduled").
     fetch = next(line for line in out.splitlines() if line.startswith("(a) fetch only"))
