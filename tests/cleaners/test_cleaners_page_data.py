@@ -170,12 +170,45 @@ def test_a_short_last_line_the_rich_text_data_splits_at_its_links_stays() -> Non
     assert drop_tail_not_in_data(_PARAGRAPHS + teaser, data)[0] == _PARAGRAPHS
 
 
-@pytest.mark.xfail(strict=True, reason="an articleBody declared up to a paragraph's end (a CMS's teaser up to its "
-                   "'more' mark, a paywall's free part) reads as the article whole: the paragraphs after it are cut "
-                   "as a tail the data lacks. JSON-LD gives most of the step's gain (fundus-dev MDR, WinFuture, "
-                   "ElPais, Pravda; 5 of 6 trafilatura-eval pages): kept, the cost written in docs/quality.md")
 def test_the_paragraphs_after_an_article_body_declared_in_part_stay() -> None:
+    # A JSON-LD articleBody that ends at a paragraph's end (a CMS's teaser up to its 'more' mark,
+    # a paywall's free part), before lines of prose: a part declared, not the article whole
     more = ["Residents at a packed meeting in the Corn Exchange asked why the cracks had not been found sooner.",
             "The review will be led by a retired engineer from the county council, who will report by the summer."]
     data = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(_PARAGRAPHS)})
     assert drop_tail_not_in_data(_PARAGRAPHS + more, data) == (_PARAGRAPHS + more, 0)
+    # inside a graph, after other fields, with escapes after its last paragraph: the same
+    graph = json.dumps({"@graph": [{"@type": "Organization", "name": "Quay Gazette"}, {
+        "@type": "NewsArticle", "headline": "Swing bridge to close", "articleBody": "\n".join(_PARAGRAPHS) + "\n\u00a0"}]})
+    assert drop_tail_not_in_data(_PARAGRAPHS + more, graph) == (_PARAGRAPHS + more, 0)
+    # with a subheading between the paragraphs after it: the same
+    headed = more[:1] + ["What happens next"] + more[1:]
+    assert drop_tail_not_in_data(_PARAGRAPHS + headed, data) == (_PARAGRAPHS + headed, 0)
+
+
+def test_what_follows_a_whole_article_body_is_cut_where_it_is_no_paragraphs_of_prose() -> None:
+    # the same declared body before teaser titles, a credit line, one disclaimer or a run mixing
+    # prose with a button: cut as before (the dev pages' JSON-LD cuts are all of these kinds)
+    data = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(_PARAGRAPHS)})
+    titles = ["Ferry timetable changes for the spring season", "Lifeboat crew called out twice in one night"]
+    credit = ["Reporting by Jane Doe, Tom Reed and Ann Lee"]
+    disclaimer = ["We use affiliate links in articles to earn commissions if you make a purchase after clicking them."]
+    pitch = ["Sign up to our morning briefing and get the harbour's news in your inbox before the first ferry.",
+             "Sign up now"]
+    cards = ["Ferry timetable changes for the spring season",
+             "The operator adds an early boat on Saturdays and a late one on Fridays through the summer.",
+             "Lifeboat crew called out twice in one night",
+             "Two kayakers were caught by the tide off the northern breakwater on Sunday afternoon."]
+    listed = ["- The harbour board meets again on the first Tuesday of next month at the town hall.",
+              "- Readers can send their questions about the footbridge to the board's office by email."]
+    for tail in (titles, credit, disclaimer, pitch, cards, listed):
+        assert drop_tail_not_in_data(_PARAGRAPHS + tail, data)[0] == _PARAGRAPHS, tail
+    # prose whose silence is not an articleBody's (a Next.js blob holds the page's text): cut
+    more = ["Residents at a packed meeting in the Corn Exchange asked why the cracks had not been found sooner.",
+            "The review will be led by a retired engineer from the county council, who will report by the summer."]
+    blob = json.dumps({"props": {"pageProps": {"article": {"paragraphs": _PARAGRAPHS}}}})
+    assert drop_tail_not_in_data(_PARAGRAPHS + more, blob)[0] == _PARAGRAPHS
+    # nor where the declared body goes on past the kept lines' end (an excerpt of it is elsewhere)
+    longer = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(
+        _PARAGRAPHS + ["The council later said it regretted the delay in the works."])})
+    assert drop_tail_not_in_data(_PARAGRAPHS + more, longer)[0] == _PARAGRAPHS
