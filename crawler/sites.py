@@ -259,10 +259,10 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     disc = v.table(raw, "discovery", _DISCOVERY)
     discovery = Discovery(
         robots=v.boolean(disc, "discovery.robots", default=True),
-        sitemaps=v.strings(disc, "discovery.sitemaps"),
-        news_sitemaps=v.strings(disc, "discovery.news_sitemaps"),
-        feeds=v.strings(disc, "discovery.feeds"),
-        sections=v.strings(disc, "discovery.sections"),
+        sitemaps=_start_entries(v, disc, "discovery.sitemaps", base_url),
+        news_sitemaps=_start_entries(v, disc, "discovery.news_sitemaps", base_url),
+        feeds=_start_entries(v, disc, "discovery.feeds", base_url),
+        sections=_start_entries(v, disc, "discovery.sections", base_url),
         section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0),
         pagination=tuple(p.pattern for p in v.patterns(disc, "discovery.pagination"))
         or Discovery().pagination,
@@ -317,7 +317,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     read = facts.get("read")
     if read is not None and (not isinstance(read, date) or isinstance(read, datetime)):
         raise SiteConfigError(source, "facts.read", f"must be a date (read = 2026-12-04), got {read!r}")
-    site = Site(
+    return Site(
         name=name,
         title=v.string(raw, "title") or name,
         country=country,
@@ -336,10 +336,21 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         rules=rules,
         source=source,
     )
-    for kind, urls in site.start_urls().items():
-        for url in urls:
-            _check_url(url, source, f"discovery.{kind}s")
-    return site
+
+
+def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: str) -> tuple[str, ...]:
+    """A discovery list's URLs and paths, each checked as the URL it resolves to, named by its field
+    and index (a bad news_sitemaps entry was said as 'discovery.sitemaps'; 'http://[::1' was a traceback)."""
+    entries = v.strings(disc, dotted)
+    for i, entry in enumerate(entries):
+        try:
+            parts = urlsplit(urljoin(base_url, entry))
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise v.fail(f"{dotted}[{i}]", f"{entry!r} is not an absolute http(s) URL nor a path of the site")
+    return entries
 
 
 def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -> Site:

@@ -99,6 +99,14 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = [""]'), "discovery.news_sitemaps[0]", "is empty"),
         (GOOD.replace('feeds = ["/feed/"]', 'sections = [""]'), "discovery.sections[0]", "is empty"),
         (GOOD.replace('feeds = ["/feed/"]', "pagination = ['']"), "discovery.pagination[0]", "is empty"),
+        # a bad start URL was said as 'discovery.sitemaps' (news_sitemaps too), with no entry;
+        # 'http://[::1' was a ValueError traceback
+        (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["/n.xml", "ftp://www.example.com/n.xml"]'),
+         "discovery.news_sitemaps[1]", "'ftp://www.example.com/n.xml' is not an absolute http(s) URL nor a path"),
+        (GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/", "/rss/", "mailto:x@example.com"]'),
+         "discovery.feeds[2]", "'mailto:x@example.com' is not an absolute http(s) URL"),
+        (GOOD.replace('feeds = ["/feed/"]', 'sections = ["http://[::1"]'), "discovery.sections[0]",
+         "'http://[::1' is not an absolute http(s) URL"),
     ],
 )
 def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, problem: str) -> None:
