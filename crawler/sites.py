@@ -339,9 +339,11 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
 
 
 def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: str) -> tuple[str, ...]:
-    """A discovery list's URLs and paths, each checked as the URL it resolves to, named by its field
-    and index (a bad news_sitemaps entry was said as 'discovery.sitemaps'; 'http://[::1' was a traceback)."""
-    entries = v.strings(disc, dotted)
+    """A discovery list's URLs and paths, stripped as base_url and domains are (' /feed/ ' was joined
+    to base_url as 'https://x.example/feed/ '), each checked as the URL it resolves to, named by its
+    field and index (a bad news_sitemaps entry was said as 'discovery.sitemaps'; 'http://[::1' was
+    a traceback)."""
+    entries = tuple(x.strip() for x in v.strings(disc, dotted))
     for i, entry in enumerate(entries):
         try:
             parts = urlsplit(urljoin(base_url, entry))

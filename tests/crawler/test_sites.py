@@ -119,6 +119,19 @@ def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, pr
     assert problem in message
 
 
+def test_start_urls_and_paths_are_stripped_as_base_url_and_domains_are(tmp_path: Path) -> None:
+    # before: ' /feed/ ' was joined to base_url with its spaces: 'https://www.example.com/feed/ '
+    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = [" /feed/ "]\nsitemaps = ["\\thttps://www.example.com/s.xml "]\n'
+                                              'news_sitemaps = [" /n.xml"]\nsections = ["/world/ "]')
+    site = load_site_file(write(tmp_path, text))
+    assert (site.discovery.feeds, site.discovery.sitemaps, site.discovery.news_sitemaps, site.discovery.sections) == \
+        (("/feed/",), ("https://www.example.com/s.xml",), ("/n.xml",), ("/world/",))
+    urls = site.start_urls()
+    assert (urls["feed"], urls["sitemap"], urls["section"]) == (
+        ["https://www.example.com/feed/"], ["https://www.example.com/n.xml", "https://www.example.com/s.xml"],
+        ["https://www.example.com/world/"])
+
+
 def test_name_must_match_file(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="must match the file name"):
         load_site_file(write(tmp_path, GOOD, name="other"))
