@@ -206,7 +206,9 @@ LONGEST_DELAY = 24 * 3600.0
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
 #: What a string field of a site file holds: said when one is given empty (or only spaces).
 _WANTED = {"domains": "a domain", "languages": "an ISO 639-1 code", "body_selector": "a CSS selector",
-           "drop_selectors": "a CSS selector", "drop_xpaths": "an XPath",
+           "drop_selectors": "a CSS selector", "drop_xpaths": "an XPath", "title": "the site's title",
+           "description": "a description", "source": "where the facts came from",
+           "country": "an ISO 3166-1 alpha-2 code",
            **dict.fromkeys(("sitemaps", "news_sitemaps", "feeds", "sections"), "a URL or a path of the site"),
            **dict.fromkeys(("pagination", "allow", "deny", "drop_line_patterns"), "a regular expression")}
 
@@ -306,7 +308,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         body_selector=body,
         min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0),
     )
-    country = v.string(raw, "country").lower()
+    country = v.string(raw, "country", blank_ok=False).lower()
     if country and country not in COUNTRIES:
         raise SiteConfigError(source, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. de, gb, us)")
     languages = tuple(x.lower() for x in v.strings(raw, "languages"))
@@ -319,12 +321,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         raise SiteConfigError(source, "facts.read", f"must be a date (read = 2026-12-04), got {read!r}")
     return Site(
         name=name,
-        title=v.string(raw, "title") or name,
+        title=v.string(raw, "title", blank_ok=False) or name,
         country=country,
         languages=languages,
-        description=v.string(raw, "description"),
+        description=v.string(raw, "description", blank_ok=False),
         catalog=v.boolean(raw, "catalog", default=True),
-        facts_source=v.string(facts, "facts.source"),
+        facts_source=v.string(facts, "facts.source", blank_ok=False),
         facts_read=read,
         base_url=base_url,
         domains=domains,
@@ -618,7 +620,7 @@ class _Validator:
         if not isinstance(value, str):
             raise self.fail(dotted, f"must be a string, got {type(value).__name__}")
         if not blank_ok and not value.strip():
-            # body_selector = "" read as no selector, without a word
+            # read silently before: body_selector = "" as no selector, title = "" as the site's name
             raise self._blank(dotted, value, "or leave the field out")
         return value
 

@@ -99,6 +99,13 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = [""]'), "discovery.news_sitemaps[0]", "is empty"),
         (GOOD.replace('feeds = ["/feed/"]', 'sections = [""]'), "discovery.sections[0]", "is empty"),
         (GOOD.replace('feeds = ["/feed/"]', "pagination = ['']"), "discovery.pagination[0]", "is empty"),
+        # a blank title fell back to the site's name, a blank description, facts.source or country
+        # was taken as none given: all without a word
+        ('title = ""\n' + GOOD, "title", "is empty: give the site's title, or leave the field out"),
+        ('title = "  "\n' + GOOD, "title", "is only spaces ('  ')"),
+        ('description = ""\n' + GOOD, "description", "is empty: give a description, or leave the field out"),
+        (GOOD + '\n[facts]\nsource = " "\n', "facts.source", "is only spaces (' '): give where the facts came from"),
+        ('country = ""\n' + GOOD, "country", "is empty: give an ISO 3166-1 alpha-2 code, or leave the field out"),
         # a bad start URL was said as 'discovery.sitemaps' (news_sitemaps too), with no entry;
         # 'http://[::1' was a ValueError traceback
         (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["/n.xml", "ftp://www.example.com/n.xml"]'),
