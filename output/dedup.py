@@ -27,6 +27,7 @@ Lookups for a run (``find(..., run_id=)``) never take another run's pending entr
 from __future__ import annotations
 
 import array
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -715,16 +716,20 @@ class SqliteEntries(Entries):
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
-        try:
-            self.flush()   # what cannot be written (disk full) waits for this process's next write: see _UNWRITTEN
-        finally:
-            if self._writer_db is not None:
-                if self._key is not None and (write := _WRITING.get(self._key)) is not None:
-                    write.wait()   # a failed flush may leave one running: not on a closed connection
-                self._writer_db.close()
+        # Each step runs whatever the one before raised (last registered, first run): a checkpoint
+        # that raised left self.db open, its file's locks held for the rest of the process.
+        with contextlib.ExitStack() as steps:
+            steps.callback(self.db.close)
             if self._checkpointer is not None:
-                self._checkpointer.close(self.db)
-            self.db.close()
+                steps.callback(self._checkpointer.close, self.db)
+            steps.callback(self._close_writer)
+            self.flush()   # what cannot be written (disk full) waits for this process's next write: see _UNWRITTEN
+
+    def _close_writer(self) -> None:
+        if self._writer_db is not None:
+            if self._key is not None and (write := _WRITING.get(self._key)) is not None:
+                write.wait()   # a failed flush may leave one running: not on a closed connection
+            self._writer_db.close()
 
 
 # LSH buckets on Redis: one hash per band (<ns>:b:<band>), field = the 8-byte bucket key,

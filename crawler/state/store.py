@@ -411,8 +411,10 @@ class SqliteArticleStore(ArticleStore):
         try:
             self.flush()
         finally:
-            self._checkpointer.close(self.db)
-            self.db.close()
+            try:
+                self._checkpointer.close(self.db)
+            finally:   # a checkpoint that raised left the connection open, the file's locks held
+                self.db.close()
 
     def _tx(self) -> Transaction:
         return Transaction(self.db)

@@ -8,6 +8,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
 from newsclean.output.sqlite import (CACHE_KIB, Checkpointer, Transaction, connect_wal, is_disk_full, is_locked,
@@ -174,3 +176,21 @@ def test_the_file_size_limit_is_said_only_where_it_refused_the_write(tmp_path: P
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         db.close()
+
+
+def test_a_close_whose_checkpoint_raises_still_closes_the_connection(tmp_path: Path) -> None:
+    # A read of the connection left unfinished makes the close's TRUNCATE checkpoint raise
+    # ('database table is locked'). Before: the article store's and the dedup index's close raised
+    # with their connection left open (its file's locks held for the rest of the process).
+    store = SqliteArticleStore(tmp_path / "state" / "articles.sqlite3")
+    index = DedupIndex(tmp_path / "state" / "dedup.sqlite3")
+    for close, db in ((store.close, store.db), (index.close, index.entries.db)):
+        unfinished = db.execute("SELECT name FROM sqlite_master")
+        assert unfinished.fetchone() is not None
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            close()
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            db.execute("SELECT 1")
+    again = DedupIndex(tmp_path / "state" / "dedup.sqlite3")   # the files open again
+    again.close()
+    SqliteArticleStore(tmp_path / "state" / "articles.sqlite3").close()
