@@ -22,6 +22,10 @@ DEFAULT_CONCURRENT_SITES = 8
 STAT_NOT_STARTED = "newsclean/run/not_started"
 #: Finish reasons after which no further site starts: the run is being stopped.
 STOPPING = frozenset({"shutdown", "cancelled", "interrupted"})
+#: Output errors after which no further site starts: every site shares the output and its state,
+#: and would fail on them too (a state file another program holds locked: each next site met the
+#: lock at its first write, after its 5 s busy timeout, and failed as the first did).
+STOPPING_ERRORS = ("disk full", "another program holds")
 
 
 def concurrent_sites(settings: Any) -> int:
@@ -101,7 +105,7 @@ class SiteRunner:
         self.results[spider.name if spider is not None else name] = stats
         self.crawl_ids.append(getattr(getattr(spider, "store", None), "crawl_id", None))
         reason = str(stats.get("finish_reason", ""))
-        if reason in STOPPING or str(stats.get("newsclean/output/error", "")).startswith("disk full"):
+        if reason in STOPPING or str(stats.get("newsclean/output/error", "")).startswith(STOPPING_ERRORS):
             if self.stopped is None and self.pending:
                 logger.warning("%d sites not started: the run is stopping (%s)", len(self.pending), reason)
             self.stopped = self.stopped or reason
