@@ -37,6 +37,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -430,6 +431,9 @@ MAX_UNWRITTEN = 4096
 #: with). One at a time per file, whichever connection started it: every write of the file's
 #: unwritten entries waits for it, so none is written twice.
 _WRITING: dict[Path, _BatchWrite] = {}
+#: Per index file: its connections (``SqliteEntries``) open in this process, the crawls of one run:
+#: told to stop waiting together (:meth:`SqliteEntries.stop_waiting`).
+_OPEN_ENTRIES: dict[Path, weakref.WeakSet[SqliteEntries]] = {}
 
 
 class _BatchWrite:
@@ -510,6 +514,9 @@ class SqliteEntries(Entries):
                                   "move the file away to start a new index")
         mark_version(self.db, SCHEMA_VERSION)
         self._checkpointer = Checkpointer(self.path) if self.path is not None else None
+        self._open = _OPEN_ENTRIES.setdefault(self._key, weakref.WeakSet()) if self._key is not None \
+            else weakref.WeakSet()
+        self._open.add(self)
 
     _ROW = "seq, id, root, run_id, pending, minhash"
 
@@ -574,12 +581,16 @@ class SqliteEntries(Entries):
         file is locked; the close's checkpoint does not wait either. Before: each write (a flush
         before each part, the settling, the close) and the close's checkpoint waited the 5 s busy
         timeout (36 s to stop a 60-page crawl). This connection's background write is not waiting
-        now: a stop follows a write on the caller's thread that failed, which waited for it first."""
-        self._waits = False
-        try:
-            self.db.execute("PRAGMA busy_timeout=0")
-        except sqlite3.ProgrammingError:
-            pass   # closed already: a failed close is what said the file is locked
+        now: a stop follows a write on the caller's thread that failed, which waited for it first.
+        So do the writes of every connection to the file open in this process: the other crawls of
+        a ``crawl --all`` run each waited the 5 s at their next write before they stopped too (a
+        background write of theirs under way still waits, once)."""
+        for entries in [self, *self._open]:
+            entries._waits = False
+            try:
+                entries.db.execute("PRAGMA busy_timeout=0")
+            except sqlite3.ProgrammingError:
+                pass   # closed already: a failed close is what said the file is locked
 
     def _write_in_background(self) -> None:
         """Start writing the unwritten entries in a thread, unless one is writing this file's; raise
@@ -716,6 +727,7 @@ class SqliteEntries(Entries):
         return int(self.db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
+        self._open.discard(self)
         # Each step runs whatever the one before raised (last registered, first run): a checkpoint
         # that raised left self.db open, its file's locks held for the rest of the process.
         with contextlib.ExitStack() as steps:

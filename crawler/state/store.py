@@ -17,6 +17,7 @@ those whose part never appeared. So a kill at any moment neither loses nor dupli
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -267,6 +268,10 @@ def _check_columns(db: sqlite3.Connection) -> None:
     model.close()
 
 
+#: The open SQLite stores of each file (resolved path) in this process: the crawls of one run.
+_OPEN_STORES: dict[Path, weakref.WeakSet[SqliteArticleStore]] = {}
+
+
 class SqliteArticleStore(ArticleStore):
     """The embedded store: ``<output>/state/articles.sqlite3`` in WAL mode.
 
@@ -297,6 +302,8 @@ class SqliteArticleStore(ArticleStore):
         mark_version(self.db, SCHEMA_VERSION)
         self._checkpointer = Checkpointer(self.path)
         self._unwritten: list[tuple[str, Any]] = []   # (statement, parameters), in order
+        self._open = _OPEN_STORES.setdefault(self.path.resolve(), weakref.WeakSet())
+        self._open.add(self)
 
     def _later(self, sql: str, params: Any) -> None:
         self._unwritten.append((sql, params))
@@ -398,16 +405,21 @@ class SqliteArticleStore(ArticleStore):
                                 [(u, e, lm) for u, (e, lm) in validators.items()])
 
     def stop_waiting(self) -> None:
-        try:
-            self.db.execute("PRAGMA busy_timeout=0")
-        except sqlite3.ProgrammingError:
-            pass   # closed already: the other state file is the locked one, met at the crawl's end
+        """This store's later writes fail at once when the file is locked, and so do those of every
+        store of the file open in this process: the other crawls of a ``crawl --all`` run each
+        waited the 5 s busy timeout at their next write before they stopped too."""
+        for store in [self, *self._open]:
+            try:
+                store.db.execute("PRAGMA busy_timeout=0")
+            except sqlite3.ProgrammingError:
+                pass   # closed already: the other state file is the locked one, met at the crawl's end
 
     def count(self) -> int:
         self.flush()
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def close(self) -> None:
+        self._open.discard(self)
         try:
             self.flush()
         finally:

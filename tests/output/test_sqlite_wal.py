@@ -194,3 +194,32 @@ def test_a_close_whose_checkpoint_raises_still_closes_the_connection(tmp_path: P
     again = DedupIndex(tmp_path / "state" / "dedup.sqlite3")   # the files open again
     again.close()
     SqliteArticleStore(tmp_path / "state" / "articles.sqlite3").close()
+
+
+def test_a_state_file_found_locked_stops_every_connection_of_the_process_to_it_waiting(tmp_path: Path) -> None:
+    # crawl --all: each site's crawl has its own connections to the run's state files. Before: the
+    # crawl that met the lock stopped waiting; every other open crawl still waited its 5 s busy
+    # timeout once, at its next write, before it stopped too.
+    state = tmp_path / "state"
+
+    def timeout(db: sqlite3.Connection) -> int:
+        return db.execute("PRAGMA busy_timeout").fetchone()[0]
+
+    stores = [SqliteArticleStore(state / "articles.sqlite3") for _ in range(3)]
+    indexes = [DedupIndex(state / "dedup.sqlite3", batch=4, background=True) for _ in range(3)]
+    elsewhere = [SqliteArticleStore(tmp_path / "x" / "articles.sqlite3"), DedupIndex(tmp_path / "x" / "dedup.sqlite3")]
+    stores[2].close()
+    indexes[2].close()                                  # a crawl that ended: nothing to tell
+    try:
+        stores[0].stop_waiting()
+        indexes[1].stop_waiting()
+        assert [timeout(s.db) for s in stores[:2]] == [0, 0]
+        assert [(timeout(i.entries.db), i.entries._waits) for i in indexes[:2]] == [(0, False), (0, False)]
+        assert [timeout(elsewhere[0].db), timeout(elsewhere[1].entries.db)] == [5000, 5000]   # other files
+        later = SqliteArticleStore(state / "articles.sqlite3"), DedupIndex(state / "dedup.sqlite3")
+        assert [timeout(later[0].db), timeout(later[1].entries.db)] == [5000, 5000]   # opened after: waits
+        for closing in later:
+            closing.close()
+    finally:
+        for closing in [*stores[:2], *indexes[:2], *elsewhere]:
+            closing.close()
