@@ -402,16 +402,30 @@ MERGED_HELD_SHARE = 0.8
 def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
     """Whether ``text`` holds the prose of the containers ``dom.merge_split_bodies`` grew: where
     it does, the merge did what it is for (on most pages that merge), and the page as it was is
-    not extracted again."""
-    flat = " ".join(text.split())
-    held = total = 0
+    not extracted again. A paragraph counts once for each grown container holding it (they nest:
+    a container grown inside another); its text is read and looked for once."""
+    times: dict[etree._Element, int] = {}
     for box in grown:
         for p in box.iter("p", "li"):
-            para = " ".join("".join(p.itertext()).split())
-            if len(para) >= MERGED_PROSE_CHARS:
-                total += len(para)
-                held += len(para) if para[:MERGED_PROSE_CHARS] in flat else 0
-    return held >= MERGED_HELD_SHARE * total
+            times[p] = times.get(p, 0) + 1
+    paras: list[tuple[int, str]] = []
+    total = 0
+    for p, k in times.items():
+        para = " ".join("".join(p.itertext()).split())
+        if len(para) >= MERGED_PROSE_CHARS:
+            total += k * len(para)
+            paras.append((k * len(para), para[:MERGED_PROSE_CHARS]))
+    need = MERGED_HELD_SHARE * total
+    flat = " ".join(text.split())
+    held = missed = 0
+    for chars, start in paras:
+        if held >= need or total - missed < need:
+            break   # the answer is known: the rest cannot change it
+        if start in flat:
+            held += chars
+        else:
+            missed += chars
+    return held >= need
 
 
 def _longer_extraction(tree: etree._Element, text: str, other: etree._Element) -> tuple[etree._Element, str]:

@@ -124,8 +124,8 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, the last of them whole),
     never over half the body's characters, and never the head: a standfirst the data's body
     lacks is the article's (fundus-dev)."""
-    if len(data) < MIN_HELD_CHARS or len(body) < 2:
-        return body, 0
+    if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
+        return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
     if not held(max(body, key=len), data):
         return body, 0   # the data holds no article text: its silence says nothing
     total = sum(len(line) for line in body)

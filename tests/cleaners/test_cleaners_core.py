@@ -3,12 +3,16 @@ reject reasons, and the per-step removal counts."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import lxml.etree as etree
+import lxml.html
 import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, clean_html, clean_text
 from newsclean.cleaners.bench import shingle_prf
+from newsclean.cleaners.core import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, _holds_merged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
 PT_URL = "https://www.pakistantoday.com.pk/2024/12/15/orchard-drip-irrigation/"
@@ -389,3 +393,62 @@ def test_clean_text_loads_no_extractor() -> None:
 
     code = "from newsclean.cleaners import clean_text\nassert clean_text('Harbour vote\\n\\nThe council met.')"
     assert modules_imported(code, ("trafilatura", "justext", "newsclean.cleaners.core")) == []
+
+
+def _holds_merged_counted(text: str, grown: list[etree._Element]) -> bool:
+    # _holds_merged as 2c01c4a wrote it: each grown container's paragraphs read and looked for in turn
+    flat = " ".join(text.split())
+    held = total = 0
+    for box in grown:
+        for p in box.iter("p", "li"):
+            para = " ".join("".join(p.itertext()).split())
+            if len(para) >= MERGED_PROSE_CHARS:
+                total += len(para)
+                held += len(para) if para[:MERGED_PROSE_CHARS] in flat else 0
+    return held >= MERGED_HELD_SHARE * total
+
+
+def test_a_paragraph_in_nested_grown_containers_weighs_once_for_each() -> None:
+    # The merge grows a container inside one it grew: the inner one's paragraphs weigh twice.
+    # The inner paragraph (missing from the text) is 100 characters, the two outer ones (held)
+    # 200 each: 400 of 600 is under the share; 400 of 500 (each paragraph once) would not be.
+    inner, first, second = "i" * 100, "o" * 200, "u" * 200
+    tree = lxml.html.fromstring(f"<div class='a'><div class='b'><p>{inner}</p></div><p>{first}</p><p>{second}</p></div>")
+    assert not _holds_merged(f"{first}\n{second}", [tree, tree[0]])
+    assert _holds_merged(f"{first}\n{second}", [tree])
+    assert _holds_merged(f"{inner}\n{first}\n{second}", [tree, tree[0]])
+
+
+def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
+    # Each paragraph's text read once with its weight (the containers holding it), the search
+    # stopped once the answer is known: the same answers as reading every container in turn, on
+    # nested containers, list items holding paragraphs, repeated paragraphs and short ones.
+    rnd = random.Random(7)
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+
+    def para() -> str:
+        return " ".join(rnd.choice(words) for _ in range(rnd.choice((3, 12, 20, 30))))
+
+    def block(depth: int) -> str:
+        parts = []
+        for _ in range(rnd.randint(1, 4)):
+            kind = rnd.random()
+            if depth < 3 and kind < 0.3:
+                parts.append(f"<div class='c'>{block(depth + 1)}</div>")
+            elif kind < 0.45:
+                parts.append(f"<ul><li>{para()}<p>{para()}</p></li><li>{para()}</li></ul>")
+            else:
+                parts.append(f"<p>{para()} <b>{para()}</b></p>")
+        return "".join(parts)
+
+    asked = differ = 0
+    for _ in range(300):
+        tree = lxml.html.fromstring(f"<div class='c'>{block(0)}</div>")
+        boxes = [el for el in tree.iter("div")]
+        texts = [" ".join("".join(p.itertext()).split()) for p in tree.iter("p", "li")]
+        for _ in range(4):
+            grown = rnd.sample(boxes, rnd.randint(1, len(boxes)))
+            text = "\n".join(t for t in texts if rnd.random() < rnd.choice((0.5, 0.8, 0.95)))
+            asked += 1
+            differ += _holds_merged(text, grown) != _holds_merged_counted(text, grown)
+    assert asked == 1200 and differ == 0

@@ -212,3 +212,17 @@ def test_what_follows_a_whole_article_body_is_cut_where_it_is_no_paragraphs_of_p
     longer = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(
         _PARAGRAPHS + ["The council later said it regretted the delay in the works."])})
     assert drop_tail_not_in_data(_PARAGRAPHS + more, longer)[0] == _PARAGRAPHS
+
+
+def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing can be cut where the data holds the last line (most pages with data): that line is
+    # asked first, and the longest line (whether the data holds article text) is not looked for.
+    import newsclean.cleaners.page_data as page_data
+
+    body = ["A long opening paragraph of the article that the data holds as it is written here.",
+            "The closing line of the article, held too."]
+    data = " ".join(body) + " " + "filler words of the page's data " * 40
+    asked: list[str] = []
+    monkeypatch.setattr(page_data, "held", lambda line, data, whole=False: asked.append(line) or held(line, data, whole=whole))
+    assert drop_tail_not_in_data(body, data) == (body, 0)
+    assert asked == [body[-1]]
