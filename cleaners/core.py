@@ -416,15 +416,20 @@ def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
             total += k * len(para)
             paras.append((k * len(para), para[:MERGED_PROSE_CHARS]))
     need = MERGED_HELD_SHARE * total
-    flat = " ".join(text.split())
+    # A start (no whitespace but single spaces, each after another character) found in the text
+    # before its trailing whitespace is found in the text collapsed: that is made only for a start
+    # not found so (a space ending a start is followed there by more text, as collapsed).
+    raw, flat = text.rstrip(), None
     held = missed = 0
     for chars, start in paras:
         if held >= need or total - missed < need:
             break   # the answer is known: the rest cannot change it
-        if start in flat:
-            held += chars
-        else:
-            missed += chars
+        if start not in raw:
+            flat = " ".join(text.split()) if flat is None else flat
+            if start not in flat:
+                missed += chars
+                continue
+        held += chars
     return held >= need
 
 

@@ -420,9 +420,11 @@ def test_a_paragraph_in_nested_grown_containers_weighs_once_for_each() -> None:
 
 
 def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
-    # Each paragraph's text read once with its weight (the containers holding it), the search
-    # stopped once the answer is known: the same answers as reading every container in turn, on
-    # nested containers, list items holding paragraphs, repeated paragraphs and short ones.
+    # Each paragraph's text read once with its weight (the containers holding it), looked for in the
+    # text as it is before its whitespace is collapsed, the search stopped once the answer is known:
+    # the same answers as reading every container in turn, on nested containers, list items holding
+    # paragraphs, repeated paragraphs and short ones, texts with runs of spaces, tabs and no-break
+    # spaces and with paragraphs cut short (a start ending in a space at the text's end).
     rnd = random.Random(7)
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
 
@@ -448,7 +450,13 @@ def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
         texts = [" ".join("".join(p.itertext()).split()) for p in tree.iter("p", "li")]
         for _ in range(4):
             grown = rnd.sample(boxes, rnd.randint(1, len(boxes)))
-            text = "\n".join(t for t in texts if rnd.random() < rnd.choice((0.5, 0.8, 0.95)))
+            kept = [t[:rnd.randint(70, 90)] if rnd.random() < 0.2 else t   # a paragraph's start alone, too
+                    for t in texts if rnd.random() < rnd.choice((0.5, 0.8, 0.95))]
+            kept = [t.replace(" ", rnd.choice((" ", "  ", " \t", "\xa0"))) for t in kept]
+            text = rnd.choice(("\n", " \n ", "")).join(kept) + rnd.choice(("", " ", "\n"))
             asked += 1
             differ += _holds_merged(text, grown) != _holds_merged_counted(text, grown)
     assert asked == 1200 and differ == 0
+    # a start ending in a space, at the text's end: the text collapsed ends before that space
+    tree = lxml.html.fromstring(f"<div class='c'><p>{'a' * 79} {'b' * 50}</p></div>")
+    assert not _holds_merged("a" * 79 + " ", [tree]) and not _holds_merged_counted("a" * 79 + " ", [tree])
