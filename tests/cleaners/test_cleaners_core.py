@@ -247,6 +247,24 @@ def test_panes_a_toggle_hides_come_back_after_their_line_and_a_dialog_or_menu_st
     assert "Share on Social" not in result.text and "Read more" not in result.text
 
 
+@pytest.mark.parametrize(("around", "back"), [
+    ('<div id="p" class="pane hidden">{}</div>', True),   # the same pane unmarked: put back
+    ('<div id="p" class="pane hidden" role="menu">{}</div>', False),
+    ('<form action="/comment"><div id="p" class="pane hidden">{}</div><input name="c"></form>', False),
+    ('<header><div id="p" class="pane hidden">{}</div></header>', False),
+])
+def test_a_toggled_pane_in_a_menu_form_or_header_stays_out(around: str, back: bool) -> None:
+    # The dialog and the share menu of the test above are pruned before the panes are looked for,
+    # so it holds nothing of _pane_blocks' guard: these reach it (each is put back without it).
+    prose = ("<p>Members of the town's cycling club have volunteered to count the traffic on the bridge every "
+             "Saturday morning, and the council will publish their counts on its website each month.</p>")
+    pane = '<button aria-controls="p">Open</button>' + around.format(prose)
+    page = (FIXTURES / "toggled_panes.html").read_text(encoding="utf-8").replace("</section>", "</section>" + pane, 1)
+    result = clean_html(page, "https://courier.example/local/stone-bridge")
+    assert isinstance(result, Article), result
+    assert ("cycling club" in result.text) is back, result.text
+
+
 def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_back() -> None:
     # A guide trafilatura finds no container in (its recovery keeps no headings; _headings_filled
     # puts back the titles between two consecutive lines). Three shapes lost them: a title after a
