@@ -914,9 +914,7 @@ def _unlinked_sentence(el: etree._Element) -> bool:
 def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
     and filled with teasers. Inside the article column, only the heading and the teaser siblings
-    right after it go, and the rest of the column after them where the title opens its last
-    section (``_section_to_the_end``). ``m``, the page's measures, lets short texts be read whole
-    (``short_text``)."""
+    right after it go. ``m``, the page's measures, lets short texts be read whole (``short_text``)."""
     victims: list[etree._Element] = []
     # Each block and each sibling run is judged once, however many titles it holds: a page of a
     # thousand "Related" headings in one column measured that column a thousand times.
@@ -947,35 +945,7 @@ def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
             victims.append(sib)
             walked.add(sib)
             sib = sib.getnext()
-        if sib is not None and sib not in walked:
-            rest = _section_to_the_end(head, sib)
-            victims.extend(rest)
-            walked.update(rest)
     return drop_topmost(victims)
-
-
-#: The rest of a block after a boilerplate title goes whole only when it is under this share of
-#: the block's text: a trailing section, not the article's remainder under a misread title.
-TITLED_REST_SHARE = 0.25
-
-
-def _section_to_the_end(head: etree._Element, sib: etree._Element) -> list[etree._Element]:
-    """The siblings from ``sib`` to the end of ``head``'s block, where no heading opens a section
-    among them and they hold under ``TITLED_REST_SHARE`` of the block's text: the section a
-    boilerplate title opens at the article's end ("More from <site>": the site's pitch as a
-    paragraph of prose, its links), which the teaser walk stops in at the first paragraph."""
-    rest: list[etree._Element] = []
-    x: etree._Element | None = sib
-    while x is not None:
-        if isinstance(x.tag, str):
-            if next(x.iter(*HEADINGS), None) is not None:   # x itself too
-                return []
-            rest.append(x)
-        x = x.getnext()
-    block = head.getparent()
-    if not rest or block is None or sum(map(text_len, rest)) >= TITLED_REST_SHARE * text_len(block):
-        return []
-    return rest
 
 
 def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:

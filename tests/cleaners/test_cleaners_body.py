@@ -1415,6 +1415,8 @@ _MORE = [   # two paragraphs of 200+ characters: the block is the article's (dom
 ]
 
 
+@pytest.mark.xfail(strict=True, reason="dom._section_to_the_end (qleak11) took it but moved only wcxb-dev's 0156, "
+                   "the dev page it was written from (check half and other sets identical): dropped, docs/quality.md")
 def test_the_section_a_boilerplate_title_opens_at_the_articles_end_goes_whole() -> None:
     # wcxb-dev's dev half: "More from <site>" inside the article's block, then the site's pitch as
     # a paragraph of prose and its links. The teaser walk stopped at the paragraph: the title
@@ -1432,10 +1434,16 @@ def test_the_section_a_boilerplate_title_opens_at_the_articles_end_goes_whole() 
 
 def test_the_articles_remainder_after_a_boilerplate_title_stays() -> None:
     # The same title where most of the block's text follows it: the article read on, not a
-    # trailing section (over a quarter of the block; the unpruned fallback would put it back too),
-    # and a section under a heading of its own after the title's (it fails without that test).
+    # trailing section (the unpruned fallback would put the first case back; not the second, a
+    # third of the block), and a section under a heading of its own after the title's: what a
+    # rule taking the titled section to the block's end must keep (the xfail above).
     body = ("<div class='entry'>" + f"<p>{PARAS[0]}</p>" +
             "<h2>More from the harbour</h2>" + "".join(f"<p>{p}</p>" for p in PARAS[1:] + _MORE) + "</div>")
+    text = _text(_page(body))
+    for p in PARAS + _MORE:
+        assert p in text
+    body = ("<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS) +
+            "<h2>More from the harbour</h2>" + "".join(f"<p>{p}</p>" for p in _MORE) + "</div>")
     text = _text(_page(body))
     for p in PARAS + _MORE:
         assert p in text
