@@ -14,6 +14,8 @@ import logging
 from collections import deque
 from typing import Any, Callable
 
+from newsclean.crawler.components.health import RUN_STOPPING_ERRORS
+
 logger = logging.getLogger(__name__)
 
 SETTING = "NEWSCLEAN_CONCURRENT_SITES"
@@ -22,10 +24,6 @@ DEFAULT_CONCURRENT_SITES = 8
 STAT_NOT_STARTED = "newsclean/run/not_started"
 #: Finish reasons after which no further site starts: the run is being stopped.
 STOPPING = frozenset({"shutdown", "cancelled", "interrupted"})
-#: Output errors after which no further site starts: every site shares the output and its state,
-#: and would fail on them too (a state file another program holds locked: each next site met the
-#: lock at its first write, after its 5 s busy timeout, and failed as the first did).
-STOPPING_ERRORS = ("disk full", "another program holds")
 
 
 def concurrent_sites(settings: Any) -> int:
@@ -105,7 +103,7 @@ class SiteRunner:
         self.results[spider.name if spider is not None else name] = stats
         self.crawl_ids.append(getattr(getattr(spider, "store", None), "crawl_id", None))
         reason = str(stats.get("finish_reason", ""))
-        if reason in STOPPING or str(stats.get("newsclean/output/error", "")).startswith(STOPPING_ERRORS):
+        if reason in STOPPING or str(stats.get("newsclean/output/error", "")).startswith(RUN_STOPPING_ERRORS):
             if self.stopped is None and self.pending:
                 logger.warning("%d sites not started: the run is stopping (%s)", len(self.pending), reason)
             self.stopped = self.stopped or reason

@@ -13,6 +13,11 @@ from typing import Any
 #: Stats prefix of the checks' outcomes (``<prefix>/<check>``): written by the monitors, read here.
 HEALTH_STATS = "newsclean/health"
 
+#: Output errors (their opening words, ``stop_for_disk_full``'s) that no crawl of the run gets past:
+#: a full disk, a state file another program holds locked. Said as they are, not as "output
+#: failed: ...", and no further site of a ``crawl --all`` run starts after one (``sitequeue``).
+RUN_STOPPING_ERRORS = ("disk full", "another program holds")
+
 #: Pages dropped uncleaned because the run switched cleaning off (``NEWSCLEAN_CLEAN_ENABLED=False``,
 #: :class:`~newsclean.crawler.workers.pool.NoCleaner`): a fetch-only run, healthy with no article.
 UNCLEANED_STAT = "newsclean/clean/skipped"
@@ -51,7 +56,7 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
     finish = str(stats.get("finish_reason", "unknown"))
     if "newsclean/output/error" in stats:
         error = str(stats["newsclean/output/error"])
-        return "failed", error if error.startswith(("disk full", "another program holds")) else f"output failed: {error}", checks
+        return "failed", error if error.startswith(RUN_STOPPING_ERRORS) else f"output failed: {error}", checks
     if "newsclean/redis/error" in stats:
         return "failed", str(stats["newsclean/redis/error"]), checks
     if finish in ("shutdown", "cancelled", "interrupted"):
