@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from newsclean.output.reader import find_parts, iter_records
 from newsclean.output.schema import content_hash as text_hash
 from newsclean.output.sqlite import (Checkpointer, NewerVersionError, Transaction, connect_wal, mark_version,
-                                     refuse_newer)
+                                     no_wait, refuse_newer)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -573,7 +573,7 @@ class SqliteEntries(Entries):
         if self._writer_db is None:
             self._writer_db = connect_wal(self.path)
         if not self._waits:   # set here, in its thread: not while a write of it is waiting
-            self._writer_db.execute("PRAGMA busy_timeout=0")
+            no_wait([self._writer_db])
         return self._writer_db
 
     def stop_waiting(self) -> None:
@@ -585,12 +585,10 @@ class SqliteEntries(Entries):
         So do the writes of every connection to the file open in this process: the other crawls of
         a ``crawl --all`` run each waited the 5 s at their next write before they stopped too (a
         background write of theirs under way still waits, once)."""
-        for entries in [self, *self._open]:
+        every = [self, *self._open]
+        for entries in every:
             entries._waits = False
-            try:
-                entries.db.execute("PRAGMA busy_timeout=0")
-            except sqlite3.ProgrammingError:
-                pass   # closed already: a failed close is what said the file is locked
+        no_wait(entries.db for entries in every)
 
     def _write_in_background(self) -> None:
         """Start writing the unwritten entries in a thread, unless one is writing this file's; raise

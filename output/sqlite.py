@@ -19,7 +19,7 @@ import resource
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -185,6 +185,16 @@ def connect_wal(path: Path | str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def no_wait(dbs: Iterable[sqlite3.Connection]) -> None:
+    """Writes of these connections fail at once when their file is locked, not after the busy
+    timeout (a run stopping because another program holds the file); a closed one is skipped."""
+    for db in dbs:
+        try:
+            db.execute("PRAGMA busy_timeout=0")
+        except sqlite3.ProgrammingError:
+            pass   # closed already: its file may be the locked one, met at the crawl's end
 
 
 class Checkpointer:

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal, mark_version, refuse_newer
+from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal, mark_version, no_wait, refuse_newer
 
 #: The layout of ``SCHEMA`` (with ``RETRY_COLUMNS``), kept in the file's ``PRAGMA user_version``:
 #: a store of a higher number is refused. Raise it with any change of the layout.
@@ -408,11 +408,7 @@ class SqliteArticleStore(ArticleStore):
         """This store's later writes fail at once when the file is locked, and so do those of every
         store of the file open in this process: the other crawls of a ``crawl --all`` run each
         waited the 5 s busy timeout at their next write before they stopped too."""
-        for store in [self, *self._open]:
-            try:
-                store.db.execute("PRAGMA busy_timeout=0")
-            except sqlite3.ProgrammingError:
-                pass   # closed already: the other state file is the locked one, met at the crawl's end
+        no_wait(store.db for store in [self, *self._open])
 
     def count(self) -> int:
         self.flush()
