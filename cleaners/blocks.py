@@ -28,7 +28,7 @@ import re
 
 import lxml.etree as etree
 
-from newsclean.cleaners.dom import SENTENCE_END, link_text_len, text_len, text_of
+from newsclean.cleaners.dom import SENTENCE_END, flat_text, link_text_len, text_len
 
 #: Elements whose text is one line of the extractor's rendering (dom.LINE_TAGS differs: the
 #: blocks a page's text is cut into, with <div>s and rows).
@@ -320,7 +320,7 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
             k -= 1
         if k == end or k == 0 or not outside(k - 1):
             break
-        held = " ".join(text_of(sources[k - 1]).split())
+        held = flat_text(sources[k - 1])
         if len(held) >= PROSE_CHARS or not all(" ".join(lines[j].split()) in held for j in range(k - 1, end)):
             break
         gone.update(range(k - 1, end))

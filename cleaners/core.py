@@ -281,6 +281,16 @@ def _extract(tree: etree._Element) -> str:
     return _toggled_filled(tree, text) if discarded_prose else text
 
 
+def _lines_with(lines: list[str], after: dict[int, list[str]]) -> str:
+    """``lines`` as a text, each followed by the lines ``after`` puts back after it."""
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, *after.get(i, ())))
+
+
+def _block_line(el: etree._Element, text: str) -> str:
+    """A block's text as a line of the extraction: a list item's with its mark."""
+    return f"- {text}" if el.tag == "li" else text
+
+
 #: A toggle and the pane it shows: a control naming the pane's id (``aria-controls``: an accordion's
 #: button, a "Read more" button) or a ``<details>`` element (its ``<summary>`` the title).
 _TOGGLES = etree.XPath("//*[@aria-controls] | //details")
@@ -326,10 +336,10 @@ def _pane_blocks(pane: etree._Element, title: etree._Element | None,
     if pane.get("role") in _NOT_PANE_ROLES or blocks.named_aside(pane) \
             or any(a.tag in _NOT_PANE_AROUND for a in (pane, *pane.iterancestors())):
         return []
-    txt = " ".join(dom.text_of(pane).split())
+    txt = dom.flat_text(pane)
     inside = title is not None and any(a is pane for a in title.iterancestors())
     if inside:
-        txt = txt.replace(" ".join(dom.text_of(title).split()), "", 1).strip()
+        txt = txt.replace(dom.flat_text(title), "", 1).strip()
     if len(txt) < TOGGLED_PANE_MIN_CHARS or dom.link_text_len(pane) > GAP_PROSE_MAX_LINKS * len(txt) \
             or not dom.SENTENCE_END.search(txt):
         return []
@@ -337,7 +347,7 @@ def _pane_blocks(pane: etree._Element, title: etree._Element | None,
     for el in dom.line_blocks(pane):
         if inside and (el is title or any(a is title for a in el.iterancestors())):
             continue
-        t = " ".join(dom.text_of(el).split())
+        t = dom.flat_text(el)
         if (key := _words(t)) and key not in said():
             out.append((el, t))
     missing = sum(len(t) for _, t in out)
@@ -367,7 +377,7 @@ def _toggled_filled(tree: etree._Element, text: str) -> str:
     placed = sorted((order[el], i) for i, el in enumerate(sources) if el is not None)
     keys = [o for o, _ in placed]
     holding = {box, *box.iterancestors()}
-    titled = len({" ".join(dom.text_of(t).split()) for _, t, _ in found if t is not None}) >= 2
+    titled = len({dom.flat_text(t) for _, t, _ in found if t is not None}) >= 2
     put: dict[int, list[str]] = {}
     taken: set[etree._Element] = set()   # a pane inside another is put in once
     for pane, title, found_blocks in found:
@@ -384,13 +394,11 @@ def _toggled_filled(tree: etree._Element, text: str) -> str:
             continue
         taken.update(el for el, _ in new)
         add = put.setdefault(line, [])
-        head = " ".join(dom.text_of(title).split()) if title is not None else ""
+        head = dom.flat_text(title) if title is not None else ""
         if head and (titled or head.endswith("?")) and _words(head) not in said():
             add.append(head)
-        add += [f"- {t}" if el.tag == "li" else t for el, t in new]
-    if not put:
-        return text
-    return "\n".join(x for i, line in enumerate(lines) for x in (line, *put.get(i, ())))
+        add += [_block_line(el, t) for el, t in new]
+    return _lines_with(lines, put) if put else text
 
 
 #: The merged containers' prose paragraphs (this long at least) the extraction must hold this
@@ -416,20 +424,15 @@ def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
             total += k * len(para)
             paras.append((k * len(para), para[:MERGED_PROSE_CHARS]))
     need = MERGED_HELD_SHARE * total
-    # A start (no whitespace but single spaces, each after another character) found in the text
-    # before its trailing whitespace is found in the text collapsed: that is made only for a start
-    # not found so (a space ending a start is followed there by more text, as collapsed).
-    raw, flat = text.rstrip(), None
+    flat = " ".join(text.split())
     held = missed = 0
     for chars, start in paras:
         if held >= need or total - missed < need:
             break   # the answer is known: the rest cannot change it
-        if start not in raw:
-            flat = " ".join(text.split()) if flat is None else flat
-            if start not in flat:
-                missed += chars
-                continue
-        held += chars
+        if start in flat:
+            held += chars
+        else:
+            missed += chars
     return held >= need
 
 
@@ -600,7 +603,7 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
     (``_bare_divs``) needs no more than that its kind recurs, among these blocks or among all the
     divs the extraction skipped (``_skipped_div_kinds``), and that it lies in the article's container."""
     els = dom.line_blocks(tree)
-    texts = [" ".join(dom.text_of(el).split()) for el in els]
+    texts = [dom.flat_text(el) for el in els]
     flat = " ".join(text.split())
     skipped_kinds = functools.cache(lambda: _skipped_div_kinds(els, texts, flat))   # read at most once
     if not _may_gain(els, texts, text, flat, skipped_kinds):
@@ -619,8 +622,7 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
         put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
         if not put:
             return text
-    return "\n".join(x for i, line in enumerate(lines)
-                     for x in (line, *(f"- {t}" if p.tag == "li" else t for p, t in put.get(i, ()))))
+    return _lines_with(lines, {i: [_block_line(p, t) for p, t in found] for i, found in put.items()})
 
 
 def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
@@ -811,7 +813,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     pending: list[tuple[str, etree._Element, etree._Element]] = []
     for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
         if el.tag in dom.SUBHEADINGS:
-            title = " ".join(dom.text_of(el).split())
+            title = dom.flat_text(el)
             if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
                 pending.append((title, el.getparent(), _title_block(el)))
             continue
@@ -840,7 +842,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
             if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
     if not kept:
         return text
-    return "\n".join(x for i, line in enumerate(lines) for x in (line, *kept.get(i, ())))
+    return _lines_with(lines, kept)
 
 
 def _title_block(heading: etree._Element) -> etree._Element:
@@ -1344,7 +1346,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         dom.unwrap_layout_tables(tree)
 
     # the page's own headline(s), before pruning can move or drop them
-    headlines = [" ".join(dom.text_of(h).split()) for h in tree.iter("h1")][:3]
+    headlines = [dom.flat_text(h) for h in tree.iter("h1")][:3]
     # the social headlines too: pages show one of them above the body where the h1 says another
     headlines += md.social_titles
     # the standfirst shown as a block of its own, looked up before pruning can take its container

@@ -107,6 +107,11 @@ NAME_CACHE = 2048
 text_of = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
 
 
+def flat_text(el: etree._Element) -> str:
+    """An element's text with its whitespace runs as single spaces, as the extraction's lines read."""
+    return " ".join(text_of(el).split())
+
+
 def text_len(el: etree._Element) -> int:
     """Characters of text inside an element (no tail)."""
     return len(text_of(el).strip())
