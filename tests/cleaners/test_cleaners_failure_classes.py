@@ -164,3 +164,28 @@ def test_a_sentence_in_a_bare_div_linking_to_an_address_with_donat_stays() -> No
     assert isinstance(result, Article), result
     assert "a donated lifeboat arrived from Norway" in result.text, result.text
     assert all(p in result.text for p in PARAS), result.text
+
+
+
+def _elementor_story(promo: str) -> str:
+    """The story built with Elementor, each paragraph a text widget of its own instance, the promo
+    widget (one instance) after the second paragraph and after the last."""
+    def widget(instance: str, text: str) -> str:
+        return (f"<div class='elementor-element elementor-element-{instance} elementor-widget "
+                f"elementor-widget-text-editor'><div class='elementor-widget-container'><p>{text}</p></div></div>")
+
+    paras = [widget(f"a1b2c3{k}", p) for k, p in enumerate(PARAS)]
+    body = "".join([*paras[:2], widget("be450e8", promo), *paras[2:], widget("be450e8", promo)])
+    return ("<html><head><title>Harbour light returns</title></head><body><main><article>"
+            "<h1>Harbour light returns</h1><div class='elementor elementor-60647'><section class='elementor-section'>"
+            f"<div class='elementor-container'><div class='elementor-widget-wrap'>{body}</div></div></section></div>"
+            "</article></main><footer><p>Harbour Daily, 1 Quay Street</p></footer></body></html>")
+
+
+@pytest.mark.xfail(strict=True, reason=f"{_NOT_YET}: a page builder's widget shown twice (one instance class, one "
+                   "text) is a reused promo; the pruning built for it (qleak12) moved only the 3 wcxb-dev dev pages "
+                   "it was counted on, no check page and no other set, so it did not land")
+def test_a_page_builders_widget_shown_twice_with_one_text_is_not_body() -> None:
+    result = clean_html(_elementor_story("Get the cash you need with a low-interest harbour loan today"), URL)
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
