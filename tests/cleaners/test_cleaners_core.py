@@ -247,6 +247,49 @@ def test_panes_a_toggle_hides_come_back_after_their_line_and_a_dialog_or_menu_st
     assert "Share on Social" not in result.text and "Read more" not in result.text
 
 
+def test_panes_a_bare_button_shows_come_back_lists_too_and_a_menu_of_links_stays_out() -> None:
+    # Kadence's accordion: each title a <button> naming no pane (no aria-controls) alone in its
+    # heading, the pane the heading's next sibling, hidden by a class ("acc-panel-hidden"); the
+    # whole accordion went with its wrapper ("-icon" in a class, trafilatura's discard). A review's
+    # prices and features are lists with no sentence: lists of three items or more come back.
+    result = clean_html((FIXTURES / "toggled_panes_bare.html").read_bytes(),
+                        "https://freelancedesk.example/reviews/invoicing-apps")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Ledgerly is the app"))
+    assert lines[at + 1:at + 11] == [
+        "Monthly pricing",
+        "- Free: $0 for one seat",
+        "- Standard: $20 for three seats",
+        "- Professional: $50 for five seats",
+        "Additional users can be added to any plan for three dollars a seat each month, billed with the plan itself.",
+        "Key features",
+        "- Recurring invoices with automatic payment reminders",
+        "- Expense tracking with receipt photos from the phone",
+        "- Time tracking that turns logged hours into invoice lines",
+        "- Bank feeds with suggested matches for every payment",
+    ]
+    assert lines[at + 11].startswith("Its weak spot is reporting")
+    assert "More reviews" not in result.text and "Tallybook" not in result.text
+
+
+@pytest.mark.parametrize(("pane", "back"), [
+    ('<div class="acc-panel acc-panel-hidden">', True),
+    ('<div class="acc-panel overflow-hidden">', False),   # clips, hides nothing
+    ('<div class="acc-panel">', False),
+])
+def test_a_bare_buttons_pane_is_the_next_sibling_a_class_hides(pane: str, back: bool) -> None:
+    # The same accordion, its features pane marked otherwise: only a class that hides it makes
+    # the header's next sibling the button's pane (what the page shows is left to the extraction).
+    page = (FIXTURES / "toggled_panes_bare.html").read_text(encoding="utf-8")
+    features = '<div class="acc-panel acc-panel-hidden"><ul>\n<li>Recurring'
+    assert page.count(features) == 1
+    result = clean_html(page.replace(features, pane + features.split(">", 1)[1]),
+                        "https://freelancedesk.example/reviews/invoicing-apps")
+    assert isinstance(result, Article), result
+    assert ("Bank feeds with suggested matches" in result.text) is back
+
+
 @pytest.mark.parametrize(("around", "back"), [
     ('<div id="p" class="pane hidden">{}</div>', True),   # the same pane unmarked: put back
     ('<div id="p" class="pane hidden" role="menu">{}</div>', False),
