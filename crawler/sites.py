@@ -308,10 +308,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         body_selector=body,
         min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0),
     )
-    country = v.string(raw, "country", blank_ok=False).lower()
+    # stripped as URLs and domains are: country = " de " was 'not an ISO code', " A paper" was
+    # listed by `newsclean sites` with its spaces
+    country = v.string(raw, "country", blank_ok=False).strip().lower()
     if country and country not in COUNTRIES:
         raise SiteConfigError(source, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. de, gb, us)")
-    languages = tuple(x.lower() for x in v.strings(raw, "languages"))
+    languages = tuple(x.strip().lower() for x in v.strings(raw, "languages"))
     for i, lang in enumerate(languages):
         if lang not in LANGUAGES:
             raise SiteConfigError(source, f"languages[{i}]", f"{lang!r} is not an ISO 639-1 code (e.g. de, en, zh)")
@@ -321,12 +323,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         raise SiteConfigError(source, "facts.read", f"must be a date (read = 2026-12-04), got {read!r}")
     return Site(
         name=name,
-        title=v.string(raw, "title", blank_ok=False) or name,
+        title=v.string(raw, "title", blank_ok=False).strip() or name,
         country=country,
         languages=languages,
-        description=v.string(raw, "description", blank_ok=False),
+        description=v.string(raw, "description", blank_ok=False).strip(),
         catalog=v.boolean(raw, "catalog", default=True),
-        facts_source=v.string(facts, "facts.source", blank_ok=False),
+        facts_source=v.string(facts, "facts.source", blank_ok=False).strip(),
         facts_read=read,
         base_url=base_url,
         domains=domains,

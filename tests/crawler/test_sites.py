@@ -315,6 +315,24 @@ def test_catalog_fields_load(tmp_path: Path) -> None:
     assert site.matches("uk", "cy") and site.matches(None, "en") and not site.matches("de") and not site.matches("gb", "de")
 
 
+def test_codes_and_texts_are_stripped_as_urls_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: country = " de " was refused as "' de ' is not an ISO 3166-1 alpha-2 code" (languages
+    # alike) while base_url and domains were stripped; a description was listed with its spaces
+    from tests.conftest import call_newsclean
+
+    text = GOOD.replace('base_url = "https://www.example.com/"',
+                        'base_url = "https://www.example.com/"\ntitle = " Example "\ncountry = " DE "\n'
+                        'languages = [" de", "en\\t"]\ndescription = " A test paper "') + '\n[facts]\nsource = " a table "\n'
+    site = load_site_file(write(tmp_path, text))
+    assert (site.title, site.country, site.languages, site.description, site.facts_source) == \
+        ("Example", "de", ("de", "en"), "A test paper", "a table")
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path))
+    proc = call_newsclean("sites", "--country", "de", "--language", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split() for line in proc.stdout.splitlines() if line.startswith("example ")] == \
+        [["example", "de", "de,en", "example.com", "A", "test", "paper"]]
+
+
 def test_news_sitemaps_are_crawled_as_sitemaps(tmp_path: Path) -> None:
     text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/"]\nnews_sitemaps = ["/news.xml"]\nsitemaps = ["/s.xml"]')
     site = load_site_file(write(tmp_path, text))
