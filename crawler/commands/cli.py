@@ -461,6 +461,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
+    from newsclean.crawler.components.health import disk_full_error
     from newsclean.crawler.workers.pool import pools_kept_open
     from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
@@ -508,7 +509,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
         manifest.reason = f"{manifest.reason}; no manifest written (no space left)"
         if manifest.status != "failed":
             manifest.status, manifest.exit_code = "failed", EXIT_DEGRADED
-            manifest.reason = f"disk full ({out}); no manifest written"
+            manifest.reason = f"{disk_full_error(out)}; no manifest written"
     return manifest.exit_code, manifest
 
 

@@ -48,7 +48,7 @@ def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
         return False
     if is_disk_full(exc):
         path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
-        error = f"disk full ({path}){size_limit_note(exc)}"
+        error = health.disk_full_error(path, size_limit_note(exc))
     elif is_locked(exc):
         # An sqlite3 shell left in a transaction after the crawl started: each write waited its
         # busy timeout and failed (a traceback each) and the run ended 'ok', exit 0.
@@ -57,8 +57,7 @@ def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
         path = locked_state_file(crawler.settings) or f"a state file in {state_dir(crawler.settings)}"
         if (store := getattr(crawler.spider, "store", None)) is not None:
             store.stop_waiting()
-        error = (f"another program holds {path} locked (an sqlite3 shell or a database browser in a "
-                 "transaction?): end its transaction, then run again")
+        error = health.locked_error(path)
     else:
         return False
     if crawler.stats.get_value(OUTPUT_ERROR):

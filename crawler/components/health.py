@@ -18,6 +18,19 @@ HEALTH_STATS = "newsclean/health"
 #: failed: ...", and no further site of a ``crawl --all`` run starts after one (``sitequeue``).
 RUN_STOPPING_ERRORS = ("disk full", "another program holds")
 
+
+def disk_full_error(path: object, note: str = "") -> str:
+    """The run's error when the disk under ``path`` is full (``note``: what else to say, a file
+    size limit's): one of :data:`RUN_STOPPING_ERRORS`, built here alone."""
+    return f"disk full ({path}){note}"
+
+
+def locked_error(path: object) -> str:
+    """The run's error when another program holds ``path`` (a state file) locked: one of
+    :data:`RUN_STOPPING_ERRORS`, built here alone."""
+    return (f"another program holds {path} locked (an sqlite3 shell or a database browser in a "
+            "transaction?): end its transaction, then run again")
+
 #: Pages dropped uncleaned because the run switched cleaning off (``NEWSCLEAN_CLEAN_ENABLED=False``,
 #: :class:`~newsclean.crawler.workers.pool.NoCleaner`): a fetch-only run, healthy with no article.
 UNCLEANED_STAT = "newsclean/clean/skipped"

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsclean.crawler.components.health import disk_full_error, locked_error
 from newsclean.crawler.state.lock import LockedError
 from newsclean.crawler.state.store import ArticleStore, SqliteArticleStore
 from newsclean.output import OutputError
@@ -73,10 +74,9 @@ def check_state(settings: Any) -> None:
                     opened.close()
         except (sqlite3.DatabaseError, OSError, DedupIndexError) as exc:
             if is_locked(exc):   # exit 3, as when another run holds the output directory
-                raise LockedError(f"another program holds {path} locked (an sqlite3 shell or a database "
-                                  "browser in a transaction?): end its transaction, then run again") from None
+                raise LockedError(locked_error(path)) from None
             if _out_of_room(exc, directory):   # said as a full disk mid-run is, not as a usage error
-                raise OutputError(errno.ENOSPC, f"disk full ({path}){size_limit_note(exc)}; no manifest written") from None
+                raise OutputError(errno.ENOSPC, f"{disk_full_error(path, size_limit_note(exc))}; no manifest written") from None
             _refuse(exc, path)
 
 

@@ -694,6 +694,7 @@ def test_a_state_file_another_program_holds_locked(tmp_path: Path) -> None:
     # as when another run holds the output directory.
     import sqlite3
 
+    from newsclean.crawler.components.health import locked_error
     from newsclean.crawler.state.store import SqliteArticleStore
     from newsclean.output.dedup import DedupIndex
 
@@ -710,7 +711,7 @@ def test_a_state_file_another_program_holds_locked(tmp_path: Path) -> None:
                 proc = subprocess.run([sys.executable, *prog], cwd=REPO, capture_output=True, text=True, timeout=180)
                 assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
                 last = proc.stderr.splitlines()[-1]   # (plain scrapy logs its start before)
-                assert last.startswith(f"newsclean: another program holds {path} locked"), proc.stderr
+                assert last == f"newsclean: {locked_error(path)}", proc.stderr   # the file named
                 assert not (out / "manifests").exists() and not (out / "articles").exists(), proc.stderr
         finally:
             other.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 from twisted.internet.defer import Deferred
 
 from newsclean.crawler.commands.sitequeue import STAT_NOT_STARTED, SiteRunner
+from newsclean.output import OutputError
 
 
 class _Process:
@@ -33,14 +37,48 @@ class _Process:
         d.callback(None)
 
 
-@pytest.mark.parametrize(("error", "stops"), [
-    ("disk full (/out/state/articles.sqlite3)", True),
+def _output_error(tmp_path: Path, exc: BaseException) -> str:
+    """The ``newsclean/output/error`` a crawl's output ends with after ``exc``: what
+    ``stop_for_disk_full`` builds for it, else what the output pipeline sets (``str(exc)``), not
+    a copy of either's wording (a reworded message then still says whether the run stops)."""
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.components.extensions import OUTPUT_ERROR, stop_for_disk_full
+
+    crawler = get_crawler(settings_dict={"NEWSCLEAN_OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    crawler.spider = types.SimpleNamespace()                    # no article store
+    crawler.engine = types.SimpleNamespace(running=False)       # the crawl's engine, not to be stopped here
+    if not stop_for_disk_full(crawler, exc):
+        crawler.stats.set_value(OUTPUT_ERROR, str(exc))
+    return str(crawler.stats.get_value(OUTPUT_ERROR))
+
+
+def _locked(tmp_path: Path) -> sqlite3.OperationalError:
+    """The error of a write to a state file whose lock another connection holds."""
+    path = tmp_path / "state" / "articles.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError) as info:
+            sqlite3.connect(path, timeout=0, isolation_level=None).execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
+    return info.value
+
+
+@pytest.mark.parametrize(("cause", "stops"), [
+    ("full", True),
     # before: the next site started and met the same lock at its first write (after its 5 s busy timeout)
-    ("another program holds /out/state/articles.sqlite3 locked (an sqlite3 shell or a database browser in a "
-     "transaction?): end its transaction, then run again", True),
-    ("output failed: something else", False),
+    ("locked", True),
+    ("other", False),
 ])
-def test_a_crawl_stopped_on_the_shared_state_starts_no_further_site(error: str, stops: bool) -> None:
+def test_a_crawl_stopped_on_the_shared_state_starts_no_further_site(tmp_path: Path, cause: str, stops: bool) -> None:
+    exc = {"full": lambda: OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "articles" / "p.tmp")),
+           "locked": lambda: _locked(tmp_path),
+           "other": lambda: OutputError(errno.EACCES, "cannot write the manifest: permission denied")}[cause]()
+    error = _output_error(tmp_path, exc)
     process = _Process()
     runner = SiteRunner(process, [("a", {}), ("b", {}), ("c", {})], limit=2)
     runner.start()

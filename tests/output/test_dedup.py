@@ -543,6 +543,7 @@ def test_pipeline_stops_waiting_once_another_program_holds_the_index_locked(tmp_
 
     from newsclean.crawler.components.dedup import DedupPipeline
     from newsclean.crawler.components.extensions import OUTPUT_ERROR
+    from newsclean.crawler.components.health import locked_error
     from newsclean.crawler.items import ArticleItem
     from newsclean.crawler.state.store import Fetched
     from newsclean.output import dedup
@@ -580,7 +581,7 @@ def test_pipeline_stops_waiting_once_another_program_holds_the_index_locked(tmp_
         for i in range(3, 6):
             pipeline.process_item(item(i))
         pipeline.flush()                                        # the first write that fails on the lock
-        assert crawler.stats.get_value(OUTPUT_ERROR).startswith(f"another program holds {path} locked")
+        assert crawler.stats.get_value(OUTPUT_ERROR) == locked_error(path)   # the file named
         for i in range(6, 12):                                  # still in the pipeline as the run stops
             pipeline.process_item(item(i))                      # a batch for the background writer
         pipeline.flush()
