@@ -450,7 +450,7 @@ class _BatchWrite:
 
     def _run(self, entries: SqliteEntries) -> None:
         try:
-            entries._write_rows(entries._writer(), self.n)
+            entries._write_rows(entries._writer(), self.n, entries._stopped_waiting)
         except BaseException as exc:  # noqa: BLE001 - handed to the next write on the caller's thread
             self.error = exc
 
@@ -485,7 +485,7 @@ class SqliteEntries(Entries):
         self._unwritten = _UNWRITTEN.setdefault(self._key, []) if self._key is not None else []
         self.background = background and self.batch > 0
         self._writer_db: sqlite3.Connection | None = None   # the background writes' connection
-        self._waits = True   # False once stop_waiting is called
+        self._stopped_waiting = threading.Event()   # set by stop_waiting: ends the background write's wait
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # Checkpoints run in a thread of their own (output.sqlite): run inside an add on the
@@ -549,14 +549,14 @@ class SqliteEntries(Entries):
         self._finish_background()
         return self._write_rows(self.db, len(self._unwritten))
 
-    def _write_rows(self, db: sqlite3.Connection, n: int) -> int | None:
+    def _write_rows(self, db: sqlite3.Connection, n: int, stop: threading.Event | None = None) -> int | None:
         """Write the first ``n`` unwritten entries with ``db`` in one transaction, then drop them
-        from the list; the seq of the last."""
+        from the list; the seq of the last. ``stop``: ends the transaction's wait for the file's lock."""
         if not n:
             return None
         seq = None
         buckets = []
-        with Transaction(db):
+        with Transaction(db, stop):
             for record_id, content_hash, minhash, root, run_id, site, keys in self._unwritten[:n]:
                 seq = db.execute("INSERT INTO entries (id, content_hash, minhash, root, run_id, site)"
                                  " VALUES (?, ?, ?, ?, ?, ?)", (record_id, content_hash, minhash, root, run_id, site)).lastrowid
@@ -569,10 +569,10 @@ class SqliteEntries(Entries):
         return seq
 
     def _writer(self) -> sqlite3.Connection:
-        """The background writes' connection (opened by the first, in its thread)."""
+        """The background writes' connection (opened by the first, in its thread). It never waits
+        in SQLite: its writes wait for the lock in :func:`begin_stoppable`, which stop_waiting ends."""
         if self._writer_db is None:
             self._writer_db = connect_wal(self.path)
-        if not self._waits:   # set here, in its thread: not while a write of it is waiting
             no_wait([self._writer_db])
         return self._writer_db
 
@@ -583,11 +583,13 @@ class SqliteEntries(Entries):
         timeout (36 s to stop a 60-page crawl). This connection's background write is not waiting
         now: a stop follows a write on the caller's thread that failed, which waited for it first.
         So do the writes of every connection to the file open in this process: the other crawls of
-        a ``crawl --all`` run each waited the 5 s at their next write before they stopped too (a
-        background write of theirs under way still waits, once)."""
+        a ``crawl --all`` run each waited the 5 s at their next write before they stopped too; a
+        background write of theirs already waiting for the lock stops waiting now (before, it
+        waited its 5 s out: SQLite's own wait cannot be ended from another thread, see
+        :func:`~newsclean.output.sqlite.begin_stoppable`)."""
         every = [self, *self._open]
         for entries in every:
-            entries._waits = False
+            entries._stopped_waiting.set()
         no_wait(entries.db for entries in every)
 
     def _write_in_background(self) -> None:

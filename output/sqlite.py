@@ -13,12 +13,14 @@ Plain Python: never imports Scrapy or ``crawler``.
 from __future__ import annotations
 
 import errno
+import itertools
 import logging
 import os
 import resource
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -31,17 +33,27 @@ CHECKPOINT_EVERY = 1.0
 #: grew: 4.35 MB of a 12,000-URL crawl's main process against 1.35 MB at this size. Their
 #: lookups are by key, their pages in the system's file cache anyway.
 CACHE_KIB = 512
+#: Seconds a write waits for the lock another connection holds before it fails ("database is
+#: locked"): the busy timeout of :func:`connect_wal`'s connections, the wait of :func:`begin_stoppable`.
+BUSY_TIMEOUT = 5.0
+#: Seconds between two tries of :func:`begin_stoppable` (the last repeated): SQLite's busy handler's.
+_BUSY_PAUSES = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
 
 
 class Transaction:
     """``with Transaction(db):`` one write transaction, taken at its start (``BEGIN IMMEDIATE``:
-    another connection's writes wait, none fails half-way), rolled back if the block raises."""
+    another connection's writes wait, none fails half-way), rolled back if the block raises.
+    With ``stop``: taken by :func:`begin_stoppable`, its wait for the lock ended by ``stop``."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, stop: threading.Event | None = None) -> None:
         self.db = db
+        self.stop = stop
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        if self.stop is None:
+            self.db.execute("BEGIN IMMEDIATE")
+        else:
+            begin_stoppable(self.db, self.stop)
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         if exc_type is None:
@@ -178,7 +190,7 @@ def connect_wal(path: Path | str) -> sqlite3.Connection:
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=5000")
+        db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
         db.execute("PRAGMA wal_autocheckpoint=0")
         db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     except BaseException:
@@ -195,6 +207,24 @@ def no_wait(dbs: Iterable[sqlite3.Connection]) -> None:
             db.execute("PRAGMA busy_timeout=0")
         except sqlite3.ProgrammingError:
             pass   # closed already: its file may be the locked one, met at the crawl's end
+
+
+def begin_stoppable(db: sqlite3.Connection, stop: threading.Event, timeout: float = BUSY_TIMEOUT) -> None:
+    """``BEGIN IMMEDIATE`` on ``db`` (busy timeout 0: see :func:`no_wait`), tried again while another
+    connection holds the file's lock, as SQLite's busy timeout does, until ``timeout`` seconds
+    have passed or ``stop`` is set (at once, from any thread): then the last try's "database is
+    locked" is raised. For a thread whose wait another must be able to end: SQLite's own wait
+    ends with neither a PRAGMA from another thread (it waits for the connection) nor
+    ``Connection.interrupt()`` (tried, SQLite 3.40: the wait ran its 5 s)."""
+    deadline = time.monotonic() + timeout
+    for i in itertools.count():
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            left = deadline - time.monotonic()
+            if not is_locked(exc) or left <= 0 or stop.wait(min(_BUSY_PAUSES[min(i, len(_BUSY_PAUSES) - 1)], left)):
+                raise
 
 
 class Checkpointer:

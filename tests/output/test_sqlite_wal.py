@@ -214,7 +214,7 @@ def test_a_state_file_found_locked_stops_every_connection_of_the_process_to_it_w
         stores[0].stop_waiting()
         indexes[1].stop_waiting()
         assert [timeout(s.db) for s in stores[:2]] == [0, 0]
-        assert [(timeout(i.entries.db), i.entries._waits) for i in indexes[:2]] == [(0, False), (0, False)]
+        assert [(timeout(i.entries.db), i.entries._stopped_waiting.is_set()) for i in indexes[:2]] == [(0, True), (0, True)]
         assert [timeout(elsewhere[0].db), timeout(elsewhere[1].entries.db)] == [5000, 5000]   # other files
         later = SqliteArticleStore(state / "articles.sqlite3"), DedupIndex(state / "dedup.sqlite3")
         assert [timeout(later[0].db), timeout(later[1].entries.db)] == [5000, 5000]   # opened after: waits
@@ -223,3 +223,48 @@ def test_a_state_file_found_locked_stops_every_connection_of_the_process_to_it_w
     finally:
         for closing in [*stores[:2], *indexes[:2], *elsewhere]:
             closing.close()
+
+
+def test_a_background_write_waiting_for_the_lock_stops_when_another_crawl_is_told_to(tmp_path: Path) -> None:
+    # crawl --all: crawl A's background write of the index waits for the lock an sqlite3 shell
+    # holds; crawl B meets the lock and stops every connection to the file waiting. Before: A's
+    # write, already in SQLite's busy wait (which neither a PRAGMA from another thread nor
+    # Connection.interrupt() ends), waited its 5 s out, once.
+    import threading
+
+    from newsclean.output import dedup
+
+    path = tmp_path / "state" / "dedup.sqlite3"
+    a, b = (DedupIndex(path, batch=2, background=True) for _ in range(2))
+    pauses: list[bool] = []   # A's write's pauses between two tries that met the lock: ended by the stop?
+    waiting = threading.Event()
+
+    class Watched(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waiting.set()
+            stopped = super().wait(timeout)
+            pauses.append(stopped)
+            return stopped
+
+    a.entries._stopped_waiting = Watched()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")                      # the shell's write lock, held throughout
+    try:
+        for i in range(2):                                # a full batch: written in the background
+            a.observe(f"{i:032x}", f"h{i}", f"story number {i} " * 40, run_id="r1", site="s")
+        write = dedup._WRITING[path.resolve()]
+        assert waiting.wait(60), "the background write never met the lock"
+        b.stop_waiting()                                  # crawl B met the lock
+        write.wait()
+        assert is_locked(write.error), write.error
+        # ended by the stop, no try after it; a wait run out would end on a pause that was not stopped
+        assert pauses[-1] and not any(pauses[:-1]), pauses
+        assert len(a.entries._unwritten) == 2             # left for the next write
+    finally:
+        other.close()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        a.flush()                                         # the write's error, raised on the caller's thread
+    a.flush()                                             # the lock gone: written
+    assert a.count() == 2
+    for index in (a, b):
+        index.close()
