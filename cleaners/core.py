@@ -1432,18 +1432,21 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
 
     dom.merge_split_bodies(tree, measures, before_change=before_merge)
     run.check("prune")
+    pruned = 0   # the templates' characters pruned from the tree whose text is kept
     if templates is not None:
-        run.count("templates", templates.prune_tree(tree))
+        pruned = templates.prune_tree(tree)
         run.check("templates")
 
     extracted = _extract(tree)
     if unmerged and not _holds_merged(extracted, grown):
         # the merge stands where the page as it was gives no more text (that page pruned of the
         # site's templates only here: most merges stand, and its copy is then thrown away)
-        if templates is not None:
-            templates.prune_tree(unmerged[0])
+        pruned_unmerged = templates.prune_tree(unmerged[0]) if templates is not None else 0
         tree, extracted = _longer_extraction(tree, extracted, unmerged[0])
+        if tree is unmerged[0]:
+            pruned = pruned_unmerged
         run.check("extract_unmerged")
+    run.count("templates", pruned)
     method = "trafilatura"
     if not extracted.strip() and selector_text.strip():
         extracted, method = selector_text, "body_selector"

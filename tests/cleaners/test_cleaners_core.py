@@ -380,6 +380,43 @@ def test_the_page_as_it_was_before_the_merge_is_pruned_of_the_sites_templates_to
     assert said not in result.text, result.text
 
 
+def test_the_templates_count_is_what_the_kept_texts_tree_lost() -> None:
+    # removed["templates"] counted the merged page's prune even where the page as it was, pruned
+    # too, gave the text kept. The two prunes differ where a twin's own text is learned; here they
+    # are told apart by a count added to the merged page's.
+    from newsclean.cleaners import SiteTemplates
+
+    note = ("<p class='note'>Coastline Weekly guides are checked by our travel desk <button>Share</button> "
+            "every season before they are published here.</p>")
+    prunes: list[tuple[bool, int]] = []   # (the merged page?, what its prune returned)
+    filtered: list[int] = []
+
+    class Told(SiteTemplates):
+        def prune_tree(self, tree: etree._Element) -> int:
+            merged = len(tree.xpath("//section[@class='embed']")) < 2
+            prunes.append((merged, super().prune_tree(tree) + (1000 if merged else 0)))
+            return prunes[-1][1]
+
+        def filter_lines(self, lines: list[str]) -> tuple[list[str], int]:
+            kept, n = super().filter_lines(lines)
+            filtered.append(n)
+            return kept, n
+
+    templates = Told("coastline.example")
+    for i in range(6):   # other guides of the site, each with the note
+        paras = "".join(f"<p>Guide {i}, part {k}: the pier office and the crossing times change with the season "
+                        f"number {i * 10 + k}, the crew said on board the boat today.</p>" for k in range(5))
+        templates.observe(f"<html><body><main><div class='article-wrap'><h1>Guide {i}</h1>"
+                          f"<div class='story-body'>{paras}{note}</div></div></main></body></html>",
+                          f"https://coastline.example/guides/g{i}")
+    anchor = '<section class="section-head"><h2>What to consider'
+    page = (FIXTURES / "split_embed_sections.html").read_text(encoding="utf-8").replace(anchor, note + anchor, 1)
+    result = clean_html(page, "https://coastline.example/guides/ferry-pass", templates=templates)
+    assert isinstance(result, Article) and "Can a pass be refunded?" in result.text   # the page as it was, kept
+    assert [merged for merged, _ in prunes] == [True, False] and prunes[1][1] > 0, prunes
+    assert result.removed["templates"] == prunes[1][1] + sum(filtered), (result.removed, prunes, filtered)
+
+
 def test_an_element_is_read_as_its_run_of_lines_in_one_pass() -> None:
     # A code block or a table read as the run of lines it gave: the run was built again and
     # compared from its start at each line, so a <pre> of n lines took n^2/2 lines' comparisons
