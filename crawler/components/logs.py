@@ -19,7 +19,9 @@ EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "Timeout
             "DownloadFailedError", "RedisUnavailable", "ConnectionError", "BusyLoadingError"}
 
 
-def _chain_is_expected(exc: BaseException | None) -> bool:
+def is_expected(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a failure a crawl expects (:data:`EXPECTED`):
+    its message says it all, its traceback nothing more."""
     seen = 0
     while exc is not None and seen < 10:
         if type(exc).__name__ in EXPECTED:
@@ -43,7 +45,7 @@ class OneLineErrors(logging.Filter):
             record.msg, record.args = f"{record.getMessage()}: {type(exc).__name__}: {exc}", ()
             record.exc_info = None
             record.exc_text = None
-        elif exc is not None and _chain_is_expected(exc):
+        elif exc is not None and is_expected(exc):
             record.exc_info = None
             record.exc_text = None
         elif record.name.startswith("spidermon") or "[Spidermon]" in str(record.msg):

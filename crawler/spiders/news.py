@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from newsclean.crawler.spiders import discovery
 from newsclean.crawler.components.extensions import stop_for_disk_full
+from newsclean.crawler.components.logs import is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, get_site
@@ -40,6 +41,10 @@ MAX_START_SECTIONS = 30
 #: mode): one round trip each, where a transaction per URL blocked the reactor for seconds
 #: on a 2,000-URL sitemap.
 STORE_BATCH = 200
+#: Meta of the spider's requests: a fetch that failed after its retries is said once, by
+#: ``on_error`` ("fetch failed for KIND URL: why", at WARNING), not a second time by Scrapy's retry
+#: middleware ("Gave up retrying ...", at ERROR; RETRY_GIVE_UP_LOG_LEVEL, Scrapy 2.17+).
+SAID_BY_ON_ERROR = {"give_up_log_level": "DEBUG"}
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _HTML_TYPES = (b"text/html", b"application/xhtml")
@@ -213,7 +218,7 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
         self._inc(f"requests/{kind}")
-        meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth}
+        meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth, **SAID_BY_ON_ERROR}
         if kind in ("sitemap", "feed", "sniff", "robots"):
             # The sitemap protocol allows 50 MB; DOWNLOAD_MAXSIZE is an article page's bound.
             meta["download_maxsize"] = max(self.settings.getint("DOWNLOAD_MAXSIZE"), discovery.MAX_DOCUMENT_BYTES)
@@ -310,7 +315,7 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=self.parse_article, errback=self.on_error, headers=headers or {},
                        dont_filter=self.store is not None,
                        meta={**(meta or {}), "newsclean_kind": "article", "newsclean_source": source,
-                             "newsclean_key": key, "newsclean_listed_date": listed_date})
+                             "newsclean_key": key, "newsclean_listed_date": listed_date, **SAID_BY_ON_ERROR})
 
     def _limit_reached(self, pending: int = 0) -> bool:
         return bool(self.max_articles) and self._articles_scheduled + pending >= self.max_articles
@@ -655,8 +660,11 @@ class NewsSpider(scrapy.Spider):
         if kind == "article":
             self.retry_later(request.meta.get("newsclean_key") or canonicalize_url(request.url))
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
-        self.logger.warning("fetch failed for %s %s: %s", kind, request.url, failure.getErrorMessage() or reason)
-        self.logger.debug("%s", failure.getTraceback())
+        # the status, not HttpError's "Ignoring non-200 response": this is the failure's one line
+        said = f"HTTP {status}" if status else failure.getErrorMessage() or reason
+        self.logger.warning("fetch failed for %s %s: %s", kind, request.url, said)
+        if not is_expected(failure.value):   # a refused connection's is Twisted's insides, even under -v
+            self.logger.debug("%s", failure.getTraceback())
         return []
 
     def _refused(self, request: Request, kind: str, key: str, reason: str, detail: str) -> list[RejectItem]:

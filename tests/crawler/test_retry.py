@@ -177,3 +177,17 @@ def test_no_wait_between_tries_is_longer_than_the_longest() -> None:
     for attempts in (30, 40, 99):
         assert policy.after_failure(attempts, now) == (stamp(now + timedelta(seconds=LONGEST_RETRY_WAIT)), None)
     assert policy.after_failure(100, now) == (None, stamp(now))
+
+
+def test_a_failed_fetch_is_one_line_of_the_log_naming_its_status(site: LocalNewsSite, tmp_path: Path) -> None:
+    # before: Scrapy's retry middleware said it at ERROR ("Gave up retrying <GET URL> (failed 2
+    # times): 500 Internal Server Error"), then the spider at WARNING ("fetch failed for article URL:
+    # Ignoring non-200 response"): two lines for one failure under cron, the second without the status;
+    # under -v a traceback of the HttpError followed
+    site.server.force_status(site.path(2), 500)
+    proc = crawl(site, tmp_path / "out", "-s", "RETRY_TIMES=1", "-v")
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    url = site.server.base_url + site.path(2)
+    said = [line for line in proc.stderr.splitlines() if url in line and ("WARNING" in line or "ERROR" in line)]
+    assert len(said) == 1 and said[0].endswith(f"WARNING: fetch failed for article {url}: HTTP 500"), said
+    assert manifests(tmp_path / "out")[-1]["counts"]["newsclean/fetch/failed_reason/http_500"] == 1
