@@ -1387,11 +1387,13 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         return Rejected(url, "too_large", detail=f"tree over bound ({nodes} > {opts.max_nodes} elements)")
     run.check("parse")
 
+    # the page's scripts, found in one walk for the metadata's JSON-LD and the page data
+    scripts = list(tree.iter("script"))
     # before pruning: the printed date often sits in a header or byline block the pruning drops
-    md = _metadata(tree, url, opts.use_htmldate, run)
+    md = _metadata(tree, url, opts.use_htmldate, run, scripts)
     # the page's data scripts (its article a second time, for its own scripts), before pruning
     # and the extraction drop them: evidence of where the article ends
-    embedded = page_data.data_text(tree) if opts.data_tail else ""
+    embedded = page_data.data_text(tree, scripts) if opts.data_tail else ""
     if next(tree.iter("td"), None) is not None:   # a walk in C spares most pages the XPath
         dom.unwrap_layout_tables(tree)
 
@@ -1770,10 +1772,11 @@ def _token_over(text: str, start: int) -> tuple[int, int]:
     return n, end
 
 
-def _metadata(tree: etree._Element, url: str, use_htmldate: bool, run: _Run | None = None) -> Metadata:
+def _metadata(tree: etree._Element, url: str, use_htmldate: bool, run: _Run | None = None,
+              scripts: list[etree._Element] | None = None) -> Metadata:
     """The metadata steps of ``clean_html`` and ``page_metadata`` (one function: they cannot
-    drift apart)."""
-    md = extract_metadata(tree, url)
+    drift apart). ``scripts``: the tree's ``<script>`` elements, where the caller has them."""
+    md = extract_metadata(tree, url, scripts)
     if run is not None:
         run.check("metadata")
     fill_dates(md, tree, url, use_htmldate=use_htmldate)

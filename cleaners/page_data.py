@@ -56,12 +56,13 @@ MAX_HEADING_CHARS = 80
 _NOT_HEADING = re.compile(r"[-|*•]|.*[.!?…,:;]$", re.S)
 
 
-def data_text(tree: etree._Element) -> str:
+def data_text(tree: etree._Element, scripts: list[etree._Element] | None = None) -> str:
     """The text of the page's data scripts, joined ("" when it has none). Read before the
-    extraction drops scripts."""
+    extraction drops scripts. ``scripts``: the tree's ``<script>`` elements, where the caller
+    has them (one walk of the tree for them and the metadata's JSON-LD)."""
     parts: list[str] = []
     size = 0
-    for el in tree.iter("script"):
+    for el in tree.iter("script") if scripts is None else scripts:
         if el.get("src") is not None:
             continue
         kind = (el.get("type") or "").strip().lower()

@@ -70,10 +70,11 @@ def _types(node: dict) -> set[str]:
     return {x.lower() for x in items if isinstance(x, str)}
 
 
-def _ld_nodes(tree: etree._Element) -> list[dict]:
-    """Every JSON object of the page's ld+json scripts, flattening lists and @graph."""
+def _ld_nodes(tree: etree._Element, scripts: list[etree._Element] | None = None) -> list[dict]:
+    """Every JSON object of the page's ld+json scripts, flattening lists and @graph. ``scripts``:
+    the tree's ``<script>`` elements, where the caller has them."""
     out: list[dict] = []
-    for script in tree.iterfind(".//script[@type]"):
+    for script in tree.iterfind(".//script[@type]") if scripts is None else scripts:
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
         try:

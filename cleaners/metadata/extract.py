@@ -20,8 +20,9 @@ from newsclean.cleaners.metadata.writers import PageWriters
 from newsclean.cleaners.trees import first_descendant
 
 
-def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
-    """Read title, authors, dates, description, section, tags, language and body evidence."""
+def extract_metadata(tree: etree._Element, url: str | None, scripts: list[etree._Element] | None = None) -> Metadata:
+    """Read title, authors, dates, description, section, tags, language and body evidence.
+    ``scripts``: the tree's ``<script>`` elements, where the caller has them."""
     md = Metadata()
     ld_title = ld_name = None
     md.html_lang = html_lang(tree)
@@ -29,7 +30,7 @@ def extract_metadata(tree: etree._Element, url: str | None) -> Metadata:
     md.og_type = _first(meta, "og:type")
 
     article = None
-    nodes = _ld_nodes(tree)
+    nodes = _ld_nodes(tree, scripts)
     writers = PageWriters(tree)   # read when first asked, once for the declared and the printed bylines
     for node in nodes:
         if _types(node) & ARTICLE_TYPES:
