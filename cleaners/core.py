@@ -857,15 +857,15 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     for n, key in enumerate(keys):
         if key:
             where.setdefault(key, []).append(n)
-    after: dict[int, list[str]] = {}
+    after: dict[int, list[tuple[str, str]]] = {}   # titles with their tags, by the line before them
     last: int | None = None
     last_el: etree._Element | None = None
-    pending: list[tuple[str, etree._Element, etree._Element]] = []
+    pending: list[tuple[str, etree._Element, etree._Element, str]] = []
     for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
         if el.tag in dom.SUBHEADINGS:
             title = dom.flat_text(el)
             if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
-                pending.append((title, el.getparent(), _title_block(el)))
+                pending.append((title, el.getparent(), _title_block(el), el.tag))
             continue
         span = _lines_of(_words(dom.text_of(el)), keys, where, last)
         if span is None:
@@ -875,7 +875,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
             # in the same container as the paragraph after it (a sidebar's title is not), and as
             # the one before it unless it opens a block of its own (not a teaser card)
             under, before = set(el.iterancestors()), set(last_el.iterancestors())
-            after[last] = [title for title, parent, block in pending
+            after[last] = [(title, tag) for title, parent, block, tag in pending
                            if parent in under and (parent in before or not _links_outside_paragraphs(parent))
                            or block is not parent and block in under and block not in before
                            and not _links_outside_paragraphs(block)]
@@ -883,16 +883,29 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
         last, last_el = end, el
     # A title must open a section of some length (up to the next title put back) and not the
     # last one: a call to action under the article ("Want more like this?", "Take the next step")
-    # opens a line or two, a title right above another title opens nothing, and what follows the
-    # article's last section (comments, the author, more stories) is where the wider recovery
+    # opens a line or two, a title right above another of its level or lower opens nothing
+    # (``_title_run``), and what follows the article's last section (comments, the author, more stories) is where the wider recovery
     # reaches past it (on trafilatura-eval's check half, the only titles put back that it lists
     # as not part of the article).
     starts = sorted(i for i, titles in after.items() if titles)
-    kept = {i: after[i][-1:] for i, end in zip(starts, starts[1:])
+    kept = {i: _title_run(after[i]) for i, end in zip(starts, starts[1:])
             if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
     if not kept:
         return text
     return _lines_with(lines, kept)
+
+
+def _title_run(titles: list[tuple[str, str]]) -> list[str]:
+    """Of the titles put back in one place, the last, and before it each title of a higher level
+    than the one after it ("Strengths of Wix" as an ``<h4>`` over "1. Easy to use" as an ``<h5>``:
+    a section's title and its first part's); a title over one of its own level or lower opens
+    nothing."""
+    run = [titles[-1]]
+    for title, tag in reversed(titles[:-1]):
+        if tag >= run[-1][1]:   # "h2" < "h3": one digit, the tags order as the levels
+            break
+        run.append((title, tag))
+    return [title for title, _ in reversed(run)]
 
 
 def _title_block(heading: etree._Element) -> etree._Element:

@@ -332,6 +332,29 @@ def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_ba
 
 
 
+@pytest.mark.parametrize(("above", "back"), [
+    ("<h2>The tents we pitched</h2>", True),    # a section's title over its first part's title
+    ("<h3>The tents we pitched</h3>", False),   # a title over one of its own level opens nothing
+    ("<h4>The tents we pitched</h4>", False),
+])
+def test_a_sections_title_right_above_its_first_parts_title_is_put_back_too(above: str, back: bool) -> None:
+    # The same guide, its tents as <h3> parts of a section whose <h2> title sits right above the
+    # first part's title (a review's "Strengths of Wix" over "1. Extremely easy to use"). Of the
+    # titles put back in one place only the last was kept (a title right above another opens
+    # nothing): the section's title was lost. A title of a higher level than the next is kept.
+    page = (FIXTURES / "guide_sections.html").read_text(encoding="utf-8")
+    for n in ("1. Harbour Dome Two", "2. Fell Ridge Tunnel", "3. Valley Cabin Four"):
+        page = page.replace(f"<h2>{n}</h2>", f"<h3>{n}</h3>")
+    page = page.replace("<h3>1. Harbour Dome Two</h3>", above + "<h3>1. Harbour Dome Two</h3>")
+    result = clean_html(page, "https://trailnotes.example/guides/first-tent")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("The dome went up in six minutes"))
+    assert lines[at - 1] == "1. Harbour Dome Two"
+    assert (lines[at - 2] == "The tents we pitched") is back
+    assert ("The tents we pitched" in result.text) is back
+
+
 def test_a_body_split_over_twin_blocks_trafilatura_discards_comes_back_whole() -> None:
     # The guide's last sections sit in two sibling <section class="embed"> blocks (trafilatura
     # discards "embed"), a subheading between them. dom.merge_split_bodies joined the twins into
