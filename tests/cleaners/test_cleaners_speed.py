@@ -884,3 +884,28 @@ def test_the_space_runs_collapsed_are_those_of_the_two_alternatives() -> None:
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
             assert lines._WS.sub(" ", text) == before.sub(" ", text), repr(text)
+
+
+def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_answers() -> None:
+    # _hover_class runs its two regexes only on a name whose fold_case holds one of _HOVER_ENDS:
+    # on every name below (the words and substrings in each case, with separators, affixes and the
+    # letters re.I folds, and their one-letter cuts) the answers are the regexes' own
+    import itertools
+
+    from newsclean.cleaners import dom
+    spellings = {w.replace("-?", sep) for w in dom.HOVER_WORDS for sep in ("", "-")} | set(dom._HOVER_SUBSTRINGS)
+    names = set()
+    for word, case in itertools.product(spellings, (str.lower, str.upper, str.title, lambda s: s)):
+        w = case(word)
+        for fold in ("", "\u0131", "\u0130", "\u017f", "\u212a"):
+            v = w.replace("i", fold).replace("I", fold) if fold in ("\u0131", "\u0130") else \
+                w.replace("s", fold) if fold == "\u017f" else w
+            for shape in ("{}", "x-{}", "{}s", "{}_y", "a {} b", "x{}", "{}x"):
+                name = shape.format(v)
+                names.add(name)
+                names.update(name[:i] + name[i + 1:] for i in range(len(name)))   # each letter cut once
+    assert len(names) > 1000
+    for name in names:
+        want = (dom._HOVER_CANDIDATE.search(name) is not None, dom._HOVER_CLASS.search(name) is not None)
+        assert dom._hover_class(name) == want, name
+    assert any(dom._hover_class(name)[1] for name in names) and any(dom._hover_class(name)[0] for name in names)
