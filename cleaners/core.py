@@ -837,8 +837,9 @@ def _has_list_items(tree: etree._Element) -> bool:
     return next(tree.iter(_LIST_ITEMS), None) is not None
 
 
-#: The text a subheading put back must open.
-SECTION_MIN_CHARS = 150
+#: The text a subheading put back must open: a review's short part (a title and one sentence of
+#: 100+ characters), not a call to action's line or two (150 lost short sections on 9 bench pages).
+SECTION_MIN_CHARS = 100
 
 
 def _headings_filled(tree: etree._Element, text: str) -> str:

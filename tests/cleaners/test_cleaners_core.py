@@ -355,6 +355,27 @@ def test_a_sections_title_right_above_its_first_parts_title_is_put_back_too(abov
     assert ("The tents we pitched" in result.text) is back
 
 
+@pytest.mark.parametrize(("para", "back"), [
+    # 118 characters: a short section of a review ("2. Strong design templates" and one sentence)
+    ("The tunnel gives the most room for its weight and a long porch, but needs every peg in firm ground to stand in wind.", True),
+    # 60: a line or two under a title (a call to action's) opens nothing
+    ("The tunnel gives the most room for its weight of the three.", False),
+])
+def test_a_title_opening_a_short_section_is_put_back(para: str, back: bool) -> None:
+    # The guide's second tent reviewed in one sentence, its specs list gone: the section under
+    # "2. Fell Ridge Tunnel" holds SECTION_MIN_CHARS (100) or more, or less.
+    page = (FIXTURES / "guide_sections.html").read_text(encoding="utf-8")
+    start = page.index("<p>The tunnel shape gives")
+    end = page.index("<h2>3. Valley Cabin Four</h2>")
+    page = page[:start] + f"<p>{para}</p>\n" + page[end:]
+    result = clean_html(page, "https://trailnotes.example/guides/first-tent")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    at = lines.index(para)
+    assert (lines[at - 1] == "2. Fell Ridge Tunnel") is back
+    assert ("2. Fell Ridge Tunnel" in result.text) is back
+
+
 def test_a_body_split_over_twin_blocks_trafilatura_discards_comes_back_whole() -> None:
     # The guide's last sections sit in two sibling <section class="embed"> blocks (trafilatura
     # discards "embed"), a subheading between them. dom.merge_split_bodies joined the twins into
