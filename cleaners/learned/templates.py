@@ -256,12 +256,15 @@ class SiteTemplates:
 
     ``min_pages``: a block must be on at least this many distinct pages (two articles sharing a
     quote never qualify). ``min_share``: and on at least this share of the pages seen, so a small
-    batch needs real repetition. ``saturation``: the page threshold never exceeds this, so on a
-    long crawl a sidebar shown for a day is still learned. ``max_blocks`` bounds memory.
+    batch needs real repetition. ``saturation``: the page threshold never exceeds this, so a
+    batch of 100 pages (or a long crawl) learns what one of 20 does: a sidebar or teaser shown on
+    a few pages of a day. It was 25: the threshold then grew with the batch (6 at 40 pages, 15 at
+    100) and one site's 40 pages learned less than its halves (multipage-dev, qbatch1: F1 .9697
+    as one batch a site, .9726 in 20-page batches, .9715 at 4). ``max_blocks`` bounds memory.
     """
 
     def __init__(self, site: str = "generic", *, min_pages: int = 3, min_share: float = 0.15,
-                 saturation: int = 25, max_blocks: int = 100_000, max_seen_pages: int = 200_000) -> None:
+                 saturation: int = 4, max_blocks: int = 100_000, max_seen_pages: int = 200_000) -> None:
         if min_pages < 2:
             raise ValueError("min_pages must be >= 2: a block on one page is that page's own text")
         if not 0.0 <= min_share <= 1.0:
