@@ -295,17 +295,8 @@ def _block_line(el: etree._Element, text: str) -> str:
 #: button, a "Read more" button) or a ``<details>`` element (its ``<summary>`` the title).
 _TOGGLES = etree.XPath("//*[@aria-controls] | //details")
 _WITH_ID = etree.XPath("//*[@id]")
-#: A toggle naming no pane (Kadence's accordion): a button with no ``aria-controls``, alone in its
-#: header (a heading or a wrapper holding the button's text only); its pane is the header's next
-#: sibling where a class token of it names it hidden or collapsed (``_HIDING_TOKEN``).
-_BARE_BUTTONS = etree.XPath("//button[not(@aria-controls)][normalize-space()]")
-_HIDING_TOKEN = re.compile(r"hidden|collaps|closed", re.I)
-#: ... not a layout's ``overflow-hidden`` (it clips; it hides nothing).
-_CLIPPING_TOKEN = re.compile(r"overflow", re.I)
-#: How far a bare button's header reaches up from it (a title span, a heading, their wrapper).
-_HEADER_LEVELS = 3
 #: A pane put back holds this much prose (characters of text, at most ``GAP_PROSE_MAX_LINKS`` of it
-#: in links, ending a sentence or holding a list: ``TOGGLED_LIST_MIN_ITEMS``) ...
+#: in links, ending a sentence) ...
 TOGGLED_PANE_MIN_CHARS = 80
 #: ... of which the extraction lacks this share at least: a pane it holds in part was not hidden
 #: from it (what it lacks there is markup it renders otherwise: a table's rows, a title).
@@ -317,9 +308,11 @@ _NOT_PANE_ROLES = frozenset({"menu", "navigation"})
 
 
 def _toggled_panes(tree: etree._Element) -> list[tuple[etree._Element, etree._Element | None]]:
-    """The panes toggles show (``_TOGGLES``; a button naming none, ``_sibling_pane``), each once,
-    with its title: the ``<summary>`` or the first control naming it, or the button."""
+    """The panes toggles show (``_TOGGLES``), each once, with its title: the ``<summary>`` or the
+    first control naming it."""
     found = _TOGGLES(tree)
+    if not found:
+        return []
     ids: dict[str, etree._Element] | None = None
     out: dict[etree._Element, etree._Element | None] = {}
     for t in found:
@@ -332,57 +325,14 @@ def _toggled_panes(tree: etree._Element) -> list[tuple[etree._Element, etree._El
             pane = ids.get(name)
             if pane is not None and pane is not t and not any(a is pane for a in t.iterancestors()):
                 out.setdefault(pane, t)
-    for button in _BARE_BUTTONS(tree):
-        pane = _sibling_pane(button)
-        if pane is not None:
-            out.setdefault(pane, button)
     return list(out.items())
-
-
-def _holds_only(el: etree._Element, child: etree._Element) -> bool:
-    """Whether ``el`` holds no text but ``child``'s (read up to the first other word: a button's
-    parent may be the whole article)."""
-    if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
-        return False
-    return not any(t.strip() for c in el if c is not child and isinstance(c.tag, str) for t in c.itertext())
-
-
-def _sibling_pane(button: etree._Element) -> etree._Element | None:
-    """The pane a button naming none shows: its header's next sibling element (the header the
-    button, or an ancestor up to ``_HEADER_LEVELS`` holding no text but the button's) where a class
-    token of that sibling names it hidden or collapsed; None otherwise."""
-    header = button
-    for _ in range(_HEADER_LEVELS):
-        up = header.getparent()
-        if up is None or not _holds_only(up, header):
-            break
-        header = up
-    pane = header.getnext()
-    while pane is not None and not isinstance(pane.tag, str):
-        pane = pane.getnext()
-    if pane is None:
-        return None
-    tokens = (pane.get("class") or "").split()
-    if any(_HIDING_TOKEN.search(t) and not _CLIPPING_TOKEN.search(t) for t in tokens):
-        return pane
-    return None
-
-
-#: A pane of no sentence put back is a list of this many items at least (a review's features,
-#: its pros and cons, a plan's prices).
-TOGGLED_LIST_MIN_ITEMS = 3
-
-
-def _listing(pane: etree._Element) -> bool:
-    """Whether ``pane`` holds a list of ``TOGGLED_LIST_MIN_ITEMS`` items or more."""
-    return any(sum(1 for c in lst if c.tag == "li") >= TOGGLED_LIST_MIN_ITEMS for lst in pane.iter("ul", "ol"))
 
 
 def _pane_blocks(pane: etree._Element, title: etree._Element | None,
                  said: Callable[[], str]) -> list[tuple[etree._Element, str]]:
     """The blocks of ``pane`` that make lines (``dom.line_blocks``) besides its title, each with its
-    text, where the pane reads as prose (or holds a list: ``_listing``) the extraction lacks
-    (``said()``: its words, ``_words``, read only for such a pane); [] otherwise."""
+    text, where the pane reads as prose the extraction lacks (``said()``: its words, ``_words``,
+    read only for a pane of prose); [] otherwise."""
     if pane.get("role") in _NOT_PANE_ROLES or blocks.named_aside(pane) \
             or any(a.tag in _NOT_PANE_AROUND for a in (pane, *pane.iterancestors())):
         return []
@@ -391,7 +341,7 @@ def _pane_blocks(pane: etree._Element, title: etree._Element | None,
     if inside:
         txt = txt.replace(dom.flat_text(title), "", 1).strip()
     if len(txt) < TOGGLED_PANE_MIN_CHARS or dom.link_text_len(pane) > GAP_PROSE_MAX_LINKS * len(txt) \
-            or not (dom.SENTENCE_END.search(txt) or _listing(pane)):
+            or not dom.SENTENCE_END.search(txt):
         return []
     out = []
     for el in dom.line_blocks(pane):

@@ -247,6 +247,12 @@ def test_panes_a_toggle_hides_come_back_after_their_line_and_a_dialog_or_menu_st
     assert "Share on Social" not in result.text and "Read more" not in result.text
 
 
+_BARE_PANES = ("panes a button naming none shows (Kadence's accordion) and panes of lists: built by qrecall12, it "
+               "moved only the wcxb-dev dev page it was written from (4253), no check page and no other set, "
+               "so review17 took it out")
+
+
+@pytest.mark.xfail(strict=True, reason=_BARE_PANES)
 def test_panes_a_bare_button_shows_come_back_lists_too_and_a_menu_of_links_stays_out() -> None:
     # Kadence's accordion: each title a <button> naming no pane (no aria-controls) alone in its
     # heading, the pane the heading's next sibling, hidden by a class ("acc-panel-hidden"); the
@@ -274,7 +280,8 @@ def test_panes_a_bare_button_shows_come_back_lists_too_and_a_menu_of_links_stays
 
 
 @pytest.mark.parametrize(("pane", "back"), [
-    ('<div class="acc-panel acc-panel-hidden">', True),
+    pytest.param('<div class="acc-panel acc-panel-hidden">', True,
+                 marks=pytest.mark.xfail(strict=True, reason=_BARE_PANES)),
     ('<div class="acc-panel overflow-hidden">', False),   # clips, hides nothing
     ('<div class="acc-panel">', False),
 ])
