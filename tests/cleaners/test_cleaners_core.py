@@ -10,7 +10,7 @@ import lxml.etree as etree
 import lxml.html
 import pytest
 
-from newsclean.cleaners import Article, Rejected, SiteRules, clean_html, clean_text
+from newsclean.cleaners import Article, Rejected, SiteRules, SiteTemplates, clean_html, clean_text
 from newsclean.cleaners.bench import shingle_prf
 from newsclean.cleaners.core import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, _holds_merged
 
@@ -402,18 +402,11 @@ def test_a_body_split_over_twin_blocks_trafilatura_discards_comes_back_whole() -
     assert "Coastline Weekly" not in result.text and "Privacy" not in result.text
 
 
-def test_the_page_as_it_was_before_the_merge_is_pruned_of_the_sites_templates_too() -> None:
-    # The page as it was (before dom.merge_split_bodies) is extracted where the merged one holds
-    # too little of the merged prose, and taken where it gives more: the site's templates must be
-    # pruned from it as from the merged page. The site's note below holds a button trafilatura
-    # drops, so its extracted line is no learned block: the line filter after the extraction does
-    # not catch it, only the tree's prune does.
-    from newsclean.cleaners import SiteTemplates
-
+def _split_guide_with_the_sites_note(templates: SiteTemplates) -> str:
+    """``split_embed_sections.html`` with a note of the site's that ``templates`` learn from six other
+    guides: a note holding a button trafilatura drops, so only the tree's prune catches it."""
     note = ("<p class='note'>Coastline Weekly guides are checked by our travel desk <button>Share</button> "
             "every season before they are published here.</p>")
-    said = "Coastline Weekly guides are checked by our travel desk every season before they are published here."
-    templates = SiteTemplates("coastline.example")
     for i in range(6):   # other guides of the site, each with the note
         paras = "".join(f"<p>Guide {i}, part {k}: the pier office and the crossing times change with the season "
                         f"number {i * 10 + k}, the crew said on board the boat today.</p>" for k in range(5))
@@ -421,7 +414,18 @@ def test_the_page_as_it_was_before_the_merge_is_pruned_of_the_sites_templates_to
                           f"<div class='story-body'>{paras}{note}</div></div></main></body></html>",
                           f"https://coastline.example/guides/g{i}")
     anchor = '<section class="section-head"><h2>What to consider'
-    page = (FIXTURES / "split_embed_sections.html").read_text(encoding="utf-8").replace(anchor, note + anchor, 1)
+    return (FIXTURES / "split_embed_sections.html").read_text(encoding="utf-8").replace(anchor, note + anchor, 1)
+
+
+def test_the_page_as_it_was_before_the_merge_is_pruned_of_the_sites_templates_too() -> None:
+    # The page as it was (before dom.merge_split_bodies) is extracted where the merged one holds
+    # too little of the merged prose, and taken where it gives more: the site's templates must be
+    # pruned from it as from the merged page. The site's note below holds a button trafilatura
+    # drops, so its extracted line is no learned block: the line filter after the extraction does
+    # not catch it, only the tree's prune does.
+    said = "Coastline Weekly guides are checked by our travel desk every season before they are published here."
+    templates = SiteTemplates("coastline.example")
+    page = _split_guide_with_the_sites_note(templates)
     url = "https://coastline.example/guides/ferry-pass"
     plain = clean_html(page, url)
     assert isinstance(plain, Article) and said in plain.text, plain   # generic cleaning keeps the note
@@ -435,10 +439,6 @@ def test_the_templates_count_is_what_the_kept_texts_tree_lost() -> None:
     # removed["templates"] counted the merged page's prune even where the page as it was, pruned
     # too, gave the text kept. The two prunes differ where a twin's own text is learned; here they
     # are told apart by a count added to the merged page's.
-    from newsclean.cleaners import SiteTemplates
-
-    note = ("<p class='note'>Coastline Weekly guides are checked by our travel desk <button>Share</button> "
-            "every season before they are published here.</p>")
     prunes: list[tuple[bool, int]] = []   # (the merged page?, what its prune returned)
     filtered: list[int] = []
 
@@ -454,14 +454,7 @@ def test_the_templates_count_is_what_the_kept_texts_tree_lost() -> None:
             return kept, n
 
     templates = Told("coastline.example")
-    for i in range(6):   # other guides of the site, each with the note
-        paras = "".join(f"<p>Guide {i}, part {k}: the pier office and the crossing times change with the season "
-                        f"number {i * 10 + k}, the crew said on board the boat today.</p>" for k in range(5))
-        templates.observe(f"<html><body><main><div class='article-wrap'><h1>Guide {i}</h1>"
-                          f"<div class='story-body'>{paras}{note}</div></div></main></body></html>",
-                          f"https://coastline.example/guides/g{i}")
-    anchor = '<section class="section-head"><h2>What to consider'
-    page = (FIXTURES / "split_embed_sections.html").read_text(encoding="utf-8").replace(anchor, note + anchor, 1)
+    page = _split_guide_with_the_sites_note(templates)
     result = clean_html(page, "https://coastline.example/guides/ferry-pass", templates=templates)
     assert isinstance(result, Article) and "Can a pass be refunded?" in result.text   # the page as it was, kept
     assert [merged for merged, _ in prunes] == [True, False] and prunes[1][1] > 0, prunes
