@@ -31,6 +31,7 @@ def locked_error(path: object) -> str:
     return (f"another program holds {path} locked (an sqlite3 shell or a database browser in a "
             "transaction?): end its transaction, then run again")
 
+
 #: Pages dropped uncleaned because the run switched cleaning off (``NEWSCLEAN_CLEAN_ENABLED=False``,
 #: :class:`~newsclean.crawler.workers.pool.NoCleaner`): a fetch-only run, healthy with no article.
 UNCLEANED_STAT = "newsclean/clean/skipped"
