@@ -835,9 +835,9 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     # A title must open a section of some length (up to the next title put back) and not the
     # last one: a call to action under the article ("Want more like this?", "Take the next step")
     # opens a line or two, a title right above another of its level or lower opens nothing
-    # (``_title_run``), and what follows the article's last section (comments, the author, more stories) is where the wider recovery
-    # reaches past it (on trafilatura-eval's check half, the only titles put back that it lists
-    # as not part of the article).
+    # (``_title_run``), and what follows the article's last section (comments, the author, more
+    # stories) is where the wider recovery reaches past it (on trafilatura-eval's check half, the
+    # only titles put back that it lists as not part of the article).
     starts = sorted(i for i, titles in after.items() if titles)
     kept = {i: _title_run(after[i]) for i, end in zip(starts, starts[1:])
             if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
