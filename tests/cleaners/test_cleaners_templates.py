@@ -276,6 +276,48 @@ def test_learned_set_is_a_function_of_the_page_set(pages: list[frozenset[int]], 
                                      if c >= expected_threshold and n_pages >= expected_threshold)
 
 
+def full_learned(t: SiteTemplates) -> frozenset[int]:
+    """The learned set computed from every count (what the cache must equal)."""
+    threshold = t.threshold()
+    if t.pages < threshold:
+        return frozenset()
+    return frozenset(h for h, c in t._counts.items() if c >= threshold)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.frozensets(st.integers(0, 60), max_size=15), st.sampled_from(["add", "ask", "evict", "merge"])),
+                min_size=1, max_size=120),
+       st.integers(1, 40), st.integers(2, 5))
+def test_learned_set_asked_between_pages_equals_full_recomputation(
+        steps: list[tuple[frozenset[int], str]], max_blocks: int, saturation: int) -> None:
+    # A crawl asks every 16 pages and the set is updated from the blocks counted since: through
+    # threshold changes (the share, then saturation), evictions and merges it must equal the set
+    # computed from every count.
+    t = SiteTemplates("x", min_pages=2, min_share=0.2, saturation=saturation, max_blocks=max_blocks)
+    for i, (blocks, step) in enumerate(steps):
+        t.add_page(f"https://x.test/{i}", blocks)
+        if step == "ask":
+            assert t.learned() == full_learned(t)
+        elif step == "evict":
+            t.evict()
+        elif step == "merge":
+            other = SiteTemplates("x", min_pages=2, min_share=0.2, saturation=saturation, max_blocks=max_blocks)
+            other.add_page(f"https://y.test/{i}", blocks | {1000 + i})
+            t.merge(other)
+        if i % 3 == 0:
+            assert t.learned() == full_learned(t)
+    assert t.learned() == full_learned(t)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.integers(0, 2**64 - 1), st.integers(1, 6), max_size=200), st.integers(0, 120))
+def test_eviction_keeps_the_first_blocks_by_count_then_hash(counts: dict[int, int], max_blocks: int) -> None:
+    t = SiteTemplates("x", max_blocks=max_blocks)
+    t._counts = dict(counts)
+    t.evict()
+    assert t._counts == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_blocks])
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=300))
 def test_prune_and_filter_never_raise_on_odd_markup(markup: str) -> None:
