@@ -95,6 +95,8 @@ class CleanPipeline:
                 store.settled(item.fetched.url)
             raise
         result = cleaned.result
+        if cleaned.cpu:
+            self.stats.inc_value(f"{self.STATS}/cleaner_cpu_us", round(cleaned.cpu * 1e6))
         for step, chars in result.removed.items():
             self.stats.inc_value(f"{self.STATS}/removed_chars/{step}", chars)
         result = since_gate(language_gate(result, self.languages), self.crawler.spider.cutoff())

@@ -70,6 +70,13 @@ def test_real_pages_served_under_many_urls_are_all_articles() -> None:
                       r"\d+\.\d\d / \d+\.\d\d against each", out)
     assert ratio and (float(ratio.group(2)), float(ratio.group(3))) == (before, after), out
     assert abs(float(ratio.group(1)) - (before + after) / 2) <= 0.06, out
+    # Beside it, the same crawl against its own workers' clean_html (their thread clock, under
+    # the crawl's load): what the crawl spends beyond the cleaner, in one run.
+    own = re.search(r"crawl CPU a page / its workers' clean_html CPU a page = (\d+\.\d\d)  \(the same crawl: "
+                    r"clean_html (\d+\.\d) ms a page .* the crawl beyond it (-?\d+\.\d) ms a page", out)
+    assert own and float(own.group(2)) > 0, out
+    crawl_ms = float(re.search(r"CPU (\d+\.\d) ms a page \(main", crawl).group(1))
+    assert abs(float(own.group(2)) + float(own.group(3)) - crawl_ms) <= 0.15, out
     # The fetch-only crawl writes no article by design: a healthy run (it read "rc 1" and
     # "newsclean: degraded: no article written although N article pages were scheduled").
     fetch = next(line for line in out.splitlines() if line.startswith("(a) fetch only"))

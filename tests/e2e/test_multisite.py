@@ -117,6 +117,7 @@ def test_many_sites_share_one_pool_and_run_a_few_at_a_time(tmp_path: Path) -> No
     manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
     assert manifest["sites"] == sorted(SITES) and manifest["status"] == "ok"
     assert manifest["counts"]["newsclean/pool/workers"] == 2
+    assert manifest["counts"]["newsclean/clean/cleaner_cpu_us"] > 0   # the workers' clean_html, timed where it ran
     assert manifest["counts"]["newsclean/output/records_written"] == len(SITES) * ARTICLES
     # Every site's learned templates are saved, each from all of its pages.
     for name in SITES:
