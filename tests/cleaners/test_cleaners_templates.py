@@ -11,7 +11,8 @@ import pytest
 import trafilatura
 
 from newsclean.cleaners import Article, SiteRules, SiteTemplates, clean_html, clean_many
-from newsclean.cleaners.learned.templates import block_hash, normalize_block, page_blocks, site_key, state_path
+from newsclean.cleaners.learned.templates import (block_hash, content_key, normalize_block, page_blocks, page_key, site_key,
+                                                  state_path)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "templates"
 META = json.loads((FIXTURES / "site.json").read_text(encoding="utf-8"))
@@ -307,6 +308,15 @@ def test_learned_set_asked_between_pages_equals_full_recomputation(
         if i % 3 == 0:
             assert t.learned() == full_learned(t)
     assert t.learned() == full_learned(t)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.frozensets(st.integers(0, 2**64 - 1), max_size=300))
+def test_content_keys_are_the_stored_ones(blocks: frozenset[int]) -> None:
+    # The keys are in saved templates states (their "seen"): a faster format must give the same.
+    joined = ",".join(f"{h:x}" for h in sorted(blocks))
+    assert content_key(blocks) == (block_hash("content:" + joined) if blocks else None)
+    assert page_key("-", blocks) == block_hash("content:" + joined)
 
 
 @settings(max_examples=60, deadline=None)
