@@ -263,10 +263,11 @@ class SiteTemplates:
     ``min_pages``: a block must be on at least this many distinct pages (two articles sharing a
     quote never qualify). ``min_share``: and on at least this share of the pages seen, so a small
     batch needs real repetition. ``saturation``: the page threshold never exceeds this, so a
-    batch of 100 pages (or a long crawl) learns what one of 20 does: a sidebar or teaser shown on
-    a few pages of a day. It was 25: the threshold then grew with the batch (6 at 40 pages, 15 at
-    100) and one site's 40 pages learned less than its halves (multipage-dev, qbatch1: F1 .9697
-    as one batch a site, .9726 in 20-page batches, .9715 at 4). ``max_blocks`` bounds memory.
+    batch of 100 pages learns what one of 20 does: a sidebar or teaser shown on a few pages of
+    a day. It was 25: the threshold then grew with the batch (6 at 40 pages, 15 at 100) and one
+    site's 40 pages learned less than its halves (multipage-dev, qbatch1: F1 .9697 as one batch
+    a site, .9726 in 20-page batches, .9715 at 4). A crawl, dense in time, passes 25
+    (``TemplateBook.SATURATION``). ``max_blocks`` bounds memory.
     """
 
     def __init__(self, site: str = "generic", *, min_pages: int = 3, min_share: float = 0.15,

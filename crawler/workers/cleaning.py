@@ -102,6 +102,10 @@ class TemplateBook:
     #: blocks per article; boilerplate is among the most frequent, so this bounds memory
     #: (~4 MB per site) without losing what is learned.
     MAX_BLOCKS = 20_000
+    #: A crawl learns a block on at most this many distinct pages (``SiteTemplates``' saturation;
+    #: a batch's is 4). A crawl is dense in time: a day's sidebar is on hundreds of its pages,
+    #: while a quote or a background paragraph four stories of a week share is their text.
+    SATURATION = 25
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -132,7 +136,7 @@ class TemplateBook:
         again from its pages: it was a traceback at the site's first page, and nothing written."""
         path = self._path(site)
         if path is None or not path.exists():
-            return SiteTemplates(site, max_blocks=self.MAX_BLOCKS)
+            return SiteTemplates(site, max_blocks=self.MAX_BLOCKS, saturation=self.SATURATION)
         try:
             return SiteTemplates.load(path)
         except json.JSONDecodeError as exc:
@@ -148,7 +152,7 @@ class TemplateBook:
         logger.warning("%s: unreadable (%s): the site's templates are learned again from its pages; %s",
                        path, why[:300], kept)
         self._unreadable.add(site)
-        return SiteTemplates(site, max_blocks=self.MAX_BLOCKS)
+        return SiteTemplates(site, max_blocks=self.MAX_BLOCKS, saturation=self.SATURATION)
 
     def take_unreadable(self, site: str) -> bool:
         """Whether ``site``'s file was unreadable and not yet counted (once: the first window asking counts it)."""

@@ -316,6 +316,20 @@ def test_later_pages_lose_the_learned_sidebar() -> None:
     assert all("Harbour" in r.text or "harbour" in r.text for r in late)
 
 
+def test_a_crawl_learns_a_block_only_where_the_share_of_its_pages_repeat_it() -> None:
+    # A batch (clean_many) learns a block on 4 pages; a crawl of 100 distinct stories must not
+    # learn a paragraph five of them quote, only what a share of its pages repeat (a sidebar).
+    book = TemplateBook(None)
+    templates = book.get("t")
+    quote = "The minister said the harbour would reopen once the bridge repairs were finished."
+    for i in range(100):
+        extra = (f"<p>{quote}</p>" if i % 20 == 0 else "") + ("<p>Sidebar of the week</p>" if i % 4 == 0 else "")
+        templates.add_page(f"http://t.test/{i}", page_blocks(article(i, extra)))
+    learned = templates.learned()
+    assert page_blocks("<p>Sidebar of the week</p>") <= learned, "on 25 of 100 pages: a template"
+    assert not page_blocks(f"<p>{quote}</p>") & learned, "on 5 of 100 stories: their text"
+
+
 def test_window_counts_pages_in_arrival_order_whatever_finishes_first() -> None:
     book_a, book_b = TemplateBook(None), TemplateBook(None)
     wa, wb = LearningWindow(book_a, epoch=4), LearningWindow(book_b, epoch=4)
