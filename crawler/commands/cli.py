@@ -1045,13 +1045,20 @@ class _Parser(argparse.ArgumentParser):
         super().error(mask_credentials(message))
 
 
+def _code(text: str) -> str:
+    """A --country/--language code with the spaces around it dropped, as a site file's are."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty code")
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="newsclean", description="Crawl news sites into clean JSONL corpora.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_filters(sp: argparse.ArgumentParser, what: str) -> None:
-        sp.add_argument("--country", metavar="CC", help=f"{what} of this country (ISO 3166-1 alpha-2, e.g. de, gb)")
-        sp.add_argument("--language", metavar="LL", help=f"{what} publishing in this language (ISO 639-1, e.g. en)")
+        sp.add_argument("--country", metavar="CC", type=_code, help=f"{what} of this country (ISO 3166-1 alpha-2, e.g. de, gb)")
+        sp.add_argument("--language", metavar="LL", type=_code, help=f"{what} publishing in this language (ISO 639-1, e.g. en)")
 
     p.add_argument("--version", action="version", version=f"newsclean {_version()}")
 

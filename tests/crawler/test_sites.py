@@ -365,6 +365,13 @@ def test_sites_command_filters_by_country_and_language(capsys: pytest.CaptureFix
     expected = {s.name for s in load_registry().values() if s.catalog and s.country == "de" and "en" in s.languages}
     assert listed == expected and {"dw", "correctiv"} <= listed
     assert out.splitlines()[-1] == f"{len(expected)} catalog sites from 1 country --country de --language en"
+    # The codes as typed with spaces around them (a quoted shell variable) choose the same sites,
+    # as the same values in a site file do; before, " DE " chose none.
+    assert main(["sites", "--country", " DE ", "--language", " en "]) == 0
+    assert {line.split()[0] for line in capsys.readouterr().out.splitlines()[1:-1]} == expected
+    with pytest.raises(SystemExit) as blank:      # spaces alone are no code: not "any country"
+        main(["sites", "--country", " "])
+    assert blank.value.code == 2 and "argument --country: an empty code" in capsys.readouterr().err
     assert main(["sites"]) == 0
     out = capsys.readouterr().out
     assert "demo" in out and "(not in the catalog)" in out
