@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.17.0"  # 2026-12-06 (16th): panes a toggle hides put back after their line (5c7d155); a <br>-split element at the tail goes with its outside line (e58e8a1); a JSON-LD articleBody declared in part no longer cuts what follows (fa505c6); wcxb-dev 10 pages, trafilatura-eval 4, multipage-dev 1 changed, fundus-dev and metadata unchanged
+CLEANER_VERSION = "1.18.0"  # 2026-12-06 (17th): a section's title right above its first part's title put back (15b6563); a subheading put back where it opens 100 characters, not 150 (150157c); wcxb-dev 18 pages (17 up), fundus-dev 1, trafilatura-eval 4 changed, multipage-dev unchanged
