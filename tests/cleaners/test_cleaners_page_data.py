@@ -239,3 +239,6 @@ def test_the_scripts_found_once_read_as_each_step_found_them(name: str) -> None:
     scripts = list(tree.iter("script"))
     assert _ld_nodes(tree, scripts) == _ld_nodes(tree) and data_text(tree, scripts) == data_text(tree)
     assert scripts and (_ld_nodes(tree) or data_text(tree))   # the page has data to read
+    # What is read is the scripts given, not the tree's found again (the equality above would
+    # hold if the argument were ignored): none given, nothing read.
+    assert _ld_nodes(tree, []) == [] and data_text(tree, []) == ""
