@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from newsclean.crawler import settings
+from newsclean.crawler.components import health
 from newsclean.crawler.hostile import (XML, Ctx, Outcome, Reply, Run, article_html, case, crawl_args, sitemap_index,
                                       urlset)
 
@@ -167,8 +168,21 @@ def torn_parts(root: Path) -> list[str]:
     return torn
 
 
-#: The one line a run that found its disk full ends with.
-_DISK_FULL_LINE = re.compile(r"newsclean: failed: disk full \(.+\)(; no manifest written.*)?")
+def said_disk_full(line: str) -> bool:
+    """Is ``line`` the one line a run that found its disk full ends with? Its wording is
+    :func:`~newsclean.crawler.components.health.disk_full_error`'s, read from it at each call (any
+    path, any note), so a reworded message is followed here, not passed or failed wrongly."""
+    path, note = "\x00path\x00", "\x00note\x00"
+    head, rest = health.disk_full_error(path, note).split(path)
+    middle, tail = rest.split(note)
+    said = f"{re.escape(head)}.+{re.escape(middle)}.*{re.escape(tail)}"
+    return re.fullmatch(f"newsclean: failed: {said}(; no manifest written.*)?", line) is not None
+
+
+def said_locked(line: str, path: Path) -> bool:
+    """Is ``line`` the one line a run ends with when another program holds ``path`` locked?
+    The wording is :func:`~newsclean.crawler.components.health.locked_error`'s, as above."""
+    return line.startswith(f"newsclean: failed: {health.locked_error(path)}")
 
 
 def _articles_sitemap(ctx: Ctx, n: int) -> str:
@@ -188,7 +202,7 @@ def disk_full(ctx: Ctx) -> Outcome:
     n = 60
     first, second = disk_full_runs(ctx, [_articles_sitemap(ctx, n)], DISK_FULL_KB, {"NEWSCLEAN_PART_MAX_RECORDS": 5})
     line = first.last_line()
-    said = _DISK_FULL_LINE.fullmatch(line) is not None
+    said = said_disk_full(line)
     manifest = first.manifest
     manifest_ok = (manifest is not None and manifest["status"] == "failed") or "no manifest written" in line
     torn = torn_parts(ctx.tmp / "after1") + torn_parts(ctx.tmp / "after2")
@@ -210,7 +224,7 @@ def disk_full_at_start(ctx: Ctx) -> Outcome:
     n = 6
     first, second = disk_full_runs(ctx, [_articles_sitemap(ctx, n)], DISK_FULL_AT_START_KB, {})
     line = first.last_line()
-    said = _DISK_FULL_LINE.fullmatch(line) is not None
+    said = said_disk_full(line)
     urls = {r["url"] for r in second.records()}
     held = first.code == 1 and said and first.tracebacks == 0 and second.code == 0 and len(urls) == n
     return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, last line {line[:140]!r}; "
@@ -234,7 +248,7 @@ def file_size_limit(ctx: Ctx) -> Outcome:
 
     first = ctx.crawl(sitemap, settings=settings, preexec=limited, timeout=80)
     line = first.last_line()
-    said = _DISK_FULL_LINE.fullmatch(line) is not None and "ulimit -f" in line
+    said = said_disk_full(line) and "ulimit -f" in line
     torn = torn_parts(ctx.tmp / "out")
     second = ctx.crawl(sitemap, settings=settings)
     urls = {r["url"] for r in second.records()}
@@ -331,7 +345,7 @@ def _locked_mid_run(ctx: Ctx, name: str) -> Outcome:
         for db in other:
             db.close()
     line = first.last_line()
-    said = line.startswith(f"newsclean: failed: another program holds {locked} locked")
+    said = said_locked(line, locked)
     written = len(first.records())
     torn = torn_parts(out)
     second = ctx.crawl(sitemap, settings=settings)

@@ -72,3 +72,24 @@ def test_unknown_case_is_a_usage_error() -> None:
 def test_case_holds(name: str) -> None:
     result = run_case(CASES[name])
     assert result.held, f"{name}: {result.figure}"
+
+
+def test_the_disk_full_and_locked_cases_read_the_wording_where_it_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the cases' one-line checks take the message from health's builders: the lines built there
+    # are said, and once a builder is reworded the old wording no longer is and the new one is
+    from pathlib import Path
+
+    from newsclean.crawler.components import health
+    from newsclean.crawler.hostile.cases_bounds import said_disk_full, said_locked
+
+    state = Path("/tmp/out/state/articles.sqlite3")
+    full, locked = f"newsclean: failed: {health.disk_full_error(state)}", f"newsclean: failed: {health.locked_error(state)}"
+    assert said_disk_full(full) and said_disk_full(f"{full}; no manifest written")
+    assert said_disk_full(f"newsclean: failed: {health.disk_full_error(state, ' (files may not grow past 100 KB here: ulimit -f)')}")
+    assert said_locked(locked, state) and not said_locked(locked, state.with_name("dedup.sqlite3"))
+    assert not said_disk_full(locked) and not said_locked(full, state)
+    monkeypatch.setattr(health, "disk_full_error", lambda path, note="": f"no room left on the disk under {path}{note}")
+    monkeypatch.setattr(health, "locked_error", lambda path: f"{path} is locked by another program")
+    assert not said_disk_full(full) and not said_locked(locked, state)
+    assert said_disk_full(f"newsclean: failed: no room left on the disk under {state}; no manifest written")
+    assert said_locked(f"newsclean: failed: {state} is locked by another program", state)
