@@ -419,7 +419,7 @@ def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
     paras: list[tuple[int, str]] = []
     total = 0
     for p, k in times.items():
-        para = " ".join("".join(p.itertext()).split())
+        para = dom.flat_text(p)
         if len(para) >= MERGED_PROSE_CHARS:
             total += k * len(para)
             paras.append((k * len(para), para[:MERGED_PROSE_CHARS]))
