@@ -148,7 +148,7 @@ class Measures:
     removed is skipped with :func:`attached`. It holds the tree as measured: elements added
     later are not in it."""
 
-    __slots__ = ("data", "named", "donation_links", "_picked")
+    __slots__ = ("data", "named", "donation_links", "signup_links", "_picked")
 
     def __init__(self, tree: etree._Element) -> None:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
@@ -157,6 +157,7 @@ class Measures:
         data: dict[etree._Element, tuple[int, int, int, int, int]] = {}
         named: list[Named] = []
         donation_links: list[etree._Element] = []
+        signup_links: list[etree._Element] = []
         stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
             if event == "start":
@@ -175,8 +176,11 @@ class Measures:
                     # a headline or paragraph inside a link is a teaser card, not article prose
                     link, n_links, paras, h1 = total, n_links + 1, 0, 0
                     href = el.get("href")
-                    if href and any(w in href for w in DONATION_HREF_WORDS):
-                        donation_links.append(el)
+                    if href:
+                        if any(w in href for w in DONATION_HREF_WORDS):
+                            donation_links.append(el)
+                        elif SIGNUP_HREF.search(href):   # the host too, for now: _signup_buttons reads the path
+                            signup_links.append(el)
                 elif tag == "p" and total >= 200 and link < 0.2 * total:
                     paras += 1
                 elif tag == "h1":
@@ -201,6 +205,9 @@ class Measures:
         #: links to a donation page (``DONATION_HREF_WORDS``), in the page's order, read in this
         #: walk rather than by a search of the whole tree (``_donation_boxes``)
         self.donation_links = donation_links
+        #: other links to a sign-up, sales or contact page (``SIGNUP_HREF``), the same way
+        #: (``_signup_buttons``)
+        self.signup_links = signup_links
         self._picked: Picked | None = None
 
     def picked(self) -> Picked:
@@ -654,7 +661,10 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
-    outer += [el for el in _donation_boxes(tree, m) if not any(a in chosen for a in el.iterancestors())]
+    boxes = _donation_boxes(tree, m, m.donation_links)
+    boxes += [el for el in _donation_boxes(tree, m, _signup_buttons(m))
+              if m.n_links(el) <= PITCH_LINKS and _pitches(el)]
+    outer += [el for el in boxes if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
 
@@ -668,14 +678,70 @@ DONATION_HREF_WORDS = ("donat",)
 _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
 
 
-def _donation_boxes(tree: etree._Element, m: Measures) -> list[etree._Element]:
-    """The largest block around a link to a donation page that holds text besides the link and
+#: Words of a sign-up, sales or contact page's address: a small box around a button to one, with
+#: text besides it, is a call to action inside the body ("Centralize your training! [Book a demo]"),
+#: however the theme names it. Only a button: a link in the article's sentence is the article's.
+SIGNUP_HREF = re.compile(r"subscri|newsletter|sign-?_?up|register|registration|join|member|contact|quote|demo|"
+                         r"trial|pricing|checkout|(?<![a-z])opt-?_?in(?![a-z])", re.I)
+#: A link styled as a button (its class or one of its two parents').
+_BUTTON_CLASS = re.compile(r"button|btn", re.I)
+#: A link of at most this many words that stands as a block of its own (no paragraph, item,
+#: cell, heading or inline element around it) is a button, however it is styled.
+BUTTON_WORDS = 5
+_NOT_BUTTON_ANCESTORS = frozenset({"p", "li", "td", "th", "dd", "dt", "blockquote", "span", "strong", "b", "em", "i",
+                                   *HEADINGS})
+
+
+def _signup_buttons(m: Measures) -> list[etree._Element]:
+    """The links to a sign-up page (``SIGNUP_HREF`` in the address's path or query: a brand's host
+    "joinyesand.com" is no sign-up page) that are buttons: styled so, or a few words standing as a
+    block of their own (``BUTTON_WORDS``)."""
+    out = []
+    for a in m.signup_links:
+        try:
+            parts = urlsplit(a.get("href") or "")
+        except ValueError:
+            continue
+        if not SIGNUP_HREF.search(parts.path) and not SIGNUP_HREF.search(parts.query):
+            continue
+        ancestors = list(a.iterancestors())
+        if (_BUTTON_CLASS.search(a.get("class") or "")
+                or any(_BUTTON_CLASS.search(x.get("class") or "") for x in ancestors[:2])
+                or (len(text_of(a).split()) <= BUTTON_WORDS
+                    and not any(x.tag in _NOT_BUTTON_ANCESTORS for x in ancestors))):
+            out.append(a)
+    return out
+
+
+#: A pitch's paragraph has at least this many words outside links.
+PITCH_WORDS = 5
+#: A pitch's box holds a button or two and maybe a link in its text; a block of more links is a
+#: menu or a footer's column (their removal before extraction moved what the extractor kept).
+PITCH_LINKS = 3
+
+
+def _pitches(box: etree._Element) -> bool:
+    """Whether a box around a sign-up button pitches: a heading, or a paragraph of ``PITCH_WORDS``
+    or more outside links (a header's bar of date, byline and "Start free trial" is no pitch, and
+    taking it out of the page changed which part of the article the extractor kept)."""
+    for el in box.iter("p", *SUBHEADINGS):
+        if el.tag != "p":
+            return True
+        linked = sum(len(text_of(a).split()) for a in el.iter("a"))
+        if len(text_of(el).split()) - linked >= PITCH_WORDS:
+            return True
+    return False
+
+
+def _donation_boxes(tree: etree._Element, m: Measures, links: list[etree._Element]) -> list[etree._Element]:
+    """The largest block around a link of ``links`` (to a donation page; a sign-up page's buttons,
+    ``_signup_buttons``) that holds text besides the link and
     no more than a call to action's (a heading, a line of appeal and a "Donate" button); none
     where the link sits in a paragraph, an item or a cell, or in a div written as one (text of its
     own around its children: a site that writes its paragraphs as bare divs, whose sentence links
     a story at ".../donated-lifeboat/")."""
     out = []
-    for a in m.donation_links:
+    for a in links:
         if not attached(a, tree):   # inside a block an earlier pass removed
             continue
         box = None

@@ -153,6 +153,39 @@ def test_a_link_to_a_donation_page_in_the_articles_own_sentence_stays() -> None:
 
 
 
+@pytest.mark.parametrize("box", [
+    # a Tailwind box: a pitch and a button-shaped link standing alone, no class naming either
+    "<div class='grid'><div class='col-span-5'><h2>Centralize, simplify and scale your training with Easy LMS!</h2>"
+    "<a class='inline-flex rounded-full px-5' href='/demo'>Book a demo</a></div></div>",
+    # a block editor's group: a pitch and a styled button to a registration page
+    "<div class='wp-block-group has-background'><p>If your starter will not take off, join my free workshop "
+    "and learn the right way.</p><div class='wp-block-buttons'><div class='wp-block-button'>"
+    "<a class='wp-block-button__link' href='https://shop.example/webinar-registration/'>Save my seat</a>"
+    "</div></div></div>",
+])
+def test_a_small_box_around_a_button_to_a_sign_up_page_is_not_body(box: str) -> None:
+    # qleak13: a call to action inside the body, named by nothing but where its button leads
+    result = clean_html(_story(box), URL)
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS, result.text
+
+
+def test_a_link_to_a_sign_up_page_in_the_articles_own_text_stays() -> None:
+    # a sentence linking the page (a paragraph, an item) and a link that is no button stay
+    said = ("<p>The harbour board has <a href='/join-the-board/'>opened two seats</a> to residents who "
+            "sign up before the end of May.</p>")
+    listed = ("<ul><li>Members meet on the first Sunday: <a href='/membership/'>how to join</a></li>"
+              "<li>Volunteers paint the lamp room each spring</li></ul>")
+    linked = ("<div class='note'>The full minutes of the board's meeting are published with the agenda. "
+              "<a href='/contact/minutes-of-the-board-meeting-in-march'>Minutes of the board meeting in March, "
+              "all of its items</a></div>")
+    for middle, kept in ((said, "opened two seats to residents"), (listed, "how to join"),
+                         (linked, "Minutes of the board meeting in March")):
+        result = clean_html(_story(middle), URL)
+        assert isinstance(result, Article), result
+        assert kept in result.text, (middle, result.text)
+
+
 def test_a_sentence_in_a_bare_div_linking_to_an_address_with_donat_stays() -> None:
     # a site writing its paragraphs as bare divs: the sentence linking a story whose address holds
     # 'donat' ('donated-lifeboat') was taken for a donation box and dropped (50 characters)
