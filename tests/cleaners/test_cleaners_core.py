@@ -615,3 +615,26 @@ def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
     # a start ending in a space, at the text's end: the text collapsed ends before that space
     tree = lxml.html.fromstring(f"<div class='c'><p>{'a' * 79} {'b' * 50}</p></div>")
     assert not _holds_merged("a" * 79 + " ", [tree]) and not _holds_merged_counted("a" * 79 + " ", [tree])
+
+
+def test_a_list_items_rest_after_a_line_break_is_put_back_with_it() -> None:
+    # The same guide (no container trafilatura knows: its list items come from the recall
+    # extraction, "- " lines only). An item split at a <br> ("<b>Porch</b><br>Room for ...")
+    # comes as its "- " line and a line without the "- ": only the term was put back, and the
+    # title above the list, with no kept line under it, was lost too. The item's lines are taken
+    # together where they read as one item of the page; a loose line after a list is not.
+    page = (FIXTURES / "guide_sections.html").read_text(encoding="utf-8")
+    items = ("<h3>What the dome does well</h3><ul>"
+             "<li><strong>Porch</strong><br>Room for two packs and the boots, out of the rain all night long.</li>"
+             "<li><strong>Poles</strong><br>Colour-coded sleeves, so the dome goes up the right way in the dark.</li>"
+             "</ul><div>Watch the pitching video on our channel for the whole sequence of steps.</div>")
+    page = page.replace("<ul><li>Weight: 2.1 kg</li><li>Sleeps: 2</li><li>Season: three</li></ul>", items)
+    result = clean_html(page, "https://trailnotes.example/guides/first-tent")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    at = lines.index("- Porch")
+    assert lines[at - 1:at + 4] == [
+        "What the dome does well", "- Porch",
+        "Room for two packs and the boots, out of the rain all night long.", "- Poles",
+        "Colour-coded sleeves, so the dome goes up the right way in the dark."]
+    assert "pitching video" not in result.text
