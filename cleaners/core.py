@@ -791,6 +791,12 @@ def _has_list_items(tree: etree._Element) -> bool:
 #: The text a subheading put back must open: a review's short part (a title and one sentence of
 #: 100+ characters), not a call to action's line or two (150 lost short sections on 9 bench pages).
 SECTION_MIN_CHARS = 100
+#: ... and the last title put back the rest of the text: so many characters, with so many lines
+#: of prose (of ``LAST_SECTION_LINE_CHARS`` or more) in them: a closing call to action is a line
+#: under its title, a gallery's header a caption and a photo credit.
+LAST_SECTION_MIN_CHARS = 300
+LAST_SECTION_MIN_LINES = 2
+LAST_SECTION_LINE_CHARS = 80
 
 
 def _headings_filled(tree: etree._Element, text: str) -> str:
@@ -833,15 +839,18 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
                            and not _links_outside_paragraphs(block)]
         pending = []
         last, last_el = end, el
-    # A title must open a section of some length (up to the next title put back) and not the
-    # last one: a call to action under the article ("Want more like this?", "Take the next step")
-    # opens a line or two, a title right above another of its level or lower opens nothing
-    # (``_title_run``), and what follows the article's last section (comments, the author, more
-    # stories) is where the wider recovery reaches past it (on trafilatura-eval's check half, the
-    # only titles put back that it lists as not part of the article).
+    # A title must open a section of some length (up to the next title put back): a title right
+    # above another of its level or lower opens nothing (``_title_run``). The last one opens the
+    # rest of the text, where the wider recovery may reach past the article (a call to action
+    # under it, "Want more like this?" over a line or two; comments, the author, more stories):
+    # it must open more (``LAST_SECTION_MIN_CHARS``, ``LAST_SECTION_MIN_LINES`` lines of prose).
     starts = sorted(i for i, titles in after.items() if titles)
     kept = {i: _title_run(after[i]) for i, end in zip(starts, starts[1:])
             if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
+    rest = lines[starts[-1] + 1:] if starts else []
+    if sum(len(line) >= LAST_SECTION_LINE_CHARS for line in rest) >= LAST_SECTION_MIN_LINES \
+            and sum(len(line) for line in rest) >= LAST_SECTION_MIN_CHARS:
+        kept[starts[-1]] = _title_run(after[starts[-1]])
     if not kept:
         return text
     return _lines_with(lines, kept)

@@ -638,3 +638,23 @@ def test_a_list_items_rest_after_a_line_break_is_put_back_with_it() -> None:
         "Room for two packs and the boots, out of the rain all night long.", "- Poles",
         "Colour-coded sleeves, so the dome goes up the right way in the dark."]
     assert "pitching video" not in result.text
+
+
+@pytest.mark.parametrize(("closing", "back"), [
+    (True, True),    # the last title opens its answer and the closing paragraph: two lines
+    (False, False),  # the last title over one line: a call to action's shape ("Take the next step")
+])
+def test_the_last_title_put_back_opens_the_rest_of_the_text_where_that_is_more_than_a_line(closing: bool, back: bool) -> None:
+    # The same guide: its last subheading ("Can one person pitch...?") was never put back, the
+    # last title being where the recovery may reach past the article. It is, where the text after
+    # it holds two lines or more (300+ characters): a call to action under the article is a line.
+    page = (FIXTURES / "guide_sections.html").read_text(encoding="utf-8")
+    if not closing:
+        start = page.index("<p>Whatever you choose")
+        page = page[:start] + page[page.index("</p>", start) + 4:]
+    result = clean_html(page, "https://trailnotes.example/guides/first-tent")
+    assert isinstance(result, Article), result
+    lines = result.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Most family tents can be pitched"))
+    assert (lines[at - 1] == "Can one person pitch a four-person tent?") is back
+    assert ("Can one person pitch" in result.text) is back
