@@ -97,6 +97,8 @@ NEWSCLEAN_WORKER_ID = None           # default: <hostname>-<pid>
 DOWNLOADER_MIDDLEWARES = {
     "newsclean.crawler.components.middlewares.HostProxyMiddleware": 30,      # the demo's proxy, before the guard that trusts it
     "newsclean.crawler.components.middlewares.AddressGuardMiddleware": 40,   # before offsite and robots.txt: every request passes it
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsclean.crawler.components.middlewares.OneFetchRobotsTxtMiddleware": 100,   # Scrapy's; its answer serves the spider's robots.txt request
     "newsclean.crawler.components.middlewares.UserAgentFromContact": 500,
     "newsclean.crawler.components.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,10 +12,12 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.resolver import HostResolution
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.address import IPv4Address as TwistedIPv4Address
 from twisted.internet.address import IPv6Address as TwistedIPv6Address
 from twisted.internet.defer import Deferred
@@ -269,6 +272,52 @@ class AddressGuardMiddleware:
             # are, for the article store's sake), the redirects they get included.
             raise self._refuse(request, f"{host} is not the site's (a redirect)", "refused_offsite", "offsite redirect")
         return None
+
+
+#: A response flag: robots.txt served from the answer the robots.txt middleware fetched (the
+#: WARC archive has it from that fetch already).
+ROBOTS_REUSED = "robots.txt reused"
+
+
+class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, whose answer also serves the spider's own request for the
+    file (it reads the ``Sitemap:`` lines there): one fetch of robots.txt a site a crawl, not two.
+
+    The middleware fetches the file before a host's first request; when that request is the
+    spider's for the same file, it is answered with the response the middleware parsed (after
+    its redirects and retries; a 404 too, not a 5xx or 429, which the spider's request retries
+    as before). An answer waits for the spider's request up to ``KEEP`` hosts (a spider that
+    does not read robots.txt never asks), and only a file of robots.txt's usual size.
+    """
+
+    KEEP = 16
+    MAX_BYTES = 512 * 1024   # Google reads the first 500 KiB of a robots.txt
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._answers: OrderedDict[str, tuple[str, Response]] = OrderedDict()   # netloc: (robots.txt URL, answer)
+
+    async def process_request(self, request: Request) -> Response | None:   # type: ignore[override]
+        await super().process_request(request)
+        if request.meta.get("dont_obey_robotstxt") or request.method != "GET":
+            return None
+        url = urlparse_cached(request)
+        if url.path != "/robots.txt" or url.query:
+            return None
+        fetched, answer = self._answers.get(url.netloc, ("", None))
+        if answer is None or fetched != request.url:   # http and https share a parser, not an answer
+            return None
+        del self._answers[url.netloc]
+        return answer.replace(request=request, flags=[*answer.flags, ROBOTS_REUSED])
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        # Held before the requests waiting for the parser go on: the spider's may be one of them.
+        if response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES:
+            url = urlparse_cached(request)   # the request it was fetched for, by Scrapy's URL
+            self._answers[netloc] = (f"{url.scheme}://{netloc}/robots.txt", response)
+            while len(self._answers) > self.KEEP:
+                self._answers.popitem(last=False)
+        await super()._parse_robots(response, netloc, request)
 
 
 def _proxy_hosts() -> set[str]:

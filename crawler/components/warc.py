@@ -206,6 +206,7 @@ class WarcMiddleware:
         self.writer = writer
         self.crawler = crawler
         self.site: str | None = None
+        self.reused_flag = "robots.txt reused"   # middlewares.ROBOTS_REUSED (not imported: `clean` reads WARCs without Scrapy)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcMiddleware:
@@ -237,6 +238,8 @@ class WarcMiddleware:
         self.site = getattr(site, "name", None) or spider.name
 
     def process_response(self, request: Any, response: Any) -> Any:
+        if self.reused_flag in response.flags:
+            return response   # robots.txt served again: archived when the robots.txt middleware fetched it
         latency = request.meta.get("download_latency")
         now = datetime.now(timezone.utc)
         # WARC-Date is when capture began: the request went out `latency` seconds ago.

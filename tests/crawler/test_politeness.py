@@ -25,7 +25,7 @@ class Site:
     """A news site on 127.0.0.1 whose article answers are held ``hold`` seconds, counting how
     many requests it holds at once, and whose answers can be scripted per article."""
 
-    def __init__(self, n: int, hold: float = 0.0) -> None:
+    def __init__(self, n: int, hold: float = 0.0, robots: Reply | None = None) -> None:
         self.server = HostileServer()
         self.hold = hold
         self.lock = threading.Lock()
@@ -36,7 +36,8 @@ class Site:
         self.script: dict[str, list[Reply | Callable[[], Reply]]] = {}
         base = self.server.base_url
         self.urls = [f"{base}/2026/01/{i % 28 + 1:02d}/story-{i}/" for i in range(n)]
-        self.server.page("/robots.txt", f"User-agent: *\nSitemap: {base}/sitemap.xml\n", "text/plain")
+        self.server.page("/robots.txt", robots or Reply(f"User-agent: *\nSitemap: {base}/sitemap.xml\n".encode(),
+                                                        ctype="text/plain"))
         self.server.page("/sitemap.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                          + "".join(f"<url><loc>{u}</loc></url>" for u in self.urls) + "</urlset>", "application/xml")
         self.server.route(r"/2026/.*", self._article)
@@ -64,8 +65,8 @@ class Site:
 def site_factory():
     sites: list[Site] = []
 
-    def make(n: int, hold: float = 0.0) -> Site:
-        sites.append(Site(n, hold))
+    def make(n: int, hold: float = 0.0, robots: Reply | None = None) -> Site:
+        sites.append(Site(n, hold, robots))
         return sites[-1]
 
     yield make
@@ -188,3 +189,22 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds("Fri, 04 Dec 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("Fri, 04 Dec 2026 11:00:00 GMT", now) == 0     # in the past
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None and retry_after_seconds("-5") is None
+
+
+@pytest.mark.parametrize("robots", ["sitemap", "missing"])
+def test_robots_txt_is_fetched_once_a_crawl(site_factory, tmp_path: Path, robots: str) -> None:
+    """Scrapy's robots.txt middleware fetched the file before the site's first request, and the
+    spider fetched it again to read its Sitemap: lines: two fetches of one file a site a crawl.
+    The middleware's answer now serves the spider's request, a 404 as well as a file. The
+    sitemap it names is still read, and what it disallows is still not fetched."""
+    if robots == "missing":   # no robots.txt: the articles are linked from the front page
+        site = site_factory(6, robots=Reply(b"not here", status=404, ctype="text/plain"))
+        site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    else:
+        site = site_factory(6, robots=Reply(b"User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n",
+                                            ctype="text/plain"))
+    proc = site.crawl(tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_parts(tmp_path / "out")) == (6 if robots == "missing" else 5)
+    assert site.server.count(r"^/robots\.txt$") == 1, [h.path for h in site.server.hits]
+    assert site.server.count(r"^/2026/01/01/") == (1 if robots == "missing" else 0)
