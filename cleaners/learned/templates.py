@@ -341,10 +341,15 @@ class SiteTemplates:
                 self._learned, self._touched = None, set()
         return True
 
+    #: From this many counts an eviction runs on arrays (a crawl's, at 2 x max_blocks: 40,000).
+    ARRAY_EVICTION_FROM = 4096
+
     def evict(self) -> None:
         """Keep at most ``max_blocks`` blocks: the most frequent, ties broken by hash."""
         counts, room = self._counts, self.max_blocks
         if len(counts) <= room:
+            return
+        if len(counts) >= self.ARRAY_EVICTION_FROM and self._evict_arrays():
             return
         # The count at which the kept blocks end; of the blocks at that count (most are seen once)
         # the smallest hashes. Sorting every (count, hash) pair took ~50 ms at 40,000 blocks.
@@ -359,6 +364,33 @@ class SiteTemplates:
         kept.update(dict.fromkeys(ties, cut))
         self._counts = kept
         self._learned = None
+
+    def _evict_arrays(self) -> bool:
+        """:meth:`evict` on numpy arrays, the same blocks kept (a crawl's reactor: 14-16 -> ~5 ms
+        of CPU at 40,000 counts); False, nothing changed, when a hash or count is not a uint64."""
+        import numpy as np
+
+        counts, room = self._counts, self.max_blocks
+        try:
+            keys = np.fromiter(counts, np.uint64, len(counts))
+            values = np.fromiter(counts.values(), np.uint64, len(counts))
+        except (OverflowError, TypeError, ValueError):
+            return False
+        if int(values.max()) > 1 << 24:   # a count's histogram would be that long (no crawl's is)
+            return False
+        # The count at which the kept blocks end: from the top of a histogram of the counts.
+        above_or_at = np.cumsum(np.bincount(values)[::-1])   # blocks at count >= top - i
+        cut = len(above_or_at) - 1 - int(np.searchsorted(above_or_at, room))
+        at = values == cut
+        left = room - int(np.count_nonzero(values > cut))   # the smallest hashes of those at the cut
+        ties = keys[at]
+        drop = values < cut
+        if left < len(ties):
+            drop |= at & (keys > np.partition(ties, left - 1)[left - 1]) if left else at
+        for h in keys[drop].tolist():
+            del counts[h]
+        self._learned = None
+        return True
 
     def learned(self) -> frozenset[int]:
         """Hashes of the blocks seen on at least :meth:`threshold` distinct pages."""

@@ -328,6 +328,31 @@ def test_eviction_keeps_the_first_blocks_by_count_then_hash(counts: dict[int, in
     assert t._counts == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_blocks])
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.integers(0, 2**64 - 1), st.integers(0, 4), min_size=1, max_size=300), st.data())
+def test_eviction_on_arrays_keeps_what_the_sorted_eviction_keeps(counts: dict[int, int], data: st.DataObject) -> None:
+    # A crawl's evictions (40,000 counts) run on numpy arrays: the same blocks kept, ties at the
+    # cut broken by hash.
+    max_blocks = data.draw(st.integers(0, len(counts)))
+    t = SiteTemplates("x", max_blocks=max_blocks)
+    t.ARRAY_EVICTION_FROM = 0
+    t._counts = dict(counts)
+    t.evict()
+    assert t._counts == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_blocks])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.integers(-2**65, 2**65), st.integers(-3, 3) | st.integers(2**30, 2**70), max_size=60),
+       st.integers(0, 40))
+def test_eviction_of_counts_arrays_cannot_hold(counts: dict[int, int], max_blocks: int) -> None:
+    # Hashes or counts that are not a uint64, or counts too large for a histogram: the dicts' way.
+    t = SiteTemplates("x", max_blocks=max_blocks)
+    t.ARRAY_EVICTION_FROM = 0
+    t._counts = dict(counts)
+    t.evict()
+    assert t._counts == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:max_blocks])
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=300))
 def test_prune_and_filter_never_raise_on_odd_markup(markup: str) -> None:
