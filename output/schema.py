@@ -132,7 +132,7 @@ def canonicalize_url(url: str, page_canonical: str | None = None) -> str:
         return url.strip() if isinstance(url, str) else ""
     if page_canonical and isinstance(page_canonical, str) and page_canonical.strip():
         try:
-            cand = _strip_amp(_normalize(urljoin(base, page_canonical.strip())))
+            cand = _canonical_base(urljoin(base, page_canonical.strip()))   # often the URL itself: kept
             if _same_site(base, cand):
                 return cand
         except (ValueError, TypeError):
