@@ -17,8 +17,8 @@ from twisted.internet.interfaces import IHostnameResolver
 from zope.interface import implementer
 
 from newsclean.crawler.components.addresses import parse_ip_literal, refusal
-from newsclean.crawler.components.middlewares import (AddressGuardMiddleware, GuardedNameResolver, UserAgentFromContact,
-                                            is_private_address)
+from newsclean.crawler.components.middlewares import (ROBOTS_REUSED, AddressGuardMiddleware, GuardedNameResolver,
+                                            OneFetchRobotsTxtMiddleware, UserAgentFromContact, is_private_address)
 from newsclean.crawler.spiders.news import NewsSpider
 from newsclean.crawler.sites import adhoc_site
 
@@ -239,3 +239,27 @@ def test_a_meta_refresh_page_leads_to_its_article(site_server, tmp_path) -> None
     proc = run_newsclean("crawl", "--url", base + "/", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [r["url"] for r in read_parts(out)] == [f"{base}/2026/01/05/harbour-berth-delayed/"]
+
+
+def test_robots_answer_serves_only_the_spiders_request_for_that_url_once() -> None:
+    # Scrapy keys its robots.txt parsers by host, whatever the scheme: the answer the middleware
+    # fetched over http is not https's file. Served once, then the spider's request goes out.
+    mw = OneFetchRobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    body = b"User-agent: *\nSitemap: http://news.test/sitemap.xml\n"
+    answer = HtmlResponse("http://news.test/robots.txt", body=body, request=Request("http://news.test/robots.txt"))
+    mw._parsers["news.test"] = None   # fetched: nothing disallowed
+    mw._answers["news.test"] = ("http://news.test/robots.txt", answer)
+
+    def ask(url: str, **kw: object) -> object:
+        return asyncio.run(mw.process_request(Request(url, **kw)))   # type: ignore[arg-type]
+
+    assert ask("https://news.test/robots.txt") is None
+    assert ask("http://news.test/robots.txt", meta={"dont_obey_robotstxt": True}) is None   # the middleware's own
+    assert ask("http://news.test/robots.txt?x=1") is None
+    served = ask("http://news.test/robots.txt", meta={"newsclean_kind": "robots"})
+    assert served is not None and served.body == body and ROBOTS_REUSED in served.flags
+    assert served.meta["newsclean_kind"] == "robots"   # the spider's request, its callback's meta
+    assert ask("http://news.test/robots.txt") is None
+    from newsclean.crawler.components.warc import WarcMiddleware
+
+    assert WarcMiddleware(None).reused_flag == ROBOTS_REUSED   # archived once: the served copy is skipped
