@@ -12,8 +12,13 @@ printed for all pages and for each half, with the gap; ``--folds K`` also scores
 folds (no site in two folds) and prints the spread of the lead over trafilatura across them.
 A change that only helps the pages it was written for shows as a dev lead the check half lacks.
 
-Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``) and Fundus
-(``<cc>/<Publisher>_<date>.html.gz`` + ``<cc>/<Publisher>.json`` + ``<cc>/meta.info``).
+Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``), Fundus
+(``<cc>/<Publisher>_<date>.html.gz`` + ``<cc>/<Publisher>.json`` + ``<cc>/meta.info``) and
+multipage (``manifest.tsv``: site, html, gold; its site column is the site), scored by the
+shingle metric below; trafilatura-eval (``evaldata.json``: {url: {file, with, without}}, pages in
+``cache/`` or ``eval/``), which has no full text, by its snippets as trafilatura's own evaluation
+counts them (whitespace-normalized substrings; tp / fp / fn / tn summed over every snippet of the
+pages, then P, R and F1). Each row of the report names its metric.
 
 The package: :mod:`.metric` (the measures), :mod:`.datasets` (the layouts and the split by site),
 :mod:`.scoring` (the runs, the report, the command line) and :mod:`.adapter` (``score.py``'s
@@ -36,13 +41,14 @@ extractor's whole pass after another's does not on a busy machine.
 
 from newsclean.cleaners.bench.datasets import Doc, load_dataset, site_fold, site_half, site_key
 from newsclean.cleaners.bench.metric import (boilerplate_lines, metrics_from_tp_fp_fns, precision_score, recall_score,
-                                             shingle_prf, shingles, snippet_counts, snippet_words,
-                                             string_shingle_matching)
+                                             shingle_prf, shingles, snippet_counts, snippet_prf, snippet_words,
+                                             string_shingle_matching, trafilatura_snippet_counts)
 from newsclean.cleaners.bench.scoring import (CPU_EXTRACTORS, EXTRACTORS, Scored, cpu_times, main, metadata_class,
                                               page_title_class)
 
 __all__ = [
     "CPU_EXTRACTORS", "EXTRACTORS", "Doc", "Scored", "boilerplate_lines", "cpu_times", "load_dataset", "main",
     "metadata_class", "metrics_from_tp_fp_fns", "page_title_class", "precision_score", "recall_score", "shingle_prf",
-    "shingles", "site_fold", "site_half", "site_key", "snippet_counts", "snippet_words", "string_shingle_matching",
+    "shingles", "site_fold", "site_half", "site_key", "snippet_counts", "snippet_prf", "snippet_words",
+    "string_shingle_matching", "trafilatura_snippet_counts",
 ]

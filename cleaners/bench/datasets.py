@@ -1,8 +1,10 @@
-"""The annotated datasets the bench reads (Scrapinghub and Fundus layouts), and the split of
-their pages by site: two fixed halves (``dev``, ``check``) and site-grouped folds."""
+"""The annotated datasets the bench reads (Scrapinghub, Fundus, trafilatura-eval and multipage
+layouts), and the split of their pages by site: two fixed halves (``dev``, ``check``) and
+site-grouped folds."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import json
@@ -24,6 +26,7 @@ class Doc:
     site: str = ""                                           # publisher, or the URL's host
     must: tuple[str, ...] = ()                               # snippets that must appear (WCXB "with")
     must_not: tuple[str, ...] = ()                           # boilerplate that must not (WCXB "without")
+    metric: str = "shingle"   # or "snippet": no full text, only trafilatura-eval's must / must-not snippets
 
     @property
     def half(self) -> str:
@@ -64,8 +67,77 @@ def _snippets(value: Any) -> tuple[str, ...]:
 
 
 
+_CHARSET_RE = re.compile(rb'<meta[^>]+charset=["\']?\s*([a-zA-Z0-9_\-:.]+)', re.I)
+
+
+def decode_html_bytes(data: bytes) -> str:
+    """A page stored in its original encoding as ``../shared/bench/score.py`` decodes it: UTF-8
+    when it is valid UTF-8, else the charset a ``<meta>`` declares, else cp1252 (replacing)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if m := _CHARSET_RE.search(data[:8192]):
+        try:
+            return data.decode(m.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def load_trafilatura_eval(root: Path) -> list[Doc]:
+    """trafilatura's evaluation set: ``evaldata.json`` ({url: {file, with, without}}), each page
+    in ``cache/`` or else ``eval/`` (score.py's lookup order). No full text: its docs are scored
+    by their snippets (``metric="snippet"``); the site is the URL's host."""
+    evaldata = json.loads((root / "evaldata.json").read_text("utf-8"))
+    if not isinstance(evaldata, dict) or not all(isinstance(v, dict) and "file" in v for v in evaldata.values()):
+        raise ValueError("evaldata.json is not an object of pages, each an object (url -> {file, with, without})")
+    docs = []
+    for url in sorted(evaldata):
+        item = evaldata[url]
+        path = next((p for p in (root / "cache" / item["file"], root / "eval" / item["file"]) if p.is_file()), None)
+        if path is None:
+            raise FileNotFoundError(f"{url}: {item['file']} in neither cache/ nor eval/")
+        docs.append(Doc(path.relative_to(root).as_posix(), decode_html_bytes(path.read_bytes()), url, "",
+                        site=site_key(url), must=_snippets(item.get("with")), must_not=_snippets(item.get("without")),
+                        metric="snippet"))
+    return docs
+
+
+def _utf8_or_cp1252(path: Path) -> str:
+    # multipage_score.py's read_text: the 2005-2008 pages and golds are UTF-8 or Windows-1252
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def load_multipage(root: Path) -> list[Doc]:
+    """A multipage set: ``manifest.tsv`` (site, html, gold, dup_of, orig_url ...), one gold text
+    a page; duplicates (``dup_of``) left out and a page without its address given
+    ``https://SITE/PATH``, as ``../shared/bench/multipage_score.py`` does. The site is the
+    manifest's site column."""
+    docs = []
+    with open(root / "manifest.tsv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row.get("dup_of", "-") not in ("-", ""):
+                continue
+            url = row.get("orig_url") or "-"
+            if url == "-":
+                url = f"https://{row['site']}/{row['html']}"
+            docs.append(Doc(row["html"], _utf8_or_cp1252(root / row["html"]), url,
+                            _utf8_or_cp1252(root / row["gold"]), site=row["site"]))
+    return sorted(docs, key=lambda d: (d.site, d.id))
+
+
 def load_dataset(root: Path) -> list[Doc]:
-    """Docs of a Scrapinghub- or Fundus-layout dataset, in a stable order."""
+    """Docs of a Scrapinghub-, Fundus-, trafilatura-eval- or multipage-layout dataset, in a stable order."""
+    if (root / "evaldata.json").exists():
+        return load_trafilatura_eval(root)
+    if (root / "manifest.tsv").exists():
+        return load_multipage(root)
     if (root / "ground-truth.json").exists():
         gt = json.loads((root / "ground-truth.json").read_text("utf-8"))
         if not isinstance(gt, dict) or not all(isinstance(row, dict) for row in gt.values()):
@@ -112,6 +184,8 @@ def load_dataset(root: Path) -> list[Doc]:
                 docs.append(Doc(rel, html, meta[path.name]["url"], _fundus_body(exp["body"]),
                                 {k: exp.get(k) for k in ("title", "authors", "publishing_date")}, pub))
     if not docs:
-        raise SystemExit(f"{root}: neither a Scrapinghub nor a Fundus layout")
+        raise SystemExit(f"{root}: no layout the bench reads: neither Scrapinghub (ground-truth.json + html/), "
+                         "Fundus (<cc>/meta.info + <cc>/<Publisher>.json), trafilatura-eval (evaldata.json) "
+                         "nor multipage (manifest.tsv)")
     return docs
 

@@ -89,3 +89,31 @@ def snippet_counts(text: str, must: tuple[str, ...], must_not: tuple[str, ...]) 
     want = [w for w in map(snippet_words, must) if w]
     return sum(w in words for w in want), len(want), any(w in words for w in map(snippet_words, must_not) if w)
 
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _ws_norm(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def trafilatura_snippet_counts(text: str, with_: tuple[str, ...],
+                               without: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn) of one page by trafilatura-eval's snippets, as its ``eval_common.py``
+    counts them (``../shared/bench/score.py``'s ``snippet_counts``): a snippet is found when its
+    whitespace-normalized text is a substring of the page's (case and punctuation count, unlike
+    :func:`snippet_counts`'s WCXB way); a must-have found is tp, missed fn; a must-not found is fp,
+    absent tn."""
+    found = _ws_norm(text or "")
+    tp = sum(_ws_norm(w) in found for w in with_)
+    fp = sum(_ws_norm(w) in found for w in without)
+    return tp, fp, len(with_) - tp, len(without) - fp
+
+
+def snippet_prf(counts: list[tuple[int, int, int, int]]) -> dict[str, float]:
+    """Precision, recall and F1 micro-averaged over every snippet of the pages (trafilatura's
+    ``ConfusionMatrix.scores``, score.py's ``snippet_summary``), with the summed counts."""
+    tp, fp, fn, tn = (sum(c[i] for c in counts) for i in range(4))
+    return {"precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / (tp + fn) if tp + fn else 0.0,
+            "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0, "tp": tp, "fp": fp, "fn": fn, "tn": tn}

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from newsclean.cleaners.bench.datasets import AUTHOR_SEP, Doc, load_dataset, site_fold, site_half
-from newsclean.cleaners.bench.metric import boilerplate_lines, metrics_from_tp_fp_fns, string_shingle_matching
+from newsclean.cleaners.bench.metric import (boilerplate_lines, metrics_from_tp_fp_fns, snippet_prf,
+                                             string_shingle_matching, trafilatura_snippet_counts)
 
 def _newsclean() -> Callable[[str, str | None], Any]:
     from newsclean.cleaners.core import clean_html
@@ -84,6 +85,12 @@ class Scored:
     meta_ok: dict[str, bool] = field(default_factory=dict)     # title, day, authors (pages with truth)
     meta_got: dict[str, Any] = field(default_factory=dict)
     text: str = ""
+    snippets: tuple[int, int, int, int] | None = None   # (tp, fp, fn, tn) of a snippet-scored page
+
+
+#: The metrics as the report's head names them (each row names its own).
+_METRIC_SAID = {"shingle": "shingle (4-token shingles of the full text, P and R means over pages)",
+                "snippet": "snippet (must-have / must-not snippets, whitespace-normalized, micro-averaged over snippets)"}
 
 
 def cpu_clock() -> float:
@@ -125,6 +132,8 @@ def score_pages(docs: list[Doc], name: str) -> list[Scored]:
         cpu = cpu_clock() - t0
         text = res if isinstance(res, str) else getattr(res, "text", "")
         row = Scored(d, string_shingle_matching(d.truth, text), cpu, boilerplate_lines(text, d.truth), text=text)
+        if d.metric == "snippet":
+            row.snippets = trafilatura_snippet_counts(text, d.must, d.must_not)
         if d.expected and not isinstance(res, str):
             exp = d.expected
             title, authors = getattr(res, "title", None), getattr(res, "authors", None)
@@ -136,8 +145,14 @@ def score_pages(docs: list[Doc], name: str) -> list[Scored]:
 
 
 def summarize(rows: list[Scored], name: str) -> dict[str, Any]:
-    """P/R/F1, docs/s (CPU time), boilerplate pages and metadata exactness of some scored pages."""
-    out = metrics_from_tp_fp_fns([r.tp_fp_fn for r in rows])
+    """P/R/F1, docs/s (CPU time), boilerplate pages and metadata exactness of some scored pages.
+    P/R/F1 are the shingle metric's (means over pages), or on pages scored by their snippets
+    (trafilatura-eval) the snippets' micro-averaged figures; ``metric`` says which."""
+    snippets = [r.snippets for r in rows if r.snippets is not None]
+    if snippets and len(snippets) < len(rows):
+        raise ValueError("pages of the shingle and of the snippet metric summed together")
+    out: dict[str, Any] = snippet_prf(snippets) if snippets else metrics_from_tp_fp_fns([r.tp_fp_fn for r in rows])
+    out["metric"] = "snippet" if snippets else "shingle"
     cpu = sum(r.cpu for r in rows)
     boiler = [(r.doc.id, r.boilerplate[:3]) for r in rows if r.boilerplate]
     meta = [r for r in rows if r.meta_ok]
@@ -279,14 +294,14 @@ def _row(label: str, r: dict[str, Any], base_cpu: float | None) -> str:
     ratio = r["cpu"] / base_cpu if base_cpu else float("nan")
     meta = " / ".join(f"{r[k]:.3f}" for k in ("title_exact", "day_exact", "authors_exact") if k in r)
     return (f"{label:<22} {r['docs']:>5} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
-            f"{r['docs_per_s']:7.1f} {ratio:5.2f} {r['boilerplate_pages'] / max(1, r['docs']):6.1%}  {meta}")
+            f"{r['docs_per_s']:7.1f} {ratio:5.2f} {r['boilerplate_pages'] / max(1, r['docs']):6.1%} {r['metric']:>7}  {meta}")
 
 
 def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
     """The table: every extractor on all pages and on the dev and check halves of the sites; the
     lead over trafilatura on each half and its gap; with ``folds``, the lead per site-grouped fold."""
     lines = [f"{'extractor / pages':<22} {'n':>5} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>7} {'cpu×':>5} "
-             f"{'boiler':>6}  meta(title/day/authors)"]
+             f"{'boiler':>6} {'metric':>7}  meta(title/day/authors)"]
     base = scored.get("trafilatura")
     leads: dict[str, dict[str, float]] = {}
     for name, rows in scored.items():
@@ -420,8 +435,10 @@ def main(argv: list[str] | None = None) -> int:
     for dataset in args.dataset:
         try:
             docs = load_dataset(dataset)
-        except (OSError, ValueError) as exc:   # a page its truth names is missing, a truth file is torn
+        except (OSError, ValueError, KeyError) as exc:   # a page its truth names is missing, a truth file is torn
             ap.error(f"{dataset}: unreadable dataset: {exc}")
+        except SystemExit as exc:   # a folder of no layout the bench reads
+            ap.error(str(exc.code))
         if args.limit:
             docs = docs[: args.limit]
         if args.cpu_rounds > 0:
@@ -432,9 +449,11 @@ def main(argv: list[str] | None = None) -> int:
         scored = {name: score_pages(docs, name) for name in (args.extractor or ["trafilatura", "newsclean"])}
         sites = {d.site for d in docs}
         print(f"== {dataset}: {len(docs)} pages, {len(sites)} sites "
-              f"({sum(site_half(s) == 'dev' for s in sites)} dev, {sum(site_half(s) == 'check' for s in sites)} check)")
+              f"({sum(site_half(s) == 'dev' for s in sites)} dev, {sum(site_half(s) == 'check' for s in sites)} check), "
+              f"metric: {_METRIC_SAID[docs[0].metric if docs else 'shingle']}")
         print("\n".join(report(scored, args.folds)))
-        if args.folds > 1 and "newsclean" in scored:
+        if args.folds > 1 and "newsclean" in scored and all(d.metric == "shingle" for d in docs):
+            # the learned scorer is fitted to full texts: a snippet-scored set has none
             print("\n".join(learned_folds(scored["newsclean"], args.folds)))
         if args.boilerplate_report:
             for name, rows in scored.items():

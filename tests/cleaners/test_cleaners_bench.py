@@ -296,3 +296,119 @@ def test_metadata_against_an_earlier_run_counts_changes_made_right_and_wrong(tmp
     with pytest.raises(SystemExit) as exc:
         main([str(data), "--extractor", "newsclean-metadata", "--metadata-against", str(tmp_path / "torn.json")])
     assert exc.value.code == 2 and "unreadable metadata file" in capsys.readouterr().err
+
+
+def _fake_extractors(monkeypatch: pytest.MonkeyPatch, texts: dict[str, dict[str, str]]) -> None:
+    """newsclean and trafilatura replaced by extractors that give the texts written for each
+    page's address: figures that can be worked out by hand."""
+    from newsclean.cleaners.bench import scoring
+
+    for name, by_url in texts.items():
+        monkeypatch.setitem(scoring.EXTRACTORS, name, lambda by_url=by_url: lambda html, url: by_url[url])
+
+
+def _rows(out: str) -> dict[str, list[str]]:
+    return {" ".join(line.split()[:3]): line.split() for line in out.splitlines()
+            if line.startswith(("newsclean ", "trafilatura "))}
+
+
+def test_trafilatura_eval_layout_scored_by_its_snippets_on_each_half(tmp_path: Path, capsys,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    dev, check = _two_halves()
+    a, b, c = f"https://{dev}/a", f"https://{check}/b", f"https://www.{dev}/c"   # c: a's site, "www." off
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "cache" / "a.html").write_text("<p>Der Stadtrat tagt am Montag.</p>", "utf-8")
+    # b in eval/ only, in the Windows-1252 its <meta> declares; c in both: cache/ is read first
+    (tmp_path / "eval" / "b.html").write_bytes('<meta charset="windows-1252"><p>Le café ouvre</p>'.encode("cp1252"))
+    (tmp_path / "cache" / "c.html").write_text("<p>cache</p>", "utf-8")
+    (tmp_path / "eval" / "c.html").write_text("<p>eval</p>", "utf-8")
+    (tmp_path / "evaldata.json").write_text(json.dumps({
+        a: {"file": "a.html", "with": ["Der  Stadtrat\ntagt", "Montag"], "without": ["Impressum"]},
+        b: {"file": "b.html", "with": ["Le café ouvre", "à midi"], "without": ["Newsletter", "Partager"]},
+        c: {"file": "c.html", "with": ["one"], "without": []}}))
+    docs = {d.url: d for d in load_dataset(tmp_path)}
+    assert [docs[u].id for u in (a, b, c)] == ["cache/a.html", "eval/b.html", "cache/c.html"]
+    assert "café" in docs[b].html and docs[c].html == "<p>cache</p>"
+    assert [docs[u].half for u in (a, b, c)] == ["dev", "check", "dev"] and docs[c].site == dev
+    assert {d.metric for d in docs.values()} == {"snippet"}
+    _fake_extractors(monkeypatch, {
+        # a: both must-haves (whitespace runs read as one space), no must-not: tp 2, tn 1.
+        # b: "à midi" is not "à Midi" (case counts), "Newsletter" leaks: tp 1, fn 1, fp 1, tn 1.
+        # c: rejected, its must-have missed: fn 1.
+        "newsclean": {a: "Der Stadtrat tagt\tam Montag.", b: "Le café ouvre à Midi.\nNewsletter", c: ""},
+        # every snippet, must-not ones too: tp 2 fp 1; tp 2 fp 2; tp 1
+        "trafilatura": {a: "Der Stadtrat tagt Montag Impressum", b: "Le café ouvre à midi Newsletter Partager",
+                        c: "one"}})
+    assert main([str(tmp_path), "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "metric: snippet" in out.splitlines()[0]
+    rows = _rows(out)
+    # micro-averaged over snippets: all tp 3 fp 1 fn 2 -> P 3/4, R 3/5, F1 6/9; dev (a, c) tp 2 fn 1
+    # -> P 1, R 2/3, F1 4/5; check (b) tp 1 fp 1 fn 1 -> .5 each
+    assert [rows["newsclean all 3"][i] for i in (3, 4, 5, 9)] == ["0.750", "0.600", "0.667", "snippet"]
+    assert rows["newsclean dev half"][3:7] == ["2", "1.000", "0.667", "0.800"]
+    assert rows["newsclean check half"][3:7] == ["1", "0.500", "0.500", "0.500"]
+    # trafilatura: all tp 5 fp 3 -> P .625, R 1, F1 10/13; dev tp 3 fp 1 -> F1 6/7; check tp 2 fp 2 -> F1 4/6
+    assert rows["trafilatura all 3"][3:6] == ["0.625", "1.000", "0.769"]
+    # the lead: dev 4/5 - 6/7, check 1/2 - 4/6
+    assert "newsclean F1 lead over trafilatura: dev half -0.0571, check half -0.1667, gap +0.1095" in out
+    assert "lead over trafilatura per site fold" in out
+    assert "learned line scorer" not in out   # fitted to full texts, which this set has none of
+
+
+def test_multipage_layout_scored_per_page_by_shingles_with_the_manifests_sites(tmp_path: Path, capsys,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    dev, check = _two_halves()
+    for site in (dev, check):
+        (tmp_path / site).mkdir()
+    (tmp_path / dev / "p1.htm").write_bytes("<p>Café au lait ist gut</p>".encode("cp1252"))
+    (tmp_path / dev / "p1.txt").write_bytes("Café au lait ist gut".encode("cp1252"))   # a cp1252 gold
+    (tmp_path / check / "p2.htm").write_text("<p>w x y z</p>", "utf-8")
+    (tmp_path / check / "p2.txt").write_text("w x y z", "utf-8")
+    rows = [("site", "group", "html", "gold", "dup_of", "orig_url"),
+            (dev, "2005", f"{dev}/p1.htm", f"{dev}/p1.txt", "-", "-"),
+            (check, "2006", f"{check}/p2.htm", f"{check}/p2.txt", "-", "https://news.example/story"),
+            (dev, "2005", f"{dev}/p3.htm", f"{dev}/p3.txt", f"{dev}/p1.htm", "-")]   # a duplicate: left out
+    (tmp_path / "manifest.tsv").write_text("".join("\t".join(r) + "\n" for r in rows), "utf-8")
+    p1, p2 = f"https://{dev}/{dev}/p1.htm", "https://news.example/story"   # no orig_url: https://SITE/PATH
+    assert sorted((d.id, d.site, d.url, d.truth, d.half) for d in load_dataset(tmp_path)) == sorted([
+        (f"{dev}/p1.htm", dev, p1, "Café au lait ist gut", "dev"),
+        (f"{check}/p2.htm", check, p2, "w x y z", "check")])
+    _fake_extractors(monkeypatch, {
+        # p1: the gold's 2 shingles, 1 of them given: tp .5 fn .5 -> P 1, R .5; p2: all of them
+        "newsclean": {p1: "Café au lait ist", p2: "w x y z"},
+        "trafilatura": {p1: "Café au lait ist gut", p2: "nothing of it"}})
+    assert main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 pages, 2 sites (1 dev, 1 check), metric: shingle" in out.splitlines()[0]
+    rows = _rows(out)
+    # P and R are means over pages, F1 from the two: P 1, R .75, F1 1.5/1.75
+    assert [rows["newsclean all 2"][i] for i in (3, 4, 5, 9)] == ["1.000", "0.750", "0.857", "shingle"]
+    assert rows["newsclean dev half"][3:7] == ["1", "1.000", "0.500", "0.667"]
+    assert rows["newsclean check half"][3:7] == ["1", "1.000", "1.000", "1.000"]
+    assert rows["trafilatura check half"][3:7] == ["1", "0.000", "0.000", "0.000"]
+
+
+def test_a_folder_of_no_layout_the_bench_reads_is_one_line_saying_which_it_reads(tmp_path: Path, capsys) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text("<p>x</p>", "utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith("no layout the bench reads: neither Scrapinghub (ground-truth.json + html/), Fundus "
+                            "(<cc>/meta.info + <cc>/<Publisher>.json), trafilatura-eval (evaldata.json) nor "
+                            "multipage (manifest.tsv)")
+    assert not any("Traceback" in line for line in err)
+    # a trafilatura-eval set missing a page, a manifest without its site column
+    (tmp_path / "evaldata.json").write_text(json.dumps({"https://a.example/": {"file": "a.html", "with": [],
+                                                                              "without": []}}))
+    (tmp_path / "multi").mkdir()
+    (tmp_path / "multi" / "manifest.tsv").write_text("html\tgold\nx.htm\tx.txt\n", "utf-8")
+    for dataset, why in ((tmp_path, "a.html in neither cache/ nor eval/"), (tmp_path / "multi", "site")):
+        with pytest.raises(SystemExit) as exc:
+            main([str(dataset)])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert f"{dataset}: unreadable dataset: " in err[-1] and why in err[-1], err
