@@ -13,6 +13,8 @@ that grows faster than linear, with the unit and the times.
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import re
 import re._constants as C  # noqa: N812 — the parser's opcodes, as re itself names them
@@ -38,8 +40,9 @@ MODULES = ("cleaners", "cleaners.core", "cleaners.metadata", "cleaners.metadata.
 #: The methods that try a pattern at one place only; any other use tries it at every place.
 ANCHORED = {"match", "fullmatch"}
 #: How the code asks patterns it builds in one function and asks in another (the names found
-#: from the source do not say it): the promotion regexes are matched (``lines.is_promo_line``).
-ASKED = {"cleaners/lines.py:101": frozenset({"match"})}
+#: from the source do not say it), by the file and the function that compiles them (not its line,
+#: which moves): the promotion regexes are matched (``lines.is_promo_line``).
+ASKED = {("cleaners/lines.py", "_promo_regex"): frozenset({"match"})}
 METHODS = ANCHORED | {"search", "sub", "subn", "findall", "finditer", "split"}
 
 _HARVEST = r"""
@@ -102,9 +105,26 @@ def harvest() -> list[Found]:
     for e in json.loads(proc.stdout):
         source = e["pattern"].encode("latin-1") if e["bytes"] else e["pattern"]
         flags = e["flags"] & ~re.UNICODE if e["bytes"] else e["flags"]
-        methods = ASKED.get(e["where"]) or (frozenset({e["method"]}) if e["method"] in METHODS else uses(e["where"]))
+        methods = ASKED.get(compiled_in(e["where"])) or (frozenset({e["method"]}) if e["method"] in METHODS else uses(e["where"]))
         out.append(Found(e["where"], re.compile(source, flags), methods))
     return out
+
+
+@functools.cache
+def _functions(path: str) -> tuple[tuple[int, int, str], ...]:
+    """(first line, last line, name) of every function of a source file of the repository."""
+    tree = ast.parse((REPO / path).read_text("utf-8"))
+    return tuple((n.lineno, n.end_lineno or n.lineno, n.name) for n in ast.walk(tree)
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def compiled_in(where: str) -> tuple[str, str | None]:
+    """The file and the innermost function holding ``where`` (``file:line``), as ``ASKED`` names
+    a place; None for a line outside every function."""
+    path, line = where.rsplit(":", 1)
+    at = int(line)
+    inside = [(first, name) for first, last, name in _functions(path) if first <= at <= last]
+    return path, max(inside)[1] if inside else None
 
 
 _ASSIGNED = re.compile(r"^\s*(?:self\.)?(\w+)(?:\s*:[^=]+)?\s*=\s*re\.compile\(")
