@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     pages = []
     for dataset in args.dataset:
         docs = [d for d in load_dataset(dataset) if args.half == "all" or site_half(d.site) == args.half]
+        if any(d.metric != "shingle" for d in docs):  # labels come from a full text: snippets give none
+            raise SystemExit(f"newsclean.cleaners.learned.train: {dataset} is scored by snippets, "
+                             "not a full text: the scorer learns lines from a full-text truth")
         pages += [(page_rows(d.html, d.url), d.truth) for d in docs]
         print(f"{dataset}: {len(docs)} pages", file=sys.stderr)
     try:

@@ -627,3 +627,15 @@ def test_the_tail_walk_passes_the_label_on_a_page_of_our_own(monkeypatch) -> Non
     assert model.mask(seen[-1])[-2:] == [True, True]
     monkeypatch.setattr(linescore, "PASS_DOUBT", 1.0)
     assert clean_html(html, url).text.endswith("Phone number: 01632 960 123\nBOOK YOUR FIRST LESSON")
+
+
+def test_training_refuses_a_set_scored_by_snippets(tmp_path):
+    # trafilatura-eval's layout has no full text: every line would be labelled boilerplate
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "a.html").write_text("<p>Der Stadtrat tagt am Montag.</p>", "utf-8")
+    (tmp_path / "evaldata.json").write_text(json.dumps(
+        {"https://a.example/x": {"file": "a.html", "with": ["Stadtrat"], "without": []}}), "utf-8")
+    out = tmp_path / "model.json"
+    with pytest.raises(SystemExit, match="scored by snippets"):
+        train.main([str(tmp_path), "--half", "all", "--out", str(out)])
+    assert not out.exists()
