@@ -100,6 +100,17 @@ def _kind(path: Path) -> str | None:
     return None
 
 
+_KINDS = "WARC (.warc/.warc.gz), HTML (.html/.htm) or JSONL (.jsonl)"
+
+
+def _some(names: list[str], most: int = 3) -> str:
+    """A folder's other files as a clause: their count and the first few names."""
+    if not names:
+        return "no other file either"
+    shown = ", ".join(names[:most]) + (", ..." if len(names) > most else "")
+    return f"{len(names)} other file{'s' if len(names) > 1 else ''}: {shown}"
+
+
 def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
     """The files of the inputs, each once however often it is reached (named twice, or named and
     inside a directory named: its pages were cleaned and written twice, the same ids twice)."""
@@ -109,13 +120,23 @@ def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
         if name == STDIN:
             yield p, "jsonl"
         elif p.is_dir():
+            others: list[str] = []   # files of no kind read here; said if nothing else is there
+            found = False
             for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
-                if (kind := _kind(f)) is not None and first(f):
+                if (kind := _kind(f)) is None:
+                    others.append(str(f.relative_to(p)))
+                    continue
+                found = True
+                if first(f):
                     yield f, kind
+            if not found:
+                # the wrong folder named: said as a file of no such kind is, not as "no pages
+                # read" alone or, beside other inputs, not at all
+                tally.skip(name, f"no {_KINDS} file in it ({_some(others)})")
         elif not p.exists():
             tally.skip(name, "cannot read: no such file or directory")
         elif (kind := _kind(p)) is None:
-            tally.skip(name, "not a WARC (.warc/.warc.gz), HTML (.html/.htm) or JSONL (.jsonl) file")
+            tally.skip(name, f"not a {_KINDS} file")
         elif first(p):
             yield p, kind
 
