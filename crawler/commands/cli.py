@@ -1233,6 +1233,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = stdout
 
 
+def _options_before_the_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """``newsclean -v crawl demo`` or ``newsclean --out OUT crawl demo``: the command's options
+    given before its name, which argparse says as "unrecognized arguments: -v" or "invalid choice:
+    'OUT'". Said as what it is, with the command line in its order."""
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    at = next((i for i, word in enumerate(argv) if word in commands), None)
+    if not at or any(word in ("-h", "--") or len(word) > 2 and ("--help".startswith(word) or
+                                                              "--version".startswith(word))
+                     for word in argv[:at]):
+        return   # no command, it comes first, or the top-level options argparse answers itself
+    if not argv[0].startswith("-"):
+        return   # a misspelt command before a real one's name: argparse says it
+    import shlex
+
+    fixed = shlex.join(["newsclean", argv[at], *argv[:at], *argv[at + 1:]])
+    raise UsageError(f"{argv[0]} goes after the command's name: {fixed}")
+
+
 def _main(argv: Sequence[str] | None) -> int:
     from newsclean.crawler.state import StateError
     from newsclean.crawler.state.lock import LockedError
@@ -1243,6 +1261,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     parser = build_parser()
     try:
+        _options_before_the_command(parser, sys.argv[1:] if argv is None else list(argv))
         args = parser.parse_args(argv)   # --help and --version write to standard output too
         code = int(args.func(args) or 0)
         sys.stdout.flush()   # what is still buffered fails here, said, not at the interpreter's exit
