@@ -245,6 +245,47 @@ def test_an_input_named_twice_or_inside_a_directory_named_is_read_once(tmp_path:
     assert proc.returncode == 0 and len((tmp_path / "c.jsonl").read_bytes().splitlines()) == 3, proc.stderr
 
 
+def test_a_folder_of_other_files_given_to_clean_is_said(tmp_path: Path) -> None:
+    # before: `clean junk/ -o c.jsonl` said only "no pages read from the inputs", and beside an
+    # input that held pages the folder was passed over without a word, exit 0
+    from ..conftest import call_newsclean
+    from ..output.test_corpus_output import make_record
+
+    part = tmp_path / "part.jsonl"
+    part.write_bytes(b"".join(orjson.dumps(make_record(n)) + b"\n" for n in range(3)))
+    junk, empty = tmp_path / "junk", tmp_path / "empty"
+    (junk / "sub").mkdir(parents=True)
+    empty.mkdir()
+    for name in ("notes.txt", "photo.png", "sub/table.csv", "sub/more.txt"):
+        (junk / name).write_text("x\n")
+    out = tmp_path / "c.jsonl"
+    proc = call_newsclean("clean", "--text", str(part), str(junk), "-o", str(out))
+    assert proc.returncode == 1 and len(out.read_bytes().splitlines()) == 3, proc.stderr
+    assert (f"newsclean: skipped {junk}: no WARC (.warc/.warc.gz), HTML (.html/.htm) or JSONL (.jsonl) "
+            "file in it (4 other files: notes.txt, photo.png, sub/more.txt, ...)") in proc.stderr, proc.stderr
+    proc = call_newsclean("clean", "--text", str(part), str(empty), "-o", str(out), "--allow-skips")
+    assert proc.returncode == 0, proc.stderr
+    assert f"skipped {empty}: no WARC" in proc.stderr and "(no other file either)" in proc.stderr, proc.stderr
+
+
+def test_a_commands_option_given_before_its_name() -> None:
+    # before: `newsclean -v crawl demo` was "unrecognized arguments: -v" and `newsclean --out OUT
+    # crawl demo` "invalid choice: 'OUT'", the usage of newsclean without its commands' options
+    from ..conftest import call_newsclean
+
+    for args, line in ((["-v", "crawl", "demo"], "-v goes after the command's name: newsclean crawl -v demo"),
+                       (["--out", "my corpus", "crawl", "demo", "-q"],
+                        "--out goes after the command's name: newsclean crawl --out 'my corpus' demo -q"),
+                       (["--json", "stats", "OUT"], "--json goes after the command's name: newsclean stats --json OUT")):
+        proc = call_newsclean(*args)
+        assert proc.returncode == 2 and proc.stderr == f"newsclean: error: {line}\n", (args, proc.stderr)
+    for args in (["--version", "crawl"], ["--vers", "crawl"]):   # newsclean's own options: as before
+        proc = call_newsclean(*args)
+        assert proc.returncode == 0 and proc.stdout.startswith("newsclean "), (args, proc.stderr)
+    proc = call_newsclean("craw", "demo")   # a misspelt command: argparse's line, as before
+    assert proc.returncode == 2 and "invalid choice: 'craw'" in proc.stderr
+
+
 def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
     # before: a NotADirectoryError traceback from removing the temporary file it never made;
     # then 'failed: cannot write .../m.json: File exists', exit 1 (ux13: the file in the way, exit 2)
