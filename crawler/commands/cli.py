@@ -72,7 +72,12 @@ def settings_overrides(pairs: Sequence[str]) -> dict[str, str]:
         if not sep or not name:
             raise UsageError(f"bad -s {pair!r}: use -s NAME=VALUE")
         name = name.strip()
-        out[name] = os.path.expanduser(value) if name in PATH_SETTINGS and value.startswith("~") else value
+        value = os.path.expanduser(value) if name in PATH_SETTINGS and value.startswith("~") else value
+        if out.get(name, value) != value:
+            # as an option of one value given twice (_Once): the last one won without a word, so a
+            # cron line edited by appending `-s NEWSCLEAN_STATE_DIR=...` ran on the other state
+            raise UsageError(f"-s {name} given twice ({out[name]} and {value}): give it once")
+        out[name] = value
     return out
 
 

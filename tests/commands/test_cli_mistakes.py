@@ -161,6 +161,12 @@ def test_an_option_of_one_value_given_twice_with_two_values(tmp_path: Path) -> N
                        (["clean", a, "-o", f"{a}.jsonl", "--output", f"{b}.jsonl"], f"--output given twice ({a}.jsonl and {b}.jsonl)"),
                        (["crawl", "--redis", "redis://:secret@h/0", "--redis", "redis://h/1", "demo"],
                         "--redis given twice (redis://:***@h/0 and redis://h/1)"),
+                       # before (ux15): the last -s of a name won, as argparse's last option did
+                       (["crawl", "demo", "--out", a, "-s", "DOWNLOAD_DELAY=1", "-s", "DOWNLOAD_DELAY=2"],
+                        "-s DOWNLOAD_DELAY given twice (1 and 2)"),
+                       (["demo", "--out", a, "-s", "NEWSCLEAN_REDIS_URL=redis://:secret@h/0",
+                         "-s", "NEWSCLEAN_REDIS_URL=redis://h/1"],
+                        "-s NEWSCLEAN_REDIS_URL given twice (redis://:***@h/0 and redis://h/1)"),
                        (["stats", a, "--json", "--json"], None)):
         proc = call_newsclean(*args)
         if says is None:   # a flag twice, or one value given twice, means what it says
@@ -171,6 +177,9 @@ def test_an_option_of_one_value_given_twice_with_two_values(tmp_path: Path) -> N
     proc = call_newsclean("crawl", "demo", "--out", a, "--out", a, "--since", "0d")   # the same value: as once
     assert proc.returncode == 2 and "given twice" not in proc.stderr and "--since" in proc.stderr, proc.stderr
     assert sorted(tmp_path.iterdir()) == []
+    from newsclean.crawler.commands.cli import settings_overrides
+
+    assert settings_overrides(["DOWNLOAD_DELAY=1", " DOWNLOAD_DELAY=1"]) == {"DOWNLOAD_DELAY": "1"}
 
 
 _CONSOLE_SCRIPT = """
