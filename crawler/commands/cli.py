@@ -1243,7 +1243,14 @@ def _options_before_the_command(parser: argparse.ArgumentParser, argv: list[str]
     given before its name, which argparse says as "unrecognized arguments: -v" or "invalid choice:
     'OUT'". Said as what it is, with the command line in its order."""
     commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    at = next((i for i, word in enumerate(argv) if word in commands), None)
+
+    def is_command(i: int) -> bool:   # not an option's value (`--out demo crawl demo`)
+        if argv[i] not in commands or not i or "=" in argv[i - 1]:
+            return argv[i] in commands
+        option = commands[argv[i]]._option_string_actions.get(argv[i - 1])
+        return option is None or option.nargs == 0
+
+    at = next((i for i in range(len(argv)) if is_command(i)), None)
     if not at or any(word in ("-h", "--") or len(word) > 2 and ("--help".startswith(word) or
                                                               "--version".startswith(word))
                      for word in argv[:at]):

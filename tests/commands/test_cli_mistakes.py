@@ -285,7 +285,9 @@ def test_a_commands_option_given_before_its_name() -> None:
     for args, line in ((["-v", "crawl", "demo"], "-v goes after the command's name: newsclean crawl -v demo"),
                        (["--out", "my corpus", "crawl", "demo", "-q"],
                         "--out goes after the command's name: newsclean crawl --out 'my corpus' demo -q"),
-                       (["--json", "stats", "OUT"], "--json goes after the command's name: newsclean stats --json OUT")):
+                       (["--json", "stats", "OUT"], "--json goes after the command's name: newsclean stats --json OUT"),
+                       (["--out", "demo", "crawl", "demo"],   # a value that names a command is no command
+                        "--out goes after the command's name: newsclean crawl --out demo demo")):
         proc = call_newsclean(*args)
         assert proc.returncode == 2 and proc.stderr == f"newsclean: error: {line}\n", (args, proc.stderr)
     for args in (["--version", "crawl"], ["--vers", "crawl"]):   # newsclean's own options: as before
