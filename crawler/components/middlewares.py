@@ -15,6 +15,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.resolver import HostResolution
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -284,10 +285,12 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     file (it reads the ``Sitemap:`` lines there): one fetch of robots.txt a site a crawl, not two.
 
     The middleware fetches the file before a host's first request; when that request is the
-    spider's for the same file, it is answered with the response the middleware parsed (after
+    spider's for the same file, it is answered with the response the middleware got (after
     its redirects and retries; a 404 too, not a 5xx or 429, which the spider's request retries
     as before). An answer waits for the spider's request up to ``KEEP`` hosts (a spider that
-    does not read robots.txt never asks), and only a file of robots.txt's usual size.
+    does not read robots.txt never asks), and only a file of robots.txt's usual size. Only
+    Scrapy's public hooks are overridden: ``_parse_robots`` took (response, netloc) and ran
+    synchronously up to Scrapy 2.17, and an override of it there left every site unguarded.
     """
 
     KEEP = 16
@@ -310,14 +313,18 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         del self._answers[url.netloc]
         return answer.replace(request=request, flags=[*answer.flags, ROBOTS_REUSED])
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        # Held before the requests waiting for the parser go on: the spider's may be one of them.
-        if response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES:
-            url = urlparse_cached(request)   # the request it was fetched for, by Scrapy's URL
-            self._answers[netloc] = (f"{url.scheme}://{netloc}/robots.txt", response)
-            while len(self._answers) > self.KEEP:
-                self._answers.popitem(last=False)
-        await super()._parse_robots(response, netloc, request)
+    def process_response(self, request: Request, response: Response) -> Response:
+        # The middleware's own fetch (its flag, no callback) after redirects and retries, seen
+        # before its parser is built and the requests waiting for it go on: the spider's may be one.
+        if (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
+                and response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES):
+            asked = request.meta.get("redirect_urls", [request.url])[0]   # the URL Scrapy built
+            url = urlsplit(asked)
+            if url.path == "/robots.txt" and not url.query:
+                self._answers[url.netloc] = (asked, response)
+                while len(self._answers) > self.KEEP:
+                    self._answers.popitem(last=False)
+        return response
 
 
 def _proxy_hosts() -> set[str]:

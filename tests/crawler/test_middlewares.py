@@ -263,3 +263,35 @@ def test_robots_answer_serves_only_the_spiders_request_for_that_url_once() -> No
     from newsclean.crawler.components.warc import WarcMiddleware
 
     assert WarcMiddleware(None).reused_flag == ROBOTS_REUSED   # archived once: the served copy is skipped
+
+
+def test_robots_answer_is_the_middlewares_own_fetch_after_its_redirect() -> None:
+    # The fetch Scrapy's middleware makes (its flag, no callback) is held under the URL it asked
+    # for, after a redirect too; the spider's own request's answer, a 5xx or a query are not.
+    from scrapy.http.request import NO_CALLBACK
+
+    mw = OneFetchRobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    mw._parsers["news.test"] = None   # fetched: nothing disallowed
+    own = {"dont_obey_robotstxt": True, "redirect_urls": ["http://news.test/robots.txt"]}
+    moved = Request("https://www.news.test/robots.txt", meta=own, callback=NO_CALLBACK)
+    body = b"User-agent: *\nSitemap: https://www.news.test/sitemap.xml\n"
+    for request, status in [(Request("http://news.test/robots.txt"), 200),
+                            (Request("http://news.test/robots.txt", meta={"dont_obey_robotstxt": True},
+                                     callback=NO_CALLBACK), 503),
+                            (Request("http://news.test/robots.txt?x", meta={"dont_obey_robotstxt": True},
+                                     callback=NO_CALLBACK), 200)]:
+        mw.process_response(request, HtmlResponse(request.url, status=status, body=body, request=request))
+        assert asyncio.run(mw.process_request(Request("http://news.test/robots.txt"))) is None
+    answer = HtmlResponse(moved.url, body=body, request=moved)
+    assert mw.process_response(moved, answer) is answer
+    served = asyncio.run(mw.process_request(Request("http://news.test/robots.txt")))
+    assert served is not None and served.body == body and served.url == moved.url
+
+
+def test_robots_middleware_overrides_only_scrapys_public_hooks() -> None:
+    # Scrapy's private methods change between the versions pyproject allows (_parse_robots was
+    # synchronous, without the request, up to 2.17: its override there obeyed no robots.txt).
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+
+    private = {name for name in vars(OneFetchRobotsTxtMiddleware) if name.startswith("_") and not name.startswith("__")}
+    assert not private & set(vars(RobotsTxtMiddleware))
