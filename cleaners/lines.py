@@ -97,7 +97,10 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"(?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}"),
     (None, r"(?:photo|foto|bild|image|picture|beitragsbild|titelbild|titelfoto|vorschaubild)s?\s*(?:credit)?\s*:\s*.{0,60}"),
     (None, r"(?:image|photo)s?\s+(?:d['’]\s*)?illustrati\w+\s*:\s*.{0,120}"),
-    (None, r"(?:credits?|crédits?)\s*:\s*\w[^.!?]{0,60}"),
+    # a picture's credit names its source: a lowercase word of 4+ letters not of a credit's
+    # vocabulary is a sentence's ("Credit: lending to households slowed in March.")
+    (None, r"""(?:credits?|crédits?)\s*:\s*(?!(?-i:.*\b(?!(?:from|with|photos?|images?|pictures?|courtesy|
+           screenshots?|archives?|handout)\b)[a-zß-ÿ]{4,}))\w[^.!?]{0,60}"""),
     (None, r"click\s+here\b.{0,160}"),
     (None, r"share\s+(?:this|on)\b.{0,120}"),
     (None, r"(?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}"),

@@ -439,6 +439,17 @@ def test_disclosures_reading_times_gates_and_picture_labels_of_other_languages_a
     assert kept == article
 
 
+def test_a_credit_line_names_a_source_not_a_sentence() -> None:
+    # "Credit:" opens a picture's credit and a short line of a round-up alike: a lowercase word
+    # of 4+ letters outside a credit's vocabulary makes it the article's
+    from newsclean.cleaners.lines import is_promo_line
+
+    assert all(map(is_promo_line, ["Credit: Getty Images", "Crédits : AFP", "Credits: AP Photo/Evan Vucci",
+                                   "Credit: screenshot via YouTube", "Image credit: NASA"]))
+    assert not any(map(is_promo_line, ["Credit: lending to households slowed in March.",
+                                       "Crédit : la BCE resserre ses conditions", "Credits: 3 per semester"]))
+
+
 def test_trailing_trim_keeps_a_glued_body_after_a_heading() -> None:
     from newsclean.cleaners.lines import trim_trailing
 
