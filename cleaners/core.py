@@ -461,7 +461,7 @@ def _trafilatura_text(tree: etree._Element) -> tuple[str, bool]:
         # page without any has none to give, and is not extracted again.
         again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
         if again is not None and again.text:
-            text = _gaps_filled(text, again.text, tree) or text
+            text = _gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
     return text, discarded_prose(TOGGLED_PANE_MIN_CHARS, TOGGLED_PANE_MIN_CHARS)
@@ -529,11 +529,10 @@ def _recurring_filled(tree: etree._Element, text: str) -> str:
 
 
 def _between_filled(mine: list[str], theirs: list[str],
-                    wanted: Callable[[int], bool] = lambda i: True) -> str | None:
-    """``mine`` with the ``wanted`` lines ``theirs`` holds (by their index there) between two of
-    its consecutive lines (none before its first line or after its last: a page's header, teasers,
-    footer); None when it adds none. Lines are matched by their words: in a list now, a line gains
-    its "- "."""
+                    wanted: Callable[[str], bool] = lambda line: True) -> str | None:
+    """``mine`` with the ``wanted`` lines ``theirs`` holds between two of its consecutive lines
+    (none before its first line or after its last: a page's header, teasers, footer); None when it
+    adds none. Lines are matched by their words: in a list now, a line gains its "- "."""
     keys = {_words(line) for line in mine}
     where = _line_index(theirs)
     out: list[str] = []
@@ -542,7 +541,7 @@ def _between_filled(mine: list[str], theirs: list[str],
         at = where.get(_words(line))
         if at is not None and (last is None or at > last):
             if last is not None:
-                out += [theirs[j] for j in range(last + 1, at) if wanted(j) and _words(theirs[j]) not in keys]
+                out += [t for t in theirs[last + 1:at] if wanted(t) and _words(t) not in keys]
             last = at
         out.append(line)
     return "\n".join(out) if len(out) > len(mine) else None
@@ -937,42 +936,12 @@ def _line_index(lines: list[str], keys: dict[str, str] | None = None) -> dict[st
     return at
 
 
-def _gaps_filled(text: str, again: str, tree: etree._Element | None = None) -> str | None:
+def _gaps_filled(text: str, again: str) -> str | None:
     """``text`` with the list items that ``again`` holds between two of its lines: what the first
     extraction skipped inside the article, not what a wider recovery adds before or after it (a
     page's header, teasers, footer) nor the loose lines it adds inside (a video playlist, a
-    promo), which trafilatura renders without the "- " of a list item. An item split at a
-    ``<br>`` ("<li><b>Imaging AI</b><br>Algorithms trained on...") comes as its "- " line and the
-    lines after it: those are taken with it where, read together, they are the words of one of
-    ``tree``'s items. None when it adds none."""
-    theirs = normalize_lines(again)
-    items = {j for j, line in enumerate(theirs) if line.startswith("- ")}
-    if tree is not None:
-        items |= _item_tails(theirs, items, tree)
-    return _between_filled(normalize_lines(text), theirs, items.__contains__)
-
-
-#: The lines after a list item's "- " line read as the rest of that item (``_item_tails``): at most
-#: this many (a recipe's step, a term and its definition split at ``<br>``).
-ITEM_TAIL_MAX_LINES = 6
-
-
-def _item_tails(lines: list[str], items: set[int], tree: etree._Element) -> set[int]:
-    """The indices of the ``lines`` after a list item's line (``items``) that, read with it, give
-    the words of one item of ``tree`` (``li``, ``dd``, ``dt``): the rest of an item split at a
-    ``<br>``, which trafilatura renders as lines of their own, without the "- "."""
-    whole = {key for el in tree.iter(_LIST_ITEMS) if (key := _words(dom.text_at_breaks(el)))}
-    out: set[int] = set()
-    for i in sorted(items):
-        key = _words(lines[i])
-        for j in range(i + 1, min(i + 1 + ITEM_TAIL_MAX_LINES, len(lines))):
-            if j in items:
-                break
-            key = f"{key} {_words(lines[j])}"
-            if key in whole:
-                out.update(range(i + 1, j + 1))
-                break
-    return out
+    promo), which trafilatura renders without the "- " of a list item. None when it adds none."""
+    return _between_filled(normalize_lines(text), normalize_lines(again), lambda line: line.startswith("- "))
 
 
 def _baseline(tree: etree._Element) -> str:

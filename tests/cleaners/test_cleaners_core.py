@@ -617,6 +617,8 @@ def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
     assert not _holds_merged("a" * 79 + " ", [tree]) and not _holds_merged_counted("a" * 79 + " ", [tree])
 
 
+@pytest.mark.xfail(strict=True, reason="core._item_tails (518e53a) moved one wcxb-dev dev page, the one it was "
+                   "written from (4076), and no page of the check half or of another set: taken out (review18)")
 def test_a_list_items_rest_after_a_line_break_is_put_back_with_it() -> None:
     # The same guide (no container trafilatura knows: its list items come from the recall
     # extraction, "- " lines only). An item split at a <br> ("<b>Porch</b><br>Room for ...")
