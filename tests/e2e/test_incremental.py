@@ -81,7 +81,10 @@ def site(site_server) -> LocalNewsSite:
 
 
 def crawl(site: LocalNewsSite, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_newsclean("crawl", "--url", site.server.base_url + "/", "--out", str(out), *FAST, *extra)
+    # a setting ``extra`` gives replaces FAST's: the CLI refuses one given twice with two values
+    given = {extra[i + 1].split("=", 1)[0] for i, arg in enumerate(extra[:-1]) if arg == "-s"}
+    fast = [arg for i in range(0, len(FAST), 2) if FAST[i + 1].split("=", 1)[0] not in given for arg in FAST[i:i + 2]]
+    return run_newsclean("crawl", "--url", site.server.base_url + "/", "--out", str(out), *fast, *extra)
 
 
 def manifests(out: Path) -> list[dict]:
