@@ -223,7 +223,7 @@ class Measures:
         self.data = data
         self.named = named
         #: links to a donation page (``DONATION_HREF_WORDS``), in the page's order, read in this
-        #: walk rather than by a search of the whole tree (``_donation_boxes``)
+        #: walk rather than by a search of the whole tree (``_cta_boxes``)
         self.donation_links = donation_links
         #: other links to a sign-up, sales or contact page (``SIGNUP_HREF``), the same way
         #: (``_signup_buttons``)
@@ -676,13 +676,13 @@ _ANY_NAME_LEAD = re.compile(_trie(_lead_words(WIDGET_WORDS + IMAGE_WORDS + CONTE
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``), and
-    small boxes around a link to a donation page (``_donation_boxes``)."""
+    small boxes around a link to a donation page or a button to a sign-up page (``_cta_boxes``)."""
     named = [el for el in m.picked().ctas if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
-    boxes = _donation_boxes(tree, m, m.donation_links)
-    boxes += [el for el in _donation_boxes(tree, m, _signup_buttons(m))
+    boxes = _cta_boxes(tree, m, m.donation_links)
+    boxes += [el for el in _cta_boxes(tree, m, _signup_buttons(m))
               if m.n_links(el) <= PITCH_LINKS and _pitches(el)]
     outer += [el for el in boxes if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
@@ -701,14 +701,14 @@ _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
 #: Words of a sign-up, sales or contact page's address: a small box around a button to one, with
 #: text besides it, is a call to action inside the body ("Centralize your training! [Book a demo]"),
 #: however the theme names it. Only a button: a link in the article's sentence is the article's.
-SIGNUP_HREF = re.compile(r"subscri|newsletter|sign-?_?up|register|registration|join|member|contact|quote|demo|"
-                         r"trial|pricing|checkout|(?<![a-z])opt-?_?in(?![a-z])", re.I)
-#: Words one of which an address ``SIGNUP_HREF`` finds holds, lowercased: the test of every link
-#: of the page (a tree of their letters, as ``_trie``; the flat regex took 8 us a link, 4% of
-#: ``clean_html`` on wcxb-dev's 160 links a page).
-_SIGNUP_LEAD = re.compile(_trie({"subscri", "newsletter", "signup", "sign-up", "sign_up", "register", "registration",
-                                 "join", "member", "contact", "quote", "demo", "trial", "pricing", "checkout", "opt-in",
-                                 "optin", "opt_in"}))
+SIGNUP_HREF_WORDS = frozenset({"subscri", "newsletter", "signup", "sign-up", "sign_up", "register", "registration",
+                               "join", "member", "contact", "quote", "demo", "trial", "pricing", "checkout"})
+#: ... and "opt-in" as a word of its own ("adopting" holds "optin").
+SIGNUP_HREF = re.compile(rf"{_trie(set(SIGNUP_HREF_WORDS))}|(?<![a-z])opt-?_?in(?![a-z])", re.I)
+#: The walk's test of every link of the page, lowercased, from the same words (two lists drifted:
+#: "register" was missing from this one): a tree of their letters, as ``_trie`` (the flat regex took
+#: 8 us a link, 4% of ``clean_html`` on wcxb-dev's 160 links a page); ``SIGNUP_HREF`` then decides.
+_SIGNUP_LEAD = re.compile(_trie({*SIGNUP_HREF_WORDS, "opt-in", "optin", "opt_in"}))
 #: A link styled as a button (its class or one of its two parents').
 _BUTTON_CLASS = re.compile(r"button|btn", re.I)
 #: A link of at most this many words that stands as a block of its own (no paragraph, item,
@@ -759,7 +759,7 @@ def _pitches(box: etree._Element) -> bool:
     return False
 
 
-def _donation_boxes(tree: etree._Element, m: Measures, links: list[etree._Element]) -> list[etree._Element]:
+def _cta_boxes(tree: etree._Element, m: Measures, links: list[etree._Element]) -> list[etree._Element]:
     """The largest block around a link of ``links`` (to a donation page; a sign-up page's buttons,
     ``_signup_buttons``) that holds text besides the link and
     no more than a call to action's (a heading, a line of appeal and a "Donate" button); none

@@ -909,3 +909,23 @@ def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_a
         want = (dom._HOVER_CANDIDATE.search(name) is not None, dom._HOVER_CLASS.search(name) is not None)
         assert dom._hover_class(name) == want, name
     assert any(dom._hover_class(name)[1] for name in names) and any(dom._hover_class(name)[0] for name in names)
+
+
+def test_every_address_the_sign_up_test_finds_passes_the_walks_lead_test() -> None:
+    # The measuring walk keeps a link for _signup_buttons only where _SIGNUP_LEAD finds its address
+    # lowercased; SIGNUP_HREF then decides. Two word lists once drifted ("register" was missing from
+    # the lead's): every address SIGNUP_HREF finds must pass the lead (the words, "opt-in" spellings,
+    # in each letter case, with affixes, and their one-letter cuts)
+    import itertools
+
+    from newsclean.cleaners import dom
+    words = {*dom.SIGNUP_HREF_WORDS, "opt-in", "optin", "opt_in", "sign-up", "Opt-In"}
+    hrefs = set()
+    for word, case in itertools.product(words, (str.lower, str.upper, str.title, lambda s: s)):
+        for shape in ("/{}/", "/x-{}", "?p={}&q=1", "/{}s.html", "x{}x", "/{}"):
+            href = shape.format(case(word))
+            hrefs.add(href)
+            hrefs.update(href[:i] + href[i + 1:] for i in range(len(href)))   # each letter cut once
+    found = [h for h in hrefs if dom.SIGNUP_HREF.search(h)]
+    assert len(found) > 500 and len(found) < len(hrefs)
+    assert [h for h in found if not dom._SIGNUP_LEAD.search(h.lower())] == []
