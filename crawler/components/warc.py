@@ -199,6 +199,18 @@ class WarcFileWriter:
         return self.path
 
 
+def request_kind(request: Any) -> str | None:
+    """What the crawl fetched: the spider's ``newsclean_kind``, or ``robots`` for the fetch
+    Scrapy's robots.txt middleware makes itself (no kind of ours; the spider's own request for
+    the file is served that answer and not archived again)."""
+    kind = request.meta.get("newsclean_kind")
+    if kind is None and request.meta.get("dont_obey_robotstxt"):
+        asked = request.meta.get("redirect_urls", [request.url])[0]   # the URL Scrapy built
+        if urlsplit(asked).path == "/robots.txt":
+            return "robots"
+    return kind
+
+
 class WarcMiddleware:
     """Downloader middleware: archive every fetched response and its request (see module doc)."""
 
@@ -250,7 +262,7 @@ class WarcMiddleware:
             status=response.status, response_headers=_str_headers(response.headers.items()),
             body=response.body, fetched_at=fetched_at,
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
-            site=self.site, kind=request.meta.get("newsclean_kind"),
+            site=self.site, kind=request_kind(request),
         ))
         return response
 

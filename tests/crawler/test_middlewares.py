@@ -288,6 +288,22 @@ def test_robots_answer_is_the_middlewares_own_fetch_after_its_redirect() -> None
     assert served is not None and served.body == body and served.url == moved.url
 
 
+def test_warc_names_the_robots_middlewares_own_fetch_robots() -> None:
+    # The robots.txt record the archive holds is the middleware's fetch (the spider's request is
+    # served its answer): it carries Newsclean-Kind like every other record, after a redirect too.
+    from scrapy.http.request import NO_CALLBACK
+
+    from newsclean.crawler.components.warc import request_kind
+
+    own = {"dont_obey_robotstxt": True}
+    assert request_kind(Request("http://news.test/robots.txt", meta=own, callback=NO_CALLBACK)) == "robots"
+    moved = {**own, "redirect_urls": ["http://news.test/robots.txt"]}
+    assert request_kind(Request("https://www.news.test/robots.txt", meta=moved, callback=NO_CALLBACK)) == "robots"
+    assert request_kind(Request("http://news.test/robots.txt", meta={"newsclean_kind": "robots"})) == "robots"
+    assert request_kind(Request("http://news.test/a/", meta={"newsclean_kind": "article"})) == "article"
+    assert request_kind(Request("http://news.test/a/", meta=own)) is None
+
+
 def test_robots_middleware_overrides_only_scrapys_public_hooks() -> None:
     # Scrapy's private methods change between the versions pyproject allows (_parse_robots was
     # synchronous, without the request, up to 2.17: its override there obeyed no robots.txt).

@@ -73,6 +73,7 @@ def test_crawl_writes_every_exchange_to_one_warc(crawl) -> None:
     types: list[str] = []
     responses: dict[str, str] = {}
     requests: dict[str, str] = {}
+    kinds: dict[str, str | None] = {}
     with path.open("rb") as fh:
         for rec in ArchiveIterator(fh):
             types.append(rec.rec_type)
@@ -83,6 +84,7 @@ def test_crawl_writes_every_exchange_to_one_warc(crawl) -> None:
                 assert m["run_id"] in info
             elif rec.rec_type == "response":
                 responses[h.get_header("WARC-Record-ID")] = h.get_header("WARC-Target-URI")
+                kinds[h.get_header("WARC-Target-URI")] = h.get_header("Newsclean-Kind")
                 assert rec.http_headers.get_statuscode() == "200"
                 assert rec.http_headers.get_header("Content-Type")
                 datetime.fromisoformat(h.get_header("WARC-Date").replace("Z", "+00:00"))
@@ -98,6 +100,9 @@ def test_crawl_writes_every_exchange_to_one_warc(crawl) -> None:
     archived = Counter(re.sub(r"^https?://[^/]+", "", u) for u in responses.values())
     assert archived == served
     assert served["/robots.txt"] == 1
+    # Every response says what the crawl did with it, robots.txt (the middleware's fetch) too.
+    assert {u for u, kind in kinds.items() if not kind} == set()
+    assert {kind for u, kind in kinds.items() if u.endswith("/robots.txt")} == {"robots"}
     assert m["counts"]["newsclean/warc/records"] == len(types)
     assert m["counts"]["newsclean/warc/bytes"] == path.stat().st_size
 
