@@ -138,8 +138,14 @@ def size_limit_note(exc: BaseException | None) -> str:
     if any(isinstance(e, OSError) and e.errno == errno.EFBIG for e in causes) \
             or any(isinstance(e, sqlite3.Error) and getattr(e, "sqlite_errorcode", None) in _REFUSED_GROWTH
                    for e in causes) and _open_file_at(limit):
-        return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
+        return limit_note(limit)
     return ""
+
+
+def limit_note(limit: int) -> str:
+    """What a run stopped by a file size limit of ``limit`` bytes adds to its disk-full line
+    (:func:`size_limit_note`): the limit, in KB, and how it is set. Built here alone."""
+    return f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
 
 
 def _open_file_at(limit: int) -> bool:

@@ -239,6 +239,8 @@ def file_size_limit(ctx: Ctx) -> Outcome:
     writes, and a run 'ok' without those pages."""
     import resource
 
+    from newsclean.output.sqlite import limit_note
+
     n = 30
     sitemap = _articles_sitemap(ctx, n)
     settings = {"NEWSCLEAN_PART_MAX_RECORDS": 5}
@@ -248,7 +250,7 @@ def file_size_limit(ctx: Ctx) -> Outcome:
 
     first = ctx.crawl(sitemap, settings=settings, preexec=limited, timeout=80)
     line = first.last_line()
-    said = said_disk_full(line) and "ulimit -f" in line
+    said = said_disk_full(line) and limit_note(FILE_SIZE_LIMIT_KB * 1024) in line   # the limit named
     torn = torn_parts(ctx.tmp / "out")
     second = ctx.crawl(sitemap, settings=settings)
     urls = {r["url"] for r in second.records()}

@@ -81,11 +81,12 @@ def test_the_disk_full_and_locked_cases_read_the_wording_where_it_is_built(monke
 
     from newsclean.crawler.components import health
     from newsclean.crawler.hostile.cases_bounds import said_disk_full, said_locked
+    from newsclean.output.sqlite import limit_note
 
     state = Path("/tmp/out/state/articles.sqlite3")
     full, locked = f"newsclean: failed: {health.disk_full_error(state)}", f"newsclean: failed: {health.locked_error(state)}"
     assert said_disk_full(full) and said_disk_full(f"{full}; no manifest written")
-    assert said_disk_full(f"newsclean: failed: {health.disk_full_error(state, ' (files may not grow past 100 KB here: ulimit -f)')}")
+    assert said_disk_full(f"newsclean: failed: {health.disk_full_error(state, limit_note(100 * 1024))}")
     assert said_locked(locked, state) and not said_locked(locked, state.with_name("dedup.sqlite3"))
     assert not said_disk_full(locked) and not said_locked(full, state)
     monkeypatch.setattr(health, "disk_full_error", lambda path, note="": f"no room left on the disk under {path}{note}")

@@ -13,7 +13,7 @@ import pytest
 from newsclean.crawler.state.store import SqliteArticleStore
 from newsclean.output.dedup import DedupIndex
 from newsclean.output.sqlite import (CACHE_KIB, Checkpointer, Transaction, connect_wal, is_disk_full, is_locked,
-                                     size_limit_note)
+                                     limit_note, size_limit_note)
 
 
 def _wal(path: Path) -> int:
@@ -148,7 +148,8 @@ def test_the_file_size_limit_is_said_only_where_it_refused_the_write(tmp_path: P
 
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     limit = 2 * 1024 * 1024 + 4321   # no other file of the test process is this size
-    note = f" (files may not grow past {limit // 1024} KB here: ulimit -f)"
+    note = limit_note(limit)
+    assert f" {limit // 1024} KB" in note   # the user is told the limit, whatever the wording around it
     path = tmp_path / "s.sqlite3"
     db = connect_wal(path)
     db.execute("CREATE TABLE t (x BLOB)")
