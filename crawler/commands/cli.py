@@ -1238,17 +1238,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = stdout
 
 
+def command_options(parser: argparse.ArgumentParser) -> dict[str, dict[str, bool]]:
+    """Each command of ``parser`` and its option strings, each with whether it takes a value
+    (``crawl``: ``{"--out": True, "-v": False, ...}``). argparse has no public way to list a
+    parser's actions: this reads ``_actions`` here alone (the actions' ``choices``, ``option_strings``
+    and ``nargs`` are public). Should argparse drop it, the answer is empty (argparse's own message
+    then, no hint) and ``test_command_options_reads_argparse`` fails."""
+    actions = getattr(parser, "_actions", None) or []
+    subparsers = [a.choices for a in actions if isinstance(getattr(a, "choices", None), dict)
+                  and all(isinstance(sub, argparse.ArgumentParser) for sub in a.choices.values())]
+    return {name: {option: action.nargs != 0 for action in getattr(sub, "_actions", None) or []
+                   for option in action.option_strings}
+            for choices in subparsers for name, sub in choices.items()}
+
+
 def _options_before_the_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """``newsclean -v crawl demo`` or ``newsclean --out OUT crawl demo``: the command's options
     given before its name, which argparse says as "unrecognized arguments: -v" or "invalid choice:
     'OUT'". Said as what it is, with the command line in its order."""
-    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = command_options(parser)
 
     def is_command(i: int) -> bool:   # not an option's value (`--out demo crawl demo`)
         if argv[i] not in commands or not i or "=" in argv[i - 1]:
             return argv[i] in commands
-        option = commands[argv[i]]._option_string_actions.get(argv[i - 1])
-        return option is None or option.nargs == 0
+        return not commands[argv[i]].get(argv[i - 1], False)
 
     at = next((i for i in range(len(argv)) if is_command(i)), None)
     if not at or any(word in ("-h", "--") or len(word) > 2 and ("--help".startswith(word) or

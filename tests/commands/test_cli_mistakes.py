@@ -297,6 +297,21 @@ def test_a_commands_option_given_before_its_name() -> None:
     assert proc.returncode == 2 and "invalid choice: 'craw'" in proc.stderr
 
 
+def test_command_options_reads_argparse() -> None:
+    # the option-order message reads argparse's actions in one place (argparse lists them only
+    # through `_actions`): a Python whose argparse changed fails here, not in a user's message
+    from newsclean.crawler.commands.cli import build_parser, command_options
+
+    parser = build_parser()
+    commands = command_options(parser)
+    assert {"crawl", "demo", "clean", "stats"} <= set(commands)
+    assert all(f"\n    {name} " in parser.format_help() or f"\n    {name}\n" in parser.format_help()
+               for name in commands), parser.format_help()
+    assert commands["crawl"]["--out"] and commands["crawl"]["-s"] and commands["crawl"]["-L"]
+    assert not commands["crawl"]["-v"] and not commands["crawl"]["--quiet"] and not commands["stats"]["--json"]
+    assert all(options["--help"] is False for options in commands.values())
+
+
 def test_a_merged_manifest_under_a_file(tmp_path: Path) -> None:
     # before: a NotADirectoryError traceback from removing the temporary file it never made;
     # then 'failed: cannot write .../m.json: File exists', exit 1 (ux13: the file in the way, exit 2)
