@@ -38,10 +38,35 @@ class Doc:
 AUTHOR_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
+#: trafilatura-eval's pages without an address are keyed ``hard::NAME`` or ``recall::NAME``.
+_HOSTLESS = re.compile(r"[a-z]+::(?!//)")
+#: A label that ends a host in such a NAME: a top-level domain's shape (``com``, ``de``, ``cu``).
+_TLD = re.compile(r"[a-z]{2,3}")
+
+
 def site_key(url: str | None) -> str:
-    """A page's site for the split: its URL's host without ``www.``."""
+    """A page's site for the split: its URL's host without ``www.``; for a page keyed by its file
+    name instead (``hard::laestrella.com.pa-laboral.html``), the host that name opens with, so it
+    falls in its site's half and fold (all 36 such pages were one site "" before)."""
+    if url and (m := _HOSTLESS.match(url)):
+        return _host_of_name(url[m.end():]).removeprefix("www.")
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.")
+
+
+def _host_of_name(name: str) -> str:
+    """The host a page's file name opens with: up to a ``-``, or up to the first label shaped as a
+    top-level domain after the first, and a country's two letters after it (``jis.gov.jm``);
+    ``zeit.de.zugverkehr.html`` -> ``zeit.de``, ``blog.python.org.html`` -> ``blog.python.org``."""
+    labels = name.removesuffix(".html").split("-", 1)[0].split(".")
+    host = labels[:1]
+    for i, label in enumerate(labels[1:], 1):
+        host.append(label)
+        if _TLD.fullmatch(label):
+            if i + 1 < len(labels) and re.fullmatch(r"[a-z]{2}", labels[i + 1]):
+                host.append(labels[i + 1])
+            break
+    return ".".join(host)
 
 
 def site_half(site: str) -> str:
@@ -89,7 +114,7 @@ def decode_html_bytes(data: bytes) -> str:
 def load_trafilatura_eval(root: Path) -> list[Doc]:
     """trafilatura's evaluation set: ``evaldata.json`` ({url: {file, with, without}}), each page
     in ``cache/`` or else ``eval/`` (score.py's lookup order). No full text: its docs are scored
-    by their snippets (``metric="snippet"``); the site is the URL's host."""
+    by their snippets (``metric="snippet"``); the site is the URL's host (:func:`site_key`)."""
     evaldata = json.loads((root / "evaldata.json").read_text("utf-8"))
     if not isinstance(evaldata, dict) or not all(isinstance(v, dict) and "file" in v for v in evaldata.values()):
         raise ValueError("evaldata.json is not an object of pages, each an object (url -> {file, with, without})")

@@ -357,6 +357,21 @@ def test_trafilatura_eval_layout_scored_by_its_snippets_on_each_half(tmp_path: P
     assert "learned line scorer" not in out   # fitted to full texts, which this set has none of
 
 
+def test_a_page_keyed_by_its_file_name_is_in_its_hosts_site() -> None:
+    # trafilatura-eval keys 36 pages by their file name, not an address: they were one site ""
+    # (all in the check half, one fold); the name opens with the page's host
+    from newsclean.cleaners.bench import site_key
+
+    names = {"hard::laestrella.com.pa-laboral.html": "laestrella.com.pa", "hard::jis.gov.jm-investment.html": "jis.gov.jm",
+             "hard::iwr.de.IWR-Pressedienst.html": "iwr.de", "hard::zeit.de.zugverkehr.html": "zeit.de",
+             "hard::mercurynews.com.2023.01.16.letters-1119.html": "mercurynews.com",
+             "hard::jamaica.gleaner.com-victims.html": "jamaica.gleaner.com", "hard::blog.python.org.html": "blog.python.org",
+             "recall::elnuevoherald.com-miami.html": "elnuevoherald.com", "hard::cubadebate.cu-sesiona.html": "cubadebate.cu",
+             "hard::womencantalksports.com.top10.html": "womencantalksports.com",
+             "https://www.zeit.de/a/b": "zeit.de", "": "", None: ""}
+    assert {name: site_key(name) for name in names} == names
+
+
 def test_multipage_layout_scored_per_page_by_shingles_with_the_manifests_sites(tmp_path: Path, capsys,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     dev, check = _two_halves()
