@@ -48,21 +48,37 @@ def _two_halves() -> tuple[str, str]:
     return next(n for n in names if site_half(n) == "dev"), next(n for n in names if site_half(n) == "check")
 
 
-def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
-    (tmp_path / "html").mkdir()
+def _two_page_set(root: Path, rows: dict[str, dict] | None = None, *, gzipped: bool = False) -> Path:
+    """A Scrapinghub-layout set at ``root`` of two fixture pages, tagdiv_sidebar on a dev site and
+    widgets_related on a check one: each page's truth row its address and an empty body, updated
+    by ``rows[name]``; the pages gzipped (``.html.gz``) or not."""
+    (root / "html").mkdir(parents=True)
     gt = {}
-    for name, site in zip(("tagdiv_sidebar", "widgets_related"), _two_halves()):
-        (tmp_path / "html" / f"{name}.html.gz").write_bytes(gzip.compress((FIXTURES / f"{name}.html").read_bytes()))
-        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"),
-                    "url": f"https://www.{site}/2026/01/02/{name}/", "with": ["a"], "without": ["b", 3]}
-    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    for name, site in zip(PAGES, _two_halves()):
+        html = (FIXTURES / f"{name}.html").read_bytes()
+        (root / "html" / f"{name}.html{'.gz' if gzipped else ''}").write_bytes(gzip.compress(html) if gzipped else html)
+        gt[name] = {"articleBody": "", "url": f"https://www.{site}/2026/01/02/{name}/", **(rows or {}).get(name, {})}
+    (root / "ground-truth.json").write_text(json.dumps(gt))
+    return root
+
+
+#: The fixture pages of the two-page sets, the first on a dev site.
+PAGES = ("tagdiv_sidebar", "widgets_related")
+
+
+def _truth(name: str) -> str:
+    return (FIXTURES / f"{name}.truth.txt").read_text("utf-8")
+
+
+def test_bench_command_on_scrapinghub_layout(tmp_path: Path, capsys) -> None:
+    _two_page_set(tmp_path, {name: {"articleBody": _truth(name), "with": ["a"], "without": ["b", 3]} for name in PAGES},
+                  gzipped=True)
     docs = load_dataset(tmp_path)
     assert sorted(d.half for d in docs) == ["check", "dev"]
     assert [(d.must, d.must_not) for d in docs] == [(("a",), ("b",))] * 2   # WCXB's snippets, strings only
     assert main([str(tmp_path), "--boilerplate-report", "--folds", "2"]) == 0
     out = capsys.readouterr().out
-    rows = {" ".join(line.split()[:3]): line.split() for line in out.splitlines()
-            if line.startswith(("newsclean ", "trafilatura "))}
+    rows = _rows(out)
     assert float(rows["newsclean all 2"][5]) >= 0.97  # F1 column over both pages
     for half in ("dev", "check"):                      # one page in each half, scored on its own
         assert rows[f"newsclean {half} half"][3] == "1"
@@ -148,12 +164,7 @@ def test_cpu_figures_are_read_with_what_was_loaded_frozen(monkeypatch: pytest.Mo
 
 
 def test_cpu_rounds_compare_extractors_page_by_page(tmp_path: Path, capsys) -> None:
-    (tmp_path / "html").mkdir()
-    gt = {}
-    for name, site in zip(("tagdiv_sidebar", "widgets_related"), _two_halves()):
-        (tmp_path / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
-        gt[name] = {"articleBody": "", "url": f"https://www.{site}/2026/01/02/{name}/"}
-    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    _two_page_set(tmp_path)
     assert main([str(tmp_path), "--cpu-rounds", "2"]) == 0
     out = capsys.readouterr().out
     assert "2 interleaved rounds" in out
@@ -200,16 +211,11 @@ def test_a_dataset_with_a_missing_page_or_a_torn_truth_file_is_one_line_of_error
 def test_metadata_report_counts_failure_classes_on_each_half(tmp_path: Path, capsys) -> None:
     # each field of each page misses the truth in one known way; the classes are counted for
     # both halves, and only the dev half's pages are listed one by one
-    (tmp_path / "html").mkdir()
     truth = {"tagdiv_sidebar": ("Lahore orchard growers adopt drip irrigation in Punjab", "Staff", "2024-12-14"),
              "widgets_related": ("volunteers restore a century-old lighthouse", "Priya Natarajan and Tom Roe",
                                  "2025-06-01")}
-    gt = {}
-    for (name, (title, author, day)), site in zip(truth.items(), _two_halves()):
-        (tmp_path / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
-        gt[name] = {"articleBody": (FIXTURES / f"{name}.truth.txt").read_text("utf-8"), "title": title,
-                    "author": author, "publish_date": day, "url": f"https://www.{site}/2026/01/02/{name}/"}
-    (tmp_path / "ground-truth.json").write_text(json.dumps(gt))
+    _two_page_set(tmp_path, {name: {"articleBody": _truth(name), "title": title, "author": author, "publish_date": day}
+                             for name, (title, author, day) in truth.items()})
     assert main([str(tmp_path), "--metadata-report", "--extractor", "newsclean"]) == 0
     out = capsys.readouterr().out
     assert "  newsclean dev half, title wrong on 1: 1 cut short" in out
@@ -268,15 +274,9 @@ def test_metadata_only_extractor_gives_clean_htmls_metadata() -> None:
 def test_metadata_against_an_earlier_run_counts_changes_made_right_and_wrong(tmp_path: Path, capsys) -> None:
     # the dev page's title is now right where the earlier run had it cut; the check page's title
     # is now wrong where the earlier run had the truth
-    data = tmp_path / "set"
-    (data / "html").mkdir(parents=True)
     titles = {"tagdiv_sidebar": "Lahore orchard growers adopt drip irrigation",
               "widgets_related": "Volunteers restore a lighthouse"}
-    gt = {}
-    for (name, title), site in zip(titles.items(), _two_halves()):
-        (data / "html" / f"{name}.html").write_bytes((FIXTURES / f"{name}.html").read_bytes())
-        gt[name] = {"articleBody": "", "title": title, "url": f"https://www.{site}/2026/01/02/{name}/"}
-    (data / "ground-truth.json").write_text(json.dumps(gt))
+    data = _two_page_set(tmp_path / "set", {name: {"title": title} for name, title in titles.items()})
     out_file = tmp_path / "now.json"
     assert main([str(data), "--extractor", "newsclean-metadata", "--metadata-out", str(out_file)]) == 0
     now = json.loads(out_file.read_text("utf-8"))["set"]["newsclean-metadata"]
