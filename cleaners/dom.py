@@ -703,8 +703,15 @@ _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
 #: however the theme names it. Only a button: a link in the article's sentence is the article's.
 SIGNUP_HREF_WORDS = frozenset({"subscri", "newsletter", "signup", "sign-up", "sign_up", "register", "registration",
                                "join", "member", "contact", "quote", "demo", "trial", "pricing", "checkout"})
-#: ... and "opt-in" as a word of its own ("adopting" holds "optin").
-SIGNUP_HREF = re.compile(rf"{_trie(set(SIGNUP_HREF_WORDS))}|(?<![a-z])opt-?_?in(?![a-z])", re.I)
+#: Of these, the words a sign-up address holds whole ("free-trial", "book-a-demo", "join"), not
+#: opening a longer one ("democratic-party", "demograficzne", "joint", "quoten"); the others open
+#: a word of the address ("membership", "newsletteranmeldung", "contactus"), none ends one
+#: ("remember", "industrial", "sozialdemokratie").
+SIGNUP_HREF_WHOLE = frozenset({"demo", "trial", "join", "quote"})
+#: The words matched as words of the path or query (their letters between non-letters), and
+#: "opt-in" as a word of its own ("adopting" holds "optin").
+SIGNUP_HREF = re.compile(rf"(?<![a-z])(?:{_trie(set(SIGNUP_HREF_WORDS - SIGNUP_HREF_WHOLE))}"
+                         rf"|(?:{'|'.join(sorted(SIGNUP_HREF_WHOLE))})(?![a-z])|opt-?_?in(?![a-z]))", re.I)
 #: The walk's test of every link of the page, lowercased, from the same words (two lists drifted:
 #: "register" was missing from this one): a tree of their letters, as ``_trie`` (the flat regex took
 #: 8 us a link, 4% of ``clean_html`` on wcxb-dev's 160 links a page); ``SIGNUP_HREF`` then decides.

@@ -174,6 +174,18 @@ def test_a_small_box_around_a_button_to_a_sign_up_page_is_not_body(box: str) -> 
     assert result.text.split("\n") == PARAS, result.text
 
 
+@pytest.mark.parametrize("href", ["/politics/democratic-party-wins-the-harbour-seat", "/pl/dane-demograficzne",
+                                  "/business/industrial-port-expansion", "/remember-the-storm-of-1953"])
+def test_a_box_around_a_button_to_an_address_holding_a_sign_up_word_inside_a_word_stays(href: str) -> None:
+    # SIGNUP_HREF's words are words of the address: "demo" inside "democratic", "trial" inside
+    # "industrial", "member" inside "remember" name no sign-up page (the box went, tidy20)
+    box = ("<div class='grid'><div class='col-span-5'><h2>The vote that decides the harbour's next ten years</h2>"
+           f"<a class='inline-flex rounded-full px-5' href='{href}'>Read the analysis</a></div></div>")
+    result = clean_html(_story(box), URL)
+    assert isinstance(result, Article), result
+    assert "The vote that decides the harbour's next ten years\nRead the analysis" in result.text, result.text
+
+
 def test_a_link_to_a_sign_up_page_in_the_articles_own_text_stays() -> None:
     # a sentence linking the page (a paragraph, an item) and a link that is no button stay
     said = ("<p>The harbour board has <a href='/join-the-board/'>opened two seats</a> to residents who "
