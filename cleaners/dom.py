@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -712,6 +712,19 @@ SIGNUP_HREF_WHOLE = frozenset({"demo", "trial", "join", "quote"})
 #: "opt-in" as a word of its own ("adopting" holds "optin").
 SIGNUP_HREF = re.compile(rf"(?<![a-z])(?:{_trie(set(SIGNUP_HREF_WORDS - SIGNUP_HREF_WHOLE))}"
                          rf"|(?:{'|'.join(sorted(SIGNUP_HREF_WHOLE))})(?![a-z])|opt-?_?in(?![a-z]))", re.I)
+#: A small letter and a capital: where a word of an address opens ("onsiteSignupLandingPage").
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def names_signup(part: str) -> bool:
+    """Whether an address's path or query holds a word of a sign-up page (``SIGNUP_HREF``): its
+    escapes decoded ("?next=%2Fmembership"), and a capital after a small letter opening a word
+    ("onsiteSignupLandingPage") where the words are not found across it ("signUp", "NewsLetter")."""
+    if "%" in part:
+        part = unquote(part)
+    return SIGNUP_HREF.search(part) is not None or SIGNUP_HREF.search(_CAMEL.sub(" ", part)) is not None
+
+
 #: The walk's test of every link of the page, lowercased, from the same words (two lists drifted:
 #: "register" was missing from this one): a tree of their letters, as ``_trie`` (the flat regex took
 #: 8 us a link, 4% of ``clean_html`` on wcxb-dev's 160 links a page); ``SIGNUP_HREF`` then decides.
@@ -735,7 +748,7 @@ def _signup_buttons(m: Measures) -> list[etree._Element]:
             parts = urlsplit(a.get("href") or "")
         except ValueError:
             continue
-        if not SIGNUP_HREF.search(parts.path) and not SIGNUP_HREF.search(parts.query):
+        if not names_signup(parts.path) and not names_signup(parts.query):
             continue
         parent = a.getparent()
         grandparent = parent.getparent() if parent is not None else None

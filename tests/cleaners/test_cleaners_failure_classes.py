@@ -186,6 +186,19 @@ def test_a_box_around_a_button_to_an_address_holding_a_sign_up_word_inside_a_wor
     assert "The vote that decides the harbour's next ten years\nRead the analysis" in result.text, result.text
 
 
+def test_a_sign_up_address_is_read_by_its_words() -> None:
+    # a word opens with a sign-up word (demo, trial, join, quote: the whole word), between
+    # non-letters, after an escape, or at a capital after a small letter
+    from newsclean.cleaners.dom import names_signup
+
+    for path in ("/newsletters/", "/membership", "/contactus", "/book-a-demo", "/free-trial/", "next=%2Fmembership",
+                 "/onsiteSignupLandingPage", "/signUp", "/NewsLetter/NewsJam", "/opt-in", "/events/Register", "/join"):
+        assert names_signup(path), path
+    for path in ("/democratic-party", "/dane-demograficzne", "/industrial", "/remember", "/joint-venture",
+                 "/insolvenzquoten", "/adopting", "/democracyNow"):
+        assert not names_signup(path), path
+
+
 def test_a_link_to_a_sign_up_page_in_the_articles_own_text_stays() -> None:
     # a sentence linking the page (a paragraph, an item) and a link that is no button stay
     said = ("<p>The harbour board has <a href='/join-the-board/'>opened two seats</a> to residents who "
