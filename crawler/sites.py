@@ -8,6 +8,7 @@ whose message names the file and the field. See ``docs/sites.md`` for every fiel
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import math
 import os
@@ -200,10 +201,24 @@ COVERAGE_FIELDS = ("title", "text", "published", "authors", "language")
 _DISCOVERY = {"robots", "sitemaps", "news_sitemaps", "feeds", "sections", "section_pages", "pagination"}
 _ARTICLES = {"allow", "deny"}
 _LIMITS = {"max_articles", "concurrency", "download_delay"}
+#: Each field's table ("" the top of the file), to say where a field given in the wrong place belongs.
+_TABLE_OF = {**{k: "" for k in _TOP - {"facts", "discovery", "articles", "limits", "cleaning", "health"}},
+             **dict.fromkeys(_FACTS, "facts"), **dict.fromkeys(_HEALTH, "health"),
+             **dict.fromkeys(_DISCOVERY, "discovery"), **dict.fromkeys(_ARTICLES, "articles"),
+             **dict.fromkeys(_LIMITS, "limits")}
 #: The longest delay between two requests to a site, in seconds (a day): more is no crawl, and
 #: Scrapy's downloader took an infinite one as a wait no signal ended.
 LONGEST_DELAY = 24 * 3600.0
+#: The most requests at once to one site (``limits.concurrency``): 100000 was taken without a word,
+#: a flood no news site answers (Scrapy's default is 8 a domain, newsclean's 4).
+MOST_CONCURRENCY = 64
+#: The deepest pagination followed per section (``discovery.section_pages``): a run fetches at most
+#: NEWSCLEAN_MAX_SECTION_PAGES (200) section pages of a site anyway.
+MOST_SECTION_PAGES = 1000
+#: The longest ``cleaning.min_chars``: more rejects nearly every article as too_short.
+MOST_MIN_CHARS = 100_000
 _CLEANING = {"drop_selectors", "drop_xpaths", "drop_line_patterns", "body_selector", "min_chars"}
+_TABLE_OF.update(dict.fromkeys(_CLEANING, "cleaning"))
 #: What a string field of a site file holds: said when one is given empty (or only spaces).
 _WANTED = {"domains": "a domain", "languages": "an ISO 639-1 code", "body_selector": "a CSS selector",
            "drop_selectors": "a CSS selector", "drop_xpaths": "an XPath", "title": "the site's title",
@@ -240,8 +255,11 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     v.keys(raw, _TOP, "")
     name = v.string(raw, "name", required=True)
     if not _NAME_RE.match(name):
-        raise SiteConfigError(source, "name", "use 2-41 lowercase letters, digits or _ , starting with a letter")
+        raise SiteConfigError(source, "name",
+                              f"use 2-41 lowercase letters, digits or _ , starting with a letter, got {name!r}")
     base_url = _check_url(v.string(raw, "base_url", required=True), source, "base_url")
+    if any(c.isspace() for c in base_url):   # every path of the site was joined to it, spaces and all
+        raise SiteConfigError(source, "base_url", f"{base_url!r} has a space in it: a URL has none")
     named = v.strings(raw, "domains")
     domains = named or (urlsplit(base_url).hostname or "",)
     for i, domain in enumerate(named):
@@ -261,11 +279,11 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     disc = v.table(raw, "discovery", _DISCOVERY)
     discovery = Discovery(
         robots=v.boolean(disc, "discovery.robots", default=True),
-        sitemaps=_start_entries(v, disc, "discovery.sitemaps", base_url),
-        news_sitemaps=_start_entries(v, disc, "discovery.news_sitemaps", base_url),
-        feeds=_start_entries(v, disc, "discovery.feeds", base_url),
-        sections=_start_entries(v, disc, "discovery.sections", base_url),
-        section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0),
+        sitemaps=_start_entries(v, disc, "discovery.sitemaps", base_url, domains),
+        news_sitemaps=_start_entries(v, disc, "discovery.news_sitemaps", base_url, domains),
+        feeds=_start_entries(v, disc, "discovery.feeds", base_url, domains),
+        sections=_start_entries(v, disc, "discovery.sections", base_url, domains),
+        section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0, maximum=MOST_SECTION_PAGES),
         pagination=tuple(p.pattern for p in v.patterns(disc, "discovery.pagination"))
         or Discovery().pagination,
     )
@@ -273,7 +291,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     lim = v.table(raw, "limits", _LIMITS)
     limits = Limits(
         max_articles=v.integer(lim, "limits.max_articles", default=0, minimum=0),
-        concurrency=v.integer(lim, "limits.concurrency", default=4, minimum=1),
+        concurrency=v.integer(lim, "limits.concurrency", default=4, minimum=1, maximum=MOST_CONCURRENCY),
         download_delay=v.number(lim, "limits.download_delay", default=0.25, minimum=0.0, maximum=LONGEST_DELAY),
     )
     hl = v.table(raw, "health", _HEALTH)
@@ -283,11 +301,15 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         raise SiteConfigError(source, "health.coverage", "must be a table of field = share between 0 and 1")
     for k in cov:
         if k not in COVERAGE_FIELDS:   # never counted: its share would read 0 on every run
-            raise SiteConfigError(source, f"health.coverage.{k}",
-                                  f"unknown field (expected one of: {', '.join(sorted(COVERAGE_FIELDS))})")
+            close = difflib.get_close_matches(str(k).lower(), COVERAGE_FIELDS, n=1, cutoff=0.7)
+            raise SiteConfigError(source, f"health.coverage.{k}", "unknown field" + (
+                f"; did you mean {close[0]}?" if close else "") + f" (expected one of: {', '.join(sorted(COVERAGE_FIELDS))})")
     health = Health(
-        max_error_rate=v.number(hl, "health.max_error_rate", default=Health().max_error_rate, minimum=0.0),
-        max_reject_rate=v.number(hl, "health.max_reject_rate", default=Health().max_reject_rate, minimum=0.0),
+        # shares of the pages: a rate over 1 (5, meant as 5 %) was a check that never failed
+        max_error_rate=v.number(hl, "health.max_error_rate", default=Health().max_error_rate, minimum=0.0,
+                                maximum=1.0),
+        max_reject_rate=v.number(hl, "health.max_reject_rate", default=Health().max_reject_rate, minimum=0.0,
+                                 maximum=1.0),
         min_pages_for_rates=v.integer(hl, "health.min_pages_for_rates", default=Health().min_pages_for_rates,
                                       minimum=0),
         coverage=tuple((str(k), float(x)) for k, x in cov.items()),
@@ -306,13 +328,16 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         drop_xpaths=v.strings(cln, "cleaning.drop_xpaths"),
         drop_line_patterns=tuple(p.pattern for p in v.patterns(cln, "cleaning.drop_line_patterns")),
         body_selector=body,
-        min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0),
+        min_chars=v.integer(cln, "cleaning.min_chars", default=SiteRules().min_chars, minimum=0,
+                            maximum=MOST_MIN_CHARS),
     )
     # stripped as URLs and domains are: country = " de " was 'not an ISO code', " A paper" was
     # listed by `newsclean sites` with its spaces
     country = v.string(raw, "country", blank_ok=False).strip().lower()
     if country and country not in COUNTRIES:
-        raise SiteConfigError(source, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code (e.g. de, gb, us)")
+        alias = COUNTRY_ALIASES.get(country)   # 'uk' is no ISO code: --country uk is taken as gb
+        raise SiteConfigError(source, "country", f"{country!r} is not an ISO 3166-1 alpha-2 code " + (
+            f"(did you mean {alias}?)" if alias else "(e.g. de, gb, us)"))
     languages = tuple(x.strip().lower() for x in v.strings(raw, "languages"))
     for i, lang in enumerate(languages):
         if lang not in LANGUAGES:
@@ -321,7 +346,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     read = facts.get("read")
     if read is not None and (not isinstance(read, date) or isinstance(read, datetime)):
         raise SiteConfigError(source, "facts.read", f"must be a date (read = 2026-12-04), got {read!r}")
-    return Site(
+    site = Site(
         name=name,
         title=v.string(raw, "title", blank_ok=False).strip() or name,
         country=country,
@@ -340,9 +365,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         rules=rules,
         source=source,
     )
+    _warn_repeats(site, named)
+    return site
 
 
-def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: str) -> tuple[str, ...]:
+def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: str,
+                   domains: tuple[str, ...]) -> tuple[str, ...]:
     """A discovery list's URLs and paths, stripped as base_url and domains are (' /feed/ ' was joined
     to base_url as 'https://x.example/feed/ '), each checked as the URL it resolves to, named by its
     field and index (a bad news_sitemaps entry was said as 'discovery.sitemaps'; 'http://[::1' was
@@ -356,7 +384,63 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
             ok = False
         if not ok:
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} is not an absolute http(s) URL nor a path of the site")
+        if any(c.isspace() for c in entry):
+            # 'https://x.example/feed/ /rss/' was fetched as one URL, '/feed/%20/rss/', a 404
+            raise v.fail(f"{dotted}[{i}]", f"{entry!r} has a space in it: a URL has none (one URL an entry; "
+                                           "a space in a path is written %20)")
+        if _host_without_scheme(entry, domains):
+            # 'x.example/sitemap.xml' was a path of the site, https://x.example/x.example/sitemap.xml
+            first, _, rest = entry.partition("/")
+            how = ("write the scheme with '://'" if first.lower().rstrip(":") in ("http", "https") else
+                   f"write the whole URL ({urlsplit(base_url).scheme}://{entry}) or the path alone (/{rest})")
+            raise v.fail(f"{dotted}[{i}]", f"{entry!r} has no scheme: it reads as a path of the site, "
+                                           f"{urljoin(base_url, entry)}; {how}")
     return entries
+
+
+def _host_without_scheme(entry: str, domains: tuple[str, ...]) -> bool:
+    """Whether a start URL entry without a scheme begins with a host name: the site's own
+    (``x.example/feed``), a ``www.`` one or a mistyped scheme (``https//x.example/``)."""
+    if urlsplit(entry).scheme or entry.startswith(("/", ".", "?", "#")):
+        return False
+    first = entry.split("/", 1)[0].split("?", 1)[0].lower()
+    return (first.rstrip(":") in ("http", "https") or first.startswith("www.")
+            or any(first == d or first.endswith("." + d) for d in domains))
+
+
+#: What was already warned about, by file and field: a process may load a site file more than once.
+_warned_fields: set[tuple[str, str]] = set()
+
+
+def _warn(source: str, field_name: str, problem: str) -> None:
+    """A value that is legal but surely a mistake: said once on stderr, the crawl goes on."""
+    if (source, field_name) not in _warned_fields:
+        _warned_fields.add((source, field_name))
+        logger.warning("newsclean: warning: %s: field '%s': %s", source, field_name, problem)
+
+
+def _warn_repeats(site: Site, domains: tuple[str, ...]) -> None:
+    """Start URLs listed twice (fetched once, as the kind listed first) and domains covered by
+    another of the site's (a domain covers its subdomains, www included)."""
+    seen: dict[str, str] = {}
+    for key in ("news_sitemaps", "sitemaps", "feeds", "sections"):
+        for i, entry in enumerate(getattr(site.discovery, key)):
+            url, here = site.absolute(entry), f"discovery.{key}[{i}]"
+            if url in seen:
+                _warn(site.source, here, f"{entry!r} is listed already ({seen[url]}): it is fetched once, "
+                                         f"as the first says; remove one")
+            else:
+                seen[url] = here
+    norm = [d.strip().lower().removeprefix("www.") for d in domains]
+    for i, d in enumerate(norm):
+        again = next((j for j in range(i) if norm[j] == d), None)
+        cover = next((j for j, e in enumerate(norm) if d.endswith("." + e)), None)
+        if again is not None and domains[again] == domains[i]:
+            _warn(site.source, f"domains[{i}]", f"{domains[i]!r} is listed already (domains[{again}]); remove one")
+        elif again is not None or cover is not None:
+            j = again if again is not None else cover
+            _warn(site.source, f"domains[{i}]", f"{domains[i]!r} is covered by {domains[j]!r} (a domain covers its "
+                                                "subdomains, www included); remove it")
 
 
 def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -> Site:
@@ -588,6 +672,32 @@ def _check_xpath(expr: str, source: str, field_name: str) -> None:
         raise SiteConfigError(source, field_name, f"bad XPath {expr!r}: {exc}") from None
 
 
+def unknown_field(key: str, allowed: Iterable[str], table: str) -> str:
+    """Why a field of a site file is unknown: where it belongs when it is another table's (a key
+    written after a ``[table]`` header is in that table, as TOML reads it), else the nearest
+    name (``concurency``), else every field the table has."""
+    allowed = sorted(allowed)
+    home = _TABLE_OF.get(key)
+    if home is not None and home != table:
+        if not home:
+            return (f"unknown field: {key} belongs at the top of the file, before the first [table] "
+                    f"(TOML reads every key after [{table}] as one of that table's)")
+        return f"unknown field: {key} belongs in [{home}]"
+    close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.7)
+    if close:
+        return f"unknown field; did you mean {close[0]}? (expected one of: {', '.join(allowed)})"
+    close = difflib.get_close_matches(key.lower(), list(_TABLE_OF), n=1, cutoff=0.7)
+    if close:
+        where = f"[{_TABLE_OF[close[0]]}]" if _TABLE_OF[close[0]] else "the top of the file"
+        return f"unknown field; did you mean {close[0]}, in {where}?"
+    return f"unknown field (expected one of: {', '.join(allowed)})"
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML string: a literal one ('...') where it can be (a regex's backslashes)."""
+    return f"'{value}'" if "'" not in value and value.isprintable() else json.dumps(value)
+
+
 class _Validator:
     """Typed getters over a parsed TOML table that raise errors naming the field."""
 
@@ -600,7 +710,7 @@ class _Validator:
     def keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for key in table:
             if key not in allowed:
-                raise self.fail(prefix + key, f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+                raise self.fail(prefix + key, unknown_field(key, allowed, prefix.rstrip(".")))
 
     def table(self, raw: dict[str, Any], key: str, allowed: set[str]) -> dict[str, Any]:
         value = raw.get(key, {})
@@ -628,8 +738,11 @@ class _Validator:
 
     def strings(self, t: dict[str, Any], dotted: str) -> tuple[str, ...]:
         value = t.get(self._leaf(dotted), [])
+        if isinstance(value, str):   # sitemaps = "/sitemap.xml": one entry without its brackets
+            raise self.fail(dotted, f"must be a list of strings, got the string {value!r}: "
+                                    f"{self._leaf(dotted)} = [{_toml_string(value)}]")
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise self.fail(dotted, "must be a list of strings")
+            raise self.fail(dotted, f"must be a list of strings, got {value!r}")
         for i, x in enumerate(value):
             if not x.strip():
                 # read silently before: an empty start URL as base_url itself, an empty deny
@@ -656,10 +769,12 @@ class _Validator:
             raise self.fail(dotted, f"must be true or false, got {value!r}")
         return value
 
-    def integer(self, t: dict[str, Any], dotted: str, default: int, minimum: int) -> int:
+    def integer(self, t: dict[str, Any], dotted: str, default: int, minimum: int, maximum: int | None = None) -> int:
         value = t.get(self._leaf(dotted), default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(dotted, f"must be an integer >= {minimum}, got {value!r}")
+        if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                or (maximum is not None and value > maximum)):
+            most = f" and <= {maximum}" if maximum is not None else ""
+            raise self.fail(dotted, f"must be an integer >= {minimum}{most}, got {value!r}")
         return value
 
     def number(self, t: dict[str, Any], dotted: str, default: float, minimum: float,

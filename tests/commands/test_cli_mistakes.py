@@ -540,3 +540,31 @@ def test_an_output_through_a_link_to_nowhere(tmp_path: Path) -> None:
         proc = call_newsclean(*args)
         assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {named}\n"), proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "r.jsonl"]
+
+
+def test_a_site_file_of_absurd_or_misplaced_values_is_one_line_from_crawl_and_sites(tmp_path: Path, monkeypatch) -> None:
+    # before: each was taken without a word: 100000 requests at once to the site, a sitemap read
+    # as the path https://mine.example/mine.example/sitemap.xml, domains = [...] written after
+    # [discovery] (TOML's) said only as an 'unknown field'
+    from ..conftest import call_newsclean
+
+    (tmp_path / "sites").mkdir()
+    path = tmp_path / "sites" / "mysite.toml"
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "sites"))
+    head = 'name = "mysite"\nbase_url = "https://mine.example/"\n'
+    for body, said in [
+        ("[limits]\nconcurrency = 100000\n", "field 'limits.concurrency': must be an integer >= 1 and <= 64, got 100000"),
+        ('[discovery]\nsitemaps = ["mine.example/sitemap.xml"]\n',
+         "field 'discovery.sitemaps[0]': 'mine.example/sitemap.xml' has no scheme: it reads as a path of the site, "
+         "https://mine.example/mine.example/sitemap.xml; write the whole URL (https://mine.example/sitemap.xml) "
+         "or the path alone (/sitemap.xml)"),
+        ('[discovery]\nfeeds = ["/feed/"]\ndomains = ["mine.example"]\n',
+         "field 'discovery.domains': unknown field: domains belongs at the top of the file, before the first [table] "
+         "(TOML reads every key after [discovery] as one of that table's)"),
+    ]:
+        path.write_text(head + body)
+        for args in (["crawl", "mysite", "--out", str(tmp_path / "o")], ["sites"]):
+            proc = call_newsclean(*args)
+            assert (proc.returncode, proc.stderr, proc.stdout) == (2, f"newsclean: error: {path}: {said}\n", ""), \
+                (args, proc.stderr)
+    assert not (tmp_path / "o").exists()

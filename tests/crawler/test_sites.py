@@ -73,12 +73,12 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ("name = [unclosed", "(file)", "not valid TOML"),
         # a typo here failed every run of the site as degraded ('titel 0% < 90%'), its title unwatched
         (GOOD + "\n[health]\ncoverage = { titel = 0.9 }\n", "health.coverage.titel",
-         "unknown field (expected one of: authors, language, published, text, title)"),
+         "unknown field; did you mean title? (expected one of: authors, language, published, text, title)"),
         # TOML's inf and nan are floats: a delay of inf hung the crawl past SIGTERM, nan failed no check
         (GOOD + "\n[limits]\ndownload_delay = inf\n", "limits.download_delay", "number >= 0.0 and <= 86400, got inf"),
         (GOOD + "\n[limits]\ndownload_delay = 86401\n", "limits.download_delay", "<= 86400, got 86401"),
         (GOOD + "\n[limits]\ndownload_delay = nan\n", "limits.download_delay", "got nan"),
-        (GOOD + "\n[health]\nmax_reject_rate = nan\n", "health.max_reject_rate", "must be a number >= 0.0, got nan"),
+        (GOOD + "\n[health]\nmax_reject_rate = nan\n", "health.max_reject_rate", "must be a number >= 0.0 and <= 1, got nan"),
         # an empty string was read silently: body_selector = "" as no selector, an empty deny
         # pattern as 'no URL is an article', an empty allow as 'every URL is', an empty start URL
         # as base_url itself, an empty drop_line_patterns entry as a rule that drops nothing
@@ -105,6 +105,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ('title = "  "\n' + GOOD, "title", "is only spaces ('  ')"),
         ('description = ""\n' + GOOD, "description", "is empty: give a description, or leave the field out"),
         (GOOD + '\n[facts]\nsource = " "\n', "facts.source", "is only spaces (' '): give where the facts came from"),
+        ('country = "uk"\n' + GOOD, "country", "'uk' is not an ISO 3166-1 alpha-2 code (did you mean gb?)"),
         ('country = ""\n' + GOOD, "country", "is empty: give an ISO 3166-1 alpha-2 code, or leave the field out"),
         # a bad start URL was said as 'discovery.sitemaps' (news_sitemaps too), with no entry;
         # 'http://[::1' was a ValueError traceback
@@ -114,6 +115,42 @@ def test_good_file_loads(tmp_path: Path) -> None:
          "discovery.feeds[2]", "'mailto:x@example.com' is not an absolute http(s) URL"),
         (GOOD.replace('feeds = ["/feed/"]', 'sections = ["http://[::1"]'), "discovery.sections[0]",
          "'http://[::1' is not an absolute http(s) URL"),
+        # taken without a word before: a flood of requests, a health check that never failed,
+        # every article rejected as too short, pagination without end
+        (GOOD + "\n[limits]\nconcurrency = 100000\n", "limits.concurrency",
+         "must be an integer >= 1 and <= 64, got 100000"),
+        (GOOD + "\n[health]\nmax_error_rate = 5\n", "health.max_error_rate", "must be a number >= 0.0 and <= 1, got 5"),
+        (GOOD + "\n[health]\nmax_reject_rate = 60.0\n", "health.max_reject_rate", "<= 1, got 60.0"),
+        (GOOD + "\n[cleaning]\nmin_chars = 1000000\n", "cleaning.min_chars", "<= 100000, got 1000000"),
+        (GOOD.replace('feeds = ["/feed/"]', 'section_pages = 99999'), "discovery.section_pages", "<= 1000, got 99999"),
+        (GOOD.replace('name = "example"', 'name = "x"'), "name", "starting with a letter, got 'x'"),
+        # a misspelt or misplaced field: said where it belongs, or the nearest name
+        (GOOD + "\n[limits]\nconcurency = 2\n", "limits.concurency", "unknown field; did you mean concurrency?"),
+        (GOOD + "\n[limit]\nconcurrency = 2\n", "limit", "unknown field; did you mean limits?"),
+        (GOOD + "\n[limits]\nsitemaps = ['/s.xml']\n", "limits.sitemaps", "unknown field: sitemaps belongs in [discovery]"),
+        ("concurrency = 2\n" + GOOD, "concurrency", "unknown field: concurrency belongs in [limits]"),
+        ("feed = ['/f/']\n" + GOOD, "feed", "unknown field; did you mean feeds, in [discovery]?"),
+        (GOOD + "\n[limits]\nconcurrency = 2\ncountry = 'de'\n", "limits.country",
+         "country belongs at the top of the file, before the first [table] (TOML reads every key after [limits]"),
+        # a list of one entry without its brackets
+        (GOOD.replace('feeds = ["/feed/"]', 'sitemaps = "/sitemap.xml"'), "discovery.sitemaps",
+         "must be a list of strings, got the string '/sitemap.xml': sitemaps = ['/sitemap.xml']"),
+        # a host without a scheme was a path of the site, a space was a %20 in the URL fetched
+        (GOOD.replace('feeds = ["/feed/"]', 'sitemaps = ["www.example.com/sitemap.xml"]'), "discovery.sitemaps[0]",
+         "'www.example.com/sitemap.xml' has no scheme: it reads as a path of the site, "
+         "https://www.example.com/www.example.com/sitemap.xml; write the whole URL "
+         "(https://www.example.com/sitemap.xml) or the path alone (/sitemap.xml)"),
+        (GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/", "example.com/rss"]'), "discovery.feeds[1]",
+         "'example.com/rss' has no scheme"),
+        (GOOD.replace('feeds = ["/feed/"]', 'sections = ["https//www.example.com/news/"]'), "discovery.sections[0]",
+         "has no scheme: it reads as a path of the site, https://www.example.com/https/www.example.com/news/; "
+         "write the scheme with '://'"),
+        (GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/ /rss/"]'), "discovery.feeds[0]",
+         "'/feed/ /rss/' has a space in it: a URL has none (one URL an entry; a space in a path is written %20)"),
+        (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["https://www.example.com/news sitemap.xml"]'),
+         "discovery.news_sitemaps[0]", "has a space in it"),
+        (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "https://www.example.com/ news/"'),
+         "base_url", "'https://www.example.com/ news/' has a space in it: a URL has none"),
     ],
 )
 def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, problem: str) -> None:
@@ -137,6 +174,36 @@ def test_start_urls_and_paths_are_stripped_as_base_url_and_domains_are(tmp_path:
     assert (urls["feed"], urls["sitemap"], urls["section"]) == (
         ["https://www.example.com/feed/"], ["https://www.example.com/n.xml", "https://www.example.com/s.xml"],
         ["https://www.example.com/world/"])
+
+
+def test_relative_start_urls_that_are_no_host_stay_paths_of_the_site(tmp_path: Path) -> None:
+    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["feed/", "rss.xml", "news/feed", "./atom", "//cdn.example.net/f"]')
+    site = load_site_file(write(tmp_path, text.replace('"https://www.example.com/"', '"https://www.example.com/en/"')))
+    assert site.start_urls()["feed"] == [
+        "https://www.example.com/en/feed/", "https://www.example.com/en/rss.xml", "https://www.example.com/en/news/feed",
+        "https://www.example.com/en/atom", "https://cdn.example.net/f"]
+
+
+def test_a_repeated_start_url_or_domain_is_a_warning_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # before: taken without a word; a URL listed as a sitemap and as a feed is fetched once, as a sitemap
+    text = 'domains = ["example.com", "www.example.com", "news.example.com", "example.com"]\n' + GOOD.replace(
+        'feeds = ["/feed/"]', 'feeds = ["/feed/", "https://www.example.com/feed/"]\nsitemaps = ["/s.xml"]\n'
+                              'sections = ["/s.xml"]')
+    path = write(tmp_path, text)
+    with caplog.at_level(logging.WARNING, logger="newsclean.crawler.sites"):
+        site = load_site_file(path)
+        load_site_file(path)
+    assert site.domains == ("example.com", "news.example.com")
+    assert [r.getMessage() for r in caplog.records] == [f"newsclean: warning: {path}: field '{f}': {why}" for f, why in [
+        ("discovery.feeds[1]", "'https://www.example.com/feed/' is listed already (discovery.feeds[0]): it is fetched "
+                               "once, as the first says; remove one"),
+        ("discovery.sections[0]", "'/s.xml' is listed already (discovery.sitemaps[0]): it is fetched once, as the "
+                                  "first says; remove one"),
+        ("domains[1]", "'www.example.com' is covered by 'example.com' (a domain covers its subdomains, www included); "
+                       "remove it"),
+        ("domains[2]", "'news.example.com' is covered by 'example.com' (a domain covers its subdomains, www included); "
+                       "remove it"),
+        ("domains[3]", "'example.com' is listed already (domains[0]); remove one")]]
 
 
 def test_name_must_match_file(tmp_path: Path) -> None:
