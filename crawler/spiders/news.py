@@ -92,7 +92,11 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         resolved, self.since, self.max_articles, self.article_urls = self.read_arguments(**arguments)
         self.site: Site = resolved
-        self.allowed_domains = list(resolved.domains)
+        # and the hosts of the site file's own start URLs outside them (a feed on a CDN,
+        # e00-elmundo.uecdn.es): Scrapy's offsite filter dropped those at DEBUG, their robots.txt
+        # too, and the run said 'ok - 0 articles written'. The articles they list must still be
+        # on the domains (Site.is_article_url).
+        self.allowed_domains = list(resolved.domains) + sorted(h for h in resolved.hosts() if not resolved.claims(h))
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
         self.store: ArticleStore | None = None

@@ -191,3 +191,25 @@ def test_a_second_ctrl_c_ends_the_run_interrupted_and_the_process_exits(tmp_path
     assert manifest["status"] == "interrupted" and manifest["sites"] == [SITES[0]]
     # written: what is in view, not what was in the parts the forced stop left uncommitted
     assert manifest["counts"].get("newsclean/output/records_written", 0) == len(read_parts(out))
+
+
+def test_a_sitemap_the_site_file_names_on_another_host_is_read(tmp_path: Path) -> None:
+    # before: a start URL outside the site's domains (a feed on a CDN: four catalog sites have
+    # one) was dropped by Scrapy's offsite filter, said at DEBUG only; the run said 'ok - 0
+    # articles written'. Its robots.txt is asked too; the articles it lists stay bound to the domains.
+    site_root, cdn_root, sites_dir = tmp_path / "site", tmp_path / "cdn", tmp_path / "sites"
+    for d in (site_root, cdn_root, sites_dir):
+        d.mkdir()
+    paths = serve_site(site_root, 2, sitemap=False)
+    with DemoServer(site_root, host="127.0.0.2") as site, DemoServer(cdn_root, host="127.0.0.3") as cdn:
+        locs = "".join(f"<url><loc>{site.base_url}{p}</loc></url>" for p in paths)
+        locs += f"<url><loc>{cdn.base_url}/2026/02/01/story-on-the-cdn/</loc></url>"   # not the site's
+        (cdn_root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+        (sites_dir / "mysite.toml").write_text(
+            f'name = "mysite"\ncatalog = false\nbase_url = "{site.base_url}/"\n'
+            f'[discovery]\nrobots = false\nsitemaps = ["{cdn.base_url}/sitemap.xml"]\n')
+        proc = run_newsclean("crawl", "mysite", "--out", str(tmp_path / "out"), "-s", "AUTOTHROTTLE_ENABLED=False",
+                             env={"NEWSCLEAN_SITES_DIR": str(sites_dir)})
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+        assert sorted(h.path for h in cdn.hits) == ["/robots.txt", "/sitemap.xml"]
+    assert sorted(r["url"] for r in read_parts(tmp_path / "out")) == [site.base_url + p for p in paths]
