@@ -284,7 +284,8 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         feeds=_start_entries(v, disc, "discovery.feeds", base_url, domains),
         sections=_start_entries(v, disc, "discovery.sections", base_url, domains),
         section_pages=v.integer(disc, "discovery.section_pages", default=5, minimum=0, maximum=MOST_SECTION_PAGES),
-        pagination=tuple(p.pattern for p in v.patterns(disc, "discovery.pagination"))
+        pagination=tuple(p.pattern for p in _over_paths(v, v.patterns(disc, "discovery.pagination"),
+                                                        "discovery.pagination", domains))
         or Discovery().pagination,
     )
     arts = v.table(raw, "articles", _ARTICLES)
@@ -358,8 +359,8 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
         base_url=base_url,
         domains=domains,
         discovery=discovery,
-        allow=v.patterns(arts, "articles.allow"),
-        deny=v.patterns(arts, "articles.deny"),
+        allow=_over_paths(v, v.patterns(arts, "articles.allow"), "articles.allow", domains),
+        deny=_over_paths(v, v.patterns(arts, "articles.deny"), "articles.deny", domains),
         limits=limits,
         health=health,
         rules=rules,
@@ -396,6 +397,24 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} has no scheme: it reads as a path of the site, "
                                            f"{urljoin(base_url, entry)}; {how}")
     return entries
+
+
+def _over_paths(v: _Validator, patterns: tuple[re.Pattern[str], ...], dotted: str,
+                domains: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """URL patterns checked to be over "path?query", as they are matched: one written for the
+    whole URL (``'^https://x\\.example/\\d{4}/'``) matched nothing, an allow pattern refusing every
+    article of the site without a word."""
+    for i, p in enumerate(patterns):
+        text = re.sub(r"^\(\?[aiLmsux]+\)", "", p.pattern).replace("\\", "").lower()
+        head = text.removeprefix("^")
+        # a pattern for a URL in the query ('[?&]u=https?://') is no mistake: one for this site's host is
+        host = re.sub(r"^(https?\??:)?//(\(www\.\)\?)?", "", head)
+        if (text.startswith("^") and head.startswith("http")) or host.startswith("www.") \
+                or any(host.startswith(d) for d in domains):
+            raise v.fail(f"{dotted}[{i}]", f"{p.pattern!r} is written for a whole URL: the patterns are matched "
+                                           "against the path and query ('/2026/03/04/a-story/?id=1'), no scheme "
+                                           "or host: it would never match")
+    return patterns
 
 
 def _host_without_scheme(entry: str, domains: tuple[str, ...]) -> bool:

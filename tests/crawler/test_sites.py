@@ -149,6 +149,16 @@ def test_good_file_loads(tmp_path: Path) -> None:
          "'/feed/ /rss/' has a space in it: a URL has none (one URL an entry; a space in a path is written %20)"),
         (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["https://www.example.com/news sitemap.xml"]'),
          "discovery.news_sitemaps[0]", "has a space in it"),
+        # a URL pattern written for the whole URL matched nothing: an allow refused every article
+        (GOOD.replace("allow = ['^", "allow = ['^https://www\\.example\\.com/"), "articles.allow[0]",
+         "is written for a whole URL: the patterns are matched against the path and query "
+         "('/2026/03/04/a-story/?id=1'), no scheme or host: it would never match"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['(?i)example\\.com/epaper']"), "articles.deny[0]",
+         "is written for a whole URL"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['https?://(www\\.)?example\\.com/tag/']"), "articles.deny[0]",
+         "is written for a whole URL"),
+        (GOOD.replace('feeds = ["/feed/"]', "pagination = ['^http.*/page/\\d+']"), "discovery.pagination[0]",
+         "is written for a whole URL"),
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "https://www.example.com/ news/"'),
          "base_url", "'https://www.example.com/ news/' has a space in it: a URL has none"),
     ],
@@ -182,6 +192,13 @@ def test_relative_start_urls_that_are_no_host_stay_paths_of_the_site(tmp_path: P
     assert site.start_urls()["feed"] == [
         "https://www.example.com/en/feed/", "https://www.example.com/en/rss.xml", "https://www.example.com/en/news/feed",
         "https://www.example.com/en/atom", "https://cdn.example.net/f"]
+
+
+def test_url_patterns_about_a_url_in_the_query_are_no_whole_url(tmp_path: Path) -> None:
+    text = GOOD.replace("deny = ['epaper']", "deny = ['[?&]u=https?://', 'https?%3A', '/www/', '/example-com/']")
+    site = load_site_file(write(tmp_path, text))
+    assert not site.is_article_url("https://www.example.com/2026/01/02/a/?u=https://x.example/")
+    assert site.is_article_url("https://www.example.com/2026/01/02/a/")
 
 
 def test_a_repeated_start_url_or_domain_is_a_warning_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
