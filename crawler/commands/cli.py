@@ -850,7 +850,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
         print(f"{site.name:24} {site.country or '-':3} {','.join(site.languages) or '-':8} "
               f"{site.domains[0]:28} {desc}")
     catalog = [s for s in sites if s.catalog]
-    countries = len({s.country for s in catalog})
+    countries = len({s.country for s in catalog if s.country})   # a site of no country was counted as one
     print(f"{len(catalog)} catalog sites from {countries} {'country' if countries == 1 else 'countries'}"
           f"{_filters(args)}")
     return EXIT_OK

@@ -568,3 +568,19 @@ def test_a_site_file_of_absurd_or_misplaced_values_is_one_line_from_crawl_and_si
             assert (proc.returncode, proc.stderr, proc.stdout) == (2, f"newsclean: error: {path}: {said}\n", ""), \
                 (args, proc.stderr)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_site_of_no_country_is_not_counted_as_a_country(tmp_path: Path, monkeypatch) -> None:
+    # before: `newsclean sites` ended '176 catalog sites from 42 countries', '' counted as one
+    from newsclean.crawler.sites import load_registry
+
+    from ..conftest import call_newsclean
+
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "mysite.toml").write_text('name = "mysite"\nbase_url = "https://mine.example/"\n')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "sites"))
+    catalog = [s for s in load_registry().values() if s.catalog]
+    proc = call_newsclean("sites")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == \
+        f"{len(catalog)} catalog sites from {len({s.country for s in catalog} - {''})} countries"
