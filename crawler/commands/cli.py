@@ -164,6 +164,8 @@ def check_settings(overrides: dict[str, Any]) -> None:
             check_scrapy_name(name, defaults)
         if name.startswith("NEWSCLEAN_") and name not in known:
             option = name.removeprefix("NEWSCLEAN_").lower()
+            # NEWSCLEAN_MAX_ARTICLE was "did you mean NEWSCLEAN_MAX_SITEMAPS?"
+            option = (difflib.get_close_matches(option, _SPIDER_ARGUMENTS, n=1, cutoff=0.85) or [option])[0]
             if option in _SPIDER_ARGUMENTS:   # NEWSCLEAN_SINCE was "did you mean NEWSCLEAN_DUPLICATES?"
                 raise UsageError(f"unknown setting {name}: --{option.replace('_', '-')} is an option of the "
                                  f"command (plain scrapy: -a {option}=...), not a setting")

@@ -160,6 +160,11 @@ def test_settings_of_the_wrong_type_or_unknown_name(tmp_path: Path) -> None:
     _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_SINCE=2d"), 2,
               "unknown setting NEWSCLEAN_SINCE: --since is an option of the command (plain scrapy: -a since=...)")
     _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_MAX_ARTICLES=5"), 2, "--max-articles")
+    # misspelt: before, "did you mean NEWSCLEAN_MAX_SITEMAPS?"
+    _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_MAX_ARTICLE=5"), 2,
+              "unknown setting NEWSCLEAN_MAX_ARTICLE: --max-articles is an option of the command")
+    _one_line(call_newsclean("crawl", "demo", "--out", out, "-s", "NEWSCLEAN_MAX_SITEMAP=5"), 2,
+              "did you mean NEWSCLEAN_MAX_SITEMAPS?")
 
 
 def test_settings_out_of_their_range(tmp_path: Path) -> None:
