@@ -297,9 +297,12 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     )
     hl = v.table(raw, "health", _HEALTH)
     cov = hl.get("coverage", dict(Health().coverage))
-    if not isinstance(cov, dict) or not all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in cov.values()):
-        raise SiteConfigError(source, "health.coverage", "must be a table of field = share between 0 and 1")
+    if not isinstance(cov, dict):
+        raise SiteConfigError(source, "health.coverage", "must be a table of field = share between 0 and 1, "
+                                                         f"got {cov!r}")
+    for k, x in cov.items():   # named: 'title = 90' (meant as 90 %) was said as the whole table
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1:
+            raise SiteConfigError(source, f"health.coverage.{k}", f"must be a share between 0 and 1, got {x!r}")
     for k in cov:
         if k not in COVERAGE_FIELDS:   # never counted: its share would read 0 on every run
             close = difflib.get_close_matches(str(k).lower(), COVERAGE_FIELDS, n=1, cutoff=0.7)
@@ -493,7 +496,13 @@ def load_registry(dirs: list[Path] | None = None) -> dict[str, Site]:
     for d in dirs if dirs is not None else sites_dirs():
         named = f"{SITES_DIR_ENV} {d}" if dirs is None else str(d)
         if not d.is_dir():   # said as the variable that named it, not as a site file's field
-            raise SiteConfigError(named, None, "a file, not a directory" if d.exists() else "no such directory")
+            if d.exists():   # the site file itself named
+                why = f"a file, not a directory: name the folder holding the site files ({d.parent})"
+            elif "," in str(d) and all(Path(p).is_dir() for p in str(d).split(",") if p):
+                why = f"no such directory (directories are separated by '{os.pathsep}', not ',')"
+            else:
+                why = "no such directory"
+            raise SiteConfigError(named, None, why)
         claimed: dict[str, Site] = {}
         site_files = _site_files(d, named)
         for path in site_files:   # the catalog keeps a folder per country

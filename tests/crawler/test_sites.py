@@ -119,6 +119,9 @@ def test_good_file_loads(tmp_path: Path) -> None:
         # every article rejected as too short, pagination without end
         (GOOD + "\n[limits]\nconcurrency = 100000\n", "limits.concurrency",
          "must be an integer >= 1 and <= 64, got 100000"),
+        (GOOD + "\n[health]\ncoverage = { text = 1.0, title = 90 }\n", "health.coverage.title",
+         "must be a share between 0 and 1, got 90"),
+        (GOOD + "\n[health]\ncoverage = 0.9\n", "health.coverage", "must be a table of field = share between 0 and 1, got 0.9"),
         (GOOD + "\n[health]\nmax_error_rate = 5\n", "health.max_error_rate", "must be a number >= 0.0 and <= 1, got 5"),
         (GOOD + "\n[health]\nmax_reject_rate = 60.0\n", "health.max_reject_rate", "<= 1, got 60.0"),
         (GOOD + "\n[cleaning]\nmin_chars = 1000000\n", "cleaning.min_chars", "<= 100000, got 1000000"),
@@ -270,10 +273,19 @@ def test_a_sites_dir_that_is_not_one_is_said_as_the_variable(tmp_path: Path, mon
     with pytest.raises(SiteConfigError) as missing:
         load_registry()
     assert str(missing.value) == f"NEWSCLEAN_SITES_DIR {tmp_path / 'nowhere'}: no such directory"
-    (tmp_path / "a-file").write_text("x\n")
-    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "a-file"))
-    with pytest.raises(SiteConfigError, match="a-file: a file, not a directory$"):
+    (tmp_path / "mysite.toml").write_text("x\n")
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(tmp_path / "mysite.toml"))   # the site file, not its folder
+    with pytest.raises(SiteConfigError) as a_file:
         load_registry()
+    assert str(a_file.value) == (f"NEWSCLEAN_SITES_DIR {tmp_path / 'mysite.toml'}: a file, not a directory: "
+                                 f"name the folder holding the site files ({tmp_path})")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", f"{tmp_path / 'a'},{tmp_path / 'b'}")   # before: 'no such directory'
+    with pytest.raises(SiteConfigError) as commas:
+        load_registry()
+    assert str(commas.value) == (f"NEWSCLEAN_SITES_DIR {tmp_path / 'a'},{tmp_path / 'b'}: no such directory "
+                                 "(directories are separated by ':', not ',')")
 
 
 def test_an_unknown_name_in_other_letter_case_is_matched() -> None:
