@@ -473,8 +473,8 @@ def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -
     the URLs are articles to fetch as they are (``--urls``), nothing is discovered.
     """
     if not urls:
-        raise SiteConfigError("--url", "url", "give at least one URL")
-    checked = [_check_url(u, "--url", "url") for u in urls]
+        raise SiteConfigError("--url", None, "give at least one URL")
+    checked = [_check_url(u, "--url", None) for u in urls]   # an option, no field: "--url: field 'url'" read oddly
     hosts = tuple(dict.fromkeys((urlsplit(u).hostname or "").lower().removeprefix("www.") for u in checked))
     roots = [u for u in checked if urlsplit(u).path in ("", "/")]
     discovery = Discovery(robots=bool(roots), sniff=tuple(checked)) if discover else Discovery(robots=False)
@@ -671,14 +671,17 @@ def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
 
 # -- validation helpers -------------------------------------------------------------------
 
-def _check_url(url: str, source: str, field_name: str) -> str:
+def _check_url(url: str, source: str, field_name: str | None) -> str:
     try:
         parts = urlsplit(url.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:   # 'http://[::1': a ValueError traceback from --url or a site file
         ok = False
     if not ok:
-        raise SiteConfigError(source, field_name, f"{url!r} is not an absolute http(s) URL")
+        host = url.strip().split("/", 1)[0]
+        hint = f"; with its scheme: https://{url.strip()}" if "://" not in url and "." in host and \
+            _DOMAIN_RE.fullmatch(host) else ""   # 'www.example.com': a host without its scheme
+        raise SiteConfigError(source, field_name, f"{url!r} is not an absolute http(s) URL{hint}")
     return url.strip()
 
 

@@ -494,7 +494,10 @@ def test_a_url_that_does_not_parse_is_one_line(tmp_path: Path, monkeypatch) -> N
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "mine.toml").write_text('name = "mine"\ntitle = "x"\nbase_url = "http://[::1/"\n')
     out = str(tmp_path / "o")
-    for args, said in ((["crawl", "--url", "http://[::1", "--out", out], "--url: field 'url': 'http://[::1' is not an absolute http(s) URL"),
+    for args, said in ((["crawl", "--url", "http://[::1", "--out", out], "--url: 'http://[::1' is not an absolute http(s) URL"),
+                       # before: "--url: field 'url': 'www.example.com' is not an absolute http(s) URL"
+                       (["crawl", "--url", "www.example.com", "--out", out],
+                        "--url: 'www.example.com' is not an absolute http(s) URL; with its scheme: https://www.example.com"),
                        (["crawl", "--urls", str(urls), "--out", out], f"--urls {urls}:2: not an http(s) URL: 'http://[::1/x'")):
         proc = call_newsclean(*args)
         assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: {said}\n"), proc.stderr

@@ -63,7 +63,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
     [
         (GOOD.replace('name = "example"', 'name = 3'), "name", "must be a string"),
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "example.com"'), "base_url",
-         "not an absolute http(s) URL"),
+         "'example.com' is not an absolute http(s) URL; with its scheme: https://example.com"),
         (GOOD.replace("deny = ['epaper']", "deny = ['(unclosed']"), "articles.deny[0]", "bad regular expression"),
         (GOOD.replace('feeds = ["/feed/"]', 'feedz = ["/feed/"]'), "discovery.feedz", "unknown field"),
         (GOOD + "\n[limits]\nconcurrency = 0\n", "limits.concurrency", "integer >= 1"),
