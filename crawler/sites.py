@@ -238,10 +238,16 @@ def load_site_file(path: Path | str) -> Site:
     path = Path(path)
     source = str(path)
     try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
+        # utf-8-sig: the byte-order mark a Windows editor writes was 'Invalid statement (at line 1, column 1)'
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise SiteConfigError(source, "(file)", f"not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:   # was "cannot read: 'utf-8' codec can't decode byte 0xe9 in position 63"
+        line = data[:exc.start].count(b"\n") + 1
+        raise SiteConfigError(source, "(file)", f"not UTF-8 (site files are TOML, UTF-8): byte "
+                                                f"0x{data[exc.start]:02x} on line {line}; save the file as UTF-8") from None
+    except OSError as exc:
         raise SiteConfigError(source, "(file)", f"cannot read: {exc}") from None
     site = site_from_dict(raw, source)
     if site.name != path.stem:

@@ -226,6 +226,19 @@ def test_a_repeated_start_url_or_domain_is_a_warning_once(tmp_path: Path, caplog
         ("domains[3]", "'example.com' is listed already (domains[0]); remove one")]]
 
 
+def test_a_site_file_of_a_windows_editor_or_another_charset(tmp_path: Path) -> None:
+    # before: a byte-order mark was 'not valid TOML: Invalid statement (at line 1, column 1)', and
+    # Latin-1 "cannot read: 'utf-8' codec can't decode byte 0xe9 in position 63: ..."
+    path = tmp_path / "example.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    assert load_site_file(path).name == "example"
+    path.write_bytes(GOOD.encode() + 'title = "Café"\n'.encode("latin-1"))
+    with pytest.raises(SiteConfigError) as info:
+        load_site_file(path)
+    assert str(info.value) == (f"{path}: field '(file)': not UTF-8 (site files are TOML, UTF-8): byte 0xe9 on "
+                               f"line {GOOD.count(chr(10)) + 1}; save the file as UTF-8")
+
+
 def test_name_must_match_file(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="must match the file name"):
         load_site_file(write(tmp_path, GOOD, name="other"))
