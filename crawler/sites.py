@@ -251,7 +251,9 @@ def load_site_file(path: Path | str) -> Site:
         raise SiteConfigError(source, "(file)", f"cannot read: {exc}") from None
     site = site_from_dict(raw, source)
     if site.name != path.stem:
-        raise SiteConfigError(source, "name", f"must match the file name {path.stem!r}, got {site.name!r}")
+        # 'my-site.toml' can hold no name of its own: said as what to rename
+        fix = "" if _NAME_RE.match(path.stem) else f" (no site name: rename the file {site.name}.toml)"
+        raise SiteConfigError(source, "name", f"must match the file name {path.stem!r}, got {site.name!r}{fix}")
     return site
 
 

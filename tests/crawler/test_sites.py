@@ -242,6 +242,10 @@ def test_a_site_file_of_a_windows_editor_or_another_charset(tmp_path: Path) -> N
 def test_name_must_match_file(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="must match the file name"):
         load_site_file(write(tmp_path, GOOD, name="other"))
+    # before: the same line for a file name no site can have, 'My-Site.toml' (name: a-z, 0-9, _)
+    with pytest.raises(SiteConfigError, match=r"must match the file name 'My-Site', got 'example' "
+                                              r"\(no site name: rename the file example.toml\)$"):
+        load_site_file(write(tmp_path, GOOD, name="My-Site"))
 
 
 def test_duplicate_site_names_across_directories(tmp_path: Path) -> None:
