@@ -183,11 +183,21 @@ class Site:
     def rebased(self, base_url: str) -> Site:
         """The same site served from another origin (a mirror, a staging copy, the demo server).
 
-        Its domains become the new origin's host: nothing of the old origin is crawled.
+        Its domains become the new origin's host: nothing of the old origin is crawled. The
+        start URLs the file gives whole on the old origin are left out (a start URL's host
+        outside the domains is fetched: ``br -a base_url=http://127.0.0.1:8000/`` fetched
+        www.br.de's sitemaps); those on other hosts (a feed on a CDN) stay.
         """
         base_url = _check_url(base_url, self.source, "base_url")
         host = (urlsplit(base_url).hostname or "").lower()
-        return replace(self, base_url=base_url, domains=(host,))
+
+        def elsewhere(entries: tuple[str, ...]) -> tuple[str, ...]:   # paths, and whole URLs off the old origin
+            return tuple(u for u in entries if not (urlsplit(u).hostname and self.claims(urlsplit(u).hostname)))
+
+        d = self.discovery
+        discovery = replace(d, sitemaps=elsewhere(d.sitemaps), news_sitemaps=elsewhere(d.news_sitemaps),
+                            feeds=elsewhere(d.feeds), sections=elsewhere(d.sections), sniff=elsewhere(d.sniff))
+        return replace(self, base_url=base_url, domains=(host,), discovery=discovery)
 
 
 # -- loading ------------------------------------------------------------------------------

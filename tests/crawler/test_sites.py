@@ -334,9 +334,18 @@ def test_adhoc_site_is_bounded_by_the_urls_hosts() -> None:
 
 
 def test_rebased_site_only_reaches_the_new_origin() -> None:
+    from newsclean.crawler.spiders.news import NewsSpider
+
     demo = get_site("demo").rebased("http://127.0.0.1:5555/")
     assert demo.domains == ("127.0.0.1",)
     assert demo.start_urls()["robots"] == ["http://127.0.0.1:5555/robots.txt"]
+    # br gives its sitemaps whole, one on www.br.de, one on another host: since a start URL's host
+    # outside the domains is fetched (ece6b25), the rebased crawl fetched www.br.de's too
+    br = get_site("br")
+    assert {urlsplit(u).hostname for u in br.start_urls()["sitemap"]} >= {"www.br.de", "web.master.br24-web.br-master.de"}
+    spider = NewsSpider(site="br", base_url="http://127.0.0.1:5555/")
+    assert spider.site.hosts() == {"127.0.0.1", "web.master.br24-web.br-master.de"}
+    assert spider.allowed_domains == ["127.0.0.1", "web.master.br24-web.br-master.de"]
 
 
 # -- the publisher catalog --------------------------------------------------------------------
