@@ -1028,6 +1028,9 @@ class _Once(argparse._StoreAction):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
+        if option_string is None or self.nargs is not None:   # a positional, or a list: stored as is
+            setattr(namespace, self.dest, values)
+            return
         given = namespace.__dict__.setdefault("_given", {})
         if self.dest in given and given[self.dest] != values:
             parser.error(f"{option_string} given twice ({given[self.dest]} and {values}): give it once")
@@ -1038,13 +1041,14 @@ class _Once(argparse._StoreAction):
 class _Parser(argparse.ArgumentParser):
     """argparse quotes bad arguments back ("unrecognized arguments: redis://:secret@..."):
     masked like every other message (subcommand parsers are of this class too). Its options of
-    one value are :class:`_Once`."""
+    one value are :class:`_Once`: registered as the "store" action, which the argument groups
+    share with their parser (a mutually exclusive group's add_argument is argparse's own, so
+    ``-L INFO -L DEBUG`` ran at DEBUG without a word when only add_argument here chose it)."""
 
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        if args and str(args[0]).startswith("-") and kwargs.get("action", "store") == "store" \
-                and kwargs.get("nargs") is None:
-            kwargs["action"] = _Once
-        return super().add_argument(*args, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str) -> NoReturn:
         from newsclean.output.redact import mask_credentials

@@ -167,6 +167,10 @@ def test_an_option_of_one_value_given_twice_with_two_values(tmp_path: Path) -> N
                        (["demo", "--out", a, "-s", "NEWSCLEAN_REDIS_URL=redis://:secret@h/0",
                          "-s", "NEWSCLEAN_REDIS_URL=redis://h/1"],
                         "-s NEWSCLEAN_REDIS_URL given twice (redis://:***@h/0 and redis://h/1)"),
+                       # before (ux17): -L is in a mutually exclusive group, whose add_argument
+                       # is argparse's own: the last one won, the crawl ran at DEBUG
+                       (["crawl", "demo", "--out", a, "-L", "INFO", "--loglevel", "debug"],
+                        "--loglevel given twice (INFO and DEBUG)"),
                        (["stats", a, "--json", "--json"], None)):
         proc = call_newsclean(*args)
         if says is None:   # a flag twice, or one value given twice, means what it says
@@ -174,7 +178,8 @@ def test_an_option_of_one_value_given_twice_with_two_values(tmp_path: Path) -> N
             continue
         assert proc.returncode == 2 and proc.stderr.splitlines()[-1].endswith(f"error: {says}: give it once"), proc.stderr
         assert "secret" not in proc.stderr
-    proc = call_newsclean("crawl", "demo", "--out", a, "--out", a, "--since", "0d")   # the same value: as once
+    proc = call_newsclean("crawl", "demo", "--out", a, "--out", a, "-L", "info", "-L", "INFO",
+                          "--since", "0d")   # the same value: as once
     assert proc.returncode == 2 and "given twice" not in proc.stderr and "--since" in proc.stderr, proc.stderr
     assert sorted(tmp_path.iterdir()) == []
     from newsclean.crawler.commands.cli import settings_overrides
