@@ -25,6 +25,11 @@ def stats_command(args: argparse.Namespace) -> int:
     for name in _empty_directories(args.files):
         # a directory of HTML pages or a typo'd subfolder printed a table of zeros and exited 0
         reader.skip(name, 0, f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory")
+    for name in _empty_strangers(args.files):
+        # 'stats notes.txt' on an empty file was a corpus of 0 records, exit 0: most often the
+        # wrong file named (an empty .jsonl is a run that wrote nothing, counted as such)
+        reader.skip(name, 0, f"an empty file, not named as JSONL ({', '.join(JSONL_SUFFIXES)}): not a records file")
+        articles = [a for a in articles if a != Path(name)]
     stats = corpus_stats(articles, rejects, reader)
     if args.json:
         print(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
@@ -45,3 +50,9 @@ def _empty_directories(names: list[str]) -> list[str]:
     return [name for name in names if name != "-" and Path(name).is_dir()
             and not any(Path(name, kind).is_dir() for kind in ("articles", "rejects"))
             and expand_inputs([name]) == ([], [], [])]
+
+
+def _empty_strangers(names: list[str]) -> list[str]:
+    """The files named that are empty and not named as JSONL: nothing says they are records."""
+    return [name for name in names if name != "-" and Path(name).is_file()
+            and not name.endswith(JSONL_SUFFIXES) and Path(name).stat().st_size == 0]

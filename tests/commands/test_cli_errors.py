@@ -669,6 +669,22 @@ def test_stats_of_a_directory_that_holds_no_corpus(tmp_path: Path) -> None:
     assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 0, proc.stderr
 
 
+def test_stats_of_an_empty_file_not_named_jsonl(tmp_path: Path) -> None:
+    # before (ux17): `newsclean stats notes.txt` on an empty file printed 0 records, exit 0 - most
+    # often the wrong file named; an empty .jsonl (a run that wrote nothing) stays a corpus of 0
+    wrong, nothing = tmp_path / "notes.txt", tmp_path / "part-0.jsonl"
+    wrong.write_bytes(b"")
+    nothing.write_bytes(b"")
+    proc = call_newsclean("stats", str(wrong), "--json")
+    assert proc.returncode == 1, proc.stderr
+    assert f"newsclean stats: skipped {wrong}:0: an empty file, not named as JSONL (.jsonl, .jsonl.gz, " \
+        ".jsonl.zst): not a records file" in proc.stderr, proc.stderr
+    assert orjson.loads(proc.stdout)["files"]["articles"] == 0
+    assert call_newsclean("stats", str(wrong), "--allow-skips").returncode == 0
+    proc = call_newsclean("stats", str(nothing), "--json")
+    assert proc.returncode == 0 and orjson.loads(proc.stdout)["records"] == 0, proc.stderr
+
+
 def test_two_runs_over_one_state_directory_at_once(tmp_path: Path) -> None:
     # before: two crawls into two outputs with one NEWSCLEAN_STATE_DIR both fetched and wrote every
     # article (neither store knew of the other's yet), and the last to save a site's templates
