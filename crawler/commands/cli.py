@@ -639,7 +639,8 @@ def chosen_sites(args: argparse.Namespace, registry: dict[str, Any]) -> list[str
 
 def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
-    ``#`` comments skipped, each once. A line that is not an http(s) URL: UsageError."""
+    ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
+    inside: UsageError."""
     from urllib.parse import urlsplit
 
     try:
@@ -663,6 +664,10 @@ def read_url_list(path: str) -> list[str]:
             ok = False
         if not ok:
             raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}")
+        if any(c.isspace() for c in line):
+            # fetched as one URL with a %20: a pasted line of two URLs, or a URL and a note
+            raise UsageError(f"--urls {path}:{lineno}: a space inside the URL: {line[:200]!r}; "
+                             "one URL a line (a note on a line of its own after '#'; a space in a URL is %20)")
         urls.append(line)
     if not urls:
         raise UsageError(f"--urls {path}: no URL in it")

@@ -653,6 +653,19 @@ def test_a_urls_file_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
     assert read_url_list(str(listed)) == ["https://news.example/a", "https://news.example/b"]
 
 
+def test_a_urls_line_with_a_space_inside(tmp_path: Path) -> None:
+    # before (ux17): 'https://news.example/b https://news.example/c' (two URLs pasted on one line)
+    # or a URL and a note was fetched as one URL with a %20, a 404 counted among the failures
+    listed = tmp_path / "urls.txt"
+    for line in ("https://news.example/b https://news.example/c", "https://news.example/b\tto read"):
+        listed.write_text(f"# mine\nhttps://news.example/a\n{line}\n")
+        proc = call_newsclean("crawl", "--urls", str(listed), "--out", str(tmp_path / "o"))
+        assert (proc.returncode, proc.stderr) == (
+            2, f"newsclean: error: --urls {listed}:3: a space inside the URL: {line!r}; one URL a line "
+               "(a note on a line of its own after '#'; a space in a URL is %20)\n"), proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_stats_of_a_directory_that_holds_no_corpus(tmp_path: Path) -> None:
     # before: `newsclean stats pages/` (HTML pages, a typo'd subfolder) printed a table of zeros, exit 0
     pages = tmp_path / "pages"
