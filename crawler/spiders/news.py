@@ -116,6 +116,7 @@ class NewsSpider(scrapy.Spider):
         self._section_pages = 0
         self._cuts_said: set[str] = set()
         self._admitted: set[str] = set()   # discovery URLs already let through (at most the bounds)
+        self._offsite_said: set[str] = set()   # hosts of robots.txt sitemaps not followed, said once
 
     @classmethod
     def argument_names(cls) -> list[str]:
@@ -501,7 +502,23 @@ class NewsSpider(scrapy.Spider):
         return [self._discovery_request(u, kind, depth) for u in urls]
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
-        return self._bounded(discovery.sitemaps_from_robots(response.body, response.url), "sitemap", 0)
+        listed = discovery.sitemaps_from_robots(response.body, response.url)
+        return self._bounded([u for u in listed if self._on_site_hosts(u)], "sitemap", 0)
+
+    def _on_site_hosts(self, url: str) -> bool:
+        """Whether a robots.txt ``Sitemap:`` is on the site's hosts (its domains and their
+        subdomains, the hosts its site file names: what the offsite filter lets through). One
+        elsewhere is not followed (robots.txt may name any host; the site file can name it):
+        said once a host at INFO and counted, where the offsite filter dropped it at DEBUG."""
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            return True
+        self._inc("offsite/robots_sitemaps")
+        if host not in self._offsite_said:
+            self._offsite_said.add(host)
+            self.logger.info("not following robots.txt's sitemap %s: %s is not a host of site %s (a site file's "
+                             "[discovery] sitemaps may name it)", url, host, self.site.name)
+        return False
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         try:
