@@ -824,7 +824,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
             if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
                 pending.append((title, el.getparent(), _title_block(el), el.tag))
             continue
-        span = _lines_of(_words(dom.text_at_breaks(el)), keys, where, last)
+        span = _lines_of(_words(dom.text_of(el)), keys, where, last)
         if span is None:
             continue
         i, end = span

@@ -116,26 +116,6 @@ def flat_text(el: etree._Element) -> str:
     return " ".join(text_of(el).split())
 
 
-def text_at_breaks(el: etree._Element) -> str:
-    """An element's text (no tail) with a space for each ``<br>``: the extraction parts lines
-    there, and ``text_of`` glues the words around one ("Porch<br>Room" reads "PorchRoom")."""
-    if el.find(".//br") is None:
-        return text_of(el)
-    parts = [el.text or ""]
-    # (node, its subtree read): its tail comes after its subtree; a comment's tail is text, its own not
-    stack = [(child, False) for child in reversed(el)]
-    while stack:
-        node, read = stack.pop()
-        if read:
-            parts.append(node.tail or "")
-            continue
-        stack.append((node, True))
-        if isinstance(node.tag, str):
-            parts.append(" " if node.tag == "br" else node.text or "")
-            stack.extend((child, False) for child in reversed(node))
-    return "".join(parts)
-
-
 def text_len(el: etree._Element) -> int:
     """Characters of text inside an element (no tail)."""
     return len(text_of(el).strip())

@@ -1487,15 +1487,3 @@ def test_the_articles_remainder_after_a_boilerplate_title_stays() -> None:
             f"<h2>More from Harbour Daily</h2><p>{_PITCH}</p><h3>The lamp room</h3>"
             "<p>The lamp room is open to visitors on Sundays.</p></div>")
     assert _PITCH in _text(_page(body))
-
-
-def test_text_at_breaks_parts_the_words_around_a_br_as_the_extraction_does() -> None:
-    # text_of glues the words around a <br> ("PorchRoom"); trafilatura parts its lines there.
-    from lxml import html as lh
-
-    from newsclean.cleaners import dom
-    el = lh.fromstring("<li><b>Porch</b><br>Room<!-- note -->for two<br/><i>packs</i> dry</li>")
-    assert dom.text_of(el) == "PorchRoomfor twopacks dry"
-    assert dom.text_at_breaks(el) == "Porch Roomfor two packs dry"   # a comment's text is none
-    plain = lh.fromstring("<p>No <b>break</b> here</p>")
-    assert dom.text_at_breaks(plain) == dom.text_of(plain)
