@@ -377,13 +377,6 @@ def _pick(named: list[Named]) -> Picked:
     return Picked(widgets, hidden, ctas)
 
 
-def _prose_paragraph(el: etree._Element, m: Measures) -> bool:
-    # Publishers mark paragraphs of the article itself ("paywall", "ad-break-after", "related-
-    # paragraph"): one paragraph of unlinked prose is article text whatever its class says.
-    n = m.text(el)
-    return n >= 100 and m.links(el) < 0.3 * n
-
-
 #: Code listings: a syntax highlighter names its spans by token kind ("hljs-comment", "token
 #: comment"), which reads as a widget name; the listing is article text.
 _CODE_TAGS = frozenset({"pre", "code"})
@@ -402,7 +395,7 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
             continue
         widget, content, image = kinds
         if widget and not content and not m.body_like(el) \
-                and not m.prose_heavy(el) and not (el.tag == "p" and _prose_paragraph(el, m)) and not _in_code(el):
+                and not m.prose_heavy(el) and not _in_code(el):
             victims.append(el)
         elif image and el.tag in ("div", "section") \
                 and m.text(el) <= 400 and not m.body_like(el) and not content \
