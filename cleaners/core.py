@@ -1470,11 +1470,6 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     body, n = line_rules.drop_repeated_runs(body, in_one_block=(
         functools.partial(blocks.repeated_in_one_block, tree) if method == "trafilatura" else None))
     run.count("repeated_runs", n)
-    if n and method == "trafilatura":
-        # a page that prints its article twice (a copy for phones): the first copy's end, a
-        # pitch beside it, was mid-body at the edge step, and is the body's tail now
-        body, n, _ = blocks.drop_outside_edges(tree, body, opened=opened, placed=placed)
-        run.count("outside_container", n)
     if templates is not None:
         body, n = templates.filter_lines(body)
         run.count("templates", n)

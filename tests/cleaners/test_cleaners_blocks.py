@@ -177,17 +177,14 @@ def test_the_articles_last_line_repeated_below_it_stays() -> None:
     assert line_sources(tree, [PARAS[0]])[0].getparent().tag == "li"
 
 
-def test_a_card_after_the_first_of_two_copies_of_the_article_goes() -> None:
+def test_the_second_copy_of_an_article_shown_twice_goes() -> None:
     # The page prints the article twice (a second layout the site's builder keeps for other
-    # visitors), each copy with a newsletter card beside it. At the edge step the first copy's card
-    # sat mid-body, before the second copy; once the copy goes as a repeated run, it is the tail,
-    # and it comes from outside the article's container like any pitch under the article.
+    # visitors): the second copy goes as a repeated run. (Each copy's newsletter card beside it
+    # once went too, by the edge step run again: it moved one wcxb-dev dev page and no check
+    # page, and came out, docs/quality.md "Rules audited one by one".)
     result = clean_html((FIXTURES / "article_shown_twice.html").read_text("utf-8"), URL)
     assert isinstance(result, Article), result
     _assert_article(result.text)
-    assert "roofing letter" not in result.text
-    assert "delivered to your inbox" not in result.text
-    assert result.text.rstrip().endswith(PARAS[-1])
     assert result.removed["repeated_runs"] > 0
 
 
