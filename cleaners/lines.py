@@ -87,7 +87,6 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"durchschnittliche\s+bewertung\s*:?.{0,20}"),
     (None, r"(?:unabhängiger\s+)?journalismus\s+braucht\s+(?:deine|ihre|eure)\s+unterstützung.{0,160}"),
     (None, r"(?:einen\s+)?fehler\s+(?:gefunden|entdeckt)\s*\?.{0,80}"),
-    (('무단',), r".{0,120}무단\s*전재.{0,80}"),
     (None, r"""(?:folgst\s+du|folge\s+uns|folgt\s+uns|folgen\s+sie\s+uns)\b.{0,60}\bauf\s+
            (?:twitter|x|facebook|instagram|whatsapp|telegram|tiktok|youtube|linkedin|threads|bluesky|mastodon)\b.{0,100}"""),
     (None, r"s[ií]guenos\s+en\b.{0,160}"),
@@ -105,9 +104,6 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"share\s+(?:this|on)\b.{0,120}"),
     (None, r"(?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}"),
     (('reserved',), r".{0,200}\ball\s+rights\s+reserved\.?"),
-    (None, r"e-?paper(?:[_\s-]\S.{0,200}|s?)"),
-    (None, r"download\s+(?:our|the)\s+app\b.{0,160}"),
-    (None, r"get\s+the\s+app\b.{0,120}"),
 )
 
 
