@@ -67,20 +67,14 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"(?:{READ_MORE})"),
     (('newsletter',), r".{0,160}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|registr\w+|inscr\w+|suscr\w+|melde[nt]?\s+(?:dich|euch|sie\s+sich))\b.{0,80}\bnewsletters?\b.{0,100}"),
     (('newsletter',), r".{0,160}\bnewsletters?\b.{0,80}\b(?:sign(?:ing)?\s+up|subscribe|abonn\w+|anmelden|inscr\w+|suscr\w+|here|hier)\b.{0,100}"),
-    (('whatsapp', 'telegram'), r".{0,120}\b(?:whatsapp|telegram)[-\s](?:kanal|channel|canal|kanaal)\b.{0,160}"),
     (('commission',), r".{0,200}\b(?:may|might|could)\s+earn\s+(?:us\s+)?(?:a\s+|an\s+)?(?:small\s+)?(?:affiliate\s+)?commission\b.{0,200}"),
     (('compensation',), r".{0,200}\bwe\s+(?:may|might|could)\s+(?:receive|earn)\s+(?:a\s+)?(?:small\s+)?compensation\b.{0,200}"),
-    (('advertising api',), r".{0,200}\bproduct\s+advertising\s+api\b.{0,60}"),
-    (('affiliate',), r"(?:anzeige|werbung|annonce|publicidad|advertisement|ad)\s*[,:/|–-]?\s*(?:enthält|contains|contient|contiene)\s+affiliate[-\s]?links?"),
     (('abonn', 'subscribers', 'exclusiv', '会員限定'), r""".{0,80}(?:réservée?s?\s+aux\s+abonnés|(?:is|are)\s+reserved\s+for\s+subscribers|
            nur\s+für\s+abonnenten|exclusiv[oa]\s+para\s+(?:suscriptores|assinantes)|会員限定).{0,40}"""),
     (None, r"advertisement|advertisements|advertising|anzeige|publicidad|publicité|sponsored(?:\s+content)?"),
     (None, r"""(?:lesedauer|lesezeit|reading\s+time|temps\s+de\s+lecture|tiempo\s+de\s+lectura|leestijd|czas\s+czytania)
            \s*:?\s*(?:ca\.?\s*)?\d{1,3}\s*(?:min\w*|minut\w*)?\.?"""),
     (None, r"\d{1,3}\s*(?:min|mins|minutes?|minuten)\.?\s+(?:read|lesezeit|lesen|de\s+lecture|de\s+lectura)"),
-    (None, r"ten\s+(?:tekst|artykuł)\s+przeczytasz\s+w\s+(?:mniej\s+niż\s+|około\s+|ok\.\s*)?(?:\d{1,3}\s+)?minut\w*"),
-    (None, r"video\s+verfügbar\s+bis\s+(?:zum\s+)?[\d.]{6,10}(?:,?\s*\d{1,2}[:.]\d{2}(?:\s*uhr)?)?"),
-    (None, r"(?:sie\s+sind|du\s+bist|you\s+are)\s+(?:aktuell\s+|derzeit\s+|momentan\s+|currently\s+)?(?:nicht|not)\s+(?:eingeloggt|angemeldet|logged\s+in|signed\s+in)"),
     (None, r"empfohlener\s+redaktioneller\s+inhalt|ein\s+klick\s+für\s+den\s+datenschutz|embed|link\s+zum\s+[\w-]+[-\s]inhalt"),
     (None, r"an\s+dieser\s+stelle\s+(?:finden|ist|befindet)\b.{0,160}\bexterne[nr]?\s+inhalt.{0,300}"),
     (None, r"(?:wie\s+)?hat\s+ihnen\s+(?:dieser|der)\s+(?:artikel|beitrag|text)\s+gefallen\?.{0,300}"),
@@ -95,15 +89,8 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"(?:sign\s+up|subscribe)\b.{0,160}"),
     (None, r"(?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}"),
     (None, r"(?:photo|foto|bild|image|picture|beitragsbild|titelbild|titelfoto|vorschaubild)s?\s*(?:credit)?\s*:\s*.{0,60}"),
-    (None, r"(?:image|photo)s?\s+(?:d['’]\s*)?illustrati\w+\s*:\s*.{0,120}"),
-    # a picture's credit names its source: a lowercase word of 4+ letters not of a credit's
-    # vocabulary is a sentence's ("Credit: lending to households slowed in March.")
-    (None, r"""(?:credits?|crédits?)\s*:\s*(?!(?-i:.*\b(?!(?:from|with|photos?|images?|pictures?|courtesy|
-           screenshots?|archives?|handout)\b)[a-zß-ÿ]{4,}))\w[^.!?]{0,60}"""),
     (None, r"click\s+here\b.{0,160}"),
-    (None, r"share\s+(?:this|on)\b.{0,120}"),
     (None, r"(?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}"),
-    (('reserved',), r".{0,200}\ball\s+rights\s+reserved\.?"),
 )
 
 

@@ -209,8 +209,7 @@ def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
     from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
     promos = ["Czytaj więcej", "FUNDA OLUNYE UDABA LAPHA | Amaphoyisa abopha abasolwa", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
-              "Get more stories like this by signing up to our free weekly newsletter",
-              "Folge uns jetzt auf dem WhatsApp-Kanal der Hafenzeitung"]
+              "Get more stories like this by signing up to our free weekly newsletter"]
     article = ["The newsletter the harbour master sends to skippers now carries the lamp schedule.",
                PARAS[0], "Read more widely, the archive tells a longer story of the light."]
     kept, _ = apply_line_rules(article[:1] + promos + article[1:])
@@ -262,8 +261,7 @@ def test_promo_regexes_are_compiled_on_first_use_not_at_import() -> None:
 @pytest.mark.parametrize("line", [
     # the letters re.I reads as ASCII ones that str.lower does not make them (long s, dotless i)
     "Don't forget to sign up for our NEWſLETTER", "Buying through us may earn us a commıssion.",
-    "© 2025 Harbour Daily. All rights reſerved.", "Hol dir unseren WhatsApp-Kanal",
-    "Ce contenu est réservé aux abonnés", "Únete a nuestro canal de Telegram",
+    "© 2025 Harbour Daily. All rights reſerved.", "Ce contenu est réservé aux abonnés", "Únete a nuestro canal de Telegram",
     "To read more, download our free app for iOS and Android.", "Sign up for our newsletter",
     PARAS[0], "The harbour newsletter said the memo was reserved for members of the board.",
 ])
@@ -416,17 +414,13 @@ def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -
 
 def test_disclosures_reading_times_gates_and_picture_labels_of_other_languages_are_promo_lines() -> None:
     # trafilatura-eval's dev half (issue #13, qtraf1): lines its truth names as not the article that
-    # the line rules knew in one language only: a Polish reading time, German and English affiliate
-    # disclosures (AAWP's Amazon line, a publisher's "we may receive compensation"), a German
-    # newsletter call with a separable verb, a broadcaster's video label, a login notice, and
-    # picture labels ("Beitragsbild:", "Image d'illustration :", "(Credit: ...)").
+    # the line rules knew in one language only: a publisher's "we may receive compensation", a
+    # German newsletter call with a separable verb, a picture label ("Beitragsbild:"). (qtraf1's
+    # Polish reading time, video label, login notice, Amazon and affiliate lines, "Image
+    # d'illustration :" and "(Credit: ...)" moved dev pages only and came out, qablate1.)
     from newsclean.cleaners.lines import apply_line_rules
 
-    promos = ["Ten tekst przeczytasz w mniej niż minutę", "Video verfügbar bis 28.02.2021",
-              "Sie sind aktuell nicht eingeloggt.", "Beitragsbild: Titelseite der Hafenzeitung vom 2.4.2019",
-              "Image d'illustration : le phare de la baie", "(Credit: Jane Doe / Harbour Daily)",
-              "Anzeige, enthält Affiliate Links",
-              "Letzte Aktualisierung am 2.02.2022 / Affiliate Links / Bilder von der Amazon Product Advertising API",
+    promos = ["Beitragsbild: Titelseite der Hafenzeitung vom 2.4.2019",
               "We recommend the best products through an independent review process, and advertisers do not "
               "influence our picks. We may receive compensation if you visit partners we recommend.",
               "Lust auf mehr? Melde dich hier für unseren Newsletter an!"]
@@ -439,13 +433,12 @@ def test_disclosures_reading_times_gates_and_picture_labels_of_other_languages_a
     assert kept == article
 
 
-def test_a_credit_line_names_a_source_not_a_sentence() -> None:
-    # "Credit:" opens a picture's credit and a short line of a round-up alike: a lowercase word
-    # of 4+ letters outside a credit's vocabulary makes it the article's
+def test_a_credit_line_of_a_sentence_is_no_promotion() -> None:
+    # "Credit:" opens a short line of a round-up (a picture's "Credit: <source>" alternative moved
+    # dev pages only and came out, qablate1); a picture's label by its word stays a promotion line
     from newsclean.cleaners.lines import is_promo_line
 
-    assert all(map(is_promo_line, ["Credit: Getty Images", "Crédits : AFP", "Credits: AP Photo/Evan Vucci",
-                                   "Credit: screenshot via YouTube", "Image credit: NASA"]))
+    assert is_promo_line("Image credit: NASA")
     assert not any(map(is_promo_line, ["Credit: lending to households slowed in March.",
                                        "Crédit : la BCE resserre ses conditions", "Credits: 3 per semester"]))
 
