@@ -929,3 +929,42 @@ def test_every_address_the_sign_up_test_finds_passes_the_walks_lead_test() -> No
     found = [h for h in hrefs if dom.SIGNUP_HREF.search(h)]
     assert len(found) > 500 and len(found) < len(hrefs)
     assert [h for h in found if not dom._SIGNUP_LEAD.search(h.lower())] == []
+
+
+PROMO_TEXTS = [
+    ["Sign up for our newsletter", PARAGRAPH.strip(), "Advertisement", "Photo: Jane Doe"],
+    # the letters re.I reads as ASCII ones that str.lower does not make them (long s, dotless i)
+    ["Don't forget to sign up for our NEWſLETTER", "Buying through us may earn us a commıssion.",
+     "© 2025 Harbour Daily. All rights reſerved.", PARAGRAPH.strip()],
+    ["Hol dir unseren WhatsApp-Kanal", "Únete a nuestro canal de Telegram", "Ce contenu est réservé aux abonnés",
+     "To read more, download our free app for iOS and Android.", "The harbour newsletter said the memo was reserved."],
+    ["ΟΔΟΣ ΣΤΑΣΙΣ", "Read more: the budget", "", "Empfohlener redaktioneller Inhalt"],
+]
+
+
+@pytest.mark.parametrize("lines", PROMO_TEXTS)
+def test_the_promo_lines_of_a_text_are_the_lines_is_promo_line_answers_so(lines: list[str]) -> None:
+    from newsclean.cleaners.lines import _promo_lines, is_promo_line
+    promo = _promo_lines([line.strip() for line in lines])
+    assert [promo(line.strip()) for line in lines if line.strip()] == [is_promo_line(line) for line in lines if line.strip()]
+
+
+def test_a_text_without_the_words_of_the_scanning_promos_is_folded_once_not_line_by_line() -> None:
+    from newsclean.cleaners import lines as line_rules
+    body = [PARAGRAPH.strip()] * 5 + ["Advertisement"]
+    with counting(line_rules, "fold_case", lambda args, result: 1) as folded:
+        assert line_rules.apply_line_rules(body) == ([PARAGRAPH.strip()] * 5, len("Advertisement"))
+    assert folded[0] == 1
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
+    # what lines._spaced rests on: a printable line splits at plain spaces alone
+    import sys
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+
+
+@pytest.mark.parametrize("line", ["", " ", "a b", "a  b", " a", "a ", "a\tb", "a\u00a0b", "a\u2028b", "a\x1fb",
+                                  "a\u200bb", "a\u3000 b", "ab\n", "Ω ω", PARAGRAPH, PARAGRAPH.strip()])
+def test_a_line_spaced_is_the_line_split_and_joined(line: str) -> None:
+    from newsclean.cleaners.lines import _spaced
+    assert _spaced(line) == " ".join(line.split())
