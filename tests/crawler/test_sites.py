@@ -176,6 +176,23 @@ def test_bad_file_names_file_and_field(tmp_path: Path, text: str, field: str, pr
     assert problem in message
 
 
+def test_a_site_file_at_the_bounds_loads(tmp_path: Path) -> None:
+    # the bounds on a file's values (000d908, 3d4b304) refuse no value a user may mean: the most
+    # requests at once, no shortest text, rates of every page, and patterns about a URL in the
+    # query or a path that holds the site's name
+    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/", "//cdn.example.net/rss"]\nsitemaps = ["sitemap.xml"]'
+                        '\nsection_pages = 0') + (
+        "allow = ['[?&]u=https?://www\\.example\\.com/', '^/example\\.com-news/']\n"
+        "[limits]\nconcurrency = 64\n[cleaning]\nmin_chars = 0\n"
+        "[health]\nmax_error_rate = 1\nmax_reject_rate = 1.0\ncoverage = { title = 1, text = 0 }\n")
+    site = load_site_file(write(tmp_path, text.replace("allow = ['^/\\d{4}/\\d{2}/\\d{2}/[^/]+/$']\n", "")))
+    assert (site.limits.concurrency, site.rules.min_chars, site.discovery.section_pages) == (64, 0, 0)
+    assert (site.health.max_error_rate, site.health.max_reject_rate) == (1, 1)
+    assert [p.pattern for p in site.allow] == ["[?&]u=https?://www\\.example\\.com/", "^/example\\.com-news/"]
+    assert site.start_urls()["sitemap"] == ["https://www.example.com/sitemap.xml"]
+    assert site.start_urls()["feed"] == ["https://www.example.com/feed/", "https://cdn.example.net/rss"]
+
+
 def test_start_urls_and_paths_are_stripped_as_base_url_and_domains_are(tmp_path: Path) -> None:
     # before: ' /feed/ ' was joined to base_url with its spaces: 'https://www.example.com/feed/ '
     text = GOOD.replace('feeds = ["/feed/"]', 'feeds = [" /feed/ "]\nsitemaps = ["\\thttps://www.example.com/s.xml "]\n'
