@@ -40,8 +40,9 @@ AUTHOR_SEP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 #: trafilatura-eval's pages without an address are keyed ``hard::NAME`` or ``recall::NAME``.
 _HOSTLESS = re.compile(r"[a-z]+::(?!//)")
-#: A label that ends a host in such a NAME: a top-level domain's shape (``com``, ``de``, ``cu``).
-_TLD = re.compile(r"[a-z]{2,3}")
+#: A label that ends a host in such a NAME: a country's two letters (``de``, ``cu``) or a generic
+#: top-level domain; not any three letters, which a name's own label may be (``www.bbc.co.uk``).
+_TLD = re.compile(r"[a-z]{2}|com|net|org|gov|edu|int|info|biz")
 
 
 def site_key(url: str | None) -> str:
@@ -58,7 +59,7 @@ def _host_of_name(name: str) -> str:
     """The host a page's file name opens with: up to a ``-``, or up to the first label shaped as a
     top-level domain after the first, and a country's two letters after it (``jis.gov.jm``);
     ``zeit.de.zugverkehr.html`` -> ``zeit.de``, ``blog.python.org.html`` -> ``blog.python.org``."""
-    labels = name.removesuffix(".html").split("-", 1)[0].split(".")
+    labels = name.removesuffix(".html").split("-", 1)[0].removeprefix("www.").split(".")
     host = labels[:1]
     for i, label in enumerate(labels[1:], 1):
         host.append(label)

@@ -369,6 +369,8 @@ def test_a_page_keyed_by_its_file_name_is_in_its_hosts_site() -> None:
              "recall::elnuevoherald.com-miami.html": "elnuevoherald.com", "hard::cubadebate.cu-sesiona.html": "cubadebate.cu",
              "hard::womencantalksports.com.top10.html": "womencantalksports.com",
              "https://www.zeit.de/a/b": "zeit.de", "": "", None: ""}
+    # a label of three letters is no top-level domain for that alone ('www.bbc' and 'abc' were the sites)
+    names |= {"hard::www.bbc.co.uk.news.html": "bbc.co.uk", "hard::abc.xyz.com-story.html": "abc.xyz.com"}
     assert {name: site_key(name) for name in names} == names
 
 
