@@ -503,21 +503,26 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
         listed = discovery.sitemaps_from_robots(response.body, response.url)
-        return self._bounded([u for u in listed if self._on_site_hosts(u)], "sitemap", 0)
+        return self._bounded([u for u in listed if self._on_site_hosts(u, "robots_sitemaps")], "sitemap", 0)
 
-    def _on_site_hosts(self, url: str) -> bool:
-        """Whether a robots.txt ``Sitemap:`` is on the site's hosts (its domains and their
-        subdomains, the hosts its site file names: what the offsite filter lets through). One
-        elsewhere is not followed (robots.txt may name any host; the site file can name it):
-        said once a host at INFO and counted, where the offsite filter dropped it at DEBUG."""
+    #: What each stat of sitemaps not followed counts, as the INFO line says it.
+    _OFFSITE_SOURCES = {"robots_sitemaps": "robots.txt's sitemap", "index_sitemaps": "a sitemap index's sitemap"}
+
+    def _on_site_hosts(self, url: str, source: str) -> bool:
+        """Whether a sitemap listed by robots.txt or a sitemap index (``source``) is on the site's
+        hosts (its domains and their subdomains, the hosts its site file names: what the offsite
+        filter lets through). One elsewhere is not followed (a listing may name any host; the site
+        file can name it): said once a host at INFO and counted, where the offsite filter dropped
+        it at DEBUG."""
         host = (urlsplit(url).hostname or "").lower()
         if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
             return True
-        self._inc("offsite/robots_sitemaps")
+        self._inc(f"offsite/{source}")
         if host not in self._offsite_said:
             self._offsite_said.add(host)
-            self.logger.info("not following robots.txt's sitemap %s: %s is not a host of site %s (a site file's "
-                             "[discovery] sitemaps may name it)", url, host, self.site.name)
+            self.logger.info("not following %s %s: %s is not a host of site %s (a site file's "
+                             "[discovery] sitemaps may name it)", self._OFFSITE_SOURCES[source], url, host,
+                             self.site.name)
         return False
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
@@ -528,7 +533,8 @@ class NewsSpider(scrapy.Spider):
         entries = self._counted(entries, "sitemap_entries")
         if kind == "sitemapindex":
             depth = response.meta.get("newsclean_depth", 0) + 1
-            return self._bounded((e.url for e in entries if not self.too_old(e.date)), "sitemap", depth)
+            return self._bounded((e.url for e in entries if not self.too_old(e.date)
+                                  and self._on_site_hosts(e.url, "index_sitemaps")), "sitemap", depth)
         self._remember_validators(response)
         # Lazy: Scrapy takes a callback's output a slice at a time, so a 50,000-URL sitemap
         # (a store lookup each) does not block the reactor while pages wait to be cleaned.

@@ -250,3 +250,42 @@ def test_a_robots_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tm
     manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
     assert manifest["counts"].get("newsclean/discovery/offsite/robots_sitemaps") == 2, manifest["counts"]
     assert sorted(r["url"] for r in read_parts(out)) == [site.base_url + p for p in paths[:2]]
+
+
+def test_a_sitemap_indexs_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tmp_path: Path) -> None:
+    # before: a sitemap index's child on a host that is not the site's was dropped by Scrapy's
+    # offsite filter at DEBUG, uncounted (ux17 said so for robots.txt's 'Sitemap:' lines only). Now
+    # one on a host the site file names (its feed's CDN) is read; one elsewhere is said once per
+    # host at INFO and counted. The first server is the site, the second its CDN, the third another's.
+    roots = [tmp_path / n for n in ("site", "cdn", "other")]
+    for d in (*roots, tmp_path / "sites"):
+        d.mkdir()
+    paths = serve_site(roots[0], 3, sitemap=False)
+    with DemoServer(roots[0], host="127.0.0.2") as site, DemoServer(roots[1], host="127.0.0.3") as cdn, \
+            DemoServer(roots[2], host="127.0.0.4") as other:
+        def urlset(ps: list[str]) -> str:
+            locs = "".join(f"<url><loc>{site.base_url}{p}</loc></url>" for p in ps)
+            return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+
+        (roots[1] / "sitemap.xml").write_text(urlset(paths[:2]))
+        (roots[1] / "feed.xml").write_text("<rss version='2.0'><channel><title>t</title></channel></rss>")
+        (roots[2] / "sitemap.xml").write_text(urlset(paths[2:]))
+        children = [f"{cdn.base_url}/sitemap.xml", f"{other.base_url}/sitemap.xml", f"{other.base_url}/news.xml"]
+        (roots[0] / "sitemap_index.xml").write_text(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in children) + "</sitemapindex>")
+        (tmp_path / "sites" / "mysite.toml").write_text(
+            f'name = "mysite"\ncatalog = false\nbase_url = "{site.base_url}/"\n'
+            f'[discovery]\nsitemaps = ["/sitemap_index.xml"]\nfeeds = ["{cdn.base_url}/feed.xml"]\n')
+        out = tmp_path / "out"
+        proc = run_newsclean("crawl", "mysite", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
+                             env={"NEWSCLEAN_SITES_DIR": str(tmp_path / "sites")})
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+        assert sorted(h.path for h in cdn.hits) == ["/feed.xml", "/robots.txt", "/sitemap.xml"]
+        assert other.hits == []
+    said = [line for line in proc.stderr.splitlines() if "not following" in line]
+    assert len(said) == 1 and " INFO: " in said[0] and "sitemap index" in said[0] and "127.0.0.4" in said[0], \
+        proc.stderr[-3000:]
+    manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
+    assert manifest["counts"].get("newsclean/discovery/offsite/index_sitemaps") == 2, manifest["counts"]
+    assert sorted(r["url"] for r in read_parts(out)) == [site.base_url + p for p in paths[:2]]
