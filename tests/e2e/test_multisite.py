@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
+import pytest
 
 from newsclean.crawler.commands.bench import tree_roles
 from newsclean.crawler.commands.demo import DemoServer
@@ -215,11 +216,13 @@ def test_a_sitemap_the_site_file_names_on_another_host_is_read(tmp_path: Path) -
     assert sorted(r["url"] for r in read_parts(tmp_path / "out")) == [site.base_url + p for p in paths]
 
 
-def test_a_robots_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tmp_path: Path) -> None:
-    # before (ux17): robots.txt's 'Sitemap:' on a host that is not the site's was dropped by Scrapy's
-    # offsite filter at DEBUG, uncounted: a run of 0 articles said nothing of why. Now one on a host
-    # the site file names (its feed's CDN) is read; one elsewhere is said once per host at INFO and
-    # counted. The first server is the site, the second its CDN, the third another's.
+@pytest.mark.parametrize("listing", ["robots", "index"])
+def test_a_listed_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tmp_path: Path, listing: str) -> None:
+    # before (ux17, the lead): a sitemap that robots.txt's 'Sitemap:' or a sitemap index lists on a
+    # host that is not the site's was dropped by Scrapy's offsite filter at DEBUG, uncounted: a run
+    # of 0 articles said nothing of why. Now one on a host the site file names (its feed's CDN) is
+    # read; one elsewhere is said once per host at INFO and counted. The first server is the site,
+    # the second its CDN, the third another's.
     roots = [tmp_path / n for n in ("site", "cdn", "other")]
     for d in (*roots, tmp_path / "sites"):
         d.mkdir()
@@ -233,12 +236,17 @@ def test_a_robots_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tm
         (roots[1] / "sitemap.xml").write_text(urlset(paths[:2]))
         (roots[1] / "feed.xml").write_text("<rss version='2.0'><channel><title>t</title></channel></rss>")
         (roots[2] / "sitemap.xml").write_text(urlset(paths[2:]))
-        (roots[0] / "robots.txt").write_text(
-            f"User-agent: *\nSitemap: {cdn.base_url}/sitemap.xml\nSitemap: {other.base_url}/sitemap.xml\n"
-            f"Sitemap: {other.base_url}/news.xml\n")
+        listed = [f"{cdn.base_url}/sitemap.xml", f"{other.base_url}/sitemap.xml", f"{other.base_url}/news.xml"]
+        discovery = f'feeds = ["{cdn.base_url}/feed.xml"]\n'
+        if listing == "robots":
+            (roots[0] / "robots.txt").write_text("User-agent: *\n" + "".join(f"Sitemap: {u}\n" for u in listed))
+        else:
+            (roots[0] / "sitemap_index.xml").write_text(
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in listed) + "</sitemapindex>")
+            discovery += 'sitemaps = ["/sitemap_index.xml"]\n'
         (tmp_path / "sites" / "mysite.toml").write_text(
-            f'name = "mysite"\ncatalog = false\nbase_url = "{site.base_url}/"\n'
-            f'[discovery]\nfeeds = ["{cdn.base_url}/feed.xml"]\n')
+            f'name = "mysite"\ncatalog = false\nbase_url = "{site.base_url}/"\n[discovery]\n{discovery}')
         out = tmp_path / "out"
         proc = run_newsclean("crawl", "mysite", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
                              env={"NEWSCLEAN_SITES_DIR": str(tmp_path / "sites")})
@@ -247,45 +255,8 @@ def test_a_robots_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tm
         assert other.hits == []
     said = [line for line in proc.stderr.splitlines() if "not following" in line]
     assert len(said) == 1 and " INFO: " in said[0] and "127.0.0.4" in said[0], proc.stderr[-3000:]
+    assert ("robots.txt's sitemap" if listing == "robots" else "a sitemap index's sitemap") in said[0], said
     manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
-    assert manifest["counts"].get("newsclean/discovery/offsite/robots_sitemaps") == 2, manifest["counts"]
-    assert sorted(r["url"] for r in read_parts(out)) == [site.base_url + p for p in paths[:2]]
-
-
-def test_a_sitemap_indexs_sitemap_on_another_host_is_followed_only_on_the_sites_hosts(tmp_path: Path) -> None:
-    # before: a sitemap index's child on a host that is not the site's was dropped by Scrapy's
-    # offsite filter at DEBUG, uncounted (ux17 said so for robots.txt's 'Sitemap:' lines only). Now
-    # one on a host the site file names (its feed's CDN) is read; one elsewhere is said once per
-    # host at INFO and counted. The first server is the site, the second its CDN, the third another's.
-    roots = [tmp_path / n for n in ("site", "cdn", "other")]
-    for d in (*roots, tmp_path / "sites"):
-        d.mkdir()
-    paths = serve_site(roots[0], 3, sitemap=False)
-    with DemoServer(roots[0], host="127.0.0.2") as site, DemoServer(roots[1], host="127.0.0.3") as cdn, \
-            DemoServer(roots[2], host="127.0.0.4") as other:
-        def urlset(ps: list[str]) -> str:
-            locs = "".join(f"<url><loc>{site.base_url}{p}</loc></url>" for p in ps)
-            return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-
-        (roots[1] / "sitemap.xml").write_text(urlset(paths[:2]))
-        (roots[1] / "feed.xml").write_text("<rss version='2.0'><channel><title>t</title></channel></rss>")
-        (roots[2] / "sitemap.xml").write_text(urlset(paths[2:]))
-        children = [f"{cdn.base_url}/sitemap.xml", f"{other.base_url}/sitemap.xml", f"{other.base_url}/news.xml"]
-        (roots[0] / "sitemap_index.xml").write_text(
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in children) + "</sitemapindex>")
-        (tmp_path / "sites" / "mysite.toml").write_text(
-            f'name = "mysite"\ncatalog = false\nbase_url = "{site.base_url}/"\n'
-            f'[discovery]\nsitemaps = ["/sitemap_index.xml"]\nfeeds = ["{cdn.base_url}/feed.xml"]\n')
-        out = tmp_path / "out"
-        proc = run_newsclean("crawl", "mysite", "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
-                             env={"NEWSCLEAN_SITES_DIR": str(tmp_path / "sites")})
-        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
-        assert sorted(h.path for h in cdn.hits) == ["/feed.xml", "/robots.txt", "/sitemap.xml"]
-        assert other.hits == []
-    said = [line for line in proc.stderr.splitlines() if "not following" in line]
-    assert len(said) == 1 and " INFO: " in said[0] and "sitemap index" in said[0] and "127.0.0.4" in said[0], \
-        proc.stderr[-3000:]
-    manifest = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())
-    assert manifest["counts"].get("newsclean/discovery/offsite/index_sitemaps") == 2, manifest["counts"]
+    key = f"newsclean/discovery/offsite/{listing}_sitemaps"
+    assert manifest["counts"].get(key) == 2, manifest["counts"]
     assert sorted(r["url"] for r in read_parts(out)) == [site.base_url + p for p in paths[:2]]
