@@ -115,14 +115,12 @@ def promo_line() -> re.Pattern[str]:
 
 
 @functools.cache
-def _promo_split() -> tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], re.Pattern[str]]:
-    """:func:`promo_line` split: the alternatives without words in one regex, each with words
-    on its own, and a regex of any of their words (a line without one, nearly every line,
-    needs none of them tried)."""
+def _promo_split() -> tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]]:
+    """:func:`promo_line` split: the alternatives without words in one regex, and each with words
+    on its own (tried only on a text holding one of its words: :func:`_promo_lines`)."""
     opening = _promo_regex(a for words, a in PROMO_ALTERNATIVES if words is None)
     scanning = tuple((words, _promo_regex([a])) for words, a in PROMO_ALTERNATIVES if words is not None)
-    any_word = re.compile("|".join(sorted({re.escape(w) for words, _ in scanning for w in words})))
-    return opening, scanning, any_word
+    return opening, scanning
 
 
 #: A line that reads like an article paragraph (long, ends like a sentence). Not dom.SENTENCE_END,
@@ -132,15 +130,10 @@ _SENTENCE_END = re.compile(r"[.!?\"'”’)]\s*$")
 
 
 def is_promo_line(line: str) -> bool:
-    """Whether a whole line is an inline promotion or a boilerplate label (:func:`promo_line`)."""
-    opening, scanning, any_word = _promo_split()
+    """Whether a whole line is an inline promotion or a boilerplate label (:func:`promo_line`):
+    :func:`_promo_lines` asked of one line (a text's lines are asked together)."""
     s = line.strip()
-    if opening.match(s):
-        return True
-    low = fold_case(s)
-    if any_word.search(low) is None:
-        return False
-    return any(any(w in low for w in words) and regex.match(s) for words, regex in scanning)
+    return _promo_lines([s])(s)
 
 
 def _promo_lines(lines: list[str]) -> Callable[[str], bool]:
@@ -149,7 +142,7 @@ def _promo_lines(lines: list[str]) -> Callable[[str], bool]:
     pages all of them, are neither folded nor searched for the words one by one (a line's folded
     words are in the text's: ``fold_case`` folds character by character; 0.27 of the step's 0.47
     ms a page on wcxb-dev's smaller half went to those two)."""
-    opening, scanning, _ = _promo_split()
+    opening, scanning = _promo_split()
     text = fold_case("\n".join(lines))
     here = tuple((words, regex) for words, regex in scanning if any(w in text for w in words))
 
