@@ -1629,3 +1629,40 @@ def test_a_printed_byline_names_the_writer_where_the_declared_one_is_printed_now
     # a declared name in another script than the printed byline may be it transliterated: it stays
     ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": "山田太郎"}}
     assert _md(_page(ld=ld, body=body)).authors == ["山田太郎"]
+
+
+def test_htmldate_day_is_find_dates_but_for_its_two_searches_of_last_resort() -> None:
+    # htmldate_day runs find_date's steps up to its image search: the same day where one of them
+    # finds it; none where only the idiosyncratic patterns or a loose day in the text would
+    from htmldate import find_date
+    from newsclean.cleaners.metadata.days import _htmldate_steps, htmldate_day
+    assert _htmldate_steps() is not None   # else htmldate_day is find_date, and the cut is lost
+    url = "https://news.example.org/harbour-bridge-vote"
+    para = "<p>The council voted on the harbour bridge plan late on Tuesday evening.</p>"
+    same = ('<html><head><meta name="date" content="2024-03-12"></head><body>' + para + "</body></html>",
+            f'<html><body><div><span class="date">12 March 2024</span>{para}</div></body></html>',
+            f'<html><body><article><time datetime="2024-03-12T10:00:00">today</time>{para}</article></body></html>',
+            f"<html><body><article>{para}<p>2024-03-12 10:20:33</p></article></body></html>",
+            f"<html><body><article>{para}</article></body></html>")
+    for html in same:
+        tree = lxml.html.document_fromstring(html)
+        assert htmldate_day(tree, url) == find_date(tree, url=url, extensive_search=False, original_date=True), html
+    assert htmldate_day(lxml.html.document_fromstring(same[0]), url) == "2024-03-12"
+    for html in (f"<html><body><article>{para}<div>Veröffentlicht am 12.03.2024</div></article></body></html>",
+                 f"<html><body><article><p>Filed 2024-03-12 at the harbour.</p>{para}</article></body></html>"):
+        tree = lxml.html.document_fromstring(html)
+        assert find_date(tree, url=url, extensive_search=False, original_date=True) == "2024-03-12", html
+        assert htmldate_day(tree, url) is None, html
+
+
+def test_a_captions_day_does_not_date_a_page_whose_day_is_printed_on_its_own_line() -> None:
+    # htmldate's idiosyncratic patterns read the serialized page: a caption's "Veröffentlicht am"
+    # (a survey's day) dated the page before the day it prints under its headline was read
+    from newsclean.cleaners.metadata import fill_dates
+    para = "<p>The council voted on the harbour bridge plan late on Tuesday evening after a long debate.</p>"
+    body = ('<div class="hero"><p class="big">Harbour bridge vote</p><p>Rosa Delacroix</p><p>Feb 16, 2026</p></div>'
+            + para * 3 + '<div><img src="/a.jpg"><span>Veröffentlicht am 09.03.2016</span></div>' + para)
+    tree = lxml.html.document_fromstring(f"<html><head><title>Harbour bridge vote</title></head><body>{body}</body></html>")
+    md = extract_metadata(tree, "https://news.example.org/harbour-bridge-vote")
+    fill_dates(md, tree, "https://news.example.org/harbour-bridge-vote")
+    assert (md.published, md.date_sources["published"]) == ("2026-02-16", "printed")
