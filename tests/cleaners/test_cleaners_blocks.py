@@ -10,7 +10,7 @@ from pathlib import Path
 
 from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.blocks import PROSE_CHARS, drop_outside_edges, line_sources
-from newsclean.cleaners.core import parse
+from newsclean.cleaners.parsing import parse
 
 URL = "https://blog.example.com/guides/roof-repair-costs/"
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"

@@ -125,7 +125,7 @@ def test_jsonld_article_body_markup_is_plain_text() -> None:
 
 def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
     from newsclean.cleaners import dom
-    from newsclean.cleaners.core import parse
+    from newsclean.cleaners.parsing import parse
 
     long = [p + " " + p for p in PARAS]  # long paragraphs: what marks a chunk as prose
     html = ("<html><body><div id='page'>"
@@ -150,7 +150,7 @@ def test_merge_split_bodies_merges_again_inside_a_container_it_grew() -> None:
     """A container given its twin's children is looked at again, though its measures (taken
     before: one part of the body) say it held too little prose to hold two parts."""
     from newsclean.cleaners import dom
-    from newsclean.cleaners.core import parse
+    from newsclean.cleaners.parsing import parse
 
     long = [p + " " + p for p in PARAS]
     part = "<div class='chunk'><div class='text'>{}</div></div>"
@@ -767,7 +767,7 @@ def test_blocks_inside_a_removed_widget_are_not_pruned_again() -> None:
     # The hover-card and call-to-action passes read the elements the measuring walk gathered
     # before the widget pass ran: what that pass removed (with its text counted) is not theirs.
     from newsclean.cleaners import dom
-    from newsclean.cleaners.core import parse
+    from newsclean.cleaners.parsing import parse
     inner = ("<div class='share-tools'><span role='tooltip'>Share this story with a friend</span>"
              "<div class='cta'><p>Get the app for more harbour news.</p></div></div>")
     tree = parse(_page("<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + inner + "</article>"))

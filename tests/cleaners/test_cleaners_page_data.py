@@ -232,7 +232,7 @@ def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pyt
 def test_the_scripts_found_once_read_as_each_step_found_them(name: str) -> None:
     # clean_html walks the tree to its scripts once for the metadata's JSON-LD and the page data
     # (each walked it: 0.055-0.084 ms a page, docs/performance.md): the same nodes, the same text
-    from newsclean.cleaners.core import parse
+    from newsclean.cleaners.parsing import parse
     from newsclean.cleaners.metadata.common import _ld_nodes
 
     tree = parse((FIXTURE.parent / name).read_text(encoding="utf-8"))

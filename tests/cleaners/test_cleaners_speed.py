@@ -19,7 +19,8 @@ from trafilatura.utils import trim
 
 from newsclean.cleaners import Article, Rejected, clean_html
 from newsclean.cleaners.extraction import readability_gate, xpath_guard
-from newsclean.cleaners.core import _EXTRACTOR, parse
+from newsclean.cleaners.core import _EXTRACTOR
+from newsclean.cleaners.parsing import parse
 
 from tests.cleaners.test_cleaners_hostile import counting
 
@@ -273,12 +274,12 @@ def test_the_page_parsed_from_utf8_bytes_is_the_tree_its_text_gave() -> None:
     # refuses on the bytes): the tree must be the one the decoded text gave, whatever the page declares.
     import lxml.html
 
-    from newsclean.cleaners import core
+    from newsclean.cleaners import parsing
 
     as_text = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 
     def from_text(text: str) -> bytes | None:
-        text = core._xml_compatible(text)
+        text = parsing._xml_compatible(text)
         if text.lstrip().startswith("<?xml"):
             text = text[text.index("?>") + 2:]
         try:
