@@ -617,7 +617,7 @@ def test_mojibake_read_as_latin_1_is_repaired_in_the_body() -> None:
     assert _text(page).split("\n")[0] == good
     # a C1 control that makes no UTF-8 sequence with the letters before it (a stray one after
     # "ç", an overlong "à\x80\x80") is left as it came, and so are the Latin-1 letters around it
-    from newsclean.cleaners.core import _with_mojibake_mended
+    from newsclean.cleaners.mojibake import _with_mojibake_mended
     para = "NÃO é só o preço\u0080 em São Tomé, disse à\u0080\u0080 rádio a dona da Pâtisserie."
     assert _with_mojibake_mended(para) == para
 
@@ -1334,7 +1334,7 @@ def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
     assert any(line.startswith("If you are using a bicycle, please wheel") for line in lines)
     # "Â" before anything but a no-break space is left as it came (a letter, or "Â«" that the
     # lines' repair mends with the rest of the line)
-    from newsclean.cleaners.core import _with_mojibake_mended
+    from newsclean.cleaners.mojibake import _with_mojibake_mended
     assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
 
 
