@@ -1,7 +1,7 @@
 """Tables built from a packaged model, kept on disk ready to use: :func:`cached_tables`.
 
 py3langid ships its model LZMA-compressed (4.6 MB); decompressing it and building the tables
-:mod:`newsclean.cleaners.core` walks took ~0.5-0.7 s of CPU in every process that identifies a
+:mod:`newsclean.cleaners.metadata.language` walks took ~0.5-0.7 s of CPU in every process that identifies a
 language: every crawl's cleaning forkserver, every ``newsclean clean``. The built tables are
 written once, uncompressed, as numpy's ``.npz`` (no pickle: nothing in the file is executed), and
 read back in a few tens of ms. The file holds the key of what it was built from (a digest of the

@@ -10,6 +10,8 @@ The modules import one way only, each from those above it:
 - ``byline_markup``: trafilatura's byline XPaths as Python tests; ``writers``: links to writers' pages
 - ``bylines``: the byline a page prints; ``authors``: declared and printed writers together
 - ``extract``: :func:`extract_metadata`, every field of a page
+- ``language``: the article's language, from its text and the page's declaration (read after the
+  body is cleaned; imports nothing of the others)
 """
 
 from newsclean.cleaners.metadata.common import ARTICLE_TYPES, Metadata, html_lang

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from newsclean.cleaners import Article, CleanResult, Rejected, SiteRules, clean_text
-from newsclean.cleaners.core import identify_language
+from newsclean.cleaners.metadata.language import identify_language
 from newsclean.crawler.workers.cleaning import (Cleaned, CleanJob, InlineCleaner, LearningWindow, TemplateBook, article_record,
                                         digest_of, language_filter, language_gate)
 from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers, usable_cpus

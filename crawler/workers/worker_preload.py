@@ -31,7 +31,8 @@ import justext  # noqa: E402
 from trafilatura import external  # noqa: E402
 
 from newsclean.cleaners.extraction import readability_gate  # noqa: E402
-from newsclean.cleaners.core import identify_language  # noqa: E402
+import newsclean.cleaners.core  # noqa: E402,F401 - the cleaners (trafilatura, jusText, lxml), loaded once
+from newsclean.cleaners.metadata.language import identify_language  # noqa: E402
 from newsclean.cleaners.learned.linescore import shipped_model  # noqa: E402
 from newsclean.cleaners.lines import is_promo_line  # noqa: E402
 from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402

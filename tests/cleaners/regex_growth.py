@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 #: Source files whose patterns run on page text or URLs (the bench and the trainer read our own data).
 SCOPE = ("cleaners/", "output/", "crawler/components/addresses.py", "crawler/spiders/", "crawler/sites.py")
 NOT_SCOPE = ("cleaners/bench/", "cleaners/learned/train.py")
-MODULES = ("cleaners", "cleaners.core", "cleaners.parsing", "cleaners.mojibake", "cleaners.metadata", "cleaners.metadata.bylines", "cleaners.metadata.titles",
+MODULES = ("cleaners", "cleaners.core", "cleaners.parsing", "cleaners.mojibake", "cleaners.metadata.language", "cleaners.metadata", "cleaners.metadata.bylines", "cleaners.metadata.titles",
            "cleaners.metadata.names", "cleaners.metadata.house", "cleaners.metadata.days", "cleaners.dom", "cleaners.lines", "cleaners.text",
            "cleaners.vocabulary", "cleaners.blocks", "cleaners.encoding", "cleaners.extraction.streamed",
            "cleaners.extraction.wild_text", "cleaners.extraction.xpath_guard", "cleaners.learned.linescore",

@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.core import LANG_OVERRULE_CHARS, _language, declared_language, identify_language
+from newsclean.cleaners.metadata.language import LANG_OVERRULE_CHARS, _language, declared_language, identify_language
 
 # Written for these tests: the same small news story in five languages, two paragraphs each.
 TEXTS = {
@@ -124,7 +124,7 @@ def test_identifier_holds_only_the_two_letter_table() -> None:
     # and a copy of each is shared by every cleaning worker through the forkserver.
     import numpy as np
 
-    from newsclean.cleaners.core import _identifier
+    from newsclean.cleaners.metadata.language import _identifier
 
     ident = _identifier()
     held = {id(a): a for a in (ident.nb_ptc, ident.nb_pc, *ident._full_model) if isinstance(a, np.ndarray)}

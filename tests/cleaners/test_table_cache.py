@@ -105,7 +105,7 @@ def test_the_language_model_from_its_cache_answers_as_py3langids_own(
     import py3langid.langid
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from newsclean.cleaners.core import _identifier
+    from newsclean.cleaners.metadata.language import _identifier
 
     theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     theirs.set_languages([code for code in theirs.labels if len(code) == 2])

@@ -494,7 +494,7 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
             "from justext.core import define_stoplist\n"
             "from justext.utils import get_stoplist, get_stoplists\n"
             "from trafilatura import external\n"
-            "from newsclean.cleaners.core import _identifier\n"
+            "from newsclean.cleaners.metadata.language import _identifier\n"
             "from newsclean.cleaners.lines import _promo_split\n"
             "words = define_stoplist(external.JT_STOPLIST)\n"
             "ids = {id(w) for w in words}\n"
@@ -546,7 +546,7 @@ def test_the_language_models_compact_tables_answer_as_py3langids_own() -> None:
     # of the model as py3langid loads it.
     code = ("import array\n"
             "from py3langid.langid import MODEL_FILE, LanguageIdentifier\n"
-            "from newsclean.cleaners.core import _identifier\n"
+            "from newsclean.cleaners.metadata.language import _identifier\n"
             "ours = _identifier()\n"
             "theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)\n"
             "theirs.set_languages([code for code in theirs.labels if len(code) == 2])\n"
