@@ -27,15 +27,13 @@ time of the cleaning thread, not wall-clock time: a page must not be rejected be
 
 from __future__ import annotations
 
-import bisect
 import copy
 import functools
 import re
 import signal
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,11 +41,19 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 import trafilatura
-from trafilatura.settings import Extractor
 
 from newsclean.cleaners import blocks, dom, lines as line_rules, page_data
 from newsclean.cleaners.lines import normalize_lines
-from newsclean.cleaners.extraction import readability_gate, repeat_passes, streamed, wild_text, xpath_guard
+from newsclean.cleaners.extraction import repeat_passes, streamed, wild_text, xpath_guard
+from newsclean.cleaners.extraction.options import _EXTRACTOR, _RECALL_EXTRACTOR
+from newsclean.cleaners.extraction.recall.headings import _headings_filled
+from newsclean.cleaners.extraction.recall.lists import _gaps_filled, _has_list_items
+from newsclean.cleaners.extraction.recall.matching import _words
+from newsclean.cleaners.extraction.recall.prose import _prose_filled
+from newsclean.cleaners.extraction.recall.spared import (DISCARDED_PROSE_GAIN, DISCARDED_PROSE_MIN_CHARS,
+                                                         RECURRING_BLOCK_CHARS, RECURRING_PROSE_MIN_CHARS,
+                                                         _recurring_filled, _spared)
+from newsclean.cleaners.extraction.recall.toggles import TOGGLED_PANE_MIN_CHARS, _toggled_filled
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
@@ -57,7 +63,6 @@ from newsclean.cleaners.parsing import (MAX_DEPTH, MAX_TAG_ATTRIBUTES, crowded_t
                                         parser_input)
 from newsclean.cleaners.trees import first_descendant
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
-from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
 if TYPE_CHECKING:
     from newsclean.cleaners.learned.templates import SiteTemplates
@@ -82,12 +87,6 @@ class CleanOptions:
 #: (:func:`clean_html`). Read here at import, a broken model file broke ``import newsclean.cleaners.core``
 #: itself, for ``clean_text`` and ``score_lines=False`` users too.
 DEFAULT_OPTIONS = CleanOptions()
-
-
-# One trafilatura options object, built once; read-only. dedup off: its LRU is global state.
-# Its comparison with readability runs only where readability could win (same output).
-_EXTRACTOR = readability_gate.gate(
-    Extractor(output_format="python", comments=False, tables=True, dedup=False, with_metadata=False))
 
 
 class _Timeout(BaseException):
@@ -170,11 +169,6 @@ def drop_scripts(tree: etree._Element) -> None:
             el.drop_tree()
 
 
-#: The same options with recall focus: for pages where trafilatura found no article container.
-_RECALL_EXTRACTOR = Extractor(output_format="python", comments=False, tables=True, dedup=False,
-                              with_metadata=False, recall=True)
-
-
 def _extract(tree: etree._Element) -> str:
     drop_scripts(tree)
     # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
@@ -188,126 +182,6 @@ def _extract(tree: etree._Element) -> str:
     # a toggle's pane is looked for only where trafilatura discarded a block of prose of its size
     # (by a class or a style that hides it): most pages have toggles, few lose a pane
     return _toggled_filled(tree, text) if discarded_prose else text
-
-
-def _lines_with(lines: list[str], after: dict[int, list[str]]) -> str:
-    """``lines`` as a text, each followed by the lines ``after`` puts back after it."""
-    return "\n".join(x for i, line in enumerate(lines) for x in (line, *after.get(i, ())))
-
-
-def _block_line(el: etree._Element, text: str) -> str:
-    """A block's text as a line of the extraction: a list item's with its mark."""
-    return f"- {text}" if el.tag == "li" else text
-
-
-#: A toggle and the pane it shows: a control naming the pane's id (``aria-controls``: an accordion's
-#: button, a "Read more" button) or a ``<details>`` element (its ``<summary>`` the title).
-_TOGGLES = etree.XPath("//*[@aria-controls] | //details")
-_WITH_ID = etree.XPath("//*[@id]")
-#: A pane put back holds this much prose (characters of text, at most ``GAP_PROSE_MAX_LINKS`` of it
-#: in links, ending a sentence) ...
-TOGGLED_PANE_MIN_CHARS = 80
-#: ... of which the extraction lacks this share at least: a pane it holds in part was not hidden
-#: from it (what it lacks there is markup it renders otherwise: a table's rows, a title).
-TOGGLED_PANE_MISSING = 0.8
-#: A pane is never in these, nor is it a menu or a block named a dialog or a sidebar
-#: (``blocks.named_aside``): a site's menu, a search box, a form, a sign-up dialog.
-_NOT_PANE_AROUND = frozenset({"nav", "header", "footer", "aside", "form", "button", "a"})
-_NOT_PANE_ROLES = frozenset({"menu", "navigation"})
-
-
-def _toggled_panes(tree: etree._Element) -> list[tuple[etree._Element, etree._Element | None]]:
-    """The panes toggles show (``_TOGGLES``), each once, with its title: the ``<summary>`` or the
-    first control naming it."""
-    found = _TOGGLES(tree)
-    if not found:
-        return []
-    ids: dict[str, etree._Element] | None = None
-    out: dict[etree._Element, etree._Element | None] = {}
-    for t in found:
-        if t.tag == "details":
-            out.setdefault(t, next((c for c in t if c.tag == "summary"), None))
-            continue
-        if ids is None:   # read only on a page with a control
-            ids = {el.get("id"): el for el in _WITH_ID(tree)}
-        for name in (t.get("aria-controls") or "").split():
-            pane = ids.get(name)
-            if pane is not None and pane is not t and not any(a is pane for a in t.iterancestors()):
-                out.setdefault(pane, t)
-    return list(out.items())
-
-
-def _pane_blocks(pane: etree._Element, title: etree._Element | None,
-                 said: Callable[[], str]) -> list[tuple[etree._Element, str]]:
-    """The blocks of ``pane`` that make lines (``dom.line_blocks``) besides its title, each with its
-    text, where the pane reads as prose the extraction lacks (``said()``: its words, ``_words``,
-    read only for a pane of prose); [] otherwise."""
-    if pane.get("role") in _NOT_PANE_ROLES or blocks.named_aside(pane) \
-            or any(a.tag in _NOT_PANE_AROUND for a in (pane, *pane.iterancestors())):
-        return []
-    txt = dom.flat_text(pane)
-    inside = title is not None and any(a is pane for a in title.iterancestors())
-    if inside:
-        txt = txt.replace(dom.flat_text(title), "", 1).strip()
-    if len(txt) < TOGGLED_PANE_MIN_CHARS or dom.link_text_len(pane) > GAP_PROSE_MAX_LINKS * len(txt) \
-            or not dom.SENTENCE_END.search(txt):
-        return []
-    out = []
-    for el in dom.line_blocks(pane):
-        if inside and (el is title or any(a is title for a in el.iterancestors())):
-            continue
-        t = dom.flat_text(el)
-        if (key := _words(t)) and key not in said():
-            out.append((el, t))
-    missing = sum(len(t) for _, t in out)
-    return out if missing >= TOGGLED_PANE_MIN_CHARS and missing >= TOGGLED_PANE_MISSING * len(txt) else []
-
-
-def _toggled_filled(tree: etree._Element, text: str) -> str:
-    """``text`` with the panes toggles hide (an accordion's answers, a "Read more" pane: a class
-    trafilatura discards, `` hidden``, or a style) that the extraction lacks, each put in after the
-    line before it on the page, in the article's container or in a block beside it with that line
-    (a FAQ's section under its kept heading), never before the first line nor after the article in
-    the page's wrapper; the toggle's title before it where it asks or several differ (an FAQ's
-    questions, not a lone "Read more"). A dialog, a menu, links stay out (``_pane_blocks``)."""
-    panes = _toggled_panes(tree)
-    if not panes:
-        return text
-    said = functools.cache(lambda: _words(text))
-    found = [(pane, title, b) for pane, title in panes if (b := _pane_blocks(pane, title, said))]
-    if not found:
-        return text
-    lines = normalize_lines(text)
-    sources = blocks.line_sources(tree, lines)
-    box = blocks.container(sources, lines)
-    if box is None:
-        return text
-    order = {el: n for n, el in enumerate(tree.iter())}
-    placed = sorted((order[el], i) for i, el in enumerate(sources) if el is not None)
-    keys = [o for o, _ in placed]
-    holding = {box, *box.iterancestors()}
-    titled = len({dom.flat_text(t) for _, t, _ in found if t is not None}) >= 2
-    put: dict[int, list[str]] = {}
-    taken: set[etree._Element] = set()   # a pane inside another is put in once
-    for pane, title, found_blocks in found:
-        at = bisect.bisect_left(keys, order[pane]) - 1
-        if at < 0:
-            continue
-        line = placed[at][1]
-        if not any(a is box for a in pane.iterancestors()):
-            before = {sources[line], *sources[line].iterancestors()}
-            if next(a for a in pane.iterancestors() if a in before) in holding:
-                continue
-        new = [(el, t) for el, t in found_blocks if el not in taken]
-        if not new:
-            continue
-        taken.update(el for el, _ in new)
-        add = put.setdefault(line, [])
-        head = dom.flat_text(title) if title is not None else ""
-        if head and (titled or head.endswith("?")) and _words(head) not in said():
-            add.append(head)
-        add += [_block_line(el, t) for el, t in new]
-    return _lines_with(lines, put) if put else text
 
 
 #: The merged containers' prose paragraphs (this long at least) the extraction must hold this
@@ -374,483 +248,6 @@ def _trafilatura_text(tree: etree._Element) -> tuple[str, bool]:
         # nor does either mode recover headings: the subheadings between its lines are put back
         text = _headings_filled(tree, text)
     return text, discarded_prose(TOGGLED_PANE_MIN_CHARS, TOGGLED_PANE_MIN_CHARS)
-
-
-#: The prose of the blocks trafilatura discarded by name (``wild_text.discarded``) must reach this
-#: share of the extracted text (and of this many characters) for the page to be extracted again
-#: with them spared.
-DISCARDED_PROSE_GAIN = 0.5
-DISCARDED_PROSE_MIN_CHARS = 1000
-
-
-def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -> tuple[str, Callable[[], bool]]:
-    """``text`` extracted again with the blocks of prose that trafilatura discarded by their class
-    name spared where they lie in the article's region: the element holding most of the first
-    extraction's text (``blocks.container``), or its parent when that text is short (a lead alone:
-    the article is beside it), and what follows the headline it kept when that lies outside
-    (``_under_headline``). A cookie dialog or a banner elsewhere on the page stays out; ``text``
-    as it was when the second extraction gives no more."""
-    regions = _article_regions(tree, normalize_lines(text), len(text))
-    if regions is None:
-        return text, no_container
-    with wild_text.recovered() as ran, wild_text.sparing_prose(*regions):
-        again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
-    if again is None or len(again.text or "") <= len(text):
-        return text, no_container
-    return again.text, ran
-
-
-def _article_regions(tree: etree._Element, lines: list[str], chars: int) -> list[etree._Element] | None:
-    """Where the article lies for a second extraction to spare what it discarded (``_spared``,
-    ``_recurring_filled``): the element holding most of the extraction's ``lines``
-    (``blocks.container``), or its parent when their ``chars`` are few, and what follows the
-    headline kept when that lies outside (``_under_headline``); None when the lines hold no container."""
-    sources = blocks.line_sources(tree, lines)
-    box = blocks.container(sources, lines)
-    if box is None:
-        return None
-    # a short extraction (a lead, a summary) is one block of the article: the article is around it
-    region = box.getparent() if chars < DISCARDED_PROSE_MIN_CHARS and box.getparent() is not None else box
-    return _under_headline(region, sources)
-
-
-#: Where less than that was discarded, blocks of prose (this long at least) of a kind two of them
-#: share (accordion panes, product cards, pull quotes), this much in all, ...
-RECURRING_BLOCK_CHARS = 150
-RECURRING_PROSE_MIN_CHARS = 500
-
-
-def _recurring_filled(tree: etree._Element, text: str) -> str:
-    """``text`` with what a second extraction gives between two of its consecutive lines when it
-    spares the blocks of prose of a recurring kind (``RECURRING_BLOCK_CHARS``) that trafilatura
-    discarded by name in the article's region (as ``_spared`` finds it): the article's panes or
-    cards put back in their place, one by one, never before or after the article (teasers, a
-    footer's text), nor a box of a kind of its own (a fact box, a newsletter's pitch)."""
-    lines = normalize_lines(text)
-    regions = _article_regions(tree, lines, len(text))
-    if regions is None:
-        return text
-    with wild_text.sparing_prose(*regions, block_chars=RECURRING_BLOCK_CHARS, recurring=True):
-        again = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
-    if again is None or len(again.text or "") <= len(text):
-        return text
-    return _between_filled(lines, normalize_lines(again.text)) or text
-
-
-def _between_filled(mine: list[str], theirs: list[str],
-                    wanted: Callable[[str], bool] = lambda line: True) -> str | None:
-    """``mine`` with the ``wanted`` lines ``theirs`` holds between two of its consecutive lines
-    (none before its first line or after its last: a page's header, teasers, footer); None when it
-    adds none. Lines are matched by their words: in a list now, a line gains its "- "."""
-    keys = {_words(line) for line in mine}
-    where = _line_index(theirs)
-    out: list[str] = []
-    last: int | None = None   # where the previous line of ``mine`` is in ``theirs``
-    for line in mine:
-        at = where.get(_words(line))
-        if at is not None and (last is None or at > last):
-            if last is not None:
-                out += [t for t in theirs[last + 1:at] if wanted(t) and _words(t) not in keys]
-            last = at
-        out.append(line)
-    return "\n".join(out) if len(out) > len(mine) else None
-
-
-def _under_headline(region: etree._Element, sources: list[etree._Element | None]) -> list[etree._Element]:
-    """``region``, and where the headline (an ``h1``) the extraction kept lies outside it, what
-    follows that headline up to their common ancestor: where most of what the extraction kept is
-    a box beside the article (a promotion, a form), the article is under its headline, not in
-    that box. Never what stands above the headline (a site's banner)."""
-    h1 = next((el for el in sources if el is not None and el.tag == "h1"), None)
-    if h1 is None or any(a is region for a in h1.iterancestors()):
-        return [region]
-    common = {*region.iterancestors()}
-    after: list[etree._Element] = [region]
-    for el in (h1, *h1.iterancestors()):
-        if el in common:
-            break
-        after += el.itersiblings()
-    return after
-
-
-#: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,
-#: ending a sentence, mostly outside links.
-GAP_PROSE_MIN_CHARS = 100
-GAP_PROSE_MAX_LINKS = 0.3
-#: ... in a block (its topmost container below the two lines' common one) of at most this much
-#: text: a callout, a quote, a note; not a whole embedded story or a review list.
-GAP_BOX_MAX_CHARS = 1000
-#: ... and only when all that is put back adds this share to the text: a page that lost a run of
-#: its own callouts (each a few hundred characters), not one box beside a news story.
-GAP_MIN_GAIN = 0.2
-#: Ancestors (class or id) that mark a block as the page's, not the article's, between the lines.
-#: Not dom's vocabulary (``_name_kinds``): the blocks its widget names mark are pruned before this
-#: runs (unless they hold prose), and its image names drop only a small block with a picture. These
-#: name blocks the pruning keeps, as they may wrap the article (a slide, a footer, a hidden tab), or
-#: lines it keeps (an author's, a credit, a caption without a picture), in any part of a name.
-#: Its slide and caption words are wild_text's page chrome (``SLIDES_AND_CAPTIONS``); the rest of
-#: ``PAGE_CHROME`` (dialogs, reviews) names blocks trafilatura discards, not ancestors between its lines.
-GAP_NOT_ARTICLE = re.compile("|".join((*wild_text.SLIDES_AND_CAPTIONS, r"(?:^|[\s_-])cta", "call-?to-?action", "author",
-                                       "footer", "copyright", "hidden", "affiliate", "menu", "disclosure", "credit")), re.I)
-_NOT_PROSE_TAGS = frozenset({"tr", "pre", "figcaption", *dom.HEADINGS})
-_NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code", "figcaption"})
-
-
-#: Blocks found between two lines, each with its text (whitespace collapsed).
-_Found = list[tuple[etree._Element, str]]
-
-
-def _prose_filled(tree: etree._Element, text: str) -> str:
-    """``text`` with the paragraphs of prose that sit, in the page, between two elements whose
-    texts are consecutive lines of ``text`` and that the extraction skipped: callouts, pull
-    quotes, notes and "embed" blocks of the article's own text (trafilatura drops a container by
-    its class name: "w-embed", "special-container", "quote-embed"). Evidence that the block is
-    the article's: unlinked prose of some length ending a sentence, not under a link, not said
-    twice on the page (a carousel's captions), not in a caption, form or code block nor under a
-    name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
-    among the blocks put back, and enough of it (``GAP_MIN_GAIN``). A bare ``<div>`` of text
-    (``_bare_divs``) needs no more than that its kind recurs, among these blocks or among all the
-    divs the extraction skipped (``_skipped_div_kinds``), and that it lies in the article's container."""
-    els = dom.line_blocks(tree)
-    texts = [dom.flat_text(el) for el in els]
-    flat = " ".join(text.split())
-    skipped_kinds = functools.cache(lambda: _skipped_div_kinds(els, texts, flat))   # read at most once
-    if not _may_gain(els, texts, text, flat, skipped_kinds):
-        return text   # most pages stop here, before their blocks' words are read
-    lines = normalize_lines(text)
-    after, sources = _gaps_after_lines(els, texts, text, lines)
-    kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
-    put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2)
-    if _chars(put) < GAP_MIN_GAIN * len(text):
-        # not enough prose of recurring kind: bare divs alone may come back, in the article's
-        # container. A bare div's kind may recur among the divs skipped that are no prose of that
-        # length (a short callout beside a long one)
-        recurring = skipped_kinds()
-        put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2 or p.tag == "div" and recurring[_block_kind(p)] >= 2)
-        # the article's container is looked for only when there is something to put back
-        put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
-        if not put:
-            return text
-    return _lines_with(lines, {i: [_block_line(p, t) for p, t in found] for i, found in put.items()})
-
-
-def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
-              skipped_kinds: Callable[[], Counter[tuple[str, ...]]]) -> bool:
-    """Whether ``_prose_filled`` could put anything back, by what is cheap to read: the long blocks
-    whose text the extraction (``flat``) does not hold add at least ``GAP_MIN_GAIN`` of ``text``,
-    or a bare div of prose among them (``_bare_prose``) is two of a kind, among them or among all
-    the divs the extraction skipped (``_skipped_div_kinds``)."""
-    missing = [(el, t) for el, t in zip(els, texts) if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat]
-    bare = Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t))
-    if sum(len(t) for _, t in missing) >= GAP_MIN_GAIN * len(text) or max(bare.values(), default=0) >= 2:
-        return True
-    return bool(bare) and any(skipped_kinds()[kind] >= 2 for kind in bare)
-
-
-class _BlockWords:
-    """The words (``_words``) of the page's blocks, read only where needed: a block that is a line
-    of the extraction has that line's; the words of the text, and how often each block's are said
-    on the page, only for a block between two lines that is prose (``pending``)."""
-
-    def __init__(self, texts: list[str], text: str, line_keys: dict[str, str]) -> None:
-        self._texts = texts
-        self._text = text
-        self._line_keys = line_keys
-        self._keys: list[str | None] = [None] * len(texts)
-        self._seen: Counter[str] | None = None
-        self._words = ""
-
-    def key(self, n: int) -> str:
-        """The words of block ``n``."""
-        key = self._keys[n]
-        if key is None:
-            t = self._texts[n]
-            key = self._keys[n] = self._line_keys[t] if t in self._line_keys else _words(t) if t else ""
-        return key
-
-    def pending(self, n: int) -> bool:
-        """Whether block ``n`` is said once on the page, and not in the extraction's words: a
-        carousel's captions, said twice, stay out."""
-        if self._seen is None:
-            self._seen = Counter(self.key(m) for m in range(len(self._texts)))
-            self._words = _words(self._text)
-        key = self.key(n)
-        return key not in self._words and self._seen[key] == 1
-
-
-def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
-                      lines: list[str]) -> tuple[dict[int, _Found], list[etree._Element | None]]:
-    """Walk the page's blocks ``els`` in order: for each line of ``text`` that the next one
-    follows on the page, the prose blocks (``_gap_prose``, ``_BlockWords.pending``) between
-    them; and where each line is in the page (its first element), for ``blocks.container``.
-    Where the lines come twice on the page (a repeat below the story), the blocks found after a
-    line are those of its last run that holds a pending block."""
-    line_keys = {line: _words(line) for line in lines}
-    at = _line_index(lines, line_keys)
-    words = _BlockWords(texts, text, line_keys)
-    after: dict[int, _Found] = {}   # a line -> the blocks (and texts) after it
-    sources: list[etree._Element | None] = [None] * len(lines)   # where each line is in the page
-    last: int | None = None
-    last_el: etree._Element | None = None
-    between: list[int] = []   # blocks since the last line that are no line
-    for n, el in enumerate(els):
-        key = words.key(n)
-        if not key:
-            continue
-        i = at.get(key)
-        if i is None:
-            if last is not None:
-                between.append(n)
-            continue
-        if between and i == last + 1:
-            around = set(last_el.iterancestors())
-            common = next((a for a in el.iterancestors() if a in around), None)
-            found = [(els[m], texts[m]) for m in between if _gap_prose(els[m], texts[m], common) and words.pending(m)]
-            # an empty list replaces what an earlier run after the same line found only when some
-            # block between was pending
-            if found or (after.get(last) and any(words.pending(m) for m in between)):
-                after[last] = found
-        if sources[i] is None:
-            sources[i] = el
-        between = []
-        last, last_el = i, el
-    return after, sources
-
-
-def _kept(after: dict[int, _Found], keep: Callable[[etree._Element], bool]) -> dict[int, _Found]:
-    return {i: [(p, t) for p, t in found if keep(p)] for i, found in after.items()}
-
-
-def _chars(put: dict[int, _Found]) -> int:
-    return sum(len(t) for found in put.values() for _, t in found)
-
-
-#: A div the extraction skipped counts towards its kind's recurrence (``_skipped_div_kinds``) from
-#: this many characters: a short callout or note, not a label.
-SKIPPED_DIV_MIN_CHARS = 40
-
-
-def _skipped_div_kinds(els: list[etree._Element], texts: list[str], flat: str) -> Counter[tuple[str, ...]]:
-    """The kinds (``_block_kind``) of the ``<div>`` blocks of text the extraction (``flat``, its
-    text with whitespace collapsed) skipped, each at least ``SKIPPED_DIV_MIN_CHARS`` long: a
-    bare div of prose whose kind recurs here is one of the article's callouts even where the
-    others of its kind are too short or end without a full stop to be put back themselves."""
-    return Counter(_block_kind(el) for el, t in zip(els, texts)
-                   if el.tag == "div" and len(t) >= SKIPPED_DIV_MIN_CHARS and t not in flat)
-
-
-def _bare_prose(el: etree._Element, txt: str) -> bool:
-    """Whether a block missing from the extraction may be put back as a bare div of prose, by
-    what is cheap to read: a div of callout size ending a sentence, mostly outside links
-    (``_bare_divs``; two of one kind are needed)."""
-    return el.tag == "div" and len(txt) <= GAP_BOX_MAX_CHARS and dom.SENTENCE_END.search(txt) is not None \
-        and dom.link_text_len(el) <= GAP_PROSE_MAX_LINKS * len(txt)
-
-
-def _bare_divs(put: dict[int, list[tuple[etree._Element, str]]],
-               box: etree._Element | None) -> dict[int, list[tuple[etree._Element, str]]]:
-    """Of the blocks ``_prose_filled`` would put back, the bare ``<div>`` elements of text (no
-    paragraph, list or heading inside) in the article's container ``box``: trafilatura skips a
-    div of text by its tag alone where the container holds enough ``<p>`` text (a callout, a
-    note, an answer, a ranked item's description), so these need not add a fifth to the text; a
-    card beside the article (a calculator's pitch under the story) is outside its container."""
-    if box is None:
-        return {}
-    out = {i: [(p, t) for p, t in found if p.tag == "div" and any(a is box for a in p.iterancestors())]
-           for i, found in put.items()}
-    return {i: found for i, found in out.items() if found}
-
-
-def _gap_prose(el: etree._Element, txt: str, common: etree._Element | None) -> bool:
-    """Unlinked prose (``txt``, the element's text with its whitespace collapsed) in a
-    callout-sized block below ``common``, nothing around it naming it the page's (see
-    ``_prose_filled``)."""
-    if el.tag in _NOT_PROSE_TAGS or len(txt) < GAP_PROSE_MIN_CHARS or not dom.SENTENCE_END.search(txt) \
-            or dom.link_text_len(el) > GAP_PROSE_MAX_LINKS * len(txt):
-        return False
-    box = el
-    for a in [el, *el.iterancestors()]:
-        if a is common:
-            break
-        if a.tag == "a" or a.tag in _NOT_PROSE_AROUND or GAP_NOT_ARTICLE.search(f"{a.get('class') or ''} {a.get('id') or ''}"):
-            return False
-        box = a
-    n = dom.text_len(box)
-    return n <= GAP_BOX_MAX_CHARS and dom.link_text_len(box) <= GAP_PROSE_MAX_LINKS * n \
-        and box.find(".//a//img") is None
-
-
-def _block_kind(el: etree._Element) -> tuple[str, ...]:
-    """The tag and the nearest class of a block put back: the article's own callouts share one."""
-    for a in [el, *el.iterancestors()]:
-        if cls := (a.get("class") or "").strip():
-            return el.tag, a.tag, cls
-    return (el.tag,)
-
-
-#: What trafilatura renders as list items ("- " lines): the items of ul, ol and dl.
-_LIST_ITEMS = ("li", "dd", "dt")
-
-
-def _has_list_items(tree: etree._Element) -> bool:
-    return next(tree.iter(_LIST_ITEMS), None) is not None
-
-
-#: The text a subheading put back must open: a review's short part (a title and one sentence of
-#: 100+ characters), not a call to action's line or two (150 lost short sections on 9 bench pages).
-SECTION_MIN_CHARS = 100
-#: ... and the last title put back the rest of the text: so many characters, with so many lines
-#: of prose (of ``LAST_SECTION_LINE_CHARS`` or more) in them: a closing call to action is a line
-#: under its title, a gallery's header a caption and a photo credit.
-LAST_SECTION_MIN_CHARS = 300
-LAST_SECTION_MIN_LINES = 2
-LAST_SECTION_LINE_CHARS = 80
-
-
-def _headings_filled(tree: etree._Element, text: str) -> str:
-    """``text`` with the page's subheadings (h2-h6) that sit, in the page, between two elements
-    whose texts are consecutive lines of ``text``: section titles inside the article's run of
-    paragraphs, not a sidebar's or a footer's titles (no extracted line on their other side), nor
-    a title known as boilerplate ("Related", "Auch interessant"). A title sits with the paragraphs
-    on both sides, or opens a block of its own with the section under it (a tip, a numbered item
-    of a roundup) that holds no link outside its paragraphs (a teaser card's button, picture or
-    linked title); a title in a box of its own (a ``<summary>``) opens the block around that box.
-    The page's elements are read as the lines they gave (``_lines_of``): a line said again is its
-    later copy, a table row or a paragraph split at ``<br>`` the run of lines it gave."""
-    lines = normalize_lines(text)
-    keys = [_words(line) for line in lines]
-    where: dict[str, list[int]] = {}
-    for n, key in enumerate(keys):
-        if key:
-            where.setdefault(key, []).append(n)
-    after: dict[int, list[tuple[str, str]]] = {}   # titles with their tags, by the line before them
-    last: int | None = None
-    last_el: etree._Element | None = None
-    pending: list[tuple[str, etree._Element, etree._Element, str]] = []
-    for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
-        if el.tag in dom.SUBHEADINGS:
-            title = dom.flat_text(el)
-            if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
-                pending.append((title, el.getparent(), _title_block(el), el.tag))
-            continue
-        span = _lines_of(_words(dom.text_of(el)), keys, where, last)
-        if span is None:
-            continue
-        i, end = span
-        if pending and last is not None and i == last + 1:
-            # in the same container as the paragraph after it (a sidebar's title is not), and as
-            # the one before it unless it opens a block of its own (not a teaser card)
-            under, before = set(el.iterancestors()), set(last_el.iterancestors())
-            after[last] = [(title, tag) for title, parent, block, tag in pending
-                           if parent in under and (parent in before or not _links_outside_paragraphs(parent))
-                           or block is not parent and block in under and block not in before
-                           and not _links_outside_paragraphs(block)]
-        pending = []
-        last, last_el = end, el
-    # A title must open a section of some length (up to the next title put back): a title right
-    # above another of its level or lower opens nothing (``_title_run``). The last one opens the
-    # rest of the text, where the wider recovery may reach past the article (a call to action
-    # under it, "Want more like this?" over a line or two; comments, the author, more stories):
-    # it must open more (``LAST_SECTION_MIN_CHARS``, ``LAST_SECTION_MIN_LINES`` lines of prose).
-    starts = sorted(i for i, titles in after.items() if titles)
-    kept = {i: _title_run(after[i]) for i, end in zip(starts, starts[1:])
-            if sum(len(line) for line in lines[i + 1:end + 1]) >= SECTION_MIN_CHARS}
-    rest = lines[starts[-1] + 1:] if starts else []
-    if sum(len(line) >= LAST_SECTION_LINE_CHARS for line in rest) >= LAST_SECTION_MIN_LINES \
-            and sum(len(line) for line in rest) >= LAST_SECTION_MIN_CHARS:
-        kept[starts[-1]] = _title_run(after[starts[-1]])
-    if not kept:
-        return text
-    return _lines_with(lines, kept)
-
-
-def _title_run(titles: list[tuple[str, str]]) -> list[str]:
-    """Of the titles put back in one place, the last, and before it each title of a higher level
-    than the one after it ("Strengths of Wix" as an ``<h4>`` over "1. Easy to use" as an ``<h5>``:
-    a section's title and its first part's); a title over one of its own level or lower opens
-    nothing."""
-    run = [titles[-1]]
-    for title, tag in reversed(titles[:-1]):
-        if tag >= run[-1][1]:   # "h2" < "h3": one digit, the tags order as the levels
-            break
-        run.append((title, tag))
-    return [title for title, _ in reversed(run)]
-
-
-def _title_block(heading: etree._Element) -> etree._Element:
-    """The block a subheading stands in: its parent, or where that parent holds the title alone
-    (a ``<summary>``, a heading's own box), the parent's parent, whose section follows that box.
-    One such box only: a title alone in a sidebar's nested boxes (its list pruned, a table of
-    contents) is no section's title."""
-    parent = heading.getparent()
-    up = parent.getparent()
-    if up is None or (parent.text or "").strip() or (heading.tail or "").strip():
-        return parent
-    # read up to the first other text only: the parent is most often the article's container
-    for child in parent:
-        if child is not heading and (any(s.strip() for s in child.itertext()) or (child.tail or "").strip()):
-            return parent
-    return up
-
-
-def _lines_of(key: str, keys: list[str], where: dict[str, list[int]], last: int | None) -> tuple[int, int] | None:
-    """The first and last line of the extraction (``keys``: each line's words; ``where``: each
-    line's words -> its lines) that an element's words ``key`` are, read in the page's order
-    after line ``last``: the first such line at or after it (a line said again further on, as a
-    spec or a label under each item, is that later line), or a run of lines from the next one
-    (a table row, a paragraph split at ``<br>``, a code block); None when neither."""
-    found = where.get(key)
-    if found:
-        at = bisect.bisect_left(found, last) if last is not None else 0
-        i = found[at] if at < len(found) else found[0]
-        return i, i
-    if last is None or not key:
-        return None
-    # how far the lines read so far (joined by spaces) go into ``key``: each line is compared
-    # once, where it must stand, not the whole run again (a code block of many lines)
-    at, end = 0, last + 1
-    while end < len(keys) and at < len(key):
-        line = keys[end]
-        if line:
-            if at and not key.startswith(" ", at):
-                return None
-            at += 1 if at else 0
-            if not key.startswith(line, at):
-                return None
-            at += len(line)
-        end += 1
-    return (last + 1, end - 1) if at == len(key) and end > last + 1 else None
-
-
-def _links_outside_paragraphs(block: etree._Element) -> bool:
-    """Whether a link of ``block`` stands outside its paragraphs and list items: a card's button,
-    a linked picture or title; an article's section links inside its sentences."""
-    for a in block.iter("a"):
-        for up in a.iterancestors():
-            if up is block:
-                return True
-            if up.tag in ("p", "li"):
-                break
-    return False
-
-
-def _line_index(lines: list[str], keys: dict[str, str] | None = None) -> dict[str, int]:
-    """Each line's words -> the index of its first line (``keys``: each line's words, where the
-    caller has read them). A wordless line ('* * *') is left out: it would anchor any other
-    wordless line or element (an empty <p>)."""
-    at: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        if key := (keys[line] if keys is not None else _words(line)):
-            at.setdefault(key, i)
-    return at
-
-
-def _gaps_filled(text: str, again: str) -> str | None:
-    """``text`` with the list items that ``again`` holds between two of its lines: what the first
-    extraction skipped inside the article, not what a wider recovery adds before or after it (a
-    page's header, teasers, footer) nor the loose lines it adds inside (a video playlist, a
-    promo), which trafilatura renders without the "- " of a list item. None when it adds none."""
-    return _between_filled(normalize_lines(text), normalize_lines(again), lambda line: line.startswith("- "))
 
 
 def _baseline(tree: etree._Element) -> str:
@@ -960,13 +357,6 @@ def _block_lines(el: etree._Element) -> str:
     if not out:
         out.append(" ".join("".join(el.itertext()).split()))
     return "\n".join(out)
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def _contains(lines: list[str], text: str) -> bool:

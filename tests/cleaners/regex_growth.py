@@ -32,7 +32,9 @@ SCOPE = ("cleaners/", "output/", "crawler/components/addresses.py", "crawler/spi
 NOT_SCOPE = ("cleaners/bench/", "cleaners/learned/train.py")
 MODULES = ("cleaners", "cleaners.core", "cleaners.parsing", "cleaners.mojibake", "cleaners.metadata.language", "cleaners.metadata", "cleaners.metadata.bylines", "cleaners.metadata.titles",
            "cleaners.metadata.names", "cleaners.metadata.house", "cleaners.metadata.days", "cleaners.dom", "cleaners.lines", "cleaners.text",
-           "cleaners.vocabulary", "cleaners.blocks", "cleaners.encoding", "cleaners.extraction.streamed",
+           "cleaners.vocabulary", "cleaners.blocks", "cleaners.encoding", "cleaners.extraction.streamed", "cleaners.extraction.options", "cleaners.extraction.recall.matching",
+           "cleaners.extraction.recall.toggles", "cleaners.extraction.recall.spared", "cleaners.extraction.recall.prose",
+           "cleaners.extraction.recall.lists", "cleaners.extraction.recall.headings",
            "cleaners.extraction.wild_text", "cleaners.extraction.xpath_guard", "cleaners.learned.linescore",
            "cleaners.learned.templates", "crawler.components.addresses", "output.dedup", "output.redact",
            "output.schema", "output.stats", "output.writer", "crawler.sites", "crawler.spiders.discovery",

@@ -479,7 +479,7 @@ def test_an_element_is_read_as_its_run_of_lines_in_one_pass() -> None:
     # compared from its start at each line, so a <pre> of n lines took n^2/2 lines' comparisons
     # (a 32,000-line log: 8x _headings_filled's time at bcb2dfa). Counted, not timed: the
     # characters compared stay within the element's own.
-    from newsclean.cleaners.core import _lines_of
+    from newsclean.cleaners.extraction.recall.headings import _lines_of
 
     class Key(str):
         compared = 0
@@ -520,7 +520,7 @@ def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() ->
     # kind recurs among the divs the extraction skipped, comes back).
     from lxml import html as lh
 
-    from newsclean.cleaners import core
+    from newsclean.cleaners.extraction.recall import prose
     lines = ["The council met on Monday to discuss the harbour plan in detail.",
              "Residents spoke for an hour about the new ferry timetable.",
              "The mayor promised an answer by the end of the month.",
@@ -535,7 +535,7 @@ def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() ->
     text = "\n".join(lines)
 
     def filled(body: str) -> str:
-        return core._prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
+        return prose._prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
 
     assert filled(story).split("\n") == [lines[0], notes[0], lines[1], lines[2], notes[1], lines[3]]
     assert filled(story + repeat).split("\n") == [lines[0], lines[1], lines[2], notes[1], lines[3]]

@@ -19,7 +19,7 @@ from trafilatura.utils import trim
 
 from newsclean.cleaners import Article, Rejected, clean_html
 from newsclean.cleaners.extraction import readability_gate, xpath_guard
-from newsclean.cleaners.core import _EXTRACTOR
+from newsclean.cleaners.extraction.options import _EXTRACTOR
 from newsclean.cleaners.parsing import parse
 
 from tests.cleaners.test_cleaners_hostile import counting
