@@ -2,15 +2,17 @@
 
 Pipeline (each step small and named; :class:`_Run` counts what each step removed)::
 
-    decode (cleaners.encoding) -> bound -> parse (once) -> metadata -> not_article gate -> prune (site rules,
-    widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (trafilatura
-    on the shared tree; again, with them spared, where the blocks it discarded by class name held
+    decode (cleaners.encoding) -> bound -> parse (once; cleaners.parsing) -> metadata -> not_article gate -> prune (site rules,
+    widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (cleaners.extraction.extract:
+    trafilatura on the shared tree; again, with them spared, where the blocks it discarded by class name held
     more article prose than it kept (cleaners.extraction.wild_text); where it found no article container, its lists and subheadings put back,
-    JSON-LD articleBody and body_selector as evidence; a short result, or one shorter than a list
+    JSON-LD articleBody and body_selector as evidence (cleaners.extraction.fallbacks); a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
     edge lines from outside the article's container (cleaners.blocks; again once a repeated run goes) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> the tail run the page's own data lacks
-    (cleaners.page_data) -> gates (too_short) -> language
+    (cleaners.page_data) -> gates (too_short) -> language (cleaners.metadata.language)
+
+What the extraction lost is put back by the fills of :mod:`cleaners.extraction.recall`.
 
 A page rejected for no body (``extract_failed``, ``too_short``) is cleaned once more with the
 article markup it streams in script data, if any (:mod:`cleaners.extraction.streamed`; method
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 import signal
 import threading
 import time
@@ -40,20 +41,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import lxml.etree as etree
-import trafilatura
 
 from newsclean.cleaners import blocks, dom, lines as line_rules, page_data
 from newsclean.cleaners.lines import normalize_lines
-from newsclean.cleaners.extraction import repeat_passes, streamed, wild_text, xpath_guard
-from newsclean.cleaners.extraction.options import _EXTRACTOR, _RECALL_EXTRACTOR
-from newsclean.cleaners.extraction.recall.headings import _headings_filled
-from newsclean.cleaners.extraction.recall.lists import _gaps_filled, _has_list_items
+from newsclean.cleaners.extraction import streamed
+from newsclean.cleaners.extraction.extract import _extract, _holds_merged, _longer_extraction
+from newsclean.cleaners.extraction.fallbacks import (_MD_LINK, _baseline, _body_selector_text, _plain_ld_body,
+                                                     _reconcile_jsonld, _unpruned_fallback)
 from newsclean.cleaners.extraction.recall.matching import _words
-from newsclean.cleaners.extraction.recall.prose import _prose_filled
-from newsclean.cleaners.extraction.recall.spared import (DISCARDED_PROSE_GAIN, DISCARDED_PROSE_MIN_CHARS,
-                                                         RECURRING_BLOCK_CHARS, RECURRING_PROSE_MIN_CHARS,
-                                                         _recurring_filled, _spared)
-from newsclean.cleaners.extraction.recall.toggles import TOGGLED_PANE_MIN_CHARS, _toggled_filled
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
@@ -159,204 +154,11 @@ def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
     return prose == 0 and mean_len < 80
 
 
-def drop_scripts(tree: etree._Element) -> None:
-    """Remove scripts and styles (their tails stay), except JSON-LD: no step of trafilatura reads
-    them as text (its cleaning, readability and jusText drop them) but it copied the tree with
-    them up to four times (scripts are most of the characters of many pages). JSON-LD stays:
-    trafilatura's baseline and forum check read it."""
-    for el in list(tree.iter("script", "style")):
-        if el.tag == "style" or el.get("type") != "application/ld+json":
-            el.drop_tree()
-
-
-def _extract(tree: etree._Element) -> str:
-    drop_scripts(tree)
-    # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
-    # id answered in C (the same answers); the lists swapped once, not once an extraction; and
-    # trafilatura's link-density passes not run again on a tree they left unchanged
-    with xpath_guard.guarded(), repeat_passes.unrepeated():
-        text, discarded_prose = _trafilatura_text(tree)
-    if not text:
-        return text
-    text = _prose_filled(tree, text)
-    # a toggle's pane is looked for only where trafilatura discarded a block of prose of its size
-    # (by a class or a style that hides it): most pages have toggles, few lose a pane
-    return _toggled_filled(tree, text) if discarded_prose else text
-
-
-#: The merged containers' prose paragraphs (this long at least) the extraction must hold this
-#: share of (by characters) for the merge to stand without the page as it was extracted too.
-MERGED_PROSE_CHARS = 80
-MERGED_HELD_SHARE = 0.8
-
-
-def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
-    """Whether ``text`` holds the prose of the containers ``dom.merge_split_bodies`` grew: where
-    it does, the merge did what it is for (on most pages that merge), and the page as it was is
-    not extracted again. A paragraph counts once for each grown container holding it (they nest:
-    a container grown inside another); its text is read and looked for once."""
-    times: dict[etree._Element, int] = {}
-    for box in grown:
-        for p in box.iter("p", "li"):
-            times[p] = times.get(p, 0) + 1
-    paras: list[tuple[int, str]] = []
-    total = 0
-    for p, k in times.items():
-        para = dom.flat_text(p)
-        if len(para) >= MERGED_PROSE_CHARS:
-            total += k * len(para)
-            paras.append((k * len(para), para[:MERGED_PROSE_CHARS]))
-    need = MERGED_HELD_SHARE * total
-    flat = " ".join(text.split())
-    held = missed = 0
-    for chars, start in paras:
-        if held >= need or total - missed < need:
-            break   # the answer is known: the rest cannot change it
-        if start in flat:
-            held += chars
-        else:
-            missed += chars
-    return held >= need
-
-
-def _longer_extraction(tree: etree._Element, text: str, other: etree._Element) -> tuple[etree._Element, str]:
-    """``tree`` and its extracted ``text``, or ``other`` (the same page before
-    ``dom.merge_split_bodies``) and its text where that is longer."""
-    again = _extract(other)
-    return (other, again) if len(again) > len(text) else (tree, text)
-
-
-def _trafilatura_text(tree: etree._Element) -> tuple[str, bool]:
-    """trafilatura's text of the page, extracted again where its own evidence shows a loss, and
-    whether its discard-by-name pruning removed a block of prose a toggle's pane may be
-    (``TOGGLED_PANE_MIN_CHARS``)."""
-    with wild_text.recovered() as no_container, wild_text.discarded() as discarded_prose:
-        doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
-    text = (doc.text or "") if doc is not None else ""
-    if discarded_prose(DISCARDED_PROSE_GAIN * max(len(text), DISCARDED_PROSE_MIN_CHARS)):
-        text, no_container = _spared(tree, text, no_container)
-    elif discarded_prose(RECURRING_PROSE_MIN_CHARS, RECURRING_BLOCK_CHARS, recurring=True):
-        text = _recurring_filled(tree, text)
-    if no_container():
-        # Its last-resort recovery kept the paragraphs only: the article's lists between them
-        # were lost. With recall focus it takes lists too (an extraction does not change the
-        # tree: the second one sees what the first saw). Only list items are taken from it: a
-        # page without any has none to give, and is not extracted again.
-        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
-        if again is not None and again.text:
-            text = _gaps_filled(text, again.text) or text
-        # nor does either mode recover headings: the subheadings between its lines are put back
-        text = _headings_filled(tree, text)
-    return text, discarded_prose(TOGGLED_PANE_MIN_CHARS, TOGGLED_PANE_MIN_CHARS)
-
-
-def _baseline(tree: etree._Element) -> str:
-    # trafilatura's own fallback for pages its main extractor rejects (e.g. very short articles).
-    try:
-        _, text, _ = trafilatura.baseline(tree)
-    except Exception:  # noqa: BLE001
-        return ""
-    return text or ""
-
-
-#: A pruned extraction under this many characters is checked against trafilatura on the page as
-#: it came (a link-roundup post, a slideshow whose captions sit in links, a body in a container
-#: named like a widget: pruning took the article and left its labels).
-UNPRUNED_CHECK_CHARS = 500
-#: ... and so is a longer one when a block the link-density pruning dropped held over this many
-#: times its text outside links (an events roundup or a list of reviewed tools is the article:
-#: its items' descriptions are the text; a menu has next to none).
-UNPRUNED_DROPPED_RATIO = 2.0
-#: ... and replaced when that gives this many times the text (and at least UNPRUNED_MIN_CHARS).
-UNPRUNED_GAIN = 2.5
-UNPRUNED_MIN_CHARS = 400
-
-
-def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
-    """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
-    extraction is short, or much shorter than the unlinked text of a block the pruning dropped
-    (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
-    results pay for the second parse and extraction."""
-    got = sum(len(s) for s in body)
-    if got >= UNPRUNED_CHECK_CHARS and dropped_prose <= UNPRUNED_DROPPED_RATIO * got:
-        return None
-    tree = parse_utf8(data)
-    if tree is None:
-        return None
-    alt = normalize_lines(_extract(tree))
-    # Not a page flattened into a line or a few (trafilatura's own fallback on an unpruned page:
-    # sidebar, teasers and e-paper links run into the article's text); a slideshow's captions
-    # come as fewer lines than the pruned body's labels, but not as less than half as many.
-    if len(alt) < max(2, len(body) // 2):
-        return None
-    # Measured without what a boilerplate heading opens, even as the first line: on a page with
-    # no body of its own (an e-paper page: "Download PDF") the unpruned text is a sidebar's
-    # "Must Read" teasers, which are not the article.
-    n = sum(len(s) for s in line_rules.trim_trailing(alt, min_keep=0)[0])
-    return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
-
-
 def _host(url: str) -> str | None:
     try:
         return urlsplit(url).hostname
     except ValueError:   # "http://[::1/x": a page from a bad address is still cleaned
         return None
-
-
-def _tokens(s: str) -> set[str]:
-    return set(re.findall(r"\w+", s.lower()))
-
-
-# Markup some CMSs leave in articleBody: markdown links and emphasis, attribute lists
-# ("{: .small}"), block markers ("+++dropcap").
-_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:https?://|/)[^)\s]{0,500}\)")
-_MD_ATTRS = re.compile(r"\{:[^}\n]{0,120}\}")
-_MD_EMPH = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]{1,200})[*_]{1,2}(?!\w)")
-#: A front-matter fence line ("+++"); its leading spaces are the line's own: ``^\s*`` was tried
-#: from every line start over a run of blank lines (quadratic: 100,000 newlines in a JSON-LD
-#: articleBody took minutes), and the blank lines it took with it go with the empty lines anyway.
-_MD_MARKER = re.compile(r"^[^\S\n]*\+{3}[\w-]*\s*$", re.M)
-
-
-def _plain_ld_body(ld_body: str) -> str:
-    text = _MD_MARKER.sub("", ld_body)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_ATTRS.sub("", text)
-    return _MD_EMPH.sub(r"\1", text)
-
-
-def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
-    """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
-    if not ld_body or len(ld_body) < 400:
-        return text, "trafilatura"
-    ld = _tokens(ld_body)
-    got = _tokens(text)
-    if ld and len(ld & got) < 0.5 * len(ld):
-        return _plain_ld_body(ld_body), "trafilatura+jsonld-body"
-    return text, "trafilatura"
-
-
-def _body_selector_text(tree: etree._Element, selector: str | None) -> str:
-    if not selector:
-        return ""
-    try:
-        from lxml.cssselect import CSSSelector
-        found = CSSSelector(selector)(tree)
-    except Exception:  # noqa: BLE001 — a bad selector must not fail the page
-        return ""
-    return "\n".join(_block_lines(el) for el in found)
-
-
-def _block_lines(el: etree._Element) -> str:
-    """Text of an element with one line per block element (the baseline's rendering)."""
-    out: list[str] = []
-    for p in el.iter("p", "h2", "h3", "h4", "li", "blockquote"):
-        t = " ".join("".join(p.itertext()).split())
-        if t:
-            out.append(t)
-    if not out:
-        out.append(" ".join("".join(el.itertext()).split()))
-    return "\n".join(out)
 
 
 def _contains(lines: list[str], text: str) -> bool:

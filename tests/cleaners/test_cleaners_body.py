@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.core import _plain_ld_body
+from newsclean.cleaners.extraction.fallbacks import _plain_ld_body
 
 URL = "https://news.example.org/2025/03/harbour-lights/"
 
@@ -576,7 +576,7 @@ def test_social_headline_shown_above_the_body_is_dropped() -> None:
 def test_unpruned_rendering_with_fewer_lines_than_the_pruned_labels_is_taken() -> None:
     # A slideshow: the pruning kept counters and labels (six lines), trafilatura on the page as
     # it came gives the four captions: fewer lines, but not a page flattened into one.
-    from newsclean.cleaners.core import _unpruned_fallback
+    from newsclean.cleaners.extraction.fallbacks import _unpruned_fallback
 
     page = _page("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
     labels = ["1/4", "Harbour Archive", "2/4", "Harbour Archive", "3/4", "Harbour Archive"]

@@ -12,7 +12,7 @@ import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, SiteTemplates, clean_html, clean_text
 from newsclean.cleaners.bench import shingle_prf
-from newsclean.cleaners.core import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, _holds_merged
+from newsclean.cleaners.extraction.extract import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, _holds_merged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
 PT_URL = "https://www.pakistantoday.com.pk/2024/12/15/orchard-drip-irrigation/"

@@ -151,7 +151,7 @@ def test_scripts_are_not_copied_into_trafilatura(monkeypatch: pytest.MonkeyPatch
     assert handed == [0]
     # JSON-LD stays: trafilatura's baseline reads articleBody from it
     tree = parse(html)
-    from newsclean.cleaners.core import drop_scripts
+    from newsclean.cleaners.extraction.extract import drop_scripts
     drop_scripts(tree)
     assert [el.get("type") for el in tree.iter("script", "style")] == ["application/ld+json"]
 

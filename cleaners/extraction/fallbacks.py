@@ -1,0 +1,117 @@
+"""Where the body comes from when trafilatura's text on the pruned tree is not it: the site's
+``body_selector``, trafilatura's baseline, the page's JSON-LD ``articleBody`` (its markdown made
+plain), and trafilatura on the page as it came, nothing pruned (``_unpruned_fallback``)."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree as etree
+import trafilatura
+
+from newsclean.cleaners import lines as line_rules
+from newsclean.cleaners.extraction.extract import _extract
+from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.parsing import parse_utf8
+
+
+def _baseline(tree: etree._Element) -> str:
+    # trafilatura's own fallback for pages its main extractor rejects (e.g. very short articles).
+    try:
+        _, text, _ = trafilatura.baseline(tree)
+    except Exception:  # noqa: BLE001
+        return ""
+    return text or ""
+
+
+#: A pruned extraction under this many characters is checked against trafilatura on the page as
+#: it came (a link-roundup post, a slideshow whose captions sit in links, a body in a container
+#: named like a widget: pruning took the article and left its labels).
+UNPRUNED_CHECK_CHARS = 500
+#: ... and so is a longer one when a block the link-density pruning dropped held over this many
+#: times its text outside links (an events roundup or a list of reviewed tools is the article:
+#: its items' descriptions are the text; a menu has next to none).
+UNPRUNED_DROPPED_RATIO = 2.0
+#: ... and replaced when that gives this many times the text (and at least UNPRUNED_MIN_CHARS).
+UNPRUNED_GAIN = 2.5
+UNPRUNED_MIN_CHARS = 400
+
+
+def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
+    """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
+    extraction is short, or much shorter than the unlinked text of a block the pruning dropped
+    (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
+    results pay for the second parse and extraction."""
+    got = sum(len(s) for s in body)
+    if got >= UNPRUNED_CHECK_CHARS and dropped_prose <= UNPRUNED_DROPPED_RATIO * got:
+        return None
+    tree = parse_utf8(data)
+    if tree is None:
+        return None
+    alt = normalize_lines(_extract(tree))
+    # Not a page flattened into a line or a few (trafilatura's own fallback on an unpruned page:
+    # sidebar, teasers and e-paper links run into the article's text); a slideshow's captions
+    # come as fewer lines than the pruned body's labels, but not as less than half as many.
+    if len(alt) < max(2, len(body) // 2):
+        return None
+    # Measured without what a boilerplate heading opens, even as the first line: on a page with
+    # no body of its own (an e-paper page: "Download PDF") the unpruned text is a sidebar's
+    # "Must Read" teasers, which are not the article.
+    n = sum(len(s) for s in line_rules.trim_trailing(alt, min_keep=0)[0])
+    return alt if n >= UNPRUNED_MIN_CHARS and n >= UNPRUNED_GAIN * got else None
+
+
+def _tokens(s: str) -> set[str]:
+    return set(re.findall(r"\w+", s.lower()))
+
+
+# Markup some CMSs leave in articleBody: markdown links and emphasis, attribute lists
+# ("{: .small}"), block markers ("+++dropcap").
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:https?://|/)[^)\s]{0,500}\)")
+_MD_ATTRS = re.compile(r"\{:[^}\n]{0,120}\}")
+_MD_EMPH = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]{1,200})[*_]{1,2}(?!\w)")
+#: A front-matter fence line ("+++"); its leading spaces are the line's own: ``^\s*`` was tried
+#: from every line start over a run of blank lines (quadratic: 100,000 newlines in a JSON-LD
+#: articleBody took minutes), and the blank lines it took with it go with the empty lines anyway.
+_MD_MARKER = re.compile(r"^[^\S\n]*\+{3}[\w-]*\s*$", re.M)
+
+
+def _plain_ld_body(ld_body: str) -> str:
+    text = _MD_MARKER.sub("", ld_body)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_ATTRS.sub("", text)
+    return _MD_EMPH.sub(r"\1", text)
+
+
+def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
+    """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
+    if not ld_body or len(ld_body) < 400:
+        return text, "trafilatura"
+    ld = _tokens(ld_body)
+    got = _tokens(text)
+    if ld and len(ld & got) < 0.5 * len(ld):
+        return _plain_ld_body(ld_body), "trafilatura+jsonld-body"
+    return text, "trafilatura"
+
+
+def _body_selector_text(tree: etree._Element, selector: str | None) -> str:
+    if not selector:
+        return ""
+    try:
+        from lxml.cssselect import CSSSelector
+        found = CSSSelector(selector)(tree)
+    except Exception:  # noqa: BLE001 — a bad selector must not fail the page
+        return ""
+    return "\n".join(_block_lines(el) for el in found)
+
+
+def _block_lines(el: etree._Element) -> str:
+    """Text of an element with one line per block element (the baseline's rendering)."""
+    out: list[str] = []
+    for p in el.iter("p", "h2", "h3", "h4", "li", "blockquote"):
+        t = " ".join("".join(p.itertext()).split())
+        if t:
+            out.append(t)
+    if not out:
+        out.append(" ".join("".join(el.itertext()).split()))
+    return "\n".join(out)
