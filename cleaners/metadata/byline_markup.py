@@ -16,7 +16,7 @@ import lxml.etree as etree
 # of the page (EXSLT), and trafilatura prunes a deep copy of the whole page first: together ~13% of
 # the cleaner's CPU. Here a quick look at each element's attributes finds the few that could match
 # (a superset), the tests below pick the exact ones, and only those are copied and pruned.
-# tests/cleaners/test_cleaners_metadata.py checks them against trafilatura's XPaths.
+# tests/cleaners/metadata/test_cleaners_metadata.py checks them against trafilatura's XPaths.
 _MAYBE_CLASS = re.compile("uthor|yline|byl|BBL|username|screenname|writer|channel-name|zuozhe|bian|submitted-by|"
                           "posted-by|journalist-name")
 _MAYBE_ID = re.compile("uthor|zuozhe|bian")

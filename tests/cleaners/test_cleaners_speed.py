@@ -858,7 +858,7 @@ def _byline_candidates_by_six_reads(tree: etree._Element) -> list[etree._Element
 def test_byline_candidates_read_by_attribute_names_are_the_six_reads_elements() -> None:
     from newsclean.cleaners.metadata.byline_markup import _byline_candidates
 
-    from tests.cleaners.test_cleaners_metadata import _byline_variants_page
+    from tests.cleaners.metadata.test_cleaners_metadata import _byline_variants_page
 
     near = ('<html><body><!-- author --><?pi author?><div class="">x</div><p id="">x</p><span itemprop="">x</span>'
             '<a rel="">x</a><b data-testid="">x</b><i data-component="">x</i><em title="author">x</em>'

@@ -14,7 +14,7 @@ from newsclean.cleaners import Article, SiteRules, SiteTemplates, clean_html, cl
 from newsclean.cleaners.learned.templates import (block_hash, content_key, normalize_block, page_blocks, page_key, site_key,
                                                   state_path)
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "templates"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "templates"
 META = json.loads((FIXTURES / "site.json").read_text(encoding="utf-8"))
 PAGES = [((FIXTURES / a["file"]).read_text(encoding="utf-8"), a["url"]) for a in META["articles"]]
 BOILERPLATE = {normalize_block(b) for b in META["boilerplate"]}

@@ -19,7 +19,7 @@ from newsclean.cleaners.learned.linescore import (FEATURES, MARKUP_FEATURES, MOD
                                           features, load_model, page_features)
 from newsclean.cleaners.learned.train import labels
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "cleaners"
 
 BODY = [
     "The wooden pier of Saltwick, battered by three storms in January, will be rebuilt by the end of the summer, "

@@ -16,7 +16,7 @@ from newsclean.cleaners.bench import (boilerplate_lines, load_dataset, main, met
                                       site_fold, site_half, snippet_counts, string_shingle_matching)
 from newsclean.cleaners.bench_adapter import extract
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "cleaners"
 
 
 def test_metric_basics() -> None:

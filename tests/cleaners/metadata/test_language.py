@@ -104,7 +104,7 @@ def test_identifier_only_answers_two_letter_codes() -> None:
 
 def test_clean_command_applies_the_language_filter_like_the_crawl(tmp_path: Path) -> None:
     """`newsclean clean --languages` goes through the crawl's own gate (newsclean.crawler.workers.cleaning.language_gate)."""
-    from ..conftest import run_newsclean
+    from ...conftest import run_newsclean
 
     pages = tmp_path / "pages"
     pages.mkdir()

@@ -796,7 +796,7 @@ def test_cms_handle_as_author_yields_to_the_printed_name() -> None:
     assert _md(_page(ld=ld, body=body)).authors == ["BeauHD"]
 
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "cleaners"
 
 
 def test_copyright_year_is_no_publication_date() -> None:
