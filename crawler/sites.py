@@ -413,8 +413,11 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
         if _host_without_scheme(entry, domains):
             # 'x.example/sitemap.xml' was a path of the site, https://x.example/x.example/sitemap.xml
             first, _, rest = entry.partition("/")
-            how = ("write the scheme with '://'" if first.lower().rstrip(":") in ("http", "https") else
-                   f"write the whole URL ({urlsplit(base_url).scheme}://{entry}) or the path alone (/{rest})")
+            host = first.split("?", 1)[0].lower()
+            ours = host.startswith("www.") or any(host == d or host.endswith("." + d) for d in domains)
+            how = ("write the scheme with '://'" if host.rstrip(":") in ("http", "https") else
+                   f"write the whole URL ({urlsplit(base_url).scheme}://{entry}) or the path alone (/{rest})" if ours
+                   else f"write the whole URL (https://{entry})")
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} has no scheme: it reads as a path of the site, "
                                            f"{urljoin(base_url, entry)}; {how}")
     return entries
@@ -428,24 +431,39 @@ def _over_paths(v: _Validator, patterns: tuple[re.Pattern[str], ...], dotted: st
     for i, p in enumerate(patterns):
         text = re.sub(r"^\(\?[aiLmsux]+\)", "", p.pattern).replace("\\", "").lower()
         head = text.removeprefix("^")
-        # a pattern for a URL in the query ('[?&]u=https?://') is no mistake: one for this site's host is
-        host = re.sub(r"^(https?\??:)?//(\(www\.\)\?)?", "", head)
+        # a pattern for a URL in the query ('[?&]u=https?://') is no mistake: one for this site's host is,
+        # behind a scheme and optional groups ('(?:https?://)?', '(?:www\.)?', unanchored or not)
+        host = re.sub(r"^(?:\((?:\?:)?[\w.:/?|-]*\)\?|https?\??:|//)+", "", head)
+        name = re.match(r"[\w.-]*", host).group()   # type: ignore[union-attr]  # matches '' at least
         if (text.startswith("^") and head.startswith("http")) or host.startswith("www.") \
-                or any(host.startswith(d) for d in domains):
+                or any(name == d or name.endswith("." + d) for d in domains):
             raise v.fail(f"{dotted}[{i}]", f"{p.pattern!r} is written for a whole URL: the patterns are matched "
                                            "against the path and query ('/2026/03/04/a-story/?id=1'), no scheme "
                                            "or host: it would never match")
     return patterns
 
 
+#: The last part of a relative start path's first segment that is a file's extension, not a top-level
+#: domain: 'rss.xml', 'index.php/feed' are paths of the site.
+_FILE_ENDINGS = frozenset(("xml", "gz", "rss", "rdf", "atom", "json", "txt", "php", "html", "htm", "xhtml",
+                           "shtml", "asp", "aspx", "jsp", "cgi", "pl", "cfm", "do", "py"))
+
+
 def _host_without_scheme(entry: str, domains: tuple[str, ...]) -> bool:
     """Whether a start URL entry without a scheme begins with a host name: the site's own
-    (``x.example/feed``), a ``www.`` one or a mistyped scheme (``https//x.example/``)."""
+    (``x.example/feed``), a ``www.`` one, a mistyped scheme (``https//x.example/``) or any other
+    host (``cdn.example.net/rss``, a path of the site before: ``https://x.example/cdn.example.net/rss``)."""
     if urlsplit(entry).scheme or entry.startswith(("/", ".", "?", "#")):
         return False
-    first = entry.split("/", 1)[0].split("?", 1)[0].lower()
-    return (first.rstrip(":") in ("http", "https") or first.startswith("www.")
-            or any(first == d or first.endswith("." + d) for d in domains))
+    cut = len(entry.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
+    first, rest = entry[:cut].lower(), entry[cut:]
+    if first.rstrip(":") in ("http", "https") or first.startswith("www.") \
+            or any(first == d or first.endswith("." + d) for d in domains):
+        return True
+    # another host: a domain name ending in a top-level domain, with a path after it or of three labels
+    labels = first.split(".")
+    return (bool(_DOMAIN_RE.fullmatch(first)) and len(labels) >= 2 and labels[-1].isalpha() and len(labels[-1]) >= 2
+            and labels[-1] not in _FILE_ENDINGS and (bool(rest) or len(labels) >= 3))
 
 
 #: What was already warned about, by file and field: a process may load a site file more than once.

@@ -148,6 +148,14 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace('feeds = ["/feed/"]', 'sections = ["https//www.example.com/news/"]'), "discovery.sections[0]",
          "has no scheme: it reads as a path of the site, https://www.example.com/https/www.example.com/news/; "
          "write the scheme with '://'"),
+        # a host that is not the site's was a path of the site too: https://www.example.com/cdn.example.net/rss
+        (GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/", "cdn.example.net/rss"]'), "discovery.feeds[1]",
+         "'cdn.example.net/rss' has no scheme: it reads as a path of the site, "
+         "https://www.example.com/cdn.example.net/rss; write the whole URL (https://cdn.example.net/rss)"),
+        (GOOD.replace('feeds = ["/feed/"]', 'sitemaps = ["static.other-paper.co.uk?map=1"]'), "discovery.sitemaps[0]",
+         "write the whole URL (https://static.other-paper.co.uk?map=1)"),
+        (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["feeds.example.org"]'), "discovery.news_sitemaps[0]",
+         "'feeds.example.org' has no scheme"),
         (GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/ /rss/"]'), "discovery.feeds[0]",
          "'/feed/ /rss/' has a space in it: a URL has none (one URL an entry; a space in a path is written %20)"),
         (GOOD.replace('feeds = ["/feed/"]', 'news_sitemaps = ["https://www.example.com/news sitemap.xml"]'),
@@ -161,6 +169,15 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace("deny = ['epaper']", "deny = ['https?://(www\\.)?example\\.com/tag/']"), "articles.deny[0]",
          "is written for a whole URL"),
         (GOOD.replace('feeds = ["/feed/"]', "pagination = ['^http.*/page/\\d+']"), "discovery.pagination[0]",
+         "is written for a whole URL"),
+        # the host behind an optional group, anchored or not, or a subdomain of the site's
+        (GOOD.replace("deny = ['epaper']", "deny = ['(?:www\\.)?example\\.com/tag/']"), "articles.deny[0]",
+         "is written for a whole URL"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['(www\\.)?example\\.com/tag/']"), "articles.deny[0]",
+         "is written for a whole URL"),
+        (GOOD.replace("allow = ['^", "allow = ['^(?:https?://)?(?:www\\.|m\\.)?example\\.com/"), "articles.allow[0]",
+         "is written for a whole URL"),
+        (GOOD.replace("deny = ['epaper']", "deny = ['news\\.example\\.com/epaper']"), "articles.deny[0]",
          "is written for a whole URL"),
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "https://www.example.com/ news/"'),
          "base_url", "'https://www.example.com/ news/' has a space in it: a URL has none"),
@@ -182,13 +199,14 @@ def test_a_site_file_at_the_bounds_loads(tmp_path: Path) -> None:
     # query or a path that holds the site's name
     text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["/feed/", "//cdn.example.net/rss"]\nsitemaps = ["sitemap.xml"]'
                         '\nsection_pages = 0') + (
-        "allow = ['[?&]u=https?://www\\.example\\.com/', '^/example\\.com-news/']\n"
+        "allow = ['[?&]u=https?://www\\.example\\.com/', '^/example\\.com-news/', '(?:amp/)?example\\.com-[a-z]+/']\n"
         "[limits]\nconcurrency = 64\n[cleaning]\nmin_chars = 0\n"
         "[health]\nmax_error_rate = 1\nmax_reject_rate = 1.0\ncoverage = { title = 1, text = 0 }\n")
     site = load_site_file(write(tmp_path, text.replace("allow = ['^/\\d{4}/\\d{2}/\\d{2}/[^/]+/$']\n", "")))
     assert (site.limits.concurrency, site.rules.min_chars, site.discovery.section_pages) == (64, 0, 0)
     assert (site.health.max_error_rate, site.health.max_reject_rate) == (1, 1)
-    assert [p.pattern for p in site.allow] == ["[?&]u=https?://www\\.example\\.com/", "^/example\\.com-news/"]
+    assert [p.pattern for p in site.allow] == ["[?&]u=https?://www\\.example\\.com/", "^/example\\.com-news/",
+                                               "(?:amp/)?example\\.com-[a-z]+/"]
     assert site.start_urls()["sitemap"] == ["https://www.example.com/sitemap.xml"]
     assert site.start_urls()["feed"] == ["https://www.example.com/feed/", "https://cdn.example.net/rss"]
 
@@ -207,11 +225,13 @@ def test_start_urls_and_paths_are_stripped_as_base_url_and_domains_are(tmp_path:
 
 
 def test_relative_start_urls_that_are_no_host_stay_paths_of_the_site(tmp_path: Path) -> None:
-    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["feed/", "rss.xml", "news/feed", "./atom", "//cdn.example.net/f"]')
+    text = GOOD.replace('feeds = ["/feed/"]', 'feeds = ["feed/", "rss.xml", "news/feed", "./atom", "//cdn.example.net/f", '
+                                              '"index.php/feed", "feed.rss", "sitemap.news.xml"]')
     site = load_site_file(write(tmp_path, text.replace('"https://www.example.com/"', '"https://www.example.com/en/"')))
     assert site.start_urls()["feed"] == [
         "https://www.example.com/en/feed/", "https://www.example.com/en/rss.xml", "https://www.example.com/en/news/feed",
-        "https://www.example.com/en/atom", "https://cdn.example.net/f"]
+        "https://www.example.com/en/atom", "https://cdn.example.net/f", "https://www.example.com/en/index.php/feed",
+        "https://www.example.com/en/feed.rss", "https://www.example.com/en/sitemap.news.xml"]
 
 
 def test_url_patterns_about_a_url_in_the_query_are_no_whole_url(tmp_path: Path) -> None:
