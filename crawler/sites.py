@@ -707,6 +707,12 @@ def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
 
 # -- validation helpers -------------------------------------------------------------------
 
+def check_url(url: str, source: str) -> str:
+    """A URL given by the user (an option, a spider argument) stripped, or SiteConfigError naming
+    SOURCE when it is no absolute http(s) URL."""
+    return _check_url(url, source, None)
+
+
 def _check_url(url: str, source: str, field_name: str | None) -> str:
     try:
         parts = urlsplit(url.strip())

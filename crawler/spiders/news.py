@@ -28,7 +28,7 @@ from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.components.logs import is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
-from newsclean.crawler.sites import Site, adhoc_site, get_site
+from newsclean.crawler.sites import Site, adhoc_site, check_url, get_site
 from newsclean.crawler.state import open_store
 from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
@@ -141,7 +141,16 @@ class NewsSpider(scrapy.Spider):
         (newsclean.crawler.commands.crawl): inside the crawl it was a traceback.
         """
         # article_urls (``--urls``): fetched as they are, once each; nothing else is discovered
-        listed = article_urls.split(",") if isinstance(article_urls, str) else list(article_urls or ())
+        listed = [u.strip() for u in (article_urls.split(",") if isinstance(article_urls, str)
+                                      else list(article_urls or ())) if u.strip()]
+        if isinstance(article_urls, str) and not listed:   # '-a article_urls=' crawled nothing, said 'ok'
+            raise ValueError("-a article_urls: give at least one URL (-a article_urls=URL[,URL...])")
+        for url in listed:   # a path ('/2026/03/x') was a traceback mid-crawl and a degraded run
+            check_url(url, "-a article_urls")
+        if urls and site is None and cls.registered_site is not None:
+            # the site's own discovery ran instead, without a word
+            raise ValueError(f"-a urls is the adhoc spider's (scrapy crawl adhoc -a urls=URL[,URL...]); "
+                             f"{cls.registered_site.name}'s articles by URL: -a article_urls=URL[,URL...]")
         if isinstance(site, Site):
             resolved = site
         elif site:

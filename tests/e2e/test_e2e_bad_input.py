@@ -88,6 +88,11 @@ def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path,
     (["crawl", "demo", "-a", "max_articles=ten"], ["max_articles", "'ten'"]),
     (["crawl", "demo", "-a", "max_articles=-1"], ["max_articles", "0 or more", "'-1'"]),
     (["crawl", "demo", "-a", "sinse=2d"], ["unknown argument -a sinse; did you mean -a since?"]),
+    # a path or no URL at all was a traceback mid-crawl and a degraded run; -a urls on a site's spider
+    # was passed over without a word, the site's own discovery crawled instead
+    (["crawl", "demo", "-a", "article_urls=/2026/03/04/a-story/"], ["'/2026/03/04/a-story/' is not an absolute http"]),
+    (["crawl", "demo", "-a", "article_urls="], ["-a article_urls: give at least one URL"]),
+    (["crawl", "demo", "-a", "urls=https://mine.example/"], ["-a urls is the adhoc spider's", "-a article_urls="]),
 ])
 def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_one_line(
         tmp_path: Path, command: list[str], words: list[str]) -> None:
