@@ -1024,6 +1024,13 @@ def _parsed_redis_url(url: str, named: str) -> None:
         parse_url(url)
     except ValueError as exc:   # a port out of range, a bad query option
         raise UsageError(f"{named}: not a Redis URL: {exc}") from None
+    from urllib.parse import unquote, urlsplit
+
+    path = urlsplit(url).path
+    if url.lower().startswith(("redis:", "rediss:")) and not unquote(path).replace("/", "").isdigit() \
+            and path.strip("/"):   # redis-py passes over a database that is no number: '/O', '/db1' were db 0
+        raise UsageError(f"{named}: not a Redis URL: the database after the host is a number (/0, /1 ...), "
+                         f"got {path!r}")
 
 
 class _Once(argparse._StoreAction):

@@ -374,7 +374,14 @@ def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) ->
               "the environment's NEWSCLEAN_REDIS_URL='garbage': not a Redis URL (redis://, rediss:// or unix://)"),
              ({}, ["-s", "NEWSCLEAN_REDIS_URL=redis://:secret@h:99999"],
               "-s NEWSCLEAN_REDIS_URL='redis://:***@h:99999': not a Redis URL: Port out of range 0-65535"),
-             ({}, ["--redis", "redis://h:99999/0"], "--redis redis://h:99999/0: not a Redis URL: Port out of range 0-65535")]
+             ({}, ["--redis", "redis://h:99999/0"], "--redis redis://h:99999/0: not a Redis URL: Port out of range 0-65535"),
+             # a database that is no number was database 0 without a word (redis-py passes over it)
+             ({}, ["--redis", "redis://h:6379/db1"],
+              "--redis redis://h:6379/db1: not a Redis URL: the database after the host is a number (/0, /1 ...), "
+              "got '/db1'"),
+             ({"NEWSCLEAN_REDIS_URL": "rediss://:secret@h/O"}, [],
+              "the environment's NEWSCLEAN_REDIS_URL='rediss://:***@h/O': not a Redis URL: the database after the "
+              "host is a number (/0, /1 ...), got '/O'")]
     original = os.environ.pop("NEWSCLEAN_REDIS_URL", None)   # --redis sets it in this process
     try:
         for env, args, said in cases:
