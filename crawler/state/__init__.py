@@ -52,14 +52,15 @@ def check_state(settings: Any) -> None:
     the crawl it was a traceback, or a run that 'ended with None'. Raises StateError (Redis:
     RedisUnavailable; a disk too full to open them: OutputError; a file another program holds
     locked: LockedError)."""
-    from newsclean.crawler.state.redis_state import connect, redis_url
+    from newsclean.crawler.state.redis_state import check_writable, connect, namespace, redis_url
     from newsclean.output.dedup import DedupIndex, DedupIndexError
 
     directory = state_dir(settings)
     if directory is None:
         return
-    if redis_url(settings):   # the store and the index are there: connected to only (opening
-        connect(redis_url(settings))   # the store would take the crawl's id before the crawl does)
+    if (url := redis_url(settings)):   # the store and the index are there: connected to and written
+        # once only (opening the store would take the crawl's id before the crawl does)
+        check_writable(connect(url), url, namespace(settings))
         return
     opens = [(directory / "articles.sqlite3", open_store)]
     if settings.getbool("NEWSCLEAN_DEDUP_ENABLED", True):

@@ -108,6 +108,19 @@ def connect(url: str) -> redis.Redis:
     return client
 
 
+def check_writable(client: redis.Redis, url: str, ns: str) -> None:
+    """Raise :class:`RedisUnavailable` when Redis answers but refuses writes (a replica: READONLY;
+    full under ``maxmemory`` with ``noeviction``: OOM; a user its ACL lets only read): the crawl's
+    first write failed inside Scrapy's start, a traceback and 'run ended early: unknown'. One key
+    of the namespace, expiring in 10 s, is written."""
+    import redis
+
+    try:
+        client.set(f"{ns}:probe", b"1", px=10_000)
+    except redis.RedisError as exc:
+        raise RedisUnavailable(f"cannot use Redis at {redact(url)}: it refuses writes: {redact(str(exc))}") from None
+
+
 def namespace(settings: Any) -> str:
     return settings.get("NEWSCLEAN_REDIS_NAMESPACE") or "newsclean"
 

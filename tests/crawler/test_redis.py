@@ -138,6 +138,45 @@ def test_unreachable_redis_is_a_clear_error(big_site: LocalNewsSite, tmp_path: P
     assert not big_site.article_hits()
 
 
+def test_a_redis_that_refuses_writes_is_a_clear_error(big_site: LocalNewsSite, redis_url: str, tmp_path: Path) -> None:
+    # a replica (READONLY) or a Redis full under maxmemory (OOM) answered the PING: the first write,
+    # in Scrapy's start, was a traceback and 'degraded: run ended early: unknown'
+    import redis
+
+    binary = shutil.which("redis-server")
+    assert binary is not None
+    port = free_port()
+    replica = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--replicaof", "127.0.0.1", redis_url.rsplit(":", 1)[1].split("/")[0],
+                                "--masterauth", "s3cret-pw", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        replica_url = f"redis://127.0.0.1:{port}/0"
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(replica_url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        full = redis.Redis.from_url(redis_url)
+        full.config_set("maxmemory", "1")
+        full.config_set("maxmemory-policy", "noeviction")
+        for url, said in [(replica_url, "You can't write against a read only replica"),
+                          (redis_url, "command not allowed when used memory > 'maxmemory'")]:
+            out = tmp_path / f"out-{url.rsplit(':', 1)[1].split('/')[0]}"
+            proc = run_newsclean("crawl", "--url", big_site.server.base_url + "/", "--out", str(out), "--redis", url)
+            assert proc.returncode == 1, proc.stderr[-2000:]
+            assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+            (line,) = proc.stderr.strip().splitlines()
+            assert line.startswith(f"newsclean: failed: cannot use Redis at {url.replace('s3cret-pw', '***')}: "
+                                   "it refuses writes: ") and said in line, line
+            assert not list(out.rglob('*.json*'))   # no part, no manifest: nothing started
+        assert not big_site.article_hits()
+    finally:
+        replica.kill()
+        replica.wait()
+
+
 def test_redis_going_away_mid_crawl_fails_cleanly(big_site: LocalNewsSite, tmp_path: Path) -> None:
     binary = shutil.which("redis-server")
     if binary is None:
