@@ -16,7 +16,10 @@ from newsclean.output.sqlite import is_disk_full
 EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "TimeoutError", "TCPTimedOutError",
             "ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "IgnoreRequest", "HttpError",
             "ResponseFailed", "DownloadTimeoutError", "DownloadConnectionRefusedError", "CannotResolveHostError",
-            "DownloadFailedError", "RedisUnavailable", "ConnectionError", "BusyLoadingError"}
+            "DownloadFailedError", "RedisUnavailable", "ConnectionError", "BusyLoadingError",
+            # Redis refusing writes mid-crawl (full under maxmemory, a replica after a failover): the
+            # worker stops saying so; each page's write was a traceback of its own
+            "OutOfMemoryError", "ReadOnlyError"}
 
 
 def is_expected(exc: BaseException | None) -> bool:

@@ -17,7 +17,8 @@ from scrapy.http import Request
 from scrapy_redis.queue import PriorityQueue as _PriorityQueue
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 
-from newsclean.crawler.state.redis_state import connect, held_by, inflight_key, namespace, redact, redis_url, request_entry, worker_id
+from newsclean.crawler.state.redis_state import (connect, held_by, inflight_key, namespace, redis_failure, redis_url,
+                                                 request_entry, worker_id)
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class Scheduler(_RedisScheduler):
         self.queue.ns, self.queue.worker = namespace(self.crawler.settings), worker_id(self.crawler.settings)
 
     def _gone(self, exc: Exception) -> None:
-        msg = f"Redis went away: {redact(str(exc))}"
+        msg = redis_failure(exc)
         if self.stats is not None and not self.stats.get_value("newsclean/redis/error"):
             self.stats.set_value("newsclean/redis/error", msg)
             logger.error("%s; stopping this worker", msg)

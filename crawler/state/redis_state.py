@@ -121,6 +121,17 @@ def check_writable(client: redis.Redis, url: str, ns: str) -> None:
         raise RedisUnavailable(f"cannot use Redis at {redact(url)}: it refuses writes: {redact(str(exc))}") from None
 
 
+def redis_failure(exc: BaseException) -> str:
+    """Why a worker stops on a Redis error mid-crawl, as its last line says it: gone (no connection,
+    a timeout) or refusing writes (full under maxmemory, a replica after a failover: it was said
+    as 'went away' too)."""
+    import redis
+
+    what = ("Redis refuses writes" if isinstance(exc, (redis.exceptions.OutOfMemoryError, redis.exceptions.ReadOnlyError))
+            else "Redis went away")
+    return f"{what}: {redact(str(exc))}"
+
+
 def namespace(settings: Any) -> str:
     return settings.get("NEWSCLEAN_REDIS_NAMESPACE") or "newsclean"
 
@@ -491,7 +502,7 @@ class Coordinator:
                               for w in live_workers(self.r, self.ns) if w != self.worker)
             queued = sum(self.r.zcard(k) for k in self.r.scan_iter(f"{self.ns}:*:requests", count=SCAN_COUNT))
         except redis_error() as exc:
-            self.crawler.stats.set_value("newsclean/redis/error", f"Redis went away: {redact(str(exc))}")
+            self.crawler.stats.set_value("newsclean/redis/error", redis_failure(exc))
             return
         # In-flight entries of live, idle workers do not count: they are records waiting in
         # open part files, committed when their worker closes. Dead workers' entries were

@@ -203,6 +203,32 @@ def test_redis_going_away_mid_crawl_fails_cleanly(big_site: LocalNewsSite, tmp_p
             orjson.loads(line)                                      # no torn line
 
 
+def test_redis_full_mid_crawl_stops_the_worker_in_one_line_and_loses_no_article(
+        big_site: LocalNewsSite, redis_url: str, tmp_path: Path) -> None:
+    # Redis reaching maxmemory (noeviction) mid-crawl: every page's write of the store was a
+    # traceback of its own (21 in one run) and the last line said 'Redis went away'
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    a = worker(big_site, tmp_path / "a", redis_url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(big_site.article_hits()) < 20:
+        time.sleep(0.05)
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", "1")
+    code, err = a.wait(timeout=120)
+    assert code == 1, err[-2000:]
+    assert "Traceback" not in err, err[-3000:]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("newsclean: failed: Redis refuses writes: ") and "maxmemory" in last, last
+    client.config_set("maxmemory", "0")   # room again: the next run writes what was not committed
+    code_b, err_b = worker(big_site, tmp_path / "b", redis_url).wait(timeout=200)
+    assert code_b == 0, err_b[-2000:]
+    counts = Counter(r["url"] for r in read_parts(tmp_path / "a") + read_parts(tmp_path / "b"))
+    assert set(counts) == all_urls(big_site)
+    assert max(counts.values()) == 1, [u for u, c in counts.items() if c > 1]
+
+
 def _calls(client) -> Counter:
     return Counter({name.removeprefix("cmdstat_"): v["calls"] for name, v in client.info("commandstats").items()})
 
