@@ -100,3 +100,30 @@ def test_the_readmes_pandas_snippet_reads_dates_as_dates_and_ids_as_written(tmp_
     assert df.loc["0f" * 16, "published"] == pd.Timestamp("2026-03-04T05:15:00Z")
     assert df.loc["1a" * 16, "published"] == pd.Timestamp("2026-03-04T00:00:00Z")
     assert pd.isna(df.loc["12" * 16, "published"])
+
+
+def test_the_readmes_pandas_snippet_on_a_run_that_wrote_no_article(tmp_path) -> None:
+    # before: `pd.concat` of no part raised 'ValueError: No objects to concatenate' (a run whose
+    # pages were all rejected, or that found nothing new --since, has rejects and a manifest only)
+    import pandas as pd
+
+    from newsclean.output.schema import RECORD_SCHEMA
+
+    block = next(b for b in doccheck.read_blocks(doccheck.REPO)
+                 if b.path == "README.md" and b.lang == "python" and "pd.read_json" in b.text)
+    rejects = tmp_path / "OUT" / "rejects" / "site=a" / "date=2026-03-05"
+    rejects.mkdir(parents=True)
+    (rejects / "part-r-00000.jsonl").write_text('{"url": "https://a.example/x", "reason": "too_old"}\n')
+    (tmp_path / "OUT" / "articles").mkdir()
+    (tmp_path / "OUT" / "articles" / ".part-r-00001.jsonl.tmp").write_text('{"id": "torn')   # a killed run's
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        scope: dict = {}
+        exec(block.text, scope)   # noqa: S102 - the README's own block
+    finally:
+        os.chdir(here)
+    df = scope["df"]
+    assert len(df) == 0 and list(df.columns) == list(RECORD_SCHEMA["properties"])
+    for col in ("published", "modified", "fetched_at"):
+        assert isinstance(df[col].dtype, pd.DatetimeTZDtype), (col, df[col].dtype)
