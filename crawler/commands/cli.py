@@ -389,6 +389,14 @@ def lock_output(out: Path, named: str) -> Any:
     if taken:   # a manifest's room was a traceback there, a part file 'output failed' mid-run
         lock.release()
         raise UsageError(f"{named} {out}: {taken[0]} is a file, not a directory (not an output directory?)")
+    # an earlier run's folder this run cannot write in (mounted read-only, another user's after a run
+    # as root): manifests/ was a traceback at the start, articles/ 'output failed' once every page
+    # was fetched; the state's is said by check_state
+    shut = [sub for sub in OUTPUT_DIRS if sub != "state" and (out / sub).is_dir() and not os.access(out / sub, os.W_OK)]
+    if shut:
+        lock.release()
+        why = "read-only file system" if os.statvfs(out / shut[0]).f_flag & os.ST_RDONLY else "permission denied"
+        raise UsageError(f"{named} {out / shut[0]}: cannot write there: {why}")
     return lock
 
 

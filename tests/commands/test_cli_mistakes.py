@@ -455,6 +455,33 @@ def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [".newsclean.lock", "state"]   # the lock: an flock, left
 
 
+def test_an_earlier_runs_folder_that_cannot_be_written_is_said_before_the_crawl(tmp_path: Path) -> None:
+    # before: a read-only manifests/ was a traceback at the start (its room for the manifest), a
+    # read-only articles/ 'output failed' once the pages were fetched
+    import shlex
+    import shutil
+
+    import pytest
+
+    if not shutil.which("unshare"):
+        pytest.skip("no unshare")
+    for sub in ("manifests", "articles"):
+        out = tmp_path / sub / "o"
+        for folder in ("manifests", "articles", "rejects"):
+            (out / folder).mkdir(parents=True)
+        (out / "manifests" / "r1.json").write_text("{}\n")   # an earlier run's output
+        crawl = shlex.join([*CLI, "crawl", "demo", "--out", str(out), "-q"])
+        shut = shlex.quote(str(out / sub))
+        script = f"mount --bind {shut} {shut} && mount -o remount,ro,bind {shut} && exec {crawl}"
+        proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+        if "mount" in proc.stderr and proc.returncode != 2:
+            pytest.skip(f"no read-only mount here: {proc.stderr[-300:]}")
+        assert (proc.returncode, proc.stderr) == (
+            2, f"newsclean: error: --out {out / sub}: cannot write there: read-only file system\n"), proc.stderr[-2000:]
+        assert not (out / "state").exists()   # nothing started
+
+
 def test_merge_manifests_output_mistakes(tmp_path: Path) -> None:
     # before: `-o -` wrote a file named '-' (every other command's '-' is standard output), and
     # an -o that is a directory, or under a file, was 'failed: cannot write ...', exit 1
