@@ -400,6 +400,22 @@ def lock_output(out: Path, named: str) -> Any:
     return lock
 
 
+def check_run_id_unused(overrides: dict[str, Any], out: Path) -> None:
+    """A run id given with ``-s`` that an earlier run of ``out`` had (a fixed one in a cron line,
+    ``NEWSCLEAN_RUN_ID=$(date +%F)`` hourly) is refused: the second run's manifest replaced the
+    first's, and a killed run's staged parts under that id were taken for the new run's own."""
+    run_id = overrides.get("NEWSCLEAN_RUN_ID")
+    if not isinstance(run_id, str) or not run_id:
+        return
+    used = out / "manifests" / f"{run_id}.json"
+    if not used.exists():
+        used = next((p for kind in ("articles", "rejects") if (out / kind).is_dir()
+                     for p in (out / kind).rglob(f"*part-{run_id}-*")), used)
+    if used.exists():
+        raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id ({used}); "
+                         "a run id names one run: give a new one, or leave it out")
+
+
 def lock_state(settings: Any, out: Path | None) -> Any:
     """The run lock of ``NEWSCLEAN_STATE_DIR`` when it is not the output directory's own state
     (held by the output's lock): None else. Two runs into two outputs over one state directory at
@@ -442,6 +458,7 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
     lock = lock_output(out, "--out")
     state_lock = None
     try:
+        check_run_id_unused(overrides, out)
         from newsclean.crawler.state import check_state
 
         settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out)})

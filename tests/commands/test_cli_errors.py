@@ -132,6 +132,25 @@ def test_a_run_id_that_is_no_file_name(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists() and not (tmp_path / "x.json").exists()
 
 
+def test_a_run_id_an_earlier_run_of_the_output_had_is_refused(tmp_path: Path) -> None:
+    # before: a fixed run id in a cron line ran again: the second run's manifest replaced the
+    # first's (OUT/manifests/daily.json, one left of two runs), and a killed run's staged parts
+    # under that id were taken for the new run's own (left out of the store's recovery)
+    out = tmp_path / "o"
+    first = run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=daily", "-q")
+    assert first.returncode == 0, first.stderr[-2000:]
+    manifest = (out / "manifests" / "daily.json").read_bytes()
+    _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=daily"), 2,
+              f"-s NEWSCLEAN_RUN_ID=daily: an earlier run of {out} had this id ({out / 'manifests' / 'daily.json'})")
+    assert (out / "manifests" / "daily.json").read_bytes() == manifest
+    killed = out / "articles" / "site=demo" / "date=2026-03-05" / ".part-k1-00000.jsonl.tmp"   # a killed run's
+    killed.parent.mkdir(parents=True)
+    killed.write_bytes(b"")
+    _one_line(call_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2,
+              f"an earlier run of {out} had this id ({killed})")
+    assert sorted(p.name for p in (out / "manifests").iterdir()) == ["daily.json"]
+
+
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
