@@ -95,7 +95,8 @@ class Command(crawl.Command):
             _refuse(str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from newsclean.crawler.commands.cli import EXIT_LOCKED, UsageError, check_line_model, lock_output, lock_state
+        from newsclean.crawler.commands.cli import (EXIT_LOCKED, UsageError, check_line_model, check_run_id_unused,
+                                                     lock_output, lock_state)
 
         if len(args) == 1 and self.crawler_process is not None:
             check_spider(self.crawler_process.spider_loader, args[0], opts.spargs)
@@ -107,6 +108,8 @@ class Command(crawl.Command):
         lock = state_lock = None
         try:   # one run at a time on an output directory, as newsclean crawl: its state is the run's
             lock = lock_output(Path(out), "NEWSCLEAN_OUTPUT_DIR") if out else None
+            if out:
+                check_run_id_unused({"NEWSCLEAN_RUN_ID": self.settings.get("NEWSCLEAN_RUN_ID")}, Path(out))
             state_lock = lock_state(self.settings, Path(out) if out else None)
         except (UsageError, LockedError) as exc:
             if lock is not None:

@@ -148,6 +148,11 @@ def test_a_run_id_an_earlier_run_of_the_output_had_is_refused(tmp_path: Path) ->
     killed.write_bytes(b"")
     _one_line(call_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2,
               f"an earlier run of {out} had this id ({killed})")
+    scrapy = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo", "-s", f"NEWSCLEAN_OUTPUT_DIR={out}",
+                             "-s", "NEWSCLEAN_RUN_ID=daily"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert scrapy.returncode == 2 and "Traceback" not in scrapy.stderr, scrapy.stderr[-2000:]
+    assert scrapy.stderr.strip().splitlines()[-1].startswith(
+        "newsclean: error: -s NEWSCLEAN_RUN_ID=daily: an earlier run of"), scrapy.stderr[-2000:]
     assert sorted(p.name for p in (out / "manifests").iterdir()) == ["daily.json"]
 
 
