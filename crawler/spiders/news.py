@@ -147,10 +147,11 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("-a article_urls: give at least one URL (-a article_urls=URL[,URL...])")
         for url in listed:   # a path ('/2026/03/x') was a traceback mid-crawl and a degraded run
             check_url(url, "-a article_urls")
-        if urls and site is None and cls.registered_site is not None:
+        if urls and (site or cls.registered_site is not None):
             # the site's own discovery ran instead, without a word
-            raise ValueError(f"-a urls is the adhoc spider's (scrapy crawl adhoc -a urls=URL[,URL...]); "
-                             f"{cls.registered_site.name}'s articles by URL: -a article_urls=URL[,URL...]")
+            named = site.name if isinstance(site, Site) else site or cls.registered_site.name   # type: ignore[union-attr]
+            raise ValueError(f"-a urls is the adhoc spider's start URLs (scrapy crawl adhoc -a urls=URL[,URL...]), "
+                             f"not {named}'s; its articles by URL: -a article_urls=URL[,URL...]")
         if isinstance(site, Site):
             resolved = site
         elif site:

@@ -92,7 +92,9 @@ def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path,
     # was passed over without a word, the site's own discovery crawled instead
     (["crawl", "demo", "-a", "article_urls=/2026/03/04/a-story/"], ["'/2026/03/04/a-story/' is not an absolute http"]),
     (["crawl", "demo", "-a", "article_urls="], ["-a article_urls: give at least one URL"]),
-    (["crawl", "demo", "-a", "urls=https://mine.example/"], ["-a urls is the adhoc spider's", "-a article_urls="]),
+    (["crawl", "demo", "-a", "urls=https://mine.example/"], ["-a urls is the adhoc spider's", "not demo's", "-a article_urls="]),
+    (["crawl", "adhoc", "-a", "site=demo", "-a", "urls=https://mine.example/"], ["-a urls is the adhoc spider's",
+                                                                                "not demo's"]),
 ])
 def test_plain_scrapy_crawl_of_an_unknown_spider_or_with_bad_arguments_prints_one_line(
         tmp_path: Path, command: list[str], words: list[str]) -> None:
