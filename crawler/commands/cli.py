@@ -1043,13 +1043,22 @@ def check_redis_url(overrides: dict[str, Any]) -> None:
 def _parsed_redis_url(url: str, named: str) -> None:
     if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
         raise UsageError(f"{named}: not a Redis URL (redis://, rediss:// or unix://)")
+    from urllib.parse import urlsplit
+
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    if any(c in userinfo for c in "#?/") and "@" not in urlsplit(url).netloc:
+        # 'redis://:pa#ss@host' ended the host at '#': redis-py's error quoted the password as a port
+        # ("could not be cast to integer value as 'pa'"), or connected to a host named by its rest; the
+        # whole user and password are hidden: the masking of URLs in messages stops at the '/' too
+        raise UsageError(f"{named.replace(userinfo + '@', '***@')}: not a Redis URL: a '#', '?' or '/' in its user "
+                         "or password ends the host there; write them percent-encoded (%23, %3F, %2F)")
     from redis.connection import parse_url
 
     try:
         parse_url(url)
     except ValueError as exc:   # a port out of range, a bad query option
         raise UsageError(f"{named}: not a Redis URL: {exc}") from None
-    from urllib.parse import unquote, urlsplit
+    from urllib.parse import unquote
 
     path = urlsplit(url).path
     if url.lower().startswith(("redis:", "rediss:")) and not unquote(path).replace("/", "").isdigit() \

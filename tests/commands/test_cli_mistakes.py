@@ -379,6 +379,13 @@ def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) ->
              ({}, ["--redis", "redis://h:6379/db1"],
               "--redis redis://h:6379/db1: not a Redis URL: the database after the host is a number (/0, /1 ...), "
               "got '/db1'"),
+             # a password with '#' unencoded: redis-py's error quoted the password ('not a Redis URL: Port
+             # could not be cast to integer value as 'pw'') or connected to a host named by its rest
+             ({}, ["--redis", "redis://:pw#frag@h:6379/0"], "--redis redis://***@h:6379/0: not a Redis URL: a '#', "
+              "'?' or '/' in its user or password ends the host there; write them percent-encoded (%23, %3F, %2F)"),
+             ({"NEWSCLEAN_REDIS_URL": "redis://u:pa/ss@h:6379/0"}, [], "the environment's NEWSCLEAN_REDIS_URL="
+              "'redis://***@h:6379/0': not a Redis URL: a '#', '?' or '/' in its user or password ends the host there; "
+              "write them percent-encoded (%23, %3F, %2F)"),
              ({"NEWSCLEAN_REDIS_URL": "rediss://:secret@h/O"}, [],
               "the environment's NEWSCLEAN_REDIS_URL='rediss://:***@h/O': not a Redis URL: the database after the "
               "host is a number (/0, /1 ...), got '/O'")]
