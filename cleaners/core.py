@@ -46,8 +46,8 @@ from newsclean.cleaners import blocks, dom, lines as line_rules, page_data
 from newsclean.cleaners.lines import normalize_lines
 from newsclean.cleaners.extraction import streamed
 from newsclean.cleaners.extraction.extract import _extract, _holds_merged, _longer_extraction
-from newsclean.cleaners.extraction.fallbacks import (_MD_LINK, _baseline, _body_selector_text, _plain_ld_body,
-                                                     _reconcile_jsonld, _unpruned_fallback)
+from newsclean.cleaners.extraction.fallbacks import (_baseline, _body_selector_text, _reconcile_jsonld,
+                                                     _unpruned_fallback)
 from newsclean.cleaners.extraction.recall.matching import _words
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.encoding import decode, looks_binary
@@ -314,9 +314,6 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if not extracted.strip():
         extracted, method = _baseline(tree), "baseline"
     extracted, m2 = _reconcile_jsonld(extracted, md.article_body)
-    if md.article_body and _MD_LINK.search(extracted) and _MD_LINK.search(md.article_body):
-        # trafilatura's own fallback returned the articleBody with its markup
-        extracted = _plain_ld_body(extracted)
     if m2 != "trafilatura":
         method = m2
     run.check("extract")

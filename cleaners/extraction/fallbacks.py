@@ -60,24 +60,6 @@ def _tokens(s: str) -> set[str]:
     return set(re.findall(r"\w+", s.lower()))
 
 
-# Markup some CMSs leave in articleBody: markdown links and emphasis, attribute lists
-# ("{: .small}"), block markers ("+++dropcap").
-_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:https?://|/)[^)\s]{0,500}\)")
-_MD_ATTRS = re.compile(r"\{:[^}\n]{0,120}\}")
-_MD_EMPH = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]{1,200})[*_]{1,2}(?!\w)")
-#: A front-matter fence line ("+++"); its leading spaces are the line's own: ``^\s*`` was tried
-#: from every line start over a run of blank lines (quadratic: 100,000 newlines in a JSON-LD
-#: articleBody took minutes), and the blank lines it took with it go with the empty lines anyway.
-_MD_MARKER = re.compile(r"^[^\S\n]*\+{3}[\w-]*\s*$", re.M)
-
-
-def _plain_ld_body(ld_body: str) -> str:
-    text = _MD_MARKER.sub("", ld_body)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_ATTRS.sub("", text)
-    return _MD_EMPH.sub(r"\1", text)
-
-
 def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
     if not ld_body or len(ld_body) < 400:
@@ -85,7 +67,7 @@ def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     ld = _tokens(ld_body)
     got = _tokens(text)
     if ld and len(ld & got) < 0.5 * len(ld):
-        return _plain_ld_body(ld_body), "trafilatura+jsonld-body"
+        return ld_body, "trafilatura+jsonld-body"
     return text, "trafilatura"
 
 

@@ -39,8 +39,8 @@ def test_a_title_with_a_long_run_of_spaces_keeps_the_article() -> None:
 
 
 def test_a_declared_body_with_a_long_run_of_blank_lines_is_read_once() -> None:
-    # the declared articleBody differs from the shown text: it is read (its front-matter fences
-    # removed line by line); before, 20,000 blank lines took 2 s, 100,000 a timeout reject
+    # the declared articleBody differs from the shown text: it is read; before, when its
+    # front-matter fences were removed line by line, 20,000 blank lines took 2 s, 100,000 a timeout reject
     body = OTHER * 10 + "\n" * 100_000 + OTHER * 10
     ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Storm", "articleBody": body})
     result, cpu = cleaned(page(head=f'<script type="application/ld+json">{ld}</script>'))

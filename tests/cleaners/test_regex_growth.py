@@ -11,7 +11,6 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from newsclean.cleaners.extraction import fallbacks
 from newsclean.cleaners.metadata import bylines, house, names, titles
 from tests.cleaners.regex_growth import ASKED, REPO, Found, compiled_in, harvest, super_linear
 
@@ -64,7 +63,6 @@ SLOW_BEFORE = [
     (names._NOISE_ENDS, "sub", "Jane Doe" + " ," * 10_000 + "x"),
     (house._LEGAL_FORM, "sub", "Acme" + " " * 20_000 + "x"),
     (bylines._DATE_LEAD, "search", "Jane Doe" + " ," * 10_000 + "x"),
-    (fallbacks._MD_MARKER, "sub", "Storm\n" + "\n" * 20_000 + "x"),
 ]
 
 
