@@ -48,12 +48,11 @@ PROSE_CHARS = 200
 #: paragraph in a hero block above the body is the article's).
 HEAD_LABEL_CHARS = 100
 
-#: A block the page names a sidebar or a dialog, by ARIA role or aria-modal, by a class or id
+#: A block the page names a sidebar or a dialog, by a class or id
 #: holding "modal", "popup" or "lightbox" ("cookie-modal-body", "share-popup") or being
 #: "sidebar" (a whole class token or the id: "has-sidebar" and "sidebar-layout" name the layout the
 #: article sits in; "off-canvas" names Drupal's main region). Markup, not text: the same on a site
 #: in any language. Never the article's own container or above it.
-_ASIDE_ROLES = frozenset({"dialog", "alertdialog", "complementary"})
 _MODAL_NAME = re.compile(r"(?:^|[\s_-])(?:modal|popup|pop-up|lightbox)(?:$|[\s_-])", re.I)
 #: A box that stays on screen while the page scrolls (a CSS framework's class for position:
 #: sticky, "lg:sticky" in Tailwind): a sidebar column's pitch, a share bar; never the article's paragraphs.
@@ -232,11 +231,8 @@ _FOLLOWING_H1 = etree.XPath("following::h1[1]")
 
 
 def named_aside(el: etree._Element) -> bool:
-    """Whether an element is named a dialog, a sidebar or a sticky box (``_ASIDE_ROLES``,
-    ``_MODAL_NAME``, ``_STICKY``)."""
-    role = el.get("role")
-    if role is not None and role.strip().lower() in _ASIDE_ROLES or el.get("aria-modal") == "true":
-        return True
+    """Whether an element is named a dialog, a sidebar or a sticky box (``_MODAL_NAME``,
+    ``_STICKY``)."""
     cls, eid = el.get("class"), el.get("id")
     if cls and (_MODAL_NAME.search(cls) or "sidebar" in cls.split() or _STICKY.search(cls)):
         return True
