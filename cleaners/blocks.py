@@ -48,11 +48,9 @@ PROSE_CHARS = 200
 #: paragraph in a hero block above the body is the article's).
 HEAD_LABEL_CHARS = 100
 
-#: A block the page names a sidebar or a dialog, by a class or id
-#: holding "modal", "popup" or "lightbox" ("cookie-modal-body", "share-popup") or being
-#: "sidebar" (a whole class token or the id: "has-sidebar" and "sidebar-layout" name the layout the
-#: article sits in; "off-canvas" names Drupal's main region). Markup, not text: the same on a site
-#: in any language. Never the article's own container or above it.
+#: A block the page names a dialog, by a class or id holding "modal", "popup" or "lightbox"
+#: ("cookie-modal-body", "share-popup"). Markup, not text: the same on a site in any language.
+#: Never the article's own container or above it.
 _MODAL_NAME = re.compile(r"(?:^|[\s_-])(?:modal|popup|pop-up|lightbox)(?:$|[\s_-])", re.I)
 #: A box that stays on screen while the page scrolls (a CSS framework's class for position:
 #: sticky, "lg:sticky" in Tailwind): a sidebar column's pitch, a share bar; never the article's paragraphs.
@@ -231,12 +229,11 @@ _FOLLOWING_H1 = etree.XPath("following::h1[1]")
 
 
 def named_aside(el: etree._Element) -> bool:
-    """Whether an element is named a dialog, a sidebar or a sticky box (``_MODAL_NAME``,
-    ``_STICKY``)."""
+    """Whether an element is named a dialog or a sticky box (``_MODAL_NAME``, ``_STICKY``)."""
     cls, eid = el.get("class"), el.get("id")
-    if cls and (_MODAL_NAME.search(cls) or "sidebar" in cls.split() or _STICKY.search(cls)):
+    if cls and (_MODAL_NAME.search(cls) or _STICKY.search(cls)):
         return True
-    return bool(eid) and (eid == "sidebar" or _MODAL_NAME.search(eid) is not None)
+    return bool(eid) and _MODAL_NAME.search(eid) is not None
 
 
 def _aside_lines(lines: list[str], sources: list[etree._Element | None], shown: list[int],

@@ -209,18 +209,6 @@ def _layout(column: str, sidebar: str) -> str:
 _COLUMN = "".join(f"<p>{p}</p>" for p in PARAS)
 
 
-def test_a_sidebar_and_a_dialog_beside_the_article_go() -> None:
-    sidebar = ("<div class='sidebar'><div class='box'><h5 class='box-title'>Find us elsewhere</h5></div>"
-               "<div class='box'><div class='reuse' role='dialog' aria-modal='true'>"
-               f"<h2>Reuse this guide</h2><p>{_REPUBLISH}</p><p>{_RULES}</p></div></div></div>")
-    result = clean_html(_layout(_COLUMN, sidebar), URL)
-    assert isinstance(result, Article), result
-    _assert_article(result.text)
-    for gone in ("Find us elsewhere", "Reuse this guide", _REPUBLISH, _RULES):
-        assert gone not in result.text
-    assert result.removed["named_asides"] > 0
-
-
 def test_a_box_named_a_pop_up_beside_the_article_goes() -> None:
     # named by its class alone, no ARIA role
     sidebar = f"<div class='reuse-modal'><h2>Reuse this guide</h2><p>{_REPUBLISH}</p><p>{_RULES}</p></div>"
