@@ -107,7 +107,7 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
     Only where the data holds article text (the body's longest line, and ``MIN_HELD_SHARE`` and
-    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, the last of them whole),
+    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, whole),
     never over half the body's characters, and never the head: a standfirst the data's body
     lacks is the article's (fundus-dev)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
@@ -125,8 +125,6 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
         return body, 0
     before = body[max(0, end - MAX_LINES):end]
     whole = [held(line, data, whole=True) for line in before]
-    if not whole[-1]:
-        return body, 0   # the data's copy may end inside the last line kept: an excerpt, not the article
     kept = sum(len(line) for line, w in zip(before, whole) if w)
     if kept < MIN_HELD_CHARS or kept < MIN_HELD_SHARE * sum(len(line) for line in before):
         return body, 0
