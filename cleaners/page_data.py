@@ -33,11 +33,9 @@ _RUN3 = re.compile(r"\b\w++(?: \w++){2}")
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).
 MAX_DATA_CHARS = 1_000_000
-#: The data must hold this much of the body (before the cut run) for its silence to count.
+#: Data shorter than this says nothing by its silence.
 MIN_HELD_CHARS = 1000
-#: ... and this share of the body before the run.
-MIN_HELD_SHARE = 0.6
-#: Lines read on either side of the cut, at most (each read is a search of the data: a bound).
+#: Lines of the run read at most (each read is a search of the data: a bound).
 MAX_LINES = 50
 
 
@@ -73,10 +71,9 @@ def _unescaped(m: re.Match[str]) -> str:
     return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)   # a lone surrogate is no word
 
 
-def held(line: str, data: str, *, whole: bool = False) -> bool:
+def held(line: str, data: str) -> bool:
     """Whether ``data`` holds ``line``: one of (up to) three runs of four of its words, as written,
-    or its words in a line shorter than four. ``whole``: its first and its last run both (an
-    excerpt, the article's first characters in a ``description``, holds a line's start only)."""
+    or its words in a line shorter than four."""
     line = line.replace("\xa0", " ")
     if line.startswith("|"):
         # a table's row as the extraction writes it: a run of its words crosses cells, which the
@@ -84,13 +81,11 @@ def held(line: str, data: str, *, whole: bool = False) -> bool:
         # each cell is looked for, as written or by its runs
         cells = [cell.strip() for cell in line.strip("| ").split("|")]
         cells = [cell for cell in cells if _WORD.search(cell)]
-        return bool(cells) and all(cell in data or held(cell, data, whole=whole) for cell in cells)
+        return bool(cells) and all(cell in data or held(cell, data) for cell in cells)
     runs = _RUN.findall(line)
     if not runs:
         words = " ".join(_WORD.findall(line))
         return bool(words) and words in data
-    if whole:
-        return runs[0] in data and runs[-1] in data
     sample = [runs[0], runs[len(runs) // 2], runs[-1]] if len(runs) > 3 else runs
     if any(run in data for run in sample):
         return True
@@ -106,10 +101,9 @@ def held(line: str, data: str, *, whole: bool = False) -> bool:
 def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
-    Only where the data holds article text (the body's longest line, and ``MIN_HELD_SHARE`` and
-    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, whole),
-    never over half the body's characters, and never the head: a standfirst the data's body
-    lacks is the article's (fundus-dev)."""
+    Only where the data holds article text (the body's longest line), never over half the body's
+    characters, and never the head: a standfirst the data's body lacks is the article's
+    (fundus-dev)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
     if not held(max(body, key=len), data):
@@ -122,10 +116,5 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
         if 2 * run > total or len(body) - end > MAX_LINES:
             return body, 0
     if run == 0:
-        return body, 0
-    before = body[max(0, end - MAX_LINES):end]
-    whole = [held(line, data, whole=True) for line in before]
-    kept = sum(len(line) for line, w in zip(before, whole) if w)
-    if kept < MIN_HELD_CHARS or kept < MIN_HELD_SHARE * sum(len(line) for line in before):
         return body, 0
     return body[:end], run

@@ -78,7 +78,7 @@ def test_escaped_html_and_letters_inside_json_are_read_as_words() -> None:
         '{"articleBody": "\\u003cp\\u003eLe caf\\u00e9 du port ouvre \\u00e0 sept heures\\u003c/p\\u003e"}'
         "</script><script>var x = 'Le café du port ouvre à sept heures';</script></body></html>")
     data = data_text(tree)
-    assert held("Le café du port ouvre à sept heures.", data, whole=True)
+    assert held("Le café du port ouvre à sept heures.", data)
     assert data.count("sept heures") == 1   # code is not data
 
 
@@ -207,7 +207,7 @@ def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pyt
             "The closing line of the article, held too."]
     data = " ".join(body) + " " + "filler words of the page's data " * 40
     asked: list[str] = []
-    monkeypatch.setattr(page_data, "held", lambda line, data, whole=False: asked.append(line) or held(line, data, whole=whole))
+    monkeypatch.setattr(page_data, "held", lambda line, data: asked.append(line) or held(line, data))
     assert drop_tail_not_in_data(body, data) == (body, 0)
     assert asked == [body[-1]]
 
