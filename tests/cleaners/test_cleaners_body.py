@@ -1277,6 +1277,25 @@ def test_a_box_of_its_own_kind_among_the_panes_stays_out() -> None:
     assert lines[lines.index(MIDDLE[-1]) + 1:lines.index(ENDING[0])] == PANES
 
 
+def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
+    # The CMS stored the editor's no-break spaces as UTF-8 read as Latin-1: "Â" and the space.
+    # The lines' spaces are collapsed before their mojibake repair could see the pair, so
+    # "childrenÂ use it" ("childrenÂ" one word) and "1.Â Â Â Myth" came out.
+    html = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "mojibake_nbsp.html").read_text("utf-8")
+    assert "\u00c2\u00a0" in html
+    text = _text(html)
+    assert "Â" not in text
+    lines = text.split("\n")
+    assert "1. Myth: the ferry stops running in a storm. It runs in all but the worst weather, and the " \
+           "skipper decides on the morning, not the harbour office." in lines
+    assert any(line.startswith("All the island's children use it to reach") for line in lines)
+    assert any(line.startswith("If you are using a bicycle, please wheel") for line in lines)
+    # "Â" before anything but a no-break space is left as it came (a letter, or "Â«" that the
+    # lines' repair mends with the rest of the line)
+    from newsclean.cleaners.mojibake import _with_mojibake_mended
+    assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
+
+
 def test_footnote_marks_in_running_text_are_not_body() -> None:
     # A footnote reference linking to its note on the page, raised by <sup> or named a footnote,
     # came out glued to the word before ("quarter of an hour.1", "first3") or as a word of its own
