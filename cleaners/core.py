@@ -279,6 +279,9 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))
     run.count("prune_titled_blocks", dom.prune_titled_blocks(tree, measures))
     dense = dom.link_dense_blocks(tree, measures)
+    # a teaser list whose excerpts outweigh the extraction may have been the article (an events
+    # roundup, a list of reviewed tools): evidence for the unpruned check below
+    dropped_prose = dom.unlinked_text(tree, dense, measures)
     run.count("prune_link_dense", dom.drop_topmost(dense))
     # the page as it was before the merge, copied only where something is merged (the merge is a
     # guess: twin blocks trafilatura discards by name were panes its recovery of a recurring kind
@@ -319,7 +322,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     run.check("extract")
     body = normalize_lines(extracted)
     if method in ("trafilatura", "baseline"):
-        unpruned = _unpruned_fallback(data, body)
+        unpruned = _unpruned_fallback(data, body, dropped_prose)
         if unpruned is not None:
             body, method = unpruned, "trafilatura-unpruned"
             run.check("extract_unpruned")

@@ -1099,6 +1099,24 @@ def _announced(el: etree._Element) -> bool:
     return len(intro) >= ANNOUNCING_WORDS and intro[-1].endswith(":") and text_len(after) > 0
 
 
+#: An ``<article>`` element with this much text outside links marks the story (cards of other
+#: stories marked up as articles hold a headline and an excerpt).
+ARTICLE_PROSE_CHARS = 500
+
+
+def unlinked_text(tree: etree._Element, blocks: list[etree._Element], m: Measures) -> int:
+    """The most text outside links that one of ``blocks`` holds (a teaser's excerpt, an event's
+    description; a menu holds next to none), among those that could be the article: not outside
+    the page's ``<article>`` when it marks one with prose (teasers of other stories under it).
+    An ``<article>`` inside the block is one of its own cards, not the page's story."""
+    articles = [a for a in tree.iter("article") if m.text(a) - m.links(a) >= ARTICLE_PROSE_CHARS]
+    for n, el in sorted(((m.text(el) - m.links(el), el) for el in blocks), key=lambda x: -x[0]):
+        if not articles or any(a.tag == "article" for a in el.iterancestors()) \
+                or all(any(x is el for x in a.iterancestors()) for a in articles):
+            return n
+    return 0
+
+
 #: Items (li children) holding a linked headline, counted in one XPath call per list: a call
 #: per item was a sixth of the cleaner's CPU on pages with long menus.
 _LINKED_ITEMS = etree.XPath("count(li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"

@@ -28,17 +28,22 @@ def _baseline(tree: etree._Element) -> str:
 #: it came (a link-roundup post, a slideshow whose captions sit in links, a body in a container
 #: named like a widget: pruning took the article and left its labels).
 UNPRUNED_CHECK_CHARS = 500
+#: ... and so is a longer one when a block the link-density pruning dropped held over this many
+#: times its text outside links (an events roundup or a list of reviewed tools is the article:
+#: its items' descriptions are the text; a menu has next to none).
+UNPRUNED_DROPPED_RATIO = 2.0
 #: ... and replaced when that gives this many times the text (and at least UNPRUNED_MIN_CHARS).
 UNPRUNED_GAIN = 2.5
 UNPRUNED_MIN_CHARS = 400
 
 
-def _unpruned_fallback(data: bytes, body: list[str]) -> list[str] | None:
+def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
     """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
-    extraction is short and the unpruned one is several times longer; else None. Only such
+    extraction is short, or much shorter than the unlinked text of a block the pruning dropped
+    (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
     results pay for the second parse and extraction."""
     got = sum(len(s) for s in body)
-    if got >= UNPRUNED_CHECK_CHARS:
+    if got >= UNPRUNED_CHECK_CHARS and dropped_prose <= UNPRUNED_DROPPED_RATIO * got:
         return None
     tree = parse_utf8(data)
     if tree is None:

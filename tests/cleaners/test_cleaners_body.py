@@ -885,6 +885,42 @@ def test_code_listing_comments_are_kept() -> None:
     assert "then rebuild the schedule" in text
 
 
+#: An events roundup: the article is its list of events, each a linked name and a description.
+EVENTS = [
+    (f"Harbour festival day {n}", f"On day {n} the quay hosts boat tours, a fish market and evening concerts "
+     f"by local choirs; the museum opens its lamp room {n} hours longer than usual and the ferry runs a late "
+     f"crossing so that visitors from the islands can stay for the fireworks over the headland.")
+    for n in range(1, 11)
+]
+
+
+def test_events_roundup_whose_list_is_the_article_is_kept() -> None:
+    # The list of teaser-like cards is dropped as link-dense; what is left (the intro) is long
+    # enough not to look like a failed extraction, but the dropped list held several times its
+    # text outside links: the page as it came is extracted again and its list kept.
+    cards = "".join(f"<li class='event'><h3><a href='/events/{n}'>{name}</a></h3><p>{desc}</p></li>"
+                    for n, (name, desc) in enumerate(EVENTS))
+    body = ("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS)
+            + f"<ul class='events'>{cards}</ul></div></article>")
+    text = _text(_page(body))
+    assert PARAS[0][:60] in text
+    for name, desc in EVENTS:
+        assert desc[:70] in text
+
+
+def test_roundup_whose_cards_are_articles_of_their_own_is_kept() -> None:
+    # The same roundup with each event marked up as an <article> of prose (a card): those are the
+    # list's own cards, not the page's story that would make the list a teaser list beside it.
+    cards = "".join(f"<li><article class='event'><h3><a href='/events/{n}'>{name}</a></h3>"
+                    f"<p>{desc} {desc}</p><p>{desc}</p></article></li>" for n, (name, desc) in enumerate(EVENTS))
+    body = ("<div class='intro'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+            + f"<section class='listing'><ol class='events'>{cards}</ol></section>")
+    text = _text(_page(body))
+    assert PARAS[0][:60] in text
+    for name, desc in EVENTS:
+        assert desc[:70] in text
+
+
 #: Steps of a list inside the article of a page trafilatura finds no container in.
 STEPS = ["Drain the lamp room and dry the brass frame before the winter storms arrive",
          "Replace the worn bearings of the rotating mechanism with the new bronze set",
