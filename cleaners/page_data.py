@@ -8,7 +8,9 @@ page shows beside the article (teasers, a pitch, a credit line), not the article
 (:func:`drop_tail_not_in_data`). No JSON path is read: the scripts' text is searched for runs of
 a line's words as they are written, so JSON escapes and markup between runs do not matter.
 JSON-LD counts only where it holds an ``articleBody``: a recipe's or a product's JSON-LD holds
-parts of the page as fields, and its silence on the rest (a nutrition box) says nothing.
+parts of the page as fields, and its silence on the rest (a nutrition box) says nothing. An
+``articleBody`` that ends where the kept lines end, before lines of prose, is a part declared (a
+teaser up to a CMS's 'more' mark, a paywall's free part): its silence on them says nothing either.
 
 docs/quality.md, "Precision": wcxb-dev's text outside the truth is mostly in the data too (the
 page's data is the page), so the step cuts little; fundus-dev's check half gains most.
@@ -37,6 +39,19 @@ MAX_DATA_CHARS = 1_000_000
 MIN_HELD_CHARS = 1000
 #: Lines of the run read at most (each read is a search of the data: a bound).
 MAX_LINES = 50
+#: A JSON-LD ``articleBody`` string as written (escapes kept), from its opening quote.
+_DECLARED = re.compile(r'"articleBody"\s*:\s*"((?:[^"\\]|\\.)*+)"')
+#: A JSON escape (``\n``, ``\u00a0``): no word of the text.
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
+#: A line of prose: opens with a letter (or a quote before one), ends a sentence.
+_PROSE = re.compile(r"[\"'“‘«„(]?[^\W\d_].*[.!?…][\"'”’»)]?", re.S)
+#: A tail kept as the article's where the body declared ends before it: this many lines of prose ...
+MIN_PROSE_LINES = 2
+#: ... each of this many words at least ...
+MIN_PROSE_WORDS = 8
+#: ... and between them only headings: up to this many characters, no sentence or list.
+MAX_HEADING_CHARS = 80
+_NOT_HEADING = re.compile(r"[-|*•]|.*[.!?…,:;]$", re.S)
 
 
 def data_text(tree: etree._Element, scripts: list[etree._Element] | None = None) -> str:
@@ -102,8 +117,8 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
     Only where the data holds article text (the body's longest line), never over half the body's
-    characters, and never the head: a standfirst the data's body lacks is the article's
-    (fundus-dev)."""
+    characters, never the head: a standfirst the data's body lacks is the article's
+    (fundus-dev), and not after a JSON-LD ``articleBody`` declared in part (:func:`_declared_in_part`)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
     if not held(max(body, key=len), data):
@@ -115,6 +130,41 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
         run += len(body[end])
         if 2 * run > total or len(body) - end > MAX_LINES:
             return body, 0
-    if run == 0:
+    if run == 0 or _declared_in_part(body[end - 1], body[end:], data):
         return body, 0
     return body[:end], run
+
+
+def _prose(line: str) -> bool:
+    return not line[:1].islower() and len(_WORD.findall(line)) >= MIN_PROSE_WORDS and bool(_PROSE.fullmatch(line))
+
+
+def _paragraphs(tail: list[str]) -> bool:
+    """Whether ``tail`` reads as an article's paragraphs: prose first and last, two lines of it or
+    more, headings between (teasers open with a title, a pitch ends with its button)."""
+    prose = [_prose(line) for line in tail]
+    return (len(tail) >= MIN_PROSE_LINES and prose[0] and prose[-1] and sum(prose) >= MIN_PROSE_LINES
+            and all(p or len(line) <= MAX_HEADING_CHARS and not _NOT_HEADING.match(line) for p, line in zip(prose, tail)))
+
+
+def _declared_in_part(last: str, tail: list[str], data: str) -> bool:
+    """Whether the data's silence on ``tail`` is a JSON-LD ``articleBody`` that ends at ``last``'s
+    end, before paragraphs of prose: a part declared (a CMS's teaser up to its 'more' mark, a
+    paywall's free part), not the article whole. Teasers, credits, pitches and disclaimers are
+    seldom paragraphs of sentences (:func:`_paragraphs`; of the tails JSON-LD cuts on the sets'
+    dev pages, none is)."""
+    if not _paragraphs(tail):
+        return False
+    runs = _RUN.findall(last.replace("\xa0", " "))
+    end_run = runs[-1] if runs else " ".join(_WORD.findall(last))
+    start = data.find('"articleBody"') if end_run else -1
+    while start >= 0:
+        m = _DECLARED.match(data, start)
+        if m is None:
+            break
+        declared = m.group(1)
+        at = declared.rfind(end_run)
+        if at >= 0 and not _WORD.search(_ESCAPE.sub(" ", declared[at + len(end_run):])):
+            return True   # the declared body ends where the kept lines end
+        start = data.find('"articleBody"', m.end())
+    return False

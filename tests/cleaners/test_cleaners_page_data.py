@@ -170,6 +170,22 @@ def test_a_short_last_line_the_rich_text_data_splits_at_its_links_stays() -> Non
     assert drop_tail_not_in_data(_PARAGRAPHS + teaser, data)[0] == _PARAGRAPHS
 
 
+def test_the_paragraphs_after_an_article_body_declared_in_part_stay() -> None:
+    # A JSON-LD articleBody that ends at a paragraph's end (a CMS's teaser up to its 'more' mark,
+    # a paywall's free part), before lines of prose: a part declared, not the article whole
+    more = ["Residents at a packed meeting in the Corn Exchange asked why the cracks had not been found sooner.",
+            "The review will be led by a retired engineer from the county council, who will report by the summer."]
+    data = json.dumps({"@type": "NewsArticle", "articleBody": "\n".join(_PARAGRAPHS)})
+    assert drop_tail_not_in_data(_PARAGRAPHS + more, data) == (_PARAGRAPHS + more, 0)
+    # inside a graph, after other fields, with escapes after its last paragraph: the same
+    graph = json.dumps({"@graph": [{"@type": "Organization", "name": "Quay Gazette"}, {
+        "@type": "NewsArticle", "headline": "Swing bridge to close", "articleBody": "\n".join(_PARAGRAPHS) + "\n\u00a0"}]})
+    assert drop_tail_not_in_data(_PARAGRAPHS + more, graph) == (_PARAGRAPHS + more, 0)
+    # with a subheading between the paragraphs after it: the same
+    headed = more[:1] + ["What happens next"] + more[1:]
+    assert drop_tail_not_in_data(_PARAGRAPHS + headed, data) == (_PARAGRAPHS + headed, 0)
+
+
 def test_what_follows_a_whole_article_body_is_cut() -> None:
     # a declared body before teaser titles, a credit line, one disclaimer or a run mixing prose
     # with a button: cut (the dev pages' JSON-LD cuts are all of these kinds)
