@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import SplitResult
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -1046,7 +1047,7 @@ def _parsed_redis_url(url: str, named: str) -> None:
     from urllib.parse import urlsplit
 
     userinfo = url.partition("://")[2].rpartition("@")[0]
-    if any(c in userinfo for c in "#?/") and "@" not in urlsplit(url).netloc:
+    if any(c in userinfo for c in "#?/") and _host_cut_in_userinfo(urlsplit(url)):
         # 'redis://:pa#ss@host' ended the host at '#': redis-py's error quoted the password as a port
         # ("could not be cast to integer value as 'pa'"), or connected to a host named by its rest; the
         # whole user and password are hidden: the masking of URLs in messages stops at the '/' too
@@ -1065,6 +1066,18 @@ def _parsed_redis_url(url: str, named: str) -> None:
             and path.strip("/"):   # redis-py passes over a database that is no number: '/O', '/db1' were db 0
         raise UsageError(f"{named}: not a Redis URL: the database after the host is a number (/0, /1 ...), "
                          f"got {path!r}")
+
+
+def _host_cut_in_userinfo(parts: SplitResult) -> bool:
+    """Whether a '#', '?' or '/' in a Redis URL's user or password ended its host there: the host
+    read is ':pw' or 'u:pa' (no port, no host), not an '@' in the query ('redis://h/0?name=a@b')."""
+    if "@" in parts.netloc:
+        return False
+    try:
+        parts.port
+    except ValueError:   # 'u:pa' read as a host and a port
+        return True
+    return parts.scheme.lower() in ("redis", "rediss") and not parts.hostname   # unix:// has none
 
 
 class _Once(argparse._StoreAction):

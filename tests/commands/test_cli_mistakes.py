@@ -405,6 +405,28 @@ def test_a_bad_redis_url_is_a_usage_error_however_it_is_given(tmp_path: Path) ->
     assert not out.exists()
 
 
+def test_an_at_sign_after_a_redis_urls_host_is_no_password_cut_short() -> None:
+    # before (review20): an '@' in the query ('client_name=ops@example.org', a unix socket's
+    # password=...) was read as the end of a user and password holding '/' or '?': refused, the
+    # host and query hidden as '***'
+    import os
+
+    import pytest
+
+    from newsclean.crawler.commands.cli import UsageError, check_redis_url
+
+    original = os.environ.pop("NEWSCLEAN_REDIS_URL", None)
+    try:
+        for url in ("redis://h:6379/0?client_name=ops@example.org", "unix:///run/redis.sock?password=a@b&db=1"):
+            check_redis_url({"NEWSCLEAN_REDIS_URL": url})
+        for url in ("redis://:pw#frag@h:6379/0", "redis://u:pa/ss@h:6379/0", "redis://:pa?ss@h", "unix://:pa#ss@/run/redis.sock"):
+            with pytest.raises(UsageError, match="percent-encoded"):
+                check_redis_url({"NEWSCLEAN_REDIS_URL": url})
+    finally:
+        if original is not None:
+            os.environ["NEWSCLEAN_REDIS_URL"] = original
+
+
 def test_a_site_file_with_an_empty_body_selector_is_one_line_from_crawl_and_sites(tmp_path: Path, monkeypatch) -> None:
     # before: body_selector = "" was read as no selector and both commands went on without a word
     from ..conftest import call_newsclean
