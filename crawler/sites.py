@@ -434,7 +434,7 @@ def _over_paths(v: _Validator, patterns: tuple[re.Pattern[str], ...], dotted: st
         # a pattern for a URL in the query ('[?&]u=https?://') is no mistake: one for this site's host is,
         # behind a scheme and optional groups ('(?:https?://)?', '(?:www\.)?', unanchored or not)
         host = re.sub(r"^(?:\((?:\?:)?[\w.:/?|-]*\)\?|https?\??:|//)+", "", head)
-        name = re.match(r"[\w.-]*", host).group()   # type: ignore[union-attr]  # matches '' at least
+        name = re.match(r"[\w.-]*", host).group().rstrip(".")   # type: ignore[union-attr]  # not the "." of ".*"
         if (text.startswith("^") and head.startswith("http")) or host.startswith("www.") \
                 or any(name == d or name.endswith("." + d) for d in domains):
             raise v.fail(f"{dotted}[{i}]", f"{p.pattern!r} is written for a whole URL: the patterns are matched "

@@ -179,6 +179,9 @@ def test_good_file_loads(tmp_path: Path) -> None:
          "is written for a whole URL"),
         (GOOD.replace("deny = ['epaper']", "deny = ['news\\.example\\.com/epaper']"), "articles.deny[0]",
          "is written for a whole URL"),
+        # the host before a wildcard: refused before ux18's rewrite, not after it (review20)
+        (GOOD.replace("deny = ['epaper']", "deny = ['example\\.com.*/tag/']"), "articles.deny[0]",
+         "is written for a whole URL"),
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "https://www.example.com/ news/"'),
          "base_url", "'https://www.example.com/ news/' has a space in it: a URL has none"),
     ],
