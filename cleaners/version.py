@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.20.0"  # 2026-12-07 (19th): rules that moved dev pages only taken out by the audit (qablate1: ten promotion alternatives, the edge step run again after a repeated run, text_at_breaks); wcxb-dev 4 dev pages (leaky dev 30 -> 31), fundus-dev 1, trafilatura-eval 10 dev pages changed, no check page of any set
+CLEANER_VERSION = "1.21.0"  # 2026-12-07 (20th): the audit's second half took out five rules that moved dev pages only (qablate2: the markdown of a JSON-LD body, the named asides' ARIA roles and "sidebar" token, the data tail's two excerpt guards); htmldate without its two searches of last resort (days on 2 trafilatura-eval pages, 1 multipage-dev); wcxb-dev 5 dev texts changed (no check text), trafilatura-eval 5 (one check page a must-not snippet fewer)
