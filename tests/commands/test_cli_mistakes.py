@@ -460,25 +460,32 @@ def test_a_site_with_nothing_to_start_from_is_refused(tmp_path: Path, monkeypatc
     assert not (tmp_path / "o").exists()
 
 
-def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
-    # before: "state OUT/state/articles.sqlite3: unable to open database file (not the database
-    # newsclean keeps there)", as if the file were someone else's
+def _crawl_with_read_only(folder: Path, out: Path) -> subprocess.CompletedProcess:
+    """``newsclean crawl demo --out OUT`` with ``folder`` mounted read-only (a user namespace);
+    the test is skipped where no such mount can be made."""
     import shlex
     import shutil
 
     import pytest
 
-    out = tmp_path / "o"
-    (out / "state").mkdir(parents=True)
-    crawl = shlex.join([*CLI, "crawl", "demo", "--out", str(out), "-q"])
-    state = shlex.quote(str(out / "state"))
-    script = f"mount --bind {state} {state} && mount -o remount,ro,bind {state} && exec {crawl}"
     if not shutil.which("unshare"):
         pytest.skip("no unshare")
+    crawl = shlex.join([*CLI, "crawl", "demo", "--out", str(out), "-q"])
+    shut = shlex.quote(str(folder))
+    script = f"mount --bind {shut} {shut} && mount -o remount,ro,bind {shut} && exec {crawl}"
     proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     if "mount" in proc.stderr and proc.returncode != 2:
         pytest.skip(f"no read-only mount here: {proc.stderr[-300:]}")
+    return proc
+
+
+def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
+    # before: "state OUT/state/articles.sqlite3: unable to open database file (not the database
+    # newsclean keeps there)", as if the file were someone else's
+    out = tmp_path / "o"
+    (out / "state").mkdir(parents=True)
+    proc = _crawl_with_read_only(out / "state", out)
     assert (proc.returncode, proc.stderr) == (
         2, f"newsclean: error: state {out / 'state'}: cannot write there: read-only file system\n"), proc.stderr[-2000:]
     assert sorted(p.name for p in out.iterdir()) == [".newsclean.lock", "state"]   # the lock: an flock, left
@@ -487,25 +494,12 @@ def test_a_read_only_state_directory_is_said_as_such(tmp_path: Path) -> None:
 def test_an_earlier_runs_folder_that_cannot_be_written_is_said_before_the_crawl(tmp_path: Path) -> None:
     # before: a read-only manifests/ was a traceback at the start (its room for the manifest), a
     # read-only articles/ 'output failed' once the pages were fetched
-    import shlex
-    import shutil
-
-    import pytest
-
-    if not shutil.which("unshare"):
-        pytest.skip("no unshare")
     for sub in ("manifests", "articles"):
         out = tmp_path / sub / "o"
         for folder in ("manifests", "articles", "rejects"):
             (out / folder).mkdir(parents=True)
         (out / "manifests" / "r1.json").write_text("{}\n")   # an earlier run's output
-        crawl = shlex.join([*CLI, "crawl", "demo", "--out", str(out), "-q"])
-        shut = shlex.quote(str(out / sub))
-        script = f"mount --bind {shut} {shut} && mount -o remount,ro,bind {shut} && exec {crawl}"
-        proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script], cwd=REPO,
-                              capture_output=True, text=True, timeout=120)
-        if "mount" in proc.stderr and proc.returncode != 2:
-            pytest.skip(f"no read-only mount here: {proc.stderr[-300:]}")
+        proc = _crawl_with_read_only(out / sub, out)
         assert (proc.returncode, proc.stderr) == (
             2, f"newsclean: error: --out {out / sub}: cannot write there: read-only file system\n"), proc.stderr[-2000:]
         assert not (out / "state").exists()   # nothing started

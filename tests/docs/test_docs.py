@@ -65,14 +65,26 @@ def test_a_broken_block_fails() -> None:
         doccheck.shutil.rmtree(box.tmp, ignore_errors=True)
 
 
+def _readme_pandas_table(tmp_path):
+    """The table the README's pandas block builds, run in ``tmp_path`` (its OUT/ written there)."""
+    block = next(b for b in doccheck.read_blocks(doccheck.REPO)
+                 if b.path == "README.md" and b.lang == "python" and "pd.read_json" in b.text)
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        scope: dict = {}
+        exec(block.text, scope)   # noqa: S102 - the README's own block
+    finally:
+        os.chdir(here)
+    return scope["df"]
+
+
 def test_the_readmes_pandas_snippet_reads_dates_as_dates_and_ids_as_written(tmp_path) -> None:
     # before: `published` stayed text, `modified` was dates in one part and text in another, and a
     # part whose ids were all digits had them read as floats (rounded: the ids lost)
     import orjson
     import pandas as pd
 
-    block = next(b for b in doccheck.read_blocks(doccheck.REPO)
-                 if b.path == "README.md" and b.lang == "python" and "pd.read_json" in b.text)
     parts = {"site=a": [{"id": "0f" * 16, "duplicate_of": None, "published": "2026-03-04T10:15:00+05:00",
                          "modified": None, "fetched_at": "2026-03-05T00:00:00Z"},
                         {"id": "1a" * 16, "duplicate_of": "0f" * 16, "published": "2026-03-04",
@@ -85,14 +97,7 @@ def test_the_readmes_pandas_snippet_reads_dates_as_dates_and_ids_as_written(tmp_
         folder = tmp_path / "OUT" / "articles" / site / "date=2026-03-05"
         folder.mkdir(parents=True)
         (folder / "part-r-00000.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        scope: dict = {}
-        exec(block.text, scope)   # noqa: S102 - the README's own block
-    finally:
-        os.chdir(here)
-    df = scope["df"].set_index("id")
+    df = _readme_pandas_table(tmp_path).set_index("id")
     assert sorted(df.index) == sorted(r["id"] for records in parts.values() for r in records)
     assert df.loc["34" * 16, "duplicate_of"] == "12" * 16
     for col in ("published", "modified", "fetched_at"):
@@ -109,21 +114,12 @@ def test_the_readmes_pandas_snippet_on_a_run_that_wrote_no_article(tmp_path) -> 
 
     from newsclean.output.schema import RECORD_SCHEMA
 
-    block = next(b for b in doccheck.read_blocks(doccheck.REPO)
-                 if b.path == "README.md" and b.lang == "python" and "pd.read_json" in b.text)
     rejects = tmp_path / "OUT" / "rejects" / "site=a" / "date=2026-03-05"
     rejects.mkdir(parents=True)
     (rejects / "part-r-00000.jsonl").write_text('{"url": "https://a.example/x", "reason": "too_old"}\n')
     (tmp_path / "OUT" / "articles").mkdir()
     (tmp_path / "OUT" / "articles" / ".part-r-00001.jsonl.tmp").write_text('{"id": "torn')   # a killed run's
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        scope: dict = {}
-        exec(block.text, scope)   # noqa: S102 - the README's own block
-    finally:
-        os.chdir(here)
-    df = scope["df"]
+    df = _readme_pandas_table(tmp_path)
     assert len(df) == 0 and list(df.columns) == list(RECORD_SCHEMA["properties"])
     for col in ("published", "modified", "fetched_at"):
         assert isinstance(df[col].dtype, pd.DatetimeTZDtype), (col, df[col].dtype)
