@@ -35,9 +35,11 @@ _RUN3 = re.compile(r"\b\w++(?: \w++){2}")
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).
 MAX_DATA_CHARS = 1_000_000
-#: Data shorter than this says nothing by its silence.
+#: The data must hold this much of the body (before the cut run) for its silence to count.
 MIN_HELD_CHARS = 1000
-#: Lines of the run read at most (each read is a search of the data: a bound).
+#: ... and this share of the body before the run.
+MIN_HELD_SHARE = 0.6
+#: Lines read on either side of the cut, at most (each read is a search of the data: a bound).
 MAX_LINES = 50
 #: A JSON-LD ``articleBody`` string as written (escapes kept), from its opening quote.
 _DECLARED = re.compile(r'"articleBody"\s*:\s*"((?:[^"\\]|\\.)*+)"')
@@ -86,9 +88,10 @@ def _unescaped(m: re.Match[str]) -> str:
     return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)   # a lone surrogate is no word
 
 
-def held(line: str, data: str) -> bool:
+def held(line: str, data: str, *, whole: bool = False) -> bool:
     """Whether ``data`` holds ``line``: one of (up to) three runs of four of its words, as written,
-    or its words in a line shorter than four."""
+    or its words in a line shorter than four. ``whole``: its first and its last run both (an
+    excerpt, the article's first characters in a ``description``, holds a line's start only)."""
     line = line.replace("\xa0", " ")
     if line.startswith("|"):
         # a table's row as the extraction writes it: a run of its words crosses cells, which the
@@ -96,11 +99,13 @@ def held(line: str, data: str) -> bool:
         # each cell is looked for, as written or by its runs
         cells = [cell.strip() for cell in line.strip("| ").split("|")]
         cells = [cell for cell in cells if _WORD.search(cell)]
-        return bool(cells) and all(cell in data or held(cell, data) for cell in cells)
+        return bool(cells) and all(cell in data or held(cell, data, whole=whole) for cell in cells)
     runs = _RUN.findall(line)
     if not runs:
         words = " ".join(_WORD.findall(line))
         return bool(words) and words in data
+    if whole:
+        return runs[0] in data and runs[-1] in data
     sample = [runs[0], runs[len(runs) // 2], runs[-1]] if len(runs) > 3 else runs
     if any(run in data for run in sample):
         return True
@@ -116,8 +121,10 @@ def held(line: str, data: str) -> bool:
 def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
-    Only where the data holds article text (the body's longest line), never over half the body's
-    characters, never the head: a standfirst the data's body lacks is the article's
+    Only where the data holds article text (the body's longest line, and ``MIN_HELD_SHARE`` and
+    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, whole: a description or a
+    card holding the opening paragraph says nothing of the lines after it), never over half the
+    body's characters, never the head: a standfirst the data's body lacks is the article's
     (fundus-dev), and not after a JSON-LD ``articleBody`` declared in part (:func:`_declared_in_part`)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
@@ -130,7 +137,12 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
         run += len(body[end])
         if 2 * run > total or len(body) - end > MAX_LINES:
             return body, 0
-    if run == 0 or _declared_in_part(body[end - 1], body[end:], data):
+    if run == 0:
+        return body, 0
+    before = body[max(0, end - MAX_LINES):end]
+    kept = sum(len(line) for line in before if held(line, data, whole=True))
+    if kept < MIN_HELD_CHARS or kept < MIN_HELD_SHARE * sum(len(line) for line in before) \
+            or _declared_in_part(body[end - 1], body[end:], data):
         return body, 0
     return body[:end], run
 
