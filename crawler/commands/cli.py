@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import SplitResult
+from urllib.parse import SplitResult, unquote, urlsplit
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -591,8 +591,6 @@ def serving_demo(port: int = 0) -> Iterator[tuple[str, dict[str, str]]]:
     Yields the server's address and the crawl's proxies. The records' URLs and ids, and so the
     article store's keys, do not depend on the port: a second demo crawl into the same output
     finds its articles already written (``crawl demo`` wrote the 27 again under new ids)."""
-    from urllib.parse import urlsplit
-
     from newsclean.crawler.commands.demo import DemoServer
 
     try:
@@ -667,8 +665,6 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
-    from urllib.parse import urlsplit
-
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
         # URL was refused as "not an http(s) URL: '\ufeffhttps://...'"
@@ -1044,8 +1040,6 @@ def check_redis_url(overrides: dict[str, Any]) -> None:
 def _parsed_redis_url(url: str, named: str) -> None:
     if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
         raise UsageError(f"{named}: not a Redis URL (redis://, rediss:// or unix://)")
-    from urllib.parse import urlsplit
-
     userinfo = url.partition("://")[2].rpartition("@")[0]
     if any(c in userinfo for c in "#?/") and _host_cut_in_userinfo(urlsplit(url)):
         # 'redis://:pa#ss@host' ended the host at '#': redis-py's error quoted the password as a port
@@ -1059,8 +1053,6 @@ def _parsed_redis_url(url: str, named: str) -> None:
         parse_url(url)
     except ValueError as exc:   # a port out of range, a bad query option
         raise UsageError(f"{named}: not a Redis URL: {exc}") from None
-    from urllib.parse import unquote
-
     path = urlsplit(url).path
     if url.lower().startswith(("redis:", "rediss:")) and not unquote(path).replace("/", "").isdigit() \
             and path.strip("/"):   # redis-py passes over a database that is no number: '/O', '/db1' were db 0
