@@ -168,7 +168,7 @@ class Site:
     def claims(self, host: str) -> str | None:
         """The domain of this site that covers ``host`` (itself or a parent domain), if any."""
         host = host.lower()
-        return next((d for d in self.domains if _covered(host, (d,))), None)
+        return next((d for d in self.domains if covered_by(host, (d,))), None)
 
     def matches(self, country: str | None = None, language: str | None = None) -> bool:
         """Whether the site is of ``country`` and publishes in ``language`` (None: any)."""
@@ -288,7 +288,7 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
     # "www." is dropped: a domain covers its subdomains, www included.
     domains = tuple(dict.fromkeys(d.strip().lower().removeprefix("www.") for d in domains))
     host = (urlsplit(base_url).hostname or "").lower()
-    if named and not _covered(host, domains):
+    if named and not covered_by(host, domains):
         # every link of the site was off its domains: the crawl read its listings, wrote nothing
         # and said 'ok'
         raise SiteConfigError(source, "domains", f"none of {list(domains)} covers base_url's host {host!r} "
@@ -414,7 +414,7 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
             # 'x.example/sitemap.xml' was a path of the site, https://x.example/x.example/sitemap.xml
             first, _, rest = entry.partition("/")
             host = first.split("?", 1)[0].lower()
-            ours = host.startswith("www.") or _covered(host, domains)
+            ours = host.startswith("www.") or covered_by(host, domains)
             how = ("write the scheme with '://'" if host.rstrip(":") in ("http", "https") else
                    f"write the whole URL ({urlsplit(base_url).scheme}://{entry}) or the path alone (/{rest})" if ours
                    else f"write the whole URL (https://{entry})")
@@ -436,7 +436,7 @@ def _over_paths(v: _Validator, patterns: tuple[re.Pattern[str], ...], dotted: st
         host = re.sub(r"^(?:\((?:\?:)?[\w.:/?|-]*\)\?|https?\??:|//)+", "", head)
         name = re.match(r"[\w.-]*", host).group().rstrip(".")   # type: ignore[union-attr]  # not the "." of ".*"
         if (text.startswith("^") and head.startswith("http")) or host.startswith("www.") \
-                or _covered(name, domains):
+                or covered_by(name, domains):
             raise v.fail(f"{dotted}[{i}]", f"{p.pattern!r} is written for a whole URL: the patterns are matched "
                                            "against the path and query ('/2026/03/04/a-story/?id=1'), no scheme "
                                            "or host: it would never match")
@@ -458,7 +458,7 @@ def _host_without_scheme(entry: str, domains: tuple[str, ...]) -> bool:
     cut = len(entry.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0])
     first, rest = entry[:cut].lower(), entry[cut:]
     if first.rstrip(":") in ("http", "https") or first.startswith("www.") \
-            or _covered(first, domains):
+            or covered_by(first, domains):
         return True
     # another host: a domain name ending in a top-level domain, with a path after it or of three labels
     labels = first.split(".")
@@ -707,7 +707,7 @@ def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
 
 # -- validation helpers -------------------------------------------------------------------
 
-def _covered(host: str, domains: tuple[str, ...]) -> bool:
+def covered_by(host: str, domains: Iterable[str]) -> bool:
     """Whether ``host`` is one of ``domains`` or a subdomain of one."""
     return any(host == d or host.endswith("." + d) for d in domains)
 

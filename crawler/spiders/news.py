@@ -28,7 +28,7 @@ from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.components.logs import is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
-from newsclean.crawler.sites import Site, adhoc_site, check_url, get_site
+from newsclean.crawler.sites import Site, adhoc_site, check_url, covered_by, get_site
 from newsclean.crawler.state import open_store
 from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
@@ -525,7 +525,7 @@ class NewsSpider(scrapy.Spider):
         file can name it): said once a host at INFO and counted, where the offsite filter dropped
         it at DEBUG."""
         host = (urlsplit(url).hostname or "").lower()
-        if any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+        if covered_by(host, self.allowed_domains):
             return True
         self._inc(f"offsite/{source}")
         if host not in self._offsite_said:
