@@ -15,9 +15,8 @@ outside element split by ``<br>``s after its first, where the element holds them
 paragraph of prose as a whole), a paragraph of prose, nor a block that is the container's
 twin (same tag and class: the next part of a body the page splits into blocks).
 
-On the same placement, the lines of a block the page itself names a sidebar or a dialog (an ARIA
-role, aria-modal, a "modal" or "popup" class, a class token or id "sidebar", a "sticky" box)
-beside the container or inside it go wherever they sit: a theme that wraps the article and its
+On the same placement, the lines of a block the page itself names a dialog or a sticky box (a
+"modal", "popup" or "lightbox" class or id, a "sticky" class) beside the container or inside it go wherever they sit: a theme that wraps the article and its
 sidebar in one layout block (trafilatura's own sidebar discard would take the article with it,
 and is refused), a cookie dialog or one offering the story for reuse in the article's column.
 """
