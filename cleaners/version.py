@@ -3,4 +3,4 @@
 Bump it whenever a change alters what text comes out for the same input.
 """
 
-CLEANER_VERSION = "1.21.0"  # 2026-12-07 (20th): the audit's second half took out five rules that moved dev pages only (qablate2: the markdown of a JSON-LD body, the named asides' ARIA roles and "sidebar" token, the data tail's two excerpt guards); htmldate without its two searches of last resort (days on 2 trafilatura-eval pages, 1 multipage-dev); wcxb-dev 5 dev texts changed (no check text), trafilatura-eval 5 (one check page a must-not snippet fewer)
+CLEANER_VERSION = "1.21.1"  # 2026-12-07 (20th, re-read): the data tail's guard against data holding only the opening paragraph back (wcxb-dev 0106 whole again); 1.21.0 (same day): the audit's second half took out four rules that moved dev pages only (qablate2: the markdown of a JSON-LD body, the named asides' ARIA roles and "sidebar" token, the data tail's last-line guard); htmldate without its two searches of last resort (days on 2 trafilatura-eval pages, 1 multipage-dev); against 1.20.0 wcxb-dev 4 dev texts changed (no check text), trafilatura-eval 4 (one check page a must-not snippet fewer)
