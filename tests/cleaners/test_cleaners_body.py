@@ -50,7 +50,7 @@ def test_drop_keeping_tail_keeps_a_blank_tail_only_when_asked(monkeypatch) -> No
     # the DOM pruning counts what it drops; the template learner's (it knows the count) measures nothing
     p = lh.fromstring("<p>Harbour<span>Advertisement</span> <em>planned</em></p>")
     assert dom.drop_topmost([p.find("span")]) == len("Advertisement")
-    monkeypatch.setattr(dom, "text_len", lambda el: pytest.fail("measured"))
+    monkeypatch.setattr(dom.elements, "text_len", lambda el: pytest.fail("measured"))
     assert dom.drop_keeping_tail(p.find("em"), blank_tail=True) and p.text_content() == "Harbour"
     assert not dom.drop_keeping_tail(p.getroottree().getroot())   # a root stays
 
@@ -277,16 +277,16 @@ def test_class_names_searched_after_their_leading_letters_read_as_the_token_patt
     # _name_kinds searches a kind's pattern only when the name holds a word that one of its
     # fragments opens with: the same answer as searching every name.
     from newsclean.cleaners import dom
-    bare = dom._BEM_MODIFIER.sub("", name)
-    assert dom._name_kinds(name) == (bool(dom.WIDGET_TOKENS.search(bare)), bool(dom.CONTENT_TOKENS.search(bare)),
+    bare = dom.names._BEM_MODIFIER.sub("", name)
+    assert dom.names._name_kinds(name) == (bool(dom.WIDGET_TOKENS.search(bare)), bool(dom.CONTENT_TOKENS.search(bare)),
                                      bool(dom.IMAGE_TOKENS.search(bare)))
 
 
 def test_leading_letters_of_fragments_leave_out_what_may_be_absent() -> None:
     from newsclean.cleaners import dom
     # "advert" holds "ad": a name holding it holds "ad" too, and one word of the two is searched
-    assert dom._leads(("ads?", r"advert\w*", "most-?read")).pattern == "(?:ad|most)"
-    assert dom._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
+    assert dom.names._leads(("ads?", r"advert\w*", "most-?read")).pattern == "(?:ad|most)"
+    assert dom.names._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
 
 
 def test_a_tree_of_words_finds_what_their_alternation_finds() -> None:
@@ -295,12 +295,12 @@ def test_a_tree_of_words_finds_what_their_alternation_finds() -> None:
 
     from newsclean.cleaners import dom
     words = {"ad", "advert", "about", "author", "td", "tiktok", "more", "most", "share", "sharing", "x"}
-    tree, flat = re.compile(dom._trie(words)), re.compile("|".join(sorted(words)))
+    tree, flat = re.compile(dom.names._trie(words)), re.compile("|".join(sorted(words)))
     for n in range(1, 4):
         for parts in itertools.product(("a", "d", "t", "ab", "out", "mor", "e", "sh", "ar", "ing", "x", "-"), repeat=n):
             name = "".join(parts)
             assert bool(tree.search(name)) == bool(flat.search(name)), name
-    assert dom._trie({"", "ad"}) == ""   # an empty word: every name holds it
+    assert dom.names._trie({"", "ad"}) == ""   # an empty word: every name holds it
 
 
 @pytest.mark.parametrize("name", ["Share-Bar", "SHARE", "ſocial-links", "İmage-block", "ıtem-tıtle", "\u212aey-title",
@@ -311,10 +311,10 @@ def test_a_folded_pattern_finds_in_the_folded_name_what_the_pattern_finds_in_the
 
     from newsclean.cleaners import dom
     from newsclean.cleaners.vocabulary import fold_case
-    for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, dom._TITLE_CLASS, dom._HOVER_CLASS):
-        assert bool(dom._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
+    for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, dom.names._TITLE_CLASS, dom.names._HOVER_CLASS):
+        assert bool(dom.names._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
     with pytest.raises(ValueError):
-        dom._folded(re.compile(r"\Wshare", re.I))   # \W is no letter to fold
+        dom.names._folded(re.compile(r"\Wshare", re.I))   # \W is no letter to fold
 
 
 @pytest.mark.parametrize("wrap", [
@@ -1300,7 +1300,7 @@ def test_text_the_page_hides_by_class_is_not_extracted() -> None:
 ])
 def test_classes_that_hide_an_element_from_the_screen(cls: str, hidden: bool) -> None:
     from newsclean.cleaners import dom
-    assert dom._name_facts(cls)[6] is hidden
+    assert dom.names._name_facts(cls)[6] is hidden
 
 
 def test_a_box_of_its_own_kind_among_the_panes_stays_out() -> None:
@@ -1441,7 +1441,7 @@ _PITCH = ("Harbour Daily is an independent newsroom with over forty reporters al
           "here to keep you informed.")
 
 
-_MORE = [   # two paragraphs of 200+ characters: the block is the article's (dom._is_body_like)
+_MORE = [   # two paragraphs of 200+ characters: the block is the article's (dom.teasers._is_body_like)
     "Volunteers from the maritime museum will run tours of the tower on the first Sunday of each "
     "month, and the authority hopes the visits will pay for the next coat of paint on the gallery "
     "and the railings.",

@@ -673,9 +673,9 @@ def test_account_regexes_are_asked_only_where_they_could_match(monkeypatch: pyte
     for kind in (dom.LOGIN, dom.SIGNUP):
         for text in ACCOUNT_TEXTS + OTHER_TEXTS:
             if kind.address.search(text) or kind.label.search(text):
-                assert dom._may_match(text, kind), text
-    assert all(dom._may_match(text, dom.LOGIN) for text in ACCOUNT_TEXTS[:14])
-    assert not any(dom._may_match(text, kind) for text in OTHER_TEXTS for kind in (dom.LOGIN, dom.SIGNUP))
+                assert dom.gates._may_match(text, kind), text
+    assert all(dom.gates._may_match(text, dom.LOGIN) for text in ACCOUNT_TEXTS[:14])
+    assert not any(dom.gates._may_match(text, kind) for text in OTHER_TEXTS for kind in (dom.LOGIN, dom.SIGNUP))
     asked: list[str] = []
 
     class Counting:
@@ -688,7 +688,7 @@ def test_account_regexes_are_asked_only_where_they_could_match(monkeypatch: pyte
 
     for name in ("LOGIN", "SIGNUP"):
         kind = getattr(dom, name)
-        monkeypatch.setattr(dom, name, kind._replace(address=Counting(kind.address), label=Counting(kind.label)))
+        monkeypatch.setattr(dom.gates, name, kind._replace(address=Counting(kind.address), label=Counting(kind.label)))
     page = article_page(6).replace("<footer>", "<footer><a href='/tag/economy'>Print</a><a href='/account/login'>Log in</a>")
     assert isinstance(clean_html(page, "http://127.0.0.1/budget"), Article)
     assert asked == ["/account/login"]
@@ -729,7 +729,7 @@ def _branches(pattern: str) -> list:
 
 
 def test_the_words_account_regexes_require_are_declared_for_each_pattern() -> None:
-    # The cheap test before the log-in and sign-up regexes (dom._may_match) trusts the words each
+    # The cheap test before the log-in and sign-up regexes (dom.gates._may_match) trusts the words each
     # language's row declares: a pattern added or changed without its words would make it skip a
     # control the regex finds, a word no pattern requires would let texts through for nothing.
     from newsclean.cleaners import dom
@@ -894,7 +894,7 @@ def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_a
     import itertools
 
     from newsclean.cleaners import dom
-    spellings = {w.replace("-?", sep) for w in dom.HOVER_WORDS for sep in ("", "-")} | set(dom._HOVER_SUBSTRINGS)
+    spellings = {w.replace("-?", sep) for w in dom.HOVER_WORDS for sep in ("", "-")} | set(dom.names._HOVER_SUBSTRINGS)
     names = set()
     for word, case in itertools.product(spellings, (str.lower, str.upper, str.title, lambda s: s)):
         w = case(word)
@@ -907,9 +907,9 @@ def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_a
                 names.update(name[:i] + name[i + 1:] for i in range(len(name)))   # each letter cut once
     assert len(names) > 1000
     for name in names:
-        want = (dom._HOVER_CANDIDATE.search(name) is not None, dom._HOVER_CLASS.search(name) is not None)
-        assert dom._hover_class(name) == want, name
-    assert any(dom._hover_class(name)[1] for name in names) and any(dom._hover_class(name)[0] for name in names)
+        want = (dom.names._HOVER_CANDIDATE.search(name) is not None, dom.names._HOVER_CLASS.search(name) is not None)
+        assert dom.names._hover_class(name) == want, name
+    assert any(dom.names._hover_class(name)[1] for name in names) and any(dom.names._hover_class(name)[0] for name in names)
 
 
 def test_every_address_the_sign_up_test_finds_passes_the_walks_lead_test() -> None:
@@ -929,7 +929,7 @@ def test_every_address_the_sign_up_test_finds_passes_the_walks_lead_test() -> No
             hrefs.update(href[:i] + href[i + 1:] for i in range(len(href)))   # each letter cut once
     found = [h for h in hrefs if dom.SIGNUP_HREF.search(h)]
     assert len(found) > 500 and len(found) < len(hrefs)
-    assert [h for h in found if not dom._SIGNUP_LEAD.search(h.lower())] == []
+    assert [h for h in found if not dom.addresses._SIGNUP_LEAD.search(h.lower())] == []
 
 
 PROMO_TEXTS = [

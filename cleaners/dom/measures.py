@@ -1,0 +1,152 @@
+"""The measuring walk: ``Measures`` takes, in one post-order pass over the tree, each element's
+text, link text, links, long prose paragraphs and h1, and gathers the named elements (class, id,
+role, style) and the donation and sign-up links the passes read; ``Picked``: the named elements
+each pass deciding by names looks at, picked once (``_pick``)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import lxml.etree as etree
+
+from newsclean.cleaners.dom.addresses import DONATION_HREF_WORDS, _SIGNUP_LEAD
+from newsclean.cleaners.dom.names import _NO_FACTS, _name_facts
+
+#: An element with any of the attributes the pruning passes read by name: the element, its
+#: class, id, role and style (None when absent).
+Named = tuple[etree._Element, "str | None", "str | None", "str | None", "str | None"]
+
+
+class Picked(NamedTuple):
+    """What :meth:`Measures.picked` gives each pass deciding by names (see there)."""
+
+    #: for ``prune_widgets``: (element, its (widget, content, image) kinds)
+    widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]]
+    #: for ``prune_hidden``: (element, role, style, its class's ``_hover_class`` answers and
+    #: whether the class hides it, ``_hidden_class``)
+    hidden: list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool, bool]]]
+    #: for ``prune_calls_to_action``
+    ctas: list[etree._Element]
+
+
+class Measures:
+    """Per-element text length, link text length, link count, long prose paragraphs and h1
+    presence, computed for the whole tree in one post-order pass (linear, not per element).
+
+    The same walk gathers ``named``: the elements with a class, id, role or style attribute, in
+    document order, with those values. The passes that decide by them read this list instead
+    of walking the tree (or running an XPath over it) each time: an element an earlier pass
+    removed is skipped with :func:`attached`. It holds the tree as measured: elements added
+    later are not in it."""
+
+    __slots__ = ("data", "named", "donation_links", "signup_links", "_picked")
+
+    def __init__(self, tree: etree._Element) -> None:
+        # One iterwalk with a stack of per-element sums: each element is visited once, its
+        # children never re-iterated (lxml creates a Python proxy per element visit: on pages
+        # with heavy navigation that cost dominated the cleaner's own CPU).
+        data: dict[etree._Element, tuple[int, int, int, int, int]] = {}
+        named: list[Named] = []
+        donation_links: list[etree._Element] = []
+        signup_links: list[etree._Element] = []
+        stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
+        for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
+            if event == "start":
+                stack.append([0, 0, 0, 0, 0])   # its children's total, link, n_links, paras, h1
+                cls, eid, role, style = el.get("class"), el.get("id"), el.get("role"), el.get("style")
+                if cls or eid or role or style:
+                    named.append((el, cls, eid, role, style))
+                continue
+            if event == "end":
+                total, link, n_links, paras, h1 = stack.pop()
+                text = el.text   # each read of text, tail or tag makes a new string: once each
+                if text:
+                    total += len(text.strip())
+                tag = el.tag
+                if tag == "a":
+                    # a headline or paragraph inside a link is a teaser card, not article prose
+                    link, n_links, paras, h1 = total, n_links + 1, 0, 0
+                    href = el.get("href")
+                    if href:
+                        if any(w in href for w in DONATION_HREF_WORDS):
+                            donation_links.append(el)
+                        elif _SIGNUP_LEAD.search(href.lower()):   # _signup_buttons reads the path and query
+                            signup_links.append(el)
+                elif tag == "p" and total >= 200 and link < 0.2 * total:
+                    paras += 1
+                elif tag == "h1":
+                    h1 = 1
+                # a tuple of ints: the garbage collector stops tracking it (a list it walks in
+                # every collection while the page is cleaned)
+                data[el] = (total, link, n_links, paras, h1)
+                parent = stack[-1]
+                parent[0] += total
+                if n_links:   # most elements hold no link, paragraph or h1: nothing more to add
+                    parent[1] += link
+                    parent[2] += n_links
+                if paras:
+                    parent[3] += paras
+                if h1:
+                    parent[4] = 1
+            tail = el.tail
+            if tail:   # a comment's or PI's tail is text of the parent too
+                stack[-1][0] += len(tail.strip())
+        self.data = data
+        self.named = named
+        #: links to a donation page (``DONATION_HREF_WORDS``), in the page's order, read in this
+        #: walk rather than by a search of the whole tree (``_cta_boxes``)
+        self.donation_links = donation_links
+        #: other links to a sign-up, sales or contact page (``SIGNUP_HREF``), the same way
+        #: (``_signup_buttons``)
+        self.signup_links = signup_links
+        self._picked: Picked | None = None
+
+    def picked(self) -> Picked:
+        """The elements of ``named`` that the passes deciding by names look at: for
+        ``prune_widgets`` those named a widget or an image block (with their (widget, content,
+        image) kinds), for ``prune_hidden`` those with a role, a style or a class that may name a
+        hover card (with the role, the style and the class's hover answers), for
+        ``prune_calls_to_action`` those named a call to action. Picked once, in one walk over
+        ``named`` with one cached lookup for each class and id value (``_name_facts``), not
+        three walks with up to five lookups."""
+        if self._picked is None:
+            self._picked = _pick(self.named)
+        return self._picked
+
+    def text(self, el: etree._Element) -> int:
+        return self.data.get(el, (0,))[0]
+
+    def links(self, el: etree._Element) -> int:
+        return self.data.get(el, (0, 0))[1]
+
+    def n_links(self, el: etree._Element) -> int:
+        return self.data.get(el, (0, 0, 0))[2]
+
+    def body_like(self, el: etree._Element) -> bool:
+        """Holds article prose: an h1, or two long paragraphs that are not links."""
+        m = self.data.get(el)
+        return bool(m) and (m[4] == 1 or m[3] >= 2)
+
+    def prose_heavy(self, el: etree._Element, min_chars: int = 1500) -> bool:
+        """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
+        n = self.text(el)
+        return n >= min_chars and self.links(el) < 0.3 * n
+
+
+def _pick(named: list[Named]) -> Picked:
+    """See :meth:`Measures.picked`: each name answered as ``prune_widgets`` (``_kinds_of``),
+    ``prune_hidden`` and ``prune_calls_to_action`` answered it."""
+    widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]] = []
+    hidden: list[tuple[etree._Element, str | None, str | None, tuple[bool, bool, bool]]] = []
+    ctas: list[etree._Element] = []
+    for el, cls, eid, role, style in named:
+        c = _name_facts(cls) if cls else _NO_FACTS
+        i = _name_facts(eid) if eid else _NO_FACTS
+        widget, image = c[0] or i[0], c[2] or i[2]
+        if widget or image:
+            widgets.append((el, (widget, c[1] or i[1], image)))
+        if role or style or c[3] or c[6]:
+            hidden.append((el, role, style, (c[3], c[4], c[6])))
+        if c[5] or i[5]:
+            ctas.append(el)
+    return Picked(widgets, hidden, ctas)

@@ -1,0 +1,178 @@
+"""Teaser blocks: blocks opened by a boilerplate title and filled with teasers
+(``prune_titled_blocks``), lists and containers that are mostly links or teaser cards
+(``prune_link_dense``, ``link_dense_blocks``), and the most prose such blocks hold
+(``unlinked_text``: the pipeline's check that the link-dense pass took no article)."""
+
+from __future__ import annotations
+
+import lxml.etree as etree
+
+from newsclean.cleaners.dom.elements import (
+    HEADINGS, PROTECTED_TAGS, SENTENCE_END, SUBHEADINGS, drop_topmost, link_text_len, short_text, text_len, text_of,
+)
+from newsclean.cleaners.dom.measures import Measures
+from newsclean.cleaners.dom.names import _title_class
+from newsclean.cleaners.vocabulary import is_boilerplate_heading
+
+
+def _is_body_like(el: etree._Element) -> bool:
+    """Holds article prose: an h1, or two long paragraphs that are not links."""
+    if el.find(".//h1") is not None:
+        return True
+    long_paras = 0
+    for p in el.iter("p"):
+        n = text_len(p)
+        if n >= 200 and link_text_len(p) < 0.2 * n:
+            long_paras += 1
+            if long_paras >= 2:
+                return True
+    return False
+
+
+#: A boilerplate title ("Related", "Must Read") is short.
+_BOILERPLATE_TITLE_CHARS = 80
+
+
+#: Elements that are a block's title when their class says so (``_TITLE_CLASS``).
+_TITLE_TAGS = ("div", "span", "p", "strong", "b")
+
+
+def _heading_candidates(tree: etree._Element, m: Measures | None = None) -> list[etree._Element]:
+    out = []
+    for el in tree.iter(*HEADINGS, *_TITLE_TAGS):
+        if el.tag in HEADINGS or (cls := el.get("class")) and _title_class(cls):
+            txt = short_text(el, _BOILERPLATE_TITLE_CHARS, m)
+            if txt and is_boilerplate_heading(txt) and el.tag != "h1":
+                out.append(el)
+    return out
+
+
+def _teaser_like(el: etree._Element) -> bool:
+    """Short headlines, excerpts and links rather than prose."""
+    n = text_len(el)
+    if n == 0:
+        return True
+    return not _is_body_like(el) and (link_text_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
+
+
+def _unlinked_sentence(el: etree._Element) -> bool:
+    """A short paragraph of prose without links (an article's standfirst), not a teaser excerpt
+    (those end in an ellipsis or sit beside their headline link)."""
+    txt = text_of(el).strip()
+    return len(txt) >= 60 and el.find(".//a") is None and bool(SENTENCE_END.search(txt)) \
+        and not txt.endswith(("...", "…"))
+
+
+def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
+    """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
+    and filled with teasers. Inside the article column, only the heading and the teaser siblings
+    right after it go. ``m``, the page's measures, lets short texts be read whole (``short_text``)."""
+    victims: list[etree._Element] = []
+    # Each block and each sibling run is judged once, however many titles it holds: a page of a
+    # thousand "Related" headings in one column measured that column a thousand times.
+    teaser_block: dict[etree._Element, bool] = {}
+    walked: set[etree._Element] = set()
+    for h in _heading_candidates(tree, m):
+        # Climb while the ancestor holds nothing but the heading.
+        head = h
+        own = text_len(h)
+        while head.getparent() is not None and short_text(head.getparent(), own + 5, m) is not None \
+                and head.getparent().tag not in PROTECTED_TAGS:
+            head = head.getparent()
+        block = head.getparent()
+        if block is None:
+            continue
+        if block.tag not in PROTECTED_TAGS:
+            if block not in teaser_block:
+                teaser_block[block] = not _is_body_like(block) and _teaser_like(block)
+            if teaser_block[block]:
+                victims.append(block)
+                continue
+        # Heading inside the article column: drop it and the teaser siblings that follow.
+        victims.append(head)
+        sib = head.getnext()
+        # a sibling already walked: the rest of the run is taken already
+        while sib is not None and sib not in walked and isinstance(sib.tag, str) and sib.tag not in HEADINGS \
+                and _teaser_like(sib) and (link_text_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
+            victims.append(sib)
+            walked.add(sib)
+            sib = sib.getnext()
+    return drop_topmost(victims)
+
+
+def prune_link_dense(tree: etree._Element, m: Measures | None = None, *, min_links: int = 3, ratio: float = 0.7) -> int:
+    """Remove lists and containers that are mostly links (teaser lists, e-paper links, tag clouds),
+    and lists of teaser cards (linked headline and excerpt per item) of any length; not a list
+    that a sentence right before it announces (``_announced``)."""
+    m = m or Measures(tree)
+    return drop_topmost(link_dense_blocks(tree, m, min_links=min_links, ratio=ratio))
+
+
+def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, ratio: float = 0.7) -> list[etree._Element]:
+    """The blocks ``prune_link_dense`` removes (see there), nested ones included."""
+    victims = []
+    for el in tree.iter("ul", "ol", "div", "section", "aside", "nav", "table"):
+        n = m.text(el)
+        if n == 0:
+            continue
+        listed = el.tag in ("ul", "ol")
+        if listed and _teaser_cards(el) and not m.data[el][4]:
+            # excerpts of two cards can look like prose paragraphs: only an h1 protects a card list
+            if not _announced(el):
+                victims.append(el)
+            continue
+        if n > 3000:
+            continue
+        links = m.links(el)
+        if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
+                and not m.body_like(el) and not (listed and _announced(el)):
+            victims.append(el)
+    return victims
+
+
+#: A list is announced by a sentence of at least this many words that ends with a colon.
+ANNOUNCING_WORDS = 5
+
+
+def _announced(el: etree._Element) -> bool:
+    """A list the text right before it announces ("Here are some of the courses you can take:")
+    with text after it: part of the article's run, not a block of links beside it."""
+    before, after = el.getprevious(), el.getnext()
+    if before is None or after is None or not isinstance(before.tag, str) or before.tail and before.tail.strip():
+        return False
+    intro = text_of(before).split()
+    return len(intro) >= ANNOUNCING_WORDS and intro[-1].endswith(":") and text_len(after) > 0
+
+
+#: An ``<article>`` element with this much text outside links marks the story (cards of other
+#: stories marked up as articles hold a headline and an excerpt).
+ARTICLE_PROSE_CHARS = 500
+
+
+def unlinked_text(tree: etree._Element, blocks: list[etree._Element], m: Measures) -> int:
+    """The most text outside links that one of ``blocks`` holds (a teaser's excerpt, an event's
+    description; a menu holds next to none), among those that could be the article: not outside
+    the page's ``<article>`` when it marks one with prose (teasers of other stories under it).
+    An ``<article>`` inside the block is one of its own cards, not the page's story."""
+    articles = [a for a in tree.iter("article") if m.text(a) - m.links(a) >= ARTICLE_PROSE_CHARS]
+    for n, el in sorted(((m.text(el) - m.links(el), el) for el in blocks), key=lambda x: -x[0]):
+        if not articles or any(a.tag == "article" for a in el.iterancestors()) \
+                or all(any(x is el for x in a.iterancestors()) for a in articles):
+            return n
+    return 0
+
+
+#: Items (li children) holding a linked headline, counted in one XPath call per list: a call
+#: per item was a sixth of the cleaner's CPU on pages with long menus.
+_LINKED_ITEMS = etree.XPath("count(li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                            "[.//a[@href] or ancestor::a[@href]]])")
+
+
+def _teaser_cards(el: etree._Element, min_items: int = 3) -> bool:
+    """A list of cards: three or more items, nearly each with a linked headline (and an excerpt
+    that is not a link, which is why link density misses them). Article lists do not put
+    linked headings in their items."""
+    items = sum(1 for c in el if c.tag == "li")
+    if items < min_items or next(el.iter(SUBHEADINGS), None) is None:
+        return False   # a list without a heading in it (most) spares the XPath
+    return _LINKED_ITEMS(el) >= 0.8 * items
