@@ -2,15 +2,15 @@
 
 Pipeline (each step small and named; :class:`_Run` counts what each step removed)::
 
-    decode (cleaners.encoding) -> bound -> parse (once; cleaners.parsing) -> metadata -> not_article gate -> prune (site rules,
+    decode (cleaners.reading.encoding) -> bound -> parse (once; cleaners.reading.parsing) -> metadata -> not_article gate -> prune (site rules,
     widgets, account gates, titled blocks, link-dense blocks) -> templates.prune_tree -> extract (cleaners.extraction.extract:
     trafilatura on the shared tree; again, with them spared, where the blocks it discarded by class name held
     more article prose than it kept (cleaners.extraction.wild_text); where it found no article container, its lists and subheadings put back,
     JSON-LD articleBody and body_selector as evidence (cleaners.extraction.fallbacks); a short result, or one shorter than a list
     the pruning dropped, is checked against trafilatura on a fresh, unpruned parse) -> leading heads ->
-    edge lines from outside the article's container (cleaners.blocks; again once a repeated run goes) -> line rules ->
+    edge lines from outside the article's container (cleaners.body_lines.blocks; again once a repeated run goes) -> line rules ->
     trailing trim -> templates.filter_lines -> normalize -> the tail run the page's own data lacks
-    (cleaners.page_data) -> gates (too_short) -> language (cleaners.metadata.language)
+    (cleaners.body_lines.page_data) -> gates (too_short) -> language (cleaners.metadata.language)
 
 What the extraction lost is put back by the fills of :mod:`cleaners.extraction.recall`.
 
@@ -42,21 +42,22 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
-from newsclean.cleaners import blocks, dom, lines as line_rules, page_data
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners import dom
+from newsclean.cleaners.body_lines import blocks, lines as line_rules, page_data
+from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.extraction import streamed
 from newsclean.cleaners.extraction.extract import _extract, _holds_merged, _longer_extraction
 from newsclean.cleaners.extraction.fallbacks import (_baseline, _body_selector_text, _reconcile_jsonld,
                                                      _unpruned_fallback)
 from newsclean.cleaners.extraction.recall.matching import _words
 from newsclean.cleaners.learned import linescore
-from newsclean.cleaners.encoding import decode, looks_binary
+from newsclean.cleaners.reading.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
 from newsclean.cleaners.metadata.language import _language, declared_language
-from newsclean.cleaners.mojibake import _with_mojibake_mended, repair_mojibake
-from newsclean.cleaners.parsing import (MAX_DEPTH, MAX_TAG_ATTRIBUTES, crowded_tag, cut_at_depth, parse, parse_utf8,
+from newsclean.cleaners.reading.mojibake import _with_mojibake_mended, repair_mojibake
+from newsclean.cleaners.reading.parsing import (MAX_DEPTH, MAX_TAG_ATTRIBUTES, crowded_tag, cut_at_depth, parse, parse_utf8,
                                         parser_input)
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 from newsclean.cleaners.types import Article, CleanResult, Rejected, SiteRules
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class CleanOptions:
     #: The learned block scorer over text and markup (:mod:`newsclean.cleaners.learned.linescore`) as the
     #: last body step (docs/quality.md, "Learned block scorer over text and markup": on, 1.2 ms a page).
     score_lines: bool = True
-    #: The tail run the page's embedded data lacks, after lines it holds, cut (:mod:`newsclean.cleaners.page_data`).
+    #: The tail run the page's embedded data lacks, after lines it holds, cut (:mod:`newsclean.cleaners.body_lines.page_data`).
     data_tail: bool = True
 
 
@@ -183,7 +184,7 @@ def clean_html(html: str | bytes, url: str | None = None, site_rules: SiteRules 
     """Extract the article of one page; never raises for a page.
 
     ``html`` as bytes is decoded with ``content_type``'s charset (the ``Content-Type`` header),
-    else the page's own, else the one its bytes show (:func:`~newsclean.cleaners.encoding.decode`).
+    else the page's own, else the one its bytes show (:func:`~newsclean.cleaners.reading.encoding.decode`).
 
     Returns an :class:`Article` (text one paragraph a line, metadata, ``removed`` chars per step,
     ``method``, ``date_sources``) or a :class:`Rejected` with a reason from ``REJECT_REASONS``.

@@ -1,12 +1,12 @@
 """``clean_text``: strip boilerplate from text another tool already extracted, with the same
-line rules and trailing trim as ``clean_html`` (:mod:`cleaners.lines`)."""
+line rules and trailing trim as ``clean_html`` (:mod:`cleaners.body_lines.lines`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsclean.cleaners import lines as line_rules
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines import lines as line_rules
+from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.types import SiteRules
 
 if TYPE_CHECKING:

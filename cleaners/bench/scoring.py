@@ -238,7 +238,7 @@ def page_title_class(doc: Doc, want: str, got: str | None) -> str:
     cls = metadata_class("title", want, got)
     if cls != "other wording":
         return cls
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     from newsclean.cleaners.metadata import title_source
     tree = parse(doc.html)
     return _WORDED_AS[title_source(tree, want) if tree is not None else None]

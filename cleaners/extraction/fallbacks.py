@@ -9,10 +9,10 @@ import re
 import lxml.etree as etree
 import trafilatura
 
-from newsclean.cleaners import lines as line_rules
+from newsclean.cleaners.body_lines import lines as line_rules
 from newsclean.cleaners.extraction.extract import _extract
-from newsclean.cleaners.lines import normalize_lines
-from newsclean.cleaners.parsing import parse_utf8
+from newsclean.cleaners.body_lines.lines import normalize_lines
+from newsclean.cleaners.reading.parsing import parse_utf8
 
 
 def _baseline(tree: etree._Element) -> str:

@@ -51,7 +51,7 @@ from trafilatura.baseline import _BLOCK_ELEMS   # the module: trafilatura.baseli
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 
 _ORIGINAL = trafilatura.core._extract_and_compare
 _READABILITY = trafilatura.external.try_readability

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from newsclean.cleaners import blocks
+from newsclean.cleaners.body_lines import blocks
 from newsclean.cleaners.dom import HEADINGS, link_text_len
 
 #: The model file format; a file of another version is refused (its features may differ).

@@ -4,6 +4,7 @@ then the URL, then the page's printed days. Each date records where it came from
 The modules import one way only, each from those above it:
 
 - ``common``: the :class:`Metadata` record, cleaned text, JSON-LD nodes, meta tags, the declared language
+- ``month_names``: CLDR's month and weekday names, data ``calendar_words`` and ``days`` read
 - ``calendar_words``, ``byline_words``: the months, weekdays and byline words of each language, as patterns
 - ``names``: a byline's string as its writers' names; ``house``: the site's own names
 - ``days``: declared, printed and URL days, and :func:`fill_dates`; ``titles``: the title
@@ -11,7 +12,8 @@ The modules import one way only, each from those above it:
 - ``bylines``: the byline a page prints; ``authors``: declared and printed writers together
 - ``extract``: :func:`extract_metadata`, every field of a page
 - ``language``: the article's language, from its text and the page's declaration (read after the
-  body is cleaned; imports nothing of the others)
+  body is cleaned; imports nothing of the others); ``table_cache``: its model's tables kept on disk
+  ready to use (imports nothing of the others)
 """
 
 from newsclean.cleaners.metadata.common import ARTICLE_TYPES, Metadata, html_lang

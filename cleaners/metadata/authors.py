@@ -16,7 +16,7 @@ from newsclean.cleaners.metadata.common import _first
 from newsclean.cleaners.metadata.house import _house_key, _house_keys, _house_with_address
 from newsclean.cleaners.metadata.names import _byline_name, _handle, _names
 from newsclean.cleaners.metadata.writers import PageWriters
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 
 
 #: The body's text is searched whole up to this many bytes of UTF-8, beyond it a window at a time:

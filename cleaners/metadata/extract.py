@@ -17,7 +17,7 @@ from newsclean.cleaners.metadata.titles import (
     _strip_site, _title_key, _title_tag, _without_piped_tail,
 )
 from newsclean.cleaners.metadata.writers import PageWriters
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 
 
 def extract_metadata(tree: etree._Element, url: str | None, scripts: list[etree._Element] | None = None) -> Metadata:

@@ -89,7 +89,7 @@ def _language_tables() -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
     """py3langid's model with normalized probabilities, limited to two-letter labels
-    (:func:`_language_tables`, read from the cache of :mod:`newsclean.cleaners.table_cache`: the
+    (:func:`_language_tables`, read from the cache of :mod:`newsclean.cleaners.metadata.table_cache`: the
     packaged model is LZMA-compressed, ~0.5 s of CPU to load and build). Loaded once per process
     and only read afterwards."""
     import array
@@ -97,7 +97,7 @@ def _identifier() -> Any:
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
-    from newsclean.cleaners.table_cache import cached_tables, file_key
+    from newsclean.cleaners.metadata.table_cache import cached_tables, file_key
 
     class SplitTableIdentifier(LanguageIdentifier):
         """Walks the state table split by :func:`_split_state_table` (10 MB less in every

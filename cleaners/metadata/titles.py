@@ -15,7 +15,7 @@ from newsclean.cleaners.metadata.common import (
     ARTICLE_TYPES, _INVISIBLE, _WORDS, _clean, _first, _ld_nodes, _ld_text, _meta, _types,
 )
 from newsclean.cleaners.metadata.house import _house_key
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 
 
 #: A spaced separator between a title's parts: "Headline | Site", "Headline - Site", "Headline :: Site".

@@ -12,7 +12,7 @@ import lxml.etree as etree
 from newsclean.cleaners.metadata.byline_words import _BY_WORD
 from newsclean.cleaners.metadata.common import _WORDS, _flat, _ld_nodes, _line_text, _types
 from newsclean.cleaners.metadata.names import _byline_name, _names
-from newsclean.cleaners.trees import first_descendant
+from newsclean.cleaners.reading.trees import first_descendant
 
 
 #: A link to a writer's page: ".../author/jane-doe", "/autor/...", "/writer/...".

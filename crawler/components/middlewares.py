@@ -25,7 +25,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
 from zope.interface import implementer
 
-from newsclean.cleaners.encoding import decode_with_charset
+from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
 
 logger = logging.getLogger(__name__)

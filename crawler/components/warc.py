@@ -45,7 +45,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
-from newsclean.cleaners.encoding import decode
+from newsclean.cleaners.reading.encoding import decode
 
 logger = logging.getLogger(__name__)
 
@@ -342,7 +342,7 @@ _HTML_TYPES = ("text/html", "application/xhtml")
 
 def html_of(item: WarcResponse) -> str | None:
     """The page text of a 2xx HTML response record, read exactly as a crawl's spider reads it
-    (Scrapy's response class from the headers, cleaners.encoding.decode); None for anything else
+    (Scrapy's response class from the headers, cleaners.reading.encoding.decode); None for anything else
     (redirects, errors, 304s, images, feeds): the crawl cleaned none of them."""
     from scrapy.http import Headers, TextResponse
     from scrapy.responsetypes import responsetypes
@@ -357,7 +357,7 @@ def html_of(item: WarcResponse) -> str | None:
     ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if not isinstance(response, TextResponse) or (ctype and not any(t in ctype for t in _HTML_TYPES)):
         return None
-    return decode(item.body, ctype or None)   # the spider's charset rules (cleaners.encoding)
+    return decode(item.body, ctype or None)   # the spider's charset rules (cleaners.reading.encoding)
 
 
 def _problem(offset: int, exc: BaseException) -> WarcProblem:

@@ -633,7 +633,7 @@ class NewsSpider(scrapy.Spider):
             return self._not_html(response, ctype.decode("latin-1"))
         return [PageItem(
             url=response.url,
-            # The body as fetched: the worker that cleans it decodes it (cleaners.encoding.decode:
+            # The body as fetched: the worker that cleans it decodes it (cleaners.reading.encoding.decode:
             # the charset the page declares, else the one its bytes show), not the reactor thread.
             html=response.body,
             site=self.site.name,

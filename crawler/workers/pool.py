@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsclean.cleaners import CleanResult, Rejected, SiteTemplates
-from newsclean.cleaners.encoding import decode
+from newsclean.cleaners.reading.encoding import decode
 from newsclean.crawler.components.health import UNCLEANED_STAT
 from newsclean.crawler.workers.cleaning import Cleaned, CleanJob, LearningWindow, TemplateBook, declared_canonical, digest_of
 from newsclean.crawler.workers.heap import trim

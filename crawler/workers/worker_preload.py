@@ -3,7 +3,7 @@
 Every worker is a fork of that server, so what is loaded here is loaded once per crawl and its
 memory pages are shared by all workers (copy-on-write, only ever read): the cleaners and, by
 identifying the language of one sentence, py3langid's model (~50 MB; ~0.1 s of CPU to read from
-its cache, :mod:`newsclean.cleaners.table_cache`; ~0.6 s to build it from the packaged model). A
+its cache, :mod:`newsclean.cleaners.metadata.table_cache`; ~0.6 s to build it from the packaged model). A
 worker that loaded the model itself paid both on its first article, and again after every
 restart (a timeout kills the worker). The same holds for trafilatura's jusText fallback: on its
 first use it builds one stoplist of every language's stopwords (a tuple and the lower-cased
@@ -34,8 +34,8 @@ from newsclean.cleaners.extraction import readability_gate  # noqa: E402
 import newsclean.cleaners.core  # noqa: E402,F401 - the cleaners (trafilatura, jusText, lxml), loaded once
 from newsclean.cleaners.metadata.language import identify_language  # noqa: E402
 from newsclean.cleaners.learned.linescore import shipped_model  # noqa: E402
-from newsclean.cleaners.lines import is_promo_line  # noqa: E402
-from newsclean.cleaners.table_cache import cached_tables, file_digest  # noqa: E402
+from newsclean.cleaners.body_lines.lines import is_promo_line  # noqa: E402
+from newsclean.cleaners.metadata.table_cache import cached_tables, file_digest  # noqa: E402
 from newsclean.crawler.workers import pool  # noqa: E402,F401 - the workers' entry point, with the cleaners
 from newsclean.output.dedup import TextDigest  # noqa: E402
 
@@ -69,7 +69,7 @@ def _stoplist_key() -> str:
 
 def stoplist_words() -> frozenset[str]:
     """The words of jusText's all-language stoplist, lower-cased (from the cache of
-    :mod:`newsclean.cleaners.table_cache`: reading and lower-casing its 100 files took 0.1 s of CPU)."""
+    :mod:`newsclean.cleaners.metadata.table_cache`: reading and lower-casing its 100 files took 0.1 s of CPU)."""
     text = cached_tables("justext-stoplist", _stoplist_key(), _stoplist_tables)["words"].tobytes().decode("utf-8")
     return frozenset(text.split("\n")) if text else frozenset()
 

@@ -30,9 +30,9 @@ REPO = Path(__file__).resolve().parent.parent.parent
 #: Source files whose patterns run on page text or URLs (the bench and the trainer read our own data).
 SCOPE = ("cleaners/", "output/", "crawler/components/addresses.py", "crawler/spiders/", "crawler/sites.py")
 NOT_SCOPE = ("cleaners/bench/", "cleaners/learned/train.py")
-MODULES = ("cleaners", "cleaners.core", "cleaners.parsing", "cleaners.mojibake", "cleaners.metadata.language", "cleaners.metadata", "cleaners.metadata.bylines", "cleaners.metadata.titles",
-           "cleaners.metadata.names", "cleaners.metadata.house", "cleaners.metadata.days", "cleaners.dom", "cleaners.lines", "cleaners.text",
-           "cleaners.vocabulary", "cleaners.blocks", "cleaners.encoding", "cleaners.extraction.streamed", "cleaners.extraction.options", "cleaners.extraction.recall.matching",
+MODULES = ("cleaners", "cleaners.core", "cleaners.reading.parsing", "cleaners.reading.mojibake", "cleaners.metadata.language", "cleaners.metadata", "cleaners.metadata.bylines", "cleaners.metadata.titles",
+           "cleaners.metadata.names", "cleaners.metadata.house", "cleaners.metadata.days", "cleaners.dom", "cleaners.body_lines.lines", "cleaners.text",
+           "cleaners.vocabulary", "cleaners.body_lines.blocks", "cleaners.reading.encoding", "cleaners.extraction.streamed", "cleaners.extraction.options", "cleaners.extraction.recall.matching",
            "cleaners.extraction.recall.toggles", "cleaners.extraction.recall.spared", "cleaners.extraction.recall.prose",
            "cleaners.extraction.recall.lists", "cleaners.extraction.recall.headings", "cleaners.extraction.extract", "cleaners.extraction.fallbacks",
            "cleaners.extraction.wild_text", "cleaners.extraction.xpath_guard", "cleaners.learned.linescore",
@@ -44,7 +44,7 @@ ANCHORED = {"match", "fullmatch"}
 #: How the code asks patterns it builds in one function and asks in another (the names found
 #: from the source do not say it), by the file and the function that compiles them (not its line,
 #: which moves): the promotion regexes are matched (``lines.is_promo_line``).
-ASKED = {("cleaners/lines.py", "_promo_regex"): frozenset({"match"})}
+ASKED = {("cleaners/body_lines/lines.py", "_promo_regex"): frozenset({"match"})}
 METHODS = ANCHORED | {"search", "sub", "subn", "findall", "finditer", "split"}
 
 _HARVEST = r"""

@@ -1,4 +1,4 @@
-"""Edge lines from outside the article's container (cleaners/blocks.py): pages written for this
+"""Edge lines from outside the article's container (cleaners/body_lines/blocks.py): pages written for this
 test, each shaped like a failure class found on wcxb-dev's dev half (a call to action's section
 under the article, a "proudly supporting" strip, a label above the headline), and
 the cases that must stay (the next block of a body split into twin blocks, a closing paragraph of
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.blocks import PROSE_CHARS, drop_outside_edges, line_sources
-from newsclean.cleaners.parsing import parse
+from newsclean.cleaners.body_lines.blocks import PROSE_CHARS, drop_outside_edges, line_sources
+from newsclean.cleaners.reading.parsing import parse
 
 URL = "https://blog.example.com/guides/roof-repair-costs/"
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
@@ -128,7 +128,7 @@ def test_lines_are_placed_by_their_opening_element() -> None:
 def test_lines_placed_once_are_read_back_by_the_next_step_alike() -> None:
     # the edge step and the line scorer place the same lines in the same tree: the second reads
     # the first's placement (same elements and counts) instead of placing them again
-    from newsclean.cleaners.blocks import openings, placed_lines
+    from newsclean.cleaners.body_lines.blocks import openings, placed_lines
 
     tree = parse("<html><body><div id='a'><p>First paragraph of the story here.</p></div>"
                  "<div id='b'><p><b>Next article:</b> <a href='/x'>Another story</a></p></div>"

@@ -119,7 +119,7 @@ def test_jsonld_article_body_is_used_where_the_page_shows_another_text() -> None
 
 def test_merge_split_bodies_moves_later_chunks_into_the_first() -> None:
     from newsclean.cleaners import dom
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
 
     long = [p + " " + p for p in PARAS]  # long paragraphs: what marks a chunk as prose
     html = ("<html><body><div id='page'>"
@@ -144,7 +144,7 @@ def test_merge_split_bodies_merges_again_inside_a_container_it_grew() -> None:
     """A container given its twin's children is looked at again, though its measures (taken
     before: one part of the body) say it held too little prose to hold two parts."""
     from newsclean.cleaners import dom
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
 
     long = [p + " " + p for p in PARAS]
     part = "<div class='chunk'><div class='text'>{}</div></div>"
@@ -163,7 +163,7 @@ def test_merge_split_bodies_merges_again_inside_a_container_it_grew() -> None:
 
 
 def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
-    from newsclean.cleaners.lines import drop_leading_heads
+    from newsclean.cleaners.body_lines.lines import drop_leading_heads
 
     lines = ["COASTAL AFFAIRS", "Harbour works Harbour light returns after winter repair", "By Jane Doe",
              "18.05.2026 17:59", PARAS[0], "Harbour light returns after winter repair", PARAS[1]]
@@ -174,7 +174,7 @@ def test_leading_headline_kicker_byline_and_stamp_are_dropped() -> None:
 
 
 def test_leading_byline_with_its_date_or_reading_time_is_dropped() -> None:
-    from newsclean.cleaners.lines import drop_leading_heads
+    from newsclean.cleaners.body_lines.lines import drop_leading_heads
 
     # the date's numbers are not counted as words beside the name: the line is still a byline
     for byline in ("by: Jane Doe, Dec 17, 2025", "by Jane Doe—10 min read"):
@@ -183,7 +183,7 @@ def test_leading_byline_with_its_date_or_reading_time_is_dropped() -> None:
 
 
 def test_leading_sentence_naming_the_author_is_kept() -> None:
-    from newsclean.cleaners.lines import drop_leading_heads
+    from newsclean.cleaners.body_lines.lines import drop_leading_heads
 
     lines = ["Jane Doe spent the winter on the quay.", PARAS[0], PARAS[1], PARAS[2]]
     assert drop_leading_heads(lines, ["Harbour light returns"], ["Jane Doe"])[0] == lines
@@ -199,7 +199,7 @@ def test_page_headline_in_body_is_not_repeated() -> None:
 
 
 def test_read_more_labels_and_newsletter_calls_in_other_languages() -> None:
-    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.body_lines.lines import apply_line_rules
     from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
     promos = ["Czytaj więcej", "FUNDA OLUNYE UDABA LAPHA | Amaphoyisa abopha abasolwa", "Lesen Sie auch: Der Leuchtturm und die Stadt", "Mehr zum Thema",
@@ -237,7 +237,7 @@ def test_embedded_posts_and_subscriber_notices_are_not_body() -> None:
     assert PARAS[2][:60] in text
     for s in ("Lamp is back on", "@harbourwatch", "réservée aux abonnés"):
         assert s not in text
-    from newsclean.cleaners.lines import is_promo_line
+    from newsclean.cleaners.body_lines.lines import is_promo_line
     assert is_promo_line("We independently select what we recommend. Buying through us may earn us a commission.")
     assert not is_promo_line("She said the memo was reserved for members of the board, who met on Tuesday.")
 
@@ -246,7 +246,7 @@ def test_promo_regexes_are_compiled_on_first_use_not_at_import() -> None:
     # the crawl's main process imports the cleaners and never cleans: nothing compiled at its start
     from ..conftest import run_python
 
-    code = ("import newsclean.crawler.settings\nfrom newsclean.cleaners import lines\n"
+    code = ("import newsclean.crawler.settings\nfrom newsclean.cleaners.body_lines import lines\n"
             "print(lines._promo_split.cache_info().currsize, lines.promo_line.cache_info().currsize)\n"
             "print(lines.is_promo_line('Advertisement'), lines._promo_split.cache_info().currsize)")
     assert run_python(code).split() == ["0", "0", "True", "1"]
@@ -262,7 +262,7 @@ def test_promo_regexes_are_compiled_on_first_use_not_at_import() -> None:
 def test_promo_lines_tried_by_their_words_match_as_the_whole_pattern(line: str) -> None:
     # is_promo_line tries an alternative that scans the line only when the line holds one of its
     # words: the same answer as the whole pattern.
-    from newsclean.cleaners.lines import is_promo_line, promo_line
+    from newsclean.cleaners.body_lines.lines import is_promo_line, promo_line
     assert is_promo_line(line) == bool(promo_line().match(line.strip()))
     assert is_promo_line(line) == (line not in (PARAS[0], "The harbour newsletter said the memo was reserved "
                                                 "for members of the board."))
@@ -384,7 +384,7 @@ def test_short_article_the_pruning_kept_is_not_replaced_by_the_unpruned_page() -
 
 
 def test_labels_consent_placeholders_rating_and_follow_calls_are_promo_lines() -> None:
-    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.body_lines.lines import apply_line_rules
     from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
     promos = ["Lea más: El faro vuelve a encenderse en el puerto", "VEA TAMBIÉN: Los pescadores celebran",
@@ -410,7 +410,7 @@ def test_the_founding_examples_epaper_line_is_a_promo_line() -> None:
     # The founding example ends with "Epaper_24-12-15 LHR", "Epaper_24-12-15 KHI"; the demo site's
     # sidebar gives them on one line. No bench page holds one, so an audit by the bench sets alone
     # took the e-paper promotion line out (1c3b6e3) and only the demo crawl's slow test failed.
-    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.body_lines.lines import apply_line_rules
 
     sidebar = ["Epaper_24-12-15 LHR", "Epaper_24-12-15 KHI",
                "Epaper_26-03-04 LHR | Epaper_26-03-04 KHI | Epaper_26-03-04 ISB", "E-paper"]
@@ -425,7 +425,7 @@ def test_disclosures_reading_times_gates_and_picture_labels_of_other_languages_a
     # German newsletter call with a separable verb, a picture label ("Beitragsbild:"). (qtraf1's
     # Polish reading time, video label, login notice, Amazon and affiliate lines, "Image
     # d'illustration :" and "(Credit: ...)" moved dev pages only and came out, qablate1.)
-    from newsclean.cleaners.lines import apply_line_rules
+    from newsclean.cleaners.body_lines.lines import apply_line_rules
 
     promos = ["Beitragsbild: Titelseite der Hafenzeitung vom 2.4.2019",
               "We recommend the best products through an independent review process, and advertisers do not "
@@ -443,7 +443,7 @@ def test_disclosures_reading_times_gates_and_picture_labels_of_other_languages_a
 def test_a_credit_line_of_a_sentence_is_no_promotion() -> None:
     # "Credit:" opens a short line of a round-up (a picture's "Credit: <source>" alternative moved
     # dev pages only and came out, qablate1); a picture's label by its word stays a promotion line
-    from newsclean.cleaners.lines import is_promo_line
+    from newsclean.cleaners.body_lines.lines import is_promo_line
 
     assert is_promo_line("Image credit: NASA")
     assert not any(map(is_promo_line, ["Credit: lending to households slowed in March.",
@@ -451,7 +451,7 @@ def test_a_credit_line_of_a_sentence_is_no_promotion() -> None:
 
 
 def test_trailing_trim_keeps_a_glued_body_after_a_heading() -> None:
-    from newsclean.cleaners.lines import trim_trailing
+    from newsclean.cleaners.body_lines.lines import trim_trailing
 
     glued = " ".join(PARAS * 3) + " Kommentieren"  # a table layout's whole article on one line
     kept, _ = trim_trailing(["Harbour", "Comments", glued, "Share"])
@@ -611,7 +611,7 @@ def test_mojibake_read_as_latin_1_is_repaired_in_the_body() -> None:
     assert _text(page).split("\n")[0] == good
     # a C1 control that makes no UTF-8 sequence with the letters before it (a stray one after
     # "ç", an overlong "à\x80\x80") is left as it came, and so are the Latin-1 letters around it
-    from newsclean.cleaners.mojibake import _with_mojibake_mended
+    from newsclean.cleaners.reading.mojibake import _with_mojibake_mended
     para = "NÃO é só o preço\u0080 em São Tomé, disse à\u0080\u0080 rádio a dona da Pâtisserie."
     assert _with_mojibake_mended(para) == para
 
@@ -730,7 +730,7 @@ def test_data_table_in_an_article_stays_a_table() -> None:
 
 @pytest.mark.parametrize("heading", ["Read more from Harbour Daily:", "Today's Top Stories", "Today’s top stories"])
 def test_teaser_headings_naming_the_site_or_the_day_cut_the_tail(heading: str) -> None:
-    from newsclean.cleaners.lines import trim_trailing
+    from newsclean.cleaners.body_lines.lines import trim_trailing
 
     teasers = ["Ferry timetable changes for winter", "- 10/18/02 12:15:12 PM ET",
                "The operator says fewer crossings will run after dark.", "Quay parking fees go up"]
@@ -761,7 +761,7 @@ def test_blocks_inside_a_removed_widget_are_not_pruned_again() -> None:
     # The hover-card and call-to-action passes read the elements the measuring walk gathered
     # before the widget pass ran: what that pass removed (with its text counted) is not theirs.
     from newsclean.cleaners import dom
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     inner = ("<div class='share-tools'><span role='tooltip'>Share this story with a friend</span>"
              "<div class='cta'><p>Get the app for more harbour news.</p></div></div>")
     tree = parse(_page("<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + inner + "</article>"))
@@ -862,7 +862,7 @@ def test_agency_copyright_credit_in_the_body_is_kept(credit: str) -> None:
 
 
 def test_agency_copyright_on_the_agency_own_site_is_its_footer() -> None:
-    from newsclean.cleaners.lines import is_agency_credit
+    from newsclean.cleaners.body_lines.lines import is_agency_credit
     line = "Copyright 2025 The Associated Press. All rights reserved."
     assert is_agency_credit(line, "news.example.org")
     assert not is_agency_credit(line, "apnews.com")
@@ -1206,7 +1206,7 @@ def test_an_author_box_that_ends_the_body_goes() -> None:
 
 
 def test_the_articles_last_lines_naming_the_author_stay() -> None:
-    from newsclean.cleaners.lines import drop_trailing_author_box
+    from newsclean.cleaners.body_lines.lines import drop_trailing_author_box
 
     # a closing sentence that names the writer ends with a period: no byline
     last = "Jane Doe reported from the quay."
@@ -1328,7 +1328,7 @@ def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
     assert any(line.startswith("If you are using a bicycle, please wheel") for line in lines)
     # "Â" before anything but a no-break space is left as it came (a letter, or "Â«" that the
     # lines' repair mends with the rest of the line)
-    from newsclean.cleaners.mojibake import _with_mojibake_mended
+    from newsclean.cleaners.reading.mojibake import _with_mojibake_mended
     assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
 
 

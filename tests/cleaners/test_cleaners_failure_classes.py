@@ -125,7 +125,7 @@ def test_calls_to_action_are_not_body(page: str, url: str, snippet: str) -> None
 
 
 def test_a_staff_card_goes_only_as_the_writers_name_and_job_title_ending_the_body() -> None:
-    from newsclean.cleaners.lines import drop_trailing_author_box
+    from newsclean.cleaners.body_lines.lines import drop_trailing_author_box
 
     body = PARAS[:3]
     card = ["Rosa Delacroix", "Senior Council Reporter"]

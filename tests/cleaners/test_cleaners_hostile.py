@@ -15,7 +15,7 @@ import pytest
 
 from newsclean.cleaners import Article, Rejected, clean_html, dom
 from newsclean.cleaners.metadata import byline_markup, bylines, titles
-from newsclean.cleaners.encoding import decode, looks_binary
+from newsclean.cleaners.reading.encoding import decode, looks_binary
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
 
@@ -74,7 +74,7 @@ def test_unclosed_headings_are_read_once() -> None:
 
 
 def test_shown_headings_keeps_kicker_and_headline_parts() -> None:
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     tree = parse("<html><body><nav><h2>Menu</h2></nav><h1><span>Kicker</span>Storm hits<!-- c --> the coast</h1>"
                  "<h1>" + "x" * 2000 + "</h1></body></html>")
     shown = titles._shown_headings(tree)
@@ -213,7 +213,7 @@ def test_the_timer_is_left_as_it_was() -> None:
 
 
 def test_nested_blocks_opening_with_the_description_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     desc = "The storm reached the coast in the night and the river rose above the old bridge"
     html = (f'<html><head><meta name="description" content="{desc}"></head><body>'
             + "".join(f"<div>{desc}<span>{i}</span>{STORY * 20}" for i in range(240)) + "</body></html>")
@@ -238,7 +238,7 @@ def test_nested_byline_blocks_are_not_each_copied_whole() -> None:
 def test_nested_author_boxes_are_read_only_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
     # an author box is read for a name alone, element by element: 240 unclosed <div class="author">
     # each hold the rest of the page, and no element's text is read past a name's length
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     html = ("<html><head><title>Storm</title></head><body>"
             + "".join(f'<div class="author">{STORY * 20}' for _ in range(240)) + "</body></html>")
     tree = parse(html)

@@ -1,4 +1,4 @@
-"""newsclean.cleaners.page_data: the page's embedded data (Next.js ``__NEXT_DATA__``, JSON-LD, state
+"""newsclean.cleaners.body_lines.page_data: the page's embedded data (Next.js ``__NEXT_DATA__``, JSON-LD, state
 blobs) as evidence of where its article ends (a page written for this test)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.core import CleanOptions
-from newsclean.cleaners.page_data import MAX_DATA_CHARS, data_text, drop_tail_not_in_data, held
+from newsclean.cleaners.body_lines.page_data import MAX_DATA_CHARS, data_text, drop_tail_not_in_data, held
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "cleaners" / "next_data_teasers.html"
 URL = "https://quay.example.org/news/customs-house-reading-room"
@@ -217,7 +217,7 @@ def test_what_follows_a_whole_article_body_is_cut() -> None:
 def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nothing can be cut where the data holds the last line (most pages with data): that line is
     # asked first, and the longest line (whether the data holds article text) is not looked for.
-    import newsclean.cleaners.page_data as page_data
+    import newsclean.cleaners.body_lines.page_data as page_data
 
     body = ["A long opening paragraph of the article that the data holds as it is written here.",
             "The closing line of the article, held too."]
@@ -232,7 +232,7 @@ def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pyt
 def test_the_scripts_found_once_read_as_each_step_found_them(name: str) -> None:
     # clean_html walks the tree to its scripts once for the metadata's JSON-LD and the page data
     # (each walked it: 0.055-0.084 ms a page, docs/performance.md): the same nodes, the same text
-    from newsclean.cleaners.parsing import parse
+    from newsclean.cleaners.reading.parsing import parse
     from newsclean.cleaners.metadata.common import _ld_nodes
 
     tree = parse((FIXTURE.parent / name).read_text(encoding="utf-8"))

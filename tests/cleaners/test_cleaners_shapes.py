@@ -11,7 +11,7 @@ import time
 import pytest
 
 from newsclean.cleaners import REJECT_REASONS, Article, Rejected, clean_html
-from newsclean.cleaners.parsing import MAX_TAG_ATTRIBUTES
+from newsclean.cleaners.reading.parsing import MAX_TAG_ATTRIBUTES
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "
 OTHER = "Farmers in the valley counted their losses after the harvest festival was cancelled this year. "
@@ -71,7 +71,7 @@ def test_a_tag_of_too_many_attributes_without_values_is_too_large_before_it_is_p
 
 
 def test_crowded_tag_finds_a_tag_wherever_it_lies_and_only_a_tag() -> None:
-    from newsclean.cleaners.parsing import crowded_tag
+    from newsclean.cleaners.reading.parsing import crowded_tag
 
     names = " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES + 1))
     for before in ("", "x" * 9_999, "<p>" * 3_333 + "y", "z" * 25_000):   # the tag on and off the windows
@@ -86,7 +86,7 @@ def test_crowded_tag_reads_a_tag_as_html_does() -> None:
     # before: a ">" inside a quoted value, a "<" inside a name or "/" between names each hid a tag
     # of 20,000 attributes from the gate (libxml2 reads it as one tag: 1-2 s a parse, 60 s for
     # 100,000 attributes); the gate's windows took any "<" or ">" for a tag's bound
-    from newsclean.cleaners.parsing import crowded_tag
+    from newsclean.cleaners.reading.parsing import crowded_tag
 
     n = 2 * MAX_TAG_ATTRIBUTES
 
@@ -121,7 +121,7 @@ def test_the_gates_last_quote_is_the_last_before_any_position_asked_in_any_order
     # its short look back and its cached forward reads give what a whole rfind gives
     import random
 
-    from newsclean.cleaners.parsing import _LastQuote
+    from newsclean.cleaners.reading.parsing import _LastQuote
 
     rng = random.Random(7)
     for text in ('x="a" ' * 400 + "中" * 3_000 + "'b' " + "y" * 1_500 + '"',

@@ -20,7 +20,7 @@ from trafilatura.utils import trim
 from newsclean.cleaners import Article, Rejected, clean_html
 from newsclean.cleaners.extraction import readability_gate, xpath_guard
 from newsclean.cleaners.extraction.options import _EXTRACTOR
-from newsclean.cleaners.parsing import parse
+from newsclean.cleaners.reading.parsing import parse
 
 from tests.cleaners.test_cleaners_hostile import counting
 
@@ -274,7 +274,7 @@ def test_the_page_parsed_from_utf8_bytes_is_the_tree_its_text_gave() -> None:
     # refuses on the bytes): the tree must be the one the decoded text gave, whatever the page declares.
     import lxml.html
 
-    from newsclean.cleaners import parsing
+    from newsclean.cleaners.reading import parsing
 
     as_text = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 
@@ -593,7 +593,7 @@ def test_paths_read_in_python_select_what_trafilaturas_select() -> None:
 def test_the_line_scorer_reads_back_the_lines_the_edge_step_placed_in_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     # clean_html hands the edge step's placed lines (blocks.Placed) on to the line scorer: over a
     # page's steps that share the tree's openings, no line is placed in the tree twice
-    from newsclean.cleaners import blocks
+    from newsclean.cleaners.body_lines import blocks
 
     real = blocks.placed_lines
     calls: list[tuple[set[str], set[str]]] = []   # per call: its lines, those it had to place
@@ -829,7 +829,7 @@ def test_a_headline_inside_a_caption_leaves_the_day_reader_the_page_before_it() 
 
 
 def test_first_descendant_is_the_first_match_find_gives() -> None:
-    from newsclean.cleaners.trees import first_descendant
+    from newsclean.cleaners.reading.trees import first_descendant
 
     tree = etree.fromstring(HEADLINE_IN_MARKUP, etree.HTMLParser())
     for tag in ("body", "h1", "p", "li", "u", "table"):
@@ -877,7 +877,7 @@ def test_the_space_runs_collapsed_are_those_of_the_two_alternatives() -> None:
     # alternatives it replaced ("two or more of the spaces, or one that is not a plain space")
     import itertools
 
-    from newsclean.cleaners import lines
+    from newsclean.cleaners.body_lines import lines
 
     before = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
     alphabet = "a \t\u00a0\u2005\u200c\u3000\n"
@@ -945,13 +945,13 @@ PROMO_TEXTS = [
 
 @pytest.mark.parametrize("lines", PROMO_TEXTS)
 def test_the_promo_lines_of_a_text_are_the_lines_is_promo_line_answers_so(lines: list[str]) -> None:
-    from newsclean.cleaners.lines import _promo_lines, is_promo_line
+    from newsclean.cleaners.body_lines.lines import _promo_lines, is_promo_line
     promo = _promo_lines([line.strip() for line in lines])
     assert [promo(line.strip()) for line in lines if line.strip()] == [is_promo_line(line) for line in lines if line.strip()]
 
 
 def test_a_text_without_the_words_of_the_scanning_promos_is_folded_once_not_line_by_line() -> None:
-    from newsclean.cleaners import lines as line_rules
+    from newsclean.cleaners.body_lines import lines as line_rules
     body = [PARAGRAPH.strip()] * 5 + ["Advertisement"]
     with counting(line_rules, "fold_case", lambda args, result: 1) as folded:
         assert line_rules.apply_line_rules(body) == ([PARAGRAPH.strip()] * 5, len("Advertisement"))
@@ -967,5 +967,5 @@ def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
 @pytest.mark.parametrize("line", ["", " ", "a b", "a  b", " a", "a ", "a\tb", "a\u00a0b", "a\u2028b", "a\x1fb",
                                   "a\u200bb", "a\u3000 b", "ab\n", "Ω ω", PARAGRAPH, PARAGRAPH.strip()])
 def test_a_line_spaced_is_the_line_split_and_joined(line: str) -> None:
-    from newsclean.cleaners.lines import _spaced
+    from newsclean.cleaners.body_lines.lines import _spaced
     assert _spaced(line) == " ".join(line.split())

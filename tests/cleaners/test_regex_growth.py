@@ -34,13 +34,13 @@ def test_no_pattern_on_page_text_grows_faster_than_linear() -> None:
 
 
 def test_each_place_the_audit_is_told_how_a_pattern_is_asked_compiles_one() -> None:
-    # ASKED named its place by line once ("cleaners/lines.py:101"), and the regexes moved on
+    # ASKED named its place by line once ("cleaners/body_lines/lines.py:101"), and the regexes moved on
     # without it; by function, an entry matching no re.compile of its file fails here.
     for path, function in ASKED:
         source = (REPO / path).read_text("utf-8").splitlines()
         compiles = [f"{path}:{i}" for i, line in enumerate(source, 1) if "re.compile(" in line]
         assert any(compiled_in(where) == (path, function) for where in compiles), (path, function)
-    assert compiled_in("cleaners/lines.py:1") == ("cleaners/lines.py", None)
+    assert compiled_in("cleaners/body_lines/lines.py:1") == ("cleaners/body_lines/lines.py", None)
 
 
 def test_the_audit_tells_a_quadratic_pattern_from_its_linear_rewrite() -> None:

@@ -1,5 +1,5 @@
 """The language model's tables read from a cache file instead of the packaged, LZMA-compressed
-model (newsclean.cleaners.table_cache): a cache that is missing, stale, corrupt or cannot be
+model (newsclean.cleaners.metadata.table_cache): a cache that is missing, stale, corrupt or cannot be
 written gives the tables built from the model, the same answers, and no error."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsclean.cleaners import table_cache
-from newsclean.cleaners.table_cache import cached_tables
+from newsclean.cleaners.metadata import table_cache
+from newsclean.cleaners.metadata.table_cache import cached_tables
 
 from .metadata.test_language import TEXTS
 

@@ -495,7 +495,7 @@ def test_the_forkserver_loads_what_every_worker_would_build_alone() -> None:
             "from justext.utils import get_stoplist, get_stoplists\n"
             "from trafilatura import external\n"
             "from newsclean.cleaners.metadata.language import _identifier\n"
-            "from newsclean.cleaners.lines import _promo_split\n"
+            "from newsclean.cleaners.body_lines.lines import _promo_split\n"
             "words = define_stoplist(external.JT_STOPLIST)\n"
             "ids = {id(w) for w in words}\n"
             "print(words == frozenset(w.lower() for lang in get_stoplists() for w in get_stoplist(lang)),\n"

@@ -9,7 +9,7 @@ import lxml.etree as etree
 
 from newsclean.cleaners import dom
 from newsclean.cleaners.extraction.recall.matching import _lines_with, _words
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
 

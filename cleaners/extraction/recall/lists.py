@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.etree as etree
 
 from newsclean.cleaners.extraction.recall.matching import _between_filled
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines.lines import normalize_lines
 
 
 #: What trafilatura renders as list items ("- " lines): the items of ul, ol and dl.

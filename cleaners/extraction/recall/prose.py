@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 import lxml.etree as etree
 
-from newsclean.cleaners import blocks, dom
+from newsclean.cleaners import dom
+from newsclean.cleaners.body_lines import blocks
 from newsclean.cleaners.extraction import wild_text
 from newsclean.cleaners.extraction.recall.matching import _block_line, _line_index, _lines_with, _words
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines.lines import normalize_lines
 
 
 #: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,

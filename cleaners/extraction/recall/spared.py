@@ -9,11 +9,11 @@ from collections.abc import Callable
 import lxml.etree as etree
 import trafilatura
 
-from newsclean.cleaners import blocks
+from newsclean.cleaners.body_lines import blocks
 from newsclean.cleaners.extraction import wild_text
 from newsclean.cleaners.extraction.options import _EXTRACTOR
 from newsclean.cleaners.extraction.recall.matching import _between_filled
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines.lines import normalize_lines
 
 
 #: The prose of the blocks trafilatura discarded by name (``wild_text.discarded``) must reach this

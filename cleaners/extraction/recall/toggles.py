@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 import lxml.etree as etree
 
-from newsclean.cleaners import blocks, dom
+from newsclean.cleaners import dom
+from newsclean.cleaners.body_lines import blocks
 from newsclean.cleaners.extraction.recall.matching import _block_line, _lines_with, _words
 from newsclean.cleaners.extraction.recall.prose import GAP_PROSE_MAX_LINKS
-from newsclean.cleaners.lines import normalize_lines
+from newsclean.cleaners.body_lines.lines import normalize_lines
 
 
 #: A toggle and the pane it shows: a control naming the pane's id (``aria-controls``: an accordion's

@@ -14,7 +14,7 @@ import pytest
 
 from newsclean.cleaners.learned import linescore, train
 from newsclean.cleaners.core import CleanOptions, clean_html
-from newsclean.cleaners.parsing import parse
+from newsclean.cleaners.reading.parsing import parse
 from newsclean.cleaners.learned.linescore import (FEATURES, MARKUP_FEATURES, MODEL_VERSION, LineModel, ModelError, PageFeatures,
                                           features, load_model, page_features)
 from newsclean.cleaners.learned.train import labels
