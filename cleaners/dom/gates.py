@@ -49,7 +49,7 @@ LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|
 #: (lower-cased) holds a word of its language's row ("log" of ``log-?in`` and ``log\s?in``). The
 #: exact test before the regexes (:func:`_may_match`): an ASCII text holding none of a kind's words
 #: is none of its controls. A language whose words no ASCII text matches (Cyrillic; the CJK labels)
-#: has none. A pattern is added with its words: tests/cleaners/test_cleaners_speed.py checks, with
+#: has none. A pattern is added with its words: tests/cleaners/robustness/test_cleaners_speed.py checks, with
 #: Python's own regex parser, that each alternative of a row's patterns requires one of its words
 #: and each word is required by one.
 LOGIN_REQUIRED = {

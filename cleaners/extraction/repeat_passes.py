@@ -11,7 +11,7 @@ round, half of the passes' CPU, is the same work again.
 Whether a pass deleted anything is told by trafilatura's ``delete_element``, which every deletion
 of a pass goes through: its calls are counted (on this thread). Only inside the block of :func:`unrepeated`
 (around the cleaner's own extractions) and only inside one ``prune_unwanted_sections`` call, where
-nothing but those passes runs between them (tests/cleaners/test_cleaners_speed.py checks trafilatura's
+nothing but those passes runs between them (tests/cleaners/robustness/test_cleaners_speed.py checks trafilatura's
 source for that loop): trafilatura used elsewhere in the process runs as it always does.
 """
 

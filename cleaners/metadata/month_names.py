@@ -1,6 +1,6 @@
 """Month names of the languages whose pages print a date with its month's name, beyond the
 seven ``cleaners.metadata.calendar_words._MONTHS`` writes by hand: the Unicode CLDR's (as the
-``babel`` package carries them; ``tests/cleaners/test_cleaners_month_names.py`` checks this
+``babel`` package carries them; ``tests/cleaners/metadata/test_cleaners_month_names.py`` checks this
 table against it), lower case, per month
 its format and stand-alone names, wide and abbreviated, without an abbreviation's dot ("5 марта
 2024", "5. března 2024", "5 Mart 2024", "5 Μαρτίου 2024", "5 مارس 2024", Hebrew's "5 במרץ 2024"
@@ -153,7 +153,7 @@ AMBIGUOUS_MONTHS: dict[str, dict[str, int]] = {
 
 
 #: Weekday names of the same languages (and Latvian), from the same source (the CLDR's, as babel
-#: carries them; ``tests/cleaners/test_cleaners_month_names.py`` checks it): by locale, lower case, the
+#: carries them; ``tests/cleaners/metadata/test_cleaners_month_names.py`` checks it): by locale, lower case, the
 #: format and stand-alone wide names of Monday to Sunday, each once; names of a space (Azerbaijani
 #: "bazar ertəsi", Albanian "e hënë", Hebrew "יום שני") as written. A byline prints one before
 #: its date ("понедельник, 5 марта 2024", "Jan Novák, pátek 5. března 2024"): what the byline

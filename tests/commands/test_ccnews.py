@@ -273,7 +273,7 @@ def test_cleaning_source_is_in_the_schema_and_survives_a_parquet_round_trip(tmp_
 
 # -- scale-out on Redis ---------------------------------------------------------------------------
 
-from ..crawler.test_redis import redis_url  # noqa: E402,F401 - the fixture: a real redis-server
+from ..crawler.state.test_redis import redis_url  # noqa: E402,F401 - the fixture: a real redis-server
 
 
 class CCWorker:

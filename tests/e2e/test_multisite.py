@@ -20,7 +20,7 @@ from newsclean.crawler.commands.bench import tree_roles
 from newsclean.crawler.commands.demo import DemoServer
 
 from ..conftest import REPO, read_parts, run_newsclean
-from ..crawler.test_pool import article
+from ..crawler.workers.test_pool import article
 
 SITES = [f"town{i}" for i in range(5)]
 ARTICLES = 4

@@ -14,7 +14,7 @@ from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex, DedupIndexErro
 from ..dedup_fixtures import distinct, syndicated
 from .test_dedup import reopen_loads_nothing
 from ..e2e.test_dedup_crawl import StorySite, crawl
-from ..crawler.test_redis import redis_url  # noqa: F401 - the real redis-server fixture
+from ..crawler.state.test_redis import redis_url  # noqa: F401 - the real redis-server fixture
 from ..conftest import read_parts
 
 

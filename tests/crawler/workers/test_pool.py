@@ -26,7 +26,7 @@ from newsclean.crawler.workers.pool import (FAULTS_ENV, FULL_COLLECT_PAGES, LARG
 
 from newsclean.output.dedup import TextDigest
 
-from ..conftest import modules_imported, read_parts, run_newsclean, run_python
+from ...conftest import modules_imported, read_parts, run_newsclean, run_python
 
 # Invented site: a sidebar of teaser headlines that repeats on every page (template), around
 # articles of invented text.

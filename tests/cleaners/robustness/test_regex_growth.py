@@ -1,5 +1,5 @@
 """The regular expressions that run on page text or URLs stay linear in their input (brief
-fuzz12): the mechanical audit of every pattern (``tests/cleaners/regex_growth.py``), the patterns
+fuzz12): the mechanical audit of every pattern (``tests/cleaners/robustness/regex_growth.py``), the patterns
 it found quadratic each on an input that took seconds, and each rewrite's matches against the
 pattern it replaced (the same splits, substitutions and searches)."""
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from newsclean.cleaners.metadata import bylines, house, names, titles
-from tests.cleaners.regex_growth import ASKED, REPO, Found, compiled_in, harvest, super_linear
+from tests.cleaners.robustness.regex_growth import ASKED, REPO, Found, compiled_in, harvest, super_linear
 
 #: Patterns the audit finds super-linear, left as they are (file, the pattern's opening), with why.
 KNOWN: dict[tuple[str, str], str] = {}

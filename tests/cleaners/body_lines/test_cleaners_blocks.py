@@ -13,7 +13,7 @@ from newsclean.cleaners.body_lines.blocks import PROSE_CHARS, drop_outside_edges
 from newsclean.cleaners.reading.parsing import parse
 
 URL = "https://blog.example.com/guides/roof-repair-costs/"
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "cleaners"
 
 PARAS = [
     "Replacing a handful of cracked tiles is the cheapest repair most owners will face, and in our "

@@ -12,8 +12,8 @@ import pytest
 from newsclean.crawler.state.store import (LONGEST_RETRY_WAIT, ArticleStore, FetchDecision, Fetched, RetryPolicy,
                                           SqliteArticleStore, stamp)
 
-from ..conftest import read_parts, run_newsclean
-from ..e2e.test_incremental import FAST, LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
+from ...conftest import read_parts, run_newsclean
+from ...e2e.test_incremental import FAST, LocalNewsSite, crawl, manifests, site  # noqa: F401 - fixture
 from .test_redis import redis_url  # noqa: F401 - fixture
 
 URL = "https://example.com/2026/01/02/story/"

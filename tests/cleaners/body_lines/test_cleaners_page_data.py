@@ -15,7 +15,7 @@ from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.core import CleanOptions
 from newsclean.cleaners.body_lines.page_data import MAX_DATA_CHARS, data_text, drop_tail_not_in_data, held
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "cleaners" / "next_data_teasers.html"
+FIXTURE = Path(__file__).parent.parent.parent / "fixtures" / "cleaners" / "next_data_teasers.html"
 URL = "https://quay.example.org/news/customs-house-reading-room"
 PAGE = FIXTURE.read_text(encoding="utf-8")
 _DATA = re.compile(r'(<script id="__NEXT_DATA__" type="application/json">)(.*?)(</script>)', re.S)

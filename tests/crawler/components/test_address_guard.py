@@ -11,8 +11,8 @@ import pytest
 
 from newsclean.crawler.components.warc import WarcResponse, iter_warc
 
-from ..conftest import read_parts, run_newsclean
-from ..e2e.test_e2e_bad_input import ARTICLE
+from ...conftest import read_parts, run_newsclean
+from ...e2e.test_e2e_bad_input import ARTICLE
 
 RESOLVER = ["-s", "TWISTED_DNS_RESOLVER=newsclean.crawler.hostile.names.LoopbackNames"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ..conftest import REPO, read_parts, run_newsclean
-from ..e2e.test_incremental import LocalNewsSite, manifests
+from ...conftest import REPO, read_parts, run_newsclean
+from ...e2e.test_incremental import LocalNewsSite, manifests
 
 
 def free_port() -> int:

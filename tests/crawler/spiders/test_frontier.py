@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from ..conftest import run_newsclean
+from ...conftest import run_newsclean
 
 N = 600
 CONCURRENCY = 4

@@ -15,8 +15,8 @@ import pytest
 from newsclean.crawler.hostile import HostileServer, Reply
 from newsclean.crawler.components.politeness import retry_after_seconds
 
-from ..conftest import read_parts, run_newsclean
-from ..e2e.test_e2e_bad_input import ARTICLE
+from ...conftest import read_parts, run_newsclean
+from ...e2e.test_e2e_bad_input import ARTICLE
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "NEWSCLEAN_PROGRESS_INTERVAL=-1"]
 

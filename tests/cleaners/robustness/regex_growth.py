@@ -7,7 +7,7 @@ the string) of strings built from the pattern's own alphabet: each of its charac
 letters), repeated to 1k, 10k and 100k characters and ended by a character no pattern expects.
 A pattern whose CPU time grows much faster than its input fails (``super_linear``).
 
-Run it alone: ``python -m tests.cleaners.regex_growth [PART-OF-LOCATION]`` prints every pattern
+Run it alone: ``python -m tests.cleaners.robustness.regex_growth [PART-OF-LOCATION]`` prints every pattern
 that grows faster than linear, with the unit and the times.
 """
 
@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent.parent
 #: Source files whose patterns run on page text or URLs (the bench and the trainer read our own data).
 SCOPE = ("cleaners/", "output/", "crawler/components/addresses.py", "crawler/spiders/", "crawler/sites.py")
 NOT_SCOPE = ("cleaners/bench/", "cleaners/learned/train.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import run_python
+from ...conftest import run_python
 
 # A fresh process: 80 MB of 4 KB buffers from the heap, 49 of every 50 freed, so the free space
 # lies between live buffers where free() never returns it; then trim() (which must say it ran).

@@ -221,8 +221,8 @@ def test_meta_refresh_needs_no_decoded_page() -> None:
 
 
 def test_a_meta_refresh_page_leads_to_its_article(site_server, tmp_path) -> None:
-    from ..conftest import read_parts, run_newsclean
-    from ..e2e.test_e2e_bad_input import ARTICLE
+    from ...conftest import read_parts, run_newsclean
+    from ...e2e.test_e2e_bad_input import ARTICLE
 
     server, root = site_server
     base = server.base_url

@@ -13,7 +13,7 @@ import pytest
 from newsclean.cleaners.metadata import table_cache
 from newsclean.cleaners.metadata.table_cache import cached_tables
 
-from .metadata.test_language import TEXTS
+from .test_language import TEXTS
 
 SAMPLES = [*TEXTS.values(), "x", "", "1234 5678 ---- 99", "東京都は火曜日に港の予算を承認した。",
            "Городской совет во вторник утвердил бюджет порта.", "THE COUNCIL MET ON TUESDAY TO VOTE ON IT"]

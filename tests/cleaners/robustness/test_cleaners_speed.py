@@ -22,9 +22,9 @@ from newsclean.cleaners.extraction import readability_gate, xpath_guard
 from newsclean.cleaners.extraction.options import _EXTRACTOR
 from newsclean.cleaners.reading.parsing import parse
 
-from tests.cleaners.test_cleaners_hostile import counting
+from tests.cleaners.robustness.test_cleaners_hostile import counting
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "cleaners"
 PARAGRAPH = ("The council met on Tuesday evening to settle the budget for the coming year, and the debate "
              "ran late into the night as members argued over the new bridge and the school roof. ")
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from newsclean.cleaners import REJECT_REASONS, Article, Rejected, clean_html, clean_text
 
-FIXTURE = (Path(__file__).parent.parent / "fixtures" / "cleaners" / "tagdiv_incontent.html").read_bytes()
+FIXTURE = (Path(__file__).parent.parent.parent / "fixtures" / "cleaners" / "tagdiv_incontent.html").read_bytes()
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: CPU seconds one example may take (what Hypothesis' wall-clock deadline of 2 s stood for).
 EXAMPLE_CPU = 2.0
