@@ -46,15 +46,15 @@ from newsclean.cleaners import dom
 from newsclean.cleaners.body_lines import blocks, lines as line_rules, page_data
 from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.extraction import streamed
-from newsclean.cleaners.extraction.extract import _extract, _holds_merged, _longer_extraction
-from newsclean.cleaners.extraction.fallbacks import (_baseline, _body_selector_text, _reconcile_jsonld,
-                                                     _unpruned_fallback)
-from newsclean.cleaners.extraction.recall.matching import _words
+from newsclean.cleaners.extraction.extract import extract_text, holds_merged, longer_extraction
+from newsclean.cleaners.extraction.fallbacks import (baseline_text, body_selector_text, reconcile_jsonld,
+                                                     unpruned_fallback)
+from newsclean.cleaners.extraction.recall.matching import words_of
 from newsclean.cleaners.learned import linescore
 from newsclean.cleaners.reading.encoding import decode, looks_binary
 from newsclean.cleaners.metadata import Metadata, extract_metadata, fill_dates
-from newsclean.cleaners.metadata.language import _language, declared_language
-from newsclean.cleaners.reading.mojibake import _with_mojibake_mended, repair_mojibake
+from newsclean.cleaners.metadata.language import article_language, declared_language
+from newsclean.cleaners.reading.mojibake import with_mojibake_mended, repair_mojibake
 from newsclean.cleaners.reading.parsing import (MAX_DEPTH, MAX_TAG_ATTRIBUTES, crowded_tag, cut_at_depth, parse, parse_utf8,
                                         parser_input)
 from newsclean.cleaners.reading.trees import first_descendant
@@ -163,7 +163,7 @@ def _host(url: str) -> str | None:
 
 
 def _contains(lines: list[str], text: str) -> bool:
-    return _words(text) in _words("\n".join(lines))
+    return words_of(text) in words_of("\n".join(lines))
 
 
 def _title_line_drop(body: list[str], title: str | None) -> list[str]:
@@ -268,7 +268,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # (publishers wrap it in "promo" or "teaser" blocks that the widget rules drop)
     lead = dom.visible_lead(tree, md.description)
     run.count("site_rules", dom.drop_site_rules(tree, rules.drop_selectors, rules.drop_xpaths))
-    selector_text = _body_selector_text(tree, rules.body_selector)
+    selector_text = body_selector_text(tree, rules.body_selector)
     # footnote references out of the sentences they interrupt, before the measures count them
     run.count("footnote_marks", dom.prune_footnote_marks(tree, url, md.canonical_url))
     # One measuring pass serves both structural steps (after widget removal, ancestors' counts
@@ -302,12 +302,12 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         pruned = templates.prune_tree(tree)
         run.check("templates")
 
-    extracted = _extract(tree)
-    if unmerged and not _holds_merged(extracted, grown):
+    extracted = extract_text(tree)
+    if unmerged and not holds_merged(extracted, grown):
         # the merge stands where the page as it was gives no more text (that page pruned of the
         # site's templates only here: most merges stand, and its copy is then thrown away)
         pruned_unmerged = templates.prune_tree(unmerged[0]) if templates is not None else 0
-        tree, extracted = _longer_extraction(tree, extracted, unmerged[0])
+        tree, extracted = longer_extraction(tree, extracted, unmerged[0])
         if tree is unmerged[0]:
             pruned = pruned_unmerged
         run.check("extract_unmerged")
@@ -316,14 +316,14 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if not extracted.strip() and selector_text.strip():
         extracted, method = selector_text, "body_selector"
     if not extracted.strip():
-        extracted, method = _baseline(tree), "baseline"
-    extracted, m2 = _reconcile_jsonld(extracted, md.article_body)
+        extracted, method = baseline_text(tree), "baseline"
+    extracted, m2 = reconcile_jsonld(extracted, md.article_body)
     if m2 != "trafilatura":
         method = m2
     run.check("extract")
     body = normalize_lines(extracted)
     if method in ("trafilatura", "baseline"):
-        unpruned = _unpruned_fallback(data, body, dropped_prose)
+        unpruned = unpruned_fallback(data, body, dropped_prose)
         if unpruned is not None:
             body, method = unpruned, "trafilatura-unpruned"
             run.check("extract_unpruned")
@@ -376,7 +376,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     if len(final) < rules.min_chars:
         return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)
 
-    language = _language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
+    language = article_language(final, md.html_lang) if opts.detect_language else declared_language(md.html_lang)
     _repair_names(md)
     return Article(
         url=url, text=final, title=md.title, authors=md.authors, published=md.published,
@@ -397,7 +397,7 @@ def _markup(html: str | bytes, url: str, content_type: str | None = None) -> str
     if crowded:
         return Rejected(url, "too_large", detail=f"a tag of {crowded:,} attributes (over {MAX_TAG_ATTRIBUTES:,}: "
                                                  f"the parser's time grows with the square of their number)")
-    return _with_mojibake_mended(text)
+    return with_mojibake_mended(text)
 
 
 def _metadata(tree: etree._Element, url: str, use_htmldate: bool, run: _Run | None = None,

@@ -13,7 +13,7 @@ import signal as _signal
 import sys as _sys
 
 
-def _interrupted_while_loading(signum: int, frame: object) -> None:
+def interrupted_while_loading(signum: int, frame: object) -> None:
     """Ctrl-C while the ``newsclean`` program loads, before its ``run`` catches it: said as run says
     it. The console script imports its modules (1-2 s on a busy machine) before any code of the
     command can catch KeyboardInterrupt: a Ctrl-C then was a traceback through importlib."""
@@ -24,7 +24,7 @@ def _interrupted_while_loading(signum: int, frame: object) -> None:
 if os.path.basename(_sys.argv[0] if _sys.argv else "") == "newsclean" \
         and _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:   # not when the parent ignores it
     try:
-        _signal.signal(_signal.SIGINT, _interrupted_while_loading)   # undone by cli.run
+        _signal.signal(_signal.SIGINT, interrupted_while_loading)   # undone by cli.run
     except ValueError:   # imported by a thread of a program of its own
         pass
 

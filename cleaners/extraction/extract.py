@@ -1,6 +1,6 @@
-"""trafilatura's text of a page as ``clean_html`` takes it (``_extract``): its main pass on the
+"""trafilatura's text of a page as ``clean_html`` takes it (``extract_text``): its main pass on the
 pruned tree, extracted again where its own evidence shows a loss, and the fills of
-:mod:`.recall` (what it lost put back); whether the merge of a split body stands (``_holds_merged``)."""
+:mod:`.recall` (what it lost put back); whether the merge of a split body stands (``holds_merged``)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import trafilatura
 from newsclean.cleaners import dom
 from newsclean.cleaners.extraction import repeat_passes, wild_text, xpath_guard
 from newsclean.cleaners.extraction.options import _EXTRACTOR, _RECALL_EXTRACTOR
-from newsclean.cleaners.extraction.recall.headings import _headings_filled
-from newsclean.cleaners.extraction.recall.lists import _gaps_filled, _has_list_items
-from newsclean.cleaners.extraction.recall.prose import _prose_filled
+from newsclean.cleaners.extraction.recall.headings import headings_filled
+from newsclean.cleaners.extraction.recall.lists import gaps_filled, has_list_items
+from newsclean.cleaners.extraction.recall.prose import prose_filled
 from newsclean.cleaners.extraction.recall.spared import (DISCARDED_PROSE_GAIN, DISCARDED_PROSE_MIN_CHARS,
                                                          RECURRING_BLOCK_CHARS, RECURRING_PROSE_MIN_CHARS,
-                                                         _recurring_filled, _spared)
-from newsclean.cleaners.extraction.recall.toggles import TOGGLED_PANE_MIN_CHARS, _toggled_filled
+                                                         recurring_filled, spared_text)
+from newsclean.cleaners.extraction.recall.toggles import TOGGLED_PANE_MIN_CHARS, toggled_filled
 
 
 def drop_scripts(tree: etree._Element) -> None:
@@ -29,7 +29,8 @@ def drop_scripts(tree: etree._Element) -> None:
             el.drop_tree()
 
 
-def _extract(tree: etree._Element) -> str:
+def extract_text(tree: etree._Element) -> str:
+    """trafilatura's text of the page as ``clean_html`` takes it: its scripts dropped, its prose and panes filled back."""
     drop_scripts(tree)
     # every extraction of the page with trafilatura's XPaths guarded: elements without a class or
     # id answered in C (the same answers); the lists swapped once, not once an extraction; and
@@ -38,10 +39,10 @@ def _extract(tree: etree._Element) -> str:
         text, discarded_prose = _trafilatura_text(tree)
     if not text:
         return text
-    text = _prose_filled(tree, text)
+    text = prose_filled(tree, text)
     # a toggle's pane is looked for only where trafilatura discarded a block of prose of its size
     # (by a class or a style that hides it): most pages have toggles, few lose a pane
-    return _toggled_filled(tree, text) if discarded_prose else text
+    return toggled_filled(tree, text) if discarded_prose else text
 
 
 #: The merged containers' prose paragraphs (this long at least) the extraction must hold this
@@ -50,7 +51,7 @@ MERGED_PROSE_CHARS = 80
 MERGED_HELD_SHARE = 0.8
 
 
-def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
+def holds_merged(text: str, grown: list[etree._Element]) -> bool:
     """Whether ``text`` holds the prose of the containers ``dom.merge_split_bodies`` grew: where
     it does, the merge did what it is for (on most pages that merge), and the page as it was is
     not extracted again. A paragraph counts once for each grown container holding it (they nest:
@@ -79,10 +80,10 @@ def _holds_merged(text: str, grown: list[etree._Element]) -> bool:
     return held >= need
 
 
-def _longer_extraction(tree: etree._Element, text: str, other: etree._Element) -> tuple[etree._Element, str]:
+def longer_extraction(tree: etree._Element, text: str, other: etree._Element) -> tuple[etree._Element, str]:
     """``tree`` and its extracted ``text``, or ``other`` (the same page before
     ``dom.merge_split_bodies``) and its text where that is longer."""
-    again = _extract(other)
+    again = extract_text(other)
     return (other, again) if len(again) > len(text) else (tree, text)
 
 
@@ -94,17 +95,17 @@ def _trafilatura_text(tree: etree._Element) -> tuple[str, bool]:
         doc = trafilatura.bare_extraction(tree, options=_EXTRACTOR)
     text = (doc.text or "") if doc is not None else ""
     if discarded_prose(DISCARDED_PROSE_GAIN * max(len(text), DISCARDED_PROSE_MIN_CHARS)):
-        text, no_container = _spared(tree, text, no_container)
+        text, no_container = spared_text(tree, text, no_container)
     elif discarded_prose(RECURRING_PROSE_MIN_CHARS, RECURRING_BLOCK_CHARS, recurring=True):
-        text = _recurring_filled(tree, text)
+        text = recurring_filled(tree, text)
     if no_container():
         # Its last-resort recovery kept the paragraphs only: the article's lists between them
         # were lost. With recall focus it takes lists too (an extraction does not change the
         # tree: the second one sees what the first saw). Only list items are taken from it: a
         # page without any has none to give, and is not extracted again.
-        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if _has_list_items(tree) else None
+        again = trafilatura.bare_extraction(tree, options=_RECALL_EXTRACTOR) if has_list_items(tree) else None
         if again is not None and again.text:
-            text = _gaps_filled(text, again.text) or text
+            text = gaps_filled(text, again.text) or text
         # nor does either mode recover headings: the subheadings between its lines are put back
-        text = _headings_filled(tree, text)
+        text = headings_filled(tree, text)
     return text, discarded_prose(TOGGLED_PANE_MIN_CHARS, TOGGLED_PANE_MIN_CHARS)

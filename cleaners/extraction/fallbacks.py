@@ -1,6 +1,6 @@
 """Where the body comes from when trafilatura's text on the pruned tree is not it: the site's
 ``body_selector``, trafilatura's baseline, the page's JSON-LD ``articleBody`` (its markdown made
-plain), and trafilatura on the page as it came, nothing pruned (``_unpruned_fallback``)."""
+plain), and trafilatura on the page as it came, nothing pruned (``unpruned_fallback``)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import lxml.etree as etree
 import trafilatura
 
 from newsclean.cleaners.body_lines import lines as line_rules
-from newsclean.cleaners.extraction.extract import _extract
+from newsclean.cleaners.extraction.extract import extract_text
 from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.reading.parsing import parse_utf8
 
 
-def _baseline(tree: etree._Element) -> str:
-    # trafilatura's own fallback for pages its main extractor rejects (e.g. very short articles).
+def baseline_text(tree: etree._Element) -> str:
+    """trafilatura's own fallback for pages its main extractor rejects (very short articles): its
+    baseline text of the page, "" on failure."""
     try:
         _, text, _ = trafilatura.baseline(tree)
     except Exception:  # noqa: BLE001
@@ -37,7 +38,7 @@ UNPRUNED_GAIN = 2.5
 UNPRUNED_MIN_CHARS = 400
 
 
-def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
+def unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> list[str] | None:
     """Lines of trafilatura on a fresh parse of the page (nothing pruned), when the pruned
     extraction is short, or much shorter than the unlinked text of a block the pruning dropped
     (``dropped_prose``), and the unpruned one is several times longer; else None. Only such
@@ -48,7 +49,7 @@ def _unpruned_fallback(data: bytes, body: list[str], dropped_prose: int = 0) -> 
     tree = parse_utf8(data)
     if tree is None:
         return None
-    alt = normalize_lines(_extract(tree))
+    alt = normalize_lines(extract_text(tree))
     # Not a page flattened into a line or a few (trafilatura's own fallback on an unpruned page:
     # sidebar, teasers and e-paper links run into the article's text); a slideshow's captions
     # come as fewer lines than the pruned body's labels, but not as less than half as many.
@@ -65,7 +66,7 @@ def _tokens(s: str) -> set[str]:
     return set(re.findall(r"\w+", s.lower()))
 
 
-def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
+def reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     """Use JSON-LD articleBody when trafilatura missed most of it (its own body was elsewhere)."""
     if not ld_body or len(ld_body) < 400:
         return text, "trafilatura"
@@ -76,7 +77,8 @@ def _reconcile_jsonld(text: str, ld_body: str | None) -> tuple[str, str]:
     return text, "trafilatura"
 
 
-def _body_selector_text(tree: etree._Element, selector: str | None) -> str:
+def body_selector_text(tree: etree._Element, selector: str | None) -> str:
+    """The text of what the site's ``body_selector`` names, a line a block; "" without one or for a bad selector."""
     if not selector:
         return ""
     try:

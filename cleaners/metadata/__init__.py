@@ -14,6 +14,10 @@ The modules import one way only, each from those above it:
 - ``language``: the article's language, from its text and the page's declaration (read after the
   body is cleaned; imports nothing of the others); ``table_cache``: its model's tables kept on disk
   ready to use (imports nothing of the others)
+
+A name with a leading underscore that one of these modules imports from another (``common._clean``,
+``names._names``, ``calendar_words._MONTH``, ...) is package-internal: nothing outside
+``cleaners/metadata/`` uses it.
 """
 
 from newsclean.cleaners.metadata.common import ARTICLE_TYPES, Metadata, html_lang

@@ -3,7 +3,7 @@ compact tables shared by the cleaning workers) and cross-checked with the page's
 
 - :func:`declared_language`: the ISO 639-1 code a page's ``lang`` declares.
 - :func:`identify_language`: the code and probability the model gives a text.
-- :func:`_language`: what ``clean_html`` records: the declaration or the text's, whichever holds.
+- :func:`article_language`: what ``clean_html`` records: the declaration or the text's, whichever holds.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _close(a: str, b: str) -> bool:
     return any(a in group and b in group for group in _CLOSE_LANGUAGES)
 
 
-def _language(text: str, html_lang: str | None) -> str | None:
+def article_language(text: str, html_lang: str | None) -> str | None:
     """The article's language: identified from the text and cross-checked with the page's
     declaration. The declaration wins on short text, on low confidence and between close
     languages; the text wins when it is long and clearly in another language."""

@@ -1,6 +1,6 @@
 """Mojibake: UTF-8 that a page's own CMS read as cp1252 or Latin-1 ("â€™" for ’, "Ã©" for é).
 
-- :func:`_with_mojibake_mended`: before the page is parsed, the pairs and runs the extractor would
+- :func:`with_mojibake_mended`: before the page is parsed, the pairs and runs the extractor would
   cut in two ("í" as "Ã" and a soft hyphen, runs holding a C1 control, a no-break space after "Â").
 - :func:`repair_mojibake`: the body's lines (and the title and authors) after extraction, by ftfy.
 """
@@ -50,7 +50,7 @@ def _latin1_run_mended(m: re.Match[str]) -> str:
 _MOJIBAKE_NBSP = "\u00c2\u00a0"
 
 
-def _with_mojibake_mended(text: str) -> str:
+def with_mojibake_mended(text: str) -> str:
     """``text`` with the mojibake the extractor would cut in two put back before parsing: "í"
     as "Ã" and a soft hyphen, UTF-8 read as Latin-1 (runs holding a C1 control), and a
     no-break space read so ("Â" before it)."""

@@ -1409,9 +1409,9 @@ def run() -> NoReturn:
     of the garbage collector first: the interpreter's shutdown collected it to no purpose, 0.18-0.2 s
     of the main process's CPU in a bench crawl (0.3 ms a page of a 600-URL crawl)."""
     _terminate_as_ctrl_c()
-    from newsclean import _interrupted_while_loading
+    from newsclean import interrupted_while_loading
 
-    if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:   # loaded: Ctrl-C is main's to handle
+    if signal.getsignal(signal.SIGINT) is interrupted_while_loading:   # loaded: Ctrl-C is main's to handle
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = main()

@@ -570,11 +570,11 @@ def test_social_headline_shown_above_the_body_is_dropped() -> None:
 def test_unpruned_rendering_with_fewer_lines_than_the_pruned_labels_is_taken() -> None:
     # A slideshow: the pruning kept counters and labels (six lines), trafilatura on the page as
     # it came gives the four captions: fewer lines, but not a page flattened into one.
-    from newsclean.cleaners.extraction.fallbacks import _unpruned_fallback
+    from newsclean.cleaners.extraction.fallbacks import unpruned_fallback
 
     page = _page("<article><div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></article>")
     labels = ["1/4", "Harbour Archive", "2/4", "Harbour Archive", "3/4", "Harbour Archive"]
-    alt = _unpruned_fallback(page, labels)
+    alt = unpruned_fallback(page, labels)
     assert alt is not None and PARAS[3][:60] in "\n".join(alt)
 
 
@@ -611,9 +611,9 @@ def test_mojibake_read_as_latin_1_is_repaired_in_the_body() -> None:
     assert _text(page).split("\n")[0] == good
     # a C1 control that makes no UTF-8 sequence with the letters before it (a stray one after
     # "ç", an overlong "à\x80\x80") is left as it came, and so are the Latin-1 letters around it
-    from newsclean.cleaners.reading.mojibake import _with_mojibake_mended
+    from newsclean.cleaners.reading.mojibake import with_mojibake_mended
     para = "NÃO é só o preço\u0080 em São Tomé, disse à\u0080\u0080 rádio a dona da Pâtisserie."
-    assert _with_mojibake_mended(para) == para
+    assert with_mojibake_mended(para) == para
 
 
 def test_clean_accented_text_is_not_altered_by_the_mojibake_repair() -> None:
@@ -988,7 +988,7 @@ def _containerless_tips(title: str) -> str:
 def test_titles_that_open_their_own_block_kept_on_a_page_without_an_article_container() -> None:
     # Each tip's title sits in the tip's block with the paragraph it opens, not beside the
     # paragraph before it: it is the title of the section under it (the first two tips: the last
-    # title put back is never kept, see _headings_filled). Its level does not matter (h5 too).
+    # title put back is never kept, see headings_filled). Its level does not matter (h5 too).
     for title in ("<h3>{text}</h3>", "<h5>{text}</h5>"):
         lines = _text(_containerless_tips(title)).split("\n")
         for step, para in zip(STEPS[:2], PARAS[1:3]):
@@ -1328,8 +1328,8 @@ def test_a_no_break_space_read_as_latin_1_is_a_space_in_the_body() -> None:
     assert any(line.startswith("If you are using a bicycle, please wheel") for line in lines)
     # "Â" before anything but a no-break space is left as it came (a letter, or "Â«" that the
     # lines' repair mends with the rest of the line)
-    from newsclean.cleaners.reading.mojibake import _with_mojibake_mended
-    assert _with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
+    from newsclean.cleaners.reading.mojibake import with_mojibake_mended
+    assert with_mojibake_mended("ÂME et Â«Â la carteÂ»") == "ÂME et Â«Â la carteÂ»"
 
 
 def test_footnote_marks_in_running_text_are_not_body() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from newsclean.cleaners import Article, Rejected, SiteRules, SiteTemplates, clean_html, clean_text
 from newsclean.cleaners.bench import shingle_prf
-from newsclean.cleaners.extraction.extract import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, _holds_merged
+from newsclean.cleaners.extraction.extract import MERGED_HELD_SHARE, MERGED_PROSE_CHARS, holds_merged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "cleaners"
 PT_URL = "https://www.pakistantoday.com.pk/2024/12/15/orchard-drip-irrigation/"
@@ -316,7 +316,7 @@ def test_a_toggled_pane_in_a_menu_form_or_header_stays_out(around: str, back: bo
 
 
 def test_subheadings_after_repeated_lines_table_rows_and_in_summaries_are_put_back() -> None:
-    # A guide trafilatura finds no container in (its recovery keeps no headings; _headings_filled
+    # A guide trafilatura finds no container in (its recovery keeps no headings; headings_filled
     # puts back the titles between two consecutive lines). Three shapes lost them: a title after a
     # line said again (each item's "Sleeps: 2" matched the first item's line, so the lines around
     # the next title were not consecutive), a title after a table's rows (a row was no element
@@ -477,7 +477,7 @@ def test_the_templates_count_is_what_the_kept_texts_tree_lost() -> None:
 def test_an_element_is_read_as_its_run_of_lines_in_one_pass() -> None:
     # A code block or a table read as the run of lines it gave: the run was built again and
     # compared from its start at each line, so a <pre> of n lines took n^2/2 lines' comparisons
-    # (a 32,000-line log: 8x _headings_filled's time at bcb2dfa). Counted, not timed: the
+    # (a 32,000-line log: 8x headings_filled's time at bcb2dfa). Counted, not timed: the
     # characters compared stay within the element's own.
     from newsclean.cleaners.extraction.recall.headings import _lines_of
 
@@ -513,7 +513,7 @@ def test_a_callout_whose_kind_recurs_among_the_skipped_divs_is_put_back_in_place
 
 
 def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() -> None:
-    # _prose_filled reads a block's words only where needed (104d95c's successor); it must keep
+    # prose_filled reads a block's words only where needed (104d95c's successor); it must keep
     # what reading them all gave: where the article's lines come twice on the page (a repeat
     # below the story), the blocks found after a line are those of its last run, even when that
     # run holds only a block that is no prose (here the first note stays out; the second, whose
@@ -535,7 +535,7 @@ def test_prose_put_back_after_a_line_is_what_its_last_run_on_the_page_found() ->
     text = "\n".join(lines)
 
     def filled(body: str) -> str:
-        return prose._prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
+        return prose.prose_filled(lh.fromstring(f"<html><body><article>{body}</article></body></html>"), text)
 
     assert filled(story).split("\n") == [lines[0], notes[0], lines[1], lines[2], notes[1], lines[3]]
     assert filled(story + repeat).split("\n") == [lines[0], lines[1], lines[2], notes[1], lines[3]]
@@ -551,7 +551,7 @@ def test_clean_text_loads_no_extractor() -> None:
 
 
 def _holds_merged_counted(text: str, grown: list[etree._Element]) -> bool:
-    # _holds_merged as 2c01c4a wrote it: each grown container's paragraphs read and looked for in turn
+    # holds_merged as 2c01c4a wrote it: each grown container's paragraphs read and looked for in turn
     flat = " ".join(text.split())
     held = total = 0
     for box in grown:
@@ -569,9 +569,9 @@ def test_a_paragraph_in_nested_grown_containers_weighs_once_for_each() -> None:
     # 200 each: 400 of 600 is under the share; 400 of 500 (each paragraph once) would not be.
     inner, first, second = "i" * 100, "o" * 200, "u" * 200
     tree = lxml.html.fromstring(f"<div class='a'><div class='b'><p>{inner}</p></div><p>{first}</p><p>{second}</p></div>")
-    assert not _holds_merged(f"{first}\n{second}", [tree, tree[0]])
-    assert _holds_merged(f"{first}\n{second}", [tree])
-    assert _holds_merged(f"{inner}\n{first}\n{second}", [tree, tree[0]])
+    assert not holds_merged(f"{first}\n{second}", [tree, tree[0]])
+    assert holds_merged(f"{first}\n{second}", [tree])
+    assert holds_merged(f"{inner}\n{first}\n{second}", [tree, tree[0]])
 
 
 def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
@@ -610,11 +610,11 @@ def test_holds_merged_answers_as_each_container_read_in_turn() -> None:
             kept = [t.replace(" ", rnd.choice((" ", "  ", " \t", "\xa0"))) for t in kept]
             text = rnd.choice(("\n", " \n ", "")).join(kept) + rnd.choice(("", " ", "\n"))
             asked += 1
-            differ += _holds_merged(text, grown) != _holds_merged_counted(text, grown)
+            differ += holds_merged(text, grown) != _holds_merged_counted(text, grown)
     assert asked == 1200 and differ == 0
     # a start ending in a space, at the text's end: the text collapsed ends before that space
     tree = lxml.html.fromstring(f"<div class='c'><p>{'a' * 79} {'b' * 50}</p></div>")
-    assert not _holds_merged("a" * 79 + " ", [tree]) and not _holds_merged_counted("a" * 79 + " ", [tree])
+    assert not holds_merged("a" * 79 + " ", [tree]) and not _holds_merged_counted("a" * 79 + " ", [tree])
 
 
 @pytest.mark.xfail(strict=True, reason="core._item_tails (518e53a) moved one wcxb-dev dev page, the one it was "

@@ -1,5 +1,5 @@
 """The page's subheadings between two lines of the extraction, put back as section titles
-(``_headings_filled``: trafilatura's recovery of a page without a container drops them)."""
+(``headings_filled``: trafilatura's recovery of a page without a container drops them)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import bisect
 import lxml.etree as etree
 
 from newsclean.cleaners import dom
-from newsclean.cleaners.extraction.recall.matching import _lines_with, _words
+from newsclean.cleaners.extraction.recall.matching import _lines_with, words_of
 from newsclean.cleaners.body_lines.lines import normalize_lines
 from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
@@ -24,7 +24,7 @@ LAST_SECTION_MIN_LINES = 2
 LAST_SECTION_LINE_CHARS = 80
 
 
-def _headings_filled(tree: etree._Element, text: str) -> str:
+def headings_filled(tree: etree._Element, text: str) -> str:
     """``text`` with the page's subheadings (h2-h6) that sit, in the page, between two elements
     whose texts are consecutive lines of ``text``: section titles inside the article's run of
     paragraphs, not a sidebar's or a footer's titles (no extracted line on their other side), nor
@@ -35,7 +35,7 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     The page's elements are read as the lines they gave (``_lines_of``): a line said again is its
     later copy, a table row or a paragraph split at ``<br>`` the run of lines it gave."""
     lines = normalize_lines(text)
-    keys = [_words(line) for line in lines]
+    keys = [words_of(line) for line in lines]
     where: dict[str, list[int]] = {}
     for n, key in enumerate(keys):
         if key:
@@ -47,10 +47,10 @@ def _headings_filled(tree: etree._Element, text: str) -> str:
     for el in tree.iter("p", "li", "blockquote", "pre", "tr", *dom.SUBHEADINGS):
         if el.tag in dom.SUBHEADINGS:
             title = dom.flat_text(el)
-            if title and last is not None and _words(title) not in where and not is_boilerplate_heading(title):
+            if title and last is not None and words_of(title) not in where and not is_boilerplate_heading(title):
                 pending.append((title, el.getparent(), _title_block(el), el.tag))
             continue
-        span = _lines_of(_words(dom.text_of(el)), keys, where, last)
+        span = _lines_of(words_of(dom.text_of(el)), keys, where, last)
         if span is None:
             continue
         i, end = span

@@ -13,11 +13,12 @@ from newsclean.cleaners.body_lines.lines import normalize_lines
 _LIST_ITEMS = ("li", "dd", "dt")
 
 
-def _has_list_items(tree: etree._Element) -> bool:
+def has_list_items(tree: etree._Element) -> bool:
+    """Whether the page holds an element trafilatura renders as a list item (``_LIST_ITEMS``)."""
     return next(tree.iter(_LIST_ITEMS), None) is not None
 
 
-def _gaps_filled(text: str, again: str) -> str | None:
+def gaps_filled(text: str, again: str) -> str | None:
     """``text`` with the list items that ``again`` holds between two of its lines: what the first
     extraction skipped inside the article, not what a wider recovery adds before or after it (a
     page's header, teasers, footer) nor the loose lines it adds inside (a video playlist, a

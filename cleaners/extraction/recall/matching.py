@@ -1,4 +1,4 @@
-"""Lines matched by their words (``_words``: lower-cased, punctuation and spacing ignored), for the
+"""Lines matched by their words (``words_of``: lower-cased, punctuation and spacing ignored), for the
 fills that put back what the extraction lost between two of its lines."""
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ def _between_filled(mine: list[str], theirs: list[str],
     """``mine`` with the ``wanted`` lines ``theirs`` holds between two of its consecutive lines
     (none before its first line or after its last: a page's header, teasers, footer); None when it
     adds none. Lines are matched by their words: in a list now, a line gains its "- "."""
-    keys = {_words(line) for line in mine}
+    keys = {words_of(line) for line in mine}
     where = _line_index(theirs)
     out: list[str] = []
     last: int | None = None   # where the previous line of ``mine`` is in ``theirs``
     for line in mine:
-        at = where.get(_words(line))
+        at = where.get(words_of(line))
         if at is not None and (last is None or at > last):
             if last is not None:
-                out += [t for t in theirs[last + 1:at] if wanted(t) and _words(t) not in keys]
+                out += [t for t in theirs[last + 1:at] if wanted(t) and words_of(t) not in keys]
             last = at
         out.append(line)
     return "\n".join(out) if len(out) > len(mine) else None
@@ -44,7 +44,7 @@ def _line_index(lines: list[str], keys: dict[str, str] | None = None) -> dict[st
     wordless line or element (an empty <p>)."""
     at: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if key := (keys[line] if keys is not None else _words(line)):
+        if key := (keys[line] if keys is not None else words_of(line)):
             at.setdefault(key, i)
     return at
 
@@ -52,5 +52,6 @@ def _line_index(lines: list[str], keys: dict[str, str] | None = None) -> dict[st
 _WORD = re.compile(r"\w+")
 
 
-def _words(text: str) -> str:
+def words_of(text: str) -> str:
+    """The words lines are matched by: ``text``'s runs of word characters, lower-cased, one space apart."""
     return " ".join(_WORD.findall(text.lower()))

@@ -1,5 +1,5 @@
 """Paragraphs of prose the extraction skipped between two of its lines: callouts, pull quotes,
-notes and "embed" blocks of the article's own text (``_prose_filled``)."""
+notes and "embed" blocks of the article's own text (``prose_filled``)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import lxml.etree as etree
 from newsclean.cleaners import dom
 from newsclean.cleaners.body_lines import blocks
 from newsclean.cleaners.extraction import wild_text
-from newsclean.cleaners.extraction.recall.matching import _block_line, _line_index, _lines_with, _words
+from newsclean.cleaners.extraction.recall.matching import _block_line, _line_index, _lines_with, words_of
 from newsclean.cleaners.body_lines.lines import normalize_lines
 
 
-#: A paragraph put back between two consecutive lines (``_prose_filled``) is prose: this long,
+#: A paragraph put back between two consecutive lines (``prose_filled``) is prose: this long,
 #: ending a sentence, mostly outside links.
 GAP_PROSE_MIN_CHARS = 100
 GAP_PROSE_MAX_LINKS = 0.3
@@ -44,7 +44,7 @@ _NOT_PROSE_AROUND = frozenset({"form", "button", "label", "select", "pre", "code
 _Found = list[tuple[etree._Element, str]]
 
 
-def _prose_filled(tree: etree._Element, text: str) -> str:
+def prose_filled(tree: etree._Element, text: str) -> str:
     """``text`` with the paragraphs of prose that sit, in the page, between two elements whose
     texts are consecutive lines of ``text`` and that the extraction skipped: callouts, pull
     quotes, notes and "embed" blocks of the article's own text (trafilatura drops a container by
@@ -80,7 +80,7 @@ def _prose_filled(tree: etree._Element, text: str) -> str:
 
 def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
               skipped_kinds: Callable[[], Counter[tuple[str, ...]]]) -> bool:
-    """Whether ``_prose_filled`` could put anything back, by what is cheap to read: the long blocks
+    """Whether ``prose_filled`` could put anything back, by what is cheap to read: the long blocks
     whose text the extraction (``flat``) does not hold add at least ``GAP_MIN_GAIN`` of ``text``,
     or a bare div of prose among them (``_bare_prose``) is two of a kind, among them or among all
     the divs the extraction skipped (``_skipped_div_kinds``)."""
@@ -92,7 +92,7 @@ def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
 
 
 class _BlockWords:
-    """The words (``_words``) of the page's blocks, read only where needed: a block that is a line
+    """The words (``words_of``) of the page's blocks, read only where needed: a block that is a line
     of the extraction has that line's; the words of the text, and how often each block's are said
     on the page, only for a block between two lines that is prose (``pending``)."""
 
@@ -109,7 +109,7 @@ class _BlockWords:
         key = self._keys[n]
         if key is None:
             t = self._texts[n]
-            key = self._keys[n] = self._line_keys[t] if t in self._line_keys else _words(t) if t else ""
+            key = self._keys[n] = self._line_keys[t] if t in self._line_keys else words_of(t) if t else ""
         return key
 
     def pending(self, n: int) -> bool:
@@ -117,7 +117,7 @@ class _BlockWords:
         carousel's captions, said twice, stay out."""
         if self._seen is None:
             self._seen = Counter(self.key(m) for m in range(len(self._texts)))
-            self._words = _words(self._text)
+            self._words = words_of(self._text)
         key = self.key(n)
         return key not in self._words and self._seen[key] == 1
 
@@ -129,7 +129,7 @@ def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
     them; and where each line is in the page (its first element), for ``blocks.container``.
     Where the lines come twice on the page (a repeat below the story), the blocks found after a
     line are those of its last run that holds a pending block."""
-    line_keys = {line: _words(line) for line in lines}
+    line_keys = {line: words_of(line) for line in lines}
     at = _line_index(lines, line_keys)
     words = _BlockWords(texts, text, line_keys)
     after: dict[int, _Found] = {}   # a line -> the blocks (and texts) after it
@@ -193,7 +193,7 @@ def _bare_prose(el: etree._Element, txt: str) -> bool:
 
 def _bare_divs(put: dict[int, list[tuple[etree._Element, str]]],
                box: etree._Element | None) -> dict[int, list[tuple[etree._Element, str]]]:
-    """Of the blocks ``_prose_filled`` would put back, the bare ``<div>`` elements of text (no
+    """Of the blocks ``prose_filled`` would put back, the bare ``<div>`` elements of text (no
     paragraph, list or heading inside) in the article's container ``box``: trafilatura skips a
     div of text by its tag alone where the container holds enough ``<p>`` text (a callout, a
     note, an answer, a ranked item's description), so these need not add a fifth to the text; a
@@ -208,7 +208,7 @@ def _bare_divs(put: dict[int, list[tuple[etree._Element, str]]],
 def _gap_prose(el: etree._Element, txt: str, common: etree._Element | None) -> bool:
     """Unlinked prose (``txt``, the element's text with its whitespace collapsed) in a
     callout-sized block below ``common``, nothing around it naming it the page's (see
-    ``_prose_filled``)."""
+    ``prose_filled``)."""
     if el.tag in _NOT_PROSE_TAGS or len(txt) < GAP_PROSE_MIN_CHARS or not dom.SENTENCE_END.search(txt) \
             or dom.link_text_len(el) > GAP_PROSE_MAX_LINKS * len(txt):
         return False

@@ -1,6 +1,6 @@
 """The page extracted again with the blocks of prose trafilatura discarded by their class name
-spared where the article lies: all of them (``_spared``), or those of a recurring kind, put in
-between the first extraction's lines (``_recurring_filled``)."""
+spared where the article lies: all of them (``spared_text``), or those of a recurring kind, put in
+between the first extraction's lines (``recurring_filled``)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ DISCARDED_PROSE_GAIN = 0.5
 DISCARDED_PROSE_MIN_CHARS = 1000
 
 
-def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -> tuple[str, Callable[[], bool]]:
+def spared_text(tree: etree._Element, text: str, no_container: Callable[[], bool]) -> tuple[str, Callable[[], bool]]:
     """``text`` extracted again with the blocks of prose that trafilatura discarded by their class
     name spared where they lie in the article's region: the element holding most of the first
     extraction's text (``blocks.container``), or its parent when that text is short (a lead alone:
@@ -41,8 +41,8 @@ def _spared(tree: etree._Element, text: str, no_container: Callable[[], bool]) -
 
 
 def _article_regions(tree: etree._Element, lines: list[str], chars: int) -> list[etree._Element] | None:
-    """Where the article lies for a second extraction to spare what it discarded (``_spared``,
-    ``_recurring_filled``): the element holding most of the extraction's ``lines``
+    """Where the article lies for a second extraction to spare what it discarded (``spared_text``,
+    ``recurring_filled``): the element holding most of the extraction's ``lines``
     (``blocks.container``), or its parent when their ``chars`` are few, and what follows the
     headline kept when that lies outside (``_under_headline``); None when the lines hold no container."""
     sources = blocks.line_sources(tree, lines)
@@ -60,10 +60,10 @@ RECURRING_BLOCK_CHARS = 150
 RECURRING_PROSE_MIN_CHARS = 500
 
 
-def _recurring_filled(tree: etree._Element, text: str) -> str:
+def recurring_filled(tree: etree._Element, text: str) -> str:
     """``text`` with what a second extraction gives between two of its consecutive lines when it
     spares the blocks of prose of a recurring kind (``RECURRING_BLOCK_CHARS``) that trafilatura
-    discarded by name in the article's region (as ``_spared`` finds it): the article's panes or
+    discarded by name in the article's region (as ``spared_text`` finds it): the article's panes or
     cards put back in their place, one by one, never before or after the article (teasers, a
     footer's text), nor a box of a kind of its own (a fact box, a newsletter's pitch)."""
     lines = normalize_lines(text)

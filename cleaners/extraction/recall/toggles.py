@@ -10,7 +10,7 @@ import lxml.etree as etree
 
 from newsclean.cleaners import dom
 from newsclean.cleaners.body_lines import blocks
-from newsclean.cleaners.extraction.recall.matching import _block_line, _lines_with, _words
+from newsclean.cleaners.extraction.recall.matching import _block_line, _lines_with, words_of
 from newsclean.cleaners.extraction.recall.prose import GAP_PROSE_MAX_LINKS
 from newsclean.cleaners.body_lines.lines import normalize_lines
 
@@ -55,7 +55,7 @@ def _toggled_panes(tree: etree._Element) -> list[tuple[etree._Element, etree._El
 def _pane_blocks(pane: etree._Element, title: etree._Element | None,
                  said: Callable[[], str]) -> list[tuple[etree._Element, str]]:
     """The blocks of ``pane`` that make lines (``dom.line_blocks``) besides its title, each with its
-    text, where the pane reads as prose the extraction lacks (``said()``: its words, ``_words``,
+    text, where the pane reads as prose the extraction lacks (``said()``: its words, ``words_of``,
     read only for a pane of prose); [] otherwise."""
     if pane.get("role") in _NOT_PANE_ROLES or blocks.named_aside(pane) \
             or any(a.tag in _NOT_PANE_AROUND for a in (pane, *pane.iterancestors())):
@@ -72,13 +72,13 @@ def _pane_blocks(pane: etree._Element, title: etree._Element | None,
         if inside and (el is title or any(a is title for a in el.iterancestors())):
             continue
         t = dom.flat_text(el)
-        if (key := _words(t)) and key not in said():
+        if (key := words_of(t)) and key not in said():
             out.append((el, t))
     missing = sum(len(t) for _, t in out)
     return out if missing >= TOGGLED_PANE_MIN_CHARS and missing >= TOGGLED_PANE_MISSING * len(txt) else []
 
 
-def _toggled_filled(tree: etree._Element, text: str) -> str:
+def toggled_filled(tree: etree._Element, text: str) -> str:
     """``text`` with the panes toggles hide (an accordion's answers, a "Read more" pane: a class
     trafilatura discards, `` hidden``, or a style) that the extraction lacks, each put in after the
     line before it on the page, in the article's container or in a block beside it with that line
@@ -88,7 +88,7 @@ def _toggled_filled(tree: etree._Element, text: str) -> str:
     panes = _toggled_panes(tree)
     if not panes:
         return text
-    said = functools.cache(lambda: _words(text))
+    said = functools.cache(lambda: words_of(text))
     found = [(pane, title, b) for pane, title in panes if (b := _pane_blocks(pane, title, said))]
     if not found:
         return text
@@ -119,7 +119,7 @@ def _toggled_filled(tree: etree._Element, text: str) -> str:
         taken.update(el for el, _ in new)
         add = put.setdefault(line, [])
         head = dom.flat_text(title) if title is not None else ""
-        if head and (titled or head.endswith("?")) and _words(head) not in said():
+        if head and (titled or head.endswith("?")) and words_of(head) not in said():
             add.append(head)
         add += [_block_line(el, t) for el, t in new]
     return _lines_with(lines, put) if put else text

@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from newsclean.cleaners import Article, clean_html
-from newsclean.cleaners.metadata.language import LANG_OVERRULE_CHARS, _language, declared_language, identify_language
+from newsclean.cleaners.metadata.language import LANG_OVERRULE_CHARS, article_language, declared_language, identify_language
 
 # Written for these tests: the same small news story in five languages, two paragraphs each.
 TEXTS = {
@@ -46,7 +46,7 @@ def page(text: str, lang: str | None) -> str:
 @pytest.mark.parametrize("code", sorted(TEXTS))
 def test_identifies_each_language_without_a_declaration(code: str) -> None:
     assert len(TEXTS[code]) >= LANG_OVERRULE_CHARS
-    assert _language(TEXTS[code], None) == code
+    assert article_language(TEXTS[code], None) == code
 
 
 @pytest.mark.parametrize("code", sorted(TEXTS))
@@ -65,12 +65,12 @@ def test_long_text_overrules_a_template_declaration(code: str) -> None:
 
 
 def test_declaration_stands_on_agreement_and_on_short_text() -> None:
-    assert _language(TEXTS["de"], "de-AT") == "de"
+    assert article_language(TEXTS["de"], "de-AT") == "de"
     short = TEXTS["de"].split(",")[0]            # a few words: too thin to overrule anything
     assert len(short) < LANG_OVERRULE_CHARS
-    assert _language(short, "en") == "en"
-    assert _language("", "fr") == "fr"
-    assert _language("", None) is None
+    assert article_language(short, "en") == "en"
+    assert article_language("", "fr") == "fr"
+    assert article_language("", None) is None
 
 
 def test_close_languages_keep_the_declaration() -> None:
@@ -81,8 +81,8 @@ def test_close_languages_keep_the_declaration() -> None:
               "skulle have et nyt tag før vinteren.")
     found = identify_language(danish)
     assert found is not None and found[0] == "da"
-    assert _language(danish, "nb") == "nb"
-    assert _language(danish, "de") == "da"
+    assert article_language(danish, "nb") == "nb"
+    assert article_language(danish, "de") == "da"
 
 
 def test_declared_codes_are_normalized_to_iso_639_1() -> None:
