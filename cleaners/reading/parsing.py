@@ -134,8 +134,8 @@ _RAW_TEXT_END = {name: re.compile(rf"</{name}[{_WS}/>]", re.I) for name in _RAW_
 #: The page read token by token (text, comments, doctype and other "<!"/"<?", end tags, tags,
 #: raw-text elements whole): matched up to an endpos, it stops at the token that crosses it.
 _TOKENS = re.compile(
-    rf"(?:[^<]++|<!--(?:-?>|(?:[^-]++|-(?!-!?>))*+--!?>)|<!(?!--)[^>]*+>|<\?[^>]*+>|</(?![A-Za-z])[^>]*+>"
-    rf"|<(?=[^A-Za-z!?/])|"
+    r"(?:[^<]++|<!--(?:-?>|(?:[^-]++|-(?!-!?>))*+--!?>)|<!(?!--)[^>]*+>|<\?[^>]*+>|</(?![A-Za-z])[^>]*+>"
+    r"|<(?=[^A-Za-z!?/])|"
     # a raw-text element, one alternative each: a backreference in a possessive loop fails in
     # Python 3.11's re ("The span of capturing group is wrong")
     + "|".join(rf"<{name}(?=[{_WS}/>]){_ATTRIBUTES}>[^<]*+(?:<(?!/{name}[{_WS}/>])[^<]*+)*+(?=</{name}[{_WS}/>])"

@@ -256,8 +256,8 @@ def test_author_box_with_a_bio_names_the_writer() -> None:
              'newsletters, comments and saved articles from one account page.</p></div>')
     assert _authors(f"<h1>Harbour bridge vote</h1>{login}") == []
     # nor the page itself: WordPress writes <body class="single-author"> on a blog of one writer
-    html = (f'<html><head></head><body class="single-author"><div>Harbour Notes</div><h1>Harbour bridge vote</h1>'
-            f'<p>Harbour Notes is a weekly letter about the bridges and ferries of the old port town.</p></body></html>')
+    html = ('<html><head></head><body class="single-author"><div>Harbour Notes</div><h1>Harbour bridge vote</h1>'
+            '<p>Harbour Notes is a weekly letter about the bridges and ferries of the old port town.</p></body></html>')
     assert _md(html).authors == []
     # a declared author is not looked for in the box
     head = '<meta name="author" content="Tom Okafor">'
