@@ -30,8 +30,6 @@ _CODE_TYPES = frozenset({"", "text/javascript", "application/javascript", "modul
 _WIDE_ESCAPE = re.compile(r"\\u(?!00[0-7])([0-9a-fA-F]{4})")
 #: Four words as written, single spaces between: the unit searched in the data.
 _RUN = re.compile(r"\b\w++(?: \w++){3}")   # possessive, from a word's start: linear
-#: Three words: a short line's unit where none of its runs of four is in one string (rich text).
-_RUN3 = re.compile(r"\b\w++(?: \w++){2}")
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).
 MAX_DATA_CHARS = 1_000_000
@@ -107,15 +105,7 @@ def held(line: str, data: str, *, whole: bool = False) -> bool:
     if whole:
         return runs[0] in data and runs[-1] in data
     sample = [runs[0], runs[len(runs) // 2], runs[-1]] if len(runs) > 3 else runs
-    if any(run in data for run in sample):
-        return True
-    if len(runs) > 2:
-        return False
-    # a short line: rich text's data (Contentful, Sanity, Next.js props) ends a string at each
-    # link or mark, and "Read <a>the full report</a> here" has no run of four in one string:
-    # held where half its runs of three are
-    threes = _RUN3.findall(line)
-    return 2 * sum(run in data for run in threes) >= len(threes)
+    return any(run in data for run in sample)
 
 
 def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:

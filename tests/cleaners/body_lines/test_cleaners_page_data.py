@@ -150,9 +150,11 @@ def test_a_table_ending_the_article_stays_where_the_data_holds_its_cells() -> No
     assert drop_tail_not_in_data(_PARAGRAPHS + other, data)[0] == _PARAGRAPHS
 
 
-def test_a_short_last_line_the_rich_text_data_splits_at_its_links_stays() -> None:
-    # Headless CMSs' rich text (Contentful, Sanity) ends a string at each link or mark: a short
-    # line whose every run of four words crosses a link is in the data all the same (review15)
+def test_a_line_the_rich_text_data_lacks_goes() -> None:
+    # Headless CMSs' rich text (Contentful, Sanity) ends a string at each link or mark: a line the
+    # data holds none of still goes. (A short line whose every run of four words crosses a link
+    # was held where half its runs of three were, review15: out in qablate3, it cost two fundus-dev
+    # check pages and lifted none.)
     def paragraph(*parts: str) -> dict[str, object]:
         return {"nodeType": "paragraph", "content": [
             {"nodeType": "text", "value": part} if i % 2 == 0 else
@@ -162,10 +164,6 @@ def test_a_short_last_line_the_rich_text_data_splits_at_its_links_stays() -> Non
         paragraph("The survey is ", "published in full", " on the ", "board's website", "."),
         paragraph("Additional reporting by ", "Jane Doe", " in ", "Carlisle", ".")]
     data = json.dumps({"props": {"pageProps": {"body": {"nodeType": "document", "content": nodes}}}})
-    body = _PARAGRAPHS + ["The survey is published in full on the board's website.",
-                          "Additional reporting by Jane Doe in Carlisle."]
-    assert drop_tail_not_in_data(body, data) == (body, 0)
-    # a line the data holds none of still goes (and one of three words in common is no hold)
     teaser = ["the board said parking charges near the quay will rise"]
     assert drop_tail_not_in_data(_PARAGRAPHS + teaser, data)[0] == _PARAGRAPHS
 
