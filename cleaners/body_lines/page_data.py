@@ -111,15 +111,13 @@ def held(line: str, data: str, *, whole: bool = False) -> bool:
 def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
-    Only where the data holds article text (the body's longest line, and ``MIN_HELD_SHARE`` and
-    ``MIN_HELD_CHARS`` of the up to ``MAX_LINES`` lines before the run, whole: a description or a
-    card holding the opening paragraph says nothing of the lines after it), never over half the
+    Only where the data holds article text (``MIN_HELD_SHARE`` and ``MIN_HELD_CHARS`` of the up to
+    ``MAX_LINES`` lines before the run, whole: a description or a card holding the opening
+    paragraph says nothing of the lines after it), never over half the
     body's characters, never the head: a standfirst the data's body lacks is the article's
     (fundus-dev), and not after a JSON-LD ``articleBody`` declared in part (:func:`_declared_in_part`)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
-    if not held(max(body, key=len), data):
-        return body, 0   # the data holds no article text: its silence says nothing
     total = sum(len(line) for line in body)
     end, run = len(body), 0
     while end > 0 and not held(body[end - 1], data):

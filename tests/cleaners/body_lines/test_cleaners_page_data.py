@@ -214,7 +214,7 @@ def test_what_follows_a_whole_article_body_is_cut() -> None:
 
 def test_a_body_whose_last_line_the_data_holds_is_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # Nothing can be cut where the data holds the last line (most pages with data): that line is
-    # asked first, and the longest line (whether the data holds article text) is not looked for.
+    # asked first, and no other line is looked for.
     import newsclean.cleaners.body_lines.page_data as page_data
 
     body = ["A long opening paragraph of the article that the data holds as it is written here.",
