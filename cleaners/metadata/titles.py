@@ -311,13 +311,13 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], tag: str
     score = [2 * (c in shown) + sum(_supports(k, c) for k in voters) + any(_supports(k, c) for k in tag_keys)
              for c in keys]
     best = score.index(max(score))
-    if keys[best] in shown or declared[0] and keys[best] == _title_key(_strip_site(unescape(declared[0]), site_name)):
-        return cands[best]   # JSON-LD's headline is the article's own: a kicker in it is part of it
+    if keys[best] in shown:
+        return cands[best]
     return _shown_part(cands[best], shown)
 
 
 def _shown_part(title: str, shown: set[str]) -> str:
-    """The longest part of a social or meta ``title`` ("Site | Headline", "Headline - Blog
+    """The longest part of a declared ``title`` ("Site | Headline", "Headline - Blog
     name") when the page shows it as a heading and not the whole: the name around it is the
     site's or a section's, whatever it is called."""
     parts = _TITLE_SEP.split(title)
