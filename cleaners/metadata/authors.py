@@ -87,9 +87,6 @@ def _printed_over_unprinted(tree: etree._Element, declared: list[str]) -> list[s
     return printed
 
 
-#: Other meta tags that name the writer: Parse.ly's, Sailthru's and Dublin Core's.
-_MORE_AUTHOR_META = ("parsely-author", "sailthru.author", "dc.creator")
-
 
 def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
     """Names from the twitter:dataN whose twitter:labelN says it is the writer (SEO plugins write
@@ -105,7 +102,7 @@ def _labelled_author(meta: dict[str, list[str]]) -> list[str]:
 def page_authors(tree: etree._Element, declared: list[str], meta: dict[str, list[str]], article: dict | None,
                  writers: PageWriters) -> list[str]:
     """The page's writers: the JSON-LD article's (``declared``), else the meta tags' (every author
-    tag, article:author, an SEO plugin's labelled field, Parse.ly's, Sailthru's, Dublin Core's),
+    tag, article:author, an SEO plugin's labelled field),
     else the byline printed on the page (:func:`_visible_authors`). A declared site's own name or
     CMS handle yields to a printed byline, and a declared name the page prints nowhere to the
     plain-text byline's (:func:`_printed_over_unprinted`)."""
@@ -115,8 +112,7 @@ def page_authors(tree: etree._Element, declared: list[str], meta: dict[str, list
         house = _house_keys(meta, article)
         authors = (_names(_house_with_address(meta.get("author"), house), declared=True)
                    or _names(meta.get("article:author"), declared=True)
-                   or _labelled_author(meta)
-                   or next((n for k in _MORE_AUTHOR_META for n in [_names(meta.get(k), declared=True)] if n), []))
+                   or _labelled_author(meta))
     if not authors:
         authors = _visible_authors(tree, writers)
     else:

@@ -1086,15 +1086,6 @@ def test_mojibake_in_title_and_byline_is_repaired() -> None:
     assert (art.title, art.authors) == (f"{name} on the harbour bridge", [name])
 
 
-def test_parsely_and_dublin_core_author_tags_name_the_writer() -> None:
-    for key in ("parsely-author", "dc.creator"):
-        head = f'<meta name="{key}" content="Rosa Delacroix">'
-        assert _md(_page(head=head)).authors == ["Rosa Delacroix"], key
-    # the author tag comes first
-    head = '<meta name="author" content="Tom Okafor"><meta name="parsely-author" content="Rosa Delacroix">'
-    assert _md(_page(head=head)).authors == ["Tom Okafor"]
-
-
 def test_authors_label_before_the_names() -> None:
     body = ('<h1>Harbour bridge vote</h1><div class="tags"><div><strong>Contributors:</strong> Rosa Delacroix'
             '</div></div>')
