@@ -71,8 +71,7 @@ def extract_metadata(tree: etree._Element, url: str | None, scripts: list[etree.
     h1_text = _clean(etree.tostring(h1, method="text", encoding="unicode", with_tail=False)) if h1 is not None else None
     site_name = _first(meta, "og:site_name", "application-name")
     md.social_titles = [t for t in (_first(meta, "og:title"), _first(meta, "twitter:title")) if t]
-    # a <meta name|itemprop="headline"> (microdata, news CMSs) declares the headline too
-    declared = (md.title, _first(meta, "headline"), *md.social_titles)
+    declared = (md.title, *md.social_titles)
     title_text = tree.findtext(".//title")   # read once: it votes whole and by its longest part
     md.title = _best_title(tree, declared, _title_tag(title_text), site_name, ld_name,
                            whole_tag=_clean(title_text))

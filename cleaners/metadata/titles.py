@@ -286,7 +286,7 @@ def _read_heading(h: etree._Element, max_chars: int, keys: dict[str, str], out: 
 
 def _best_title(tree: etree._Element, declared: tuple[str | None, ...], tag: str | None,
                 site_name: str | None, ld_name: str | None = None, whole_tag: str | None = None) -> str | None:
-    """Of the declared titles (JSON-LD headline, meta headline, og:title, twitter:title; without the site's
+    """Of the declared titles (JSON-LD headline, og:title, twitter:title; without the site's
     name), the one with most support: displayed as a heading by the article (two votes), each
     source that declares it, the <title> and a JSON-LD name other than the headline (one vote);
     JSON-LD's headline, the article's own, first on a tie. With none declared, the <title>

@@ -525,20 +525,6 @@ def test_json_ld_name_other_than_the_headline_votes() -> None:
     assert _md(_page(ld=ld, head=head, body=body)).title == "Tears for the pole vaulter, then the twist"
 
 
-def test_meta_headline_is_a_declared_title() -> None:
-    # og:title, twitter:title and <title> carry a section and the site name after the headline
-    # without spaces; <meta name="headline"> gives the headline alone, which they all support
-    social = "Council approves harbour bridge-PoliticsㅣHarbour Daily"
-    head = (f'<title>{social}</title><meta property="og:site_name" content="Harbour Daily">'
-            f'<meta property="og:title" content="{social}"><meta name="twitter:title" content="{social}">'
-            '<meta name="headline" content="Council approves harbour bridge">')
-    assert _md(_page(head=head)).title == "Council approves harbour bridge"
-    # schema.org microdata: the headline in an itemprop meta tag, the only h1 the site's banner
-    head = '<title>Harbour Daily</title><meta itemprop="headline" content="Council approves harbour bridge">'
-    body = '<div class="banner"><h1>Harbour Daily</h1></div>'
-    assert _md(_page(head=head, body=body)).title == "Council approves harbour bridge"
-
-
 def _byline_variants_page() -> str:
     # every branch of trafilatura's author and discard XPaths, and near misses, on many tags
     attrs = [("class", v) for v in (
