@@ -1,6 +1,6 @@
 """The measuring walk: ``Measures`` takes, in one post-order pass over the tree, each element's
 text, link text, links, long prose paragraphs and h1, and gathers the named elements (class, id,
-role, style) and the donation and sign-up links the passes read; ``Picked``: the named elements
+role) and the donation and sign-up links the passes read; ``Picked``: the named elements
 each pass deciding by names looks at, picked once (``_pick``)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from newsclean.cleaners.dom.addresses import DONATION_HREF_WORDS, _SIGNUP_LEAD
 from newsclean.cleaners.dom.names import _NO_FACTS, _name_facts
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
-#: class, id, role and style (None when absent).
-Named = tuple[etree._Element, "str | None", "str | None", "str | None", "str | None"]
+#: class, id and role (None when absent).
+Named = tuple[etree._Element, "str | None", "str | None", "str | None"]
 
 
 class Picked(NamedTuple):
@@ -22,9 +22,9 @@ class Picked(NamedTuple):
 
     #: for ``prune_widgets``: (element, its (widget, content, image) kinds)
     widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]]
-    #: for ``prune_hidden``: (element, role, style, its class's ``_hover_class`` answers and
+    #: for ``prune_hidden``: (element, role, its class's ``_hover_class`` answers and
     #: whether the class hides it, ``_hidden_class``)
-    hidden: list[tuple[etree._Element, "str | None", "str | None", tuple[bool, bool, bool]]]
+    hidden: list[tuple[etree._Element, "str | None", tuple[bool, bool, bool]]]
     #: for ``prune_calls_to_action``
     ctas: list[etree._Element]
 
@@ -33,7 +33,7 @@ class Measures:
     """Per-element text length, link text length, link count, long prose paragraphs and h1
     presence, computed for the whole tree in one post-order pass (linear, not per element).
 
-    The same walk gathers ``named``: the elements with a class, id, role or style attribute, in
+    The same walk gathers ``named``: the elements with a class, id or role attribute, in
     document order, with those values. The passes that decide by them read this list instead
     of walking the tree (or running an XPath over it) each time: an element an earlier pass
     removed is skipped with :func:`attached`. It holds the tree as measured: elements added
@@ -53,9 +53,9 @@ class Measures:
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
             if event == "start":
                 stack.append([0, 0, 0, 0, 0])   # its children's total, link, n_links, paras, h1
-                cls, eid, role, style = el.get("class"), el.get("id"), el.get("role"), el.get("style")
-                if cls or eid or role or style:
-                    named.append((el, cls, eid, role, style))
+                cls, eid, role = el.get("class"), el.get("id"), el.get("role")
+                if cls or eid or role:
+                    named.append((el, cls, eid, role))
                 continue
             if event == "end":
                 total, link, n_links, paras, h1 = stack.pop()
@@ -104,8 +104,8 @@ class Measures:
     def picked(self) -> Picked:
         """The elements of ``named`` that the passes deciding by names look at: for
         ``prune_widgets`` those named a widget or an image block (with their (widget, content,
-        image) kinds), for ``prune_hidden`` those with a role, a style or a class that may name a
-        hover card (with the role, the style and the class's hover answers), for
+        image) kinds), for ``prune_hidden`` those with a role or a class that may name a
+        hover card (with the role and the class's hover answers), for
         ``prune_calls_to_action`` those named a call to action. Picked once, in one walk over
         ``named`` with one cached lookup for each class and id value (``_name_facts``), not
         three walks with up to five lookups."""
@@ -137,16 +137,16 @@ def _pick(named: list[Named]) -> Picked:
     """See :meth:`Measures.picked`: each name answered as ``prune_widgets`` (``_kinds_of``),
     ``prune_hidden`` and ``prune_calls_to_action`` answered it."""
     widgets: list[tuple[etree._Element, tuple[bool, bool, bool]]] = []
-    hidden: list[tuple[etree._Element, str | None, str | None, tuple[bool, bool, bool]]] = []
+    hidden: list[tuple[etree._Element, str | None, tuple[bool, bool, bool]]] = []
     ctas: list[etree._Element] = []
-    for el, cls, eid, role, style in named:
+    for el, cls, eid, role in named:
         c = _name_facts(cls) if cls else _NO_FACTS
         i = _name_facts(eid) if eid else _NO_FACTS
         widget, image = c[0] or i[0], c[2] or i[2]
         if widget or image:
             widgets.append((el, (widget, c[1] or i[1], image)))
-        if role or style or c[3] or c[6]:
-            hidden.append((el, role, style, (c[3], c[4], c[6])))
+        if role or c[3] or c[6]:
+            hidden.append((el, role, (c[3], c[4], c[6])))
         if c[5] or i[5]:
             ctas.append(el)
     return Picked(widgets, hidden, ctas)

@@ -142,8 +142,8 @@ def _name_facts(name: str) -> tuple[bool, bool, bool, bool, bool, bool, bool]:
 _NO_FACTS = (False, False, False, False, False, False, False)
 
 
-#: Text the page does not show until a pointer asks: an ARIA tooltip, inline
-#: ``visibility:hidden``, and hover cards / pop-overs by their class (an
+#: Text the page does not show until a pointer asks: an ARIA tooltip, and hover cards /
+#: pop-overs by their class (an
 #: author's card glued to the linked name: "Jane DoeJane DoeHeadline of another story"; a glossary
 #: definition after each linked term). trafilatura drops ``aria-hidden`` and ``display:none`` itself.
 #: Not the ``hidden`` attribute: pages hold the rest of the article in it for a "read more" button

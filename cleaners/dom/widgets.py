@@ -3,8 +3,6 @@ small hidden elements, tooltips and hover cards the reader does not see (``prune
 
 from __future__ import annotations
 
-import re
-
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.elements import HEADINGS, PROTECTED_TAGS, attached, drop_topmost
@@ -36,19 +34,16 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
             victims.append(el)  # an image block: the picture and its caption / credit
     # with measures taken before another pass removed blocks: not what that pass already took
     return drop_topmost([el for el in victims if attached(el, tree)])
-_INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.I)
 #: A tooltip with more prose than this is a block named loosely, not a pop-over.
 HIDDEN_MAX_CHARS = 600
 
 
-def _hidden(role: str | None, style: str | None, hover: tuple[bool, bool, bool]) -> bool:
-    """A tooltip, hover card or ``visibility:hidden`` element (see ``_HOVER_SUBSTRINGS``; ``hover``:
-    ``_hover_class`` of its class), or one its class hides (``_hidden_class``: of any size)."""
+def _hidden(role: str | None, hover: tuple[bool, bool, bool]) -> bool:
+    """A tooltip or hover card (see ``_HOVER_SUBSTRINGS``; ``hover``: ``_hover_class`` of its
+    class), or one its class hides (``_hidden_class``: of any size)."""
     if role == "tooltip" or hover[2]:
         return True
-    if not (style and "visibility" in style or hover[0]):
-        return False   # not a candidate, whatever the class says
-    return bool(style and _INVISIBLE_STYLE.search(style)) or hover[1]
+    return hover[0] and hover[1]   # not a candidate, whatever the class says
 #: A cell is not dropped for its class: a hidden column taken out shifts its row (a data table's
 #: sort keys under ``hidden``, which wcxb-dev's truth keeps).
 _CELL_TAGS = frozenset({"td", "th"})
@@ -57,8 +52,8 @@ _CELL_TAGS = frozenset({"td", "th"})
 def prune_hidden(tree: etree._Element, m: Measures) -> int:
     """Remove small hidden elements, tooltips and hover cards (see ``_HOVER_SUBSTRINGS``): text
     the reader does not see in the article."""
-    victims = [el for el, role, style, hover in m.picked().hidden
-               if _hidden(role, style, hover) and el.tag not in PROTECTED_TAGS
+    victims = [el for el, role, hover in m.picked().hidden
+               if _hidden(role, hover) and el.tag not in PROTECTED_TAGS
                and not (hover[2] and el.tag in _CELL_TAGS)
                and (hover[2] or m.text(el) <= HIDDEN_MAX_CHARS) and not m.body_like(el) and attached(el, tree)]
     return drop_topmost(victims)
