@@ -195,6 +195,19 @@ def find_parts(root: Path | str, kind: str = "articles") -> list[Path]:
     return sorted(p for p in base.rglob("part-*.jsonl*") if p.is_file() and not p.name.startswith("."))
 
 
+def run_manifests(root: Path | str) -> list[Path]:
+    """The manifests of the finished runs of the output directory ``root`` (none: not one)."""
+    base = Path(root) / "manifests"
+    return sorted(p for p in base.glob("*.json") if not p.name.startswith(".")) if base.is_dir() else []
+
+
+def is_output_dir(root: Path | str) -> bool:
+    """Whether ``root`` is a run's output directory: its parts' folders, or a manifest alone (a
+    run that wrote no article and no reject makes neither folder)."""
+    path = Path(root)
+    return (path / "articles").is_dir() or (path / "rejects").is_dir() or bool(run_manifests(path))
+
+
 #: Names of JSONL files (plain and compressed) that directory inputs are searched for.
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
 
@@ -218,7 +231,7 @@ class SeenFiles:
 def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path], list[str]]:
     """``(article files, reject files, missing inputs)`` of command-line inputs.
 
-    An output directory (one with ``articles/`` or ``rejects/``) gives its committed parts of
+    An output directory (see :func:`is_output_dir`) gives its committed parts of
     each kind; another directory gives every JSONL file under it (hidden temp parts never),
     rejects being those under a ``rejects`` folder; a file (or ``-``, standard input) is taken
     as articles. A file reached twice (named twice, or named and inside a directory named) is
@@ -238,7 +251,7 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
         if str(name) == STDIN:
             articles.append(path)
         elif path.is_dir():
-            if (path / "articles").is_dir() or (path / "rejects").is_dir():
+            if is_output_dir(path):
                 add(articles, find_parts(path, "articles"))
                 add(rejects, find_parts(path, "rejects"))
                 continue

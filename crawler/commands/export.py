@@ -8,12 +8,14 @@ from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of
+from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of, run_manifests
 
 
 def export_command(args: argparse.Namespace) -> int:
     """Export the records of the inputs; 1 when anything was skipped (unless ``--allow-skips``)
-    or when no record was read (the output is then left as it was)."""
+    or when no record was read (the output is then left as it was), unless every input is a
+    finished run's output directory: a quiet day's runs wrote no article, and the export is an
+    empty Parquet file of the schema, exit 0 (``crawl ... && export ...`` in a crontab)."""
     from newsclean.crawler.commands.cli import UsageError, check_inputs_exist, open_stdin, output_file_dir
 
     target = args.parquet
@@ -42,12 +44,18 @@ def export_command(args: argparse.Namespace) -> int:
             raise
         except OSError as exc:   # pyarrow writes out.fh itself: its ENOSPC names no file
             raise out.error(exc) from exc
-        out.commit() if count else out.discard()
+        quiet_runs = not count and not reader.skipped and _all_finished_runs(args.input)
+        out.commit() if count or quiet_runs else out.discard()
     except BaseException:
         out.discard()
         raise
     for line in reader.report():
         print(f"newsclean export: skipped {line}", file=sys.stderr)
+    if quiet_runs:
+        size = f" ({Path(target).stat().st_size} bytes)" if target != STDIO else ""
+        print(f"0 records -> {target}{size}: an empty export (the schema, no row); the runs of "
+              f"{', '.join(args.input)} wrote no article", file=sys.stderr if target == STDIO else sys.stdout)
+        return 0
     if not count:
         print(f"newsclean export: failed: no records read from the inputs; {target} not written", file=sys.stderr)
         return 1
@@ -58,6 +66,12 @@ def export_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _all_finished_runs(inputs: list[str]) -> bool:
+    """Whether every input is an output directory holding a run's manifest: a run that ended (a
+    wrong path, an empty folder or a file holds none, and exporting nothing from it stays an error)."""
+    return bool(inputs) and all(name != STDIO and Path(name).is_dir() and run_manifests(name) for name in inputs)
 
 
 def _is_terminal(stream: object) -> bool:

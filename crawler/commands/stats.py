@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs
+from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_output_dir
 from newsclean.output.stats import corpus_stats, format_stats
 
 
@@ -44,12 +44,11 @@ def stats_command(args: argparse.Namespace) -> int:
 
 
 def _empty_directories(names: list[str]) -> list[str]:
-    """The directories named that are no output directory (none of articles/, rejects/) and hold no
-    JSONL file: nothing of a corpus can be in them. An output directory with no part yet (its first
-    run wrote nothing) is a corpus of nothing, counted as such."""
+    """The directories named that are no output directory (none of articles/, rejects/, a manifest)
+    and hold no JSONL file: nothing of a corpus can be in them. An output directory with no part yet
+    (its runs wrote nothing: a manifest alone) is a corpus of nothing, counted as such."""
     return [name for name in names if name != "-" and Path(name).is_dir()
-            and not any(Path(name, kind).is_dir() for kind in ("articles", "rejects"))
-            and expand_inputs([name]) == ([], [], [])]
+            and not is_output_dir(name) and expand_inputs([name]) == ([], [], [])]
 
 
 def _empty_strangers(names: list[str]) -> list[str]:

@@ -1,7 +1,8 @@
 """Outputs of ``newsclean clean`` and ``export``: never lost, never torn, always valid records.
 
 An output appears whole or not at all; an output that is also an input is refused; a run that
-read nothing (or wrote no record) leaves the output as it was and exits non-zero; ``-`` is
+read nothing (or wrote no record) leaves the output as it was and exits non-zero (export of a finished
+run that wrote no article: an empty Parquet file, exit 0); ``-`` is
 standard input and output; every record written validates against ``output/record.schema.json``.
 """
 
@@ -63,6 +64,30 @@ def test_a_run_that_reads_nothing_leaves_the_outputs_alone(tmp_path: Path) -> No
         assert proc.returncode == 2 and "no such file or directory" in proc.stderr, proc.stderr
     assert corpus.read_bytes() == OLD and rejects.read_bytes() == OLD and parquet.read_bytes() == OLD
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_finished_run_that_wrote_no_article_exports_an_empty_parquet(tmp_path: Path) -> None:
+    # before: 'failed: no records read', exit 1 (and stats: 'not an output directory'), so a crontab's
+    # 'newsclean crawl ... && newsclean export OUT ...' failed on a quiet day
+    from ..e2e.test_e2e_bad_input import free_port
+
+    out, parquet = tmp_path / "out", tmp_path / "corpus.parquet"
+    proc = run_newsclean("crawl", "--url", f"http://127.0.0.1:{free_port()}/", "--out", str(out), "-s", "RETRY_TIMES=0")
+    assert list((out / "manifests").glob("*.json")) and not (out / "articles").exists(), proc.stderr
+    proc = run_newsclean("export", str(out), "--parquet", str(parquet))
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert "0 records" in proc.stdout and "wrote no article" in proc.stdout, proc.stdout
+    table = pq.read_table(parquet)
+    assert table.num_rows == 0 and table.schema.names[:3] == ["schema_version", "id", "url"]
+    proc = run_newsclean("stats", str(out))
+    assert proc.returncode == 0 and "records: 0" in proc.stdout, proc.stderr
+    # a folder with no manifest (a wrong path) stays an error, the output left alone
+    parquet.write_bytes(OLD)
+    (tmp_path / "notes").mkdir()
+    for named in ("notes", "out/state"):
+        proc = run_newsclean("export", str(tmp_path / named), "--parquet", str(parquet))
+        assert proc.returncode == 1 and "no records read" in proc.stderr, proc.stderr
+    assert parquet.read_bytes() == OLD
 
 
 def test_an_output_that_is_also_an_input_is_refused(tmp_path: Path) -> None:
