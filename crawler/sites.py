@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsclean.cleaners import SiteRules
 from newsclean.crawler.iso_codes import COUNTRIES, COUNTRY_ALIASES, LANGUAGES
+from newsclean.output.redact import mask_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -718,12 +719,28 @@ def check_url(url: str, source: str) -> str:
     return _check_url(url, source, None)
 
 
+def cut_userinfo(url: str) -> bool:
+    """Whether a '/', '?' or '#' in ``url``'s user or password ends its host there: the host part
+    holds no '@' and names no port number, and an '@' follows ('https://ed:pa/ss@host/')."""
+    rest = url.partition("://")[2]
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=-1)
+    if cut < 0 or "@" in rest[:cut] or "@" not in rest[cut:]:
+        return False
+    port = rest[:cut].rpartition(":")[2] if ":" in rest[:cut] else ""
+    return not port.isdigit()
+
+
 def _check_url(url: str, source: str, field_name: str | None) -> str:
     try:
         parts = urlsplit(url.strip())
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port   # 'http://h:abc/': the spider's first request was a traceback
     except ValueError:   # 'http://[::1': a ValueError traceback from --url or a site file
         ok = False
+    if ok is False and cut_userinfo(url.strip()):
+        # 'http://ed:pa/ss@host/' is host 'ed', port 'pa': a traceback quoting the password's start
+        raise SiteConfigError(source, field_name, f"{mask_credentials(url.strip())!r}: a '/', '?' or '#' in its user "
+                              "or password ends the host there; write them percent-encoded (%2F, %3F, %23)")
     if not ok:
         host = url.strip().split("/", 1)[0]
         hint = f"; with its scheme: https://{url.strip()}" if "://" not in url and "." in host and \

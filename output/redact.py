@@ -17,6 +17,17 @@ _USERINFO = re.compile(rf"(?<!{_SCHEME_CHARS})(?={_SCHEME_CHARS}*+://)"
                        r"(?P<user>[^\s:/?#@\"'<>\\]*)"
                        r"(?::(?P<pw>[^\s/\"'<>\\]*))?@(?=[^\s@/?#\"'<>\\]*(?:[\s/?#\"'<>\\]|$))")
 
+# A password holding an unescaped "/", "?" or "#" ends the URL's host there ("https://ed:pa/ss@host/"
+# reads as host "ed", port "pa"): _USERINFO stops at the "/" and masked nothing. Taken as userinfo
+# when what follows the ":" up to that character is no port number ("http://localhost:8080/@handle"
+# stays); the userinfo runs to the last "@" before the host, as above. Asked only of a run of URL
+# characters up to its last "@" (:func:`_mask_cut`): a start with no "@" ahead read the run to
+# its end, and 10,000 "a://b:" took seconds.
+_CUT_USERINFO = re.compile(rf"(?<!{_SCHEME_CHARS})(?={_SCHEME_CHARS}*+://)"
+                           rf"(?>(?P<lead>{_SCHEME_CHARS}*?)\b(?P<scheme>[A-Za-z]{_SCHEME_CHARS}*+)://)"
+                           r"(?P<user>[^\s:/?#@\"'<>\\]*):(?![0-9]*[/?#])(?P<pw>[^\s/?#@\"'<>\\]*[/?#][^\s\"'<>\\]*)"
+                           r"@(?=[^\s@/?#\"'<>\\]*(?:[\s/?#\"'<>\\]|$))")
+
 # The same userinfo without its scheme, as Twisted quotes it ("invalid hostname: user:pw@host"):
 #   (?<![\w.+\-/:@%])(?!mailto:)(?P<user>[\w.\-~%!$&*+,;=]+):(?P<pw>[^\s/@\"'<>\\]+)@(?=[\w\[])
 # asked of the reversed text, from each "@" back: forwards, every start of a run of commas (or of
@@ -47,11 +58,33 @@ def _mask_bare(text: str) -> str:
     return "".join(reversed(pieces))
 
 
+#: A run of the characters a URL's userinfo can hold (the patterns above stop at the others).
+_URL_RUN = re.compile(r"[^\s\"'<>\\]+")
+
+
+def _mask_cut(text: str) -> str:
+    """``scheme://user:pa/ss@host`` (a password holding "/", "?" or "#") masked as ``user:***@host``."""
+    if "://" not in text:
+        return text
+    pieces: list[str] = []
+    end = 0
+    for run in _URL_RUN.finditer(text):
+        last = run[0].rfind("@")
+        if last < 0 or "://" not in run[0]:
+            continue
+        start = run.start()
+        pieces.append(text[end:start])
+        pieces.append(_CUT_USERINFO.sub(_masked, run[0][:last + 1]))   # the host is past the last "@"
+        end = start + last + 1
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
 def mask_credentials(text: str) -> str:
     """``text`` with the password (or lone token) of every URL in it replaced by ``***``."""
     if "@" not in text:
         return text
-    return _mask_bare(_USERINFO.sub(_masked, text))
+    return _mask_bare(_USERINFO.sub(_masked, _mask_cut(text)))
 
 
 def mask_tree(obj: Any) -> Any:

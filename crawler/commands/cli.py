@@ -665,6 +665,8 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
+    from newsclean.crawler.sites import check_url, cut_userinfo
+
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
         # URL was refused as "not an http(s) URL: '\ufeffhttps://...'"
@@ -682,8 +684,11 @@ def read_url_list(path: str) -> list[str]:
         try:
             parts = urlsplit(line)
             ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts.port   # 'http://h:abc/', 'https://ed:pa/ss@h/': a traceback in the spider
         except ValueError:   # 'http://[::1': a traceback
             ok = False
+        if not ok and cut_userinfo(line):
+            check_url(line, f"--urls {path}:{lineno}")   # its password hidden in the one line
         if not ok:
             raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}")
         if any(c.isspace() for c in line):

@@ -82,3 +82,21 @@ def test_a_bad_argument_is_quoted_masked(tmp_path: Path) -> None:
     proc = run_newsclean(f"redis://:{SECRET}@127.0.0.1:1/0", "crawl")   # the URL where the command goes
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
     assert SECRET not in proc.stderr and "redis://:***@127.0.0.1:1/0" in proc.stderr
+
+
+def test_a_password_holding_a_slash_is_refused_hidden(tmp_path: Path) -> None:
+    # before: 'http://editor:S3cr/et@host/' is host 'editor', port 'S3cr' to a URL parser: the run
+    # started (its lock file keeping the whole password), logged a traceback ending 'Port could not
+    # be cast to integer value as S3cr', and ended 'degraded'; --urls the same, in the spider
+    from ..conftest import call_newsclean
+
+    url = "http://editor:S3cr/et#x@127.0.0.1:1/"
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# from the archive\n{url}\n")
+    for args in (["--url", url], ["--urls", str(urls)]):
+        proc = call_newsclean("crawl", *args, "--out", str(tmp_path / "out"))
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert "editor:***@127.0.0.1:1/" in proc.stderr and "percent-encoded" in proc.stderr, proc.stderr
+        assert "S3cr" not in proc.stderr and not (tmp_path / "out").exists()
+    proc = call_newsclean("crawl", "--url", "http://127.0.0.1:abc/", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "not an absolute http(s) URL" in proc.stderr, proc.stderr
