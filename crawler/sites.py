@@ -430,7 +430,9 @@ def _over_paths(v: _Validator, patterns: tuple[re.Pattern[str], ...], dotted: st
     whole URL (``'^https://x\\.example/\\d{4}/'``) matched nothing, an allow pattern refusing every
     article of the site without a word."""
     for i, p in enumerate(patterns):
-        text = re.sub(r"^\(\?[aiLmsux]+\)", "", p.pattern).replace("\\", "").lower()
+        # an escaped character read as itself ('\.' is '.'); a class or an anchor ('\b', '\d') kept as
+        # written, so that it ends the host's name: 'example\.com\b' was read as 'example.comb'
+        text = re.sub(r"\\(\W)", r"\1", re.sub(r"^\(\?[aiLmsux]+\)", "", p.pattern)).lower()
         head = text.removeprefix("^")
         # a pattern for a URL in the query ('[?&]u=https?://') is no mistake: one for this site's host is,
         # behind a scheme and optional groups ('(?:https?://)?', '(?:www\.)?', unanchored or not)

@@ -182,6 +182,11 @@ def test_good_file_loads(tmp_path: Path) -> None:
         # the host before a wildcard: refused before ux18's rewrite, not after it (review20)
         (GOOD.replace("deny = ['epaper']", "deny = ['example\\.com.*/tag/']"), "articles.deny[0]",
          "is written for a whole URL"),
+        # the host ended by an anchor or a class, not '/': read as 'example.comb' it passed (ux19)
+        (GOOD.replace("deny = ['epaper']", "deny = ['example\\.com\\b']"), "articles.deny[0]",
+         "is written for a whole URL"),
+        (GOOD.replace("allow = ['^", "allow = ['(?:https?:\\/\\/)?www\\.example\\.com\\/\\d{4}/"), "articles.allow[0]",
+         "is written for a whole URL"),
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "https://www.example.com/ news/"'),
          "base_url", "'https://www.example.com/ news/' has a space in it: a URL has none"),
     ],
