@@ -445,10 +445,11 @@ def check_output_setting(overrides: dict[str, Any], out: Path) -> None:
 
 @contextlib.contextmanager
 def crawl_checked(out: Path, overrides: dict[str, Any],
-                  registry: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+                  registry: dict[str, Any] | None = None, *, say_new: bool = True) -> Iterator[dict[str, Any]]:
     """What a crawl into ``out`` needs, checked before anything starts (a demo server, a crawl):
     the site files, the ``-s`` settings, the output directory (its lock held until the end) and its state.
-    Yields the registry (``registry``, else loaded here)."""
+    Yields the registry (``registry``, else loaded here). ``say_new``: a crawl starting a new corpus
+    says so first (:mod:`.new_corpus`)."""
     from newsclean.crawler.sites import load_registry
 
     if registry is None:
@@ -466,6 +467,11 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
         state_lock = lock_state(settings, out)
         # StateError: one line, exit 2 (a demo server had started and said so before it)
         check_state(settings)
+        if say_new:
+            from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line
+
+            if (line := new_corpus_line(settings, out, DEFAULT_OUT)) is not None:
+                print(line, file=sys.stderr, flush=True)
         yield registry
     finally:
         if state_lock is not None:
@@ -497,6 +503,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     from newsclean.crawler.components.health import disk_full_error
     from newsclean.crawler.workers.pool import pools_kept_open
     from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
+    from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY, starts_new_corpus
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
     from newsclean.crawler.sites import hand_on
@@ -510,6 +517,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     removed = cleanup_orphans(out)
+    new_corpus = starts_new_corpus(settings)
     reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
     process = CrawlerProcess(settings)
@@ -528,6 +536,8 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     per_site = sites.per_site()
     if removed:   # once for the run, not once per site (the manifest adds the sites' counts up)
         next(iter(per_site.values()), {})["newsclean/output/orphans_removed"] = removed
+    if new_corpus:   # said at the start too (crawl_checked): a moved or mistyped --out fetches everything again
+        next(iter(per_site.values()), {})[NEW_CORPUS_KEY] = 1
     manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
     # Workers of one --redis crawl share its id (their stores say it); a run alone is its own crawl.
     manifest.crawl_id = next((cid for cid in sites.crawl_ids if isinstance(cid, str) and cid), run_id)
@@ -608,7 +618,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **settings_overrides(args.set)}
     # --out and -s refused before the server starts (it said it was serving, then refused --out)
     with contextlib.ExitStack() as stack:
-        registry = stack.enter_context(crawl_checked(out, overrides))
+        registry = stack.enter_context(crawl_checked(out, overrides, say_new=False))   # a tour: a new one each time
         address, proxies = stack.enter_context(serving_demo(args.port))
         if not args.quiet:
             print(f"serving the demo site {DEMO_ORIGIN}/ at {address} and crawling it ...", flush=True)

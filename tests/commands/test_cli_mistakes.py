@@ -649,3 +649,29 @@ def test_a_site_of_no_country_is_not_counted_as_a_country(tmp_path: Path, monkey
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == \
         f"{len(catalog)} catalog sites from {len({s.country for s in catalog} - {''})} countries"
+
+
+def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -> None:
+    # before: '--out corpus-nwes' (or a folder moved) found no state, fetched everything again and
+    # wrote a second corpus beside the first without a word
+    from ..conftest import run_newsclean
+
+    def crawl(out: Path, *more: str) -> tuple[str, dict]:
+        proc = run_newsclean("crawl", "demo", "--out", str(out), "-q", *more)
+        assert proc.returncode == 0, proc.stderr
+        (manifest,) = sorted((out / "manifests").glob("*.json"))[-1:]
+        return proc.stderr, orjson.loads(manifest.read_bytes())["counts"]
+
+    first = tmp_path / "corpus-news"
+    said, counts = crawl(first)
+    assert said.startswith(f"newsclean: a new corpus: its state {first / 'state'} knows no article yet"), said
+    assert counts["newsclean/state/new_corpus"] == 1 and "earlier corpus" not in said
+    said, counts = crawl(first)   # the same corpus again: nothing to say
+    assert "new corpus" not in said and "newsclean/state/new_corpus" not in counts, said
+    said, counts = crawl(tmp_path / "corpus-nwes")
+    assert said.count("\n") == 1 and f"an earlier corpus's state is in {first / 'state'} (was --out {first} meant?)" \
+        in said, said
+    assert counts["newsclean/state/new_corpus"] == 1
+    said, _ = crawl(first, "-s", f"NEWSCLEAN_STATE_DIR={tmp_path / 'elsewhere'}")
+    assert f"its state {tmp_path / 'elsewhere'} knows no article yet" in said
+    assert f"state is in {first / 'state'} (leave NEWSCLEAN_STATE_DIR out to go on with it)" in said, said
