@@ -61,6 +61,19 @@ def check_spider(spider_loader: Any, name: str, arguments: dict[str, Any]) -> No
         _refuse(f"scrapy crawl {name}: {exc}")
 
 
+def _refuse_twice(spargs: list[str]) -> None:
+    """A spider argument given twice with two values (``-a since=2d -a since=3d``, a cron line edited
+    by appending) is refused, as newsclean's ``-s`` is: Scrapy kept the last without a word."""
+    given: dict[str, str] = {}
+    for arg in spargs:
+        name, sep, value = arg.partition("=")
+        if not sep:
+            continue   # Scrapy's own 'Invalid -a value' says it
+        if name in given and given[name] != value:
+            _refuse(f"-a {name} given twice ({given[name]} and {value}): give it once")
+        given[name] = value
+
+
 class Command(crawl.Command):
     crawler: Crawler | None = None
     #: Why the crawl's spider closed (None: it never opened).
@@ -88,6 +101,7 @@ class Command(crawl.Command):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         from newsclean.crawler.commands.cli import UsageError, check_overrides, settings_overrides
 
+        _refuse_twice(opts.spargs)   # a list still: Scrapy makes it a dict in process_options
         super().process_options(args, opts)
         try:   # the checks of newsclean crawl's -s; before Scrapy's start reads them (LOG_LEVEL)
             check_overrides(settings_overrides(opts.set))

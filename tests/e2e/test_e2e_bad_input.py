@@ -88,6 +88,9 @@ def test_plain_scrapy_with_a_malformed_site_file_prints_one_line(tmp_path: Path,
     (["crawl", "demo", "-a", "max_articles=ten"], ["max_articles", "'ten'"]),
     (["crawl", "demo", "-a", "max_articles=-1"], ["max_articles", "0 or more", "'-1'"]),
     (["crawl", "demo", "-a", "sinse=2d"], ["unknown argument -a sinse; did you mean -a since?"]),
+    # Scrapy kept the last without a word (a cron line edited by appending); the same value twice passes
+    (["crawl", "demo", "-a", "since=2d", "-a", "max_articles=1", "-a", "since=3d"],
+     ["-a since given twice (2d and 3d): give it once"]),
     # a path or no URL at all was a traceback mid-crawl and a degraded run; -a urls on a site's spider
     # was passed over without a word, the site's own discovery crawled instead
     (["crawl", "demo", "-a", "article_urls=/2026/03/04/a-story/"], ["'/2026/03/04/a-story/' is not an absolute http"]),
@@ -124,6 +127,14 @@ def test_a_spider_attribute_near_no_argument_name_is_no_typo() -> None:
     check_spider(loader, "demo", {"others": "1", "user_agent": "x"})   # no SystemExit
     with pytest.raises(SystemExit):
         check_spider(loader, "demo", {"sinse": "2d"})
+
+
+def test_a_spider_argument_given_twice_with_one_value_passes() -> None:
+    from newsclean.crawler.commands.crawl import _refuse_twice
+
+    _refuse_twice(["since=2d", "max_articles=1", "since=2d", "novalue"])   # no SystemExit
+    with pytest.raises(SystemExit):
+        _refuse_twice(["since=2d", "since=3d"])
 
 
 def test_plain_scrapy_crawl_with_bad_settings_or_state_prints_one_line(tmp_path: Path) -> None:
