@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import JsonlReader, expand_inputs, is_one_of, run_manifests
+from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_one_of, run_manifests
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -28,6 +28,9 @@ def export_command(args: argparse.Namespace) -> int:
     if target != STDIO:
         if Path(target).is_dir():
             raise UsageError(f"{target} is a directory: name the Parquet file")
+        if target.lower().endswith(JSONL_SUFFIXES):   # pandas.read_json, stats and clean then read it as bad JSONL
+            raise UsageError(f"--parquet {target}: a name of JSONL for a Parquet file; name it .parquet "
+                             "(the records are JSONL already, in the inputs)")
         if is_one_of(target, articles):
             raise UsageError(f"{target} is also an input: write the export to another file")
     reader = JsonlReader()

@@ -90,6 +90,17 @@ def test_a_finished_run_that_wrote_no_article_exports_an_empty_parquet(tmp_path:
     assert parquet.read_bytes() == OLD
 
 
+def test_a_parquet_file_named_as_jsonl_is_refused(tmp_path: Path) -> None:
+    # before: written, Parquet bytes under a .jsonl name, that pandas.read_json, stats and clean then
+    # read as bad JSON (an earlier corpus.jsonl replaced by them)
+    part = tmp_path / "part.jsonl"
+    part.write_bytes(OLD)
+    for name in ("corpus.jsonl", "corpus.JSONL.gz", "part.jsonl"):
+        proc = call_newsclean("export", str(part), "--parquet", str(tmp_path / name))
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "name it .parquet" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["part.jsonl"] and part.read_bytes() == OLD
+
+
 def test_an_output_that_is_also_an_input_is_refused(tmp_path: Path) -> None:
     pages = _pages(tmp_path, 2)
     corpus = tmp_path / "corpus.jsonl"
