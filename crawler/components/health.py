@@ -36,6 +36,9 @@ def locked_error(path: object) -> str:
 #: :class:`~newsclean.crawler.workers.pool.NoCleaner`): a fetch-only run, healthy with no article.
 UNCLEANED_STAT = "newsclean/clean/skipped"
 
+#: Articles cleaned and dropped as older than the run's ``--since``: what the user asked, no failure.
+TOO_OLD_STAT = "newsclean/since/too_old"
+
 #: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.
 EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
 

@@ -19,6 +19,7 @@ from newsclean.cleaners import Article
 from newsclean.crawler.workers.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
                                         since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
+from newsclean.crawler.components.health import TOO_OLD_STAT
 from newsclean.crawler.sites import COVERAGE_FIELDS
 from newsclean.crawler.state import state_dir
 from newsclean.output import OutputError, PartWriter, build_reject
@@ -102,7 +103,7 @@ class CleanPipeline:
         result = since_gate(language_gate(result, self.languages), self.crawler.spider.cutoff())
         if not isinstance(result, Article):
             # out of the --since window: not a failure of the site (no reject rate health check)
-            self.stats.inc_value("newsclean/since/too_old" if result.reason == "too_old"
+            self.stats.inc_value(TOO_OLD_STAT if result.reason == "too_old"
                                  else f"{self.STATS}/dropped/{result.reason}")
             logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")
             if store is not None:

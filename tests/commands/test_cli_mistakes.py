@@ -675,3 +675,17 @@ def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -
     said, _ = crawl(first, "-s", f"NEWSCLEAN_STATE_DIR={tmp_path / 'elsewhere'}")
     assert f"its state {tmp_path / 'elsewhere'} knows no article yet" in said
     assert f"state is in {first / 'state'} (leave NEWSCLEAN_STATE_DIR out to go on with it)" in said, said
+
+
+def test_a_first_run_since_a_day_when_every_article_is_older_is_ok(tmp_path: Path) -> None:
+    # before: 'degraded - no article written although 17 article pages were scheduled', exit 1: the
+    # demo lists no date on some pages, so they were fetched, cleaned and dropped as older than
+    # --since, as asked; a crontab's 'crawl --since 2d ... && export ...' stopped there
+    from ..conftest import run_newsclean
+
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "demo", "--out", str(out), "--since", "2d", "-q")
+    assert proc.returncode == 0, proc.stderr
+    (manifest,) = (out / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert counts["newsclean/since/too_old"] > 0 and counts["newsclean/output/records_written"] == 0
