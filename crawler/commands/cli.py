@@ -468,9 +468,9 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
         # StateError: one line, exit 2 (a demo server had started and said so before it)
         check_state(settings)
         if say_new:
-            from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line
+            from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line, said_at_start
 
-            if (line := new_corpus_line(settings, out, DEFAULT_OUT)) is not None:
+            if said_at_start(settings) and (line := new_corpus_line(settings, out, DEFAULT_OUT)) is not None:
                 print(line, file=sys.stderr, flush=True)
         yield registry
     finally:
@@ -578,7 +578,11 @@ def _reserve_manifest_space(out: Path, run_id: str) -> Path | None:
     return path
 
 
-def _summary(manifest: Any, out: Path, seconds: float) -> str:
+def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any] | None = None) -> str:
+    """The run's summary; ``overrides``: a crawl's -s and log settings, a new corpus said here when
+    the log level (-q) kept crawl_checked's line at the start from being said (a demo passes none)."""
+    from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY, said_at_start
+
     c = manifest.counts
     lines = [
         f"run {manifest.run_id}: {manifest.status} - {manifest.reason}",
@@ -589,6 +593,8 @@ def _summary(manifest: Any, out: Path, seconds: float) -> str:
         f"  output:           {out}/articles/ (records), {out}/rejects/, {out}/manifests/{manifest.run_id}.json",
         f"  time:             {seconds:.1f}s",
     ]
+    if overrides is not None and c.get(NEW_CORPUS_KEY) and not said_at_start(_project_settings(overrides)):
+        lines.insert(-2, "  new corpus:       its state knew no article at the start: everything found was fetched")
     return "\n".join(lines)
 
 
@@ -773,7 +779,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             _, proxies = serving.enter_context(serving_demo())
             jobs[names.index("demo")][1]["base_url"] = DEMO_ORIGIN + "/"
         code, manifest = run_crawl(jobs, out, overrides, registry=registry, checked=True, proxies=proxies)
-    print(_summary(manifest, out, time.monotonic() - t0))
+    print(_summary(manifest, out, time.monotonic() - t0, overrides))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
     return code
@@ -847,7 +853,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
                                out, overrides, registry=registry)
     c = manifest.counts
-    print(_summary(manifest, out, time.monotonic() - t0))
+    print(_summary(manifest, out, time.monotonic() - t0, overrides))
     print(f"  CC-NEWS files:    {c.get('newsclean/ccnews/files_read', 0)} read this run,"
           f" {c.get('newsclean/ccnews/files_done_before', 0)} done before, {len(files)} listed;"
           f" records read {c.get('newsclean/ccnews/records_read', 0)}, kept {c.get('newsclean/ccnews/records_kept', 0)}"

@@ -5,6 +5,7 @@ lives and an earlier corpus's state it may have meant; its manifest counts ``new
 from __future__ import annotations
 
 import difflib
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,14 @@ def knows_articles(directory: Path) -> bool:
             db.close()
     except sqlite3.Error:
         return True
+
+
+def said_at_start(settings: Any) -> bool:
+    """Whether the run's log level lets the line be said at the start (-q, ``-L ERROR``: the
+    summary says it instead)."""
+    level = settings.get("LOG_LEVEL") or "DEBUG"
+    number = logging.getLevelName(str(level).upper()) if not isinstance(level, int) else level
+    return not isinstance(number, int) or number <= logging.WARNING
 
 
 def starts_new_corpus(settings: Any) -> bool:

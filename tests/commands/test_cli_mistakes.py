@@ -657,7 +657,7 @@ def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -
     from ..conftest import run_newsclean
 
     def crawl(out: Path, *more: str) -> tuple[str, dict]:
-        proc = run_newsclean("crawl", "demo", "--out", str(out), "-q", *more)
+        proc = run_newsclean("crawl", "demo", "--out", str(out), "-L", "WARNING", *more)
         assert proc.returncode == 0, proc.stderr
         (manifest,) = sorted((out / "manifests").glob("*.json"))[-1:]
         return proc.stderr, orjson.loads(manifest.read_bytes())["counts"]
@@ -675,6 +675,10 @@ def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -
     said, _ = crawl(first, "-s", f"NEWSCLEAN_STATE_DIR={tmp_path / 'elsewhere'}")
     assert f"its state {tmp_path / 'elsewhere'} knows no article yet" in said
     assert f"state is in {first / 'state'} (leave NEWSCLEAN_STATE_DIR out to go on with it)" in said, said
+    # -q: the summary alone, which says it
+    proc = run_newsclean("crawl", "demo", "--out", str(tmp_path / "quiet"), "-q")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert "  new corpus:       its state knew no article at the start" in proc.stdout, proc.stdout
 
 
 def test_a_first_run_since_a_day_when_every_article_is_older_is_ok(tmp_path: Path) -> None:
