@@ -28,11 +28,11 @@ def export_command(args: argparse.Namespace) -> int:
     if target != STDIO:
         if Path(target).is_dir():
             raise UsageError(f"{target} is a directory: name the Parquet file")
+        if is_one_of(target, articles):
+            raise UsageError(f"{target} is also an input: write the export to another file")
         if target.lower().endswith(JSONL_SUFFIXES):   # pandas.read_json, stats and clean then read it as bad JSONL
             raise UsageError(f"--parquet {target}: a name of JSONL for a Parquet file; name it .parquet "
                              "(the records are JSONL already, in the inputs)")
-        if is_one_of(target, articles):
-            raise UsageError(f"{target} is also an input: write the export to another file")
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")

@@ -95,7 +95,7 @@ def test_a_parquet_file_named_as_jsonl_is_refused(tmp_path: Path) -> None:
     # read as bad JSON (an earlier corpus.jsonl replaced by them)
     part = tmp_path / "part.jsonl"
     part.write_bytes(OLD)
-    for name in ("corpus.jsonl", "corpus.JSONL.gz", "part.jsonl"):
+    for name in ("corpus.jsonl", "corpus.JSONL.gz"):   # an input too: 'is also an input', above
         proc = call_newsclean("export", str(part), "--parquet", str(tmp_path / name))
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "name it .parquet" in proc.stderr, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part.jsonl"] and part.read_bytes() == OLD
