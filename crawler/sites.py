@@ -732,6 +732,23 @@ def cut_userinfo(url: str) -> bool:
     return not port.isdigit()
 
 
+def port_hint(url: str) -> str:
+    """"; its port 'abc' is no number from 0 to 65535" where an http(s) URL's port is what is wrong
+    ('http://h:abc/', 'http://h:99999/'), else "": "not an absolute http(s) URL" alone did not say it."""
+    try:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return ""
+    except ValueError:   # 'http://[::1'
+        return ""
+    try:
+        parts.port
+    except ValueError:
+        port = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]   # past a password, an IPv6 host
+        return f"; its port {port!r} is no number from 0 to 65535"
+    return ""
+
+
 def _check_url(url: str, source: str, field_name: str | None) -> str:
     try:
         parts = urlsplit(url.strip())
@@ -746,7 +763,7 @@ def _check_url(url: str, source: str, field_name: str | None) -> str:
     if not ok:
         host = url.strip().split("/", 1)[0]
         hint = f"; with its scheme: https://{url.strip()}" if "://" not in url and "." in host and \
-            _DOMAIN_RE.fullmatch(host) else ""   # 'www.example.com': a host without its scheme
+            _DOMAIN_RE.fullmatch(host) else port_hint(url)   # 'www.example.com': a host without its scheme
         raise SiteConfigError(source, field_name, f"{url!r} is not an absolute http(s) URL{hint}")
     return url.strip()
 

@@ -681,7 +681,7 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
-    from newsclean.crawler.sites import check_url, cut_userinfo
+    from newsclean.crawler.sites import check_url, cut_userinfo, port_hint
 
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
@@ -706,7 +706,7 @@ def read_url_list(path: str) -> list[str]:
         if not ok and cut_userinfo(line):
             check_url(line, f"--urls {path}:{lineno}")   # its password hidden in the one line
         if not ok:
-            raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}")
+            raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}{port_hint(line)}")
         if any(c.isspace() for c in line):
             # fetched as one URL with a %20: a pasted line of two URLs, or a URL and a note
             raise UsageError(f"--urls {path}:{lineno}: a space inside the URL: {line[:200]!r}; "

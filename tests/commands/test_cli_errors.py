@@ -690,6 +690,26 @@ def test_a_urls_line_with_a_space_inside(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+def test_a_url_whose_port_is_no_number_says_so(tmp_path: Path) -> None:
+    # before (review21): "'http://127.0.0.1:abc/' is not an absolute http(s) URL", which it is: the
+    # port was what was wrong, and the line did not say it
+    for url, port in (("http://127.0.0.1:abc/", "abc"), ("https://news.example:99999/feed", "99999"),
+                      ("https://ed:S3cret@news.example:8o8o/", "8o8o"), ("http://[::1]:x/", "x")):
+        proc = call_newsclean("crawl", "--url", url, "--out", str(tmp_path / "o"))
+        assert proc.returncode == 2 and proc.stderr.endswith(f"; its port {port!r} is no number from 0 to 65535\n"), \
+            proc.stderr
+        assert "S3cret" not in proc.stderr
+    listed = tmp_path / "urls.txt"
+    listed.write_text("https://news.example:80a/x\n")
+    proc = call_newsclean("crawl", "--urls", str(listed), "--out", str(tmp_path / "o"))
+    assert (proc.returncode, proc.stderr) == (2, f"newsclean: error: --urls {listed}:1: not an http(s) URL: "
+                                                 "'https://news.example:80a/x'; its port '80a' is no number from 0 to 65535\n")
+    assert not (tmp_path / "o").exists()
+    # a bad host or scheme says nothing of a port
+    for url in ("http://[::1", "ftp://news.example:abc/"):
+        assert "port" not in call_newsclean("crawl", "--url", url, "--out", str(tmp_path / "o")).stderr
+
+
 def test_stats_of_a_directory_that_holds_no_corpus(tmp_path: Path) -> None:
     # before: `newsclean stats pages/` (HTML pages, a typo'd subfolder) printed a table of zeros, exit 0
     pages = tmp_path / "pages"
