@@ -89,6 +89,11 @@ def extract_metadata(tree: etree._Element, url: str | None, scripts: list[etree.
                           "date", "dc.date", "dc.date.issued", "pubdate", "publishdate", "sailthru.date")
         if pub:
             md.published, md.date_sources["published"] = pub, "meta"
+    if not md.published and article is None:
+        # no article node and no meta tag: the page's WebPage node (Yoast, Rank Math write one on every post)
+        page = next((n for n in nodes if "webpage" in _types(n) and _iso(n.get("datePublished"))), None)
+        if page is not None:
+            md.published, md.date_sources["published"] = _iso(page["datePublished"]), "json-ld"
     if not md.modified:
         mod = _first_date(meta, "article:modified_time", "og:updated_time", "datemodified")
         if mod:

@@ -633,6 +633,22 @@ def test_part_of_the_declared_title_that_the_page_shows() -> None:
     assert _md(_page(head=head, body="<h1>Harbour Notes</h1>")).title == "Harbour Notes | Why the bridge vote was delayed again"
 
 
+def test_webpage_node_dates_a_page_without_an_article_node() -> None:
+    # SEO plugins describe a post as a WebPage only; its datePublished is the post's, the
+    # modified time in the meta tags is not (htmldate alone took that one)
+    from newsclean.cleaners.metadata import fill_dates
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "@id": "https://blog.example.org/#website", "name": "Example Blog"},
+        {"@type": "WebPage", "@id": "https://blog.example.org/rain/", "name": "Rain gauges",
+         "datePublished": "2024-03-17T19:47:39+00:00", "dateModified": "2024-05-03T10:57:58+00:00"}]}
+    head = '<meta property="article:modified_time" content="2024-05-03T10:57:58+00:00">'
+    tree = lxml.html.document_fromstring(_page(ld=ld, head=head, body="<h1>Rain gauges</h1>"))
+    md = extract_metadata(tree, "https://blog.example.org/rain/")
+    fill_dates(md, tree, "https://blog.example.org/rain/")
+    assert (md.published or "")[:10] == "2024-03-17"
+    assert md.date_sources["published"] == "json-ld"
+
+
 def test_job_title_printed_after_the_name_is_dropped() -> None:
     # a byline block holds the name and the writer's role; the role is no name, nor a role alone
     for byline, names in [
