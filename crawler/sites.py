@@ -732,6 +732,17 @@ def cut_userinfo(url: str) -> bool:
     return not port.isdigit()
 
 
+def is_http_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL a request can be made of: a scheme, a host, and a
+    port that is a number ('http://[::1', 'http://h:abc/': each was a traceback in the spider)."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def port_hint(url: str) -> str:
     """"; its port 'abc' is no number from 0 to 65535" where an http(s) URL's port is what is wrong
     ('http://h:abc/', 'http://h:99999/'), else "": "not an absolute http(s) URL" alone did not say it."""
@@ -750,13 +761,8 @@ def port_hint(url: str) -> str:
 
 
 def _check_url(url: str, source: str, field_name: str | None) -> str:
-    try:
-        parts = urlsplit(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port   # 'http://h:abc/': the spider's first request was a traceback
-    except ValueError:   # 'http://[::1': a ValueError traceback from --url or a site file
-        ok = False
-    if ok is False and cut_userinfo(url.strip()):
+    ok = is_http_url(url)
+    if not ok and cut_userinfo(url.strip()):
         # 'http://ed:pa/ss@host/' is host 'ed', port 'pa': a traceback quoting the password's start
         raise SiteConfigError(source, field_name, f"{mask_credentials(url.strip())!r}: a '/', '?' or '#' in its user "
                               "or password ends the host there; write them percent-encoded (%2F, %3F, %23)")

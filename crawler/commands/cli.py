@@ -681,7 +681,7 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
-    from newsclean.crawler.sites import check_url, cut_userinfo, port_hint
+    from newsclean.crawler.sites import check_url, cut_userinfo, is_http_url, port_hint
 
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
@@ -697,12 +697,7 @@ def read_url_list(path: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        try:
-            parts = urlsplit(line)
-            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-            parts.port   # 'http://h:abc/', 'https://ed:pa/ss@h/': a traceback in the spider
-        except ValueError:   # 'http://[::1': a traceback
-            ok = False
+        ok = is_http_url(line)
         if not ok and cut_userinfo(line):
             check_url(line, f"--urls {path}:{lineno}")   # its password hidden in the one line
         if not ok:
