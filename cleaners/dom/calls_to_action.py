@@ -34,6 +34,8 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     outer += [el for el in boxes if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
+
+
 #: Where the walk up from a donation link stops: a paragraph, an item or a cell holding it is
 #: the article's sentence that names the fund, not a box around a button.
 _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})

@@ -34,6 +34,8 @@ def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
             victims.append(el)  # an image block: the picture and its caption / credit
     # with measures taken before another pass removed blocks: not what that pass already took
     return drop_topmost([el for el in victims if attached(el, tree)])
+
+
 #: A tooltip with more prose than this is a block named loosely, not a pop-over.
 HIDDEN_MAX_CHARS = 600
 
@@ -43,7 +45,9 @@ def _hidden(role: str | None, hover: tuple[bool, bool, bool]) -> bool:
     class), or one its class hides (``_hidden_class``: of any size)."""
     if role == "tooltip" or hover[2]:
         return True
-    return hover[0] and hover[1]   # not a candidate, whatever the class says
+    return hover[0] and hover[1]   # a hover candidate whose class names a hover card
+
+
 #: A cell is not dropped for its class: a hidden column taken out shifts its row (a data table's
 #: sort keys under ``hidden``, which wcxb-dev's truth keeps).
 _CELL_TAGS = frozenset({"td", "th"})
