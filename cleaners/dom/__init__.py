@@ -25,7 +25,7 @@ package-internal: nothing outside ``cleaners/dom/`` uses it.
 """
 
 from newsclean.cleaners.dom.elements import (
-    PROTECTED_TAGS, BLOCK_TAGS, SUBHEADINGS, HEADINGS, text_of, flat_text, text_len, link_text_len,
+    PROTECTED_TAGS, SUBHEADINGS, HEADINGS, text_of, flat_text, text_len, link_text_len,
     drop_keeping_tail, attached, drop_topmost, SHORT_READ_CHARS, short_text, SENTENCE_END, tree_size, LINE_TAGS,
     line_blocks,
 )
@@ -55,7 +55,7 @@ from newsclean.cleaners.dom.teasers import (
 from newsclean.cleaners.dom.merge import merge_split_bodies
 
 __all__ = [
-    "ANNOUNCING_WORDS", "ARTICLE_PROSE_CHARS", "BLOCK_TAGS", "BUTTON_WORDS", "CONTENT_TOKENS", "CONTENT_WORDS",
+    "ANNOUNCING_WORDS", "ARTICLE_PROSE_CHARS", "BUTTON_WORDS", "CONTENT_TOKENS", "CONTENT_WORDS",
     "CTA_CONTEXT_MIN_CHARS", "CTA_MAX_CHARS", "CTA_TOKENS", "DONATION_HREF_WORDS", "GATE_MAX_CHARS", "HEADINGS",
     "HIDDEN_MAX_CHARS", "HIDING_CLASSES", "HOVER_WORDS", "IMAGE_TOKENS", "IMAGE_WORDS", "LABEL_MAX_CHARS",
     "LINE_TAGS", "LOGIN", "LOGIN_CJK", "LOGIN_LABELS", "LOGIN_REQUIRED", "LOGIN_WORDS", "Measures", "NAME_CACHE",

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 #: Never dropped as widgets: they are or hold the document / the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main", "head"})
-#: Containers considered for link density and widget tokens.
-BLOCK_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "nav", "footer", "header", "form", "table", "figure", "p", "span"})
 #: Section titles below the headline (an h5 or h6 too: pages pick a level by its size on screen).
 SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 HEADINGS = frozenset({"h1", *SUBHEADINGS})
