@@ -67,13 +67,19 @@ def earlier_states(out: Path, state: Path, default_out: str | None = None) -> li
     except OSError:
         names = []
     candidates += [parent / name / "state" for name in difflib.get_close_matches(out.name, names, n=3, cutoff=0.75)]
+    try:
+        own = state.resolve()
+    except OSError:
+        return []
     found: list[Path] = []
+    seen: set[Path] = set()   # each folder once, however it was named
     for candidate in candidates:
         try:
-            same = candidate.resolve() == state.resolve()
+            where = candidate.resolve()
         except OSError:
             continue
-        if not same and candidate.resolve() not in {f.resolve() for f in found} and knows_articles(candidate):
+        if where != own and where not in seen and knows_articles(candidate):
+            seen.add(where)
             found.append(candidate)
     return found
 
