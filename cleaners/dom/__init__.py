@@ -6,7 +6,7 @@ modules, in the order ``clean_html`` uses them (``dom.NAME`` names each public n
 
     elements.py         an element's text (text_of, flat_text, text_len, short_text), its removal
                         (drop_keeping_tail, drop_topmost, attached), the tag sets, line_blocks, tree_size
-    names.py            what a class or id says (widget, article body, image block, hover card, hiding
+    class_names.py      what a class or id says (widget, article body, image block, hover card, hiding
                         class, call to action, title): the word lists and each name's cached answers
     addresses.py        what a link's address says: a donation or sign-up page
     measures.py         Measures, the one measuring walk; Picked, the named elements each pass reads
@@ -29,7 +29,7 @@ from newsclean.cleaners.dom.elements import (
     drop_keeping_tail, attached, drop_topmost, SHORT_READ_CHARS, short_text, SENTENCE_END, tree_size, LINE_TAGS,
     line_blocks,
 )
-from newsclean.cleaners.dom.names import (
+from newsclean.cleaners.dom.class_names import (
     WIDGET_WORDS, WIDGET_TOKENS, IMAGE_WORDS, IMAGE_TOKENS, CONTENT_WORDS, CONTENT_TOKENS, NAME_CACHE, HOVER_WORDS,
     HIDING_CLASSES, CTA_TOKENS,
 )

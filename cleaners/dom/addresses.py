@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from newsclean.cleaners.dom.names import _trie
+from newsclean.cleaners.dom.class_names import _trie
 
 #: Words of a donation page's address ("/donate/", "/donations"): a small box around a link to one,
 #: with text besides the link, is an appeal for money, however the theme names it. ("spende" took

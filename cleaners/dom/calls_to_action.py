@@ -11,7 +11,7 @@ import lxml.etree as etree
 from newsclean.cleaners.dom.addresses import names_signup
 from newsclean.cleaners.dom.elements import HEADINGS, PROTECTED_TAGS, SUBHEADINGS, attached, drop_topmost, text_of
 from newsclean.cleaners.dom.measures import Measures
-from newsclean.cleaners.dom.names import _classid_kinds
+from newsclean.cleaners.dom.class_names import _classid_kinds
 
 #: A call to action is a few lines; a bigger block so named may frame the article's own text
 #: (on an image story, dropping a 400-character appeal left trafilatura too little to pick the body).

@@ -11,7 +11,7 @@ import lxml.etree as etree
 
 from newsclean.cleaners.dom.elements import drop_topmost, short_text
 from newsclean.cleaners.dom.measures import Measures
-from newsclean.cleaners.dom.names import _trie
+from newsclean.cleaners.dom.class_names import _trie
 
 #: Links to the log-in page and to the register or subscribe page: a small block with both is a
 #: paywall gate or a login box ("log in to read on" beside "register for free"), never article

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.elements import text_len
-from newsclean.cleaners.dom.names import _classid_kinds
+from newsclean.cleaners.dom.class_names import _classid_kinds
 
 _NOT_LEAD_ANCESTORS = frozenset({"figure", "figcaption", "a", "head", "script", "style", "noscript", "title"})
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.addresses import DONATION_HREF_WORDS, _SIGNUP_LEAD
-from newsclean.cleaners.dom.names import _NO_FACTS, _name_facts
+from newsclean.cleaners.dom.class_names import _NO_FACTS, _name_facts
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
 #: class, id and role (None when absent).

@@ -11,7 +11,7 @@ from newsclean.cleaners.dom.elements import (
     HEADINGS, PROTECTED_TAGS, SENTENCE_END, SUBHEADINGS, drop_topmost, link_text_len, short_text, text_len, text_of,
 )
 from newsclean.cleaners.dom.measures import Measures
-from newsclean.cleaners.dom.names import _title_class
+from newsclean.cleaners.dom.class_names import _title_class
 from newsclean.cleaners.vocabulary import is_boilerplate_heading
 
 

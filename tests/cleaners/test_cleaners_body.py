@@ -277,30 +277,31 @@ def test_class_names_searched_after_their_leading_letters_read_as_the_token_patt
     # _name_kinds searches a kind's pattern only when the name holds a word that one of its
     # fragments opens with: the same answer as searching every name.
     from newsclean.cleaners import dom
-    bare = dom.names._BEM_MODIFIER.sub("", name)
-    assert dom.names._name_kinds(name) == (bool(dom.WIDGET_TOKENS.search(bare)), bool(dom.CONTENT_TOKENS.search(bare)),
-                                     bool(dom.IMAGE_TOKENS.search(bare)))
+    from newsclean.cleaners.dom import class_names
+    bare = class_names._BEM_MODIFIER.sub("", name)
+    assert class_names._name_kinds(name) == (bool(dom.WIDGET_TOKENS.search(bare)),
+                                             bool(dom.CONTENT_TOKENS.search(bare)), bool(dom.IMAGE_TOKENS.search(bare)))
 
 
 def test_leading_letters_of_fragments_leave_out_what_may_be_absent() -> None:
-    from newsclean.cleaners import dom
+    from newsclean.cleaners.dom import class_names
     # "advert" holds "ad": a name holding it holds "ad" too, and one word of the two is searched
-    assert dom.names._leads(("ads?", r"advert\w*", "most-?read")).pattern == "(?:ad|most)"
-    assert dom.names._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
+    assert class_names._leads(("ads?", r"advert\w*", "most-?read")).pattern == "(?:ad|most)"
+    assert class_names._leads(("share", "x|y")).search("anything")   # an alternation: every name is searched
 
 
 def test_a_tree_of_words_finds_what_their_alternation_finds() -> None:
     import itertools
     import re
 
-    from newsclean.cleaners import dom
+    from newsclean.cleaners.dom import class_names
     words = {"ad", "advert", "about", "author", "td", "tiktok", "more", "most", "share", "sharing", "x"}
-    tree, flat = re.compile(dom.names._trie(words)), re.compile("|".join(sorted(words)))
+    tree, flat = re.compile(class_names._trie(words)), re.compile("|".join(sorted(words)))
     for n in range(1, 4):
         for parts in itertools.product(("a", "d", "t", "ab", "out", "mor", "e", "sh", "ar", "ing", "x", "-"), repeat=n):
             name = "".join(parts)
             assert bool(tree.search(name)) == bool(flat.search(name)), name
-    assert dom.names._trie({"", "ad"}) == ""   # an empty word: every name holds it
+    assert class_names._trie({"", "ad"}) == ""   # an empty word: every name holds it
 
 
 @pytest.mark.parametrize("name", ["Share-Bar", "SHARE", "ſocial-links", "İmage-block", "ıtem-tıtle", "\u212aey-title",
@@ -310,11 +311,13 @@ def test_a_folded_pattern_finds_in_the_folded_name_what_the_pattern_finds_in_the
     import re
 
     from newsclean.cleaners import dom
+    from newsclean.cleaners.dom import class_names
     from newsclean.cleaners.vocabulary import fold_case
-    for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, dom.names._TITLE_CLASS, dom.names._HOVER_CLASS):
-        assert bool(dom.names._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
+    for pattern in (dom.WIDGET_TOKENS, dom.IMAGE_TOKENS, dom.CONTENT_TOKENS, class_names._TITLE_CLASS,
+                    class_names._HOVER_CLASS):
+        assert bool(class_names._folded(pattern).search(fold_case(name))) == bool(pattern.search(name)), (pattern, name)
     with pytest.raises(ValueError):
-        dom.names._folded(re.compile(r"\Wshare", re.I))   # \W is no letter to fold
+        class_names._folded(re.compile(r"\Wshare", re.I))   # \W is no letter to fold
 
 
 @pytest.mark.parametrize("wrap", [
@@ -1299,8 +1302,8 @@ def test_text_the_page_hides_by_class_is_not_extracted() -> None:
     ("w-condition", False), ("Sr-Only", False), ("header", False),
 ])
 def test_classes_that_hide_an_element_from_the_screen(cls: str, hidden: bool) -> None:
-    from newsclean.cleaners import dom
-    assert dom.names._name_facts(cls)[6] is hidden
+    from newsclean.cleaners.dom import class_names
+    assert class_names._name_facts(cls)[6] is hidden
 
 
 def test_a_box_of_its_own_kind_among_the_panes_stays_out() -> None:

@@ -894,7 +894,9 @@ def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_a
     import itertools
 
     from newsclean.cleaners import dom
-    spellings = {w.replace("-?", sep) for w in dom.HOVER_WORDS for sep in ("", "-")} | set(dom.names._HOVER_SUBSTRINGS)
+    from newsclean.cleaners.dom import class_names
+    spellings = ({w.replace("-?", sep) for w in dom.HOVER_WORDS for sep in ("", "-")}
+                 | set(class_names._HOVER_SUBSTRINGS))
     names = set()
     for word, case in itertools.product(spellings, (str.lower, str.upper, str.title, lambda s: s)):
         w = case(word)
@@ -907,9 +909,11 @@ def test_hover_answers_asked_only_of_names_holding_a_hover_end_are_the_regexes_a
                 names.update(name[:i] + name[i + 1:] for i in range(len(name)))   # each letter cut once
     assert len(names) > 1000
     for name in names:
-        want = (dom.names._HOVER_CANDIDATE.search(name) is not None, dom.names._HOVER_CLASS.search(name) is not None)
-        assert dom.names._hover_class(name) == want, name
-    assert any(dom.names._hover_class(name)[1] for name in names) and any(dom.names._hover_class(name)[0] for name in names)
+        want = (class_names._HOVER_CANDIDATE.search(name) is not None,
+                class_names._HOVER_CLASS.search(name) is not None)
+        assert class_names._hover_class(name) == want, name
+    assert any(class_names._hover_class(name)[1] for name in names)
+    assert any(class_names._hover_class(name)[0] for name in names)
 
 
 def test_every_address_the_sign_up_test_finds_passes_the_walks_lead_test() -> None:
