@@ -5,12 +5,12 @@ the rewrites mask what the patterns they replace masked."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from newsclean.output.redact import _mask_cut, mask_credentials
+from tests.growth import cpu_seconds, faster_than_linear
 
 #: The patterns as they were (2026-12-06), and how mask_credentials asked them.
 _OLD_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^\s:/?#@\"'<>\\]*)"
@@ -61,8 +61,13 @@ def test_a_password_holding_a_slash_is_masked() -> None:
 
 @pytest.mark.parametrize("unit", ["a.", ",", "(a:", "a://b:", "x:y@", "a://b:c/"])
 def test_a_long_run_is_read_once(unit: str) -> None:
-    text = "@ " + unit * (100_000 // len(unit))
-    t0 = time.process_time()
-    mask_credentials(text)
-    # before: 10,000 characters of 'a.', ',' or '(a:' took 0.5-1 s (quadratic), 100,000 over a minute
-    assert time.process_time() - t0 < 0.5
+    # ten times the run, about ten times the CPU; a run read again from each of its starts takes a
+    # hundred times (measured against each other in one process: no bound in seconds). Before
+    # ab34b05, 10,000 characters of 'a.', ',' or '(a:' took 0.2-1 s, 100,000 over a minute; the
+    # cut's pattern asked of the whole text (not up to a run's last '@'), 100,000 'a://b:c/' over 5 s
+    def cost_at(n: int) -> float:
+        text = "@ " + unit * (n // len(unit))
+        return cpu_seconds(lambda: mask_credentials(text), limit=5.0)
+    # 1,000, 10,000 and 100,000 characters; up to 5 s a step, so a 10,000 that grows too little
+    # to fail goes on to 100,000
+    assert faster_than_linear(cost_at, limit=5.0) is None

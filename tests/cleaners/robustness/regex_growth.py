@@ -19,12 +19,13 @@ import json
 import re
 import re._constants as C  # noqa: N812 — the parser's opcodes, as re itself names them
 import re._parser as P  # noqa: N812
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.growth import LENGTHS, cpu_seconds, faster_than_linear
 
 REPO = Path(__file__).resolve().parent.parent.parent.parent
 #: Source files whose patterns run on page text or URLs (the bench and the trainer read our own data).
@@ -241,69 +242,34 @@ def units(pattern: re.Pattern, most: int = 160) -> list[str]:
     return list(dict.fromkeys(out))[:most]
 
 
-class _Interrupted(Exception):
-    pass
-
-
-def _interrupt(*_: object) -> None:
-    raise _Interrupted
-
-
 def cost(found: Found, text: str, limit: float) -> float:
-    """CPU seconds the code's way of asking ``found`` takes on ``text`` (inf past ``limit`` seconds:
-    re checks signals as it runs)."""
+    """CPU seconds the code's way of asking ``found`` takes on ``text`` (inf past ``limit``)."""
     subject: str | bytes = text.encode("utf-8") if isinstance(found.pattern.pattern, bytes) else text
-    before = signal.signal(signal.SIGVTALRM, _interrupt)
-    t0 = time.process_time()
-    signal.setitimer(signal.ITIMER_VIRTUAL, limit)   # CPU time: the machine is shared
-    try:
+
+    def ask() -> None:
         if found.anchored:
             for method in found.methods:
                 getattr(found.pattern, method)(subject)
         else:
             for _ in found.pattern.finditer(subject):
                 pass
-    except _Interrupted:
-        return float("inf")
-    finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, before)
-    return time.process_time() - t0
+    return cpu_seconds(ask, limit)
 
 
 def repeated(unit: str, n: int) -> str:
     return unit * (n // len(unit) + 1) + END
 
 
-#: Lengths tried; each step ten times the last, so a linear pattern takes about ten times as long.
-LENGTHS = (1_000, 10_000, 100_000)
-#: A step whose time grows more than this many times over is super-linear (quadratic gives 100).
-MOST_GROWTH = 30.0
-#: Times below this say nothing about growth (a shared, loaded machine's noise): a step is
-#: measured against at least this.
-FLOOR = 0.004
-
-
 def super_linear(found: Found, limit: float = 2.0, first: bool = True) -> list[tuple[str, list[float]]]:
     """The units on which ``found`` grows faster than linear (the first only, with ``first``), each
     with its times at ``LENGTHS``. Every unit is tried at 1k and 10k characters, the near-misses
-    alone (``NEAR``) at 100k too; a unit goes on to the next length only while its time is far
-    below ``limit``."""
+    alone (``NEAR``) at 100k too (:func:`faster_than_linear`)."""
     bad = []
     for unit in units(found.pattern):
         lengths = LENGTHS if unit in NEAR else LENGTHS[:2]
-        times = [min(cost(found, repeated(unit, lengths[0]), limit) for _ in range(2))]
-        for n in lengths[1:]:
-            if times[-1] * 20 > limit:
-                break
-            times.append(cost(found, repeated(unit, n), limit))
-            if times[-1] > MOST_GROWTH * max(times[-2], FLOOR) and times[-1] != float("inf"):
-                # once more, both lengths: a shared machine's pause is not a pattern's growth
-                times[-2] = min(times[-2], *(cost(found, repeated(unit, n // 10), limit) for _ in range(2)))
-                times[-1] = min(times[-1], cost(found, repeated(unit, n), limit))
-            if times[-1] > MOST_GROWTH * max(times[-2], FLOOR):
-                bad.append((unit, times))
-                break
+        times = faster_than_linear(lambda n: cost(found, repeated(unit, n), limit), lengths, limit)
+        if times is not None:
+            bad.append((unit, times))
         if bad and first:
             break
     return bad
