@@ -61,6 +61,45 @@ _LEAD_LABELS = {
 _LEAD_LABEL = re.compile(rf"^(?:{_WRITTEN}|{'|'.join(p for row in _LEAD_LABELS.values() for p in row)})\s*:?\s*", re.I)
 #: A part that is only a byline's label, no name.
 _LABEL_ONLY = re.compile(rf"(?i){_BY_LEAD}?\s*by\s*:?|{_AUTHOR_LABEL}\s*:?|")
+#: The words a label of the writer field prints around its author word (``_AUTHOR_LABELS``), by
+#: language: "Authors of this article", "The Author", "About the author", "No author", "Über den
+#: Autor", "À propos de l'auteur". They name the field, no one. A collective is a writer the truths
+#: keep ("The Investopedia Team", "Our Editors", "BR24 Redaktion"): team, staff, editors, desk are none of them.
+_FIELD_WORDS = {
+    "en": "the this these its of a an no about our article articles post story page written by unknown",
+    "de": "der die das den dem des dieses diesen über zum zur kein keine artikel beitrag beitrags von",
+    "fr": "le la les l de du des cet cette à propos sur aucun article",
+    "es": "el la los las del de este esta sobre sin artículo",
+    "it": "il lo la i gli le l dell della di questo questa sull nessun articolo",
+    "nl": "de het dit deze van over geen artikel",
+}
+_FIELD_WORD = frozenset(w for row in _FIELD_WORDS.values() for w in row.split())
+_AUTHOR_WORD = re.compile(rf"(?i){_AUTHOR_LABEL}")
+
+
+_WORD_AND_GAP = re.compile(r"([^\s'’:]+)[\s'’:]*")
+
+
+def _field_label_end(part: str) -> int:
+    """Where a label of the writer field that opens ``part`` ends: an author word
+    (``_AUTHOR_LABELS``) and the words such a label prints around it (``_FIELD_WORDS``),
+    "Authors of this article", "The Author", "No author"; "Author" of "Author Escalon". 0 where
+    ``part`` opens with none."""
+    end = 0
+    authored = False
+    for m in _WORD_AND_GAP.finditer(part.lstrip()):
+        word = m.group(1).casefold()
+        if _AUTHOR_WORD.fullmatch(word):
+            authored = True
+        elif word not in _FIELD_WORD:
+            break
+        end = m.end()
+    return end + len(part) - len(part.lstrip()) if authored else 0
+
+
+def _field_label(part: str) -> bool:
+    """Whether ``part`` is a label of the writer field alone (:func:`_field_label_end`), no name."""
+    return bool(part.strip()) and _field_label_end(part) == len(part)
 
 
 #: A "by" word in a text that should be a name alone (a link to a writer's page, an author box's

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.cleaners.vocabulary import ROLE_WORD
 from newsclean.cleaners.metadata.byline_words import (
-    _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL,
+    _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL, _field_label_end,
 )
 from newsclean.cleaners.metadata.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
@@ -49,6 +49,7 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
             named = False   # a name read from this value: a job title may follow it
             for sep, part in _name_parts(name) if _many_names(name) else [("", name)]:
                 part = _KUERZEL.sub("", _without_by_word(_LEAD_LABEL.sub("", part.strip()), declared))
+                part = _without_field_label(part)
                 if (_LABEL_ONLY.fullmatch(part) or _ROLE_ONLY.fullmatch(part)
                         or named and not _CONJUNCTION.fullmatch(sep) and _ROLE_TITLE.fullmatch(part)
                         and not (writers is not None and part in writers)):
@@ -72,6 +73,15 @@ def _names(value: Any, by_id: dict[str, dict] | None = None, *, declared: bool =
                     names.append(part)
                     named = True
     return names
+
+
+def _without_field_label(part: str) -> str:
+    """``part`` without a label of the writer field that opens it (:func:`_field_label_end`):
+    "Authors of this article" and "The Author" are no writer, "Author Escalon" is "Escalon",
+    "Autor john" "john". Where more than a name's word follows, only a name-shaped rest:
+    "Contributors to Wikimedia projects" stays."""
+    rest = part[_field_label_end(part):]
+    return rest if rest != part and (len(rest.split()) <= 1 or _name_shaped(rest)) else part
 
 
 def _family_name_opening(word: str, rest: str) -> bool:

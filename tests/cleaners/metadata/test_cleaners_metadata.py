@@ -1637,3 +1637,22 @@ def test_a_captions_day_does_not_date_a_page_whose_day_is_printed_on_its_own_lin
     md = extract_metadata(tree, "https://news.example.org/harbour-bridge-vote")
     fill_dates(md, tree, "https://news.example.org/harbour-bridge-vote")
     assert (md.published, md.date_sources["published"]) == ("2026-02-16", "printed")
+
+
+def test_a_label_of_the_writer_field_is_no_writer() -> None:
+    # "Authors of this article" (a check page of wcxb-dev) and "The Author", "No Author", declared
+    # or printed, were read as a writer's name: they name the field, no one
+    for label in ("Authors of this article", "The Author", "No Author", "About the author:", "Über den Autor",
+                  "À propos de l'auteur"):
+        assert _printed_authors(label) == [], label
+        assert _md(_page(head=f'<meta name="author" content="{label}">')).authors == [], label
+        ld = {"@type": "NewsArticle", "headline": "Harbour bridge vote", "author": {"@type": "Person", "name": label}}
+        assert _md(_page(ld=ld)).authors == [], label
+    # the label before a name goes, the name stays
+    assert _printed_authors("Author Escalon") == ["Escalon"]
+    assert _printed_authors('<span>Autor </span><a href="/author/john/">john</a>') == ["john"]
+    assert _printed_authors('<span>Authors of this article</span> <a href="/author/jane-doe">Jane Doe</a>') == ["Jane Doe"]
+    # a collective is a writer (the truths keep "The Investopedia Team", "Our Editors"), and more
+    # than a name after the label word keeps the whole
+    for writer in ("The Investopedia Team", "Our Editors", "Editorial Staff", "Contributors to Wikimedia projects"):
+        assert _md(_page(head=f'<meta name="author" content="{writer}">')).authors == [writer], writer
