@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 from newsclean.cleaners.core import clean_html, page_metadata
 from newsclean.cleaners.metadata import extract_metadata, shown_day_near_headline
@@ -1656,3 +1657,12 @@ def test_a_label_of_the_writer_field_is_no_writer() -> None:
     # than a name after the label word keeps the whole
     for writer in ("The Investopedia Team", "Our Editors", "Editorial Staff", "Contributors to Wikimedia projects"):
         assert _md(_page(head=f'<meta name="author" content="{writer}">')).authors == [writer], writer
+
+
+@pytest.mark.parametrize("byline, name", [("Autore Di Maio", "Di Maio"), ("Auteur De Gaulle", "De Gaulle"),
+                                          ("Autora De la Fuente", "De la Fuente"), ("Authors La Toya Jackson", "La Toya Jackson")])
+def test_a_family_names_particle_after_the_writer_fields_label_stays(byline: str, name: str) -> None:
+    # "di", "de", "la" are words a label prints around its author word and a family name's first
+    # word: before a name they are the name's ("Autore Di Maio" was "Maio")
+    assert _printed_authors(byline) == [name]
+    assert _md(_page(head=f'<meta name="author" content="{byline}">')).authors == [name]
