@@ -10,7 +10,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -23,6 +23,8 @@ from lxml import etree
 MAX_DOCUMENT_BYTES = 60 * 1024 * 1024
 
 Kind = Literal["sitemapindex", "urlset", "feed", "html", "robots", "unknown"]
+#: Told each URL a document lists that is none (see :func:`join_url`); the spider counts them.
+OnBad = Callable[[str], None] | None
 
 
 class DiscoveryError(ValueError):
@@ -75,7 +77,24 @@ def parse_date(value: str | None) -> datetime | None:
             return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:   # 9999-12-31T23:00-05:00 is past year 9999 in UTC: it stopped the whole listing
+        return None
+
+
+def join_url(base_url: str, href: str, on_bad: OnBad = None) -> str | None:
+    """``href`` made absolute against ``base_url``; None (``on_bad`` told) when it is no URL that
+    can be fetched: an unclosed IPv6 bracket (``http://[x/``) or a port out of range. urljoin's
+    ValueError stopped the whole listing or section page there, the entries after it lost."""
+    try:
+        url = urljoin(base_url, href)
+        urlsplit(url).port
+    except ValueError:
+        if on_bad is not None:
+            on_bad(href)
+        return None
+    return url
 
 
 #: libxml2 errors that mean the document tried to blow up its reader (billion laughs & co).
@@ -158,7 +177,8 @@ _NOT_SECTION = re.compile(r"/(?:tags?|topics?|authors?|writers?|search|page|abou
                           r"|terms|login|register|subscribe|newsletter|feed|rss|wp-[a-z]+|cdn-cgi)(?:/|$)|\.[a-z0-9]{2,5}$", re.I)
 
 
-def start_page_links(page_url: str, hrefs: list[str], alternate_feeds: list[str]) -> tuple[list[str], list[str]]:
+def start_page_links(page_url: str, hrefs: list[str], alternate_feeds: list[str],
+                     on_bad: OnBad = None) -> tuple[list[str], list[str]]:
     """(feeds, sections) an ad-hoc start page points to on its own host: the feeds it
     advertises (``<link rel=alternate>``) or links by name, and the pages one or two path
     segments deep that may be sections (the caller drops articles and pagination). A home
@@ -167,7 +187,9 @@ def start_page_links(page_url: str, hrefs: list[str], alternate_feeds: list[str]
     feeds: list[str] = []
     sections: list[str] = []
     for href in dict.fromkeys([*alternate_feeds, *hrefs]):
-        url = urljoin(page_url, href.strip()).split("#", 1)[0]
+        if (joined := join_url(page_url, href.strip(), on_bad)) is None:
+            continue
+        url = joined.split("#", 1)[0]
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.hostname != base.hostname or url == page_url:
             continue
@@ -179,13 +201,13 @@ def start_page_links(page_url: str, hrefs: list[str], alternate_feeds: list[str]
     return list(dict.fromkeys(feeds)), list(dict.fromkeys(sections))
 
 
-def parse_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], list[Entry]]:
+def parse_sitemap(body: bytes, base_url: str, on_bad: OnBad = None) -> tuple[Literal["sitemapindex", "urlset"], list[Entry]]:
     """Entries of a sitemap index (child sitemaps) or a urlset (pages, news sitemaps included)."""
-    kind, entries = iter_sitemap(body, base_url)
+    kind, entries = iter_sitemap(body, base_url, on_bad)
     return kind, list(entries)
 
 
-def iter_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "urlset"], Iterator[Entry]]:
+def iter_sitemap(body: bytes, base_url: str, on_bad: OnBad = None) -> tuple[Literal["sitemapindex", "urlset"], Iterator[Entry]]:
     """Like :func:`parse_sitemap`, but the entries are read as they are taken: the document
     is parsed and checked at once, then read again entry by entry only when they are needed.
 
@@ -193,24 +215,25 @@ def iter_sitemap(body: bytes, base_url: str) -> tuple[Literal["sitemapindex", "u
     an entry, 5.1 MB for 12,000 URLs, nodes leaving it as read) made the crawl's memory grow
     with the sitemap. A document that parsed without an error is read again from its bytes
     (:class:`StreamedSitemap`); one that needed recovering keeps its checked tree
-    (:func:`sitemap_entries`), so it gives the entries it gave before.
+    (:func:`sitemap_entries`), so it gives the entries it gave before. ``on_bad`` is told each
+    location that is no URL (see :func:`join_url`), skipped.
     """
     root, clean = _checked_xml(body, frozenset({"sitemap", "url"}))
     kind = _local(root.tag)
     if kind not in ("sitemapindex", "urlset"):
         raise DiscoveryError(f"not a sitemap (root element <{kind}>)")
     if clean:
-        return kind, StreamedSitemap(body, base_url)  # type: ignore[return-value]
-    return kind, sitemap_entries(root, base_url)  # type: ignore[return-value]
+        return kind, StreamedSitemap(body, base_url, on_bad)  # type: ignore[return-value]
+    return kind, sitemap_entries(root, base_url, on_bad)  # type: ignore[return-value]
 
 
-def sitemap_entries(root: etree._Element, base_url: str) -> Iterator[Entry]:
+def sitemap_entries(root: etree._Element, base_url: str, on_bad: OnBad = None) -> Iterator[Entry]:
     """The entries of a parsed sitemap ``root``, read as they are taken; each of its nodes leaves
     ``root`` as it is read (a sitemap waits in the spider's frontier for the whole crawl, and its
     tree held all its nodes to the end: 3.5 MB for 12,000 URLs)."""
     while (node := next(iter(root), None)) is not None:
         root.remove(node)
-        if (entry := _sitemap_entry(node, base_url)) is not None:
+        if (entry := _sitemap_entry(node, base_url, on_bad)) is not None:
             yield entry
 
 
@@ -219,9 +242,9 @@ class StreamedSitemap:
     they are taken (a gzipped body stays compressed): only the parser's read-ahead is parsed
     at a time, not the whole document while its entries wait."""
 
-    def __init__(self, body: bytes, base_url: str) -> None:
+    def __init__(self, body: bytes, base_url: str, on_bad: OnBad = None) -> None:
         self._document: list[etree._Element] = []   # the generator holds this, not self: no cycle
-        self._entries = self._read(body, base_url, self._document)
+        self._entries = self._read(body, base_url, self._document, on_bad)
 
     @property
     def document(self) -> etree._Element | None:
@@ -235,19 +258,20 @@ class StreamedSitemap:
         return next(self._entries)
 
     @staticmethod
-    def _read(body: bytes, base_url: str, document: list[etree._Element]) -> Iterator[Entry]:
+    def _read(body: bytes, base_url: str, document: list[etree._Element], on_bad: OnBad) -> Iterator[Entry]:
         source = gzip.GzipFile(fileobj=io.BytesIO(body)) if body[:2] == b"\x1f\x8b" else io.BytesIO(body)
         for event, node in etree.iterparse(source, events=("start", "end"), **_XML_OPTIONS):
             if not document:
                 document.append(node)   # the first start: the document's root
             elif event == "end" and node.getparent() is document[0]:   # an entry, whole
                 document[0].remove(node)
-                if (entry := _sitemap_entry(node, base_url)) is not None:
+                if (entry := _sitemap_entry(node, base_url, on_bad)) is not None:
                     yield entry
 
 
-def _sitemap_entry(node: etree._Element, base_url: str) -> Entry | None:
-    """The entry of a ``<url>`` or ``<sitemap>`` node (None for another node, or one without a location)."""
+def _sitemap_entry(node: etree._Element, base_url: str, on_bad: OnBad = None) -> Entry | None:
+    """The entry of a ``<url>`` or ``<sitemap>`` node (None for another node, or one without a
+    location or with one that is no URL)."""
     if _local(node.tag) not in ("sitemap", "url"):
         return None
     loc = lastmod = news_date = title = None
@@ -261,11 +285,13 @@ def _sitemap_entry(node: etree._Element, base_url: str) -> Entry | None:
             news_date = child.text
         elif name == "title" and child.text:
             title = child.text.strip()
-    return Entry(urljoin(base_url, loc), parse_date(news_date) or parse_date(lastmod), title) if loc else None
+    if not loc or (url := join_url(base_url, loc, on_bad)) is None:
+        return None
+    return Entry(url, parse_date(news_date) or parse_date(lastmod), title)
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Entry]:
-    """Items of an RSS 0.9x/1.0/2.0 or Atom feed, with their dates."""
+def parse_feed(body: bytes, base_url: str, on_bad: OnBad = None) -> list[Entry]:
+    """Items of an RSS 0.9x/1.0/2.0 or Atom feed, with their dates (``on_bad``: see :func:`iter_sitemap`)."""
     root = _parse_xml(body, frozenset({"item", "entry"}))
     if _local(root.tag) not in ("rss", "feed", "rdf"):
         raise DiscoveryError(f"not a feed (root element <{_local(root.tag)}>)")
@@ -290,13 +316,14 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
             elif name == "guid" and not link and (child.text or "").startswith("http") \
                     and child.get("isPermaLink", "true") != "false":
                 link = child.text.strip()
-        if link:
-            entries.append(Entry(urljoin(base_url, link), parse_date(date), title))
+        if link and (url := join_url(base_url, link, on_bad)) is not None:
+            entries.append(Entry(url, parse_date(date), title))
     return entries
 
 
-def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
-    """The ``Sitemap:`` URLs a robots.txt announces."""
+def sitemaps_from_robots(body: bytes, base_url: str, on_bad: OnBad = None) -> list[str]:
+    """The ``Sitemap:`` URLs a robots.txt announces (``on_bad``: see :func:`iter_sitemap`)."""
     text = body.decode("utf-8", "replace")
-    return [urljoin(base_url, m.group(1).strip())
-            for m in re.finditer(r"^\s*sitemap\s*:\s*(\S+)", text, re.I | re.M)]
+    urls = (join_url(base_url, m.group(1).strip(), on_bad)
+            for m in re.finditer(r"^\s*sitemap\s*:\s*(\S+)", text, re.I | re.M))
+    return [u for u in urls if u is not None]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import inspect
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -117,6 +117,7 @@ class NewsSpider(scrapy.Spider):
         self._cuts_said: set[str] = set()
         self._admitted: set[str] = set()   # discovery URLs already let through (at most the bounds)
         self._offsite_said: set[str] = set()   # hosts of robots.txt sitemaps not followed, said once
+        self._bad_urls_said: set[str] = set()   # kinds of discovery document that listed a URL that is none, said once
 
     @classmethod
     def argument_names(cls) -> list[str]:
@@ -230,6 +231,18 @@ class NewsSpider(scrapy.Spider):
     # -- helpers ----------------------------------------------------------------------------
     def _inc(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"{STATS}/{key}", n)
+
+    def _bad_url(self, response: Response, kind: str) -> Callable[[str], None]:
+        """What a discovery document of ``kind`` tells of each URL it lists that is none (see
+        :func:`discovery.join_url`): counted in ``newsclean/discovery/bad_url/<kind>``, said once
+        a kind at WARNING; the document's other URLs are read on."""
+        def skipped(href: str) -> None:
+            self._inc(f"bad_url/{kind}")
+            if kind not in self._bad_urls_said:
+                self._bad_urls_said.add(kind)
+                self.logger.warning("skipped %r listed by %s %s: not a URL (the rest are counted in %s/bad_url/%s)",
+                                    href[:200], kind, response.url, STATS, kind)
+        return skipped
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
         self._inc(f"requests/{kind}")
@@ -512,7 +525,7 @@ class NewsSpider(scrapy.Spider):
         return [self._discovery_request(u, kind, depth) for u in urls]
 
     def parse_robots(self, response: Response) -> Iterable[Request]:
-        listed = discovery.sitemaps_from_robots(response.body, response.url)
+        listed = discovery.sitemaps_from_robots(response.body, response.url, self._bad_url(response, "robots"))
         return self._bounded([u for u in listed if self._on_site_hosts(u, "robots_sitemaps")], "sitemap", 0)
 
     #: What each stat of sitemaps not followed counts, as the INFO line says it.
@@ -537,7 +550,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         try:
-            kind, entries = discovery.iter_sitemap(response.body, response.url)
+            kind, entries = discovery.iter_sitemap(response.body, response.url, self._bad_url(response, "sitemap"))
         except discovery.DiscoveryError as exc:
             return self._bad_document(response, "sitemap", exc)
         entries = self._counted(entries, "sitemap_entries")
@@ -552,7 +565,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         try:
-            entries = discovery.parse_feed(response.body, response.url)
+            entries = discovery.parse_feed(response.body, response.url, self._bad_url(response, "feed"))
         except discovery.DiscoveryError as exc:
             return self._bad_document(response, "feed", exc)
         self._inc("feed_entries", len(entries))
@@ -566,8 +579,11 @@ class NewsSpider(scrapy.Spider):
 
     def _section_links(self, response: Response, hrefs: list[str]) -> Iterable[Request]:
         depth = response.meta.get("newsclean_depth", 0)
+        bad = self._bad_url(response, "section")
         for href in dict.fromkeys(hrefs):
-            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if (joined := discovery.join_url(response.url, href.strip(), bad)) is None:
+                continue
+            url = joined.split("#", 1)[0]
             if self.site.is_pagination_url(url):
                 if depth < self.site.discovery.section_pages and urlsplit(url).hostname in self.site.hosts():
                     yield from self._bounded([url], "section", depth + 1)
@@ -603,6 +619,7 @@ class NewsSpider(scrapy.Spider):
         feeds, sections = discovery.start_page_links(
             response.url, response.css("a::attr(href)").getall(),
             response.css("link[rel~=alternate][type*=rss]::attr(href), link[rel~=alternate][type*=atom]::attr(href)").getall())
+        # (a link that is no URL is skipped there, and counted once, by parse_section on the same page)
         hosts = self.site.hosts()
         sections = [u for u in sections if urlsplit(u).hostname in hosts and not self.site.is_pagination_url(u)
                     and not self.site.is_article_url(u)][:MAX_START_SECTIONS]
