@@ -9,8 +9,9 @@ import pytest
 
 from lxml import etree
 
-from newsclean.crawler.spiders.discovery import (DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, parse_feed,
-                                                parse_sitemap, sitemap_entries, sitemaps_from_robots, sniff)
+from newsclean.crawler.spiders.discovery import (DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, parse_date,
+                                                parse_feed, parse_sitemap, sitemap_entries, sitemaps_from_robots, sniff,
+                                                start_page_links)
 
 BASE = "https://example.com/"
 
@@ -160,3 +161,33 @@ def test_robots_and_sniff() -> None:
     assert sniff(b"<!DOCTYPE html><html></html>") == "html"
     assert sniff(robots) == "robots"
     assert sniff(b"\x89PNG\r\n") == "unknown"
+
+
+def test_a_listed_url_that_is_none_is_skipped_and_told_the_rest_read_on() -> None:
+    # an unclosed IPv6 bracket (urljoin's ValueError) and a port out of range stopped the whole
+    # listing in the spider's callback: the entries after them were lost, with a traceback
+    bad = ["http://[bad/x/", "http://example.com:99999/y/"]
+    told: list[str] = []
+    urlset = ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+              + "".join(f"<url><loc>{u}</loc></url>" for u in ["/a/", *bad, "/b/"]) + "</urlset>").encode()
+    for body in (urlset, urlset.replace(b"</urlset>", b"<url><loc>/c/</loc>")):   # streamed, and recovered
+        told.clear()
+        assert [e.url for e in iter_sitemap(body, BASE, told.append)[1]][:2] == [BASE + "a/", BASE + "b/"]
+        assert told == bad
+    told.clear()
+    rss = RSS.replace(b"<item><title>Two", b"<item><link>http://[bad/x/</link></item><item><title>Two")
+    assert [e.url for e in parse_feed(rss, BASE, told.append)] == [BASE + "one/", BASE + "two/"] and told == bad[:1]
+    told.clear()
+    robots = b"Sitemap: http://[bad/x/\nSitemap: /news.xml\n"
+    assert sitemaps_from_robots(robots, BASE, told.append) == [BASE + "news.xml"] and told == bad[:1]
+    feeds, sections = start_page_links(BASE, ["http://[bad/x/", "/world/"], [])
+    assert sections == [BASE + "world/"]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00",
+                                   "Fri, 31 Dec 9999 23:59:59 -0500"])
+def test_a_date_no_datetime_holds_in_utc_is_no_date(value: str) -> None:
+    # astimezone raised OverflowError: the listing stopped there, like a URL that is none
+    assert parse_date(value) is None
+    sitemap = f"<urlset><url><loc>/a/</loc><lastmod>{value}</lastmod></url><url><loc>/b/</loc></url></urlset>".encode()
+    assert [(e.url, e.date) for e in parse_sitemap(sitemap, BASE)[1]] == [(BASE + "a/", None), (BASE + "b/", None)]

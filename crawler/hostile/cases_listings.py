@@ -1,0 +1,42 @@
+"""Hostile cases of what discovery documents list: entries that are no URL, dates no datetime
+holds (session 40's walk of bad input the suite did not hold yet)."""
+
+from __future__ import annotations
+
+from newsclean.crawler.hostile import XML, Ctx, Outcome, article_html, case, urlset
+
+#: A location urljoin refuses (an unclosed IPv6 bracket) and one whose port no URL has.
+NOT_URLS = ("http://[bad/a/story-of-the-bracket/", "http://127.0.0.1:99999/a/story-of-the-port/")
+#: A date that is past year 9999 once read in UTC (astimezone's OverflowError).
+PAST_9999 = "9999-12-31T23:59:59-05:00"
+
+
+@case("listed-urls-that-are-none", bound=60)
+def listed_urls_that_are_none(ctx: Ctx) -> Outcome:
+    """A sitemap, a feed, a home page and robots.txt each listing a URL that is none (an unclosed
+    IPv6 bracket, a port out of range) or a date past year 9999: the bad entry is skipped and
+    counted in discovery/bad_url/<kind>, every good one written. Before: a traceback each, the
+    entries after the bad one lost, the run 'ok' (0 of 10 articles written)."""
+    s = ctx.serve()
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    story = [s.url(f"/a/story-{i}-of-the-day/") for i in range(10)]
+    entries = [(story[0], ""), (NOT_URLS[0], ""), (story[1], PAST_9999), (NOT_URLS[1], ""), (story[2], "")]
+    s.page("/sitemap.xml", ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                            + "".join(f"<url><loc>{u}</loc><lastmod>{d}</lastmod></url>" for u, d in entries)
+                            + "</urlset>"), XML)
+    items = [(story[3], PAST_9999), (NOT_URLS[0], ""), ("javascript:void(0)", ""), (story[4], ""), (story[5], "")]
+    s.page("/feed.xml", ('<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+                         + "".join(f"<item><link>{u}</link><pubDate>{d}</pubDate></item>" for u, d in items)
+                         + "</channel></rss>"), "application/rss+xml")
+    links = "".join(f'<a href="{u}">Story</a>' for u in (story[6], NOT_URLS[0], story[7], "mailto:desk@example.org", story[8]))
+    s.page("/", f'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+                f'<body><h1>Front page</h1>{links}</body></html>')
+    s.page("/robots.txt", f"User-agent: *\nSitemap: {NOT_URLS[0]}sitemap.xml\nSitemap: {s.url('/sitemap.xml')}\n"
+                          f"Sitemap: {s.url('/more.xml')}\n", "text/plain")
+    s.page("/more.xml", urlset([story[9]]), XML)
+    run = ctx.crawl(s.url("/"))
+    written = {r["url"] for r in run.records()}
+    bad = {kind: run.count(f"newsclean/discovery/bad_url/{kind}") for kind in ("sitemap", "feed", "section", "robots")}
+    held = (not run.timed_out and run.tracebacks == 0 and run.code == 0 and written == set(story)
+            and bad == {"sitemap": 2, "feed": 1, "section": 1, "robots": 1})
+    return Outcome(held, f"{len(written)}/{len(story)} written, bad_url {bad}, {run.tracebacks} tracebacks, {run}")
