@@ -1,9 +1,10 @@
-"""Hostile cases of what discovery documents list: entries that are no URL, dates no datetime
-holds (session 40's walk of bad input the suite did not hold yet)."""
+"""Hostile cases of what discovery documents list (entries that are no URL, dates no datetime
+holds) and of answers that are no whole HTTP answer (session 40's walk of bad input the suite did
+not hold yet)."""
 
 from __future__ import annotations
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, article_html, case, urlset
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, article_html, case, urlset
 
 #: A location urljoin refuses (an unclosed IPv6 bracket) and one whose port no URL has.
 NOT_URLS = ("http://[bad/a/story-of-the-bracket/", "http://127.0.0.1:99999/a/story-of-the-port/")
@@ -40,3 +41,45 @@ def listed_urls_that_are_none(ctx: Ctx) -> Outcome:
     held = (not run.timed_out and run.tracebacks == 0 and run.code == 0 and written == set(story)
             and bad == {"sitemap": 2, "feed": 1, "section": 1, "robots": 1})
     return Outcome(held, f"{len(written)}/{len(story)} written, bad_url {bad}, {run.tracebacks} tracebacks, {run}")
+
+
+def _raw(data: bytes) -> Raw:
+    """An answer of exactly these bytes, then the connection closed."""
+    def write(h: object) -> None:
+        h.wfile.write(data)  # type: ignore[attr-defined]
+        h.wfile.flush()  # type: ignore[attr-defined]
+    return Raw(write)
+
+
+#: Answers that are no whole HTTP answer, each as a server sends it.
+BROKEN_ANSWERS = {
+    "closed-at-once": b"",
+    "closed-mid-headers": b"HTTP/1.1 200 OK\r\nContent-Type: text/ht",
+    "header-line-over-16kb": b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a" * 100_000 + b"\r\nContent-Length: 2\r\n\r\nhi",
+    "not-http": b"SSH-2.0-OpenSSH_8.9\r\n",
+    "status-not-a-number": b"HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\nhi",
+    "negative-length": b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhi",
+    "chunk-size-not-hex": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nhi\r\n0\r\n\r\n",
+    "body-cut-short": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 50000\r\n\r\n<html><body><p>Cut",
+}
+
+
+@case("broken-http-answers", bound=60)
+def broken_http_answers(ctx: Ctx) -> Outcome:
+    """Articles answering no whole HTTP answer (closed at once or mid-headers, a header line over
+    Twisted's 16 KB, not HTTP, a status or length that is no number, bad chunks, a cut body):
+    a counted failure each, said in one line in words. Before: said as a list of Twisted Failure
+    reprs ('[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: ...>]')."""
+    s = ctx.serve()
+    s.page("/a/story-that-is-whole-here/", article_html(1))
+    for name, data in BROKEN_ANSWERS.items():
+        s.page(f"/a/{name}-story/", _raw(data))
+    run = ctx.crawl(s.sitemap([s.url("/a/story-that-is-whole-here/"), *(s.url(f"/a/{n}-story/") for n in BROKEN_ANSWERS)]))
+    said = [line.partition("-story/: ")[2] for line in run.stderr.splitlines() if "fetch failed for article" in line]
+    worded = [line for line in said if line.startswith("no whole HTTP answer: ") and "Failure" not in line]
+    failed = run.count("newsclean/fetch/failed/article")
+    held = (not run.timed_out and run.tracebacks == 0 and len(run.records()) == 1 and failed == len(BROKEN_ANSWERS)
+            and len(worded) == len(said) == len(BROKEN_ANSWERS))
+    unworded = [line[:90] for line in said if line not in worded]
+    return Outcome(held, f"{failed}/{len(BROKEN_ANSWERS)} counted failures, {len(worded)} said in words"
+                         f"{', not: ' + repr(unworded[:2]) if unworded else ''}; {len(run.records())} written, {run}")
