@@ -60,3 +60,24 @@ def test_long_sitemaps_are_fetched_whole_with_a_short_scheduler_queue(site_serve
     assert counts["newsclean/discovery/sitemap_entries"] == N + 3
     # Before the frontier the whole sitemap was queued at once (250 here, 50,000 on big sites).
     assert counts["newsclean/scheduler/max_queued"] <= 2 * CONCURRENCY + 1
+
+
+def test_a_section_pages_links_wait_in_the_frontier_too(site_server, tmp_path: Path) -> None:
+    # A page's links each became a request at once, all queued: a home page of 20,000 links
+    # (a hostile one: 10 MB holds 300,000) queued 19,338 requests, +53 MB; here 600 queued 600.
+    server, root = site_server
+    paths = _site(root, server.base_url, N, per_sitemap=N)
+    (root / "robots.txt").write_text("User-agent: *\n")   # no sitemap: the front page's links alone
+    links = "".join(f"<a href='{p}'>Harbour report {i}</a>" for i, p in enumerate(paths))
+    (root / "index.html").write_text(f"<!doctype html><html><body><h1>Front page</h1>{links}</body></html>")
+    out = tmp_path / "out"
+    proc = run_newsclean("crawl", "--url", server.base_url + "/", "--out", str(out),
+                         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                         "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
+                         "-s", "NEWSCLEAN_CLEAN_ENABLED=False")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    hits = Counter(h.path for h in server.hits if "harbour-report" in h.path)
+    assert set(hits) == set(paths) and max(hits.values()) == 1
+    counts = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())["counts"]
+    assert counts["newsclean/discovery/articles_from/section"] == N
+    assert counts["newsclean/scheduler/max_queued"] <= 2 * CONCURRENCY + 1
