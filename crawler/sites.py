@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from w3lib.url import safe_url_string
+
 from newsclean.cleaners import SiteRules
 from newsclean.crawler.iso_codes import COUNTRIES, COUNTRY_ALIASES, LANGUAGES
 from newsclean.output.redact import mask_credentials
@@ -122,6 +124,11 @@ class Site:
     facts_source: str = ""                 # where the discovery facts came from ...
     facts_read: date | None = None         # ... and when they were read
 
+    def __post_init__(self) -> None:
+        # A request's host is ASCII (Scrapy sends xn--bcher-kva.example for bücher.example): the
+        # domains are compared with it, as they are with every URL's host (see ascii_host).
+        object.__setattr__(self, "domains", tuple(dict.fromkeys(ascii_host(d) for d in self.domains)))
+
     # -- URLs -------------------------------------------------------------------------------
     def absolute(self, url_or_path: str) -> str:
         """Resolve a path from the site file against ``base_url``."""
@@ -142,7 +149,7 @@ class Site:
         """Hosts this site's crawl may reach (its domains and its start URLs' hosts)."""
         hosts = {d.lower() for d in self.domains}
         for urls in self.start_urls().values():
-            hosts.update((urlsplit(u).hostname or "").lower() for u in urls)
+            hosts.update(ascii_host(urlsplit(u).hostname or "") for u in urls)
         hosts.discard("")
         return hosts
 
@@ -168,7 +175,7 @@ class Site:
 
     def claims(self, host: str) -> str | None:
         """The domain of this site that covers ``host`` (itself or a parent domain), if any."""
-        host = host.lower()
+        host = ascii_host(host)
         return next((d for d in self.domains if covered_by(host, (d,))), None)
 
     def matches(self, country: str | None = None, language: str | None = None) -> bool:
@@ -287,8 +294,8 @@ def site_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Site:
             raise SiteConfigError(source, f"domains[{i}]",
                                   f"{domain!r} is not a domain: the host name alone, e.g. x.example")
     # "www." is dropped: a domain covers its subdomains, www included.
-    domains = tuple(dict.fromkeys(d.strip().lower().removeprefix("www.") for d in domains))
-    host = (urlsplit(base_url).hostname or "").lower()
+    domains = tuple(dict.fromkeys(ascii_host(d).removeprefix("www.") for d in domains))
+    host = ascii_host(urlsplit(base_url).hostname or "")
     if named and not covered_by(host, domains):
         # every link of the site was off its domains: the crawl read its listings, wrote nothing
         # and said 'ok'
@@ -514,7 +521,7 @@ def adhoc_site(urls: list[str], name: str = "adhoc", *, discover: bool = True) -
     if not urls:
         raise SiteConfigError("--url", None, "give at least one URL")
     checked = [_check_url(u, "--url", None) for u in urls]   # an option, no field: "--url: field 'url'" read oddly
-    hosts = tuple(dict.fromkeys((urlsplit(u).hostname or "").lower().removeprefix("www.") for u in checked))
+    hosts = tuple(dict.fromkeys(ascii_host(urlsplit(u).hostname or "").removeprefix("www.") for u in checked))
     roots = [u for u in checked if urlsplit(u).path in ("", "/")]
     discovery = Discovery(robots=bool(roots), sniff=tuple(checked)) if discover else Discovery(robots=False)
     base = roots[0] if roots else f"{urlsplit(checked[0]).scheme}://{urlsplit(checked[0]).netloc}/"
@@ -709,6 +716,20 @@ def get_site(name: str, registry: dict[str, Site] | None = None) -> Site:
 
 
 # -- validation helpers -------------------------------------------------------------------
+
+def ascii_host(host: str) -> str:
+    """``host`` lowercased, in the ASCII form a request is sent to (IDNA, as Scrapy encodes it):
+    an internationalized name compared as written (bücher.example) never matched the requests'
+    hosts (xn--bcher-kva.example): Scrapy's offsite filter dropped every one, and a run from
+    ``--url http://bücher.example/`` said 'ok - 0 articles written'."""
+    host = host.strip().lower()
+    if host.isascii():
+        return host
+    try:
+        return (urlsplit(safe_url_string(f"http://{host}/")).hostname or host).lower()
+    except (ValueError, UnicodeError):   # a label IDNA refuses: compared as written
+        return host
+
 
 def covered_by(host: str, domains: Iterable[str]) -> bool:
     """Whether ``host`` is one of ``domains`` or a subdomain of one."""

@@ -4,7 +4,7 @@ not hold yet)."""
 
 from __future__ import annotations
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, article_html, case, urlset
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, article_html, case, urlset
 
 #: A location urljoin refuses (an unclosed IPv6 bracket) and one whose port no URL has.
 NOT_URLS = ("http://[bad/a/story-of-the-bracket/", "http://127.0.0.1:99999/a/story-of-the-port/")
@@ -83,3 +83,22 @@ def broken_http_answers(ctx: Ctx) -> Outcome:
     unworded = [line[:90] for line in said if line not in worded]
     return Outcome(held, f"{failed}/{len(BROKEN_ANSWERS)} counted failures, {len(worded)} said in words"
                          f"{', not: ' + repr(unworded[:2]) if unworded else ''}; {len(run.records())} written, {run}")
+
+
+@case("idn-host", bound=60)
+def idn_host(ctx: Ctx) -> Outcome:
+    """A site given by its internationalized name (``--url http://bücher.invalid/sitemap.xml``,
+    reached through the suite's server as an HTTP proxy), whose sitemap lists its articles under
+    that name, its ASCII form (xn--bcher-kva.invalid) and in capitals: every one is written.
+    Before: the site's domain was compared as written with the requests' ASCII hosts, Scrapy's
+    offsite filter dropped the sitemap itself, and the run said 'ok - 0 articles written', exit 0."""
+    s = ctx.serve()
+    s.route(r"http://xn--bcher-kva\.invalid/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    listed = [f"http://{host}/a/story-{i}-of-the-day/" for i, host in
+              enumerate(("bücher.invalid", "xn--bcher-kva.invalid", "BÜCHER.invalid"))]
+    s.route(r"http://xn--bcher-kva\.invalid/sitemap\.xml", lambda m, h: Reply(urlset(listed), ctype=XML))
+    run = ctx.crawl("http://bücher.invalid/sitemap.xml", env={"http_proxy": s.base_url})
+    written = len(run.records())
+    held = not run.timed_out and run.tracebacks == 0 and run.code == 0 and written == len(listed)
+    return Outcome(held, f"{written}/{len(listed)} written, offsite/filtered={run.count('offsite/filtered')}, "
+                         f"{s.count('^http://xn--')} requests reached the site, {run}")

@@ -28,7 +28,7 @@ from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.components.logs import is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
-from newsclean.crawler.sites import Site, adhoc_site, check_url, covered_by, get_site
+from newsclean.crawler.sites import Site, adhoc_site, ascii_host, check_url, covered_by, get_site
 from newsclean.crawler.state import open_store
 from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
@@ -537,7 +537,7 @@ class NewsSpider(scrapy.Spider):
         filter lets through). One elsewhere is not followed (a listing may name any host; the site
         file can name it): said once a host at INFO and counted, where the offsite filter dropped
         it at DEBUG."""
-        host = (urlsplit(url).hostname or "").lower()
+        host = ascii_host(urlsplit(url).hostname or "")
         if covered_by(host, self.allowed_domains):
             return True
         self._inc(f"offsite/{source}")
@@ -586,7 +586,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             url = joined.split("#", 1)[0]
             if self.site.is_pagination_url(url):
-                if depth < self.site.discovery.section_pages and urlsplit(url).hostname in self.site.hosts():
+                if depth < self.site.discovery.section_pages and ascii_host(urlsplit(url).hostname or "") in self.site.hosts():
                     yield from self._bounded([url], "section", depth + 1)
             else:
                 articles.append(discovery.Entry(url))
