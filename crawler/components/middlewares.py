@@ -419,11 +419,18 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         if (request.meta.get("dont_redirect", False) or request.method == "HEAD"
                 or not isinstance(response, HtmlResponse) or urlsplit(request.url).scheme not in ("http", "https")):
             return response
-        interval, url = meta_refresh(response, self._ignore_tags)
-        if not url:
-            return response
-        redirected = self._redirect_request_using_get(request, response, url)
-        if urlsplit(redirected.url).scheme not in ("http", "https"):
+        try:
+            interval, url = meta_refresh(response, self._ignore_tags)
+            if not url:
+                return response
+            redirected = self._redirect_request_using_get(request, response, url)
+            if urlsplit(redirected.url).scheme not in ("http", "https"):
+                return response
+        except ValueError:   # a refresh or <base href> to 'http://[x/': the page in hand is the answer
+            return response  # (it was a failed fetch, 'Invalid IPv6 URL', the page dropped)
+        if redirected.url.split("#", 1)[0] == response.url.split("#", 1)[0]:
+            # a refresh to the page itself reloads it (a live page's '60;url=<itself>'): followed,
+            # it was a redirect loop and the page, whole in hand, an ignored fetch, said nowhere
             return response
         if interval < self._maxdelay:
             return self._redirect(redirected, request, "meta refresh")

@@ -102,3 +102,23 @@ def idn_host(ctx: Ctx) -> Outcome:
     held = not run.timed_out and run.tracebacks == 0 and run.code == 0 and written == len(listed)
     return Outcome(held, f"{written}/{len(listed)} written, offsite/filtered={run.count('offsite/filtered')}, "
                          f"{s.count('^http://xn--')} requests reached the site, {run}")
+
+
+@case("meta-refresh-to-itself", bound=60)
+def meta_refresh_to_itself(ctx: Ctx) -> Outcome:
+    """Articles whose <meta http-equiv=refresh> reloads the page itself ('30;url=<itself>', a live
+    page's), points to a URL that is none, or whose <base href> is none: each is written as the
+    page it is. Before: the reload was a redirect loop ending in an ignored fetch (fetch/ignored,
+    no reject, not said), the other two failed fetches ('Invalid IPv6 URL'): 0 of 3 written."""
+    s = ctx.serve()
+    urls = [s.url(f"/a/story-{i}-of-the-day/") for i in range(3)]
+    heads = [f'<meta http-equiv="refresh" content="30;url={urls[0]}">',
+             '<meta http-equiv="refresh" content="0;url=http://[bad/x/">',
+             '<base href="http://[bad/"><meta http-equiv="refresh" content="0;url=/elsewhere/">']
+    for i, head in enumerate(heads):
+        s.page(f"/a/story-{i}-of-the-day/", article_html(i).replace(b"</head>", head.encode() + b"</head>"))
+    run = ctx.crawl(s.sitemap(urls))
+    written = {r["url"] for r in run.records()}
+    held = not run.timed_out and run.tracebacks == 0 and run.code == 0 and written == set(urls)
+    return Outcome(held, f"{len(written)}/{len(urls)} written, fetch/ignored={run.count('newsclean/fetch/ignored/')}, "
+                         f"fetch/failed={run.count('newsclean/fetch/failed/')}, {run}")

@@ -220,6 +220,23 @@ def test_meta_refresh_needs_no_decoded_page() -> None:
     assert isinstance(redirected, Request) and redirected.url == "http://t.test/news/next.html"
 
 
+@pytest.mark.parametrize("head", [
+    '<meta http-equiv="refresh" content="30; url=http://t.test/a/live.html">',   # a live page's reload
+    '<meta http-equiv="refresh" content="0; url=http://t.test/a/live.html#top">',
+    '<meta http-equiv="refresh" content="0; url=http://[bad/x/">',
+    '<base href="http://[bad/"><meta http-equiv="refresh" content="0; url=/elsewhere/">',
+])
+def test_a_refresh_to_the_page_itself_or_to_no_url_keeps_the_page(head: str) -> None:
+    # followed, a reload was a redirect loop ending in an ignored fetch (not said); a refresh or a
+    # <base> that is no URL was a failed fetch ('Invalid IPv6 URL'): the page in hand dropped
+    from newsclean.crawler.components.middlewares import HeadMetaRefreshMiddleware
+
+    mw = HeadMetaRefreshMiddleware.from_crawler(get_crawler(NewsSpider, {"METAREFRESH_ENABLED": True}))
+    page = HtmlResponse("http://t.test/a/live.html", body=f"<html><head>{head}</head><body>Live</body></html>".encode(),
+                        headers={"Content-Type": "text/html"})
+    assert mw.process_response(Request(page.url), page) is page
+
+
 def test_a_meta_refresh_page_leads_to_its_article(site_server, tmp_path) -> None:
     from ...conftest import read_parts, run_newsclean
     from ...e2e.test_e2e_bad_input import ARTICLE
