@@ -8,6 +8,7 @@ exactly once.
 
 from __future__ import annotations
 
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -38,14 +39,19 @@ def _site(root: Path, base: str, n: int, per_sitemap: int) -> list[str]:
     return paths
 
 
+def _crawl(base: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """A fetch-only crawl of the local site at ``base``, ``CONCURRENCY`` requests at a time."""
+    return run_newsclean("crawl", "--url", base + "/", "--out", str(out),
+                         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                         "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
+                         "-s", "NEWSCLEAN_CLEAN_ENABLED=False")
+
+
 def test_long_sitemaps_are_fetched_whole_with_a_short_scheduler_queue(site_server, tmp_path: Path) -> None:
     server, root = site_server
     paths = _site(root, server.base_url, N, per_sitemap=250)   # three child sitemaps: 250, 250, 100
     out = tmp_path / "out"
-    proc = run_newsclean("crawl", "--url", server.base_url + "/", "--out", str(out),
-                         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-                         "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                         "-s", "NEWSCLEAN_CLEAN_ENABLED=False")
+    proc = _crawl(server.base_url, out)
     # Cleaning off writes no article by design: a healthy run (it read "degraded: no article
     # written", exit 1, in every benchmark's fetch-only crawl).
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -71,10 +77,7 @@ def test_a_section_pages_links_wait_in_the_frontier_too(site_server, tmp_path: P
     links = "".join(f"<a href='{p}'>Harbour report {i}</a>" for i, p in enumerate(paths))
     (root / "index.html").write_text(f"<!doctype html><html><body><h1>Front page</h1>{links}</body></html>")
     out = tmp_path / "out"
-    proc = run_newsclean("crawl", "--url", server.base_url + "/", "--out", str(out),
-                         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-                         "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                         "-s", "NEWSCLEAN_CLEAN_ENABLED=False")
+    proc = _crawl(server.base_url, out)
     assert proc.returncode == 0, proc.stderr[-2000:]
     hits = Counter(h.path for h in server.hits if "harbour-report" in h.path)
     assert set(hits) == set(paths) and max(hits.values()) == 1
