@@ -26,7 +26,7 @@ from w3lib.url import safe_url_string
 
 from newsclean.cleaners import SiteRules
 from newsclean.crawler.iso_codes import COUNTRIES, COUNTRY_ALIASES, LANGUAGES
-from newsclean.output.redact import mask_credentials
+from newsclean.output.redact import cut_userinfo, mask_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -412,6 +412,8 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
             ok = parts.scheme in ("http", "https") and bool(parts.hostname)
         except ValueError:
             ok = False
+        if cut_userinfo(entry):   # 'https://u:pa/ss@x.example/feed' was fetched from host 'u', the password logged
+            raise v.fail(f"{dotted}[{i}]", cut_password(entry, ok))
         if not ok:
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} is not an absolute http(s) URL nor a path of the site")
         if any(c.isspace() for c in entry):
@@ -742,17 +744,6 @@ def check_url(url: str, source: str) -> str:
     return _check_url(url, source, None)
 
 
-def cut_userinfo(url: str) -> bool:
-    """Whether a '/', '?' or '#' in ``url``'s user or password ends its host there: the host part
-    holds no '@' and names no port number, and an '@' follows ('https://ed:pa/ss@host/')."""
-    rest = url.partition("://")[2]
-    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=-1)
-    if cut < 0 or "@" in rest[:cut] or "@" not in rest[cut:]:
-        return False
-    port = rest[:cut].rpartition(":")[2] if ":" in rest[:cut] else ""
-    return not port.isdigit()
-
-
 def is_http_url(url: str) -> bool:
     """Whether ``url`` is an absolute http(s) URL a request can be made of: a scheme, a host, and a
     port that is a number ('http://[::1', 'http://h:abc/': each was a traceback in the spider)."""
@@ -781,12 +772,20 @@ def port_hint(url: str) -> str:
     return ""
 
 
+def cut_password(url: str, valid: bool) -> str:
+    """What is wrong with ``url``, whose user or password a '/', '?' or '#' cuts short (:func:`cut_userinfo`),
+    its password hidden; ``valid``: a URL parser reads it as a host with a port number and a path,
+    so the '@' may be its path's."""
+    return (f"{mask_credentials(url.strip())!r}: a '/', '?' or '#' in its user or password ends the host there; "
+            "write them percent-encoded (%2F, %3F, %23)" + (", or an '@' of its path as %40" if valid else ""))
+
+
 def _check_url(url: str, source: str, field_name: str | None) -> str:
     ok = is_http_url(url)
-    if not ok and cut_userinfo(url.strip()):
-        # 'http://ed:pa/ss@host/' is host 'ed', port 'pa': a traceback quoting the password's start
-        raise SiteConfigError(source, field_name, f"{mask_credentials(url.strip())!r}: a '/', '?' or '#' in its user "
-                              "or password ends the host there; write them percent-encoded (%2F, %3F, %23)")
+    if cut_userinfo(url):
+        # 'http://ed:pa/ss@host/' is host 'ed', port 'pa': a traceback quoting the password's start;
+        # 'http://ed:12/34@host/' host 'ed', port 12: a valid URL, the password in the log and manifest
+        raise SiteConfigError(source, field_name, cut_password(url, ok))
     if not ok:
         host = url.strip().split("/", 1)[0]
         hint = f"; with its scheme: https://{url.strip()}" if "://" not in url and "." in host and \

@@ -19,13 +19,16 @@ _USERINFO = re.compile(rf"(?<!{_SCHEME_CHARS})(?={_SCHEME_CHARS}*+://)"
 
 # A password holding an unescaped "/", "?" or "#" ends the URL's host there ("https://ed:pa/ss@host/"
 # reads as host "ed", port "pa"): _USERINFO stops at the "/" and masked nothing. Taken as userinfo
-# when what follows the ":" up to that character is no port number ("http://localhost:8080/@handle"
-# stays); the userinfo runs to the last "@" before the host, as above. Asked only of a run of URL
-# characters up to its last "@" (:func:`_mask_cut`): a start with no "@" ahead read the run to
-# its end, and 10,000 "a://b:" took seconds.
+# when what follows the ":" up to that character is no port number; the userinfo runs to the last
+# "@" before the host, as above. A password starting with digits ("http://u:12/34@host/": host "u",
+# port 12, a valid URL) is taken when one piece with no "/", "?", "#", "=" or "&" lies between
+# that character and the "@": "http://localhost:8080/@handle", "http://h:80/a/b@c" and
+# "http://h:80/p?mail=a@b" stay. Asked only of a run of URL characters up to its last "@"
+# (:func:`_mask_cut`): a start with no "@" ahead read the run to its end, and 10,000 "a://b:" took seconds.
 _CUT_USERINFO = re.compile(rf"(?<!{_SCHEME_CHARS})(?={_SCHEME_CHARS}*+://)"
                            rf"(?>(?P<lead>{_SCHEME_CHARS}*?)\b(?P<scheme>[A-Za-z]{_SCHEME_CHARS}*+)://)"
-                           r"(?P<user>[^\s:/?#@\"'<>\\]*):(?![0-9]*[/?#])(?P<pw>[^\s/?#@\"'<>\\]*[/?#][^\s\"'<>\\]*)"
+                           r"(?P<user>[^\s:/?#@\"'<>\\]*):(?P<pw>(?![0-9]*[/?#])[^\s/?#@\"'<>\\]*[/?#][^\s\"'<>\\]*"
+                           r"|[0-9]*[/?#][^\s/?#@=&\"'<>\\]+)"
                            r"@(?=[^\s@/?#\"'<>\\]*(?:[\s/?#\"'<>\\]|$))")
 
 # The same userinfo without its scheme, as Twisted quotes it ("invalid hostname: user:pw@host"):
@@ -78,6 +81,16 @@ def _mask_cut(text: str) -> str:
         end = start + last + 1
     pieces.append(text[end:])
     return "".join(pieces)
+
+
+def cut_userinfo(url: str) -> bool:
+    """Whether a '/', '?' or '#' in ``url``'s user or password ends its host there ('https://ed:pa/ss@host/'
+    is host 'ed', port 'pa'; 'http://u:12/34@host/' host 'u', port 12): what :func:`mask_credentials`
+    masks as such a password. An '@' after the host ('http://h/?a=b@c', 'redis://h/0?client_name=a@b',
+    'http://localhost:8080/@handle') is none."""
+    url = url.strip()
+    last = url.rfind("@")   # the host is past the last '@', as in _mask_cut
+    return last >= 0 and _CUT_USERINFO.match(url, 0, last + 1) is not None
 
 
 def mask_credentials(text: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -681,7 +681,8 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
-    from newsclean.crawler.sites import check_url, cut_userinfo, is_http_url, port_hint
+    from newsclean.crawler.sites import check_url, is_http_url, port_hint
+    from newsclean.output.redact import cut_userinfo
 
     try:
         # utf-8-sig: a list saved by a Windows editor starts with a byte order mark, and its first
@@ -698,7 +699,7 @@ def read_url_list(path: str) -> list[str]:
         if not line or line.startswith("#"):
             continue
         ok = is_http_url(line)
-        if not ok and cut_userinfo(line):
+        if cut_userinfo(line):
             check_url(line, f"--urls {path}:{lineno}")   # its password hidden in the one line
         if not ok:
             raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}{port_hint(line)}")
@@ -1056,8 +1057,10 @@ def check_redis_url(overrides: dict[str, Any]) -> None:
 def _parsed_redis_url(url: str, named: str) -> None:
     if url.partition("://")[0].lower() not in ("redis", "rediss", "unix"):
         raise UsageError(f"{named}: not a Redis URL (redis://, rediss:// or unix://)")
-    userinfo = url.partition("://")[2].rpartition("@")[0]
-    if any(c in userinfo for c in "#?/") and _host_cut_in_userinfo(urlsplit(url)):
+    from newsclean.output.redact import cut_userinfo
+
+    if cut_userinfo(url):
+        userinfo = url.partition("://")[2].rpartition("@")[0]
         # 'redis://:pa#ss@host' ended the host at '#': redis-py's error quoted the password as a port
         # ("could not be cast to integer value as 'pa'"), or connected to a host named by its rest; the
         # whole user and password are hidden: the masking of URLs in messages stops at the '/' too
@@ -1074,18 +1077,6 @@ def _parsed_redis_url(url: str, named: str) -> None:
             and path.strip("/"):   # redis-py passes over a database that is no number: '/O', '/db1' were db 0
         raise UsageError(f"{named}: not a Redis URL: the database after the host is a number (/0, /1 ...), "
                          f"got {path!r}")
-
-
-def _host_cut_in_userinfo(parts: SplitResult) -> bool:
-    """Whether a '#', '?' or '/' in a Redis URL's user or password ended its host there: the host
-    read is ':pw' or 'u:pa' (no port, no host), not an '@' in the query ('redis://h/0?name=a@b')."""
-    if "@" in parts.netloc:
-        return False
-    try:
-        parts.port
-    except ValueError:   # 'u:pa' read as a host and a port
-        return True
-    return parts.scheme.lower() in ("redis", "rediss") and not parts.hostname   # unix:// has none
 
 
 class _Once(argparse._StoreAction):

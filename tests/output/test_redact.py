@@ -9,7 +9,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from newsclean.output.redact import _mask_cut, mask_credentials
+from newsclean.output.redact import _mask_cut, cut_userinfo, mask_credentials
 from tests.growth import cpu_seconds, faster_than_linear
 
 #: The patterns as they were (2026-12-06), and how mask_credentials asked them.
@@ -59,7 +59,31 @@ def test_a_password_holding_a_slash_is_masked() -> None:
         assert mask_credentials(kept) == kept   # a port, then a path holding '@': no credentials
 
 
-@pytest.mark.parametrize("unit", ["a.", ",", "(a:", "a://b:", "x:y@", "a://b:c/"])
+def test_a_password_starting_with_digits_is_masked() -> None:
+    # before: 'http://u:12/34@host/' (host 'u', port 12, path '/34@host/': a valid URL) was shown as it was
+    assert mask_credentials("crawl --url http://editor:12/34@127.0.0.1:1/ --out x") == \
+        "crawl --url http://editor:***@127.0.0.1:1/ --out x"
+    assert mask_credentials("redis://default:2024?pw@cache:6379/0") == "redis://default:***@cache:6379/0"
+    assert mask_credentials("'https://u:/pw@h.example/'") == "'https://u:***@h.example/'"   # an empty port
+    for kept in ("http://h:80/a/b@c", "http://h:80/p?mail=a@b.example", "http://h:80/?a=b&c=d@e"):
+        assert mask_credentials(kept) == kept   # a path or query holding '@' after a port
+
+
+@pytest.mark.parametrize("url,cut", [
+    ("https://ed:pa/ss@host/", True), ("http://u:12/34@host/", True), ("redis://:pa#ss@h:6379/0", True),
+    ("unix://:pa#ss@/run/redis.sock", True), ("redis://u:12/34@h/0?client_name=a@b", True),
+    # an '@' after the host: sites.cut_userinfo said True for the first two (cli's Redis check, False)
+    ("http://h/?a=b@c", False), ("http:///news/?by=ed@x.example", False),
+    ("redis://h:6379/0?client_name=ops@example.org", False), ("unix:///run/redis.sock?password=a@b&db=1", False),
+    ("http://localhost:8080/@handle", False), ("https://ed:pw@host/", False), ("http://h/", False),
+])
+def test_cut_userinfo(url: str, cut: bool) -> None:
+    # one answer for the site and --urls checks (sites.cut_userinfo) and the Redis URL's (cli._host_cut_in_userinfo)
+    assert cut_userinfo(url) is cut
+    assert (mask_credentials(url) != url) is (cut or "ed:pw@" in url)   # what is refused is what is masked
+
+
+@pytest.mark.parametrize("unit", ["a.", ",", "(a:", "a://b:", "x:y@", "a://b:c/", "a://b:1/c", "a://b:1/c@"])   # the last two: a password starting with digits
 def test_a_long_run_is_read_once(unit: str) -> None:
     # ten times the run, about ten times the CPU; a run read again from each of its starts takes a
     # hundred times (measured against each other in one process: no bound in seconds). Before
