@@ -401,10 +401,12 @@ def lock_output(out: Path, named: str) -> Any:
     return lock
 
 
-def check_run_id_unused(overrides: dict[str, Any], out: Path) -> None:
+def check_run_id_unused(overrides: dict[str, Any], out: Path, state: Path | None = None) -> None:
     """A run id given with ``-s`` that an earlier run of ``out`` had (a fixed one in a cron line,
     ``NEWSCLEAN_RUN_ID=$(date +%F)`` hourly) is refused: the second run's manifest replaced the
-    first's, and a killed run's staged parts under that id were taken for the new run's own."""
+    first's, and a killed run's staged parts under that id were taken for the new run's own.
+    ``state``: the run's local state directory, whose article store knows the ids of runs killed
+    before their first part (rerun under the same id, they fetched none of the articles it had scheduled)."""
     run_id = overrides.get("NEWSCLEAN_RUN_ID")
     if not isinstance(run_id, str) or not run_id:
         return
@@ -415,6 +417,14 @@ def check_run_id_unused(overrides: dict[str, Any], out: Path) -> None:
     if used.exists():
         raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id ({used}); "
                          "a run id names one run: give a new one, or leave it out")
+    if state is not None:
+        from newsclean.crawler.state.store import scheduled_under
+
+        store = state / "articles.sqlite3"
+        if n := scheduled_under(store, run_id):
+            raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id and was stopped "
+                             f"before it wrote anything ({store} holds {n} article{'s' if n != 1 else ''} it scheduled); "
+                             "a run id names one run: give a new one, or leave it out, and that run fetches them")
 
 
 def lock_state(settings: Any, out: Path | None) -> Any:
@@ -460,10 +470,11 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
     lock = lock_output(out, "--out")
     state_lock = None
     try:
-        check_run_id_unused(overrides, out)
-        from newsclean.crawler.state import check_state
+        from newsclean.crawler.state import check_state, state_dir
+        from newsclean.crawler.state.redis_state import redis_url
 
         settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out)})
+        check_run_id_unused(overrides, out, None if redis_url(settings) else state_dir(settings))
         state_lock = lock_state(settings, out)
         # StateError: one line, exit 2 (a demo server had started and said so before it)
         check_state(settings)

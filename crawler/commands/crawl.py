@@ -123,7 +123,11 @@ class Command(crawl.Command):
         try:   # one run at a time on an output directory, as newsclean crawl: its state is the run's
             lock = lock_output(Path(out), "NEWSCLEAN_OUTPUT_DIR") if out else None
             if out:
-                check_run_id_unused({"NEWSCLEAN_RUN_ID": self.settings.get("NEWSCLEAN_RUN_ID")}, Path(out))
+                from newsclean.crawler.state import state_dir
+                from newsclean.crawler.state.redis_state import redis_url
+
+                check_run_id_unused({"NEWSCLEAN_RUN_ID": self.settings.get("NEWSCLEAN_RUN_ID")}, Path(out),
+                                    None if redis_url(self.settings) else state_dir(self.settings))
             state_lock = lock_state(self.settings, Path(out) if out else None)
         except (UsageError, LockedError) as exc:
             if lock is not None:

@@ -178,6 +178,23 @@ def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str,
     return FetchDecision(False, "unchanged")
 
 
+def scheduled_under(path: Path, run_id: str) -> int:
+    """How many articles the store at ``path`` holds scheduled by the run ``run_id`` (read only;
+    0 when there is no store or it cannot be read: opening it says why). A run killed before its
+    first part leaves these alone: no manifest, no part, but a run of that id would skip them as
+    its own ("scheduled"), and they waited for a run of another id."""
+    if not path.is_file():
+        return 0
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return db.execute("SELECT COUNT(*) FROM articles WHERE scheduled_run = ?", (run_id,)).fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
 class ArticleStore(ABC):
     """Decides skip / fetch / refetch per canonical URL and remembers what was written."""
 

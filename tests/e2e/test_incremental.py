@@ -49,11 +49,15 @@ class LocalNewsSite:
     def path(self, i: int) -> str:
         return f"/2026/02/{1 + i % 28:02d}/irrigation-canal-story-number-{i}/"
 
-    def write_article(self, i: int) -> None:
-        body = "\n".join(f"<p>{p} (Story {i}.)</p>" for p in PARAGRAPHS) + self.extra[i]
-        html = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Canal story {i}</title>"
+    @staticmethod
+    def html(i: int, extra: str = "") -> str:
+        body = "\n".join(f"<p>{p} (Story {i}.)</p>" for p in PARAGRAPHS) + extra
+        return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Canal story {i}</title>"
                 f"<meta property='article:published_time' content='2026-02-01T08:00:00+00:00'></head><body>"
                 f"<article><h1>Canal story {i}</h1><p class='byline'>By Staff Reporter</p>{body}</article></body></html>")
+
+    def write_article(self, i: int) -> None:
+        html = self.html(i, self.extra[i])
         target = self.root / self.path(i).lstrip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
@@ -165,6 +169,50 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     # The killed run's dedup entries (written in batches) were written before each of its
     # parts: the rerun keeps one for every record those parts hold.
     assert manifests(out)[-1]["counts"].get("newsclean/dedup/recovered") == killed_with
+
+
+def test_a_run_killed_before_its_first_part_gives_its_id_to_no_rerun(tmp_path: Path) -> None:
+    # before: the rerun under the killed run's id (-s NEWSCLEAN_RUN_ID) skipped every article that
+    # run had scheduled as its own ('scheduled'): 'ok', 0 articles written; only a run of another
+    # id fetched them. The id is refused as an earlier run's is, and a run without it gets them all.
+    import threading
+
+    from newsclean.crawler.hostile import HostileServer, Reply
+
+    hold = threading.Event()
+
+    def article(m, hit):   # answered once the first run is dead
+        hold.wait(60)
+        return LocalNewsSite.html(int(m[1]))
+
+    server = HostileServer().route(r"/news/(\d+)\.html", article).page("/robots.txt", Reply(b"", status=404))
+    try:
+        urls = tmp_path / "urls.txt"
+        urls.write_text("".join(server.url(f"/news/{i}.html") + "\n" for i in range(3)))
+        out = tmp_path / "out"
+        cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--urls", str(urls), "--out", str(out),
+               *FAST, "-s", "NEWSCLEAN_RUN_ID=nightly-1"]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)   # its cleaning workers die with it
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.count("/news/") == 0:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        hold.set()
+        assert server.count("/news/") > 0 and not (out / "manifests" / "nightly-1.json").exists()
+        assert not list(out.rglob("*part-*"))   # no part, no manifest: nothing said the id was used
+        before = server.count("/news/")
+        rerun = run_newsclean(*cmd[3:])
+        assert rerun.returncode == 2 and rerun.stderr.count("\n") == 1, rerun.stderr[-2000:]
+        assert "NEWSCLEAN_RUN_ID=nightly-1: an earlier run of" in rerun.stderr and "holds 3 articles it scheduled" \
+            in rerun.stderr and "give a new one, or leave it out" in rerun.stderr, rerun.stderr
+        assert server.count("/news/") == before
+        rerun = run_newsclean(*cmd[3:-2])   # no id: a new run, which fetches them
+        assert rerun.returncode == 0, rerun.stderr[-2000:]
+        assert sorted(r["url"] for r in read_parts(out)) == [server.url(f"/news/{i}.html") for i in range(3)]
+    finally:
+        server.stop()
 
 
 def test_sigkill_loses_no_dedup_entry_of_a_committed_record_while_batches_are_written_in_a_thread(
