@@ -18,6 +18,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
@@ -453,13 +454,22 @@ def check_output_setting(overrides: dict[str, Any], out: Path) -> None:
                          f"directory with --out (this run would have written to {out})")
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`crawl_checked` found: the sites, and whether the run starts a new corpus
+    (:mod:`.new_corpus`; asked of the store once a run, here, and counted in the manifest)."""
+
+    registry: dict[str, Any]
+    new_corpus: bool
+
+
 @contextlib.contextmanager
 def crawl_checked(out: Path, overrides: dict[str, Any],
-                  registry: dict[str, Any] | None = None, *, say_new: bool = True) -> Iterator[dict[str, Any]]:
+                  registry: dict[str, Any] | None = None, *, say_new: bool = True) -> Iterator[Checked]:
     """What a crawl into ``out`` needs, checked before anything starts (a demo server, a crawl):
     the site files, the ``-s`` settings, the output directory (its lock held until the end) and its state.
-    Yields the registry (``registry``, else loaded here). ``say_new``: a crawl starting a new corpus
-    says so first (:mod:`.new_corpus`)."""
+    Yields the registry (``registry``, else loaded here) and whether the run starts a new corpus.
+    ``say_new``: a crawl starting a new corpus says so first (:mod:`.new_corpus`)."""
     from newsclean.crawler.sites import load_registry
 
     if registry is None:
@@ -478,12 +488,12 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
         state_lock = lock_state(settings, out)
         # StateError: one line, exit 2 (a demo server had started and said so before it)
         check_state(settings)
-        if say_new:
-            from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line, said_at_start
+        from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line, said_at_start, starts_new_corpus
 
-            if said_at_start(settings) and (line := new_corpus_line(settings, out, DEFAULT_OUT)) is not None:
-                print(line, file=sys.stderr, flush=True)
-        yield registry
+        new_corpus = starts_new_corpus(settings)   # the store asked once a run: _run_locked counts it from here
+        if say_new and new_corpus and said_at_start(settings):
+            print(new_corpus_line(settings, out, DEFAULT_OUT), file=sys.stderr, flush=True)
+        yield Checked(registry, new_corpus)
     finally:
         if state_lock is not None:
             state_lock.release()
@@ -491,35 +501,36 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
 
 
 def run_crawl(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-              *, quiet: bool = False, registry: dict[str, Any] | None = None, checked: bool = False,
+              *, quiet: bool = False, registry: dict[str, Any] | None = None, checked: Checked | None = None,
               proxies: dict[str, str] | None = None) -> tuple[int, Any]:
     """Crawl ``jobs`` (spider name or class, spider kwargs) into ``out``; write one manifest.
 
     ``registry``: the sites the command loaded (else loaded here), handed on to the crawl.
-    ``checked``: the caller holds :func:`crawl_checked` for ``out`` (and passes its registry).
+    ``checked``: what :func:`crawl_checked` for ``out``, which the caller holds, found.
     ``proxies``: a proxy URL by host (the demo server's, see :func:`serving_demo`).
     Returns the exit code and the manifest.
     """
-    if checked and registry is not None:
-        return _run_locked(jobs, out, overrides, quiet=quiet, registry=registry, proxies=proxies)
-    with crawl_checked(out, overrides, registry) as loaded:
-        return _run_locked(jobs, out, overrides, quiet=quiet, registry=loaded, proxies=proxies)
+    if checked is not None:
+        return _run_locked(jobs, out, overrides, quiet=quiet, checked=checked, proxies=proxies)
+    with crawl_checked(out, overrides, registry) as found:
+        return _run_locked(jobs, out, overrides, quiet=quiet, checked=found, proxies=proxies)
 
 
 def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: dict[str, Any],
-                *, quiet: bool, registry: dict[str, Any], proxies: dict[str, str] | None = None) -> tuple[int, Any]:
+                *, quiet: bool, checked: Checked, proxies: dict[str, str] | None = None) -> tuple[int, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from newsclean.crawler.components.extensions import build_manifest, stop_for_disk_full
     from newsclean.crawler.components.health import disk_full_error
     from newsclean.crawler.workers.pool import pools_kept_open
     from newsclean.crawler.commands.sitequeue import SiteRunner, concurrent_sites
-    from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY, starts_new_corpus
+    from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY
     from newsclean.output import OutputError, cleanup_orphans, new_run_id
     from newsclean.output.sqlite import is_disk_full
     from newsclean.crawler.sites import hand_on
 
     run_id = overrides.get("NEWSCLEAN_RUN_ID") or new_run_id()
+    registry = checked.registry
     from newsclean.crawler.components.middlewares import HOST_PROXIES_KEY
 
     settings = _project_settings({**overrides, "NEWSCLEAN_OUTPUT_DIR": str(out), "NEWSCLEAN_RUN_ID": run_id,
@@ -528,7 +539,6 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     if quiet and "LOG_LEVEL" not in overrides:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     removed = cleanup_orphans(out)
-    new_corpus = starts_new_corpus(settings)
     reserve = _reserve_manifest_space(out, run_id)
     started = datetime.now(timezone.utc)
     process = CrawlerProcess(settings)
@@ -547,7 +557,7 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
     per_site = sites.per_site()
     if removed:   # once for the run, not once per site (the manifest adds the sites' counts up)
         next(iter(per_site.values()), {})["newsclean/output/orphans_removed"] = removed
-    if new_corpus:   # said at the start too (crawl_checked): a moved or mistyped --out fetches everything again
+    if checked.new_corpus:   # said at the start too (crawl_checked): a moved or mistyped --out fetches everything again
         next(iter(per_site.values()), {})[NEW_CORPUS_KEY] = 1
     manifest = build_manifest(run_id, started, per_site, settings.copy_to_dict())
     # Workers of one --redis crawl share its id (their stores say it); a run alone is its own crawl.
@@ -635,12 +645,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     overrides = {"AUTOTHROTTLE_ENABLED": False, **_log_settings(args), **settings_overrides(args.set)}
     # --out and -s refused before the server starts (it said it was serving, then refused --out)
     with contextlib.ExitStack() as stack:
-        registry = stack.enter_context(crawl_checked(out, overrides, say_new=False))   # a tour: a new one each time
+        checked = stack.enter_context(crawl_checked(out, overrides, say_new=False))   # a tour: a new one each time
         address, proxies = stack.enter_context(serving_demo(args.port))
         if not args.quiet:
             print(f"serving the demo site {DEMO_ORIGIN}/ at {address} and crawling it ...", flush=True)
         code, manifest = run_crawl([("demo", {"base_url": DEMO_ORIGIN + "/"})], out, overrides,
-                                   registry=registry, checked=True, proxies=proxies)
+                                   checked=checked, proxies=proxies)
     print(_summary(manifest, out, time.monotonic() - t0))
     if code:   # as crawl says it (the README's exit codes: one line on stderr says why)
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
@@ -781,11 +791,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides = {"AUTOTHROTTLE_ENABLED": False, **overrides}
     proxies: dict[str, str] = {}
     with contextlib.ExitStack() as serving:
-        serving.enter_context(crawl_checked(out, overrides, registry))   # before a demo server starts
+        checked = serving.enter_context(crawl_checked(out, overrides, registry))   # before a demo server starts
         if "demo" in names:   # the bundled sample site: served here, as `newsclean demo` does
             _, proxies = serving.enter_context(serving_demo())
             jobs[names.index("demo")][1]["base_url"] = DEMO_ORIGIN + "/"
-        code, manifest = run_crawl(jobs, out, overrides, registry=registry, checked=True, proxies=proxies)
+        code, manifest = run_crawl(jobs, out, overrides, checked=checked, proxies=proxies)
     print(_summary(manifest, out, time.monotonic() - t0, overrides))
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)

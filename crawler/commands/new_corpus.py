@@ -84,12 +84,10 @@ def earlier_states(out: Path, state: Path, default_out: str | None = None) -> li
     return found
 
 
-def new_corpus_line(settings: Any, out: Path, default_out: str | None = None) -> str | None:
-    """The one line a crawl starting a new corpus says first (None: it goes on with an earlier one)."""
+def new_corpus_line(settings: Any, out: Path, default_out: str | None = None) -> str:
+    """The one line a crawl starting a new corpus (:func:`starts_new_corpus`) says first."""
     from newsclean.crawler.state import state_dir
 
-    if not starts_new_corpus(settings):
-        return None
     state = state_dir(settings)
     assert state is not None
     line = f"newsclean: a new corpus: its state {state} knows no article yet, so every article found is fetched"

@@ -681,6 +681,28 @@ def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -
     assert "  new corpus:       its state knew no article at the start" in proc.stdout, proc.stdout
 
 
+def test_a_crawl_asks_its_store_whether_it_starts_a_new_corpus_once(tmp_path: Path) -> None:
+    # before: twice a run, the store opened each time - for the line at the start (crawl_checked)
+    # and again for the manifest's count (_run_locked)
+    from ..conftest import run_python
+
+    out = tmp_path / "out"
+    code = f"""
+from pathlib import Path
+from newsclean.crawler.commands import cli, new_corpus
+asked = []
+knows = new_corpus.knows_articles
+new_corpus.knows_articles = lambda directory: asked.append(Path(directory).resolve()) or knows(directory)
+code = cli.main(["crawl", "demo", "--out", {str(out)!r}, "-L", "WARNING"])
+print(code, asked.count(Path({str(out / "state")!r}).resolve()))
+"""
+    for _ in ("a new corpus", "the same one"):   # a process each: Twisted's reactor runs once
+        assert run_python(code).splitlines()[-1] == "0 1"
+    (first, second) = sorted((out / "manifests").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    assert orjson.loads(first.read_bytes())["counts"]["newsclean/state/new_corpus"] == 1
+    assert "newsclean/state/new_corpus" not in orjson.loads(second.read_bytes())["counts"]
+
+
 def test_a_first_run_since_a_day_when_every_article_is_older_is_ok(tmp_path: Path) -> None:
     # before: 'degraded - no article written although 17 article pages were scheduled', exit 1: the
     # demo lists no date on some pages, so they were fetched, cleaned and dropped as older than
