@@ -603,13 +603,17 @@ def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any]
     """The run's summary; ``overrides``: a crawl's -s and log settings, a new corpus said here when
     the log level (-q) kept crawl_checked's line at the start from being said (a demo passes none)."""
     from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY, said_at_start
+    from newsclean.crawler.components.health import TOO_OLD_STAT
 
     c = manifest.counts
+    # too_old rejects are no failure of a site (the manifest's dropped leaves them out), but they are
+    # in rejects/: '0 written, 0 rejected' after fetching 17 pages older than --since said nothing of them
+    dropped = {**manifest.dropped, **({"too_old": c[TOO_OLD_STAT]} if c.get(TOO_OLD_STAT) else {})}
     lines = [
         f"run {manifest.run_id}: {manifest.status} - {manifest.reason}",
         f"  articles written: {c.get('newsclean/output/records_written', c.get('newsclean/clean/articles', 0))}",
-        f"  pages rejected:   {sum(manifest.dropped.values())}"
-        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(manifest.dropped.items())) + ")" if manifest.dropped else ""),
+        f"  pages rejected:   {sum(dropped.values())}"
+        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())) + ")" if dropped else ""),
         f"  fetch failures:   {sum(v for k, v in c.items() if k.startswith('newsclean/fetch/failed/'))}",
         f"  output:           {out}/articles/ (records), {out}/rejects/, {out}/manifests/{manifest.run_id}.json",
         f"  time:             {seconds:.1f}s",

@@ -715,3 +715,6 @@ def test_a_first_run_since_a_day_when_every_article_is_older_is_ok(tmp_path: Pat
     (manifest,) = (out / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert counts["newsclean/since/too_old"] > 0 and counts["newsclean/output/records_written"] == 0
+    # and the summary counts them among the rejects (it said 'pages rejected:   0', rejects/ holding them)
+    n = counts["newsclean/since/too_old"]
+    assert f"  pages rejected:   {n} (too_old: {n})\n" in proc.stdout, proc.stdout
