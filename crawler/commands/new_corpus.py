@@ -57,8 +57,9 @@ def starts_new_corpus(settings: Any) -> bool:
 def earlier_states(out: Path, state: Path, default_out: str | None = None) -> list[Path]:
     """States of earlier corpora the run may have meant: the output folders beside ``out`` named
     like it (a typo, a folder moved), the command's default ``--out``, ``out``'s own state when
-    ``NEWSCLEAN_STATE_DIR`` names another; those that know an article."""
-    candidates: list[Path] = [out / "state"]
+    ``NEWSCLEAN_STATE_DIR`` names another, the state of the output folder ``NEWSCLEAN_STATE_DIR``
+    names (``=/srv/corpus`` for ``/srv/corpus/state``); those that know an article."""
+    candidates: list[Path] = [out / "state", state / "state"]
     if default_out:
         candidates.append(Path(default_out) / "state")
     parent = out.absolute().parent
@@ -94,6 +95,7 @@ def new_corpus_line(settings: Any, out: Path, default_out: str | None = None) ->
     earlier = earlier_states(out, state, default_out)
     if earlier:
         meant = ("leave NEWSCLEAN_STATE_DIR out to go on with it" if earlier[0] == out / "state"
+                 else f"was NEWSCLEAN_STATE_DIR={earlier[0]} meant?" if earlier[0] == state / "state"
                  else f"was --out {earlier[0].parent} meant?")
         line += f"; an earlier corpus's state is in {earlier[0]} ({meant})"
     return line

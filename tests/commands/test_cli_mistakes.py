@@ -675,6 +675,9 @@ def test_a_moved_or_mistyped_out_is_said_to_start_a_new_corpus(tmp_path: Path) -
     said, _ = crawl(first, "-s", f"NEWSCLEAN_STATE_DIR={tmp_path / 'elsewhere'}")
     assert f"its state {tmp_path / 'elsewhere'} knows no article yet" in said
     assert f"state is in {first / 'state'} (leave NEWSCLEAN_STATE_DIR out to go on with it)" in said, said
+    # the output folder named as the state (its state/ meant): said before as a new corpus alone
+    said, _ = crawl(tmp_path / "other", "-s", f"NEWSCLEAN_STATE_DIR={first}")
+    assert f"state is in {first / 'state'} (was NEWSCLEAN_STATE_DIR={first / 'state'} meant?)" in said, said
     # -q: the summary alone, which says it
     proc = run_newsclean("crawl", "demo", "--out", str(tmp_path / "quiet"), "-q")
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
