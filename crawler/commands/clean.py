@@ -350,7 +350,23 @@ def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[s
             raise UsageError(f"{name} is a directory: name an output file")
         if is_one_of(name, [path for path, _ in files]):
             raise UsageError(f"{name} is also an input: write the output to another file")
+        if (folder := _parts_folder(Path(name))) is not None:
+            # read by the README's pandas load beside the crawl's own records (each article twice),
+            # passed over by stats and export, which read part files alone
+            raise UsageError(f"{name} is inside {folder}, which holds a crawl's part files: "
+                             "write the output to another folder")
     return out, rejects
+
+
+def _parts_folder(path: Path) -> Path | None:
+    """The ``articles/`` or ``rejects/`` folder of an output directory that ``path`` lies in, or None."""
+    from newsclean.output.reader import is_output_dir
+
+    for folder in path.absolute().parents:
+        if folder.name in ("articles", "rejects") and is_output_dir(folder.parent) \
+                and (folder.parent / "manifests").is_dir():
+            return folder
+    return None
 
 
 def clean_command(args: argparse.Namespace) -> int:

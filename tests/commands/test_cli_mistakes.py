@@ -721,3 +721,27 @@ def test_a_first_run_since_a_day_when_every_article_is_older_is_ok(tmp_path: Pat
     # and the summary counts them among the rejects (it said 'pages rejected:   0', rejects/ holding them)
     n = counts["newsclean/since/too_old"]
     assert f"  pages rejected:   {n} (too_old: {n})\n" in proc.stdout, proc.stdout
+
+
+def test_clean_writes_no_file_among_an_outputs_parts(tmp_path: Path) -> None:
+    # before: 'clean OUT/warc -o OUT/articles/recleaned.jsonl' wrote it there: the README's pandas
+    # load read it beside the crawl's own parts (every article twice), stats and export passed over it
+    from ..conftest import call_newsclean
+
+    out = tmp_path / "OUT"
+    for kind in ("articles", "rejects", "manifests"):
+        (out / kind).mkdir(parents=True)
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><p>Text.</p></article></body></html>")
+    for option in ("-o", "--rejects"):
+        target = out / ("articles" if option == "-o" else "rejects") / "recleaned.jsonl"
+        args = ["-o", str(target)] if option == "-o" else ["-o", str(tmp_path / "x.jsonl"), "--rejects", str(target)]
+        proc = call_newsclean("clean", str(page), *args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert f"is inside {target.parent}, which holds a crawl's part files" in proc.stderr, proc.stderr
+        assert not target.exists()
+    from newsclean.crawler.commands.clean import _parts_folder
+
+    (tmp_path / "mine" / "articles").mkdir(parents=True)   # a folder of one's own named articles: no output's
+    assert _parts_folder(tmp_path / "mine" / "articles" / "x.jsonl") is None
+    assert _parts_folder(out / "articles" / "site=demo" / "x.jsonl") == out / "articles"
