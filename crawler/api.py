@@ -67,10 +67,15 @@ class Crawl:
 
         with tempfile.TemporaryDirectory(prefix="newsclean-") as scratch:
             out = self.out if self.out is not None else Path(scratch) / "out"
-            yield from self._run(out, new_run_id(), Path(scratch) / "crawl.log")
+            # settings={"NEWSCLEAN_RUN_ID": ...} names the run, as -s does (the call's own id replaced it without a word)
+            run_id = str(self.settings.get("NEWSCLEAN_RUN_ID") or new_run_id())
+            yield from self._run(out, run_id, Path(scratch) / "crawl.log")
 
     def _run(self, out: Path, run_id: str, log_path: Path) -> Iterator[dict[str, Any]]:
-        seen: set[Path] = set()
+        # an earlier run's parts and manifest under a run id given again are not this run's (it is refused)
+        seen: set[Path] = {part for part in find_parts(out) if part.name.startswith(f"part-{run_id}-")}
+        manifest = out / "manifests" / f"{run_id}.json"
+        earlier = manifest.is_file()
         with log_path.open("w+b") as log:
             proc = subprocess.Popen(self._argv(out, run_id), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                     stderr=log, cwd=os.getcwd())
@@ -89,8 +94,7 @@ class Crawl:
                     proc.terminate()
                     proc.wait()
                 self.exit_code = proc.returncode
-                manifest = out / "manifests" / f"{run_id}.json"
-                self.manifest = orjson.loads(manifest.read_bytes()) if manifest.is_file() else None
+                self.manifest = orjson.loads(manifest.read_bytes()) if manifest.is_file() and not earlier else None
             if self.manifest is None:
                 log.seek(0)
                 lines = log.read().decode("utf-8", "replace").strip().splitlines()

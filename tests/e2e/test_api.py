@@ -75,3 +75,19 @@ def test_stopping_early_stops_the_crawl(tmp_path: Path) -> None:
     assert crawl.exit_code in (0, 130)
     assert crawl.manifest is not None and crawl.manifest["status"] in ("ok", "interrupted")
     assert len(read_parts(tmp_path / "out")) >= 1
+
+
+def test_a_run_id_given_in_the_settings_names_the_run(tmp_path: Path) -> None:
+    # before: settings={"NEWSCLEAN_RUN_ID": ...} was replaced by the call's own id without a word:
+    # the records and the manifest carried another, and a second call with it was not refused
+    import newsclean
+    from newsclean.crawler.api import CrawlError
+
+    crawl = newsclean.crawl(["demo"], max_articles=2, out=tmp_path / "out", settings={"NEWSCLEAN_RUN_ID": "mine-1"})
+    records = list(crawl)
+    assert records and {r["run_id"] for r in records} == {"mine-1"} and crawl.manifest["run_id"] == "mine-1"
+    again = []   # the id given again: refused, and the earlier run's records and manifest are not its own
+    with pytest.raises(CrawlError, match="NEWSCLEAN_RUN_ID=mine-1: an earlier run of"):
+        for record in newsclean.crawl(["demo"], max_articles=2, out=tmp_path / "out", settings={"NEWSCLEAN_RUN_ID": "mine-1"}):
+            again.append(record)
+    assert again == []
