@@ -145,6 +145,17 @@ def test_refetch_answered_304_writes_nothing(site: LocalNewsSite, tmp_path: Path
     assert manifests(out)[-1]["counts"]["newsclean/store/not_modified"] == 1
 
 
+def kill_after_parts(cmd: list[str], out: Path, parts: int, poll: float) -> None:
+    """Run the crawl ``cmd`` and SIGKILL it once ``out`` holds ``parts`` committed part files (or
+    after 60 s): a crash mid-crawl. ``poll``: seconds between looks."""
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "articles").rglob("part-*.jsonl"))) < parts:
+        time.sleep(poll)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_path: Path) -> None:
     server, root = site_server
     site = LocalNewsSite(root, server, n=40)
@@ -152,12 +163,7 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     cmd = [sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "--url", server.base_url + "/", "--out", str(out),
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
            "-s", "NEWSCLEAN_PART_MAX_RECORDS=3"]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "articles").rglob("part-*.jsonl"))) < 2:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_after_parts(cmd, out, parts=2, poll=0.05)
     killed_with = len(read_parts(out))
     assert 0 < killed_with < site.n, "the kill should land mid-crawl"
     rerun = crawl(site, out)
@@ -230,12 +236,7 @@ def test_sigkill_loses_no_dedup_entry_of_a_committed_record_while_batches_are_wr
     cmd = [sys.executable, "-c", code, "crawl", "--url", server.base_url + "/", "--out", str(out),
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
            "-s", "NEWSCLEAN_PART_MAX_RECORDS=5"]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "articles").rglob("part-*.jsonl"))) < 3:
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_after_parts(cmd, out, parts=3, poll=0.02)
     committed = {(r["id"], r["content_hash"]) for r in read_parts(out)}
     assert 10 <= len(committed) < site.n, "the kill should land mid-crawl"
     index = sqlite3.connect(out / "state" / "dedup.sqlite3")   # what the kill left, as the next run opens it
