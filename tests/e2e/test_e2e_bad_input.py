@@ -267,10 +267,14 @@ def test_a_dropped_item_is_logged_by_its_url_not_with_its_page() -> None:
         assert url in line
 
 
-def test_plain_scrapy_crawl_with_a_bad_line_model_prints_one_line(tmp_path: Path) -> None:
-    # as newsclean crawl: one line, exit 2, before the crawl starts, not every page a reject
+@pytest.mark.parametrize("content, says", [('{"version": 0}', "has version 0,"), (None, "is missing;")])
+def test_plain_scrapy_crawl_with_a_bad_line_model_prints_one_line(tmp_path: Path, content: str | None,
+                                                                   says: str) -> None:
+    # as newsclean crawl: one line, exit 2, before the crawl starts, not every page a reject; a
+    # model of another version and a missing one alike (the issue: never a silent fallback)
     bad = tmp_path / "line_model.json"
-    bad.write_text('{"version": 0}')
+    if content is not None:
+        bad.write_text(content)
     out = tmp_path / "out"
     code = ("import sys\nfrom pathlib import Path\nfrom newsclean.cleaners.learned import linescore\n"
             f"linescore.MODEL_FILE = Path({str(bad)!r})\n"
@@ -280,5 +284,5 @@ def test_plain_scrapy_crawl_with_a_bad_line_model_prints_one_line(tmp_path: Path
     assert proc.returncode == 2, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"newsclean: error: line model {bad} has version 0,") and "rebuild it with" in last, last
+    assert last.startswith(f"newsclean: error: line model {bad} {says}") and "rebuild it with" in last, last
     assert not out.exists()
