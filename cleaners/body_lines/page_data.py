@@ -6,7 +6,9 @@ Next.js ``__NEXT_DATA__`` and the app router's ``self.__next_f.push`` flight row
 article, a run of lines at the end of the body that it lacks, after lines it holds, is what the
 page shows beside the article (teasers, a pitch, a credit line), not the article: it is cut
 (:func:`drop_tail_not_in_data`). No JSON path is read: the scripts' text is searched for runs of
-a line's words as they are written, so JSON escapes and markup between runs do not matter.
+a line's words as they are written, so JSON escapes and markup between runs do not matter; a
+short line whose every run crosses a link (rich text ends a string at each) is held where it is
+the data's strings one after another (:func:`held_in_pieces`).
 JSON-LD counts only where it holds an ``articleBody``: a recipe's or a product's JSON-LD holds
 parts of the page as fields, and its silence on the rest (a nutrition box) says nothing. An
 ``articleBody`` that ends where the kept lines end, before lines of prose, is a part declared (a
@@ -18,6 +20,7 @@ page's data is the page), so the step cuts little; fundus-dev's check half gains
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import lxml.etree as etree
@@ -30,6 +33,21 @@ _CODE_TYPES = frozenset({"", "text/javascript", "application/javascript", "modul
 _WIDE_ESCAPE = re.compile(r"\\u(?!00[0-7])([0-9a-fA-F]{4})")
 #: Four words as written, single spaces between: the unit searched in the data.
 _RUN = re.compile(r"\b\w++(?: \w++){3}")   # possessive, from a word's start: linear
+#: A JSON string as written, escapes kept (its content in group 1); not opened at an escaped quote:
+#: from each of a run of them ('"\\"\\"...') a string unclosed to the end was read again (quadratic).
+_JSON_STRING = re.compile(r'(?<!\\)"((?:[^"\\]|\\.)*+)"')
+#: A tag inside a string (HTML written into the data): where rich text's string holds markup.
+_TAG = re.compile(r"<[^<>]*+>")
+#: A string piece of the data up to this many characters: a piece of a short line (longer ones
+#: are left out of the set, which stays small).
+MAX_PIECE_CHARS = 200
+#: A word's edge in a line: where rich text ends a string at a link or a mark.
+_EDGE = re.compile(r"\b")
+#: The most characters between two pieces of one line in the data (Contentful's link node with its
+#: address between them, Sanity's span keys): the pieces of a paragraph stand together, in order.
+PIECE_GAP = 300
+#: Places of a line's first piece tried, at most (each a read of the window after it: a bound).
+MAX_FIRST_PLACES = 50
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).
 MAX_DATA_CHARS = 1_000_000
@@ -108,6 +126,72 @@ def held(line: str, data: str, *, whole: bool = False) -> bool:
     return any(run in data for run in sample)
 
 
+def string_pieces(data: str) -> dict[str, list[int]]:
+    """The strings of ``data`` (JSON's, split at any tags they hold), up to ``MAX_PIECE_CHARS`` each
+    and none only spaces, with where each stands (in order): the pieces rich text (Contentful's and
+    Sanity's nodes, HTML in a string) writes a paragraph in, one a link or a mark."""
+    pieces: dict[str, list[int]] = {}
+    for m in _JSON_STRING.finditer(data):
+        text, at = m.group(1), m.start(1)
+        parts = _TAG.split(text) if "<" in text else (text,)
+        for part in parts:
+            piece = part.replace('\\"', '"').replace("\\/", "/") if "\\" in part else part
+            if 0 < len(piece) <= MAX_PIECE_CHARS and not piece.isspace():
+                pieces.setdefault(piece, []).append(at)
+            at += len(part)   # the tag after it is not told apart: near enough for PIECE_GAP
+    return pieces
+
+
+def held_in_pieces(line: str, data: str) -> bool:
+    """Whether ``line`` is strings of ``data`` one after another (:func:`string_pieces`), the first
+    opening a string, each within ``PIECE_GAP`` characters of the one before, cut at its words'
+    edges: a short line rich text splits at its links ("The survey is " "published in full" " on "
+    ...), none of whose runs of four words is in one string (:func:`held`). Read in a window after
+    each place (up to ``MAX_FIRST_PLACES``) where a string opens with the line's first word; where
+    that string's quote is escaped, the data is JSON inside a string (Next.js's flight rows): the
+    window is read one escape level down."""
+    line = line.replace("\xa0", " ")
+    first = _WORD.search(line)
+    if first is None:
+        return False
+    head = '"' + line[:first.end()]
+    edges = sorted({m.start() for m in _EDGE.finditer(line)} | {len(line)})
+    size = len(line) + PIECE_GAP * len(edges)
+    at = data.find(head)
+    for _ in range(MAX_FIRST_PLACES):
+        if at < 0:
+            return False
+        window = data[at:at + size]
+        if at > 0 and data[at - 1] == "\\":
+            window = window.replace('\\\\', '\\').replace('\\"', '"')
+        if _one_after_another(line, edges, string_pieces(window)):
+            return True
+        at = data.find(head, at + 1)
+    return False
+
+
+def _one_after_another(line: str, edges: list[int], pieces: dict[str, list[int]]) -> bool:
+    """Whether ``line`` cut at some of ``edges`` is ``pieces`` in order, the first the string that
+    opens the window, each within ``PIECE_GAP`` characters after the one before."""
+    reached: dict[int, set[int]] = {0: {0}}   # a place in the line: where in the window its last piece ended
+    for start in sorted({0, *edges}):
+        ends = reached.get(start)
+        if ends is None:
+            continue
+        for end in edges:
+            where = pieces.get(line[start:end]) if end > start else None
+            if not where:
+                continue
+            if start == 0:
+                found = [1] if where[0] == 1 else []   # the string opening the window (after its quote)
+            else:
+                found = [at for after in ends
+                         for at in where[bisect.bisect_right(where, after):bisect.bisect_right(where, after + PIECE_GAP)]]
+            if found:
+                reached.setdefault(end, set()).update(at + end - start for at in found)
+    return len(line) in reached
+
+
 def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     """``body`` without its tail run of lines ``data`` lacks, and the characters cut.
 
@@ -118,9 +202,13 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     (fundus-dev), and not after a JSON-LD ``articleBody`` declared in part (:func:`_declared_in_part`)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
+    def holds(line: str) -> bool:
+        # a long line is held by one of its runs where it is in the data at all
+        return held(line, data) or len(_RUN.findall(line)) <= 2 and held_in_pieces(line, data)
+
     total = sum(len(line) for line in body)
     end, run = len(body), 0
-    while end > 0 and not held(body[end - 1], data):
+    while end > 0 and not holds(body[end - 1]):
         end -= 1
         run += len(body[end])
         if 2 * run > total or len(body) - end > MAX_LINES:

@@ -13,7 +13,8 @@ import pytest
 
 from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.core import CleanOptions
-from newsclean.cleaners.body_lines.page_data import MAX_DATA_CHARS, data_text, drop_tail_not_in_data, held
+from newsclean.cleaners.body_lines.page_data import (MAX_DATA_CHARS, data_text, drop_tail_not_in_data, held,
+                                                     held_in_pieces)
 
 FIXTURE = Path(__file__).parent.parent.parent / "fixtures" / "cleaners" / "next_data_teasers.html"
 URL = "https://quay.example.org/news/customs-house-reading-room"
@@ -150,11 +151,11 @@ def test_a_table_ending_the_article_stays_where_the_data_holds_its_cells() -> No
     assert drop_tail_not_in_data(_PARAGRAPHS + other, data)[0] == _PARAGRAPHS
 
 
-def test_a_line_the_rich_text_data_lacks_goes() -> None:
-    # Headless CMSs' rich text (Contentful, Sanity) ends a string at each link or mark: a line the
-    # data holds none of still goes. (A short line whose every run of four words crosses a link
-    # was held where half its runs of three were, review15: out in qablate3, it cost two fundus-dev
-    # check pages and lifted none.)
+def test_a_short_last_line_the_rich_text_data_splits_at_its_links_stays() -> None:
+    # Headless CMSs' rich text (Contentful, Sanity) ends a string at each link or mark: a short
+    # line whose every run of four words crosses a link is the data's strings one after another,
+    # and stays; a line the data holds none of still goes. (review15 held such a line where half
+    # its runs of three were in the data; out in qablate3, the bug came back: tidy23.)
     def paragraph(*parts: str) -> dict[str, object]:
         return {"nodeType": "paragraph", "content": [
             {"nodeType": "text", "value": part} if i % 2 == 0 else
@@ -164,8 +165,40 @@ def test_a_line_the_rich_text_data_lacks_goes() -> None:
         paragraph("The survey is ", "published in full", " on the ", "board's website", "."),
         paragraph("Additional reporting by ", "Jane Doe", " in ", "Carlisle", ".")]
     data = json.dumps({"props": {"pageProps": {"body": {"nodeType": "document", "content": nodes}}}})
+    body = _PARAGRAPHS + ["The survey is published in full on the board's website.",
+                          "Additional reporting by Jane Doe in Carlisle."]
+    assert drop_tail_not_in_data(body, data) == (body, 0)
     teaser = ["the board said parking charges near the quay will rise"]
     assert drop_tail_not_in_data(_PARAGRAPHS + teaser, data)[0] == _PARAGRAPHS
+    # the pieces in another order, a piece the data has no string of, a line cut inside a string,
+    # or pieces far apart in the data are no hold
+    line = "Additional reporting by Jane Doe in Carlisle."
+    assert held_in_pieces(line, data)
+    assert not held_in_pieces("Additional reporting by Carlisle in Jane Doe.", data)
+    assert not held_in_pieces("Additional reporting by Jane Doe in Leeds.", data)
+    assert not held_in_pieces("reporting by Jane Doe in Carlisle.", data)   # "reporting by " opens no string
+    far = json.dumps({"menu": ["Additional reporting by ", "x" * 400, "Jane Doe", " in ", "Carlisle", "."]})
+    near = json.dumps({"menu": ["Additional reporting by ", "x" * 40, "Jane Doe", " in ", "Carlisle", "."]})
+    assert not held_in_pieces(line, far) and held_in_pieces(line, near)
+    # the app router's flight rows: the same JSON inside a string, its quotes escaped
+    flight = "self.__next_f.push([1," + json.dumps("5:" + data) + "])"
+    assert '\\"Carlisle\\"' in flight and held_in_pieces(line, flight)
+    assert not held_in_pieces("Additional reporting by Jane Doe in Leeds.", flight)
+
+
+def test_a_next_js_pages_short_last_lines_split_at_links_stay_and_its_teasers_go() -> None:
+    # a page of our own (fixtures/cleaners/next_rich_text_links.html): Sanity's blocks in
+    # __NEXT_DATA__, the article's last two lines each crossing two links, teasers after them.
+    # Before: both lines were cut with the teasers (data_tail 232 characters)
+    page = (FIXTURE.parent / "next_rich_text_links.html").read_text(encoding="utf-8")
+    result = clean_html(page, "https://wendlecourier.example/news/tidal-mill-turns-again")
+    assert isinstance(result, Article), result
+    lines = result.text.splitlines()
+    assert lines[-2:] == ["The survey is published in full on the trust's website.",
+                          "Additional reporting by Ines Varga in Wendlebury."]
+    assert lines[0].startswith("The tidal mill on the Wendle estuary") and len(lines) == 8
+    assert "Harbour wall" not in result.text and "Village hall" not in result.text
+    assert result.removed.get("data_tail", 0) > 0   # the teasers: cut by this step
 
 
 def test_the_paragraphs_after_an_article_body_declared_in_part_stay() -> None:
