@@ -13,9 +13,9 @@ from newsclean.cleaners.metadata.byline_markup import (
     _author_xpaths_hit, _byline_candidates, _byline_markups, _discarded,
 )
 from newsclean.cleaners.metadata.byline_words import _AUTHOR_LABEL, _BY, _BY_LEAD, _BY_WORD, _LABEL_ONLY, _WRITTEN
-from newsclean.cleaners.metadata.calendar_words import _MONTH, _WEEKDAY
+from newsclean.cleaners.metadata.dates.calendar_words import _MONTH, _WEEKDAY
 from newsclean.cleaners.metadata.common import _line_text, _line_texts, _short_text
-from newsclean.cleaners.metadata.days import _NOT_DATE_TEXT_TAGS, _SHOWN_DAY
+from newsclean.cleaners.metadata.dates.days import _NOT_DATE_TEXT_TAGS, _SHOWN_DAY
 from newsclean.cleaners.metadata.names import (
     _DATE_LEFTOVERS, _DATE_PREPOSITIONS, _TIME_PREPOSITIONS, _after_a_given_name, _byline_name,
     _family_name_opening, _name_shaped, _names,

@@ -9,7 +9,7 @@ from newsclean.cleaners.metadata.authors import page_authors
 from newsclean.cleaners.metadata.common import (
     ARTICLE_TYPES, Metadata, _clean, _first, _ld_nodes, _ld_text, _meta, _types, html_lang,
 )
-from newsclean.cleaners.metadata.days import _ISO_START, _first_date, _iso, _microdata_dates, shown_day_near_headline
+from newsclean.cleaners.metadata.dates.days import _ISO_START, _first_date, _iso, _microdata_dates, shown_day_near_headline
 from newsclean.cleaners.metadata.house import _house_keys
 from newsclean.cleaners.metadata.names import _names
 from newsclean.cleaners.metadata.titles import (

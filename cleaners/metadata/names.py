@@ -12,7 +12,7 @@ from newsclean.cleaners.vocabulary import ROLE_WORD
 from newsclean.cleaners.metadata.byline_words import (
     _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL, _field_label_end,
 )
-from newsclean.cleaners.metadata.calendar_words import (
+from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
 )
 from newsclean.cleaners.metadata.common import _clean, _flat

@@ -1607,7 +1607,7 @@ def test_htmldate_day_is_find_dates_but_for_its_two_searches_of_last_resort() ->
     # htmldate_day runs find_date's steps up to its image search: the same day where one of them
     # finds it; none where only the idiosyncratic patterns or a loose day in the text would
     from htmldate import find_date
-    from newsclean.cleaners.metadata.days import _htmldate_steps, htmldate_day
+    from newsclean.cleaners.metadata.dates.days import _htmldate_steps, htmldate_day
     assert _htmldate_steps() is not None   # else htmldate_day is find_date, and the cut is lost
     url = "https://news.example.org/harbour-bridge-vote"
     para = "<p>The council voted on the harbour bridge plan late on Tuesday evening.</p>"

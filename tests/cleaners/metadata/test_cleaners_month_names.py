@@ -1,4 +1,4 @@
-"""The CLDR month names of ``cleaners.metadata.month_names`` and the printed days they let the day reader read."""
+"""The CLDR month names of ``cleaners.metadata.dates.month_names`` and the printed days they let the day reader read."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from newsclean.cleaners.core import clean_html
 from newsclean.cleaners.metadata import extract_metadata, shown_day_near_headline
-from newsclean.cleaners.metadata.calendar_words import _MONTHS
-from newsclean.cleaners.metadata.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
+from newsclean.cleaners.metadata.dates.calendar_words import _MONTHS
+from newsclean.cleaners.metadata.dates.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
 from newsclean.cleaners.types import Article
 
 

@@ -788,7 +788,7 @@ HEADLINE_IN_MARKUP = (
 
 
 def test_the_day_reader_reads_outward_from_the_headline_the_texts_a_walk_from_the_top_reads() -> None:
-    from newsclean.cleaners.metadata import days
+    from newsclean.cleaners.metadata.dates import days
 
     tree = etree.fromstring(HEADLINE_IN_MARKUP, etree.HTMLParser())
     body = tree.find("body")
@@ -800,7 +800,7 @@ def test_the_day_reader_reads_outward_from_the_headline_the_texts_a_walk_from_th
 
 
 def test_the_day_reader_stops_reading_over_the_headline_at_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsclean.cleaners.metadata import days
+    from newsclean.cleaners.metadata.dates import days
 
     nav = "".join(f"<li><a href='/s/{i}'>Section {i}</a></li>" for i in range(3000))
     page = f"<html><body><nav><ul>{nav}</ul></nav><p>May 3, 2024</p><h1>Budget settled</h1><p>By Jane Roe</p></body></html>"

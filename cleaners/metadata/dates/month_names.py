@@ -1,5 +1,5 @@
 """Month names of the languages whose pages print a date with its month's name, beyond the
-seven ``cleaners.metadata.calendar_words._MONTHS`` writes by hand: the Unicode CLDR's (as the
+seven ``cleaners.metadata.dates.calendar_words._MONTHS`` writes by hand: the Unicode CLDR's (as the
 ``babel`` package carries them; ``tests/cleaners/metadata/test_cleaners_month_names.py`` checks this
 table against it), lower case, per month
 its format and stand-alone names, wide and abbreviated, without an abbreviation's dot ("5 марта
@@ -158,7 +158,7 @@ AMBIGUOUS_MONTHS: dict[str, dict[str, int]] = {
 #: "bazar ertəsi", Albanian "e hënë", Hebrew "יום שני") as written. A byline prints one before
 #: its date ("понедельник, 5 марта 2024", "Jan Novák, pátek 5. března 2024"): what the byline
 #: reader drops with the date, beside the seven languages
-#: ``cleaners.metadata.calendar_words._WEEKDAYS`` writes.
+#: ``cleaners.metadata.dates.calendar_words._WEEKDAYS`` writes.
 CLDR_WEEKDAYS: dict[str, tuple[str, ...]] = {
     "ru": ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
     "uk": ("понеділок", "вівторок", "середа", "четвер", "пʼятниця", "субота", "неділя"),

@@ -13,9 +13,9 @@ from typing import Any, Iterable, Iterator
 import lxml.etree as etree
 from lxml.html import HtmlElement
 
-from newsclean.cleaners.metadata.month_names import AMBIGUOUS_MONTHS
+from newsclean.cleaners.metadata.dates.month_names import AMBIGUOUS_MONTHS
 from newsclean.cleaners.reading.trees import first_descendant
-from newsclean.cleaners.metadata.calendar_words import (
+from newsclean.cleaners.metadata.dates.calendar_words import (
     _DAY_ORDINAL, _MONTH, _MONTH_AFTER_YEAR, _MONTH_FIRST, _MONTH_NUMBER, _month_key,
 )
 from newsclean.cleaners.metadata.common import Metadata, _clean, html_lang

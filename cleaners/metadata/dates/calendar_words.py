@@ -1,5 +1,5 @@
 """The months and weekdays as pages print them, in every language the readers know: the
-hand-written tables (``_MONTHS``, ``_WEEKDAYS``) and the CLDR's (``cleaners.metadata.month_names``), as
+hand-written tables (``_MONTHS``, ``_WEEKDAYS``) and the CLDR's (``cleaners.metadata.dates.month_names``), as
 regex patterns, for the byline readers (a date printed with a name) and the day readers."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from newsclean.cleaners.metadata.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
+from newsclean.cleaners.metadata.dates.month_names import AMBIGUOUS_MONTHS, CLDR_MONTHS, CLDR_MONTHS_YEAR_FIRST, CLDR_WEEKDAYS
 
 
 #: The months as pages print them, by language, one table for the byline and the day readers:
@@ -51,7 +51,7 @@ def _words_pattern(words: Iterable[str]) -> str:
 #: in any of its languages ("Dec.", "Sept", "Mrz.", "mars", "ottobre", "12 juil. 2024", "3 mrt
 #: 2025"; beside a day's number or a year only), then an optional dot, and its number; no name
 #: that opens with one or is the start of one ("Martin", "Mayer", "Novak", "Marc", "Marco").
-#: The other languages' months are the CLDR's (``cleaners.metadata.month_names``: Slavic, Greek, Turkish,
+#: The other languages' months are the CLDR's (``cleaners.metadata.dates.month_names``: Slavic, Greek, Turkish,
 #: Arabic, Nordic, Finnish, Romanian ...; "5 марта 2024", "5. března 2024", "5 Μαρτίου 2024").
 _MONTH_WORDS = {word: number
                 for months in (*_MONTHS.values(), *CLDR_MONTHS.values(), *CLDR_MONTHS_YEAR_FIRST.values())
@@ -88,7 +88,7 @@ _MONTH_NUMBER = {_month_key(word): number for word, number in _MONTH_WORDS.items
 _DAY_ORDINAL = r"(?:st|nd|rd|th|er)"
 #: The weekdays as bylines print them before a date, in each language of ``_MONTHS`` ("Montag,
 #: den", "lundi", "lunedì", "segunda-feira", "maandag"), Italian also without its accent; the other
-#: languages' are the CLDR's (``cleaners.metadata.month_names.CLDR_WEEKDAYS``: "понедельник", "pátek", "cuma").
+#: languages' are the CLDR's (``cleaners.metadata.dates.month_names.CLDR_WEEKDAYS``: "понедельник", "pátek", "cuma").
 _WEEKDAYS = {
     "en": "monday tuesday wednesday thursday friday saturday sunday",
     "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
