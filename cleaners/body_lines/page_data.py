@@ -48,6 +48,13 @@ _EDGE = re.compile(r"\b")
 PIECE_GAP = 300
 #: Places of a line's first piece tried, at most (each a read of the window after it: a bound).
 MAX_FIRST_PLACES = 50
+#: The longest line read in pieces: a short one. The cuts tried grow with the square of its word
+#: edges: a 180,000-character last line of "a, a, ..." took 5.8 s.
+MAX_PIECES_LINE_CHARS = 300
+#: The characters of the data's windows read for pieces a page, at most (a bound on the work, as
+#: ``MAX_DATA_CHARS`` is on the data): 50 tail lines of one-letter words between commas, against
+#: 1 MB of one-letter strings, read 17 million (2.6 s; 0.1 s before the pieces).
+MAX_PIECES_READ_CHARS = 1_000_000
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).
 MAX_DATA_CHARS = 1_000_000
@@ -142,17 +149,19 @@ def string_pieces(data: str) -> dict[str, list[int]]:
     return pieces
 
 
-def held_in_pieces(line: str, data: str) -> bool:
+def held_in_pieces(line: str, data: str, budget: list[int] | None = None) -> bool:
     """Whether ``line`` is strings of ``data`` one after another (:func:`string_pieces`), the first
     opening a string, each within ``PIECE_GAP`` characters of the one before, cut at its words'
     edges: a short line rich text splits at its links ("The survey is " "published in full" " on "
     ...), none of whose runs of four words is in one string (:func:`held`). Read in a window after
     each place (up to ``MAX_FIRST_PLACES``) where a string opens with the line's first word; where
     that string's quote is escaped, the data is JSON inside a string (Next.js's flight rows): the
-    window is read one escape level down."""
+    window is read one escape level down. Only a line of up to ``MAX_PIECES_LINE_CHARS``;
+    ``budget``: the characters of windows left to read (``[n]``, spent here), past which no line is
+    held."""
     line = line.replace("\xa0", " ")
     first = _WORD.search(line)
-    if first is None:
+    if first is None or len(line) > MAX_PIECES_LINE_CHARS:
         return False
     head = '"' + line[:first.end()]
     edges = sorted({m.start() for m in _EDGE.finditer(line)} | {len(line)})
@@ -162,6 +171,10 @@ def held_in_pieces(line: str, data: str) -> bool:
         if at < 0:
             return False
         window = data[at:at + size]
+        if budget is not None:
+            budget[0] -= len(window)
+            if budget[0] < 0:
+                return False
         if at > 0 and data[at - 1] == "\\":
             window = window.replace('\\\\', '\\').replace('\\"', '"')
         if _one_after_another(line, edges, string_pieces(window)):
@@ -202,9 +215,11 @@ def drop_tail_not_in_data(body: list[str], data: str) -> tuple[list[str], int]:
     (fundus-dev), and not after a JSON-LD ``articleBody`` declared in part (:func:`_declared_in_part`)."""
     if len(data) < MIN_HELD_CHARS or len(body) < 2 or held(body[-1], data):
         return body, 0   # nothing to cut (the last line is held: most pages with data), asked first
+    budget = [MAX_PIECES_READ_CHARS]
+
     def holds(line: str) -> bool:
         # a long line is held by one of its runs where it is in the data at all
-        return held(line, data) or len(_RUN.findall(line)) <= 2 and held_in_pieces(line, data)
+        return held(line, data) or len(_RUN.findall(line)) <= 2 and held_in_pieces(line, data, budget)
 
     total = sum(len(line) for line in body)
     end, run = len(body), 0

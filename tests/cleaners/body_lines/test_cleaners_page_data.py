@@ -201,6 +201,40 @@ def test_a_next_js_pages_short_last_lines_split_at_links_stay_and_its_teasers_go
     assert result.removed.get("data_tail", 0) > 0   # the teasers: cut by this step
 
 
+def test_the_pieces_read_are_bounded_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a hostile page: tail lines of one-letter words between commas (no run of four words: each is
+    # asked in pieces) against data of 150,000 one-letter strings. Every line read a window after
+    # each of 50 places: 17 million characters for 50 lines, 2.6 s a page (0.1 s before the pieces)
+    from newsclean.cleaners.body_lines import page_data
+
+    read: list[int] = []
+    real = page_data.string_pieces
+
+    def counted(window: str) -> dict[str, list[int]]:
+        read.append(len(window))
+        return real(window)
+
+    monkeypatch.setattr(page_data, "string_pieces", counted)
+    data = json.dumps({"props": {"pageProps": {"blocks": _PARAGRAPHS * 6, "junk": ["a"] * 150_000}}})
+    tail = [", ".join(["a"] * 11) + f" {i}" for i in range(20)]
+    assert drop_tail_not_in_data(_PARAGRAPHS * 6 + tail, data)[0] == _PARAGRAPHS * 6
+    assert 0 < sum(read) <= page_data.MAX_PIECES_READ_CHARS
+
+
+def test_a_long_last_line_is_not_read_in_pieces() -> None:
+    # a last line of "a, a, a, ..." holds no run of four words and was asked in pieces, its cuts
+    # tried from each of its word edges to each: 60,000 of them took 5.8 s (quadratic). Ten times
+    # the line, about ten times the work (measured against each other in one process)
+    from tests.growth import cpu_seconds, faster_than_linear
+
+    data = json.dumps({"props": {"pageProps": {"blocks": _PARAGRAPHS, "tags": ["a", "b"]}}})
+
+    def cost_at(n: int) -> float:
+        body = _PARAGRAPHS + ["a, " * (n // 3)]
+        return cpu_seconds(lambda: drop_tail_not_in_data(body, data), limit=5.0)
+    assert faster_than_linear(cost_at, limit=5.0) is None
+
+
 def test_the_paragraphs_after_an_article_body_declared_in_part_stay() -> None:
     # A JSON-LD articleBody that ends at a paragraph's end (a CMS's teaser up to its 'more' mark,
     # a paywall's free part), before lines of prose: a part declared, not the article whole
