@@ -3,13 +3,14 @@ the Scrapinghub article-extraction benchmark.
 
     python -m newsclean.cleaners.bench DATASET [DATASET ...] [--limit N] [--extractor newsclean --extractor trafilatura]
                                      [--boilerplate-report] [--metadata-report] [--folds K] [--cpu-rounds R]
-                                     [--metadata-out FILE] [--metadata-against FILE]
+                                     [--metadata-out FILE] [--metadata-against FILE] [--sites]
 
 Generalization: every page belongs to a site (its publisher, or its URL's host), and every site
 to one of two fixed halves by a hash of its name: ``dev`` (read page by page, write changes
 from it) and ``check`` (never read page by page; only its figures are looked at). Each row is
 printed for all pages and for each half, with the gap; ``--folds K`` also scores K site-grouped
-folds (no site in two folds) and prints the spread of the lead over trafilatura across them.
+folds (no site in two folds) and prints the spread of the lead over trafilatura across them;
+``--sites`` prints each site's F1, the lead and its half's lead without that site.
 A change that only helps the pages it was written for shows as a dev lead the check half lacks.
 
 Layouts: Scrapinghub (``ground-truth.json`` + ``html/<id>.html[.gz]``), Fundus

@@ -341,6 +341,34 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
     return lines
 
 
+def site_report(scored: dict[str, list[Scored]]) -> list[str]:
+    """Each site's F1 for every extractor, the dev sites first, and with trafilatura scored,
+    newsclean's lead over it and its half's lead without the site: which sites make a half's lead
+    and the gap between the halves (figures only: no page of a site is named)."""
+    names = list(scored)
+    lead = "trafilatura" in scored and "newsclean" in scored
+    lines = [f"{'site (half, pages)':<34} " + " ".join(f"{n[:11]:>11}" for n in names)
+             + (f" {'lead':>7} {'half w/o it':>11}" if lead else "")]
+
+    def lead_without(site: str) -> str:
+        """The lead over the other sites of the site's half ("-" where it has none)."""
+        mine = [r for r in scored["newsclean"] if r.doc.half == site_half(site) and r.doc.site != site]
+        theirs = [r for r in scored["trafilatura"] if r.doc.half == site_half(site) and r.doc.site != site]
+        if not mine:
+            return f"{'-':>11}"
+        return f"{summarize(mine, 'newsclean')['f1'] - summarize(theirs, 'trafilatura')['f1']:>+11.4f}"
+
+    docs = [r.doc for r in scored[names[0]]]
+    for site in sorted({d.site for d in docs}, key=lambda s: (site_half(s) != "dev", s)):
+        f1 = {n: summarize([r for r in rows if r.doc.site == site], n)["f1"] for n, rows in scored.items()}
+        row = (f"{f'{site} ({site_half(site)}, {sum(d.site == site for d in docs)})':<34} "
+               + " ".join(f"{f1[n]:>11.4f}" for n in names))
+        if lead:
+            row += f" {f1['newsclean'] - f1['trafilatura']:>+7.4f} {lead_without(site)}"
+        lines.append(row)
+    return lines
+
+
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.learned.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
@@ -406,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractor", action="append", choices=sorted(EXTRACTORS))
     ap.add_argument("--folds", type=int, default=0, metavar="K",
                     help="also score K site-grouped folds and print the spread of the lead over trafilatura")
+    ap.add_argument("--sites", action="store_true",
+                    help="also print each site's F1, newsclean's lead and its half's lead without the site")
     ap.add_argument("--boilerplate-report", action="store_true", help="list pages keeping a boilerplate line")
     ap.add_argument("--metadata-report", action="store_true",
                     help="list each page whose title, publication day or authors differ from the truth")
@@ -452,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({sum(site_half(s) == 'dev' for s in sites)} dev, {sum(site_half(s) == 'check' for s in sites)} check), "
               f"metric: {_METRIC_SAID[docs[0].metric if docs else 'shingle']}")
         print("\n".join(report(scored, args.folds)))
+        if args.sites:
+            print("\n".join(site_report(scored)))
         if args.folds > 1 and "newsclean" in scored and all(d.metric == "shingle" for d in docs):
             # the learned scorer is fitted to full texts: a snippet-scored set has none
             print("\n".join(learned_folds(scored["newsclean"], args.folds)))

@@ -429,3 +429,28 @@ def test_a_folder_of_no_layout_the_bench_reads_is_one_line_saying_which_it_reads
         assert exc.value.code == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert f"{dataset}: unreadable dataset: " in err[-1] and why in err[-1], err
+
+
+def test_sites_table_gives_each_sites_lead_and_its_halfs_lead_without_it(tmp_path: Path, capsys,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [f"site{i}.example" for i in range(40)]
+    dev1, dev2 = [n for n in names if site_half(n) == "dev"][:2]
+    check = next(n for n in names if site_half(n) == "check")
+    rows = [("site", "group", "html", "gold", "dup_of", "orig_url")]
+    for site in (dev1, dev2, check):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "p.htm").write_text("<p>a b c d e</p>", "utf-8")
+        (tmp_path / site / "p.txt").write_text("a b c d e", "utf-8")   # 2 shingles
+        rows.append((site, "2005", f"{site}/p.htm", f"{site}/p.txt", "-", f"https://{site}/p"))
+    (tmp_path / "manifest.tsv").write_text("".join("\t".join(r) + "\n" for r in rows), "utf-8")
+    whole, half, none = "a b c d e", "a b c d", "z"   # F1 1, 2/3 (P 1, R .5), 0
+    _fake_extractors(monkeypatch, {
+        "newsclean": {f"https://{dev1}/p": whole, f"https://{dev2}/p": half, f"https://{check}/p": whole},
+        "trafilatura": {f"https://{dev1}/p": none, f"https://{dev2}/p": half, f"https://{check}/p": half}})
+    assert main([str(tmp_path), "--sites"]) == 0
+    table = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()
+             if line.startswith(("site", f"{check} ("))}
+    # the dev half's lead is dev1's alone: newsclean P 1, R .75 (F1 .857) against P .5, R .25 (.333)
+    assert table[dev1] == ["(dev,", "1)", "0.0000", "1.0000", "+1.0000", "+0.0000"]
+    assert table[dev2] == ["(dev,", "1)", "0.6667", "0.6667", "+0.0000", "+1.0000"]
+    assert table[check] == ["(check,", "1)", "0.6667", "1.0000", "+0.3333", "-"]   # no other check site
