@@ -8,7 +8,7 @@ from __future__ import annotations
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.elements import (
-    HEADINGS, PROTECTED_TAGS, SENTENCE_END, SUBHEADINGS, drop_topmost, link_text_len, short_text, text_len, text_of,
+    HEADINGS, PROTECTED_TAGS, SUBHEADINGS, drop_topmost, link_text_len, short_text, text_len, text_of,
 )
 from newsclean.cleaners.dom.measures import Measures
 from newsclean.cleaners.dom.class_names import _title_class
@@ -55,23 +55,16 @@ def _teaser_like(el: etree._Element) -> bool:
     return not _is_body_like(el) and (link_text_len(el) >= 0.3 * n or n < 400 or el.find(".//a") is not None)
 
 
-def _unlinked_sentence(el: etree._Element) -> bool:
-    """A short paragraph of prose without links (an article's standfirst), not a teaser excerpt
-    (those end in an ellipsis or sit beside their headline link)."""
-    txt = text_of(el).strip()
-    return len(txt) >= 60 and el.find(".//a") is None and bool(SENTENCE_END.search(txt)) \
-        and not txt.endswith(("...", "…"))
-
-
 def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
-    and filled with teasers. Inside the article column, only the heading and the teaser siblings
-    right after it go. ``m``, the page's measures, lets short texts be read whole (``short_text``)."""
+    and filled with teasers. A title inside the article column is left to the link-dense and line
+    steps: taking it and the teaser-like siblings after it gained multipage-dev's dev sites only
+    (docs/quality.md, "multipage-dev's fold gap"). ``m``, the page's measures, lets short texts be
+    read whole (``short_text``)."""
     victims: list[etree._Element] = []
-    # Each block and each sibling run is judged once, however many titles it holds: a page of a
-    # thousand "Related" headings in one column measured that column a thousand times.
+    # Each block is judged once, however many titles it holds: a page of a thousand "Related"
+    # headings in one column measured that column a thousand times.
     teaser_block: dict[etree._Element, bool] = {}
-    walked: set[etree._Element] = set()
     for h in _heading_candidates(tree, m):
         # Climb while the ancestor holds nothing but the heading.
         head = h
@@ -80,23 +73,12 @@ def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
                 and head.getparent().tag not in PROTECTED_TAGS:
             head = head.getparent()
         block = head.getparent()
-        if block is None:
+        if block is None or block.tag in PROTECTED_TAGS:
             continue
-        if block.tag not in PROTECTED_TAGS:
-            if block not in teaser_block:
-                teaser_block[block] = not _is_body_like(block) and _teaser_like(block)
-            if teaser_block[block]:
-                victims.append(block)
-                continue
-        # Heading inside the article column: drop it and the teaser siblings that follow.
-        victims.append(head)
-        sib = head.getnext()
-        # a sibling already walked: the rest of the run is taken already
-        while sib is not None and sib not in walked and isinstance(sib.tag, str) and sib.tag not in HEADINGS \
-                and _teaser_like(sib) and (link_text_len(sib) > 0 or text_len(sib) < 200 and not _unlinked_sentence(sib)):
-            victims.append(sib)
-            walked.add(sib)
-            sib = sib.getnext()
+        if block not in teaser_block:
+            teaser_block[block] = not _is_body_like(block) and _teaser_like(block)
+        if teaser_block[block]:
+            victims.append(block)
     return drop_topmost(victims)
 
 

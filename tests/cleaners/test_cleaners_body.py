@@ -1490,3 +1490,24 @@ def test_the_articles_remainder_after_a_boilerplate_title_stays() -> None:
             f"<h2>More from Harbour Daily</h2><p>{_PITCH}</p><h3>The lamp room</h3>"
             "<p>The lamp room is open to visitors on Sundays.</p></div>")
     assert _PITCH in _text(_page(body))
+
+
+def test_a_section_of_the_article_titled_related_keeps_its_linked_paragraphs() -> None:
+    # wcxb-dev's dev half (a researcher's page): "Related" opens the article's last section, whose
+    # paragraphs of prose each link a paper. The titled-block walk inside the article's column took
+    # every linked sibling after the title as a teaser; gone (docs/quality.md, "multipage-dev's fold gap").
+    related = [
+        "A <a href='/papers/simple-folds/'>2010 paper with four colleagues</a> considers what happens "
+        "when the folds are restricted to a sequence of simple folds, along a single line at a time, and "
+        "which shapes can still be cut out.",
+        "The science editor of a weekly magazine briefly describes the results in his article "
+        "<a href='https://magazine.example/fold-and-cut'>Fold-and-Cut Magic</a>, which appeared in the "
+        "November issue with the drawings of the swan.",
+    ]
+    body = ("<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS + _MORE) + "<h2>Related</h2>"
+            + "".join(f"<p>{p}</p>" for p in related) + "</div>")
+    text = _text(_page(body))
+    for p in PARAS + _MORE:
+        assert p in text
+    assert "considers what happens when the folds are restricted" in text
+    assert "briefly describes the results in his article" in text
