@@ -53,7 +53,7 @@ MAX_FIRST_PLACES = 50
 MAX_PIECES_LINE_CHARS = 300
 #: The characters of the data's windows read for pieces a page, at most (a bound on the work, as
 #: ``MAX_DATA_CHARS`` is on the data): 50 tail lines of one-letter words between commas, against
-#: 1 MB of one-letter strings, read 17 million (2.6 s; 0.1 s before the pieces).
+#: 1 MB of one-letter strings, read 18 million (2.0-2.6 s a page; 0.16 s before the pieces).
 MAX_PIECES_READ_CHARS = 1_000_000
 _WORD = re.compile(r"\w+")
 #: The data read up to this many characters (a bound on the searches, not a reject).

@@ -204,7 +204,7 @@ def test_a_next_js_pages_short_last_lines_split_at_links_stay_and_its_teasers_go
 def test_the_pieces_read_are_bounded_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
     # a hostile page: tail lines of one-letter words between commas (no run of four words: each is
     # asked in pieces) against data of 150,000 one-letter strings. Every line read a window after
-    # each of 50 places: 17 million characters for 50 lines, 2.6 s a page (0.1 s before the pieces)
+    # each of 50 places: 18 million characters for 50 lines, 2.0-2.6 s a page (0.16 s before the pieces)
     from newsclean.cleaners.body_lines import page_data
 
     read: list[int] = []
