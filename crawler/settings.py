@@ -64,6 +64,7 @@ NEWSCLEAN_STALL_REPORT_MS = 200      # a turn of the reactor loop this long (ms)
 ROBOTSTXT_OBEY = True
 USER_AGENT = None                    # built from NEWSCLEAN_CONTACT_URL by UserAgentFromContact
 ROBOTSTXT_USER_AGENT = "newsclean"   # the product token robots.txt groups are matched against
+ROBOTSTXT_PARSER = "newsclean.crawler.components.middlewares.BomRobotParser"   # Protego, the file read by its byte order mark
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
@@ -17,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.resolver import HostResolution
+from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.address import IPv4Address as TwistedIPv4Address
@@ -27,6 +29,7 @@ from zope.interface import implementer
 
 from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
+from newsclean.crawler.spiders.discovery import decode_robots
 
 logger = logging.getLogger(__name__)
 
@@ -316,8 +319,13 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     def process_response(self, request: Request, response: Response) -> Response:
         # The middleware's own fetch (its flag, no callback) after redirects and retries, seen
         # before its parser is built and the requests waiting for it go on: the spider's may be one.
-        if (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-                and response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES):
+        own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
+        if own and 200 <= response.status < 300 and not decode_robots(response.body)[1]:
+            # BomRobotParser obeys the lines it can read; a file of none is allow-all, as empty.
+            self.crawler.stats.inc_value("newsclean/robots/undecodable")
+            logger.warning("robots.txt at %s is not text in the encoding it declares (its byte order mark, "
+                           "else UTF-8): the lines that are are obeyed, the bytes that are not dropped", response.url)
+        if (own and response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES):
             asked = request.meta.get("redirect_urls", [request.url])[0]   # the URL Scrapy built
             url = urlsplit(asked)
             if url.path == "/robots.txt" and not url.query:
@@ -325,6 +333,17 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
                 while len(self._answers) > self.KEEP:
                     self._answers.popitem(last=False)
         return response
+
+
+class BomRobotParser(ProtegoRobotParser):
+    """Scrapy's Protego parser (its default) reading the file by its byte order mark: Scrapy
+    decodes it as UTF-8 whatever the mark, and a UTF-16 robots.txt's ``Disallow`` lines were
+    NUL-separated letters no URL matched, so what it disallowed was fetched. Bytes that are not
+    text are dropped, as Scrapy drops them (the middleware counts such a file)."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any) -> None:   # Scrapy's signature
+        self.spider = spider
+        self.rp = Protego.parse(decode_robots(robotstxt_body, "ignore")[0])
 
 
 def _proxy_hosts() -> set[str]:

@@ -208,3 +208,28 @@ def test_robots_txt_is_fetched_once_a_crawl(site_factory, tmp_path: Path, robots
     assert len(read_parts(tmp_path / "out")) == (6 if robots == "missing" else 5)
     assert site.server.count(r"^/robots\.txt$") == 1, [h.path for h in site.server.hits]
     assert site.server.count(r"^/2026/01/01/") == (1 if robots == "missing" else 0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig", "utf-16-le+bad"])
+def test_robots_txt_is_read_by_its_byte_order_mark(site_factory, tmp_path: Path, encoding: str) -> None:
+    """Scrapy reads robots.txt as UTF-8 whatever its byte order mark: a UTF-16 file's Disallow
+    was NUL-separated letters and what it disallowed was fetched (hostile5). Each encoding's
+    rules and Sitemap: line are read now; a file with bytes that are not text in its encoding
+    (an odd byte after UTF-16 text) keeps the lines that are, and is counted."""
+    text = "User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n"
+    if encoding == "utf-16-le+bad":
+        body = b"\xff\xfe" + text.encode("utf-16-le") + b"\x00\xdc" + "#\n".encode("utf-16-le")   # a lone low surrogate
+    elif encoding == "utf-16-be":
+        body = b"\xfe\xff" + text.encode("utf-16-be")
+    else:
+        body = text.encode(encoding)   # Python's utf-16 and utf-32 write a BOM (little-endian here)
+    site = site_factory(6, robots=Reply(body, ctype="text/plain"))
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert site.server.count(r"^/2026/01/01/") == 0, [h.path for h in site.server.hits]
+    assert site.server.count(r"^/sitemap\.xml$") == 1
+    assert len(read_parts(tmp_path / "out")) == 5
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert counts.get("newsclean/robots/undecodable", 0) == (encoding == "utf-16-le+bad")
