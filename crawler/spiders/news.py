@@ -355,13 +355,28 @@ class NewsSpider(scrapy.Spider):
         key = self._candidate(url, listed_date, source)
         if key is None:
             return None
-        if self._limit_reached():
-            self._inc("skipped_limit")
+        if self._limit_reached():   # not reached from _release, which stops reading first
             return None
         requests = self._requests_for([(url, key, listed_date)], source)
         return requests[0] if requests else None
 
+    def _limit_cut(self, n: int = 1) -> bool:
+        """Whether the article limit is reached: nothing more can be fetched (the count of
+        requests made never goes down), so the ``n`` listings not read to their end are
+        counted in ``unread_at_limit`` (said once) and dropped unread. A 60,000-URL sitemap
+        was read to its end under ``--max-articles 5``, 59,995 entries counted ``skipped_limit``."""
+        if not self._limit_reached():
+            return False
+        self._inc("unread_at_limit", n)
+        if "max_articles" not in self._cuts_said:
+            self._cuts_said.add("max_articles")
+            self.logger.info("the article limit (%s) is reached: the listings not read yet are left unread "
+                             "(counted in %s/unread_at_limit)", self.max_articles, STATS)
+        return True
+
     def _articles(self, entries: Iterable[discovery.Entry], source: str) -> Iterable[Request]:
+        if self._limit_cut():
+            return
         if self._frontier is not None:
             self._frontier.append((iter(entries), source))
             from twisted.internet import reactor
@@ -377,9 +392,8 @@ class NewsSpider(scrapy.Spider):
             if self._limit_reached(len(batch)):
                 yield from self._requests_for(batch, source)   # the store may skip some of these
                 batch = []
-                if self._limit_reached():
-                    self._inc("skipped_limit")
-                    continue
+                if self._limit_cut():
+                    return
             batch.append((entry.url, key, entry.date))
             if len(batch) >= STORE_BATCH:
                 yield from self._requests_for(batch, source)
@@ -423,6 +437,9 @@ class NewsSpider(scrapy.Spider):
         """The body of :meth:`_top_up`: listed URLs to the scheduler, a bounded number per call."""
         budget = 500   # entries looked at per call: bounded time on the reactor
         while self._frontier and budget and self._scheduled_pending() < self._high_water:
+            if self._limit_cut(len(self._frontier)):
+                self._frontier.clear()
+                return
             entries, source = self._frontier[0]
             entry = next(entries, None)
             if entry is None:
@@ -520,6 +537,8 @@ class NewsSpider(scrapy.Spider):
     def _bounded(self, urls: Iterable[str], kind: str, depth: int) -> list[Request]:
         """Discovery requests for ``urls`` within this run's bounds (see :meth:`_admit`)."""
         urls = [u for u in dict.fromkeys(urls) if u not in self._admitted]   # repeats cost nothing
+        if urls and self._limit_cut(len(urls)):
+            return []
         urls = urls[:self._admit(kind, depth, len(urls))]
         self._admitted.update(urls)
         return [self._discovery_request(u, kind, depth) for u in urls]

@@ -39,9 +39,9 @@ def _site(root: Path, base: str, n: int, per_sitemap: int) -> list[str]:
     return paths
 
 
-def _crawl(base: str, out: Path) -> subprocess.CompletedProcess[str]:
+def _crawl(base: str, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A fetch-only crawl of the local site at ``base``, ``CONCURRENCY`` requests at a time."""
-    return run_newsclean("crawl", "--url", base + "/", "--out", str(out),
+    return run_newsclean("crawl", "--url", base + "/", "--out", str(out), *args,
                          "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
                          "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
                          "-s", "NEWSCLEAN_CLEAN_ENABLED=False")
@@ -84,3 +84,19 @@ def test_a_section_pages_links_wait_in_the_frontier_too(site_server, tmp_path: P
     counts = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())["counts"]
     assert counts["newsclean/discovery/articles_from/section"] == N
     assert counts["newsclean/scheduler/max_queued"] <= 2 * CONCURRENCY + 1
+
+
+def test_listings_are_left_unread_once_the_article_limit_is_reached(site_server, tmp_path: Path) -> None:
+    # Under --max-articles 5 a 60,000-URL sitemap was read to its end (hostile5): each entry
+    # past the fifth asked the site filter and counted in skipped_limit, 59,995 of them. The
+    # count of requests made never goes down, so once it reaches the limit nothing listed can
+    # be fetched: the sitemaps not read to their end are counted and dropped unread.
+    server, root = site_server
+    _site(root, server.base_url, N, per_sitemap=250)   # an index of three sitemaps: 250, 250, 100
+    out = tmp_path / "out"
+    proc = _crawl(server.base_url, out, "--max-articles", "5")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sum(1 for h in server.hits if "harbour-report" in h.path) == 5
+    counts = orjson.loads(next((out / "manifests").glob("*.json")).read_bytes())["counts"]
+    assert counts["newsclean/discovery/sitemap_entries"] == 3 + 5, counts   # the index's three, five articles
+    assert counts["newsclean/discovery/unread_at_limit"] >= 1 and "newsclean/discovery/skipped_limit" not in counts
