@@ -104,6 +104,37 @@ def idn_host(ctx: Ctx) -> Outcome:
                          f"{s.count('^http://xn--')} requests reached the site, {run}")
 
 
+@case("idn-host-one-form", bound=90)
+def idn_host_one_form(ctx: Ctx) -> Outcome:
+    """A site at an internationalized name whose robots.txt lists its sitemap under that name and
+    under its ASCII form (IDNA), and whose sitemap lists one article under both and in capitals:
+    the sitemap and the article fetched once each, one record whose ``url`` is in the ASCII form
+    the request was sent to; a second run asks for the sitemap with the validators it got.
+    Before: discovery URLs were kept as listed, the sitemap was fetched twice, and its ETag saved
+    under the ASCII form was never asked for under the listed one."""
+    s = ctx.serve()
+    site = r"http://xn--bcher-kva\.invalid"
+    s.route(site + r"/", lambda m, h: Reply(b"<html><body><p>Welcome.</p></body></html>"))
+    s.route(site + r"/robots\.txt", lambda m, h: Reply(
+        b"User-agent: *\nSitemap: http://b\xc3\xbccher.invalid/sitemap.xml\nSitemap: http://xn--bcher-kva.invalid/sitemap.xml\n",
+        ctype="text/plain"))
+    listed = [f"http://{host}/a/story-0-of-the-day/" for host in ("bücher.invalid", "xn--bcher-kva.invalid", "BÜCHER.invalid")]
+    s.route(site + r"/sitemap\.xml", lambda m, h: Reply(urlset(listed), ctype=XML, headers={"ETag": '"v1"'}))
+    s.route(site + r"/a/story-0-of-the-day/", lambda m, h: article_html(0))
+    out = ctx.tmp / "out"
+    run = ctx.crawl("http://bücher.invalid/", env={"http_proxy": s.base_url}, out=out)
+    records = run.records()
+    sitemaps, fetched = s.count(site + r"/sitemap"), s.count(site + r"/a/")
+    urls = sorted({(r["url"], r["canonical_url"], r["domain"]) for r in records})
+    again = ctx.crawl("http://bücher.invalid/", env={"http_proxy": s.base_url}, out=out)
+    asked = [h.headers.get("If-None-Match") for h in s.hits if h.path.endswith("/sitemap.xml")][sitemaps:]
+    ascii_url = "http://xn--bcher-kva.invalid/a/story-0-of-the-day/"
+    held = (not run.timed_out and run.code == 0 and again.code == 0 and sitemaps == 1 and fetched == 1
+            and urls == [(ascii_url, ascii_url, "xn--bcher-kva.invalid")] and asked == ['"v1"'])
+    return Outcome(held, f"sitemap fetched {sitemaps}x, article {fetched}x, records {urls}, "
+                         f"second run's If-None-Match {asked}, {run}")
+
+
 @case("meta-refresh-to-itself", bound=60)
 def meta_refresh_to_itself(ctx: Ctx) -> Outcome:
     """Articles whose <meta http-equiv=refresh> reloads the page itself ('30;url=<itself>', a live

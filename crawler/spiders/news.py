@@ -22,6 +22,7 @@ from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreReq
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
 
 from newsclean.crawler.spiders import discovery
 from newsclean.crawler.components.extensions import stop_for_disk_full
@@ -246,6 +247,7 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
         self._inc(f"requests/{kind}")
+        url = safe_url_string(url)   # the form the request sends and _remember_validators saves
         meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth, **SAID_BY_ON_ERROR}
         if kind in ("sitemap", "feed", "sniff", "robots"):
             # The sitemap protocol allows 50 MB; DOWNLOAD_MAXSIZE is an article page's bound.
@@ -473,7 +475,7 @@ class NewsSpider(scrapy.Spider):
         for kind, urls in listings.items():
             for url in urls:   # start URLs are always fetched, and count against the bounds
                 self._listings += kind in ("sitemap", "feed")
-                self._admitted.add(url)
+                self._admitted.add(safe_url_string(url))
                 yield self._discovery_request(url, kind)
         for request in self._articles([discovery.Entry(u) for u in self.article_urls], "urls"):
             yield request
@@ -536,7 +538,9 @@ class NewsSpider(scrapy.Spider):
 
     def _bounded(self, urls: Iterable[str], kind: str, depth: int) -> list[Request]:
         """Discovery requests for ``urls`` within this run's bounds (see :meth:`_admit`)."""
-        urls = [u for u in dict.fromkeys(urls) if u not in self._admitted]   # repeats cost nothing
+        # As the request will send them (an internationalized host in IDNA): one URL under its
+        # two forms is one document, and its validators are found under the form they were saved.
+        urls = [u for u in dict.fromkeys(map(safe_url_string, urls)) if u not in self._admitted]   # repeats cost nothing
         if urls and self._limit_cut(len(urls)):
             return []
         urls = urls[:self._admit(kind, depth, len(urls))]
