@@ -416,6 +416,8 @@ def _start_entries(v: _Validator, disc: dict[str, Any], dotted: str, base_url: s
             raise v.fail(f"{dotted}[{i}]", cut_password(entry, ok))
         if not ok:
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} is not an absolute http(s) URL nor a path of the site")
+        if why := sent_without_credentials(entry):
+            raise v.fail(f"{dotted}[{i}]", why)
         if any(c.isspace() for c in entry):
             # 'https://x.example/feed/ /rss/' was fetched as one URL, '/feed/%20/rss/', a 404
             raise v.fail(f"{dotted}[{i}]", f"{entry!r} has a space in it: a URL has none (one URL an entry; "
@@ -772,6 +774,19 @@ def port_hint(url: str) -> str:
     return ""
 
 
+def sent_without_credentials(url: str) -> str:
+    """What is wrong with an http(s) ``url`` that holds a user or password, its password hidden; ""
+    for one that holds none. Scrapy does not send them: it asked for a host named 'user:pw@host'
+    and the fetch failed ("invalid hostname", a traceback in the log, the run degraded)."""
+    try:
+        if urlsplit(url.strip()).username is None:
+            return ""
+    except ValueError:
+        return ""
+    return (f"{mask_credentials(url.strip())!r}: a user or password in a URL is not sent with its "
+            "requests; a site behind HTTP authentication is not crawled (leave them out of the URL)")
+
+
 def cut_password(url: str, valid: bool) -> str:
     """What is wrong with ``url``, whose user or password a '/', '?' or '#' cuts short (:func:`cut_userinfo`),
     its password hidden; ``valid``: a URL parser reads it as a host with a port number and a path,
@@ -786,6 +801,8 @@ def _check_url(url: str, source: str, field_name: str | None) -> str:
         # 'http://ed:pa/ss@host/' is host 'ed', port 'pa': a traceback quoting the password's start;
         # 'http://ed:12/34@host/' host 'ed', port 12: a valid URL, the password in the log and manifest
         raise SiteConfigError(source, field_name, cut_password(url, ok))
+    if ok and (why := sent_without_credentials(url)):
+        raise SiteConfigError(source, field_name, why)
     if not ok:
         host = url.strip().split("/", 1)[0]
         hint = f"; with its scheme: https://{url.strip()}" if "://" not in url and "." in host and \

@@ -706,7 +706,7 @@ def read_url_list(path: str) -> list[str]:
     """The article URLs of ``--urls FILE`` (``-``: stdin): one a line, blank lines and
     ``#`` comments skipped, each once. A line that is not an http(s) URL, or has a space
     inside: UsageError."""
-    from newsclean.crawler.sites import check_url, is_http_url, port_hint
+    from newsclean.crawler.sites import check_url, is_http_url, port_hint, sent_without_credentials
     from newsclean.output.redact import cut_userinfo
 
     try:
@@ -724,7 +724,7 @@ def read_url_list(path: str) -> list[str]:
         if not line or line.startswith("#"):
             continue
         ok = is_http_url(line)
-        if cut_userinfo(line):
+        if cut_userinfo(line) or (ok and sent_without_credentials(line)):
             check_url(line, f"--urls {path}:{lineno}")   # its password hidden in the one line
         if not ok:
             raise UsageError(f"--urls {path}:{lineno}: not an http(s) URL: {line[:200]!r}{port_hint(line)}")
