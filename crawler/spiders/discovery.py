@@ -6,7 +6,6 @@ Plain functions over bytes, no Scrapy: each returns what it found or raises
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import re
@@ -19,6 +18,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from w3lib.encoding import read_bom
 
 #: Uncompressed size bound for one sitemap or feed (the sitemap protocol allows 50 MB).
 MAX_DOCUMENT_BYTES = 60 * 1024 * 1024
@@ -322,21 +322,16 @@ def parse_feed(body: bytes, base_url: str, on_bad: OnBad = None) -> list[Entry]:
     return entries
 
 
-#: Byte order marks and their codecs, UTF-32's first (UTF-32 LE's begins with UTF-16 LE's).
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
 def decode_robots(body: bytes, errors: str = "replace") -> tuple[str, bool]:
     """A robots.txt's text in the encoding its byte order mark names (UTF-8, UTF-16 or UTF-32, LE
     or BE), else UTF-8 (RFC 9309), and whether it was all text in that encoding. Bytes that are
     not are dropped or replaced (``errors``) and the lines around them still read. Read as UTF-8,
     a UTF-16 file was a NUL between every letter and none of its rules applied."""
-    codec = "utf-8"
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            codec, body = name, body[len(bom):]
-            break
+    codec, bom = read_bom(body)   # w3lib's, as the cleaners' decoding reads a page's
+    if codec is None:
+        codec = "utf-8"
+    else:
+        body = body[len(bom):]
     try:
         return body.decode(codec), True
     except UnicodeDecodeError:
