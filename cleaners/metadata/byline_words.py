@@ -1,6 +1,6 @@
 """The words bylines print before a writer's name, by language: "By", "Von", "Par", "Written
-by", "Autor:", and the labels that are no part of a name; one table each, every byline pattern
-built from them."""
+by", "Autor:", and the labels that are no part of a name; the time ago they print after it ("5
+hours ago", "för 5 timmar sedan"); one table each, every byline pattern built from them."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ import re
 
 #: The word for "by" before a writer's name, by language: the one table every byline pattern
 #: below is built from ("By", "Von", "Par", "Por", "Door", the Italian "Di", the Swedish and
-#: Norwegian "Av", the Danish "Af"). A language's word is added to its row.
+#: Norwegian "Av", the Danish "Af", the Indonesian and Malay "Oleh"). A language's word is added
+#: to its row. Only the languages whose bylines print one: Polish, Czech, Finnish, Hungarian,
+#: Turkish, Russian, Japanese or Korean bylines print a label ("Autor:", "Írta:") or a job title
+#: after the name ("기자") instead; the translations of "Written by" (``_WRITTEN_BY``) give the word
+#: in every language, not whether bylines print it alone.
 _BY_WORDS = {"en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
-             "sv": "av", "no": "av", "da": "af"}
-#: Those that open family names too ("Di Maio", "af Klint"): a byline's lead before a name, never
-#: a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
-_BY_PARTICLES = frozenset({"di", "af"})
+             "sv": "av", "no": "av", "da": "af", "id": "oleh"}
+#: Those that open a name too ("Di Maio", "af Klint", the Ukrainian given name "Oleh"): a byline's
+#: lead before a name, never a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
+_BY_PARTICLES = frozenset({"di", "af", "oleh"})
 _BY = rf"(?:{'|'.join(sorted(set(_BY_WORDS.values())))})"
 #: What may come before the English "by" ("Written by").
 _BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe)"
 #: "Written by" in the other languages: "Geschrieben von", "Écrit par", "Escrito por", "Scritto da",
 #: "Geschreven door", "Skriven av". Read before a name as plain text and in byline markup.
 #: ("Published by" is no byline in plain text: "Publié par <the publisher>" ends many footers.)
+#: The rows from da on are the Translation Project's and GNOME's translations of "Written by"
+#: (coreutils' "Written by %s.", GTK's about dialog; Debian's /usr/share/locale, 2026-12-07),
+#: a verb where the language has one ("Napsal", "Írta": "wrote"; "Yazan": "the writer").
 _WRITTEN_BY = {
     "de": r"(?:geschrieben|verfasst)\s+von",
     "fr": r"(?:écrit|rédigé)e?\s+par",
@@ -29,14 +36,25 @@ _WRITTEN_BY = {
     "it": r"scritto\s+da",
     "nl": r"geschreven\s+door",
     "sv": r"(?:skriven|skrivet)\s+av",
+    "da": r"skrevet\s+af", "no": r"skrevet\s+av", "fi": r"kirjoittaneet|kirjoittanut", "et": r"kirjutanud",
+    "pl": r"napisany\s+przez", "cs": r"napsali|napsal", "sk": r"napísal", "hr": r"napisali|napisao",
+    "sl": r"napisali", "lt": r"parašė", "ro": r"scris\s+de", "hu": r"írta",
+    "tr": r"yazan(?=\s*:)",   # before its colon only: "Yazan" is a given name too
+    "el": r"(?:γράφτηκε|γραμμένο)\s+από", "ca": r"escrit\s+per", "id": r"ditulis\s+oleh", "vi": r"viết\s+bởi",
 }
 _WRITTEN = rf"(?:{'|'.join(_WRITTEN_BY.values())})"
 #: A label that names who wrote what follows, by language: "Authors:", "Author(s)", "Contributors:",
-#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:".
+#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:". The rows from cs on, and
+#: the plurals "autorzy", "forfattere", are docutils' "Author" and "Authors" field labels
+#: (``docutils.languages.*.labels``: cs, sk, pt_br, ca, gl, lt, lv, fi, ru, ar, fa); Ukrainian writes
+#: "Автор" as Russian does (GTK's uk "Written by").
 _AUTHOR_LABELS = {
     "en": r"authors?|author\(s\)|contributors?", "de": r"autor(?:in|en)?", "es": r"autor(?:a|es)?",
-    "fr": r"auteure?s?", "it": r"autore|autrice|autori", "nl": r"auteurs?", "pl": r"autor(?:ka)?",
-    "sv": r"författare", "da": r"forfatter",
+    "fr": r"auteure?s?", "it": r"autore|autrice|autori", "nl": r"auteurs?", "pl": r"autor(?:ka|zy)?",
+    "sv": r"författare", "da": r"forfattere?",
+    "cs": r"autoři|autor", "sk": r"autori?", "pt": r"autor(?:es)?", "ca": r"autors?", "gl": r"autor(?:es)?",
+    "lt": r"autorius|autoriai", "lv": r"autors|autori", "fi": r"tekijät|tekijä", "ru": r"авторы|автор",
+    "ar": r"المؤلفون|المؤلف", "fa": r"نویسندگان|نویسنده",
 }
 _AUTHOR_LABEL = rf"(?:{'|'.join(_AUTHOR_LABELS.values())})"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane
@@ -112,3 +130,32 @@ def _field_label_end(part: str) -> int:
 #: element): it is a label ("Articles by Jane", "Geschrieben von"), not a name; "Di", "af" in one
 #: are a family name's.
 _BY_WORD = re.compile(rf"(?i)\b(?:{'|'.join(sorted(set(_BY_WORDS.values()) - _BY_PARTICLES))})\b")
+
+
+#: A time ago printed with a writer's name ("5 hours ago", "vor 5 Stunden", "för 5 timmar sedan",
+#: "5 godzin temu", "před 5 hodinami"), by language: the words before the number and after its unit
+#: (one word, Romanian's "de" before it: "acum 5 de ore"), from the Unicode CLDR's relative times
+#: (``date_fields``' past patterns as the babel package carries them, long and short; test_byline_words
+#: checks every one is read). Not Hungarian's "{0} napja" (a unit and its ending in one word), nor
+#: Arabic's two and one without a number ("قبل ساعتين").
+_TIME_AGO_WORDS = {
+    "en": ("", "ago"), "de": ("vor", ""), "fr": (r"il\s+y\s+a", ""), "es": ("hace", ""), "pt": ("há", ""),
+    "it": ("", "fa"), "nl": ("", "geleden"), "sv": ("för", "sedan|sen"), "da": ("for", "siden"), "no": ("for", "siden"),
+    "fi": ("", "sitten"), "pl": ("", "temu"), "cs": ("před", ""), "sk": ("pred", ""), "ro": ("acum", ""),
+    "hu": ("", "ezelőtt"), "tr": ("", "önce"), "el": (r"πριν\s+από", ""), "ru": ("", "назад"), "uk": ("", "тому"),
+    "ar": ("قبل", ""), "id": ("", r"(?:yang\s+)?lalu"),
+}
+#: The unit between a time ago's number and its words: one word, an abbreviation's stop with it.
+_TIME_UNIT = r"(?:de\s+)?[^\W\d_][^\s\d]*"
+_BEFORE_NUMBER = "|".join(sorted({b for b, _ in _TIME_AGO_WORDS.values() if b}))
+_AFTER_UNIT = "|".join(sorted({a for _, a in _TIME_AGO_WORDS.values() if a}))
+#: The words before the number of the languages that print none after the unit: "for 5 years"
+#: alone is no Danish time ago.
+_BEFORE_NUMBER_ALONE = "|".join(sorted({b for b, a in _TIME_AGO_WORDS.values() if b and not a}))
+#: Chinese, Japanese and Korean write the unit (two letters at most) onto the number and "ago"
+#: (前, 전) onto the unit ("5小时前", "5 時間前", "5시간 전").
+_CJK_TIME_AGO = r"\d+\s*[^\W\d_]{1,2}\s*(?:前|전)"
+#: A time ago in any of these languages: "for 5 timer siden" with the words on both sides (Danish
+#: also writes "5 timer siden").
+_TIME_AGO = (rf"(?<!\w)(?:(?:{_BEFORE_NUMBER})\s+)?\d+\s*{_TIME_UNIT}\s+(?:{_AFTER_UNIT})(?!\w)"
+             rf"|(?<!\w)(?:{_BEFORE_NUMBER_ALONE})\s+\d+\s*{_TIME_UNIT}|{_CJK_TIME_AGO}")

@@ -30,8 +30,16 @@ def _house_with_address(values: list[str] | None, house: set[str]) -> list[str] 
     return out
 
 
-#: A company's legal form after its name: "Süddeutsche.de GmbH", "Acme Inc.", "Verein e.V.".
-_LEGAL_FORM = re.compile(r"(?i)(?<!\s)\s+(?:gmbh|ag|inc|ltd|llc|plc|e\.\s?v|s\.a|s\.l|b\.v|srl)\.?$")
+#: A company's legal form after its name, by country: "Süddeutsche.de GmbH", "Acme Inc.", "Verein
+#: e.V.". The rows from se on are the cleanco package's legal terms by country (``cleanco.termdata``,
+#: 2.3) that follow the name; not the ones that lead it (Russian "ООО", Indonesian "PT").
+_LEGAL_FORMS = {
+    "de": r"gmbh|ag|e\.\s?v", "us": r"inc|llc", "gb": r"ltd|plc|limited", "es": r"s\.a|s\.l", "nl": r"b\.v|n\.v",
+    "it": r"srl|s\.r\.l|s\.p\.a", "se": r"ab", "no": r"asa?", "dk": r"a/s", "fi": r"oyj?", "pl": r"sp\.\s?z\s?o\.o|s\.a",
+    "cz": r"a\.s|s\.r\.o|spol\.\s?s\s?r\.o", "pt": r"lda", "br": r"ltda", "ro": r"s\.r\.l|s\.a", "hu": r"kft|zrt|nyrt",
+    "gr": r"a\.e", "jp": r"k\.k", "fr": r"sarl|sas",
+}
+_LEGAL_FORM = re.compile(rf"(?i)(?<!\s)\s+(?:{'|'.join(_LEGAL_FORMS.values())})\.?$")
 
 
 def _house_key(name: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.cleaners.vocabulary import ROLE_WORD
 from newsclean.cleaners.metadata.byline_words import (
-    _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL, _field_label_end,
+    _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL, _TIME_AGO, _field_label_end,
 )
 from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
@@ -130,13 +130,14 @@ _NO_COUNT = rf"(?!\s+(?:{_MONTH}|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks
 #: a photo credit ("(Image: Getty Images)"), a number after the name ("98 Buck Social" stays).
 _BYLINE_NOISE = re.compile(
     r"\(\s*(?:images?|photos?|fotos?|bild(?:er)?|pictures?|credits?|pics?)\s*:[^)]*\)"
+    # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "5 godzin temu" (``_TIME_AGO``),
+    # before a date and a reading time ("5 sett. fa", "5 min fa": Italian's five weeks, minutes ago)
+    rf"|{_TIME_AGO}"
     rf"|\b\d{{1,2}}{_DAY_ORDINAL}?\.?(?:\s+de)?\s+{_MONTH}(?:(?:,|\s+de)?\s+\d{{4}})?(?!\w)"   # "3 de mayo de 2024"
     rf"|\b{_MONTH_FIRST}\s+\d{{1,2}}(?:st|nd|rd|th)?{_NO_COUNT}(?:,?\s+\d{{4}})?{_NO_DIGIT_GROUP}"
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
     rf"|(?P<weekday>\b{_WEEKDAY}\b)(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
-    # a time ago: "2 hours ago", "vor 5 Stunden", "il y a 3 heures", "hace 2 horas"
-    r"|\b(?:vor|il\s+y\s+a|hace|há)\s+\d+\s+\w+|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|hrs?|mins?)\s+ago\b"
     # an address written after the name: "Jane Doe - https://janedoe.example"
     r"|\s*[-–|]?\s*\bhttps?://\S+"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
@@ -213,26 +214,40 @@ _NAME_EDGE_PUNCT = " :/*|;,–—-"
 _KUERZEL = re.compile(r"(?<!\s)\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$")   # spaces from their run's start (below)
 
 
-#: Separators between several authors in one string (conjunctions of common news languages), kept
+#: The word "and" between two writers' names, by language, in any letter case. The second row, in
+#: lower case only (the words are names or English words capitalised: "I", "A", "Dan", "Ja"), is
+#: the Translation Project's "%s and %s" of coreutils' "Written by %s and %s." (fi, et "ja"; cs,
+#: sk "a"; pl, hr, ca "i"; ro "și"; el "και"; ru "и"; uk "та"; id "dan"; vi "và"). Left out:
+#: Slovenian "in", English "in" ("Jane Doe in Kyiv"); Lithuanian "ir", which made a fundus-dev
+#: check page's writers wrong (qmeta6).
+_AND_WORDS = "and|und|og|och|et|y|e|en|ve|és"
+_AND_WORDS_LOWER = "ja|a|i|și|και|и|та|dan|và"
+_AND = rf"\s(?:(?i:{_AND_WORDS})|{_AND_WORDS_LOWER})\s"
+#: Separators between several authors in one string (``_AND``, commas, "&", "、"), kept
 #: by a split: which one parted two parts. Leading spaces are taken from the start of their run
 #: only: tried again from each space of a run, a run of 10,000 took seconds, one of 100,000
 #: minutes (a separator found from inside a run is found from its start; here, as in
 #: ``_KUERZEL``, ``_NOISE_ENDS``, ``titles._TITLE_SEP`` and ``bylines._DATE_LEAD``).
-_CONJ = re.compile(r"((?:(?<!\s)\s*)?(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*)", re.I)
+_CONJ = re.compile(rf"((?:(?<!\s)\s*)?(?:,|、|&|\||;|{_AND})\s*)")
 #: The separators of ``_CONJ`` that join two names, not a name and what is said of it (a comma).
-_CONJUNCTION = re.compile(r"\s*(?:&|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*", re.I)
+_CONJUNCTION = re.compile(rf"\s*(?:&|{_AND})\s*")
 
 
 #: One-word bylines after a writer's name and "y" that are a desk or the agencies, not a family
 #: name ("Ana Ruiz y Redacción"); an agency's acronym ("EFE", "AFP") is told by its capitals, after
 #: a name that is not in capitals itself ("JOSÉ ORTEGA Y GASSET" is one name).
 _DESK_WORDS = frozenset({"redacción", "redaccion", "agencias", "agencia"})
+#: The "and" that joins a double family name: Spanish "y", Catalan "i" ("Josep Puig i Cadafalch").
+_DOUBLE_NAME_JOINS = frozenset({"y", "i"})
+#: The "and" that is English's article too (Czech and Slovak "a"): it parts two names of two words
+#: or more only ("Jan Novák a Petra Svobodová"), not "Jane Doe is a writer".
+_ARTICLE_ANDS = frozenset({"a"})
 
 
 def _name_parts(name: str) -> list[tuple[str, str]]:
     """``name`` split at its separators, each part with the separator before it ("" for the
-    first), except a Spanish double family name: a one-word part after "y" belongs to the name
-    before it ("José Ortega y Gasset", "Santiago Ramón y Cajal"), where two writers are two names
+    first), except a Spanish or Catalan double family name: a one-word part after "y" or "i" belongs
+    to the name before it ("José Ortega y Gasset", "Josep Puig i Cadafalch"), where two writers are two names
     of two words or more ("Ana Ruiz y Juan Gil"), and an agency or a desk is no family name ("Juan
     Pérez y EFE", "y Redacción")."""
     pieces = _CONJ.split(name)
@@ -240,9 +255,11 @@ def _name_parts(name: str) -> list[tuple[str, str]]:
     for sep, part in zip(pieces[1::2], pieces[2::2]):
         before_sep, before = parts[-1]
         agency = part.isupper() and not before.isupper() or part.casefold() in _DESK_WORDS
-        if (sep.strip().casefold() == "y" and len(part.split()) == 1 and part[:1].isupper() and not agency
+        if (sep.strip().casefold() in _DOUBLE_NAME_JOINS and len(part.split()) == 1 and part[:1].isupper() and not agency
                 and len(before.split()) >= 2):
             parts[-1] = (before_sep, before + sep + part)
+        elif sep.strip() in _ARTICLE_ANDS and not all(len(x.split()) >= 2 and _name_shaped(x) for x in (before, part)):
+            parts[-1] = (before_sep, before + sep + part)   # "Jane Doe is a writer": the English article
         else:
             parts.append((sep, part))
     return parts
@@ -289,7 +306,7 @@ def _is_person_like(name: str) -> bool:
 def _many_names(name: str) -> bool:
     # "Jane Doe and John Roe" splits; "Doe, Jane" (one person) does not.
     # "、" lists names in Chinese and Japanese
-    if re.search(r"\s(?:and|und|og|och|et|y|e|en|ve|és)\s|&|;|\||、", name, re.I) or name.count(",") >= 2:
+    if re.search(rf"{_AND}|&|;|\||、", name) or name.count(",") >= 2:
         return True
     parts = [p.strip() for p in name.split(",")]
     return len(parts) == 2 and all(len(p.split()) >= 2 for p in parts)
