@@ -135,9 +135,9 @@ _BY_WORD = re.compile(rf"(?i)\b(?:{'|'.join(sorted(set(_BY_WORDS.values()) - _BY
 #: A time ago printed with a writer's name ("5 hours ago", "vor 5 Stunden", "för 5 timmar sedan",
 #: "5 godzin temu", "před 5 hodinami"), by language: the words before the number and after its unit
 #: (one word, Romanian's "de" before it: "acum 5 de ore"), from the Unicode CLDR's relative times
-#: (``date_fields``' past patterns as the babel package carries them, long and short; test_byline_words
-#: checks every one is read). Not Hungarian's "{0} napja" (a unit and its ending in one word), nor
-#: Arabic's two and one without a number ("قبل ساعتين").
+#: (``date_fields``' past patterns as the babel package carries them, long and short;
+#: test_byline_languages checks every one is read). Not Hungarian's "{0} napja" (a unit and its
+#: ending in one word), nor Arabic's two and one without a number ("قبل ساعتين").
 _TIME_AGO_WORDS = {
     "en": ("", "ago"), "de": ("vor", ""), "fr": (r"il\s+y\s+a", ""), "es": ("hace", ""), "pt": ("há", ""),
     "it": ("", "fa"), "nl": ("", "geleden"), "sv": ("för", "sedan|sen"), "da": ("for", "siden"), "no": ("for", "siden"),
@@ -153,8 +153,9 @@ _AFTER_UNIT = "|".join(sorted({a for _, a in _TIME_AGO_WORDS.values() if a}))
 #: alone is no Danish time ago.
 _BEFORE_NUMBER_ALONE = "|".join(sorted({b for b, a in _TIME_AGO_WORDS.values() if b and not a}))
 #: Chinese, Japanese and Korean write the unit (two letters at most) onto the number and "ago"
-#: (前, 전) onto the unit ("5小时前", "5 時間前", "5시간 전").
-_CJK_TIME_AGO = r"\d+\s*[^\W\d_]{1,2}\s*(?:前|전)"
+#: (前, 전) onto the unit ("5小时前", "5 時間前", "5시간 전"), and onto a name before ("记者5小时前"):
+#: the number is read from its first digit (tried from each digit of a run, a run was quadratic).
+_CJK_TIME_AGO = r"(?<!\d)\d+\s*[^\W\d_]{1,2}\s*(?:前|전)"
 #: A time ago in any of these languages: "for 5 timer siden" with the words on both sides (Danish
 #: also writes "5 timer siden").
 _TIME_AGO = (rf"(?<!\w)(?:(?:{_BEFORE_NUMBER})\s+)?\d+\s*{_TIME_UNIT}\s+(?:{_AFTER_UNIT})(?!\w)"

@@ -86,10 +86,10 @@ BEFORE = [
     (titles._PART_SEP, r"\s+[|–—-]\s+|\s+::\s+|\s+[•·:]\s+|\s*\|\s*|:\s+", 0, "finditer"),
     (titles._PIPE, r"\s+\|\s+", 0, "split"),
     (names._KUERZEL, r"\s+\((?:[a-z]{2,5}\.?|[A-Z]{2,4})\)$", 0, "sub"),
-    (names._CONJ, r"(\s*(?:,|、|&|\||;|\s(?:and|und|og|och|et|y|e|en|ve|és)\s)\s*)", re.I, "split"),
+    (names._CONJ, rf"(\s*(?:,|、|&|\||;|{names._AND})\s*)", 0, "split"),
     (names._NOISE_ENDS, names._NOISE_ENDS.pattern.split("|(?:(?<![")[0].replace(r"[\s,:]*+)+", r"[\s,:]*)+")
      + rf"|(?:[\s,:]*\b{_ENDING})+[\s.]*$", 0, "sub"),
-    (house._LEGAL_FORM, r"(?i)\s+(?:gmbh|ag|inc|ltd|llc|plc|e\.\s?v|s\.a|s\.l|b\.v|srl)\.?$", 0, "sub"),
+    (house._LEGAL_FORM, rf"(?i)\s+(?:{'|'.join(house._LEGAL_FORMS.values())})\.?$", 0, "sub"),
     (bylines._DATE_LEAD, rf"(?:[\s,:]*{bylines._A_DATE_LEAD})+[\s,:.]*$", re.I, "search"),
 ]
 PIECES = [" ", "  ", "\t", "\n", ",", ":", ".", "|", "-", "–", "::", "•", "&", ";", "(", ")", "jd", "ab.", "dpa",
