@@ -12,7 +12,9 @@ import lxml.etree as etree
 from newsclean.cleaners.metadata.byline_markup import (
     _author_xpaths_hit, _byline_candidates, _byline_markups, _discarded,
 )
-from newsclean.cleaners.metadata.byline_words import _AUTHOR_LABEL, _BY, _BY_LEAD, _BY_WORD, _LABEL_ONLY, _WRITTEN
+from newsclean.cleaners.metadata.byline_words import (
+    _AUTHOR_LABEL, _BY, _BY_LEAD, _BY_WORD, _LABEL_ONLY, _TIME_AGO, _WRITTEN,
+)
 from newsclean.cleaners.metadata.dates.calendar_words import _MONTH, _WEEKDAY
 from newsclean.cleaners.metadata.common import _line_text, _line_texts, _short_text
 from newsclean.cleaners.metadata.dates.days import _NOT_DATE_TEXT_TAGS, _SHOWN_DAY
@@ -307,20 +309,24 @@ _LEADING_WEEKDAY = re.compile(rf"[\s,:]*({_WEEKDAY})\b", re.I)
 #: lower case (", May 2024", "on May 2024", ", mayo de 2024"; "By Tom May 2024" is Tom May's,
 #: "By Thanh Le May 2024" Thanh Le's).
 _SEPARATED_MONTH_YEAR = re.compile(rf"(?:[,|·•–—]|\b(?-i:on|am|le|el)\b)\s*\b{_MONTH}(?:\s+de)?\s+\d{{4}}(?!\d)", re.I)
+#: A time ago after the name, from the word before its number ("Von Jane Doe vor 2 Stunden", "Av
+#: Anna Svensson för 5 timmar sedan": cut at the digit, "vor", "för" stayed the name's last word).
+_A_TIME_AGO = re.compile(_TIME_AGO, re.I)
 
 
 def _before_date(text: str) -> str:
     """A plain-text byline up to where its date begins, without what leads to it ("By Jane Doe
     on Monday, May 2, 2024" -> "By Jane Doe"): the date as the day under the headline is read
     (``_SHOWN_DAY``: a month's name with a day and a year in each language of ``_MONTHS``, or
-    digits), a month and its year after a separator (``_SEPARATED_MONTH_YEAR``), else its first
-    digit after the name's first character ("By 3i Global"). A date has its year: in "By Tom May
+    digits), a month and its year after a separator (``_SEPARATED_MONTH_YEAR``), a time ago from
+    the word before its number ("vor 2 Stunden", ``_A_TIME_AGO``), else its first digit after the
+    name's first character ("By 3i Global"). A date has its year: in "By Tom May
     12 May 2025" it is "12 May 2025", and Tom May keeps his name; "By Jane Doe on May 2" is still
     cut at the 2."""
     label = _LABEL_NODE.match(text)
     name_start = label.end() if label else 0
     starts = [m.start() for m in (_SHOWN_DAY.search(text, name_start), _SEPARATED_MONTH_YEAR.search(text, name_start),
-                                  _DIGIT.search(text, name_start + 1)) if m]
+                                  _DIGIT.search(text, name_start + 1), _A_TIME_AGO.search(text, name_start)) if m]
     if not starts:
         return text
     cut = text[:min(starts)]

@@ -124,6 +124,16 @@ def test_a_time_ago_of_every_cldr_language_is_no_part_of_the_name() -> None:
         assert _authors(f'<div class="author">{byline}</div>') == [name], byline
 
 
+@pytest.mark.parametrize("byline, name", [
+    ("Von Jane Doe vor 2 Stunden", "Jane Doe"), ("Av Anna Svensson för 5 timmar sedan", "Anna Svensson"),
+    ("Af Lars Hansen for 5 timer siden", "Lars Hansen"), ("Autor: Jan Novák před 3 hodinami", "Jan Novák"),
+    ("Por Ana Ruiz hace 2 horas", "Ana Ruiz"), ("Par Jean Dupont il y a 3 heures", "Jean Dupont"),
+])
+def test_a_plain_text_bylines_time_ago_goes_with_the_word_before_its_number(byline: str, name: str) -> None:
+    # cut at the number, the word before it stayed the name's ("Jane Doe vor"), or made it no name
+    assert _authors(f'<p class="meta">{byline}</p>') == [name]
+
+
 def test_for_years_in_english_is_no_danish_time_ago() -> None:
     # Danish and Norwegian write "for 5 timer siden": "for" before a number alone is English
     assert _authors('<div class="author">Rosa Delacroix for 5 Weeks Press</div>') == ["Rosa Delacroix for 5 Weeks Press"]
