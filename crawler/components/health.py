@@ -39,6 +39,28 @@ UNCLEANED_STAT = "newsclean/clean/skipped"
 #: Articles cleaned and dropped as older than the run's ``--since``: what the user asked, no failure.
 TOO_OLD_STAT = "newsclean/since/too_old"
 
+#: robots.txt files that could not be had (``<prefix>/<kind>``: ``timeout``, ``refused``, ``http_503`` ...):
+#: their hosts are disallowed for the run (RFC 9309), see
+#: :class:`~newsclean.crawler.components.middlewares.OneFetchRobotsTxtMiddleware`.
+ROBOTS_UNREACHABLE = "newsclean/robots/unreachable"
+
+
+def robots_unreachable(stats: dict[str, Any]) -> dict[str, int]:
+    """How many hosts' robots.txt could not be had this run, by kind (empty: none)."""
+    prefix = ROBOTS_UNREACHABLE + "/"
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix) and isinstance(v, int)}
+
+
+def robots_unreachable_said(stats: dict[str, Any]) -> str:
+    """``robots.txt unreachable on 2 hosts (timeout: 1, http_503: 1): nothing fetched there``, or ''."""
+    kinds = robots_unreachable(stats)
+    n = sum(kinds.values())
+    if not n:
+        return ""
+    return (f"robots.txt unreachable on {n} host{'s' if n != 1 else ''} ("
+            + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + "): nothing fetched there")
+
+
 #: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.
 EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
 

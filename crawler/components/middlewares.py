@@ -29,6 +29,7 @@ from zope.interface import implementer
 
 from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
+from newsclean.crawler.components.health import ROBOTS_UNREACHABLE
 from newsclean.crawler.spiders.discovery import decode_robots
 
 logger = logging.getLogger(__name__)
@@ -283,17 +284,55 @@ class AddressGuardMiddleware:
 ROBOTS_REUSED = "robots.txt reused"
 
 
+#: What kept a robots.txt from being had, by the exception's class (or what it was raised from):
+#: its kind in ``newsclean/robots/unreachable/<kind>``. Another failure (no whole answer: a connection
+#: reset or closed early, TLS, an answer that is not HTTP) is ``broken_answer``; a 5xx or 429 is
+#: ``http_<status>``.
+UNREACHABLE_KINDS = {"DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
+                     "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused",
+                     "CannotResolveHostError": "dns", "DNSLookupError": "dns", "DownloadCancelledError": "too_large"}
+
+
+def unreachable_kind(exc: BaseException) -> str:
+    """The kind of a robots.txt fetch's failure (:data:`UNREACHABLE_KINDS`, else ``broken_answer``)."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            break
+        if type(seen).__name__ in UNREACHABLE_KINDS:
+            return UNREACHABLE_KINDS[type(seen).__name__]
+        seen = seen.__cause__ or seen.__context__
+    return "broken_answer"
+
+
+def _robots_fetch(request: Request) -> str | None:
+    """The robots.txt URL the middleware's own fetch asked for (its flag, no callback; after a
+    redirect, the URL Scrapy built), or None for any other request."""
+    if not (request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK):
+        return None
+    asked = request.meta.get("redirect_urls", [request.url])[0]
+    url = urlsplit(asked)
+    return asked if url.path == "/robots.txt" and not url.query else None
+
+
 class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, whose answer also serves the spider's own request for the
     file (it reads the ``Sitemap:`` lines there): one fetch of robots.txt a site a crawl, not two.
 
     The middleware fetches the file before a host's first request; when that request is the
     spider's for the same file, it is answered with the response the middleware got (after
-    its redirects and retries; a 404 too, not a 5xx or 429, which the spider's request retries
-    as before). An answer waits for the spider's request up to ``KEEP`` hosts (a spider that
-    does not read robots.txt never asks), and only a file of robots.txt's usual size. Only
-    Scrapy's public hooks are overridden: ``_parse_robots`` took (response, netloc) and ran
-    synchronously up to Scrapy 2.17, and an override of it there left every site unguarded.
+    its redirects and retries; a 404 too). An answer waits for the spider's request up to
+    ``KEEP`` hosts (a spider that does not read robots.txt never asks), and only a file of
+    robots.txt's usual size.
+
+    A robots.txt that cannot be had (a 5xx or 429 after the retries, a timeout, a refused or
+    reset connection, a failed name lookup) disallows all of its host for the run, as RFC 9309
+    (2.3.1.4) asks and Google does: nothing more is sent there, the spider's own request for the
+    file included. Said in one WARNING a host, counted in ``newsclean/robots/unreachable/<kind>``;
+    Scrapy allowed all and said it in two ERROR lines (its retry's "Gave up retrying" and
+    "Error downloading"), counted nowhere of ours. Only Scrapy's public hooks are overridden:
+    ``_parse_robots`` took (response, netloc) and ran synchronously up to Scrapy 2.17, and an
+    override of it there left every site unguarded.
     """
 
     KEEP = 16
@@ -302,13 +341,18 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._answers: OrderedDict[str, tuple[str, Response]] = OrderedDict()   # netloc: (robots.txt URL, answer)
+        self._unreachable: dict[str, str] = {}   # netloc: the kind of failure its robots.txt met (disallowed)
 
     async def process_request(self, request: Request) -> Response | None:   # type: ignore[override]
+        if _robots_fetch(request):   # its failure is said once, below: not also as Scrapy's retry's ERROR
+            request.meta.setdefault("give_up_log_level", "DEBUG")
         await super().process_request(request)
-        if request.meta.get("dont_obey_robotstxt") or request.method != "GET":
+        if request.meta.get("dont_obey_robotstxt"):
             return None
         url = urlparse_cached(request)
-        if url.path != "/robots.txt" or url.query:
+        if url.netloc in self._unreachable:   # (Protego allows /robots.txt itself under any rules)
+            raise IgnoreRequest(f"robots.txt unreachable ({self._unreachable[url.netloc]}): its host disallowed this run")
+        if request.method != "GET" or url.path != "/robots.txt" or url.query:
             return None
         fetched, answer = self._answers.get(url.netloc, ("", None))
         if answer is None or fetched != request.url:   # http and https share a parser, not an answer
@@ -317,22 +361,41 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         return answer.replace(request=request, flags=[*answer.flags, ROBOTS_REUSED])
 
     def process_response(self, request: Request, response: Response) -> Response:
-        # The middleware's own fetch (its flag, no callback) after redirects and retries, seen
-        # before its parser is built and the requests waiting for it go on: the spider's may be one.
-        own = request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK
-        if own and 200 <= response.status < 300 and not decode_robots(response.body)[1]:
+        # The middleware's own fetch after redirects and retries, seen before its parser is built
+        # and the requests waiting for it go on: the spider's may be one.
+        asked = _robots_fetch(request)
+        if asked is None:
+            return response
+        if response.status >= 500 or response.status == 429:
+            raise self._unreachable_host(asked, f"http_{response.status}", f"HTTP {response.status}")
+        if 200 <= response.status < 300 and not decode_robots(response.body)[1]:
             # BomRobotParser obeys the lines it can read; a file of none is allow-all, as empty.
             self.crawler.stats.inc_value("newsclean/robots/undecodable")
             logger.warning("robots.txt at %s is not text in the encoding it declares (its byte order mark, "
                            "else UTF-8): the lines that are are obeyed, the bytes that are not dropped", response.url)
-        if (own and response.status < 500 and response.status != 429 and len(response.body) <= self.MAX_BYTES):
-            asked = request.meta.get("redirect_urls", [request.url])[0]   # the URL Scrapy built
-            url = urlsplit(asked)
-            if url.path == "/robots.txt" and not url.query:
-                self._answers[url.netloc] = (asked, response)
-                while len(self._answers) > self.KEEP:
-                    self._answers.popitem(last=False)
+        if len(response.body) <= self.MAX_BYTES:
+            self._answers[urlsplit(asked).netloc] = (asked, response)
+            while len(self._answers) > self.KEEP:
+                self._answers.popitem(last=False)
         return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        asked = _robots_fetch(request)
+        if asked is None or isinstance(exception, IgnoreRequest):   # refused on purpose (the address guard): said there
+            return None
+        from newsclean.crawler.spiders.news import broken_answer_said   # (the spider imports this module)
+
+        said = broken_answer_said(exception) or " ".join(str(exception).split())[:300] or type(exception).__name__
+        # An IgnoreRequest, which Scrapy's middleware takes as a robots.txt not had without an ERROR line
+        raise self._unreachable_host(asked, unreachable_kind(exception), said) from exception
+
+    def _unreachable_host(self, asked: str, kind: str, said: str) -> IgnoreRequest:
+        netloc = urlsplit(asked).netloc
+        self._unreachable[netloc] = kind
+        self.crawler.stats.inc_value(f"{ROBOTS_UNREACHABLE}/{kind}")
+        logger.warning("robots.txt of %s unreachable (%s): nothing is fetched from %s this run (RFC 9309: an "
+                       "unreachable robots.txt disallows all; the next run asks again)", netloc, said, netloc)
+        return IgnoreRequest(f"robots.txt unreachable: {said}")
 
 
 class BomRobotParser(ProtegoRobotParser):

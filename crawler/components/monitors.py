@@ -14,7 +14,7 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from newsclean.crawler.components.health import HEALTH_STATS, TOO_OLD_STAT, UNCLEANED_STAT
+from newsclean.crawler.components.health import HEALTH_STATS, TOO_OLD_STAT, UNCLEANED_STAT, robots_unreachable_said
 from newsclean.crawler.workers.cleaning import STAT_SAVE_ERROR, STAT_SAVE_FAILED
 from newsclean.crawler.sites import Health
 
@@ -56,9 +56,13 @@ class CrawlMonitor(_SiteMonitor):
         s = self.run_stats
         failed = _sum(s, "newsclean/fetch/failed/")
         invalid = _sum(s, "newsclean/discovery/invalid/")   # a bomb or junk sitemap/feed is no empty listing
-        self.assertTrue(discovery_found(s) > 0 or failed + invalid == 0,
-                        msg=f"discovery failed: no article URL found, {failed} discovery fetches failed"
-                            + (f", {invalid} sitemaps/feeds invalid" if invalid else ""))
+        # a host whose robots.txt could not be had is disallowed: its listings were not even asked for
+        robots = robots_unreachable_said(s)
+        why = [f"{failed} discovery fetches failed"] if failed or not robots else []
+        why += [f"{invalid} sitemaps/feeds invalid"] if invalid else []
+        why += [robots] if robots else []
+        self.assertTrue(discovery_found(s) > 0 or (failed + invalid == 0 and not robots),
+                        msg="discovery failed: no article URL found, " + ", ".join(why))
 
     @monitors.name("articles_written")
     def test_articles_written(self) -> None:
@@ -70,8 +74,10 @@ class CrawlMonitor(_SiteMonitor):
         # 'degraded', exit 1: a crontab's 'crawl ... && export ...' stopped there)
         settled = (s.get("newsclean/clean/articles", 0) + s.get("newsclean/store/not_modified", 0)
                    + s.get(UNCLEANED_STAT, 0) + s.get(TOO_OLD_STAT, 0))
+        robots = robots_unreachable_said(s)   # (--urls: the articles of a host disallowed so)
         self.assertTrue(fetched == 0 or settled > 0,
-                        msg=f"no article written although {fetched} article pages were scheduled")
+                        msg=f"no article written although {fetched} article pages were scheduled"
+                            + (f"; {robots}" if robots else ""))
 
     @monitors.name("templates_saved")
     def test_templates_saved(self) -> None:

@@ -18,7 +18,8 @@ from zope.interface import implementer
 
 from newsclean.crawler.components.addresses import parse_ip_literal, refusal
 from newsclean.crawler.components.middlewares import (ROBOTS_REUSED, AddressGuardMiddleware, GuardedNameResolver,
-                                            OneFetchRobotsTxtMiddleware, UserAgentFromContact, is_private_address)
+                                            OneFetchRobotsTxtMiddleware, RefusedRequest, UserAgentFromContact,
+                                            is_private_address)
 from newsclean.crawler.spiders.news import NewsSpider
 from newsclean.crawler.sites import adhoc_site
 
@@ -284,7 +285,8 @@ def test_robots_answer_serves_only_the_spiders_request_for_that_url_once() -> No
 
 def test_robots_answer_is_the_middlewares_own_fetch_after_its_redirect() -> None:
     # The fetch Scrapy's middleware makes (its flag, no callback) is held under the URL it asked
-    # for, after a redirect too; the spider's own request's answer, a 5xx or a query are not.
+    # for, after a redirect too; the spider's own request's answer or a query are not (a 5xx of
+    # its own: see test_an_unreachable_robots_txt_disallows_its_host).
     from scrapy.http.request import NO_CALLBACK
 
     mw = OneFetchRobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
@@ -294,11 +296,12 @@ def test_robots_answer_is_the_middlewares_own_fetch_after_its_redirect() -> None
     body = b"User-agent: *\nSitemap: https://www.news.test/sitemap.xml\n"
     for request, status in [(Request("http://news.test/robots.txt"), 200),
                             (Request("http://news.test/robots.txt", meta={"dont_obey_robotstxt": True},
-                                     callback=NO_CALLBACK), 503),
+                                     callback=NO_CALLBACK), 404),
                             (Request("http://news.test/robots.txt?x", meta={"dont_obey_robotstxt": True},
                                      callback=NO_CALLBACK), 200)]:
         mw.process_response(request, HtmlResponse(request.url, status=status, body=body, request=request))
-        assert asyncio.run(mw.process_request(Request("http://news.test/robots.txt"))) is None
+        served = asyncio.run(mw.process_request(Request("http://news.test/robots.txt")))
+        assert (served is not None) == (status == 404)   # the 404 is the answer, the spider's request served it
     answer = HtmlResponse(moved.url, body=body, request=moved)
     assert mw.process_response(moved, answer) is answer
     served = asyncio.run(mw.process_request(Request("http://news.test/robots.txt")))
@@ -328,3 +331,37 @@ def test_robots_middleware_overrides_only_scrapys_public_hooks() -> None:
 
     private = {name for name in vars(OneFetchRobotsTxtMiddleware) if name.startswith("_") and not name.startswith("__")}
     assert not private & set(vars(RobotsTxtMiddleware))
+
+
+@pytest.mark.parametrize(("answer", "kind"), [(503, "http_503"), (500, "http_500"), (429, "http_429"),
+                                              ("DownloadTimeoutError", "timeout"),
+                                              ("DownloadConnectionRefusedError", "refused"),
+                                              ("CannotResolveHostError", "dns"), ("DownloadFailedError", "broken_answer")])
+def test_an_unreachable_robots_txt_disallows_its_host(answer: int | str, kind: str, caplog) -> None:
+    # A robots.txt not had (a 5xx or 429 after the retries, a failed connection): its host is
+    # disallowed for the run (RFC 9309), said once at WARNING and counted by kind; the failure
+    # reaches Scrapy's middleware as an IgnoreRequest (no ERROR line of its own); the retries'
+    # give-up line is DEBUG; requests to other hosts, and the address guard's refusals, go on.
+    import scrapy.exceptions
+    from scrapy.http.request import NO_CALLBACK
+
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    crawler.stats.open_spider()
+    mw = OneFetchRobotsTxtMiddleware(crawler)
+    mw._parsers.update({"news.test": None, "other.test": None})   # fetched: nothing disallowed by their files
+    own = Request("http://news.test/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+    assert asyncio.run(mw.process_request(own)) is None and own.meta["give_up_log_level"] == "DEBUG"
+    with pytest.raises(IgnoreRequest), caplog.at_level("WARNING"):
+        if isinstance(answer, int):
+            mw.process_response(own, HtmlResponse(own.url, status=answer, body=b"<html>busy</html>", request=own))
+        else:
+            mw.process_exception(own, getattr(scrapy.exceptions, answer)("no answer"))
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "robots.txt of news.test unreachable" in caplog.text
+    assert crawler.stats.get_value(f"newsclean/robots/unreachable/{kind}") == 1
+    for url in ("http://news.test/robots.txt", "http://news.test/2026/01/a-story/"):   # the spider's too
+        with pytest.raises(IgnoreRequest):
+            asyncio.run(mw.process_request(Request(url)))
+    assert asyncio.run(mw.process_request(Request("http://other.test/2026/01/a-story/"))) is None
+    refused = Request("http://other.test/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+    assert mw.process_exception(refused, RefusedRequest("refused: a loopback address")) is None   # said by the guard
+    assert "other.test" not in mw._unreachable

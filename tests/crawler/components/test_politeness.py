@@ -233,3 +233,47 @@ def test_robots_txt_is_read_by_its_byte_order_mark(site_factory, tmp_path: Path,
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert counts.get("newsclean/robots/undecodable", 0) == (encoding == "utf-16-le+bad")
+
+
+def _robots_timeout(handler: object) -> None:
+    time.sleep(8)   # past the test's DOWNLOAD_TIMEOUT (1 s), short of the server's lifetime
+
+
+def _robots_closed(handler: object) -> None:
+    pass            # the connection closed without a byte: no whole HTTP answer
+
+
+@pytest.mark.parametrize("failure", ["http_503", "http_500", "timeout", "broken_answer"])
+def test_an_unreachable_robots_txt_disallows_its_host_for_the_run(site_factory, tmp_path: Path, failure: str) -> None:
+    """A robots.txt that cannot be had (a 5xx after the retries, a timeout, a connection closed
+    without an answer) disallows all of its host for the run (RFC 9309 2.3.1.4): no sitemap,
+    page or article of it is asked for, the spider's own request for the file is not sent again,
+    and the run is degraded, saying why. Before: two ERROR lines of Scrapy's ("Gave up retrying",
+    "Error downloading <the sitemap's URL>"), counted nowhere of ours, and everything fetched
+    as if it allowed all (a 5xx: not even a line)."""
+    from newsclean.crawler.hostile import Raw
+
+    robots = {"http_503": Reply(b"busy", status=503, ctype="text/plain"),
+              "http_500": Reply(b"<html>Internal error</html>", status=500),
+              "timeout": Raw(_robots_timeout), "broken_answer": Raw(_robots_closed)}[failure]
+    site = site_factory(4, robots=robots)   # type: ignore[arg-type]
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out", "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1")
+    host = site.server.base_url.split("//", 1)[1]
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    # the middleware's own fetch and its one retry, nothing else: not the spider's request for the file
+    assert [h.path for h in site.server.hits] == ["/robots.txt", "/robots.txt"]
+    warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
+    said = [line for line in warnings if f"robots.txt of {host} unreachable" in line]
+    assert len(said) == 1 and "nothing is fetched from" in said[0], warnings
+    assert [line for line in warnings if "ERROR" in line and "[Spidermon] FAIL" not in line] == [], warnings
+    assert "Traceback" not in proc.stderr and "Gave up retrying" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"newsclean: degraded: discovery failed: no article URL found, robots.txt unreachable on 1 host ({failure}: 1): "
+        "nothing fetched there")
+    assert f"  robots.txt:       unreachable on 1 host ({failure}: 1): nothing fetched there this run" in proc.stdout
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {
+        f"newsclean/robots/unreachable/{failure}": 1}
+

@@ -1,0 +1,52 @@
+"""Hostile cases of robots.txt: one that cannot be had (an error answer, silence, a closed or
+refused connection), one in UTF-16 given as the start URL; and ``sites --check`` on listings
+whose entries are no URL (session 41)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, article_html, case, urlset
+
+#: How each unreachable robots.txt fails, by the kind its host is counted under
+#: (``newsclean/robots/unreachable/<kind>``); ``refused``: no server at all.
+UNREACHABLE = {"http_503": Reply(b"busy", status=503, ctype="text/plain"),
+               "timeout": Raw(lambda h: time.sleep(20)),
+               "broken_answer": Raw(lambda h: None)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@case("robots-txt-unreachable", bound=90)
+def robots_txt_unreachable(ctx: Ctx) -> Outcome:
+    """Hosts whose robots.txt answers 503, is silent, closes at once or refuses the connection:
+    each disallowed for the run (RFC 9309), one WARNING and a count a kind, nothing more asked
+    of them; the healthy host's articles written. Before: two ERROR lines a host (Scrapy's),
+    counted nowhere of ours, their sitemaps and pages fetched as if allowed."""
+    healthy = ctx.serve()
+    healthy.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    healthy.page("/robots.txt", f"User-agent: *\nSitemap: {healthy.url('/sitemap.xml')}\n", "text/plain")
+    healthy.page("/sitemap.xml", urlset(healthy.url(f"/a/story-{i}-of-the-day/") for i in range(3)), XML)
+    failing = {}
+    for kind, answer in UNREACHABLE.items():
+        s = failing[kind] = ctx.serve()
+        s.page("/robots.txt", answer)
+        s.page("/sitemap.xml", urlset([s.url("/a/story-9-of-the-day/")]), XML)
+        s.route(r"/a/.*", lambda m, h: article_html(9))
+    urls = [healthy.url("/"), *(s.url("/") for s in failing.values()), f"http://127.0.0.1:{_free_port()}/"]
+    run = ctx.crawl(*urls, settings={"DOWNLOAD_TIMEOUT": 2})
+    asked = {kind: sorted({h.path for h in s.hits}) for kind, s in failing.items()}
+    counts = {k.rsplit("/", 1)[1]: v for k, v in run.counts.items() if k.startswith("newsclean/robots/unreachable/")}
+    said = sum("robots.txt of 127.0.0.1:" in line and "unreachable" in line for line in run.stderr.splitlines())
+    errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
+    held = (not run.timed_out and run.code == 0 and len(run.records()) == 3 and run.tracebacks == 0
+            and counts == {**dict.fromkeys(UNREACHABLE, 1), "refused": 1} and said == 4 and not errors
+            and all(paths == ["/robots.txt"] for paths in asked.values()))
+    return Outcome(held, f"{len(run.records())}/3 written, unreachable {counts}, {said} said, {len(errors)} ERROR lines, "
+                         f"asked of the failing hosts {asked}, {run}")
+
