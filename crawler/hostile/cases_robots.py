@@ -50,3 +50,22 @@ def robots_txt_unreachable(ctx: Ctx) -> Outcome:
     return Outcome(held, f"{len(run.records())}/3 written, unreachable {counts}, {said} said, {len(errors)} ERROR lines, "
                          f"asked of the failing hosts {asked}, {run}")
 
+
+@case("robots-txt-utf16-start-url", bound=60)
+def robots_txt_utf16_start_url(ctx: Ctx) -> Outcome:
+    """``--url .../robots.txt`` served in UTF-16 (with its byte order mark): told a robots.txt,
+    its Sitemap: read and its Disallow obeyed. Before: 'unknown' (NULs between its letters),
+    counted invalid, nothing written, degraded."""
+    s = ctx.serve()
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    s.page("/private/story-7-of-the-day/", article_html(7))
+    text = f"User-agent: *\nDisallow: /private/\nSitemap: {s.url('/sitemap.xml')}\n"
+    s.page("/robots.txt", Reply(text.encode("utf-16"), ctype="text/plain"))
+    s.page("/sitemap.xml", urlset([*(s.url(f"/a/story-{i}-of-the-day/") for i in range(3)),
+                                   s.url("/private/story-7-of-the-day/")]), XML)
+    run = ctx.crawl(s.url("/robots.txt"))
+    sniffed = run.count("newsclean/discovery/sniffed/robots")
+    private = s.count(r"^/private/")
+    held = (not run.timed_out and run.code == 0 and len(run.records()) == 3 and sniffed == 1 and private == 0)
+    return Outcome(held, f"{len(run.records())}/3 written, sniffed/robots={sniffed}, {private} disallowed fetched, {run}")
+

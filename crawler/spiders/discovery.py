@@ -138,7 +138,11 @@ def _checked_xml(body: bytes, entry_tags: frozenset[str]) -> tuple[etree._Elemen
 
 def sniff(body: bytes, content_type: str = "") -> Kind:
     """What kind of discovery document a start URL answered with."""
-    head = maybe_gunzip(body[:4096] if body[:2] != b"\x1f\x8b" else body)[:4096].lstrip().lower()
+    head = maybe_gunzip(body[:4096] if body[:2] != b"\x1f\x8b" else body)[:4096]
+    codec, bom = read_bom(head)
+    if codec is not None:   # a UTF-16 or UTF-32 robots.txt or sitemap: read as bytes, a NUL between its letters
+        head = head[len(bom):].decode(codec, "ignore").encode()
+    head = head.lstrip().lower()
     if b"<sitemapindex" in head:
         return "sitemapindex"
     if b"<urlset" in head:

@@ -277,3 +277,16 @@ def test_an_unreachable_robots_txt_disallows_its_host_for_the_run(site_factory, 
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {
         f"newsclean/robots/unreachable/{failure}": 1}
 
+
+def test_a_robots_txt_start_url_in_utf16_is_read_as_robots_txt(site_factory, tmp_path: Path) -> None:
+    """``--url .../robots.txt`` served in UTF-16 (with its byte order mark): the start URL's
+    answer is told a robots.txt, as in UTF-8, and its Sitemap: line read. Before: sniffed as
+    'unknown' (a NUL between its letters), counted invalid, nothing written."""
+    text = "User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n"
+    site = site_factory(4, robots=Reply(text.encode("utf-16"), ctype="text/plain"))
+    proc = run_newsclean("crawl", "--url", site.server.url("/robots.txt"), "--out", str(tmp_path / "out"), *FAST)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert len(read_parts(tmp_path / "out")) == 3   # story-0 is under /2026/01/01/, disallowed
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert counts.get("newsclean/discovery/sniffed/robots") == 1 and "newsclean/discovery/invalid/start" not in counts

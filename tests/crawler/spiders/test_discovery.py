@@ -163,6 +163,21 @@ def test_robots_and_sniff() -> None:
     assert sniff(b"\x89PNG\r\n") == "unknown"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_a_start_url_in_utf16_or_utf32_is_sniffed_by_its_byte_order_mark(encoding: str) -> None:
+    # sniff read the bytes: a UTF-16 robots.txt's 'user-agent:' was NUL-separated letters, the
+    # start URL 'unknown' and counted invalid, where decode_robots reads it by its mark
+    def encoded(text: str) -> bytes:
+        return b"\xfe\xff" + text.encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+
+    robots = "User-agent: *\nDisallow: /search/\nSitemap: /news.xml\n"
+    assert sniff(encoded(robots)) == "robots"
+    assert sitemaps_from_robots(encoded(robots), BASE) == [BASE + "news.xml"]
+    assert sniff(encoded("Sitemap: /news.xml\n")) == "robots"   # the mark before its first line
+    assert sniff(encoded(INDEX.decode())) == "sitemapindex" and sniff(encoded(RSS.decode())) == "feed"
+    assert sniff(encoded(robots)[:4095]) == "robots"   # a head cut inside a character
+
+
 def test_a_listed_url_that_is_none_is_skipped_and_told_the_rest_read_on() -> None:
     # an unclosed IPv6 bracket (urljoin's ValueError) and a port out of range stopped the whole
     # listing in the spider's callback: the entries after them were lost, with a traceback
