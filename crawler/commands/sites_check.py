@@ -2,7 +2,9 @@
 
 For every robots.txt, news sitemap, sitemap and feed of the chosen sites: the HTTP status, the
 entries found (Sitemap: lines, sub-sitemaps, URLs or feed items), the newest entry's date and a
-verdict, so a user sees which entries of the catalog have gone stale.
+verdict, so a user sees which entries of the catalog have gone stale. Entries a source lists that
+are no URL are skipped as a crawl skips them, and said: on the source's row, and once a site by
+the kind a crawl counts them under (``newsclean/discovery/bad_url/<kind>``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Probe:
     newest: datetime | None = None
     verdict: str = "failed"
     detail: str = ""                    # why it failed, or what the sitemap was (index / urlset)
+    bad_urls: tuple[str, ...] = ()      # entries listed that are no URL (skipped, as a crawl skips them)
 
 
 def sources(site: Site) -> list[tuple[Kind, str]]:
@@ -55,14 +58,16 @@ def _fetch(url: str, user_agent: str, timeout: float) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-def _entries(kind: Kind, body: bytes, url: str) -> tuple[list[discovery.Entry], str]:
+def _entries(kind: Kind, body: bytes, url: str, on_bad: discovery.OnBad = None) -> tuple[list[discovery.Entry], str]:
+    """The entries a source lists, and what it was (a sitemap's index / urlset); ``on_bad`` is
+    told each entry that is no URL (see :func:`discovery.join_url`), skipped."""
     if kind == "robots":
-        return [discovery.Entry(u) for u in discovery.sitemaps_from_robots(body, url)], ""
+        return [discovery.Entry(u) for u in discovery.sitemaps_from_robots(body, url, on_bad)], ""
     if len(body) > discovery.MAX_DOCUMENT_BYTES:
         raise discovery.DiscoveryError(f"larger than {discovery.MAX_DOCUMENT_BYTES} bytes")
     if kind == "feed":
-        return discovery.parse_feed(discovery.maybe_gunzip(body), url), ""
-    shape, entries = discovery.parse_sitemap(discovery.maybe_gunzip(body), url)
+        return discovery.parse_feed(discovery.maybe_gunzip(body), url, on_bad), ""
+    shape, entries = discovery.parse_sitemap(discovery.maybe_gunzip(body), url, on_bad)
     return entries, shape
 
 
@@ -76,8 +81,9 @@ def probe(site: str, kind: Kind, url: str, *, user_agent: str, timeout: float, s
         return Probe(site, kind, url, detail=f"{type(exc).__name__}: {reason}"[:120])
     if not 200 <= status < 300:
         return Probe(site, kind, url, status, detail=f"HTTP {status}")
+    bad: list[str] = []
     try:
-        entries, shape = _entries(kind, body, url)
+        entries, shape = _entries(kind, body, url, bad.append)
     except discovery.DiscoveryError as exc:
         return Probe(site, kind, url, status, detail=str(exc)[:120])
     dates = [e.date for e in entries if e.date]
@@ -91,7 +97,7 @@ def probe(site: str, kind: Kind, url: str, *, user_agent: str, timeout: float, s
         verdict = "stale"
     else:
         verdict = "ok"
-    return Probe(site, kind, url, status, len(entries), newest, verdict, shape)
+    return Probe(site, kind, url, status, len(entries), newest, verdict, shape, tuple(bad))
 
 
 def check_sites(sites: list[Site], *, user_agent: str, workers: int = 8, timeout: float = 20.0,
@@ -104,13 +110,34 @@ def check_sites(sites: list[Site], *, user_agent: str, workers: int = 8, timeout
                                                stale_after=stale_after), jobs))
 
 
+#: The kind a crawl counts a source's entries that are no URL under (``newsclean/discovery/bad_url/<kind>``).
+BAD_URL_KIND: dict[str, str] = {"robots": "robots", "news_sitemap": "sitemap", "sitemap": "sitemap", "feed": "feed"}
+
+
+def _bad_urls_said(probes: list[Probe]) -> list[str]:
+    """One line a site whose sources list entries that are no URL: how many, by the kind a crawl
+    counts them under (a crawl skips them and reads on; here they were skipped without a word)."""
+    by_site: dict[str, dict[str, int]] = {}
+    for p in probes:
+        if p.bad_urls:
+            kinds = by_site.setdefault(p.site, {})
+            kind = f"bad_url/{BAD_URL_KIND[p.kind]}"
+            kinds[kind] = kinds.get(kind, 0) + len(p.bad_urls)
+    return [f"{site}: {sum(kinds.values())} listed entr{'ies' if sum(kinds.values()) != 1 else 'y'} that are no URL "
+            f"skipped ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}), as a crawl skips and counts them"
+            for site, kinds in by_site.items()]
+
+
 def format_table(probes: list[Probe]) -> str:
     lines = [f"{'SITE':24} {'KIND':12} {'STATUS':>6} {'ENTRIES':>7} {'NEWEST':10} {'VERDICT':7} URL"]
     for p in probes:
         newest = p.newest.strftime("%Y-%m-%d") if p.newest else "-"
         status = str(p.status) if p.status is not None else "-"
         url = p.url + (f"  ({p.detail})" if p.detail and p.verdict == "failed" else "")
+        if p.bad_urls:
+            url += f"  (skipped {len(p.bad_urls)} that {'are' if len(p.bad_urls) != 1 else 'is'} no URL: {p.bad_urls[0][:80]!r})"
         lines.append(f"{p.site:24} {p.kind:12} {status:>6} {p.entries:7} {newest:10} {p.verdict:7} {url}")
+    lines += _bad_urls_said(probes)
     counts = {v: sum(p.verdict == v for p in probes) for v in VERDICTS}
     n_sites = len({p.site for p in probes})
     lines.append(f"{len(probes)} source{'s' * (len(probes) != 1)} of {n_sites} site{'s' * (n_sites != 1)}: "

@@ -69,3 +69,21 @@ def robots_txt_utf16_start_url(ctx: Ctx) -> Outcome:
     held = (not run.timed_out and run.code == 0 and len(run.records()) == 3 and sniffed == 1 and private == 0)
     return Outcome(held, f"{len(run.records())}/3 written, sniffed/robots={sniffed}, {private} disallowed fetched, {run}")
 
+
+@case("sites-check-bad-urls", bound=60)
+def sites_check_bad_urls(ctx: Ctx) -> Outcome:
+    """``newsclean sites SITE --check`` on a robots.txt and a sitemap listing entries that are no
+    URL: said on their rows and once for the site by the crawl's kinds (bad_url/<kind>). Before:
+    skipped without a word."""
+    s = ctx.serve()
+    s.page("/robots.txt", f"User-agent: *\nSitemap: http://[bad/s.xml\nSitemap: {s.url('/news.xml')}\n", "text/plain")
+    s.page("/news.xml", urlset([s.url("/a/story-1-of-the-day/"), "http://127.0.0.1:99999/a/x/"]), XML)
+    sites = ctx.tmp / "sites"
+    sites.mkdir()
+    (sites / "listy.toml").write_text(f'name = "listy"\nbase_url = "{s.url("/")}"\n[discovery]\n'
+                                      'news_sitemaps = ["/news.xml"]\n')
+    run = ctx.newsclean("sites", "listy", "--check", "--timeout", "10", env={"NEWSCLEAN_SITES_DIR": str(sites)})
+    said = [line for line in run.stdout.splitlines() if line.startswith("listy: ")]
+    held = (run.code == 0 and run.tracebacks == 0 and len(said) == 1
+            and "(bad_url/robots: 1, bad_url/sitemap: 1)" in said[0])
+    return Outcome(held, f"said {said[:1]}, {run}")

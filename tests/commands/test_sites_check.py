@@ -75,6 +75,38 @@ def test_check_of_a_healthy_site_exits_0_and_an_unreachable_one_is_a_row(site_se
     assert row[:6] == ["calm", "robots", "-", "0", "-", "failed"]
 
 
+def test_check_says_per_site_the_listed_entries_that_are_no_url(site_server, tmp_path: Path, monkeypatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # A robots.txt, a sitemap and a feed each listing an entry that is no URL (an unclosed IPv6
+    # bracket, a port out of range): skipped as a crawl skips them, and said on the source's row and
+    # once for the site by the kind a crawl counts them under (newsclean/discovery/bad_url/<kind>).
+    # Before: skipped without a word, the row 'ok' with one entry fewer.
+    server, root = site_server
+    base = server.base_url
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: http://[bad/sitemap.xml\nSitemap: {base}/news.xml\n")
+    (root / "news.xml").write_text(urlset(FRESH).replace("</urlset>", "<url><loc>http://[bad/x/</loc></url>"
+                                                          "<url><loc>http://127.0.0.1:99999/y/</loc></url></urlset>"))
+    (root / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f'<item><link>{base}/news/a.html</link></item><item><link>http://[bad/z/</link></item></channel></rss>')
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "listy.toml").write_text(f'name = "listy"\nbase_url = "{base}/"\n[discovery]\n'
+                                      'news_sitemaps = ["/news.xml"]\nfeeds = ["/feed.xml"]\n')
+    monkeypatch.setenv("NEWSCLEAN_SITES_DIR", str(sites))
+    assert main(["sites", "listy", "--check", "--timeout", "10"]) == 0   # the rest read: every source ok
+    lines = capsys.readouterr().out.splitlines()
+    rows = {line.split()[1]: line for line in lines[1:4]}
+    assert rows["robots"].split()[1:6] == ["robots", "200", "1", "-", "ok"]
+    assert rows["robots"].endswith("(skipped 1 that is no URL: 'http://[bad/sitemap.xml')")
+    assert rows["news_sitemap"].split()[1:6] == ["news_sitemap", "200", "1", FRESH[:10], "ok"]
+    assert rows["news_sitemap"].endswith("(skipped 2 that are no URL: 'http://[bad/x/')")
+    assert rows["feed"].endswith("(skipped 1 that is no URL: 'http://[bad/z/')")
+    assert lines[4:] == ["listy: 4 listed entries that are no URL skipped (bad_url/feed: 1, bad_url/robots: 1, "
+                         "bad_url/sitemap: 2), as a crawl skips and counts them",
+                         "3 sources of 1 site: 3 ok, 0 stale, 0 empty, 0 failed"]
+
+
 def test_the_bundled_demo_is_served_for_its_check(capsys: pytest.CaptureFixture[str]) -> None:
     # before: its file's http://127.0.0.1:8000/ was probed, where nothing serves it: every source
     # "failed (Connection refused)", where `newsclean crawl demo` serves the site itself
