@@ -43,6 +43,7 @@ class RejectItem:
     reason: str
     detail: str
     fetched: Fetched
+    published: datetime | None = None   # too_old: the article's date as --since read it (the store keeps it)
 
 
 @dataclass(slots=True)

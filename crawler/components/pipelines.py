@@ -16,12 +16,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsclean.cleaners import Article
-from newsclean.crawler.workers.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate, shared_book,
-                                        since_gate)
+from newsclean.crawler.workers.cleaning import (Cleaner, CleanJob, article_record, language_filter, language_gate,
+                                                published_instant, shared_book, since_gate)
 from newsclean.crawler.items import ArticleItem, PageItem, RejectItem
 from newsclean.crawler.components.health import TOO_OLD_STAT
 from newsclean.crawler.sites import COVERAGE_FIELDS
 from newsclean.crawler.state import state_dir
+from newsclean.crawler.state.store import rejected_settle
 from newsclean.output import OutputError, PartWriter, build_reject
 from newsclean.output.writer import COMPRESSIONS
 
@@ -108,8 +109,11 @@ class CleanPipeline:
             logger.info("rejected %s: %s%s", item.url, result.reason, f" ({result.detail})" if result.detail else "")
             if store is not None:
                 store.record_fetch(item.fetched, unchanged=False)
+            # too_old: when the article was published, kept by the store for a later run's wider window
+            published = (published_instant(cleaned.result.published)
+                         if result.reason == "too_old" and isinstance(cleaned.result, Article) else None)
             return RejectItem(url=item.url, site=item.site, reason=result.reason,
-                              detail=result.detail, fetched=item.fetched)
+                              detail=result.detail, fetched=item.fetched, published=published)
         self.stats.inc_value(f"{self.STATS}/articles")
         if not result.published and self.crawler.spider.cutoff():
             self.stats.inc_value("newsclean/since/undated_kept")
@@ -255,7 +259,7 @@ class OutputPipeline:
             if self.rejects is not None:
                 reject = build_reject(url=item.url, site=item.site, reason=item.reason, detail=item.detail,
                                       fetched_at=item.fetched.fetched_at, run_id=self.run_id)
-                settled = None if item.reason in self.TRANSIENT else f"reject:{item.reason}"
+                settled = None if item.reason in self.TRANSIENT else rejected_settle(item.reason, item.published)
                 self._write(self.rejects, reject, item, settled)
                 if settled is None and self.store is not None:   # timeout, worker crash: retried later
                     self.crawler.spider.retry_later(item.fetched.url)

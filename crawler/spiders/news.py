@@ -210,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         if self.store is not None:
             try:
                 if reason == "finished" and not self.crawler.stats.get_value("newsclean/output/error"):
-                    self.store.save_document_validators(self._validators)
+                    self.store.save_document_validators(self._validators, self.cutoff())
                 self.crawler.stats.set_value("newsclean/store/articles", self.store.count())
                 self.store.close()
             except Exception as exc:
@@ -254,7 +254,7 @@ class NewsSpider(scrapy.Spider):
             meta["download_maxsize"] = max(self.settings.getint("DOWNLOAD_MAXSIZE"), discovery.MAX_DOCUMENT_BYTES)
         headers: dict[str, str] = {}
         if self.store is not None:
-            etag, last_modified = self.store.document_validators(url)
+            etag, last_modified = self.store.document_validators(url, self.cutoff())
             headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
             if headers:
                 meta["handle_httpstatus_list"] = [304]
@@ -315,7 +315,7 @@ class NewsSpider(scrapy.Spider):
         decisions: list[FetchDecision | None] = [None] * len(candidates)
         if self.store is not None:
             decisions = list(self.store.should_fetch_many([(key, self.site.name, listed) for _, key, listed in candidates],
-                                                          self.settings["NEWSCLEAN_RUN_ID"]))
+                                                          self.settings["NEWSCLEAN_RUN_ID"], self.cutoff()))
         out = []
         for (url, key, listed_date), decision in zip(candidates, decisions):
             headers: dict[str, str] = {}
@@ -660,7 +660,7 @@ class NewsSpider(scrapy.Spider):
         a link to it (its own page, a section) does not fetch and write it again this run."""
         key = canonicalize_url(response.url)
         if self.store is not None:
-            if self.store.should_fetch(key, self.site.name, None, self.settings["NEWSCLEAN_RUN_ID"]).fetch:
+            if self.store.should_fetch(key, self.site.name, None, self.settings["NEWSCLEAN_RUN_ID"], self.cutoff()).fetch:
                 self.store.taken(key)
         response.meta["newsclean_key"] = key
         response.meta.setdefault("newsclean_source", "start")

@@ -39,7 +39,8 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
 from twisted.internet import task
 
-from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy, decide, stamp, to_iso
+from newsclean.crawler.state.store import (ArticleStore, FetchDecision, Fetched, RetryPolicy, decide, since_stamp, stamp,
+                                           to_iso, validators_hold)
 from newsclean.output.redact import mask_credentials
 
 if TYPE_CHECKING:
@@ -184,10 +185,12 @@ class RedisArticleStore(ArticleStore):
     return out
     """
 
-    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
-        return self.should_fetch_many([(url, site, listed_date)], run_id)[0]
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str,
+                     cutoff: datetime | None = None) -> FetchDecision:
+        return self.should_fetch_many([(url, site, listed_date)], run_id, cutoff)[0]
 
-    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str) -> list[FetchDecision]:
+    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str,
+                          cutoff: datetime | None = None) -> list[FetchDecision]:
         """Two round trips for the batch: read every URL's row (pipelined), decide, then claim
         the ones to fetch in one script. Only the claim needs to be atomic: between the read
         and the claim the only change another worker of the crawl can make to a row is its
@@ -199,7 +202,7 @@ class RedisArticleStore(ArticleStore):
             for key in keys:
                 pipe.hgetall(key)
             rows = pipe.execute()
-        decisions = [decide(self._row(raw) if raw else None, to_iso(listed), self.crawl_id)
+        decisions = [decide(self._row(raw) if raw else None, to_iso(listed), self.crawl_id, cutoff=cutoff)
                      for raw, (_, _, listed) in zip(rows, urls)]
         if not any(d.fetch for d in decisions):
             return decisions
@@ -327,16 +330,26 @@ class RedisArticleStore(ArticleStore):
     def settled(self, url: str) -> None:
         self.r.hdel(f"{self.ns}:inflight", url)
 
-    def document_validators(self, url: str) -> tuple[str | None, str | None]:
-        raw = self.r.hget(f"{self.ns}:documents", url)
-        if not raw:
+    # The --since cutoff a document was read under is in a hash of its own (<ns>:documents_since),
+    # not a third item of <ns>:documents' [etag, last_modified]: a worker of an older newsclean in
+    # the same crawl reads those as a pair. A document without one: saved before it was kept.
+    def document_validators(self, url: str, cutoff: datetime | None = None) -> tuple[str | None, str | None]:
+        with self.r.pipeline(transaction=False) as pipe:
+            pipe.hget(f"{self.ns}:documents", url)
+            pipe.hget(f"{self.ns}:documents_since", url)
+            raw, since = pipe.execute()
+        if not raw or not validators_hold(since.decode() if since is not None else None, cutoff):
             return None, None
         etag, last_modified = orjson.loads(raw)
         return etag, last_modified
 
-    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]],
+                                 cutoff: datetime | None = None) -> None:
         if validators:
-            self.r.hset(f"{self.ns}:documents", mapping={u: orjson.dumps(list(v)) for u, v in validators.items()})
+            with self.r.pipeline() as pipe:
+                pipe.hset(f"{self.ns}:documents", mapping={u: orjson.dumps(list(v)) for u, v in validators.items()})
+                pipe.hset(f"{self.ns}:documents_since", mapping=dict.fromkeys(validators, since_stamp(cutoff)))
+                pipe.execute()
 
     def count(self) -> int:
         return int(self.r.scard(f"{self.ns}:articles"))

@@ -27,9 +27,10 @@ from typing import Any
 
 from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal, mark_version, no_wait, refuse_newer
 
-#: The layout of ``SCHEMA`` (with ``RETRY_COLUMNS``), kept in the file's ``PRAGMA user_version``:
-#: a store of a higher number is refused. Raise it with any change of the layout.
-SCHEMA_VERSION = 1
+#: The layout of ``SCHEMA`` (with ``ADDED_COLUMNS``), kept in the file's ``PRAGMA user_version``:
+#: a store of a higher number is refused. Raise it with any change of the layout (``INDEXES`` too).
+#: 2 (2026-12-07): ``documents.read_since``.
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -62,7 +63,8 @@ CREATE INDEX IF NOT EXISTS staged_part ON staged(part);
 CREATE TABLE IF NOT EXISTS documents (
     url            TEXT PRIMARY KEY,
     etag           TEXT,
-    last_modified  TEXT
+    last_modified  TEXT,
+    read_since     TEXT                -- the --since cutoff it was read under (see validators_hold)
 );
 """
 
@@ -74,6 +76,12 @@ LONGEST_RETRY_WAIT = 365 * 24 * 3600
 
 #: Columns for failed fetches: failures in a row, when the next try is due, when given up.
 RETRY_COLUMNS = {"attempts": "INTEGER NOT NULL DEFAULT 0", "retry_after": "TEXT", "gave_up": "TEXT"}
+#: Columns added after a table's first layout, added to the stores written before them.
+ADDED_COLUMNS = {"articles": RETRY_COLUMNS, "documents": {"read_since": "TEXT"}}
+#: Made once the tables are checked (on another program's tables of these names they failed first).
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +109,7 @@ class RetryPolicy:
 
 def stamp(dt: datetime) -> str:
     """A UTC time in one fixed-width form, so stamps compare as strings (SQL ``<=``)."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")   # strftime's %Y does not pad a year < 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +117,7 @@ class FetchDecision:
     """Whether to fetch an article URL, and the validators for a conditional request."""
 
     fetch: bool
-    reason: str                      # new | changed | retry | unchanged | scheduled | backoff | given_up
+    reason: str                      # new | changed | retry | in_window | unchanged | too_old | scheduled | backoff | given_up
     etag: str | None = None
     last_modified: str | None = None
 
@@ -155,9 +163,40 @@ def _newer(listed: str | None, stored: str | None) -> bool:
     return a > b
 
 
+#: What the store keeps in place of a content hash for a page rejected as published before the
+#: run's --since window, followed by ":" and the stamp of when it was published (see rejected_settle).
+TOO_OLD_SETTLE = "reject:too_old"
+
+
+def rejected_settle(reason: str, published: datetime | None = None) -> str:
+    """What the store keeps, in place of a content hash, of a page rejected for ``reason`` (and
+    not tried again: see OutputPipeline.TRANSIENT). Of a ``too_old`` page it keeps when the page
+    was published (``published``: as --since reads it), so that a later run whose window reaches
+    back to then fetches it again (:func:`decide`) and no other run does."""
+    if reason != "too_old" or published is None:
+        return f"reject:{reason}"
+    try:
+        return f"{TOO_OLD_SETTLE}:{stamp(published)}"
+    except OverflowError:   # a date in the first hours of the year 1: inside no window
+        return f"{TOO_OLD_SETTLE}:0001-01-01T00:00:00+00:00"
+
+
+def _in_window(row: dict[str, str | None], cutoff: datetime | None) -> bool:
+    """Whether a page settled as too_old is inside a window starting at ``cutoff`` (None: no
+    window): published at or after it. A store written before the date was kept (2026-12-07)
+    holds "reject:too_old" alone: the page was published before the cutoff of the run that
+    rejected it, so before its fetch; only a window reaching back past the last fetch may take it
+    in (it is fetched once, and its date kept). String comparison: stamps and ISO UTC times."""
+    if cutoff is None:
+        return True
+    published = (row.get("content_hash") or "")[len(TOO_OLD_SETTLE) + 1:]
+    return (published or row.get("last_fetched") or "") >= stamp(cutoff)
+
+
 def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str,
-           now: datetime | None = None) -> FetchDecision:
-    """Skip / fetch / refetch for one article, from what the store holds about it.
+           now: datetime | None = None, cutoff: datetime | None = None) -> FetchDecision:
+    """Skip / fetch / refetch for one article, from what the store holds about it. ``cutoff``:
+    the start of the run's --since window (None: no window).
 
     The one place this policy lives; every store implementation calls it.
     """
@@ -169,13 +208,34 @@ def decide(row: dict[str, str | None] | None, listed: str | None, run_id: str,
         if row["retry_after"] > stamp(now or datetime.now(timezone.utc)):
             return FetchDecision(False, "backoff")
         return FetchDecision(True, "retry", row.get("etag"), row.get("last_modified"))
-    if row.get("content_hash") is None:
+    settled = row.get("content_hash")
+    if settled is None:
         if row.get("gave_up"):
             return FetchDecision(False, "given_up")     # failed too often in a row
         return FetchDecision(True, "retry")             # seen before, never committed
+    too_old = settled.startswith(TOO_OLD_SETTLE)
+    if too_old and _in_window(row, cutoff):
+        # rejected only for an earlier run's narrower window. No validators: a 304 would leave
+        # nothing to write (the page was never written), and this page is to be cleaned.
+        return FetchDecision(True, "in_window")
     if _newer(listed, row.get("listed_date") or row.get("last_fetched")):
         return FetchDecision(True, "changed", row.get("etag"), row.get("last_modified"))
-    return FetchDecision(False, "unchanged")
+    return FetchDecision(False, "too_old" if too_old else "unchanged")
+
+
+def validators_hold(read_since: str | None, cutoff: datetime | None) -> bool:
+    """Whether the validators of a discovery document saved by a run that read it under the
+    --since cutoff ``read_since`` (a stamp; "" for none) may be sent by a run of ``cutoff``: only
+    when that run passed over no entry this run's window takes in (its cutoff no later than this
+    one's). Else the document is fetched whole: a 304 would hide the entries of the wider window
+    (the operator's backfill). None: saved before the cutoff was kept (2026-12-07), not known."""
+    return read_since is not None and since_stamp(cutoff) >= read_since
+
+
+def since_stamp(cutoff: datetime | None) -> str:
+    """How a discovery document's entry keeps the --since cutoff it was read under: its stamp,
+    "" for none (every entry taken, which any later run's window may rely on)."""
+    return stamp(cutoff) if cutoff else ""
 
 
 def scheduled_under(path: Path, run_id: str) -> int:
@@ -199,13 +259,16 @@ class ArticleStore(ABC):
     """Decides skip / fetch / refetch per canonical URL and remembers what was written."""
 
     @abstractmethod
-    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
-        """Decide for one article URL; marks it scheduled for ``run_id`` when the answer is yes."""
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str,
+                     cutoff: datetime | None = None) -> FetchDecision:
+        """Decide for one article URL (:func:`decide`; ``cutoff``: the start of the run's --since
+        window); marks it scheduled for ``run_id`` when the answer is yes."""
 
-    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str) -> list[FetchDecision]:
+    def should_fetch_many(self, urls: Sequence[tuple[str, str, datetime | None]], run_id: str,
+                          cutoff: datetime | None = None) -> list[FetchDecision]:
         """:meth:`should_fetch` for several (url, site, listed_date), answers in order. Stores
         with a round trip per question (Redis) answer a batch at once."""
-        return [self.should_fetch(url, site, listed, run_id) for url, site, listed in urls]
+        return [self.should_fetch(url, site, listed, run_id, cutoff) for url, site, listed in urls]
 
     @abstractmethod
     def record_fetch(self, fetched: Fetched, *, unchanged: bool) -> None:
@@ -242,11 +305,15 @@ class ArticleStore(ABC):
         Returns (promoted, dropped)."""
 
     @abstractmethod
-    def document_validators(self, url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) of a discovery document, from the last finished run."""
+    def document_validators(self, url: str, cutoff: datetime | None = None) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) of a discovery document, from the last finished run that read it;
+        none when that run's --since window was narrower than this one's (``cutoff``: its start,
+        None for no window; see :func:`validators_hold`)."""
 
     @abstractmethod
-    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None: ...
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]],
+                                 cutoff: datetime | None = None) -> None:
+        """Of the discovery documents this run read (under the --since ``cutoff``), at its end."""
 
     def flush(self) -> None:
         """Write what is noted but not yet written (stores that batch their writes). Called
@@ -310,12 +377,14 @@ class SqliteArticleStore(ArticleStore):
         self.db = connect_wal(self.path)   # checkpoints off the reactor thread (output.sqlite)
         refuse_newer(self.db, SCHEMA_VERSION)
         self.db.executescript(SCHEMA)
-        have = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
-        for name, decl in RETRY_COLUMNS.items():   # stores written before retries existed
-            if name not in have:
-                self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {decl}")
-        self.db.execute("CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL")
+        for table, columns in ADDED_COLUMNS.items():   # stores written before these columns existed
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns.items():
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
         _check_columns(self.db)
+        for index in INDEXES:
+            self.db.execute(index)
         mark_version(self.db, SCHEMA_VERSION)
         self._checkpointer = Checkpointer(self.path)
         self._unwritten: list[tuple[str, Any]] = []   # (statement, parameters), in order
@@ -339,9 +408,11 @@ class SqliteArticleStore(ArticleStore):
                 "retry_after", "gave_up")
     _CLEAR_RETRY = "attempts = 0, retry_after = NULL, gave_up = NULL"
 
-    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str) -> FetchDecision:
+    def should_fetch(self, url: str, site: str, listed_date: datetime | None, run_id: str,
+                     cutoff: datetime | None = None) -> FetchDecision:
         found = self.db.execute(f"SELECT {', '.join(self._COLUMNS)} FROM articles WHERE url = ?", (url,)).fetchone()
-        decision = decide(dict(zip(self._COLUMNS, found)) if found else None, to_iso(listed_date), run_id)
+        decision = decide(dict(zip(self._COLUMNS, found)) if found else None, to_iso(listed_date), run_id,
+                          cutoff=cutoff)
         if found is None:
             self.db.execute("INSERT INTO articles (url, site, first_seen, scheduled_run) VALUES (?, ?, ?, ?)",
                             (url, site, to_iso(datetime.now(timezone.utc)), run_id))
@@ -412,14 +483,16 @@ class SqliteArticleStore(ArticleStore):
                     dropped += self.db.execute("DELETE FROM staged WHERE part = ?", (part,)).rowcount
         return promoted, dropped
 
-    def document_validators(self, url: str) -> tuple[str | None, str | None]:
-        row = self.db.execute("SELECT etag, last_modified FROM documents WHERE url = ?", (url,)).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+    def document_validators(self, url: str, cutoff: datetime | None = None) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified, read_since FROM documents WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row and validators_hold(row[2], cutoff) else (None, None)
 
-    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+    def save_document_validators(self, validators: dict[str, tuple[str | None, str | None]],
+                                 cutoff: datetime | None = None) -> None:
+        since = since_stamp(cutoff)
         with self._tx():
-            self.db.executemany("INSERT OR REPLACE INTO documents (url, etag, last_modified) VALUES (?, ?, ?)",
-                                [(u, e, lm) for u, (e, lm) in validators.items()])
+            self.db.executemany("INSERT OR REPLACE INTO documents (url, etag, last_modified, read_since) VALUES (?, ?, ?, ?)",
+                                [(u, e, lm, since) for u, (e, lm) in validators.items()])
 
     def stop_waiting(self) -> None:
         """This store's later writes fail at once when the file is locked, and so do those of every

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -387,22 +387,30 @@ def language_gate(result: CleanResult, languages: frozenset[str]) -> CleanResult
     return result
 
 
+def published_instant(published: str | None) -> datetime | None:
+    """An article's ``published`` as --since reads it: the latest instant it may mean (a date
+    without a time counts as its whole day: its end; no offset: UTC). None when it has none or
+    it is no date."""
+    if not published:
+        return None
+    try:
+        instant = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if len(published) <= 10:   # a date alone: the article may be from any time that day
+        instant = instant + timedelta(days=1) if instant.date() < date.max else datetime.max
+    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+
+
 def since_gate(result: CleanResult, cutoff: datetime | None) -> CleanResult:
     """An article published before ``cutoff`` (``--since``) becomes a reject with reason
     ``too_old``: discovery can only bound what its listings date (a section page's links carry
-    no date), the article's own date settles it. An undated article is kept (it cannot be
-    told old), and a date without a time counts as its whole day."""
-    if not (isinstance(result, Article) and cutoff and result.published):
+    no date), the article's own date settles it (:func:`published_instant`). An undated article
+    is kept (it cannot be told old)."""
+    if not (isinstance(result, Article) and cutoff):
         return result
-    try:
-        published = datetime.fromisoformat(result.published.replace("Z", "+00:00"))
-    except ValueError:
-        return result
-    if len(result.published) <= 10:   # a date alone: the article may be from any time that day
-        published += timedelta(days=1)
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
-    if published >= cutoff:
+    published = published_instant(result.published)
+    if published is None or published >= cutoff:
         return result
     return Rejected(result.url, "too_old", detail=f"published {result.published}, before {cutoff.isoformat(timespec='seconds')} (--since)")
 

@@ -167,3 +167,72 @@ def test_urls_of_a_registered_site_are_filed_under_it_and_cleaned_with_its_rules
     fetched = [h.path for h in newsroom.server.hits if h.path != "/robots.txt"]   # robots.txt: politeness
     assert fetched == ["/news/canal-closures-delayed-for-wheat-growers/"]
     assert manifests(out)[-1]["sites"] == ["herald-urls"]
+
+
+class Archive(Newsroom):
+    """A section page (/news/) and a sitemap (/sitemap.xml, each entry's lastmod) over articles of
+    various ages, the URLs undated. ``listed``: slug -> the age its sitemap lastmod says (the page
+    may be older: a lastmod is its last change); slugs not listed there are linked from /news/."""
+
+    def __init__(self, root: Path, server: DemoServer, ages: dict[str, timedelta], listed: dict[str, timedelta]) -> None:
+        super().__init__(root, server, {slug: age for slug, age in ages.items() if slug not in listed})
+        now = datetime.now(timezone.utc)
+        for slug in listed:
+            self.write(f"news/{slug}/index.html",
+                       article_html(slug.replace("-", " ").title(), (now - ages[slug]).isoformat(timespec="seconds")))
+        urls = "".join(f"<url><loc>{self.url(s)}</loc><lastmod>{(now - age).isoformat(timespec='seconds')}</lastmod></url>"
+                       for s, age in listed.items())
+        self.write("sitemap.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+
+    def crawl(self, out: Path, since: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return run_newsclean("crawl", "--url", self.server.base_url + "/sitemap.xml", "--url", self.server.base_url + "/news/",
+                             "--since", since, "--out", str(out), *FAST, *extra)
+
+
+DAY = timedelta(days=1)
+BACKFILL_AGES = {"wheat-prices-steady-at-market": DAY, "dam-inspection-report-released": 20 * DAY,
+                 "flood-relief-fund-audited": 60 * DAY,                                     # on /news/
+                 "cotton-crop-estimate-revised": DAY, "canal-lining-tender-awarded": 20 * DAY,
+                 "tubewell-subsidy-scheme-closed": 60 * DAY,                                # in the sitemap
+                 "barrage-gates-repaired-before-monsoon": 20 * DAY}   # in the sitemap, changed a day ago
+BACKFILL_LISTED = {"cotton-crop-estimate-revised": DAY, "canal-lining-tender-awarded": 20 * DAY,
+                   "tubewell-subsidy-scheme-closed": 60 * DAY, "barrage-gates-repaired-before-monsoon": DAY}
+
+
+def test_a_wider_since_window_backfills_what_a_narrower_one_left_out_and_a_narrower_one_again_fetches_none(
+        site_server, tmp_path: Path) -> None:
+    # before: the articles a '--since 7d' run rejected as too_old were settled in the store like any
+    # reject (fetched, that hash: unchanged; their ETag kept, so a fetch would be a 304) and the
+    # sitemap's entries it passed over by their lastmod were behind the sitemap's ETag: a later
+    # '--since 30d' into the same output wrote none of the month-old articles
+    backfill(*site_server, tmp_path / "out")
+
+
+def backfill(server: DemoServer, root: Path, out: Path, *extra: str) -> None:
+    """'--since 7d', '--since 30d', '--since 7d' into ``out`` (``extra``: more options): the second
+    writes the articles of the month the first left out, the third fetches no article."""
+    site = Archive(root, server, BACKFILL_AGES, BACKFILL_LISTED)
+    first = site.crawl(out, "7d", *extra)
+    assert first.returncode == 0, first.stderr[-2000:]
+    week = {"wheat-prices-steady-at-market", "cotton-crop-estimate-revised"}
+    assert {r["url"] for r in read_parts(out)} == {site.url(s) for s in week}
+    assert {r["url"] for r in read_parts(out, "rejects")} == {site.url(s) for s in (
+        "dam-inspection-report-released", "flood-relief-fund-audited", "barrage-gates-repaired-before-monsoon")}
+
+    mark = len(server.hits)
+    second = site.crawl(out, "30d", *extra)
+    assert second.returncode == 0, second.stderr[-2000:]
+    month = {"dam-inspection-report-released", "canal-lining-tender-awarded", "barrage-gates-repaired-before-monsoon"}
+    assert sorted(site.hits(mark)) == sorted(f"/news/{s}/" for s in month)   # the 60-day-old ones: not fetched
+    again = [h for h in server.hits[mark:] if h.path in ("/news/dam-inspection-report-released/", "/sitemap.xml")]
+    assert [h.status for h in again] == [200, 200] and not any("If-None-Match" in h.headers for h in again)
+    assert {r["url"] for r in read_parts(out)} == {site.url(s) for s in week | month}
+    counts = manifests(out)[-1]["counts"]
+    assert counts["newsclean/store/fetch_in_window"] == 2 and "newsclean/since/too_old" not in counts
+
+    mark = len(server.hits)
+    third = site.crawl(out, "7d", *extra)
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert site.hits(mark) == []                                  # no article page asked for
+    assert [h.status for h in server.hits[mark:] if h.path == "/sitemap.xml"] == [304]
+    assert len(read_parts(out)) == len(week | month)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 
 from ...conftest import REPO, read_parts, run_newsclean
 from ...e2e.test_incremental import LocalNewsSite, manifests
+from ...e2e.test_since_urls import backfill
 
 
 def free_port() -> int:
@@ -403,3 +405,41 @@ def test_settings_naming_the_scheduler_by_its_old_module_still_crawl(site_server
     assert redis_state.Queue is redis_scheduler.Queue and "Queue" in vars(redis_state)
     with pytest.raises(AttributeError):
         redis_state.Nothing  # noqa: B018
+
+
+def test_a_wider_since_window_backfills_on_redis_too(site_server, redis_url: str, tmp_path: Path) -> None:
+    # the store on Redis settled a too_old page as the SQLite one did (fetched, unchanged) and sent a
+    # sitemap's validators whatever window it had been read under (see test_since_urls)
+    backfill(*site_server, tmp_path / "out", "--redis", redis_url)
+
+
+def test_redis_store_keeps_the_window_of_too_old_pages_and_listings(redis_url: str, tmp_path: Path) -> None:
+    import redis
+
+    from newsclean.crawler.state.redis_state import RedisArticleStore
+    from newsclean.crawler.state.store import Fetched, rejected_settle
+
+    now = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
+    url, sitemap = "https://example.com/news/old.html", "https://example.com/sitemap.xml"
+    client = redis.Redis.from_url(redis_url)
+
+    def store(crawl: str) -> RedisArticleStore:
+        return RedisArticleStore(client, "t", crawl, "w1", str(tmp_path))
+
+    first = store("crawl-1")
+    assert first.should_fetch(url, "ex", None, "run", now - timedelta(days=7)).reason == "new"
+    f = Fetched(url, "ex", now, etag='"v1"')
+    first.record_fetch(f, unchanged=False)
+    part = "rejects/part-crawl-1-00000.jsonl"
+    first.stage(part, "", rejected_settle("too_old", now - timedelta(days=20)), f)
+    first.commit_part(part)
+    assert store("crawl-2").should_fetch(url, "ex", None, "run", now - timedelta(days=7)).reason == "too_old"
+    d = store("crawl-3").should_fetch(url, "ex", None, "run", now - timedelta(days=30))
+    assert (d.fetch, d.reason, d.headers()) == (True, "in_window", {})
+
+    first.save_document_validators({sitemap: ('"s1"', None)}, now - timedelta(days=7))
+    assert first.document_validators(sitemap, now - timedelta(days=6)) == ('"s1"', None)
+    assert first.document_validators(sitemap, now - timedelta(days=30)) == (None, None)
+    assert orjson.loads(client.hget("t:documents", sitemap)) == ['"s1"', None]   # as an older worker reads it
+    client.hdel("t:documents_since", sitemap)   # saved before the window was kept
+    assert first.document_validators(sitemap, now) == (None, None)

@@ -260,3 +260,108 @@ def test_a_state_file_of_a_newer_schema_version_is_refused_and_an_unversioned_on
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         assert proc.stderr.splitlines()[-1].startswith(f"newsclean: error: state {newer / name}: written by a newer newsclean"), \
             proc.stderr
+
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
+
+
+def settle_too_old(store: SqliteArticleStore, root: Path, published: datetime | None, part: str = "rejects/p1.jsonl") -> None:
+    """A page fetched (an ETag, as a server sends) and rejected as too_old, its reject committed."""
+    from newsclean.crawler.state.store import rejected_settle
+
+    store.should_fetch(URL, "ex", None, "run1")
+    store.record_fetch(fetched(None), unchanged=False)
+    write_committed(store, root, part, rejected_settle("too_old", published), fetched(None))
+
+
+def test_a_too_old_page_is_fetched_again_by_a_run_whose_window_takes_it_in_and_by_no_other(tmp_path: Path) -> None:
+    # before: a page rejected as too_old was settled as any reject: 'unchanged' to every later run,
+    # whatever its window (and a fetch of it would have sent the ETag kept with it: a 304)
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    settle_too_old(store, tmp_path, NOW - timedelta(days=20))
+    assert store.should_fetch(URL, "ex", None, "run2", NOW - timedelta(days=7)).reason == "too_old"
+    assert store.should_fetch(URL, "ex", None, "run3", NOW - timedelta(days=20) + timedelta(seconds=1)).reason == "too_old"
+    # a listing saying it changed: fetched conditionally, as any page (its window still leaves it out)
+    d = store.should_fetch(URL, "ex", datetime.now(timezone.utc) + timedelta(days=1), "run4", NOW - timedelta(days=7))
+    assert (d.fetch, d.reason, d.headers()) == (True, "changed", {"If-None-Match": '"v1"'})
+    for run, cutoff in (("run5", NOW - timedelta(days=20)), ("run6", NOW - timedelta(days=30)), ("run7", None)):
+        d = store.should_fetch(URL, "ex", None, run, cutoff)
+        assert (d.fetch, d.reason, d.headers()) == (True, "in_window", {})   # whole: a 304 would write nothing
+    assert store.should_fetch(URL, "ex", None, "run7", None).reason == "scheduled"   # once a run
+    # written by the wider run: an article like any other from then on
+    write_committed(store, tmp_path, "articles/p2.jsonl", "sha256:a", fetched(None))
+    assert store.should_fetch(URL, "ex", None, "run8", None).reason == "unchanged"
+
+
+def test_rejects_of_other_reasons_and_an_undated_too_old_settle_stay_settled(tmp_path: Path) -> None:
+    from newsclean.crawler.state.store import rejected_settle
+
+    assert rejected_settle("too_short") == rejected_settle("too_short", NOW) == "reject:too_short"
+    assert rejected_settle("too_old", datetime(1, 1, 1, 1, tzinfo=timezone(timedelta(hours=5)))) \
+        == "reject:too_old:0001-01-01T00:00:00+00:00"   # before the year 1 in UTC: inside no window
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    store.should_fetch(URL, "ex", None, "run1")
+    write_committed(store, tmp_path, "rejects/p1.jsonl", rejected_settle("too_short"), fetched(None))
+    assert store.should_fetch(URL, "ex", None, "run2", None).reason == "unchanged"
+
+
+#: The layout of schema version 1 (b8c3f2e), as a store of then holds it.
+SCHEMA_V1 = """
+CREATE TABLE articles (url TEXT PRIMARY KEY, site TEXT NOT NULL, record_id TEXT, first_seen TEXT NOT NULL,
+    last_fetched TEXT, etag TEXT, last_modified TEXT, listed_date TEXT, content_hash TEXT, scheduled_run TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, retry_after TEXT, gave_up TEXT);
+CREATE TABLE staged (url TEXT NOT NULL, part TEXT NOT NULL, record_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+    etag TEXT, last_modified TEXT, listed_date TEXT, PRIMARY KEY (url, part));
+CREATE INDEX staged_part ON staged(part);
+CREATE TABLE documents (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
+CREATE INDEX articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL;
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_store_of_the_first_layout_opens_and_its_too_old_pages_and_validators_are_taken_as_not_known(tmp_path: Path) -> None:
+    import sqlite3
+
+    from newsclean.crawler.state import store as store_module
+
+    path = tmp_path / "state" / "articles.sqlite3"
+    path.parent.mkdir()
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA_V1)
+    fetched_at = (NOW - timedelta(days=1)).isoformat()
+    db.executemany("INSERT INTO articles (url, site, first_seen, last_fetched, etag, content_hash, scheduled_run)"
+                   " VALUES (?, 'ex', ?, ?, '\"v1\"', ?, 'run1')",
+                   [(URL, fetched_at, fetched_at, "reject:too_old"), (URL + "b", fetched_at, fetched_at, "sha256:b")])
+    db.execute("INSERT INTO documents VALUES ('https://example.com/sitemap.xml', '\"s1\"', NULL)")
+    db.commit()
+    db.close()
+    store = SqliteArticleStore(path, root=tmp_path)
+    # a too_old page of then: older than its fetch; fetched again (once) only by a window reaching back past it
+    assert store.should_fetch(URL, "ex", None, "run2", NOW - timedelta(hours=1)).reason == "too_old"
+    d = store.should_fetch(URL, "ex", None, "run3", NOW - timedelta(days=2))
+    assert (d.fetch, d.reason, d.headers()) == (True, "in_window", {})
+    assert store.should_fetch(URL + "b", "ex", None, "run3", NOW - timedelta(days=2)).reason == "unchanged"
+    # a sitemap's validators of then: the window it was read under is not known, so it is read whole once
+    sitemap = "https://example.com/sitemap.xml"
+    assert store.document_validators(sitemap, NOW - timedelta(days=2)) == (None, None)
+    store.save_document_validators({sitemap: ('"s2"', None)}, NOW - timedelta(days=2))
+    assert store.document_validators(sitemap, NOW - timedelta(days=1)) == ('"s2"', None)
+    store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION == 2
+    db.close()
+
+
+def test_a_listing_read_under_a_narrower_window_is_fetched_whole_by_a_wider_one(tmp_path: Path) -> None:
+    # before: its validators were sent whatever window it had been read under: a 304, and the
+    # entries the narrower window had passed over by their date were never looked at again
+    store = SqliteArticleStore(tmp_path / "a.sqlite3", root=tmp_path)
+    feed, sitemap = "https://example.com/feed/", "https://example.com/sitemap.xml"
+    week = NOW - timedelta(days=7)
+    store.save_document_validators({feed: ('"f1"', "Mon, 07 Dec 2026 10:00:00 GMT")}, week)
+    store.save_document_validators({sitemap: ('"s1"', None)}, None)   # read with no window: every entry taken
+    for cutoff, holds in ((week, True), (week + timedelta(hours=1), True), (week - timedelta(seconds=1), False),
+                          (None, False)):
+        assert store.document_validators(feed, cutoff) == (('"f1"', "Mon, 07 Dec 2026 10:00:00 GMT") if holds else (None, None))
+        assert store.document_validators(sitemap, cutoff) == ('"s1"', None)
+
