@@ -29,7 +29,7 @@ from newsclean.output.sqlite import Checkpointer, Transaction, connect_wal, mark
 
 #: The layout of ``SCHEMA`` (with ``ADDED_COLUMNS``), kept in the file's ``PRAGMA user_version``:
 #: a store of a higher number is refused. Raise it with any change of the layout (``INDEXES`` too).
-#: 2 (2026-12-07): ``documents.read_since``.
+#: 2 (2026-12-07): ``documents.read_since`` and the index ``articles_scheduled``.
 SCHEMA_VERSION = 2
 
 SCHEMA = """
@@ -81,6 +81,8 @@ ADDED_COLUMNS = {"articles": RETRY_COLUMNS, "documents": {"read_since": "TEXT"}}
 #: Made once the tables are checked (on another program's tables of these names they failed first).
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_retry ON articles(retry_after) WHERE retry_after IS NOT NULL",
+    # a run id given again is looked up by it (scheduled_under), not by reading every article
+    "CREATE INDEX IF NOT EXISTS articles_scheduled ON articles(scheduled_run)",
 )
 
 

@@ -349,6 +349,7 @@ def test_a_store_of_the_first_layout_opens_and_its_too_old_pages_and_validators_
     store.close()
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION == 2
+    assert "articles_scheduled" in {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     db.close()
 
 
@@ -365,3 +366,33 @@ def test_a_listing_read_under_a_narrower_window_is_fetched_whole_by_a_wider_one(
         assert store.document_validators(feed, cutoff) == (('"f1"', "Mon, 07 Dec 2026 10:00:00 GMT") if holds else (None, None))
         assert store.document_validators(sitemap, cutoff) == ('"s1"', None)
 
+
+def test_the_run_id_check_reads_the_articles_of_that_id_not_the_whole_store(tmp_path: Path, monkeypatch) -> None:
+    # before: COUNT(*) ... WHERE scheduled_run = ? over a column without an index read every article
+    # of the store on each `newsclean crawl -s NEWSCLEAN_RUN_ID=...` (every newsclean.crawl() call)
+    import sqlite3
+
+    from newsclean.crawler.state.store import scheduled_under
+
+    def steps(n: int) -> tuple[int, int]:
+        path = tmp_path / f"{n}" / "articles.sqlite3"
+        store = SqliteArticleStore(path, root=tmp_path)
+        with store._tx():
+            store.db.executemany("INSERT INTO articles (url, site, first_seen, scheduled_run) VALUES (?, 'ex', '', ?)",
+                                 [(f"{URL}{i}", "killed" if i < 3 else f"run{i % 50}") for i in range(n)])
+        store.close()
+        counted = [0]
+        real = sqlite3.connect
+
+        def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+            db = real(*args, **kwargs)
+            db.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), 1)   # each VM step
+            return db
+
+        with monkeypatch.context() as patched:
+            patched.setattr(sqlite3, "connect", connect)
+            return scheduled_under(path, "killed"), counted[0]
+
+    (found_small, small), (found_big, big) = steps(1_000), steps(20_000)
+    assert found_small == found_big == 3
+    assert big < 2 * small, (small, big)   # read in full: twenty times the steps
