@@ -185,9 +185,10 @@ def held_in_pieces(line: str, data: str, budget: list[int] | None = None) -> boo
 
 def _one_after_another(line: str, edges: list[int], pieces: dict[str, list[int]]) -> bool:
     """Whether ``line`` cut at some of ``edges`` is ``pieces`` in order, the first the string that
-    opens the window, each within ``PIECE_GAP`` characters after the one before."""
+    opens the window, each within ``PIECE_GAP`` characters after the one before. ``edges``: in
+    order, the line's end the last."""
     reached: dict[int, set[int]] = {0: {0}}   # a place in the line: where in the window its last piece ended
-    for start in sorted({0, *edges}):
+    for start in edges if edges[0] == 0 else [0, *edges]:
         ends = reached.get(start)
         if ends is None:
             continue
