@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import re
 import statistics
@@ -307,8 +308,8 @@ def report(scored: dict[str, list[Scored]], folds: int = 0) -> list[str]:
     for name, rows in scored.items():
         groups = {"all": rows, "dev half": [r for r in rows if r.doc.half == "dev"],
                   "check half": [r for r in rows if r.doc.half == "check"]}
-        base_groups = {k: [r for r in base if r.doc.id in {x.doc.id for x in v}] for k, v in groups.items()} \
-            if base else {}
+        ids = {k: {x.doc.id for x in v} for k, v in groups.items()}   # once a group, not once a row
+        base_groups = {k: [r for r in base if r.doc.id in ids[k]] for k in groups} if base else {}
         f1 = {}
         for label, subset in groups.items():
             if not subset:
@@ -350,18 +351,22 @@ def site_report(scored: dict[str, list[Scored]]) -> list[str]:
     lines = [f"{'site (half, pages)':<34} " + " ".join(f"{n[:11]:>11}" for n in names)
              + (f" {'lead':>7} {'half w/o it':>11}" if lead else "")]
 
+    by_site = {n: _by_site(rows) for n, rows in scored.items()}   # one pass a extractor, not one a site
+    pages = by_site[names[0]]
+    half = {site: site_half(site) for site in pages}
+
     def lead_without(site: str) -> str:
         """The lead over the other sites of the site's half ("-" where it has none)."""
-        mine = [r for r in scored["newsclean"] if r.doc.half == site_half(site) and r.doc.site != site]
-        theirs = [r for r in scored["trafilatura"] if r.doc.half == site_half(site) and r.doc.site != site]
-        if not mine:
+        others = [s for s in pages if s != site and half[s] == half[site]]
+        if not others:
             return f"{'-':>11}"
+        mine = [r for s in others for r in by_site["newsclean"][s]]
+        theirs = [r for s in others for r in by_site["trafilatura"][s]]
         return f"{summarize(mine, 'newsclean')['f1'] - summarize(theirs, 'trafilatura')['f1']:>+11.4f}"
 
-    docs = [r.doc for r in scored[names[0]]]
-    for site in sorted({d.site for d in docs}, key=lambda s: (site_half(s) != "dev", s)):
-        f1 = {n: summarize([r for r in rows if r.doc.site == site], n)["f1"] for n, rows in scored.items()}
-        row = (f"{f'{site} ({site_half(site)}, {sum(d.site == site for d in docs)})':<34} "
+    for site in sorted(pages, key=lambda s: (half[s] != "dev", s)):
+        f1 = {n: summarize(by_site[n][site], n)["f1"] for n in names}
+        row = (f"{f'{site} ({half[site]}, {len(pages[site])})':<34} "
                + " ".join(f"{f1[n]:>11.4f}" for n in names))
         if lead:
             row += f" {f1['newsclean'] - f1['trafilatura']:>+7.4f} {lead_without(site)}"
@@ -369,14 +374,21 @@ def site_report(scored: dict[str, list[Scored]]) -> list[str]:
     return lines
 
 
+def _by_site(rows: list[Scored]) -> dict[str, list[Scored]]:
+    """``rows`` grouped by their page's site, in order (P and R are exact means: the order of a
+    summary's rows does not move its figures)."""
+    groups: dict[str, list[Scored]] = {}
+    for r in rows:
+        groups.setdefault(r.doc.site, []).append(r)
+    return groups
+
+
 def learned_folds(rows: list[Scored], folds: int) -> list[str]:
     """The learned line scorer on site-grouped folds (:func:`newsclean.cleaners.learned.train.fold_report`)
     over newsclean's pages; one line saying why when scikit-learn, which training needs, is absent."""
     from newsclean.cleaners.learned.train import CURVE, fold_report, page_rows, shipped_fit_args
 
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("sklearn") is None:
         return ["learned line scorer: not scored (training needs scikit-learn: pip install -e '.[train]')"]
     # the scorer's input: each page cleaned again with the scorer off, its lines' features
     # (markup too) recorded from the tree they were extracted from; the fold models drop at the
