@@ -138,8 +138,9 @@ _BYLINE_NOISE = re.compile(
     rf"|\b{_MONTH}(?:\s+de)?\s+\d{{4}}{_NO_DIGIT_GROUP}"   # "mayo de 2024"
     rf"|(?P<weekday>\b{_WEEKDAY}\b)(?:,(?:\s+(?:den|der|le|el)\b)?|\s+(?:den|der|le|el)\b|(?=\s+\d))"  # "Dan Sunday" stays
     r"|\b\d+\s*min(?:ute)?s?\.?(?:\s+read)?\b|\bread(?:ing)? time\b:?"
-    # an address written after the name: "Jane Doe - https://janedoe.example"
-    r"|\s*[-–|]?\s*\bhttps?://\S+"
+    # an address written after the name: "Jane Doe - https://janedoe.example" (from a run of
+    # spaces' start only, each read once: two runs of \s* after any space were cubic)
+    r"|(?<!\s)\s*+(?:[-–|]\s*+)?\bhttps?://\S+"
     r"|(?<!\w)\d{1,4}(?:[.:/-]\d{1,4})+\.?(?!\w)|\s\d+$|[•·]", re.I)
 #: Words a byline's date leaves behind once it is gone, at the name's start or end ("Updated",
 #: "Published", "Jane Doe on", "am": German "on" and a time's "AM"); the prepositions before a
