@@ -95,35 +95,9 @@ _FIELD_WORD = frozenset(w for row in _FIELD_WORDS.values() for w in row.split())
 _AUTHOR_WORD = re.compile(rf"(?i){_AUTHOR_LABEL}")
 
 
-_WORD_AND_GAP = re.compile(r"([^\s'’:]+)[\s'’:]*")
 #: The field words that also open a family name ("Autore Di Maio", "Auteur De Gaulle", "Autora De
 #: la Fuente", "Author L'Heureux"): after the author word and before a name they are the name's.
 _NAME_OPENERS = frozenset("de la le di da del della dell van von der den des du l".split())
-
-
-def _field_label_end(part: str) -> int:
-    """Where a label of the writer field that opens ``part`` ends: an author word
-    (``_AUTHOR_LABELS``) and the words such a label prints around it (``_FIELD_WORDS``),
-    "Authors of this article", "The Author", "No author"; "Author" of "Author Escalon" and of
-    "Autore Di Maio" (``_NAME_OPENERS``). 0 where ``part`` opens with none."""
-    end = 0
-    authored = False
-    name_start = None   # where a run of name openers after the author word starts
-    for m in _WORD_AND_GAP.finditer(part.lstrip()):
-        word = m.group(1).casefold()
-        if _AUTHOR_WORD.fullmatch(word):
-            authored = True
-            name_start = None
-        elif word not in _FIELD_WORD:
-            if name_start is not None:
-                end = name_start
-            break
-        elif authored and word in _NAME_OPENERS:
-            name_start = end if name_start is None else name_start
-        else:
-            name_start = None
-        end = m.end()
-    return end + len(part) - len(part.lstrip()) if authored else 0
 
 
 #: A "by" word in a text that should be a name alone (a link to a writer's page, an author box's

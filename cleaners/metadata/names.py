@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.cleaners.vocabulary import ROLE_WORD
 from newsclean.cleaners.metadata.byline_words import (
-    _AUTHOR_LABEL, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _LABEL_ONLY, _LEAD_LABEL, _TIME_AGO, _field_label_end,
+    _AUTHOR_LABEL, _AUTHOR_WORD, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _FIELD_WORD, _LABEL_ONLY, _LEAD_LABEL,
+    _NAME_OPENERS, _TIME_AGO,
 )
 from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
@@ -82,6 +83,34 @@ def _without_field_label(part: str) -> str:
     "Contributors to Wikimedia projects" stays."""
     rest = part[_field_label_end(part):]
     return rest if rest != part and (len(rest.split()) <= 1 or _name_shaped(rest)) else part
+
+
+_WORD_AND_GAP = re.compile(r"([^\s'’:]+)[\s'’:]*")
+
+
+def _field_label_end(part: str) -> int:
+    """Where a label of the writer field that opens ``part`` ends: an author word
+    (``_AUTHOR_LABELS``) and the words such a label prints around it (``_FIELD_WORDS``),
+    "Authors of this article", "The Author", "No author"; "Author" of "Author Escalon" and of
+    "Autore Di Maio" (``_NAME_OPENERS``). 0 where ``part`` opens with none."""
+    end = 0
+    authored = False
+    name_start = None   # where a run of name openers after the author word starts
+    for m in _WORD_AND_GAP.finditer(part.lstrip()):
+        word = m.group(1).casefold()
+        if _AUTHOR_WORD.fullmatch(word):
+            authored = True
+            name_start = None
+        elif word not in _FIELD_WORD:
+            if name_start is not None:
+                end = name_start
+            break
+        elif authored and word in _NAME_OPENERS:
+            name_start = end if name_start is None else name_start
+        else:
+            name_start = None
+        end = m.end()
+    return end + len(part) - len(part.lstrip()) if authored else 0
 
 
 def _family_name_opening(word: str, rest: str) -> bool:
