@@ -4,7 +4,7 @@ Plain Python: never imports Scrapy or ``crawler``.
 """
 
 from newsclean.output.manifest import RUN_STATUSES, RunManifest, config_hash, new_run_id, versions
-from newsclean.output.reader import JsonlReader, find_parts, iter_records, open_jsonl
+from newsclean.output.reader import JsonlReader, committed_parts, find_parts, iter_records, open_jsonl
 from newsclean.output.schema import (
     RECORD_SCHEMA,
     REJECT_SCHEMA,
@@ -26,7 +26,7 @@ from newsclean.output.writer import (STDIO, AtomicFile, CommittedPart, OutputErr
 __all__ = [
     "RECORD_SCHEMA", "REJECT_SCHEMA", "RUN_STATUSES", "SCHEMA_VERSION", "STDIO", "AtomicFile", "CommittedPart", "JsonlReader",
     "OutputError", "PartWriter", "RecordInvalid", "StdoutError", "RunManifest", "build_record", "build_reject",
-    "canonicalize_url", "cleanup_orphans", "config_hash", "content_hash", "find_parts", "iso_utc",
+    "canonicalize_url", "cleanup_orphans", "committed_parts", "config_hash", "content_hash", "find_parts", "iso_utc",
     "iter_records", "new_run_id", "open_jsonl", "normalize_text", "record_id", "validate_record", "validate_reject",
     "versions", "write_json_atomic",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
@@ -31,6 +32,9 @@ class NotJsonl(OSError):
 
 #: The input name that means standard input.
 STDIN = "-"
+
+#: Names of JSONL files (plain and compressed): part files, and what directory inputs are searched for.
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
 
 
 def open_jsonl(path: Path | str) -> IO[bytes]:
@@ -188,11 +192,14 @@ def iter_records(paths: Iterable[Path | str], reader: JsonlReader | None = None)
 
 
 def find_parts(root: Path | str, kind: str = "articles") -> list[Path]:
-    """Committed part files of ``kind`` under ``root``, sorted; temp (``.part-*.tmp``) never."""
+    """Committed part files of ``kind`` under ``root``, sorted; temp (``.part-*.tmp``) never, nor
+    a copy whose name goes on after the part's (``part-X.jsonl.bak``, an editor's ``part-X.jsonl~``:
+    ``stats`` and ``export`` read every record of it again, 81 records of a run's 27)."""
     base = Path(root) / kind
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("part-*.jsonl*") if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in base.rglob("part-*.jsonl*")
+                  if p.name.endswith(JSONL_SUFFIXES) and p.is_file() and not p.name.startswith("."))
 
 
 def run_manifests(root: Path | str) -> list[Path]:
@@ -208,8 +215,49 @@ def is_output_dir(root: Path | str) -> bool:
     return (path / "articles").is_dir() or (path / "rejects").is_dir() or bool(run_manifests(path))
 
 
-#: Names of JSONL files (plain and compressed) that directory inputs are searched for.
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
+#: The folders of an output directory that this package writes (the crawl adds ``state`` and ``warc``).
+OUTPUT_FOLDERS = ("articles", "rejects", "manifests")
+
+
+def output_dir_around(path: Path | str, folders: Iterable[str] = OUTPUT_FOLDERS) -> tuple[Path, str] | None:
+    """``(output directory, folder)`` when ``path`` is one of the ``folders`` of an output directory
+    or inside one (``OUT/manifests``, ``OUT/state/articles.sqlite3``): named where the output
+    directory was meant. The output directory is spelled as ``path`` is (relative, or absolute)."""
+    given = Path(path)
+    whole = given.absolute()
+    for folder in (whole, *whole.parents):
+        if folder.name in folders and _holds_a_run(folder.parent):
+            root = folder.parent
+            return (root if given.is_absolute() else Path(os.path.relpath(root))), folder.name
+    return None
+
+
+def _holds_a_run(root: Path) -> bool:
+    """Whether ``root`` holds what a run leaves (a manifest, a site's part folder): not merely a
+    folder named ``articles`` (a user's own ``~/articles`` is no output directory's)."""
+    return bool(run_manifests(root)) or any(any((root / kind).glob("site=*")) for kind in ("articles", "rejects"))
+
+
+def committed_parts(out: Path | str, kind: str = "articles") -> list[Path]:
+    """The committed part files of ``kind`` of the output directory ``out`` (:func:`find_parts`),
+    to read a corpus from Python. A path that is no output directory raises, where a glob found no
+    part and a mistyped path read as a corpus of nothing: ``FileNotFoundError`` when nothing is
+    there, ``ValueError`` saying what is (one of an output directory's folders, and that directory)."""
+    path = Path(out)
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "no such output directory", str(out))
+    around = output_dir_around(path)
+    if around is not None:
+        raise ValueError(f"{out}: {folder_of(*around, path)}; name {around[0]}")
+    if not path.is_dir() or not is_output_dir(path):
+        raise ValueError(f"{out}: not a newsclean output directory (no articles/, rejects/ or manifests/ in it)")
+    return find_parts(path, kind)
+
+
+def folder_of(root: Path, folder: str, path: Path | str) -> str:
+    """How ``path``, one of the output directory ``root``'s ``folder`` or inside it, is said."""
+    where = "the" if Path(path).absolute() == (root / folder).absolute() else "in the"
+    return f"{where} {folder}/ folder of the output directory {root}"
 
 
 class SeenFiles:

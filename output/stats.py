@@ -22,6 +22,11 @@ _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNKNOWN = "unknown"
 
 
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``n`` and the noun in its number: "1 record", "2 records" ("1 records from 1 files" was said)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def _quantile(ordered: list[int], q: float) -> int:
     """Nearest-rank quantile of a sorted list (a value that occurs in the data)."""
     if not ordered:
@@ -163,7 +168,7 @@ def format_stats(stats: dict[str, Any], *, top: int = 20, skipped: list[str] | N
     table("sites", stats["sites"], n)
     table("languages", stats["languages"], n)
     src = stats["month_source"]
-    table(f"months (by published; by fetched_at for {src.get('fetched_at', 0)} records without a date)",
+    table(f"months (by published; by fetched_at for {counted(src.get('fetched_at', 0), 'record')} without a date)",
           stats["months"], n, top=len(stats["months"]))   # every month: a gap is news
     wc = stats["word_count"]
     out.append("\nword count")

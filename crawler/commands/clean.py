@@ -55,6 +55,7 @@ from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, Rec
                               validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
 from newsclean.output.reader import STDIN, SeenFiles, is_one_of, open_jsonl
+from newsclean.output.stats import counted
 
 #: Skip lines printed on stderr before the rest are only counted.
 MAX_REPORTED = 50
@@ -484,8 +485,8 @@ def clean_command(args: argparse.Namespace) -> int:
     summary = sys.stderr if STDIO in (out_name, rejects_name) else sys.stdout
     print(f"{tally.written} written, {tally.rejected} rejected, {tally.skipped} skipped"
           + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
-          + f"; {pages} pages in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
-          f" {workers} worker{'s' if workers != 1 else ''}) -> {out_name if tally.written else 'nothing written'}",
+          + f"; {counted(pages, 'page')} in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
+          f" {counted(workers, 'worker')}) -> {out_name if tally.written else 'nothing written'}",
           file=summary)
     if not pages:
         print(f"newsclean: failed: no pages read from the inputs; {out_name} not written", file=sys.stderr)

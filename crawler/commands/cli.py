@@ -302,6 +302,20 @@ def check_inputs_exist(names: Sequence[str]) -> None:
             raise UsageError(f"{name}: no such file or directory")
 
 
+def check_not_output_folders(names: Sequence[str], read: Sequence[str]) -> None:
+    """An input that is one of an output directory's folders other than ``read`` (those the command
+    reads), or inside one (``stats OUT/manifests``, a manifest, the state's database): one line
+    naming the output directory to give, exit 2. It was a folder of no JSONL, 104 lines of bad
+    JSON, or 'no records read'."""
+    from newsclean.output.reader import folder_of, output_dir_around
+
+    for name in names:
+        around = None if name == "-" else output_dir_around(name, [f for f in OUTPUT_DIRS if f not in read])
+        if around is not None:
+            held = "rejects, never exported" if around[1] == "rejects" else "no records"
+            raise UsageError(f"{name}: {folder_of(*around, name)}, which holds {held}; name {around[0]}")
+
+
 def open_stdin(names: Sequence[str], what: str) -> None:
     """Before a command reads ``-`` among ``names``: standard input closed at the start (``<&-``)
     is one line (exit 2), not an AttributeError traceback; given twice, one line too (it is read
@@ -325,8 +339,9 @@ def open_stdin(names: Sequence[str], what: str) -> None:
 
 
 #: The directories a run writes under its output directory (output's part files and manifests,
-#: crawler.state's store, crawler.components.warc's archive). Read here alone: a run refuses an
-#: output directory where one of them is a file.
+#: crawler.state's store, crawler.components.warc's archive; output.reader.OUTPUT_FOLDERS are the
+#: first three). A run refuses an output directory where one of them is a file, an --out inside one
+#: of them, and stats and export an input there that holds no records.
 OUTPUT_DIRS = ("articles", "rejects", "manifests", "state", "warc")
 
 
@@ -373,9 +388,13 @@ def lock_output(out: Path, named: str) -> Any:
     ``--out ~`` or a project folder filled with articles/, rejects/, manifests/, state/ and a lock
     beside the user's own files."""
     from newsclean.crawler.state.lock import RunLock
+    from newsclean.output.reader import folder_of, output_dir_around
 
     if out.is_symlink() and not out.exists():   # was "cannot write there: File exists"
         raise UsageError(f"{named} {dangling(out)}")
+    around = output_dir_around(out, OUTPUT_DIRS)
+    if around is not None:   # a corpus inside a corpus: its parts read twice under articles/, or refused as foreign
+        raise UsageError(f"{named} {out}: {folder_of(*around, out)}; --out {around[0]} goes on with that corpus")
     foreign = foreign_entries(out) if out.is_dir() else []
     if foreign:
         shown = ", ".join(foreign[:4]) + (f" and {len(foreign) - 4} more" if len(foreign) > 4 else "")
@@ -830,6 +849,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     from newsclean.crawler import settings as project
     from newsclean.crawler.commands.ccnews import CCNewsSpider, SourceError, base_url, fetcher_from, list_files, parse_day
     from newsclean.crawler.sites import load_registry
+    from newsclean.output.stats import counted
 
     try:
         first, last = parse_day(args.date_from), parse_day(args.date_to or args.date_from)
@@ -869,8 +889,8 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"newsclean: failed: {exc}", file=sys.stderr)
         return EXIT_DEGRADED
-    print(f"CC-NEWS {first} .. {last}: {len(files)} WARC files at {base}"
-          + (f"; keeping {len(domains)} domains" if domains else "; keeping every domain"), flush=True)
+    print(f"CC-NEWS {first} .. {last}: {counted(len(files), 'WARC file')} at {base}"
+          + (f"; keeping {counted(len(domains), 'domain')}" if domains else "; keeping every domain"), flush=True)
     out = Path(args.out)
     t0 = time.monotonic()
     code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
@@ -888,13 +908,14 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
 
 def cmd_sites(args: argparse.Namespace) -> int:
     from newsclean.crawler.sites import load_registry, select_sites
+    from newsclean.output.stats import counted
 
     registry = load_registry()
     unknown = [n for n in args.sites if n not in registry]
     if unknown:
         raise UsageError(_unknown_site(unknown[0], registry))
     if args.sites:
-        sites = [registry[n] for n in args.sites]
+        sites = [registry[n] for n in dict.fromkeys(args.sites)]   # a site named twice was listed and counted twice
     elif args.country or args.language or args.check:   # the catalog's (the demo has nothing to probe)
         sites = select_sites(registry, args.country, args.language)
         if not sites and (args.country or args.language):   # as crawl says it, exit 2
@@ -924,8 +945,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
               f"{site.domains[0]:28} {desc}")
     catalog = [s for s in sites if s.catalog]
     countries = len({s.country for s in catalog if s.country})   # a site of no country was counted as one
-    print(f"{len(catalog)} catalog sites from {countries} {'country' if countries == 1 else 'countries'}"
-          f"{_filters(args)}")
+    print(f"{counted(len(catalog), 'catalog site')} from {counted(countries, 'country', 'countries')}{_filters(args)}")
     return EXIT_OK
 
 
@@ -992,6 +1012,7 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
     """One manifest for a crawl that several workers ran, from their own manifests."""
     from newsclean.output import write_json_atomic
     from newsclean.output.reader import is_one_of
+    from newsclean.output.stats import counted
 
     to_stdout = args.output == "-"
     if not to_stdout:   # a directory or a file in the way was 'failed: cannot write', exit 1
@@ -1026,7 +1047,7 @@ def cmd_merge_manifests(args: argparse.Namespace) -> int:
         "files": sorted(f for m in manifests for f in m["files"]),
         "checks": [dict(c, worker=m["run_id"]) for m in manifests for c in m["checks"]],
     }
-    said = f"{len(manifests)} manifests merged -> {args.output}: {merged['status']}"
+    said = f"{counted(len(manifests), 'manifest')} merged -> {args.output}: {merged['status']}"
     if to_stdout:   # as every other command's '-' (it wrote a file named '-')
         import orjson
 

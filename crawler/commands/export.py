@@ -9,6 +9,7 @@ from pathlib import Path
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
 from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_one_of, run_manifests
+from newsclean.output.stats import counted
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -16,7 +17,8 @@ def export_command(args: argparse.Namespace) -> int:
     or when no record was read (the output is then left as it was), unless every input is a
     finished run's output directory: a quiet day's runs wrote no article, and the export is an
     empty Parquet file of the schema, exit 0 (``crawl ... && export ...`` in a crontab)."""
-    from newsclean.crawler.commands.cli import UsageError, check_inputs_exist, open_stdin, output_file_dir
+    from newsclean.crawler.commands.cli import (UsageError, check_inputs_exist, check_not_output_folders, open_stdin,
+                                                output_file_dir)
 
     target = args.parquet
     if target == STDIO and _is_terminal(sys.stdout):
@@ -24,6 +26,7 @@ def export_command(args: argparse.Namespace) -> int:
         raise UsageError("--parquet -: standard output is a terminal; redirect it (> corpus.parquet) "
                          "or pipe it into a program that reads Parquet")
     check_inputs_exist(args.input)
+    check_not_output_folders(args.input, read=("articles",))
     articles, _rejects, missing = expand_inputs(args.input)   # rejects are not records: never exported
     if target != STDIO:
         if Path(target).is_dir():
@@ -63,10 +66,11 @@ def export_command(args: argparse.Namespace) -> int:
         print(f"newsclean export: failed: no records read from the inputs; {target} not written", file=sys.stderr)
         return 1
     size = f" ({Path(target).stat().st_size} bytes)" if target != STDIO else ""
-    print(f"{count} records from {len(articles)} files -> {target}{size}", file=sys.stderr if target == STDIO else sys.stdout)
+    print(f"{counted(count, 'record')} from {counted(len(articles), 'file')} -> {target}{size}",
+          file=sys.stderr if target == STDIO else sys.stdout)
     if reader.skipped and not args.allow_skips:
-        print(f"newsclean export: {len(reader.skipped)} lines or files skipped (--allow-skips to exit 0)",
-              file=sys.stderr)
+        print(f"newsclean export: {counted(len(reader.skipped), 'line or file', 'lines or files')} skipped "
+              "(--allow-skips to exit 0)", file=sys.stderr)
         return 1
     return 0
 

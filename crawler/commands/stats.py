@@ -9,14 +9,15 @@ from pathlib import Path
 import orjson
 
 from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_output_dir
-from newsclean.output.stats import corpus_stats, format_stats
+from newsclean.output.stats import corpus_stats, counted, format_stats
 
 
 def stats_command(args: argparse.Namespace) -> int:
     """Print the stats of the inputs; 1 when anything was skipped (unless ``--allow-skips``)."""
-    from newsclean.crawler.commands.cli import check_inputs_exist, open_stdin
+    from newsclean.crawler.commands.cli import check_inputs_exist, check_not_output_folders, open_stdin
 
     check_inputs_exist(args.files)
+    check_not_output_folders(args.files, read=("articles", "rejects"))
     open_stdin(args.files, "JSONL records or rejects")
     articles, rejects, missing = expand_inputs(args.files)
     reader = JsonlReader()
@@ -38,7 +39,8 @@ def stats_command(args: argparse.Namespace) -> int:
     for line in reader.report():
         print(f"newsclean stats: skipped {line}", file=sys.stderr)
     if stats["skipped"] and not args.allow_skips:
-        print(f"newsclean stats: {stats['skipped']} lines or files skipped (--allow-skips to exit 0)", file=sys.stderr)
+        print(f"newsclean stats: {counted(stats['skipped'], 'line or file', 'lines or files')} skipped "
+              "(--allow-skips to exit 0)", file=sys.stderr)
         return 1
     return 0
 

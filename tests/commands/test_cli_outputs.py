@@ -84,9 +84,10 @@ def test_a_finished_run_that_wrote_no_article_exports_an_empty_parquet(tmp_path:
     # a folder with no manifest (a wrong path) stays an error, the output left alone
     parquet.write_bytes(OLD)
     (tmp_path / "notes").mkdir()
-    for named in ("notes", "out/state"):
-        proc = run_newsclean("export", str(tmp_path / named), "--parquet", str(parquet))
-        assert proc.returncode == 1 and "no records read" in proc.stderr, proc.stderr
+    proc = run_newsclean("export", str(tmp_path / "notes"), "--parquet", str(parquet))
+    assert proc.returncode == 1 and "no records read" in proc.stderr, proc.stderr
+    proc = call_newsclean("export", str(out / "state"), "--parquet", str(parquet))   # its output directory named
+    assert proc.returncode == 2 and proc.stderr.endswith(f"which holds no records; name {out}\n"), proc.stderr
     assert parquet.read_bytes() == OLD
 
 
@@ -160,7 +161,7 @@ def test_standard_output_named_by_its_file_is_standard_output(tmp_path: Path) ->
         with open(tmp_path / "x.parquet", "wb") as sink:
             proc = subprocess.run([sys.executable, "-m", "newsclean.crawler.commands.cli", "export", str(corpus),
                                    "--parquet", name], stdout=sink, stderr=subprocess.PIPE, text=True, cwd=REPO)
-        assert proc.returncode == 0 and "3 records from 1 files -> -" in proc.stderr, proc.stderr
+        assert proc.returncode == 0 and "3 records from 1 file -> -" in proc.stderr, proc.stderr
         assert [record_from_row(r) for r in pq.read_table(tmp_path / "x.parquet").to_pylist()] == records
 
 

@@ -123,3 +123,20 @@ def test_the_readmes_pandas_snippet_on_a_run_that_wrote_no_article(tmp_path) -> 
     assert len(df) == 0 and list(df.columns) == list(RECORD_SCHEMA["properties"])
     for col in ("published", "modified", "fetched_at"):
         assert isinstance(df[col].dtype, pd.DatetimeTZDtype), (col, df[col].dtype)
+
+
+def test_the_readmes_pandas_snippet_on_a_mistyped_or_wrong_folder(tmp_path) -> None:
+    # before: its glob found no part under a mistyped OUT (or OUT/manifests named for OUT): an empty
+    # table with the schema's columns, as for a run that wrote no article; a part's copy
+    # (part-X.jsonl.bak) was read as a part, each of its records twice
+    with pytest.raises(FileNotFoundError):   # no OUT/ in tmp_path
+        _readme_pandas_table(tmp_path)
+    (tmp_path / "OUT").mkdir()   # a folder of no run
+    with pytest.raises(ValueError, match="not a newsclean output directory"):
+        _readme_pandas_table(tmp_path)
+    folder = tmp_path / "OUT" / "articles" / "site=a" / "date=2026-03-05"
+    folder.mkdir(parents=True)
+    record = '{"id": "0f0f", "published": null, "modified": null, "fetched_at": "2026-03-05T00:00:00Z"}\n'
+    for name in ("part-r-00000.jsonl", "part-r-00000.jsonl.bak"):
+        (folder / name).write_text(record)
+    assert list(_readme_pandas_table(tmp_path)["id"]) == ["0f0f"]

@@ -155,7 +155,7 @@ def test_stats_of_an_output_directory(tmp_path: Path) -> None:
     assert sum(wc["histogram"].values()) == 4 and wc["histogram"]["2000+"] == 1
     assert stats["skipped"] == 0
     text = format_stats(stats)
-    assert "rejects by reason" in text and "too_short" in text and "by fetched_at for 1 records" in text
+    assert "rejects by reason" in text and "too_short" in text and "by fetched_at for 1 record without" in text
 
 
 def test_stats_report_bad_lines_with_file_and_line(tmp_path: Path) -> None:
@@ -255,3 +255,20 @@ def test_a_parquet_file_given_as_jsonl_is_one_skip_saying_so(tmp_path: Path) -> 
     reader = JsonlReader()
     assert list(reader.iter_records([path])) == []
     assert reader.skipped == [(str(path), 0, "a Parquet file, not JSONL (pandas.read_parquet reads it)")]
+
+
+def test_committed_parts_of_a_path_that_is_no_output_directory(tmp_path: Path) -> None:
+    # before (find_parts, or the README's glob): no part, a corpus of nothing, for a mistyped path
+    # or one of the output directory's folders named in its place
+    from newsclean.output import committed_parts
+
+    writer = PartWriter(tmp_path / "out", "run-1")
+    writer.write(odd_records()[0], {"site": "alpha"})
+    (part,) = [c.path for c in writer.close()]
+    assert committed_parts(tmp_path / "out") == [part]
+    with pytest.raises(FileNotFoundError, match="no such output directory"):
+        committed_parts(tmp_path / "otu")
+    with pytest.raises(ValueError, match=f"the articles/ folder of the output directory {tmp_path / 'out'}; name"):
+        committed_parts(tmp_path / "out" / "articles")
+    with pytest.raises(ValueError, match="not a newsclean output directory"):
+        committed_parts(tmp_path)

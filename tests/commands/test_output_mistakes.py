@@ -1,0 +1,106 @@
+"""A researcher's or an operator's mistakes over a real output directory (a demo crawl's): what
+``stats``, ``export``, ``sites`` and ``--out`` say, one line and exit 2 or the right count, never
+a silent wrong answer."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pyarrow.parquet as pq
+import pytest
+
+from ..conftest import call_newsclean, run_newsclean
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An output directory written by one real demo crawl (27 articles, one part), made once."""
+    out = tmp_path_factory.mktemp("crawled") / "out"
+    proc = run_newsclean("demo", "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    yield out
+
+
+@pytest.fixture
+def out(crawled: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`crawled` of the test's own (the test may change it)."""
+    return Path(shutil.copytree(crawled, tmp_path / "out"))
+
+
+def _stats(*args: str) -> dict:
+    proc = call_newsclean("stats", *args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    return orjson.loads(proc.stdout)
+
+
+def test_a_copy_of_a_part_beside_it_is_no_part(out: Path, tmp_path: Path) -> None:
+    # before: a part's copy named part-X.jsonl.bak (or an editor's part-X.jsonl~) was read as a part:
+    # stats counted 81 records of the run's 27, export wrote each one three times, exit 0
+    (part,) = (out / "articles").rglob("part-*.jsonl")
+    shutil.copy(part, part.with_name(part.name + ".bak"))
+    shutil.copy(part, part.with_name(part.name + "~"))
+    assert _stats(str(out))["records"] == 27
+    proc = call_newsclean("export", str(out), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.returncode == 0 and proc.stdout.startswith("27 records from 1 file -> "), proc.stdout + proc.stderr
+    assert pq.read_table(tmp_path / "c.parquet").num_rows == 27
+
+
+def test_an_output_directorys_folder_of_no_records_names_the_directory(out: Path, tmp_path: Path) -> None:
+    # before: `stats OUT/manifests` was 'no JSONL file in it and not an output directory', a manifest
+    # 104 lines of bad JSON, the state's database 41, exit 1; export 'no records read', exit 1
+    (manifest,) = (out / "manifests").glob("*.json")
+    parquet = tmp_path / "c.parquet"
+    for name, said in ((out / "manifests", f"the manifests/ folder of the output directory {out}, which holds no records"),
+                       (manifest, f"in the manifests/ folder of the output directory {out}, which holds no records"),
+                       (out / "state", f"the state/ folder of the output directory {out}, which holds no records"),
+                       (out / "state" / "articles.sqlite3", f"in the state/ folder of the output directory {out}")):
+        for args in (["stats", str(name)], ["export", str(name), "--parquet", str(parquet)]):
+            proc = call_newsclean(*args)
+            assert proc.returncode == 2 and proc.stderr.startswith(f"newsclean: error: {name}: {said}"), proc.stderr
+            assert proc.stderr.endswith(f"; name {out}\n") and proc.stderr.count("\n") == 1, proc.stderr
+    (out / "rejects").mkdir()   # the demo rejects nothing: a run's folder of rejects
+    proc = call_newsclean("export", str(out / "rejects"), "--parquet", str(parquet))
+    assert proc.returncode == 2 and "which holds rejects, never exported; name" in proc.stderr, proc.stderr
+    assert not parquet.exists()
+    assert _stats(str(out / "articles"))["records"] == 27   # a folder of parts is read as before
+
+
+def test_an_out_inside_an_output_directory_is_refused(out: Path) -> None:
+    # before: `--out OUT/warc/x` (or any folder of OUT not there yet) made a corpus inside the corpus,
+    # whose parts OUT's stats and export then read as OUT's own; `--out OUT/articles` was 'not a
+    # newsclean output directory (it holds site=demo)'
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    for args in (["demo", "--out", str(out / "articles")], ["crawl", "demo", "--out", str(out / "warc" / "x")],
+                 ["crawl", "demo", "--out", str(out / "state")]):
+        proc = call_newsclean(*args)
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+        assert f"of the output directory {out}; --out {out} goes on with that corpus" in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_counts_are_said_in_their_number(out: Path, tmp_path: Path) -> None:
+    # before: '27 records from 1 files', '1 lines or files skipped', '1 catalog sites from 1 country',
+    # and a site named twice listed twice and counted as two
+    (part,) = (out / "articles").rglob("part-*.jsonl")
+    with part.open("ab") as fh:
+        fh.write(b"not json\n")
+    proc = call_newsclean("stats", str(out))
+    assert proc.returncode == 1 and proc.stderr.endswith("newsclean stats: 1 line or file skipped "
+                                                         "(--allow-skips to exit 0)\n"), proc.stderr
+    proc = call_newsclean("export", str(out), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.stdout.startswith("27 records from 1 file -> ") and proc.returncode == 1, proc.stdout
+    assert proc.stderr.endswith("newsclean export: 1 line or file skipped (--allow-skips to exit 0)\n"), proc.stderr
+    proc = call_newsclean("sites", "pakistantoday", "pakistantoday")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("pakistantoday ") == 1 and proc.stdout.endswith("\n1 catalog site from 1 country\n")
+
+
+def test_a_record_without_a_date_is_said_as_one() -> None:
+    from newsclean.output.stats import CorpusStats, format_stats
+
+    stats = CorpusStats()
+    stats.add_record({"id": "a", "text": "x", "fetched_at": "2026-12-07T00:00:00Z"})
+    assert "months (by published; by fetched_at for 1 record without a date)" in format_stats(stats.to_dict())
