@@ -23,7 +23,8 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
-_PARQUET_MAGIC = b"PAR1"
+#: The first (and last) four bytes of a Parquet file.
+PARQUET_MAGIC = b"PAR1"
 
 
 class NotJsonl(OSError):
@@ -50,7 +51,7 @@ def open_jsonl(path: Path | str) -> IO[bytes]:
         return io.BufferedReader(_ZstdReader(stdin)) if magic == _ZSTD_MAGIC else stdin
     with open(path, "rb") as probe:
         magic = probe.read(4)
-    if magic == _PARQUET_MAGIC:   # `newsclean export`'s output given back: said, not 98 lines of bad JSON
+    if magic == PARQUET_MAGIC:   # `newsclean export`'s output given back: said, not 98 lines of bad JSON
         raise NotJsonl("a Parquet file, not JSONL (pandas.read_parquet reads it)")
     if magic[:2] == _GZIP_MAGIC:
         return gzip.open(path, "rb")  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_one_of, run_manifests
+from newsclean.output.reader import JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, expand_inputs, is_one_of, run_manifests
 from newsclean.output.stats import counted
 
 
@@ -36,6 +36,9 @@ def export_command(args: argparse.Namespace) -> int:
         if target.lower().endswith(JSONL_SUFFIXES):   # pandas.read_json, stats and clean then read it as bad JSONL
             raise UsageError(f"--parquet {target}: a name of JSONL for a Parquet file; name it .parquet "
                              "(the records are JSONL already, in the inputs)")
+        if not _parquet_or_new(target):   # a user's CSV named by mistake was replaced by the export
+            raise UsageError(f"--parquet {target}: a file that is no Parquet file is there, which the export "
+                             "would replace; name another file (or move that one away first)")
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
@@ -79,6 +82,20 @@ def _all_finished_runs(inputs: list[str]) -> bool:
     """Whether every input is an output directory holding a run's manifest: a run that ended (a
     wrong path, an empty folder or a file holds none, and exporting nothing from it stays an error)."""
     return bool(inputs) and all(name != STDIO and Path(name).is_dir() and run_manifests(name) for name in inputs)
+
+
+def _parquet_or_new(target: str) -> bool:
+    """Whether an export may be written to ``target``: nothing there, an empty file, a device or a
+    pipe (written into, never replaced), or a Parquet file (an earlier export, replaced)."""
+    path = Path(target)
+    if not path.is_file():
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return True   # unreadable: the write says what is wrong
+    return head in (b"", PARQUET_MAGIC)
 
 
 def _is_terminal(stream: object) -> bool:

@@ -23,6 +23,7 @@ from newsclean.output.parquet import record_from_row
 from ..conftest import REPO, call_newsclean, run_newsclean
 
 OLD = b'{"kept": "an earlier corpus"}\n' * 26
+OLD_PARQUET = b"PAR1" + OLD   # an earlier export (a file that is no Parquet file is not replaced: test_output_mistakes)
 
 
 def _pages(tmp_path: Path, n: int = 4) -> Path:
@@ -46,8 +47,9 @@ def _stdin_run(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def test_a_run_that_reads_nothing_leaves_the_outputs_alone(tmp_path: Path) -> None:
     corpus, rejects, parquet = tmp_path / "corpus.jsonl", tmp_path / "rejects.jsonl", tmp_path / "x.parquet"
-    for f in (corpus, rejects, parquet):
+    for f in (corpus, rejects):
         f.write_bytes(OLD)
+    parquet.write_bytes(OLD_PARQUET)
     empty = tmp_path / "empty"      # an input that holds nothing (a missing one is a usage error, below)
     empty.mkdir()
     proc = run_newsclean("clean", str(empty), "-o", str(corpus), "--rejects", str(rejects))
@@ -56,13 +58,13 @@ def test_a_run_that_reads_nothing_leaves_the_outputs_alone(tmp_path: Path) -> No
     assert "no pages read" in proc.stderr
     proc = run_newsclean("export", str(empty), "--parquet", str(parquet))
     assert proc.returncode == 1, proc.stderr
-    assert parquet.read_bytes() == OLD
+    assert parquet.read_bytes() == OLD_PARQUET
     assert "no records read" in proc.stderr
     for args in (["clean", str(tmp_path / "MISSING"), "-o", str(corpus), "--rejects", str(rejects)],
                  ["export", str(tmp_path / "MISSING"), "--parquet", str(parquet)]):
         proc = run_newsclean(*args)
         assert proc.returncode == 2 and "no such file or directory" in proc.stderr, proc.stderr
-    assert corpus.read_bytes() == OLD and rejects.read_bytes() == OLD and parquet.read_bytes() == OLD
+    assert corpus.read_bytes() == OLD and rejects.read_bytes() == OLD and parquet.read_bytes() == OLD_PARQUET
     assert not list(tmp_path.glob(".*.tmp"))
 
 
@@ -82,13 +84,13 @@ def test_a_finished_run_that_wrote_no_article_exports_an_empty_parquet(tmp_path:
     proc = run_newsclean("stats", str(out))
     assert proc.returncode == 0 and "records: 0" in proc.stdout, proc.stderr
     # a folder with no manifest (a wrong path) stays an error, the output left alone
-    parquet.write_bytes(OLD)
+    parquet.write_bytes(OLD_PARQUET)
     (tmp_path / "notes").mkdir()
     proc = run_newsclean("export", str(tmp_path / "notes"), "--parquet", str(parquet))
     assert proc.returncode == 1 and "no records read" in proc.stderr, proc.stderr
     proc = call_newsclean("export", str(out / "state"), "--parquet", str(parquet))   # its output directory named
     assert proc.returncode == 2 and proc.stderr.endswith(f"which holds no records; name {out}\n"), proc.stderr
-    assert parquet.read_bytes() == OLD
+    assert parquet.read_bytes() == OLD_PARQUET
 
 
 def test_a_parquet_file_named_as_jsonl_is_refused(tmp_path: Path) -> None:

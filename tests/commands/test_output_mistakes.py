@@ -104,3 +104,19 @@ def test_a_record_without_a_date_is_said_as_one() -> None:
     stats = CorpusStats()
     stats.add_record({"id": "a", "text": "x", "fetched_at": "2026-12-07T00:00:00Z"})
     assert "months (by published; by fetched_at for 1 record without a date)" in format_stats(stats.to_dict())
+
+
+def test_an_export_onto_a_file_that_is_no_parquet_file_is_refused(out: Path, tmp_path: Path) -> None:
+    # before: `export OUT --parquet corpus.csv` replaced the user's CSV with the Parquet bytes, exit 0
+    mine = tmp_path / "corpus.csv"
+    mine.write_text("id,title\n1,mine\n")
+    proc = call_newsclean("export", str(out), "--parquet", str(mine))
+    assert proc.returncode == 2 and proc.stderr == (f"newsclean: error: --parquet {mine}: a file that is no Parquet "
+                                                    "file is there, which the export would replace; name another "
+                                                    "file (or move that one away first)\n"), proc.stderr
+    assert mine.read_text() == "id,title\n1,mine\n"
+    earlier = tmp_path / "c.parquet"   # an earlier export is replaced, an empty file written
+    for target in (earlier, earlier, tmp_path / "empty.parquet"):
+        target.touch()
+        proc = call_newsclean("export", str(out), "--parquet", str(target))
+        assert proc.returncode == 0 and pq.read_table(target).num_rows == 27, proc.stderr
