@@ -316,6 +316,16 @@ def check_not_output_folders(names: Sequence[str], read: Sequence[str]) -> None:
             raise UsageError(f"{name}: {folder_of(*around, name)}, which holds {held}; name {around[0]}")
 
 
+def written_now(name: str) -> str:
+    """What is said of an input that gave no record when a run is writing it now (its first crawl
+    has committed no part yet: it was 'not an output directory', or export's 'no records read'
+    alone); '' else."""
+    from newsclean.crawler.state.lock import holder_pid
+
+    pid = None if name == "-" or not Path(name).is_dir() else holder_pid(name)
+    return f"a run (pid {pid}) is writing it now and has committed no part yet" if pid else ""
+
+
 def open_stdin(names: Sequence[str], what: str) -> None:
     """Before a command reads ``-`` among ``names``: standard input closed at the start (``<&-``)
     is one line (exit 2), not an AttributeError traceback; given twice, one line too (it is read

@@ -18,7 +18,7 @@ def export_command(args: argparse.Namespace) -> int:
     finished run's output directory: a quiet day's runs wrote no article, and the export is an
     empty Parquet file of the schema, exit 0 (``crawl ... && export ...`` in a crontab)."""
     from newsclean.crawler.commands.cli import (UsageError, check_inputs_exist, check_not_output_folders, open_stdin,
-                                                output_file_dir)
+                                                output_file_dir, written_now)
 
     target = args.parquet
     if target == STDIO and _is_terminal(sys.stdout):
@@ -66,7 +66,8 @@ def export_command(args: argparse.Namespace) -> int:
               f"{', '.join(args.input)} wrote no article", file=sys.stderr if target == STDIO else sys.stdout)
         return 0
     if not count:
-        print(f"newsclean export: failed: no records read from the inputs; {target} not written", file=sys.stderr)
+        now = "".join(f"; {name}: {said}" for name in args.input if (said := written_now(name)))
+        print(f"newsclean export: failed: no records read from the inputs; {target} not written{now}", file=sys.stderr)
         return 1
     size = f" ({Path(target).stat().st_size} bytes)" if target != STDIO else ""
     print(f"{counted(count, 'record')} from {counted(len(articles), 'file')} -> {target}{size}",

@@ -14,7 +14,7 @@ from newsclean.output.stats import corpus_stats, counted, format_stats
 
 def stats_command(args: argparse.Namespace) -> int:
     """Print the stats of the inputs; 1 when anything was skipped (unless ``--allow-skips``)."""
-    from newsclean.crawler.commands.cli import check_inputs_exist, check_not_output_folders, open_stdin
+    from newsclean.crawler.commands.cli import check_inputs_exist, check_not_output_folders, open_stdin, written_now
 
     check_inputs_exist(args.files)
     check_not_output_folders(args.files, read=("articles", "rejects"))
@@ -25,7 +25,8 @@ def stats_command(args: argparse.Namespace) -> int:
         reader.skip(name, 0, "no such file or directory")
     for name in _empty_directories(args.files):
         # a directory of HTML pages or a typo'd subfolder printed a table of zeros and exited 0
-        reader.skip(name, 0, f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory")
+        reader.skip(name, 0, written_now(name)
+                    or f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory")
     for name in _empty_strangers(args.files):
         # 'stats notes.txt' on an empty file was a corpus of 0 records, exit 0: most often the
         # wrong file named (an empty .jsonl is a run that wrote nothing, counted as such)

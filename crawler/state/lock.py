@@ -58,3 +58,21 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def holder_pid(directory: Path | str) -> int | None:
+    """The process that holds ``directory``'s run lock now, read from the kernel's ``/proc/locks``
+    (no lock is taken: a probe with ``flock`` could make a run starting at that moment exit 3);
+    None when none holds it, or where this cannot be told (no ``/proc``, another file system's numbers)."""
+    try:
+        st = os.stat(Path(directory) / LOCK_NAME)
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    file_id = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in table.splitlines():   # "5: FLOCK  ADVISORY  WRITE 23170 fe:00:2146544 0 EOF"
+        fields = line.split()
+        if "FLOCK" in fields and "->" not in fields and file_id in fields:   # "->": a process waiting for it
+            pid = fields[fields.index(file_id) - 1]
+            return int(pid) if pid.isdigit() else None
+    return None

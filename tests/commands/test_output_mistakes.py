@@ -120,3 +120,23 @@ def test_an_export_onto_a_file_that_is_no_parquet_file_is_refused(out: Path, tmp
         target.touch()
         proc = call_newsclean("export", str(out), "--parquet", str(target))
         assert proc.returncode == 0 and pq.read_table(target).num_rows == 27, proc.stderr
+
+
+def test_an_output_directory_a_first_run_is_writing_now(tmp_path: Path) -> None:
+    # before: stats and export of the folder of a first crawl still running, no part committed yet,
+    # said 'no JSONL file in it and not an output directory' and 'no records read' alone
+    import os
+
+    from newsclean.crawler.state.lock import RunLock
+
+    live = tmp_path / "live"
+    (live / "state").mkdir(parents=True)
+    said = f"{live}: a run (pid {os.getpid()}) is writing it now and has committed no part yet"
+    with RunLock(live):   # the crawl's own lock, held as a running crawl holds it
+        proc = call_newsclean("stats", str(live))
+        assert proc.returncode == 1 and f"newsclean stats: skipped {live}:0: a run (pid" in proc.stderr, proc.stderr
+        assert said.split(": ", 1)[1] in proc.stderr
+        proc = run_newsclean("export", str(live), "--parquet", str(tmp_path / "c.parquet"))   # a process: the lock's another's
+        assert proc.returncode == 1 and proc.stderr.endswith(f"not written; {said}\n"), proc.stderr
+    proc = call_newsclean("stats", str(live))   # the run gone: nothing of a corpus is there
+    assert "not an output directory" in proc.stderr and "pid" not in proc.stderr, proc.stderr
