@@ -924,6 +924,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
     unknown = [n for n in args.sites if n not in registry]
     if unknown:
         raise UsageError(_unknown_site(unknown[0], registry))
+    if args.sites and (args.country or args.language):   # the filter was ignored, and said on the count's line
+        raise UsageError(f"name sites, or choose them with --country/--language, not both ({args.sites[0]}{_filters(args)})")
     if args.sites:
         sites = [registry[n] for n in dict.fromkeys(args.sites)]   # a site named twice was listed and counted twice
     elif args.country or args.language or args.check:   # the catalog's (the demo has nothing to probe)

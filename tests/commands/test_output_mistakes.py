@@ -140,3 +140,12 @@ def test_an_output_directory_a_first_run_is_writing_now(tmp_path: Path) -> None:
         assert proc.returncode == 1 and proc.stderr.endswith(f"not written; {said}\n"), proc.stderr
     proc = call_newsclean("stats", str(live))   # the run gone: nothing of a corpus is there
     assert "not an output directory" in proc.stderr and "pid" not in proc.stderr, proc.stderr
+
+
+def test_sites_named_and_chosen_by_country_at_once() -> None:
+    # before: `sites --country de pakistantoday` listed the Pakistani site and ended '1 catalog site
+    # from 1 country --country de', the filter ignored (crawl refuses both at once)
+    proc = call_newsclean("sites", "--country", "de", "pakistantoday")
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stdout
+    assert proc.stderr == ("newsclean: error: name sites, or choose them with --country/--language, not both "
+                           "(pakistantoday --country de)\n"), proc.stderr
