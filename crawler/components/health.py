@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from newsclean.output.stats import counted
+
 #: Stats prefix of the checks' outcomes (``<prefix>/<check>``): written by the monitors, read here.
 HEALTH_STATS = "newsclean/health"
 
@@ -110,5 +112,5 @@ def assess(stats: dict[str, Any]) -> tuple[str, str, list[Check]]:
             return "degraded", f"run ended early: {finish}", checks
     written = stats.get("newsclean/output/records_written", stats.get("newsclean/clean/articles", 0))
     uncleaned = stats.get(UNCLEANED_STAT, 0)
-    return "ok", f"{written} articles written" + (f", {uncleaned} pages fetched only (cleaning off)"
-                                                  if uncleaned else ""), checks
+    return "ok", f"{counted(written, 'article')} written" + (f", {counted(uncleaned, 'page')} fetched only (cleaning off)"
+                                                            if uncleaned else ""), checks
