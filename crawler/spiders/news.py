@@ -247,7 +247,7 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
         self._inc(f"requests/{kind}")
-        url = safe_url_string(url)   # the form the request sends and _remember_validators saves
+        url = safe_url_string(url)   # the form the request sends and _read_to_end saves
         meta: dict[str, Any] = {"newsclean_kind": kind, "newsclean_depth": depth, **SAID_BY_ON_ERROR}
         if kind in ("sitemap", "feed", "sniff", "robots"):
             # The sitemap protocol allows 50 MB; DOWNLOAD_MAXSIZE is an article page's bound.
@@ -262,9 +262,13 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=self.parse_discovery, errback=self.on_error, priority=10,
                        headers=headers, meta=meta)
 
-    def _remember_validators(self, response: Response) -> None:
-        """Only for leaf documents (urlsets, feeds), which list articles themselves: an
-        unchanged robots.txt or sitemap index may still point to changed sitemaps."""
+    def _read_to_end(self, entries: Iterable[discovery.Entry], response: Response) -> Iterator[discovery.Entry]:
+        """A listing's ``entries``; its validators are remembered once the last is read. Only for
+        leaf documents (urlsets, feeds), which list articles themselves: an unchanged robots.txt
+        or sitemap index may still point to changed sitemaps. None of a listing the run stopped
+        reading at the article limit (``unread_at_limit``): they made the next run's fetch a 304,
+        and the entries left unread were never fetched."""
+        yield from entries
         etag = (response.headers.get(b"ETag") or b"").decode("latin-1") or None
         last_modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None
         if etag or last_modified:
@@ -581,10 +585,9 @@ class NewsSpider(scrapy.Spider):
             depth = response.meta.get("newsclean_depth", 0) + 1
             return self._bounded((e.url for e in entries if not self.too_old(e.date)
                                   and self._on_site_hosts(e.url, "index_sitemaps")), "sitemap", depth)
-        self._remember_validators(response)
         # Lazy: Scrapy takes a callback's output a slice at a time, so a 50,000-URL sitemap
         # (a store lookup each) does not block the reactor while pages wait to be cleaned.
-        return self._articles(entries, "sitemap")
+        return self._articles(self._read_to_end(entries, response), "sitemap")
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         try:
@@ -592,8 +595,7 @@ class NewsSpider(scrapy.Spider):
         except discovery.DiscoveryError as exc:
             return self._bad_document(response, "feed", exc)
         self._inc("feed_entries", len(entries))
-        self._remember_validators(response)
-        return self._articles(entries, "feed")
+        return self._articles(self._read_to_end(entries, response), "feed")
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         if not isinstance(response, TextResponse):

@@ -364,6 +364,36 @@ def test_max_articles_bounds_a_run(site: LocalNewsSite, tmp_path: Path) -> None:
     assert len(site.article_hits()) == 2 and len(read_parts(out)) == 2
 
 
+def test_a_sitemap_left_unread_at_the_article_limit_is_read_whole_by_the_next_run(site_server, tmp_path: Path) -> None:
+    # before: the sitemap's validators were saved although the run stopped reading its entries at
+    # the limit (unread_at_limit): the next run got a 304 for it and never fetched the other 3
+    limited_then_whole(LocalNewsSite(*reversed(site_server), n=5), tmp_path / "out")
+
+
+def limited_then_whole(site: LocalNewsSite, out: Path, *extra: str) -> None:
+    """'--max-articles 2', then no limit, then again none, into ``out`` (``extra``: more options):
+    the second writes the 3 articles the first left unread, the third gets a 304 for the sitemap."""
+    first = crawl(site, out, "--max-articles", "2", *extra)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert len(site.article_hits()) == 2 and len(read_parts(out)) == 2
+    assert manifests(out)[-1]["counts"]["newsclean/discovery/unread_at_limit"] >= 1
+
+    def sitemap_hits(since: int) -> list[tuple[int, bool]]:
+        return [(h.status, "If-None-Match" in h.headers) for h in site.server.hits[since:] if h.path == "/sitemap.xml"]
+
+    mark = len(site.server.hits)
+    second = crawl(site, out, *extra)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert sitemap_hits(mark) == [(200, False)]                   # read whole, not asked if it changed
+    assert len(site.article_hits(mark)) == 3
+    assert sorted(r["url"] for r in read_parts(out)) == sorted(site.server.base_url + site.path(i) for i in range(site.n))
+
+    mark = len(site.server.hits)
+    third = crawl(site, out, *extra)                              # read to its end: its validators kept
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert sitemap_hits(mark) == [(304, True)] and site.article_hits(mark) == []
+
+
 def test_plain_scrapy_crawl_of_a_degraded_run_exits_as_newsclean_crawl_does(site: LocalNewsSite, tmp_path: Path) -> None:
     # Scrapy ignores the health checks: plain `scrapy crawl` of a site answering 500 exited 0,
     # its manifest 'degraded', where newsclean crawl exits 1 and says why in its last line.

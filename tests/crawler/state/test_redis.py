@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from ...conftest import REPO, read_parts, run_newsclean
-from ...e2e.test_incremental import LocalNewsSite, manifests
+from ...e2e.test_incremental import LocalNewsSite, limited_then_whole, manifests
 from ...e2e.test_since_urls import backfill
 
 
@@ -411,6 +411,12 @@ def test_a_wider_since_window_backfills_on_redis_too(site_server, redis_url: str
     # the store on Redis settled a too_old page as the SQLite one did (fetched, unchanged) and sent a
     # sitemap's validators whatever window it had been read under (see test_since_urls)
     backfill(*site_server, tmp_path / "out", "--redis", redis_url)
+
+
+def test_a_sitemap_left_unread_at_the_article_limit_is_read_whole_on_redis_too(site_server, redis_url: str,
+                                                                               tmp_path: Path) -> None:
+    # the workers' store saved the validators of a sitemap read up to the limit alike (see test_incremental)
+    limited_then_whole(LocalNewsSite(*reversed(site_server), n=5), tmp_path / "out", "--redis", redis_url)
 
 
 def test_redis_store_keeps_the_window_of_too_old_pages_and_listings(redis_url: str, tmp_path: Path) -> None:
