@@ -49,7 +49,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsclean.crawler.items import PageItem
 from newsclean.crawler.state import open_store, state_dir
-from newsclean.crawler.state.store import ArticleStore, Fetched
+from newsclean.crawler.state.store import TOO_OLD_SETTLE, ArticleStore, Fetched
 from newsclean.crawler.components.warc import WarcResponse, read_record, html_of
 from newsclean.output import canonicalize_url
 
@@ -744,14 +744,17 @@ class CCNewsSpider(scrapy.Spider):
 
     def _item(self, path: str, kept: Kept, seen: set[str]) -> PageItem | None:
         """The page to clean, or None when the store already holds it (written, or settled as
-        a reject, by this run or an earlier one: a resumed file) or this file had it already."""
+        a reject, by this run or an earlier one: a resumed file) or this file had it already.
+        A page a crawl into the same output rejected only for its --since window (too_old) is
+        cleaned: this command has no window, which takes every page in (store.decide's in_window)."""
         response = kept.response
         try:
             key = canonicalize_url(response.url)
         except ValueError:
             self._inc("skipped_bad_url")
             return None
-        if key in seen or (self.store is not None and self.store.content_hash(key) is not None):
+        held = self.store.content_hash(key) if self.store is not None else None
+        if key in seen or (held is not None and not held.startswith(TOO_OLD_SETTLE)):
             self._inc("skipped_known")
             return None
         seen.add(key)

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import orjson
@@ -98,6 +98,32 @@ def test_writes_the_articles_of_the_chosen_domains_with_their_warc_and_offset(ar
     assert again.returncode == 0, again.stderr[-3000:]
     assert sum(archive.warc_gets().values()) == gets
     assert urls(read_parts(out)) == Counter(wanted)
+
+
+def test_a_page_a_crawl_rejected_only_for_its_since_window_is_cleaned_by_ccnews(site_server, tmp_path: Path) -> None:
+    # before: ccnews skipped any page the output's store settled, a crawl's too_old reject included
+    # ('reject:too_old:<published>'): ccnews has no --since window, which takes every page in
+    # (store.decide fetches such a page again, 'in_window'), yet the page was never written
+    from newsclean.crawler.state.store import Fetched, SqliteArticleStore, rejected_settle
+    from newsclean.output import canonicalize_url
+
+    archive = Archive(*reversed(site_server), per_day=10)
+    old, known, *_ = sorted(archive.articles(("alpha.example",)))
+    out = tmp_path / "out"
+    (out / "state").mkdir(parents=True)
+    store = SqliteArticleStore(out / "state" / "articles.sqlite3")   # as a crawl with --since 7d left it
+    for url, settle in ((old, rejected_settle("too_old", datetime(2026, 11, 1, tzinfo=timezone.utc))),
+                        (known, "0" * 16)):                             # written by that crawl
+        fetched = Fetched(canonicalize_url(url), "alpha.example", datetime(2026, 12, 1, tzinfo=timezone.utc))
+        store.record_fetch(fetched, unchanged=False)
+        store.stage("crawl-part", url, settle, fetched)
+    assert store.commit_part("crawl-part") == 2
+    store.close()
+
+    done = archive.run(out, "--domain", "alpha.example")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert urls(read_parts(out)) == Counter(archive.articles(("alpha.example",)) - {known})
+    assert manifest(out)["counts"]["newsclean/ccnews/skipped_known"] == 1
 
 
 def test_one_day_reads_that_days_files_and_site_keeps_its_domains(archive: Archive, tmp_path: Path) -> None:
