@@ -101,6 +101,7 @@ def test_a_five_megabyte_blob_is_read_to_its_bound(monkeypatch: pytest.MonkeyPat
     text = _text(page)
     assert all(p in text for p in _clean_paragraphs())
     assert searched and max(searched) <= MAX_DATA_CHARS + 1
+    assert len(data_text(lxml.html.fromstring(page))) <= MAX_DATA_CHARS + 1   # the data read, cut at its bound
     # the step's own searches, at its bound: a body none of whose lines the data holds, ten times
     # as long, is asked as many times
     asked = []
