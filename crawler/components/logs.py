@@ -9,6 +9,7 @@ this filter folds such records into their last line. Real bugs keep their traceb
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from newsclean.output.sqlite import is_disk_full
 
@@ -22,16 +23,46 @@ EXPECTED = {"ConnectionRefusedError", "ConnectError", "DNSLookupError", "Timeout
             "OutOfMemoryError", "ReadOnlyError"}
 
 
+def causes(exc: BaseException | None, limit: int = 10) -> Iterator[BaseException]:
+    """``exc`` and what it was raised from (``__cause__``, else ``__context__``), ``limit`` at most:
+    Scrapy raises its download errors from Twisted's."""
+    for _ in range(limit):
+        if exc is None:
+            return
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
 def is_expected(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or what it was raised from) is a failure a crawl expects (:data:`EXPECTED`):
     its message says it all, its traceback nothing more."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if type(exc).__name__ in EXPECTED:
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
+    return any(type(e).__name__ in EXPECTED for e in causes(exc))
+
+
+#: The longest status or header line Twisted's HTTP client reads (LineReceiver.MAX_LENGTH): a
+#: longer one closes the connection, said as a connection closed early.
+MAX_HEADER_LINE = 16384
+
+
+def broken_answer_said(exc: BaseException) -> str | None:
+    """What a download that got no whole HTTP answer ran into, said in words; None for another
+    failure. Twisted's ResponseFailed (Scrapy's DownloadFailedError is raised from it) reads as
+    a list of Failure reprs ('[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone:
+    Connection was closed cleanly.>]'), and a header line over Twisted's 16 KB is that too."""
+    failed = next((e for e in causes(exc, 6) if hasattr(e, "reasons")), None)
+    reasons = [getattr(r, "value", r) for r in getattr(failed, "reasons", None) or ()]
+    if not reasons:
+        return None
+    names = {type(r).__name__ for r in reasons}
+    if names <= {"ConnectionDone", "ConnectionLost", "_DataLoss"} and "_DataLoss" in names:
+        what = "the body ended before the length its headers announced"
+    elif names <= {"ConnectionDone", "ConnectionLost"}:
+        what = (f"the connection closed before the answer was whole (a header line over {MAX_HEADER_LINE // 1024} KB "
+                "closes it so too)")
+    else:   # what the answer broke, without the connection's closing that followed it
+        what = "; ".join(f"{type(r).__name__.lstrip('_')}: {' '.join(str(r).split())[:200]}" for r in reasons
+                         if type(r).__name__ not in ("ConnectionDone", "ConnectionLost", "_DataLoss"))
+    return f"no whole HTTP answer: {what}"
 
 
 class OneLineErrors(logging.Filter):

@@ -30,6 +30,7 @@ from zope.interface import implementer
 from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
 from newsclean.crawler.components.health import ROBOTS_UNREACHABLE
+from newsclean.crawler.components.logs import broken_answer_said, causes
 from newsclean.crawler.spiders.discovery import decode_robots
 
 logger = logging.getLogger(__name__)
@@ -295,14 +296,8 @@ UNREACHABLE_KINDS = {"DownloadTimeoutError": "timeout", "TimeoutError": "timeout
 
 def unreachable_kind(exc: BaseException) -> str:
     """The kind of a robots.txt fetch's failure (:data:`UNREACHABLE_KINDS`, else ``broken_answer``)."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            break
-        if type(seen).__name__ in UNREACHABLE_KINDS:
-            return UNREACHABLE_KINDS[type(seen).__name__]
-        seen = seen.__cause__ or seen.__context__
-    return "broken_answer"
+    return next((UNREACHABLE_KINDS[type(e).__name__] for e in causes(exc, 5) if type(e).__name__ in UNREACHABLE_KINDS),
+                "broken_answer")
 
 
 def _robots_fetch(request: Request) -> str | None:
@@ -383,8 +378,6 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         asked = _robots_fetch(request)
         if asked is None or isinstance(exception, IgnoreRequest):   # refused on purpose (the address guard): said there
             return None
-        from newsclean.crawler.spiders.news import broken_answer_said   # (the spider imports this module)
-
         said = broken_answer_said(exception) or " ".join(str(exception).split())[:300] or type(exception).__name__
         # An IgnoreRequest, which Scrapy's middleware takes as a robots.txt not had without an ERROR line
         raise self._unreachable_host(asked, unreachable_kind(exception), said) from exception

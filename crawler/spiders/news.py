@@ -26,7 +26,7 @@ from w3lib.url import safe_url_string
 
 from newsclean.crawler.spiders import discovery
 from newsclean.crawler.components.extensions import stop_for_disk_full
-from newsclean.crawler.components.logs import is_expected
+from newsclean.crawler.components.logs import broken_answer_said, is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
 from newsclean.crawler.sites import Site, adhoc_site, ascii_host, check_url, covered_by, get_site
@@ -772,35 +772,6 @@ class NewsSpider(scrapy.Spider):
         if url != request.url:
             detail += " (after a redirect)" if key == "refused" else f" (redirected to {request.url})"
         return [RejectItem(url=url, site=self.site.name, reason=reason, detail=detail, fetched=fetched)]
-
-
-def broken_answer_said(exc: BaseException) -> str | None:
-    """What a download that got no whole HTTP answer ran into, said in words; None for another
-    failure. Twisted's ResponseFailed (Scrapy's DownloadFailedError is raised from it) reads as
-    a list of Failure reprs ('[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone:
-    Connection was closed cleanly.>]'), and a header line over Twisted's 16 KB is that too."""
-    seen = 0
-    while exc is not None and not hasattr(exc, "reasons") and seen < 5:
-        exc = exc.__cause__ or exc.__context__   # type: ignore[assignment]
-        seen += 1
-    reasons = [getattr(r, "value", r) for r in getattr(exc, "reasons", None) or ()]
-    if not reasons:
-        return None
-    names = {type(r).__name__ for r in reasons}
-    if names <= {"ConnectionDone", "ConnectionLost", "_DataLoss"} and "_DataLoss" in names:
-        what = "the body ended before the length its headers announced"
-    elif names <= {"ConnectionDone", "ConnectionLost"}:
-        what = (f"the connection closed before the answer was whole (a header line over {MAX_HEADER_LINE // 1024} KB "
-                "closes it so too)")
-    else:   # what the answer broke, without the connection's closing that followed it
-        what = "; ".join(f"{type(r).__name__.lstrip('_')}: {' '.join(str(r).split())[:200]}" for r in reasons
-                         if type(r).__name__ not in ("ConnectionDone", "ConnectionLost", "_DataLoss"))
-    return f"no whole HTTP answer: {what}"
-
-
-#: The longest status or header line Twisted's HTTP client reads (LineReceiver.MAX_LENGTH): a
-#: longer one closes the connection, said as a connection closed early.
-MAX_HEADER_LINE = 16384
 
 
 def fetch_refusal(exc: BaseException) -> tuple[str, str, str] | None:

@@ -8,7 +8,7 @@ from twisted.internet.error import ConnectionDone
 from twisted.python.failure import Failure
 from twisted.web._newclient import ParseError, ResponseFailed, ResponseNeverReceived
 
-from newsclean.crawler.spiders.news import broken_answer_said
+from newsclean.crawler.components.logs import broken_answer_said
 
 
 def raised_by_scrapy(twisted: ResponseFailed) -> DownloadFailedError:
@@ -37,6 +37,6 @@ def test_no_whole_answer_is_said_in_words_not_as_failure_reprs() -> None:
 def test_the_header_line_bound_said_is_twisteds() -> None:
     from twisted.web._newclient import HTTPParser
 
-    from newsclean.crawler.spiders.news import MAX_HEADER_LINE
+    from newsclean.crawler.components.logs import MAX_HEADER_LINE
 
     assert MAX_HEADER_LINE == HTTPParser.MAX_LENGTH
