@@ -18,6 +18,7 @@ from typing import Literal
 
 from newsclean.crawler.spiders import discovery
 from newsclean.crawler.sites import Site
+from newsclean.output.stats import counted
 
 Kind = Literal["robots", "news_sitemap", "sitemap", "feed"]
 VERDICTS = ("ok", "stale", "empty", "failed")
@@ -123,7 +124,7 @@ def _bad_urls_said(probes: list[Probe]) -> list[str]:
             kinds = by_site.setdefault(p.site, {})
             kind = f"bad_url/{BAD_URL_KIND[p.kind]}"
             kinds[kind] = kinds.get(kind, 0) + len(p.bad_urls)
-    return [f"{site}: {sum(kinds.values())} listed entr{'ies' if sum(kinds.values()) != 1 else 'y'} that are no URL "
+    return [f"{site}: {counted(sum(kinds.values()), 'listed entry', 'listed entries')} that are no URL "
             f"skipped ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}), as a crawl skips and counts them"
             for site, kinds in by_site.items()]
 

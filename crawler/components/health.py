@@ -59,7 +59,7 @@ def robots_unreachable_said(stats: dict[str, Any]) -> str:
     n = sum(kinds.values())
     if not n:
         return ""
-    return (f"robots.txt unreachable on {n} host{'s' if n != 1 else ''} ("
+    return (f"robots.txt unreachable on {counted(n, 'host')} ("
             + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + "): nothing fetched there")
 
 
