@@ -1,5 +1,5 @@
 """Bylines in the languages the dev sets hold few pages of (issue 13, qmeta6): the word tables of
-``cleaners.metadata.byline_words`` and ``names``, ``house``'s legal forms, each row read in a byline
+``cleaners.metadata.authors.byline_words`` and ``names``, ``house``'s legal forms, each row read in a byline
 written as a news site of that language prints it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from newsclean.cleaners.metadata import extract_metadata
-from newsclean.cleaners.metadata.byline_words import _TIME_AGO_WORDS
+from newsclean.cleaners.metadata.authors.byline_words import _TIME_AGO_WORDS
 
 URL = "https://news.example.org/2024/05/03/harbour-bridge-vote/"
 

@@ -550,7 +550,7 @@ def test_byline_element_tests_agree_with_trafilaturas_xpaths() -> None:
     # the Python tests stand in for trafilatura's XPaths (for speed): they must pick the same elements
     from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-    from newsclean.cleaners.metadata.byline_markup import _author_xpaths_hit, _byline_candidates, _discarded
+    from newsclean.cleaners.metadata.authors.byline_markup import _author_xpaths_hit, _byline_candidates, _discarded
     tree = lxml.html.document_fromstring(_byline_variants_page())
     path = tree.getroottree().getpath
     elements = [el for el in tree.iter() if isinstance(el.tag, str)]
@@ -570,7 +570,7 @@ def test_byline_markup_reads_what_trafilatura_reads() -> None:
     from trafilatura.htmlprocessing import prune_unwanted_nodes
     from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo
 
-    from newsclean.cleaners.metadata.byline_markup import _byline_markup
+    from newsclean.cleaners.metadata.authors.byline_markup import _byline_markup
     pages = [
         # a byline in a pruned sidebar, then one holding a date (pruned, its tail kept)
         '<div class="sidebar"><span class="author">Tom Okafor</span></div>'
@@ -1163,7 +1163,7 @@ def test_short_part_after_a_pipe_is_no_part_of_the_headline() -> None:
 def test_printed_byline_reads_the_byline_blocks_of_a_page_once(monkeypatch) -> None:
     # the byline blocks (one walk of the whole page) serve the markup bylines and the author box
     # alike: found once, however far down the readers the page goes
-    from newsclean.cleaners.metadata import bylines
+    from newsclean.cleaners.metadata.authors import bylines
     walks = []
     found = bylines._byline_candidates
     monkeypatch.setattr(bylines, "_byline_candidates", lambda tree: walks.append(tree) or found(tree))

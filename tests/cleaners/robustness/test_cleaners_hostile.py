@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from newsclean.cleaners import Article, Rejected, clean_html, dom
-from newsclean.cleaners.metadata import byline_markup, bylines, titles
+from newsclean.cleaners.metadata import titles
+from newsclean.cleaners.metadata.authors import byline_markup, bylines
 from newsclean.cleaners.reading.encoding import decode, looks_binary
 
 STORY = "The storm reached the coast in the night and the river rose above the old bridge. "

@@ -11,7 +11,7 @@ import lxml.etree as etree
 import lxml.html
 
 from newsclean.cleaners import Article
-from newsclean.cleaners.metadata import authors
+from newsclean.cleaners.metadata.authors import page_authors
 from newsclean.crawler.workers.pool import clean_with_blocks
 from newsclean.cleaners import SiteRules
 
@@ -66,7 +66,7 @@ def _old_printed_anywhere(tree: etree._Element, names: list[str]) -> bool:
 def test_the_body_text_searched_in_windows_finds_what_the_whole_string_finds(monkeypatch) -> None:
     # A name across a window's edge, with runs of whitespace of any length (over the edge too)
     # between its words, in other cases, in elements of its own; and names that are not there.
-    monkeypatch.setattr(authors, "BODY_WINDOW_BYTES", 16)
+    monkeypatch.setattr(page_authors, "BODY_WINDOW_BYTES", 16)
     names = ["Jane Q. Doe", "ROSA  Delacroix"]
     seen = set()
     for filler in range(0, 40, 3):
@@ -76,6 +76,6 @@ def test_the_body_text_searched_in_windows_finds_what_the_whole_string_finds(mon
                 html = f"<html><body><p>{'é' * filler}</p><p>{name_html}</p><script>{'z' * filler}</script></body></html>"
                 tree = lxml.html.document_fromstring(html)
                 expected = _old_printed_anywhere(tree, names)
-                assert authors._printed_anywhere(tree, names) == expected, html
+                assert page_authors._printed_anywhere(tree, names) == expected, html
                 seen.add(expected)
     assert seen == {True, False}

@@ -840,7 +840,7 @@ def test_first_descendant_is_the_first_match_find_gives() -> None:
 
 def _byline_candidates_by_six_reads(tree: etree._Element) -> list[etree._Element]:
     # the walk as it was before it read the attribute names first: six values of every element
-    from newsclean.cleaners.metadata.byline_markup import _MAYBE_CLASS, _MAYBE_ID
+    from newsclean.cleaners.metadata.authors.byline_markup import _MAYBE_CLASS, _MAYBE_ID
 
     rel_parents = {r.getparent() for r in tree.iter("rel")}
     out = []
@@ -856,7 +856,7 @@ def _byline_candidates_by_six_reads(tree: etree._Element) -> list[etree._Element
 
 
 def test_byline_candidates_read_by_attribute_names_are_the_six_reads_elements() -> None:
-    from newsclean.cleaners.metadata.byline_markup import _byline_candidates
+    from newsclean.cleaners.metadata.authors.byline_markup import _byline_candidates
 
     from tests.cleaners.metadata.test_cleaners_metadata import _byline_variants_page
 

@@ -9,9 +9,9 @@ import re
 
 import lxml.etree as etree
 
-from newsclean.cleaners.metadata.byline_words import _BY_WORD
+from newsclean.cleaners.metadata.authors.byline_words import _BY_WORD
+from newsclean.cleaners.metadata.authors.names import _byline_name, _names
 from newsclean.cleaners.metadata.common import _WORDS, _flat, _ld_nodes, _line_text, _types
-from newsclean.cleaners.metadata.names import _byline_name, _names
 from newsclean.cleaners.reading.trees import first_descendant
 
 

@@ -9,20 +9,20 @@ import re
 
 import lxml.etree as etree
 
-from newsclean.cleaners.metadata.byline_markup import (
+from newsclean.cleaners.metadata.authors.byline_markup import (
     _author_xpaths_hit, _byline_candidates, _byline_markups, _discarded,
 )
-from newsclean.cleaners.metadata.byline_words import (
+from newsclean.cleaners.metadata.authors.byline_words import (
     _AUTHOR_LABEL, _BY, _BY_LEAD, _BY_WORD, _LABEL_ONLY, _TIME_AGO, _WRITTEN,
 )
-from newsclean.cleaners.metadata.dates.calendar_words import _MONTH, _WEEKDAY
-from newsclean.cleaners.metadata.common import _line_text, _line_texts, _short_text
-from newsclean.cleaners.metadata.dates.days import _NOT_DATE_TEXT_TAGS, _SHOWN_DAY
-from newsclean.cleaners.metadata.names import (
+from newsclean.cleaners.metadata.authors.names import (
     _DATE_LEFTOVERS, _DATE_PREPOSITIONS, _TIME_PREPOSITIONS, _after_a_given_name, _byline_name,
     _family_name_opening, _name_shaped, _names,
 )
-from newsclean.cleaners.metadata.writers import PageWriters, _author_page_link
+from newsclean.cleaners.metadata.authors.writers import PageWriters, _author_page_link
+from newsclean.cleaners.metadata.common import _line_text, _line_texts, _short_text
+from newsclean.cleaners.metadata.dates.calendar_words import _MONTH, _WEEKDAY
+from newsclean.cleaners.metadata.dates.days import _NOT_DATE_TEXT_TAGS, _SHOWN_DAY
 
 
 def _visible_authors(tree: etree._Element, writers: PageWriters | None = None) -> list[str]:

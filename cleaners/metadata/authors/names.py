@@ -8,18 +8,18 @@ from html import unescape
 import re
 from typing import TYPE_CHECKING, Any
 
-from newsclean.cleaners.vocabulary import ROLE_WORD
-from newsclean.cleaners.metadata.byline_words import (
+from newsclean.cleaners.metadata.authors.byline_words import (
     _AUTHOR_LABEL, _AUTHOR_WORD, _BY, _BYLINE_PREFIX, _BY_PARTICLES, _FIELD_WORD, _LABEL_ONLY, _LEAD_LABEL,
     _NAME_OPENERS, _TIME_AGO,
 )
+from newsclean.cleaners.metadata.common import _clean, _flat
 from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
 )
-from newsclean.cleaners.metadata.common import _clean, _flat
+from newsclean.cleaners.vocabulary import ROLE_WORD
 
 if TYPE_CHECKING:
-    from newsclean.cleaners.metadata.writers import PageWriters
+    from newsclean.cleaners.metadata.authors.writers import PageWriters
 
 
 def _person_name(it: Any, by_id: dict[str, dict]) -> Any:
