@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import unescape
 import re
+from typing import Iterator
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -37,10 +38,8 @@ def _shown_head_of(title: str | None, tree: etree._Element) -> str | None:
     text with something added after a separator: the page's own headline, without the rest."""
     if not title:
         return title
-    for h in tree.iter("h1"):
-        if _not_the_articles(h):
-            continue
-        text = _clean(" ".join("".join(h.itertext()).split()))
+    for h in _shown_h1s(tree):
+        text = _h1_text(h)
         # four words or more: "Harbour Notes | Headline" opens with the site's name, shown as an h1 too
         if (text and len(text) < len(title) and len(text.split()) >= 4 and title.startswith(text)
                 and _ADDED_AFTER.match(title, len(text))):
@@ -107,16 +106,13 @@ def _shown_punctuation(title: str | None, tree: etree._Element) -> str | None:
     rewrites: dev +1 -2, check +1 -3)."""
     if not title:
         return title
-    for h in tree.iter("h1"):
-        if _not_the_articles(h):
-            continue
-        if any(e.tag not in _EMPHASIS_TAGS for e in h.iterdescendants()):
-            return title   # a kicker or a line break set apart by markup, not by the punctuation
-        text = _clean(" ".join("".join(h.itertext()).split()))
-        if (text and text != title and _spelled_words(text) == _spelled_words(title)
-                and _QUOTES.sub("", text) != _QUOTES.sub("", title)):
-            return text
-        return title
+    h = next(_shown_h1s(tree), None)
+    if h is None or any(e.tag not in _EMPHASIS_TAGS for e in h.iterdescendants()):
+        return title   # none, or a kicker or a line break set apart by markup, not by the punctuation
+    text = _h1_text(h)
+    if (text and text != title and _spelled_words(text) == _spelled_words(title)
+            and _QUOTES.sub("", text) != _QUOTES.sub("", title)):
+        return text
     return title
 
 
@@ -227,6 +223,16 @@ def _blocks_headings(el: etree._Element) -> bool:
 def _not_the_articles(h: etree._Element) -> bool:
     """Whether heading ``h`` is in (or is) navigation, a breadcrumb, a teaser link or list, an aside."""
     return any(_blocks_headings(a) for a in (h, *h.iterancestors()))
+
+
+def _shown_h1s(tree: etree._Element) -> Iterator[etree._Element]:
+    """The page's <h1> elements outside navigation, breadcrumbs, teasers and asides, in order."""
+    return (h for h in tree.iter("h1") if not _not_the_articles(h))
+
+
+def _h1_text(h: etree._Element) -> str | None:
+    """A heading's text as it shows: its runs of whitespace one space, cleaned."""
+    return _clean(" ".join("".join(h.itertext()).split()))
 
 
 def _shown_headings(tree: etree._Element, max_chars: int = SHOWN_HEADING_MAX_CHARS) -> set[str]:
@@ -355,9 +361,8 @@ def title_source(tree: etree._Element, title: str | None) -> str | None:
     key = _typeset_key(title) if title else ""
     if not key:
         return None
-    for h in tree.iter("h1"):
-        if not _not_the_articles(h) and _typeset_key("".join(h.itertext())) == key:
-            return "h1"
+    if any(_typeset_key("".join(h.itertext())) == key for h in _shown_h1s(tree)):
+        return "h1"
     meta = _meta(tree)
     site_name = _first(meta, "og:site_name", "application-name")
     article = next((n for n in _ld_nodes(tree) if _types(n) & ARTICLE_TYPES), None)
