@@ -141,7 +141,7 @@ def format_table(probes: list[Probe]) -> str:
     lines += _bad_urls_said(probes)
     counts = {v: sum(p.verdict == v for p in probes) for v in VERDICTS}
     n_sites = len({p.site for p in probes})
-    lines.append(f"{len(probes)} source{'s' * (len(probes) != 1)} of {n_sites} site{'s' * (n_sites != 1)}: "
+    lines.append(f"{counted(len(probes), 'source')} of {counted(n_sites, 'site')}: "
                  + ", ".join(f"{n} {v}" for v, n in counts.items()))
     return "\n".join(lines)
 
