@@ -49,7 +49,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsclean.crawler.items import PageItem
 from newsclean.crawler.state import open_store, state_dir
-from newsclean.crawler.state.store import TOO_OLD_SETTLE, ArticleStore, Fetched
+from newsclean.crawler.state.store import ArticleStore, Fetched, decide
 from newsclean.crawler.components.warc import WarcResponse, read_record, html_of
 from newsclean.output import canonicalize_url
 
@@ -595,6 +595,15 @@ def open_ledger(settings: Any) -> FileLedger:
 
 # -- the spider ----------------------------------------------------------------------------------
 
+def is_known(store: ArticleStore | None, key: str, run_id: str) -> bool:
+    """Whether ``store`` holds the page ``key`` as a run without a --since window (ccnews) leaves
+    it: written, or settled as a reject for good. By :func:`~newsclean.crawler.state.store.decide`,
+    the one place of that rule, from the settle alone: no window takes in every page a crawl
+    rejected only for its window (too_old), and those are cleaned."""
+    held = store.content_hash(key) if store is not None else None
+    return held is not None and not decide({"content_hash": held}, None, run_id).fetch
+
+
 @dataclass
 class _Run:
     files_total: int = 0
@@ -746,15 +755,14 @@ class CCNewsSpider(scrapy.Spider):
         """The page to clean, or None when the store already holds it (written, or settled as
         a reject, by this run or an earlier one: a resumed file) or this file had it already.
         A page a crawl into the same output rejected only for its --since window (too_old) is
-        cleaned: this command has no window, which takes every page in (store.decide's in_window)."""
+        cleaned: this command has no window, which takes every page in (:func:`is_known`)."""
         response = kept.response
         try:
             key = canonicalize_url(response.url)
         except ValueError:
             self._inc("skipped_bad_url")
             return None
-        held = self.store.content_hash(key) if self.store is not None else None
-        if key in seen or (held is not None and not held.startswith(TOO_OLD_SETTLE)):
+        if key in seen or is_known(self.store, key, self.settings["NEWSCLEAN_RUN_ID"]):
             self._inc("skipped_known")
             return None
         seen.add(key)

@@ -126,6 +126,34 @@ def test_a_page_a_crawl_rejected_only_for_its_since_window_is_cleaned_by_ccnews(
     assert manifest(out)["counts"]["newsclean/ccnews/skipped_known"] == 1
 
 
+def test_ccnews_skips_what_the_stores_own_rule_leaves_for_a_run_without_a_window(tmp_path: Path) -> None:
+    # ccnews read the store's settles by a rule of its own (a "reject:too_old" prefix): a change
+    # of store.decide (how a too_old page is kept, another settle taken in again) would have left
+    # it behind. Each settle the output writes, in a real store: ccnews skips exactly the pages
+    # the store's own answer for a run without a window (should_fetch, on the whole row) leaves.
+    from newsclean.cleaners import REJECT_REASONS
+    from newsclean.crawler.commands.ccnews import is_known
+    from newsclean.crawler.components.pipelines import OutputPipeline
+    from newsclean.crawler.state.store import Fetched, SqliteArticleStore, rejected_settle
+
+    settles = {"written": "0" * 16, "too_old-undated": rejected_settle("too_old"),
+               "too_old-dated": rejected_settle("too_old", datetime(2026, 11, 1, tzinfo=timezone.utc)),
+               **{r: rejected_settle(r) for r in REJECT_REASONS if r not in OutputPipeline.TRANSIENT}}
+    store = SqliteArticleStore(tmp_path / "articles.sqlite3")
+    for name, settle in settles.items():
+        fetched = Fetched(f"https://alpha.example/{name}", "alpha.example", datetime(2026, 12, 1, tzinfo=timezone.utc))
+        store.record_fetch(fetched, unchanged=False)
+        store.stage("crawl-part", name, settle, fetched)
+    assert store.commit_part("crawl-part") == len(settles)
+    skipped = {name: is_known(store, f"https://alpha.example/{name}", "ccnews-run") for name in settles}
+    left = {name: not store.should_fetch(f"https://alpha.example/{name}", "alpha.example", None, "ccnews-run").fetch
+            for name in settles}
+    store.close()
+    assert skipped == left
+    assert not skipped["too_old-dated"] and skipped["written"]   # both answers occur: the comparison tells
+    assert not is_known(None, "https://alpha.example/written", "ccnews-run")   # no store: nothing known
+
+
 def test_one_day_reads_that_days_files_and_site_keeps_its_domains(archive: Archive, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = run_newsclean("ccnews", "--from", "2026-11-02", "--site", "pakistantoday", "--out", str(out), *FAST,
