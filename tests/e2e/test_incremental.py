@@ -85,11 +85,12 @@ def site(site_server) -> LocalNewsSite:
     return LocalNewsSite(root, server, n=6)
 
 
-def crawl(site: LocalNewsSite, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def crawl(site: LocalNewsSite, out: Path, *extra: str, start: str = "/") -> subprocess.CompletedProcess[str]:
+    """``newsclean crawl --url`` of the site's ``start`` page (its root: robots.txt's sitemap)."""
     # a setting ``extra`` gives replaces FAST's: the CLI refuses one given twice with two values
     given = {extra[i + 1].split("=", 1)[0] for i, arg in enumerate(extra[:-1]) if arg == "-s"}
     fast = [arg for i in range(0, len(FAST), 2) if FAST[i + 1].split("=", 1)[0] not in given for arg in FAST[i:i + 2]]
-    return run_newsclean("crawl", "--url", site.server.base_url + "/", "--out", str(out), *fast, *extra)
+    return run_newsclean("crawl", "--url", site.server.base_url + start, "--out", str(out), *fast, *extra)
 
 
 def manifests(out: Path) -> list[dict]:
@@ -370,28 +371,41 @@ def test_a_sitemap_left_unread_at_the_article_limit_is_read_whole_by_the_next_ru
     limited_then_whole(LocalNewsSite(*reversed(site_server), n=5), tmp_path / "out")
 
 
-def limited_then_whole(site: LocalNewsSite, out: Path, *extra: str) -> None:
-    """'--max-articles 2', then no limit, then again none, into ``out`` (``extra``: more options):
-    the second writes the 3 articles the first left unread, the third gets a 304 for the sitemap."""
-    first = crawl(site, out, "--max-articles", "2", *extra)
+def test_a_feed_left_unread_at_the_article_limit_is_read_whole_by_the_next_run(site_server, tmp_path: Path) -> None:
+    # the feed's own guard (parse_feed reads its entries through _read_to_end): saved as the feed
+    # was parsed, its validators made the next run's fetch a 304 and the other 3 were never fetched
+    site = LocalNewsSite(*reversed(site_server), n=5)
+    items = "".join(f"<item><title>Canal story {i}</title><link>{site.server.base_url}{site.path(i)}</link>"
+                    f"<pubDate>Sun, 01 Feb 2026 08:00:00 +0000</pubDate></item>" for i in range(site.n))
+    (site.root / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Canal news</title>'
+                                        f"<link>{site.server.base_url}/</link>{items}</channel></rss>")
+    limited_then_whole(site, tmp_path / "out", listing="/feed.xml")
+
+
+def limited_then_whole(site: LocalNewsSite, out: Path, *extra: str, listing: str = "/sitemap.xml") -> None:
+    """'--max-articles 2', then no limit, then again none, into ``out`` (``extra``: more options),
+    crawling the site's root (``listing`` its sitemap) or ``listing`` itself (a feed):
+    the second writes the 3 articles the first left unread, the third gets a 304 for the listing."""
+    start = "/" if listing == "/sitemap.xml" else listing
+    first = crawl(site, out, "--max-articles", "2", *extra, start=start)
     assert first.returncode == 0, first.stderr[-2000:]
     assert len(site.article_hits()) == 2 and len(read_parts(out)) == 2
     assert manifests(out)[-1]["counts"]["newsclean/discovery/unread_at_limit"] >= 1
 
-    def sitemap_hits(since: int) -> list[tuple[int, bool]]:
-        return [(h.status, "If-None-Match" in h.headers) for h in site.server.hits[since:] if h.path == "/sitemap.xml"]
+    def listing_hits(since: int) -> list[tuple[int, bool]]:
+        return [(h.status, "If-None-Match" in h.headers) for h in site.server.hits[since:] if h.path == listing]
 
     mark = len(site.server.hits)
-    second = crawl(site, out, *extra)
+    second = crawl(site, out, *extra, start=start)
     assert second.returncode == 0, second.stderr[-2000:]
-    assert sitemap_hits(mark) == [(200, False)]                   # read whole, not asked if it changed
+    assert listing_hits(mark) == [(200, False)]                   # read whole, not asked if it changed
     assert len(site.article_hits(mark)) == 3
     assert sorted(r["url"] for r in read_parts(out)) == sorted(site.server.base_url + site.path(i) for i in range(site.n))
 
     mark = len(site.server.hits)
-    third = crawl(site, out, *extra)                              # read to its end: its validators kept
+    third = crawl(site, out, *extra, start=start)                 # read to its end: its validators kept
     assert third.returncode == 0, third.stderr[-2000:]
-    assert sitemap_hits(mark) == [(304, True)] and site.article_hits(mark) == []
+    assert listing_hits(mark) == [(304, True)] and site.article_hits(mark) == []
 
 
 def test_plain_scrapy_crawl_of_a_degraded_run_exits_as_newsclean_crawl_does(site: LocalNewsSite, tmp_path: Path) -> None:
