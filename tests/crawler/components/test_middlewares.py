@@ -189,6 +189,9 @@ REFRESH_PAGES = {
     "utf-16 with a BOM": '\ufeff<html><head><meta http-equiv="refresh" content="0; url=/utf16"></head></html>'.encode("utf-16"),
     "after the first 4096 characters": (b"<html><head><title>Long</title></head><body>" + b"<p>padding</p>" * 400
                                         + b'<meta http-equiv="refresh" content="0; url=/late"></body></html>'),
+    # the head the check decodes (META_REFRESH_BYTES) cut just after a "<meta": w3lib's prescan panicked
+    "a <meta> cut at the head's end": (b"<html><head><script>refresh()</script>" + b" " * (16_384 - 43)
+                                       + b'<meta http-equiv="refresh" content="0; url=/cut"></head></html>'),
     "multi-byte text first": ("<html><head><title>" + "\u65b0\u805e" * 1500 + '</title><meta http-equiv="refresh" '
                               'content="0; url=/cjk"></head></html>').encode("utf-8"),
 }
