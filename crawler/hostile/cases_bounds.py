@@ -4,6 +4,7 @@ documents, a full disk (issue #14 points 2, 6, 9)."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shlex
 import shutil
@@ -16,8 +17,8 @@ import orjson
 
 from newsclean.crawler import settings
 from newsclean.crawler.components import health
-from newsclean.crawler.hostile import (XML, Ctx, Outcome, Reply, Run, article_html, case, crawl_args, sitemap_index,
-                                      urlset)
+from newsclean.crawler.hostile import (XML, Ctx, HostileServer, Outcome, Reply, Run, article_html, case, crawl_args,
+                                      sitemap_index, urlset)
 
 
 @case("sitemap-index-chain", bound=90, slow=True)
@@ -357,3 +358,74 @@ def _locked_mid_run(ctx: Ctx, name: str) -> Outcome:
     return Outcome(held, f"run 1: exit {first.code}, {first.tracebacks} tracebacks, {written} written, "
                          f"{first.seconds:.0f}s, last line {line[:160]!r}; run 2: exit {second.code}, "
                          f"{len(set(urls))}/{n} articles in all, {len(urls) - len(set(urls))} twice; torn parts {len(torn)}")
+
+
+#: Bytes a discovery document inflates to in the cases below: past the 60 MB bound
+#: (``discovery.MAX_DOCUMENT_BYTES``), ~60 KB gzipped.
+_INFLATED = 61 * 1024 * 1024
+
+
+def _oversize_documents(s: HostileServer, kind: str) -> dict[str, Reply]:
+    """A sitemap's or feed's three forms that are too large: one announcing more than the bound
+    (Content-Length), one sent gzip-encoded that inflates past it, and a ``.gz`` file that does."""
+    bomb = gzip.compress(b"<?xml version=\"1.0\"?>" + b" " * _INFLATED, compresslevel=9)
+    ctype = XML if kind == "sitemap" else "application/rss+xml"
+    return {f"/{kind}-announced.xml": Reply(urlset([s.url("/a/story-9-of-the-day/")]), ctype=ctype, length=70_000_000),
+            f"/{kind}-encoded.xml": Reply(bomb, ctype=ctype, headers={"Content-Encoding": "gzip"}),
+            f"/{kind}.xml.gz": Reply(bomb, ctype="application/gzip")}
+
+
+@case("discovery-too-large", bound=120)
+def discovery_too_large(ctx: Ctx) -> Outcome:
+    """Sitemaps and feeds that are too large (announcing more than 60 MB, or inflating past it, as a
+    gzip Content-Encoding or a .xml.gz file): each skipped in a WARNING naming its URL and counted
+    invalid (fetch/too_large, fetch/bomb or discovery/bombs); the site's good sitemap still read."""
+    s = ctx.serve()
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    s.page("/sitemap.xml", urlset(s.url(f"/a/story-{i}-of-the-day/") for i in range(3)), XML)
+    documents = {**_oversize_documents(s, "sitemap"), **_oversize_documents(s, "feed")}
+    for path, reply in documents.items():
+        s.page(path, reply)
+    sitemaps = [p for p in documents if p.startswith("/sitemap")]
+    feeds = [p for p in documents if p.startswith("/feed")]
+    sites = ctx.tmp / "sites"
+    sites.mkdir()
+    (sites / "heavy.toml").write_text(f'name = "heavy"\nbase_url = "{s.url("/")}"\n[discovery]\n'   # (a JSON list is TOML's)
+                                      f'sitemaps = {json.dumps(["/sitemap.xml", *sitemaps])}\nfeeds = {json.dumps(feeds)}\n')
+    out = ctx.tmp / "out"
+    run = ctx.newsclean(*crawl_args([], out, {}, ["heavy"]), out=out, env={"NEWSCLEAN_SITES_DIR": str(sites)})
+    said = _said(run, "heavy", [s.url(p) for p in documents])
+    invalid = {k: run.count(f"newsclean/discovery/invalid/{k}") for k in ("sitemap", "feed")}
+    refused = {k: run.count(f"newsclean/fetch/{k}") for k in ("too_large", "bomb")}
+    held = (not run.timed_out and run.tracebacks == 0 and len(run.records()) == 3 and invalid == {"sitemap": 3, "feed": 3}
+            and set(said.values()) == {1} and refused == {"too_large": 2, "bomb": 2}
+            and run.count("newsclean/discovery/bombs") == 2)
+    return Outcome(held, f"{len(run.records())}/3 written, invalid {invalid}, {refused}, "
+                         f"bombs={run.count('newsclean/discovery/bombs')}, said {said}, {run}")
+
+
+def _said(run: Run, logger: str, urls: list[str]) -> dict[str, int]:
+    """How many WARNING lines of the spider's (its logger: the site's name) name each of ``urls``
+    (Scrapy's own line about the size, where it writes one, is not counted)."""
+    lines = [line for line in run.stderr.splitlines() if f"[{logger}] WARNING: " in line]
+    return {url.rsplit("/", 1)[1]: sum(f" {url}:" in line for line in lines) for url in urls}
+
+
+@case("start-url-too-large", bound=120)
+def start_url_too_large(ctx: Ctx) -> Outcome:
+    """The same too-large sitemaps and feeds given as ``--url`` (the ad-hoc spider reads their head
+    to tell what they are): each skipped in a WARNING naming it, counted invalid; the good sitemap
+    read. Before: a .xml.gz bomb was inflated whole to be told apart, and its DocumentBomb was a
+    traceback (Scrapy's 'Spider error processing'), counted nowhere."""
+    s = ctx.serve()
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    documents = {**_oversize_documents(s, "sitemap"), **_oversize_documents(s, "feed")}
+    for path, reply in documents.items():
+        s.page(path, reply)
+    urls = [s.sitemap(s.url(f"/a/story-{i}-of-the-day/") for i in range(3)), *(s.url(p) for p in documents)]
+    run = ctx.crawl(*urls)
+    said = _said(run, "adhoc", urls[1:])
+    invalid = run.count("newsclean/discovery/invalid/")
+    held = (not run.timed_out and run.tracebacks == 0 and "Spider error" not in run.stderr and len(run.records()) == 3
+            and invalid == len(documents) and set(said.values()) == {1})
+    return Outcome(held, f"{len(run.records())}/3 written, invalid={invalid}, said {said}, {run.tracebacks} tracebacks, {run}")

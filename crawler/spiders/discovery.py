@@ -136,9 +136,20 @@ def _checked_xml(body: bytes, entry_tags: frozenset[str]) -> tuple[etree._Elemen
     return root, not errors
 
 
+def gunzipped_head(body: bytes, size: int) -> bytes:
+    """The first ``size`` bytes of a gzip ``body`` (a ``.xml.gz`` sitemap), inflating no more: what
+    a body cut short or broken holds up to there (nothing when it is not gzip)."""
+    try:
+        return zlib.decompressobj(wbits=31).decompress(body, size)
+    except zlib.error:
+        return b""
+
+
 def sniff(body: bytes, content_type: str = "") -> Kind:
-    """What kind of discovery document a start URL answered with."""
-    head = maybe_gunzip(body[:4096] if body[:2] != b"\x1f\x8b" else body)[:4096]
+    """What kind of discovery document a start URL answered with (read from its first 4 KB: a
+    gzip file is inflated that far only, and :func:`maybe_gunzip` refuses a bomb when it is read;
+    inflated whole here, a ``.xml.gz`` bomb given as ``--url`` was a traceback, counted nowhere)."""
+    head = body[:4096] if body[:2] != b"\x1f\x8b" else gunzipped_head(body, 4096)
     codec, bom = read_bom(head)
     if codec is not None:   # a UTF-16 or UTF-32 robots.txt or sitemap: read as bytes, a NUL between its letters
         head = head[len(bom):].decode(codec, "ignore").encode()

@@ -9,7 +9,7 @@ import pytest
 
 from lxml import etree
 
-from newsclean.crawler.spiders.discovery import (DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, parse_date,
+from newsclean.crawler.spiders.discovery import (MAX_DOCUMENT_BYTES, DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, parse_date,
                                                 parse_feed, parse_sitemap, sitemap_entries, sitemaps_from_robots, sniff,
                                                 start_page_links)
 
@@ -161,6 +161,17 @@ def test_robots_and_sniff() -> None:
     assert sniff(b"<!DOCTYPE html><html></html>") == "html"
     assert sniff(robots) == "robots"
     assert sniff(b"\x89PNG\r\n") == "unknown"
+
+
+def test_sniff_inflates_a_gzip_body_only_to_its_head() -> None:
+    # A .xml.gz start URL was inflated whole to read 4 KB of it: a bomb's DocumentBomb (and a
+    # broken file's DiscoveryError) escaped the spider's callback as a traceback, counted
+    # nowhere. Its head is read now; the parser that reads the document refuses the bomb.
+    bomb = gzip.compress(NEWS_SITEMAP[:-len(b"</urlset>")] + b" " * (MAX_DOCUMENT_BYTES + 1) + b"</urlset>")
+    assert sniff(bomb) == "urlset" and sniff(gzip.compress(b" " * (MAX_DOCUMENT_BYTES + 1))) == "unknown"
+    assert sniff(gzip.compress(NEWS_SITEMAP)[:40]) == "unknown" and sniff(b"\x1f\x8bnot gzip") == "unknown"
+    with pytest.raises(DocumentBomb):
+        parse_sitemap(bomb, BASE)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
