@@ -65,6 +65,7 @@ ROBOTSTXT_OBEY = True
 USER_AGENT = None                    # built from NEWSCLEAN_CONTACT_URL by UserAgentFromContact
 ROBOTSTXT_USER_AGENT = "newsclean"   # the product token robots.txt groups are matched against
 ROBOTSTXT_PARSER = "newsclean.crawler.components.middlewares.BomRobotParser"   # Protego, the file read by its byte order mark
+NEWSCLEAN_ROBOTSTXT_MAX_BYTES = 500 * 1024   # a robots.txt is read to its first 500 KiB (RFC 9309 2.5, as Google), to the last whole line
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
@@ -104,6 +105,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newsclean.crawler.components.politeness.RetryAfterMiddleware": 560,      # sees a 429/503 before RetryMiddleware (550) retries it
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newsclean.crawler.components.middlewares.HeadMetaRefreshMiddleware": 580,   # Scrapy's, without decoding every page whole
+    "newsclean.crawler.components.middlewares.RobotsTxtDecodingMiddleware": 595,   # robots.txt inflated to its first NEWSCLEAN_ROBOTSTXT_MAX_BYTES, before HttpCompression (590)
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "newsclean.crawler.components.warc.WarcMiddleware": 950,                 # next to the downloader: raw responses, redirects included
 }

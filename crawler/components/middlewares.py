@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.resolver import HostResolution
@@ -25,13 +26,14 @@ from twisted.internet.address import IPv4Address as TwistedIPv4Address
 from twisted.internet.address import IPv6Address as TwistedIPv6Address
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
+from w3lib.encoding import read_bom
 from zope.interface import implementer
 
 from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
 from newsclean.crawler.components.health import ROBOTS_UNREACHABLE
 from newsclean.crawler.components.logs import broken_answer_said, causes
-from newsclean.crawler.spiders.discovery import decode_robots
+from newsclean.crawler.spiders.discovery import MAX_DOCUMENT_BYTES, decode_robots
 
 logger = logging.getLogger(__name__)
 
@@ -310,6 +312,83 @@ def _robots_fetch(request: Request) -> str | None:
     return asked if url.path == "/robots.txt" and not url.query else None
 
 
+#: A response flag: the robots.txt fetch's body was not what its Content-Encoding names (see
+#: :class:`RobotsTxtDecodingMiddleware`).
+ROBOTS_ENCODING_BROKEN = "robots.txt encoding broken"
+#: Meta of the robots.txt middleware's own fetch: the bytes of its body received so far.
+_ROBOTS_RECEIVED = "newsclean_robots_received"
+
+
+def robots_max_bytes(settings: Any) -> int:
+    """``NEWSCLEAN_ROBOTSTXT_MAX_BYTES``: how much of a robots.txt is read (RFC 9309 2.5: at least 500 KiB)."""
+    return max(1, settings.getint("NEWSCLEAN_ROBOTSTXT_MAX_BYTES", 500 * 1024))
+
+
+def _inflate(body: bytes, limit: int) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(body, limit)
+    except zlib.error:   # raw deflate, as some servers send it (Scrapy reads it so too)
+        return zlib.decompressobj(wbits=-15).decompress(body, limit)
+
+
+def _unbrotli(body: bytes, limit: int) -> bytes:
+    try:
+        import brotli
+    except ImportError:   # Scrapy reads br with either
+        import brotlicffi as brotli
+    return brotli.Decompressor().process(body, output_buffer_limit=limit)
+
+
+def _unzstd(body: bytes, limit: int) -> bytes:
+    try:
+        from compression import zstd   # Python 3.14
+    except ImportError:
+        from backports import zstd
+    return zstd.ZstdDecompressor().decompress(body, limit)
+
+
+#: How :func:`decoded_head` undoes each Content-Encoding Scrapy accepts: ``(body, limit)`` to at
+#: most ``limit`` bytes (or a few more: sliced there), whatever the body inflates to.
+_DECODERS = {b"gzip": lambda body, limit: zlib.decompressobj(wbits=31).decompress(body, limit),
+             b"deflate": _inflate, b"br": _unbrotli, b"zstd": _unzstd}
+_DECODERS[b"x-gzip"] = _DECODERS[b"gzip"]
+
+
+def decoded_head(body: bytes, encodings: Sequence[bytes], limit: int) -> bytes:
+    """The first ``limit`` bytes (at most) of ``body`` decoded from its Content-Encoding values
+    (``gzip``, ``deflate``, ``br``, ``zstd``; the last applied is undone first), decompressing no
+    more than that: a gzip bomb costs ``limit`` bytes, not what it inflates to. A body cut short
+    gives what it holds. ValueError when it is not what its encoding says, or another encoding."""
+    names = [name.strip().lower() for value in encodings for name in value.split(b",")]
+    for name in reversed([n for n in names if n not in (b"", b"identity")]):
+        if name not in _DECODERS:
+            raise ValueError(f"Content-Encoding {name.decode('latin-1')!r} is not one newsclean reads")
+        try:
+            body = _DECODERS[name](body, limit)[:limit]
+        except Exception as exc:   # zlib.error, brotli.error, zstd.ZstdError
+            raise ValueError(f"not the {name.decode('latin-1')} its Content-Encoding names ({exc})") from None
+    return body
+
+
+def cut_at_line(body: bytes, limit: int) -> bytes:
+    """``body``'s first ``limit`` bytes, up to the end of their last whole line (a CR or LF, in
+    the encoding the file's byte order mark names: two bytes in UTF-16, four in UTF-32);
+    nothing when no line ends there."""
+    codec, mark = read_bom(body)
+    bom = mark or b""
+    head = body[:limit]
+    cut = 0
+    for char in "\n\r":
+        end_bytes = char.encode(codec or "utf-8")
+        unit = len(end_bytes)
+        end = head.rfind(end_bytes)
+        while end >= len(bom) and (end - len(bom)) % unit:   # the bytes of a line end inside two characters
+            end = head.rfind(end_bytes, 0, end + unit - 1)
+        if end >= len(bom):
+            cut = max(cut, end + unit)
+    return head[:cut]
+
+
 class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, whose answer also serves the spider's own request for the
     file (it reads the ``Sitemap:`` lines there): one fetch of robots.txt a site a crawl, not two.
@@ -319,6 +398,14 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     its redirects and retries; a 404 too). An answer waits for the spider's request up to
     ``KEEP`` hosts (a spider that does not read robots.txt never asks), and only a file of
     robots.txt's usual size.
+
+    A robots.txt is read to its first ``NEWSCLEAN_ROBOTSTXT_MAX_BYTES`` (500 KiB), up to their
+    last whole line, as RFC 9309 (2.5) asks and Google does: the download stops there (the
+    ``bytes_received`` signal's ``StopDownload(fail=False)`` hands on what came), a compressed
+    file is inflated only that far (:class:`RobotsTxtDecodingMiddleware`), and a file cut so is
+    said in one WARNING and counted in ``newsclean/robots/truncated``. ``DOWNLOAD_MAXSIZE`` (an
+    article's bound) cancelled a larger file, its host disallowed as unreachable, and Scrapy's
+    decompression dropped a gzip file inflating past it without a word: its host allowed all.
 
     A robots.txt that cannot be had (a 5xx or 429 after the retries, a timeout, a refused or
     reset connection, a failed name lookup) disallows all of its host for the run, as RFC 9309
@@ -331,16 +418,30 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     """
 
     KEEP = 16
-    MAX_BYTES = 512 * 1024   # Google reads the first 500 KiB of a robots.txt
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        self.max_bytes = robots_max_bytes(crawler.settings)
+        # the bytes a download may announce or inflate to before it is cancelled: the discovery
+        # documents' bound, never DOWNLOAD_MAXSIZE's for pages (the download stops at max_bytes)
+        self.max_download = max(crawler.settings.getint("DOWNLOAD_MAXSIZE"), MAX_DOCUMENT_BYTES)
         self._answers: OrderedDict[str, tuple[str, Response]] = OrderedDict()   # netloc: (robots.txt URL, answer)
         self._unreachable: dict[str, str] = {}   # netloc: the kind of failure its robots.txt met (disallowed)
+        crawler.signals.connect(self.stop_at_max_bytes, signal=signals.bytes_received)
+
+    def stop_at_max_bytes(self, data: bytes, request: Request) -> None:
+        """``bytes_received``: the middleware's own fetch stops once past :attr:`max_bytes`, its
+        response going on with what came (flagged ``download_stopped``)."""
+        received = request.meta.get(_ROBOTS_RECEIVED)
+        if received is not None:
+            request.meta[_ROBOTS_RECEIVED] = received = received + len(data)
+            if received > self.max_bytes:
+                raise StopDownload(fail=False)
 
     async def process_request(self, request: Request) -> Response | None:   # type: ignore[override]
         if _robots_fetch(request):   # its failure is said once, below: not also as Scrapy's retry's ERROR
             request.meta.setdefault("give_up_log_level", "DEBUG")
+            request.meta.update({_ROBOTS_RECEIVED: 0, "download_maxsize": self.max_download, "download_warnsize": 0})
         await super().process_request(request)
         if request.meta.get("dont_obey_robotstxt"):
             return None
@@ -363,15 +464,32 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
             return response
         if response.status >= 500 or response.status == 429:
             raise self._unreachable_host(asked, f"http_{response.status}", f"HTTP {response.status}")
+        if 200 <= response.status < 300:
+            response = self._read_head(asked, response)
         if 200 <= response.status < 300 and not decode_robots(response.body)[1]:
             # BomRobotParser obeys the lines it can read; a file of none is allow-all, as empty.
             self.crawler.stats.inc_value("newsclean/robots/undecodable")
             logger.warning("robots.txt at %s is not text in the encoding it declares (its byte order mark, "
                            "else UTF-8): the lines that are are obeyed, the bytes that are not dropped", response.url)
-        if len(response.body) <= self.MAX_BYTES:
+        if len(response.body) <= self.max_bytes:   # (a 404 page may be larger: the spider fetches it again)
             self._answers[urlsplit(asked).netloc] = (asked, response)
             while len(self._answers) > self.KEEP:
                 self._answers.popitem(last=False)
+        return response
+
+    def _read_head(self, asked: str, response: Response) -> Response:
+        """A file's answer (2xx) as it is obeyed: to its first :attr:`max_bytes`, up to the last
+        whole line (said and counted when cut); one whose Content-Encoding could not be undone
+        is not had (its host disallowed)."""
+        if ROBOTS_ENCODING_BROKEN in response.flags:
+            raise self._unreachable_host(asked, "broken_answer", "a body that is not what its Content-Encoding names")
+        if "download_stopped" not in response.flags and len(response.body) <= self.max_bytes:
+            return response
+        response = response.replace(body=cut_at_line(response.body, self.max_bytes))
+        self.crawler.stats.inc_value("newsclean/robots/truncated")
+        logger.warning("robots.txt of %s is larger than %d bytes: its first %d bytes, to the last whole line, are "
+                       "obeyed, the rest is not read (RFC 9309 2.5)", urlsplit(asked).netloc, self.max_bytes,
+                       len(response.body))
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -389,6 +507,37 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         logger.warning("robots.txt of %s unreachable (%s): nothing is fetched from %s this run (RFC 9309: an "
                        "unreachable robots.txt disallows all; the next run asks again)", netloc, said, netloc)
         return IgnoreRequest(f"robots.txt unreachable: {said}")
+
+
+class RobotsTxtDecodingMiddleware:
+    """Inflate the robots.txt middleware's own fetch (gzip, deflate, br, zstd) to its first
+    ``NEWSCLEAN_ROBOTSTXT_MAX_BYTES`` and one byte more (so a longer file is known cut), before
+    Scrapy's HttpCompressionMiddleware (590) would: it inflated the whole body, and one past
+    ``DOWNLOAD_MAXSIZE`` was an IgnoreRequest that only Scrapy's robots.txt middleware saw, as a
+    robots.txt not had, allow-all, without a word (a gzip bomb opened its host). Placed after it
+    (595), so its answer is seen first; a body that is not what its encoding names is flagged
+    (:data:`ROBOTS_ENCODING_BROKEN`) for the robots.txt middleware, which disallows the host."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsTxtDecodingMiddleware:
+        return cls(robots_max_bytes(crawler.settings))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        encodings = response.headers.getlist(b"Content-Encoding")
+        if not encodings or _robots_fetch(request) is None:
+            return response
+        flags = response.flags
+        try:
+            body = decoded_head(response.body, encodings, self.max_bytes + 1)
+        except ValueError as exc:
+            logger.debug("robots.txt at %s: %s", response.url, exc)
+            body, flags = b"", [*flags, ROBOTS_ENCODING_BROKEN]
+        headers = response.headers.copy()
+        del headers[b"Content-Encoding"]
+        return response.replace(body=body, headers=headers, flags=flags)
 
 
 class BomRobotParser(ProtegoRobotParser):

@@ -1,13 +1,15 @@
 """Hostile cases of robots.txt: one that cannot be had (an error answer, silence, a closed or
-refused connection), one in UTF-16 given as the start URL; and ``sites --check`` on listings
-whose entries are no URL (session 41)."""
+refused connection), one in UTF-16 given as the start URL, one without end and a gzip bomb
+(session 42); and ``sites --check`` on listings whose entries are no URL (session 41)."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
+from http.server import BaseHTTPRequestHandler
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Raw, Reply, article_html, case, urlset
+from newsclean.crawler.hostile import XML, Ctx, HostileServer, Outcome, Raw, Reply, Run, article_html, case, urlset
 
 #: How each unreachable robots.txt fails, by the kind its host is counted under
 #: (``newsclean/robots/unreachable/<kind>``); ``refused``: no server at all.
@@ -87,3 +89,69 @@ def sites_check_bad_urls(ctx: Ctx) -> Outcome:
     held = (run.code == 0 and run.tracebacks == 0 and len(said) == 1
             and "(bad_url/robots: 1, bad_url/sitemap: 1)" in said[0])
     return Outcome(held, f"said {said[:1]}, {run}")
+
+
+def _site_behind(ctx: Ctx, robots: Raw | Reply) -> HostileServer:
+    """A server whose robots.txt is ``robots`` (its rules: ``ROBOTS_RULES``), three articles in its
+    sitemap and one more under /private/, listed too."""
+    s = ctx.serve()
+    s.route(r"/(?:a|private)/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    s.page("/robots.txt", robots)
+    s.page("/sitemap.xml", urlset([*(s.url(f"/a/story-{i}-of-the-day/") for i in range(3)),
+                                   s.url("/private/story-7-of-the-day/")]), XML)
+    return s
+
+
+#: The rules the robots.txt files of the cases below begin with (the sitemap's path relative).
+ROBOTS_RULES = b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n"
+#: A comment line, 64 bytes, by the thousand: what those files go on with.
+FILLER = (b"# " + b"x" * 61 + b"\n") * 1024
+
+
+def _robots_read_to_its_head(run: Run, s: HostileServer, **more: object) -> tuple[bool, str]:
+    """Whether ``run`` obeyed the head of ``s``'s robots.txt (its Disallow held, its sitemap's
+    articles written, the file cut once and fetched once), and the figure that shows it."""
+    private = s.count(r"^/private/")
+    truncated = run.count("newsclean/robots/truncated")
+    unreachable = run.count("newsclean/robots/unreachable/")
+    held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(run.records()) == 3 and private == 0
+            and truncated == 1 and unreachable == 0 and s.count(r"^/robots\.txt$") == 1)
+    said = ", ".join(f"{k} {v}" for k, v in more.items())
+    return held, (f"{len(run.records())}/3 written, {private} disallowed fetched, truncated={truncated}, "
+                  f"unreachable={unreachable}, {said}, {run}")
+
+
+@case("robots-txt-endless", bound=90)
+def robots_txt_endless(ctx: Ctx) -> Outcome:
+    """A robots.txt that never ends (no length, comment lines up to 64 MB): read to its first
+    NEWSCLEAN_ROBOTSTXT_MAX_BYTES and obeyed (its Disallow held, its Sitemap read), the download
+    stopped there, one WARNING, robots/truncated. Before: read on to DOWNLOAD_MAXSIZE (10 MB),
+    cancelled, and the host disallowed for the run as unreachable (too_large): nothing written."""
+    written = [0]
+
+    def endless(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n" + ROBOTS_RULES)
+        for _ in range(1024):
+            h.wfile.write(FILLER)
+            written[0] += len(FILLER)
+
+    s = _site_behind(ctx, Raw(endless))
+    run = ctx.crawl(s.url("/"), settings={"NEWSCLEAN_ROBOTSTXT_MAX_BYTES": 8192})
+    held, figure = _robots_read_to_its_head(run, s, served=f"{written[0] >> 20} MB")
+    # sent before the crawler hung up: what the socket buffers held, far from the 64 MB (or 10 MB)
+    return Outcome(held and written[0] < 16 << 20, figure)
+
+
+@case("robots-txt-gzip-bomb", bound=90)
+def robots_txt_gzip_bomb(ctx: Ctx) -> Outcome:
+    """A gzip-encoded robots.txt inflating to 64 MB (~60 KB sent): its first
+    NEWSCLEAN_ROBOTSTXT_MAX_BYTES inflated, read and obeyed, one WARNING, robots/truncated. Before:
+    Scrapy's decompression refused it past DOWNLOAD_MAXSIZE with an IgnoreRequest that only
+    Scrapy's robots.txt middleware saw, as a file not had: its host allowed all without a word;
+    the spider's own fetch of the file was refused as a bomb, its sitemap never read: nothing
+    written, the run degraded for 'no article URL found'."""
+    bomb = gzip.compress(ROBOTS_RULES + FILLER * 1024, compresslevel=9)
+    s = _site_behind(ctx, Reply(bomb, ctype="text/plain", headers={"Content-Encoding": "gzip"}))
+    run = ctx.crawl(s.url("/"))
+    held, figure = _robots_read_to_its_head(run, s, sent=f"{len(bomb) >> 10} KB")
+    return Outcome(held, figure)

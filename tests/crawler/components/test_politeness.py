@@ -4,6 +4,7 @@ server), and a 429/503's Retry-After pauses the whole site (seconds and HTTP dat
 from __future__ import annotations
 
 import email.utils
+import gzip
 import threading
 import time
 from collections.abc import Callable
@@ -276,6 +277,47 @@ def test_an_unreachable_robots_txt_disallows_its_host_for_the_run(site_factory, 
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {
         f"newsclean/robots/unreachable/{failure}": 1}
+
+
+def _large_robots(encoding: str) -> Reply:
+    """A robots.txt of ~100 KB whose first lines disallow /2026/01/01/ and name the sitemap, and
+    whose last line, past the first 4 KB, disallows /2026/01/02/; gzip: the same rules before
+    ~2 MB of comment lines, sent gzip-encoded (~2 KB on the wire: a decompression bomb at a
+    DOWNLOAD_MAXSIZE of 64 KB)."""
+    head = "User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n"
+    if encoding == "gzip":
+        text = head + ("#" * 63 + "\n") * 32_000 + "Disallow: /2026/01/02/\n"
+        return Reply(gzip.compress(text.encode()), ctype="text/plain", headers={"Content-Encoding": "gzip"})
+    text = head + "".join(f"Disallow: /nothing/{i:06d}/\n" for i in range(4_000)) + "Disallow: /2026/01/02/\n"
+    if encoding == "utf-16":
+        return Reply(text.encode("utf-16"), ctype="text/plain")
+    return Reply(text.encode(), ctype="text/plain")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "gzip"])
+def test_a_robots_txt_over_the_limit_is_obeyed_to_its_first_bytes(site_factory, tmp_path: Path, encoding: str) -> None:
+    """A robots.txt larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES (500 KiB by default; 4 KB here) is
+    read to its first bytes, cut at the last whole line (in UTF-16 too), and obeyed, as RFC 9309
+    (2.5) asks and Google does: its first Disallow holds, one past the cut does not; one WARNING
+    names the host, newsclean/robots/truncated counts it, the file is fetched once. Before: a
+    file over DOWNLOAD_MAXSIZE (64 KB here) was cancelled and its host disallowed for the run
+    (unreachable/too_large, exit 1), a smaller one read whole, whatever its size; a gzip one
+    that inflated past DOWNLOAD_MAXSIZE was dropped by Scrapy's decompression without a word
+    and the host crawled as if it allowed all."""
+    site = site_factory(6, robots=_large_robots(encoding))
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out", "-s", "NEWSCLEAN_ROBOTSTXT_MAX_BYTES=4096", "-s", "DOWNLOAD_MAXSIZE=65536")
+    host = site.server.base_url.split("//", 1)[1]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert site.server.count(r"^/2026/01/01/") == 0, [h.path for h in site.server.hits]   # before the cut: obeyed
+    assert site.server.count(r"^/2026/01/02/") == 1   # past the cut: not read
+    assert site.server.count(r"^/robots\.txt$") == 1 and site.server.count(r"^/sitemap\.xml$") == 1
+    assert len(read_parts(tmp_path / "out")) == 5
+    said = [line for line in proc.stderr.splitlines() if "WARNING" in line and f"robots.txt of {host}" in line]
+    assert len(said) == 1 and "larger than 4096 bytes" in said[0], proc.stderr[-3000:]
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {"newsclean/robots/truncated": 1}
 
 
 def test_a_robots_txt_start_url_in_utf16_is_read_as_robots_txt(site_factory, tmp_path: Path) -> None:
