@@ -127,6 +127,11 @@ class Measures:
         m = self.data.get(el)
         return bool(m) and (m[4] == 1 or m[3] >= 2)
 
+    def holds_h1(self, el: etree._Element) -> bool:
+        """Holds an h1: the article's headline, not a block beside it."""
+        m = self.data.get(el)
+        return bool(m) and m[4] == 1
+
     def prose_heavy(self, el: etree._Element, min_chars: int = 1500) -> bool:
         """Much text that is not links: a widget name on it is more likely a wrapper's misnomer."""
         n = self.text(el)

@@ -17,10 +17,27 @@ def _in_code(el: etree._Element) -> bool:
     return el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
 
 
+#: The author's card as the page's microdata marks it: an item (``itemscope``) that is the
+#: article's ``author`` and holds more than a byline's name and date, a bio beside them (Simple
+#: Author Box's ``saboxplugin-wrap``, inside the article's container: its name is no widget word).
+#: Of this size: a byline is shorter, and the article, with its headline in it, is no card.
+AUTHOR_CARD_MIN_CHARS = 80
+AUTHOR_CARD_MAX_CHARS = 1500
+_AUTHOR_ITEMS = etree.XPath("//*[@itemscope][contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]")
+
+
+def _author_cards(tree: etree._Element, m: Measures) -> list[etree._Element]:
+    """The author's cards of the page (``AUTHOR_CARD_MIN_CHARS``)."""
+    return [el for el in _AUTHOR_ITEMS(tree)
+            if el.tag not in PROTECTED_TAGS and AUTHOR_CARD_MIN_CHARS <= m.text(el) <= AUTHOR_CARD_MAX_CHARS
+            and not m.holds_h1(el)]
+
+
 def prune_widgets(tree: etree._Element, m: Measures | None = None) -> int:
-    """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...)."""
-    victims = []
+    """Remove containers whose class/id names a widget (share, newsletter, related, ads, ...), and
+    the author's card the page's microdata marks (``AUTHOR_CARD_MIN_CHARS``)."""
     m = m or Measures(tree)
+    victims = _author_cards(tree, m)
     for el, kinds in m.picked().widgets:   # named a widget or an image block; a victim is checked below
         if el.tag in PROTECTED_TAGS or el.tag in HEADINGS:
             continue
