@@ -274,7 +274,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
     # One measuring pass serves both structural steps (after widget removal, ancestors' counts
     # are slightly stale: they still include the removed widgets; cheaper than a second pass).
     measures = dom.Measures(tree)
-    run.count("prune_widgets", dom.prune_widgets(tree, measures))
+    run.count("prune_widgets", dom.prune_widgets(tree, measures, microdata=dom.has_microdata(data)))
     run.count("prune_hidden", dom.prune_hidden(tree, measures))
     run.count("prune_calls_to_action", dom.prune_calls_to_action(tree, measures))
     run.count("prune_account_gates", dom.prune_account_gates(tree, measures))

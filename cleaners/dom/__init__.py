@@ -14,7 +14,8 @@ modules, in the order ``clean_html`` uses them (``dom.NAME`` names each public n
     lead.py             visible_lead: the standfirst the page shows, looked up before the pruning
     site_rules.py       drop_site_rules: the site's own selectors and XPaths
     footnotes.py        prune_footnote_marks
-    widgets.py          prune_widgets, prune_hidden: blocks removed for their names
+    widgets.py          prune_widgets, prune_hidden: blocks removed for their names (and the author's
+                        card its microdata marks: has_microdata)
     calls_to_action.py  prune_calls_to_action: named appeals, donation and sign-up boxes
     gates.py            prune_account_gates: paywall gates and login boxes
     teasers.py          prune_titled_blocks, link_dense_blocks / prune_link_dense, unlinked_text
@@ -41,7 +42,9 @@ from newsclean.cleaners.dom.site_rules import drop_site_rules
 from newsclean.cleaners.dom.layout import adopt_stray_roots, unwrap_layout_tables
 from newsclean.cleaners.dom.lead import visible_lead
 from newsclean.cleaners.dom.footnotes import prune_footnote_marks
-from newsclean.cleaners.dom.widgets import prune_widgets, HIDDEN_MAX_CHARS, prune_hidden
+from newsclean.cleaners.dom.widgets import (
+    prune_widgets, AUTHOR_CARD_MIN_CHARS, AUTHOR_CARD_MAX_CHARS, has_microdata, HIDDEN_MAX_CHARS, prune_hidden,
+)
 from newsclean.cleaners.dom.calls_to_action import (
     CTA_MAX_CHARS, prune_calls_to_action, BUTTON_WORDS, PITCH_WORDS, PITCH_LINKS, CTA_CONTEXT_MIN_CHARS,
 )
@@ -55,15 +58,16 @@ from newsclean.cleaners.dom.teasers import (
 from newsclean.cleaners.dom.merge import merge_split_bodies
 
 __all__ = [
-    "ANNOUNCING_WORDS", "ARTICLE_PROSE_CHARS", "BUTTON_WORDS", "CONTENT_TOKENS", "CONTENT_WORDS",
-    "CTA_CONTEXT_MIN_CHARS", "CTA_MAX_CHARS", "CTA_TOKENS", "DONATION_HREF_WORDS", "GATE_MAX_CHARS", "HEADINGS",
-    "HIDDEN_MAX_CHARS", "HIDING_CLASSES", "HOVER_WORDS", "IMAGE_TOKENS", "IMAGE_WORDS", "LABEL_MAX_CHARS",
-    "LINE_TAGS", "LOGIN", "LOGIN_CJK", "LOGIN_LABELS", "LOGIN_REQUIRED", "LOGIN_WORDS", "Measures", "NAME_CACHE",
-    "Named", "PITCH_LINKS", "PITCH_WORDS", "PROTECTED_TAGS", "Picked", "SENTENCE_END", "SHORT_READ_CHARS", "SIGNUP",
-    "SIGNUP_CJK", "SIGNUP_HREF", "SIGNUP_HREF_WHOLE", "SIGNUP_HREF_WORDS", "SIGNUP_LABELS", "SIGNUP_REQUIRED",
-    "SIGNUP_WORDS", "SUBHEADINGS", "WIDGET_TOKENS", "WIDGET_WORDS", "adopt_stray_roots", "attached",
-    "drop_keeping_tail", "drop_site_rules", "drop_topmost", "flat_text", "line_blocks", "link_dense_blocks",
-    "link_text_len", "merge_split_bodies", "names_signup", "prune_account_gates", "prune_calls_to_action",
-    "prune_footnote_marks", "prune_hidden", "prune_link_dense", "prune_titled_blocks", "prune_widgets",
-    "short_text", "text_len", "text_of", "tree_size", "unlinked_text", "unwrap_layout_tables", "visible_lead",
+    "ANNOUNCING_WORDS", "ARTICLE_PROSE_CHARS", "AUTHOR_CARD_MAX_CHARS", "AUTHOR_CARD_MIN_CHARS", "BUTTON_WORDS",
+    "CONTENT_TOKENS", "CONTENT_WORDS", "CTA_CONTEXT_MIN_CHARS", "CTA_MAX_CHARS", "CTA_TOKENS",
+    "DONATION_HREF_WORDS", "GATE_MAX_CHARS", "HEADINGS", "HIDDEN_MAX_CHARS", "HIDING_CLASSES", "HOVER_WORDS",
+    "IMAGE_TOKENS", "IMAGE_WORDS", "LABEL_MAX_CHARS", "LINE_TAGS", "LOGIN", "LOGIN_CJK", "LOGIN_LABELS",
+    "LOGIN_REQUIRED", "LOGIN_WORDS", "Measures", "NAME_CACHE", "Named", "PITCH_LINKS", "PITCH_WORDS",
+    "PROTECTED_TAGS", "Picked", "SENTENCE_END", "SHORT_READ_CHARS", "SIGNUP", "SIGNUP_CJK", "SIGNUP_HREF",
+    "SIGNUP_HREF_WHOLE", "SIGNUP_HREF_WORDS", "SIGNUP_LABELS", "SIGNUP_REQUIRED", "SIGNUP_WORDS", "SUBHEADINGS",
+    "WIDGET_TOKENS", "WIDGET_WORDS", "adopt_stray_roots", "attached", "drop_keeping_tail", "drop_site_rules",
+    "drop_topmost", "flat_text", "has_microdata", "line_blocks", "link_dense_blocks", "link_text_len",
+    "merge_split_bodies", "names_signup", "prune_account_gates", "prune_calls_to_action", "prune_footnote_marks",
+    "prune_hidden", "prune_link_dense", "prune_titled_blocks", "prune_widgets", "short_text", "text_len", "text_of",
+    "tree_size", "unlinked_text", "unwrap_layout_tables", "visible_lead",
 ]

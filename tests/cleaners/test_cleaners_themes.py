@@ -79,3 +79,33 @@ def test_every_theme_page_has_its_truth_and_a_line_of_the_theme() -> None:
     pages = {p.stem for p in THEMES_DIR.glob("*.html")}
     assert pages == set(THEMES) == {p.name.removesuffix(".truth.txt") for p in THEMES_DIR.glob("*.truth.txt")}
     assert set(MISSES) <= set(THEMES)
+
+
+PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
+         "after a summer in which the moorings were full on most weekends.",
+         "Members agreed to keep the daily rate for boats under ten metres and to raise it for larger ones, "
+         "with the money set aside for dredging the inner basin before the autumn storms.",
+         "The new rates will be posted at the harbour office and on the board's notice at the slipway, and "
+         "they apply from the first of April."]
+
+
+def _story_with(card: str) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    return (f"<html><head><title>Harbour fees</title></head><body><main><article><h1>Harbour fees</h1>"
+            f"<div class='entry-content'>{paras}{card}</div></article></main></body></html>")
+
+
+def test_an_author_card_marked_by_its_microdata_goes_and_a_short_sign_off_stays() -> None:
+    # The card's class holds no widget word; its microdata says it is the article's author, with
+    # a bio (the page's source holds "itemscope": dom.has_microdata).
+    card = ("<div class='writer-panel' itemscope='' itemprop='author' itemtype='https://schema.org/Person'>"
+            "<span itemprop='name'>Nell Grady</span><p itemprop='description'>Nell has covered the harbour "
+            "and its boats for the paper since 2009, and sails a small dinghy of her own.</p></div>")
+    result = clean_html(_story_with(card), "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
+    # a sign-off marked the same way but no longer than a byline is the article's last line
+    sign_off = "<p itemscope itemprop='author' itemtype='https://schema.org/Person'>Reporting by Nell Grady.</p>"
+    result = clean_html(_story_with(sign_off), "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == [*PARAS, "Reporting by Nell Grady."]
