@@ -75,7 +75,7 @@ def test_a_themes_article_is_its_body_and_nothing_of_the_theme(name: str) -> Non
     assert _clean(name).text.split("\n") == truth
 
 
-def test_every_theme_page_has_its_truth_and_a_line_of_the_theme() -> None:
+def test_every_theme_page_has_its_truth_and_its_boilerplate_listed() -> None:
     pages = {p.stem for p in THEMES_DIR.glob("*.html")}
     assert pages == set(THEMES) == {p.name.removesuffix(".truth.txt") for p in THEMES_DIR.glob("*.truth.txt")}
     assert set(MISSES) <= set(THEMES)
