@@ -50,6 +50,9 @@ THEMES = {
     "arcxp": "Arc XP newsroom: b-share-bar, 'READ MORE:' interstitial link and arcad slots and a "
              "newsletter sign-up in the body, b-tags, b-author-bio, 'More in', Most Read rail",
     "papermod": "Hugo PaperMod: a details table of contents, post-tags, paginav, share-buttons, Disqus",
+    "newspack": "Newspack (nonprofit newsrooms): a donation popup, a homepage-articles block and a newsletters "
+                "subscribe block in the body, a donation appeal closing it, author-bio, the republication "
+                "tracker's modal, a donate widget, 'Most read'",
 }
 
 #: Pages whose truth the cleaner does not give yet, and why (docs/quality.md, "Themes and CMSs").
@@ -57,6 +60,10 @@ MISSES = {
     "casper": "Ghost's callout card (kg-callout-card: the article's own note in a bare div between two "
               "paragraphs) is lost: trafilatura skips the div, and recall.prose puts back such a box only "
               "when what it puts back adds GAP_MIN_GAIN (a fifth) to the text, not one box beside a story",
+    "newspack": "the closing donation appeal is a paragraph (in a block group with a background) whose "
+                "link goes to /donate/: a link to a donation page inside a paragraph is the article's "
+                "sentence naming the fund (calls_to_action._DONATION_STOP_TAGS), and the line scorer's walk "
+                "keeps a closing pitch of the body's kind (docs/quality.md, 'Leaky pages left')",
     "kadence": "the Kadence info box selling the site's own saw with a discount code is kept: WCXB's truths "
                "count a discount code as the article's (the class 'discount codes', docs/quality.md)",
 }
