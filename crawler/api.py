@@ -15,17 +15,25 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from newsclean.output.reader import find_parts, open_jsonl
+from newsclean.output.reader import open_jsonl, run_parts
 
 #: Records per part file in a crawl from Python (the command's default is 500): parts are
 #: committed, and so yielded, in smaller steps. ``settings`` may override it.
 STREAM_PART_RECORDS = 20
 POLL_SECONDS = 0.2
+
+
+def _days_since(started: datetime) -> list[str]:
+    """The UTC days from ``started`` to now (and a minute on): those a crawl's parts are under
+    (:func:`~newsclean.output.reader.run_parts`)."""
+    last = (datetime.now(timezone.utc) + timedelta(minutes=1)).date()
+    return [str(started.date() + timedelta(days=n)) for n in range((last - started.date()).days + 1)]
 
 
 class CrawlError(RuntimeError):
@@ -72,8 +80,9 @@ class Crawl:
             yield from self._run(out, run_id, Path(scratch) / "crawl.log")
 
     def _run(self, out: Path, run_id: str, log_path: Path) -> Iterator[dict[str, Any]]:
+        started = datetime.now(timezone.utc) - timedelta(minutes=1)   # the child's first fetch is later
         # an earlier run's parts and manifest under a run id given again are not this run's (it is refused)
-        seen: set[Path] = {part for part in find_parts(out) if part.name.startswith(f"part-{run_id}-")}
+        seen: set[Path] = set(run_parts(out, run_id, _days_since(started)))
         manifest = out / "manifests" / f"{run_id}.json"
         earlier = manifest.is_file()
         with log_path.open("w+b") as log:
@@ -85,7 +94,7 @@ class Crawl:
                 proc.stdin.close()
                 while True:
                     done = proc.poll() is not None   # looked at first: parts found after it are all
-                    yield from self._new_records(out, run_id, seen)
+                    yield from self._new_records(out, run_id, seen, started)
                     if done:
                         break
                     time.sleep(POLL_SECONDS)
@@ -101,9 +110,9 @@ class Crawl:
                 raise CrawlError(lines[-1] if lines else f"newsclean crawl exited with code {self.exit_code}")
 
     @staticmethod
-    def _new_records(out: Path, run_id: str, seen: set[Path]) -> Iterator[dict[str, Any]]:
-        for part in find_parts(out):
-            if part in seen or not part.name.startswith(f"part-{run_id}-"):
+    def _new_records(out: Path, run_id: str, seen: set[Path], started: datetime) -> Iterator[dict[str, Any]]:
+        for part in run_parts(out, run_id, _days_since(started)):
+            if part in seen:
                 continue
             seen.add(part)
             with open_jsonl(part) as fh:

@@ -203,6 +203,36 @@ def find_parts(root: Path | str, kind: str = "articles") -> list[Path]:
                   if p.name.endswith(JSONL_SUFFIXES) and p.is_file() and not p.name.startswith("."))
 
 
+def run_parts(root: Path | str, run_id: str, days: Iterable[str], kind: str = "articles") -> list[Path]:
+    """The committed parts of the run ``run_id`` of the output directory ``root`` under the days
+    ``days`` (``YYYY-MM-DD``), sorted. A crawl partitions its pages by the day they were fetched
+    (the records' ``fetched_at``), so the parts of a crawl going on now are under the days it has
+    run: a look for them lists the sites' folders and those days', not the corpus's history
+    (``newsclean.crawl`` listed every part of ``root`` five times a second)."""
+    prefix = f"part-{run_id}-"
+    try:
+        with os.scandir(Path(root) / kind) as entries:
+            sites = [entry.path for entry in entries if entry.name.startswith("site=")]
+    except OSError:   # no part yet
+        return []
+    found = []
+    for site, day in ((site, day) for site in sites for day in days):
+        try:
+            with os.scandir(Path(site, f"date={day}")) as entries:
+                found += [Path(entry.path) for entry in entries
+                          if entry.name.startswith(prefix) and entry.name.endswith(JSONL_SUFFIXES)]
+        except OSError:   # the site fetched nothing that day
+            continue
+    return sorted(found)
+
+
+def is_temp_part(path: Path | str) -> bool:
+    """Whether ``path`` is named as a part still being written (``.part-<run>-<seq>.jsonl.tmp``, renamed
+    into view when complete; a killed run's, until the next run removes it): its last line may be torn."""
+    name = Path(path).name
+    return name.startswith(".part-") and name.endswith(".tmp")
+
+
 def run_manifests(root: Path | str) -> list[Path]:
     """The manifests of the finished runs of the output directory ``root`` (none: not one)."""
     base = Path(root) / "manifests"

@@ -436,25 +436,31 @@ def check_run_id_unused(overrides: dict[str, Any], out: Path, state: Path | None
     ``NEWSCLEAN_RUN_ID=$(date +%F)`` hourly) is refused: the second run's manifest replaced the
     first's, and a killed run's staged parts under that id were taken for the new run's own.
     ``state``: the run's local state directory, whose article store knows the ids of runs killed
-    before their first part (rerun under the same id, they fetched none of the articles it had scheduled)."""
+    (before their first part too: rerun under the same id, they fetched none of the articles it had
+    scheduled). Read by name and by the store's index, never by listing the parts."""
     run_id = overrides.get("NEWSCLEAN_RUN_ID")
     if not isinstance(run_id, str) or not run_id:
         return
-    used = out / "manifests" / f"{run_id}.json"
-    if not used.exists():
-        used = next((p for kind in ("articles", "rejects") if (out / kind).is_dir()
-                     for p in (out / kind).rglob(f"*part-{run_id}-*")), used)
-    if used.exists():
-        raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id ({used}); "
+    # Its manifest, its articles in the store (by an index), what a killed run left of its own (its
+    # reserve, which the next run marks .killed): read by name. Every part of OUT was walked for the
+    # id's name on each run given an id, which each newsclean.crawl() call is.
+    manifest = out / "manifests" / f"{run_id}.json"
+    if manifest.exists():
+        raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id ({manifest}); "
                          "a run id names one run: give a new one, or leave it out")
     if state is not None:
         from newsclean.crawler.state.store import scheduled_under
+        from newsclean.output.stats import counted
 
         store = state / "articles.sqlite3"
         if n := scheduled_under(store, run_id):
             raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id and was stopped "
-                             f"before it wrote anything ({store} holds {n} article{'s' if n != 1 else ''} it scheduled); "
+                             f"before its end ({store} holds {counted(n, 'article')} it scheduled); "
                              "a run id names one run: give a new one, or leave it out, and that run fetches them")
+    killed = next((mark for end in KILLED_RUN_MARKS if (mark := out / "manifests" / f".{run_id}{end}").exists()), None)
+    if killed is not None:
+        raise UsageError(f"-s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id and was stopped "
+                         f"before its end ({killed}); a run id names one run: give a new one, or leave it out")
 
 
 def lock_state(settings: Any, out: Path | None) -> Any:
@@ -608,14 +614,21 @@ def _run_locked(jobs: list[tuple[Any, dict[str, Any]]], out: Path, overrides: di
 
 #: Bytes held at the start of a run for its manifest, given back just before it is written.
 MANIFEST_RESERVE = 256 * 1024
+#: What a run killed before its manifest leaves in ``manifests/``: its reserve (``.RUN.reserve``),
+#: which the next run empties and renames ``.RUN.killed``: its id stays taken (check_run_id_unused).
+KILLED_RUN_MARKS = (".reserve", ".killed")
 
 
 def _reserve_manifest_space(out: Path, run_id: str) -> Path | None:
     """A placeholder file taking the manifest's room, so that a run that fills the disk can
     still say what it did; None when even that does not fit (the run's last line says so)."""
     path = out / "manifests" / f".{run_id}.reserve"
-    for stale in path.parent.glob(".*.reserve"):   # a killed run's (the lock is held)
-        stale.unlink(missing_ok=True)
+    for stale in path.parent.glob(".*.reserve"):   # a killed run's (the lock is held): its room given back
+        try:
+            os.truncate(stale, 0)
+            stale.rename(stale.with_suffix(KILLED_RUN_MARKS[1]))
+        except OSError:
+            stale.unlink(missing_ok=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -143,17 +144,29 @@ def test_a_run_id_an_earlier_run_of_the_output_had_is_refused(tmp_path: Path) ->
     _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=daily"), 2,
               f"-s NEWSCLEAN_RUN_ID=daily: an earlier run of {out} had this id ({out / 'manifests' / 'daily.json'})")
     assert (out / "manifests" / "daily.json").read_bytes() == manifest
-    killed = out / "articles" / "site=demo" / "date=2026-03-05" / ".part-k1-00000.jsonl.tmp"   # a killed run's
-    killed.parent.mkdir(parents=True)
-    killed.write_bytes(b"")
-    _one_line(call_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2,
-              f"an earlier run of {out} had this id ({killed})")
+    # a run killed before its manifest (once it has taken the manifest's room): its id stays taken,
+    # after another run too (which gives the room back). The store may know it first.
+    killed = subprocess.Popen([sys.executable, "-m", "newsclean.crawler.commands.cli", "crawl", "demo", "--out", str(out),
+                               "-s", "NEWSCLEAN_RUN_ID=k1"], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)   # its demo server and workers too
+    deadline = time.monotonic() + 120
+    while not (out / "manifests" / ".k1.reserve").exists() and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    assert not (out / "manifests" / "k1.json").exists()
+    said = f"-s NEWSCLEAN_RUN_ID=k1: an earlier run of {out} had this id and was stopped before its end ("
+    _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2, said)
+    assert run_newsclean("crawl", "demo", "--out", str(out), "-q").returncode == 0
+    assert (out / "manifests" / ".k1.killed").stat().st_size == 0 and not (out / "manifests" / ".k1.reserve").exists()
+    _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2, said)
+    manifests = sorted((out / "manifests").iterdir())
     scrapy = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo", "-s", f"NEWSCLEAN_OUTPUT_DIR={out}",
                              "-s", "NEWSCLEAN_RUN_ID=daily"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert scrapy.returncode == 2 and "Traceback" not in scrapy.stderr, scrapy.stderr[-2000:]
     assert scrapy.stderr.strip().splitlines()[-1].startswith(
         "newsclean: error: -s NEWSCLEAN_RUN_ID=daily: an earlier run of"), scrapy.stderr[-2000:]
-    assert sorted(p.name for p in (out / "manifests").iterdir()) == ["daily.json"]
+    assert sorted((out / "manifests").iterdir()) == manifests
 
 
 def test_a_demo_port_in_use(tmp_path: Path) -> None:
