@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import filecmp
 import gzip
 import io
 import os
@@ -291,12 +292,27 @@ def folder_of(root: Path, folder: str, path: Path | str) -> str:
     return f"{where} {folder}/ folder of the output directory {root}"
 
 
+def part_place(path: Path) -> tuple[str, ...] | None:
+    """Where a committed part sits in its output directory (``articles``, ``site=S``, ``date=D``,
+    its name), None for a file not placed as one: a part's name is its run's, so two files at one
+    place in two output directories (an output and its copy) are one part, the same records."""
+    date, site, kind = path.parent, path.parent.parent, path.parent.parent.parent
+    if (path.name.startswith("part-") and date.name.startswith("date=") and site.name.startswith("site=")
+            and kind.name in ("articles", "rejects")):
+        return kind.name, site.name, date.name, path.name
+    return None
+
+
 class SeenFiles:
     """The files of a command's inputs, each taken once however often it is reached (named twice,
-    or named and inside a directory named): by its resolved path."""
+    or named and inside a directory named): by its resolved path; a committed part also by its
+    place in its output directory (:func:`part_place`): its copy in another is listed in
+    :attr:`copies` with the file first read, ``(copy, part)``."""
 
     def __init__(self) -> None:
         self._seen: set[Path] = set()
+        self._places: dict[tuple[str, ...], Path] = {}
+        self.copies: list[tuple[Path, Path]] = []
 
     def first(self, path: Path) -> bool:
         """Whether ``path`` is reached for the first time (it is noted as seen)."""
@@ -304,10 +320,25 @@ class SeenFiles:
         if key in self._seen:
             return False
         self._seen.add(key)
+        place = part_place(key)
+        if place is not None:
+            first = self._places.setdefault(place, path)
+            # same bytes too: two outputs' runs may share an id given with -s (a date), not their records
+            if first is not path and _same_bytes(first, path):
+                self.copies.append((path, first))
+                return False
         return True
 
 
-def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path], list[str]]:
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:   # unreadable: reading it says why
+        return False
+
+
+def expand_inputs(inputs: Iterable[Path | str], copies: list[tuple[Path, Path]] | None = None,
+                  ) -> tuple[list[Path], list[Path], list[str]]:
     """``(article files, reject files, missing inputs)`` of command-line inputs.
 
     An output directory (see :func:`is_output_dir`) gives its committed parts of
@@ -315,7 +346,9 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
     rejects being those under a ``rejects`` folder; a file (or ``-``, standard input) is taken
     as articles. A file reached twice (named twice, or named and inside a directory named) is
     given once: ``stats OUT OUT/articles`` counted every record twice and ``export`` wrote each
-    one twice into the Parquet file, without a word.
+    one twice into the Parquet file, without a word. So is a part of an output directory and its
+    copy in another (``export OUT OUT_COPY``, a backup): the copy is left out, and added to
+    ``copies`` (``(copy, part read)``) for the command to say.
     """
     articles: list[Path] = []
     rejects: list[Path] = []
@@ -342,4 +375,18 @@ def expand_inputs(inputs: Iterable[Path | str]) -> tuple[list[Path], list[Path],
             add(articles, [path])
         else:
             missing.append(str(name))
+    if copies is not None:
+        copies.extend(seen.copies)
     return articles, rejects, missing
+
+
+def copies_said(copies: list[tuple[Path, Path]]) -> str:
+    """The parts left out as copies of parts read (:func:`expand_inputs`), said in one line with
+    the records they hold (counted, not read as records: each is read once, from the first)."""
+    from newsclean.output.stats import counted
+
+    records = sum(1 for _ in JsonlReader().iter_records(copy for copy, _part in copies))
+    copy, part = copies[0]
+    more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
+    return (f"left out {counted(len(copies), 'part')} ({counted(records, 'record')}) that another input holds "
+            f"too: {copy} is a copy of {part}{more}; each record is read once")

@@ -6,6 +6,7 @@ Plain Python over the record and reject files (``newsclean stats`` is the comman
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,12 @@ class CorpusStats:
     filled: Counter[str] = field(default_factory=Counter)
     words: list[int] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=lambda: {"articles": 0, "rejects": 0})
+    #: Rejects by URL, each (fetched_at, reason, site), until a record of the page fetched later
+    #: uncounts them (:meth:`add_record`).
+    rejected: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: Rejects of a page a later fetch wrote (a ``too_old`` one under a narrower ``--since``, a
+    #: timeout retried): the page is counted once, as written, not in ``rejects``.
+    written_later: int = 0
 
     def add_record(self, rec: dict[str, Any]) -> None:
         self.records += 1
@@ -77,11 +84,33 @@ class CorpusStats:
         for name in COVERAGE_FIELDS:
             if rec.get(name) not in (None, "", []):
                 self.filled[name] += 1
+        if self.rejected and isinstance(fetched, str):
+            for url in {rec.get("url"), rec.get("canonical_url")}:
+                if isinstance(url, str) and url in self.rejected:
+                    self._written_later(url, fetched)
+
+    def _written_later(self, url: str, fetched: str) -> None:
+        """The rejects of ``url`` fetched before ``fetched`` (a record's) are one page with it."""
+        kept = []
+        for when, reason, site in self.rejected.pop(url):
+            if when >= fetched:   # a later fetch of a written page rejected: a reject of its own
+                kept.append((when, reason, site))
+                continue
+            self.rejects -= 1
+            self.reject_reasons[reason] -= 1
+            self.reject_sites[site] -= 1
+            self.written_later += 1
+        if kept:
+            self.rejected[url] = kept
 
     def add_reject(self, rec: dict[str, Any]) -> None:
+        reason, site = sys.intern(str(rec.get("reason") or UNKNOWN)), sys.intern(str(rec.get("site") or UNKNOWN))
         self.rejects += 1
-        self.reject_reasons[str(rec.get("reason") or UNKNOWN)] += 1
-        self.reject_sites[str(rec.get("site") or UNKNOWN)] += 1
+        self.reject_reasons[reason] += 1
+        self.reject_sites[site] += 1
+        url, fetched = rec.get("url"), rec.get("fetched_at")
+        if isinstance(url, str) and isinstance(fetched, str):
+            self.rejected.setdefault(url, []).append((fetched, reason, site))
 
     def to_dict(self, skipped: list[tuple[str, int, str]] | None = None) -> dict[str, Any]:
         ordered = sorted(self.words)
@@ -106,8 +135,9 @@ class CorpusStats:
             "duplicate_rate": round(self.duplicates / self.records, 4) if self.records else 0.0,
             "rejects": self.rejects,
             "reject_rate": round(self.rejects / pages, 4) if pages else 0.0,
-            "reject_reasons": dict(self.reject_reasons.most_common()),
-            "reject_sites": dict(self.reject_sites.most_common()),
+            "reject_reasons": {k: n for k, n in self.reject_reasons.most_common() if n},
+            "reject_sites": {k: n for k, n in self.reject_sites.most_common() if n},
+            "rejects_written_later": self.written_later,
             "coverage": {name: round(self.filled[name] / self.records, 4) if self.records else 0.0
                          for name in COVERAGE_FIELDS},
             "skipped": len(skipped),
@@ -125,13 +155,16 @@ def corpus_stats(articles: Iterable[Path], rejects: Iterable[Path] = (),
 
     A line is counted by what it holds (a reject has a ``reason`` and no ``text``), so a file of
     either kind may be passed in either list; JSON objects that are neither are skipped and
-    listed, as are lines that are not JSON (``skipped_lines``: ``file:line: why``).
+    listed, as are lines that are not JSON (``skipped_lines``: ``file:line: why``). A page that
+    an earlier fetch rejected and a later one wrote (the same URL, fetched later) is one page,
+    counted as written (``rejects_written_later``): the reject files are read first, and a reject
+    read after its page's record (a file of rejects in ``articles``) stays counted as one.
     """
     reader = reader or JsonlReader()
     stats = CorpusStats()
     articles, rejects = list(articles), list(rejects)
     stats.files = {"articles": len(articles), "rejects": len(rejects)}
-    for path, line_no, rec in reader.iter_located([*articles, *rejects]):
+    for path, line_no, rec in reader.iter_located([*rejects, *articles]):
         if _is_reject(rec):
             stats.add_reject(rec)
         elif isinstance(rec.get("text"), str) or "id" in rec:
@@ -163,8 +196,11 @@ def format_stats(stats: dict[str, Any], *, top: int = 20, skipped: list[str] | N
 
     files = stats["files"]
     out.append(f"files: {files['articles']} record, {files['rejects']} reject")
+    later = stats.get("rejects_written_later", 0)
     out.append(f"records: {n}   duplicates: {stats['duplicates']} ({_pct(stats['duplicate_rate']).strip()})   "
-               f"rejects: {stats['rejects']} ({_pct(stats['reject_rate']).strip()} of pages)")
+               f"rejects: {stats['rejects']} ({_pct(stats['reject_rate']).strip()} of pages"
+               + (f"; {counted(later, 'earlier reject')} of pages written later counted as written" if later else "")
+               + ")")
     table("sites", stats["sites"], n)
     table("languages", stats["languages"], n)
     src = stats["month_source"]

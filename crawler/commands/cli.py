@@ -296,10 +296,30 @@ def output_file_dir(name: str, *, create: bool) -> None:
 def check_inputs_exist(names: Sequence[str]) -> None:
     """An input named on the command line that does not exist is a typo (exit 2, one line, before
     anything is read), not a skipped file: ``newsclean stats /nonexistent`` printed an empty table
-    and exited 1 as for a damaged line."""
+    and exited 1 as for a damaged line. So is a part still being written (a temporary part named:
+    read as a committed part, its last line torn)."""
+    from newsclean.output.reader import is_temp_part
+
     for name in names:
         if name != "-" and not Path(name).exists():
             raise UsageError(f"{name}: no such file or directory")
+        if name != "-" and is_temp_part(name):
+            raise UsageError(f"{name}: {uncommitted_part(name)}")
+
+
+def uncommitted_part(name: str) -> str:
+    """What is said of a temporary part named as an input (``stats OUT/.../.part-X.jsonl.tmp``):
+    its lines were read as a part's, the last one torn when a run was writing it."""
+    from newsclean.crawler.state.lock import holder_pid
+    from newsclean.output.reader import output_dir_around
+
+    around = output_dir_around(name)
+    pid = holder_pid(around[0]) if around is not None else None
+    said = (f"a part a run (pid {pid}) is writing now, not yet committed" if pid
+            else "a part a killed run left uncommitted (the next run removes it)")
+    return (f"{said}: its last line may be torn; name "
+            + (f"the output directory {around[0]}, whose committed parts are read" if around is not None
+               else "committed parts (part-*.jsonl, without the leading dot and .tmp)"))
 
 
 def check_not_output_folders(names: Sequence[str], read: Sequence[str]) -> None:
@@ -657,7 +677,7 @@ def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any]
         f"  pages rejected:   {sum(dropped.values())}"
         + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())) + ")" if dropped else ""),
         f"  fetch failures:   {sum(v for k, v in c.items() if k.startswith('newsclean/fetch/failed/'))}",
-        f"  output:           {out}/articles/ (records), {out}/rejects/, {out}/manifests/{manifest.run_id}.json",
+        f"  output:           {_written_to(c, out)}{out}/manifests/{manifest.run_id}.json",
         f"  time:             {seconds:.1f}s",
     ]
     if robots := robots_unreachable_said(c):   # hosts disallowed for the run (RFC 9309): none of their pages fetched
@@ -665,6 +685,14 @@ def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any]
     if overrides is not None and c.get(NEW_CORPUS_KEY) and not said_at_start(_project_settings(overrides)):
         lines.insert(-2, "  new corpus:       its state knew no article at the start: everything found was fetched")
     return "\n".join(lines)
+
+
+def _written_to(counts: dict[str, int], out: Path) -> str:
+    """The part folders a run wrote in, as the summary names them: ``OUT/rejects/`` was named
+    after a run that rejected nothing (the demo's), a folder not there to look in."""
+    wrote = {"articles/ (records)": counts.get("newsclean/output/records_written", 0),
+             "rejects/": counts.get("newsclean/output/rejects_written", 0)}
+    return "".join(f"{out}/{folder}, " for folder, n in wrote.items() if n)
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -996,6 +1024,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _read_manifest(name: str) -> dict[str, Any]:
     import orjson
 
+    from newsclean.output.reader import run_manifests
+
+    folder = Path(name)
+    if folder.is_dir():   # `merge-manifests OUT/manifests` was 'cannot read: Is a directory'
+        # not taken whole: a folder holds one worker's runs, of as many crawls; its newest is shown
+        runs = sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")) or run_manifests(folder)
+        example = f" (such as {runs[-1]})" if runs else ""
+        raise UsageError(f"{name}: a directory; name the manifest of each worker of one crawl, a file in "
+                         f"each worker's manifests/ folder{example}")
     try:
         manifest = orjson.loads(Path(name).read_bytes())
     except OSError as exc:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, expand_inputs, is_one_of, run_manifests
+from newsclean.output.reader import (JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, copies_said, expand_inputs, is_one_of,
+                                     run_manifests)
 from newsclean.output.stats import counted
 
 
@@ -27,7 +28,8 @@ def export_command(args: argparse.Namespace) -> int:
                          "or pipe it into a program that reads Parquet")
     check_inputs_exist(args.input)
     check_not_output_folders(args.input, read=("articles",))
-    articles, _rejects, missing = expand_inputs(args.input)   # rejects are not records: never exported
+    copies: list[tuple[Path, Path]] = []
+    articles, _rejects, missing = expand_inputs(args.input, copies)   # rejects are not records: never exported
     if target != STDIO:
         if Path(target).is_dir():
             raise UsageError(f"{target} is a directory: name the Parquet file")
@@ -60,6 +62,8 @@ def export_command(args: argparse.Namespace) -> int:
         raise
     for line in reader.report():
         print(f"newsclean export: skipped {line}", file=sys.stderr)
+    if copies:   # `export OUT OUT_COPY` wrote each record twice, without a word
+        print(f"newsclean export: {copies_said(copies)}", file=sys.stderr)
     if quiet_runs:
         size = f" ({Path(target).stat().st_size} bytes)" if target != STDIO else ""
         print(f"0 records -> {target}{size}: an empty export (the schema, no row); the runs of "

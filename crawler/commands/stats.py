@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, expand_inputs, is_output_dir
+from newsclean.output.reader import JSONL_SUFFIXES, JsonlReader, copies_said, expand_inputs, is_output_dir
 from newsclean.output.stats import corpus_stats, counted, format_stats
 
 
@@ -19,7 +19,8 @@ def stats_command(args: argparse.Namespace) -> int:
     check_inputs_exist(args.files)
     check_not_output_folders(args.files, read=("articles", "rejects"))
     open_stdin(args.files, "JSONL records or rejects")
-    articles, rejects, missing = expand_inputs(args.files)
+    copies: list[tuple[Path, Path]] = []
+    articles, rejects, missing = expand_inputs(args.files, copies)
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
@@ -39,6 +40,8 @@ def stats_command(args: argparse.Namespace) -> int:
         print(format_stats(stats, skipped=reader.report(most=20)))
     for line in reader.report():
         print(f"newsclean stats: skipped {line}", file=sys.stderr)
+    if copies:   # `stats OUT OUT_COPY` counted each record twice
+        print(f"newsclean stats: {copies_said(copies)}", file=sys.stderr)
     if stats["skipped"] and not args.allow_skips:
         print(f"newsclean stats: {counted(stats['skipped'], 'line or file', 'lines or files')} skipped "
               "(--allow-skips to exit 0)", file=sys.stderr)

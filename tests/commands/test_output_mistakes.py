@@ -4,6 +4,7 @@ a silent wrong answer."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +150,91 @@ def test_sites_named_and_chosen_by_country_at_once() -> None:
     assert (proc.returncode, proc.stdout) == (2, ""), proc.stdout
     assert proc.stderr == ("newsclean: error: name sites, or choose them with --country/--language, not both "
                            "(pakistantoday --country de)\n"), proc.stderr
+
+
+def test_the_summary_names_the_folders_a_run_wrote_and_stats_counts_a_page_once(tmp_path: Path) -> None:
+    # before: the summary named OUT/rejects/ after a run that rejected nothing (the demo's: no such
+    # folder), and stats counted a page twice, as a too_old reject of a run --since 1d and as the
+    # record a run without a window wrote of it (a reject rate of 17 in 44 pages, 27 of them)
+    out = tmp_path / "out"
+    narrow = run_newsclean("crawl", "demo", "--out", str(out), "--since", "1d", "-q")
+    assert narrow.returncode == 0, narrow.stderr[-2000:]
+    too_old = [r["url"] for r in _lines(out, "rejects")]
+    assert too_old and not (out / "articles").exists()
+    assert f"  output:           {out}/rejects/, {out}/manifests/" in narrow.stdout, narrow.stdout
+    wide = run_newsclean("crawl", "demo", "--out", str(out), "-q")
+    assert wide.returncode == 0, wide.stderr[-2000:]
+    assert f"  output:           {out}/articles/ (records), {out}/manifests/" in wide.stdout, wide.stdout
+    assert set(too_old) <= {r["url"] for r in _lines(out, "articles")}
+    stats = _stats(str(out))
+    assert (stats["records"], stats["rejects"], stats["rejects_written_later"]) == (27, 0, len(too_old))
+    assert stats["reject_rate"] == 0.0 and stats["reject_reasons"] == {}
+    text = call_newsclean("stats", str(out)).stdout
+    assert f"rejects: 0 (0.0% of pages; {len(too_old)} earlier rejects of pages written later counted as written)" in text
+
+
+def _lines(out: Path, kind: str) -> list[dict]:
+    return [orjson.loads(line) for part in (out / kind).rglob("part-*.jsonl") for line in part.read_bytes().splitlines()]
+
+
+def test_a_folder_of_manifests_given_to_merge_manifests(out: Path, tmp_path: Path) -> None:
+    # before: 'newsclean: error: OUT/manifests: cannot read: Is a directory'
+    (manifest,) = (out / "manifests").glob("*.json")
+    for folder in (out / "manifests", out):
+        proc = call_newsclean("merge-manifests", str(folder), "-o", str(tmp_path / "m.json"))
+        assert proc.returncode == 2 and proc.stderr == (
+            f"newsclean: error: {folder}: a directory; name the manifest of each worker of one crawl, a file in "
+            f"each worker's manifests/ folder (such as {manifest})\n"), proc.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_a_part_still_being_written_named_as_an_input(out: Path, tmp_path: Path) -> None:
+    # before: `stats OUT/.../.part-X.jsonl.tmp` (a killed run's, or one a run is writing) read its
+    # lines as a part's, the torn last one said as bad JSON; export wrote the others
+    from newsclean.crawler.state.lock import RunLock
+
+    (part,) = (out / "articles").rglob("part-*.jsonl")
+    torn = part.with_name(f".{part.name.replace('-00000', '-00001')}.tmp")
+    torn.write_bytes(part.read_bytes()[:-40])
+    commands = (["stats", str(torn)], ["export", str(torn), "--parquet", str(tmp_path / "c.parquet")],
+                ["clean", "--text", str(torn), "-o", str(tmp_path / "c.jsonl")])
+    for args in commands:
+        proc = call_newsclean(*args)
+        assert proc.returncode == 2 and proc.stderr == (
+            f"newsclean: error: {torn}: a part a killed run left uncommitted (the next run removes it): its last "
+            f"line may be torn; name the output directory {out}, whose committed parts are read\n"), proc.stderr
+    with RunLock(out):   # held as a running crawl holds it
+        proc = call_newsclean(*commands[0])
+    assert proc.returncode == 2 and f"{torn}: a part a run (pid {os.getpid()}) is writing now, not yet committed" \
+        in proc.stderr, proc.stderr
+    assert not (tmp_path / "c.parquet").exists() and not (tmp_path / "c.jsonl").exists()
+
+
+def test_an_output_and_its_copy_are_read_once(out: Path, tmp_path: Path) -> None:
+    # before: `export OUT OUT_COPY` wrote each of the 27 records twice (54 rows), stats counted 54
+    copy = Path(shutil.copytree(out, tmp_path / "copy"))
+    (part,) = (copy / "articles").rglob("part-*.jsonl")
+    said = (f"left out 1 part (27 records) that another input holds too: {part} is a copy of "
+            f"{out / part.relative_to(copy)}; each record is read once\n")
+    proc = call_newsclean("export", str(out), str(copy), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.returncode == 0 and proc.stdout.startswith("27 records from 1 file -> "), proc.stdout + proc.stderr
+    assert proc.stderr == f"newsclean export: {said}" and pq.read_table(tmp_path / "c.parquet").num_rows == 27
+    proc = call_newsclean("stats", str(out), str(copy))
+    assert proc.returncode == 0 and proc.stderr == f"newsclean stats: {said}" and "records: 27 " in proc.stdout
+    # a part of the same name that holds other records (two outputs' runs given one id with -s) is read
+    records = [orjson.loads(line) for line in part.read_bytes().splitlines()]
+    part.write_bytes(b"".join(orjson.dumps({**r, "title": "Another"}) + b"\n" for r in records))
+    proc = call_newsclean("export", str(out), str(copy), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.returncode == 0 and proc.stderr == "" and pq.read_table(tmp_path / "c.parquet").num_rows == 54
+
+
+def test_clean_says_its_skipped_inputs_in_their_number(tmp_path: Path) -> None:
+    # before: 'newsclean: 1 input(s) skipped'
+    from newsclean.crawler.commands.demo import DEMO_SITE
+
+    pages = tmp_path / "pages"
+    shutil.copytree(sorted(DEMO_SITE.glob("stories/2026/*"))[0], pages / "story")
+    (pages / "notes.jsonl").write_text("[1]\n")
+    proc = run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--workers", "1")
+    assert proc.returncode == 1 and proc.stderr.endswith(
+        "newsclean: 1 input skipped (--allow-skips to exit 0 anyway)\n"), proc.stderr

@@ -279,7 +279,7 @@ def test_records_given_to_clean_are_one_line_saying_what_reads_them(tmp_path: Pa
                        "field, a 'text' one: --text cleans text, a crawl's pages are in its WARC (OUT/warc/, crawl --warc)",
                        f"newsclean: skipped {jsonl}:2: not an object: list"], proc.stderr
     assert "1 written, 0 rejected, 9 skipped" in proc.stdout
-    assert "newsclean: 9 input(s) skipped" in proc.stderr
+    assert "newsclean: 9 inputs skipped" in proc.stderr
 
 
 def test_output_is_replaced_only_when_complete(tmp_path: Path) -> None:
