@@ -3,6 +3,7 @@ machine is shared. Each test names the work it counts; the outputs stay what the
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from copy import copy
@@ -973,3 +974,30 @@ def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
 def test_a_line_spaced_is_the_line_split_and_joined(line: str) -> None:
     from newsclean.cleaners.body_lines.lines import _spaced
     assert _spaced(line) == " ".join(line.split())
+
+
+def test_the_measures_are_let_go_before_the_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measuring walk's answers (a proxy of every element measured, so every block the pruning
+    took out) are not held while trafilatura extracts: the pruned blocks stayed in memory under its
+    copies of the page, to the page's end (docs/performance.md). Fails while ``_clean`` holds them."""
+    from newsclean.cleaners import core, dom
+
+    def measures_alive() -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, dom.Measures))
+
+    alive: list[int] = []
+    extract_text = core.extract_text
+
+    def counting_alive(tree: etree._Element) -> str:
+        alive.append(measures_alive())
+        return extract_text(tree)
+
+    monkeypatch.setattr(core, "extract_text", counting_alive)
+    page = article_page(6, nav_links=30).replace(
+        "<footer>", '<div class="related-widget"><ul>' + "".join(
+            f'<li><a href="/story/{i}">Another story of the day, number {i}</a></li>' for i in range(12))
+        + "</ul></div><footer>")
+    before = measures_alive()   # none of this page's; any other test's left alive
+    result = clean_html(page, "https://example.com/budget")
+    assert isinstance(result, Article) and "In the 0th hour" in result.text
+    assert alive == [before]
