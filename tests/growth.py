@@ -67,3 +67,13 @@ def faster_than_linear(cost_at: Callable[[int], float], lengths: tuple[int, ...]
         if times[-1] > MOST_GROWTH * max(times[-2], FLOOR):
             return times
     return None
+
+
+def cost_of(call: Callable[[object], object], make: Callable[[int], object],
+            limit: float = 5.0) -> Callable[[int], float]:
+    """A ``cost_at`` for :func:`faster_than_linear`: the CPU seconds of ``call(make(n))``, the input
+    made before the clock starts (inf past ``limit``: it stops a hang, it bounds nothing)."""
+    def cost_at(n: int) -> float:
+        given = make(n)
+        return cpu_seconds(lambda: call(given), limit)
+    return cost_at
