@@ -546,6 +546,7 @@ def test_list_of_off_site_links_among_blocks_is_pruned() -> None:
     # partners' links in a block of the page's own, not in the article's run of paragraphs
     text = _text(_cited_list_page(["https://shop.lampworks.com/polish", "https://tides.seachart.net/2025"], footer=True))
     assert not any(item in text for item in CITED_ITEMS)
+    assert PARAS[2][:60] in text   # the list pruned, not the article with it
 
 
 def test_meta_description_as_the_caption_of_an_image_block_is_not_the_lead() -> None:
