@@ -28,9 +28,11 @@ _AUTHOR_ITEMS = etree.XPath("//*[@itemscope][contains(concat(' ', normalize-spac
 
 def has_microdata(source: bytes) -> bool:
     """Whether a page's source may hold a microdata item: an ``itemscope`` attribute as pages
-    write it (React too renders its ``itemScope`` so). One search of the bytes (0.07 ms on
-    wcxb-dev's pages, a walk of the tree for the cards 0.4 ms), not of the tree."""
-    return b"itemscope" in source
+    write it, in lower case (React renders its ``itemScope`` so) or in camel case, which the parser
+    reads the same (2 of wcxb-dev's 152 pages with microdata write only ``itemScope``). Two
+    searches of the bytes (0.14 ms on wcxb-dev's pages, a walk of the tree for the cards 0.4 ms),
+    not of the tree; a case-blind search costs 0.8 ms."""
+    return b"itemscope" in source or b"itemScope" in source
 
 
 def _author_cards(tree: etree._Element, m: Measures) -> list[etree._Element]:

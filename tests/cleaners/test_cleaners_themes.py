@@ -111,6 +111,11 @@ def test_an_author_card_marked_by_its_microdata_goes_and_a_short_sign_off_stays(
     result = clean_html(_story_with(card), "https://harbour.example/news/fees")
     assert isinstance(result, Article), result
     assert result.text.split("\n") == PARAS
+    # the attribute in camel case, as hand-written pages spell it: the parser reads it the same
+    # (has_microdata's search of the bytes missed it, and the card stayed)
+    result = clean_html(_story_with(card.replace("itemscope=''", "itemScope")), "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
     # a sign-off marked the same way but no longer than a byline is the article's last line
     sign_off = "<p itemscope itemprop='author' itemtype='https://schema.org/Person'>Reporting by Nell Grady.</p>"
     result = clean_html(_story_with(sign_off), "https://harbour.example/news/fees")
