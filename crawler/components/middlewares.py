@@ -354,20 +354,22 @@ _DECODERS = {b"gzip": lambda body, limit: zlib.decompressobj(wbits=31).decompres
 _DECODERS[b"x-gzip"] = _DECODERS[b"gzip"]
 
 
-def decoded_head(body: bytes, encodings: Sequence[bytes], limit: int) -> bytes:
+def decoded_head(body: bytes, encodings: Sequence[bytes], limit: int) -> tuple[bytes, list[bytes]]:
     """The first ``limit`` bytes (at most) of ``body`` decoded from its Content-Encoding values
     (``gzip``, ``deflate``, ``br``, ``zstd``; the last applied is undone first), decompressing no
     more than that: a gzip bomb costs ``limit`` bytes, not what it inflates to. A body cut short
-    gives what it holds. ValueError when it is not what its encoding says, or another encoding."""
+    gives what it holds. With the encodings left undone: from one of another name on (a server's
+    ``none`` or ``UTF-8`` for a plain file), as Scrapy's decompression leaves them, the body as it
+    came. ValueError when it is not what its encoding says."""
     names = [name.strip().lower() for value in encodings for name in value.split(b",")]
-    for name in reversed([n for n in names if n not in (b"", b"identity")]):
-        if name not in _DECODERS:
-            raise ValueError(f"Content-Encoding {name.decode('latin-1')!r} is not one newsclean reads")
+    names = [n for n in names if n not in (b"", b"identity")]
+    while names and names[-1] in _DECODERS:
+        name = names.pop()
         try:
             body = _DECODERS[name](body, limit)[:limit]
         except Exception as exc:   # zlib.error, brotli.error, zstd.ZstdError
             raise ValueError(f"not the {name.decode('latin-1')} its Content-Encoding names ({exc})") from None
-    return body
+    return body, names
 
 
 def cut_at_line(body: bytes, limit: int) -> bytes:
@@ -516,7 +518,9 @@ class RobotsTxtDecodingMiddleware:
     ``DOWNLOAD_MAXSIZE`` was an IgnoreRequest that only Scrapy's robots.txt middleware saw, as a
     robots.txt not had, allow-all, without a word (a gzip bomb opened its host). Placed after it
     (595), so its answer is seen first; a body that is not what its encoding names is flagged
-    (:data:`ROBOTS_ENCODING_BROKEN`) for the robots.txt middleware, which disallows the host."""
+    (:data:`ROBOTS_ENCODING_BROKEN`) for the robots.txt middleware, which disallows the host. An
+    encoding of another name (``none``, ``UTF-8``: servers send them for a plain file) is left
+    as Scrapy leaves it, the file read as it came: it was a broken answer, the host disallowed."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -531,12 +535,14 @@ class RobotsTxtDecodingMiddleware:
             return response
         flags = response.flags
         try:
-            body = decoded_head(response.body, encodings, self.max_bytes + 1)
+            body, undone = decoded_head(response.body, encodings, self.max_bytes + 1)
         except ValueError as exc:
             logger.debug("robots.txt at %s: %s", response.url, exc)
-            body, flags = b"", [*flags, ROBOTS_ENCODING_BROKEN]
+            body, undone, flags = b"", [], [*flags, ROBOTS_ENCODING_BROKEN]
         headers = response.headers.copy()
         del headers[b"Content-Encoding"]
+        if undone:   # HttpCompression (590) says it cannot read them and passes the body on
+            headers[b"Content-Encoding"] = b", ".join(undone)
         return response.replace(body=body, headers=headers, flags=flags)
 
 

@@ -401,3 +401,27 @@ def test_a_robots_txt_not_what_its_encoding_names_disallows_its_host(caplog) -> 
         mw.process_response(own, broken)
     assert crawler.stats.get_value("newsclean/robots/unreachable/broken_answer") == 1
     assert "not what its Content-Encoding names" in caplog.text
+
+
+@pytest.mark.parametrize(("sent", "left"), [(b"none", b"none"), (b"UTF-8", b"utf-8"), (b"none, gzip", b"none")])
+def test_a_robots_txt_of_a_content_encoding_of_another_name_is_read_as_it_came(sent: bytes, left: bytes) -> None:
+    # Servers send 'Content-Encoding: none' or 'UTF-8' with a plain file. Scrapy's decompression
+    # leaves an encoding it does not know (the body as it came); the robots.txt decoding took one
+    # for a broken answer, its host disallowed for the run: a whole site unread. The encodings
+    # after it are undone (gzip here, to the bound), it is left for HttpCompression to pass on.
+    import gzip
+
+    from scrapy.http.request import NO_CALLBACK
+
+    from newsclean.crawler.components.middlewares import RobotsTxtDecodingMiddleware
+
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    crawler.stats.open_spider()
+    mw, decoding = OneFetchRobotsTxtMiddleware(crawler), RobotsTxtDecodingMiddleware.from_crawler(crawler)
+    own = Request("http://news.test/robots.txt", meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+    rules = b"User-agent: *\nDisallow: /private/\n"
+    answer = HtmlResponse(own.url, body=gzip.compress(rules) if sent.endswith(b"gzip") else rules,
+                          headers={"Content-Encoding": sent}, request=own)
+    read = mw.process_response(own, decoding.process_response(own, answer))
+    assert read.body == rules and read.headers.getlist(b"Content-Encoding") == [left]
+    assert crawler.stats.get_value("newsclean/robots/unreachable/broken_answer") is None

@@ -320,6 +320,20 @@ def test_a_robots_txt_over_the_limit_is_obeyed_to_its_first_bytes(site_factory, 
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {"newsclean/robots/truncated": 1}
 
 
+def test_a_robots_txt_sent_with_a_content_encoding_of_another_name_is_obeyed(site_factory, tmp_path: Path) -> None:
+    """A plain robots.txt sent with ``Content-Encoding: none`` (servers do): read as it came and
+    obeyed, as Scrapy's decompression leaves an encoding it does not know. Before: taken for a
+    broken answer, its host disallowed for the run (unreachable/broken_answer, exit 1, nothing written)."""
+    text = b"User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n"
+    site = site_factory(4, robots=Reply(text, ctype="text/plain", headers={"Content-Encoding": "none"}))
+    proc = site.crawl(tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert site.server.count(r"^/2026/01/01/") == 0 and len(read_parts(tmp_path / "out")) == 3
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {}
+
+
 def test_a_robots_txt_start_url_in_utf16_is_read_as_robots_txt(site_factory, tmp_path: Path) -> None:
     """``--url .../robots.txt`` served in UTF-16 (with its byte order mark): the start URL's
     answer is told a robots.txt, as in UTF-8, and its Sitemap: line read. Before: sniffed as
