@@ -496,7 +496,7 @@ def clean_command(args: argparse.Namespace) -> int:
         print(f"newsclean: failed: every page was rejected ({reasons}); {out_name} not written", file=sys.stderr)
         return EXIT_DEGRADED
     if tally.skipped and not args.allow_skips:
-        print(f"newsclean: {counted(tally.skipped, 'input')} skipped (--allow-skips to exit 0 anyway)", file=sys.stderr)
+        print(f"newsclean: {counted(tally.skipped, 'input')} skipped (--allow-skips to exit 0)", file=sys.stderr)
         return EXIT_DEGRADED
     return EXIT_OK
 
