@@ -197,7 +197,9 @@ def test_robots_txt_is_fetched_once_a_crawl(site_factory, tmp_path: Path, robots
     """Scrapy's robots.txt middleware fetched the file before the site's first request, and the
     spider fetched it again to read its Sitemap: lines: two fetches of one file a site a crawl.
     The middleware's answer now serves the spider's request, a 404 as well as a file. The
-    sitemap it names is still read, and what it disallows is still not fetched."""
+    sitemap it names is still read, and what it disallows is still not fetched. A site without
+    a robots.txt is no news: its 404 is no WARNING (it was 'fetch failed for robots ...: HTTP
+    404', one such line a site without the file)."""
     if robots == "missing":   # no robots.txt: the articles are linked from the front page
         site = site_factory(6, robots=Reply(b"not here", status=404, ctype="text/plain"))
         site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
@@ -209,6 +211,7 @@ def test_robots_txt_is_fetched_once_a_crawl(site_factory, tmp_path: Path, robots
     assert len(read_parts(tmp_path / "out")) == (6 if robots == "missing" else 5)
     assert site.server.count(r"^/robots\.txt$") == 1, [h.path for h in site.server.hits]
     assert site.server.count(r"^/2026/01/01/") == (1 if robots == "missing" else 0)
+    assert [line for line in proc.stderr.splitlines() if " WARNING: " in line and "robots" in line] == []
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig", "utf-16-le+bad"])
