@@ -8,7 +8,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
 from scrapy import signals
@@ -27,6 +27,7 @@ from twisted.internet.address import IPv6Address as TwistedIPv6Address
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
 from w3lib.encoding import read_bom
+from w3lib.url import safe_url_string
 from zope.interface import implementer
 
 from newsclean.cleaners.reading.encoding import decode_with_charset
@@ -302,6 +303,12 @@ def unreachable_kind(exc: BaseException) -> str:
                 "broken_answer")
 
 
+#: robots.txt files not reached through their redirects (``<prefix>/<kind>``: ``redirect_loop``,
+#: ``redirects`` past ``REDIRECT_MAX_TIMES``, ``redirect_scheme`` to a scheme other than http(s),
+#: ``redirect_refused`` to an address the guard refuses): unavailable, their hosts allowed all.
+ROBOTS_UNAVAILABLE = "newsclean/robots/unavailable"
+
+
 def _robots_fetch(request: Request) -> str | None:
     """The robots.txt URL the middleware's own fetch asked for (its flag, no callback; after a
     redirect, the URL Scrapy built), or None for any other request."""
@@ -414,7 +421,15 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
     (2.3.1.4) asks and Google does: nothing more is sent there, the spider's own request for the
     file included. Said in one WARNING a host, counted in ``newsclean/robots/unreachable/<kind>``;
     Scrapy allowed all and said it in two ERROR lines (its retry's "Gave up retrying" and
-    "Error downloading"), counted nowhere of ours. Only Scrapy's public hooks are overridden:
+    "Error downloading"), counted nowhere of ours.
+
+    A robots.txt not reached through its redirects (a loop, left at its first repeat; more than
+    ``REDIRECT_MAX_TIMES``; to a scheme other than http(s); to an address the guard refuses) is
+    unavailable, as RFC 9309 (2.3.1.2) allows and Google does: its host allowed all, as for a
+    404, said in one WARNING and counted in ``newsclean/robots/unavailable/<kind>``, and the
+    spider's own request for the file not sent. Scrapy's "max redirections reached" was raised
+    where only Scrapy's middleware saw it: all allowed without a word, the spider following the
+    same redirects again. Only Scrapy's public hooks are overridden:
     ``_parse_robots`` took (response, netloc) and ran synchronously up to Scrapy 2.17, and an
     override of it there left every site unguarded.
     """
@@ -429,6 +444,8 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.max_download = max(crawler.settings.getint("DOWNLOAD_MAXSIZE"), MAX_DOCUMENT_BYTES)
         self._answers: OrderedDict[str, tuple[str, Response]] = OrderedDict()   # netloc: (robots.txt URL, answer)
         self._unreachable: dict[str, str] = {}   # netloc: the kind of failure its robots.txt met (disallowed)
+        self._unavailable: dict[str, str] = {}   # netloc: its robots.txt URL, not reached through its redirects
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
         crawler.signals.connect(self.stop_at_max_bytes, signal=signals.bytes_received)
 
     def stop_at_max_bytes(self, data: bytes, request: Request) -> None:
@@ -441,15 +458,18 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
                 raise StopDownload(fail=False)
 
     async def process_request(self, request: Request) -> Response | None:   # type: ignore[override]
-        if _robots_fetch(request):   # its failure is said once, below: not also as Scrapy's retry's ERROR
+        if asked := _robots_fetch(request):   # its failure is said once, below: not also as Scrapy's retry's ERROR
             request.meta.setdefault("give_up_log_level", "DEBUG")
             request.meta.update({_ROBOTS_RECEIVED: 0, "download_maxsize": self.max_download, "download_warnsize": 0})
+            self._follow_redirect(asked, request)
         await super().process_request(request)
         if request.meta.get("dont_obey_robotstxt"):
             return None
         url = urlparse_cached(request)
         if url.netloc in self._unreachable:   # (Protego allows /robots.txt itself under any rules)
             raise IgnoreRequest(f"robots.txt unreachable ({self._unreachable[url.netloc]}): its host disallowed this run")
+        if self._unavailable.get(url.netloc) == request.url:   # the spider's: its redirects were said
+            raise IgnoreRequest("robots.txt not reached through its redirects")
         if request.method != "GET" or url.path != "/robots.txt" or url.query:
             return None
         fetched, answer = self._answers.get(url.netloc, ("", None))
@@ -466,6 +486,13 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
             return response
         if response.status >= 500 or response.status == 429:
             raise self._unreachable_host(asked, f"http_{response.status}", f"HTTP {response.status}")
+        if 300 <= response.status < 400 and b"Location" in response.headers:   # a redirect not followed
+            moved = urljoin(response.url, safe_url_string(response.headers[b"Location"]))
+            if urlsplit(moved).scheme not in ("http", "https"):
+                raise self._unavailable_host(asked, "redirect_scheme", f"redirected to {moved[:200]}")
+            followed = len(request.meta.get("redirect_urls", ()))
+            raise self._unavailable_host(asked, "redirects", f"still redirected after {followed} redirects "
+                                         f"(REDIRECT_MAX_TIMES={self.max_redirects})")
         if 200 <= response.status < 300:
             response = self._read_head(asked, response)
         if 200 <= response.status < 300 and not decode_robots(response.body)[1]:
@@ -496,19 +523,48 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         asked = _robots_fetch(request)
+        if asked is not None and isinstance(exception, RefusedRequest) and request.meta.get("redirect_urls"):
+            # the guard said the address; the robots.txt was not had for it
+            raise self._unavailable_host(asked, "redirect_refused", f"redirected to a {exception.kind or 'refused address'}"
+                                         ) from exception
         if asked is None or isinstance(exception, IgnoreRequest):   # refused on purpose (the address guard): said there
             return None
         said = broken_answer_said(exception) or " ".join(str(exception).split())[:300] or type(exception).__name__
         # An IgnoreRequest, which Scrapy's middleware takes as a robots.txt not had without an ERROR line
         raise self._unreachable_host(asked, unreachable_kind(exception), said) from exception
 
+    def _follow_redirect(self, asked: str, request: Request) -> None:
+        """A hop of the robots.txt fetch's redirects: refused when it comes back to a URL the
+        fetch asked for already (a loop), its answer's redirect not followed once
+        ``REDIRECT_MAX_TIMES`` are (the answer comes here, not Scrapy's 'max redirections
+        reached', raised where only Scrapy's robots.txt middleware saw it, as a file not had)."""
+        if request.url in request.meta.get("redirect_urls", ()):
+            raise self._unavailable_host(asked, "redirect_loop", f"redirected in a loop back to {request.url[:200]}")
+        if request.meta.get("redirect_times", 0) >= self.max_redirects:
+            request.meta["dont_redirect"] = True
+
+    def _unavailable_host(self, asked: str, kind: str, said: str) -> IgnoreRequest:
+        """A robots.txt not reached through its redirects: unavailable, as RFC 9309 (2.3.1.2)
+        allows and Google does, its host allowed all (as a 404); said and counted once, and the
+        spider's own request for the file refused (it followed the same redirects again)."""
+        self._unavailable[self._not_had(asked, f"{ROBOTS_UNAVAILABLE}/{kind}", f"unavailable ({said})",
+                                        "all allowed on {host} this run (RFC 9309 2.3.1.2: a robots.txt not reached "
+                                        "through its redirects is unavailable, as a 404)")] = asked
+        return IgnoreRequest(f"robots.txt unavailable: {said}")
+
     def _unreachable_host(self, asked: str, kind: str, said: str) -> IgnoreRequest:
-        netloc = urlsplit(asked).netloc
-        self._unreachable[netloc] = kind
-        self.crawler.stats.inc_value(f"{ROBOTS_UNREACHABLE}/{kind}")
-        logger.warning("robots.txt of %s unreachable (%s): nothing is fetched from %s this run (RFC 9309: an "
-                       "unreachable robots.txt disallows all; the next run asks again)", netloc, said, netloc)
+        self._unreachable[self._not_had(asked, f"{ROBOTS_UNREACHABLE}/{kind}", f"unreachable ({said})",
+                                        "nothing is fetched from {host} this run (RFC 9309: an unreachable robots.txt "
+                                        "disallows all; the next run asks again)")] = kind
         return IgnoreRequest(f"robots.txt unreachable: {said}")
+
+    def _not_had(self, asked: str, key: str, said: str, then: str) -> str:
+        """The host of the robots.txt at ``asked``, which was not had: counted in ``key``, said in
+        one WARNING (why, ``said``; what follows, ``then``, naming the ``{host}``)."""
+        netloc = urlsplit(asked).netloc
+        self.crawler.stats.inc_value(key)
+        logger.warning("robots.txt of %s %s: %s", netloc, said, then.format(host=netloc))
+        return netloc
 
 
 class RobotsTxtDecodingMiddleware:

@@ -1,6 +1,6 @@
 """Hostile cases of robots.txt: one that cannot be had (an error answer, silence, a closed or
-refused connection), one in UTF-16 given as the start URL, one without end and a gzip bomb
-(session 42); and ``sites --check`` on listings whose entries are no URL (session 41)."""
+refused connection), one in UTF-16 given as the start URL, one without end, a gzip bomb and
+redirects that lead nowhere (session 42); and ``sites --check`` on listings whose entries are no URL (session 41)."""
 
 from __future__ import annotations
 
@@ -155,3 +155,26 @@ def robots_txt_gzip_bomb(ctx: Ctx) -> Outcome:
     run = ctx.crawl(s.url("/"))
     held, figure = _robots_read_to_its_head(run, s, sent=f"{len(bomb) >> 10} KB")
     return Outcome(held, figure)
+
+
+@case("robots-txt-redirect-loop", bound=90)
+def robots_txt_redirect_loop(ctx: Ctx) -> Outcome:
+    """A robots.txt redirecting to itself, and one redirecting through 30 new paths: unavailable
+    (RFC 9309 2.3.1.2), all allowed as for a 404, one WARNING a host, robots/unavailable/<kind>;
+    the loop left at its first repeat, the chain at REDIRECT_MAX_TIMES, neither followed again
+    by the spider. Before: all allowed without a word or a count, the loop's robots.txt asked
+    22 times."""
+    servers = {}
+    for kind, first in (("redirect_loop", "/robots.txt"), ("redirects", "/r/1/robots.txt")):
+        s = servers[kind] = _site_behind(ctx, Reply(status=301, headers={"Location": first}))
+        s.route(r"/r/(\d+)/robots\.txt", lambda m, h: Reply(status=302, headers={"Location": f"/r/{int(m[1]) + 1}/robots.txt"}))
+        s.page("/", "<html><body>" + "".join(f'<a href="/a/story-{i}-of-the-day/">story</a>' for i in range(2))
+               + "</body></html>")
+    run = ctx.crawl(*(s.url("/") for s in servers.values()), settings={"REDIRECT_MAX_TIMES": 20})
+    asked = {kind: s.count(r"robots\.txt$") for kind, s in servers.items()}
+    counts = {k.rsplit("/", 1)[1]: v for k, v in run.counts.items() if k.startswith("newsclean/robots/unavailable/")}
+    said = sum("robots.txt of 127.0.0.1:" in line and "unavailable" in line for line in run.stderr.splitlines())
+    held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(run.records()) == 4
+            and counts == {"redirect_loop": 1, "redirects": 1} and said == 2
+            and asked == {"redirect_loop": 1, "redirects": 21})
+    return Outcome(held, f"{len(run.records())}/4 written, unavailable {counts}, {said} said, robots.txt asked {asked}, {run}")

@@ -349,3 +349,46 @@ def test_a_robots_txt_start_url_in_utf16_is_read_as_robots_txt(site_factory, tmp
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert counts.get("newsclean/discovery/sniffed/robots") == 1 and "newsclean/discovery/invalid/start" not in counts
+
+
+def _robots_redirects(kind: str, server: HostileServer | None = None) -> Reply:
+    """A ``/robots.txt`` answer redirecting ``kind``-wise: to itself (``loop``), on through 30 new
+    paths of ``server`` to a file disallowing all (``chain``), to a non-HTTP scheme (``scheme``),
+    or to a link-local address (``refused``, the cloud metadata one the address guard never reaches)."""
+    moved = {"loop": "/robots.txt", "chain": "/r/1/robots.txt", "scheme": "ftp://127.0.0.1/robots.txt",
+             "refused": "http://169.254.169.254/robots.txt"}[kind]
+    if server is not None:
+        server.route(r"/r/(\d+)/robots\.txt", lambda m, h: Reply(status=302, headers={"Location": f"/r/{int(m[1]) + 1}/robots.txt"})
+                     if int(m[1]) < 30 else Reply(b"User-agent: *\nDisallow: /\n", ctype="text/plain"))
+    return Reply(status=301, headers={"Location": moved})
+
+
+@pytest.mark.parametrize("kind", ["loop", "chain", "scheme", "refused"])
+def test_a_robots_txt_not_reached_through_its_redirects_is_unavailable_and_said(site_factory, tmp_path: Path,
+                                                                                kind: str) -> None:
+    """A robots.txt whose redirects lead nowhere (a loop, past REDIRECT_MAX_TIMES, to a
+    non-HTTP scheme or an address the guard refuses) is unavailable, as RFC 9309 (2.3.1.2)
+    allows and Google does (a 404: all allowed), and said so: one WARNING naming the host,
+    newsclean/robots/unavailable/<kind>; a loop is left at its first repeat, and the spider's
+    own request for the file is not sent again. Before: all allowed without a word or a count,
+    and the spider followed a chain's redirects a second time (12 requests of robots.txt paths
+    at REDIRECT_MAX_TIMES=5; a loop's 7), a redirect to ftp: said as 'fetch failed ... HTTP 301'."""
+    site = site_factory(4, robots=_robots_redirects(kind))
+    _robots_redirects(kind, site.server)
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out", "-s", "REDIRECT_MAX_TIMES=5")
+    host = site.server.base_url.split("//", 1)[1]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert len(read_parts(tmp_path / "out")) == 4
+    robots = [h.path for h in site.server.hits if h.path.endswith("robots.txt")]
+    # the middleware's fetch and its redirects, once: a loop's first hop, a chain's first 5
+    assert robots == {"loop": ["/robots.txt"], "chain": ["/robots.txt", *(f"/r/{i}/robots.txt" for i in range(1, 6))],
+                      "scheme": ["/robots.txt"], "refused": ["/robots.txt"]}[kind]
+    said = [line for line in proc.stderr.splitlines() if "WARNING" in line and f"robots.txt of {host}" in line]
+    assert len(said) == 1 and "unavailable" in said[0] and "all allowed" in said[0], proc.stderr[-3000:]
+    assert " ERROR: " not in proc.stderr and "Traceback" not in proc.stderr
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    key = {"loop": "redirect_loop", "chain": "redirects", "scheme": "redirect_scheme", "refused": "redirect_refused"}[kind]
+    assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {
+        f"newsclean/robots/unavailable/{key}": 1}
