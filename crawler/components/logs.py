@@ -92,15 +92,43 @@ class OneLineErrors(logging.Filter):
         return True
 
 
+#: Scrapy's WARNINGs of a body refused for its size, by its logger: one announced or received
+#: past DOWNLOAD_MAXSIZE (the handlers), one inflating past it (HttpCompressionMiddleware). The
+#: request fails with the same words, and the spider's on_error (for robots.txt, the robots.txt
+#: middleware) says them in a WARNING naming the URL: Scrapy's was a second line a document.
+SAID_AGAIN = {"scrapy.core.downloader.handlers.http11": "larger than download max size",
+              "scrapy.core.downloader.handlers._base_streaming": "larger than download max size",
+              "scrapy.downloadermiddlewares.httpcompression": "exceeded DOWNLOAD_MAXSIZE"}
+
+
+class SaidAgainAtDebug(logging.Filter):
+    """A logger's WARNING holding ``words`` (see :data:`SAID_AGAIN`) passed on at DEBUG: still
+    there under ``LOG_LEVEL=DEBUG``, out of an operator's log."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and self.words in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 def install() -> None:
     """Add the filters to every handler of the root logger (after Scrapy configured logging),
-    and build no record that every handler would drop (:func:`skip_dropped_records`)."""
+    and to the loggers of :data:`SAID_AGAIN`, and build no record that every handler would drop
+    (:func:`skip_dropped_records`)."""
     from newsclean.crawler.state.redis_state import RedactSecrets
 
     for handler in logging.root.handlers:
         for cls in (RedactSecrets, OneLineErrors):
             if not any(isinstance(f, cls) for f in handler.filters):
                 handler.addFilter(cls())
+    for name, words in SAID_AGAIN.items():
+        named = logging.getLogger(name)
+        if not any(isinstance(f, SaidAgainAtDebug) for f in named.filters):
+            named.addFilter(SaidAgainAtDebug(words))
     skip_dropped_records()
 
 

@@ -67,3 +67,31 @@ def test_a_sitemap_may_be_larger_than_an_article() -> None:
         assert run.count("newsclean/discovery/invalid/") == 0
     finally:
         ctx.close()
+
+
+def test_a_sitemap_too_large_is_said_in_one_line() -> None:
+    """A sitemap announcing more than the documents' bound (60 MB), and one whose gzip encoding
+    inflates past it: each skipped in one WARNING, the spider's, naming it. Before: Scrapy's own
+    WARNING said each a second time ('Expected to receive 70000000 bytes which is larger than
+    download max size', 'Ignored response ... exceeded DOWNLOAD_MAXSIZE during decompression'),
+    the spider's line repeating its words; now it is at DEBUG."""
+    from newsclean.crawler.hostile.cases_bounds import _oversize_documents
+
+    ctx = Ctx("too-large-said-once", 120)
+    try:
+        s = ctx.serve()
+        s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+        documents = {p: r for p, r in _oversize_documents(s, "sitemap").items() if not p.endswith(".gz")}
+        for path, reply in documents.items():
+            s.page(path, reply)
+        s.page("/sitemap.xml", urlset(s.url(f"/a/story-{i}-of-the-day/") for i in range(2)), XML)
+        s.page("/robots.txt", "User-agent: *\n" + "".join(f"Sitemap: {s.url(p)}\n" for p in ["/sitemap.xml", *documents]),
+               "text/plain")
+        run = ctx.crawl(s.url("/"))
+        assert not run.timed_out and run.tracebacks == 0 and len(run.records()) == 2, run.stderr[-2000:]
+        lines = [line for line in run.stderr.splitlines() if " WARNING: " in line or " ERROR: " in line]
+        said = {p: [line.split("] ", 1)[0].rsplit("[", 1)[1] for line in lines if s.url(p) in line] for p in documents}
+        assert said == {p: ["adhoc"] for p in documents}, lines
+        assert run.count("newsclean/fetch/too_large") == 1 and run.count("newsclean/fetch/bomb") == 1
+    finally:
+        ctx.close()
