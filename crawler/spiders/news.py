@@ -9,7 +9,6 @@ Links found on article pages are not followed: discovery documents bound the cra
 from __future__ import annotations
 
 import inspect
-import logging
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -738,6 +737,12 @@ class NewsSpider(scrapy.Spider):
             return []
         reason = type(failure.value).__name__
         status = getattr(getattr(failure.value, "response", None), "status", None)
+        if kind == "robots" and status in (404, 410):
+            # a site without a robots.txt is no news (a 404 or 410 allows all, RFC 9309 2.3.1.3):
+            # no failed fetch in the summary, the error rate or the discovery monitor's reason
+            self.crawler.stats.inc_value("newsclean/robots/missing")
+            self.logger.debug("no robots.txt at %s: HTTP %s (all allowed)", request.url, status)
+            return []
         if status:
             reason = f"http_{status}"
         self.crawler.stats.inc_value(f"newsclean/fetch/failed/{kind}")
@@ -746,9 +751,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsclean/fetch/failed_reason/{reason}")
         # the status, not HttpError's "Ignoring non-200 response": this is the failure's one line
         said = f"HTTP {status}" if status else broken_answer_said(failure.value) or failure.getErrorMessage() or reason
-        # a site without a robots.txt is no news (a 404 or 410 allows all): a WARNING a site said nothing
-        level = logging.DEBUG if kind == "robots" and status in (404, 410) else logging.WARNING
-        self.logger.log(level, "fetch failed for %s %s: %s", kind, request.url, said)
+        self.logger.warning("fetch failed for %s %s: %s", kind, request.url, said)
         if not is_expected(failure.value):   # a refused connection's is Twisted's insides, even under -v
             self.logger.debug("%s", failure.getTraceback())
         return []

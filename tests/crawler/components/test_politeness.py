@@ -212,6 +212,12 @@ def test_robots_txt_is_fetched_once_a_crawl(site_factory, tmp_path: Path, robots
     assert site.server.count(r"^/robots\.txt$") == 1, [h.path for h in site.server.hits]
     assert site.server.count(r"^/2026/01/01/") == (1 if robots == "missing" else 0)
     assert [line for line in proc.stderr.splitlines() if " WARNING: " in line and "robots" in line] == []
+    # nor a failed fetch: it was counted in the summary's "fetch failures", the error rate and the
+    # discovery monitor's "N discovery fetches failed" of every run of a site without the file
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert "newsclean/fetch/failed/robots" not in counts, counts
+    assert counts.get("newsclean/robots/missing", 0) == (robots == "missing")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig", "utf-16-le+bad"])
