@@ -997,7 +997,14 @@ def test_the_measures_are_let_go_before_the_extraction(monkeypatch: pytest.Monke
         "<footer>", '<div class="related-widget"><ul>' + "".join(
             f'<li><a href="/story/{i}">Another story of the day, number {i}</a></li>' for i in range(12))
         + "</ul></div><footer>")
+    # other tests' garbage collected first, and no collection during the call: one freeing an
+    # earlier page's Measures between the two counts would read as this page's let go
+    gc.collect()
     before = measures_alive()   # none of this page's; any other test's left alive
-    result = clean_html(page, "https://example.com/budget")
+    gc.disable()
+    try:
+        result = clean_html(page, "https://example.com/budget")
+    finally:
+        gc.enable()
     assert isinstance(result, Article) and "In the 0th hour" in result.text
     assert alive == [before]
