@@ -92,6 +92,7 @@ class Exchange:
     ip_address: str | None = None
     site: str | None = None
     kind: str | None = None
+    truncated: str | None = None   # WARC-Truncated's reason ("length"): the body is what came before the stop
 
 
 class WarcFileWriter:
@@ -164,6 +165,8 @@ class WarcFileWriter:
             warc_headers[SITE_HEADER] = ex.site
         if ex.kind:
             warc_headers[KIND_HEADER] = ex.kind
+        if ex.truncated:
+            warc_headers["WARC-Truncated"] = ex.truncated
         try:
             reason = HTTPStatus(ex.status).phrase
         except ValueError:
@@ -263,6 +266,9 @@ class WarcMiddleware:
             body=response.body, fetched_at=fetched_at,
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
             site=self.site, kind=request_kind(request),
+            # a download stopped on purpose (a robots.txt past its first 500 KiB, StopDownload(fail=False))
+            # holds its first bytes only: WARC 1.1 says so with WARC-Truncated, else a reader takes them for the file
+            truncated="length" if "download_stopped" in response.flags else None,
         ))
         return response
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from newsclean.crawler.hostile import HostileServer, Reply
 from newsclean.crawler.components.politeness import retry_after_seconds
@@ -327,6 +328,28 @@ def test_a_robots_txt_over_the_limit_is_obeyed_to_its_first_bytes(site_factory, 
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {"newsclean/robots/truncated": 1}
+
+
+def test_a_robots_txt_read_to_its_first_bytes_is_archived_as_truncated(site_factory, tmp_path: Path) -> None:
+    """The archive's record of a robots.txt whose download stopped at NEWSCLEAN_ROBOTSTXT_MAX_BYTES
+    holds what came before the stop: it says so (``WARC-Truncated: length``, WARC 1.1), as the
+    records of whole answers do not. Before, the cut file was archived as if it were the whole."""
+    site = site_factory(4, robots=_large_robots("utf-8"))
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out", "--warc", "-s", "NEWSCLEAN_ROBOTSTXT_MAX_BYTES=4096")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (archive,) = (tmp_path / "out" / "warc").glob("*.warc.gz")
+    truncated: dict[str, str | None] = {}
+    with archive.open("rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                truncated[uri.split("/", 3)[-1]] = record.rec_headers.get_header("WARC-Truncated")
+                body = record.content_stream().read()
+                if uri.endswith("/robots.txt"):
+                    assert 4096 < len(body) < len(_large_robots("utf-8").body)   # what came, not the file
+    assert truncated.pop("robots.txt") == "length"
+    assert truncated and set(truncated.values()) == {None}, truncated   # the pages, the sitemap: whole
 
 
 def test_a_robots_txt_sent_with_a_content_encoding_of_another_name_is_obeyed(site_factory, tmp_path: Path) -> None:
