@@ -665,7 +665,7 @@ def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any]
     """The run's summary; ``overrides``: a crawl's -s and log settings, a new corpus said here when
     the log level (-q) kept crawl_checked's line at the start from being said (a demo passes none)."""
     from newsclean.crawler.commands.new_corpus import NEW_CORPUS_KEY, said_at_start
-    from newsclean.crawler.components.health import TOO_OLD_STAT, robots_unreachable_said
+    from newsclean.crawler.components.health import TOO_OLD_STAT, robots_said
 
     c = manifest.counts
     # too_old rejects are no failure of a site (the manifest's dropped leaves them out), but they are
@@ -680,8 +680,8 @@ def _summary(manifest: Any, out: Path, seconds: float, overrides: dict[str, Any]
         f"  output:           {_written_to(c, out)}{out}/manifests/{manifest.run_id}.json",
         f"  time:             {seconds:.1f}s",
     ]
-    if robots := robots_unreachable_said(c):   # hosts disallowed for the run (RFC 9309): none of their pages fetched
-        lines.insert(4, f"  robots.txt:       {robots.removeprefix('robots.txt ')} this run")
+    if robots := robots_said(c):   # hosts disallowed, cut or opened to all this run
+        lines.insert(4, f"  robots.txt:       {robots} this run")
     if overrides is not None and c.get(NEW_CORPUS_KEY) and not said_at_start(_project_settings(overrides)):
         lines.insert(-2, "  new corpus:       its state knew no article at the start: everything found was fetched")
     return "\n".join(lines)

@@ -63,6 +63,22 @@ def robots_unreachable_said(stats: dict[str, Any]) -> str:
             + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + "): nothing fetched there")
 
 
+def robots_said(stats: dict[str, Any]) -> str:
+    """The run summary's robots.txt line: hosts disallowed (unreachable), read to their first bytes
+    (truncated) and allowed all (unavailable through their redirects), or '' when none. An operator
+    under cron reads the summary, not the WARNINGs: a host opened to everything by a redirect loop,
+    or obeyed on a cut file, is as much the run's news as one closed."""
+    parts = [robots_unreachable_said(stats).removeprefix("robots.txt ")] if robots_unreachable(stats) else []
+    if cut := stats.get("newsclean/robots/truncated", 0):
+        parts.append(f"read to its first bytes on {counted(cut, 'host')} (larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES)")
+    prefix = "newsclean/robots/unavailable/"
+    kinds = {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix) and isinstance(v, int)}
+    if n := sum(kinds.values()):
+        parts.append(f"unavailable on {counted(n, 'host')} (" + ", ".join(f"{k}: {v}" for k, v in kinds.items())
+                     + "): all allowed there")
+    return "; ".join(parts)
+
+
 #: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.
 EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
 

@@ -328,6 +328,8 @@ def test_a_robots_txt_over_the_limit_is_obeyed_to_its_first_bytes(site_factory, 
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {"newsclean/robots/truncated": 1}
+    assert ("  robots.txt:       read to its first bytes on 1 host (larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES) this run"
+            in proc.stdout), proc.stdout
 
 
 def test_a_robots_txt_read_to_its_first_bytes_is_archived_as_truncated(site_factory, tmp_path: Path) -> None:
@@ -421,3 +423,5 @@ def test_a_robots_txt_not_reached_through_its_redirects_is_unavailable_and_said(
     key = {"loop": "redirect_loop", "chain": "redirects", "scheme": "redirect_scheme", "refused": "redirect_refused"}[kind]
     assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {
         f"newsclean/robots/unavailable/{key}": 1}
+    # the summary, which cron mails, says it too (it named unreachable hosts only)
+    assert f"  robots.txt:       unavailable on 1 host ({key}: 1): all allowed there this run" in proc.stdout, proc.stdout
