@@ -45,22 +45,35 @@ TOO_OLD_STAT = "newsclean/since/too_old"
 #: their hosts are disallowed for the run (RFC 9309), see
 #: :class:`~newsclean.crawler.components.middlewares.OneFetchRobotsTxtMiddleware`.
 ROBOTS_UNREACHABLE = "newsclean/robots/unreachable"
+#: robots.txt files not reached through their redirects (``<prefix>/<kind>``: ``redirect_loop``,
+#: ``redirects`` past ``REDIRECT_MAX_TIMES``, ``redirect_scheme`` to a scheme other than http(s),
+#: ``redirect_refused`` to an address the guard refuses): unavailable, their hosts allowed all.
+ROBOTS_UNAVAILABLE = "newsclean/robots/unavailable"
+#: robots.txt files larger than ``NEWSCLEAN_ROBOTSTXT_MAX_BYTES``, obeyed to their first bytes.
+ROBOTS_TRUNCATED = "newsclean/robots/truncated"
+
+
+def _by_kind(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    """The counts of ``<prefix>/<kind>`` keys, by kind (empty: none)."""
+    prefix += "/"
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix) and isinstance(v, int)}
 
 
 def robots_unreachable(stats: dict[str, Any]) -> dict[str, int]:
     """How many hosts' robots.txt could not be had this run, by kind (empty: none)."""
-    prefix = ROBOTS_UNREACHABLE + "/"
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix) and isinstance(v, int)}
+    return _by_kind(stats, ROBOTS_UNREACHABLE)
+
+
+def _hosts_said(kinds: dict[str, int], what: str, then: str) -> str:
+    """``unreachable on 2 hosts (timeout: 1, http_503: 1): nothing fetched there``, or '' for none."""
+    n = sum(kinds.values())
+    return f"{what} on {counted(n, 'host')} (" + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + f"): {then}" if n else ""
 
 
 def robots_unreachable_said(stats: dict[str, Any]) -> str:
     """``robots.txt unreachable on 2 hosts (timeout: 1, http_503: 1): nothing fetched there``, or ''."""
-    kinds = robots_unreachable(stats)
-    n = sum(kinds.values())
-    if not n:
-        return ""
-    return (f"robots.txt unreachable on {counted(n, 'host')} ("
-            + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + "): nothing fetched there")
+    said = _hosts_said(robots_unreachable(stats), "unreachable", "nothing fetched there")
+    return f"robots.txt {said}" if said else ""
 
 
 def robots_said(stats: dict[str, Any]) -> str:
@@ -68,15 +81,11 @@ def robots_said(stats: dict[str, Any]) -> str:
     (truncated) and allowed all (unavailable through their redirects), or '' when none. An operator
     under cron reads the summary, not the WARNINGs: a host opened to everything by a redirect loop,
     or obeyed on a cut file, is as much the run's news as one closed."""
-    parts = [robots_unreachable_said(stats).removeprefix("robots.txt ")] if robots_unreachable(stats) else []
-    if cut := stats.get("newsclean/robots/truncated", 0):
-        parts.append(f"read to its first bytes on {counted(cut, 'host')} (larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES)")
-    prefix = "newsclean/robots/unavailable/"
-    kinds = {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix) and isinstance(v, int)}
-    if n := sum(kinds.values()):
-        parts.append(f"unavailable on {counted(n, 'host')} (" + ", ".join(f"{k}: {v}" for k, v in kinds.items())
-                     + "): all allowed there")
-    return "; ".join(parts)
+    cut = stats.get(ROBOTS_TRUNCATED, 0)
+    parts = [_hosts_said(robots_unreachable(stats), "unreachable", "nothing fetched there"),
+             f"read to its first bytes on {counted(cut, 'host')} (larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES)" if cut else "",
+             _hosts_said(_by_kind(stats, ROBOTS_UNAVAILABLE), "unavailable", "all allowed there")]
+    return "; ".join(p for p in parts if p)
 
 
 #: A run's exit code by its status (README, Exit codes): newsclean crawl's and plain scrapy crawl's.

@@ -32,7 +32,7 @@ from zope.interface import implementer
 
 from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
-from newsclean.crawler.components.health import ROBOTS_UNREACHABLE
+from newsclean.crawler.components.health import ROBOTS_TRUNCATED, ROBOTS_UNAVAILABLE, ROBOTS_UNREACHABLE
 from newsclean.crawler.components.logs import broken_answer_said, causes
 from newsclean.crawler.spiders.discovery import MAX_DOCUMENT_BYTES, decode_robots
 
@@ -303,12 +303,6 @@ def unreachable_kind(exc: BaseException) -> str:
                 "broken_answer")
 
 
-#: robots.txt files not reached through their redirects (``<prefix>/<kind>``: ``redirect_loop``,
-#: ``redirects`` past ``REDIRECT_MAX_TIMES``, ``redirect_scheme`` to a scheme other than http(s),
-#: ``redirect_refused`` to an address the guard refuses): unavailable, their hosts allowed all.
-ROBOTS_UNAVAILABLE = "newsclean/robots/unavailable"
-
-
 def _robots_fetch(request: Request) -> str | None:
     """The robots.txt URL the middleware's own fetch asked for (its flag, no callback; after a
     redirect, the URL Scrapy built), or None for any other request."""
@@ -515,7 +509,7 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         if "download_stopped" not in response.flags and len(response.body) <= self.max_bytes:
             return response
         response = response.replace(body=cut_at_line(response.body, self.max_bytes))
-        self.crawler.stats.inc_value("newsclean/robots/truncated")
+        self.crawler.stats.inc_value(ROBOTS_TRUNCATED)
         logger.warning("robots.txt of %s is larger than %d bytes: its first %d bytes, to the last whole line, are "
                        "obeyed, the rest is not read (RFC 9309 2.5)", urlsplit(asked).netloc, self.max_bytes,
                        len(response.body))
