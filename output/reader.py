@@ -217,13 +217,14 @@ def run_parts(root: Path | str, run_id: str, days: Iterable[str], kind: str = "a
     except OSError:   # no part yet
         return []
     found = []
-    for site, day in ((site, day) for site in sites for day in days):
-        try:
-            with os.scandir(Path(site, f"date={day}")) as entries:
-                found += [Path(entry.path) for entry in entries
-                          if entry.name.startswith(prefix) and entry.name.endswith(JSONL_SUFFIXES)]
-        except OSError:   # the site fetched nothing that day
-            continue
+    for site in sites:
+        for day in days:
+            try:
+                with os.scandir(Path(site, f"date={day}")) as entries:
+                    found += [Path(entry.path) for entry in entries
+                              if entry.name.startswith(prefix) and entry.name.endswith(JSONL_SUFFIXES)]
+            except OSError:   # the site fetched nothing that day
+                continue
     return sorted(found)
 
 
@@ -382,11 +383,18 @@ def expand_inputs(inputs: Iterable[Path | str], copies: list[tuple[Path, Path]] 
 
 def copies_said(copies: list[tuple[Path, Path]]) -> str:
     """The parts left out as copies of parts read (:func:`expand_inputs`), said in one line with
-    the records they hold (counted, not read as records: each is read once, from the first)."""
+    the records they hold: their lines counted, not parsed (a committed part is one record a
+    line; the copy of a whole corpus was read as JSON again just to be counted)."""
     from newsclean.output.stats import counted
 
-    records = sum(1 for _ in JsonlReader().iter_records(copy for copy, _part in copies))
+    records = sum(_lines(copy) for copy, _part in copies)
     copy, part = copies[0]
     more = f" (and {len(copies) - 1} more)" if len(copies) > 1 else ""
     return (f"left out {counted(len(copies), 'part')} ({counted(records, 'record')}) that another input holds "
             f"too: {copy} is a copy of {part}{more}; each record is read once")
+
+
+def _lines(path: Path) -> int:
+    """The lines of a JSONL file that hold something (gzip and zstd too), not parsed."""
+    with open_jsonl(path) as fh:
+        return sum(1 for line in fh if not line.isspace())
