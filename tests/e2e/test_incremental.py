@@ -179,6 +179,17 @@ def test_sigkill_mid_crawl_then_rerun_gives_every_article_once(site_server, tmp_
     assert manifests(out)[-1]["counts"].get("newsclean/dedup/recovered") == killed_with
 
 
+def _settled(server, path: str) -> int:
+    """The server's hits of ``path`` once no new one came for a second (10 s at most): a killed
+    crawler's requests in the listen backlog are read after it died."""
+    last, still, deadline = -1, 0, time.monotonic() + 10
+    while still < 10 and time.monotonic() < deadline:
+        n = server.count(path)
+        still, last = (still + 1 if n == last else 0), n
+        time.sleep(0.1)
+    return last
+
+
 def test_a_run_killed_before_its_first_part_gives_its_id_to_no_rerun(tmp_path: Path) -> None:
     # before: the rerun under the killed run's id (-s NEWSCLEAN_RUN_ID) skipped every article that
     # run had scheduled as its own ('scheduled'): 'ok', 0 articles written; only a run of another
@@ -210,16 +221,22 @@ def test_a_run_killed_before_its_first_part_gives_its_id_to_no_rerun(tmp_path: P
         hold.set()
         assert server.count("/news/") > 0 and not (out / "manifests" / "nightly-1.json").exists()
         assert not list(out.rglob("*part-*"))   # no part, no manifest: nothing said the id was used
-        before = server.count("/news/")
-        rerun = run_newsclean(*cmd[3:])
+        # the dead run's requests still waiting in the server's backlog are answered after the kill:
+        # counted before the rerun (read at once, 1 -> 3 came in after it, a flake in CI), and the
+        # rerun known by its User-Agent (the contact URL goes into it)
+        before = _settled(server, "/news/")
+        rerun = run_newsclean(*cmd[3:], "-s", "NEWSCLEAN_CONTACT_URL=https://refused-rerun.example/")
         assert rerun.returncode == 2 and rerun.stderr.count("\n") == 1, rerun.stderr[-2000:]
         assert "NEWSCLEAN_RUN_ID=nightly-1: an earlier run of" in rerun.stderr and "give a new one, or leave it out" \
             in rerun.stderr, rerun.stderr
         assert re.search(r"holds [1-3] articles? it scheduled", rerun.stderr), rerun.stderr   # scheduled one by one
         assert server.count("/news/") == before
+        assert not [h for h in server.hits if "refused-rerun.example" in h.headers.get("User-Agent", "")]
         rerun = run_newsclean(*cmd[3:-2])   # no id: a new run, which fetches them
         assert rerun.returncode == 0, rerun.stderr[-2000:]
         assert sorted(r["url"] for r in read_parts(out)) == [server.url(f"/news/{i}.html") for i in range(3)]
+        # (the User-Agent looked at above is there to look at: the runs that fetched sent it)
+        assert server.hits and all("User-Agent" in h.headers for h in server.hits)
     finally:
         server.stop()
 
