@@ -387,12 +387,22 @@ def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iter
     kept: list[str] = []
     removed = 0
     prose_seen = False  # below the first paragraph a heading is the article's own
+    byline = False   # the line before was a byline dropped
     for i, line in enumerate(lines):
         s = line.strip()
+        if byline and _staff_title().fullmatch(s):
+            # the writer's job title on the byline's second line ("By Alan Mercer<br>Transport
+            # correspondent", "Associated Press Writer"): how bylines were printed before the
+            # byline had markup of its own
+            removed += len(s)
+            byline = False
+            continue
+        byline = False
         if i < window and not prose_seen and len(lines) > window and len(s) < 250:
             words = _words(s)
             headline = _is_headline(words, heads)
-            if headline or _is_byline(s, words, names) or _is_stamp(s):
+            byline = not headline and _is_byline(s, words, names)
+            if headline or byline or _is_stamp(s):
                 removed += len(s)
                 if headline:
                     # short labels above the headline are its kicker / section name
