@@ -303,6 +303,9 @@ def _best_title(tree: etree._Element, declared: tuple[str | None, ...], tag: str
     # a title of separators only ("|", " - ": a template's empty fields between them) is no title
     cands = [_strip_site(unescape(t), site_name) for t in declared if t and _WORDS.search(unescape(t))]
     if not cands:
+        printed = _printed_part(unescape(whole_tag), tree) if whole_tag else None
+        if printed:
+            return printed
         return _strip_site(unescape(tag), site_name) if tag and _WORDS.search(unescape(tag)) else None
     shown = _shown_headings(tree)
     keys = [_title_key(c) for c in cands]
@@ -331,6 +334,40 @@ def _shown_part(title: str, shown: set[str]) -> str:
     if len(parts) > 1 and len(longest.split()) >= 3 and _title_key(longest) in shown:
         return longest
     return title
+
+
+#: Separators between the parts of a <title> that declares nothing else: those of ``_PART_SEP`` and
+#: the older pages' "Site: Headline", "Site -- Headline", "Blog » Blog Archive » Headline".
+_OLD_PART_SEP = re.compile(_PART_SEP.pattern + r"|(?<!\s)\s*»\s*|(?<!\s)\s+--\s+")
+#: Elements that print a headline in the markup of pages before headings were styled (1995-2005):
+#: bold text in a font of its own size. Not a heading: a blog's post title in an <h2> (Kubrick,
+#: New York Magazine's 2009 blogs) is the headline too, but multipage-dev's truths hold it in the
+#: body, which a title that words it drops (5 of its dev pages lower: docs/quality.md, "Older eras").
+_PRINTED_HEAD_TAGS = ("b", "strong", "font", "big")
+#: Most elements inside one read as a printed headline (a <font> around the story holds its breaks).
+_PRINTED_HEAD_MAX_CHILDREN = 3
+
+
+def _printed_part(title: str, tree: etree._Element) -> str | None:
+    """The part of a <title> that the page prints whole in bold type of its own ("Valley
+    Courier Online: Flood waters recede", the story's <font size=5><b>Flood waters recede</b>;
+    "The Harbor Light -- Café owner wins ..."), for a page that declares no other title: the
+    rest is the site's name or a section. The title's longest part, of three words or more;
+    None when the page does not print it so."""
+    pieces = _OLD_PART_SEP.split(title)
+    if len(pieces) < 2:
+        return None   # no separator: the title is the headline
+    parts = {_title_key(p): p.strip() for p in pieces if len(p.split()) >= 3}
+    if not parts:
+        return None
+    # the longest part only: a site's name of three words is printed too, in its logo's bold type
+    longest = max(parts, key=len)
+    body = first_descendant(tree, "body")
+    for el in (body.iter(*_PRINTED_HEAD_TAGS) if body is not None else ()):
+        if len(el) <= _PRINTED_HEAD_MAX_CHILDREN and not _not_the_articles(el) \
+                and _title_key("".join(el.itertext())) == longest:
+            return _clean(parts[longest])
+    return None
 
 
 #: What a source may add after a headline it repeats: a separator (spaced or not: "-정치ㅣ한국일보"),
