@@ -380,15 +380,16 @@ def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window
 def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iterable[str], *,
                        window: int = 3) -> tuple[list[str], int]:
     """Drop the headline (title, the page's h1, with or without a kicker), bylines naming the
-    article's authors and bare date stamps from the first ``window`` lines: metadata the
-    extractor left at the top of the body. Return kept lines, chars removed."""
+    article's authors and bare date stamps above the ``window``-th line kept, and a job title on
+    the line after a byline dropped: metadata the extractor left at the top of the body. Return
+    kept lines, chars removed."""
     heads = [_words(h) for h in headlines if h and h.strip()]
     names = _author_names(authors)
     kept: list[str] = []
     removed = 0
     prose_seen = False  # below the first paragraph a heading is the article's own
     byline = False   # the line before was a byline dropped
-    for i, line in enumerate(lines):
+    for line in lines:
         s = line.strip()
         if byline and _staff_title().fullmatch(s):
             # the writer's job title on the byline's second line ("By Alan Mercer<br>Transport
@@ -398,7 +399,9 @@ def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iter
             byline = False
             continue
         byline = False
-        if i < window and not prose_seen and len(lines) > window and len(s) < 250:
+        # the window is of lines kept: a kicker and the headline dropped above a standfirst fill
+        # none of it (the 2005 CMS page's head: a byline and a date under those three lines)
+        if len(kept) < window and not prose_seen and len(lines) > window and len(s) < 250:
             words = _words(s)
             headline = _is_headline(words, heads)
             byline = not headline and _is_byline(s, words, names)
