@@ -17,6 +17,8 @@ import pytest
 
 from newsclean.cleaners import Article, clean_html
 
+from .fixture_pages import check_listed, cleaned, params_with_misses, truth_lines
+
 ERAS_DIR = Path(__file__).parent.parent / "fixtures" / "cleaners" / "eras"
 
 #: Each page's era and markup family, and what must stay out of its body.
@@ -61,22 +63,16 @@ MISSES = {
 
 
 def _clean(name: str) -> Article:
-    result = clean_html((ERAS_DIR / f"{name}.html").read_bytes(), f"http://www.{name}.example.com/news/story.html")
-    assert isinstance(result, Article), result
-    return result
+    return cleaned(ERAS_DIR, name, f"http://www.{name}.example.com/news/story.html")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=MISSES[n]))
-                                  if n in MISSES else n for n in sorted(ERAS)])
+@pytest.mark.parametrize("name", params_with_misses(ERAS, MISSES))
 def test_an_older_eras_article_is_its_body_and_nothing_of_the_page_around_it(name: str) -> None:
-    truth = (ERAS_DIR / f"{name}.truth.txt").read_text(encoding="utf-8").strip().split("\n")
-    assert _clean(name).text.split("\n") == truth
+    assert _clean(name).text.split("\n") == truth_lines(ERAS_DIR, name)
 
 
 def test_every_era_page_has_its_truth_and_its_markup_listed() -> None:
-    pages = {p.stem for p in ERAS_DIR.glob("*.html")}
-    assert pages == set(ERAS) == {p.name.removesuffix(".truth.txt") for p in ERAS_DIR.glob("*.truth.txt")}
-    assert set(MISSES) <= set(ERAS)
+    check_listed(ERAS_DIR, ERAS, MISSES)
 
 
 #: Each page's title, writers and day as the page prints them (names in any case: the era's

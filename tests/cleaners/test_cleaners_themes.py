@@ -14,6 +14,8 @@ import pytest
 
 from newsclean.cleaners import Article, clean_html
 
+from .fixture_pages import check_listed, cleaned, params_with_misses, truth_lines
+
 THEMES_DIR = Path(__file__).parent.parent / "fixtures" / "cleaners" / "themes"
 
 #: Each page's theme and the boilerplate it carries (what must stay out of the body).
@@ -70,22 +72,16 @@ MISSES = {
 
 
 def _clean(name: str) -> Article:
-    result = clean_html((THEMES_DIR / f"{name}.html").read_bytes(), f"https://{name}.example/2025/03/story/")
-    assert isinstance(result, Article), result
-    return result
+    return cleaned(THEMES_DIR, name, f"https://{name}.example/2025/03/story/")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=MISSES[n]))
-                                  if n in MISSES else n for n in sorted(THEMES)])
+@pytest.mark.parametrize("name", params_with_misses(THEMES, MISSES))
 def test_a_themes_article_is_its_body_and_nothing_of_the_theme(name: str) -> None:
-    truth = (THEMES_DIR / f"{name}.truth.txt").read_text(encoding="utf-8").strip().split("\n")
-    assert _clean(name).text.split("\n") == truth
+    assert _clean(name).text.split("\n") == truth_lines(THEMES_DIR, name)
 
 
 def test_every_theme_page_has_its_truth_and_its_boilerplate_listed() -> None:
-    pages = {p.stem for p in THEMES_DIR.glob("*.html")}
-    assert pages == set(THEMES) == {p.name.removesuffix(".truth.txt") for p in THEMES_DIR.glob("*.truth.txt")}
-    assert set(MISSES) <= set(THEMES)
+    check_listed(THEMES_DIR, THEMES, MISSES)
 
 
 PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
