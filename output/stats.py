@@ -9,6 +9,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -19,13 +20,30 @@ COVERAGE_FIELDS = ("title", "authors", "published", "modified", "language", "sec
 #: Upper bounds (exclusive) of the word-count histogram bins; the last bin is open.
 WORD_BINS = (100, 250, 500, 1000, 2000)
 QUANTILES = {"min": 0.0, "p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9, "max": 1.0}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MONTH = re.compile(r"^\d{4}-\d{2}")
 UNKNOWN = "unknown"
+#: A reject's time once a record of its page took it: later than any record's.
+_TAKEN = 2**63 - 1
 
 
 def counted(n: int, noun: str, plural: str = "") -> str:
     """``n`` and the noun in its number: "1 record", "2 records" ("1 records from 1 files" was said)."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _microseconds(value: Any) -> int | None:
+    """An ISO 8601 time as microseconds since 1970 (UTC when it gives no offset); None for
+    anything else (such a reject stays counted: no record can be told later than it)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 def _quantile(ordered: list[int], q: float) -> int:
@@ -38,6 +56,81 @@ def _quantile(ordered: list[int], q: float) -> int:
 def _bin_label(i: int) -> str:
     low = 0 if i == 0 else WORD_BINS[i - 1]
     return f"{low}-{WORD_BINS[i] - 1}" if i < len(WORD_BINS) else f"{low}+"
+
+
+class RejectedPages:
+    """The rejects a walk has read, each by its URL's hash, its fetch time and its (reason, site)'s
+    number, until a record of its page fetched later takes it (:meth:`written_after`): 20 bytes a
+    reject in three sorted arrays, the latest (at most an eighth of them) in a dict until they are
+    merged in. Each reject's URL, time, reason and site were kept, ~400 bytes, 80 MB for 200,000."""
+
+    #: Rejects kept in the dict, at least, before they are merged into the arrays.
+    MERGE_AT = 4096
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self.keys = np.empty(0, np.int64)     # hash(url), sorted
+        self.times = np.empty(0, np.int64)    # microseconds; _TAKEN once a record took it
+        self.kinds = np.empty(0, np.int32)    # numbers of (reason, site) in kind_names
+        self.recent: dict[int, list[tuple[int, int]]] = {}
+        self.recent_count = 0
+        self.kind_names: list[tuple[str, str]] = []
+        self._kind_numbers: dict[tuple[str, str], int] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.recent) or bool(self.keys.size)
+
+    def __len__(self) -> int:
+        return int(self.keys.size) + self.recent_count
+
+    def add(self, url: str, when: int, reason: str, site: str) -> None:
+        """A reject of ``url`` fetched at ``when`` (microseconds since 1970)."""
+        number = self._kind_numbers.setdefault((reason, site), len(self.kind_names))
+        if number == len(self.kind_names):
+            self.kind_names.append((reason, site))
+        self.recent.setdefault(hash(url), []).append((when, number))
+        self.recent_count += 1
+        if self.recent_count >= max(self.MERGE_AT, self.keys.size // 8):
+            self._merge()
+
+    def _merge(self) -> None:
+        np = self._np
+        keys = np.fromiter((key for key, found in self.recent.items() for _ in found), np.int64, self.recent_count)
+        times = np.fromiter((when for found in self.recent.values() for when, _ in found), np.int64, self.recent_count)
+        kinds = np.fromiter((kind for found in self.recent.values() for _, kind in found), np.int32, self.recent_count)
+        order = np.argsort(keys, kind="stable")
+        keys, times, kinds = keys[order], times[order], kinds[order]
+        at = np.searchsorted(self.keys, keys, side="right")
+        self.keys, self.times, self.kinds = (np.insert(self.keys, at, keys), np.insert(self.times, at, times),
+                                             np.insert(self.kinds, at, kinds))
+        self.recent.clear()
+        self.recent_count = 0
+
+    def written_after(self, url: str, fetched: int) -> list[tuple[str, str]]:
+        """The (reason, site) of each reject of ``url`` fetched before ``fetched`` (a record's,
+        in microseconds), taken: one page with the record. A later fetch of a written page
+        rejected stays, a reject of its own."""
+        key = hash(url)
+        taken: list[tuple[str, str]] = []
+        keys = self.keys
+        at = int(keys.searchsorted(key)) if keys.size else 0
+        while at < keys.size and keys[at] == key:
+            if self.times[at] < fetched:
+                taken.append(self.kind_names[self.kinds[at]])
+                self.times[at] = _TAKEN
+            at += 1
+        found = self.recent.get(key)
+        if found:
+            kept = [(when, kind) for when, kind in found if when >= fetched]
+            taken += [self.kind_names[kind] for when, kind in found if when < fetched]
+            self.recent_count -= len(found) - len(kept)
+            if kept:
+                self.recent[key] = kept
+            else:
+                del self.recent[key]
+        return taken
 
 
 @dataclass
@@ -56,9 +149,8 @@ class CorpusStats:
     filled: Counter[str] = field(default_factory=Counter)
     words: list[int] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=lambda: {"articles": 0, "rejects": 0})
-    #: Rejects by URL, each (fetched_at, reason, site), until a record of the page fetched later
-    #: uncounts them (:meth:`add_record`).
-    rejected: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    #: Rejects by URL until a record of the page fetched later uncounts them (:meth:`add_record`).
+    rejected: RejectedPages = field(default_factory=lambda: RejectedPages())
     #: Rejects of a page a later fetch wrote (a ``too_old`` one under a narrower ``--since``, a
     #: timeout retried): the page is counted once, as written, not in ``rejects``.
     written_later: int = 0
@@ -84,33 +176,23 @@ class CorpusStats:
         for name in COVERAGE_FIELDS:
             if rec.get(name) not in (None, "", []):
                 self.filled[name] += 1
-        if self.rejected and isinstance(fetched, str):
+        if self.rejected and (when := _microseconds(fetched)) is not None:
             for url in {rec.get("url"), rec.get("canonical_url")}:
-                if isinstance(url, str) and url in self.rejected:
-                    self._written_later(url, fetched)
-
-    def _written_later(self, url: str, fetched: str) -> None:
-        """The rejects of ``url`` fetched before ``fetched`` (a record's) are one page with it."""
-        kept = []
-        for when, reason, site in self.rejected.pop(url):
-            if when >= fetched:   # a later fetch of a written page rejected: a reject of its own
-                kept.append((when, reason, site))
-                continue
-            self.rejects -= 1
-            self.reject_reasons[reason] -= 1
-            self.reject_sites[site] -= 1
-            self.written_later += 1
-        if kept:
-            self.rejected[url] = kept
+                if isinstance(url, str):
+                    for reason, site in self.rejected.written_after(url, when):
+                        self.rejects -= 1
+                        self.reject_reasons[reason] -= 1
+                        self.reject_sites[site] -= 1
+                        self.written_later += 1
 
     def add_reject(self, rec: dict[str, Any]) -> None:
         reason, site = sys.intern(str(rec.get("reason") or UNKNOWN)), sys.intern(str(rec.get("site") or UNKNOWN))
         self.rejects += 1
         self.reject_reasons[reason] += 1
         self.reject_sites[site] += 1
-        url, fetched = rec.get("url"), rec.get("fetched_at")
-        if isinstance(url, str) and isinstance(fetched, str):
-            self.rejected.setdefault(url, []).append((fetched, reason, site))
+        url, when = rec.get("url"), _microseconds(rec.get("fetched_at"))
+        if isinstance(url, str) and when is not None:
+            self.rejected.add(url, when, reason, site)
 
     def to_dict(self, skipped: list[tuple[str, int, str]] | None = None) -> dict[str, Any]:
         ordered = sorted(self.words)

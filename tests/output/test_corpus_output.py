@@ -274,3 +274,68 @@ def test_committed_parts_of_a_path_that_is_no_output_directory(tmp_path: Path) -
         committed_parts(tmp_path / "out" / "articles")
     with pytest.raises(ValueError, match="not a newsclean output directory"):
         committed_parts(tmp_path)
+
+
+def _reference_rejects(events: list[tuple[str, str, str, str]]) -> dict[str, int]:
+    """What a walk's rejects come to, the plain way (every reject kept by URL): a reject of a page
+    a record fetched later holds is counted as written."""
+    kept: dict[str, list[tuple[str, str]]] = {}
+    counts = {"rejects": 0, "written_later": 0}
+    for kind, url, fetched, reason in events:
+        if kind == "reject":
+            counts["rejects"] += 1
+            kept.setdefault(url, []).append((fetched, reason))
+            continue
+        found = kept.pop(url, [])
+        later = [r for r in found if r[0] < fetched]
+        counts["rejects"] -= len(later)
+        counts["written_later"] += len(later)
+        if rest := [r for r in found if r[0] >= fetched]:
+            kept[url] = rest
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rejects_written_later_are_told_as_when_each_reject_was_kept(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the rejects are kept packed (RejectedPages: arrays merged from a dict): the same answer as
+    # keeping every one, rejects and records interleaved, merges small enough to happen often
+    import random
+
+    from newsclean.output.stats import CorpusStats, RejectedPages
+
+    monkeypatch.setattr(RejectedPages, "MERGE_AT", 7)
+    rng = random.Random(seed)
+    events = [("reject" if rng.random() < 0.6 else "record", f"https://e.example/{rng.randrange(60)}",
+               f"2026-12-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00+00:00", rng.choice(["a", "b"]))
+              for _ in range(600)]
+    stats = CorpusStats()
+    for kind, url, fetched, reason in events:
+        if kind == "reject":
+            stats.add_reject({"url": url, "fetched_at": fetched, "reason": reason, "site": "s"})
+        else:
+            stats.add_record({"url": url, "fetched_at": fetched, "site": "s", "text": "a b"})
+    report, want = stats.to_dict(), _reference_rejects(events)
+    assert (report["rejects"], report["rejects_written_later"]) == (want["rejects"], want["written_later"])
+    assert want["written_later"] > 50 and sum(report["reject_reasons"].values()) == want["rejects"]
+
+
+def test_a_walk_keeps_a_few_bytes_a_reject() -> None:
+    # before: each reject's URL, fetch time, reason and site kept for the whole walk, ~400 bytes
+    # (80 MB for 200,000 rejects); now ~29 (its URL's hash, its time, its kind's number)
+    import tracemalloc
+
+    from newsclean.output.stats import CorpusStats
+
+    n = 50_000
+    stats = CorpusStats()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(n):
+            stats.add_reject({"url": f"https://news.example/2026/12/07/a-long-article-slug-{i}/", "reason": "too_short",
+                              "site": f"site-{i % 40}", "fetched_at": f"2026-12-07T10:{i % 60:02d}:00.{i:06d}+00:00"})
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert stats.to_dict()["rejects"] == n
+    assert kept / n < 64, f"{kept / n:.0f} bytes a reject"
