@@ -150,7 +150,7 @@ def test_a_run_id_an_earlier_run_of_the_output_had_is_refused(tmp_path: Path) ->
                                "-s", "NEWSCLEAN_RUN_ID=k1"], cwd=REPO, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)   # its demo server and workers too
     deadline = time.monotonic() + 120
-    while not (out / "manifests" / ".k1.reserve").exists() and killed.poll() is None and time.monotonic() < deadline:
+    while not (out / "manifests" / ".reserve").exists() and killed.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     os.killpg(killed.pid, signal.SIGKILL)
     killed.wait()
@@ -158,7 +158,7 @@ def test_a_run_id_an_earlier_run_of_the_output_had_is_refused(tmp_path: Path) ->
     said = f"-s NEWSCLEAN_RUN_ID=k1: an earlier run of {out} had this id and was stopped before its end ("
     _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2, said)
     assert run_newsclean("crawl", "demo", "--out", str(out), "-q").returncode == 0
-    assert (out / "manifests" / ".k1.killed").stat().st_size == 0 and not (out / "manifests" / ".k1.reserve").exists()
+    assert (out / "manifests" / ".k1.killed").stat().st_size == 0 and not (out / "manifests" / ".reserve").exists()
     _one_line(run_newsclean("crawl", "demo", "--out", str(out), "-s", "NEWSCLEAN_RUN_ID=k1"), 2, said)
     manifests = sorted((out / "manifests").iterdir())
     scrapy = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "demo", "-s", f"NEWSCLEAN_OUTPUT_DIR={out}",

@@ -239,3 +239,38 @@ def test_clean_says_its_skipped_inputs_in_their_number(tmp_path: Path) -> None:
     proc = run_newsclean("clean", str(pages), "-o", str(tmp_path / "c.jsonl"), "--workers", "1")
     assert proc.returncode == 1 and proc.stderr.endswith(
         "newsclean: 1 input skipped (--allow-skips to exit 0)\n"), proc.stderr
+
+
+def test_a_run_id_whose_manifest_was_removed_is_said_as_what_is_known(out: Path) -> None:
+    # before: a finished run whose manifest was deleted by hand (or kept on another disk) was said to
+    # have been "stopped before its end": the store knows it scheduled articles, not how it ended
+    (manifest,) = (out / "manifests").glob("*.json")
+    run_id = orjson.loads(manifest.read_bytes())["run_id"]
+    manifest.unlink()
+    proc = run_newsclean("crawl", "demo", "--out", str(out), "-s", f"NEWSCLEAN_RUN_ID={run_id}")
+    assert proc.returncode == 2 and proc.stderr == (
+        f"newsclean: error: -s NEWSCLEAN_RUN_ID={run_id}: an earlier run of {out} had this id "
+        f"({out / 'state' / 'articles.sqlite3'} holds 27 articles it scheduled; no manifest of it in "
+        f"{out / 'manifests'}); a run id names one run: give a new one, or leave it out\n"), proc.stderr
+
+
+def test_a_killed_runs_reserve_is_found_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: each run's start listed manifests/ for a killed run's .RUN.reserve, one manifest a run
+    # for the output's life (40 ms at 20,000); now one name, the run's id in it, marked .RUN.killed
+    from newsclean.crawler.commands import cli
+
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    for i in range(300):
+        (manifests / f"run-{i}.json").write_text("{}")
+    listed, scandir = [], os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".", *a: listed.append(path) or scandir(path, *a))
+    reserve = cli._reserve_manifest_space(tmp_path, "killed-1")   # then killed: its reserve stays
+    assert reserve is not None and reserve.read_bytes().startswith(b"killed-1\n")
+    cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "fresh"}, tmp_path)
+    with pytest.raises(cli.UsageError, match=r"killed-1: an earlier run of .* was stopped before its end \(.*\.reserve\)"):
+        cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "killed-1"}, tmp_path)
+    assert cli._reserve_manifest_space(tmp_path, "next") == reserve and reserve.read_bytes().startswith(b"next\n")
+    assert (manifests / ".killed-1.killed").stat().st_size == 0 and listed == []
+    with pytest.raises(cli.UsageError, match=r"was stopped before its end \(.*\.killed-1\.killed\)"):
+        cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "killed-1"}, tmp_path)
