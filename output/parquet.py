@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from newsclean.output.reader import JsonlReader
 from newsclean.output.writer import AtomicFile
-from newsclean.output.schema import RECORD_SCHEMA, iso_utc
+from newsclean.output.schema import RECORD_SCHEMA, SCHEMA_VERSION, iso_utc
 
 #: Fields stored as a timestamp instead of the JSON string (see the module docstring).
 TIMESTAMP_FIELDS = frozenset({"fetched_at"})
@@ -114,6 +114,12 @@ def _to_row(rec: Mapping[str, Any], schema: pa.Schema) -> dict[str, Any]:
 
 
 def _check_keys(rec: Mapping[str, Any], schema: pa.Schema) -> str | None:
+    version = rec.get("schema_version")
+    if isinstance(version, int) and version != SCHEMA_VERSION:
+        # said as a version, not as the fields it lacks or adds ('canonical_url' missing, line by line)
+        return (f"a record of schema version {version}, written by {'an older' if version < SCHEMA_VERSION else 'a newer'} "
+                f"newsclean; this one exports version {SCHEMA_VERSION}"
+                + ("" if version < SCHEMA_VERSION else ": upgrade newsclean"))
     extra = set(rec) - set(schema.names)
     if extra:
         return f"fields not in the record schema: {sorted(extra)}"

@@ -487,7 +487,7 @@ class AtomicFile:
                     shutil.copyfileobj(self.fh, self.sink)
                     self.fh.close()
                 self.sink.flush()
-                if self.sink is not sys.stdout.buffer:
+                if self.name != STDIO:
                     self.sink.close()
             except OSError as exc:
                 self.discard()
@@ -505,7 +505,8 @@ class AtomicFile:
 
     def discard(self) -> None:
         """Drop what was written (a stream keeps what it already sent)."""
-        for fh in {id(f): f for f in (self.fh, self.sink) if f is not None and f is not sys.stdout.buffer}.values():
+        stdout = self.sink if self.name == STDIO else None   # not sys.stdout.buffer: a StringIO (a notebook's) has none
+        for fh in {id(f): f for f in (self.fh, self.sink) if f is not None and f is not stdout}.values():
             try:
                 fh.close()
             except OSError:

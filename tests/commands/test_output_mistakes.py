@@ -274,3 +274,23 @@ def test_a_killed_runs_reserve_is_found_by_its_name(tmp_path: Path, monkeypatch:
     assert (manifests / ".killed-1.killed").stat().st_size == 0 and listed == []
     with pytest.raises(cli.UsageError, match=r"was stopped before its end \(.*\.killed-1\.killed\)"):
         cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "killed-1"}, tmp_path)
+
+
+@pytest.mark.parametrize("version, said", [(0, "an older newsclean; this one exports version 1"),
+                                           (2, "a newer newsclean; this one exports version 1: upgrade newsclean")])
+def test_records_of_another_schema_version_are_said_as_such(out: Path, tmp_path: Path, version: int, said: str) -> None:
+    # before: each record of an older schema a line of its own, 'required fields missing or null:
+    # ['canonical_url']', a newer one's 'fields not in the record schema', never the version
+    (part,) = (out / "articles").rglob("part-*.jsonl")
+    records = [orjson.loads(line) for line in part.read_bytes().splitlines()]
+    for rec in records:
+        rec["schema_version"] = version
+        rec.pop("canonical_url") if version < 1 else rec.update(summary="x")
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(b"".join(orjson.dumps(rec) + b"\n" for rec in records))
+    proc = call_newsclean("export", str(other), "--parquet", str(tmp_path / "c.parquet"))
+    assert proc.returncode == 1 and proc.stderr == (
+        f"newsclean export: skipped 27 lines of {other} (lines 1, 2, 3, 4, 5, ...): the first: a record of schema "
+        f"version {version}, written by {said}\n"
+        f"newsclean export: failed: no records read from the inputs; {tmp_path / 'c.parquet'} not written\n"), proc.stderr
+    assert not (tmp_path / "c.parquet").exists()

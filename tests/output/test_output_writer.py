@@ -581,3 +581,20 @@ def test_a_directory_named_as_the_output_is_said_before_anything_is_written(tmp_
     with pytest.raises(OutputError, match=f"cannot write {tmp_path}: Is a directory"):
         AtomicFile(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_output_discarded_or_committed_reads_no_stdout_buffer(tmp_path: Path) -> None:
+    # before: discard() compared each file with sys.stdout.buffer: with standard output a StringIO
+    # (a notebook's, contextlib.redirect_stdout) an export that read no record raised AttributeError
+    import contextlib
+    import io
+
+    from newsclean.output import AtomicFile
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        dropped, kept = AtomicFile(tmp_path / "a.bin"), AtomicFile(tmp_path / "b.bin")
+        dropped.write(b"x")
+        dropped.discard()
+        kept.write(b"y")
+        kept.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bin"] and (tmp_path / "b.bin").read_bytes() == b"y"
