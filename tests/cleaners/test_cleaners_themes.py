@@ -55,6 +55,41 @@ THEMES = {
     "newspack": "Newspack (nonprofit newsrooms): a donation popup, a homepage-articles block and a newsletters "
                 "subscribe block in the body, a donation appeal closing it, author-bio, the republication "
                 "tracker's modal, a donate widget, 'Most read'",
+    "blox": "TownNews BLOX (US local papers): headline share-container, tncms-region ad slots, 'Related to this "
+            "story' and a tnt newsletter sign-up with its legal line in the body, asset-tags, a tnt-author-card, "
+            "comment rules and 'Load comments', 'Recommended for you', 'Most Popular'",
+    "brightspot": "Brightspot (public media): ps-actionbar, a PagePromo Enhancement and a NewsletterSignupInline "
+                  "in RichTextBody, ArticlePage-tags, AuthorBio, a DonateModule, 'Most Viewed', bsp-list-loadmore "
+                  "'More Stories'",
+    "publisher": "BetterStudio Publisher: post-share with comment and view counts, bs-irp 'Related Posts' and a "
+                 "bsac ad in the body, entry-terms, bottom share, post-author with post counts, next-prev-post, "
+                 "'You might also like' tabs, comments, popular posts and a MailChimp widget",
+    "colormag": "ThemeGrill ColorMag: a 'Latest:' news ticker, below-entry meta with views and tags, 'Tagged', "
+                "prev / next, cm-author-box, 'You May Also Like', comment form, featured posts and tag cloud widgets",
+    "divi": "Divi: Monarch's et_social_inline share bar and an et_pb_promo call to action (heading, line, "
+            "'Subscribe' button) in the builder's modules, a Bloom opt-in below the post, comments, recent posts",
+    "squarespace": "Squarespace 7.1 blog: sqs-block html and image blocks, a newsletter-block form in the body, "
+                   "the author profile, squarespace-comments, item-pagination",
+    "joomla": "Joomla 4 com_content (Cassiopeia): the user-tools dropdown (Email, Print), article-info details "
+              "with Hits, tags, pagenavigation, Latest Articles, Most Read and Login Form modules",
+    "hubspot": "HubSpot CMS blog: hs-blog-social-share, an image CTA (hs-cta-wrapper) in the post body, 'Topics:', "
+               "related posts, the hs-form comment form, 'Subscribe by Email'",
+    "wix": "Wix blog: generated class names and data-hook parts, a Ricos button in the body, the post footer's "
+           "tags, share buttons, view / comment / like counts, 'Recent Posts' with 'See All', comments",
+    "minima": "Jekyll minima: the post-meta line, Disqus's noscript, the site footer's h-card (name, e-mail, "
+              "social links, the site's description)",
+}
+
+#: Each page's writers, as its byline prints them.
+WRITERS = {
+    "arcxp": ["Marisol Vega"], "astra": ["Dana Whitcomb"], "blogger": ["Margaret Pryce"], "blox": ["Dale Whitcomb"],
+    "brightspot": ["Maren Holt"], "casper": ["Priya Raman"], "colormag": ["Ruth Abbey"], "divi": ["Ned Carrow"],
+    "drupal": ["Helen Croft"], "elementor": ["Joanna Petrie"], "generatepress": ["Rob Kettering"],
+    "hubspot": ["Lena Fischer"], "jannah": ["Moira Farrell"], "jnews": ["Tran Bao Ngoc"], "joomla": ["Tomasz Wrobel"],
+    "kadence": ["Tom Ashby"], "medium": ["Sam Okafor"], "minima": ["Kwame Boateng"], "newspack": ["Callie Brandt"],
+    "newspaper": ["Salman Qureshi"], "papermod": ["Ines Duarte"], "publisher": ["Gwen Pryce"],
+    "soledad": ["Eilidh Munro"], "squarespace": ["Ann Pritchard"], "substack": ["Gareth Lloyd"],
+    "twentytwentyfour": ["Kath Dunmore"], "wix": ["Olive Jarman"],
 }
 
 #: Pages whose truth the cleaner does not give yet, and why (docs/quality.md, "Themes and CMSs").
@@ -80,8 +115,14 @@ def test_a_themes_article_is_its_body_and_nothing_of_the_theme(name: str) -> Non
     assert _clean(name).text.split("\n") == truth_lines(THEMES_DIR, name)
 
 
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_themes_byline_names_its_writer(name: str) -> None:
+    assert _clean(name).authors == WRITERS[name]
+
+
 def test_every_theme_page_has_its_truth_and_its_boilerplate_listed() -> None:
     check_listed(THEMES_DIR, THEMES, MISSES)
+    assert set(WRITERS) == set(THEMES)
 
 
 PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
