@@ -125,6 +125,23 @@ def test_every_theme_page_has_its_truth_and_its_boilerplate_listed() -> None:
     assert set(WRITERS) == set(THEMES)
 
 
+def test_drupals_submitted_by_line_names_its_writer() -> None:
+    # Drupal's node template (core, Classy, Stable, Bartik) prints "Submitted by NAME on DATE"; the name
+    # is a bare span for a visitor who may not see users' profiles (a crawler), with no class that
+    # names a writer, and nothing declares one.
+    page = (THEMES_DIR / "drupal.html").read_text(encoding="utf-8")
+    start = page.index("<span>\n By ")   # Olivero's "By NAME, DATE"
+    olivero = page[start:page.index("</div></header>", start)]
+    name = ("<span class='field field--name-uid field--type-entity-reference field--label-hidden'><span lang='' "
+            "about='/user/12' typeof='schema:Person' property='schema:name' datatype=''>Helen Croft</span></span>")
+    classy = (f"</div><div class='node__submitted'>Submitted by {name} on <span class='field field--name-created "
+              "field--type-created field--label-hidden'>Wed, 02/26/2025 - 17:05</span>")
+    result = clean_html(page.replace(olivero, classy), "https://ashcombegazette.example/news/solar-farm")
+    assert isinstance(result, Article), result
+    assert result.authors == ["Helen Croft"]
+    assert result.text.split("\n") == (THEMES_DIR / "drupal.truth.txt").read_text(encoding="utf-8").strip().split("\n")
+
+
 PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
          "after a summer in which the moorings were full on most weekends.",
          "Members agreed to keep the daily rate for boats under ten metres and to raise it for larger ones, "

@@ -20,8 +20,10 @@ _BY_WORDS = {"en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it
 #: lead before a name, never a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
 _BY_PARTICLES = frozenset({"di", "af", "oleh"})
 _BY = rf"(?:{'|'.join(sorted(set(_BY_WORDS.values())))})"
-#: What may come before the English "by" ("Written by").
-_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe)"
+#: What may come before the English "by" ("Written by"; "Submitted by": Drupal's node template in
+#: core, Classy, Stable and Bartik prints "Submitted by NAME on DATE", the name a bare span for a
+#: visitor who may not see users' profiles).
+_BY_LEAD = r"(?:written|text|article|story|words|authored|reviewed|posted|edited|recipe|submitted)"
 #: "Written by" in the other languages: "Geschrieben von", "Écrit par", "Escrito por", "Scritto da",
 #: "Geschreven door", "Skriven av". Read before a name as plain text and in byline markup.
 #: ("Published by" is no byline in plain text: "Publié par <the publisher>" ends many footers.)
