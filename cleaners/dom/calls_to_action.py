@@ -37,7 +37,8 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
 
 
 #: Where the walk up from a donation link stops: a paragraph, an item or a cell holding it is
-#: the article's sentence that names the fund, not a box around a button.
+#: the article's sentence that names the fund, not a box around a button (not a paragraph alone
+#: in a box set apart from the body's paragraphs: ``_boxed_apart``).
 _DONATION_STOP_TAGS = frozenset({"p", "li", "td", "th", "blockquote"})
 #: A link styled as a button (its class or one of its two parents').
 _BUTTON_CLASS = re.compile(r"button|btn", re.I)
@@ -102,7 +103,8 @@ def _cta_boxes(tree: etree._Element, m: Measures, links: list[etree._Element]) -
             continue
         box = None
         for anc in a.iterancestors():
-            if (anc.tag in _SECTION_TAGS or anc.tag in _DONATION_STOP_TAGS or m.text(anc) > CTA_MAX_CHARS
+            if (anc.tag in _SECTION_TAGS or anc.tag in _DONATION_STOP_TAGS and not _boxed_apart(anc)
+                    or m.text(anc) > CTA_MAX_CHARS
                     or m.body_like(anc) or anc.tag == "div" and _own_text(anc)):
                 break
             if m.text(anc) > m.links(anc):
@@ -110,6 +112,19 @@ def _cta_boxes(tree: etree._Element, m: Measures, links: list[etree._Element]) -
         if box is not None and box not in out:   # two links in one box: the box once
             out.append(box)
     return out
+
+
+def _boxed_apart(p: etree._Element) -> bool:
+    """Whether a paragraph stands alone in a box set apart from the body's run of paragraphs: the
+    only child of a ``<div>`` whose parent holds paragraphs of its own (WordPress's block group
+    with a background, Newspack's closing appeal: ``<p>...</p><div class="wp-block-group
+    has-background"><p>... <a href="/donate/">Make a gift</a></p></div>``). A site that writes each
+    of its paragraphs in a div holds none beside them: its sentence naming a fund stays."""
+    box = p.getparent()
+    if p.tag != "p" or box is None or box.tag != "div" or len(box) != 1 or _own_text(box):
+        return False
+    around = box.getparent()
+    return around is not None and any(sib.tag == "p" for sib in around)
 
 
 def _own_text(el: etree._Element) -> bool:

@@ -97,10 +97,6 @@ MISSES = {
     "casper": "Ghost's callout card (kg-callout-card: the article's own note in a bare div between two "
               "paragraphs) is lost: trafilatura skips the div, and recall.prose puts back such a box only "
               "when what it puts back adds GAP_MIN_GAIN (a fifth) to the text, not one box beside a story",
-    "newspack": "the closing donation appeal is a paragraph (in a block group with a background) whose "
-                "link goes to /donate/: a link to a donation page inside a paragraph is the article's "
-                "sentence naming the fund (calls_to_action._DONATION_STOP_TAGS), and the line scorer's walk "
-                "keeps a closing pitch of the body's kind (docs/quality.md, 'Leaky pages left')",
     "kadence": "the Kadence info box selling the site's own saw with a discount code is kept: WCXB's truths "
                "count a discount code as the article's (the class 'discount codes', docs/quality.md)",
 }
@@ -175,3 +171,23 @@ def test_an_author_card_marked_by_its_microdata_goes_and_a_short_sign_off_stays(
     result = clean_html(_story_with(sign_off), "https://harbour.example/news/fees")
     assert isinstance(result, Article), result
     assert result.text.split("\n") == [*PARAS, "Reporting by Nell Grady."]
+
+
+APPEAL = ("<p><strong>Support independent local journalism.</strong> The Harbour Gazette is a nonprofit newsroom "
+          "that depends on readers. <a href='/donate/'>Make a gift today</a> and your donation will be matched.</p>")
+
+
+def test_a_donation_appeal_boxed_apart_from_the_body_goes_and_a_sentence_naming_the_fund_stays() -> None:
+    # WordPress's block group with a background (Newspack's closing appeal): one paragraph in a box
+    # beside the body's own paragraphs, linking to the donation page
+    result = clean_html(_story_with(f"<div class='wp-block-group has-background'>{APPEAL}</div>"),
+                        "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
+    # a site that writes each of its paragraphs in a div: the paragraph naming the fund is the article's
+    paras = "".join(f"<div class='para'>{p}</div>" for p in [*(f"<p>{t}</p>" for t in PARAS), APPEAL])
+    page = (f"<html><head><title>Harbour fees</title></head><body><main><article><h1>Harbour fees</h1>"
+            f"<div class='entry-content'>{paras}</div></article></main></body></html>")
+    result = clean_html(page, "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n")[-1].startswith("Support independent local journalism.")
