@@ -18,13 +18,15 @@ DONATION_HREF_WORDS = ("donat",)
 #: Words of a sign-up, sales or contact page's address: a small box around a button to one, with
 #: text besides it, is a call to action inside the body ("Centralize your training! [Book a demo]"),
 #: however the theme names it. Only a button: a link in the article's sentence is the article's.
+#: "shop": WooCommerce's and most shop plugins' address ("/shop/folding-saw/"): a Kadence info box
+#: selling the site's own tool, "[Shop now]".
 SIGNUP_HREF_WORDS = frozenset({"subscri", "newsletter", "signup", "sign-up", "sign_up", "register", "registration",
-                               "join", "member", "contact", "quote", "demo", "trial", "pricing", "checkout"})
+                               "join", "member", "contact", "quote", "demo", "trial", "pricing", "checkout", "shop"})
 #: Of these, the words a sign-up address holds whole ("free-trial", "book-a-demo", "join"), not
-#: opening a longer one ("democratic-party", "demograficzne", "joint", "quoten"); the others open
+#: opening a longer one ("democratic-party", "demograficzne", "joint", "quoten", "shopping-list"); the others open
 #: a word of the address ("membership", "newsletteranmeldung", "contactus"), none ends one
 #: ("remember", "industrial", "sozialdemokratie").
-SIGNUP_HREF_WHOLE = frozenset({"demo", "trial", "join", "quote"})
+SIGNUP_HREF_WHOLE = frozenset({"demo", "trial", "join", "quote", "shop"})
 #: The words matched as words of the path or query (their letters between non-letters), and
 #: "opt-in" as a word of its own ("adopting" holds "optin").
 SIGNUP_HREF = re.compile(rf"(?<![a-z])(?:{_trie(set(SIGNUP_HREF_WORDS - SIGNUP_HREF_WHOLE))}"

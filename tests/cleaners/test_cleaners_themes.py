@@ -97,8 +97,6 @@ MISSES = {
     "casper": "Ghost's callout card (kg-callout-card: the article's own note in a bare div between two "
               "paragraphs) is lost: trafilatura skips the div, and recall.prose puts back such a box only "
               "when what it puts back adds GAP_MIN_GAIN (a fifth) to the text, not one box beside a story",
-    "kadence": "the Kadence info box selling the site's own saw with a discount code is kept: WCXB's truths "
-               "count a discount code as the article's (the class 'discount codes', docs/quality.md)",
 }
 
 
@@ -191,3 +189,13 @@ def test_a_donation_appeal_boxed_apart_from_the_body_goes_and_a_sentence_naming_
     result = clean_html(page, "https://harbour.example/news/fees")
     assert isinstance(result, Article), result
     assert result.text.split("\n")[-1].startswith("Support independent local journalism.")
+
+
+def test_a_shop_address_is_a_sales_page_and_a_word_holding_shop_is_not() -> None:
+    # a box around a button to the site's shop goes as a call to action (the Kadence page's info box)
+    from newsclean.cleaners.dom import names_signup
+
+    for path in ("/shop/folding-saw/", "/shop", "/en/shop/?ref=infobox"):
+        assert names_signup(path), path
+    for path in ("/workshop/", "/shopping-list-for-winter", "/bishop-visits-the-harbour", "/shops-reopen"):
+        assert not names_signup(path), path
