@@ -54,15 +54,16 @@ def prose_filled(tree: etree._Element, text: str) -> str:
     name in ``GAP_NOT_ARTICLE``, in a block of callout size whose kind (tag and class) recurs
     among the blocks put back, and enough of it (``GAP_MIN_GAIN``). A bare ``<div>`` of text
     (``_bare_divs``) needs no more than that its kind recurs, among these blocks or among all the
-    divs the extraction skipped (``_skipped_div_kinds``), and that it lies in the article's container."""
+    divs the extraction skipped (``_skipped_div_kinds``), or that it is a card alone right between
+    two of the body's paragraphs (``_card_between``), and that it lies in the article's container."""
     els = dom.line_blocks(tree)
     texts = [dom.flat_text(el) for el in els]
     flat = " ".join(text.split())
     skipped_kinds = functools.cache(lambda: _skipped_div_kinds(els, texts, flat))   # read at most once
-    if not _may_gain(els, texts, text, flat, skipped_kinds):
+    if not _may_gain(els, texts, text, flat):
         return text   # most pages stop here, before their blocks' words are read
     lines = normalize_lines(text)
-    after, sources = _gaps_after_lines(els, texts, text, lines)
+    after, sources, cards = _gaps_after_lines(els, texts, text, lines)
     kinds = Counter(_block_kind(p) for found in after.values() for p, _ in found)
     put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2)
     if _chars(put) < GAP_MIN_GAIN * len(text):
@@ -70,7 +71,8 @@ def prose_filled(tree: etree._Element, text: str) -> str:
         # container. A bare div's kind may recur among the divs skipped that are no prose of that
         # length (a short callout beside a long one)
         recurring = skipped_kinds()
-        put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2 or p.tag == "div" and recurring[_block_kind(p)] >= 2)
+        put = _kept(after, lambda p: kinds[_block_kind(p)] >= 2 or p.tag == "div" and (recurring[_block_kind(p)] >= 2
+                                                                                       or p in cards))
         # the article's container is looked for only when there is something to put back
         put = _bare_divs(put, blocks.container(sources, lines)) if any(put.values()) else {}
         if not put:
@@ -78,17 +80,13 @@ def prose_filled(tree: etree._Element, text: str) -> str:
     return _lines_with(lines, {i: [_block_line(p, t) for p, t in found] for i, found in put.items()})
 
 
-def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str,
-              skipped_kinds: Callable[[], Counter[tuple[str, ...]]]) -> bool:
+def _may_gain(els: list[etree._Element], texts: list[str], text: str, flat: str) -> bool:
     """Whether ``prose_filled`` could put anything back, by what is cheap to read: the long blocks
     whose text the extraction (``flat``) does not hold add at least ``GAP_MIN_GAIN`` of ``text``,
-    or a bare div of prose among them (``_bare_prose``) is two of a kind, among them or among all
-    the divs the extraction skipped (``_skipped_div_kinds``)."""
+    or one of them is a bare div of prose (``_bare_prose``: two of a kind, or a card alone between
+    two paragraphs, may come back)."""
     missing = [(el, t) for el, t in zip(els, texts) if len(t) >= GAP_PROSE_MIN_CHARS and t not in flat]
-    bare = Counter(_block_kind(el) for el, t in missing if _bare_prose(el, t))
-    if sum(len(t) for _, t in missing) >= GAP_MIN_GAIN * len(text) or max(bare.values(), default=0) >= 2:
-        return True
-    return bool(bare) and any(skipped_kinds()[kind] >= 2 for kind in bare)
+    return sum(len(t) for _, t in missing) >= GAP_MIN_GAIN * len(text) or any(_bare_prose(el, t) for el, t in missing)
 
 
 class _BlockWords:
@@ -123,7 +121,7 @@ class _BlockWords:
 
 
 def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
-                      lines: list[str]) -> tuple[dict[int, _Found], list[etree._Element | None]]:
+                      lines: list[str]) -> tuple[dict[int, _Found], list[etree._Element | None], set[etree._Element]]:
     """Walk the page's blocks ``els`` in order: for each line of ``text`` that the next one
     follows on the page, the prose blocks (``_gap_prose``, ``_BlockWords.pending``) between
     them; and where each line is in the page (its first element), for ``blocks.container``.
@@ -137,6 +135,7 @@ def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
     last: int | None = None
     last_el: etree._Element | None = None
     between: list[int] = []   # blocks since the last line that are no line
+    cards: set[etree._Element] = set()
     for n, el in enumerate(els):
         key = words.key(n)
         if not key:
@@ -150,6 +149,8 @@ def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
             around = set(last_el.iterancestors())
             common = next((a for a in el.iterancestors() if a in around), None)
             found = [(els[m], texts[m]) for m in between if _gap_prose(els[m], texts[m], common) and words.pending(m)]
+            if len(found) == 1 and _card_between(found[0][0], last_el, el, common):
+                cards.add(found[0][0])
             # an empty list replaces what an earlier run after the same line found only when some
             # block between was pending
             if found or (after.get(last) and any(words.pending(m) for m in between)):
@@ -158,7 +159,18 @@ def _gaps_after_lines(els: list[etree._Element], texts: list[str], text: str,
             sources[i] = el
         between = []
         last, last_el = i, el
-    return after, sources
+    return after, sources, cards
+
+
+def _card_between(p: etree._Element, before: etree._Element, after: etree._Element,
+                  common: etree._Element | None) -> bool:
+    """Whether ``p``'s box (its topmost ancestor below ``common``) sits right between the two
+    lines' own elements, children of ``common`` both: one card in the run of the body's
+    paragraphs (Ghost's ``kg-callout-card``, a note between two paragraphs)."""
+    if common is None or before.getparent() is not common or after.getparent() is not common:
+        return False
+    box = next((a for a in [p, *p.iterancestors()] if a.getparent() is common), None)
+    return box is not None and box.getprevious() is before and box.getnext() is after
 
 
 def _kept(after: dict[int, _Found], keep: Callable[[etree._Element], bool]) -> dict[int, _Found]:
