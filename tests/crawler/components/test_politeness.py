@@ -3,6 +3,7 @@ server), and a 429/503's Retry-After pauses the whole site (seconds and HTTP dat
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import gzip
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from scrapy import Request
 from warcio.archiveiterator import ArchiveIterator
 
 from newsclean.crawler.hostile import HostileServer, Reply
@@ -140,17 +142,19 @@ def test_no_bound_on_bodies_in_flight_at_zero(site_factory, tmp_path: Path, boun
     assert site.most == 6
 
 
-def retry_gap(site: Site, path: str) -> tuple[float, float]:
-    """Seconds from the 429/503 answer of ``path`` to its retry, and to the next request of any article."""
-    (t_refused,) = [t for t, p, s in site.times if p == path and s in (429, 503)]
-    retried = min(t for t, p, s in site.times if p == path and s == 200)
-    after = [t for t, p, s in site.times if t > t_refused]
-    # the next request's answer time, less the hold (0 here): when it reached the server
-    return retried - t_refused, min(after) - t_refused
+def paused(proc, counts: dict[str, int]) -> tuple[int, list[str]]:
+    """The seconds the crawl decided to pause for (``newsclean/politeness/paused_seconds``) and
+    the slots its log said it paused (``nothing more to SLOT for Ns``)."""
+    slots = [line.split("nothing more to ", 1)[1].split(" for ", 1)[0]
+             for line in proc.stderr.splitlines() if "nothing more to " in line]
+    return counts["newsclean/politeness/paused_seconds"], slots
 
 
 @pytest.mark.parametrize("status,header", [(429, "4"), (503, "date+5")])
 def test_retry_after_pauses_the_whole_site(site_factory, tmp_path: Path, status: int, header: str) -> None:
+    """The pause is read from what the crawl decided (its count of seconds, and the slot its log
+    names: the site's, every request to it), not from the seconds between requests at the server;
+    test_a_paused_site_sends_nothing_until_its_time shows a paused slot sends nothing."""
     site = site_factory(6)
     path = site.urls[0].split(site.server.base_url, 1)[1]
     sent: list[str] = []
@@ -163,13 +167,14 @@ def test_retry_after_pauses_the_whole_site(site_factory, tmp_path: Path, status:
     proc = site.crawl(tmp_path / "out", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(read_parts(tmp_path / "out")) == 6
-    to_retry, to_next = retry_gap(site, path)
-    least = 3.9 if header == "4" else 3.5      # an HTTP date has whole seconds
-    assert to_retry >= least, f"retried {to_retry:.2f}s after Retry-After {sent}"
-    assert to_next >= least, f"the site was asked again {to_next:.2f}s after Retry-After {sent}"
+    assert [s for _, p, s in site.times if p == path] == [status, 200]   # retried, once
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
     assert counts["newsclean/politeness/slow_down"] == 1 and counts["newsclean/politeness/retry_after"] == 1
+    seconds, slots = paused(proc, counts)
+    # an HTTP date five seconds ahead, in whole seconds, is read when the answer arrives: 5 at most
+    assert seconds == 4 if header == "4" else 0 <= seconds <= 5, (seconds, sent)
+    assert slots == ["127.0.0.1"], proc.stderr[-2000:]   # the site's slot: its every request
 
 
 def test_retry_after_is_capped(site_factory, tmp_path: Path) -> None:
@@ -178,8 +183,61 @@ def test_retry_after_is_capped(site_factory, tmp_path: Path) -> None:
     site.script[path] = [Reply(b"", status=429, ctype="text/plain", headers={"Retry-After": "3600"})]
     proc = site.crawl(tmp_path / "out", "-s", "NEWSCLEAN_RETRY_AFTER_MAX=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    to_retry, _ = retry_gap(site, path)
-    assert 1.9 <= to_retry < 60, to_retry    # the cap, not the hour
+    assert [s for _, p, s in site.times if p == path] == [429, 200]
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    seconds, slots = paused(proc, orjson.loads(manifest.read_bytes())["counts"])
+    assert (seconds, slots) == (2, ["127.0.0.1"]), proc.stderr[-2000:]   # the cap, not the hour
+
+
+def test_a_paused_site_sends_nothing_until_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PoliteDownloader.pause, in this process on a clock the test moves: the paused slot's
+    requests (a retry and another page) stay queued, the slot asks to be called back when the
+    pause is over, another site's request is sent and answered meanwhile; once the clock has
+    passed the pause and the call back comes, the site's requests are sent and answered. A
+    shorter pause after a longer one leaves the longer."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.components import politeness
+
+    now = [1_000.0]
+    later: list[tuple[float, Callable[..., object], tuple[object, ...]]] = []
+    monkeypatch.setattr(politeness, "monotonic", lambda: now[0])
+
+    def call_later(delay: float, func: Callable[..., object], *args: object) -> object:
+        later.append((delay, func, args))
+        return later[-1]   # the slot's latercall, till it is called
+
+    monkeypatch.setattr(politeness, "call_later", call_later)
+    server = HostileServer()
+    server.route(r"/.*", lambda m, hit: Reply(b"ok", ctype="text/plain"))
+
+    async def crawl() -> None:
+        crawler = get_crawler(settings_dict={"DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1})
+        crawler.spider = Spider("paused")
+        downloader = politeness.PoliteDownloader(crawler)
+        try:
+            retry, page = Request(server.url("/2026/01/01/a/")), Request(server.url("/2026/01/02/b/"))
+            key, slot = downloader._get_slot(retry)
+            assert downloader.pause(key, 4.0) == 4.0 and downloader.pause(key, 1.0) == 4.0
+            waiting = [asyncio.ensure_future(downloader._enqueue_request(r)) for r in (retry, page)]
+            other = Request(server.url("/elsewhere/"), meta={"download_slot": "another-site"})
+            assert (await downloader._enqueue_request(other)).status == 200
+            assert len(slot.queue) == 2 and not slot.transferring and not any(w.done() for w in waiting)
+            assert [delay for delay, _, _ in later] == [4.0]
+            assert [h.path for h in server.hits] == ["/elsewhere/"]
+            now[0] += 4.0
+            _, func, args = later.pop()
+            func(*args)
+            assert [r.status for r in await asyncio.gather(*waiting)] == [200, 200]
+            assert [h.path for h in server.hits] == ["/elsewhere/", "/2026/01/01/a/", "/2026/01/02/b/"]
+        finally:
+            await downloader.handlers._close()
+
+    try:
+        asyncio.run(crawl())
+    finally:
+        server.stop()
 
 
 def test_retry_after_values() -> None:
