@@ -2,12 +2,14 @@
 then the URL, then the page's printed days. Each date records where it came from (``date_sources``).
 
 The modules import one way only, each from those above it (the days' three in ``dates/``, the
-writers' seven in ``authors/``):
+writers' six in ``authors/``):
 
 - ``common``: the :class:`Metadata` record, cleaned text, JSON-LD nodes, meta tags, the declared language
+- ``house``: the site's own names (og:site_name, the publisher), no writer and no part of a
+  headline: read by ``titles`` and the writers' ``authors/page_authors`` alike
 - ``dates/month_names``: CLDR's month and weekday names, data ``calendar_words`` and ``days`` read
 - ``dates/calendar_words``, ``authors/byline_words``: the months, weekdays and byline words of each language, as patterns
-- ``authors/names``: a byline's string as its writers' names; ``authors/house``: the site's own names
+- ``authors/names``: a byline's string as its writers' names
 - ``dates/days``: declared, printed and URL days, and :func:`fill_dates`; ``titles``: the title
 - ``authors/byline_markup``: trafilatura's byline XPaths as Python tests; ``authors/writers``: links to writers' pages
 - ``authors/bylines``: the byline a page prints; ``authors/page_authors``: declared and printed writers together

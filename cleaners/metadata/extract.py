@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import lxml.etree as etree
 
-from newsclean.cleaners.metadata.authors.house import _house_keys
 from newsclean.cleaners.metadata.authors.names import _names
 from newsclean.cleaners.metadata.authors.page_authors import page_authors
 from newsclean.cleaners.metadata.authors.writers import PageWriters
@@ -13,6 +12,7 @@ from newsclean.cleaners.metadata.common import (
     ARTICLE_TYPES, Metadata, _clean, _first, _ld_nodes, _ld_text, _meta, _types, html_lang,
 )
 from newsclean.cleaners.metadata.dates.days import _ISO_START, _first_date, _iso, _microdata_dates, shown_day_near_headline
+from newsclean.cleaners.metadata.house import _house_keys
 from newsclean.cleaners.metadata.titles import (
     _best_title, _newsroom, _shared_after_kickers, _shown_head_of, _shown_headline, _shown_punctuation,
     _strip_site, _title_key, _title_tag, _without_piped_tail,

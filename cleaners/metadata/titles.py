@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
-from newsclean.cleaners.metadata.authors.house import _house_key
 from newsclean.cleaners.metadata.common import (
     ARTICLE_TYPES, _INVISIBLE, _WORDS, _clean, _first, _ld_nodes, _ld_text, _meta, _types,
 )
+from newsclean.cleaners.metadata.house import _house_key
 from newsclean.cleaners.reading.trees import first_descendant
 
 

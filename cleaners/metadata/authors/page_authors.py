@@ -12,10 +12,10 @@ import lxml.etree as etree
 
 from newsclean.cleaners.metadata.authors.byline_words import _LEAD_LABEL
 from newsclean.cleaners.metadata.authors.bylines import _text_byline, _visible_authors
-from newsclean.cleaners.metadata.authors.house import _house_key, _house_keys, _house_with_address
 from newsclean.cleaners.metadata.authors.names import _byline_name, _handle, _names
 from newsclean.cleaners.metadata.authors.writers import PageWriters
 from newsclean.cleaners.metadata.common import _first
+from newsclean.cleaners.metadata.house import _house_key, _house_keys, _house_with_address
 from newsclean.cleaners.reading.trees import first_descendant
 
 

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent.parent.parent
 SCOPE = ("cleaners/", "output/", "crawler/components/addresses.py", "crawler/spiders/", "crawler/sites.py")
 NOT_SCOPE = ("cleaners/bench/", "cleaners/learned/train.py")
 MODULES = ("cleaners", "cleaners.core", "cleaners.reading.parsing", "cleaners.reading.mojibake", "cleaners.metadata.language", "cleaners.metadata", "cleaners.metadata.authors.bylines", "cleaners.metadata.titles",
-           "cleaners.metadata.authors.names", "cleaners.metadata.authors.house", "cleaners.metadata.dates.days", "cleaners.dom", "cleaners.body_lines.lines", "cleaners.text",
+           "cleaners.metadata.authors.names", "cleaners.metadata.house", "cleaners.metadata.dates.days", "cleaners.dom", "cleaners.body_lines.lines", "cleaners.text",
            "cleaners.vocabulary", "cleaners.body_lines.blocks", "cleaners.reading.encoding", "cleaners.extraction.streamed", "cleaners.extraction.options", "cleaners.extraction.recall.matching",
            "cleaners.extraction.recall.toggles", "cleaners.extraction.recall.spared", "cleaners.extraction.recall.prose",
            "cleaners.extraction.recall.lists", "cleaners.extraction.recall.headings", "cleaners.extraction.extract", "cleaners.extraction.fallbacks",

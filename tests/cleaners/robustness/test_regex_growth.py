@@ -10,8 +10,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from newsclean.cleaners.metadata import titles
-from newsclean.cleaners.metadata.authors import bylines, house, names
+from newsclean.cleaners.metadata import house, titles
+from newsclean.cleaners.metadata.authors import bylines, names
 from tests.cleaners.robustness.regex_growth import ASKED, REPO, Found, compiled_in, harvest, super_linear
 from tests.growth import cpu_seconds, faster_than_linear
 
