@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from newsclean.cleaners.metadata import house, titles
 from newsclean.cleaners.metadata.authors import bylines, names
 from tests.cleaners.robustness.regex_growth import ASKED, REPO, Found, compiled_in, harvest, super_linear
-from tests.growth import cpu_seconds, faster_than_linear
+from tests.growth import LENGTHS, cpu_seconds, faster_than_linear
 
 #: Patterns the audit finds super-linear, left as they are (file, the pattern's opening), with why.
 KNOWN: dict[tuple[str, str], str] = {}
@@ -65,8 +65,29 @@ def test_growth_is_measured_from_a_tenth_of_a_first_length_already_slow() -> Non
     assert faster_than_linear(quadratic, limit=5.0) == pytest.approx([0.003, 0.3])
     assert faster_than_linear(linear, limit=5.0) is None
     assert faster_than_linear(lambda n: n / 1e6, limit=5.0) is None   # fast and linear: no step down
-    assert faster_than_linear(lambda n: n * n / 1e9, limit=5.0) == pytest.approx([0.001, 0.1, 10.0])   # fast, quadratic
+    assert faster_than_linear(lambda n: n * n / 1e9, limit=5.0) == pytest.approx([0.001, 0.1])   # fast, quadratic
 
+
+def test_growth_is_measured_from_a_first_length_too_fast_for_one_run_to_say_anything() -> None:
+    # cost models in seconds, no clock: a step from a time under FLOOR was measured against FLOOR,
+    # not against that time, so quadratic work under 30 times FLOOR at its longest passed for linear:
+    # at 1,000 / 10,000 / 100,000 characters 0.00001 / 0.001 / 0.1 s, and the audit's two lengths at
+    # its limit of 2 s, 0.0011 / 0.11 s (a step up from 0.11 is past the limit: no step was measured)
+    assert faster_than_linear(lambda n: n * n / 1e11, limit=5.0) == pytest.approx([0.00001, 0.001])
+    assert faster_than_linear(lambda n: 1.1 * n * n / 1e9, LENGTHS[:2], limit=2.0) == pytest.approx([0.0011, 0.11])
+    assert faster_than_linear(lambda n: n / 1e9, limit=5.0) is None   # linear however fast
+    assert faster_than_linear(lambda n: 0.0, limit=5.0) is None   # no time at all: no loop without end
+    # no step taken (one length, or the shortest tried already past the limit) passes for nothing
+    assert faster_than_linear(lambda n: n / 1e6, (1_000,), limit=5.0) == pytest.approx([0.001])
+    assert faster_than_linear(lambda n: 1.0, limit=5.0) == [1.0]
+
+
+
+def test_a_call_of_microseconds_is_timed() -> None:
+    # the process clock, once a process CPU-time timer had been armed (cpu_seconds arms one), read
+    # a tick of 4 ms at a time: 1,994 of 2,000 such calls read 0, and a mean of many runs was noise
+    times = [cpu_seconds(lambda: sum(range(300)), limit=5.0) for _ in range(200)]
+    assert sum(t > 0 for t in times) >= 150, sorted(times)[::20]
 
 #: Each rewritten pattern, how the code asks it, and the text it was slow on: a head, then a run of
 #: the unit (before, tried again from every space, comma or newline of the run: quadratic), then "x".
