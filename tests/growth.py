@@ -62,31 +62,38 @@ def _mean_time(cost_at: Callable[[int], float], n: int) -> float:
 def faster_than_linear(cost_at: Callable[[int], float], lengths: tuple[int, ...] = LENGTHS,
                        limit: float = 2.0) -> list[float] | None:
     """The times ``cost_at(n)`` (CPU seconds on an input of about ``n`` characters) takes at
-    ``lengths`` if one step grows more than ``MOST_GROWTH`` times (quadratic work grows a hundred
+    ``lengths`` if its steps grow more than ``MOST_GROWTH`` times (quadratic work grows a hundred
     times a step, linear ten), else None. Each measure is against the one before it in the same
     process, so the machine's load cancels; a length is tried only while the last took far below
     ``limit`` (where the first is not, a tenth of it is tried first). A step that grows too much is
     timed again, each length over runs that take ``FLOOR`` together: a pause is not growth, and
-    code too fast for one run to say anything is measured all the same. Where no step could be
-    taken, the times are returned: nothing measured passes for nothing."""
+    code too fast for one run to say anything is measured all the same. It must grow so at the
+    next step too, where one can be taken (ten times the last length, past ``lengths``): a cost
+    that jumps once (a step of the code that starts past some length) is no growth. Where no step
+    could be taken, the times are returned: nothing measured passes for nothing."""
     times = [min(cost_at(lengths[0]) for _ in range(2))]
     while times[0] * 20 > limit and lengths[0] >= 100:
         # too slow at the first length to take a step up: a step from a tenth of it instead (else
         # nothing is measured against anything, and the slowest code would pass for linear)
         lengths = (lengths[0] // 10, *lengths)
         times = [min(cost_at(lengths[0]) for _ in range(2))]
-    for shorter, n in zip(lengths, lengths[1:]):
-        if times[-1] * 20 > limit:
-            break
+    grew = False
+    at = 1
+    while at < len(lengths) and times[-1] * 20 <= limit:
+        shorter, n = lengths[at - 1], lengths[at]
         times.append(cost_at(n))
         if times[-1] > MOST_GROWTH * times[-2] and times[-1] != float("inf"):
             # once more, both lengths, over enough runs: a shared machine's pause is not growth,
             # nor one run of a few microseconds against another
             times[-2] = min(times[-2], *(_mean_time(cost_at, shorter) for _ in range(2)))
             times[-1] = min(times[-1], _mean_time(cost_at, n))
-        if times[-1] > MOST_GROWTH * times[-2]:
-            return times
-    return None if len(times) > 1 else times
+        was, grew = grew, times[-1] > MOST_GROWTH * times[-2]
+        if grew and (was or times[-1] * 20 > limit):
+            return times   # two steps in a row, or the last that could be taken
+        if grew and at == len(lengths) - 1:
+            lengths = (*lengths, n * 10)
+        at += 1
+    return None if len(times) > 1 and not grew else times
 
 
 def cost_of(call: Callable[[object], object], make: Callable[[int], object],

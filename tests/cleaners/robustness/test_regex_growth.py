@@ -65,7 +65,7 @@ def test_growth_is_measured_from_a_tenth_of_a_first_length_already_slow() -> Non
     assert faster_than_linear(quadratic, limit=5.0) == pytest.approx([0.003, 0.3])
     assert faster_than_linear(linear, limit=5.0) is None
     assert faster_than_linear(lambda n: n / 1e6, limit=5.0) is None   # fast and linear: no step down
-    assert faster_than_linear(lambda n: n * n / 1e9, limit=5.0) == pytest.approx([0.001, 0.1])   # fast, quadratic
+    assert faster_than_linear(lambda n: n * n / 1e9, limit=5.0) == pytest.approx([0.001, 0.1, 10.0])   # fast, quadratic
 
 
 def test_growth_is_measured_from_a_first_length_too_fast_for_one_run_to_say_anything() -> None:
@@ -73,8 +73,15 @@ def test_growth_is_measured_from_a_first_length_too_fast_for_one_run_to_say_anyt
     # not against that time, so quadratic work under 30 times FLOOR at its longest passed for linear:
     # at 1,000 / 10,000 / 100,000 characters 0.00001 / 0.001 / 0.1 s, and the audit's two lengths at
     # its limit of 2 s, 0.0011 / 0.11 s (a step up from 0.11 is past the limit: no step was measured)
-    assert faster_than_linear(lambda n: n * n / 1e11, limit=5.0) == pytest.approx([0.00001, 0.001])
+    assert faster_than_linear(lambda n: n * n / 1e11, limit=5.0) == pytest.approx([0.00001, 0.001, 0.1])
     assert faster_than_linear(lambda n: 1.1 * n * n / 1e9, LENGTHS[:2], limit=2.0) == pytest.approx([0.0011, 0.11])
+    # quadratic past the lengths given: a step past them confirms it (0.0001 s at 1,000 characters)
+    assert faster_than_linear(lambda n: n * n / 1e10, LENGTHS[:2], limit=5.0) == pytest.approx([0.0001, 0.01, 1.0])
+    # a cost that jumps once, then grows as the input does, is no growth: clean_html on tag soup
+    # cycled to 1,000 and 10,000 characters took 4.6 and 140 ms, then 1.7 s at 100,000 (the
+    # learned line scorer's walk starts on a longer page)
+    assert faster_than_linear(lambda n: n / 1e6 if n < 3_000 else 30 * n / 1e6, LENGTHS[:2], limit=20.0) is None
+    assert faster_than_linear(lambda n: n / 1e6 if n < 3_000 else 30 * n / 1e6, limit=20.0) is None
     assert faster_than_linear(lambda n: n / 1e9, limit=5.0) is None   # linear however fast
     assert faster_than_linear(lambda n: 0.0, limit=5.0) is None   # no time at all: no loop without end
     # no step taken (one length, or the shortest tried already past the limit) passes for nothing
