@@ -1,5 +1,6 @@
 """Calls to action (``prune_calls_to_action``): small blocks named so or a "Pin it" prompt, and
-small boxes around a link to a donation page or a button to a sign-up page that pitch."""
+small boxes around a link to a donation page or a button to a sign-up page that pitch, and around
+a sign-up form (an e-mail field and a button: a newsletter's, in whatever language it pitches)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``), and
-    small boxes around a link to a donation page or a button to a sign-up page (``_cta_boxes``)."""
+    small boxes around a link to a donation page or a button to a sign-up page (``_cta_boxes``), and
+    around a sign-up form (``_signup_fields``)."""
     named = [el for el in m.picked().ctas if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
@@ -31,6 +33,7 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     boxes = _cta_boxes(tree, m, m.donation_links)
     boxes += [el for el in _cta_boxes(tree, m, _signup_buttons(m))
               if m.n_links(el) <= PITCH_LINKS and _pitches(el)]
+    boxes += _cta_boxes(tree, m, _signup_fields(tree))
     outer += [el for el in boxes if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
@@ -67,6 +70,20 @@ def _signup_buttons(m: Measures) -> list[etree._Element]:
                 or (len(text_of(a).split()) <= BUTTON_WORDS
                     and not any(x.tag in _NOT_BUTTON_ANCESTORS for x in a.iterancestors()))):
             out.append(a)
+    return out
+
+
+def _signup_fields(tree: etree._Element) -> list[etree._Element]:
+    """The e-mail fields of sign-up forms: a form asking for an address and nothing to write (no
+    text area, no password: a comment form, a log-in's), whose words may be in any language; the
+    box around one (``_cta_boxes``) is a newsletter's pitch ("Die wichtigsten Nachrichten jeden
+    Morgen in Ihrem Postfach" [Ihre E-Mail-Adresse] [Jetzt anmelden])."""
+    out = []
+    for form in tree.iter("form"):
+        fields = [el for el in form.iter("input") if (el.get("type") or "").lower() == "email"]
+        if fields and next(form.iter("textarea"), None) is None and not any(
+                (el.get("type") or "").lower() == "password" for el in form.iter("input")):
+            out.append(fields[0])
     return out
 
 
