@@ -20,8 +20,8 @@ from newsclean.cleaners.dom.class_names import _trie
 #: label; the words are data, one entry per language (add a language here, not a rule).
 LOGIN_WORDS = {
     "en": ("log-?in", "sign-?in"), "de": ("anmelden", "einloggen"), "fr": ("connexion", "se-connecter"),
-    "es": ("iniciar-sesion", "ingres(?:ar|a)", "acceder"), "it": ("accedi",), "nl": ("inloggen",),
-    "pt": ("entrar",), "pl": ("zaloguj", "logowanie"),
+    "es": ("iniciar-sesion", "ingres(?:ar|a)", "acceder", "acceso"), "it": ("accedi",), "nl": ("inloggen",),
+    "pt": ("entrar",), "pl": ("zaloguj", "logowanie"), "tr": ("giris", "giris-yap", "uye-girisi"),
 }
 SIGNUP_WORDS = {
     "en": ("sign-?up", "regist(?:er|ration)?", "subscri(?:be|ption)s?", "paywall"),
@@ -29,20 +29,21 @@ SIGNUP_WORDS = {
     "es": ("suscri(?:be|bete|bite|birme|pcion|pciones)", "registro", "registrate"),
     "it": ("registrati", "abbonati", "abbonamento"), "nl": ("registreren", "abonneren"),
     "pt": ("assine", "assinatura", "cadastro"), "pl": ("rejestracja", "prenumerata"),
+    "tr": ("abone(?:lik)?", "abone-ol", "uyelik", "kayit"),
 }
 #: Labels of such links and buttons (the whole label is short); scripts without word spaces
 #: (Japanese, Chinese, Korean) have their words matched anywhere in it.
 LOGIN_LABELS = {
     "en": r"log\s?in|sign\s?in", "de": r"anmelden|einloggen", "fr": r"connexion|se\s+connecter|connectez-vous",
-    "es": r"iniciar\s+sesi[oó]n|ingres[aá]r?|acceder", "it": r"accedi", "nl": r"inloggen", "pt": r"entrar",
-    "pl": r"zaloguj(?:\s+si[eę])?", "ru": r"войти",
+    "es": r"inicia(?:r)?\s+sesi[oó]n|ingres[aá]r?|acceder", "it": r"accedi", "nl": r"inloggen", "pt": r"entrar",
+    "pl": r"zaloguj(?:\s+si[eę])?", "ru": r"войти", "tr": r"giriş(?:\s+yap)?|oturum\s+aç",
 }
 SIGNUP_LABELS = {
     "en": r"register|sign\s?up|subscribe", "de": r"registrieren|abonnieren|abo\s+abschließen",
     "fr": r"créer\s+un\s+compte|s'abonner|abonnez-vous|inscri(?:s|vez)-vous",
     "es": r"suscr[ií]b(?:ete|ite|irme)|reg[ií]strate", "it": r"iscriviti|abbonati|registrati",
     "nl": r"registreren|abonneren", "pt": r"assine|cadastre-se", "pl": r"zarejestruj(?:\s+si[eę])?|prenumeruj",
-    "ru": r"подписаться|зарегистрироваться",
+    "ru": r"подписаться|оформить\s+подписку|зарегистрироваться", "tr": r"abone\s+ol|üye\s+ol",
 }
 LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|登録|購読|회원가입|구독|注册|订阅"
 #: The words the address and label patterns above require, by language: every match of a pattern
@@ -54,13 +55,14 @@ LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|
 #: and each word is required by one.
 LOGIN_REQUIRED = {
     "en": "log sign", "de": "anmelden einloggen", "fr": "connexion connecter connectez",
-    "es": "iniciar ingres acceder", "it": "accedi", "nl": "inloggen", "pt": "entrar", "pl": "zaloguj logowanie",
-    "ru": "",
+    "es": "inicia ingres acceder acceso", "it": "accedi", "nl": "inloggen", "pt": "entrar", "pl": "zaloguj logowanie",
+    "ru": "", "tr": "giris",
 }
 SIGNUP_REQUIRED = {
     "en": "sign regist subscri paywall", "de": "registrieren abo", "fr": "inscri abonne compte",
     "es": "suscr regist strate", "it": "registrati abbonati abbonamento iscriviti", "nl": "registreren abonneren",
     "pt": "assine assinatura cadastro cadastre", "pl": "rejestracja zarejestruj prenumerata prenumeruj", "ru": "",
+    "tr": "abone uyelik kayit",
 }
 
 
