@@ -7,12 +7,29 @@ from __future__ import annotations
 
 import re
 
-#: The job words of a byline (a pattern): a job title printed after the name ("Jane Doe Former
-#: McKinsey Consultant", "Jane Doe Founder at Acme") is up to three words before one and what
-#: follows it (``metadata``). The line rules read it too: a staff card's job title ending the body.
-ROLE_WORD = (r"(?:co-?founder|founder|reporter|editor|writer|consultant|coordinator|manager|director|ceo|cto|"
-             r"president|contributor|correspondent|analyst|specialist|officer|journalist|columnist|producer|"
-             r"strategist|marketer|engineer|designer|researcher|reviewer)s?")
+#: The job words of a byline, by language: a job title printed after the name ("Jane Doe Former
+#: McKinsey Consultant", "Jane Doe Founder at Acme", "Katrin Vogelsang, Redakteurin für Wirtschaft")
+#: is up to three words before one, or one and up to three words after it (``metadata``). The line
+#: rules read them too: a staff card's job title ending the body, a byline's at the body's top.
+#: Each row's forms are written whole (English adds a plural "s" to any of its words).
+ROLE_WORDS = {
+    "en": ("co-?founder", "founder", "reporter", "editor", "writer", "consultant", "coordinator", "manager",
+           "director", "ceo", "cto", "president", "contributor", "correspondent", "analyst", "specialist", "officer",
+           "journalist", "columnist", "producer", "strategist", "marketer", "engineer", "designer", "researcher",
+           "reviewer"),
+    "de": ("(?:chef)?redakteur(?:in)?", "korrespondent(?:in)?", "reporterin", "journalistin", "volontär(?:in)?",
+           "kolumnist(?:in)?", "ressortleiter(?:in)?"),
+    "fr": ("journaliste", "rédact(?:eur|rice)", "correspondant(?:e)?", "chroniqueu(?:r|se)", "envoyée?\\s+spéciale?"),
+    "es": ("redactor(?:a)?", "periodista", "corresponsal", "enviad[oa]\\s+especial", "cronista"),
+    "it": ("giornalista", "redat(?:tore|trice)", "caporedat(?:tore|trice)", "corrispondente", "inviat[oa]",
+           "editorialista"),
+    "pt": ("jornalista", "repórter", "redator(?:a)?", "correspondente", "colunista"),
+    "pl": ("dziennikar(?:z|ka)", "redaktor(?:ka)?", "reporterka", "korespondent(?:ka)?", "publicyst(?:a|ka)"),
+    "ru": ("корреспондент", "журналист(?:ка)?", "редактор", "обозреватель", "репортёр"),
+    "tr": ("muhabir(?:i)?", "editör(?:ü)?", "köşe\\s+yazarı"),
+}
+ROLE_WORD = "(?:" + "|".join([rf"(?:{'|'.join(ROLE_WORDS['en'])})s?",
+                              *(w for lang, row in ROLE_WORDS.items() if lang != "en" for w in row)]) + ")"
 
 #: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
 #: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").

@@ -324,6 +324,9 @@ def _is_headline(words: list[str], heads: list[list[str]]) -> bool:
 def _is_byline(line: str, words: list[str], authors: list[list[str]]) -> bool:
     if len(line) > 60 or line.endswith("."):   # a sentence, not a byline
         return False
+    role = _byline_role().search(line)
+    if role:   # the writer's job title is no more words of the byline's lead or date
+        words = _words(line[:role.start()])
     lettered = sum(not w.isdigit() for w in words)   # a byline's date: "by: Jane Doe, Dec 17, 2025"
     for a in authors:
         if a and len(a) <= lettered <= len(a) + 3 and all(w in words for w in a):
@@ -344,6 +347,14 @@ def _author_names(authors: Iterable[str]) -> list[list[str]]:
 
 def _names_author(words: list[str], names: list[list[str]]) -> bool:
     return any(all(w in words for w in name) for name in names)
+
+
+@functools.cache
+def _byline_role() -> re.Pattern[str]:
+    """A job title after a byline's name, to the line's end, in the order of its language (``ROLE_WORD``):
+    "..., Senior Council Reporter", "..., Redakteurin für Wirtschaft", "... - Muhabir ·"."""
+    return re.compile(rf"\s*[,–—-]\s*(?:(?:[^\W\d_][\w&.'-]*\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD}(?:\s+\S+){{0,3}}?)\W*$",
+                      re.I)
 
 
 @functools.cache

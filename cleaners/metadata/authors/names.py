@@ -200,10 +200,12 @@ _ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
                         rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
 #: A job title printed as a part of its own after a writer's name ("Jane Doe, Opinion Columnist",
-#: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word. Alone, such words
+#: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word; or a job word,
+#: then up to three words, as most other languages write one ("Katrin Vogelsang, Redakteurin für
+#: Wirtschaft", "Camille Garnier, journaliste au service Environnement"). Alone, such words
 #: may be a name ("Jane Writer") or a team's ("The Harbour editors"), and so after a conjunction
 #: (``_CONJUNCTION``): "Rosa Delacroix and Jane Writer" are two writers.
-_ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}", re.I)
+_ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD}(?:\s+\S+){{1,3}}", re.I)
 
 
 def _without_role(part: str) -> str:
