@@ -5,12 +5,31 @@ each pass deciding by names looks at, picked once (``_pick``)."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.addresses import DONATION_HREF_WORDS, _SIGNUP_LEAD
 from newsclean.cleaners.dom.class_names import _NO_FACTS, _name_facts
+
+#: A paragraph of this many characters, most of them not links, is article prose (``body_like``).
+PROSE_CHARS = 200
+#: The same in a script without spaces between words, where a character is about a word's
+#: syllable or the word (Chinese, Japanese; Korean's syllable blocks): a Chinese paragraph of 60
+#: characters says what an English one of 200 does, and a page of them held no "long" paragraph,
+#: so a login box's walk up took the article for a gate (``prune_account_gates``).
+DENSE_PROSE_CHARS = 60
+#: Kana, CJK ideographs, Hangul syllables.
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _dense_script(text: str | None) -> bool:
+    """Whether a paragraph's text opens in a dense script (``DENSE_PROSE_CHARS``): half or more of
+    its first 20 characters."""
+    head = (text or "")[:20]
+    return len(_DENSE_SCRIPT.findall(head)) * 2 >= max(len(head), 1) and bool(head)
+
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
 #: class, id and role (None when absent).
@@ -72,7 +91,8 @@ class Measures:
                             donation_links.append(el)
                         elif _SIGNUP_LEAD.search(href.lower()):   # _signup_buttons reads the path and query
                             signup_links.append(el)
-                elif tag == "p" and total >= 200 and link < 0.2 * total:
+                elif tag == "p" and link < 0.2 * total and (total >= PROSE_CHARS
+                                                             or total >= DENSE_PROSE_CHARS and _dense_script(el.text)):
                     paras += 1
                 elif tag == "h1":
                     h1 = 1
