@@ -66,3 +66,28 @@ def is_boilerplate_heading(line: str) -> bool:
     """Whether a line is a heading that opens a trailing boilerplate region."""
     s = line.strip()
     return len(s) <= 80 and bool(TRAILING_HEADING.match(s))
+
+
+#: The label of a donation appeal's button, by language (the whole label, up to a closing "!" or
+#: arrow): "Donate now", "Jetzt unterstützen", "Faire un don", "Haz tu aportación", "Sostienici",
+#: "Quero apoiar", "Wesprzyj nas", "Поддержать", "Destek ol", "寄付する". A small box around such a
+#: button, with text besides it, is an appeal for money whatever its address ("/unterstuetzen",
+#: "/soutenir", "/apoie": words that open article addresses too, as "spende" did) and its class
+#: (``dom.calls_to_action``). Words that are also names or a sentence's start are left out
+#: ("Dona", "Doe", "Colabora"); a language's label is added to its row.
+DONATION_LABELS = {
+    "en": r"donate(?:\s+(?:now|today|here))?|make\s+a\s+donation|give\s+(?:now|today)",
+    "de": r"(?:jetzt\s+)?(?:spenden|unterstützen)|unterstützen\s+sie\s+uns|(?:jetzt\s+)?unterstützer(?:in)?\s+werden",
+    "fr": r"faire\s+un\s+don|je\s+(?:fais\s+un\s+don|fais\s+un\s+geste|soutiens)|soutenez(?:-nous)?|nous\s+soutenir",
+    "es": r"donar(?:\s+ahora)?|dona\s+ahora|haz\s+(?:tu|una)\s+(?:aportación|donación)|apóyanos",
+    "it": r"sostienici|dona\s+(?:ora|adesso)|fai\s+una\s+donazione",
+    "pt": r"doe\s+agora|apoie(?:\s+o\s+\w+|\s+agora)?|quero\s+apoiar|faça\s+uma\s+doação",
+    "pl": r"wesprzyj(?:\s+nas)?|przekaż\s+darowiznę",
+    "ru": r"поддержать(?:\s+нас)?|поддержите\s+нас|пожертвовать",
+    "tr": r"destek\s+ol|bağış\s+yap",
+    "ja": r"寄付する|寄付|支援する",
+    "zh": r"支持我们|捐赠|捐款",
+    "ko": r"후원하기",
+}
+#: A whole label of ``DONATION_LABELS`` (lower-cased; a closing "!", "»", "›" or arrow allowed).
+DONATION_LABEL = re.compile(r"(?:" + "|".join(DONATION_LABELS.values()) + r")\s*[!»›→>]?", re.I)

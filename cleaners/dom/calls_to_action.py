@@ -10,9 +10,12 @@ from urllib.parse import urlsplit
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.addresses import names_signup
-from newsclean.cleaners.dom.elements import HEADINGS, PROTECTED_TAGS, SUBHEADINGS, attached, drop_topmost, text_of
+from newsclean.cleaners.dom.elements import (
+    HEADINGS, PROTECTED_TAGS, SUBHEADINGS, attached, drop_topmost, short_text, text_of,
+)
 from newsclean.cleaners.dom.measures import Measures
 from newsclean.cleaners.dom.class_names import _classid_kinds
+from newsclean.cleaners.vocabulary import DONATION_LABEL
 
 #: A call to action is a few lines; a bigger block so named may frame the article's own text
 #: (on an image story, dropping a 400-character appeal left trafilatura too little to pick the body).
@@ -30,7 +33,7 @@ def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
-    boxes = _cta_boxes(tree, m, m.donation_links)
+    boxes = _cta_boxes(tree, m, m.donation_links + _donation_buttons(tree, m))
     boxes += [el for el in _cta_boxes(tree, m, _signup_buttons(m))
               if m.n_links(el) <= PITCH_LINKS and _pitches(el)]
     boxes += _cta_boxes(tree, m, _signup_fields(tree))
@@ -70,6 +73,21 @@ def _signup_buttons(m: Measures) -> list[etree._Element]:
                 or (len(text_of(a).split()) <= BUTTON_WORDS
                     and not any(x.tag in _NOT_BUTTON_ANCESTORS for x in a.iterancestors()))):
             out.append(a)
+    return out
+
+
+#: A button's label is short: a longer link's text is a sentence that may ask for money.
+DONATION_LABEL_MAX_CHARS = 40
+
+
+def _donation_buttons(tree: etree._Element, m: Measures) -> list[etree._Element]:
+    """The links and buttons labelled as a donation appeal's (``DONATION_LABEL``, in the page's
+    language) that no address names so (``Measures.donation_links``)."""
+    out = []
+    for el in tree.iter("a", "button"):
+        text = short_text(el, DONATION_LABEL_MAX_CHARS, m)
+        if text and DONATION_LABEL.fullmatch(text) and el not in m.donation_links:
+            out.append(el)
     return out
 
 

@@ -36,12 +36,9 @@ PAGES = {
 _NO_CJK_BYLINE = ("the byline is a name and a job title (記者, 记者) in an element no class or label names a "
                   "byline, and Japanese and Chinese print no word for 'by': no writer is read, and the line the "
                   "extractor keeps at the body's top names none the body's rules know")
-_DONATION = "the appeal's button goes to an address without 'donat' ('/spenden', '/soutenir', '/apoie')"
 MISSES: dict[tuple[str, str], str] = {
     ("ja", "author"): _NO_CJK_BYLINE, ("ja", "body"): _NO_CJK_BYLINE,
     ("zh", "author"): _NO_CJK_BYLINE, ("zh", "body"): _NO_CJK_BYLINE,
-    **{(lang, cue): _DONATION for lang in ("de", "es", "fr", "it", "pt", "ru", "tr") for cue in ("donation", "body")},
-    ("ja", "donation"): _DONATION,
 }
 
 
@@ -87,3 +84,17 @@ def test_every_language_page_has_its_truth_and_its_boxes_listed() -> None:
     pages = {p.stem for p in LANG_DIR.glob("*.html")}
     assert pages == set(PAGES) == {p.name.removesuffix(".truth.txt") for p in LANG_DIR.glob("*.truth.txt")}
     assert {lang for lang, _ in MISSES} <= set(PAGES)
+
+
+def test_a_donation_label_in_the_articles_own_sentence_stays() -> None:
+    # The appeal's button is known by its label in the page's language (vocabulary.DONATION_LABELS);
+    # the same word linked in a paragraph is the article's sentence, as a donation address is.
+    page = (LANG_DIR / "de.html").read_text(encoding="utf-8")
+    sentence = ("Wer die Tafel im Nordring unterstützen möchte, kann das über den Förderverein tun: "
+                "<a href='/verein/spenden'>Jetzt spenden</a> ist dort seit Montag auch online möglich.")
+    page = page.replace("</div>\n<div class=\"unterstuetzer\">", f"<p>{sentence}</p></div>\n<div class=\"unterstuetzer\">")
+    assert sentence[:20] in page
+    result = clean_html(page.encode(), "https://news.example/de/2026/12/story")
+    assert isinstance(result, Article), result
+    assert "Wer die Tafel im Nordring unterstützen möchte" in result.text
+    assert "Unabhängiger Lokaljournalismus kostet Geld" not in result.text
