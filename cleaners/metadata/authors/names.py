@@ -16,7 +16,7 @@ from newsclean.cleaners.metadata.common import _clean, _flat
 from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
 )
-from newsclean.cleaners.vocabulary import ROLE_WORD
+from newsclean.cleaners.vocabulary import ROLE_WORD, ROLE_WORD_FIRST
 
 if TYPE_CHECKING:
     from newsclean.cleaners.metadata.authors.writers import PageWriters
@@ -201,11 +201,11 @@ _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive
                         rf"associate|assistant|head)\s+)*{ROLE_WORD}|{_CJK_ROLE}", re.I)
 #: A job title printed as a part of its own after a writer's name ("Jane Doe, Opinion Columnist",
 #: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word; or a job word,
-#: then up to three words, as most other languages write one ("Katrin Vogelsang, Redakteurin für
-#: Wirtschaft", "Camille Garnier, journaliste au service Environnement"). Alone, such words
+#: then up to three words, as the languages but English write one (``ROLE_WORD_FIRST``: "Katrin
+#: Vogelsang, Redakteurin für Wirtschaft", "Camille Garnier, journaliste au service Environnement"). Alone, such words
 #: may be a name ("Jane Writer") or a team's ("The Harbour editors"), and so after a conjunction
 #: (``_CONJUNCTION``): "Rosa Delacroix and Jane Writer" are two writers.
-_ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD}(?:\s+\S+){{1,3}}", re.I)
+_ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD_FIRST}(?:\s+\S+){{1,3}}", re.I)
 
 
 def _without_role(part: str) -> str:
