@@ -28,7 +28,7 @@ def _dense_script(text: str | None) -> bool:
     """Whether a paragraph's text opens in a dense script (``DENSE_PROSE_CHARS``): half or more of
     its first 20 characters."""
     head = (text or "")[:20]
-    return len(_DENSE_SCRIPT.findall(head)) * 2 >= max(len(head), 1) and bool(head)
+    return bool(head) and 2 * len(_DENSE_SCRIPT.findall(head)) >= len(head)
 
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
