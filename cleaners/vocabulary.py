@@ -79,20 +79,34 @@ def is_boilerplate_heading(line: str) -> bool:
 #: button, with text besides it, is an appeal for money whatever its address ("/unterstuetzen",
 #: "/soutenir", "/apoie": words that open article addresses too, as "spende" did) and its class
 #: (``dom.calls_to_action``). Words that are also names or a sentence's start are left out
-#: ("Dona", "Doe", "Colabora"); a language's label is added to its row.
+#: ("Dona", "Doe", "Colabora"); a language's label is added to its row. Each form opens with a
+#: word written out, then a space, a hyphen or the label's end (``DONATION_LEADS``: the cheap test
+#: before the regex, on every short link; test_cleaners_lang checks each form's opening).
 DONATION_LABELS = {
-    "en": r"donate(?:\s+(?:now|today|here))?|make\s+a\s+donation|give\s+(?:now|today)",
-    "de": r"(?:jetzt\s+)?(?:spenden|unterstützen)|unterstützen\s+sie\s+uns|(?:jetzt\s+)?unterstützer(?:in)?\s+werden",
-    "fr": r"faire\s+un\s+don|je\s+(?:fais\s+un\s+don|fais\s+un\s+geste|soutiens)|soutenez(?:-nous)?|nous\s+soutenir",
-    "es": r"donar(?:\s+ahora)?|dona\s+ahora|haz\s+(?:tu|una)\s+(?:aportación|donación)|apóyanos",
-    "it": r"sostienici|dona\s+(?:ora|adesso)|fai\s+una\s+donazione",
-    "pt": r"doe\s+agora|apoie(?:\s+o\s+\w+|\s+agora)?|quero\s+apoiar|faça\s+uma\s+doação",
-    "pl": r"wesprzyj(?:\s+nas)?|przekaż\s+darowiznę",
-    "ru": r"поддержать(?:\s+нас)?|поддержите\s+нас|пожертвовать",
-    "tr": r"destek\s+ol|bağış\s+yap",
-    "ja": r"寄付する|寄付|支援する",
-    "zh": r"支持我们|捐赠|捐款",
-    "ko": r"후원하기",
+    "en": (r"donate(?:\s+(?:now|today|here))?", r"make\s+a\s+donation", r"give\s+(?:now|today)"),
+    "de": (r"jetzt\s+(?:spenden|unterstützen|unterstützer(?:in)?\s+werden)", r"spenden", r"unterstützen(?:\s+sie\s+uns)?",
+           r"unterstützer\s+werden", r"unterstützerin\s+werden"),
+    "fr": (r"faire\s+un\s+don", r"je\s+(?:fais\s+un\s+don|fais\s+un\s+geste|soutiens)", r"soutenez(?:-nous)?",
+           r"nous\s+soutenir"),
+    "es": (r"donar(?:\s+ahora)?", r"dona\s+ahora", r"haz\s+(?:tu|una)\s+(?:aportación|donación)", r"apóyanos"),
+    "it": (r"sostienici", r"dona\s+(?:ora|adesso)", r"fai\s+una\s+donazione"),
+    "pt": (r"doe\s+agora", r"apoie(?:\s+o\s+\w+|\s+agora)?", r"quero\s+apoiar", r"faça\s+uma\s+doação"),
+    "pl": (r"wesprzyj(?:\s+nas)?", r"przekaż\s+darowiznę"),
+    "ru": (r"поддержать(?:\s+нас)?", r"поддержите\s+нас", r"пожертвовать"),
+    "tr": (r"destek\s+ol", r"bağış\s+yap"),
+    "ja": (r"寄付する", r"寄付", r"支援する"),
+    "zh": (r"支持我们", r"捐赠", r"捐款"),
+    "ko": (r"후원하기",),
 }
-#: A whole label of ``DONATION_LABELS`` (lower-cased; a closing "!", "»", "›" or arrow allowed).
-DONATION_LABEL = re.compile(r"(?:" + "|".join(DONATION_LABELS.values()) + r")\s*[!»›→>]?", re.I)
+#: A whole label of ``DONATION_LABELS`` (a closing "!", "»", "›" or arrow allowed).
+DONATION_LABEL = re.compile(r"(?:" + "|".join(f for row in DONATION_LABELS.values() for f in row) + r")\s*[!»›→>]?", re.I)
+#: The word each form opens with, lower-cased: a label whose first word (``str.split``, lower-cased)
+#: is none of these is none of the forms.
+DONATION_LEADS = frozenset(re.match(r"[^\W\d_]+", f).group() for row in DONATION_LABELS.values() for f in row)
+
+
+def is_donation_label(text: str) -> bool:
+    """Whether ``text`` is the whole label of a donation appeal's button (``DONATION_LABELS``)."""
+    words = text.split(None, 1)
+    return (bool(words) and fold_case(words[0]).rstrip("!»›→>").partition("-")[0] in DONATION_LEADS
+            and DONATION_LABEL.fullmatch(text.strip()) is not None)

@@ -10,12 +10,9 @@ from urllib.parse import urlsplit
 import lxml.etree as etree
 
 from newsclean.cleaners.dom.addresses import names_signup
-from newsclean.cleaners.dom.elements import (
-    HEADINGS, PROTECTED_TAGS, SUBHEADINGS, attached, drop_topmost, short_text, text_of,
-)
+from newsclean.cleaners.dom.elements import HEADINGS, PROTECTED_TAGS, SUBHEADINGS, attached, drop_topmost, text_of
 from newsclean.cleaners.dom.measures import Measures
 from newsclean.cleaners.dom.class_names import _classid_kinds
-from newsclean.cleaners.vocabulary import DONATION_LABEL
 
 #: A call to action is a few lines; a bigger block so named may frame the article's own text
 #: (on an image story, dropping a 400-character appeal left trafilatura too little to pick the body).
@@ -27,16 +24,16 @@ _NOT_CTA_BLOCKS = HEADINGS | {"a", "button", "span"}
 
 def prune_calls_to_action(tree: etree._Element, m: Measures) -> int:
     """Remove small blocks named a call to action or a "Pin it" prompt (see ``CTA_TOKENS``), and
-    small boxes around a link to a donation page or a button to a sign-up page (``_cta_boxes``), and
-    around a sign-up form (``_signup_fields``)."""
+    small boxes around a link to a donation page or labelled a donation's, or a button to a sign-up
+    page (``_cta_boxes``), and around a sign-up form (``_signup_fields``)."""
     named = [el for el in m.picked().ctas if el.tag not in PROTECTED_TAGS and attached(el, tree)]
     chosen = set(named)
     # the outermost block so named decides: a big one is kept whole, with its small named parts
     outer = [el for el in named if not any(a in chosen for a in el.iterancestors())]
-    boxes = _cta_boxes(tree, m, m.donation_links + _donation_buttons(tree, m))
+    boxes = _cta_boxes(tree, m, m.donation_links + m.donation_buttons)
     boxes += [el for el in _cta_boxes(tree, m, _signup_buttons(m))
               if m.n_links(el) <= PITCH_LINKS and _pitches(el)]
-    boxes += _cta_boxes(tree, m, _signup_fields(tree))
+    boxes += _cta_boxes(tree, m, _signup_fields(m))
     outer += [el for el in boxes if not any(a in chosen for a in el.iterancestors())]
     return drop_topmost([el for el in outer if el.tag not in _NOT_CTA_BLOCKS
                           and m.text(el) <= CTA_MAX_CHARS and not m.body_like(el) and _among_content(el, m)])
@@ -76,32 +73,21 @@ def _signup_buttons(m: Measures) -> list[etree._Element]:
     return out
 
 
-#: A button's label is short: a longer link's text is a sentence that may ask for money.
-DONATION_LABEL_MAX_CHARS = 40
-
-
-def _donation_buttons(tree: etree._Element, m: Measures) -> list[etree._Element]:
-    """The links and buttons labelled as a donation appeal's (``DONATION_LABEL``, in the page's
-    language) that no address names so (``Measures.donation_links``)."""
+def _signup_fields(m: Measures) -> list[etree._Element]:
+    """The e-mail fields of sign-up forms (``Measures.email_fields``): a form asking for an address
+    and nothing to write (no text area, no password: a comment form, a log-in's), whose words may
+    be in any language; the box around one (``_cta_boxes``) is a newsletter's pitch ("Die
+    wichtigsten Nachrichten jeden Morgen in Ihrem Postfach" [Ihre E-Mail-Adresse] [Jetzt anmelden])."""
     out = []
-    for el in tree.iter("a", "button"):
-        text = short_text(el, DONATION_LABEL_MAX_CHARS, m)
-        if text and DONATION_LABEL.fullmatch(text) and el not in m.donation_links:
-            out.append(el)
-    return out
-
-
-def _signup_fields(tree: etree._Element) -> list[etree._Element]:
-    """The e-mail fields of sign-up forms: a form asking for an address and nothing to write (no
-    text area, no password: a comment form, a log-in's), whose words may be in any language; the
-    box around one (``_cta_boxes``) is a newsletter's pitch ("Die wichtigsten Nachrichten jeden
-    Morgen in Ihrem Postfach" [Ihre E-Mail-Adresse] [Jetzt anmelden])."""
-    out = []
-    for form in tree.iter("form"):
-        fields = [el for el in form.iter("input") if (el.get("type") or "").lower() == "email"]
-        if fields and next(form.iter("textarea"), None) is None and not any(
+    forms = set()
+    for field in m.email_fields:
+        form = next(field.iterancestors("form"), None)
+        if form is None or form in forms:   # one field a form: its box once
+            continue
+        forms.add(form)
+        if next(form.iter("textarea"), None) is None and not any(
                 (el.get("type") or "").lower() == "password" for el in form.iter("input")):
-            out.append(fields[0])
+            out.append(field)
     return out
 
 

@@ -12,6 +12,7 @@ import lxml.etree as etree
 
 from newsclean.cleaners.dom.addresses import DONATION_HREF_WORDS, _SIGNUP_LEAD
 from newsclean.cleaners.dom.class_names import _NO_FACTS, _name_facts
+from newsclean.cleaners.vocabulary import is_donation_label
 
 #: A paragraph of this many characters, most of them not links, is article prose (``body_like``).
 PROSE_CHARS = 200
@@ -29,6 +30,16 @@ def _dense_script(text: str | None) -> bool:
     its first 20 characters."""
     head = (text or "")[:20]
     return bool(head) and 2 * len(_DENSE_SCRIPT.findall(head)) >= len(head)
+
+
+#: A button's label is short: a longer link's text is a sentence that may ask for money.
+DONATION_LABEL_MAX_CHARS = 40
+
+
+def _donation_label(el: etree._Element) -> bool:
+    """Whether a short link's or button's whole label is a donation appeal's (``is_donation_label``)."""
+    text = el.text if not len(el) else "".join(el.itertext())
+    return bool(text) and is_donation_label(text)
 
 
 #: An element with any of the attributes the pruning passes read by name: the element, its
@@ -58,7 +69,7 @@ class Measures:
     removed is skipped with :func:`attached`. It holds the tree as measured: elements added
     later are not in it."""
 
-    __slots__ = ("data", "named", "donation_links", "signup_links", "_picked")
+    __slots__ = ("data", "named", "donation_links", "signup_links", "donation_buttons", "email_fields", "_picked")
 
     def __init__(self, tree: etree._Element) -> None:
         # One iterwalk with a stack of per-element sums: each element is visited once, its
@@ -68,6 +79,8 @@ class Measures:
         named: list[Named] = []
         donation_links: list[etree._Element] = []
         signup_links: list[etree._Element] = []
+        donation_buttons: list[etree._Element] = []
+        email_fields: list[etree._Element] = []
         stack: list[list[int]] = [[0, 0, 0, 0, 0]]   # the bottom one takes the root's tail
         for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
             if event == "start":
@@ -86,11 +99,18 @@ class Measures:
                     # a headline or paragraph inside a link is a teaser card, not article prose
                     link, n_links, paras, h1 = total, n_links + 1, 0, 0
                     href = el.get("href")
-                    if href:
-                        if any(w in href for w in DONATION_HREF_WORDS):
-                            donation_links.append(el)
-                        elif _SIGNUP_LEAD.search(href.lower()):   # _signup_buttons reads the path and query
-                            signup_links.append(el)
+                    if href and any(w in href for w in DONATION_HREF_WORDS):
+                        donation_links.append(el)
+                    elif href and _SIGNUP_LEAD.search(href.lower()):   # _signup_buttons reads the path and query
+                        signup_links.append(el)
+                    elif 0 < total <= DONATION_LABEL_MAX_CHARS and _donation_label(el):
+                        donation_buttons.append(el)
+                elif tag == "button":
+                    if 0 < total <= DONATION_LABEL_MAX_CHARS and _donation_label(el):
+                        donation_buttons.append(el)
+                elif tag == "input":
+                    if (el.get("type") or "").lower() == "email":
+                        email_fields.append(el)
                 elif tag == "p" and link < 0.2 * total and (total >= PROSE_CHARS
                                                              or total >= DENSE_PROSE_CHARS and _dense_script(el.text)):
                     paras += 1
@@ -119,6 +139,11 @@ class Measures:
         #: other links to a sign-up, sales or contact page (``SIGNUP_HREF``), the same way
         #: (``_signup_buttons``)
         self.signup_links = signup_links
+        #: the links and buttons labelled as a donation appeal's in the page's language
+        #: (``DONATION_LABEL``) that no donation address marks, and the e-mail fields
+        #: (``calls_to_action._signup_fields``), the same way
+        self.donation_buttons = donation_buttons
+        self.email_fields = email_fields
         self._picked: Picked | None = None
 
     def picked(self) -> Picked:

@@ -8,12 +8,14 @@ what was fixed and what stays."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.vocabulary import DONATION_LABELS, DONATION_LEADS, is_donation_label
 
 LANG_DIR = Path(__file__).parent.parent / "fixtures" / "cleaners" / "lang"
 
@@ -98,3 +100,17 @@ def test_a_donation_label_in_the_articles_own_sentence_stays() -> None:
     assert isinstance(result, Article), result
     assert "Wer die Tafel im Nordring unterstützen möchte" in result.text
     assert "Unabhängiger Lokaljournalismus kostet Geld" not in result.text
+
+
+def test_each_donation_labels_form_opens_with_a_word_written_out() -> None:
+    # DONATION_LEADS, the test before the regex, is each form's first word: a form opening with a
+    # group or with a word whose end is optional ("unterstützer(?:in)?") would never be tried.
+    for row in DONATION_LABELS.values():
+        for form in row:
+            lead = re.match(r"[^\W\d_]+", form)
+            assert lead and lead.group() in DONATION_LEADS, form
+            assert re.match(r"(?:$|\\s|\(\?:\\s|\(\?:-|-)", form[lead.end():]), form
+    for label in ("Jetzt unterstützen", "Unterstützerin werden", "Soutenez-nous", "Donate now »", "寄付する", "Destek ol"):
+        assert is_donation_label(label), label
+    for label in ("Spenden für die Tafel", "Donate", "Je", "Home"):
+        assert is_donation_label(label) is (label == "Donate"), label
