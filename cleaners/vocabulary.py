@@ -9,8 +9,9 @@ import re
 
 #: The job words of a byline, by language: a job title printed after the name ("Jane Doe Former
 #: McKinsey Consultant", "Jane Doe Founder at Acme", "Katrin Vogelsang, Redakteurin für Wirtschaft")
-#: is up to three words before one, or one and up to three words after it (``metadata``). The line
-#: rules read them too: a staff card's job title ending the body, a byline's at the body's top.
+#: is up to three words before one, or one of the languages but English and up to three words
+#: after it (``ROLE_WORD_FIRST``; ``metadata``). The line rules read them too: a staff card's job
+#: title ending the body, a byline's at the body's top.
 #: Each row's forms are written whole (English adds a plural "s" to any of its words).
 ROLE_WORDS = {
     "en": ("co-?founder", "founder", "reporter", "editor", "writer", "consultant", "coordinator", "manager",

@@ -140,7 +140,7 @@ class Measures:
         #: (``_signup_buttons``)
         self.signup_links = signup_links
         #: the links and buttons labelled as a donation appeal's in the page's language
-        #: (``DONATION_LABEL``) that no donation address marks, and the e-mail fields
+        #: (``vocabulary.is_donation_label``) that no donation or sign-up address marks, and the e-mail fields
         #: (``calls_to_action._signup_fields``), the same way
         self.donation_buttons = donation_buttons
         self.email_fields = email_fields

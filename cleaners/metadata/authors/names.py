@@ -202,9 +202,10 @@ _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive
 #: A job title printed as a part of its own after a writer's name ("Jane Doe, Opinion Columnist",
 #: "Jane Doe, Chief Political Correspondent"): up to three words, then a job word; or a job word,
 #: then up to three words, as the languages but English write one (``ROLE_WORD_FIRST``: "Katrin
-#: Vogelsang, Redakteurin für Wirtschaft", "Camille Garnier, journaliste au service Environnement"). Alone, such words
-#: may be a name ("Jane Writer") or a team's ("The Harbour editors"), and so after a conjunction
-#: (``_CONJUNCTION``): "Rosa Delacroix and Jane Writer" are two writers.
+#: Vogelsang, Redakteurin für Wirtschaft", "Camille Garnier, journaliste au service
+#: Environnement"). Alone, such words may be a name ("Jane Writer") or a team's ("The Harbour
+#: editors"), and so after a conjunction (``_CONJUNCTION``): "Rosa Delacroix and Jane Writer" are
+#: two writers.
 _ROLE_TITLE = re.compile(rf"(?!the\s)(?:\S+\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD_FIRST}(?:\s+\S+){{1,3}}", re.I)
 
 
