@@ -17,6 +17,8 @@ import pytest
 from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.vocabulary import DONATION_LABELS, DONATION_LEADS, is_donation_label
 
+from .fixture_pages import cleaned, pages_and_truths, truth_lines
+
 LANG_DIR = Path(__file__).parent.parent / "fixtures" / "cleaners" / "lang"
 
 #: Each page's writer (the byline prints a job title after the name) and the class of each box
@@ -50,9 +52,7 @@ def _miss(lang: str, what: str) -> list[pytest.MarkDecorator]:
 
 
 def _clean(lang: str) -> Article:
-    result = clean_html((LANG_DIR / f"{lang}.html").read_bytes(), f"https://news.example/{lang}/2026/12/story")
-    assert isinstance(result, Article), result
-    return result
+    return cleaned(LANG_DIR, lang, f"https://news.example/{lang}/2026/12/story")
 
 
 def _box_lines(lang: str, cls: str) -> list[str]:
@@ -64,8 +64,7 @@ def _box_lines(lang: str, cls: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", [pytest.param(n, marks=_miss(n, "body")) for n in sorted(PAGES)])
 def test_a_pages_body_is_its_article_in_its_language(lang: str) -> None:
-    truth = (LANG_DIR / f"{lang}.truth.txt").read_text(encoding="utf-8").strip().split("\n")
-    assert _clean(lang).text.split("\n") == truth
+    assert _clean(lang).text.split("\n") == truth_lines(LANG_DIR, lang)
 
 
 @pytest.mark.parametrize("lang,cue", [pytest.param(n, c, marks=_miss(n, c)) for n in sorted(PAGES)
@@ -83,8 +82,8 @@ def test_a_bylines_job_title_in_the_pages_language_is_no_writer(lang: str) -> No
 
 
 def test_every_language_page_has_its_truth_and_its_boxes_listed() -> None:
-    pages = {p.stem for p in LANG_DIR.glob("*.html")}
-    assert pages == set(PAGES) == {p.name.removesuffix(".truth.txt") for p in LANG_DIR.glob("*.truth.txt")}
+    pages, truths = pages_and_truths(LANG_DIR)
+    assert pages == set(PAGES) == truths
     assert {lang for lang, _ in MISSES} <= set(PAGES)
 
 
