@@ -334,7 +334,15 @@ def _is_byline(line: str, words: list[str], authors: list[list[str]]) -> bool:
     return False
 
 
+#: The label a printed date stamp opens with ("Posted 6/14/05", "Updated: 09/09/2010 06:15"): how
+#: older pages printed the date, as text under the byline.
+_STAMP_LABEL = re.compile(r"(?:posted|published|updated|last\s+updated)(?:\s+on)?\s*:?\s*", re.I)
+
+
 def _is_stamp(line: str) -> bool:
+    label = _STAMP_LABEL.match(line)
+    if label is not None and label.end() < len(line):
+        line = line[label.end():]
     compact = line.replace(" ", "")
     return 0 < len(line) <= 60 and len(_DIGITS.findall(compact)) >= 0.4 * len(compact)
 

@@ -48,9 +48,8 @@ MISSES = {
     "national2002": "the 'See also' table floated in the story's cell stays as table rows: its links are "
                     ".61 of its text (a disclaimer and two labels), under link_dense_blocks' .7, and the "
                     "'Links to more UK stories' table under it is .62",
-    "cms2005": "'Posted 6/14/05' and the story tools stay: a date stamp with a label is under the digits' "
-               "share of a stamp (.38 of .4), and the tools' <font> of three links is no block the "
-               "link-dense pruning reads",
+    "cms2005": "the story tools 'Print this story | Email this story | ...' stay: a <font> of three links "
+               "is no block the link-dense pruning reads, and no promo line says so",
     "kubrick2007": "the post's <h2> stays as the first line: the title is the whole <title> ('Riverside "
                    "Neighbors » Blog Archive » ...'), whose words the headline is not. A part of the <title> "
                    "printed whole in a heading as the title: multipage-dev's New York Magazine 2009 blogs print "
@@ -165,3 +164,21 @@ def test_a_byline_under_a_kicker_a_headline_and_a_standfirst_is_not_body() -> No
     result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
     assert isinstance(result, Article), result
     assert result.text.split("\n") == ["Crews finish two weeks ahead of schedule", *PARAS]
+
+
+@pytest.mark.parametrize(("stamp", "left"), [
+    ("Posted 6/14/05", []),
+    ("Posted: 09/08/2010 10:42:18 PM CDT", []),
+    ("Last updated 3/12/02 - 5:47 PM", []),
+    # a label's word opening a line of words is the story's
+    ("Updated figures from the county came on 3 May.", ["Updated figures from the county came on 3 May."]),
+])
+def test_a_date_stamp_printed_with_its_label_under_the_byline_is_not_body(stamp: str, left: list[str]) -> None:
+    # before the fix "Posted 6/14/05" stayed: its digits are under the share of a bare stamp's
+    page = ("<html><head><title>Potholes patched early</title></head><body><table><tr><td>"
+            "<font size='5'><b>Potholes patched early</b></font><br>"
+            f"<font size='2'><b>By ANN TOLLIVER, Staff Writer</b></font><br><font size='1'>{stamp}</font><br><br>"
+            + "<br><br>".join(PARAS) + "</td></tr></table></body></html>")
+    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == [*left, *PARAS]
