@@ -90,6 +90,10 @@ PROMO_ALTERNATIVES: tuple[tuple[tuple[str, ...] | None, str], ...] = (
     (None, r"(?:follow|like|join)\s+(?:us|[\w.-]+)\s+on\s+(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|google|social)\b.{0,200}"),
     (None, r"(?:photo|foto|bild|image|picture|beitragsbild|titelbild|titelfoto|vorschaubild)s?\s*(?:credit)?\s*:\s*.{0,60}"),
     (None, r"click\s+here\b.{0,160}"),
+    # a story's tools as older pages printed them, alone or in a row: "Print this story | Email this
+    # story | Write a letter to the editor", "E-mail this story to a friend", "Printer-friendly version"
+    (None, r"""(?:(?:print|e-?mail|send|save)\s+this\s+(?:story|article|page|post)(?:\s+to\s+a\s+friend)?
+           |printer[-\s]?friendly\s+(?:version|format|page))(?:\s*[|•]\s*.{0,160})?"""),
     (None, r"(?:copyright\s*(?:[©ⓒ]|\(c\)|\d{4}|by\b|:)|[©ⓒ]|\(c\)\s*\d{4}).{0,200}"),
     # The founding example's sidebar ("Epaper_24-12-15 LHR | Epaper_24-12-15 KHI"): no bench page
     # holds one, so an audit by the bench sets alone took it out (1c3b6e3); the demo crawl's test

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from newsclean.cleaners import Article, clean_html
+from newsclean.cleaners.body_lines.lines import is_promo_line
 
 from .fixture_pages import check_listed, cleaned, params_with_misses, truth_lines
 
@@ -48,8 +49,6 @@ MISSES = {
     "national2002": "the 'See also' table floated in the story's cell stays as table rows: its links are "
                     ".61 of its text (a disclaimer and two labels), under link_dense_blocks' .7, and the "
                     "'Links to more UK stories' table under it is .62",
-    "cms2005": "the story tools 'Print this story | Email this story | ...' stay: a <font> of three links "
-               "is no block the link-dense pruning reads, and no promo line says so",
     "kubrick2007": "the post's <h2> stays as the first line: the title is the whole <title> ('Riverside "
                    "Neighbors » Blog Archive » ...'), whose words the headline is not. A part of the <title> "
                    "printed whole in a heading as the title: multipage-dev's New York Magazine 2009 blogs print "
@@ -182,3 +181,16 @@ def test_a_date_stamp_printed_with_its_label_under_the_byline_is_not_body(stamp:
     result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
     assert isinstance(result, Article), result
     assert result.text.split("\n") == [*left, *PARAS]
+
+
+@pytest.mark.parametrize(("line", "tools"), [
+    ("Print this story | Email this story | Write a letter to the editor", True),
+    ("E-mail this story to a friend", True),
+    ("Printer-friendly version", True),
+    ("Send this article to a friend | Printer friendly format", True),
+    # the words in a sentence of the story
+    ("Print this story and keep it: the council will vote on the garage again in May.", False),
+])
+def test_a_storys_tools_printed_as_a_line_are_not_body(line: str, tools: bool) -> None:
+    # before the fix the 2005 CMS page's tools (a <font> of three links) stayed under its byline
+    assert is_promo_line(line) is tools
