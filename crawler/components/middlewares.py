@@ -333,11 +333,23 @@ def _inflate(body: bytes, limit: int) -> bytes:
 
 
 def _unbrotli(body: bytes, limit: int) -> bytes:
+    """As Scrapy's decompression reads br, a chunk at a time: one ``process`` call hands back a
+    first chunk only (32 KiB) of a stream cut short, and a robots.txt cut at the read limit was
+    obeyed to that chunk, the rules after it dropped."""
     try:
         import brotli
     except ImportError:   # Scrapy reads br with either
         import brotlicffi as brotli
-    return brotli.Decompressor().process(body, output_buffer_limit=limit)
+    decompressor = brotli.Decompressor()
+    chunks = [decompressor.process(body, output_buffer_limit=limit)]
+    got = len(chunks[0])
+    while got < limit and not decompressor.is_finished():
+        chunk = decompressor.process(b"", output_buffer_limit=limit - got)
+        if not chunk:   # the stream is cut here
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
 
 def _unzstd(body: bytes, limit: int) -> bytes:

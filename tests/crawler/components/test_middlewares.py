@@ -425,3 +425,31 @@ def test_a_robots_txt_of_a_content_encoding_of_another_name_is_read_as_it_came(s
     read = mw.process_response(own, decoding.process_response(own, answer))
     assert read.body == rules and read.headers.getlist(b"Content-Encoding") == [left]
     assert crawler.stats.get_value("newsclean/robots/unreachable/broken_answer") is None
+
+
+def _cut_stream(encoding: str, text: bytes) -> bytes:
+    import gzip
+    import zlib
+
+    import brotli
+    from backports import zstd
+
+    return {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress, "zstd": zstd.compress}[encoding](text)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd"])
+def test_a_compressed_robots_txt_cut_on_the_wire_keeps_what_it_decodes_to(encoding: str) -> None:
+    # A robots.txt whose download stopped at the read limit is a compressed stream cut short: its
+    # decoded head is read to the limit, as for gzip. Before, a br stream gave its first chunk only
+    # (32 KiB): the rules after it, inside the limit, were dropped.
+    import base64
+    import random
+
+    from newsclean.crawler.components.middlewares import decoded_head
+
+    rng = random.Random(7)   # lines that do not compress: the stream is cut after ~600 KB of text
+    text = b"User-agent: *\nDisallow: /private/\n" + b"".join(
+        b"# " + base64.b64encode(rng.randbytes(45)) + b"\n" for _ in range(20_000))
+    sent = _cut_stream(encoding, text)
+    head, undone = decoded_head(sent[:len(sent) // 2], [encoding.encode()], 400_001)
+    assert undone == [] and len(head) == 400_001 and text.startswith(head)

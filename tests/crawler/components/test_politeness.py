@@ -390,6 +390,41 @@ def test_a_robots_txt_over_the_limit_is_obeyed_to_its_first_bytes(site_factory, 
             in proc.stdout), proc.stdout
 
 
+def test_a_brotli_robots_txt_cut_at_the_limit_is_obeyed_to_the_limit(site_factory, tmp_path: Path) -> None:
+    """A brotli robots.txt that does not compress (~1.3 MB sent), its download stopped at the
+    default NEWSCLEAN_ROBOTSTXT_MAX_BYTES (500 KiB): the stream cut there is decoded as far as it
+    goes and obeyed to the limit, its first Disallow and one ~100 KB on held, one past the limit
+    not read; counted truncated, archived WARC-Truncated: length. Before: one call of brotli's
+    decompressor gave the cut stream's first 32 KiB only: /2026/01/03/ was fetched."""
+    import base64
+    import random
+
+    import brotli
+
+    rng = random.Random(3)
+
+    def filler(n: int) -> str:
+        return "".join(f"# {base64.b64encode(rng.randbytes(45)).decode()}\n" for _ in range(n))
+
+    text = ("User-agent: *\nDisallow: /2026/01/01/\nSitemap: /sitemap.xml\n" + filler(1_600)
+            + "Disallow: /2026/01/03/\n" + filler(20_000) + "Disallow: /2026/01/02/\n")
+    site = site_factory(6, robots=Reply(brotli.compress(text.encode()), ctype="text/plain",
+                                        headers={"Content-Encoding": "br"}))
+    site.server.page("/", "<html><body>" + "".join(f'<a href="{u}">story</a>' for u in site.urls) + "</body></html>")
+    proc = site.crawl(tmp_path / "out", "--warc")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert site.server.count(r"^/2026/01/0[13]/") == 0, [h.path for h in site.server.hits]   # before the limit
+    assert site.server.count(r"^/2026/01/02/") == 1   # past it: not read
+    (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
+    counts = orjson.loads(manifest.read_bytes())["counts"]
+    assert {k: v for k, v in counts.items() if k.startswith("newsclean/robots/")} == {"newsclean/robots/truncated": 1}
+    (archive,) = (tmp_path / "out" / "warc").glob("*.warc.gz")
+    with archive.open("rb") as fh:
+        (robots,) = [r for r in ArchiveIterator(fh) if r.rec_type == "response"
+                     and r.rec_headers.get_header("WARC-Target-URI").endswith("/robots.txt")]
+        assert robots.rec_headers.get_header("WARC-Truncated") == "length"
+
+
 def test_a_robots_txt_read_to_its_first_bytes_is_archived_as_truncated(site_factory, tmp_path: Path) -> None:
     """The archive's record of a robots.txt whose download stopped at NEWSCLEAN_ROBOTSTXT_MAX_BYTES
     holds what came before the stop: it says so (``WARC-Truncated: length``, WARC 1.1), as the
