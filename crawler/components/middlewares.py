@@ -258,7 +258,9 @@ class AddressGuardMiddleware:
 
     def _refuse(self, request: Request, why: str, key: str, kind: str) -> IgnoreRequest:
         self.stats.inc_value(f"{self.STATS}/{key}")
-        logger.warning("refused %s: %s", request.url, why)
+        # a robots.txt fetch's redirect: the robots.txt middleware says it, naming the host and this why
+        robots_redirect = _robots_fetch(request) is not None and bool(request.meta.get("redirect_urls"))
+        logger.log(logging.DEBUG if robots_redirect else logging.WARNING, "refused %s: %s", request.url, why)
         return RefusedRequest(f"refused: {why}", kind)
 
     async def process_request(self, request: Request) -> None:
@@ -531,7 +533,8 @@ class OneFetchRobotsTxtMiddleware(RobotsTxtMiddleware):
         asked = _robots_fetch(request)
         if asked is not None and isinstance(exception, RefusedRequest) and request.meta.get("redirect_urls"):
             # the guard said the address; the robots.txt was not had for it
-            raise self._unavailable_host(asked, "redirect_refused", f"redirected to a {exception.kind or 'refused address'}"
+            why = str(exception).removeprefix("refused: ")   # the guard's, said at DEBUG
+            raise self._unavailable_host(asked, "redirect_refused", f"redirected to {request.url[:200]}, refused: {why}"
                                          ) from exception
         if asked is None or isinstance(exception, IgnoreRequest):   # refused on purpose (the address guard): said there
             return None

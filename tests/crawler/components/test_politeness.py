@@ -510,6 +510,10 @@ def test_a_robots_txt_not_reached_through_its_redirects_is_unavailable_and_said(
                       "scheme": ["/robots.txt"], "refused": ["/robots.txt"]}[kind]
     said = [line for line in proc.stderr.splitlines() if "WARNING" in line and f"robots.txt of {host}" in line]
     assert len(said) == 1 and "unavailable" in said[0] and "all allowed" in said[0], proc.stderr[-3000:]
+    # one line for the event: the guard's own 'refused <url>' was a second WARNING (until session 43)
+    assert [line for line in proc.stderr.splitlines() if " WARNING: " in line] == said
+    if kind == "refused":   # where it was sent and why it was refused
+        assert "redirected to http://169.254.169.254/robots.txt, refused: " in said[0] and "link-local" in said[0]
     assert " ERROR: " not in proc.stderr and "Traceback" not in proc.stderr
     (manifest,) = (tmp_path / "out" / "manifests").glob("*.json")
     counts = orjson.loads(manifest.read_bytes())["counts"]
