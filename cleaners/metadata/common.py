@@ -27,6 +27,10 @@ ARTICLE_TYPES = frozenset({
 #: and emoji text is read.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u200e\u200f"))
 _WS = re.compile(r"\s+")
+#: A JSON escape of a UTF-16 surrogate (``\ud800``): json.loads makes a pair one character, a
+#: lone one a lone surrogate, which no UTF-8 writer takes (the record was lost at the JSONL writer).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -77,8 +81,11 @@ def _ld_nodes(tree: etree._Element, scripts: list[etree._Element] | None = None)
     for script in tree.iterfind(".//script[@type]") if scripts is None else scripts:
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
+        text = script.text.strip().rstrip(";")
         try:
-            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+            data = json.loads(text, strict=False)
+            if _SURROGATE_ESCAPE.search(text):   # lone ones read as U+FFFD, as a decoder reads a bad byte
+                data = json.loads(_SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False)))
         except (ValueError, RecursionError):
             continue
         stack = [data]

@@ -1,6 +1,6 @@
 """Hostile cases of the cleaners: bodies that are not what they say, markup that made a
 heuristic quadratic, characters lxml refuses, undeclared legacy charsets (issue #14 points 3, 4,
-5, 8)."""
+5, 8), lone surrogates in JSON-LD (session 43)."""
 
 from __future__ import annotations
 
@@ -152,3 +152,26 @@ def unclosed_headings(ctx: Ctx) -> Outcome:
     kind, _, cpu = (cpu_run.stdout.split() + ["error", "-", "nan"])[:3]
     held = got == "article" and kind == "Article" and float(cpu) < 1.0
     return Outcome(held, f"crawl: {got}; clean_html CPU {cpu} s on {len(page) // 1000} KB ({kind}); {run}")
+
+
+def lone_surrogate_page() -> bytes:
+    """UTF-8 HTML whose JSON-LD escapes lone surrogates (``\\ud800`` in the headline, ``\\udfff``
+    in the author's name: a CMS that cut a pair in two), and its <title> a character reference
+    to one (``&#xD800;``)."""
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm \\ud800 hits the coast",'
+          ' "author": {"@type": "Person", "name": "Ann \\udfff Lee"}, "datePublished": "2026-01-02"}</script>')
+    return _page("Storm &#xD800; hits the coast", f"<p>{STORY * 3}</p>" * 4, head='<meta charset="utf-8">' + ld).encode()
+
+
+@case("lone-surrogate", bound=60)
+def lone_surrogate(ctx: Ctx) -> Outcome:
+    """Lone surrogates in a page's JSON-LD (title, author) and a character reference to one: the
+    article is written, each as U+FFFD, the run ok."""
+    run, urls = _serve_articles(ctx, {"storm-with-lone-surrogates": lone_surrogate_page()})
+    got = _outcome(run, urls)["storm-with-lone-surrogates"]
+    records = run.records()
+    title = records[0]["title"] if records else None
+    authors = records[0]["authors"] if records else None
+    held = (got == "article" and run.code == 0 and run.tracebacks == 0 and title == "Storm \ufffd hits the coast"
+            and authors == ["Ann \ufffd Lee"])
+    return Outcome(held, f"page: {got}, title {title!r}, authors {authors!r}; {run}")
