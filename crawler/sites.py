@@ -13,6 +13,8 @@ import logging
 import math
 import os
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 import stat
 import tomllib
 from collections.abc import Iterable
@@ -918,6 +920,12 @@ class _Validator:
                 out.append(re.compile(p))
             except re.error as exc:
                 raise self.fail(f"{dotted}[{i}]", f"bad regular expression {p!r}: {exc}") from None
+            if repeats_a_repeat(p):
+                raise self.fail(f"{dotted}[{i}]", f"regular expression {p!r} repeats a group that holds a repeat, with "
+                                "nothing to tell one round from the next (as '(\\w+-?)+' does): on a URL or a line "
+                                "that almost matches, it tries every way to split it, hours for 40 characters. Begin "
+                                "or end each round with a character the inner repeat does not take "
+                                "('(?:[a-z0-9]+-)*[a-z0-9]+'), or make the outer repeat possessive ('++', '*+')")
         return tuple(out)
 
     def boolean(self, t: dict[str, Any], dotted: str, default: bool) -> bool:
@@ -943,3 +951,103 @@ class _Validator:
             most = f" and <= {maximum:g}" if maximum < math.inf else ""
             raise self.fail(dotted, f"must be a number >= {minimum}{most}, got {value!r}")
         return float(value)
+
+
+#: Repeats that backtrack (a possessive one, ``++``, and an atomic group give nothing back).
+_BACKTRACKING = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
+_CATEGORY_TEXT = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+                  _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+def repeats_a_repeat(pattern: str) -> bool:
+    """Whether ``pattern`` repeats (more than 16 times) a group holding a repeat of its own, where
+    nothing tells one round from the next: no character that begins or ends every round and that
+    the inner repeats never take. Such a pattern (``(\\w+-?)+``, ``(a*)*``) backtracks through
+    every split of a near-miss, exponential in its length; ``(?:/[\\w-]+)*`` (each round begins
+    with a ``/`` the inner repeat does not take) and ``(?:\\d+\\.)+`` do not."""
+    return _repeats_a_repeat(_sre_parse.parse(pattern))
+
+
+def _repeats_a_repeat(items: Any) -> bool:
+    for op, av in items:
+        if op in _BACKTRACKING:
+            low, high, body = av
+            inner = list(_inner_repeats(body))
+            if high > 16 and inner and not any(_round_mark(body, end, inner) for end in (0, -1)):
+                return True
+            if _repeats_a_repeat(body):
+                return True
+        elif op is _sre.SUBPATTERN and _repeats_a_repeat(av[-1]):
+            return True
+        elif op is _sre.BRANCH and any(_repeats_a_repeat(b) for b in av[1]):
+            return True
+        elif op in (_sre.POSSESSIVE_REPEAT, _sre.ATOMIC_GROUP) and _repeats_a_repeat(av[-1] if op is _sre.POSSESSIVE_REPEAT else av):
+            return True   # one that is itself safe can hold one that is not
+    return False
+
+
+def _inner_repeats(items: Any) -> Iterable[Any]:
+    """The backtracking repeats in ``items`` that can take more or fewer characters (bodies)."""
+    for op, av in items:
+        if op in _BACKTRACKING:
+            if av[1] > av[0]:
+                yield av[2]
+            yield from _inner_repeats(av[2])
+        elif op is _sre.SUBPATTERN:
+            yield from _inner_repeats(av[-1])
+        elif op is _sre.BRANCH:
+            for b in av[1]:
+                yield from _inner_repeats(b)
+
+
+def _round_mark(body: Any, end: int, inner: list[Any]) -> bool:
+    """Whether ``body`` begins (``end`` 0) or ends (-1) with one character no inner repeat takes."""
+    if not len(body.data):
+        return False
+    op, av = body[end]
+    if op is not _sre.LITERAL:
+        return False
+    char = chr(av)
+    return not any(_may_take(r, c) for r in inner for c in {char, char.lower(), char.upper()})
+
+
+def _may_take(items: Any, char: str) -> bool:
+    """Whether ``items`` may take ``char`` anywhere (erring towards yes)."""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            hit = av == ord(char)
+        elif op is _sre.NOT_LITERAL:
+            hit = av != ord(char)
+        elif op is _sre.IN:
+            hit = _set_takes(av, char)
+        elif op is _sre.SUBPATTERN:
+            hit = _may_take(av[-1], char)
+        elif op is _sre.BRANCH:
+            hit = any(_may_take(b, char) for b in av[1])
+        elif op in (*_BACKTRACKING, _sre.POSSESSIVE_REPEAT):
+            hit = _may_take(av[2], char)
+        elif op is _sre.ATOMIC_GROUP:
+            hit = _may_take(av, char)
+        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            hit = False
+        else:   # ANY, a group reference, ...
+            hit = True
+        if hit:
+            return True
+    return False
+
+
+def _set_takes(items: Any, char: str) -> bool:
+    negate, hit = False, False
+    for op, av in items:
+        if op is _sre.NEGATE:
+            negate = True
+        elif op is _sre.LITERAL:
+            hit = hit or av == ord(char)
+        elif op is _sre.RANGE:
+            hit = hit or av[0] <= ord(char) <= av[1]
+        elif op is _sre.CATEGORY and av in _CATEGORY_TEXT:
+            hit = hit or re.fullmatch(_CATEGORY_TEXT[av], char) is not None
+        else:
+            return True
+    return hit != negate

@@ -15,6 +15,7 @@ from newsclean.crawler.sites import (
     get_site,
     load_registry,
     load_site_file,
+    repeats_a_repeat,
     select_sites,
     site_for_url,
 )
@@ -65,6 +66,12 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (GOOD.replace('base_url = "https://www.example.com/"', 'base_url = "example.com"'), "base_url",
          "'example.com' is not an absolute http(s) URL; with its scheme: https://example.com"),
         (GOOD.replace("deny = ['epaper']", "deny = ['(unclosed']"), "articles.deny[0]", "bad regular expression"),
+        # a repeat of a repeat backtracks through every split of a near-miss: the spider's match of
+        # a 40-character slug held the reactor for hours (hostile case catastrophic-site-pattern)
+        (GOOD.replace("deny = ['epaper']", "deny = ['^/a/([a-z0-9]+-?)+/$']"), "articles.deny[0]",
+         "repeats a group that holds a repeat"),
+        (GOOD + "\n[cleaning]\ndrop_line_patterns = ['^(\\w+\\s?)+$']\n", "cleaning.drop_line_patterns[0]",
+         "repeats a group that holds a repeat"),
         (GOOD.replace('feeds = ["/feed/"]', 'feedz = ["/feed/"]'), "discovery.feedz", "unknown field"),
         (GOOD + "\n[limits]\nconcurrency = 0\n", "limits.concurrency", "integer >= 1"),
         (GOOD + "\n[cleaning]\ndrop_selectors = ['div[[']\n", "cleaning.drop_selectors[0]", "bad CSS selector"),
@@ -726,3 +733,24 @@ def test_a_spiders_arguments_are_read_and_any_other_is_an_attribute() -> None:
     assert NewsSpider.argument_names() == ["site", "urls", "base_url", "since", "max_articles", "article_urls"]
     with pytest.raises(ValueError, match="max_articles"):
         NewsSpider(urls="https://a.example/", max_articles="-1")
+
+
+#: Patterns that repeat a repeat with nothing between rounds (exponential on a near-miss), and
+#: ones that look alike but are read in one way: each round begins or ends with a character the
+#: inner repeat does not take, or nothing is given back (possessive, atomic), or the inner
+#: repeat takes a fixed count.
+BACKTRACKING = [r"^/a/([a-z0-9]+-?)+/$", r"(\w+\s?)+$", r"(a*)*", r"(a+)+b", r"(?:-[a-z-]+)+", r"((ab)*)+c",
+                r"(?i)(?:A[a-z]+)+!", r"(x+x+)+y", r"(?:(?:a+)+)++", r"(?>(a+)+)"]
+LINEAR = [r"(?:/[\w-]+)*/\d+", r"(?:\d+\.)+", r"/page/\d+/?$", r"^/\d{4}/\d{2}/\d{2}/[^/]+/?$",
+          r"(?:[a-z0-9]+-)*[a-z0-9]+", r"(\w+)++", r"(?>\w+-?)+", r"(\d{2})+", r"(?:ab)+", r"(a+){1,3}"]
+
+
+@pytest.mark.parametrize("pattern", BACKTRACKING)
+def test_a_pattern_that_repeats_a_repeat_is_told(pattern: str) -> None:
+    assert repeats_a_repeat(pattern)
+
+
+@pytest.mark.parametrize("pattern", LINEAR)
+def test_a_pattern_read_in_one_way_is_not_told(pattern: str) -> None:
+    assert not repeats_a_repeat(pattern)
+
