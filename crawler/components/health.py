@@ -92,7 +92,10 @@ def robots_said(stats: dict[str, Any]) -> str:
 EXIT_CODES = {"ok": 0, "degraded": 1, "failed": 1, "interrupted": 130}
 
 #: When several checks fail, the reason names the most telling one.
-PRIORITY = ("discovery", "articles_written", "error_rate", "reject_rate", "field_coverage", "finish_reason")
+#: Items an item pipeline failed on with an error it did not expect (a traceback each, their
+#: records not written): counted here, the run degraded (check ``items_failed``).
+ITEMS_FAILED = "newsclean/output/items_failed"
+PRIORITY = ("discovery", "articles_written", "items_failed", "error_rate", "reject_rate", "field_coverage", "finish_reason")
 
 
 @dataclass(frozen=True, slots=True)

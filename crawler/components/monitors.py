@@ -14,7 +14,8 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from newsclean.crawler.components.health import HEALTH_STATS, TOO_OLD_STAT, UNCLEANED_STAT, robots_unreachable_said
+from newsclean.crawler.components.health import (HEALTH_STATS, ITEMS_FAILED, TOO_OLD_STAT, UNCLEANED_STAT,
+                                                 robots_unreachable_said)
 from newsclean.crawler.workers.cleaning import STAT_SAVE_ERROR, STAT_SAVE_FAILED
 from newsclean.crawler.sites import Health
 
@@ -78,6 +79,12 @@ class CrawlMonitor(_SiteMonitor):
         self.assertTrue(fetched == 0 or settled > 0,
                         msg=f"no article written although {fetched} article pages were scheduled"
                             + (f"; {robots}" if robots else ""))
+
+    @monitors.name("items_failed")
+    def test_items_failed(self) -> None:
+        failed = self.run_stats.get(ITEMS_FAILED, 0)
+        self.assertEqual(failed, 0, msg=f"{failed} page{'s' if failed != 1 else ''} failed in an item pipeline with an "
+                                        "unexpected error, not written (the ERROR lines above say which)")
 
     @monitors.name("templates_saved")
     def test_templates_saved(self) -> None:

@@ -432,3 +432,21 @@ def start_url_too_large(ctx: Ctx) -> Outcome:
     held = (not run.timed_out and run.tracebacks == 0 and "Spider error" not in run.stderr and len(run.records()) == 3
             and invalid == len(documents) and set(said.values()) == {(1, 0)})
     return Outcome(held, f"{len(run.records())}/3 written, invalid={invalid}, said {said}, {run.tracebacks} tracebacks, {run}")
+
+
+@case("sitemap-index-loop", bound=90)
+def sitemap_index_loop(ctx: Ctx) -> Outcome:
+    """A sitemap index that names itself, and two that name each other (each also naming one
+    urlset of an article): every document fetched once, the articles written, the run ok."""
+    s = ctx.serve()
+    s.page("/self.xml", sitemap_index([s.url("/self.xml"), s.url("/leaf-0.xml")]), XML)
+    s.page("/ping.xml", sitemap_index([s.url("/pong.xml"), s.url("/leaf-1.xml")]), XML)
+    s.page("/pong.xml", sitemap_index([s.url("/ping.xml"), s.url("/leaf-2.xml")]), XML)
+    s.route(r"/leaf-(\d)\.xml", lambda m, h: Reply(urlset([s.url(f"/a/story-{m[1]}-of-the-day/")]), ctype=XML))
+    s.route(r"/a/story-(\d)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    s.page("/robots.txt", f"User-agent: *\nSitemap: {s.url('/self.xml')}\nSitemap: {s.url('/ping.xml')}\n", "text/plain")
+    run = ctx.crawl(s.url("/"))
+    asked = {path: s.count(rf"^{re.escape(path)}$") for path in ("/self.xml", "/ping.xml", "/pong.xml")}
+    held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(run.records()) == 3
+            and set(asked.values()) == {1})
+    return Outcome(held, f"{len(run.records())}/3 written, indexes asked {asked}, {run}")
