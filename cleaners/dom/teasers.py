@@ -106,10 +106,30 @@ def link_dense_blocks(tree: etree._Element, m: Measures, *, min_links: int = 3, 
         if n > 3000:
             continue
         links = m.links(el)
-        if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n) \
+        if (m.n_links(el) >= min_links and links >= ratio * n or m.n_links(el) >= 2 and links >= 0.95 * n
+                or el.tag == "table" and _rows_of_links(el, m)) \
                 and not m.body_like(el) and not (listed and _announced(el)):
             victims.append(el)
     return victims
+
+
+#: A table with at least this many rows that are a link each, and that share of its rows with
+#: text, is a list of links laid out as a table: the older pages' "See also" and "More stories"
+#: boxes, whose labels ("Internet links:") and notes ("... is not responsible for the content of
+#: external internet sites") keep its links under the block's ratio.
+LINK_ROWS_MIN, LINK_ROWS_SHARE = 3, 0.6
+
+
+def _rows_of_links(table: etree._Element, m: Measures) -> bool:
+    """Whether most of ``table``'s rows with text are a link each (a grid's tables are plain
+    containers by now: ``layout.unwrap_layout_tables``). Not a table that names its columns in
+    ``<th>`` cells: a data table (a support matrix of linked platforms and icons)."""
+    parts = [table, *(p for p in table if p.tag in ("thead", "tbody", "tfoot"))]
+    rows = [r for part in parts for r in part if r.tag == "tr" and m.text(r)]
+    if any(c.tag == "th" for r in rows for c in r):
+        return False
+    linked = sum(1 for r in rows if m.links(r) >= 0.9 * m.text(r))
+    return linked >= LINK_ROWS_MIN and linked >= LINK_ROWS_SHARE * len(rows)
 
 
 #: A list is announced by a sentence of at least this many words that ends with a colon.
