@@ -129,6 +129,17 @@ PARAS = ["The county road crews finished patching the worst of the winter's poth
          "complaints, and will move to the side roads in the north of the county next."]
 
 
+def _county_story(head: str, *, title: str = "Potholes patched early", nav: str = "", breaks: bool = False) -> Article:
+    """The county paper's story: ``head`` above PARAS in the story's cell (as ``<p>``s, or as
+    ``<br><br>``-split text), ``nav`` a cell before it."""
+    body = "<br><br>".join(PARAS) if breaks else "".join(f"<p>{p}</p>" for p in PARAS)
+    page = (f"<html><head><title>{title}</title></head><body><table><tr>{nav}<td>{head}{body}</td></tr>"
+            "</table></body></html>")
+    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
+    assert isinstance(result, Article), result
+    return result
+
+
 @pytest.mark.parametrize(("byline", "left"), [
     ("<b>By Ann Tolliver</b><br>Staff Writer", []),
     ("<b>By Ann Tolliver</b><br><i>Transport correspondent</i>", []),
@@ -139,12 +150,9 @@ PARAS = ["The county road crews finished patching the worst of the winter's poth
 def test_the_writers_job_title_on_the_bylines_second_line_is_not_body(byline: str, left: list[str]) -> None:
     # before the fix the job title stayed as the body's first line: the byline's rule reads one
     # line, and "Staff Writer" names no author
-    page = (f"<html><head><title>Potholes patched early</title></head><body><table><tr><td width='120'>"
-            f"<a href='/'>Home</a><br><a href='/news/'>News</a><br><a href='/sports/'>Sports</a></td><td>"
-            f"<font size='5'><b>Potholes patched early</b></font><p><font size='2'>{byline}</font></p>"
-            + "".join(f"<p>{p}</p>" for p in PARAS) + "</td></tr></table></body></html>")
-    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
-    assert isinstance(result, Article), result
+    result = _county_story(f"<font size='5'><b>Potholes patched early</b></font><p><font size='2'>{byline}</font></p>",
+                           nav="<td width='120'><a href='/'>Home</a><br><a href='/news/'>News</a><br>"
+                               "<a href='/sports/'>Sports</a></td>")
     assert result.authors == ["Ann Tolliver"]
     assert result.text.split("\n") == [*left, *PARAS]
 
@@ -152,13 +160,10 @@ def test_the_writers_job_title_on_the_bylines_second_line_is_not_body(byline: st
 def test_a_byline_under_a_kicker_a_headline_and_a_standfirst_is_not_body() -> None:
     # the 2005 CMS page's head: before the fix the kicker and the headline dropped above the
     # standfirst filled the leading window of three lines, and the byline under them stayed
-    page = ("<html><head><title>County News - Potholes patched early</title></head><body><table><tr><td>"
-            "<font size='1'><b>LOCAL NEWS</b></font><br><font size='5'><b>Potholes patched early</b></font><br>"
-            "<font size='2'><i>Crews finish two weeks ahead of schedule</i></font><br><br>"
-            "<font size='2'><b>By ANN TOLLIVER, Staff Writer</b></font><br><br>"
-            + "<br><br>".join(PARAS) + "</td></tr></table></body></html>")
-    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
-    assert isinstance(result, Article), result
+    result = _county_story("<font size='1'><b>LOCAL NEWS</b></font><br><font size='5'><b>Potholes patched early"
+                           "</b></font><br><font size='2'><i>Crews finish two weeks ahead of schedule</i></font>"
+                           "<br><br><font size='2'><b>By ANN TOLLIVER, Staff Writer</b></font><br><br>",
+                           title="County News - Potholes patched early", breaks=True)
     assert result.text.split("\n") == ["Crews finish two weeks ahead of schedule", *PARAS]
 
 
@@ -171,12 +176,8 @@ def test_a_byline_under_a_kicker_a_headline_and_a_standfirst_is_not_body() -> No
 ])
 def test_a_date_stamp_printed_with_its_label_under_the_byline_is_not_body(stamp: str, left: list[str]) -> None:
     # before the fix "Posted 6/14/05" stayed: its digits are under the share of a bare stamp's
-    page = ("<html><head><title>Potholes patched early</title></head><body><table><tr><td>"
-            "<font size='5'><b>Potholes patched early</b></font><br>"
-            f"<font size='2'><b>By ANN TOLLIVER, Staff Writer</b></font><br><font size='1'>{stamp}</font><br><br>"
-            + "<br><br>".join(PARAS) + "</td></tr></table></body></html>")
-    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
-    assert isinstance(result, Article), result
+    result = _county_story("<font size='5'><b>Potholes patched early</b></font><br><font size='2'><b>By ANN "
+                           f"TOLLIVER, Staff Writer</b></font><br><font size='1'>{stamp}</font><br><br>", breaks=True)
     assert result.text.split("\n") == [*left, *PARAS]
 
 
@@ -203,14 +204,7 @@ def _see_also(header: str = "") -> str:
 def test_a_table_of_rows_of_one_link_each_in_the_story_is_not_body() -> None:
     # before the fix the 'See also' box stayed as table rows: its labels and its note keep its
     # links under the link-dense blocks' share of the text (.7)
-    page = ("<html><head><title>Potholes patched early</title></head><body><table><tr><td>"
-            f"<font size='5'><b>Potholes patched early</b></font>{_see_also()}"
-            + "".join(f"<p>{p}</p>" for p in PARAS) + "</td></tr></table></body></html>")
-    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
-    assert isinstance(result, Article), result
-    assert result.text.split("\n") == PARAS
+    headline = "<font size='5'><b>Potholes patched early</b></font>"
+    assert _county_story(headline + _see_also()).text.split("\n") == PARAS
     # a table naming its columns in <th> is a data table: it stays
-    page = page.replace(_see_also(), _see_also("<tr><th>Story</th></tr>"))
-    result = clean_html(page, "http://www.countynews.example.com/news/potholes.html")
-    assert isinstance(result, Article), result
-    assert "Guards vote to strike" in result.text
+    assert "Guards vote to strike" in _county_story(headline + _see_also("<tr><th>Story</th></tr>")).text
