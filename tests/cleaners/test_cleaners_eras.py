@@ -51,9 +51,6 @@ MISSES = {
                    "printed whole in a heading as the title: multipage-dev's New York Magazine 2009 blogs print "
                    "theirs so, and their truths hold the headline in the body, which that title drops (5 dev "
                    "pages lower, docs/quality.md 'Older eras')",
-    "cp1252_2001": "the footer line 'Back to News | Home | © 2001 The Harbor Light' stays: a <p> of two links "
-                   "and the copyright, no block the link-dense pruning reads, and no promo line (the "
-                   "copyright is not at its start)",
 }
 
 
@@ -208,3 +205,15 @@ def test_a_table_of_rows_of_one_link_each_in_the_story_is_not_body() -> None:
     assert _county_story(headline + _see_also()).text.split("\n") == PARAS
     # a table naming its columns in <th> is a data table: it stays
     assert "Guards vote to strike" in _county_story(headline + _see_also("<tr><th>Story</th></tr>")).text
+
+
+@pytest.mark.parametrize(("line", "footer"), [
+    ("Back to News | Home | © 2001 The Harbor Light", True),
+    ("Home | About us | Advertise | Copyright 2004 Millbrook Herald-Tribune", True),
+    # a row of links without the copyright, and a sentence naming a copyright, are no footer
+    ("Back to News | Home", False),
+    ("The band kept the copyright of its 1971 songs and sold them in 2001.", False),
+])
+def test_a_footers_row_of_links_ending_in_the_copyright_is_not_body(line: str, footer: bool) -> None:
+    # before the fix the 2001 weekly's footer line stayed: the copyright is not at its start
+    assert is_promo_line(line) is footer
