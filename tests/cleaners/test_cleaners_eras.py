@@ -178,19 +178,6 @@ def test_a_date_stamp_printed_with_its_label_under_the_byline_is_not_body(stamp:
     assert result.text.split("\n") == [*left, *PARAS]
 
 
-@pytest.mark.parametrize(("line", "tools"), [
-    ("Print this story | Email this story | Write a letter to the editor", True),
-    ("E-mail this story to a friend", True),
-    ("Printer-friendly version", True),
-    ("Send this article to a friend | Printer friendly format", True),
-    # the words in a sentence of the story
-    ("Print this story and keep it: the council will vote on the garage again in May.", False),
-])
-def test_a_storys_tools_printed_as_a_line_are_not_body(line: str, tools: bool) -> None:
-    # before the fix the 2005 CMS page's tools (a <font> of three links) stayed under its byline
-    assert is_promo_line(line) is tools
-
-
 def _see_also(header: str = "") -> str:
     rows = "".join(f"<tr><td><a href='/news/{n}.html'>{t}</a></td></tr>" for n, t in (
         (1, "Rail fares to rise by 3%"), (2, "Guards vote to strike"), (3, "Beeching's cuts remembered")))
@@ -207,13 +194,21 @@ def test_a_table_of_rows_of_one_link_each_in_the_story_is_not_body() -> None:
     assert "Guards vote to strike" in _county_story(headline + _see_also("<tr><th>Story</th></tr>")).text
 
 
-@pytest.mark.parametrize(("line", "footer"), [
+@pytest.mark.parametrize(("line", "promo"), [
+    # a story's tools, alone or in a row (the 2005 CMS page's <font> of three links)
+    ("Print this story | Email this story | Write a letter to the editor", True),
+    ("E-mail this story to a friend", True),
+    ("Printer-friendly version", True),
+    ("Send this article to a friend | Printer friendly format", True),
+    # a footer's row of links ending in the copyright (the 2001 weekly's)
     ("Back to News | Home | © 2001 The Harbor Light", True),
     ("Home | About us | Advertise | Copyright 2004 Millbrook Herald-Tribune", True),
-    # a row of links without the copyright, and a sentence naming a copyright, are no footer
-    ("Back to News | Home", False),
+    # the words in a sentence of the story, a row of links without the copyright
+    ("Print this story and keep it: the council will vote on the garage again in May.", False),
     ("The band kept the copyright of its 1971 songs and sold them in 2001.", False),
+    ("Back to News | Home", False),
 ])
-def test_a_footers_row_of_links_ending_in_the_copyright_is_not_body(line: str, footer: bool) -> None:
-    # before the fix the 2001 weekly's footer line stayed: the copyright is not at its start
-    assert is_promo_line(line) is footer
+def test_a_storys_tools_and_a_footers_row_printed_as_a_line_are_not_body(line: str, promo: bool) -> None:
+    # before the fixes the tools stayed under the byline, and the footer line (its copyright not
+    # at its start) under the story
+    assert is_promo_line(line) is promo
