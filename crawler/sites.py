@@ -16,6 +16,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parse
 import stat
+import string
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -973,7 +974,8 @@ def _repeats_a_repeat(items: Any) -> bool:
         if op in _BACKTRACKING:
             low, high, body = av
             inner = list(_inner_repeats(body))
-            if high > 16 and inner and not any(_round_mark(body, end, inner) for end in (0, -1)):
+            if high > 16 and inner and (not any(_round_mark(body, end, inner) for end in (0, -1))
+                                        or _splits_in_many_ways(body)):
                 return True
             if _repeats_a_repeat(body):
                 return True
@@ -998,6 +1000,43 @@ def _inner_repeats(items: Any) -> Iterable[Any]:
         elif op is _sre.BRANCH:
             for b in av[1]:
                 yield from _inner_repeats(b)
+
+
+#: The characters two repeats are tried on for one they both take (``_splits_in_many_ways``).
+_SAMPLE_CHARS = string.printable + "éüß–—«»·•абв中あ가"
+
+
+def _splits_in_many_ways(body: Any) -> bool:
+    """Whether a round splits in many ways within itself: two repeats of it side by side (with
+    nothing between them, or what may match nothing) that take one same character ('xa*a*',
+    '/[a-z]+[a-z0-9-]*'). Rounds told apart by a character that begins or ends each still
+    multiply: a near-miss tries every split of every round ('^(?:xa*a*)+$', 113 s at 81
+    characters)."""
+    items = list(_flat(body))
+    for i, item in enumerate(items):
+        if not _varies(item):
+            continue
+        for after in items[i + 1:]:
+            if _varies(after) and any(_may_take([item], c) and _may_take([after], c) for c in _SAMPLE_CHARS):
+                return True
+            if _sre_parse.SubPattern(body.state, [after]).getwidth()[0] > 0:
+                break   # a character at least stands between them
+    return False
+
+
+def _flat(items: Any) -> Iterable[Any]:
+    """``items`` with their groups' items in their place (a group that is not repeated)."""
+    for op, av in items:
+        if op is _sre.SUBPATTERN:
+            yield from _flat(av[-1])
+        else:
+            yield op, av
+
+
+def _varies(item: Any) -> bool:
+    """Whether ``item`` is a backtracking repeat that can take more or fewer rounds."""
+    op, av = item
+    return op in _BACKTRACKING and av[1] > av[0]
 
 
 def _round_mark(body: Any, end: int, inner: list[Any]) -> bool:
