@@ -89,12 +89,12 @@ def test_growth_is_measured_from_a_first_length_too_fast_for_one_run_to_say_anyt
     assert faster_than_linear(lambda n: 1.0, limit=5.0) == [1.0]
 
 
-
 def test_a_call_of_microseconds_is_timed() -> None:
     # the process clock, once a process CPU-time timer had been armed (cpu_seconds arms one), read
     # a tick of 4 ms at a time: 1,994 of 2,000 such calls read 0, and a mean of many runs was noise
     times = [cpu_seconds(lambda: sum(range(300)), limit=5.0) for _ in range(200)]
     assert sum(t > 0 for t in times) >= 150, sorted(times)[::20]
+
 
 #: Each rewritten pattern, how the code asks it, and the text it was slow on: a head, then a run of
 #: the unit (before, tried again from every space, comma or newline of the run: quadratic), then "x".
