@@ -367,7 +367,7 @@ def _names_author(words: list[str], names: list[list[str]]) -> bool:
 def _byline_role() -> re.Pattern[str]:
     """A job title after a byline's name, to the line's end, in the order of its language (``ROLE_WORD``):
     "..., Senior Council Reporter", "..., Redakteurin für Wirtschaft", "... - Muhabir ·". The spaces
-    before the separator are taken from their first only (``(?<!\s)``): searched from each of them,
+    before the separator are taken from their first only (a look-behind): searched from each of them,
     a run of spaces was read again from every one (the regex audit: 5.5 ms at 1,000, 0.54 s at 10,000).
     A hyphenated run still is, from each hyphen: asked of lines of 60 characters at most (``_is_byline``)."""
     return re.compile(rf"(?<!\s)\s*[,–—-]\s*(?:(?:[^\W\d_][\w&.'-]*\s+){{0,3}}{ROLE_WORD}|{ROLE_WORD}(?:\s+\S+){{0,3}}?)\W*$",
