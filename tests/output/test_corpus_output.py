@@ -304,6 +304,7 @@ def test_rejects_written_later_are_told_as_when_each_reject_was_kept(seed: int, 
     from newsclean.output.stats import CorpusStats, RejectedPages
 
     monkeypatch.setattr(RejectedPages, "MERGE_AT", 7)
+    monkeypatch.setattr(RejectedPages, "FIRST_SLOTS", 64)   # may_hold's bits laid again, often wrong
     rng = random.Random(seed)
     events = [("reject" if rng.random() < 0.6 else "record", f"https://e.example/{rng.randrange(60)}",
                f"2026-12-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00+00:00", rng.choice(["a", "b"]))
@@ -317,6 +318,19 @@ def test_rejects_written_later_are_told_as_when_each_reject_was_kept(seed: int, 
     report, want = stats.to_dict(), _reference_rejects(events)
     assert (report["rejects"], report["rejects_written_later"]) == (want["rejects"], want["written_later"])
     assert want["written_later"] > 50 and sum(report["reject_reasons"].values()) == want["rejects"]
+
+
+def test_most_records_no_reject_names_are_answered_by_the_bits() -> None:
+    # a record whose page no reject names (most of a corpus) is told so by a bit, not by its
+    # fetch time parsed and the arrays searched (~3 us a record, the walk's CPU 0.90 -> 1.72 s)
+    from newsclean.output.stats import RejectedPages
+
+    kept = RejectedPages()
+    for i in range(20_000):
+        kept.add(f"https://e.example/rejected/{i}", 1, "too_short", "e")
+    assert all(kept.may_hold(f"https://e.example/rejected/{i}") for i in range(20_000))
+    others = sum(kept.may_hold(f"https://e.example/written/{i}") for i in range(20_000))
+    assert others < 20_000 * 0.15, f"{others} of 20,000 URLs no reject names are searched"
 
 
 def test_a_walk_keeps_a_few_bytes_a_reject() -> None:
