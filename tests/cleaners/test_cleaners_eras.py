@@ -212,3 +212,15 @@ def test_a_storys_tools_and_a_footers_row_printed_as_a_line_are_not_body(line: s
     # before the fixes the tools stayed under the byline, and the footer line (its copyright not
     # at its start) under the story
     assert is_promo_line(line) is promo
+
+
+def test_a_row_of_labels_after_runs_of_spaces_is_read_once() -> None:
+    # review25: the footer row's alternative split each label's leading spaces between the "|"'s
+    # \s* and the label in every way, each row's product: eight labels after ten spaces each took
+    # 9 s (three: 0.0004 s), where a line of the same length read once takes a few ms
+    from tests.growth import cpu_seconds, faster_than_linear
+
+    def cost_at(spaces: int) -> float:
+        line = "a|" + (" " * spaces + "a|") * 8 + " zzz"
+        return cpu_seconds(lambda: is_promo_line(line), limit=5.0)
+    assert faster_than_linear(cost_at, (2, 20, 200), limit=5.0) is None
