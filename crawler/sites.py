@@ -974,8 +974,8 @@ def _repeats_a_repeat(items: Any) -> bool:
         if op in _BACKTRACKING:
             low, high, body = av
             inner = list(_inner_repeats(body))
-            if high > 16 and inner and (not any(_round_mark(body, end, inner) for end in (0, -1))
-                                        or _splits_in_many_ways(body)):
+            told_apart = any(_round_mark(body, end, inner) for end in (0, -1)) or _delimited_within(body)
+            if high > 16 and inner and (not told_apart or _splits_in_many_ways(body)):
                 return True
             if _repeats_a_repeat(body):
                 return True
@@ -1021,6 +1021,22 @@ def _splits_in_many_ways(body: Any) -> bool:
                 return True
             if _sre_parse.SubPattern(body.state, [after]).getwidth()[0] > 0:
                 break   # a character at least stands between them
+    return False
+
+
+def _delimited_within(body: Any) -> bool:
+    """Whether a round holds a character that no other part of it may take ('\\s*\\|\\s*\\w+',
+    ',\\s*[A-Z][a-z]+', '\\s+#\\w+'): each round holds one, so each such character of the text is
+    a round's, and the stretch between two (a round's end, the next one's start) splits in one way."""
+    items = list(_flat(body))
+    for i, (op, av) in enumerate(items):
+        if op is not _sre.LITERAL:
+            continue
+        chars = {chr(av), chr(av).lower(), chr(av).upper()}
+        if any(_may_take([other], c) for other in items[:i] + items[i + 1:] for c in chars):
+            continue
+        if not _splits_in_many_ways(_sre_parse.SubPattern(body.state, items[i + 1:] + items[:i])):
+            return True
     return False
 
 

@@ -751,8 +751,13 @@ LINEAR = [r"(?:/[\w-]+)*/\d+", r"(?:\d+\.)+", r"/page/\d+/?$", r"^/\d{4}/\d{2}/\
 #: many ways the round itself could be split. And rounds whose repeats side by side take no
 #: character in common, or stand apart, read in one way.
 SPLIT_ROUNDS = [r"^(?:xa*a*)+$", r"^/news(?:/[a-z]+[a-z0-9-]*)+/$", r"(?:/(?:\w+)(?:\s?)\w+)+x",
-                r"^(?:,\s*\d+\d*)+$"]
+                r"^(?:,\s*\d+\d*)+$", r"^(?:a*xa*)+$"]
 ONE_SPLIT = [r"(?:/[a-z]+-\d+)+/$", r"(?:/[a-z]+\d*)+/$", r"(?:x\d+y\d+)+", r"(?:/[\w-]+/)+"]
+#: Rounds told apart by a character in their middle that nothing else in the round takes, the
+#: stretch between two of them split in one way: refused before as repeats of a repeat (a line rule
+#: 'Share | Tweet | Email' read 10,000 characters of a near-miss in 0.8 ms).
+MIDDLE_MARK = [r"^(?:Share|Tweet|Email)(?:\s*\|\s*(?:Share|Tweet|Email))*$", r"^(?:\s*,\s*[A-Z][a-z]+)+$",
+               r"^(?:[A-Z][a-z]+\s*\|\s*)+$", r"^Tags:(?:\s+#\w+)+$"]
 
 
 @pytest.mark.parametrize("pattern", BACKTRACKING + SPLIT_ROUNDS)
@@ -760,6 +765,6 @@ def test_a_pattern_that_repeats_a_repeat_is_told(pattern: str) -> None:
     assert repeats_a_repeat(pattern)
 
 
-@pytest.mark.parametrize("pattern", LINEAR + ONE_SPLIT)
+@pytest.mark.parametrize("pattern", LINEAR + ONE_SPLIT + MIDDLE_MARK)
 def test_a_pattern_read_in_one_way_is_not_told(pattern: str) -> None:
     assert not repeats_a_repeat(pattern)
