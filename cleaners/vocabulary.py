@@ -29,13 +29,13 @@ ROLE_WORDS = {
     "ru": ("корреспондент", "журналист(?:ка)?", "редактор", "обозреватель", "репортёр"),
     "tr": ("muhabir(?:i)?", "editör(?:ü)?", "köşe\\s+yazarı"),
 }
-ROLE_WORD = "(?:" + "|".join([rf"(?:{'|'.join(ROLE_WORDS['en'])})s?",
-                              *(w for lang, row in ROLE_WORDS.items() if lang != "en" for w in row)]) + ")"
 #: The job words of the languages that print the job word first, its field after it ("Redakteurin
 #: für Wirtschaft", "journaliste au service Environnement"): all rows but English, whose titles end
 #: in theirs ("Senior Political Reporter"; as a writer's part read job word first, one wcxb-dev
 #: check page's writers lost a name).
 ROLE_WORD_FIRST = "(?:" + "|".join(w for lang, row in ROLE_WORDS.items() if lang != "en" for w in row) + ")"
+#: Every row's job words: English's with a plural "s", then the others' (``ROLE_WORD_FIRST``).
+ROLE_WORD = rf"(?:(?:{'|'.join(ROLE_WORDS['en'])})s?|{ROLE_WORD_FIRST})"
 
 #: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
 #: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").
