@@ -671,11 +671,11 @@ def _reserve_manifest_space(out: Path, run_id: str) -> Path | None:
     if path.exists():   # a killed run's (the lock is held): its room given back, its id kept taken
         try:
             os.truncate(path, 0)
-            if killed is None:
-                raise OSError("names no run")
-            path.rename(path.parent / f".{killed}{KILLED_RUN_MARKS[1]}")
+            if killed is not None:
+                path.rename(path.parent / f".{killed}{KILLED_RUN_MARKS[1]}")
         except OSError:
-            path.unlink(missing_ok=True)
+            pass
+        path.unlink(missing_ok=True)   # one naming no run, or not renamed
     whole = path.with_name(f"{RESERVE}.tmp")   # in place with its run's id only: a kill meets no nameless reserve
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -276,6 +276,19 @@ def test_a_killed_runs_reserve_is_found_by_its_name(tmp_path: Path, monkeypatch:
         cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "killed-1"}, tmp_path)
 
 
+def test_a_reserve_naming_no_run_is_given_back_and_marks_no_id(tmp_path: Path) -> None:
+    # a reserve whose first line is no run id (a version's before the id was written in it, a torn
+    # write): its room given back, no .killed mark made of nothing, the new run's reserve in place
+    from newsclean.crawler.commands import cli
+
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    (manifests / cli.RESERVE).write_bytes(b"\0" * 1024)
+    reserve = cli._reserve_manifest_space(tmp_path, "next")
+    assert reserve == manifests / cli.RESERVE and reserve.read_bytes().startswith(b"next\n")
+    assert sorted(p.name for p in manifests.iterdir()) == [cli.RESERVE]
+
+
 @pytest.mark.parametrize("version, said", [(0, "an older newsclean; this one exports version 1"),
                                            (2, "a newer newsclean; this one exports version 1: upgrade newsclean")])
 def test_records_of_another_schema_version_are_said_as_such(out: Path, tmp_path: Path, version: int, said: str) -> None:
