@@ -5,6 +5,7 @@ does not have taken off; :func:`title_source` tells which of the page's titles w
 from __future__ import annotations
 
 from html import unescape
+import itertools
 import re
 from typing import Iterator
 import unicodedata
@@ -340,18 +341,24 @@ def _shown_part(title: str, shown: set[str]) -> str:
 #: the older pages' "Site: Headline", "Site -- Headline", "Blog » Blog Archive » Headline".
 _OLD_PART_SEP = re.compile(_PART_SEP.pattern + r"|(?<!\s)\s*»\s*|(?<!\s)\s+--\s+")
 #: Elements that print a headline in the markup of pages before headings were styled (1995-2005):
-#: bold text in a font of its own size. Not a heading: a blog's post title in an <h2> (Kubrick,
-#: New York Magazine's 2009 blogs) is the headline too, but multipage-dev's truths hold it in the
-#: body, which a title that words it drops (5 of its dev pages lower: docs/quality.md, "Older eras").
+#: bold text in a font of its own size.
 _PRINTED_HEAD_TAGS = ("b", "strong", "font", "big")
 #: Most elements inside one read as a printed headline (a <font> around the story holds its breaks).
 _PRINTED_HEAD_MAX_CHILDREN = 3
+#: Headings that print a post's title in a blog's markup (Kubrick's <h2>, Blogger's <h3>): read
+#: only right above the block of the post's text (``_heads_text_block``).
+_POST_HEAD_TAGS = ("h1", "h2", "h3")
+#: Elements after a heading looked at for the post's text block (a date's <small> may come between).
+_POST_HEAD_SIBLINGS = 3
+#: Fewest paragraphs, of this many words at least, in the block after a heading that make it the post's text.
+_POST_TEXT_MIN_PARAGRAPHS, _POST_PARAGRAPH_MIN_WORDS = 2, 10
 
 
 def _printed_part(title: str, tree: etree._Element) -> str | None:
     """The part of a <title> that the page prints whole in bold type of its own ("Valley
     Courier Online: Flood waters recede", the story's <font size=5><b>Flood waters recede</b>;
-    "The Harbor Light -- Café owner wins ..."), for a page that declares no other title: the
+    "The Harbor Light -- Café owner wins ..."), or in a heading right above the post's text
+    (Kubrick's "Blog » Blog Archive » Post"), for a page that declares no other title: the
     rest is the site's name or a section. The title's longest part, of three words or more;
     None when the page does not print it so."""
     pieces = _OLD_PART_SEP.split(title)
@@ -363,11 +370,27 @@ def _printed_part(title: str, tree: etree._Element) -> str | None:
     # the longest part only: a site's name of three words is printed too, in its logo's bold type
     longest = max(parts, key=len)
     body = first_descendant(tree, "body")
-    for el in (body.iter(*_PRINTED_HEAD_TAGS) if body is not None else ()):
+    for el in (body.iter(*_PRINTED_HEAD_TAGS, *_POST_HEAD_TAGS) if body is not None else ()):
         if len(el) <= _PRINTED_HEAD_MAX_CHILDREN and not _not_the_articles(el) \
-                and _title_key("".join(el.itertext())) == longest:
+                and _title_key("".join(el.itertext())) == longest \
+                and (el.tag not in _POST_HEAD_TAGS or _heads_text_block(el)):
             return _clean(parts[longest])
     return None
+
+
+def _heads_text_block(h: etree._Element) -> bool:
+    """Whether heading ``h`` sits right above the block that holds the post's paragraphs, outside
+    it: Kubrick's ``<h2>`` before ``<div class="entry">``, the post's title over its text. A
+    heading inside the text's own block (New York Magazine's 2009 blogs: the <h2> in the entry's
+    body, above its text) is one of the text's lines, and the dev sets' truths hold it there."""
+    siblings = (s for s in h.itersiblings() if isinstance(s.tag, str))
+    for sib in itertools.islice(siblings, _POST_HEAD_SIBLINGS):
+        if sib.tag in _POST_HEAD_TAGS:
+            return False   # the next heading's block
+        prose = (p for p in sib.iter("p") if len("".join(p.itertext()).split()) >= _POST_PARAGRAPH_MIN_WORDS)
+        if len(list(itertools.islice(prose, _POST_TEXT_MIN_PARAGRAPHS))) == _POST_TEXT_MIN_PARAGRAPHS:
+            return True
+    return False
 
 
 #: What a source may add after a headline it repeats: a separator (spaced or not: "-정치ㅣ한국일보"),
