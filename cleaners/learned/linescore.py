@@ -108,6 +108,11 @@ LONG_CHARS = 150
 PASS_DOUBT = 0.5
 PASS_SURE = 0.9
 SHORT_CHARS = 60
+#: The largest share of a body's characters the scorer may drop: a page where the trees would drop
+#: more is not one they were fitted on, and keeps every line. An article of 500 paragraphs of
+#: prose (a long read, a transcript) lost 80% of its text: its line count is past any page of the
+#: dev sets, whose largest drop is 38% of a body. Set by hand, not fitted.
+MOST_DROPPED = 0.5
 
 
 class ModelError(RuntimeError):
@@ -596,7 +601,8 @@ class LineModel:
     def mask(self, page: PageFeatures) -> list[bool]:
         """Which lines to drop: the blocks that go (:meth:`_goes`); with scope "tail" only the
         unbroken run of such blocks at the tail (passing a doubted block with the sure one before
-        it, :meth:`_passed`), with "edges" at the head too; never every line."""
+        it, :meth:`_passed`), with "edges" at the head too; never every line, nor more than
+        :data:`MOST_DROPPED` of the characters."""
         n = len(page.lines)
         if not n:
             return []
@@ -618,8 +624,7 @@ class LineModel:
             walk = order[::-1]
             gone = self._tail_run(([page.lines[k] for k in members[g]], [p[k] for k in members[g]]) for g in walk)
             over = {g: i < gone for i, g in enumerate(walk)}
-        drop = [over[g] for g in page.groups]
-        return [False] * n if all(drop) else drop
+        return _bounded(page.lines, [over[g] for g in page.groups])
 
     def tail_mask(self, page: _Page) -> list[bool]:
         """:meth:`mask` of a page with scope "tail", the features read only for the blocks the
@@ -643,7 +648,7 @@ class LineModel:
 
         gone = self._tail_run(inward())
         start = starts[gone - 1] if gone else n
-        return [False] * n if not start or start == n else [False] * start + [True] * (n - start)
+        return _bounded(page.lines, [False] * start + [True] * (n - start))
 
     def drop_mask(self, lines: Sequence[str], tree: Any = None) -> list[bool]:
         """:meth:`mask` of a body's lines (``tree``: see :func:`page_features`)."""
@@ -653,6 +658,13 @@ class LineModel:
         """The kept lines and the characters dropped."""
         mask = self.drop_mask(lines, tree)
         return [s for s, d in zip(lines, mask) if not d], sum(len(s) for s, d in zip(lines, mask) if d)
+
+
+def _bounded(lines: Sequence[str], drop: list[bool]) -> list[bool]:
+    """``drop``, or no line dropped where it drops every line or over :data:`MOST_DROPPED` of the
+    characters."""
+    gone = sum(len(s) for s, d in zip(lines, drop) if d)
+    return [False] * len(drop) if all(drop) or gone > MOST_DROPPED * sum(map(len, lines)) else drop
 
 
 def _block_mean(lines: Sequence[str], p: Sequence[float]) -> tuple[float, bool]:

@@ -6,6 +6,7 @@ the shipped model on pages of our own."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from pathlib import Path
 
@@ -156,6 +157,21 @@ def test_never_drops_every_line() -> None:
     assert everything.filter([]) == ([], 0)
 
 
+def test_never_drops_most_of_the_characters() -> None:
+    """A tail run holding more than half of the body's characters is not dropped (a page unlike
+    any the trees were fitted on), by the eager mask and the lazy tail walk alike; a run of less
+    is."""
+    late = _stump("rel_pos", 0.3, -5.0, 5.0, scope="tail")   # everything past the first third goes
+    most = [BODY[0], BODY[1], BODY[2], BODY[3]]               # the last three: over half of it
+    assert sum(map(len, most[1:])) > sum(map(len, most)) / 2
+    assert late.filter(most) == (most, 0)
+    assert late.tail_mask(linescore._Page(most, None)) == [False] * 4
+    last = _stump("rel_pos", 0.7, -5.0, 5.0, scope="tail")   # the last third goes
+    less = BODY[:4] + ["Sign up now", "Share"]
+    assert last.filter(less) == (BODY[:4], len("Sign up now") + len("Share"))   # under half: it goes
+    assert last.tail_mask(linescore._Page(less, None)) == [False] * 4 + [True] * 2
+
+
 def test_features_hold_for_any_page_shape() -> None:
     for lines in ([], [""], ["x"], ["短い", "これは日本語の文章です。"], BODY):
         x = features(lines)
@@ -168,6 +184,32 @@ def test_labels_follow_the_truth() -> None:
 
 
 # -- the shipped model on a page of our own ------------------------------------------------------
+def _long_read(paragraphs: int) -> list[str]:
+    """``paragraphs`` distinct paragraphs of prose, two sentences each (a long read, a transcript)."""
+    who = ["The mayor", "Residents of the north side", "The council's finance chair", "A county spokeswoman",
+           "Teachers at the high school", "The state auditor", "Local shop owners", "Several neighbours"]
+    said = ["said on Tuesday that", "argued at the meeting that", "told reporters that", "wrote in a letter that",
+            "warned last week that", "pointed out that"]
+    what = ["the bridge repairs would cost more than expected", "the library should stay open on Sundays",
+            "the tax increase was needed to fix the roads", "the plan had not been shared with the public",
+            "water rates would rise by four percent next year", "the park could be finished before the summer"]
+    sentences = [f"{a} {b} {c}" for a, b, c in itertools.product(who, said, what)]
+    return [f"{sentences[k % len(sentences)]}, paragraph {k + 1} of the hearing's record. "
+            f"{sentences[(7 * k + 3) % len(sentences)]}." for k in range(paragraphs)]
+
+
+@pytest.mark.parametrize("paragraphs", [40, 600])
+def test_the_shipped_model_keeps_every_paragraph_of_a_long_read(paragraphs: int) -> None:
+    """A body of 600 paragraphs (more lines than any page the trees were fitted on) lost 80% of
+    its text to the scorer before MOST_DROPPED; it keeps every one, as a body of 40 does."""
+    body = _long_read(paragraphs)
+    html = ("<html><head><title>The hearing's record</title></head><body><article><h1>The hearing's record</h1>"
+            + "".join(f"<p>{p}</p>" for p in body) + "</article></body></html>")
+    result = clean_html(html, "https://www.example.com/news/hearing-record")
+    assert result.text.split("\n")[-paragraphs:] == body
+    assert "line_scorer" not in result.removed
+
+
 @pytest.mark.parametrize("tail", sorted(TAILS))
 def test_shipped_model_keeps_the_article_and_its_short_last_paragraph(tail: str) -> None:
     """Conservative: whatever it does with the tail, no paragraph of the article goes. (What it
