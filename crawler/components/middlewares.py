@@ -34,7 +34,7 @@ from newsclean.cleaners.reading.encoding import decode_with_charset
 from newsclean.crawler.components.addresses import IPAddress, parse_ip_literal, refusal
 from newsclean.crawler.components.health import ROBOTS_TRUNCATED, ROBOTS_UNAVAILABLE, ROBOTS_UNREACHABLE
 from newsclean.crawler.components.logs import broken_answer_said, causes
-from newsclean.crawler.spiders.discovery import MAX_DOCUMENT_BYTES, decode_robots
+from newsclean.crawler.spiders.discovery import MAX_DOCUMENT_BYTES, decode_robots, members_head
 
 logger = logging.getLogger(__name__)
 
@@ -359,12 +359,13 @@ def _unzstd(body: bytes, limit: int) -> bytes:
         from compression import zstd   # Python 3.14
     except ImportError:
         from backports import zstd
-    return zstd.ZstdDecompressor().decompress(body, limit)
+    return members_head(body, limit, zstd.ZstdDecompressor)
 
 
 #: How :func:`decoded_head` undoes each Content-Encoding Scrapy accepts: ``(body, limit)`` to at
-#: most ``limit`` bytes (or a few more: sliced there), whatever the body inflates to.
-_DECODERS = {b"gzip": lambda body, limit: zlib.decompressobj(wbits=31).decompress(body, limit),
+#: most ``limit`` bytes (or a few more: sliced there), whatever the body inflates to; gzip's
+#: members and zstd's frames one after another, as Scrapy's decompression reads them.
+_DECODERS = {b"gzip": lambda body, limit: members_head(body, limit, lambda: zlib.decompressobj(wbits=31)),
              b"deflate": _inflate, b"br": _unbrotli, b"zstd": _unzstd}
 _DECODERS[b"x-gzip"] = _DECODERS[b"gzip"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -136,11 +136,48 @@ def _checked_xml(body: bytes, entry_tags: frozenset[str]) -> tuple[etree._Elemen
     return root, not errors
 
 
+#: Compressed bytes handed to a decompressor at once by :func:`members_head`: what it copies at
+#: each member's end (``unused_data``), so a body of many tiny members is read in linear time.
+_MEMBER_CHUNK = 4096
+_PADDING = re.compile(rb"\0*")
+
+
+def members_head(body: bytes, limit: int, decompressor: Callable[[], Any]) -> bytes:
+    """The first ``limit`` bytes (at most) of ``body`` decompressed member after member (gzip, RFC
+    1952 2.2: ``cat a.gz b.gz`` is one gzip file) or frame after frame (zstd, RFC 8878 3), by a new
+    ``decompressor()`` each (``zlib.decompressobj``-like: ``decompress(data, max_length)``, ``eof``,
+    ``unused_data``), decompressing no more than that. One decompressor stops at the end of its
+    member: a robots.txt sent as several had its first read only, the rules in the others dropped
+    without a word. NUL bytes between members are padding; what follows the last member and is
+    none, or a broken later member, ends the read with what came before it (as Scrapy's gunzip
+    and Python's gzip read them). A broken first member raises (zlib.error, zstd.ZstdError...)."""
+    view = memoryview(body)
+    parts: list[bytes] = []
+    got = pos = member = 0
+    d = decompressor()
+    while got < limit and pos < len(body):
+        chunk = view[pos:pos + _MEMBER_CHUNK]
+        try:
+            parts.append(d.decompress(chunk, limit - got))
+        except Exception:
+            if member == 0:
+                raise
+            break
+        got += len(parts[-1])
+        if d.eof:   # the member ends in this chunk: the next one starts after it (and any padding)
+            pos = _PADDING.match(body, pos + len(chunk) - len(d.unused_data)).end()
+            d, member = decompressor(), member + 1
+        else:   # zlib keeps what the limit left unread in unconsumed_tail (zstd: inside, and got == limit)
+            pos += len(chunk) - len(getattr(d, "unconsumed_tail", b""))
+    return b"".join(parts)
+
+
 def gunzipped_head(body: bytes, size: int) -> bytes:
-    """The first ``size`` bytes of a gzip ``body`` (a ``.xml.gz`` sitemap), inflating no more: what
-    a body cut short or broken holds up to there (nothing when it is not gzip)."""
+    """The first ``size`` bytes of a gzip ``body`` (a ``.xml.gz`` sitemap, its members one after
+    another), inflating no more: what a body cut short or broken holds up to there (nothing when
+    it is not gzip)."""
     try:
-        return zlib.decompressobj(wbits=31).decompress(body, size)
+        return members_head(body, size, lambda: zlib.decompressobj(wbits=31))
     except zlib.error:
         return b""
 

@@ -174,6 +174,15 @@ def test_sniff_inflates_a_gzip_body_only_to_its_head() -> None:
         parse_sitemap(bomb, BASE)
 
 
+def test_sniff_reads_a_gzip_file_of_several_members() -> None:
+    # `cat head.gz rest.gz` is one gzip file (RFC 1952 2.2), which parse_sitemap reads whole
+    # (GzipFile): sniff read the first member only, an XML declaration, and told the sitemap
+    # 'unknown' (counted invalid, its articles never fetched).
+    declaration, rest = NEWS_SITEMAP.split(b"?>", 1)
+    sent = gzip.compress(declaration + b"?>") + gzip.compress(rest)
+    assert sniff(sent) == "urlset" and parse_sitemap(sent, BASE) == parse_sitemap(NEWS_SITEMAP, BASE)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
 def test_a_start_url_in_utf16_or_utf32_is_sniffed_by_its_byte_order_mark(encoding: str) -> None:
     # sniff read the bytes: a UTF-16 robots.txt's 'user-agent:' was NUL-separated letters, the
