@@ -1,11 +1,14 @@
 """Hostile cases of bad input the suite lacked (session 44): a robots.txt sent as several gzip
-members or zstd frames."""
+members or zstd frames; listings naming URLs no check stopped (a host with a space or a NUL, 100
+KB, 10,000 query parameters, an ftp: sitemap on the site's own host)."""
 
 from __future__ import annotations
 
 import gzip
 
-from newsclean.crawler.hostile import Ctx, Outcome, Reply, case
+from xml.sax.saxutils import escape
+
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, article_html, case, sitemap_index
 from newsclean.crawler.hostile.cases_robots import _site_behind
 
 
@@ -36,3 +39,41 @@ def robots_txt_several_members(ctx: Ctx) -> Outcome:
     held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(run.records()) == 6
             and fetched == {"gzip": (3, 0), "zstd": (3, 0)})
     return Outcome(held, f"(articles, /private/) fetched {fetched}, {len(run.records())}/6 written, {run}")
+
+
+@case("listed-urls-past-the-checks", bound=90)
+def listed_urls_past_the_checks(ctx: Ctx) -> Outcome:
+    """A robots.txt, a sitemap index and a sitemap listing URLs that are none (a host with a
+    space, a NUL or a %00, which the site's domain took for a subdomain; ``http://[::1``), URLs of
+    100 KB and of 10,000 query parameters, ``javascript:``/``data:`` links and ``ftp:`` sitemaps
+    on the site's own host: each a counted skip under newsclean/discovery/ (bad_url/<kind>,
+    url_too_long, not_article_url, not_http/<source>), no request for any, the two good articles
+    written. Before: the spaced host's robots.txt was fetched ('Invalid URI') and the host said
+    unreachable in a WARNING, the ftp: sitemaps refused by the address guard in a WARNING each,
+    a 100 KB sitemap URL dropped by Scrapy's UrlLengthMiddleware at INFO, counted under none."""
+    s = ctx.serve()
+    host = s.base_url.split("//", 1)[1]
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    too_long = [s.url("/a/story-7-of-the-day/?ref=" + "x" * 100_000),
+                s.url("/a/story-8-of-the-day/?" + "&".join(f"p{i}={i}" for i in range(10_000)))]
+    listed = [s.url("/a/story-0-of-the-day/"), *too_long, f"http://ev il.{host}/a/story-9-of-the-day/",
+              f"http://%00.{host}/a/story-9-of-the-day/", "http://[::1/a/story-9-of-the-day/", "javascript:void(0)",
+              "data:text/html,<p>Story</p>", s.url("/a/story-1-of-the-day/")]
+    s.page("/sitemap.xml", ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                            + "".join(f"<url><loc>{escape(u)}</loc></url>" for u in listed) + "</urlset>"), XML)
+    s.page("/index.xml", sitemap_index([s.url("/sitemap.xml"), f"http://ev il.{host}/more.xml", f"ftp://{host}/more.xml",
+                                        s.url("/more.xml?q=" + "x" * 100_000)]), XML)
+    s.page("/robots.txt", Reply(f"User-agent: *\nSitemap: /index.xml\nSitemap: http://ev\0il.{host}/more.xml\n"
+                                f"Sitemap: ftp://{host}/more.xml\n".encode(), ctype="text/plain"))
+    run = ctx.crawl(s.url("/"))
+    counts = {k.removeprefix("newsclean/discovery/"): v for k, v in run.counts.items()
+              if k.startswith("newsclean/discovery/") and k.split("/")[2] in ("bad_url", "url_too_long", "not_http")}
+    asked = sorted(h.path for h in s.hits if not h.path.startswith("/a/story-"))
+    warned = [line for line in run.stderr.splitlines() if " WARNING: " in line and "skipped " not in line
+              and "fetch failed for sniff" not in line]   # (its home page: a 404)
+    held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(run.records()) == 2
+            and counts == {"bad_url/robots": 1, "bad_url/sitemap": 4, "url_too_long": 3, "not_http/robots_sitemaps": 1,
+                           "not_http/index_sitemaps": 1}
+            and asked == ["/", "/index.xml", "/robots.txt", "/sitemap.xml"] and not warned
+            and run.count("newsclean/robots/") == run.count("newsclean/guard/") == 0)
+    return Outcome(held, f"{len(run.records())}/2 written, {counts}, asked {asked}, other WARNINGs {warned[:2]}, {run}")

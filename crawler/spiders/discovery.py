@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from w3lib.encoding import read_bom
@@ -84,13 +84,26 @@ def parse_date(value: str | None) -> datetime | None:
         return None
 
 
+#: What no host holds once its percent-escapes are undone (WHATWG URL's forbidden domain code
+#: points, and any space): urlsplit keeps them in ``hostname``.
+_NOT_IN_HOST = re.compile(r"[\x00-\x20\x7f#%/:<>?@\[\\\]^|\s]")
+
+
 def join_url(base_url: str, href: str, on_bad: OnBad = None) -> str | None:
     """``href`` made absolute against ``base_url``; None (``on_bad`` told) when it is no URL that
-    can be fetched: an unclosed IPv6 bracket (``http://[x/``) or a port out of range. urljoin's
-    ValueError stopped the whole listing or section page there, the entries after it lost."""
+    can be fetched: an unclosed IPv6 bracket (``http://[x/``) or a port out of range (urljoin's
+    ValueError stopped the whole listing or section page there, the entries after it lost), an
+    http(s) URL without a host (``http://:80/``), or a host holding what no host holds (a space,
+    a NUL, ``<``, a ``%20``...: ``http://ev il.example/``, which a site claiming example.com took
+    for its own: its robots.txt was fetched, an 'Invalid URI', and the host said unreachable)."""
     try:
         url = urljoin(base_url, href)
-        urlsplit(url).port
+        parts = urlsplit(url)
+        parts.port
+        host = parts.hostname or ""
+        if parts.scheme.lower() in ("http", "https") and (
+                not host or (":" not in host and _NOT_IN_HOST.search(unquote(host)))):   # (':': an IPv6 literal)
+            raise ValueError("no host")
     except ValueError:
         if on_bad is not None:
             on_bad(href)

@@ -300,16 +300,22 @@ class NewsSpider(scrapy.Spider):
         if source != "urls" and not self.site.is_article_url(url, listed=source in ("sitemap", "feed", "retry")):
             self._inc("not_article_url")
             return None
-        limit = self.settings.getint("URLLENGTH_LIMIT")
-        if limit and len(url) > limit:
+        if self._too_long(url):
             # Scrapy's UrlLengthMiddleware would drop the request after the store (on Redis: a
             # claim other workers wait on) had taken it for fetched.
-            self._inc("url_too_long")
             return None
         if self.too_old(listed_date or date_from_url(url)):
             self._inc("skipped_old")
             return None
         return canonicalize_url(url)
+
+    def _too_long(self, url: str) -> bool:
+        """Whether ``url`` is longer than ``URLLENGTH_LIMIT`` (counted in ``url_too_long``)."""
+        limit = self.settings.getint("URLLENGTH_LIMIT")
+        if limit and len(url) > limit:
+            self._inc("url_too_long")
+            return True
+        return False
 
     def _requests_for(self, candidates: list[tuple[str, str, datetime | None]], source: str) -> list[Request]:
         """Ask the store about (url, key, listed_date) candidates at once (one round trip on
@@ -544,7 +550,9 @@ class NewsSpider(scrapy.Spider):
         """Discovery requests for ``urls`` within this run's bounds (see :meth:`_admit`)."""
         # As the request will send them (an internationalized host in IDNA): one URL under its
         # two forms is one document, and its validators are found under the form they were saved.
-        urls = [u for u in dict.fromkeys(map(safe_url_string, urls)) if u not in self._admitted]   # repeats cost nothing
+        # (one longer than URLLENGTH_LIMIT: Scrapy's UrlLengthMiddleware said each at INFO, after
+        # it was counted against the bound)
+        urls = [u for u in dict.fromkeys(map(safe_url_string, urls)) if u not in self._admitted and not self._too_long(u)]
         if urls and self._limit_cut(len(urls)):
             return []
         urls = urls[:self._admit(kind, depth, len(urls))]
@@ -563,8 +571,14 @@ class NewsSpider(scrapy.Spider):
         hosts (its domains and their subdomains, the hosts its site file names: what the offsite
         filter lets through). One elsewhere is not followed (a listing may name any host; the site
         file can name it): said once a host at INFO and counted, where the offsite filter dropped
-        it at DEBUG."""
-        host = ascii_host(urlsplit(url).hostname or "")
+        it at DEBUG. One of another scheme than http(s) is not followed either (counted in
+        ``not_http/<source>``): an ``ftp:`` sitemap on the site's host was requested, then
+        refused by the address guard in a WARNING of its own, one a sitemap."""
+        parts = urlsplit(url)
+        host = ascii_host(parts.hostname or "")
+        if parts.scheme.lower() not in ("http", "https"):
+            self._inc(f"not_http/{source}")
+            return False
         if covered_by(host, self.allowed_domains):
             return True
         self._inc(f"offsite/{source}")

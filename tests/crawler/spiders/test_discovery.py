@@ -9,7 +9,8 @@ import pytest
 
 from lxml import etree
 
-from newsclean.crawler.spiders.discovery import (MAX_DOCUMENT_BYTES, DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, parse_date,
+from newsclean.crawler.spiders.discovery import (MAX_DOCUMENT_BYTES, DiscoveryError, DocumentBomb, StreamedSitemap, iter_sitemap, join_url,
+                                                parse_date,
                                                 parse_feed, parse_sitemap, sitemap_entries, sitemaps_from_robots, sniff,
                                                 start_page_links)
 
@@ -226,3 +227,25 @@ def test_a_date_no_datetime_holds_in_utc_is_no_date(value: str) -> None:
     assert parse_date(value) is None
     sitemap = f"<urlset><url><loc>/a/</loc><lastmod>{value}</lastmod></url><url><loc>/b/</loc></url></urlset>".encode()
     assert [(e.url, e.date) for e in parse_sitemap(sitemap, BASE)[1]] == [(BASE + "a/", None), (BASE + "b/", None)]
+
+
+@pytest.mark.parametrize("href", ["http://ev il.example.com/a/", "http://ev\x00il.example.com/a/", "http://ev%20il.example.com/a/",
+                                  "http://%00.example.com/a/", "http://example.com\\evil.org/a/", "http://<b>.example.com/a/",
+                                  "http://ev\u3000il.example.com/a/", "http://:80/a/", "http:///a/", "http://[::1/a/"])
+def test_a_host_holding_what_no_host_holds_is_no_url(href: str) -> None:
+    # A space, a NUL, a '<' or a '%20' in a host: urlsplit keeps them, and a site claiming
+    # example.com took 'ev il.example.com' for its own: its robots.txt fetched ('Invalid URI'), the
+    # host said unreachable in a WARNING, the article an ignored fetch. Each is a counted skip now.
+    told: list[str] = []
+    assert join_url("https://example.com/news/", href, told.append) is None and told == [href]
+
+
+@pytest.mark.parametrize(("href", "url"), [("http://[::1]:8080/a/", "http://[::1]:8080/a/"),
+                                           ("http://[fe80::1%25eth0]/a/", "http://[fe80::1%25eth0]/a/"),
+                                           ("http://b\u00fccher.example/a/", "http://b\u00fccher.example/a/"),
+                                           ("http://user:pw@example.com:81/a/", "http://user:pw@example.com:81/a/"),
+                                           ("/a/?q=%20x", "https://example.com/a/?q=%20x"), ("mailto:desk@example.com", "mailto:desk@example.com"),
+                                           ("https:///a/", "https://example.com/a/"), ("https://?q=1", "https://example.com/news/?q=1")])
+def test_hosts_that_are_hosts_are_joined(href: str, url: str) -> None:
+    told: list[str] = []
+    assert join_url("https://example.com/news/", href, told.append) == url and told == []
