@@ -3,10 +3,13 @@ crawl's stats collector."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib.util
 import linecache
 import logging
+import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import MemoryStatsCollector
 
 from newsclean.crawler.components import health
+from newsclean.crawler.components.logs import causes
 from newsclean.output import RunManifest, config_hash, versions
 from newsclean.output.sqlite import is_disk_full, is_locked, size_limit_note
 
@@ -39,14 +43,33 @@ class QuickStatsCollector(MemoryStatsCollector):
     __getattribute__ = object.__getattribute__
 
 
+def refused_write(exc: BaseException | None) -> tuple[str, str] | None:
+    """(path, why) when ``exc`` (or what it was raised from) is a write the system refuses for good,
+    whatever the site: a read-only file system (EROFS; a folder of another user's, EACCES, may be
+    one site's alone: its run fails, the next site's starts). The path: the folder of the part
+    file the writer could not write (its ``cannot write <path>: <why>``: a hidden temporary name,
+    of no use to the reader), else the file the error names."""
+    for e in causes(exc, 5):
+        if isinstance(e, OSError) and e.errno == errno.EROFS:
+            why = os.strerror(e.errno)
+            said = re.fullmatch(r"cannot write (.+): [^:]+", str(e.strerror or ""))   # an OutputError's
+            return (str(Path(said[1]).parent) if said else str(e.filename or "?")), why[:1].lower() + why[1:]
+    return None
+
+
 def stop_for_disk_full(crawler: Crawler, exc: BaseException | None) -> bool:
-    """When ``exc`` says the disk is full, or that another program holds a state file locked:
-    fail the run with ``disk full (<path>)`` or ``another program holds <path> locked ...``
+    """When ``exc`` says the disk is full, that another program holds a state file locked, or that
+    a folder is read-only: fail the run with ``disk full
+    (<path>)``, ``another program holds <path> locked ...`` or ``cannot write <path>: <why>: ...``
     (said once) and stop the crawl; what is committed stays, and the next run fetches the rest.
     False (nothing done) for any other error."""
     if exc is None:
         return False
-    if is_disk_full(exc):
+    if (refused := refused_write(exc)) is not None:
+        # A mount gone read-only mid-run: an ERROR and a WARNING a page after it, 'output failed:
+        # [Errno 30] ...', and the other sites of a `crawl --all` started to fail alike.
+        error = health.unwritable_error(*refused)
+    elif is_disk_full(exc):
         path = getattr(exc, "filename", None) or crawler.settings.get("NEWSCLEAN_OUTPUT_DIR") or "."
         error = health.disk_full_error(path, size_limit_note(exc))
     elif is_locked(exc):

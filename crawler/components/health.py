@@ -16,15 +16,24 @@ from newsclean.output.stats import counted
 HEALTH_STATS = "newsclean/health"
 
 #: Output errors (their opening words, ``stop_for_disk_full``'s) that no crawl of the run gets past:
-#: a full disk, a state file another program holds locked. Said as they are, not as "output
-#: failed: ...", and no further site of a ``crawl --all`` run starts after one (``sitequeue``).
-RUN_STOPPING_ERRORS = ("disk full", "another program holds")
+#: a full disk, a state file another program holds locked, a read-only folder. Said as
+#: they are, not as "output failed: ...", and no further site of a ``crawl --all`` run starts
+#: after one (``sitequeue``).
+RUN_STOPPING_ERRORS = ("disk full", "another program holds", "cannot write")
 
 
 def disk_full_error(path: object, note: str = "") -> str:
     """The run's error when the disk under ``path`` is full (``note``: what else to say, a file
     size limit's): one of :data:`RUN_STOPPING_ERRORS`, built here alone."""
     return f"disk full ({path}){note}"
+
+
+def unwritable_error(path: object, why: str) -> str:
+    """The run's error when a write under ``path`` is refused for good (``why``: "read-only file
+    system", a mount gone read-only mid-run, or a folder mounted so under an earlier run's output):
+    one of :data:`RUN_STOPPING_ERRORS`, built here alone."""
+    return (f"cannot write {path}: {why}: make it writable for this user (or remount it read-write), or give "
+            "another --out; what was committed stays, the next run fetches the rest")
 
 
 def locked_error(path: object) -> str:

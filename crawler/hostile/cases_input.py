@@ -1,14 +1,19 @@
 """Hostile cases of bad input the suite lacked (session 44): a robots.txt sent as several gzip
 members or zstd frames; listings naming URLs no check stopped (a host with a space or a NUL, 100
-KB, 10,000 query parameters, an ftp: sitemap on the site's own host)."""
+KB, 10,000 query parameters, an ftp: sitemap on the site's own host); an output folder that is
+read-only when the run comes to write in it."""
 
 from __future__ import annotations
 
 import gzip
-
+import re
+import shlex
+import sys
 from xml.sax.saxutils import escape
 
-from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, article_html, case, sitemap_index
+from newsclean.crawler.components import health
+from newsclean.crawler.hostile import XML, Ctx, Outcome, Reply, article_html, case, crawl_args, sitemap_index, urlset
+from newsclean.crawler.hostile.cases_bounds import small_disk_available
 from newsclean.crawler.hostile.cases_robots import _site_behind
 
 
@@ -77,3 +82,40 @@ def listed_urls_past_the_checks(ctx: Ctx) -> Outcome:
             and asked == ["/", "/index.xml", "/robots.txt", "/sitemap.xml"] and not warned
             and run.count("newsclean/robots/") == run.count("newsclean/guard/") == 0)
     return Outcome(held, f"{len(run.records())}/2 written, {counts}, asked {asked}, other WARNINGs {warned[:2]}, {run}")
+
+
+@case("read-only-folder-mid-run", bound=180, slow=True)
+def read_only_folder_mid_run(ctx: Ctx) -> Outcome:
+    """A second run into an earlier run's output whose site folder (``articles/site=adhoc``) is
+    mounted read-only (a user namespace: a real EROFS), found when the run first writes there,
+    after its fetches: one line naming the folder and what to do, exit 1, no traceback, the
+    manifest written, the earlier run's records there; a third run (writable again) writes the
+    rest. Before: 'output failed: [Errno 30] cannot write ...' with nothing to do said, an ERROR
+    line a page, and a ``crawl --all`` went on to its next site to fail alike."""
+    if not small_disk_available(ctx.tmp):
+        return Outcome(False, "cannot mount here (unshare --user --mount): not tested")
+    s = ctx.serve()
+    s.route(r"/a/story-(\d+)-of-the-day/", lambda m, h: article_html(int(m[1])))
+    s.page("/first.xml", urlset(s.url(f"/a/story-{i}-of-the-day/") for i in range(3)), XML)
+    s.page("/all.xml", urlset(s.url(f"/a/story-{i}-of-the-day/") for i in range(6)), XML)
+    out = ctx.tmp / "out"
+    first = ctx.crawl(s.url("/first.xml"), out=out)
+    folder = out / "articles" / "site=adhoc"
+    if first.code != 0 or not folder.is_dir():
+        return Outcome(False, f"the first run wrote no {folder}: {first}")
+    crawl = shlex.join([sys.executable, "-m", "newsclean.crawler.commands.cli", *crawl_args([s.url("/all.xml")], out)])
+    q = shlex.quote(str(folder))
+    second = ctx.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                      f"mount --bind {q} {q} && mount -o remount,ro,bind {q} && exec {crawl}"], out=out)
+    line = second.last_line()
+    expected = f"newsclean: failed: {health.unwritable_error(folder, 'read-only file system')}"
+    said = re.fullmatch(re.escape(expected).replace(re.escape(str(folder)), re.escape(str(folder)) + "/date=[0-9-]+"), line)
+    errors = [ln for ln in second.stderr.splitlines() if " ERROR: " in ln and "[Spidermon]" not in ln]
+    kept = len(second.records())
+    third = ctx.crawl(s.url("/all.xml"), out=out)
+    urls = [r["url"] for r in third.records()]
+    held = (first.code == 0 and second.code == 1 and said is not None and second.tracebacks == 0 and second.manifest is not None
+            and len(errors) == 1 and kept == 3 and third.code == 0 and len(set(urls)) == len(urls) == 6)
+    return Outcome(held, f"run 2: exit {second.code}, {second.tracebacks} tracebacks, {len(errors)} ERROR lines, "
+                         f"last line {line[:200]!r}, {kept} records kept; run 3: exit {third.code}, "
+                         f"{len(set(urls))}/6 articles in all, {len(urls) - len(set(urls))} twice")

@@ -72,11 +72,15 @@ def _locked(tmp_path: Path) -> sqlite3.OperationalError:
     ("full", True),
     # before: the next site started and met the same lock at its first write (after its 5 s busy timeout)
     ("locked", True),
+    # before: a mount gone read-only: the next site started and failed at its first write alike
+    ("read-only", True),
     ("other", False),
 ])
 def test_a_crawl_stopped_on_the_shared_state_starts_no_further_site(tmp_path: Path, cause: str, stops: bool) -> None:
     exc = {"full": lambda: OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "articles" / "p.tmp")),
            "locked": lambda: _locked(tmp_path),
+           "read-only": lambda: OutputError(errno.EROFS, f"cannot write {tmp_path / 'articles' / '.part-x.tmp'}: "
+                                                          "read-only file system"),
            "other": lambda: OutputError(errno.EACCES, "cannot write the manifest: permission denied")}[cause]()
     error = _output_error(tmp_path, exc)
     process = _Process()
