@@ -143,16 +143,31 @@ def _interrupt_at_deadline(run: _Run) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
+#: A listing's body: this share of its lines or more are a link's whole text (teaser cards' headlines).
+LISTING_LINKED_SHARE = 0.3
+
+
 def _is_listing(md: Metadata, tree: etree._Element, body: list[str]) -> bool:
-    """Conservative: the page calls itself a website (not an article), has no article JSON-LD,
-    many links, and what was extracted is short teaser lines rather than prose."""
-    if md.has_article_ld or (md.og_type or "").lower() != "website":
+    """Conservative: the page does not call itself an article (og:type website or none), has no
+    article JSON-LD, many links, and what was extracted is short lines rather than prose: teaser
+    lines where it calls itself a website, else lines that are mostly links' whole texts (the
+    headlines of teaser cards; a poem or lyrics page of short lines links none of its lines)."""
+    og_type = (md.og_type or "").lower()
+    if md.has_article_ld or og_type not in ("website", ""):
         return False
-    if sum(1 for _ in tree.iter("a")) < 40:
+    links = list(tree.iter("a"))
+    if len(links) < 40 or any(len(s) >= 200 for s in body):
         return False
-    prose = sum(1 for s in body if len(s) >= 200)
     mean_len = sum(len(s) for s in body) / max(1, len(body))
-    return prose == 0 and mean_len < 80
+    if og_type == "website":
+        return mean_len < 80
+    return mean_len < 120 and _linked_share(body, links) >= LISTING_LINKED_SHARE
+
+
+def _linked_share(body: list[str], links: list[Any]) -> float:
+    """The share of ``body``'s lines (of 20 characters or more) that are some link's whole text."""
+    anchors = {words_of(a.text_content()) for a in links}
+    return sum(1 for s in body if len(s) >= 20 and words_of(s) in anchors) / max(1, len(body))
 
 
 def _host(url: str) -> str | None:
@@ -376,7 +391,7 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         body, n = page_data.drop_tail_not_in_data(body, embedded)
         run.count("data_tail", n)
     if _is_listing(md, tree, body):
-        return Rejected(url, "not_article", detail="og:type=website, link-heavy page without prose", removed=run.removed)
+        return Rejected(url, "not_article", detail="a listing: link-heavy, no prose, not called an article", removed=run.removed)
     final = "\n".join(body)
     if len(final) < rules.min_chars:
         return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)

@@ -125,6 +125,24 @@ def test_listing_is_not_article() -> None:
     assert isinstance(result, Rejected) and result.reason == "not_article"
 
 
+def test_a_listing_that_calls_itself_nothing_is_not_article() -> None:
+    """A section page with no og:type and no JSON-LD (40 teaser cards, a linked headline over a
+    short line each) was written as an article of 40 headlines and teasers."""
+    result = _clean("listing_no_og.html")
+    assert isinstance(result, Rejected) and result.reason == "not_article"
+
+
+def test_a_page_of_short_lines_among_many_links_is_an_article() -> None:
+    """The same markup holding a poem (short lines no link holds) instead of teaser cards stays an
+    article: its lines are not the links' texts."""
+    html = (FIXTURES / "listing_no_og.html").read_text("utf-8")
+    start, end = html.index("<h1>News</h1>"), html.index('<nav class="pages">')
+    poem = "".join(f"<p>Line {k} of the harbour at night, the boats asleep along the quay,</p>" for k in range(30))
+    result = clean_html(html[:start] + "<h1>The harbour at night</h1>" + poem + html[end:],
+                        "https://www.coastline.example/poems/harbour")
+    assert isinstance(result, Article) and result.text.count("the boats asleep") == 30
+
+
 def test_too_large_and_timeout() -> None:
     from newsclean.cleaners.core import CleanOptions
     html = "<html><body>" + "<p>paragraph text</p>" * 100 + "</body></html>"
