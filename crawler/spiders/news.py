@@ -236,13 +236,16 @@ class NewsSpider(scrapy.Spider):
     def _bad_url(self, response: Response, kind: str) -> Callable[[str], None]:
         """What a discovery document of ``kind`` tells of each URL it lists that is none (see
         :func:`discovery.join_url`): counted in ``newsclean/discovery/bad_url/<kind>``, said once
-        a kind at WARNING; the document's other URLs are read on."""
+        a kind at WARNING; the document's other URLs are read on. (It holds the document's URL,
+        not its response: a listing waiting in the frontier holds it.)"""
+        listing = response.url
+
         def skipped(href: str) -> None:
             self._inc(f"bad_url/{kind}")
             if kind not in self._bad_urls_said:
                 self._bad_urls_said.add(kind)
                 self.logger.warning("skipped %r listed by %s %s: not a URL (the rest are counted in %s/bad_url/%s)",
-                                    href[:200], kind, response.url, STATS, kind)
+                                    href[:200], kind, listing, STATS, kind)
         return skipped
 
     def _discovery_request(self, url: str, kind: str, depth: int = 0) -> Request:
@@ -267,12 +270,17 @@ class NewsSpider(scrapy.Spider):
         leaf documents (urlsets, feeds), which list articles themselves: an unchanged robots.txt
         or sitemap index may still point to changed sitemaps. None of a listing the run stopped
         reading at the article limit (``unread_at_limit``): they made the next run's fetch a 304,
-        and the entries left unread were never fetched."""
-        yield from entries
+        and the entries left unread were never fetched. The response is not held while the
+        entries wait in the frontier (its body was, beside the listing's own copy)."""
         etag = (response.headers.get(b"ETag") or b"").decode("latin-1") or None
         last_modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1") or None
+        return self._validators_at_end(entries, response.request.url, etag, last_modified)
+
+    def _validators_at_end(self, entries: Iterable[discovery.Entry], url: str, etag: str | None,
+                           last_modified: str | None) -> Iterator[discovery.Entry]:
+        yield from entries
         if etag or last_modified:
-            self._validators[response.request.url] = (etag, last_modified)
+            self._validators[url] = (etag, last_modified)
 
     def parse_discovery(self, response: Response) -> Iterable[Request | PageItem]:
         """Every discovery document passes here: a 304 means nothing new is listed there."""
