@@ -16,12 +16,18 @@ Its steps each return the kept lines and the characters they removed:
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from itertools import groupby
 
+import regex
+
+from newsclean.cleaners.site_patterns import PatternTimeout, compile_pattern, fully_matches
 from newsclean.cleaners.vocabulary import ROLE_WORD, fold_case, is_boilerplate_heading
+
+logger = logging.getLogger(__name__)
 
 #: Spaces other than the plain one (tab, no-break, typographic, ideographic).
 _ODD_SPACE = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
@@ -217,21 +223,36 @@ def is_agency_credit(line: str, site: str | None = None) -> bool:
 
 def apply_line_rules(lines: Iterable[str], patterns: Iterable[str] = (), *,
                      site: str | None = None) -> tuple[list[str], int]:
-    """Drop promotion lines and lines fully matching a site pattern; return kept lines, chars
-    removed. A news agency's copyright credit stays (unless ``site``, the page's host, is the
+    """Drop promotion lines and lines fully matching a site pattern (matched under a CPU bound,
+    :func:`_site_rule_drops`); return kept lines, chars removed. A news agency's copyright credit stays (unless ``site``, the page's host, is the
     agency's own)."""
-    compiled = [re.compile(p) for p in patterns]
+    compiled = [compile_pattern(p) for p in patterns]
     lines = list(lines)
     stripped = [line.strip() for line in lines]
     promo = _promo_lines(stripped)
     kept: list[str] = []
     removed = 0
     for line, s in zip(lines, stripped):
-        if s and (promo(s) and not is_agency_credit(s, site) or any(p.fullmatch(s) for p in compiled)):
+        if s and (promo(s) and not is_agency_credit(s, site) or _site_rule_drops(compiled, s, site)):
             removed += len(s)
             continue
         kept.append(line)
     return kept, removed
+
+
+def _site_rule_drops(compiled: list[regex.Pattern[str]], line: str, site: str | None) -> bool:
+    """Whether a site's line pattern matches all of ``line``. One that passes its bound
+    (site_patterns.PATTERN_TIMEOUT) keeps the line and is left out for the rest of the page: a
+    page costs at most the bound a pattern (before, a backtracking rule held the page to the
+    cleaner's own time bound, 10 s, and rejected it)."""
+    for p in list(compiled):
+        try:
+            if fully_matches(p, line):
+                return True
+        except PatternTimeout:
+            compiled.remove(p)
+            logger.warning("newsclean: warning: %s", PatternTimeout(p.pattern, f"{site or 'a site'}: cleaning.drop_line_patterns"))
+    return False
 
 
 def _spaced(line: str) -> str:

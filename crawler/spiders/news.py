@@ -29,13 +29,15 @@ from newsclean.crawler.components.extensions import stop_for_disk_full
 from newsclean.crawler.components.logs import broken_answer_said, is_expected
 from newsclean.crawler.items import PageItem, RejectItem
 from newsclean.crawler.components.middlewares import RefusedRequest
-from newsclean.crawler.sites import Site, adhoc_site, ascii_host, check_url, covered_by, get_site
+from newsclean.crawler.sites import PatternTimeout, Site, adhoc_site, ascii_host, check_url, covered_by, get_site
 from newsclean.crawler.state import open_store
 from newsclean.crawler.state.store import ArticleStore, FetchDecision, Fetched, RetryPolicy
 from newsclean.output import canonicalize_url
 
 STATS = "newsclean/discovery"
 RETRY_STATS = "newsclean/retry"
+#: URLs skipped because a site pattern passed its CPU bound on them (Spider._site_says).
+PATTERN_TIMEOUT_STAT = "newsclean/sites/pattern_timeout"
 #: Sections an ad-hoc start page's links may add (its navigation, not every link on it).
 MAX_START_SECTIONS = 30
 #: Listed URLs the store is asked about at once when they go straight to the scheduler (Redis
@@ -100,6 +102,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = list(resolved.domains) + sorted(h for h in resolved.hosts() if not resolved.claims(h))
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
+        self._timed_out: set[str] = set()   # the site patterns said to have passed their bound
         self.store: ArticleStore | None = None
         # Validators of the discovery documents read this run, saved only when the run
         # finishes: a killed run must read its sitemaps again, not get a 304 for them.
@@ -233,6 +236,19 @@ class NewsSpider(scrapy.Spider):
     def _inc(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"{STATS}/{key}", n)
 
+    def _site_says(self, question: Callable[..., bool], url: str, **kwargs: Any) -> bool:
+        """The site's answer of ``question`` (``is_article_url``, ``is_pagination_url``) about
+        ``url``; no where one of its patterns passed its CPU bound (site_patterns): the URL is
+        skipped, counted in ``newsclean/sites/pattern_timeout``, the file and field said once."""
+        try:
+            return question(url, **kwargs)
+        except PatternTimeout as exc:
+            self.crawler.stats.inc_value(PATTERN_TIMEOUT_STAT)
+            if exc.where not in self._timed_out:
+                self._timed_out.add(exc.where)
+                self.logger.warning("%s: %s (the next are counted in %s)", exc, url, PATTERN_TIMEOUT_STAT)
+            return False
+
     def _bad_url(self, response: Response, kind: str) -> Callable[[str], None]:
         """What a discovery document of ``kind`` tells of each URL it lists that is none (see
         :func:`discovery.join_url`): counted in ``newsclean/discovery/bad_url/<kind>``, said once
@@ -305,7 +321,8 @@ class NewsSpider(scrapy.Spider):
     def _candidate(self, url: str, listed_date: datetime | None, source: str) -> str | None:
         """The store key (canonical URL) of a listed URL worth asking the store about, or None
         when the site filter or --since says no."""
-        if source != "urls" and not self.site.is_article_url(url, listed=source in ("sitemap", "feed", "retry")):
+        if source != "urls" and not self._site_says(self.site.is_article_url, url,
+                                                    listed=source in ("sitemap", "feed", "retry")):
             self._inc("not_article_url")
             return None
         if self._too_long(url):
@@ -632,7 +649,7 @@ class NewsSpider(scrapy.Spider):
             if (joined := discovery.join_url(response.url, href.strip(), bad)) is None:
                 continue
             url = joined.split("#", 1)[0]
-            if self.site.is_pagination_url(url):
+            if self._site_says(self.site.is_pagination_url, url):
                 if depth < self.site.discovery.section_pages and ascii_host(urlsplit(url).hostname or "") in self.site.hosts():
                     yield from self._bounded([url], "section", depth + 1)
             else:
@@ -656,7 +673,7 @@ class NewsSpider(scrapy.Spider):
             if discovery.declares_article(response.body):
                 self._inc("sniffed/article")
                 return self._start_article(response)               # an article: not a section to read
-            if self.site.is_article_url(response.url) and urlsplit(response.url).path not in ("", "/"):
+            if self._site_says(self.site.is_article_url, response.url) and urlsplit(response.url).path not in ("", "/"):
                 # No markup either way, an article-like URL: clean it as well as reading its links.
                 return [*self._start_article(response), *self.parse_section(response)]
             return [*self._start_page_discovery(response), *self.parse_section(response)]
@@ -672,8 +689,8 @@ class NewsSpider(scrapy.Spider):
             response.css("link[rel~=alternate][type*=rss]::attr(href), link[rel~=alternate][type*=atom]::attr(href)").getall())
         # (a link that is no URL is skipped there, and counted once, by parse_section on the same page)
         hosts = self.site.hosts()
-        sections = [u for u in sections if urlsplit(u).hostname in hosts and not self.site.is_pagination_url(u)
-                    and not self.site.is_article_url(u)][:MAX_START_SECTIONS]
+        sections = [u for u in sections if urlsplit(u).hostname in hosts and not self._site_says(self.site.is_pagination_url, u)
+                    and not self._site_says(self.site.is_article_url, u)][:MAX_START_SECTIONS]
         if response.meta.get("newsclean_depth", 0):   # a linked "feed" that was a page: no further
             return []
         feeds = [u for u in feeds if urlsplit(u).hostname in hosts][:MAX_START_SECTIONS]
