@@ -79,9 +79,14 @@ def _hosts_said(kinds: dict[str, int], what: str, then: str) -> str:
     return f"{what} on {counted(n, 'host')} (" + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + f"): {then}" if n else ""
 
 
+def _unreachable_said(stats: dict[str, Any]) -> str:
+    """``unreachable on 2 hosts (timeout: 1, http_503: 1): nothing fetched there``, or ''."""
+    return _hosts_said(robots_unreachable(stats), "unreachable", "nothing fetched there")
+
+
 def robots_unreachable_said(stats: dict[str, Any]) -> str:
     """``robots.txt unreachable on 2 hosts (timeout: 1, http_503: 1): nothing fetched there``, or ''."""
-    said = _hosts_said(robots_unreachable(stats), "unreachable", "nothing fetched there")
+    said = _unreachable_said(stats)
     return f"robots.txt {said}" if said else ""
 
 
@@ -91,7 +96,7 @@ def robots_said(stats: dict[str, Any]) -> str:
     under cron reads the summary, not the WARNINGs: a host opened to everything by a redirect loop,
     or obeyed on a cut file, is as much the run's news as one closed."""
     cut = stats.get(ROBOTS_TRUNCATED, 0)
-    parts = [_hosts_said(robots_unreachable(stats), "unreachable", "nothing fetched there"),
+    parts = [_unreachable_said(stats),
              f"read to its first bytes on {counted(cut, 'host')} (larger than NEWSCLEAN_ROBOTSTXT_MAX_BYTES)" if cut else "",
              _hosts_said(_by_kind(stats, ROBOTS_UNAVAILABLE), "unavailable", "all allowed there")]
     return "; ".join(p for p in parts if p)
