@@ -85,7 +85,7 @@ def _ld_nodes(tree: etree._Element, scripts: list[etree._Element] | None = None)
         try:
             data = json.loads(text, strict=False)
             if _SURROGATE_ESCAPE.search(text):   # lone ones read as U+FFFD, as a decoder reads a bad byte
-                data = json.loads(_SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False)))
+                data = _surrogates_mended(data)
         except (ValueError, RecursionError):
             continue
         stack = [data]
@@ -98,6 +98,18 @@ def _ld_nodes(tree: etree._Element, scripts: list[etree._Element] | None = None)
                 if isinstance(d.get("@graph"), list):
                     stack.extend(reversed(d["@graph"]))
     return out
+
+
+def _surrogates_mended(value: Any) -> Any:
+    """``value`` (parsed JSON) with each lone surrogate of its strings and keys as U+FFFD: the
+    block parsed once (it was written back out with json.dumps and parsed a second time)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_surrogates_mended(v) for v in value]
+    if isinstance(value, dict):
+        return {_surrogates_mended(k): _surrogates_mended(v) for k, v in value.items()}
+    return value
 
 
 def _flat(value: Any) -> list[Any]:

@@ -1666,3 +1666,19 @@ def test_a_family_names_particle_after_the_writer_fields_label_stays(byline: str
     # word: before a name they are the name's ("Autore Di Maio" was "Maio")
     assert _printed_authors(byline) == [name]
     assert _md(_page(head=f'<meta name="author" content="{byline}">')).authors == [name]
+
+
+def test_a_json_ld_block_with_a_lone_surrogate_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the lone surrogate was mended by writing the parsed block out and parsing it again: two
+    # json.loads a block (and a json.dumps); the strings and keys are mended in place now
+    from newsclean.cleaners.metadata import common
+
+    parsed: list[str] = []
+    real = common.json.loads
+    monkeypatch.setattr(common.json, "loads", lambda text, **kw: parsed.append(text) or real(text, **kw))
+    tree = lxml.html.fromstring('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+                                '"headline": "Storm \\ud800 hits", "a\\udfffb": ["x\\ud83d\\ude00", 3, null]}'
+                                "</script></head><body><p>x</p></body></html>")
+    nodes = common._ld_nodes(tree)
+    assert len(parsed) == 1
+    assert nodes == [{"@type": "NewsArticle", "headline": "Storm \ufffd hits", "a\ufffdb": ["x\U0001f600", 3, None]}]
