@@ -277,16 +277,16 @@ def super_linear(found: Found, limit: float = 2.0, first: bool = True) -> list[t
 
 if __name__ == "__main__":
     only = next((a for a in sys.argv[1:] if not a.startswith("--")), "")
-    t_all = time.process_time()
+    t_all = time.thread_time()
     for f in harvest():
         if only not in f.where:
             continue
-        t = time.process_time()
+        t = time.thread_time()
         bad = super_linear(f, first="--all" not in sys.argv)
         how = "/".join(sorted(f.methods)) or "anywhere"
         for unit, times in bad[:3]:
             print(f"SUPER-LINEAR {f.where} ({how}) on {unit!r}: {' -> '.join(f'{x:.4f}' for x in times)} s  "
                   f"{f.pattern.pattern[:100]!r}", flush=True)
-        print(f"{f.where} ({how}) {len(units(f.pattern))} units, {time.process_time() - t:.1f} s"
+        print(f"{f.where} ({how}) {len(units(f.pattern))} units, {time.thread_time() - t:.1f} s"
               + (f", {len(bad)} super-linear" if bad else ""), file=sys.stderr, flush=True)
-    print(f"audit took {time.process_time() - t_all:.0f} s CPU", file=sys.stderr)
+    print(f"audit took {time.thread_time() - t_all:.0f} s CPU", file=sys.stderr)
