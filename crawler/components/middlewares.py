@@ -277,7 +277,8 @@ class AddressGuardMiddleware:
             refused = [(address, why) for address, why in answers if why]
             if refused and len(refused) == len(answers):
                 address, why = refused[0]
-                raise self._refuse(request, f"{host} is {address}, a {why} address", "refused_private", f"{why} address")
+                said = f"{host} is a {why} address" if address == host else f"{host} is {address}, a {why} address"
+                raise self._refuse(request, said, "refused_private", f"{why} address")
         if request.dont_filter and request.meta.get("redirect_urls") and not self._on_site(host):
             # Scrapy's offsite filter lets every dont_filter request through (article requests
             # are, for the article store's sake), the redirects they get included.

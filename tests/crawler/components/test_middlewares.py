@@ -499,3 +499,14 @@ def test_many_empty_members_are_read_in_linear_time() -> None:
         return total[0]
 
     assert fed(25_000) < 12 * fed(2_500)
+
+
+@pytest.mark.parametrize(("url", "said"), [("http://127.0.0.1/a", "127.0.0.1 is a loopback address"),
+                                           ("http://[::1]/a", "::1 is a loopback address"),
+                                           ("http://0x7f.1/a", "0x7f.1 is 127.0.0.1, a loopback address")])
+def test_a_refusal_names_the_address_once_when_the_host_is_it(url: str, said: str) -> None:
+    # before: "refused: 127.0.0.1 is 127.0.0.1, a loopback address"
+    guard = guard_for(["https://example.com/"])
+    with pytest.raises(IgnoreRequest) as info:
+        asyncio.run(guard.process_request(Request(url)))
+    assert str(info.value) == f"refused: {said}"
