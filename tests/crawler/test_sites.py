@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newsclean.cleaners.site_patterns import PATTERN_TIMEOUT, PatternTimeout, backtracks, compile_pattern
 from newsclean.crawler.sites import (
     SiteConfigError,
     UnknownSiteError,
@@ -19,7 +20,6 @@ from newsclean.crawler.sites import (
     site_for_url,
     site_from_dict,
 )
-from newsclean.cleaners.site_patterns import PATTERN_TIMEOUT, PatternTimeout, backtracks, compile_pattern
 from tests.conftest import shared_bench
 
 GOOD = """
