@@ -24,12 +24,17 @@ second one (``--rejects``).
 Bad input (unreadable files, damaged WARC records, cut gzip members, lines that are not JSON)
 is counted, reported on stderr with file and offset (WARC) or line number (JSONL) and skipped;
 the rest is processed. The exit code is 1 when anything was skipped, unless ``--allow-skips``.
+A page that a cleaner or the writer fails on with an error no one expected (a bug, not the
+page's fault: a page's own trouble is a reject) is said on stderr with its place, counted
+(``failed``) and not written; the rest is written and the exit code is 1 whatever
+``--allow-skips`` says, as the crawl counts such a page (``newsclean/output/items_failed``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import signal
 import sys
@@ -51,8 +56,8 @@ from newsclean.crawler.workers.cleaning import (Cleaned, CleanJob, InlineCleaner
                                         digest_of, language_filter, language_gate)
 from newsclean.crawler.workers.procfs import WORKERS_A_CPU, most_workers, usable_cpus
 from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_name
-from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, RecordInvalid, build_reject, new_run_id,
-                              validate_record)
+from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, OutputError, RecordInvalid, StdoutError,
+                              build_reject, new_run_id, validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
 from newsclean.output.reader import STDIN, SeenFiles, is_one_of, open_jsonl
 from newsclean.output.stats import counted
@@ -81,9 +86,23 @@ class Tally:
     ignored: int = 0           # well-formed input that is not an article page (robots.txt, feeds...)
     skips: list[str] = field(default_factory=list)   # what is said: a line each
     folded: int = 0            # skipped JSONL lines said in one line of their file's (counted, not listed)
+    failures: list[str] = field(default_factory=list)   # pages failed on by an error no one expected
 
     def skip(self, where: str, why: str) -> None:
         self.skips.append(f"{where}: {why}")
+
+    @contextlib.contextmanager
+    def guarding(self, where: str) -> Iterator[None]:
+        """One page's cleaning and writing: an error no one expected there (a bug in a cleaner, the
+        record's making or the writer) is noted with the page's place and the run goes on to the
+        next page. It was a traceback that lost every page, the output discarded. The output
+        failing (a full disk, a closed standard output) and an interrupt still end the run."""
+        try:
+            yield
+        except (OutputError, StdoutError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one page's bug must not lose the others
+            self.failures.append(f"{where}: {type(exc).__name__}: {exc}"[:500])
 
     @property
     def skipped(self) -> int:
@@ -316,9 +335,16 @@ class _Progress:
 
 
 async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, emit: Any,
-                     max_inflight: int) -> None:
-    """Clean ``docs`` with ``cleaner`` and ``emit(doc, site, cleaned)`` them in input order."""
+                     max_inflight: int, tally: Tally) -> None:
+    """Clean ``docs`` with ``cleaner`` and ``emit(doc, site, cleaned)`` them in input order; a page
+    the cleaner or ``emit`` fails on unexpectedly is noted in ``tally`` (:meth:`Tally.guarding`)."""
     pending: deque[tuple[Doc, str, asyncio.Future]] = deque()
+
+    async def take() -> None:
+        d, s, t = pending.popleft()
+        with tally.guarding(d.where):
+            emit(d, s, await t)
+
     for doc in docs:
         site, rules = resolve(doc.url, doc.site)
         doc.url = doc.url or _uri(Path(doc.where))   # an HTML file: its own address
@@ -327,11 +353,9 @@ async def _clean_all(docs: Iterator[Doc], cleaner: Any, resolve: SiteResolver, e
         pending.append((doc, site, task))
         await asyncio.sleep(0)   # let the task take its number now
         while pending and (len(pending) >= max_inflight or pending[0][2].done()):
-            d, s, t = pending.popleft()
-            emit(d, s, await t)
+            await take()
     while pending:
-        d, s, t = pending.popleft()
-        emit(d, s, await t)
+        await take()
 
 
 def _outputs(args: argparse.Namespace, files: list[tuple[Path, str]]) -> tuple[str, str | None]:
@@ -452,9 +476,10 @@ def clean_command(args: argparse.Namespace) -> int:
         try:
             if args.text:
                 for doc in _text_docs(files, tally):
-                    site, rules = resolve(doc.url, doc.site)
-                    result = text_result(doc, rules, site)
-                    emit(doc, site, Cleaned(result, digest_of(result)))
+                    with tally.guarding(doc.where):
+                        site, rules = resolve(doc.url, doc.site)
+                        result = text_result(doc, rules, site)
+                        emit(doc, site, Cleaned(result, digest_of(result)))
             elif files:
                 _clean_pages(files, tally, resolve, emit, workers, args.timeout)
         finally:
@@ -480,10 +505,16 @@ def clean_command(args: argparse.Namespace) -> int:
         print(f"newsclean: skipped {line}", file=sys.stderr)
     if len(tally.skips) > MAX_REPORTED:
         print(f"newsclean: ... and {len(tally.skips) - MAX_REPORTED} more skipped", file=sys.stderr)
-    pages = tally.written + tally.rejected
+    failed = len(tally.failures)
+    for line in tally.failures[:MAX_REPORTED]:
+        print(f"newsclean: failed on {line}", file=sys.stderr)
+    if failed > MAX_REPORTED:
+        print(f"newsclean: ... and {failed - MAX_REPORTED} more failed", file=sys.stderr)
+    pages = tally.written + tally.rejected + failed
     # stdout may carry the records, or the rejects (the summary was a line among them: '--rejects - | jq')
     summary = sys.stderr if STDIO in (out_name, rejects_name) else sys.stdout
     print(f"{tally.written} written, {tally.rejected} rejected, {tally.skipped} skipped"
+          + (f", {failed} failed" if failed else "")
           + (f", {tally.ignored} not cleaned (not article pages)" if tally.ignored else "")
           + f"; {counted(pages, 'page')} in {seconds:.1f} s ({pages / seconds if seconds else 0:.1f} pages/s,"
           f" {counted(workers, 'worker')}) -> {out_name if tally.written else 'nothing written'}",
@@ -491,9 +522,16 @@ def clean_command(args: argparse.Namespace) -> int:
     if not pages:
         print(f"newsclean: failed: no pages read from the inputs; {out_name} not written", file=sys.stderr)
         return EXIT_DEGRADED
+    unexpected = (f"{counted(failed, 'page')} failed with an unexpected error, not written "
+                  f"(the line{'s' if failed > 1 else ''} above say{'' if failed > 1 else 's'} which)")
     if not tally.written:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(rejected_by.items()))
-        print(f"newsclean: failed: every page was rejected ({reasons}); {out_name} not written", file=sys.stderr)
+        said = "; ".join(([f"every other page was rejected ({reasons})" if failed else
+                           f"every page was rejected ({reasons})"] if reasons else []) + ([unexpected] if failed else []))
+        print(f"newsclean: failed: {said}; {out_name} not written", file=sys.stderr)
+        return EXIT_DEGRADED
+    if failed:   # a bug met, not damaged input: --allow-skips does not cover it (the crawl's items_failed)
+        print(f"newsclean: degraded: {unexpected}", file=sys.stderr)
         return EXIT_DEGRADED
     if tally.skipped and not args.allow_skips:
         print(f"newsclean: {counted(tally.skipped, 'input')} skipped (--allow-skips to exit 0)", file=sys.stderr)
@@ -540,6 +578,6 @@ def _clean_pages(files: list[tuple[Path, str]], tally: Tally, resolve: SiteResol
         cleaner = PoolCleaner(book, timeout, workers, window=window)
     try:
         asyncio.run(_clean_all(_docs(files, tally), cleaner, resolve, emit,
-                               max_inflight=2 * window.epoch + workers))
+                               max_inflight=2 * window.epoch + workers, tally=tally))
     finally:
         cleaner.close()

@@ -858,3 +858,49 @@ def test_a_scrapy_setting_misspelt_or_in_lower_case(tmp_path: Path, pair: str, s
         _one_line(proc, 2, "a file, not a directory")
     else:
         _one_line(proc, 2, f"unknown setting {pair.partition('=')[0]}; {says}")
+
+
+
+#: ``newsclean clean`` with a bug met on one page, ``story-1.html``: in the making of its record
+#: (as the crawl's JSONL writer met a lone surrogate), or in the cleaner (past ``clean_html``'s own
+#: catch, which makes a reject of what it raises).
+_FAILING = """
+import sys
+from newsclean.crawler.commands import clean
+from newsclean.crawler.workers import pool
+def failing(real, url_of):
+    def call(*args, **kw):
+        if url_of(args, kw).endswith("story-1.html"):
+            raise ValueError("a record no one expected")
+        return real(*args, **kw)
+    return call
+if sys.argv.pop(1) == "record":
+    clean.article_record = failing(clean.article_record, lambda args, kw: kw["url"])
+else:
+    pool.clean_with_blocks = failing(pool.clean_with_blocks, lambda args, kw: args[1])
+from newsclean.crawler.commands.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("where, workers", [("record", "1"), ("cleaner", "1"), ("record", "2")])
+def test_clean_counts_a_page_it_fails_on_unexpectedly_and_writes_the_rest(tmp_path: Path, where: str, workers: str) -> None:
+    # before: a traceback, every page lost (the output discarded), as the crawl once lost its run
+    # behind one ERROR line; now the page is named once, counted, the rest written, exit 1 (the
+    # crawl's items_failed), --allow-skips notwithstanding: it is no damaged input
+    from newsclean.crawler.hostile import article_html
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(3):
+        (pages / f"story-{i}.html").write_bytes(article_html(i))
+    corpus = tmp_path / "c.jsonl"
+    proc = subprocess.run([sys.executable, "-c", _FAILING, where, "clean", str(pages), "-o", str(corpus),
+                           "--workers", workers, "--allow-skips"], cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.splitlines() == [
+        f"newsclean: failed on {pages / 'story-1.html'}: ValueError: a record no one expected",
+        "newsclean: degraded: 1 page failed with an unexpected error, not written (the line above says which)"]
+    assert proc.stdout.startswith("2 written, 0 rejected, 0 skipped, 1 failed; 3 pages in "), proc.stdout
+    assert [orjson.loads(line)["url"].rsplit("/", 1)[1] for line in corpus.read_bytes().splitlines()] == [
+        "story-0.html", "story-2.html"]
