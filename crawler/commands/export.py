@@ -8,8 +8,8 @@ from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
 from newsclean.output.parquet import export_parquet
-from newsclean.output.reader import (JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, copies_said, expand_inputs, is_one_of,
-                                     run_manifests)
+from newsclean.output.reader import (JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, copies_said, expand_inputs, folder_of,
+                                     is_one_of, output_dir_around, run_manifests)
 from newsclean.output.stats import counted
 
 
@@ -18,8 +18,8 @@ def export_command(args: argparse.Namespace) -> int:
     or when no record was read (the output is then left as it was), unless every input is a
     finished run's output directory: a quiet day's runs wrote no article, and the export is an
     empty Parquet file of the schema, exit 0 (``crawl ... && export ...`` in a crontab)."""
-    from newsclean.crawler.commands.cli import (UsageError, check_inputs_exist, check_not_output_folders, open_stdin,
-                                                output_file_dir, written_now)
+    from newsclean.crawler.commands.cli import (OUTPUT_DIRS, UsageError, check_inputs_exist, check_not_output_folders,
+                                                open_stdin, output_file_dir, written_now)
 
     target = args.parquet
     if target == STDIO and _is_terminal(sys.stdout):
@@ -38,6 +38,11 @@ def export_command(args: argparse.Namespace) -> int:
         if target.lower().endswith(JSONL_SUFFIXES):   # pandas.read_json, stats and clean then read it as bad JSONL
             raise UsageError(f"--parquet {target}: a name of JSONL for a Parquet file; name it .parquet "
                              "(the records are JSONL already, in the inputs)")
+        if (around := output_dir_around(target, OUTPUT_DIRS)) is not None:
+            # a Parquet file among a corpus's parts (or its manifests, state, WARCs): a tool reading the
+            # folder whole (pandas.read_parquet, datasets) met it there, and the next export wrote it again
+            raise UsageError(f"--parquet {target}: {folder_of(*around, target)}, which newsclean writes; "
+                             f"name a file outside its folders (such as {around[0] / 'corpus.parquet'})")
         if not _parquet_or_new(target):   # a user's CSV named by mistake was replaced by the export
             raise UsageError(f"--parquet {target}: a file that is no Parquet file is there, which the export "
                              "would replace; name another file (or move that one away first)")

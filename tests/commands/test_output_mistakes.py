@@ -307,3 +307,19 @@ def test_records_of_another_schema_version_are_said_as_such(out: Path, tmp_path:
         f"version {version}, written by {said}\n"
         f"newsclean export: failed: no records read from the inputs; {tmp_path / 'c.parquet'} not written\n"), proc.stderr
     assert not (tmp_path / "c.parquet").exists()
+
+
+def test_an_export_into_an_output_directorys_folders_is_refused(out: Path) -> None:
+    # before: `export OUT --parquet OUT/articles/corpus.parquet` wrote a Parquet file among the parts
+    # it read (exit 0): a tool reading the folder whole met it there, the next export wrote it again
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    for target in (out / "articles" / "corpus.parquet", out / "articles" / "site=demo" / "c.parquet",
+                   out / "manifests" / "c.parquet", out / "warc" / "c.parquet"):
+        proc = call_newsclean("export", str(out), "--parquet", str(target))
+        folder = target.relative_to(out).parts[0]
+        assert proc.returncode == 2 and proc.stderr == (
+            f"newsclean: error: --parquet {target}: in the {folder}/ folder of the output directory {out}, which "
+            f"newsclean writes; name a file outside its folders (such as {out / 'corpus.parquet'})\n"), proc.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    proc = call_newsclean("export", str(out), "--parquet", str(out / "corpus.parquet"))   # beside them: the user's own
+    assert proc.returncode == 0 and pq.read_table(out / "corpus.parquet").num_rows == 27, proc.stderr
