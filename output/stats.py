@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from newsclean.output.reader import JsonlReader
+from newsclean.output.schema import SCHEMA_VERSION
 
 #: Record fields whose coverage is reported: the share of records where they are not empty.
 COVERAGE_FIELDS = ("title", "authors", "published", "modified", "language", "section", "tags", "description")
@@ -184,9 +185,13 @@ class CorpusStats:
     #: Rejects of a page a later fetch wrote (a ``too_old`` one under a narrower ``--since``, a
     #: timeout retried): the page is counted once, as written, not in ``rejects``.
     written_later: int = 0
+    #: Records by their ``schema_version`` (``unknown``: none, or not a whole number).
+    versions: Counter[str] = field(default_factory=Counter)
 
     def add_record(self, rec: dict[str, Any]) -> None:
         self.records += 1
+        version = rec.get("schema_version")
+        self.versions[str(version) if isinstance(version, int) and not isinstance(version, bool) else UNKNOWN] += 1
         self.sites[str(rec.get("site") or UNKNOWN)] += 1
         self.languages[str(rec.get("language") or UNKNOWN)] += 1
         # Month of publication; pages without a date fall back to the fetch month (counted apart).
@@ -237,6 +242,7 @@ class CorpusStats:
         return {
             "files": dict(self.files),
             "records": self.records,
+            "schema_versions": dict(self.versions.most_common()),
             "sites": dict(self.sites.most_common()),
             "languages": dict(self.languages.most_common()),
             "months": dict(sorted(self.months.items())),
@@ -293,6 +299,18 @@ def _pct(share: float) -> str:
     return f"{100 * share:5.1f}%"
 
 
+def other_versions(versions: dict[str, int]) -> str:
+    """The line saying how many records are of another schema version than this newsclean's, and of
+    which (``export`` skips them, each said as such); '' when there are none. ``stats`` counted them
+    among the records without a word."""
+    other = {version: n for version, n in versions.items() if version != str(SCHEMA_VERSION)}
+    if not other:
+        return ""
+    said = ", ".join(f"{n} of {'no version' if v == UNKNOWN else f'version {v}'}" for v, n in other.items())
+    return (f"schema versions: {counted(sum(other.values()), 'record')} of another version than this newsclean's "
+            f"{SCHEMA_VERSION} ({said}); export skips them")
+
+
 def format_stats(stats: dict[str, Any], *, top: int = 20, skipped: list[str] | None = None) -> str:
     """The report as a readable text table (``top`` rows per breakdown, the rest summed).
     ``skipped``: the lines that say what was skipped (:meth:`JsonlReader.report`), else the first
@@ -310,12 +328,15 @@ def format_stats(stats: dict[str, Any], *, top: int = 20, skipped: list[str] | N
             out.append(f"  {f'({len(items) - top} more)':<28} {rest:>9}  {_pct(rest / total) if total else '':>6}")
 
     files = stats["files"]
-    out.append(f"files: {files['articles']} record, {files['rejects']} reject")
+    # was 'files: 1 record, 0 reject': the kinds of file, each count in its number
+    out.append(f"files: {counted(files['articles'], 'record file')}, {counted(files['rejects'], 'reject file')}")
     later = stats.get("rejects_written_later", 0)
     out.append(f"records: {n}   duplicates: {stats['duplicates']} ({_pct(stats['duplicate_rate']).strip()})   "
                f"rejects: {stats['rejects']} ({_pct(stats['reject_rate']).strip()} of pages"
                + (f"; {counted(later, 'earlier reject')} of pages written later counted as written" if later else "")
                + ")")
+    if other := other_versions(stats.get("schema_versions", {})):
+        out.append(other)
     table("sites", stats["sites"], n)
     table("languages", stats["languages"], n)
     src = stats["month_source"]

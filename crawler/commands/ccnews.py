@@ -52,6 +52,7 @@ from newsclean.crawler.state import open_store, state_dir
 from newsclean.crawler.state.store import ArticleStore, Fetched, decide
 from newsclean.crawler.components.warc import WarcResponse, read_record, html_of
 from newsclean.output import canonicalize_url
+from newsclean.output.stats import counted
 
 logger = logging.getLogger(__name__)
 
@@ -734,8 +735,8 @@ class CCNewsSpider(scrapy.Spider):
             self._sync_stats()
         if self.item_errors > errors_before:
             failed = True
-            self._problem(path, Problem(None, "failed", f"{self.item_errors - errors_before} pages failed in the "
-                                        "item pipelines (see the errors above)"))
+            self._problem(path, Problem(None, "failed", f"{counted(self.item_errors - errors_before, 'page')} failed "
+                                        "in the item pipelines (see the errors above)"))
         if failed:
             await asyncio.to_thread(self.ledger.release, path)
             return

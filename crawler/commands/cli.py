@@ -981,7 +981,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     print(f"  CC-NEWS files:    {c.get('newsclean/ccnews/files_read', 0)} read this run,"
           f" {c.get('newsclean/ccnews/files_done_before', 0)} done before, {len(files)} listed;"
           f" records read {c.get('newsclean/ccnews/records_read', 0)}, kept {c.get('newsclean/ccnews/records_kept', 0)}"
-          f", {sum(v for k, v in c.items() if k.startswith('newsclean/ccnews/problems/'))} problems")
+          f", {counted(sum(v for k, v in c.items() if k.startswith('newsclean/ccnews/problems/')), 'problem')}")
     if code:
         print(f"newsclean: {manifest.status}: {manifest.reason}", file=sys.stderr)
     return code

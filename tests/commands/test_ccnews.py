@@ -407,7 +407,7 @@ def test_a_page_failing_in_the_pipelines_leaves_its_file_to_do(archive: Archive,
     done = run_newsclean("ccnews", "--from", "2026-11-01", "--out", str(out), *FAST, "-s", f"ITEM_PIPELINES={pipelines}",
                          env={**archive.env, "NEWSCLEAN_TEST_FAIL_URL": victim})
     assert done.returncode == 1, done.stderr[-3000:]
-    assert f"file not read to its end, skipped: {first}: 1 pages failed in the item pipelines" in done.stderr
+    assert f"file not read to its end, skipped: {first}: 1 page failed in the item pipelines" in done.stderr
     assert victim not in urls(read_parts(out))
     again = run_newsclean("ccnews", "--from", "2026-11-01", "--out", str(out), *FAST, env=archive.env)
     assert again.returncode == 0, again.stderr[-3000:]

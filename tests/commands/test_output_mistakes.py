@@ -323,3 +323,24 @@ def test_an_export_into_an_output_directorys_folders_is_refused(out: Path) -> No
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     proc = call_newsclean("export", str(out), "--parquet", str(out / "corpus.parquet"))   # beside them: the user's own
     assert proc.returncode == 0 and pq.read_table(out / "corpus.parquet").num_rows == 27, proc.stderr
+
+
+def test_stats_says_records_of_another_schema_version(out: Path) -> None:
+    # before: counted among the records without a word (export skips them, each said as such)
+    (part,) = (out / "articles").rglob("part-*.jsonl")
+    records = [orjson.loads(line) for line in part.read_bytes().splitlines()]
+    for rec, version in zip(records, (2, 2, 0)):
+        rec["schema_version"] = version
+    part.write_bytes(b"".join(orjson.dumps(rec) + b"\n" for rec in records))
+    assert _stats(str(out))["schema_versions"] == {"1": 24, "2": 2, "0": 1}
+    proc = call_newsclean("stats", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:3] == [
+        "files: 1 record file, 0 reject files",   # was 'files: 1 record, 0 reject'
+        "records: 27   duplicates: 0 (0.0%)   rejects: 0 (0.0% of pages)",
+        "schema versions: 3 records of another version than this newsclean's 1 (2 of version 2, 1 of version 0); "
+        "export skips them"], proc.stdout
+    for rec in records:
+        rec["schema_version"] = 1
+    part.write_bytes(b"".join(orjson.dumps(rec) + b"\n" for rec in records))
+    assert "schema versions" not in call_newsclean("stats", str(out)).stdout
