@@ -645,11 +645,32 @@ MANIFEST_RESERVE = 256 * 1024
 #: naming it), which the next run empties and renames ``.RUN.killed``: its id stays taken
 #: (check_run_id_unused), as a manifest keeps a finished run's. One empty file a killed run, for the
 #: output's life, as the manifests are one a run: an id names one run. (A reserve of a version before
-#: 2026-12-07 is ``.RUN.reserve``, read by name as a mark.)
+#: 2026-12-07 is ``.RUN.reserve``, read by name as a mark, and marked ``.RUN.killed`` once, see
+#: :func:`_give_back_old_reserves`.)
 KILLED_RUN_MARKS = (".reserve", ".killed")
 #: The running run's reserve, one name for every run (one at a time holds the output's lock): found by
 #: its name, where every run's start listed ``manifests/`` for ``.*.reserve`` (40 ms at 20,000 manifests).
 RESERVE = ".reserve"
+#: In ``manifests/`` once the reserves of versions before 2026-12-07 were looked for there and given
+#: back (:func:`_give_back_old_reserves`): looked for once an output, not at every run's start.
+OLD_RESERVES_LISTED = ".reserves-listed"
+
+
+def _give_back_old_reserves(manifests: Path) -> None:
+    """The reserves that runs of a version before 2026-12-07 left when killed (``.RUN.reserve``, 256 KiB
+    each, naming their run) emptied and renamed ``.RUN.killed``, as a later run of those versions did:
+    no run of this version gave them back, and a corpus an older version wrote kept them for ever.
+    Called with the output's lock held, which every version takes: no run they name is live. Looked
+    for once an output (:data:`OLD_RESERVES_LISTED`): a run of this version upgrades the output's state,
+    which an older version then refuses, so none is written after it."""
+    if not manifests.is_dir() or (manifests / OLD_RESERVES_LISTED).exists():
+        return   # no manifests/ yet: none to give back (a run's reserve makes the folder)
+    for old in manifests.glob(f".*{KILLED_RUN_MARKS[0]}"):   # not RESERVE itself, the running one's name
+        with contextlib.suppress(OSError):   # left as it was: read as a mark all the same
+            os.truncate(old, 0)
+            old.rename(old.with_suffix(KILLED_RUN_MARKS[1]))
+    with contextlib.suppress(OSError):   # looked for again next time
+        (manifests / OLD_RESERVES_LISTED).touch()
 
 
 def _killed_run(manifests: Path) -> str | None:
@@ -667,6 +688,7 @@ def _reserve_manifest_space(out: Path, run_id: str) -> Path | None:
     """A placeholder file taking the manifest's room, so that a run that fills the disk can
     still say what it did; None when even that does not fit (the run's last line says so)."""
     path = out / "manifests" / RESERVE
+    _give_back_old_reserves(path.parent)
     killed = _killed_run(path.parent)
     if path.exists():   # a killed run's (the lock is held): its room given back, its id kept taken
         try:

@@ -263,6 +263,7 @@ def test_a_killed_runs_reserve_is_found_by_its_name(tmp_path: Path, monkeypatch:
     manifests.mkdir()
     for i in range(300):
         (manifests / f"run-{i}.json").write_text("{}")
+    (manifests / cli.OLD_RESERVES_LISTED).touch()   # its older versions' reserves looked for once before
     listed, scandir = [], os.scandir
     monkeypatch.setattr(os, "scandir", lambda path=".", *a: listed.append(path) or scandir(path, *a))
     reserve = cli._reserve_manifest_space(tmp_path, "killed-1")   # then killed: its reserve stays
@@ -286,7 +287,32 @@ def test_a_reserve_naming_no_run_is_given_back_and_marks_no_id(tmp_path: Path) -
     (manifests / cli.RESERVE).write_bytes(b"\0" * 1024)
     reserve = cli._reserve_manifest_space(tmp_path, "next")
     assert reserve == manifests / cli.RESERVE and reserve.read_bytes().startswith(b"next\n")
-    assert sorted(p.name for p in manifests.iterdir()) == [cli.RESERVE]
+    assert sorted(p.name for p in manifests.iterdir()) == [cli.RESERVE, cli.OLD_RESERVES_LISTED]
+
+
+def test_an_older_versions_reserves_are_given_back_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: a reserve of a version before 2026-12-07 (.RUN.reserve, 256 KiB, left by a killed run)
+    # was never given back: no run of this version looked for it, a corpus kept it for ever. Now the
+    # first run's start marks it .RUN.killed (its id stays taken), and no later run lists manifests/
+    from newsclean.crawler.commands import cli
+
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    for name in ("old-1", "old.2"):
+        (manifests / f".{name}.reserve").write_bytes(b"\0" * cli.MANIFEST_RESERVE)
+    (manifests / "old-3.json").write_text("{}")
+    reserve = cli._reserve_manifest_space(tmp_path, "new-1")
+    assert reserve == manifests / cli.RESERVE
+    assert sorted(p.name for p in manifests.iterdir()) == [
+        ".old-1.killed", ".old.2.killed", cli.RESERVE, cli.OLD_RESERVES_LISTED, "old-3.json"]
+    assert (manifests / ".old-1.killed").stat().st_size == 0 and (manifests / ".old.2.killed").stat().st_size == 0
+    with pytest.raises(cli.UsageError, match=r"old\.2: an earlier run of .* was stopped before its end"):
+        cli.check_run_id_unused({"NEWSCLEAN_RUN_ID": "old.2"}, tmp_path)
+    listed, scandir = [], os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".", *a: listed.append(path) or scandir(path, *a))
+    (manifests / ".old-4.reserve").write_bytes(b"\0")   # none is written once a run of this version has run
+    cli._reserve_manifest_space(tmp_path, "new-2")
+    assert listed == [] and (manifests / ".new-1.killed").exists()
 
 
 @pytest.mark.parametrize("version, said", [(0, "an older newsclean; this one exports version 1"),
