@@ -187,12 +187,20 @@ class PartWriter:
 
     def _list_folder(self, directory: Path) -> None:
         """Note ``directory`` in :attr:`journal` before the first temporary part in it is made:
-        where a killed writer can have left one (no flush to disk: ext4 orders the line's append
-        before the part's creation, and a process killed loses nothing the kernel holds)."""
+        where a killed writer can have left one. The line is fsynced, and the journal's folder when
+        the line made the journal, as a part's folder is once it is renamed there: after a power
+        cut the temporary part could be on disk and the journal not (nothing orders the two
+        folders' entries), and :func:`cleanup_orphans` did not look where it was. Once a folder
+        a writer (a site and day of a run), on the writing thread: one small file's fsync each."""
         if directory in self._listed:
             return
+        made = not self.journal.exists()
         with open(self.journal, "a", encoding="utf-8") as fh:
             fh.write(f"{directory.relative_to(self.root / self.kind).as_posix()}\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        if made:
+            _fsync_dir(self.journal.parent)
         self._listed.add(directory)
 
     def _unlist(self) -> None:

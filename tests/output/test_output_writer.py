@@ -107,8 +107,30 @@ def test_background_commit_fsyncs_off_the_writing_thread(tmp_path: Path, monkeyp
     assert sorted(p.count for p in parts) == [1, 2, 2] and _tmps(tmp_path) == []
     assert list(JsonlReader().iter_records(find_parts(tmp_path))) == [_rec(i) for i in range(5)]
     me = threading.get_ident()
-    assert fsynced_on.count(me) == 2          # close: the last part and its directory, here
-    assert len(fsynced_on) == 6               # the two rotated parts (file + directory each) elsewhere
+    assert fsynced_on.count(me) == 4          # the journal and its folder at the first part; close: the last part and its directory, here
+    assert len(fsynced_on) == 8               # the two rotated parts (file + directory each) elsewhere
+
+
+def test_a_journal_is_on_disk_before_the_temporary_part_it_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: the journal's line and its own entry in the kind's folder were not fsynced: after a power
+    # cut the temporary part could be on disk without it, and cleanup_orphans did not look there
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        synced.append(f"{path.relative_to(tmp_path).as_posix() if path != tmp_path else '.'} "
+                      f"(temporary parts then: {len(_tmps(tmp_path))})")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with PartWriter(tmp_path, "r") as w:
+        w.write(_rec(0), PART)
+        w.write(_rec(1), PART)
+        journal = w.journal.name
+        w.write(_rec(2), {"site": "example", "date": "2026-03-05"})
+        assert synced == [f"articles/{journal} (temporary parts then: 0)", "articles (temporary parts then: 0)",
+                          f"articles/{journal} (temporary parts then: 1)"]   # a second folder: its line alone
 
 
 def test_abort_removes_temp_parts_keeps_committed(tmp_path: Path) -> None:
