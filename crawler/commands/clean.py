@@ -59,7 +59,7 @@ from newsclean.crawler.sites import Site, load_registry, site_for_url, unknown_n
 from newsclean.output import (RECORD_SCHEMA, STDIO, AtomicFile, JsonlReader, OutputError, RecordInvalid, StdoutError,
                               build_reject, new_run_id, validate_record)
 from newsclean.output.dedup import DEFAULT_THRESHOLD, DedupIndex
-from newsclean.output.reader import STDIN, SeenFiles, is_one_of, open_jsonl
+from newsclean.output.reader import STDIN, SeenFiles, is_one_of, is_output_dir, open_jsonl
 from newsclean.output.stats import counted
 
 #: Skip lines printed on stderr before the rest are only counted.
@@ -133,13 +133,21 @@ def _some(names: list[str], most: int = 3) -> str:
 
 def _files(inputs: list[str], tally: Tally) -> Iterator[tuple[Path, str]]:
     """The files of the inputs, each once however often it is reached (named twice, or named and
-    inside a directory named: its pages were cleaned and written twice, the same ids twice)."""
+    inside a directory named: its pages were cleaned and written twice, the same ids twice). A
+    crawl's output directory gives the pages it kept, its ``warc/`` folder's files."""
     first = SeenFiles().first
     for name in inputs:
         p = Path(name)
         if name == STDIN:
             yield p, "jsonl"
+        elif p.is_dir() and is_output_dir(p) and not (p / "warc").is_dir():
+            # a crawl's output named whole: its records, manifests and state were read as pages, 139
+            # lines skipped (a manifest's lines as bad JSON) for the 27 records of a demo crawl
+            tally.skip(name, "a newsclean output directory with no warc/: its records are cleaned already (stats and "
+                             f"export read them); a crawl with --warc keeps its pages in {p / 'warc'} to clean again")
         elif p.is_dir():
+            if is_output_dir(p):   # a crawl's output named whole: the pages it kept, not its records
+                p = p / "warc"
             others: list[str] = []   # files of no kind read here; said if nothing else is there
             found = False
             for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):

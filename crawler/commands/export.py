@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsclean.output import STDIO, AtomicFile, OutputError
+from newsclean.crawler.commands.stats import NO_JSONL_IN_IT, empty_directories, skip_empty_strangers
 from newsclean.output.parquet import export_parquet
 from newsclean.output.reader import (JSONL_SUFFIXES, PARQUET_MAGIC, JsonlReader, copies_said, expand_inputs, folder_of,
                                      is_one_of, output_dir_around, run_manifests)
@@ -49,6 +50,11 @@ def export_command(args: argparse.Namespace) -> int:
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
+    # said as stats says them: 'no records read' alone named neither (a run writing one now is said below)
+    for name in empty_directories(args.input):
+        if not written_now(name):
+            reader.skip(name, 0, NO_JSONL_IN_IT)
+    articles = skip_empty_strangers(args.input, articles, reader)
     if target != STDIO:
         output_file_dir(target, create=True)
     open_stdin(args.input, "JSONL records")

@@ -24,15 +24,12 @@ def stats_command(args: argparse.Namespace) -> int:
     reader = JsonlReader()
     for name in missing:
         reader.skip(name, 0, "no such file or directory")
-    for name in _empty_directories(args.files):
-        # a directory of HTML pages or a typo'd subfolder printed a table of zeros and exited 0
-        reader.skip(name, 0, written_now(name)
-                    or f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory")
-    for name in _empty_strangers(args.files):
-        # 'stats notes.txt' on an empty file was a corpus of 0 records, exit 0: most often the
-        # wrong file named (an empty .jsonl is a run that wrote nothing, counted as such)
-        reader.skip(name, 0, f"an empty file, not named as JSONL ({', '.join(JSONL_SUFFIXES)}): not a records file")
-        articles = [a for a in articles if a != Path(name)]
+    # a directory of HTML pages or a typo'd subfolder printed a table of zeros and exited 0
+    for name in empty_directories(args.files):
+        reader.skip(name, 0, written_now(name) or NO_JSONL_IN_IT)
+    # 'stats notes.txt' on an empty file was a corpus of 0 records, exit 0: most often the wrong
+    # file named (an empty .jsonl is a run that wrote nothing, counted as such)
+    articles = skip_empty_strangers(args.files, articles, reader)
     stats = corpus_stats(articles, rejects, reader)
     if args.json:
         print(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
@@ -49,7 +46,20 @@ def stats_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _empty_directories(names: list[str]) -> list[str]:
+#: What is said of a directory named that holds nothing of a corpus (:func:`empty_directories`).
+NO_JSONL_IN_IT = f"no JSONL file in it ({', '.join(JSONL_SUFFIXES)}) and not an output directory"
+
+
+def skip_empty_strangers(names: list[str], articles: list[Path], reader: JsonlReader) -> list[Path]:
+    """``articles`` without the empty files named that are not named as JSONL, each noted in
+    ``reader`` as skipped: nothing says they are records (``stats notes.txt``, ``export notes.txt``)."""
+    strangers = empty_strangers(names)
+    for name in strangers:
+        reader.skip(name, 0, f"an empty file, not named as JSONL ({', '.join(JSONL_SUFFIXES)}): not a records file")
+    return [a for a in articles if a not in {Path(name) for name in strangers}]
+
+
+def empty_directories(names: list[str]) -> list[str]:
     """The directories named that are no output directory (none of articles/, rejects/, a manifest)
     and hold no JSONL file: nothing of a corpus can be in them. An output directory with no part yet
     (its runs wrote nothing: a manifest alone) is a corpus of nothing, counted as such."""
@@ -57,7 +67,7 @@ def _empty_directories(names: list[str]) -> list[str]:
             and not is_output_dir(name) and expand_inputs([name]) == ([], [], [])]
 
 
-def _empty_strangers(names: list[str]) -> list[str]:
+def empty_strangers(names: list[str]) -> list[str]:
     """The files named that are empty and not named as JSONL: nothing says they are records."""
     return [name for name in names if name != "-" and Path(name).is_file()
             and not name.endswith(JSONL_SUFFIXES) and Path(name).stat().st_size == 0]

@@ -370,3 +370,22 @@ def test_stats_says_records_of_another_schema_version(out: Path) -> None:
         rec["schema_version"] = 1
     part.write_bytes(b"".join(orjson.dumps(rec) + b"\n" for rec in records))
     assert "schema versions" not in call_newsclean("stats", str(out)).stdout
+
+
+def test_export_says_why_an_input_gave_no_record(out: Path, tmp_path: Path) -> None:
+    # before: a folder of no JSONL (another program's) and an empty file not named as JSONL were
+    # 'failed: no records read from the inputs' alone, where stats says what each is
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine\n")
+    empty = tmp_path / "notes.txt"
+    empty.touch()
+    target = tmp_path / "c.parquet"
+    proc = call_newsclean("export", str(other), str(empty), "--parquet", str(target))
+    assert proc.returncode == 1 and proc.stderr.splitlines() == [
+        f"newsclean export: skipped {other}:0: no JSONL file in it (.jsonl, .jsonl.gz, .jsonl.zst) and not an output directory",
+        f"newsclean export: skipped {empty}:0: an empty file, not named as JSONL (.jsonl, .jsonl.gz, .jsonl.zst): not a "
+        "records file",
+        f"newsclean export: failed: no records read from the inputs; {target} not written"], proc.stderr
+    proc = call_newsclean("export", str(out), str(empty), "--parquet", str(target))   # beside a corpus: its records written
+    assert proc.returncode == 1 and pq.read_table(target).num_rows == 27, proc.stderr

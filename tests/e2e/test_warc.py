@@ -141,6 +141,23 @@ def test_one_worker_and_a_pool_give_the_same_records(crawl, tmp_path: Path) -> N
     assert results[0] == results[1]          # same records in the same (input) order
 
 
+def test_an_output_directory_named_whole_gives_the_pages_its_warc_kept(crawl, tmp_path: Path) -> None:
+    # before: its records, manifest and state were read as pages: every record a skipped line ('no
+    # html field'), the manifest's lines bad JSON, the templates 'no html field', exit 1, nothing written
+    _, out, _ = crawl
+    proc = run_newsclean("clean", str(out), "-o", str(tmp_path / "c.jsonl"), "--workers", "1")
+    assert proc.returncode == 0 and "skipped" not in proc.stderr, proc.stderr[-3000:]
+    assert sorted(r["id"] for r in load(tmp_path / "c.jsonl")) == sorted(r["id"] for r in read_parts(out))
+    (out / "warc").rename(tmp_path / "kept")   # a crawl without --warc: one line saying so
+    try:
+        proc = run_newsclean("clean", str(out), "-o", str(tmp_path / "d.jsonl"), "--workers", "1")
+    finally:
+        (tmp_path / "kept").rename(out / "warc")
+    assert proc.returncode == 1 and proc.stderr.splitlines()[0] == (
+        f"newsclean: skipped {out}: a newsclean output directory with no warc/: its records are cleaned already "
+        f"(stats and export read them); a crawl with --warc keeps its pages in {out / 'warc'} to clean again"), proc.stderr
+
+
 # -- bad input ---------------------------------------------------------------------------------
 
 WORDS = ("the harbour council met on tuesday to weigh a plan for new ferry berths while fishermen "
