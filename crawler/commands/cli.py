@@ -411,6 +411,15 @@ def foreign_entries(out: Path) -> list[str]:
     return [] if runs else others
 
 
+def _undecoded(name: str) -> bool:
+    """Whether ``name`` holds bytes that were no UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def lock_output(out: Path, named: str) -> Any:
     """The output directory made and its run lock taken (a RunLock; LockedError: another run holds
     it, exit 3). ``named``: how the user gave it, for the one line when it cannot be written.
@@ -422,6 +431,12 @@ def lock_output(out: Path, named: str) -> Any:
 
     if out.is_symlink() and not out.exists():   # was "cannot write there: File exists"
         raise UsageError(f"{named} {dangling(out)}")
+    if _undecoded(str(out.absolute())):
+        # bytes that are no UTF-8 in its name (a folder copied from an old Latin-1 disk): the crawl ran,
+        # then its manifest, which names OUT's files in JSON, was a traceback, and none was written
+        shown = os.fsencode(out if _undecoded(str(out)) else out.absolute()).decode("utf-8", "backslashreplace")
+        raise UsageError(f"{named} {shown}: a path whose name is not UTF-8 text, which the run's manifest (JSON) "
+                         "cannot name; rename it, or name another folder")
     around = output_dir_around(out, OUTPUT_DIRS)
     if around is not None:   # a corpus inside a corpus: its parts read twice under articles/, or refused as foreign
         raise UsageError(f"{named} {out}: {folder_of(*around, out)}; --out {around[0]} goes on with that corpus")

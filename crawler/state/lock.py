@@ -43,7 +43,7 @@ class RunLock:
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         # The command line names the Redis URL (--redis / -s NEWSCLEAN_REDIS_URL=...): never its password.
         command = mask_credentials(" ".join(sys.argv))[:300]
-        os.pwrite(fd, f"pid {os.getpid()} since {started}: {command}\n".encode(), 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {started}: {command}\n".encode("utf-8", "surrogateescape"), 0)
         self._fd = fd
         return self
 

@@ -904,3 +904,25 @@ def test_clean_counts_a_page_it_fails_on_unexpectedly_and_writes_the_rest(tmp_pa
     assert proc.stdout.startswith("2 written, 0 rejected, 0 skipped, 1 failed; 3 pages in "), proc.stdout
     assert [orjson.loads(line)["url"].rsplit("/", 1)[1] for line in corpus.read_bytes().splitlines()] == [
         "story-0.html", "story-2.html"]
+
+
+def test_an_out_whose_name_is_not_utf8_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    # before: the demo served and crawled, then the manifest (JSON, naming OUT's files) was a
+    # TypeError traceback (surrogates not allowed), exit 1, no manifest; the run lock's line one first
+    latin1 = os.fsdecode(bytes(tmp_path) + b"/caf\xe9")
+    for args in (["demo", "--out", latin1], ["crawl", "demo", "--out", latin1 + "/out"]):
+        proc = call_newsclean(*args)
+        shown = args[-1].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        assert proc.returncode == 2 and proc.stderr == (
+            f"newsclean: error: --out {shown}: a path whose name is not UTF-8 text, which the run's manifest (JSON) "
+            "cannot name; rename it, or name another folder\n"), proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_line_that_is_not_utf8_is_written_in_the_run_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: `crawl --urls <a Latin-1 name>` was a UnicodeEncodeError traceback as the lock was taken
+    from newsclean.crawler.state.lock import LOCK_NAME, RunLock
+
+    monkeypatch.setattr(sys, "argv", ["newsclean", "crawl", "--urls", os.fsdecode(b"caf\xe9.txt")])
+    with RunLock(tmp_path):
+        assert (tmp_path / LOCK_NAME).read_bytes().endswith(b": newsclean crawl --urls caf\xe9.txt\n")
