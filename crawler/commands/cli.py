@@ -1002,17 +1002,20 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
         base = base_url(settings)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        files = list_files(base, first, last, fetcher)
-    except SourceError as exc:
-        print(f"newsclean: failed: {exc}", file=sys.stderr)
-        return EXIT_DEGRADED
-    print(f"CC-NEWS {first} .. {last}: {counted(len(files), 'WARC file')} at {base}"
-          + (f"; keeping {counted(len(domains), 'domain')}" if domains else "; keeping every domain"), flush=True)
     out = Path(args.out)
     t0 = time.monotonic()
-    code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
-                               out, overrides, registry=registry)
+    # --out checked and locked before the listing: another run holding it (exit 3), a folder of someone
+    # else's, was said only after the listing's fetches and their retries, minutes later
+    with crawl_checked(out, overrides, registry) as checked:
+        try:
+            files = list_files(base, first, last, fetcher)
+        except SourceError as exc:
+            print(f"newsclean: failed: {exc}", file=sys.stderr)
+            return EXIT_DEGRADED
+        print(f"CC-NEWS {first} .. {last}: {counted(len(files), 'WARC file')} at {base}"
+              + (f"; keeping {counted(len(domains), 'domain')}" if domains else "; keeping every domain"), flush=True)
+        code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
+                                   out, overrides, checked=checked)
     c = manifest.counts
     print(_summary(manifest, out, time.monotonic() - t0, overrides))
     print(f"  CC-NEWS files:    {c.get('newsclean/ccnews/files_read', 0)} read this run,"

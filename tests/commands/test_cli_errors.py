@@ -926,3 +926,17 @@ def test_a_command_line_that_is_not_utf8_is_written_in_the_run_lock(tmp_path: Pa
     monkeypatch.setattr(sys, "argv", ["newsclean", "crawl", "--urls", os.fsdecode(b"caf\xe9.txt")])
     with RunLock(tmp_path):
         assert (tmp_path / LOCK_NAME).read_bytes().endswith(b": newsclean crawl --urls caf\xe9.txt\n")
+
+
+def test_ccnews_into_an_out_another_run_holds_says_so_before_listing(tmp_path: Path) -> None:
+    # before: the CC-NEWS listing was fetched first (with its retries: minutes), then exit 3; here a
+    # listing that cannot be had said 'failed: ... Connection refused', exit 1, the lock never named
+    from newsclean.crawler.state.lock import RunLock
+
+    out = tmp_path / "out"
+    with RunLock(out):
+        proc = run_newsclean("ccnews", "--from", "2026-11-01", "--out", str(out), "-s",
+                             "NEWSCLEAN_CCNEWS_BASE_URL=http://127.0.0.1:9/", "-s", "NEWSCLEAN_CCNEWS_RETRIES=0")
+    assert proc.returncode == 3 and proc.stderr.startswith(
+        f"newsclean: another newsclean run holds {out / '.newsclean.lock'} (pid {os.getpid()}"), proc.stderr
+    assert proc.stdout == "", proc.stdout
