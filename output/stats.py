@@ -262,8 +262,15 @@ class CorpusStats:
             "coverage": {name: round(self.filled[name] / self.records, 4) if self.records else 0.0
                          for name in COVERAGE_FIELDS},
             "skipped": len(skipped),
-            "skipped_lines": [f"{path}:{line}: {why}" for path, line, why in skipped],
+            "skipped_lines": [_text(f"{path}:{line}: {why}") for path, line, why in skipped],
         }
+
+
+def _text(said: str) -> str:
+    """``said`` as JSON can hold it: a file name's bytes that are no UTF-8 (kept by Python as lone
+    surrogates, which ``stats --json`` failed on with a traceback) written as stderr shows them,
+    ``\\udcff``."""
+    return said.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _is_reject(rec: dict[str, Any]) -> bool:

@@ -389,3 +389,13 @@ def test_export_says_why_an_input_gave_no_record(out: Path, tmp_path: Path) -> N
         f"newsclean export: failed: no records read from the inputs; {target} not written"], proc.stderr
     proc = call_newsclean("export", str(out), str(empty), "--parquet", str(target))   # beside a corpus: its records written
     assert proc.returncode == 1 and pq.read_table(target).num_rows == 27, proc.stderr
+
+
+def test_stats_json_of_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # before: a TypeError traceback (surrogates not allowed) as the report was made JSON
+    bad = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.jsonl"))
+    bad.write_bytes(b"not json\n")
+    proc = call_newsclean("stats", "--json", str(bad))
+    assert proc.returncode == 1, proc.stderr
+    (line,) = orjson.loads(proc.stdout)["skipped_lines"]
+    assert line.startswith(f"{tmp_path}/caf\\udce9.jsonl:1: bad JSON: "), line
