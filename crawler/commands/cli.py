@@ -538,6 +538,8 @@ class Checked:
 
     registry: dict[str, Any]
     new_corpus: bool
+    #: The line a new corpus is said by at the start ('' when the log level keeps it for the summary).
+    new_corpus_said: str = ""
 
 
 @contextlib.contextmanager
@@ -546,7 +548,8 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
     """What a crawl into ``out`` needs, checked before anything starts (a demo server, a crawl):
     the site files, the ``-s`` settings, the output directory (its lock held until the end) and its state.
     Yields the registry (``registry``, else loaded here) and whether the run starts a new corpus.
-    ``say_new``: a crawl starting a new corpus says so first (:mod:`.new_corpus`)."""
+    ``say_new``: a crawl starting a new corpus says so first (:mod:`.new_corpus`); else the caller
+    says :attr:`Checked.new_corpus_said` when its crawl starts."""
     from newsclean.crawler.sites import load_registry
 
     if registry is None:
@@ -568,9 +571,10 @@ def crawl_checked(out: Path, overrides: dict[str, Any],
         from newsclean.crawler.commands.new_corpus import DEFAULT_OUT, new_corpus_line, said_at_start, starts_new_corpus
 
         new_corpus = starts_new_corpus(settings)   # the store asked once a run: _run_locked counts it from here
-        if say_new and new_corpus and said_at_start(settings):
-            print(new_corpus_line(settings, out, DEFAULT_OUT), file=sys.stderr, flush=True)
-        yield Checked(registry, new_corpus)
+        said = new_corpus_line(settings, out, DEFAULT_OUT) if new_corpus and said_at_start(settings) else ""
+        if say_new and said:
+            print(said, file=sys.stderr, flush=True)
+        yield Checked(registry, new_corpus, said)
     finally:
         if state_lock is not None:
             state_lock.release()
@@ -1006,12 +1010,14 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     # --out checked and locked before the listing: another run holding it (exit 3), a folder of someone
     # else's, was said only after the listing's fetches and their retries, minutes later
-    with crawl_checked(out, overrides, registry) as checked:
+    with crawl_checked(out, overrides, registry, say_new=False) as checked:
         try:
             files = list_files(base, first, last, fetcher)
         except SourceError as exc:
             print(f"newsclean: failed: {exc}", file=sys.stderr)
             return EXIT_DEGRADED
+        if checked.new_corpus_said:   # once there is a crawl to start (a listing that failed is one line)
+            print(checked.new_corpus_said, file=sys.stderr, flush=True)
         print(f"CC-NEWS {first} .. {last}: {counted(len(files), 'WARC file')} at {base}"
               + (f"; keeping {counted(len(domains), 'domain')}" if domains else "; keeping every domain"), flush=True)
         code, manifest = run_crawl([(CCNewsSpider, {"files": files, "domains": domains, "allow_skips": args.allow_skips})],
