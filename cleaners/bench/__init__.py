@@ -3,7 +3,7 @@ the Scrapinghub article-extraction benchmark.
 
     python -m newsclean.cleaners.bench DATASET [DATASET ...] [--limit N] [--extractor newsclean --extractor trafilatura]
                                      [--boilerplate-report] [--metadata-report] [--folds K] [--cpu-rounds R]
-                                     [--metadata-out FILE] [--metadata-against FILE] [--sites]
+                                     [--metadata-out FILE] [--metadata-against FILE] [--sites] [--blind-classes]
 
 Generalization: every page belongs to a site (its publisher, or its URL's host), and every site
 to one of two fixed halves by a hash of its name: ``dev`` (read page by page, write changes
@@ -29,6 +29,9 @@ The metric (``string_shingle_matching`` and the mean-of-documents P/R/F1) is por
 scrapinghub/article-extraction-benchmark ``evaluate.py`` (MIT licence): text is tokenized as
 ``\\w+`` runs and compared as multisets of 4-token shingles; per-document precision and recall
 are averaged; F1 is computed from the two means.
+
+``--blind-classes`` scores every page with its class and id names replaced by hash tokens
+(:mod:`.blind`): a site built with CSS-in-JS or hashed CSS modules, whose names say nothing.
 
 ``--cpu-rounds R`` measures speed instead of quality: every page is given to each extractor in
 turn (the order rotating from page to page and round to round), ``R`` rounds in one process;

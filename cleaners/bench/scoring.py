@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib.util
 import json
@@ -18,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from newsclean.cleaners.bench.blind import blind_classes
 from newsclean.cleaners.bench.datasets import AUTHOR_SEP, Doc, load_dataset, site_fold, site_half
 from newsclean.cleaners.bench.metric import (boilerplate_lines, metrics_from_tp_fp_fns, snippet_prf,
                                              string_shingle_matching, trafilatura_snippet_counts)
@@ -458,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
                          "made right and made wrong")
     ap.add_argument("--half", choices=("dev", "check", "all"), default="dev",
                     help="pages whose details the reports list (default: dev; the check half is for figures only)")
+    ap.add_argument("--blind-classes", action="store_true",
+                    help="score every page with its class and id names replaced by hash tokens (as a site built "
+                         "with CSS-in-JS or hashed CSS modules serves it): how much extraction rests on the names")
     ap.add_argument("--cpu-rounds", type=int, default=0, metavar="R",
                     help="measure CPU time instead: each page to each extractor in turn, R rounds, median a page "
                          f"(extractors default: {', '.join(CPU_EXTRACTORS)})")
@@ -483,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(str(exc.code))
         if args.limit:
             docs = docs[: args.limit]
+        if args.blind_classes:
+            docs = [dataclasses.replace(d, html=blind_classes(d.html)) for d in docs]
         if args.cpu_rounds > 0:
             names = list(dict.fromkeys(args.extractor or CPU_EXTRACTORS))
             print(f"== {dataset}: {len(docs)} pages, CPU time, {args.cpu_rounds} interleaved rounds, median a page")
@@ -490,7 +497,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         scored = {name: score_pages(docs, name) for name in (args.extractor or ["trafilatura", "newsclean"])}
         sites = {d.site for d in docs}
-        print(f"== {dataset}: {len(docs)} pages, {len(sites)} sites "
+        blinded = "class and id names blinded, " if args.blind_classes else ""
+        print(f"== {dataset}: {len(docs)} pages, {blinded}{len(sites)} sites "
               f"({sum(site_half(s) == 'dev' for s in sites)} dev, {sum(site_half(s) == 'check' for s in sites)} check), "
               f"metric: {_METRIC_SAID[docs[0].metric if docs else 'shingle']}")
         print("\n".join(report(scored, args.folds)))

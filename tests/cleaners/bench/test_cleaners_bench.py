@@ -454,3 +454,40 @@ def test_sites_table_gives_each_sites_lead_and_its_halfs_lead_without_it(tmp_pat
     assert table[dev1] == ["(dev,", "1)", "0.0000", "1.0000", "+1.0000", "+0.0000"]
     assert table[dev2] == ["(dev,", "1)", "0.6667", "0.6667", "+0.0000", "+1.0000"]
     assert table[check] == ["(check,", "1)", "0.6667", "1.0000", "+0.3333", "-"]   # no other check site
+
+
+def test_blinded_classes_keep_the_tree_every_other_attribute_and_the_scripts() -> None:
+    import lxml.html
+
+    from newsclean.cleaners.bench.blind import blind_classes, hash_token
+
+    ld = '{"@type": "NewsArticle", "articleBody": "<p class=\\"lede\\">Body</p>"}'
+    html = (f'<html><head><script type="application/ld+json">{ld}</script><style>.share{{}}</style></head>'
+            '<body><DIV Class="related-stories  card" id=sidebar data-testid="related" role="complementary">'
+            "<p class='card' itemprop=\"headline\" aria-label=\"Related\">One</p></DIV><!-- <i class=\"share\"> -->"
+            '<span class="">Two</span></body></html>')
+    out = blind_classes(html)
+    related, card, sidebar = map(hash_token, ("related-stories", "card", "sidebar"))
+    assert f'Class="{related} {card}" id={sidebar}' in out and f"class='{card}'" in out   # a word, a token alike
+    assert len({related, card, sidebar}) == 3 and all(t[0] == "k" and t[1:].isdigit() for t in (related, card))
+    for kept in (ld, "<style>.share{}</style>", '<!-- <i class="share"> -->', 'data-testid="related"',
+                 'role="complementary"', 'itemprop="headline" aria-label="Related"', '<span class="">'):
+        assert kept in out
+    before, after = lxml.html.fromstring(html), lxml.html.fromstring(out)
+    assert [(e.tag, e.text) for e in before.iter()] == [(e.tag, e.text) for e in after.iter()]
+
+
+def test_blind_classes_gives_the_extractors_the_blinded_pages(tmp_path: Path, capsys,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.cleaners.bench import scoring
+    from newsclean.cleaners.bench.blind import blind_classes
+
+    _two_page_set(tmp_path)
+    seen: list[str] = []
+    for name in ("newsclean", "trafilatura"):
+        monkeypatch.setitem(scoring.EXTRACTORS, name, lambda: lambda html, url: seen.append(html) or "")
+    assert main([str(tmp_path), "--blind-classes"]) == 0
+    pages = [(FIXTURES / f"{name}.html").read_text("utf-8") for name in PAGES]
+    assert sorted(seen) == sorted([blind_classes(p) for p in pages] * 2)   # each page, to both extractors
+    assert "td-post-content" in pages[0] and not any("td-post-content" in s for s in seen)
+    assert "class and id names blinded" in capsys.readouterr().out
