@@ -13,7 +13,8 @@ is dropped, at the head the short labels from outside it that stand above the pa
 Never a line in the middle, a line that cannot be placed (at the tail, save the parts of an
 outside element split by ``<br>``s after its first, where the element holds them all and is no
 paragraph of prose as a whole), a paragraph of prose, nor a block that is the container's
-twin (same tag and class: the next part of a body the page splits into blocks).
+twin (same tag and class, or ``data-*`` names where it has no class: the next part of a body the
+page splits into blocks).
 
 On the same placement, the lines of a block the page itself names a dialog or a sticky box (a
 "modal", "popup" or "lightbox" class or id, a "sticky" class) beside the container or inside it go wherever they sit: a theme that wraps the article and its
@@ -208,8 +209,12 @@ def container(sources: list[etree._Element | None], lines: list[str]) -> etree._
     return max((a for a, n in held.items() if n >= CONTAINER_SHARE * total), key=depth.__getitem__, default=None)
 
 
-def _class(el: etree._Element) -> list[str]:
-    return (el.get("class") or "").split()
+def _name(el: etree._Element) -> list[str]:
+    """What tells an element's block from others alike: its class, or where it has none, its
+    ``data-*`` attributes (a page built with test ids, ``data-testid="site-footer"``, or with
+    Astro's scoped ``data-astro-cid-...``, names its blocks by them alone)."""
+    cls = (el.get("class") or "").split()
+    return cls or sorted(f"{k}={v}" for k, v in el.attrib.items() if k.startswith("data-"))
 
 
 def _label(line: str, el: etree._Element) -> bool:
@@ -288,9 +293,9 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
         at = next(k for k, a in enumerate(line) if a in box_at)   # the nearest common ancestor
         if line[at] is box:
             return False
-        # the branches under it: a twin of the container's (same tag and class) is the article's
+        # the branches under it: a twin of the container's (same tag and name) is the article's
         mine, theirs = line[at - 1] if at else el, box_line[box_at[line[at]] - 1]
-        return not (mine.tag == theirs.tag and _class(mine) == _class(theirs))
+        return not (mine.tag == theirs.tag and _name(mine) == _name(theirs))
 
     gone: set[int] = set()
     i = 0
