@@ -1,9 +1,11 @@
-"""Teaser blocks: blocks opened by a boilerplate title and filled with teasers
-(``prune_titled_blocks``), lists and containers that are mostly links or teaser cards
+"""Teaser blocks: blocks opened by a boilerplate title and filled with teasers, or by a title
+counting comments (``prune_titled_blocks``), lists and containers that are mostly links or teaser cards
 (``prune_link_dense``, ``link_dense_blocks``), and the most prose such blocks hold
 (``unlinked_text``: the pipeline's check that the link-dense pass took no article)."""
 
 from __future__ import annotations
+
+import re
 
 import lxml.etree as etree
 
@@ -37,13 +39,30 @@ _BOILERPLATE_TITLE_CHARS = 80
 _TITLE_TAGS = ("div", "span", "p", "strong", "b")
 
 
-def _heading_candidates(tree: etree._Element, m: Measures | None = None) -> list[etree._Element]:
+#: A heading that counts the readers' comments under it, with the post's title or not: "59 Comments
+#: on “Title”", "3 thoughts on “Title”", "12 Responses to Title", "1 Reply". What it heads is a
+#: thread of comments, prose as the article is: taken whatever its text (``prune_titled_blocks``),
+#: so a page whose comment thread has no class or id saying so (a hashed or bare theme) loses it too.
+COUNTED_COMMENTS = re.compile(r"\d[\d,.]*\s+(?:comments?|responses?|repl(?:y|ies)|thoughts?)(?:\s+(?:on|to)\s+\S.*)?",
+                              re.I | re.S)
+#: ... with the post's title in it, it is longer than a boilerplate title.
+_COUNTED_TITLE_CHARS = 300
+
+
+def _heading_candidates(tree: etree._Element, m: Measures | None = None) -> list[tuple[etree._Element, bool]]:
+    """The headings (and elements a title class names) of a boilerplate title, each with whether
+    it counts comments (``COUNTED_COMMENTS``)."""
     out = []
     for el in tree.iter(*HEADINGS, *_TITLE_TAGS):
+        if el.tag == "h1":
+            continue
         if el.tag in HEADINGS or (cls := el.get("class")) and _title_class(cls):
             txt = short_text(el, _BOILERPLATE_TITLE_CHARS, m)
-            if txt and is_boilerplate_heading(txt) and el.tag != "h1":
-                out.append(el)
+            if txt and is_boilerplate_heading(txt):
+                out.append((el, False))
+            elif el.tag in HEADINGS and (txt is not None or (txt := short_text(el, _COUNTED_TITLE_CHARS, m))) \
+                    and COUNTED_COMMENTS.fullmatch(txt):
+                out.append((el, True))
     return out
 
 
@@ -59,13 +78,14 @@ def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
     """Remove blocks opened by a boilerplate title (Must Read, Related, Trending, Most Read, ...)
     and filled with teasers. A title inside the article column is left to the link-dense and line
     steps: taking it and the teaser-like siblings after it gained multipage-dev's dev sites only
-    (docs/quality.md, "multipage-dev's fold gap"). ``m``, the page's measures, lets short texts be
-    read whole (``short_text``)."""
+    (docs/quality.md, "multipage-dev's fold gap"). A block a heading counting comments titles
+    (``COUNTED_COMMENTS``) goes whatever it holds, unless the article's ``<h1>``. ``m``, the
+    page's measures, lets short texts be read whole (``short_text``)."""
     victims: list[etree._Element] = []
     # Each block is judged once, however many titles it holds: a page of a thousand "Related"
     # headings in one column measured that column a thousand times.
     teaser_block: dict[etree._Element, bool] = {}
-    for h in _heading_candidates(tree, m):
+    for h, comments in _heading_candidates(tree, m):
         # Climb while the ancestor holds nothing but the heading.
         head = h
         own = text_len(h)
@@ -74,6 +94,11 @@ def prune_titled_blocks(tree: etree._Element, m: Measures | None = None) -> int:
             head = head.getparent()
         block = head.getparent()
         if block is None or block.tag in PROTECTED_TAGS:
+            continue
+        if comments:
+            # a thread of comments is prose: any block but one holding the article's headline
+            if block.find(".//h1") is None:
+                victims.append(block)
             continue
         if block not in teaser_block:
             teaser_block[block] = not _is_body_like(block) and _teaser_like(block)

@@ -75,3 +75,48 @@ def test_every_modern_page_has_its_truth_and_its_boilerplate_listed() -> None:
     check_listed(MODERN_DIR, PAGES, MISSES)
     assert set(WRITERS) <= set(PAGES)
 
+
+PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
+         "after a summer in which the moorings were full on most weekends.",
+         "Members agreed to keep the daily rate for boats under ten metres and to raise it for larger ones, "
+         "with the money set aside for dredging the inner basin before the autumn storms.",
+         "The new rates will be posted at the harbour office and on the board's notice at the slipway, and "
+         "they apply from the first of April."]
+COMMENTS = ["I have moored there every August for twenty years and the fees were always fair. Raising them for "
+            "the bigger boats is the right call, they take up twice the space on the pontoon.",
+            "Will the dredging start before the regatta? Last year two keelboats touched the bottom at low water "
+            "and the board promised then that it would be done by now."]
+
+
+def _page_with(after: str, *, writer: str = "Nell Grady", body: list[str] = PARAS) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in body)
+    return (f"<html><head><title>Harbour fees</title><meta name='author' content='{writer}'></head><body>"
+            f"<div><div><h1>Harbour fees set for next spring</h1><div>{paras}</div></div>{after}</div></body></html>")
+
+
+def _thread(title: str) -> str:
+    items = "".join(f"<li><div><img src='/a{i}.png'><b>Reader {i}</b> <time>May {i}, 2025</time></div><p>{c}</p>"
+                    f"<a href='#reply-{i}'>Reply</a></li>" for i, c in enumerate(COMMENTS))
+    return f"<div><h3>{title}</h3><ol>{items}</ol></div>"
+
+
+@pytest.mark.parametrize("title", ["2 thoughts on “Harbour fees set for next spring”", "2 Comments",
+                                   "2 Responses to Harbour fees set for next spring", "1,024 comments on “Harbour fees”"])
+def test_a_comment_thread_under_a_heading_counting_it_goes_without_a_name_saying_so(title: str) -> None:
+    # no class or id names the thread: its heading counts the comments (the thread is prose, as the
+    # article is: no teaser test would take it). Fails before dom.teasers.COUNTED_COMMENTS.
+    result = clean_html(_page_with(_thread(title)), "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == PARAS
+
+
+def test_a_section_whose_heading_opens_with_a_number_stays() -> None:
+    section = ("<div><h2>3 reasons the fees went up</h2><p>The basin silts up faster every year since the new "
+               "breakwater changed the current, and each dredging costs more than the one before it did.</p></div>")
+    paras = "".join(f"<p>{p}</p>" for p in PARAS)
+    page = (f"<html><head><title>Harbour fees</title></head><body><article><h1>Harbour fees set for next spring</h1>"
+            f"{paras}{section}</article></body></html>")
+    result = clean_html(page, "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert "3 reasons the fees went up" in result.text.split("\n")
+
