@@ -361,7 +361,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         # the extractor's lines placed in the tree it read: a sidebar's pitch, a footer's links
         # or a "Back to blog" above the article come from outside the article's container
         # and a sidebar's boxes or a dialog's text from blocks the page names so, anywhere
-        body, n, asides = blocks.drop_outside_edges(tree, body, asides=True, opened=opened, placed=placed)
+        body, n, asides = blocks.drop_outside_edges(tree, body, asides=True, opened=opened, placed=placed,
+                                                     authors=md.authors or ())
         run.count("outside_container", n)
         run.count("named_asides", asides)
     if lead and method == "trafilatura" and not _contains(body, lead):

@@ -12,7 +12,8 @@ text is the article's container, and at the tail the unbroken run of short lines
 is dropped, at the head the short labels from outside it that stand above the page's headline.
 Never a line in the middle, a line that cannot be placed (at the tail, save the parts of an
 outside element split by ``<br>``s after its first, where the element holds them all and is no
-paragraph of prose as a whole), a paragraph of prose, nor a block that is the container's
+paragraph of prose as a whole), a paragraph of prose (save, at the tail, one opening with a
+writer's name: the writer's bio, ``_bio_of``), nor a block that is the container's
 twin (same tag and class, or ``data-*`` names where it has no class: the next part of a body the
 page splits into blocks).
 
@@ -25,6 +26,7 @@ and is refused), a cookie dialog or one offering the story for reuse in the arti
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import lxml.etree as etree
 
@@ -279,9 +281,27 @@ def _aside_lines(lines: list[str], sources: list[etree._Element | None], shown: 
     return gone
 
 
-def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etree._Element) -> set[int]:
+#: The words a line opens with.
+_OPENING_WORDS = re.compile(r"\w[\w'’-]*")
+#: What follows a writer's first name alone in a bio ("Sam is the VP of Marketing ...").
+_BIO_VERBS = frozenset({"is", "has", "was", "writes", "covers"})
+
+
+def _bio_of(line: str, names: list[list[str]]) -> bool:
+    """Whether ``line`` opens as a bio of one of the writers ``names`` (each a list of lower-case
+    words): with the writer's whole name ("Joshua Waller has been reviewing cameras ...", "Amit
+    Samsukha, CTO at ..."), or the first name and a verb ("Sam is the VP of Marketing ...")."""
+    words = [w.lower() for w in _OPENING_WORDS.findall(line[:120])]
+    return any(words[:len(n)] == n or len(n) > 1 and words[:1] == n[:1] and words[1:2] and words[1] in _BIO_VERBS
+               for n in names)
+
+
+def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etree._Element,
+                names: list[list[str]] = ()) -> set[int]:
     """The edge lines from outside the article's container (see the module's doc); none when
-    they are all the lines or over ``EDGE_MAX_SHARE`` of the body."""
+    they are all the lines or over ``EDGE_MAX_SHARE`` of the body. At the tail, a paragraph of
+    prose that opens as a bio of a writer of ``names`` (``_bio_of``) goes too: the writer's box
+    after the body, however its class reads (a hashed class, or one no cue knows)."""
     box_line = [box, *box.iterancestors()]
     box_at = {a: i for i, a in enumerate(box_line)}
 
@@ -304,7 +324,7 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
             gone.add(i)
         i += 1
     end = len(lines)
-    while end > 0 and len(lines[end - 1]) < PROSE_CHARS:
+    while end > 0 and (len(lines[end - 1]) < PROSE_CHARS or _bio_of(lines[end - 1], names) and outside(end - 1)):
         if outside(end - 1):
             end -= 1
             gone.add(end)
@@ -328,18 +348,21 @@ def _edge_lines(lines: list[str], sources: list[etree._Element | None], box: etr
 
 
 def drop_outside_edges(tree: etree._Element, lines: list[str], *, asides: bool = False,
-                       opened: Openings | None = None, placed: Placed | None = None) -> tuple[list[str], int, int]:
+                       opened: Openings | None = None, placed: Placed | None = None,
+                       authors: Iterable[str] = ()) -> tuple[list[str], int, int]:
     """``lines`` without the edge lines that come from outside the article's container (see the
     module's doc) and, with ``asides``, without the lines of a sidebar or a dialog beside it
     (``_aside_lines``), both found on one placement of the lines; the characters each removed.
-    ``opened``, ``placed``: see :func:`placed_lines`."""
+    ``opened``, ``placed``: see :func:`placed_lines`; ``authors``: the article's writers, whose
+    bio after the body goes (``_edge_lines``)."""
     if len(lines) < 3:
         return lines, 0, 0
     sources, shown = placed_lines(tree, lines, opened, placed)
     box = container(sources, lines)
     if box is None:
         return lines, 0, 0
-    edges = _edge_lines(lines, sources, box)
+    names = [n for n in ([w.lower() for w in _OPENING_WORDS.findall(a)] for a in authors) if 1 <= len(n) <= 5]
+    edges = _edge_lines(lines, sources, box, names)
     aside = _aside_lines(lines, sources, shown, box) - edges if asides else set()
     if not edges and not aside:
         return lines, 0, 0

@@ -18,6 +18,7 @@ from newsclean.cleaners import Article, clean_html
 from newsclean.cleaners.bench.blind import blind_classes
 
 from .fixture_pages import check_listed, cleaned, params_with_misses, truth_lines
+from .test_cleaners_themes import PARAS   # a short story's three paragraphs
 
 MODERN_DIR = Path(__file__).parent.parent / "fixtures" / "cleaners" / "modern"
 
@@ -76,12 +77,6 @@ def test_every_modern_page_has_its_truth_and_its_boilerplate_listed() -> None:
     assert set(WRITERS) <= set(PAGES)
 
 
-PARAS = ["The harbour board met on Tuesday to settle the fees that visiting yachts will pay from next spring, "
-         "after a summer in which the moorings were full on most weekends.",
-         "Members agreed to keep the daily rate for boats under ten metres and to raise it for larger ones, "
-         "with the money set aside for dredging the inner basin before the autumn storms.",
-         "The new rates will be posted at the harbour office and on the board's notice at the slipway, and "
-         "they apply from the first of April."]
 COMMENTS = ["I have moored there every August for twenty years and the fees were always fair. Raising them for "
             "the bigger boats is the right call, they take up twice the space on the pontoon.",
             "Will the dredging start before the regatta? Last year two keelboats touched the bottom at low water "
@@ -120,3 +115,38 @@ def test_a_section_whose_heading_opens_with_a_number_stays() -> None:
     assert isinstance(result, Article), result
     assert "3 reasons the fees went up" in result.text.split("\n")
 
+
+BIO = ("Nell Grady has covered the harbour, its boats and the people who work on them for the Gazette since 2009. "
+       "Before that she crewed on delivery trips across the Bay of Biscay and taught dinghy sailing at the club, "
+       "and she still races a small keelboat on Thursday evenings.")
+#: A body long enough that its block holds most of the page's text with the bio beside it.
+LONGER = [*PARAS,
+          "The harbour master said the board had looked at the fees charged in the three nearest ports before "
+          "deciding, and that the new rates would still be the lowest on this stretch of the coast.",
+          "Local fishermen, who pay an annual licence rather than a daily rate, are not affected by the change, "
+          "though the board will review their licences separately in the autumn.",
+          "A public meeting on the dredging plans will be held at the sailing club on the last Friday of the month, "
+          "and the drawings will be on show in the harbour office from next week.",
+          "Yacht clubs along the coast have been told of the new rates by letter, and the board expects the first "
+          "bookings for the spring to open online at the start of February, as in other years."]
+
+
+def test_the_writers_bio_after_the_body_goes_whatever_its_box_is_named() -> None:
+    # a box after the article's container, of a hashed class, opening with the writer's name: a bio
+    # of prose (over blocks.PROSE_CHARS) that the tail's run of short lines did not reach before
+    for bio in (BIO, BIO.replace("Nell Grady has", "Nell has")):
+        page = _page_with(f"<div class='sc-x7Yq2 kPqRzT'><img src='/nell.png'><p>{bio}</p></div>", body=LONGER)
+        result = clean_html(page, "https://harbour.example/news/fees")
+        assert isinstance(result, Article), result
+        assert result.text.split("\n") == LONGER
+    # inside the article's own block it is the article's closing line (an op-ed's tagline)
+    page = _page_with("", body=[*LONGER, BIO])
+    result = clean_html(page, "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == [*LONGER, BIO]
+    # nor does a paragraph after the body go that names another person first
+    other = BIO.replace("Nell Grady has", "Tom Barr has")
+    result = clean_html(_page_with(f"<div class='sc-x7Yq2 kPqRzT'><p>{other}</p></div>", body=LONGER),
+                        "https://harbour.example/news/fees")
+    assert isinstance(result, Article), result
+    assert result.text.split("\n") == [*LONGER, other]
