@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 import signal
 import threading
 import time
@@ -168,6 +169,42 @@ def _linked_share(body: list[str], links: list[Any]) -> float:
     """The share of ``body``'s lines (of 20 characters or more) that are some link's whole text."""
     anchors = {words_of(a.text_content()) for a in links}
     return sum(1 for s in body if len(s) >= 20 and words_of(s) in anchors) / max(1, len(body))
+
+
+#: A not-found page's title or top heading, by language: a page answering 200 with one (a soft 404,
+#: where a removed article's address lands) is no article. Phrases that name the page, not a story
+#: about something not found ("Missing hiker not found"), or an error's number standing alone.
+NOT_FOUND_PHRASES = {
+    "en": (r"page not found", r"(?:that|this|the) page (?:can(?:no|['’])t|could not|was not) be found",
+           r"nothing (?:was )?found", r"(?:error )?404(?: error| not found)?"),
+    "de": (r"seite nicht gefunden", r"seite wurde nicht gefunden", r"fehler 404"),
+    "es": (r"p[áa]gina no encontrada", r"error 404"),
+    "fr": (r"page (?:non )?introuvable", r"erreur 404"),
+    "it": (r"pagina non trovata", r"errore 404"),
+    "pt": (r"p[áa]gina n[ãa]o encontrada", r"erro 404"),
+    "nl": (r"pagina niet gevonden",),
+    "pl": (r"nie znaleziono strony", r"strona nie (?:zosta[łl]a )?znaleziona"),
+    "ru": (r"страница не найдена",),
+    "tr": (r"sayfa bulunamad[ıi]",),
+    "ja": (r"ページが見つかりません",),
+    "zh": (r"页面未找到", r"找不到(?:该)?页面", r"頁面不存在"),
+}
+#: A title part or top heading that is one of ``NOT_FOUND_PHRASES`` (an "Oops!" before it allowed).
+NOT_FOUND = re.compile(r"(?:oops[!.,]?\s*|sorry[!.,]?\s*)?(?:"
+                       + "|".join(f for row in NOT_FOUND_PHRASES.values() for f in row) + r")[\s!.…]*", re.I)
+#: The separators of a <title>'s parts ("Page not found – The Paper", "404 | The Paper").
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|\s*[|·»]\s*")
+
+
+def _is_not_found(tree: etree._Element, body: list[str]) -> bool:
+    """Whether the page is a not-found page (a soft 404): a part of its <title> or its first <h1>
+    is a ``NOT_FOUND`` phrase whole, and no line of the body is prose (200+ characters)."""
+    if any(len(s) >= 200 for s in body):
+        return False
+    title = " ".join((tree.findtext(".//title") or "").split())
+    h1 = first_descendant(tree, "h1")
+    heads = [*_TITLE_PARTS.split(title), " ".join(h1.text_content().split()) if h1 is not None else ""]
+    return any(NOT_FOUND.fullmatch(h.strip()) for h in heads if h.strip())
 
 
 def _host(url: str) -> str | None:
@@ -393,6 +430,8 @@ def _clean(html: str | bytes, url: str, rules: SiteRules, templates: SiteTemplat
         run.count("data_tail", n)
     if _is_listing(md, tree, body):
         return Rejected(url, "not_article", detail="a listing: link-heavy, no prose, not called an article", removed=run.removed)
+    if _is_not_found(tree, body):
+        return Rejected(url, "not_article", detail="a not-found page (its title or heading says so)", removed=run.removed)
     final = "\n".join(body)
     if len(final) < rules.min_chars:
         return Rejected(url, "too_short", detail=f"{len(final)} < {rules.min_chars} chars", removed=run.removed)

@@ -132,6 +132,35 @@ def test_a_listing_that_calls_itself_nothing_is_not_article() -> None:
     assert isinstance(result, Rejected) and result.reason == "not_article"
 
 
+BODY_SENTENCE = ("The search along the ridge went on through the night, the county's rescue team said on Sunday, "
+                 "as volunteers from three towns walked the old logging roads with lamps and dogs.")
+_NOT_FOUND_PAGE = """<html><head><title>{title}</title></head><body><header><nav><a href="/">Home</a>
+<a href="/news/">News</a></nav></header><main><h1>{h1}</h1>{body}</main>
+<footer>© 2026 The Coastline Weekly</footer></body></html>"""
+
+
+@pytest.mark.parametrize("title, h1", [
+    ("Page not found – The Coastline Weekly", "Oops! That page can’t be found."),   # WordPress's own
+    ("404 | The Coastline Weekly", "Error 404"),
+    ("Seite nicht gefunden – Küstenbote", "Seite nicht gefunden"),
+    ("The Coastline Weekly", "ページが見つかりません"),
+])
+def test_a_not_found_page_answering_200_is_not_article(title: str, h1: str) -> None:
+    """A soft 404 (a removed article's address answering 200 with the site's not-found page) was
+    written as an article of its apology and search prompt."""
+    body = ("<p>It looks like nothing was found at this location. Maybe try one of the links below or a "
+            "search?</p><form><input name='s'><button>Search</button></form>")
+    result = clean_html(_NOT_FOUND_PAGE.format(title=title, h1=h1, body=body), "https://www.coastline.example/gone")
+    assert isinstance(result, Rejected) and result.reason == "not_article" and "not-found" in result.detail
+
+
+@pytest.mark.parametrize("title", ["Missing hiker not found after three days", "404 Media wins a press award"])
+def test_a_story_about_something_not_found_is_an_article(title: str) -> None:
+    body = "".join(f"<p>{BODY_SENTENCE} Paragraph {k} of the story, with what the rescuers said.</p>" for k in range(4))
+    result = clean_html(_NOT_FOUND_PAGE.format(title=title, h1=title, body=body), "https://www.coastline.example/story")
+    assert isinstance(result, Article) and "Paragraph 3" in result.text
+
+
 def test_a_page_of_short_lines_among_many_links_is_an_article() -> None:
     """The same markup holding a poem (short lines no link holds) instead of teaser cards stays an
     article: its lines are not the links' texts."""
