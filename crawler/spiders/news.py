@@ -38,6 +38,13 @@ STATS = "newsclean/discovery"
 RETRY_STATS = "newsclean/retry"
 #: URLs skipped because a site pattern passed its CPU bound on them (Spider._site_says).
 PATTERN_TIMEOUT_STAT = "newsclean/sites/pattern_timeout"
+#: URLs skipped unasked: the question's patterns passed their bound PATTERN_TIMEOUTS_A_RUN times.
+PATTERN_SPENT_STAT = "newsclean/sites/pattern_spent"
+#: Matches past the bound one site question (``is_article_url``, ``is_pagination_url``) may cost a
+#: run before it is asked no more: each holds the reactor the bound (site_patterns.PATTERN_TIMEOUT),
+#: and a sitemap of 50,000 URLs near-missing a pattern the load's tries did not catch held it 83
+#: minutes. Past them the site file is broken for this site's URLs: the rest are skipped, counted.
+PATTERN_TIMEOUTS_A_RUN = 20
 #: Sections an ad-hoc start page's links may add (its navigation, not every link on it).
 MAX_START_SECTIONS = 30
 #: Listed URLs the store is asked about at once when they go straight to the scheduler (Redis
@@ -103,6 +110,7 @@ class NewsSpider(scrapy.Spider):
         self._articles_scheduled = 0
         self._started = datetime.now(timezone.utc)
         self._timed_out: set[str] = set()   # the site patterns said to have passed their bound
+        self._timeouts: dict[str, int] = {}   # a site question's name: its matches past the bound
         self.store: ArticleStore | None = None
         # Validators of the discovery documents read this run, saved only when the run
         # finishes: a killed run must read its sitemaps again, not get a 304 for them.
@@ -239,14 +247,25 @@ class NewsSpider(scrapy.Spider):
     def _site_says(self, question: Callable[..., bool], url: str, **kwargs: Any) -> bool:
         """The site's answer of ``question`` (``is_article_url``, ``is_pagination_url``) about
         ``url``; no where one of its patterns passed its CPU bound (site_patterns): the URL is
-        skipped, counted in ``newsclean/sites/pattern_timeout``, the file and field said once."""
+        skipped, counted in ``newsclean/sites/pattern_timeout``, the file and field said once.
+        Past :data:`PATTERN_TIMEOUTS_A_RUN` such URLs the question is asked no more: every later
+        URL is skipped unasked (``newsclean/sites/pattern_spent``), said once."""
+        name = getattr(question, "__name__", repr(question))
+        if self._timeouts.get(name, 0) >= PATTERN_TIMEOUTS_A_RUN:
+            self.crawler.stats.inc_value(PATTERN_SPENT_STAT)
+            return False
         try:
             return question(url, **kwargs)
         except PatternTimeout as exc:
             self.crawler.stats.inc_value(PATTERN_TIMEOUT_STAT)
+            self._timeouts[name] = spent = self._timeouts.get(name, 0) + 1
             if exc.where not in self._timed_out:
                 self._timed_out.add(exc.where)
                 self.logger.warning("%s: %s (the next are counted in %s)", exc, url, PATTERN_TIMEOUT_STAT)
+            if spent == PATTERN_TIMEOUTS_A_RUN:
+                self.logger.warning("%s: %d URLs past the bound: %s is asked no more this run, every later URL "
+                                    "skipped (counted in %s); fix the pattern (docs/sites.md)",
+                                    exc.where, spent, name, PATTERN_SPENT_STAT)
             return False
 
     def _bad_url(self, response: Response, kind: str) -> Callable[[str], None]:

@@ -812,3 +812,29 @@ def test_a_line_rule_past_its_bound_keeps_the_line_and_the_other_rules_apply() -
     lines = ["x " + "a" * 40 + "!", "Subscribe to the e-paper now", "A line of the story."]
     kept, removed = apply_line_rules(lines, [r"x [^!]*?(a|aa)+", r"Subscribe to .*"])
     assert kept == [lines[0], lines[2]] and removed == len(lines[1])
+
+
+def test_a_site_question_past_its_bound_too_often_is_asked_no_more(caplog: pytest.LogCaptureFixture) -> None:
+    # Each match past the bound costs the bound on the reactor: a sitemap of 50,000 URLs that
+    # near-miss a pattern the load's tries did not catch held it 0.1 s a URL, 83 minutes. After
+    # PATTERN_TIMEOUTS_A_RUN of them the question is asked no more: every later URL is skipped
+    # unasked (pattern_spent), said once. Before, all 30 traps were matched (pattern_timeout 30).
+    from scrapy.utils.test import get_crawler
+
+    from newsclean.crawler.spiders.news import (PATTERN_SPENT_STAT, PATTERN_TIMEOUT_STAT, PATTERN_TIMEOUTS_A_RUN,
+                                                NewsSpider)
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, urls="https://x.example/")
+    spider.site = site_from_dict(SLOW, "sites/slow.toml")
+    traps = [f"https://x.example/q/{k}/" + "a" * 40 + "!" for k in range(30)]
+    with caplog.at_level(logging.WARNING):
+        said = [spider._site_says(spider.site.is_article_url, u, listed=True) for u in traps]
+        later = spider._site_says(spider.site.is_article_url, "https://x.example/q/x/a-story/", listed=True)
+        pagination = spider._site_says(spider.site.is_pagination_url, "https://x.example/page/2/")
+    assert not any(said) and not later      # the site file is broken: its articles are skipped, counted
+    assert pagination                       # another question, whose patterns never passed the bound
+    assert crawler.stats.get_value(PATTERN_TIMEOUT_STAT) == PATTERN_TIMEOUTS_A_RUN
+    assert crawler.stats.get_value(PATTERN_SPENT_STAT) == len(traps) + 1 - PATTERN_TIMEOUTS_A_RUN
+    lines = [r.getMessage() for r in caplog.records if "slow.toml" in r.getMessage()]
+    assert len(lines) == 2 and "asked no more" in lines[1] and PATTERN_SPENT_STAT in lines[1], lines
