@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -838,3 +839,11 @@ def test_a_site_question_past_its_bound_too_often_is_asked_no_more(caplog: pytes
     assert crawler.stats.get_value(PATTERN_SPENT_STAT) == len(traps) + 1 - PATTERN_TIMEOUTS_A_RUN
     lines = [r.getMessage() for r in caplog.records if "slow.toml" in r.getMessage()]
     assert len(lines) == 2 and "asked no more" in lines[1] and PATTERN_SPENT_STAT in lines[1], lines
+
+
+def test_a_site_patterns_classes_are_unicodes_not_res() -> None:
+    # docs/sites.md: matched by the regex module, a line rule's \w takes a word's combining marks
+    # (re cut 'नमस्ते' in two) and not superscripts (re took 'x²' whole); \s no \x1c-\x1f
+    assert compile_pattern(r"\w+").fullmatch("नमस्ते") and not re.fullmatch(r"\w+", "नमस्ते")
+    assert not compile_pattern(r"\w+").fullmatch("x²") and re.fullmatch(r"\w+", "x²")
+    assert not compile_pattern(r"\s").fullmatch("\x1c") and re.fullmatch(r"\s", "\x1c")
