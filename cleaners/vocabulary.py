@@ -37,6 +37,18 @@ ROLE_WORD_FIRST = "(?:" + "|".join(w for lang, row in ROLE_WORDS.items() if lang
 #: Every row's job words: English's with a plural "s", then the others' (``ROLE_WORD_FIRST``).
 ROLE_WORD = rf"(?:(?:{'|'.join(ROLE_WORDS['en'])})s?|{ROLE_WORD_FIRST})"
 
+#: The job words Chinese, Japanese and Korean bylines print right after the name, with or without
+#: a space, and no word for "by" before it ("山田花子 記者", "李明 记者", "신현주 기자"): reporter,
+#: correspondent, (senior, chief) reporter. A name's run and one of these, alone in an element, is
+#: a byline (``metadata``); a title's first part before the job word is no name ("선임기자" alone).
+ROLE_WORDS_AFTER_NAME = {
+    "ja": ("記者", "特派員"),
+    "zh": ("记者", "記者", "特派记者", "特派員"),
+    "ko": ("(?:선임|수석)?기자", "특파원"),
+}
+#: Any of ``ROLE_WORDS_AFTER_NAME``.
+ROLE_WORD_AFTER_NAME = "(?:" + "|".join(dict.fromkeys(w for row in ROLE_WORDS_AFTER_NAME.values() for w in row)) + ")"
+
 #: Letters that match an ASCII letter under re.I but that ``str.lower`` does not turn into it
 #: (dotted and dotless I, long s; the Kelvin sign it does turn into "k").
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})

@@ -25,7 +25,7 @@ from itertools import groupby
 import regex
 
 from newsclean.cleaners.site_patterns import PatternTimeout, compile_pattern, fully_matches
-from newsclean.cleaners.vocabulary import ROLE_WORD, fold_case, is_boilerplate_heading
+from newsclean.cleaners.vocabulary import ROLE_WORD, ROLE_WORD_AFTER_NAME, fold_case, is_boilerplate_heading
 
 logger = logging.getLogger(__name__)
 
@@ -409,6 +409,17 @@ def _is_staff_title(line: str) -> bool:
     return all(w[:1].isupper() for w in line.split()) and _staff_title().fullmatch(line) is not None
 
 
+#: A Chinese, Japanese or Korean byline: a name and the job title printed after it, with or without
+#: a space, and a separator or bracket at most ("李明 记者", "山田花子記者 ·", "（신현주 기자）").
+_CJK_BYLINE = re.compile(rf"\W*(?P<name>\w.{{0,40}}?)\s*{ROLE_WORD_AFTER_NAME}\W*")
+
+
+def _is_cjk_byline(line: str, names: list[list[str]]) -> bool:
+    """Whether ``line`` is one of the writers' names and the job title CJK bylines print after it."""
+    m = _CJK_BYLINE.fullmatch(line)
+    return m is not None and _words(m["name"]) in names
+
+
 def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window: int = 3) -> tuple[list[str], int]:
     """Drop an author box that ends the body: a byline naming the article's author among the last
     ``window`` lines ("Written by Jane Doe") with a line naming that author after it (the bio,
@@ -418,6 +429,8 @@ def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window
     Doe"), and so does a closing sentence naming the writer (it ends with a period: no byline).
     Return kept lines, chars removed."""
     names = _author_names(authors)
+    if names and len(lines) > 1 and _is_cjk_byline(lines[-1].strip(), names):
+        return lines[:-1], len(lines[-1].strip())   # "李明 记者" under the article: no word for "by"
     if not names or len(lines) <= window:
         return lines, 0
     for i in range(len(lines) - window, len(lines) - 1):
@@ -455,7 +468,7 @@ def drop_leading_heads(lines: list[str], headlines: Iterable[str], authors: Iter
         if len(kept) < window and not prose_seen and len(lines) > window and len(s) < 250:
             words = _words(s)
             headline = _is_headline(words, heads)
-            byline = not headline and _is_byline(s, words, names)
+            byline = not headline and (_is_byline(s, words, names) or _is_cjk_byline(s, names))
             if headline or byline or _is_stamp(s):
                 removed += len(s)
                 if headline:

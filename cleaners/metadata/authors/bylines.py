@@ -16,7 +16,7 @@ from newsclean.cleaners.metadata.authors.byline_words import (
     _AUTHOR_LABEL, _BY, _BY_LEAD, _BY_WORD, _LABEL_ONLY, _TIME_AGO, _WRITTEN,
 )
 from newsclean.cleaners.metadata.authors.names import (
-    _DATE_LEFTOVERS, _DATE_PREPOSITIONS, _TIME_PREPOSITIONS, _after_a_given_name, _byline_name,
+    _CJK_ROLE, _DATE_LEFTOVERS, _DATE_PREPOSITIONS, _TIME_PREPOSITIONS, _after_a_given_name, _byline_name,
     _family_name_opening, _name_shaped, _names,
 )
 from newsclean.cleaners.metadata.authors.writers import PageWriters, _author_page_link
@@ -279,9 +279,19 @@ def _inner_names(el: etree._Element, names: list[str]) -> list[str]:
 _BODY_TEXT = etree.XPath("//body//text()[normalize-space()]")
 #: Chinese byline labels: author, reporter, editor in charge, editor (simplified and traditional).
 _ZH_BYLINE_LABEL = r"[(（]?(?:作者|记者|記者|责编|責編|责任编辑|責任編輯|编辑|編輯)\s*[:：]"
+#: A Chinese, Japanese or Korean byline without a label: a name and the job title printed after it,
+#: alone ("山田花子 記者", "李明记者", "신현주 기자", "John Smith 記者"; ``_CJK_ROLE``). The name is two to
+#: five characters of kanji, hanzi or hangul (a space between family and given name allowed; no
+#: kana: "スポーツ記者" is a sports reporter) or a Latin name of two or three words. Not a house's
+#: reporter: "本报记者" (this paper's), "新华社记者" (the agency's), "人民日报记者", "本台记者" (the
+#: station's), nor "特约记者", "实习记者" (contributing, intern): no name opens with 本 or ends with
+#: the house's last character (报, 社, 台, 刊, 网, 站) or a qualifier's (约, 习).
+_BYLINE_TEXT_CJK = re.compile(r"\s*(?P<name>(?!本)[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+                              r"(?:\s?[\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]){1,4}(?<![报報社台刊网網站约約习習])"
+                              rf"|[A-Z][a-z]+(?:\s[A-Z][a-z]+){{1,2}})\s*{_CJK_ROLE}\s*")
 _BYLINE_NODE = re.compile(rf"^\s*(?:{_BY_LEAD.title()} [Bb]y|{_BY}|{_BY.title()}|{_BY.upper()}|(?i:{_WRITTEN}))\s*:?(?:\s|$)"
                           rf"|^\s*(?i:{_AUTHOR_LABEL})\s*(?::|$)"
-                          r"|^\s*" + _ZH_BYLINE_LABEL)
+                          r"|^\s*" + _ZH_BYLINE_LABEL + rf"|^{_BYLINE_TEXT_CJK.pattern}$")
 _BYLINE_TEXT = re.compile(rf"^(?:(?:{_BY_LEAD}\s+)?(?P<by>{_BY})|{_WRITTEN}|{_AUTHOR_LABEL})\s*:?\s+(?P<name>.+?)\s*"
                           r"(?:,?\s+(?:in|im|en|em|op)(?:\s|$)|[|·•⋅∙–—]|\s-\s|\d|$)", re.I)
 #: A text node that is the byline's label alone ("<span>By</span><span>Jane Doe</span>").
@@ -357,7 +367,8 @@ def _text_byline(tree: etree._Element, writers: PageWriters | None = None) -> li
         if el is not None and _LABEL_NODE.fullmatch(texts[1][0]) and el.getparent() is not None:
             texts.append((" ".join(" ".join(el.getparent().itertext()).split()), el.getparent()))   # "By" + "Jane Doe"
         for text, block in texts:
-            m = (_BYLINE_TEXT.match(_before_date(text)) or _BYLINE_TEXT_ZH.match(text)) if len(text) < 160 else None
+            m = (_BYLINE_TEXT.match(_before_date(text)) or _BYLINE_TEXT_ZH.match(text)
+                 or _BYLINE_TEXT_CJK.fullmatch(text)) if len(text) < 160 else None
             if m and m.groupdict().get("by") and _family_name_opening(m["by"], m["name"]):
                 continue   # "Di Stefano", "af Klint": a family name, not "by" and a name
             names = _names(m["name"].rstrip(" ,;"), writers=writers) if m else []

@@ -16,7 +16,7 @@ from newsclean.cleaners.metadata.common import _clean, _flat
 from newsclean.cleaners.metadata.dates.calendar_words import (
     _A_WEEKDAY, _CLDR_ONLY_WEEKDAYS, _DAY_ORDINAL, _MONTH, _MONTH_FIRST, _WEEKDAY,
 )
-from newsclean.cleaners.vocabulary import ROLE_WORD, ROLE_WORD_FIRST
+from newsclean.cleaners.vocabulary import ROLE_WORD, ROLE_WORD_AFTER_NAME, ROLE_WORD_FIRST
 
 if TYPE_CHECKING:
     from newsclean.cleaners.metadata.authors.writers import PageWriters
@@ -192,9 +192,9 @@ _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
 _ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{ROLE_WORD}\b.*$", re.I)
-#: The job title Korean and Japanese bylines print after every name ("신현주 기자", "山田太郎 記者"):
-#: reporter, (senior, chief) reporter, correspondent.
-_CJK_ROLE = r"(?:(?:선임|수석)?기자|특파원|記者|特派員)"
+#: The job title Korean, Japanese and Chinese bylines print after every name ("신현주 기자",
+#: "山田太郎 記者", "李明 记者"; ``vocabulary.ROLE_WORDS_AFTER_NAME``).
+_CJK_ROLE = ROLE_WORD_AFTER_NAME
 #: The job title after a name; the title's own first part is no name ("선임기자" alone is a role).
 _ROLE_SUFFIX = re.compile(rf"(?<=\S)\s*(?<!선임)(?<!수석){_CJK_ROLE}$")
 _ROLE_ONLY = re.compile(rf"(?:(?:former|senior|junior|chief|lead|staff|executive|managing|contributing|deputy|"
