@@ -2,7 +2,9 @@
 one news page per language, written for this project, with a newsletter prompt in the body, a
 members-only notice after the cut, a donation appeal under the article and a byline with a job
 title, each in the page's language and under class names no widget rule knows (the theme's
-words are the language's too). ``tests/fixtures/cleaners/lang/LANG.html`` is the page,
+words are the language's too); the second round's pages (ar, fa, he, hi, ko, id, vi, nl, sv, uk)
+hold the site's related list, cookie notice, share row and comments too, and print their day as
+text only. ``tests/fixtures/cleaners/lang/LANG.html`` is the page,
 ``LANG.truth.txt`` the article's lines; docs/quality.md ("Other languages") says what held,
 what was fixed and what stays."""
 
@@ -35,9 +37,45 @@ PAGES = {
     "tr": ("Elif Yıldırım", {"newsletter": "kutu", "gate": "duvar", "donation": "destek"}),
     "zh": ("李明", {"newsletter": "kuang", "gate": "qiang", "donation": "zhichi"}),
 }
+#: The second round (qlang2): right to left (ar, fa, he), hi, ko, id, vi, nl, sv, uk, each also with
+#: the site's related list, cookie notice, share row and comments, in the language.
+PAGES |= {
+    "ar": ("سارة الخطيب", {"newsletter": "nashra", "gate": "hajiz", "related": "dhat-sila", "cookie": "mulsaq", "share": "nashr", "comments": "ara"}),
+    "fa": ("مریم احمدی", {"newsletter": "khabarname", "gate": "divar", "related": "marbut", "cookie": "kuki", "share": "eshterak-gozari", "comments": "nazarat"}),
+    "he": ("דנה לוי", {"newsletter": "iton-meida", "gate": "homa", "related": "kshurim", "cookie": "ugiot", "share": "shitufim", "comments": "tguvot"}),
+    "hi": ("अमित शर्मा", {"newsletter": "samachar-patra", "gate": "deewar", "related": "sambandhit", "cookie": "kuki-suchna", "share": "saajha", "comments": "tippaniyan"}),
+    "id": ("Rina Wulandari", {"newsletter": "buletin", "gate": "tembok", "related": "terkait", "cookie": "kuki", "share": "bagikan", "comments": "komentar"}),
+    "ko": ("김민지", {"newsletter": "nyuseureter", "gate": "jangbyeok", "related": "gwallyeon", "cookie": "kuki", "share": "gongyu", "comments": "daetgeul"}),
+    "nl": ("Sanne de Vries", {"newsletter": "nieuwsbrief", "gate": "muur", "related": "gerelateerd", "cookie": "koekjes", "share": "delen", "comments": "reacties"}),
+    "sv": ("Erik Lindqvist", {"newsletter": "nyhetsbrev", "gate": "mur", "related": "relaterat", "cookie": "kakor", "share": "dela", "comments": "kommentarer"}),
+    "uk": ("Олена Коваль", {"newsletter": "rozsylka", "gate": "stina", "related": "shozhi", "cookie": "kukis", "share": "podilytysia", "comments": "komentari"}),
+    "vi": ("Nguyễn Thu Hà", {"newsletter": "ban-tin", "gate": "buc-tuong", "related": "lien-quan", "cookie": "banh-quy", "share": "chia-se", "comments": "binh-luan"}),
+}
+#: The day each second-round page prints under its headline, as written in its language ("١٢ مارس
+#: ٢٠٢٦", "۲۲ آبان ۱۴۰۵ - ۱۳ نوامبر ۲۰۲۶", "2026년 11월 12일", "12 maart 2026, 09:30"): no JSON-LD,
+#: meta tag or <time> declares it.
+DAYS = {"ar": "2026-03-12", "fa": "2026-11-13", "he": "2026-11-12", "hi": "2026-11-12", "id": "2026-11-12", "ko": "2026-11-12", "nl": "2026-03-12", "sv": "2026-11-12", "uk": "2026-11-12", "vi": "2026-11-12"}
 
 #: (page, what) pairs the cleaner does not get right yet, and why (docs/quality.md, "Other languages").
-MISSES: dict[tuple[str, str], str] = {}
+_GATE_WORDS = ("the members-only notice's log-in and sign-up labels ('Logga in', 'Bli prenumerant'; 'Masuk', "
+               "'Berlangganan'; 'Đăng nhập', 'Đăng ký'; 'Увійти', 'Оформити передплату'; 'התחברות', 'למינוי'; 'ورود', "
+               "'خرید اشتراک') are in no row of dom.gates' tables: the notice stays under the article")
+_ZWNJ = ("trafilatura drops the zero-width non-joiner (U+200C, Persian's half space: 'محله‌های' is 'محلههای'; "
+         "its remove_control_characters keeps printable characters only), so the body's lines are found nowhere "
+         "in the tree and the comments under the article stay")
+_BY_WORD = "the byline's lead word or label ({}) is in no row of byline_words' tables"
+_ROLE = ("the job title after the writer's name ({}) is in no row of vocabulary.ROLE_WORDS: the name read with it "
+         "is no name's shape, and no writer is read")
+_DAY = ("the day printed under the headline ({}) is read neither by the day rules nor by htmldate as called "
+        "(its extensive search, a last resort left out, finds it)")
+MISSES: dict[tuple[str, str], str] = {
+    **{(lang, what): _GATE_WORDS for lang in ("fa", "he", "id", "sv", "uk", "vi") for what in ("gate", "body")},
+    ("fa", "body"): _ZWNJ, ("fa", "comments"): _ZWNJ,
+    ("ar", "author"): _BY_WORD.format("'بقلم:'"), ("he", "author"): _BY_WORD.format("'מאת'"),
+    ("hi", "author"): _BY_WORD.format("'लेखक:'"), ("vi", "author"): _BY_WORD.format("'Tác giả:'"),
+    ("nl", "author"): _ROLE.format("'verslaggever'"), ("uk", "author"): _ROLE.format("'кореспондентка'"),
+    ("hi", "day"): _DAY.format("'12 नवंबर 2026'"), ("vi", "day"): _DAY.format("'Thứ năm, 12/11/2026, 09:30 (GMT+7)'"),
+}
 
 
 def _miss(lang: str, what: str) -> list[pytest.MarkDecorator]:
@@ -53,7 +91,8 @@ def _box_lines(lang: str, cls: str) -> list[str]:
     """The lines of text of the page's box of class ``cls`` (its paragraphs, heading and controls)."""
     tree = lxml.html.fromstring((LANG_DIR / f"{lang}.html").read_bytes())
     (box,) = tree.find_class(cls)
-    return [" ".join(el.text_content().split()) for el in box.iter("p", "h3", "a", "button") if el.text_content().strip()]
+    return [" ".join(el.text_content().split()) for el in box.iter("p", "h3", "a", "button", "span")
+            if el.text_content().strip()]
 
 
 @pytest.mark.parametrize("lang", [pytest.param(n, marks=_miss(n, "body")) for n in sorted(PAGES)])
@@ -61,13 +100,21 @@ def test_a_pages_body_is_its_article_in_its_language(lang: str) -> None:
     assert _clean(lang).text.split("\n") == truth_lines(LANG_DIR, lang)
 
 
-@pytest.mark.parametrize("lang,cue", [pytest.param(n, c, marks=_miss(n, c)) for n in sorted(PAGES)
-                                      for c in ("newsletter", "gate", "donation")])
+@pytest.mark.parametrize("lang,cue", [pytest.param(n, c, marks=_miss(n, c)) for n in sorted(PAGES) for c in PAGES[n][1]])
 def test_a_prompt_in_the_pages_language_stays_out_of_the_body(lang: str, cue: str) -> None:
+    # a box's line is kept when it is one of the body's lines, or, above a button's length, in one
+    # (a short label such as "הרשמה", "registration", is also a word of the article's sentences)
     text = _clean(lang).text
     lines = _box_lines(lang, PAGES[lang][1][cue])
     assert lines
-    assert [line for line in lines if line in text] == []
+    kept = set(text.split("\n"))
+    assert [line for line in lines if line in kept or len(line) > 20 and line in text] == []
+
+
+@pytest.mark.parametrize("lang", [pytest.param(n, marks=_miss(n, "day")) for n in sorted(DAYS)])
+def test_the_day_printed_in_the_pages_language_is_read(lang: str) -> None:
+    published = _clean(lang).published
+    assert published is not None and published[:10] == DAYS[lang]
 
 
 @pytest.mark.parametrize("lang", [pytest.param(n, marks=_miss(n, "author")) for n in sorted(PAGES)])
