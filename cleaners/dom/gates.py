@@ -37,6 +37,8 @@ LOGIN_LABELS = {
     "en": r"log\s?in|sign\s?in", "de": r"anmelden|einloggen", "fr": r"connexion|se\s+connecter|connectez-vous",
     "es": r"inicia(?:r)?\s+sesi[oó]n|ingres[aá]r?|acceder", "it": r"accedi", "nl": r"inloggen", "pt": r"entrar",
     "pl": r"zaloguj(?:\s+si[eę])?", "ru": r"войти", "tr": r"giriş(?:\s+yap)?|oturum\s+aç",
+    "sv": r"logga\s+in", "id": r"masuk", "vi": r"đăng\s+nhập", "uk": r"увійти", "he": r"התחברות|התחברו|כניסה",
+    "fa": r"ورود",
 }
 SIGNUP_LABELS = {
     "en": r"register|sign\s?up|subscribe", "de": r"registrieren|abonnieren|abo\s+abschließen",
@@ -44,6 +46,9 @@ SIGNUP_LABELS = {
     "es": r"suscr[ií]b(?:ete|ite|irme)|reg[ií]strate", "it": r"iscriviti|abbonati|registrati",
     "nl": r"registreren|abonneren", "pt": r"assine|cadastre-se", "pl": r"zarejestruj(?:\s+si[eę])?|prenumeruj",
     "ru": r"подписаться|оформить\s+подписку|зарегистрироваться", "tr": r"abone\s+ol|üye\s+ol",
+    "sv": r"bli\s+prenumerant|prenumerera", "id": r"berlangganan|langganan", "vi": r"đăng\s+ký",
+    "uk": r"оформити\s+передплату|передплатити|підписатися|зареєструватися",
+    "he": r"הרשמה|להרשמה|הירשמו|מינוי|למינוי", "fa": r"(?:خرید\s+)?اشتراک|ثبت\u200c?\s?نام|عضویت",
 }
 LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|登録|購読|회원가입|구독|注册|订阅"
 #: The words the address and label patterns above require, by language: every match of a pattern
@@ -56,13 +61,13 @@ LOGIN_CJK, SIGNUP_CJK = r"ログイン|로그인|登录|登入", r"会員登録|
 LOGIN_REQUIRED = {
     "en": "log sign", "de": "anmelden einloggen", "fr": "connexion connecter connectez",
     "es": "inicia ingres acceder acceso", "it": "accedi", "nl": "inloggen", "pt": "entrar", "pl": "zaloguj logowanie",
-    "ru": "", "tr": "giris",
+    "ru": "", "tr": "giris", "sv": "logga", "id": "masuk", "vi": "", "uk": "", "he": "", "fa": "",
 }
 SIGNUP_REQUIRED = {
     "en": "sign regist subscri paywall", "de": "registrieren abo", "fr": "inscri abonne compte",
     "es": "suscr regist strate", "it": "registrati abbonati abbonamento iscriviti", "nl": "registreren abonneren",
     "pt": "assine assinatura cadastro cadastre", "pl": "rejestracja zarejestruj prenumerata prenumeruj", "ru": "",
-    "tr": "abone uyelik kayit",
+    "tr": "abone uyelik kayit", "sv": "bli prenumerera", "id": "langganan", "vi": "", "uk": "", "he": "", "fa": "",
 }
 
 
