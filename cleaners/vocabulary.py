@@ -28,6 +28,8 @@ ROLE_WORDS = {
     "pl": ("dziennikar(?:z|ka)", "redaktor(?:ka)?", "reporterka", "korespondent(?:ka)?", "publicyst(?:a|ka)"),
     "ru": ("корреспондент", "журналист(?:ка)?", "редактор", "обозреватель", "репортёр"),
     "tr": ("muhabir(?:i)?", "editör(?:ü)?", "köşe\\s+yazarı"),
+    "nl": ("verslaggever(?:ster)?", "redacteur"),
+    "uk": ("кореспондент(?:ка)?", "журналіст(?:ка)?", "редакторка", "оглядач(?:ка)?"),
 }
 #: The job words of the languages that print the job word first, its field after it ("Redakteurin
 #: für Wirtschaft", "journaliste au service Environnement"): all rows but English, whose titles end

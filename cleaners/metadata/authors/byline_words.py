@@ -9,13 +9,14 @@ import re
 
 #: The word for "by" before a writer's name, by language: the one table every byline pattern
 #: below is built from ("By", "Von", "Par", "Por", "Door", the Italian "Di", the Swedish and
-#: Norwegian "Av", the Danish "Af", the Indonesian and Malay "Oleh"). A language's word is added
+#: Norwegian "Av", the Danish "Af", the Indonesian and Malay "Oleh", the Arabic "بقلم" ("by the pen
+#: of"), the Hebrew "מאת"). A language's word is added
 #: to its row. Only the languages whose bylines print one: Polish, Czech, Finnish, Hungarian,
 #: Turkish, Russian, Japanese or Korean bylines print a label ("Autor:", "Írta:") or a job title
 #: after the name ("기자") instead; the translations of "Written by" (``_WRITTEN_BY``) give the word
 #: in every language, not whether bylines print it alone.
 _BY_WORDS = {"en": "by", "de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door",
-             "sv": "av", "no": "av", "da": "af", "id": "oleh"}
+             "sv": "av", "no": "av", "da": "af", "id": "oleh", "ar": "بقلم", "he": "מאת"}
 #: Those that open a name too ("Di Maio", "af Klint", the Ukrainian given name "Oleh"): a byline's
 #: lead before a name, never a label's word inside one ("Luigi Di Maio" is no "Articles by" link).
 _BY_PARTICLES = frozenset({"di", "af", "oleh"})
@@ -46,7 +47,7 @@ _WRITTEN_BY = {
 }
 _WRITTEN = rf"(?:{'|'.join(_WRITTEN_BY.values())})"
 #: A label that names who wrote what follows, by language: "Authors:", "Author(s)", "Contributors:",
-#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:". The rows from cs on, and
+#: "Autor:", "Auteur :", "Autore:", "Autora:", "Författare:", "Forfatter:", "लेखक:", "Tác giả:". The rows from cs on, and
 #: the plurals "autorzy", "forfattere", are docutils' "Author" and "Authors" field labels
 #: (``docutils.languages.*.labels``: cs, sk, pt_br, ca, gl, lt, lv, fi, ru, ar, fa); Ukrainian writes
 #: "Автор" as Russian does (GTK's uk "Written by").
@@ -56,7 +57,7 @@ _AUTHOR_LABELS = {
     "sv": r"författare", "da": r"forfattere?",
     "cs": r"autoři|autor", "sk": r"autori?", "pt": r"autor(?:es)?", "ca": r"autors?", "gl": r"autor(?:es)?",
     "lt": r"autorius|autoriai", "lv": r"autors|autori", "fi": r"tekijät|tekijä", "ru": r"авторы|автор",
-    "ar": r"المؤلفون|المؤلف", "fa": r"نویسندگان|نویسنده",
+    "ar": r"المؤلفون|المؤلف", "fa": r"نویسندگان|نویسنده", "hi": r"लेखक", "vi": r"tác\s+giả",
 }
 _AUTHOR_LABEL = rf"(?:{'|'.join(_AUTHOR_LABELS.values())})"
 #: A byline's lead word before a name of two or more words: "By Jane Doe", "Von Jane Doe", "Autor: Jane

@@ -191,7 +191,10 @@ _NOISE_ENDS = re.compile(rf"(?i)^(?:\s*(?:{_DATE_LEFTOVERS}|(?-i:{_DATE_PREPOSIT
 _QUOTED = re.compile(r'^["“”„\'‘’](.+)["“”\'‘’]$')
 
 
-_ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:\S+\s+){{0,3}}?{ROLE_WORD}\b.*$", re.I)
+#: A name of two words or more, then up to three words of a job title and its job word ("Jane Doe
+#: Former McKinsey Consultant"); the title's words hold no comma: after one the title begins ("Sanne
+#: de Vries, verslaggever" was "Sanne de", "Vries," read as the title's).
+_ROLE_AFTER = re.compile(rf"^(\S+(?:\s+\S+)+?)\s+(?:[^\s,]+\s+){{0,3}}?{ROLE_WORD}\b.*$", re.I)
 #: The job title Korean, Japanese and Chinese bylines print after every name ("신현주 기자",
 #: "山田太郎 記者", "李明 记者"; ``vocabulary.ROLE_WORDS_AFTER_NAME``).
 _CJK_ROLE = ROLE_WORD_AFTER_NAME
