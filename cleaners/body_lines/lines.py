@@ -426,8 +426,9 @@ def drop_trailing_author_box(lines: list[str], authors: Iterable[str], *, window
     "Jane Doe is a reporter who ..."), or with the writer's job title alone as the last line (a
     staff card: "Jane Doe", "Senior Council Reporter"); from the byline to the end. The writer is
     metadata, not the article's text. A byline alone stays (a sign-off: "Jane Doe", "We thank Jane
-    Doe"), and so does a closing sentence naming the writer (it ends with a period: no byline).
-    Return kept lines, chars removed."""
+    Doe"), and so does a closing sentence naming the writer (it ends with a period: no byline);
+    not the writer's name with the job title CJK bylines print after it ("李明 记者", ``_is_cjk_byline``),
+    a byline however short. Return kept lines, chars removed."""
     names = _author_names(authors)
     if names and len(lines) > 1 and _is_cjk_byline(lines[-1].strip(), names):
         return lines[:-1], len(lines[-1].strip())   # "李明 记者" under the article: no word for "by"
