@@ -5,16 +5,18 @@ body (``adopt_stray_roots``), tables used as the page's grid made plain containe
 from __future__ import annotations
 
 import lxml.etree as etree
+import lxml.html
 
 
 def adopt_stray_roots(root: etree._Element) -> int:
     """Move what libxml2 put beside the document root into its ``<body>``; return the elements
     moved. Markup after a stray ``</html>`` (a second page glued on by an include or an archive's
     toolbar) becomes further root-level ``<html>`` elements that a walk from the root never
-    sees: the article could sit there. Their ``<head>`` holds no page text and is left out."""
+    sees: the article could sit there. Their ``<head>`` holds no page text and is left out.
+    A frameset page's ``<noframes>`` markup is read into the body too (:func:`_open_noframes`)."""
     sib = root.getnext()
     if sib is None:
-        return 0
+        return _open_noframes(root)
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
@@ -29,7 +31,38 @@ def adopt_stray_roots(root: etree._Element) -> int:
             body.append(sib)
             moved += 1
         sib = nxt
-    return moved
+    return moved + _open_noframes(root)
+
+
+def _open_noframes(root: etree._Element) -> int:
+    """Read a frameset page's ``<noframes>`` as markup, into a ``<body>``; return the elements
+    read. The pages of 1996-2003 that framed a menu beside the story wrote the story (or a text
+    version of the site) there for browsers without frames and for search engines; libxml2
+    reads it as raw text, as a browser that shows frames does, and the page had no text at all
+    (Rejected extract_failed). Only where the page has a ``<frameset>`` and no body text."""
+    if root.find(".//frameset") is None:
+        return 0
+    body = root.find("body")
+    if body is not None and (len(body) or (body.text or "").strip()):
+        return 0
+    read = 0
+    for noframes in list(root.iter("noframes")):
+        markup = noframes.text or ""
+        if "<" not in markup:
+            continue
+        try:
+            page = lxml.html.document_fromstring(markup)
+        except (etree.ParserError, ValueError):
+            continue
+        if body is None:
+            body = etree.SubElement(root, "body")
+        inner = page.find("body")
+        for el in list(inner if inner is not None else page):
+            if isinstance(el.tag, str) and el.tag != "head":
+                body.append(el)
+                read += 1
+        noframes.getparent().remove(noframes)
+    return read
 
 
 #: Cells of a page's grid: a cell holding another table, or paragraphs (two blocks or line
