@@ -348,8 +348,9 @@ _PRINTED_HEAD_MAX_CHILDREN = 3
 #: Headings that print a post's title in a blog's markup (Kubrick's <h2>, Blogger's <h3>): read
 #: only right above the block of the post's text (``_heads_text_block``).
 _POST_HEAD_TAGS = ("h1", "h2", "h3")
-#: Elements after a heading looked at for the post's text block (a date's <small> may come between).
-_POST_HEAD_SIBLINGS = 3
+#: Elements of text after a heading looked at for the post's text (a byline, a date may come between),
+#: and wrappers around it alone read as it (a 1997 page's <center>).
+_POST_HEAD_SIBLINGS, _POST_HEAD_WRAPPERS = 3, 2
 #: Fewest paragraphs, of this many words at least, in the block after a heading that make it the post's text.
 _POST_TEXT_MIN_PARAGRAPHS, _POST_PARAGRAPH_MIN_WORDS = 2, 10
 
@@ -379,17 +380,30 @@ def _printed_part(title: str, tree: etree._Element) -> str | None:
 
 
 def _heads_text_block(h: etree._Element) -> bool:
-    """Whether heading ``h`` sits right above the block that holds the post's paragraphs, outside
-    it: Kubrick's ``<h2>`` before ``<div class="entry">``, the post's title over its text. A
-    heading inside the text's own block (New York Magazine's 2009 blogs: the <h2> in the entry's
-    body, above its text) is one of the text's lines, and the dev sets' truths hold it there."""
-    siblings = (s for s in h.itersiblings() if isinstance(s.tag, str))
-    for sib in itertools.islice(siblings, _POST_HEAD_SIBLINGS):
-        if sib.tag in _POST_HEAD_TAGS:
-            return False   # the next heading's block
-        prose = (p for p in sib.iter("p") if len("".join(p.itertext()).split()) >= _POST_PARAGRAPH_MIN_WORDS)
-        if len(list(itertools.islice(prose, _POST_TEXT_MIN_PARAGRAPHS))) == _POST_TEXT_MIN_PARAGRAPHS:
+    """Whether heading ``h`` sits right above the post's paragraphs, outside them: Kubrick's
+    ``<h2>`` before ``<div class="entry">``, a 1997 page's ``<center><h2>`` over its byline, a
+    photo and its ``<p>``s, the post's title over its text. Its next siblings (a wrapper holding
+    it alone, a ``<center>``, read as it) hold ``_POST_TEXT_MIN_PARAGRAPHS`` paragraphs of prose
+    before another heading and within ``_POST_HEAD_SIBLINGS`` of text (a byline, a date); those
+    without text (an image, a rule) are passed over. A heading in a header box with a date and a
+    comment count, the text after the box (New York Magazine's 2009 blogs: the dev sets' truths
+    hold it as the text's first line), has none."""
+    for _ in range(_POST_HEAD_WRAPPERS):
+        parent = h.getparent()
+        if parent is None or parent.tag == "body" or len(parent) != 1 or (parent.text or "").strip():
+            break
+        h = parent
+    prose = texts = 0
+    for sib in h.itersiblings():
+        if not isinstance(sib.tag, str) or not "".join(sib.itertext()).strip():
+            continue
+        if sib.tag in _POST_HEAD_TAGS or texts == _POST_HEAD_SIBLINGS:
+            return False   # the next heading's block, or no text near
+        paragraphs = (p for p in sib.iter("p") if len("".join(p.itertext()).split()) >= _POST_PARAGRAPH_MIN_WORDS)
+        prose += len(list(itertools.islice(paragraphs, _POST_TEXT_MIN_PARAGRAPHS - prose)))
+        if prose >= _POST_TEXT_MIN_PARAGRAPHS:
             return True
+        texts += 1
     return False
 
 

@@ -44,6 +44,9 @@ ERAS = {
                    "2001', a footer line of links and the copyright",
     "frames2000": "2000 portal in frames: a <frameset> of banner, menu and story frames, the story written in "
                   "<noframes> for browsers without frames (a frames notice, a row of links, 'More Prairie Net news:')",
+    "hand1997": "1997 hand-written story: <CENTER><H2> headline, <HR> rules, <IMG ALIGN=LEFT>, no tables for "
+                "layout, 'by NAME<BR><I>Ledger Staff</I>', an 'Other top stories' list, 'Back to top stories', a "
+                "visitor counter and 'This page was last updated' in the footer",
 }
 
 #: Pages whose truth the cleaner does not give yet, and why (docs/quality.md, "Older eras").
@@ -52,6 +55,8 @@ MISSES: dict[str, str] = {
                   "with no container around the story: the frames notice (a line of 113 characters, which ends "
                   "the leading window, so the headline, byline and date under it stay), the row of links and "
                   "'More Prairie Net news:' with its links stay",
+    "hand1997": "'Ledger Staff' stays as the first line: the byline's second line names the paper's staff, "
+                "and 'staff' is no job word (vocabulary.ROLE_WORDS), so it is no job title the byline's drop takes",
 }
 
 
@@ -79,6 +84,7 @@ PRINTED = {
     "regional2010": ("Ferry service to the islands cut to three days a week", ["Tom Brennan"], "2010-09-08"),
     "cp1252_2001": ("Café owner wins fight over sidewalk tables", ["Renée Fontaine"], "2001-11-20"),
     "frames2000": ("Grain elevator to close after 80 years", ["Linda Sorensen"], "2000-07-12"),
+    "hand1997": ("School levy passes by 212 votes", ["Jim Harlan"], "1997-04-09"),
 }
 
 
@@ -246,6 +252,10 @@ def _blog_post(heading: str, entry: str) -> str:
      "Potholes patched early", PARAS[0]),
     (_blog_post("<h2>Potholes patched early</h2>", "<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"),
      "Potholes patched early", PARAS[0]),
+    # a 1997 page's: a <center> holding the <h2> alone, then a byline, a photo and the <p>s
+    ("<html><head><title>County News: Potholes patched early</title></head><body><center><h2>Potholes patched "
+     "early</h2></center><p><b>by Ann Tolliver</b><br>May 4, 1997</p><img src='/p.jpg' align='left'>"
+     + "".join(f"<p>{p}" for p in PARAS) + "<hr></body></html>", "Potholes patched early", PARAS[0]),
     # the heading inside the block that holds the text, over a date and the text: one of its
     # lines (New York Magazine's 2009 blogs; multipage-dev's truths keep it), the <title> as read
     (_blog_post("", "<div class='entry'><div class='entry-header'><h2>Potholes patched early</h2><h4>5/4/07</h4></div>"
