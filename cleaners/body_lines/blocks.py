@@ -138,8 +138,12 @@ def placed_lines(tree: etree._Element, lines: list[str], opened: Openings | None
 
 
 def _unmarked(line: str) -> str:
-    """A line without its list item's mark ("- "), as the page prints it."""
-    return line[2:] if line.startswith("- ") else line
+    """A line without its list item's mark ("- ") or a one-cell table row's ("| text |"), as the page prints it."""
+    if line.startswith("- "):
+        return line[2:]
+    if line.startswith("| ") and line.endswith(" |") and " | " not in line[2:-2]:
+        return line[2:-2]   # a table's row of one cell, written "| text |" (a "|" in the text as "\\|")
+    return line
 
 
 def _opening_text(el: etree._Element) -> str | None:

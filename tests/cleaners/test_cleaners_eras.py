@@ -57,6 +57,10 @@ ERAS = {
     "html5_2011": "2011 early-HTML5 paper: an <article> around the whole page column (share tools, related "
                   "coverage, most read, comments), a <section class=entry-content> per paragraph, <time pubdate>, "
                   "rel=author, a Facebook Like iframe and the Facebook comments plugin (fb-comments, <fb:comments>)",
+    "bbc2004": "2004 BBC-style story: a two-column table, 'Last Updated: Tuesday, 3 February, 2004, 14:20 GMT' "
+               "above a <b class=h1> headline, a meta Headline and OriginalPublicationDate, 'E-mail this to a "
+               "friend' / 'Printable version', a right cell of 'SEE ALSO:', 'INTERNET LINKS:' and 'TOP HEALTH "
+               "STORIES NOW', a footer table row with 'Page last updated at 14:20 GMT, Tuesday, 3 February 2004'",
 }
 
 #: Pages whose truth the cleaner does not give yet, and why (docs/quality.md, "Older eras").
@@ -108,6 +112,7 @@ PRINTED = {
     "nuke2003": ("Mill owners file plans for riverfront lofts", ["kbarrows"], "2003-03-03"),
     "joomla2006": ("New library wing opens with 20,000 books", ["Maria Lopez"], "2006-03-14"),
     "html5_2011": ("Harbor town votes to buy its ferry dock", ["Nina Castellano"], "2011-05-17"),
+    "bbc2004": ("Hospital waiting lists fall below 900,000", [], "2004-02-03"),
 }
 
 
@@ -277,7 +282,8 @@ def _blog_post(heading: str, entry: str) -> str:
     (_blog_post("<h2><a href='/2007/05/potholes/' rel='bookmark'>Potholes patched early</a></h2>",
                 "<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"),
      "Potholes patched early", PARAS[0]),
-    (_blog_post("<h2>Potholes patched early</h2>", "<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"),
+    (_blog_post("<h2>Potholes patched early</h2>",
+                "<div class='entry'>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"),
      "Potholes patched early", PARAS[0]),
     # a 1997 page's: a <center> holding the <h2> alone, then a byline, a photo and the <p>s
     ("<html><head><title>County News: Potholes patched early</title></head><body><center><h2>Potholes patched "
@@ -313,3 +319,22 @@ def test_a_frameset_pages_story_in_its_noframes_is_read() -> None:
     # a <noframes> of text and no markup, "Your browser does not support frames": nothing to read
     assert not isinstance(clean_html(_framed("Your browser does not support frames."),
                                      "http://www.countynews.example.com/news/potholes.html"), Article)
+
+
+def test_a_footers_table_row_under_the_story_is_not_body() -> None:
+    # before the fix the footer's row stayed as the body's last line: the extractor writes a table
+    # it keeps as rows ("| News Feeds | Help | ... |"), and a row's line was placed by its text
+    # with the row's mark, which no element opens with, so it was never known to come from
+    # outside the story's container
+    footer = ("<table width='760'><tr><td align='center'><a href='/feeds/'>News Feeds</a> | <a href='/help/'>Help</a>"
+              "<br><font size='1'>Page last updated at 14:20 GMT, Tuesday, 3 February 2004</font><br>"
+              "<a href='/'>&copy; MMIV</a></td></tr></table>")
+    page = ("<html><head><title>Potholes patched early</title></head><body><table width='760'><tr>"
+            "<td width='416'><b>Potholes patched early</b>" + "".join(f"<p>{p}</p>" for p in PARAS)
+            + "<p>The county will publish the list of roads it has patched on its website next week.</p></td>"
+            "<td width='231'><b>SEE ALSO:</b><br><a href='/1.stm'>Road budget cut</a></td></tr></table>" + footer
+            + "</body></html>")
+    result = clean_html(page, "http://www.countynews.example.com/news/potholes.stm")
+    assert isinstance(result, Article)
+    assert result.text.split("\n") == [*PARAS, "The county will publish the list of roads it has patched on its "
+                                                "website next week."]
