@@ -8,7 +8,7 @@ import lxml.etree as etree
 import trafilatura
 
 from newsclean.cleaners import dom
-from newsclean.cleaners.extraction import repeat_passes, wild_text, xpath_guard
+from newsclean.cleaners.extraction import joiners, repeat_passes, wild_text, xpath_guard  # noqa: F401 (joiners: installs)
 from newsclean.cleaners.extraction.options import _EXTRACTOR, _RECALL_EXTRACTOR
 from newsclean.cleaners.extraction.recall.headings import headings_filled
 from newsclean.cleaners.extraction.recall.lists import gaps_filled, has_list_items
