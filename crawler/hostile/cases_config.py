@@ -53,3 +53,22 @@ def site_pattern_past_its_bound(ctx: Ctx) -> Outcome:
     held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and len(said) == 1 and timed_out == 2
             and len(urls) == 1 and urls[0].endswith("/a/storm-hits-the-coast/"))
     return Outcome(held, f"said {said[:1]}, {timed_out} timed out, wrote {urls}, {run}")
+
+
+@case("site-pattern-spent", bound=90)
+def site_pattern_spent(ctx: Ctx) -> Outcome:
+    """A deny pattern the load's tries let through (``^/a/[^/]*/(a|aa)+$``) and a sitemap listing
+    the story, then 300 URLs near-missing it: each match past the bound holds the reactor 0.1 s.
+    After ``PATTERN_TIMEOUTS_A_RUN`` (20) the question is asked no more: the other 280 skipped
+    unasked (``newsclean/sites/pattern_spent``), said once; the story (listed first) written.
+    Before: all 300 were matched, 30 s of the reactor (50,000 such URLs: 83 minutes)."""
+    from newsclean.crawler.spiders.news import PATTERN_TIMEOUTS_A_RUN
+
+    near = [f"/a/x{k}/" + "a" * 40 + "!" for k in range(300)]
+    _, run, said = _crawl_with_patterns(ctx, "spent", "deny = ['^/a/[^/]*/(a|aa)+$']\n", near)
+    timed_out, spent = run.count("newsclean/sites/pattern_timeout"), run.count("newsclean/sites/pattern_spent")
+    urls = [r.get("url", "") for r in run.records()]
+    held = (not run.timed_out and run.code == 0 and run.tracebacks == 0 and timed_out == PATTERN_TIMEOUTS_A_RUN
+            and spent == len(near) - PATTERN_TIMEOUTS_A_RUN and len(said) == 2 and "asked no more" in said[1]
+            and len(urls) == 1 and urls[0].endswith("/a/storm-hits-the-coast/"))
+    return Outcome(held, f"{timed_out} timed out, {spent} skipped unasked, said {len(said)}, wrote {urls}, {run}")
