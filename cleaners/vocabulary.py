@@ -15,7 +15,7 @@ import re
 #: Each row's forms are written whole (English adds a plural "s" to any of its words).
 ROLE_WORDS = {
     "en": ("co-?founder", "founder", "reporter", "editor", "writer", "consultant", "coordinator", "manager",
-           "director", "ceo", "cto", "president", "contributor", "correspondent", "staff", "analyst", "specialist", "officer",
+           "director", "ceo", "cto", "president", "contributor", "correspondent", "analyst", "specialist", "officer",
            "journalist", "columnist", "producer", "strategist", "marketer", "engineer", "designer", "researcher",
            "reviewer"),
     "de": ("(?:chef)?redakteur(?:in)?", "korrespondent(?:in)?", "reporterin", "journalistin", "volontär(?:in)?",
