@@ -192,8 +192,10 @@ NOT_FOUND_PHRASES = {
 #: A title part or top heading that is one of ``NOT_FOUND_PHRASES`` (an "Oops!" before it allowed).
 NOT_FOUND = re.compile(r"(?:oops[!.,]?\s*|sorry[!.,]?\s*)?(?:"
                        + "|".join(f for row in NOT_FOUND_PHRASES.values() for f in row) + r")[\s!.…]*", re.I)
-#: The separators of a <title>'s parts ("Page not found – The Paper", "404 | The Paper").
-_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|\s*[|·»]\s*")
+#: The separators of a <title>'s parts ("Page not found – The Paper", "404 | The Paper"), in a title
+#: whose spaces are single (``_is_not_found`` joins its words): one space each side at most, so that
+#: no match is tried from every space of a long run (``\s+`` on a run of spaces was quadratic).
+_TITLE_PARTS = re.compile(r" [|–—-] | ?[|·»] ?")
 
 
 def _is_not_found(tree: etree._Element, body: list[str]) -> bool:
